@@ -1,0 +1,74 @@
+// Roles, what each may do, and the area-subtree scope rule. Pure: no I/O.
+
+export const ROLES = [
+  'command',              // 指挥部 command centre
+  'investigator',         // 流调员 epidemiological investigator
+  'community_worker',     // 社区/网格员 community worker
+  'lab',                  // 检测/实验室 testing and lab staff
+  'venue_operator',       // 场所经营者 venue operator
+  'checkpoint',           // 卡口 checkpoint staff
+  'quarantine_site',      // 隔离点 quarantine-site staff
+  'logistics',            // 物资保障 logistics
+  'volunteer_coordinator',// 志愿者协调 volunteer coordinator
+  'auditor',              // 审计 auditor
+  'admin',                // 系统管理员 administrator
+  'resident',             // 居民 resident
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'registry.read',        // browse areas, buildings, households, persons (masked)
+  'registry.write',       // create and change households and persons
+  'registry.import',      // import rosters
+  'registry.export',      // export rosters
+  'person.reveal',        // see a full ID number or phone, with a reason, audited
+  'user.manage',          // create users, reset passwords, issue API tokens for others
+  'audit.read',           // read and verify the audit log
+  'area.manage',          // change the area tree
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  command: ['registry.read', 'registry.export', 'person.reveal'],
+  investigator: ['registry.read', 'person.reveal'],
+  community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal'],
+  lab: ['registry.read'],
+  venue_operator: [],
+  checkpoint: ['registry.read'],
+  quarantine_site: ['registry.read'],
+  logistics: [],
+  volunteer_coordinator: ['registry.read'],
+  auditor: ['audit.read', 'registry.read'],
+  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage'],
+  resident: [],
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return GRANTS[role];
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}
+
+/** An area path is inside a scope when the scope's path is a prefix of it (paths end with "/"). */
+export function inScope(scopePath: string, areaPath: string): boolean {
+  return areaPath.startsWith(scopePath);
+}
+
+/** The signed-in user or API token behind a request. */
+export interface Actor {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** The root of the area subtree this actor may see. */
+  areaId: string;
+  areaPath: string;
+  /** 'session' needs a CSRF token on unsafe methods; 'token' (API token) does not. */
+  via: 'session' | 'token';
+}

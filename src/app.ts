@@ -1,0 +1,101 @@
+// build(services) → a Fastify instance with every route, not listening. Tests call app.inject().
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Services } from './services.ts';
+import { AppError, langFrom, toProblem } from './platform/errors.ts';
+import { registerAuth } from './platform/auth.ts';
+import type { App } from './platform/http.ts';
+import { VERSION } from './version.ts';
+import { accessRoutes } from './access/access.routes.ts';
+import { registryRoutes } from './registry/registry.routes.ts';
+import { auditRoutes } from './platform/audit.routes.ts';
+
+export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export interface BuildOptions {
+  logger?: boolean | object;
+  /** Serve the built web app (default: when web/dist exists). */
+  serveWeb?: boolean;
+}
+
+export async function build(s: Services, options: BuildOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: true,
+    bodyLimit: 10 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.setErrorHandler((error: Error, request, reply) => {
+    const lang = langFrom(request.headers['accept-language']);
+    const status = (error as { statusCode?: number }).statusCode;
+    let appError: AppError;
+    if (error instanceof AppError) appError = error;
+    else if ((error as { validation?: unknown }).validation) appError = new AppError('VALIDATION', { detail: error.message });
+    else if (status === 429) appError = new AppError('RATE_LIMITED');
+    else if (status === 413) appError = new AppError('PAYLOAD_TOO_LARGE');
+    else if (status && status < 500) appError = new AppError('VALIDATION', { detail: error.message });
+    else {
+      request.log.error(error);
+      appError = new AppError('INTERNAL');
+    }
+    reply.status(appError.status).type('application/problem+json').send(toProblem(appError, lang));
+  });
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Cordon API', version: VERSION, description: 'Cordon (一站式防疫指挥系统) HTTP API' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'cordon_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  registerAuth(app, s);
+
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/health', {
+    schema: {
+      tags: ['platform'],
+      security: [],
+      response: { 200: Type.Object({ status: Type.Literal('ok'), db: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]), version: Type.String() }) },
+    },
+  }, async () => {
+    await s.db.selectFrom('audit_head').select('seq').executeTakeFirst();
+    return { status: 'ok' as const, db: s.dialect, version: VERSION };
+  });
+
+  await app.register(async (api) => accessRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => registryRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => auditRoutes(api as App, s), { prefix: '/api/v1' });
+
+  const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (!request.url.startsWith('/api/') && serveWeb && request.method === 'GET') {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    const err = new AppError('ROUTE_NOT_FOUND', { method: request.method, url: request.url.split('?')[0] });
+    return reply.status(404).type('application/problem+json').send(toProblem(err, langFrom(request.headers['accept-language'])));
+  });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,27 @@
+// The `cordon` command line: one program, subcommands registered by each domain.
+import { Command } from 'commander';
+import { VERSION } from '../version.ts';
+import { reportCliError } from './context.ts';
+import { registerServeCommands } from './serve.cli.ts';
+import { registerAuditCommands } from './audit.cli.ts';
+import { registerUserCommands } from '../access/access.cli.ts';
+import { registerRegistryCommands } from '../registry/registry.cli.ts';
+import { registerDemoCommands } from '../sim/sim.cli.ts';
+
+const program = new Command('cordon')
+  .description('Cordon (一站式防疫指挥系统): one-stop epidemic prevention and command system')
+  .version(VERSION)
+  .option('--data-dir <dir>', 'data directory (default ./data, or $CORDON_DATA_DIR)')
+  .option('--database-url <url>', 'PostgreSQL URL (default $DATABASE_URL; SQLite when absent)');
+
+registerServeCommands(program);
+registerAuditCommands(program);
+registerUserCommands(program);
+registerRegistryCommands(program);
+registerDemoCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  reportCliError(err);
+}

@@ -1,0 +1,67 @@
+// cordon serve: listen on $PORT. cordon start: build the web app if needed, seed the demo city on
+// first start, then serve (what `npm start` runs).
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { build, WEB_DIST } from '../app.ts';
+import { createServices } from '../services.ts';
+import { cliConfig, type GlobalOptions } from './context.ts';
+import { ensureFirstStart } from './first-start.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds web/dist when it is missing or older than the web sources. */
+export function buildWebIfNeeded(): void {
+  const index = path.join(WEB_DIST, 'index.html');
+  const src = path.join(ROOT, 'web', 'src');
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestMtime(src)) return;
+  console.log('building the web app (first start or sources changed)…');
+  const r = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('building the web app failed (see above)');
+}
+
+async function serve(opts: GlobalOptions & { port?: string; host?: string }, firstStart: boolean): Promise<void> {
+  const config = cliConfig(opts);
+  if (opts.port) config.port = Number(opts.port);
+  if (opts.host) config.host = opts.host;
+  const s = await createServices(config);
+  if (firstStart) await ensureFirstStart(s);
+  const app = await build(s, { logger: { level: config.logLevel } });
+  const close = async () => {
+    await app.close();
+    await s.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`Cordon listening on http://localhost:${config.port} (${s.dialect}${s.dialect === 'sqlite' ? `: ${path.join(config.dataDir, 'cordon.db')}` : ''})`);
+}
+
+export function registerServeCommands(program: Command): void {
+  program.command('serve')
+    .description('run the HTTP server')
+    .option('-p, --port <port>', 'port (default $PORT or 8080)')
+    .option('--host <host>', 'interface to listen on (default 0.0.0.0)')
+    .action(async (opts: { port?: string; host?: string }) => serve({ ...program.opts<GlobalOptions>(), ...opts }, false));
+
+  program.command('start')
+    .description('build the web app if needed, seed a demo city on first start, and serve')
+    .option('-p, --port <port>', 'port (default $PORT or 8080)')
+    .option('--host <host>', 'interface to listen on (default 0.0.0.0)')
+    .action(async (opts: { port?: string; host?: string }) => {
+      buildWebIfNeeded();
+      await serve({ ...program.opts<GlobalOptions>(), ...opts }, true);
+    });
+}

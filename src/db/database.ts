@@ -1,0 +1,141 @@
+// The tables Cordon stores, as Kysely sees them. Times are epoch milliseconds; flags are 0/1 integers
+// so that SQLite and PostgreSQL read them the same way.
+import type { Kysely, Transaction } from 'kysely';
+
+export interface AreaTable {
+  id: string;
+  code: string;
+  name: string;
+  /** city | district | street | community | grid */
+  level: string;
+  parent_id: string | null;
+  /** Materialised path of codes, e.g. "220400/220402/220402001/"; a subtree is a prefix. */
+  path: string;
+  created_at: number;
+}
+
+export interface BuildingTable {
+  id: string;
+  area_id: string;
+  name: string;
+  address: string;
+  created_at: number;
+}
+
+export interface HouseholdTable {
+  id: string;
+  building_id: string | null;
+  area_id: string;
+  unit: string;
+  door: string;
+  address: string;
+  rooms: number | null;
+  head_person_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PersonTable {
+  id: string;
+  household_id: string | null;
+  area_id: string;
+  name: string;
+  /** resident_id | passport | other | none */
+  id_type: string;
+  id_enc: string | null;
+  id_hmac: string | null;
+  birth_date: string | null;
+  sex: string | null;
+  phone_enc: string | null;
+  phone_hmac: string | null;
+  relation: string;
+  elderly_alone: number;
+  bedridden: number;
+  pregnant: number;
+  dialysis: number;
+  no_smartphone: number;
+  note: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AppUserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  area_id: string;
+  failed_logins: number;
+  locked_until: number | null;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the session token; the token itself lives only in the cookie. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface AuditEventTable {
+  seq: number;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: string;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  reason: string;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface Database {
+  area: AreaTable;
+  building: BuildingTable;
+  household: HouseholdTable;
+  person: PersonTable;
+  app_user: AppUserTable;
+  session: SessionTable;
+  api_token: ApiTokenTable;
+  audit_event: AuditEventTable;
+  audit_head: AuditHeadTable;
+  setting: SettingTable;
+}
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the database or an open transaction: stores accept both. */
+export type Executor = Kysely<Database> | Transaction<Database>;
+export type Dialect = 'sqlite' | 'postgres';

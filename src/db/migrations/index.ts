@@ -1,0 +1,12 @@
+// The migration chain, in order. Each entry is frozen once released: add a new one, never edit one.
+import type { Kysely } from 'kysely';
+import type { MigrationDialect } from './columns.ts';
+import * as m0001 from './0001_foundation.ts';
+
+export interface DialectMigration {
+  up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
+}
+
+export const migrations: Record<string, DialectMigration> = {
+  '0001_foundation': m0001,
+};

@@ -1,0 +1,65 @@
+// The audit log for auditors: page through events, verify the chain.
+import { Type } from '@sinclair/typebox';
+import type { Services } from '../services.ts';
+import type { App } from './http.ts';
+import { guard } from './auth.ts';
+import { verifyAuditChain } from './audit.ts';
+import { PageOf, PageQuery, pageParams } from './pagination.ts';
+
+const AuditEventSchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.Integer(),
+  actorId: Type.Union([Type.String(), Type.Null()]),
+  actorName: Type.String(),
+  actorRole: Type.String(),
+  action: Type.String(),
+  objectType: Type.String(),
+  objectId: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.String(),
+  detail: Type.Unknown(),
+  hash: Type.String(),
+});
+
+export async function auditRoutes(app: App, s: Services): Promise<void> {
+  app.get('/audit/events', {
+    preHandler: guard('audit.read'),
+    schema: {
+      tags: ['audit'],
+      querystring: Type.Composite([PageQuery, Type.Object({
+        action: Type.Optional(Type.String()),
+        objectType: Type.Optional(Type.String()),
+        objectId: Type.Optional(Type.String()),
+      })]),
+      response: { 200: PageOf(AuditEventSchema) },
+    },
+  }, async (request) => {
+    const { limit, offset } = pageParams(request.query);
+    let q = s.db.selectFrom('audit_event');
+    if (request.query.action) q = q.where('action', '=', request.query.action);
+    if (request.query.objectType) q = q.where('object_type', '=', request.query.objectType);
+    if (request.query.objectId) q = q.where('object_id', '=', request.query.objectId);
+    const [rows, total] = await Promise.all([
+      q.selectAll().orderBy('seq', 'desc').limit(limit).offset(offset).execute(),
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: rows.map((r) => ({
+        seq: Number(r.seq), at: Number(r.at), actorId: r.actor_id, actorName: r.actor_name, actorRole: r.actor_role,
+        action: r.action, objectType: r.object_type, objectId: r.object_id, reason: r.reason,
+        detail: JSON.parse(r.detail) as unknown, hash: r.hash,
+      })),
+      total: Number(total.n), limit, offset,
+    };
+  });
+
+  app.get('/audit/verify', {
+    preHandler: guard('audit.read'),
+    schema: {
+      tags: ['audit'],
+      response: { 200: Type.Object({
+        ok: Type.Boolean(), events: Type.Integer(), brokenAt: Type.Optional(Type.Integer()), problem: Type.Optional(Type.String()),
+        headHash: Type.Optional(Type.String()),
+      }) },
+    },
+  }, async () => verifyAuditChain(s.db));
+}

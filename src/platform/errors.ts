@@ -1,0 +1,119 @@
+// One error envelope everywhere: RFC 9457 problem+json with a stable `code`, a message in the
+// request's language, and for bulk input the row and column of each fault. Domains register their
+// codes with defineErrors(); tests assert codes, never messages.
+
+export type Lang = 'zh' | 'en';
+
+export interface ErrorSpec {
+  status: number;
+  /** Message templates; {name} is replaced by the error's params. */
+  zh: string;
+  en: string;
+}
+
+const catalog = new Map<string, ErrorSpec>();
+
+export function defineErrors<T extends Record<string, ErrorSpec>>(specs: T): { [K in keyof T]: K } {
+  const codes = {} as { [K in keyof T]: K };
+  for (const [code, spec] of Object.entries(specs)) {
+    const existing = catalog.get(code);
+    if (existing && (existing.zh !== spec.zh || existing.status !== spec.status)) {
+      throw new Error(`error code ${code} defined twice`);
+    }
+    catalog.set(code, spec);
+    (codes as Record<string, string>)[code] = code;
+  }
+  return codes;
+}
+
+export type Params = Record<string, string | number | undefined>;
+
+/** One fault in one place of a bulk input (row 1 is the header row of a sheet). */
+export interface Fault {
+  row?: number;
+  column?: string;
+  field?: string;
+  code: string;
+  params?: Params;
+}
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly params: Params;
+  readonly faults: Fault[];
+  /** Extra machine-readable members for the problem document (e.g. the existing record). */
+  readonly extra: Record<string, unknown>;
+
+  constructor(code: string, params: Params = {}, options: { faults?: Fault[]; extra?: Record<string, unknown> } = {}) {
+    const spec = catalog.get(code);
+    super(spec ? render(spec.en, params) : code);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = spec?.status ?? 500;
+    this.params = params;
+    this.faults = options.faults ?? [];
+    this.extra = options.extra ?? {};
+  }
+}
+
+function render(template: string, params: Params): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
+}
+
+export function messageFor(code: string, params: Params = {}, lang: Lang = 'zh'): string {
+  const spec = catalog.get(code);
+  if (!spec) return code;
+  return render(spec[lang], params);
+}
+
+export function langFrom(acceptLanguage: string | undefined): Lang {
+  if (!acceptLanguage) return 'zh';
+  const first = acceptLanguage.split(',')[0]!.trim().toLowerCase();
+  return first.startsWith('en') ? 'en' : 'zh';
+}
+
+export interface ProblemFault extends Fault {
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  errors?: ProblemFault[];
+  [extra: string]: unknown;
+}
+
+export function localizeFaults(faults: Fault[], lang: Lang): ProblemFault[] {
+  return faults.map((f) => ({ ...f, message: messageFor(f.code, f.params, lang) }));
+}
+
+export function toProblem(err: AppError, lang: Lang): Problem {
+  const detail = messageFor(err.code, err.params, lang);
+  return {
+    type: `https://cordon.dev/problems/${err.code.toLowerCase().replace(/_/g, '-')}`,
+    title: err.code,
+    status: err.status,
+    code: err.code,
+    detail,
+    ...err.extra,
+    ...(err.faults.length ? { errors: localizeFaults(err.faults, lang) } : {}),
+  };
+}
+
+export const CommonErrors = defineErrors({
+  VALIDATION: { status: 400, zh: '请求格式错误:{detail}', en: 'The request is malformed: {detail}' },
+  NOT_FOUND: { status: 404, zh: '找不到{what}', en: '{what} not found' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '没有这个接口:{method} {url}', en: 'No such endpoint: {method} {url}' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please sign in first' },
+  FORBIDDEN: { status: 403, zh: '无权执行此操作({permission})', en: 'Not allowed ({permission})' },
+  OUT_OF_SCOPE: { status: 403, zh: '该记录不在您的管辖区域内', en: 'This record is outside your area' },
+  CSRF_TOKEN_INVALID: { status: 403, zh: '页面已过期,请刷新后重试(CSRF 校验失败)', en: 'The page is stale; reload and try again (CSRF check failed)' },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁,请稍后再试', en: 'Too many requests; try again later' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '上传内容过大', en: 'The upload is too large' },
+  REASON_REQUIRED: { status: 400, zh: '查看完整信息必须填写事由', en: 'A reason is required to see the full value' },
+  INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
+});

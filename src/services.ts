@@ -1,0 +1,49 @@
+// The services every domain shares: configuration, database, clock, field cipher and audit.
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { connect, migrateToLatest, type DbHandle } from './db/connect.ts';
+import type { Db, Dialect, Executor } from './db/database.ts';
+import { appendAudit, type AuditActor, type AuditEntry } from './platform/audit.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { FieldCipher, loadKeys, type Keys } from './platform/crypto.ts';
+
+export interface Services {
+  config: Config;
+  handle: DbHandle;
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  cipher: FieldCipher;
+  /** Appends an audit event stamped with the clock; call inside the change's transaction. */
+  audit(ex: Executor, actor: AuditActor, entry: AuditEntry): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  clock?: Clock;
+  /** An already opened database (tests pass a fresh one). */
+  handle?: DbHandle;
+  keys?: Keys;
+  /** Skip running migrations (the caller already did). */
+  skipMigrations?: boolean;
+}
+
+export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
+  const handle = options.handle ?? connect({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: path.join(config.dataDir, 'cordon.db'),
+  });
+  if (!options.skipMigrations) await migrateToLatest(handle);
+  const keys = options.keys ?? loadKeys(config.dataDir, config.secrets);
+  const clock = options.clock ?? systemClock;
+  return {
+    config,
+    handle,
+    db: handle.db,
+    dialect: handle.dialect,
+    clock,
+    cipher: new FieldCipher(keys),
+    audit: (ex, actor, entry) => appendAudit(ex, actor, entry, clock.now()),
+    close: () => handle.close(),
+  };
+}

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { maskIdNumber, maskName, maskPhone } from '../../src/platform/mask.ts';
+import { FieldCipher, generateKeys, hashPassword, newId, verifyPassword } from '../../src/platform/crypto.ts';
+
+test('ID numbers keep region and last four', () => {
+  assert.equal(maskIdNumber('220402195304120318'), '220402********0318');
+  assert.equal(maskIdNumber('E12345678'), 'E1*****78');
+  assert.equal(maskIdNumber(null), null);
+});
+
+test('phones keep prefix and last four', () => {
+  assert.equal(maskPhone('13804371234'), '138****1234');
+  assert.equal(maskPhone(''), null);
+});
+
+test('names keep first and last character', () => {
+  assert.equal(maskName('张建国'), '张*国');
+  assert.equal(maskName('王丽'), '王*');
+  assert.equal(maskName('欧阳娜娜'), '欧**娜');
+});
+
+test('field cipher round-trips and is randomised; lookup is deterministic per kind', () => {
+  const c = new FieldCipher(generateKeys());
+  const a = c.encrypt('220402195304120318');
+  const b = c.encrypt('220402195304120318');
+  assert.notEqual(a, b);
+  assert.equal(c.decrypt(a), '220402195304120318');
+  assert.equal(c.lookup('id', 'x'), c.lookup('id', 'x'));
+  assert.notEqual(c.lookup('id', 'x'), c.lookup('phone', 'x'));
+  const other = new FieldCipher(generateKeys());
+  assert.throws(() => other.decrypt(a));
+  const tampered = a.slice(0, -2) + (a.endsWith('A') ? 'BB' : 'AA');
+  assert.throws(() => c.decrypt(tampered));
+});
+
+test('passwords hash with scrypt and verify', async () => {
+  const h = await hashPassword('s3cret-pass');
+  assert.match(h, /^scrypt\$/);
+  assert.equal(await verifyPassword('s3cret-pass', h), true);
+  assert.equal(await verifyPassword('wrong', h), false);
+});
+
+test('ids are time ordered', () => {
+  assert.ok(newId(1000) < newId(2000));
+  assert.equal(newId().length, 22);
+});
