@@ -72,3 +72,48 @@ export interface Actor {
   /** 'session' needs a CSRF token on unsafe methods; 'token' (API token) does not. */
   via: 'session' | 'token';
 }
+
+/** Usernames: 3–32 of a–z, 0–9, "_", "." and "-" (normalised to lower case first). */
+export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
+export const PASSWORD_MIN_LENGTH = 10;
+
+export function normaliseUsername(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
+export function isValidUsername(username: string): boolean {
+  return USERNAME_PATTERN.test(username);
+}
+
+/** Long enough to resist guessing; length counts characters, not bytes. */
+export function isStrongPassword(password: string): boolean {
+  return [...password].length >= PASSWORD_MIN_LENGTH;
+}
+
+export interface LockoutPolicy {
+  /** Consecutive failures that lock the account; 0 turns lockout off. */
+  maxFailures: number;
+  lockMs: number;
+}
+
+export interface LoginFailureState {
+  failedLogins: number;
+  lockedUntil: number | null;
+}
+
+export function isLocked(lockedUntil: number | null, now: number): boolean {
+  return lockedUntil !== null && lockedUntil > now;
+}
+
+/**
+ * The state after one more failed login. Failures before a lock that has since run out do not count
+ * again, so an expired lock gives the full number of attempts back.
+ */
+export function afterFailedLogin(state: LoginFailureState, now: number, policy: LockoutPolicy): LoginFailureState & { lockedNow: boolean } {
+  const previous = state.lockedUntil !== null && state.lockedUntil <= now ? 0 : state.failedLogins;
+  const failedLogins = previous + 1;
+  if (policy.maxFailures > 0 && failedLogins >= policy.maxFailures) {
+    return { failedLogins, lockedUntil: now + policy.lockMs, lockedNow: true };
+  }
+  return { failedLogins, lockedUntil: null, lockedNow: false };
+}

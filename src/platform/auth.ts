@@ -12,6 +12,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
   }
+  interface FastifyContextConfig {
+    /** The route acts on no existing session (sign-in), so it needs no CSRF token. */
+    csrfExempt?: boolean;
+  }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -36,7 +40,7 @@ export function registerAuth(app: FastifyInstance, s: Services): void {
     if (!token) return;
     const session = await resolveSession(s, token);
     if (!session) return;
-    if (!SAFE_METHODS.has(request.method)) {
+    if (!SAFE_METHODS.has(request.method) && !request.routeOptions.config?.csrfExempt) {
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !sameToken(sent, session.csrfToken)) throw new AppError('CSRF_TOKEN_INVALID');
     }

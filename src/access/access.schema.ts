@@ -1,0 +1,141 @@
+// Request and response shapes of sign-in, users and API tokens, and the access error codes.
+// Response schemas are the whitelist: a password hash or token hash has no field here.
+import { Type, type Static } from '@sinclair/typebox';
+import { defineErrors } from '../platform/errors.ts';
+
+export const AccessErrors = defineErrors({
+  LOGIN_FAILED: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    zh: '登录失败次数过多,账号已锁定至 {lockedUntil}',
+    en: 'Too many failed sign-ins; the account is locked until {lockedUntil}',
+  },
+  USERNAME_INVALID: {
+    status: 400,
+    zh: '用户名应为 3–32 位小写字母、数字或 _ . -',
+    en: 'Username must be 3–32 lower-case letters, digits, "_", "." or "-"',
+  },
+  USERNAME_TAKEN: { status: 409, zh: '用户名 {username} 已被使用', en: 'The username {username} is taken' },
+  PASSWORD_WEAK: { status: 400, zh: '密码至少需要 {min} 个字符', en: 'The password needs at least {min} characters' },
+  ROLE_INVALID: { status: 400, zh: '未知的角色:{role}', en: 'Unknown role: {role}' },
+  // Same text as the registry's definition: either module may register it first.
+  AREA_NOT_FOUND: { status: 404, zh: '找不到该区域', en: 'Area not found' },
+  USER_AREA_REQUIRED: { status: 400, zh: '请指定用户的管辖区域', en: 'Give the user’s area' },
+  USER_NOT_FOUND: { status: 404, zh: '找不到该用户', en: 'User not found' },
+  OWN_ACCESS_CHANGE: {
+    status: 400,
+    zh: '不能停用自己,也不能修改自己的角色或管辖区域',
+    en: 'You cannot disable yourself or change your own role or area',
+  },
+  TOKEN_NAME_REQUIRED: { status: 400, zh: '请为令牌命名(最多 100 字)', en: 'Give the token a name (100 characters at most)' },
+  TOKEN_NOT_FOUND: { status: 404, zh: '找不到该令牌', en: 'API token not found' },
+  TOKEN_NEEDS_SESSION: {
+    status: 403,
+    zh: 'API 令牌只能在登录会话中创建',
+    en: 'API tokens can only be created from a signed-in session',
+  },
+});
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** The signed-in user as the web app sees it. */
+export const MeSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Type.String(),
+  areaId: Type.String(),
+  areaCode: Type.String(),
+  areaName: Type.String(),
+  areaPath: Type.String(),
+});
+export type Me = Static<typeof MeSchema>;
+
+/** A user as administrators see it. */
+export const UserViewSchema = Type.Composite([MeSchema, Type.Object({
+  disabled: Type.Boolean(),
+  failedLogins: Type.Integer(),
+  /** Epoch ms while the account is locked, else null. */
+  lockedUntil: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+})]);
+export type UserView = Static<typeof UserViewSchema>;
+
+export const LoginBody = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+});
+
+export const LoginResult = Type.Object({
+  user: MeSchema,
+  csrfToken: Type.String(),
+  permissions: Type.Array(Type.String()),
+});
+
+export const MeResult = Type.Object({
+  user: MeSchema,
+  csrfToken: Type.Union([Type.String(), Type.Null()]),
+  permissions: Type.Array(Type.String()),
+});
+
+const PasswordField = Type.String({ minLength: 1, maxLength: 1024 });
+const AreaRef = {
+  areaId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  areaCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+};
+
+export const UserCreateBody = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  displayName: Type.Optional(Type.String({ maxLength: 100 })),
+  role: Type.String({ minLength: 1, maxLength: 64 }),
+  ...AreaRef,
+  password: Type.Optional(PasswordField),
+}, { additionalProperties: false });
+
+export const UserCreateResult = Type.Object({
+  user: UserViewSchema,
+  /** The generated password, shown once; null when the administrator chose it. */
+  password: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const UserPatchBody = Type.Object({
+  displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  ...AreaRef,
+  disabled: Type.Optional(Type.Boolean()),
+  unlock: Type.Optional(Type.Literal(true)),
+}, { additionalProperties: false });
+
+export const UserListQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 64 })),
+});
+
+export const PasswordResetBody = Type.Object({ password: Type.Optional(PasswordField) }, { additionalProperties: false });
+export const PasswordResetResult = Type.Object({
+  /** The generated password, shown once; null when the administrator chose it. */
+  password: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const TokenCreateBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+}, { additionalProperties: false });
+
+export const TokenCreateResult = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  /** The secret, shown only in this response. */
+  token: Type.String(),
+  expiresAt: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+export const TokenViewSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  createdAt: Type.Integer(),
+  expiresAt: Type.Union([Type.Integer(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.Integer(), Type.Null()]),
+  revokedAt: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type TokenView = Static<typeof TokenViewSchema>;

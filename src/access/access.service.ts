@@ -1,0 +1,418 @@
+// Sign-in with lockout, sign-out, user management and API tokens: one transaction per change, each
+// with its audit event. Usable without HTTP (the CLI and first-start seeding call it directly).
+// A password or a secret token never reaches the audit log; a password hash never leaves this file.
+import { randomInt } from 'node:crypto';
+import type { Executor } from '../db/database.ts';
+import type { Services } from '../services.ts';
+import { AppError } from '../platform/errors.ts';
+import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
+import { isoInZone } from '../platform/clock.ts';
+import { hashPassword, newId, randomToken, verifyPassword } from '../platform/crypto.ts';
+import {
+  afterFailedLogin, inScope, isLocked, isRole, isStrongPassword, isValidUsername, normaliseUsername,
+  PASSWORD_MIN_LENGTH, permissionsOf, type Permission, type Role,
+} from './access.rules.ts';
+import './access.schema.ts'; // registers the access error codes wherever the service is used
+import type { Me, TokenView, UserView } from './access.schema.ts';
+import * as store from './access.store.ts';
+import { createApiToken, createSession, deleteSession, type NewSession } from './session.ts';
+
+/** Whoever tries to sign in before we know who they are. */
+const ANONYMOUS: AuditActor = { id: null, name: 'anonymous', role: 'anonymous' };
+
+/**
+ * The area subtree an operation may touch: an area path prefix such as "220400/220402/".
+ * The empty string is the whole tree (the terminal operator, first-start seeding).
+ */
+export type ScopePath = string;
+
+// ---- passwords ---------------------------------------------------------------------------------
+
+/** No 0/o, 1/l/i: easy to read aloud and to type from paper. */
+const PASSWORD_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
+
+/** A print-friendly random password: four groups of four, e.g. "k7mq-3xtd-9fhr-w2cp" (≈79 bits). */
+export function generatePassword(): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    let group = '';
+    for (let i = 0; i < 4; i++) group += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+    groups.push(group);
+  }
+  return groups.join('-');
+}
+
+function checkPassword(password: string): void {
+  if (!isStrongPassword(password)) throw new AppError('PASSWORD_WEAK', { min: PASSWORD_MIN_LENGTH });
+}
+
+let dummyHash: Promise<string> | null = null;
+/** A hash to verify against when the username is unknown, so that case takes as long as a wrong password. */
+function unknownUserHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomToken());
+  return dummyHash;
+}
+
+// ---- views -------------------------------------------------------------------------------------
+
+function meOf(row: store.UserRow): Me {
+  return {
+    id: row.id, username: row.username, displayName: row.display_name, role: row.role,
+    areaId: row.area_id, areaCode: row.area_code, areaName: row.area_name, areaPath: row.area_path,
+  };
+}
+
+function userViewOf(row: store.UserRow, now: number): UserView {
+  return {
+    ...meOf(row),
+    disabled: row.disabled === 1,
+    failedLogins: Number(row.failed_logins),
+    lockedUntil: isLocked(row.locked_until, now) ? Number(row.locked_until) : null,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function permissionsFor(role: string): Permission[] {
+  return isRole(role) ? [...permissionsOf(role)] : [];
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+// ---- sign-in -----------------------------------------------------------------------------------
+
+export interface LoginInput {
+  username: string;
+  password: string;
+  /** The caller's address, for the audit log. */
+  ip?: string;
+  /** A cookie token the client still holds; that session is ended in favour of the new one. */
+  previousSessionToken?: string;
+}
+
+export interface SignedIn {
+  session: NewSession;
+  user: Me;
+  permissions: Permission[];
+}
+
+/**
+ * Checks the password and opens a session. Failures are recorded (and committed) before the error
+ * is thrown: LOGIN_FAILED, or ACCOUNT_LOCKED once the failures reach the lockout limit.
+ */
+export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
+  const username = normaliseUsername(input.username);
+  const ip = input.ip ?? null;
+  const now = s.clock.now();
+  const user = await store.userByUsername(s.db, username);
+
+  if (!user) {
+    await verifyPassword(input.password, await unknownUserHash());
+    await s.db.transaction().execute((trx) => s.audit(trx, ANONYMOUS, {
+      action: 'auth.login_failed', objectType: 'user', detail: { username, reason: 'unknown_user', ip },
+    }));
+    throw new AppError('LOGIN_FAILED');
+  }
+
+  if (isLocked(user.locked_until, now)) {
+    await s.db.transaction().execute((trx) => s.audit(trx, ANONYMOUS, {
+      action: 'auth.login_failed', objectType: 'user', objectId: user.id, detail: { username, reason: 'locked', ip },
+    }));
+    throw lockedError(s, Number(user.locked_until));
+  }
+
+  const passwordOk = await verifyPassword(input.password, user.password_hash);
+
+  if (user.disabled) {
+    await s.db.transaction().execute((trx) => s.audit(trx, ANONYMOUS, {
+      action: 'auth.login_failed', objectType: 'user', objectId: user.id, detail: { username, reason: 'disabled', ip },
+    }));
+    throw new AppError('LOGIN_FAILED');
+  }
+
+  if (!passwordOk) {
+    const lockedUntil = await s.db.transaction().execute(async (trx) => {
+      const state = await store.loginFailureState(trx, user.id, s.dialect === 'postgres');
+      const next = afterFailedLogin(
+        { failedLogins: Number(state?.failed_logins ?? 0), lockedUntil: state?.locked_until ?? null }, now, s.config.lockout,
+      );
+      await store.setLoginFailureState(trx, user.id, next.failedLogins, next.lockedUntil);
+      await s.audit(trx, ANONYMOUS, {
+        action: 'auth.login_failed', objectType: 'user', objectId: user.id,
+        detail: { username, reason: 'wrong_password', failedLogins: next.failedLogins, ip },
+      });
+      if (next.lockedNow) {
+        await s.audit(trx, SYSTEM_ACTOR, {
+          action: 'auth.lockout', objectType: 'user', objectId: user.id,
+          detail: { username, failedLogins: next.failedLogins, lockedUntil: next.lockedUntil, ip },
+        });
+      }
+      return next.lockedNow ? next.lockedUntil : null;
+    });
+    throw lockedUntil !== null ? lockedError(s, lockedUntil) : new AppError('LOGIN_FAILED');
+  }
+
+  const session = await s.db.transaction().execute(async (trx) => {
+    if (user.failed_logins !== 0 || user.locked_until !== null) await store.setLoginFailureState(trx, user.id, 0, null);
+    if (input.previousSessionToken) await deleteSession(s, input.previousSessionToken, trx);
+    await store.purgeExpiredSessions(trx, now);
+    const opened = await createSession(s, user.id, trx);
+    await s.audit(trx, { id: user.id, name: user.username, role: user.role }, {
+      action: 'auth.login', objectType: 'user', objectId: user.id, detail: { ip },
+    });
+    return opened;
+  });
+  return { session, user: meOf(user), permissions: permissionsFor(user.role) };
+}
+
+function lockedError(s: Services, lockedUntil: number): AppError {
+  const iso = isoInZone(lockedUntil, s.config.timeZone);
+  return new AppError('ACCOUNT_LOCKED', { lockedUntil: iso }, { extra: { lockedUntil: iso } });
+}
+
+/** Ends the session behind a cookie token (a no-op when it is already gone). */
+export async function logout(s: Services, actor: AuditActor | null, sessionToken: string): Promise<void> {
+  await s.db.transaction().execute(async (trx) => {
+    const userId = await deleteSession(s, sessionToken, trx);
+    if (userId) await s.audit(trx, actor ?? SYSTEM_ACTOR, { action: 'auth.logout', objectType: 'user', objectId: userId });
+  });
+}
+
+/** The signed-in user as the web app needs it. */
+export async function me(s: Services, userId: string): Promise<{ user: Me; permissions: Permission[] }> {
+  const row = await store.userById(s.db, userId);
+  if (!row) throw new AppError('UNAUTHENTICATED');
+  return { user: meOf(row), permissions: permissionsFor(row.role) };
+}
+
+// ---- users -------------------------------------------------------------------------------------
+
+export interface AddUserInput {
+  username: string;
+  displayName?: string;
+  role: string;
+  areaCode?: string;
+  areaId?: string;
+  /** Generated when absent. */
+  password?: string;
+}
+
+async function resolveArea(ex: Executor, ref: { areaId?: string; areaCode?: string }): Promise<store.AreaRef> {
+  const area = ref.areaId ? await store.areaById(ex, ref.areaId)
+    : ref.areaCode ? await store.areaByCode(ex, ref.areaCode.trim()) : null;
+  if (area === null) throw new AppError('USER_AREA_REQUIRED');
+  if (!area) throw new AppError('AREA_NOT_FOUND');
+  return area;
+}
+
+function checkRole(role: string): Role {
+  if (!isRole(role)) throw new AppError('ROLE_INVALID', { role });
+  return role;
+}
+
+function cleanDisplayName(value: string | undefined, fallback: string): string {
+  const name = (value ?? '').trim();
+  return name ? name.slice(0, 100) : fallback;
+}
+
+/**
+ * Creates an account in the area (which must lie inside `scopePath`) and returns it with its
+ * password: the one given, or a generated one to hand over once. Audited `user.create`.
+ */
+export async function addUser(s: Services, actor: AuditActor, input: AddUserInput, scopePath: ScopePath = ''): Promise<{ user: UserView; password: string }> {
+  const username = normaliseUsername(input.username);
+  if (!isValidUsername(username)) throw new AppError('USERNAME_INVALID');
+  const role = checkRole(input.role);
+  const generated = input.password === undefined;
+  const password = input.password ?? generatePassword();
+  checkPassword(password);
+  const displayName = cleanDisplayName(input.displayName, username);
+  // Hash before the transaction: scrypt is slow on purpose and must not hold the write lock.
+  const passwordHash = await hashPassword(password);
+  const now = s.clock.now();
+  const id = newId(now);
+  try {
+    await s.db.transaction().execute(async (trx) => {
+      const area = await resolveArea(trx, input);
+      if (!inScope(scopePath, area.path)) throw new AppError('OUT_OF_SCOPE');
+      if (await store.usernameExists(trx, username)) throw new AppError('USERNAME_TAKEN', { username });
+      await store.insertUser(trx, {
+        id, username, display_name: displayName, password_hash: passwordHash, role, area_id: area.id,
+        failed_logins: 0, locked_until: null, disabled: 0, created_at: now, updated_at: now,
+      });
+      await s.audit(trx, actor, {
+        action: 'user.create', objectType: 'user', objectId: id,
+        detail: { username, displayName, role, areaCode: area.code, generatedPassword: generated },
+      });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('USERNAME_TAKEN', { username });
+    throw err;
+  }
+  const row = await store.userById(s.db, id);
+  return { user: userViewOf(row!, now), password };
+}
+
+export async function listUsers(s: Services, scopePath: ScopePath, filter: { q?: string }, page: store.Paging): Promise<{ items: UserView[]; total: number; limit: number; offset: number }> {
+  const q = filter.q ? normaliseUsername(filter.q) : undefined;
+  const { rows, total } = await store.listUsers(s.db, scopePath, q, page);
+  const now = s.clock.now();
+  return { items: rows.map((r) => userViewOf(r, now)), total, limit: page.limit, offset: page.offset };
+}
+
+async function userInScope(ex: Executor, id: string, scopePath: ScopePath): Promise<store.UserRow> {
+  const row = await store.userById(ex, id);
+  if (!row) throw new AppError('USER_NOT_FOUND');
+  if (!inScope(scopePath, row.area_path)) throw new AppError('OUT_OF_SCOPE');
+  return row;
+}
+
+/** A user by username, for the terminal. */
+export async function userByUsername(s: Services, username: string): Promise<UserView> {
+  const row = await store.userByUsername(s.db, normaliseUsername(username));
+  if (!row) throw new AppError('USER_NOT_FOUND');
+  return userViewOf(row, s.clock.now());
+}
+
+export interface UserPatch {
+  displayName?: string;
+  role?: string;
+  areaId?: string;
+  areaCode?: string;
+  disabled?: boolean;
+  /** Clears the failure counter and any lock. */
+  unlock?: boolean;
+}
+
+/**
+ * Changes a user inside `scopePath` (and moves them only within it). Disabling ends the user's
+ * sessions. Nobody may disable themselves or change their own role or area. Audited `user.update`.
+ */
+export async function updateUser(s: Services, actor: AuditActor, id: string, patch: UserPatch, scopePath: ScopePath = ''): Promise<UserView> {
+  const now = s.clock.now();
+  await s.db.transaction().execute(async (trx) => {
+    const row = await userInScope(trx, id, scopePath);
+    const changes: store.UserChanges = {};
+    const detail: Record<string, unknown> = {};
+    if (patch.displayName !== undefined) {
+      const name = cleanDisplayName(patch.displayName, row.display_name);
+      if (name !== row.display_name) {
+        changes.display_name = name;
+        detail.displayName = { from: row.display_name, to: name };
+      }
+    }
+    if (patch.role !== undefined) {
+      const role = checkRole(patch.role);
+      if (role !== row.role) {
+        changes.role = role;
+        detail.role = { from: row.role, to: role };
+      }
+    }
+    if (patch.areaId !== undefined || patch.areaCode !== undefined) {
+      const area = await resolveArea(trx, patch);
+      if (!inScope(scopePath, area.path)) throw new AppError('OUT_OF_SCOPE');
+      if (area.id !== row.area_id) {
+        changes.area_id = area.id;
+        detail.areaCode = { from: row.area_code, to: area.code };
+      }
+    }
+    if (patch.disabled !== undefined && Number(patch.disabled) !== row.disabled) {
+      changes.disabled = patch.disabled ? 1 : 0;
+      detail.disabled = { from: row.disabled === 1, to: patch.disabled };
+    }
+    if (patch.unlock && (row.failed_logins !== 0 || row.locked_until !== null)) {
+      changes.failed_logins = 0;
+      changes.locked_until = null;
+      detail.unlocked = { lockedUntil: row.locked_until, failedLogins: row.failed_logins };
+    }
+    if (actor.id === id && (changes.role !== undefined || changes.area_id !== undefined || changes.disabled === 1)) {
+      throw new AppError('OWN_ACCESS_CHANGE');
+    }
+    if (Object.keys(changes).length === 0) return;
+    await store.updateUser(trx, id, changes, now);
+    if (changes.disabled === 1) detail.sessionsEnded = await store.deleteSessionsOfUser(trx, id);
+    await s.audit(trx, actor, { action: 'user.update', objectType: 'user', objectId: id, detail: { username: row.username, ...detail } });
+  });
+  return userViewOf((await store.userById(s.db, id))!, now);
+}
+
+/**
+ * Sets a new password (generated when none is given), clears any lock and ends the user's sessions.
+ * Returns the password to hand over. Audited `user.password_reset`.
+ */
+export async function resetPassword(s: Services, actor: AuditActor, id: string, password: string | undefined, scopePath: ScopePath = ''): Promise<{ password: string; generated: boolean }> {
+  const generated = password === undefined;
+  const next = password ?? generatePassword();
+  checkPassword(next);
+  const passwordHash = await hashPassword(next);
+  const now = s.clock.now();
+  await s.db.transaction().execute(async (trx) => {
+    const row = await userInScope(trx, id, scopePath);
+    await store.updateUser(trx, id, { password_hash: passwordHash, failed_logins: 0, locked_until: null }, now);
+    const sessionsEnded = await store.deleteSessionsOfUser(trx, id);
+    await s.audit(trx, actor, {
+      action: 'user.password_reset', objectType: 'user', objectId: id,
+      detail: { username: row.username, generatedPassword: generated, sessionsEnded },
+    });
+  });
+  return { password: next, generated };
+}
+
+// ---- API tokens --------------------------------------------------------------------------------
+
+const DAY_MS = 86_400_000;
+
+export interface TokenInput {
+  name: string;
+  /** No expiry when absent. */
+  expiresInDays?: number;
+}
+
+/** Issues an API token for the user; the secret is in the result only. Audited `token.create`. */
+export async function createToken(s: Services, actor: AuditActor, userId: string, input: TokenInput): Promise<{ id: string; name: string; token: string; expiresAt: number | null }> {
+  const name = input.name.trim();
+  if (!name || name.length > 100) throw new AppError('TOKEN_NAME_REQUIRED');
+  const days = input.expiresInDays;
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) {
+    throw new AppError('VALIDATION', { detail: 'expiresInDays must be a whole number of days from 1 to 3650' });
+  }
+  const now = s.clock.now();
+  const expiresAt = days === undefined ? null : now + days * DAY_MS;
+  return s.db.transaction().execute(async (trx) => {
+    const owner = await store.userById(trx, userId);
+    if (!owner) throw new AppError('USER_NOT_FOUND');
+    const created = await createApiToken(s, userId, name, expiresAt, trx);
+    await s.audit(trx, actor, {
+      action: 'token.create', objectType: 'api_token', objectId: created.id,
+      detail: { name, userId, username: owner.username, expiresAt },
+    });
+    return { id: created.id, name, token: created.token, expiresAt };
+  });
+}
+
+export async function listTokens(s: Services, userId: string, page: store.Paging): Promise<{ items: TokenView[]; total: number; limit: number; offset: number }> {
+  const { rows, total } = await store.listApiTokens(s.db, userId, page);
+  return {
+    items: rows.map((r) => ({
+      id: r.id, name: r.name, createdAt: Number(r.created_at),
+      expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+      lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
+      revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    })),
+    total, limit: page.limit, offset: page.offset,
+  };
+}
+
+/** Revokes one of the user's own tokens; revoking twice changes nothing. Audited `token.revoke`. */
+export async function revokeToken(s: Services, actor: AuditActor, userId: string, tokenId: string): Promise<void> {
+  await s.db.transaction().execute(async (trx) => {
+    const token = await store.apiTokenOfUser(trx, tokenId, userId);
+    if (!token) throw new AppError('TOKEN_NOT_FOUND');
+    if (token.revoked_at !== null) return;
+    await store.revokeApiToken(trx, tokenId, s.clock.now());
+    await s.audit(trx, actor, { action: 'token.revoke', objectType: 'api_token', objectId: tokenId, detail: { name: token.name, userId } });
+  });
+}

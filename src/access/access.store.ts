@@ -1,0 +1,171 @@
+// The only SQL of access: users, sessions and API tokens. A user's scope is an area subtree, so
+// lists are filtered by area path prefix in the query.
+import { sql } from 'kysely';
+import type { ApiTokenTable, AppUserTable, Executor, SessionTable } from '../db/database.ts';
+
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+export interface AreaRef {
+  id: string;
+  code: string;
+  name: string;
+  path: string;
+}
+
+/** A user with their area; the password hash is only here for sign-in and never leaves the service. */
+export interface UserRow extends AppUserTable {
+  area_code: string;
+  area_name: string;
+  area_path: string;
+}
+
+/** A prefix pattern for LIKE with the prefix's own wildcard characters escaped (ESCAPE '\'). */
+function prefixPattern(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function areaPathUnder(prefix: string) {
+  return sql<boolean>`area.path like ${prefixPattern(prefix)} escape '\\'`;
+}
+
+// ---- areas -------------------------------------------------------------------------------------
+
+export async function areaById(ex: Executor, id: string): Promise<AreaRef | undefined> {
+  return ex.selectFrom('area').select(['id', 'code', 'name', 'path']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function areaByCode(ex: Executor, code: string): Promise<AreaRef | undefined> {
+  return ex.selectFrom('area').select(['id', 'code', 'name', 'path']).where('code', '=', code).executeTakeFirst();
+}
+
+// ---- users -------------------------------------------------------------------------------------
+
+function selectUsers(ex: Executor) {
+  return ex.selectFrom('app_user').innerJoin('area', 'area.id', 'app_user.area_id')
+    .selectAll('app_user')
+    .select(['area.code as area_code', 'area.name as area_name', 'area.path as area_path']);
+}
+
+export async function userById(ex: Executor, id: string): Promise<UserRow | undefined> {
+  return selectUsers(ex).where('app_user.id', '=', id).executeTakeFirst();
+}
+
+export async function userByUsername(ex: Executor, username: string): Promise<UserRow | undefined> {
+  return selectUsers(ex).where('app_user.username', '=', username).executeTakeFirst();
+}
+
+export async function usernameExists(ex: Executor, username: string): Promise<boolean> {
+  const row = await ex.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Users whose area lies in the subtree `scopePath` (all users when it is empty), by username. */
+export async function listUsers(ex: Executor, scopePath: string, usernamePrefix: string | undefined, page: Paging): Promise<{ rows: UserRow[]; total: number }> {
+  let base = ex.selectFrom('app_user').innerJoin('area', 'area.id', 'app_user.area_id');
+  if (scopePath) base = base.where(areaPathUnder(scopePath));
+  if (usernamePrefix) base = base.where(sql<boolean>`app_user.username like ${prefixPattern(usernamePrefix)} escape '\\'`);
+  const [rows, total] = await Promise.all([
+    base.selectAll('app_user')
+      .select(['area.code as area_code', 'area.name as area_name', 'area.path as area_path'])
+      .orderBy('app_user.username').limit(page.limit).offset(page.offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+export async function insertUser(ex: Executor, row: AppUserTable): Promise<void> {
+  await ex.insertInto('app_user').values(row).execute();
+}
+
+export type UserChanges = Partial<Pick<AppUserTable,
+  'display_name' | 'role' | 'area_id' | 'disabled' | 'password_hash' | 'failed_logins' | 'locked_until'>>;
+
+export async function updateUser(ex: Executor, id: string, changes: UserChanges, now: number): Promise<void> {
+  await ex.updateTable('app_user').set({ ...changes, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** The failure counter and lock of one user, locked for update on PostgreSQL so concurrent failures all count. */
+export async function loginFailureState(ex: Executor, id: string, forUpdate: boolean): Promise<Pick<AppUserTable, 'failed_logins' | 'locked_until'> | undefined> {
+  return ex.selectFrom('app_user').select(['failed_logins', 'locked_until']).where('id', '=', id)
+    .$if(forUpdate, (q) => q.forUpdate()).executeTakeFirst();
+}
+
+/** Writes the failure counter and lock without touching updated_at (sign-in attempts are not edits). */
+export async function setLoginFailureState(ex: Executor, id: string, failedLogins: number, lockedUntil: number | null): Promise<void> {
+  await ex.updateTable('app_user').set({ failed_logins: failedLogins, locked_until: lockedUntil }).where('id', '=', id).execute();
+}
+
+// ---- sessions ----------------------------------------------------------------------------------
+
+export async function insertSession(ex: Executor, row: SessionTable): Promise<void> {
+  await ex.insertInto('session').values(row).execute();
+}
+
+export interface SessionWithUser {
+  id: string;
+  csrf_token: string;
+  expires_at: number;
+  last_seen_at: number;
+  user_id: string;
+}
+
+export async function sessionById(ex: Executor, id: string): Promise<SessionWithUser | undefined> {
+  return ex.selectFrom('session').select(['id', 'csrf_token', 'expires_at', 'last_seen_at', 'user_id'])
+    .where('id', '=', id).executeTakeFirst();
+}
+
+export async function touchSession(ex: Executor, id: string, now: number): Promise<void> {
+  await ex.updateTable('session').set({ last_seen_at: now }).where('id', '=', id).execute();
+}
+
+/** Deletes one session; returns its user when it existed. */
+export async function deleteSession(ex: Executor, id: string): Promise<string | null> {
+  const row = await ex.deleteFrom('session').where('id', '=', id).returning('user_id').executeTakeFirst();
+  return row?.user_id ?? null;
+}
+
+export async function deleteSessionsOfUser(ex: Executor, userId: string): Promise<number> {
+  const r = await ex.deleteFrom('session').where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function purgeExpiredSessions(ex: Executor, now: number): Promise<number> {
+  const r = await ex.deleteFrom('session').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+// ---- API tokens --------------------------------------------------------------------------------
+
+export async function insertApiToken(ex: Executor, row: ApiTokenTable): Promise<void> {
+  await ex.insertInto('api_token').values(row).execute();
+}
+
+export async function apiTokenByHash(ex: Executor, tokenHash: string): Promise<ApiTokenTable | undefined> {
+  return ex.selectFrom('api_token').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function apiTokenOfUser(ex: Executor, id: string, userId: string): Promise<ApiTokenTable | undefined> {
+  return ex.selectFrom('api_token').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function touchApiToken(ex: Executor, id: string, now: number): Promise<void> {
+  await ex.updateTable('api_token').set({ last_used_at: now }).where('id', '=', id).execute();
+}
+
+export async function revokeApiToken(ex: Executor, id: string, now: number): Promise<void> {
+  await ex.updateTable('api_token').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}
+
+/** A user's tokens, newest first; the hash is never selected. */
+export async function listApiTokens(ex: Executor, userId: string, page: Paging): Promise<{ rows: Omit<ApiTokenTable, 'token_hash' | 'user_id'>[]; total: number }> {
+  const base = ex.selectFrom('api_token').where('user_id', '=', userId);
+  const [rows, total] = await Promise.all([
+    base.select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'])
+      .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
