@@ -14,6 +14,8 @@ export interface DbHandle {
   sqlite?: SQLite.Database;
   /** The raw pg pool (PostgreSQL only). */
   pool?: pg.Pool;
+  /** The PostgreSQL schema this handle is confined to, when one was given. */
+  pgSchema?: string;
   close(): Promise<void>;
 }
 
@@ -39,7 +41,7 @@ export function connect(options: ConnectOptions): DbHandle {
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', pool, close: () => db.destroy() };
+    return { db, dialect: 'postgres', pool, pgSchema: options.pgSchema, close: () => db.destroy() };
   }
   const file = options.sqlitePath ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -63,7 +65,9 @@ export async function migrateToLatest(handle: DbHandle): Promise<void> {
       return out;
     },
   };
-  const migrator = new Migrator({ db: handle.db, provider });
+  // Kysely looks for its migration tables in every schema unless told which one: name ours, or another
+  // schema's tables (a concurrent test run's) would be taken for this one's.
+  const migrator = new Migrator({ db: handle.db, provider, ...(handle.pgSchema ? { migrationTableSchema: handle.pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

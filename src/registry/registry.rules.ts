@@ -181,3 +181,42 @@ export function validatePerson(f: PersonFields, today: string): { ok: true; valu
 export function dateInZone(ms: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 }
+
+/** Whole years from a birth date (YYYY-MM-DD) to `today` (YYYY-MM-DD); null when unknown. */
+export function ageOn(birthDate: string | null, today: string): number | null {
+  if (!birthDate || !isValidDate(birthDate)) return null;
+  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
+}
+
+/** Relations that make a person the head of their household (户主 / 本人). */
+const HEAD_RELATIONS = new Set(['户主', '本人', 'head', 'self']);
+
+export function isHeadRelation(relation: string): boolean {
+  return HEAD_RELATIONS.has(relation.trim().toLowerCase());
+}
+
+/** What a person search is looking for; ID and phone are matched exactly through their lookup digest. */
+export type SearchQuery =
+  | { kind: 'all' }
+  | { kind: 'id'; candidates: Array<{ idType: IdType; idNumber: string }> }
+  | { kind: 'phone'; phone: string }
+  | { kind: 'name'; prefix: string };
+
+/**
+ * An 18-character resident ID (lowercase x normalised) is looked up exactly; 11 digits as a mobile
+ * number; another run of 5–20 letters and digits with a digit in it as a passport or other document;
+ * anything else is a name prefix.
+ */
+export function classifySearch(raw: string | undefined): SearchQuery {
+  const q = (raw ?? '').trim();
+  if (!q) return { kind: 'all' };
+  const compact = q.replace(/[\s-]/g, '').toUpperCase();
+  if (/^\d{17}[\dX]$/.test(compact)) return { kind: 'id', candidates: [{ idType: 'resident_id', idNumber: compact }] };
+  const mobile = checkMobile(q);
+  if (mobile.ok && /^[\d\s+-]+$/.test(q)) return { kind: 'phone', phone: mobile.value };
+  if (/^[A-Z0-9]{5,20}$/.test(compact) && /\d/.test(compact)) {
+    return { kind: 'id', candidates: [{ idType: 'passport', idNumber: compact }, { idType: 'other', idNumber: compact }] };
+  }
+  return { kind: 'name', prefix: q };
+}

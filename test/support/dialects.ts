@@ -52,19 +52,28 @@ export async function freshDatabase(dialect: Dialect): Promise<DbHandle> {
     return handle;
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
+  const dropSchema = async () => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`drop schema if exists ${schema} cascade`);
+    await c.end();
+  };
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const handle = connect({ databaseUrl: PG_URL, pgSchema: schema, poolSize: 4 });
-  await migrateToLatest(handle);
+  try {
+    await migrateToLatest(handle);
+  } catch (err) {
+    await handle.close();
+    await dropSchema();
+    throw err;
+  }
   const close = handle.close;
   handle.close = async () => {
     await close();
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`drop schema ${schema} cascade`);
-    await c.end();
+    await dropSchema();
   };
   return handle;
 }

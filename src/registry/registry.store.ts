@@ -1,0 +1,231 @@
+// The only SQL of the registry: areas, buildings, households and persons. Subtrees are path prefixes
+// (area.path like '220400/220402/%'), so every list is filtered to the caller's scope in the query.
+import { sql } from 'kysely';
+import type { AreaTable, BuildingTable, Executor, HouseholdTable, PersonTable } from '../db/database.ts';
+
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+export interface AreaRow extends AreaTable {
+  child_count: number;
+}
+
+export interface BuildingRow extends BuildingTable {
+  area_name: string;
+  area_path: string;
+}
+
+export interface BuildingListRow extends BuildingTable {
+  area_name: string;
+  households: number;
+  persons: number;
+}
+
+export interface HouseholdRow extends HouseholdTable {
+  area_path: string;
+  building_name: string | null;
+}
+
+export interface HouseholdListRow extends HouseholdTable {
+  head_name: string | null;
+}
+
+export interface PersonRow extends PersonTable {
+  area_name: string;
+  area_path: string;
+  household_address: string | null;
+}
+
+export interface PersonByIdentifier {
+  id: string;
+  name: string;
+  household_id: string | null;
+  area_id: string;
+  area_name: string;
+  area_path: string;
+}
+
+/** A prefix pattern for LIKE with the wildcard characters of the prefix itself escaped (use with ESCAPE '\'). */
+function prefixPattern(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function count(value: unknown): number {
+  return Number(value ?? 0);
+}
+
+// ---- areas -------------------------------------------------------------------------------------
+
+function areaQuery(ex: Executor) {
+  return ex.selectFrom('area').selectAll('area').select((eb) =>
+    eb.selectFrom('area as child').select((c) => c.fn.countAll().as('n')).whereRef('child.parent_id', '=', 'area.id').as('child_count'));
+}
+
+function toAreaRow<T extends { child_count: unknown }>(row: T): T & { child_count: number } {
+  return { ...row, child_count: count(row.child_count) };
+}
+
+export async function areaById(ex: Executor, id: string): Promise<AreaRow | undefined> {
+  const row = await areaQuery(ex).where('area.id', '=', id).executeTakeFirst();
+  return row && toAreaRow(row);
+}
+
+export async function areaChildren(ex: Executor, parentId: string, page: Paging): Promise<{ rows: AreaRow[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    areaQuery(ex).where('area.parent_id', '=', parentId).orderBy('area.code').limit(page.limit).offset(page.offset).execute(),
+    ex.selectFrom('area').select((eb) => eb.fn.countAll().as('n')).where('parent_id', '=', parentId).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map(toAreaRow), total: count(total.n) };
+}
+
+export async function areasByCodes(ex: Executor, codes: string[]): Promise<AreaRow[]> {
+  if (!codes.length) return [];
+  const rows = await areaQuery(ex).where('area.code', 'in', codes).execute();
+  return rows.map(toAreaRow);
+}
+
+/** Buildings, households and persons anywhere in the subtree under `path`. */
+export async function subtreeCounts(ex: Executor, path: string): Promise<{ buildings: number; households: number; persons: number }> {
+  const like = prefixPattern(path);
+  const [buildings, households, persons] = await Promise.all([
+    ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id').where('area.path', 'like', like)
+      .select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ex.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id').where('area.path', 'like', like)
+      .select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').where('area.path', 'like', like)
+      .select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { buildings: count(buildings.n), households: count(households.n), persons: count(persons.n) };
+}
+
+// ---- buildings ---------------------------------------------------------------------------------
+
+export async function buildingById(ex: Executor, id: string): Promise<BuildingRow | undefined> {
+  return ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id')
+    .selectAll('building').select(['area.name as area_name', 'area.path as area_path'])
+    .where('building.id', '=', id).executeTakeFirst();
+}
+
+export async function buildingByName(ex: Executor, areaId: string, name: string): Promise<BuildingTable | undefined> {
+  return ex.selectFrom('building').selectAll().where('area_id', '=', areaId).where('name', '=', name).executeTakeFirst();
+}
+
+export async function insertBuilding(ex: Executor, row: BuildingTable): Promise<void> {
+  await ex.insertInto('building').values(row).execute();
+}
+
+/** Buildings in the subtree under `path`, with how many households and persons each holds. */
+export async function buildingsInSubtree(ex: Executor, path: string, page: Paging): Promise<{ rows: BuildingListRow[]; total: number }> {
+  const base = ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id').where('area.path', 'like', prefixPattern(path));
+  const [rows, total] = await Promise.all([
+    base.selectAll('building').select('area.name as area_name').select((eb) => [
+      eb.selectFrom('household').select((c) => c.fn.countAll().as('n')).whereRef('household.building_id', '=', 'building.id').as('households'),
+      eb.selectFrom('person').innerJoin('household', 'household.id', 'person.household_id')
+        .select((c) => c.fn.countAll().as('n')).whereRef('household.building_id', '=', 'building.id').as('persons'),
+    ]).orderBy('area.path').orderBy('building.name').orderBy('building.id').limit(page.limit).offset(page.offset).execute(),
+    base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.map((r) => ({ ...r, households: count(r.households), persons: count(r.persons) })), total: count(total.n) };
+}
+
+// ---- households --------------------------------------------------------------------------------
+
+export async function householdById(ex: Executor, id: string): Promise<HouseholdRow | undefined> {
+  return ex.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
+    .leftJoin('building', 'building.id', 'household.building_id')
+    .selectAll('household').select(['area.path as area_path', 'building.name as building_name'])
+    .where('household.id', '=', id).executeTakeFirst();
+}
+
+export async function householdsOfBuilding(ex: Executor, buildingId: string, page: Paging): Promise<{ rows: HouseholdListRow[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    ex.selectFrom('household').leftJoin('person as head', 'head.id', 'household.head_person_id')
+      .selectAll('household').select('head.name as head_name')
+      .where('household.building_id', '=', buildingId)
+      .orderBy('household.unit').orderBy('household.door').orderBy('household.id').limit(page.limit).offset(page.offset).execute(),
+    ex.selectFrom('household').select((eb) => eb.fn.countAll().as('n')).where('building_id', '=', buildingId).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: count(total.n) };
+}
+
+export type MemberFlags = Pick<PersonTable, 'household_id' | 'elderly_alone' | 'bedridden' | 'pregnant' | 'dialysis' | 'no_smartphone'>;
+
+/** The care flags of every member of the given households, for household summaries. */
+export async function memberFlags(ex: Executor, householdIds: string[]): Promise<MemberFlags[]> {
+  if (!householdIds.length) return [];
+  return ex.selectFrom('person')
+    .select(['household_id', 'elderly_alone', 'bedridden', 'pregnant', 'dialysis', 'no_smartphone'])
+    .where('household_id', 'in', householdIds).execute();
+}
+
+export async function insertHousehold(ex: Executor, row: HouseholdTable): Promise<void> {
+  await ex.insertInto('household').values(row).execute();
+}
+
+export async function updateHousehold(ex: Executor, id: string, changes: Partial<Omit<HouseholdTable, 'id'>>): Promise<void> {
+  await ex.updateTable('household').set(changes).where('id', '=', id).execute();
+}
+
+// ---- persons -----------------------------------------------------------------------------------
+
+function personQuery(ex: Executor) {
+  return ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    .leftJoin('household', 'household.id', 'person.household_id')
+    .selectAll('person').select(['area.name as area_name', 'area.path as area_path', 'household.address as household_address']);
+}
+
+export async function personById(ex: Executor, id: string): Promise<PersonRow | undefined> {
+  return personQuery(ex).where('person.id', '=', id).executeTakeFirst();
+}
+
+export async function personsOfHousehold(ex: Executor, householdId: string): Promise<PersonRow[]> {
+  return personQuery(ex).where('person.household_id', '=', householdId)
+    .orderBy('person.created_at').orderBy('person.id').execute();
+}
+
+export interface PersonFilter {
+  /** The subtree to search in (already checked against the caller's scope). */
+  path: string;
+  idHmacs?: string[];
+  phoneHmac?: string;
+  namePrefix?: string;
+}
+
+export async function searchPersons(ex: Executor, filter: PersonFilter, page: Paging): Promise<{ rows: PersonRow[]; total: number }> {
+  let base = ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    .leftJoin('household', 'household.id', 'person.household_id')
+    .where('area.path', 'like', prefixPattern(filter.path));
+  if (filter.idHmacs) base = base.where('person.id_hmac', 'in', filter.idHmacs.length ? filter.idHmacs : ['']);
+  if (filter.phoneHmac) base = base.where('person.phone_hmac', '=', filter.phoneHmac);
+  if (filter.namePrefix) base = base.where(sql<boolean>`person.name like ${prefixPattern(filter.namePrefix)} escape '\\'`);
+  const [rows, total] = await Promise.all([
+    base.selectAll('person').select(['area.name as area_name', 'area.path as area_path', 'household.address as household_address'])
+      .orderBy('person.name').orderBy('person.id').limit(page.limit).offset(page.offset).execute(),
+    base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: count(total.n) };
+}
+
+/** The person holding any of the ID lookup digests, wherever they are registered. */
+export async function personByIdHmac(ex: Executor, hmacs: string[]): Promise<PersonByIdentifier | undefined> {
+  if (!hmacs.length) return undefined;
+  return ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    .select(['person.id', 'person.name', 'person.household_id', 'person.area_id', 'area.name as area_name', 'area.path as area_path'])
+    .where('person.id_hmac', 'in', hmacs).executeTakeFirst();
+}
+
+export async function insertPerson(ex: Executor, row: PersonTable): Promise<void> {
+  await ex.insertInto('person').values(row).execute();
+}
+
+export async function updatePerson(ex: Executor, id: string, changes: Partial<Omit<PersonTable, 'id'>>): Promise<void> {
+  await ex.updateTable('person').set(changes).where('id', '=', id).execute();
+}
+
+/** True when a write failed on a unique index (SQLite or PostgreSQL), e.g. a concurrent duplicate ID. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
