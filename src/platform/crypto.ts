@@ -41,12 +41,26 @@ export function generateKeys(): Keys {
   return { dataKey: crypto.randomBytes(32), lookupKey: crypto.randomBytes(32) };
 }
 
+// IVs are drawn from a refilled pool of CSPRNG bytes: one system call per 5,461 encryptions instead
+// of one each, which is most of the cost of sealing a large roster.
+const IV_POOL = Buffer.alloc(12 * 5461);
+let ivOffset = IV_POOL.length;
+function nextIv(): Buffer {
+  if (ivOffset + 12 > IV_POOL.length) {
+    crypto.randomFillSync(IV_POOL);
+    ivOffset = 0;
+  }
+  const iv = Buffer.from(IV_POOL.subarray(ivOffset, ivOffset + 12));
+  ivOffset += 12;
+  return iv;
+}
+
 /** Field encryption: "v1.<iv>.<ciphertext+tag>" in base64url. */
 export class FieldCipher {
   constructor(private readonly keys: Keys) {}
 
   encrypt(plain: string): string {
-    const iv = crypto.randomBytes(12);
+    const iv = nextIv();
     const cipher = crypto.createCipheriv('aes-256-gcm', this.keys.dataKey, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
     return `v1.${iv.toString('base64url')}.${body.toString('base64url')}`;

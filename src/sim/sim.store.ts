@@ -1,0 +1,112 @@
+// The SQL of the demo city: wiping the registry, upserting areas by code, settings, and bulk inserts of
+// buildings, households and persons (prepared multi-row statements on SQLite, chunked multi-row
+// inserts on PostgreSQL), always inside the caller's transaction.
+import type SQLite from 'better-sqlite3';
+import type { Insertable } from 'kysely';
+import type { Database, Executor } from '../db/database.ts';
+
+export type BulkTable = 'building' | 'household' | 'person';
+export type BulkRow<T extends BulkTable> = Insertable<Database[T]>;
+
+/** PostgreSQL takes at most 65,535 bind parameters per statement; SQLite (3.32+) 32,766. */
+const PG_MAX_PARAMS = 65_535;
+const SQLITE_MAX_PARAMS = 32_766;
+const MAX_ROWS_PER_STATEMENT = 1_000;
+
+export function rowsPerStatement(columns: number, dialect: 'sqlite' | 'postgres'): number {
+  const limit = dialect === 'postgres' ? PG_MAX_PARAMS : SQLITE_MAX_PARAMS;
+  return Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(limit / columns)));
+}
+
+export interface RegistryCounts {
+  persons: number;
+  households: number;
+  buildings: number;
+}
+
+export async function countRegistry(ex: Executor): Promise<RegistryCounts> {
+  const count = async (table: BulkTable) =>
+    Number((await ex.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  return { persons: await count('person'), households: await count('household'), buildings: await count('building') };
+}
+
+/** Deletes every person, household and building (areas and users stay). */
+export async function wipeRegistry(ex: Executor): Promise<RegistryCounts> {
+  const persons = await ex.deleteFrom('person').executeTakeFirst();
+  const households = await ex.deleteFrom('household').executeTakeFirst();
+  const buildings = await ex.deleteFrom('building').executeTakeFirst();
+  return {
+    persons: Number(persons.numDeletedRows),
+    households: Number(households.numDeletedRows),
+    buildings: Number(buildings.numDeletedRows),
+  };
+}
+
+/** Ids of the areas that already exist with these codes. */
+export async function areaIdsByCode(ex: Executor, codes: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < codes.length; i += 1000) {
+    const rows = await ex.selectFrom('area').select(['id', 'code']).where('code', 'in', codes.slice(i, i + 1000)).execute();
+    for (const r of rows) out.set(r.code, r.id);
+  }
+  return out;
+}
+
+/** Inserts areas, or updates name, level, parent and path of those whose code exists. Parents come first. */
+export async function upsertAreas(ex: Executor, rows: Insertable<Database['area']>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await ex.insertInto('area').values(rows.slice(i, i + 500))
+      .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        level: eb.ref('excluded.level'),
+        parent_id: eb.ref('excluded.parent_id'),
+        path: eb.ref('excluded.path'),
+      })))
+      .execute();
+  }
+}
+
+export async function putSettings(ex: Executor, values: Record<string, string>, now: number): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    await ex.insertInto('setting').values({ key, value, updated_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+      .execute();
+  }
+}
+
+/**
+ * Inserts many rows of one table. Every row must have the same keys in the same order. On SQLite pass
+ * the raw handle of the same connection the transaction runs on: prepared multi-row statements are
+ * several times faster than building each statement anew.
+ */
+export class BulkInserter {
+  private readonly statements = new Map<string, SQLite.Statement>();
+
+  constructor(private readonly ex: Executor, private readonly sqlite?: SQLite.Database) {}
+
+  async insert<T extends BulkTable>(table: T, rows: BulkRow<T>[]): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    const perStatement = rowsPerStatement(columns.length, this.sqlite ? 'sqlite' : 'postgres');
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const chunk = rows.slice(i, i + perStatement);
+      if (this.sqlite) this.runSqlite(table, columns, chunk as Record<string, unknown>[]);
+      else await this.ex.insertInto(table).values(chunk as never).execute();
+    }
+  }
+
+  private runSqlite(table: BulkTable, columns: string[], chunk: Record<string, unknown>[]): void {
+    const key = `${table}|${columns.join(',')}|${chunk.length}`;
+    let statement = this.statements.get(key);
+    if (!statement) {
+      const tuple = `(${columns.map(() => '?').join(',')})`;
+      const sqlText = `insert into ${table} (${columns.join(',')}) values ${Array.from({ length: chunk.length }, () => tuple).join(',')}`;
+      statement = this.sqlite!.prepare(sqlText);
+      this.statements.set(key, statement);
+    }
+    const params: unknown[] = new Array(columns.length * chunk.length);
+    let k = 0;
+    for (const row of chunk) for (const c of columns) params[k++] = row[c] ?? null;
+    statement.run(params);
+  }
+}
