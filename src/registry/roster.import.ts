@@ -1,0 +1,350 @@
+// Roster import: read the file row by row, validate every row (cells, person rules, areas in the
+// importer's scope, duplicates in the file and in the registry), then write the good rows in one
+// transaction with multi-row inserts: buildings and households created when absent, heads set, one
+// audit event for the import. Whole mode writes nothing when any row is bad; partial mode writes the
+// good rows and hands back the bad ones as a rejects CSV.
+import type { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
+import type { BuildingTable, Executor, HouseholdTable, PersonTable } from '../db/database.ts';
+import type { Services } from '../services.ts';
+import type { AuditActor } from '../platform/audit.ts';
+import { newId } from '../platform/crypto.ts';
+import { AppError, localizeFaults, type Fault, type Lang } from '../platform/errors.ts';
+import { inScope } from '../access/access.rules.ts';
+import { dateInZone, isHeadRelation, validatePerson, type PersonInput } from './registry.rules.ts';
+import { idLookup, sealPerson } from './person.codec.ts';
+import { duplicateIdError } from './registry.service.ts';
+import { isUniqueViolation } from './registry.store.ts';
+import {
+  columnOfField, columnTitle, composeAddress, mapHeader, parseRow, type HeaderMap, type RowPlace,
+} from './roster.columns.ts';
+import { readRoster, type RosterFormat } from './roster.read.ts';
+import * as store from './roster.store.ts';
+
+/** Who imports: the audit identity and the root of the area subtree they may write into ('' = everywhere). */
+export interface ImportActor {
+  audit: AuditActor;
+  areaPath: string;
+}
+
+export interface ImportOptions {
+  fileName: string;
+  format: RosterFormat;
+  dryRun?: boolean;
+  partial?: boolean;
+  /** Language of the messages in the rejects file. */
+  lang?: Lang;
+  /** Called as rows are read and written. */
+  onProgress?: (done: number, phase: 'read' | 'write') => void;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  partial: boolean;
+  /** Data rows in the file (blank rows not counted). */
+  rows: number;
+  /** Persons written (or, on a dry run, that would be written). */
+  imported: number;
+  rejected: number;
+  /** Households and buildings created (or that would be). */
+  households: number;
+  buildings: number;
+  /** Every fault, in row order (whole mode: any fault means nothing was written, see refused()). */
+  faults: Fault[];
+  warnings: Fault[];
+  /** The rejected rows with an errors column; null when no row was rejected. */
+  rejectsCsv: string | null;
+}
+
+/** Faults returned in one response; the total is always given. */
+export const FAULT_LIST_CAP = 1000;
+
+interface RowRecord {
+  row: number;
+  /** The row's cells joined by U+001F, kept compact for the rejects file. */
+  raw: string;
+  place: RowPlace;
+  person: PersonInput | null;
+  faults: Fault[];
+  areaId?: string;
+  idHmac?: string;
+}
+
+const SEP = '\u001f';
+/** Persons sealed and inserted per round. */
+const PERSON_CHUNK = 2000;
+
+export async function importRoster(s: Services, actor: ImportActor, input: Readable, options: ImportOptions): Promise<ImportReport> {
+  const dryRun = options.dryRun ?? false;
+  const partial = options.partial ?? false;
+  const lang = options.lang ?? 'zh';
+  const today = dateInZone(s.clock.now(), s.config.timeZone);
+
+  // Pass 1: read and validate each row on its own.
+  let header: HeaderMap | null = null;
+  const records: RowRecord[] = [];
+  const warnings: Fault[] = [];
+  const firstRowOfId = new Map<string, number>();
+  for await (const sheetRow of readRoster(input, options.format)) {
+    if (!header) {
+      const mapped = mapHeader(sheetRow.cells);
+      if (!mapped.ok) throw headerError(mapped.missing, lang);
+      header = mapped.header;
+      if (header.unknown.length) {
+        warnings.push({ row: sheetRow.row, code: 'ROSTER_UNKNOWN_COLUMNS', params: { columns: header.unknown.join(', ') } });
+      }
+      continue;
+    }
+    if (sheetRow.cells.every((c) => !c.trim())) continue;
+    const record = checkRow(header, sheetRow.row, sheetRow.cells, sheetRow.imprecise, today);
+    if (record.person?.idNumber) {
+      const key = `${record.person.idType}:${record.person.idNumber}`;
+      const other = firstRowOfId.get(key);
+      if (other !== undefined) {
+        record.faults.push({ row: record.row, column: header.title.idNumber, code: 'ID_NUMBER_DUPLICATE_IN_FILE', params: { otherRow: other } });
+      } else {
+        firstRowOfId.set(key, record.row);
+      }
+    }
+    records.push(record);
+    if (records.length % 1000 === 0) options.onProgress?.(records.length, 'read');
+  }
+  if (!header) throw headerError([columnTitle('name', lang), columnTitle('community', lang)], lang);
+  options.onProgress?.(records.length, 'read');
+
+  // Pass 2: what needs the registry — areas in scope, ID numbers already stored, one head per household.
+  await resolveAreas(s.db, actor, header, records);
+  await findStoredDuplicates(s, actor, header, records);
+  checkHeads(header, records);
+
+  const faults = records.flatMap((r) => r.faults);
+  const bad = records.filter((r) => r.faults.length > 0);
+  const good = bad.length && !partial ? [] : records.filter((r) => r.faults.length === 0);
+  const report: ImportReport = {
+    dryRun, partial, rows: records.length, imported: 0, rejected: bad.length, households: 0, buildings: 0,
+    faults, warnings, rejectsCsv: bad.length ? rejectsCsv(header, bad, lang) : null,
+  };
+  if (bad.length && !partial && !dryRun) return report;
+
+  if (dryRun) {
+    const plan = await planWrites(s, s.db, good);
+    return { ...report, imported: good.length, households: plan.households.length, buildings: plan.buildings.length };
+  }
+  const written = await s.db.transaction().execute(async (trx) => {
+    const plan = await planWrites(s, trx, good);
+    await store.insertBuildings(trx, plan.buildings);
+    for (const b of plan.buildings) {
+      await s.audit(trx, actor.audit, {
+        action: 'building.create', objectType: 'building', objectId: b.id,
+        detail: { name: b.name, areaId: b.area_id, source: 'roster.import', file: options.fileName },
+      });
+    }
+    await store.insertHouseholds(trx, plan.households);
+    // Sealed a chunk at a time, so the ciphertexts of the whole file are never all in memory.
+    const now = s.clock.now();
+    for (let i = 0; i < plan.persons.length; i += PERSON_CHUNK) {
+      const rows: PersonTable[] = plan.persons.slice(i, i + PERSON_CHUNK).map((p) => ({
+        ...sealPerson(s.cipher, p.person), id: p.id, household_id: p.householdId, area_id: p.areaId, created_at: now, updated_at: now,
+      }));
+      await store.insertPersons(trx, rows);
+      options.onProgress?.(i + rows.length, 'write');
+    }
+    for (const [householdId, personId] of plan.headsOfExisting) await store.setHouseholdHead(trx, householdId, personId, s.clock.now());
+    await s.audit(trx, actor.audit, {
+      action: 'roster.import', objectType: 'roster', objectId: null,
+      detail: {
+        file: options.fileName, format: options.format, mode: partial ? 'partial' : 'whole', rows: records.length,
+        imported: plan.persons.length, rejected: bad.length, households: plan.households.length, buildings: plan.buildings.length,
+      },
+    });
+    return plan;
+  }).catch((err: unknown) => {
+    if (isUniqueViolation(err)) throw new AppError('ROSTER_CONFLICT');
+    throw err;
+  });
+  return { ...report, imported: written.persons.length, households: written.households.length, buildings: written.buildings.length };
+}
+
+function headerError(missing: string[], lang: Lang): AppError {
+  return new AppError('ROSTER_HEADER', { missing: missing.join(lang === 'en' ? ', ' : '、') }, { extra: { missing } });
+}
+
+/** Whole mode refused the file: the problem to answer with (faults capped, the total given). */
+export function rosterInvalid(report: ImportReport, lang: Lang): AppError {
+  return new AppError('ROSTER_INVALID', { count: report.faults.length }, {
+    faults: report.faults.slice(0, FAULT_LIST_CAP),
+    extra: { totalErrors: report.faults.length, rows: report.rows, rejected: report.rejected, warnings: localizeFaults(report.warnings, lang) },
+  });
+}
+
+/** True when the import wrote nothing because whole mode met a bad row. */
+export function refused(report: ImportReport): boolean {
+  return !report.dryRun && !report.partial && report.rejected > 0;
+}
+
+function checkRow(header: HeaderMap, row: number, cells: string[], imprecise: number[], today: string): RowRecord {
+  const parsed = parseRow(header, cells, row, imprecise);
+  const faults = parsed.faults;
+  const checked = validatePerson(parsed.fields, today);
+  for (const f of checked.ok ? [] : checked.faults) {
+    // A flag or ID type already reported by the cell reader is not reported twice.
+    if (faults.some((g) => g.code === f.code && g.column === columnOfField(header, f.field))) continue;
+    faults.push({ row, column: columnOfField(header, f.field), code: f.code, ...(f.params ? { params: f.params } : {}) });
+  }
+  const { place } = parsed;
+  if (!place.community) faults.push({ row, column: header.title.community, code: 'COMMUNITY_REQUIRED' });
+  if (!place.address && (!place.building || !place.door)) {
+    const missing = !place.building ? 'building' : 'door';
+    faults.push({ row, column: header.title[missing] ?? header.title.address ?? columnTitle(missing, header.lang), code: 'ADDRESS_REQUIRED' });
+  }
+  const person = checked.ok ? checked.value : null;
+  if (person && isHeadRelation(person.relation) && place.head && place.head !== person.name) {
+    faults.push({ row, column: header.title.head, code: 'HEAD_NAME_MISMATCH', params: { head: place.head } });
+  }
+  return { row, raw: cells.join(SEP), place, person, faults };
+}
+
+/** Community by name within the actor's reach, grid by name inside it; the row's area is the grid, else the community. */
+async function resolveAreas(ex: Executor, actor: ImportActor, header: HeaderMap, records: RowRecord[]): Promise<void> {
+  const names = [...new Set(records.map((r) => r.place.community).filter(Boolean))];
+  const communities = await store.areasByName(ex, 'community', names);
+  const grids = await store.childAreas(ex, communities.map((c) => c.id));
+  const byName = new Map<string, store.AreaRow[]>();
+  for (const c of communities) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+  const reachable = (path: string) => inScope(actor.areaPath, path) || actor.areaPath.startsWith(path);
+
+  for (const r of records) {
+    const { community: name, grid: gridName } = r.place;
+    if (!name) continue;
+    const all = byName.get(name) ?? [];
+    const near = all.filter((c) => reachable(c.path));
+    if (!all.length) { r.faults.push({ row: r.row, column: header.title.community, code: 'AREA_UNKNOWN', params: { name } }); continue; }
+    if (!near.length) { r.faults.push({ row: r.row, column: header.title.community, code: 'OUT_OF_SCOPE', params: { name } }); continue; }
+    if (near.length > 1) { r.faults.push({ row: r.row, column: header.title.community, code: 'AREA_AMBIGUOUS', params: { name } }); continue; }
+    const community = near[0]!;
+    let target = community;
+    if (gridName) {
+      const grid = grids.find((g) => g.parent_id === community.id && g.name === gridName);
+      if (!grid) { r.faults.push({ row: r.row, column: header.title.grid, code: 'AREA_UNKNOWN', params: { name: gridName } }); continue; }
+      target = grid;
+    }
+    if (!inScope(actor.areaPath, target.path)) {
+      r.faults.push({ row: r.row, column: gridName ? header.title.grid : header.title.community, code: 'OUT_OF_SCOPE', params: { name: target.name } });
+      continue;
+    }
+    r.areaId = target.id;
+  }
+}
+
+/** An ID number already in the registry is a fault naming its holder (one bulk lookup by digest). */
+async function findStoredDuplicates(s: Services, actor: ImportActor, header: HeaderMap, records: RowRecord[]): Promise<void> {
+  const withId = records.filter((r) => r.person?.idNumber);
+  for (const r of withId) r.idHmac = idLookup(s.cipher, r.person!.idType, r.person!.idNumber!);
+  const stored = await store.personsByIdHmac(s.db, withId.map((r) => r.idHmac!));
+  if (!stored.length) return;
+  const byHmac = new Map(stored.map((p) => [p.id_hmac, p]));
+  for (const r of withId) {
+    const existing = byHmac.get(r.idHmac!);
+    if (!existing) continue;
+    // The registry's own duplicate error: names the holder, masked when outside the importer's scope.
+    const { code, params } = duplicateIdError(existing, actor.areaPath).faults[0]!;
+    r.faults.push({ row: r.row, column: header.title.idNumber, code, ...(params ? { params } : {}) });
+  }
+}
+
+function householdKey(r: RowRecord): string {
+  const p = r.place;
+  return p.building && p.door ? `b${SEP}${r.areaId}${SEP}${p.building}${SEP}${p.unit}${SEP}${p.door}` : `a${SEP}${r.areaId}${SEP}${p.address}`;
+}
+
+/** At most one row per household may be the head (本人). */
+function checkHeads(header: HeaderMap, records: RowRecord[]): void {
+  const headRow = new Map<string, number>();
+  for (const r of records) {
+    if (!r.areaId || !r.person || !isHeadRelation(r.person.relation)) continue;
+    const key = householdKey(r);
+    const other = headRow.get(key);
+    if (other === undefined) headRow.set(key, r.row);
+    else r.faults.push({ row: r.row, column: header.title.relation, code: 'HEAD_DUPLICATE', params: { otherRow: other } });
+  }
+}
+
+interface WritePlan {
+  buildings: BuildingTable[];
+  households: HouseholdTable[];
+  persons: Array<{ id: string; householdId: string; areaId: string; person: PersonInput }>;
+  /** Existing households without a head that get one from this file. */
+  headsOfExisting: Array<[string, string]>;
+}
+
+/** Resolves buildings and households against the registry (through `ex`) and builds the rows to insert. */
+async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise<WritePlan> {
+  const now = s.clock.now();
+  const areaIds = [...new Set(rows.map((r) => r.areaId!))];
+  const buildingIds = new Map<string, string>();
+  for (const b of await store.buildingsInAreas(ex, areaIds)) {
+    const key = `${b.area_id}${SEP}${b.name}`;
+    if (!buildingIds.has(key)) buildingIds.set(key, b.id);
+  }
+  const existingHouseholds = new Map<string, store.HouseholdRow>();
+  for (const h of await store.householdsInBuildings(ex, [...new Set(buildingIds.values())])) {
+    existingHouseholds.set(`b${SEP}${h.building_id}${SEP}${h.unit}${SEP}${h.door}`, h);
+  }
+  for (const h of await store.householdsByAddress(ex, areaIds)) existingHouseholds.set(`a${SEP}${h.area_id}${SEP}${h.address}`, h);
+
+  const plan: WritePlan = { buildings: [], households: [], persons: [], headsOfExisting: [] };
+  const householdOf = new Map<string, { id: string; fresh: HouseholdTable | null; existing: store.HouseholdRow | null }>();
+  for (const r of rows) {
+    const p = r.place;
+    let key: string;
+    let buildingId: string | null = null;
+    if (p.building && p.door) {
+      const bKey = `${r.areaId}${SEP}${p.building}`;
+      buildingId = buildingIds.get(bKey) ?? null;
+      if (!buildingId) {
+        buildingId = newId(now);
+        buildingIds.set(bKey, buildingId);
+        plan.buildings.push({ id: buildingId, area_id: r.areaId!, name: p.building, address: '', created_at: now });
+      }
+      key = `b${SEP}${buildingId}${SEP}${p.unit}${SEP}${p.door}`;
+    } else {
+      key = `a${SEP}${r.areaId}${SEP}${p.address}`;
+    }
+    let household = householdOf.get(key);
+    if (!household) {
+      const existing = existingHouseholds.get(key) ?? null;
+      if (existing) household = { id: existing.id, fresh: null, existing };
+      else {
+        const fresh: HouseholdTable = {
+          id: newId(now), building_id: buildingId, area_id: r.areaId!, unit: p.unit, door: p.door,
+          address: p.address || composeAddress(p), rooms: null, head_person_id: null, created_at: now, updated_at: now,
+        };
+        plan.households.push(fresh);
+        household = { id: fresh.id, fresh, existing: null };
+      }
+      householdOf.set(key, household);
+    }
+    const personId = newId(now);
+    plan.persons.push({ id: personId, householdId: household.id, areaId: r.areaId!, person: r.person! });
+    if (isHeadRelation(r.person!.relation)) {
+      if (household.fresh) household.fresh.head_person_id = personId;
+      else if (household.existing && !household.existing.head_person_id) {
+        household.existing.head_person_id = personId;
+        plan.headsOfExisting.push([household.id, personId]);
+      }
+    }
+  }
+  return plan;
+}
+
+function rejectsCsv(header: HeaderMap, bad: RowRecord[], lang: Lang): string {
+  const width = header.cells.length;
+  const lines: string[][] = [[...header.cells.map((c) => c.replace(/^\uFEFF/, '')), lang === 'en' ? 'Errors' : '错误']];
+  for (const r of bad) {
+    const cells = r.raw.split(SEP);
+    while (cells.length < width) cells.push('');
+    const messages = localizeFaults(r.faults, lang).map((f) => (f.column ? `${f.column}: ${f.message}` : f.message));
+    lines.push([...cells.slice(0, width), messages.join('; ')]);
+  }
+  return '\uFEFF' + stringify(lines);
+}
