@@ -1,0 +1,48 @@
+// The Cordon web app: routes, the signed-in frame, and the pages each role may use.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import './i18n.ts';
+import './styles.css';
+import { AuthProvider } from './auth.tsx';
+import { Layout } from './components/Layout.tsx';
+import { RequireAuth, RequirePermission } from './components/Guards.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { RegistryPage } from './pages/RegistryPage.tsx';
+import { BuildingPage } from './pages/BuildingPage.tsx';
+import { HouseholdPage } from './pages/HouseholdPage.tsx';
+import { SearchPage } from './pages/SearchPage.tsx';
+import { ImportPage } from './pages/ImportPage.tsx';
+import { AuditPage } from './pages/AuditPage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+
+function App() {
+  return (
+    <BrowserRouter>
+      <AuthProvider>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route element={<RequireAuth><Layout /></RequireAuth>}>
+            <Route index element={<HomePage />} />
+            <Route path="registry/:areaId?" element={<RequirePermission anyOf={['registry.read']}><RegistryPage /></RequirePermission>} />
+            <Route path="buildings/:id" element={<RequirePermission anyOf={['registry.read']}><BuildingPage /></RequirePermission>} />
+            <Route path="households/:id" element={<RequirePermission anyOf={['registry.read']}><HouseholdPage /></RequirePermission>} />
+            <Route path="search" element={<RequirePermission anyOf={['registry.read']}><SearchPage /></RequirePermission>} />
+            <Route path="import" element={<RequirePermission anyOf={['registry.import', 'registry.export']}><ImportPage /></RequirePermission>} />
+            <Route path="audit" element={<RequirePermission anyOf={['audit.read']}><AuditPage /></RequirePermission>} />
+            <Route path="users" element={<RequirePermission anyOf={['user.manage']}><UsersPage /></RequirePermission>} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </AuthProvider>
+    </BrowserRouter>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,234 @@
+// Types of the HTTP API (docs/dev/api-contract.md). Times are epoch milliseconds.
+
+export type Permission =
+  | 'registry.read' | 'registry.write' | 'registry.import' | 'registry.export'
+  | 'person.reveal' | 'user.manage' | 'audit.read' | 'area.manage';
+
+export const ROLES = [
+  'command', 'investigator', 'community_worker', 'lab', 'venue_operator', 'checkpoint',
+  'quarantine_site', 'logistics', 'volunteer_coordinator', 'auditor', 'admin', 'resident',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CARE_TAGS = ['elderly_alone', 'bedridden', 'pregnant', 'dialysis', 'no_smartphone'] as const;
+export type CareTag = (typeof CARE_TAGS)[number];
+
+export const ID_TYPES = ['resident_id', 'passport', 'other', 'none'] as const;
+export type IdType = (typeof ID_TYPES)[number];
+
+export type Sex = 'M' | 'F';
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** One fault of a problem document: a field of a form, or a row and column of an upload. */
+export interface Fault {
+  row?: number;
+  column?: string;
+  field?: string;
+  code: string;
+  message: string;
+}
+
+/** RFC 9457 problem+json as the server sends it; extra members (e.g. lockedUntil, existing) may follow. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  code: string;
+  detail: string;
+  errors?: Fault[];
+  [extra: string]: unknown;
+}
+
+export interface Me {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  areaId: string;
+  areaCode: string;
+  areaName: string;
+  areaPath: string;
+}
+
+export interface MeResponse {
+  user: Me;
+  csrfToken: string | null;
+  permissions: Permission[];
+}
+
+export interface LoginResponse {
+  user: Me;
+  csrfToken: string;
+}
+
+export interface Area {
+  id: string;
+  code: string;
+  name: string;
+  level: string;
+  parentId: string | null;
+  path: string;
+  childCount: number;
+}
+
+export interface AreaDetail {
+  area: Area;
+  ancestors: Area[];
+  counts: { children: number; buildings: number; households: number; persons: number };
+}
+
+export interface BuildingRow {
+  id: string;
+  name: string;
+  address: string;
+  areaId: string;
+  areaName: string;
+  households: number;
+  persons: number;
+}
+
+export interface HouseholdSummary {
+  id: string;
+  unit: string;
+  door: string;
+  address: string;
+  rooms: number | null;
+  headName: string | null;
+  members: number;
+  careTags: string[];
+}
+
+export interface BuildingDetail {
+  building: { id: string; name: string; address: string; areaId: string };
+  ancestors: Area[];
+  /** The requested page of the building's households (up to 500). */
+  households: HouseholdSummary[];
+  householdsTotal: number;
+}
+
+export interface PersonView {
+  id: string;
+  name: string;
+  sex: Sex | null;
+  birthDate: string | null;
+  age: number | null;
+  idType: string;
+  idNumber: string | null;
+  phone: string | null;
+  relation: string | null;
+  careTags: string[];
+  note: string | null;
+  householdId: string | null;
+  areaId: string;
+  areaName: string;
+  address: string | null;
+}
+
+export interface HouseholdDetail {
+  household: {
+    id: string;
+    buildingId: string | null;
+    buildingName: string | null;
+    areaId: string;
+    unit: string;
+    door: string;
+    address: string;
+    rooms: number | null;
+    headPersonId: string | null;
+  };
+  ancestors: Area[];
+  members: PersonView[];
+}
+
+export interface NewPerson {
+  householdId?: string;
+  areaId?: string;
+  name: string;
+  idType?: IdType;
+  idNumber?: string;
+  sex?: Sex;
+  birthDate?: string;
+  phone?: string;
+  relation?: string;
+  careTags?: CareTag[];
+  note?: string;
+}
+
+export interface Revealed {
+  idNumber: string | null;
+  phone: string | null;
+}
+
+export interface ImportResult {
+  dryRun: boolean;
+  partial: boolean;
+  rows: number;
+  imported: number;
+  rejected: number;
+  households: number;
+  buildings: number;
+  /** The first faults (at most 1000); totalErrors counts them all. */
+  errors: Fault[];
+  totalErrors: number;
+  warnings: Fault[];
+  rejectsCsv: string | null;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: number;
+  actorId: string | null;
+  actorName: string;
+  actorRole: string;
+  action: string;
+  objectType: string;
+  objectId: string | null;
+  reason: string;
+  detail: unknown;
+  hash: string;
+}
+
+export interface AuditVerify {
+  ok: boolean;
+  events: number;
+  brokenAt?: number;
+  problem?: string;
+  headHash?: string;
+}
+
+/** A user as user management lists it: the Me fields plus the account's state. */
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  areaId: string;
+  areaCode: string;
+  areaName: string;
+  areaPath: string;
+  disabled: boolean;
+  failedLogins: number;
+  lockedUntil: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  areaCode: string;
+  password?: string;
+}
+
+export interface CreatedUser {
+  user: UserView;
+  /** The generated password, shown once; null when the administrator chose it. */
+  password: string | null;
+}
