@@ -15,8 +15,9 @@ import { AppError, langFrom, toProblem } from './platform/errors.ts';
 import { registerAuth } from './platform/auth.ts';
 import type { App } from './platform/http.ts';
 import { VERSION } from './version.ts';
-import { accessRoutes } from './access/access.routes.ts';
+import { accessRoutes, type AccessRouteOptions } from './access/access.routes.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
+import { rosterRoutes } from './registry/roster.routes.ts';
 import { auditRoutes } from './platform/audit.routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -25,12 +26,14 @@ export interface BuildOptions {
   logger?: boolean | object;
   /** Serve the built web app (default: when web/dist exists). */
   serveWeb?: boolean;
+  /** Sign-in rate limit and other access settings (tests lower the limit). */
+  access?: AccessRouteOptions;
 }
 
 export async function build(s: Services, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
-    trustProxy: true,
+    trustProxy: s.config.trustProxy,
     bodyLimit: 10 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
@@ -80,8 +83,9 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
     return { status: 'ok' as const, db: s.dialect, version: VERSION };
   });
 
-  await app.register(async (api) => accessRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => accessRoutes(api as App, s, options.access), { prefix: '/api/v1' });
   await app.register(async (api) => registryRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => rosterRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => auditRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));

@@ -22,6 +22,8 @@ export interface Config {
   timeZone: string;
   /** Cookies get the Secure flag (set behind HTTPS). */
   secureCookies: boolean;
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
+  trustProxy: boolean;
   logLevel: string;
 }
 
@@ -48,7 +50,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     timeZone: env.CORDON_TIME_ZONE ?? 'Asia/Shanghai',
     secureCookies: env.CORDON_SECURE_COOKIES === '1',
-    logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: env.CORDON_TRUST_PROXY === '1',
+    logLevel: env.LOG_LEVEL ?? 'warn',
   };
   return { ...config, ...overrides };
 }

@@ -1,6 +1,70 @@
-// On the first start of an empty database: seed the demo city and create the admin account.
+// On the first start of an empty database: seed the demo city and create the demo accounts, then
+// print the logins (also kept in dataDir/initial-credentials.txt, readable only by its owner).
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Services } from '../services.ts';
+import { addUser } from '../access/access.service.ts';
+import type { Role } from '../access/access.rules.ts';
+import { generateDemoCity } from '../sim/city.ts';
+import { SYSTEM_ACTOR } from '../platform/audit.ts';
+import { progressLine } from './context.ts';
 
-export async function ensureFirstStart(_s: Services): Promise<void> {
-  // wired up once the demo city and user management exist
+interface DemoAccount {
+  username: string;
+  displayName: string;
+  role: Role;
+  /** An area by name and level in the demo city; the city itself when absent. */
+  area?: { name: string; level: string };
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: 'admin', displayName: '系统管理员', role: 'admin' },
+  { username: 'command', displayName: '市指挥部值班员', role: 'command' },
+  { username: 'investigator', displayName: '流调员', role: 'investigator' },
+  { username: 'wenyuan', displayName: '文苑社区网格员', role: 'community_worker', area: { name: '文苑社区', level: 'community' } },
+  { username: 'xingyang', displayName: '兴阳社区网格员', role: 'community_worker', area: { name: '兴阳社区', level: 'community' } },
+  { username: 'lab', displayName: '检测实验室', role: 'lab' },
+  { username: 'auditor', displayName: '审计员', role: 'auditor' },
+];
+
+export function credentialsFile(s: Services): string {
+  return path.join(s.config.dataDir, 'initial-credentials.txt');
+}
+
+/** Seeds an empty deployment; returns the accounts created (empty when the database was not new). */
+export async function seedDemoDeployment(s: Services, people: number, log: (line: string) => void = console.log): Promise<Array<{ username: string; password: string; role: string; area: string }>> {
+  const users = await s.db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  if (Number(users.n) > 0) return [];
+  log(`first start: building a demo city of ${people.toLocaleString()} people…`);
+  const summary = await generateDemoCity(s, { people, days: 14, seed: 1, onProgress: progressLine('demo city') });
+  log(`demo city: ${summary.areas} areas, ${summary.buildings} buildings, ${summary.households} households, ${summary.persons} persons (${(summary.elapsedMs / 1000).toFixed(1)} s)`);
+  const city = await s.db.selectFrom('area').select(['id', 'name']).where('parent_id', 'is', null).orderBy('code').executeTakeFirstOrThrow();
+  const created = [];
+  for (const account of DEMO_ACCOUNTS) {
+    const area = account.area
+      ? await s.db.selectFrom('area').select(['id', 'name']).where('name', '=', account.area.name).where('level', '=', account.area.level).orderBy('code').executeTakeFirst()
+      : city;
+    if (!area) continue;
+    const { password } = await addUser(s, SYSTEM_ACTOR, { username: account.username, displayName: account.displayName, role: account.role, areaId: area.id });
+    created.push({ username: account.username, password, role: account.role, area: area.name });
+  }
+  return created;
+}
+
+export async function ensureFirstStart(s: Services): Promise<void> {
+  const people = Number(process.env.CORDON_DEMO_PEOPLE ?? 20_000);
+  const created = await seedDemoDeployment(s, people);
+  const file = credentialsFile(s);
+  if (created.length) {
+    const lines = [
+      'Cordon demo logins (created on first start; change these passwords and delete this file)',
+      ...created.map((c) => `${c.username.padEnd(14)} ${c.password}   ${c.role} @ ${c.area}`),
+    ];
+    fs.mkdirSync(s.config.dataDir, { recursive: true });
+    fs.writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
+    console.log(`\n${lines.join('\n')}\n`);
+  } else if (fs.existsSync(file)) {
+    const admin = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('admin '));
+    if (admin) console.log(`admin login: ${admin.trim().split(/\s+/).slice(0, 2).join(' / ')}   (all demo logins: ${file})`);
+  }
 }
