@@ -18,8 +18,6 @@ export const AccessErrors = defineErrors({
   USERNAME_TAKEN: { status: 409, zh: '用户名 {username} 已被使用', en: 'The username {username} is taken' },
   PASSWORD_WEAK: { status: 400, zh: '密码至少需要 {min} 个字符', en: 'The password needs at least {min} characters' },
   ROLE_INVALID: { status: 400, zh: '未知的角色:{role}', en: 'Unknown role: {role}' },
-  // Same text as the registry's definition: either module may register it first.
-  AREA_NOT_FOUND: { status: 404, zh: '找不到该区域', en: 'Area not found' },
   USER_AREA_REQUIRED: { status: 400, zh: '请指定用户的管辖区域', en: 'Give the user’s area' },
   USER_NOT_FOUND: { status: 404, zh: '找不到该用户', en: 'User not found' },
   OWN_ACCESS_CHANGE: {

@@ -107,6 +107,7 @@ export function toProblem(err: AppError, lang: Lang): Problem {
 export const CommonErrors = defineErrors({
   VALIDATION: { status: 400, zh: '请求格式错误:{detail}', en: 'The request is malformed: {detail}' },
   NOT_FOUND: { status: 404, zh: '找不到{what}', en: '{what} not found' },
+  AREA_NOT_FOUND: { status: 404, zh: '找不到该区域', en: 'Area not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '没有这个接口:{method} {url}', en: 'No such endpoint: {method} {url}' },
   UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please sign in first' },
   FORBIDDEN: { status: 403, zh: '无权执行此操作({permission})', en: 'Not allowed ({permission})' },

@@ -5,7 +5,6 @@ import { defineErrors } from '../platform/errors.ts';
 import { CARE_TAGS, ID_TYPES } from './registry.rules.ts';
 
 export const RegistryRecordErrors = defineErrors({
-  AREA_NOT_FOUND: { status: 404, zh: '找不到该区域', en: 'Area not found' },
   BUILDING_NOT_FOUND: { status: 404, zh: '找不到该楼栋', en: 'Building not found' },
   HOUSEHOLD_NOT_FOUND: { status: 404, zh: '找不到该住户', en: 'Household not found' },
   PERSON_NOT_FOUND: { status: 404, zh: '找不到该人员', en: 'Person not found' },

@@ -124,7 +124,7 @@ export async function buildingsInSubtree(ex: Executor, path: string, page: Pagin
       eb.selectFrom('household').select((c) => c.fn.countAll().as('n')).whereRef('household.building_id', '=', 'building.id').as('households'),
       eb.selectFrom('person').innerJoin('household', 'household.id', 'person.household_id')
         .select((c) => c.fn.countAll().as('n')).whereRef('household.building_id', '=', 'building.id').as('persons'),
-    ]).orderBy('area.path').orderBy('building.name').orderBy('building.id').limit(page.limit).offset(page.offset).execute(),
+    ]).orderBy('area.path').orderBy(sql`length(building.name)`).orderBy('building.name').orderBy('building.id').limit(page.limit).offset(page.offset).execute(),
     base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map((r) => ({ ...r, households: count(r.households), persons: count(r.persons) })), total: count(total.n) };
@@ -144,7 +144,7 @@ export async function householdsOfBuilding(ex: Executor, buildingId: string, pag
     ex.selectFrom('household').leftJoin('person as head', 'head.id', 'household.head_person_id')
       .selectAll('household').select('head.name as head_name')
       .where('household.building_id', '=', buildingId)
-      .orderBy('household.unit').orderBy('household.door').orderBy('household.id').limit(page.limit).offset(page.offset).execute(),
+      .orderBy(sql`length(household.unit)`).orderBy('household.unit').orderBy(sql`length(household.door)`).orderBy('household.door').orderBy('household.id').limit(page.limit).offset(page.offset).execute(),
     ex.selectFrom('household').select((eb) => eb.fn.countAll().as('n')).where('building_id', '=', buildingId).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: count(total.n) };
