@@ -3,7 +3,6 @@
 import type { Command } from 'commander';
 import { cliActor, withServices, type GlobalOptions } from '../cli/context.ts';
 import { AppError } from '../platform/errors.ts';
-import { isoInZone } from '../platform/clock.ts';
 import { ROLES } from './access.rules.ts';
 import * as access from './access.service.ts';
 
@@ -50,7 +49,7 @@ export function registerUserCommands(program: Command): void {
           const { items, total } = await access.listUsers(s, '', {}, { limit: page, offset });
           for (const u of items) {
             if (flags.json) { console.log(JSON.stringify(u)); continue; }
-            const state = u.disabled ? 'disabled' : u.lockedUntil !== null ? `locked until ${isoInZone(u.lockedUntil, s.config.timeZone)}` : 'active';
+            const state = u.disabled ? 'disabled' : u.lockedUntil !== null ? `locked until ${u.lockedUntil}` : 'active';
             console.log([u.username, u.role, `${u.areaCode} ${u.areaName}`, u.displayName, state].join('\t'));
           }
           if (offset + page >= total) break;
@@ -93,7 +92,7 @@ export function registerUserCommands(program: Command): void {
           name: flags.name, expiresInDays: flags.days === undefined ? undefined : wholeNumber(flags.days),
         });
         console.log(created.token);
-        const expiry = created.expiresAt === null ? 'no expiry' : `expires ${isoInZone(created.expiresAt, s.config.timeZone)}`;
+        const expiry = created.expiresAt === null ? 'no expiry' : `expires ${created.expiresAt}`;
         console.error(`token ${created.id} "${created.name}" for ${found.username}, ${expiry}`);
       });
     });

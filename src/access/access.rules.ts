@@ -25,21 +25,25 @@ export const PERMISSIONS = [
   'user.manage',          // create users, reset passwords, issue API tokens for others
   'audit.read',           // read and verify the audit log
   'area.manage',          // change the area tree
+  'venue.manage',         // register venues, reissue their codes, see venue lists
+  'venue.approve',        // approve or suspend venues (code goes live or stops)
+  'checkin.create',       // assisted check-in at a venue door, scan-out (guard)
+  'checkin.export',       // export check-ins (person references, not identities)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  command: ['registry.read', 'registry.export', 'person.reveal'],
-  investigator: ['registry.read', 'person.reveal'],
-  community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal'],
+  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export'],
+  investigator: ['registry.read', 'person.reveal', 'checkin.export'],
+  community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.create'],
   lab: ['registry.read'],
-  venue_operator: [],
+  venue_operator: ['venue.manage', 'checkin.create'],
   checkpoint: ['registry.read'],
   quarantine_site: ['registry.read'],
   logistics: [],
   volunteer_coordinator: ['registry.read'],
   auditor: ['audit.read', 'registry.read'],
-  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage'],
+  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage', 'venue.manage'],
   resident: [],
 };
 

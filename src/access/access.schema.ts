@@ -2,6 +2,7 @@
 // Response schemas are the whitelist: a password hash or token hash has no field here.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
+import { IsoTime, NullableIsoTime } from '../platform/http.ts';
 
 export const AccessErrors = defineErrors({
   LOGIN_FAILED: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
@@ -53,10 +54,10 @@ export type Me = Static<typeof MeSchema>;
 export const UserViewSchema = Type.Composite([MeSchema, Type.Object({
   disabled: Type.Boolean(),
   failedLogins: Type.Integer(),
-  /** Epoch ms while the account is locked, else null. */
-  lockedUntil: Type.Union([Type.Integer(), Type.Null()]),
-  createdAt: Type.Integer(),
-  updatedAt: Type.Integer(),
+  /** While the account is locked, else null. */
+  lockedUntil: NullableIsoTime,
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
 })]);
 export type UserView = Static<typeof UserViewSchema>;
 
@@ -125,15 +126,15 @@ export const TokenCreateResult = Type.Object({
   name: Type.String(),
   /** The secret, shown only in this response. */
   token: Type.String(),
-  expiresAt: Type.Union([Type.Integer(), Type.Null()]),
+  expiresAt: NullableIsoTime,
 });
 
 export const TokenViewSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  createdAt: Type.Integer(),
-  expiresAt: Type.Union([Type.Integer(), Type.Null()]),
-  lastUsedAt: Type.Union([Type.Integer(), Type.Null()]),
-  revokedAt: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: IsoTime,
+  expiresAt: NullableIsoTime,
+  lastUsedAt: NullableIsoTime,
+  revokedAt: NullableIsoTime,
 });
 export type TokenView = Static<typeof TokenViewSchema>;

@@ -62,15 +62,19 @@ function meOf(row: store.UserRow): Me {
   };
 }
 
-function userViewOf(row: store.UserRow, now: number): UserView {
+function userViewOf(row: store.UserRow, now: number, zone: string): UserView {
   return {
     ...meOf(row),
     disabled: row.disabled === 1,
     failedLogins: Number(row.failed_logins),
-    lockedUntil: isLocked(row.locked_until, now) ? Number(row.locked_until) : null,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
+    lockedUntil: isLocked(row.locked_until, now) ? isoInZone(Number(row.locked_until), zone) : null,
+    createdAt: isoInZone(Number(row.created_at), zone),
+    updatedAt: isoInZone(Number(row.updated_at), zone),
   };
+}
+
+function isoOrNull(ms: number | null, zone: string): string | null {
+  return ms === null ? null : isoInZone(Number(ms), zone);
 }
 
 function permissionsFor(role: string): Permission[] {
@@ -253,14 +257,14 @@ export async function addUser(s: Services, actor: AuditActor, input: AddUserInpu
     throw err;
   }
   const row = await store.userById(s.db, id);
-  return { user: userViewOf(row!, now), password };
+  return { user: userViewOf(row!, now, s.config.timeZone), password };
 }
 
 export async function listUsers(s: Services, scopePath: ScopePath, filter: { q?: string }, page: store.Paging): Promise<{ items: UserView[]; total: number; limit: number; offset: number }> {
   const q = filter.q ? normaliseUsername(filter.q) : undefined;
   const { rows, total } = await store.listUsers(s.db, scopePath, q, page);
   const now = s.clock.now();
-  return { items: rows.map((r) => userViewOf(r, now)), total, limit: page.limit, offset: page.offset };
+  return { items: rows.map((r) => userViewOf(r, now, s.config.timeZone)), total, limit: page.limit, offset: page.offset };
 }
 
 async function userInScope(ex: Executor, id: string, scopePath: ScopePath): Promise<store.UserRow> {
@@ -274,7 +278,7 @@ async function userInScope(ex: Executor, id: string, scopePath: ScopePath): Prom
 export async function userByUsername(s: Services, username: string): Promise<UserView> {
   const row = await store.userByUsername(s.db, normaliseUsername(username));
   if (!row) throw new AppError('USER_NOT_FOUND');
-  return userViewOf(row, s.clock.now());
+  return userViewOf(row, s.clock.now(), s.config.timeZone);
 }
 
 export interface UserPatch {
@@ -336,7 +340,7 @@ export async function updateUser(s: Services, actor: AuditActor, id: string, pat
     if (changes.disabled === 1) detail.sessionsEnded = await store.deleteSessionsOfUser(trx, id);
     await s.audit(trx, actor, { action: 'user.update', objectType: 'user', objectId: id, detail: { username: row.username, ...detail } });
   });
-  return userViewOf((await store.userById(s.db, id))!, now);
+  return userViewOf((await store.userById(s.db, id))!, now, s.config.timeZone);
 }
 
 /**
@@ -372,7 +376,7 @@ export interface TokenInput {
 }
 
 /** Issues an API token for the user; the secret is in the result only. Audited `token.create`. */
-export async function createToken(s: Services, actor: AuditActor, userId: string, input: TokenInput): Promise<{ id: string; name: string; token: string; expiresAt: number | null }> {
+export async function createToken(s: Services, actor: AuditActor, userId: string, input: TokenInput): Promise<{ id: string; name: string; token: string; expiresAt: string | null }> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw new AppError('TOKEN_NAME_REQUIRED');
   const days = input.expiresInDays;
@@ -389,7 +393,7 @@ export async function createToken(s: Services, actor: AuditActor, userId: string
       action: 'token.create', objectType: 'api_token', objectId: created.id,
       detail: { name, userId, username: owner.username, expiresAt },
     });
-    return { id: created.id, name, token: created.token, expiresAt };
+    return { id: created.id, name, token: created.token, expiresAt: isoOrNull(expiresAt, s.config.timeZone) };
   });
 }
 
@@ -397,10 +401,10 @@ export async function listTokens(s: Services, userId: string, page: store.Paging
   const { rows, total } = await store.listApiTokens(s.db, userId, page);
   return {
     items: rows.map((r) => ({
-      id: r.id, name: r.name, createdAt: Number(r.created_at),
-      expiresAt: r.expires_at === null ? null : Number(r.expires_at),
-      lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
-      revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+      id: r.id, name: r.name, createdAt: isoInZone(Number(r.created_at), s.config.timeZone),
+      expiresAt: isoOrNull(r.expires_at, s.config.timeZone),
+      lastUsedAt: isoOrNull(r.last_used_at, s.config.timeZone),
+      revokedAt: isoOrNull(r.revoked_at, s.config.timeZone),
     })),
     total, limit: page.limit, offset: page.offset,
   };

@@ -1,14 +1,15 @@
 // The audit log for auditors: page through events, verify the chain.
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
-import type { App } from './http.ts';
+import { IsoTime, type App } from './http.ts';
+import { isoInZone } from './clock.ts';
 import { guard } from './auth.ts';
 import { verifyAuditChain } from './audit.ts';
 import { PageOf, PageQuery, pageParams } from './pagination.ts';
 
 const AuditEventSchema = Type.Object({
   seq: Type.Integer(),
-  at: Type.Integer(),
+  at: IsoTime,
   actorId: Type.Union([Type.String(), Type.Null()]),
   actorName: Type.String(),
   actorRole: Type.String(),
@@ -44,7 +45,7 @@ export async function auditRoutes(app: App, s: Services): Promise<void> {
     ]);
     return {
       items: rows.map((r) => ({
-        seq: Number(r.seq), at: Number(r.at), actorId: r.actor_id, actorName: r.actor_name, actorRole: r.actor_role,
+        seq: Number(r.seq), at: isoInZone(Number(r.at), s.config.timeZone), actorId: r.actor_id, actorName: r.actor_name, actorRole: r.actor_role,
         action: r.action, objectType: r.object_type, objectId: r.object_id, reason: r.reason,
         detail: JSON.parse(r.detail) as unknown, hash: r.hash,
       })),

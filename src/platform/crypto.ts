@@ -9,6 +9,35 @@ export interface Keys {
   dataKey: Buffer;
   /** 32 bytes for HMAC-SHA256 lookup columns. */
   lookupKey: Buffer;
+  /** Ed25519 key pair (PEM) that signs personal codes; the public half is published for offline checks. */
+  personalCodeKey: { privateKeyPem: string; publicKeyPem: string };
+}
+
+/** Keys for signed codes, ready to use: an HMAC key for venue codes and the personal-code key pair. */
+export interface SigningKeys {
+  /** HKDF-SHA256 of the lookup key for venue codes (场所码): no extra secret to keep, separate from lookups. */
+  venueCodeKey: Buffer;
+  personalPrivateKey: crypto.KeyObject;
+  personalPublicKey: crypto.KeyObject;
+  personalPublicKeyPem: string;
+}
+
+export function signingKeys(keys: Keys): SigningKeys {
+  const venueCodeKey = Buffer.from(crypto.hkdfSync('sha256', keys.lookupKey, Buffer.alloc(0), 'cordon venue code v1', 32));
+  return {
+    venueCodeKey,
+    personalPrivateKey: crypto.createPrivateKey(keys.personalCodeKey.privateKeyPem),
+    personalPublicKey: crypto.createPublicKey(keys.personalCodeKey.publicKeyPem),
+    personalPublicKeyPem: keys.personalCodeKey.publicKeyPem,
+  };
+}
+
+export function generatePersonalCodeKey(): Keys['personalCodeKey'] {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 }
 
 function decodeKey(value: string, name: string): Buffer {
@@ -17,28 +46,53 @@ function decodeKey(value: string, name: string): Buffer {
   return key;
 }
 
-/** Reads keys from env values, else from dataDir/keys.json, generating that file (mode 0600) on first start. */
+/**
+ * Reads keys from env values, else from dataDir/keys.json, generating that file (mode 0600) on first
+ * start. A keys.json written before personal codes existed gets the missing key pair added in place;
+ * the keys already in it are kept as they are.
+ */
 export function loadKeys(dataDir: string | null, given: { dataKey?: string; lookupKey?: string } = {}): Keys {
-  if (given.dataKey && given.lookupKey) {
-    return { dataKey: decodeKey(given.dataKey, 'CORDON_DATA_KEY'), lookupKey: decodeKey(given.lookupKey, 'CORDON_LOOKUP_KEY') };
+  if (!dataDir) {
+    const fresh = generateKeys();
+    return {
+      ...fresh,
+      ...(given.dataKey ? { dataKey: decodeKey(given.dataKey, 'CORDON_DATA_KEY') } : {}),
+      ...(given.lookupKey ? { lookupKey: decodeKey(given.lookupKey, 'CORDON_LOOKUP_KEY') } : {}),
+    };
   }
-  if (!dataDir) return generateKeys();
   const file = path.join(dataDir, 'keys.json');
+  const fromEnv = Boolean(given.dataKey && given.lookupKey);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true });
     const fresh = generateKeys();
-    const body = JSON.stringify({ dataKey: fresh.dataKey.toString('base64'), lookupKey: fresh.lookupKey.toString('base64') }, null, 2);
+    // With both keys from the environment the file holds only the signing key pair.
+    const body = JSON.stringify({
+      ...(fromEnv ? {} : { dataKey: fresh.dataKey.toString('base64'), lookupKey: fresh.lookupKey.toString('base64') }),
+      personalCodeKey: fresh.personalCodeKey,
+    }, null, 2);
     fs.writeFileSync(file, body + '\n', { mode: 0o600, flag: 'wx' });
   }
-  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { dataKey: string; lookupKey: string };
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    dataKey?: string; lookupKey?: string; personalCodeKey?: Keys['personalCodeKey'];
+  };
+  if (!stored.personalCodeKey) {
+    stored.personalCodeKey = generatePersonalCodeKey();
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  }
+  const dataKey = given.dataKey ?? stored.dataKey;
+  const lookupKey = given.lookupKey ?? stored.lookupKey;
+  if (!dataKey || !lookupKey) throw new Error(`${file} has no ${dataKey ? 'lookupKey' : 'dataKey'}: set it in the environment (CORDON_DATA_KEY, CORDON_LOOKUP_KEY)`);
   return {
-    dataKey: decodeKey(given.dataKey ?? stored.dataKey, 'dataKey'),
-    lookupKey: decodeKey(given.lookupKey ?? stored.lookupKey, 'lookupKey'),
+    dataKey: decodeKey(dataKey, 'dataKey'),
+    lookupKey: decodeKey(lookupKey, 'lookupKey'),
+    personalCodeKey: stored.personalCodeKey,
   };
 }
 
 export function generateKeys(): Keys {
-  return { dataKey: crypto.randomBytes(32), lookupKey: crypto.randomBytes(32) };
+  return { dataKey: crypto.randomBytes(32), lookupKey: crypto.randomBytes(32), personalCodeKey: generatePersonalCodeKey() };
 }
 
 // IVs are drawn from a refilled pool of CSPRNG bytes: one system call per 5,461 encryptions instead

@@ -3,6 +3,10 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 
+/** An instant at the API edge: ISO 8601 with the deployment's offset, e.g. 2022-03-24T08:00:00+08:00. */
+export const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
+export const NullableIsoTime = Type.Union([IsoTime, Type.Null()]);
+
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 /** The problem+json document, for response schemas. */

@@ -182,7 +182,8 @@ export interface ImportResult {
 
 export interface AuditEvent {
   seq: number;
-  at: number;
+  /** ISO 8601 with offset. */
+  at: string;
   actorId: string | null;
   actorName: string;
   actorRole: string;
@@ -214,9 +215,9 @@ export interface UserView {
   areaPath: string;
   disabled: boolean;
   failedLogins: number;
-  lockedUntil: number | null;
-  createdAt: number;
-  updatedAt: number;
+  lockedUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface NewUser {
