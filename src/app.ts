@@ -19,6 +19,7 @@ import { accessRoutes, type AccessRouteOptions } from './access/access.routes.ts
 import { registryRoutes } from './registry/registry.routes.ts';
 import { rosterRoutes } from './registry/roster.routes.ts';
 import { auditRoutes } from './platform/audit.routes.ts';
+import { venueRoutes } from './venues/venue.routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -87,6 +88,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => registryRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => rosterRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => auditRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => venueRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

@@ -5,7 +5,7 @@ import { connect, migrateToLatest, type DbHandle } from './db/connect.ts';
 import type { Db, Dialect, Executor } from './db/database.ts';
 import { appendAudit, type AuditActor, type AuditEntry } from './platform/audit.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
-import { FieldCipher, loadKeys, type Keys } from './platform/crypto.ts';
+import { FieldCipher, loadKeys, signingKeys, type Keys, type SigningKeys } from './platform/crypto.ts';
 
 export interface Services {
   config: Config;
@@ -14,6 +14,8 @@ export interface Services {
   dialect: Dialect;
   clock: Clock;
   cipher: FieldCipher;
+  /** Keys of signed venue and personal codes. */
+  signing: SigningKeys;
   /** Appends an audit event stamped with the clock; call inside the change's transaction. */
   audit(ex: Executor, actor: AuditActor, entry: AuditEntry): Promise<number>;
   close(): Promise<void>;
@@ -43,6 +45,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     dialect: handle.dialect,
     clock,
     cipher: new FieldCipher(keys),
+    signing: signingKeys(keys),
     audit: (ex, actor, entry) => appendAudit(ex, actor, entry, clock.now()),
     close: () => handle.close(),
   };

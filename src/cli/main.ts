@@ -7,6 +7,7 @@ import { registerAuditCommands } from './audit.cli.ts';
 import { registerUserCommands } from '../access/access.cli.ts';
 import { registerRegistryCommands } from '../registry/registry.cli.ts';
 import { registerDemoCommands } from '../sim/sim.cli.ts';
+import { registerVenueCommands } from '../venues/venue.cli.ts';
 
 const program = new Command('cordon')
   .description('Cordon (一站式防疫指挥系统): one-stop epidemic prevention and command system')
@@ -19,6 +20,7 @@ registerAuditCommands(program);
 registerUserCommands(program);
 registerRegistryCommands(program);
 registerDemoCommands(program);
+registerVenueCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -121,6 +121,54 @@ export interface SettingTable {
   updated_at: number;
 }
 
+export interface VenueTable {
+  id: string;
+  name: string;
+  /** A key of rules/venue-categories.json. */
+  category: string;
+  address: string;
+  area_id: string;
+  capacity: number;
+  operator_user_id: string | null;
+  /** pending | approved | suspended */
+  status: string;
+  approved_by: string | null;
+  approved_at: number | null;
+  /** Part of every signed code; bumped on revoke/reissue so old posters are refused. */
+  code_version: number;
+  /** 1: only the rotating screen code is accepted (presence must be proven). */
+  requires_presence: number;
+  /** Overrides the category's default dwell when set. */
+  dwell_minutes: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CheckinTable {
+  id: string;
+  venue_id: string;
+  person_id: string;
+  client_id: string | null;
+  /** self | assisted | dependant */
+  method: string;
+  entered_at: number;
+  exited_at: number | null;
+  /** scan | guard | auto */
+  exit_kind: string | null;
+  /** admitted | refused */
+  decision: string;
+  refusal_code: string | null;
+  /** green | yellow | red, as verified at the door */
+  colour: string;
+  /** JSON array of {code, params}; null when there was nothing to say */
+  reasons: string | null;
+  test_sampled_at: number | null;
+  test_result: string | null;
+  /** 1 / 0, or null when unknown */
+  vaccinated: number | null;
+  created_at: number;
+}
+
 export interface Database {
   area: AreaTable;
   building: BuildingTable;
@@ -132,6 +180,8 @@ export interface Database {
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
   setting: SettingTable;
+  venue: VenueTable;
+  checkin: CheckinTable;
 }
 
 export type Db = Kysely<Database>;

@@ -30,8 +30,9 @@ export async function countRegistry(ex: Executor): Promise<RegistryCounts> {
   return { persons: await count('person'), households: await count('household'), buildings: await count('building') };
 }
 
-/** Deletes every person, household and building (areas and users stay). */
+/** Deletes every person, household and building, and the check-ins that name them (areas, users and venues stay). */
 export async function wipeRegistry(ex: Executor): Promise<RegistryCounts> {
+  await ex.deleteFrom('checkin').execute();
   const persons = await ex.deleteFrom('person').executeTakeFirst();
   const households = await ex.deleteFrom('household').executeTakeFirst();
   const buildings = await ex.deleteFrom('building').executeTakeFirst();

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './columns.ts';
 import * as m0001 from './0001_foundation.ts';
+import * as m0002 from './0002_venues.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -9,4 +10,5 @@ export interface DialectMigration {
 
 export const migrations: Record<string, DialectMigration> = {
   '0001_foundation': m0001,
+  '0002_venues': m0002,
 };

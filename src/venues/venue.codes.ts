@@ -1,0 +1,144 @@
+// Signed codes, node:crypto only.
+// - Poster code (场所码): `${baseUrl}/v/<venueId>.<codeVersion>.<sig>`, HMAC-SHA256 over the venue and its
+//   code version. Without the key a code can be neither forged nor enumerated; reissuing bumps the
+//   version, so old posters verify as genuine but revoked.
+// - Screen code: `${baseUrl}/s/<venueId>.<window>.<sig>` for venues where presence must be proven; the
+//   window is 30 s of the clock and only the current and previous window are accepted, so a photo of
+//   the screen stops working within a minute.
+// - Personal code (亮码): `p1.<payload>.<sig>`, Ed25519 over {person, issued, expires}, valid 60 s, and
+//   checkable offline by anyone holding the published public key.
+import crypto from 'node:crypto';
+
+export const SCREEN_WINDOW_MS = 30_000;
+export const PERSONAL_CODE_TTL_MS = 60_000;
+/** A personal code may be issued this far ahead of the verifier's clock (clock drift between devices). */
+export const PERSONAL_CODE_SKEW_MS = 30_000;
+
+export type VenueCodeKind = 'poster' | 'screen';
+
+export interface ParsedVenueCode {
+  kind: VenueCodeKind;
+  venueId: string;
+  /** The code version (poster) or the 30-second window number (screen). */
+  number: number;
+  sig: string;
+}
+
+export type VenueCodeVerdict = 'ok' | 'VENUE_CODE_INVALID' | 'VENUE_CODE_REVOKED' | 'VENUE_CODE_EXPIRED';
+
+/** 128 bits of HMAC-SHA256 in base64url: enough against forgery, short enough for a small QR. */
+function mac(key: Buffer, message: string): string {
+  return crypto.createHmac('sha256', key).update(message).digest().subarray(0, 16).toString('base64url');
+}
+
+function sameSig(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+export function posterToken(key: Buffer, venueId: string, codeVersion: number): string {
+  return `${venueId}.${codeVersion}.${mac(key, `poster|${venueId}|${codeVersion}`)}`;
+}
+
+export function posterUrl(baseUrl: string, key: Buffer, venueId: string, codeVersion: number): string {
+  return `${baseUrl.replace(/\/+$/, '')}/v/${posterToken(key, venueId, codeVersion)}`;
+}
+
+export function screenWindow(now: number): number {
+  return Math.floor(now / SCREEN_WINDOW_MS);
+}
+
+/** The screen code of a window; the code version is signed too, so reissuing also stops screen codes. */
+export function screenToken(key: Buffer, venueId: string, codeVersion: number, now: number): string {
+  const w = screenWindow(now);
+  return `${venueId}.${w}.${mac(key, `screen|${venueId}|${codeVersion}|${w}`)}`;
+}
+
+export function screenUrl(baseUrl: string, key: Buffer, venueId: string, codeVersion: number, now: number): string {
+  return `${baseUrl.replace(/\/+$/, '')}/s/${screenToken(key, venueId, codeVersion, now)}`;
+}
+
+/** When the screen code shown at `now` stops being accepted (end of the next window). */
+export function screenCodeValidUntil(now: number): number {
+  return (screenWindow(now) + 2) * SCREEN_WINDOW_MS;
+}
+
+const TOKEN = /^([0-9a-z]{1,64})\.(\d{1,15})\.([A-Za-z0-9_-]{22})$/;
+
+/**
+ * Reads a scanned code: a full URL, a path, or "v/<token>" / "s/<token>". Anything else is null
+ * (refused as VENUE_CODE_INVALID by the caller).
+ */
+export function parseVenueCode(input: string): ParsedVenueCode | null {
+  const trimmed = input.trim().replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const m = /(?:^|\/)([vs])\/([^/]+)$/.exec(trimmed);
+  if (!m) return null;
+  const t = TOKEN.exec(m[2]!);
+  if (!t) return null;
+  return { kind: m[1] === 'v' ? 'poster' : 'screen', venueId: t[1]!, number: Number(t[2]), sig: t[3]! };
+}
+
+/** A poster code against the venue's current code version. */
+export function verifyPosterCode(key: Buffer, code: ParsedVenueCode, currentVersion: number): VenueCodeVerdict {
+  if (code.kind !== 'poster') return 'VENUE_CODE_INVALID';
+  if (!sameSig(code.sig, mac(key, `poster|${code.venueId}|${code.number}`))) return 'VENUE_CODE_INVALID';
+  if (code.number < currentVersion) return 'VENUE_CODE_REVOKED';
+  if (code.number > currentVersion) return 'VENUE_CODE_INVALID';
+  return 'ok';
+}
+
+/** A screen code: genuine for the current code version, and of this window or the one before. */
+export function verifyScreenCode(key: Buffer, code: ParsedVenueCode, currentVersion: number, now: number): VenueCodeVerdict {
+  if (code.kind !== 'screen') return 'VENUE_CODE_INVALID';
+  if (!sameSig(code.sig, mac(key, `screen|${code.venueId}|${currentVersion}|${code.number}`))) return 'VENUE_CODE_INVALID';
+  const current = screenWindow(now);
+  if (code.number > current) return 'VENUE_CODE_INVALID';
+  if (code.number < current - 1) return 'VENUE_CODE_EXPIRED';
+  return 'ok';
+}
+
+// ---- personal codes ----------------------------------------------------------------------------
+
+export interface PersonalCodeClaims {
+  /** Person reference (the person's id), not an identity. */
+  personId: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+export type PersonalCodeVerdict =
+  | ({ ok: true } & PersonalCodeClaims)
+  | { ok: false; code: 'PERSONAL_CODE_INVALID' | 'PERSONAL_CODE_EXPIRED' };
+
+export function issuePersonalCode(privateKey: crypto.KeyObject, personId: string, now: number): { token: string; expiresAt: number } {
+  const expiresAt = now + PERSONAL_CODE_TTL_MS;
+  const payload = Buffer.from(JSON.stringify({ p: personId, iat: now, exp: expiresAt })).toString('base64url');
+  const sig = crypto.sign(null, Buffer.from(`p1.${payload}`), privateKey).toString('base64url');
+  return { token: `p1.${payload}.${sig}`, expiresAt };
+}
+
+/** Pure and offline-capable: needs only the published public key (a KeyObject or its PEM) and a clock. */
+export function verifyPersonalCode(publicKey: crypto.KeyObject | string, token: string, now: number): PersonalCodeVerdict {
+  const invalid = { ok: false, code: 'PERSONAL_CODE_INVALID' } as const;
+  const parts = token.trim().split('.');
+  if (parts.length !== 3 || parts[0] !== 'p1' || !parts[1] || !parts[2]) return invalid;
+  let good = false;
+  try {
+    good = crypto.verify(null, Buffer.from(`p1.${parts[1]}`), publicKey, Buffer.from(parts[2], 'base64url'));
+  } catch {
+    return invalid;
+  }
+  if (!good) return invalid;
+  let claims: { p?: unknown; iat?: unknown; exp?: unknown };
+  try {
+    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as typeof claims;
+  } catch {
+    return invalid;
+  }
+  const { p, iat, exp } = claims;
+  if (typeof p !== 'string' || !p || typeof iat !== 'number' || typeof exp !== 'number' || exp <= iat || exp - iat > PERSONAL_CODE_TTL_MS) return invalid;
+  if (iat > now + PERSONAL_CODE_SKEW_MS) return invalid;
+  if (now >= exp) return { ok: false, code: 'PERSONAL_CODE_EXPIRED' };
+  return { ok: true, personId: p, issuedAt: iat, expiresAt: exp };
+}

@@ -1,0 +1,185 @@
+// Request and response shapes of venues and check-ins, and their error codes. Response schemas are the
+// whitelist: a check-in answer carries a masked name and a person reference, never an identifier.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { defineErrors } from '../platform/errors.ts';
+import { COLOURS, CROWD_LEVELS } from './venue.rules.ts';
+
+export const VenueErrors = defineErrors({
+  VENUE_NOT_FOUND: { status: 404, zh: '找不到该场所', en: 'Venue not found' },
+  VENUE_NOT_APPROVED: { status: 403, zh: '该场所码尚未启用或已停用,请联系场所管理人员', en: 'This venue’s code is not live (not approved or suspended)' },
+  VENUE_CODE_INVALID: { status: 400, zh: '场所码无效,请扫描场所张贴的正式场所码', en: 'This venue code is not valid; scan the venue’s official code' },
+  VENUE_CODE_REVOKED: { status: 410, zh: '该场所码已作废,请扫描场所最新张贴的场所码', en: 'This venue code has been revoked; scan the venue’s current code' },
+  VENUE_CODE_EXPIRED: { status: 410, zh: '场所动态码已过期,请在现场扫描屏幕上的最新码', en: 'This screen code has expired; scan the live code on the screen at the venue' },
+  VENUE_SCREEN_CODE_REQUIRED: { status: 400, zh: '该场所须现场扫描屏幕动态码', en: 'This venue requires scanning the live screen code on site' },
+  VENUE_STATUS_CONFLICT: { status: 409, zh: '场所当前状态为{status},不能执行此操作', en: 'The venue is {status}; this action does not apply' },
+  VENUE_OPERATOR_INVALID: { status: 400, zh: '场所经营者账号无效', en: 'The operator account is not a venue operator' },
+  PERSONAL_CODE_INVALID: { status: 400, zh: '个人码无效', en: 'This personal code is not valid' },
+  PERSONAL_CODE_EXPIRED: { status: 410, zh: '个人码已过期,请刷新后重新出示', en: 'This personal code has expired; refresh it and show it again' },
+  CHECKIN_NOT_FOUND: { status: 404, zh: '找不到该扫码记录', en: 'Check-in not found' },
+  CHECKIN_NOT_ADMITTED: { status: 409, zh: '该扫码记录未获准入场,无需离场', en: 'This check-in was refused entry; there is nothing to close' },
+  CHECKIN_PERSON_REQUIRED: { status: 400, zh: '请出示个人码或输入证件号(只能选一种)', en: 'Give exactly one of: personal code, ID number, person' },
+  CHECKIN_SCANNED_AT_INVALID: {
+    status: 400,
+    zh: '扫码时间无效:须在 {maxHours} 小时之内且不晚于当前时间,并附带设备生成的编号',
+    en: 'scannedAt must lie within the last {maxHours} hours, not in the future, and come with a clientId',
+  },
+  CATEGORY_UNKNOWN: { status: 400, zh: '未知的场所类别:{category}', en: 'Unknown venue category: {category}' },
+});
+
+/** Why the door refused; shown in plain words on the verification screen (messages, not failures). */
+export const EntryReasonTexts = defineErrors({
+  RED_CODE: { status: 403, zh: '红码,禁止进入', en: 'Red code: entry refused' },
+  YELLOW_CODE: { status: 403, zh: '黄码,禁止进入', en: 'Yellow code: entry refused' },
+  GREEN_CODE: { status: 403, zh: '本场所不接受绿码人员进入', en: 'This venue does not admit green codes' },
+  NO_RECENT_TEST: { status: 403, zh: '{hours} 小时内无核酸阴性结果', en: 'No negative test sampled within {hours} hours' },
+  TEST_POSITIVE: { status: 403, zh: '核酸检测结果阳性', en: 'The latest test is positive' },
+  NOT_VACCINATED: { status: 403, zh: '本场所须完成疫苗接种', en: 'This venue requires vaccination' },
+  VENUE_FULL: { status: 403, zh: '场所已满(限 {capacity} 人),请稍后再来', en: 'The venue is full (capacity {capacity}); please come back later' },
+});
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Zh = Type.Object({ zh: Type.String(), en: Type.String() });
+
+export const VENUE_STATUSES = ['pending', 'approved', 'suspended'] as const;
+export type VenueStatus = (typeof VENUE_STATUSES)[number];
+
+export const IdParams = Type.Object({ id: Id });
+
+export const VenueCreateBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  category: Type.String({ minLength: 1, maxLength: 40 }),
+  address: Type.Optional(Type.String({ maxLength: 200 })),
+  areaId: Id,
+  capacity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  operatorUserId: Type.Optional(Nullable(Id)),
+  requiresPresence: Type.Optional(Type.Boolean()),
+  dwellMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1440 }))),
+}, { additionalProperties: false });
+export type VenueCreateBody = Static<typeof VenueCreateBody>;
+
+export const VenueListQuery = Type.Object({
+  status: Type.Optional(Type.Union(VENUE_STATUSES.map((v) => Type.Literal(v)))),
+  category: Type.Optional(Type.String({ maxLength: 40 })),
+  areaId: Type.Optional(Id),
+});
+export type VenueListQuery = Static<typeof VenueListQuery>;
+
+export const VenueSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  category: Type.String(),
+  categoryName: Zh,
+  address: Type.String(),
+  areaId: Type.String(),
+  areaName: Type.String(),
+  capacity: Type.Integer(),
+  operatorUserId: Nullable(Type.String()),
+  status: Type.String(),
+  approvedBy: Nullable(Type.String()),
+  approvedAt: Nullable(Type.Integer()),
+  codeVersion: Type.Integer(),
+  requiresPresence: Type.Boolean(),
+  /** The dwell in force: the venue's own, else its category's default. */
+  dwellMinutes: Type.Integer(),
+  dwellOverride: Nullable(Type.Integer()),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+});
+export type VenueView = Static<typeof VenueSchema>;
+
+export const SuspendBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) });
+
+export const VenueCodeSchema = Type.Object({
+  venueId: Type.String(),
+  url: Type.String(),
+  codeVersion: Type.Integer(),
+  /** When true the poster alone is not accepted: the live screen code must be scanned. */
+  requiresPresence: Type.Boolean(),
+});
+export type VenueCodeView = Static<typeof VenueCodeSchema>;
+
+export const ScreenCodeSchema = Type.Object({
+  venueId: Type.String(),
+  url: Type.String(),
+  /** Fetch a new one before this time (epoch ms): the code is accepted until then. */
+  validUntil: Type.Integer(),
+  refreshAfterMs: Type.Integer(),
+});
+export type ScreenCodeView = Static<typeof ScreenCodeSchema>;
+
+export const OccupancySchema = Type.Object({
+  venueId: Type.String(),
+  count: Type.Integer(),
+  capacity: Type.Integer(),
+  level: Type.Union(CROWD_LEVELS.map((l) => Type.Literal(l))),
+  levelName: Zh,
+});
+export type OccupancyView = Static<typeof OccupancySchema>;
+
+export const CategorySchema = Type.Object({
+  key: Type.String(),
+  name: Zh,
+  entryPolicy: Type.Object({
+    allowedColours: Type.Array(Type.String()),
+    testWithinHours: Nullable(Type.Integer()),
+    vaccinationRequired: Type.Boolean(),
+  }),
+  defaultDwellMinutes: Type.Integer(),
+});
+export const CategoryListSchema = Type.Object({ version: Type.String(), effectiveFrom: Type.String(), items: Type.Array(CategorySchema) });
+
+export const PublicKeySchema = Type.Object({
+  algorithm: Type.Literal('Ed25519'),
+  publicKeyPem: Type.String(),
+  tokenFormat: Type.String(),
+  ttlSeconds: Type.Integer(),
+});
+
+export const CheckinBody = Type.Object({
+  /** The scanned venue code: poster or screen URL (or its path). */
+  code: Type.String({ minLength: 1, maxLength: 500 }),
+  /** Who enters, exactly one of: a scanned personal code, a typed ID number, a person reference. */
+  personalCode: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  idType: Type.Optional(Type.String({ maxLength: 20 })),
+  personId: Type.Optional(Id),
+  /** Generated by the scanning device; the same (venue, clientId) is stored once. */
+  clientId: Type.Optional(Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+  /** When a queued scan was made (epoch ms); codes are verified as of then and the visit starts then. */
+  scannedAt: Type.Optional(Type.Integer({ minimum: 0 })),
+}, { additionalProperties: false });
+export type CheckinBody = Static<typeof CheckinBody>;
+
+export const ReasonSchema = Type.Object({
+  code: Type.String(),
+  params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+  message: Type.String(),
+});
+
+export const VerificationSchema = Type.Object({
+  checkinId: Type.String(),
+  decision: Type.Union([Type.Literal('admitted'), Type.Literal('refused')]),
+  colour: Type.Union(COLOURS.map((c) => Type.Literal(c))),
+  maskedName: Type.String(),
+  latestTest: Nullable(Type.Object({ sampledAt: Type.Integer(), result: Type.String(), hoursAgo: Type.Integer() })),
+  vaccinated: Nullable(Type.Boolean()),
+  venueId: Type.String(),
+  venueName: Type.String(),
+  method: Type.String(),
+  reasons: Type.Array(ReasonSchema),
+  /** Entry time (epoch ms). */
+  at: Type.Integer(),
+  /** True when this answers a repeated submission of an already stored scan. */
+  duplicate: Type.Boolean(),
+});
+export type VerificationView = Static<typeof VerificationSchema>;
+
+export const ExitSchema = Type.Object({
+  checkinId: Type.String(),
+  venueId: Type.String(),
+  enteredAt: Type.Integer(),
+  exitedAt: Type.Integer(),
+  exitKind: Type.String(),
+});
+export type ExitView = Static<typeof ExitSchema>;

@@ -1,0 +1,403 @@
+// Venue operations: register, approve or suspend, reissue codes, list; check-in with the door
+// verification, scan-out, live occupancy, auto-closing after dwell, and the retention purge.
+// Venue administration is audited. Check-ins are high volume and are not audited one by one; an
+// assisted check-in that looks a person up by ID number is (it reads personal data), and so is a purge.
+import type { Actor } from '../access/access.rules.ts';
+import { can, inScope } from '../access/access.rules.ts';
+import type { CheckinTable, Executor } from '../db/database.ts';
+import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
+import { newId } from '../platform/crypto.ts';
+import { AppError, messageFor, type Lang } from '../platform/errors.ts';
+import { maskName } from '../platform/mask.ts';
+import type { Page } from '../platform/pagination.ts';
+import type { Services } from '../services.ts';
+import { findPersonByIdNumber } from '../registry/registry.service.ts';
+import { factsFor } from './door.facts.ts';
+import { venueCategories, type VenueCategory } from './venue.categories.ts';
+import {
+  parseVenueCode, posterUrl, screenCodeValidUntil, screenUrl, verifyPersonalCode, verifyPosterCode, verifyScreenCode,
+  SCREEN_WINDOW_MS, type VenueCodeVerdict,
+} from './venue.codes.ts';
+import {
+  CROWD_LEVEL_NAMES, crowdLevel, decideEntry, dwellMinutesOf, expiredBefore, hoursSince, isVisitExpired, autoExitAt,
+  type Colour, type EntryReason,
+} from './venue.rules.ts';
+import type {
+  CheckinBody, ExitView, OccupancyView, ScreenCodeView, VenueCodeView, VenueCreateBody, VenueListQuery, VenueView,
+  VerificationView,
+} from './venue.schema.ts';
+import './venue.schema.ts';
+import * as store from './venue.store.ts';
+import type { Paging, VenueRow } from './venue.store.ts';
+
+const DAY_MS = 86_400_000;
+/** How old a queued scan may be when it reaches the server. */
+export const MAX_QUEUED_SCAN_AGE_HOURS = 24;
+/** A device clock may run this far ahead of the server's. */
+const SCAN_CLOCK_SKEW_MS = 60_000;
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+export function categoryOf(key: string): VenueCategory {
+  const category = venueCategories().categories.get(key);
+  if (!category) throw new AppError('CATEGORY_UNKNOWN', { category: key });
+  return category;
+}
+
+/** The venue's dwell in minutes: its own, else its category's default. */
+export function dwellOf(venue: Pick<VenueRow, 'category' | 'dwell_minutes'>): number {
+  return dwellMinutesOf(venue.dwell_minutes, categoryOf(venue.category).defaultDwellMinutes);
+}
+
+export function toVenueView(row: VenueRow): VenueView {
+  const category = categoryOf(row.category);
+  return {
+    id: row.id, name: row.name, category: row.category, categoryName: category.name, address: row.address,
+    areaId: row.area_id, areaName: row.area_name, capacity: row.capacity, operatorUserId: row.operator_user_id,
+    status: row.status, approvedBy: row.approved_by, approvedAt: row.approved_at, codeVersion: row.code_version,
+    requiresPresence: row.requires_presence === 1, dwellMinutes: dwellOf(row), dwellOverride: row.dwell_minutes,
+    createdAt: row.created_at, updatedAt: row.updated_at,
+  };
+}
+
+/** A venue operator acts only on the venues they run; everyone else on the venues of their subtree. */
+function assertVenueAccess(actor: Actor, venue: VenueRow): void {
+  assertInScope(actor, venue.area_path);
+  if (actor.role === 'venue_operator' && venue.operator_user_id !== actor.userId) throw new AppError('OUT_OF_SCOPE');
+}
+
+async function venueForActor(ex: Executor, actor: Actor, id: string): Promise<VenueRow> {
+  const venue = await store.venueById(ex, id);
+  if (!venue) throw new AppError('VENUE_NOT_FOUND');
+  assertVenueAccess(actor, venue);
+  return venue;
+}
+
+function assertCanSeeVenues(actor: Actor): void {
+  if (!can(actor.role, 'venue.manage') && !can(actor.role, 'venue.approve')) throw new AppError('FORBIDDEN', { permission: 'venue.manage' });
+}
+
+// ---- venues ------------------------------------------------------------------------------------
+
+export async function registerVenue(s: Services, actor: Actor, body: VenueCreateBody): Promise<VenueView> {
+  assertCan(actor, 'venue.manage');
+  categoryOf(body.category);
+  return s.db.transaction().execute(async (trx) => {
+    const area = await store.areaById(trx, body.areaId);
+    if (!area) throw new AppError('AREA_NOT_FOUND');
+    assertInScope(actor, area.path);
+    let operatorUserId: string | null = body.operatorUserId ?? null;
+    if (actor.role === 'venue_operator') {
+      if (operatorUserId !== null && operatorUserId !== actor.userId) throw new AppError('VENUE_OPERATOR_INVALID');
+      operatorUserId = actor.userId;
+    } else if (operatorUserId !== null) {
+      const user = await store.userById(trx, operatorUserId);
+      if (!user || user.role !== 'venue_operator' || !inScope(user.area_path, area.path)) throw new AppError('VENUE_OPERATOR_INVALID');
+    }
+    const now = s.clock.now();
+    const id = newId(now);
+    await store.insertVenue(trx, {
+      id, name: body.name.trim(), category: body.category, address: body.address?.trim() ?? '', area_id: area.id,
+      capacity: body.capacity, operator_user_id: operatorUserId, status: 'pending', approved_by: null, approved_at: null,
+      code_version: 1, requires_presence: body.requiresPresence ? 1 : 0, dwell_minutes: body.dwellMinutes ?? null,
+      created_at: now, updated_at: now,
+    });
+    await s.audit(trx, auditActor(actor), {
+      action: 'venue.create', objectType: 'venue', objectId: id,
+      detail: { name: body.name, category: body.category, areaId: area.id, capacity: body.capacity, operatorUserId, requiresPresence: Boolean(body.requiresPresence) },
+    });
+    return toVenueView((await store.venueById(trx, id))!);
+  });
+}
+
+export async function getVenue(s: Services, actor: Actor, id: string): Promise<VenueView> {
+  assertCanSeeVenues(actor);
+  return toVenueView(await venueForActor(s.db, actor, id));
+}
+
+export async function listVenues(s: Services, actor: Actor, query: VenueListQuery, paging: Paging): Promise<Page<VenueView>> {
+  assertCanSeeVenues(actor);
+  let path = actor.areaPath;
+  if (query.areaId) {
+    const area = await store.areaById(s.db, query.areaId);
+    if (!area) throw new AppError('AREA_NOT_FOUND');
+    assertInScope(actor, area.path);
+    path = area.path;
+  }
+  const { rows, total } = await store.listVenues(s.db, {
+    path, status: query.status, category: query.category,
+    operatorUserId: actor.role === 'venue_operator' ? actor.userId : undefined,
+  }, paging);
+  return { items: rows.map(toVenueView), total, ...paging };
+}
+
+/** approve: the code goes live; suspend: it stops (check-ins refused with VENUE_NOT_APPROVED). */
+export async function setVenueStatus(s: Services, actor: Actor, id: string, to: 'approved' | 'suspended', reason = ''): Promise<VenueView> {
+  assertCan(actor, 'venue.approve');
+  return s.db.transaction().execute(async (trx) => {
+    const venue = await venueForActor(trx, actor, id);
+    if (venue.status === to) throw new AppError('VENUE_STATUS_CONFLICT', { status: venue.status });
+    const now = s.clock.now();
+    await store.updateVenue(trx, id, to === 'approved'
+      ? { status: to, approved_by: actor.userId, approved_at: now, updated_at: now }
+      : { status: to, updated_at: now });
+    await s.audit(trx, auditActor(actor), {
+      action: to === 'approved' ? 'venue.approve' : 'venue.suspend', objectType: 'venue', objectId: id, reason,
+      detail: { from: venue.status, to },
+    });
+    return toVenueView((await store.venueById(trx, id))!);
+  });
+}
+
+/** Revokes every code printed so far and issues the next version. */
+export async function reissueCode(s: Services, actor: Actor, id: string, baseUrl: string, reason = ''): Promise<VenueCodeView> {
+  assertCan(actor, 'venue.manage');
+  return s.db.transaction().execute(async (trx) => {
+    const venue = await venueForActor(trx, actor, id);
+    const version = await store.bumpCodeVersion(trx, id, s.clock.now());
+    await s.audit(trx, auditActor(actor), {
+      action: 'venue.code.reissue', objectType: 'venue', objectId: id, reason,
+      detail: { revokedVersion: venue.code_version, codeVersion: version },
+    });
+    return { venueId: id, url: posterUrl(baseUrl, s.signing.venueCodeKey, id, version), codeVersion: version, requiresPresence: venue.requires_presence === 1 };
+  });
+}
+
+export async function venueCode(s: Services, actor: Actor, id: string, baseUrl: string): Promise<VenueCodeView> {
+  assertCan(actor, 'venue.manage');
+  const venue = await venueForActor(s.db, actor, id);
+  return {
+    venueId: id, url: posterUrl(baseUrl, s.signing.venueCodeKey, id, venue.code_version), codeVersion: venue.code_version,
+    requiresPresence: venue.requires_presence === 1,
+  };
+}
+
+/** The rotating code for the venue's screen; the screen fetches a new one every window. */
+export async function screenCode(s: Services, actor: Actor, id: string, baseUrl: string): Promise<ScreenCodeView> {
+  assertCan(actor, 'venue.manage');
+  const venue = await venueForActor(s.db, actor, id);
+  const now = s.clock.now();
+  return {
+    venueId: id, url: screenUrl(baseUrl, s.signing.venueCodeKey, id, venue.code_version, now),
+    validUntil: screenCodeValidUntil(now), refreshAfterMs: SCREEN_WINDOW_MS - (now % SCREEN_WINDOW_MS),
+  };
+}
+
+// ---- occupancy and dwell -----------------------------------------------------------------------
+
+/** Closes the venue's visits past their dwell and counts the open ones, in the caller's transaction. */
+async function openVisits(ex: Executor, venue: VenueRow, now: number): Promise<number> {
+  const dwell = dwellOf(venue);
+  await store.autoCloseAtVenue(ex, venue.id, dwell * 60_000, expiredBefore(dwell, now));
+  return store.countOpen(ex, venue.id, expiredBefore(dwell, now));
+}
+
+/** Live head-count of an approved venue (public: counts only). */
+export async function occupancy(s: Services, venueId: string): Promise<OccupancyView> {
+  return s.db.transaction().execute(async (trx) => {
+    const venue = await store.venueById(trx, venueId);
+    if (!venue || venue.status !== 'approved') throw new AppError('VENUE_NOT_FOUND');
+    const count = await openVisits(trx, venue, s.clock.now());
+    const level = crowdLevel(count, venue.capacity);
+    return { venueId, count, capacity: venue.capacity, level, levelName: CROWD_LEVEL_NAMES[level] };
+  });
+}
+
+/**
+ * For a scheduled job: closes every visit still open past its venue's dwell, at entry + dwell
+ * (exit_kind 'auto'). Returns how many were closed.
+ */
+export async function closeExpiredVisits(s: Pick<Services, 'db' | 'clock'>): Promise<number> {
+  const now = s.clock.now();
+  return s.db.transaction().execute(async (trx) => {
+    let closed = 0;
+    for (const category of venueCategories().categories.values()) {
+      const dwell = category.defaultDwellMinutes;
+      closed += await store.autoCloseByDwell(trx, { category: category.key }, dwell * 60_000, expiredBefore(dwell, now));
+    }
+    for (const dwell of await store.dwellOverrides(trx)) {
+      closed += await store.autoCloseByDwell(trx, { dwellOverride: dwell }, dwell * 60_000, expiredBefore(dwell, now));
+    }
+    return closed;
+  });
+}
+
+// ---- check-in ----------------------------------------------------------------------------------
+
+function reasonsOf(row: CheckinTable): EntryReason[] {
+  return row.reasons ? (JSON.parse(row.reasons) as EntryReason[]) : [];
+}
+
+function verificationOf(row: CheckinTable, personName: string, venue: VenueRow, lang: Lang, duplicate: boolean): VerificationView {
+  return {
+    checkinId: row.id,
+    decision: row.decision === 'admitted' ? 'admitted' : 'refused',
+    colour: row.colour as Colour,
+    maskedName: maskName(personName),
+    latestTest: row.test_sampled_at === null ? null : {
+      sampledAt: row.test_sampled_at, result: row.test_result ?? '', hoursAgo: hoursSince(row.test_sampled_at, row.entered_at),
+    },
+    vaccinated: row.vaccinated === null ? null : row.vaccinated === 1,
+    venueId: venue.id,
+    venueName: venue.name,
+    method: row.method,
+    reasons: reasonsOf(row).map((r) => ({ code: r.code, params: r.params, message: messageFor(r.code, r.params, lang) })),
+    at: row.entered_at,
+    duplicate,
+  };
+}
+
+/** The venue behind a scanned code, checked as of `at`; each failure has its own code. */
+async function venueOfCode(s: Services, code: string, at: number): Promise<VenueRow> {
+  const parsed = parseVenueCode(code);
+  if (!parsed) throw new AppError('VENUE_CODE_INVALID');
+  const key = s.signing.venueCodeKey;
+  const venue = await store.venueById(s.db, parsed.venueId);
+  if (!venue) {
+    // A genuine poster of a venue that is gone is "not found"; anything else is not our code.
+    const genuine = parsed.kind === 'poster' && verifyPosterCode(key, parsed, parsed.number) === 'ok';
+    throw new AppError(genuine ? 'VENUE_NOT_FOUND' : 'VENUE_CODE_INVALID');
+  }
+  let verdict: VenueCodeVerdict;
+  if (parsed.kind === 'screen') verdict = verifyScreenCode(key, parsed, venue.code_version, at);
+  else {
+    verdict = verifyPosterCode(key, parsed, venue.code_version);
+    if (verdict === 'ok' && venue.requires_presence === 1) throw new AppError('VENUE_SCREEN_CODE_REQUIRED');
+  }
+  if (verdict !== 'ok') throw new AppError(verdict);
+  if (venue.status !== 'approved') throw new AppError('VENUE_NOT_APPROVED');
+  return venue;
+}
+
+function scanTimeOf(body: CheckinBody, now: number): number {
+  if (body.scannedAt === undefined) return now;
+  const oldest = now - MAX_QUEUED_SCAN_AGE_HOURS * 3600_000;
+  if (!body.clientId || body.scannedAt < oldest || body.scannedAt > now + SCAN_CLOCK_SKEW_MS) {
+    throw new AppError('CHECKIN_SCANNED_AT_INVALID', { maxHours: MAX_QUEUED_SCAN_AGE_HOURS });
+  }
+  return Math.min(body.scannedAt, now);
+}
+
+/**
+ * Assisted check-in (代扫) by a guard: the venue code, and the person by personal code, ID number or
+ * person reference. The decision is recorded whether admitted or refused, in one transaction. The same
+ * (venue, clientId) answers with the first stored result and never stores a second row.
+ */
+export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang: Lang = 'zh'): Promise<VerificationView> {
+  assertCan(actor, 'checkin.create');
+  const now = s.clock.now();
+  const at = scanTimeOf(body, now);
+  const venue = await venueOfCode(s, body.code, at);
+  assertVenueAccess(actor, venue);
+  const given = [body.personalCode, body.idNumber, body.personId].filter((v) => v !== undefined);
+  if (given.length !== 1) throw new AppError('CHECKIN_PERSON_REQUIRED');
+
+  if (body.clientId) {
+    const first = await store.checkinByClientId(s.db, venue.id, body.clientId);
+    if (first) return answerDuplicate(s, first, venue, lang);
+  }
+
+  let codePersonId: string | null = null;
+  if (body.personalCode !== undefined) {
+    const verdict = verifyPersonalCode(s.signing.personalPublicKey, body.personalCode, at);
+    if (!verdict.ok) throw new AppError(verdict.code);
+    codePersonId = verdict.personId;
+  }
+
+  return s.db.transaction().execute(async (trx) => {
+    let person: { id: string; name: string } | undefined;
+    if (body.idNumber !== undefined) {
+      const idType = body.idType ?? 'resident_id';
+      const idNumber = idType === 'resident_id' ? body.idNumber.trim().toUpperCase() : body.idNumber.trim();
+      const found = await findPersonByIdNumber(trx, s.cipher, idType, idNumber);
+      if (!found) throw new AppError('PERSON_NOT_FOUND');
+      person = { id: found.id, name: found.name };
+      // Looking a person up by ID number reads personal data: recorded, with where and why.
+      await s.audit(trx, auditActor(actor), {
+        action: 'person.lookup', objectType: 'person', objectId: found.id, reason: 'assisted check-in',
+        detail: { by: 'idNumber', venueId: venue.id },
+      });
+    } else {
+      person = await store.personForDoor(trx, codePersonId ?? body.personId!);
+      if (!person) throw new AppError('PERSON_NOT_FOUND');
+    }
+
+    const occupancyNow = await openVisits(trx, venue, now);
+    const facts = await factsFor(trx, person.id, at);
+    const decision = decideEntry({ ...facts, occupancy: occupancyNow, capacity: venue.capacity }, categoryOf(venue.category).entryPolicy, at);
+    const row: CheckinTable = {
+      id: newId(now), venue_id: venue.id, person_id: person.id, client_id: body.clientId ?? null, method: 'assisted',
+      entered_at: at, exited_at: null, exit_kind: null,
+      decision: decision.admit ? 'admitted' : 'refused', refusal_code: decision.reasons[0]?.code ?? null,
+      colour: facts.colour, reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
+      test_sampled_at: facts.latestTest?.sampledAt ?? null, test_result: facts.latestTest?.result ?? null,
+      vaccinated: facts.vaccinated === null ? null : facts.vaccinated ? 1 : 0,
+      created_at: now,
+    };
+    if (await store.insertCheckin(trx, row)) return verificationOf(row, person.name, venue, lang, false);
+    // A concurrent submission of the same queued scan committed first: answer with its result.
+    const first = await store.checkinByClientId(trx, venue.id, body.clientId!);
+    if (!first) throw new Error('check-in conflict without a stored row');
+    const firstPerson = await store.personForDoor(trx, first.person_id);
+    return verificationOf(first, firstPerson?.name ?? '', venue, lang, true);
+  });
+}
+
+async function answerDuplicate(s: Services, first: CheckinTable, venue: VenueRow, lang: Lang): Promise<VerificationView> {
+  const person = await store.personForDoor(s.db, first.person_id);
+  return verificationOf(first, person?.name ?? '', venue, lang, true);
+}
+
+function exitView(row: CheckinTable): ExitView {
+  return { checkinId: row.id, venueId: row.venue_id, enteredAt: row.entered_at, exitedAt: row.exited_at!, exitKind: row.exit_kind! };
+}
+
+/** Scan-out by the guard. Closing twice answers with the first closing; past the dwell it closes as 'auto'. */
+export async function exitCheckin(s: Services, actor: Actor, id: string): Promise<ExitView> {
+  assertCan(actor, 'checkin.create');
+  return s.db.transaction().execute(async (trx) => {
+    const row = await store.checkinById(trx, id);
+    if (!row) throw new AppError('CHECKIN_NOT_FOUND');
+    const venue = await store.venueById(trx, row.venue_id);
+    if (!venue) throw new AppError('CHECKIN_NOT_FOUND');
+    assertVenueAccess(actor, venue);
+    if (row.decision !== 'admitted') throw new AppError('CHECKIN_NOT_ADMITTED');
+    if (row.exited_at === null) {
+      const now = s.clock.now();
+      const dwell = dwellOf(venue);
+      const expired = isVisitExpired(row.entered_at, dwell, now);
+      await store.closeCheckin(trx, id, expired ? autoExitAt(row.entered_at, dwell) : Math.max(now, row.entered_at), expired ? 'auto' : 'guard');
+    }
+    return exitView((await store.checkinById(trx, id))!);
+  });
+}
+
+// ---- retention ---------------------------------------------------------------------------------
+
+export interface PurgeReport {
+  before: number;
+  retentionDays: number;
+  checkins: number;
+  dryRun: boolean;
+}
+
+/**
+ * Deletes check-ins that began before `before` (default: the configured retention back from now), in
+ * one transaction with an audit event holding the counts. A dry run only counts.
+ */
+export async function purgeCheckins(
+  s: Services, before: number = s.clock.now() - s.config.retentionDays * DAY_MS,
+  options: { actor?: AuditActor; dryRun?: boolean } = {},
+): Promise<PurgeReport> {
+  const report = { before, retentionDays: s.config.retentionDays, dryRun: Boolean(options.dryRun) };
+  if (options.dryRun) return { ...report, checkins: await store.countCheckinsBefore(s.db, before) };
+  return s.db.transaction().execute(async (trx) => {
+    const checkins = await store.deleteCheckinsBefore(trx, before);
+    await s.audit(trx, options.actor ?? SYSTEM_ACTOR, {
+      action: 'checkin.purge', objectType: 'checkin', objectId: null, reason: `retention ${s.config.retentionDays} days`,
+      detail: { before, checkins },
+    });
+    return { ...report, checkins };
+  });
+}

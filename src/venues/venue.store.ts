@@ -1,0 +1,144 @@
+// The only SQL of venues and check-ins. Lists are filtered to the caller's area subtree in the query;
+// open-visit counts and auto-closing use the (venue_id, entered_at) index.
+import type { CheckinTable, Executor, VenueTable } from '../db/database.ts';
+
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+export interface VenueRow extends VenueTable {
+  area_name: string;
+  area_path: string;
+}
+
+function venueQuery(ex: Executor) {
+  return ex.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id')
+    .selectAll('venue').select(['area.name as area_name', 'area.path as area_path']);
+}
+
+export async function insertVenue(ex: Executor, row: VenueTable): Promise<void> {
+  await ex.insertInto('venue').values(row).execute();
+}
+
+export async function venueById(ex: Executor, id: string): Promise<VenueRow | undefined> {
+  return venueQuery(ex).where('venue.id', '=', id).executeTakeFirst();
+}
+
+export async function updateVenue(ex: Executor, id: string, changes: Partial<Omit<VenueTable, 'id'>>): Promise<void> {
+  await ex.updateTable('venue').set(changes).where('id', '=', id).execute();
+}
+
+/** Bumps the code version in the database (not read-modify-write) and returns the new one. */
+export async function bumpCodeVersion(ex: Executor, id: string, now: number): Promise<number> {
+  const row = await ex.updateTable('venue').set((eb) => ({ code_version: eb('code_version', '+', 1), updated_at: now }))
+    .where('id', '=', id).returning('code_version').executeTakeFirstOrThrow();
+  return Number(row.code_version);
+}
+
+export interface VenueFilter {
+  /** Area subtree (path prefix). */
+  path: string;
+  status?: string;
+  category?: string;
+  /** Only venues this operator runs. */
+  operatorUserId?: string;
+}
+
+export async function listVenues(ex: Executor, f: VenueFilter, paging: Paging): Promise<{ rows: VenueRow[]; total: number }> {
+  let q = ex.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id').where('area.path', 'like', `${f.path}%`);
+  if (f.status) q = q.where('venue.status', '=', f.status);
+  if (f.category) q = q.where('venue.category', '=', f.category);
+  if (f.operatorUserId) q = q.where('venue.operator_user_id', '=', f.operatorUserId);
+  const [rows, total] = await Promise.all([
+    q.selectAll('venue').select(['area.name as area_name', 'area.path as area_path'])
+      .orderBy('area.path').orderBy('venue.name').orderBy('venue.id').limit(paging.limit).offset(paging.offset).execute(),
+    q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+export async function areaById(ex: Executor, id: string): Promise<{ id: string; name: string; path: string } | undefined> {
+  return ex.selectFrom('area').select(['id', 'name', 'path']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function userById(ex: Executor, id: string): Promise<{ id: string; role: string; area_path: string } | undefined> {
+  return ex.selectFrom('app_user').innerJoin('area', 'area.id', 'app_user.area_id')
+    .select(['app_user.id', 'app_user.role', 'area.path as area_path']).where('app_user.id', '=', id).executeTakeFirst();
+}
+
+export async function personForDoor(ex: Executor, id: string): Promise<{ id: string; name: string } | undefined> {
+  return ex.selectFrom('person').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+}
+
+// ---- check-ins ---------------------------------------------------------------------------------
+
+export async function checkinById(ex: Executor, id: string): Promise<CheckinTable | undefined> {
+  return ex.selectFrom('checkin').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function checkinByClientId(ex: Executor, venueId: string, clientId: string): Promise<CheckinTable | undefined> {
+  return ex.selectFrom('checkin').selectAll().where('venue_id', '=', venueId).where('client_id', '=', clientId).executeTakeFirst();
+}
+
+/** Inserts unless the same (venue, client id) is already stored; true when this call stored it. */
+export async function insertCheckin(ex: Executor, row: CheckinTable): Promise<boolean> {
+  const result = await ex.insertInto('checkin').values(row)
+    .onConflict((oc) => oc.columns(['venue_id', 'client_id']).doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Closes the venue's admitted visits that began at or before `enteredBy` at entry + dwell. */
+export async function autoCloseAtVenue(ex: Executor, venueId: string, dwellMs: number, enteredBy: number): Promise<number> {
+  const result = await ex.updateTable('checkin')
+    .set((eb) => ({ exited_at: eb('entered_at', '+', dwellMs), exit_kind: 'auto' }))
+    .where('venue_id', '=', venueId).where('entered_at', '<=', enteredBy)
+    .where('exited_at', 'is', null).where('decision', '=', 'admitted').executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * The same for every venue of a kind: those of `category` without their own dwell, or, when
+ * `dwellOverride` is given, those whose own dwell is that many minutes.
+ */
+export async function autoCloseByDwell(ex: Executor, kind: { category: string } | { dwellOverride: number }, dwellMs: number, enteredBy: number): Promise<number> {
+  let venues = ex.selectFrom('venue').select('id');
+  venues = 'category' in kind
+    ? venues.where('category', '=', kind.category).where('dwell_minutes', 'is', null)
+    : venues.where('dwell_minutes', '=', kind.dwellOverride);
+  const result = await ex.updateTable('checkin')
+    .set((eb) => ({ exited_at: eb('entered_at', '+', dwellMs), exit_kind: 'auto' }))
+    .where('venue_id', 'in', venues).where('entered_at', '<=', enteredBy)
+    .where('exited_at', 'is', null).where('decision', '=', 'admitted').executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function dwellOverrides(ex: Executor): Promise<number[]> {
+  const rows = await ex.selectFrom('venue').select('dwell_minutes').distinct().where('dwell_minutes', 'is not', null).execute();
+  return rows.map((r) => Number(r.dwell_minutes));
+}
+
+/** Open admitted visits that began after `enteredAfter` (earlier ones have been auto-closed). */
+export async function countOpen(ex: Executor, venueId: string, enteredAfter: number): Promise<number> {
+  const row = await ex.selectFrom('checkin').select((eb) => eb.fn.countAll().as('n'))
+    .where('venue_id', '=', venueId).where('entered_at', '>', enteredAfter)
+    .where('exited_at', 'is', null).where('decision', '=', 'admitted').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Closes an open visit; false when it was closed meanwhile. */
+export async function closeCheckin(ex: Executor, id: string, at: number, kind: string): Promise<boolean> {
+  const result = await ex.updateTable('checkin').set({ exited_at: at, exit_kind: kind })
+    .where('id', '=', id).where('exited_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function countCheckinsBefore(ex: Executor, before: number): Promise<number> {
+  const row = await ex.selectFrom('checkin').select((eb) => eb.fn.countAll().as('n')).where('entered_at', '<', before).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function deleteCheckinsBefore(ex: Executor, before: number): Promise<number> {
+  const result = await ex.deleteFrom('checkin').where('entered_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
