@@ -29,21 +29,22 @@ export const PERMISSIONS = [
   'venue.approve',        // approve or suspend venues (code goes live or stops)
   'checkin.create',       // assisted check-in at a venue door, scan-out (guard)
   'checkin.export',       // export check-ins (person references, not identities)
+  'testing.plan',         // size testing rounds: the pool-size advisor (arithmetic, no personal data)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export'],
+  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export', 'testing.plan'],
   investigator: ['registry.read', 'person.reveal', 'checkin.export'],
   community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.create'],
-  lab: ['registry.read'],
+  lab: ['registry.read', 'testing.plan'],
   venue_operator: ['venue.manage', 'checkin.create'],
   checkpoint: ['registry.read'],
   quarantine_site: ['registry.read'],
   logistics: [],
   volunteer_coordinator: ['registry.read'],
   auditor: ['audit.read', 'registry.read'],
-  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage', 'venue.manage'],
+  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage', 'venue.manage', 'testing.plan'],
   resident: [],
 };
 

@@ -7,6 +7,7 @@ import { registerAuditCommands } from './audit.cli.ts';
 import { registerUserCommands } from '../access/access.cli.ts';
 import { registerRegistryCommands } from '../registry/registry.cli.ts';
 import { registerDemoCommands } from '../sim/sim.cli.ts';
+import { registerPoolingCommands } from '../testing/pooling.cli.ts';
 import { registerVenueCommands } from '../venues/venue.cli.ts';
 
 const program = new Command('cordon')
@@ -20,6 +21,7 @@ registerAuditCommands(program);
 registerUserCommands(program);
 registerRegistryCommands(program);
 registerDemoCommands(program);
+registerPoolingCommands(program);
 registerVenueCommands(program);
 
 try {

@@ -4,6 +4,7 @@ import i18n from './i18n.ts';
 import type {
   AreaDetail, Area, AuditEvent, AuditVerify, BuildingDetail, BuildingRow, CreatedUser, HouseholdDetail,
   ImportResult, LoginResponse, MeResponse, NewPerson, NewUser, Page, PersonView, Problem, Fault, Revealed, UserView,
+  PoolAdvice, PoolAdvisorQuery,
 } from './types.ts';
 
 const BASE = '/api/v1';
@@ -143,6 +144,8 @@ export const api = {
 
   users: (limit: number, offset: number) => json<Page<UserView>>('GET', '/users', { query: { limit, offset } }),
   createUser: (user: NewUser) => json<CreatedUser>('POST', '/users', { json: user }),
+
+  poolAdvisor: (query: PoolAdvisorQuery) => json<PoolAdvice>('GET', '/testing/pool-advisor', { query: { ...query } }),
 };
 
 /** Offers bytes to the user as a file download. */

@@ -16,6 +16,7 @@ import { SearchPage } from './pages/SearchPage.tsx';
 import { ImportPage } from './pages/ImportPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
+import { PoolAdvisorPage } from './pages/PoolAdvisorPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 
 function App() {
@@ -33,6 +34,7 @@ function App() {
             <Route path="import" element={<RequirePermission anyOf={['registry.import', 'registry.export']}><ImportPage /></RequirePermission>} />
             <Route path="audit" element={<RequirePermission anyOf={['audit.read']}><AuditPage /></RequirePermission>} />
             <Route path="users" element={<RequirePermission anyOf={['user.manage']}><UsersPage /></RequirePermission>} />
+            <Route path="pool-advisor" element={<RequirePermission anyOf={['testing.plan']}><PoolAdvisorPage /></RequirePermission>} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

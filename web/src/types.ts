@@ -2,7 +2,8 @@
 
 export type Permission =
   | 'registry.read' | 'registry.write' | 'registry.import' | 'registry.export'
-  | 'person.reveal' | 'user.manage' | 'audit.read' | 'area.manage';
+  | 'person.reveal' | 'user.manage' | 'audit.read' | 'area.manage'
+  | 'testing.plan';
 
 export const ROLES = [
   'command', 'investigator', 'community_worker', 'lab', 'venue_operator', 'checkpoint',
@@ -232,4 +233,49 @@ export interface CreatedUser {
   user: UserView;
   /** The generated password, shown once; null when the administrator chose it. */
   password: string | null;
+}
+
+/** GET /testing/pool-advisor: expected tests per person by pool size, and the recommended size. */
+export type PoolReason =
+  | 'lowest_expected_tests' | 'prevalence_above_threshold' | 'no_gain' | 'ct_dilution' | 'mandated_single_tube' | 'capped_by_mandate';
+
+export interface PoolRecommendation {
+  poolSize: number;
+  testsPerPerson: number;
+  saving: number;
+  reason: PoolReason;
+}
+
+export interface PoolAdvice {
+  prevalence: number;
+  sizeMode: 'validated' | 'any' | 'list';
+  ctCutoff: number;
+  typicalCt: number;
+  maxCtShift: number | null;
+  sensitivity: number;
+  specificity: number;
+  threshold: number;
+  rows: Array<{
+    k: number;
+    dorfman: number;
+    threeStage: number | null;
+    threeStageSubPool: number | null;
+    squareArray: number | null;
+    tubesPer10k: number;
+    retestsPer10k: number;
+    ctShift: number;
+    dilutedCt: number;
+    allowed: boolean;
+  }>;
+  recommendation: PoolRecommendation;
+  controlLevels: Array<PoolRecommendation & { controlLevel: string; mandatedPoolSize: number; householdTube: boolean }>;
+  theory: { approximateOptimalPoolSize: number; approximateTestsPerPerson: number; optimalPoolSize: number | null; optimalTestsPerPerson: number };
+  rules: { version: string; effectiveFrom: string };
+}
+
+export interface PoolAdvisorQuery {
+  prevalence: string;
+  ctCutoff?: string;
+  typicalCt?: string;
+  sizes?: string;
 }

@@ -11,6 +11,7 @@ export const NAV: NavItem[] = [
   { key: 'registry', to: '/registry', anyOf: ['registry.read'] },
   { key: 'search', to: '/search', anyOf: ['registry.read'] },
   { key: 'import', to: '/import', anyOf: ['registry.import', 'registry.export'] },
+  { key: 'poolAdvisor', to: '/pool-advisor', anyOf: ['testing.plan'] },
   { key: 'audit', to: '/audit', anyOf: ['audit.read'] },
   { key: 'users', to: '/users', anyOf: ['user.manage'] },
 ];
