@@ -21,6 +21,7 @@ import { rosterRoutes } from './registry/roster.routes.ts';
 import { auditRoutes } from './platform/audit.routes.ts';
 import { venueRoutes } from './venues/venue.routes.ts';
 import { poolingRoutes } from './testing/pooling.routes.ts';
+import { rulesetRoutes } from './rules/ruleset.routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -91,6 +92,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => auditRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => venueRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => poolingRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => rulesetRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

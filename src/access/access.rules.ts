@@ -30,11 +30,12 @@ export const PERMISSIONS = [
   'checkin.create',       // assisted check-in at a venue door, scan-out (guard)
   'checkin.export',       // export check-ins (person references, not identities)
   'testing.plan',         // size testing rounds: the pool-size advisor (arithmetic, no personal data)
+  'rules.manage',         // choose the deployment's active rule set (防控方案 edition), audited with a reason
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export', 'testing.plan'],
+  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export', 'testing.plan', 'rules.manage'],
   investigator: ['registry.read', 'person.reveal', 'checkin.export'],
   community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.create'],
   lab: ['registry.read', 'testing.plan'],
@@ -44,7 +45,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   logistics: [],
   volunteer_coordinator: ['registry.read'],
   auditor: ['audit.read', 'registry.read'],
-  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage', 'venue.manage', 'testing.plan'],
+  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage', 'venue.manage', 'testing.plan', 'rules.manage'],
   resident: [],
 };
 

@@ -9,6 +9,7 @@ import { registerRegistryCommands } from '../registry/registry.cli.ts';
 import { registerDemoCommands } from '../sim/sim.cli.ts';
 import { registerPoolingCommands } from '../testing/pooling.cli.ts';
 import { registerVenueCommands } from '../venues/venue.cli.ts';
+import { registerRuleSetCommands } from '../rules/ruleset.cli.ts';
 
 const program = new Command('cordon')
   .description('Cordon (一站式防疫指挥系统): one-stop epidemic prevention and command system')
@@ -23,6 +24,7 @@ registerRegistryCommands(program);
 registerDemoCommands(program);
 registerPoolingCommands(program);
 registerVenueCommands(program);
+registerRuleSetCommands(program);
 
 try {
   await program.parseAsync(process.argv);
