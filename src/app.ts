@@ -20,6 +20,8 @@ import { registryRoutes } from './registry/registry.routes.ts';
 import { rosterRoutes } from './registry/roster.routes.ts';
 import { auditRoutes } from './platform/audit.routes.ts';
 import { venueRoutes } from './venues/venue.routes.ts';
+import { liveRoutes } from './venues/venue.live.routes.ts';
+import { residentRoutes } from './residents/residents.routes.ts';
 import { poolingRoutes } from './testing/pooling.routes.ts';
 import { rulesetRoutes } from './rules/ruleset.routes.ts';
 
@@ -91,6 +93,8 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => rosterRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => auditRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => venueRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => liveRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => residentRoutes(api as App, s, options.access), { prefix: '/api/v1' });
   await app.register(async (api) => poolingRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => rulesetRoutes(api as App, s), { prefix: '/api/v1' });
 

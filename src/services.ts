@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { connect, migrateToLatest, type DbHandle } from './db/connect.ts';
 import type { Db, Dialect, Executor } from './db/database.ts';
 import { appendAudit, type AuditActor, type AuditEntry } from './platform/audit.ts';
+import { createEventBus, type EventBus } from './platform/events.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { FieldCipher, loadKeys, signingKeys, type Keys, type SigningKeys } from './platform/crypto.ts';
 
@@ -18,6 +19,8 @@ export interface Services {
   signing: SigningKeys;
   /** Appends an audit event stamped with the clock; call inside the change's transaction. */
   audit(ex: Executor, actor: AuditActor, entry: AuditEntry): Promise<number>;
+  /** Change notices to live views: in-process, and across nodes through Redis when REDIS_URL is set. */
+  events: EventBus;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export interface ServiceOptions {
   keys?: Keys;
   /** Skip running migrations (the caller already did). */
   skipMigrations?: boolean;
+  /** An event bus to use instead of the one config.redisUrl selects. */
+  events?: EventBus;
 }
 
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
@@ -38,6 +43,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   if (!options.skipMigrations) await migrateToLatest(handle);
   const keys = options.keys ?? loadKeys(config.dataDir, config.secrets);
   const clock = options.clock ?? systemClock;
+  const events = options.events ?? createEventBus(config.redisUrl);
   return {
     config,
     handle,
@@ -47,6 +53,10 @@ export async function createServices(config: Config, options: ServiceOptions = {
     cipher: new FieldCipher(keys),
     signing: signingKeys(keys),
     audit: (ex, actor, entry) => appendAudit(ex, actor, entry, clock.now()),
-    close: () => handle.close(),
+    events,
+    close: async () => {
+      await events.close();
+      await handle.close();
+    },
   };
 }

@@ -29,13 +29,14 @@ export const PERMISSIONS = [
   'venue.approve',        // approve or suspend venues (code goes live or stops)
   'checkin.create',       // assisted check-in at a venue door, scan-out (guard)
   'checkin.export',       // export check-ins (person references, not identities)
+  'command.view',         // the command centre's city-wide views (most crowded venues, …)
   'testing.plan',         // size testing rounds: the pool-size advisor (arithmetic, no personal data)
   'rules.manage',         // choose the deployment's active rule set (防控方案 edition), audited with a reason
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export', 'testing.plan', 'rules.manage'],
+  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export', 'testing.plan', 'rules.manage', 'command.view'],
   investigator: ['registry.read', 'person.reveal', 'checkin.export'],
   community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.create'],
   lab: ['registry.read', 'testing.plan'],
@@ -45,7 +46,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   logistics: [],
   volunteer_coordinator: ['registry.read'],
   auditor: ['audit.read', 'registry.read'],
-  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage', 'venue.manage', 'testing.plan', 'rules.manage'],
+  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage', 'venue.manage', 'testing.plan', 'rules.manage', 'command.view'],
   resident: [],
 };
 

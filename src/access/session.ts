@@ -17,12 +17,15 @@ export interface NewSession {
   expiresAt: number;
 }
 
-/** Opens a session for the user; pass the sign-in transaction as `ex` so both commit together. */
-export async function createSession(s: Services, userId: string, ex: Executor = s.db): Promise<NewSession> {
+/**
+ * Opens a session for the user; pass the sign-in transaction as `ex` so both commit together.
+ * `ttlMs` overrides the configured lifetime (a resident's remembered device).
+ */
+export async function createSession(s: Services, userId: string, ex: Executor = s.db, ttlMs: number = s.config.sessionTtlMs): Promise<NewSession> {
   const token = randomToken();
   const csrfToken = randomToken(24);
   const now = s.clock.now();
-  const expiresAt = now + s.config.sessionTtlMs;
+  const expiresAt = now + ttlMs;
   await store.insertSession(ex, {
     id: sha256(token), user_id: userId, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, last_seen_at: now,
   });

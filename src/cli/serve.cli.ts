@@ -9,6 +9,7 @@ import { build, WEB_DIST } from '../app.ts';
 import { createServices } from '../services.ts';
 import { cliConfig, type GlobalOptions } from './context.ts';
 import { ensureFirstStart } from './first-start.ts';
+import { startVenueJobs } from '../venues/venue.jobs.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,7 +39,9 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   const s = await createServices(config);
   if (firstStart) await ensureFirstStart(s);
   const app = await build(s, { logger: { level: config.logLevel } });
+  let stopJobs = () => {};
   const close = async () => {
+    stopJobs();
     await app.close();
     await s.close();
     process.exit(0);
@@ -46,6 +49,7 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   process.once('SIGINT', close);
   process.once('SIGTERM', close);
   await app.listen({ port: config.port, host: config.host });
+  stopJobs = startVenueJobs(s, { log: (m) => app.log.warn(m) });
   console.log(`Cordon listening on http://localhost:${config.port} (${s.dialect}${s.dialect === 'sqlite' ? `: ${path.join(config.dataDir, 'cordon.db')}` : ''})`);
 }
 

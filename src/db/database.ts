@@ -71,6 +71,8 @@ export interface AppUserTable {
   disabled: number;
   created_at: number;
   updated_at: number;
+  /** The registry person a `resident` account belongs to (migration 0003); null for staff. */
+  person_id?: string | null;
 }
 
 export interface SessionTable {

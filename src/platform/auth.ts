@@ -7,6 +7,7 @@ import { resolveApiToken, resolveSession, SESSION_COOKIE } from '../access/sessi
 import type { Services } from '../services.ts';
 import { AppError } from './errors.ts';
 import type { AuditActor } from './audit.ts';
+import { maskPhone } from './mask.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -71,6 +72,11 @@ export function assertInScope(actor: Actor, areaPath: string): void {
   if (!inScope(actor.areaPath, areaPath)) throw new AppError('OUT_OF_SCOPE');
 }
 
+/**
+ * The actor as the audit log records it. A resident's username is their phone number: the log keeps
+ * it masked (the user id identifies them exactly), so reading the log is not a read of personal data.
+ */
 export function auditActor(actor: Actor): AuditActor {
-  return { id: actor.userId, name: actor.username, role: actor.role };
+  const name = actor.role === 'resident' ? maskPhone(actor.username) ?? actor.username : actor.username;
+  return { id: actor.userId, name, role: actor.role };
 }

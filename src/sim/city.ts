@@ -7,6 +7,7 @@ import { AppError } from '../platform/errors.ts';
 import { dateInZone } from '../registry/registry.rules.ts';
 import { sealPerson } from '../registry/person.codec.ts';
 import { areaId, checkDemoOption, CITY, planCity, type CityPlan } from './city.plan.ts';
+import { writeDemoMovements, type MovementSummary } from './movements.ts';
 import { areaIdsByCode, BulkInserter, countRegistry, putSettings, upsertAreas, wipeRegistry, type BulkRow, type RegistryCounts } from './sim.store.ts';
 
 export interface DemoOptions {
@@ -25,6 +26,11 @@ export interface DemoSummary {
   buildings: number;
   households: number;
   persons: number;
+  /** Demo venues (approved, every category) and the check-ins of the movements over the last `days`. */
+  venues: number;
+  checkins: number;
+  /** Of elapsedMs, the time spent planning and writing the movements. */
+  movementsMs: number;
   elapsedMs: number;
 }
 
@@ -43,6 +49,7 @@ export async function generateDemoCity(s: Services, opts: DemoOptions): Promise<
   const plan = planCity({ people, seed, today: dateInZone(now, s.config.timeZone) });
   progress(1, 1, 'plan');
 
+  let movements: MovementSummary = { venues: 0, checkins: 0, movementsMs: 0 };
   await s.db.transaction().execute(async (trx) => {
     const existing = await countRegistry(trx);
     const occupied = existing.persons + existing.households + existing.buildings > 0;
@@ -86,6 +93,9 @@ export async function generateDemoCity(s: Services, opts: DemoOptions): Promise<
     await pending;
     progress(total, total, 'persons');
 
+    // Venues of every category and the people's daily movements (need the persons; see movements.ts).
+    movements = await writeDemoMovements(trx, s, plan, { seed, days, now, timeZone: s.config.timeZone, mapArea, onProgress: progress });
+
     await putSettings(trx, { 'demo.seed': String(seed), 'demo.people': String(people), 'demo.days': String(days) }, now);
     await s.audit(trx, opts.actor ?? SYSTEM_ACTOR, {
       action: 'demo.generate',
@@ -94,7 +104,7 @@ export async function generateDemoCity(s: Services, opts: DemoOptions): Promise<
       detail: {
         people, days, seed, force: Boolean(opts.force), today: plan.today,
         areas: plan.areas.length, buildings: plan.buildings.length, households: plan.households.length, persons: total,
-        wiped,
+        venues: movements.venues, checkins: movements.checkins, wiped,
       },
     });
   });
@@ -104,6 +114,7 @@ export async function generateDemoCity(s: Services, opts: DemoOptions): Promise<
     buildings: plan.buildings.length,
     households: plan.households.length,
     persons: plan.persons.length,
+    ...movements,
     elapsedMs: Math.round(performance.now() - started),
   };
 }

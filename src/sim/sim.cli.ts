@@ -25,13 +25,13 @@ export function registerDemoCommands(program: Command): void {
     .description(
       'build the deterministic synthetic demo city modelled on 辽源市 (龙山区, 西安区): streets, communities, grids, '
       + 'buildings, households and persons with valid ID numbers and phones (encrypted like real data). '
-      + 'The same --seed always builds the same city. --days is stored now (setting demo.days); '
-      + 'venues and daily movements over those days are added by a later release.',
+      + 'The same --seed always builds the same city, with approved venues of every category and the daily '
+      + 'movements of its people (home gate, work or school, shops, restaurants, transport) over the last --days days as check-ins.',
     )
     .option('--people <n>', `number of residents (${DEMO_LIMITS.people.min}–${DEMO_LIMITS.people.max.toLocaleString()})`, '20000')
-    .option('--days <n>', `days of movements to simulate later (${DEMO_LIMITS.days.min}–${DEMO_LIMITS.days.max})`, '14')
+    .option('--days <n>', `days of movements to simulate up to now (${DEMO_LIMITS.days.min}–${DEMO_LIMITS.days.max})`, '14')
     .option('--seed <n>', 'random seed (0–4294967295)', '1')
-    .option('--force', 'delete every person, household and building first (areas and users stay)')
+    .option('--force', 'delete every person, household, building and check-in and the demo venues first (areas, users and other venues stay)')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: DemoCliOptions) => {
       const people = integer('people', opts.people);
@@ -52,7 +52,8 @@ export function registerDemoCommands(program: Command): void {
       console.log(
         `demo city built in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${summary.areas.toLocaleString()} areas, `
         + `${summary.buildings.toLocaleString()} buildings, ${summary.households.toLocaleString()} households, `
-        + `${summary.persons.toLocaleString()} persons`,
+        + `${summary.persons.toLocaleString()} persons, ${summary.venues.toLocaleString()} venues, `
+        + `${summary.checkins.toLocaleString()} check-ins over ${days} days (movements ${(summary.movementsMs / 1000).toFixed(1)} s)`,
       );
     });
 }

@@ -1,11 +1,18 @@
-// cordon venue list [--json] and cordon purge [--dry-run], as the system operator (whole area tree).
+// cordon venue list [--json], cordon purge [--dry-run] and cordon export checkins, as the system operator
+// (whole area tree).
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { CLI_LANG, cliActor, withServices, type GlobalOptions } from '../cli/context.ts';
+import { AppError } from '../platform/errors.ts';
 import { isoInZone } from '../platform/clock.ts';
 import type { Services } from '../services.ts';
 import { purgeCheckins, toVenueView } from './venue.service.ts';
+import { exportCheckins, type CheckinExportFormat } from './checkin.export.ts';
 import { listVenues } from './venue.store.ts';
 import type { VenueView } from './venue.schema.ts';
+import { posterForOperator, posterFormat, publicBaseUrl, renderPoster } from './venue.poster.ts';
 
 async function allVenues(s: Services, filter: { status?: string; category?: string }): Promise<VenueView[]> {
   const out: VenueView[] = [];
@@ -38,6 +45,44 @@ export function registerVenueCommands(program: Command): void {
         console.log([v.id, v.name, category, v.areaName, v.status, `capacity ${v.capacity}`, `code v${v.codeVersion}`, v.requiresPresence ? 'screen code' : ''].filter(Boolean).join('\t'));
       }
       console.log(`${list.length} venues`);
+    });
+
+  venue.command('poster')
+    .description('write the printable A4 poster of an approved venue (场所码海报); the format follows the extension')
+    .argument('<venue>', 'venue id')
+    .requiredOption('--out <file>', 'output file: FILE.pdf or FILE.png')
+    .option('--base-url <url>', 'the address residents reach this server at (default $CORDON_PUBLIC_URL)')
+    .action(async (venueId: string, opts: { out: string; baseUrl?: string }) => {
+      const format = posterFormat(path.extname(opts.out));
+      const baseUrl = publicBaseUrl(opts.baseUrl ?? process.env.CORDON_PUBLIC_URL);
+      const file = await withServices(program.opts<GlobalOptions>(), async (s) => renderPoster(await posterForOperator(s, venueId, baseUrl), format));
+      fs.writeFileSync(opts.out, file);
+      console.error(`poster of venue ${venueId} written to ${opts.out} (${format}, ${file.length} bytes)`);
+    });
+
+  // `export` is created by the registry's commands (export persons); join it, or create it if absent.
+  const exportCmd = program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('export data files');
+  exportCmd.command('checkins')
+    .description('export check-ins with person references (no names or ID numbers); audited')
+    .requiredOption('--format <format>', 'csv or xlsx')
+    .option('--from <time>', 'first entry time: YYYY-MM-DD, ISO time with offset, or epoch ms')
+    .option('--to <time>', 'entries before this time (a date: up to the end of that day)')
+    .option('--venue <id>', 'one venue only')
+    .option('--out <file>', 'output file (default: standard output)')
+    .action(async (flags: { format: string; from?: string; to?: string; venue?: string; out?: string }) => {
+      if (flags.format !== 'csv' && flags.format !== 'xlsx') throw new AppError('CHECKIN_EXPORT_FORMAT');
+      await withServices(program.opts<GlobalOptions>(), async (s) => {
+        const result = await exportCheckins(s, { audit: cliActor(), areaPath: '' }, {
+          format: flags.format as CheckinExportFormat, from: flags.from, to: flags.to, venueId: flags.venue, lang: CLI_LANG,
+        });
+        try {
+          await pipeline(result.stream, flags.out ? fs.createWriteStream(flags.out) : process.stdout);
+        } catch (err) {
+          // The reader of standard output went away (| head): not a failure of the export.
+          if ((err as { code?: string }).code !== 'EPIPE') throw err;
+        }
+        if (flags.out) console.error(`${result.rows} check-ins written to ${flags.out}`);
+      });
     });
 
   program.command('purge')

@@ -13,6 +13,7 @@ import {
   VenueCodeSchema, VenueCreateBody, VenueListQuery, VenueSchema, VerificationSchema,
 } from './venue.schema.ts';
 import * as venues from './venue.service.ts';
+import { posterDisposition, posterForActor, renderPoster } from './venue.poster.ts';
 
 /** Codes point back at this server as the client reached it. */
 function baseUrlOf(request: FastifyRequest): string {
@@ -99,4 +100,18 @@ export async function venueRoutes(app: App, s: Services): Promise<void> {
     tokenFormat: 'p1.<base64url JSON {p: personId, iat: ms, exp: ms}>.<base64url Ed25519 signature of "p1.<payload>">',
     ttlSeconds: PERSONAL_CODE_TTL_MS / 1000,
   }));
+
+  // The printable A4 poster of an approved venue (场所码海报), as PDF or PNG.
+  for (const format of ['pdf', 'png'] as const) {
+    app.get(`/venues/:id/poster.${format}`, {
+      preHandler: guard('venue.manage'),
+      schema: { tags: ['venues'], params: IdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } },
+    }, async (request, reply) => {
+      const view = await posterForActor(s, actorOf(request), request.params.id, baseUrlOf(request));
+      const file = await renderPoster(view, format);
+      return reply.type(format === 'pdf' ? 'application/pdf' : 'image/png')
+        .header('content-disposition', posterDisposition(view, format))
+        .send(file);
+    });
+  }
 }

@@ -108,3 +108,34 @@ export function isVisitExpired(enteredAt: number, dwellMinutes: number, now: num
 export function expiredBefore(dwellMinutes: number, now: number): number {
   return now - dwellMinutes * 60_000;
 }
+
+// ---- a resident's repeated scan ----------------------------------------------------------------
+
+/** A scan this soon after the previous one answers with that one (a double tap, a retried request). */
+export const RESCAN_GRACE_MS = 60_000;
+
+export interface LastVisit {
+  decision: string;
+  enteredAt: number;
+  exitedAt: number | null;
+  exitKind: string | null;
+}
+
+/**
+ * What a resident's scan at a venue means, given their latest visit there: a new entry, the exit of
+ * the open visit (扫码离场), or a repeat of the previous answer within the grace period.
+ */
+export type RescanAction = 'enter' | 'exit' | 'repeat-entry' | 'repeat-exit';
+
+export function rescanAction(last: LastVisit | undefined, dwellMinutes: number, at: number): RescanAction {
+  if (!last) return 'enter';
+  const sinceEntry = at - last.enteredAt;
+  if (last.exitedAt === null) {
+    if (sinceEntry >= 0 && sinceEntry < RESCAN_GRACE_MS) return 'repeat-entry';
+    if (last.decision !== 'admitted' || isVisitExpired(last.enteredAt, dwellMinutes, at)) return 'enter';
+    return 'exit';
+  }
+  const sinceExit = at - last.exitedAt;
+  if (last.exitKind === 'scan' && sinceExit >= 0 && sinceExit < RESCAN_GRACE_MS) return 'repeat-exit';
+  return 'enter';
+}

@@ -159,7 +159,8 @@ export const ReasonSchema = Type.Object({
 
 export const VerificationSchema = Type.Object({
   checkinId: Type.String(),
-  decision: Type.Union([Type.Literal('admitted'), Type.Literal('refused')]),
+  /** 'exited': this scan closed the person's open visit (a resident's second scan). */
+  decision: Type.Union([Type.Literal('admitted'), Type.Literal('refused'), Type.Literal('exited')]),
   colour: Type.Union(COLOURS.map((c) => Type.Literal(c))),
   maskedName: Type.String(),
   latestTest: Nullable(Type.Object({ sampledAt: Type.Integer(), result: Type.String(), hoursAgo: Type.Integer() })),

@@ -13,7 +13,8 @@ import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { findPersonByIdNumber } from '../registry/registry.service.ts';
-import { factsFor } from './door.facts.ts';
+import { factsFor, type PersonDoorFacts } from './door.facts.ts';
+import { ingestCheckin } from './checkin.ingest.ts';
 import { venueCategories, type VenueCategory } from './venue.categories.ts';
 import {
   parseVenueCode, posterUrl, screenCodeValidUntil, screenUrl, verifyPersonalCode, verifyPosterCode, verifyScreenCode,
@@ -21,7 +22,7 @@ import {
 } from './venue.codes.ts';
 import {
   CROWD_LEVEL_NAMES, crowdLevel, decideEntry, dwellMinutesOf, expiredBefore, hoursSince, isVisitExpired, autoExitAt,
-  type Colour, type EntryReason,
+  rescanAction, type Colour, type EntryReason,
 } from './venue.rules.ts';
 import type {
   CheckinBody, ExitView, OccupancyView, ScreenCodeView, VenueCodeView, VenueCreateBody, VenueListQuery, VenueView,
@@ -30,6 +31,7 @@ import type {
 import './venue.schema.ts';
 import * as store from './venue.store.ts';
 import type { Paging, VenueRow } from './venue.store.ts';
+import { publishOccupancy } from './venue.events.ts';
 
 const DAY_MS = 86_400_000;
 /** How old a queued scan may be when it reaches the server. */
@@ -67,7 +69,7 @@ function assertVenueAccess(actor: Actor, venue: VenueRow): void {
   if (actor.role === 'venue_operator' && venue.operator_user_id !== actor.userId) throw new AppError('OUT_OF_SCOPE');
 }
 
-async function venueForActor(ex: Executor, actor: Actor, id: string): Promise<VenueRow> {
+export async function venueForActor(ex: Executor, actor: Actor, id: string): Promise<VenueRow> {
   const venue = await store.venueById(ex, id);
   if (!venue) throw new AppError('VENUE_NOT_FOUND');
   assertVenueAccess(actor, venue);
@@ -206,21 +208,23 @@ export async function occupancy(s: Services, venueId: string): Promise<Occupancy
 
 /**
  * For a scheduled job: closes every visit still open past its venue's dwell, at entry + dwell
- * (exit_kind 'auto'). Returns how many were closed.
+ * (exit_kind 'auto'), and tells live views which venues changed. Returns how many were closed.
  */
-export async function closeExpiredVisits(s: Pick<Services, 'db' | 'clock'>): Promise<number> {
+export async function closeExpiredVisits(s: Pick<Services, 'db' | 'clock' | 'events'>): Promise<number> {
   const now = s.clock.now();
-  return s.db.transaction().execute(async (trx) => {
-    let closed = 0;
+  const venueIds = await s.db.transaction().execute(async (trx) => {
+    const closed: string[] = [];
     for (const category of venueCategories().categories.values()) {
       const dwell = category.defaultDwellMinutes;
-      closed += await store.autoCloseByDwell(trx, { category: category.key }, dwell * 60_000, expiredBefore(dwell, now));
+      closed.push(...await store.autoCloseByDwell(trx, { category: category.key }, dwell * 60_000, expiredBefore(dwell, now)));
     }
     for (const dwell of await store.dwellOverrides(trx)) {
-      closed += await store.autoCloseByDwell(trx, { dwellOverride: dwell }, dwell * 60_000, expiredBefore(dwell, now));
+      closed.push(...await store.autoCloseByDwell(trx, { dwellOverride: dwell }, dwell * 60_000, expiredBefore(dwell, now)));
     }
     return closed;
   });
+  publishOccupancy(s, venueIds);
+  return venueIds.length;
 }
 
 // ---- check-in ----------------------------------------------------------------------------------
@@ -229,10 +233,11 @@ function reasonsOf(row: CheckinTable): EntryReason[] {
   return row.reasons ? (JSON.parse(row.reasons) as EntryReason[]) : [];
 }
 
-function verificationOf(row: CheckinTable, personName: string, venue: VenueRow, lang: Lang, duplicate: boolean): VerificationView {
+/** The door's answer for a stored visit; `exited` when this scan closed it (or repeats that closing). */
+function verificationOf(row: CheckinTable, personName: string, venue: VenueRow, lang: Lang, duplicate: boolean, exited = false): VerificationView {
   return {
     checkinId: row.id,
-    decision: row.decision === 'admitted' ? 'admitted' : 'refused',
+    decision: exited ? 'exited' : row.decision === 'admitted' ? 'admitted' : 'refused',
     colour: row.colour as Colour,
     maskedName: maskName(personName),
     latestTest: row.test_sampled_at === null ? null : {
@@ -279,10 +284,87 @@ function scanTimeOf(body: CheckinBody, now: number): number {
   return Math.min(body.scannedAt, now);
 }
 
+/** Who is checked in, and how: by a guard (assisted), by themselves, or by a family member (dependant). */
+export type CheckinMethod = 'assisted' | 'self' | 'dependant';
+
+interface VisitRequest {
+  person: { id: string; name: string };
+  method: CheckinMethod;
+  clientId: string | null;
+  /** When the scan was made (a queued scan: earlier than now). */
+  at: number;
+  now: number;
+}
+
+/**
+ * The one check-in decision, in the caller's transaction: verifies the person at the door and records
+ * the visit, admitted or refused. A resident's own scan (self, dependant) of a venue where their visit
+ * is open closes it instead (exit_kind 'scan'), and a repeat within the grace period answers with the
+ * previous result. The same (venue, clientId) is stored once.
+ */
+async function recordVisit(s: Services, trx: Executor, venue: VenueRow, req: VisitRequest, lang: Lang): Promise<VerificationView> {
+  const { person, at, now } = req;
+  if (req.method !== 'assisted') {
+    const last = await store.latestVisit(trx, venue.id, person.id);
+    const action = rescanAction(last && {
+      decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind,
+    }, dwellOf(venue), at);
+    if (action === 'repeat-entry') return verificationOf(last!, person.name, venue, lang, true);
+    if (action === 'repeat-exit') return verificationOf(last!, person.name, venue, lang, true, true);
+    if (action === 'exit') {
+      const closed = await store.closeCheckin(trx, last!.id, Math.max(at, last!.entered_at), 'scan');
+      return verificationOf((await store.checkinById(trx, last!.id))!, person.name, venue, lang, !closed, true);
+    }
+  }
+
+  const occupancyNow = await openVisits(trx, venue, now);
+  const facts = await factsFor(trx, person.id, at);
+  const row = visitRow(venue, req, facts, occupancyNow);
+  if (await store.insertCheckin(trx, row)) return verificationOf(row, person.name, venue, lang, false);
+  // A concurrent submission of the same queued scan committed first: answer with its result.
+  const first = await store.checkinByClientId(trx, venue.id, req.clientId!);
+  if (!first) throw new Error('check-in conflict without a stored row');
+  const firstPerson = await store.personForDoor(trx, first.person_id);
+  return verificationOf(first, firstPerson?.name ?? '', venue, lang, true);
+}
+
+/** The record of one entry: the door's decision given the person's facts and the venue's open visits. */
+function visitRow(venue: VenueRow, req: VisitRequest, facts: PersonDoorFacts, occupancyNow: number): CheckinTable {
+  const decision = decideEntry({ ...facts, occupancy: occupancyNow, capacity: venue.capacity }, categoryOf(venue.category).entryPolicy, req.at);
+  return {
+    id: newId(req.now), venue_id: venue.id, person_id: req.person.id, client_id: req.clientId, method: req.method,
+    entered_at: req.at, exited_at: null, exit_kind: null,
+    decision: decision.admit ? 'admitted' : 'refused', refusal_code: decision.reasons[0]?.code ?? null,
+    colour: facts.colour, reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
+    test_sampled_at: facts.latestTest?.sampledAt ?? null, test_result: facts.latestTest?.result ?? null,
+    vaccinated: facts.vaccinated === null ? null : facts.vaccinated ? 1 : 0,
+    created_at: req.now,
+  };
+}
+
+/**
+ * An entry through the check-in ingest (src/venues/checkin.ingest.ts: group commit on SQLite): the
+ * open-visit count, the decision and the row are written together and answered only once committed.
+ * Call it outside any transaction: the ingest takes the connection itself.
+ */
+async function ingestVisit(s: Services, venue: VenueRow, req: VisitRequest, lang: Lang): Promise<VerificationView> {
+  const facts = await factsFor(s.db, req.person.id, req.at);
+  const { row, stored } = await ingestCheckin(s, {
+    venueId: venue.id, dwellMinutes: dwellOf(venue), clientId: req.clientId, now: req.now,
+    build: (occupancyNow) => visitRow(venue, req, facts, occupancyNow),
+  });
+  if (stored) return verificationOf(row, req.person.name, venue, lang, false);
+  // The same queued scan was stored first (by a concurrent submission): answer with its result.
+  const first = row.person_id === req.person.id ? req.person : await store.personForDoor(s.db, row.person_id);
+  return verificationOf(row, first?.name ?? '', venue, lang, true);
+}
+
 /**
  * Assisted check-in (代扫) by a guard: the venue code, and the person by personal code, ID number or
  * person reference. The decision is recorded whether admitted or refused, in one transaction. The same
- * (venue, clientId) answers with the first stored result and never stores a second row.
+ * (venue, clientId) answers with the first stored result and never stores a second row. The entry is
+ * written by the check-in ingest and answered once committed; an ID-number lookup's audit event
+ * commits just before it (the lookup happened even if the entry then fails).
  */
 export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang: Lang = 'zh'): Promise<VerificationView> {
   assertCan(actor, 'checkin.create');
@@ -305,7 +387,7 @@ export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang
     codePersonId = verdict.personId;
   }
 
-  return s.db.transaction().execute(async (trx) => {
+  const person = await s.db.transaction().execute(async (trx) => {
     let person: { id: string; name: string } | undefined;
     if (body.idNumber !== undefined) {
       const idType = body.idType ?? 'resident_id';
@@ -322,26 +404,49 @@ export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang
       person = await store.personForDoor(trx, codePersonId ?? body.personId!);
       if (!person) throw new AppError('PERSON_NOT_FOUND');
     }
-
-    const occupancyNow = await openVisits(trx, venue, now);
-    const facts = await factsFor(trx, person.id, at);
-    const decision = decideEntry({ ...facts, occupancy: occupancyNow, capacity: venue.capacity }, categoryOf(venue.category).entryPolicy, at);
-    const row: CheckinTable = {
-      id: newId(now), venue_id: venue.id, person_id: person.id, client_id: body.clientId ?? null, method: 'assisted',
-      entered_at: at, exited_at: null, exit_kind: null,
-      decision: decision.admit ? 'admitted' : 'refused', refusal_code: decision.reasons[0]?.code ?? null,
-      colour: facts.colour, reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
-      test_sampled_at: facts.latestTest?.sampledAt ?? null, test_result: facts.latestTest?.result ?? null,
-      vaccinated: facts.vaccinated === null ? null : facts.vaccinated ? 1 : 0,
-      created_at: now,
-    };
-    if (await store.insertCheckin(trx, row)) return verificationOf(row, person.name, venue, lang, false);
-    // A concurrent submission of the same queued scan committed first: answer with its result.
-    const first = await store.checkinByClientId(trx, venue.id, body.clientId!);
-    if (!first) throw new Error('check-in conflict without a stored row');
-    const firstPerson = await store.personForDoor(trx, first.person_id);
-    return verificationOf(first, firstPerson?.name ?? '', venue, lang, true);
+    return person;
   });
+  const result = await ingestVisit(s, venue, { person, method: 'assisted', clientId: body.clientId ?? null, at, now }, lang);
+  if (!result.duplicate) publishOccupancy(s, [venue.id]);
+  return result;
+}
+
+export interface ResidentCheckin {
+  /** The scanned venue code (poster or screen URL). */
+  code: string;
+  /** Who enters: the resident themselves and/or dependants, already authorised by the caller. */
+  persons: Array<{ id: string; method: 'self' | 'dependant' }>;
+  /** Generated by the phone; with several persons each gets "<clientId>~<personId>". */
+  clientId?: string;
+}
+
+/**
+ * A resident's own scan (扫码) for themselves and the dependants they brought: one verification per
+ * person, all in one transaction. A scan where that person's visit is open closes it ('exited').
+ */
+export async function checkInResidents(s: Services, input: ResidentCheckin, lang: Lang = 'zh'): Promise<VerificationView[]> {
+  const now = s.clock.now();
+  const venue = await venueOfCode(s, input.code, now);
+  const results = await s.db.transaction().execute(async (trx) => {
+    const out: VerificationView[] = [];
+    for (const entry of input.persons) {
+      const clientId = input.clientId ? (input.persons.length === 1 ? input.clientId : `${input.clientId}~${entry.id}`) : null;
+      if (clientId) {
+        const first = await store.checkinByClientId(trx, venue.id, clientId);
+        if (first) {
+          const person = await store.personForDoor(trx, first.person_id);
+          out.push(verificationOf(first, person?.name ?? '', venue, lang, true));
+          continue;
+        }
+      }
+      const person = await store.personForDoor(trx, entry.id);
+      if (!person) throw new AppError('PERSON_NOT_FOUND');
+      out.push(await recordVisit(s, trx, venue, { person, method: entry.method, clientId, at: now, now }, lang));
+    }
+    return out;
+  });
+  if (results.some((r) => !r.duplicate)) publishOccupancy(s, [venue.id]);
+  return results;
 }
 
 async function answerDuplicate(s: Services, first: CheckinTable, venue: VenueRow, lang: Lang): Promise<VerificationView> {
@@ -356,7 +461,7 @@ function exitView(row: CheckinTable): ExitView {
 /** Scan-out by the guard. Closing twice answers with the first closing; past the dwell it closes as 'auto'. */
 export async function exitCheckin(s: Services, actor: Actor, id: string): Promise<ExitView> {
   assertCan(actor, 'checkin.create');
-  return s.db.transaction().execute(async (trx) => {
+  const view = await s.db.transaction().execute(async (trx) => {
     const row = await store.checkinById(trx, id);
     if (!row) throw new AppError('CHECKIN_NOT_FOUND');
     const venue = await store.venueById(trx, row.venue_id);
@@ -371,6 +476,8 @@ export async function exitCheckin(s: Services, actor: Actor, id: string): Promis
     }
     return exitView((await store.checkinById(trx, id))!);
   });
+  publishOccupancy(s, [view.venueId]);
+  return view;
 }
 
 // ---- retention ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // The only SQL of venues and check-ins. Lists are filtered to the caller's area subtree in the query;
 // open-visit counts and auto-closing use the (venue_id, entered_at) index.
+import { sql } from 'kysely';
 import type { CheckinTable, Executor, VenueTable } from '../db/database.ts';
 
 export interface Paging {
@@ -99,18 +100,19 @@ export async function autoCloseAtVenue(ex: Executor, venueId: string, dwellMs: n
 
 /**
  * The same for every venue of a kind: those of `category` without their own dwell, or, when
- * `dwellOverride` is given, those whose own dwell is that many minutes.
+ * `dwellOverride` is given, those whose own dwell is that many minutes. Returns the venue of each
+ * closed visit.
  */
-export async function autoCloseByDwell(ex: Executor, kind: { category: string } | { dwellOverride: number }, dwellMs: number, enteredBy: number): Promise<number> {
+export async function autoCloseByDwell(ex: Executor, kind: { category: string } | { dwellOverride: number }, dwellMs: number, enteredBy: number): Promise<string[]> {
   let venues = ex.selectFrom('venue').select('id');
   venues = 'category' in kind
     ? venues.where('category', '=', kind.category).where('dwell_minutes', 'is', null)
     : venues.where('dwell_minutes', '=', kind.dwellOverride);
-  const result = await ex.updateTable('checkin')
+  const rows = await ex.updateTable('checkin')
     .set((eb) => ({ exited_at: eb('entered_at', '+', dwellMs), exit_kind: 'auto' }))
     .where('venue_id', 'in', venues).where('entered_at', '<=', enteredBy)
-    .where('exited_at', 'is', null).where('decision', '=', 'admitted').executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .where('exited_at', 'is', null).where('decision', '=', 'admitted').returning('venue_id').execute();
+  return rows.map((r) => r.venue_id);
 }
 
 export async function dwellOverrides(ex: Executor): Promise<number[]> {
@@ -141,4 +143,105 @@ export async function countCheckinsBefore(ex: Executor, before: number): Promise
 export async function deleteCheckinsBefore(ex: Executor, before: number): Promise<number> {
   const result = await ex.deleteFrom('checkin').where('entered_at', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** A person's latest visit to a venue (by entry time), for the repeated-scan rule. */
+export async function latestVisit(ex: Executor, venueId: string, personId: string): Promise<CheckinTable | undefined> {
+  return ex.selectFrom('checkin').selectAll().where('person_id', '=', personId).where('venue_id', '=', venueId)
+    .orderBy('entered_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+// ---- live occupancy ----------------------------------------------------------------------------
+
+/** Dwell in minutes per category key (the venue's own dwell_minutes overrides it in SQL). */
+export type DwellByCategory = Record<string, number>;
+
+/** Open admitted visits still inside their venue's dwell (own, else category default) at `now`. */
+function withinDwell(now: number, dwell: DwellByCategory) {
+  const cases = Object.entries(dwell).map(([key, minutes]) => sql`when ${key} then ${sql.lit(Math.trunc(minutes))}`);
+  const categoryDwell = cases.length ? sql`case venue.category ${sql.join(cases, sql` `)} else 0 end` : sql`0`;
+  return sql<boolean>`checkin.entered_at > cast(${now} as bigint) - coalesce(venue.dwell_minutes, ${categoryDwell}) * 60000`;
+}
+
+function openVisitsQuery(ex: Executor, now: number, dwell: DwellByCategory, maxDwellMs: number) {
+  return ex.selectFrom('checkin').innerJoin('venue', 'venue.id', 'checkin.venue_id')
+    // The range on entered_at lets the (entered_at) and (venue_id, entered_at) indexes bound the scan.
+    .where('checkin.entered_at', '>', now - maxDwellMs)
+    .where('checkin.exited_at', 'is', null).where('checkin.decision', '=', 'admitted')
+    .where(withinDwell(now, dwell));
+}
+
+/** Live head-counts of the given venues (venues without open visits are absent). */
+export async function openCounts(ex: Executor, venueIds: string[], now: number, dwell: DwellByCategory, maxDwellMs: number): Promise<Map<string, number>> {
+  if (!venueIds.length) return new Map();
+  const rows = await openVisitsQuery(ex, now, dwell, maxDwellMs).where('checkin.venue_id', 'in', venueIds)
+    .select((eb) => ['checkin.venue_id', eb.fn.countAll().as('n')]).groupBy('checkin.venue_id').execute();
+  return new Map(rows.map((r) => [r.venue_id, Number(r.n)]));
+}
+
+/** The approved venues of a subtree with the highest count / capacity right now. */
+export async function crowdedVenues(ex: Executor, path: string, now: number, dwell: DwellByCategory, maxDwellMs: number, limit: number): Promise<Array<{ id: string; n: number }>> {
+  const rows = await openVisitsQuery(ex, now, dwell, maxDwellMs)
+    .innerJoin('area', 'area.id', 'venue.area_id')
+    .where('area.path', 'like', `${path}%`).where('venue.status', '=', 'approved')
+    .select((eb) => ['venue.id', eb.fn.countAll().as('n')])
+    .groupBy(['venue.id', 'venue.capacity'])
+    .orderBy(sql`count(*) * 1.0 / venue.capacity`, 'desc').orderBy(sql`count(*)`, 'desc').orderBy('venue.id')
+    .limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, n: Number(r.n) }));
+}
+
+export async function venuesByIds(ex: Executor, ids: string[]): Promise<VenueRow[]> {
+  if (!ids.length) return [];
+  return venueQuery(ex).where('venue.id', 'in', ids).execute();
+}
+
+/** Admitted visits of a venue that began in [from, to): entry and exit times, for the day's curve. */
+export async function visitsBetween(ex: Executor, venueId: string, from: number, to: number): Promise<Array<{ entered_at: number; exited_at: number | null }>> {
+  const rows = await ex.selectFrom('checkin').select(['entered_at', 'exited_at'])
+    .where('venue_id', '=', venueId).where('entered_at', '>=', from).where('entered_at', '<', to)
+    .where('decision', '=', 'admitted').orderBy('entered_at').execute();
+  return rows.map((r) => ({ entered_at: Number(r.entered_at), exited_at: r.exited_at === null ? null : Number(r.exited_at) }));
+}
+
+// ---- export ------------------------------------------------------------------------------------
+
+export interface CheckinExportFilter {
+  /** Area subtree of the venues (path prefix; '' = all). */
+  path: string;
+  from?: number;
+  to?: number;
+  venueId?: string;
+}
+
+export interface ExportCheckinRow extends CheckinTable {
+  venue_name: string;
+  area_code: string;
+}
+
+function exportQuery(ex: Executor, f: CheckinExportFilter) {
+  let q = ex.selectFrom('checkin').innerJoin('venue', 'venue.id', 'checkin.venue_id').innerJoin('area', 'area.id', 'venue.area_id');
+  if (f.path) q = q.where('area.path', 'like', `${f.path}%`);
+  if (f.from !== undefined) q = q.where('checkin.entered_at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('checkin.entered_at', '<', f.to);
+  if (f.venueId) q = q.where('checkin.venue_id', '=', f.venueId);
+  return q;
+}
+
+export async function countCheckinsForExport(ex: Executor, f: CheckinExportFilter): Promise<number> {
+  const row = await exportQuery(ex, f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** One page in (entered_at, id) order after the given position (keyset paging: no OFFSET on big tables). */
+export async function checkinsForExport(ex: Executor, f: CheckinExportFilter, after: { at: number; id: string } | null, limit: number): Promise<ExportCheckinRow[]> {
+  let q = exportQuery(ex, f);
+  if (after) {
+    q = q.where((eb) => eb.or([
+      eb('checkin.entered_at', '>', after.at),
+      eb.and([eb('checkin.entered_at', '=', after.at), eb('checkin.id', '>', after.id)]),
+    ]));
+  }
+  return q.selectAll('checkin').select(['venue.name as venue_name', 'area.code as area_code'])
+    .orderBy('checkin.entered_at').orderBy('checkin.id').limit(limit).execute();
 }

@@ -3,6 +3,8 @@ import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './columns.ts';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_venues.ts';
+import * as m0003 from './0003_residents.ts';
+import * as m0004 from './0004_checkin_ingest.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -11,4 +13,6 @@ export interface DialectMigration {
 export const migrations: Record<string, DialectMigration> = {
   '0001_foundation': m0001,
   '0002_venues': m0002,
+  '0003_residents': m0003,
+  '0004_checkin_ingest': m0004,
 };

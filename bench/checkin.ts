@@ -1,0 +1,235 @@
+// npm run bench -- checkin [--people N] [--seconds S] [--connections C]
+//
+// Verified check-ins over loopback HTTP against the Cordon server on SQLite, and in the same run a bare
+// Node HTTP server answering 204 doing nothing, driven by the same client (keep-alive agents, C
+// concurrent guards). The mix: 95 % green admissions by assisted check-in (person reference, one in ten
+// by signed personal code) at residential gates, 3 % refusals (a supermarket needs a recent test;
+// nobody in the demo city has one on record), 2 % scan-outs of earlier admissions. Every check-in
+// carries a client id, as a guard device's queued scans do. Prints check-ins per second, p50/p99 and
+// the ratio to the bare server, then checks that every acknowledged check-in is in the database.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
+import { loadConfig } from '../src/config.ts';
+import { createServices } from '../src/services.ts';
+import { createSession } from '../src/access/session.ts';
+import { hashPassword, newId } from '../src/platform/crypto.ts';
+import { generateDemoCity } from '../src/sim/city.ts';
+import { issuePersonalCode, posterUrl } from '../src/venues/venue.codes.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const PEOPLE = flag('people', 20_000);
+const SECONDS = flag('seconds', 10);
+const CONNECTIONS = flag('connections', 32);
+const WARMUP_SECONDS = 2;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function env(): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  delete e.DATABASE_URL;
+  delete e.REDIS_URL;
+  return e;
+}
+
+async function spawnUntil(args: string[], ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => { out += c; if (out.includes(ready)) resolve(); });
+    child.stderr!.on('data', (c: Buffer) => { out += c; });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}:\n${out}`)));
+  });
+  child.removeAllListeners('exit');
+  return child;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+interface Shot { method: 'POST'; path: string; body: string; kind: 'admit' | 'refuse' | 'exit' }
+
+interface RunResult { requests: number; seconds: number; latencies: number[]; byStatus: Map<number, number>; byKind: Map<string, number> }
+
+/** C concurrent loops over keep-alive connections for `seconds`; `next` gives each request. */
+async function drive(port: number, seconds: number, next: () => Shot, onAnswer: (shot: Shot, status: number, body: string) => void): Promise<RunResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies: number[] = [];
+  const byStatus = new Map<number, number>();
+  const byKind = new Map<string, number>();
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const one = (shot: Shot) => new Promise<void>((resolve, reject) => {
+    const t0 = performance.now();
+    const req = http.request({ host: '127.0.0.1', port, method: shot.method, path: shot.path, agent, headers: headersFor(shot) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        latencies.push(performance.now() - t0);
+        byStatus.set(res.statusCode!, (byStatus.get(res.statusCode!) ?? 0) + 1);
+        byKind.set(shot.kind, (byKind.get(shot.kind) ?? 0) + 1);
+        onAnswer(shot, res.statusCode!, Buffer.concat(chunks).toString());
+        resolve();
+      });
+    });
+    req.on('error', reject);
+    req.end(shot.body);
+  });
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < until) await one(next());
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { requests: latencies.length, seconds: elapsed, latencies, byStatus, byKind };
+}
+
+let authHeaders: Record<string, string> = {};
+function headersFor(shot: Shot): Record<string, string> {
+  return shot.body ? { ...authHeaders, 'content-type': 'application/json' } : authHeaders;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function summary(r: RunResult) {
+  const sorted = [...r.latencies].sort((a, b) => a - b);
+  return { rate: r.requests / r.seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    // ---- the city: persons, approved demo venues, a guard with a session ----------------------------
+    const s = await createServices(loadConfig(env(), { dataDir }));
+    let gates: string[];
+    let shops: string[];
+    let personIds: string[];
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const built = await generateDemoCity(s, { people: PEOPLE, days: 1, seed: 1 });
+      console.log(`demo city: ${built.persons.toLocaleString()} persons, ${built.venues} venues, ${built.checkins.toLocaleString()} check-ins of the last day (built in ${(built.elapsedMs / 1000).toFixed(1)} s)`);
+      const venues = await s.db.selectFrom('venue').select(['id', 'category', 'code_version']).where('status', '=', 'approved').execute();
+      gates = venues.filter((v) => v.category === 'residential_gate').map((v) => posterUrl(base, s.signing.venueCodeKey, v.id, v.code_version));
+      shops = venues.filter((v) => v.category === 'supermarket').map((v) => posterUrl(base, s.signing.venueCodeKey, v.id, v.code_version));
+      // Gates hold the compound's comings and goings: room for the benchmark's admissions.
+      await s.db.updateTable('venue').set({ capacity: 1_000_000 }).where('category', '=', 'residential_gate').execute();
+      personIds = (await s.db.selectFrom('person').select('id').execute()).map((p) => p.id);
+      const city = await s.db.selectFrom('area').select('id').where('level', '=', 'city').executeTakeFirstOrThrow();
+      const userId = newId(s.clock.now());
+      await s.db.insertInto('app_user').values({
+        id: userId, username: 'bench-guard', display_name: '门岗', password_hash: await hashPassword('bench guard password'),
+        role: 'community_worker', area_id: city.id, failed_logins: 0, locked_until: null, disabled: 0,
+        created_at: s.clock.now(), updated_at: s.clock.now(),
+      }).execute();
+      const session = await createSession(s, userId);
+      authHeaders = { cookie: `cordon_session=${session.token}`, 'x-csrf-token': session.csrfToken };
+    } finally {
+      await s.close();
+    }
+    // Personal codes are signed on the resident's phone, not by the guard: sign a pool up front.
+    const keys = await createServices(loadConfig(env(), { dataDir }));
+    const personalCodes = personIds.slice(0, 2_000).map((id) => issuePersonalCode(keys.signing.personalPrivateKey, id, Date.now()).token);
+    await keys.close();
+
+    // ---- the load ----------------------------------------------------------------------------------
+    let seq = 0;
+    const admitted: string[] = [];
+    const acknowledged = new Set<string>();
+    const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+    const nextCheckin = (): Shot => {
+      const roll = Math.random();
+      const clientId = `bench-${(seq++).toString(36).padStart(8, '0')}`;
+      if (roll < 0.02 && admitted.length > 0) {
+        const id = admitted.splice(Math.floor(Math.random() * admitted.length), 1)[0]!;
+        return { method: 'POST', path: `/api/v1/checkins/${id}/exit`, body: '', kind: 'exit' };
+      }
+      if (roll < 0.05) return { method: 'POST', path: '/api/v1/checkins', body: JSON.stringify({ code: pick(shops), personId: pick(personIds), clientId }), kind: 'refuse' };
+      const person = Math.random() < 0.1 ? { personalCode: pick(personalCodes) } : { personId: pick(personIds) };
+      return { method: 'POST', path: '/api/v1/checkins', body: JSON.stringify({ code: pick(gates), ...person, clientId }), kind: 'admit' };
+    };
+    const decisions = new Map<string, number>();
+    const failures: string[] = [];
+    let counting = false;
+    const onCheckin = (shot: Shot, status: number, body: string) => {
+      if (shot.kind === 'exit') {
+        if (status !== 200 && failures.length < 5) failures.push(`exit ${status} ${body}`);
+        return;
+      }
+      if (status !== 201) {
+        if (failures.length < 5) failures.push(`${status} ${body}`);
+        return;
+      }
+      const v = JSON.parse(body) as { checkinId: string; decision: string };
+      acknowledged.add(JSON.parse(shot.body).clientId);
+      if (v.decision === 'admitted' && admitted.length < 50_000) admitted.push(v.checkinId);
+      if (counting) decisions.set(`${shot.kind}:${v.decision}`, (decisions.get(`${shot.kind}:${v.decision}`) ?? 0) + 1);
+    };
+
+    // CORDON_BENCH_CPU_PROF=DIR: the server writes a CPU profile there (node --cpu-prof) when it stops.
+    const profile = process.env.CORDON_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.CORDON_BENCH_CPU_PROF)] : [];
+    const cordon = await spawnUntil([...profile, 'bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'], 'Cordon listening');
+    children.push(cordon);
+    await drive(port, WARMUP_SECONDS, nextCheckin, onCheckin);
+    counting = true;
+    const cordonRun = await drive(port, SECONDS, nextCheckin, onCheckin);
+    await stop(cordon);
+
+    const barePort = await freePort();
+    const bare = await spawnUntil(['-e', `require('http').createServer((q, r) => { q.resume(); q.on('end', () => { r.statusCode = 204; r.end(); }); }).listen(${barePort}, '127.0.0.1', () => console.log('bare listening'))`], 'bare listening');
+    children.push(bare);
+    const bareShot = (): Shot => ({ ...nextCheckin(), kind: 'admit' });
+    await drive(barePort, WARMUP_SECONDS, bareShot, () => {});
+    const bareRun = await drive(barePort, SECONDS, bareShot, () => {});
+    await stop(bare);
+
+    // ---- durability: every acknowledged check-in is stored -----------------------------------------
+    const db = new SQLite(path.join(dataDir, 'cordon.db'), { readonly: true });
+    const stored = new Set((db.prepare("select client_id from checkin where client_id like 'bench-%'").pluck().all() as string[]));
+    db.close();
+    const lost = [...acknowledged].filter((c) => !stored.has(c));
+
+    const c = summary(cordonRun);
+    const b = summary(bareRun);
+    const checkinRate = (cordonRun.requests - (cordonRun.byKind.get('exit') ?? 0)) / cordonRun.seconds;
+    const f = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+    console.log(`\ncheck-in benchmark: ${SECONDS} s per server, ${CONNECTIONS} connections, ${os.cpus().length} CPUs, Node ${process.version}, SQLite (WAL, synchronous=FULL)`);
+    console.log(`  cordon  ${f(c.rate)} req/s (${f(checkinRate)} check-ins/s)  p50 ${c.p50.toFixed(2)} ms  p99 ${c.p99.toFixed(2)} ms`);
+    console.log(`  bare    ${f(b.rate)} req/s  p50 ${b.p50.toFixed(2)} ms  p99 ${b.p99.toFixed(2)} ms`);
+    console.log(`  ratio   ${(100 * c.rate / b.rate).toFixed(1)} % of the bare server (target ≥ 50 %), p99 ${c.p99 < 50 ? 'under' : 'OVER'} 50 ms`);
+    console.log(`  mix     ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}, exits ${cordonRun.byKind.get('exit') ?? 0}; statuses ${[...cordonRun.byStatus.entries()].map(([k, n]) => `${k}:${n}`).join(' ')}`);
+    if (failures.length) console.log(`  unexpected answers (first ${failures.length}): ${failures.join(' | ')}`);
+    console.log(`  durable ${acknowledged.size - lost.length} of ${acknowledged.size} acknowledged check-ins found in the database${lost.length ? ` — ${lost.length} LOST` : ''}`);
+    if (lost.length) process.exitCode = 1;
+  } finally {
+    for (const child of children) await stop(child);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
