@@ -90,7 +90,8 @@ async function send(method: string, path: string, options: { query?: Query; json
   return res;
 }
 
-async function json<T>(method: string, path: string, options: { query?: Query; json?: unknown; form?: FormData } = {}): Promise<T> {
+/** One JSON request; other modules' clients (venueApi.ts) build on it. */
+export async function json<T>(method: string, path: string, options: { query?: Query; json?: unknown; form?: FormData } = {}): Promise<T> {
   const res = await send(method, path, options);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;

@@ -18,6 +18,12 @@ import { AuditPage } from './pages/AuditPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
 import { PoolAdvisorPage } from './pages/PoolAdvisorPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { CheckinPage } from './pages/CheckinPage.tsx';
+import { GuardPage } from './pages/GuardPage.tsx';
+import { LivePage } from './pages/LivePage.tsx';
+import { MyCodePage, ScanHintPage } from './pages/MyCodePage.tsx';
+import { VenueDetailPage } from './pages/VenueDetailPage.tsx';
+import { VenuesPage } from './pages/VenuesPage.tsx';
 
 function App() {
   return (
@@ -25,6 +31,9 @@ function App() {
       <AuthProvider>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
+          <Route path="/v/:code" element={<CheckinPage kind="v" />} />
+          <Route path="/s/:code" element={<CheckinPage kind="s" />} />
+          <Route path="/live" element={<LivePage />} />
           <Route element={<RequireAuth><Layout /></RequireAuth>}>
             <Route index element={<HomePage />} />
             <Route path="registry/:areaId?" element={<RequirePermission anyOf={['registry.read']}><RegistryPage /></RequirePermission>} />
@@ -35,6 +44,11 @@ function App() {
             <Route path="audit" element={<RequirePermission anyOf={['audit.read']}><AuditPage /></RequirePermission>} />
             <Route path="users" element={<RequirePermission anyOf={['user.manage']}><UsersPage /></RequirePermission>} />
             <Route path="pool-advisor" element={<RequirePermission anyOf={['testing.plan']}><PoolAdvisorPage /></RequirePermission>} />
+            <Route path="venues" element={<RequirePermission anyOf={['venue.manage']}><VenuesPage /></RequirePermission>} />
+            <Route path="venues/:id" element={<RequirePermission anyOf={['venue.manage']}><VenueDetailPage /></RequirePermission>} />
+            <Route path="guard" element={<RequirePermission anyOf={['checkin.create']}><GuardPage /></RequirePermission>} />
+            <Route path="me/code" element={<MyCodePage />} />
+            <Route path="me/scan" element={<ScanHintPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

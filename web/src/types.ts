@@ -3,7 +3,8 @@
 export type Permission =
   | 'registry.read' | 'registry.write' | 'registry.import' | 'registry.export'
   | 'person.reveal' | 'user.manage' | 'audit.read' | 'area.manage'
-  | 'testing.plan';
+  | 'testing.plan'
+  | 'venue.manage' | 'venue.approve' | 'checkin.create' | 'checkin.export' | 'command.view';
 
 export const ROLES = [
   'command', 'investigator', 'community_worker', 'lab', 'venue_operator', 'checkpoint',
@@ -278,4 +279,139 @@ export interface PoolAdvisorQuery {
   ctCutoff?: string;
   typicalCt?: string;
   sizes?: string;
+}
+
+// ---- venues, check-in, live occupancy (issue 3) ----
+
+/** A name in both languages, as the server's category and level tables carry it. */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export type VenueStatus = 'pending' | 'approved' | 'suspended';
+export type CrowdLevel = 'relaxed' | 'moderate' | 'crowded' | 'full';
+export type CodeColour = 'green' | 'yellow' | 'red';
+
+export interface Venue {
+  id: string;
+  name: string;
+  category: string;
+  categoryName: Bilingual;
+  address: string;
+  areaId: string;
+  areaName: string;
+  capacity: number;
+  operatorUserId: string | null;
+  status: VenueStatus;
+  approvedBy: string | null;
+  approvedAt: number | null;
+  codeVersion: number;
+  requiresPresence: boolean;
+  dwellMinutes: number;
+  dwellOverride: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NewVenue {
+  name: string;
+  category: string;
+  address?: string;
+  areaId: string;
+  capacity: number;
+  requiresPresence?: boolean;
+}
+
+export interface VenueCategory {
+  key: string;
+  name: Bilingual;
+  entryPolicy: { allowedColours: string[]; testWithinHours: number | null; vaccinationRequired: boolean };
+  defaultDwellMinutes: number;
+}
+
+export interface VenueCategories {
+  version: string;
+  effectiveFrom: string;
+  items: VenueCategory[];
+}
+
+export interface VenueCode {
+  venueId: string;
+  url: string;
+  codeVersion: number;
+  requiresPresence: boolean;
+}
+
+export interface ScreenCode {
+  venueId: string;
+  url: string;
+  validUntil: number;
+  refreshAfterMs: number;
+}
+
+export interface Occupancy {
+  venueId: string;
+  count: number;
+  capacity: number;
+  level: CrowdLevel;
+}
+
+/** What the door shows after a scan (POST /checkins, POST /checkins/self). */
+export interface Verification {
+  checkinId: string;
+  decision: 'admitted' | 'refused' | 'exited';
+  colour: CodeColour;
+  maskedName: string;
+  latestTest: { sampledAt: number; result: string; hoursAgo: number } | null;
+  vaccinated: boolean | null;
+  venueId: string;
+  venueName: string;
+  method: string;
+  reasons: Array<{ code: string; message: string }>;
+  at: number;
+  duplicate: boolean;
+}
+
+/** An assisted check-in as the guard's device sends it (possibly later, from its queue). */
+export interface AssistedCheckin {
+  code: string;
+  personalCode?: string;
+  idNumber?: string;
+  clientId?: string;
+  scannedAt?: number;
+}
+
+export interface Registration {
+  phone: string;
+  password: string;
+  name: string;
+  idNumber: string;
+}
+
+export interface MyPerson {
+  person: { id: string; name: string; maskedName: string };
+  dependants: Array<{ id: string; name: string; relation: string; age: number | null }>;
+}
+
+export interface PersonalCode {
+  token: string;
+  /** ISO 8601. */
+  expiresAt: string;
+  personId: string;
+}
+
+export interface LiveVenue {
+  id: string;
+  name: string;
+  category: string;
+  categoryName: Bilingual;
+  areaName: string;
+  count: number;
+  capacity: number;
+  level: CrowdLevel;
+}
+
+export interface TodayCurve {
+  hours: Array<{ hour: string; entries: number; peak: number }>;
 }

@@ -14,7 +14,7 @@ export function Layout() {
   const navigate = useNavigate();
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
-  const items = navFor(permissions);
+  const items = navFor(permissions, me.role);
 
   useEffect(() => setMenuOpen(false), [location.pathname]);
 

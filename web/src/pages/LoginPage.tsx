@@ -1,7 +1,7 @@
 // Sign in: username and password; the API's refusal (LOGIN_FAILED, ACCOUNT_LOCKED with the unlock
 // time, RATE_LIMITED) is shown as it comes.
 import { useState, type FormEvent } from 'react';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth.tsx';
 import { ApiError } from '../api.ts';
@@ -89,6 +89,7 @@ export function LoginPage() {
           </button>
         </form>
         <p className="login-foot">{t('login.notice')}</p>
+        <p className="login-foot"><Link to="/live" data-testid="login-live-link">{t('login.live')}</Link></p>
       </div>
     </div>
   );

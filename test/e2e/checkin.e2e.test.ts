@@ -1,0 +1,180 @@
+// In Chromium at a phone's size: a community worker registers and approves a venue; a resident opens
+// the venue's poster URL, registers against the registry, checks in with a dependant and sees the door
+// verification screen with its running clock; a guard checks a person in by personal code, then,
+// offline, queues a scan that is sent when the network returns — once, even when the first answer is
+// lost on the way back.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, startDemoServer, type E2eServer } from '../support/browser.ts';
+
+const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
+const VENUE = '文苑小区南门';
+
+describe('venue check-in in the browser', () => {
+  let server: E2eServer;
+  let browser: Browser;
+  const errors: string[] = [];
+
+  before(async () => {
+    server = await startDemoServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(context: BrowserContext): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    return page;
+  }
+
+  async function signIn(page: Page, username: string): Promise<void> {
+    await page.goto(server.url);
+    await page.getByTestId('login-username').fill(username);
+    await page.getByTestId('login-password').fill(server.passwords[username]!);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('user-name').waitFor({ state: 'attached' });
+  }
+
+  /** An adult of 文苑社区 with an ID number whose household has someone they may check in. */
+  async function residentWithDependant(): Promise<{ id: string; name: string; idNumber: string }> {
+    const area = await server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
+    const adults = await server.s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+      .select(['person.id', 'person.name', 'person.id_enc', 'person.household_id'])
+      .where('area.path', 'like', `${area.path}%`).where('person.id_type', '=', 'resident_id').where('person.id_enc', 'is not', null)
+      .where('person.birth_date', '>', '1960-01-01').where('person.birth_date', '<', '1995-01-01').where('person.no_smartphone', '=', 0)
+      .orderBy('person.id').limit(300).execute();
+    for (const a of adults) {
+      if (!a.household_id) continue;
+      const others = await server.s.db.selectFrom('person').select('id').where('household_id', '=', a.household_id).where('id', '!=', a.id)
+        .where((eb) => eb.or([eb('birth_date', '>', '2012-01-01'), eb('birth_date', '<', '1945-01-01'), eb('no_smartphone', '=', 1)]))
+        .execute();
+      if (others.length) return { id: a.id, name: a.name, idNumber: server.s.cipher.decrypt(a.id_enc!) };
+    }
+    throw new Error('the demo city has no adult with a dependant in 文苑社区');
+  }
+
+  test('poster → register → check in → verification; guard queues offline and sends once', async () => {
+    // A community worker registers the venue and approves it; its code URL is what the poster carries.
+    const staff = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const sp = await open(staff);
+    await signIn(sp, 'wenyuan');
+    await sp.getByTestId('nav-venues').click();
+    await sp.getByTestId('venue-register-open').click();
+    await sp.getByTestId('venue-register-name').fill(VENUE);
+    await sp.getByTestId('venue-register-category').selectOption('residential_gate');
+    await sp.getByTestId('venue-register-address').fill('文苑路 8 号');
+    await sp.getByTestId('venue-register-capacity').fill('40');
+    await sp.getByTestId('venue-register-submit').click();
+    await sp.getByTestId('venue-created').waitFor();
+    const row = sp.getByTestId('venue-row').filter({ hasText: VENUE });
+    await row.getByTestId('venue-approve').click();
+    await row.locator('[data-status="approved"]').waitFor();
+    await row.getByRole('link', { name: VENUE }).click();
+    const codeUrl = (await sp.getByTestId('venue-code-url').innerText()).trim();
+    const venueId = new URL(sp.url()).pathname.split('/').pop()!;
+    assert.match(codeUrl, /\/v\/[0-9a-z]+\.1\.[A-Za-z0-9_-]{22}$/);
+
+    // A resident scans the poster: first-time registration, then one tap for self and a dependant.
+    const resident = await residentWithDependant();
+    const phone = await browser.newContext(PHONE);
+    const pp = await open(phone);
+    await pp.goto(`${server.url}${new URL(codeUrl).pathname}`);
+    await pp.getByTestId('checkin-tab-register').click();
+    await pp.getByTestId('checkin-register-phone').fill('13912345678');
+    await pp.getByTestId('checkin-register-password').fill('door-pass-2022');
+    await pp.getByTestId('checkin-register-name').fill(resident.name);
+    await pp.getByTestId('checkin-register-id-number').fill(resident.idNumber);
+    await pp.getByTestId('checkin-register-submit').click();
+    await pp.getByTestId('checkin-submit').waitFor();
+    const dependantBox = pp.locator('[data-testid^="dependant-"]').first();
+    const dependantId = (await dependantBox.getAttribute('data-testid'))!.slice('dependant-'.length);
+    await dependantBox.check();
+    await pp.getByTestId('checkin-submit').click();
+
+    const screen = pp.getByTestId('verify-screen');
+    await screen.waitFor();
+    assert.equal(await screen.getAttribute('data-decision'), 'admitted');
+    assert.equal(await screen.getAttribute('data-colour'), 'green');
+    assert.match(await pp.getByTestId('verify-venue').innerText(), new RegExp(VENUE));
+    assert.doesNotMatch(await screen.innerText(), new RegExp(resident.name), 'the name is masked');
+    // The clock runs: its text changes while the screen is shown (a screenshot would not).
+    const clock = pp.getByTestId('verify-clock');
+    const first = await clock.innerText();
+    assert.match(first, /\d{2}:\d{2}:\d{2}/);
+    await pp.waitForFunction((before) => document.querySelector('[data-testid="verify-clock"]')?.textContent !== before, await clock.textContent(), { timeout: 5000 });
+    const stored = await server.s.db.selectFrom('checkin').select(['person_id', 'method', 'decision']).where('venue_id', '=', venueId).execute();
+    assert.deepEqual(
+      stored.map((c) => `${c.person_id}:${c.method}:${c.decision}`).sort(),
+      [`${resident.id}:self:admitted`, `${dependantId}:dependant:admitted`].sort(),
+    );
+
+    // The dependant's personal code, as the guard's scanner would read it from the resident's page.
+    await pp.goto(`${server.url}/me/code`);
+    await pp.getByTestId(`my-code-person-${dependantId}`).click();
+    const qr = pp.getByTestId('my-code-qr');
+    await qr.waitFor();
+    const dependantToken = (await qr.getAttribute('data-text'))!;
+    assert.match(dependantToken, /^p1\./);
+
+    // The guard: online, the scan answers with the verification screen.
+    const guardCtx = await browser.newContext(PHONE);
+    const gp = await open(guardCtx);
+    await signIn(gp, 'wenyuan');
+    await gp.goto(`${server.url}/guard`);
+    await gp.getByTestId('guard-venue').locator(`option[value="${venueId}"]`).waitFor({ state: 'attached' });
+    await gp.getByTestId('guard-venue').selectOption(venueId);
+    await gp.waitForFunction(() => !!localStorage.getItem('cordon.guard.venue'));
+    await gp.getByTestId('guard-code').fill(dependantToken);
+    await gp.getByTestId('guard-submit').click();
+    await gp.getByTestId('verify-screen').waitFor();
+    assert.equal(await gp.getByTestId('verify-screen').getAttribute('data-decision'), 'admitted');
+    await gp.getByTestId('verify-done').click();
+
+    // Offline: the scan is queued on the device, nothing reaches the server.
+    await guardCtx.setOffline(true);
+    await gp.getByTestId('guard-code').fill(dependantToken);
+    await gp.getByTestId('guard-submit').click();
+    await gp.locator('[data-testid="guard-queue-count"][data-count="1"]').waitFor();
+    const clientId = await gp.evaluate(() => (JSON.parse(localStorage.getItem('cordon.guard.queue') ?? '[]') as Array<{ clientId: string }>)[0]!.clientId);
+    assert.equal((await server.s.db.selectFrom('checkin').select('id').where('client_id', '=', clientId).execute()).length, 0);
+
+    // Back online, the first answer is lost on its way back (the server stored the scan): the device
+    // sends the same scan again and gets "duplicate", which counts as sent.
+    const sent: string[] = [];
+    let dropped = false;
+    await gp.route('**/api/v1/checkins', async (route) => {
+      sent.push((route.request().postDataJSON() as { clientId: string }).clientId);
+      if (!dropped) {
+        dropped = true;
+        await route.fetch();
+        await route.abort('failed');
+      } else await route.continue();
+    });
+    await guardCtx.setOffline(false);
+    await gp.locator('[data-testid="guard-queue-count"][data-count="0"]').waitFor({ timeout: 30_000 });
+    assert.ok(sent.length >= 2 && sent.every((id) => id === clientId), `the same scan was sent again: ${sent.join(', ')}`);
+    const rows = await server.s.db.selectFrom('checkin').select(['person_id', 'method']).where('client_id', '=', clientId).execute();
+    assert.deepEqual(rows, [{ person_id: dependantId, method: 'assisted' }], 'exactly one check-in for the queued scan');
+    await gp.getByTestId('guard-recent-row').first().waitFor();
+
+    assert.deepEqual(errors, []);
+  });
+
+  test('the public live page lists approved venues with their crowd levels', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await open(context);
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId('login-live-link').click();
+    const rows = page.getByTestId('live-venue-row');
+    await rows.first().waitFor();
+    const levels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
+    assert.ok(levels.length > 0 && levels.every((l) => ['relaxed', 'moderate', 'crowded', 'full'].includes(l ?? '')), levels.join(','));
+    const approved = await server.s.db.selectFrom('venue').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'approved').executeTakeFirstOrThrow();
+    assert.equal(levels.length, Math.min(100, Number(approved.n)));
+    assert.deepEqual(errors, []);
+  });
+});

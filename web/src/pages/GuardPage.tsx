@@ -1,0 +1,289 @@
+// 代扫登记 Assisted check-in at the door, for people without a smartphone: the guard picks the venue,
+// then scans (or pastes) the person's personal code or types the ID number, and sees the same
+// verification screen a resident would. When the network is down the scan is kept on the device with
+// its own id and the time it was made, shown as "N queued", and sent when the network returns; the
+// server keeps each id once, so a scan sent twice is still one check-in.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../api.ts';
+import { newClientId, venueApi } from '../venueApi.ts';
+import { toApiError, useLoad } from '../useLoad.ts';
+import { dequeue, enqueue, maskIdNumber, readQueue, type QueuedScan } from '../scanQueue.ts';
+import type { Venue, Verification } from '../types.ts';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { VerifyScreen } from '../components/VerifyScreen.tsx';
+import { formatDateTime } from '../format.ts';
+
+const VENUE_KEY = 'cordon.guard.venue';
+const RETRY_MS = 10_000;
+
+/** The chosen venue and its poster code, remembered so the page keeps working offline after a reload. */
+interface DoorVenue {
+  id: string;
+  name: string;
+  code: string;
+  requiresPresence: boolean;
+}
+
+function storedVenue(): DoorVenue | null {
+  try {
+    const v = JSON.parse(localStorage.getItem(VENUE_KEY) ?? 'null') as DoorVenue | null;
+    return v && typeof v.id === 'string' && typeof v.code === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+interface Outcome {
+  clientId: string;
+  label: string;
+  at: number;
+  result?: Verification;
+  error?: ApiError;
+}
+
+export function GuardPage() {
+  const { t } = useTranslation();
+  const [door, setDoor] = useState<DoorVenue | null>(storedVenue);
+  const [online, setOnline] = useState(() => navigator.onLine);
+  const [queue, setQueue] = useState<QueuedScan[]>(readQueue);
+  const [recent, setRecent] = useState<Outcome[]>([]);
+  const [personalCode, setPersonalCode] = useState('');
+  const [idNumber, setIdNumber] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [result, setResult] = useState<Verification | null>(null);
+  const [queuedNow, setQueuedNow] = useState<QueuedScan | null>(null);
+  const codeInput = useRef<HTMLInputElement>(null);
+  const flushing = useRef(false);
+
+  const remember = (o: Outcome) => setRecent((r) => [o, ...r].slice(0, 8));
+
+  /** Sends the queued scans in order; stops at the first network failure and tries again later. */
+  const flush = useCallback(async () => {
+    if (flushing.current || !navigator.onLine) return;
+    flushing.current = true;
+    try {
+      for (const scan of readQueue()) {
+        const { venueName: _v, label, ...body } = scan;
+        try {
+          const r = await venueApi.checkIn(body);
+          // 201 stored now, or 200 duplicate: stored by an earlier attempt whose answer was lost.
+          setQueue(dequeue(scan.clientId));
+          remember({ clientId: scan.clientId, label, at: scan.scannedAt, result: r });
+        } catch (err) {
+          const e = toApiError(err);
+          const retry = e.status === 0 || e.status >= 500 || e.status === 401 || e.status === 429 || e.status === 408;
+          if (retry) break;
+          // Refused for good (expired code, unknown person…): the guard sees why; resending cannot help.
+          setQueue(dequeue(scan.clientId));
+          remember({ clientId: scan.clientId, label, at: scan.scannedAt, error: e });
+        }
+      }
+    } finally {
+      flushing.current = false;
+    }
+  }, []);
+
+  useEffect(() => {
+    const up = () => { setOnline(true); void flush(); };
+    const down = () => setOnline(false);
+    // Another tab of the same device may have sent or queued scans.
+    const storage = (e: StorageEvent) => { if (e.key === 'cordon.guard.queue') setQueue(readQueue()); };
+    window.addEventListener('online', up);
+    window.addEventListener('offline', down);
+    window.addEventListener('storage', storage);
+    void flush();
+    return () => {
+      window.removeEventListener('online', up);
+      window.removeEventListener('offline', down);
+      window.removeEventListener('storage', storage);
+    };
+  }, [flush]);
+
+  // While anything waits, retry on a timer too: the online event does not fire on every network return.
+  useEffect(() => {
+    if (queue.length === 0) return;
+    const timer = setInterval(() => void flush(), RETRY_MS);
+    return () => clearInterval(timer);
+  }, [queue.length, flush]);
+
+  const keep = (scan: QueuedScan) => {
+    setQueue(enqueue(scan));
+    setQueuedNow(scan);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!door) return;
+    const pc = personalCode.trim();
+    const id = idNumber.trim().toUpperCase();
+    if (!pc && !id) return;
+    setError(null);
+    setQueuedNow(null);
+    const scan: QueuedScan = {
+      code: door.code,
+      ...(pc ? { personalCode: pc } : { idNumber: id }),
+      clientId: newClientId(),
+      scannedAt: Date.now(),
+      venueName: door.name,
+      label: pc ? t('guard.byCode') : maskIdNumber(id),
+    };
+    setPersonalCode('');
+    setIdNumber('');
+    if (!navigator.onLine) {
+      keep(scan);
+      return;
+    }
+    setBusy(true);
+    try {
+      let code = door.code;
+      if (door.requiresPresence) code = (await venueApi.screenCode(door.id)).url;
+      const r = await venueApi.checkIn({ code, personalCode: scan.personalCode, idNumber: scan.idNumber, clientId: scan.clientId });
+      setResult(r);
+      remember({ clientId: scan.clientId, label: scan.label, at: scan.scannedAt, result: r });
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.status === 0) keep(scan);
+      else setError(apiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (result) {
+    return (
+      <VerifyScreen
+        result={result}
+        onDone={() => {
+          setResult(null);
+          setTimeout(() => codeInput.current?.focus(), 0);
+        }}
+      />
+    );
+  }
+
+  return (
+    <div className="guard-page">
+      <div className="guard-head">
+        <h1 className="page-title">{t('guard.title')}</h1>
+        <span className={`net ${online ? 'net-on' : 'net-off'}`} data-testid="guard-network">{online ? t('guard.online') : t('guard.offline')}</span>
+      </div>
+      <VenuePicker door={door} onPick={(d) => { setDoor(d); localStorage.setItem(VENUE_KEY, JSON.stringify(d)); }} />
+
+      <form className="card form guard-form" onSubmit={(e) => void submit(e)} noValidate>
+        <label className="field">
+          <span className="field-label">{t('guard.personalCode')}</span>
+          <input
+            ref={codeInput}
+            data-testid="guard-code"
+            className="mono"
+            value={personalCode}
+            onChange={(e) => setPersonalCode(e.target.value)}
+            placeholder={t('guard.codePlaceholder')}
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            disabled={!!idNumber.trim()}
+          />
+        </label>
+        <div className="guard-or">{t('guard.or')}</div>
+        <label className="field">
+          <span className="field-label">{t('guard.idNumber')}</span>
+          <input
+            data-testid="guard-id-number"
+            className="mono"
+            value={idNumber}
+            onChange={(e) => setIdNumber(e.target.value)}
+            maxLength={20}
+            autoComplete="off"
+            spellCheck={false}
+            disabled={!!personalCode.trim()}
+          />
+        </label>
+        <ErrorBox error={error} />
+        {queuedNow && (
+          <div className="alert alert-warn" role="status" data-testid="guard-queued-notice">
+            <div className="alert-title">{t('guard.queuedTitle')}</div>
+            <div>{t('guard.queuedText')}</div>
+          </div>
+        )}
+        <button type="submit" className="btn btn-primary btn-block guard-go" data-testid="guard-submit" disabled={busy || !door || (!personalCode.trim() && !idNumber.trim())}>
+          {busy ? t('common.working') : t('guard.submit')}
+        </button>
+      </form>
+
+      <div className="card guard-queue">
+        <div className="card-title-row">
+          <h2 className="card-title" data-testid="guard-queue-count" data-count={queue.length}>{t('guard.queued', { count: queue.length })}</h2>
+          {queue.length > 0 && (
+            <button type="button" className="btn btn-small" data-testid="guard-send-now" disabled={!online} onClick={() => void flush()}>{t('guard.sendNow')}</button>
+          )}
+        </div>
+        {queue.length > 0 && (
+          <ul className="guard-list">
+            {queue.map((q) => <li key={q.clientId}><span className="mono">{q.label}</span> · {q.venueName} · {formatDateTime(q.scannedAt)}</li>)}
+          </ul>
+        )}
+        {recent.length > 0 && (
+          <>
+            <h3 className="guard-sub">{t('guard.recent')}</h3>
+            <ul className="guard-list" data-testid="guard-recent">
+              {recent.map((o) => (
+                <li key={o.clientId} data-testid="guard-recent-row" data-decision={o.result?.decision ?? 'error'}>
+                  <span className="muted small">{formatDateTime(o.at)}</span>{' '}
+                  {o.result ? (
+                    <>
+                      <strong>{o.result.maskedName}</strong> · <span className={`decision decision-${o.result.decision}`}>{t(`verify.decision.${o.result.decision}`)}</span>
+                      {o.result.reasons.length > 0 && <span className="muted small"> · {o.result.reasons.map((r) => r.message).join(';')}</span>}
+                    </>
+                  ) : (
+                    <><span className="mono">{o.label}</span> · <span className="decision decision-refused">{o.error?.detail}</span> <code className="small">{o.error?.code}</code></>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function VenuePicker({ door, onPick }: { door: DoorVenue | null; onPick: (d: DoorVenue) => void }) {
+  const { t } = useTranslation();
+  const venues = useLoad(() => venueApi.venues({ status: 'approved', limit: 200, offset: 0 }), []);
+  const [error, setError] = useState<ApiError | null>(null);
+  const pick = async (venue: Venue) => {
+    setError(null);
+    try {
+      const code = await venueApi.code(venue.id);
+      onPick({ id: venue.id, name: venue.name, code: code.url, requiresPresence: code.requiresPresence });
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+  const list = venues.data?.items ?? [];
+  return (
+    <div className="card guard-venue">
+      <label className="field">
+        <span className="field-label">{t('guard.venue')}</span>
+        <select
+          data-testid="guard-venue"
+          value={door?.id ?? ''}
+          onChange={(e) => {
+            const v = list.find((x) => x.id === e.target.value);
+            if (v) void pick(v);
+          }}
+        >
+          <option value="" disabled>{venues.loading ? t('common.loading') : t('guard.pickVenue')}</option>
+          {door && !list.some((v) => v.id === door.id) && <option value={door.id}>{door.name}</option>}
+          {list.map((v) => <option key={v.id} value={v.id}>{v.name} · {v.areaName}</option>)}
+        </select>
+      </label>
+      {venues.error && venues.error.status !== 0 && <ErrorBox error={venues.error} />}
+      <ErrorBox error={error} />
+      {!venues.loading && list.length === 0 && !venues.error && <p className="muted small">{t('guard.noVenues')}</p>}
+    </div>
+  );
+}
