@@ -1,6 +1,7 @@
 // The household roster (户籍花名册) as a sheet: its columns in Chinese and English, matching a file's
 // header row to them, and reading one row's cells into person fields and a place. Pure: no I/O.
 import { defineErrors, type Fault, type Lang } from '../platform/errors.ts';
+import { unguardFormula } from '../platform/tabular.ts';
 import type { CareTag, IdType, PersonFields } from './registry.rules.ts';
 
 export const RosterErrors = defineErrors({
@@ -147,17 +148,6 @@ export const ID_TYPE_TITLES: Record<IdType, { zh: string; en: string }> = {
   none: { zh: '无', en: 'none' },
 };
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** A CSV cell that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection). */
-export function guardFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
-
-/** Undoes guardFormula on the way back in. */
-export function unguardFormula(value: string): string {
-  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
-}
 
 /** Where a row's person lives, as written. */
 export interface RowPlace {

@@ -1,15 +1,14 @@
 // Roster export: the persons of an area subtree in the import's columns, streamed as CSV (csv-stringify)
 // or XLSX (exceljs's streaming WorkbookWriter). ID numbers and phones are masked unless the caller may
 // reveal them and gives a reason; the export itself is audited before the first row leaves.
-import { PassThrough, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import type { Readable } from 'node:stream';
 import type { Services } from '../services.ts';
 import type { AuditActor } from '../platform/audit.ts';
+import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
 import { AppError, type Lang } from '../platform/errors.ts';
 import { inScope } from '../access/access.rules.ts';
 import { openIdentifiers } from './person.codec.ts';
-import { ID_TYPE_TITLES, ROSTER_COLUMNS, guardFormula, type ColumnKey } from './roster.columns.ts';
+import { ID_TYPE_TITLES, ROSTER_COLUMNS, type ColumnKey } from './roster.columns.ts';
 import type { RosterFormat } from './roster.read.ts';
 import { isHeadRelation, type IdType } from './registry.rules.ts';
 import * as store from './roster.store.ts';
@@ -71,25 +70,7 @@ export async function exportRoster(s: Services, actor: ExportActor, options: Exp
 
   const records = rosterRecords(s, path, lang, reveal);
   const fileName = `roster-${code}.${options.format}`;
-  if (options.format === 'csv') {
-    const csv = stringify({ bom: true });
-    const guarded = (async function* () { for await (const r of records) yield r.map(guardFormula); })();
-    Readable.from(guarded).on('error', (err) => csv.destroy(err)).pipe(csv);
-    return { rows, fileName, contentType: 'text/csv; charset=utf-8', stream: csv };
-  }
-  return { rows, fileName, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', stream: xlsxStream(records, lang) };
-}
-
-function xlsxStream(records: AsyncIterable<string[]>, lang: Lang): Readable {
-  const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(lang === 'en' ? 'Roster' : '花名册');
-  (async () => {
-    for await (const values of records) sheet.addRow(values).commit();
-    sheet.commit();
-    await workbook.commit();
-  })().catch((err: unknown) => out.destroy(err as Error));
-  return out;
+  return { rows, fileName, contentType: CONTENT_TYPES[options.format], stream: tabularStream(records, options.format, lang === 'en' ? 'Roster' : '花名册') };
 }
 
 interface AreaInfo {

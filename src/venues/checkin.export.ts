@@ -2,15 +2,13 @@
 // person references (the person's id), never names, ID numbers or phones. Streamed as CSV
 // (csv-stringify) or XLSX (exceljs's streaming WorkbookWriter) in pages by (entered_at, id); the
 // export is audited, with its filters and row count, before the first row leaves.
-import { PassThrough, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import type { Readable } from 'node:stream';
 import { inScope } from '../access/access.rules.ts';
 import type { AuditActor } from '../platform/audit.ts';
+import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { AppError, defineErrors, type Lang } from '../platform/errors.ts';
 import { addDays, isCalendarDate, startOfDate } from '../rules/calendar.ts';
-import { guardFormula } from '../registry/roster.columns.ts';
 import type { Services } from '../services.ts';
 import * as store from './venue.store.ts';
 
@@ -115,25 +113,7 @@ export async function exportCheckins(s: Services, actor: CheckinExportActor, opt
 
   const records = checkinRecords(s, filter, lang);
   const fileName = `checkins-${options.venueId ?? 'all'}.${options.format}`;
-  if (options.format === 'csv') {
-    const csv = stringify({ bom: true });
-    const guarded = (async function* () { for await (const r of records) yield r.map(guardFormula); })();
-    Readable.from(guarded).on('error', (err) => csv.destroy(err)).pipe(csv);
-    return { rows, fileName, contentType: 'text/csv; charset=utf-8', stream: csv };
-  }
-  return { rows, fileName, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', stream: xlsxStream(records, lang) };
-}
-
-function xlsxStream(records: AsyncIterable<string[]>, lang: Lang): Readable {
-  const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(lang === 'en' ? 'Check-ins' : '扫码记录');
-  (async () => {
-    for await (const values of records) sheet.addRow(values).commit();
-    sheet.commit();
-    await workbook.commit();
-  })().catch((err: unknown) => out.destroy(err as Error));
-  return out;
+  return { rows, fileName, contentType: CONTENT_TYPES[options.format], stream: tabularStream(records, options.format, lang === 'en' ? 'Check-ins' : '扫码记录') };
 }
 
 async function* checkinRecords(s: Services, filter: store.CheckinExportFilter, lang: Lang): AsyncGenerator<string[]> {

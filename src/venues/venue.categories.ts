@@ -1,8 +1,10 @@
 // Venue categories as data: rules/venue-categories.json, validated on load. Each category carries its
 // names, the entry policy checked at the door and the default dwell used when nobody scans out.
-import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COLOURS, type Colour, type EntryPolicy } from './venue.rules.ts';
+import { isObject, readRuleFile, RuleFileError } from '../platform/rule-file.ts';
+
+const ruleError = (field: string, problem: string) => new RuleFileError('venue categories', field, problem);
 
 export interface VenueCategory {
   key: string;
@@ -24,69 +26,52 @@ const KEY = /^[a-z][a-z0-9_]{1,39}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TEST_WINDOWS = [24, 48, 72] as const;
 
-class RuleFileError extends Error {
-  constructor(field: string, problem: string) {
-    super(`venue categories: ${field} ${problem}`);
-    this.name = 'RuleFileError';
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function text(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.trim() === '') throw new RuleFileError(field, 'must be a non-empty string');
+  if (typeof v !== 'string' || v.trim() === '') throw ruleError(field, 'must be a non-empty string');
   return v;
 }
 
 /** Validates the parsed rule file; throws naming the first bad field (e.g. categories.hotel.entryPolicy.testWithinHours). */
 export function parseVenueCategories(raw: unknown): VenueCategoryRules {
-  if (!isObject(raw)) throw new RuleFileError('(root)', 'must be an object');
+  if (!isObject(raw)) throw ruleError('(root)', 'must be an object');
   const version = text(raw.version, 'version');
   const effectiveFrom = text(raw.effectiveFrom, 'effectiveFrom');
-  if (!DATE.test(effectiveFrom) || Number.isNaN(Date.parse(effectiveFrom))) throw new RuleFileError('effectiveFrom', 'must be a date YYYY-MM-DD');
-  if (!isObject(raw.categories)) throw new RuleFileError('categories', 'must be an object of categories by key');
+  if (!DATE.test(effectiveFrom) || Number.isNaN(Date.parse(effectiveFrom))) throw ruleError('effectiveFrom', 'must be a date YYYY-MM-DD');
+  if (!isObject(raw.categories)) throw ruleError('categories', 'must be an object of categories by key');
   const categories = new Map<string, VenueCategory>();
   for (const [key, value] of Object.entries(raw.categories)) {
     const at = `categories.${key}`;
-    if (!KEY.test(key)) throw new RuleFileError(at, 'key must be lower_snake_case');
-    if (!isObject(value)) throw new RuleFileError(at, 'must be an object');
-    if (!isObject(value.name)) throw new RuleFileError(`${at}.name`, 'must be {zh, en}');
+    if (!KEY.test(key)) throw ruleError(at, 'key must be lower_snake_case');
+    if (!isObject(value)) throw ruleError(at, 'must be an object');
+    if (!isObject(value.name)) throw ruleError(`${at}.name`, 'must be {zh, en}');
     const name = { zh: text(value.name.zh, `${at}.name.zh`), en: text(value.name.en, `${at}.name.en`) };
     const p = value.entryPolicy;
-    if (!isObject(p)) throw new RuleFileError(`${at}.entryPolicy`, 'must be an object');
+    if (!isObject(p)) throw ruleError(`${at}.entryPolicy`, 'must be an object');
     const colours = p.allowedColours;
-    if (!Array.isArray(colours) || colours.length === 0) throw new RuleFileError(`${at}.entryPolicy.allowedColours`, 'must be a non-empty list');
+    if (!Array.isArray(colours) || colours.length === 0) throw ruleError(`${at}.entryPolicy.allowedColours`, 'must be a non-empty list');
     for (const c of colours) {
-      if (!(COLOURS as readonly unknown[]).includes(c)) throw new RuleFileError(`${at}.entryPolicy.allowedColours`, `has unknown colour ${JSON.stringify(c)} (green, yellow, red)`);
+      if (!(COLOURS as readonly unknown[]).includes(c)) throw ruleError(`${at}.entryPolicy.allowedColours`, `has unknown colour ${JSON.stringify(c)} (green, yellow, red)`);
     }
     const hours = p.testWithinHours;
     if (hours !== null && !(TEST_WINDOWS as readonly unknown[]).includes(hours)) {
-      throw new RuleFileError(`${at}.entryPolicy.testWithinHours`, 'must be 24, 48, 72 or null');
+      throw ruleError(`${at}.entryPolicy.testWithinHours`, 'must be 24, 48, 72 or null');
     }
-    if (typeof p.vaccinationRequired !== 'boolean') throw new RuleFileError(`${at}.entryPolicy.vaccinationRequired`, 'must be true or false');
+    if (typeof p.vaccinationRequired !== 'boolean') throw ruleError(`${at}.entryPolicy.vaccinationRequired`, 'must be true or false');
     const dwell = value.defaultDwellMinutes;
     if (typeof dwell !== 'number' || !Number.isInteger(dwell) || dwell < 1 || dwell > 24 * 60) {
-      throw new RuleFileError(`${at}.defaultDwellMinutes`, 'must be a whole number of minutes from 1 to 1440');
+      throw ruleError(`${at}.defaultDwellMinutes`, 'must be a whole number of minutes from 1 to 1440');
     }
     categories.set(key, {
       key, name, defaultDwellMinutes: dwell,
       entryPolicy: { allowedColours: [...new Set(colours as Colour[])], testWithinHours: hours as EntryPolicy['testWithinHours'], vaccinationRequired: p.vaccinationRequired },
     });
   }
-  if (categories.size === 0) throw new RuleFileError('categories', 'must list at least one category');
+  if (categories.size === 0) throw ruleError('categories', 'must list at least one category');
   return { version, effectiveFrom, categories };
 }
 
 export function loadVenueCategories(file: string = VENUE_CATEGORIES_FILE): VenueCategoryRules {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`venue categories: cannot read ${file}: ${(err as Error).message}`);
-  }
-  return parseVenueCategories(raw);
+  return parseVenueCategories(readRuleFile(file, 'venue categories'));
 }
 
 let loaded: VenueCategoryRules | null = null;

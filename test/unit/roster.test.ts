@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { guardFormula, mapHeader, parseFlag, parseRow, unguardFormula, type HeaderMap } from '../../src/registry/roster.columns.ts';
+import { mapHeader, parseFlag, parseRow, type HeaderMap } from '../../src/registry/roster.columns.ts';
+import { guardFormula, unguardFormula } from '../../src/platform/tabular.ts';
 import { formatOf, readRoster, type SheetRow } from '../../src/registry/roster.read.ts';
 import { SAMPLE_CSV, csvRows, fileStream, textStream, xlsxOf } from '../fixtures/roster.fixtures.ts';
 
