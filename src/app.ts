@@ -24,6 +24,7 @@ import { liveRoutes } from './venues/venue.live.routes.ts';
 import { residentRoutes } from './residents/residents.routes.ts';
 import { poolingRoutes } from './testing/pooling.routes.ts';
 import { rulesetRoutes } from './rules/ruleset.routes.ts';
+import { tracingRoutes } from './tracing/tracing.routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -97,6 +98,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => residentRoutes(api as App, s, options.access), { prefix: '/api/v1' });
   await app.register(async (api) => poolingRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => rulesetRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => tracingRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

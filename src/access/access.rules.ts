@@ -32,13 +32,15 @@ export const PERMISSIONS = [
   'command.view',         // the command centre's city-wide views (most crowded venues, …)
   'testing.plan',         // size testing rounds: the pool-size advisor (arithmetic, no personal data)
   'rules.manage',         // choose the deployment's active rule set (防控方案 edition), audited with a reason
+  'case.manage',          // register cases, change their status, trace them, review and enter contacts (流调)
+  'case.read',            // read cases and their contacts (masked), within the area of the case's person
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export', 'testing.plan', 'rules.manage', 'command.view'],
-  investigator: ['registry.read', 'person.reveal', 'checkin.export'],
-  community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.create'],
+  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export', 'testing.plan', 'rules.manage', 'command.view', 'case.manage', 'case.read'],
+  investigator: ['registry.read', 'person.reveal', 'checkin.export', 'case.manage', 'case.read'],
+  community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.create', 'case.read'],
   lab: ['registry.read', 'testing.plan'],
   venue_operator: ['venue.manage', 'checkin.create'],
   checkpoint: ['registry.read'],

@@ -10,6 +10,7 @@ import { registerDemoCommands } from '../sim/sim.cli.ts';
 import { registerPoolingCommands } from '../testing/pooling.cli.ts';
 import { registerVenueCommands } from '../venues/venue.cli.ts';
 import { registerRuleSetCommands } from '../rules/ruleset.cli.ts';
+import { registerTracingCommands } from '../tracing/tracing.cli.ts';
 
 const program = new Command('cordon')
   .description('Cordon (一站式防疫指挥系统): one-stop epidemic prevention and command system')
@@ -25,6 +26,7 @@ registerDemoCommands(program);
 registerPoolingCommands(program);
 registerVenueCommands(program);
 registerRuleSetCommands(program);
+registerTracingCommands(program);
 
 try {
   await program.parseAsync(process.argv);

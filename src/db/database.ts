@@ -171,6 +171,70 @@ export interface CheckinTable {
   created_at: number;
 }
 
+export interface CaseRecordTable {
+  id: string;
+  person_id: string;
+  /** confirmed | asymptomatic | suspected */
+  classification: string;
+  onset_at: number | null;
+  first_positive_sampled_at: number | null;
+  /** testing_round | fever_clinic | checkpoint | self_report | contact_tracing */
+  source: string;
+  isolated_at: number | null;
+  /** suspected | confirmed | recovered | released */
+  status: string;
+  /** The rule set of the latest trace (migration 0005). */
+  ruleset_id: string;
+  ruleset_version: string;
+  traced_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Append-only. */
+export interface CaseStatusHistoryTable {
+  id: string;
+  case_id: string;
+  from_status: string | null;
+  to_status: string;
+  at: number;
+  actor_id: string | null;
+  reason: string;
+  /** JSON */
+  evidence: string;
+}
+
+export interface ContactTable {
+  id: string;
+  case_id: string;
+  person_id: string;
+  /** close | general | secondary */
+  class: string;
+  /** 1: found by co-presence, for an investigator to classify */
+  candidate: number;
+  /** household | venue | manual | secondary */
+  basis: string;
+  reason_code: string;
+  /** JSON */
+  evidence: string;
+  ruleset_id: string;
+  ruleset_version: string;
+  rule: string;
+  first_exposure_at: number | null;
+  last_exposure_at: number | null;
+  /** pending | confirmed | reclassified | dismissed */
+  review_status: string;
+  reviewed_by: string | null;
+  review_reason: string | null;
+  reviewed_at: number | null;
+  source_contact_id: string | null;
+  /** source_contact_id or '': part of the natural key (case, person, basis, source_key). */
+  source_key: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   area: AreaTable;
   building: BuildingTable;
@@ -184,6 +248,9 @@ export interface Database {
   setting: SettingTable;
   venue: VenueTable;
   checkin: CheckinTable;
+  case_record: CaseRecordTable;
+  case_status_history: CaseStatusHistoryTable;
+  contact: ContactTable;
 }
 
 export type Db = Kysely<Database>;

@@ -5,6 +5,7 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_venues.ts';
 import * as m0003 from './0003_residents.ts';
 import * as m0004 from './0004_checkin_ingest.ts';
+import * as m0005 from './0005_cases.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -15,4 +16,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0002_venues': m0002,
   '0003_residents': m0003,
   '0004_checkin_ingest': m0004,
+  '0005_cases': m0005,
 };

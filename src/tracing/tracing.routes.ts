@@ -1,0 +1,67 @@
+// Cases and contacts over HTTP: thin handlers over tracing.service.
+import { Type } from '@sinclair/typebox';
+import type { Services } from '../services.ts';
+import type { App } from '../platform/http.ts';
+import { ProblemSchema } from '../platform/http.ts';
+import { actorOf, guard } from '../platform/auth.ts';
+import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
+import {
+  CaseCreateBody, CaseDetailSchema, CaseListQuery, CaseSchema, CaseStatusBody, CaseTimesBody, ContactListQuery, ContactSchema,
+  IdParams, ManualContactBody, ReviewBody,
+} from './tracing.schema.ts';
+import * as tracing from './tracing.service.ts';
+
+const problems = { 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+
+export async function tracingRoutes(app: App, s: Services): Promise<void> {
+  app.post('/cases', {
+    preHandler: guard('case.manage'),
+    schema: { tags: ['cases'], body: CaseCreateBody, response: { 201: CaseDetailSchema, ...problems } },
+  }, async (request, reply) => {
+    reply.status(201);
+    return tracing.registerCase(s, actorOf(request), request.body);
+  });
+
+  app.get('/cases', {
+    preHandler: guard('case.read'),
+    schema: { tags: ['cases'], querystring: Type.Composite([PageQuery, CaseListQuery]), response: { 200: PageOf(CaseSchema) } },
+  }, async (request) => tracing.listCases(s, actorOf(request), request.query, pageParams(request.query)));
+
+  app.get('/cases/:id', {
+    preHandler: guard('case.read'),
+    schema: { tags: ['cases'], params: IdParams, response: { 200: CaseDetailSchema, ...problems } },
+  }, async (request) => tracing.getCase(s, actorOf(request), request.params.id));
+
+  app.patch('/cases/:id', {
+    preHandler: guard('case.manage'),
+    schema: { tags: ['cases'], params: IdParams, body: CaseTimesBody, response: { 200: CaseDetailSchema, ...problems } },
+  }, async (request) => tracing.updateCaseTimes(s, actorOf(request), request.params.id, request.body));
+
+  app.post('/cases/:id/status', {
+    preHandler: guard('case.manage'),
+    schema: { tags: ['cases'], params: IdParams, body: CaseStatusBody, response: { 200: CaseDetailSchema, ...problems } },
+  }, async (request) => tracing.changeCaseStatus(s, actorOf(request), request.params.id, request.body));
+
+  app.post('/cases/:id/trace', {
+    preHandler: guard('case.manage'),
+    schema: { tags: ['cases'], params: IdParams, response: { 200: CaseDetailSchema, ...problems } },
+  }, async (request) => tracing.retraceCase(s, actorOf(request), request.params.id));
+
+  app.get('/cases/:id/contacts', {
+    preHandler: guard('case.read'),
+    schema: { tags: ['cases'], params: IdParams, querystring: Type.Composite([PageQuery, ContactListQuery]), response: { 200: PageOf(ContactSchema), ...problems } },
+  }, async (request) => tracing.listContacts(s, actorOf(request), request.params.id, request.query, pageParams(request.query)));
+
+  app.post('/cases/:id/contacts', {
+    preHandler: guard('case.manage'),
+    schema: { tags: ['cases'], params: IdParams, body: ManualContactBody, response: { 201: ContactSchema, ...problems } },
+  }, async (request, reply) => {
+    reply.status(201);
+    return tracing.addManualContact(s, actorOf(request), request.params.id, request.body);
+  });
+
+  app.post('/contacts/:id/review', {
+    preHandler: guard('case.manage'),
+    schema: { tags: ['cases'], params: IdParams, body: ReviewBody, response: { 200: ContactSchema, ...problems } },
+  }, async (request) => tracing.reviewContact(s, actorOf(request), request.params.id, request.body));
+}

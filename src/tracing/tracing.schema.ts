@@ -1,0 +1,195 @@
+// Error codes of cases and tracing, and the request and response shapes of their routes. Response
+// schemas are the whitelist: a contact shows a name, a masked phone and an area, nothing more.
+import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { defineErrors } from '../platform/errors.ts';
+import {
+  CASE_CLASSIFICATIONS, CASE_SOURCES, CASE_STATUSES, CONTACT_BASES, CONTACT_CLASSES, CONTACT_REASONS, REVIEW_DECISIONS,
+  REVIEW_STATUSES,
+} from './tracing.rules.ts';
+
+export const TracingErrors = defineErrors({
+  CASE_NOT_FOUND: { status: 404, zh: '找不到该病例', en: 'Case not found' },
+  CASE_ALREADY_OPEN: { status: 409, zh: '此人已有未解除的病例', en: 'This person already has a case that is not released' },
+  CASE_STATUS_TRANSITION_INVALID: { status: 409, zh: '病例状态不能从 {from} 变为 {to}', en: 'A case cannot go from {from} to {to}' },
+  CASE_RELEASE_RULE_NOT_MET: {
+    status: 422,
+    zh: '不满足解除隔离条件:需要 {tests} 次 Ct 值均不低于 {ctThreshold} 的检测,间隔至少 {hours} 小时',
+    en: 'The release rule is not met: {tests} tests with every Ct at or above {ctThreshold}, at least {hours} h apart',
+  },
+  CASE_REASON_REQUIRED: { status: 400, zh: '必须填写事由', en: 'A reason is required' },
+  CASE_TIME_IN_FUTURE: { status: 400, zh: '{field} 不能晚于当前时间', en: '{field} cannot be in the future' },
+  CONTACT_NOT_FOUND: { status: 404, zh: '找不到该接触者记录', en: 'Contact not found' },
+  CONTACT_DUPLICATE: { status: 409, zh: '该人员已作为本病例的手工接触者登记', en: 'This person is already a manual contact of the case' },
+  CONTACT_SELF: { status: 400, zh: '病例本人不能登记为其接触者', en: 'The case’s own person cannot be their contact' },
+  CONTACT_EXPOSURE_INVALID: {
+    status: 400,
+    zh: '接触时间无效:开始不能晚于结束,也不能晚于当前时间',
+    en: 'The exposure times are invalid: the first cannot be after the last or in the future',
+  },
+  CONTACT_CLASS_REQUIRED: { status: 400, zh: '改判必须给出新的接触类别', en: 'A reclassification needs the new class' },
+});
+
+const literals = <T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
+
+const Nullable = <T extends import('@sinclair/typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+/** Epoch milliseconds. */
+const Time = Type.Integer({ minimum: 0 });
+const Reason = Type.String({ maxLength: 1000 });
+
+export const IdParams = Type.Object({ id: Id });
+
+export const CaseCreateBody = Type.Object({
+  personId: Id,
+  classification: literals(CASE_CLASSIFICATIONS),
+  onsetAt: Type.Optional(Nullable(Time)),
+  firstPositiveSampledAt: Type.Optional(Nullable(Time)),
+  source: literals(CASE_SOURCES),
+  isolatedAt: Type.Optional(Nullable(Time)),
+}, { additionalProperties: false });
+export type CaseCreateBody = Static<typeof CaseCreateBody>;
+
+export const CaseTimesBody = Type.Object({
+  onsetAt: Type.Optional(Nullable(Time)),
+  firstPositiveSampledAt: Type.Optional(Nullable(Time)),
+  isolatedAt: Type.Optional(Nullable(Time)),
+  reason: Reason,
+}, { additionalProperties: false });
+export type CaseTimesBody = Static<typeof CaseTimesBody>;
+
+export const IsolationTestBody = Type.Object({
+  sampledAt: Time,
+  reportedAt: Type.Optional(Nullable(Time)),
+  /** Ct by gene (N, ORF1ab); null = not detected. */
+  ct: Type.Record(Type.String({ minLength: 1, maxLength: 20 }), Nullable(Type.Number({ minimum: 0, maximum: 50 }))),
+}, { additionalProperties: false });
+
+export const CaseStatusBody = Type.Object({
+  to: literals(CASE_STATUSES),
+  reason: Reason,
+  /** On suspected → confirmed: confirmed (default) or asymptomatic. */
+  classification: Type.Optional(literals(['confirmed', 'asymptomatic'] as const)),
+  /** For release: the isolation tests the rule set's release rule is checked against. */
+  tests: Type.Optional(Type.Array(IsolationTestBody, { maxItems: 20 })),
+  evidence: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+}, { additionalProperties: false });
+export type CaseStatusBody = Static<typeof CaseStatusBody>;
+
+export const CaseListQuery = Type.Object({
+  status: Type.Optional(literals(CASE_STATUSES)),
+  classification: Type.Optional(literals(CASE_CLASSIFICATIONS)),
+  areaId: Type.Optional(Id),
+});
+export type CaseListQuery = Static<typeof CaseListQuery>;
+
+export const ContactListQuery = Type.Object({
+  class: Type.Optional(literals(CONTACT_CLASSES)),
+  reviewStatus: Type.Optional(literals(REVIEW_STATUSES)),
+});
+export type ContactListQuery = Static<typeof ContactListQuery>;
+
+export const ReviewBody = Type.Object({
+  decision: literals(REVIEW_DECISIONS),
+  class: Type.Optional(literals(CONTACT_CLASSES)),
+  reason: Reason,
+}, { additionalProperties: false });
+export type ReviewBody = Static<typeof ReviewBody>;
+
+export const ManualContactBody = Type.Object({
+  personId: Id,
+  class: Type.Optional(literals(['close', 'general'] as const)),
+  reasonCode: literals(CONTACT_REASONS),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  firstExposureAt: Time,
+  lastExposureAt: Time,
+}, { additionalProperties: false });
+export type ManualContactBody = Static<typeof ManualContactBody>;
+
+export const RuleRefSchema = Type.Object({ id: Type.String(), version: Type.String() });
+
+export const CaseSchema = Type.Object({
+  id: Type.String(),
+  personId: Type.String(),
+  personName: Type.String(),
+  areaId: Type.String(),
+  areaName: Type.String(),
+  classification: Type.String(),
+  onsetAt: Nullable(Type.Integer()),
+  firstPositiveSampledAt: Nullable(Type.Integer()),
+  source: Type.String(),
+  isolatedAt: Nullable(Type.Integer()),
+  status: Type.String(),
+  ruleSet: RuleRefSchema,
+  tracedAt: Nullable(Type.Integer()),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+});
+export type CaseView = Static<typeof CaseSchema>;
+
+export const StatusHistorySchema = Type.Object({
+  from: Nullable(Type.String()),
+  to: Type.String(),
+  at: Type.Integer(),
+  actorId: Nullable(Type.String()),
+  reason: Type.String(),
+  evidence: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const ContactCountsSchema = Type.Object({
+  total: Type.Integer(),
+  byClass: Type.Record(Type.String(), Type.Integer()),
+  byReview: Type.Record(Type.String(), Type.Integer()),
+  pendingCandidates: Type.Integer(),
+});
+
+export const TraceSummarySchema = Type.Object({
+  window: Type.Object({ start: Type.Integer(), end: Type.Integer(), anchor: Type.String(), lookBackDays: Type.Integer() }),
+  parameters: Type.Object({
+    ruleSet: RuleRefSchema,
+    minimumOverlapMinutes: Type.Number(),
+    padding: Type.Object({ dropVisitsShorterThanMinutes: Type.Number(), padFactor: Type.Number(), padCapMinutes: Type.Number() }),
+    closeCategories: Type.Array(Type.String()),
+    generalCategories: Type.Array(Type.String()),
+    secondaryContacts: Type.Boolean(),
+  }),
+  /** Check-ins before this instant are purged: the window reaches further back than the data. */
+  purgedBefore: Nullable(Type.Integer()),
+  found: Type.Object({ close: Type.Integer(), general: Type.Integer(), secondary: Type.Integer() }),
+  removed: Type.Integer(),
+});
+
+export const CaseDetailSchema = Type.Object({
+  case: CaseSchema,
+  history: Type.Array(StatusHistorySchema),
+  contacts: ContactCountsSchema,
+  trace: Type.Optional(TraceSummarySchema),
+});
+
+export const ContactSchema = Type.Object({
+  id: Type.String(),
+  caseId: Type.String(),
+  person: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    /** Masked. */
+    phone: Nullable(Type.String()),
+    areaName: Type.String(),
+  }),
+  class: literals(CONTACT_CLASSES),
+  candidate: Type.Boolean(),
+  basis: literals(CONTACT_BASES),
+  reasonCode: Type.String(),
+  evidence: Type.Record(Type.String(), Type.Unknown()),
+  rule: Type.Object({ ruleSet: RuleRefSchema, rule: Type.String() }),
+  firstExposureAt: Nullable(Type.Integer()),
+  lastExposureAt: Nullable(Type.Integer()),
+  review: Type.Object({
+    status: literals(REVIEW_STATUSES),
+    by: Nullable(Type.String()),
+    reason: Nullable(Type.String()),
+    at: Nullable(Type.Integer()),
+  }),
+  sourceContactId: Nullable(Type.String()),
+});
+export type ContactView = Static<typeof ContactSchema>;

@@ -1,0 +1,438 @@
+// Cases and their contacts: register a case (its contacts are traced in the same transaction), change
+// its times (traced again) or its status (release under the rule set's test rule), re-trace on demand,
+// list and read, review a contact, enter a manual one. Each call checks permission and the area scope
+// of the case's person, runs in one transaction and writes its audit event there. Re-tracing upserts
+// contacts by their natural key: the investigator's review survives, stale unreviewed ones go.
+import type { Actor } from '../access/access.rules.ts';
+import type { CaseRecordTable, ContactTable, Executor } from '../db/database.ts';
+import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { newId } from '../platform/crypto.ts';
+import { AppError } from '../platform/errors.ts';
+import { maskPhone } from '../platform/mask.ts';
+import type { Page } from '../platform/pagination.ts';
+import type { Services } from '../services.ts';
+import { contactWindow, identifiesSecondaryContacts, releasable, ruleSetRef, type IsolationTest } from '../rules/ruleset.rules.ts';
+import type { RuleSet } from '../rules/ruleset.schema.ts';
+import { activeChoice } from '../rules/ruleset.service.ts';
+import { ruleSetById } from '../rules/ruleset.load.ts';
+import type { AuditActor } from '../platform/audit.ts';
+import {
+  directContacts, secondaryContacts, tracedPerson, traceContacts,
+  type SecondarySource, type TraceAnchor, type TraceOptions, type TraceResult,
+} from './tracing.discovery.ts';
+import {
+  canTransition, initialStatus, needsReleaseRule, purgedBefore, traceParameters,
+  type CaseClassification, type CaseStatus, type ContactClass, type FoundContact,
+} from './tracing.rules.ts';
+import type {
+  CaseCreateBody, CaseListQuery, CaseStatusBody, CaseTimesBody, CaseView, ContactListQuery, ContactView, ManualContactBody,
+  ReviewBody,
+} from './tracing.schema.ts';
+import './tracing.schema.ts';
+import * as store from './tracing.store.ts';
+import type { CaseRow, ContactListRow, Paging } from './tracing.store.ts';
+
+export { traceContacts };
+export type { TraceAnchor, TraceOptions, TraceResult };
+
+// ---- views -------------------------------------------------------------------------------------
+
+export function toCaseView(row: CaseRow): CaseView {
+  return {
+    id: row.id, personId: row.person_id, personName: row.person_name, areaId: row.area_id, areaName: row.area_name,
+    classification: row.classification, onsetAt: num(row.onset_at), firstPositiveSampledAt: num(row.first_positive_sampled_at),
+    source: row.source, isolatedAt: num(row.isolated_at), status: row.status,
+    ruleSet: { id: row.ruleset_id, version: row.ruleset_version }, tracedAt: num(row.traced_at),
+    createdAt: Number(row.created_at), updatedAt: Number(row.updated_at),
+  };
+}
+
+function num(v: number | null): number | null {
+  return v === null ? null : Number(v);
+}
+
+export function toContactView(s: Pick<Services, 'cipher'>, row: ContactListRow): ContactView {
+  const phone = row.phone_enc ? maskPhone(s.cipher.decrypt(row.phone_enc)) : null;
+  return {
+    id: row.id, caseId: row.case_id,
+    person: { id: row.person_id, name: row.person_name, phone, areaName: row.area_name },
+    class: row.class as ContactClass, candidate: row.candidate === 1, basis: row.basis as ContactView['basis'],
+    reasonCode: row.reason_code, evidence: JSON.parse(row.evidence) as Record<string, unknown>,
+    rule: { ruleSet: { id: row.ruleset_id, version: row.ruleset_version }, rule: row.rule },
+    firstExposureAt: num(row.first_exposure_at), lastExposureAt: num(row.last_exposure_at),
+    review: { status: row.review_status as ContactView['review']['status'], by: row.reviewed_by, reason: row.review_reason, at: num(row.reviewed_at) },
+    sourceContactId: row.source_contact_id,
+  };
+}
+
+// ---- tracing a stored case ---------------------------------------------------------------------
+
+export interface TraceSummary {
+  window: { start: number; end: number; anchor: string; lookBackDays: number };
+  parameters: ReturnType<typeof traceParameters>;
+  purgedBefore: number | null;
+  found: { close: number; general: number; secondary: number };
+  /** Unreviewed contacts of an earlier trace that this one no longer finds, deleted. */
+  removed: number;
+}
+
+function keyOf(c: Pick<ContactTable, 'person_id' | 'basis' | 'source_key'>): string {
+  return `${c.person_id}\u0000${c.basis}\u0000${c.source_key}`;
+}
+
+function contactRow(caseId: string, r: RuleSet, f: FoundContact, now: number, source: ContactTable | null, extra: Record<string, unknown>): ContactTable {
+  return {
+    id: newId(now), case_id: caseId, person_id: f.personId, class: f.class, candidate: f.candidate ? 1 : 0, basis: f.basis,
+    reason_code: f.reasonCode, evidence: JSON.stringify({ ...f.evidence, computedClass: f.class, ...extra }),
+    ruleset_id: r.id, ruleset_version: r.version, rule: f.rule,
+    first_exposure_at: f.firstExposureAt, last_exposure_at: f.lastExposureAt,
+    review_status: 'pending', reviewed_by: null, review_reason: null, reviewed_at: null,
+    source_contact_id: source?.id ?? null, source_key: source?.id ?? '', created_at: now, updated_at: now,
+  };
+}
+
+/**
+ * Traces the case under the rule set and stores the result in the caller's transaction: direct
+ * contacts upserted, then secondary contacts of the stored close contacts that nobody dismissed,
+ * then unreviewed automatic contacts this trace no longer finds deleted.
+ */
+async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: RuleSet): Promise<TraceSummary> {
+  const now = s.clock.now();
+  const person = await tracedPerson(trx, c.person_id);
+  const window = contactWindow(r, { onsetAt: c.onset_at, sampledAt: c.first_positive_sampled_at, isolatedAt: c.isolated_at }, s.config.timeZone, now);
+  const params = traceParameters(r);
+  const extra = { window: { start: window.start, end: window.end }, minimumOverlapMinutes: params.minimumOverlapMinutes, padding: params.padding };
+  const direct = await directContacts(trx, r, person, window);
+  await store.upsertContacts(trx, direct.map((f) => contactRow(c.id, r, f, now, null, f.basis === 'venue' ? extra : { window: extra.window })));
+  const kept = new Set(direct.map((f) => keyOf({ person_id: f.personId, basis: f.basis, source_key: '' })));
+
+  let secondaryFound = 0;
+  if (identifiesSecondaryContacts(r)) {
+    const stored = await store.contactsOfCase(trx, c.id);
+    const closeRows = stored.filter((row) => row.class === 'close' && row.basis !== 'secondary' && row.review_status !== 'dismissed'
+      && (row.basis === 'manual' || kept.has(keyOf(row))));
+    // One source per person: the earliest exposure; a candidate only while every row of it is unreviewed.
+    const sourceRow = new Map<string, ContactTable>();
+    const sources = new Map<string, SecondarySource>();
+    for (const row of closeRows) {
+      const from = Number(row.first_exposure_at ?? window.start);
+      const pending = row.candidate === 1 && row.review_status === 'pending';
+      const prev = sources.get(row.person_id);
+      if (!prev || from < prev.from) sourceRow.set(row.person_id, row);
+      sources.set(row.person_id, prev
+        ? { personId: row.person_id, from: Math.min(prev.from, from), pendingCandidate: prev.pendingCandidate && pending }
+        : { personId: row.person_id, from, pendingCandidate: pending });
+    }
+    const exclude = new Set([person.id, ...sources.keys()]);
+    const found = await secondaryContacts(trx, [...sources.values()], exclude, now);
+    const rows = found.map((f) => contactRow(c.id, r, f, now, sourceRow.get(f.sourcePersonId!)!, {}));
+    await store.upsertContacts(trx, rows);
+    for (const row of rows) kept.add(keyOf(row));
+    secondaryFound = rows.length;
+  }
+
+  const stale = (await store.contactsOfCase(trx, c.id))
+    .filter((row) => row.basis !== 'manual' && row.review_status === 'pending' && !kept.has(keyOf(row)))
+    .map((row) => row.id);
+  const removed = await store.deleteContacts(trx, stale);
+  await store.updateCase(trx, c.id, { ruleset_id: r.id, ruleset_version: r.version, traced_at: now, updated_at: now });
+  return {
+    window: { start: window.start, end: window.end, anchor: window.anchor, lookBackDays: window.lookBackDays },
+    parameters: params,
+    purgedBefore: purgedBefore(window.start, now, s.config.retentionDays),
+    found: {
+      close: direct.filter((f) => f.class === 'close').length,
+      general: direct.filter((f) => f.class === 'general').length,
+      secondary: secondaryFound,
+    },
+    removed,
+  };
+}
+
+// ---- cases -------------------------------------------------------------------------------------
+
+/** History rows are numbered within their case, so that changes in the same millisecond keep their order. */
+function historyId(caseId: string, n: number): string {
+  return `${caseId}-${String(n).padStart(4, '0')}`;
+}
+
+async function caseInScope(ex: Executor, actor: Actor, id: string): Promise<CaseRow> {
+  const row = await store.caseById(ex, id);
+  if (!row) throw new AppError('CASE_NOT_FOUND');
+  assertInScope(actor, row.area_path);
+  return row;
+}
+
+function requireReason(reason: string | undefined): string {
+  const why = (reason ?? '').trim();
+  if (!why) throw new AppError('CASE_REASON_REQUIRED');
+  return why;
+}
+
+function assertNotFuture(now: number, times: Record<string, number | null | undefined>): void {
+  for (const [field, at] of Object.entries(times)) {
+    if (at !== null && at !== undefined && at > now) throw new AppError('CASE_TIME_IN_FUTURE', { field });
+  }
+}
+
+export interface CaseDetail {
+  case: CaseView;
+  history: Array<{ from: string | null; to: string; at: number; actorId: string | null; reason: string; evidence: Record<string, unknown> }>;
+  contacts: { total: number; byClass: Record<string, number>; byReview: Record<string, number>; pendingCandidates: number };
+  trace?: TraceSummary;
+}
+
+async function detailOf(ex: Executor, id: string, trace?: TraceSummary): Promise<CaseDetail> {
+  const row = (await store.caseById(ex, id))!;
+  const history = (await store.statusHistory(ex, id)).map((h) => ({
+    from: h.from_status, to: h.to_status, at: Number(h.at), actorId: h.actor_id, reason: h.reason, evidence: JSON.parse(h.evidence) as Record<string, unknown>,
+  }));
+  const counts = await store.contactCounts(ex, id);
+  const byClass: Record<string, number> = {};
+  const byReview: Record<string, number> = {};
+  let total = 0;
+  let pendingCandidates = 0;
+  for (const c of counts) {
+    total += c.n;
+    byClass[c.class] = (byClass[c.class] ?? 0) + c.n;
+    byReview[c.review_status] = (byReview[c.review_status] ?? 0) + c.n;
+    if (c.candidate === 1 && c.review_status === 'pending') pendingCandidates += c.n;
+  }
+  return { case: toCaseView(row), history, contacts: { total, byClass, byReview, pendingCandidates }, ...(trace ? { trace } : {}) };
+}
+
+function traceAudit(t: TraceSummary): Record<string, unknown> {
+  return { ruleSet: t.parameters.ruleSet, window: t.window, found: t.found, removed: t.removed, purgedBefore: t.purgedBefore };
+}
+
+/** Registers a case for a registered person and traces its contacts in the same transaction. */
+export async function registerCase(s: Services, actor: Actor, body: CaseCreateBody): Promise<CaseDetail> {
+  assertCan(actor, 'case.manage');
+  return s.db.transaction().execute(async (trx) => {
+    const person = await tracedPerson(trx, body.personId);
+    assertInScope(actor, person.area_path);
+    const now = s.clock.now();
+    assertNotFuture(now, { firstPositiveSampledAt: body.firstPositiveSampledAt, isolatedAt: body.isolatedAt });
+    const open = await store.openCaseOfPerson(trx, person.id);
+    if (open) throw new AppError('CASE_ALREADY_OPEN', {}, { extra: { existing: { id: open.id } } });
+    const { ruleSet } = await activeChoice(s, trx);
+    const status = initialStatus(body.classification);
+    const row: CaseRecordTable = {
+      id: newId(now), person_id: person.id, classification: body.classification, onset_at: body.onsetAt ?? null,
+      first_positive_sampled_at: body.firstPositiveSampledAt ?? null, source: body.source, isolated_at: body.isolatedAt ?? null,
+      status, ruleset_id: ruleSet.id, ruleset_version: ruleSet.version, traced_at: null,
+      created_by: actor.userId, created_at: now, updated_at: now,
+    };
+    await store.insertCase(trx, row);
+    await store.insertStatusHistory(trx, {
+      id: historyId(row.id, 1), case_id: row.id, from_status: null, to_status: status, at: now, actor_id: actor.userId, reason: 'registered',
+      evidence: JSON.stringify({ classification: body.classification, source: body.source }),
+    });
+    const trace = await traceCase(s, trx, row, ruleSet);
+    await s.audit(trx, auditActor(actor), {
+      action: 'case.create', objectType: 'case', objectId: row.id,
+      detail: { personId: person.id, classification: body.classification, source: body.source, status, trace: traceAudit(trace) },
+    });
+    return detailOf(trx, row.id, trace);
+  });
+}
+
+/** Corrects the case's onset, first positive sampling or isolation time, and traces again. */
+export async function updateCaseTimes(s: Services, actor: Actor, id: string, body: CaseTimesBody): Promise<CaseDetail> {
+  assertCan(actor, 'case.manage');
+  const reason = requireReason(body.reason);
+  return s.db.transaction().execute(async (trx) => {
+    const c = await caseInScope(trx, actor, id);
+    const now = s.clock.now();
+    assertNotFuture(now, { firstPositiveSampledAt: body.firstPositiveSampledAt, isolatedAt: body.isolatedAt });
+    const changes: Partial<CaseRecordTable> = {};
+    if (body.onsetAt !== undefined) changes.onset_at = body.onsetAt;
+    if (body.firstPositiveSampledAt !== undefined) changes.first_positive_sampled_at = body.firstPositiveSampledAt;
+    if (body.isolatedAt !== undefined) changes.isolated_at = body.isolatedAt;
+    const before = { onsetAt: num(c.onset_at), firstPositiveSampledAt: num(c.first_positive_sampled_at), isolatedAt: num(c.isolated_at) };
+    await store.updateCase(trx, id, { ...changes, updated_at: now });
+    const { ruleSet } = await activeChoice(s, trx);
+    const trace = await traceCase(s, trx, { ...c, ...changes }, ruleSet);
+    await s.audit(trx, auditActor(actor), {
+      action: 'case.update', objectType: 'case', objectId: id, reason,
+      detail: { before, changes: { onsetAt: changes.onset_at, firstPositiveSampledAt: changes.first_positive_sampled_at, isolatedAt: changes.isolated_at }, trace: traceAudit(trace) },
+    });
+    return detailOf(trx, id, trace);
+  });
+}
+
+/** Traces the case again under the active rule set (on demand). */
+export async function retraceCase(s: Services, actor: Actor, id: string): Promise<CaseDetail> {
+  assertCan(actor, 'case.manage');
+  return s.db.transaction().execute(async (trx) => {
+    const c = await caseInScope(trx, actor, id);
+    const { ruleSet } = await activeChoice(s, trx);
+    const trace = await traceCase(s, trx, c, ruleSet);
+    await s.audit(trx, auditActor(actor), { action: 'case.trace', objectType: 'case', objectId: id, detail: traceAudit(trace) });
+    return detailOf(trx, id, trace);
+  });
+}
+
+/**
+ * Moves the case along suspected → confirmed → recovered → released, appending a history row with the
+ * reason and evidence. Release needs the active rule set's release rule met by the tests given.
+ */
+export async function changeCaseStatus(s: Services, actor: Actor, id: string, body: CaseStatusBody): Promise<CaseDetail> {
+  assertCan(actor, 'case.manage');
+  const reason = requireReason(body.reason);
+  return s.db.transaction().execute(async (trx) => {
+    const c = await caseInScope(trx, actor, id);
+    const from = c.status as CaseStatus;
+    if (!canTransition(from, body.to)) throw new AppError('CASE_STATUS_TRANSITION_INVALID', { from, to: body.to });
+    const now = s.clock.now();
+    const evidence: Record<string, unknown> = { ...(body.evidence ?? {}) };
+    if (needsReleaseRule(body.to)) {
+      const { ruleSet } = await activeChoice(s, trx);
+      const tests: IsolationTest[] = (body.tests ?? []).map((t) => ({ sampledAt: t.sampledAt, reportedAt: t.reportedAt ?? null, ct: t.ct }));
+      assertNotFuture(now, Object.fromEntries(tests.map((t, i) => [`tests[${i}].sampledAt`, t.sampledAt])));
+      const decision = releasable(ruleSet, tests);
+      if (!decision.releasable) {
+        throw new AppError('CASE_RELEASE_RULE_NOT_MET', { tests: ruleSet.release.tests, ctThreshold: ruleSet.release.ctThreshold, hours: ruleSet.release.minHoursApart });
+      }
+      evidence.release = { ...decision, tests };
+    }
+    const changes: Partial<CaseRecordTable> = { status: body.to, updated_at: now };
+    if (from === 'suspected' && body.to === 'confirmed') changes.classification = (body.classification ?? 'confirmed') as CaseClassification;
+    await store.updateCase(trx, id, changes);
+    const n = (await store.statusHistory(trx, id)).length + 1;
+    await store.insertStatusHistory(trx, {
+      id: historyId(id, n), case_id: id, from_status: from, to_status: body.to, at: now, actor_id: actor.userId, reason, evidence: JSON.stringify(evidence),
+    });
+    await s.audit(trx, auditActor(actor), {
+      action: 'case.status', objectType: 'case', objectId: id, reason,
+      detail: { from, to: body.to, classification: changes.classification ?? c.classification, ruleSet: (evidence.release as { ruleSet?: unknown } | undefined)?.ruleSet ?? null },
+    });
+    return detailOf(trx, id);
+  });
+}
+
+export async function getCase(s: Services, actor: Actor, id: string): Promise<CaseDetail> {
+  assertCan(actor, 'case.read');
+  return s.db.transaction().execute(async (trx) => {
+    await caseInScope(trx, actor, id);
+    await s.audit(trx, auditActor(actor), { action: 'case.read', objectType: 'case', objectId: id });
+    return detailOf(trx, id);
+  });
+}
+
+export async function listCases(s: Services, actor: Actor, query: CaseListQuery, paging: Paging): Promise<Page<CaseView>> {
+  assertCan(actor, 'case.read');
+  return s.db.transaction().execute(async (trx) => {
+    let path = actor.areaPath;
+    if (query.areaId) {
+      const area = await trx.selectFrom('area').select('path').where('id', '=', query.areaId).executeTakeFirst();
+      if (!area) throw new AppError('AREA_NOT_FOUND');
+      assertInScope(actor, area.path);
+      path = area.path;
+    }
+    const { rows, total } = await store.listCases(trx, { path, status: query.status, classification: query.classification }, paging);
+    await s.audit(trx, auditActor(actor), {
+      action: 'case.list', objectType: 'case', objectId: null,
+      detail: { areaId: query.areaId ?? null, status: query.status ?? null, classification: query.classification ?? null, results: total },
+    });
+    return { items: rows.map(toCaseView), total, ...paging };
+  });
+}
+
+// ---- contacts ----------------------------------------------------------------------------------
+
+export async function listContacts(s: Services, actor: Actor, caseId: string, query: ContactListQuery, paging: Paging): Promise<Page<ContactView>> {
+  assertCan(actor, 'case.read');
+  return s.db.transaction().execute(async (trx) => {
+    await caseInScope(trx, actor, caseId);
+    const { rows, total } = await store.listContacts(trx, { caseId, class: query.class, reviewStatus: query.reviewStatus }, paging);
+    await s.audit(trx, auditActor(actor), {
+      action: 'case.contacts.read', objectType: 'case', objectId: caseId,
+      detail: { class: query.class ?? null, reviewStatus: query.reviewStatus ?? null, results: total, offset: paging.offset },
+    });
+    return { items: rows.map((r) => toContactView(s, r)), total, ...paging };
+  });
+}
+
+async function contactView(s: Services, ex: Executor, contactId: string): Promise<ContactView> {
+  return toContactView(s, (await store.contactWithPerson(ex, contactId))!);
+}
+
+/** An investigator confirms, reclassifies or dismisses a contact, with a reason; re-traces keep it. */
+export async function reviewContact(s: Services, actor: Actor, contactId: string, body: ReviewBody): Promise<ContactView> {
+  assertCan(actor, 'case.manage');
+  const reason = requireReason(body.reason);
+  if (body.decision === 'reclassify' && !body.class) throw new AppError('CONTACT_CLASS_REQUIRED');
+  return s.db.transaction().execute(async (trx) => {
+    const contact = await store.contactById(trx, contactId);
+    if (!contact) throw new AppError('CONTACT_NOT_FOUND');
+    await caseInScope(trx, actor, contact.case_id);
+    const now = s.clock.now();
+    const status = body.decision === 'confirm' ? 'confirmed' : body.decision === 'dismiss' ? 'dismissed' : 'reclassified';
+    const cls = body.decision === 'reclassify' ? body.class! : contact.class;
+    await store.reviewContact(trx, contactId, { class: cls, review_status: status, reviewed_by: actor.userId, review_reason: reason, reviewed_at: now, updated_at: now });
+    await s.audit(trx, auditActor(actor), {
+      action: 'contact.review', objectType: 'contact', objectId: contactId, reason,
+      detail: { caseId: contact.case_id, personId: contact.person_id, decision: body.decision, from: { class: contact.class, review: contact.review_status }, to: { class: cls, review: status } },
+    });
+    return contactView(s, trx, contactId);
+  });
+}
+
+/** A contact the investigator found by interview, with a structured reason (RULES.md §1). */
+export async function addManualContact(s: Services, actor: Actor, caseId: string, body: ManualContactBody): Promise<ContactView> {
+  assertCan(actor, 'case.manage');
+  return s.db.transaction().execute(async (trx) => {
+    const c = await caseInScope(trx, actor, caseId);
+    const person = await tracedPerson(trx, body.personId);
+    if (person.id === c.person_id) throw new AppError('CONTACT_SELF');
+    const now = s.clock.now();
+    if (body.firstExposureAt > body.lastExposureAt || body.lastExposureAt > now) throw new AppError('CONTACT_EXPOSURE_INVALID');
+    const existing = (await store.contactsOfCase(trx, caseId)).find((r) => r.person_id === person.id && r.basis === 'manual');
+    if (existing) throw new AppError('CONTACT_DUPLICATE', {}, { extra: { existing: { id: existing.id } } });
+    const { ruleSet } = await activeChoice(s, trx);
+    const cls = body.class ?? 'close';
+    const id = newId(now);
+    const note = body.note?.trim() ?? '';
+    await store.upsertContacts(trx, [{
+      id, case_id: caseId, person_id: person.id, class: cls, candidate: 0, basis: 'manual', reason_code: body.reasonCode,
+      evidence: JSON.stringify({ note, enteredBy: actor.userId, computedClass: cls }),
+      ruleset_id: ruleSet.id, ruleset_version: ruleSet.version, rule: 'manual',
+      first_exposure_at: body.firstExposureAt, last_exposure_at: body.lastExposureAt,
+      review_status: 'confirmed', reviewed_by: actor.userId, review_reason: note || body.reasonCode, reviewed_at: now,
+      source_contact_id: null, source_key: '', created_at: now, updated_at: now,
+    }]);
+    await s.audit(trx, auditActor(actor), {
+      action: 'contact.create', objectType: 'contact', objectId: id, reason: note,
+      detail: { caseId, personId: person.id, class: cls, reasonCode: body.reasonCode, firstExposureAt: body.firstExposureAt, lastExposureAt: body.lastExposureAt, ruleSet: ruleSetRef(ruleSet) },
+    });
+    return contactView(s, trx, id);
+  });
+}
+
+// ---- dry trace ---------------------------------------------------------------------------------
+
+export interface DryTrace extends TraceResult {
+  /** Names of the contacts (and the person traced), for the operator at the terminal. */
+  names: Record<string, string>;
+}
+
+/**
+ * Traces a person without registering a case (`cordon trace`): the active rule set unless one is
+ * named. Reads personal data, so the run is audited with its parameters and counts.
+ */
+export async function dryTrace(s: Services, actor: AuditActor, anchor: TraceAnchor, ruleSetId?: string): Promise<DryTrace> {
+  return s.db.transaction().execute(async (trx) => {
+    const ruleSet = ruleSetId ? ruleSetById(ruleSetId) : (await activeChoice(s, trx)).ruleSet;
+    const result = await traceContacts(trx, ruleSet, anchor, { now: s.clock.now(), timeZone: s.config.timeZone, retentionDays: s.config.retentionDays });
+    const people = await store.personsByIds(trx, [result.personId, ...result.contacts.map((c) => c.personId)]);
+    await s.audit(trx, actor, {
+      action: 'case.trace.dry', objectType: 'person', objectId: result.personId,
+      detail: {
+        ruleSet: result.parameters.ruleSet, window: { start: result.window.start, end: result.window.end }, purgedBefore: result.purgedBefore,
+        contacts: result.contacts.length,
+      },
+    });
+    return { ...result, names: Object.fromEntries(people.map((p) => [p.id, p.name])) };
+  });
+}

@@ -1,0 +1,271 @@
+// The only SQL of tracing: cases, their status history (insert only), contacts (upserted by their
+// natural key, the investigator's review left alone), and the reads tracing rests on — household
+// members and the venue co-presence interval join over check-ins.
+import { sql } from 'kysely';
+import type { CaseRecordTable, CaseStatusHistoryTable, ContactTable, Executor } from '../db/database.ts';
+import type { JoinBounds } from './tracing.rules.ts';
+
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+const CHUNK = 400;
+
+function chunks<T>(list: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+const big = (n: number) => sql<number>`cast(${Math.trunc(n)} as bigint)`;
+
+// ---- persons -----------------------------------------------------------------------------------
+
+export interface TracedPerson {
+  id: string;
+  name: string;
+  household_id: string | null;
+  area_id: string;
+  area_name: string;
+  area_path: string;
+  phone_enc: string | null;
+}
+
+function personQuery(ex: Executor) {
+  return ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    .select(['person.id', 'person.name', 'person.household_id', 'person.area_id', 'area.name as area_name', 'area.path as area_path', 'person.phone_enc']);
+}
+
+export async function personById(ex: Executor, id: string): Promise<TracedPerson | undefined> {
+  return personQuery(ex).where('person.id', '=', id).executeTakeFirst();
+}
+
+export async function personsByIds(ex: Executor, ids: readonly string[]): Promise<TracedPerson[]> {
+  const out: TracedPerson[] = [];
+  for (const part of chunks([...new Set(ids)])) out.push(...await personQuery(ex).where('person.id', 'in', part).execute());
+  return out;
+}
+
+/** The other members of each given person's household: (person, member) pairs. */
+export async function householdMembersOf(ex: Executor, personIds: readonly string[]): Promise<Array<{ person_id: string; member_id: string }>> {
+  const out: Array<{ person_id: string; member_id: string }> = [];
+  for (const part of chunks([...new Set(personIds)])) {
+    out.push(...await ex.selectFrom('person as p').innerJoin('person as m', 'm.household_id', 'p.household_id')
+      .select(['p.id as person_id', 'm.id as member_id'])
+      .where('p.id', 'in', part).where('p.household_id', 'is not', null).whereRef('m.id', '<>', 'p.id')
+      .orderBy('p.id').orderBy('m.id').execute());
+  }
+  return out;
+}
+
+// ---- venue co-presence -------------------------------------------------------------------------
+
+/** The longest dwell any venue has set for itself (null when none overrides its category's). */
+export async function maxVenueDwellOverride(ex: Executor): Promise<number | null> {
+  const row = await ex.selectFrom('venue').select((eb) => eb.fn.max('dwell_minutes').as('m')).executeTakeFirst();
+  return row?.m === null || row?.m === undefined ? null : Number(row.m);
+}
+
+export interface CoPresenceRow {
+  anchor_id: string;
+  a_id: string;
+  a_in: number;
+  a_out: number | null;
+  o_id: string;
+  o_person: string;
+  o_in: number;
+  o_out: number | null;
+  venue_id: string;
+  venue_name: string;
+  category: string;
+  dwell_minutes: number | null;
+}
+
+/**
+ * One indexed interval join: the anchors' admitted visits that can reach the window (by person and
+ * entry time), then every other person's admitted visit to the same venue whose entry lies within
+ * the bounds (by venue and entry time). A superset of the pairs that meet; `encounter` decides.
+ */
+export async function coPresence(ex: Executor, anchorIds: readonly string[], categories: readonly string[], b: JoinBounds): Promise<CoPresenceRow[]> {
+  if (!anchorIds.length || !categories.length) return [];
+  const out: CoPresenceRow[] = [];
+  for (const part of chunks([...new Set(anchorIds)])) {
+    const rows = await ex.selectFrom('checkin as a')
+      .innerJoin('venue as v', 'v.id', 'a.venue_id')
+      .innerJoin('checkin as o', (join) => join
+        .onRef('o.venue_id', '=', 'a.venue_id')
+        .on(sql<boolean>`o.entered_at >= a.entered_at - ${big(b.maxSpanMs)}`)
+        .on(sql<boolean>`o.entered_at <= coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs - b.minOverlapMs)}`))
+      .select([
+        'a.person_id as anchor_id', 'a.id as a_id', 'a.entered_at as a_in', 'a.exited_at as a_out',
+        'o.id as o_id', 'o.person_id as o_person', 'o.entered_at as o_in', 'o.exited_at as o_out',
+        'v.id as venue_id', 'v.name as venue_name', 'v.category', 'v.dwell_minutes',
+      ])
+      .where('a.person_id', 'in', part)
+      .where('a.decision', '=', 'admitted')
+      .where('a.entered_at', '>=', big(b.from - b.maxSpanMs))
+      .where('a.entered_at', '<=', big(b.to - b.minOverlapMs))
+      .where(sql<boolean>`coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`)
+      .where('v.category', 'in', [...categories])
+      .where('o.decision', '=', 'admitted')
+      .whereRef('o.person_id', '<>', 'a.person_id')
+      .where('o.entered_at', '<=', big(b.to - b.minOverlapMs))
+      .where(sql<boolean>`coalesce(o.exited_at, o.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= a.entered_at + ${big(b.minOverlapMs)}`)
+      .where(sql<boolean>`coalesce(o.exited_at, o.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`)
+      .execute();
+    for (const r of rows) {
+      out.push({
+        ...r,
+        a_in: Number(r.a_in), a_out: r.a_out === null ? null : Number(r.a_out),
+        o_in: Number(r.o_in), o_out: r.o_out === null ? null : Number(r.o_out),
+        dwell_minutes: r.dwell_minutes === null ? null : Number(r.dwell_minutes),
+      });
+    }
+  }
+  return out;
+}
+
+// ---- cases -------------------------------------------------------------------------------------
+
+export interface CaseRow extends CaseRecordTable {
+  person_name: string;
+  area_id: string;
+  area_name: string;
+  area_path: string;
+}
+
+function caseQuery(ex: Executor) {
+  return ex.selectFrom('case_record').innerJoin('person', 'person.id', 'case_record.person_id').innerJoin('area', 'area.id', 'person.area_id')
+    .selectAll('case_record').select(['person.name as person_name', 'area.id as area_id', 'area.name as area_name', 'area.path as area_path']);
+}
+
+export async function insertCase(ex: Executor, row: CaseRecordTable): Promise<void> {
+  await ex.insertInto('case_record').values(row).execute();
+}
+
+export async function caseById(ex: Executor, id: string): Promise<CaseRow | undefined> {
+  return caseQuery(ex).where('case_record.id', '=', id).executeTakeFirst();
+}
+
+export async function openCaseOfPerson(ex: Executor, personId: string): Promise<{ id: string } | undefined> {
+  return ex.selectFrom('case_record').select('id').where('person_id', '=', personId).where('status', '<>', 'released').executeTakeFirst();
+}
+
+export async function updateCase(ex: Executor, id: string, changes: Partial<Omit<CaseRecordTable, 'id'>>): Promise<void> {
+  await ex.updateTable('case_record').set(changes).where('id', '=', id).execute();
+}
+
+export interface CaseFilter {
+  /** Area subtree of the case's person. */
+  path: string;
+  status?: string;
+  classification?: string;
+}
+
+export async function listCases(ex: Executor, f: CaseFilter, paging: Paging): Promise<{ rows: CaseRow[]; total: number }> {
+  let q = ex.selectFrom('case_record').innerJoin('person', 'person.id', 'case_record.person_id').innerJoin('area', 'area.id', 'person.area_id')
+    .where('area.path', 'like', `${f.path}%`);
+  if (f.status) q = q.where('case_record.status', '=', f.status);
+  if (f.classification) q = q.where('case_record.classification', '=', f.classification);
+  const [rows, total] = await Promise.all([
+    q.selectAll('case_record').select(['person.name as person_name', 'area.id as area_id', 'area.name as area_name', 'area.path as area_path'])
+      .orderBy('case_record.created_at', 'desc').orderBy('case_record.id').limit(paging.limit).offset(paging.offset).execute(),
+    q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+export async function insertStatusHistory(ex: Executor, row: CaseStatusHistoryTable): Promise<void> {
+  await ex.insertInto('case_status_history').values(row).execute();
+}
+
+export async function statusHistory(ex: Executor, caseId: string): Promise<CaseStatusHistoryTable[]> {
+  return ex.selectFrom('case_status_history').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+// ---- contacts ----------------------------------------------------------------------------------
+
+export async function contactsOfCase(ex: Executor, caseId: string): Promise<ContactTable[]> {
+  return ex.selectFrom('contact').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+export async function contactById(ex: Executor, id: string): Promise<ContactTable | undefined> {
+  return ex.selectFrom('contact').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Inserts the contacts, or on their natural key refreshes what tracing decides (evidence, exposure,
+ * rule); the class stays as the investigator set it when they reclassified it, and the review is
+ * never touched.
+ */
+export async function upsertContacts(ex: Executor, rows: readonly ContactTable[]): Promise<void> {
+  for (const part of chunks(rows, 200)) {
+    await ex.insertInto('contact').values(part)
+      .onConflict((oc) => oc.columns(['case_id', 'person_id', 'basis', 'source_key']).doUpdateSet((eb) => ({
+        class: sql<string>`case when contact.review_status = 'reclassified' then contact.class else excluded.class end`,
+        candidate: eb.ref('excluded.candidate'),
+        reason_code: eb.ref('excluded.reason_code'),
+        evidence: eb.ref('excluded.evidence'),
+        ruleset_id: eb.ref('excluded.ruleset_id'),
+        ruleset_version: eb.ref('excluded.ruleset_version'),
+        rule: eb.ref('excluded.rule'),
+        first_exposure_at: eb.ref('excluded.first_exposure_at'),
+        last_exposure_at: eb.ref('excluded.last_exposure_at'),
+        source_contact_id: eb.ref('excluded.source_contact_id'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })))
+      .execute();
+  }
+}
+
+export async function deleteContacts(ex: Executor, ids: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const part of chunks(ids)) {
+    const result = await ex.deleteFrom('contact').where('id', 'in', part).executeTakeFirst();
+    n += Number(result.numDeletedRows);
+  }
+  return n;
+}
+
+export async function reviewContact(ex: Executor, id: string, changes: Pick<ContactTable, 'class' | 'review_status' | 'reviewed_by' | 'review_reason' | 'reviewed_at' | 'updated_at'>): Promise<void> {
+  await ex.updateTable('contact').set(changes).where('id', '=', id).execute();
+}
+
+export interface ContactFilter {
+  caseId: string;
+  class?: string;
+  reviewStatus?: string;
+}
+
+export interface ContactListRow extends ContactTable {
+  person_name: string;
+  phone_enc: string | null;
+  area_name: string;
+}
+
+export async function listContacts(ex: Executor, f: ContactFilter, paging: Paging): Promise<{ rows: ContactListRow[]; total: number }> {
+  let q = ex.selectFrom('contact').innerJoin('person', 'person.id', 'contact.person_id').innerJoin('area', 'area.id', 'person.area_id')
+    .where('contact.case_id', '=', f.caseId);
+  if (f.class) q = q.where('contact.class', '=', f.class);
+  if (f.reviewStatus) q = q.where('contact.review_status', '=', f.reviewStatus);
+  const [rows, total] = await Promise.all([
+    q.selectAll('contact').select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
+      .orderBy(sql`case contact.class when 'close' then 0 when 'secondary' then 1 else 2 end`)
+      .orderBy('contact.first_exposure_at').orderBy('contact.id').limit(paging.limit).offset(paging.offset).execute(),
+    q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+export async function contactWithPerson(ex: Executor, id: string): Promise<ContactListRow | undefined> {
+  return ex.selectFrom('contact').innerJoin('person', 'person.id', 'contact.person_id').innerJoin('area', 'area.id', 'person.area_id')
+    .selectAll('contact').select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
+    .where('contact.id', '=', id).executeTakeFirst();
+}
+
+export async function contactCounts(ex: Executor, caseId: string): Promise<Array<{ class: string; review_status: string; candidate: number; n: number }>> {
+  const rows = await ex.selectFrom('contact').select((eb) => ['class', 'review_status', 'candidate', eb.fn.countAll().as('n')])
+    .where('case_id', '=', caseId).groupBy(['class', 'review_status', 'candidate']).execute();
+  return rows.map((r) => ({ class: r.class, review_status: r.review_status, candidate: Number(r.candidate), n: Number(r.n) }));
+}
