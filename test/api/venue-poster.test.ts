@@ -24,17 +24,25 @@ const jsQR = jsqr.default;
 function pdfText(pdf: Buffer): string {
   const src = pdf.toString('latin1');
   const objects = new Map<number, { dict: string; data: string | null }>();
-  for (const m of src.matchAll(/(\d+) 0 obj\s*([\s\S]*?)endobj/g)) {
-    const body = m[2]!;
-    const at = body.indexOf('stream');
-    if (at < 0) {
-      objects.set(Number(m[1]), { dict: body, data: null });
+  // Walk the objects in order; a stream's bytes are taken by its /Length, since compressed data may
+  // itself contain the bytes "endobj".
+  const head = /(\d+) 0 obj/g;
+  let m: RegExpExecArray | null;
+  while ((m = head.exec(src))) {
+    const start = m.index + m[0].length;
+    const streamAt = src.indexOf('stream', start);
+    const endAt = src.indexOf('endobj', start);
+    if (streamAt < 0 || (endAt >= 0 && endAt < streamAt)) {
+      objects.set(Number(m[1]), { dict: src.slice(start, endAt), data: null });
       continue;
     }
-    const dict = body.slice(0, at);
-    let raw = Buffer.from(body.slice(at + 'stream'.length).replace(/^\r?\n/, '').replace(/\r?\n?endstream\s*$/, ''), 'latin1');
+    const dict = src.slice(start, streamAt);
+    const length = Number(/\/Length (\d+)/.exec(dict)?.[1]);
+    const dataStart = streamAt + 'stream'.length + (src[streamAt + 6] === '\r' ? 2 : 1);
+    let raw = pdf.subarray(dataStart, dataStart + length);
     if (dict.includes('/FlateDecode')) raw = zlib.inflateSync(raw);
     objects.set(Number(m[1]), { dict, data: raw.toString('latin1') });
+    head.lastIndex = dataStart + length;
   }
   const fontObj = new Map<string, number>();
   for (const { dict } of objects.values()) {
