@@ -19,10 +19,6 @@ async function signIn(page: Page, username: string) {
 try {
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const page = await desktop.newPage();
-  await page.goto(server.url);
-  await page.getByTestId('login-username').waitFor();
-  await page.screenshot({ path: path.join(OUT, 'login.png') });
-
   await signIn(page, 'wenyuan');
   const community = await server.s.db.selectFrom('area').select(['code']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
   await page.getByTestId('nav-registry').click();
