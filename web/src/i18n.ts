@@ -4,6 +4,22 @@ import { initReactI18next } from 'react-i18next';
 import zhCN from './locales/zh-CN.json';
 import en from './locales/en.json';
 
+// Each domain may keep its own texts in locales/<domain>.<lang>.json (e.g. health.zh-CN.json);
+// their top-level keys are merged into the one translation namespace.
+type Texts = Record<string, unknown>;
+const domainFiles = import.meta.glob<Texts>('./locales/*.*.json', { eager: true, import: 'default' });
+function withDomains(base: Texts, lang: string): Texts {
+  const merged: Texts = { ...base };
+  for (const [file, texts] of Object.entries(domainFiles)) {
+    if (!file.endsWith(`.${lang}.json`)) continue;
+    for (const [key, value] of Object.entries(texts)) {
+      if (key in merged) throw new Error(`${file}: key "${key}" is already defined`);
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 const STORAGE_KEY = 'cordon.lang';
@@ -19,7 +35,7 @@ function storedLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: withDomains(zhCN, 'zh-CN') }, en: { translation: withDomains(en, 'en') } },
   lng: storedLanguage(),
   fallbackLng: 'zh-CN',
   supportedLngs: [...LANGUAGES],
