@@ -223,11 +223,9 @@ export async function createHousehold(s: Services, actor: Actor, body: Household
       areaId = area.id;
       const name = body.buildingName?.trim();
       if (name) {
-        const existing = await store.buildingByName(trx, area.id, name);
-        if (existing) buildingId = existing.id;
-        else {
-          buildingId = newId(now);
-          await store.insertBuilding(trx, { id: buildingId, area_id: area.id, name, address: '', created_at: now });
+        const claimed = await store.claimBuilding(trx, { id: newId(now), area_id: area.id, name, address: '', created_at: now });
+        buildingId = claimed.id;
+        if (claimed.created) {
           await s.audit(trx, auditActor(actor), { action: 'building.create', objectType: 'building', objectId: buildingId, detail: { areaId: area.id } });
         }
       }

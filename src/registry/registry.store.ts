@@ -116,6 +116,19 @@ export async function insertBuilding(ex: Executor, row: BuildingTable): Promise<
   await ex.insertInto('building').values(row).execute();
 }
 
+/**
+ * The building of that name in the area: the existing one, or `row` inserted. A building created at
+ * the same moment by another transaction is found, not duplicated (unique area + name).
+ */
+export async function claimBuilding(ex: Executor, row: BuildingTable): Promise<{ id: string; created: boolean }> {
+  const inserted = await ex.insertInto('building').values(row)
+    .onConflict((oc) => oc.columns(['area_id', 'name']).doNothing()).returning('id').executeTakeFirst();
+  if (inserted) return { id: inserted.id, created: true };
+  const existing = await buildingByName(ex, row.area_id, row.name);
+  if (!existing) throw new Error(`building ${row.name} in ${row.area_id} neither inserted nor found`);
+  return { id: existing.id, created: false };
+}
+
 /** Buildings in the subtree under `path`, with how many households and persons each holds. */
 export async function buildingsInSubtree(ex: Executor, path: string, page: Paging): Promise<{ rows: BuildingListRow[]; total: number }> {
   const base = ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id').where('area.path', 'like', prefixPattern(path));

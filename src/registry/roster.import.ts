@@ -131,6 +131,9 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
     return { ...report, imported: good.length, households: plan.households.length, buildings: plan.buildings.length };
   }
   const written = await s.db.transaction().execute(async (trx) => {
+    // Planned inside the transaction, after any import running now has committed: its buildings and
+    // households are found, not created twice; an ID number it stored meanwhile is ROSTER_CONFLICT.
+    await store.lockRosterWrites(trx, s.dialect);
     const plan = await planWrites(s, trx, good);
     await store.insertBuildings(trx, plan.buildings);
     for (const b of plan.buildings) {

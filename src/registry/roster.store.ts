@@ -1,5 +1,6 @@
 // The SQL of roster import and export: lookups in bulk (IN lists in chunks) and multi-row inserts,
 // so that 100k rows cost a few hundred statements on SQLite and PostgreSQL alike.
+import { sql } from 'kysely';
 import type { AreaTable, BuildingTable, Executor, HouseholdTable, PersonTable } from '../db/database.ts';
 
 /** Rows per multi-row insert / values per IN list; keeps every statement under SQLite's 32766 parameters. */
@@ -167,4 +168,9 @@ export async function countPersonsInSubtree(ex: Executor, path: string): Promise
   const r = await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
     .select((eb) => eb.fn.countAll<number>().as('n')).where('area.path', 'like', `${path}%`).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Serialises whole-roster writes on PostgreSQL (SQLite runs one write transaction at a time already). */
+export async function lockRosterWrites(ex: Executor, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('cordon.roster.import'))`.execute(ex);
 }

@@ -6,6 +6,7 @@ import * as m0002 from './0002_venues.ts';
 import * as m0003 from './0003_residents.ts';
 import * as m0004 from './0004_checkin_ingest.ts';
 import * as m0005 from './0005_cases.ts';
+import * as m0010 from './0010_building_unique.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -17,4 +18,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0003_residents': m0003,
   '0004_checkin_ingest': m0004,
   '0005_cases': m0005,
+  '0010_building_unique': m0010,
 };
