@@ -1,13 +1,11 @@
-// The port through which the venue door learns what is known about a person: health code colour,
-// latest nucleic-acid test, vaccination.
-//
-// Cordon has no health-code module (issue 4) and no testing module (issue 5) yet, so no adverse fact can
-// be on record: every person is green with the reason "no adverse facts recorded", the latest test is
-// null and vaccination is unknown. This is what the records say today, not a placeholder verdict —
-// with no test on record, venues whose policy needs a recent test refuse with NO_RECENT_TEST. Issues 4
-// and 5 feed this function from their tables (colour with its rule and basis, latest reported test by
-// sampling time, vaccination); the check-in path needs no other change.
+// The port through which the venue door learns what is known about a person: the health code colour
+// with its reason, and the latest nucleic-acid test by sampling time. One primary-key read of the
+// person's health status row (src/health): the hot check-in path does nothing else. Reasons whose end
+// condition has passed no longer count here, even before the recompute sweep records the change.
+// Vaccination is not recorded by Cordon: null (unknown).
 import type { Executor } from '../db/database.ts';
+import { colourAt, reasonText, type StoredReason } from '../health/health.rules.ts';
+import { overrideOf } from '../health/health.facts.ts';
 import type { DoorFacts } from './venue.rules.ts';
 
 export interface PersonDoorFacts extends DoorFacts {
@@ -15,6 +13,20 @@ export interface PersonDoorFacts extends DoorFacts {
   colourReason: string;
 }
 
-export async function factsFor(_ex: Executor, _personId: string, _now: number): Promise<PersonDoorFacts> {
-  return { colour: 'green', colourReason: 'no adverse facts recorded', latestTest: null, vaccinated: null };
+export async function factsFor(ex: Executor, personId: string, now: number): Promise<PersonDoorFacts> {
+  const row = await ex.selectFrom('health_status')
+    .select(['colour', 'reasons', 'override_id', 'override_colour', 'override_until', 'test_sampled_at', 'test_result'])
+    .where('person_id', '=', personId).executeTakeFirst();
+  if (!row) return { colour: 'green', colourReason: 'no adverse facts recorded', latestTest: null, vaccinated: null };
+  let reasons: StoredReason[] = [];
+  try { reasons = JSON.parse(row.reasons) as StoredReason[]; } catch { reasons = []; }
+  const shown = colourAt(reasons, overrideOf(row), now);
+  const colourReason = shown.override
+    ? `manual change ${shown.override.id}`
+    : shown.reasons.length ? shown.reasons.map(reasonText).join('; ') : 'no adverse facts recorded';
+  const result = row.test_result;
+  const latestTest = row.test_sampled_at !== null && (result === 'negative' || result === 'positive')
+    ? { sampledAt: Number(row.test_sampled_at), result: result as 'negative' | 'positive' }
+    : null;
+  return { colour: shown.colour, colourReason, latestTest, vaccinated: null };
 }
