@@ -2,7 +2,7 @@
 // buildings, households and persons (prepared multi-row statements on SQLite, chunked multi-row
 // inserts on PostgreSQL), always inside the caller's transaction.
 import type SQLite from 'better-sqlite3';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Database, Executor } from '../db/database.ts';
 
 export type BulkTable = 'building' | 'household' | 'person';
@@ -110,4 +110,26 @@ export class BulkInserter {
     for (const row of chunk) for (const c of columns) params[k++] = row[c] ?? null;
     statement.run(params);
   }
+}
+
+/**
+ * Runs `load` with the table's secondary indexes dropped, then creates them again with their stored
+ * definitions: building an index once over millions of rows is many times faster than keeping it up
+ * to date row by row. Indexes that back constraints (primary key, unique) stay. Inside the caller's
+ * transaction, so a failure leaves the indexes as they were.
+ */
+export async function withIndexesDropped<T>(ex: Executor, dialect: 'sqlite' | 'postgres', table: 'checkin', load: () => Promise<T>): Promise<T> {
+  const indexes = dialect === 'sqlite'
+    ? (await sql<{ name: string; def: string }>`select name, sql as def from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`.execute(ex)).rows
+    : (await sql<{ name: string; def: string }>`select i.indexname as name, i.indexdef as def from pg_indexes i
+        where i.tablename = ${table} and i.schemaname = current_schema()
+          and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`.execute(ex)).rows;
+  for (const i of indexes) await sql`drop index ${sql.id(i.name)}`.execute(ex);
+  const result = await load();
+  for (const i of indexes) await sql.raw(i.def).execute(ex);
+  return result;
+}
+
+export async function isEmpty(ex: Executor, table: 'checkin'): Promise<boolean> {
+  return !(await ex.selectFrom(table).select(sql`1`.as('one')).limit(1).executeTakeFirst());
 }

@@ -7,6 +7,7 @@ import { isoInZone } from '../platform/clock.ts';
 import { parseExportTime } from '../venues/checkin.export.ts';
 import type { Encounter, FoundContact } from './tracing.rules.ts';
 import { dryTrace, type DryTrace } from './tracing.service.ts';
+import { registerChainCommands } from './tracing.chains.cli.ts';
 
 interface TraceFlags {
   person: string;
@@ -66,4 +67,5 @@ export function registerTracingCommands(program: Command): void {
         else printTrace(result, zone);
       });
     });
+  registerChainCommands(program);
 }

@@ -3,20 +3,26 @@
 // person's inside the contact window by the minimum (close-contact candidates or general contacts by
 // category), and, where the rule set identifies them, the contacts of each close contact (secondary
 // contacts: their household members, from first exposure to now).
-// Reads only; the case service stores the result. One interval join per anchor set.
+// Reads only; the case service stores the result. The venue side runs on the in-memory visit index
+// when the server has one loaded (trace.index.ts), else as one SQL interval join per anchor: the same
+// contacts either way. Many cases can be traced in one batch (traceContactsBatch).
 import type { Executor } from '../db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import { contactWindow, identifiesSecondaryContacts, type ContactWindow, type Interval } from '../rules/ruleset.rules.ts';
 import type { RuleSet } from '../rules/ruleset.schema.ts';
 import { venueCategories } from '../venues/venue.categories.ts';
 import { dwellOf } from '../venues/venue.service.ts';
+import { autoExitAt } from '../venues/venue.rules.ts';
 import '../registry/registry.schema.ts'; // registers PERSON_NOT_FOUND
+
+const MINUTE = 60_000;
 import {
-  encounter, joinBounds, purgedBefore, traceParameters, venueContacts,
-  type Encounter, type FoundContact, type TraceParameters, type VenueFacts,
+  contactFromEncounters, encounter, joinBounds, purgedBefore, traceParameters, venueContacts,
+  type Encounter, type FoundContact, type JoinBounds, type StoredVisit, type TraceParameters, type VenueFacts,
 } from './tracing.rules.ts';
 import * as store from './tracing.store.ts';
 import type { CoPresenceRow, TracedPerson } from './tracing.store.ts';
+import { refreshVenues, visitIndexOf, type VenueRange } from './trace.index.ts';
 
 export interface TraceAnchor {
   personId: string;
@@ -72,6 +78,103 @@ function encountersOf(r: RuleSet, rows: readonly CoPresenceRow[], window: Interv
   return out;
 }
 
+interface VenueAnchor {
+  personId: string;
+  window: Interval;
+  bounds: JoinBounds;
+}
+
+/**
+ * The venue contacts of each anchor inside its window. With a visit index attached to the database:
+ * the anchors' own visits read from the database, the venues they visited brought up to date in one
+ * pass, then a binary search per visit and the encounter test on times before anything is allocated.
+ * Without one: the SQL interval join. Both give the same contacts.
+ */
+async function venueContactsOf(ex: Executor, r: RuleSet, anchors: readonly VenueAnchor[]): Promise<Map<string, FoundContact[]>> {
+  const out = new Map<string, FoundContact[]>();
+  if (!anchors.length) return out;
+  const v = r.venueCoPresence;
+  const categories = [...v.closeCategories, ...v.generalCategories];
+  const index = visitIndexOf(ex);
+  if (!index) {
+    for (const a of anchors) {
+      const rows = await store.coPresence(ex, [a.personId], categories, a.bounds);
+      out.set(a.personId, venueContacts(encountersOf(r, rows, a.window)));
+    }
+    return out;
+  }
+  const anchorOf = new Map(anchors.map((a) => [a.personId, a]));
+  const union: JoinBounds = {
+    ...anchors[0]!.bounds,
+    from: Math.min(...anchors.map((a) => a.bounds.from)),
+    to: Math.max(...anchors.map((a) => a.bounds.to)),
+  };
+  const visits = (await store.anchorVisits(ex, [...anchorOf.keys()], categories, union)).filter((a) => {
+    const b = anchorOf.get(a.anchor_id)!.bounds;
+    return a.a_in >= b.from - b.maxSpanMs && a.a_in <= b.to - b.minOverlapMs
+      && (a.a_out ?? a.a_in + b.maxDwellMs) + b.padCapMs >= b.from + b.minOverlapMs;
+  });
+  const ranges: Array<VenueRange & { reach: number }> = visits.map((a) => {
+    const b = anchorOf.get(a.anchor_id)!.bounds;
+    return {
+      venueId: a.venue_id,
+      lo: a.a_in - b.maxSpanMs,
+      hi: Math.min((a.a_out ?? a.a_in + b.maxDwellMs) + b.padCapMs - b.minOverlapMs, b.to - b.minOverlapMs),
+      reach: Math.max(a.a_in, b.from) + b.minOverlapMs,
+    };
+  });
+  await refreshVenues(ex, index, ranges.filter((x) => x.lo <= x.hi));
+  const byAnchor = new Map<string, Map<string, Encounter[]>>();
+  visits.forEach((a, i) => {
+    const range = ranges[i]!;
+    if (range.lo > range.hi) return;
+    const { window, bounds: b } = anchorOf.get(a.anchor_id)!;
+    const venue: VenueFacts = { id: a.venue_id, name: a.venue_name, category: a.category, dwellMinutes: dwellOf({ category: a.category, dwell_minutes: a.dwell_minutes }) };
+    const mine: StoredVisit = { checkinId: a.a_id, personId: a.anchor_id, enteredAt: a.a_in, exitedAt: a.a_out };
+    let byPerson = byAnchor.get(a.anchor_id);
+    if (!byPerson) byAnchor.set(a.anchor_id, byPerson = new Map());
+    const people = byPerson;
+    index.visitsAt(a.venue_id, range.lo, range.hi, a.anchor_id, b.maxDwellMs, b.padCapMs, range.reach, meets(r, window, venue, mine), (o) => {
+      const e = encounter(r, window, venue, mine, o);
+      if (!e) return;
+      const list = people.get(o.personId);
+      if (list) list.push(e);
+      else people.set(o.personId, [e]);
+    });
+  });
+  for (const a of anchors) {
+    const people = byAnchor.get(a.personId);
+    out.set(a.personId, people ? [...people.keys()].sort().map((p) => contactFromEncounters(p, people.get(p)!)) : []);
+  }
+  return out;
+}
+
+/**
+ * The encounter test of the rule set on times alone — the same arithmetic as `encounter` (padding,
+ * the anchor's visit clipped to the window, the minimum overlap) — so that the index hands over only
+ * the visits that make an encounter; `encounter` still decides each of them.
+ */
+function meets(r: RuleSet, window: Interval, venue: VenueFacts, mine: StoredVisit): (enteredAt: number, exitedAt: number | null) => boolean {
+  const p = r.venueCoPresence.padding;
+  const dropMs = p.dropVisitsShorterThanMinutes * MINUTE;
+  const capMs = p.padCapMinutes * MINUTE;
+  const minimum = r.venueCoPresence.minimumOverlapMinutes;
+  const paddedEnd = (enteredAt: number, exitedAt: number): number | null => {
+    const duration = exitedAt - enteredAt;
+    if (duration < 0 || duration < dropMs) return null;
+    return exitedAt + Math.min(duration * p.padFactor, capMs);
+  };
+  const aEnd = paddedEnd(mine.enteredAt, mine.exitedAt ?? autoExitAt(mine.enteredAt, venue.dwellMinutes));
+  if (aEnd === null) return () => false;
+  const start = Math.max(mine.enteredAt, window.start);
+  const end = Math.min(aEnd, window.end);
+  if (end <= start) return () => false;
+  return (enteredAt, exitedAt) => {
+    const oEnd = paddedEnd(enteredAt, exitedAt ?? autoExitAt(enteredAt, venue.dwellMinutes));
+    return oEnd !== null && Math.max(0, Math.min(end, oEnd) - Math.max(start, enteredAt)) / MINUTE >= minimum;
+  };
+}
+
 /** Household members and venue co-presence of the person inside the window. */
 export async function directContacts(ex: Executor, r: RuleSet, person: Pick<TracedPerson, 'id' | 'household_id'>, window: Interval): Promise<FoundContact[]> {
   const household: FoundContact[] = (await store.householdMembersOf(ex, [person.id])).map((m) => ({
@@ -79,16 +182,17 @@ export async function directContacts(ex: Executor, r: RuleSet, person: Pick<Trac
     rule: 'closeContact.sameHousehold', firstExposureAt: window.start, lastExposureAt: window.end,
     evidence: { householdId: person.household_id },
   }));
-  const v = r.venueCoPresence;
-  const rows = await store.coPresence(ex, [person.id], [...v.closeCategories, ...v.generalCategories], joinBounds(r, window, await maxDwellMinutes(ex)));
-  return [...household, ...venueContacts(encountersOf(r, rows, window))];
+  const venue = await venueContactsOf(ex, r, [{ personId: person.id, window, bounds: joinBounds(r, window, await maxDwellMinutes(ex)) }]);
+  return [...household, ...venue.get(person.id)!];
 }
 
 /**
  * The secondary contacts of the sources: their household members, from each source's first exposure
  * until now, leaving out `exclude` (the case and its close contacts). One contact per (source,
- * person). Venue co-presence of close contacts is not searched: on a dense city it multiplies the
- * contacts by hundreds and the time by as much, for people the rule sets do not name.
+ * person). Venue co-presence of close contacts is not searched: a close contact meets as many
+ * people as the case (thousands a fortnight in the dense demo city), so a case's secondary contacts
+ * would be its close contacts × that — each source costs a whole trace even on the visit index — for
+ * people the rule sets do not name.
  */
 export async function secondaryContacts(ex: Executor, sources: readonly SecondarySource[], exclude: ReadonlySet<string>, now: number): Promise<FoundContact[]> {
   if (!sources.length) return [];
@@ -147,4 +251,56 @@ export async function traceContacts(ex: Executor, r: RuleSet, anchor: TraceAncho
     purgedBefore: purgedBefore(window.start, opts.now, opts.retentionDays),
     contacts: [...direct, ...secondary],
   };
+}
+
+/** Cases traced together per step of a batch: their encounters are held in memory at once. */
+const BATCH_STEP = 25;
+
+/**
+ * Dry traces of many cases under one rule set (the same results as tracing each alone), a step of
+ * cases at a time: persons, households and the anchors' visits read in a few queries per step, the
+ * venues brought up to date once per step, then each case matched in memory. With `each`, every
+ * result is handed over as soon as it is ready and not kept (the returned list is then empty).
+ */
+export async function traceContactsBatch(
+  ex: Executor, r: RuleSet, anchors: readonly TraceAnchor[], opts: TraceOptions, each?: (result: TraceResult, i: number) => void,
+): Promise<TraceResult[]> {
+  const out: TraceResult[] = [];
+  const maxDwell = await maxDwellMinutes(ex);
+  for (let from = 0; from < anchors.length; from += BATCH_STEP) {
+    const step = anchors.slice(from, from + BATCH_STEP);
+    const persons = new Map((await store.personsByIds(ex, step.map((a) => a.personId))).map((p) => [p.id, p]));
+    for (const a of step) if (!persons.has(a.personId)) throw new AppError('PERSON_NOT_FOUND');
+    const windows = step.map((a) => contactWindow(r, { onsetAt: a.onsetAt, sampledAt: a.sampledAt, isolatedAt: a.isolatedAt }, opts.timeZone, opts.now));
+    const venue = await venueContactsOf(ex, r, step.map((a, i) => ({ personId: a.personId, window: windows[i]!, bounds: joinBounds(r, windows[i]!, maxDwell) })));
+    const members = new Map<string, string[]>();
+    for (const m of await store.householdMembersOf(ex, step.map((a) => a.personId))) {
+      const list = members.get(m.person_id);
+      if (list) list.push(m.member_id);
+      else members.set(m.person_id, [m.member_id]);
+    }
+    for (let i = 0; i < step.length; i++) {
+      const person = persons.get(step[i]!.personId)!;
+      const window = windows[i]!;
+      const household: FoundContact[] = (members.get(person.id) ?? []).map((id) => ({
+        personId: id, class: 'close', candidate: false, basis: 'household', reasonCode: 'same_household',
+        rule: 'closeContact.sameHousehold', firstExposureAt: window.start, lastExposureAt: window.end,
+        evidence: { householdId: person.household_id },
+      }));
+      const direct = [...household, ...venue.get(person.id)!];
+      let secondary: FoundContact[] = [];
+      if (identifiesSecondaryContacts(r)) {
+        const sources = sourcesOf(direct);
+        secondary = await secondaryContacts(ex, sources, new Set([person.id, ...sources.map((src) => src.personId)]), opts.now);
+      }
+      const result: TraceResult = {
+        personId: person.id, window, parameters: traceParameters(r),
+        purgedBefore: purgedBefore(window.start, opts.now, opts.retentionDays),
+        contacts: [...direct, ...secondary],
+      };
+      if (each) each(result, from + i);
+      else out.push(result);
+    }
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
-// Cases and contacts over HTTP: thin handlers over tracing.service.
+// Cases and contacts over HTTP: thin handlers over tracing.service, the review queue and the
+// transmission chains (graph, clusters, exports).
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
@@ -10,6 +11,10 @@ import {
   IdParams, ManualContactBody, ReviewBody,
 } from './tracing.schema.ts';
 import * as tracing from './tracing.service.ts';
+import { ChainExportQuery, ChainGraphSchema, ChainQuery, ClusterListSchema } from './tracing.chains.schema.ts';
+import * as chains from './tracing.chains.service.ts';
+import { reviewQueue } from './tracing.review.service.ts';
+import { CONTACT_CLASSES } from './tracing.rules.ts';
 
 const problems = { 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
 
@@ -64,4 +69,44 @@ export async function tracingRoutes(app: App, s: Services): Promise<void> {
     preHandler: guard('case.manage'),
     schema: { tags: ['cases'], params: IdParams, body: ReviewBody, response: { 200: ContactSchema, ...problems } },
   }, async (request) => tracing.reviewContact(s, actorOf(request), request.params.id, request.body));
+
+  app.get('/contacts/review-queue', {
+    preHandler: guard('case.read'),
+    schema: {
+      tags: ['cases'],
+      querystring: Type.Composite([PageQuery, Type.Object({
+        class: Type.Optional(Type.Union(CONTACT_CLASSES.map((c) => Type.Literal(c)))),
+        caseId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      })]),
+      response: {
+        200: PageOf(Type.Composite([ContactSchema, Type.Object({
+          case: Type.Object({ id: Type.String(), personName: Type.String(), areaName: Type.String(), status: Type.String(), classification: Type.String() }),
+        })])),
+        ...problems,
+      },
+    },
+  }, async (request) => reviewQueue(s, actorOf(request), request.query, pageParams(request.query)));
+
+  app.get('/chains', {
+    preHandler: guard('case.read'),
+    schema: { tags: ['cases'], querystring: ChainQuery, response: { 200: ChainGraphSchema, ...problems } },
+  }, async (request) => chains.chainGraph(s, actorOf(request), request.query));
+
+  app.get('/chains/clusters', {
+    preHandler: guard('case.read'),
+    schema: { tags: ['cases'], querystring: ChainQuery, response: { 200: ClusterListSchema, ...problems } },
+  }, async (request) => chains.chainClusters(s, actorOf(request), request.query));
+
+  app.get('/chains/export', {
+    preHandler: guard('case.read'),
+    schema: {
+      tags: ['cases'],
+      produces: ['text/csv', 'application/json', 'application/graphml+xml'],
+      querystring: ChainExportQuery,
+      response: { 200: Type.String(), ...problems },
+    },
+  }, async (request, reply) => {
+    const file = await chains.exportChains(s, actorOf(request), request.query);
+    return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.fileName}"`).send(file.body);
+  });
 }

@@ -30,6 +30,8 @@ import type {
 } from './tracing.schema.ts';
 import './tracing.schema.ts';
 import * as store from './tracing.store.ts';
+import { syncCallTasks } from '../notify/notify.service.ts';
+import { syncCaseFacts } from '../health/health.tracing.ts';
 import type { CaseRow, ContactListRow, Paging } from './tracing.store.ts';
 
 export { traceContacts };
@@ -135,6 +137,7 @@ async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: Rule
     .filter((row) => row.basis !== 'manual' && row.review_status === 'pending' && !kept.has(keyOf(row)))
     .map((row) => row.id);
   const removed = await store.deleteContacts(trx, stale);
+  await syncCallTasks(s, trx, c.id); // a call task per contact found (通知), withdrawn when it goes
   await store.updateCase(trx, c.id, { ruleset_id: r.id, ruleset_version: r.version, traced_at: now, updated_at: now });
   return {
     window: { start: window.start, end: window.end, anchor: window.anchor, lookBackDays: window.lookBackDays },
@@ -229,6 +232,7 @@ export async function registerCase(s: Services, actor: Actor, body: CaseCreateBo
       evidence: JSON.stringify({ classification: body.classification, source: body.source }),
     });
     const trace = await traceCase(s, trx, row, ruleSet);
+    await syncCaseFacts(s, trx, row.id, { actor: auditActor(actor), reason: `case ${row.id} registered (${status})` });
     await s.audit(trx, auditActor(actor), {
       action: 'case.create', objectType: 'case', objectId: row.id,
       detail: { personId: person.id, classification: body.classification, source: body.source, status, trace: traceAudit(trace) },
@@ -253,6 +257,7 @@ export async function updateCaseTimes(s: Services, actor: Actor, id: string, bod
     await store.updateCase(trx, id, { ...changes, updated_at: now });
     const { ruleSet } = await activeChoice(s, trx);
     const trace = await traceCase(s, trx, { ...c, ...changes }, ruleSet);
+    await syncCaseFacts(s, trx, id, { actor: auditActor(actor), reason: `case ${id} times changed: ${reason}` });
     await s.audit(trx, auditActor(actor), {
       action: 'case.update', objectType: 'case', objectId: id, reason,
       detail: { before, changes: { onsetAt: changes.onset_at, firstPositiveSampledAt: changes.first_positive_sampled_at, isolatedAt: changes.isolated_at }, trace: traceAudit(trace) },
@@ -268,6 +273,7 @@ export async function retraceCase(s: Services, actor: Actor, id: string): Promis
     const c = await caseInScope(trx, actor, id);
     const { ruleSet } = await activeChoice(s, trx);
     const trace = await traceCase(s, trx, c, ruleSet);
+    await syncCaseFacts(s, trx, id, { actor: auditActor(actor), reason: `case ${id} traced again` });
     await s.audit(trx, auditActor(actor), { action: 'case.trace', objectType: 'case', objectId: id, detail: traceAudit(trace) });
     return detailOf(trx, id, trace);
   });
@@ -303,6 +309,7 @@ export async function changeCaseStatus(s: Services, actor: Actor, id: string, bo
     await store.insertStatusHistory(trx, {
       id: historyId(id, n), case_id: id, from_status: from, to_status: body.to, at: now, actor_id: actor.userId, reason, evidence: JSON.stringify(evidence),
     });
+    await syncCaseFacts(s, trx, id, { actor: auditActor(actor), reason: `case ${id} ${from} → ${body.to}: ${reason}` });
     await s.audit(trx, auditActor(actor), {
       action: 'case.status', objectType: 'case', objectId: id, reason,
       detail: { from, to: body.to, classification: changes.classification ?? c.classification, ruleSet: (evidence.release as { ruleSet?: unknown } | undefined)?.ruleSet ?? null },
@@ -371,6 +378,8 @@ export async function reviewContact(s: Services, actor: Actor, contactId: string
     const status = body.decision === 'confirm' ? 'confirmed' : body.decision === 'dismiss' ? 'dismissed' : 'reclassified';
     const cls = body.decision === 'reclassify' ? body.class! : contact.class;
     await store.reviewContact(trx, contactId, { class: cls, review_status: status, reviewed_by: actor.userId, review_reason: reason, reviewed_at: now, updated_at: now });
+    await syncCallTasks(s, trx, contact.case_id, auditActor(actor));
+    await syncCaseFacts(s, trx, contact.case_id, { actor: auditActor(actor), reason: `contact ${contactId} ${status}: ${reason}` });
     await s.audit(trx, auditActor(actor), {
       action: 'contact.review', objectType: 'contact', objectId: contactId, reason,
       detail: { caseId: contact.case_id, personId: contact.person_id, decision: body.decision, from: { class: contact.class, review: contact.review_status }, to: { class: cls, review: status } },
@@ -402,6 +411,8 @@ export async function addManualContact(s: Services, actor: Actor, caseId: string
       review_status: 'confirmed', reviewed_by: actor.userId, review_reason: note || body.reasonCode, reviewed_at: now,
       source_contact_id: null, source_key: '', created_at: now, updated_at: now,
     }]);
+    await syncCallTasks(s, trx, caseId, auditActor(actor));
+    await syncCaseFacts(s, trx, caseId, { actor: auditActor(actor), reason: `contact ${id} entered: ${body.reasonCode}` });
     await s.audit(trx, auditActor(actor), {
       action: 'contact.create', objectType: 'contact', objectId: id, reason: note,
       detail: { caseId, personId: person.id, class: cls, reasonCode: body.reasonCode, firstExposureAt: body.firstExposureAt, lastExposureAt: body.lastExposureAt, ruleSet: ruleSetRef(ruleSet) },

@@ -126,6 +126,48 @@ export async function coPresence(ex: Executor, anchorIds: readonly string[], cat
   return out;
 }
 
+export interface AnchorVisitRow {
+  anchor_id: string;
+  a_id: string;
+  a_in: number;
+  a_out: number | null;
+  venue_id: string;
+  venue_name: string;
+  category: string;
+  dwell_minutes: number | null;
+}
+
+/**
+ * The anchors' side of the join alone: their admitted visits to venues of the categories that can
+ * reach the window (by person and entry time), with the venue. The other side comes from the visit
+ * index (trace.index.ts).
+ */
+export async function anchorVisits(ex: Executor, anchorIds: readonly string[], categories: readonly string[], b: JoinBounds): Promise<AnchorVisitRow[]> {
+  if (!anchorIds.length || !categories.length) return [];
+  const out: AnchorVisitRow[] = [];
+  for (const part of chunks([...new Set(anchorIds)])) {
+    const rows = await ex.selectFrom('checkin as a').innerJoin('venue as v', 'v.id', 'a.venue_id')
+      .select([
+        'a.person_id as anchor_id', 'a.id as a_id', 'a.entered_at as a_in', 'a.exited_at as a_out',
+        'v.id as venue_id', 'v.name as venue_name', 'v.category', 'v.dwell_minutes',
+      ])
+      .where('a.person_id', 'in', part)
+      .where('a.decision', '=', 'admitted')
+      .where('a.entered_at', '>=', big(b.from - b.maxSpanMs))
+      .where('a.entered_at', '<=', big(b.to - b.minOverlapMs))
+      .where(sql<boolean>`coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`)
+      .where('v.category', 'in', [...categories])
+      .execute();
+    for (const r of rows) {
+      out.push({
+        ...r, a_in: Number(r.a_in), a_out: r.a_out === null ? null : Number(r.a_out),
+        dwell_minutes: r.dwell_minutes === null ? null : Number(r.dwell_minutes),
+      });
+    }
+  }
+  return out;
+}
+
 // ---- cases -------------------------------------------------------------------------------------
 
 export interface CaseRow extends CaseRecordTable {

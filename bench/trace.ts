@@ -1,0 +1,284 @@
+// npm run bench -- trace [--people N] [--days D] [--seed S] [--singles N] [--batch N] [--rules ID] [--build-only]
+//
+// Contact tracing at city scale. Builds the demo city (default 1,000,000 people over 14 days: tens of
+// millions of check-ins) on SQLite — cached under the temp dir between runs, with the same visits
+// exported for DuckDB — then loads Cordon's visit index, and traces (a) single cases one at a time
+// and (b) a batch of cases in one call, with Cordon and with DuckDB (@duckdb/node-api) running the
+// equivalent SQL interval join (padding, minimum overlap, window clipping) over the same visits. Checks
+// that both find the same contacts (person and class per case) and prints times, ratios and memory.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { loadConfig } from '../src/config.ts';
+import { createServices, type Services } from '../src/services.ts';
+import { FakeClock } from '../src/platform/clock.ts';
+import { generateDemoCity } from '../src/sim/city.ts';
+import { Random } from '../src/sim/random.ts';
+import { ruleSetById } from '../src/rules/ruleset.load.ts';
+import type { RuleSet } from '../src/rules/ruleset.schema.ts';
+import { contactWindow } from '../src/rules/ruleset.rules.ts';
+import { venueCategories } from '../src/venues/venue.categories.ts';
+import { traceContacts, traceContactsBatch, type TraceAnchor, type TraceResult } from '../src/tracing/tracing.discovery.ts';
+import { attachVisitIndex, loadVisitIndex } from '../src/tracing/trace.index.ts';
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+}
+const PEOPLE = Number(flag('people', '1000000'));
+const DAYS = Number(flag('days', '14'));
+const SEED = Number(flag('seed', '1'));
+const SINGLES = Number(flag('singles', '100'));
+const BATCH = Number(flag('batch', '1000'));
+const RULES = flag('rules', '9th-edition');
+const BUILD_ONLY = process.argv.includes('--build-only');
+const DIR = path.join(os.tmpdir(), `cordon-bench-trace-p${PEOPLE}-d${DAYS}-s${SEED}`);
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+function memory(): string {
+  const m = process.memoryUsage();
+  return `RSS ${mb(m.rss)} (heap ${mb(m.heapUsed)}, array buffers ${mb(m.arrayBuffers)})`;
+}
+
+async function services(now: number): Promise<Services> {
+  const config = { ...loadConfig({ ...process.env, CORDON_DATA_DIR: DIR } as NodeJS.ProcessEnv), dataDir: DIR, databaseUrl: undefined };
+  return createServices(config, { clock: new FakeClock(now) });
+}
+
+interface Built {
+  now: number;
+  checkins: number;
+  persons: number;
+}
+
+/** The demo city, built once per (people, days, seed) and kept in the temp dir; visits exported as CSV for DuckDB. */
+async function city(): Promise<Built> {
+  const ready = path.join(DIR, 'ready.json');
+  if (fs.existsSync(ready)) return JSON.parse(fs.readFileSync(ready, 'utf8')) as Built;
+  fs.rmSync(DIR, { recursive: true, force: true });
+  fs.mkdirSync(DIR, { recursive: true });
+  const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+  const s = await services(now);
+  try {
+    console.log(`building the demo city: ${PEOPLE.toLocaleString()} people over ${DAYS} days (cached in ${DIR})`);
+    let lastPhase = '';
+    const started = performance.now();
+    const summary = await generateDemoCity(s, {
+      people: PEOPLE, days: DAYS, seed: SEED, force: true,
+      onProgress: (_d, _t, phase) => {
+        if (phase !== lastPhase) console.log(`  ${phase} at ${sec(performance.now() - started)}`);
+        lastPhase = phase;
+      },
+    });
+    console.log(`  built in ${sec(summary.elapsedMs)}: ${summary.checkins.toLocaleString()} check-ins, ${summary.venues.toLocaleString()} venues (movements ${sec(summary.movementsMs)})`);
+    const t = performance.now();
+    exportForDuckDb(s);
+    console.log(`  exported for DuckDB in ${sec(performance.now() - t)}`);
+    const built: Built = { now, checkins: summary.checkins, persons: summary.persons };
+    fs.writeFileSync(ready, JSON.stringify(built));
+    return built;
+  } finally {
+    await s.close();
+  }
+}
+
+/** visits.csv (person, venue as numbers; entry, exit) and venues.csv (venue, category, dwell). */
+function exportForDuckDb(s: Services): void {
+  const db = s.handle.sqlite!;
+  const dwell = new Map([...venueCategories().categories.values()].map((c) => [c.key, c.defaultDwellMinutes]));
+  const venueNo = new Map<string, number>();
+  const venues = fs.openSync(path.join(DIR, 'venues.csv'), 'w');
+  fs.writeSync(venues, 'venue,id,category,dwell\n');
+  for (const v of db.prepare('select id, category, dwell_minutes from venue order by id').iterate() as Iterable<{ id: string; category: string; dwell_minutes: number | null }>) {
+    venueNo.set(v.id, venueNo.size);
+    fs.writeSync(venues, `${venueNo.size - 1},${v.id},${v.category},${v.dwell_minutes ?? dwell.get(v.category)}\n`);
+  }
+  fs.closeSync(venues);
+  const personNo = new Map<string, number>();
+  const persons = fs.openSync(path.join(DIR, 'persons.csv'), 'w');
+  fs.writeSync(persons, 'person,id\n');
+  let buf = '';
+  for (const p of db.prepare('select id from person order by id').pluck().iterate() as Iterable<string>) {
+    personNo.set(p, personNo.size);
+    buf += `${personNo.size - 1},${p}\n`;
+    if (buf.length > 1 << 20) { fs.writeSync(persons, buf); buf = ''; }
+  }
+  fs.writeSync(persons, buf);
+  fs.closeSync(persons);
+  const visits = fs.openSync(path.join(DIR, 'visits.csv'), 'w');
+  fs.writeSync(visits, 'person,venue,entered,exited\n');
+  buf = '';
+  const rows = db.prepare(`select person_id, venue_id, entered_at, exited_at from checkin where decision = 'admitted'`).raw().iterate() as Iterable<[string, string, number, number | null]>;
+  for (const [p, v, e, x] of rows) {
+    buf += `${personNo.get(p)},${venueNo.get(v)},${e},${x ?? ''}\n`;
+    if (buf.length > 1 << 22) { fs.writeSync(visits, buf); buf = ''; }
+  }
+  fs.writeSync(visits, buf);
+  fs.closeSync(visits);
+}
+
+// ---- DuckDB ------------------------------------------------------------------------------------
+
+async function duckdb(): Promise<DuckDBConnection> {
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(Math.max(1, os.cpus().length)) });
+  const c = await instance.connect();
+  const csv = (f: string) => `'${path.join(DIR, f).replace(/'/g, "''")}'`;
+  await c.run(`create table venues as select * from read_csv(${csv('venues.csv')}, header = true, columns = {'venue': 'INTEGER', 'id': 'VARCHAR', 'category': 'VARCHAR', 'dwell': 'INTEGER'})`);
+  await c.run(`create table persons as select * from read_csv(${csv('persons.csv')}, header = true, columns = {'person': 'INTEGER', 'id': 'VARCHAR'})`);
+  await c.run(`create table visits as select * from read_csv(${csv('visits.csv')}, header = true, columns = {'person': 'INTEGER', 'venue': 'INTEGER', 'entered': 'BIGINT', 'exited': 'BIGINT'})`);
+  return c;
+}
+
+/** The interval join of the rule set in SQL: padded visits, the case's clipped to its window, minimum overlap, class by category. */
+function duckSql(r: RuleSet, cases: ReadonlyArray<{ person: string; start: number; end: number }>): string {
+  const v = r.venueCoPresence;
+  const p = v.padding;
+  const list = (xs: readonly string[]) => xs.length ? xs.map((x) => `'${x}'`).join(',') : `''`;
+  const values = cases.map((c) => `('${c.person}', ${c.start}, ${c.end})`).join(',');
+  const padded = (alias: string) => `(select v.person, v.venue, vn.category, v.entered as s,
+      coalesce(v.exited, v.entered + vn.dwell * ${MINUTE}) as x from visits v join venues vn on vn.venue = v.venue
+      where vn.category in (${list([...v.closeCategories, ...v.generalCategories])})) ${alias}`;
+  const end = (a: string) => `(${a}.x + least((${a}.x - ${a}.s) * ${p.padFactor}::double, ${p.padCapMinutes * MINUTE}))`;
+  const ok = (a: string) => `${a}.x >= ${a}.s and ${a}.x - ${a}.s >= ${p.dropVisitsShorterThanMinutes * MINUTE}`;
+  return `with c(id, wstart, wend) as (values ${values}),
+    cp as (select persons.person, c.wstart, c.wend, c.id from c join persons on persons.id = c.id),
+    a as (select cp.id as case_id, a.person, a.venue, a.category, greatest(a.s, cp.wstart) as cs, least(${end('a')}, cp.wend::double) as ce
+      from cp join ${padded('a')} on a.person = cp.person where ${ok('a')}),
+    m as (select a.case_id, o.person, a.category,
+        (least(a.ce, ${end('o')}) - greatest(a.cs, o.s)) / ${MINUTE}.0 as minutes
+      from a join ${padded('o')} on o.venue = a.venue and o.person <> a.person
+      where a.ce > a.cs and ${ok('o')} and o.s < a.ce and ${end('o')} > a.cs)
+    select m.case_id, persons.id as person, max(case when m.category in (${list(v.closeCategories)}) then 1 else 0 end) as close
+    from m join persons on persons.person = m.person
+    where m.minutes >= ${v.minimumOverlapMinutes}
+    group by m.case_id, persons.id`;
+}
+
+type ContactSets = Map<string, Set<string>>;
+
+async function duckTrace(c: DuckDBConnection, r: RuleSet, cases: ReadonlyArray<{ person: string; start: number; end: number }>): Promise<ContactSets> {
+  const reader = await c.runAndReadAll(duckSql(r, cases));
+  const out: ContactSets = new Map(cases.map((x) => [x.person, new Set<string>()]));
+  for (const [caseId, person, close] of reader.getRows() as Array<[string, string, number]>) out.get(caseId)!.add(`${person}:${Number(close) ? 'close' : 'general'}`);
+  return out;
+}
+
+function cordonSet(t: TraceResult): Set<string> {
+  return new Set(t.contacts.filter((x) => x.basis === 'venue').map((x) => `${x.personId}:${x.class}`));
+}
+
+function sameSets(a: Set<string>, b: Set<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+function percentile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+// ---- the run -----------------------------------------------------------------------------------
+
+const built = await city();
+if (BUILD_ONLY) process.exit(0);
+const r = ruleSetById(RULES);
+const s = await services(built.now);
+const opts = { now: built.now, timeZone: s.config.timeZone, retentionDays: 28 };
+console.log(`city: ${built.persons.toLocaleString()} people, ${built.checkins.toLocaleString()} check-ins over ${DAYS} days; rule set ${r.id}; ${os.cpus().length} cores (shared)`);
+console.log(`before the index: ${memory()}`);
+
+let t = performance.now();
+const index = await loadVisitIndex(s.db, s.handle.sqlite);
+attachVisitIndex(s.db, index);
+const st = index.stats();
+console.log(`visit index loaded in ${sec(performance.now() - t)}: ${st.checkins.toLocaleString()} check-ins, ${st.venues.toLocaleString()} venues, ${st.persons.toLocaleString()} persons, ${mb(st.bytes)} in arrays`);
+global.gc?.();
+console.log(`with the index loaded: ${memory()}`);
+
+t = performance.now();
+const duck = await duckdb();
+console.log(`DuckDB loaded the same visits in ${sec(performance.now() - t)}; ${memory()}`);
+
+// Cases: people who visited somewhere, onset 3 days before now, isolated 1 day before now.
+const rnd = new Random(SEED, 'bench/trace');
+const people = s.handle.sqlite!.prepare('select distinct person_id from checkin where entered_at > ? limit 200000').pluck().all(built.now - 3 * DAY) as string[];
+const used = new Set<string>();
+const pick = (n: number): TraceAnchor[] => Array.from({ length: Math.min(n, people.length - used.size) }, () => {
+  let personId = people[rnd.int(0, people.length - 1)]!;
+  while (used.has(personId)) personId = people[rnd.int(0, people.length - 1)]!;
+  used.add(personId);
+  const onsetAt = built.now - rnd.int(2 * 24 * 60, 5 * 24 * 60) * MINUTE;
+  return { personId, onsetAt, isolatedAt: onsetAt + rnd.int(12 * 60, 36 * 60) * MINUTE };
+});
+const windowsOf = (results: readonly TraceResult[]) => results.map((x) => ({ person: x.personId, start: x.window.start, end: x.window.end }));
+
+// Warm-up (JIT, caches) on cases outside the measured sets.
+for (const a of pick(5)) {
+  const x = await traceContacts(s.db, r, a, opts);
+  await duckTrace(duck, r, windowsOf([x]));
+}
+
+// (a) single cases one at a time.
+const singles = pick(SINGLES);
+const cordonMs: number[] = [];
+const cordonCpuMs: number[] = [];
+const duckMs: number[] = [];
+let mismatches = 0;
+let contacts = 0;
+for (const a of singles) {
+  let t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const x = await traceContacts(s.db, r, a, opts);
+  cordonMs.push(performance.now() - t0);
+  const c1 = process.cpuUsage(c0);
+  cordonCpuMs.push((c1.user + c1.system) / 1000);
+  t0 = performance.now();
+  const d = await duckTrace(duck, r, windowsOf([x]));
+  duckMs.push(performance.now() - t0);
+  const mine = cordonSet(x);
+  contacts += mine.size;
+  if (!sameSets(mine, d.get(x.personId)!)) mismatches++;
+}
+const p50c = percentile(cordonMs, 0.5);
+const p50d = percentile(duckMs, 0.5);
+console.log(`\n(a) ${SINGLES} single cases, ${(contacts / SINGLES).toFixed(0)} venue contacts each on average`);
+console.log(`  Cordon  p50 ${p50c.toFixed(1)} ms, p90 ${percentile(cordonMs, 0.9).toFixed(1)} ms, max ${Math.max(...cordonMs).toFixed(1)} ms`);
+console.log(`  Cordon  CPU time p50 ${percentile(cordonCpuMs, 0.5).toFixed(1)} ms, p90 ${percentile(cordonCpuMs, 0.9).toFixed(1)} ms (the wall times above include waiting for the shared cores)`);
+console.log(`  DuckDB  p50 ${p50d.toFixed(1)} ms, p90 ${percentile(duckMs, 0.9).toFixed(1)} ms, max ${Math.max(...duckMs).toFixed(1)} ms`);
+console.log(`  Cordon is ${(p50d / p50c).toFixed(1)}× faster at p50 (target ≥ 50×, p50 < 20 ms); contact sets ${mismatches ? `DIFFER in ${mismatches} cases` : 'identical'}`);
+
+// (b) one batch: the results are compared as they come and not kept.
+const batch = pick(BATCH);
+const batchWindows = batch.map((a) => {
+  const w = contactWindow(r, a, opts.timeZone, opts.now);
+  return { person: a.personId, start: w.start, end: w.end };
+});
+let batchContacts = 0;
+const mineOf = new Map<string, Set<string>>();
+let t0 = performance.now();
+const bc0 = process.cpuUsage();
+await traceContactsBatch(s.db, r, batch, opts, (x) => {
+  const mine = cordonSet(x);
+  batchContacts += mine.size;
+  mineOf.set(x.personId, mine);
+});
+const batchCordon = performance.now() - t0;
+const bc1 = process.cpuUsage(bc0);
+t0 = performance.now();
+const d = await duckTrace(duck, r, batchWindows);
+const batchDuck = performance.now() - t0;
+let batchMismatch = 0;
+for (const [p, mine] of mineOf) if (!sameSets(mine, d.get(p) ?? new Set())) batchMismatch++;
+console.log(`\n(b) ${BATCH} cases in one batch (${batchContacts.toLocaleString()} venue contacts)`);
+console.log(`  Cordon ${sec(batchCordon)} (CPU ${sec((bc1.user + bc1.system) / 1000)}), DuckDB ${sec(batchDuck)}: Cordon is ${(batchDuck / batchCordon).toFixed(1)}× as fast (target ≥ 1×); contact sets ${batchMismatch ? `DIFFER in ${batchMismatch} cases` : 'identical'}`);
+global.gc?.();
+console.log(`\nprocess memory at the end (Cordon's index and DuckDB's tables in one process): ${memory()}`);
+console.log(`Cordon's share: the visit index holds ${mb(index.stats().bytes)} in typed arrays`);
+await s.close();
+process.exit(mismatches || batchMismatch ? 1 : 0);

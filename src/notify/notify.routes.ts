@@ -1,0 +1,49 @@
+// The call lists over HTTP: thin handlers over notify.service.
+import { Type } from '@sinclair/typebox';
+import type { Services } from '../services.ts';
+import type { App } from '../platform/http.ts';
+import { ProblemSchema } from '../platform/http.ts';
+import { actorOf, guard } from '../platform/auth.ts';
+import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
+import { AttemptBody, CallTaskSchema, RevealBody, TaskDetailSchema, TaskExportQuery, TaskIdParams, TaskListQuery } from './notify.schema.ts';
+import * as notify from './notify.service.ts';
+
+const problems = { 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+
+export async function notifyRoutes(app: App, s: Services): Promise<void> {
+  app.get('/call-tasks', {
+    preHandler: guard('contact.call'),
+    schema: { tags: ['calls'], querystring: Type.Composite([PageQuery, TaskListQuery]), response: { 200: PageOf(CallTaskSchema), ...problems } },
+  }, async (request) => notify.listTasks(s, actorOf(request), request.query, pageParams(request.query)));
+
+  app.get('/call-tasks/export', {
+    preHandler: guard('contact.call'),
+    schema: {
+      tags: ['calls'],
+      produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      querystring: TaskExportQuery,
+      response: { 200: Type.String({ format: 'binary' }), ...problems },
+    },
+  }, async (request, reply) => {
+    const file = await notify.exportTasks(s, actorOf(request), request.query);
+    return reply.type(file.contentType)
+      .header('content-disposition', `attachment; filename="${file.fileName}"`)
+      .header('x-call-rows', String(file.rows))
+      .send(file.stream as unknown as string); // a stream is sent as is, not serialised
+  });
+
+  app.get('/call-tasks/:id', {
+    preHandler: guard('contact.call'),
+    schema: { tags: ['calls'], params: TaskIdParams, response: { 200: TaskDetailSchema, ...problems } },
+  }, async (request) => notify.getTask(s, actorOf(request), request.params.id));
+
+  app.post('/call-tasks/:id/attempts', {
+    preHandler: guard('contact.call'),
+    schema: { tags: ['calls'], params: TaskIdParams, body: AttemptBody, response: { 200: TaskDetailSchema, ...problems } },
+  }, async (request) => notify.recordAttempt(s, actorOf(request), request.params.id, request.body));
+
+  app.post('/call-tasks/:id/reveal', {
+    preHandler: guard('contact.call'),
+    schema: { tags: ['calls'], params: TaskIdParams, body: RevealBody, response: { 200: Type.Object({ phone: Type.String() }), ...problems } },
+  }, async (request) => notify.revealPhone(s, actorOf(request), request.params.id, request.body.reason));
+}

@@ -1,0 +1,93 @@
+// Pure decisions of the notification call lists (通知): the outcomes of a call, the status a task
+// takes after one, which tasks a tracing result opens, reopens or withdraws, and which community a
+// contact's call belongs to. No I/O.
+
+export const CALL_OUTCOMES = ['reached', 'not_reached', 'refused'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+export const CALL_STATUSES = ['pending', 'reached', 'not_reached', 'refused', 'withdrawn'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+/** Statuses still to be worked by the call team: not yet called, or called without reaching anybody. */
+export const OPEN_STATUSES: readonly CallStatus[] = ['pending', 'not_reached'];
+
+/** The task's status after a call: the call's outcome. */
+export function statusAfter(outcome: CallOutcome): CallStatus {
+  return outcome;
+}
+
+/** Whether a call may be recorded on a task in this status (a withdrawn task takes no more calls). */
+export function acceptsCalls(status: string): boolean {
+  return status !== 'withdrawn';
+}
+
+export interface ContactState {
+  contactId: string;
+  /** The investigator dismissed it: nobody should be called. */
+  dismissed: boolean;
+}
+
+export interface TaskState {
+  contactId: string;
+  status: string;
+  attempts: number;
+}
+
+export interface TaskPlan {
+  /** Contacts that get a new task. */
+  create: string[];
+  /** Withdrawn tasks whose contact is live again: back on the list. */
+  reopen: string[];
+  /** Live tasks whose contact was dismissed or is no longer found. */
+  withdraw: string[];
+}
+
+/**
+ * What a case's current contacts mean for its call tasks: a task per live contact (created once, so
+ * re-running tracing changes nothing), reopened when a dismissed contact is reinstated, withdrawn when
+ * the contact is dismissed or gone. Calls already made stay on the task.
+ */
+export function planTasks(contacts: readonly ContactState[], tasks: readonly TaskState[]): TaskPlan {
+  const byContact = new Map(tasks.map((t) => [t.contactId, t]));
+  const live = new Set(contacts.filter((c) => !c.dismissed).map((c) => c.contactId));
+  const plan: TaskPlan = { create: [], reopen: [], withdraw: [] };
+  for (const id of [...live].sort()) {
+    const task = byContact.get(id);
+    if (!task) plan.create.push(id);
+    else if (task.status === 'withdrawn') plan.reopen.push(id);
+  }
+  for (const t of tasks) {
+    if (!live.has(t.contactId) && t.status !== 'withdrawn') plan.withdraw.push(t.contactId);
+  }
+  plan.withdraw.sort();
+  return plan;
+}
+
+/** The status a reopened task returns to: pending when nobody called yet, else still to be reached. */
+export function reopenedStatus(attempts: number): CallStatus {
+  return attempts > 0 ? 'not_reached' : 'pending';
+}
+
+/** The path prefixes of an area path, longest first ("a/b/c/" → "a/b/c/", "a/b/", "a/"). */
+export function pathPrefixes(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  const out: string[] = [];
+  for (let i = parts.length; i >= 1; i--) out.push(`${parts.slice(0, i).join('/')}/`);
+  return out;
+}
+
+/** The community an area path lies in, from the known communities by path; else null. */
+export function communityOf(path: string, communities: ReadonlyMap<string, { id: string }>): { id: string } | null {
+  for (const p of pathPrefixes(path)) {
+    const c = communities.get(p);
+    if (c) return c;
+  }
+  return null;
+}
+
+const CLASS_PRIORITY: Record<string, number> = { close: 0, secondary: 1, general: 2 };
+
+/** Who is called first: close contacts, then secondary, then general. */
+export function classPriority(cls: string): number {
+  return CLASS_PRIORITY[cls] ?? 3;
+}

@@ -1,0 +1,152 @@
+// The only SQL of the call lists: the contacts of a case as call tasks see them, the communities
+// their areas lie in, the tasks (one per contact) and their call attempts (insert only).
+import { sql } from 'kysely';
+import type { CallAttemptTable, CallTaskTable, Executor } from '../db/database.ts';
+
+const CHUNK = 400;
+
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+export interface CaseContactRow {
+  id: string;
+  person_id: string;
+  class: string;
+  review_status: string;
+  area_path: string;
+}
+
+/** The case's contacts with the path of each person's area. */
+export async function contactsOfCase(ex: Executor, caseId: string): Promise<CaseContactRow[]> {
+  return ex.selectFrom('contact').innerJoin('person', 'person.id', 'contact.person_id').innerJoin('area', 'area.id', 'person.area_id')
+    .select(['contact.id', 'contact.person_id', 'contact.class', 'contact.review_status', 'area.path as area_path'])
+    .where('contact.case_id', '=', caseId).orderBy('contact.id').execute();
+}
+
+/** Areas of level community (or any level when asked) whose path is one of these. */
+export async function communitiesByPath(ex: Executor, paths: readonly string[]): Promise<Array<{ id: string; path: string }>> {
+  const out: Array<{ id: string; path: string }> = [];
+  const list = [...new Set(paths)];
+  for (let i = 0; i < list.length; i += CHUNK) {
+    out.push(...await ex.selectFrom('area').select(['id', 'path']).where('level', '=', 'community').where('path', 'in', list.slice(i, i + CHUNK)).execute());
+  }
+  return out;
+}
+
+export async function areaIdsByPath(ex: Executor, paths: readonly string[]): Promise<Array<{ id: string; path: string }>> {
+  const out: Array<{ id: string; path: string }> = [];
+  const list = [...new Set(paths)];
+  for (let i = 0; i < list.length; i += CHUNK) {
+    out.push(...await ex.selectFrom('area').select(['id', 'path']).where('path', 'in', list.slice(i, i + CHUNK)).execute());
+  }
+  return out;
+}
+
+export async function tasksOfCase(ex: Executor, caseId: string): Promise<CallTaskTable[]> {
+  return ex.selectFrom('call_task').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+}
+
+/** Inserts new tasks; a contact that already has one keeps it (the unique contact_id). */
+export async function insertTasks(ex: Executor, rows: readonly CallTaskTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) {
+    await ex.insertInto('call_task').values(rows.slice(i, i + 200)).onConflict((oc) => oc.column('contact_id').doNothing()).execute();
+  }
+}
+
+export async function setTaskStatus(ex: Executor, ids: readonly string[], status: string, now: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    await ex.updateTable('call_task').set({ status, updated_at: now }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+  }
+}
+
+export async function updateTask(ex: Executor, id: string, changes: Partial<Omit<CallTaskTable, 'id'>>): Promise<void> {
+  await ex.updateTable('call_task').set(changes).where('id', '=', id).execute();
+}
+
+/**
+ * Counts one more call on the task and sets its outcome, in one statement (the row lock orders two
+ * callers recording at once); the new count.
+ */
+export async function bumpAttempt(ex: Executor, id: string, changes: { status: string; last_attempt_at: number; last_note: string | null; updated_at: number }): Promise<number> {
+  const row = await ex.updateTable('call_task').set((eb) => ({ ...changes, attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id).returning('attempts').executeTakeFirstOrThrow();
+  return Number(row.attempts);
+}
+
+export async function insertAttempt(ex: Executor, row: CallAttemptTable): Promise<void> {
+  await ex.insertInto('call_attempt').values(row).execute();
+}
+
+export async function attemptsOf(ex: Executor, taskId: string): Promise<CallAttemptTable[]> {
+  return ex.selectFrom('call_attempt').selectAll().where('task_id', '=', taskId).orderBy('at').orderBy('id').execute();
+}
+
+export interface TaskRow extends CallTaskTable {
+  person_name: string;
+  phone_enc: string | null;
+  person_area_name: string;
+  address: string | null;
+  community_name: string;
+  contact_review_status: string | null;
+}
+
+export interface TaskFilter {
+  /** Subtree of the contacts' own areas. */
+  path: string;
+  status?: string;
+  /** Only pending and not_reached. */
+  open?: boolean;
+  caseId?: string;
+}
+
+function taskQuery(ex: Executor) {
+  return ex.selectFrom('call_task')
+    .innerJoin('person', 'person.id', 'call_task.person_id')
+    .innerJoin('area as pa', 'pa.id', 'person.area_id')
+    .innerJoin('area as ca', 'ca.id', 'call_task.area_id')
+    .leftJoin('household', 'household.id', 'person.household_id')
+    .leftJoin('contact', 'contact.id', 'call_task.contact_id');
+}
+
+const TASK_COLUMNS = [
+  'person.name as person_name', 'person.phone_enc', 'pa.name as person_area_name', 'household.address', 'ca.name as community_name',
+  'contact.review_status as contact_review_status',
+] as const;
+
+function filtered(ex: Executor, f: TaskFilter) {
+  let q = taskQuery(ex).where('call_task.area_path', 'like', `${f.path}%`);
+  if (f.status) q = q.where('call_task.status', '=', f.status);
+  if (f.open) q = q.where('call_task.status', 'in', ['pending', 'not_reached']);
+  if (f.caseId) q = q.where('call_task.case_id', '=', f.caseId);
+  return q;
+}
+
+const ORDER = sql`case call_task.status when 'pending' then 0 when 'not_reached' then 1 when 'refused' then 2 when 'reached' then 3 else 4 end`;
+const CLASS_ORDER = sql`case call_task.class when 'close' then 0 when 'secondary' then 1 else 2 end`;
+
+export async function listTasks(ex: Executor, f: TaskFilter, paging: Paging): Promise<{ rows: TaskRow[]; total: number }> {
+  const q = filtered(ex, f);
+  const [rows, total] = await Promise.all([
+    q.selectAll('call_task').select([...TASK_COLUMNS])
+      .orderBy(ORDER).orderBy(CLASS_ORDER).orderBy('call_task.created_at').orderBy('call_task.id')
+      .limit(paging.limit).offset(paging.offset).execute(),
+    q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+export async function taskById(ex: Executor, id: string): Promise<TaskRow | undefined> {
+  return taskQuery(ex).selectAll('call_task').select([...TASK_COLUMNS]).where('call_task.id', '=', id).executeTakeFirst();
+}
+
+export async function countTasks(ex: Executor, f: TaskFilter): Promise<number> {
+  return Number((await filtered(ex, f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+/** A page of the export in list order, after the keyset (offset paging is fine at call-list sizes). */
+export async function exportPage(ex: Executor, f: TaskFilter, offset: number, limit: number): Promise<TaskRow[]> {
+  return filtered(ex, f).selectAll('call_task').select([...TASK_COLUMNS])
+    .orderBy(ORDER).orderBy(CLASS_ORDER).orderBy('call_task.created_at').orderBy('call_task.id').limit(limit).offset(offset).execute();
+}

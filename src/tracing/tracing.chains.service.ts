@@ -1,0 +1,103 @@
+// Transmission chains over the stored cases and contacts: the graph of an area subtree (the actor's
+// scope, or an area inside it) within a date range, its clusters, and exports (JSON, CSV edge list,
+// GraphML). Reading the graph reads personal data (names): each read and export is audited.
+import type { Actor } from '../access/access.rules.ts';
+import { inScope } from '../access/access.rules.ts';
+import type { AuditActor } from '../platform/audit.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { isoInZone } from '../platform/clock.ts';
+import { AppError } from '../platform/errors.ts';
+import { maskName } from '../platform/mask.ts';
+import { stringify } from 'csv-stringify/sync';
+import { guardFormula } from '../platform/tabular.ts';
+import type { Services } from '../services.ts';
+import { buildChainGraph, clusterGraph, edgeRows, toGraphMl, type ChainGraph } from './tracing.chains.ts';
+import type { ChainExportQuery, ChainQuery } from './tracing.chains.schema.ts';
+import * as store from './tracing.chains.store.ts';
+
+/** The most cases one graph is built from. */
+export const CHAIN_CASE_LIMIT = 5000;
+
+export interface ChainResult extends ChainGraph {
+  truncated: boolean;
+}
+
+/** Who reads the chains: the audit identity and the root of the subtree they may see ('' = everywhere). */
+export interface ChainReader {
+  audit: AuditActor;
+  areaPath: string;
+}
+
+function readerOf(actor: Actor): ChainReader {
+  assertCan(actor, 'case.read');
+  return { audit: auditActor(actor), areaPath: actor.areaPath };
+}
+
+async function readGraph(s: Services, who: ChainReader, q: ChainQuery, action: string, detail: Record<string, unknown> = {}): Promise<ChainResult> {
+  if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new AppError('CHAIN_RANGE_INVALID');
+  return s.db.transaction().execute(async (trx) => {
+    let path = who.areaPath;
+    if (q.areaId) {
+      const area = await trx.selectFrom('area').select('path').where('id', '=', q.areaId).executeTakeFirst();
+      if (!area) throw new AppError('AREA_NOT_FOUND');
+      if (!inScope(who.areaPath, area.path)) throw new AppError('OUT_OF_SCOPE');
+      path = area.path;
+    }
+    const caseRows = await store.chainCases(trx, path, CHAIN_CASE_LIMIT + 1);
+    const truncated = caseRows.length > CHAIN_CASE_LIMIT;
+    const cases = caseRows.slice(0, CHAIN_CASE_LIMIT).map((c) => ({
+      id: c.id, personId: c.person_id, personName: c.person_name, areaName: c.area_name, classification: c.classification, status: c.status,
+      onsetAt: c.onset_at, firstPositiveSampledAt: c.first_positive_sampled_at, createdAt: c.created_at,
+    }));
+    const contacts = (await store.chainContacts(trx, cases.map((c) => c.id), { from: q.from, to: q.to })).map((k) => ({
+      id: k.id, caseId: k.case_id, personId: k.person_id, personName: k.person_name, areaName: k.area_name, class: k.class, basis: k.basis,
+      reviewStatus: k.review_status, rule: k.rule, firstExposureAt: k.first_exposure_at, lastExposureAt: k.last_exposure_at,
+      evidence: JSON.parse(k.evidence) as Record<string, unknown>, sourceContactId: k.source_contact_id,
+    }));
+    let graph = buildChainGraph(cases, contacts, { from: q.from, to: q.to });
+    if (q.cluster) {
+      const part = clusterGraph(graph, q.cluster);
+      if (!part) throw new AppError('CHAIN_CLUSTER_NOT_FOUND');
+      graph = part;
+    }
+    await s.audit(trx, who.audit, {
+      action, objectType: 'case', objectId: q.cluster ?? null,
+      detail: {
+        areaId: q.areaId ?? null, from: q.from ?? null, to: q.to ?? null, cluster: q.cluster ?? null,
+        nodes: graph.nodes.length, edges: graph.edges.length, clusters: graph.clusters.length, ...detail,
+      },
+    });
+    return { ...graph, truncated };
+  });
+}
+
+export function chainGraph(s: Services, actor: Actor, q: ChainQuery): Promise<ChainResult> {
+  return readGraph(s, readerOf(actor), q, 'chain.read');
+}
+
+export async function chainClusters(s: Services, actor: Actor, q: ChainQuery) {
+  const g = await readGraph(s, readerOf(actor), q, 'chain.clusters');
+  return { items: g.clusters.map(({ nodeIds: _ids, ...c }) => c), total: g.clusters.length, truncated: g.truncated };
+}
+
+export interface ChainExport {
+  fileName: string;
+  contentType: string;
+  body: string;
+}
+
+/** The graph as a file: JSON (the graph, names masked), a CSV edge list or GraphML. */
+export async function exportChains(s: Services, actor: Actor | ChainReader, q: ChainExportQuery): Promise<ChainExport> {
+  const format = q.format ?? 'csv';
+  const who = 'audit' in actor ? actor : readerOf(actor);
+  const g = await readGraph(s, who, q, 'chain.export', { format });
+  const iso = (ms: number) => isoInZone(ms, s.config.timeZone);
+  const base = `chains${q.cluster ? `-${q.cluster}` : ''}`;
+  if (format === 'graphml') return { fileName: `${base}.graphml`, contentType: 'application/graphml+xml; charset=utf-8', body: toGraphMl(g, iso) };
+  if (format === 'json') {
+    const nodes = g.nodes.map((n) => ({ ...n, label: n.kind === 'venue' ? n.label : maskName(n.label) }));
+    return { fileName: `${base}.json`, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ nodes, edges: g.edges, clusters: g.clusters }, null, 2) };
+  }
+  const rows = [...edgeRows(g, q.lang ?? 'zh', iso)].map((r) => r.map(guardFormula));
+  return { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body: `\uFEFF${stringify(rows)}` };
+}

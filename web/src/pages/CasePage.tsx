@@ -1,0 +1,209 @@
+// 病例详情 A case: who, status and times, the parameters of its latest trace, its contacts with their
+// evidence (venue, both visits, overlap, rule) and review, each contact's colour with its reasons,
+// and the timeline of status changes and the case's visits.
+import { useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../api.ts';
+import { useAuth } from '../auth.tsx';
+import { formatDateTime } from '../format.ts';
+import { CONTACT_CLASSES, REVIEW_STATUSES, tracingApi, type CaseDetail, type ContactClass, type ContactView, type ReviewStatus } from '../tracingApi.ts';
+import { toApiError, useLoad } from '../useLoad.ts';
+import { ErrorBox } from '../components/ErrorBox.tsx';
+import { Loading } from '../components/Loading.tsx';
+import { Pager } from '../components/Pager.tsx';
+import { ReviewControls, useReview } from '../components/ReviewControls.tsx';
+import { CaseStatusForm } from '../components/CaseStatusForm.tsx';
+import { ManualContactForm } from '../components/ManualContactForm.tsx';
+import { CaseStatusBadge, ClassBadge, ContactEvidence, PersonColour, ReviewBadge } from '../components/TracingBits.tsx';
+
+const PAGE = 100;
+
+export function CasePage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const detail = useLoad(() => tracingApi.caseDetail(id), [id]);
+  const [offset, setOffset] = useState(0);
+  const [cls, setCls] = useState<ContactClass | ''>('');
+  const [review, setReview] = useState<ReviewStatus | ''>('');
+  const contacts = useLoad(() => tracingApi.contacts(id, { limit: PAGE, offset, class: cls, reviewStatus: review }), [id, offset, cls, review]);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<ApiError | null>(null);
+  const [traced, setTraced] = useState<CaseDetail | null>(null);
+  const [manualOpen, setManualOpen] = useState(false);
+
+  const retrace = async () => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      setTraced(await tracingApi.retrace(id));
+      detail.reload();
+      contacts.reload();
+    } catch (err) {
+      setActionError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const visits = useMemo(() => {
+    const seen = new Map<string, { venue: string; from: number; to: number }>();
+    for (const c of contacts.data?.items ?? []) {
+      for (const e of c.evidence.encounters ?? []) seen.set(e.caseVisit.checkinId, { venue: e.venueName, from: e.caseVisit.enteredAt, to: e.caseVisit.exitedAt });
+    }
+    return [...seen.values()];
+  }, [contacts.data]);
+
+  if (detail.error) return <ErrorBox error={detail.error} />;
+  if (!detail.data) return <Loading />;
+  const c = detail.data.case;
+  const trace = traced?.trace ?? detail.data.trace;
+  const timeline = [
+    ...detail.data.history.map((h) => ({ at: h.at, kind: 'status' as const, text: `${h.from ? `${t(`tracing.status.${h.from}`)} → ` : ''}${t(`tracing.status.${h.to}`)}`, sub: h.reason })),
+    ...visits.map((v) => ({ at: v.from, kind: 'visit' as const, text: v.venue, sub: `${formatDateTime(v.from)} – ${formatDateTime(v.to)}` })),
+    ...(c.onsetAt ? [{ at: c.onsetAt, kind: 'status' as const, text: t('tracing.cases.onset'), sub: '' }] : []),
+    ...(c.firstPositiveSampledAt ? [{ at: c.firstPositiveSampledAt, kind: 'status' as const, text: t('tracing.cases.sampled'), sub: '' }] : []),
+    ...(c.isolatedAt ? [{ at: c.isolatedAt, kind: 'status' as const, text: t('tracing.cases.isolated'), sub: '' }] : []),
+  ].sort((a, b) => a.at - b.at);
+
+  return (
+    <div className="case-page" data-testid="case-page" data-case-id={c.id}>
+      <div className="card-title-row">
+        <h1 className="page-title">{t('tracing.case.title', { name: c.personName })}</h1>
+        <div className="button-row">
+          <Link className="btn btn-ghost" to={`/chains?cluster=${encodeURIComponent(c.id)}`}>{t('tracing.case.chain')}</Link>
+          {can('contact.call') && <Link className="btn btn-ghost" to={`/calls?caseId=${encodeURIComponent(c.id)}`}>{t('tracing.case.calls')}</Link>}
+          {can('case.manage') && (
+            <button type="button" className="btn" data-testid="case-retrace" disabled={busy} onClick={() => void retrace()}>
+              {busy ? t('tracing.cases.tracing') : t('tracing.case.retrace')}
+            </button>
+          )}
+        </div>
+      </div>
+      <ErrorBox error={actionError} />
+      <div className="card">
+        <dl className="facts" data-testid="case-facts">
+          <dt>{t('tracing.cases.status')}</dt><dd><CaseStatusBadge status={c.status} /></dd>
+          <dt>{t('tracing.cases.classification')}</dt><dd>{t(`tracing.classification.${c.classification}`)}</dd>
+          <dt>{t('tracing.cases.source')}</dt><dd>{t(`tracing.source.${c.source}`)}</dd>
+          <dt>{t('tracing.cases.area')}</dt><dd>{c.areaName}</dd>
+          <dt>{t('tracing.cases.onset')}</dt><dd>{formatDateTime(c.onsetAt)}</dd>
+          <dt>{t('tracing.cases.sampled')}</dt><dd>{formatDateTime(c.firstPositiveSampledAt)}</dd>
+          <dt>{t('tracing.cases.isolated')}</dt><dd>{formatDateTime(c.isolatedAt)}</dd>
+          <dt>{t('tracing.case.ruleSet')}</dt><dd>{c.ruleSet.id} v{c.ruleSet.version}</dd>
+          <dt>{t('tracing.case.colour')}</dt><dd><PersonColour personId={c.personId} /></dd>
+        </dl>
+        {trace && (
+          <div className="muted small" data-testid="case-trace">
+            {t('tracing.case.window', { start: formatDateTime(trace.window.start), end: formatDateTime(trace.window.end), days: trace.window.lookBackDays })}
+            {' · '}{t('tracing.case.params', { minutes: trace.parameters.minimumOverlapMinutes })}
+            {' · '}{t('tracing.case.found', trace.found)}
+            {trace.purgedBefore !== null && <div className="alert alert-warn">{t('tracing.case.purged', { at: formatDateTime(trace.purgedBefore) })}</div>}
+          </div>
+        )}
+        <div className="stats" data-testid="case-counts">
+          <div className="stat"><div className="stat-value">{detail.data.contacts.total}</div><div className="stat-label">{t('tracing.case.contacts')}</div></div>
+          {CONTACT_CLASSES.map((k) => (
+            <div className="stat" key={k}><div className="stat-value">{detail.data!.contacts.byClass[k] ?? 0}</div><div className="stat-label">{t(`tracing.class.${k}`)}</div></div>
+          ))}
+          <div className="stat"><div className="stat-value">{detail.data.contacts.pendingCandidates}</div><div className="stat-label">{t('tracing.case.pending')}</div></div>
+        </div>
+      </div>
+
+      <div className="card">
+        <div className="card-title-row">
+          <h2 className="card-title">{t('tracing.case.contacts')}</h2>
+          <div className="filters">
+            <select aria-label={t('tracing.contact.class')} value={cls} onChange={(e) => { setCls(e.target.value as ContactClass | ''); setOffset(0); }}>
+              <option value="">{t('tracing.allClasses')}</option>
+              {CONTACT_CLASSES.map((k) => <option key={k} value={k}>{t(`tracing.class.${k}`)}</option>)}
+            </select>
+            <select aria-label={t('tracing.contact.review')} value={review} onChange={(e) => { setReview(e.target.value as ReviewStatus | ''); setOffset(0); }}>
+              <option value="">{t('tracing.allReviews')}</option>
+              {REVIEW_STATUSES.map((k) => <option key={k} value={k}>{t(`tracing.review.${k}`)}</option>)}
+            </select>
+          </div>
+        </div>
+        <ErrorBox error={contacts.error} />
+        {contacts.loading && !contacts.data && <Loading />}
+        {contacts.data && contacts.data.items.length === 0 && <p className="empty">{t('tracing.case.noContacts')}</p>}
+        {contacts.data && contacts.data.items.length > 0 && (
+          <table className="table rtable" data-testid="contacts-table">
+            <thead>
+              <tr>
+                <th>{t('tracing.contact.person')}</th>
+                <th>{t('tracing.contact.class')}</th>
+                <th>{t('tracing.contact.evidence')}</th>
+                <th>{t('tracing.contact.colour')}</th>
+                <th>{t('tracing.contact.review')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {contacts.data.items.map((k) => (
+                <ContactRow key={`${k.id}-${k.review.status}-${k.class}`} contact={k} canReview={can('case.manage')} onReviewed={() => { contacts.reload(); detail.reload(); }} />
+              ))}
+            </tbody>
+          </table>
+        )}
+        {contacts.data && <Pager total={contacts.data.total} limit={PAGE} offset={offset} onChange={setOffset} />}
+        {can('case.manage') && !manualOpen && (
+          <button type="button" className="btn btn-ghost" data-testid="manual-contact-open" onClick={() => setManualOpen(true)}>{t('tracing.manual.open')}</button>
+        )}
+        {manualOpen && (
+          <div>
+            <h3>{t('tracing.manual.title')}</h3>
+            <ManualContactForm caseId={c.id} onAdded={() => { setManualOpen(false); contacts.reload(); detail.reload(); }} />
+          </div>
+        )}
+      </div>
+
+      {can('case.manage') && c.status !== 'released' && (
+        <div className="card">
+          <h2 className="card-title">{t('tracing.statusForm.title')}</h2>
+          <CaseStatusForm caseId={c.id} status={c.status} onChanged={() => detail.reload()} />
+        </div>
+      )}
+
+      <div className="card">
+        <h2 className="card-title">{t('tracing.case.timeline')}</h2>
+        <ol className="timeline" data-testid="case-timeline">
+          {timeline.map((e, i) => (
+            <li key={i} className={e.kind === 'visit' ? 'tl-visit' : 'tl-status'}>
+              <div className="tl-time">{formatDateTime(e.at)}</div>
+              <div><strong>{e.kind === 'visit' ? `${t('tracing.case.visit')}: ` : ''}{e.text}</strong></div>
+              {e.sub && <div className="muted small">{e.sub}</div>}
+            </li>
+          ))}
+        </ol>
+      </div>
+    </div>
+  );
+}
+
+function ContactRow({ contact, canReview, onReviewed }: { contact: ContactView; canReview: boolean; onReviewed: () => void }) {
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState(contact);
+  const [colourTick, setColourTick] = useState(0);
+  const review = useReview(current, (c) => { setCurrent(c); setColourTick((n) => n + 1); onReviewed(); });
+  return (
+    <tr data-testid="contact-row" data-contact-id={current.id} data-person-id={current.person.id} tabIndex={canReview ? 0 : undefined}
+      className="queue-row" onKeyDown={canReview ? review.onKeyDown : undefined}>
+      <td className="rtable-head">
+        <strong data-testid="contact-name">{current.person.name}</strong>
+        <div className="muted small">{current.person.phone ?? '—'} · {current.person.areaName}</div>
+      </td>
+      <td data-label={t('tracing.contact.class')}>
+        <ClassBadge cls={current.class} />
+        {current.candidate && <span className="muted small"> {t('tracing.contact.candidate')}</span>}
+      </td>
+      <td data-label={t('tracing.contact.evidence')}><ContactEvidence contact={current} /></td>
+      <td data-label={t('tracing.contact.colour')}><PersonColour personId={current.person.id} refresh={colourTick} /></td>
+      <td data-label={t('tracing.contact.review')}>
+        <ReviewBadge status={current.review.status} />
+        {current.review.reason && <div className="muted small" data-testid="review-reason-shown">{current.review.reason}</div>}
+        {canReview && <ReviewControls review={review} contact={current} />}
+      </td>
+    </tr>
+  );
+}
