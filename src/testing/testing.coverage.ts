@@ -1,0 +1,178 @@
+// Coverage of a round per district, street, community, grid and building — target, sampled, resulted,
+// positive pools, missing, against the previous round — from one grouped query over the registry per
+// view; the door-knock list of a building (people not yet sampled, masked) and the visit marks of the
+// grid worker (a bedridden person gets a home-sampling task on the squad's list).
+import type { Actor } from '../access/access.rules.ts';
+import type { TestingTaskTable, TestingVisitTable, Tx } from '../db/database.ts';
+import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { newId } from '../platform/crypto.ts';
+import { AppError } from '../platform/errors.ts';
+import { maskName } from '../platform/mask.ts';
+import type { Services } from '../services.ts';
+import { ageOn } from '../registry/registry.rules.ts';
+import { todayOf } from '../registry/registry.service.ts';
+import { compareDoors } from './testing.rules.ts';
+import type { CoverageView, VisitView } from './testing.schema.ts';
+import * as store from './testing.store.ts';
+
+interface Figures { target: number; sampled: number; resulted: number; positivePools: number }
+
+function finish(f: Figures, prev: { target: number; sampled: number } | null) {
+  const rate = (sampled: number, target: number) => (target === 0 ? 0 : sampled / target);
+  return {
+    ...f, missing: Math.max(0, f.target - f.sampled), rate: rate(f.sampled, f.target),
+    previous: prev ? { target: prev.target, sampled: prev.sampled, missing: Math.max(0, prev.target - prev.sampled), rate: rate(prev.sampled, prev.target) } : null,
+  };
+}
+
+async function roundFor(s: Services, actor: Actor, roundId: string) {
+  const round = await store.roundById(s.db, roundId);
+  if (!round) throw new AppError('ROUND_NOT_FOUND');
+  const areas = await store.roundAreas(s.db, [roundId]);
+  if (!areas.some((a) => a.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(a.area_path))) throw new AppError('OUT_OF_SCOPE');
+  return { round, areas };
+}
+
+/**
+ * Rows are the children of the area (default: the round's outermost areas); an area without child
+ * areas (a grid) is shown by building. One grouped query per round (this one and the previous).
+ */
+export async function coverage(s: Services, actor: Actor, roundId: string, areaId: string | undefined): Promise<CoverageView> {
+  assertCan(actor, 'testing.view');
+  const { round, areas } = await roundFor(s, actor, roundId);
+  let area: store.AreaLite | null = null;
+  if (areaId) {
+    area = (await store.areaById(s.db, areaId)) ?? null;
+    if (!area) throw new AppError('AREA_NOT_FOUND');
+    assertInScope(actor, area.path);
+  }
+  const top = areas.filter((a) => !areas.some((b) => b !== a && a.area_path.startsWith(b.area_path) && a.area_path !== b.area_path))
+    .filter((a) => a.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(a.area_path));
+  // The subtree queried: the area, or the common scope of the round's areas.
+  const basePath = area ? area.path : (top.length === 1 ? top[0]!.area_path : actor.areaPath);
+  const scopePath = basePath.startsWith(actor.areaPath) ? basePath : actor.areaPath;
+
+  let rowAreas: store.AreaLite[] = [];
+  let byBuilding = false;
+  if (area) {
+    const subtree = await store.areaSubtree(s.db, area.path);
+    rowAreas = subtree.filter((a) => a.parent_id === area!.id);
+    byBuilding = rowAreas.length === 0;
+  } else {
+    rowAreas = await store.areasByIds(s.db, top.map((a) => a.area_id));
+  }
+
+  const empty = (): Figures => ({ target: 0, sampled: 0, resulted: 0, positivePools: 0 });
+  const totals = empty();
+  const prevTotals = { target: 0, sampled: 0 };
+  const rows: CoverageView['rows'] = [];
+
+  const inRound = (path: string) => areas.some((a) => path.startsWith(a.area_path));
+  const leavesOf = async (id: string) => (await store.coverageLeaves(s.db, id, scopePath, byBuilding)).filter((l) => inRound(l.areaPath));
+  const leaves = await leavesOf(roundId);
+  const prev = round.previous_round_id ? await leavesOf(round.previous_round_id) : null;
+  if (byBuilding) {
+    const pools = await store.poolsByBuilding(s.db, roundId, scopePath);
+    const ids = [...new Set(leaves.map((l) => l.buildingId).filter((k): k is string => !!k))];
+    const buildings = ids.length ? await s.db.selectFrom('building').select(['id', 'name']).where('id', 'in', ids).execute() : [];
+    const names = new Map(buildings.map((b) => [b.id, b.name]));
+    const sum = (list: store.LeafCoverage[] | null, b: string | null) => {
+      if (!list) return null;
+      const f = { target: 0, sampled: 0, resulted: 0 };
+      for (const l of list) if (l.buildingId === b) { f.target += l.target; f.sampled += l.sampled; f.resulted += l.resulted; }
+      return f;
+    };
+    for (const b of [...new Set(leaves.map((l) => l.buildingId))]) {
+      const f = sum(leaves, b)!;
+      rows.push({
+        ...finish({ ...f, positivePools: b ? pools.get(b) ?? 0 : 0 }, sum(prev, b)), areaId: null, buildingId: b, name: b ? names.get(b) ?? '' : '—', level: 'building',
+      });
+    }
+  } else {
+    const pools = await store.poolsByArea(s.db, roundId, scopePath);
+    for (const a of rowAreas) {
+      const f = empty();
+      for (const l of leaves) if (l.areaPath.startsWith(a.path)) { f.target += l.target; f.sampled += l.sampled; f.resulted += l.resulted; }
+      for (const p of pools) if (p.area_path.startsWith(a.path)) f.positivePools += p.n;
+      let pf: { target: number; sampled: number } | null = null;
+      if (prev) {
+        pf = { target: 0, sampled: 0 };
+        for (const l of prev) if (l.areaPath.startsWith(a.path)) { pf.target += l.target; pf.sampled += l.sampled; }
+      }
+      rows.push({ ...finish(f, pf), areaId: a.id, buildingId: null, name: a.name, level: a.level });
+    }
+  }
+  for (const r of rows) {
+    totals.target += r.target; totals.sampled += r.sampled; totals.resulted += r.resulted; totals.positivePools += r.positivePools;
+    if (r.previous) { prevTotals.target += r.previous.target; prevTotals.sampled += r.previous.sampled; }
+  }
+  return {
+    round: { id: round.id, name: round.name, previousRoundId: round.previous_round_id },
+    area: area ? { id: area.id, name: area.name, level: area.level } : null,
+    totals: finish(totals, round.previous_round_id ? prevTotals : null),
+    rows,
+  };
+}
+
+function visitView(v: TestingVisitTable): VisitView {
+  return { id: v.id, personId: v.person_id, outcome: v.outcome, note: v.note, at: Number(v.at), by: v.by_name, taskId: v.task_id };
+}
+
+/** The door-knock list: people of the building not yet sampled in the round, masked, with their last visit. */
+export async function doorKnock(s: Services, actor: Actor, roundId: string, buildingId: string) {
+  assertCan(actor, 'testing.doorknock');
+  await roundFor(s, actor, roundId);
+  const building = await s.db.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id')
+    .select(['building.id', 'building.name', 'building.address', 'building.area_id', 'area.path']).where('building.id', '=', buildingId).executeTakeFirst();
+  if (!building) throw new AppError('BUILDING_NOT_FOUND');
+  assertInScope(actor, building.path);
+  const people = await store.unsampledInBuilding(s.db, roundId, buildingId);
+  const target = await store.peopleInBuilding(s.db, buildingId);
+  const visits = await store.lastVisits(s.db, roundId, people.map((p) => p.id));
+  const today = todayOf(s);
+  const households = new Map<string, { householdId: string | null; unit: string; door: string; people: Array<{ personId: string; maskedName: string; age: number | null; careTags: string[]; lastVisit: VisitView | null }> }>();
+  for (const p of people) {
+    const h = households.get(p.household_id) ?? { householdId: p.household_id, unit: p.unit, door: p.door, people: [] };
+    const careTags = (['elderly_alone', 'bedridden', 'pregnant', 'dialysis', 'no_smartphone'] as const).filter((k) => p[k] === 1);
+    const v = visits.get(p.id);
+    h.people.push({ personId: p.id, maskedName: maskName(p.name), age: ageOn(p.birth_date, today), careTags, lastVisit: v ? visitView(v) : null });
+    households.set(p.household_id, h);
+  }
+  await s.audit(s.db, auditActor(actor), { action: 'testing.doorknock.read', objectType: 'building', objectId: buildingId, detail: { roundId, people: people.length } });
+  return {
+    building: { id: building.id, name: building.name, address: building.address, areaId: building.area_id },
+    target, missing: people.length,
+    households: [...households.values()].sort(compareDoors),
+  };
+}
+
+export async function visitTx(s: Services, trx: Tx, actor: Actor, roundId: string, body: { personId: string; outcome: string; note?: string }, at: number): Promise<VisitView> {
+  const round = await store.roundById(trx, roundId);
+  if (!round) throw new AppError('ROUND_NOT_FOUND');
+  const person = await trx.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').leftJoin('household', 'household.id', 'person.household_id')
+    .select(['person.id', 'person.area_id', 'area.path', 'household.building_id']).where('person.id', '=', body.personId).executeTakeFirst();
+  if (!person) throw new AppError('PERSON_NOT_FOUND');
+  assertInScope(actor, person.path);
+  const now = s.clock.now();
+  let taskId: string | null = null;
+  if (body.outcome === 'bedridden') {
+    const open = await trx.selectFrom('testing_task').select('id').where('round_id', '=', roundId).where('person_id', '=', person.id)
+      .where('kind', '=', 'home').where('status', '=', 'open').executeTakeFirst();
+    taskId = open?.id ?? null;
+    if (!taskId) {
+      const task: TestingTaskTable = {
+        id: newId(now), kind: 'home', round_id: roundId, pool_id: null, person_id: person.id, area_id: person.area_id, area_path: person.path, status: 'open',
+        tube_id: null, sampled_at: null, result_at: null, case_id: null, case_error: null, created_at: now, updated_at: now,
+      };
+      await trx.insertInto('testing_task').values(task).execute();
+      taskId = task.id;
+    }
+  }
+  const row: TestingVisitTable = {
+    id: newId(now), round_id: roundId, person_id: person.id, building_id: person.building_id ?? null, outcome: body.outcome, note: body.note?.trim() ?? '',
+    at, by_id: actor.userId, by_name: actor.displayName, task_id: taskId,
+  };
+  await store.insertVisit(trx, row);
+  await s.audit(trx, auditActor(actor), { action: 'testing.visit', objectType: 'person', objectId: person.id, detail: { roundId, outcome: body.outcome, taskId } });
+  return visitView(row);
+}

@@ -1,0 +1,285 @@
+// Lab results: a CSV/XLSX file read as a stream (the roster readers), or a JSON list. Every row is checked
+// first — unknown tube, other round, never sampled and closed, a different result already stored (the same
+// result again is idempotent), result word, Ct range, test time — and any fault refuses the whole upload.
+// Then, in one transaction: results stored in batches, negative tubes' members recorded tested-negative
+// at their sampling time (health facts, batched), positive pools detected (and reported at once when the
+// round says so), re-tests settled (all negative → control lifted). Positive single tubes become cases
+// right after the commit (tracing runs in its own transaction).
+import type { Readable } from 'node:stream';
+import { inScope, type Actor } from '../access/access.rules.ts';
+import type { TestingResultTable, TestingTubeTable } from '../db/database.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { newId } from '../platform/crypto.ts';
+import { AppError, type Fault, type Lang } from '../platform/errors.ts';
+import type { Services } from '../services.ts';
+import { readRoster, type RosterFormat } from '../registry/roster.read.ts';
+import { isUniqueViolation } from '../registry/registry.store.ts';
+import { registerCase } from '../tracing/tracing.service.ts';
+import { recordResults, type TestResultFact } from './testing.health.ts';
+import { testingPolicy } from './testing.policy.ts';
+import { newPool, reportPoolTx, settlePools } from './testing.pools.ts';
+import {
+  ctInRange, isPooledTube, LAB_COLUMN_TITLES, mapLabHeader, parseCt, parseLabResult, parseTestTime, type LabColumn, type LabResult,
+} from './testing.rules.ts';
+import type { LabOutcome, LabResultInput } from './testing.schema.ts';
+import { roundChanged } from './testing.service.ts';
+import * as store from './testing.store.ts';
+
+export const FAULT_CAP = 1000;
+
+export interface LabRow {
+  row: number;
+  barcode: string;
+  result: LabResult | null;
+  ctN: number | null;
+  ctOrf1ab: number | null;
+  testedAt: number | null;
+  faults: Fault[];
+  /** Column titles (file) or field names (JSON) for faults. */
+  columns: Record<LabColumn, string>;
+}
+
+export interface LabOptions { roundId?: string; dryRun?: boolean; fileName?: string | null; lang?: Lang }
+
+const FIELD_COLUMNS: Record<LabColumn, string> = { barcode: 'barcode', result: 'result', ctN: 'ctN', ctOrf1ab: 'ctOrf1ab', testedAt: 'testedAt' };
+
+/** Rows of a JSON upload, checked like a file's. */
+export function rowsFromJson(results: LabResultInput[]): LabRow[] {
+  const range = testingPolicy().ct;
+  return results.map((r, i) => {
+    const row = i + 1;
+    const faults: Fault[] = [];
+    const result = parseLabResult(r.result);
+    if (!result) faults.push({ row, column: 'result', code: 'LAB_RESULT_INVALID', params: { value: r.result } });
+    for (const [col, v] of [['ctN', r.ctN], ['ctOrf1ab', r.ctOrf1ab]] as const) {
+      if (!ctInRange(v, range)) faults.push({ row, column: col, code: 'LAB_CT_OUT_OF_RANGE', params: { value: String(v), min: range.min, max: range.max } });
+    }
+    return { row, barcode: r.barcode.trim(), result, ctN: r.ctN ?? null, ctOrf1ab: r.ctOrf1ab ?? null, testedAt: r.testedAt, faults, columns: FIELD_COLUMNS };
+  });
+}
+
+/** Reads a results file as a stream; a wrong header refuses it at row 1. */
+export async function rowsFromFile(s: Services, input: Readable, format: RosterFormat, lang: Lang): Promise<LabRow[]> {
+  const range = testingPolicy().ct;
+  const rows: LabRow[] = [];
+  let header: Extract<ReturnType<typeof mapLabHeader>, { ok: true }> | null = null;
+  for await (const sheetRow of readRoster(input, format)) {
+    if (!header) {
+      const mapped = mapLabHeader(sheetRow.cells);
+      if (!mapped.ok) {
+        const missing = mapped.missing.map((c) => LAB_COLUMN_TITLES[c][lang]).join(', ') || '-';
+        const unknown = mapped.unknown.join(', ') || '-';
+        throw new AppError('LAB_RESULTS_INVALID', { count: 1 }, {
+          faults: [{ row: sheetRow.row, code: 'LAB_HEADER_INVALID', params: { missing, unknown } }],
+          extra: { totalErrors: 1, missing: mapped.missing, unknown: mapped.unknown },
+        });
+      }
+      header = mapped;
+      continue;
+    }
+    const cells = sheetRow.cells;
+    if (cells.every((c) => !c.trim())) continue;
+    const cell = (c: LabColumn) => (cells[header!.index[c]] ?? '').trim();
+    const row = sheetRow.row;
+    const faults: Fault[] = [];
+    const t = header.titles;
+    const result = parseLabResult(cell('result'));
+    if (!result) faults.push({ row, column: t.result, code: 'LAB_RESULT_INVALID', params: { value: cell('result') } });
+    const cts: Record<'ctN' | 'ctOrf1ab', number | null> = { ctN: null, ctOrf1ab: null };
+    for (const col of ['ctN', 'ctOrf1ab'] as const) {
+      const parsed = parseCt(cell(col), range);
+      if (parsed.ok) cts[col] = parsed.value;
+      else faults.push({ row, column: t[col], code: 'LAB_CT_OUT_OF_RANGE', params: { value: cell(col), min: range.min, max: range.max } });
+    }
+    const testedAt = parseTestTime(cell('testedAt'), s.config.timeZone);
+    if (testedAt === null) faults.push({ row, column: t.testedAt, code: 'LAB_TIME_INVALID', params: { value: cell('testedAt') } });
+    rows.push({ row, barcode: cell('barcode'), result, ctN: cts.ctN, ctOrf1ab: cts.ctOrf1ab, testedAt, faults, columns: t });
+  }
+  if (!header) {
+    throw new AppError('LAB_RESULTS_INVALID', { count: 1 }, { faults: [{ row: 1, code: 'LAB_HEADER_INVALID', params: { missing: Object.values(LAB_COLUMN_TITLES).map((c) => c[lang]).join(', '), unknown: '-' } }], extra: { totalErrors: 1 } });
+  }
+  return rows;
+}
+
+/** The actor cases are registered with: the uploading user, acting for the testing task force city-wide. */
+function caseActor(actor: Actor): Actor {
+  return { ...actor, role: 'investigator', areaPath: '', via: 'token' };
+}
+
+/**
+ * Checks and applies lab rows (file or JSON). The entry point of the lab-upload hot path: grouped reads,
+ * multi-row inserts, batched health results. A concurrent upload of the same tubes that wins the race
+ * makes this one check again (its rows are then repeats or conflicts).
+ */
+export async function applyLabResults(s: Services, actor: Actor, rows: LabRow[], options: LabOptions): Promise<LabOutcome> {
+  try {
+    return await applyOnce(s, actor, rows, options);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return applyOnce(s, actor, rows, options);
+  }
+}
+
+async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: LabOptions): Promise<LabOutcome> {
+  assertCan(actor, 'testing.lab');
+  if (!rows.length) throw new AppError('LAB_FILE_EMPTY');
+  const now = s.clock.now();
+  const faults: Fault[] = rows.flatMap((r) => r.faults);
+  if (options.roundId && !(await store.roundById(s.db, options.roundId))) throw new AppError('ROUND_NOT_FOUND');
+
+  // Every row against the stored tubes and results (grouped reads).
+  const tubes = new Map((await store.tubesByBarcodes(s.db, rows.map((r) => r.barcode).filter(Boolean))).map((t) => [t.barcode, t]));
+  const stored = new Map((await store.resultsOf(s.db, [...tubes.values()].map((t) => t.id))).map((r) => [r.tube_id, r]));
+  const firstInFile = new Map<string, LabRow>();
+  const fresh: Array<{ row: LabRow; tube: TestingTubeTable }> = [];
+  let repeated = 0;
+  for (const r of rows) {
+    if (r.faults.length) continue;
+    const fault = (code: string, column: LabColumn, params: Record<string, string | number> = {}) => faults.push({ row: r.row, column: r.columns[column], code, params: { barcode: r.barcode, ...params } });
+    const tube = tubes.get(r.barcode);
+    if (!tube) { fault('LAB_TUBE_UNKNOWN', 'barcode'); continue; }
+    if (options.roundId && tube.round_id !== options.roundId) { fault('LAB_TUBE_OTHER_ROUND', 'barcode'); continue; }
+    if (!inScope(actor.areaPath, tube.area_path)) { fault('OUT_OF_SCOPE', 'barcode'); continue; }
+    if (tube.status === 'open' || tube.closed_at === null || Number(tube.member_count) === 0) { fault('LAB_TUBE_NOT_SAMPLED', 'barcode'); continue; }
+    if (r.testedAt! < Number(tube.closed_at) || r.testedAt! > now + 5 * 60_000) { fault('LAB_TIME_INVALID', 'testedAt', { value: new Date(r.testedAt!).toISOString() }); continue; }
+    const prior = stored.get(tube.id);
+    if (prior) {
+      if (prior.result !== r.result) fault('LAB_RESULT_CONFLICT', 'result', { existing: prior.result });
+      else repeated++;
+      continue;
+    }
+    const earlier = firstInFile.get(r.barcode);
+    if (earlier) {
+      if (earlier.result !== r.result) fault('LAB_RESULT_CONFLICT', 'result', { existing: earlier.result! });
+      else repeated++;
+      continue;
+    }
+    firstInFile.set(r.barcode, r);
+    fresh.push({ row: r, tube });
+  }
+  if (faults.length) {
+    faults.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+    throw new AppError('LAB_RESULTS_INVALID', { count: faults.length }, { faults: faults.slice(0, FAULT_CAP), extra: { totalErrors: faults.length, rows: rows.length } });
+  }
+
+  const negative = fresh.filter((f) => f.row.result === 'negative').length;
+  const outcome: LabOutcome = {
+    uploadId: null, dryRun: !!options.dryRun, rows: rows.length, applied: fresh.length, repeated, negative, positive: fresh.length - negative,
+    people: 0, pools: [], retests: { negative: 0, positive: 0 }, released: [], cases: [],
+  };
+  if (options.dryRun) return outcome;
+
+  const caseQueue: Array<{ personId: string; sampledAt: number; taskId: string | null }> = [];
+  const rounds = new Set(fresh.map((f) => f.tube.round_id));
+  await s.db.transaction().execute(async (trx) => {
+    const uploadId = newId(now);
+    outcome.uploadId = uploadId;
+    const audit = auditActor(actor);
+    const basis = { actor: audit, reason: `lab results ${options.fileName ?? uploadId}` };
+    await trx.insertInto('testing_lab_upload').values({
+      id: uploadId, round_id: options.roundId ?? null, file_name: options.fileName ?? null, rows: rows.length, negative, positive: outcome.positive,
+      uploaded_by: actor.userId, uploaded_by_name: actor.displayName, at: now,
+    }).execute();
+    const resultRows: TestingResultTable[] = fresh.map(({ row, tube }) => ({
+      tube_id: tube.id, round_id: tube.round_id, result: row.result!, ct_n: row.ctN, ct_orf1ab: row.ctOrf1ab, tested_at: row.testedAt!, resulted_at: now, upload_id: uploadId,
+    }));
+    await store.insertMany(trx, 'testing_result', resultRows, 1000);
+    for (const part of store.chunks(resultRows.map((r) => r.tube_id))) {
+      await trx.updateTable('testing_tube').set({ status: 'resulted' }).where('id', 'in', part).execute();
+    }
+
+    // Members of every resulted tube, read in groups; negatives become tested-negative at sampling time.
+    const byTube = new Map(fresh.map((f) => [f.tube.id, f]));
+    const members = await store.membersOfTubes(trx, [...byTube.keys()]);
+    const facts: TestResultFact[] = [];
+    for (const m of members) {
+      const f = byTube.get(m.tube_id)!;
+      const pooled = isPooledTube(f.tube.mode, Number(f.tube.member_count));
+      if (f.row.result === 'negative' || !pooled) {
+        facts.push({
+          personId: m.person_id, sampledAt: Number(m.sampled_at), reportedAt: now, result: f.row.result!, pooled,
+          source: { type: 'tube', id: m.tube_id }, ct: { N: f.row.ctN, ORF1ab: f.row.ctOrf1ab },
+        });
+      }
+      if (f.row.result === 'positive' && !pooled) caseQueue.push({ personId: m.person_id, sampledAt: Number(m.sampled_at), taskId: f.tube.task_id });
+    }
+    outcome.people = facts.filter((x) => x.result === 'negative').length;
+    await recordResults(s, trx, facts, basis);
+
+    // Positive pools: suspected, never a case; reported at once when the round says so.
+    const poolTubes = fresh.filter((f) => f.row.result === 'positive' && isPooledTube(f.tube.mode, Number(f.tube.member_count)));
+    if (poolTubes.length) {
+      const pools = poolTubes.map((f) => newPool(f.tube, now));
+      await store.insertPools(trx, pools);
+      const autoRounds = new Set((await trx.selectFrom('testing_round').select(['id', 'auto_report']).where('id', 'in', [...new Set(pools.map((p) => p.round_id))]).execute())
+        .filter((r) => r.auto_report === 1).map((r) => r.id));
+      for (const [i, pool] of pools.entries()) {
+        const auto = autoRounds.has(pool.round_id);
+        if (auto) await reportPoolTx(s, trx, audit, actor.displayName, pool, 'reported automatically on upload');
+        outcome.pools.push({ id: pool.id, barcode: poolTubes[i]!.tube.barcode, members: pool.members, reported: auto });
+      }
+    }
+
+    // Re-test and home-sampling tubes settle their tasks; re-tests settle their pools.
+    const taskTubes = fresh.filter((f) => f.tube.task_id);
+    const touchedPools = new Set<string>();
+    if (taskTubes.length) {
+      const tasks = new Map((await store.tasksByIds(trx, taskTubes.map((f) => f.tube.task_id!))).map((t) => [t.id, t]));
+      for (const f of taskTubes) {
+        const task = tasks.get(f.tube.task_id!);
+        if (!task) continue;
+        await trx.updateTable('testing_task').set({ status: f.row.result!, result_at: now, updated_at: now }).where('id', '=', task.id).execute();
+        if (task.kind === 'retest') outcome.retests[f.row.result!]++;
+        if (task.pool_id) touchedPools.add(task.pool_id);
+      }
+    }
+    const settled = await settlePools(s, trx, [...touchedPools], audit);
+    outcome.released = settled.released;
+
+    await s.audit(trx, audit, {
+      action: 'testing.lab.results', objectType: 'testing_lab_upload', objectId: uploadId,
+      detail: { file: options.fileName ?? null, roundId: options.roundId ?? null, rows: rows.length, applied: fresh.length, repeated, negative, positive: outcome.positive,
+        pools: outcome.pools.map((p) => p.id), released: settled.released, caseFound: settled.caseFound, singlePositives: caseQueue.length },
+    });
+  });
+
+  // Cases after the commit: registering one traces it in its own transaction.
+  for (const c of caseQueue) {
+    let caseId: string | null = null;
+    let error: string | null = null;
+    try {
+      const detail = await registerCase(s, caseActor(actor), {
+        personId: c.personId, classification: testingPolicy().positiveSingleClassification, source: 'testing_round', firstPositiveSampledAt: c.sampledAt,
+      });
+      caseId = detail.case.id;
+    } catch (err) {
+      error = err instanceof AppError ? err.code : 'INTERNAL';
+      if (err instanceof AppError && err.code === 'CASE_ALREADY_OPEN') caseId = ((err.extra.existing as { id?: string } | undefined)?.id) ?? null;
+    }
+    if (c.taskId) await s.db.updateTable('testing_task').set({ case_id: caseId, case_error: error, updated_at: s.clock.now() }).where('id', '=', c.taskId).execute();
+    outcome.cases.push({ personId: c.personId, caseId, error });
+  }
+  for (const r of rounds) {
+    roundChanged(s, r, 'summary');
+    for (const p of outcome.pools) roundChanged(s, r, 'pool', { poolId: p.id, status: p.reported ? 'reported' : 'detected' });
+  }
+  return outcome;
+}
+
+export async function uploadLabFile(s: Services, actor: Actor, input: Readable, format: RosterFormat, options: LabOptions): Promise<LabOutcome> {
+  assertCan(actor, 'testing.lab');
+  const rows = await rowsFromFile(s, input, format, options.lang ?? 'zh');
+  return applyLabResults(s, actor, rows, options);
+}
+
+export async function listUploads(s: Services, actor: Actor, roundId: string | undefined, paging: { limit: number; offset: number }) {
+  assertCan(actor, 'testing.view');
+  let base = s.db.selectFrom('testing_lab_upload');
+  if (roundId) base = base.where('round_id', '=', roundId);
+  const rows = await base.selectAll().orderBy('at', 'desc').limit(paging.limit).offset(paging.offset).execute();
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return {
+    items: rows.map((r) => ({ id: r.id, roundId: r.round_id, fileName: r.file_name, rows: r.rows, negative: r.negative, positive: r.positive, uploadedBy: r.uploaded_by_name, at: Number(r.at) })),
+    total: Number(total.n), ...paging,
+  };
+}

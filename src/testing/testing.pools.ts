@@ -1,0 +1,288 @@
+// Suspected-positive pools (混管可疑阳性 — never a case) and the one-click report (一键即报): in one
+// transaction the emergency sampling squad, each member's community and the public-security contact are
+// notified (an outbox, nothing sent from here), every member is put under in-place control through the
+// health facts, and one single-tube home re-sampling task per member goes on the squad's list. When
+// every re-test is negative the control is lifted at once; a positive single tube becomes a case.
+import type { Actor } from '../access/access.rules.ts';
+import type { Executor, TestingNotificationTable, TestingPoolTable, TestingTaskTable, TestingTubeTable, Tx } from '../db/database.ts';
+import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import type { AuditActor } from '../platform/audit.ts';
+import { newId } from '../platform/crypto.ts';
+import { AppError } from '../platform/errors.ts';
+import { maskName } from '../platform/mask.ts';
+import type { Page } from '../platform/pagination.ts';
+import type { Services } from '../services.ts';
+import { healthFacts, recordResults } from './testing.health.ts';
+import { testingPolicy } from './testing.policy.ts';
+import { poolAge, releaseDecision } from './testing.rules.ts';
+import type { PoolView, TaskView } from './testing.schema.ts';
+import { roundChanged } from './testing.service.ts';
+import * as store from './testing.store.ts';
+
+const HOUR = 3_600_000;
+const targetMs = () => testingPolicy().retestTargetHours * HOUR;
+
+// ---- views --------------------------------------------------------------------------------------
+
+export async function poolViews(s: Services, ex: Executor, pools: TestingPoolTable[]): Promise<PoolView[]> {
+  if (!pools.length) return [];
+  const counts = await store.taskCounts(ex, pools.map((p) => p.id));
+  const extra = await ex.selectFrom('testing_pool').innerJoin('testing_tube', 'testing_tube.id', 'testing_pool.tube_id')
+    .innerJoin('area', 'area.id', 'testing_pool.area_id').leftJoin('testing_site', 'testing_site.id', 'testing_tube.site_id')
+    .select(['testing_pool.id', 'testing_tube.barcode', 'area.name as area_name', 'testing_site.name as site_name'])
+    .where('testing_pool.id', 'in', pools.map((p) => p.id)).execute();
+  const byId = new Map(extra.map((e) => [e.id, e]));
+  const now = s.clock.now();
+  return pools.map((p) => {
+    const c = counts.get(p.id) ?? {};
+    const total = Object.values(c).reduce((a, n) => a + n, 0);
+    const pending = c.open ?? 0;
+    const sampled = total - pending - (c.cancelled ?? 0);
+    const everyoneSampled = total > 0 && pending === 0;
+    const { ageMs, overdue } = poolAge({ detected_at: Number(p.detected_at), closed_at: p.closed_at === null ? null : Number(p.closed_at) }, now, targetMs(), everyoneSampled);
+    const e = byId.get(p.id);
+    return {
+      id: p.id, roundId: p.round_id, tubeId: p.tube_id, barcode: e?.barcode ?? '', areaId: p.area_id, areaName: e?.area_name ?? '', siteName: e?.site_name ?? null,
+      members: Number(p.members), status: p.status, detectedAt: Number(p.detected_at), reportedAt: p.reported_at === null ? null : Number(p.reported_at),
+      releasedAt: p.status === 'released' && p.closed_at !== null ? Number(p.closed_at) : null, ageMs, targetMs: targetMs(), overdue,
+      retests: { total, sampled, negative: c.negative ?? 0, positive: c.positive ?? 0, pending },
+    };
+  });
+}
+
+async function taskViews(ex: Executor, tasks: TestingTaskTable[]): Promise<TaskView[]> {
+  if (!tasks.length) return [];
+  const people = await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    .leftJoin('household', 'household.id', 'person.household_id').leftJoin('building', 'building.id', 'household.building_id')
+    .select(['person.id', 'person.name', 'area.name as area_name', 'building.name as building_name', 'household.unit', 'household.door', 'household.address'])
+    .where('person.id', 'in', [...new Set(tasks.map((t) => t.person_id))]).execute();
+  const byPerson = new Map(people.map((p) => [p.id, p]));
+  const tubeIds = tasks.map((t) => t.tube_id).filter((x): x is string => !!x);
+  const barcodes = new Map(tubeIds.length ? (await ex.selectFrom('testing_tube').select(['id', 'barcode']).where('id', 'in', tubeIds).execute()).map((t) => [t.id, t.barcode]) : []);
+  return tasks.map((t) => {
+    const p = byPerson.get(t.person_id);
+    const address = p ? (p.building_name ? [p.building_name, p.unit && `${p.unit}单元`, p.door].filter(Boolean).join(' ') : p.address ?? '') : '';
+    return {
+      id: t.id, kind: t.kind, roundId: t.round_id, poolId: t.pool_id, personId: t.person_id, maskedName: p ? maskName(p.name) : '', address,
+      areaId: t.area_id, areaName: p?.area_name ?? '', status: t.status, createdAt: Number(t.created_at), sampledAt: t.sampled_at === null ? null : Number(t.sampled_at),
+      tubeId: t.tube_id, barcode: t.tube_id ? barcodes.get(t.tube_id) ?? null : null, resultAt: t.result_at === null ? null : Number(t.result_at), caseId: t.case_id,
+    };
+  });
+}
+
+async function poolInScope(ex: Executor, actor: Actor, id: string): Promise<TestingPoolTable> {
+  const pool = await store.poolById(ex, id);
+  if (!pool) throw new AppError('POOL_NOT_FOUND');
+  assertInScope(actor, pool.area_path);
+  return pool;
+}
+
+// ---- detection and report -----------------------------------------------------------------------
+
+export function newPool(tube: TestingTubeTable, detectedAt: number): TestingPoolTable {
+  return {
+    id: `pool_${tube.id}`, tube_id: tube.id, round_id: tube.round_id, area_id: tube.area_id, area_path: tube.area_path, status: 'detected',
+    members: Number(tube.member_count), detected_at: detectedAt, reported_at: null, reported_by_name: null, closed_at: null,
+  };
+}
+
+/** The communities of areas by their paths: the ancestor of level community named in each path. */
+async function communitiesOf(ex: Executor, paths: string[]): Promise<Map<string, { id: string; name: string }>> {
+  const codes = [...new Set(paths.flatMap((p) => p.split('/').filter(Boolean)))];
+  const communities = (await store.areasByCodes(ex, codes)).filter((a) => a.level === 'community');
+  const out = new Map<string, { id: string; name: string }>();
+  for (const path of paths) {
+    const c = communities.find((a) => path.startsWith(a.path));
+    if (c) out.set(path, { id: c.id, name: c.name });
+  }
+  return out;
+}
+
+export interface ReportOutcome { alreadyReported: boolean; controlled: number; colourChanges: number; pendingApprovalId: string | null }
+
+/**
+ * The one-click report inside the caller's transaction: notifications, in-place control of every
+ * member (fact pooled_positive_pending_retest, source the pool) and one re-sampling task each.
+ */
+export async function reportPoolTx(s: Services, trx: Tx, actor: AuditActor, actorName: string, pool: TestingPoolTable, note: string | null): Promise<ReportOutcome> {
+  if (pool.status === 'reported') return { alreadyReported: true, controlled: 0, colourChanges: 0, pendingApprovalId: null };
+  if (pool.status !== 'detected') throw new AppError('POOL_CLOSED');
+  const now = s.clock.now();
+  const tube = (await store.tubeById(trx, pool.tube_id))!;
+  const members = await trx.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .select(['testing_tube_member.person_id', 'testing_tube_member.sampled_at', 'person.area_id', 'area.path'])
+    .where('testing_tube_member.tube_id', '=', pool.tube_id).execute();
+  const policy = testingPolicy();
+  const payload = JSON.stringify({ poolId: pool.id, barcode: tube.barcode, roundId: pool.round_id, members: members.length, areaId: pool.area_id, detectedAt: Number(pool.detected_at), note });
+  const communities = await communitiesOf(trx, members.map((m) => m.path));
+  const notices: TestingNotificationTable[] = [
+    { id: `${pool.id}_squad`, pool_id: pool.id, kind: 'squad', recipient: policy.notify.squad, area_id: pool.area_id, payload, status: 'recorded', created_at: now },
+    ...[...new Map([...communities.values()].map((c) => [c.id, c])).values()].map((c) => ({
+      id: `${pool.id}_c_${c.id}`, pool_id: pool.id, kind: 'community', recipient: c.name, area_id: c.id, payload, status: 'recorded', created_at: now,
+    })),
+    { id: `${pool.id}_police`, pool_id: pool.id, kind: 'police', recipient: policy.notify.police, area_id: pool.area_id, payload, status: 'recorded', created_at: now },
+  ];
+  await store.insertNotifications(trx, notices);
+  const tasks: TestingTaskTable[] = members.map((m, i) => ({
+    id: `${pool.id}_t${String(i).padStart(2, '0')}`, kind: 'retest', round_id: pool.round_id, pool_id: pool.id, person_id: m.person_id, area_id: m.area_id,
+    area_path: m.path, status: 'open', tube_id: null, sampled_at: null, result_at: null, case_id: null, case_error: null, created_at: now, updated_at: now,
+  }));
+  await store.insertTasks(trx, tasks);
+  let colourChanges = 0;
+  let pendingApprovalId: string | null = null;
+  const health = await healthFacts();
+  if (health) {
+    const outcome = await health.addFacts(s, trx, members.map((m) => ({
+      personId: m.person_id, kind: 'pooled_positive_pending_retest', since: now, source: { type: 'pool' as const, id: pool.id },
+      detail: { barcode: tube.barcode, roundId: pool.round_id, sampledAt: Number(m.sampled_at) },
+    })), { actor, reason: `pool ${tube.barcode} reported suspected positive` });
+    if (outcome.applied) colourChanges = outcome.changes.length;
+    else pendingApprovalId = outcome.pendingApprovalId;
+  }
+  await trx.updateTable('testing_pool').set({ status: 'reported', reported_at: now, reported_by_name: actorName }).where('id', '=', pool.id).execute();
+  await s.audit(trx, actor, {
+    action: 'testing.pool.report', objectType: 'testing_pool', objectId: pool.id,
+    detail: { barcode: tube.barcode, roundId: pool.round_id, members: members.length, notifications: notices.map((n) => ({ kind: n.kind, recipient: n.recipient })), tasks: tasks.length, colourChanges, pendingApprovalId, note },
+  });
+  return { alreadyReported: false, controlled: members.length, colourChanges, pendingApprovalId };
+}
+
+export async function reportPool(s: Services, actor: Actor, id: string, note: string | undefined) {
+  assertCan(actor, 'testing.report');
+  const result = await s.db.transaction().execute(async (trx) => {
+    const pool = await poolInScope(trx, actor, id);
+    const outcome = await reportPoolTx(s, trx, auditActor(actor), actor.displayName, pool, note ?? null);
+    const [view] = await poolViews(s, trx, [(await store.poolById(trx, id))!]);
+    return { pool: view!, ...outcome };
+  });
+  roundChanged(s, result.pool.roundId, 'pool', { poolId: id, status: result.pool.status });
+  return result;
+}
+
+// ---- re-test results ----------------------------------------------------------------------------
+
+/**
+ * Pools whose re-tests just came back: all negative → control lifted at once (endFacts) and the pool
+ * released; any positive → the pool closes as case_found (the case itself is registered by the caller).
+ */
+export async function settlePools(s: Services, trx: Tx, poolIds: string[], actor: AuditActor): Promise<{ released: string[]; caseFound: string[] }> {
+  const released: string[] = [];
+  const caseFound: string[] = [];
+  if (!poolIds.length) return { released, caseFound };
+  const statuses = await store.taskStatusesOfPools(trx, poolIds);
+  const now = s.clock.now();
+  const health = await healthFacts();
+  for (const id of poolIds) {
+    const pool = await store.poolById(trx, id);
+    if (!pool || (pool.status !== 'reported' && pool.status !== 'detected')) continue;
+    const decision = releaseDecision(statuses.get(id) ?? []);
+    if (decision === 'release') {
+      if (health) await health.endFacts(s, trx, { sourceType: 'pool', sourceId: id, kind: 'pooled_positive_pending_retest' }, now, { actor, reason: `every single-tube re-test of pool ${id} negative` });
+      await trx.updateTable('testing_pool').set({ status: 'released', closed_at: now }).where('id', '=', id).execute();
+      await s.audit(trx, actor, { action: 'testing.pool.release', objectType: 'testing_pool', objectId: id, detail: { retests: (statuses.get(id) ?? []).length } });
+      released.push(id);
+    } else if (decision === 'case_found') {
+      await trx.updateTable('testing_pool').set({ status: 'case_found', closed_at: now }).where('id', '=', id).execute();
+      await s.audit(trx, actor, { action: 'testing.pool.case_found', objectType: 'testing_pool', objectId: id, detail: {} });
+      caseFound.push(id);
+    }
+  }
+  return { released, caseFound };
+}
+
+// ---- lists --------------------------------------------------------------------------------------
+
+export async function listPools(s: Services, actor: Actor, q: { roundId?: string; status?: string }, paging: { limit: number; offset: number }): Promise<Page<PoolView>> {
+  assertCan(actor, 'testing.view');
+  let base = s.db.selectFrom('testing_pool').where('area_path', 'like', `${actor.areaPath}%`);
+  if (q.roundId) base = base.where('round_id', '=', q.roundId);
+  const status = q.status ?? 'open';
+  if (status === 'open') base = base.where('status', 'in', ['detected', 'reported']);
+  else if (status !== 'all') base = base.where('status', '=', status);
+  const rows = await base.selectAll().orderBy('detected_at').orderBy('id').limit(paging.limit).offset(paging.offset).execute();
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { items: await poolViews(s, s.db, rows), total: Number(total.n), ...paging };
+}
+
+export async function commandPools(s: Services, actor: Actor, roundId: string | undefined) {
+  assertCan(actor, 'testing.report');
+  let base = s.db.selectFrom('testing_pool').selectAll().where('area_path', 'like', `${actor.areaPath}%`).where('status', 'in', ['detected', 'reported']);
+  if (roundId) base = base.where('round_id', '=', roundId);
+  const items = await poolViews(s, s.db, await base.orderBy('detected_at').limit(1000).execute());
+  return { targetMs: targetMs(), items, notReSampled: items.reduce((a, p) => a + p.retests.pending + (p.status === 'detected' ? p.members : 0), 0) };
+}
+
+export async function getPool(s: Services, actor: Actor, id: string) {
+  assertCan(actor, 'testing.view');
+  const pool = await poolInScope(s.db, actor, id);
+  const [view] = await poolViews(s, s.db, [pool]);
+  const members = await s.db.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
+    .select(['person.id', 'person.name']).where('testing_tube_member.tube_id', '=', pool.tube_id).orderBy('testing_tube_member.sampled_at').execute();
+  const tasks = await s.db.selectFrom('testing_task').selectAll().where('pool_id', '=', id).execute();
+  const tviews = new Map((await taskViews(s.db, tasks)).map((t) => [t.personId, t]));
+  const results = new Map((await store.resultsOf(s.db, tasks.map((t) => t.tube_id).filter((x): x is string => !!x))).map((r) => [r.tube_id, r.result]));
+  const notifications = await s.db.selectFrom('testing_notification').selectAll().where('pool_id', '=', id).orderBy('kind').execute();
+  await s.audit(s.db, auditActor(actor), { action: 'testing.pool.read', objectType: 'testing_pool', objectId: id, detail: { members: members.length } });
+  return {
+    pool: view!,
+    members: members.map((m) => {
+      const t = tviews.get(m.id);
+      return {
+        personId: m.id, maskedName: maskName(m.name), address: t?.address ?? '', taskId: t?.id ?? null, taskStatus: t?.status ?? null,
+        sampledAt: t?.sampledAt ?? null, result: t?.tubeId ? results.get(t.tubeId) ?? null : null,
+      };
+    }),
+    notifications: notifications.map((n) => ({ id: n.id, kind: n.kind, recipient: n.recipient, areaId: n.area_id, createdAt: Number(n.created_at), status: n.status })),
+  };
+}
+
+// ---- tasks --------------------------------------------------------------------------------------
+
+export async function listTasks(s: Services, actor: Actor, q: { roundId?: string; kind?: string; status?: string; areaId?: string }, paging: { limit: number; offset: number }): Promise<Page<TaskView>> {
+  assertCan(actor, 'testing.view');
+  let path = actor.areaPath;
+  if (q.areaId) {
+    const area = await store.areaById(s.db, q.areaId);
+    if (!area) throw new AppError('AREA_NOT_FOUND');
+    assertInScope(actor, area.path);
+    path = area.path;
+  }
+  let base = s.db.selectFrom('testing_task').where('area_path', 'like', `${path}%`);
+  if (q.roundId) base = base.where('round_id', '=', q.roundId);
+  if (q.kind) base = base.where('kind', '=', q.kind);
+  const status = q.status ?? 'open';
+  if (status !== 'all') base = base.where('status', '=', status);
+  const rows = await base.selectAll().orderBy('created_at').orderBy('id').limit(paging.limit).offset(paging.offset).execute();
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { items: await taskViews(s.db, rows), total: Number(total.n), ...paging };
+}
+
+/** A task done at home: one closed single tube with that person, ready to box. */
+export async function sampleTaskTx(s: Services, trx: Tx, actor: Actor, taskId: string, barcode: string, at: number): Promise<TaskView> {
+  const [task] = await store.tasksByIds(trx, [taskId]);
+  if (!task) throw new AppError('TASK_NOT_FOUND');
+  assertInScope(actor, task.area_path);
+  if (task.status !== 'open') throw new AppError('TASK_NOT_OPEN');
+  if (await store.tubeByBarcode(trx, barcode)) throw new AppError('TUBE_BARCODE_TAKEN', { barcode });
+  const person = await trx.selectFrom('person').select(['id', 'household_id']).where('id', '=', task.person_id).executeTakeFirstOrThrow();
+  const tubeId = newId(s.clock.now());
+  await trx.insertInto('testing_tube').values({
+    id: tubeId, round_id: task.round_id, barcode, site_id: null, table_id: null, area_id: task.area_id, area_path: task.area_path,
+    mode: task.kind === 'retest' ? 'retest' : 'single', capacity: 1, control_level: task.kind === 'retest' ? 'key_group' : 'sealed', status: 'closed', member_count: 1,
+    opened_at: at, opened_by: actor.userId, opened_by_name: actor.displayName, closed_at: at, closed_by_name: actor.displayName, box_id: null, task_id: task.id,
+    rules_version: testingPolicy().version,
+  }).execute();
+  await trx.insertInto('testing_tube_member').values({ tube_id: tubeId, person_id: task.person_id, round_id: task.round_id, household_id: person.household_id, sampled_at: at }).execute();
+  await trx.updateTable('testing_task').set({ status: 'sampled', tube_id: tubeId, sampled_at: at, updated_at: s.clock.now() }).where('id', '=', task.id).execute();
+  await s.audit(trx, auditActor(actor), { action: 'testing.task.sample', objectType: 'testing_task', objectId: task.id, detail: { barcode, personId: task.person_id, poolId: task.pool_id } });
+  const [updated] = await store.tasksByIds(trx, [task.id]);
+  return (await taskViews(trx, [updated!]))[0]!;
+}
+
+export async function sampleTask(s: Services, actor: Actor, taskId: string, barcode: string, at: number | undefined): Promise<TaskView> {
+  assertCan(actor, 'testing.sample');
+  return s.db.transaction().execute((trx) => sampleTaskTx(s, trx, actor, taskId, barcode, at ?? s.clock.now()));
+}
+
+export { recordResults };

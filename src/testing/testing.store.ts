@@ -1,0 +1,379 @@
+// All SQL of testing rounds (Kysely, SQLite and PostgreSQL alike). The hot paths — sampling inserts,
+// lab results and coverage — are batched or grouped: many rows per statement, one grouped query per view.
+import { sql } from 'kysely';
+import type {
+  Executor, TestingBoxTable, TestingCustodyTable, TestingNotificationTable, TestingPoolTable, TestingResultTable, TestingRoundAreaTable,
+  TestingRoundTable, TestingTaskTable, TestingTubeMemberTable, TestingTubeTable, TestingVisitTable,
+} from '../db/database.ts';
+
+/** Rows per multi-row insert / ids per IN list: well under both dialects' parameter limits. */
+export const CHUNK = 2000;
+
+export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export async function insertMany<T extends keyof import('../db/database.ts').Database>(ex: Executor, table: T, rows: readonly object[], size = CHUNK): Promise<void> {
+  for (const part of chunks(rows, size)) if (part.length) await ex.insertInto(table).values(part as never).execute();
+}
+
+// ---- areas and people ---------------------------------------------------------------------------
+
+export interface AreaLite { id: string; code: string; name: string; level: string; path: string; parent_id: string | null }
+
+export async function areaById(ex: Executor, id: string): Promise<AreaLite | undefined> {
+  return ex.selectFrom('area').select(['id', 'code', 'name', 'level', 'path', 'parent_id']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function areasByIds(ex: Executor, ids: string[]): Promise<AreaLite[]> {
+  if (!ids.length) return [];
+  return ex.selectFrom('area').select(['id', 'code', 'name', 'level', 'path', 'parent_id']).where('id', 'in', ids).execute();
+}
+
+export async function areasByCodes(ex: Executor, codes: string[]): Promise<AreaLite[]> {
+  if (!codes.length) return [];
+  return ex.selectFrom('area').select(['id', 'code', 'name', 'level', 'path', 'parent_id']).where('code', 'in', codes).execute();
+}
+
+export async function areaSubtree(ex: Executor, path: string): Promise<AreaLite[]> {
+  return ex.selectFrom('area').select(['id', 'code', 'name', 'level', 'path', 'parent_id']).where('path', 'like', `${path}%`).execute();
+}
+
+export interface PersonLite { id: string; name: string; household_id: string | null; area_id: string; area_path: string }
+
+export async function personsByIds(ex: Executor, ids: string[]): Promise<PersonLite[]> {
+  const out: PersonLite[] = [];
+  for (const part of chunks([...new Set(ids)])) {
+    out.push(...await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+      .select(['person.id', 'person.name', 'person.household_id', 'person.area_id', 'area.path as area_path'])
+      .where('person.id', 'in', part).execute());
+  }
+  return out;
+}
+
+/** Existence and household of many people (the bulk sampling path: no joins). */
+export async function householdsOf(ex: Executor, ids: string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  for (const part of chunks([...new Set(ids)], 5000)) {
+    for (const r of await ex.selectFrom('person').select(['id', 'household_id']).where('id', 'in', part).execute()) out.set(r.id, r.household_id);
+  }
+  return out;
+}
+
+// ---- rounds -------------------------------------------------------------------------------------
+
+export async function roundById(ex: Executor, id: string): Promise<TestingRoundTable | undefined> {
+  return ex.selectFrom('testing_round').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function roundAreas(ex: Executor, roundIds: string[]): Promise<Array<TestingRoundAreaTable & { code: string; name: string; level: string }>> {
+  if (!roundIds.length) return [];
+  return ex.selectFrom('testing_round_area').innerJoin('area', 'area.id', 'testing_round_area.area_id')
+    .select(['testing_round_area.round_id', 'testing_round_area.area_id', 'testing_round_area.area_path', 'testing_round_area.control_level',
+      'area.code', 'area.name', 'area.level'])
+    .where('testing_round_area.round_id', 'in', roundIds).orderBy('testing_round_area.area_path').execute();
+}
+
+/** Rounds with at least one area inside the scope (or containing it), newest first. */
+export async function roundsInScope(ex: Executor, scopePath: string, paging: { limit: number; offset: number }): Promise<{ rows: TestingRoundTable[]; total: number }> {
+  const inScope = (eb: any) => eb.exists(eb.selectFrom('testing_round_area as ra').select(sql`1`.as('one'))
+    .whereRef('ra.round_id', '=', 'testing_round.id')
+    .where((w: any) => w.or([w('ra.area_path', 'like', `${scopePath}%`), w(sql.val(scopePath), 'like', sql`ra.area_path || '%'`)])));
+  const rows = await ex.selectFrom('testing_round').selectAll().where(inScope)
+    .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(paging.limit).offset(paging.offset).execute();
+  const total = await ex.selectFrom('testing_round').select((eb) => eb.fn.countAll<number>().as('n')).where(inScope).executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}
+
+/** People registered in the round's areas: the sum over its outermost areas (override sub-areas lie inside them). */
+export async function roundTarget(ex: Executor, roundId: string): Promise<number> {
+  const areas = await ex.selectFrom('testing_round_area').select('area_path').where('round_id', '=', roundId).execute();
+  const top = areas.filter((a) => !areas.some((b) => b.area_path !== a.area_path && a.area_path.startsWith(b.area_path)));
+  let n = 0;
+  for (const a of top) n += await populationUnder(ex, a.area_path);
+  return n;
+}
+
+export async function roundCounts(ex: Executor, roundId: string) {
+  const people = await sql<{ sampled: number | string; resulted: number | string; negative: number | string }>`
+    select count(*) as sampled, coalesce(sum(s.resulted), 0) as resulted, coalesce(sum(s.negative), 0) as negative from (
+      select m.person_id,
+        max(case when r.tube_id is not null then 1 else 0 end) as resulted,
+        max(case when r.result = 'negative' then 1 else 0 end) as negative
+      from testing_tube_member m left join testing_result r on r.tube_id = m.tube_id
+      where m.round_id = ${roundId} group by m.person_id) s`.execute(ex);
+  const tubes = await ex.selectFrom('testing_tube').select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('round_id', '=', roundId).groupBy('status').execute();
+  const pools = await ex.selectFrom('testing_pool').select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('round_id', '=', roundId).groupBy('status').execute();
+  const p = people.rows[0];
+  return {
+    sampled: Number(p?.sampled ?? 0), resulted: Number(p?.resulted ?? 0), negative: Number(p?.negative ?? 0),
+    tubes: tubes.reduce((a, t) => a + Number(t.n), 0), openTubes: Number(tubes.find((t) => t.status === 'open')?.n ?? 0),
+    positivePools: pools.reduce((a, t) => a + Number(t.n), 0),
+    openPools: pools.filter((t) => t.status === 'detected' || t.status === 'reported').reduce((a, t) => a + Number(t.n), 0),
+  };
+}
+
+// ---- planner ------------------------------------------------------------------------------------
+
+export async function populationUnder(ex: Executor, path: string): Promise<number> {
+  const r = await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    .select((eb) => eb.fn.countAll<number>().as('n')).where('area.path', 'like', `${path}%`).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function sitesAndTablesUnder(ex: Executor, path: string): Promise<{ sites: number; tables: number }> {
+  const sites = await ex.selectFrom('testing_site').select((eb) => eb.fn.countAll<number>().as('n')).where('area_path', 'like', `${path}%`).executeTakeFirstOrThrow();
+  const tables = await ex.selectFrom('testing_table').innerJoin('testing_site', 'testing_site.id', 'testing_table.site_id')
+    .select((eb) => eb.fn.countAll<number>().as('n')).where('testing_site.area_path', 'like', `${path}%`).executeTakeFirstOrThrow();
+  return { sites: Number(sites.n), tables: Number(tables.n) };
+}
+
+export async function samplersUnder(ex: Executor, roundId: string, path: string): Promise<number> {
+  const r = await ex.selectFrom('testing_staff').innerJoin('testing_site', 'testing_site.id', 'testing_staff.site_id')
+    .select((eb) => eb.fn.count<number>('testing_staff.user_id').distinct().as('n'))
+    .where('testing_staff.round_id', '=', roundId).where('testing_staff.duty', '=', 'sampler')
+    .where('testing_site.area_path', 'like', `${path}%`).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+// ---- tubes --------------------------------------------------------------------------------------
+
+export type TubeRow = TestingTubeTable;
+
+export async function tubeById(ex: Executor, id: string): Promise<TubeRow | undefined> {
+  return ex.selectFrom('testing_tube').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function tubeByBarcode(ex: Executor, barcode: string): Promise<TubeRow | undefined> {
+  return ex.selectFrom('testing_tube').selectAll().where('barcode', '=', barcode).executeTakeFirst();
+}
+
+export async function tubesByBarcodes(ex: Executor, barcodes: string[]): Promise<TubeRow[]> {
+  const out: TubeRow[] = [];
+  for (const part of chunks([...new Set(barcodes)])) out.push(...await ex.selectFrom('testing_tube').selectAll().where('barcode', 'in', part).execute());
+  return out;
+}
+
+export async function resultsOf(ex: Executor, tubeIds: string[]): Promise<TestingResultTable[]> {
+  const out: TestingResultTable[] = [];
+  for (const part of chunks([...new Set(tubeIds)])) out.push(...await ex.selectFrom('testing_result').selectAll().where('tube_id', 'in', part).execute());
+  return out;
+}
+
+export async function poolsOfTubes(ex: Executor, tubeIds: string[]): Promise<Array<{ id: string; tube_id: string }>> {
+  if (!tubeIds.length) return [];
+  return ex.selectFrom('testing_pool').select(['id', 'tube_id']).where('tube_id', 'in', tubeIds).execute();
+}
+
+export async function membersOfTube(ex: Executor, tubeId: string): Promise<Array<TestingTubeMemberTable & { name: string }>> {
+  return ex.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
+    .select(['testing_tube_member.tube_id', 'testing_tube_member.person_id', 'testing_tube_member.round_id', 'testing_tube_member.household_id',
+      'testing_tube_member.sampled_at', 'person.name'])
+    .where('testing_tube_member.tube_id', '=', tubeId).orderBy('testing_tube_member.sampled_at').execute();
+}
+
+export async function membersOfTubes(ex: Executor, tubeIds: string[]): Promise<Array<{ tube_id: string; person_id: string; sampled_at: number }>> {
+  const out: Array<{ tube_id: string; person_id: string; sampled_at: number }> = [];
+  for (const part of chunks(tubeIds, 1000)) {
+    out.push(...await ex.selectFrom('testing_tube_member').select(['tube_id', 'person_id', 'sampled_at']).where('tube_id', 'in', part).execute());
+  }
+  return out;
+}
+
+/** Open tubes of the round already holding any of these people: person → barcode. */
+export async function openTubesOf(ex: Executor, roundId: string, personIds: string[], exceptTubeId?: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks([...new Set(personIds)])) {
+    let q = ex.selectFrom('testing_tube_member').innerJoin('testing_tube', 'testing_tube.id', 'testing_tube_member.tube_id')
+      .select(['testing_tube_member.person_id', 'testing_tube.barcode'])
+      .where('testing_tube_member.round_id', '=', roundId).where('testing_tube_member.person_id', 'in', part).where('testing_tube.status', '=', 'open');
+    if (exceptTubeId) q = q.where('testing_tube.id', '<>', exceptTubeId);
+    for (const r of await q.execute()) out.set(r.person_id, r.barcode);
+  }
+  return out;
+}
+
+/** Every person in an open tube of the round: person → barcode (open tubes are few at any moment). */
+export async function openTubeMembersOfRound(ex: Executor, roundId: string): Promise<Map<string, string>> {
+  const rows = await ex.selectFrom('testing_tube').innerJoin('testing_tube_member', 'testing_tube_member.tube_id', 'testing_tube.id')
+    .select(['testing_tube_member.person_id', 'testing_tube.barcode'])
+    .where('testing_tube.round_id', '=', roundId).where('testing_tube.status', '=', 'open').execute();
+  return new Map(rows.map((r) => [r.person_id, r.barcode]));
+}
+
+export async function tubeHouseholds(ex: Executor, tubeId: string): Promise<Array<string | null>> {
+  const rows = await ex.selectFrom('testing_tube_member').select('household_id').where('tube_id', '=', tubeId).limit(1).execute();
+  return rows.map((r) => r.household_id);
+}
+
+export async function isMember(ex: Executor, tubeId: string, personId: string): Promise<boolean> {
+  return !!(await ex.selectFrom('testing_tube_member').select('person_id').where('tube_id', '=', tubeId).where('person_id', '=', personId).executeTakeFirst());
+}
+
+export async function barcodeTaken(ex: Executor, barcodes: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks([...new Set(barcodes)])) {
+    for (const r of await ex.selectFrom('testing_tube').select('barcode').where('barcode', 'in', part).execute()) out.add(r.barcode);
+  }
+  return out;
+}
+
+export async function custodyOfTube(ex: Executor, tube: TubeRow): Promise<TestingCustodyTable[]> {
+  let q = ex.selectFrom('testing_custody').selectAll().where('tube_id', '=', tube.id);
+  if (tube.box_id) q = ex.selectFrom('testing_custody').selectAll().where((eb) => eb.or([eb('tube_id', '=', tube.id), eb.and([eb('box_id', '=', tube.box_id!), eb('tube_id', 'is', null)])]));
+  return q.orderBy('at').orderBy('id').execute();
+}
+
+// ---- sites, tables, staff -----------------------------------------------------------------------
+
+export async function tableWithSite(ex: Executor, tableId: string) {
+  return ex.selectFrom('testing_table').innerJoin('testing_site', 'testing_site.id', 'testing_table.site_id')
+    .select(['testing_table.id as table_id', 'testing_table.name as table_name', 'testing_site.id as site_id', 'testing_site.name as site_name',
+      'testing_site.area_id', 'testing_site.area_path', 'testing_site.kind'])
+    .where('testing_table.id', '=', tableId).executeTakeFirst();
+}
+
+export async function sitesUnder(ex: Executor, path: string, paging: { limit: number; offset: number }) {
+  const rows = await ex.selectFrom('testing_site').innerJoin('area', 'area.id', 'testing_site.area_id')
+    .select(['testing_site.id', 'testing_site.area_id', 'area.name as area_name', 'testing_site.name', 'testing_site.address', 'testing_site.kind'])
+    .where('testing_site.area_path', 'like', `${path}%`).orderBy('testing_site.area_path').orderBy('testing_site.name')
+    .limit(paging.limit).offset(paging.offset).execute();
+  const total = await ex.selectFrom('testing_site').select((eb) => eb.fn.countAll<number>().as('n')).where('area_path', 'like', `${path}%`).executeTakeFirstOrThrow();
+  const tables = rows.length
+    ? await ex.selectFrom('testing_table').select(['id', 'site_id', 'name']).where('site_id', 'in', rows.map((r) => r.id)).orderBy('name').execute()
+    : [];
+  return { rows, tables, total: Number(total.n) };
+}
+
+// ---- boxes --------------------------------------------------------------------------------------
+
+export async function boxById(ex: Executor, id: string): Promise<TestingBoxTable | undefined> {
+  return ex.selectFrom('testing_box').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+// ---- pools and tasks ----------------------------------------------------------------------------
+
+export async function poolById(ex: Executor, id: string): Promise<TestingPoolTable | undefined> {
+  return ex.selectFrom('testing_pool').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function taskCounts(ex: Executor, poolIds: string[]): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>();
+  if (!poolIds.length) return out;
+  const rows = await ex.selectFrom('testing_task').select(['pool_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('pool_id', 'in', poolIds).groupBy(['pool_id', 'status']).execute();
+  for (const r of rows) {
+    const m = out.get(r.pool_id!) ?? {};
+    m[r.status] = Number(r.n);
+    out.set(r.pool_id!, m);
+  }
+  return out;
+}
+
+export async function taskStatusesOfPools(ex: Executor, poolIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const part of chunks(poolIds, 1000)) {
+    for (const r of await ex.selectFrom('testing_task').select(['pool_id', 'status']).where('pool_id', 'in', part).execute()) {
+      out.set(r.pool_id!, [...(out.get(r.pool_id!) ?? []), r.status]);
+    }
+  }
+  return out;
+}
+
+export async function tasksByIds(ex: Executor, ids: string[]): Promise<TestingTaskTable[]> {
+  const out: TestingTaskTable[] = [];
+  for (const part of chunks([...new Set(ids)])) out.push(...await ex.selectFrom('testing_task').selectAll().where('id', 'in', part).execute());
+  return out;
+}
+
+export async function insertPools(ex: Executor, rows: TestingPoolTable[]): Promise<void> { await insertMany(ex, 'testing_pool', rows); }
+export async function insertNotifications(ex: Executor, rows: TestingNotificationTable[]): Promise<void> { await insertMany(ex, 'testing_notification', rows); }
+export async function insertTasks(ex: Executor, rows: TestingTaskTable[]): Promise<void> { await insertMany(ex, 'testing_task', rows); }
+export async function insertVisit(ex: Executor, row: TestingVisitTable): Promise<void> { await ex.insertInto('testing_visit').values(row).execute(); }
+
+// ---- coverage -----------------------------------------------------------------------------------
+
+export interface LeafCoverage { areaId: string; areaPath: string; buildingId: string | null; target: number; sampled: number; resulted: number }
+
+/**
+ * People of the subtree grouped by their area (and, with byBuilding, their household's building), with
+ * how many were sampled and resulted in the round. Two grouped queries on equi-joins only (targets,
+ * then the round's members), merged here; the caller keeps the leaves inside the round's areas.
+ */
+export async function coverageLeaves(ex: Executor, roundId: string, path: string, byBuilding: boolean): Promise<LeafCoverage[]> {
+  const building = byBuilding ? sql`h.building_id` : sql`null`;
+  const joinHousehold = byBuilding ? sql`left join household h on h.id = p.household_id` : sql``;
+  const groupBuilding = byBuilding ? sql`, h.building_id` : sql``;
+  const like = `${path}%`;
+  const targets = await sql<{ area_id: string; path: string; building_id: string | null; n: number | string }>`
+    select p.area_id, a.path, ${building} as building_id, count(*) as n
+    from person p join area a on a.id = p.area_id ${joinHousehold}
+    where a.path like ${like}
+    group by p.area_id, a.path${groupBuilding}`.execute(ex);
+  const sampled = await sql<{ area_id: string; building_id: string | null; sampled: number | string; resulted: number | string }>`
+    select p.area_id, ${building} as building_id, count(distinct m.person_id) as sampled,
+      count(distinct case when r.tube_id is not null then m.person_id end) as resulted
+    from testing_tube_member m
+    join person p on p.id = m.person_id
+    join area a on a.id = p.area_id
+    ${joinHousehold}
+    left join testing_result r on r.tube_id = m.tube_id
+    where m.round_id = ${roundId} and a.path like ${like}
+    group by p.area_id${groupBuilding}`.execute(ex);
+  const key = (areaId: string, buildingId: string | null) => `${areaId}|${buildingId ?? ''}`;
+  const got = new Map(sampled.rows.map((r) => [key(r.area_id, r.building_id), r]));
+  return targets.rows.map((t) => {
+    const s = got.get(key(t.area_id, t.building_id));
+    return { areaId: t.area_id, areaPath: t.path, buildingId: t.building_id, target: Number(t.n), sampled: Number(s?.sampled ?? 0), resulted: Number(s?.resulted ?? 0) };
+  });
+}
+
+export async function poolsByArea(ex: Executor, roundId: string, path: string): Promise<Array<{ area_path: string; n: number }>> {
+  const rows = await ex.selectFrom('testing_pool').select(['area_path', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('round_id', '=', roundId).where('area_path', 'like', `${path}%`).groupBy('area_path').execute();
+  return rows.map((r) => ({ area_path: r.area_path, n: Number(r.n) }));
+}
+
+/** Pools per building: the buildings of the pool members' households. */
+export async function poolsByBuilding(ex: Executor, roundId: string, path: string): Promise<Map<string, number>> {
+  const r = await sql<{ building_id: string | null; n: number | string }>`
+    select h.building_id, count(distinct pl.id) as n from testing_pool pl
+    join testing_tube_member m on m.tube_id = pl.tube_id
+    join person p on p.id = m.person_id
+    join area a on a.id = p.area_id
+    left join household h on h.id = p.household_id
+    where pl.round_id = ${roundId} and a.path like ${`${path}%`}
+    group by h.building_id`.execute(ex);
+  return new Map(r.rows.filter((x) => x.building_id).map((x) => [x.building_id!, Number(x.n)]));
+}
+
+export async function unsampledInBuilding(ex: Executor, roundId: string, buildingId: string) {
+  return ex.selectFrom('person').innerJoin('household', 'household.id', 'person.household_id')
+    .select(['person.id', 'person.name', 'person.birth_date', 'person.elderly_alone', 'person.bedridden', 'person.pregnant', 'person.dialysis',
+      'person.no_smartphone', 'household.id as household_id', 'household.unit', 'household.door'])
+    .where('household.building_id', '=', buildingId)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('testing_tube_member as m').select(sql`1`.as('one'))
+      .where('m.round_id', '=', roundId).whereRef('m.person_id', '=', 'person.id'))))
+    .execute();
+}
+
+export async function peopleInBuilding(ex: Executor, buildingId: string): Promise<number> {
+  const r = await ex.selectFrom('person').innerJoin('household', 'household.id', 'person.household_id')
+    .select((eb) => eb.fn.countAll<number>().as('n')).where('household.building_id', '=', buildingId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function lastVisits(ex: Executor, roundId: string, personIds: string[]): Promise<Map<string, TestingVisitTable>> {
+  const out = new Map<string, TestingVisitTable>();
+  for (const part of chunks(personIds)) {
+    const rows = await ex.selectFrom('testing_visit').selectAll().where('round_id', '=', roundId).where('person_id', 'in', part).orderBy('at').execute();
+    for (const r of rows) out.set(r.person_id, r);
+  }
+  return out;
+}
+
+export type { TestingBoxTable, TestingPoolTable, TestingTaskTable, TestingTubeTable, TestingResultTable };
