@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import {
+  CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type KyselyPlugin,
+  type Migration, type MigrationProvider, type OperationNode, type SqliteDialectConfig,
+} from 'kysely';
 import type { Database, Db, Dialect } from './database.ts';
 import { migrations } from './migrations/index.ts';
 
@@ -16,8 +19,26 @@ export interface DbHandle {
   pool?: pg.Pool;
   /** The PostgreSQL schema this handle is confined to, when one was given. */
   pgSchema?: string;
+  /**
+   * Calls the listener whenever an update or delete issued through this handle's Kysely (any
+   * transaction) is about to run, and again once it ran: the table and the columns it sets (null for a
+   * delete). In-memory caches of rows use it to drop what a write may have changed. Raw SQL is not seen.
+   */
+  watchWrites(listener: WriteListener): () => void;
+  /** Runs before the database closes (a background writer drains and stops). */
+  onClose(hook: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
+
+export interface WriteNotice {
+  table: string;
+  /** The columns an update sets; null for a delete. */
+  columns: string[] | null;
+  /** 'before' the statement runs, 'after' it ran (not yet committed when inside a transaction). */
+  phase: 'before' | 'after';
+}
+
+export type WriteListener = (notice: WriteNotice) => void;
 
 export interface ConnectOptions {
   /** postgres://… ; when absent, SQLite at sqlitePath. */
@@ -33,15 +54,106 @@ export interface ConnectOptions {
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+function identifierOf(node: OperationNode | undefined): string | null {
+  if (!node) return null;
+  const n = node as { kind: string; table?: { identifier?: { name?: string } }; node?: OperationNode; column?: { name?: string } };
+  if (n.kind === 'TableNode') return n.table?.identifier?.name ?? null;
+  if (n.kind === 'AliasNode') return identifierOf(n.node);
+  if (n.kind === 'ColumnNode') return n.column?.name ?? null;
+  return null;
+}
+
+/** The table and columns an update or delete writes, or null for any other query. */
+function writeOf(node: OperationNode): Omit<WriteNotice, 'phase'> | null {
+  const n = node as { kind: string; table?: OperationNode; updates?: ReadonlyArray<{ column: OperationNode }>; from?: { froms: ReadonlyArray<OperationNode> } };
+  if (n.kind === 'UpdateQueryNode') {
+    const table = identifierOf(n.table);
+    return table ? { table, columns: (n.updates ?? []).map((u) => identifierOf(u.column) ?? '') } : null;
+  }
+  if (n.kind === 'DeleteQueryNode') {
+    const table = identifierOf(n.from?.froms[0]);
+    return table ? { table, columns: null } : null;
+  }
+  return null;
+}
+
+class WriteWatch implements KyselyPlugin {
+  readonly listeners = new Set<WriteListener>();
+  private readonly pending = new WeakMap<object, Omit<WriteNotice, 'phase'>>();
+
+  private emit(write: Omit<WriteNotice, 'phase'>, phase: WriteNotice['phase']): void {
+    for (const listener of this.listeners) listener({ ...write, phase });
+  }
+
+  transformQuery(args: { node: OperationNode; queryId: { queryId: string } }) {
+    if (this.listeners.size > 0) {
+      const write = writeOf(args.node);
+      if (write) {
+        this.pending.set(args.queryId, write);
+        this.emit(write, 'before');
+      }
+    }
+    return args.node as never;
+  }
+
+  async transformResult<R>(args: { result: R; queryId: { queryId: string } }): Promise<R> {
+    const write = this.pending.get(args.queryId);
+    if (write) {
+      this.pending.delete(args.queryId);
+      this.emit(write, 'after');
+    }
+    return args.result;
+  }
+
+  watch(listener: WriteListener): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+}
+
+/**
+ * SQLite transactions begin IMMEDIATE: the write lock is taken at BEGIN, so a transaction that reads
+ * and then writes never fails with SQLITE_BUSY_SNAPSHOT when another connection (the check-in writer's
+ * thread, another process) committed in between; it waits (busy_timeout) for the lock instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver() {
+    const driver = new SqliteDriver(this.settings);
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
+
+function closeHooks() {
+  const hooks: Array<() => Promise<void> | void> = [];
+  return {
+    onClose: (hook: () => Promise<void> | void) => { hooks.push(hook); },
+    run: async () => {
+      for (const hook of hooks.splice(0)) await hook();
+    },
+  };
+}
+
 export function connect(options: ConnectOptions): DbHandle {
+  const writes = new WriteWatch();
+  const hooks = closeHooks();
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', pool, pgSchema: options.pgSchema, close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [writes] });
+    return {
+      db, dialect: 'postgres', pool, pgSchema: options.pgSchema, watchWrites: (l) => writes.watch(l), onClose: hooks.onClose,
+      close: async () => { await hooks.run(); await db.destroy(); },
+    };
   }
   const file = options.sqlitePath ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -51,8 +163,11 @@ export function connect(options: ConnectOptions): DbHandle {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [writes] });
+  return {
+    db, dialect: 'sqlite', sqlite, watchWrites: (l) => writes.watch(l), onClose: hooks.onClose,
+    close: async () => { await hooks.run(); await db.destroy(); },
+  };
 }
 
 /**

@@ -1,9 +1,20 @@
 // Who is asking: resolves the session cookie or Bearer token to an Actor, enforces CSRF on cookie
 // requests that change things, and gives routes a guard per permission and an area-scope check.
+//
+// Resolved sessions and tokens are kept in memory (a door's guard device asks many times a second).
+// Any update or delete of users, sessions, tokens or areas through this process's database handle
+// (sign-out, password reset, role or area change, disabling, revoking; src/db/connect.ts watchWrites)
+// empties the cache at once and tells the other server processes through s.events (Redis when
+// REDIS_URL is set), which empty theirs. Expiry is checked on every request against the clock. An
+// entry is trusted for at most ACTOR_CACHE_TTL_MS, the bound for a change made by a process that
+// shares no event bus with this one (a CLI command without REDIS_URL).
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { can, inScope, type Actor, type Permission } from '../access/access.rules.ts';
 import { resolveApiToken, resolveSession, SESSION_COOKIE } from '../access/session.ts';
+import { apiTokenByHash, sessionById } from '../access/access.store.ts';
+import type { WriteNotice } from '../db/connect.ts';
+import { sha256 } from './crypto.ts';
 import type { Services } from '../services.ts';
 import { AppError } from './errors.ts';
 import type { AuditActor } from './audit.ts';
@@ -27,19 +38,118 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+export const AUTH_CHANNEL = 'cordon:auth';
+/** The longest a resolved session or token is used without looking at the database again. */
+export const ACTOR_CACHE_TTL_MS = 10_000;
+/**
+ * After a change, nothing is cached for this long: on PostgreSQL another connection may still read
+ * the row as it was until the changing transaction commits.
+ */
+const SETTLE_MS = 2_000;
+const MAX_ENTRIES = 50_000;
+
+/** Tables whose changes can end or alter a resolved actor, and columns whose update cannot. */
+const WATCHED: Record<string, ReadonlySet<string>> = {
+  app_user: new Set(['failed_logins', 'locked_until']),
+  session: new Set(['last_seen_at']),
+  api_token: new Set(['last_used_at']),
+  area: new Set(),
+};
+
+/** Whether a write may change who a session or token is, or what it may do. */
+export function changesActors(write: Pick<WriteNotice, 'table' | 'columns'>): boolean {
+  const harmless = WATCHED[write.table];
+  if (!harmless) return false;
+  return write.columns === null || write.columns.some((c) => !harmless.has(c));
+}
+
+interface Resolved {
+  actor: Actor;
+  /** The session's CSRF token (null for API tokens). */
+  csrfToken: string | null;
+  expiresAt: number | null;
+  loadedAt: number;
+}
+
+/** Resolved sessions and API tokens by the hash of their secret. */
+export class ActorCache {
+  private readonly entries = new Map<string, Resolved>();
+  private generation = 0;
+  private settleUntil = 0;
+
+  constructor(private readonly s: Services) {}
+
+  /** Forgets everything (a change was seen here or announced by another process). */
+  invalidate(): void {
+    this.generation += 1;
+    this.entries.clear();
+    this.settleUntil = performance.now() + SETTLE_MS;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private hit(key: string): Resolved | null {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (performance.now() - entry.loadedAt >= ACTOR_CACHE_TTL_MS || (entry.expiresAt !== null && entry.expiresAt <= this.s.clock.now())) {
+      this.entries.delete(key);
+      return null;
+    }
+    return entry;
+  }
+
+  private keep(key: string, generation: number, entry: Omit<Resolved, 'loadedAt'>): void {
+    if (generation !== this.generation || performance.now() < this.settleUntil) return;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(key, { ...entry, loadedAt: performance.now() });
+  }
+
+  async session(token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
+    const key = `s:${sha256(token)}`;
+    const cached = this.hit(key);
+    if (cached) return { actor: cached.actor, csrfToken: cached.csrfToken! };
+    const generation = this.generation;
+    const row = await sessionById(this.s.db, key.slice(2));
+    const resolved = row ? await resolveSession(this.s, token) : null;
+    if (resolved) this.keep(key, generation, { actor: resolved.actor, csrfToken: resolved.csrfToken, expiresAt: row!.expires_at });
+    return resolved;
+  }
+
+  async apiToken(token: string): Promise<Actor | null> {
+    const key = `t:${sha256(token)}`;
+    const cached = this.hit(key);
+    if (cached) return cached.actor;
+    const generation = this.generation;
+    const row = await apiTokenByHash(this.s.db, key.slice(2));
+    const actor = row ? await resolveApiToken(this.s, token) : null;
+    if (actor) this.keep(key, generation, { actor, csrfToken: null, expiresAt: row!.expires_at });
+    return actor;
+  }
+}
+
 export function registerAuth(app: FastifyInstance, s: Services): void {
+  const cache = new ActorCache(s);
+  const unwatch = s.handle.watchWrites((write) => {
+    if (!changesActors(write)) return;
+    cache.invalidate();
+    if (write.phase === 'after') s.events.publish(AUTH_CHANNEL, { table: write.table });
+  });
+  const unsubscribe = s.events.subscribe(AUTH_CHANNEL, () => cache.invalidate());
+  app.addHook('onClose', async () => { unwatch(); unsubscribe(); });
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
-      request.actor = await resolveApiToken(s, header.slice(7).trim());
+      request.actor = await cache.apiToken(header.slice(7).trim());
       if (!request.actor) throw new AppError('UNAUTHENTICATED');
       return;
     }
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const session = await resolveSession(s, token);
+    const session = await cache.session(token);
     if (!session) return;
     if (!SAFE_METHODS.has(request.method) && !request.routeOptions.config?.csrfExempt) {
       const sent = request.headers['x-csrf-token'];

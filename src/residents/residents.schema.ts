@@ -65,6 +65,9 @@ export const PersonalCodeSchema = Type.Object({
   token: Type.String(),
   expiresAt: IsoTime,
   personId: Type.String(),
+  /** The colour and latest test signed into the code (健康码). */
+  colour: Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red')]),
+  latestTest: Type.Union([Type.Object({ sampledAt: IsoTime, result: Type.Union([Type.Literal('negative'), Type.Literal('positive')]) }), Type.Null()]),
 });
 export type PersonalCodeView = Static<typeof PersonalCodeSchema>;
 

@@ -17,6 +17,7 @@ import { checkMobile, checkResidentId } from '../registry/registry.rules.ts';
 import { findPersonByIdNumber, todayOf } from '../registry/registry.service.ts';
 import type { Services } from '../services.ts';
 import { issuePersonalCode } from '../venues/venue.codes.ts';
+import { codeFacts } from '../health/health.service.ts';
 import type { VerificationView } from '../venues/venue.schema.ts';
 import { checkInResidents } from '../venues/venue.service.ts';
 import { ageOn } from '../registry/registry.rules.ts';
@@ -142,8 +143,13 @@ export async function myPerson(s: Services, actor: Actor): Promise<MyPersonView>
 export async function personalCode(s: Services, actor: Actor, personId?: string): Promise<PersonalCodeView> {
   const ctx = await residentContext(s.db, actor, todayOf(s));
   const [who] = authorise(ctx, [personId ?? ctx.person.id]);
-  const { token, expiresAt } = issuePersonalCode(s.signing.personalPrivateKey, who!.id, s.clock.now());
-  return { token, expiresAt: isoInZone(expiresAt, s.config.timeZone), personId: who!.id };
+  const now = s.clock.now();
+  const facts = await codeFacts(s.db, who!.id, now);
+  const { token, expiresAt } = issuePersonalCode(s.signing.personalPrivateKey, who!.id, now, facts);
+  return {
+    token, expiresAt: isoInZone(expiresAt, s.config.timeZone), personId: who!.id, colour: facts.colour,
+    latestTest: facts.latestTest ? { sampledAt: isoInZone(facts.latestTest.sampledAt, s.config.timeZone), result: facts.latestTest.result } : null,
+  };
 }
 
 /** A resident scans a venue code for themselves and/or dependants: one verification each. */

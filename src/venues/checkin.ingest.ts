@@ -1,238 +1,287 @@
-// Check-in ingest, the hot path of every door: the write of one check-in — close the venue's visits
-// past their dwell, count those still open, decide (the caller's rule, given that count), store the row
-// unless the same queued scan (venue, client id) is already stored — acknowledged only once committed.
+// Check-in ingest, the hot path of every door: the write of one check-in — answer a repeated queued
+// scan or personal code with its first visit, close the venue's visits past their dwell, count those
+// still open, decide the entry with that count (the category's policy, venue.rules.ts), store the row —
+// acknowledged only once committed. The writing itself is checkin.writer.ts.
 //
-// SQLite: group commit. Request handlers enqueue jobs; a writer runs every job of a batch with
-// prepared better-sqlite3 statements inside one transaction (one fsync for the batch) as soon as the
-// batch holds `maxBatch` jobs or `maxDelayMs` after its first one, and each job's promise resolves
-// only after that COMMIT. Jobs of a batch run one after another, so each sees the visits stored by the
-// jobs before it (capacity holds exactly); a job that throws is rolled back to its savepoint alone.
-// The writer takes Kysely's single SQLite connection for the batch, so it never interleaves with a
-// Kysely transaction; never await a job from inside a Kysely transaction (that would wait on itself).
-//
+// SQLite on a file: group commit on a writer thread (checkin.worker.ts) with its own connection.
+// Request handlers enqueue jobs; while the thread writes one batch (one transaction, one fsync) the
+// next one gathers, and is sent as soon as the thread is free; each job's promise resolves only after
+// its batch's COMMIT. The event loop never waits for the disk. Other transactions of the server run on
+// the main connection and begin IMMEDIATE (src/db/connect.ts), so they and the writer take turns on
+// SQLite's write lock.
+// SQLite in memory (tests): the same batches in this thread, holding Kysely's single connection so a
+// batch never interleaves with a Kysely transaction; never await a job from inside a Kysely
+// transaction (that would wait on itself).
 // PostgreSQL: the same steps in one Kysely transaction per job (the server does its own group commit).
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import type { CheckinTable, Db, Dialect } from '../db/database.ts';
 import type { DbHandle } from '../db/connect.ts';
+import { AppError } from '../platform/errors.ts';
+import { autoExitAt, decideEntry, isVisitExpired } from './venue.rules.ts';
 import * as store from './venue.store.ts';
+import {
+  CheckinWriter, JOB_ERRORS, type AnyJob, type ExitJob, type WriteJob, type WriteOutcome,
+} from './checkin.writer.ts';
 
-export interface CheckinJob {
-  venueId: string;
-  /** The venue's dwell: open visits that began longer ago are closed at entry + dwell first. */
-  dwellMinutes: number;
-  /** A queued scan's client id: the same (venue, client id) is stored once. */
-  clientId: string | null;
-  now: number;
-  /** Builds the row to store from the venue's open visits now; runs inside the write, synchronously. */
-  build(openVisits: number): CheckinTable;
-}
+export type { ExitJob, WriteJob } from './checkin.writer.ts';
 
 export interface IngestResult {
-  /** The stored row: this job's, or the first one stored for the same (venue, client id). */
+  /** The stored row: this job's, or the first one stored for the same scan. */
   row: CheckinTable;
-  /** false: a duplicate of an already stored scan; nothing was written. */
+  /** false: a repeat of an already stored scan; nothing was written. */
   stored: boolean;
+  /** The registry name of the row's person (for the masked name on the door screen). */
+  personName: string;
 }
 
 export interface IngestOptions {
-  /** A batch is written as soon as it holds this many jobs. */
+  /** At most this many jobs per transaction. */
   maxBatch?: number;
-  /** …or this long after its first job arrived. */
-  maxDelayMs?: number;
 }
 
 type IngestServices = { db: Db; dialect: Dialect; handle: DbHandle };
 
-const writers = new WeakMap<DbHandle, GroupCommitWriter>();
+/** The handle's group-commit writer (SQLite); null on PostgreSQL. */
+interface Writer {
+  enqueue(job: AnyJob): Promise<IngestResult>;
+  /** Resolves once every job enqueued so far has been written. */
+  drain(): Promise<void>;
+  /** Batches and jobs written so far. */
+  readonly stats: { batches: number; jobs: number };
+}
+
+const writers = new WeakMap<DbHandle, Writer>();
 
 /** Stores one check-in durably; resolves after its transaction committed. */
-export function ingestCheckin(s: IngestServices, job: CheckinJob): Promise<IngestResult> {
+export function ingestCheckin(s: IngestServices, job: WriteJob): Promise<IngestResult> {
   if (s.dialect === 'sqlite' && s.handle.sqlite) return writerFor(s).enqueue(job);
   return ingestWithKysely(s.db, job);
 }
 
-/** The handle's group-commit writer (SQLite), created on first use. */
-export function writerFor(s: IngestServices, options?: IngestOptions): GroupCommitWriter {
+/**
+ * Closes an admitted visit (scan-out) durably: at `now`, or at entry + dwell when the dwell ran out
+ * first; a closed visit stays as it was (stored: false). Resolves with the row after the commit.
+ */
+export async function closeVisit(s: IngestServices, job: ExitJob): Promise<IngestResult> {
+  if (s.dialect === 'sqlite' && s.handle.sqlite) return writerFor(s).enqueue(job);
+  return s.db.transaction().execute(async (trx) => {
+    const row = await store.checkinById(trx, job.checkinId);
+    if (!row) throw new AppError('CHECKIN_NOT_FOUND');
+    if (row.decision !== 'admitted') throw new AppError('CHECKIN_NOT_ADMITTED');
+    if (row.exited_at !== null) return { row, stored: false, personName: '' };
+    const expired = isVisitExpired(row.entered_at, job.dwellMinutes, job.now);
+    const at = expired ? autoExitAt(row.entered_at, job.dwellMinutes) : Math.max(job.now, row.entered_at);
+    const closed = await store.closeCheckin(trx, row.id, at, expired ? 'auto' : 'guard');
+    return { row: (await store.checkinById(trx, row.id))!, stored: closed, personName: '' };
+  });
+}
+
+/** The handle's writer (SQLite), created on first use: a writer thread for a file, in-process for memory. */
+export function writerFor(s: IngestServices, options?: IngestOptions): Writer {
   let writer = writers.get(s.handle);
   if (!writer) {
-    writer = new GroupCommitWriter(s.db, s.handle.sqlite!, options);
-    writers.set(s.handle, writer);
+    const sqlite = s.handle.sqlite!;
+    const w = sqlite.memory ? new InProcessWriter(s.db, sqlite, options) : new ThreadWriter(sqlite.name, options);
+    writer = w;
+    writers.set(s.handle, w);
+    s.handle.onClose(async () => {
+      writers.delete(s.handle);
+      await w.close();
+    });
   }
   return writer;
 }
 
-const COLUMNS = [
-  'id', 'venue_id', 'person_id', 'client_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'decision', 'refusal_code',
-  'colour', 'reasons', 'test_sampled_at', 'test_result', 'vaccinated', 'created_at',
-] as const satisfies ReadonlyArray<keyof CheckinTable>;
-
 interface Pending {
-  job: CheckinJob;
+  job: AnyJob;
   resolve(result: IngestResult): void;
   reject(err: unknown): void;
 }
 
-interface Statements {
-  begin: SQLite.Statement;
-  commit: SQLite.Statement;
-  rollback: SQLite.Statement;
-  savepoint: SQLite.Statement;
-  release: SQLite.Statement;
-  rollbackToSavepoint: SQLite.Statement;
-  byClient: SQLite.Statement<[string, string], CheckinTable>;
-  autoClose: SQLite.Statement<[number, string, number]>;
-  countOpen: SQLite.Statement<[string, number], number>;
-  insert: SQLite.Statement<[CheckinTable]>;
+function settle(p: Pending, outcome: WriteOutcome): void {
+  if (outcome.ok) p.resolve({ row: outcome.row, stored: outcome.stored, personName: outcome.personName });
+  else p.reject((JOB_ERRORS as readonly (string | null)[]).includes(outcome.code) ? new AppError(outcome.code!) : new Error(outcome.message));
 }
 
-export class GroupCommitWriter {
-  private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> | null = null;
-  private statements: Statements | null = null;
-  private readonly maxBatch: number;
-  private readonly maxDelayMs: number;
-  /** Batches and jobs written so far (for the benchmark's report). */
+/**
+ * Pipelined group commit: while the writer works on a batch the next one gathers. `maxInFlight` is 1:
+ * a second batch waiting at the writer thread saves the thread's wait for the next message but makes
+ * batches smaller and COMMITs (each an fsync) more frequent — measured slower when the disk is busy.
+ */
+abstract class BatchingWriter implements Writer {
+  protected queue: Pending[] = [];
+  protected inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+  protected readonly maxBatch: number;
   readonly stats = { batches: 0, jobs: 0 };
 
-  constructor(private readonly db: Db, private readonly sqlite: SQLite.Database, options: IngestOptions = {}) {
+  constructor(options: IngestOptions = {}, private readonly maxInFlight = 1) {
     this.maxBatch = options.maxBatch ?? 512;
-    this.maxDelayMs = options.maxDelayMs ?? 2;
   }
 
-  enqueue(job: CheckinJob): Promise<IngestResult> {
+  protected get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  enqueue(job: AnyJob): Promise<IngestResult> {
     return new Promise<IngestResult>((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.schedule(0);
-      else if (this.queue.length === 1) this.schedule(this.maxDelayMs);
+      this.pump();
     });
   }
 
-  /** Resolves once every job enqueued so far has been written. */
-  async drain(): Promise<void> {
-    for (;;) {
-      if (this.writing) await this.writing;
-      else if (this.queue.length > 0) this.schedule(0);
-      else return;
+  drain(): Promise<void> {
+    if (!this.busy && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  protected pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0 && this.canWrite()) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.inFlight += 1;
+      this.write(batch);
     }
   }
 
-  private schedule(delayMs: number): void {
-    if (this.writing) return; // the running batch schedules the next one when it ends
-    if (this.timer) {
-      if (delayMs > 0) return;
-      clearTimeout(this.timer);
-    }
-    this.timer = null;
-    if (delayMs > 0) {
-      this.timer = setTimeout(() => { this.timer = null; this.start(); }, delayMs);
+  /** Called by the subclass once a batch has its outcomes (or failed as a whole). */
+  protected finished(batch: Pending[], outcomes: WriteOutcome[] | Error): void {
+    this.inFlight -= 1;
+    if (outcomes instanceof Error) {
+      for (const p of batch) p.reject(outcomes);
     } else {
-      this.start();
+      this.stats.batches += 1;
+      this.stats.jobs += batch.length;
+      batch.forEach((p, i) => settle(p, outcomes[i]!));
     }
+    this.pump();
+    if (!this.busy && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private start(): void {
-    if (this.writing || this.queue.length === 0) return;
-    this.writing = this.writeBatches().finally(() => {
-      this.writing = null;
-      if (this.queue.length > 0) this.schedule(this.queue.length >= this.maxBatch ? 0 : this.maxDelayMs);
+  protected canWrite(): boolean {
+    return true;
+  }
+
+  protected abstract write(batch: Pending[]): void;
+  abstract close(): Promise<void>;
+}
+
+/** SQLite file: batches written by a worker thread on its own connection. */
+class ThreadWriter extends BatchingWriter {
+  private readonly worker: Worker;
+  private ready = false;
+  private failure: Error | null = null;
+  /** Batches sent to the thread, oldest first (it answers in order). */
+  private sent: Pending[][] = [];
+  private nextId = 1;
+
+  constructor(file: string, options?: IngestOptions) {
+    super(options, 1);
+    this.worker = new Worker(new URL('./checkin.worker.boot.mjs', import.meta.url), { workerData: { file } });
+    this.worker.unref();
+    this.worker.on('message', (message: 'ready' | { id: number; outcomes: string }) => {
+      if (message === 'ready') {
+        this.ready = true;
+        this.pump();
+        return;
+      }
+      const batch = this.sent.shift() ?? [];
+      this.finished(batch, JSON.parse(message.outcomes) as WriteOutcome[]);
+      // An idle writer does not keep the process alive.
+      if (!this.busy && this.queue.length === 0) this.worker.unref();
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => this.fail(new Error(`check-in writer thread exited (${code})`)));
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const batch of this.sent.splice(0)) this.finished(batch, err);
+    for (const p of this.queue.splice(0)) p.reject(err);
+  }
+
+  override enqueue(job: AnyJob): Promise<IngestResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    // Keep the process alive while jobs wait or are being written.
+    this.worker.ref();
+    return super.enqueue(job);
+  }
+
+  protected override canWrite(): boolean {
+    return this.ready && !this.failure;
+  }
+
+  protected write(batch: Pending[]): void {
+    this.sent.push(batch);
+    this.worker.postMessage({ id: this.nextId++, jobs: JSON.stringify(batch.map((p) => p.job)) });
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) await this.drain();
+    if (this.failure) return;
+    this.failure = new Error('check-in writer closed');
+    const exited = once(this.worker, 'exit');
+    this.worker.ref();
+    this.worker.postMessage('close');
+    await exited;
+  }
+}
+
+/** SQLite in memory: the same batches in this thread, on Kysely's single connection. */
+class InProcessWriter extends BatchingWriter {
+  private writer: CheckinWriter | null = null;
+
+  constructor(private readonly db: Db, private readonly sqlite: SQLite.Database, options?: IngestOptions) {
+    super(options);
+  }
+
+  protected write(batch: Pending[]): void {
+    // Let the requests of this moment arrive first, then take the single connection for the batch.
+    setImmediate(() => {
+      this.db.connection().execute(async () => {
+        this.writer ??= new CheckinWriter(this.sqlite, true);
+        return this.writer.writeBatch(batch.map((p) => p.job));
+      }).then((outcomes) => this.finished(batch, outcomes), (err: Error) => this.finished(batch, err));
     });
   }
 
-  /** Takes the single connection, then writes the jobs queued by then, batch after batch. */
-  private async writeBatches(): Promise<void> {
-    await this.db.connection().execute(async () => {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        this.writeBatch(batch);
-        // Let the requests of this batch answer and new ones arrive before the next.
-        if (this.queue.length < this.maxBatch) break;
-      }
-    });
-  }
-
-  private writeBatch(batch: Pending[]): void {
-    const st = this.prepared();
-    const done: Array<[Pending, IngestResult]> = [];
-    try {
-      st.begin.run();
-      for (const p of batch) {
-        st.savepoint.run();
-        try {
-          done.push([p, this.apply(st, p.job)]);
-          st.release.run();
-        } catch (err) {
-          st.rollbackToSavepoint.run();
-          st.release.run();
-          p.reject(err);
-        }
-      }
-      st.commit.run();
-    } catch (err) {
-      if (this.sqlite.inTransaction) st.rollback.run();
-      for (const [p] of done) p.reject(err);
-      return;
-    }
-    this.stats.batches += 1;
-    this.stats.jobs += done.length;
-    for (const [p, result] of done) p.resolve(result);
-  }
-
-  private apply(st: Statements, job: CheckinJob): IngestResult {
-    if (job.clientId !== null) {
-      const first = st.byClient.get(job.venueId, job.clientId);
-      if (first) return { row: first, stored: false };
-    }
-    const dwellMs = job.dwellMinutes * 60_000;
-    const enteredBy = job.now - dwellMs;
-    st.autoClose.run(dwellMs, job.venueId, enteredBy);
-    const open = st.countOpen.get(job.venueId, enteredBy) ?? 0;
-    const row = job.build(open);
-    if (st.insert.run(row).changes > 0) return { row, stored: true };
-    const first = row.client_id === null ? undefined : st.byClient.get(row.venue_id, row.client_id);
-    if (!first) throw new Error('check-in conflict without a stored row');
-    return { row: first, stored: false };
-  }
-
-  private prepared(): Statements {
-    if (this.statements) return this.statements;
-    const q = (text: string) => this.sqlite.prepare(text);
-    // The open-visit conditions are written out literally so that SQLite uses the partial index
-    // checkin_open_idx (migration 0004).
-    this.statements = {
-      begin: q('begin immediate'),
-      commit: q('commit'),
-      rollback: q('rollback'),
-      savepoint: q('savepoint checkin_job'),
-      release: q('release checkin_job'),
-      rollbackToSavepoint: q('rollback to checkin_job'),
-      byClient: q('select * from checkin where venue_id = ? and client_id = ?') as Statements['byClient'],
-      autoClose: q(`update checkin set exited_at = entered_at + ?, exit_kind = 'auto'
-        where venue_id = ? and entered_at <= ? and exited_at is null and decision = 'admitted'`) as Statements['autoClose'],
-      countOpen: q(`select count(*) from checkin
-        where venue_id = ? and entered_at > ? and exited_at is null and decision = 'admitted'`).pluck() as Statements['countOpen'],
-      insert: q(`insert into checkin (${COLUMNS.join(', ')}) values (${COLUMNS.map((c) => `@${c}`).join(', ')})
-        on conflict (venue_id, client_id) do nothing`) as Statements['insert'],
-    };
-    return this.statements;
+  async close(): Promise<void> {
+    await this.drain();
   }
 }
 
 /** PostgreSQL: the same steps as one Kysely transaction. */
-async function ingestWithKysely(db: Db, job: CheckinJob): Promise<IngestResult> {
+async function ingestWithKysely(db: Db, job: WriteJob): Promise<IngestResult> {
   return db.transaction().execute(async (trx) => {
-    if (job.clientId !== null) {
-      const first = await store.checkinByClientId(trx, job.venueId, job.clientId);
-      if (first) return { row: first, stored: false };
+    const template = job.row;
+    const earlier = async (row: CheckinTable): Promise<IngestResult> =>
+      ({ row, stored: false, personName: (await store.personForDoor(trx, row.person_id))?.name ?? '' });
+    if (template.client_id !== null) {
+      const first = await store.checkinByClientId(trx, job.venueId, template.client_id);
+      if (first) return earlier(first);
     }
-    const dwellMs = job.dwellMinutes * 60_000;
-    const enteredBy = job.now - dwellMs;
-    await store.autoCloseAtVenue(trx, job.venueId, dwellMs, enteredBy);
-    const row = job.build(await store.countOpen(trx, job.venueId, enteredBy));
-    if (await store.insertCheckin(trx, row)) return { row, stored: true };
+    const person = await store.personForDoor(trx, template.person_id);
+    if (!person) throw new AppError('PERSON_NOT_FOUND');
+    if (job.sameScanSince !== null) {
+      const same = await store.latestVisitSince(trx, job.venueId, template.person_id, job.sameScanSince);
+      if (same) return { row: same, stored: false, personName: person.name };
+    }
+    const enteredBy = template.created_at - job.dwellMs;
+    await store.autoCloseAtVenue(trx, job.venueId, job.dwellMs, enteredBy);
+    const open = await store.countOpen(trx, job.venueId, enteredBy);
+    const decision = decideEntry({ ...job.facts, occupancy: open, capacity: job.capacity }, job.policy, template.entered_at);
+    const row: CheckinTable = {
+      ...template,
+      decision: decision.admit ? 'admitted' : 'refused',
+      refusal_code: decision.reasons[0]?.code ?? null,
+      reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
+    };
+    if (await store.insertCheckin(trx, row)) return { row, stored: true, personName: person.name };
     // A concurrent submission of the same queued scan committed first: answer with its row.
     const first = row.client_id === null ? undefined : await store.checkinByClientId(trx, row.venue_id, row.client_id);
     if (!first) throw new Error('check-in conflict without a stored row');
-    return { row: first, stored: false };
+    return earlier(first);
   });
 }

@@ -18,6 +18,11 @@ export interface VenueCategoryRules {
   /** The date (YYYY-MM-DD) from which this rule set applies. */
   effectiveFrom: string;
   categories: ReadonlyMap<string, VenueCategory>;
+  /**
+   * How long a guard's device may go on using a screen code it scanned, for scans queued while offline
+   * (minutes); older screen codes (photos of an earlier screen) are refused. 0: never.
+   */
+  screenCodeQueuedMinutes: number;
 }
 
 export const VENUE_CATEGORIES_FILE = fileURLToPath(new URL('../../rules/venue-categories.json', import.meta.url));
@@ -67,7 +72,11 @@ export function parseVenueCategories(raw: unknown): VenueCategoryRules {
     });
   }
   if (categories.size === 0) throw ruleError('categories', 'must list at least one category');
-  return { version, effectiveFrom, categories };
+  const held = raw.screenCodeQueuedMinutes;
+  if (typeof held !== 'number' || !Number.isInteger(held) || held < 0 || held > 60) {
+    throw ruleError('screenCodeQueuedMinutes', 'must be a whole number of minutes from 0 to 60');
+  }
+  return { version, effectiveFrom, categories, screenCodeQueuedMinutes: held };
 }
 
 export function loadVenueCategories(file: string = VENUE_CATEGORIES_FILE): VenueCategoryRules {

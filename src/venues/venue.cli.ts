@@ -97,7 +97,8 @@ export function registerVenueCommands(program: Command): void {
           return;
         }
         const when = isoInZone(report.before, s.config.timeZone);
-        console.log(`${report.dryRun ? 'would delete' : 'deleted'} ${report.checkins} check-ins that began before ${when} (retention ${report.retentionDays} days)`);
+        const batches = report.dryRun ? '' : ` in ${report.batches} batch${report.batches === 1 ? '' : 'es'}`;
+        console.log(`${report.dryRun ? 'would delete' : 'deleted'} ${report.checkins} check-ins that began before ${when}${batches} (retention ${report.retentionDays} days)`);
       });
     });
 }

@@ -5,8 +5,8 @@
 // - Screen code: `${baseUrl}/s/<venueId>.<window>.<sig>` for venues where presence must be proven; the
 //   window is 30 s of the clock and only the current and previous window are accepted, so a photo of
 //   the screen stops working within a minute.
-// - Personal code (亮码): `p1.<payload>.<sig>`, Ed25519 over {person, issued, expires}, valid 60 s, and
-//   checkable offline by anyone holding the published public key.
+// - Personal code (亮码): `p1.<payload>.<sig>`, Ed25519 over {person, colour, latest test, issued, expires},
+//   valid 60 s, and checkable offline by anyone holding the published public key.
 import crypto from 'node:crypto';
 
 export const SCREEN_WINDOW_MS = 30_000;
@@ -88,32 +88,57 @@ export function verifyPosterCode(key: Buffer, code: ParsedVenueCode, currentVers
   return 'ok';
 }
 
-/** A screen code: genuine for the current code version, and of this window or the one before. */
-export function verifyScreenCode(key: Buffer, code: ParsedVenueCode, currentVersion: number, now: number): VenueCodeVerdict {
+/**
+ * A screen code: genuine for the current code version, and of the window of `now` or the one before.
+ * `heldMs`: a guard's device scanned the screen code and then queued scans with it while offline — it
+ * may be that much older than the scan (the window shown up to `heldMs` before `now` is accepted too);
+ * a code shown longer ago than that (a photo of an earlier screen) is expired.
+ */
+export function verifyScreenCode(key: Buffer, code: ParsedVenueCode, currentVersion: number, now: number, heldMs = 0): VenueCodeVerdict {
   if (code.kind !== 'screen') return 'VENUE_CODE_INVALID';
   if (!sameSig(code.sig, mac(key, `screen|${code.venueId}|${currentVersion}|${code.number}`))) return 'VENUE_CODE_INVALID';
   const current = screenWindow(now);
   if (code.number > current) return 'VENUE_CODE_INVALID';
-  if (code.number < current - 1) return 'VENUE_CODE_EXPIRED';
+  if (code.number < screenWindow(now - Math.max(0, heldMs)) - 1) return 'VENUE_CODE_EXPIRED';
   return 'ok';
 }
 
 // ---- personal codes ----------------------------------------------------------------------------
+
+export type CodeColour = 'green' | 'yellow' | 'red';
+
+/** What the holder's record said when the code was issued: colour and latest test (sampling time). */
+export interface PersonalCodeFacts {
+  colour: CodeColour;
+  latestTest: { sampledAt: number; result: 'negative' | 'positive' } | null;
+}
 
 export interface PersonalCodeClaims {
   /** Person reference (the person's id), not an identity. */
   personId: string;
   issuedAt: number;
   expiresAt: number;
+  /** The colour and latest test signed into the code; null in a code issued without them. */
+  colour: CodeColour | null;
+  latestTest: PersonalCodeFacts['latestTest'];
 }
 
 export type PersonalCodeVerdict =
   | ({ ok: true } & PersonalCodeClaims)
   | { ok: false; code: 'PERSONAL_CODE_INVALID' | 'PERSONAL_CODE_EXPIRED' };
 
-export function issuePersonalCode(privateKey: crypto.KeyObject, personId: string, now: number): { token: string; expiresAt: number } {
+/**
+ * Signs {p: person, c: colour, t: {s: sampled at, r: n|p} | null, iat, exp}. A checkpoint verifies it
+ * offline; a venue door reads the current colour again on the server.
+ */
+export function issuePersonalCode(privateKey: crypto.KeyObject, personId: string, now: number, facts?: PersonalCodeFacts): { token: string; expiresAt: number } {
   const expiresAt = now + PERSONAL_CODE_TTL_MS;
-  const payload = Buffer.from(JSON.stringify({ p: personId, iat: now, exp: expiresAt })).toString('base64url');
+  const claims: Record<string, unknown> = { p: personId, iat: now, exp: expiresAt };
+  if (facts) {
+    claims.c = facts.colour;
+    claims.t = facts.latestTest ? { s: facts.latestTest.sampledAt, r: facts.latestTest.result === 'positive' ? 'p' : 'n' } : null;
+  }
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const sig = crypto.sign(null, Buffer.from(`p1.${payload}`), privateKey).toString('base64url');
   return { token: `p1.${payload}.${sig}`, expiresAt };
 }
@@ -130,15 +155,22 @@ export function verifyPersonalCode(publicKey: crypto.KeyObject | string, token: 
     return invalid;
   }
   if (!good) return invalid;
-  let claims: { p?: unknown; iat?: unknown; exp?: unknown };
+  let claims: { p?: unknown; iat?: unknown; exp?: unknown; c?: unknown; t?: unknown };
   try {
     claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as typeof claims;
   } catch {
     return invalid;
   }
-  const { p, iat, exp } = claims;
+  const { p, iat, exp, c, t } = claims;
   if (typeof p !== 'string' || !p || typeof iat !== 'number' || typeof exp !== 'number' || exp <= iat || exp - iat > PERSONAL_CODE_TTL_MS) return invalid;
+  if (c !== undefined && c !== 'green' && c !== 'yellow' && c !== 'red') return invalid;
+  let latestTest: PersonalCodeFacts['latestTest'] = null;
+  if (t !== undefined && t !== null) {
+    const test = t as { s?: unknown; r?: unknown };
+    if (typeof test !== 'object' || typeof test.s !== 'number' || (test.r !== 'n' && test.r !== 'p')) return invalid;
+    latestTest = { sampledAt: test.s, result: test.r === 'p' ? 'positive' : 'negative' };
+  }
   if (iat > now + PERSONAL_CODE_SKEW_MS) return invalid;
   if (now >= exp) return { ok: false, code: 'PERSONAL_CODE_EXPIRED' };
-  return { ok: true, personId: p, issuedAt: iat, expiresAt: exp };
+  return { ok: true, personId: p, issuedAt: iat, expiresAt: exp, colour: (c as CodeColour | undefined) ?? null, latestTest };
 }

@@ -23,11 +23,16 @@ export async function purgeIfDue(s: Services): Promise<number> {
   return (await purgeCheckins(s, before)).checkins;
 }
 
-/** Starts both jobs (each runs once at start); returns the function that stops them. */
+/**
+ * Starts both jobs (each runs once at start: first the closing of expired visits, then the purge, so
+ * visits are closed — and live views told — before old ones are deleted); returns the function that
+ * stops them.
+ */
 export function startVenueJobs(s: Services, options: VenueJobOptions = {}): () => void {
   const log = options.log ?? ((m: string) => console.error(m));
   const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, name: string, job: () => Promise<string | null>) => {
+  let stopped = false;
+  const every = (ms: number, name: string, job: () => Promise<string | null>): Promise<void> => {
     let running = false;
     const run = async () => {
       if (running) return; // the previous run is still going: skip this tick
@@ -42,15 +47,21 @@ export function startVenueJobs(s: Services, options: VenueJobOptions = {}): () =
       }
     };
     timers.push(setInterval(run, ms).unref());
-    void run();
+    return run();
   };
-  every(options.autoCloseEveryMs ?? AUTO_CLOSE_EVERY_MS, 'closing expired visits', async () => {
+  const firstClose = every(options.autoCloseEveryMs ?? AUTO_CLOSE_EVERY_MS, 'closing expired visits', async () => {
     await closeExpiredVisits(s);
     return null;
   });
-  every(options.purgeEveryMs ?? PURGE_EVERY_MS, 'check-in purge', async () => {
-    const n = await purgeIfDue(s);
-    return n ? `purged ${n} check-ins older than ${s.config.retentionDays} days` : null;
+  void firstClose.then(() => {
+    if (stopped) return;
+    void every(options.purgeEveryMs ?? PURGE_EVERY_MS, 'check-in purge', async () => {
+      const n = await purgeIfDue(s);
+      return n ? `purged ${n} check-ins older than ${s.config.retentionDays} days` : null;
+    });
   });
-  return () => { for (const t of timers) clearInterval(t); };
+  return () => {
+    stopped = true;
+    for (const t of timers) clearInterval(t);
+  };
 }

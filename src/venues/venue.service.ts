@@ -14,14 +14,15 @@ import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { findPersonByIdNumber } from '../registry/registry.service.ts';
 import { factsFor, type PersonDoorFacts } from './door.facts.ts';
-import { ingestCheckin } from './checkin.ingest.ts';
+import { closeVisit, ingestCheckin } from './checkin.ingest.ts';
+import { cachedVenue, venueChanged } from './venue.cache.ts';
 import { venueCategories, type VenueCategory } from './venue.categories.ts';
 import {
   parseVenueCode, posterUrl, screenCodeValidUntil, screenUrl, verifyPersonalCode, verifyPosterCode, verifyScreenCode,
   SCREEN_WINDOW_MS, type VenueCodeVerdict,
 } from './venue.codes.ts';
 import {
-  CROWD_LEVEL_NAMES, crowdLevel, decideEntry, dwellMinutesOf, expiredBefore, hoursSince, isVisitExpired, autoExitAt,
+  CROWD_LEVEL_NAMES, crowdLevel, decideEntry, dwellMinutesOf, expiredBefore, hoursSince,
   rescanAction, type Colour, type EntryReason,
 } from './venue.rules.ts';
 import type {
@@ -137,7 +138,7 @@ export async function listVenues(s: Services, actor: Actor, query: VenueListQuer
 /** approve: the code goes live; suspend: it stops (check-ins refused with VENUE_NOT_APPROVED). */
 export async function setVenueStatus(s: Services, actor: Actor, id: string, to: 'approved' | 'suspended', reason = ''): Promise<VenueView> {
   assertCan(actor, 'venue.approve');
-  return s.db.transaction().execute(async (trx) => {
+  const view = await s.db.transaction().execute(async (trx) => {
     const venue = await venueForActor(trx, actor, id);
     if (venue.status === to) throw new AppError('VENUE_STATUS_CONFLICT', { status: venue.status });
     const now = s.clock.now();
@@ -150,12 +151,14 @@ export async function setVenueStatus(s: Services, actor: Actor, id: string, to: 
     });
     return toVenueView((await store.venueById(trx, id))!);
   });
+  venueChanged(s, id);
+  return view;
 }
 
 /** Revokes every code printed so far and issues the next version. */
 export async function reissueCode(s: Services, actor: Actor, id: string, baseUrl: string, reason = ''): Promise<VenueCodeView> {
   assertCan(actor, 'venue.manage');
-  return s.db.transaction().execute(async (trx) => {
+  const code = await s.db.transaction().execute(async (trx) => {
     const venue = await venueForActor(trx, actor, id);
     const version = await store.bumpCodeVersion(trx, id, s.clock.now());
     await s.audit(trx, auditActor(actor), {
@@ -164,6 +167,8 @@ export async function reissueCode(s: Services, actor: Actor, id: string, baseUrl
     });
     return { venueId: id, url: posterUrl(baseUrl, s.signing.venueCodeKey, id, version), codeVersion: version, requiresPresence: venue.requires_presence === 1 };
   });
+  venueChanged(s, id);
+  return code;
 }
 
 export async function venueCode(s: Services, actor: Actor, id: string, baseUrl: string): Promise<VenueCodeView> {
@@ -253,19 +258,22 @@ function verificationOf(row: CheckinTable, personName: string, venue: VenueRow, 
   };
 }
 
-/** The venue behind a scanned code, checked as of `at`; each failure has its own code. */
-async function venueOfCode(s: Services, code: string, at: number): Promise<VenueRow> {
+/**
+ * The venue behind a scanned code, checked as of `at`; each failure has its own code. `heldMs`: how
+ * long before `at` a guard's device may have scanned a screen code it queued scans with.
+ */
+async function venueOfCode(s: Services, code: string, at: number, heldMs = 0): Promise<VenueRow> {
   const parsed = parseVenueCode(code);
   if (!parsed) throw new AppError('VENUE_CODE_INVALID');
   const key = s.signing.venueCodeKey;
-  const venue = await store.venueById(s.db, parsed.venueId);
+  const venue = await cachedVenue(s, parsed.venueId);
   if (!venue) {
     // A genuine poster of a venue that is gone is "not found"; anything else is not our code.
     const genuine = parsed.kind === 'poster' && verifyPosterCode(key, parsed, parsed.number) === 'ok';
     throw new AppError(genuine ? 'VENUE_NOT_FOUND' : 'VENUE_CODE_INVALID');
   }
   let verdict: VenueCodeVerdict;
-  if (parsed.kind === 'screen') verdict = verifyScreenCode(key, parsed, venue.code_version, at);
+  if (parsed.kind === 'screen') verdict = verifyScreenCode(key, parsed, venue.code_version, at, heldMs);
   else {
     verdict = verifyPosterCode(key, parsed, venue.code_version);
     if (verdict === 'ok' && venue.requires_presence === 1) throw new AppError('VENUE_SCREEN_CODE_REQUIRED');
@@ -343,70 +351,92 @@ function visitRow(venue: VenueRow, req: VisitRequest, facts: PersonDoorFacts, oc
 }
 
 /**
- * An entry through the check-in ingest (src/venues/checkin.ingest.ts: group commit on SQLite): the
- * open-visit count, the decision and the row are written together and answered only once committed.
+ * An entry through the check-in ingest (src/venues/checkin.ingest.ts: group commit on SQLite, on a
+ * writer thread for a file): the repeat checks, the open-visit count, the decision and the row are
+ * written together and answered only once committed. The person's facts are read here, at the scan.
  * Call it outside any transaction: the ingest takes the connection itself.
  */
-async function ingestVisit(s: Services, venue: VenueRow, req: VisitRequest, lang: Lang): Promise<VerificationView> {
-  const facts = await factsFor(s.db, req.person.id, req.at);
-  const { row, stored } = await ingestCheckin(s, {
-    venueId: venue.id, dwellMinutes: dwellOf(venue), clientId: req.clientId, now: req.now,
-    build: (occupancyNow) => visitRow(venue, req, facts, occupancyNow),
+async function ingestVisit(
+  s: Services, venue: VenueRow, req: Omit<VisitRequest, 'person'> & { personId: string; sameScanSince: number | null }, lang: Lang,
+): Promise<VerificationView> {
+  const facts = await factsFor(s.db, req.personId, req.at);
+  const category = categoryOf(venue.category);
+  const { row, stored, personName } = await ingestCheckin(s, {
+    venueId: venue.id, dwellMs: dwellOf(venue) * 60_000, policy: category.entryPolicy, capacity: venue.capacity,
+    facts: { colour: facts.colour, latestTest: facts.latestTest, vaccinated: facts.vaccinated },
+    sameScanSince: req.sameScanSince,
+    row: {
+      id: newId(req.now), venue_id: venue.id, person_id: req.personId, client_id: req.clientId, method: req.method,
+      entered_at: req.at, exited_at: null, exit_kind: null, decision: 'refused', refusal_code: null,
+      colour: facts.colour, reasons: null,
+      test_sampled_at: facts.latestTest?.sampledAt ?? null, test_result: facts.latestTest?.result ?? null,
+      vaccinated: facts.vaccinated === null ? null : facts.vaccinated ? 1 : 0,
+      created_at: req.now,
+    },
   });
-  if (stored) return verificationOf(row, req.person.name, venue, lang, false);
-  // The same queued scan was stored first (by a concurrent submission): answer with its result.
-  const first = row.person_id === req.person.id ? req.person : await store.personForDoor(s.db, row.person_id);
-  return verificationOf(row, first?.name ?? '', venue, lang, true);
+  // Not stored: the same queued scan, or the same personal code at this door, was stored first.
+  return verificationOf(row, personName, venue, lang, !stored);
+}
+
+/** How long a guard's device may keep using a scanned screen code for queued scans (rule data). */
+function screenCodeHeldMs(body: CheckinBody): number {
+  return body.scannedAt === undefined ? 0 : venueCategories().screenCodeQueuedMinutes * 60_000;
 }
 
 /**
  * Assisted check-in (代扫) by a guard: the venue code, and the person by personal code, ID number or
- * person reference. The decision is recorded whether admitted or refused, in one transaction. The same
- * (venue, clientId) answers with the first stored result and never stores a second row. The entry is
- * written by the check-in ingest and answered once committed; an ID-number lookup's audit event
- * commits just before it (the lookup happened even if the entry then fails).
+ * person reference. The decision is recorded whether admitted or refused. The same (venue, clientId)
+ * answers with the first stored result and never stores a second row; so does the same personal code
+ * scanned again at the same venue during its life (a double scan at the door, or a replayed code: the
+ * guard sees the first scan's result and time, marked as a repeat). The entry is written by the
+ * check-in ingest and answered once committed; an ID-number lookup's audit event commits just before
+ * it (the lookup happened even if the entry then fails).
  */
 export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang: Lang = 'zh'): Promise<VerificationView> {
   assertCan(actor, 'checkin.create');
   const now = s.clock.now();
   const at = scanTimeOf(body, now);
-  const venue = await venueOfCode(s, body.code, at);
+  const venue = await venueOfCode(s, body.code, at, screenCodeHeldMs(body));
   assertVenueAccess(actor, venue);
   const given = [body.personalCode, body.idNumber, body.personId].filter((v) => v !== undefined);
   if (given.length !== 1) throw new AppError('CHECKIN_PERSON_REQUIRED');
 
-  if (body.clientId) {
-    const first = await store.checkinByClientId(s.db, venue.id, body.clientId);
-    if (first) return answerDuplicate(s, first, venue, lang);
-  }
-
-  let codePersonId: string | null = null;
+  let personId: string;
+  let sameScanSince: number | null = null;
   if (body.personalCode !== undefined) {
     const verdict = verifyPersonalCode(s.signing.personalPublicKey, body.personalCode, at);
-    if (!verdict.ok) throw new AppError(verdict.code);
-    codePersonId = verdict.personId;
-  }
-
-  const person = await s.db.transaction().execute(async (trx) => {
-    let person: { id: string; name: string } | undefined;
-    if (body.idNumber !== undefined) {
-      const idType = body.idType ?? 'resident_id';
-      const idNumber = idType === 'resident_id' ? body.idNumber.trim().toUpperCase() : body.idNumber.trim();
+    if (!verdict.ok) {
+      // A resent scan whose code has expired since: the stored result still answers.
+      const first = body.clientId ? await store.checkinByClientId(s.db, venue.id, body.clientId) : undefined;
+      if (first) return answerDuplicate(s, first, venue, lang);
+      throw new AppError(verdict.code);
+    }
+    personId = verdict.personId;
+    // A visit of this person here since the code was issued was made with this code (or during its
+    // life): this scan repeats it. The issue time is the server's clock, as is an online scan's.
+    sameScanSince = verdict.issuedAt;
+  } else if (body.idNumber !== undefined) {
+    // A resent queued scan answers before the lookup: the lookup (and its audit event) happened once.
+    if (body.clientId) {
+      const first = await store.checkinByClientId(s.db, venue.id, body.clientId);
+      if (first) return answerDuplicate(s, first, venue, lang);
+    }
+    const idType = body.idType ?? 'resident_id';
+    const idNumber = idType === 'resident_id' ? body.idNumber.trim().toUpperCase() : body.idNumber.trim();
+    personId = await s.db.transaction().execute(async (trx) => {
       const found = await findPersonByIdNumber(trx, s.cipher, idType, idNumber);
       if (!found) throw new AppError('PERSON_NOT_FOUND');
-      person = { id: found.id, name: found.name };
       // Looking a person up by ID number reads personal data: recorded, with where and why.
       await s.audit(trx, auditActor(actor), {
         action: 'person.lookup', objectType: 'person', objectId: found.id, reason: 'assisted check-in',
         detail: { by: 'idNumber', venueId: venue.id },
       });
-    } else {
-      person = await store.personForDoor(trx, codePersonId ?? body.personId!);
-      if (!person) throw new AppError('PERSON_NOT_FOUND');
-    }
-    return person;
-  });
-  const result = await ingestVisit(s, venue, { person, method: 'assisted', clientId: body.clientId ?? null, at, now }, lang);
+      return found.id;
+    });
+  } else {
+    personId = body.personId!;
+  }
+  const result = await ingestVisit(s, venue, { personId, sameScanSince, method: 'assisted', clientId: body.clientId ?? null, at, now }, lang);
   if (!result.duplicate) publishOccupancy(s, [venue.id]);
   return result;
 }
@@ -461,23 +491,17 @@ function exitView(row: CheckinTable): ExitView {
 /** Scan-out by the guard. Closing twice answers with the first closing; past the dwell it closes as 'auto'. */
 export async function exitCheckin(s: Services, actor: Actor, id: string): Promise<ExitView> {
   assertCan(actor, 'checkin.create');
-  const view = await s.db.transaction().execute(async (trx) => {
-    const row = await store.checkinById(trx, id);
-    if (!row) throw new AppError('CHECKIN_NOT_FOUND');
-    const venue = await store.venueById(trx, row.venue_id);
-    if (!venue) throw new AppError('CHECKIN_NOT_FOUND');
-    assertVenueAccess(actor, venue);
-    if (row.decision !== 'admitted') throw new AppError('CHECKIN_NOT_ADMITTED');
-    if (row.exited_at === null) {
-      const now = s.clock.now();
-      const dwell = dwellOf(venue);
-      const expired = isVisitExpired(row.entered_at, dwell, now);
-      await store.closeCheckin(trx, id, expired ? autoExitAt(row.entered_at, dwell) : Math.max(now, row.entered_at), expired ? 'auto' : 'guard');
-    }
-    return exitView((await store.checkinById(trx, id))!);
-  });
-  publishOccupancy(s, [view.venueId]);
-  return view;
+  const found = await store.checkinById(s.db, id);
+  const venue = found && await cachedVenue(s, found.venue_id);
+  if (!found || !venue) throw new AppError('CHECKIN_NOT_FOUND');
+  assertVenueAccess(actor, venue);
+  if (found.decision !== 'admitted') throw new AppError('CHECKIN_NOT_ADMITTED');
+  // Written by the check-in ingest (the writer thread on SQLite), answered once committed.
+  const { row } = found.exited_at === null
+    ? await closeVisit(s, { kind: 'exit', checkinId: id, dwellMinutes: dwellOf(venue), now: s.clock.now() })
+    : { row: found };
+  publishOccupancy(s, [row.venue_id]);
+  return exitView(row);
 }
 
 // ---- retention ---------------------------------------------------------------------------------
@@ -486,25 +510,47 @@ export interface PurgeReport {
   before: number;
   retentionDays: number;
   checkins: number;
+  /** Delete transactions it took (0 for a dry run). */
+  batches: number;
   dryRun: boolean;
 }
 
+/** Check-ins deleted per transaction by the purge: a large SQLite file is never locked for long. */
+export const PURGE_BATCH_SIZE = 5_000;
+
 /**
- * Deletes check-ins that began before `before` (default: the configured retention back from now), in
- * one transaction with an audit event holding the counts. A dry run only counts.
+ * Deletes check-ins that began before `before` (default: the configured retention back from now) in
+ * batches, each its own short transaction, so check-ins keep flowing between them; then appends one
+ * audit event with the totals (also when a batch failed: what was deleted is recorded, then the error
+ * is raised). A dry run only counts.
  */
 export async function purgeCheckins(
   s: Services, before: number = s.clock.now() - s.config.retentionDays * DAY_MS,
-  options: { actor?: AuditActor; dryRun?: boolean } = {},
+  options: { actor?: AuditActor; dryRun?: boolean; batchSize?: number } = {},
 ): Promise<PurgeReport> {
   const report = { before, retentionDays: s.config.retentionDays, dryRun: Boolean(options.dryRun) };
-  if (options.dryRun) return { ...report, checkins: await store.countCheckinsBefore(s.db, before) };
-  return s.db.transaction().execute(async (trx) => {
-    const checkins = await store.deleteCheckinsBefore(trx, before);
-    await s.audit(trx, options.actor ?? SYSTEM_ACTOR, {
-      action: 'checkin.purge', objectType: 'checkin', objectId: null, reason: `retention ${s.config.retentionDays} days`,
-      detail: { before, checkins },
-    });
-    return { ...report, checkins };
-  });
+  if (options.dryRun) return { ...report, checkins: await store.countCheckinsBefore(s.db, before), batches: 0 };
+  const batchSize = options.batchSize ?? PURGE_BATCH_SIZE;
+  let checkins = 0;
+  let batches = 0;
+  let failure: unknown = null;
+  try {
+    for (;;) {
+      const deleted = await s.db.transaction().execute((trx) => store.deleteCheckinBatch(trx, before, batchSize));
+      if (deleted === 0) break;
+      checkins += deleted;
+      batches += 1;
+      if (deleted < batchSize) break;
+      // Between batches the write lock is free: check-ins waiting for it go first.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } catch (err) {
+    failure = err;
+  }
+  await s.db.transaction().execute((trx) => s.audit(trx, options.actor ?? SYSTEM_ACTOR, {
+    action: 'checkin.purge', objectType: 'checkin', objectId: null, reason: `retention ${s.config.retentionDays} days`,
+    detail: failure ? { before, checkins, batches, batchSize, failed: true } : { before, checkins, batches, batchSize },
+  }));
+  if (failure) throw failure;
+  return { ...report, checkins, batches };
 }

@@ -140,8 +140,10 @@ export async function countCheckinsBefore(ex: Executor, before: number): Promise
   return Number(row.n);
 }
 
-export async function deleteCheckinsBefore(ex: Executor, before: number): Promise<number> {
-  const result = await ex.deleteFrom('checkin').where('entered_at', '<', before).executeTakeFirst();
+/** Deletes up to `limit` check-ins that began before `before` (oldest first, by the entered_at index). */
+export async function deleteCheckinBatch(ex: Executor, before: number, limit: number): Promise<number> {
+  const oldest = ex.selectFrom('checkin').select('id').where('entered_at', '<', before).orderBy('entered_at').limit(limit);
+  const result = await ex.deleteFrom('checkin').where('id', 'in', oldest).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
@@ -244,4 +246,10 @@ export async function checkinsForExport(ex: Executor, f: CheckinExportFilter, af
   }
   return q.selectAll('checkin').select(['venue.name as venue_name', 'area.code as area_code'])
     .orderBy('checkin.entered_at').orderBy('checkin.id').limit(limit).execute();
+}
+
+/** The person's latest visit to the venue that began at or after `since` (a repeated personal code). */
+export async function latestVisitSince(ex: Executor, venueId: string, personId: string, since: number): Promise<CheckinTable | undefined> {
+  return ex.selectFrom('checkin').selectAll().where('person_id', '=', personId).where('venue_id', '=', venueId)
+    .where('entered_at', '>=', since).orderBy('entered_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 }

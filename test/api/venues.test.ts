@@ -299,7 +299,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(done.checkins, 2, 'the two lift visits of 28 days ago');
         assert.equal(await count(s, 'checkin'), 2);
         const event = await s.db.selectFrom('audit_event').selectAll().where('action', '=', 'checkin.purge').executeTakeFirstOrThrow();
-        assert.deepEqual(JSON.parse(event.detail), { before: done.before, checkins: 2 });
+        assert.deepEqual(JSON.parse(event.detail), { before: done.before, checkins: 2, batches: 1, batchSize: 5000 });
         assert.equal((await verifyAuditChain(s.db)).ok, true);
       } finally { await t.app.close(); await s.close(); }
     });

@@ -67,7 +67,7 @@ test('personal codes: valid for 60 s, then PERSONAL_CODE_EXPIRED', () => {
   const { token, expiresAt } = issuePersonalCode(keys.personalPrivateKey, 'person-1', NOW);
   assert.equal(expiresAt, NOW + PERSONAL_CODE_TTL_MS);
   const ok = verifyPersonalCode(keys.personalPublicKey, token, NOW + 59_999);
-  assert.deepEqual(ok, { ok: true, personId: 'person-1', issuedAt: NOW, expiresAt });
+  assert.deepEqual(ok, { ok: true, personId: 'person-1', issuedAt: NOW, expiresAt, colour: null, latestTest: null });
   assert.deepEqual(verifyPersonalCode(keys.personalPublicKey, token, NOW + 60_000), { ok: false, code: 'PERSONAL_CODE_EXPIRED' });
   // Offline: only the published PEM is needed.
   assert.equal(verifyPersonalCode(keys.personalPublicKeyPem, token, NOW).ok, true);

@@ -2,10 +2,14 @@
 // then scans (or pastes) the person's personal code or types the ID number, and sees the same
 // verification screen a resident would. When the network is down the scan is kept on the device with
 // its own id and the time it was made, shown as "N queued", and sent when the network returns; the
-// server keeps each id once, so a scan sent twice is still one check-in.
+// server keeps each id once, so a scan sent twice is still one check-in. Offline, a personal code's
+// signature and life are checked on the device with the cached public key (a forged or expired code
+// is refused at once); at a venue that needs its live screen code the device keeps the latest screen
+// code it fetched and queues scans with it (the server accepts it for a bounded time). A service
+// worker (web/public/sw.js) keeps the app shell so the page opens again after a reload offline.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiError } from '../api.ts';
+import { ApiError } from '../api.ts';
 import { newClientId, venueApi } from '../venueApi.ts';
 import { toApiError, useLoad } from '../useLoad.ts';
 import { dequeue, enqueue, maskIdNumber, readQueue, type QueuedScan } from '../scanQueue.ts';
@@ -13,9 +17,27 @@ import type { Venue, Verification } from '../types.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { VerifyScreen } from '../components/VerifyScreen.tsx';
 import { formatDateTime } from '../format.ts';
+import { cachedPublicKey, rawPublicKey, refreshPublicKey, verifyPersonalCodeOffline } from '../personalCode.ts';
 
 const VENUE_KEY = 'cordon.guard.venue';
+const SCREEN_KEY = 'cordon.guard.screenCode';
 const RETRY_MS = 10_000;
+
+/** The latest screen code fetched for a venue that needs one, with when it was fetched. */
+interface HeldScreenCode {
+  venueId: string;
+  url: string;
+  fetchedAt: number;
+}
+
+function storedScreenCode(venueId: string | undefined): HeldScreenCode | null {
+  try {
+    const v = JSON.parse(localStorage.getItem(SCREEN_KEY) ?? 'null') as HeldScreenCode | null;
+    return v && v.venueId === venueId && typeof v.url === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The chosen venue and its poster code, remembered so the page keeps working offline after a reload. */
 interface DoorVenue {
@@ -54,8 +76,47 @@ export function GuardPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const [result, setResult] = useState<Verification | null>(null);
   const [queuedNow, setQueuedNow] = useState<QueuedScan | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [held, setHeld] = useState<HeldScreenCode | null>(() => storedScreenCode(storedVenue()?.id));
   const codeInput = useRef<HTMLInputElement>(null);
   const flushing = useRef(false);
+
+  // The app shell for reloads without network, and the key that checks personal codes offline.
+  useEffect(() => {
+    void refreshPublicKey();
+    if (!('serviceWorker' in navigator)) return;
+    const sw = navigator.serviceWorker;
+    void (async () => {
+      await sw.register('/sw.js');
+      await sw.ready;
+      if (!sw.controller) await new Promise((resolve) => sw.addEventListener('controllerchange', resolve, { once: true }));
+      // Read once through the worker, which remembers the answers for a reload without network.
+      await Promise.all(['/api/v1/auth/me', '/api/v1/codes/public-key'].map((u) => fetch(u, { credentials: 'same-origin' })));
+      document.documentElement.dataset.offlineReady = '1';
+    })().catch(() => {});
+  }, []);
+
+  // A venue that needs its live screen code: keep the latest one while online, for scans queued offline.
+  useEffect(() => {
+    if (!door?.requiresPresence) return;
+    let stopped = false;
+    const fetchCode = async () => {
+      if (!navigator.onLine) return;
+      try {
+        const code = await venueApi.screenCode(door.id);
+        if (stopped) return;
+        const next = { venueId: door.id, url: code.url, fetchedAt: Date.now() };
+        localStorage.setItem(SCREEN_KEY, JSON.stringify(next));
+        setHeld(next);
+      } catch {
+        // offline or refused: keep the one held
+      }
+    };
+    setHeld(storedScreenCode(door.id));
+    void fetchCode();
+    const timer = setInterval(() => void fetchCode(), 20_000);
+    return () => { stopped = true; clearInterval(timer); };
+  }, [door?.id, door?.requiresPresence]);
 
   const remember = (o: Outcome) => setRecent((r) => [o, ...r].slice(0, 8));
 
@@ -121,17 +182,42 @@ export function GuardPage() {
     if (!pc && !id) return;
     setError(null);
     setQueuedNow(null);
+    setNotice(null);
+    const now = Date.now();
+    const offline = !navigator.onLine;
+    if (offline && pc) {
+      // Checked here with the cached key: a forged or expired code is refused now, not after the drop.
+      const pem = cachedPublicKey();
+      const key = pem ? rawPublicKey(pem) : null;
+      if (key) {
+        const verdict = verifyPersonalCodeOffline(key, pc, now);
+        if (!verdict.ok) {
+          setError(new ApiError({ status: 400, code: verdict.code, detail: t(verdict.code === 'PERSONAL_CODE_EXPIRED' ? 'guardOffline.codeExpired' : 'guardOffline.codeInvalid') }));
+          return;
+        }
+      } else {
+        setNotice(t('guardOffline.noKey'));
+      }
+    }
+    let venueCode = door.code;
+    if (door.requiresPresence) {
+      if (!held) {
+        setError(new ApiError({ status: 0, code: 'VENUE_SCREEN_CODE_REQUIRED', detail: t('guardOffline.noScreenCode') }));
+        return;
+      }
+      venueCode = held.url;
+    }
     const scan: QueuedScan = {
-      code: door.code,
+      code: venueCode,
       ...(pc ? { personalCode: pc } : { idNumber: id }),
       clientId: newClientId(),
-      scannedAt: Date.now(),
+      scannedAt: now,
       venueName: door.name,
       label: pc ? t('guard.byCode') : maskIdNumber(id),
     };
     setPersonalCode('');
     setIdNumber('');
-    if (!navigator.onLine) {
+    if (offline) {
       keep(scan);
       return;
     }
@@ -140,6 +226,7 @@ export function GuardPage() {
       let code = door.code;
       if (door.requiresPresence) code = (await venueApi.screenCode(door.id)).url;
       const r = await venueApi.checkIn({ code, personalCode: scan.personalCode, idNumber: scan.idNumber, clientId: scan.clientId });
+      if (r.duplicate && pc) setNotice(t('guardOffline.repeat', { time: formatDateTime(r.at) }));
       setResult(r);
       remember({ clientId: scan.clientId, label: scan.label, at: scan.scannedAt, result: r });
     } catch (err) {
@@ -204,9 +291,13 @@ export function GuardPage() {
         <ErrorBox error={error} />
         {queuedNow && (
           <div className="alert alert-warn" role="status" data-testid="guard-queued-notice">
-            <div className="alert-title">{t('guard.queuedTitle')}</div>
-            <div>{t('guard.queuedText')}</div>
+            <div className="alert-title">{queuedNow.personalCode && cachedPublicKey() ? t('guardOffline.verifiedOffline') : t('guard.queuedTitle')}</div>
+            <div>{queuedNow.personalCode && cachedPublicKey() ? t('guardOffline.verifiedOfflineText') : t('guard.queuedText')}</div>
           </div>
+        )}
+        {notice && <div className="alert alert-info" role="status" data-testid="guard-notice">{notice}</div>}
+        {door?.requiresPresence && held && !online && (
+          <p className="muted small" data-testid="guard-screen-held">{t('guardOffline.screenCodeHeld', { time: formatDateTime(held.fetchedAt) })}</p>
         )}
         <button type="submit" className="btn btn-primary btn-block guard-go" data-testid="guard-submit" disabled={busy || !door || (!personalCode.trim() && !idNumber.trim())}>
           {busy ? t('common.working') : t('guard.submit')}

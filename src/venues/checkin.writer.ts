@@ -1,0 +1,273 @@
+// The write of check-ins on SQLite, shared by the writer thread (checkin.worker.ts, file databases)
+// and the in-process writer (in-memory databases): a batch of jobs in one IMMEDIATE transaction (one
+// fsync), each job in its own savepoint, one after another, so each job sees the visits stored by the
+// jobs before it and the capacity holds exactly. Prepared better-sqlite3 statements only; no Kysely,
+// nothing async — the caller answers each job once `writeBatch` returned (after COMMIT).
+//
+// Per job: the same queued scan (venue, client id) answers with its first row; the same personal code
+// at the same venue inside its life answers with the visit it produced; otherwise the venue's visits
+// past their dwell are closed, the open ones counted, the entry decided by the category's policy
+// (venue.rules.ts) with that count, and the row stored.
+//
+// Open visits are counted in memory: per venue, the entry times of its open admitted visits, loaded
+// from the database on first use and kept up to date by this writer's own entries and exits. Any
+// commit by another connection (the server's own Kysely connection: self check-ins, the auto-close
+// job, purges; another process) changes SQLite's `PRAGMA data_version`, read at the start of every
+// batch under the write lock — then every venue is loaded afresh. So the count is always the
+// database's, without reading it for every scan.
+import type SQLite from 'better-sqlite3';
+import type { CheckinTable } from '../db/database.ts';
+import { autoExitAt, decideEntry, isVisitExpired, type DoorFacts, type EntryPolicy } from './venue.rules.ts';
+
+/** One check-in to write; plain data (it crosses to the writer thread). */
+export interface WriteJob {
+  venueId: string;
+  /** The venue's dwell: open visits that began longer ago are closed at entry + dwell first. */
+  dwellMs: number;
+  /** The venue's entry policy and capacity, and what is known about the person at the scan time. */
+  policy: EntryPolicy;
+  capacity: number;
+  facts: DoorFacts;
+  /**
+   * The scan of a personal code: a visit of the same person at the same venue that began at or after
+   * this time (the code's issue) was made with this code, or during its life — the same scan. null
+   * for other scans.
+   */
+  sameScanSince: number | null;
+  /** The row to store; decision, refusal_code and reasons are filled in by the write. */
+  row: CheckinTable;
+}
+
+/** A scan-out of an admitted visit: closed now, or at entry + dwell when the dwell ran out first. */
+export interface ExitJob {
+  kind: 'exit';
+  checkinId: string;
+  dwellMinutes: number;
+  now: number;
+}
+
+export type AnyJob = WriteJob | ExitJob;
+
+export type WriteOutcome =
+  | { ok: true; row: CheckinTable; stored: boolean; personName: string }
+  | { ok: false; code: string | null; message: string };
+
+/** The error codes a job fails with (else an unexpected error). */
+export const JOB_ERRORS = ['PERSON_NOT_FOUND', 'CHECKIN_NOT_FOUND', 'CHECKIN_NOT_ADMITTED'] as const;
+
+const COLUMNS = [
+  'id', 'venue_id', 'person_id', 'client_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'decision', 'refusal_code',
+  'colour', 'reasons', 'test_sampled_at', 'test_result', 'vaccinated', 'created_at',
+] as const satisfies ReadonlyArray<keyof CheckinTable>;
+
+export interface Statements {
+  begin: SQLite.Statement;
+  commit: SQLite.Statement;
+  rollback: SQLite.Statement;
+  savepoint: SQLite.Statement;
+  release: SQLite.Statement;
+  rollbackToSavepoint: SQLite.Statement;
+  byClient: SQLite.Statement<[string, string], CheckinTable>;
+  sameScan: SQLite.Statement<[string, string, number], CheckinTable>;
+  personName: SQLite.Statement<[string], string>;
+  autoClose: SQLite.Statement<[number, string, number]>;
+  countOpen: SQLite.Statement<[string, number], number>;
+  insert: SQLite.Statement<[CheckinTable]>;
+  byId: SQLite.Statement<[string], CheckinTable>;
+  close: SQLite.Statement<[number, string, string]>;
+  openTimes: SQLite.Statement<[string, number], number>;
+  dataVersion: SQLite.Statement<[], number>;
+}
+
+export function prepareStatements(sqlite: SQLite.Database): Statements {
+  const q = (text: string) => sqlite.prepare(text);
+  // The open-visit conditions are written out literally so that SQLite uses the partial index
+  // checkin_open_idx (migration 0004).
+  return {
+    begin: q('begin immediate'),
+    commit: q('commit'),
+    rollback: q('rollback'),
+    savepoint: q('savepoint checkin_job'),
+    release: q('release checkin_job'),
+    rollbackToSavepoint: q('rollback to checkin_job'),
+    byClient: q('select * from checkin where venue_id = ? and client_id = ?') as Statements['byClient'],
+    sameScan: q(`select * from checkin where person_id = ? and venue_id = ? and entered_at >= ?
+      order by entered_at desc, id desc limit 1`) as Statements['sameScan'],
+    personName: q('select name from person where id = ?').pluck() as Statements['personName'],
+    autoClose: q(`update checkin set exited_at = entered_at + ?, exit_kind = 'auto'
+      where venue_id = ? and entered_at <= ? and exited_at is null and decision = 'admitted'`) as Statements['autoClose'],
+    countOpen: q(`select count(*) from checkin
+      where venue_id = ? and entered_at > ? and exited_at is null and decision = 'admitted'`).pluck() as Statements['countOpen'],
+    insert: q(`insert into checkin (${COLUMNS.join(', ')}) values (${COLUMNS.map((c) => `@${c}`).join(', ')})
+      on conflict (venue_id, client_id) do nothing`) as Statements['insert'],
+    byId: q('select * from checkin where id = ?') as Statements['byId'],
+    close: q('update checkin set exited_at = ?, exit_kind = ? where id = ? and exited_at is null') as Statements['close'],
+    openTimes: q(`select entered_at from checkin
+      where venue_id = ? and entered_at > ? and exited_at is null and decision = 'admitted' order by entered_at`).pluck() as Statements['openTimes'],
+    dataVersion: q('pragma data_version').pluck() as Statements['dataVersion'],
+  };
+}
+
+class JobError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+/** The entry times of a venue's open admitted visits, ascending. */
+interface OpenVisits {
+  dwellMs: number;
+  times: number[];
+}
+
+/** The first index whose time is > t (`after`), or ≥ t. */
+function bound(times: number[], t: number, after: boolean): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (after ? times[mid]! <= t : times[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A change to the in-memory counts, applied once the job's savepoint is released. */
+type CountChange = { venueId: string; add?: number; remove?: number } | null;
+
+/** The writer's connection with its statements and in-memory open-visit counts. */
+export class CheckinWriter {
+  private readonly st: Statements;
+  private readonly open = new Map<string, OpenVisits>();
+  private dataVersion: number | null = null;
+
+  /**
+   * `sharedConnection`: the connection is also the server's Kysely connection (an in-memory database),
+   * whose own commits `data_version` does not show — counts are then read afresh for every batch.
+   */
+  constructor(private readonly sqlite: SQLite.Database, private readonly sharedConnection = false) {
+    this.st = prepareStatements(sqlite);
+  }
+
+  /** Open visits of the venue at `now`: visits past the dwell are closed (at entry + dwell) first. */
+  private openAt(venueId: string, dwellMs: number, now: number): OpenVisits {
+    const enteredBy = now - dwellMs;
+    let visits = this.open.get(venueId);
+    if (!visits || visits.dwellMs !== dwellMs) {
+      this.st.autoClose.run(dwellMs, venueId, enteredBy);
+      visits = { dwellMs, times: this.st.openTimes.all(venueId, enteredBy) };
+      this.open.set(venueId, visits);
+      return visits;
+    }
+    const expired = bound(visits.times, enteredBy, true);
+    if (expired > 0) {
+      this.st.autoClose.run(dwellMs, venueId, enteredBy);
+      visits.times.splice(0, expired);
+    }
+    return visits;
+  }
+
+  private earlier(row: CheckinTable): WriteOutcome {
+    return { ok: true, row, stored: false, personName: this.st.personName.get(row.person_id) ?? '' };
+  }
+
+  private applyExit(job: ExitJob): [WriteOutcome, CountChange] {
+    const { st } = this;
+    const row = st.byId.get(job.checkinId);
+    if (!row) throw new JobError('CHECKIN_NOT_FOUND');
+    if (row.decision !== 'admitted') throw new JobError('CHECKIN_NOT_ADMITTED');
+    if (row.exited_at !== null) return [{ ok: true, row, stored: false, personName: '' }, null];
+    const expired = isVisitExpired(row.entered_at, job.dwellMinutes, job.now);
+    const at = expired ? autoExitAt(row.entered_at, job.dwellMinutes) : Math.max(job.now, row.entered_at);
+    st.close.run(at, expired ? 'auto' : 'guard', row.id);
+    const closed = { ...row, exited_at: at, exit_kind: expired ? 'auto' : 'guard' };
+    return [{ ok: true, row: closed, stored: true, personName: '' }, { venueId: row.venue_id, remove: row.entered_at }];
+  }
+
+  private applyEntry(job: WriteJob): [WriteOutcome, CountChange] {
+    const { st } = this;
+    const { row: template } = job;
+    if (template.client_id !== null) {
+      const first = st.byClient.get(job.venueId, template.client_id);
+      if (first) return [this.earlier(first), null];
+    }
+    const personName = st.personName.get(template.person_id);
+    if (personName === undefined) throw new JobError('PERSON_NOT_FOUND');
+    if (job.sameScanSince !== null) {
+      const same = st.sameScan.get(template.person_id, job.venueId, job.sameScanSince);
+      if (same) return [{ ok: true, row: same, stored: false, personName }, null];
+    }
+    const open = this.openAt(job.venueId, job.dwellMs, template.created_at).times.length;
+    const decision = decideEntry({ ...job.facts, occupancy: open, capacity: job.capacity }, job.policy, template.entered_at);
+    const row: CheckinTable = {
+      ...template,
+      decision: decision.admit ? 'admitted' : 'refused',
+      refusal_code: decision.reasons[0]?.code ?? null,
+      reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
+    };
+    if (st.insert.run(row).changes > 0) {
+      // An entry already past the dwell (a late queued scan) is not open now.
+      const counts = decision.admit && row.entered_at > template.created_at - job.dwellMs;
+      return [{ ok: true, row, stored: true, personName }, counts ? { venueId: job.venueId, add: row.entered_at } : null];
+    }
+    const first = row.client_id === null ? undefined : st.byClient.get(row.venue_id, row.client_id);
+    if (!first) throw new Error('check-in conflict without a stored row');
+    return [this.earlier(first), null];
+  }
+
+  private count(change: CountChange): void {
+    if (!change) return;
+    const visits = this.open.get(change.venueId);
+    if (!visits) return;
+    if (change.add !== undefined) visits.times.splice(bound(visits.times, change.add, true), 0, change.add);
+    if (change.remove !== undefined) {
+      const i = bound(visits.times, change.remove, false);
+      if (visits.times[i] === change.remove) visits.times.splice(i, 1);
+    }
+  }
+
+  /**
+   * Writes the jobs in one transaction and returns each one's outcome, in order. A job that fails is
+   * rolled back to its savepoint alone; when the COMMIT fails, every job fails.
+   */
+  writeBatch(jobs: AnyJob[]): WriteOutcome[] {
+    const { st } = this;
+    const out: WriteOutcome[] = [];
+    try {
+      st.begin.run();
+      // Another connection committed since this writer last looked: its counts may be stale.
+      const version = st.dataVersion.get()!;
+      if (version !== this.dataVersion || this.sharedConnection) this.open.clear();
+      this.dataVersion = version;
+      for (const job of jobs) {
+        st.savepoint.run();
+        try {
+          const [outcome, change] = 'kind' in job ? this.applyExit(job) : this.applyEntry(job);
+          st.release.run();
+          this.count(change);
+          out.push(outcome);
+        } catch (err) {
+          st.rollbackToSavepoint.run();
+          st.release.run();
+          out.push({ ok: false, code: err instanceof JobError ? err.code : null, message: (err as Error).message });
+        }
+      }
+      st.commit.run();
+    } catch (err) {
+      if (this.sqlite.inTransaction) st.rollback.run();
+      this.open.clear();
+      const failed: WriteOutcome = { ok: false, code: null, message: `check-in batch failed: ${(err as Error).message}` };
+      return jobs.map(() => failed);
+    }
+    return out;
+  }
+}
+
+/** The pragmas of every Cordon SQLite connection that writes check-ins (as src/db/connect.ts). */
+export function configureWriterConnection(sqlite: SQLite.Database): void {
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a committed transaction survives a power cut, not only a process crash.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+}
