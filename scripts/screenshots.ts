@@ -3,6 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchBrowser, startDemoServer } from '../test/support/browser.ts';
+import { testingScreenshots } from './screenshots.testing.ts';
+import { tracingScreenshots } from './screenshots.tracing.ts';
+import { riskAreaScreenshots } from './screenshots.riskareas.ts';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const server = await startDemoServer(3000);
@@ -61,6 +64,10 @@ try {
   await ap.getByTestId('audit-verify-result').waitFor();
   await ap.screenshot({ path: path.join(OUT, 'audit.png') });
   await auditor.close();
+
+  await tracingScreenshots(server, browser, signIn, OUT);
+  await testingScreenshots(server, browser, OUT);
+  await riskAreaScreenshots(server, browser, signIn, OUT);
   console.log(`screenshots written to ${OUT}`);
 } finally {
   await browser.close();

@@ -23,8 +23,12 @@ import { venueRoutes } from './venues/venue.routes.ts';
 import { liveRoutes } from './venues/venue.live.routes.ts';
 import { residentRoutes } from './residents/residents.routes.ts';
 import { poolingRoutes } from './testing/pooling.routes.ts';
+import { testingRoutes } from './testing/testing.routes.ts';
 import { rulesetRoutes } from './rules/ruleset.routes.ts';
 import { tracingRoutes } from './tracing/tracing.routes.ts';
+import { riskAreaRoutes } from './riskareas/riskareas.routes.ts';
+import { notifyRoutes } from './notify/notify.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -97,8 +101,12 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => liveRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => residentRoutes(api as App, s, options.access), { prefix: '/api/v1' });
   await app.register(async (api) => poolingRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => testingRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => rulesetRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => tracingRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => riskAreaRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => notifyRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => healthRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

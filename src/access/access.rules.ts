@@ -13,6 +13,7 @@ export const ROLES = [
   'auditor',              // 审计 auditor
   'admin',                // 系统管理员 administrator
   'resident',             // 居民 resident
+  'sampler',              // 采样员 sampling-table staff and the emergency sampling squad
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -34,22 +35,38 @@ export const PERMISSIONS = [
   'rules.manage',         // choose the deployment's active rule set (防控方案 edition), audited with a reason
   'case.manage',          // register cases, change their status, trace them, review and enter contacts (流调)
   'case.read',            // read cases and their contacts (masked), within the area of the case's person
+  'contact.call',         // work the call list of contacts (通知): see the tasks of the area, record call outcomes, export
+  'riskarea.manage',      // designate, re-level and lift risk areas (中高风险区), run downgrades, read their history
+  'testing.round',        // create, change and close testing rounds (全员核酸); sites, tables, staff; planner
+  'testing.view',         // read rounds, plans, coverage, tubes, boxes, custody, pools and tasks (names masked)
+  'testing.sample',       // sample at a table: open tubes, scan people, close tubes, pack boxes, re-sample at home
+  'testing.custody',      // hand boxes of tubes to transport and receive them at the lab
+  'testing.lab',          // upload lab results of tubes
+  'testing.report',       // one-click report of a suspected-positive pool (一键即报); the open-pool command view
+  'testing.doorknock',    // door-knock list of a building and visit marks (敲门行动)
+  'health.read',          // a person's health code colour (健康码) with reasons, end conditions, latest test and history
+  'health.override',      // request a manual colour change with a written legal basis (needs a second person's approval)
+  'health.approve',       // approve or reject another user's manual colour change request
+  'health.recompute',     // recompute colours under the active rule set (all people or some)
+  'appeal.review',        // answer residents' appeals about their colour (uphold, or request a correction)
+  'recolour.approve',     // approve or reject mass recolouring held by the circuit breaker (command centre)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export', 'testing.plan', 'rules.manage', 'command.view', 'case.manage', 'case.read'],
-  investigator: ['registry.read', 'person.reveal', 'checkin.export', 'case.manage', 'case.read'],
-  community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.create', 'case.read'],
-  lab: ['registry.read', 'testing.plan'],
+  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export', 'testing.plan', 'rules.manage', 'command.view', 'case.manage', 'case.read', 'riskarea.manage', 'testing.round', 'testing.view', 'testing.report', 'testing.doorknock', 'contact.call', 'health.read', 'health.override', 'health.approve', 'health.recompute', 'appeal.review', 'recolour.approve'],
+  investigator: ['registry.read', 'person.reveal', 'checkin.export', 'case.manage', 'case.read', 'contact.call', 'health.read', 'health.override', 'health.approve', 'appeal.review'],
+  community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.create', 'case.read', 'testing.view', 'testing.doorknock', 'contact.call', 'health.read'],
+  lab: ['registry.read', 'testing.plan', 'testing.view', 'testing.custody', 'testing.lab', 'testing.report'],
   venue_operator: ['venue.manage', 'checkin.create'],
-  checkpoint: ['registry.read'],
-  quarantine_site: ['registry.read'],
+  checkpoint: ['registry.read', 'health.read'],
+  quarantine_site: ['registry.read', 'health.read'],
   logistics: [],
   volunteer_coordinator: ['registry.read'],
   auditor: ['audit.read', 'registry.read'],
-  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage', 'venue.manage', 'testing.plan', 'rules.manage', 'command.view'],
+  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage', 'venue.manage', 'testing.plan', 'rules.manage', 'command.view', 'testing.round', 'testing.view', 'health.recompute'],
   resident: [],
+  sampler: ['testing.view', 'testing.sample', 'testing.custody'],
 };
 
 export function isRole(value: string): value is Role {

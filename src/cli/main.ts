@@ -8,9 +8,12 @@ import { registerUserCommands } from '../access/access.cli.ts';
 import { registerRegistryCommands } from '../registry/registry.cli.ts';
 import { registerDemoCommands } from '../sim/sim.cli.ts';
 import { registerPoolingCommands } from '../testing/pooling.cli.ts';
+import { registerTestingCommands } from '../testing/testing.cli.ts';
 import { registerVenueCommands } from '../venues/venue.cli.ts';
 import { registerRuleSetCommands } from '../rules/ruleset.cli.ts';
 import { registerTracingCommands } from '../tracing/tracing.cli.ts';
+import { registerRiskAreaCommands } from '../riskareas/riskareas.cli.ts';
+import { registerHealthCommands } from '../health/health.cli.ts';
 
 const program = new Command('cordon')
   .description('Cordon (一站式防疫指挥系统): one-stop epidemic prevention and command system')
@@ -24,9 +27,12 @@ registerUserCommands(program);
 registerRegistryCommands(program);
 registerDemoCommands(program);
 registerPoolingCommands(program);
+registerTestingCommands(program);
 registerVenueCommands(program);
 registerRuleSetCommands(program);
 registerTracingCommands(program);
+registerRiskAreaCommands(program);
+registerHealthCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -10,6 +10,9 @@ import { createServices } from '../services.ts';
 import { cliConfig, type GlobalOptions } from './context.ts';
 import { ensureFirstStart } from './first-start.ts';
 import { startVenueJobs } from '../venues/venue.jobs.ts';
+import { startRiskAreaJobs } from '../riskareas/riskareas.jobs.ts';
+import { startHealthJobs } from '../health/health.jobs.ts';
+import { startVisitIndex } from '../tracing/trace.index.start.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -49,7 +52,11 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   process.once('SIGINT', close);
   process.once('SIGTERM', close);
   await app.listen({ port: config.port, host: config.host });
-  stopJobs = startVenueJobs(s, { log: (m) => app.log.warn(m) });
+  const stopVenueJobs = startVenueJobs(s, { log: (m) => app.log.warn(m) });
+  const stopRiskAreaJobs = startRiskAreaJobs(s, { log: (m) => app.log.warn(m) });
+  const stopHealthJobs = startHealthJobs(s, { log: (m) => app.log.warn(m) });
+  const stopVisitIndex = startVisitIndex(s, { log: (m) => app.log.warn(m) });
+  stopJobs = () => { stopVenueJobs(); stopRiskAreaJobs(); stopHealthJobs(); stopVisitIndex(); };
   console.log(`Cordon listening on http://localhost:${config.port} (${s.dialect}${s.dialect === 'sqlite' ? `: ${path.join(config.dataDir, 'cordon.db')}` : ''})`);
 }
 

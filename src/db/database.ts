@@ -235,6 +235,449 @@ export interface ContactTable {
   updated_at: number;
 }
 
+/** One designated unit (building, community or street) with its level in force (migration 0009). */
+export interface RiskAreaTable {
+  id: string;
+  /** building | community | street */
+  unit: string;
+  target_id: string;
+  building_id: string | null;
+  area_id: string;
+  area_path: string;
+  name: string;
+  /** pending | active | lifted | rejected */
+  status: string;
+  level: string | null;
+  level_since: number | null;
+  episode_start: number | null;
+  reason: string;
+  legal_basis: string;
+  ruleset_id: string;
+  ruleset_version: string;
+  pending_level: string | null;
+  pending_approval_id: string | null;
+  pending_reason: string | null;
+  pending_legal_basis: string | null;
+  pending_by: string | null;
+  pending_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Append-only. */
+export interface RiskAreaHistoryTable {
+  id: string;
+  risk_area_id: string;
+  /** designate | downgrade | lift | held | approved | rejected */
+  kind: string;
+  from_level: string | null;
+  to_level: string;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  manual: number;
+  reason: string;
+  legal_basis: string;
+  ruleset_id: string;
+  ruleset_version: string;
+  rule: string | null;
+  /** JSON */
+  evidence: string;
+}
+
+export interface RiskAreaExposureTable {
+  risk_area_id: string;
+  person_id: string;
+  /** residence | checkin */
+  basis: string;
+  last_stay_at: number;
+  fact_since: number | null;
+  ended_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TestingRoundTable {
+  id: string;
+  name: string;
+  starts_at: number;
+  deadline_at: number;
+  closed_at: number | null;
+  previous_round_id: string | null;
+  auto_report: number;
+  pooling_version: string;
+  testing_version: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TestingRoundAreaTable {
+  round_id: string;
+  area_id: string;
+  area_path: string;
+  /** sealed | controlled | prevention | quarantine_site | key_group */
+  control_level: string;
+}
+
+export interface TestingSiteTable {
+  id: string;
+  area_id: string;
+  area_path: string;
+  name: string;
+  address: string;
+  /** ordinary | quarantine_site | key_group */
+  kind: string;
+  created_at: number;
+}
+
+export interface TestingTableTable {
+  id: string;
+  site_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface TestingStaffTable {
+  id: string;
+  round_id: string;
+  user_id: string;
+  site_id: string | null;
+  table_id: string | null;
+  /** sampler | registrar | squad */
+  duty: string;
+  created_at: number;
+}
+
+export interface TestingTubeTable {
+  id: string;
+  round_id: string;
+  barcode: string;
+  site_id: string | null;
+  table_id: string | null;
+  area_id: string;
+  area_path: string;
+  /** pool | household | single | retest */
+  mode: string;
+  capacity: number;
+  control_level: string;
+  /** open | closed | boxed | in_transit | received | resulted */
+  status: string;
+  member_count: number;
+  opened_at: number;
+  opened_by: string | null;
+  opened_by_name: string;
+  closed_at: number | null;
+  closed_by_name: string | null;
+  box_id: string | null;
+  task_id: string | null;
+  rules_version: string;
+}
+
+export interface TestingTubeMemberTable {
+  tube_id: string;
+  person_id: string;
+  round_id: string;
+  household_id: string | null;
+  sampled_at: number;
+}
+
+export interface TestingBoxTable {
+  id: string;
+  round_id: string;
+  code: string;
+  /** packing | in_transit | received */
+  status: string;
+  tube_count: number;
+  created_at: number;
+  created_by_name: string;
+  handed_at: number | null;
+  handed_by_name: string | null;
+  carrier: string | null;
+  received_at: number | null;
+  received_by_name: string | null;
+  lab: string | null;
+}
+
+/** Append-only. */
+export interface TestingCustodyTable {
+  id: string;
+  round_id: string;
+  tube_id: string | null;
+  box_id: string | null;
+  kind: string;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  /** JSON */
+  detail: string;
+}
+
+export interface TestingLabUploadTable {
+  id: string;
+  round_id: string | null;
+  file_name: string | null;
+  rows: number;
+  negative: number;
+  positive: number;
+  uploaded_by: string | null;
+  uploaded_by_name: string;
+  at: number;
+}
+
+export interface TestingResultTable {
+  tube_id: string;
+  round_id: string;
+  /** negative | positive */
+  result: string;
+  ct_n: number | null;
+  ct_orf1ab: number | null;
+  tested_at: number;
+  resulted_at: number;
+  upload_id: string;
+}
+
+export interface TestingPoolTable {
+  id: string;
+  tube_id: string;
+  round_id: string;
+  area_id: string;
+  area_path: string;
+  /** detected | reported | released | case_found */
+  status: string;
+  members: number;
+  detected_at: number;
+  reported_at: number | null;
+  reported_by_name: string | null;
+  closed_at: number | null;
+}
+
+export interface TestingNotificationTable {
+  id: string;
+  pool_id: string;
+  /** squad | community | police */
+  kind: string;
+  recipient: string;
+  area_id: string | null;
+  /** JSON, no personal data */
+  payload: string;
+  status: string;
+  created_at: number;
+}
+
+export interface TestingTaskTable {
+  id: string;
+  /** retest | home */
+  kind: string;
+  round_id: string;
+  pool_id: string | null;
+  person_id: string;
+  area_id: string;
+  area_path: string;
+  /** open | sampled | negative | positive | cancelled */
+  status: string;
+  tube_id: string | null;
+  sampled_at: number | null;
+  result_at: number | null;
+  case_id: string | null;
+  case_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TestingVisitTable {
+  id: string;
+  round_id: string;
+  person_id: string;
+  building_id: string | null;
+  /** sampled_at_home | away | refused | bedridden */
+  outcome: string;
+  note: string;
+  at: number;
+  by_id: string | null;
+  by_name: string;
+  task_id: string | null;
+}
+
+export interface TestingSyncOpTable {
+  user_id: string;
+  client_id: string;
+  op_type: string;
+  /** JSON */
+  outcome: string;
+  at: number;
+}
+
+/** A call to a contact found by tracing, on the list of their community (migration 0008). */
+export interface CallTaskTable {
+  id: string;
+  contact_id: string;
+  case_id: string;
+  person_id: string;
+  area_id: string;
+  area_path: string;
+  class: string;
+  /** pending | reached | not_reached | refused | withdrawn */
+  status: string;
+  attempts: number;
+  last_attempt_at: number | null;
+  last_note: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One call made on a task (append-only). */
+export interface CallAttemptTable {
+  id: string;
+  task_id: string;
+  /** reached | not_reached | refused */
+  outcome: string;
+  note: string;
+  actor_id: string | null;
+  at: number;
+}
+
+/** A fact a person's colour rests on (migration 0006). */
+export interface HealthFactTable {
+  id: string;
+  person_id: string;
+  kind: string;
+  source_type: string;
+  source_id: string;
+  source_group: string | null;
+  since: number;
+  until: number | null;
+  ended_at: number | null;
+  /** JSON */
+  detail: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface HealthTestTable {
+  person_id: string;
+  source_type: string;
+  source_id: string;
+  sampled_at: number;
+  reported_at: number;
+  /** negative | positive */
+  result: string;
+  pooled: number;
+  ct_n: number | null;
+  ct_orf1ab: number | null;
+  created_at: number;
+}
+
+/** The current colour per person, with the latest test: one primary-key read at the door. */
+export interface HealthStatusTable {
+  person_id: string;
+  colour: string;
+  /** JSON array of reasons */
+  reasons: string;
+  ruleset_id: string;
+  ruleset_version: string;
+  computed_at: number;
+  changed_at: number;
+  next_change_at: number | null;
+  override_id: string | null;
+  override_colour: string | null;
+  override_until: number | null;
+  test_source_id: string | null;
+  test_sampled_at: number | null;
+  test_reported_at: number | null;
+  test_result: string | null;
+  test_pooled: number | null;
+}
+
+/** Append-only. */
+export interface HealthColourHistoryTable {
+  id: string;
+  person_id: string;
+  from_colour: string;
+  to_colour: string;
+  /** JSON */
+  reasons: string;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: string;
+  basis: string;
+  manual: number;
+  ruleset_id: string;
+  ruleset_version: string;
+  override_id: string | null;
+  approval_id: string | null;
+  audit_seq: number | null;
+}
+
+export interface HealthOverrideTable {
+  id: string;
+  /** JSON array */
+  person_ids: string;
+  people: number;
+  area_path: string;
+  colour: string;
+  legal_basis: string;
+  reason: string;
+  ends_at: number;
+  appeal_id: string | null;
+  /** pending | approved | rejected | held */
+  status: string;
+  requested_by: string;
+  requested_by_name: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided_at: number | null;
+  decision_reason: string | null;
+  approval_id: string | null;
+  ruleset_id: string;
+  ruleset_version: string;
+}
+
+export interface HealthAppealTable {
+  id: string;
+  person_id: string;
+  area_path: string;
+  filed_by: string;
+  filed_at: number;
+  due_at: number;
+  colour: string;
+  statement: string;
+  /** open | upheld | correction_pending | corrected | correction_rejected */
+  status: string;
+  reviewer_id: string | null;
+  reviewer_name: string | null;
+  answered_at: number | null;
+  answer: string | null;
+  override_id: string | null;
+  updated_at: number;
+}
+
+/** A recolouring action held by the circuit breaker for a command-centre approval. */
+export interface HealthApprovalTable {
+  id: string;
+  /** add_facts | end_facts | override */
+  kind: string;
+  people: number;
+  /** JSON */
+  payload: string;
+  reason: string;
+  /** pending | approved | rejected */
+  status: string;
+  requested_by: string | null;
+  requested_by_name: string;
+  requested_by_role: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided_at: number | null;
+  decision_reason: string | null;
+  ruleset_id: string;
+  ruleset_version: string;
+  threshold: number;
+}
+
 export interface Database {
   area: AreaTable;
   building: BuildingTable;
@@ -251,6 +694,34 @@ export interface Database {
   case_record: CaseRecordTable;
   case_status_history: CaseStatusHistoryTable;
   contact: ContactTable;
+  call_task: CallTaskTable;
+  call_attempt: CallAttemptTable;
+  risk_area: RiskAreaTable;
+  risk_area_history: RiskAreaHistoryTable;
+  risk_area_exposure: RiskAreaExposureTable;
+  testing_round: TestingRoundTable;
+  testing_round_area: TestingRoundAreaTable;
+  testing_site: TestingSiteTable;
+  testing_table: TestingTableTable;
+  testing_staff: TestingStaffTable;
+  testing_tube: TestingTubeTable;
+  testing_tube_member: TestingTubeMemberTable;
+  testing_box: TestingBoxTable;
+  testing_custody: TestingCustodyTable;
+  testing_lab_upload: TestingLabUploadTable;
+  testing_result: TestingResultTable;
+  testing_pool: TestingPoolTable;
+  testing_notification: TestingNotificationTable;
+  testing_task: TestingTaskTable;
+  testing_visit: TestingVisitTable;
+  testing_sync_op: TestingSyncOpTable;
+  health_fact: HealthFactTable;
+  health_test: HealthTestTable;
+  health_status: HealthStatusTable;
+  health_colour_history: HealthColourHistoryTable;
+  health_override: HealthOverrideTable;
+  health_appeal: HealthAppealTable;
+  health_approval: HealthApprovalTable;
 }
 
 export type Db = Kysely<Database>;

@@ -2,7 +2,8 @@
 // the venue's poster URL, registers against the registry, checks in with a dependant and sees the door
 // verification screen with its running clock; a guard checks a person in by personal code, then,
 // offline, queues a scan that is sent when the network returns — once, even when the first answer is
-// lost on the way back.
+// lost on the way back; offline, a forged personal code is refused on the device (signature checked
+// with the cached public key) and the page opens again after a reload without network (service worker).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -134,13 +135,42 @@ describe('venue check-in in the browser', () => {
     assert.equal(await gp.getByTestId('verify-screen').getAttribute('data-decision'), 'admitted');
     await gp.getByTestId('verify-done').click();
 
-    // Offline: the scan is queued on the device, nothing reaches the server.
-    await guardCtx.setOffline(true);
+    // The same code scanned again at this door during its minute is the same scan: no second visit.
     await gp.getByTestId('guard-code').fill(dependantToken);
     await gp.getByTestId('guard-submit').click();
+    await gp.getByTestId('verify-screen').waitFor();
+    await gp.getByTestId('verify-done').click();
+    await gp.getByTestId('guard-notice').waitFor();
+    assert.equal((await server.s.db.selectFrom('checkin').select('id').where('person_id', '=', dependantId).where('venue_id', '=', venueId).where('method', '=', 'assisted').execute()).length, 1);
+
+    // A fresh code from the resident's page for the scans below.
+    await pp.reload();
+    await pp.getByTestId(`my-code-person-${dependantId}`).click();
+    await pp.waitForFunction((old) => {
+      const t = document.querySelector('[data-testid="my-code-qr"]')?.getAttribute('data-text');
+      return !!t && t !== old;
+    }, dependantToken);
+    const freshToken = (await pp.getByTestId('my-code-qr').getAttribute('data-text'))!;
+    await gp.waitForFunction(() => document.documentElement.dataset.offlineReady === '1');
+
+    // Offline: a forged code is refused on the device; a genuine one is verified there and queued.
+    await guardCtx.setOffline(true);
+    const forged = `${freshToken.slice(0, -2)}${freshToken.endsWith('AA') ? 'BB' : 'AA'}`;
+    await gp.getByTestId('guard-code').fill(forged);
+    await gp.getByTestId('guard-submit').click();
+    await gp.getByText('离线验签未通过', { exact: false }).waitFor();
+    await gp.locator('[data-testid="guard-queue-count"][data-count="0"]').waitFor();
+    await gp.getByTestId('guard-code').fill(freshToken);
+    await gp.getByTestId('guard-submit').click();
     await gp.locator('[data-testid="guard-queue-count"][data-count="1"]').waitFor();
+    await gp.getByText('个人码验签通过(离线)', { exact: false }).waitFor();
     const clientId = await gp.evaluate(() => (JSON.parse(localStorage.getItem('cordon.guard.queue') ?? '[]') as Array<{ clientId: string }>)[0]!.clientId);
     assert.equal((await server.s.db.selectFrom('checkin').select('id').where('client_id', '=', clientId).execute()).length, 0);
+
+    // Still offline, the page is reloaded: the service worker serves it, the queue is still there.
+    await gp.reload();
+    await gp.locator('[data-testid="guard-queue-count"][data-count="1"]').waitFor();
+    assert.equal(await gp.getByTestId('guard-network').textContent(), '离线');
 
     // Back online, the first answer is lost on its way back (the server stored the scan): the device
     // sends the same scan again and gets "duplicate", which counts as sent.

@@ -1,7 +1,7 @@
 // The Cordon web app: routes, the signed-in frame, and the pages each role may use.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import './i18n.ts';
 import './styles.css';
 import { AuthProvider } from './auth.tsx';
@@ -24,6 +24,20 @@ import { LivePage } from './pages/LivePage.tsx';
 import { MyCodePage, ScanHintPage } from './pages/MyCodePage.tsx';
 import { VenueDetailPage } from './pages/VenueDetailPage.tsx';
 import { VenuesPage } from './pages/VenuesPage.tsx';
+import { CasesPage } from './pages/CasesPage.tsx';
+import { CasePage } from './pages/CasePage.tsx';
+import { ReviewQueuePage } from './pages/ReviewQueuePage.tsx';
+import { ChainsPage } from './pages/ChainsPage.tsx';
+import { CallListPage } from './pages/CallListPage.tsx';
+import { TestingRoundsPage } from './pages/TestingRoundsPage.tsx';
+import { TestingRoundPage } from './pages/TestingRoundPage.tsx';
+import { SamplerPage } from './pages/SamplerPage.tsx';
+import { LabPage } from './pages/LabPage.tsx';
+import { DoorKnockPage } from './pages/DoorKnockPage.tsx';
+import { RiskAreasPublicPage } from './pages/RiskAreasPublicPage.tsx';
+import { RiskAreasPage } from './pages/RiskAreasPage.tsx';
+import { PersonHealthPage } from './pages/PersonHealthPage.tsx';
+import { AppealsPage, HealthChangesPage, RecolourApprovalsPage } from './pages/HealthQueuesPage.tsx';
 
 function App() {
   return (
@@ -34,6 +48,7 @@ function App() {
           <Route path="/v/:code" element={<CheckinPage kind="v" />} />
           <Route path="/s/:code" element={<CheckinPage kind="s" />} />
           <Route path="/live" element={<LivePage />} />
+          <Route path="/risk-areas/public" element={<RiskAreasPublicPage />} />
           <Route element={<RequireAuth><Layout /></RequireAuth>}>
             <Route index element={<HomePage />} />
             <Route path="registry/:areaId?" element={<RequirePermission anyOf={['registry.read']}><RegistryPage /></RequirePermission>} />
@@ -47,6 +62,22 @@ function App() {
             <Route path="venues" element={<RequirePermission anyOf={['venue.manage']}><VenuesPage /></RequirePermission>} />
             <Route path="venues/:id" element={<RequirePermission anyOf={['venue.manage']}><VenueDetailPage /></RequirePermission>} />
             <Route path="guard" element={<RequirePermission anyOf={['checkin.create']}><GuardPage /></RequirePermission>} />
+            <Route path="cases" element={<RequirePermission anyOf={['case.read']}><CasesPage /></RequirePermission>} />
+            <Route path="cases/:id" element={<RequirePermission anyOf={['case.read']}><CasePage /></RequirePermission>} />
+            <Route path="review" element={<RequirePermission anyOf={['case.manage']}><ReviewQueuePage /></RequirePermission>} />
+            <Route path="chains" element={<RequirePermission anyOf={['case.read']}><ChainsPage /></RequirePermission>} />
+            <Route path="calls" element={<RequirePermission anyOf={['contact.call']}><CallListPage /></RequirePermission>} />
+            <Route path="risk-areas" element={<RequirePermission anyOf={['riskarea.manage']}><RiskAreasPage /></RequirePermission>} />
+            <Route path="testing" element={<Navigate to="/testing/rounds" replace />} />
+            <Route path="testing/rounds" element={<RequirePermission anyOf={['testing.view']}><TestingRoundsPage /></RequirePermission>} />
+            <Route path="testing/rounds/:id" element={<RequirePermission anyOf={['testing.view']}><TestingRoundPage /></RequirePermission>} />
+            <Route path="testing/sample" element={<RequirePermission anyOf={['testing.sample']}><SamplerPage /></RequirePermission>} />
+            <Route path="testing/lab" element={<RequirePermission anyOf={['testing.lab', 'testing.report']}><LabPage /></RequirePermission>} />
+            <Route path="testing/door-knock" element={<RequirePermission anyOf={['testing.doorknock']}><DoorKnockPage /></RequirePermission>} />
+            <Route path="persons/:id/health" element={<RequirePermission anyOf={['health.read']}><PersonHealthPage /></RequirePermission>} />
+            <Route path="health/changes" element={<RequirePermission anyOf={['health.override', 'health.approve']}><HealthChangesPage /></RequirePermission>} />
+            <Route path="health/appeals" element={<RequirePermission anyOf={['appeal.review']}><AppealsPage /></RequirePermission>} />
+            <Route path="health/approvals" element={<RequirePermission anyOf={['recolour.approve']}><RecolourApprovalsPage /></RequirePermission>} />
             <Route path="me/code" element={<MyCodePage />} />
             <Route path="me/scan" element={<ScanHintPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -4,11 +4,16 @@ export type Permission =
   | 'registry.read' | 'registry.write' | 'registry.import' | 'registry.export'
   | 'person.reveal' | 'user.manage' | 'audit.read' | 'area.manage'
   | 'testing.plan'
-  | 'venue.manage' | 'venue.approve' | 'checkin.create' | 'checkin.export' | 'command.view';
+  | 'testing.round' | 'testing.view' | 'testing.sample' | 'testing.custody' | 'testing.lab' | 'testing.report' | 'testing.doorknock'
+  | 'venue.manage' | 'venue.approve' | 'checkin.create' | 'checkin.export' | 'command.view'
+  | 'case.manage' | 'case.read' | 'contact.call'
+  | 'riskarea.manage'
+  | 'health.read' | 'health.override' | 'health.approve' | 'health.recompute' | 'appeal.review' | 'recolour.approve';
 
 export const ROLES = [
   'command', 'investigator', 'community_worker', 'lab', 'venue_operator', 'checkpoint',
   'quarantine_site', 'logistics', 'volunteer_coordinator', 'auditor', 'admin', 'resident',
+  'sampler',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -399,6 +404,9 @@ export interface PersonalCode {
   /** ISO 8601. */
   expiresAt: string;
   personId: string;
+  /** The colour and latest test signed into the code (健康码). */
+  colour?: 'green' | 'yellow' | 'red';
+  latestTest?: { sampledAt: string; result: 'negative' | 'positive' } | null;
 }
 
 export interface LiveVenue {

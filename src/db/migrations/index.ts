@@ -6,6 +6,10 @@ import * as m0002 from './0002_venues.ts';
 import * as m0003 from './0003_residents.ts';
 import * as m0004 from './0004_checkin_ingest.ts';
 import * as m0005 from './0005_cases.ts';
+import * as m0006 from './0006_health.ts';
+import * as m0007 from './0007_testing.ts';
+import * as m0008 from './0008_call_tasks.ts';
+import * as m0009 from './0009_risk_areas.ts';
 import * as m0010 from './0010_building_unique.ts';
 
 export interface DialectMigration {
@@ -18,5 +22,9 @@ export const migrations: Record<string, DialectMigration> = {
   '0003_residents': m0003,
   '0004_checkin_ingest': m0004,
   '0005_cases': m0005,
+  '0006_health': m0006,
+  '0007_testing': m0007,
+  '0008_call_tasks': m0008,
+  '0009_risk_areas': m0009,
   '0010_building_unique': m0010,
 };

@@ -2,12 +2,15 @@
 // a reveal with a reason, and only for that member.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useAuth } from '../auth.tsx';
 import type { PersonView, Revealed } from '../types.ts';
 import { CareTags } from './CareTags.tsx';
 import { RevealDialog } from './RevealDialog.tsx';
 
 export function MembersTable({ members, headPersonId, canReveal }: { members: readonly PersonView[]; headPersonId: string | null; canReveal: boolean }) {
   const { t } = useTranslation();
+  const { can } = useAuth();
   const [revealed, setRevealed] = useState<Record<string, Revealed>>({});
   const [asking, setAsking] = useState<PersonView | null>(null);
   const ordered = [...members].sort((a, b) => Number(b.id === headPersonId) - Number(a.id === headPersonId));
@@ -38,6 +41,7 @@ export function MembersTable({ members, headPersonId, canReveal }: { members: re
                 <td data-label={t('person.name')} className="rtable-head">
                   <span className="person-name">{p.name}</span>
                   {p.id === headPersonId && <span className="badge badge-head">{t('household.head')}</span>}
+                  {can('health.read') && <>{' '}<Link className="small member-health" to={`/persons/${p.id}/health`} data-testid="member-health">{t('health.link')}</Link></>}
                 </td>
                 <td data-label={t('person.relation')} className={p.relation ? '' : 'is-empty'}>{p.relation || '—'}</td>
                 <td data-label={t('person.sex')}>{p.sex ? t(`sex.${p.sex}`) : '—'}</td>

@@ -7,10 +7,13 @@ import { venueApi } from '../venueApi.ts';
 import { toApiError, useLoad } from '../useLoad.ts';
 import type { ApiError } from '../api.ts';
 import type { PersonalCode } from '../types.ts';
+import { formatDateTime } from '../format.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { QrCode } from '../components/QrCode.tsx';
 import { LiveClock, useNow } from '../components/VerifyScreen.tsx';
+import { ColourBadge } from '../components/HealthBits.tsx';
+import { MyHealthSection } from './MyHealthSection.tsx';
 
 /** Fetch the next code this long before the current one expires. */
 const REFRESH_AHEAD_MS = 10_000;
@@ -50,6 +53,7 @@ export function MyCodePage() {
       )}
       <PersonalCodeCard key={current.id} personId={current.id} name={current.name} />
       <p className="muted small">{t('myCode.explain')}</p>
+      {current.id === mine.data.person.id && <MyHealthSection />}
     </div>
   );
 }
@@ -96,6 +100,16 @@ function PersonalCodeCard({ personId, name }: { personId: string; name: string }
         </div>
       ) : !error && <Loading />}
       <ErrorBox error={error} />
+      {code?.colour && (
+        <div className="my-code-colour">
+          <ColourBadge colour={code.colour} big />
+          <div className="small" data-testid="my-code-test">
+            {code.latestTest
+              ? t('health.testLine', { result: t(`health.result.${code.latestTest.result}`), at: formatDateTime(code.latestTest.sampledAt) })
+              : t('health.noTest')}
+          </div>
+        </div>
+      )}
       {code && (
         <div className="my-code-meta" data-testid="my-code-expiry">
           {expired ? t('myCode.refreshing') : t('myCode.validFor', { seconds: left })}
