@@ -3,6 +3,7 @@
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { EndCondition, FACT_KINDS } from '../rules/ruleset.schema.ts';
+import { Nullable } from '../platform/http.ts';
 
 export const HealthErrors = defineErrors({
   HEALTH_PERSON_NOT_FOUND: { status: 404, zh: '找不到该人员', en: 'Person not found' },
@@ -41,7 +42,6 @@ export const HealthErrors = defineErrors({
 
 const literals = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 /** Epoch milliseconds. */
 const Time = Type.Integer({ minimum: 0 });

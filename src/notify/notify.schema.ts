@@ -3,6 +3,7 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { CALL_OUTCOMES, CALL_STATUSES } from './notify.rules.ts';
+import { Nullable } from '../platform/http.ts';
 
 export const NotifyErrors = defineErrors({
   CALL_TASK_NOT_FOUND: { status: 404, zh: '找不到该通知任务', en: 'Call task not found' },
@@ -13,7 +14,6 @@ export const NotifyErrors = defineErrors({
 
 const literals = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
-const Nullable = <T extends import('@sinclair/typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
 export const TaskIdParams = Type.Object({ id: Id });

@@ -1,11 +1,16 @@
 // The typed Fastify instance every route module receives.
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 
 /** An instant at the API edge: ISO 8601 with the deployment's offset, e.g. 2022-03-24T08:00:00+08:00. */
 export const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
-export const NullableIsoTime = Type.Union([IsoTime, Type.Null()]);
+/**
+ * A value or null. Null comes first: the server coerces types, and a union tried value-first would turn
+ * a JSON null into 0 (integer) or "" (string) before ever trying null.
+ */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
+export const NullableIsoTime = Nullable(IsoTime);
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 

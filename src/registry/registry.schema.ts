@@ -3,6 +3,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { CARE_TAGS, ID_TYPES } from './registry.rules.ts';
+import { Nullable } from '../platform/http.ts';
 
 export const RegistryRecordErrors = defineErrors({
   BUILDING_NOT_FOUND: { status: 404, zh: '找不到该楼栋', en: 'Building not found' },
@@ -28,7 +29,6 @@ export const RegistryRecordErrors = defineErrors({
   HEAD_NOT_MEMBER: { status: 400, zh: '户主必须是本户成员', en: 'The head of household must be one of its members' },
 });
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
 export const AreaSchema = Type.Object({

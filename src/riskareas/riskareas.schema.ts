@@ -4,6 +4,7 @@ import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@si
 import { defineErrors } from '../platform/errors.ts';
 import { RISK_LEVELS } from '../rules/ruleset.schema.ts';
 import { HISTORY_KINDS, RISK_AREA_STATUSES, RISK_AREA_UNITS } from './riskareas.rules.ts';
+import { Nullable } from '../platform/http.ts';
 
 export const RiskAreaErrors = defineErrors({
   RISK_AREA_NOT_FOUND: { status: 404, zh: '找不到该风险区', en: 'Risk area not found' },
@@ -31,7 +32,6 @@ export const RiskAreaErrors = defineErrors({
 
 const literals = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = Type.String({ maxLength: 2000 });

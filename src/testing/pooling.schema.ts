@@ -2,8 +2,8 @@
 // parseAdvisorOptions, so a bad value is refused with ADVISOR_INPUT_INVALID naming the option.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CONTROL_LEVELS } from './pooling.rules.ts';
+import { Nullable } from '../platform/http.ts';
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Text = (description: string) => Type.Optional(Type.String({ maxLength: 200, description }));
 
 export const PoolAdvisorQuery = Type.Object({

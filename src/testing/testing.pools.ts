@@ -61,13 +61,18 @@ async function taskViews(ex: Executor, tasks: TestingTaskTable[]): Promise<TaskV
   const barcodes = new Map(tubeIds.length ? (await ex.selectFrom('testing_tube').select(['id', 'barcode']).where('id', 'in', tubeIds).execute()).map((t) => [t.id, t.barcode]) : []);
   return tasks.map((t) => {
     const p = byPerson.get(t.person_id);
-    const address = p ? (p.building_name ? [p.building_name, p.unit && `${p.unit}单元`, p.door].filter(Boolean).join(' ') : p.address ?? '') : '';
+    const address = p ? (p.building_name ? [p.building_name, p.unit && unitLabel(p.unit), p.door].filter(Boolean).join(' ') : p.address ?? '') : '';
     return {
       id: t.id, kind: t.kind, roundId: t.round_id, poolId: t.pool_id, personId: t.person_id, maskedName: p ? maskName(p.name) : '', address,
       areaId: t.area_id, areaName: p?.area_name ?? '', status: t.status, createdAt: Number(t.created_at), sampledAt: t.sampled_at === null ? null : Number(t.sampled_at),
       tubeId: t.tube_id, barcode: t.tube_id ? barcodes.get(t.tube_id) ?? null : null, resultAt: t.result_at === null ? null : Number(t.result_at), caseId: t.case_id,
     };
   });
+}
+
+/** A unit as written on a door list: rosters store "2" or "2单元"; both read 2单元. */
+export function unitLabel(unit: string): string {
+  return unit.endsWith('单元') ? unit : `${unit}单元`;
 }
 
 async function poolInScope(ex: Executor, actor: Actor, id: string): Promise<TestingPoolTable> {

@@ -4,6 +4,7 @@ import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@si
 import { defineErrors } from '../platform/errors.ts';
 import { CONTROL_LEVELS } from './pooling.rules.ts';
 import { SITE_KINDS, STAFF_DUTIES, TUBE_MODES, VISIT_OUTCOMES } from './testing.rules.ts';
+import { Nullable } from '../platform/http.ts';
 import '../venues/venue.schema.ts'; // registers PERSONAL_CODE_INVALID / PERSONAL_CODE_EXPIRED
 import '../registry/registry.schema.ts'; // registers PERSON_NOT_FOUND
 
@@ -73,7 +74,6 @@ export const TestingErrors = defineErrors({
 
 const literals = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Time = Type.Integer({ minimum: 0 });
 const Barcode = Type.String({ minLength: 4, maxLength: 40, pattern: '^[A-Za-z0-9-]+$' });

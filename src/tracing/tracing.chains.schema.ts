@@ -2,13 +2,13 @@
 // contact list shows them (to case.read holders, audited); exported files carry them masked.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
+import { Nullable } from '../platform/http.ts';
 
 export const ChainErrors = defineErrors({
   CHAIN_CLUSTER_NOT_FOUND: { status: 404, zh: '找不到该传播簇', en: 'Cluster not found' },
   CHAIN_RANGE_INVALID: { status: 400, zh: '时间范围无效:开始须早于结束', en: 'The date range is invalid: from must be before to' },
 });
 
-const Nullable = <T extends import('@sinclair/typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Time = Type.Integer({ minimum: 0 });
 
 export const ChainQuery = Type.Object({

@@ -2,6 +2,7 @@
 // schemas are the whitelist: a contact shows a name, a masked phone and an area, nothing more.
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
+import { Nullable } from '../platform/http.ts';
 import {
   CASE_CLASSIFICATIONS, CASE_SOURCES, CASE_STATUSES, CONTACT_BASES, CONTACT_CLASSES, CONTACT_REASONS, REVIEW_DECISIONS,
   REVIEW_STATUSES,
@@ -32,12 +33,6 @@ export const TracingErrors = defineErrors({
 const literals = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
 
-const Nullable = <T extends import('@sinclair/typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
-/**
- * For request bodies: null first, so that the server's type coercion (coerceTypes) takes a null as
- * null and never as the 0 it would make of it for the other branch.
- */
-const NullableIn = <T extends import('@sinclair/typebox').TSchema>(t: T) => Type.Union([Type.Null(), t]);
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 /** Epoch milliseconds. */
 const Time = Type.Integer({ minimum: 0 });
@@ -48,26 +43,26 @@ export const IdParams = Type.Object({ id: Id });
 export const CaseCreateBody = Type.Object({
   personId: Id,
   classification: literals(CASE_CLASSIFICATIONS),
-  onsetAt: Type.Optional(NullableIn(Time)),
-  firstPositiveSampledAt: Type.Optional(NullableIn(Time)),
+  onsetAt: Type.Optional(Nullable(Time)),
+  firstPositiveSampledAt: Type.Optional(Nullable(Time)),
   source: literals(CASE_SOURCES),
-  isolatedAt: Type.Optional(NullableIn(Time)),
+  isolatedAt: Type.Optional(Nullable(Time)),
 }, { additionalProperties: false });
 export type CaseCreateBody = Static<typeof CaseCreateBody>;
 
 export const CaseTimesBody = Type.Object({
-  onsetAt: Type.Optional(NullableIn(Time)),
-  firstPositiveSampledAt: Type.Optional(NullableIn(Time)),
-  isolatedAt: Type.Optional(NullableIn(Time)),
+  onsetAt: Type.Optional(Nullable(Time)),
+  firstPositiveSampledAt: Type.Optional(Nullable(Time)),
+  isolatedAt: Type.Optional(Nullable(Time)),
   reason: Reason,
 }, { additionalProperties: false });
 export type CaseTimesBody = Static<typeof CaseTimesBody>;
 
 export const IsolationTestBody = Type.Object({
   sampledAt: Time,
-  reportedAt: Type.Optional(NullableIn(Time)),
+  reportedAt: Type.Optional(Nullable(Time)),
   /** Ct by gene (N, ORF1ab); null = not detected. */
-  ct: Type.Record(Type.String({ minLength: 1, maxLength: 20 }), NullableIn(Type.Number({ minimum: 0, maximum: 50 }))),
+  ct: Type.Record(Type.String({ minLength: 1, maxLength: 20 }), Nullable(Type.Number({ minimum: 0, maximum: 50 }))),
 }, { additionalProperties: false });
 
 export const CaseStatusBody = Type.Object({

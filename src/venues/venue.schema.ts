@@ -3,6 +3,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { COLOURS, CROWD_LEVELS } from './venue.rules.ts';
+import { Nullable } from '../platform/http.ts';
 
 export const VenueErrors = defineErrors({
   VENUE_NOT_FOUND: { status: 404, zh: '找不到该场所', en: 'Venue not found' },
@@ -37,7 +38,6 @@ export const EntryReasonTexts = defineErrors({
   VENUE_FULL: { status: 403, zh: '场所已满(限 {capacity} 人),请稍后再来', en: 'The venue is full (capacity {capacity}); please come back later' },
 });
 
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Zh = Type.Object({ zh: Type.String(), en: Type.String() });
 

@@ -116,3 +116,9 @@ test('rules/testing.json is valid and errors name the field', () => {
   assert.throws(() => parseTestingPolicy({ ...p, positiveSingleClassification: 'case' }), /positiveSingleClassification/);
   assert.throws(() => parseTestingPolicy({ ...p, ct: { min: 10, max: 5 } }), /ct\.max/);
 });
+
+test('a unit reads N单元 once, whether the roster stored "2" or "2单元"', async () => {
+  const { unitLabel } = await import('../../src/testing/testing.pools.ts');
+  assert.equal(unitLabel('2'), '2单元');
+  assert.equal(unitLabel('2单元'), '2单元');
+});
