@@ -8,6 +8,7 @@ import type { Role } from '../access/access.rules.ts';
 import { generateDemoCity } from '../sim/city.ts';
 import { SYSTEM_ACTOR } from '../platform/audit.ts';
 import { progressLine } from './context.ts';
+import { seedDemoRound } from '../testing/testing.demo.ts';
 
 interface DemoAccount {
   username: string;
@@ -24,6 +25,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'wenyuan', displayName: '文苑社区网格员', role: 'community_worker', area: { name: '文苑社区', level: 'community' } },
   { username: 'xingyang', displayName: '兴阳社区网格员', role: 'community_worker', area: { name: '兴阳社区', level: 'community' } },
   { username: 'lab', displayName: '检测实验室', role: 'lab' },
+  { username: 'sampler', displayName: '核酸采样员', role: 'sampler' },
   { username: 'auditor', displayName: '审计员', role: 'auditor' },
 ];
 
@@ -48,6 +50,8 @@ export async function seedDemoDeployment(s: Services, people: number, log: (line
     const { password } = await addUser(s, SYSTEM_ACTOR, { username: account.username, displayName: account.displayName, role: account.role, areaId: area.id });
     created.push({ username: account.username, password, role: account.role, area: area.name });
   }
+  const round = await seedDemoRound(s, { seed: 1, quietCommunities: DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])) });
+  log(`demo testing round: ${round.sampled.toLocaleString()} people sampled in ${round.tubes.toLocaleString()} tubes, ${round.resulted.toLocaleString()} resulted, one suspected-positive pool reported (${(round.elapsedMs / 1000).toFixed(1)} s)`);
   return created;
 }
 

@@ -4,6 +4,7 @@ import { cliActor, progressLine, withServices, type GlobalOptions } from '../cli
 import { AppError } from '../platform/errors.ts';
 import { generateDemoCity } from './city.ts';
 import { DEMO_LIMITS } from './city.plan.ts';
+import { seedDemoRound } from '../testing/testing.demo.ts';
 
 interface DemoCliOptions {
   people: string;
@@ -11,6 +12,7 @@ interface DemoCliOptions {
   seed: string;
   force?: boolean;
   json?: boolean;
+  testingRound?: boolean;
 }
 
 /** An integer flag; anything else is refused naming the option and the value as typed. */
@@ -32,6 +34,7 @@ export function registerDemoCommands(program: Command): void {
     .option('--days <n>', `days of movements to simulate up to now (${DEMO_LIMITS.days.min}–${DEMO_LIMITS.days.max})`, '14')
     .option('--seed <n>', 'random seed (0–4294967295)', '1')
     .option('--force', 'delete every person, household, building and check-in and the demo venues first (areas, users and other venues stay)')
+    .option('--testing-round', 'also seed a nucleic-acid testing round in progress over the communities (about 60 % sampled, most tubes negative, one suspected-positive pool reported)')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: DemoCliOptions) => {
       const people = integer('people', opts.people);
@@ -44,7 +47,7 @@ export function registerDemoCommands(program: Command): void {
         force: Boolean(opts.force),
         actor: cliActor(),
         onProgress: progressLine('demo city'),
-      }));
+      }).then(async (city) => ({ ...city, testingRound: opts.testingRound ? await seedDemoRound(s, { seed }) : null })));
       if (opts.json) {
         console.log(JSON.stringify(summary));
         return;
@@ -55,5 +58,7 @@ export function registerDemoCommands(program: Command): void {
         + `${summary.persons.toLocaleString()} persons, ${summary.venues.toLocaleString()} venues, `
         + `${summary.checkins.toLocaleString()} check-ins over ${days} days (movements ${(summary.movementsMs / 1000).toFixed(1)} s)`,
       );
+      const round = summary.testingRound;
+      if (round) console.log(`testing round ${round.roundId}: ${round.sampled.toLocaleString()} people sampled in ${round.tubes.toLocaleString()} tubes, ${round.resulted.toLocaleString()} resulted, suspected-positive pool ${round.poolId ?? '-'} reported`);
     });
 }

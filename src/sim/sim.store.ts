@@ -31,8 +31,27 @@ export async function countRegistry(ex: Executor): Promise<RegistryCounts> {
 }
 
 /** Deletes every person, household and building, and the check-ins that name them (areas, users and venues stay). */
+/**
+ * Everything that hangs off persons, households and buildings, children before parents: a rebuilt city
+ * has none of the old people, so none of their cases, colours, test records, call lists or accounts.
+ */
+const PERSON_DEPENDENT_TABLES = [
+  'call_attempt', 'call_task', 'risk_area_exposure', 'risk_area_history', 'risk_area',
+  'contact', 'case_status_history', 'case_record',
+  'health_colour_history', 'health_override', 'health_appeal', 'health_approval', 'health_fact', 'health_test', 'health_status',
+  'testing_sync_op', 'testing_visit', 'testing_task', 'testing_notification', 'testing_pool', 'testing_result',
+  'testing_lab_upload', 'testing_custody', 'testing_tube_member', 'testing_tube', 'testing_box', 'testing_staff',
+  'testing_table', 'testing_site', 'testing_round_area', 'testing_round',
+  'checkin',
+] as const satisfies ReadonlyArray<keyof Database>;
+
 export async function wipeRegistry(ex: Executor): Promise<RegistryCounts> {
-  await ex.deleteFrom('checkin').execute();
+  for (const table of PERSON_DEPENDENT_TABLES) await ex.deleteFrom(table).execute();
+  // Residents' own accounts belong to persons: they go too, with their sessions and tokens.
+  const residents = ex.selectFrom('app_user').select('id').where('person_id', 'is not', null);
+  await ex.deleteFrom('session').where('user_id', 'in', residents).execute();
+  await ex.deleteFrom('api_token').where('user_id', 'in', residents).execute();
+  await ex.deleteFrom('app_user').where('person_id', 'is not', null).execute();
   const persons = await ex.deleteFrom('person').executeTakeFirst();
   const households = await ex.deleteFrom('household').executeTakeFirst();
   const buildings = await ex.deleteFrom('building').executeTakeFirst();
