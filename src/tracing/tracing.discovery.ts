@@ -196,10 +196,17 @@ export async function directContacts(ex: Executor, r: RuleSet, person: Pick<Trac
  */
 export async function secondaryContacts(ex: Executor, sources: readonly SecondarySource[], exclude: ReadonlySet<string>, now: number): Promise<FoundContact[]> {
   if (!sources.length) return [];
+  return secondaryOf(await store.householdMembersOf(ex, sources.map((src) => src.personId)), sources, exclude, now);
+}
+
+/** `secondaryContacts` from the household pairs already read (pairs of other persons are skipped). */
+function secondaryOf(pairs: ReadonlyArray<{ person_id: string; member_id: string }>, sources: readonly SecondarySource[], exclude: ReadonlySet<string>, now: number): FoundContact[] {
+  if (!sources.length) return [];
   const bySource = new Map(sources.map((src) => [src.personId, src]));
   const out: FoundContact[] = [];
-  for (const m of await store.householdMembersOf(ex, [...bySource.keys()])) {
-    const src = bySource.get(m.person_id)!;
+  for (const m of pairs) {
+    const src = bySource.get(m.person_id);
+    if (!src) continue;
     if (exclude.has(m.member_id)) continue;
     out.push({
       personId: m.member_id, class: 'secondary', candidate: src.pendingCandidate, basis: 'secondary',
@@ -279,19 +286,37 @@ export async function traceContactsBatch(
       if (list) list.push(m.member_id);
       else members.set(m.person_id, [m.member_id]);
     }
-    for (let i = 0; i < step.length; i++) {
-      const person = persons.get(step[i]!.personId)!;
+    const directs = step.map((a, i) => {
+      const person = persons.get(a.personId)!;
       const window = windows[i]!;
       const household: FoundContact[] = (members.get(person.id) ?? []).map((id) => ({
         personId: id, class: 'close', candidate: false, basis: 'household', reasonCode: 'same_household',
         rule: 'closeContact.sameHousehold', firstExposureAt: window.start, lastExposureAt: window.end,
         evidence: { householdId: person.household_id },
       }));
-      const direct = [...household, ...venue.get(person.id)!];
+      return [...household, ...venue.get(person.id)!];
+    });
+    // The households of every case's close contacts, read once for the step.
+    const sourcesAll = identifiesSecondaryContacts(r) ? directs.map((direct) => sourcesOf(direct)) : null;
+    const sourceMembers = new Map<string, Array<{ person_id: string; member_id: string }>>();
+    if (sourcesAll) {
+      const ids = new Set<string>();
+      for (const sources of sourcesAll) for (const src of sources) ids.add(src.personId);
+      for (const m of await store.householdMembersOf(ex, [...ids])) {
+        const list = sourceMembers.get(m.person_id);
+        if (list) list.push(m);
+        else sourceMembers.set(m.person_id, [m]);
+      }
+    }
+    for (let i = 0; i < step.length; i++) {
+      const person = persons.get(step[i]!.personId)!;
+      const window = windows[i]!;
+      const direct = directs[i]!;
       let secondary: FoundContact[] = [];
-      if (identifiesSecondaryContacts(r)) {
-        const sources = sourcesOf(direct);
-        secondary = await secondaryContacts(ex, sources, new Set([person.id, ...sources.map((src) => src.personId)]), opts.now);
+      if (sourcesAll) {
+        const sources = sourcesAll[i]!;
+        const pairs = sources.flatMap((src) => sourceMembers.get(src.personId) ?? []);
+        secondary = secondaryOf(pairs, sources, new Set([person.id, ...sources.map((src) => src.personId)]), opts.now);
       }
       const result: TraceResult = {
         personId: person.id, window, parameters: traceParameters(r),
