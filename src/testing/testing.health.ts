@@ -4,39 +4,11 @@
 // build has none the port says so (null) and the round's own records still commit.
 import type { Tx } from '../db/database.ts';
 import type { Services } from '../services.ts';
-import type { AuditActor } from '../platform/audit.ts';
 import type { FactKind } from '../rules/ruleset.schema.ts';
+import type { ColourBasis, ColourChange, FactsOutcome, NewFact, TestResultFact } from '../health/health.facts.ts';
 
-export interface PoolFact {
-  personId: string;
-  kind: FactKind;
-  since: number;
-  until?: number | null;
-  source: { type: 'pool'; id: string };
-  detail?: Record<string, unknown>;
-}
-
-export interface ColourBasis {
-  actor: AuditActor;
-  reason: string;
-  manual?: boolean;
-}
-
-export interface ColourChange { personId: string; from: string; to: string; reasons: string[] }
-
-export type FactsOutcome =
-  | { applied: true; changes: ColourChange[] }
-  | { applied: false; pendingApprovalId: string; people: number };
-
-export interface TestResultFact {
-  personId: string;
-  sampledAt: number;
-  reportedAt: number;
-  result: 'negative' | 'positive';
-  pooled: boolean;
-  source: { type: 'tube'; id: string };
-  ct?: { N: number | null; ORF1ab: number | null };
-}
+export type { ColourBasis, ColourChange, FactsOutcome, TestResultFact };
+export type PoolFact = NewFact & { source: { type: 'pool'; id: string } };
 
 export interface HealthFacts {
   addFacts(s: Services, trx: Tx, facts: PoolFact[], basis: ColourBasis): Promise<FactsOutcome>;
