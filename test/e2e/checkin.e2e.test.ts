@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer } from '../support/browser.ts';
+import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
 
 const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
 const VENUE = '文苑小区南门';
@@ -33,11 +33,7 @@ describe('venue check-in in the browser', () => {
   }
 
   async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(server.passwords[username]!);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-name').waitFor({ state: 'attached' });
+    await signInAs(page, server.url, username, server.passwords[username]!);
   }
 
   /** An adult of 文苑社区 with an ID number whose household has someone they may check in. */

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer } from '../support/browser.ts';
+import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
 import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
 import { hashPassword, newId } from '../../src/platform/crypto.ts';
 import { addFacts, recordTestResults } from '../../src/health/health.facts.ts';
@@ -30,11 +30,7 @@ describe('health codes in the browser', () => {
 
   async function signIn(page: Page, username: string, password = server.passwords[username]!): Promise<void> {
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-name').waitFor({ state: 'attached' });
+    await signInAs(page, server.url, username, password);
   }
 
   test('household → red with reason → manual change approved by a second user → resident appeals from their code page', async () => {

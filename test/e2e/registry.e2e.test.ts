@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer } from '../support/browser.ts';
+import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
 
 describe('registry in the browser', () => {
   let server: E2eServer;
@@ -19,11 +19,7 @@ describe('registry in the browser', () => {
   });
 
   async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(server.passwords[username]!);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-name').waitFor({ state: 'attached' });
+    await signInAs(page, server.url, username, server.passwords[username]!);
   }
 
   test('log in, open a community, a building and a household; reveal; switch language', async () => {

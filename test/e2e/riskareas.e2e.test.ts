@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer } from '../support/browser.ts';
+import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
 
 describe('risk areas in the browser', () => {
   let server: E2eServer;
@@ -20,11 +20,7 @@ describe('risk areas in the browser', () => {
   });
 
   async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(server.passwords[username]!);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-name').waitFor({ state: 'attached' });
+    await signInAs(page, server.url, username, server.passwords[username]!);
   }
 
   test('designate a building, see it public, read its history, lift it', async () => {

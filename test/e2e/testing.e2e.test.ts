@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer } from '../support/browser.ts';
+import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
 import { addUser } from '../../src/access/access.service.ts';
 import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
 import { issuePersonalCode } from '../../src/venues/venue.codes.ts';
@@ -44,11 +44,7 @@ describe('mass testing round in the browser', () => {
   }
 
   async function signIn(page: Page, username: string, password = server.passwords[username]!): Promise<void> {
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-name').waitFor({ state: 'attached' });
+    await signInAs(page, server.url, username, password);
   }
 
   async function choose(page: Page, testId: string, value: string): Promise<void> {

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer } from '../support/browser.ts';
+import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
 
 const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
 
@@ -25,11 +25,7 @@ describe('cases and contact tracing in the browser', () => {
 
   async function signIn(page: Page, username: string): Promise<void> {
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(server.passwords[username]!);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-name').waitFor({ state: 'attached' });
+    await signInAs(page, server.url, username, server.passwords[username]!);
   }
 
   /**
