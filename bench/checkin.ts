@@ -112,6 +112,17 @@ function headersFor(shot: Shot): Record<string, string> {
   return shot.body ? { ...authHeaders, 'content-type': 'application/json' } : authHeaders;
 }
 
+/** CPU time (user + system, all threads) of a child process so far, in ms, from /proc (Linux). */
+function cpuMsOf(child: ChildProcess): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100;
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -203,7 +214,9 @@ async function main(): Promise<void> {
     children.push(cordon);
     await drive(port, WARMUP_SECONDS, nextCheckin, onCheckin);
     counting = true;
+    const cordonCpu0 = cpuMsOf(cordon);
     const cordonRun = await drive(port, SECONDS, nextCheckin, onCheckin);
+    const cordonCpuMs = cpuMsOf(cordon) - cordonCpu0;
     await stop(cordon);
 
     const barePort = await freePort();
@@ -211,7 +224,9 @@ async function main(): Promise<void> {
     children.push(bare);
     const bareShot = (): Shot => ({ ...nextCheckin(), kind: 'admit' });
     await drive(barePort, WARMUP_SECONDS, bareShot, () => {});
+    const bareCpu0 = cpuMsOf(bare);
     const bareRun = await drive(barePort, SECONDS, bareShot, () => {});
+    const bareCpuMs = cpuMsOf(bare) - bareCpu0;
     await stop(bare);
 
     // ---- durability: every acknowledged check-in is stored -----------------------------------------
@@ -227,6 +242,8 @@ async function main(): Promise<void> {
     console.log(`\ncheck-in benchmark: ${SECONDS} s per server, ${CONNECTIONS} connections, ${os.cpus().length} CPUs, Node ${process.version}, SQLite (WAL, synchronous=FULL)`);
     console.log(`  cordon  ${f(c.rate)} req/s (${f(checkinRate)} check-ins/s)  p50 ${c.p50.toFixed(2)} ms  p99 ${c.p99.toFixed(2)} ms`);
     console.log(`  bare    ${f(b.rate)} req/s  p50 ${b.p50.toFixed(2)} ms  p99 ${b.p99.toFixed(2)} ms`);
+    const perRequest = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(0)} µs`;
+    console.log(`  server CPU per request (all threads): cordon ${perRequest(cordonCpuMs, cordonRun.requests)}, bare ${perRequest(bareCpuMs, bareRun.requests)}`);
     console.log(`  ratio   ${(100 * c.rate / b.rate).toFixed(1)} % of the bare server (target ≥ 50 %), p99 ${c.p99 < 50 ? 'under' : 'OVER'} 50 ms`);
     console.log(`  mix     ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}, exits ${cordonRun.byKind.get('exit') ?? 0}; statuses ${[...cordonRun.byStatus.entries()].map(([k, n]) => `${k}:${n}`).join(' ')}`);
     if (failures.length) console.log(`  unexpected answers (first ${failures.length}): ${failures.join(' | ')}`);

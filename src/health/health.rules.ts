@@ -1,6 +1,7 @@
 // Pure decisions of the health code (健康码): the colour a stored status shows at a moment (reasons
 // whose end condition has passed no longer count; an override in force wins), the two-person rule of
 // manual changes, the circuit breaker and appeal deadlines. No I/O.
+import type { HealthStatusTable } from '../db/database.ts';
 import type { Colour, ColourReason, RuleSetRef } from '../rules/ruleset.rules.ts';
 import type { FactKind } from '../rules/ruleset.schema.ts';
 
@@ -26,6 +27,12 @@ export interface OverrideInForce {
   id: string;
   colour: Colour;
   until: number;
+}
+
+/** The manual change stored on a status row, if it is well formed (in force or not). */
+export function overrideOf(row: Pick<HealthStatusTable, 'override_id' | 'override_colour' | 'override_until'> | undefined): OverrideInForce | null {
+  if (!row?.override_id || !row.override_colour || row.override_until === null || !isColour(row.override_colour)) return null;
+  return { id: row.override_id, colour: row.override_colour, until: Number(row.override_until) };
 }
 
 export interface StatusSnapshot {
@@ -79,6 +86,27 @@ export const FACT_LABELS: Record<FactKind, string> = {
   space_time_companion: '时空伴随者',
   test_overdue: '未按要求检测',
 };
+
+export const FACT_LABELS_EN: Record<FactKind, string> = {
+  confirmed: 'confirmed case',
+  asymptomatic: 'asymptomatic infection',
+  suspected: 'suspected case',
+  close_contact: 'close contact',
+  centralised_quarantine: 'centralised quarantine',
+  home_quarantine: 'home quarantine',
+  secondary_contact: 'secondary contact',
+  fever: 'fever or other symptoms',
+  risk_area_arrival_pending_test: 'arrival from a risk area, test pending',
+  pooled_positive_pending_retest: 'pooled positive, re-test pending',
+  space_time_companion: 'space-time companion',
+  test_overdue: 'required test overdue',
+};
+
+/** A fact kind in words, or the kind itself when unknown. */
+export function factLabel(kind: string, lang: 'zh' | 'en'): string {
+  const labels: Record<string, string> = lang === 'en' ? FACT_LABELS_EN : FACT_LABELS;
+  return labels[kind] ?? kind;
+}
 
 // ---- two-person rule -------------------------------------------------------------------------
 

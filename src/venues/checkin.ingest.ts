@@ -22,8 +22,9 @@ import { AppError } from '../platform/errors.ts';
 import { autoExitAt, decideEntry, isVisitExpired } from './venue.rules.ts';
 import * as store from './venue.store.ts';
 import {
-  CheckinWriter, JOB_ERRORS, type AnyJob, type ExitJob, type WriteJob, type WriteOutcome,
+  CheckinWriter, JOB_ERRORS, withFacts, type AnyJob, type ExitJob, type WriteJob, type WriteOutcome,
 } from './checkin.writer.ts';
+import { factsFor } from './door.facts.ts';
 
 export type { ExitJob, WriteJob } from './checkin.writer.ts';
 
@@ -268,12 +269,13 @@ async function ingestWithKysely(db: Db, job: WriteJob): Promise<IngestResult> {
       const same = await store.latestVisitSince(trx, job.venueId, template.person_id, job.sameScanSince);
       if (same) return { row: same, stored: false, personName: person.name };
     }
+    const facts = job.facts ?? await factsFor(trx, template.person_id, template.entered_at);
     const enteredBy = template.created_at - job.dwellMs;
     await store.autoCloseAtVenue(trx, job.venueId, job.dwellMs, enteredBy);
     const open = await store.countOpen(trx, job.venueId, enteredBy);
-    const decision = decideEntry({ ...job.facts, occupancy: open, capacity: job.capacity }, job.policy, template.entered_at);
+    const decision = decideEntry({ ...facts, occupancy: open, capacity: job.capacity }, job.policy, template.entered_at);
     const row: CheckinTable = {
-      ...template,
+      ...withFacts(template, facts),
       decision: decision.admit ? 'admitted' : 'refused',
       refusal_code: decision.reasons[0]?.code ?? null,
       reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,

@@ -1,7 +1,8 @@
 // The write of check-ins on SQLite, shared by the writer thread (checkin.worker.ts, file databases)
 // and the in-process writer (in-memory databases): a batch of jobs in one IMMEDIATE transaction (one
-// fsync), each job in its own savepoint, one after another, so each job sees the visits stored by the
-// jobs before it and the capacity holds exactly. Prepared better-sqlite3 statements only; no Kysely,
+// fsync), one after another, so each job sees the visits stored by the jobs before it and the
+// capacity holds exactly. A job that fails unexpectedly sends the batch round again with each job in
+// its own savepoint (writeBatch). Prepared better-sqlite3 statements only; no Kysely,
 // nothing async — the caller answers each job once `writeBatch` returned (after COMMIT).
 //
 // Per job: the same queued scan (venue, client id) answers with its first row; the same personal code
@@ -17,6 +18,7 @@
 // database's, without reading it for every scan.
 import type SQLite from 'better-sqlite3';
 import type { CheckinTable } from '../db/database.ts';
+import { DOOR_STATUS_COLUMNS, doorFactsOf, type DoorStatusRow } from './door.facts.ts';
 import { autoExitAt, decideEntry, isVisitExpired, type DoorFacts, type EntryPolicy } from './venue.rules.ts';
 
 /** One check-in to write; plain data (it crosses to the writer thread). */
@@ -24,18 +26,36 @@ export interface WriteJob {
   venueId: string;
   /** The venue's dwell: open visits that began longer ago are closed at entry + dwell first. */
   dwellMs: number;
-  /** The venue's entry policy and capacity, and what is known about the person at the scan time. */
+  /** The venue's entry policy and capacity. */
   policy: EntryPolicy;
   capacity: number;
-  facts: DoorFacts;
+  /**
+   * What is known about the person at the scan time; null: read by the write itself, in the same
+   * transaction as the entry (the person's health status row, door.facts.ts).
+   */
+  facts: DoorFacts | null;
   /**
    * The scan of a personal code: a visit of the same person at the same venue that began at or after
    * this time (the code's issue) was made with this code, or during its life — the same scan. null
    * for other scans.
    */
   sameScanSince: number | null;
-  /** The row to store; decision, refusal_code and reasons are filled in by the write. */
+  /**
+   * The row to store; decision, refusal_code and reasons are filled in by the write, and the person's
+   * facts (colour, test_sampled_at, test_result, vaccinated) too when `facts` is null.
+   */
   row: CheckinTable;
+}
+
+/** The row with the person's facts at the door recorded on it. */
+export function withFacts(row: CheckinTable, facts: DoorFacts): CheckinTable {
+  return {
+    ...row,
+    colour: facts.colour,
+    test_sampled_at: facts.latestTest?.sampledAt ?? null,
+    test_result: facts.latestTest?.result ?? null,
+    vaccinated: facts.vaccinated === null ? null : facts.vaccinated ? 1 : 0,
+  };
 }
 
 /** A scan-out of an admitted visit: closed now, or at entry + dwell when the dwell ran out first. */
@@ -70,6 +90,7 @@ export interface Statements {
   byClient: SQLite.Statement<[string, string], CheckinTable>;
   sameScan: SQLite.Statement<[string, string, number], CheckinTable>;
   personName: SQLite.Statement<[string], string>;
+  personAtDoor: SQLite.Statement<[string], PersonAtDoorRow>;
   autoClose: SQLite.Statement<[number, string, number]>;
   countOpen: SQLite.Statement<[string, number], number>;
   insert: SQLite.Statement<[CheckinTable]>;
@@ -78,6 +99,9 @@ export interface Statements {
   openTimes: SQLite.Statement<[string, number], number>;
   dataVersion: SQLite.Statement<[], number>;
 }
+
+/** A person's name with their health status columns (null when no status row). */
+type PersonAtDoorRow = { name: string } & { [K in keyof DoorStatusRow]: DoorStatusRow[K] | null };
 
 export function prepareStatements(sqlite: SQLite.Database): Statements {
   const q = (text: string) => sqlite.prepare(text);
@@ -94,6 +118,8 @@ export function prepareStatements(sqlite: SQLite.Database): Statements {
     sameScan: q(`select * from checkin where person_id = ? and venue_id = ? and entered_at >= ?
       order by entered_at desc, id desc limit 1`) as Statements['sameScan'],
     personName: q('select name from person where id = ?').pluck() as Statements['personName'],
+    personAtDoor: q(`select p.name, ${DOOR_STATUS_COLUMNS.map((c) => `h.${c}`).join(', ')}
+      from person p left join health_status h on h.person_id = p.id where p.id = ?`) as Statements['personAtDoor'],
     autoClose: q(`update checkin set exited_at = entered_at + ?, exit_kind = 'auto'
       where venue_id = ? and entered_at <= ? and exited_at is null and decision = 'admitted'`) as Statements['autoClose'],
     countOpen: q(`select count(*) from checkin
@@ -108,6 +134,10 @@ export function prepareStatements(sqlite: SQLite.Database): Statements {
   };
 }
 
+/** A job failed after it may have written: the batch is written again, each job in a savepoint. */
+class RetryWithSavepoints extends Error {}
+
+/** A job refused before it wrote anything. */
 class JobError extends Error {
   constructor(readonly code: string) {
     super(code);
@@ -191,16 +221,18 @@ export class CheckinWriter {
       const first = st.byClient.get(job.venueId, template.client_id);
       if (first) return [this.earlier(first), null];
     }
-    const personName = st.personName.get(template.person_id);
-    if (personName === undefined) throw new JobError('PERSON_NOT_FOUND');
+    const person = st.personAtDoor.get(template.person_id);
+    if (person === undefined) throw new JobError('PERSON_NOT_FOUND');
+    const personName = person.name;
     if (job.sameScanSince !== null) {
       const same = st.sameScan.get(template.person_id, job.venueId, job.sameScanSince);
       if (same) return [{ ok: true, row: same, stored: false, personName }, null];
     }
+    const facts = job.facts ?? doorFactsOf(person.colour === null ? null : person as DoorStatusRow, template.entered_at);
     const open = this.openAt(job.venueId, job.dwellMs, template.created_at).times.length;
-    const decision = decideEntry({ ...job.facts, occupancy: open, capacity: job.capacity }, job.policy, template.entered_at);
+    const decision = decideEntry({ ...facts, occupancy: open, capacity: job.capacity }, job.policy, template.entered_at);
     const row: CheckinTable = {
-      ...template,
+      ...withFacts(template, facts),
       decision: decision.admit ? 'admitted' : 'refused',
       refusal_code: decision.reasons[0]?.code ?? null,
       reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
@@ -227,10 +259,25 @@ export class CheckinWriter {
   }
 
   /**
-   * Writes the jobs in one transaction and returns each one's outcome, in order. A job that fails is
-   * rolled back to its savepoint alone; when the COMMIT fails, every job fails.
+   * Writes the jobs in one transaction and returns each one's outcome, in order. A job refused with a
+   * JobError (unknown person or check-in) has written nothing: it fails alone. Any other error of a
+   * job may leave part of its writes: the transaction is rolled back and the batch written again with
+   * each job in its own savepoint, so only that job fails. When the COMMIT fails, every job fails.
    */
   writeBatch(jobs: AnyJob[]): WriteOutcome[] {
+    try {
+      return this.inTransaction(jobs, false);
+    } catch (err) {
+      if (!(err instanceof RetryWithSavepoints)) return this.failAll(jobs, err as Error);
+    }
+    try {
+      return this.inTransaction(jobs, true);
+    } catch (err) {
+      return this.failAll(jobs, err as Error);
+    }
+  }
+
+  private inTransaction(jobs: AnyJob[], savepoints: boolean): WriteOutcome[] {
     const { st } = this;
     const out: WriteOutcome[] = [];
     try {
@@ -240,27 +287,36 @@ export class CheckinWriter {
       if (version !== this.dataVersion || this.sharedConnection) this.open.clear();
       this.dataVersion = version;
       for (const job of jobs) {
-        st.savepoint.run();
+        if (savepoints) st.savepoint.run();
         try {
           const [outcome, change] = 'kind' in job ? this.applyExit(job) : this.applyEntry(job);
-          st.release.run();
+          if (savepoints) st.release.run();
           this.count(change);
           out.push(outcome);
         } catch (err) {
-          st.rollbackToSavepoint.run();
-          st.release.run();
+          if (!savepoints && !(err instanceof JobError)) throw new RetryWithSavepoints();
+          if (savepoints) {
+            st.rollbackToSavepoint.run();
+            st.release.run();
+          }
           out.push({ ok: false, code: err instanceof JobError ? err.code : null, message: (err as Error).message });
         }
       }
       st.commit.run();
     } catch (err) {
       if (this.sqlite.inTransaction) st.rollback.run();
+      // The counts may include changes of the rolled-back jobs: read afresh next time.
       this.open.clear();
-      const failed: WriteOutcome = { ok: false, code: null, message: `check-in batch failed: ${(err as Error).message}` };
-      return jobs.map(() => failed);
+      throw err;
     }
     return out;
   }
+
+  private failAll(jobs: AnyJob[], err: Error): WriteOutcome[] {
+    const failed: WriteOutcome = { ok: false, code: null, message: `check-in batch failed: ${err.message}` };
+    return jobs.map(() => failed);
+  }
+
 }
 
 /** The pragmas of every Cordon SQLite connection that writes check-ins (as src/db/connect.ts). */

@@ -26,9 +26,25 @@ export interface ParsedVenueCode {
 
 export type VenueCodeVerdict = 'ok' | 'VENUE_CODE_INVALID' | 'VENUE_CODE_REVOKED' | 'VENUE_CODE_EXPIRED';
 
+/**
+ * The MACs computed so far, per key: every door scans the same few posters all day, so each one's MAC
+ * is computed once (the scanned signature is still compared in constant time). Bounded: emptied when
+ * full.
+ */
+const macMemo = new WeakMap<Buffer, Map<string, string>>();
+const MAC_MEMO_ENTRIES = 50_000;
+
 /** 128 bits of HMAC-SHA256 in base64url: enough against forgery, short enough for a small QR. */
 function mac(key: Buffer, message: string): string {
-  return crypto.createHmac('sha256', key).update(message).digest().subarray(0, 16).toString('base64url');
+  let memo = macMemo.get(key);
+  if (!memo) macMemo.set(key, memo = new Map());
+  let sig = memo.get(message);
+  if (sig === undefined) {
+    sig = crypto.createHmac('sha256', key).update(message).digest().subarray(0, 16).toString('base64url');
+    if (memo.size >= MAC_MEMO_ENTRIES) memo.clear();
+    memo.set(message, sig);
+  }
+  return sig;
 }
 
 function sameSig(a: string, b: string): boolean {

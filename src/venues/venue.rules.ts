@@ -19,6 +19,11 @@ export interface LatestTest {
 
 export interface DoorFacts {
   colour: Colour;
+  /**
+   * The facts the colour rests on (fact kinds of the health rule set, or 'manual_change'); a refusal
+   * for the colour names them, so the guard can say why (红码 — 密切接触者). Empty or absent: none known.
+   */
+  colourFacts?: readonly string[];
   latestTest: LatestTest | null;
   /** null: nothing is known about vaccination. */
   vaccinated: boolean | null;
@@ -54,7 +59,10 @@ export function hoursSince(sampledAt: number, now: number): number {
 
 export function decideEntry(input: EntryInput, policy: EntryPolicy, now: number): EntryDecision {
   const reasons: EntryReason[] = [];
-  if (!policy.allowedColours.includes(input.colour)) reasons.push({ code: COLOUR_REFUSAL[input.colour], params: {} });
+  if (!policy.allowedColours.includes(input.colour)) {
+    const facts = input.colour === 'green' ? [] : input.colourFacts ?? [];
+    reasons.push({ code: COLOUR_REFUSAL[input.colour], params: facts.length ? { facts: facts.join(',') } : {} });
+  }
   const test = input.latestTest;
   if (test?.result === 'positive') reasons.push({ code: 'TEST_POSITIVE', params: {} });
   if (policy.testWithinHours !== null) {

@@ -27,10 +27,13 @@ export const VenueErrors = defineErrors({
   CATEGORY_UNKNOWN: { status: 400, zh: '未知的场所类别:{category}', en: 'Unknown venue category: {category}' },
 });
 
-/** Why the door refused; shown in plain words on the verification screen (messages, not failures). */
+/**
+ * Why the door refused; shown in plain words on the verification screen (messages, not failures).
+ * `{basis}`: the facts a colour rests on, in words and brackets (venue.service.ts fills it in).
+ */
 export const EntryReasonTexts = defineErrors({
-  RED_CODE: { status: 403, zh: '红码,禁止进入', en: 'Red code: entry refused' },
-  YELLOW_CODE: { status: 403, zh: '黄码,禁止进入', en: 'Yellow code: entry refused' },
+  RED_CODE: { status: 403, zh: '红码{basis},禁止进入', en: 'Red code{basis}: entry refused' },
+  YELLOW_CODE: { status: 403, zh: '黄码{basis},禁止进入', en: 'Yellow code{basis}: entry refused' },
   GREEN_CODE: { status: 403, zh: '本场所不接受绿码人员进入', en: 'This venue does not admit green codes' },
   NO_RECENT_TEST: { status: 403, zh: '{hours} 小时内无核酸阴性结果', en: 'No negative test sampled within {hours} hours' },
   TEST_POSITIVE: { status: 403, zh: '核酸检测结果阳性', en: 'The latest test is positive' },

@@ -13,6 +13,7 @@ import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { findPersonByIdNumber } from '../registry/registry.service.ts';
+import { factLabel } from '../health/health.rules.ts';
 import { factsFor, type PersonDoorFacts } from './door.facts.ts';
 import { closeVisit, ingestCheckin } from './checkin.ingest.ts';
 import { cachedVenue, venueChanged } from './venue.cache.ts';
@@ -238,6 +239,14 @@ function reasonsOf(row: CheckinTable): EntryReason[] {
   return row.reasons ? (JSON.parse(row.reasons) as EntryReason[]) : [];
 }
 
+/** The facts a colour refusal names (`params.facts`), in words: "(密切接触者、集中隔离)", or "". */
+function basisText(params: EntryReason['params'], lang: Lang): string {
+  const facts = typeof params.facts === 'string' && params.facts ? params.facts.split(',') : [];
+  if (!facts.length) return '';
+  const words = facts.map((f) => (f === 'manual_change' ? (lang === 'en' ? 'manual change' : '人工变更') : factLabel(f, lang)));
+  return lang === 'en' ? ` (${words.join(', ')})` : `(${words.join('、')})`;
+}
+
 /** The door's answer for a stored visit; `exited` when this scan closed it (or repeats that closing). */
 function verificationOf(row: CheckinTable, personName: string, venue: VenueRow, lang: Lang, duplicate: boolean, exited = false): VerificationView {
   return {
@@ -252,7 +261,7 @@ function verificationOf(row: CheckinTable, personName: string, venue: VenueRow, 
     venueId: venue.id,
     venueName: venue.name,
     method: row.method,
-    reasons: reasonsOf(row).map((r) => ({ code: r.code, params: r.params, message: messageFor(r.code, r.params, lang) })),
+    reasons: reasonsOf(row).map((r) => ({ code: r.code, params: r.params, message: messageFor(r.code, { ...r.params, basis: basisText(r.params, lang) }, lang) })),
     at: row.entered_at,
     duplicate,
   };
@@ -352,25 +361,23 @@ function visitRow(venue: VenueRow, req: VisitRequest, facts: PersonDoorFacts, oc
 
 /**
  * An entry through the check-in ingest (src/venues/checkin.ingest.ts: group commit on SQLite, on a
- * writer thread for a file): the repeat checks, the open-visit count, the decision and the row are
- * written together and answered only once committed. The person's facts are read here, at the scan.
+ * writer thread for a file): the repeat checks, the person's facts, the open-visit count, the decision
+ * and the row are read and written together and answered only once committed.
  * Call it outside any transaction: the ingest takes the connection itself.
  */
 async function ingestVisit(
   s: Services, venue: VenueRow, req: Omit<VisitRequest, 'person'> & { personId: string; sameScanSince: number | null }, lang: Lang,
 ): Promise<VerificationView> {
-  const facts = await factsFor(s.db, req.personId, req.at);
   const category = categoryOf(venue.category);
   const { row, stored, personName } = await ingestCheckin(s, {
     venueId: venue.id, dwellMs: dwellOf(venue) * 60_000, policy: category.entryPolicy, capacity: venue.capacity,
-    facts: { colour: facts.colour, latestTest: facts.latestTest, vaccinated: facts.vaccinated },
+    // The person's facts are read by the write, in the transaction that stores the entry.
+    facts: null,
     sameScanSince: req.sameScanSince,
     row: {
       id: newId(req.now), venue_id: venue.id, person_id: req.personId, client_id: req.clientId, method: req.method,
       entered_at: req.at, exited_at: null, exit_kind: null, decision: 'refused', refusal_code: null,
-      colour: facts.colour, reasons: null,
-      test_sampled_at: facts.latestTest?.sampledAt ?? null, test_result: facts.latestTest?.result ?? null,
-      vaccinated: facts.vaccinated === null ? null : facts.vaccinated ? 1 : 0,
+      colour: 'green', reasons: null, test_sampled_at: null, test_result: null, vaccinated: null,
       created_at: req.now,
     },
   });

@@ -127,7 +127,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(verdict.ok && verdict.colour, 'red');
         assert.equal(verdict.ok && verdict.personId, t.wife);
 
-        // The door refuses her with 红码.
+        // The door refuses her with 红码, naming the fact it rests on.
         const gate = await call('POST', '/venues', t.worker, { areaId: t.areas[AREAS.wenyuanGrid], capacity: 100, name: '文苑小区北门', category: 'residential_gate' });
         assert.equal(gate.statusCode, 201, gate.body);
         await call('POST', `/venues/${gate.json().id}/approve`, t.worker);
@@ -137,7 +137,8 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(door.json().decision, 'refused');
         assert.equal(door.json().colour, 'red');
         assert.deepEqual(door.json().reasons.map((r: { code: string }) => r.code), ['RED_CODE']);
-        assert.match(door.json().reasons[0].message, /红码/);
+        assert.equal(door.json().reasons[0].params.facts, 'close_contact');
+        assert.equal(door.json().reasons[0].message, '红码(密切接触者),禁止进入');
 
         // Dismissing the colleague ends the fact: green, with the reason recorded.
         const dismissed = await call('POST', `/contacts/${colleagueContact.id}/review`, investigator, { decision: 'dismiss', reason: 'different floor' });

@@ -95,3 +95,35 @@ test('the writer thread: exact capacity, in-memory counts kept right, failures i
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the writer thread reads the person\'s facts itself; an unexpected failure of one job leaves the rest of its batch stored', async () => {
+  const { s, dir } = await fileServices();
+  try {
+    const now = Date.now();
+    const reason = { fact: 'close_contact', since: now - 1000, rule: 'close-contact', colour: 'red', endsWhen: { kind: 'days', days: 7 }, endsAt: now + 86_400_000, source: { type: 'contact', id: 'k1' }, detail: {} };
+    await s.db.insertInto('health_status').values({
+      person_id: 'p1', colour: 'red', reasons: JSON.stringify([reason]), ruleset_id: 'r', ruleset_version: '1', computed_at: now, changed_at: now,
+      next_change_at: null, override_id: null, override_colour: null, override_until: null, test_source_id: 't1',
+      test_sampled_at: now - 3_600_000, test_reported_at: now, test_result: 'negative', test_pooled: 1,
+    }).execute();
+    const red = await ingestCheckin(s, entry('p1', now, { facts: null }));
+    assert.deepEqual([red.row.decision, red.row.refusal_code, red.row.colour, red.row.test_sampled_at, red.row.test_result],
+      ['refused', 'RED_CODE', 'red', now - 3_600_000, 'negative']);
+    assert.deepEqual(JSON.parse(red.row.reasons!), [{ code: 'RED_CODE', params: { facts: 'close_contact' } }]);
+    const green = await ingestCheckin(s, entry('p2', now, { facts: null }));
+    assert.deepEqual([green.row.decision, green.row.colour, green.row.test_result], ['admitted', 'green', null]);
+
+    // A job that breaks a constraint after the venue's housekeeping ran (a row id already stored):
+    // the batch is written again job by job, so only that job fails.
+    const clash = entry('p3', now + 1);
+    clash.row = { ...clash.row, id: green.row.id };
+    const mixed = await Promise.allSettled([ingestCheckin(s, entry('p4', now + 1)), ingestCheckin(s, clash), ingestCheckin(s, entry('p5', now + 1))]);
+    assert.deepEqual(mixed.map((m) => m.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.match(String((mixed[1] as PromiseRejectedResult).reason), /UNIQUE|PRIMARY/i);
+    assert.equal(await store.countOpen(s.db, 'v1', now + 1 - DWELL_MS), 3, 'p2, p4 and p5 are in; the clash stored nothing');
+    assert.equal((await ingestCheckin(s, entry('p6', now + 2))).row.refusal_code, 'VENUE_FULL', 'the in-memory count stayed exact');
+  } finally {
+    await s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -85,6 +85,15 @@ test('a full venue refuses with VENUE_FULL; every reason is listed, most serious
   assert.equal(all.admit, false);
 });
 
+test('a colour refusal names the facts the colour rests on; a refused green names none', () => {
+  const p: EntryPolicy = { allowedColours: ['green'], testWithinHours: null, vaccinationRequired: false };
+  const red = decideEntry(input({ colour: 'red', colourFacts: ['close_contact', 'centralised_quarantine'] }), p, NOW);
+  assert.deepEqual(red.reasons, [{ code: 'RED_CODE', params: { facts: 'close_contact,centralised_quarantine' } }]);
+  assert.deepEqual(decideEntry(input({ colour: 'yellow' }), p, NOW).reasons, [{ code: 'YELLOW_CODE', params: {} }]);
+  const onlyRed: EntryPolicy = { ...p, allowedColours: ['red'] };
+  assert.deepEqual(decideEntry(input({ colour: 'green', colourFacts: ['fever'] }), onlyRed, NOW).reasons, [{ code: 'GREEN_CODE', params: {} }]);
+});
+
 test('crowd levels: relaxed < 50 %, moderate < 80 %, crowded < 100 %, full', () => {
   assert.equal(crowdLevel(0, 100), 'relaxed');
   assert.equal(crowdLevel(49, 100), 'relaxed');
