@@ -12,30 +12,31 @@
 // SQLite in memory (tests): the same batches in this thread, holding Kysely's single connection so a
 // batch never interleaves with a Kysely transaction; never await a job from inside a Kysely
 // transaction (that would wait on itself).
-// PostgreSQL: the same steps in one Kysely transaction per job (the server does its own group commit).
+// PostgreSQL: the same steps in one Kysely transaction per request (the server does its own group
+// commit). Entries of one request (a resident and their dependants) are written together: a group job
+// on SQLite, one transaction on PostgreSQL.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
-import type { CheckinTable, Db, Dialect } from '../db/database.ts';
+import type { CheckinTable, Db, Dialect, Executor } from '../db/database.ts';
 import type { DbHandle } from '../db/connect.ts';
 import { AppError } from '../platform/errors.ts';
-import { autoExitAt, decideEntry, isVisitExpired } from './venue.rules.ts';
+import { autoExitAt, decideEntry, isVisitExpired, rescanAction } from './venue.rules.ts';
 import * as store from './venue.store.ts';
 import {
-  CheckinWriter, JOB_ERRORS, withFacts, type AnyJob, type ExitJob, type WriteJob, type WriteOutcome,
+  CheckinWriter, JOB_ERRORS, withFacts, type AnyJob, type EntryOutcome, type ExitJob, type GroupJob, type WriteJob,
+  type WriteOutcome,
 } from './checkin.writer.ts';
 import { factsFor } from './door.facts.ts';
 
 export type { ExitJob, WriteJob } from './checkin.writer.ts';
 
-export interface IngestResult {
-  /** The stored row: this job's, or the first one stored for the same scan. */
-  row: CheckinTable;
-  /** false: a repeat of an already stored scan; nothing was written. */
-  stored: boolean;
-  /** The registry name of the row's person (for the masked name on the door screen). */
-  personName: string;
-}
+/**
+ * What one entry did: `row` is the stored row (this job's, the first one stored for the same scan,
+ * or the visit a resident's scan closed); `stored` false: a repeat, nothing written; `personName`:
+ * the registry name (for the masked name on the door screen); `exited`: the scan closed the visit.
+ */
+export type IngestResult = EntryOutcome;
 
 export interface IngestOptions {
   /** At most this many jobs per transaction. */
@@ -45,8 +46,11 @@ export interface IngestOptions {
 type IngestServices = { db: Db; dialect: Dialect; handle: DbHandle };
 
 /** The handle's group-commit writer (SQLite); null on PostgreSQL. */
+/** A group's results, one per entry; a single entry's or exit's result. */
+type ResultOf<J extends AnyJob> = J extends GroupJob ? IngestResult[] : IngestResult;
+
 interface Writer {
-  enqueue(job: AnyJob): Promise<IngestResult>;
+  enqueue<J extends AnyJob>(job: J): Promise<ResultOf<J>>;
   /** Resolves once every job enqueued so far has been written. */
   drain(): Promise<void>;
   /** Batches and jobs written so far. */
@@ -58,7 +62,20 @@ const writers = new WeakMap<DbHandle, Writer>();
 /** Stores one check-in durably; resolves after its transaction committed. */
 export function ingestCheckin(s: IngestServices, job: WriteJob): Promise<IngestResult> {
   if (s.dialect === 'sqlite' && s.handle.sqlite) return writerFor(s).enqueue(job);
-  return ingestWithKysely(s.db, job);
+  return s.db.transaction().execute((trx) => entryWithKysely(trx, job));
+}
+
+/**
+ * Stores the entries of one request (a resident and their dependants) durably, all or none, in
+ * order; resolves after the commit.
+ */
+export function ingestCheckins(s: IngestServices, entries: WriteJob[]): Promise<IngestResult[]> {
+  if (s.dialect === 'sqlite' && s.handle.sqlite) return writerFor(s).enqueue({ kind: 'group', entries });
+  return s.db.transaction().execute(async (trx) => {
+    const out: IngestResult[] = [];
+    for (const entry of entries) out.push(await entryWithKysely(trx, entry));
+    return out;
+  });
 }
 
 /**
@@ -71,11 +88,11 @@ export async function closeVisit(s: IngestServices, job: ExitJob): Promise<Inges
     const row = await store.checkinById(trx, job.checkinId);
     if (!row) throw new AppError('CHECKIN_NOT_FOUND');
     if (row.decision !== 'admitted') throw new AppError('CHECKIN_NOT_ADMITTED');
-    if (row.exited_at !== null) return { row, stored: false, personName: '' };
+    if (row.exited_at !== null) return { row, stored: false, personName: '', exited: true };
     const expired = isVisitExpired(row.entered_at, job.dwellMinutes, job.now);
     const at = expired ? autoExitAt(row.entered_at, job.dwellMinutes) : Math.max(job.now, row.entered_at);
     const closed = await store.closeCheckin(trx, row.id, at, expired ? 'auto' : 'guard');
-    return { row: (await store.checkinById(trx, row.id))!, stored: closed, personName: '' };
+    return { row: (await store.checkinById(trx, row.id))!, stored: closed, personName: '', exited: true };
   });
 }
 
@@ -97,12 +114,13 @@ export function writerFor(s: IngestServices, options?: IngestOptions): Writer {
 
 interface Pending {
   job: AnyJob;
-  resolve(result: IngestResult): void;
+  resolve(result: IngestResult | IngestResult[]): void;
   reject(err: unknown): void;
 }
 
 function settle(p: Pending, outcome: WriteOutcome): void {
-  if (outcome.ok) p.resolve({ row: outcome.row, stored: outcome.stored, personName: outcome.personName });
+  if (outcome.ok && 'group' in outcome) p.resolve(outcome.group);
+  else if (outcome.ok) p.resolve({ row: outcome.row, stored: outcome.stored, personName: outcome.personName, exited: outcome.exited });
   else p.reject((JOB_ERRORS as readonly (string | null)[]).includes(outcome.code) ? new AppError(outcome.code!) : new Error(outcome.message));
 }
 
@@ -126,9 +144,9 @@ abstract class BatchingWriter implements Writer {
     return this.inFlight > 0;
   }
 
-  enqueue(job: AnyJob): Promise<IngestResult> {
-    return new Promise<IngestResult>((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+  enqueue<J extends AnyJob>(job: J): Promise<ResultOf<J>> {
+    return new Promise<ResultOf<J>>((resolve, reject) => {
+      this.queue.push({ job, resolve: resolve as Pending['resolve'], reject });
       this.pump();
     });
   }
@@ -203,7 +221,7 @@ class ThreadWriter extends BatchingWriter {
     for (const p of this.queue.splice(0)) p.reject(err);
   }
 
-  override enqueue(job: AnyJob): Promise<IngestResult> {
+  override enqueue<J extends AnyJob>(job: J): Promise<ResultOf<J>> {
     if (this.failure) return Promise.reject(this.failure);
     // Keep the process alive while jobs wait or are being written.
     this.worker.ref();
@@ -253,37 +271,48 @@ class InProcessWriter extends BatchingWriter {
   }
 }
 
-/** PostgreSQL: the same steps as one Kysely transaction. */
-async function ingestWithKysely(db: Db, job: WriteJob): Promise<IngestResult> {
-  return db.transaction().execute(async (trx) => {
-    const template = job.row;
-    const earlier = async (row: CheckinTable): Promise<IngestResult> =>
-      ({ row, stored: false, personName: (await store.personForDoor(trx, row.person_id))?.name ?? '' });
-    if (template.client_id !== null) {
-      const first = await store.checkinByClientId(trx, job.venueId, template.client_id);
-      if (first) return earlier(first);
+/** PostgreSQL: the same steps as the writer's (checkin.writer.ts), in the caller's Kysely transaction. */
+async function entryWithKysely(trx: Executor, job: WriteJob): Promise<IngestResult> {
+  const template = job.row;
+  const earlier = async (row: CheckinTable): Promise<IngestResult> =>
+    ({ row, stored: false, personName: (await store.personForDoor(trx, row.person_id))?.name ?? '', exited: false });
+  if (template.client_id !== null) {
+    const first = await store.checkinByClientId(trx, job.venueId, template.client_id);
+    if (first) return earlier(first);
+  }
+  const person = await store.personForDoor(trx, template.person_id);
+  if (!person) throw new AppError('PERSON_NOT_FOUND');
+  const personName = person.name;
+  if (job.rescan) {
+    const last = await store.latestVisit(trx, job.venueId, template.person_id);
+    const action = rescanAction(last && {
+      decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind,
+    }, job.dwellMs / 60_000, template.entered_at);
+    if (action === 'repeat-entry') return { row: last!, stored: false, personName, exited: false };
+    if (action === 'repeat-exit') return { row: last!, stored: false, personName, exited: true };
+    if (action === 'exit') {
+      const closed = await store.closeCheckin(trx, last!.id, Math.max(template.entered_at, last!.entered_at), 'scan');
+      return { row: (await store.checkinById(trx, last!.id))!, stored: closed, personName, exited: true };
     }
-    const person = await store.personForDoor(trx, template.person_id);
-    if (!person) throw new AppError('PERSON_NOT_FOUND');
-    if (job.sameScanSince !== null) {
-      const same = await store.latestVisitSince(trx, job.venueId, template.person_id, job.sameScanSince);
-      if (same) return { row: same, stored: false, personName: person.name };
-    }
-    const facts = job.facts ?? await factsFor(trx, template.person_id, template.entered_at);
-    const enteredBy = template.created_at - job.dwellMs;
-    await store.autoCloseAtVenue(trx, job.venueId, job.dwellMs, enteredBy);
-    const open = await store.countOpen(trx, job.venueId, enteredBy);
-    const decision = decideEntry({ ...facts, occupancy: open, capacity: job.capacity }, job.policy, template.entered_at);
-    const row: CheckinTable = {
-      ...withFacts(template, facts),
-      decision: decision.admit ? 'admitted' : 'refused',
-      refusal_code: decision.reasons[0]?.code ?? null,
-      reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
-    };
-    if (await store.insertCheckin(trx, row)) return { row, stored: true, personName: person.name };
-    // A concurrent submission of the same queued scan committed first: answer with its row.
-    const first = row.client_id === null ? undefined : await store.checkinByClientId(trx, row.venue_id, row.client_id);
-    if (!first) throw new Error('check-in conflict without a stored row');
-    return earlier(first);
-  });
+  }
+  if (job.sameScanSince !== null) {
+    const same = await store.latestVisitSince(trx, job.venueId, template.person_id, job.sameScanSince);
+    if (same) return { row: same, stored: false, personName, exited: false };
+  }
+  const facts = job.facts ?? await factsFor(trx, template.person_id, template.entered_at);
+  const enteredBy = template.created_at - job.dwellMs;
+  await store.autoCloseAtVenue(trx, job.venueId, job.dwellMs, enteredBy);
+  const open = await store.countOpen(trx, job.venueId, enteredBy);
+  const decision = decideEntry({ ...facts, occupancy: open, capacity: job.capacity }, job.policy, template.entered_at);
+  const row: CheckinTable = {
+    ...withFacts(template, facts),
+    decision: decision.admit ? 'admitted' : 'refused',
+    refusal_code: decision.reasons[0]?.code ?? null,
+    reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
+  };
+  if (await store.insertCheckin(trx, row)) return { row, stored: true, personName, exited: false };
+  // A concurrent submission of the same queued scan committed first: answer with its row.
+  const first = row.client_id === null ? undefined : await store.checkinByClientId(trx, row.venue_id, row.client_id);
+  if (!first) throw new Error('check-in conflict without a stored row');
+  return earlier(first);
 }

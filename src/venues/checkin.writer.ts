@@ -19,7 +19,7 @@
 import type SQLite from 'better-sqlite3';
 import type { CheckinTable } from '../db/database.ts';
 import { DOOR_STATUS_COLUMNS, doorFactsOf, type DoorStatusRow } from './door.facts.ts';
-import { autoExitAt, decideEntry, isVisitExpired, type DoorFacts, type EntryPolicy } from './venue.rules.ts';
+import { autoExitAt, decideEntry, isVisitExpired, rescanAction, type DoorFacts, type EntryPolicy } from './venue.rules.ts';
 
 /** One check-in to write; plain data (it crosses to the writer thread). */
 export interface WriteJob {
@@ -41,10 +41,21 @@ export interface WriteJob {
    */
   sameScanSince: number | null;
   /**
+   * A resident's own scan (self, dependant): their visit here still open is closed by it (exit_kind
+   * 'scan'), and a scan within the grace period repeats the previous answer (rescanAction).
+   */
+  rescan?: boolean;
+  /**
    * The row to store; decision, refusal_code and reasons are filled in by the write, and the person's
    * facts (colour, test_sampled_at, test_result, vaccinated) too when `facts` is null.
    */
   row: CheckinTable;
+}
+
+/** The entries of one request (a resident and their dependants): all written, or none. */
+export interface GroupJob {
+  kind: 'group';
+  entries: WriteJob[];
 }
 
 /** The row with the person's facts at the door recorded on it. */
@@ -66,10 +77,22 @@ export interface ExitJob {
   now: number;
 }
 
-export type AnyJob = WriteJob | ExitJob;
+export type AnyJob = WriteJob | ExitJob | GroupJob;
+
+/** What one entry or exit did. */
+export interface EntryOutcome {
+  /** The stored row: this job's, the first one stored for the same scan, or the visit it closed. */
+  row: CheckinTable;
+  /** false: nothing was written (a repeat). */
+  stored: boolean;
+  personName: string;
+  /** This scan closed the visit, or repeats the scan that did. */
+  exited: boolean;
+}
 
 export type WriteOutcome =
-  | { ok: true; row: CheckinTable; stored: boolean; personName: string }
+  | ({ ok: true } & EntryOutcome)
+  | { ok: true; group: EntryOutcome[] }
   | { ok: false; code: string | null; message: string };
 
 /** The error codes a job fails with (else an unexpected error). */
@@ -162,8 +185,8 @@ function bound(times: number[], t: number, after: boolean): number {
   return lo;
 }
 
-/** A change to the in-memory counts, applied once the job's savepoint is released. */
-type CountChange = { venueId: string; add?: number; remove?: number } | null;
+/** A change to the in-memory counts, applied as the job writes (a rollback empties the counts). */
+type CountChange = { venueId: string; add?: number; remove?: number };
 
 /** The writer's connection with its statements and in-memory open-visit counts. */
 export class CheckinWriter {
@@ -197,36 +220,56 @@ export class CheckinWriter {
     return visits;
   }
 
-  private earlier(row: CheckinTable): WriteOutcome {
-    return { ok: true, row, stored: false, personName: this.st.personName.get(row.person_id) ?? '' };
+  private earlier(row: CheckinTable): EntryOutcome {
+    return { row, stored: false, personName: this.st.personName.get(row.person_id) ?? '', exited: false };
   }
 
-  private applyExit(job: ExitJob): [WriteOutcome, CountChange] {
+  private apply(job: AnyJob): WriteOutcome {
+    if (!('kind' in job)) return { ok: true, ...this.applyEntry(job) };
+    if (job.kind === 'exit') return { ok: true, ...this.applyExit(job) };
+    return { ok: true, group: job.entries.map((entry) => this.applyEntry(entry)) };
+  }
+
+  private applyExit(job: ExitJob): EntryOutcome {
     const { st } = this;
     const row = st.byId.get(job.checkinId);
     if (!row) throw new JobError('CHECKIN_NOT_FOUND');
     if (row.decision !== 'admitted') throw new JobError('CHECKIN_NOT_ADMITTED');
-    if (row.exited_at !== null) return [{ ok: true, row, stored: false, personName: '' }, null];
+    if (row.exited_at !== null) return { row, stored: false, personName: '', exited: true };
     const expired = isVisitExpired(row.entered_at, job.dwellMinutes, job.now);
     const at = expired ? autoExitAt(row.entered_at, job.dwellMinutes) : Math.max(job.now, row.entered_at);
     st.close.run(at, expired ? 'auto' : 'guard', row.id);
-    const closed = { ...row, exited_at: at, exit_kind: expired ? 'auto' : 'guard' };
-    return [{ ok: true, row: closed, stored: true, personName: '' }, { venueId: row.venue_id, remove: row.entered_at }];
+    this.count({ venueId: row.venue_id, remove: row.entered_at });
+    return { row: { ...row, exited_at: at, exit_kind: expired ? 'auto' : 'guard' }, stored: true, personName: '', exited: true };
   }
 
-  private applyEntry(job: WriteJob): [WriteOutcome, CountChange] {
+  private applyEntry(job: WriteJob): EntryOutcome {
     const { st } = this;
     const { row: template } = job;
     if (template.client_id !== null) {
       const first = st.byClient.get(job.venueId, template.client_id);
-      if (first) return [this.earlier(first), null];
+      if (first) return this.earlier(first);
     }
     const person = st.personAtDoor.get(template.person_id);
     if (person === undefined) throw new JobError('PERSON_NOT_FOUND');
     const personName = person.name;
+    if (job.rescan) {
+      const last = st.sameScan.get(template.person_id, job.venueId, Number.MIN_SAFE_INTEGER);
+      const action = rescanAction(last && {
+        decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind,
+      }, job.dwellMs / 60_000, template.entered_at);
+      if (action === 'repeat-entry') return { row: last!, stored: false, personName, exited: false };
+      if (action === 'repeat-exit') return { row: last!, stored: false, personName, exited: true };
+      if (action === 'exit') {
+        const at = Math.max(template.entered_at, last!.entered_at);
+        st.close.run(at, 'scan', last!.id);
+        this.count({ venueId: job.venueId, remove: last!.entered_at });
+        return { row: { ...last!, exited_at: at, exit_kind: 'scan' }, stored: true, personName, exited: true };
+      }
+    }
     if (job.sameScanSince !== null) {
       const same = st.sameScan.get(template.person_id, job.venueId, job.sameScanSince);
-      if (same) return [{ ok: true, row: same, stored: false, personName }, null];
+      if (same) return { row: same, stored: false, personName, exited: false };
     }
     const facts = job.facts ?? doorFactsOf(person.colour === null ? null : person as DoorStatusRow, template.entered_at);
     const open = this.openAt(job.venueId, job.dwellMs, template.created_at).times.length;
@@ -239,16 +282,15 @@ export class CheckinWriter {
     };
     if (st.insert.run(row).changes > 0) {
       // An entry already past the dwell (a late queued scan) is not open now.
-      const counts = decision.admit && row.entered_at > template.created_at - job.dwellMs;
-      return [{ ok: true, row, stored: true, personName }, counts ? { venueId: job.venueId, add: row.entered_at } : null];
+      if (decision.admit && row.entered_at > template.created_at - job.dwellMs) this.count({ venueId: job.venueId, add: row.entered_at });
+      return { row, stored: true, personName, exited: false };
     }
     const first = row.client_id === null ? undefined : st.byClient.get(row.venue_id, row.client_id);
     if (!first) throw new Error('check-in conflict without a stored row');
-    return [this.earlier(first), null];
+    return this.earlier(first);
   }
 
   private count(change: CountChange): void {
-    if (!change) return;
     const visits = this.open.get(change.venueId);
     if (!visits) return;
     if (change.add !== undefined) visits.times.splice(bound(visits.times, change.add, true), 0, change.add);
@@ -259,10 +301,11 @@ export class CheckinWriter {
   }
 
   /**
-   * Writes the jobs in one transaction and returns each one's outcome, in order. A job refused with a
-   * JobError (unknown person or check-in) has written nothing: it fails alone. Any other error of a
-   * job may leave part of its writes: the transaction is rolled back and the batch written again with
-   * each job in its own savepoint, so only that job fails. When the COMMIT fails, every job fails.
+   * Writes the jobs in one transaction and returns each one's outcome, in order. A single entry or
+   * exit refused with a JobError (unknown person or check-in) has written nothing: it fails alone.
+   * Any other error, or any error inside a group, may leave part of a job's writes: the transaction is
+   * rolled back and the batch written again with each job in its own savepoint, so only that job
+   * fails. When the COMMIT fails, every job fails.
    */
   writeBatch(jobs: AnyJob[]): WriteOutcome[] {
     try {
@@ -289,15 +332,16 @@ export class CheckinWriter {
       for (const job of jobs) {
         if (savepoints) st.savepoint.run();
         try {
-          const [outcome, change] = 'kind' in job ? this.applyExit(job) : this.applyEntry(job);
+          out.push(this.apply(job));
           if (savepoints) st.release.run();
-          this.count(change);
-          out.push(outcome);
         } catch (err) {
-          if (!savepoints && !(err instanceof JobError)) throw new RetryWithSavepoints();
+          const wroteNothing = err instanceof JobError && !('kind' in job && job.kind === 'group');
+          if (!savepoints && !wroteNothing) throw new RetryWithSavepoints();
           if (savepoints) {
             st.rollbackToSavepoint.run();
             st.release.run();
+            // The counts may include the rolled-back writes: read afresh.
+            this.open.clear();
           }
           out.push({ ok: false, code: err instanceof JobError ? err.code : null, message: (err as Error).message });
         }

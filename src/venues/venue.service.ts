@@ -14,8 +14,7 @@ import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { findPersonByIdNumber } from '../registry/registry.service.ts';
 import { factLabel } from '../health/health.rules.ts';
-import { factsFor, type PersonDoorFacts } from './door.facts.ts';
-import { closeVisit, ingestCheckin } from './checkin.ingest.ts';
+import { closeVisit, ingestCheckin, ingestCheckins, type IngestResult, type WriteJob } from './checkin.ingest.ts';
 import { cachedVenue, venueChanged } from './venue.cache.ts';
 import { venueCategories, type VenueCategory } from './venue.categories.ts';
 import {
@@ -23,8 +22,7 @@ import {
   SCREEN_WINDOW_MS, type VenueCodeVerdict,
 } from './venue.codes.ts';
 import {
-  CROWD_LEVEL_NAMES, crowdLevel, decideEntry, dwellMinutesOf, expiredBefore, hoursSince,
-  rescanAction, type Colour, type EntryReason,
+  CROWD_LEVEL_NAMES, crowdLevel, dwellMinutesOf, expiredBefore, hoursSince, type Colour, type EntryReason,
 } from './venue.rules.ts';
 import type {
   CheckinBody, ExitView, OccupancyView, ScreenCodeView, VenueCodeView, VenueCreateBody, VenueListQuery, VenueView,
@@ -304,85 +302,44 @@ function scanTimeOf(body: CheckinBody, now: number): number {
 /** Who is checked in, and how: by a guard (assisted), by themselves, or by a family member (dependant). */
 export type CheckinMethod = 'assisted' | 'self' | 'dependant';
 
+/** One entry to write: who, how, when, and the scan's client id. */
 interface VisitRequest {
-  person: { id: string; name: string };
+  personId: string;
   method: CheckinMethod;
   clientId: string | null;
   /** When the scan was made (a queued scan: earlier than now). */
   at: number;
   now: number;
+  /** A personal code's issue time: a visit here since then is this same scan (see WriteJob). */
+  sameScanSince: number | null;
 }
 
 /**
- * The one check-in decision, in the caller's transaction: verifies the person at the door and records
- * the visit, admitted or refused. A resident's own scan (self, dependant) of a venue where their visit
- * is open closes it instead (exit_kind 'scan'), and a repeat within the grace period answers with the
+ * The ingest job of one entry (src/venues/checkin.ingest.ts): the repeat checks, the person's facts,
+ * the open-visit count, the decision and the row are read and written together by the write, and
+ * answered only once committed. A resident's own scan (self, dependant) of a venue where their visit
+ * is open closes it instead (exit_kind 'scan'); a repeat within the grace period answers with the
  * previous result. The same (venue, clientId) is stored once.
  */
-async function recordVisit(s: Services, trx: Executor, venue: VenueRow, req: VisitRequest, lang: Lang): Promise<VerificationView> {
-  const { person, at, now } = req;
-  if (req.method !== 'assisted') {
-    const last = await store.latestVisit(trx, venue.id, person.id);
-    const action = rescanAction(last && {
-      decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind,
-    }, dwellOf(venue), at);
-    if (action === 'repeat-entry') return verificationOf(last!, person.name, venue, lang, true);
-    if (action === 'repeat-exit') return verificationOf(last!, person.name, venue, lang, true, true);
-    if (action === 'exit') {
-      const closed = await store.closeCheckin(trx, last!.id, Math.max(at, last!.entered_at), 'scan');
-      return verificationOf((await store.checkinById(trx, last!.id))!, person.name, venue, lang, !closed, true);
-    }
-  }
-
-  const occupancyNow = await openVisits(trx, venue, now);
-  const facts = await factsFor(trx, person.id, at);
-  const row = visitRow(venue, req, facts, occupancyNow);
-  if (await store.insertCheckin(trx, row)) return verificationOf(row, person.name, venue, lang, false);
-  // A concurrent submission of the same queued scan committed first: answer with its result.
-  const first = await store.checkinByClientId(trx, venue.id, req.clientId!);
-  if (!first) throw new Error('check-in conflict without a stored row');
-  const firstPerson = await store.personForDoor(trx, first.person_id);
-  return verificationOf(first, firstPerson?.name ?? '', venue, lang, true);
-}
-
-/** The record of one entry: the door's decision given the person's facts and the venue's open visits. */
-function visitRow(venue: VenueRow, req: VisitRequest, facts: PersonDoorFacts, occupancyNow: number): CheckinTable {
-  const decision = decideEntry({ ...facts, occupancy: occupancyNow, capacity: venue.capacity }, categoryOf(venue.category).entryPolicy, req.at);
+function entryJob(venue: VenueRow, req: VisitRequest): WriteJob {
   return {
-    id: newId(req.now), venue_id: venue.id, person_id: req.person.id, client_id: req.clientId, method: req.method,
-    entered_at: req.at, exited_at: null, exit_kind: null,
-    decision: decision.admit ? 'admitted' : 'refused', refusal_code: decision.reasons[0]?.code ?? null,
-    colour: facts.colour, reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
-    test_sampled_at: facts.latestTest?.sampledAt ?? null, test_result: facts.latestTest?.result ?? null,
-    vaccinated: facts.vaccinated === null ? null : facts.vaccinated ? 1 : 0,
-    created_at: req.now,
-  };
-}
-
-/**
- * An entry through the check-in ingest (src/venues/checkin.ingest.ts: group commit on SQLite, on a
- * writer thread for a file): the repeat checks, the person's facts, the open-visit count, the decision
- * and the row are read and written together and answered only once committed.
- * Call it outside any transaction: the ingest takes the connection itself.
- */
-async function ingestVisit(
-  s: Services, venue: VenueRow, req: Omit<VisitRequest, 'person'> & { personId: string; sameScanSince: number | null }, lang: Lang,
-): Promise<VerificationView> {
-  const category = categoryOf(venue.category);
-  const { row, stored, personName } = await ingestCheckin(s, {
-    venueId: venue.id, dwellMs: dwellOf(venue) * 60_000, policy: category.entryPolicy, capacity: venue.capacity,
+    venueId: venue.id, dwellMs: dwellOf(venue) * 60_000, policy: categoryOf(venue.category).entryPolicy, capacity: venue.capacity,
     // The person's facts are read by the write, in the transaction that stores the entry.
     facts: null,
     sameScanSince: req.sameScanSince,
+    rescan: req.method !== 'assisted',
     row: {
       id: newId(req.now), venue_id: venue.id, person_id: req.personId, client_id: req.clientId, method: req.method,
       entered_at: req.at, exited_at: null, exit_kind: null, decision: 'refused', refusal_code: null,
       colour: 'green', reasons: null, test_sampled_at: null, test_result: null, vaccinated: null,
       created_at: req.now,
     },
-  });
-  // Not stored: the same queued scan, or the same personal code at this door, was stored first.
-  return verificationOf(row, personName, venue, lang, !stored);
+  };
+}
+
+/** The door's answer for an ingested entry; not stored: a repeat of an earlier scan. */
+function answerOf(result: IngestResult, venue: VenueRow, lang: Lang): VerificationView {
+  return verificationOf(result.row, result.personName, venue, lang, !result.stored, result.exited);
 }
 
 /** How long a guard's device may keep using a scanned screen code for queued scans (rule data). */
@@ -443,7 +400,7 @@ export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang
   } else {
     personId = body.personId!;
   }
-  const result = await ingestVisit(s, venue, { personId, sameScanSince, method: 'assisted', clientId: body.clientId ?? null, at, now }, lang);
+  const result = answerOf(await ingestCheckin(s, entryJob(venue, { personId, sameScanSince, method: 'assisted', clientId: body.clientId ?? null, at, now })), venue, lang);
   if (!result.duplicate) publishOccupancy(s, [venue.id]);
   return result;
 }
@@ -459,29 +416,17 @@ export interface ResidentCheckin {
 
 /**
  * A resident's own scan (扫码) for themselves and the dependants they brought: one verification per
- * person, all in one transaction. A scan where that person's visit is open closes it ('exited').
+ * person, written together (all or none). A scan where that person's visit is open closes it
+ * ('exited'). With several persons each gets the client id "<clientId>~<personId>".
  */
 export async function checkInResidents(s: Services, input: ResidentCheckin, lang: Lang = 'zh'): Promise<VerificationView[]> {
   const now = s.clock.now();
   const venue = await venueOfCode(s, input.code, now);
-  const results = await s.db.transaction().execute(async (trx) => {
-    const out: VerificationView[] = [];
-    for (const entry of input.persons) {
-      const clientId = input.clientId ? (input.persons.length === 1 ? input.clientId : `${input.clientId}~${entry.id}`) : null;
-      if (clientId) {
-        const first = await store.checkinByClientId(trx, venue.id, clientId);
-        if (first) {
-          const person = await store.personForDoor(trx, first.person_id);
-          out.push(verificationOf(first, person?.name ?? '', venue, lang, true));
-          continue;
-        }
-      }
-      const person = await store.personForDoor(trx, entry.id);
-      if (!person) throw new AppError('PERSON_NOT_FOUND');
-      out.push(await recordVisit(s, trx, venue, { person, method: entry.method, clientId, at: now, now }, lang));
-    }
-    return out;
-  });
+  const jobs = input.persons.map((entry) => entryJob(venue, {
+    personId: entry.id, method: entry.method, at: now, now, sameScanSince: null,
+    clientId: input.clientId ? (input.persons.length === 1 ? input.clientId : `${input.clientId}~${entry.id}`) : null,
+  }));
+  const results = (await ingestCheckins(s, jobs)).map((r) => answerOf(r, venue, lang));
   if (results.some((r) => !r.duplicate)) publishOccupancy(s, [venue.id]);
   return results;
 }

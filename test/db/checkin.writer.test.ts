@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { createServices, type Services } from '../../src/services.ts';
-import { closeVisit, ingestCheckin, writerFor, type WriteJob } from '../../src/venues/checkin.ingest.ts';
+import { closeVisit, ingestCheckin, ingestCheckins, writerFor, type WriteJob } from '../../src/venues/checkin.ingest.ts';
 import * as store from '../../src/venues/venue.store.ts';
 
 const DWELL_MS = 30 * 60_000;
@@ -122,6 +122,28 @@ test('the writer thread reads the person\'s facts itself; an unexpected failure 
     assert.match(String((mixed[1] as PromiseRejectedResult).reason), /UNIQUE|PRIMARY/i);
     assert.equal(await store.countOpen(s.db, 'v1', now + 1 - DWELL_MS), 3, 'p2, p4 and p5 are in; the clash stored nothing');
     assert.equal((await ingestCheckin(s, entry('p6', now + 2))).row.refusal_code, 'VENUE_FULL', 'the in-memory count stayed exact');
+  } finally {
+    await s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a resident with dependants: written together or not at all; a second scan closes each visit', async () => {
+  const { s, dir } = await fileServices();
+  try {
+    const now = Date.now();
+    const family = (at: number, ids: string[]) => ids.map((id) => entry(id, at, { rescan: true, capacity: 10, row: { ...entry(id, at).row, method: id === ids[0] ? 'self' : 'dependant' } }));
+    // One member unknown: nobody of the group is stored, and the writer goes on.
+    await assert.rejects(ingestCheckins(s, family(now, ['p1', 'nobody', 'p2'])), { code: 'PERSON_NOT_FOUND' });
+    assert.equal(await store.countOpen(s.db, 'v1', now - DWELL_MS), 0);
+    const [a, b] = await ingestCheckins(s, family(now, ['p1', 'p2']));
+    assert.deepEqual([a!.row.decision, b!.row.decision, a!.stored, a!.exited], ['admitted', 'admitted', true, false]);
+    // Within the grace period the same scan repeats its answer; later it closes the visits.
+    const again = await ingestCheckins(s, family(now + 5_000, ['p1', 'p2']));
+    assert.deepEqual(again.map((r) => [r.stored, r.exited, r.row.id]), [[false, false, a!.row.id], [false, false, b!.row.id]]);
+    const out = await ingestCheckins(s, family(now + 10 * 60_000, ['p1', 'p2']));
+    assert.deepEqual(out.map((r) => [r.stored, r.exited, r.row.exit_kind, r.row.exited_at]), [[true, true, 'scan', now + 10 * 60_000], [true, true, 'scan', now + 10 * 60_000]]);
+    assert.equal(await store.countOpen(s.db, 'v1', now + 10 * 60_000 - DWELL_MS), 0);
   } finally {
     await s.close();
     fs.rmSync(dir, { recursive: true, force: true });
