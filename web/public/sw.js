@@ -1,10 +1,12 @@
-// Cordon's service worker: keeps the app shell so the guard page opens and works through a network
-// drop, even after a reload. Hashed build assets are served from the cache first; pages and the few
-// API reads the offline guard page needs (who is signed in, the personal-code public key) go to the
-// network first and fall back to their last good answer only when the network fails. Everything else
-// (every write, every other API call) goes to the network untouched.
-const CACHE = 'cordon-shell-v1';
-const NETWORK_FIRST_API = ['/api/v1/auth/me', '/api/v1/codes/public-key'];
+// Cordon's service worker, registered by the pages that must work through a network drop even after a
+// reload: the door guard's (/guard) and the sampler's (/testing/sample). It keeps the app shell (one
+// bundle holds every page, so any route opens from it); hashed build assets are served from the cache
+// first; pages and the few API reads those pages need (who is signed in, the personal-code public key,
+// the sampler's assignments) go to the network first and fall back to their last good answer only
+// when the network fails. Everything else (every write, every other API call) goes to the network
+// untouched. Signing out forgets the remembered answers.
+const CACHE = 'cordon-shell-v2';
+const NETWORK_FIRST_API = ['/api/v1/auth/me', '/api/v1/codes/public-key', '/api/v1/testing/me/assignments'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -47,7 +49,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method !== 'GET') {
-    if (url.pathname === '/api/v1/auth/logout') event.waitUntil(caches.open(CACHE).then((c) => c.delete('/api/v1/auth/me')));
+    if (url.pathname === '/api/v1/auth/logout') event.waitUntil(caches.open(CACHE).then((c) => Promise.all(NETWORK_FIRST_API.map((u) => c.delete(u)))));
     return;
   }
   if (NETWORK_FIRST_API.includes(url.pathname)) {

@@ -1,48 +1,27 @@
-// The guard device's queue of scans made while the network was down (localStorage, so it survives a
-// reload or a flat battery). Each scan keeps the client-generated id and the time it was made; the
-// server stores a (venue, clientId) once, so sending a scan again can never make a second record.
-import type { AssistedCheckin } from './types.ts';
+// The door guard's queue of scans (see offlineQueue.ts and queueFormats.ts): each scan goes to
+// POST /checkins with its client id; 201 stored, or 200 a duplicate of one stored by an attempt whose
+// answer was lost — either way it is done. A refusal (expired code, unknown person…) is final and the
+// guard sees why; no network, a busy server or an ended session keep it waiting.
+import { venueApi } from './venueApi.ts';
+import type { Verification } from './types.ts';
+import { sendEach, type Failure, type QueueSpec } from './offlineQueue.ts';
+import { GUARD_QUEUE_KEY, reviveScan, type QueuedScan } from './queueFormats.ts';
 
-export interface QueuedScan extends AssistedCheckin {
-  clientId: string;
-  scannedAt: number;
-  /** For the guard's list: the venue's name and what was scanned (the ID number masked). */
-  venueName: string;
-  label: string;
-}
+export type { QueuedScan } from './queueFormats.ts';
 
-const KEY = 'cordon.guard.queue';
+export type ScanAnswer = { ok: true; verification: Verification } | { ok: false; error: Failure };
 
-export function readQueue(): QueuedScan[] {
-  try {
-    const raw = localStorage.getItem(KEY);
-    const list = raw ? (JSON.parse(raw) as unknown) : [];
-    return Array.isArray(list) ? (list as QueuedScan[]).filter((q) => q && typeof q.clientId === 'string') : [];
-  } catch {
-    return [];
-  }
-}
+const refused = (_: QueuedScan, error: Failure): ScanAnswer => ({ ok: false, error });
 
-function writeQueue(list: QueuedScan[]): void {
-  localStorage.setItem(KEY, JSON.stringify(list));
-}
-
-export function enqueue(scan: QueuedScan): QueuedScan[] {
-  const list = readQueue().filter((q) => q.clientId !== scan.clientId);
-  list.push(scan);
-  writeQueue(list);
-  return list;
-}
-
-/** Drops a scan the server has answered (stored, a duplicate of a stored one, or refused for good). */
-export function dequeue(clientId: string): QueuedScan[] {
-  const list = readQueue().filter((q) => q.clientId !== clientId);
-  writeQueue(list);
-  return list;
-}
-
-/** 110101********1234: what the guard's list shows of a typed ID number. */
-export function maskIdNumber(id: string): string {
-  const v = id.trim();
-  return v.length > 10 ? `${v.slice(0, 6)}${'*'.repeat(v.length - 10)}${v.slice(-4)}` : v.replace(/./g, '*');
-}
+export const guardQueue: QueueSpec<QueuedScan, ScanAnswer> = {
+  key: GUARD_QUEUE_KEY,
+  idOf: (q) => q.clientId,
+  revive: reviveScan,
+  send: (batch) => sendEach(batch, (q) => q.clientId, async (scan) => {
+    const { venueName: _v, label: _l, ...body } = scan;
+    return { ok: true as const, verification: await venueApi.checkIn(body) };
+  }, refused),
+  refused,
+  ok: (r) => r.ok,
+  batchSize: 50,
+};

@@ -6,13 +6,18 @@
 // signature and life are checked on the device with the cached public key (a forged or expired code
 // is refused at once); at a venue that needs its live screen code the device keeps the latest screen
 // code it fetched and queues scans with it (the server accepts it for a bounded time). A service
-// worker (web/public/sw.js) keeps the app shell so the page opens again after a reload offline.
+// worker (web/public/sw.js) keeps the app shell so the page opens again after a reload offline. The
+// queue and its status card are the ones the sampler's page uses too (offlineQueue.ts, QueueStatus).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.ts';
-import { newClientId, venueApi } from '../venueApi.ts';
+import { venueApi } from '../venueApi.ts';
 import { toApiError, useLoad } from '../useLoad.ts';
-import { dequeue, enqueue, maskIdNumber, readQueue, type QueuedScan } from '../scanQueue.ts';
+import { guardQueue, type QueuedScan, type ScanAnswer } from '../scanQueue.ts';
+import { maskIdNumber, newClientId, useOfflineQueue, type Answer } from '../offlineQueue.ts';
+import { scanLine } from '../queueFormats.ts';
+import { useOfflineShell } from '../offlineShell.ts';
+import { NetworkBadge, QueueStatus } from '../components/QueueStatus.tsx';
 import type { Venue, Verification } from '../types.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { VerifyScreen } from '../components/VerifyScreen.tsx';
@@ -21,7 +26,8 @@ import { cachedPublicKey, rawPublicKey, refreshPublicKey, verifyPersonalCodeOffl
 
 const VENUE_KEY = 'cordon.guard.venue';
 const SCREEN_KEY = 'cordon.guard.screenCode';
-const RETRY_MS = 10_000;
+/** Read through the service worker for a reload without network: the key that checks personal codes. */
+const OFFLINE_READS = ['/api/v1/codes/public-key'];
 
 /** The latest screen code fetched for a venue that needs one, with when it was fetched. */
 interface HeldScreenCode {
@@ -61,14 +67,12 @@ interface Outcome {
   label: string;
   at: number;
   result?: Verification;
-  error?: ApiError;
+  error?: { code: string; detail: string };
 }
 
 export function GuardPage() {
   const { t } = useTranslation();
   const [door, setDoor] = useState<DoorVenue | null>(storedVenue);
-  const [online, setOnline] = useState(() => navigator.onLine);
-  const [queue, setQueue] = useState<QueuedScan[]>(readQueue);
   const [recent, setRecent] = useState<Outcome[]>([]);
   const [personalCode, setPersonalCode] = useState('');
   const [idNumber, setIdNumber] = useState('');
@@ -79,22 +83,10 @@ export function GuardPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [held, setHeld] = useState<HeldScreenCode | null>(() => storedScreenCode(storedVenue()?.id));
   const codeInput = useRef<HTMLInputElement>(null);
-  const flushing = useRef(false);
 
   // The app shell for reloads without network, and the key that checks personal codes offline.
-  useEffect(() => {
-    void refreshPublicKey();
-    if (!('serviceWorker' in navigator)) return;
-    const sw = navigator.serviceWorker;
-    void (async () => {
-      await sw.register('/sw.js');
-      await sw.ready;
-      if (!sw.controller) await new Promise((resolve) => sw.addEventListener('controllerchange', resolve, { once: true }));
-      // Read once through the worker, which remembers the answers for a reload without network.
-      await Promise.all(['/api/v1/auth/me', '/api/v1/codes/public-key'].map((u) => fetch(u, { credentials: 'same-origin' })));
-      document.documentElement.dataset.offlineReady = '1';
-    })().catch(() => {});
-  }, []);
+  useOfflineShell(OFFLINE_READS);
+  useEffect(() => { void refreshPublicKey(); }, []);
 
   // A venue that needs its live screen code: keep the latest one while online, for scans queued offline.
   useEffect(() => {
@@ -120,57 +112,15 @@ export function GuardPage() {
 
   const remember = (o: Outcome) => setRecent((r) => [o, ...r].slice(0, 8));
 
-  /** Sends the queued scans in order; stops at the first network failure and tries again later. */
-  const flush = useCallback(async () => {
-    if (flushing.current || !navigator.onLine) return;
-    flushing.current = true;
-    try {
-      for (const scan of readQueue()) {
-        const { venueName: _v, label, ...body } = scan;
-        try {
-          const r = await venueApi.checkIn(body);
-          // 201 stored now, or 200 duplicate: stored by an earlier attempt whose answer was lost.
-          setQueue(dequeue(scan.clientId));
-          remember({ clientId: scan.clientId, label, at: scan.scannedAt, result: r });
-        } catch (err) {
-          const e = toApiError(err);
-          const retry = e.status === 0 || e.status >= 500 || e.status === 401 || e.status === 429 || e.status === 408;
-          if (retry) break;
-          // Refused for good (expired code, unknown person…): the guard sees why; resending cannot help.
-          setQueue(dequeue(scan.clientId));
-          remember({ clientId: scan.clientId, label, at: scan.scannedAt, error: e });
-        }
-      }
-    } finally {
-      flushing.current = false;
-    }
+  /** A queued scan answered: stored (or a duplicate of one stored), or refused for good — the guard sees why. */
+  const onAnswer = useCallback(({ item, result }: Answer<QueuedScan, ScanAnswer>) => {
+    remember({ clientId: item.clientId, label: item.label, at: item.scannedAt, ...(result.ok ? { result: result.verification } : { error: result.error }) });
   }, []);
-
-  useEffect(() => {
-    const up = () => { setOnline(true); void flush(); };
-    const down = () => setOnline(false);
-    // Another tab of the same device may have sent or queued scans.
-    const storage = (e: StorageEvent) => { if (e.key === 'cordon.guard.queue') setQueue(readQueue()); };
-    window.addEventListener('online', up);
-    window.addEventListener('offline', down);
-    window.addEventListener('storage', storage);
-    void flush();
-    return () => {
-      window.removeEventListener('online', up);
-      window.removeEventListener('offline', down);
-      window.removeEventListener('storage', storage);
-    };
-  }, [flush]);
-
-  // While anything waits, retry on a timer too: the online event does not fire on every network return.
-  useEffect(() => {
-    if (queue.length === 0) return;
-    const timer = setInterval(() => void flush(), RETRY_MS);
-    return () => clearInterval(timer);
-  }, [queue.length, flush]);
+  const queue = useOfflineQueue(guardQueue, onAnswer);
+  const online = queue.online;
 
   const keep = (scan: QueuedScan) => {
-    setQueue(enqueue(scan));
+    queue.keep(scan);
     setQueuedNow(scan);
   };
 
@@ -254,7 +204,7 @@ export function GuardPage() {
     <div className="guard-page">
       <div className="guard-head">
         <h1 className="page-title">{t('guard.title')}</h1>
-        <span className={`net ${online ? 'net-on' : 'net-off'}`} data-testid="guard-network">{online ? t('guard.online') : t('guard.offline')}</span>
+        <NetworkBadge online={online} testId="guard-network" />
       </div>
       <VenuePicker door={door} onPick={(d) => { setDoor(d); localStorage.setItem(VENUE_KEY, JSON.stringify(d)); }} />
 
@@ -304,18 +254,7 @@ export function GuardPage() {
         </button>
       </form>
 
-      <div className="card guard-queue">
-        <div className="card-title-row">
-          <h2 className="card-title" data-testid="guard-queue-count" data-count={queue.length}>{t('guard.queued', { count: queue.length })}</h2>
-          {queue.length > 0 && (
-            <button type="button" className="btn btn-small" data-testid="guard-send-now" disabled={!online} onClick={() => void flush()}>{t('guard.sendNow')}</button>
-          )}
-        </div>
-        {queue.length > 0 && (
-          <ul className="guard-list">
-            {queue.map((q) => <li key={q.clientId}><span className="mono">{q.label}</span> · {q.venueName} · {formatDateTime(q.scannedAt)}</li>)}
-          </ul>
-        )}
+      <QueueStatus queue={queue} line={scanLine} title={t('guard.queued', { count: queue.queued.length })} testIdPrefix="guard">
         {recent.length > 0 && (
           <>
             <h3 className="guard-sub">{t('guard.recent')}</h3>
@@ -336,7 +275,7 @@ export function GuardPage() {
             </ul>
           </>
         )}
-      </div>
+      </QueueStatus>
     </div>
   );
 }

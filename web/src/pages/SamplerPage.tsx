@@ -3,12 +3,18 @@
 // tube's size, close the tube. The server enforces the pooling rules (an 11th person of a 10:1 tube is
 // refused with its message). Every action is an op with its own id, kept on the device until the
 // server has answered it: with the network down the page keeps working and sends everything, in order
-// and never twice, when the network returns. A second tab lists the re-sampling tasks of the squad.
+// and never twice, when the network returns — the same device queue and status card as the door
+// guard's page (offlineQueue.ts, QueueStatus). The page registers the service worker, so it opens
+// again after a reload without network, with its station, the tube in hand and the queued ops (all
+// kept in localStorage). A second tab lists the re-sampling tasks of the squad.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth.tsx';
 import { testingApi, type Assignment, type OpResult, type RoundView, type Site, type Task, type Tube } from '../testingApi.ts';
 import { maskId, newOpId, useOpQueue, type Answered, type QueuedOp } from '../samplingQueue.ts';
+import { opLine } from '../queueFormats.ts';
+import { useOfflineShell } from '../offlineShell.ts';
+import { NetworkBadge, QueueStatus } from '../components/QueueStatus.tsx';
 import { useLoad } from '../useLoad.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Loading } from '../components/Loading.tsx';
@@ -20,6 +26,8 @@ import { CameraScan } from './SamplerCamera.tsx';
 const STATION_KEY = 'cordon.testing.sampler.station';
 const TUBE_KEY = 'cordon.testing.sampler.tube';
 const CAPACITY_KEY = 'cordon.testing.sampler.capacity';
+/** Read through the service worker, for a reload without network: the station picker's assignments. */
+const OFFLINE_READS = ['/api/v1/testing/me/assignments'];
 
 /** Where this device samples: remembered so the page works offline after a reload. */
 export interface Station {
@@ -120,6 +128,7 @@ export function SamplerPage() {
   }, [setTube]);
 
   const queue = useOpQueue('sampler', onAnswer);
+  useOfflineShell(OFFLINE_READS);
 
   const pickStation = (s: Station) => {
     setStation(s);
@@ -130,7 +139,7 @@ export function SamplerPage() {
     <div className="sampler-page">
       <div className="guard-head">
         <h1 className="page-title">{t('testing.sampler.title')}</h1>
-        <span className={`net ${queue.online ? 'net-on' : 'net-off'}`} data-testid="sampler-network">{queue.online ? t('guard.online') : t('guard.offline')}</span>
+        <NetworkBadge online={queue.online} testId="sampler-network" />
       </div>
       <div className="seg" role="tablist">
         <button type="button" role="tab" aria-selected={tab === 'sample'} className={tab === 'sample' ? 'on' : ''} data-testid="sampler-tab-sample" onClick={() => setTab('sample')}>{t('testing.sampler.tabSample')}</button>
@@ -167,21 +176,7 @@ export function SamplerPage() {
       {tab === 'boxes' && station && <SamplerBoxes roundId={station.roundId} recent={recent.map((r) => r.barcode)} />}
       {tab === 'boxes' && !station && <p className="card empty">{t('testing.sampler.pickStationFirst')}</p>}
 
-      <div className="card guard-queue">
-        <div className="card-title-row">
-          <h2 className="card-title" data-testid="sampler-queue-count" data-count={queue.queued.length}>{t('testing.sampler.queued', { count: queue.queued.length })}</h2>
-          {queue.queued.length > 0 && (
-            <button type="button" className="btn btn-small" data-testid="sampler-send-now" disabled={!queue.online} onClick={() => void queue.flush()}>{t('guard.sendNow')}</button>
-          )}
-        </div>
-        {queue.queued.length > 0 && queue.waitingBecause && queue.waitingBecause.status !== 0 && (
-          <p className="field-error" data-testid="sampler-waiting">{queue.waitingBecause.detail} <code>{queue.waitingBecause.code}</code></p>
-        )}
-        {queue.queued.length > 0 && (
-          <ul className="guard-list">
-            {queue.queued.map((q) => <li key={q.op.clientId}><span className="mono">{q.label}</span> · {formatDateTime(q.op.at)}</li>)}
-          </ul>
-        )}
+      <QueueStatus queue={queue} line={opLine} title={t('testing.sampler.queued', { count: queue.queued.length })} testIdPrefix="sampler">
         {recent.length > 0 && (
           <>
             <h3 className="guard-sub">{t('testing.sampler.recentTubes')}</h3>
@@ -194,7 +189,7 @@ export function SamplerPage() {
             </ul>
           </>
         )}
-      </div>
+      </QueueStatus>
     </div>
   );
 }
