@@ -137,6 +137,9 @@ export interface NewCase {
 
 export type ReviewDecision = { decision: 'confirm' | 'dismiss'; reason: string } | { decision: 'reclassify'; class: ContactClass; reason: string };
 
+// The transmission-chain graph exactly as GET /chains sends it (ChainGraphSchema in
+// src/tracing/tracing.chains.schema.ts, built by src/tracing/tracing.chains.ts): nodes, edges, clusters
+// and, with ?cluster=, only that cluster's part with that one cluster. The page draws it as sent.
 export interface ChainNode {
   id: string;
   kind: 'case' | 'contact' | 'venue';

@@ -1,6 +1,8 @@
 // 传播链 Transmission chains: the graph of cases, contacts and the venues where they met (cytoscape:
 // zoom, pan, click a node to open its record), filtered by date and by cluster, the clusters listed
-// with size, date span and venues, and exports (CSV edge list, GraphML, JSON; names masked).
+// with size, date span and venues, and exports (CSV edge list, GraphML, JSON; names masked). The graph,
+// its clusters and a chosen cluster's part are the server's (src/tracing/tracing.chains.ts), shown as
+// sent: the page only draws them. The whole graph is read once; a chosen cluster is read on its own.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -46,8 +48,13 @@ export function ChainsPage() {
   const areaId = params.get('area') ?? '';
   const me = useMe();
   const query = { from: dateToMs(fromDate), to: dateToMs(toDate, true), areaId: areaId || undefined, cluster: cluster || undefined };
-  const graph = useLoad(() => tracingApi.chains(query), [fromDate, toDate, areaId, cluster]);
   const all = useLoad(() => tracingApi.chains({ from: query.from, to: query.to, areaId: query.areaId }), [fromDate, toDate, areaId]);
+  // The server cuts a cluster out (named by its id or any of its cases) and says which one it is.
+  const part = useLoad(() => (cluster ? tracingApi.chains(query) : Promise.resolve(null)), [fromDate, toDate, areaId, cluster]);
+  const graph = cluster
+    ? { data: part.data ?? undefined, error: part.error, loading: part.loading }
+    : { data: all.data, error: all.error, loading: all.loading };
+  const shownCluster = cluster ? part.data?.clusters[0]?.id ?? null : null;
   const [selected, setSelected] = useState<ChainNode | null>(null);
   const [exportError, setExportError] = useState<ApiError | null>(null);
   const box = useRef<HTMLDivElement>(null);
@@ -194,7 +201,7 @@ export function ChainsPage() {
             </thead>
             <tbody>
               {all.data.clusters.map((c) => (
-                <tr key={c.id} data-testid="cluster-row" data-cluster-id={c.id} className={`cluster-row ${c.id === cluster || c.caseIds.includes(cluster) ? 'selected' : ''}`}
+                <tr key={c.id} data-testid="cluster-row" data-cluster-id={c.id} className={`cluster-row ${c.id === shownCluster ? 'selected' : ''}`}
                   tabIndex={0} onClick={() => set('cluster', c.id)} onKeyDown={(e) => { if (e.key === 'Enter') set('cluster', c.id); }}>
                   <td className="rtable-head">{all.data!.nodes.find((n) => n.caseId === c.caseIds[0])?.label ?? c.id}</td>
                   <td data-label={t('tracing.chains.cases')} className="num">{c.cases}</td>
