@@ -4,7 +4,8 @@
 // audit event in that same transaction. Other domains never set a colour.
 //
 // Set-based: a batch of a million negative results for people with no facts costs one batched insert
-// of the results and one batched upsert of the latest test, no per-person recompute.
+// of the results and one batched upsert of the latest test, no per-person recompute; given as a query
+// of the calling domain (recordTestResultsFrom) they are three INSERT … SELECT statements.
 import type { HealthColourHistoryTable, HealthFactTable, HealthStatusTable, Tx, Executor } from '../db/database.ts';
 import type { Services } from '../services.ts';
 import type { AuditActor } from '../platform/audit.ts';
@@ -12,7 +13,7 @@ import { newId } from '../platform/crypto.ts';
 import type { FactKind, RuleSet } from '../rules/ruleset.schema.ts';
 import { deriveColour, ruleSetRef, type Colour, type ColourFact, type NegativeTest } from '../rules/ruleset.rules.ts';
 import { activeChoice } from '../rules/ruleset.service.ts';
-import { breakerTrips, derivedColourAt, isColour, nextChangeAt, type OverrideInForce, type StoredReason } from './health.rules.ts';
+import { breakerTrips, derivedColourAt, isColour, nextChangeAt, overrideOf, type OverrideInForce, type StoredReason } from './health.rules.ts';
 import * as store from './health.store.ts';
 
 export type FactSourceType = 'case' | 'contact' | 'pool' | 'risk_area' | 'quarantine' | 'test_schedule' | 'manual';
@@ -182,6 +183,26 @@ export async function recordTestResults(s: Services, trx: Tx, results: TestResul
   return applyColours(s, trx, ruleSet, withFacts, basis, {});
 }
 
+/** Test results given as a query of the calling domain (see health.store TestRowSource for its columns). */
+export type TestResultSource = store.TestRowSource;
+
+/**
+ * recordTestResults for results given as a query rather than a list (a lab upload's negative tubes and
+ * their members): the same rows written — health_test, the latest test on health_status, colours
+ * recomputed for the people with live facts — but set-based, three statements whatever the size, no
+ * row passing through JavaScript. All results of the source are reported at `reportedAt`.
+ */
+export async function recordTestResultsFrom(s: Services, trx: Tx, source: TestResultSource, reportedAt: number, basis: ColourBasis): Promise<{ recorded: number; changes: ColourChange[] }> {
+  const now = s.clock.now();
+  const { ruleSet } = await activeChoice(s, trx);
+  const recorded = await store.upsertTestsFrom(trx, s.dialect, source, reportedAt, now);
+  if (!recorded) return { recorded, changes: [] };
+  const ref = ruleSetRef(ruleSet);
+  await store.upsertLatestTestsFrom(trx, s.dialect, source, { reportedAt, now, rulesetId: ref.id, rulesetVersion: ref.version });
+  const withFacts = await store.peopleWithLiveFactsFrom(trx, s.dialect, source, now);
+  return { recorded, changes: await applyColours(s, trx, ruleSet, withFacts, basis, {}) };
+}
+
 // ---- recompute -------------------------------------------------------------------------------
 
 export async function recomputeColours(s: Services, trx: Tx, personIds: string[], basis: ColourBasis, link: ChangeLink = {}): Promise<ColourChange[]> {
@@ -206,10 +227,8 @@ function reasonsFor(ruleSet: RuleSet, facts: readonly HealthFactTable[], tests: 
   return reasons.map(({ order: _o, ...r }) => r);
 }
 
-export function overrideOf(row: Pick<HealthStatusTable, 'override_id' | 'override_colour' | 'override_until'> | undefined): OverrideInForce | null {
-  if (!row?.override_id || !row.override_colour || row.override_until === null || !isColour(row.override_colour)) return null;
-  return { id: row.override_id, colour: row.override_colour, until: Number(row.override_until) };
-}
+/** The manual change on a status row (a pure rule, kept in health.rules.ts). */
+export { overrideOf };
 
 /**
  * Derives the colour of each person now, stores what changed, and for every change of colour writes

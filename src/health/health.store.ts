@@ -1,6 +1,6 @@
 // All SQL of the health domain. Batches are cut so that one statement stays under both dialects'
 // bound-parameter limits (SQLite 32766, PostgreSQL 65535).
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type {
   Dialect, Executor, HealthAppealTable, HealthApprovalTable, HealthColourHistoryTable, HealthFactTable, HealthOverrideTable,
   HealthStatusTable, HealthTestTable,
@@ -136,6 +136,64 @@ export async function upsertTests(ex: Executor, dialect: Dialect, rows: HealthTe
 }
 
 const JSON_SLICE = 20_000;
+
+/**
+ * Test results given as a query of the calling domain (its own SQL, e.g. the members of a lab upload's
+ * negative tubes), with the columns person_id, source_id (the tube), sampled_at, result, pooled (0/1),
+ * ct_n, ct_orf1ab — every one typed as stored (PostgreSQL casts included). The rows never travel
+ * through JavaScript: the statements below read the query where it lies.
+ */
+export type TestRowSource = RawBuilder<{
+  person_id: string; source_id: string; sampled_at: number; result: string; pooled: number; ct_n: number | null; ct_orf1ab: number | null;
+}>;
+
+/** upsertTests for the rows of a query (source_type tube): one statement; the number of rows written. */
+export async function upsertTestsFrom(ex: Executor, dialect: Dialect, source: TestRowSource, reportedAt: number, createdAt: number): Promise<number> {
+  const t = dialect === 'postgres' ? sql`::bigint` : sql``;
+  const r = await sql`insert into health_test (person_id, source_type, source_id, sampled_at, reported_at, result, pooled, ct_n, ct_orf1ab, created_at)
+    select x.person_id, 'tube', x.source_id, x.sampled_at, ${reportedAt}${t}, x.result, x.pooled, x.ct_n, x.ct_orf1ab, ${createdAt}${t}
+    from (${source}) as x where true
+    on conflict (person_id, source_id) do update set sampled_at = excluded.sampled_at, reported_at = excluded.reported_at, result = excluded.result,
+      pooled = excluded.pooled, ct_n = excluded.ct_n, ct_orf1ab = excluded.ct_orf1ab`.execute(ex);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+/**
+ * upsertLatestTests for the rows of a query: each person's latest sample (by sampling time) goes on the
+ * status row, a green row created for a person with none. SQLite applies the rows in order, so of one
+ * person's several rows the latest wins by the same "not earlier than the stored one" condition;
+ * PostgreSQL cannot touch a row twice in one statement, so it keeps each person's latest first.
+ */
+export async function upsertLatestTestsFrom(
+  ex: Executor, dialect: Dialect, source: TestRowSource, at: { reportedAt: number; now: number; rulesetId: string; rulesetVersion: string },
+): Promise<void> {
+  const update = sql`do update set test_source_id = excluded.test_source_id, test_sampled_at = excluded.test_sampled_at,
+    test_reported_at = excluded.test_reported_at, test_result = excluded.test_result, test_pooled = excluded.test_pooled
+    where health_status.test_sampled_at is null or health_status.test_sampled_at <= excluded.test_sampled_at`;
+  const cols = sql`(person_id, colour, reasons, ruleset_id, ruleset_version, computed_at, changed_at, test_source_id, test_sampled_at, test_reported_at, test_result, test_pooled)`;
+  if (dialect === 'postgres') {
+    await sql`insert into health_status ${cols}
+      select distinct on (x.person_id) x.person_id, 'green', '[]', ${at.rulesetId}::text, ${at.rulesetVersion}::text, ${at.now}::bigint, ${at.now}::bigint,
+        x.source_id, x.sampled_at, ${at.reportedAt}::bigint, x.result, x.pooled
+      from (${source}) as x order by x.person_id, x.sampled_at desc, x.source_id desc
+      on conflict (person_id) ${update}`.execute(ex);
+  } else {
+    await sql`insert into health_status ${cols}
+      select x.person_id, 'green', '[]', ${at.rulesetId}, ${at.rulesetVersion}, ${at.now}, ${at.now}, x.source_id, x.sampled_at, ${at.reportedAt}, x.result, x.pooled
+      from (${source}) as x where true
+      on conflict (person_id) ${update}`.execute(ex);
+  }
+}
+
+/** Of the people of a query's rows, those with a fact that may still give a colour at `now`. */
+export async function peopleWithLiveFactsFrom(ex: Executor, dialect: Dialect, source: TestRowSource, now: number): Promise<string[]> {
+  const t = dialect === 'postgres' ? sql`::bigint` : sql``;
+  // Driven by the source, each of its people one probe of the facts' person index (measured: about twice
+  // as fast in SQLite as materialising the source for an IN list).
+  const rows = await sql<{ person_id: string }>`select distinct x.person_id from (${source}) as x
+    join health_fact f on f.person_id = x.person_id where f.until is null or f.until > ${now}${t}`.execute(ex);
+  return rows.rows.map((r) => r.person_id);
+}
 
 export async function negativeTestsOf(ex: Executor, personIds: string[]): Promise<Array<Pick<HealthTestTable, 'person_id' | 'sampled_at' | 'reported_at'>>> {
   const out: Array<Pick<HealthTestTable, 'person_id' | 'sampled_at' | 'reported_at'>> = [];
@@ -340,6 +398,44 @@ export async function listApprovals(ex: Executor, q: { status?: string; limit: n
   ]);
   if (q.status) query = query.where('status', '=', q.status);
   return query.orderBy('requested_at', 'desc').limit(q.limit).execute();
+}
+
+/** Held recolourings with their payload, newest first, a page at a time (the listing scopes them by area). */
+export async function approvalsPage(ex: Executor, q: { status?: string; limit: number; offset: number }): Promise<HealthApprovalTable[]> {
+  let query = ex.selectFrom('health_approval').selectAll();
+  if (q.status) query = query.where('status', '=', q.status);
+  return query.orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
+}
+
+/** The distinct area paths of these people. */
+export async function areaPathsOfPeople(ex: Executor, personIds: readonly string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const part of chunks([...new Set(personIds)], ID_CHUNK)) {
+    if (!part.length) continue;
+    const rows = await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').select('area.path as path').distinct()
+      .where('person.id', 'in', part).execute();
+    for (const r of rows) out.add(r.path);
+  }
+  return [...out];
+}
+
+/** The distinct area paths of the people a fact selection names (only those still in force when `open`). */
+export async function areaPathsOfFacts(ex: Executor, where: FactSelection, open: boolean): Promise<string[]> {
+  const base = () => {
+    let q = ex.selectFrom('health_fact').innerJoin('person', 'person.id', 'health_fact.person_id').innerJoin('area', 'area.id', 'person.area_id')
+      .select('area.path as path').distinct()
+      .where('health_fact.source_type', '=', where.sourceType).where('health_fact.source_id', '=', where.sourceId);
+    if (open) q = q.where('health_fact.ended_at', 'is', null);
+    if (where.kind) q = q.where('health_fact.kind', '=', where.kind);
+    return q;
+  };
+  const out = new Set<string>();
+  for (const part of where.personIds ? chunks(where.personIds, ID_CHUNK) : [null]) {
+    if (part && !part.length) continue;
+    const rows = await (part ? base().where('health_fact.person_id', 'in', part) : base()).execute();
+    for (const r of rows) out.add(r.path);
+  }
+  return [...out];
 }
 
 // ---- people ----------------------------------------------------------------------------------

@@ -5,9 +5,11 @@
 import type { Tx } from '../db/database.ts';
 import type { Services } from '../services.ts';
 import type { FactKind } from '../rules/ruleset.schema.ts';
-import type { ColourBasis, ColourChange, FactsOutcome, NewFact, TestResultFact } from '../health/health.facts.ts';
+import type { ColourBasis, ColourChange, FactsOutcome, NewFact, TestResultFact, TestResultSource } from '../health/health.facts.ts';
+import { isPooledTube } from './testing.rules.ts';
+import * as store from './testing.store.ts';
 
-export type { ColourBasis, ColourChange, FactsOutcome, TestResultFact };
+export type { ColourBasis, ColourChange, FactsOutcome, TestResultFact, TestResultSource };
 export type PoolFact = NewFact & { source: { type: 'pool'; id: string } };
 
 export interface HealthFacts {
@@ -15,6 +17,11 @@ export interface HealthFacts {
   endFacts(s: Services, trx: Tx, where: { sourceType: 'pool'; sourceId: string; personIds?: string[]; kind?: FactKind },
     at: number, basis: ColourBasis): Promise<FactsOutcome>;
   recordTestResults(s: Services, trx: Tx, results: TestResultFact[], basis: ColourBasis): Promise<ColourChange[]>;
+  /**
+   * The same for results given as a query (set-based; the lab upload's negatives). Optional: a health
+   * module without it gets the members read here and handed over as a list (recordTestResults).
+   */
+  recordTestResultsFrom?(s: Services, trx: Tx, source: TestResultSource, reportedAt: number, basis: ColourBasis): Promise<{ recorded: number; changes: ColourChange[] }>;
 }
 
 const HEALTH_FACTS = '../health/health.facts.ts';
@@ -52,4 +59,43 @@ export async function recordResults(s: Services, trx: Tx, results: TestResultFac
     changes += (await health.recordTestResults(s, trx, results.slice(i, i + RESULT_SLICE), basis)).length;
   }
   return changes;
+}
+
+export interface TubeOutcome {
+  tube: { id: string; mode: string; member_count: number | string };
+  result: 'negative' | 'positive';
+  ctN: number | null;
+  ctOrf1ab: number | null;
+}
+
+/**
+ * Records the results of whole tubes for their members (each member tested at their sampling time),
+ * set-based: the health module reads the members where they lie (recordTestResultsFrom), one statement
+ * per step whatever the number of people; without that entry point, the per-person list as before.
+ * Both write the same rows. Returns the number of member results recorded.
+ */
+export async function recordTubeResults(s: Services, trx: Tx, tubes: readonly TubeOutcome[], reportedAt: number, basis: ColourBasis): Promise<number> {
+  if (!tubes.length) return 0;
+  const health = await healthFacts();
+  if (!health) return tubes.reduce((n, t) => n + Number(t.tube.member_count), 0);
+  const resulted = tubes.map((t) => ({
+    tubeId: t.tube.id, result: t.result, pooled: isPooledTube(t.tube.mode, Number(t.tube.member_count)), ctN: t.ctN, ctOrf1ab: t.ctOrf1ab,
+  }));
+  if (health.recordTestResultsFrom) {
+    let recorded = 0;
+    for (const part of store.chunks(resulted, store.RESULT_JSON_SLICE)) {
+      recorded += (await health.recordTestResultsFrom(s, trx, store.resultMembersSource(s.dialect, part), reportedAt, basis)).recorded;
+    }
+    return recorded;
+  }
+  const byTube = new Map(resulted.map((t) => [t.tubeId, t]));
+  const facts: TestResultFact[] = (await store.membersOfTubes(trx, [...byTube.keys()])).map((m) => {
+    const t = byTube.get(m.tube_id)!;
+    return {
+      personId: m.person_id, sampledAt: Number(m.sampled_at), reportedAt, result: t.result as 'negative' | 'positive', pooled: t.pooled,
+      source: { type: 'tube' as const, id: m.tube_id }, ct: { N: t.ctN, ORF1ab: t.ctOrf1ab },
+    };
+  });
+  await recordResults(s, trx, facts, basis);
+  return facts.length;
 }

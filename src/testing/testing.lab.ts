@@ -1,13 +1,26 @@
 // Lab results: a CSV/XLSX file read as a stream (the roster readers), or a JSON list. Every row is checked
 // first — unknown tube, other round, never sampled and closed, a different result already stored (the same
 // result again is idempotent), result word, Ct range, test time — and any fault refuses the whole upload.
-// Then, in one transaction: results stored in batches, negative tubes' members recorded tested-negative
-// at their sampling time (health facts, batched), positive pools detected (and reported at once when the
-// round says so), re-tests settled (all negative → control lifted). Positive single tubes become cases
-// right after the commit (tracing runs in its own transaction).
+// Then the file is applied in two steps, positives first:
+//   1. one transaction for the positive tubes — their results, positive pools detected and (when the
+//      round says so) reported: members under in-place control, colours, re-test tasks, notifications
+//      (the one-click report) — and re-tests settled; committed, and so visible to the command centre
+//      and at the door, before a single negative is written (a pool's members are under control within
+//      a second of the upload's start, not after the million negatives). Positive single tubes then
+//      become cases (tracing runs in its own transaction);
+//   2. one transaction for the negative tubes — results, every member recorded tested-negative at their
+//      sampling time (set-based: INSERT … SELECT over the members, no per-person work), re-tests
+//      settled (all negative → control lifted).
+// "Commits whole or not at all" holds per step, and the upload as a whole is rolled forward, never left
+// half-applied silently: every result is idempotent (the same tube with the same result again is a
+// repeat, a no-op), so should step 2 fail after step 1 committed, the caller gets LAB_UPLOAD_PARTIAL
+// (what was applied, what was not; an audit event testing.lab.partial records it) and uploading the same
+// file again applies exactly the negatives that are missing — nothing twice. Without positives (or
+// without negatives) there is one step, as before.
 import type { Readable } from 'node:stream';
 import { inScope, type Actor } from '../access/access.rules.ts';
-import type { TestingResultTable, TestingTubeTable } from '../db/database.ts';
+import type { Tx } from '../db/database.ts';
+import type { AuditActor } from '../platform/audit.ts';
 import { assertCan, auditActor } from '../platform/auth.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, type Fault, type Lang } from '../platform/errors.ts';
@@ -15,15 +28,16 @@ import type { Services } from '../services.ts';
 import { readRoster, type RosterFormat } from '../registry/roster.read.ts';
 import { isUniqueViolation } from '../registry/registry.store.ts';
 import { registerCase } from '../tracing/tracing.service.ts';
-import { recordResults, type TestResultFact } from './testing.health.ts';
+import { recordTubeResults, type TubeOutcome } from './testing.health.ts';
 import { testingPolicy } from './testing.policy.ts';
-import { newPool, reportPoolTx, settlePools } from './testing.pools.ts';
+import { newPool, reportPoolsTx, settlePools } from './testing.pools.ts';
 import {
   ctInRange, isPooledTube, LAB_COLUMN_TITLES, mapLabHeader, parseCt, parseLabResult, parseTestTime, type LabColumn, type LabResult,
 } from './testing.rules.ts';
 import type { LabOutcome, LabResultInput } from './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
 import * as store from './testing.store.ts';
+import type { LabTube } from './testing.store.ts';
 
 export const FAULT_CAP = 1000;
 
@@ -39,7 +53,19 @@ export interface LabRow {
   columns: Record<LabColumn, string>;
 }
 
-export interface LabOptions { roundId?: string; dryRun?: boolean; fileName?: string | null; lang?: Lang }
+export interface LabOptions {
+  roundId?: string;
+  dryRun?: boolean;
+  fileName?: string | null;
+  lang?: Lang;
+  /** Called once every row is checked (the file received and valid), before anything is written. */
+  afterCheck?: (info: { applied: number; positive: number }) => void | Promise<void>;
+  /** Called (and awaited) once the positives' step has committed, before the negatives are written. */
+  afterPositives?: (info: { uploadId: string; pools: number; negatives: number }) => void | Promise<void>;
+}
+
+/** What an upload had committed when it stopped (step 1 done, step 2 not). */
+interface Progress { positivesCommitted: { uploadId: string; pools: LabOutcome['pools']; cases: LabOutcome['cases']; negatives: number } | null }
 
 const FIELD_COLUMNS: Record<LabColumn, string> = { barcode: 'barcode', result: 'result', ctN: 'ctN', ctOrf1ab: 'ctOrf1ab', testedAt: 'testedAt' };
 
@@ -112,26 +138,50 @@ function caseActor(actor: Actor): Actor {
  * makes this one check again (its rows are then repeats or conflicts).
  */
 export async function applyLabResults(s: Services, actor: Actor, rows: LabRow[], options: LabOptions): Promise<LabOutcome> {
+  const progress: Progress = { positivesCommitted: null };
   try {
-    return await applyOnce(s, actor, rows, options);
+    try {
+      return await applyOnce(s, actor, rows, options, progress);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // Checked again: what the first attempt committed (positives) is now a repeat of stored results.
+      const first = progress.positivesCommitted;
+      const again = await applyOnce(s, actor, rows, options, progress);
+      if (first) {
+        again.pools.unshift(...first.pools);
+        again.cases.unshift(...first.cases);
+      }
+      return again;
+    }
   } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    return applyOnce(s, actor, rows, options);
+    const done = progress.positivesCommitted;
+    if (!done) throw err;
+    // Step 1 committed, step 2 did not: say so (and record it), never a silent half.
+    const cause = err instanceof AppError ? err.code : 'INTERNAL';
+    if (!(err instanceof AppError)) console.error('lab upload: the negatives failed after the positives committed', err);
+    try {
+      await s.db.transaction().execute((trx) => s.audit(trx, auditActor(actor), {
+        action: 'testing.lab.partial', objectType: 'testing_lab_upload', objectId: done.uploadId,
+        detail: { file: options.fileName ?? null, roundId: options.roundId ?? null, pools: done.pools.map((p) => p.id), negativesNotApplied: done.negatives, cause },
+      }));
+    } catch { /* the error below still tells the caller */ }
+    throw new AppError('LAB_UPLOAD_PARTIAL', { pools: done.pools.length, negatives: done.negatives }, {
+      extra: { uploadId: done.uploadId, pools: done.pools, negativesNotApplied: done.negatives, cause },
+    });
   }
 }
 
-async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: LabOptions): Promise<LabOutcome> {
+async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: LabOptions, progress: Progress): Promise<LabOutcome> {
   assertCan(actor, 'testing.lab');
   if (!rows.length) throw new AppError('LAB_FILE_EMPTY');
   const now = s.clock.now();
   const faults: Fault[] = rows.flatMap((r) => r.faults);
   if (options.roundId && !(await store.roundById(s.db, options.roundId))) throw new AppError('ROUND_NOT_FOUND');
 
-  // Every row against the stored tubes and results (grouped reads).
-  const tubes = new Map((await store.tubesByBarcodes(s.db, rows.map((r) => r.barcode).filter(Boolean))).map((t) => [t.barcode, t]));
-  const stored = new Map((await store.resultsOf(s.db, [...tubes.values()].map((t) => t.id))).map((r) => [r.tube_id, r]));
+  // Every row against the stored tubes and their results (one grouped read per 20,000 barcodes).
+  const tubes = new Map((await store.labTubes(s.db, s.dialect, rows.map((r) => r.barcode).filter(Boolean))).map((t) => [t.barcode, t]));
   const firstInFile = new Map<string, LabRow>();
-  const fresh: Array<{ row: LabRow; tube: TestingTubeTable }> = [];
+  const fresh: Array<{ row: LabRow; tube: LabTube }> = [];
   let repeated = 0;
   for (const r of rows) {
     if (r.faults.length) continue;
@@ -142,9 +192,9 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
     if (!inScope(actor.areaPath, tube.area_path)) { fault('OUT_OF_SCOPE', 'barcode'); continue; }
     if (tube.status === 'open' || tube.closed_at === null || Number(tube.member_count) === 0) { fault('LAB_TUBE_NOT_SAMPLED', 'barcode'); continue; }
     if (r.testedAt! < Number(tube.closed_at) || r.testedAt! > now + 5 * 60_000) { fault('LAB_TIME_INVALID', 'testedAt', { value: new Date(r.testedAt!).toISOString() }); continue; }
-    const prior = stored.get(tube.id);
+    const prior = tube.stored_result;
     if (prior) {
-      if (prior.result !== r.result) fault('LAB_RESULT_CONFLICT', 'result', { existing: prior.result });
+      if (prior !== r.result) fault('LAB_RESULT_CONFLICT', 'result', { existing: prior });
       else repeated++;
       continue;
     }
@@ -168,83 +218,126 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
     people: 0, pools: [], retests: { negative: 0, positive: 0 }, released: [], cases: [],
   };
   if (options.dryRun) return outcome;
+  await options.afterCheck?.({ applied: outcome.applied, positive: outcome.positive });
 
-  const caseQueue: Array<{ personId: string; sampledAt: number; taskId: string | null }> = [];
-  const rounds = new Set(fresh.map((f) => f.tube.round_id));
-  await s.db.transaction().execute(async (trx) => {
-    const uploadId = newId(now);
-    outcome.uploadId = uploadId;
-    const audit = auditActor(actor);
-    const basis = { actor: audit, reason: `lab results ${options.fileName ?? uploadId}` };
-    await trx.insertInto('testing_lab_upload').values({
-      id: uploadId, round_id: options.roundId ?? null, file_name: options.fileName ?? null, rows: rows.length, negative, positive: outcome.positive,
-      uploaded_by: actor.userId, uploaded_by_name: actor.displayName, at: now,
-    }).execute();
-    const resultRows: TestingResultTable[] = fresh.map(({ row, tube }) => ({
-      tube_id: tube.id, round_id: tube.round_id, result: row.result!, ct_n: row.ctN, ct_orf1ab: row.ctOrf1ab, tested_at: row.testedAt!, resulted_at: now, upload_id: uploadId,
-    }));
-    await store.insertMany(trx, 'testing_result', resultRows, 1000);
-    for (const part of store.chunks(resultRows.map((r) => r.tube_id))) {
-      await trx.updateTable('testing_tube').set({ status: 'resulted' }).where('id', 'in', part).execute();
-    }
-
-    // Members of every resulted tube, read in groups; negatives become tested-negative at sampling time.
-    const byTube = new Map(fresh.map((f) => [f.tube.id, f]));
-    const members = await store.membersOfTubes(trx, [...byTube.keys()]);
-    const facts: TestResultFact[] = [];
-    for (const m of members) {
-      const f = byTube.get(m.tube_id)!;
-      const pooled = isPooledTube(f.tube.mode, Number(f.tube.member_count));
-      if (f.row.result === 'negative' || !pooled) {
-        facts.push({
-          personId: m.person_id, sampledAt: Number(m.sampled_at), reportedAt: now, result: f.row.result!, pooled,
-          source: { type: 'tube', id: m.tube_id }, ct: { N: f.row.ctN, ORF1ab: f.row.ctOrf1ab },
-        });
-      }
-      if (f.row.result === 'positive' && !pooled) caseQueue.push({ personId: m.person_id, sampledAt: Number(m.sampled_at), taskId: f.tube.task_id });
-    }
-    outcome.people = facts.filter((x) => x.result === 'negative').length;
-    await recordResults(s, trx, facts, basis);
-
-    // Positive pools: suspected, never a case; reported at once when the round says so.
-    const poolTubes = fresh.filter((f) => f.row.result === 'positive' && isPooledTube(f.tube.mode, Number(f.tube.member_count)));
-    if (poolTubes.length) {
-      const pools = poolTubes.map((f) => newPool(f.tube, now));
-      await store.insertPools(trx, pools);
-      const autoRounds = new Set((await trx.selectFrom('testing_round').select(['id', 'auto_report']).where('id', 'in', [...new Set(pools.map((p) => p.round_id))]).execute())
-        .filter((r) => r.auto_report === 1).map((r) => r.id));
-      for (const [i, pool] of pools.entries()) {
-        const auto = autoRounds.has(pool.round_id);
-        if (auto) await reportPoolTx(s, trx, audit, actor.displayName, pool, 'reported automatically on upload');
-        outcome.pools.push({ id: pool.id, barcode: poolTubes[i]!.tube.barcode, members: pool.members, reported: auto });
-      }
-    }
-
-    // Re-test and home-sampling tubes settle their tasks; re-tests settle their pools.
-    const taskTubes = fresh.filter((f) => f.tube.task_id);
-    const touchedPools = new Set<string>();
-    if (taskTubes.length) {
-      const tasks = new Map((await store.tasksByIds(trx, taskTubes.map((f) => f.tube.task_id!))).map((t) => [t.id, t]));
-      for (const f of taskTubes) {
-        const task = tasks.get(f.tube.task_id!);
-        if (!task) continue;
-        await trx.updateTable('testing_task').set({ status: f.row.result!, result_at: now, updated_at: now }).where('id', '=', task.id).execute();
-        if (task.kind === 'retest') outcome.retests[f.row.result!]++;
-        if (task.pool_id) touchedPools.add(task.pool_id);
-      }
-    }
-    const settled = await settlePools(s, trx, [...touchedPools], audit);
-    outcome.released = settled.released;
-
-    await s.audit(trx, audit, {
-      action: 'testing.lab.results', objectType: 'testing_lab_upload', objectId: uploadId,
-      detail: { file: options.fileName ?? null, roundId: options.roundId ?? null, rows: rows.length, applied: fresh.length, repeated, negative, positive: outcome.positive,
-        pools: outcome.pools.map((p) => p.id), released: settled.released, caseFound: settled.caseFound, singlePositives: caseQueue.length },
-    });
+  const positives = fresh.filter((f) => f.row.result === 'positive');
+  const negatives = fresh.filter((f) => f.row.result === 'negative');
+  const uploadId = newId(now);
+  outcome.uploadId = uploadId;
+  const audit = auditActor(actor);
+  const basis = { actor: audit, reason: `lab results ${options.fileName ?? uploadId}` };
+  const upload = {
+    id: uploadId, round_id: options.roundId ?? null, file_name: options.fileName ?? null, rows: rows.length, negative, positive: outcome.positive,
+    uploaded_by: actor.userId, uploaded_by_name: actor.displayName, at: now,
+  };
+  const summary = (extra: Record<string, unknown>) => ({
+    file: options.fileName ?? null, roundId: options.roundId ?? null, rows: rows.length, applied: fresh.length, repeated, negative, positive: outcome.positive, ...extra,
   });
+  const rounds = new Set(fresh.map((f) => f.tube.round_id));
+  const caseFound: string[] = [];
+  const caseQueue: Array<{ personId: string; sampledAt: number; taskId: string | null }> = [];
 
-  // Cases after the commit: registering one traces it in its own transaction.
-  for (const c of caseQueue) {
+  // Step 1 — the positives, committed on their own before any negative: results, single positives'
+  // test results, pools detected and (when the round says so) reported with their members under
+  // in-place control, re-test tasks settled. Visible to everyone the moment it commits.
+  if (positives.length) {
+    await s.db.transaction().execute(async (trx) => {
+      await trx.insertInto('testing_lab_upload').values(upload).execute();
+      await storeResults(s, trx, positives, uploadId, now);
+      const singles = positives.filter((f) => !isPooledTube(f.tube.mode, Number(f.tube.member_count)));
+      await recordTubeResults(s, trx, singles.map(tubeOutcome), now, basis);
+      for (const m of await store.membersOfTubes(trx, singles.map((f) => f.tube.id))) {
+        const f = singles.find((x) => x.tube.id === m.tube_id)!;
+        caseQueue.push({ personId: m.person_id, sampledAt: Number(m.sampled_at), taskId: f.tube.task_id });
+      }
+      // Positive pools: suspected, never a case; reported at once when the round says so.
+      const poolTubes = positives.filter((f) => isPooledTube(f.tube.mode, Number(f.tube.member_count)));
+      if (poolTubes.length) {
+        const pools = poolTubes.map((f) => newPool(f.tube, now));
+        await store.insertPools(trx, pools);
+        const autoRounds = new Set((await trx.selectFrom('testing_round').select(['id', 'auto_report']).where('id', 'in', [...new Set(pools.map((p) => p.round_id))]).execute())
+          .filter((r) => r.auto_report === 1).map((r) => r.id));
+        await reportPoolsTx(s, trx, audit, actor.displayName, pools.filter((p) => autoRounds.has(p.round_id)), 'reported automatically on upload');
+        for (const [i, pool] of pools.entries()) {
+          outcome.pools.push({ id: pool.id, barcode: poolTubes[i]!.tube.barcode, members: pool.members, reported: autoRounds.has(pool.round_id) });
+        }
+      }
+      const settled = await settleTasks(s, trx, positives, now, audit, outcome);
+      caseFound.push(...settled.caseFound);
+      const detail = summary({ uploadId, pools: outcome.pools.map((p) => p.id), released: settled.released, caseFound: settled.caseFound, singlePositives: caseQueue.length });
+      if (negatives.length) {
+        await s.audit(trx, audit, { action: 'testing.lab.positives', objectType: 'testing_lab_upload', objectId: uploadId, detail: { ...detail, negativesToFollow: negatives.length } });
+      } else {
+        await s.audit(trx, audit, { action: 'testing.lab.results', objectType: 'testing_lab_upload', objectId: uploadId, detail });
+      }
+    });
+    progress.positivesCommitted = { uploadId, pools: [...outcome.pools], cases: outcome.cases, negatives: negatives.length };
+    for (const p of outcome.pools) roundChanged(s, roundOfPool(positives, p.id), 'pool', { poolId: p.id, status: p.reported ? 'reported' : 'detected' });
+    for (const r of new Set(positives.map((f) => f.tube.round_id))) roundChanged(s, r, 'summary');
+    await options.afterPositives?.({ uploadId, pools: outcome.pools.length, negatives: negatives.length });
+    // Cases right after the positives commit (each traces in its own transaction), before the negatives:
+    // a failure of the negatives never leaves a committed single positive without its case.
+    await registerCases(s, actor, caseQueue, outcome);
+  }
+
+  // Step 2 — the negatives: results, every member tested negative at their sampling time (set-based,
+  // INSERT … SELECT over the members), re-tests settled (all negative → control lifted).
+  if (negatives.length || !positives.length) {
+    await s.db.transaction().execute(async (trx) => {
+      if (!positives.length) await trx.insertInto('testing_lab_upload').values(upload).execute();
+      await storeResults(s, trx, negatives, uploadId, now);
+      outcome.people = await recordTubeResults(s, trx, negatives.map(tubeOutcome), now, basis);
+      const settled = await settleTasks(s, trx, negatives, now, audit, outcome);
+      outcome.released = settled.released;
+      await s.audit(trx, audit, {
+        action: 'testing.lab.results', objectType: 'testing_lab_upload', objectId: uploadId,
+        detail: summary({ pools: outcome.pools.map((p) => p.id), released: settled.released, caseFound: [...caseFound, ...settled.caseFound], singlePositives: caseQueue.length }),
+      });
+    });
+  }
+  for (const r of rounds) roundChanged(s, r, 'summary');
+  return outcome;
+}
+
+/** The round of a pool of this upload (pool ids are pool_<tube id>). */
+function roundOfPool(positives: ReadonlyArray<{ tube: LabTube }>, poolId: string): string {
+  return positives.find((f) => `pool_${f.tube.id}` === poolId)!.tube.round_id;
+}
+
+function tubeOutcome(f: { row: LabRow; tube: LabTube }): TubeOutcome {
+  return { tube: f.tube, result: f.row.result!, ctN: f.row.ctN, ctOrf1ab: f.row.ctOrf1ab };
+}
+
+/** Results rows and tube statuses (set-based: one statement per slice). */
+async function storeResults(s: Services, trx: Tx, fresh: ReadonlyArray<{ row: LabRow; tube: LabTube }>, uploadId: string, now: number): Promise<void> {
+  if (!fresh.length) return;
+  await store.insertResults(trx, s.dialect, fresh.map(({ row, tube }) => ({
+    tube_id: tube.id, round_id: tube.round_id, result: row.result!, ct_n: row.ctN, ct_orf1ab: row.ctOrf1ab, tested_at: row.testedAt!, resulted_at: now, upload_id: uploadId,
+  })));
+  await store.markResulted(trx, s.dialect, fresh.map((f) => f.tube.id));
+}
+
+/** Re-test and home-sampling tubes settle their tasks; re-tests settle their pools. */
+async function settleTasks(
+  s: Services, trx: Tx, fresh: ReadonlyArray<{ row: LabRow; tube: LabTube }>, now: number, audit: AuditActor, outcome: LabOutcome,
+): Promise<{ released: string[]; caseFound: string[] }> {
+  const taskTubes = fresh.filter((f) => f.tube.task_id);
+  if (!taskTubes.length) return { released: [], caseFound: [] };
+  const touchedPools = new Set<string>();
+  const tasks = new Map((await store.tasksByIds(trx, taskTubes.map((f) => f.tube.task_id!))).map((t) => [t.id, t]));
+  for (const f of taskTubes) {
+    const task = tasks.get(f.tube.task_id!);
+    if (!task) continue;
+    await trx.updateTable('testing_task').set({ status: f.row.result!, result_at: now, updated_at: now }).where('id', '=', task.id).execute();
+    if (task.kind === 'retest') outcome.retests[f.row.result!]++;
+    if (task.pool_id) touchedPools.add(task.pool_id);
+  }
+  return settlePools(s, trx, [...touchedPools], audit);
+}
+
+/** Single positive tubes become cases (registering one traces it in its own transaction). */
+async function registerCases(s: Services, actor: Actor, queue: ReadonlyArray<{ personId: string; sampledAt: number; taskId: string | null }>, outcome: LabOutcome): Promise<void> {
+  for (const c of queue) {
     let caseId: string | null = null;
     let error: string | null = null;
     try {
@@ -259,11 +352,6 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
     if (c.taskId) await s.db.updateTable('testing_task').set({ case_id: caseId, case_error: error, updated_at: s.clock.now() }).where('id', '=', c.taskId).execute();
     outcome.cases.push({ personId: c.personId, caseId, error });
   }
-  for (const r of rounds) {
-    roundChanged(s, r, 'summary');
-    for (const p of outcome.pools) roundChanged(s, r, 'pool', { poolId: p.id, status: p.reported ? 'reported' : 'detected' });
-  }
-  return outcome;
 }
 
 export async function uploadLabFile(s: Services, actor: Actor, input: Readable, format: RosterFormat, options: LabOptions): Promise<LabOutcome> {

@@ -12,7 +12,7 @@ import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
-import { healthFacts, recordResults } from './testing.health.ts';
+import { healthFacts, recordResults, type PoolFact } from './testing.health.ts';
 import { testingPolicy } from './testing.policy.ts';
 import { poolAge, releaseDecision } from './testing.rules.ts';
 import type { PoolView, TaskView } from './testing.schema.ts';
@@ -84,7 +84,7 @@ async function poolInScope(ex: Executor, actor: Actor, id: string): Promise<Test
 
 // ---- detection and report -----------------------------------------------------------------------
 
-export function newPool(tube: TestingTubeTable, detectedAt: number): TestingPoolTable {
+export function newPool(tube: Pick<TestingTubeTable, 'id' | 'round_id' | 'area_id' | 'area_path' | 'member_count'>, detectedAt: number): TestingPoolTable {
   return {
     id: `pool_${tube.id}`, tube_id: tube.id, round_id: tube.round_id, area_id: tube.area_id, area_path: tube.area_path, status: 'detected',
     members: Number(tube.member_count), detected_at: detectedAt, reported_at: null, reported_by_name: null, closed_at: null,
@@ -112,45 +112,86 @@ export interface ReportOutcome { alreadyReported: boolean; controlled: number; c
 export async function reportPoolTx(s: Services, trx: Tx, actor: AuditActor, actorName: string, pool: TestingPoolTable, note: string | null): Promise<ReportOutcome> {
   if (pool.status === 'reported') return { alreadyReported: true, controlled: 0, colourChanges: 0, pendingApprovalId: null };
   if (pool.status !== 'detected') throw new AppError('POOL_CLOSED');
+  return (await reportPoolsTx(s, trx, actor, actorName, [pool], note)).get(pool.id)!;
+}
+
+/**
+ * The one-click report of several detected pools at once (a lab upload reporting its positive pools):
+ * the same rows as reporting each in turn — notifications, tasks, each pool's audit event — with the
+ * reads, inserts and the members' in-place control grouped, one recolouring for all of them (each
+ * member's history row names their pool in its reasons).
+ */
+export async function reportPoolsTx(s: Services, trx: Tx, actor: AuditActor, actorName: string, pools: readonly TestingPoolTable[], note: string | null): Promise<Map<string, ReportOutcome>> {
+  const out = new Map<string, ReportOutcome>();
+  if (!pools.length) return out;
   const now = s.clock.now();
-  const tube = (await store.tubeById(trx, pool.tube_id))!;
-  const members = await trx.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .select(['testing_tube_member.person_id', 'testing_tube_member.sampled_at', 'person.area_id', 'area.path'])
-    .where('testing_tube_member.tube_id', '=', pool.tube_id).execute();
+  const barcodes = new Map((await trx.selectFrom('testing_tube').select(['id', 'barcode']).where('id', 'in', pools.map((p) => p.tube_id)).execute()).map((t) => [t.id, t.barcode]));
+  const allMembers = [];
+  for (const part of store.chunks(pools.map((p) => p.tube_id))) {
+    allMembers.push(...await trx.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .select(['testing_tube_member.tube_id', 'testing_tube_member.person_id', 'testing_tube_member.sampled_at', 'person.area_id', 'area.path'])
+      .where('testing_tube_member.tube_id', 'in', part).orderBy('testing_tube_member.tube_id').execute());
+  }
+  const membersOf = new Map<string, typeof allMembers>();
+  for (const m of allMembers) {
+    const list = membersOf.get(m.tube_id);
+    if (list) list.push(m); else membersOf.set(m.tube_id, [m]);
+  }
   const policy = testingPolicy();
-  const payload = JSON.stringify({ poolId: pool.id, barcode: tube.barcode, roundId: pool.round_id, members: members.length, areaId: pool.area_id, detectedAt: Number(pool.detected_at), note });
-  const communities = await communitiesOf(trx, members.map((m) => m.path));
-  const notices: TestingNotificationTable[] = [
-    { id: `${pool.id}_squad`, pool_id: pool.id, kind: 'squad', recipient: policy.notify.squad, area_id: pool.area_id, payload, status: 'recorded', created_at: now },
-    ...[...new Map([...communities.values()].map((c) => [c.id, c])).values()].map((c) => ({
-      id: `${pool.id}_c_${c.id}`, pool_id: pool.id, kind: 'community', recipient: c.name, area_id: c.id, payload, status: 'recorded', created_at: now,
-    })),
-    { id: `${pool.id}_police`, pool_id: pool.id, kind: 'police', recipient: policy.notify.police, area_id: pool.area_id, payload, status: 'recorded', created_at: now },
-  ];
+  const communities = await communitiesOf(trx, allMembers.map((m) => m.path));
+  const notices: TestingNotificationTable[] = [];
+  const tasks: TestingTaskTable[] = [];
+  const facts: PoolFact[] = [];
+  for (const pool of pools) {
+    const barcode = barcodes.get(pool.tube_id)!;
+    const members = membersOf.get(pool.tube_id) ?? [];
+    const payload = JSON.stringify({ poolId: pool.id, barcode, roundId: pool.round_id, members: members.length, areaId: pool.area_id, detectedAt: Number(pool.detected_at), note });
+    const mine = new Map(members.map((m) => communities.get(m.path)).filter((c): c is { id: string; name: string } => !!c).map((c) => [c.id, c]));
+    notices.push(
+      { id: `${pool.id}_squad`, pool_id: pool.id, kind: 'squad', recipient: policy.notify.squad, area_id: pool.area_id, payload, status: 'recorded', created_at: now },
+      ...[...mine.values()].map((c) => ({
+        id: `${pool.id}_c_${c.id}`, pool_id: pool.id, kind: 'community', recipient: c.name, area_id: c.id, payload, status: 'recorded', created_at: now,
+      })),
+      { id: `${pool.id}_police`, pool_id: pool.id, kind: 'police', recipient: policy.notify.police, area_id: pool.area_id, payload, status: 'recorded', created_at: now },
+    );
+    tasks.push(...members.map((m, i) => ({
+      id: `${pool.id}_t${String(i).padStart(2, '0')}`, kind: 'retest', round_id: pool.round_id, pool_id: pool.id, person_id: m.person_id, area_id: m.area_id,
+      area_path: m.path, status: 'open', tube_id: null, sampled_at: null, result_at: null, case_id: null, case_error: null, created_at: now, updated_at: now,
+    })));
+    facts.push(...members.map((m) => ({
+      personId: m.person_id, kind: 'pooled_positive_pending_retest' as const, since: now, source: { type: 'pool' as const, id: pool.id },
+      detail: { barcode, roundId: pool.round_id, sampledAt: Number(m.sampled_at) },
+    })));
+  }
   await store.insertNotifications(trx, notices);
-  const tasks: TestingTaskTable[] = members.map((m, i) => ({
-    id: `${pool.id}_t${String(i).padStart(2, '0')}`, kind: 'retest', round_id: pool.round_id, pool_id: pool.id, person_id: m.person_id, area_id: m.area_id,
-    area_path: m.path, status: 'open', tube_id: null, sampled_at: null, result_at: null, case_id: null, case_error: null, created_at: now, updated_at: now,
-  }));
   await store.insertTasks(trx, tasks);
-  let colourChanges = 0;
+  let changed = new Set<string>();
   let pendingApprovalId: string | null = null;
   const health = await healthFacts();
   if (health) {
-    const outcome = await health.addFacts(s, trx, members.map((m) => ({
-      personId: m.person_id, kind: 'pooled_positive_pending_retest', since: now, source: { type: 'pool' as const, id: pool.id },
-      detail: { barcode: tube.barcode, roundId: pool.round_id, sampledAt: Number(m.sampled_at) },
-    })), { actor, reason: `pool ${tube.barcode} reported suspected positive` });
-    if (outcome.applied) colourChanges = outcome.changes.length;
+    const names = pools.map((p) => barcodes.get(p.tube_id)!);
+    const reason = names.length === 1 ? `pool ${names[0]} reported suspected positive`
+      : `${names.length} pools reported suspected positive: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`;
+    const outcome = await health.addFacts(s, trx, facts, { actor, reason });
+    if (outcome.applied) changed = new Set(outcome.changes.map((c) => c.personId));
     else pendingApprovalId = outcome.pendingApprovalId;
   }
-  await trx.updateTable('testing_pool').set({ status: 'reported', reported_at: now, reported_by_name: actorName }).where('id', '=', pool.id).execute();
-  await s.audit(trx, actor, {
-    action: 'testing.pool.report', objectType: 'testing_pool', objectId: pool.id,
-    detail: { barcode: tube.barcode, roundId: pool.round_id, members: members.length, notifications: notices.map((n) => ({ kind: n.kind, recipient: n.recipient })), tasks: tasks.length, colourChanges, pendingApprovalId, note },
-  });
-  return { alreadyReported: false, controlled: members.length, colourChanges, pendingApprovalId };
+  for (const part of store.chunks(pools.map((p) => p.id))) {
+    await trx.updateTable('testing_pool').set({ status: 'reported', reported_at: now, reported_by_name: actorName }).where('id', 'in', part).execute();
+  }
+  for (const pool of pools) {
+    const members = membersOf.get(pool.tube_id) ?? [];
+    const colourChanges = members.filter((m) => changed.has(m.person_id)).length;
+    const mine = notices.filter((n) => n.pool_id === pool.id);
+    await s.audit(trx, actor, {
+      action: 'testing.pool.report', objectType: 'testing_pool', objectId: pool.id,
+      detail: { barcode: barcodes.get(pool.tube_id)!, roundId: pool.round_id, members: members.length, notifications: mine.map((n) => ({ kind: n.kind, recipient: n.recipient })),
+        tasks: members.length, colourChanges, pendingApprovalId, note },
+    });
+    out.set(pool.id, { alreadyReported: false, controlled: members.length, colourChanges, pendingApprovalId });
+  }
+  return out;
 }
 
 export async function reportPool(s: Services, actor: Actor, id: string, note: string | undefined) {

@@ -4,6 +4,7 @@ import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@si
 import { defineErrors } from '../platform/errors.ts';
 import { CONTROL_LEVELS } from './pooling.rules.ts';
 import { SITE_KINDS, STAFF_DUTIES, TUBE_MODES, VISIT_OUTCOMES } from './testing.rules.ts';
+import { ROLES, type Role } from '../access/access.rules.ts';
 import { Nullable } from '../platform/http.ts';
 import '../venues/venue.schema.ts'; // registers PERSONAL_CODE_INVALID / PERSONAL_CODE_EXPIRED
 import '../registry/registry.schema.ts'; // registers PERSON_NOT_FOUND
@@ -13,11 +14,18 @@ export const TestingErrors = defineErrors({
   ROUND_DEADLINE_BEFORE_START: { status: 400, zh: '截止时间必须晚于开始时间', en: 'The deadline must be after the start' },
   ROUND_CLOSED: { status: 409, zh: '该检测轮次已结束', en: 'This testing round is closed' },
   ROUND_NOT_OPEN: { status: 409, zh: '该检测轮次未在采样中({status})', en: 'This testing round is not taking samples ({status})' },
+  ROUND_PREVIOUS_NOT_FOUND: { status: 422, zh: '找不到指定的上一轮次 {previousRoundId}', en: 'The previous round {previousRoundId} was not found' },
+  ROUND_PREVIOUS_OUT_OF_SCOPE: { status: 403, zh: '上一轮次 {previousRoundId} 不在您的管辖区域内,不能用于对比', en: 'The previous round {previousRoundId} is outside your area: it cannot be compared with' },
+  ROUND_PREVIOUS_NO_OVERLAP: { status: 422, zh: '上一轮次“{name}”不覆盖本轮次的任何区域,无法对比', en: 'The previous round “{name}” covers none of this round’s areas: there is nothing to compare' },
   SITE_NOT_FOUND: { status: 404, zh: '找不到该采样点', en: 'Sampling site not found' },
   TABLE_NOT_FOUND: { status: 404, zh: '找不到该采样台', en: 'Sampling table not found' },
   TABLE_NOT_IN_ROUND: { status: 409, zh: '该采样台不在本轮次的区域内', en: 'This sampling table is not inside the round’s areas' },
   STAFF_USER_NOT_FOUND: { status: 404, zh: '找不到该用户', en: 'User not found' },
   STAFF_NOT_FOUND: { status: 404, zh: '找不到该人员安排', en: 'Staff assignment not found' },
+  STAFF_USER_NOT_ASSIGNABLE: { status: 422, zh: '账号 {username} 已停用或不是工作人员,不能安排', en: 'Account {username} is disabled or not a staff account: it cannot be assigned' },
+  STAFF_ROLE_UNFIT: { status: 422, zh: '账号 {username} 的角色({role})不能承担该岗位({duty})', en: 'Account {username} has role {role}, which cannot take the duty {duty}' },
+  STAFF_ALREADY_ASSIGNED: { status: 409, zh: '{username} 已安排在该岗位', en: '{username} is already assigned to this duty and table' },
+  PERSON_NOT_IN_ROUND: { status: 422, zh: '此人不住在本轮次的区域内', en: 'This person does not live in the round’s areas' },
   TUBE_NOT_FOUND: { status: 404, zh: '找不到该试管', en: 'Tube not found' },
   TUBE_BARCODE_TAKEN: { status: 409, zh: '管码 {barcode} 已被使用', en: 'Tube barcode {barcode} is already in use' },
   TUBE_MODE_NOT_ALLOWED: {
@@ -48,6 +56,7 @@ export const TestingErrors = defineErrors({
   LAB_FILE_REQUIRED: { status: 400, zh: '请上传 .csv 或 .xlsx 结果文件', en: 'Upload a .csv or .xlsx results file' },
   LAB_FILE_FORMAT: { status: 415, zh: '只支持 .csv 或 .xlsx 文件', en: 'Only .csv and .xlsx files are accepted' },
   LAB_FILE_EMPTY: { status: 422, zh: '结果文件没有数据行', en: 'The results file has no data rows' },
+  LAB_UPLOAD_PARTIAL: { status: 503, zh: '阳性结果({pools} 个混管)已导入并处置,{negatives} 条阴性结果未能导入:请重新上传同一文件补齐(已导入的不会重复)', en: 'The positive results ({pools} pools) were applied and acted on, but {negatives} negative results were not: upload the same file again to finish (nothing is applied twice)' },
   LAB_HEADER_INVALID: {
     status: 422,
     zh: '表头错误:缺少 {missing};无法识别 {unknown}',
@@ -137,6 +146,32 @@ export const PlanView = Type.Object({
   rows: Type.Array(PlanRow), total: PlanRow,
 });
 
+/** The pool-size advisor applied to the round: per area, its pool size and what the round should expect. */
+export const RoundPoolingQuery = Type.Object({
+  prevalence: Type.Optional(Type.String({ maxLength: 40, description: 'typed prevalence (0.002, 0.2% or 2‰); default: estimated from the last rounds' })),
+}, Strict);
+const ExpectedFigures = {
+  expectedTubes: Type.Number(), expectedPositiveTubes: Type.Number(), expectedRetests: Type.Number(), expectedControlled: Type.Number(), expectedTests: Type.Number(),
+};
+export const RoundPoolingView = Type.Object({
+  prevalence: Nullable(Type.Number()),
+  source: literals(['typed', 'estimated', 'none'] as const),
+  /** Positive people (positive single tubes, and one per pool still open) over the people resulted in the last rounds. */
+  estimate: Nullable(Type.Object({
+    prevalence: Type.Number(), resulted: Type.Integer(), positives: Type.Integer(),
+    rounds: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+  })),
+  areas: Type.Array(Type.Object({
+    areaId: Type.String(), name: Type.String(), level: Type.String(), controlLevel: Type.String(), population: Type.Integer(),
+    mandatedPoolSize: Type.Integer(), householdTube: Type.Boolean(), recommendedPoolSize: Nullable(Type.Integer()), reason: Nullable(Type.String()),
+    testsPerPerson: Nullable(Type.Number()), expectedTubes: Nullable(Type.Number()), expectedPositiveTubes: Nullable(Type.Number()),
+    expectedRetests: Nullable(Type.Number()), expectedControlled: Nullable(Type.Number()), expectedTests: Nullable(Type.Number()),
+  })),
+  totals: Nullable(Type.Object({ population: Type.Integer(), testsPerPerson: Type.Number(), ...ExpectedFigures })),
+  rules: Type.Object({ version: Type.String(), effectiveFrom: Type.String() }),
+});
+export type RoundPoolingView = Static<typeof RoundPoolingView>;
+
 // ---- sites and staff ----------------------------------------------------------------------------
 
 export const SiteCreateBody = Type.Object({
@@ -156,6 +191,22 @@ export type StaffCreateBody = Static<typeof StaffCreateBody>;
 export const StaffView = Type.Object({
   id: Type.String(), roundId: Type.String(), userId: Type.String(), displayName: Type.String(),
   siteId: Nullable(Type.String()), tableId: Nullable(Type.String()), duty: Type.String(),
+});
+/** Roles an account staffing a round may have: every role but a resident's. */
+export const STAFF_ROLES = ROLES.filter((r): r is Exclude<Role, 'resident'> => r !== 'resident');
+
+/** Accounts a planner may staff: by role, by name or username prefix, inside the planner's area. */
+export const StaffCandidateQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 64 })),
+  role: Type.Optional(literals(STAFF_ROLES)),
+  areaId: Type.Optional(Id),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+}, Strict);
+export type StaffCandidateQuery = Static<typeof StaffCandidateQuery>;
+export const StaffCandidateView = Type.Object({
+  userId: Type.String(), username: Type.String(), displayName: Type.String(), role: Type.String(), areaId: Type.String(), areaName: Type.String(),
+  /** Duties this account already has in the round. */
+  duties: Type.Array(Type.String()),
 });
 export const AssignmentView = Type.Object({
   roundId: Type.String(), roundName: Type.String(), roundStatus: Type.String(), siteId: Nullable(Type.String()), siteName: Nullable(Type.String()),
@@ -321,7 +372,8 @@ export const TaskSampleBody = Type.Object({ clientId: Type.Optional(ClientId), b
 
 const CoverageFigures = {
   target: Type.Integer(), sampled: Type.Integer(), resulted: Type.Integer(), positivePools: Type.Integer(), missing: Type.Integer(), rate: Type.Number(),
-  previous: Nullable(Type.Object({ target: Type.Integer(), sampled: Type.Integer(), missing: Type.Integer(), rate: Type.Number() })),
+  /** The previous round over the same areas (null without one, or where it did not go). */
+  previous: Nullable(Type.Object({ target: Type.Integer(), sampled: Type.Integer(), missing: Type.Integer(), rate: Type.Number(), positivePools: Type.Integer() })),
 };
 export const CoverageView = Type.Object({
   round: Type.Object({ id: Type.String(), name: Type.String(), previousRoundId: Nullable(Type.String()) }),

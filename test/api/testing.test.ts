@@ -9,6 +9,8 @@ import { checkDigit } from '../../src/registry/registry.rules.ts';
 import { issuePersonalCode } from '../../src/venues/venue.codes.ts';
 import { codeFacts } from '../../src/health/health.service.ts';
 import ExcelJS from 'exceljs';
+import * as healthPort from '../../src/health/health.facts.ts';
+import { setHealthFactsForTests } from '../../src/testing/testing.health.ts';
 import http from 'node:http';
 
 const MIN = 60_000;
@@ -482,6 +484,43 @@ for (const { dialect, skip } of await dialects()) {
         const closed = await call('POST', `/testing/rounds/${t.roundId}/close`, t.command);
         assert.equal(closed.json().status, 'closed');
         assert.equal((await call('POST', '/testing/tubes', t.sampler, body)).json().code, 'ROUND_NOT_OPEN');
+      } finally {
+        await t.app.close();
+        await s.close();
+      }
+    });
+
+    test('lab upload: the positive pool is under control before the negatives; a failed rest says so and the same upload finishes it', async () => {
+      const t = await setup(dialect);
+      const { call, s } = t;
+      try {
+        assert.equal((await call('PATCH', `/testing/rounds/${t.roundId}`, t.command, { autoReport: true })).json().autoReport, true);
+        await fillTube(t, 'W0001', t.wenyuan.slice(0, 3));
+        await fillTube(t, 'W0002', t.wenyuan.slice(3, 6));
+        s.clock.advance(2 * HOUR);
+        const results = [
+          { barcode: 'W0001', result: 'positive', ctN: 30, ctOrf1ab: 31, testedAt: s.clock.now() },
+          { barcode: 'W0002', result: 'negative', testedAt: s.clock.now() },
+        ];
+        setHealthFactsForTests({ ...healthPort, recordTestResultsFrom: async () => { throw new Error('connection lost'); } });
+        let failed;
+        try {
+          failed = await call('POST', '/testing/lab/results', t.lab, { roundId: t.roundId, results });
+        } finally {
+          setHealthFactsForTests(undefined);
+        }
+        assert.equal(failed.statusCode, 503, failed.body);
+        assert.equal(failed.json().code, 'LAB_UPLOAD_PARTIAL');
+        assert.match(failed.json().detail, /1/);
+        assert.equal(failed.json().negativesNotApplied, 1);
+        for (const p of t.wenyuan.slice(0, 3)) assert.equal(await colourOf(t, p), 'yellow', 'the pool members are under control');
+        assert.equal((await s.db.selectFrom('testing_result').select('tube_id').execute()).length, 1, 'only the positive');
+        const again = await call('POST', '/testing/lab/results', t.lab, { roundId: t.roundId, results });
+        assert.equal(again.statusCode, 200, again.body);
+        assert.deepEqual([again.json().applied, again.json().repeated, again.json().people, again.json().pools.length], [1, 1, 3, 0]);
+        assert.equal((await s.db.selectFrom('testing_task').select('id').execute()).length, 3, 'one re-test task each, not twice');
+        assert.equal((await s.db.selectFrom('health_test').select('person_id').execute()).length, 3);
+        assert.equal((await verifyAuditChain(s.db)).ok, true);
       } finally {
         await t.app.close();
         await s.close();

@@ -5,7 +5,8 @@ import { AREAS, seedTestAreas, testServices, type TestServices } from '../suppor
 import type { PersonTable } from '../../src/db/database.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../../src/platform/audit.ts';
 import { setActiveRuleSet } from '../../src/rules/ruleset.service.ts';
-import { addFacts, endFacts, recomputeColours, recordTestResults, type TestResultFact } from '../../src/health/health.facts.ts';
+import { addFacts, endFacts, recomputeColours, recordTestResults, recordTestResultsFrom, type TestResultFact } from '../../src/health/health.facts.ts';
+import { sql } from 'kysely';
 import { factsFor } from '../../src/venues/door.facts.ts';
 import { decideApproval, recomputeIfRuleSetChanged, sweepEndConditions } from '../../src/health/health.service.ts';
 import type { Actor } from '../../src/access/access.rules.ts';
@@ -198,6 +199,60 @@ for (const { dialect, skip } of await dialects()) {
         assert.deepEqual(again, []);
         await assertEveryChangeHasBasis(s);
       } finally { await s.close(); }
+    });
+
+    test('results given as a query (recordTestResultsFrom) write exactly the rows of the list (recordTestResults)', async () => {
+      const list = await testServices(dialect);
+      const query = await testServices(dialect);
+      try {
+        const basis = { actor: SYSTEM_ACTOR, reason: 'lab upload' };
+        for (const s of [list, query]) {
+          await city(s, 6);
+          await s.db.transaction().execute((trx) => addFacts(s, trx, [
+            { personId: 'p000000', kind: 'pooled_positive_pending_retest', since: NOW - HOUR, source: { type: 'pool', id: 'pool1' } },
+          ], basis));
+          await s.db.transaction().execute((trx) => recordTestResults(s, trx, [
+            { personId: 'p000001', sampledAt: NOW + 2 * HOUR, reportedAt: NOW + 2 * HOUR, result: 'negative', pooled: false, source: { type: 'tube', id: 'later' } },
+          ], basis));
+          s.clock.set(NOW + 3 * HOUR);
+        }
+        const at = NOW + 3 * HOUR;
+        const r = (personId: string, tube: string, sampledAt: number, result: 'negative' | 'positive', pooled: boolean, ct?: { N: number | null; ORF1ab: number | null }): TestResultFact =>
+          ({ personId, sampledAt, reportedAt: at, result, pooled, source: { type: 'tube', id: tube }, ...(ct ? { ct } : {}) });
+        const results = [
+          r('p000000', 't1', NOW + HOUR, 'negative', false), // ends the pending re-test: yellow → green
+          r('p000001', 't2', NOW + HOUR, 'negative', true), // older than the test on record: not the latest
+          r('p000002', 't2', NOW + HOUR, 'negative', true, { N: 36.5, ORF1ab: null }),
+          r('p000003', 't2', NOW + HOUR, 'negative', true),
+          r('p000003', 't3', NOW + 1.5 * HOUR, 'negative', true), // two tubes: the later sample is the latest
+          r('p000004', 't4', NOW + HOUR, 'positive', false, { N: 30, ORF1ab: 31 }),
+        ];
+        const fromList = await list.db.transaction().execute((trx) => recordTestResults(list, trx, results, basis));
+        const data = JSON.stringify(results.map((x) => [x.personId, x.source.id, x.sampledAt, x.result, x.pooled ? 1 : 0, x.ct?.N ?? null, x.ct?.ORF1ab ?? null]));
+        const source = dialect === 'postgres'
+          ? sql<never>`select x->>0 as person_id, x->>1 as source_id, (x->>2)::bigint as sampled_at, x->>3 as result, (x->>4)::integer as pooled,
+              (x->>5)::double precision as ct_n, (x->>6)::double precision as ct_orf1ab from json_array_elements(${data}::json) as x`
+          : sql<never>`select value->>0 as person_id, value->>1 as source_id, value->>2 as sampled_at, value->>3 as result, value->>4 as pooled,
+              value->>5 as ct_n, value->>6 as ct_orf1ab from json_each(${data})`;
+        const fromQuery = await query.db.transaction().execute((trx) => recordTestResultsFrom(query, trx, source, at, basis));
+        assert.equal(fromQuery.recorded, results.length);
+        assert.deepEqual(fromQuery.changes, fromList);
+        assert.deepEqual(fromList.map((c) => [c.personId, c.from, c.to]), [['p000000', 'yellow', 'green']]);
+        const rows = async (s: TestServices) => ({
+          tests: await s.db.selectFrom('health_test').selectAll().orderBy('person_id').orderBy('source_id').execute(),
+          statuses: await s.db.selectFrom('health_status').selectAll().orderBy('person_id').execute(),
+          history: await s.db.selectFrom('health_colour_history').select(['person_id', 'from_colour', 'to_colour', 'reasons', 'at', 'basis', 'ruleset_id'])
+            .orderBy('person_id').orderBy('at').orderBy('to_colour').execute(),
+        });
+        const [a, b] = [await rows(list), await rows(query)];
+        assert.deepEqual(b, a);
+        const latest = new Map(b.statuses.map((x) => [x.person_id, x.test_source_id]));
+        assert.deepEqual(['p000001', 'p000003', 'p000004'].map((p) => latest.get(p)), ['later', 't3', 't4']);
+        await assertEveryChangeHasBasis(query);
+      } finally {
+        await list.close();
+        await query.close();
+      }
     });
   });
 }
