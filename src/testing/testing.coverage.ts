@@ -1,6 +1,6 @@
 // Coverage of a round per district, street, community, grid and building — target, sampled, resulted,
-// positive pools, missing, against the previous round — from one grouped query over the registry per
-// view; the door-knock list of a building (people not yet sampled, masked) and the visit marks of the
+// positive pools (where their members live), missing, against the previous round — from grouped queries
+// over the registry per view; the door-knock list of a building (people not yet sampled, masked) and the visit marks of the
 // grid worker (a bedridden person gets a home-sampling task on the squad's list).
 import type { Actor } from '../access/access.rules.ts';
 import type { TestingTaskTable, TestingVisitTable, Tx } from '../db/database.ts';
@@ -16,12 +16,14 @@ import type { CoverageView, VisitView } from './testing.schema.ts';
 import * as store from './testing.store.ts';
 
 interface Figures { target: number; sampled: number; resulted: number; positivePools: number }
+interface PrevFigures { target: number; sampled: number; positivePools: number }
 
-function finish(f: Figures, prev: { target: number; sampled: number } | null) {
-  const rate = (sampled: number, target: number) => (target === 0 ? 0 : sampled / target);
+const rate = (sampled: number, target: number) => (target === 0 ? 0 : sampled / target);
+
+function finish(f: Figures, prev: PrevFigures | null) {
   return {
     ...f, missing: Math.max(0, f.target - f.sampled), rate: rate(f.sampled, f.target),
-    previous: prev ? { target: prev.target, sampled: prev.sampled, missing: Math.max(0, prev.target - prev.sampled), rate: rate(prev.sampled, prev.target) } : null,
+    previous: prev ? { ...prev, missing: Math.max(0, prev.target - prev.sampled), rate: rate(prev.sampled, prev.target) } : null,
   };
 }
 
@@ -33,9 +35,15 @@ async function roundFor(s: Services, actor: Actor, roundId: string) {
   return { round, areas };
 }
 
+/** A row of the view: an area (its subtree) or a building (with the grid's people outside any building as null). */
+interface RowKey { areaId: string | null; buildingId: string | null; name: string; level: string; holds: (place: { areaPath: string; buildingId: string | null }) => boolean }
+
 /**
- * Rows are the children of the area (default: the round's outermost areas); an area without child
- * areas (a grid) is shown by building. One grouped query per round (this one and the previous).
+ * Rows are the children of the area (default: the round's outermost areas, or the viewer's own area
+ * when it lies inside one); an area without child areas (a grid) is shown by building. Each row counts
+ * the people living there — target, sampled, resulted — and the positive pools with a member living
+ * there: a pool with members in two grids counts in both, and once in their community and the totals.
+ * The previous round is taken over the same people, where it went (null where it did not).
  */
 export async function coverage(s: Services, actor: Actor, roundId: string, areaId: string | undefined): Promise<CoverageView> {
   assertCan(actor, 'testing.view');
@@ -59,57 +67,69 @@ export async function coverage(s: Services, actor: Actor, roundId: string, areaI
     rowAreas = subtree.filter((a) => a.parent_id === area!.id);
     byBuilding = rowAreas.length === 0;
   } else {
-    rowAreas = await store.areasByIds(s.db, top.map((a) => a.area_id));
+    // A viewer inside a round area starts at their own area, not at the whole round area.
+    const ids = top.map((a) => (actor.areaPath.startsWith(a.area_path) && actor.areaPath !== a.area_path ? actor.areaId : a.area_id));
+    rowAreas = await store.areasByIds(s.db, [...new Set(ids)]);
   }
-
-  const empty = (): Figures => ({ target: 0, sampled: 0, resulted: 0, positivePools: 0 });
-  const totals = empty();
-  const prevTotals = { target: 0, sampled: 0 };
-  const rows: CoverageView['rows'] = [];
+  rowAreas.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const inRound = (path: string) => areas.some((a) => path.startsWith(a.area_path));
-  const leavesOf = async (id: string) => (await store.coverageLeaves(s.db, id, scopePath, byBuilding)).filter((l) => inRound(l.areaPath));
-  const leaves = await leavesOf(roundId);
-  const prev = round.previous_round_id ? await leavesOf(round.previous_round_id) : null;
+  const prevAreas = round.previous_round_id ? await store.roundAreas(s.db, [round.previous_round_id]) : [];
+  const inPrev = (path: string) => prevAreas.some((a) => path.startsWith(a.area_path));
+  const leaves = (await store.coverageLeaves(s.db, roundId, scopePath, byBuilding)).filter((l) => inRound(l.areaPath));
+  const pools = (await store.positivePoolPlaces(s.db, roundId, scopePath, byBuilding)).filter((p) => inRound(p.areaPath));
+  const prev = round.previous_round_id
+    ? {
+      leaves: (await store.coverageLeaves(s.db, round.previous_round_id, scopePath, byBuilding)).filter((l) => inRound(l.areaPath) && inPrev(l.areaPath)),
+      pools: (await store.positivePoolPlaces(s.db, round.previous_round_id, scopePath, byBuilding)).filter((p) => inRound(p.areaPath) && inPrev(p.areaPath)),
+    }
+    : null;
+
+  const keys: RowKey[] = [];
   if (byBuilding) {
-    const pools = await store.poolsByBuilding(s.db, roundId, scopePath);
     const ids = [...new Set(leaves.map((l) => l.buildingId).filter((k): k is string => !!k))];
     const buildings = ids.length ? await s.db.selectFrom('building').select(['id', 'name']).where('id', 'in', ids).execute() : [];
     const names = new Map(buildings.map((b) => [b.id, b.name]));
-    const sum = (list: store.LeafCoverage[] | null, b: string | null) => {
-      if (!list) return null;
-      const f = { target: 0, sampled: 0, resulted: 0 };
-      for (const l of list) if (l.buildingId === b) { f.target += l.target; f.sampled += l.sampled; f.resulted += l.resulted; }
-      return f;
-    };
     for (const b of [...new Set(leaves.map((l) => l.buildingId))]) {
-      const f = sum(leaves, b)!;
-      rows.push({
-        ...finish({ ...f, positivePools: b ? pools.get(b) ?? 0 : 0 }, sum(prev, b)), areaId: null, buildingId: b, name: b ? names.get(b) ?? '' : '—', level: 'building',
-      });
+      keys.push({ areaId: null, buildingId: b, name: b ? names.get(b) ?? '' : '—', level: 'building', holds: (x) => x.buildingId === b });
     }
   } else {
-    const pools = await store.poolsByArea(s.db, roundId, scopePath);
-    for (const a of rowAreas) {
-      const f = empty();
-      for (const l of leaves) if (l.areaPath.startsWith(a.path)) { f.target += l.target; f.sampled += l.sampled; f.resulted += l.resulted; }
-      for (const p of pools) if (p.area_path.startsWith(a.path)) f.positivePools += p.n;
-      let pf: { target: number; sampled: number } | null = null;
-      if (prev) {
-        pf = { target: 0, sampled: 0 };
-        for (const l of prev) if (l.areaPath.startsWith(a.path)) { pf.target += l.target; pf.sampled += l.sampled; }
-      }
-      rows.push({ ...finish(f, pf), areaId: a.id, buildingId: null, name: a.name, level: a.level });
+    for (const a of rowAreas) keys.push({ areaId: a.id, buildingId: null, name: a.name, level: a.level, holds: (x) => x.areaPath.startsWith(a.path) });
+  }
+
+  const rows: CoverageView['rows'] = [];
+  const allPools = new Set<string>();
+  const allPrevPools = new Set<string>();
+  const totals: Figures = { target: 0, sampled: 0, resulted: 0, positivePools: 0 };
+  const prevTotals: PrevFigures = { target: 0, sampled: 0, positivePools: 0 };
+  let anyPrev = false;
+  for (const k of keys) {
+    const f: Figures = { target: 0, sampled: 0, resulted: 0, positivePools: 0 };
+    for (const l of leaves) if (k.holds(l)) { f.target += l.target; f.sampled += l.sampled; f.resulted += l.resulted; }
+    const own = new Set(pools.filter((p) => k.holds(p)).map((p) => p.poolId));
+    f.positivePools = own.size;
+    for (const id of own) allPools.add(id);
+    let pf: PrevFigures | null = null;
+    // Where the previous round went: any of its areas inside the row, or the row inside one of its areas.
+    const rowPath = k.areaId ? rowAreas.find((a) => a.id === k.areaId)!.path : area!.path;
+    if (prev && prevAreas.some((a) => a.area_path.startsWith(rowPath) || rowPath.startsWith(a.area_path))) {
+      pf = { target: 0, sampled: 0, positivePools: 0 };
+      for (const l of prev.leaves) if (k.holds(l)) { pf.target += l.target; pf.sampled += l.sampled; }
+      const prevOwn = new Set(prev.pools.filter((p) => k.holds(p)).map((p) => p.poolId));
+      pf.positivePools = prevOwn.size;
+      for (const id of prevOwn) allPrevPools.add(id);
+      prevTotals.target += pf.target; prevTotals.sampled += pf.sampled;
+      anyPrev = true;
     }
+    totals.target += f.target; totals.sampled += f.sampled; totals.resulted += f.resulted;
+    rows.push({ ...finish(f, pf), areaId: k.areaId, buildingId: k.buildingId, name: k.name, level: k.level });
   }
-  for (const r of rows) {
-    totals.target += r.target; totals.sampled += r.sampled; totals.resulted += r.resulted; totals.positivePools += r.positivePools;
-    if (r.previous) { prevTotals.target += r.previous.target; prevTotals.sampled += r.previous.sampled; }
-  }
+  totals.positivePools = allPools.size;
+  prevTotals.positivePools = allPrevPools.size;
   return {
     round: { id: round.id, name: round.name, previousRoundId: round.previous_round_id },
     area: area ? { id: area.id, name: area.name, level: area.level } : null,
-    totals: finish(totals, round.previous_round_id ? prevTotals : null),
+    totals: finish(totals, anyPrev ? prevTotals : null),
     rows,
   };
 }
@@ -149,10 +169,15 @@ export async function doorKnock(s: Services, actor: Actor, roundId: string, buil
 export async function visitTx(s: Services, trx: Tx, actor: Actor, roundId: string, body: { personId: string; outcome: string; note?: string }, at: number): Promise<VisitView> {
   const round = await store.roundById(trx, roundId);
   if (!round) throw new AppError('ROUND_NOT_FOUND');
+  // Like the sampler's operations: a mark made after the round closed is refused; one made before it
+  // (queued offline, synced late) is kept. A resend of a stored mark never gets here (answered as first).
+  if (round.closed_at !== null && Number(round.closed_at) <= at) throw new AppError('ROUND_NOT_OPEN', { status: 'closed' });
   const person = await trx.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').leftJoin('household', 'household.id', 'person.household_id')
     .select(['person.id', 'person.area_id', 'area.path', 'household.building_id']).where('person.id', '=', body.personId).executeTakeFirst();
   if (!person) throw new AppError('PERSON_NOT_FOUND');
   assertInScope(actor, person.path);
+  const areas = await store.roundAreas(trx, [roundId]);
+  if (!areas.some((a) => person.path.startsWith(a.area_path))) throw new AppError('PERSON_NOT_IN_ROUND');
   const now = s.clock.now();
   let taskId: string | null = null;
   if (body.outcome === 'bedridden') {

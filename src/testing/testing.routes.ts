@@ -16,8 +16,9 @@ import * as cov from './testing.coverage.ts';
 import {
   AssignmentView, BoxCreateBody, BoxHandoverBody, BoxReceiveBody, BoxTubesBody, BoxView, CoverageView, CustodyEventView, DoorKnockView, IdParams,
   LabOutcome, LabResultsBody, LabUploadView, MemberAddBody, MemberView, PlanView, PoolDetail, PoolListQuery, PoolView, ReportBody, ReportResult,
-  RoundCreateBody, RoundListQuery, RoundPatchBody, RoundSummary, RoundView, SiteCreateBody, SiteView, StaffCreateBody, StaffView, SyncBody, SyncResult,
-  TableView, TaskListQuery, TaskSampleBody, TaskView, TubeCloseBody, TubeDetail, TubeOpenBody, TubeView, VisitBody, VisitView,
+  RoundCreateBody, RoundListQuery, RoundPatchBody, RoundPoolingQuery, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView,
+  StaffCandidateQuery, StaffCandidateView, StaffCreateBody, StaffView, SyncBody, SyncResult, TableView, TaskListQuery, TaskSampleBody, TaskView,
+  TubeCloseBody, TubeDetail, TubeOpenBody, TubeView, VisitBody, VisitView,
 } from './testing.schema.ts';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema, 415: ProblemSchema, 422: ProblemSchema };
@@ -62,6 +63,11 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
     schema: { tags, params: IdParams, response: { 200: PlanView, ...problems } },
   }, async (request) => svc.roundPlan(s, actorOf(request), request.params.id));
 
+  app.get('/testing/rounds/:id/pooling', {
+    preHandler: guard('testing.view'),
+    schema: { tags, params: IdParams, querystring: RoundPoolingQuery, response: { 200: RoundPoolingView, ...problems } },
+  }, async (request) => svc.roundPooling(s, actorOf(request), request.params.id, request.query.prevalence));
+
   app.get('/testing/rounds/:id/coverage', {
     preHandler: guard('testing.view'),
     schema: { tags, params: IdParams, querystring: Type.Object({ areaId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }), response: { 200: CoverageView, ...problems } },
@@ -81,8 +87,10 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
     const r = await svc.once(s, actor, body.clientId, 'visit', langFrom(request.headers['accept-language']), false, async (trx) => ({
       visit: await cov.visitTx(s, trx, actor, request.params.id, body, svc.atOf(s, body.at)),
     }));
+    // A clientId first used by a refused op of the offline queue answers with that refusal.
+    if (!r.ok || !r.visit) throw new AppError(r.error?.code ?? 'SYNC_CLIENT_ID_REUSED');
     reply.status(r.duplicate ? 200 : 201);
-    return r.visit!;
+    return r.visit;
   });
 
   app.post('/testing/rounds/:id/staff', {
@@ -92,6 +100,11 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
     reply.status(201);
     return svc.addStaff(s, actorOf(request), request.params.id, request.body);
   });
+
+  app.get('/testing/rounds/:id/staff/candidates', {
+    preHandler: guard('testing.round'),
+    schema: { tags, params: IdParams, querystring: StaffCandidateQuery, response: { 200: Type.Object({ items: Type.Array(StaffCandidateView) }), ...problems } },
+  }, async (request) => svc.staffCandidates(s, actorOf(request), request.params.id, request.query));
 
   app.get('/testing/rounds/:id/staff', {
     preHandler: guard('testing.view'),

@@ -2,7 +2,7 @@
 // table, people scanned in under the pooling mode of the area's control level, tubes closed — online,
 // through the offline queue (each client-id'd operation applied once) or in bulk. Every call checks
 // permission and area scope, runs in one transaction and writes its audit event there.
-import { can, type Actor } from '../access/access.rules.ts';
+import { can, isRole, type Actor, type Role } from '../access/access.rules.ts';
 import type { Executor, TestingRoundTable, TestingSiteTable, TestingStaffTable, TestingTubeMemberTable, TestingTubeTable, Tx } from '../db/database.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
 import { newId } from '../platform/crypto.ts';
@@ -14,16 +14,17 @@ import { findPersonByIdNumber } from '../registry/registry.service.ts';
 import { isUniqueViolation } from '../registry/registry.store.ts';
 import { verifyPersonalCode } from '../venues/venue.codes.ts';
 import { poolingPolicy } from './pooling.policy.ts';
-import type { ControlLevel } from './pooling.rules.ts';
+import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rules.ts';
 import { testingPolicy } from './testing.policy.ts';
 import {
   controlLevelAt, joinRefusal, planFor, roundStatus, roundTakesSamples, siteLevel, tubeModeFor,
   type SiteKind, type TubeMode,
 } from './testing.rules.ts';
 import type {
-  MemberAddBody, MemberView, OpResult, PlanRow, RoundCreateBody, RoundPatchBody, RoundSummary, RoundView, SiteCreateBody, SiteView,
-  StaffCreateBody, SyncOp, TubeOpenBody, TubeView,
+  MemberAddBody, MemberView, OpResult, PlanRow, RoundCreateBody, RoundPatchBody, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView,
+  StaffCandidateQuery, StaffCreateBody, SyncOp, TubeOpenBody, TubeView,
 } from './testing.schema.ts';
+import { STAFF_ROLES } from './testing.schema.ts';
 import './testing.schema.ts';
 import * as store from './testing.store.ts';
 import type { Static } from '@sinclair/typebox';
@@ -87,6 +88,17 @@ async function resolveRoundAreas(ex: Executor, actor: Actor, input: ReadonlyArra
   return out;
 }
 
+/** The round a new one is compared with: it exists, the actor sees it, and it went over at least one of the new round's areas. */
+async function checkPreviousRound(ex: Executor, actor: Actor, previousRoundId: string, areas: ReadonlyArray<{ area_path: string }>): Promise<void> {
+  const prev = await store.roundById(ex, previousRoundId);
+  if (!prev) throw new AppError('ROUND_PREVIOUS_NOT_FOUND', { previousRoundId }, { extra: { field: 'previousRoundId' } });
+  const theirs = await store.roundAreas(ex, [prev.id]);
+  const visible = theirs.some((t) => t.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(t.area_path));
+  if (!visible) throw new AppError('ROUND_PREVIOUS_OUT_OF_SCOPE', { previousRoundId }, { extra: { field: 'previousRoundId' } });
+  const overlaps = theirs.some((t) => areas.some((a) => a.area_path.startsWith(t.area_path) || t.area_path.startsWith(a.area_path)));
+  if (!overlaps) throw new AppError('ROUND_PREVIOUS_NO_OVERLAP', { name: prev.name }, { extra: { field: 'previousRoundId', previousRoundId } });
+}
+
 export async function createRound(s: Services, actor: Actor, body: RoundCreateBody): Promise<RoundView> {
   assertCan(actor, 'testing.round');
   const policy = testingPolicy();
@@ -94,7 +106,7 @@ export async function createRound(s: Services, actor: Actor, body: RoundCreateBo
   if (deadlineAt <= body.startsAt) throw new AppError('ROUND_DEADLINE_BEFORE_START');
   return s.db.transaction().execute(async (trx) => {
     const areas = await resolveRoundAreas(trx, actor, body.areas);
-    if (body.previousRoundId) await roundOrThrow(trx, body.previousRoundId);
+    if (body.previousRoundId) await checkPreviousRound(trx, actor, body.previousRoundId, areas);
     const now = s.clock.now();
     const row: TestingRoundTable = {
       id: newId(now), name: body.name.trim(), starts_at: body.startsAt, deadline_at: deadlineAt, closed_at: null,
@@ -201,6 +213,80 @@ export async function roundPlan(s: Services, actor: Actor, id: string): Promise<
   return { norms, rows, total };
 }
 
+/** Prevalence from the last rounds' counts, with half a positive added so that none seen is not zero. */
+export function estimatePrevalence(resulted: number, positives: number): number | null {
+  return resulted > 0 ? Math.min(0.5, (positives + 0.5) / (resulted + 1)) : null;
+}
+
+/** The rounds before this one: its chain of previous rounds, else the latest earlier rounds over any of its areas (three at most). */
+async function lastRounds(ex: Executor, actor: Actor, round: TestingRoundTable, areas: ReadonlyArray<{ area_path: string }>): Promise<TestingRoundTable[]> {
+  const out: TestingRoundTable[] = [];
+  for (let id = round.previous_round_id; id && out.length < 3 && !out.some((r) => r.id === id) && id !== round.id;) {
+    const prev = await store.roundById(ex, id);
+    if (!prev) break;
+    out.push(prev);
+    id = prev.previous_round_id;
+  }
+  if (out.length) return out;
+  const { rows } = await store.roundsInScope(ex, actor.areaPath, { limit: 50, offset: 0 });
+  const earlier = rows.filter((r) => r.id !== round.id && Number(r.created_at) < Number(round.created_at));
+  const theirs = await store.roundAreas(ex, earlier.map((r) => r.id));
+  const overlaps = (id: string) => theirs.some((t) => t.round_id === id && areas.some((a) => a.area_path.startsWith(t.area_path) || t.area_path.startsWith(a.area_path)));
+  return earlier.filter((r) => overlaps(r.id)).slice(0, 3);
+}
+
+/**
+ * The pool-size advisor for this round (issue 5 §6): per round area its population (an override
+ * sub-area's people counted there, not in its parent), the pool size its control level mandates, the
+ * advisor's size, and the tubes, positive tubes, re-tests and people put under control to expect; at
+ * the typed prevalence, or the one estimated from the last rounds.
+ */
+export async function roundPooling(s: Services, actor: Actor, id: string, typed: string | undefined): Promise<RoundPoolingView> {
+  assertCan(actor, 'testing.view');
+  const round = await roundOrThrow(s.db, id);
+  const areas = await store.roundAreas(s.db, [id]);
+  assertRoundInScope(actor, areas);
+  const policy = poolingPolicy();
+  const last = await lastRounds(s.db, actor, round, areas);
+  const f = await store.prevalenceFigures(s.db, last.map((r) => r.id));
+  const positives = f.positiveSingles + f.openPools;
+  const estimated = estimatePrevalence(f.resulted, positives);
+  const estimate = estimated === null ? null : { prevalence: estimated, resulted: f.resulted, positives, rounds: last.map((r) => ({ id: r.id, name: r.name })) };
+  let prevalence: number | null = null;
+  let source: RoundPoolingView['source'] = 'none';
+  if (typed !== undefined && typed.trim() !== '') {
+    prevalence = parseAdvisorOptions({ prevalence: typed }, policy).prevalence;
+    source = 'typed';
+  } else if (estimated !== null) {
+    prevalence = estimated;
+    source = 'estimated';
+  }
+  const own: Array<{ areaId: string; name: string; level: string; controlLevel: ControlLevel; population: number }> = [];
+  for (const a of areas) {
+    const inner = areas.filter((b) => b !== a && b.area_path.startsWith(a.area_path) && b.area_path !== a.area_path);
+    const outermostInner = inner.filter((b) => !inner.some((c) => c !== b && b.area_path.startsWith(c.area_path) && b.area_path !== c.area_path));
+    let population = await store.populationUnder(s.db, a.area_path);
+    for (const b of outermostInner) population -= await store.populationUnder(s.db, b.area_path);
+    own.push({ areaId: a.area_id, name: a.name, level: a.level, controlLevel: a.control_level as ControlLevel, population: Math.max(0, population) });
+  }
+  const plan = prevalence === null ? null : planRound({ areas: own, prevalence }, policy);
+  return {
+    prevalence, source, estimate,
+    areas: own.map((a, i) => {
+      const p = plan?.areas[i];
+      const mandate = policy.controlLevels[a.controlLevel];
+      return {
+        ...a, mandatedPoolSize: mandate.poolSize, householdTube: mandate.householdTube,
+        recommendedPoolSize: p?.recommendedPoolSize ?? null, reason: p?.reason ?? null, testsPerPerson: p?.testsPerPerson ?? null,
+        expectedTubes: p?.expectedTubes ?? null, expectedPositiveTubes: p?.expectedPositiveTubes ?? null, expectedRetests: p?.expectedRetests ?? null,
+        expectedControlled: p?.expectedControlled ?? null, expectedTests: p?.expectedTests ?? null,
+      };
+    }),
+    totals: plan ? plan.totals : null,
+    rules: { version: policy.version, effectiveFrom: policy.effectiveFrom },
+  };
+}
+
 // ---- sites, tables, staff -----------------------------------------------------------------------
 
 export async function createSite(s: Services, actor: Actor, body: SiteCreateBody): Promise<SiteView> {
@@ -262,8 +348,12 @@ export async function addStaff(s: Services, actor: Actor, roundId: string, body:
     await roundOrThrow(trx, roundId);
     assertRoundWritable(actor, await store.roundAreas(trx, [roundId]));
     const user = await trx.selectFrom('app_user').innerJoin('area', 'area.id', 'app_user.area_id')
-      .select(['app_user.id', 'app_user.display_name', 'area.path']).where('app_user.id', '=', body.userId).executeTakeFirst();
-    if (!user) throw new AppError('STAFF_USER_NOT_FOUND');
+      .select(['app_user.id', 'app_user.username', 'app_user.display_name', 'app_user.role', 'app_user.disabled', 'area.path'])
+      .where('app_user.id', '=', body.userId).executeTakeFirst();
+    // An account outside the planner's area is as unknown to them as one that does not exist.
+    if (!user || !user.path.startsWith(actor.areaPath)) throw new AppError('STAFF_USER_NOT_FOUND');
+    if (user.disabled || !isRole(user.role) || user.role === 'resident') throw new AppError('STAFF_USER_NOT_ASSIGNABLE', { username: user.username });
+    if (!dutyFits(user.role, body.duty)) throw new AppError('STAFF_ROLE_UNFIT', { username: user.username, role: user.role, duty: body.duty });
     let siteId = body.siteId ?? null;
     if (body.tableId) {
       const t = await store.tableWithSite(trx, body.tableId);
@@ -275,12 +365,47 @@ export async function addStaff(s: Services, actor: Actor, roundId: string, body:
       if (!site) throw new AppError('SITE_NOT_FOUND');
       assertInScope(actor, site.area_path);
     }
+    let same = trx.selectFrom('testing_staff').select('id').where('round_id', '=', roundId).where('user_id', '=', user.id).where('duty', '=', body.duty);
+    same = body.tableId ? same.where('table_id', '=', body.tableId) : same.where('table_id', 'is', null);
+    if (await same.executeTakeFirst()) throw new AppError('STAFF_ALREADY_ASSIGNED', { username: user.display_name });
     const now = s.clock.now();
     const row: TestingStaffTable = { id: newId(now), round_id: roundId, user_id: user.id, site_id: siteId, table_id: body.tableId ?? null, duty: body.duty, created_at: now };
     await trx.insertInto('testing_staff').values(row).execute();
     await s.audit(trx, auditActor(actor), { action: 'testing.staff.add', objectType: 'testing_staff', objectId: row.id, detail: { roundId, userId: user.id, siteId, tableId: row.table_id, duty: row.duty } });
     return staffView({ ...row, display_name: user.display_name });
   });
+}
+
+/** Sampling and the squad's home re-sampling need an account that may sample; a registrar may be any staff account. */
+export function dutyFits(role: Role, duty: string): boolean {
+  if (role === 'resident') return false;
+  return duty === 'registrar' || can(role, 'testing.sample');
+}
+
+/**
+ * Accounts the planner may staff the round with: enabled, of the role asked for (else of any staff
+ * role), inside the planner's area (or a sub-area of it), by name or username prefix; each with the
+ * duties it already has in the round.
+ */
+export async function staffCandidates(s: Services, actor: Actor, roundId: string, query: StaffCandidateQuery) {
+  assertCan(actor, 'testing.round');
+  await roundOrThrow(s.db, roundId);
+  assertRoundInScope(actor, await store.roundAreas(s.db, [roundId]));
+  let path = actor.areaPath;
+  if (query.areaId) {
+    const area = await store.areaById(s.db, query.areaId);
+    if (!area) throw new AppError('AREA_NOT_FOUND');
+    assertInScope(actor, area.path);
+    path = area.path;
+  }
+  const roles = query.role ? [query.role] : STAFF_ROLES;
+  const rows = await store.staffCandidates(s.db, path, roles, (query.q ?? '').trim(), query.limit ?? 20);
+  const duties = await store.staffDutiesOf(s.db, roundId, rows.map((r) => r.id));
+  return {
+    items: rows.map((r) => ({
+      userId: r.id, username: r.username, displayName: r.display_name, role: r.role, areaId: r.area_id, areaName: r.area_name, duties: duties.get(r.id) ?? [],
+    })),
+  };
 }
 
 export async function listStaff(s: Services, actor: Actor, roundId: string) {

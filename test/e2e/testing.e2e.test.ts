@@ -1,10 +1,11 @@
 // In Chromium, a mass testing round from end to end: the command centre creates a round over 文苑社区
 // (controlled area, 10:1), registers a sampling site and table and assigns a sampler; the sampler, on a
 // phone, fills a tube with ten people — the eleventh is refused with the server's message — and,
-// offline, fills a second tube that is sent once when the network returns (even when the first answer
-// is lost). The lab uploads a positive for the first tube, the one-click report (一键即报) fires, the
-// squad re-samples every member at home, the re-tests come back negative and control is lifted. A grid
-// worker marks a visit on the door-knock list.
+// offline, fills a second tube — the page reloaded without network in the middle (service worker) —
+// that is sent once when the network returns (even when the first answer is lost). The lab uploads a
+// positive for the first tube, the one-click report (一键即报) fires, the squad re-samples every member
+// at home, the re-tests come back negative and control is lifted. A grid worker marks a visit on the
+// door-knock list.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -105,6 +106,11 @@ describe('mass testing round in the browser', () => {
     await cp.getByTestId('round-tab-plan').click();
     await cp.getByTestId('plan-total').waitFor();
     assert.ok(Number(await cp.getByTestId('plan-short-samplers').getAttribute('data-value')) > 0, 'no sampler yet: samplers are short');
+    // The pool-size advisor on this round: at a typed prevalence, 10:1 in the controlled area.
+    await cp.getByTestId('pooling-prevalence').fill('0.2%');
+    await cp.getByTestId('pooling-apply').click();
+    await cp.locator('[data-testid="pooling-source"][data-source="typed"]').waitFor();
+    assert.equal(await cp.getByTestId('pooling-row').first().getAttribute('data-recommended'), '10');
     for (let i = 1; i < chain.length; i++) await choose(cp, `site-area-${i - 1}`, chain[i]!);
     await cp.getByTestId('site-name').fill('文苑广场采样点');
     await cp.getByTestId('site-submit').click();
@@ -112,7 +118,10 @@ describe('mass testing round in the browser', () => {
     await site.getByTestId('table-name').fill('1号台');
     await site.getByTestId('table-add').click();
     await site.filter({ hasText: '1号台' }).waitFor();
-    await cp.getByTestId('staff-user').fill(sampler.user.id);
+    // The sampler is found by name among the sampler accounts of the planner's area, not typed in as an id.
+    await cp.getByTestId('staff-search').fill('采样员');
+    await cp.locator(`[data-testid="staff-candidate"][data-user-id="${sampler.user.id}"]`).click();
+    await cp.locator(`[data-testid="staff-picked"][data-user-id="${sampler.user.id}"]`).waitFor();
     const tableOption = cp.getByTestId('staff-table').locator('option').filter({ hasText: '1号台' });
     await tableOption.waitFor({ state: 'attached' });
     await cp.getByTestId('staff-table').selectOption((await tableOption.getAttribute('value'))!);
@@ -158,14 +167,25 @@ describe('mass testing round in the browser', () => {
     await sp.getByTestId('sampler-close').click();
     await sp.locator('[data-testid="sampler-recent-row"][data-state="ok"]').waitFor();
 
-    // Offline: a second tube with two people, kept on the phone; nothing reaches the server.
+    // Offline: a second tube with two people, kept on the phone; nothing reaches the server. The page
+    // has its service worker and the answers it needs for a reload without network first.
+    await sp.waitForFunction(() => document.documentElement.dataset.offlineReady === '1');
     await phone.setOffline(true);
     await sp.getByTestId('sampler-barcode').fill('WY0002');
     await sp.getByTestId('sampler-open').click();
-    for (const p of people.slice(11)) {
-      await sp.getByTestId('sampler-code').fill(code(p.id));
-      await sp.getByTestId('sampler-add').click();
-    }
+    await sp.getByTestId('sampler-code').fill(code(people[11]!.id));
+    await sp.getByTestId('sampler-add').click();
+    await sp.locator('[data-testid="sampler-count"][data-count="1"]').waitFor();
+    // Still offline, the page is reloaded (the phone's browser dropped it): the service worker serves it,
+    // and the station, the tube in hand and the queued ops are still there; sampling goes on.
+    await sp.reload();
+    await sp.getByTestId('sampler-station').waitFor();
+    await sp.locator('[data-testid="sampler-tube"][data-barcode="WY0002"][data-state="queued"]').waitFor();
+    await sp.locator('[data-testid="sampler-count"][data-count="1"]').waitFor();
+    await sp.locator('[data-testid="sampler-queue-count"][data-count="2"]').waitFor();
+    assert.equal(await sp.getByTestId('sampler-network').textContent(), '离线');
+    await sp.getByTestId('sampler-code').fill(code(people[12]!.id));
+    await sp.getByTestId('sampler-add').click();
     await sp.locator('[data-testid="sampler-count"][data-count="2"]').waitFor();
     await sp.getByTestId('sampler-close').click();
     await sp.locator('[data-testid="sampler-queue-count"][data-count="4"]').waitFor();

@@ -104,6 +104,46 @@ export interface Staff {
   duty: Duty;
 }
 
+interface Expected {
+  expectedTubes: number;
+  expectedPositiveTubes: number;
+  expectedRetests: number;
+  expectedControlled: number;
+  expectedTests: number;
+}
+
+/** The pool-size advisor applied to a round: per area its pool size and what to expect (null without a prevalence). */
+export interface RoundPooling {
+  prevalence: number | null;
+  source: 'typed' | 'estimated' | 'none';
+  estimate: { prevalence: number; resulted: number; positives: number; rounds: Array<{ id: string; name: string }> } | null;
+  areas: Array<{ [K in keyof Expected]: number | null } & {
+    areaId: string;
+    name: string;
+    level: string;
+    controlLevel: ControlLevel;
+    population: number;
+    mandatedPoolSize: number;
+    householdTube: boolean;
+    recommendedPoolSize: number | null;
+    reason: string | null;
+    testsPerPerson: number | null;
+  }>;
+  totals: (Expected & { population: number; testsPerPerson: number }) | null;
+  rules: { version: string; effectiveFrom: string };
+}
+
+/** An account the planner may staff the round with; `duties` are those it already has in the round. */
+export interface StaffCandidate {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: string;
+  areaId: string;
+  areaName: string;
+  duties: Duty[];
+}
+
 export interface Assignment {
   roundId: string;
   roundName: string;
@@ -274,7 +314,7 @@ export interface CoverageFigures {
   positivePools: number;
   missing: number;
   rate: number;
-  previous: { target: number; sampled: number; missing: number; rate: number } | null;
+  previous: { target: number; sampled: number; missing: number; rate: number; positivePools: number } | null;
 }
 
 export interface CoverageRow extends CoverageFigures {
@@ -347,6 +387,7 @@ export const testingApi = {
     json<RoundView>('PATCH', `${T}/rounds/${id(roundId)}`, { json: body }),
   closeRound: (roundId: string) => json<RoundView>('POST', `${T}/rounds/${id(roundId)}/close`),
   plan: (roundId: string) => json<Plan>('GET', `${T}/rounds/${id(roundId)}/plan`),
+  pooling: (roundId: string, prevalence?: string) => json<RoundPooling>('GET', `${T}/rounds/${id(roundId)}/pooling`, { query: { prevalence } }),
 
   sites: (query: { areaId?: string; limit: number; offset: number }) => json<Page<Site>>('GET', `${T}/sites`, { query }),
   createSite: (body: { areaId: string; name: string; address?: string; kind?: Site['kind'] }) => json<Site>('POST', `${T}/sites`, { json: body }),
@@ -354,6 +395,8 @@ export const testingApi = {
   staff: (roundId: string) => json<{ items: Staff[] }>('GET', `${T}/rounds/${id(roundId)}/staff`),
   addStaff: (roundId: string, body: { userId: string; siteId?: string; tableId?: string; duty: Duty }) =>
     json<Staff>('POST', `${T}/rounds/${id(roundId)}/staff`, { json: body }),
+  staffCandidates: (roundId: string, query: { q?: string; role?: string; areaId?: string; limit?: number }) =>
+    json<{ items: StaffCandidate[] }>('GET', `${T}/rounds/${id(roundId)}/staff/candidates`, { query }),
   removeStaff: (roundId: string, staffId: string) => json<void>('DELETE', `${T}/rounds/${id(roundId)}/staff/${id(staffId)}`),
   myAssignments: () => json<{ items: Assignment[] }>('GET', `${T}/me/assignments`),
 

@@ -1,12 +1,12 @@
 // 采样力量测算 The round's planner: by the norms (one site per 2,000–3,000 people, one table per
 // 600–800, samplers = population ÷ 360) what each area needs against what is registered, and what is
-// short; then the sites and tables of the round's areas, and the staff assigned to them.
-import { useState, type FormEvent } from 'react';
+// short; then the sites and tables of the round's areas, and the staff assigned to them (accounts
+// searched by name inside the planner's area, never typed in as ids).
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
-import { api } from '../api.ts';
 import { useAuth } from '../auth.tsx';
-import { CONTROL_LEVELS, testingApi, type ControlLevel, type Duty, type PlanRow, type RoundView, type Site } from '../testingApi.ts';
+import { CONTROL_LEVELS, testingApi, type ControlLevel, type Duty, type PlanRow, type RoundView, type Site, type StaffCandidate } from '../testingApi.ts';
 import { toApiError, useLoad } from '../useLoad.ts';
 import type { Area } from '../types.ts';
 import { AreaPicker } from '../components/AreaPicker.tsx';
@@ -21,6 +21,7 @@ export function RoundPlan({ round, onRoundChange }: { round: RoundView; onRoundC
   return (
     <>
       <PlanTable roundId={round.id} refreshKey={tick} />
+      <PoolingCard roundId={round.id} refreshKey={tick} />
       {can('testing.round') && round.status !== 'closed' && <RoundSettings key={round.id} round={round} onSaved={() => { reload(); onRoundChange(); }} />}
       <SitesCard round={round} editable={can('testing.round') && round.status !== 'closed'} onChange={reload} refreshKey={tick} />
       <StaffCard round={round} editable={can('testing.round') && round.status !== 'closed'} onChange={reload} refreshKey={tick} />
@@ -170,6 +171,95 @@ function PlanTable({ roundId, refreshKey }: { roundId: string; refreshKey: numbe
   );
 }
 
+const share = (p: number) => `${(p * 100).toPrecision(2)}%`;
+const about = (n: number | null) => (n === null ? '—' : formatNumber(Math.round(n * 10) / 10));
+
+/**
+ * 混采方案 The pool-size advisor on this round: per area its pool size (the control level's mandate,
+ * the advisor's size under it) and the tubes, positive tubes, re-tests and people put under control
+ * to expect — at the prevalence estimated from the last rounds, or one typed in.
+ */
+function PoolingCard({ roundId, refreshKey }: { roundId: string; refreshKey: number }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [applied, setApplied] = useState('');
+  const pooling = useLoad(() => testingApi.pooling(roundId, applied || undefined), [roundId, applied, refreshKey]);
+  const d = pooling.data;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setApplied(text.trim());
+  };
+  return (
+    <section className="card" data-testid="pooling">
+      <h2 className="card-title">{t('testing.pooling.title')}</h2>
+      <form className="task-form" onSubmit={submit}>
+        <input data-testid="pooling-prevalence" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('testing.pooling.prevalencePlaceholder')} maxLength={40} />
+        <button type="submit" className="btn btn-small" data-testid="pooling-apply">{t('testing.pooling.apply')}</button>
+        {applied && <button type="button" className="btn btn-small" onClick={() => { setText(''); setApplied(''); }}>{t('testing.pooling.useEstimate')}</button>}
+      </form>
+      <ErrorBox error={pooling.error} />
+      {d && (
+        <p className="muted small" data-testid="pooling-source" data-source={d.source} data-prevalence={d.prevalence ?? ''}>
+          {d.source === 'typed' && t('testing.pooling.typed', { p: share(d.prevalence!) })}
+          {d.source === 'estimated' && d.estimate && t('testing.pooling.estimated', {
+            p: share(d.estimate.prevalence), rounds: d.estimate.rounds.map((r) => r.name).join('、'),
+            resulted: formatNumber(d.estimate.resulted), positives: formatNumber(d.estimate.positives),
+          })}
+          {d.source === 'none' && t('testing.pooling.none')}
+        </p>
+      )}
+      {d && (
+        <div className="table-scroll">
+          <table className="table" data-testid="pooling-table">
+            <thead>
+              <tr>
+                <th>{t('testing.plan.area')}</th>
+                <th>{t('testing.rounds.controlLevel')}</th>
+                <th className="num">{t('testing.plan.population')}</th>
+                <th className="num">{t('testing.pooling.mandated')}</th>
+                <th className="num">{t('testing.pooling.recommended')}</th>
+                <th className="num">{t('testing.pooling.tubes')}</th>
+                <th className="num">{t('testing.pooling.positiveTubes')}</th>
+                <th className="num">{t('testing.pooling.retests')}</th>
+                <th className="num">{t('testing.pooling.controlled')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.areas.map((a) => (
+                <tr key={a.areaId} data-testid="pooling-row" data-recommended={a.recommendedPoolSize ?? ''}>
+                  <td>{a.name}</td>
+                  <td>{t(`poolAdvisor.controlLevel.${a.controlLevel}`, { defaultValue: a.controlLevel })}</td>
+                  <td className="num">{formatNumber(a.population)}</td>
+                  <td className="num">{a.householdTube ? t('testing.pooling.household') : `${a.mandatedPoolSize}:1`}</td>
+                  <td className="num" title={a.reason ? t(`poolAdvisor.reason.${a.reason}`) : undefined}>{a.recommendedPoolSize === null ? '—' : `${a.recommendedPoolSize}:1`}</td>
+                  <td className="num">{about(a.expectedTubes)}</td>
+                  <td className="num">{about(a.expectedPositiveTubes)}</td>
+                  <td className="num">{about(a.expectedRetests)}</td>
+                  <td className="num">{about(a.expectedControlled)}</td>
+                </tr>
+              ))}
+            </tbody>
+            {d.totals && (
+              <tfoot>
+                <tr className="total-row" data-testid="pooling-total">
+                  <td className="strong" colSpan={2}>{t('testing.coverage.total')}</td>
+                  <td className="num">{formatNumber(d.totals.population)}</td>
+                  <td />
+                  <td className="num">{t('testing.pooling.perPerson', { e: d.totals.testsPerPerson.toFixed(3) })}</td>
+                  <td className="num">{about(d.totals.expectedTubes)}</td>
+                  <td className="num">{about(d.totals.expectedPositiveTubes)}</td>
+                  <td className="num">{about(d.totals.expectedRetests)}</td>
+                  <td className="num">{about(d.totals.expectedControlled)}</td>
+                </tr>
+              </tfoot>
+            )}
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 function FragmentHeads() {
   const { t } = useTranslation();
   return (
@@ -294,12 +384,9 @@ const DUTIES: readonly Duty[] = ['sampler', 'registrar', 'squad'];
 
 function StaffCard({ round, editable, onChange, refreshKey }: { round: RoundView; editable: boolean; onChange: () => void; refreshKey: number }) {
   const { t } = useTranslation();
-  const { can } = useAuth();
   const staff = useLoad(() => testingApi.staff(round.id), [round.id, refreshKey]);
   const sites = useLoad(() => testingApi.sites({ limit: 200, offset: 0 }), [refreshKey]);
-  // Administrators can pick from the account list; others type the account id they were given.
-  const users = useLoad(() => (can('user.manage') ? api.users(200, 0) : Promise.resolve(null)), []);
-  const [userId, setUserId] = useState('');
+  const [picked, setPicked] = useState<StaffCandidate | null>(null);
   const [tableKey, setTableKey] = useState('');
   const [duty, setDuty] = useState<Duty>('sampler');
   const [error, setError] = useState<ApiError | null>(null);
@@ -307,12 +394,12 @@ function StaffCard({ round, editable, onChange, refreshKey }: { round: RoundView
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    if (!userId.trim()) return;
+    if (!picked) return;
     setError(null);
     const table = tables.find((x) => x.key === tableKey);
     try {
-      await testingApi.addStaff(round.id, { userId: userId.trim(), duty, ...(table ? { siteId: table.siteId, tableId: table.tableId } : {}) });
-      setUserId('');
+      await testingApi.addStaff(round.id, { userId: picked.userId, duty, ...(table ? { siteId: table.siteId, tableId: table.tableId } : {}) });
+      setPicked(null);
       onChange();
     } catch (err) {
       setError(toApiError(err));
@@ -354,19 +441,8 @@ function StaffCard({ round, editable, onChange, refreshKey }: { round: RoundView
         <form className="form" onSubmit={(e) => void add(e)} data-testid="staff-add">
           <div className="form-grid">
             <label className="field">
-              <span className="field-label">{t('testing.plan.person')}</span>
-              {users.data ? (
-                <select data-testid="staff-user" value={userId} onChange={(e) => setUserId(e.target.value)}>
-                  <option value="">{t('testing.plan.pickUser')}</option>
-                  {users.data.items.filter((u) => !u.disabled).map((u) => <option key={u.id} value={u.id}>{u.displayName} ({u.username} · {t(`role.${u.role}`, { defaultValue: u.role })})</option>)}
-                </select>
-              ) : (
-                <input data-testid="staff-user" className="mono" value={userId} onChange={(e) => setUserId(e.target.value)} placeholder={t('testing.plan.userIdPlaceholder')} />
-              )}
-            </label>
-            <label className="field">
               <span className="field-label">{t('testing.plan.duty')}</span>
-              <select data-testid="staff-duty" value={duty} onChange={(e) => setDuty(e.target.value as Duty)}>
+              <select data-testid="staff-duty" value={duty} onChange={(e) => { setDuty(e.target.value as Duty); setPicked(null); }}>
                 {DUTIES.map((d) => <option key={d} value={d}>{t(`testing.duty.${d}`)}</option>)}
               </select>
             </label>
@@ -378,12 +454,75 @@ function StaffCard({ round, editable, onChange, refreshKey }: { round: RoundView
               </select>
             </label>
           </div>
+          <StaffPicker roundId={round.id} duty={duty} picked={picked} onPick={setPicked} refreshKey={refreshKey} />
           <ErrorBox error={error} />
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary" data-testid="staff-submit" disabled={!userId.trim()}>{t('testing.plan.addStaff')}</button>
+            <button type="submit" className="btn btn-primary" data-testid="staff-submit" disabled={!picked}>{t('testing.plan.addStaff')}</button>
           </div>
         </form>
       )}
     </section>
+  );
+}
+
+/**
+ * 选人 The accounts the planner may staff, searched by name or username as they type: sampler accounts
+ * for sampling and the squad, any staff account for registration; only those inside the planner's area
+ * (the server decides). Each shows its area and the duties it already has in this round.
+ */
+function StaffPicker({ roundId, duty, picked, onPick, refreshKey }: {
+  roundId: string;
+  duty: Duty;
+  picked: StaffCandidate | null;
+  onPick: (c: StaffCandidate | null) => void;
+  refreshKey: number;
+}) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(text.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [text]);
+  const role = duty === 'registrar' ? undefined : 'sampler';
+  const found = useLoad(() => testingApi.staffCandidates(roundId, { q: q || undefined, role, limit: 20 }), [roundId, q, role, refreshKey]);
+  const items = found.data?.items ?? [];
+  return (
+    <div className="field" data-testid="staff-picker">
+      <span className="field-label">{t('testing.plan.person')}</span>
+      {picked ? (
+        <div className="chips">
+          <span className="chip on" data-testid="staff-picked" data-user-id={picked.userId}>
+            {picked.displayName} · {picked.username} · {picked.areaName}
+          </span>
+          <button type="button" className="btn btn-small" data-testid="staff-repick" onClick={() => onPick(null)}>{t('testing.plan.repick')}</button>
+        </div>
+      ) : (
+        <>
+          <input
+            type="search"
+            data-testid="staff-search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder={t('testing.plan.searchPlaceholder')}
+            maxLength={64}
+            autoComplete="off"
+          />
+          <span className="field-hint">{t(role ? 'testing.plan.searchSamplers' : 'testing.plan.searchStaff')}</span>
+          <ErrorBox error={found.error} />
+          {found.data && items.length === 0 && <p className="empty small" data-testid="staff-no-candidates">{t('testing.plan.noCandidates')}</p>}
+          <ul className="chips" data-testid="staff-candidates">
+            {items.map((c) => (
+              <li key={c.userId}>
+                <button type="button" className="chip" data-testid="staff-candidate" data-user-id={c.userId} onClick={() => onPick(c)}>
+                  {c.displayName} <span className="muted small">{c.username} · {t(`role.${c.role}`, { defaultValue: c.role })} · {c.areaName}</span>
+                  {c.duties.length > 0 && <span className="badge badge-on">{t('testing.plan.alreadyDuty', { duties: c.duties.map((d) => t(`testing.duty.${d}`)).join('、') })}</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 // 核酸轮次看板 One round's live dashboard: the figures (sampled, resulted, open tubes, suspected-positive
 // pools, missing) pushed by server-sent events; coverage by district → street → community → grid →
-// building with bars and the previous round beside it; the open pools with their age against the
+// building with bars and the previous round beside it (its rate, missing people and positive pools); the open pools with their age against the
 // 6-hour re-test target; and the planner — sites, tables and samplers needed by the norms against
 // those registered, and what is short.
 import { useEffect, useState } from 'react';
@@ -216,6 +216,7 @@ function CoverageView({ roundId, hasPrevious, refreshKey }: { roundId: string; h
 }
 
 function Figures({ f, hasPrevious }: { f: CoverageFigures; hasPrevious: boolean }) {
+  const { t } = useTranslation();
   const delta = f.previous ? f.rate - f.previous.rate : null;
   return (
     <>
@@ -228,10 +229,13 @@ function Figures({ f, hasPrevious }: { f: CoverageFigures; hasPrevious: boolean 
       {hasPrevious && (
         <td className="num nowrap">
           {f.previous ? (
-            <>
+            <span data-testid="coverage-previous" data-sampled={f.previous.sampled} data-missing={f.previous.missing} data-positive-pools={f.previous.positivePools}>
               {(f.previous.rate * 100).toFixed(1)}%
               {delta !== null && <span className={`delta ${delta >= 0 ? 'up' : 'down'}`}> {delta >= 0 ? '+' : ''}{(delta * 100).toFixed(1)}</span>}
-            </>
+              <span className={`muted small previous-detail ${f.previous.positivePools > 0 ? 'alarm-text' : ''}`}>
+                {' · '}{t('testing.coverage.previousDetail', { missing: formatNumber(f.previous.missing), pools: formatNumber(f.previous.positivePools) })}
+              </span>
+            </span>
           ) : '—'}
         </td>
       )}
