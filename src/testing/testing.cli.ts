@@ -1,4 +1,4 @@
-// cordon round create|list|plan|coverage, cordon lab upload FILE --round R, cordon pools list.
+// cordon round create|list|plan|coverage|pooling, cordon lab upload FILE --round R, cordon pools list.
 // The operator at the terminal acts city-wide with the role the command needs; every write is audited
 // under the terminal's user name.
 import fs from 'node:fs';
@@ -10,6 +10,7 @@ import { CLI_LANG, cliActor, reportCliError, withServices, type GlobalOptions } 
 import { formatOf } from '../registry/roster.read.ts';
 import { CONTROL_LEVELS, type ControlLevel } from './pooling.rules.ts';
 import * as svc from './testing.service.ts';
+import type { CoverageView, RoundPoolingView } from './testing.schema.ts';
 import { coverage } from './testing.coverage.ts';
 import { uploadLabFile } from './testing.lab.ts';
 import { listPools } from './testing.pools.ts';
@@ -59,6 +60,104 @@ async function areaIdsOf(s: Services, spec: string): Promise<Array<{ areaId: str
   });
 }
 
+/** Columns a terminal shows for a string: CJK and full-width characters take two. */
+function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff)
+      || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
+  }
+  return w;
+}
+
+/** A plain-text table: the first column and those listed in `left` left-aligned, the others (figures) right-aligned. */
+function table(headers: string[], rows: string[][], left: readonly number[] = []): string {
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]!))));
+  const pad = (c: string, i: number) => {
+    const fill = ' '.repeat(widths[i]! - displayWidth(c));
+    return i === 0 || left.includes(i) ? c + fill : fill + c;
+  };
+  const line = (cells: string[]) => cells.map(pad).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const NONE = '—';
+const count = (n: number) => String(n);
+/** Expected figures: whole numbers as they are, fractions to one decimal (two below one, so that 0.04 does not read 0.0). */
+export const expected = (n: number | null) => (n === null ? NONE : Number.isInteger(n) ? String(n) : n.toFixed(Math.abs(n) < 1 ? 2 : 1));
+
+/**
+ * Coverage as the dashboard shows it: per row target, sampled, resulted, positive pools, missing and rate,
+ * and — when the round has a previous round — that round's rate, missing people and positive pools
+ * ('—' where it did not go).
+ */
+export function formatCoverage(c: CoverageView): string {
+  const withPrevious = c.round.previousRoundId !== null;
+  const headers = [c.rows.some((r) => r.level === 'building') ? 'building' : 'area', 'target', 'sampled', 'resulted', 'positive pools', 'missing', 'rate'];
+  if (withPrevious) headers.push('previous rate', 'previous missing', 'previous pools');
+  const cells = (name: string, f: CoverageView['totals']) => {
+    const out = [name, count(f.target), count(f.sampled), count(f.resulted), count(f.positivePools), count(f.missing), pct(f.rate)];
+    if (withPrevious) out.push(...(f.previous ? [pct(f.previous.rate), count(f.previous.missing), count(f.previous.positivePools)] : [NONE, NONE, NONE]));
+    return out;
+  };
+  const title = `${c.round.name}${c.area ? ` · ${c.area.name}` : ''}`;
+  return [title, '', table(headers, [...c.rows.map((r) => cells(r.name || NONE, r)), cells('total', c.totals)])].join('\n');
+}
+
+/** The round's coverage as `cordon round coverage` prints it (the area given by its code). */
+export async function coverageReport(s: Services, roundId: string, areaCode?: string): Promise<{ view: CoverageView; text: string }> {
+  let areaId: string | undefined;
+  if (areaCode) {
+    const [a] = await store.areasByCodes(s.db, [areaCode]);
+    if (!a) throw new AppError('AREA_NOT_FOUND');
+    areaId = a.id;
+  }
+  const view = await coverage(s, operator('command'), roundId, areaId);
+  return { view, text: formatCoverage(view) };
+}
+
+/** The pool-size advisor applied to a round: the prevalence and where it came from, then per area what to expect. */
+export function formatRoundPooling(v: RoundPoolingView): string {
+  let head: string;
+  if (v.prevalence === null) {
+    head = 'prevalence: none typed, and the last rounds have no results to estimate it from — give --prevalence (e.g. 0.2%)';
+  } else if (v.source === 'typed') {
+    head = `prevalence ${(v.prevalence * 100).toFixed(3)}% (typed)`;
+  } else {
+    const e = v.estimate!;
+    head = `prevalence ${(v.prevalence * 100).toFixed(3)}% (estimated from ${e.rounds.map((r) => r.name).join(', ')}: ${e.positives} positive of ${e.resulted} resulted)`;
+  }
+  const rows = v.areas.map((a) => [
+    a.name, a.controlLevel, count(a.population), `${a.mandatedPoolSize}:1${a.householdTube ? ' or household' : ''}`,
+    a.recommendedPoolSize === null ? NONE : `${a.recommendedPoolSize}:1`, a.testsPerPerson === null ? NONE : a.testsPerPerson.toFixed(4),
+    expected(a.expectedTubes), expected(a.expectedPositiveTubes), expected(a.expectedRetests), expected(a.expectedControlled), a.reason ?? NONE,
+  ]);
+  if (v.totals) {
+    const t = v.totals;
+    rows.push(['total', '', count(t.population), '', '', t.testsPerPerson.toFixed(4), expected(t.expectedTubes), expected(t.expectedPositiveTubes),
+      expected(t.expectedRetests), expected(t.expectedControlled), '']);
+  }
+  return [
+    head,
+    `rules ${v.rules.version} (effective ${v.rules.effectiveFrom})`,
+    '',
+    table(['area', 'control level', 'people', 'mandated', 'recommended', 'tests/person', 'tubes', 'positive tubes', 're-tests', 'under control', 'why'], rows, [1, 10]),
+  ].join('\n');
+}
+
+/** The round's pool-size advice as `cordon round pooling` prints it; a bad prevalence is named by its flag. */
+export async function roundPoolingReport(s: Services, roundId: string, prevalence?: string): Promise<{ view: RoundPoolingView; text: string }> {
+  let view: RoundPoolingView;
+  try {
+    view = await svc.roundPooling(s, operator('command'), roundId, prevalence);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'ADVISOR_INPUT_INVALID') throw new AppError(err.code, { ...err.params, option: '--prevalence' }, { extra: { option: '--prevalence' } });
+    throw err;
+  }
+  return { view, text: formatRoundPooling(view) };
+}
+
 export function registerTestingCommands(program: Command): void {
   const round = program.command('round').description('mass testing rounds (全员核酸)');
 
@@ -103,22 +202,23 @@ export function registerTestingCommands(program: Command): void {
       })));
 
   round.command('coverage <roundId>')
-    .description('sampled / resulted / missing per area (or per building of a grid)')
+    .description('sampled / resulted / positive pools / missing per area (or per building of a grid), beside the previous round')
     .option('--area <code>', 'an area code (default: the round’s areas)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (the whole view: every row with its previous-round figures)')
     .action(async (roundId: string, opts: { area?: string; json?: boolean }, cmd: Command) => run(() =>
       withServices(globals(cmd), async (s) => {
-        let areaId: string | undefined;
-        if (opts.area) {
-          const [a] = await store.areasByCodes(s.db, [opts.area]);
-          if (!a) throw new AppError('AREA_NOT_FOUND');
-          areaId = a.id;
-        }
-        const c = await coverage(s, operator('command'), roundId, areaId);
-        print(opts.json, c, () => [
-          ...c.rows.map((r) => `${r.name.padEnd(14)} target ${String(r.target).padStart(8)}  sampled ${String(r.sampled).padStart(8)} (${pct(r.rate)})  resulted ${String(r.resulted).padStart(8)}  pools ${r.positivePools}  missing ${r.missing}${r.previous ? `  previous ${pct(r.previous.rate)}` : ''}`),
-          `${'total'.padEnd(14)} target ${String(c.totals.target).padStart(8)}  sampled ${String(c.totals.sampled).padStart(8)} (${pct(c.totals.rate)})  resulted ${String(c.totals.resulted).padStart(8)}  pools ${c.totals.positivePools}  missing ${c.totals.missing}`,
-        ].join('\n'));
+        const { view, text } = await coverageReport(s, roundId, opts.area);
+        print(opts.json, view, () => text);
+      })));
+
+  round.command('pooling <roundId>')
+    .description('the pool-size advisor for the round: per area the mandated and recommended pool size, tubes, positive tubes, re-tests and people put under control to expect')
+    .option('--prevalence <p>', 'prevalence, e.g. 0.002, 0.2% or 2‰ (default: estimated from the last rounds)')
+    .option('--json', 'print JSON')
+    .action(async (roundId: string, opts: { prevalence?: string; json?: boolean }, cmd: Command) => run(() =>
+      withServices(globals(cmd), async (s) => {
+        const { view, text } = await roundPoolingReport(s, roundId, opts.prevalence);
+        print(opts.json, view, () => text);
       })));
 
   const labCmd = program.command('lab').description('lab results of testing rounds');
