@@ -3,7 +3,7 @@
 // approvals of recolouring held by the circuit breaker; recompute and the end-condition sweep.
 // Each call checks permission and the area scope of the people concerned, runs in one transaction
 // and writes its audit events there. Colours change only through health.facts.ts (basis recorded).
-import { can, type Actor } from '../access/access.rules.ts';
+import { can, inScope, type Actor } from '../access/access.rules.ts';
 import type { Executor, HealthAppealTable, HealthApprovalTable, HealthOverrideTable, Tx } from '../db/database.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
@@ -297,10 +297,43 @@ function approvalView(a: Omit<HealthApprovalTable, 'payload'>, changes?: number)
   };
 }
 
+/**
+ * The narrowest area covering everyone a held recolouring would change: the manual change's area; the
+ * people of the facts it would add; the people whose facts it would end (while pending, those still
+ * in force; once decided, everyone the selection names — wider, never narrower). '' when unknown.
+ */
+async function approvalAreaPath(ex: Executor, a: HealthApprovalTable): Promise<string> {
+  const payload = parseJson<Record<string, unknown>>(a.payload, {});
+  if (a.kind === 'override') return (await store.overrideById(ex, String(payload.overrideId)))?.area_path ?? '';
+  if (a.kind === 'add_facts') {
+    const facts = Array.isArray(payload.facts) ? (payload.facts as Array<{ personId?: unknown }>) : [];
+    return commonPath(await store.areaPathsOfPeople(ex, facts.map((f) => String(f?.personId ?? ''))));
+  }
+  if (a.kind === 'end_facts' && payload.where && typeof payload.where === 'object') {
+    return commonPath(await store.areaPathsOfFacts(ex, payload.where as store.FactSelection, a.status === 'pending'));
+  }
+  return '';
+}
+
+const APPROVAL_PAGE = 100;
+
+/**
+ * Held recolourings whose people all live inside the caller's area subtree (a street's command user
+ * sees its street's, the city's sees all), newest first.
+ */
 export async function listApprovals(s: Services, actor: Actor, status: string | undefined, limit = 100): Promise<ApprovalView[]> {
   assertCan(actor, 'recolour.approve');
-  const rows = await store.listApprovals(s.db, { status, limit });
-  return rows.map((r) => approvalView(r));
+  const out: ApprovalView[] = [];
+  for (let offset = 0; out.length < limit; offset += APPROVAL_PAGE) {
+    const rows = await store.approvalsPage(s.db, { status, limit: APPROVAL_PAGE, offset });
+    for (const r of rows) {
+      if (out.length >= limit) break;
+      const path = await approvalAreaPath(s.db, r);
+      if (path && inScope(actor.areaPath, path)) out.push(approvalView(r));
+    }
+    if (rows.length < APPROVAL_PAGE) break;
+  }
+  return out;
 }
 
 /** A command-centre user (not the requester) approves or rejects a held mass recolouring. */
@@ -309,7 +342,8 @@ export async function decideApproval(s: Services, actor: Actor, id: string, body
   const reason = requireText(body.reason, 'HEALTH_REASON_REQUIRED');
   return s.db.transaction().execute(async (trx) => {
     const a = await store.approvalById(trx, id);
-    if (!a) throw new AppError('HEALTH_APPROVAL_NOT_FOUND');
+    // An action outside the caller's area is not theirs to see, nor to decide.
+    if (!a || !inScope(actor.areaPath, await approvalAreaPath(trx, a))) throw new AppError('HEALTH_APPROVAL_NOT_FOUND');
     if (a.status !== 'pending') throw new AppError('HEALTH_APPROVAL_NOT_PENDING');
     if (a.requested_by !== null && a.requested_by === actor.userId) throw new AppError('HEALTH_SAME_USER');
     const payload = parseJson<Record<string, unknown>>(a.payload, {});
