@@ -63,9 +63,10 @@ function unpackId(buf: Uint8Array, at: number): string {
 
 /**
  * The check-ins of one venue, sorted by entry time, in arrays shared with other venues
- * ([start, end) of them). person < 0 marks a refused check-in (−1 − person).
+ * ([start, end) of them). person < 0 marks a refused check-in (−1 − person). A segment is never
+ * changed once made (a venue read again gets a new one), so a position in it stays valid.
  */
-interface Segment {
+export interface Segment {
   start: number;
   end: number;
   entered: Float64Array;
@@ -211,6 +212,7 @@ export class VisitIndex {
     // A venue that changed during the load is emptied, so the first trace that reads it finds it different.
     const names = [...x.venueNo.keys()];
     for (const v of broken) x.fresh.set(names[v]!, emptySegment());
+    x.rankPersons();
     x.loadMs = Math.round(performance.now() - started);
     return x;
   }
@@ -245,7 +247,8 @@ export class VisitIndex {
     for (const [k, id] of odd) this.oddIds.set(k, id);
   }
 
-  private segment(venueId: string): Segment | null {
+  /** The venue's check-ins as the index holds them now, or null when it holds none. */
+  segmentOf(venueId: string): Segment | null {
     const f = this.fresh.get(venueId);
     if (f) return f;
     const v = this.venueNo.get(venueId);
@@ -260,7 +263,7 @@ export class VisitIndex {
 
   /** Count, sum of (entry − lo) and open admitted visits among the venue's check-ins entering in [lo, hi]. */
   fingerprint(r: VenueRange): { n: number; sum: number; open: number } {
-    const seg = this.segment(r.venueId);
+    const seg = this.segmentOf(r.venueId);
     if (!seg) return { n: 0, sum: 0, open: 0 };
     const a = lowerBound(seg.entered, seg.start, seg.end, r.lo);
     const b = upperBound(seg.entered, seg.start, seg.end, r.hi);
@@ -297,30 +300,71 @@ export class VisitIndex {
     this.fresh.set(venueId, emptySegment());
   }
 
+  /** The person's number in the index (−1 when it holds no check-in of theirs). */
+  personNumber(personId: string): number {
+    return this.personNo.get(personId) ?? -1;
+  }
+
+  personIdOf(no: number): string {
+    return this.personIds[no]!;
+  }
+
+  /** How many persons the index numbers (numbers are 0 … this − 1). */
+  personCount(): number {
+    return this.personIds.length;
+  }
+
+  /** Persons by their id as strings sort (the order of contacts), from a rank made once for those known then. */
+  comparePersons(a: number, b: number): number {
+    if (!this.rank || this.rank.length < this.personIds.length >>> 1) this.rankPersons();
+    const rank = this.rank!;
+    if (a < rank.length && b < rank.length) return rank[a]! - rank[b]!;
+    const x = this.personIds[a]!;
+    const y = this.personIds[b]!;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  private rank: Int32Array | null = null;
+
+  private rankPersons(): void {
+    const ids = this.personIds;
+    const order = Array.from({ length: ids.length }, (_, i) => i);
+    order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+    const rank = new Int32Array(ids.length);
+    for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
+    this.rank = rank;
+  }
+
+  /** The check-in at a position of a segment. */
+  visitOf(seg: Segment, i: number): IndexedVisit {
+    const x = seg.exited[i]!;
+    const p = seg.person[i]!;
+    return { checkinId: seg.id(i), personId: this.personIds[p < 0 ? -1 - p : p]!, enteredAt: seg.entered[i]!, exitedAt: Number.isNaN(x) ? null : x };
+  }
+
   /**
-   * Calls `each` for every admitted visit of the venue entering in [lo, hi] by someone other than the
-   * person, whose exit (or entry + maxDwell while open) + padCap reaches `reach`, and that `accept`
-   * (given the times alone, before anything is allocated) lets through.
+   * Calls `hit` for every admitted visit of the segment entering in [lo, hi] by a person other than
+   * `except` (a person number), whose exit (or entry + maxDwell while open) + padCap reaches `reach`;
+   * `hit` gets the position, the person's number, the entry and the exit (NaN while open), and decides.
+   * Nothing is allocated here.
    */
-  visitsAt(venueId: string, lo: number, hi: number, exceptPerson: string, maxDwellMs: number, padCapMs: number, reach: number,
-    accept: (enteredAt: number, exitedAt: number | null) => boolean, each: (v: IndexedVisit) => void): void {
-    const seg = this.segment(venueId);
-    if (!seg) return;
-    const except = this.personNo.get(exceptPerson) ?? -1;
+  scan(seg: Segment, lo: number, hi: number, except: number, maxDwellMs: number, padCapMs: number, reach: number,
+    hit: (seg: Segment, i: number, person: number, enteredAt: number, exitedAt: number) => void): void {
     // No visit of this venue lasts longer than its longest (an open one counts as maxDwell): those that
     // entered before reach − that − padCap end too early, so the scan starts there.
     const longest = seg.anyOpen ? Math.max(seg.longestMs, maxDwellMs) : seg.longestMs;
-    const a = lowerBound(seg.entered, seg.start, seg.end, Math.max(lo, reach - longest - padCapMs));
-    const b = upperBound(seg.entered, seg.start, seg.end, hi);
+    const entered = seg.entered;
+    const exited = seg.exited;
+    const person = seg.person;
+    const a = lowerBound(entered, seg.start, seg.end, Math.max(lo, reach - longest - padCapMs));
+    const b = upperBound(entered, seg.start, seg.end, hi);
     for (let i = a; i < b; i++) {
-      const p = seg.person[i]!;
+      const p = person[i]!;
       if (p < 0 || p === except) continue;
-      const en = seg.entered[i]!;
-      const x = seg.exited[i]!;
-      const open = Number.isNaN(x);
-      if ((open ? en + maxDwellMs : x) + padCapMs < reach) continue;
-      if (!accept(en, open ? null : x)) continue;
-      each({ checkinId: seg.id(i), personId: this.personIds[p]!, enteredAt: en, exitedAt: open ? null : x });
+      const en = entered[i]!;
+      const x = exited[i]!;
+      if ((x === x ? x : en + maxDwellMs) + padCapMs < reach) continue;
+      hit(seg, i, p, en, x);
     }
   }
 
@@ -439,15 +483,26 @@ export async function refreshVenues(ex: Executor, index: VisitIndex, ranges: rea
   return stale.size;
 }
 
-/** One range per venue covering all of its ranges. */
+/** Per venue, its ranges with those that overlap or touch merged (a range read twice is checked once). */
 function mergeRanges(ranges: readonly VenueRange[]): VenueRange[] {
-  const byVenue = new Map<string, VenueRange>();
+  const byVenue = new Map<string, VenueRange[]>();
   for (const r of ranges) {
-    const prev = byVenue.get(r.venueId);
-    if (!prev) byVenue.set(r.venueId, { ...r });
-    else { prev.lo = Math.min(prev.lo, r.lo); prev.hi = Math.max(prev.hi, r.hi); }
+    const list = byVenue.get(r.venueId);
+    if (list) list.push(r);
+    else byVenue.set(r.venueId, [r]);
   }
-  return [...byVenue.values()];
+  const out: VenueRange[] = [];
+  for (const [venueId, list] of byVenue) {
+    list.sort((a, b) => a.lo - b.lo);
+    let cur: VenueRange = { venueId, lo: list[0]!.lo, hi: list[0]!.hi };
+    for (let i = 1; i < list.length; i++) {
+      const r = list[i]!;
+      if (r.lo <= cur.hi) cur.hi = Math.max(cur.hi, r.hi);
+      else { out.push(cur); cur = { venueId, lo: r.lo, hi: r.hi }; }
+    }
+    out.push(cur);
+  }
+  return out;
 }
 
 // ---- the index of a database ----------------------------------------------------------------------

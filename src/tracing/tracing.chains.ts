@@ -140,7 +140,8 @@ function inRange(f: ChainFilter, from: number | null, to: number | null): boolea
 /**
  * The graph of the cases and contacts: one node per person (a case when they have one), one per
  * venue where a case met a contact; an edge per household, manual and secondary contact (from the
- * case, or from the close contact a secondary came through), and for a venue contact an edge case →
+ * case, or from the close contact a secondary came through, naming the venue where they met when a
+ * secondary contact was found by venue co-presence), and for a venue contact an edge case →
  * venue (the case's visits) and venue → contact (the overlap). Edges outside the filter's dates go,
  * and with them the nodes they alone held; a case stays when its anchor lies in the range.
  */
@@ -228,10 +229,13 @@ export function buildChainGraph(cases: readonly ChainCaseFacts[], contacts: read
       const via = contactById.get(k.sourceContactId);
       if (via) source = addPerson(via.personId, via.personName, via.areaName);
     }
+    // A secondary contact met at a venue: the edge close contact → secondary names the venue of the first encounter.
+    const met = k.basis === 'secondary' ? encountersOf(k.evidence)[0] : undefined;
     const edgeId = `contact:${k.id}`;
     edges.set(edgeId, {
-      id: edgeId, source, target, kind: k.basis as ChainEdgeKind, ...common, venueId: null, venueName: null,
-      from: k.firstExposureAt, to: k.lastExposureAt, overlapMinutes: null,
+      id: edgeId, source, target, kind: k.basis as ChainEdgeKind, ...common,
+      venueId: met?.venueId ? String(met.venueId) : null, venueName: met?.venueId ? String(met.venueName ?? met.venueId) : null,
+      from: k.firstExposureAt, to: k.lastExposureAt, overlapMinutes: met ? numOrNull(met.overlapMinutes) : null,
     });
   }
 

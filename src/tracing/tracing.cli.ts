@@ -39,9 +39,11 @@ function printContact(c: FoundContact, names: Record<string, string>, at: (ms: n
   const via = c.sourcePersonId ? `\tvia ${c.sourcePersonId} ${names[c.sourcePersonId] ?? ''}` : '';
   console.log(`${kind}\t${c.personId}\t${names[c.personId] ?? ''}\t${c.reasonCode}\t${c.rule}\t${at(c.firstExposureAt)} → ${at(c.lastExposureAt)}${via}`);
   const encounters = (c.evidence.encounters ?? []) as Encounter[];
+  // A secondary contact's encounters are with the close contact it came through, not the case.
+  const met = c.basis === 'secondary' ? 'close contact' : 'case';
   for (const e of encounters) {
     const visit = (v: Encounter['caseVisit']) => `${at(v.enteredAt)}–${at(v.exitedAt)}${v.exitRecorded ? '' : ' (dwell)'}`;
-    console.log(`  ${e.venueName} [${e.category}] ${e.venueId}: case ${visit(e.caseVisit)}, contact ${visit(e.contactVisit)}, overlap ${e.overlapMinutes.toFixed(1)} min after padding → ${e.class}`);
+    console.log(`  ${e.venueName} [${e.category}] ${e.venueId}: ${met} ${visit(e.caseVisit)}, contact ${visit(e.contactVisit)}, overlap ${e.overlapMinutes.toFixed(1)} min after padding → ${e.class}`);
   }
 }
 

@@ -196,15 +196,21 @@ export interface FoundContact {
   rule: string;
   firstExposureAt: number | null;
   lastExposureAt: number | null;
+  /** Possibly a LazyEvidence: read fields by name, copy with `plainEvidence`. */
   evidence: Record<string, unknown>;
   /** For a secondary contact: the close contact (person) it was found through. */
   sourcePersonId?: string;
 }
 
+/** The order of one person's encounters in the evidence: by overlap start, then venue and visits. */
+export function compareEncounters(x: Encounter, y: Encounter): number {
+  return x.overlapStart - y.overlapStart || x.venueId.localeCompare(y.venueId)
+    || x.contactVisit.checkinId.localeCompare(y.contactVisit.checkinId) || x.caseVisit.checkinId.localeCompare(y.caseVisit.checkinId);
+}
+
 /** The contacts one person's encounters with the anchor make: one per person, the closest class wins. */
 export function contactFromEncounters(personId: string, encounters: readonly Encounter[]): FoundContact {
-  const sorted = [...encounters].sort((x, y) => x.overlapStart - y.overlapStart || x.venueId.localeCompare(y.venueId)
-    || x.contactVisit.checkinId.localeCompare(y.contactVisit.checkinId) || x.caseVisit.checkinId.localeCompare(y.caseVisit.checkinId));
+  const sorted = [...encounters].sort(compareEncounters);
   const close = sorted.find((e) => e.class === 'close_candidate');
   const decisive = close ?? sorted[0]!;
   return {
@@ -220,6 +226,45 @@ export function contactFromEncounters(personId: string, encounters: readonly Enc
   };
 }
 
+/**
+ * Evidence whose encounters are made when first read — `make(context, arg)`, a function shared by
+ * many, with this evidence's own `arg` — in `compareEncounters` order: a batch finds millions of
+ * contacts whose evidence is mostly never read. Other fields are its own; JSON and `plainEvidence`
+ * give the same object an eager trace gives.
+ */
+export class LazyEvidence<C = unknown, A = unknown> {
+  [key: string]: unknown;
+  #make: ((context: C, arg: A) => Encounter[]) | null;
+  #context: C | null;
+  #arg: A | null;
+  #encounters: Encounter[] | null = null;
+
+  constructor(make: (context: C, arg: A) => Encounter[], context: C, arg: A) {
+    this.#make = make;
+    this.#context = context;
+    this.#arg = arg;
+  }
+
+  get encounters(): Encounter[] {
+    if (!this.#encounters) {
+      this.#encounters = this.#make!(this.#context!, this.#arg!).sort(compareEncounters);
+      this.#make = null;
+      this.#context = null;
+      this.#arg = null;
+    }
+    return this.#encounters;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { ...this, encounters: this.encounters };
+  }
+}
+
+/** The evidence as a plain object (a lazy one made), to store or copy. */
+export function plainEvidence(evidence: Record<string, unknown>): Record<string, unknown> {
+  return evidence instanceof LazyEvidence ? evidence.toJSON() : evidence;
+}
+
 /** Groups encounters by the other person and makes each group one contact, in person order. */
 export function venueContacts(encounters: readonly (Encounter & { personId: string })[]): FoundContact[] {
   const byPerson = new Map<string, Encounter[]>();
@@ -229,6 +274,49 @@ export function venueContacts(encounters: readonly (Encounter & { personId: stri
     byPerson.set(personId, list);
   }
   return [...byPerson.keys()].sort().map((p) => contactFromEncounters(p, byPerson.get(p)!));
+}
+
+// ---- secondary contacts --------------------------------------------------------------------------
+
+/**
+ * The venue rule that finds a close contact's own contacts (次密接): the rule set's close-contact venue
+ * rule alone — the same minimum overlap and padding, close-contact categories only (co-presence in a
+ * general category makes nobody a secondary contact). Null when the rule set identifies none.
+ */
+export function secondaryVenueRule(r: RuleSet): RuleSet | null {
+  if (!r.secondaryContacts.identified) return null;
+  return { ...r, venueCoPresence: { ...r.venueCoPresence, generalCategories: [] } };
+}
+
+/**
+ * When a close contact's window for secondary contacts ends: their own isolation — the earliest of
+ * the isolation times recorded for them at or after their first exposure (`from`) and not after now
+ * — else now, while they are not isolated.
+ */
+export function secondaryUntil(from: number, isolations: readonly number[], now: number): number {
+  let until = now;
+  for (const at of isolations) if (at >= from && at < until) until = at;
+  return until;
+}
+
+/** A secondary contact as offered for one person through one close contact. */
+export interface SecondaryOffer {
+  candidate: boolean;
+  firstExposureAt: number | null;
+  sourcePersonId: string;
+  via: 'household' | 'venue';
+}
+
+/**
+ * One secondary contact per person: of two offers, whether `a` is kept over `b` — a settled one
+ * before a candidate, then the earliest exposure, then the close contact (by id), then household
+ * before venue.
+ */
+export function preferSecondary(a: SecondaryOffer, b: SecondaryOffer): boolean {
+  if (a.candidate !== b.candidate) return !a.candidate;
+  if (a.firstExposureAt !== b.firstExposureAt) return (a.firstExposureAt ?? 0) < (b.firstExposureAt ?? 0);
+  if (a.sourcePersonId !== b.sourcePersonId) return a.sourcePersonId < b.sourcePersonId;
+  return a.via === 'household' && b.via !== 'household';
 }
 
 /** The parameters a trace used, printed and stored with its result. */

@@ -17,11 +17,11 @@ import { activeChoice } from '../rules/ruleset.service.ts';
 import { ruleSetById } from '../rules/ruleset.load.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import {
-  directContacts, secondaryContacts, tracedPerson, traceContacts,
+  directContacts, secondaryContacts, tracedPerson, traceContacts, withIsolation,
   type SecondarySource, type TraceAnchor, type TraceOptions, type TraceResult,
 } from './tracing.discovery.ts';
 import {
-  canTransition, initialStatus, needsReleaseRule, purgedBefore, traceParameters,
+  canTransition, initialStatus, needsReleaseRule, plainEvidence, purgedBefore, traceParameters,
   type CaseClassification, type CaseStatus, type ContactClass, type FoundContact,
 } from './tracing.rules.ts';
 import type {
@@ -85,7 +85,7 @@ function keyOf(c: Pick<ContactTable, 'person_id' | 'basis' | 'source_key'>): str
 function contactRow(caseId: string, r: RuleSet, f: FoundContact, now: number, source: ContactTable | null, extra: Record<string, unknown>): ContactTable {
   return {
     id: newId(now), case_id: caseId, person_id: f.personId, class: f.class, candidate: f.candidate ? 1 : 0, basis: f.basis,
-    reason_code: f.reasonCode, evidence: JSON.stringify({ ...f.evidence, computedClass: f.class, ...extra }),
+    reason_code: f.reasonCode, evidence: JSON.stringify({ ...plainEvidence(f.evidence), computedClass: f.class, ...extra }),
     ruleset_id: r.id, ruleset_version: r.version, rule: f.rule,
     first_exposure_at: f.firstExposureAt, last_exposure_at: f.lastExposureAt,
     review_status: 'pending', reviewed_by: null, review_reason: null, reviewed_at: null,
@@ -95,8 +95,9 @@ function contactRow(caseId: string, r: RuleSet, f: FoundContact, now: number, so
 
 /**
  * Traces the case under the rule set and stores the result in the caller's transaction: direct
- * contacts upserted, then secondary contacts of the stored close contacts that nobody dismissed,
- * then unreviewed automatic contacts this trace no longer finds deleted.
+ * contacts upserted, then secondary contacts of the stored close contacts that nobody dismissed (the
+ * venue co-presence of settled ones only), then unreviewed automatic contacts this trace no longer
+ * finds deleted.
  */
 async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: RuleSet): Promise<TraceSummary> {
   const now = s.clock.now();
@@ -115,7 +116,7 @@ async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: Rule
       && (row.basis === 'manual' || kept.has(keyOf(row))));
     // One source per person: the earliest exposure; a candidate only while every row of it is unreviewed.
     const sourceRow = new Map<string, ContactTable>();
-    const sources = new Map<string, SecondarySource>();
+    const sources = new Map<string, Omit<SecondarySource, 'until'>>();
     for (const row of closeRows) {
       const from = Number(row.first_exposure_at ?? window.start);
       const pending = row.candidate === 1 && row.review_status === 'pending';
@@ -126,8 +127,11 @@ async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: Rule
         : { personId: row.person_id, from, pendingCandidate: pending });
     }
     const exclude = new Set([person.id, ...sources.keys()]);
-    const found = await secondaryContacts(trx, [...sources.values()], exclude, now);
-    const rows = found.map((f) => contactRow(c.id, r, f, now, sourceRow.get(f.sourcePersonId!)!, {}));
+    // A venue candidate nobody has reviewed brings its household members only; its own venue contacts
+    // are searched once it is confirmed (reviewContact traces the case again).
+    const found = await secondaryContacts(trx, r, await withIsolation(trx, [...sources.values()], now), exclude, false);
+    const venueExtra = { minimumOverlapMinutes: params.minimumOverlapMinutes, padding: params.padding };
+    const rows = found.map((f) => contactRow(c.id, r, f, now, sourceRow.get(f.sourcePersonId!)!, f.evidence.via === 'venue' ? venueExtra : {}));
     await store.upsertContacts(trx, rows);
     for (const row of rows) kept.add(keyOf(row));
     secondaryFound = rows.length;
@@ -373,11 +377,18 @@ export async function reviewContact(s: Services, actor: Actor, contactId: string
   return s.db.transaction().execute(async (trx) => {
     const contact = await store.contactById(trx, contactId);
     if (!contact) throw new AppError('CONTACT_NOT_FOUND');
-    await caseInScope(trx, actor, contact.case_id);
+    const c = await caseInScope(trx, actor, contact.case_id);
     const now = s.clock.now();
     const status = body.decision === 'confirm' ? 'confirmed' : body.decision === 'dismiss' ? 'dismissed' : 'reclassified';
     const cls = body.decision === 'reclassify' ? body.class! : contact.class;
     await store.reviewContact(trx, contactId, { class: cls, review_status: status, reviewed_by: actor.userId, review_reason: reason, reviewed_at: now, updated_at: now });
+    // A close contact settled or dismissed changes the case's secondary contacts (its venue contacts
+    // are searched once it is confirmed; a dismissed one's unreviewed secondaries go): trace again
+    // under the case's rule set.
+    if (contact.basis !== 'secondary' && (contact.class === 'close' || cls === 'close')) {
+      const r = ruleSetById(c.ruleset_id);
+      if (identifiesSecondaryContacts(r)) await traceCase(s, trx, c, r);
+    }
     await syncCallTasks(s, trx, contact.case_id, auditActor(actor));
     await syncCaseFacts(s, trx, contact.case_id, { actor: auditActor(actor), reason: `contact ${contactId} ${status}: ${reason}` });
     await s.audit(trx, auditActor(actor), {

@@ -59,6 +59,17 @@ export async function householdMembersOf(ex: Executor, personIds: readonly strin
   return out;
 }
 
+/** The isolation times recorded on the given persons' own cases (any status), earliest first. */
+export async function isolationsOf(ex: Executor, personIds: readonly string[]): Promise<Array<{ person_id: string; isolated_at: number }>> {
+  const out: Array<{ person_id: string; isolated_at: number }> = [];
+  for (const part of chunks([...new Set(personIds)])) {
+    const rows = await ex.selectFrom('case_record').select(['person_id', 'isolated_at'])
+      .where('person_id', 'in', part).where('isolated_at', 'is not', null).orderBy('person_id').orderBy('isolated_at').execute();
+    for (const r of rows) out.push({ person_id: r.person_id, isolated_at: Number(r.isolated_at) });
+  }
+  return out;
+}
+
 // ---- venue co-presence -------------------------------------------------------------------------
 
 /** The longest dwell any venue has set for itself (null when none overrides its category's). */

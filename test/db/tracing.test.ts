@@ -2,30 +2,18 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, testServices, type TestServices } from '../support/services.ts';
+import {
+  anchor, at, bruteForce, bruteForceTrace, DAY, generatedCity, household, insertAll, isolatedCase, json, MIN, NOW, ONSET, ISOLATED, opts,
+  personRow, variant, venueRow, visit, W0, W1,
+} from '../support/tracing.city.ts';
 import type { Actor, Role } from '../../src/access/access.rules.ts';
-import type { CheckinTable, PersonTable, VenueTable } from '../../src/db/database.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../../src/platform/audit.ts';
-import { Random } from '../../src/sim/random.ts';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import { contactWindow, type Interval } from '../../src/rules/ruleset.rules.ts';
-import type { RuleSet } from '../../src/rules/ruleset.schema.ts';
 import { setActiveRuleSet } from '../../src/rules/ruleset.service.ts';
-import { venueCategories } from '../../src/venues/venue.categories.ts';
-import { dwellMinutesOf } from '../../src/venues/venue.rules.ts';
-import { encounter, venueContacts, type Encounter, type FoundContact } from '../../src/tracing/tracing.rules.ts';
+import type { Encounter } from '../../src/tracing/tracing.rules.ts';
 import * as tracing from '../../src/tracing/tracing.service.ts';
-
-const MIN = 60_000;
-const DAY = 86_400_000;
-const at = (iso: string) => Date.parse(iso);
-
-// The clock of every test: 2022-03-24 08:00 (+08:00). The case: onset 03-20 10:00, isolated 03-22 12:00.
-const NOW = at('2022-03-24T08:00:00+08:00');
-const ONSET = at('2022-03-20T10:00:00+08:00');
-const ISOLATED = at('2022-03-22T12:00:00+08:00');
-const W0 = at('2022-03-16T00:00:00+08:00'); // 9th edition: 4 days before onset
-const W1 = ISOLATED;
 
 function hasCode(code: string) {
   return (err: unknown) => {
@@ -38,126 +26,6 @@ function hasCode(code: string) {
 async function actorOf(s: TestServices, role: Role, areaCode: string): Promise<Actor> {
   const area = await s.db.selectFrom('area').select(['id', 'path']).where('code', '=', areaCode).executeTakeFirstOrThrow();
   return { userId: `u-${role}-${areaCode}`, username: `${role}@${areaCode}`, displayName: role, role, areaId: area.id, areaPath: area.path, via: 'session' };
-}
-
-function personRow(id: string, areaId: string, householdId: string | null, name = id): PersonTable {
-  return {
-    id, household_id: householdId, area_id: areaId, name, id_type: 'none', id_enc: null, id_hmac: null, birth_date: null, sex: null,
-    phone_enc: null, phone_hmac: null, relation: '', elderly_alone: 0, bedridden: 0, pregnant: 0, dialysis: 0, no_smartphone: 0,
-    note: '', created_at: NOW - 30 * DAY, updated_at: NOW - 30 * DAY,
-  };
-}
-
-function venueRow(id: string, areaId: string, category: string, dwell: number | null = null): VenueTable {
-  return {
-    id, name: `venue ${id}`, category, address: '', area_id: areaId, capacity: 1000, operator_user_id: null, status: 'approved',
-    approved_by: null, approved_at: null, code_version: 1, requires_presence: 0, dwell_minutes: dwell, created_at: NOW - 30 * DAY, updated_at: NOW - 30 * DAY,
-  };
-}
-
-let seq = 0;
-function visit(venueId: string, personId: string, enteredAt: number, exitedAt: number | null, decision = 'admitted'): CheckinTable {
-  seq++;
-  return {
-    id: `ck${String(seq).padStart(7, '0')}`, venue_id: venueId, person_id: personId, client_id: null, method: 'assisted',
-    entered_at: enteredAt, exited_at: exitedAt, exit_kind: exitedAt === null ? null : 'scan', decision,
-    refusal_code: decision === 'admitted' ? null : 'NO_RECENT_TEST', colour: 'green', reasons: null,
-    test_sampled_at: null, test_result: null, vaccinated: null, created_at: enteredAt,
-  };
-}
-
-async function insertAll<T extends 'person' | 'venue' | 'checkin' | 'household'>(s: TestServices, table: T, rows: readonly object[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) await s.db.insertInto(table).values(rows.slice(i, i + 200) as never).execute();
-}
-
-async function household(s: TestServices, id: string, areaId: string): Promise<void> {
-  await s.db.insertInto('household').values({
-    id, building_id: null, area_id: areaId, unit: '', door: id, address: `addr ${id}`, rooms: null, head_person_id: null, created_at: NOW, updated_at: NOW,
-  }).execute();
-}
-
-/** The generated city: the case person, hand-made edge cases around the window, and random visits. */
-async function generatedCity(s: TestServices, seed: number) {
-  const areas = await seedTestAreas(s);
-  const grid = areas[AREAS.wenyuanGrid]!;
-  const rnd = new Random(seed, 'tracing');
-  await household(s, 'h-case', grid);
-  const persons: PersonTable[] = [personRow('case', grid, 'h-case'), personRow('mate1', grid, 'h-case'), personRow('mate2', grid, 'h-case')];
-  for (let i = 0; i < 300; i++) persons.push(personRow(`p${String(i).padStart(3, '0')}`, grid, null));
-  for (let i = 1; i <= 13; i++) persons.push(personRow(`e${i}`, grid, null));
-  await insertAll(s, 'person', persons);
-  const venues = [
-    venueRow('O', grid, 'office'), venueRow('R', grid, 'restaurant', 200), venueRow('S', grid, 'supermarket'),
-    venueRow('T', grid, 'transport_hub'), venueRow('P', grid, 'pharmacy'), venueRow('G', grid, 'gym'),
-  ];
-  await insertAll(s, 'venue', venues);
-
-  const T2 = at('2022-03-18T10:00:00+08:00');
-  const T4 = at('2022-03-19T18:00:00+08:00');
-  const T5 = at('2022-03-20T12:00:00+08:00');
-  const visits: CheckinTable[] = [
-    // Exactly at the window start.
-    visit('O', 'case', W0, W0 + 60 * MIN), visit('O', 'e1', W0, W0 + 60 * MIN),
-    // Case [T2, T2+20] padded to +40; e2 padded [T2+25, T2+45]: exactly 15 min. e3 1 ms later: short of it.
-    visit('S', 'case', T2, T2 + 20 * MIN), visit('S', 'e2', T2 + 25 * MIN, T2 + 35 * MIN), visit('S', 'e3', T2 + 25 * MIN + 1, T2 + 35 * MIN + 1),
-    // Before the window: the case's padded visit ends exactly at its start.
-    visit('P', 'case', W0 - 40 * MIN, W0 - 20 * MIN), visit('P', 'e4', W0 - 40 * MIN, W0 - 20 * MIN),
-    // After isolation by 1 ms; and across the window end (clipped): e6 exactly 15 min inside, e7 1 ms short.
-    visit('T', 'case', W1 + 1, W1 + 40 * MIN), visit('T', 'e5', W1 + 1, W1 + 40 * MIN),
-    visit('T', 'case', W1 - 15 * MIN, W1 + 30 * MIN), visit('T', 'e6', W1 - 15 * MIN, W1 + 30 * MIN), visit('T', 'e7', W1 - 15 * MIN + 1, W1 + 30 * MIN),
-    // Open visits: the gym's dwell (90) ends them; e8 shares 20 min, e9 14.
-    visit('G', 'case', T4, null), visit('G', 'e8', T4 + 100 * MIN, null), visit('G', 'e9', T4 + 106 * MIN, null),
-    // The restaurant's own dwell (200 min, not the category's 90): e10 exactly 15 min, e11 1 ms short.
-    visit('R', 'case', T5, null), visit('R', 'e10', T5 + 215 * MIN, T5 + 240 * MIN), visit('R', 'e11', T5 + 215 * MIN + 1, T5 + 240 * MIN),
-    // Refused at the door, and too short to count.
-    visit('O', 'e12', W0, W0 + 60 * MIN, 'refused'), visit('O', 'e13', W0 + 10 * MIN, W0 + 15 * MIN),
-  ];
-
-  // Random visits over ten days, exits within each venue's dwell (the venue module's rule), some open,
-  // some refused; the case visits more often.
-  const dwell = (v: VenueTable) => dwellMinutesOf(v.dwell_minutes, venueCategories().categories.get(v.category)!.defaultDwellMinutes);
-  const from = NOW - 10 * DAY;
-  const randomVisit = (personId: string) => {
-    const v = rnd.pick(venues);
-    const entered = from + rnd.int(0, 10 * 24 * 60) * MIN + (rnd.chance(0.3) ? rnd.int(0, MIN - 1) : 0);
-    const exit = rnd.chance(0.2) ? null : entered + rnd.int(0, dwell(v)) * MIN;
-    visits.push(visit(v.id, personId, entered, exit, rnd.chance(0.05) ? 'refused' : 'admitted'));
-  };
-  for (let i = 0; i < 40; i++) randomVisit('case');
-  for (const p of persons.slice(3, 303)) for (let i = rnd.int(4, 12); i > 0; i--) randomVisit(p.id);
-  await insertAll(s, 'checkin', visits);
-  return { areas, grid };
-}
-
-/** Every pair of visits, by brute force over the raw rows, with the rule set's own functions. */
-async function bruteForce(s: TestServices, r: RuleSet, personId: string, window: Interval): Promise<FoundContact[]> {
-  const venues = new Map((await s.db.selectFrom('venue').selectAll().execute()).map((v) => [v.id, v]));
-  const all = (await s.db.selectFrom('checkin').selectAll().execute()).filter((c) => c.decision === 'admitted');
-  const mine = all.filter((c) => c.person_id === personId);
-  const found: Array<Encounter & { personId: string }> = [];
-  for (const a of mine) {
-    const v = venues.get(a.venue_id)!;
-    const facts = { id: v.id, name: v.name, category: v.category, dwellMinutes: dwellMinutesOf(v.dwell_minutes === null ? null : Number(v.dwell_minutes), venueCategories().categories.get(v.category)!.defaultDwellMinutes) };
-    for (const o of all) {
-      if (o.venue_id !== a.venue_id || o.person_id === personId) continue;
-      const e = encounter(r, window, facts,
-        { checkinId: a.id, personId, enteredAt: Number(a.entered_at), exitedAt: a.exited_at === null ? null : Number(a.exited_at) },
-        { checkinId: o.id, personId: o.person_id, enteredAt: Number(o.entered_at), exitedAt: o.exited_at === null ? null : Number(o.exited_at) });
-      if (e) found.push({ ...e, personId: o.person_id });
-    }
-  }
-  return venueContacts(found);
-}
-
-const opts = { now: NOW, timeZone: 'Asia/Shanghai', retentionDays: 28 };
-const anchor = { personId: 'case', onsetAt: ONSET, isolatedAt: ISOLATED };
-
-/** A rule set with other padding and overlap figures, to move every bound of the join. */
-function variant(base: RuleSet): RuleSet {
-  return {
-    ...base, id: 'variant', version: 'test',
-    venueCoPresence: { ...base.venueCoPresence, minimumOverlapMinutes: 7, padding: { dropVisitsShorterThanMinutes: 3, padFactor: 0.5, padCapMinutes: 12 } },
-  };
 }
 
 for (const { dialect, skip } of await dialects()) {
@@ -175,8 +43,10 @@ for (const { dialect, skip } of await dialects()) {
           const sqlVenue = result.contacts.filter((c) => c.basis === 'venue');
           const expected = await bruteForce(s, r, 'case', window);
           assert.ok(expected.length >= 10, `${r.id}: the generated data should make contacts (${expected.length})`);
-          assert.deepEqual(JSON.parse(JSON.stringify(sqlVenue)), JSON.parse(JSON.stringify(expected)), `${r.id}: SQL and brute force differ`);
+          assert.deepEqual(json(sqlVenue), json(expected), `${r.id}: SQL and brute force differ`);
           assert.deepEqual(result.contacts.filter((c) => c.basis === 'household').map((c) => [c.personId, c.class, c.candidate]), [['mate1', 'close', false], ['mate2', 'close', false]]);
+          // The whole trace, secondary contacts included.
+          assert.deepEqual(json(result.contacts), json(await bruteForceTrace(s, r, anchor)), `${r.id}: the trace and brute force differ`);
           assert.equal(result.parameters.ruleSet.id, r.id);
         }
 
@@ -221,21 +91,30 @@ for (const { dialect, skip } of await dialects()) {
         await insertAll(s, 'person', [
           personRow('case', grid, 'h1'), personRow('mate', grid, 'h1'),
           personRow('colleague', grid, 'h2'), personRow('spouse', grid, 'h2'), personRow('child', grid, 'h2'), personRow('gymmate', grid, null), personRow('shopper', grid, null),
+          personRow('latecomer', grid, null), personRow('marketmate', grid, null),
         ]);
         await insertAll(s, 'venue', [venueRow('O', grid, 'office'), venueRow('G', grid, 'gym'), venueRow('S', grid, 'supermarket')]);
         const day = at('2022-03-19T09:00:00+08:00');
         await insertAll(s, 'checkin', [
           visit('O', 'case', day, day + 8 * 60 * MIN), visit('O', 'colleague', day, day + 8 * 60 * MIN),
           visit('S', 'case', day + 9 * 60 * MIN, day + 9.5 * 60 * MIN), visit('S', 'shopper', day + 9 * 60 * MIN, day + 9.5 * 60 * MIN),
-          // The colleague at the gym the next day: secondary contacts are household members only, not the gymmate.
+          // The colleague at the gym the next day: the gymmate is a secondary contact (a close contact of the colleague);
+          // at the supermarket (a general category) the marketmate is not; after the colleague's own isolation nobody is.
           visit('G', 'colleague', day + DAY, day + DAY + 60 * MIN), visit('G', 'gymmate', day + DAY, day + DAY + 60 * MIN),
+          visit('S', 'colleague', day + DAY + 2 * 60 * MIN, day + DAY + 3 * 60 * MIN), visit('S', 'marketmate', day + DAY + 2 * 60 * MIN, day + DAY + 3 * 60 * MIN),
+          visit('G', 'colleague', day + 2 * DAY + 60 * MIN, day + 2 * DAY + 2 * 60 * MIN), visit('G', 'latecomer', day + 2 * DAY + 60 * MIN, day + 2 * DAY + 2 * 60 * MIN),
         ]);
+        // The colleague became a case of their own and was isolated on the 21st.
+        const colleagueIsolated = day + 2 * DAY;
+        await insertAll(s, 'case_record', [isolatedCase('case-colleague', 'colleague', colleagueIsolated)]);
         await setActiveRuleSet(s, SYSTEM_ACTOR, '9th-edition', 'test');
         const investigator = await actorOf(s, 'investigator', AREAS.city);
         const detail = await tracing.registerCase(s, investigator, { personId: 'case', classification: 'confirmed', onsetAt: ONSET, source: 'fever_clinic', isolatedAt: ISOLATED });
         assert.equal(detail.case.status, 'confirmed');
         assert.deepEqual(detail.case.ruleSet, { id: '9th-edition', version: ruleSetById('9th-edition').version });
         assert.deepEqual(detail.history.map((h) => [h.from, h.to]), [[null, 'confirmed']]);
+        // The colleague is a venue candidate nobody has reviewed: their household comes in as secondary
+        // contacts now, the people they met at venues once an investigator confirms them.
         assert.deepEqual(detail.trace!.found, { close: 2, general: 1, secondary: 2 });
         const list = async () => (await tracing.listContacts(s, investigator, detail.case.id, {}, { limit: 100, offset: 0 })).items;
         const byKey = (items: Awaited<ReturnType<typeof list>>) => Object.fromEntries(items.map((c) => [c.person.id, c]));
@@ -258,6 +137,8 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(contacts.spouse!.candidate, true, 'found through a candidate nobody has reviewed yet');
         assert.equal(contacts.child!.sourceContactId, contacts.colleague!.id);
         assert.equal(contacts.spouse!.reasonCode, 'same_household');
+        assert.deepEqual((contacts.spouse!.evidence as { window: Interval }).window, { start: day, end: colleagueIsolated }, 'from first exposure to the source\'s own isolation');
+        assert.equal(contacts.spouse!.lastExposureAt, colleagueIsolated);
 
         // Idempotent: the same contacts, the same ids.
         const again = await tracing.retraceCase(s, investigator, detail.case.id);
@@ -266,8 +147,17 @@ for (const { dialect, skip } of await dialects()) {
         assert.deepEqual(Object.fromEntries(Object.entries(after).map(([k, c]) => [k, c.id])), Object.fromEntries(Object.entries(contacts).map(([k, c]) => [k, c.id])));
         assert.equal(Number((await s.db.selectFrom('contact').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), 5);
 
-        // The investigator's decisions survive a re-run; confirming the colleague settles the spouse.
+        // The investigator's decisions survive a re-run; confirming the colleague settles the spouse and
+        // brings the people the colleague met at close-contact venues before their own isolation.
         await tracing.reviewContact(s, investigator, contacts.colleague!.id, { decision: 'confirm', reason: 'same open-plan office, no masks' });
+        const gym = byKey(await list()).gymmate!;
+        assert.deepEqual([gym.class, gym.basis, gym.candidate, gym.rule.rule, gym.sourceContactId], ['secondary', 'secondary', true, 'secondaryContacts.identified', contacts.colleague!.id]);
+        const gymEv = gym.evidence as { via: string; encounters: Encounter[]; window: Interval; minimumOverlapMinutes: number };
+        assert.equal(gymEv.via, 'venue');
+        assert.deepEqual(gymEv.window, { start: day, end: colleagueIsolated });
+        assert.equal(gymEv.minimumOverlapMinutes, 15);
+        assert.deepEqual(gymEv.encounters.map((e) => [e.venueId, e.overlapMinutes]), [['G', 90]]);
+        assert.equal(gym.firstExposureAt, day + DAY);
         await tracing.reviewContact(s, investigator, contacts.shopper!.id, { decision: 'reclassify', class: 'close', reason: 'queued together at the till' });
         await tracing.reviewContact(s, investigator, contacts.child!.id, { decision: 'dismiss', reason: 'away at boarding school' });
         await assert.rejects(tracing.reviewContact(s, investigator, contacts.mate!.id, { decision: 'reclassify', reason: 'x' }), hasCode('CONTACT_CLASS_REQUIRED'));
@@ -281,12 +171,13 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal((contacts.shopper!.evidence as { computedClass: string }).computedClass, 'general');
         assert.equal(contacts.child!.review.status, 'dismissed');
         assert.equal(contacts.spouse!.candidate, false, 'the source is confirmed now');
+        assert.equal(contacts.gymmate!.candidate, true, 'venue co-presence stays a candidate until reviewed');
 
         // 20 measures: no secondary contacts; the unreviewed one goes, the reviewed one stays.
         await setActiveRuleSet(s, SYSTEM_ACTOR, '20-measures', 'test');
         const twenty = await tracing.retraceCase(s, investigator, detail.case.id);
         assert.equal(twenty.trace!.found.secondary, 0);
-        assert.equal(twenty.trace!.removed, 1);
+        assert.equal(twenty.trace!.removed, 2);
         assert.equal(twenty.case.ruleSet.id, '20-measures');
         contacts = byKey(await list());
         assert.equal(contacts.spouse, undefined);
@@ -297,7 +188,20 @@ for (const { dialect, skip } of await dialects()) {
         const dry20 = await tracing.traceContacts(s.db, ruleSetById('20-measures'), anchor, opts);
         assert.equal(dry20.contacts.filter((c) => c.class === 'secondary').length, 0);
         const dry9 = await tracing.traceContacts(s.db, ruleSetById('9th-edition'), anchor, opts);
-        assert.deepEqual(dry9.contacts.filter((c) => c.class === 'secondary').map((c) => [c.personId, c.sourcePersonId]), [['child', 'colleague'], ['spouse', 'colleague']]);
+        assert.deepEqual(dry9.contacts.filter((c) => c.class === 'secondary').map((c) => [c.personId, c.sourcePersonId]), [['child', 'colleague'], ['gymmate', 'colleague'], ['spouse', 'colleague']]);
+        // Without secondary contacts when asked for the direct ones alone.
+        assert.equal((await tracing.traceContacts(s.db, ruleSetById('9th-edition'), anchor, { ...opts, secondaryContacts: false })).contacts.filter((c) => c.class === 'secondary').length, 0);
+
+        // Back under the 9th edition the secondary contacts return; dismissing their source takes them away.
+        await setActiveRuleSet(s, SYSTEM_ACTOR, '9th-edition', 'test');
+        assert.equal((await tracing.retraceCase(s, investigator, detail.case.id)).trace!.found.secondary, 3);
+        await tracing.reviewContact(s, investigator, contacts.colleague!.id, { decision: 'dismiss', reason: 'worked from home that day' });
+        const withoutSource = await tracing.retraceCase(s, investigator, detail.case.id);
+        assert.equal(withoutSource.trace!.found.secondary, 0);
+        contacts = byKey(await list());
+        assert.equal(contacts.gymmate, undefined);
+        assert.equal(contacts.spouse, undefined);
+        assert.equal(contacts.child!.review.status, 'dismissed');
 
         const audit = await verifyAuditChain(s.db);
         assert.equal(audit.ok, true);

@@ -76,6 +76,19 @@ describe('transmission chains', () => {
     assert.equal(clusterGraph(g, 'nope'), null);
   });
 
+  test('a secondary contact met at a venue: the edge runs from the close contact and names the venue', () => {
+    const metAtGym = contact('k6', 'A', 'h', 'secondary', T0 + 6 * H, {
+      class: 'secondary', sourceContactId: 'k2',
+      evidence: { via: 'venue', encounters: [{ venueId: 'G', venueName: 'gym', overlapStart: T0 + 6 * H, overlapEnd: T0 + 7 * H, overlapMinutes: 45, caseVisit: { checkinId: 'ck9' } }] },
+    });
+    const g = buildChainGraph(cases, [...contacts, metAtGym]);
+    const edge = g.edges.find((e) => e.contactId === 'k6')!;
+    assert.deepEqual([edge.source, edge.target, edge.kind, edge.venueId, edge.venueName, edge.overlapMinutes], ['person:c', 'person:h', 'secondary', 'G', 'gym', 45]);
+    assert.equal(g.nodes.find((n) => n.id === 'person:h')!.contactClass, 'secondary');
+    const household = g.edges.find((e) => e.contactId === 'k5')!;
+    assert.deepEqual([household.venueId, household.overlapMinutes], [null, null], 'a household secondary names no venue');
+  });
+
   test('the date filter drops what happened outside, and the links with it', () => {
     const g = buildChainGraph(cases, contacts, { from: T0 + 12 * H });
     // A's contacts are all before; C's household contact and C (onset inside) and E stay.

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import {
-  canTransition, contactFromEncounters, encounter, initialStatus, joinBounds, needsReleaseRule, purgedBefore, reasonForCategory,
-  venueContacts, CASE_STATUSES, type Encounter,
+  canTransition, contactFromEncounters, encounter, initialStatus, joinBounds, LazyEvidence, needsReleaseRule, plainEvidence, preferSecondary,
+  purgedBefore, reasonForCategory, secondaryUntil, secondaryVenueRule, venueContacts, CASE_STATUSES, type Encounter,
 } from '../../src/tracing/tracing.rules.ts';
 
 const MIN = 60_000;
@@ -76,4 +76,63 @@ test('join bounds, purged look-back and reasons', () => {
   assert.equal(purgedBefore(now - 28 * DAY - 1, now, 28), now - 28 * DAY);
   assert.equal(reasonForCategory('restaurant'), 'shared_meal');
   assert.equal(reasonForCategory('gym'), 'venue_co_presence');
+});
+
+test('secondary contacts: the close-contact venue rule alone, where the rule set identifies them', () => {
+  assert.equal(secondaryVenueRule(ruleSetById('20-measures')), null, 'the 20 measures identify no secondary contacts');
+  for (const id of ['8th-edition', '9th-edition']) {
+    const r = secondaryVenueRule(ruleSetById(id))!;
+    assert.ok(r, `${id} identifies secondary contacts`);
+    assert.deepEqual(r.venueCoPresence.generalCategories, []);
+    assert.deepEqual(r.venueCoPresence.closeCategories, ruleSetById(id).venueCoPresence.closeCategories);
+    assert.equal(r.venueCoPresence.minimumOverlapMinutes, ruleSetById(id).venueCoPresence.minimumOverlapMinutes);
+  }
+  const r = secondaryVenueRule(nine)!;
+  // A close contact's hour at the office makes a candidate of the colleague; at the market, nobody.
+  assert.equal(encounter(r, window, office, v('a', T, T + 60 * MIN), v('b', T, T + 60 * MIN))?.class, 'close_candidate');
+  assert.equal(encounter(r, window, market, v('a', T, T + 60 * MIN), v('b', T, T + 60 * MIN)), null);
+  // The same minimum after the same padding: 15 minutes counts, 1 ms short does not.
+  assert.equal(encounter(r, window, office, v('a', T, T + 20 * MIN), v('b', T + 25 * MIN, T + 35 * MIN))?.overlapMinutes, 15);
+  assert.equal(encounter(r, window, office, v('a', T, T + 20 * MIN), v('b', T + 25 * MIN + 1, T + 35 * MIN + 1)), null);
+});
+
+test("secondary window: from first exposure until the close contact's own isolation, else now", () => {
+  const from = T;
+  const now = T + 5 * DAY;
+  assert.equal(secondaryUntil(from, [], now), now, 'not isolated: until now');
+  assert.equal(secondaryUntil(from, [T + 2 * DAY], now), T + 2 * DAY);
+  assert.equal(secondaryUntil(from, [T + 3 * DAY, T + DAY], now), T + DAY, 'the earliest isolation after exposure');
+  assert.equal(secondaryUntil(from, [T - DAY], now), now, 'an isolation before the exposure (an earlier episode) does not end it');
+  assert.equal(secondaryUntil(from, [T - DAY, T + 4 * DAY], now), T + 4 * DAY);
+  assert.equal(secondaryUntil(from, [T], now), T, 'isolated at the exposure itself: an empty window');
+  assert.equal(secondaryUntil(from, [now + 1], now), now, 'an isolation time in the future is not yet');
+  // Visits after the isolation fall outside the window like any visit after a case's isolation.
+  const r = secondaryVenueRule(nine)!;
+  const w = { start: from, end: secondaryUntil(from, [T + DAY], now) };
+  assert.ok(encounter(r, w, office, v('a', T + DAY - 60 * MIN, T + DAY), v('b', T + DAY - 60 * MIN, T + DAY)));
+  assert.equal(encounter(r, w, office, v('a', T + DAY + 1, T + DAY + 60 * MIN), v('b', T + DAY + 1, T + DAY + 60 * MIN)), null);
+});
+
+test('one secondary contact per person: settled before candidate, then earliest, then source, household before venue', () => {
+  const o = (candidate: boolean, firstExposureAt: number, sourcePersonId: string, via: 'household' | 'venue') => ({ candidate, firstExposureAt, sourcePersonId, via });
+  assert.equal(preferSecondary(o(false, T + DAY, 'b', 'household'), o(true, T, 'a', 'venue')), true);
+  assert.equal(preferSecondary(o(true, T, 'b', 'venue'), o(true, T + 1, 'a', 'venue')), true);
+  assert.equal(preferSecondary(o(true, T, 'a', 'venue'), o(true, T, 'b', 'household')), true);
+  assert.equal(preferSecondary(o(true, T, 'a', 'household'), o(true, T, 'a', 'venue')), true);
+  assert.equal(preferSecondary(o(true, T, 'a', 'venue'), o(true, T, 'a', 'household')), false);
+});
+
+test('lazy evidence: made when read, the same JSON as eager evidence', () => {
+  const e1 = encounter(nine, window, office, v('a2', T + 120 * MIN, T + 180 * MIN), v('b2', T + 120 * MIN, T + 180 * MIN))!;
+  const e2 = encounter(nine, window, market, v('a1', T, T + 30 * MIN), v('b1', T, T + 30 * MIN))!;
+  let made = 0;
+  const lazy = new LazyEvidence((list: Encounter[]) => { made++; return [...list]; }, [e1, e2], null);
+  assert.equal(made, 0);
+  const eager = contactFromEncounters('p', [e1, e2]).evidence;
+  assert.deepEqual(JSON.parse(JSON.stringify(lazy)), JSON.parse(JSON.stringify(eager)));
+  assert.deepEqual(lazy.encounters.map((e) => e.venueId), ['M', 'O'], 'in evidence order');
+  assert.equal(made, 1, 'made once');
+  Object.assign(lazy, { via: 'venue' });
+  assert.deepEqual(Object.keys(plainEvidence(lazy)), ['via', 'encounters']);
+  assert.equal(plainEvidence(eager), eager);
 });
