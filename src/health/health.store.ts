@@ -391,15 +391,6 @@ export async function decideApproval(ex: Executor, id: string, set: Partial<Heal
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function listApprovals(ex: Executor, q: { status?: string; limit: number }): Promise<Array<Omit<HealthApprovalTable, 'payload'>>> {
-  let query = ex.selectFrom('health_approval').select([
-    'id', 'kind', 'people', 'reason', 'status', 'requested_by', 'requested_by_name', 'requested_by_role', 'requested_at',
-    'decided_by', 'decided_by_name', 'decided_at', 'decision_reason', 'ruleset_id', 'ruleset_version', 'threshold',
-  ]);
-  if (q.status) query = query.where('status', '=', q.status);
-  return query.orderBy('requested_at', 'desc').limit(q.limit).execute();
-}
-
 /** Held recolourings with their payload, newest first, a page at a time (the listing scopes them by area). */
 export async function approvalsPage(ex: Executor, q: { status?: string; limit: number; offset: number }): Promise<HealthApprovalTable[]> {
   let query = ex.selectFrom('health_approval').selectAll();
