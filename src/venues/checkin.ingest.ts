@@ -21,10 +21,10 @@ import type SQLite from 'better-sqlite3';
 import type { CheckinTable, Db, Dialect, Executor } from '../db/database.ts';
 import type { DbHandle } from '../db/connect.ts';
 import { AppError } from '../platform/errors.ts';
-import { autoExitAt, decideEntry, isVisitExpired, rescanAction } from './venue.rules.ts';
+import { autoExitAt, decideEntry, isVisitExpired } from './venue.rules.ts';
 import * as store from './venue.store.ts';
 import {
-  CheckinWriter, JOB_ERRORS, withFacts, type AnyJob, type EntryOutcome, type ExitJob, type GroupJob, type WriteJob,
+  CheckinWriter, JOB_ERRORS, repeatOf, rescanOf, withFacts, type AnyJob, type EntryOutcome, type ExitJob, type GroupJob, type WriteJob,
   type WriteOutcome,
 } from './checkin.writer.ts';
 import { factsFor } from './door.facts.ts';
@@ -285,11 +285,8 @@ async function entryWithKysely(trx: Executor, job: WriteJob): Promise<IngestResu
   const personName = person.name;
   if (job.rescan) {
     const last = await store.latestVisit(trx, job.venueId, template.person_id);
-    const action = rescanAction(last && {
-      decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind,
-    }, job.dwellMs / 60_000, template.entered_at);
-    if (action === 'repeat-entry') return { row: last!, stored: false, personName, exited: false };
-    if (action === 'repeat-exit') return { row: last!, stored: false, personName, exited: true };
+    const action = rescanOf(last, job);
+    if (action === 'repeat-entry' || action === 'repeat-exit') return repeatOf(action, last!, personName);
     if (action === 'exit') {
       const closed = await store.closeCheckin(trx, last!.id, Math.max(template.entered_at, last!.entered_at), 'scan');
       return { row: (await store.checkinById(trx, last!.id))!, stored: closed, personName, exited: true };

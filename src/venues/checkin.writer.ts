@@ -19,7 +19,7 @@
 import type SQLite from 'better-sqlite3';
 import type { CheckinTable } from '../db/database.ts';
 import { DOOR_STATUS_COLUMNS, doorFactsOf, type DoorStatusRow } from './door.facts.ts';
-import { autoExitAt, decideEntry, isVisitExpired, rescanAction, type DoorFacts, type EntryPolicy } from './venue.rules.ts';
+import { autoExitAt, decideEntry, isVisitExpired, rescanAction, type DoorFacts, type EntryPolicy, type RescanAction } from './venue.rules.ts';
 
 /** One check-in to write; plain data (it crosses to the writer thread). */
 export interface WriteJob {
@@ -56,6 +56,18 @@ export interface WriteJob {
 export interface GroupJob {
   kind: 'group';
   entries: WriteJob[];
+}
+
+/** What a resident's scan does, given their latest visit at the venue (rescanAction of the stored row). */
+export function rescanOf(last: CheckinTable | undefined, job: WriteJob): RescanAction {
+  return rescanAction(last && {
+    decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind,
+  }, job.dwellMs / 60_000, job.row.entered_at);
+}
+
+/** The answer to a scan within the grace period: the previous one's, nothing written. */
+export function repeatOf(action: 'repeat-entry' | 'repeat-exit', last: CheckinTable, personName: string): EntryOutcome {
+  return { row: last, stored: false, personName, exited: action === 'repeat-exit' };
 }
 
 /** The row with the person's facts at the door recorded on it. */
@@ -255,11 +267,8 @@ export class CheckinWriter {
     const personName = person.name;
     if (job.rescan) {
       const last = st.sameScan.get(template.person_id, job.venueId, Number.MIN_SAFE_INTEGER);
-      const action = rescanAction(last && {
-        decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind,
-      }, job.dwellMs / 60_000, template.entered_at);
-      if (action === 'repeat-entry') return { row: last!, stored: false, personName, exited: false };
-      if (action === 'repeat-exit') return { row: last!, stored: false, personName, exited: true };
+      const action = rescanOf(last, job);
+      if (action === 'repeat-entry' || action === 'repeat-exit') return repeatOf(action, last!, personName);
       if (action === 'exit') {
         const at = Math.max(template.entered_at, last!.entered_at);
         st.close.run(at, 'scan', last!.id);
