@@ -8,7 +8,7 @@ import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestServices } from '../support/services.ts';
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
-import { checkDigit } from '../../src/registry/registry.rules.ts';
+import { addAreas, callerOf, fillTube as fillTubeBy, idNumber } from '../support/testing.http.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -21,11 +21,6 @@ const MORE = {
   dongfengGrid: '220402002001001',
 } as const;
 
-const idNumber = (n: number) => {
-  const first17 = `22040219800101${String(n).padStart(3, '0')}`;
-  return first17 + checkDigit(first17);
-};
-
 async function setup(dialect: 'sqlite' | 'postgres') {
   const s: TestServices = await testServices(dialect);
   s.clock.set(START + HOUR);
@@ -36,15 +31,9 @@ async function setup(dialect: 'sqlite' | 'postgres') {
     [MORE.dongfengCommunity, '东风社区', 'community', MORE.dongfeng],
     [MORE.dongfengGrid, '第一网格', 'grid', MORE.dongfengCommunity],
   ];
-  for (const [code, name, level, parent] of extra) {
-    const up = await s.db.selectFrom('area').select(['id', 'path']).where('code', '=', parent).executeTakeFirstOrThrow();
-    areas[code] = `a_${code}`;
-    await s.db.insertInto('area').values({ id: `a_${code}`, code, name, level, parent_id: up.id, path: `${up.path}${code}/`, created_at: s.clock.now() }).execute();
-  }
+  await addAreas(s, areas, extra);
   const app: App = await build(s, { serveWeb: false });
-  async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, who?: SignedIn, payload?: unknown) {
-    return app.inject({ method, url: `/api/v1${url}`, headers: who?.headers ?? {}, ...(payload !== undefined ? { payload: payload as object } : {}) });
-  }
+  const call = callerOf(app);
   const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
   let n = 0;
   async function household(grid: string, buildingName: string, door: string, people: number, who = worker): Promise<string[]> {
@@ -84,13 +73,7 @@ async function round(t: T, name: string, areaCodes: string[], previousRoundId?: 
 }
 
 async function fillTube(t: T, roundId: string, barcode: string, people: string[]): Promise<void> {
-  const open = await t.call('POST', '/testing/tubes', t.sampler, { roundId, tableId: t.tableId, barcode });
-  assert.equal(open.statusCode, 201, open.body);
-  for (const personId of people) {
-    const add = await t.call('POST', `/testing/tubes/${open.json().id}/members`, t.sampler, { personId });
-    assert.equal(add.statusCode, 200, add.body);
-  }
-  assert.equal((await t.call('POST', `/testing/tubes/${open.json().id}/close`, t.sampler, {})).statusCode, 200);
+  await fillTubeBy(t.call, t.sampler, roundId, t.tableId, barcode, people);
 }
 
 interface Row { areaId: string | null; buildingId: string | null; name: string; target: number; sampled: number; positivePools: number; missing: number; previous: { target: number; sampled: number; missing: number; positivePools: number } | null }

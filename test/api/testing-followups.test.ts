@@ -8,7 +8,7 @@ import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestServices } from '../support/services.ts';
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
-import { checkDigit } from '../../src/registry/registry.rules.ts';
+import { addAreas, callerOf, idNumber } from '../support/testing.http.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -16,27 +16,17 @@ const START = Date.parse('2022-04-02T06:00:00+08:00');
 // Beside the test city: a second street with its own community and grid.
 const DONGFENG = { street: '220402002', community: '220402002001', grid: '220402002001001' } as const;
 
-const idNumber = (n: number) => {
-  const first17 = `22040219800101${String(n).padStart(3, '0')}`;
-  return first17 + checkDigit(first17);
-};
-
 async function setup(dialect: 'sqlite' | 'postgres') {
   const s: TestServices = await testServices(dialect);
   s.clock.set(START + HOUR);
   const areas = await seedTestAreas(s);
-  for (const [code, name, level, parent] of [
+  await addAreas(s, areas, [
     [DONGFENG.street, '东风街道', 'street', AREAS.district],
     [DONGFENG.community, '东风社区', 'community', DONGFENG.street],
     [DONGFENG.grid, '第一网格', 'grid', DONGFENG.community],
-  ] as const) {
-    const up = await s.db.selectFrom('area').select(['id', 'path']).where('code', '=', parent).executeTakeFirstOrThrow();
-    areas[code] = `a_${code}`;
-    await s.db.insertInto('area').values({ id: `a_${code}`, code, name, level, parent_id: up.id, path: `${up.path}${code}/`, created_at: s.clock.now() }).execute();
-  }
+  ]);
   const app: App = await build(s, { serveWeb: false });
-  const call = (method: 'GET' | 'POST', url: string, who?: SignedIn, payload?: unknown) =>
-    app.inject({ method, url: `/api/v1${url}`, headers: who?.headers ?? {}, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  const call = callerOf(app);
   const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
   const home = await call('POST', '/households', worker, { areaId: areas[AREAS.wenyuanGrid], buildingName: '1号楼', unit: '1', door: '101' });
   assert.equal(home.statusCode, 201, home.body);

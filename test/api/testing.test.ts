@@ -5,7 +5,7 @@ import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestSer
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
-import { checkDigit } from '../../src/registry/registry.rules.ts';
+import { callerOf, fillTube as fillTubeBy, idNumber } from '../support/testing.http.ts';
 import { issuePersonalCode } from '../../src/venues/venue.codes.ts';
 import { codeFacts } from '../../src/health/health.service.ts';
 import ExcelJS from 'exceljs';
@@ -27,19 +27,12 @@ function multipart(fileName: string, content: string, headers: Record<string, st
   return { payload: body, headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-const idNumber = (n: number) => {
-  const first17 = `22040219800101${String(n).padStart(3, '0')}`;
-  return first17 + checkDigit(first17);
-};
-
 async function setup(dialect: 'sqlite' | 'postgres') {
   const s: TestServices = await testServices(dialect);
   s.clock.set(START + HOUR);
   const areas = await seedTestAreas(s);
   const app: App = await build(s, { serveWeb: false });
-  async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, who?: SignedIn | { headers: Record<string, string> }, payload?: unknown) {
-    return app.inject({ method, url: `/api/v1${url}`, headers: who?.headers ?? {}, ...(payload !== undefined ? { payload: payload as object } : {}) });
-  }
+  const call = callerOf(app);
   const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
   const xworker = await signIn(s, 'community_worker', AREAS.xingyang);
   // Twelve people in 文苑 (four households of three), four in 兴阳.
@@ -85,16 +78,8 @@ async function setup(dialect: 'sqlite' | 'postgres') {
 
 type T = Awaited<ReturnType<typeof setup>>;
 
-async function fillTube(t: T, barcode: string, people: string[], tableId = t.tableId) {
-  const open = await t.call('POST', '/testing/tubes', t.sampler, { roundId: t.roundId, tableId, barcode });
-  assert.equal(open.statusCode, 201, open.body);
-  for (const personId of people) {
-    const add = await t.call('POST', `/testing/tubes/${open.json().id}/members`, t.sampler, { personId });
-    assert.equal(add.statusCode, 200, add.body);
-  }
-  const closed = await t.call('POST', `/testing/tubes/${open.json().id}/close`, t.sampler, {});
-  assert.equal(closed.statusCode, 200, closed.body);
-  return closed.json();
+function fillTube(t: T, barcode: string, people: string[], tableId = t.tableId) {
+  return fillTubeBy(t.call, t.sampler, t.roundId, tableId, barcode, people);
 }
 
 async function colourOf(t: T, personId: string) {
