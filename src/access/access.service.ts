@@ -10,7 +10,7 @@ import { isoInZone } from '../platform/clock.ts';
 import { hashPassword, newId, randomToken, verifyPassword } from '../platform/crypto.ts';
 import {
   afterFailedLogin, inScope, isLocked, isRole, isStrongPassword, isValidUsername, normaliseUsername,
-  PASSWORD_MIN_LENGTH, permissionsOf, type Permission, type Role,
+  PASSWORD_MIN_LENGTH, permissionsOf, type Actor, type Permission, type Role,
 } from './access.rules.ts';
 import './access.schema.ts'; // registers the access error codes wherever the service is used
 import type { Me, TokenView, UserView } from './access.schema.ts';
@@ -419,4 +419,16 @@ export async function revokeToken(s: Services, actor: AuditActor, userId: string
     await store.revokeApiToken(trx, tokenId, s.clock.now());
     await s.audit(trx, actor, { action: 'token.revoke', objectType: 'api_token', objectId: tokenId, detail: { name: token.name, userId } });
   });
+}
+
+/**
+ * The area path a listing covers: the caller's own subtree, or the area they name inside it
+ * (AREA_NOT_FOUND for an unknown one, OUT_OF_SCOPE for one outside their subtree).
+ */
+export async function listingScope(ex: Executor, actor: Pick<Actor, 'areaPath'>, areaId: string | undefined): Promise<string> {
+  if (!areaId) return actor.areaPath;
+  const area = await store.areaById(ex, areaId);
+  if (!area) throw new AppError('AREA_NOT_FOUND');
+  if (!inScope(actor.areaPath, area.path)) throw new AppError('OUT_OF_SCOPE');
+  return area.path;
 }

@@ -158,6 +158,13 @@ export async function upsertTestsFrom(ex: Executor, dialect: Dialect, source: Te
   return Number(r.numAffectedRows ?? 0n);
 }
 
+/** The health status columns a test result writes (a status row made for it is green with no reasons). */
+const STATUS_TEST_COLUMNS = sql`(person_id, colour, reasons, ruleset_id, ruleset_version, computed_at, changed_at, test_source_id, test_sampled_at, test_reported_at, test_result, test_pooled)`;
+/** A person's latest test replaces the stored one only when sampled no earlier. */
+const LATEST_TEST_UPDATE = sql`do update set test_source_id = excluded.test_source_id, test_sampled_at = excluded.test_sampled_at,
+  test_reported_at = excluded.test_reported_at, test_result = excluded.test_result, test_pooled = excluded.test_pooled
+  where health_status.test_sampled_at is null or health_status.test_sampled_at <= excluded.test_sampled_at`;
+
 /**
  * upsertLatestTests for the rows of a query: each person's latest sample (by sampling time) goes on the
  * status row, a green row created for a person with none. SQLite applies the rows in order, so of one
@@ -167,21 +174,17 @@ export async function upsertTestsFrom(ex: Executor, dialect: Dialect, source: Te
 export async function upsertLatestTestsFrom(
   ex: Executor, dialect: Dialect, source: TestRowSource, at: { reportedAt: number; now: number; rulesetId: string; rulesetVersion: string },
 ): Promise<void> {
-  const update = sql`do update set test_source_id = excluded.test_source_id, test_sampled_at = excluded.test_sampled_at,
-    test_reported_at = excluded.test_reported_at, test_result = excluded.test_result, test_pooled = excluded.test_pooled
-    where health_status.test_sampled_at is null or health_status.test_sampled_at <= excluded.test_sampled_at`;
-  const cols = sql`(person_id, colour, reasons, ruleset_id, ruleset_version, computed_at, changed_at, test_source_id, test_sampled_at, test_reported_at, test_result, test_pooled)`;
   if (dialect === 'postgres') {
-    await sql`insert into health_status ${cols}
+    await sql`insert into health_status ${STATUS_TEST_COLUMNS}
       select distinct on (x.person_id) x.person_id, 'green', '[]', ${at.rulesetId}::text, ${at.rulesetVersion}::text, ${at.now}::bigint, ${at.now}::bigint,
         x.source_id, x.sampled_at, ${at.reportedAt}::bigint, x.result, x.pooled
       from (${source}) as x order by x.person_id, x.sampled_at desc, x.source_id desc
-      on conflict (person_id) ${update}`.execute(ex);
+      on conflict (person_id) ${LATEST_TEST_UPDATE}`.execute(ex);
   } else {
-    await sql`insert into health_status ${cols}
+    await sql`insert into health_status ${STATUS_TEST_COLUMNS}
       select x.person_id, 'green', '[]', ${at.rulesetId}, ${at.rulesetVersion}, ${at.now}, ${at.now}, x.source_id, x.sampled_at, ${at.reportedAt}, x.result, x.pooled
       from (${source}) as x where true
-      on conflict (person_id) ${update}`.execute(ex);
+      on conflict (person_id) ${LATEST_TEST_UPDATE}`.execute(ex);
   }
 }
 
@@ -217,20 +220,16 @@ export async function upsertLatestTests(ex: Executor, dialect: Dialect, rows: He
   for (const part of chunks(rows, JSON_SLICE)) {
     const data = JSON.stringify(part.map((r) => [r.person_id, r.colour, r.reasons, r.ruleset_id, r.ruleset_version, r.computed_at, r.changed_at,
       r.test_source_id, r.test_sampled_at, r.test_reported_at, r.test_result, r.test_pooled]));
-    const update = sql`do update set test_source_id = excluded.test_source_id, test_sampled_at = excluded.test_sampled_at,
-      test_reported_at = excluded.test_reported_at, test_result = excluded.test_result, test_pooled = excluded.test_pooled
-      where health_status.test_sampled_at is null or health_status.test_sampled_at <= excluded.test_sampled_at`;
-    const cols = sql`(person_id, colour, reasons, ruleset_id, ruleset_version, computed_at, changed_at, test_source_id, test_sampled_at, test_reported_at, test_result, test_pooled)`;
     if (dialect === 'postgres') {
-      await sql`insert into health_status ${cols}
+      await sql`insert into health_status ${STATUS_TEST_COLUMNS}
         select x->>0, x->>1, x->>2, x->>3, x->>4, (x->>5)::bigint, (x->>6)::bigint, x->>7, (x->>8)::bigint, (x->>9)::bigint, x->>10, (x->>11)::integer
         from json_array_elements(${data}::json) as x
-        on conflict (person_id) ${update}`.execute(ex);
+        on conflict (person_id) ${LATEST_TEST_UPDATE}`.execute(ex);
     } else {
-      await sql`insert into health_status ${cols}
+      await sql`insert into health_status ${STATUS_TEST_COLUMNS}
         select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9, value->>10, value->>11
         from json_each(${data}) where true
-        on conflict (person_id) ${update}`.execute(ex);
+        on conflict (person_id) ${LATEST_TEST_UPDATE}`.execute(ex);
     }
   }
 }

@@ -18,6 +18,7 @@ import { poolAge, releaseDecision } from './testing.rules.ts';
 import type { PoolView, TaskView } from './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
 import * as store from './testing.store.ts';
+import { listingScope } from '../access/access.service.ts';
 
 const HOUR = 3_600_000;
 const targetMs = () => testingPolicy().retestTargetHours * HOUR;
@@ -287,13 +288,7 @@ export async function getPool(s: Services, actor: Actor, id: string) {
 
 export async function listTasks(s: Services, actor: Actor, q: { roundId?: string; kind?: string; status?: string; areaId?: string }, paging: { limit: number; offset: number }): Promise<Page<TaskView>> {
   assertCan(actor, 'testing.view');
-  let path = actor.areaPath;
-  if (q.areaId) {
-    const area = await store.areaById(s.db, q.areaId);
-    if (!area) throw new AppError('AREA_NOT_FOUND');
-    assertInScope(actor, area.path);
-    path = area.path;
-  }
+  const path = await listingScope(s.db, actor, q.areaId);
   let base = s.db.selectFrom('testing_task').where('area_path', 'like', `${path}%`);
   if (q.roundId) base = base.where('round_id', '=', q.roundId);
   if (q.kind) base = base.where('kind', '=', q.kind);

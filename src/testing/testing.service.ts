@@ -28,6 +28,7 @@ import { STAFF_ROLES } from './testing.schema.ts';
 import './testing.schema.ts';
 import * as store from './testing.store.ts';
 import type { Static } from '@sinclair/typebox';
+import { listingScope } from '../access/access.service.ts';
 
 const HOUR = 3_600_000;
 type Paging = { limit: number; offset: number };
@@ -307,13 +308,7 @@ export async function createSite(s: Services, actor: Actor, body: SiteCreateBody
 
 export async function listSites(s: Services, actor: Actor, areaId: string | undefined, paging: Paging): Promise<Page<SiteView>> {
   assertCan(actor, 'testing.view');
-  let path = actor.areaPath;
-  if (areaId) {
-    const area = await store.areaById(s.db, areaId);
-    if (!area) throw new AppError('AREA_NOT_FOUND');
-    assertInScope(actor, area.path);
-    path = area.path;
-  }
+  const path = await listingScope(s.db, actor, areaId);
   const { rows, tables, total } = await store.sitesUnder(s.db, path, paging);
   return {
     items: rows.map((r) => ({
@@ -391,13 +386,7 @@ export async function staffCandidates(s: Services, actor: Actor, roundId: string
   assertCan(actor, 'testing.round');
   await roundOrThrow(s.db, roundId);
   assertRoundInScope(actor, await store.roundAreas(s.db, [roundId]));
-  let path = actor.areaPath;
-  if (query.areaId) {
-    const area = await store.areaById(s.db, query.areaId);
-    if (!area) throw new AppError('AREA_NOT_FOUND');
-    assertInScope(actor, area.path);
-    path = area.path;
-  }
+  const path = await listingScope(s.db, actor, query.areaId);
   const roles = query.role ? [query.role] : STAFF_ROLES;
   const rows = await store.staffCandidates(s.db, path, roles, (query.q ?? '').trim(), query.limit ?? 20);
   const duties = await store.staffDutiesOf(s.db, roundId, rows.map((r) => r.id));

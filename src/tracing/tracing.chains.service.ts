@@ -2,7 +2,6 @@
 // scope, or an area inside it) within a date range, its clusters, and exports (JSON, CSV edge list,
 // GraphML). Reading the graph reads personal data (names): each read and export is audited.
 import type { Actor } from '../access/access.rules.ts';
-import { inScope } from '../access/access.rules.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { assertCan, auditActor } from '../platform/auth.ts';
 import { isoInZone } from '../platform/clock.ts';
@@ -14,6 +13,7 @@ import type { Services } from '../services.ts';
 import { buildChainGraph, clusterGraph, edgeRows, toGraphMl, type ChainGraph } from './tracing.chains.ts';
 import type { ChainExportQuery, ChainQuery } from './tracing.chains.schema.ts';
 import * as store from './tracing.chains.store.ts';
+import { listingScope } from '../access/access.service.ts';
 
 /** The most cases one graph is built from. */
 export const CHAIN_CASE_LIMIT = 5000;
@@ -36,13 +36,7 @@ function readerOf(actor: Actor): ChainReader {
 async function readGraph(s: Services, who: ChainReader, q: ChainQuery, action: string, detail: Record<string, unknown> = {}): Promise<ChainResult> {
   if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new AppError('CHAIN_RANGE_INVALID');
   return s.db.transaction().execute(async (trx) => {
-    let path = who.areaPath;
-    if (q.areaId) {
-      const area = await trx.selectFrom('area').select('path').where('id', '=', q.areaId).executeTakeFirst();
-      if (!area) throw new AppError('AREA_NOT_FOUND');
-      if (!inScope(who.areaPath, area.path)) throw new AppError('OUT_OF_SCOPE');
-      path = area.path;
-    }
+    const path = await listingScope(trx, who, q.areaId);
     const caseRows = await store.chainCases(trx, path, CHAIN_CASE_LIMIT + 1);
     const truncated = caseRows.length > CHAIN_CASE_LIMIT;
     const cases = caseRows.slice(0, CHAIN_CASE_LIMIT).map((c) => ({

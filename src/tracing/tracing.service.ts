@@ -33,6 +33,7 @@ import * as store from './tracing.store.ts';
 import { syncCallTasks } from '../notify/notify.service.ts';
 import { syncCaseFacts } from '../health/health.tracing.ts';
 import type { CaseRow, ContactListRow, Paging } from './tracing.store.ts';
+import { listingScope } from '../access/access.service.ts';
 
 export { traceContacts };
 export type { TraceAnchor, TraceOptions, TraceResult };
@@ -334,13 +335,7 @@ export async function getCase(s: Services, actor: Actor, id: string): Promise<Ca
 export async function listCases(s: Services, actor: Actor, query: CaseListQuery, paging: Paging): Promise<Page<CaseView>> {
   assertCan(actor, 'case.read');
   return s.db.transaction().execute(async (trx) => {
-    let path = actor.areaPath;
-    if (query.areaId) {
-      const area = await trx.selectFrom('area').select('path').where('id', '=', query.areaId).executeTakeFirst();
-      if (!area) throw new AppError('AREA_NOT_FOUND');
-      assertInScope(actor, area.path);
-      path = area.path;
-    }
+    const path = await listingScope(trx, actor, query.areaId);
     const { rows, total } = await store.listCases(trx, { path, status: query.status, classification: query.classification }, paging);
     await s.audit(trx, auditActor(actor), {
       action: 'case.list', objectType: 'case', objectId: null,

@@ -32,6 +32,7 @@ import './venue.schema.ts';
 import * as store from './venue.store.ts';
 import type { Paging, VenueRow } from './venue.store.ts';
 import { publishOccupancy } from './venue.events.ts';
+import { listingScope } from '../access/access.service.ts';
 
 const DAY_MS = 86_400_000;
 /** How old a queued scan may be when it reaches the server. */
@@ -120,13 +121,7 @@ export async function getVenue(s: Services, actor: Actor, id: string): Promise<V
 
 export async function listVenues(s: Services, actor: Actor, query: VenueListQuery, paging: Paging): Promise<Page<VenueView>> {
   assertCanSeeVenues(actor);
-  let path = actor.areaPath;
-  if (query.areaId) {
-    const area = await store.areaById(s.db, query.areaId);
-    if (!area) throw new AppError('AREA_NOT_FOUND');
-    assertInScope(actor, area.path);
-    path = area.path;
-  }
+  const path = await listingScope(s.db, actor, query.areaId);
   const { rows, total } = await store.listVenues(s.db, {
     path, status: query.status, category: query.category,
     operatorUserId: actor.role === 'venue_operator' ? actor.userId : undefined,
