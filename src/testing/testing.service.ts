@@ -818,7 +818,7 @@ export async function sampleTubes(s: Services, actor: Actor, roundId: string, tu
     const faults: Fault[] = [];
     const plans = new Map<string, Awaited<ReturnType<typeof tubePlan>>>();
     const personIds = tubes.flatMap((t) => t.personIds);
-    const households = await store.householdsOf(trx, personIds);
+    const households = await store.householdsOf(trx, s.dialect, personIds);
     const inOpen = await store.openTubeMembersOfRound(trx, roundId);
     const taken = await store.barcodeTaken(trx, tubes.map((t) => t.barcode));
     const seenBarcode = new Set<string>();
@@ -857,8 +857,8 @@ export async function sampleTubes(s: Services, actor: Actor, roundId: string, tu
       }
     }
     if (faults.length) throw new AppError('SAMPLES_INVALID', { count: faults.length }, { faults });
-    await store.insertMany(trx, 'testing_tube', tubeRows, 1000);
-    await store.insertMany(trx, 'testing_tube_member', memberRows, 2000);
+    await store.insertTubes(trx, s.dialect, tubeRows);
+    await store.insertTubeMembers(trx, s.dialect, memberRows);
     await s.audit(trx, auditActor(actor), {
       action: 'testing.tube.bulk', objectType: 'testing_round', objectId: round.id,
       detail: { tubes: tubeRows.length, members: memberRows.length, first: tubeRows[0]?.barcode ?? null, last: tubeRows.at(-1)?.barcode ?? null },

@@ -54,10 +54,15 @@ export async function personsByIds(ex: Executor, ids: string[]): Promise<PersonL
 }
 
 /** Existence and household of many people (the bulk sampling path: no joins). */
-export async function householdsOf(ex: Executor, ids: string[]): Promise<Map<string, string | null>> {
+/** The household of each registered person among `ids` (absent: not registered); the ids as one JSON parameter per slice. */
+export async function householdsOf(ex: Executor, dialect: Dialect, ids: string[]): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
-  for (const part of chunks([...new Set(ids)], 5000)) {
-    for (const r of await ex.selectFrom('person').select(['id', 'household_id']).where('id', 'in', part).execute()) out.set(r.id, r.household_id);
+  for (const part of chunks([...new Set(ids)], RESULT_JSON_SLICE)) {
+    const list = dialect === 'postgres'
+      ? sql`json_array_elements_text(${JSON.stringify(part)}::json) as j(value)`
+      : sql`json_each(${JSON.stringify(part)}) as j`;
+    const rows = await sql<{ id: string; household_id: string | null }>`select p.id, p.household_id from ${list} join person p on p.id = j.value`.execute(ex);
+    for (const r of rows.rows) out.set(r.id, r.household_id);
   }
   return out;
 }
@@ -207,16 +212,49 @@ export const RESULT_JSON_SLICE = 20_000;
 
 const jsonRows = (dialect: Dialect, data: string) => dialect === 'postgres' ? sql`json_array_elements(${data}::json) as j(value)` : sql`json_each(${data}) as j`;
 
-/** Stores lab results: one INSERT … SELECT over a JSON array per slice. */
-export async function insertResults(ex: Executor, dialect: Dialect, rows: readonly TestingResultTable[]): Promise<void> {
+/** How a column's JSON value becomes its SQL type on PostgreSQL (SQLite takes JSON numbers as they are). */
+type JsonCast = 'text' | 'bigint' | 'integer' | 'double precision';
+
+/**
+ * Inserts rows as one INSERT … SELECT over a JSON array parameter per slice (bulk sampling, lab
+ * results): far fewer statements and parameters than a multi-row VALUES list.
+ */
+async function insertJsonRows<T extends object>(
+  ex: Executor, dialect: Dialect, table: string, columns: ReadonlyArray<readonly [keyof T & string, JsonCast]>, rows: readonly T[],
+): Promise<void> {
+  const names = sql.raw(columns.map(([c]) => c).join(', '));
+  const values = sql.raw(columns.map(([, cast], i) => (dialect === 'postgres' && cast !== 'text' ? `(j.value->>${i})::${cast}` : `j.value->>${i}`)).join(', '));
   for (const part of chunks(rows, RESULT_JSON_SLICE)) {
-    const data = JSON.stringify(part.map((r) => [r.tube_id, r.round_id, r.result, r.ct_n, r.ct_orf1ab, r.tested_at, r.resulted_at, r.upload_id]));
-    const n = dialect === 'postgres' ? sql`::double precision` : sql``;
-    const t = dialect === 'postgres' ? sql`::bigint` : sql``;
-    await sql`insert into testing_result (tube_id, round_id, result, ct_n, ct_orf1ab, tested_at, resulted_at, upload_id)
-      select j.value->>0, j.value->>1, j.value->>2, (j.value->>3)${n}, (j.value->>4)${n}, (j.value->>5)${t}, (j.value->>6)${t}, j.value->>7
-      from ${jsonRows(dialect, data)}`.execute(ex);
+    const data = JSON.stringify(part.map((r) => columns.map(([c]) => (r as Record<string, unknown>)[c] ?? null)));
+    await sql`insert into ${sql.table(table)} (${names}) select ${values} from ${jsonRows(dialect, data)}`.execute(ex);
   }
+}
+
+const TUBE_COLUMNS: ReadonlyArray<readonly [keyof TestingTubeTable, JsonCast]> = [
+  ['id', 'text'], ['round_id', 'text'], ['barcode', 'text'], ['site_id', 'text'], ['table_id', 'text'], ['area_id', 'text'],
+  ['area_path', 'text'], ['mode', 'text'], ['capacity', 'integer'], ['control_level', 'text'], ['status', 'text'],
+  ['member_count', 'integer'], ['opened_at', 'bigint'], ['opened_by', 'text'], ['opened_by_name', 'text'], ['closed_at', 'bigint'],
+  ['closed_by_name', 'text'], ['box_id', 'text'], ['task_id', 'text'], ['rules_version', 'text'],
+];
+
+/** Stores closed tubes (bulk sampling). */
+export function insertTubes(ex: Executor, dialect: Dialect, rows: readonly TestingTubeTable[]): Promise<void> {
+  return insertJsonRows(ex, dialect, 'testing_tube', TUBE_COLUMNS, rows);
+}
+
+/** Stores tube members (bulk sampling). */
+export function insertTubeMembers(ex: Executor, dialect: Dialect, rows: readonly TestingTubeMemberTable[]): Promise<void> {
+  return insertJsonRows(ex, dialect, 'testing_tube_member', [
+    ['tube_id', 'text'], ['person_id', 'text'], ['round_id', 'text'], ['household_id', 'text'], ['sampled_at', 'bigint'],
+  ], rows);
+}
+
+/** Stores lab results. */
+export function insertResults(ex: Executor, dialect: Dialect, rows: readonly TestingResultTable[]): Promise<void> {
+  return insertJsonRows(ex, dialect, 'testing_result', [
+    ['tube_id', 'text'], ['round_id', 'text'], ['result', 'text'], ['ct_n', 'double precision'], ['ct_orf1ab', 'double precision'],
+    ['tested_at', 'bigint'], ['resulted_at', 'bigint'], ['upload_id', 'text'],
+  ], rows);
 }
 
 /**
