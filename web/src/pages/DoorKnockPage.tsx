@@ -94,9 +94,10 @@ function BuildingFinder({ roundId, onPick }: { roundId: string; onPick: (buildin
         {path.length > 0 && <button type="button" className="btn btn-small" data-testid="doorknock-up" onClick={() => setPath(path.slice(0, -1))}>{t('testing.doorKnock.up')}</button>}
       </div>
       <ErrorBox error={coverage.error} />
-      {coverage.loading && !coverage.data && <Loading />}
+      {/* The rows of the area on screen only: while the next level loads, the last one's are not shown under its title. */}
+      {coverage.loading && <Loading />}
       <ul className="knock-areas">
-        {(coverage.data?.rows ?? []).map((row) => (
+        {(coverage.loading ? [] : coverage.data?.rows ?? []).map((row) => (
           <li key={row.buildingId ?? row.areaId ?? row.name}>
             <button type="button" className="knock-area" data-testid="doorknock-area" data-level={row.level} data-building-id={row.buildingId ?? ''} onClick={() => open(row)}>
               <span className="knock-area-name">
