@@ -11,7 +11,7 @@ import { maskName } from '../platform/mask.ts';
 import type { Services } from '../services.ts';
 import { ageOn } from '../registry/registry.rules.ts';
 import { todayOf } from '../registry/registry.service.ts';
-import { compareDoors } from './testing.rules.ts';
+import { compareDoors, refusesSamplesAt } from './testing.rules.ts';
 import type { CoverageView, VisitView } from './testing.schema.ts';
 import * as store from './testing.store.ts';
 
@@ -169,9 +169,13 @@ export async function doorKnock(s: Services, actor: Actor, roundId: string, buil
 export async function visitTx(s: Services, trx: Tx, actor: Actor, roundId: string, body: { personId: string; outcome: string; note?: string }, at: number): Promise<VisitView> {
   const round = await store.roundById(trx, roundId);
   if (!round) throw new AppError('ROUND_NOT_FOUND');
-  // Like the sampler's operations: a mark made after the round closed is refused; one made before it
-  // (queued offline, synced late) is kept. A resend of a stored mark never gets here (answered as first).
-  if (round.closed_at !== null && Number(round.closed_at) <= at) throw new AppError('ROUND_NOT_OPEN', { status: 'closed' });
+  // Like the sampler's operations: a mark made before the round starts or after it closed is refused;
+  // one made before the close (queued offline, synced late) is kept. A resend of a stored mark never
+  // gets here (answered as first).
+  const refused = refusesSamplesAt({
+    starts_at: Number(round.starts_at), deadline_at: Number(round.deadline_at), closed_at: round.closed_at === null ? null : Number(round.closed_at),
+  }, at);
+  if (refused) throw new AppError('ROUND_NOT_OPEN', { status: refused });
   const person = await trx.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').leftJoin('household', 'household.id', 'person.household_id')
     .select(['person.id', 'person.area_id', 'area.path', 'household.building_id']).where('person.id', '=', body.personId).executeTakeFirst();
   if (!person) throw new AppError('PERSON_NOT_FOUND');

@@ -139,6 +139,16 @@ export function roundTakesSamples(status: RoundStatus): boolean {
   return status === 'open' || status === 'overdue';
 }
 
+/**
+ * Whether a round takes a sample (or a door-knock mark) made at `at`: null, or the status that refuses
+ * it. A close later than `at` does not count: a scan queued offline before the close is kept.
+ */
+export function refusesSamplesAt(r: { starts_at: number; deadline_at: number; closed_at: number | null }, at: number): RoundStatus | null {
+  const closedBefore = r.closed_at !== null && r.closed_at <= at;
+  const status = roundStatus({ ...r, closed_at: closedBefore ? r.closed_at : null }, at);
+  return roundTakesSamples(status) ? null : status;
+}
+
 export type ReleaseDecision = 'release' | 'case_found' | 'wait';
 
 /**

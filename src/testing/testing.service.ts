@@ -17,7 +17,7 @@ import { poolingPolicy } from './pooling.policy.ts';
 import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rules.ts';
 import { testingPolicy } from './testing.policy.ts';
 import {
-  controlLevelAt, joinRefusal, planFor, roundStatus, roundTakesSamples, siteLevel, tubeModeFor,
+  controlLevelAt, joinRefusal, planFor, refusesSamplesAt, roundStatus, siteLevel, tubeModeFor,
   type SiteKind, type TubeMode,
 } from './testing.rules.ts';
 import type {
@@ -516,10 +516,12 @@ async function resolvePerson(s: Services, ex: Executor, ref: PersonRef, at: numb
   return person;
 }
 
+/** ROUND_NOT_OPEN unless the round takes samples made at `at` (testing.rules.ts refusesSamplesAt). */
 function takesSamplesAt(round: TestingRoundTable, at: number): void {
-  const closedBefore = round.closed_at !== null && Number(round.closed_at) <= at;
-  const status = roundStatus({ starts_at: Number(round.starts_at), deadline_at: Number(round.deadline_at), closed_at: closedBefore ? round.closed_at : null }, at);
-  if (!roundTakesSamples(status)) throw new AppError('ROUND_NOT_OPEN', { status });
+  const status = refusesSamplesAt({
+    starts_at: Number(round.starts_at), deadline_at: Number(round.deadline_at), closed_at: round.closed_at === null ? null : Number(round.closed_at),
+  }, at);
+  if (status) throw new AppError('ROUND_NOT_OPEN', { status });
 }
 
 interface TubeSpec { roundId: string; tableId: string; barcode: string; mode?: TubeMode; poolSize?: number }

@@ -1,6 +1,6 @@
 // Testing rounds over HTTP, two checks: the previous round a new round is compared with must exist, be in
-// the planner's area and go over at least one of the new round's areas; and door-knock marks on a closed
-// round are refused like the sampler's operations (ROUND_NOT_OPEN, closed), while a phone resending a mark
+// the planner's area and go over at least one of the new round's areas; and door-knock marks on a round not
+// yet started or closed are refused like the sampler's operations (ROUND_NOT_OPEN), while a phone resending a mark
 // stored before the close still gets its first answer, and a mark queued offline before the close is kept.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -94,6 +94,23 @@ for (const { dialect, skip } of await dialects()) {
         assert.ok(await round(t, '文苑兴阳第二轮', [AREAS.xingyang, AREAS.wenyuan], wenyuan));
         assert.ok(await round(t, '东风第二轮', [DONGFENG.community], dongfeng, dongfengPlanner));
         assert.equal(await rounds(), 6);
+      } finally {
+        await t.app.close();
+        await t.s.close();
+      }
+    });
+
+    test('door-knock marks before a round starts are refused like the sampler\'s scans', async () => {
+      const t = await setup(dialect);
+      const { call, s } = t;
+      try {
+        const planned = await call('POST', '/testing/rounds', t.command, { ...roundBody(t, '明日一轮', [AREAS.wenyuan]), startsAt: s.clock.now() + 2 * HOUR });
+        assert.equal(planned.statusCode, 201, planned.body);
+        const early = await call('POST', `/testing/rounds/${planned.json().id}/visits`, t.worker, { clientId: 'knock-early', personId: t.people[0], outcome: 'away' });
+        assert.equal(early.statusCode, 409, early.body);
+        assert.equal(early.json().code, 'ROUND_NOT_OPEN');
+        assert.match(early.json().detail, /planned/);
+        assert.equal((await s.db.selectFrom('testing_visit').select('id').execute()).length, 0);
       } finally {
         await t.app.close();
         await t.s.close();

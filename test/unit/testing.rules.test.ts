@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { poolingPolicy } from '../../src/testing/pooling.policy.ts';
 import { loadTestingPolicy, parseTestingPolicy, testingPolicy } from '../../src/testing/testing.policy.ts';
 import {
-  allowedModes, controlLevelAt, joinRefusal, mapLabHeader, parseCt, parseLabResult, parseTestTime, planFor, poolAge, releaseDecision, roundStatus,
+  allowedModes, controlLevelAt, joinRefusal, mapLabHeader, parseCt, parseLabResult, parseTestTime, planFor, poolAge, refusesSamplesAt, releaseDecision, roundStatus,
   siteLevel, tubeModeFor,
 } from '../../src/testing/testing.rules.ts';
 
@@ -81,6 +81,12 @@ test('pool age against the 6-hour re-test target, and round status', () => {
   assert.equal(roundStatus(r, 15), 'open');
   assert.equal(roundStatus(r, 25), 'overdue');
   assert.equal(roundStatus({ ...r, closed_at: 18 }, 15), 'closed');
+  // Samples and door-knock marks: from the start until the close; one made before a later close is kept.
+  assert.equal(refusesSamplesAt(r, 5), 'planned');
+  assert.equal(refusesSamplesAt(r, 15), null);
+  assert.equal(refusesSamplesAt(r, 25), null, 'stragglers after the deadline');
+  assert.equal(refusesSamplesAt({ ...r, closed_at: 18 }, 15), null, 'made before the close, synced after');
+  assert.equal(refusesSamplesAt({ ...r, closed_at: 18 }, 18), 'closed');
 });
 
 test('lab rows: header in Chinese or English, result words, Ct range, test time in the deployment zone', () => {
