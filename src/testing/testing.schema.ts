@@ -118,7 +118,7 @@ export const RoundView = Type.Object({
   id: Type.String(), name: Type.String(),
   status: literals(['planned', 'open', 'overdue', 'closed'] as const),
   startsAt: Type.Number(), deadlineAt: Type.Number(), closedAt: Nullable(Type.Number()),
-  areas: Type.Array(Type.Object({ areaId: Type.String(), code: Type.String(), name: Type.String(), level: Type.String(), controlLevel: Type.String() })),
+  areas: Type.Array(Type.Object({ areaId: Type.String(), code: Type.String(), name: Type.String(), level: Type.String(), path: Type.String(), controlLevel: Type.String() })),
   previousRoundId: Nullable(Type.String()), autoReport: Type.Boolean(), target: Type.Integer(),
   rules: Type.Object({ pooling: Type.String(), testing: Type.String() }),
   createdAt: Type.Number(),

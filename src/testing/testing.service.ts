@@ -65,7 +65,7 @@ async function roundViews(s: Services, ex: Executor, rows: TestingRoundTable[], 
     out.push({
       id: r.id, name: r.name, status: roundStatus(r, now), startsAt: Number(r.starts_at), deadlineAt: Number(r.deadline_at),
       closedAt: r.closed_at === null ? null : Number(r.closed_at),
-      areas: own.map((a) => ({ areaId: a.area_id, code: a.code, name: a.name, level: a.level, controlLevel: a.control_level })),
+      areas: own.map((a) => ({ areaId: a.area_id, code: a.code, name: a.name, level: a.level, path: a.area_path, controlLevel: a.control_level })),
       previousRoundId: r.previous_round_id, autoReport: r.auto_report === 1,
       target: withTarget ? await store.roundTarget(ex, r.id) : 0,
       rules: { pooling: r.pooling_version, testing: r.testing_version }, createdAt: Number(r.created_at),

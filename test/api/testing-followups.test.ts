@@ -106,6 +106,8 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const planned = await call('POST', '/testing/rounds', t.command, { ...roundBody(t, '明日一轮', [AREAS.wenyuan]), startsAt: s.clock.now() + 2 * HOUR });
         assert.equal(planned.statusCode, 201, planned.body);
+        // A round's areas carry their path: the planner's page offers as previous rounds only those that overlap.
+        assert.deepEqual(planned.json().areas.map((a: { code: string; path: string }) => a.path.endsWith(`/${a.code}/`)), [true]);
         const early = await call('POST', `/testing/rounds/${planned.json().id}/visits`, t.worker, { clientId: 'knock-early', personId: t.people[0], outcome: 'away' });
         assert.equal(early.statusCode, 409, early.body);
         assert.equal(early.json().code, 'ROUND_NOT_OPEN');

@@ -16,6 +16,8 @@ export interface RoundArea {
   code: string;
   name: string;
   level: string;
+  /** Materialised path of the area ("220400/220402/…/"). */
+  path: string;
   controlLevel: ControlLevel;
 }
 

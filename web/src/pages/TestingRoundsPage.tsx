@@ -6,7 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
-import { CONTROL_LEVELS, testingApi, type ControlLevel } from '../testingApi.ts';
+import { CONTROL_LEVELS, testingApi, type ControlLevel, type RoundView } from '../testingApi.ts';
 import { toApiError, useLoad } from '../useLoad.ts';
 import type { Area } from '../types.ts';
 import { AreaPicker } from '../components/AreaPicker.tsx';
@@ -77,7 +77,12 @@ function localInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
-function CreateRound({ onCancel, previous }: { onCancel: () => void; previous: Array<{ id: string; name: string }> }) {
+/** A previous round to compare with must go over one of the new round's areas (the server checks it too). */
+function overlaps(round: Pick<RoundView, 'areas'>, areas: ReadonlyArray<{ area: Area }>): boolean {
+  return round.areas.some((r) => areas.some(({ area }) => area.path.startsWith(r.path) || r.path.startsWith(area.path)));
+}
+
+function CreateRound({ onCancel, previous }: { onCancel: () => void; previous: RoundView[] }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [name, setName] = useState('');
@@ -140,7 +145,7 @@ function CreateRound({ onCancel, previous }: { onCancel: () => void; previous: A
           <span className="field-label">{t('testing.rounds.previous')}</span>
           <select data-testid="round-previous" value={previousRoundId} onChange={(e) => setPreviousRoundId(e.target.value)}>
             <option value="">{t('testing.rounds.noPrevious')}</option>
-            {previous.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+            {previous.filter((r) => areas.length === 0 || overlaps(r, areas)).map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
           </select>
         </label>
         <label className="field">
