@@ -20,6 +20,7 @@ import { useOfflineShell } from '../offlineShell.ts';
 import { NetworkBadge, QueueStatus } from '../components/QueueStatus.tsx';
 import type { Venue, Verification } from '../types.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { PersonCodeFields } from '../components/PersonCodeFields.tsx';
 import { VerifyScreen } from '../components/VerifyScreen.tsx';
 import { formatDateTime } from '../format.ts';
 import { cachedPublicKey, rawPublicKey, refreshPublicKey, verifyPersonalCodeOffline } from '../personalCode.ts';
@@ -209,35 +210,10 @@ export function GuardPage() {
       <VenuePicker door={door} onPick={(d) => { setDoor(d); localStorage.setItem(VENUE_KEY, JSON.stringify(d)); }} />
 
       <form className="card form guard-form" onSubmit={(e) => void submit(e)} noValidate>
-        <label className="field">
-          <span className="field-label">{t('guard.personalCode')}</span>
-          <input
-            ref={codeInput}
-            data-testid="guard-code"
-            className="mono"
-            value={personalCode}
-            onChange={(e) => setPersonalCode(e.target.value)}
-            placeholder={t('guard.codePlaceholder')}
-            autoComplete="off"
-            autoCapitalize="none"
-            spellCheck={false}
-            disabled={!!idNumber.trim()}
-          />
-        </label>
-        <div className="guard-or">{t('guard.or')}</div>
-        <label className="field">
-          <span className="field-label">{t('guard.idNumber')}</span>
-          <input
-            data-testid="guard-id-number"
-            className="mono"
-            value={idNumber}
-            onChange={(e) => setIdNumber(e.target.value)}
-            maxLength={20}
-            autoComplete="off"
-            spellCheck={false}
-            disabled={!!personalCode.trim()}
-          />
-        </label>
+        <PersonCodeFields
+          testIdPrefix="guard" codeLabel={t('guard.personalCode')} codeRef={codeInput}
+          code={personalCode} onCode={setPersonalCode} idNumber={idNumber} onIdNumber={setIdNumber}
+        />
         <ErrorBox error={error} />
         {queuedNow && (
           <div className="alert alert-warn" role="status" data-testid="guard-queued-notice">

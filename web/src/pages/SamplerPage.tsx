@@ -22,6 +22,7 @@ import { formatDateTime } from '../format.ts';
 import { RoundPicker } from './TestingParts.tsx';
 import { SamplerBoxes } from './SamplerBoxes.tsx';
 import { CameraScan } from './SamplerCamera.tsx';
+import { PersonCodeFields } from '../components/PersonCodeFields.tsx';
 
 const STATION_KEY = 'cordon.testing.sampler.station';
 const TUBE_KEY = 'cordon.testing.sampler.tube';
@@ -441,36 +442,11 @@ function TubeCard({ station, tube, setTube, submit, online, setNotice, onClosed 
         </div>
       </div>
       <form className="form guard-form" onSubmit={(e) => void add(e)} noValidate>
-        <label className="field">
-          <span className="field-label">{t('testing.sampler.personalCode')}</span>
-          <input
-            ref={personInput}
-            data-testid="sampler-code"
-            className="mono"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            placeholder={t('guard.codePlaceholder')}
-            autoComplete="off"
-            autoCapitalize="none"
-            spellCheck={false}
-            disabled={!!idNumber.trim()}
-          />
-          <CameraScan formats={['qr_code']} onCode={(text) => setCode(text.trim())} testId="sampler-code-camera" />
-        </label>
-        <div className="guard-or">{t('guard.or')}</div>
-        <label className="field">
-          <span className="field-label">{t('guard.idNumber')}</span>
-          <input
-            data-testid="sampler-id-number"
-            className="mono"
-            value={idNumber}
-            onChange={(e) => setIdNumber(e.target.value)}
-            maxLength={20}
-            autoComplete="off"
-            spellCheck={false}
-            disabled={!!code.trim()}
-          />
-        </label>
+        <PersonCodeFields
+          testIdPrefix="sampler" codeLabel={t('testing.sampler.personalCode')} codeRef={personInput}
+          code={code} onCode={setCode} idNumber={idNumber} onIdNumber={setIdNumber}
+          camera={<CameraScan formats={['qr_code']} onCode={(text) => setCode(text.trim())} testId="sampler-code-camera" />}
+        />
         <button type="submit" className="btn btn-primary btn-block guard-go" data-testid="sampler-add" disabled={busy || (!code.trim() && !idNumber.trim())}>
           {t('testing.sampler.add')}
         </button>
