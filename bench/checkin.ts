@@ -1,13 +1,14 @@
-// npm run bench -- checkin [--people N] [--seconds S] [--connections C]
+// npm run bench -- checkin [--people N] [--seconds S] [--connections C] [--slices K]
 //
 // Verified check-ins over loopback HTTP against the Cordon server on SQLite, and in the same run a bare
 // Node HTTP server answering 204 doing nothing, driven by the same client (keep-alive agents, C
-// concurrent guards). The mix: 95 % green admissions by assisted check-in (person reference, one in ten
+// concurrent guards); the two take turns in K slices. The mix: 95 % green admissions by assisted check-in (person reference, one in ten
 // by signed personal code) at residential gates, 3 % refusals (a supermarket needs a recent test;
 // nobody in the demo city has one on record), 2 % scan-outs of earlier admissions. Every check-in
 // carries a client id, as a guard device's queued scans do. A personal code drawn again at a gate
-// where it was already scanned answers with the first scan (200, a repeat) and is counted apart. Prints check-ins per second, p50/p99 and
-// the ratio to the bare server, then checks that every acknowledged check-in is in the database.
+// where it was already scanned answers with the first scan (200, a repeat) and is counted apart.
+// Prints check-ins per second, p50/p99, the ratio to the bare server and the CPU time per request of
+// each server and of the load generator, then checks that every acknowledged check-in is in the database.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -32,6 +33,7 @@ function flag(name: string, fallback: number): number {
 const PEOPLE = flag('people', 20_000);
 const SECONDS = flag('seconds', 10);
 const CONNECTIONS = flag('connections', 32);
+const SLICES = flag('slices', 5);
 const WARMUP_SECONDS = 2;
 
 function freePort(): Promise<number> {
@@ -71,7 +73,7 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-interface Shot { method: 'POST'; path: string; body: string; kind: 'admit' | 'refuse' | 'exit' }
+interface Shot { method: 'POST'; path: string; body: string; kind: 'admit' | 'refuse' | 'exit'; clientId?: string }
 
 interface RunResult { requests: number; seconds: number; latencies: number[]; byStatus: Map<number, number>; byKind: Map<string, number> }
 
@@ -112,16 +114,46 @@ function headersFor(shot: Shot): Record<string, string> {
   return shot.body ? { ...authHeaders, 'content-type': 'application/json' } : authHeaders;
 }
 
-/** CPU time (user + system, all threads) of a child process so far, in ms, from /proc (Linux). */
-function cpuMsOf(child: ChildProcess): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/** CPU time (user + system) of a child process so far, in ms, from /proc (Linux): its main thread and the others. */
+function cpuMsOf(child: ChildProcess): { main: number; others: number } {
+  const ticks = (file: string) => {
+    const fields = fs.readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  };
+  try {
+    const all = ticks(`/proc/${child.pid}/stat`);
+    const main = ticks(`/proc/${child.pid}/task/${child.pid}/stat`);
+    return { main, others: all - main };
   } catch {
-    return NaN;
+    return { main: NaN, others: NaN };
   }
 }
 const CLOCK_TICKS = 100;
+
+/** A run with the server's CPU (main thread, other threads) and the load generator's (this process). */
+async function measured(server: ChildProcess, run: () => Promise<RunResult>): Promise<{ run: RunResult; main: number; others: number; client: number }> {
+  const server0 = cpuMsOf(server);
+  const client0 = process.cpuUsage();
+  const result = await run();
+  const client = process.cpuUsage(client0);
+  const server1 = cpuMsOf(server);
+  return { run: result, main: server1.main - server0.main, others: server1.others - server0.others, client: (client.user + client.system) / 1000 };
+}
+
+function emptyRun(): RunResult {
+  return { requests: 0, seconds: 0, latencies: [], byStatus: new Map(), byKind: new Map() };
+}
+
+function add(total: RunResult, cpu: { main: number; others: number; client: number }, slice: Awaited<ReturnType<typeof measured>>): void {
+  total.requests += slice.run.requests;
+  total.seconds += slice.run.seconds;
+  for (const l of slice.run.latencies) total.latencies.push(l);
+  for (const [k, n] of slice.run.byStatus) total.byStatus.set(k, (total.byStatus.get(k) ?? 0) + n);
+  for (const [k, n] of slice.run.byKind) total.byKind.set(k, (total.byKind.get(k) ?? 0) + n);
+  cpu.main += slice.main;
+  cpu.others += slice.others;
+  cpu.client += slice.client;
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -181,9 +213,9 @@ async function main(): Promise<void> {
         const id = admitted.splice(Math.floor(Math.random() * admitted.length), 1)[0]!;
         return { method: 'POST', path: `/api/v1/checkins/${id}/exit`, body: '', kind: 'exit' };
       }
-      if (roll < 0.05) return { method: 'POST', path: '/api/v1/checkins', body: JSON.stringify({ code: pick(shops), personId: pick(personIds), clientId }), kind: 'refuse' };
+      if (roll < 0.05) return { method: 'POST', path: '/api/v1/checkins', body: JSON.stringify({ code: pick(shops), personId: pick(personIds), clientId }), kind: 'refuse', clientId };
       const person = Math.random() < 0.1 ? { personalCode: pick(personalCodes) } : { personId: pick(personIds) };
-      return { method: 'POST', path: '/api/v1/checkins', body: JSON.stringify({ code: pick(gates), ...person, clientId }), kind: 'admit' };
+      return { method: 'POST', path: '/api/v1/checkins', body: JSON.stringify({ code: pick(gates), ...person, clientId }), kind: 'admit', clientId };
     };
     const decisions = new Map<string, number>();
     const failures: string[] = [];
@@ -193,17 +225,17 @@ async function main(): Promise<void> {
         if (status !== 200 && failures.length < 5) failures.push(`exit ${status} ${body}`);
         return;
       }
-      if (status === 200 && JSON.parse(body).duplicate === true) {
+      const v = status === 200 || status === 201 ? JSON.parse(body) as { checkinId: string; decision: string; duplicate: boolean } : null;
+      if (status === 200 && v!.duplicate) {
         // The same personal code scanned again at the same gate within its minute: the first scan answers.
         if (counting) decisions.set('repeat', (decisions.get('repeat') ?? 0) + 1);
         return;
       }
-      if (status !== 201) {
+      if (status !== 201 || !v) {
         if (failures.length < 5) failures.push(`${status} ${body}`);
         return;
       }
-      const v = JSON.parse(body) as { checkinId: string; decision: string };
-      acknowledged.add(JSON.parse(shot.body).clientId);
+      acknowledged.add(shot.clientId!);
       if (v.decision === 'admitted' && admitted.length < 50_000) admitted.push(v.checkinId);
       if (counting) decisions.set(`${shot.kind}:${v.decision}`, (decisions.get(`${shot.kind}:${v.decision}`) ?? 0) + 1);
     };
@@ -212,21 +244,24 @@ async function main(): Promise<void> {
     const profile = process.env.CORDON_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.CORDON_BENCH_CPU_PROF)] : [];
     const cordon = await spawnUntil([...profile, 'bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'], 'Cordon listening');
     children.push(cordon);
-    await drive(port, WARMUP_SECONDS, nextCheckin, onCheckin);
-    counting = true;
-    const cordonCpu0 = cpuMsOf(cordon);
-    const cordonRun = await drive(port, SECONDS, nextCheckin, onCheckin);
-    const cordonCpuMs = cpuMsOf(cordon) - cordonCpu0;
-    await stop(cordon);
-
     const barePort = await freePort();
     const bare = await spawnUntil(['-e', `require('http').createServer((q, r) => { q.resume(); q.on('end', () => { r.statusCode = 204; r.end(); }); }).listen(${barePort}, '127.0.0.1', () => console.log('bare listening'))`], 'bare listening');
     children.push(bare);
     const bareShot = (): Shot => ({ ...nextCheckin(), kind: 'admit' });
+    await drive(port, WARMUP_SECONDS, nextCheckin, onCheckin);
     await drive(barePort, WARMUP_SECONDS, bareShot, () => {});
-    const bareCpu0 = cpuMsOf(bare);
-    const bareRun = await drive(barePort, SECONDS, bareShot, () => {});
-    const bareCpuMs = cpuMsOf(bare) - bareCpu0;
+    counting = true;
+    // The two servers take turns in short slices, so that a change in the machine's speed during the
+    // run (other tenants of a shared host) weighs on both alike.
+    const cordonRun = emptyRun();
+    const bareRun = emptyRun();
+    const cordonCpu = { main: 0, others: 0, client: 0 };
+    const bareCpu = { main: 0, others: 0, client: 0 };
+    for (let slice = 0; slice < SLICES; slice++) {
+      add(cordonRun, cordonCpu, await measured(cordon, () => drive(port, SECONDS / SLICES, nextCheckin, onCheckin)));
+      add(bareRun, bareCpu, await measured(bare, () => drive(barePort, SECONDS / SLICES, bareShot, () => {})));
+    }
+    await stop(cordon);
     await stop(bare);
 
     // ---- durability: every acknowledged check-in is stored -----------------------------------------
@@ -239,11 +274,14 @@ async function main(): Promise<void> {
     const b = summary(bareRun);
     const checkinRate = (cordonRun.requests - (cordonRun.byKind.get('exit') ?? 0)) / cordonRun.seconds;
     const f = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
-    console.log(`\ncheck-in benchmark: ${SECONDS} s per server, ${CONNECTIONS} connections, ${os.cpus().length} CPUs, Node ${process.version}, SQLite (WAL, synchronous=FULL)`);
+    console.log(`\ncheck-in benchmark: ${SECONDS} s per server in ${SLICES} alternating slices, ${CONNECTIONS} connections, ${os.cpus().length} CPUs, Node ${process.version}, SQLite (WAL, synchronous=FULL)`);
     console.log(`  cordon  ${f(c.rate)} req/s (${f(checkinRate)} check-ins/s)  p50 ${c.p50.toFixed(2)} ms  p99 ${c.p99.toFixed(2)} ms`);
     console.log(`  bare    ${f(b.rate)} req/s  p50 ${b.p50.toFixed(2)} ms  p99 ${b.p99.toFixed(2)} ms`);
     const perRequest = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(0)} µs`;
-    console.log(`  server CPU per request (all threads): cordon ${perRequest(cordonCpuMs, cordonRun.requests)}, bare ${perRequest(bareCpuMs, bareRun.requests)}`);
+    const cpu = (t: typeof cordonCpu, r: RunResult) =>
+      `${perRequest(t.main + t.others, r.requests)} (main thread ${perRequest(t.main, r.requests)}, other threads ${perRequest(t.others, r.requests)}); the load generator ${perRequest(t.client, r.requests)}`;
+    console.log(`  CPU per request: cordon ${cpu(cordonCpu, cordonRun)}`);
+    console.log(`                   bare   ${cpu(bareCpu, bareRun)}`);
     console.log(`  ratio   ${(100 * c.rate / b.rate).toFixed(1)} % of the bare server (target ≥ 50 %), p99 ${c.p99 < 50 ? 'under' : 'OVER'} 50 ms`);
     console.log(`  mix     ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}, exits ${cordonRun.byKind.get('exit') ?? 0}; statuses ${[...cordonRun.byStatus.entries()].map(([k, n]) => `${k}:${n}`).join(' ')}`);
     if (failures.length) console.log(`  unexpected answers (first ${failures.length}): ${failures.join(' | ')}`);
