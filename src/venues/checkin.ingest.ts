@@ -16,11 +16,13 @@
 // commit). Entries of one request (a resident and their dependants) are written together: a group job
 // on SQLite, one transaction on PostgreSQL.
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import type { CheckinTable, Db, Dialect, Executor } from '../db/database.ts';
 import type { DbHandle } from '../db/connect.ts';
 import { AppError } from '../platform/errors.ts';
+import { startWorker } from '../platform/workers.ts';
+import { startCheckpointer } from '../db/checkpointer.ts';
 import { autoExitAt, decideEntry, isVisitExpired } from './venue.rules.ts';
 import * as store from './venue.store.ts';
 import {
@@ -108,6 +110,8 @@ export function writerFor(s: IngestServices, options?: IngestOptions): Writer {
       writers.delete(s.handle);
       await w.close();
     });
+    // The writer thread does not checkpoint: the checkpoint thread does (stopped after the writer).
+    if (!sqlite.memory) startCheckpointer(s.handle);
   }
   return writer;
 }
@@ -197,7 +201,7 @@ class ThreadWriter extends BatchingWriter {
 
   constructor(file: string, options?: IngestOptions) {
     super(options, 1);
-    this.worker = new Worker(new URL('./checkin.worker.boot.mjs', import.meta.url), { workerData: { file } });
+    this.worker = startWorker(new URL('./checkin.worker.ts', import.meta.url), { file });
     this.worker.unref();
     this.worker.on('message', (message: 'ready' | { id: number; outcomes: string }) => {
       if (message === 'ready') {

@@ -372,11 +372,15 @@ export class CheckinWriter {
 
 }
 
-/** The pragmas of every Cordon SQLite connection that writes check-ins (as src/db/connect.ts). */
+/**
+ * The pragmas of the writer thread's connection (as src/db/connect.ts). It never checkpoints: the
+ * checkpoint thread started with it does (src/db/checkpointer.ts).
+ */
 export function configureWriterConnection(sqlite: SQLite.Database): void {
   sqlite.pragma('journal_mode = WAL');
   // FULL: a committed transaction survives a power cut, not only a process crash.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('wal_autocheckpoint = 0');
 }

@@ -1,0 +1,59 @@
+// WAL checkpoints of a busy SQLite file, off the writers' path. By default SQLite checkpoints inside
+// the COMMIT that takes the WAL past 1,000 pages: that commit then also copies every page back into
+// the database file and fsyncs it, and a hot page (the last page of an index) is copied back again
+// every few commits. Under a stream of check-ins that is most of the disk's work, done on the thread
+// that every door is waiting for.
+//
+// With a checkpointer, a thread of its own (checkpoint.worker.ts) checkpoints every interval instead,
+// PASSIVE, and the process's connections do not checkpoint at all (wal_autocheckpoint = 0): the check-in
+// writer's (checkin.worker.ts) and the handle's own. If the thread stops, the handle's connection
+// checkpoints as before. The WAL is kept to `journal_size_limit` when it restarts.
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
+import type { DbHandle } from './connect.ts';
+import { startWorker } from '../platform/workers.ts';
+import type { CheckpointWorkerData } from './checkpoint.worker.ts';
+
+/** How often the WAL is copied back: long enough that a hot page is copied once for many commits. */
+export const CHECKPOINT_INTERVAL_MS = 1_000;
+/** SQLite's own default, restored when the checkpoint thread stops. */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
+/** A restarted WAL is truncated to this size. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+const running = new WeakMap<DbHandle, Worker>();
+
+/**
+ * Starts the checkpoint thread of the handle's SQLite file, once per handle, and returns it (null for
+ * PostgreSQL or memory); it stops with the handle. Connections opened afterwards for writing (the
+ * check-in writer) set wal_autocheckpoint = 0 themselves.
+ */
+export function startCheckpointer(handle: DbHandle, intervalMs = CHECKPOINT_INTERVAL_MS): Worker | null {
+  const sqlite = handle.sqlite;
+  if (!sqlite || sqlite.memory) return null;
+  const started = running.get(handle);
+  if (started) return started;
+  const data: CheckpointWorkerData = { file: sqlite.name, intervalMs };
+  const worker = startWorker(new URL('./checkpoint.worker.ts', import.meta.url), data as unknown as Record<string, unknown>);
+  worker.unref();
+  running.set(handle, worker);
+  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  sqlite.pragma('wal_autocheckpoint = 0');
+  let stopped = false;
+  const restore = () => {
+    if (stopped) return;
+    stopped = true;
+    running.delete(handle);
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+  };
+  worker.on('error', restore);
+  worker.on('exit', restore);
+  handle.onClose(async () => {
+    if (stopped) return;
+    const exited = once(worker, 'exit');
+    worker.ref();
+    worker.postMessage('close');
+    await exited;
+  });
+  return worker;
+}
