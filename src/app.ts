@@ -4,7 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
-import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -27,6 +26,7 @@ import { testingRoutes } from './testing/testing.routes.ts';
 import { rulesetRoutes } from './rules/ruleset.routes.ts';
 import { tracingRoutes } from './tracing/tracing.routes.ts';
 import { riskAreaRoutes } from './riskareas/riskareas.routes.ts';
+import { lazyRequestLogger } from './platform/logging.ts';
 import { notifyRoutes } from './notify/notify.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 
@@ -43,6 +43,7 @@ export interface BuildOptions {
 export async function build(s: Services, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
+    childLoggerFactory: lazyRequestLogger,
     trustProxy: s.config.trustProxy,
     bodyLimit: 10 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
@@ -65,7 +66,6 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   });
 
   await app.register(cookie);
-  await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Cordon API', version: VERSION, description: 'Cordon (一站式防疫指挥系统) HTTP API' },

@@ -136,7 +136,7 @@ export class FieldCipher {
 }
 
 export function sha256(value: string): string {
-  return crypto.createHash('sha256').update(value).digest('hex');
+  return crypto.hash('sha256', value, 'hex');
 }
 
 export function randomToken(bytes = 32): string {
@@ -145,15 +145,17 @@ export function randomToken(bytes = 32): string {
 
 /** Short, time-ordered, unguessable ids: 10 chars of time + 12 random, base32 (Crockford). */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
-export function newId(now = Date.now(), random: () => number = () => crypto.randomInt(32)): string {
+export function newId(now = Date.now(), random?: () => number): string {
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
+  // One read of the random source: each byte's low five bits pick a character (uniform, 256 = 8 × 32).
+  const bytes = random ? null : crypto.randomBytes(12);
   let rand = '';
-  for (let i = 0; i < 12; i++) rand += ALPHABET[random()];
+  for (let i = 0; i < 12; i++) rand += ALPHABET[random ? random() : bytes![i]! & 31];
   return time + rand;
 }
 

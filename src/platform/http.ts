@@ -1,6 +1,7 @@
 // The typed Fastify instance every route module receives.
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import multipart from '@fastify/multipart';
 import { Type, type TSchema } from '@sinclair/typebox';
 
 /** An instant at the API edge: ISO 8601 with the deployment's offset, e.g. 2022-03-24T08:00:00+08:00. */
@@ -13,6 +14,14 @@ export const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]
 export const NullableIsoTime = Nullable(IsoTime);
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/**
+ * File uploads (multipart/form-data, one file of up to 200 MB) for the routes of this plugin only: the
+ * multipart plugin's hooks run on every request of the context it is registered in.
+ */
+export async function acceptUploads(app: App): Promise<void> {
+  await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
+}
 
 /** The problem+json document, for response schemas. */
 export const ProblemSchema = Type.Object({

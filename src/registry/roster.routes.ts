@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { ProblemSchema } from '../platform/http.ts';
+import { acceptUploads, ProblemSchema } from '../platform/http.ts';
 import { actorOf, auditActor, guard } from '../platform/auth.ts';
 import { AppError, langFrom, localizeFaults } from '../platform/errors.ts';
 import { can } from '../access/access.rules.ts';
@@ -41,6 +41,7 @@ function flag(value: string | undefined): boolean {
 }
 
 export async function rosterRoutes(app: App, s: Services): Promise<void> {
+  await acceptUploads(app);
   app.post('/registry/import', {
     preHandler: guard('registry.import'),
     schema: {

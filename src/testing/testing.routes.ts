@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { ProblemSchema } from '../platform/http.ts';
+import { acceptUploads, ProblemSchema } from '../platform/http.ts';
 import { actorOf, guard } from '../platform/auth.ts';
 import { AppError, langFrom } from '../platform/errors.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
@@ -29,6 +29,7 @@ const flag = (v: string | undefined) => v !== undefined && /^(true|1|yes)$/i.tes
 const hooks: svc.SyncHooks = { sampleTaskTx: pools.sampleTaskTx, visitTx: cov.visitTx };
 
 export async function testingRoutes(app: App, s: Services): Promise<void> {
+  await acceptUploads(app);
   // ---- rounds ----
   app.post('/testing/rounds', {
     preHandler: guard('testing.round'),
