@@ -6,10 +6,12 @@
 //
 // With a checkpointer, a thread of its own (checkpoint.worker.ts) checkpoints every interval instead,
 // PASSIVE, and the process's connections do not checkpoint at all (wal_autocheckpoint = 0): the check-in
-// writer's (checkin.worker.ts) and the handle's own. If the thread stops, the handle's connection
-// checkpoints as before. The WAL is kept to `journal_size_limit` when it restarts.
+// writer's (checkin.worker.ts) and the handle's own, so the event loop never waits for a checkpoint
+// either. If the thread stops, the handle's connection checkpoints as before. The WAL is kept to
+// `journal_size_limit` when it restarts.
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
+import type SQLite from 'better-sqlite3';
 import type { DbHandle } from './connect.ts';
 import { startWorker } from '../platform/workers.ts';
 import type { CheckpointWorkerData } from './checkpoint.worker.ts';
@@ -23,10 +25,16 @@ const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 const running = new WeakMap<DbHandle, Worker>();
 
+/** A connection of a process whose checkpoint thread runs: it never checkpoints, and keeps the WAL small. */
+export function leaveCheckpointsToThread(sqlite: SQLite.Database): void {
+  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  sqlite.pragma('wal_autocheckpoint = 0');
+}
+
 /**
  * Starts the checkpoint thread of the handle's SQLite file, once per handle, and returns it (null for
  * PostgreSQL or memory); it stops with the handle. Connections opened afterwards for writing (the
- * check-in writer) set wal_autocheckpoint = 0 themselves.
+ * check-in writer) call leaveCheckpointsToThread themselves.
  */
 export function startCheckpointer(handle: DbHandle, intervalMs = CHECKPOINT_INTERVAL_MS): Worker | null {
   const sqlite = handle.sqlite;
@@ -34,11 +42,10 @@ export function startCheckpointer(handle: DbHandle, intervalMs = CHECKPOINT_INTE
   const started = running.get(handle);
   if (started) return started;
   const data: CheckpointWorkerData = { file: sqlite.name, intervalMs };
-  const worker = startWorker(new URL('./checkpoint.worker.ts', import.meta.url), data as unknown as Record<string, unknown>);
+  const worker = startWorker(new URL('./checkpoint.worker.ts', import.meta.url), data);
   worker.unref();
   running.set(handle, worker);
-  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-  sqlite.pragma('wal_autocheckpoint = 0');
+  leaveCheckpointsToThread(sqlite);
   let stopped = false;
   const restore = () => {
     if (stopped) return;

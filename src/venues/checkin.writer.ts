@@ -18,6 +18,7 @@
 // database's, without reading it for every scan.
 import type SQLite from 'better-sqlite3';
 import type { CheckinTable } from '../db/database.ts';
+import { leaveCheckpointsToThread } from '../db/checkpointer.ts';
 import { DOOR_STATUS_COLUMNS, doorFactsOf, type DoorStatusRow } from './door.facts.ts';
 import { autoExitAt, decideEntry, isVisitExpired, rescanAction, type DoorFacts, type EntryPolicy, type RescanAction } from './venue.rules.ts';
 
@@ -382,5 +383,5 @@ export function configureWriterConnection(sqlite: SQLite.Database): void {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('wal_autocheckpoint = 0');
+  leaveCheckpointsToThread(sqlite);
 }
