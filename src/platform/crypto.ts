@@ -152,11 +152,24 @@ export function newId(now = Date.now(), random?: () => number): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  // One read of the random source: each byte's low five bits pick a character (uniform, 256 = 8 × 32).
-  const bytes = random ? null : crypto.randomBytes(12);
   let rand = '';
-  for (let i = 0; i < 12; i++) rand += ALPHABET[random ? random() : bytes![i]! & 31];
+  for (let i = 0; i < 12; i++) rand += ALPHABET[random ? random() : randomByte() & 31];
   return time + rand;
+}
+
+/**
+ * Random bytes from a pool refilled 4 KB at a time: one call into the system's generator costs about
+ * as much as a whole check-in's other work, a byte of the pool almost nothing. The low five bits of a
+ * byte pick a character uniformly (256 = 8 × 32).
+ */
+const randomPool = Buffer.alloc(4096);
+let randomPoolAt = randomPool.length;
+function randomByte(): number {
+  if (randomPoolAt === randomPool.length) {
+    crypto.randomFillSync(randomPool);
+    randomPoolAt = 0;
+  }
+  return randomPool[randomPoolAt++]!;
 }
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };

@@ -41,7 +41,16 @@ test('passwords hash with scrypt and verify', async () => {
   assert.equal(await verifyPassword('wrong', h), false);
 });
 
-test('ids are time ordered', () => {
+test('ids are time ordered, and their random part is unique and uses every character alike', () => {
   assert.ok(newId(1000) < newId(2000));
   assert.equal(newId().length, 22);
+  // 10,000 ids of the same millisecond: more than the random pool holds at once, so it is refilled.
+  const ids = Array.from({ length: 10_000 }, () => newId(1000));
+  assert.equal(new Set(ids).size, ids.length);
+  assert.ok(ids.every((id) => id.startsWith(newId(1000).slice(0, 10)) && /^[0-9a-hjkmnp-tv-z]{22}$/.test(id)));
+  const counts = new Map<string, number>();
+  for (const id of ids) for (const c of id.slice(10)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  assert.equal(counts.size, 32);
+  // 120,000 characters over 32: 3,750 each on average; a skewed mapping would be far off.
+  for (const n of counts.values()) assert.ok(n > 3_300 && n < 4_200, `count ${n}`);
 });
