@@ -23,10 +23,10 @@ import type { DbHandle } from '../db/connect.ts';
 import { AppError } from '../platform/errors.ts';
 import { startWorker } from '../platform/workers.ts';
 import { startCheckpointer } from '../db/checkpointer.ts';
-import { autoExitAt, decideEntry, isVisitExpired } from './venue.rules.ts';
+import { autoExitAt, isVisitExpired } from './venue.rules.ts';
 import * as store from './venue.store.ts';
 import {
-  CheckinWriter, JOB_ERRORS, repeatOf, rescanOf, withFacts, type AnyJob, type EntryOutcome, type ExitJob, type GroupJob, type WriteJob,
+  CheckinWriter, decidedRow, JOB_ERRORS, repeatOf, rescanOf, type AnyJob, type EntryOutcome, type ExitJob, type GroupJob, type WriteJob,
   type WriteOutcome,
 } from './checkin.writer.ts';
 import { factsFor } from './door.facts.ts';
@@ -304,13 +304,7 @@ async function entryWithKysely(trx: Executor, job: WriteJob): Promise<IngestResu
   const enteredBy = template.created_at - job.dwellMs;
   await store.autoCloseAtVenue(trx, job.venueId, job.dwellMs, enteredBy);
   const open = await store.countOpen(trx, job.venueId, enteredBy);
-  const decision = decideEntry({ ...facts, occupancy: open, capacity: job.capacity }, job.policy, template.entered_at);
-  const row: CheckinTable = {
-    ...withFacts(template, facts),
-    decision: decision.admit ? 'admitted' : 'refused',
-    refusal_code: decision.reasons[0]?.code ?? null,
-    reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
-  };
+  const row = decidedRow(job, facts, open);
   if (await store.insertCheckin(trx, row)) return { row, stored: true, personName, exited: false };
   // A concurrent submission of the same queued scan committed first: answer with its row.
   const first = row.client_id === null ? undefined : await store.checkinByClientId(trx, row.venue_id, row.client_id);

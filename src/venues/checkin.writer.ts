@@ -72,13 +72,27 @@ export function repeatOf(action: 'repeat-entry' | 'repeat-exit', last: CheckinTa
 }
 
 /** The row with the person's facts at the door recorded on it. */
-export function withFacts(row: CheckinTable, facts: DoorFacts): CheckinTable {
+function withFacts(row: CheckinTable, facts: DoorFacts): CheckinTable {
   return {
     ...row,
     colour: facts.colour,
     test_sampled_at: facts.latestTest?.sampledAt ?? null,
     test_result: facts.latestTest?.result ?? null,
     vaccinated: facts.vaccinated === null ? null : facts.vaccinated ? 1 : 0,
+  };
+}
+
+/**
+ * The row of an entry, decided: the job's entry policy and capacity applied to the person's facts and
+ * the venue's `open` visits (decideEntry), the facts and every reason recorded on it.
+ */
+export function decidedRow(job: WriteJob, facts: DoorFacts, open: number): CheckinTable {
+  const decision = decideEntry({ ...facts, occupancy: open, capacity: job.capacity }, job.policy, job.row.entered_at);
+  return {
+    ...withFacts(job.row, facts),
+    decision: decision.admit ? 'admitted' : 'refused',
+    refusal_code: decision.reasons[0]?.code ?? null,
+    reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
   };
 }
 
@@ -283,16 +297,10 @@ export class CheckinWriter {
     }
     const facts = job.facts ?? doorFactsOf(person.colour === null ? null : person as DoorStatusRow, template.entered_at);
     const open = this.openAt(job.venueId, job.dwellMs, template.created_at).times.length;
-    const decision = decideEntry({ ...facts, occupancy: open, capacity: job.capacity }, job.policy, template.entered_at);
-    const row: CheckinTable = {
-      ...withFacts(template, facts),
-      decision: decision.admit ? 'admitted' : 'refused',
-      refusal_code: decision.reasons[0]?.code ?? null,
-      reasons: decision.reasons.length ? JSON.stringify(decision.reasons) : null,
-    };
+    const row = decidedRow(job, facts, open);
     if (st.insert.run(row).changes > 0) {
       // An entry already past the dwell (a late queued scan) is not open now.
-      if (decision.admit && row.entered_at > template.created_at - job.dwellMs) this.count({ venueId: job.venueId, add: row.entered_at });
+      if (row.decision === 'admitted' && row.entered_at > template.created_at - job.dwellMs) this.count({ venueId: job.venueId, add: row.entered_at });
       return { row, stored: true, personName, exited: false };
     }
     const first = row.client_id === null ? undefined : st.byClient.get(row.venue_id, row.client_id);
