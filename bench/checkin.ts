@@ -241,7 +241,11 @@ async function main(): Promise<void> {
     };
 
     // CORDON_BENCH_CPU_PROF=DIR: the server writes a CPU profile there (node --cpu-prof) when it stops.
-    const profile = process.env.CORDON_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.CORDON_BENCH_CPU_PROF)] : [];
+    // CORDON_BENCH_NODE_ARGS: more options of the server's node (--perf-basic-prof for `perf record`).
+    const profile = [
+      ...(process.env.CORDON_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.CORDON_BENCH_CPU_PROF)] : []),
+      ...(process.env.CORDON_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ];
     const cordon = await spawnUntil([...profile, 'bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'], 'Cordon listening');
     children.push(cordon);
     const barePort = await freePort();
@@ -257,8 +261,11 @@ async function main(): Promise<void> {
     const bareRun = emptyRun();
     const cordonCpu = { main: 0, others: 0, client: 0 };
     const bareCpu = { main: 0, others: 0, client: 0 };
+    let walBytes = 0;
+    const walFile = path.join(dataDir, 'cordon.db-wal');
     for (let slice = 0; slice < SLICES; slice++) {
       add(cordonRun, cordonCpu, await measured(cordon, () => drive(port, SECONDS / SLICES, nextCheckin, onCheckin)));
+      walBytes = Math.max(walBytes, fs.statSync(walFile, { throwIfNoEntry: false })?.size ?? 0);
       add(bareRun, bareCpu, await measured(bare, () => drive(barePort, SECONDS / SLICES, bareShot, () => {})));
     }
     await stop(cordon);
@@ -285,6 +292,7 @@ async function main(): Promise<void> {
     console.log(`  ratio   ${(100 * c.rate / b.rate).toFixed(1)} % of the bare server (target ≥ 50 %), p99 ${c.p99 < 50 ? 'under' : 'OVER'} 50 ms`);
     console.log(`  mix     ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}, exits ${cordonRun.byKind.get('exit') ?? 0}; statuses ${[...cordonRun.byStatus.entries()].map(([k, n]) => `${k}:${n}`).join(' ')}`);
     if (failures.length) console.log(`  unexpected answers (first ${failures.length}): ${failures.join(' | ')}`);
+    console.log(`  WAL     ${(walBytes / 1024 / 1024).toFixed(1)} MB at most after a slice (it restarts from its beginning once checkpointed)`);
     console.log(`  durable ${acknowledged.size - lost.length} of ${acknowledged.size} acknowledged check-ins found in the database${lost.length ? ` — ${lost.length} LOST` : ''}`);
     if (lost.length) process.exitCode = 1;
   } finally {

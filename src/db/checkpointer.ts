@@ -7,8 +7,14 @@
 // With a checkpointer, a thread of its own (checkpoint.worker.ts) checkpoints every interval instead,
 // PASSIVE, and the process's connections do not checkpoint at all (wal_autocheckpoint = 0): the check-in
 // writer's (checkin.worker.ts) and the handle's own, so the event loop never waits for a checkpoint
-// either. If the thread stops, the handle's connection checkpoints as before. The WAL is kept to
-// `journal_size_limit` when it restarts.
+// either. If the thread stops, the handle's connection checkpoints as before.
+//
+// The WAL starts again from its beginning only when a transaction begins after a checkpoint copied
+// every frame back. Under a steady stream of commits the thread's checkpoint never does: the writer
+// commits while it copies. So a connection that writes continuously (the check-in writer) finishes
+// each of the thread's checkpoints itself, between two of its transactions (WalRestarts): it copies
+// back the few frames committed meanwhile, and its next transaction restarts the WAL. Without that the
+// WAL grows by every commit's pages for as long as the doors scan (gigabytes an hour).
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
@@ -24,6 +30,21 @@ const DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 const running = new WeakMap<DbHandle, Worker>();
+/** Per handle: how many checkpoints its thread has completed (an Int32Array over shared memory). */
+const counters = new WeakMap<DbHandle, SharedArrayBuffer>();
+
+/**
+ * The handle's checkpoint counter: incremented by its checkpoint thread after each checkpoint, read
+ * by the writers of the file (WalRestarts), on any thread.
+ */
+export function checkpointCounter(handle: DbHandle): SharedArrayBuffer {
+  let counter = counters.get(handle);
+  if (!counter) {
+    counter = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    counters.set(handle, counter);
+  }
+  return counter;
+}
 
 /** A connection of a process whose checkpoint thread runs: it never checkpoints, and keeps the WAL small. */
 export function leaveCheckpointsToThread(sqlite: SQLite.Database): void {
@@ -41,7 +62,7 @@ export function startCheckpointer(handle: DbHandle, intervalMs = CHECKPOINT_INTE
   if (!sqlite || sqlite.memory) return null;
   const started = running.get(handle);
   if (started) return started;
-  const data: CheckpointWorkerData = { file: sqlite.name, intervalMs };
+  const data: CheckpointWorkerData = { file: sqlite.name, intervalMs, counter: checkpointCounter(handle) };
   const worker = startWorker(new URL('./checkpoint.worker.ts', import.meta.url), data);
   worker.unref();
   running.set(handle, worker);
@@ -64,3 +85,38 @@ export function startCheckpointer(handle: DbHandle, intervalMs = CHECKPOINT_INTE
   });
   return worker;
 }
+
+/**
+ * Restarts of the WAL, on a connection that writes continuously: after a commit, once the checkpoint
+ * thread has completed a checkpoint since the last time (or, should the thread have stopped, after
+ * a few of its intervals), this connection checkpoints too, PASSIVE: it copies back what was committed
+ * since the thread's checkpoint began, so the WAL is copied back whole and this connection's next
+ * transaction starts it again from the beginning. Call `afterCommit` between transactions, once the
+ * commit has been answered: its own checkpoint is short but still a write and an fsync of the file.
+ */
+export class WalRestarts {
+  private readonly completed: Int32Array;
+  private seen: number;
+  private lastAt = performance.now();
+
+  constructor(private readonly sqlite: SQLite.Database, counter: SharedArrayBuffer, private readonly intervalMs = CHECKPOINT_INTERVAL_MS) {
+    this.completed = new Int32Array(counter);
+    this.seen = Atomics.load(this.completed, 0);
+  }
+
+  afterCommit(): void {
+    const completed = Atomics.load(this.completed, 0);
+    const now = performance.now();
+    if (completed === this.seen && now - this.lastAt < STALLED_INTERVALS * this.intervalMs) return;
+    this.seen = completed;
+    this.lastAt = now;
+    try {
+      this.sqlite.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Another connection holds the checkpoint lock: the next time.
+    }
+  }
+}
+
+/** A checkpoint thread that completed none for this many intervals has stopped: the writer checkpoints. */
+const STALLED_INTERVALS = 5;

@@ -22,7 +22,7 @@ import type { CheckinTable, Db, Dialect, Executor } from '../db/database.ts';
 import type { DbHandle } from '../db/connect.ts';
 import { AppError } from '../platform/errors.ts';
 import { startWorker } from '../platform/workers.ts';
-import { startCheckpointer } from '../db/checkpointer.ts';
+import { checkpointCounter, startCheckpointer } from '../db/checkpointer.ts';
 import { autoExitAt, isVisitExpired } from './venue.rules.ts';
 import * as store from './venue.store.ts';
 import {
@@ -30,6 +30,7 @@ import {
   type WriteOutcome,
 } from './checkin.writer.ts';
 import { factsFor } from './door.facts.ts';
+import type { WorkerInit } from './checkin.worker.ts';
 
 export type { ExitJob, WriteJob } from './checkin.writer.ts';
 
@@ -103,7 +104,9 @@ export function writerFor(s: IngestServices, options?: IngestOptions): Writer {
   let writer = writers.get(s.handle);
   if (!writer) {
     const sqlite = s.handle.sqlite!;
-    const w = sqlite.memory ? new InProcessWriter(s.db, sqlite, options) : new ThreadWriter(sqlite.name, options);
+    const w = sqlite.memory
+      ? new InProcessWriter(s.db, sqlite, options)
+      : new ThreadWriter({ file: sqlite.name, checkpoints: checkpointCounter(s.handle) }, options);
     writer = w;
     writers.set(s.handle, w);
     s.handle.onClose(async () => {
@@ -199,9 +202,9 @@ class ThreadWriter extends BatchingWriter {
   private sent: Pending[][] = [];
   private nextId = 1;
 
-  constructor(file: string, options?: IngestOptions) {
+  constructor(init: WorkerInit, options?: IngestOptions) {
     super(options, 1);
-    this.worker = startWorker(new URL('./checkin.worker.ts', import.meta.url), { file });
+    this.worker = startWorker(new URL('./checkin.worker.ts', import.meta.url), init);
     this.worker.unref();
     this.worker.on('message', (message: 'ready' | { id: number; outcomes: string }) => {
       if (message === 'ready') {
