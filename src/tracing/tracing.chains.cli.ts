@@ -51,7 +51,7 @@ export function registerChainCommands(program: Command): void {
         const at = (ms: number | null) => (ms === null ? '-' : isoInZone(ms, zone));
         console.log(`clusters\t${clusters.length}`);
         for (const c of clusters) {
-          console.log(`${c.id}\tcases ${c.cases}\tpeople ${c.people}\t${at(c.firstAt)} → ${at(c.lastAt)}\t${c.venues.map((v) => v.name).join(', ') || '-'}`);
+          console.log(`${c.id}\t${c.label}\tcases ${c.cases}\tpeople ${c.people}\t${at(c.firstAt)} → ${at(c.lastAt)}\t${c.venues.map((v) => v.name).join(', ') || '-'}`);
         }
       });
     });

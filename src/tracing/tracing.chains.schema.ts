@@ -62,6 +62,8 @@ export const ChainEdgeSchema = Type.Object({
 
 export const ChainClusterSchema = Type.Object({
   id: Type.String(),
+  /** The earliest case's person. */
+  label: Type.String(),
   caseIds: Type.Array(Type.String()),
   cases: Type.Integer(),
   people: Type.Integer(),

@@ -90,7 +90,8 @@ export async function exportChains(s: Services, actor: Actor | ChainReader, q: C
   if (format === 'graphml') return { fileName: `${base}.graphml`, contentType: 'application/graphml+xml; charset=utf-8', body: toGraphMl(g, iso) };
   if (format === 'json') {
     const nodes = g.nodes.map((n) => ({ ...n, label: n.kind === 'venue' ? n.label : maskName(n.label) }));
-    return { fileName: `${base}.json`, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ nodes, edges: g.edges, clusters: g.clusters }, null, 2) };
+    const clusters = g.clusters.map((c) => ({ ...c, label: maskName(c.label) }));
+    return { fileName: `${base}.json`, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ nodes, edges: g.edges, clusters }, null, 2) };
   }
   const rows = [...edgeRows(g, q.lang ?? 'zh', iso)].map((r) => r.map(guardFormula));
   return { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body: `\uFEFF${stringify(rows)}` };

@@ -77,6 +77,8 @@ export interface ChainEdge {
 
 export interface ChainCluster {
   id: string;
+  /** Who the cluster is known by: its earliest case's person (a name; masked in exports). */
+  label: string;
   /** Cases in the cluster, earliest first. */
   caseIds: string[];
   cases: number;
@@ -287,6 +289,7 @@ export function clustersOf(nodes: readonly ChainNode[], edges: readonly ChainEdg
     const people = members.filter((n) => n.kind !== 'venue');
     clusters.push({
       id: orderedCases[0] ?? root,
+      label: orderedCases.length ? caseById.get(orderedCases[0]!)!.personName : '',
       caseIds: orderedCases,
       cases: people.filter((n) => n.kind === 'case').length,
       people: people.length,

@@ -110,6 +110,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(clusters.json().total, 1);
         assert.equal(clusters.json().items[0].cases, 2);
         assert.ok(!('nodeIds' in clusters.json().items[0]));
+        assert.equal(clusters.json().items[0].label, '张建国', 'known by its earliest case, as the chain shows him');
 
         // Before the office day only the households are left, and the chain falls apart into two.
         const before = (await call('GET', `/chains?to=${DAY9 - 1}`, investigator)).json();
@@ -136,6 +137,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(byLaterCase.clusters[0].id, caseA, 'a cluster is found by any of its cases');
         const json = await call('GET', `/chains/export?format=json&cluster=${caseA}`, investigator);
         assert.equal(JSON.parse(json.body).clusters[0].id, caseA);
+        assert.equal(JSON.parse(json.body).clusters[0].label, '张*国', 'the name masked in the file');
 
         // The terminal's reader (cordon chains) sees everything, audited as the operator.
         const cli = await exportChains(s, { audit: { id: null, name: 'cli:test', role: 'system' }, areaPath: '' }, { format: 'json' });

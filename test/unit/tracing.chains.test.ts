@@ -68,7 +68,9 @@ describe('transmission chains', () => {
     assert.equal(big!.people, 5); // a, b, c, d, g
     assert.deepEqual(big!.venues, [{ id: 'V', name: 'venue V' }]);
     assert.equal(big!.firstAt, T0 - 24 * H);
+    assert.equal(big!.label, 'name a', 'known by its earliest case');
     assert.equal(small!.id, 'E');
+    assert.equal(small!.label, 'name e');
     assert.equal(small!.people, 2);
 
     const part = clusterGraph(g, 'E')!;

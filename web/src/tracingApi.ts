@@ -173,6 +173,8 @@ export interface ChainEdge {
 
 export interface ChainCluster {
   id: string;
+  /** The earliest case's person. */
+  label: string;
   caseIds: string[];
   cases: number;
   people: number;

@@ -203,7 +203,7 @@ export function ChainsPage() {
               {all.data.clusters.map((c) => (
                 <tr key={c.id} data-testid="cluster-row" data-cluster-id={c.id} className={`cluster-row ${c.id === shownCluster ? 'selected' : ''}`}
                   tabIndex={0} onClick={() => set('cluster', c.id)} onKeyDown={(e) => { if (e.key === 'Enter') set('cluster', c.id); }}>
-                  <td className="rtable-head">{all.data!.nodes.find((n) => n.caseId === c.caseIds[0])?.label ?? c.id}</td>
+                  <td className="rtable-head">{c.label || c.id}</td>
                   <td data-label={t('tracing.chains.cases')} className="num">{c.cases}</td>
                   <td data-label={t('tracing.chains.people')} className="num">{c.people}</td>
                   <td data-label={t('tracing.chains.span')}>{formatDateTime(c.firstAt)} – {formatDateTime(c.lastAt)}</td>
