@@ -14,7 +14,8 @@
 // commits while it copies. So a connection that writes continuously (the check-in writer) finishes
 // each of the thread's checkpoints itself, between two of its transactions (WalRestarts): it copies
 // back the few frames committed meanwhile, and its next transaction restarts the WAL. Without that the
-// WAL grows by every commit's pages for as long as the doors scan (gigabytes an hour).
+// WAL grows by every commit's pages for as long as the doors scan (1.5 GB in 30 seconds of the
+// check-in benchmark).
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';

@@ -86,14 +86,24 @@ test('when the checkpoint thread stops on its own, the connection checkpoints by
   }
 });
 
-/** A writing connection as the check-in writer's: WAL, full sync, no checkpoints of its own. */
-function writingConnection(file: string): SQLite.Database {
+/**
+ * Runs `use` with a writing connection as the check-in writer's (WAL, full sync, no checkpoints of its
+ * own) to a new file with a table t; closes it and removes the file after.
+ */
+async function withWritingConnection(use: (sqlite: SQLite.Database, dir: string, file: string) => void | Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-checkpoint-'));
+  const file = path.join(dir, 'cordon.db');
   const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  leaveCheckpointsToThread(sqlite);
-  sqlite.exec('create table if not exists t (id integer primary key, v text)');
-  return sqlite;
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    leaveCheckpointsToThread(sqlite);
+    sqlite.exec('create table t (id integer primary key, v text)');
+    await use(sqlite, dir, file);
+  } finally {
+    sqlite.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Frames in the WAL now (what a checkpoint would copy back): the `log` column of wal_checkpoint. */
@@ -103,11 +113,8 @@ function walFrames(sqlite: SQLite.Database): number {
   return row?.log ?? NaN;
 }
 
-test('after the checkpoint thread completes a checkpoint, the writer copies back the rest and its next transaction restarts the WAL', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-checkpoint-'));
-  const file = path.join(dir, 'cordon.db');
-  const sqlite = writingConnection(file);
-  try {
+test('after the checkpoint thread completes a checkpoint, the writer copies back the rest and its next transaction restarts the WAL', async () => {
+  await withWritingConnection((sqlite, _dir, file) => {
     const counter = new SharedArrayBuffer(4);
     const restarts = new WalRestarts(sqlite, counter, 60_000);
     const insert = sqlite.prepare('insert into t (v) values (?)');
@@ -133,17 +140,11 @@ test('after the checkpoint thread completes a checkpoint, the writer copies back
     assert.equal(fs.statSync(`${file}-wal`).size, grown);
     assert.ok(walFrames(sqlite) < framesBefore / 2, `the WAL holds only the latest commits (${walFrames(sqlite)} of ${framesBefore} frames)`);
     assert.equal(sqlite.prepare('select count(*) from t').pluck().get(), 91 * 20);
-  } finally {
-    sqlite.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a writer whose checkpoint thread completes none for several intervals checkpoints by itself', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-checkpoint-'));
-  const file = path.join(dir, 'cordon.db');
-  const sqlite = writingConnection(file);
-  try {
+  await withWritingConnection(async (sqlite, dir, file) => {
     const restarts = new WalRestarts(sqlite, new SharedArrayBuffer(4), 10);
     const insert = sqlite.prepare('insert into t (v) values (?)');
     for (let i = 0; i < 30; i++) insert.run('x'.repeat(300));
@@ -153,37 +154,31 @@ test('a writer whose checkpoint thread completes none for several intervals chec
     await new Promise((r) => setTimeout(r, 80));
     restarts.afterCommit();
     assert.equal(rowsInMainFile(dir, file, 't'), 30);
-  } finally {
-    sqlite.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('under commits without pause, the checkpoint thread and the writer keep the WAL from growing', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-checkpoint-'));
-  const file = path.join(dir, 'cordon.db');
-  const handle = connect({ sqlitePath: file });
-  const sqlite = writingConnection(file);
-  try {
-    startCheckpointer(handle, 20);
-    const restarts = new WalRestarts(sqlite, checkpointCounter(handle), 20);
-    const insert = sqlite.prepare('insert into t (v) values (?)');
-    const pageBytes = sqlite.pragma('page_size', { simple: true }) as number;
-    // Each commit adds at least one page of rows: written end to end they would fill `commits` pages.
-    let commits = 0;
-    const until = Date.now() + 1_000;
-    while (Date.now() < until || commits < 200) {
-      sqlite.transaction(() => { for (let j = 0; j < 12; j++) insert.run('x'.repeat(400)); })();
-      restarts.afterCommit();
-      commits += 1;
-      if (commits % 20 === 0) await new Promise((r) => setImmediate(r)); // let the thread's messages through
+  await withWritingConnection(async (sqlite, _dir, file) => {
+    const handle = connect({ sqlitePath: file });
+    try {
+      startCheckpointer(handle, 20);
+      const restarts = new WalRestarts(sqlite, checkpointCounter(handle), 20);
+      const insert = sqlite.prepare('insert into t (v) values (?)');
+      const pageBytes = sqlite.pragma('page_size', { simple: true }) as number;
+      // Each commit adds at least one page of rows: written end to end they would fill `commits` pages.
+      let commits = 0;
+      const until = Date.now() + 1_000;
+      while (Date.now() < until || commits < 200) {
+        sqlite.transaction(() => { for (let j = 0; j < 12; j++) insert.run('x'.repeat(400)); })();
+        restarts.afterCommit();
+        commits += 1;
+        if (commits % 20 === 0) await new Promise((r) => setImmediate(r)); // let the thread's messages through
+      }
+      const walBytes = fs.statSync(`${file}-wal`).size;
+      assert.ok(walBytes < (commits * pageBytes) / 2, `WAL ${walBytes} bytes after ${commits} commits of at least ${pageBytes} bytes each`);
+      assert.equal(sqlite.prepare('select count(*) from t').pluck().get(), commits * 12);
+    } finally {
+      await handle.close();
     }
-    const walBytes = fs.statSync(`${file}-wal`).size;
-    assert.ok(walBytes < (commits * pageBytes) / 2, `WAL ${walBytes} bytes after ${commits} commits of at least ${pageBytes} bytes each`);
-    assert.equal(sqlite.prepare('select count(*) from t').pluck().get(), commits * 12);
-  } finally {
-    sqlite.close();
-    await handle.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
