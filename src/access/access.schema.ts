@@ -2,7 +2,8 @@
 // Response schemas are the whitelist: a password hash or token hash has no field here.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
-import { IsoTime, NullableIsoTime } from '../platform/http.ts';
+import { IsoTime, Literals, NullableIsoTime } from '../platform/http.ts';
+import { PERMISSIONS, ROLES } from './access.rules.ts';
 
 export const AccessErrors = defineErrors({
   LOGIN_FAILED: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
@@ -42,7 +43,7 @@ export const MeSchema = Type.Object({
   id: Type.String(),
   username: Type.String(),
   displayName: Type.String(),
-  role: Type.String(),
+  role: Literals(ROLES),
   areaId: Type.String(),
   areaCode: Type.String(),
   areaName: Type.String(),
@@ -69,13 +70,13 @@ export const LoginBody = Type.Object({
 export const LoginResult = Type.Object({
   user: MeSchema,
   csrfToken: Type.String(),
-  permissions: Type.Array(Type.String()),
+  permissions: Type.Array(Literals(PERMISSIONS)),
 });
 
 export const MeResult = Type.Object({
   user: MeSchema,
   csrfToken: Type.Union([Type.String(), Type.Null()]),
-  permissions: Type.Array(Type.String()),
+  permissions: Type.Array(Literals(PERMISSIONS)),
 });
 
 const PasswordField = Type.String({ minLength: 1, maxLength: 1024 });

@@ -57,7 +57,7 @@ function unknownUserHash(): Promise<string> {
 
 function meOf(row: store.UserRow): Me {
   return {
-    id: row.id, username: row.username, displayName: row.display_name, role: row.role,
+    id: row.id, username: row.username, displayName: row.display_name, role: row.role as Role,
     areaId: row.area_id, areaCode: row.area_code, areaName: row.area_name, areaPath: row.area_path,
   };
 }

@@ -1,9 +1,9 @@
 // Error codes of the health code, and the request and response shapes of its routes. The response
 // schemas are the whitelist: names are masked, facts carry evidence without raw personal data.
-import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { EndCondition, FACT_KINDS } from '../rules/ruleset.schema.ts';
-import { Nullable } from '../platform/http.ts';
+import { Literals, Nullable } from '../platform/http.ts';
 
 export const HealthErrors = defineErrors({
   HEALTH_PERSON_NOT_FOUND: { status: 404, zh: '找不到该人员', en: 'Person not found' },
@@ -40,12 +40,10 @@ export const HealthErrors = defineErrors({
   },
 });
 
-const literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 /** Epoch milliseconds. */
 const Time = Type.Integer({ minimum: 0 });
-const Colour = literals(['green', 'yellow', 'red'] as const);
+const Colour = Literals(['green', 'yellow', 'red'] as const);
 const Detail = Type.Record(Type.String(), Type.Unknown());
 const RuleSetRef = Type.Object({ id: Type.String(), version: Type.String() });
 
@@ -54,8 +52,8 @@ export const IdParams = Type.Object({ id: Id });
 
 export const ReasonSchema = Type.Object({
   rule: Type.String(),
-  fact: literals(FACT_KINDS),
-  colour: literals(['yellow', 'red'] as const),
+  fact: Literals(FACT_KINDS),
+  colour: Literals(['yellow', 'red'] as const),
   since: Time,
   endsWhen: EndCondition,
   /** When the colour this reason gives ends, when already known. */
@@ -67,12 +65,12 @@ export const ReasonSchema = Type.Object({
 export const TestSchema = Type.Object({
   sampledAt: Time,
   reportedAt: Time,
-  result: literals(['negative', 'positive'] as const),
+  result: Literals(['negative', 'positive'] as const),
   pooled: Type.Boolean(),
 });
 
 export const FactSchema = Type.Object({
-  kind: literals(FACT_KINDS),
+  kind: Literals(FACT_KINDS),
   source: Type.Object({ type: Type.String(), id: Type.String() }),
   since: Time,
   until: Nullable(Time),
@@ -106,7 +104,7 @@ export const AppealSchema = Type.Object({
   overdue: Type.Boolean(),
   colour: Colour,
   statement: Type.String(),
-  status: literals(['open', 'upheld', 'correction_pending', 'corrected', 'correction_rejected'] as const),
+  status: Literals(['open', 'upheld', 'correction_pending', 'corrected', 'correction_rejected'] as const),
   reviewer: Nullable(Type.String()),
   answeredAt: Nullable(Time),
   answer: Nullable(Type.String()),
@@ -141,7 +139,7 @@ export const OverrideSchema = Type.Object({
   legalBasis: Type.String(),
   reason: Type.String(),
   endsAt: Time,
-  status: literals(['pending', 'approved', 'rejected', 'held'] as const),
+  status: Literals(['pending', 'approved', 'rejected', 'held'] as const),
   requestedBy: Type.Object({ id: Type.String(), name: Type.String() }),
   requestedAt: Time,
   decidedBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
@@ -155,11 +153,11 @@ export type OverrideView = Static<typeof OverrideSchema>;
 
 export const ApprovalSchema = Type.Object({
   id: Type.String(),
-  kind: literals(['add_facts', 'end_facts', 'override'] as const),
+  kind: Literals(['add_facts', 'end_facts', 'override'] as const),
   people: Type.Integer(),
   threshold: Type.Integer(),
   reason: Type.String(),
-  status: literals(['pending', 'approved', 'rejected'] as const),
+  status: Literals(['pending', 'approved', 'rejected'] as const),
   requestedBy: Type.Object({ id: Nullable(Type.String()), name: Type.String(), role: Type.String() }),
   requestedAt: Time,
   decidedBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
@@ -197,7 +195,7 @@ export const AppealBody = Type.Object({
 export type AppealBody = Static<typeof AppealBody>;
 
 export const AppealAnswerBody = Type.Object({
-  decision: literals(['uphold', 'correct'] as const),
+  decision: Literals(['uphold', 'correct'] as const),
   answer: Type.String({ maxLength: 2000 }),
   colour: Type.Optional(Colour),
   legalBasis: Type.Optional(Type.String({ maxLength: 2000 })),

@@ -1,9 +1,9 @@
 // Error codes and request/response shapes of the call lists. A task shows the contact's name and a
 // masked phone; the full phone comes only from the reveal route (person.reveal, with a reason).
-import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { CALL_OUTCOMES, CALL_STATUSES } from './notify.rules.ts';
-import { Nullable } from '../platform/http.ts';
+import { Literals, Nullable } from '../platform/http.ts';
 
 export const NotifyErrors = defineErrors({
   CALL_TASK_NOT_FOUND: { status: 404, zh: '找不到该通知任务', en: 'Call task not found' },
@@ -12,14 +12,12 @@ export const NotifyErrors = defineErrors({
   CALL_NO_PHONE: { status: 404, zh: '此人没有登记电话', en: 'This person has no phone number on file' },
 });
 
-const literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
 export const TaskIdParams = Type.Object({ id: Id });
 
 export const TaskListQuery = Type.Object({
-  status: Type.Optional(literals(CALL_STATUSES)),
+  status: Type.Optional(Literals(CALL_STATUSES)),
   /** Only the tasks still to be worked (pending, not reached). */
   open: Type.Optional(Type.Boolean()),
   caseId: Type.Optional(Id),
@@ -38,7 +36,7 @@ export const TaskExportQuery = Type.Composite([TaskListQuery, Type.Object({
 export type TaskExportQuery = Static<typeof TaskExportQuery>;
 
 export const AttemptBody = Type.Object({
-  outcome: literals(CALL_OUTCOMES),
+  outcome: Literals(CALL_OUTCOMES),
   note: Type.Optional(Type.String({ maxLength: 1000 })),
 }, { additionalProperties: false });
 export type AttemptBody = Static<typeof AttemptBody>;
@@ -59,7 +57,7 @@ export const CallTaskSchema = Type.Object({
   }),
   community: Type.Object({ id: Type.String(), name: Type.String() }),
   class: Type.String(),
-  status: literals(CALL_STATUSES),
+  status: Literals(CALL_STATUSES),
   attempts: Type.Integer(),
   lastAttemptAt: Nullable(Type.Integer()),
   lastNote: Nullable(Type.String()),
@@ -70,7 +68,7 @@ export type CallTaskView = Static<typeof CallTaskSchema>;
 
 export const AttemptSchema = Type.Object({
   id: Type.String(),
-  outcome: Type.String(),
+  outcome: Literals(CALL_OUTCOMES),
   note: Type.String(),
   actorId: Nullable(Type.String()),
   at: Type.Integer(),

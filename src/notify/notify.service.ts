@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { Actor } from '../access/access.rules.ts';
 import { can } from '../access/access.rules.ts';
-import type { CallTaskTable, Executor } from '../db/database.ts';
+import type { CallAttemptTable, CallTaskTable, Executor } from '../db/database.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
 import { isoInZone } from '../platform/clock.ts';
@@ -17,7 +17,7 @@ import { maskName, maskPhone } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
 import type { Services } from '../services.ts';
-import { acceptsCalls, communityOf, pathPrefixes, planTasks, reopenedStatus, statusAfter } from './notify.rules.ts';
+import { acceptsCalls, communityOf, pathPrefixes, planTasks, reopenedStatus, statusAfter, type CallOutcome } from './notify.rules.ts';
 import type { AttemptBody, CallTaskView, TaskExportQuery, TaskListQuery } from './notify.schema.ts';
 import './notify.schema.ts';
 import * as store from './notify.store.ts';
@@ -117,8 +117,13 @@ export async function getTask(s: Services, actor: Actor, id: string) {
   return s.db.transaction().execute(async (trx) => {
     const row = await taskInScope(trx, actor, id);
     await s.audit(trx, auditActor(actor), { action: 'call.read', objectType: 'call_task', objectId: id });
-    return { task: toView(s, row), attempts: (await store.attemptsOf(trx, id)).map((a) => ({ id: a.id, outcome: a.outcome, note: a.note, actorId: a.actor_id, at: Number(a.at) })) };
+    return { task: toView(s, row), attempts: (await store.attemptsOf(trx, id)).map(attemptView) };
   });
+}
+
+/** A call attempt as the call list shows it. */
+function attemptView(a: CallAttemptTable) {
+  return { id: a.id, outcome: a.outcome as CallOutcome, note: a.note, actorId: a.actor_id, at: Number(a.at) };
 }
 
 /** Records one call: the task takes its outcome, the attempt is appended with its note. */
@@ -136,7 +141,7 @@ export async function recordAttempt(s: Services, actor: Actor, id: string, body:
       action: 'call.attempt', objectType: 'call_task', objectId: id, reason: note,
       detail: { personId: row.person_id, caseId: row.case_id, outcome: body.outcome, from: row.status, to: status, attempts },
     });
-    return { task: toView(s, (await store.taskById(trx, id))!), attempts: (await store.attemptsOf(trx, id)).map((a) => ({ id: a.id, outcome: a.outcome, note: a.note, actorId: a.actor_id, at: Number(a.at) })) };
+    return { task: toView(s, (await store.taskById(trx, id))!), attempts: (await store.attemptsOf(trx, id)).map(attemptView) };
   });
 }
 

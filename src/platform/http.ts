@@ -2,7 +2,7 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 
 /** An instant at the API edge: ISO 8601 with the deployment's offset, e.g. 2022-03-24T08:00:00+08:00. */
 export const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
@@ -12,6 +12,9 @@ export const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601
  */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
 export const NullableIsoTime = Nullable(IsoTime);
+/** One of the given strings (a rule file's list of codes): typed as their union. */
+export const Literals = <T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 

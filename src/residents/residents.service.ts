@@ -2,7 +2,7 @@
 // dependants, personal codes (亮码) and self check-in (扫码). Registration is one transaction with its
 // audit event and the device session; the check-in itself is the venue module's one decision path.
 import type { Actor } from '../access/access.rules.ts';
-import { isStrongPassword, normaliseUsername, PASSWORD_MIN_LENGTH, permissionsOf } from '../access/access.rules.ts';
+import { isStrongPassword, normaliseUsername, PASSWORD_MIN_LENGTH, permissionsOf, type Permission } from '../access/access.rules.ts';
 import * as access from '../access/access.service.ts';
 import * as accessStore from '../access/access.store.ts';
 import { createSession, deleteSession, type NewSession } from '../access/session.ts';
@@ -37,7 +37,7 @@ export interface RegisterInput extends RegisterBody {
 export interface Registered {
   session: NewSession;
   user: Me;
-  permissions: string[];
+  permissions: Permission[];
 }
 
 function uniqueViolationOn(err: unknown): 'person' | 'username' | null {

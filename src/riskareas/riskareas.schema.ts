@@ -1,10 +1,10 @@
 // Error codes of risk areas, and the request and response shapes of their routes. The public list is
 // a whitelist of place, level, dates and rule: it carries no personal data and no counts of people.
-import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { RISK_LEVELS } from '../rules/ruleset.schema.ts';
 import { HISTORY_KINDS, RISK_AREA_STATUSES, RISK_AREA_UNITS } from './riskareas.rules.ts';
-import { Nullable } from '../platform/http.ts';
+import { Literals, Nullable } from '../platform/http.ts';
 
 export const RiskAreaErrors = defineErrors({
   RISK_AREA_NOT_FOUND: { status: 404, zh: '找不到该风险区', en: 'Risk area not found' },
@@ -30,18 +30,15 @@ export const RiskAreaErrors = defineErrors({
   },
 });
 
-const literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
-
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = Type.String({ maxLength: 2000 });
-export const Level = literals(RISK_LEVELS);
-export const Target = literals([...RISK_LEVELS, 'lifted'] as const);
+export const Level = Literals(RISK_LEVELS);
+export const Target = Literals([...RISK_LEVELS, 'lifted'] as const);
 
 export const IdParams = Type.Object({ id: Id });
 
 export const DesignateBody = Type.Object({
-  unit: literals(RISK_AREA_UNITS),
+  unit: Literals(RISK_AREA_UNITS),
   /** A building id for a building; an area id (or its code) for a community or street. */
   targetId: Id,
   level: Level,
@@ -54,7 +51,7 @@ export const LiftBody = Type.Object({ reason: Text, legalBasis: Text }, { additi
 export type LiftBody = Static<typeof LiftBody>;
 
 export const ListQuery = Type.Object({
-  status: Type.Optional(literals(RISK_AREA_STATUSES)),
+  status: Type.Optional(Literals(RISK_AREA_STATUSES)),
   level: Type.Optional(Level),
   /** Only designations inside this area's subtree. */
   areaId: Type.Optional(Id),
@@ -81,7 +78,7 @@ export const PendingSchema = Type.Object({
 
 export const RiskAreaSchema = Type.Object({
   id: Type.String(),
-  unit: literals(RISK_AREA_UNITS),
+  unit: Literals(RISK_AREA_UNITS),
   targetId: Type.String(),
   buildingId: Nullable(Type.String()),
   areaId: Type.String(),
@@ -89,7 +86,7 @@ export const RiskAreaSchema = Type.Object({
   /** District, street and community names above the unit, top first. */
   place: Type.Array(Type.String()),
   name: Type.String(),
-  status: literals(RISK_AREA_STATUSES),
+  status: Literals(RISK_AREA_STATUSES),
   level: Nullable(Level),
   levelSince: Nullable(Type.Integer()),
   episodeStart: Nullable(Type.Integer()),
@@ -107,7 +104,7 @@ export const RiskAreaSchema = Type.Object({
 export type RiskAreaView = Static<typeof RiskAreaSchema>;
 
 export const HistorySchema = Type.Object({
-  kind: literals(HISTORY_KINDS),
+  kind: Literals(HISTORY_KINDS),
   from: Nullable(Type.String()),
   to: Type.String(),
   at: Type.Integer(),
@@ -154,7 +151,7 @@ export const DowngradeRunSchema = Type.Object({
 
 export const PublicItemSchema = Type.Object({
   id: Type.String(),
-  unit: literals(RISK_AREA_UNITS),
+  unit: Literals(RISK_AREA_UNITS),
   name: Type.String(),
   /** District, street and community names above the unit, top first. */
   areaNames: Type.Array(Type.String()),
@@ -178,7 +175,7 @@ export const TreeNodeSchema = Type.Object({
   /** The area's own designation, when it is one. */
   riskAreaId: Nullable(Type.String()),
   riskLevel: Nullable(Level),
-  status: Nullable(literals(RISK_AREA_STATUSES)),
+  status: Nullable(Literals(RISK_AREA_STATUSES)),
   /** Designations in force strictly below the area (buildings included), by level. */
   below: Type.Object({ high: Type.Integer(), medium: Type.Integer(), low: Type.Integer() }),
 });
@@ -186,7 +183,7 @@ export const TreeSchema = Type.Object({
   items: Type.Array(TreeNodeSchema),
   /** What the active rule set lets the command centre designate. */
   ruleSet: Type.Object({ id: Type.String(), version: Type.String() }),
-  units: Type.Array(literals(RISK_AREA_UNITS)),
+  units: Type.Array(Literals(RISK_AREA_UNITS)),
   levels: Type.Array(Level),
 });
 export type TreeNode = Static<typeof TreeNodeSchema>;

@@ -1,6 +1,7 @@
 // The shape of a rule set (防控方案 edition) file under rules/rulesets/, its error codes, and the
 // request and response schemas of the rule-set routes. Cross-field checks live in ruleset.load.ts.
-import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { Literals } from '../platform/http.ts';
 import { defineErrors } from '../platform/errors.ts';
 
 export const RuleSetErrors = defineErrors({
@@ -51,9 +52,6 @@ export const RISK_LEVELS = ['high', 'medium', 'low'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 
 /** One of the listed strings, typed as their union. */
-const literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
-
 const Text = Type.String({ minLength: 1 });
 const DateText = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a date YYYY-MM-DD' });
 const Days = (minimum = 0) => Type.Integer({ minimum, maximum: 60 });
@@ -75,8 +73,8 @@ export type EndCondition = Static<typeof EndCondition>;
 export const ColourRule = Type.Object({
   /** Names the rule in every decision it makes. */
   id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$' }),
-  colour: literals(['red', 'yellow'] as const),
-  when: literals(FACT_KINDS),
+  colour: Literals(['red', 'yellow'] as const),
+  when: Literals(FACT_KINDS),
   endsWhen: EndCondition,
 }, Strict);
 export type ColourRule = Static<typeof ColourRule>;
@@ -85,15 +83,15 @@ export const ManagementSchedule = Type.Object({
   centralisedDays: Days(),
   homeDays: Days(),
   /** What the home days are: quarantine (red) or health monitoring after it. */
-  homeKind: literals(['home_quarantine', 'home_health_monitoring'] as const),
+  homeKind: Literals(['home_quarantine', 'home_health_monitoring'] as const),
   /** Day numbers within each phase; day 1 is the first day after the phase starts. */
   testDays: Type.Object({ centralised: DayList, home: DayList }, Strict),
 }, Strict);
 export type ManagementSchedule = Static<typeof ManagementSchedule>;
 
 export const Downgrade = Type.Object({
-  from: literals(RISK_LEVELS),
-  to: literals(RISK_LEVELS),
+  from: Literals(RISK_LEVELS),
+  to: Literals(RISK_LEVELS),
   /** Consecutive days with no new case in the area. */
   daysWithoutCase: Days(1),
   /** Days the area must have held its current level (the "3 more days" of medium → low). */
@@ -129,7 +127,7 @@ export const RuleSetSchema = Type.Object({
   }, Strict),
   secondaryContacts: Type.Object({
     identified: Type.Boolean(),
-    management: Type.Optional(literals(MANAGED_GROUPS)),
+    management: Type.Optional(Literals(MANAGED_GROUPS)),
   }, Strict),
   management: Type.Object({
     close_contact: ManagementSchedule,
@@ -138,13 +136,13 @@ export const RuleSetSchema = Type.Object({
     medium_risk_arrival: Type.Optional(ManagementSchedule),
   }, Strict),
   riskAreas: Type.Object({
-    levels: Type.Array(literals(RISK_LEVELS), { minItems: 2, uniqueItems: true }),
-    designationUnits: Type.Array(literals(['building', 'community', 'street'] as const), { minItems: 1, uniqueItems: true }),
+    levels: Type.Array(Literals(RISK_LEVELS), { minItems: 2, uniqueItems: true }),
+    designationUnits: Type.Array(Literals(['building', 'community', 'street'] as const), { minItems: 1, uniqueItems: true }),
     /** How far back an arrival's stay in a risk area counts. */
     arrivalLookBackDays: Days(1),
     arrivals: Type.Object({
-      high: Type.Optional(literals(MANAGED_GROUPS)),
-      medium: Type.Optional(literals(MANAGED_GROUPS)),
+      high: Type.Optional(Literals(MANAGED_GROUPS)),
+      medium: Type.Optional(Literals(MANAGED_GROUPS)),
     }, Strict),
     downgrades: Type.Array(Downgrade),
   }, Strict),

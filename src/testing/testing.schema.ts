@@ -1,11 +1,11 @@
 // Error codes of testing rounds, and the request and response shapes of their routes. Response schemas
 // are the whitelist: people appear by reference and masked name only — never an ID number or phone.
-import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { CONTROL_LEVELS } from './pooling.rules.ts';
 import { SITE_KINDS, STAFF_DUTIES, TUBE_MODES, VISIT_OUTCOMES } from './testing.rules.ts';
 import { ROLES, type Role } from '../access/access.rules.ts';
-import { Nullable } from '../platform/http.ts';
+import { Literals, Nullable } from '../platform/http.ts';
 import '../venues/venue.schema.ts'; // registers PERSONAL_CODE_INVALID / PERSONAL_CODE_EXPIRED
 import '../registry/registry.schema.ts'; // registers PERSON_NOT_FOUND
 
@@ -81,8 +81,6 @@ export const TestingErrors = defineErrors({
   BUILDING_NOT_FOUND: { status: 404, zh: '找不到该楼栋', en: 'Building not found' },
 });
 
-const literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Time = Type.Integer({ minimum: 0 });
 const Barcode = Type.String({ minLength: 4, maxLength: 40, pattern: '^[A-Za-z0-9-]+$' });
@@ -90,8 +88,8 @@ export const ClientId = Type.String({ minLength: 8, maxLength: 64, pattern: '^[A
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 
 export const IdParams = Type.Object({ id: Id });
-export const ControlLevelSchema = literals(CONTROL_LEVELS);
-export const TubeModeSchema = literals(TUBE_MODES);
+export const ControlLevelSchema = Literals(CONTROL_LEVELS);
+export const TubeModeSchema = Literals(TUBE_MODES);
 const Strict = { additionalProperties: false } as const;
 
 // ---- rounds -------------------------------------------------------------------------------------
@@ -116,7 +114,7 @@ export type RoundPatchBody = Static<typeof RoundPatchBody>;
 
 export const RoundView = Type.Object({
   id: Type.String(), name: Type.String(),
-  status: literals(['planned', 'open', 'overdue', 'closed'] as const),
+  status: Literals(['planned', 'open', 'overdue', 'closed'] as const),
   startsAt: Type.Number(), deadlineAt: Type.Number(), closedAt: Nullable(Type.Number()),
   areas: Type.Array(Type.Object({ areaId: Type.String(), code: Type.String(), name: Type.String(), level: Type.String(), path: Type.String(), controlLevel: Type.String() })),
   previousRoundId: Nullable(Type.String()), autoReport: Type.Boolean(), target: Type.Integer(),
@@ -130,7 +128,7 @@ export const RoundSummary = Type.Object({
 });
 export type RoundSummary = Static<typeof RoundSummary>;
 export const RoundListQuery = Type.Object({
-  status: Type.Optional(literals(['planned', 'open', 'overdue', 'closed'] as const)),
+  status: Type.Optional(Literals(['planned', 'open', 'overdue', 'closed'] as const)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
 });
@@ -155,7 +153,7 @@ const ExpectedFigures = {
 };
 export const RoundPoolingView = Type.Object({
   prevalence: Nullable(Type.Number()),
-  source: literals(['typed', 'estimated', 'none'] as const),
+  source: Literals(['typed', 'estimated', 'none'] as const),
   /** Positive people (positive single tubes, and one per pool still open) over the people resulted in the last rounds. */
   estimate: Nullable(Type.Object({
     prevalence: Type.Number(), resulted: Type.Integer(), positives: Type.Integer(),
@@ -175,7 +173,7 @@ export type RoundPoolingView = Static<typeof RoundPoolingView>;
 // ---- sites and staff ----------------------------------------------------------------------------
 
 export const SiteCreateBody = Type.Object({
-  areaId: Id, name: Name, address: Type.Optional(Type.String({ maxLength: 300 })), kind: Type.Optional(literals(SITE_KINDS)),
+  areaId: Id, name: Name, address: Type.Optional(Type.String({ maxLength: 300 })), kind: Type.Optional(Literals(SITE_KINDS)),
 }, Strict);
 export type SiteCreateBody = Static<typeof SiteCreateBody>;
 export const TableView = Type.Object({ id: Type.String(), siteId: Type.String(), name: Type.String() });
@@ -185,7 +183,7 @@ export const SiteView = Type.Object({
 });
 export type SiteView = Static<typeof SiteView>;
 export const StaffCreateBody = Type.Object({
-  userId: Id, siteId: Type.Optional(Nullable(Id)), tableId: Type.Optional(Nullable(Id)), duty: literals(STAFF_DUTIES),
+  userId: Id, siteId: Type.Optional(Nullable(Id)), tableId: Type.Optional(Nullable(Id)), duty: Literals(STAFF_DUTIES),
 }, Strict);
 export type StaffCreateBody = Static<typeof StaffCreateBody>;
 export const StaffView = Type.Object({
@@ -198,7 +196,7 @@ export const STAFF_ROLES = ROLES.filter((r): r is Exclude<Role, 'resident'> => r
 /** Accounts a planner may staff: by role, by name or username prefix, inside the planner's area. */
 export const StaffCandidateQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 64 })),
-  role: Type.Optional(literals(STAFF_ROLES)),
+  role: Type.Optional(Literals(STAFF_ROLES)),
   areaId: Type.Optional(Id),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 }, Strict);
@@ -261,7 +259,7 @@ export const SyncOp = Type.Union([
     mode: Type.Optional(TubeModeSchema), poolSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
     people: Type.Array(Type.Object({ ...PersonRef, at: Time }, Strict), { minItems: 1, maxItems: 50 }) }, Strict),
   Type.Object({ type: Type.Literal('task.sample'), ...OpBase, taskId: Id, barcode: Barcode }, Strict),
-  Type.Object({ type: Type.Literal('visit'), ...OpBase, roundId: Id, personId: Id, outcome: literals(VISIT_OUTCOMES),
+  Type.Object({ type: Type.Literal('visit'), ...OpBase, roundId: Id, personId: Id, outcome: Literals(VISIT_OUTCOMES),
     note: Type.Optional(Type.String({ maxLength: 500 })) }, Strict),
 ]);
 export type SyncOp = Static<typeof SyncOp>;
@@ -350,7 +348,7 @@ export const PoolDetail = Type.Object({
 });
 export const PoolListQuery = Type.Object({
   roundId: Type.Optional(Id),
-  status: Type.Optional(literals(['open', 'all', 'detected', 'reported', 'released', 'case_found'] as const)),
+  status: Type.Optional(Literals(['open', 'all', 'detected', 'reported', 'released', 'case_found'] as const)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
 });
@@ -362,8 +360,8 @@ export const ReportResult = Type.Object({
 // ---- tasks, coverage, door-knocking -------------------------------------------------------------
 
 export const TaskListQuery = Type.Object({
-  roundId: Type.Optional(Id), kind: Type.Optional(literals(['retest', 'home'] as const)),
-  status: Type.Optional(literals(['open', 'sampled', 'negative', 'positive', 'cancelled', 'all'] as const)),
+  roundId: Type.Optional(Id), kind: Type.Optional(Literals(['retest', 'home'] as const)),
+  status: Type.Optional(Literals(['open', 'sampled', 'negative', 'positive', 'cancelled', 'all'] as const)),
   areaId: Type.Optional(Id),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
@@ -396,6 +394,6 @@ export const DoorKnockView = Type.Object({
   })),
 });
 export const VisitBody = Type.Object({
-  clientId: Type.Optional(ClientId), personId: Id, outcome: literals(VISIT_OUTCOMES), note: Type.Optional(Type.String({ maxLength: 500 })), at: Type.Optional(Time),
+  clientId: Type.Optional(ClientId), personId: Id, outcome: Literals(VISIT_OUTCOMES), note: Type.Optional(Type.String({ maxLength: 500 })), at: Type.Optional(Time),
 }, Strict);
 export type VisitBody = Static<typeof VisitBody>;

@@ -2,7 +2,8 @@
 // contact list shows them (to case.read holders, audited); exported files carry them masked.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
-import { Nullable } from '../platform/http.ts';
+import { Literals, Nullable } from '../platform/http.ts';
+import { CHAIN_EDGE_KINDS, CHAIN_NODE_KINDS } from './tracing.chains.ts';
 
 export const ChainErrors = defineErrors({
   CHAIN_CLUSTER_NOT_FOUND: { status: 404, zh: '找不到该传播簇', en: 'Cluster not found' },
@@ -31,7 +32,7 @@ export type ChainExportQuery = Static<typeof ChainExportQuery>;
 
 export const ChainNodeSchema = Type.Object({
   id: Type.String(),
-  kind: Type.Union([Type.Literal('case'), Type.Literal('contact'), Type.Literal('venue')]),
+  kind: Literals(CHAIN_NODE_KINDS),
   label: Type.String(),
   personId: Nullable(Type.String()),
   venueId: Nullable(Type.String()),
@@ -47,7 +48,7 @@ export const ChainEdgeSchema = Type.Object({
   id: Type.String(),
   source: Type.String(),
   target: Type.String(),
-  kind: Type.String(),
+  kind: Literals(CHAIN_EDGE_KINDS),
   caseId: Type.String(),
   contactId: Nullable(Type.String()),
   class: Nullable(Type.String()),

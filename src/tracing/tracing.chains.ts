@@ -36,8 +36,10 @@ export interface ChainContactFacts {
   sourceContactId: string | null;
 }
 
-export type ChainNodeKind = 'case' | 'contact' | 'venue';
-export type ChainEdgeKind = 'household' | 'venue' | 'manual' | 'secondary' | 'visit';
+export const CHAIN_NODE_KINDS = ['case', 'contact', 'venue'] as const;
+export type ChainNodeKind = (typeof CHAIN_NODE_KINDS)[number];
+export const CHAIN_EDGE_KINDS = ['household', 'venue', 'manual', 'secondary', 'visit'] as const;
+export type ChainEdgeKind = (typeof CHAIN_EDGE_KINDS)[number];
 
 export interface ChainNode {
   /** `person:<id>` or `venue:<id>`. */

@@ -1,8 +1,8 @@
 // Error codes of cases and tracing, and the request and response shapes of their routes. Response
 // schemas are the whitelist: a contact shows a name, a masked phone and an area, nothing more.
-import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
-import { Nullable } from '../platform/http.ts';
+import { Literals, Nullable } from '../platform/http.ts';
 import {
   CASE_CLASSIFICATIONS, CASE_SOURCES, CASE_STATUSES, CONTACT_BASES, CONTACT_CLASSES, CONTACT_REASONS, REVIEW_DECISIONS,
   REVIEW_STATUSES,
@@ -30,9 +30,6 @@ export const TracingErrors = defineErrors({
   CONTACT_CLASS_REQUIRED: { status: 400, zh: '改判必须给出新的接触类别', en: 'A reclassification needs the new class' },
 });
 
-const literals = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
-
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 /** Epoch milliseconds. */
 const Time = Type.Integer({ minimum: 0 });
@@ -42,10 +39,10 @@ export const IdParams = Type.Object({ id: Id });
 
 export const CaseCreateBody = Type.Object({
   personId: Id,
-  classification: literals(CASE_CLASSIFICATIONS),
+  classification: Literals(CASE_CLASSIFICATIONS),
   onsetAt: Type.Optional(Nullable(Time)),
   firstPositiveSampledAt: Type.Optional(Nullable(Time)),
-  source: literals(CASE_SOURCES),
+  source: Literals(CASE_SOURCES),
   isolatedAt: Type.Optional(Nullable(Time)),
 }, { additionalProperties: false });
 export type CaseCreateBody = Static<typeof CaseCreateBody>;
@@ -66,10 +63,10 @@ export const IsolationTestBody = Type.Object({
 }, { additionalProperties: false });
 
 export const CaseStatusBody = Type.Object({
-  to: literals(CASE_STATUSES),
+  to: Literals(CASE_STATUSES),
   reason: Reason,
   /** On suspected → confirmed: confirmed (default) or asymptomatic. */
-  classification: Type.Optional(literals(['confirmed', 'asymptomatic'] as const)),
+  classification: Type.Optional(Literals(['confirmed', 'asymptomatic'] as const)),
   /** For release: the isolation tests the rule set's release rule is checked against. */
   tests: Type.Optional(Type.Array(IsolationTestBody, { maxItems: 20 })),
   evidence: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -77,29 +74,29 @@ export const CaseStatusBody = Type.Object({
 export type CaseStatusBody = Static<typeof CaseStatusBody>;
 
 export const CaseListQuery = Type.Object({
-  status: Type.Optional(literals(CASE_STATUSES)),
-  classification: Type.Optional(literals(CASE_CLASSIFICATIONS)),
+  status: Type.Optional(Literals(CASE_STATUSES)),
+  classification: Type.Optional(Literals(CASE_CLASSIFICATIONS)),
   areaId: Type.Optional(Id),
 });
 export type CaseListQuery = Static<typeof CaseListQuery>;
 
 export const ContactListQuery = Type.Object({
-  class: Type.Optional(literals(CONTACT_CLASSES)),
-  reviewStatus: Type.Optional(literals(REVIEW_STATUSES)),
+  class: Type.Optional(Literals(CONTACT_CLASSES)),
+  reviewStatus: Type.Optional(Literals(REVIEW_STATUSES)),
 });
 export type ContactListQuery = Static<typeof ContactListQuery>;
 
 export const ReviewBody = Type.Object({
-  decision: literals(REVIEW_DECISIONS),
-  class: Type.Optional(literals(CONTACT_CLASSES)),
+  decision: Literals(REVIEW_DECISIONS),
+  class: Type.Optional(Literals(CONTACT_CLASSES)),
   reason: Reason,
 }, { additionalProperties: false });
 export type ReviewBody = Static<typeof ReviewBody>;
 
 export const ManualContactBody = Type.Object({
   personId: Id,
-  class: Type.Optional(literals(['close', 'general'] as const)),
-  reasonCode: literals(CONTACT_REASONS),
+  class: Type.Optional(Literals(['close', 'general'] as const)),
+  reasonCode: Literals(CONTACT_REASONS),
   note: Type.Optional(Type.String({ maxLength: 2000 })),
   firstExposureAt: Time,
   lastExposureAt: Time,
@@ -114,12 +111,12 @@ export const CaseSchema = Type.Object({
   personName: Type.String(),
   areaId: Type.String(),
   areaName: Type.String(),
-  classification: Type.String(),
+  classification: Literals(CASE_CLASSIFICATIONS),
   onsetAt: Nullable(Type.Integer()),
   firstPositiveSampledAt: Nullable(Type.Integer()),
-  source: Type.String(),
+  source: Literals(CASE_SOURCES),
   isolatedAt: Nullable(Type.Integer()),
-  status: Type.String(),
+  status: Literals(CASE_STATUSES),
   ruleSet: RuleRefSchema,
   tracedAt: Nullable(Type.Integer()),
   createdAt: Type.Integer(),
@@ -176,16 +173,16 @@ export const ContactSchema = Type.Object({
     phone: Nullable(Type.String()),
     areaName: Type.String(),
   }),
-  class: literals(CONTACT_CLASSES),
+  class: Literals(CONTACT_CLASSES),
   candidate: Type.Boolean(),
-  basis: literals(CONTACT_BASES),
+  basis: Literals(CONTACT_BASES),
   reasonCode: Type.String(),
   evidence: Type.Record(Type.String(), Type.Unknown()),
   rule: Type.Object({ ruleSet: RuleRefSchema, rule: Type.String() }),
   firstExposureAt: Nullable(Type.Integer()),
   lastExposureAt: Nullable(Type.Integer()),
   review: Type.Object({
-    status: literals(REVIEW_STATUSES),
+    status: Literals(REVIEW_STATUSES),
     by: Nullable(Type.String()),
     reason: Nullable(Type.String()),
     at: Nullable(Type.Integer()),

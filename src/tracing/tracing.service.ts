@@ -22,7 +22,7 @@ import {
 } from './tracing.discovery.ts';
 import {
   canTransition, initialStatus, needsReleaseRule, plainEvidence, purgedBefore, traceParameters,
-  type CaseClassification, type CaseStatus, type ContactClass, type FoundContact,
+  type CaseClassification, type CaseSource, type CaseStatus, type ContactClass, type FoundContact,
 } from './tracing.rules.ts';
 import type {
   CaseCreateBody, CaseListQuery, CaseStatusBody, CaseTimesBody, CaseView, ContactListQuery, ContactView, ManualContactBody,
@@ -43,8 +43,8 @@ export type { TraceAnchor, TraceOptions, TraceResult };
 export function toCaseView(row: CaseRow): CaseView {
   return {
     id: row.id, personId: row.person_id, personName: row.person_name, areaId: row.area_id, areaName: row.area_name,
-    classification: row.classification, onsetAt: num(row.onset_at), firstPositiveSampledAt: num(row.first_positive_sampled_at),
-    source: row.source, isolatedAt: num(row.isolated_at), status: row.status,
+    classification: row.classification as CaseClassification, onsetAt: num(row.onset_at), firstPositiveSampledAt: num(row.first_positive_sampled_at),
+    source: row.source as CaseSource, isolatedAt: num(row.isolated_at), status: row.status as CaseStatus,
     ruleSet: { id: row.ruleset_id, version: row.ruleset_version }, tracedAt: num(row.traced_at),
     createdAt: Number(row.created_at), updatedAt: Number(row.updated_at),
   };

@@ -3,7 +3,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { COLOURS, CROWD_LEVELS } from './venue.rules.ts';
-import { Nullable } from '../platform/http.ts';
+import { Literals, Nullable } from '../platform/http.ts';
 
 export const VenueErrors = defineErrors({
   VENUE_NOT_FOUND: { status: 404, zh: '找不到该场所', en: 'Venue not found' },
@@ -78,7 +78,7 @@ export const VenueSchema = Type.Object({
   areaName: Type.String(),
   capacity: Type.Integer(),
   operatorUserId: Nullable(Type.String()),
-  status: Type.String(),
+  status: Literals(VENUE_STATUSES),
   approvedBy: Nullable(Type.String()),
   approvedAt: Nullable(Type.Integer()),
   codeVersion: Type.Integer(),

@@ -25,7 +25,7 @@ import {
   CROWD_LEVEL_NAMES, crowdLevel, dwellMinutesOf, expiredBefore, hoursSince, type Colour, type EntryReason,
 } from './venue.rules.ts';
 import type {
-  CheckinBody, ExitView, OccupancyView, ScreenCodeView, VenueCodeView, VenueCreateBody, VenueListQuery, VenueView,
+  CheckinBody, ExitView, OccupancyView, ScreenCodeView, VenueCodeView, VenueCreateBody, VenueListQuery, VenueStatus, VenueView,
   VerificationView,
 } from './venue.schema.ts';
 import './venue.schema.ts';
@@ -58,7 +58,7 @@ export function toVenueView(row: VenueRow): VenueView {
   return {
     id: row.id, name: row.name, category: row.category, categoryName: category.name, address: row.address,
     areaId: row.area_id, areaName: row.area_name, capacity: row.capacity, operatorUserId: row.operator_user_id,
-    status: row.status, approvedBy: row.approved_by, approvedAt: row.approved_at, codeVersion: row.code_version,
+    status: row.status as VenueStatus, approvedBy: row.approved_by, approvedAt: row.approved_at, codeVersion: row.code_version,
     requiresPresence: row.requires_presence === 1, dwellMinutes: dwellOf(row), dwellOverride: row.dwell_minutes,
     createdAt: row.created_at, updatedAt: row.updated_at,
   };

@@ -3,7 +3,7 @@
 export type Permission =
   | 'registry.read' | 'registry.write' | 'registry.import' | 'registry.export'
   | 'person.reveal' | 'user.manage' | 'audit.read' | 'area.manage'
-  | 'testing.plan'
+  | 'testing.plan' | 'rules.manage'
   | 'testing.round' | 'testing.view' | 'testing.sample' | 'testing.custody' | 'testing.lab' | 'testing.report' | 'testing.doorknock'
   | 'venue.manage' | 'venue.approve' | 'checkin.create' | 'checkin.export' | 'command.view'
   | 'case.manage' | 'case.read' | 'contact.call'
