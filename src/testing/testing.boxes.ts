@@ -1,6 +1,7 @@
 // Boxes and the chain of custody: closed tubes are packed into a box, the box is handed to transport
 // and received by a lab; every step is stamped with its time and who did it.
 import type { Actor } from '../access/access.rules.ts';
+import type { BoxStatus } from './testing.rules.ts';
 import type { Executor, TestingBoxTable, TestingCustodyTable } from '../db/database.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
 import { newId } from '../platform/crypto.ts';
@@ -14,7 +15,7 @@ import * as store from './testing.store.ts';
 export function boxView(b: TestingBoxTable): BoxView {
   const n = (v: number | null) => (v === null ? null : Number(v));
   return {
-    id: b.id, roundId: b.round_id, code: b.code, status: b.status, tubes: Number(b.tube_count), createdAt: Number(b.created_at), createdBy: b.created_by_name,
+    id: b.id, roundId: b.round_id, code: b.code, status: b.status as BoxStatus, tubes: Number(b.tube_count), createdAt: Number(b.created_at), createdBy: b.created_by_name,
     handedAt: n(b.handed_at), handedBy: b.handed_by_name, carrier: b.carrier, receivedAt: n(b.received_at), receivedBy: b.received_by_name, lab: b.lab,
   };
 }

@@ -11,7 +11,7 @@ import { maskName } from '../platform/mask.ts';
 import type { Services } from '../services.ts';
 import { ageOn } from '../registry/registry.rules.ts';
 import { todayOf } from '../registry/registry.service.ts';
-import { compareDoors, refusesSamplesAt } from './testing.rules.ts';
+import { compareDoors, refusesSamplesAt, type VisitOutcome } from './testing.rules.ts';
 import type { CoverageView, VisitView } from './testing.schema.ts';
 import * as store from './testing.store.ts';
 
@@ -135,7 +135,7 @@ export async function coverage(s: Services, actor: Actor, roundId: string, areaI
 }
 
 function visitView(v: TestingVisitTable): VisitView {
-  return { id: v.id, personId: v.person_id, outcome: v.outcome, note: v.note, at: Number(v.at), by: v.by_name, taskId: v.task_id };
+  return { id: v.id, personId: v.person_id, outcome: v.outcome as VisitOutcome, note: v.note, at: Number(v.at), by: v.by_name, taskId: v.task_id };
 }
 
 /** The door-knock list: people of the building not yet sampled in the round, masked, with their last visit. */

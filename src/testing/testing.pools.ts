@@ -14,7 +14,7 @@ import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { healthFacts, recordResults, type PoolFact } from './testing.health.ts';
 import { testingPolicy } from './testing.policy.ts';
-import { poolAge, releaseDecision } from './testing.rules.ts';
+import { poolAge, releaseDecision, type LabResult, type NotificationKind, type PoolStatus, type TaskKind, type TaskStatus } from './testing.rules.ts';
 import type { PoolView, TaskView } from './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
 import * as store from './testing.store.ts';
@@ -44,7 +44,7 @@ export async function poolViews(s: Services, ex: Executor, pools: TestingPoolTab
     const e = byId.get(p.id);
     return {
       id: p.id, roundId: p.round_id, tubeId: p.tube_id, barcode: e?.barcode ?? '', areaId: p.area_id, areaName: e?.area_name ?? '', siteName: e?.site_name ?? null,
-      members: Number(p.members), status: p.status, detectedAt: Number(p.detected_at), reportedAt: p.reported_at === null ? null : Number(p.reported_at),
+      members: Number(p.members), status: p.status as PoolStatus, detectedAt: Number(p.detected_at), reportedAt: p.reported_at === null ? null : Number(p.reported_at),
       releasedAt: p.status === 'released' && p.closed_at !== null ? Number(p.closed_at) : null, ageMs, targetMs: targetMs(), overdue,
       retests: { total, sampled, negative: c.negative ?? 0, positive: c.positive ?? 0, pending },
     };
@@ -64,8 +64,8 @@ async function taskViews(ex: Executor, tasks: TestingTaskTable[]): Promise<TaskV
     const p = byPerson.get(t.person_id);
     const address = p ? (p.building_name ? [p.building_name, p.unit && unitLabel(p.unit), p.door].filter(Boolean).join(' ') : p.address ?? '') : '';
     return {
-      id: t.id, kind: t.kind, roundId: t.round_id, poolId: t.pool_id, personId: t.person_id, maskedName: p ? maskName(p.name) : '', address,
-      areaId: t.area_id, areaName: p?.area_name ?? '', status: t.status, createdAt: Number(t.created_at), sampledAt: t.sampled_at === null ? null : Number(t.sampled_at),
+      id: t.id, kind: t.kind as TaskKind, roundId: t.round_id, poolId: t.pool_id, personId: t.person_id, maskedName: p ? maskName(p.name) : '', address,
+      areaId: t.area_id, areaName: p?.area_name ?? '', status: t.status as TaskStatus, createdAt: Number(t.created_at), sampledAt: t.sampled_at === null ? null : Number(t.sampled_at),
       tubeId: t.tube_id, barcode: t.tube_id ? barcodes.get(t.tube_id) ?? null : null, resultAt: t.result_at === null ? null : Number(t.result_at), caseId: t.case_id,
     };
   });
@@ -277,10 +277,10 @@ export async function getPool(s: Services, actor: Actor, id: string) {
       const t = tviews.get(m.id);
       return {
         personId: m.id, maskedName: maskName(m.name), address: t?.address ?? '', taskId: t?.id ?? null, taskStatus: t?.status ?? null,
-        sampledAt: t?.sampledAt ?? null, result: t?.tubeId ? results.get(t.tubeId) ?? null : null,
+        sampledAt: t?.sampledAt ?? null, result: (t?.tubeId ? results.get(t.tubeId) ?? null : null) as LabResult | null,
       };
     }),
-    notifications: notifications.map((n) => ({ id: n.id, kind: n.kind, recipient: n.recipient, areaId: n.area_id, createdAt: Number(n.created_at), status: n.status })),
+    notifications: notifications.map((n) => ({ id: n.id, kind: n.kind as NotificationKind, recipient: n.recipient, areaId: n.area_id, createdAt: Number(n.created_at), status: n.status })),
   };
 }
 

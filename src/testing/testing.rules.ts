@@ -10,9 +10,24 @@ export type TubeMode = (typeof TUBE_MODES)[number];
 export const SITE_KINDS = ['ordinary', 'quarantine_site', 'key_group'] as const;
 export type SiteKind = (typeof SITE_KINDS)[number];
 export const STAFF_DUTIES = ['sampler', 'registrar', 'squad'] as const;
+export type StaffDuty = (typeof STAFF_DUTIES)[number];
 export const VISIT_OUTCOMES = ['sampled_at_home', 'away', 'refused', 'bedridden'] as const;
 export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
-export type LabResult = 'negative' | 'positive';
+export const LAB_RESULTS = ['negative', 'positive'] as const;
+export type LabResult = (typeof LAB_RESULTS)[number];
+export const TUBE_STATUSES = ['open', 'closed', 'boxed', 'in_transit', 'received', 'resulted'] as const;
+export type TubeStatus = (typeof TUBE_STATUSES)[number];
+export const BOX_STATUSES = ['packing', 'in_transit', 'received'] as const;
+export type BoxStatus = (typeof BOX_STATUSES)[number];
+export const POOL_STATUSES = ['detected', 'reported', 'released', 'case_found'] as const;
+export type PoolStatus = (typeof POOL_STATUSES)[number];
+export const TASK_KINDS = ['retest', 'home'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+export const TASK_STATUSES = ['open', 'sampled', 'negative', 'positive', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+/** Who a suspected-positive pool's report goes to. */
+export const NOTIFICATION_KINDS = ['squad', 'community', 'police'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 // ---- control level and tube mode ----------------------------------------------------------------
 
@@ -126,7 +141,8 @@ export function planFor(population: number, norms: TestingPolicy['planning'], re
 
 // ---- rounds and pools ---------------------------------------------------------------------------
 
-export type RoundStatus = 'planned' | 'open' | 'overdue' | 'closed';
+export const ROUND_STATUSES = ['planned', 'open', 'overdue', 'closed'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
 
 export function roundStatus(r: { starts_at: number; deadline_at: number; closed_at: number | null }, now: number): RoundStatus {
   if (r.closed_at !== null) return 'closed';

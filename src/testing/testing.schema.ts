@@ -3,7 +3,10 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { CONTROL_LEVELS } from './pooling.rules.ts';
-import { SITE_KINDS, STAFF_DUTIES, TUBE_MODES, VISIT_OUTCOMES } from './testing.rules.ts';
+import {
+  BOX_STATUSES, LAB_RESULTS, NOTIFICATION_KINDS, POOL_STATUSES, ROUND_STATUSES, SITE_KINDS, STAFF_DUTIES, TASK_KINDS, TASK_STATUSES,
+  TUBE_MODES, TUBE_STATUSES, VISIT_OUTCOMES,
+} from './testing.rules.ts';
 import { ROLES, type Role } from '../access/access.rules.ts';
 import { Literals, Nullable } from '../platform/http.ts';
 import '../venues/venue.schema.ts'; // registers PERSONAL_CODE_INVALID / PERSONAL_CODE_EXPIRED
@@ -114,9 +117,9 @@ export type RoundPatchBody = Static<typeof RoundPatchBody>;
 
 export const RoundView = Type.Object({
   id: Type.String(), name: Type.String(),
-  status: Literals(['planned', 'open', 'overdue', 'closed'] as const),
+  status: Literals(ROUND_STATUSES),
   startsAt: Type.Number(), deadlineAt: Type.Number(), closedAt: Nullable(Type.Number()),
-  areas: Type.Array(Type.Object({ areaId: Type.String(), code: Type.String(), name: Type.String(), level: Type.String(), path: Type.String(), controlLevel: Type.String() })),
+  areas: Type.Array(Type.Object({ areaId: Type.String(), code: Type.String(), name: Type.String(), level: Type.String(), path: Type.String(), controlLevel: ControlLevelSchema })),
   previousRoundId: Nullable(Type.String()), autoReport: Type.Boolean(), target: Type.Integer(),
   rules: Type.Object({ pooling: Type.String(), testing: Type.String() }),
   createdAt: Type.Number(),
@@ -160,7 +163,7 @@ export const RoundPoolingView = Type.Object({
     rounds: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
   })),
   areas: Type.Array(Type.Object({
-    areaId: Type.String(), name: Type.String(), level: Type.String(), controlLevel: Type.String(), population: Type.Integer(),
+    areaId: Type.String(), name: Type.String(), level: Type.String(), controlLevel: ControlLevelSchema, population: Type.Integer(),
     mandatedPoolSize: Type.Integer(), householdTube: Type.Boolean(), recommendedPoolSize: Nullable(Type.Integer()), reason: Nullable(Type.String()),
     testsPerPerson: Nullable(Type.Number()), expectedTubes: Nullable(Type.Number()), expectedPositiveTubes: Nullable(Type.Number()),
     expectedRetests: Nullable(Type.Number()), expectedControlled: Nullable(Type.Number()), expectedTests: Nullable(Type.Number()),
@@ -179,7 +182,7 @@ export type SiteCreateBody = Static<typeof SiteCreateBody>;
 export const TableView = Type.Object({ id: Type.String(), siteId: Type.String(), name: Type.String() });
 export const SiteView = Type.Object({
   id: Type.String(), areaId: Type.String(), areaName: Type.String(), name: Type.String(), address: Type.String(),
-  kind: Type.String(), tables: Type.Array(TableView),
+  kind: Literals(SITE_KINDS), tables: Type.Array(TableView),
 });
 export type SiteView = Static<typeof SiteView>;
 export const StaffCreateBody = Type.Object({
@@ -188,7 +191,7 @@ export const StaffCreateBody = Type.Object({
 export type StaffCreateBody = Static<typeof StaffCreateBody>;
 export const StaffView = Type.Object({
   id: Type.String(), roundId: Type.String(), userId: Type.String(), displayName: Type.String(),
-  siteId: Nullable(Type.String()), tableId: Nullable(Type.String()), duty: Type.String(),
+  siteId: Nullable(Type.String()), tableId: Nullable(Type.String()), duty: Literals(STAFF_DUTIES),
 });
 /** Roles an account staffing a round may have: every role but a resident's. */
 export const STAFF_ROLES = ROLES.filter((r): r is Exclude<Role, 'resident'> => r !== 'resident');
@@ -204,20 +207,20 @@ export type StaffCandidateQuery = Static<typeof StaffCandidateQuery>;
 export const StaffCandidateView = Type.Object({
   userId: Type.String(), username: Type.String(), displayName: Type.String(), role: Type.String(), areaId: Type.String(), areaName: Type.String(),
   /** Duties this account already has in the round. */
-  duties: Type.Array(Type.String()),
+  duties: Type.Array(Literals(STAFF_DUTIES)),
 });
 export const AssignmentView = Type.Object({
-  roundId: Type.String(), roundName: Type.String(), roundStatus: Type.String(), siteId: Nullable(Type.String()), siteName: Nullable(Type.String()),
-  tableId: Nullable(Type.String()), tableName: Nullable(Type.String()), duty: Type.String(),
+  roundId: Type.String(), roundName: Type.String(), roundStatus: Literals(ROUND_STATUSES), siteId: Nullable(Type.String()), siteName: Nullable(Type.String()),
+  tableId: Nullable(Type.String()), tableName: Nullable(Type.String()), duty: Literals(STAFF_DUTIES),
 });
 
 // ---- tubes --------------------------------------------------------------------------------------
 
 export const TubeView = Type.Object({
   id: Type.String(), roundId: Type.String(), barcode: Type.String(), siteId: Nullable(Type.String()), tableId: Nullable(Type.String()),
-  areaId: Type.String(), mode: Type.String(), capacity: Type.Integer(), controlLevel: Type.String(), status: Type.String(),
+  areaId: Type.String(), mode: TubeModeSchema, capacity: Type.Integer(), controlLevel: ControlLevelSchema, status: Literals(TUBE_STATUSES),
   members: Type.Integer(), openedAt: Type.Number(), openedBy: Type.String(), closedAt: Nullable(Type.Number()), boxId: Nullable(Type.String()),
-  result: Nullable(Type.String()), ctN: Nullable(Type.Number()), ctOrf1ab: Nullable(Type.Number()), testedAt: Nullable(Type.Number()),
+  result: Nullable(Literals(LAB_RESULTS)), ctN: Nullable(Type.Number()), ctOrf1ab: Nullable(Type.Number()), testedAt: Nullable(Type.Number()),
   resultedAt: Nullable(Type.Number()), poolId: Nullable(Type.String()), taskId: Nullable(Type.String()), rulesVersion: Type.String(),
 });
 export type TubeView = Static<typeof TubeView>;
@@ -266,18 +269,19 @@ export type SyncOp = Static<typeof SyncOp>;
 export const SyncBody = Type.Object({ ops: Type.Array(SyncOp, { minItems: 1, maxItems: 500 }) }, Strict);
 
 export const VisitView = Type.Object({
-  id: Type.String(), personId: Type.String(), outcome: Type.String(), note: Type.String(), at: Type.Number(), by: Type.String(),
+  id: Type.String(), personId: Type.String(), outcome: Literals(VISIT_OUTCOMES), note: Type.String(), at: Type.Number(), by: Type.String(),
   taskId: Nullable(Type.String()),
 });
 export type VisitView = Static<typeof VisitView>;
 export const TaskView = Type.Object({
-  id: Type.String(), kind: Type.String(), roundId: Type.String(), poolId: Nullable(Type.String()), personId: Type.String(),
-  maskedName: Type.String(), address: Type.String(), areaId: Type.String(), areaName: Type.String(), status: Type.String(),
+  id: Type.String(), kind: Literals(TASK_KINDS), roundId: Type.String(), poolId: Nullable(Type.String()), personId: Type.String(),
+  maskedName: Type.String(), address: Type.String(), areaId: Type.String(), areaName: Type.String(), status: Literals(TASK_STATUSES),
   createdAt: Type.Number(), sampledAt: Nullable(Type.Number()), tubeId: Nullable(Type.String()), barcode: Nullable(Type.String()),
   resultAt: Nullable(Type.Number()), caseId: Nullable(Type.String()),
 });
 export type TaskView = Static<typeof TaskView>;
 
+/** One queued operation's result: what it made or changed, or (ok false) why it was refused. */
 export const OpResult = Type.Object({
   clientId: Type.String(), ok: Type.Boolean(), duplicate: Type.Boolean(),
   tube: Type.Optional(TubeView), member: Type.Optional(MemberView), task: Type.Optional(TaskView), visit: Type.Optional(VisitView),
@@ -289,7 +293,7 @@ export const SyncResult = Type.Object({ results: Type.Array(OpResult) });
 // ---- boxes --------------------------------------------------------------------------------------
 
 export const BoxView = Type.Object({
-  id: Type.String(), roundId: Type.String(), code: Type.String(), status: Type.String(), tubes: Type.Integer(),
+  id: Type.String(), roundId: Type.String(), code: Type.String(), status: Literals(BOX_STATUSES), tubes: Type.Integer(),
   createdAt: Type.Number(), createdBy: Type.String(), handedAt: Nullable(Type.Number()), handedBy: Nullable(Type.String()),
   carrier: Nullable(Type.String()), receivedAt: Nullable(Type.Number()), receivedBy: Nullable(Type.String()), lab: Nullable(Type.String()),
 });
@@ -331,7 +335,7 @@ export const LabUploadView = Type.Object({
 
 export const PoolView = Type.Object({
   id: Type.String(), roundId: Type.String(), tubeId: Type.String(), barcode: Type.String(), areaId: Type.String(), areaName: Type.String(),
-  siteName: Nullable(Type.String()), members: Type.Integer(), status: Type.String(), detectedAt: Type.Number(),
+  siteName: Nullable(Type.String()), members: Type.Integer(), status: Literals(POOL_STATUSES), detectedAt: Type.Number(),
   reportedAt: Nullable(Type.Number()), releasedAt: Nullable(Type.Number()), ageMs: Type.Number(), targetMs: Type.Number(), overdue: Type.Boolean(),
   retests: Type.Object({ total: Type.Integer(), sampled: Type.Integer(), negative: Type.Integer(), positive: Type.Integer(), pending: Type.Integer() }),
 });
@@ -339,16 +343,16 @@ export type PoolView = Static<typeof PoolView>;
 export const PoolDetail = Type.Object({
   pool: PoolView,
   members: Type.Array(Type.Object({
-    personId: Type.String(), maskedName: Type.String(), address: Type.String(), taskId: Nullable(Type.String()), taskStatus: Nullable(Type.String()),
-    sampledAt: Nullable(Type.Number()), result: Nullable(Type.String()),
+    personId: Type.String(), maskedName: Type.String(), address: Type.String(), taskId: Nullable(Type.String()), taskStatus: Nullable(Literals(TASK_STATUSES)),
+    sampledAt: Nullable(Type.Number()), result: Nullable(Literals(LAB_RESULTS)),
   })),
   notifications: Type.Array(Type.Object({
-    id: Type.String(), kind: Type.String(), recipient: Type.String(), areaId: Nullable(Type.String()), createdAt: Type.Number(), status: Type.String(),
+    id: Type.String(), kind: Literals(NOTIFICATION_KINDS), recipient: Type.String(), areaId: Nullable(Type.String()), createdAt: Type.Number(), status: Type.String(),
   })),
 });
 export const PoolListQuery = Type.Object({
   roundId: Type.Optional(Id),
-  status: Type.Optional(Literals(['open', 'all', 'detected', 'reported', 'released', 'case_found'] as const)),
+  status: Type.Optional(Literals(['open', 'all', ...POOL_STATUSES] as const)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
 });
@@ -360,8 +364,8 @@ export const ReportResult = Type.Object({
 // ---- tasks, coverage, door-knocking -------------------------------------------------------------
 
 export const TaskListQuery = Type.Object({
-  roundId: Type.Optional(Id), kind: Type.Optional(Literals(['retest', 'home'] as const)),
-  status: Type.Optional(Literals(['open', 'sampled', 'negative', 'positive', 'cancelled', 'all'] as const)),
+  roundId: Type.Optional(Id), kind: Type.Optional(Literals(TASK_KINDS)),
+  status: Type.Optional(Literals([...TASK_STATUSES, 'all'] as const)),
   areaId: Type.Optional(Id),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),

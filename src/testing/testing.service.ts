@@ -18,7 +18,7 @@ import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rul
 import { testingPolicy } from './testing.policy.ts';
 import {
   controlLevelAt, joinRefusal, planFor, refusesSamplesAt, roundStatus, siteLevel, tubeModeFor,
-  type SiteKind, type TubeMode,
+  type LabResult, type SiteKind, type StaffDuty, type TubeMode, type TubeStatus,
 } from './testing.rules.ts';
 import type {
   MemberAddBody, MemberView, OpResult, PlanRow, RoundCreateBody, RoundPatchBody, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView,
@@ -65,7 +65,7 @@ async function roundViews(s: Services, ex: Executor, rows: TestingRoundTable[], 
     out.push({
       id: r.id, name: r.name, status: roundStatus(r, now), startsAt: Number(r.starts_at), deadlineAt: Number(r.deadline_at),
       closedAt: r.closed_at === null ? null : Number(r.closed_at),
-      areas: own.map((a) => ({ areaId: a.area_id, code: a.code, name: a.name, level: a.level, path: a.area_path, controlLevel: a.control_level })),
+      areas: own.map((a) => ({ areaId: a.area_id, code: a.code, name: a.name, level: a.level, path: a.area_path, controlLevel: a.control_level as ControlLevel })),
       previousRoundId: r.previous_round_id, autoReport: r.auto_report === 1,
       target: withTarget ? await store.roundTarget(ex, r.id) : 0,
       rules: { pooling: r.pooling_version, testing: r.testing_version }, createdAt: Number(r.created_at),
@@ -302,7 +302,7 @@ export async function createSite(s: Services, actor: Actor, body: SiteCreateBody
     };
     await trx.insertInto('testing_site').values(row).execute();
     await s.audit(trx, auditActor(actor), { action: 'testing.site.create', objectType: 'testing_site', objectId: row.id, detail: { areaId: area.id, name: row.name, kind: row.kind } });
-    return { id: row.id, areaId: area.id, areaName: area.name, name: row.name, address: row.address, kind: row.kind, tables: [] };
+    return { id: row.id, areaId: area.id, areaName: area.name, name: row.name, address: row.address, kind: row.kind as SiteKind, tables: [] };
   });
 }
 
@@ -312,7 +312,7 @@ export async function listSites(s: Services, actor: Actor, areaId: string | unde
   const { rows, tables, total } = await store.sitesUnder(s.db, path, paging);
   return {
     items: rows.map((r) => ({
-      id: r.id, areaId: r.area_id, areaName: r.area_name, name: r.name, address: r.address, kind: r.kind,
+      id: r.id, areaId: r.area_id, areaName: r.area_name, name: r.name, address: r.address, kind: r.kind as SiteKind,
       tables: tables.filter((t) => t.site_id === r.id).map((t) => ({ id: t.id, siteId: t.site_id, name: t.name })),
     })),
     total, ...paging,
@@ -334,7 +334,7 @@ export async function createTable(s: Services, actor: Actor, siteId: string, nam
 }
 
 function staffView(r: TestingStaffTable & { display_name: string }) {
-  return { id: r.id, roundId: r.round_id, userId: r.user_id, displayName: r.display_name, siteId: r.site_id, tableId: r.table_id, duty: r.duty };
+  return { id: r.id, roundId: r.round_id, userId: r.user_id, displayName: r.display_name, siteId: r.site_id, tableId: r.table_id, duty: r.duty as StaffDuty };
 }
 
 export async function addStaff(s: Services, actor: Actor, roundId: string, body: StaffCreateBody) {
@@ -392,7 +392,7 @@ export async function staffCandidates(s: Services, actor: Actor, roundId: string
   const duties = await store.staffDutiesOf(s.db, roundId, rows.map((r) => r.id));
   return {
     items: rows.map((r) => ({
-      userId: r.id, username: r.username, displayName: r.display_name, role: r.role, areaId: r.area_id, areaName: r.area_name, duties: duties.get(r.id) ?? [],
+      userId: r.id, username: r.username, displayName: r.display_name, role: r.role, areaId: r.area_id, areaName: r.area_name, duties: (duties.get(r.id) ?? []) as StaffDuty[],
     })),
   };
 }
@@ -431,7 +431,7 @@ export async function myAssignments(s: Services, actor: Actor) {
   return {
     items: rows.map((r) => ({
       roundId: r.round_id, roundName: r.round_name, roundStatus: roundStatus({ starts_at: Number(r.starts_at), deadline_at: Number(r.deadline_at), closed_at: r.closed_at }, now),
-      siteId: r.site_id, siteName: r.site_name, tableId: r.table_id, tableName: r.table_name, duty: r.duty,
+      siteId: r.site_id, siteName: r.site_name, tableId: r.table_id, tableName: r.table_name, duty: r.duty as StaffDuty,
     })),
   };
 }
@@ -445,10 +445,10 @@ export async function tubeViews(ex: Executor, tubes: TestingTubeTable[]): Promis
   return tubes.map((t) => {
     const r = results.get(t.id);
     return {
-      id: t.id, roundId: t.round_id, barcode: t.barcode, siteId: t.site_id, tableId: t.table_id, areaId: t.area_id, mode: t.mode,
-      capacity: t.capacity, controlLevel: t.control_level, status: t.status, members: Number(t.member_count), openedAt: Number(t.opened_at),
+      id: t.id, roundId: t.round_id, barcode: t.barcode, siteId: t.site_id, tableId: t.table_id, areaId: t.area_id, mode: t.mode as TubeMode,
+      capacity: t.capacity, controlLevel: t.control_level as ControlLevel, status: t.status as TubeStatus, members: Number(t.member_count), openedAt: Number(t.opened_at),
       openedBy: t.opened_by_name, closedAt: t.closed_at === null ? null : Number(t.closed_at), boxId: t.box_id,
-      result: r?.result ?? null, ctN: r?.ct_n ?? null, ctOrf1ab: r?.ct_orf1ab ?? null, testedAt: r ? Number(r.tested_at) : null,
+      result: (r?.result ?? null) as LabResult | null, ctN: r?.ct_n ?? null, ctOrf1ab: r?.ct_orf1ab ?? null, testedAt: r ? Number(r.tested_at) : null,
       resultedAt: r ? Number(r.resulted_at) : null, poolId: pools.get(t.id) ?? null, taskId: t.task_id, rulesVersion: t.rules_version,
     };
   });

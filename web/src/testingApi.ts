@@ -9,7 +9,6 @@ export type ControlLevel = 'sealed' | 'controlled' | 'prevention' | 'quarantine_
 export const CONTROL_LEVELS: readonly ControlLevel[] = ['sealed', 'controlled', 'prevention', 'quarantine_site', 'key_group'];
 export type TubeMode = 'pool' | 'household' | 'single' | 'retest';
 export type RoundStatus = 'planned' | 'open' | 'overdue' | 'closed';
-export type AreaLevel = 'district' | 'street' | 'community' | 'grid' | 'building';
 
 export interface RoundArea {
   areaId: string;
@@ -323,7 +322,8 @@ export interface CoverageRow extends CoverageFigures {
   areaId: string | null;
   buildingId: string | null;
   name: string;
-  level: AreaLevel;
+  /** The area's level in the tree (city, district, street, community, grid), or 'building'. */
+  level: string;
 }
 
 export interface Coverage {
@@ -351,7 +351,8 @@ export interface DoorKnockList {
   target: number;
   missing: number;
   households: Array<{
-    householdId: string;
+    /** null: people of the building without a household on record. */
+    householdId: string | null;
     unit: string | null;
     door: string | null;
     people: Array<{ personId: string; maskedName: string; age: number | null; careTags: string[]; lastVisit: Visit | null }>;

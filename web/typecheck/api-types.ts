@@ -3,10 +3,8 @@
 // the type the pages read, so a field renamed, dropped or loosened on one side fails the typecheck
 // (`npm run typecheck`). Compiled by web/tsconfig.api.json only; nothing here is bundled.
 //
-// Not checked yet: the testing rounds' views of rounds, sites, staff, tubes, boxes, pools, tasks,
-// coverage and door-knock lists, whose server schemas still send their states and kinds (round, tube,
-// box, pool and task status, area level, control level, duty, tube mode, visit outcome) as plain
-// strings, and whose sync result is one object where the web reads a union of success and failure.
+// Not checked: the offline sync's result (testing OpResult), one object with `ok` and an optional
+// `error` on the server, read by the web as a union of success and failure.
 import type { Static, TSchema } from '@sinclair/typebox';
 import type * as access from '../../src/access/access.schema.ts';
 import type * as health from '../../src/health/health.schema.ts';
@@ -51,7 +49,21 @@ export type Checked = [
   Reads<web.Verification, typeof venues.VerificationSchema>,
   Reads<web.MyPerson, typeof residents.MyPersonSchema>,
   Reads<web.PersonalCode, typeof residents.PersonalCodeSchema>,
+  Reads<testingApi.RoundView, typeof testing.RoundView>,
   Reads<testingApi.RoundSummary, typeof testing.RoundSummary>,
+  Reads<testingApi.Site, typeof testing.SiteView>,
+  Reads<testingApi.Staff, typeof testing.StaffView>,
+  Reads<testingApi.RoundPooling, typeof testing.RoundPoolingView>,
+  Reads<testingApi.StaffCandidate, typeof testing.StaffCandidateView>,
+  Reads<testingApi.Assignment, typeof testing.AssignmentView>,
+  Reads<testingApi.Tube, typeof testing.TubeView>,
+  Reads<testingApi.Box, typeof testing.BoxView>,
+  Reads<testingApi.Pool, typeof testing.PoolView>,
+  Reads<testingApi.PoolDetail, typeof testing.PoolDetail>,
+  Reads<testingApi.Task, typeof testing.TaskView>,
+  Reads<testingApi.Coverage, typeof testing.CoverageView>,
+  Reads<testingApi.Visit, typeof testing.VisitView>,
+  Reads<testingApi.DoorKnockList, typeof testing.DoorKnockView>,
   Reads<testingApi.PlanRow, typeof testing.PlanRow>,
   Reads<testingApi.Plan, typeof testing.PlanView>,
   Reads<testingApi.Table, typeof testing.TableView>,

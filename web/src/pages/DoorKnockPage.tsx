@@ -142,7 +142,7 @@ function BuildingList({ roundId, buildingId, marks, onBack, onMark }: {
         {d && d.households.length === 0 && <p className="alert alert-ok" data-testid="doorknock-done">{t('testing.doorKnock.allSampled')}</p>}
       </div>
       {d?.households.map((h) => (
-        <div key={h.householdId} className="card knock-household" data-testid="doorknock-household">
+        <div key={h.householdId ?? `${h.unit}-${h.door}`} className="card knock-household" data-testid="doorknock-household">
           <h3 className="knock-door">{[h.unit && (isBareUnitNumber(h.unit) ? t('building.unit', { unit: h.unit }) : h.unit), h.door].filter(Boolean).join(' ') || t('testing.doorKnock.household')}</h3>
           <ul className="knock-people">
             {h.people.map((p) => {
