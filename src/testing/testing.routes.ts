@@ -89,9 +89,10 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
       visit: await cov.visitTx(s, trx, actor, request.params.id, body, svc.atOf(s, body.at)),
     }));
     // A clientId first used by a refused op of the offline queue answers with that refusal.
-    if (!r.ok || !r.visit) throw new AppError(r.error?.code ?? 'SYNC_CLIENT_ID_REUSED');
-    reply.status(r.duplicate ? 200 : 201);
-    return r.visit;
+    const done = svc.unwrap(r);
+    if (!done.visit) throw new AppError('SYNC_CLIENT_ID_REUSED');
+    reply.status(done.duplicate ? 200 : 201);
+    return done.visit;
   });
 
   app.post('/testing/rounds/:id/staff', {
@@ -332,6 +333,9 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
     const r = await svc.once(s, actor, body.clientId, 'task.sample', langFrom(request.headers['accept-language']), false, async (trx) => ({
       task: await pools.sampleTaskTx(s, trx, actor, request.params.id, body.barcode, svc.atOf(s, body.at)),
     }));
-    return r.task!;
+    // A clientId first used by a refused op of the offline queue answers with that refusal.
+    const done = svc.unwrap(r);
+    if (!done.task) throw new AppError('SYNC_CLIENT_ID_REUSED');
+    return done.task;
   });
 }

@@ -281,12 +281,19 @@ export const TaskView = Type.Object({
 });
 export type TaskView = Static<typeof TaskView>;
 
-/** One queued operation's result: what it made or changed, or (ok false) why it was refused. */
-export const OpResult = Type.Object({
-  clientId: Type.String(), ok: Type.Boolean(), duplicate: Type.Boolean(),
+/** A queued operation done: what it made or changed. `duplicate`: an earlier send already did it. */
+export const OpDone = Type.Object({
+  clientId: Type.String(), ok: Type.Literal(true), duplicate: Type.Boolean(),
   tube: Type.Optional(TubeView), member: Type.Optional(MemberView), task: Type.Optional(TaskView), visit: Type.Optional(VisitView),
-  error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
 });
+export type OpDone = Static<typeof OpDone>;
+/** A queued operation refused, and why (the refusal is kept: a resent queue gets it again). */
+export const OpRefused = Type.Object({
+  clientId: Type.String(), ok: Type.Literal(false), duplicate: Type.Boolean(),
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+});
+export type OpRefused = Static<typeof OpRefused>;
+export const OpResult = Type.Union([OpDone, OpRefused]);
 export type OpResult = Static<typeof OpResult>;
 export const SyncResult = Type.Object({ results: Type.Array(OpResult) });
 

@@ -21,7 +21,7 @@ import {
   type LabResult, type SiteKind, type StaffDuty, type TubeMode, type TubeStatus,
 } from './testing.rules.ts';
 import type {
-  MemberAddBody, MemberView, OpResult, PlanRow, RoundCreateBody, RoundPatchBody, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView,
+  MemberAddBody, MemberView, OpDone, OpRefused, OpResult, PlanRow, RoundCreateBody, RoundPatchBody, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView,
   StaffCandidateQuery, StaffCreateBody, SyncOp, TubeOpenBody, TubeView,
 } from './testing.schema.ts';
 import { STAFF_ROLES } from './testing.schema.ts';
@@ -621,7 +621,8 @@ export async function closeTubeTx(s: Services, trx: Tx, actor: Actor, tube: Test
 
 // ---- idempotent operations (online with clientId, and the offline queue) -------------------------
 
-type Outcome = Omit<OpResult, 'duplicate'>;
+/** An operation's result as stored for its client id: whether it was done, or refused and why. */
+type Outcome = Omit<OpDone, 'duplicate'> | Omit<OpRefused, 'duplicate'>;
 
 async function storedOutcome(ex: Executor, actor: Actor, clientId: string): Promise<{ op_type: string; outcome: string } | undefined> {
   return ex.selectFrom('testing_sync_op').select(['op_type', 'outcome']).where('user_id', '=', actor.userId).where('client_id', '=', clientId).executeTakeFirst();
@@ -638,7 +639,7 @@ async function storeOutcome(s: Services, ex: Executor, actor: Actor, clientId: s
  */
 export async function once(
   s: Services, actor: Actor, clientId: string | undefined, opType: string, lang: Lang, keepErrors: boolean,
-  run: (trx: Tx) => Promise<Omit<Outcome, 'clientId' | 'ok'>>,
+  run: (trx: Tx) => Promise<Omit<OpDone, 'clientId' | 'ok' | 'duplicate'>>,
 ): Promise<OpResult> {
   const cid = clientId ?? '';
   const replay = async (): Promise<OpResult | null> => {
@@ -679,8 +680,9 @@ export async function once(
   }
 }
 
-function unwrap(r: OpResult): OpResult {
-  if (!r.ok && r.error) throw new AppError(r.error.code);
+/** The operation done, or its refusal thrown (an online call's answer). */
+export function unwrap(r: OpResult): OpDone {
+  if (!r.ok) throw new AppError(r.error.code);
   return r;
 }
 

@@ -268,6 +268,12 @@ for (const { dialect, skip } of await dialects()) {
         const [first, ...rest] = tasks.json().items as Array<{ id: string; personId: string }>;
         const queued = await call('POST', '/testing/sync', t.sampler, { ops: [{ type: 'task.sample', clientId: 'op-task-0001', at: s.clock.now() - MIN, taskId: first!.id, barcode: 'R0001' }] });
         assert.equal(queued.json().results[0].ok, true, queued.body);
+        // A queued scan refused (sent days late) keeps its client id: the same id online answers with that refusal.
+        const late = await call('POST', '/testing/sync', t.sampler, { ops: [{ type: 'task.sample', clientId: 'op-task-0002', at: s.clock.now() - 3 * 24 * HOUR, taskId: rest[0]!.id, barcode: 'R0002' }] });
+        assert.equal(late.json().results[0].error.code, 'SYNC_TIME_INVALID', late.body);
+        const again = await call('POST', `/testing/tasks/${rest[0]!.id}/sample`, t.sampler, { clientId: 'op-task-0002', barcode: 'R0002' });
+        assert.ok(again.statusCode >= 400, again.body);
+        assert.equal(again.json().code, 'SYNC_TIME_INVALID');
         for (const [i, task] of rest.entries()) {
           const done = await call('POST', `/testing/tasks/${task.id}/sample`, t.sampler, { barcode: `R000${i + 2}` });
           assert.equal(done.json().status, 'sampled', done.body);

@@ -2,9 +2,6 @@
 // server sends (the Static type of its TypeBox schema, which also serializes it) must be assignable to
 // the type the pages read, so a field renamed, dropped or loosened on one side fails the typecheck
 // (`npm run typecheck`). Compiled by web/tsconfig.api.json only; nothing here is bundled.
-//
-// Not checked: the offline sync's result (testing OpResult), one object with `ok` and an optional
-// `error` on the server, read by the web as a union of success and failure.
 import type { Static, TSchema } from '@sinclair/typebox';
 import type * as access from '../../src/access/access.schema.ts';
 import type * as health from '../../src/health/health.schema.ts';
@@ -64,6 +61,7 @@ export type Checked = [
   Reads<testingApi.Coverage, typeof testing.CoverageView>,
   Reads<testingApi.Visit, typeof testing.VisitView>,
   Reads<testingApi.DoorKnockList, typeof testing.DoorKnockView>,
+  Reads<testingApi.OpResult, typeof testing.OpResult>,
   Reads<testingApi.PlanRow, typeof testing.PlanRow>,
   Reads<testingApi.Plan, typeof testing.PlanView>,
   Reads<testingApi.Table, typeof testing.TableView>,
