@@ -2,7 +2,7 @@
 // parseAdvisorOptions, so a bad value is refused with ADVISOR_INPUT_INVALID naming the option.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CONTROL_LEVELS } from './pooling.rules.ts';
-import { Nullable } from '../platform/http.ts';
+import { Literals, Nullable } from '../platform/http.ts';
 
 const Text = (description: string) => Type.Optional(Type.String({ maxLength: 200, description }));
 
@@ -51,7 +51,7 @@ export const PoolAdvisorResult = Type.Object({
   })),
   recommendation: RecommendationSchema,
   controlLevels: Type.Array(Type.Composite([RecommendationSchema, Type.Object({
-    controlLevel: Type.Union(CONTROL_LEVELS.map((l) => Type.Literal(l))),
+    controlLevel: Literals(CONTROL_LEVELS),
     mandatedPoolSize: Type.Integer(),
     householdTube: Type.Boolean(),
   })])),

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { ProblemSchema } from '../platform/http.ts';
+import { Literals, ProblemSchema } from '../platform/http.ts';
 import { actorOf, guard } from '../platform/auth.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import {
@@ -75,7 +75,7 @@ export async function tracingRoutes(app: App, s: Services): Promise<void> {
     schema: {
       tags: ['cases'],
       querystring: Type.Composite([PageQuery, Type.Object({
-        class: Type.Optional(Type.Union(CONTACT_CLASSES.map((c) => Type.Literal(c)))),
+        class: Type.Optional(Literals(CONTACT_CLASSES)),
         caseId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
       })]),
       response: {

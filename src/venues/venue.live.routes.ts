@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { ProblemSchema } from '../platform/http.ts';
+import { Literals, ProblemSchema } from '../platform/http.ts';
 import { actorOf, auditActor, guard } from '../platform/auth.ts';
 import { langFrom } from '../platform/errors.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
@@ -13,7 +13,7 @@ import { IdParams } from './venue.schema.ts';
 import { crowdedVenues, OccupancyHub, publicVenues, todayCurve } from './venue.live.ts';
 
 const Zh = Type.Object({ zh: Type.String(), en: Type.String() });
-const Level = Type.Union(CROWD_LEVELS.map((l) => Type.Literal(l)));
+const Level = Literals(CROWD_LEVELS);
 const AreaQuery = Type.Object({ areaId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) });
 
 /** Counts and levels only: nothing about any person. */

@@ -62,7 +62,7 @@ export const VenueCreateBody = Type.Object({
 export type VenueCreateBody = Static<typeof VenueCreateBody>;
 
 export const VenueListQuery = Type.Object({
-  status: Type.Optional(Type.Union(VENUE_STATUSES.map((v) => Type.Literal(v)))),
+  status: Type.Optional(Literals(VENUE_STATUSES)),
   category: Type.Optional(Type.String({ maxLength: 40 })),
   areaId: Type.Optional(Id),
 });
@@ -115,7 +115,7 @@ export const OccupancySchema = Type.Object({
   venueId: Type.String(),
   count: Type.Integer(),
   capacity: Type.Integer(),
-  level: Type.Union(CROWD_LEVELS.map((l) => Type.Literal(l))),
+  level: Literals(CROWD_LEVELS),
   levelName: Zh,
 });
 export type OccupancyView = Static<typeof OccupancySchema>;
@@ -164,7 +164,7 @@ export const VerificationSchema = Type.Object({
   checkinId: Type.String(),
   /** 'exited': this scan closed the person's open visit (a resident's second scan). */
   decision: Type.Union([Type.Literal('admitted'), Type.Literal('refused'), Type.Literal('exited')]),
-  colour: Type.Union(COLOURS.map((c) => Type.Literal(c))),
+  colour: Literals(COLOURS),
   maskedName: Type.String(),
   latestTest: Nullable(Type.Object({ sampledAt: Type.Integer(), result: Type.String(), hoursAgo: Type.Integer() })),
   vaccinated: Nullable(Type.Boolean()),
