@@ -1,4 +1,4 @@
-// npm run bench -- checkin [--people N] [--seconds S] [--connections C] [--slices K]
+// npm run bench -- checkin [--people N] [--seconds S] [--connections C] [--slices K] [--floors]
 //
 // Verified check-ins over loopback HTTP against the Cordon server on SQLite, and in the same run a bare
 // Node HTTP server answering 204 doing nothing, driven by the same client (keep-alive agents, C
@@ -9,6 +9,9 @@
 // where it was already scanned answers with the first scan (200, a repeat) and is counted apart.
 // Prints check-ins per second, p50/p99, the ratio to the bare server and the CPU time per request of
 // each server and of the load generator, then checks that every acknowledged check-in is in the database.
+// --floors: three more servers take their turns, each doing only part of a check-in behind the same
+// route and schemas (bench/floors/server.ts: the route alone; + the cheapest durable append; + Cordon's
+// own durable write), on a copy of the city, so the run shows what each part costs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -34,6 +37,9 @@ const PEOPLE = flag('people', 20_000);
 const SECONDS = flag('seconds', 10);
 const CONNECTIONS = flag('connections', 32);
 const SLICES = flag('slices', 5);
+/** --floors: servers doing only part of a check-in take turns too (bench/floors/server.ts). */
+const FLOORS = process.argv.includes('--floors');
+const FLOOR_NAMES = ['route', 'append', 'write'] as const;
 const WARMUP_SECONDS = 2;
 
 function freePort(): Promise<number> {
@@ -140,11 +146,28 @@ async function measured(server: ChildProcess, run: () => Promise<RunResult>): Pr
   return { run: result, main: server1.main - server0.main, others: server1.others - server0.others, client: (client.user + client.system) / 1000 };
 }
 
+interface Cpu { main: number; others: number; client: number }
+
+/** A server of the run, with what it answered and the CPU it took. */
+interface Contender {
+  name: string;
+  child: ChildProcess;
+  port: number;
+  next: () => Shot;
+  onAnswer: (shot: Shot, status: number, body: string) => void;
+  run: RunResult;
+  cpu: Cpu;
+}
+
+function contender(name: string, child: ChildProcess, port: number, next: Contender['next'], onAnswer: Contender['onAnswer']): Contender {
+  return { name, child, port, next, onAnswer, run: emptyRun(), cpu: { main: 0, others: 0, client: 0 } };
+}
+
 function emptyRun(): RunResult {
   return { requests: 0, seconds: 0, latencies: [], byStatus: new Map(), byKind: new Map() };
 }
 
-function add(total: RunResult, cpu: { main: number; others: number; client: number }, slice: Awaited<ReturnType<typeof measured>>): void {
+function add(total: RunResult, cpu: Cpu, slice: Awaited<ReturnType<typeof measured>>): void {
   total.requests += slice.run.requests;
   total.seconds += slice.run.seconds;
   for (const l of slice.run.latencies) total.latencies.push(l);
@@ -246,30 +269,38 @@ async function main(): Promise<void> {
       ...(process.env.CORDON_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.CORDON_BENCH_CPU_PROF)] : []),
       ...(process.env.CORDON_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ];
+    // Each floor works on its own copy of the city (made while no server has it open).
+    for (const floor of FLOORS ? FLOOR_NAMES : []) fs.cpSync(dataDir, `${dataDir}-${floor}`, { recursive: true });
     const cordon = await spawnUntil([...profile, 'bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'], 'Cordon listening');
     children.push(cordon);
     const barePort = await freePort();
     const bare = await spawnUntil(['-e', `require('http').createServer((q, r) => { q.resume(); q.on('end', () => { r.statusCode = 204; r.end(); }); }).listen(${barePort}, '127.0.0.1', () => console.log('bare listening'))`], 'bare listening');
     children.push(bare);
     const bareShot = (): Shot => ({ ...nextCheckin(), kind: 'admit' });
-    await drive(port, WARMUP_SECONDS, nextCheckin, onCheckin);
-    await drive(barePort, WARMUP_SECONDS, bareShot, () => {});
+    // The floors answer the same requests; what they store is not Cordon's and is not checked.
+    const floors: Contender[] = [];
+    for (const floor of FLOORS ? FLOOR_NAMES : []) {
+      const floorPort = await freePort();
+      const child = await spawnUntil(['--import', 'tsx', 'bench/floors/server.ts', floor, `${dataDir}-${floor}`, String(floorPort)], 'floor listening');
+      children.push(child);
+      floors.push(contender(`floor: ${floor}`, child, floorPort, bareShot, () => {}));
+    }
+    const cordonSide = contender('cordon', cordon, port, nextCheckin, onCheckin);
+    const bareSide = contender('bare', bare, barePort, bareShot, () => {});
+    const contenders = [cordonSide, ...floors, bareSide];
+    for (const c of contenders) await drive(c.port, WARMUP_SECONDS, c.next, c.onAnswer);
     counting = true;
-    // The two servers take turns in short slices, so that a change in the machine's speed during the
-    // run (other tenants of a shared host) weighs on both alike.
-    const cordonRun = emptyRun();
-    const bareRun = emptyRun();
-    const cordonCpu = { main: 0, others: 0, client: 0 };
-    const bareCpu = { main: 0, others: 0, client: 0 };
+    // The servers take turns in short slices, so that a change in the machine's speed during the run
+    // (other tenants of a shared host) weighs on all alike.
     let walBytes = 0;
     const walFile = path.join(dataDir, 'cordon.db-wal');
     for (let slice = 0; slice < SLICES; slice++) {
-      add(cordonRun, cordonCpu, await measured(cordon, () => drive(port, SECONDS / SLICES, nextCheckin, onCheckin)));
-      walBytes = Math.max(walBytes, fs.statSync(walFile, { throwIfNoEntry: false })?.size ?? 0);
-      add(bareRun, bareCpu, await measured(bare, () => drive(barePort, SECONDS / SLICES, bareShot, () => {})));
+      for (const c of contenders) {
+        add(c.run, c.cpu, await measured(c.child, () => drive(c.port, SECONDS / SLICES, c.next, c.onAnswer)));
+        if (c === cordonSide) walBytes = Math.max(walBytes, fs.statSync(walFile, { throwIfNoEntry: false })?.size ?? 0);
+      }
     }
-    await stop(cordon);
-    await stop(bare);
+    for (const child of children) await stop(child);
 
     // ---- durability: every acknowledged check-in is stored -----------------------------------------
     const db = new SQLite(path.join(dataDir, 'cordon.db'), { readonly: true });
@@ -277,19 +308,26 @@ async function main(): Promise<void> {
     db.close();
     const lost = [...acknowledged].filter((c) => !stored.has(c));
 
+    const cordonRun = cordonSide.run;
     const c = summary(cordonRun);
-    const b = summary(bareRun);
+    const b = summary(bareSide.run);
     const checkinRate = (cordonRun.requests - (cordonRun.byKind.get('exit') ?? 0)) / cordonRun.seconds;
     const f = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
+    const perRequest = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(0)} µs`;
+    const cpu = (t: Cpu, r: RunResult) =>
+      `${perRequest(t.main + t.others, r.requests)} (main thread ${perRequest(t.main, r.requests)}, other threads ${perRequest(t.others, r.requests)}); the load generator ${perRequest(t.client, r.requests)}`;
     console.log(`\ncheck-in benchmark: ${SECONDS} s per server in ${SLICES} alternating slices, ${CONNECTIONS} connections, ${os.cpus().length} CPUs, Node ${process.version}, SQLite (WAL, synchronous=FULL)`);
     console.log(`  cordon  ${f(c.rate)} req/s (${f(checkinRate)} check-ins/s)  p50 ${c.p50.toFixed(2)} ms  p99 ${c.p99.toFixed(2)} ms`);
     console.log(`  bare    ${f(b.rate)} req/s  p50 ${b.p50.toFixed(2)} ms  p99 ${b.p99.toFixed(2)} ms`);
-    const perRequest = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(0)} µs`;
-    const cpu = (t: typeof cordonCpu, r: RunResult) =>
-      `${perRequest(t.main + t.others, r.requests)} (main thread ${perRequest(t.main, r.requests)}, other threads ${perRequest(t.others, r.requests)}); the load generator ${perRequest(t.client, r.requests)}`;
-    console.log(`  CPU per request: cordon ${cpu(cordonCpu, cordonRun)}`);
-    console.log(`                   bare   ${cpu(bareCpu, bareRun)}`);
+    console.log(`  CPU per request: cordon ${cpu(cordonSide.cpu, cordonRun)}`);
+    console.log(`                   bare   ${cpu(bareSide.cpu, bareSide.run)}`);
     console.log(`  ratio   ${(100 * c.rate / b.rate).toFixed(1)} % of the bare server (target ≥ 50 %), p99 ${c.p99 < 50 ? 'under' : 'OVER'} 50 ms`);
+    for (const fl of floors) {
+      const r = summary(fl.run);
+      const statuses = [...fl.run.byStatus.entries()].map(([k, n]) => `${k}:${n}`).join(' ');
+      console.log(`  ${fl.name.padEnd(14)} ${f(r.rate)} req/s = ${(100 * r.rate / b.rate).toFixed(1)} % of bare  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  statuses ${statuses}`);
+      console.log(`  ${''.padEnd(14)} CPU per request ${cpu(fl.cpu, fl.run)}`);
+    }
     console.log(`  mix     ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}, exits ${cordonRun.byKind.get('exit') ?? 0}; statuses ${[...cordonRun.byStatus.entries()].map(([k, n]) => `${k}:${n}`).join(' ')}`);
     if (failures.length) console.log(`  unexpected answers (first ${failures.length}): ${failures.join(' | ')}`);
     console.log(`  WAL     ${(walBytes / 1024 / 1024).toFixed(1)} MB at most after a slice (it restarts from its beginning once checkpointed)`);
@@ -297,7 +335,7 @@ async function main(): Promise<void> {
     if (lost.length) process.exitCode = 1;
   } finally {
     for (const child of children) await stop(child);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of [dataDir, ...FLOOR_NAMES.map((floor) => `${dataDir}-${floor}`)]) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
