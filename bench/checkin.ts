@@ -9,9 +9,10 @@
 // where it was already scanned answers with the first scan (200, a repeat) and is counted apart.
 // Prints check-ins per second, p50/p99, the ratio to the bare server and the CPU time per request of
 // each server and of the load generator, then checks that every acknowledged check-in is in the database.
-// --floors: three more servers take their turns, each doing only part of a check-in behind the same
-// route and schemas (bench/floors/server.ts: the route alone; + the cheapest durable append; + Cordon's
-// own durable write), on a copy of the city, so the run shows what each part costs.
+// --floors: four more servers take their turns, each doing only part of a check-in behind the same
+// route and schemas (bench/floors/server.ts: the route alone; + the cheapest durable append; + the
+// appended rows indexed behind in large batches; + Cordon's own durable write), each on a copy of the
+// city, so the run shows what each part costs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,6 +27,7 @@ import { createSession } from '../src/access/session.ts';
 import { hashPassword, newId } from '../src/platform/crypto.ts';
 import { generateDemoCity } from '../src/sim/city.ts';
 import { issuePersonalCode, posterUrl } from '../src/venues/venue.codes.ts';
+import { FLOORS } from './floors/names.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,8 +40,7 @@ const SECONDS = flag('seconds', 10);
 const CONNECTIONS = flag('connections', 32);
 const SLICES = flag('slices', 5);
 /** --floors: servers doing only part of a check-in take turns too (bench/floors/server.ts). */
-const FLOORS = process.argv.includes('--floors');
-const FLOOR_NAMES = ['route', 'append', 'write'] as const;
+const WITH_FLOORS = process.argv.includes('--floors');
 const WARMUP_SECONDS = 2;
 
 function freePort(): Promise<number> {
@@ -219,10 +220,19 @@ async function main(): Promise<void> {
     } finally {
       await s.close();
     }
-    // Personal codes are signed on the resident's phone, not by the guard: sign a pool up front.
+    // Personal codes come from the residents' pages (signed there by the server), not from the measured
+    // requests: 2,000 residents' codes, each signed again once it is half a minute old (a code lives
+    // 60 s; the page shows a fresh one in time).
     const keys = await createServices(loadConfig(env(), { dataDir }));
-    const personalCodes = personIds.slice(0, 2_000).map((id) => issuePersonalCode(keys.signing.personalPrivateKey, id, Date.now()).token);
+    const privateKey = keys.signing.personalPrivateKey;
     await keys.close();
+    const personalCodes = personIds.slice(0, 2_000).map((id) => ({ id, token: '', issuedAt: 0 }));
+    const personalCode = (): string => {
+      const code = pick(personalCodes);
+      const now = Date.now();
+      if (now - code.issuedAt > 30_000) Object.assign(code, { token: issuePersonalCode(privateKey, code.id, now).token, issuedAt: now });
+      return code.token;
+    };
 
     // ---- the load ----------------------------------------------------------------------------------
     let seq = 0;
@@ -237,7 +247,7 @@ async function main(): Promise<void> {
         return { method: 'POST', path: `/api/v1/checkins/${id}/exit`, body: '', kind: 'exit' };
       }
       if (roll < 0.05) return { method: 'POST', path: '/api/v1/checkins', body: JSON.stringify({ code: pick(shops), personId: pick(personIds), clientId }), kind: 'refuse', clientId };
-      const person = Math.random() < 0.1 ? { personalCode: pick(personalCodes) } : { personId: pick(personIds) };
+      const person = Math.random() < 0.1 ? { personalCode: personalCode() } : { personId: pick(personIds) };
       return { method: 'POST', path: '/api/v1/checkins', body: JSON.stringify({ code: pick(gates), ...person, clientId }), kind: 'admit', clientId };
     };
     const decisions = new Map<string, number>();
@@ -270,7 +280,7 @@ async function main(): Promise<void> {
       ...(process.env.CORDON_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ];
     // Each floor works on its own copy of the city (made while no server has it open).
-    for (const floor of FLOORS ? FLOOR_NAMES : []) fs.cpSync(dataDir, `${dataDir}-${floor}`, { recursive: true });
+    for (const floor of WITH_FLOORS ? FLOORS : []) fs.cpSync(dataDir, `${dataDir}-${floor}`, { recursive: true });
     const cordon = await spawnUntil([...profile, 'bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'], 'Cordon listening');
     children.push(cordon);
     const barePort = await freePort();
@@ -279,7 +289,7 @@ async function main(): Promise<void> {
     const bareShot = (): Shot => ({ ...nextCheckin(), kind: 'admit' });
     // The floors answer the same requests; what they store is not Cordon's and is not checked.
     const floors: Contender[] = [];
-    for (const floor of FLOORS ? FLOOR_NAMES : []) {
+    for (const floor of WITH_FLOORS ? FLOORS : []) {
       const floorPort = await freePort();
       const child = await spawnUntil(['--import', 'tsx', 'bench/floors/server.ts', floor, `${dataDir}-${floor}`, String(floorPort)], 'floor listening');
       children.push(child);
@@ -335,7 +345,7 @@ async function main(): Promise<void> {
     if (lost.length) process.exitCode = 1;
   } finally {
     for (const child of children) await stop(child);
-    for (const dir of [dataDir, ...FLOOR_NAMES.map((floor) => `${dataDir}-${floor}`)]) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of [dataDir, ...FLOORS.map((floor) => `${dataDir}-${floor}`)]) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,24 +1,44 @@
-// The append floor's writer thread (bench/floors/server.ts): each batch of scans appended to a table
-// without indexes in one transaction (WAL, synchronous=FULL, so one fsync a batch), answered after
-// COMMIT with each scan's row number — the least a durable acknowledgement can cost on SQLite.
+// The writer thread of the append floors (bench/floors/server.ts): each batch of check-in rows appended
+// to a table without indexes in one transaction (WAL, synchronous=FULL, so one fsync a batch) and
+// answered after COMMIT — the least a durable acknowledgement can cost on SQLite. With `fold`, every
+// FOLD_ROWS rows appended are then moved into the check-in table with its indexes, in one transaction:
+// the indexes kept up to date behind the acknowledgements, in batches far larger than a door's.
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 
-const db = new SQLite((workerData as { file: string }).file);
+const FOLD_ROWS = 2_000;
+const COLUMNS = [
+  'id', 'venue_id', 'person_id', 'client_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'decision', 'refusal_code',
+  'colour', 'reasons', 'test_sampled_at', 'test_result', 'vaccinated', 'created_at',
+];
+
+const { file, fold } = workerData as { file: string; fold: boolean };
+const db = new SQLite(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
-db.exec('create table if not exists bench_floor_log (seq integer primary key, scan text not null)');
+db.exec(`create table if not exists bench_floor_log (seq integer primary key, ${COLUMNS.join(', ')})`);
 const begin = db.prepare('begin immediate');
 const commit = db.prepare('commit');
-const append = db.prepare<[string]>('insert into bench_floor_log (scan) values (?)');
+const append = db.prepare(`insert into bench_floor_log (${COLUMNS.join(', ')}) values (${COLUMNS.map((c) => `@${c}`).join(', ')})`);
+const moveToIndexed = db.prepare(`insert into checkin (${COLUMNS.join(', ')}) select ${COLUMNS.join(', ')} from bench_floor_log order by seq`);
+const emptyLog = db.prepare('delete from bench_floor_log');
+let appended = 0;
 let batches = 0;
 
-parentPort!.on('message', (message: { scans: string }) => {
-  const scans = JSON.parse(message.scans) as string[];
+parentPort!.on('message', (message: { rows: string }) => {
+  const rows = JSON.parse(message.rows) as Array<Record<string, unknown>>;
   begin.run();
-  const seqs = scans.map((scan) => Number(append.run(scan).lastInsertRowid));
+  for (const row of rows) append.run(row);
   commit.run();
-  parentPort!.postMessage(JSON.stringify(seqs));
+  parentPort!.postMessage(rows.length);
+  appended += rows.length;
+  if (fold && appended >= FOLD_ROWS) {
+    begin.run();
+    moveToIndexed.run();
+    emptyLog.run();
+    commit.run();
+    appended = 0;
+  }
   // Keep the WAL short, as Cordon's checkpoint thread does.
   if (++batches % 200 === 0) db.pragma('wal_checkpoint(RESTART)');
 });

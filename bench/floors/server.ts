@@ -2,8 +2,10 @@
 // of a check-in, behind the same Fastify route, body and answer schemas as Cordon's, so the benchmark
 // shows what each part costs in the same run:
 //   route   the route alone: parse and validate the body, answer a fixed verification (201);
-//   append  + a durable acknowledgement at its cheapest: the scan appended to a table without indexes
-//           by a writer thread, one transaction (one fsync) a batch (floors/append.worker.ts);
+//   append  + a durable acknowledgement at its cheapest: the check-in row appended to a table without
+//           indexes by a writer thread, one transaction (one fsync) a batch (floors/append.worker.ts);
+//   fold    + the appended rows moved into the check-in table with its indexes, 2,000 at a time, behind
+//           the acknowledgements (the indexes kept at the least cost a row);
 //   write   + Cordon's own durable write instead (checkin.ingest.ts: the writer thread, the check-in
 //           table and its indexes, the entry decided), without sign-in, code verification or the
 //           door's answer.
@@ -16,14 +18,13 @@ import { loadConfig } from '../../src/config.ts';
 import { createServices } from '../../src/services.ts';
 import { newId } from '../../src/platform/crypto.ts';
 import { startWorker } from '../../src/platform/workers.ts';
+import { FLOORS, type Floor } from './names.ts';
 import { ingestCheckin } from '../../src/venues/checkin.ingest.ts';
 import { parseVenueCode } from '../../src/venues/venue.codes.ts';
 import { CheckinBody, ExitSchema, VerificationSchema, type VerificationView } from '../../src/venues/venue.schema.ts';
 import { categoryOf, dwellOf } from '../../src/venues/venue.service.ts';
-import type { VenueTable } from '../../src/db/database.ts';
+import type { CheckinTable, VenueTable } from '../../src/db/database.ts';
 
-export const FLOORS = ['route', 'append', 'write'] as const;
-export type Floor = (typeof FLOORS)[number];
 
 const [floor, dataDir, port] = process.argv.slice(2) as [Floor, string, string];
 if (!FLOORS.includes(floor)) throw new Error(`floor must be one of ${FLOORS.join(', ')}`);
@@ -32,24 +33,24 @@ const s = await createServices(loadConfig({ ...process.env, LOG_LEVEL: 'warn' },
 const venues = new Map((await s.db.selectFrom('venue').selectAll().execute()).map((v): [string, VenueTable] => [v.id, v]));
 const anyPerson = (await s.db.selectFrom('person').select('id').executeTakeFirstOrThrow()).id;
 
-/** Appends scans durably on a thread, a batch at a time; resolves each with its row number. */
+/** Appends check-in rows durably on a thread, a batch at a time; resolves once committed. */
 class AppendFloor {
-  private readonly worker: Worker = startWorker(new URL('./append.worker.ts', import.meta.url), { file: path.join(dataDir, 'cordon.db') });
-  private queue: Array<{ scan: string; resolve(seq: number): void }> = [];
+  private readonly worker: Worker;
+  private queue: Array<{ row: CheckinTable; resolve(): void }> = [];
   private inFlight: typeof this.queue | null = null;
 
-  constructor() {
-    this.worker.on('message', (message: string) => {
-      const seqs = JSON.parse(message) as number[];
-      this.inFlight!.forEach((p, i) => p.resolve(seqs[i]!));
+  constructor(fold: boolean) {
+    this.worker = startWorker(new URL('./append.worker.ts', import.meta.url), { file: path.join(dataDir, 'cordon.db'), fold });
+    this.worker.on('message', () => {
+      for (const p of this.inFlight!) p.resolve();
       this.inFlight = null;
       this.pump();
     });
   }
 
-  append(scan: string): Promise<number> {
+  append(row: CheckinTable): Promise<void> {
     return new Promise((resolve) => {
-      this.queue.push({ scan, resolve });
+      this.queue.push({ row, resolve });
       this.pump();
     });
   }
@@ -57,10 +58,10 @@ class AppendFloor {
   private pump(): void {
     if (this.inFlight || this.queue.length === 0) return;
     this.inFlight = this.queue.splice(0);
-    this.worker.postMessage({ scans: JSON.stringify(this.inFlight.map((p) => p.scan)) });
+    this.worker.postMessage({ rows: JSON.stringify(this.inFlight.map((p) => p.row)) });
   }
 }
-const appendFloor = floor === 'append' ? new AppendFloor() : null;
+const appendFloor = floor === 'append' || floor === 'fold' ? new AppendFloor(floor === 'fold') : null;
 
 const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
 await app.register(cookie);
@@ -70,20 +71,20 @@ app.post('/api/v1/checkins', { schema: { body: CheckinBody, response: { 201: Ver
   const venue = venues.get(parseVenueCode(body.code)?.venueId ?? '');
   if (!venue) throw new Error('unknown venue');
   const personId = body.personId ?? anyPerson;
-  let checkinId = 'floor';
-  if (appendFloor) {
-    checkinId = String(await appendFloor.append(JSON.stringify({ venueId: venue.id, personId, clientId: body.clientId ?? null, at: now })));
-  } else if (floor === 'write') {
-    const { row } = await ingestCheckin(s, {
+  const row: CheckinTable = {
+    id: newId(now), venue_id: venue.id, person_id: personId, client_id: body.clientId ?? null, method: 'assisted',
+    entered_at: now, exited_at: null, exit_kind: null, decision: 'admitted', refusal_code: null, colour: 'green', reasons: null,
+    test_sampled_at: null, test_result: null, vaccinated: null, created_at: now,
+  };
+  let checkinId = row.id;
+  if (appendFloor) await appendFloor.append(row);
+  else if (floor === 'write') {
+    // Cordon's ingest decides the entry itself (the person's facts, the venue's policy and count).
+    const stored = await ingestCheckin(s, {
       venueId: venue.id, dwellMs: dwellOf(venue) * 60_000, policy: categoryOf(venue.category).entryPolicy, capacity: venue.capacity,
-      facts: null, sameScanSince: null, rescan: false,
-      row: {
-        id: newId(now), venue_id: venue.id, person_id: personId, client_id: body.clientId ?? null, method: 'assisted',
-        entered_at: now, exited_at: null, exit_kind: null, decision: 'refused', refusal_code: null, colour: 'green', reasons: null,
-        test_sampled_at: null, test_result: null, vaccinated: null, created_at: now,
-      },
+      facts: null, sameScanSince: null, rescan: false, row: { ...row, decision: 'refused' },
     });
-    checkinId = row.id;
+    checkinId = stored.row.id;
   }
   reply.status(201);
   const answer: VerificationView = {
