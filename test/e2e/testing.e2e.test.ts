@@ -292,11 +292,14 @@ describe('mass testing round in the browser', () => {
     await signIn(gp, 'wenyuan');
     await gp.goto(`${server.url}/testing/door-knock?round=${roundId}`);
     for (let depth = 0; depth < 4; depth++) {
-      const area = gp.getByTestId('doorknock-area').first();
+      // Down through the first area with people missing, reading the level of the row clicked.
+      const area = gp.locator('[data-testid="doorknock-area"]:has(.knock-missing.has)').first();
       await area.waitFor();
-      const isBuilding = (await area.getAttribute('data-level')) === 'building';
-      await gp.locator('[data-testid="doorknock-area"]:has(.knock-missing.has)').first().click();
-      if (isBuilding) break;
+      const level = (await area.getAttribute('data-level'))!;
+      await area.click();
+      if (level === 'building') break;
+      // The rows of the next level (never of the clicked row's level) have replaced these.
+      await gp.locator(`[data-testid="doorknock-area"]:not([data-level="${level}"])`).first().waitFor();
     }
     const person = gp.getByTestId('doorknock-person').first();
     await person.waitFor();
