@@ -16,6 +16,8 @@ const { file, fold } = workerData as { file: string; fold: boolean };
 const db = new SQLite(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
+// As Cordon's writer: the folded rows' venue and person are checked.
+db.pragma('foreign_keys = ON');
 db.exec(`create table if not exists bench_floor_log (seq integer primary key, ${COLUMNS.join(', ')})`);
 const begin = db.prepare('begin immediate');
 const commit = db.prepare('commit');

@@ -9,7 +9,7 @@
 //   write   + Cordon's own durable write instead (checkin.ingest.ts: the writer thread, the check-in
 //           table and its indexes, the entry decided), without sign-in, code verification or the
 //           door's answer.
-// Usage: node --import tsx bench/floors/server.ts <route|append|write> <dataDir> <port>
+// Usage: node --import tsx bench/floors/server.ts <route|append|fold|write> <dataDir> <port>
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
@@ -18,13 +18,12 @@ import { loadConfig } from '../../src/config.ts';
 import { createServices } from '../../src/services.ts';
 import { newId } from '../../src/platform/crypto.ts';
 import { startWorker } from '../../src/platform/workers.ts';
-import { FLOORS, type Floor } from './names.ts';
 import { ingestCheckin } from '../../src/venues/checkin.ingest.ts';
 import { parseVenueCode } from '../../src/venues/venue.codes.ts';
 import { CheckinBody, ExitSchema, VerificationSchema, type VerificationView } from '../../src/venues/venue.schema.ts';
 import { categoryOf, dwellOf } from '../../src/venues/venue.service.ts';
 import type { CheckinTable, VenueTable } from '../../src/db/database.ts';
-
+import { FLOORS, type Floor } from './names.ts';
 
 const [floor, dataDir, port] = process.argv.slice(2) as [Floor, string, string];
 if (!FLOORS.includes(floor)) throw new Error(`floor must be one of ${FLOORS.join(', ')}`);
