@@ -179,6 +179,11 @@ function add(total: RunResult, cpu: Cpu, slice: Awaited<ReturnType<typeof measur
   cpu.client += slice.client;
 }
 
+/** "201:n 200:m …" */
+function statusesOf(r: RunResult): string {
+  return [...r.byStatus.entries()].map(([k, n]) => `${k}:${n}`).join(' ');
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -334,11 +339,10 @@ async function main(): Promise<void> {
     console.log(`  ratio   ${(100 * c.rate / b.rate).toFixed(1)} % of the bare server (target ≥ 50 %), p99 ${c.p99 < 50 ? 'under' : 'OVER'} 50 ms`);
     for (const fl of floors) {
       const r = summary(fl.run);
-      const statuses = [...fl.run.byStatus.entries()].map(([k, n]) => `${k}:${n}`).join(' ');
-      console.log(`  ${fl.name.padEnd(14)} ${f(r.rate)} req/s = ${(100 * r.rate / b.rate).toFixed(1)} % of bare  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  statuses ${statuses}`);
+      console.log(`  ${fl.name.padEnd(14)} ${f(r.rate)} req/s = ${(100 * r.rate / b.rate).toFixed(1)} % of bare  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  statuses ${statusesOf(fl.run)}`);
       console.log(`  ${''.padEnd(14)} CPU per request ${cpu(fl.cpu, fl.run)}`);
     }
-    console.log(`  mix     ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}, exits ${cordonRun.byKind.get('exit') ?? 0}; statuses ${[...cordonRun.byStatus.entries()].map(([k, n]) => `${k}:${n}`).join(' ')}`);
+    console.log(`  mix     ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}, exits ${cordonRun.byKind.get('exit') ?? 0}; statuses ${statusesOf(cordonRun)}`);
     if (failures.length) console.log(`  unexpected answers (first ${failures.length}): ${failures.join(' | ')}`);
     console.log(`  WAL     ${(walBytes / 1024 / 1024).toFixed(1)} MB at most after a slice (it restarts from its beginning once checkpointed)`);
     console.log(`  durable ${acknowledged.size - lost.length} of ${acknowledged.size} acknowledged check-ins found in the database${lost.length ? ` — ${lost.length} LOST` : ''}`);

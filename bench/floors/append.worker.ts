@@ -5,12 +5,10 @@
 // the indexes kept up to date behind the acknowledgements, in batches far larger than a door's.
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
+import { CHECKIN_COLUMNS } from '../../src/venues/checkin.writer.ts';
 
 const FOLD_ROWS = 2_000;
-const COLUMNS = [
-  'id', 'venue_id', 'person_id', 'client_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'decision', 'refusal_code',
-  'colour', 'reasons', 'test_sampled_at', 'test_result', 'vaccinated', 'created_at',
-];
+const columns = CHECKIN_COLUMNS.join(', ');
 
 const { file, fold } = workerData as { file: string; fold: boolean };
 const db = new SQLite(file);
@@ -18,11 +16,11 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 // As Cordon's writer: the folded rows' venue and person are checked.
 db.pragma('foreign_keys = ON');
-db.exec(`create table if not exists bench_floor_log (seq integer primary key, ${COLUMNS.join(', ')})`);
+db.exec(`create table if not exists bench_floor_log (seq integer primary key, ${columns})`);
 const begin = db.prepare('begin immediate');
 const commit = db.prepare('commit');
-const append = db.prepare(`insert into bench_floor_log (${COLUMNS.join(', ')}) values (${COLUMNS.map((c) => `@${c}`).join(', ')})`);
-const moveToIndexed = db.prepare(`insert into checkin (${COLUMNS.join(', ')}) select ${COLUMNS.join(', ')} from bench_floor_log order by seq`);
+const append = db.prepare(`insert into bench_floor_log (${columns}) values (${CHECKIN_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+const moveToIndexed = db.prepare(`insert into checkin (${columns}) select ${columns} from bench_floor_log order by seq`);
 const emptyLog = db.prepare('delete from bench_floor_log');
 let appended = 0;
 let batches = 0;

@@ -125,7 +125,8 @@ export type WriteOutcome =
 /** The error codes a job fails with (else an unexpected error). */
 export const JOB_ERRORS = ['PERSON_NOT_FOUND', 'CHECKIN_NOT_FOUND', 'CHECKIN_NOT_ADMITTED'] as const;
 
-const COLUMNS = [
+/** Every column of a check-in row, in the table's order. */
+export const CHECKIN_COLUMNS = [
   'id', 'venue_id', 'person_id', 'client_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'decision', 'refusal_code',
   'colour', 'reasons', 'test_sampled_at', 'test_result', 'vaccinated', 'created_at',
 ] as const satisfies ReadonlyArray<keyof CheckinTable>;
@@ -174,7 +175,7 @@ export function prepareStatements(sqlite: SQLite.Database): Statements {
       where venue_id = ? and entered_at <= ? and exited_at is null and decision = 'admitted'`) as Statements['autoClose'],
     countOpen: q(`select count(*) from checkin
       where venue_id = ? and entered_at > ? and exited_at is null and decision = 'admitted'`).pluck() as Statements['countOpen'],
-    insert: q(`insert into checkin (${COLUMNS.join(', ')}) values (${COLUMNS.map((c) => `@${c}`).join(', ')})
+    insert: q(`insert into checkin (${CHECKIN_COLUMNS.join(', ')}) values (${CHECKIN_COLUMNS.map((c) => `@${c}`).join(', ')})
       on conflict (venue_id, client_id) do nothing`) as Statements['insert'],
     byId: q('select * from checkin where id = ?') as Statements['byId'],
     close: q('update checkin set exited_at = ?, exit_kind = ? where id = ? and exited_at is null') as Statements['close'],
