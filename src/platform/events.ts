@@ -18,6 +18,14 @@ export interface EventBus {
   /** Returns the function that unsubscribes. */
   subscribe(channel: string, listener: EventListener): () => void;
   close(): Promise<void>;
+  /** How the bus reaches other processes now, for the health report. */
+  health(): EventBusHealth;
+}
+
+/** `off`: no Redis configured (one process); `up`/`down`: Redis connection state, with the last error. */
+export interface EventBusHealth {
+  redis: 'off' | 'up' | 'down';
+  detail?: string;
 }
 
 function deliver(emitter: EventEmitter, channel: string, message: unknown): void {
@@ -46,6 +54,10 @@ export class LocalEventBus implements EventBus {
   async close(): Promise<void> {
     this.emitter.removeAllListeners();
   }
+
+  health(): EventBusHealth {
+    return { redis: 'off' };
+  }
 }
 
 interface Envelope {
@@ -60,6 +72,7 @@ export class RedisEventBus extends LocalEventBus {
   private readonly sub: Redis;
   private readonly channels = new Set<string>();
   private lastError = 0;
+  private lastErrorMessage: string | undefined;
 
   constructor(url: string) {
     super();
@@ -83,7 +96,13 @@ export class RedisEventBus extends LocalEventBus {
     await Promise.all([this.pub.ping(), this.sub.ping()]);
   }
 
+  override health(): EventBusHealth {
+    const up = this.pub.status === 'ready' && this.sub.status === 'ready';
+    return up ? { redis: 'up' } : { redis: 'down', detail: this.lastErrorMessage ?? `connection ${this.pub.status}` };
+  }
+
   private reportError(err: Error): void {
+    this.lastErrorMessage = err.message;
     // Redis down: say so at most once a minute, keep serving from this process.
     const now = Date.now();
     if (now - this.lastError < 60_000) return;
