@@ -1,10 +1,12 @@
-// The audit log for auditors: page through events, verify the chain.
+// The audit log for auditors: page through events, verify the chain (and against the signed anchors
+// in the server's anchor directory, when it has one).
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import { IsoTime, type App } from './http.ts';
 import { isoInZone } from './clock.ts';
 import { guard } from './auth.ts';
-import { verifyAuditChain } from './audit.ts';
+import type { ChainVerdict } from './audit.ts';
+import { verifyWithAnchors } from './audit.anchors.ts';
 import { PageOf, PageQuery, pageParams } from './pagination.ts';
 
 const AuditEventSchema = Type.Object({
@@ -20,6 +22,36 @@ const AuditEventSchema = Type.Object({
   detail: Type.Unknown(),
   hash: Type.String(),
 });
+
+export const AuditVerifyResult = Type.Object({
+  ok: Type.Boolean(),
+  events: Type.Integer(),
+  brokenAt: Type.Optional(Type.Integer()),
+  problem: Type.Optional(Type.String()),
+  /** The anchor that found the break, or that was refused (file:line). */
+  anchor: Type.Optional(Type.String()),
+  headHash: Type.Optional(Type.String()),
+  /** The first event hashed with the audit key; the ones before it are plain SHA-256. */
+  keyedFrom: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  /** The check against the anchor directory; absent when the server has none. */
+  anchors: Type.Optional(Type.Object({
+    checked: Type.Integer(),
+    newestSeq: Type.Union([Type.Integer(), Type.Null()]),
+    newestAt: Type.Union([IsoTime, Type.Null()]),
+  })),
+});
+
+function verdictView(v: ChainVerdict, timeZone: string) {
+  const { anchors, ...rest } = v;
+  return {
+    ...rest,
+    ...(anchors ? { anchors: {
+      checked: anchors.checked,
+      newestSeq: anchors.newest?.seq ?? null,
+      newestAt: anchors.newest ? isoInZone(anchors.newest.at, timeZone) : null,
+    } } : {}),
+  };
+}
 
 export async function auditRoutes(app: App, s: Services): Promise<void> {
   app.get('/audit/events', {
@@ -57,10 +89,7 @@ export async function auditRoutes(app: App, s: Services): Promise<void> {
     preHandler: guard('audit.read'),
     schema: {
       tags: ['audit'],
-      response: { 200: Type.Object({
-        ok: Type.Boolean(), events: Type.Integer(), brokenAt: Type.Optional(Type.Integer()), problem: Type.Optional(Type.String()),
-        headHash: Type.Optional(Type.String()),
-      }) },
+      response: { 200: AuditVerifyResult },
     },
-  }, async () => verifyAuditChain(s.db));
+  }, async () => verdictView(await verifyWithAnchors(s, s.config.auditAnchors.dir), s.config.timeZone));
 }
