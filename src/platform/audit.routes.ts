@@ -1,45 +1,14 @@
 // The audit log for auditors: page through events, verify the chain (and against the signed anchors
 // in the server's anchor directory, when it has one).
 import { Type } from '@sinclair/typebox';
+import { AuditEventSchema, AuditVerifyResult } from './audit.schema.ts';
 import type { Services } from '../services.ts';
-import { IsoTime, type App } from './http.ts';
+import type { App } from './http.ts';
 import { isoInZone } from './clock.ts';
 import { guard } from './auth.ts';
 import type { ChainVerdict } from './audit.ts';
 import { verifyWithAnchors } from './audit.anchors.ts';
 import { PageOf, PageQuery, pageParams } from './pagination.ts';
-
-const AuditEventSchema = Type.Object({
-  seq: Type.Integer(),
-  at: IsoTime,
-  actorId: Type.Union([Type.String(), Type.Null()]),
-  actorName: Type.String(),
-  actorRole: Type.String(),
-  action: Type.String(),
-  objectType: Type.String(),
-  objectId: Type.Union([Type.String(), Type.Null()]),
-  reason: Type.String(),
-  detail: Type.Unknown(),
-  hash: Type.String(),
-});
-
-export const AuditVerifyResult = Type.Object({
-  ok: Type.Boolean(),
-  events: Type.Integer(),
-  brokenAt: Type.Optional(Type.Integer()),
-  problem: Type.Optional(Type.String()),
-  /** The anchor that found the break, or that was refused (file:line). */
-  anchor: Type.Optional(Type.String()),
-  headHash: Type.Optional(Type.String()),
-  /** The first event hashed with the audit key; the ones before it are plain SHA-256. */
-  keyedFrom: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
-  /** The check against the anchor directory; absent when the server has none. */
-  anchors: Type.Optional(Type.Object({
-    checked: Type.Integer(),
-    newestSeq: Type.Union([Type.Integer(), Type.Null()]),
-    newestAt: Type.Union([IsoTime, Type.Null()]),
-  })),
-});
 
 function verdictView(v: ChainVerdict, timeZone: string) {
   const { anchors, ...rest } = v;
