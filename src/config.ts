@@ -13,7 +13,13 @@ export interface Config {
   /** Days after which check-ins are purged. */
   retentionDays: number;
   /** Base64 32-byte keys; generated into dataDir/keys.json on first start when not given. */
-  secrets: { dataKey?: string; lookupKey?: string };
+  secrets: { dataKey?: string; lookupKey?: string; auditKey?: string };
+  /**
+   * Signed heads of the audit chain written outside the database: the directory (append-only files,
+   * shared by every process of one deployment) and how often the serving processes write one (0: only
+   * `cordon audit anchor`); `stdout`: also print each anchor as one line to stdout, for syslog/journald.
+   */
+  auditAnchors: { dir: string; everyMs: number; stdout: boolean };
   /** Session lifetime in milliseconds. */
   sessionTtlMs: number;
   /** Failed logins before an account is locked, and for how long. */
@@ -42,7 +48,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.HOST ?? '0.0.0.0',
     port: int(env.PORT, 8080, 'PORT'),
     retentionDays: int(env.CORDON_RETENTION_DAYS, 28, 'CORDON_RETENTION_DAYS'),
-    secrets: { dataKey: env.CORDON_DATA_KEY || undefined, lookupKey: env.CORDON_LOOKUP_KEY || undefined },
+    secrets: {
+      dataKey: env.CORDON_DATA_KEY || undefined,
+      lookupKey: env.CORDON_LOOKUP_KEY || undefined,
+      auditKey: env.CORDON_AUDIT_KEY || undefined,
+    },
+    auditAnchors: {
+      // Without CORDON_AUDIT_ANCHOR_DIR: audit-anchors in the data dir (set below, after overrides).
+      dir: env.CORDON_AUDIT_ANCHOR_DIR ? path.resolve(env.CORDON_AUDIT_ANCHOR_DIR) : '',
+      everyMs: int(env.CORDON_AUDIT_ANCHOR_MINUTES, 10, 'CORDON_AUDIT_ANCHOR_MINUTES') * 60_000,
+      stdout: env.CORDON_AUDIT_ANCHOR_STDOUT === '1',
+    },
     sessionTtlMs: int(env.CORDON_SESSION_HOURS, 12, 'CORDON_SESSION_HOURS') * 3600_000,
     lockout: {
       maxFailures: int(env.CORDON_LOCKOUT_FAILURES, 5, 'CORDON_LOCKOUT_FAILURES'),
@@ -53,5 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: env.CORDON_TRUST_PROXY === '1',
     logLevel: env.LOG_LEVEL ?? 'warn',
   };
-  return { ...config, ...overrides };
+  const merged = { ...config, ...overrides };
+  if (!merged.auditAnchors.dir) merged.auditAnchors = { ...merged.auditAnchors, dir: path.join(merged.dataDir, 'audit-anchors') };
+  return merged;
 }

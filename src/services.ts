@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { connect, migrateToLatest, type DbHandle } from './db/connect.ts';
 import type { Db, Dialect, Executor } from './db/database.ts';
-import { appendAudit, type AuditActor, type AuditEntry } from './platform/audit.ts';
+import { appendAudit, registerAuditKey, type AuditActor, type AuditEntry } from './platform/audit.ts';
 import { createEventBus, type EventBus } from './platform/events.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { FieldCipher, loadKeys, signingKeys, type Keys, type SigningKeys } from './platform/crypto.ts';
@@ -44,6 +44,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const keys = options.keys ?? loadKeys(config.dataDir, config.secrets);
   const clock = options.clock ?? systemClock;
   const events = options.events ?? createEventBus(config.redisUrl);
+  registerAuditKey(handle.db, keys.auditKey);
   return {
     config,
     handle,
@@ -52,7 +53,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     clock,
     cipher: new FieldCipher(keys),
     signing: signingKeys(keys),
-    audit: (ex, actor, entry) => appendAudit(ex, actor, entry, clock.now()),
+    audit: (ex, actor, entry) => appendAudit(ex, actor, entry, clock.now(), keys.auditKey),
     events,
     close: async () => {
       await events.close();

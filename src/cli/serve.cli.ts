@@ -13,6 +13,7 @@ import { startVenueJobs } from '../venues/venue.jobs.ts';
 import { startRiskAreaJobs } from '../riskareas/riskareas.jobs.ts';
 import { startHealthJobs } from '../health/health.jobs.ts';
 import { startVisitIndex } from '../tracing/trace.index.start.ts';
+import { startAuditAnchorJob } from '../platform/audit.jobs.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -56,7 +57,8 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   const stopRiskAreaJobs = startRiskAreaJobs(s, { log: (m) => app.log.warn(m) });
   const stopHealthJobs = startHealthJobs(s, { log: (m) => app.log.warn(m) });
   const stopVisitIndex = startVisitIndex(s, { log: (m) => app.log.warn(m) });
-  stopJobs = () => { stopVenueJobs(); stopRiskAreaJobs(); stopHealthJobs(); stopVisitIndex(); };
+  const stopAuditAnchors = startAuditAnchorJob(s, { log: (m) => app.log.warn(m) });
+  stopJobs = () => { stopVenueJobs(); stopRiskAreaJobs(); stopHealthJobs(); stopVisitIndex(); stopAuditAnchors(); };
   console.log(`Cordon listening on http://localhost:${config.port} (${s.dialect}${s.dialect === 'sqlite' ? `: ${path.join(config.dataDir, 'cordon.db')}` : ''})`);
 }
 

@@ -115,6 +115,10 @@ export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+  /** The first event hashed with the audit key (HMAC); the ones before are plain SHA-256. */
+  keyed_from: number | null;
+  /** When the last scheduled anchor was claimed (the lease that keeps it to one process). */
+  anchored_at: number | null;
 }
 
 export interface SettingTable {

@@ -207,7 +207,13 @@ export interface AuditVerify {
   events: number;
   brokenAt?: number;
   problem?: string;
+  /** The anchor that found the break, or that was refused (file:line). */
+  anchor?: string;
   headHash?: string;
+  /** The first event hashed with the audit key. */
+  keyedFrom?: number | null;
+  /** The check against the server's anchor directory; absent when it has none. */
+  anchors?: { checked: number; newestSeq: number | null; newestAt: string | null };
 }
 
 /** A user as user management lists it: the Me fields plus the account's state. */

@@ -19,12 +19,14 @@ import type * as riskApi from '../src/riskAreasApi.ts';
 import type * as testingApi from '../src/testingApi.ts';
 import type * as tracingApi from '../src/tracingApi.ts';
 import type * as web from '../src/types.ts';
+import type * as audit from '../../src/platform/audit.schema.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
 
 export type Checked = [
   Reads<web.MeResponse, typeof access.MeResult>,
+  Reads<web.AuditVerify, typeof audit.AuditVerifyResult>,
   Reads<web.LoginResponse, typeof access.LoginResult>,
   Reads<web.UserView, typeof access.UserViewSchema>,
   Reads<web.CreatedUser, typeof access.UserCreateResult>,
