@@ -16,8 +16,13 @@ const GRANNY_ID = idOf('22040219450101002');  // 王秀英, 77
 const ADULT_ID = idOf('22040219920303001');   // 李强, 30, has a phone: not a dependant
 const STRANGER_ID = idOf('22040219800808003'); // 赵刚, another household
 const STRANGER_CHILD_ID = idOf('22040220160909004');
-const PHONE = '13904371234';
+const PHONE = '13904371234';        // 李红's phone in the registry
+const STRANGER_PHONE = '13712345678'; // 赵刚's
+const ATTACKER_PHONE = '13099998888';
 const PASSWORD = 'spring-garden-42';
+
+/** The one-time code in a text message. */
+const codeIn = (text: string) => /\d{6}/.exec(text)![0];
 
 type Who = SignedIn | { headers: Record<string, string> } | undefined;
 
@@ -40,12 +45,12 @@ async function setup(dialect: 'sqlite' | 'postgres', rateLimit?: { max: number; 
     return res.json().id as string;
   };
   const home = await household();
-  const parentId = await person(home, { name: '李红', idNumber: PARENT_ID, relation: '户主', phone: '13800000001' });
+  const parentId = await person(home, { name: '李红', idNumber: PARENT_ID, relation: '户主', phone: PHONE });
   const childId = await person(home, { name: '李小明', idNumber: CHILD_ID, relation: '子' });
   const grannyId = await person(home, { name: '王秀英', idNumber: GRANNY_ID, relation: '母亲' });
   const adultId = await person(home, { name: '李强', idNumber: ADULT_ID, relation: '子', phone: '13800000002' });
   const other = await household();
-  const strangerId = await person(other, { name: '赵刚', idNumber: STRANGER_ID, relation: '户主' });
+  const strangerId = await person(other, { name: '赵刚', idNumber: STRANGER_ID, relation: '户主', phone: STRANGER_PHONE });
   const strangerChildId = await person(other, { name: '赵小雨', idNumber: STRANGER_CHILD_ID, relation: '女' });
 
   const venue = async (body: Record<string, unknown>) => {
@@ -55,13 +60,30 @@ async function setup(dialect: 'sqlite' | 'postgres', rateLimit?: { max: number; 
     assert.equal((await call('POST', `/venues/${id}/approve`, worker)).statusCode, 200);
     return { id, code: (await call('GET', `/venues/${id}/code`, worker)).json().url as string };
   };
-  /** Registers a resident and returns the session from the response (cookie + CSRF token). */
-  const register = async (body: Record<string, unknown>) => {
-    const res = await call('POST', '/residents/register', undefined, body);
-    const cookie = String(res.headers['set-cookie'] ?? '').split(';')[0]!;
-    return { res, who: { headers: { cookie, 'x-csrf-token': res.statusCode === 201 ? res.json().csrfToken as string : '' } } };
+  /** Asks for a code (step one); returns the answer and the code texted to the phone, if one was. */
+  const startCode = async (body: Record<string, unknown>) => {
+    const before = s.sms.sent.length;
+    const res = await call('POST', '/residents/register/start', undefined, body);
+    const sent = s.sms.sent.slice(before);
+    return { res, sent, code: sent.length ? codeIn(sent[sent.length - 1]!.text) : null };
   };
-  return { s, app, call, worker, areas, venue, register, parentId, childId, grannyId, adultId, strangerId, strangerChildId };
+  /**
+   * Registers a resident in two steps (code texted to the phone, then the code with a password) and
+   * returns the last answer with the session from it (cookie + CSRF token). Without a texted code it
+   * sends a made-up one.
+   */
+  const register = async (body: { phone: string; password: string; name: string; idNumber: string }) => {
+    const started = await startCode({ phone: body.phone, name: body.name, idNumber: body.idNumber });
+    let res = started.res;
+    if (res.statusCode === 202) {
+      res = await call('POST', '/residents/register/verify', undefined, {
+        challengeId: res.json().challengeId, code: started.code ?? '123456', password: body.password,
+      });
+    }
+    const cookie = String(res.headers['set-cookie'] ?? '').split(';')[0]!;
+    return { res, started, who: { headers: { cookie, 'x-csrf-token': res.statusCode === 201 ? res.json().csrfToken as string : '' } } };
+  };
+  return { s, app, call, worker, areas, venue, startCode, register, household, person, parentId, childId, grannyId, adultId, strangerId, strangerChildId };
 }
 
 async function count(s: TestServices, table: 'checkin' | 'audit_event' | 'app_user', action?: string): Promise<number> {
@@ -78,20 +100,22 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const { res, who } = await t.register({ phone: '+86 139-0437-1234', password: PASSWORD, name: '李红', idNumber: PARENT_ID });
         assert.equal(res.statusCode, 201, res.body);
-        assert.equal(res.json().user.username, PHONE);
+        assert.notEqual(res.json().user.username, PHONE, 'the username is opaque, not the phone');
+        assert.match(res.json().user.username, /^r\./);
         assert.equal(res.json().user.role, 'resident');
         assert.equal(res.json().user.areaId, t.areas[AREAS.wenyuanGrid]);
         assert.deepEqual(res.json().permissions, []);
         const cookie = String(res.headers['set-cookie']);
         assert.match(cookie, /cordon_session=.*HttpOnly/i);
         assert.match(cookie, /Max-Age=2592000/, 'a 30-day device session');
-        const user = await s.db.selectFrom('app_user').selectAll().where('username', '=', PHONE).executeTakeFirstOrThrow();
-        assert.equal(user.person_id, t.parentId);
+        const user = await s.db.selectFrom('app_user').selectAll().where('person_id', '=', t.parentId).executeTakeFirstOrThrow();
+        assert.equal(user.username, res.json().user.username);
+        assert.ok(user.phone_enc && !user.phone_enc.includes(PHONE) && user.phone_hmac, 'the phone is sealed with a lookup digest');
         const session = await s.db.selectFrom('session').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
         assert.equal(Number(session.expires_at) - s.clock.now(), 30 * 86_400_000);
-        // The registry record is unchanged: its phone stays the one the community recorded.
+        // The registry record is unchanged.
         const reveal = await call('POST', `/persons/${t.parentId}/reveal`, t.worker, { reason: '核对' });
-        assert.equal(reveal.json().phone, '13800000001');
+        assert.equal(reveal.json().phone, PHONE);
         const audit = await s.db.selectFrom('audit_event').selectAll().where('action', '=', 'resident.register').executeTakeFirstOrThrow();
         assert.equal(audit.object_id, user.id);
         assert.equal(JSON.parse(audit.detail).personId, t.parentId);
@@ -99,9 +123,20 @@ for (const { dialect, skip } of await dialects()) {
         const residentEvents = await s.db.selectFrom('audit_event').select(['actor_name']).where('actor_role', '=', 'resident').execute();
         assert.ok(residentEvents.length > 0 && residentEvents.every((e) => !e.actor_name.includes(PHONE)), 'a resident\'s phone is masked in the audit log');
 
-        // Sign in again by phone number and password, from another phone.
-        const login = await call('POST', '/auth/login', undefined, { username: PHONE, password: PASSWORD });
+        // Sign in again by phone number and password, from another phone; a wrong password fails.
+        const login = await call('POST', '/auth/login', undefined, { username: '+86 139-0437-1234', password: PASSWORD });
         assert.equal(login.statusCode, 200, login.body);
+        assert.equal(login.json().user.id, user.id);
+        assert.equal((await call('POST', '/auth/login', undefined, { username: PHONE, password: 'wrong-password-1' })).json().code, 'LOGIN_FAILED');
+        assert.equal((await call('POST', '/auth/login', undefined, { username: '13600000000', password: PASSWORD })).json().code, 'LOGIN_FAILED');
+        // Nowhere in the audit log, nor in what the auditor reads of it, is the phone in clear.
+        const events = await s.db.selectFrom('audit_event').select(['actor_name', 'detail']).execute();
+        assert.ok(events.some((e) => e.actor_name === '139****1234'), 'auth.login names the resident by the masked phone');
+        assert.ok(events.every((e) => !e.actor_name.includes(PHONE) && !e.detail.includes(PHONE) && !e.detail.includes('13600000000')), 'no phone in clear in the audit log');
+        const auditor = await signIn(s, 'auditor', AREAS.city);
+        const read = await call('GET', '/audit/events?limit=200', auditor);
+        assert.equal(read.statusCode, 200, read.body);
+        assert.ok(read.body.includes('139****1234') && !read.body.includes(PHONE));
 
         const me = await call('GET', '/me/person', who);
         assert.equal(me.statusCode, 200, me.body);
@@ -214,35 +249,34 @@ for (const { dialect, skip } of await dialects()) {
       } finally { await t.app.close(); await s.close(); }
     });
 
-    test('registration refuses unknown persons, wrong names, a second account, bad phones and weak passwords', async () => {
-      const t = await setup(dialect, { max: 8, timeWindowMs: 60_000 });
+    test('registration refuses bad phones, ID numbers and weak passwords, a second account, and is rate-limited', async () => {
+      const t = await setup(dialect, { max: 12, timeWindowMs: 60_000 });
       const { s, call } = t;
       try {
-        const notInRegistry = await t.register({ phone: PHONE, password: PASSWORD, name: '李红', idNumber: idOf('22040219850506009') });
-        assert.equal(notInRegistry.res.statusCode, 404);
-        assert.equal(notInRegistry.res.json().code, 'RESIDENT_NOT_IN_REGISTRY');
-        const wrongName = await t.register({ phone: PHONE, password: PASSWORD, name: '李虹', idNumber: PARENT_ID });
-        assert.equal(wrongName.res.json().code, 'RESIDENT_NOT_IN_REGISTRY', 'the same answer as an unknown number');
-        assert.equal((await t.register({ phone: '12345', password: PASSWORD, name: '李红', idNumber: PARENT_ID })).res.json().code, 'PHONE_FORMAT');
-        assert.equal((await t.register({ phone: PHONE, password: 'short', name: '李红', idNumber: PARENT_ID })).res.json().code, 'PASSWORD_WEAK');
-        assert.equal((await t.register({ phone: PHONE, password: PASSWORD, name: '李红', idNumber: '220402198505060019' })).res.json().code, 'ID_NUMBER_CHECKSUM');
+        assert.equal((await t.startCode({ phone: '12345', name: '李红', idNumber: PARENT_ID })).res.json().code, 'PHONE_FORMAT');
+        assert.equal((await t.startCode({ phone: PHONE, name: '李红', idNumber: '220402198505060019' })).res.json().code, 'ID_NUMBER_CHECKSUM');
+        const weak = await t.register({ phone: PHONE, password: 'short', name: '李红', idNumber: PARENT_ID });
+        assert.equal(weak.res.json().code, 'PASSWORD_WEAK');
         assert.equal(await count(s, 'app_user'), 1, 'only the worker');
         assert.equal(await count(s, 'audit_event', 'resident.register'), 0);
 
         assert.equal((await t.register({ phone: PHONE, password: PASSWORD, name: '李红', idNumber: PARENT_ID })).res.statusCode, 201);
-        const twice = await t.register({ phone: '13600000000', password: PASSWORD, name: '李红', idNumber: PARENT_ID });
+        // The phone is proven again, then the second account is refused.
+        const twice = await t.register({ phone: PHONE, password: PASSWORD, name: '李红', idNumber: PARENT_ID });
+        assert.equal(twice.started.sent.length, 1);
         assert.equal(twice.res.statusCode, 409);
         assert.equal(twice.res.json().code, 'RESIDENT_ALREADY_REGISTERED');
-        const phoneTaken = await t.register({ phone: PHONE, password: PASSWORD, name: '赵刚', idNumber: STRANGER_ID });
-        assert.equal(phoneTaken.res.statusCode, 409);
-        assert.equal(phoneTaken.res.json().code, 'USERNAME_TAKEN');
         assert.equal(await count(s, 'app_user'), 2);
+        // The old one-step route is gone.
+        assert.equal((await call('POST', '/residents/register', undefined, { phone: PHONE, password: PASSWORD, name: '李红', idNumber: PARENT_ID })).statusCode, 404);
 
-        // Rate-limited like sign-in (8 per window here; 8 attempts were made above).
-        const limited = await t.register({ phone: PHONE, password: PASSWORD, name: '李红', idNumber: PARENT_ID });
-        assert.equal(limited.res.statusCode, 429);
-        assert.equal(limited.res.json().code, 'RATE_LIMITED');
-        assert.equal((await call('POST', '/residents/register', undefined, { phone: PHONE })).statusCode, 429);
+        // Rate-limited like sign-in (12 requests per window here).
+        let limited = null;
+        for (let i = 0; i < 13 && !limited; i++) {
+          const res = await call('POST', '/residents/register/start', undefined, { phone: '12345', name: '李红', idNumber: PARENT_ID });
+          if (res.statusCode === 429) limited = res;
+        }
+        assert.equal(limited?.json().code, 'RATE_LIMITED');
       } finally { await t.app.close(); await s.close(); }
     });
   });
