@@ -7,6 +7,7 @@ import type { App } from '../../src/platform/http.ts';
 import { checkDigit } from '../../src/registry/registry.rules.ts';
 import { verifyPersonalCode } from '../../src/venues/venue.codes.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
+import { HttpSmsSender } from '../../src/platform/sms.ts';
 
 /** A valid resident ID number from its first 17 digits. */
 const idOf = (first17: string) => first17 + checkDigit(first17);
@@ -246,6 +247,193 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(res.statusCode, 403);
         assert.equal(res.json().code, 'DEPENDANT_NOT_ALLOWED');
         assert.equal((await call('POST', '/checkins/self', stranger, { code: school.code, personIds: [t.strangerChildId] })).json().results[0].method, 'dependant');
+      } finally { await t.app.close(); await s.close(); }
+    });
+
+    test('takeover: a name and an ID number with another phone get no code and no account; the person then registers', async () => {
+      const t = await setup(dialect, { max: 100, timeWindowMs: 60_000 });
+      const { s, call } = t;
+      try {
+        // The attacker knows 李红's name and ID number and sends their own phone.
+        const attempt = await t.startCode({ phone: ATTACKER_PHONE, name: '李红', idNumber: PARENT_ID });
+        assert.equal(attempt.res.statusCode, 202, attempt.res.body);
+        assert.deepEqual(Object.keys(attempt.res.json()).sort(), ['challengeId', 'expiresAt', 'sentTo']);
+        assert.equal(attempt.res.json().sentTo, '130****8888');
+        assert.equal(attempt.sent.length, 0, 'no code is sent to a phone the registry does not hold');
+        // Every guess fails, and the challenge is spent after five.
+        const codes: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          const res = await call('POST', '/residents/register/verify', undefined, { challengeId: attempt.res.json().challengeId, code: String(i).repeat(6), password: PASSWORD });
+          codes.push(res.json().code);
+        }
+        assert.deepEqual(codes, ['RESIDENT_CODE_INVALID', 'RESIDENT_CODE_INVALID', 'RESIDENT_CODE_INVALID', 'RESIDENT_CODE_INVALID', 'RESIDENT_CODE_ATTEMPTS', 'RESIDENT_CODE_ATTEMPTS']);
+        assert.equal(await count(s, 'app_user'), 1, 'only the worker: no account was created');
+
+        // The same answer for a wrong name, an unknown number and a person without a registry phone.
+        const shapes = [
+          await t.startCode({ phone: ATTACKER_PHONE, name: '李虹', idNumber: PARENT_ID }),
+          await t.startCode({ phone: ATTACKER_PHONE, name: '李红', idNumber: idOf('22040219850506009') }),
+          await t.startCode({ phone: ATTACKER_PHONE, name: '王秀英', idNumber: GRANNY_ID }),
+        ];
+        for (const shape of shapes) {
+          assert.equal(shape.res.statusCode, 202);
+          assert.equal(shape.sent.length, 0);
+          assert.equal(shape.res.json().sentTo, '130****8888');
+        }
+        const withheld = await s.db.selectFrom('audit_event').select('detail').where('action', '=', 'resident.otp_withheld').execute();
+        assert.deepEqual(withheld.map((e) => JSON.parse(e.detail).reason).sort(), ['name', 'no_registry_phone', 'phone', 'unknown_id']);
+        assert.equal(await count(s, 'audit_event', 'resident.otp_failed'), 6);
+
+        // The real person, with the phone the registry holds, registers and can use their account.
+        const real = await t.register({ phone: PHONE, password: PASSWORD, name: '李红', idNumber: PARENT_ID });
+        assert.equal(real.res.statusCode, 201, real.res.body);
+        assert.equal(real.started.sent[0]!.to, PHONE);
+        assert.equal((await call('GET', '/me/person', real.who)).json().person.id, t.parentId);
+        // A code sent to 李红 does not open another challenge.
+        const other = await t.startCode({ phone: STRANGER_PHONE, name: '赵刚', idNumber: STRANGER_ID });
+        const crossed = await call('POST', '/residents/register/verify', undefined, { challengeId: attempt.res.json().challengeId, code: other.code, password: PASSWORD });
+        assert.equal(crossed.json().code, 'RESIDENT_CODE_ATTEMPTS');
+      } finally { await t.app.close(); await s.close(); }
+    });
+
+    test('a code expires after five minutes; five codes an hour per person; a used code is spent', async () => {
+      const t = await setup(dialect, { max: 100, timeWindowMs: 60_000 });
+      const { s, call } = t;
+      try {
+        const first = await t.startCode({ phone: PHONE, name: '李红', idNumber: PARENT_ID });
+        assert.equal(first.res.statusCode, 202);
+        assert.equal(first.res.json().sentTo, '139****1234');
+        s.clock.advance(5 * 60_000);
+        const late = await call('POST', '/residents/register/verify', undefined, { challengeId: first.res.json().challengeId, code: first.code, password: PASSWORD });
+        assert.equal(late.statusCode, 400);
+        assert.equal(late.json().code, 'RESIDENT_CODE_EXPIRED');
+
+        // Four more codes this hour are sent; the sixth is refused (per ID number), also from another phone.
+        for (let i = 0; i < 4; i++) assert.equal((await t.startCode({ phone: PHONE, name: '李红', idNumber: PARENT_ID })).sent.length, 1);
+        const sixth = await t.startCode({ phone: PHONE, name: '李红', idNumber: PARENT_ID });
+        assert.equal(sixth.res.statusCode, 429);
+        assert.equal(sixth.res.json().code, 'RESIDENT_CODE_LIMIT');
+        assert.equal(sixth.sent.length, 0);
+        assert.equal((await t.startCode({ phone: ATTACKER_PHONE, name: '李红', idNumber: PARENT_ID })).res.json().code, 'RESIDENT_CODE_LIMIT',
+          'the limit counts the ID number whether or not the phone matches');
+        assert.equal(await count(s, 'audit_event', 'resident.otp_limited'), 2);
+
+        // An hour later codes are sent again; the latest one registers, and cannot be used twice.
+        s.clock.advance(60 * 60_000);
+        const fresh = await t.startCode({ phone: PHONE, name: '李红', idNumber: PARENT_ID });
+        const ok = await call('POST', '/residents/register/verify', undefined, { challengeId: fresh.res.json().challengeId, code: fresh.code, password: PASSWORD });
+        assert.equal(ok.statusCode, 201, ok.body);
+        const again = await call('POST', '/residents/register/verify', undefined, { challengeId: fresh.res.json().challengeId, code: fresh.code, password: PASSWORD });
+        assert.equal(again.json().code, 'RESIDENT_CODE_INVALID');
+        // Only a digest of each code is stored.
+        const stored = await s.db.selectFrom('resident_challenge').select('code_hash').execute();
+        assert.ok(stored.every((c) => !c.code_hash.includes(fresh.code!)));
+        assert.equal(await count(s, 'audit_event', 'resident.otp_sent'), 6);
+      } finally { await t.app.close(); await s.close(); }
+    });
+
+    test('a failing SMS gateway answers 503 SMS_UNAVAILABLE and the code is closed', async () => {
+      const t = await setup(dialect, { max: 100, timeWindowMs: 60_000 });
+      const { s } = t;
+      try {
+        const working = s.sms;
+        Object.assign(s, { sms: new HttpSmsSender({ url: 'http://127.0.0.1:9/sms', token: 't', timeoutMs: 2000 }) });
+        const res = await t.call('POST', '/residents/register/start', undefined, { phone: PHONE, name: '李红', idNumber: PARENT_ID });
+        assert.equal(res.statusCode, 503);
+        assert.equal(res.json().code, 'SMS_UNAVAILABLE');
+        assert.equal(await count(s, 'audit_event', 'resident.otp_send_failed'), 1);
+        const challenge = await s.db.selectFrom('resident_challenge').select('closed_at').executeTakeFirstOrThrow();
+        assert.notEqual(challenge.closed_at, null);
+        Object.assign(s, { sms: working });
+        assert.equal((await t.register({ phone: PHONE, password: PASSWORD, name: '李红', idNumber: PARENT_ID })).res.statusCode, 201);
+      } finally { await t.app.close(); await s.close(); }
+    });
+
+    test('door registration: a community worker of the area creates the account on a new phone, verified by code; others are refused', async () => {
+      const t = await setup(dialect, { max: 100, timeWindowMs: 60_000 });
+      const { s, call } = t;
+      const NEW_PHONE = '13655556666';
+      try {
+        // 王秀英 has no phone in the registry: self-registration sends nothing, the worker comes to the door.
+        const code = await call('POST', `/persons/${t.grannyId}/resident-account/code`, t.worker, { phone: NEW_PHONE });
+        assert.equal(code.statusCode, 202, code.body);
+        assert.equal(code.json().sentTo, '136****6666');
+        const text = s.sms.lastTo(NEW_PHONE)!;
+        const wrong = await call('POST', `/persons/${t.grannyId}/resident-account`, t.worker, { challengeId: code.json().challengeId, code: '000000' === codeIn(text.text) ? '111111' : '000000' });
+        assert.equal(wrong.json().code, 'RESIDENT_CODE_INVALID');
+        // Another person's page cannot use this challenge.
+        assert.equal((await call('POST', `/persons/${t.childId}/resident-account`, t.worker, { challengeId: code.json().challengeId, code: codeIn(text.text) })).json().code, 'RESIDENT_CODE_INVALID');
+
+        // Refused: a worker of another community, a role without registry.write, a resident.
+        const outsider = await signIn(s, 'community_worker', AREAS.xingyang);
+        const lab = await signIn(s, 'lab', AREAS.wenyuan);
+        for (const [who, codeWanted] of [[outsider, 'OUT_OF_SCOPE'], [lab, 'FORBIDDEN']] as const) {
+          const a = await call('POST', `/persons/${t.grannyId}/resident-account/code`, who, { phone: NEW_PHONE });
+          assert.equal(a.statusCode, 403);
+          assert.equal(a.json().code, codeWanted);
+          const b = await call('POST', `/persons/${t.grannyId}/resident-account`, who, { challengeId: code.json().challengeId, code: codeIn(text.text) });
+          assert.equal(b.statusCode, 403);
+          assert.equal(b.json().code, codeWanted);
+        }
+        const parent = await t.register({ phone: PHONE, password: PASSWORD, name: '李红', idNumber: PARENT_ID });
+        assert.equal((await call('POST', `/persons/${t.grannyId}/resident-account/code`, parent.who, { phone: NEW_PHONE })).json().code, 'FORBIDDEN');
+        // A phone bound to another person's account is refused.
+        assert.equal((await call('POST', `/persons/${t.grannyId}/resident-account/code`, t.worker, { phone: PHONE })).json().code, 'RESIDENT_PHONE_TAKEN');
+
+        const made = await call('POST', `/persons/${t.grannyId}/resident-account`, t.worker, { challengeId: code.json().challengeId, code: codeIn(text.text) });
+        assert.equal(made.statusCode, 200, made.body);
+        assert.equal(made.json().created, true);
+        assert.equal(made.json().personId, t.grannyId);
+        assert.equal(made.json().phone, '136****6666');
+        assert.equal(typeof made.json().password, 'string', 'a generated password to hand over');
+        // The registry holds the verified phone now, and the resident signs in with it.
+        assert.equal((await call('POST', `/persons/${t.grannyId}/reveal`, t.worker, { reason: '核对' })).json().phone, NEW_PHONE);
+        const login = await call('POST', '/auth/login', undefined, { username: NEW_PHONE, password: made.json().password });
+        assert.equal(login.statusCode, 200, login.body);
+        assert.equal(login.json().user.role, 'resident');
+        const update = await s.db.selectFrom('audit_event').select(['reason', 'detail']).where('action', '=', 'person.update').where('object_id', '=', t.grannyId).executeTakeFirstOrThrow();
+        assert.deepEqual(JSON.parse(update.detail).changed, ['phone']);
+        const registered = await s.db.selectFrom('audit_event').select(['actor_id', 'detail']).where('action', '=', 'resident.register').where('object_id', '=', made.json().userId).executeTakeFirstOrThrow();
+        assert.equal(registered.actor_id, t.worker.userId);
+        assert.equal(JSON.parse(registered.detail).atDoor, true);
+        assert.ok(!registered.detail.includes(NEW_PHONE));
+        assert.equal((await verifyAuditChain(s.db)).ok, true);
+      } finally { await t.app.close(); await s.close(); }
+    });
+
+    test('re-binding at the door moves the account to the new phone and ends the old phone\'s sessions', async () => {
+      const t = await setup(dialect, { max: 100, timeWindowMs: 60_000 });
+      const { s, call } = t;
+      const NEW_PHONE = '13511112222';
+      try {
+        const { res, who } = await t.register({ phone: PHONE, password: PASSWORD, name: '李红', idNumber: PARENT_ID });
+        assert.equal(res.statusCode, 201);
+        assert.equal((await call('GET', '/me/person', who)).statusCode, 200);
+
+        const code = await call('POST', `/persons/${t.parentId}/resident-account/code`, t.worker, { phone: NEW_PHONE });
+        assert.equal(code.statusCode, 202, code.body);
+        const rebound = await call('POST', `/persons/${t.parentId}/resident-account`, t.worker, {
+          challengeId: code.json().challengeId, code: codeIn(s.sms.lastTo(NEW_PHONE)!.text),
+        });
+        assert.equal(rebound.statusCode, 200, rebound.body);
+        assert.equal(rebound.json().created, false);
+        assert.equal(rebound.json().userId, res.json().user.id);
+        assert.equal(rebound.json().password, null, 'the resident keeps their password');
+        assert.equal(rebound.json().sessionsEnded, 1);
+
+        // The old phone's session is over, and the old phone no longer signs in; the new one does.
+        assert.equal((await call('GET', '/me/person', who)).json().code, 'UNAUTHENTICATED');
+        assert.equal((await call('POST', '/auth/login', undefined, { username: PHONE, password: PASSWORD })).json().code, 'LOGIN_FAILED');
+        const login = await call('POST', '/auth/login', undefined, { username: NEW_PHONE, password: PASSWORD });
+        assert.equal(login.statusCode, 200, login.body);
+        assert.equal(login.json().user.id, res.json().user.id);
+        assert.equal((await call('POST', `/persons/${t.parentId}/reveal`, t.worker, { reason: '核对' })).json().phone, NEW_PHONE);
+        const event = await s.db.selectFrom('audit_event').select(['actor_id', 'detail']).where('action', '=', 'resident.rebind').executeTakeFirstOrThrow();
+        assert.equal(event.actor_id, t.worker.userId);
+        assert.equal(JSON.parse(event.detail).phone, '135****2222');
+        // Self-registration now texts the new phone (the registry's), and the account exists already.
+        const again = await t.register({ phone: NEW_PHONE, password: PASSWORD, name: '李红', idNumber: PARENT_ID });
+        assert.equal(again.res.json().code, 'RESIDENT_ALREADY_REGISTERED');
       } finally { await t.app.close(); await s.close(); }
     });
 
