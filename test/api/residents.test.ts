@@ -437,6 +437,25 @@ for (const { dialect, skip } of await dialects()) {
       } finally { await t.app.close(); await s.close(); }
     });
 
+    test('the auditor reads audit events written before phones were sealed with the phones masked', async () => {
+      const t = await setup(dialect);
+      const { s, call } = t;
+      try {
+        await s.db.transaction().execute(async (trx) => {
+          await s.audit(trx, { id: null, name: PHONE, role: 'resident' }, { action: 'auth.login', objectType: 'user', detail: { ip: '127.0.0.1' } });
+          await s.audit(trx, { id: null, name: 'anonymous', role: 'anonymous' }, { action: 'auth.login_failed', objectType: 'user', detail: { username: PHONE, reason: 'wrong_password' } });
+        });
+        const auditor = await signIn(s, 'auditor', AREAS.city);
+        const res = await call('GET', '/audit/events?limit=10', auditor);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.ok(!res.body.includes(PHONE));
+        const [failed, login] = res.json().items as Array<{ actorName: string; detail: { username?: string } }>;
+        assert.equal(login!.actorName, '139****1234');
+        assert.equal(failed!.detail.username, '139****1234');
+        assert.equal((await call('GET', '/audit/verify', auditor)).json().ok, true, 'the stored chain is unchanged');
+      } finally { await t.app.close(); await s.close(); }
+    });
+
     test('registration refuses bad phones, ID numbers and weak passwords, a second account, and is rate-limited', async () => {
       const t = await setup(dialect, { max: 12, timeWindowMs: 60_000 });
       const { s, call } = t;
