@@ -31,6 +31,8 @@ export interface Config {
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
   trustProxy: boolean;
   logLevel: string;
+  /** SMS gateway for one-time codes; without a URL codes go to the server log (development only). */
+  sms: { url?: string; token?: string; timeoutMs: number };
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -68,6 +70,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secureCookies: env.CORDON_SECURE_COOKIES === '1',
     trustProxy: env.CORDON_TRUST_PROXY === '1',
     logLevel: env.LOG_LEVEL ?? 'warn',
+    sms: {
+      url: env.CORDON_SMS_URL || undefined,
+      token: env.CORDON_SMS_TOKEN || undefined,
+      timeoutMs: int(env.CORDON_SMS_TIMEOUT_MS, 5000, 'CORDON_SMS_TIMEOUT_MS'),
+    },
   };
   const merged = { ...config, ...overrides };
   if (!merged.auditAnchors.dir) merged.auditAnchors = { ...merged.auditAnchors, dir: path.join(merged.dataDir, 'audit-anchors') };

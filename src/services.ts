@@ -7,6 +7,7 @@ import { appendAudit, registerAuditKey, type AuditActor, type AuditEntry } from 
 import { createEventBus, type EventBus } from './platform/events.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { FieldCipher, loadKeys, signingKeys, type Keys, type SigningKeys } from './platform/crypto.ts';
+import { createSmsSender, type SmsSender } from './platform/sms.ts';
 
 export interface Services {
   config: Config;
@@ -21,6 +22,8 @@ export interface Services {
   audit(ex: Executor, actor: AuditActor, entry: AuditEntry): Promise<number>;
   /** Change notices to live views: in-process, and across nodes through Redis when REDIS_URL is set. */
   events: EventBus;
+  /** Text messages: the log sender (development, tests) or the SMS gateway set by CORDON_SMS_URL. */
+  sms: SmsSender;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,8 @@ export interface ServiceOptions {
   skipMigrations?: boolean;
   /** An event bus to use instead of the one config.redisUrl selects. */
   events?: EventBus;
+  /** A text-message sender to use instead of the one config.sms selects. */
+  sms?: SmsSender;
 }
 
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
@@ -55,6 +60,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     signing: signingKeys(keys),
     audit: (ex, actor, entry) => appendAudit(ex, actor, entry, clock.now(), keys.auditKey),
     events,
+    sms: options.sms ?? createSmsSender(config.sms, (line) => console.log(line)),
     close: async () => {
       await events.close();
       await handle.close();

@@ -15,6 +15,9 @@ import {
 import './access.schema.ts'; // registers the access error codes wherever the service is used
 import type { Me, TokenView, UserView } from './access.schema.ts';
 import * as store from './access.store.ts';
+import { maskPhone } from '../platform/mask.ts';
+import { phoneLookup } from '../registry/person.codec.ts';
+import { checkMobile } from '../registry/registry.rules.ts';
 import { createApiToken, createSession, deleteSession, type NewSession } from './session.ts';
 
 /** Whoever tries to sign in before we know who they are. */
@@ -108,10 +111,9 @@ export interface SignedIn {
  * is thrown: LOGIN_FAILED, or ACCOUNT_LOCKED once the failures reach the lockout limit.
  */
 export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
-  const username = normaliseUsername(input.username);
+  const { user, username } = await accountToSignIn(s, input.username);
   const ip = input.ip ?? null;
   const now = s.clock.now();
-  const user = await store.userByUsername(s.db, username);
 
   if (!user) {
     await verifyPassword(input.password, await unknownUserHash());
@@ -164,12 +166,29 @@ export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
     if (input.previousSessionToken) await deleteSession(s, input.previousSessionToken, trx);
     await store.purgeExpiredSessions(trx, now);
     const opened = await createSession(s, user.id, trx);
-    await s.audit(trx, { id: user.id, name: user.username, role: user.role }, {
+    await s.audit(trx, { id: user.id, name: username, role: user.role }, {
       action: 'auth.login', objectType: 'user', objectId: user.id, detail: { ip },
     });
     return opened;
   });
   return { session, user: meOf(user), permissions: permissionsFor(user.role) };
+}
+
+/**
+ * The account a sign-in names, and the name the audit log records for it. A mobile number is looked up
+ * through the lookup digest of resident phones (a resident signs in by phone; it is never stored in
+ * plaintext) and recorded masked, known account or not; anything else is a username.
+ */
+export async function accountToSignIn(s: Services, raw: string): Promise<{ user: store.UserRow | undefined; username: string }> {
+  const mobile = checkMobile(raw);
+  if (mobile.ok) {
+    const resident = await store.userByPhoneHmac(s.db, phoneLookup(s.cipher, mobile.value));
+    if (resident) return { user: resident, username: maskPhone(mobile.value)! };
+    const staff = await store.userByUsername(s.db, normaliseUsername(raw));
+    return { user: staff, username: staff ? staff.username : maskPhone(mobile.value)! };
+  }
+  const username = normaliseUsername(raw);
+  return { user: await store.userByUsername(s.db, username), username };
 }
 
 function lockedError(s: Services, lockedUntil: number): AppError {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { build, WEB_DIST } from '../app.ts';
 import { createServices } from '../services.ts';
+import { residentStartup } from '../residents/residents.service.ts';
 import { cliConfig, type GlobalOptions } from './context.ts';
 import { ensureFirstStart } from './first-start.ts';
 import { startVenueJobs } from '../venues/venue.jobs.ts';
@@ -42,6 +43,9 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   if (opts.host) config.host = opts.host;
   const s = await createServices(config);
   if (firstStart) await ensureFirstStart(s);
+  const residentsReady = await residentStartup(s);
+  if (residentsReady.sealed) console.log(`sealed the phones of ${residentsReady.sealed} resident accounts`);
+  if (s.sms.kind === 'log') console.log('text messages (one-time codes) go to this log: set CORDON_SMS_URL to send them through an SMS gateway');
   const app = await build(s, { logger: { level: config.logLevel } });
   let stopJobs = () => {};
   const close = async () => {

@@ -73,6 +73,26 @@ export interface AppUserTable {
   updated_at: number;
   /** The registry person a `resident` account belongs to (migration 0003); null for staff. */
   person_id?: string | null;
+  /** A resident's phone, sealed, and its lookup digest (migration 0011); null for staff. */
+  phone_enc?: string | null;
+  phone_hmac?: string | null;
+}
+
+/** A one-time code sent by SMS to prove control of a phone (migration 0011); only its digest is kept. */
+export interface ResidentChallengeTable {
+  id: string;
+  purpose: string;
+  subject: string;
+  person_id: string | null;
+  phone_hmac: string;
+  phone_enc: string | null;
+  code_hash: string;
+  attempts: number;
+  source: string | null;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  closed_at: number | null;
 }
 
 export interface SessionTable {
@@ -688,6 +708,7 @@ export interface Database {
   household: HouseholdTable;
   person: PersonTable;
   app_user: AppUserTable;
+  resident_challenge: ResidentChallengeTable;
   session: SessionTable;
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { AuditEventSchema, AuditVerifyResult } from './audit.schema.ts';
 import type { Services } from '../services.ts';
 import type { App } from './http.ts';
+import { maskPhonesIn } from './mask.ts';
 import { isoInZone } from './clock.ts';
 import { guard } from './auth.ts';
 import type { ChainVerdict } from './audit.ts';
@@ -46,9 +47,11 @@ export async function auditRoutes(app: App, s: Services): Promise<void> {
     ]);
     return {
       items: rows.map((r) => ({
-        seq: Number(r.seq), at: isoInZone(Number(r.at), s.config.timeZone), actorId: r.actor_id, actorName: r.actor_name, actorRole: r.actor_role,
-        action: r.action, objectType: r.object_type, objectId: r.object_id, reason: r.reason,
-        detail: JSON.parse(r.detail) as unknown, hash: r.hash,
+        // Mobile numbers are masked on the way out: events written before resident phones were sealed
+        // named a resident by their phone (the stored text stays as it was, for the chain's hashes).
+        seq: Number(r.seq), at: isoInZone(Number(r.at), s.config.timeZone), actorId: r.actor_id, actorName: maskPhonesIn(r.actor_name), actorRole: r.actor_role,
+        action: r.action, objectType: r.object_type, objectId: r.object_id, reason: maskPhonesIn(r.reason),
+        detail: JSON.parse(maskPhonesIn(r.detail)) as unknown, hash: r.hash,
       })),
       total: Number(total.n), limit, offset,
     };

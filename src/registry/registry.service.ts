@@ -465,3 +465,25 @@ export async function revealPerson(s: Services, actor: Actor, id: string, reason
     return clear;
   });
 }
+
+// ---- for other modules -------------------------------------------------------------------------
+
+/** A person inside the actor's area (PERSON_NOT_FOUND, OUT_OF_SCOPE), for flows of other modules on one person. */
+export async function personForActor(ex: Executor, actor: Actor, id: string): Promise<PersonRow> {
+  return personInScope(ex, actor, id);
+}
+
+/**
+ * Sets a person's phone to one just proven by a one-time code (door registration), inside the caller's
+ * transaction: sealed with its lookup digest, audited `person.update` with the reason. Returns whether
+ * it changed.
+ */
+export async function setVerifiedPhone(s: Services, ex: Executor, actor: Actor, personId: string, phone: string, reason: string): Promise<boolean> {
+  const hmac = phoneLookup(s.cipher, phone);
+  const current = await store.personById(ex, personId);
+  if (!current) throw new AppError('PERSON_NOT_FOUND');
+  if (current.phone_hmac === hmac) return false;
+  await store.updatePerson(ex, personId, { phone_enc: s.cipher.encrypt(phone), phone_hmac: hmac, updated_at: s.clock.now() });
+  await s.audit(ex, auditActor(actor), { action: 'person.update', objectType: 'person', objectId: personId, reason, detail: { changed: ['phone'] } });
+  return true;
+}

@@ -1,13 +1,14 @@
 // In Chromium at a phone's size: a community worker registers and approves a venue; a resident opens
-// the venue's poster URL, registers against the registry, checks in with a dependant and sees the door
-// verification screen with its running clock; a guard checks a person in by personal code, then,
-// offline, queues a scan that is sent when the network returns — once, even when the first answer is
-// lost on the way back; offline, a forged personal code is refused on the device (signature checked
+// the venue's poster URL, registers against the registry (a code texted to the registry's phone),
+// checks in with a dependant and sees the door verification screen with its running clock; a guard
+// checks a person in by personal code, then, offline, queues a scan that is sent when the network
+// returns — once, even when the first answer is lost on the way back; offline, a forged personal code is refused on the device (signature checked
 // with the cached public key) and the page opens again after a reload without network (service worker).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import type { LogSmsSender } from '../../src/platform/sms.ts';
 
 const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
 const VENUE = '文苑小区南门';
@@ -36,12 +37,13 @@ describe('venue check-in in the browser', () => {
     await signInAs(page, server.url, username, server.passwords[username]!);
   }
 
-  /** An adult of 文苑社区 with an ID number whose household has someone they may check in. */
-  async function residentWithDependant(): Promise<{ id: string; name: string; idNumber: string }> {
+  /** An adult of 文苑社区 with an ID number and a registry phone whose household has someone they may check in. */
+  async function residentWithDependant(): Promise<{ id: string; name: string; idNumber: string; phone: string }> {
     const area = await server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
     const adults = await server.s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
-      .select(['person.id', 'person.name', 'person.id_enc', 'person.household_id'])
+      .select(['person.id', 'person.name', 'person.id_enc', 'person.phone_enc', 'person.household_id'])
       .where('area.path', 'like', `${area.path}%`).where('person.id_type', '=', 'resident_id').where('person.id_enc', 'is not', null)
+      .where('person.phone_enc', 'is not', null)
       .where('person.birth_date', '>', '1960-01-01').where('person.birth_date', '<', '1995-01-01').where('person.no_smartphone', '=', 0)
       .orderBy('person.id').limit(300).execute();
     for (const a of adults) {
@@ -49,7 +51,7 @@ describe('venue check-in in the browser', () => {
       const others = await server.s.db.selectFrom('person').select('id').where('household_id', '=', a.household_id).where('id', '!=', a.id)
         .where((eb) => eb.or([eb('birth_date', '>', '2012-01-01'), eb('birth_date', '<', '1945-01-01'), eb('no_smartphone', '=', 1)]))
         .execute();
-      if (others.length) return { id: a.id, name: a.name, idNumber: server.s.cipher.decrypt(a.id_enc!) };
+      if (others.length) return { id: a.id, name: a.name, idNumber: server.s.cipher.decrypt(a.id_enc!), phone: server.s.cipher.decrypt(a.phone_enc!) };
     }
     throw new Error('the demo city has no adult with a dependant in 文苑社区');
   }
@@ -81,10 +83,15 @@ describe('venue check-in in the browser', () => {
     const pp = await open(phone);
     await pp.goto(`${server.url}${new URL(codeUrl).pathname}`);
     await pp.getByTestId('checkin-tab-register').click();
-    await pp.getByTestId('checkin-register-phone').fill('13912345678');
-    await pp.getByTestId('checkin-register-password').fill('door-pass-2022');
     await pp.getByTestId('checkin-register-name').fill(resident.name);
     await pp.getByTestId('checkin-register-id-number').fill(resident.idNumber);
+    await pp.getByTestId('checkin-register-phone').fill(resident.phone);
+    await pp.getByTestId('checkin-register-send').click();
+    await pp.getByTestId('checkin-register-sent').waitFor();
+    const sms = (server.s.sms as LogSmsSender).lastTo(resident.phone);
+    assert.ok(sms, 'a code was texted to the registry phone');
+    await pp.getByTestId('checkin-register-code').fill(/\d{6}/.exec(sms.text)![0]);
+    await pp.getByTestId('checkin-register-password').fill('door-pass-2022');
     await pp.getByTestId('checkin-register-submit').click();
     await pp.getByTestId('checkin-submit').waitFor();
     const dependantBox = pp.locator('[data-testid^="dependant-"]').first();

@@ -393,11 +393,35 @@ export interface AssistedCheckin {
   scannedAt?: number;
 }
 
-export interface Registration {
+/** Step one of resident registration: the person as registered and the registry's phone. */
+export interface RegistrationStart {
   phone: string;
-  password: string;
   name: string;
   idNumber: string;
+}
+
+/** A one-time code was sent (if the details matched the registry) to `sentTo` (masked). */
+export interface Challenge {
+  challengeId: string;
+  expiresAt: string;
+  sentTo: string;
+}
+
+/** Step two: the texted code and the new account's password. */
+export interface RegistrationVerify {
+  challengeId: string;
+  code: string;
+  password: string;
+}
+
+/** A community worker's door registration or re-binding of a resident account. */
+export interface DoorAccount {
+  userId: string;
+  personId: string;
+  created: boolean;
+  phone: string;
+  password: string | null;
+  sessionsEnded: number;
 }
 
 export interface MyPerson {

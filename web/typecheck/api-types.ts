@@ -47,6 +47,8 @@ export type Checked = [
   Reads<web.Occupancy, typeof venues.OccupancySchema>,
   Reads<web.Verification, typeof venues.VerificationSchema>,
   Reads<web.MyPerson, typeof residents.MyPersonSchema>,
+  Reads<web.Challenge, typeof residents.ChallengeSchema>,
+  Reads<web.DoorAccount, typeof residents.DoorAccountResult>,
   Reads<web.PersonalCode, typeof residents.PersonalCodeSchema>,
   Reads<testingApi.RoundView, typeof testing.RoundView>,
   Reads<testingApi.RoundSummary, typeof testing.RoundSummary>,
