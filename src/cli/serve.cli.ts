@@ -15,6 +15,8 @@ import { startHealthJobs } from '../health/health.jobs.ts';
 import { startVisitIndex } from '../tracing/trace.index.start.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Longest a SIGTERM / SIGINT shutdown may take before the process exits anyway. */
+const SHUTDOWN_MS = 10_000;
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -43,10 +45,23 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   if (firstStart) await ensureFirstStart(s);
   const app = await build(s, { logger: { level: config.logLevel } });
   let stopJobs = () => {};
+  let closing = false;
   const close = async () => {
-    stopJobs();
-    await app.close();
-    await s.close();
+    if (closing) return;
+    closing = true;
+    // Whatever a dependency does (a Redis or database that does not answer), the process ends.
+    setTimeout(() => {
+      console.error(`shutdown took longer than ${SHUTDOWN_MS / 1000} s: exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_MS).unref();
+    try {
+      stopJobs();
+      await app.close();
+      await s.close();
+    } catch (err) {
+      console.error(`shutdown: ${(err as Error)?.message ?? err}`);
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.once('SIGINT', close);
