@@ -236,4 +236,31 @@ describe('venue check-in in the browser', () => {
       await context.close();
     }
   });
+
+  test('the live page says its figures may be stale while its stream is lost, and polls until it is back', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await open(context);
+    try {
+      await page.goto(`${server.url}/live`);
+      const row = page.getByTestId('live-venue-row').first();
+      await row.waitFor();
+      const venueId = (await row.getAttribute('data-venue-id'))!;
+      assert.equal(await page.getByTestId('live-stale').count(), 0);
+
+      // The stream breaks and cannot be opened again (a proxy or network in between): the banner shows.
+      await page.route('**/api/v1/live/occupancy**', (route) => route.abort());
+      server.app.server.closeAllConnections();
+      const banner = page.getByTestId('live-stale');
+      await banner.waitFor();
+      await server.s.db.updateTable('venue').set({ capacity: 8765 }).where('id', '=', venueId).execute();
+      await page.locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`).filter({ hasText: '8765' }).waitFor();
+
+      // The stream can be opened again: it reconnects and the banner goes.
+      await page.unroute('**/api/v1/live/occupancy**');
+      await banner.waitFor({ state: 'detached' });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -2,8 +2,9 @@
 // Every stream carries `event: bus` frames: {"live": true} while the serving process hears every change,
 // {"live": false} while its Redis is down (changes made on other server processes may be missing); the
 // frame repeats every 15 s as the heartbeat. A stream counts as stale while the bus is not live, while
-// the connection is lost (EventSource reconnects by itself) or when nothing came for SILENCE_MS. Then
-// the page shows <StaleBanner> and polls the REST figures (usePollWhileStale) until it is live again.
+// the connection is lost (EventSource reconnects by itself) or when nothing came for SILENCE_MS (a new
+// connection is opened then). Meanwhile the page shows <StaleBanner> and polls the REST figures
+// (usePollWhileStale) until the stream is live again.
 import { useEffect, useRef, useState } from 'react';
 import type { Occupancy } from './types.ts';
 
@@ -29,36 +30,57 @@ export function useLiveStream(url: string | null, handlers: Record<string, (data
   const [lastEventAt, setLastEventAt] = useState<number | null>(null);
   useEffect(() => {
     if (!url || typeof EventSource === 'undefined') return;
-    const source = new EventSource(url);
+    let source: EventSource;
     let busLive = true;
     let connected = true;
     let silent = false;
     let silence: ReturnType<typeof setTimeout> | undefined;
     const update = () => setStale(!connected || !busLive || silent);
-    const heard = () => {
+    const arm = () => {
       clearTimeout(silence);
-      silence = setTimeout(() => { silent = true; update(); }, SILENCE_MS);
+      // Nothing for SILENCE_MS: the connection is dead without saying so; open a new one.
+      silence = setTimeout(() => {
+        silent = true;
+        update();
+        source.close();
+        open();
+      }, SILENCE_MS);
+    };
+    const heard = () => {
+      arm();
       if (silent) { silent = false; update(); }
     };
-    source.onopen = () => { connected = true; heard(); update(); };
-    source.onerror = () => { connected = false; update(); };
-    source.addEventListener('bus', (e: MessageEvent<string>) => {
-      try {
-        busLive = (JSON.parse(e.data) as { live?: unknown }).live !== false;
-      } catch {
-        // a malformed frame changes nothing; the next heartbeat says it again
-      }
-      heard();
-      update();
-    });
-    for (const name of Object.keys(current.current)) {
-      source.addEventListener(name, (e: MessageEvent<string>) => {
+    const open = () => {
+      source = new EventSource(url);
+      source.onopen = () => { connected = true; update(); };
+      source.onerror = () => {
+        connected = false;
+        update();
+        // Refused outright (an error status, e.g. a proxy's 502): EventSource gives up; try again later.
+        if (source.readyState === EventSource.CLOSED) {
+          clearTimeout(silence);
+          silence = setTimeout(open, STALE_POLL_MS);
+        }
+      };
+      source.addEventListener('bus', (e: MessageEvent<string>) => {
+        try {
+          busLive = (JSON.parse(e.data) as { live?: unknown }).live !== false;
+        } catch {
+          // a malformed frame changes nothing; the next heartbeat says it again
+        }
         heard();
-        setLastEventAt(Date.now());
-        current.current[name]?.(e.data);
+        update();
       });
-    }
-    heard();
+      for (const name of Object.keys(current.current)) {
+        source.addEventListener(name, (e: MessageEvent<string>) => {
+          heard();
+          setLastEventAt(Date.now());
+          current.current[name]?.(e.data);
+        });
+      }
+      arm();
+    };
+    open();
     return () => {
       clearTimeout(silence);
       source.close();
