@@ -169,6 +169,7 @@ export class RedisEventBus extends LocalEventBus {
         await this.resubscribe();
         await Promise.all([this.pub.ping(), this.sub.ping()]);
       });
+      done.catch(() => {}); // a failure after the timeout has nobody to tell
       const outcome = await Promise.race([done.then(() => 'ready' as const), wait.promise.then(() => 'timeout' as const)]);
       if (outcome === 'timeout') throw new Error(`redis event bus not ready within ${timeoutMs} ms (${this.health().detail ?? ''})`);
     } finally {
