@@ -1,4 +1,5 @@
 // One typed configuration, read from the environment (and CLI flags that override it).
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 export interface Config {
@@ -8,6 +9,11 @@ export interface Config {
   databaseUrl?: string;
   /** Redis connection string for cross-node events and occupancy (later issues). */
   redisUrl?: string;
+  /**
+   * Put before every Redis channel (CORDON_REDIS_PREFIX); when absent, derived from the database this
+   * deployment uses (redisPrefix), so deployments sharing one Redis do not hear each other.
+   */
+  redisPrefix?: string;
   host: string;
   port: number;
   /** Days after which check-ins are purged. */
@@ -47,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: path.resolve(env.CORDON_DATA_DIR ?? 'data'),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.CORDON_REDIS_PREFIX || undefined,
     host: env.HOST ?? '0.0.0.0',
     port: int(env.PORT, 8080, 'PORT'),
     retentionDays: int(env.CORDON_RETENTION_DAYS, 28, 'CORDON_RETENTION_DAYS'),
@@ -79,4 +86,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const merged = { ...config, ...overrides };
   if (!merged.auditAnchors.dir) merged.auditAnchors = { ...merged.auditAnchors, dir: path.join(merged.dataDir, 'audit-anchors') };
   return merged;
+}
+
+/**
+ * The deployment's Redis prefix: CORDON_REDIS_PREFIX when set, else `cordon:` and a hash of the
+ * database's identity — the SQLite file's path, or DATABASE_URL without its password (with the schema
+ * when one is given) — so every process on one database shares it and other deployments do not.
+ * Processes that spell the same database differently (another host name) need CORDON_REDIS_PREFIX.
+ */
+export function redisPrefix(config: Pick<Config, 'redisPrefix' | 'databaseUrl' | 'dataDir'>, pgSchema?: string): string {
+  if (config.redisPrefix) return config.redisPrefix;
+  let identity: string;
+  if (config.databaseUrl) {
+    try {
+      const url = new URL(config.databaseUrl);
+      url.password = '';
+      identity = `postgres:${url.toString()}`;
+    } catch {
+      identity = `postgres:${config.databaseUrl.replace(/:[^:@/]*@/, '@')}`;
+    }
+    if (pgSchema) identity += `#${pgSchema}`;
+  } else {
+    identity = `sqlite:${path.resolve(config.dataDir, 'cordon.db')}`;
+  }
+  return `cordon:${createHash('sha256').update(identity).digest('hex').slice(0, 12)}:`;
 }

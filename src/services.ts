@@ -1,6 +1,6 @@
 // The services every domain shares: configuration, database, clock, field cipher and audit.
 import path from 'node:path';
-import type { Config } from './config.ts';
+import { redisPrefix, type Config } from './config.ts';
 import { connect, migrateToLatest, type DbHandle } from './db/connect.ts';
 import type { Db, Dialect, Executor } from './db/database.ts';
 import { appendAudit, registerAuditKey, type AuditActor, type AuditEntry } from './platform/audit.ts';
@@ -48,7 +48,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   if (!options.skipMigrations) await migrateToLatest(handle);
   const keys = options.keys ?? loadKeys(config.dataDir, config.secrets);
   const clock = options.clock ?? systemClock;
-  const events = options.events ?? createEventBus(config.redisUrl);
+  const events = options.events ?? createEventBus(config.redisUrl, { prefix: redisPrefix(config, handle.pgSchema) });
   registerAuditKey(handle.db, keys.auditKey);
   return {
     config,

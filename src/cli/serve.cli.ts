@@ -17,6 +17,8 @@ import { startVisitIndex } from '../tracing/trace.index.start.ts';
 import { startAuditAnchorJob } from '../platform/audit.jobs.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Longest a SIGTERM / SIGINT shutdown may take before the process exits anyway. */
+const SHUTDOWN_MS = 10_000;
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -48,10 +50,23 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   if (s.sms.kind === 'log') console.log('text messages (one-time codes) go to this log: set CORDON_SMS_URL to send them through an SMS gateway');
   const app = await build(s, { logger: { level: config.logLevel } });
   let stopJobs = () => {};
+  let closing = false;
   const close = async () => {
-    stopJobs();
-    await app.close();
-    await s.close();
+    if (closing) return;
+    closing = true;
+    // Whatever a dependency does (a Redis or database that does not answer), the process ends.
+    setTimeout(() => {
+      console.error(`shutdown took longer than ${SHUTDOWN_MS / 1000} s: exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_MS).unref();
+    try {
+      stopJobs();
+      await app.close();
+      await s.close();
+    } catch (err) {
+      console.error(`shutdown: ${(err as Error)?.message ?? err}`);
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.once('SIGINT', close);

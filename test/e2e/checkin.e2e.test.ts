@@ -4,6 +4,7 @@
 // checks a person in by personal code, then, offline, queues a scan that is sent when the network
 // returns — once, even when the first answer is lost on the way back; offline, a forged personal code is refused on the device (signature checked
 // with the cached public key) and the page opens again after a reload without network (service worker).
+// The public live page shows its crowd levels, says when its figures may be stale and polls meanwhile.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -209,5 +210,64 @@ describe('venue check-in in the browser', () => {
     const approved = await server.s.db.selectFrom('venue').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'approved').executeTakeFirstOrThrow();
     assert.equal(levels.length, Math.min(100, Number(approved.n)));
     assert.deepEqual(errors, []);
+  });
+
+  test('the live page says its figures may be stale while the server hears no other process, and polls meanwhile', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await open(context);
+    const events = server.s.events;
+    const health = events.health.bind(events);
+    try {
+      await page.goto(`${server.url}/live`);
+      const row = page.getByTestId('live-venue-row').first();
+      await row.waitFor();
+      const venueId = (await row.getAttribute('data-venue-id'))!;
+      assert.equal(await page.getByTestId('live-stale').count(), 0, 'no banner while the stream is live');
+
+      // Redis down, as the bus reports it: the stream says so and the page shows the banner at once.
+      events.health = () => ({ redis: 'down', detail: 'connect ECONNREFUSED' });
+      const banner = page.getByTestId('live-stale');
+      await banner.waitFor();
+      assert.match(await banner.innerText(), /数据可能已过时/);
+      assert.match(await banner.innerText(), /最后更新/);
+      // A change no notice tells of (as one made on another process) shows up by polling.
+      await server.s.db.updateTable('venue').set({ capacity: 4321 }).where('id', '=', venueId).execute();
+      await page.locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`).filter({ hasText: '4321' }).waitFor();
+
+      // Redis back: the banner goes.
+      events.health = health;
+      await banner.waitFor({ state: 'detached' });
+      assert.deepEqual(errors, []);
+    } finally {
+      events.health = health;
+      await context.close();
+    }
+  });
+
+  test('the live page says its figures may be stale while its stream is lost, and polls until it is back', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await open(context);
+    try {
+      await page.goto(`${server.url}/live`);
+      const row = page.getByTestId('live-venue-row').first();
+      await row.waitFor();
+      const venueId = (await row.getAttribute('data-venue-id'))!;
+      assert.equal(await page.getByTestId('live-stale').count(), 0);
+
+      // The stream breaks and cannot be opened again (a proxy or network in between): the banner shows.
+      await page.route('**/api/v1/live/occupancy**', (route) => route.abort());
+      server.app.server.closeAllConnections();
+      const banner = page.getByTestId('live-stale');
+      await banner.waitFor();
+      await server.s.db.updateTable('venue').set({ capacity: 8765 }).where('id', '=', venueId).execute();
+      await page.locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`).filter({ hasText: '8765' }).waitFor();
+
+      // The stream can be opened again: it reconnects and the banner goes.
+      await page.unroute('**/api/v1/live/occupancy**');
+      await banner.waitFor({ state: 'detached' });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
   });
 });
