@@ -72,8 +72,9 @@ test('join bounds, purged look-back and reasons', () => {
   const b = joinBounds(nine, window, 720);
   assert.deepEqual(b, { from: window.start, to: window.end, minOverlapMs: 15 * MIN, maxDwellMs: 720 * MIN, padCapMs: 30 * MIN, maxSpanMs: 750 * MIN });
   const now = T + 10 * DAY;
-  assert.equal(purgedBefore(now - 28 * DAY, now, 28), null);
-  assert.equal(purgedBefore(now - 28 * DAY - 1, now, 28), now - 28 * DAY);
+  assert.equal(purgedBefore(now - 28 * DAY, null), null, 'no purge recorded');
+  assert.equal(purgedBefore(now - 28 * DAY, now - 28 * DAY), null);
+  assert.equal(purgedBefore(now - 28 * DAY - 1, now - 28 * DAY), now - 28 * DAY);
   assert.equal(reasonForCategory('restaurant'), 'shared_meal');
   assert.equal(reasonForCategory('gym'), 'venue_co_presence');
 });
