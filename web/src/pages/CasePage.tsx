@@ -99,7 +99,8 @@ export function CasePage() {
             {t('tracing.case.window', { start: formatDateTime(trace.window.start), end: formatDateTime(trace.window.end), days: trace.window.lookBackDays })}
             {' · '}{t('tracing.case.params', { minutes: trace.parameters.minimumOverlapMinutes })}
             {' · '}{t('tracing.case.found', trace.found)}
-            {trace.purgedBefore !== null && <div className="alert alert-warn">{t('tracing.case.purged', { at: formatDateTime(trace.purgedBefore) })}</div>}
+            {trace.purgedBefore !== null && <div className="alert alert-warn" data-testid="trace-purged">{t('tracing.case.purged', { at: formatDateTime(trace.purgedBefore) })}</div>}
+            {trace.keptPurged > 0 && <div className="muted small" data-testid="trace-kept-purged">{t('tracing.case.keptPurged', { count: trace.keptPurged })}</div>}
           </div>
         )}
         <div className="stats" data-testid="case-counts">
