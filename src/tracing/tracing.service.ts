@@ -2,7 +2,8 @@
 // its times (traced again) or its status (release under the rule set's test rule), re-trace on demand,
 // list and read, review a contact, enter a manual one. Each call checks permission and the area scope
 // of the case's person, runs in one transaction and writes its audit event there. Re-tracing upserts
-// contacts by their natural key: the investigator's review survives, stale unreviewed ones go.
+// contacts by their natural key: the investigator's review survives, stale unreviewed ones go — but
+// not those whose evidence was purged from the check-in table since: their stored encounters count.
 import type { Actor } from '../access/access.rules.ts';
 import type { CaseRecordTable, ContactTable, Executor } from '../db/database.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
