@@ -405,14 +405,25 @@ export function purgedEncounters(r: RuleSet, window: Interval, encounters: reado
 }
 
 /**
+ * The kept encounters the trace did not find itself (by their two check-ins): a purge committing while
+ * a trace reads may leave a visit both found and gone.
+ */
+export function newEncounters(found: readonly Encounter[], kept: readonly Encounter[]): Encounter[] {
+  const pair = (e: Encounter) => `${e.caseVisit.checkinId}\u0000${e.contactVisit.checkinId}`;
+  const seen = new Set(found.map(pair));
+  return kept.filter((e) => !seen.has(pair(e)));
+}
+
+/**
  * A venue contact with the encounters kept from its stored evidence whose visits are purged: one
  * contact from the encounters the trace found (if any) and the kept ones together, decided as
  * `contactFromEncounters` decides any, its evidence saying how many rest on purged visits.
  */
 export function withPurgedEncounters(personId: string, found: FoundContact | undefined, kept: readonly Encounter[], cutoff: number): FoundContact {
   const live = found ? storedEncounters(found.evidence) : [];
-  const contact = contactFromEncounters(personId, [...live, ...kept]);
-  const mark: PurgedMark = { before: cutoff, encounters: kept.length };
+  const more = newEncounters(live, kept);
+  const contact = contactFromEncounters(personId, [...live, ...more]);
+  const mark: PurgedMark = { before: cutoff, encounters: more.length };
   return { ...contact, evidence: { ...contact.evidence, checkinsPurged: mark } };
 }
 

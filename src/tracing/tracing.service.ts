@@ -22,7 +22,7 @@ import {
   type SecondarySource, type TraceAnchor, type TraceOptions, type TraceResult,
 } from './tracing.discovery.ts';
 import {
-  canTransition, checkinsBefore, compareEncounters, initialStatus, needsReleaseRule, plainEvidence, purgedBefore,
+  canTransition, checkinsBefore, compareEncounters, initialStatus, newEncounters, needsReleaseRule, plainEvidence, purgedBefore,
   purgedEncounters, secondaryVenueRule, storedEncounters, traceParameters, withPurgedEncounters,
   type CaseClassification, type CaseSource, type CaseStatus, type ContactClass, type Encounter, type FoundContact, type PurgedMark,
 } from './tracing.rules.ts';
@@ -139,7 +139,10 @@ function directWithPurged(r: RuleSet, window: Interval, direct: readonly FoundCo
   for (const row of stored) {
     if (row.basis !== 'venue') continue;
     const kept = purgedEncounters(r, window, p.encounters.get(row.id) ?? [], p.gone);
-    if (kept.length) venue.set(row.person_id, withPurgedEncounters(row.person_id, venue.get(row.person_id), kept, p.cutoff));
+    const found = venue.get(row.person_id);
+    if (kept.length && (!found || newEncounters(storedEncounters(found.evidence), kept).length)) {
+      venue.set(row.person_id, withPurgedEncounters(row.person_id, found, kept, p.cutoff));
+    }
   }
   return [...direct.filter((f) => f.basis !== 'venue'), ...[...venue.keys()].sort().map((id) => venue.get(id)!)];
 }
@@ -168,8 +171,10 @@ function secondaryWithPurged(r: RuleSet, found: readonly FoundContact[], stored:
     // Found through another close contact, or as a household member: that one stands.
     if (now && (now.sourcePersonId !== src.personId || now.evidence.via !== 'venue')) continue;
     const live = now ? storedEncounters(now.evidence) : [];
-    const all = [...live, ...kept].sort(compareEncounters);
-    const mark: PurgedMark = { before: p.cutoff, encounters: kept.length };
+    const more = newEncounters(live, kept);
+    if (!more.length) continue;
+    const all = [...live, ...more].sort(compareEncounters);
+    const mark: PurgedMark = { before: p.cutoff, encounters: more.length };
     byPerson.set(row.person_id, {
       personId: row.person_id, class: 'secondary', candidate: now ? now.candidate : row.candidate === 1, basis: 'secondary',
       reasonCode: now?.reasonCode ?? row.reason_code as FoundContact['reasonCode'], rule: 'secondaryContacts.identified',
@@ -203,10 +208,11 @@ async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: Rule
   const window = contactWindow(r, { onsetAt: c.onset_at, sampledAt: c.first_positive_sampled_at, isolatedAt: c.isolated_at }, s.config.timeZone, now);
   const params = traceParameters(r);
   const extra = { window: { start: window.start, end: window.end }, minimumOverlapMinutes: params.minimumOverlapMinutes, padding: params.padding };
+  const traced = await directContacts(trx, r, person, window);
+  // Read after the check-ins: a purge committing in between is recorded by the time its deletions are seen.
   const cutoff = await latestPurgeCutoff(trx);
   const before = cutoff === null ? [] : await store.contactsOfCase(trx, c.id);
   const purged = await purgedEvidence(trx, before, cutoff);
-  const traced = await directContacts(trx, r, person, window);
   const direct = purged ? directWithPurged(r, window, traced, before, purged) : traced;
   let keptPurged = direct.filter(isPurgedMarked).length;
   await store.upsertContacts(trx, direct.map((f) => contactRow(c.id, r, f, now, null, f.basis === 'venue' ? extra : { window: extra.window })));
@@ -234,8 +240,9 @@ async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: Rule
     // A venue candidate nobody has reviewed brings its household members only; its own venue contacts
     // are searched once it is confirmed (reviewContact traces the case again).
     let found = await secondaryContacts(trx, r, isolated, exclude, false);
-    if (purged) {
-      found = secondaryWithPurged(r, found, stored, new Map(isolated.map((src) => [src.personId, src])), sourceRow, exclude, purged);
+    const purgedSince = await purgedEvidence(trx, stored.filter((row) => row.basis === 'secondary'), await latestPurgeCutoff(trx));
+    if (purgedSince) {
+      found = secondaryWithPurged(r, found, stored, new Map(isolated.map((src) => [src.personId, src])), sourceRow, exclude, purgedSince);
       keptPurged += found.filter(isPurgedMarked).length;
     }
     const venueExtra = { minimumOverlapMinutes: params.minimumOverlapMinutes, padding: params.padding };

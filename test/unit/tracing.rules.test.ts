@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import {
   canTransition, checkinsBefore, contactFromEncounters, encounter, initialStatus, joinBounds, LazyEvidence, needsReleaseRule, plainEvidence, preferSecondary,
-  purgedBefore, purgedEncounters, reasonForCategory, secondaryUntil, secondaryVenueRule, storedEncounters, venueContacts, withPurgedEncounters,
+  newEncounters, purgedBefore, purgedEncounters, reasonForCategory, secondaryUntil, secondaryVenueRule, storedEncounters, venueContacts, withPurgedEncounters,
   CASE_STATUSES, type Encounter,
 } from '../../src/tracing/tracing.rules.ts';
 
@@ -166,6 +166,9 @@ test('purged evidence: stored encounters on purged visits judged again as if sti
   assert.deepEqual([merged.class, merged.candidate, merged.firstExposureAt, merged.lastExposureAt], ['close', true, T, general.overlapEnd]);
   assert.deepEqual(merged.evidence.checkinsPurged, { before: T + 1, encounters: 1 });
   assert.deepEqual((merged.evidence.encounters as Encounter[]).map((e) => e.venueId), ['O', 'M']);
+  // A visit both found and gone (a purge committing while the trace reads) counts once.
+  assert.deepEqual(newEncounters([close], kept), []);
+  assert.deepEqual(newEncounters([general], kept), kept);
   const alone = withPurgedEncounters('p', undefined, kept, T + 1);
   assert.deepEqual([alone.class, alone.basis, alone.rule], ['close', 'venue', 'venueCoPresence.closeCategories']);
 });
