@@ -1,7 +1,7 @@
 // 病例详情 A case: who, status and times, the parameters of its latest trace, its contacts with their
 // evidence (venue, both visits, overlap, rule) and review, each contact's colour with its reasons,
 // and the timeline of status changes and the case's visits.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
@@ -185,6 +185,8 @@ export function CasePage() {
 function ContactRow({ contact, canReview, onReviewed }: { contact: ContactView; canReview: boolean; onReviewed: () => void }) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState(contact);
+  // A reload (after tracing again) brings the contact as stored now: its evidence may have changed.
+  useEffect(() => setCurrent(contact), [contact]);
   const [colourTick, setColourTick] = useState(0);
   const review = useReview(current, (c) => { setCurrent(c); setColourTick((n) => n + 1); onReviewed(); });
   return (
