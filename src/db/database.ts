@@ -195,6 +195,17 @@ export interface CheckinTable {
   created_at: number;
 }
 
+/** A check-in purge that ran, with its cutoff (migration 0016). */
+export interface CheckinPurgeTable {
+  id: string;
+  /** Check-ins that began before this instant were deleted. */
+  before: number;
+  retention_days: number;
+  checkins: number;
+  actor_id: string | null;
+  at: number;
+}
+
 export interface CaseRecordTable {
   id: string;
   person_id: string;
@@ -716,6 +727,7 @@ export interface Database {
   setting: SettingTable;
   venue: VenueTable;
   checkin: CheckinTable;
+  checkin_purge: CheckinPurgeTable;
   case_record: CaseRecordTable;
   case_status_history: CaseStatusHistoryTable;
   contact: ContactTable;

@@ -154,6 +154,8 @@ export const TraceSummarySchema = Type.Object({
   purgedBefore: Nullable(Type.Integer()),
   found: Type.Object({ close: Type.Integer(), general: Type.Integer(), secondary: Type.Integer() }),
   removed: Type.Integer(),
+  /** Contacts kept with encounters of their stored evidence whose check-ins were purged since. */
+  keptPurged: Type.Integer(),
 });
 
 export const CaseDetailSchema = Type.Object({

@@ -179,6 +179,15 @@ export async function anchorVisits(ex: Executor, anchorIds: readonly string[], c
   return out;
 }
 
+/** Which of the given check-ins are still in the table (a purge deletes the others). */
+export async function presentCheckins(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks([...new Set(ids)])) {
+    for (const r of await ex.selectFrom('checkin').select('id').where('id', 'in', part).execute()) out.add(r.id);
+  }
+  return out;
+}
+
 // ---- cases -------------------------------------------------------------------------------------
 
 export interface CaseRow extends CaseRecordTable {

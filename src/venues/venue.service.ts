@@ -469,7 +469,9 @@ export const PURGE_BATCH_SIZE = 5_000;
  * Deletes check-ins that began before `before` (default: the configured retention back from now) in
  * batches, each its own short transaction, so check-ins keep flowing between them; then appends one
  * audit event with the totals (also when a batch failed: what was deleted is recorded, then the error
- * is raised). A dry run only counts.
+ * is raised). The first batch's transaction records the purge and its cutoff (checkin_purge), and each
+ * batch adds its count there: whatever retention a process runs with, tracing learns from these
+ * records how far back check-ins are gone (`latestPurgeCutoff`). A dry run only counts.
  */
 export async function purgeCheckins(
   s: Services, before: number = s.clock.now() - s.config.retentionDays * DAY_MS,
@@ -482,8 +484,19 @@ export async function purgeCheckins(
   let batches = 0;
   let failure: unknown = null;
   try {
+    const purgeId = newId(s.clock.now());
     for (;;) {
-      const deleted = await s.db.transaction().execute((trx) => store.deleteCheckinBatch(trx, before, batchSize));
+      const first = batches === 0;
+      const deleted = await s.db.transaction().execute(async (trx) => {
+        if (first) {
+          await store.insertPurge(trx, {
+            id: purgeId, before, retention_days: s.config.retentionDays, checkins: 0, actor_id: options.actor?.id ?? null, at: s.clock.now(),
+          });
+        }
+        const n = await store.deleteCheckinBatch(trx, before, batchSize);
+        if (n) await store.addPurged(trx, purgeId, n);
+        return n;
+      });
       if (deleted === 0) break;
       checkins += deleted;
       batches += 1;

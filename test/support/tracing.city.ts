@@ -24,7 +24,7 @@ export const ISOLATED = at('2022-03-22T12:00:00+08:00');
 export const W0 = at('2022-03-16T00:00:00+08:00'); // 9th edition: 4 days before onset
 export const W1 = ISOLATED;
 
-export const opts = { now: NOW, timeZone: 'Asia/Shanghai', retentionDays: 28 };
+export const opts = { now: NOW, timeZone: 'Asia/Shanghai' };
 export const anchor: TraceAnchor = { personId: 'case', onsetAt: ONSET, isolatedAt: ISOLATED };
 
 /** A value as JSON gives it back (lazy evidence made, undefined fields gone). */

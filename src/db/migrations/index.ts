@@ -13,6 +13,7 @@ import * as m0009 from './0009_risk_areas.ts';
 import * as m0010 from './0010_building_unique.ts';
 import * as m0011 from './0011_resident_phone.ts';
 import * as m0013 from './0013_audit_keyed.ts';
+import * as m0016 from './0016_checkin_purges.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -31,4 +32,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0010_building_unique': m0010,
   '0011_resident_phone': m0011,
   '0013_audit_keyed': m0013,
+  '0016_checkin_purges': m0016,
 };

@@ -1,7 +1,7 @@
 // 病例详情 A case: who, status and times, the parameters of its latest trace, its contacts with their
 // evidence (venue, both visits, overlap, rule) and review, each contact's colour with its reasons,
 // and the timeline of status changes and the case's visits.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
@@ -99,7 +99,8 @@ export function CasePage() {
             {t('tracing.case.window', { start: formatDateTime(trace.window.start), end: formatDateTime(trace.window.end), days: trace.window.lookBackDays })}
             {' · '}{t('tracing.case.params', { minutes: trace.parameters.minimumOverlapMinutes })}
             {' · '}{t('tracing.case.found', trace.found)}
-            {trace.purgedBefore !== null && <div className="alert alert-warn">{t('tracing.case.purged', { at: formatDateTime(trace.purgedBefore) })}</div>}
+            {trace.purgedBefore !== null && <div className="alert alert-warn" data-testid="trace-purged">{t('tracing.case.purged', { at: formatDateTime(trace.purgedBefore) })}</div>}
+            {trace.keptPurged > 0 && <div className="muted small" data-testid="trace-kept-purged">{t('tracing.case.keptPurged', { count: trace.keptPurged })}</div>}
           </div>
         )}
         <div className="stats" data-testid="case-counts">
@@ -184,6 +185,8 @@ export function CasePage() {
 function ContactRow({ contact, canReview, onReviewed }: { contact: ContactView; canReview: boolean; onReviewed: () => void }) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState(contact);
+  // A reload (after tracing again) brings the contact as stored now: its evidence may have changed.
+  useEffect(() => setCurrent(contact), [contact]);
   const [colourTick, setColourTick] = useState(0);
   const review = useReview(current, (c) => { setCurrent(c); setColourTick((n) => n + 1); onReviewed(); });
   return (
