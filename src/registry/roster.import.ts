@@ -10,6 +10,7 @@ import type { Services } from '../services.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, localizeFaults, type Fault, type Lang } from '../platform/errors.ts';
+import { exportCell } from '../platform/text.ts';
 import { inScope } from '../access/access.rules.ts';
 import { dateInZone, isHeadRelation, validatePerson, type PersonInput } from './registry.rules.ts';
 import { idLookup, sealPerson } from './person.codec.ts';
@@ -61,7 +62,7 @@ export const FAULT_LIST_CAP = 1000;
 
 interface RowRecord {
   row: number;
-  /** The row's cells joined by U+001F, kept compact for the rejects file. */
+  /** The row's cells joined by U+001F, kept compact for the rejects file (controls, U+001F too, stripped). */
   raw: string;
   place: RowPlace;
   person: PersonInput | null;
@@ -204,7 +205,7 @@ function checkRow(header: HeaderMap, row: number, cells: string[], imprecise: nu
   if (person && isHeadRelation(person.relation) && place.head && place.head !== person.name) {
     faults.push({ row, column: header.title.head, code: 'HEAD_NAME_MISMATCH', params: { head: place.head } });
   }
-  return { row, raw: cells.join(SEP), place, person, faults };
+  return { row, raw: cells.map(exportCell).join(SEP), place, person, faults };
 }
 
 /** Community by name within the actor's reach, grid by name inside it; the row's area is the grid, else the community. */

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { acceptUploads, ProblemSchema } from '../platform/http.ts';
+import { acceptUploads, ProblemSchema, NameText } from '../platform/http.ts';
 import { actorOf, guard } from '../platform/auth.ts';
 import { AppError, langFrom } from '../platform/errors.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
@@ -174,7 +174,7 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
 
   app.post('/testing/sites/:id/tables', {
     preHandler: guard('testing.round'),
-    schema: { tags, params: IdParams, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }), response: { 201: TableView, ...problems } },
+    schema: { tags, params: IdParams, body: Type.Object({ name: NameText({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }), response: { 201: TableView, ...problems } },
   }, async (request, reply) => {
     reply.status(201);
     return svc.createTable(s, actorOf(request), request.params.id, request.body.name);
