@@ -1,11 +1,11 @@
 // The GB/T 2260 division codes an ID number may start with, current and retired, read once from the
-// list shipped in data/gb2260.tsv (its header says where it comes from and what it lacks).
+// list shipped in gb2260.tsv (its header says where it comes from and what it lacks).
 import fs from 'node:fs';
 
 let codes: Set<string> | null = null;
 
 function load(): Set<string> {
-  const text = fs.readFileSync(new URL('./data/gb2260.tsv', import.meta.url), 'utf8');
+  const text = fs.readFileSync(new URL('./gb2260.tsv', import.meta.url), 'utf8');
   const out = new Set<string>();
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;

@@ -64,7 +64,7 @@ export function isValidDate(iso: string): boolean {
 
 /**
  * Validates an 18-digit resident ID number (GB 11643-1999, ISO 7064 MOD 11-2 check character): the
- * first six digits a GB/T 2260 division code (current or retired, data/gb2260.tsv), the birth date
+ * first six digits a GB/T 2260 division code (current or retired, gb2260.tsv), the birth date
  * no more than MAX_AGE_YEARS before `today` (YYYY-MM-DD). A lowercase x is accepted and normalised.
  */
 export function checkResidentId(raw: string, today: string): IdCheck {
