@@ -15,7 +15,7 @@ import * as pools from './testing.pools.ts';
 import * as cov from './testing.coverage.ts';
 import {
   AssignmentView, BoxCreateBody, BoxHandoverBody, BoxReceiveBody, BoxTubesBody, BoxView, CoverageView, CustodyEventView, DoorKnockView, IdParams,
-  LabOutcome, LabResultsBody, LabUploadView, MemberAddBody, MemberView, PlanView, PoolDetail, PoolListQuery, PoolView, ReportBody, ReportResult,
+  BoxDetail, LabOutcome, LabResultsBody, LabUploadView, MemberAddBody, MemberView, PlanView, PoolDetail, PoolListQuery, PoolView, ReportBody, ReportResult,
   RoundCreateBody, RoundListQuery, RoundPatchBody, RoundPoolingQuery, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView,
   StaffCandidateQuery, StaffCandidateView, StaffCreateBody, StaffView, SyncBody, SyncResult, TableView, TaskListQuery, TaskSampleBody, TaskView,
   TubeCloseBody, TubeDetail, TubeOpenBody, TubeView, VisitBody, VisitView,
@@ -246,7 +246,7 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
 
   app.get('/testing/boxes/:id', {
     preHandler: guard('testing.view'),
-    schema: { tags, params: IdParams, response: { 200: Type.Object({ box: BoxView, barcodes: Type.Array(Type.String()) }), ...problems } },
+    schema: { tags, params: IdParams, response: { 200: BoxDetail, ...problems } },
   }, async (request) => boxes.getBox(s, actorOf(request), request.params.id));
 
   app.post('/testing/boxes/:id/tubes', {

@@ -309,6 +309,8 @@ export const BoxCreateBody = Type.Object({ roundId: Id, code: Barcode }, Strict)
 export const BoxTubesBody = Type.Object({ barcodes: Type.Array(Barcode, { minItems: 1, maxItems: 2000 }) }, Strict);
 export const BoxHandoverBody = Type.Object({ carrier: Name }, Strict);
 export const BoxReceiveBody = Type.Object({ lab: Name }, Strict);
+/** A box as its reader sees it: the barcodes of the tubes sampled in their area, the others counted. */
+export const BoxDetail = Type.Object({ box: BoxView, barcodes: Type.Array(Type.String()), otherTubes: Type.Integer() });
 
 // ---- lab ----------------------------------------------------------------------------------------
 
@@ -342,7 +344,10 @@ export const LabUploadView = Type.Object({
 
 export const PoolView = Type.Object({
   id: Type.String(), roundId: Type.String(), tubeId: Type.String(), barcode: Type.String(), areaId: Type.String(), areaName: Type.String(),
-  siteName: Nullable(Type.String()), members: Type.Integer(), status: Literals(POOL_STATUSES), detectedAt: Type.Number(),
+  siteName: Nullable(Type.String()), members: Type.Integer(),
+  /** Members living outside the reader's area: counted here, not listed in the pool's members. */
+  membersOutside: Type.Integer(),
+  status: Literals(POOL_STATUSES), detectedAt: Type.Number(),
   reportedAt: Nullable(Type.Number()), releasedAt: Nullable(Type.Number()), ageMs: Type.Number(), targetMs: Type.Number(), overdue: Type.Boolean(),
   retests: Type.Object({ total: Type.Integer(), sampled: Type.Integer(), negative: Type.Integer(), positive: Type.Integer(), pending: Type.Integer() }),
 });
