@@ -9,7 +9,7 @@
 // - A note (free text) keeps tabs and line breaks and silently loses the rest of those characters.
 // - exportCell strips what no exported file may carry (NUL and the other controls) from a cell.
 import type { Ajv } from 'ajv';
-import { defineErrors } from './errors.ts';
+import { AppError, defineErrors } from './errors.ts';
 
 export const TextErrors = defineErrors({
   TEXT_FORBIDDEN_CHARACTER: {
@@ -39,6 +39,13 @@ export function cleanName(raw: string): NameCheck {
   const bad = NAME_FORBIDDEN.exec(value);
   if (bad) return { ok: false, code: 'TEXT_FORBIDDEN_CHARACTER', char: codePointLabel(bad[0]) };
   return { ok: true, value };
+}
+
+/** A name from a door other than a JSON body (a CLI option): the clean name, or TEXT_FORBIDDEN_CHARACTER naming `field`. */
+export function nameOrThrow(raw: string, field: string): string {
+  const check = cleanName(raw);
+  if (!check.ok) throw new AppError(check.code, { field, char: check.char }, { faults: [{ field, code: check.code, params: { field, char: check.char } }] });
+  return check.value;
 }
 
 /** Free text (a note, a reason): NFC, with control and bidirectional characters removed. */
