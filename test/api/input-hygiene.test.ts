@@ -126,5 +126,34 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(listed.json().limit, 5);
       } finally { await app.close(); await s.close(); }
     });
+
+    test('a roster row: a bidi override in a name or a building is a fault on its column; a NUL in a note is dropped', async () => {
+      const s = await testServices(dialect);
+      await seedTestAreas(s);
+      const app = await build(s, { serveWeb: false });
+      try {
+        const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
+        const header = '序号,社区,网格,楼栋,单元,门牌号,户主姓名,与户主关系,姓名,性别,身份证号,联系电话,是否独居老人,是否卧床,是否有智能手机,备注';
+        const upload = (rows: string[]) => {
+          const boundary = '----cordon-hygiene';
+          const payload = Buffer.concat([
+            Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="r.csv"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+            Buffer.from([header, ...rows].join('\n')), Buffer.from(`\r\n--${boundary}--\r\n`),
+          ]);
+          return app.inject({ method: 'POST', url: '/api/v1/registry/import', payload, headers: { ...worker.headers, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+        };
+        const bad = await upload([
+          '1,文苑社区,第一网格,3号\u202E楼,1单元,101,张三,本人,张三,男,,,否,否,是,',
+          '2,文苑社区,第一网格,3号楼,1单元,102,李四,本人,李\u2066四,男,,,否,否,是,',
+        ]);
+        assert.equal(bad.statusCode, 422, bad.body);
+        assert.deepEqual(bad.json().errors.map((e: { row: number; column: string; code: string }) => `${e.row}|${e.column}|${e.code}`).sort(),
+          ['2|楼栋|TEXT_FORBIDDEN_CHARACTER', '3|姓名|TEXT_FORBIDDEN_CHARACTER']);
+        const good = await upload(['1,文苑社区,第一网格,3号楼,1单元,101,张三,本人,张三,男,,,否,否,是,行动\u0000不便']);
+        assert.equal(good.statusCode, 200, good.body);
+        const row = await s.db.selectFrom('person').select(['name', 'note']).executeTakeFirstOrThrow();
+        assert.deepEqual([row.name, row.note], ['张三', '行动不便']);
+      } finally { await app.close(); await s.close(); }
+    });
   });
 }
