@@ -1,8 +1,9 @@
 // build(services) → a Fastify instance with every route, not listening. Tests call app.inject().
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify from 'fastify';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,6 +12,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Services } from './services.ts';
 import { AppError, langFrom, toProblem } from './platform/errors.ts';
+import { textKeyword } from './platform/text.ts';
 import { registerAuth } from './platform/auth.ts';
 import type { App } from './platform/http.ts';
 import { VERSION } from './version.ts';
@@ -40,20 +42,45 @@ export interface BuildOptions {
   access?: AccessRouteOptions;
 }
 
+// The validators: Fastify's own AJV compiler (the one it would build itself), twice — querystrings, params
+// and headers coerce ("?limit=10" is a number), JSON bodies do not ({"note":123} and {"name":["a"]} are
+// refused, not stored as "123" and "a").
+type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>;
+const ajvCompiler = createRequire(createRequire(import.meta.url).resolve('fastify'))('@fastify/ajv-compiler') as () => ValidatorFactory;
+const validators = ajvCompiler();
+const strictBodies: ValidatorFactory = (externalSchemas, options) => {
+  const coercing = validators(externalSchemas, options);
+  const strict = validators(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as typeof options);
+  return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
+};
+
+/** A name refused by the `x-text` keyword: TEXT_FORBIDDEN_CHARACTER naming the field and the character. */
+function textFault(error: Error): AppError | null {
+  const v = (error as { validation?: Array<{ keyword?: string; instancePath?: string; params?: { char?: string } }>; validationContext?: string }).validation;
+  const hit = v?.find((e) => e.keyword === 'x-text');
+  if (!hit) return null;
+  const field = (hit.instancePath ?? '').split('/').filter(Boolean).join('.') || (error as { validationContext?: string }).validationContext || 'body';
+  const char = hit.params?.char ?? '';
+  return new AppError('TEXT_FORBIDDEN_CHARACTER', { field, char }, { faults: [{ field, code: 'TEXT_FORBIDDEN_CHARACTER', params: { field, char } }] });
+}
+
 export async function build(s: Services, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     childLoggerFactory: lazyRequestLogger,
     trustProxy: s.config.trustProxy,
     bodyLimit: 10 * 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false }, plugins: [textKeyword] },
+    schemaController: { compilersFactory: { buildValidator: strictBodies } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setErrorHandler((error: Error, request, reply) => {
     const lang = langFrom(request.headers['accept-language']);
     const status = (error as { statusCode?: number }).statusCode;
     let appError: AppError;
+    const text = textFault(error);
     if (error instanceof AppError) appError = error;
+    else if (text) appError = text;
     else if ((error as { validation?: unknown }).validation) appError = new AppError('VALIDATION', { detail: error.message });
     else if (status === 429) appError = new AppError('RATE_LIMITED');
     else if (status === 413) appError = new AppError('PAYLOAD_TOO_LARGE');

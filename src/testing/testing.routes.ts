@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { acceptUploads, ProblemSchema } from '../platform/http.ts';
+import { acceptUploads, ProblemSchema, NameText } from '../platform/http.ts';
 import { actorOf, guard } from '../platform/auth.ts';
 import { AppError, langFrom } from '../platform/errors.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
@@ -16,7 +16,7 @@ import * as pools from './testing.pools.ts';
 import * as cov from './testing.coverage.ts';
 import {
   AssignmentView, BoxCreateBody, BoxHandoverBody, BoxReceiveBody, BoxTubesBody, BoxView, CoverageView, CustodyEventView, DoorKnockView, IdParams,
-  LabOutcome, LabResultsBody, LabUploadView, MemberAddBody, MemberView, PlanView, PoolDetail, PoolListQuery, PoolView, ReportBody, ReportResult,
+  BoxDetail, LabOutcome, LabResultsBody, LabUploadView, MemberAddBody, MemberView, PlanView, PoolDetail, PoolListQuery, PoolView, ReportBody, ReportResult,
   RoundCreateBody, RoundListQuery, RoundPatchBody, RoundPoolingQuery, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView,
   StaffCandidateQuery, StaffCandidateView, StaffCreateBody, StaffView, SyncBody, SyncResult, TableView, TaskListQuery, TaskSampleBody, TaskView,
   TubeCloseBody, TubeDetail, TubeOpenBody, TubeView, VisitBody, VisitView,
@@ -174,7 +174,7 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
 
   app.post('/testing/sites/:id/tables', {
     preHandler: guard('testing.round'),
-    schema: { tags, params: IdParams, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }), response: { 201: TableView, ...problems } },
+    schema: { tags, params: IdParams, body: Type.Object({ name: NameText({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }), response: { 201: TableView, ...problems } },
   }, async (request, reply) => {
     reply.status(201);
     return svc.createTable(s, actorOf(request), request.params.id, request.body.name);
@@ -246,7 +246,7 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
 
   app.get('/testing/boxes/:id', {
     preHandler: guard('testing.view'),
-    schema: { tags, params: IdParams, response: { 200: Type.Object({ box: BoxView, barcodes: Type.Array(Type.String()) }), ...problems } },
+    schema: { tags, params: IdParams, response: { 200: BoxDetail, ...problems } },
   }, async (request) => boxes.getBox(s, actorOf(request), request.params.id));
 
   app.post('/testing/boxes/:id/tubes', {

@@ -3,7 +3,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { COLOURS, CROWD_LEVELS } from './venue.rules.ts';
-import { Literals, Nullable } from '../platform/http.ts';
+import { Literals, Nullable, NameText, NoteText } from '../platform/http.ts';
 
 export const VenueErrors = defineErrors({
   VENUE_NOT_FOUND: { status: 404, zh: '找不到该场所', en: 'Venue not found' },
@@ -50,9 +50,9 @@ export type VenueStatus = (typeof VENUE_STATUSES)[number];
 export const IdParams = Type.Object({ id: Id });
 
 export const VenueCreateBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: NameText({ minLength: 1, maxLength: 100 }),
   category: Type.String({ minLength: 1, maxLength: 40 }),
-  address: Type.Optional(Type.String({ maxLength: 200 })),
+  address: Type.Optional(NameText({ maxLength: 200 })),
   areaId: Id,
   capacity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   operatorUserId: Type.Optional(Nullable(Id)),
@@ -91,7 +91,7 @@ export const VenueSchema = Type.Object({
 });
 export type VenueView = Static<typeof VenueSchema>;
 
-export const SuspendBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) });
+export const SuspendBody = Type.Object({ reason: Type.Optional(NoteText({ maxLength: 500 })) });
 
 export const VenueCodeSchema = Type.Object({
   venueId: Type.String(),
