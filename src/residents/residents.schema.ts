@@ -4,7 +4,7 @@
 // an ID number or a full phone.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
-import { IsoTime } from '../platform/http.ts';
+import { IsoTime, NameText } from '../platform/http.ts';
 import { LoginResult } from '../access/access.schema.ts';
 import { VerificationSchema } from '../venues/venue.schema.ts';
 
@@ -61,7 +61,7 @@ export const RegisterStartBody = Type.Object({
   /** Mainland mobile number; must be the one the registry holds for the person. */
   phone: Type.String({ minLength: 1, maxLength: 20 }),
   /** As registered, e.g. 张建国. */
-  name: Type.String({ minLength: 1, maxLength: 50 }),
+  name: NameText({ minLength: 1, maxLength: 50 }),
   idNumber: Type.String({ minLength: 1, maxLength: 40 }),
   /** resident_id (default) or passport / other, as in the registry. */
   idType: Type.Optional(Type.String({ maxLength: 20 })),
