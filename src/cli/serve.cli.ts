@@ -42,6 +42,8 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   const s = await createServices(config);
   if (firstStart) await ensureFirstStart(s);
   const app = await build(s, { logger: { level: config.logLevel } });
+  // Database faults (dropped connections, a full disk) are logged once per interval through the server's logger.
+  s.handle.faults.setLogger((m) => app.log.error(m));
   let stopJobs = () => {};
   const close = async () => {
     stopJobs();
