@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import os from 'node:os';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type TestServices } from '../support/services.ts';
 import { build } from '../../src/app.ts';
@@ -190,6 +192,29 @@ describe('PostgreSQL that does not answer', () => {
           return true;
         });
       } finally { await handle.close(); }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
+  });
+
+  test('cordon serve against it exits at start with the error, not a hang', async () => {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => { sockets.add(socket); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const root = fileURLToPath(new URL('../..', import.meta.url));
+      const child = spawn(process.execPath, ['bin/cordon.js', 'serve', '--port', '0'], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: `postgres://cordon:s3cret-pw@127.0.0.1:${port}/cordon`, CORDON_PG_CONNECT_TIMEOUT_MS: '500', CORDON_DATA_DIR: os.tmpdir() },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const [code] = await new Promise<[number | null]>((resolve) => child.on('exit', (c) => resolve([c])));
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, new RegExp(`error: PostgreSQL at cordon@127\\.0\\.0\\.1:${port}/cordon did not complete the connection within 500 ms \\(connect timeout, CORDON_PG_CONNECT_TIMEOUT_MS\\)`));
+      assert.doesNotMatch(stderr, /s3cret/);
     } finally {
       for (const socket of sockets) socket.destroy();
       server.close();
