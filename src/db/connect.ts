@@ -274,7 +274,14 @@ export async function migrateToLatest(handle: DbHandle, migrations: typeof allMi
     async getMigrations() {
       const out: Record<string, Migration> = {};
       for (const [name, m] of Object.entries(migrations)) {
-        out[name] = { up: (db) => m.up(db, handle.dialect) };
+        out[name] = {
+          up: async (db) => {
+            // A migration may rewrite a large table: the statement timeout of requests does not apply
+            // (PostgreSQL runs the migrations in one transaction; SET LOCAL ends with it).
+            if (handle.dialect === 'postgres') await sql`set local statement_timeout = 0`.execute(db);
+            await m.up(db, handle.dialect);
+          },
+        };
       }
       return out;
     },

@@ -1,4 +1,5 @@
-// PostgreSQL connections dropped under a serving app (pg_terminate_backend): it keeps serving.
+// PostgreSQL under faults: connections dropped under a serving app (pg_terminate_backend) and it keeps
+// serving; the timeouts set on every connection.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +10,9 @@ import { AREAS, seedTestAreas, signIn, type TestServices } from '../support/serv
 import { build } from '../../src/app.ts';
 import { createServices } from '../../src/services.ts';
 import { loadConfig } from '../../src/config.ts';
+import { sql } from 'kysely';
 import { connect, migrateToLatest } from '../../src/db/connect.ts';
+import { faultOf } from '../../src/db/faults.ts';
 import { FakeClock } from '../../src/platform/clock.ts';
 import { generateKeys } from '../../src/platform/crypto.ts';
 import { issuePersonalCode } from '../../src/venues/venue.codes.ts';
@@ -50,7 +53,7 @@ async function servicesWithNamedPool() {
   return { s, backends, terminate, waitingOnLock, close };
 }
 
-describe('PostgreSQL connections dropped while serving', { skip: pgCase.skip }, () => {
+describe('PostgreSQL faults while serving', { skip: pgCase.skip }, () => {
   test('terminated backends: the process keeps serving, a read retries once, a write answers 503 DB_UNAVAILABLE with Retry-After', async () => {
     const { s, backends, terminate, waitingOnLock, close } = await servicesWithNamedPool();
     const app = await build(s, { serveWeb: false });
@@ -116,5 +119,20 @@ describe('PostgreSQL connections dropped while serving', { skip: pgCase.skip }, 
       await app.close();
       await close();
     }
+  });
+
+  test('the statement and idle-in-transaction timeouts are set on every connection; a statement over its time is a timeout fault', async () => {
+    const handle = connect({ databaseUrl: PG_URL, poolSize: 1, timeouts: { connectMs: 5000, statementMs: 300, idleInTransactionMs: 4000 } });
+    try {
+      const show = async (name: string) => (await sql.raw<Record<string, string>>(`show ${name}`).execute(handle.db)).rows[0]![name];
+      assert.equal(await show('statement_timeout'), '300ms');
+      assert.equal(await show('idle_in_transaction_session_timeout'), '4s');
+      await assert.rejects(sql`select pg_sleep(5)`.execute(handle.db), (err: Error) => {
+        assert.equal((err as Error & { code?: string }).code, '57014');
+        assert.equal(faultOf(err), 'timeout');
+        return true;
+      });
+      assert.equal((await sql<{ n: number }>`select 1 as n`.execute(handle.db)).rows[0]!.n, 1, 'the connection serves on');
+    } finally { await handle.close(); }
   });
 });
