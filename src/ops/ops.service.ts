@@ -64,8 +64,21 @@ async function probeDisk(s: Services, ms: number): Promise<HealthChecks['disk']>
   return { status: freeBytes < minFreeBytes ? 'low' : 'ok', freeBytes, minFreeBytes };
 }
 
-/** Every dependency's state and the overall status; bounded by PROBE_MS whatever hangs. */
-export async function healthReport(s: Services, probeMs = PROBE_MS): Promise<HealthReport> {
+/** Each check without its `detail` (error messages may name internal hosts and ports). */
+function withoutDetails(checks: HealthChecks): HealthChecks {
+  const strip = <T extends { detail?: string }>({ detail: _detail, ...rest }: T) => rest as T;
+  return {
+    database: strip(checks.database), redis: strip(checks.redis), checkinWriter: strip(checks.checkinWriter),
+    disk: strip(checks.disk), tracingIndex: strip(checks.tracingIndex),
+  };
+}
+
+/**
+ * Every dependency's state and the overall status; bounded by PROBE_MS whatever hangs. `details`:
+ * with each check's last error message (for the deployment's administrators only).
+ */
+export async function healthReport(s: Services, options: { details?: boolean; probeMs?: number } = {}): Promise<HealthReport> {
+  const probeMs = options.probeMs ?? PROBE_MS;
   const [database, disk] = await Promise.all([probeDatabase(s, probeMs), probeDisk(s, probeMs)]);
   const bus = s.events.health();
   const checks: HealthChecks = {
@@ -75,12 +88,12 @@ export async function healthReport(s: Services, probeMs = PROBE_MS): Promise<Hea
     disk,
     tracingIndex: visitIndexState(s),
   };
-  return { status: overallStatus(checks).status, db: s.dialect, version: VERSION, checks };
+  return { status: overallStatus(checks).status, db: s.dialect, version: VERSION, checks: options.details ? checks : withoutDetails(checks) };
 }
 
 /** Ready for traffic unless a check is down; a degraded server still serves. */
 export async function readiness(s: Services, probeMs = PROBE_MS): Promise<Readiness> {
-  const report = await healthReport(s, probeMs);
+  const report = await healthReport(s, { probeMs });
   const { down } = overallStatus(report.checks);
   return { ready: down.length === 0, status: report.status, reasons: down };
 }

@@ -14,6 +14,7 @@ import { RedisEventBus } from '../../src/platform/events.ts';
 import { FakeClock } from '../../src/platform/clock.ts';
 import { generateKeys } from '../../src/platform/crypto.ts';
 import { issuePersonalCode } from '../../src/venues/venue.codes.ts';
+import { startVisitIndex } from '../../src/tracing/trace.index.start.ts';
 
 /** A port on 127.0.0.1 nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -67,6 +68,15 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(low.json().checks.disk.status, 'low');
         assert.ok(low.json().checks.disk.freeBytes > 0);
         assert.equal((await app.inject({ method: 'GET', url: '/api/v1/health/ready' })).statusCode, 200);
+
+        // The tracing index: loading, then loaded (the server's start does this).
+        const stop = startVisitIndex(s, { log: () => {} });
+        try {
+          const status = async () => (await app.inject({ method: 'GET', url: '/api/v1/health' })).json().checks.tracingIndex.status;
+          assert.ok(['loading', 'loaded'].includes(await status()));
+          for (let i = 0; i < 500 && (await status()) === 'loading'; i += 1) await new Promise((r) => setTimeout(r, 10));
+          assert.equal(await status(), 'loaded');
+        } finally { stop(); }
       } finally { await app.close(); await s.close(); }
     });
 
@@ -79,9 +89,21 @@ for (const { dialect, skip } of await dialects()) {
         const res = await app.inject({ method: 'GET', url: '/api/v1/health' });
         assert.equal(res.statusCode, 200);
         assert.equal(res.json().status, 'degraded');
-        assert.equal(res.json().checks.redis.status, 'down');
-        assert.ok(!JSON.stringify(res.json()).includes('redis://'), 'no connection string in the report');
+        assert.deepEqual(res.json().checks.redis, { status: 'down' }, 'no error message (it names hosts) without sign-in');
         assert.equal((await app.inject({ method: 'GET', url: '/api/v1/health/ready' })).statusCode, 200);
+
+        // The error message only for an administrator of the whole deployment: not for another role,
+        // nor for an administrator of one community.
+        await seedTestAreas(s);
+        const detailFor = async (role: 'admin' | 'auditor', area: string) => {
+          const who = await signIn(s, role, area);
+          return (await app.inject({ method: 'GET', url: '/api/v1/health', headers: who.headers })).json().checks.redis.detail;
+        };
+        assert.ok(typeof await detailFor('admin', AREAS.city) === 'string', 'the last Redis error');
+        assert.equal(await detailFor('admin', AREAS.wenyuan), undefined);
+        assert.equal(await detailFor('auditor', AREAS.city), undefined);
+        const admin = await signIn(s, 'admin', AREAS.city);
+        assert.ok(!(await app.inject({ method: 'GET', url: '/api/v1/health', headers: admin.headers })).body.includes('redis://'), 'never the connection string');
       } finally {
         await app.close();
         await base.close();
@@ -140,7 +162,8 @@ describe('a full disk (SQLite, max_page_count)', () => {
       assert.equal(health.statusCode, 503);
       assert.equal(health.json().status, 'down');
       assert.equal(health.json().checks.disk.status, 'full');
-      assert.equal(health.json().checks.database.writable, false);
+      assert.deepEqual(health.json().checks.database, { status: 'up', writable: false });
+      assert.equal(health.json().checks.checkinWriter.status, 'up');
       const ready = await call('GET', '/health/ready');
       assert.equal(ready.statusCode, 503);
       assert.equal(ready.json().ready, false);
