@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
+import { sql } from 'kysely';
 import { fileURLToPath } from 'node:url';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type TestServices } from '../support/services.ts';
@@ -184,6 +185,36 @@ describe('a full disk (SQLite, max_page_count)', () => {
       }
       assert.equal(res!.statusCode, 503, res!.body);
       assert.equal(res!.json().code, 'STORAGE_FULL');
+    } finally { await app.close(); await s.close(); }
+  });
+});
+
+const pgSkip = (await dialects()).find((d) => d.dialect === 'postgres')?.skip ?? 'PostgreSQL not asked for';
+
+describe('a full disk (PostgreSQL 53100 disk_full, raised by a trigger)', { skip: pgSkip }, () => {
+  test('a check-in and a sign-in answer 503 STORAGE_FULL; health says the disk is full', async () => {
+    const s = await testServices('postgres');
+    const app = await build(s, { serveWeb: false });
+    try {
+      const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: object) =>
+        app.inject({ method, url: `/api/v1${url}`, headers, ...(payload ? { payload } : {}) });
+      const { worker, poster, personalCode } = await checkinSetup(s, call);
+      await sql.raw(`create function disk_full() returns trigger language plpgsql as $$
+        begin raise exception 'could not extend file: No space left on device' using errcode = 'disk_full'; end $$`).execute(s.db);
+      for (const table of ['checkin', 'session']) {
+        await sql.raw(`create trigger ${table}_disk_full before insert on ${table} for each row execute function disk_full()`).execute(s.db);
+      }
+      const res = await call('POST', '/checkins', worker.headers, { code: poster, personalCode: personalCode() });
+      assert.equal(res.statusCode, 503, res.body);
+      assert.equal(res.json().code, 'STORAGE_FULL');
+      assert.equal(res.headers['retry-after'], '60');
+      const login = await call('POST', '/auth/login', {}, { username: 'li.ming', password: 'correct horse battery' });
+      assert.equal(login.statusCode, 503, login.body);
+      assert.equal(login.json().code, 'STORAGE_FULL');
+      const health = await call('GET', '/health');
+      assert.equal(health.statusCode, 503);
+      assert.equal(health.json().checks.disk.status, 'full');
+      assert.equal((await call('GET', '/health/ready')).statusCode, 503);
     } finally { await app.close(); await s.close(); }
   });
 });
