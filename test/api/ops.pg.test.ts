@@ -13,6 +13,8 @@ import { loadConfig } from '../../src/config.ts';
 import { sql } from 'kysely';
 import { connect, migrateToLatest } from '../../src/db/connect.ts';
 import { faultOf } from '../../src/db/faults.ts';
+import { startVenueJobs } from '../../src/venues/venue.jobs.ts';
+import { closeExpiredVisits } from '../../src/venues/venue.service.ts';
 import { FakeClock } from '../../src/platform/clock.ts';
 import { generateKeys } from '../../src/platform/crypto.ts';
 import { issuePersonalCode } from '../../src/venues/venue.codes.ts';
@@ -134,5 +136,30 @@ describe('PostgreSQL faults while serving', { skip: pgCase.skip }, () => {
       });
       assert.equal((await sql<{ n: number }>`select 1 as n`.execute(handle.db)).rows[0]!.n, 1, 'the connection serves on');
     } finally { await handle.close(); }
+  });
+
+  test('a scheduled job whose connection is terminated logs the fault once and the next run works', async () => {
+    const { s, terminate, waitingOnLock, close } = await servicesWithNamedPool();
+    const locker = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${s.handle.pgSchema}` });
+    await locker.connect();
+    const jobLines: string[] = [];
+    const faultLines: string[] = [];
+    s.handle.faults.setLogger((m) => faultLines.push(m));
+    let stop = () => {};
+    try {
+      await locker.query('begin');
+      await locker.query('lock table checkin in access exclusive mode');
+      stop = startVenueJobs(s, { log: (m) => jobLines.push(m), autoCloseEveryMs: 3600_000, purgeEveryMs: 3600_000 });
+      await terminate(await waitingOnLock());
+      for (let i = 0; i < 500 && faultLines.length === 0; i += 1) await sleep(10);
+      await locker.query('commit');
+      assert.ok(faultLines.some((l) => /connection-lost/.test(l)), faultLines.join('\n'));
+      assert.deepEqual(jobLines.filter((l) => /failed/.test(l)), [], 'a database fault is not the job\'s own failure');
+      assert.equal(await closeExpiredVisits(s), 0, 'the next run works');
+    } finally {
+      stop();
+      await locker.end();
+      await close();
+    }
   });
 });
