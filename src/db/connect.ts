@@ -1,4 +1,6 @@
-// Opens the database: embedded SQLite (WAL) by default, PostgreSQL when a URL is given.
+// Opens the database: embedded SQLite (WAL) by default, PostgreSQL when a URL is given. A PostgreSQL
+// pool survives its connections dropping and has connect, statement and idle-in-transaction timeouts;
+// faults seen through the handle are kept in its FaultLog (src/db/faults.ts) for the health report.
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
