@@ -9,13 +9,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { Services } from './services.ts';
 import { AppError, langFrom, toProblem } from './platform/errors.ts';
 import { textKeyword } from './platform/text.ts';
 import { registerAuth } from './platform/auth.ts';
 import type { App } from './platform/http.ts';
 import { VERSION } from './version.ts';
+import { faultOf } from './db/faults.ts';
+import { faultAnswer } from './ops/ops.rules.ts';
+import { opsRoutes } from './ops/ops.routes.ts';
 import { accessRoutes, type AccessRouteOptions } from './access/access.routes.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { rosterRoutes } from './registry/roster.routes.ts';
@@ -85,11 +87,35 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
     else if (status === 429) appError = new AppError('RATE_LIMITED');
     else if (status === 413) appError = new AppError('PAYLOAD_TOO_LARGE');
     else if (status && status < 500) appError = new AppError('VALIDATION', { detail: error.message });
-    else {
+    else if (faultOf(error)) {
+      // The database's fault, not the request's: 503 with a retry hint, logged once per interval.
+      const kind = faultOf(error)!;
+      s.handle.faults.note(kind, error, `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`);
+      const answer = faultAnswer(kind);
+      reply.header('retry-after', String(answer.retryAfterS));
+      appError = new AppError(answer.code);
+    } else {
       request.log.error(error);
       appError = new AppError('INTERNAL');
     }
     reply.status(appError.status).type('application/problem+json').send(toProblem(appError, lang));
+  });
+
+  // A read that met a dropped database connection runs once more (on another connection from the
+  // pool): reads change nothing, so the client need not see the fault. Writes answer 503.
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    const handler = route.handler as (this: unknown, ...args: unknown[]) => unknown;
+    if (!methods.every((m) => m === 'GET' || m === 'HEAD') || handler.constructor.name !== 'AsyncFunction') return;
+    route.handler = async function retryOnce(this: unknown, request, reply) {
+      try {
+        return await handler.call(this, request, reply);
+      } catch (err) {
+        if (faultOf(err) !== 'connection-lost' || reply.sent) throw err;
+        s.handle.faults.note('connection-lost', err, `${request.method} ${route.url} (retried)`);
+        return await handler.call(this, request, reply);
+      }
+    };
   });
 
   await app.register(cookie);
@@ -109,17 +135,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   registerAuth(app, s);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/v1/health', {
-    schema: {
-      tags: ['platform'],
-      security: [],
-      response: { 200: Type.Object({ status: Type.Literal('ok'), db: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]), version: Type.String() }) },
-    },
-  }, async () => {
-    await s.db.selectFrom('audit_head').select('seq').executeTakeFirst();
-    return { status: 'ok' as const, db: s.dialect, version: VERSION };
-  });
-
+  await app.register(async (api) => opsRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => accessRoutes(api as App, s, options.access), { prefix: '/api/v1' });
   await app.register(async (api) => registryRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => rosterRoutes(api as App, s), { prefix: '/api/v1' });

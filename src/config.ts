@@ -39,7 +39,23 @@ export interface Config {
   logLevel: string;
   /** SMS gateway for one-time codes; without a URL codes go to the server log (development only). */
   sms: { url?: string; token?: string; timeoutMs: number };
+  /** Timeouts towards PostgreSQL, in milliseconds (0: none). */
+  pgTimeouts: PgTimeouts;
+  /** Free space of the data directory under which health reports the disk as low (bytes). */
+  diskMinFreeBytes: number;
 }
+
+export interface PgTimeouts {
+  /** Opening a connection (TCP, TLS and the start-up handshake). */
+  connectMs: number;
+  /** One statement on the server (statement_timeout). */
+  statementMs: number;
+  /** A transaction left open with nothing running (idle_in_transaction_session_timeout). */
+  idleInTransactionMs: number;
+}
+
+/** The defaults of the timeouts towards PostgreSQL. */
+export const PG_TIMEOUTS: PgTimeouts = { connectMs: 10_000, statementMs: 120_000, idleInTransactionMs: 60_000 };
 
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
@@ -82,6 +98,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       token: env.CORDON_SMS_TOKEN || undefined,
       timeoutMs: int(env.CORDON_SMS_TIMEOUT_MS, 5000, 'CORDON_SMS_TIMEOUT_MS'),
     },
+    pgTimeouts: {
+      connectMs: int(env.CORDON_PG_CONNECT_TIMEOUT_MS, PG_TIMEOUTS.connectMs, 'CORDON_PG_CONNECT_TIMEOUT_MS'),
+      statementMs: int(env.CORDON_PG_STATEMENT_TIMEOUT_MS, PG_TIMEOUTS.statementMs, 'CORDON_PG_STATEMENT_TIMEOUT_MS'),
+      idleInTransactionMs: int(env.CORDON_PG_IDLE_TX_TIMEOUT_MS, PG_TIMEOUTS.idleInTransactionMs, 'CORDON_PG_IDLE_TX_TIMEOUT_MS'),
+    },
+    diskMinFreeBytes: int(env.CORDON_DISK_MIN_FREE_MB, 1024, 'CORDON_DISK_MIN_FREE_MB') * 1024 * 1024,
   };
   const merged = { ...config, ...overrides };
   if (!merged.auditAnchors.dir) merged.auditAnchors = { ...merged.auditAnchors, dir: path.join(merged.dataDir, 'audit-anchors') };

@@ -1,7 +1,7 @@
 // The services every domain shares: configuration, database, clock, field cipher and audit.
 import path from 'node:path';
 import { redisPrefix, type Config } from './config.ts';
-import { connect, migrateToLatest, type DbHandle } from './db/connect.ts';
+import { checkDatabase, connect, migrateToLatest, type DbHandle } from './db/connect.ts';
 import type { Db, Dialect, Executor } from './db/database.ts';
 import { appendAudit, registerAuditKey, type AuditActor, type AuditEntry } from './platform/audit.ts';
 import { createEventBus, type EventBus } from './platform/events.ts';
@@ -44,8 +44,18 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const handle = options.handle ?? connect({
     databaseUrl: config.databaseUrl,
     sqlitePath: path.join(config.dataDir, 'cordon.db'),
+    timeouts: config.pgTimeouts,
   });
-  if (!options.skipMigrations) await migrateToLatest(handle);
+  if (!options.skipMigrations) {
+    try {
+      // First a query that names the database and what timed out when it does not answer.
+      await checkDatabase(handle);
+      await migrateToLatest(handle);
+    } catch (err) {
+      if (!options.handle) await handle.close().catch(() => {});
+      throw err;
+    }
+  }
   const keys = options.keys ?? loadKeys(config.dataDir, config.secrets);
   const clock = options.clock ?? systemClock;
   const events = options.events ?? createEventBus(config.redisUrl, { prefix: redisPrefix(config, handle.pgSchema) });

@@ -49,6 +49,8 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   if (residentsReady.sealed) console.log(`sealed the phones of ${residentsReady.sealed} resident accounts`);
   if (s.sms.kind === 'log') console.log('text messages (one-time codes) go to this log: set CORDON_SMS_URL to send them through an SMS gateway');
   const app = await build(s, { logger: { level: config.logLevel } });
+  // Database faults (dropped connections, a full disk) are logged once per interval through the server's logger.
+  s.handle.faults.setLogger((m) => app.log.error(m));
   let stopJobs = () => {};
   let closing = false;
   const close = async () => {
