@@ -2,7 +2,7 @@
 // handling as api.ts.
 import { json } from './api.ts';
 import type {
-  AssistedCheckin, LiveVenue, LoginResponse, MeResponse, MyPerson, NewVenue, Occupancy, Page, PersonalCode, Registration,
+  AssistedCheckin, LiveVenue, LoginResponse, MeResponse, MyPerson, NewVenue, Occupancy, Page, PersonalCode, QueueKey, Registration,
   ScreenCode, TodayCurve, Venue, VenueCategories, VenueCode, VenueStatus, Verification,
 } from './types.ts';
 
@@ -25,6 +25,8 @@ export const venueApi = {
 
   /** Assisted check-in by a guard; a repeated clientId answers 200 with duplicate: true. */
   checkIn: (body: AssistedCheckin) => json<Verification>('POST', '/checkins', { json: body }),
+  /** The key this device signs its queued scans with (the server honours a queued scan's time only then). */
+  queueKey: () => json<QueueKey>('POST', '/checkins/queue-key'),
 
   registerResident: (r: Registration) => json<LoginResponse & Pick<MeResponse, 'permissions'>>('POST', '/residents/register', { json: r }),
   myPerson: () => json<MyPerson>('GET', '/me/person'),

@@ -44,6 +44,7 @@ export type Checked = [
   Reads<web.ScreenCode, typeof venues.ScreenCodeSchema>,
   Reads<web.Occupancy, typeof venues.OccupancySchema>,
   Reads<web.Verification, typeof venues.VerificationSchema>,
+  Reads<web.QueueKey, typeof venues.QueueKeySchema>,
   Reads<web.MyPerson, typeof residents.MyPersonSchema>,
   Reads<web.PersonalCode, typeof residents.PersonalCodeSchema>,
   Reads<testingApi.RoundView, typeof testing.RoundView>,
