@@ -156,7 +156,14 @@ export function GuardPage() {
       setError(new ApiError({ status: 0, code: 'SCAN_QUEUE_NO_KEY', detail: t('guardOffline.noQueueKey') }));
       return false;
     }
-    const signed = await signScan(key, scan);
+    let signed: QueuedScan;
+    try {
+      signed = await signScan(key, scan);
+    } catch {
+      // No WebCrypto (a page not served over HTTPS): the scan could not be honoured later.
+      setError(new ApiError({ status: 0, code: 'SCAN_QUEUE_NO_KEY', detail: t('guardOffline.noQueueKey') }));
+      return false;
+    }
     queue.keep(signed);
     setQueuedNow(signed);
     return true;
