@@ -176,6 +176,40 @@ for (const { dialect, skip } of await dialects()) {
       } finally { await t.close(); }
     });
 
+    test('investigators see which visits arrived late from a device queue, and by how much', async () => {
+      const t = await setup(dialect);
+      try {
+        const office = await t.venue({ name: '文苑小区会所', category: 'residential_gate', dwellMinutes: 120 });
+        const colleague = await t.call('POST', '/persons', t.worker, { areaId: (await t.s.db.selectFrom('area').select('id').where('code', '=', AREAS.wenyuanGrid).executeTakeFirstOrThrow()).id, name: '王磊' });
+        assert.equal(colleague.statusCode, 201, colleague.body);
+        const device = await guardDevice(t.call, t.worker);
+        const queuedScan = device.sign({ code: office.code, personId: t.personId, clientId: 'guard-q-0401', scannedAt: t.s.clock.now() });
+        t.s.clock.advance(20 * MIN);
+        const late = await t.call('POST', '/checkins', t.worker, queuedScan);
+        assert.equal(late.statusCode, 201, late.body);
+        const online = await t.call('POST', '/checkins', t.worker, { code: office.code, personId: colleague.json().id });
+        assert.equal(online.statusCode, 201, online.body);
+        t.s.clock.advance(60 * MIN);
+        const investigator = await signIn(t.s, 'investigator', AREAS.city);
+        const created = await t.call('POST', '/cases', investigator, { personId: t.personId, classification: 'confirmed', source: 'fever_clinic', onsetAt: t.s.clock.now() - 10 * MIN });
+        assert.equal(created.statusCode, 201, created.body);
+        const contacts = await t.call('GET', `/cases/${created.json().case.id}/contacts`, investigator);
+        assert.equal(contacts.statusCode, 200, contacts.body);
+        const encounter = contacts.json().items.flatMap((c: { evidence: { encounters?: unknown[] } }) => c.evidence.encounters ?? [])[0] as
+          { caseVisit: { checkinId: string; scanGapMs?: number }; contactVisit: { checkinId: string; scanGapMs?: number } };
+        assert.ok(encounter, contacts.body);
+        assert.equal(encounter.caseVisit.checkinId, late.json().checkinId);
+        assert.equal(encounter.caseVisit.scanGapMs, 20 * MIN, 'the case’s visit waited 20 minutes in the guard’s queue');
+        assert.equal(encounter.contactVisit.checkinId, online.json().checkinId);
+        assert.equal(encounter.contactVisit.scanGapMs, undefined, 'sent at once: nothing to flag');
+        // The review queue shows the same.
+        const queue = await t.call('GET', `/contacts/review-queue?caseId=${created.json().case.id}`, investigator);
+        assert.equal(queue.statusCode, 200, queue.body);
+        const queued = queue.json().items.flatMap((c: { evidence: { encounters?: Array<{ caseVisit: { scanGapMs?: number } }> } }) => c.evidence.encounters ?? []);
+        assert.ok(queued.length > 0 && queued.every((e: { caseVisit: { scanGapMs?: number } }) => e.caseVisit.scanGapMs === 20 * MIN));
+      } finally { await t.close(); }
+    });
+
     test('queue keys: a role without check-in is refused; a guard of another area gets one but not the venue', async () => {
       const t = await setup(dialect);
       try {

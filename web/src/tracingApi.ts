@@ -72,6 +72,8 @@ export interface VisitEvidence {
   exitedAt: number;
   exitRecorded: boolean;
   counted: { start: number; end: number };
+  /** Reached the server this long after the scan (ms): a scan queued on a guard's device; absent when sent at once. */
+  scanGapMs?: number;
 }
 
 export interface EncounterEvidence {
