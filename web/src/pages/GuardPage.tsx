@@ -6,11 +6,11 @@
 // signature and life are checked on the device with the cached public key (a forged or expired code
 // is refused at once); at a venue that needs its live screen code the device keeps the latest screen
 // code it fetched and queues scans with it (the server accepts it for a bounded time). A scan's own
-// time is honoured only for a scan signed with this device's queue key (scanSignature.ts), fetched while
-// online, and only within the queue window; a scan refused on arrival (SCAN_QUEUE_EXPIRED…) shows why
-// in the list. A service
-// worker (web/public/sw.js) keeps the app shell so the page opens again after a reload offline. The
-// queue and its status card are the ones the sampler's page uses too (offlineQueue.ts, QueueStatus).
+// time is honoured only for a scan signed with this device's queue key (scanSignature.ts), fetched
+// while online, and only within the queue window; a scan refused on arrival (SCAN_QUEUE_EXPIRED…)
+// shows why in the list. A service worker (web/public/sw.js) keeps the app shell so the page opens
+// again after a reload offline. The queue and its status card are the ones the sampler's page uses too
+// (offlineQueue.ts, QueueStatus).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.ts';
@@ -180,6 +180,11 @@ export function GuardPage() {
     setNotice(null);
     const now = Date.now();
     const offline = !navigator.onLine;
+    if (offline && !keySigns(storedQueueKey(userId) ?? queueKey, now)) {
+      // Without this device's queue key a scan made now could not be honoured later: not queued.
+      setError(new ApiError({ status: 0, code: 'SCAN_QUEUE_NO_KEY', detail: t('guardOffline.noQueueKey') }));
+      return;
+    }
     if (offline && pc) {
       // Checked here with the cached key: a forged or expired code is refused now, not after the drop.
       const pem = cachedPublicKey();
