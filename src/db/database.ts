@@ -193,6 +193,11 @@ export interface CheckinTable {
   /** 1 / 0, or null when unknown */
   vaccinated: number | null;
   created_at: number;
+  /**
+   * How long after the scan it reached the server (ms): 0 online, the time it waited in a guard
+   * device's queue otherwise; null for check-ins stored before it was recorded.
+   */
+  scan_gap_ms: number | null;
 }
 
 /** A check-in purge that ran, with its cutoff (migration 0016). */

@@ -471,8 +471,34 @@ export async function listContacts(s: Services, actor: Actor, caseId: string, qu
       action: 'case.contacts.read', objectType: 'case', objectId: caseId,
       detail: { class: query.class ?? null, reviewStatus: query.reviewStatus ?? null, results: total, offset: paging.offset },
     });
-    return { items: rows.map((r) => toContactView(s, r)), total, ...paging };
+    return { items: await withScanGaps(trx, rows.map((r) => toContactView(s, r))), total, ...paging };
   });
+}
+
+type VisitShown = { checkinId?: unknown; scanGapMs?: number };
+
+/**
+ * The contacts with each venue visit of their evidence marked with how long after the scan it reached
+ * the server (`scanGapMs`), when it waited in a guard device's queue: the visit's time is the device's
+ * word, bounded by the queue window, and investigators see which visits arrived late. One read for
+ * the page.
+ */
+export async function withScanGaps<V extends Pick<ContactView, 'evidence'>>(ex: Executor, views: V[]): Promise<V[]> {
+  const visits: VisitShown[] = [];
+  for (const v of views) {
+    const encounters = v.evidence.encounters;
+    if (!Array.isArray(encounters)) continue;
+    for (const e of encounters as Array<{ caseVisit?: VisitShown; contactVisit?: VisitShown }>) {
+      for (const visit of [e?.caseVisit, e?.contactVisit]) if (visit && typeof visit.checkinId === 'string') visits.push(visit);
+    }
+  }
+  if (!visits.length) return views;
+  const gaps = await store.scanGapsOf(ex, visits.map((v) => v.checkinId as string));
+  for (const visit of visits) {
+    const gap = gaps.get(visit.checkinId as string);
+    if (gap !== undefined) visit.scanGapMs = gap;
+  }
+  return views;
 }
 
 async function contactView(s: Services, ex: Executor, contactId: string): Promise<ContactView> {

@@ -188,6 +188,20 @@ export async function presentCheckins(ex: Executor, ids: readonly string[]): Pro
   return out;
 }
 
+/**
+ * How long after the scan each of these check-ins reached the server (ms), for those that waited (a
+ * scan queued on a guard's device); check-ins sent at once, purged or stored before the gap was
+ * recorded are left out.
+ */
+export async function scanGapsOf(ex: Executor, checkinIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks([...new Set(checkinIds)])) {
+    const rows = await ex.selectFrom('checkin').select(['id', 'scan_gap_ms']).where('id', 'in', part).where('scan_gap_ms', '>', 0).execute();
+    for (const r of rows) out.set(r.id, Number(r.scan_gap_ms));
+  }
+  return out;
+}
+
 // ---- cases -------------------------------------------------------------------------------------
 
 export interface CaseRow extends CaseRecordTable {

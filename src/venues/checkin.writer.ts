@@ -135,6 +135,7 @@ export const JOB_ERRORS = ['PERSON_NOT_FOUND', 'CHECKIN_NOT_FOUND', 'CHECKIN_NOT
 export const CHECKIN_COLUMNS = [
   'id', 'venue_id', 'person_id', 'client_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'decision', 'refusal_code',
   'colour', 'reasons', 'test_sampled_at', 'test_result', 'vaccinated', 'created_at',
+  'scan_gap_ms',
 ] as const satisfies ReadonlyArray<keyof CheckinTable>;
 
 export interface Statements {

@@ -156,6 +156,8 @@ describe('venue check-in in the browser', () => {
     }, dependantToken);
     const freshToken = (await pp.getByTestId('my-code-qr').getAttribute('data-text'))!;
     await gp.waitForFunction(() => document.documentElement.dataset.offlineReady === '1');
+    // The device's queue key, fetched while online: the scans it queues are signed with it.
+    await gp.waitForFunction(() => !!localStorage.getItem('cordon.guard.queueKey'));
 
     // Offline: a forged code is refused on the device; a genuine one is verified there and queued.
     await guardCtx.setOffline(true);
@@ -168,7 +170,10 @@ describe('venue check-in in the browser', () => {
     await gp.getByTestId('guard-submit').click();
     await gp.locator('[data-testid="guard-queue-count"][data-count="1"]').waitFor();
     await gp.getByText('个人码验签通过(离线)', { exact: false }).waitFor();
-    const clientId = await gp.evaluate(() => (JSON.parse(localStorage.getItem('cordon.guard.queue') ?? '[]') as Array<{ clientId: string }>)[0]!.clientId);
+    const queuedItem = await gp.evaluate(() => (JSON.parse(localStorage.getItem('cordon.guard.queue') ?? '[]') as Array<{ clientId: string; deviceId?: string; scanSig?: string }>)[0]!);
+    const clientId = queuedItem.clientId;
+    assert.ok(queuedItem.deviceId && queuedItem.scanSig, 'the queued scan is signed by the device queue');
+    await gp.getByTestId('guard-queue-window').waitFor();
     assert.equal((await server.s.db.selectFrom('checkin').select('id').where('client_id', '=', clientId).execute()).length, 0);
 
     // Still offline, the page is reloaded: the service worker serves it, the queue is still there.
@@ -191,8 +196,9 @@ describe('venue check-in in the browser', () => {
     await guardCtx.setOffline(false);
     await gp.locator('[data-testid="guard-queue-count"][data-count="0"]').waitFor({ timeout: 30_000 });
     assert.ok(sent.length >= 2 && sent.every((id) => id === clientId), `the same scan was sent again: ${sent.join(', ')}`);
-    const rows = await server.s.db.selectFrom('checkin').select(['person_id', 'method']).where('client_id', '=', clientId).execute();
-    assert.deepEqual(rows, [{ person_id: dependantId, method: 'assisted' }], 'exactly one check-in for the queued scan');
+    const rows = await server.s.db.selectFrom('checkin').select(['person_id', 'method', 'scan_gap_ms']).where('client_id', '=', clientId).execute();
+    assert.deepEqual(rows.map(({ scan_gap_ms: _, ...r }) => r), [{ person_id: dependantId, method: 'assisted' }], 'exactly one check-in for the queued scan');
+    assert.ok(rows[0]!.scan_gap_ms !== null && rows[0]!.scan_gap_ms >= 0, 'the time it waited in the queue is recorded');
     await gp.getByTestId('guard-recent-row').first().waitFor();
 
     assert.deepEqual(errors, []);

@@ -53,7 +53,7 @@ export function visit(venueId: string, personId: string, enteredAt: number, exit
     id: seq % 2 ? newId(enteredAt) : `ck${String(seq).padStart(7, '0')}`, venue_id: venueId, person_id: personId, client_id: null, method: 'assisted',
     entered_at: enteredAt, exited_at: exitedAt, exit_kind: exitedAt === null ? null : 'scan', decision,
     refusal_code: decision === 'admitted' ? null : 'NO_RECENT_TEST', colour: 'green', reasons: null,
-    test_sampled_at: null, test_result: null, vaccinated: null, created_at: enteredAt,
+    test_sampled_at: null, test_result: null, vaccinated: null, created_at: enteredAt, scan_gap_ms: 0,
   };
 }
 

@@ -76,6 +76,8 @@ export interface VisitEvidence {
   counted: { start: number; end: number };
   /** The check-in is no longer in the table (purged): known from the stored evidence. */
   purged?: boolean;
+  /** Reached the server this long after the scan (ms): a scan queued on a guard's device; absent when sent at once. */
+  scanGapMs?: number;
 }
 
 export interface EncounterEvidence {

@@ -391,6 +391,18 @@ export interface AssistedCheckin {
   idNumber?: string;
   clientId?: string;
   scannedAt?: number;
+  /** A queued scan: the device queue that signed it and the signature (scanSignature.ts). */
+  deviceId?: string;
+  scanSig?: string;
+}
+
+/** POST /checkins/queue-key: the key a guard's device signs its queued scans with. */
+export interface QueueKey {
+  deviceId: string;
+  key: string;
+  issuedAt: number;
+  validUntil: number;
+  queuedScanMinutes: number;
 }
 
 /** Step one of resident registration: the person as registered and the registry's phone. */

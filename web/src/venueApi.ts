@@ -2,7 +2,7 @@
 // handling as api.ts.
 import { json } from './api.ts';
 import type {
-  AssistedCheckin, Challenge, LiveVenue, LoginResponse, MeResponse, MyPerson, NewVenue, Occupancy, Page, PersonalCode, RegistrationStart, RegistrationVerify,
+  AssistedCheckin, Challenge, LiveVenue, LoginResponse, MeResponse, MyPerson, NewVenue, Occupancy, Page, PersonalCode, QueueKey, RegistrationStart, RegistrationVerify,
   ScreenCode, TodayCurve, Venue, VenueCategories, VenueCode, VenueStatus, Verification,
 } from './types.ts';
 
@@ -25,6 +25,8 @@ export const venueApi = {
 
   /** Assisted check-in by a guard; a repeated clientId answers 200 with duplicate: true. */
   checkIn: (body: AssistedCheckin) => json<Verification>('POST', '/checkins', { json: body }),
+  /** The key this device signs its queued scans with (the server honours a queued scan's time only then). */
+  queueKey: () => json<QueueKey>('POST', '/checkins/queue-key'),
 
   startRegistration: (r: RegistrationStart) => json<Challenge>('POST', '/residents/register/start', { json: r }),
   verifyRegistration: (r: RegistrationVerify) => json<LoginResponse & Pick<MeResponse, 'permissions'>>('POST', '/residents/register/verify', { json: r }),

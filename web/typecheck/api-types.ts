@@ -46,6 +46,7 @@ export type Checked = [
   Reads<web.ScreenCode, typeof venues.ScreenCodeSchema>,
   Reads<web.Occupancy, typeof venues.OccupancySchema>,
   Reads<web.Verification, typeof venues.VerificationSchema>,
+  Reads<web.QueueKey, typeof venues.QueueKeySchema>,
   Reads<web.MyPerson, typeof residents.MyPersonSchema>,
   Reads<web.Challenge, typeof residents.ChallengeSchema>,
   Reads<web.DoorAccount, typeof residents.DoorAccountResult>,

@@ -12,6 +12,7 @@ import * as m0008 from './0008_call_tasks.ts';
 import * as m0009 from './0009_risk_areas.ts';
 import * as m0010 from './0010_building_unique.ts';
 import * as m0011 from './0011_resident_phone.ts';
+import * as m0012 from './0012_checkin_scan_gap.ts';
 import * as m0013 from './0013_audit_keyed.ts';
 import * as m0016 from './0016_checkin_purges.ts';
 
@@ -31,6 +32,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0009_risk_areas': m0009,
   '0010_building_unique': m0010,
   '0011_resident_phone': m0011,
+  '0012_checkin_scan_gap': m0012,
   '0013_audit_keyed': m0013,
   '0016_checkin_purges': m0016,
 };

@@ -15,7 +15,7 @@ import { Pager } from '../components/Pager.tsx';
 import { ReviewControls, useReview } from '../components/ReviewControls.tsx';
 import { CaseStatusForm } from '../components/CaseStatusForm.tsx';
 import { ManualContactForm } from '../components/ManualContactForm.tsx';
-import { CaseStatusBadge, ClassBadge, ContactEvidence, PersonColour, ReviewBadge } from '../components/TracingBits.tsx';
+import { CaseStatusBadge, ClassBadge, ContactEvidence, LATE_SCAN_MS, PersonColour, ReviewBadge } from '../components/TracingBits.tsx';
 
 const PAGE = 100;
 
@@ -48,9 +48,11 @@ export function CasePage() {
   };
 
   const visits = useMemo(() => {
-    const seen = new Map<string, { venue: string; from: number; to: number }>();
+    const seen = new Map<string, { venue: string; from: number; to: number; gapMs?: number }>();
     for (const c of contacts.data?.items ?? []) {
-      for (const e of c.evidence.encounters ?? []) seen.set(e.caseVisit.checkinId, { venue: e.venueName, from: e.caseVisit.enteredAt, to: e.caseVisit.exitedAt });
+      for (const e of c.evidence.encounters ?? []) {
+        seen.set(e.caseVisit.checkinId, { venue: e.venueName, from: e.caseVisit.enteredAt, to: e.caseVisit.exitedAt, gapMs: e.caseVisit.scanGapMs });
+      }
     }
     return [...seen.values()];
   }, [contacts.data]);
@@ -61,7 +63,10 @@ export function CasePage() {
   const trace = traced?.trace ?? detail.data.trace;
   const timeline = [
     ...detail.data.history.map((h) => ({ at: h.at, kind: 'status' as const, text: `${h.from ? `${t(`tracing.status.${h.from}`)} → ` : ''}${t(`tracing.status.${h.to}`)}`, sub: h.reason })),
-    ...visits.map((v) => ({ at: v.from, kind: 'visit' as const, text: v.venue, sub: `${formatDateTime(v.from)} – ${formatDateTime(v.to)}` })),
+    ...visits.map((v) => ({
+      at: v.from, kind: 'visit' as const, text: v.venue,
+      sub: `${formatDateTime(v.from)} – ${formatDateTime(v.to)}${v.gapMs !== undefined && v.gapMs >= LATE_SCAN_MS ? ` · ${t('tracing.evidence.lateScan', { minutes: Math.round(v.gapMs / 60_000) })}` : ''}`,
+    })),
     ...(c.onsetAt ? [{ at: c.onsetAt, kind: 'status' as const, text: t('tracing.cases.onset'), sub: '' }] : []),
     ...(c.firstPositiveSampledAt ? [{ at: c.firstPositiveSampledAt, kind: 'status' as const, text: t('tracing.cases.sampled'), sub: '' }] : []),
     ...(c.isolatedAt ? [{ at: c.isolatedAt, kind: 'status' as const, text: t('tracing.cases.isolated'), sub: '' }] : []),
