@@ -35,7 +35,7 @@ test('a full disk: the batch fails whole with the SQLite code, nothing half-writ
       row: {
         id: `c${i}`, venue_id: 'v1', person_id: 'p1', client_id: `client-${i}`, method: 'assisted', entered_at: now + i, exited_at: null,
         exit_kind: null, decision: 'refused', refusal_code: null, colour: 'green', reasons: null, test_sampled_at: null, test_result: null,
-        vaccinated: null, created_at: now + i,
+        vaccinated: null, created_at: now + i, scan_gap_ms: 0,
       },
     });
     // No page more than now, and every free byte taken.
