@@ -1,4 +1,7 @@
 // Roles, what each may do, and the area-subtree scope rule. Pure: no I/O.
+import { judgePassword, PASSWORD_MIN_LENGTH } from './password.rules.ts';
+
+export { PASSWORD_MIN_LENGTH };
 
 export const ROLES = [
   'command',              // 指挥部 command centre
@@ -101,7 +104,6 @@ export interface Actor {
 
 /** Usernames: 3–32 of a–z, 0–9, "_", "." and "-" (normalised to lower case first). */
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
-export const PASSWORD_MIN_LENGTH = 10;
 
 export function normaliseUsername(raw: string): string {
   return raw.trim().toLowerCase();
@@ -111,9 +113,12 @@ export function isValidUsername(username: string): boolean {
   return USERNAME_PATTERN.test(username);
 }
 
-/** Long enough to resist guessing; length counts characters, not bytes. */
-export function isStrongPassword(password: string): boolean {
-  return [...password].length >= PASSWORD_MIN_LENGTH;
+/**
+ * Long enough and hard enough to guess (password.rules.ts: judgePassword says why not); length counts
+ * characters, not bytes. `userInputs` are the account's own words (username, name, phone).
+ */
+export function isStrongPassword(password: string, userInputs: readonly (string | null | undefined)[] = []): boolean {
+  return judgePassword(password, userInputs).ok;
 }
 
 export interface LockoutPolicy {

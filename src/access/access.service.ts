@@ -9,9 +9,10 @@ import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { hashPassword, newId, randomToken, verifyPassword } from '../platform/crypto.ts';
 import {
-  afterFailedLogin, inScope, isLocked, isRole, isStrongPassword, isValidUsername, normaliseUsername,
-  PASSWORD_MIN_LENGTH, permissionsOf, type Actor, type Permission, type Role,
+  afterFailedLogin, inScope, isLocked, isRole, isValidUsername, normaliseUsername,
+  permissionsOf, type Actor, type Permission, type Role,
 } from './access.rules.ts';
+import { judgePassword } from './password.rules.ts';
 import './access.schema.ts'; // registers the access error codes wherever the service is used
 import type { Me, TokenView, UserView } from './access.schema.ts';
 import * as store from './access.store.ts';
@@ -42,8 +43,19 @@ export function generatePassword(): string {
   return groups.join('-');
 }
 
-function checkPassword(password: string): void {
-  if (!isStrongPassword(password)) throw new AppError('PASSWORD_WEAK', { min: PASSWORD_MIN_LENGTH });
+/**
+ * Throws PASSWORD_WEAK (too short) or PASSWORD_GUESSABLE (zxcvbn score below PASSWORD_MIN_SCORE, with
+ * its warning key in `warning`) unless the password may be set. `userInputs` are the account's own
+ * words (username, display name, phone), which an attacker is assumed to know. The fault names the
+ * `password` field, so a form shows the reason beside it.
+ */
+export function checkPassword(password: string, userInputs: readonly (string | null | undefined)[] = []): void {
+  const verdict = judgePassword(password, userInputs);
+  if (verdict.ok) return;
+  const extra = verdict.code === 'PASSWORD_GUESSABLE' ? { warning: verdict.params.warning, score: verdict.score } : {};
+  throw new AppError(verdict.code, verdict.params, {
+    faults: [{ field: 'password', code: verdict.code, params: verdict.params }], extra,
+  });
 }
 
 let dummyHash: Promise<string> | null = null;
@@ -232,8 +244,8 @@ export async function addUser(s: Services, actor: AuditActor, input: AddUserInpu
   const role = checkRole(input.role);
   const generated = input.password === undefined;
   const password = input.password ?? generatePassword();
-  checkPassword(password);
   const displayName = cleanDisplayName(input.displayName, username);
+  if (!generated) checkPassword(password, [username, displayName]);
   // Hash before the transaction: scrypt is slow on purpose and must not hold the write lock.
   const passwordHash = await hashPassword(password);
   const now = s.clock.now();
@@ -350,7 +362,10 @@ export async function updateUser(s: Services, actor: AuditActor, id: string, pat
 export async function resetPassword(s: Services, actor: AuditActor, id: string, password: string | undefined, scopePath: ScopePath = ''): Promise<{ password: string; generated: boolean }> {
   const generated = password === undefined;
   const next = password ?? generatePassword();
-  checkPassword(next);
+  if (!generated) {
+    const target = await store.userById(s.db, id);
+    checkPassword(next, [target?.username, target?.display_name]);
+  }
   const passwordHash = await hashPassword(next);
   const now = s.clock.now();
   await s.db.transaction().execute(async (trx) => {

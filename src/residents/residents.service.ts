@@ -2,7 +2,7 @@
 // dependants, personal codes (亮码) and self check-in (扫码). Registration is one transaction with its
 // audit event and the device session; the check-in itself is the venue module's one decision path.
 import type { Actor } from '../access/access.rules.ts';
-import { isStrongPassword, normaliseUsername, PASSWORD_MIN_LENGTH, permissionsOf, type Permission } from '../access/access.rules.ts';
+import { normaliseUsername, permissionsOf, type Permission } from '../access/access.rules.ts';
 import * as access from '../access/access.service.ts';
 import * as accessStore from '../access/access.store.ts';
 import { createSession, deleteSession, type NewSession } from '../access/session.ts';
@@ -55,7 +55,7 @@ function uniqueViolationOn(err: unknown): 'person' | 'username' | null {
 export async function registerResident(s: Services, input: RegisterInput): Promise<Registered> {
   const mobile = checkMobile(input.phone);
   if (!mobile.ok) throw new AppError('PHONE_FORMAT');
-  if (!isStrongPassword(input.password)) throw new AppError('PASSWORD_WEAK', { min: PASSWORD_MIN_LENGTH });
+  access.checkPassword(input.password, [mobile.value, input.name, input.idNumber]);
   const idType = input.idType?.trim() || 'resident_id';
   let idNumber = input.idNumber.trim();
   if (idType === 'resident_id') {

@@ -307,6 +307,38 @@ for (const { dialect, skip } of await dialects()) {
       } finally { await h.close(); }
     });
 
+    test('common and patterned passwords are refused when an account is created or its password reset, with the reason on the field', async () => {
+      const h = await harness(dialect);
+      try {
+        const admin = await signIn(h.s, 'admin', AREAS.city);
+        const worker = await signIn(h.s, 'community_worker', AREAS.wenyuan, 'zhou.min');
+        for (const password of ['aaaaaaaaaa', '1234567890', 'password12']) {
+          const created = await h.call({
+            method: 'POST', url: '/api/v1/users', headers: { ...admin.headers, 'accept-language': 'en' },
+            payload: { username: 'weak.one', role: 'lab', areaCode: AREAS.wenyuan, password },
+          });
+          assert.equal(created.statusCode, 400, password);
+          assert.equal(created.json().code, 'PASSWORD_GUESSABLE', password);
+          assert.equal(typeof created.json().warning, 'string');
+          assert.deepEqual(created.json().errors.map((f: { field: string; code: string }) => [f.field, f.code]), [['password', 'PASSWORD_GUESSABLE']]);
+          const reset = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers, payload: { password } });
+          assert.equal(reset.json().code, 'PASSWORD_GUESSABLE', password);
+        }
+        const own = await h.call({
+          method: 'POST', url: '/api/v1/users', headers: admin.headers,
+          payload: { username: 'wang.fang', role: 'lab', areaCode: AREAS.wenyuan, password: 'wang.fang.2022' },
+        });
+        assert.equal(own.json().code, 'PASSWORD_GUESSABLE', 'the username is known to an attacker');
+        assert.equal(own.json().warning, 'userInputs');
+        const short = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers, payload: { password: 'x7#Qp' } });
+        assert.equal(short.json().code, 'PASSWORD_WEAK');
+        assert.equal(await h.s.db.selectFrom('app_user').select('id').where('username', '=', 'weak.one').executeTakeFirst(), undefined);
+        assert.equal((await h.login('zhou.min')).statusCode, 200, 'the refused resets changed nothing');
+        const good = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers, payload: { password: 'spring-garden-42' } });
+        assert.equal(good.statusCode, 200);
+      } finally { await h.close(); }
+    });
+
     test('a disabled user\'s session stops working; a password reset hands over a new password', async () => {
       const h = await harness(dialect);
       try {
