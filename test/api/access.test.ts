@@ -147,6 +147,43 @@ for (const { dialect, skip } of await dialects()) {
       } finally { await h.close(); }
     });
 
+    test('lockout is per account and address: while address A is locked out, the colleague signs in from B', async () => {
+      const h = await harness(dialect);
+      try {
+        const { maxFailures } = h.s.config.lockout;
+        await signIn(h.s, 'community_worker', AREAS.wenyuan, 'colleague');
+        const from = (remoteAddress: string, password = 'wrong wrong wrong') =>
+          h.call({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'colleague', password }, remoteAddress });
+        for (let i = 1; i < maxFailures; i++) assert.equal((await from('203.0.113.66')).statusCode, 401);
+        assert.equal((await from('203.0.113.66')).json().code, 'ACCOUNT_LOCKED');
+        assert.equal((await from('203.0.113.66', PASSWORD)).json().code, 'ACCOUNT_LOCKED', 'A is locked even with the right password');
+        const b = await from('10.20.30.40', PASSWORD);
+        assert.equal(b.statusCode, 200, 'B is not locked out by A');
+        assert.equal((await from('10.20.30.40', 'wrong wrong wrong')).json().code, 'LOGIN_FAILED', 'B has its own count');
+        assert.equal((await from('203.0.113.66', PASSWORD)).statusCode, 423, 'B signing in does not unlock A');
+      } finally { await h.close(); }
+    });
+
+    test('an unknown username gets the same answers as a known one, lock included', async () => {
+      const h = await harness(dialect);
+      try {
+        const { maxFailures } = h.s.config.lockout;
+        await signIn(h.s, 'lab', AREAS.city, 'known.user');
+        const answers = async (username: string) => {
+          const seen: string[] = [];
+          for (let i = 0; i <= maxFailures; i++) {
+            const res = await h.login(username, 'wrong wrong wrong');
+            const { code, status, lockedUntil } = res.json();
+            seen.push(JSON.stringify({ statusCode: res.statusCode, code, status, lockedUntil, cookies: res.cookies.length, type: res.headers['content-type'] }));
+          }
+          return seen;
+        };
+        const known = await answers('known.user');
+        assert.equal(JSON.parse(known.at(-1)!).statusCode, 423);
+        assert.deepEqual(await answers('no.such.user'), known);
+      } finally { await h.close(); }
+    });
+
     test('too many sign-in attempts from one address → 429 RATE_LIMITED', async () => {
       const h = await harness(dialect, { access: { loginRateLimit: { max: 3, timeWindowMs: 60_000 } } });
       try {

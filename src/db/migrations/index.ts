@@ -11,6 +11,7 @@ import * as m0007 from './0007_testing.ts';
 import * as m0008 from './0008_call_tasks.ts';
 import * as m0009 from './0009_risk_areas.ts';
 import * as m0010 from './0010_building_unique.ts';
+import * as m0015 from './0015_login_failure.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -27,4 +28,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0008_call_tasks': m0008,
   '0009_risk_areas': m0009,
   '0010_building_unique': m0010,
+  '0015_login_failure': m0015,
 };
