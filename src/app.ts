@@ -12,6 +12,7 @@ import { Type } from '@sinclair/typebox';
 import type { Services } from './services.ts';
 import { AppError, langFrom, toProblem } from './platform/errors.ts';
 import { registerAuth } from './platform/auth.ts';
+import { registerSecurityHeaders } from './platform/security.ts';
 import type { App } from './platform/http.ts';
 import { VERSION } from './version.ts';
 import { accessRoutes, type AccessRouteOptions } from './access/access.routes.ts';
@@ -65,6 +66,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
     reply.status(appError.status).type('application/problem+json').send(toProblem(appError, lang));
   });
 
+  await registerSecurityHeaders(app, s.config);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
