@@ -213,7 +213,7 @@ export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
     if (input.previousSessionToken) await deleteSession(s, input.previousSessionToken, trx);
     await store.purgeExpiredSessions(trx, now);
     const opened = await createSession(s, user.id, trx);
-    await s.audit(trx, { id: user.id, name: user.username, role: user.role }, {
+    await s.audit(trx, { id: user.id, name: usernameForLog(user.username), role: user.role }, {
       action: 'auth.login', objectType: 'user', objectId: user.id, detail: { ip },
     });
     return opened;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   afterFailedLogin, can, inScope, isLocked, isRole, isStrongPassword, isValidUsername, normaliseUsername, PERMISSIONS,
-  permissionsOf, ROLES,
+  permissionsOf, ROLES, usernameForLog, FAILURE_MEMORY_MS,
 } from '../../src/access/access.rules.ts';
 import { judgePassword, PASSWORD_MIN_LENGTH, PASSWORD_MIN_SCORE } from '../../src/access/password.rules.ts';
 import { generatePassword } from '../../src/access/access.service.ts';
@@ -120,4 +120,18 @@ test('lockout off when maxFailures is 0', () => {
   const step = afterFailedLogin({ failedLogins: 99, lockedUntil: null }, 0, { maxFailures: 0, lockMs: 1000 });
   assert.equal(step.lockedNow, false);
   assert.equal(step.lockedUntil, null);
+});
+
+test('usernames that look like phone numbers are masked for the audit log; others are kept', () => {
+  assert.equal(usernameForLog('13904371234'), '139****1234');
+  assert.equal(usernameForLog('+86 139-0437-1234'), '861******1234');
+  assert.equal(usernameForLog('wang.fang'), 'wang.fang');
+  assert.equal(usernameForLog('worker_01'), 'worker_01');
+});
+
+test('failures older than FAILURE_MEMORY_MS no longer count', () => {
+  const policy = { maxFailures: 3, lockMs: 60_000 };
+  const state = { failedLogins: 2, lockedUntil: null, lastFailureAt: 0 };
+  assert.equal(afterFailedLogin(state, FAILURE_MEMORY_MS - 1, policy).lockedNow, true);
+  assert.deepEqual(afterFailedLogin(state, FAILURE_MEMORY_MS, policy), { failedLogins: 1, lockedUntil: null, lockedNow: false });
 });
