@@ -8,10 +8,15 @@ import type { Config } from '../config.ts';
 
 /**
  * Inline styles the policy allows by hash, not by 'unsafe-inline'. React's style props go through the
- * CSS object model, which CSP does not restrict; the one inline <style> element is Cytoscape's (the
- * transmission-chain graph): ".__________cytoscape_container { position: relative; }".
+ * CSS object model, which CSP does not restrict. The inline <style> elements are Cytoscape's (the
+ * transmission-chain graph: ".__________cytoscape_container { position: relative; }") and the one
+ * Swagger UI renders on the API docs page (/api/v1/docs). test/e2e/security.e2e.test.ts loads both
+ * pages in Chromium and fails on any violation, so an upgrade that changes them is noticed.
  */
-const STYLE_HASHES = ["'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='"];
+const STYLE_HASHES = [
+  "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='", // Cytoscape
+  "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='", // Swagger UI
+];
 
 export const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
