@@ -257,7 +257,7 @@ const r = ruleSetById(RULES);
 const s = await services(built.now);
 // (a) and (b) compare the case's own contacts (household and venue: DuckDB's join finds the venue ones)
 // with secondary contacts left out; (c) traces a few cases with them, as the case service does.
-const opts = { now: built.now, timeZone: s.config.timeZone, retentionDays: 28, secondaryContacts: false };
+const opts = { now: built.now, timeZone: s.config.timeZone, secondaryContacts: false };
 console.log(`city: ${built.persons.toLocaleString()} people, ${built.checkins.toLocaleString()} check-ins over ${DAYS} days; rule set ${r.id}; ${os.cpus().length} cores (shared)`);
 console.log(`before the index: ${memory()}`);
 

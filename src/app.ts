@@ -1,20 +1,24 @@
 // build(services) → a Fastify instance with every route, not listening. Tests call app.inject().
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify from 'fastify';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { Services } from './services.ts';
 import { AppError, langFrom, toProblem } from './platform/errors.ts';
+import { textKeyword } from './platform/text.ts';
 import { registerAuth } from './platform/auth.ts';
 import { registerSecurityHeaders } from './platform/security.ts';
 import type { App } from './platform/http.ts';
 import { VERSION } from './version.ts';
+import { faultOf } from './db/faults.ts';
+import { faultAnswer } from './ops/ops.rules.ts';
+import { opsRoutes } from './ops/ops.routes.ts';
 import { accessRoutes, type AccessRouteOptions } from './access/access.routes.ts';
 import { registryRoutes } from './registry/registry.routes.ts';
 import { rosterRoutes } from './registry/roster.routes.ts';
@@ -41,25 +45,57 @@ export interface BuildOptions {
   access?: AccessRouteOptions;
 }
 
+// The validators: Fastify's own AJV compiler (the one it would build itself), twice — querystrings, params
+// and headers coerce ("?limit=10" is a number), JSON bodies do not ({"note":123} and {"name":["a"]} are
+// refused, not stored as "123" and "a").
+type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>;
+const ajvCompiler = createRequire(createRequire(import.meta.url).resolve('fastify'))('@fastify/ajv-compiler') as () => ValidatorFactory;
+const validators = ajvCompiler();
+const strictBodies: ValidatorFactory = (externalSchemas, options) => {
+  const coercing = validators(externalSchemas, options);
+  const strict = validators(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as typeof options);
+  return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
+};
+
+/** A name refused by the `x-text` keyword: TEXT_FORBIDDEN_CHARACTER naming the field and the character. */
+function textFault(error: Error): AppError | null {
+  const v = (error as { validation?: Array<{ keyword?: string; instancePath?: string; params?: { char?: string } }>; validationContext?: string }).validation;
+  const hit = v?.find((e) => e.keyword === 'x-text');
+  if (!hit) return null;
+  const field = (hit.instancePath ?? '').split('/').filter(Boolean).join('.') || (error as { validationContext?: string }).validationContext || 'body';
+  const char = hit.params?.char ?? '';
+  return new AppError('TEXT_FORBIDDEN_CHARACTER', { field, char }, { faults: [{ field, code: 'TEXT_FORBIDDEN_CHARACTER', params: { field, char } }] });
+}
+
 export async function build(s: Services, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     childLoggerFactory: lazyRequestLogger,
     trustProxy: s.config.trustProxy,
     bodyLimit: 10 * 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false }, plugins: [textKeyword] },
+    schemaController: { compilersFactory: { buildValidator: strictBodies } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setErrorHandler((error: Error, request, reply) => {
     const lang = langFrom(request.headers['accept-language']);
     const status = (error as { statusCode?: number }).statusCode;
     let appError: AppError;
+    const text = textFault(error);
     if (error instanceof AppError) appError = error;
+    else if (text) appError = text;
     else if ((error as { validation?: unknown }).validation) appError = new AppError('VALIDATION', { detail: error.message });
     else if (status === 429) appError = new AppError('RATE_LIMITED');
     else if (status === 413) appError = new AppError('PAYLOAD_TOO_LARGE');
     else if (status && status < 500) appError = new AppError('VALIDATION', { detail: error.message });
-    else {
+    else if (faultOf(error)) {
+      // The database's fault, not the request's: 503 with a retry hint, logged once per interval.
+      const kind = faultOf(error)!;
+      s.handle.faults.note(kind, error, `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`);
+      const answer = faultAnswer(kind);
+      reply.header('retry-after', String(answer.retryAfterS));
+      appError = new AppError(answer.code);
+    } else {
       request.log.error(error);
       appError = new AppError('INTERNAL');
     }
@@ -67,6 +103,24 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   });
 
   await registerSecurityHeaders(app, s.config);
+
+  // A read that met a dropped database connection runs once more (on another connection from the
+  // pool): reads change nothing, so the client need not see the fault. Writes answer 503.
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    const handler = route.handler as (this: unknown, ...args: unknown[]) => unknown;
+    if (!methods.every((m) => m === 'GET' || m === 'HEAD') || handler.constructor.name !== 'AsyncFunction') return;
+    route.handler = async function retryOnce(this: unknown, request, reply) {
+      try {
+        return await handler.call(this, request, reply);
+      } catch (err) {
+        if (faultOf(err) !== 'connection-lost' || reply.sent) throw err;
+        s.handle.faults.note('connection-lost', err, `${request.method} ${route.url} (retried)`);
+        return await handler.call(this, request, reply);
+      }
+    };
+  });
+
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -84,17 +138,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   registerAuth(app, s);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/v1/health', {
-    schema: {
-      tags: ['platform'],
-      security: [],
-      response: { 200: Type.Object({ status: Type.Literal('ok'), db: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]), version: Type.String() }) },
-    },
-  }, async () => {
-    await s.db.selectFrom('audit_head').select('seq').executeTakeFirst();
-    return { status: 'ok' as const, db: s.dialect, version: VERSION };
-  });
-
+  await app.register(async (api) => opsRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => accessRoutes(api as App, s, options.access), { prefix: '/api/v1' });
   await app.register(async (api) => registryRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => rosterRoutes(api as App, s), { prefix: '/api/v1' });

@@ -1,12 +1,13 @@
 // The services every domain shares: configuration, database, clock, field cipher and audit.
 import path from 'node:path';
-import type { Config } from './config.ts';
-import { connect, migrateToLatest, type DbHandle } from './db/connect.ts';
+import { redisPrefix, type Config } from './config.ts';
+import { checkDatabase, connect, migrateToLatest, type DbHandle } from './db/connect.ts';
 import type { Db, Dialect, Executor } from './db/database.ts';
-import { appendAudit, type AuditActor, type AuditEntry } from './platform/audit.ts';
+import { appendAudit, registerAuditKey, type AuditActor, type AuditEntry } from './platform/audit.ts';
 import { createEventBus, type EventBus } from './platform/events.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { FieldCipher, loadKeys, signingKeys, type Keys, type SigningKeys } from './platform/crypto.ts';
+import { createSmsSender, type SmsSender } from './platform/sms.ts';
 
 export interface Services {
   config: Config;
@@ -21,6 +22,8 @@ export interface Services {
   audit(ex: Executor, actor: AuditActor, entry: AuditEntry): Promise<number>;
   /** Change notices to live views: in-process, and across nodes through Redis when REDIS_URL is set. */
   events: EventBus;
+  /** Text messages: the log sender (development, tests) or the SMS gateway set by CORDON_SMS_URL. */
+  sms: SmsSender;
   close(): Promise<void>;
 }
 
@@ -33,17 +36,30 @@ export interface ServiceOptions {
   skipMigrations?: boolean;
   /** An event bus to use instead of the one config.redisUrl selects. */
   events?: EventBus;
+  /** A text-message sender to use instead of the one config.sms selects. */
+  sms?: SmsSender;
 }
 
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const handle = options.handle ?? connect({
     databaseUrl: config.databaseUrl,
     sqlitePath: path.join(config.dataDir, 'cordon.db'),
+    timeouts: config.pgTimeouts,
   });
-  if (!options.skipMigrations) await migrateToLatest(handle);
+  if (!options.skipMigrations) {
+    try {
+      // First a query that names the database and what timed out when it does not answer.
+      await checkDatabase(handle);
+      await migrateToLatest(handle);
+    } catch (err) {
+      if (!options.handle) await handle.close().catch(() => {});
+      throw err;
+    }
+  }
   const keys = options.keys ?? loadKeys(config.dataDir, config.secrets);
   const clock = options.clock ?? systemClock;
-  const events = options.events ?? createEventBus(config.redisUrl);
+  const events = options.events ?? createEventBus(config.redisUrl, { prefix: redisPrefix(config, handle.pgSchema) });
+  registerAuditKey(handle.db, keys.auditKey);
   return {
     config,
     handle,
@@ -52,8 +68,9 @@ export async function createServices(config: Config, options: ServiceOptions = {
     clock,
     cipher: new FieldCipher(keys),
     signing: signingKeys(keys),
-    audit: (ex, actor, entry) => appendAudit(ex, actor, entry, clock.now()),
+    audit: (ex, actor, entry) => appendAudit(ex, actor, entry, clock.now(), keys.auditKey),
     events,
+    sms: options.sms ?? createSmsSender(config.sms, (line) => console.log(line)),
     close: async () => {
       await events.close();
       await handle.close();

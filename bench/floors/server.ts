@@ -73,7 +73,7 @@ app.post('/api/v1/checkins', { schema: { body: CheckinBody, response: { 201: Ver
   const row: CheckinTable = {
     id: newId(now), venue_id: venue.id, person_id: personId, client_id: body.clientId ?? null, method: 'assisted',
     entered_at: now, exited_at: null, exit_kind: null, decision: 'admitted', refusal_code: null, colour: 'green', reasons: null,
-    test_sampled_at: null, test_result: null, vaccinated: null, created_at: now,
+    test_sampled_at: null, test_result: null, vaccinated: null, created_at: now, scan_gap_ms: 0,
   };
   let checkinId = row.id;
   if (appendFloor) await appendFloor.append(row);

@@ -2,7 +2,7 @@
 // Response schemas are the whitelist: a password hash or token hash has no field here.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
-import { IsoTime, Literals, NullableIsoTime } from '../platform/http.ts';
+import { IsoTime, Literals, NullableIsoTime, NameText } from '../platform/http.ts';
 import { PERMISSIONS, ROLES } from './access.rules.ts';
 
 export const AccessErrors = defineErrors({
@@ -92,7 +92,7 @@ const AreaRef = {
 
 export const UserCreateBody = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 64 }),
-  displayName: Type.Optional(Type.String({ maxLength: 100 })),
+  displayName: Type.Optional(NameText({ maxLength: 100 })),
   role: Type.String({ minLength: 1, maxLength: 64 }),
   ...AreaRef,
   password: Type.Optional(PasswordField),
@@ -105,7 +105,7 @@ export const UserCreateResult = Type.Object({
 });
 
 export const UserPatchBody = Type.Object({
-  displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  displayName: Type.Optional(NameText({ minLength: 1, maxLength: 100 })),
   role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   ...AreaRef,
   disabled: Type.Optional(Type.Boolean()),
@@ -123,7 +123,7 @@ export const PasswordResetResult = Type.Object({
 });
 
 export const TokenCreateBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: NameText({ minLength: 1, maxLength: 100 }),
   expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
 }, { additionalProperties: false });
 

@@ -16,6 +16,9 @@ import { judgePassword } from './password.rules.ts';
 import './access.schema.ts'; // registers the access error codes wherever the service is used
 import type { Me, TokenView, UserView } from './access.schema.ts';
 import * as store from './access.store.ts';
+import { maskPhone } from '../platform/mask.ts';
+import { phoneLookup } from '../registry/person.codec.ts';
+import { checkMobile } from '../registry/registry.rules.ts';
 import { createApiToken, createSession, deleteSession, type NewSession } from './session.ts';
 
 /** Whoever tries to sign in before we know who they are. */
@@ -162,24 +165,24 @@ const NO_ADDRESS = 'none';
  * exactly as a known one.
  */
 export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
-  const username = normaliseUsername(input.username);
+  const { user, username } = await accountToSignIn(s, input.username);
   const ip = input.ip ?? null;
   const source = input.ip ?? NO_ADDRESS;
   const logged = usernameForLog(username);
   const now = s.clock.now();
-  const accountKey = loginAccountKey(s, username);
+  // Known accounts are counted under their stored username (a resident's is not their phone, which
+  // is never stored in plaintext); an unknown name under what was typed.
+  const accountKey = loginAccountKey(s, user?.username ?? input.username);
 
   const failure = await store.loginFailure(s.db, accountKey, source);
   if (failure && isLocked(failure.locked_until, now)) {
     // Refused before the password is looked at, the same way whether the username exists or not.
-    const user = await store.userByUsername(s.db, username);
     await s.db.transaction().execute((trx) => s.audit(trx, ANONYMOUS, {
       action: 'auth.login_failed', objectType: 'user', objectId: user?.id ?? null, detail: { username: logged, reason: 'locked', ip },
     }));
     throw lockedError(s, Number(failure.locked_until));
   }
 
-  const user = await store.userByUsername(s.db, username);
   // An unknown username is checked against a dummy hash, so it takes as long as a wrong password.
   const passwordOk = await verifyPassword(input.password, user?.password_hash ?? await unknownUserHash());
 
@@ -213,12 +216,29 @@ export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
     if (input.previousSessionToken) await deleteSession(s, input.previousSessionToken, trx);
     await store.purgeExpiredSessions(trx, now);
     const opened = await createSession(s, user.id, trx);
-    await s.audit(trx, { id: user.id, name: usernameForLog(user.username), role: user.role }, {
+    await s.audit(trx, { id: user.id, name: username, role: user.role }, {
       action: 'auth.login', objectType: 'user', objectId: user.id, detail: { ip },
     });
     return opened;
   });
   return { session, user: meOf(user), permissions: permissionsFor(user.role) };
+}
+
+/**
+ * The account a sign-in names, and the name the audit log records for it. A mobile number is looked up
+ * through the lookup digest of resident phones (a resident signs in by phone; it is never stored in
+ * plaintext) and recorded masked, known account or not; anything else is a username.
+ */
+export async function accountToSignIn(s: Services, raw: string): Promise<{ user: store.UserRow | undefined; username: string }> {
+  const mobile = checkMobile(raw);
+  if (mobile.ok) {
+    const resident = await store.userByPhoneHmac(s.db, phoneLookup(s.cipher, mobile.value));
+    if (resident) return { user: resident, username: maskPhone(mobile.value)! };
+    const staff = await store.userByUsername(s.db, normaliseUsername(raw));
+    return { user: staff, username: staff ? staff.username : maskPhone(mobile.value)! };
+  }
+  const username = normaliseUsername(raw);
+  return { user: await store.userByUsername(s.db, username), username };
 }
 
 function lockedError(s: Services, lockedUntil: number): AppError {

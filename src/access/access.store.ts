@@ -57,6 +57,26 @@ export async function userByUsername(ex: Executor, username: string): Promise<Us
   return selectUsers(ex).where('app_user.username', '=', username).executeTakeFirst();
 }
 
+/** The account bound to a phone, by the phone's lookup digest (resident accounts). */
+export async function userByPhoneHmac(ex: Executor, phoneHmac: string): Promise<UserRow | undefined> {
+  return selectUsers(ex).where('app_user.phone_hmac', '=', phoneHmac).executeTakeFirst();
+}
+
+/** Binds an account to a phone (sealed, with its lookup digest). */
+export async function setUserPhone(ex: Executor, id: string, phone: { enc: string; hmac: string }, now: number): Promise<void> {
+  await ex.updateTable('app_user').set({ phone_enc: phone.enc, phone_hmac: phone.hmac, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** Resident accounts whose phone is not sealed yet (created before migration 0011: username = phone). */
+export async function residentsWithPlainPhone(ex: Executor): Promise<Array<{ id: string; username: string }>> {
+  return ex.selectFrom('app_user').select(['id', 'username']).where('role', '=', 'resident').where('phone_hmac', 'is', null).execute();
+}
+
+/** Replaces a resident's phone username by an opaque one and seals the phone. */
+export async function sealResidentPhone(ex: Executor, id: string, username: string, phone: { enc: string; hmac: string }, now: number): Promise<void> {
+  await ex.updateTable('app_user').set({ username, phone_enc: phone.enc, phone_hmac: phone.hmac, updated_at: now }).where('id', '=', id).execute();
+}
+
 export async function usernameExists(ex: Executor, username: string): Promise<boolean> {
   const row = await ex.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst();
   return row !== undefined;

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { build, WEB_DIST } from '../app.ts';
 import { createServices } from '../services.ts';
+import { residentStartup } from '../residents/residents.service.ts';
 import { cliConfig, type GlobalOptions } from './context.ts';
 import { ensureFirstStart } from './first-start.ts';
 import { warmPasswordEstimator } from '../access/password.rules.ts';
@@ -14,8 +15,11 @@ import { startVenueJobs } from '../venues/venue.jobs.ts';
 import { startRiskAreaJobs } from '../riskareas/riskareas.jobs.ts';
 import { startHealthJobs } from '../health/health.jobs.ts';
 import { startVisitIndex } from '../tracing/trace.index.start.ts';
+import { startAuditAnchorJob } from '../platform/audit.jobs.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Longest a SIGTERM / SIGINT shutdown may take before the process exits anyway. */
+const SHUTDOWN_MS = 10_000;
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -42,12 +46,30 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   if (opts.host) config.host = opts.host;
   const s = await createServices(config);
   if (firstStart) await ensureFirstStart(s);
+  const residentsReady = await residentStartup(s);
+  if (residentsReady.sealed) console.log(`sealed the phones of ${residentsReady.sealed} resident accounts`);
+  if (s.sms.kind === 'log') console.log('text messages (one-time codes) go to this log: set CORDON_SMS_URL to send them through an SMS gateway');
   const app = await build(s, { logger: { level: config.logLevel } });
+  // Database faults (dropped connections, a full disk) are logged once per interval through the server's logger.
+  s.handle.faults.setLogger((m) => app.log.error(m));
   let stopJobs = () => {};
+  let closing = false;
   const close = async () => {
-    stopJobs();
-    await app.close();
-    await s.close();
+    if (closing) return;
+    closing = true;
+    // Whatever a dependency does (a Redis or database that does not answer), the process ends.
+    setTimeout(() => {
+      console.error(`shutdown took longer than ${SHUTDOWN_MS / 1000} s: exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_MS).unref();
+    try {
+      stopJobs();
+      await app.close();
+      await s.close();
+    } catch (err) {
+      console.error(`shutdown: ${(err as Error)?.message ?? err}`);
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.once('SIGINT', close);
@@ -58,7 +80,8 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   const stopRiskAreaJobs = startRiskAreaJobs(s, { log: (m) => app.log.warn(m) });
   const stopHealthJobs = startHealthJobs(s, { log: (m) => app.log.warn(m) });
   const stopVisitIndex = startVisitIndex(s, { log: (m) => app.log.warn(m) });
-  stopJobs = () => { stopVenueJobs(); stopRiskAreaJobs(); stopHealthJobs(); stopVisitIndex(); };
+  const stopAuditAnchors = startAuditAnchorJob(s, { log: (m) => app.log.warn(m) });
+  stopJobs = () => { stopVenueJobs(); stopRiskAreaJobs(); stopHealthJobs(); stopVisitIndex(); stopAuditAnchors(); };
   console.log(`Cordon listening on http://localhost:${config.port} (${s.dialect}${s.dialect === 'sqlite' ? `: ${path.join(config.dataDir, 'cordon.db')}` : ''})`);
 }
 

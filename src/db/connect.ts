@@ -1,14 +1,18 @@
-// Opens the database: embedded SQLite (WAL) by default, PostgreSQL when a URL is given.
+// Opens the database: embedded SQLite (WAL) by default, PostgreSQL when a URL is given. A PostgreSQL
+// pool survives its connections dropping and has connect, statement and idle-in-transaction timeouts;
+// faults seen through the handle are kept in its FaultLog (src/db/faults.ts) for the health report.
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import {
-  CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type KyselyPlugin,
+  CompiledQuery, Kysely, sql, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type KyselyPlugin,
   type Migration, type MigrationProvider, type OperationNode, type SqliteDialectConfig,
 } from 'kysely';
 import type { Database, Db, Dialect } from './database.ts';
-import { migrations } from './migrations/index.ts';
+import { migrations as allMigrations } from './migrations/index.ts';
+import { PG_TIMEOUTS, type PgTimeouts } from '../config.ts';
+import { FaultLog, faultOf } from './faults.ts';
 
 export interface DbHandle {
   db: Db;
@@ -19,6 +23,12 @@ export interface DbHandle {
   pool?: pg.Pool;
   /** The PostgreSQL schema this handle is confined to, when one was given. */
   pgSchema?: string;
+  /** The database for messages: SQLite's file, or PostgreSQL's user@host:port/name (never a password). */
+  where: string;
+  /** The timeouts towards PostgreSQL this handle uses. */
+  timeouts: PgTimeouts;
+  /** Faults of the database seen through this handle (dropped connections, a full disk), logged once per interval. */
+  faults: FaultLog;
   /**
    * Calls the listener whenever an update or delete issued through this handle's Kysely (any
    * transaction) is about to run, and again once it ran: the table and the columns it sets (null for a
@@ -48,6 +58,21 @@ export interface ConnectOptions {
   /** PostgreSQL schema to use (tests isolate themselves this way). */
   pgSchema?: string;
   poolSize?: number;
+  /** Timeouts towards PostgreSQL (default PG_TIMEOUTS). */
+  timeouts?: PgTimeouts;
+  /** PostgreSQL application_name of the pool's connections (default "cordon"). */
+  applicationName?: string;
+}
+
+/** user@host:port/database of a PostgreSQL URL, for messages: the password is never shown. */
+export function describePostgres(url: string): string {
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
+    return `${user}${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname || ''}`;
+  } catch {
+    return 'the PostgreSQL database (DATABASE_URL is not a valid URL)';
+  }
 }
 
 // int8 and numeric come back from pg as strings; Cordon stores epoch ms in int8.
@@ -117,17 +142,48 @@ class WriteWatch implements KyselyPlugin {
  * thread, another process) committed in between; it waits (busy_timeout) for the lock instead.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) {
+  constructor(private readonly settings: SqliteDialectConfig, private readonly sqlite: SQLite.Database) {
     super(settings);
   }
 
   override createDriver() {
     const driver = new SqliteDriver(this.settings);
+    const { sqlite } = this;
     driver.beginTransaction = async (connection: DatabaseConnection) => {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'));
     };
+    // SQLite ends the transaction itself when a COMMIT or a statement fails on a full disk or an I/O
+    // error (SQLITE_FULL, SQLITE_IOERR…): a ROLLBACK then fails with "cannot rollback - no transaction
+    // is active", and Kysely would throw that instead of the error that caused it.
+    driver.rollbackTransaction = async (connection: DatabaseConnection) => {
+      if (!sqlite.inTransaction) return;
+      await connection.executeQuery(CompiledQuery.raw('rollback'));
+    };
     return driver;
   }
+}
+
+/**
+ * A PostgreSQL pool that survives its connections dropping: an idle connection's error (the server
+ * restarted, pg_terminate_backend, a TCP reset) is logged and the pool drops it and opens another on
+ * demand; a connection in use reports the error to its query, and is dropped when released. Without
+ * these listeners the 'error' event is unhandled and ends the process.
+ */
+function resilientPool(options: ConnectOptions & { databaseUrl: string }, timeouts: PgTimeouts, faults: FaultLog): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? 'cordon',
+    connectionTimeoutMillis: timeouts.connectMs,
+    keepAlive: true,
+    ...(timeouts.statementMs ? { statement_timeout: timeouts.statementMs } : {}),
+    ...(timeouts.idleInTransactionMs ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionMs } : {}),
+    ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+  });
+  const noted = (where: string) => (err: Error) => faults.note(faultOf(err) ?? 'connection-lost', err, where);
+  pool.on('error', noted('idle connection dropped'));
+  pool.on('connect', (client) => { client.on('error', noted('connection dropped')); });
+  return pool;
 }
 
 function closeHooks() {
@@ -143,15 +199,14 @@ function closeHooks() {
 export function connect(options: ConnectOptions): DbHandle {
   const writes = new WriteWatch();
   const hooks = closeHooks();
+  const timeouts = options.timeouts ?? PG_TIMEOUTS;
+  const faults = new FaultLog();
   if (options.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
-      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
-    });
+    const pool = resilientPool({ ...options, databaseUrl: options.databaseUrl }, timeouts, faults);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [writes] });
     return {
-      db, dialect: 'postgres', pool, pgSchema: options.pgSchema, watchWrites: (l) => writes.watch(l), onClose: hooks.onClose,
+      db, dialect: 'postgres', pool, pgSchema: options.pgSchema, where: describePostgres(options.databaseUrl), timeouts, faults,
+      watchWrites: (l) => writes.watch(l), onClose: hooks.onClose,
       close: async () => { await hooks.run(); await db.destroy(); },
     };
   }
@@ -167,9 +222,9 @@ export function connect(options: ConnectOptions): DbHandle {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }), plugins: [writes] });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, sqlite), plugins: [writes] });
   return {
-    db, dialect: 'sqlite', sqlite, watchWrites: (l) => writes.watch(l), onClose: hooks.onClose,
+    db, dialect: 'sqlite', sqlite, where: file, timeouts, faults, watchWrites: (l) => writes.watch(l), onClose: hooks.onClose,
     close: async () => { await hooks.run(); await db.destroy(); },
   };
 }
@@ -213,12 +268,42 @@ function withStatementCache(sqlite: SQLite.Database, capacity = 500) {
   };
 }
 
-export async function migrateToLatest(handle: DbHandle): Promise<void> {
+/**
+ * Answers once the database answers a query; else throws an error naming the database (never its
+ * password) and what failed: the connection not opened within the connect timeout, refused, …
+ */
+export async function checkDatabase(handle: DbHandle): Promise<void> {
+  try {
+    await sql`select 1`.execute(handle.db);
+  } catch (err) {
+    throw new Error(databaseFailure(handle, err), { cause: err });
+  }
+}
+
+/** What failed towards the database, in one line for an operator. */
+export function databaseFailure(handle: DbHandle, err: unknown): string {
+  const message = (err as Error)?.message ?? String(err);
+  if (handle.dialect === 'sqlite') return `SQLite database ${handle.where}: ${message}`;
+  if (faultOf(err) === 'timeout' && /connect/i.test(message)) {
+    return `PostgreSQL at ${handle.where} did not complete the connection within ${handle.timeouts.connectMs} ms `
+      + `(connect timeout, CORDON_PG_CONNECT_TIMEOUT_MS): ${message}`;
+  }
+  return `PostgreSQL at ${handle.where} cannot be used: ${message}`;
+}
+
+export async function migrateToLatest(handle: DbHandle, migrations: typeof allMigrations = allMigrations): Promise<void> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};
       for (const [name, m] of Object.entries(migrations)) {
-        out[name] = { up: (db) => m.up(db, handle.dialect) };
+        out[name] = {
+          up: async (db) => {
+            // A migration may rewrite a large table: the statement timeout of requests does not apply
+            // (PostgreSQL runs the migrations in one transaction; SET LOCAL ends with it).
+            if (handle.dialect === 'postgres') await sql`set local statement_timeout = 0`.execute(db);
+            await m.up(db, handle.dialect);
+          },
+        };
       }
       return out;
     },
@@ -229,6 +314,10 @@ export async function migrateToLatest(handle: DbHandle): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? error}`);
+    const cause = (error as Error)?.message ?? String(error);
+    if (failed) throw new Error(`migration ${failed.migrationName} failed: ${cause}`, { cause: error });
+    // Nothing ran (the database did not answer, the migration lock was not taken): say where.
+    const pending = results?.find((r) => r.status === 'NotExecuted')?.migrationName;
+    throw new Error(`migrations could not ${pending ? `run (first not run: ${pending})` : 'start'}: ${databaseFailure(handle, error)}`, { cause: error });
   }
 }

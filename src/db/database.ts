@@ -73,6 +73,26 @@ export interface AppUserTable {
   updated_at: number;
   /** The registry person a `resident` account belongs to (migration 0003); null for staff. */
   person_id?: string | null;
+  /** A resident's phone, sealed, and its lookup digest (migration 0011); null for staff. */
+  phone_enc?: string | null;
+  phone_hmac?: string | null;
+}
+
+/** A one-time code sent by SMS to prove control of a phone (migration 0011); only its digest is kept. */
+export interface ResidentChallengeTable {
+  id: string;
+  purpose: string;
+  subject: string;
+  person_id: string | null;
+  phone_hmac: string;
+  phone_enc: string | null;
+  code_hash: string;
+  attempts: number;
+  source: string | null;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  closed_at: number | null;
 }
 
 export interface SessionTable {
@@ -126,6 +146,10 @@ export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+  /** The first event hashed with the audit key (HMAC); the ones before are plain SHA-256. */
+  keyed_from: number | null;
+  /** When the last scheduled anchor was claimed (the lease that keeps it to one process). */
+  anchored_at: number | null;
 }
 
 export interface SettingTable {
@@ -180,6 +204,22 @@ export interface CheckinTable {
   /** 1 / 0, or null when unknown */
   vaccinated: number | null;
   created_at: number;
+  /**
+   * How long after the scan it reached the server (ms): 0 online, the time it waited in a guard
+   * device's queue otherwise; null for check-ins stored before it was recorded.
+   */
+  scan_gap_ms: number | null;
+}
+
+/** A check-in purge that ran, with its cutoff (migration 0016). */
+export interface CheckinPurgeTable {
+  id: string;
+  /** Check-ins that began before this instant were deleted. */
+  before: number;
+  retention_days: number;
+  checkins: number;
+  actor_id: string | null;
+  at: number;
 }
 
 export interface CaseRecordTable {
@@ -695,6 +735,7 @@ export interface Database {
   household: HouseholdTable;
   person: PersonTable;
   app_user: AppUserTable;
+  resident_challenge: ResidentChallengeTable;
   session: SessionTable;
   api_token: ApiTokenTable;
   login_failure: LoginFailureTable;
@@ -703,6 +744,7 @@ export interface Database {
   setting: SettingTable;
   venue: VenueTable;
   checkin: CheckinTable;
+  checkin_purge: CheckinPurgeTable;
   case_record: CaseRecordTable;
   case_status_history: CaseStatusHistoryTable;
   contact: ContactTable;

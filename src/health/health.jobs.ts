@@ -20,7 +20,7 @@ export function startHealthJobs(s: Services, options: { log?: (message: string) 
       const n = await sweepEndConditions(s);
       if (n) log(`health: ${n} colour change(s) recorded at their end condition`);
     } catch (err) {
-      log(`health sweep failed: ${(err as Error).message}`);
+      s.handle.faults.jobFailed('health sweep', err, log);
     } finally {
       running = false;
     }

@@ -3,7 +3,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { EndCondition, FACT_KINDS } from '../rules/ruleset.schema.ts';
-import { Literals, Nullable } from '../platform/http.ts';
+import { Literals, Nullable, NoteText } from '../platform/http.ts';
 
 export const HealthErrors = defineErrors({
   HEALTH_PERSON_NOT_FOUND: { status: 404, zh: '找不到该人员', en: 'Person not found' },
@@ -177,28 +177,28 @@ export const StatusQuery = Type.Object({
 export const OverrideBody = Type.Object({
   personIds: Type.Array(Id, { minItems: 1, maxItems: 20_000, uniqueItems: true }),
   colour: Colour,
-  legalBasis: Type.String({ maxLength: 2000 }),
-  reason: Type.String({ maxLength: 2000 }),
+  legalBasis: NoteText({ maxLength: 2000 }),
+  reason: NoteText({ maxLength: 2000 }),
   endsAt: Time,
 }, { additionalProperties: false });
 export type OverrideBody = Static<typeof OverrideBody>;
 
 export const DecisionBody = Type.Object({
   approve: Type.Boolean(),
-  reason: Type.String({ maxLength: 2000 }),
+  reason: NoteText({ maxLength: 2000 }),
 }, { additionalProperties: false });
 export type DecisionBody = Static<typeof DecisionBody>;
 
 export const AppealBody = Type.Object({
-  statement: Type.String({ maxLength: 2000 }),
+  statement: NoteText({ maxLength: 2000 }),
 }, { additionalProperties: false });
 export type AppealBody = Static<typeof AppealBody>;
 
 export const AppealAnswerBody = Type.Object({
   decision: Literals(['uphold', 'correct'] as const),
-  answer: Type.String({ maxLength: 2000 }),
+  answer: NoteText({ maxLength: 2000 }),
   colour: Type.Optional(Colour),
-  legalBasis: Type.Optional(Type.String({ maxLength: 2000 })),
+  legalBasis: Type.Optional(NoteText({ maxLength: 2000 })),
   endsAt: Type.Optional(Time),
 }, { additionalProperties: false });
 export type AppealAnswerBody = Static<typeof AppealAnswerBody>;

@@ -3,7 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { CALL_OUTCOMES, CALL_STATUSES } from './notify.rules.ts';
-import { Literals, Nullable } from '../platform/http.ts';
+import { Literals, Nullable, NoteText } from '../platform/http.ts';
 
 export const NotifyErrors = defineErrors({
   CALL_TASK_NOT_FOUND: { status: 404, zh: '找不到该通知任务', en: 'Call task not found' },
@@ -37,11 +37,11 @@ export type TaskExportQuery = Static<typeof TaskExportQuery>;
 
 export const AttemptBody = Type.Object({
   outcome: Literals(CALL_OUTCOMES),
-  note: Type.Optional(Type.String({ maxLength: 1000 })),
+  note: Type.Optional(NoteText({ maxLength: 1000 })),
 }, { additionalProperties: false });
 export type AttemptBody = Static<typeof AttemptBody>;
 
-export const RevealBody = Type.Object({ reason: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
+export const RevealBody = Type.Object({ reason: NoteText({ maxLength: 200 }) }, { additionalProperties: false });
 
 export const CallTaskSchema = Type.Object({
   id: Type.String(),

@@ -211,10 +211,11 @@ export function assertInScope(actor: Actor, areaPath: string): void {
 }
 
 /**
- * The actor as the audit log records it. A resident's username is their phone number: the log keeps
- * it masked (the user id identifies them exactly), so reading the log is not a read of personal data.
+ * The actor as the audit log records it. A resident's username is opaque (r.<id>; their phone is
+ * sealed); one still named by a phone (an account not yet sealed at start-up) is kept masked, so
+ * reading the log is not a read of personal data.
  */
 export function auditActor(actor: Actor): AuditActor {
-  const name = actor.role === 'resident' ? maskPhone(actor.username) ?? actor.username : actor.username;
+  const name = actor.role === 'resident' && /^\+?\d[\d\s-]{6,}$/.test(actor.username) ? maskPhone(actor.username) ?? actor.username : actor.username;
   return { id: actor.userId, name, role: actor.role };
 }

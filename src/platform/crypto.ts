@@ -9,6 +9,8 @@ export interface Keys {
   dataKey: Buffer;
   /** 32 bytes for HMAC-SHA256 lookup columns. */
   lookupKey: Buffer;
+  /** 32 bytes for the audit chain's HMAC-SHA256: a rewritten stretch cannot be re-hashed without it. */
+  auditKey: Buffer;
   /** Ed25519 key pair (PEM) that signs personal codes; the public half is published for offline checks. */
   personalCodeKey: { privateKeyPem: string; publicKeyPem: string };
 }
@@ -48,16 +50,17 @@ function decodeKey(value: string, name: string): Buffer {
 
 /**
  * Reads keys from env values, else from dataDir/keys.json, generating that file (mode 0600) on first
- * start. A keys.json written before personal codes existed gets the missing key pair added in place;
- * the keys already in it are kept as they are.
+ * start. A keys.json written before personal codes or the keyed audit chain existed gets the missing
+ * key added in place; the keys already in it are kept as they are.
  */
-export function loadKeys(dataDir: string | null, given: { dataKey?: string; lookupKey?: string } = {}): Keys {
+export function loadKeys(dataDir: string | null, given: { dataKey?: string; lookupKey?: string; auditKey?: string } = {}): Keys {
   if (!dataDir) {
     const fresh = generateKeys();
     return {
       ...fresh,
       ...(given.dataKey ? { dataKey: decodeKey(given.dataKey, 'CORDON_DATA_KEY') } : {}),
       ...(given.lookupKey ? { lookupKey: decodeKey(given.lookupKey, 'CORDON_LOOKUP_KEY') } : {}),
+      ...(given.auditKey ? { auditKey: decodeKey(given.auditKey, 'CORDON_AUDIT_KEY') } : {}),
     };
   }
   const file = path.join(dataDir, 'keys.json');
@@ -65,18 +68,21 @@ export function loadKeys(dataDir: string | null, given: { dataKey?: string; look
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true });
     const fresh = generateKeys();
-    // With both keys from the environment the file holds only the signing key pair.
+    // With both keys from the environment the file holds only the signing key pair (and the audit
+    // key unless that is given too).
     const body = JSON.stringify({
       ...(fromEnv ? {} : { dataKey: fresh.dataKey.toString('base64'), lookupKey: fresh.lookupKey.toString('base64') }),
+      ...(given.auditKey ? {} : { auditKey: fresh.auditKey.toString('base64') }),
       personalCodeKey: fresh.personalCodeKey,
     }, null, 2);
     fs.writeFileSync(file, body + '\n', { mode: 0o600, flag: 'wx' });
   }
   const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    dataKey?: string; lookupKey?: string; personalCodeKey?: Keys['personalCodeKey'];
+    dataKey?: string; lookupKey?: string; auditKey?: string; personalCodeKey?: Keys['personalCodeKey'];
   };
-  if (!stored.personalCodeKey) {
-    stored.personalCodeKey = generatePersonalCodeKey();
+  if (!stored.personalCodeKey || (!stored.auditKey && !given.auditKey)) {
+    stored.personalCodeKey ??= generatePersonalCodeKey();
+    if (!given.auditKey) stored.auditKey ??= crypto.randomBytes(32).toString('base64');
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
     fs.renameSync(tmp, file);
@@ -87,12 +93,16 @@ export function loadKeys(dataDir: string | null, given: { dataKey?: string; look
   return {
     dataKey: decodeKey(dataKey, 'dataKey'),
     lookupKey: decodeKey(lookupKey, 'lookupKey'),
+    auditKey: given.auditKey ? decodeKey(given.auditKey, 'CORDON_AUDIT_KEY') : decodeKey(stored.auditKey!, 'auditKey'),
     personalCodeKey: stored.personalCodeKey,
   };
 }
 
 export function generateKeys(): Keys {
-  return { dataKey: crypto.randomBytes(32), lookupKey: crypto.randomBytes(32), personalCodeKey: generatePersonalCodeKey() };
+  return {
+    dataKey: crypto.randomBytes(32), lookupKey: crypto.randomBytes(32), auditKey: crypto.randomBytes(32),
+    personalCodeKey: generatePersonalCodeKey(),
+  };
 }
 
 // IVs are drawn from a refilled pool of CSPRNG bytes: one system call per 5,461 encryptions instead

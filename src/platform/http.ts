@@ -2,16 +2,24 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
-import { Type, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { Type, type StringOptions, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 
 /** An instant at the API edge: ISO 8601 with the deployment's offset, e.g. 2022-03-24T08:00:00+08:00. */
 export const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601 with offset' });
 /**
- * A value or null. Null comes first: the server coerces types, and a union tried value-first would turn
- * a JSON null into 0 (integer) or "" (string) before ever trying null.
+ * A value or null. Null comes first: querystrings and params are coerced, and a union tried value-first
+ * would turn a null into 0 (integer) or "" (string) before ever trying null. (JSON bodies are not coerced.)
  */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
 export const NullableIsoTime = Nullable(IsoTime);
+/**
+ * A name or one-line label in a request body (a person's, a building's, a venue's, a carrier's …):
+ * normalised to NFC, control and bidirectional-override characters refused (TEXT_FORBIDDEN_CHARACTER,
+ * naming the field). See platform/text.ts.
+ */
+export const NameText = (options: StringOptions = {}) => Type.String({ ...options, 'x-text': 'name' });
+/** Free text in a request body (a note, a reason): NFC, control and bidirectional characters stripped. */
+export const NoteText = (options: StringOptions = {}) => Type.String({ ...options, 'x-text': 'note' });
 /** One of the given strings (a rule file's list of codes): typed as their union. */
 export const Literals = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;

@@ -22,3 +22,14 @@ export function maskName(value: string): string {
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }
+
+/** A mainland mobile number standing alone in text (not part of a longer digit run such as an ID number). */
+const MOBILE_IN_TEXT = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
+
+/**
+ * Masks every mobile number standing alone in a text: for audit events written before resident phones
+ * were sealed (a resident's username was their phone), so the auditor's reading shows them masked too.
+ */
+export function maskPhonesIn(text: string): string {
+  return text.replace(MOBILE_IN_TEXT, (m) => maskPhone(m)!);
+}

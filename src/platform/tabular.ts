@@ -2,6 +2,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
+import { exportCell } from './text.ts';
 
 export type TabularFormat = 'csv' | 'xlsx';
 
@@ -22,11 +23,14 @@ export const CONTENT_TYPES: Record<TabularFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-/** Streams the records (the first one is the header row) as the format; XLSX gets one sheet of that name. */
+/**
+ * Streams the records (the first one is the header row) as the format; XLSX gets one sheet of that name.
+ * No cell carries a NUL or another control character (exportCell), whatever was stored.
+ */
 export function tabularStream(records: AsyncIterable<string[]>, format: TabularFormat, sheetName: string): Readable {
   if (format === 'csv') {
     const csv = stringify({ bom: true });
-    const guarded = (async function* () { for await (const r of records) yield r.map(guardFormula); })();
+    const guarded = (async function* () { for await (const r of records) yield r.map((v) => guardFormula(exportCell(v))); })();
     Readable.from(guarded).on('error', (err) => csv.destroy(err)).pipe(csv);
     return csv;
   }
@@ -34,7 +38,7 @@ export function tabularStream(records: AsyncIterable<string[]>, format: TabularF
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName);
   (async () => {
-    for await (const values of records) sheet.addRow(values).commit();
+    for await (const values of records) sheet.addRow(values.map((v) => (typeof v === 'string' ? exportCell(v) : v))).commit();
     sheet.commit();
     await workbook.commit();
   })().catch((err: unknown) => out.destroy(err as Error));

@@ -1,6 +1,8 @@
 // Pure validation of registry facts: resident ID numbers (GB 11643-1999), mobile numbers, person input.
 import type { Fault } from '../platform/errors.ts';
 import { defineErrors } from '../platform/errors.ts';
+import { cleanName, cleanNote } from '../platform/text.ts';
+import { isDivisionCode } from './divisions.ts';
 
 export const RegistryErrors = defineErrors({
   ID_NUMBER_FORMAT: { status: 400, zh: '身份证号格式错误:应为 18 位,前 17 位为数字,末位为数字或 X', en: 'ID number must be 18 characters: 17 digits and a digit or X' },
@@ -8,6 +10,7 @@ export const RegistryErrors = defineErrors({
   ID_NUMBER_CHECKSUM: { status: 400, zh: '身份证号校验位错误(应为 {expected})', en: 'ID number check digit is wrong (expected {expected})' },
   ID_NUMBER_BIRTH_DATE: { status: 400, zh: '身份证号中的出生日期无效', en: 'The birth date inside the ID number is impossible' },
   ID_NUMBER_REGION: { status: 400, zh: '身份证号前两位不是有效的省级行政区划代码', en: 'The ID number does not start with a valid province code' },
+  ID_NUMBER_DIVISION: { status: 400, zh: '身份证号前六位 {division} 不是 GB/T 2260 中的行政区划代码(含已撤销的)', en: 'The first six digits of the ID number ({division}) are not a GB/T 2260 division code, current or retired' },
   ID_NUMBER_SEX_MISMATCH: { status: 400, zh: '性别与身份证号不符(身份证号显示为{derived})', en: 'Sex does not match the ID number (which says {derived})' },
   ID_NUMBER_BIRTH_MISMATCH: { status: 400, zh: '出生日期与身份证号不符(身份证号显示为 {derived})', en: 'Birth date does not match the ID number (which says {derived})' },
   ID_NUMBER_REQUIRED: { status: 400, zh: '证件类型为{idType}时必须填写证件号', en: 'A document number is required for ID type {idType}' },
@@ -17,6 +20,7 @@ export const RegistryErrors = defineErrors({
   NAME_TOO_LONG: { status: 400, zh: '姓名过长(最多 50 字)', en: 'Name is too long (50 characters at most)' },
   SEX_INVALID: { status: 400, zh: '性别应为 男 或 女', en: 'Sex must be M or F' },
   BIRTH_DATE_INVALID: { status: 400, zh: '出生日期格式应为 YYYY-MM-DD', en: 'Birth date must be YYYY-MM-DD' },
+  BIRTH_DATE_OUT_OF_RANGE: { status: 400, zh: '出生日期应在 {earliest} 至今天之间', en: 'Birth date must lie between {earliest} and today' },
   ID_TYPE_INVALID: { status: 400, zh: '证件类型无效', en: 'Unknown ID type' },
   CARE_TAG_INVALID: { status: 400, zh: '未知的关爱标签:{tag}', en: 'Unknown care tag: {tag}' },
   FLAG_INVALID: { status: 400, zh: '应填 是 或 否', en: 'Must be yes or no' },
@@ -31,6 +35,14 @@ const PROVINCES = new Set([
 ]);
 
 export type Sex = 'M' | 'F';
+
+/** The oldest age the registry accepts (the oldest verified human lived to 122). */
+export const MAX_AGE_YEARS = 120;
+
+/** The earliest birth date the registry accepts on `today` (YYYY-MM-DD), with or without an ID number. */
+export function earliestBirthDate(today: string): string {
+  return `${String(Number(today.slice(0, 4)) - MAX_AGE_YEARS).padStart(4, '0')}${today.slice(4)}`;
+}
 
 export type IdCheck =
   | { ok: true; value: string; birthDate: string; sex: Sex }
@@ -51,16 +63,18 @@ export function isValidDate(iso: string): boolean {
 }
 
 /**
- * Validates an 18-digit resident ID number (GB 11643-1999, ISO 7064 MOD 11-2 check character).
- * `today` (YYYY-MM-DD) bounds the birth date. A lowercase x is accepted and normalised.
+ * Validates an 18-digit resident ID number (GB 11643-1999, ISO 7064 MOD 11-2 check character): the
+ * first six digits a GB/T 2260 division code (current or retired, gb2260.tsv), the birth date
+ * no more than MAX_AGE_YEARS before `today` (YYYY-MM-DD). A lowercase x is accepted and normalised.
  */
 export function checkResidentId(raw: string, today: string): IdCheck {
   const value = raw.replace(/\s+/g, '').toUpperCase();
   if (/^\d{15}$/.test(value)) return { ok: false, code: 'ID_NUMBER_LEGACY_15' };
   if (!/^\d{17}[\dX]$/.test(value)) return { ok: false, code: 'ID_NUMBER_FORMAT' };
   if (!PROVINCES.has(value.slice(0, 2))) return { ok: false, code: 'ID_NUMBER_REGION' };
+  if (!isDivisionCode(value.slice(0, 6))) return { ok: false, code: 'ID_NUMBER_DIVISION', params: { division: value.slice(0, 6) } };
   const birthDate = `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`;
-  if (!isValidDate(birthDate) || birthDate < '1890-01-01' || birthDate > today) return { ok: false, code: 'ID_NUMBER_BIRTH_DATE' };
+  if (!isValidDate(birthDate) || birthDate < earliestBirthDate(today) || birthDate > today) return { ok: false, code: 'ID_NUMBER_BIRTH_DATE' };
   const expected = checkDigit(value);
   if (value[17] !== expected) return { ok: false, code: 'ID_NUMBER_CHECKSUM', params: { expected } };
   return { ok: true, value, birthDate, sex: Number(value[16]) % 2 === 1 ? 'M' : 'F' };
@@ -115,9 +129,16 @@ function blank(v: string | null | undefined): boolean {
 /** Validates person fields; returns every fault found, each naming its field. */
 export function validatePerson(f: PersonFields, today: string): { ok: true; value: PersonInput } | { ok: false; faults: Fault[] } {
   const faults: Fault[] = [];
-  const name = (f.name ?? '').trim();
+  let name = (f.name ?? '').trim();
+  const cleanedName = cleanName(name);
+  if (!cleanedName.ok) faults.push({ field: 'name', code: cleanedName.code, params: { field: 'name', char: cleanedName.char } });
+  else name = cleanedName.value;
   if (!name) faults.push({ field: 'name', code: 'NAME_REQUIRED' });
   else if ([...name].length > 50) faults.push({ field: 'name', code: 'NAME_TOO_LONG' });
+  let relation = (f.relation ?? '').trim();
+  const cleanedRelation = cleanName(relation);
+  if (!cleanedRelation.ok) faults.push({ field: 'relation', code: cleanedRelation.code, params: { field: 'relation', char: cleanedRelation.char } });
+  else relation = cleanedRelation.value;
 
   let sex: Sex | null = null;
   if (!blank(f.sex)) {
@@ -128,7 +149,8 @@ export function validatePerson(f: PersonFields, today: string): { ok: true; valu
   let birthDate: string | null = null;
   if (!blank(f.birthDate)) {
     const b = f.birthDate!.trim();
-    if (!isValidDate(b) || b > today) faults.push({ field: 'birthDate', code: 'BIRTH_DATE_INVALID' });
+    if (!isValidDate(b)) faults.push({ field: 'birthDate', code: 'BIRTH_DATE_INVALID' });
+    else if (b < earliestBirthDate(today) || b > today) faults.push({ field: 'birthDate', code: 'BIRTH_DATE_OUT_OF_RANGE', params: { earliest: earliestBirthDate(today) } });
     else birthDate = b;
   }
 
@@ -173,7 +195,7 @@ export function validatePerson(f: PersonFields, today: string): { ok: true; valu
   if (faults.length) return { ok: false, faults };
   return {
     ok: true,
-    value: { name, idType, idNumber, sex, birthDate, phone, relation: (f.relation ?? '').trim(), careTags, note: (f.note ?? '').trim() },
+    value: { name, idType, idNumber, sex, birthDate, phone, relation, careTags, note: cleanNote(f.note ?? '').trim() },
   };
 }
 

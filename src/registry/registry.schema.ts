@@ -3,7 +3,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { CARE_TAGS, ID_TYPES } from './registry.rules.ts';
-import { Nullable } from '../platform/http.ts';
+import { Nullable, NameText, NoteText } from '../platform/http.ts';
 
 export const RegistryRecordErrors = defineErrors({
   BUILDING_NOT_FOUND: { status: 404, zh: '找不到该楼栋', en: 'Building not found' },
@@ -13,6 +13,11 @@ export const RegistryRecordErrors = defineErrors({
     status: 409,
     zh: '该证件号已登记:{name}({areaName})',
     en: 'This ID number is already registered: {name} ({areaName})',
+  },
+  ID_NUMBER_REGISTERED_ELSEWHERE: {
+    status: 409,
+    zh: '该证件号已在其他辖区登记,请与该辖区核实',
+    en: 'This ID number is already registered in another area; check with that area',
   },
   PERSON_INVALID: { status: 422, zh: '人员信息有误,请按提示修改', en: 'The person’s details have errors; see each field' },
   AREA_REQUIRED: { status: 400, zh: '请指定所属区域或住户', en: 'Give an area or a household' },
@@ -124,24 +129,26 @@ export const HouseholdDetailSchema = Type.Object({
 });
 
 const Text = (max: number, description?: string) => Type.String({ maxLength: max, ...(description ? { description } : {}) });
+/** A name or label: NFC, control and bidirectional characters refused (platform/text.ts). */
+const Label = (max: number) => NameText({ maxLength: max });
 
 export const HouseholdCreateBody = Type.Object({
   /** The building the household lives in; its area is the household's unless areaId names one inside it. */
   buildingId: Type.Optional(Id),
   /** Or a building by name in areaId, created when it does not exist yet. */
-  buildingName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  buildingName: Type.Optional(NameText({ minLength: 1, maxLength: 100 })),
   areaId: Type.Optional(Id),
-  unit: Type.Optional(Text(50)),
-  door: Type.Optional(Text(50)),
-  address: Type.Optional(Text(200)),
+  unit: Type.Optional(Label(50)),
+  door: Type.Optional(Label(50)),
+  address: Type.Optional(Label(200)),
   rooms: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
 }, { additionalProperties: false });
 export type HouseholdCreateBody = Static<typeof HouseholdCreateBody>;
 
 export const HouseholdPatchBody = Type.Object({
-  unit: Type.Optional(Text(50)),
-  door: Type.Optional(Text(50)),
-  address: Type.Optional(Text(200)),
+  unit: Type.Optional(Label(50)),
+  door: Type.Optional(Label(50)),
+  address: Type.Optional(Label(200)),
   rooms: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
   headPersonId: Type.Optional(Nullable(Id)),
 }, { additionalProperties: false });
@@ -149,15 +156,15 @@ export type HouseholdPatchBody = Static<typeof HouseholdPatchBody>;
 
 /** Loose on purpose: the registry rules validate each field and name every fault. */
 const personFields = {
-  name: Type.Optional(Text(200)),
+  name: Type.Optional(Label(200)),
   idType: Type.Optional(Text(20, `one of ${ID_TYPES.join(', ')}`)),
   idNumber: Type.Optional(Nullable(Text(40))),
   sex: Type.Optional(Nullable(Text(10))),
   birthDate: Type.Optional(Nullable(Text(20))),
   phone: Type.Optional(Nullable(Text(30))),
-  relation: Type.Optional(Nullable(Text(50))),
+  relation: Type.Optional(Nullable(Label(50))),
   careTags: Type.Optional(Type.Array(Text(40, `one of ${CARE_TAGS.join(', ')}`), { maxItems: 20 })),
-  note: Type.Optional(Nullable(Text(500))),
+  note: Type.Optional(Nullable(NoteText({ maxLength: 500 }))),
 };
 
 export const PersonCreateBody = Type.Object({
@@ -175,7 +182,7 @@ export const PersonSearchQuery = Type.Object({
   areaId: Type.Optional(Id),
 });
 
-export const RevealBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) });
+export const RevealBody = Type.Object({ reason: Type.Optional(NoteText({ maxLength: 1000 })) });
 export const RevealResult = Type.Object({ idNumber: Nullable(Type.String()), phone: Nullable(Type.String()) });
 
 export const IdParams = Type.Object({ id: Id });

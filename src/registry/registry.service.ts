@@ -6,6 +6,7 @@ import type { Actor } from '../access/access.rules.ts';
 import { inScope } from '../access/access.rules.ts';
 import type { Executor, PersonTable } from '../db/database.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import type { AuditActor } from '../platform/audit.ts';
 import { newId } from '../platform/crypto.ts';
 import type { FieldCipher } from '../platform/crypto.ts';
 import { AppError, type Fault } from '../platform/errors.ts';
@@ -38,18 +39,42 @@ export async function findPersonByIdNumber(ex: Executor, cipher: FieldCipher, id
   return store.personByIdHmac(ex, [idLookup(cipher, idType, idNumber)]);
 }
 
+/** The holder behind an ID_NUMBER_REGISTERED_ELSEWHERE error, for its audit event only (never answered). */
+const holderOf = new WeakMap<AppError, PersonByIdentifier>();
+
 /**
- * 409 ID_NUMBER_DUPLICATE naming the record that already holds the number. When that record lies
- * outside `scopePath` its name is masked and its household withheld: the caller learns that the number
- * is taken and where, not who holds it.
+ * The number is already taken. Inside `scopePath`: 409 ID_NUMBER_DUPLICATE naming the record that holds
+ * it (id, name, area, household). Outside: 409 ID_NUMBER_REGISTERED_ELSEWHERE and nothing more — not the
+ * holder's id, name, area or household; the attempt is audited (auditForeignDuplicate).
  */
 export function duplicateIdError(existing: PersonByIdentifier, scopePath?: string): AppError {
   const visible = scopePath === undefined || inScope(scopePath, existing.area_path);
-  const name = visible ? existing.name : maskName(existing.name);
+  if (!visible) {
+    const err = new AppError('ID_NUMBER_REGISTERED_ELSEWHERE', {}, { faults: [{ field: 'idNumber', code: 'ID_NUMBER_REGISTERED_ELSEWHERE' }] });
+    holderOf.set(err, existing);
+    return err;
+  }
+  const name = existing.name;
   return new AppError('ID_NUMBER_DUPLICATE', { name, areaName: existing.area_name }, {
     faults: [{ field: 'idNumber', code: 'ID_NUMBER_DUPLICATE', params: { name, areaName: existing.area_name } }],
-    extra: { existing: { id: existing.id, name, areaName: existing.area_name, householdId: visible ? existing.household_id : null } },
+    extra: { existing: { id: existing.id, name, areaName: existing.area_name, householdId: existing.household_id } },
   });
+}
+
+/**
+ * An ID number registered outside the caller's area was given for a person: the audit event
+ * `person.id_registered_elsewhere` (on the holder, with what was attempted), written on its own since
+ * the attempt itself wrote nothing. Returns the error to rethrow.
+ */
+export async function auditForeignDuplicate(s: Services, actor: AuditActor, err: unknown, attempt: string, detail: Record<string, unknown> = {}): Promise<unknown> {
+  const holder = err instanceof AppError ? holderOf.get(err) : undefined;
+  if (holder) {
+    await s.audit(s.db, actor, {
+      action: 'person.id_registered_elsewhere', objectType: 'person', objectId: holder.id,
+      detail: { attempt, holderAreaId: holder.area_id, ...detail },
+    });
+  }
+  return err;
 }
 
 /** Validated person fields, or 422 PERSON_INVALID listing every fault with its field. */
@@ -320,13 +345,16 @@ async function resolvePlace(ex: Executor, actor: Actor, householdId: string | nu
   return { areaId: area.id, household: null };
 }
 
-/** A unique-index failure on a person write (a concurrent insert of the same ID) is named like any duplicate. */
-async function explainUniqueViolation(s: Services, actor: Actor, err: unknown, input: PersonInput | undefined): Promise<never> {
+/**
+ * A unique-index failure on a person write (a concurrent insert of the same ID) is named like any
+ * duplicate; a number registered outside the caller's area is audited on the way out.
+ */
+async function explainUniqueViolation(s: Services, actor: Actor, err: unknown, input: PersonInput | undefined, attempt: string): Promise<never> {
   if (input?.idNumber && store.isUniqueViolation(err)) {
     const existing = await findPersonByIdNumber(s.db, s.cipher, input.idType, input.idNumber);
-    if (existing) throw duplicateIdError(existing, actor.areaPath);
+    if (existing) err = duplicateIdError(existing, actor.areaPath);
   }
-  throw err;
+  throw await auditForeignDuplicate(s, auditActor(actor), err, attempt);
 }
 
 export async function createPerson(s: Services, actor: Actor, body: PersonCreateBody): Promise<PersonView> {
@@ -351,7 +379,7 @@ export async function createPerson(s: Services, actor: Actor, body: PersonCreate
       return toPersonView(s.cipher, (await store.personById(trx, row.id))!, today);
     });
   } catch (err) {
-    return explainUniqueViolation(s, actor, err, input);
+    return explainUniqueViolation(s, actor, err, input, 'person.create');
   }
 }
 
@@ -446,7 +474,7 @@ export async function updatePerson(s: Services, actor: Actor, id: string, patch:
   try {
     return await write();
   } catch (err) {
-    return explainUniqueViolation(s, actor, err, validated.input);
+    return explainUniqueViolation(s, actor, err, validated.input, 'person.update');
   }
 }
 
@@ -464,4 +492,26 @@ export async function revealPerson(s: Services, actor: Actor, id: string, reason
     });
     return clear;
   });
+}
+
+// ---- for other modules -------------------------------------------------------------------------
+
+/** A person inside the actor's area (PERSON_NOT_FOUND, OUT_OF_SCOPE), for flows of other modules on one person. */
+export async function personForActor(ex: Executor, actor: Actor, id: string): Promise<PersonRow> {
+  return personInScope(ex, actor, id);
+}
+
+/**
+ * Sets a person's phone to one just proven by a one-time code (door registration), inside the caller's
+ * transaction: sealed with its lookup digest, audited `person.update` with the reason. Returns whether
+ * it changed.
+ */
+export async function setVerifiedPhone(s: Services, ex: Executor, actor: Actor, personId: string, phone: string, reason: string): Promise<boolean> {
+  const hmac = phoneLookup(s.cipher, phone);
+  const current = await store.personById(ex, personId);
+  if (!current) throw new AppError('PERSON_NOT_FOUND');
+  if (current.phone_hmac === hmac) return false;
+  await store.updatePerson(ex, personId, { phone_enc: s.cipher.encrypt(phone), phone_hmac: hmac, updated_at: s.clock.now() });
+  await s.audit(ex, auditActor(actor), { action: 'person.update', objectType: 'person', objectId: personId, reason, detail: { changed: ['phone'] } });
+  return true;
 }

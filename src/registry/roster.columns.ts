@@ -2,6 +2,7 @@
 // header row to them, and reading one row's cells into person fields and a place. Pure: no I/O.
 import { defineErrors, type Fault, type Lang } from '../platform/errors.ts';
 import { unguardFormula } from '../platform/tabular.ts';
+import { cleanName } from '../platform/text.ts';
 import type { CareTag, IdType, PersonFields } from './registry.rules.ts';
 
 export const RosterErrors = defineErrors({
@@ -186,6 +187,13 @@ export function parseRow(header: HeaderMap, cells: string[], row: number, imprec
     return i === undefined ? '' : unguardFormula((cells[i] ?? '').trim());
   };
   const faults: Fault[] = [];
+  // Places are names: NFC, and a control or bidirectional character is the cell's fault (platform/text.ts).
+  const placeCell = (key: ColumnKey): string => {
+    const check = cleanName(cell(key));
+    if (check.ok) return check.value;
+    faults.push({ row, column: header.title[key], code: check.code, params: { field: header.title[key] ?? key, char: check.char } });
+    return cell(key);
+  };
   const careTags: string[] = [];
   for (const [key, tag, when] of FLAG_TAGS) {
     if (header.index[key] === undefined) continue;
@@ -216,13 +224,13 @@ export function parseRow(header: HeaderMap, cells: string[], row: number, imprec
       note: cell('note'),
     },
     place: {
-      community: cell('community'),
-      grid: cell('grid'),
-      building: cell('building'),
-      unit: cell('unit'),
-      door: cell('door'),
-      address: cell('address'),
-      head: cell('head'),
+      community: placeCell('community'),
+      grid: placeCell('grid'),
+      building: placeCell('building'),
+      unit: placeCell('unit'),
+      door: placeCell('door'),
+      address: placeCell('address'),
+      head: placeCell('head'),
     },
     faults,
   };
@@ -230,7 +238,7 @@ export function parseRow(header: HeaderMap, cells: string[], row: number, imprec
 
 /** Which column a validatePerson field fault belongs to. */
 export const FIELD_COLUMN: Record<string, ColumnKey> = {
-  name: 'name', idType: 'idType', idNumber: 'idNumber', sex: 'sex', birthDate: 'birthDate', phone: 'phone', careTags: 'note',
+  name: 'name', idType: 'idType', idNumber: 'idNumber', sex: 'sex', birthDate: 'birthDate', phone: 'phone', relation: 'relation', careTags: 'note',
 };
 
 /** The header text for a fault on a field: the column as written, or the idNumber column when a derived value disagrees. */

@@ -10,6 +10,7 @@ import type { Services } from '../services.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, localizeFaults, type Fault, type Lang } from '../platform/errors.ts';
+import { exportCell } from '../platform/text.ts';
 import { inScope } from '../access/access.rules.ts';
 import { dateInZone, isHeadRelation, validatePerson, type PersonInput } from './registry.rules.ts';
 import { idLookup, sealPerson } from './person.codec.ts';
@@ -61,7 +62,7 @@ export const FAULT_LIST_CAP = 1000;
 
 interface RowRecord {
   row: number;
-  /** The row's cells joined by U+001F, kept compact for the rejects file. */
+  /** The row's cells joined by U+001F, kept compact for the rejects file (controls, U+001F too, stripped). */
   raw: string;
   place: RowPlace;
   person: PersonInput | null;
@@ -114,7 +115,7 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
 
   // Pass 2: what needs the registry — areas in scope, ID numbers already stored, one head per household.
   await resolveAreas(s.db, actor, header, records);
-  await findStoredDuplicates(s, actor, header, records);
+  await findStoredDuplicates(s, actor, header, records, options.fileName);
   checkHeads(header, records);
 
   const faults = records.flatMap((r) => r.faults);
@@ -204,7 +205,7 @@ function checkRow(header: HeaderMap, row: number, cells: string[], imprecise: nu
   if (person && isHeadRelation(person.relation) && place.head && place.head !== person.name) {
     faults.push({ row, column: header.title.head, code: 'HEAD_NAME_MISMATCH', params: { head: place.head } });
   }
-  return { row, raw: cells.join(SEP), place, person, faults };
+  return { row, raw: cells.map(exportCell).join(SEP), place, person, faults };
 }
 
 /** Community by name within the actor's reach, grid by name inside it; the row's area is the grid, else the community. */
@@ -239,19 +240,30 @@ async function resolveAreas(ex: Executor, actor: ImportActor, header: HeaderMap,
   }
 }
 
-/** An ID number already in the registry is a fault naming its holder (one bulk lookup by digest). */
-async function findStoredDuplicates(s: Services, actor: ImportActor, header: HeaderMap, records: RowRecord[]): Promise<void> {
+/**
+ * An ID number already in the registry is a fault: naming its holder inside the importer's scope,
+ * only "registered in another area" outside it — those rows audited together, once per file.
+ */
+async function findStoredDuplicates(s: Services, actor: ImportActor, header: HeaderMap, records: RowRecord[], fileName: string): Promise<void> {
   const withId = records.filter((r) => r.person?.idNumber);
   for (const r of withId) r.idHmac = idLookup(s.cipher, r.person!.idType, r.person!.idNumber!);
   const stored = await store.personsByIdHmac(s.db, withId.map((r) => r.idHmac!));
   if (!stored.length) return;
   const byHmac = new Map(stored.map((p) => [p.id_hmac, p]));
+  const elsewhere: Array<{ row: number; holderId: string; holderAreaId: string }> = [];
   for (const r of withId) {
     const existing = byHmac.get(r.idHmac!);
     if (!existing) continue;
-    // The registry's own duplicate error: names the holder, masked when outside the importer's scope.
+    // The registry's own duplicate error, so a row answers as a single create would.
     const { code, params } = duplicateIdError(existing, actor.areaPath).faults[0]!;
     r.faults.push({ row: r.row, column: header.title.idNumber, code, ...(params ? { params } : {}) });
+    if (code === 'ID_NUMBER_REGISTERED_ELSEWHERE') elsewhere.push({ row: r.row, holderId: existing.id, holderAreaId: existing.area_id });
+  }
+  if (elsewhere.length) {
+    await s.audit(s.db, actor.audit, {
+      action: 'person.id_registered_elsewhere', objectType: 'roster', objectId: null,
+      detail: { attempt: 'roster.import', file: fileName, rows: elsewhere.slice(0, 1000), count: elsewhere.length },
+    });
   }
 }
 

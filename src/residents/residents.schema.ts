@@ -1,9 +1,10 @@
-// Request and response shapes of resident registration, the resident's own page and self check-in, and
-// their error codes. Responses carry person references and names a resident may see of their own
-// household, never an ID number or phone.
+// Request and response shapes of resident registration (two steps: a code sent by SMS, then the code),
+// door registration by a community worker, the resident's own page and self check-in, and their error
+// codes. Responses carry person references and names a resident may see of their own household, never
+// an ID number or a full phone.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
-import { IsoTime } from '../platform/http.ts';
+import { IsoTime, NameText } from '../platform/http.ts';
 import { LoginResult } from '../access/access.schema.ts';
 import { VerificationSchema } from '../venues/venue.schema.ts';
 
@@ -23,6 +24,31 @@ export const ResidentErrors = defineErrors({
     zh: '当前账号不是居民账号',
     en: 'This account is not a resident account',
   },
+  RESIDENT_CODE_INVALID: {
+    status: 400,
+    zh: '验证码不正确或已失效,请重新获取',
+    en: 'The code is wrong or no longer valid; ask for a new one',
+  },
+  RESIDENT_CODE_EXPIRED: {
+    status: 400,
+    zh: '验证码已过期,请重新获取',
+    en: 'The code has expired; ask for a new one',
+  },
+  RESIDENT_CODE_ATTEMPTS: {
+    status: 429,
+    zh: '验证码错误次数过多,请重新获取',
+    en: 'Too many wrong codes; ask for a new one',
+  },
+  RESIDENT_CODE_LIMIT: {
+    status: 429,
+    zh: '验证码发送过于频繁,请一小时后再试或请社区工作人员上门登记',
+    en: 'Too many codes were sent; try again in an hour or ask a community worker to register you at the door',
+  },
+  RESIDENT_PHONE_TAKEN: {
+    status: 409,
+    zh: '该手机号已绑定其他居民账号',
+    en: 'This phone number is bound to another resident account',
+  },
   DEPENDANT_NOT_ALLOWED: {
     status: 403,
     zh: '只能为本户的未成年人、老人或无智能手机的家庭成员代为扫码',
@@ -30,17 +56,68 @@ export const ResidentErrors = defineErrors({
   },
 });
 
-export const RegisterBody = Type.Object({
-  /** Mainland mobile number; becomes the username. */
+/** Step one of registration: who the resident is and the phone the registry holds for them. */
+export const RegisterStartBody = Type.Object({
+  /** Mainland mobile number; must be the one the registry holds for the person. */
   phone: Type.String({ minLength: 1, maxLength: 20 }),
-  password: Type.String({ minLength: 1, maxLength: 1024 }),
   /** As registered, e.g. 张建国. */
-  name: Type.String({ minLength: 1, maxLength: 50 }),
+  name: NameText({ minLength: 1, maxLength: 50 }),
   idNumber: Type.String({ minLength: 1, maxLength: 40 }),
   /** resident_id (default) or passport / other, as in the registry. */
   idType: Type.Optional(Type.String({ maxLength: 20 })),
 }, { additionalProperties: false });
-export type RegisterBody = Static<typeof RegisterBody>;
+export type RegisterStartBody = Static<typeof RegisterStartBody>;
+
+/**
+ * The same answer whether or not the details matched the registry: a code went to the phone if they
+ * did. No code arriving means the registry holds another phone (or none): a community worker registers
+ * the resident at the door.
+ */
+export const ChallengeSchema = Type.Object({
+  challengeId: Type.String(),
+  expiresAt: IsoTime,
+  /** The phone the code went to, masked (138****1234). */
+  sentTo: Type.String(),
+});
+export type ChallengeView = Static<typeof ChallengeSchema>;
+
+/** Step two: the code from the text message and the password for the new account. */
+export const RegisterVerifyBody = Type.Object({
+  challengeId: Type.String({ minLength: 1, maxLength: 64 }),
+  code: Type.String({ minLength: 1, maxLength: 12 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+}, { additionalProperties: false });
+export type RegisterVerifyBody = Static<typeof RegisterVerifyBody>;
+
+export const PersonIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** A community worker at the door: the phone the resident holds now. */
+export const DoorCodeBody = Type.Object({
+  phone: Type.String({ minLength: 1, maxLength: 20 }),
+}, { additionalProperties: false });
+export type DoorCodeBody = Static<typeof DoorCodeBody>;
+
+/** The code the resident reads from their phone; a password they choose, or one generated to hand over. */
+export const DoorAccountBody = Type.Object({
+  challengeId: Type.String({ minLength: 1, maxLength: 64 }),
+  code: Type.String({ minLength: 1, maxLength: 12 }),
+  password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+}, { additionalProperties: false });
+export type DoorAccountBody = Static<typeof DoorAccountBody>;
+
+export const DoorAccountResult = Type.Object({
+  userId: Type.String(),
+  personId: Type.String(),
+  /** True for a new account, false when an existing account was re-bound to the new phone. */
+  created: Type.Boolean(),
+  /** The phone the account is bound to now, masked. */
+  phone: Type.String(),
+  /** A generated password to hand over once; null when the resident chose one or kept theirs. */
+  password: Type.Union([Type.String(), Type.Null()]),
+  /** Sessions of the re-bound account that were ended (its old phone is signed out). */
+  sessionsEnded: Type.Integer(),
+});
+export type DoorAccountView = Static<typeof DoorAccountResult>;
 
 export const RegisterResult = LoginResult;
 

@@ -1,5 +1,6 @@
-// The only SQL of resident accounts: the person an account belongs to and that person's household.
-import type { Executor, PersonTable } from '../db/database.ts';
+// The only SQL of resident accounts: the person an account belongs to, that person's household, and the
+// one-time code challenges.
+import type { Executor, PersonTable, ResidentChallengeTable } from '../db/database.ts';
 
 export type ResidentPerson = Pick<PersonTable, 'id' | 'name' | 'household_id' | 'area_id' | 'birth_date' | 'relation' | 'no_smartphone'>;
 
@@ -24,4 +25,49 @@ export async function residentPerson(ex: Executor, personId: string): Promise<Re
 export async function householdMembers(ex: Executor, householdId: string, exceptPersonId: string): Promise<ResidentPerson[]> {
   return ex.selectFrom('person').select(PERSON_COLUMNS).where('household_id', '=', householdId).where('id', '!=', exceptPersonId)
     .orderBy('created_at').orderBy('id').execute();
+}
+
+// ---- one-time code challenges ------------------------------------------------------------------
+
+export async function insertChallenge(ex: Executor, row: ResidentChallengeTable): Promise<void> {
+  await ex.insertInto('resident_challenge').values(row).execute();
+}
+
+/** One challenge, locked for update on PostgreSQL so concurrent guesses all count. */
+export async function challengeById(ex: Executor, id: string, forUpdate: boolean): Promise<ResidentChallengeTable | undefined> {
+  return ex.selectFrom('resident_challenge').selectAll().where('id', '=', id)
+    .$if(forUpdate, (q) => q.forUpdate()).executeTakeFirst();
+}
+
+export async function countWrongCode(ex: Executor, id: string): Promise<number> {
+  const row = await ex.updateTable('resident_challenge').set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id).returning('attempts').executeTakeFirst();
+  return Number(row?.attempts ?? 0);
+}
+
+export async function closeChallenge(ex: Executor, id: string, now: number): Promise<void> {
+  await ex.updateTable('resident_challenge').set({ closed_at: now }).where('id', '=', id).where('closed_at', 'is', null).execute();
+}
+
+/** Codes asked for since `since` for the subject, the phone and the address (the send limits). */
+export async function challengeCounts(ex: Executor, keys: { subject: string; phoneHmac: string; source: string | null }, since: number): Promise<{ subject: number; phone: number; source: number }> {
+  const n = async (column: 'subject' | 'phone_hmac' | 'source', value: string | null) => {
+    if (value === null) return 0;
+    const row = await ex.selectFrom('resident_challenge').select((eb) => eb.fn.countAll().as('n'))
+      .where(column, '=', value).where('created_at', '>=', since).executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  return { subject: await n('subject', keys.subject), phone: await n('phone_hmac', keys.phoneHmac), source: await n('source', keys.source) };
+}
+
+/** Deletes challenges created before `before`; returns how many. */
+export async function purgeChallenges(ex: Executor, before: number): Promise<number> {
+  const r = await ex.deleteFrom('resident_challenge').where('created_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** The registry phone digest of a person (compared, never decrypted). */
+export async function personPhoneHmac(ex: Executor, personId: string): Promise<string | null> {
+  const row = await ex.selectFrom('person').select('phone_hmac').where('id', '=', personId).executeTakeFirst();
+  return row?.phone_hmac ?? null;
 }

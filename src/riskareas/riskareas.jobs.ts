@@ -30,7 +30,7 @@ export function startRiskAreaJobs(s: Services, options: RiskAreaJobOptions = {})
       for (const c of done.changes) log(`risk area ${c.name}: ${c.from} → ${c.to} (${done.ruleSet.id} ${c.rule})`);
       if (done.newArrivals) log(`risk areas: ${done.newArrivals} new arrivals given their facts`);
     } catch (err) {
-      log(`risk-area rules failed: ${(err as Error)?.message ?? err}`);
+      s.handle.faults.jobFailed('risk-area rules', err, log);
     } finally {
       running = false;
     }

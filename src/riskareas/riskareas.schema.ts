@@ -4,7 +4,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { RISK_LEVELS } from '../rules/ruleset.schema.ts';
 import { HISTORY_KINDS, RISK_AREA_STATUSES, RISK_AREA_UNITS } from './riskareas.rules.ts';
-import { Literals, Nullable } from '../platform/http.ts';
+import { Literals, Nullable, NoteText } from '../platform/http.ts';
 
 export const RiskAreaErrors = defineErrors({
   RISK_AREA_NOT_FOUND: { status: 404, zh: '找不到该风险区', en: 'Risk area not found' },
@@ -31,7 +31,7 @@ export const RiskAreaErrors = defineErrors({
 });
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
-const Text = Type.String({ maxLength: 2000 });
+const Text = NoteText({ maxLength: 2000 });
 export const Level = Literals(RISK_LEVELS);
 export const Target = Literals([...RISK_LEVELS, 'lifted'] as const);
 

@@ -1,7 +1,7 @@
 // The shape of a rule set (防控方案 edition) file under rules/rulesets/, its error codes, and the
 // request and response schemas of the rule-set routes. Cross-field checks live in ruleset.load.ts.
 import { Type, type Static } from '@sinclair/typebox';
-import { Literals } from '../platform/http.ts';
+import { Literals, NoteText } from '../platform/http.ts';
 import { defineErrors } from '../platform/errors.ts';
 
 export const RuleSetErrors = defineErrors({
@@ -180,7 +180,7 @@ export const RuleSetIdParams = Type.Object({ id: Type.String({ minLength: 1, max
 
 export const ActivateBody = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 100 }),
-  reason: Type.Optional(Type.String({ maxLength: 1000 })),
+  reason: Type.Optional(NoteText({ maxLength: 1000 })),
 });
 
 export const ActivateResult = Type.Object({

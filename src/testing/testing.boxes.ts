@@ -133,9 +133,13 @@ export async function listBoxes(s: Services, actor: Actor, q: { roundId?: string
   return { items: rows.map(boxView), total: Number(total.n), ...paging };
 }
 
-export async function getBox(s: Services, actor: Actor, id: string): Promise<{ box: BoxView; barcodes: string[] }> {
+/**
+ * A box of the actor's round: the box itself (code, custody, tube count) for anyone in the round; the
+ * barcodes only of the tubes sampled in the actor's area, as tubes are read elsewhere; the rest a count.
+ */
+export async function getBox(s: Services, actor: Actor, id: string): Promise<{ box: BoxView; barcodes: string[]; otherTubes: number }> {
   assertCan(actor, 'testing.view');
   const box = await boxOrThrow(s.db, actor, id);
-  const tubes = await s.db.selectFrom('testing_tube').select('barcode').where('box_id', '=', id).orderBy('barcode').execute();
-  return { box: boxView(box), barcodes: tubes.map((t) => t.barcode) };
+  const tubes = await s.db.selectFrom('testing_tube').select('barcode').where('box_id', '=', id).where('area_path', 'like', `${actor.areaPath}%`).orderBy('barcode').execute();
+  return { box: boxView(box), barcodes: tubes.map((t) => t.barcode), otherTubes: await store.boxTubesOutside(s.db, id, actor.areaPath) };
 }

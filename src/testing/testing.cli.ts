@@ -15,6 +15,8 @@ import { coverage } from './testing.coverage.ts';
 import { uploadLabFile } from './testing.lab.ts';
 import { listPools } from './testing.pools.ts';
 import * as store from './testing.store.ts';
+import { nameOrThrow } from '../platform/text.ts';
+
 
 function operator(role: Role): Actor {
   const a = cliActor();
@@ -174,7 +176,7 @@ export function registerTestingCommands(program: Command): void {
       withServices(globals(cmd), async (s) => {
         const startsAt = parseTime(opts.start, s.clock.now());
         const view = await svc.createRound(s, operator('command'), {
-          name: opts.name, areas: await areaIdsOf(s, opts.areas), startsAt,
+          name: nameOrThrow(opts.name, '--name'), areas: await areaIdsOf(s, opts.areas), startsAt,
           ...(opts.deadline ? { deadlineAt: parseTime(opts.deadline, startsAt) } : {}),
           ...(opts.previous ? { previousRoundId: opts.previous } : {}), ...(opts.autoReport ? { autoReport: true } : {}),
         });

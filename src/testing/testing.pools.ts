@@ -19,15 +19,25 @@ import type { PoolView, TaskView } from './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
 import * as store from './testing.store.ts';
 import { listingScope } from '../access/access.service.ts';
+import { inScope } from '../access/access.rules.ts';
 
 const HOUR = 3_600_000;
 const targetMs = () => testingPolicy().retestTargetHours * HOUR;
 
 // ---- views --------------------------------------------------------------------------------------
+//
+// Who reads what: a pool (its tube, counts and status) is read by the area it was sampled in and by
+// every area one of its members lives in; a member is read as a row only inside the area they live in.
+// Everyone else's members are a count: membersOutside, "n members outside your area".
 
-export async function poolViews(s: Services, ex: Executor, pools: TestingPoolTable[]): Promise<PoolView[]> {
+/**
+ * The views of the pools for a reader whose scope is `readerPath` (membersOutside counts the members
+ * living outside it); without a reader (the system, a lab upload) every member counts as inside.
+ */
+export async function poolViews(s: Services, ex: Executor, pools: TestingPoolTable[], readerPath = ''): Promise<PoolView[]> {
   if (!pools.length) return [];
   const counts = await store.taskCounts(ex, pools.map((p) => p.id));
+  const outside = readerPath ? await store.membersOutside(ex, pools.map((p) => p.tube_id), readerPath) : new Map<string, number>();
   const extra = await ex.selectFrom('testing_pool').innerJoin('testing_tube', 'testing_tube.id', 'testing_pool.tube_id')
     .innerJoin('area', 'area.id', 'testing_pool.area_id').leftJoin('testing_site', 'testing_site.id', 'testing_tube.site_id')
     .select(['testing_pool.id', 'testing_tube.barcode', 'area.name as area_name', 'testing_site.name as site_name'])
@@ -44,7 +54,7 @@ export async function poolViews(s: Services, ex: Executor, pools: TestingPoolTab
     const e = byId.get(p.id);
     return {
       id: p.id, roundId: p.round_id, tubeId: p.tube_id, barcode: e?.barcode ?? '', areaId: p.area_id, areaName: e?.area_name ?? '', siteName: e?.site_name ?? null,
-      members: Number(p.members), status: p.status as PoolStatus, detectedAt: Number(p.detected_at), reportedAt: p.reported_at === null ? null : Number(p.reported_at),
+      members: Number(p.members), membersOutside: outside.get(p.tube_id) ?? 0, status: p.status as PoolStatus, detectedAt: Number(p.detected_at), reportedAt: p.reported_at === null ? null : Number(p.reported_at),
       releasedAt: p.status === 'released' && p.closed_at !== null ? Number(p.closed_at) : null, ageMs, targetMs: targetMs(), overdue,
       retests: { total, sampled, negative: c.negative ?? 0, positive: c.positive ?? 0, pending },
     };
@@ -80,6 +90,14 @@ async function poolInScope(ex: Executor, actor: Actor, id: string): Promise<Test
   const pool = await store.poolById(ex, id);
   if (!pool) throw new AppError('POOL_NOT_FOUND');
   assertInScope(actor, pool.area_path);
+  return pool;
+}
+
+/** A pool the actor may read: sampled in their area, or with a member living in it (else OUT_OF_SCOPE). */
+async function poolReadable(ex: Executor, actor: Actor, id: string): Promise<TestingPoolTable> {
+  const pool = await store.poolById(ex, id);
+  if (!pool) throw new AppError('POOL_NOT_FOUND');
+  if (!inScope(actor.areaPath, pool.area_path) && !(await store.hasMemberWithin(ex, pool.tube_id, actor.areaPath))) throw new AppError('OUT_OF_SCOPE');
   return pool;
 }
 
@@ -200,7 +218,7 @@ export async function reportPool(s: Services, actor: Actor, id: string, note: st
   const result = await s.db.transaction().execute(async (trx) => {
     const pool = await poolInScope(trx, actor, id);
     const outcome = await reportPoolTx(s, trx, auditActor(actor), actor.displayName, pool, note ?? null);
-    const [view] = await poolViews(s, trx, [(await store.poolById(trx, id))!]);
+    const [view] = await poolViews(s, trx, [(await store.poolById(trx, id))!], actor.areaPath);
     return { pool: view!, ...outcome };
   });
   roundChanged(s, result.pool.roundId, 'pool', { poolId: id, status: result.pool.status });
@@ -242,35 +260,40 @@ export async function settlePools(s: Services, trx: Tx, poolIds: string[], actor
 
 export async function listPools(s: Services, actor: Actor, q: { roundId?: string; status?: string }, paging: { limit: number; offset: number }): Promise<Page<PoolView>> {
   assertCan(actor, 'testing.view');
-  let base = s.db.selectFrom('testing_pool').where('area_path', 'like', `${actor.areaPath}%`);
+  let base = s.db.selectFrom('testing_pool').where(store.poolReadableBy(actor.areaPath));
   if (q.roundId) base = base.where('round_id', '=', q.roundId);
   const status = q.status ?? 'open';
   if (status === 'open') base = base.where('status', 'in', ['detected', 'reported']);
   else if (status !== 'all') base = base.where('status', '=', status);
   const rows = await base.selectAll().orderBy('detected_at').orderBy('id').limit(paging.limit).offset(paging.offset).execute();
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return { items: await poolViews(s, s.db, rows), total: Number(total.n), ...paging };
+  return { items: await poolViews(s, s.db, rows, actor.areaPath), total: Number(total.n), ...paging };
 }
 
 export async function commandPools(s: Services, actor: Actor, roundId: string | undefined) {
   assertCan(actor, 'testing.report');
-  let base = s.db.selectFrom('testing_pool').selectAll().where('area_path', 'like', `${actor.areaPath}%`).where('status', 'in', ['detected', 'reported']);
+  let base = s.db.selectFrom('testing_pool').selectAll().where(store.poolReadableBy(actor.areaPath)).where('status', 'in', ['detected', 'reported']);
   if (roundId) base = base.where('round_id', '=', roundId);
-  const items = await poolViews(s, s.db, await base.orderBy('detected_at').limit(1000).execute());
+  const items = await poolViews(s, s.db, await base.orderBy('detected_at').limit(1000).execute(), actor.areaPath);
   return { targetMs: targetMs(), items, notReSampled: items.reduce((a, p) => a + p.retests.pending + (p.status === 'detected' ? p.members : 0), 0) };
 }
 
 export async function getPool(s: Services, actor: Actor, id: string) {
   assertCan(actor, 'testing.view');
-  const pool = await poolInScope(s.db, actor, id);
-  const [view] = await poolViews(s, s.db, [pool]);
+  const pool = await poolReadable(s.db, actor, id);
+  const [view] = await poolViews(s, s.db, [pool], actor.areaPath);
+  // Rows only for the members living in the reader's area; the others are view.membersOutside.
   const members = await s.db.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
-    .select(['person.id', 'person.name']).where('testing_tube_member.tube_id', '=', pool.tube_id).orderBy('testing_tube_member.sampled_at').execute();
-  const tasks = await s.db.selectFrom('testing_task').selectAll().where('pool_id', '=', id).execute();
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .select(['person.id', 'person.name']).where('testing_tube_member.tube_id', '=', pool.tube_id).where('area.path', 'like', `${actor.areaPath}%`)
+    .orderBy('testing_tube_member.sampled_at').execute();
+  const memberIds = members.map((m) => m.id);
+  const tasks = memberIds.length ? await s.db.selectFrom('testing_task').selectAll().where('pool_id', '=', id).where('person_id', 'in', memberIds).execute() : [];
   const tviews = new Map((await taskViews(s.db, tasks)).map((t) => [t.personId, t]));
   const results = new Map((await store.resultsOf(s.db, tasks.map((t) => t.tube_id).filter((x): x is string => !!x))).map((r) => [r.tube_id, r.result]));
-  const notifications = await s.db.selectFrom('testing_notification').selectAll().where('pool_id', '=', id).orderBy('kind').execute();
-  await s.audit(s.db, auditActor(actor), { action: 'testing.pool.read', objectType: 'testing_pool', objectId: id, detail: { members: members.length } });
+  // A community's notice is read by that community (and above); the squad's and the police's by every reader.
+  const notifications = (await store.poolNotifications(s.db, id)).filter((n) => n.area_path === null || inScope(actor.areaPath, n.area_path));
+  await s.audit(s.db, auditActor(actor), { action: 'testing.pool.read', objectType: 'testing_pool', objectId: id, detail: { members: members.length, membersOutside: view!.membersOutside } });
   return {
     pool: view!,
     members: members.map((m) => {

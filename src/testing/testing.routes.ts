@@ -3,10 +3,11 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { acceptUploads, ProblemSchema } from '../platform/http.ts';
+import { acceptUploads, ProblemSchema, NameText } from '../platform/http.ts';
 import { actorOf, guard } from '../platform/auth.ts';
 import { AppError, langFrom } from '../platform/errors.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
+import { LiveStreams } from '../platform/sse.ts';
 import { formatOf } from '../registry/roster.read.ts';
 import * as svc from './testing.service.ts';
 import * as boxes from './testing.boxes.ts';
@@ -15,7 +16,7 @@ import * as pools from './testing.pools.ts';
 import * as cov from './testing.coverage.ts';
 import {
   AssignmentView, BoxCreateBody, BoxHandoverBody, BoxReceiveBody, BoxTubesBody, BoxView, CoverageView, CustodyEventView, DoorKnockView, IdParams,
-  LabOutcome, LabResultsBody, LabUploadView, MemberAddBody, MemberView, PlanView, PoolDetail, PoolListQuery, PoolView, ReportBody, ReportResult,
+  BoxDetail, LabOutcome, LabResultsBody, LabUploadView, MemberAddBody, MemberView, PlanView, PoolDetail, PoolListQuery, PoolView, ReportBody, ReportResult,
   RoundCreateBody, RoundListQuery, RoundPatchBody, RoundPoolingQuery, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView,
   StaffCandidateQuery, StaffCandidateView, StaffCreateBody, StaffView, SyncBody, SyncResult, TableView, TaskListQuery, TaskSampleBody, TaskView,
   TubeCloseBody, TubeDetail, TubeOpenBody, TubeView, VisitBody, VisitView,
@@ -122,7 +123,10 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
     return null;
   });
 
-  // Server-sent events for the dashboard: `summary` (throttled to once a second) and `pool`.
+  // Server-sent events for the dashboard: `summary` (throttled to once a second), `pool`, and `bus`
+  // ({live}) at the start, on every change of the bus state and as the heartbeat (platform/sse.ts).
+  const liveStreams = new LiveStreams(s.events);
+  app.addHook('preClose', async () => liveStreams.close());
   app.get('/testing/rounds/:id/live', {
     preHandler: guard('testing.view'),
     schema: { tags, params: IdParams, produces: ['text/event-stream'], response: problems },
@@ -132,8 +136,6 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
     const roundId = request.params.id;
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(': connected\n\n');
     let timer: NodeJS.Timeout | null = null;
     let closed = false;
     const sendSummary = async () => {
@@ -149,11 +151,9 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
       if (m.what === 'pool') res.write(`event: pool\ndata: ${JSON.stringify({ roundId, poolId: m.poolId, status: m.status })}\n\n`);
       timer ??= setTimeout(() => { void sendSummary(); }, 1000);
     });
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    request.raw.on('close', () => {
+    liveStreams.open(res, () => {
       closed = true;
       off();
-      clearInterval(ping);
       if (timer) clearTimeout(timer);
     });
   });
@@ -174,7 +174,7 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
 
   app.post('/testing/sites/:id/tables', {
     preHandler: guard('testing.round'),
-    schema: { tags, params: IdParams, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }), response: { 201: TableView, ...problems } },
+    schema: { tags, params: IdParams, body: Type.Object({ name: NameText({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }), response: { 201: TableView, ...problems } },
   }, async (request, reply) => {
     reply.status(201);
     return svc.createTable(s, actorOf(request), request.params.id, request.body.name);
@@ -246,7 +246,7 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
 
   app.get('/testing/boxes/:id', {
     preHandler: guard('testing.view'),
-    schema: { tags, params: IdParams, response: { 200: Type.Object({ box: BoxView, barcodes: Type.Array(Type.String()) }), ...problems } },
+    schema: { tags, params: IdParams, response: { 200: BoxDetail, ...problems } },
   }, async (request) => boxes.getBox(s, actorOf(request), request.params.id));
 
   app.post('/testing/boxes/:id/tubes', {

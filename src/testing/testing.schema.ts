@@ -8,7 +8,7 @@ import {
   TUBE_MODES, TUBE_STATUSES, VISIT_OUTCOMES,
 } from './testing.rules.ts';
 import { ROLES, type Role } from '../access/access.rules.ts';
-import { Literals, Nullable } from '../platform/http.ts';
+import { Literals, Nullable, NameText, NoteText } from '../platform/http.ts';
 import '../venues/venue.schema.ts'; // registers PERSONAL_CODE_INVALID / PERSONAL_CODE_EXPIRED
 import '../registry/registry.schema.ts'; // registers PERSON_NOT_FOUND
 
@@ -88,7 +88,7 @@ const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Time = Type.Integer({ minimum: 0 });
 const Barcode = Type.String({ minLength: 4, maxLength: 40, pattern: '^[A-Za-z0-9-]+$' });
 export const ClientId = Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
-const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Name = NameText({ minLength: 1, maxLength: 200 });
 
 export const IdParams = Type.Object({ id: Id });
 export const ControlLevelSchema = Literals(CONTROL_LEVELS);
@@ -176,7 +176,7 @@ export type RoundPoolingView = Static<typeof RoundPoolingView>;
 // ---- sites and staff ----------------------------------------------------------------------------
 
 export const SiteCreateBody = Type.Object({
-  areaId: Id, name: Name, address: Type.Optional(Type.String({ maxLength: 300 })), kind: Type.Optional(Literals(SITE_KINDS)),
+  areaId: Id, name: Name, address: Type.Optional(NameText({ maxLength: 300 })), kind: Type.Optional(Literals(SITE_KINDS)),
 }, Strict);
 export type SiteCreateBody = Static<typeof SiteCreateBody>;
 export const TableView = Type.Object({ id: Type.String(), siteId: Type.String(), name: Type.String() });
@@ -263,7 +263,7 @@ export const SyncOp = Type.Union([
     people: Type.Array(Type.Object({ ...PersonRef, at: Time }, Strict), { minItems: 1, maxItems: 50 }) }, Strict),
   Type.Object({ type: Type.Literal('task.sample'), ...OpBase, taskId: Id, barcode: Barcode }, Strict),
   Type.Object({ type: Type.Literal('visit'), ...OpBase, roundId: Id, personId: Id, outcome: Literals(VISIT_OUTCOMES),
-    note: Type.Optional(Type.String({ maxLength: 500 })) }, Strict),
+    note: Type.Optional(NoteText({ maxLength: 500 })) }, Strict),
 ]);
 export type SyncOp = Static<typeof SyncOp>;
 export const SyncBody = Type.Object({ ops: Type.Array(SyncOp, { minItems: 1, maxItems: 500 }) }, Strict);
@@ -309,6 +309,8 @@ export const BoxCreateBody = Type.Object({ roundId: Id, code: Barcode }, Strict)
 export const BoxTubesBody = Type.Object({ barcodes: Type.Array(Barcode, { minItems: 1, maxItems: 2000 }) }, Strict);
 export const BoxHandoverBody = Type.Object({ carrier: Name }, Strict);
 export const BoxReceiveBody = Type.Object({ lab: Name }, Strict);
+/** A box as its reader sees it: the barcodes of the tubes sampled in their area, the others counted. */
+export const BoxDetail = Type.Object({ box: BoxView, barcodes: Type.Array(Type.String()), otherTubes: Type.Integer() });
 
 // ---- lab ----------------------------------------------------------------------------------------
 
@@ -342,7 +344,10 @@ export const LabUploadView = Type.Object({
 
 export const PoolView = Type.Object({
   id: Type.String(), roundId: Type.String(), tubeId: Type.String(), barcode: Type.String(), areaId: Type.String(), areaName: Type.String(),
-  siteName: Nullable(Type.String()), members: Type.Integer(), status: Literals(POOL_STATUSES), detectedAt: Type.Number(),
+  siteName: Nullable(Type.String()), members: Type.Integer(),
+  /** Members living outside the reader's area: counted here, not listed in the pool's members. */
+  membersOutside: Type.Integer(),
+  status: Literals(POOL_STATUSES), detectedAt: Type.Number(),
   reportedAt: Nullable(Type.Number()), releasedAt: Nullable(Type.Number()), ageMs: Type.Number(), targetMs: Type.Number(), overdue: Type.Boolean(),
   retests: Type.Object({ total: Type.Integer(), sampled: Type.Integer(), negative: Type.Integer(), positive: Type.Integer(), pending: Type.Integer() }),
 });
@@ -363,7 +368,7 @@ export const PoolListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
 });
-export const ReportBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }, Strict);
+export const ReportBody = Type.Object({ note: Type.Optional(NoteText({ maxLength: 1000 })) }, Strict);
 export const ReportResult = Type.Object({
   pool: PoolView, alreadyReported: Type.Boolean(), controlled: Type.Integer(), colourChanges: Type.Integer(), pendingApprovalId: Nullable(Type.String()),
 });
@@ -405,6 +410,6 @@ export const DoorKnockView = Type.Object({
   })),
 });
 export const VisitBody = Type.Object({
-  clientId: Type.Optional(ClientId), personId: Id, outcome: Literals(VISIT_OUTCOMES), note: Type.Optional(Type.String({ maxLength: 500 })), at: Type.Optional(Time),
+  clientId: Type.Optional(ClientId), personId: Id, outcome: Literals(VISIT_OUTCOMES), note: Type.Optional(NoteText({ maxLength: 500 })), at: Type.Optional(Time),
 }, Strict);
 export type VisitBody = Static<typeof VisitBody>;

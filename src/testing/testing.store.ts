@@ -1,8 +1,8 @@
 // All SQL of testing rounds (Kysely, SQLite and PostgreSQL alike). The hot paths — sampling inserts,
 // lab results and coverage — are batched or grouped: many rows per statement, one grouped query per view.
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type {
-  Dialect, Executor, TestingBoxTable, TestingCustodyTable, TestingNotificationTable, TestingPoolTable, TestingResultTable, TestingRoundAreaTable,
+  Database, Dialect, Executor, TestingBoxTable, TestingCustodyTable, TestingNotificationTable, TestingPoolTable, TestingResultTable, TestingRoundAreaTable,
   TestingRoundTable, TestingTaskTable, TestingTubeMemberTable, TestingTubeTable, TestingVisitTable,
 } from '../db/database.ts';
 
@@ -411,6 +411,55 @@ export async function boxById(ex: Executor, id: string): Promise<TestingBoxTable
 
 export async function poolById(ex: Executor, id: string): Promise<TestingPoolTable | undefined> {
   return ex.selectFrom('testing_pool').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * The condition "a reader under `path` may read this pool" on testing_pool: it was sampled in their
+ * area, or one of its members lives there.
+ */
+export function poolReadableBy(path: string) {
+  return (eb: ExpressionBuilder<Database, 'testing_pool'>) => eb.or([
+    eb('testing_pool.area_path', 'like', `${path}%`),
+    eb.exists(eb.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
+      .innerJoin('area', 'area.id', 'person.area_id').select(sql<number>`1`.as('one'))
+      .whereRef('testing_tube_member.tube_id', '=', 'testing_pool.tube_id').where('area.path', 'like', `${path}%`)),
+  ]);
+}
+
+/** True when one of the tube's members lives under `path`. */
+export async function hasMemberWithin(ex: Executor, tubeId: string, path: string): Promise<boolean> {
+  const row = await ex.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id').select('testing_tube_member.person_id')
+    .where('testing_tube_member.tube_id', '=', tubeId).where('area.path', 'like', `${path}%`).limit(1).executeTakeFirst();
+  return !!row;
+}
+
+/** By tube: how many of its members live outside `path` (tubes with none are absent). */
+export async function membersOutside(ex: Executor, tubeIds: string[], path: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks(tubeIds)) {
+    const rows = await ex.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .select(['testing_tube_member.tube_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('testing_tube_member.tube_id', 'in', part).where('area.path', 'not like', `${path}%`)
+      .groupBy('testing_tube_member.tube_id').execute();
+    for (const r of rows) out.set(r.tube_id, Number(r.n));
+  }
+  return out;
+}
+
+/** A pool's notifications, each with the path of the area it went to (null: the squad, the police). */
+export async function poolNotifications(ex: Executor, poolId: string) {
+  return ex.selectFrom('testing_notification').leftJoin('area', 'area.id', 'testing_notification.area_id')
+    .selectAll('testing_notification').select('area.path as area_path')
+    .where('testing_notification.pool_id', '=', poolId).orderBy('testing_notification.kind').execute();
+}
+
+/** How many of the box's tubes were sampled outside `path`. */
+export async function boxTubesOutside(ex: Executor, boxId: string, path: string): Promise<number> {
+  const row = await ex.selectFrom('testing_tube').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('box_id', '=', boxId).where('area_path', 'not like', `${path}%`).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function taskCounts(ex: Executor, poolIds: string[]): Promise<Map<string, Record<string, number>>> {

@@ -9,6 +9,7 @@ import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import { stringify } from 'csv-stringify/sync';
 import { guardFormula } from '../platform/tabular.ts';
+import { exportCell } from '../platform/text.ts';
 import type { Services } from '../services.ts';
 import { buildChainGraph, clusterGraph, edgeRows, toGraphMl, type ChainGraph } from './tracing.chains.ts';
 import type { ChainExportQuery, ChainQuery } from './tracing.chains.schema.ts';
@@ -93,6 +94,6 @@ export async function exportChains(s: Services, actor: Actor | ChainReader, q: C
     const clusters = g.clusters.map((c) => ({ ...c, label: maskName(c.label) }));
     return { fileName: `${base}.json`, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ nodes, edges: g.edges, clusters }, null, 2) };
   }
-  const rows = [...edgeRows(g, q.lang ?? 'zh', iso)].map((r) => r.map(guardFormula));
+  const rows = [...edgeRows(g, q.lang ?? 'zh', iso)].map((r) => r.map((v) => guardFormula(exportCell(v))));
   return { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body: `\uFEFF${stringify(rows)}` };
 }

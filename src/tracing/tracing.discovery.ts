@@ -15,6 +15,7 @@ import type { RuleSet } from '../rules/ruleset.schema.ts';
 import { venueCategories } from '../venues/venue.categories.ts';
 import { dwellOf } from '../venues/venue.service.ts';
 import { autoExitAt } from '../venues/venue.rules.ts';
+import { latestPurgeCutoff } from '../venues/venue.store.ts';
 import '../registry/registry.schema.ts'; // registers PERSON_NOT_FOUND
 import {
   encounter, joinBounds, LazyEvidence, preferSecondary, purgedBefore, reasonForCategory, secondaryUntil, secondaryVenueRule,
@@ -37,8 +38,6 @@ export interface TraceAnchor {
 export interface TraceOptions {
   now: number;
   timeZone: string;
-  /** Check-ins older than this many days are purged: a window reaching further says so. */
-  retentionDays: number;
   /**
    * false: direct contacts only, even where the rule set identifies secondary contacts (a caller that
    * wants the case's own contacts, like the benchmark against an SQL join of them). Default true.
@@ -50,6 +49,7 @@ export interface TraceResult {
   personId: string;
   window: ContactWindow;
   parameters: TraceParameters;
+  /** The latest recorded purge's cutoff, when the window reaches further back (`purgedBefore`). */
   purgedBefore: number | null;
   contacts: FoundContact[];
 }
@@ -644,7 +644,7 @@ export async function traceContacts(ex: Executor, r: RuleSet, anchor: TraceAncho
   }
   return {
     personId: person.id, window, parameters: traceParameters(r),
-    purgedBefore: purgedBefore(window.start, opts.now, opts.retentionDays),
+    purgedBefore: purgedBefore(window.start, await latestPurgeCutoff(ex)),
     contacts: [...direct, ...secondary],
   };
 }
@@ -667,6 +667,7 @@ export async function traceContactsBatch(
   const windows = anchors.map((a) => contactWindow(r, { onsetAt: a.onsetAt, sampledAt: a.sampledAt, isolatedAt: a.isolatedAt }, opts.timeZone, opts.now));
   const job = await prepareVenue(ex, r, anchors.map((a, i) => ({ personId: a.personId, window: windows[i]!, bounds: joinBounds(r, windows[i]!, maxDwell) })));
   const secondary = wantsSecondary(r, opts);
+  const cutoff = await latestPurgeCutoff(ex);
   for (let from = 0; from < anchors.length; from += BATCH_STEP) {
     const step = anchors.slice(from, from + BATCH_STEP);
     const persons = new Map((await store.personsByIds(ex, step.map((a) => a.personId))).map((p) => [p.id, p]));
@@ -697,7 +698,7 @@ export async function traceContactsBatch(
       const window = windows[from + i]!;
       const result: TraceResult = {
         personId: step[i]!.personId, window, parameters: traceParameters(r),
-        purgedBefore: purgedBefore(window.start, opts.now, opts.retentionDays),
+        purgedBefore: purgedBefore(window.start, cutoff),
         contacts: [...directs[i]!, ...secondaries[i]!],
       };
       if (each) each(result, from + i);

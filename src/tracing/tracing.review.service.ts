@@ -6,7 +6,7 @@ import { assertCan, auditActor } from '../platform/auth.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import type { ContactView } from './tracing.schema.ts';
-import { toContactView } from './tracing.service.ts';
+import { toContactView, withScanGaps } from './tracing.service.ts';
 import type { Paging } from './tracing.store.ts';
 import * as store from './tracing.review.store.ts';
 
@@ -23,10 +23,10 @@ export async function reviewQueue(s: Services, actor: Actor, q: { class?: string
       detail: { class: q.class ?? null, caseId: q.caseId ?? null, results: total, offset: paging.offset },
     });
     return {
-      items: rows.map((r) => ({
+      items: await withScanGaps(trx, rows.map((r) => ({
         ...toContactView(s, r),
         case: { id: r.case_id, personName: r.case_person_name, areaName: r.case_area_name, status: r.case_status, classification: r.case_classification },
-      })),
+      }))),
       total, ...paging,
     };
   });

@@ -10,7 +10,6 @@ import {
 import type { RuleSet } from '../rules/ruleset.schema.ts';
 
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 
 export const CASE_CLASSIFICATIONS = ['confirmed', 'asymptomatic', 'suspected'] as const;
 export type CaseClassification = (typeof CASE_CLASSIFICATIONS)[number];
@@ -110,6 +109,8 @@ export interface VisitEvidence {
   exitRecorded: boolean;
   /** The interval the visit counts for after padding (the case's is clipped to the window). */
   counted: Interval;
+  /** The check-in is no longer in the table (purged): the visit is known from the stored evidence. */
+  purged?: boolean;
 }
 
 export interface Encounter {
@@ -342,11 +343,87 @@ export function traceParameters(r: RuleSet): TraceParameters {
 }
 
 /**
- * When the window begins before the oldest check-ins kept (now − retention), the trace cannot see
- * the visits in between: the instant from which data is kept, else null.
+ * When the window begins before the latest cutoff of the purges recorded (check-ins that began before
+ * it were deleted), the trace cannot see the visits in between: that cutoff, else null. From what was
+ * purged, not from the retention a process is configured with (a purge from the CLI may use another).
  */
-export function purgedBefore(windowStart: number, now: number, retentionDays: number): number | null {
-  const kept = now - retentionDays * DAY;
-  return windowStart < kept ? kept : null;
+export function purgedBefore(windowStart: number, purgeCutoff: number | null): number | null {
+  return purgeCutoff !== null && windowStart < purgeCutoff ? purgeCutoff : null;
+}
+
+// ---- contacts whose check-ins are purged ---------------------------------------------------------
+
+/** What a contact's evidence says when some of its visits are no longer in the check-in table. */
+export interface PurgedMark {
+  /** The latest purge's cutoff when the trace ran. */
+  before: number;
+  /** Encounters of the evidence that rest on a purged visit (those visits carry `purged: true`). */
+  encounters: number;
+}
+
+/** The encounters stored in a contact's evidence (none for household or manual evidence). */
+export function storedEncounters(evidence: Record<string, unknown>): Encounter[] {
+  return Array.isArray(evidence.encounters) ? evidence.encounters as Encounter[] : [];
+}
+
+/**
+ * The check-ins of stored encounters that began before the purge cutoff: the only ones a purge can
+ * have taken (the caller asks the check-in table which of them are gone).
+ */
+export function checkinsBefore(encounters: readonly Encounter[], cutoff: number): string[] {
+  const out = new Set<string>();
+  for (const e of encounters) {
+    for (const v of [e.caseVisit, e.contactVisit]) if (v.enteredAt < cutoff) out.add(v.checkinId);
+  }
+  return [...out];
+}
+
+/**
+ * The stored encounters that rest on a purged visit (`gone`), judged again by `encounter` under the
+ * rule set and window as if their visits were still in the check-in table (their stored times: the
+ * recorded or assumed exit), each purged visit marked. A trace no longer finds them in the table; this
+ * way the contact keeps them exactly as long as they would still count — a corrected case time or
+ * another rule set may still drop them. Encounters on visits still in the table are the trace's own to
+ * find, and are left out.
+ */
+export function purgedEncounters(r: RuleSet, window: Interval, encounters: readonly Encounter[], gone: ReadonlySet<string>): Encounter[] {
+  const out: Encounter[] = [];
+  for (const e of encounters) {
+    const caseGone = gone.has(e.caseVisit.checkinId);
+    const contactGone = gone.has(e.contactVisit.checkinId);
+    if (!caseGone && !contactGone) continue;
+    const visit = (v: VisitEvidence): StoredVisit => ({ checkinId: v.checkinId, personId: '', enteredAt: v.enteredAt, exitedAt: v.exitedAt });
+    const again = encounter(r, window, { id: e.venueId, name: e.venueName, category: e.category, dwellMinutes: 0 }, visit(e.caseVisit), visit(e.contactVisit));
+    if (!again) continue;
+    again.caseVisit.exitRecorded = e.caseVisit.exitRecorded;
+    again.contactVisit.exitRecorded = e.contactVisit.exitRecorded;
+    if (caseGone) again.caseVisit.purged = true;
+    if (contactGone) again.contactVisit.purged = true;
+    out.push(again);
+  }
+  return out;
+}
+
+/**
+ * The kept encounters the trace did not find itself (by their two check-ins): a purge committing while
+ * a trace reads may leave a visit both found and gone.
+ */
+export function newEncounters(found: readonly Encounter[], kept: readonly Encounter[]): Encounter[] {
+  const pair = (e: Encounter) => `${e.caseVisit.checkinId}\u0000${e.contactVisit.checkinId}`;
+  const seen = new Set(found.map(pair));
+  return kept.filter((e) => !seen.has(pair(e)));
+}
+
+/**
+ * A venue contact with the encounters kept from its stored evidence whose visits are purged: one
+ * contact from the encounters the trace found (if any) and the kept ones together, decided as
+ * `contactFromEncounters` decides any, its evidence saying how many rest on purged visits.
+ */
+export function withPurgedEncounters(personId: string, found: FoundContact | undefined, kept: readonly Encounter[], cutoff: number): FoundContact {
+  const live = found ? storedEncounters(found.evidence) : [];
+  const more = newEncounters(live, kept);
+  const contact = contactFromEncounters(personId, [...live, ...more]);
+  const mark: PurgedMark = { before: cutoff, encounters: more.length };
+  return { ...contact, evidence: { ...contact.evidence, checkinsPurged: mark } };
 }
 

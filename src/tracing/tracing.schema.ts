@@ -2,7 +2,7 @@
 // schemas are the whitelist: a contact shows a name, a masked phone and an area, nothing more.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
-import { Literals, Nullable } from '../platform/http.ts';
+import { Literals, Nullable, NoteText } from '../platform/http.ts';
 import {
   CASE_CLASSIFICATIONS, CASE_SOURCES, CASE_STATUSES, CONTACT_BASES, CONTACT_CLASSES, CONTACT_REASONS, REVIEW_DECISIONS,
   REVIEW_STATUSES,
@@ -33,7 +33,7 @@ export const TracingErrors = defineErrors({
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 /** Epoch milliseconds. */
 const Time = Type.Integer({ minimum: 0 });
-const Reason = Type.String({ maxLength: 1000 });
+const Reason = NoteText({ maxLength: 1000 });
 
 export const IdParams = Type.Object({ id: Id });
 
@@ -97,7 +97,7 @@ export const ManualContactBody = Type.Object({
   personId: Id,
   class: Type.Optional(Literals(['close', 'general'] as const)),
   reasonCode: Literals(CONTACT_REASONS),
-  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  note: Type.Optional(NoteText({ maxLength: 2000 })),
   firstExposureAt: Time,
   lastExposureAt: Time,
 }, { additionalProperties: false });
@@ -154,6 +154,8 @@ export const TraceSummarySchema = Type.Object({
   purgedBefore: Nullable(Type.Integer()),
   found: Type.Object({ close: Type.Integer(), general: Type.Integer(), secondary: Type.Integer() }),
   removed: Type.Integer(),
+  /** Contacts kept with encounters of their stored evidence whose check-ins were purged since. */
+  keptPurged: Type.Integer(),
 });
 
 export const CaseDetailSchema = Type.Object({

@@ -2,7 +2,8 @@
 // its times (traced again) or its status (release under the rule set's test rule), re-trace on demand,
 // list and read, review a contact, enter a manual one. Each call checks permission and the area scope
 // of the case's person, runs in one transaction and writes its audit event there. Re-tracing upserts
-// contacts by their natural key: the investigator's review survives, stale unreviewed ones go.
+// contacts by their natural key: the investigator's review survives, stale unreviewed ones go — but
+// not those whose evidence was purged from the check-in table since: their stored encounters count.
 import type { Actor } from '../access/access.rules.ts';
 import type { CaseRecordTable, ContactTable, Executor } from '../db/database.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
@@ -21,9 +22,12 @@ import {
   type SecondarySource, type TraceAnchor, type TraceOptions, type TraceResult,
 } from './tracing.discovery.ts';
 import {
-  canTransition, initialStatus, needsReleaseRule, plainEvidence, purgedBefore, traceParameters,
-  type CaseClassification, type CaseSource, type CaseStatus, type ContactClass, type FoundContact,
+  canTransition, checkinsBefore, compareEncounters, initialStatus, newEncounters, needsReleaseRule, plainEvidence, purgedBefore,
+  purgedEncounters, secondaryVenueRule, storedEncounters, traceParameters, withPurgedEncounters,
+  type CaseClassification, type CaseSource, type CaseStatus, type ContactClass, type Encounter, type FoundContact, type PurgedMark,
 } from './tracing.rules.ts';
+import type { Interval } from '../rules/ruleset.rules.ts';
+import { latestPurgeCutoff } from '../venues/venue.store.ts';
 import type {
   CaseCreateBody, CaseListQuery, CaseStatusBody, CaseTimesBody, CaseView, ContactListQuery, ContactView, ManualContactBody,
   ReviewBody,
@@ -77,6 +81,8 @@ export interface TraceSummary {
   found: { close: number; general: number; secondary: number };
   /** Unreviewed contacts of an earlier trace that this one no longer finds, deleted. */
   removed: number;
+  /** Contacts that keep encounters from their stored evidence whose visits were purged since. */
+  keptPurged: number;
 }
 
 function keyOf(c: Pick<ContactTable, 'person_id' | 'basis' | 'source_key'>): string {
@@ -95,10 +101,106 @@ function contactRow(caseId: string, r: RuleSet, f: FoundContact, now: number, so
 }
 
 /**
+ * What a purge took from the case's stored evidence: the latest cutoff, each stored contact's
+ * encounters (by row id) and the check-ins of them no longer in the table. Null when no purge is
+ * recorded or none of the evidence's visits is gone (a trace is then exactly what the table shows).
+ */
+interface PurgedEvidence {
+  cutoff: number;
+  encounters: Map<string, Encounter[]>;
+  gone: Set<string>;
+}
+
+async function purgedEvidence(trx: Executor, stored: readonly ContactTable[], cutoff: number | null): Promise<PurgedEvidence | null> {
+  if (cutoff === null) return null;
+  const encounters = new Map<string, Encounter[]>();
+  const before = new Set<string>();
+  for (const row of stored) {
+    if (row.basis !== 'venue' && row.basis !== 'secondary') continue;
+    const list = storedEncounters(JSON.parse(row.evidence) as Record<string, unknown>);
+    if (!list.length) continue;
+    encounters.set(row.id, list);
+    for (const id of checkinsBefore(list, cutoff)) before.add(id);
+  }
+  if (!before.size) return null;
+  const present = await store.presentCheckins(trx, [...before]);
+  const gone = new Set([...before].filter((id) => !present.has(id)));
+  return gone.size ? { cutoff, encounters, gone } : null;
+}
+
+/**
+ * The case's venue contacts with what their stored evidence keeps of purged visits: a contact the
+ * trace finds again gets its purged encounters back, one it no longer finds stays on them alone (as
+ * long as they still count under the rule set and window: `purgedEncounters`). Household contacts as
+ * found; venue contacts in person order, as the trace gives them.
+ */
+function directWithPurged(r: RuleSet, window: Interval, direct: readonly FoundContact[], stored: readonly ContactTable[], p: PurgedEvidence): FoundContact[] {
+  const venue = new Map(direct.filter((f) => f.basis === 'venue').map((f) => [f.personId, f]));
+  for (const row of stored) {
+    if (row.basis !== 'venue') continue;
+    const kept = purgedEncounters(r, window, p.encounters.get(row.id) ?? [], p.gone);
+    const found = venue.get(row.person_id);
+    if (kept.length && (!found || newEncounters(storedEncounters(found.evidence), kept).length)) {
+      venue.set(row.person_id, withPurgedEncounters(row.person_id, found, kept, p.cutoff));
+    }
+  }
+  return [...direct.filter((f) => f.basis !== 'venue'), ...[...venue.keys()].sort().map((id) => venue.get(id)!)];
+}
+
+/**
+ * The secondary contacts by venue with what their stored evidence keeps of purged visits (judged
+ * again under the secondary venue rule and the source's window): one found again through the same
+ * close contact gets them back; one no longer found at all stays on them alone while its close contact
+ * is still a source. One secondary contact per person, as a trace gives.
+ */
+function secondaryWithPurged(r: RuleSet, found: readonly FoundContact[], stored: readonly ContactTable[], sources: ReadonlyMap<string, SecondarySource>,
+  sourceRow: ReadonlyMap<string, ContactTable>, exclude: ReadonlySet<string>, p: PurgedEvidence): FoundContact[] {
+  const rule = secondaryVenueRule(r);
+  if (!rule) return [...found];
+  const byPerson = new Map(found.map((f) => [f.personId, f]));
+  const sourceOfRow = new Map([...sourceRow.values()].map((row) => [row.id, row.person_id]));
+  for (const row of stored) {
+    if (row.basis !== 'secondary' || !row.source_contact_id) continue;
+    const sourcePersonId = sourceOfRow.get(row.source_contact_id);
+    const src = sourcePersonId === undefined ? undefined : sources.get(sourcePersonId);
+    if (!src || exclude.has(row.person_id)) continue;
+    const window = { start: src.from, end: Math.max(src.from, src.until) };
+    const kept = purgedEncounters(rule, window, p.encounters.get(row.id) ?? [], p.gone);
+    if (!kept.length) continue;
+    const now = byPerson.get(row.person_id);
+    // Found through another close contact, or as a household member: that one stands.
+    if (now && (now.sourcePersonId !== src.personId || now.evidence.via !== 'venue')) continue;
+    const live = now ? storedEncounters(now.evidence) : [];
+    const more = newEncounters(live, kept);
+    if (!more.length) continue;
+    const all = [...live, ...more].sort(compareEncounters);
+    const mark: PurgedMark = { before: p.cutoff, encounters: more.length };
+    byPerson.set(row.person_id, {
+      personId: row.person_id, class: 'secondary', candidate: now ? now.candidate : row.candidate === 1, basis: 'secondary',
+      reasonCode: now?.reasonCode ?? row.reason_code as FoundContact['reasonCode'], rule: 'secondaryContacts.identified',
+      firstExposureAt: Math.min(...all.map((e) => e.overlapStart)), lastExposureAt: Math.max(...all.map((e) => e.overlapEnd)),
+      sourcePersonId: src.personId,
+      evidence: { via: 'venue', sourcePersonId: src.personId, window, encounters: all, checkinsPurged: mark },
+    });
+  }
+  return [...byPerson.values()];
+}
+
+/** Whether the contact keeps encounters on purged visits (a lazy evidence never does: it is all found). */
+function isPurgedMarked(f: FoundContact): boolean {
+  return f.evidence.checkinsPurged !== undefined;
+}
+
+/**
  * Traces the case under the rule set and stores the result in the caller's transaction: direct
  * contacts upserted, then secondary contacts of the stored close contacts that nobody dismissed (the
  * venue co-presence of settled ones only), then unreviewed automatic contacts this trace no longer
- * finds deleted.
+ * finds deleted. Contacts are records, not a cache: encounters of their stored evidence whose visits a
+ * purge deleted still count (marked `purged`, the evidence saying how many in `checkinsPurged`), so a
+ * re-trace after a purge keeps the contacts and their call tasks and only adds what it newly finds.
+ * What it may still remove is what it removed before: a contact whose evidence is all still in the
+ * table and no longer qualifies (a corrected check-in or case time, another rule set), a household
+ * member who moved, the unreviewed secondary contacts of a dismissed close contact.
  */
 async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: RuleSet): Promise<TraceSummary> {
   const now = s.clock.now();
@@ -106,7 +208,13 @@ async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: Rule
   const window = contactWindow(r, { onsetAt: c.onset_at, sampledAt: c.first_positive_sampled_at, isolatedAt: c.isolated_at }, s.config.timeZone, now);
   const params = traceParameters(r);
   const extra = { window: { start: window.start, end: window.end }, minimumOverlapMinutes: params.minimumOverlapMinutes, padding: params.padding };
-  const direct = await directContacts(trx, r, person, window);
+  const traced = await directContacts(trx, r, person, window);
+  // Read after the check-ins: a purge committing in between is recorded by the time its deletions are seen.
+  const cutoff = await latestPurgeCutoff(trx);
+  const before = cutoff === null ? [] : await store.contactsOfCase(trx, c.id);
+  const purged = await purgedEvidence(trx, before, cutoff);
+  const direct = purged ? directWithPurged(r, window, traced, before, purged) : traced;
+  let keptPurged = direct.filter(isPurgedMarked).length;
   await store.upsertContacts(trx, direct.map((f) => contactRow(c.id, r, f, now, null, f.basis === 'venue' ? extra : { window: extra.window })));
   const kept = new Set(direct.map((f) => keyOf({ person_id: f.personId, basis: f.basis, source_key: '' })));
 
@@ -128,9 +236,15 @@ async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: Rule
         : { personId: row.person_id, from, pendingCandidate: pending });
     }
     const exclude = new Set([person.id, ...sources.keys()]);
+    const isolated = await withIsolation(trx, [...sources.values()], now);
     // A venue candidate nobody has reviewed brings its household members only; its own venue contacts
     // are searched once it is confirmed (reviewContact traces the case again).
-    const found = await secondaryContacts(trx, r, await withIsolation(trx, [...sources.values()], now), exclude, false);
+    let found = await secondaryContacts(trx, r, isolated, exclude, false);
+    const purgedSince = await purgedEvidence(trx, stored.filter((row) => row.basis === 'secondary'), await latestPurgeCutoff(trx));
+    if (purgedSince) {
+      found = secondaryWithPurged(r, found, stored, new Map(isolated.map((src) => [src.personId, src])), sourceRow, exclude, purgedSince);
+      keptPurged += found.filter(isPurgedMarked).length;
+    }
     const venueExtra = { minimumOverlapMinutes: params.minimumOverlapMinutes, padding: params.padding };
     const rows = found.map((f) => contactRow(c.id, r, f, now, sourceRow.get(f.sourcePersonId!)!, f.evidence.via === 'venue' ? venueExtra : {}));
     await store.upsertContacts(trx, rows);
@@ -147,13 +261,14 @@ async function traceCase(s: Services, trx: Executor, c: CaseRecordTable, r: Rule
   return {
     window: { start: window.start, end: window.end, anchor: window.anchor, lookBackDays: window.lookBackDays },
     parameters: params,
-    purgedBefore: purgedBefore(window.start, now, s.config.retentionDays),
+    purgedBefore: purgedBefore(window.start, cutoff),
     found: {
       close: direct.filter((f) => f.class === 'close').length,
       general: direct.filter((f) => f.class === 'general').length,
       secondary: secondaryFound,
     },
     removed,
+    keptPurged,
   };
 }
 
@@ -210,7 +325,7 @@ async function detailOf(ex: Executor, id: string, trace?: TraceSummary): Promise
 }
 
 function traceAudit(t: TraceSummary): Record<string, unknown> {
-  return { ruleSet: t.parameters.ruleSet, window: t.window, found: t.found, removed: t.removed, purgedBefore: t.purgedBefore };
+  return { ruleSet: t.parameters.ruleSet, window: t.window, found: t.found, removed: t.removed, keptPurged: t.keptPurged, purgedBefore: t.purgedBefore };
 }
 
 /** Registers a case for a registered person and traces its contacts in the same transaction. */
@@ -356,8 +471,34 @@ export async function listContacts(s: Services, actor: Actor, caseId: string, qu
       action: 'case.contacts.read', objectType: 'case', objectId: caseId,
       detail: { class: query.class ?? null, reviewStatus: query.reviewStatus ?? null, results: total, offset: paging.offset },
     });
-    return { items: rows.map((r) => toContactView(s, r)), total, ...paging };
+    return { items: await withScanGaps(trx, rows.map((r) => toContactView(s, r))), total, ...paging };
   });
+}
+
+type VisitShown = { checkinId?: unknown; scanGapMs?: number };
+
+/**
+ * The contacts with each venue visit of their evidence marked with how long after the scan it reached
+ * the server (`scanGapMs`), when it waited in a guard device's queue: the visit's time is the device's
+ * word, bounded by the queue window, and investigators see which visits arrived late. One read for
+ * the page.
+ */
+export async function withScanGaps<V extends Pick<ContactView, 'evidence'>>(ex: Executor, views: V[]): Promise<V[]> {
+  const visits: VisitShown[] = [];
+  for (const v of views) {
+    const encounters = v.evidence.encounters;
+    if (!Array.isArray(encounters)) continue;
+    for (const e of encounters as Array<{ caseVisit?: VisitShown; contactVisit?: VisitShown }>) {
+      for (const visit of [e?.caseVisit, e?.contactVisit]) if (visit && typeof visit.checkinId === 'string') visits.push(visit);
+    }
+  }
+  if (!visits.length) return views;
+  const gaps = await store.scanGapsOf(ex, visits.map((v) => v.checkinId as string));
+  for (const visit of visits) {
+    const gap = gaps.get(visit.checkinId as string);
+    if (gap !== undefined) visit.scanGapMs = gap;
+  }
+  return views;
 }
 
 async function contactView(s: Services, ex: Executor, contactId: string): Promise<ContactView> {
@@ -441,7 +582,7 @@ export interface DryTrace extends TraceResult {
 export async function dryTrace(s: Services, actor: AuditActor, anchor: TraceAnchor, ruleSetId?: string): Promise<DryTrace> {
   return s.db.transaction().execute(async (trx) => {
     const ruleSet = ruleSetId ? ruleSetById(ruleSetId) : (await activeChoice(s, trx)).ruleSet;
-    const result = await traceContacts(trx, ruleSet, anchor, { now: s.clock.now(), timeZone: s.config.timeZone, retentionDays: s.config.retentionDays });
+    const result = await traceContacts(trx, ruleSet, anchor, { now: s.clock.now(), timeZone: s.config.timeZone });
     const people = await store.personsByIds(trx, [result.personId, ...result.contacts.map((c) => c.personId)]);
     await s.audit(trx, actor, {
       action: 'case.trace.dry', objectType: 'person', objectId: result.personId,

@@ -179,6 +179,29 @@ export async function anchorVisits(ex: Executor, anchorIds: readonly string[], c
   return out;
 }
 
+/** Which of the given check-ins are still in the table (a purge deletes the others). */
+export async function presentCheckins(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks([...new Set(ids)])) {
+    for (const r of await ex.selectFrom('checkin').select('id').where('id', 'in', part).execute()) out.add(r.id);
+  }
+  return out;
+}
+
+/**
+ * How long after the scan each of these check-ins reached the server (ms), for those that waited (a
+ * scan queued on a guard's device); check-ins sent at once, purged or stored before the gap was
+ * recorded are left out.
+ */
+export async function scanGapsOf(ex: Executor, checkinIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks([...new Set(checkinIds)])) {
+    const rows = await ex.selectFrom('checkin').select(['id', 'scan_gap_ms']).where('id', 'in', part).where('scan_gap_ms', '>', 0).execute();
+    for (const r of rows) out.set(r.id, Number(r.scan_gap_ms));
+  }
+  return out;
+}
+
 // ---- cases -------------------------------------------------------------------------------------
 
 export interface CaseRow extends CaseRecordTable {

@@ -62,12 +62,14 @@ const COLUMNS: Array<{ key: keyof ExportValues; zh: string; en: string }> = [
   { key: 'testSampledAt', zh: '核酸采样时间', en: 'Test sampled at' },
   { key: 'testResult', zh: '核酸结果', en: 'Test result' },
   { key: 'vaccinated', zh: '疫苗接种', en: 'Vaccinated' },
+  // How long after the scan it reached the server: a scan queued on a guard's device (its time is the device's).
+  { key: 'scanGapSeconds', zh: '扫码后送达(秒)', en: 'Arrived after scan (s)' },
 ];
 
 interface ExportValues {
   checkinId: string; venueId: string; venueName: string; areaCode: string; personId: string; method: string;
   enteredAt: string; exitedAt: string; exitKind: string; decision: string; refusalCode: string; colour: string;
-  testSampledAt: string; testResult: string; vaccinated: string;
+  testSampledAt: string; testResult: string; vaccinated: string; scanGapSeconds: string;
 }
 
 const PAGE = 1000;
@@ -129,6 +131,7 @@ async function* checkinRecords(s: Services, filter: store.CheckinExportFilter, l
         method: r.method, enteredAt: iso(r.entered_at), exitedAt: iso(r.exited_at), exitKind: r.exit_kind ?? '',
         decision: r.decision, refusalCode: r.refusal_code ?? '', colour: r.colour, testSampledAt: iso(r.test_sampled_at),
         testResult: r.test_result ?? '', vaccinated: r.vaccinated === null ? '' : r.vaccinated === 1 ? 'yes' : 'no',
+        scanGapSeconds: r.scan_gap_ms === null ? '' : String(Math.round(Number(r.scan_gap_ms) / 1000)),
       };
       yield COLUMNS.map((c) => values[c.key]);
     }

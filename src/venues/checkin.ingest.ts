@@ -58,6 +58,23 @@ interface Writer {
   drain(): Promise<void>;
   /** Batches and jobs written so far. */
   readonly stats: { batches: number; jobs: number };
+  health(): WriterHealth;
+}
+
+/**
+ * The check-in writer for the health report: `off` on PostgreSQL (each check-in is its own
+ * transaction), `idle` before the first check-in started it, `up` with the jobs queued or being
+ * written, `down` once its thread stopped (every check-in then fails).
+ */
+export interface WriterHealth {
+  status: 'off' | 'idle' | 'up' | 'down';
+  queued: number;
+  detail?: string;
+}
+
+export function writerHealth(s: IngestServices): WriterHealth {
+  if (!(s.dialect === 'sqlite' && s.handle.sqlite)) return { status: 'off', queued: 0 };
+  return writers.get(s.handle)?.health() ?? { status: 'idle', queued: 0 };
 }
 
 const writers = new WeakMap<DbHandle, Writer>();
@@ -128,7 +145,9 @@ interface Pending {
 function settle(p: Pending, outcome: WriteOutcome): void {
   if (outcome.ok && 'group' in outcome) p.resolve(outcome.group);
   else if (outcome.ok) p.resolve({ row: outcome.row, stored: outcome.stored, personName: outcome.personName, exited: outcome.exited });
-  else p.reject((JOB_ERRORS as readonly (string | null)[]).includes(outcome.code) ? new AppError(outcome.code!) : new Error(outcome.message));
+  else if ((JOB_ERRORS as readonly (string | null)[]).includes(outcome.code)) p.reject(new AppError(outcome.code!));
+  // The SQLite error code crosses the thread with the message (SQLITE_FULL answers STORAGE_FULL).
+  else p.reject(Object.assign(new Error(outcome.message), outcome.cause ? { code: outcome.cause } : {}));
 }
 
 /**
@@ -149,6 +168,11 @@ abstract class BatchingWriter implements Writer {
 
   protected get busy(): boolean {
     return this.inFlight > 0;
+  }
+
+  /** Jobs in the batch being written are not counted apart: the queue is what waits. */
+  health(): WriterHealth {
+    return { status: 'up', queued: this.queue.length };
   }
 
   enqueue<J extends AnyJob>(job: J): Promise<ResultOf<J>> {
@@ -219,6 +243,11 @@ class ThreadWriter extends BatchingWriter {
     });
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new Error(`check-in writer thread exited (${code})`)));
+  }
+
+  override health(): WriterHealth {
+    if (this.failure) return { status: 'down', queued: 0, detail: this.failure.message };
+    return { status: 'up', queued: this.queue.length + this.sent.reduce((n, b) => n + b.length, 0) };
   }
 
   private fail(err: Error): void {

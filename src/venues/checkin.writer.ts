@@ -120,7 +120,13 @@ export interface EntryOutcome {
 export type WriteOutcome =
   | ({ ok: true } & EntryOutcome)
   | { ok: true; group: EntryOutcome[] }
-  | { ok: false; code: string | null; message: string };
+  | { ok: false; code: string | null; message: string; cause?: string };
+
+/** The error's own code (SQLITE_FULL, SQLITE_IOERR…), carried to the main thread with its message. */
+function causeOf(err: unknown): { cause?: string } {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' ? { cause: code } : {};
+}
 
 /** The error codes a job fails with (else an unexpected error). */
 export const JOB_ERRORS = ['PERSON_NOT_FOUND', 'CHECKIN_NOT_FOUND', 'CHECKIN_NOT_ADMITTED'] as const;
@@ -129,6 +135,7 @@ export const JOB_ERRORS = ['PERSON_NOT_FOUND', 'CHECKIN_NOT_FOUND', 'CHECKIN_NOT
 export const CHECKIN_COLUMNS = [
   'id', 'venue_id', 'person_id', 'client_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'decision', 'refusal_code',
   'colour', 'reasons', 'test_sampled_at', 'test_result', 'vaccinated', 'created_at',
+  'scan_gap_ms',
 ] as const satisfies ReadonlyArray<keyof CheckinTable>;
 
 export interface Statements {
@@ -356,18 +363,25 @@ export class CheckinWriter {
         } catch (err) {
           const wroteNothing = err instanceof JobError && !('kind' in job && job.kind === 'group');
           if (!savepoints && !wroteNothing) throw new RetryWithSavepoints();
+          // A full disk or an I/O error may make SQLite roll back the whole transaction, savepoints and
+          // all: every job of the batch fails with that error (not with "no such savepoint").
+          if (!this.sqlite.inTransaction) throw err;
           if (savepoints) {
             st.rollbackToSavepoint.run();
             st.release.run();
             // The counts may include the rolled-back writes: read afresh.
             this.open.clear();
           }
-          out.push({ ok: false, code: err instanceof JobError ? err.code : null, message: (err as Error).message });
+          out.push({ ok: false, code: err instanceof JobError ? err.code : null, message: (err as Error).message, ...causeOf(err) });
         }
       }
       st.commit.run();
     } catch (err) {
-      if (this.sqlite.inTransaction) st.rollback.run();
+      // A failed COMMIT on a full disk may have ended the transaction already; a failing ROLLBACK must
+      // not replace the error that caused it.
+      if (this.sqlite.inTransaction) {
+        try { st.rollback.run(); } catch { /* the cause is rethrown below */ }
+      }
       // The counts may include changes of the rolled-back jobs: read afresh next time.
       this.open.clear();
       throw err;
@@ -376,7 +390,7 @@ export class CheckinWriter {
   }
 
   private failAll(jobs: AnyJob[], err: Error): WriteOutcome[] {
-    const failed: WriteOutcome = { ok: false, code: null, message: `check-in batch failed: ${err.message}` };
+    const failed: WriteOutcome = { ok: false, code: null, message: `check-in batch failed: ${err.message}`, ...causeOf(err) };
     return jobs.map(() => failed);
   }
 

@@ -23,6 +23,11 @@ export interface VenueCategoryRules {
    * (minutes); older screen codes (photos of an earlier screen) are refused. 0: never.
    */
   screenCodeQueuedMinutes: number;
+  /**
+   * The queue window: how long after it was made a scan queued on a guard's device (signed with the
+   * device's queue key) is still accepted, in minutes; an older one is refused (SCAN_QUEUE_EXPIRED).
+   */
+  queuedScanMinutes: number;
 }
 
 export const VENUE_CATEGORIES_FILE = fileURLToPath(new URL('../../rules/venue-categories.json', import.meta.url));
@@ -76,7 +81,12 @@ export function parseVenueCategories(raw: unknown): VenueCategoryRules {
   if (typeof held !== 'number' || !Number.isInteger(held) || held < 0 || held > 60) {
     throw ruleError('screenCodeQueuedMinutes', 'must be a whole number of minutes from 0 to 60');
   }
-  return { version, effectiveFrom, categories, screenCodeQueuedMinutes: held };
+  const queued = raw.queuedScanMinutes;
+  if (typeof queued !== 'number' || !Number.isInteger(queued) || queued < 1 || queued > 24 * 60) {
+    throw ruleError('queuedScanMinutes', 'must be a whole number of minutes from 1 to 1440');
+  }
+  if (queued < held) throw ruleError('queuedScanMinutes', 'must not be shorter than screenCodeQueuedMinutes');
+  return { version, effectiveFrom, categories, screenCodeQueuedMinutes: held, queuedScanMinutes: queued };
 }
 
 export function loadVenueCategories(file: string = VENUE_CATEGORIES_FILE): VenueCategoryRules {

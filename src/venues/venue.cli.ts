@@ -86,7 +86,7 @@ export function registerVenueCommands(program: Command): void {
     });
 
   program.command('purge')
-    .description('delete check-ins older than the retention (CORDON_RETENTION_DAYS, default 28); audited')
+    .description('delete check-ins older than the retention (CORDON_RETENTION_DAYS, default 28); audited, and recorded with its cutoff for tracing')
     .option('--dry-run', 'count what would be deleted and delete nothing')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { dryRun?: boolean; json?: boolean }) => {

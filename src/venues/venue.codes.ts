@@ -190,3 +190,78 @@ export function verifyPersonalCode(publicKey: crypto.KeyObject | string, token: 
   if (now >= exp) return { ok: false, code: 'PERSONAL_CODE_EXPIRED' };
   return { ok: true, personId: p, issuedAt: iat, expiresAt: exp, colour: (c as CodeColour | undefined) ?? null, latestTest };
 }
+
+// ---- device queue keys -------------------------------------------------------------------------
+//
+// A guard's scan sent later from the device's offline queue carries the time it was made
+// (`scannedAt`); the codes are checked as of then. That time is the client's word, so it is honoured
+// only for a scan signed by a device queue the server handed to this guard: when the guard page opens
+// online it asks for a queue key (POST /checkins/queue-key) and keeps it on the device with the
+// queue; each scan it queues carries the device id and an HMAC of the scan's content made with that
+// key. The key is not stored on the server: it is derived from a server secret, the guard's user id
+// and the device id (which carries its issue time), so checking a queued scan reads nothing from the
+// database. Another account, another device's id, an edited scan or a scan from before the key was
+// issued (or after it ran out) does not verify.
+
+/** A device queue key signs scans made up to this long after it was issued. */
+export const DEVICE_KEY_TTL_MS = 24 * 3_600_000;
+/** A device clock may run this far ahead of the server's. */
+export const SCAN_CLOCK_SKEW_MS = 60_000;
+
+const DEVICE_ID = /^q(\d{1,15})\.([A-Za-z0-9_-]{22})$/;
+const queueRoots = new WeakMap<Buffer, Buffer>();
+
+/** The secret behind every device queue key: HKDF of the venue code key, kept apart from venue codes. */
+function queueRoot(venueCodeKey: Buffer): Buffer {
+  let root = queueRoots.get(venueCodeKey);
+  if (!root) queueRoots.set(venueCodeKey, root = Buffer.from(crypto.hkdfSync('sha256', venueCodeKey, Buffer.alloc(0), 'cordon device queue v1', 32)));
+  return root;
+}
+
+/** A new device id: `q<issued at, ms>.<128 random bits>`. */
+export function newDeviceId(now: number): string {
+  return `q${now}.${crypto.randomBytes(16).toString('base64url')}`;
+}
+
+/** The issue time a device id carries, or null when it is not one. */
+export function deviceIssuedAt(deviceId: string): number | null {
+  const m = DEVICE_ID.exec(deviceId);
+  return m ? Number(m[1]) : null;
+}
+
+/** The queue key of a guard's device (32 bytes); the device holds it, the server derives it again. */
+export function deviceQueueKey(venueCodeKey: Buffer, userId: string, deviceId: string): Buffer {
+  return crypto.createHmac('sha256', queueRoot(venueCodeKey)).update(`queue|${userId}|${deviceId}`).digest();
+}
+
+/** What a queued scan's signature covers, in the order the guard page writes it (web/src/scanSignature.ts). */
+export interface QueuedScanContent {
+  deviceId: string;
+  clientId: string;
+  scannedAt: number;
+  code: string;
+  personalCode?: string;
+  idType?: string;
+  idNumber?: string;
+  personId?: string;
+}
+
+export function queuedScanMessage(c: QueuedScanContent): string {
+  return JSON.stringify(['scan1', c.deviceId, c.clientId, c.scannedAt, c.code, c.personalCode ?? null, c.idType ?? null, c.idNumber ?? null, c.personId ?? null]);
+}
+
+/** 128 bits of HMAC-SHA256 of the scan's content with the device's queue key, base64url. */
+export function signQueuedScan(deviceKey: Buffer, c: QueuedScanContent): string {
+  return crypto.createHmac('sha256', deviceKey).update(queuedScanMessage(c)).digest().subarray(0, 16).toString('base64url');
+}
+
+/**
+ * A queued scan's signature: made with the queue key this server issued to `userId` for the device,
+ * over this content, at a scan time within the key's life.
+ */
+export function verifyQueuedScan(venueCodeKey: Buffer, userId: string, c: QueuedScanContent, sig: string, now: number): boolean {
+  const issuedAt = deviceIssuedAt(c.deviceId);
+  if (issuedAt === null || issuedAt > now + SCAN_CLOCK_SKEW_MS) return false;
+  if (c.scannedAt < issuedAt - SCAN_CLOCK_SKEW_MS || c.scannedAt > issuedAt + DEVICE_KEY_TTL_MS) return false;
+  return sameSig(sig, signQueuedScan(deviceQueueKey(venueCodeKey, userId, c.deviceId), c));
+}

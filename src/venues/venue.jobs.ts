@@ -41,7 +41,7 @@ export function startVenueJobs(s: Services, options: VenueJobOptions = {}): () =
         const done = await job();
         if (done) log(done);
       } catch (err) {
-        log(`${name} failed: ${(err as Error)?.message ?? err}`);
+        s.handle.faults.jobFailed(name, err, log);
       } finally {
         running = false;
       }

@@ -6,6 +6,7 @@ import type { App } from '../platform/http.ts';
 import { Literals, ProblemSchema } from '../platform/http.ts';
 import { actorOf, auditActor, guard } from '../platform/auth.ts';
 import { langFrom } from '../platform/errors.ts';
+import type { LiveStreamOptions } from '../platform/sse.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import { exportCheckins } from './checkin.export.ts';
 import { CROWD_LEVELS } from './venue.rules.ts';
@@ -32,13 +33,13 @@ const TodaySchema = Type.Object({
   hours: Type.Array(Type.Object({ hour: Type.String(), entries: Type.Integer(), peak: Type.Integer() })),
 });
 
-export interface LiveRouteOptions {
+export interface LiveRouteOptions extends LiveStreamOptions {
   /** How long notices for one venue are gathered before its count is read and sent (ms). */
   coalesceMs?: number;
 }
 
 export async function liveRoutes(app: App, s: Services, options: LiveRouteOptions = {}): Promise<void> {
-  const hub = new OccupancyHub(s, options.coalesceMs);
+  const hub = new OccupancyHub(s, options);
   // Streams never end by themselves: end them so the server can close.
   app.addHook('preClose', async () => hub.close());
 
@@ -63,7 +64,8 @@ export async function liveRoutes(app: App, s: Services, options: LiveRouteOption
     },
   }, async (request) => crowdedVenues(s, actorOf(request), request.query.limit ?? 10));
 
-  // Server-sent events: `event: occupancy` with {venueId, count, capacity, level} on every change.
+  // Server-sent events: `event: occupancy` with {venueId, count, capacity, level} on every change, and
+  // `event: bus` with {live} at the start, on every change of the bus state and as the heartbeat.
   app.get('/live/occupancy', {
     schema: { tags: ['live'], security: [], produces: ['text/event-stream'], querystring: AreaQuery, response: { 404: ProblemSchema } },
   }, async (request, reply) => {

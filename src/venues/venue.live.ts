@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { Actor } from '../access/access.rules.ts';
 import { assertCan } from '../platform/auth.ts';
 import { AppError } from '../platform/errors.ts';
+import { LiveStreams, type LiveStreamOptions } from '../platform/sse.ts';
 import type { Page } from '../platform/pagination.ts';
 import { dateInZone, startOfDayPlus } from '../rules/calendar.ts';
 import type { Services } from '../services.ts';
@@ -140,8 +141,6 @@ export async function todayCurve(s: Services, actor: Actor, venueId: string): Pr
 
 // ---- server-sent events ------------------------------------------------------------------------
 
-export const PING_INTERVAL_MS = 15_000;
-
 interface Viewer {
   /** Area subtree watched ('' = everything). */
   path: string;
@@ -151,15 +150,20 @@ interface Viewer {
 /**
  * One per server: subscribes once to occupancy notices, reads each changed venue's count once (notices
  * for the same venue arriving within `coalesceMs` are read together) and writes it to every viewer
- * watching that venue's area. Pings keep proxies from closing idle streams.
+ * watching that venue's area. The streams also carry the bus state and heartbeat (platform/sse.ts), so
+ * a page knows when counts changed on other processes may be missing.
  */
 export class OccupancyHub {
   private readonly viewers = new Set<Viewer>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly streams: LiveStreams;
+  private readonly coalesceMs: number;
   private unsubscribe: (() => void) | null = null;
-  private ping: NodeJS.Timeout | null = null;
 
-  constructor(private readonly s: Services, private readonly coalesceMs = 100) {}
+  constructor(private readonly s: Services, options: LiveStreamOptions & { coalesceMs?: number } = {}) {
+    this.coalesceMs = options.coalesceMs ?? 100;
+    this.streams = new LiveStreams(s.events, options);
+  }
 
   /** Area path of an areaId to watch (AREA_NOT_FOUND when unknown). */
   resolveArea(areaId: string | undefined): Promise<string> {
@@ -168,21 +172,10 @@ export class OccupancyHub {
 
   /** Starts streaming to an HTTP response whose headers the caller has not sent yet. */
   attach(out: ServerResponse, path: string): void {
-    out.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // nginx: do not buffer the stream.
-      'x-accel-buffering': 'no',
-    });
-    out.write(': connected\n\n');
     const viewer: Viewer = { path, out };
     this.viewers.add(viewer);
-    out.on('close', () => this.detach(viewer));
+    this.streams.open(out, () => this.detach(viewer));
     this.unsubscribe ??= onOccupancy(this.s, (venueId) => this.changed(venueId));
-    this.ping ??= setInterval(() => {
-      for (const v of this.viewers) v.out.write(': ping\n\n');
-    }, PING_INTERVAL_MS).unref();
   }
 
   get size(): number {
@@ -197,8 +190,6 @@ export class OccupancyHub {
   private idle(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    if (this.ping) clearInterval(this.ping);
-    this.ping = null;
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
   }
@@ -221,7 +212,7 @@ export class OccupancyHub {
 
   /** Ends every stream (server shutdown). */
   close(): void {
-    for (const v of [...this.viewers]) v.out.end();
+    this.streams.close();
     this.viewers.clear();
     this.idle();
   }

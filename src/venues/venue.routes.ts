@@ -9,7 +9,7 @@ import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import { venueCategories } from './venue.categories.ts';
 import { PERSONAL_CODE_TTL_MS } from './venue.codes.ts';
 import {
-  CategoryListSchema, CheckinBody, ExitSchema, IdParams, OccupancySchema, PublicKeySchema, ScreenCodeSchema, SuspendBody,
+  CategoryListSchema, CheckinBody, ExitSchema, IdParams, OccupancySchema, PublicKeySchema, QueueKeySchema, ScreenCodeSchema, SuspendBody,
   VenueCodeSchema, VenueCreateBody, VenueListQuery, VenueSchema, VerificationSchema,
 } from './venue.schema.ts';
 import * as venues from './venue.service.ts';
@@ -89,6 +89,12 @@ export async function venueRoutes(app: App, s: Services): Promise<void> {
     reply.status(result.duplicate ? 200 : 201);
     return result;
   });
+
+  // A guard device's offline queue: the key it signs queued scans with (see venue.codes.ts).
+  app.post('/checkins/queue-key', {
+    preHandler: guard('checkin.create'),
+    schema: { tags: ['checkins'], response: { 200: QueueKeySchema } },
+  }, async (request) => venues.issueQueueKey(s, actorOf(request)));
 
   app.post('/checkins/:id/exit', {
     preHandler: guard('checkin.create'),

@@ -18,14 +18,14 @@ import { closeVisit, ingestCheckin, ingestCheckins, type IngestResult, type Writ
 import { cachedVenue, venueChanged } from './venue.cache.ts';
 import { venueCategories, type VenueCategory } from './venue.categories.ts';
 import {
-  parseVenueCode, posterUrl, screenCodeValidUntil, screenUrl, verifyPersonalCode, verifyPosterCode, verifyScreenCode,
-  SCREEN_WINDOW_MS, type VenueCodeVerdict,
+  deviceQueueKey, newDeviceId, parseVenueCode, posterUrl, screenCodeValidUntil, screenUrl, verifyPersonalCode, verifyPosterCode,
+  verifyQueuedScan, verifyScreenCode, DEVICE_KEY_TTL_MS, SCAN_CLOCK_SKEW_MS, SCREEN_WINDOW_MS, type VenueCodeVerdict,
 } from './venue.codes.ts';
 import {
   CROWD_LEVEL_NAMES, crowdLevel, dwellMinutesOf, expiredBefore, hoursSince, type Colour, type EntryReason,
 } from './venue.rules.ts';
 import type {
-  CheckinBody, ExitView, OccupancyView, ScreenCodeView, VenueCodeView, VenueCreateBody, VenueListQuery, VenueStatus, VenueView,
+  CheckinBody, ExitView, OccupancyView, QueueKeyView, ScreenCodeView, VenueCodeView, VenueCreateBody, VenueListQuery, VenueStatus, VenueView,
   VerificationView,
 } from './venue.schema.ts';
 import './venue.schema.ts';
@@ -35,10 +35,6 @@ import { publishOccupancy } from './venue.events.ts';
 import { listingScope } from '../access/access.service.ts';
 
 const DAY_MS = 86_400_000;
-/** How old a queued scan may be when it reaches the server. */
-export const MAX_QUEUED_SCAN_AGE_HOURS = 24;
-/** A device clock may run this far ahead of the server's. */
-const SCAN_CLOCK_SKEW_MS = 60_000;
 
 // ---- helpers -----------------------------------------------------------------------------------
 
@@ -285,13 +281,69 @@ async function venueOfCode(s: Services, code: string, at: number, heldMs = 0): P
   return venue;
 }
 
-function scanTimeOf(body: CheckinBody, now: number): number {
-  if (body.scannedAt === undefined) return now;
-  const oldest = now - MAX_QUEUED_SCAN_AGE_HOURS * 3600_000;
-  if (!body.clientId || body.scannedAt < oldest || body.scannedAt > now + SCAN_CLOCK_SKEW_MS) {
-    throw new AppError('CHECKIN_SCANNED_AT_INVALID', { maxHours: MAX_QUEUED_SCAN_AGE_HOURS });
+/** When a scan was made, as the server accepts it. */
+interface ScanTime {
+  /** The time the codes are checked against and the visit starts at. */
+  at: number;
+  /** How long a held screen code may be older than `at` (ms): only for a queued scan. */
+  heldMs: number;
+  /** A signed queued scan older than the queue window (refused, unless it was stored before). */
+  expired: boolean;
+}
+
+/**
+ * The scan time of an assisted check-in. Sent at once (no `scannedAt`): the server's arrival time —
+ * a code is checked as of now, so an expired personal code or a photo of an earlier screen is refused.
+ * `scannedAt` is honoured only for a scan from a guard device's offline queue: signed with the queue
+ * key this server issued to this guard for that device (venue.codes.ts verifyQueuedScan; an HMAC, no
+ * database read), not in the future, and within the queue window of the category rules.
+ */
+function scanTimeOf(s: Services, actor: Actor, body: CheckinBody, now: number): ScanTime {
+  if (body.scannedAt === undefined) {
+    if (body.deviceId !== undefined || body.scanSig !== undefined) throw new AppError('CHECKIN_SCANNED_AT_INVALID');
+    return { at: now, heldMs: 0, expired: false };
   }
-  return Math.min(body.scannedAt, now);
+  if (!body.clientId || body.scannedAt > now + SCAN_CLOCK_SKEW_MS) throw new AppError('CHECKIN_SCANNED_AT_INVALID');
+  const signed = body.deviceId !== undefined && body.scanSig !== undefined && verifyQueuedScan(s.signing.venueCodeKey, actor.userId, {
+    deviceId: body.deviceId, clientId: body.clientId, scannedAt: body.scannedAt, code: body.code, personalCode: body.personalCode,
+    idType: body.idType, idNumber: body.idNumber, personId: body.personId,
+  }, body.scanSig, now);
+  if (!signed) throw new AppError('SCAN_QUEUE_DEVICE_INVALID');
+  const rules = venueCategories();
+  const at = Math.min(body.scannedAt, now);
+  return { at, heldMs: rules.screenCodeQueuedMinutes * 60_000, expired: now - at > rules.queuedScanMinutes * 60_000 };
+}
+
+/**
+ * A signed queued scan that arrives after the queue window: refused with its own code, unless this
+ * scan (venue, clientId) was stored by an earlier send whose answer was lost — that answers again.
+ */
+async function refuseExpiredScan(s: Services, actor: Actor, body: CheckinBody, lang: Lang): Promise<VerificationView> {
+  const parsed = parseVenueCode(body.code);
+  const venue = parsed && await cachedVenue(s, parsed.venueId);
+  if (venue && body.clientId) {
+    assertVenueAccess(actor, venue);
+    const first = await store.checkinByClientId(s.db, venue.id, body.clientId);
+    if (first) return answerDuplicate(s, first, venue, lang);
+  }
+  throw new AppError('SCAN_QUEUE_EXPIRED', { minutes: venueCategories().queuedScanMinutes });
+}
+
+/**
+ * A queue key for a guard's device (POST /checkins/queue-key): a new device id and the key derived
+ * for it and this guard. Nothing is stored; the issue is audited (who was given a queue, when).
+ */
+export async function issueQueueKey(s: Services, actor: Actor): Promise<QueueKeyView> {
+  assertCan(actor, 'checkin.create');
+  const now = s.clock.now();
+  const deviceId = newDeviceId(now);
+  await s.db.transaction().execute((trx) => s.audit(trx, auditActor(actor), {
+    action: 'checkin.queue_key', objectType: 'device', objectId: deviceId, detail: { validUntil: now + DEVICE_KEY_TTL_MS },
+  }));
+  return {
+    deviceId, key: deviceQueueKey(s.signing.venueCodeKey, actor.userId, deviceId).toString('base64url'),
+    issuedAt: now, validUntil: now + DEVICE_KEY_TTL_MS, queuedScanMinutes: venueCategories().queuedScanMinutes,
+  };
 }
 
 /** Who is checked in, and how: by a guard (assisted), by themselves, or by a family member (dependant). */
@@ -327,7 +379,7 @@ function entryJob(venue: VenueRow, req: VisitRequest): WriteJob {
       id: newId(req.now), venue_id: venue.id, person_id: req.personId, client_id: req.clientId, method: req.method,
       entered_at: req.at, exited_at: null, exit_kind: null, decision: 'refused', refusal_code: null,
       colour: 'green', reasons: null, test_sampled_at: null, test_result: null, vaccinated: null,
-      created_at: req.now,
+      created_at: req.now, scan_gap_ms: req.now - req.at,
     },
   };
 }
@@ -335,11 +387,6 @@ function entryJob(venue: VenueRow, req: VisitRequest): WriteJob {
 /** The door's answer for an ingested entry; not stored: a repeat of an earlier scan. */
 function answerOf(result: IngestResult, venue: VenueRow, lang: Lang): VerificationView {
   return verificationOf(result.row, result.personName, venue, lang, !result.stored, result.exited);
-}
-
-/** How long a guard's device may keep using a scanned screen code for queued scans (rule data). */
-function screenCodeHeldMs(body: CheckinBody): number {
-  return body.scannedAt === undefined ? 0 : venueCategories().screenCodeQueuedMinutes * 60_000;
 }
 
 /**
@@ -354,8 +401,10 @@ function screenCodeHeldMs(body: CheckinBody): number {
 export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang: Lang = 'zh'): Promise<VerificationView> {
   assertCan(actor, 'checkin.create');
   const now = s.clock.now();
-  const at = scanTimeOf(body, now);
-  const venue = await venueOfCode(s, body.code, at, screenCodeHeldMs(body));
+  const scan = scanTimeOf(s, actor, body, now);
+  if (scan.expired) return refuseExpiredScan(s, actor, body, lang);
+  const { at } = scan;
+  const venue = await venueOfCode(s, body.code, at, scan.heldMs);
   assertVenueAccess(actor, venue);
   const given = [body.personalCode, body.idNumber, body.personId].filter((v) => v !== undefined);
   if (given.length !== 1) throw new AppError('CHECKIN_PERSON_REQUIRED');
@@ -469,7 +518,9 @@ export const PURGE_BATCH_SIZE = 5_000;
  * Deletes check-ins that began before `before` (default: the configured retention back from now) in
  * batches, each its own short transaction, so check-ins keep flowing between them; then appends one
  * audit event with the totals (also when a batch failed: what was deleted is recorded, then the error
- * is raised). A dry run only counts.
+ * is raised). The first batch's transaction records the purge and its cutoff (checkin_purge), and each
+ * batch adds its count there: whatever retention a process runs with, tracing learns from these
+ * records how far back check-ins are gone (`latestPurgeCutoff`). A dry run only counts.
  */
 export async function purgeCheckins(
   s: Services, before: number = s.clock.now() - s.config.retentionDays * DAY_MS,
@@ -482,8 +533,19 @@ export async function purgeCheckins(
   let batches = 0;
   let failure: unknown = null;
   try {
+    const purgeId = newId(s.clock.now());
     for (;;) {
-      const deleted = await s.db.transaction().execute((trx) => store.deleteCheckinBatch(trx, before, batchSize));
+      const first = batches === 0;
+      const deleted = await s.db.transaction().execute(async (trx) => {
+        if (first) {
+          await store.insertPurge(trx, {
+            id: purgeId, before, retention_days: s.config.retentionDays, checkins: 0, actor_id: options.actor?.id ?? null, at: s.clock.now(),
+          });
+        }
+        const n = await store.deleteCheckinBatch(trx, before, batchSize);
+        if (n) await store.addPurged(trx, purgeId, n);
+        return n;
+      });
       if (deleted === 0) break;
       checkins += deleted;
       batches += 1;

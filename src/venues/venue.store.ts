@@ -1,7 +1,7 @@
 // The only SQL of venues and check-ins. Lists are filtered to the caller's area subtree in the query;
 // open-visit counts and auto-closing use the (venue_id, entered_at) index.
 import { sql } from 'kysely';
-import type { CheckinTable, Executor, VenueTable } from '../db/database.ts';
+import type { CheckinPurgeTable, CheckinTable, Executor, VenueTable } from '../db/database.ts';
 
 export interface Paging {
   limit: number;
@@ -145,6 +145,22 @@ export async function deleteCheckinBatch(ex: Executor, before: number, limit: nu
   const oldest = ex.selectFrom('checkin').select('id').where('entered_at', '<', before).orderBy('entered_at').limit(limit);
   const result = await ex.deleteFrom('checkin').where('id', 'in', oldest).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Records a purge with its cutoff (in its first delete transaction). */
+export async function insertPurge(ex: Executor, row: CheckinPurgeTable): Promise<void> {
+  await ex.insertInto('checkin_purge').values(row).execute();
+}
+
+/** Adds a batch's deletions to the purge's record (in that batch's transaction). */
+export async function addPurged(ex: Executor, id: string, checkins: number): Promise<void> {
+  await ex.updateTable('checkin_purge').set((eb) => ({ checkins: eb('checkins', '+', checkins) })).where('id', '=', id).execute();
+}
+
+/** The latest cutoff any recorded purge used: check-ins that began before it may be gone. Null when none ran. */
+export async function latestPurgeCutoff(ex: Executor): Promise<number | null> {
+  const row = await ex.selectFrom('checkin_purge').select((eb) => eb.fn.max('before').as('b')).executeTakeFirst();
+  return row?.b === null || row?.b === undefined ? null : Number(row.b);
 }
 
 /** A person's latest visit to a venue (by entry time), for the repeated-scan rule. */

@@ -5,6 +5,7 @@ import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestSer
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
+import { purgeCheckins } from '../../src/venues/venue.service.ts';
 
 const MIN = 60_000;
 const NOW = Date.parse('2022-03-24T08:00:00+08:00');
@@ -167,6 +168,36 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal((await call('GET', '/cases', lab)).statusCode, 403);
         assert.equal((await call('GET', `/cases/missing`, command)).json().code, 'CASE_NOT_FOUND');
         assert.equal((await call('POST', `/contacts/missing/review`, command, { decision: 'confirm', reason: 'x' })).json().code, 'CONTACT_NOT_FOUND');
+      } finally { await t.app.close(); await s.close(); }
+    });
+
+    test('tracing again after a purge: the contact stays with its evidence marked purged, the summary warns', async () => {
+      const t = await setup(dialect);
+      const { s, call } = t;
+      try {
+        const investigator = await signIn(s, 'investigator', AREAS.city);
+        const created = await call('POST', '/cases', investigator, { personId: t.caseId, classification: 'confirmed', source: 'fever_clinic', onsetAt: ONSET });
+        assert.equal(created.statusCode, 201, created.body);
+        const caseId = created.json().case.id as string;
+        assert.equal(created.json().trace.keptPurged, 0);
+        const cutoff = DAY9 + 1;
+        assert.equal((await purgeCheckins(s, cutoff)).checkins, 2);
+
+        // Who may trace again is unchanged: another community's investigator and a community worker are refused.
+        const otherInvestigator = await signIn(s, 'investigator', AREAS.xingyang);
+        assert.equal((await call('POST', `/cases/${caseId}/trace`, otherInvestigator)).json().code, 'OUT_OF_SCOPE');
+        assert.equal((await call('POST', `/cases/${caseId}/trace`, t.worker)).json().code, 'FORBIDDEN');
+
+        const again = await call('POST', `/cases/${caseId}/trace`, investigator);
+        assert.equal(again.statusCode, 200, again.body);
+        const trace = again.json().trace;
+        assert.deepEqual([trace.purgedBefore, trace.removed, trace.keptPurged, trace.found.close], [cutoff, 0, 1, 2]);
+        const items = (await call('GET', `/cases/${caseId}/contacts`, investigator)).json().items as Array<{ person: { id: string }; evidence: Record<string, any> }>;
+        const colleague = items.find((c) => c.person.id === t.colleague)!;
+        assert.deepEqual(colleague.evidence.checkinsPurged, { before: cutoff, encounters: 1 });
+        assert.equal(colleague.evidence.encounters[0].caseVisit.purged, true);
+        assert.equal(colleague.evidence.encounters[0].contactVisit.purged, true);
+        assert.equal(colleague.evidence.encounters[0].caseVisit.enteredAt, DAY9);
       } finally { await t.app.close(); await s.close(); }
     });
   });

@@ -19,6 +19,7 @@ import { issuePersonalCode, screenUrl } from '../../src/venues/venue.codes.ts';
 import { purgeCheckins } from '../../src/venues/venue.service.ts';
 import { venueCategories } from '../../src/venues/venue.categories.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
+import { guardDevice } from '../support/queued.scan.ts';
 
 /** Two server processes on one database: separate services and apps (separate caches), one event bus. */
 async function twoNodes(dialect: 'sqlite' | 'postgres') {
@@ -104,6 +105,7 @@ for (const { dialect, skip } of await dialects()) {
         const gate = await gateOf(t);
         const shop = await gateOf(t, { name: '文苑小区西门' });
         const guard = await signIn(t.s, 'community_worker', AREAS.wenyuan);
+        const device = await guardDevice(t.A, guard);
         const code = issuePersonalCode(t.s.signing.personalPrivateKey, t.personId, t.s.clock.now()).token;
         const first = await t.A('POST', '/checkins', guard, { code: gate.code, personalCode: code, clientId: 'dev1-0001' });
         assert.equal(first.statusCode, 201, first.body);
@@ -115,7 +117,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(again.json().checkinId, first.json().checkinId);
         assert.equal(again.json().at, first.json().at);
         // Queued on a device and sent later, still inside the code's life at the scan: the same.
-        const queued = await t.A('POST', '/checkins', guard, { code: gate.code, personalCode: code, clientId: 'dev3-0001', scannedAt: t.s.clock.now() - 5_000 });
+        const queued = await t.A('POST', '/checkins', guard, device.sign({ code: gate.code, personalCode: code, clientId: 'dev3-0001', scannedAt: t.s.clock.now() - 5_000 }));
         assert.equal(queued.json().checkinId, first.json().checkinId);
         const rows = await t.s.db.selectFrom('checkin').select('id').where('venue_id', '=', gate.id).execute();
         assert.equal(rows.length, 1);
@@ -135,28 +137,29 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const lift = await gateOf(t, { name: '文苑小区电梯', category: 'office', requiresPresence: true });
         const guard = await signIn(t.s, 'community_worker', AREAS.wenyuan);
+        const device = await guardDevice(t.A, guard);
         const held = venueCategories().screenCodeQueuedMinutes;
         assert.equal(held, 10);
         const version = (await t.A('GET', `/venues/${lift.id}/code`, t.worker)).json().codeVersion as number;
         const screenAt = (at: number) => screenUrl('http://localhost', t.s.signing.venueCodeKey, lift.id, version, at);
         // The poster alone is not enough, online or queued.
-        const poster = await t.A('POST', '/checkins', guard, { code: lift.code, personId: t.personId, clientId: 'queued-0001', scannedAt: t.s.clock.now() - 60_000 });
+        const poster = await t.A('POST', '/checkins', guard, device.sign({ code: lift.code, personId: t.personId, clientId: 'queued-0001', scannedAt: t.s.clock.now() - 60_000 }));
         assert.equal(poster.json().code, 'VENUE_SCREEN_CODE_REQUIRED');
         // Network down at T: the device holds the screen code of T; scans queued up to 10 min later pass.
         const downAt = t.s.clock.now();
         t.s.clock.advance(30 * 60_000); // uploaded half an hour later
-        const ok = await t.A('POST', '/checkins', guard, { code: screenAt(downAt), personId: t.personId, clientId: 'queued-0002', scannedAt: downAt + 9 * 60_000 });
+        const ok = await t.A('POST', '/checkins', guard, device.sign({ code: screenAt(downAt), personId: t.personId, clientId: 'queued-0002', scannedAt: downAt + 9 * 60_000 }));
         assert.equal(ok.statusCode, 201, ok.body);
-        const stale = await t.A('POST', '/checkins', guard, { code: screenAt(downAt), personId: t.personId, clientId: 'queued-0003', scannedAt: downAt + 11 * 60_000 });
+        const stale = await t.A('POST', '/checkins', guard, device.sign({ code: screenAt(downAt), personId: t.personId, clientId: 'queued-0003', scannedAt: downAt + 11 * 60_000 }));
         assert.equal(stale.json().code, 'VENUE_CODE_EXPIRED');
         // A photo of last hour's screen, scanned now: refused, queued or not.
         const photo = screenAt(t.s.clock.now() - 3600_000);
-        assert.equal((await t.A('POST', '/checkins', guard, { code: photo, personId: t.personId, clientId: 'queued-0004', scannedAt: t.s.clock.now() })).json().code, 'VENUE_CODE_EXPIRED');
+        assert.equal((await t.A('POST', '/checkins', guard, device.sign({ code: photo, personId: t.personId, clientId: 'queued-0004', scannedAt: t.s.clock.now() }))).json().code, 'VENUE_CODE_EXPIRED');
         // Online (no scannedAt), only the current and previous windows count.
         assert.equal((await t.A('POST', '/checkins', guard, { code: screenAt(t.s.clock.now() - 5 * 60_000), personId: t.personId })).json().code, 'VENUE_CODE_EXPIRED');
         assert.equal((await t.A('POST', '/checkins', guard, { code: screenAt(t.s.clock.now()), personId: t.personId })).statusCode, 201);
         // A window after the scan time cannot have been on the screen then.
-        assert.equal((await t.A('POST', '/checkins', guard, { code: screenAt(t.s.clock.now()), personId: t.personId, clientId: 'queued-0005', scannedAt: t.s.clock.now() - 5 * 60_000 })).json().code, 'VENUE_CODE_INVALID');
+        assert.equal((await t.A('POST', '/checkins', guard, device.sign({ code: screenAt(t.s.clock.now()), personId: t.personId, clientId: 'queued-0005', scannedAt: t.s.clock.now() - 5 * 60_000 }))).json().code, 'VENUE_CODE_INVALID');
       } finally { await t.close(); }
     });
 

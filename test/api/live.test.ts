@@ -245,6 +245,39 @@ for (const { dialect, skip } of await dialects()) {
       }
     });
 
+    test('server-sent events: the stream says whether this process hears the others (bus state), at once when it changes', async () => {
+      const s: TestServices = await testServices(dialect);
+      let redis: 'up' | 'down' = 'down';
+      s.events.health = () => ({ redis }); // as a Redis event bus reports an outage
+      const app = await build(s, { serveWeb: false });
+      let stream: Awaited<ReturnType<typeof openStream>> | undefined;
+      try {
+        const t = await city(s, app);
+        const gate = await t.venue({ name: '文苑小区北门', capacity: 4 });
+        const base = await listen(app);
+        stream = await openStream(`${base}/api/v1/live/occupancy`);
+        // Redis down: the first frame says the figures may be missing changes made on other processes.
+        assert.deepEqual(JSON.parse((await stream.next((e) => e.event === 'bus')).data), { live: false });
+        // This process's own changes still stream meanwhile.
+        await t.checkIn(gate.code);
+        assert.deepEqual(JSON.parse((await stream.next((e) => e.event === 'occupancy')).data), { venueId: gate.id, count: 1, capacity: 4, level: 'relaxed' });
+        redis = 'up';
+        assert.deepEqual(JSON.parse((await stream.next((e) => e.event === 'bus')).data), { live: true });
+        redis = 'down';
+        assert.deepEqual(JSON.parse((await stream.next((e) => e.event === 'bus')).data), { live: false });
+        // A stream opened while the bus is fine starts live.
+        redis = 'up';
+        const fresh = await openStream(`${base}/api/v1/live/occupancy`);
+        try {
+          assert.deepEqual(JSON.parse((await fresh.next((e) => e.event === 'bus')).data), { live: true });
+        } finally { fresh.close(); }
+      } finally {
+        stream?.close();
+        await app.close();
+        await s.close();
+      }
+    });
+
     test('scheduled jobs: expired visits close (and live views hear of it); the purge runs only when due', async () => {
       const s: TestServices = await testServices(dialect);
       const app = await build(s, { serveWeb: false });

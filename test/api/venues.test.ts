@@ -7,6 +7,7 @@ import type { App } from '../../src/platform/http.ts';
 import { issuePersonalCode, verifyPersonalCode } from '../../src/venues/venue.codes.ts';
 import { closeExpiredVisits, purgeCheckins } from '../../src/venues/venue.service.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
+import { guardDevice } from '../support/queued.scan.ts';
 
 const ZHANG_ID = '220402195304120318';
 
@@ -130,6 +131,7 @@ for (const { dialect, skip } of await dialects()) {
       const t = await setup(dialect);
       const { s, call, worker } = t;
       try {
+        const device = await guardDevice(call, worker);
         const gate = await t.venue({ name: '兴隆小区南门', category: 'residential_gate' });
         await t.approve(gate.id);
         const old = await t.posterOf(gate.id);
@@ -171,14 +173,17 @@ for (const { dialect, skip } of await dialects()) {
         const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
         assert.equal((await call('POST', '/checkins', worker, { code: reissued.json().url, personalCode: tampered })).json().code, 'PERSONAL_CODE_INVALID');
 
-        // A queued scan made offline 10 minutes ago: the code is checked as of then, the visit starts then.
+        // A queued scan made offline 10 minutes ago on the guard's device (signed with its queue key):
+        // the code is checked as of then, the visit starts then.
         const scannedAt = s.clock.now() - 10 * 60_000;
         const queuedToken = issuePersonalCode(s.signing.personalPrivateKey, t.personId, scannedAt - 5_000).token;
-        const queued = await call('POST', '/checkins', worker, { code: reissued.json().url, personalCode: queuedToken, clientId: 'guard1-000001', scannedAt });
+        const queued = await call('POST', '/checkins', worker, device.sign({ code: reissued.json().url, personalCode: queuedToken, clientId: 'guard1-000001', scannedAt }));
         assert.equal(queued.statusCode, 201, queued.body);
         assert.equal(queued.json().at, scannedAt);
-        const tooOld = await call('POST', '/checkins', worker, { code: reissued.json().url, personId: t.personId, clientId: 'guard1-000002', scannedAt: s.clock.now() - 25 * 3600_000 });
-        assert.equal(tooOld.json().code, 'CHECKIN_SCANNED_AT_INVALID');
+        const tooOld = await call('POST', '/checkins', worker, device.sign({ code: reissued.json().url, personId: t.personId, clientId: 'guard1-000002', scannedAt: s.clock.now() - 25 * 3600_000 }));
+        assert.equal(tooOld.json().code, 'SCAN_QUEUE_DEVICE_INVALID', 'made before the device had its key');
+        const unsigned = await call('POST', '/checkins', worker, { code: reissued.json().url, personId: t.personId, clientId: 'guard1-000003', scannedAt });
+        assert.equal(unsigned.json().code, 'SCAN_QUEUE_DEVICE_INVALID');
 
         // Suspended: the code stops.
         assert.equal((await call('POST', `/venues/${gate.id}/suspend`, worker, { reason: '停业' })).json().status, 'suspended');

@@ -39,7 +39,7 @@ function entry(personId: string, now: number, extra: Partial<WriteJob> = {}): Wr
     row: {
       id: `c${seq.toString().padStart(6, '0')}`, venue_id: 'v1', person_id: personId, client_id: `client-${seq}`, method: 'assisted',
       entered_at: now, exited_at: null, exit_kind: null, decision: 'refused', refusal_code: null, colour: 'green', reasons: null,
-      test_sampled_at: null, test_result: null, vaccinated: null, created_at: now,
+      test_sampled_at: null, test_result: null, vaccinated: null, created_at: now, scan_gap_ms: 0,
     },
     ...extra,
   };

@@ -140,18 +140,24 @@ for (const { dialect, skip } of await dialects()) {
           assert.deepEqual(err.extra.existing, { id: c.zhang, name: '张建国', areaName: '第一网格', householdId: c.wenyuanHousehold });
           return true;
         });
-        // From outside the holder's scope the holder's name is masked and their household withheld.
+        // From outside the holder's scope: only that the number is registered in another area — no id,
+        // name, area or household — and the attempt is audited on the holder.
         await assert.rejects(registry.createPerson(s, c.xingyang, {
           householdId: c.xingyangHousehold, name: '张冒名', idNumber: ZHANG_ID,
         }), (err: unknown) => {
           assert.ok(err instanceof AppError);
-          assert.equal(err.code, 'ID_NUMBER_DUPLICATE');
-          assert.deepEqual(err.extra.existing, { id: c.zhang, name: '张*国', areaName: '第一网格', householdId: null });
+          assert.equal(err.code, 'ID_NUMBER_REGISTERED_ELSEWHERE');
+          assert.equal(err.status, 409);
+          assert.deepEqual(err.extra, {});
+          assert.deepEqual(err.faults, [{ field: 'idNumber', code: 'ID_NUMBER_REGISTERED_ELSEWHERE' }]);
           return true;
         });
         // Changing someone else's number to a taken one is refused the same way.
-        await assert.rejects(registry.updatePerson(s, c.xingyang, c.wang, { idNumber: ZHANG_ID }), hasCode('ID_NUMBER_DUPLICATE'));
-        assert.deepEqual([await countRows(s, 'person'), await countRows(s, 'audit_event')], before);
+        await assert.rejects(registry.updatePerson(s, c.xingyang, c.wang, { idNumber: ZHANG_ID }), hasCode('ID_NUMBER_REGISTERED_ELSEWHERE'));
+        assert.equal(await countRows(s, 'person'), before[0]);
+        const attempts = await s.db.selectFrom('audit_event').select(['object_id', 'detail']).where('action', '=', 'person.id_registered_elsewhere').orderBy('seq').execute();
+        assert.deepEqual(attempts.map((a) => [a.object_id, JSON.parse(a.detail).attempt]), [[c.zhang, 'person.create'], [c.zhang, 'person.update']]);
+        assert.equal(await countRows(s, 'audit_event'), before[1]! + 2);
         const found = await registry.findPersonByIdNumber(s.db, s.cipher, 'resident_id', ZHANG_ID);
         assert.equal(found?.id, c.zhang);
         assert.equal(await registry.findPersonByIdNumber(s.db, s.cipher, 'passport', ZHANG_ID), undefined);

@@ -1,13 +1,15 @@
 // In Chromium at a phone's size: a community worker registers and approves a venue; a resident opens
-// the venue's poster URL, registers against the registry, checks in with a dependant and sees the door
-// verification screen with its running clock; a guard checks a person in by personal code, then,
-// offline, queues a scan that is sent when the network returns — once, even when the first answer is
-// lost on the way back; offline, a forged personal code is refused on the device (signature checked
+// the venue's poster URL, registers against the registry (a code texted to the registry's phone),
+// checks in with a dependant and sees the door verification screen with its running clock; a guard
+// checks a person in by personal code, then, offline, queues a scan that is sent when the network
+// returns — once, even when the first answer is lost on the way back; offline, a forged personal code is refused on the device (signature checked
 // with the cached public key) and the page opens again after a reload without network (service worker).
+// The public live page shows its crowd levels, says when its figures may be stale and polls meanwhile.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import type { LogSmsSender } from '../../src/platform/sms.ts';
 
 const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
 const VENUE = '文苑小区南门';
@@ -36,12 +38,13 @@ describe('venue check-in in the browser', () => {
     await signInAs(page, server.url, username, server.passwords[username]!);
   }
 
-  /** An adult of 文苑社区 with an ID number whose household has someone they may check in. */
-  async function residentWithDependant(): Promise<{ id: string; name: string; idNumber: string }> {
+  /** An adult of 文苑社区 with an ID number and a registry phone whose household has someone they may check in. */
+  async function residentWithDependant(): Promise<{ id: string; name: string; idNumber: string; phone: string }> {
     const area = await server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
     const adults = await server.s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
-      .select(['person.id', 'person.name', 'person.id_enc', 'person.household_id'])
+      .select(['person.id', 'person.name', 'person.id_enc', 'person.phone_enc', 'person.household_id'])
       .where('area.path', 'like', `${area.path}%`).where('person.id_type', '=', 'resident_id').where('person.id_enc', 'is not', null)
+      .where('person.phone_enc', 'is not', null)
       .where('person.birth_date', '>', '1960-01-01').where('person.birth_date', '<', '1995-01-01').where('person.no_smartphone', '=', 0)
       .orderBy('person.id').limit(300).execute();
     for (const a of adults) {
@@ -49,7 +52,7 @@ describe('venue check-in in the browser', () => {
       const others = await server.s.db.selectFrom('person').select('id').where('household_id', '=', a.household_id).where('id', '!=', a.id)
         .where((eb) => eb.or([eb('birth_date', '>', '2012-01-01'), eb('birth_date', '<', '1945-01-01'), eb('no_smartphone', '=', 1)]))
         .execute();
-      if (others.length) return { id: a.id, name: a.name, idNumber: server.s.cipher.decrypt(a.id_enc!) };
+      if (others.length) return { id: a.id, name: a.name, idNumber: server.s.cipher.decrypt(a.id_enc!), phone: server.s.cipher.decrypt(a.phone_enc!) };
     }
     throw new Error('the demo city has no adult with a dependant in 文苑社区');
   }
@@ -81,10 +84,15 @@ describe('venue check-in in the browser', () => {
     const pp = await open(phone);
     await pp.goto(`${server.url}${new URL(codeUrl).pathname}`);
     await pp.getByTestId('checkin-tab-register').click();
-    await pp.getByTestId('checkin-register-phone').fill('13912345678');
-    await pp.getByTestId('checkin-register-password').fill('door-pass-2022');
     await pp.getByTestId('checkin-register-name').fill(resident.name);
     await pp.getByTestId('checkin-register-id-number').fill(resident.idNumber);
+    await pp.getByTestId('checkin-register-phone').fill(resident.phone);
+    await pp.getByTestId('checkin-register-send').click();
+    await pp.getByTestId('checkin-register-sent').waitFor();
+    const sms = (server.s.sms as LogSmsSender).lastTo(resident.phone);
+    assert.ok(sms, 'a code was texted to the registry phone');
+    await pp.getByTestId('checkin-register-code').fill(/\d{6}/.exec(sms.text)![0]);
+    await pp.getByTestId('checkin-register-password').fill('door-pass-2022');
     await pp.getByTestId('checkin-register-submit').click();
     await pp.getByTestId('checkin-submit').waitFor();
     const dependantBox = pp.locator('[data-testid^="dependant-"]').first();
@@ -148,6 +156,8 @@ describe('venue check-in in the browser', () => {
     }, dependantToken);
     const freshToken = (await pp.getByTestId('my-code-qr').getAttribute('data-text'))!;
     await gp.waitForFunction(() => document.documentElement.dataset.offlineReady === '1');
+    // The device's queue key, fetched while online: the scans it queues are signed with it.
+    await gp.waitForFunction(() => !!localStorage.getItem('cordon.guard.queueKey'));
 
     // Offline: a forged code is refused on the device; a genuine one is verified there and queued.
     await guardCtx.setOffline(true);
@@ -160,7 +170,10 @@ describe('venue check-in in the browser', () => {
     await gp.getByTestId('guard-submit').click();
     await gp.locator('[data-testid="guard-queue-count"][data-count="1"]').waitFor();
     await gp.getByText('个人码验签通过(离线)', { exact: false }).waitFor();
-    const clientId = await gp.evaluate(() => (JSON.parse(localStorage.getItem('cordon.guard.queue') ?? '[]') as Array<{ clientId: string }>)[0]!.clientId);
+    const queuedItem = await gp.evaluate(() => (JSON.parse(localStorage.getItem('cordon.guard.queue') ?? '[]') as Array<{ clientId: string; deviceId?: string; scanSig?: string }>)[0]!);
+    const clientId = queuedItem.clientId;
+    assert.ok(queuedItem.deviceId && queuedItem.scanSig, 'the queued scan is signed by the device queue');
+    await gp.getByTestId('guard-queue-window').waitFor();
     assert.equal((await server.s.db.selectFrom('checkin').select('id').where('client_id', '=', clientId).execute()).length, 0);
 
     // Still offline, the page is reloaded: the service worker serves it, the queue is still there.
@@ -183,8 +196,9 @@ describe('venue check-in in the browser', () => {
     await guardCtx.setOffline(false);
     await gp.locator('[data-testid="guard-queue-count"][data-count="0"]').waitFor({ timeout: 30_000 });
     assert.ok(sent.length >= 2 && sent.every((id) => id === clientId), `the same scan was sent again: ${sent.join(', ')}`);
-    const rows = await server.s.db.selectFrom('checkin').select(['person_id', 'method']).where('client_id', '=', clientId).execute();
-    assert.deepEqual(rows, [{ person_id: dependantId, method: 'assisted' }], 'exactly one check-in for the queued scan');
+    const rows = await server.s.db.selectFrom('checkin').select(['person_id', 'method', 'scan_gap_ms']).where('client_id', '=', clientId).execute();
+    assert.deepEqual(rows.map(({ scan_gap_ms: _, ...r }) => r), [{ person_id: dependantId, method: 'assisted' }], 'exactly one check-in for the queued scan');
+    assert.ok(rows[0]!.scan_gap_ms !== null && rows[0]!.scan_gap_ms >= 0, 'the time it waited in the queue is recorded');
     await gp.getByTestId('guard-recent-row').first().waitFor();
 
     assert.deepEqual(errors, []);
@@ -202,5 +216,64 @@ describe('venue check-in in the browser', () => {
     const approved = await server.s.db.selectFrom('venue').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'approved').executeTakeFirstOrThrow();
     assert.equal(levels.length, Math.min(100, Number(approved.n)));
     assert.deepEqual(errors, []);
+  });
+
+  test('the live page says its figures may be stale while the server hears no other process, and polls meanwhile', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await open(context);
+    const events = server.s.events;
+    const health = events.health.bind(events);
+    try {
+      await page.goto(`${server.url}/live`);
+      const row = page.getByTestId('live-venue-row').first();
+      await row.waitFor();
+      const venueId = (await row.getAttribute('data-venue-id'))!;
+      assert.equal(await page.getByTestId('live-stale').count(), 0, 'no banner while the stream is live');
+
+      // Redis down, as the bus reports it: the stream says so and the page shows the banner at once.
+      events.health = () => ({ redis: 'down', detail: 'connect ECONNREFUSED' });
+      const banner = page.getByTestId('live-stale');
+      await banner.waitFor();
+      assert.match(await banner.innerText(), /数据可能已过时/);
+      assert.match(await banner.innerText(), /最后更新/);
+      // A change no notice tells of (as one made on another process) shows up by polling.
+      await server.s.db.updateTable('venue').set({ capacity: 4321 }).where('id', '=', venueId).execute();
+      await page.locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`).filter({ hasText: '4321' }).waitFor();
+
+      // Redis back: the banner goes.
+      events.health = health;
+      await banner.waitFor({ state: 'detached' });
+      assert.deepEqual(errors, []);
+    } finally {
+      events.health = health;
+      await context.close();
+    }
+  });
+
+  test('the live page says its figures may be stale while its stream is lost, and polls until it is back', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await open(context);
+    try {
+      await page.goto(`${server.url}/live`);
+      const row = page.getByTestId('live-venue-row').first();
+      await row.waitFor();
+      const venueId = (await row.getAttribute('data-venue-id'))!;
+      assert.equal(await page.getByTestId('live-stale').count(), 0);
+
+      // The stream breaks and cannot be opened again (a proxy or network in between): the banner shows.
+      await page.route('**/api/v1/live/occupancy**', (route) => route.abort());
+      server.app.server.closeAllConnections();
+      const banner = page.getByTestId('live-stale');
+      await banner.waitFor();
+      await server.s.db.updateTable('venue').set({ capacity: 8765 }).where('id', '=', venueId).execute();
+      await page.locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`).filter({ hasText: '8765' }).waitFor();
+
+      // The stream can be opened again: it reconnects and the banner goes.
+      await page.unroute('**/api/v1/live/occupancy**');
+      await banner.waitFor({ state: 'detached' });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import { purgeCheckins } from '../../src/venues/venue.service.ts';
 
 const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
 
@@ -59,7 +60,7 @@ describe('cases and contact tracing in the browser', () => {
       await server.s.db.insertInto('checkin').values([visit('e2e-c1', a.id), visit('e2e-c2', colleague.id)]).execute();
       return {
         id: a.id, name: a.name, phone: server.s.cipher.decrypt(a.phone_enc!), mateId: mate.id, mateName: mate.name,
-        colleagueId: colleague.id, colleagueName: colleague.name,
+        colleagueId: colleague.id, colleagueName: colleague.name, visitedAt: at,
       };
     }
     throw new Error('the demo city has no household of two with phones in 文苑社区');
@@ -151,6 +152,15 @@ describe('cases and contact tracing in the browser', () => {
       await page.getByTestId('case-status-submit').click();
       await page.locator('[data-testid="case-facts"] [data-testid="case-status"][data-status="recovered"]').waitFor();
       assert.match(await page.getByTestId('case-timeline').innerText(), /确诊在治 → 已治愈[\s\S]*症状消失/);
+
+      // The office visits are purged; tracing again keeps the colleague, its evidence saying the visits are gone.
+      await purgeCheckins(server.s, who.visitedAt + 1);
+      await page.getByTestId('case-retrace').click();
+      await page.getByTestId('trace-purged').waitFor();
+      assert.match(await page.getByTestId('trace-kept-purged').innerText(), /\d+ 名接触者/);
+      await colleagueRow().getByTestId('evidence-purged').waitFor();
+      assert.match(await colleagueRow().getByTestId('contact-evidence').innerText(), /文苑写字楼[\s\S]*扫码记录已删除[\s\S]*重叠 150 分钟/);
+      assert.equal(await colleagueRow().getByTestId('evidence-visit-purged').count(), 2);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

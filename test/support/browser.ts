@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { build } from '../../src/app.ts';
+import { LogSmsSender } from '../../src/platform/sms.ts';
 import { seedDemoDeployment } from '../../src/cli/first-start.ts';
 import type { App } from '../../src/platform/http.ts';
 
@@ -22,7 +23,8 @@ export interface E2eServer {
 
 export async function startDemoServer(people = 1500): Promise<E2eServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-e2e-'));
-  const s = await createServices(loadConfig({}, { dataDir }));
+  // Text messages stay in memory: a test reads a resident's one-time code from s.sms.
+  const s = await createServices(loadConfig({}, { dataDir }), { sms: new LogSmsSender() });
   const accounts = await seedDemoDeployment(s, people, () => {});
   const app = await build(s, { serveWeb: true });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -5,18 +5,21 @@ import { createServices, type Services } from '../../src/services.ts';
 import { FakeClock } from '../../src/platform/clock.ts';
 import { generateKeys, hashPassword, newId } from '../../src/platform/crypto.ts';
 import { createSession } from '../../src/access/session.ts';
+import { LogSmsSender } from '../../src/platform/sms.ts';
 import type { Role } from '../../src/access/access.rules.ts';
 import { freshDatabase } from './dialects.ts';
 
 export interface TestServices extends Services {
   clock: FakeClock;
+  /** Text messages stay in memory: tests read one-time codes from it. */
+  sms: LogSmsSender;
 }
 
 export async function testServices(dialect: Dialect = 'sqlite'): Promise<TestServices> {
   const handle = await freshDatabase(dialect);
   const clock = new FakeClock();
   const config = loadConfig({}, { dataDir: '/nonexistent-cordon-test-dir' });
-  const s = await createServices(config, { handle, clock, keys: generateKeys(), skipMigrations: true });
+  const s = await createServices(config, { handle, clock, keys: generateKeys(), skipMigrations: true, sms: new LogSmsSender() });
   return s as TestServices;
 }
 

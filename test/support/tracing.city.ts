@@ -24,7 +24,7 @@ export const ISOLATED = at('2022-03-22T12:00:00+08:00');
 export const W0 = at('2022-03-16T00:00:00+08:00'); // 9th edition: 4 days before onset
 export const W1 = ISOLATED;
 
-export const opts = { now: NOW, timeZone: 'Asia/Shanghai', retentionDays: 28 };
+export const opts = { now: NOW, timeZone: 'Asia/Shanghai' };
 export const anchor: TraceAnchor = { personId: 'case', onsetAt: ONSET, isolatedAt: ISOLATED };
 
 /** A value as JSON gives it back (lazy evidence made, undefined fields gone). */
@@ -53,7 +53,7 @@ export function visit(venueId: string, personId: string, enteredAt: number, exit
     id: seq % 2 ? newId(enteredAt) : `ck${String(seq).padStart(7, '0')}`, venue_id: venueId, person_id: personId, client_id: null, method: 'assisted',
     entered_at: enteredAt, exited_at: exitedAt, exit_kind: exitedAt === null ? null : 'scan', decision,
     refusal_code: decision === 'admitted' ? null : 'NO_RECENT_TEST', colour: 'green', reasons: null,
-    test_sampled_at: null, test_result: null, vaccinated: null, created_at: enteredAt,
+    test_sampled_at: null, test_result: null, vaccinated: null, created_at: enteredAt, scan_gap_ms: 0,
   };
 }
 

@@ -9,6 +9,9 @@ import { parseVenueCode, screenToken, verifyScreenCode, issuePersonalCode, verif
 import { parseVenueCategories, VENUE_CATEGORIES_FILE } from '../../src/venues/venue.categories.ts';
 import { changesActors } from '../../src/platform/auth.ts';
 import { rawPublicKey, verifyPersonalCodeOffline } from '../../web/src/personalCode.ts';
+import { deviceQueueKey, newDeviceId, signQueuedScan, verifyQueuedScan, DEVICE_KEY_TTL_MS } from '../../src/venues/venue.codes.ts';
+import { keyDue, keySigns, signScan, type DeviceQueueKey } from '../../web/src/scanSignature.ts';
+import { reviveScan } from '../../web/src/queueFormats.ts';
 
 const key = crypto.randomBytes(32);
 const T = 1_700_000_000_000;
@@ -30,6 +33,46 @@ test('the allowance is rule data, validated with its JSON path', () => {
   for (const bad of [undefined, -1, 61, 2.5, '10']) {
     assert.throws(() => parseVenueCategories({ ...raw, screenCodeQueuedMinutes: bad }), /screenCodeQueuedMinutes/);
   }
+});
+
+test('the queue window is rule data, not shorter than a held screen code', () => {
+  const raw = JSON.parse(fs.readFileSync(VENUE_CATEGORIES_FILE, 'utf8')) as Record<string, unknown>;
+  assert.equal(parseVenueCategories(raw).queuedScanMinutes, 60);
+  for (const bad of [undefined, 0, 1441, 2.5, '60', 5]) {
+    assert.throws(() => parseVenueCategories({ ...raw, queuedScanMinutes: bad }), /queuedScanMinutes/);
+  }
+});
+
+test('a queued scan signed on the guard page verifies on the server, for that guard and device only', async () => {
+  const userId = 'u-guard-1';
+  const deviceId = newDeviceId(T);
+  const raw = deviceQueueKey(key, userId, deviceId);
+  const held: DeviceQueueKey = { deviceId, key: raw.toString('base64url'), issuedAt: T, validUntil: T + DEVICE_KEY_TTL_MS, queuedScanMinutes: 60, userId };
+  for (const scan of [
+    { code: 'https://x/v/v1.1.sig', personalCode: 'p1.a.b', clientId: 'scan-0001', scannedAt: T + 60_000 },
+    { code: 'https://x/s/v1.5.sig', idNumber: '220402195304120318', clientId: 'scan-0002', scannedAt: T + 3600_000 },
+  ]) {
+    const signed = await signScan(held, scan);
+    assert.equal(signed.scanSig, signQueuedScan(raw, { ...scan, deviceId }), 'the page and the server sign the same bytes');
+    const now = scan.scannedAt + 10 * 60_000;
+    assert.equal(verifyQueuedScan(key, userId, { ...scan, deviceId }, signed.scanSig, now), true);
+    assert.equal(verifyQueuedScan(key, 'u-guard-2', { ...scan, deviceId }, signed.scanSig, now), false, 'another account');
+    assert.equal(verifyQueuedScan(key, userId, { ...scan, deviceId: newDeviceId(T) }, signed.scanSig, now), false, 'another device');
+    assert.equal(verifyQueuedScan(key, userId, { ...scan, deviceId, scannedAt: scan.scannedAt - 1 }, signed.scanSig, now), false, 'another time');
+    assert.equal(verifyQueuedScan(crypto.randomBytes(32), userId, { ...scan, deviceId }, signed.scanSig, now), false, 'another server');
+    // What the queue stores is what it sends: the signature survives a reload.
+    assert.deepEqual(reviveScan(JSON.parse(JSON.stringify({ ...signed, venueName: '北门', label: 'x' }))), { ...signed, venueName: '北门', label: 'x' });
+  }
+  // Scans dated before the key (beyond a minute) or after its life do not verify.
+  const before = { code: 'v/v1.1.sig', personId: 'p1', clientId: 'scan-0003', scannedAt: T - 2 * 60_000, deviceId };
+  assert.equal(verifyQueuedScan(key, userId, before, signQueuedScan(raw, before), T), false);
+  const after = { ...before, scannedAt: T + DEVICE_KEY_TTL_MS + 1 };
+  assert.equal(verifyQueuedScan(key, userId, after, signQueuedScan(raw, after), after.scannedAt), false);
+  assert.equal(keySigns(held, T + DEVICE_KEY_TTL_MS - 1), true);
+  assert.equal(keySigns(held, T + DEVICE_KEY_TTL_MS), false);
+  assert.equal(keySigns(null, T), false);
+  assert.equal(keyDue(held, T + 60_000), false);
+  assert.equal(keyDue(held, T + 6 * 3600_000), true);
 });
 
 test('the guard page’s offline check agrees with the server on every kind of code', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { maskIdNumber, maskName, maskPhone } from '../../src/platform/mask.ts';
+import { maskIdNumber, maskName, maskPhone, maskPhonesIn } from '../../src/platform/mask.ts';
 import { FieldCipher, generateKeys, hashPassword, newId, verifyPassword } from '../../src/platform/crypto.ts';
 
 test('ID numbers keep region and last four', () => {
@@ -12,6 +12,12 @@ test('ID numbers keep region and last four', () => {
 test('phones keep prefix and last four', () => {
   assert.equal(maskPhone('13804371234'), '138****1234');
   assert.equal(maskPhone(''), null);
+});
+
+test('mobile numbers standing alone in a text are masked; longer digit runs are not', () => {
+  assert.equal(maskPhonesIn('{"username":"13904371234","ip":"127.0.0.1"}'), '{"username":"139****1234","ip":"127.0.0.1"}');
+  assert.equal(maskPhonesIn('13904371234'), '139****1234');
+  assert.equal(maskPhonesIn('220402198505060017 1733011200000 23904371234'), '220402198505060017 1733011200000 23904371234');
 });
 
 test('names keep first and last character', () => {

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import {
-  canTransition, contactFromEncounters, encounter, initialStatus, joinBounds, LazyEvidence, needsReleaseRule, plainEvidence, preferSecondary,
-  purgedBefore, reasonForCategory, secondaryUntil, secondaryVenueRule, venueContacts, CASE_STATUSES, type Encounter,
+  canTransition, checkinsBefore, contactFromEncounters, encounter, initialStatus, joinBounds, LazyEvidence, needsReleaseRule, plainEvidence, preferSecondary,
+  newEncounters, purgedBefore, purgedEncounters, reasonForCategory, secondaryUntil, secondaryVenueRule, storedEncounters, venueContacts, withPurgedEncounters,
+  CASE_STATUSES, type Encounter,
 } from '../../src/tracing/tracing.rules.ts';
 
 const MIN = 60_000;
@@ -72,8 +73,9 @@ test('join bounds, purged look-back and reasons', () => {
   const b = joinBounds(nine, window, 720);
   assert.deepEqual(b, { from: window.start, to: window.end, minOverlapMs: 15 * MIN, maxDwellMs: 720 * MIN, padCapMs: 30 * MIN, maxSpanMs: 750 * MIN });
   const now = T + 10 * DAY;
-  assert.equal(purgedBefore(now - 28 * DAY, now, 28), null);
-  assert.equal(purgedBefore(now - 28 * DAY - 1, now, 28), now - 28 * DAY);
+  assert.equal(purgedBefore(now - 28 * DAY, null), null, 'no purge recorded');
+  assert.equal(purgedBefore(now - 28 * DAY, now - 28 * DAY), null);
+  assert.equal(purgedBefore(now - 28 * DAY - 1, now - 28 * DAY), now - 28 * DAY);
   assert.equal(reasonForCategory('restaurant'), 'shared_meal');
   assert.equal(reasonForCategory('gym'), 'venue_co_presence');
 });
@@ -135,4 +137,38 @@ test('lazy evidence: made when read, the same JSON as eager evidence', () => {
   Object.assign(lazy, { via: 'venue' });
   assert.deepEqual(Object.keys(plainEvidence(lazy)), ['via', 'encounters']);
   assert.equal(plainEvidence(eager), eager);
+});
+
+test('purged evidence: stored encounters on purged visits judged again as if still in the table, marked; others left to the trace', () => {
+  const json = (x: unknown) => JSON.parse(JSON.stringify(x)) as Encounter;
+  // Stored as a trace stores them (JSON): a close one at the office (the other's visit open: dwell assumed), a general one at the market.
+  const close = json(encounter(nine, window, office, v('a1', T, T + 60 * MIN), v('b1', T, null)));
+  const general = json(encounter(nine, window, market, v('a2', T + 600 * MIN, T + 630 * MIN), v('b2', T + 600 * MIN, T + 630 * MIN)));
+  assert.deepEqual(checkinsBefore([close, general], T + 1), ['a1', 'b1']);
+  assert.deepEqual(checkinsBefore([close, general], T), []);
+  assert.deepEqual(storedEncounters({ encounters: [close] }), [close]);
+  assert.deepEqual(storedEncounters({ householdId: 'h' }), []);
+
+  // Only encounters touching a purged check-in; the same encounter, its purged visit marked, the exit as it was recorded (or not).
+  const kept = purgedEncounters(nine, window, [close, general], new Set(['b1']));
+  assert.equal(kept.length, 1);
+  assert.deepEqual(json(kept[0]), { ...close, contactVisit: { ...close.contactVisit, purged: true } });
+  assert.equal(kept[0]!.contactVisit.exitRecorded, false);
+  assert.equal(kept[0]!.caseVisit.purged, undefined);
+  assert.deepEqual(purgedEncounters(nine, window, [close, general], new Set(['zz'])), []);
+  // A window that no longer holds it (a corrected case time), or a rule set under which it is no contact: gone.
+  assert.deepEqual(purgedEncounters(nine, { start: T + 120 * MIN, end: T + DAY }, [close], new Set(['a1', 'b1'])), []);
+  assert.deepEqual(purgedEncounters({ ...nine, venueCoPresence: { ...nine.venueCoPresence, minimumOverlapMinutes: 24 * 60 } }, window, [close], new Set(['a1'])), []);
+
+  // Merged with what the trace found: one contact, decided over both, the evidence saying how many rest on purged visits.
+  const found = contactFromEncounters('p', [general]);
+  const merged = withPurgedEncounters('p', found, kept, T + 1);
+  assert.deepEqual([merged.class, merged.candidate, merged.firstExposureAt, merged.lastExposureAt], ['close', true, T, general.overlapEnd]);
+  assert.deepEqual(merged.evidence.checkinsPurged, { before: T + 1, encounters: 1 });
+  assert.deepEqual((merged.evidence.encounters as Encounter[]).map((e) => e.venueId), ['O', 'M']);
+  // A visit both found and gone (a purge committing while the trace reads) counts once.
+  assert.deepEqual(newEncounters([close], kept), []);
+  assert.deepEqual(newEncounters([general], kept), kept);
+  const alone = withPurgedEncounters('p', undefined, kept, T + 1);
+  assert.deepEqual([alone.class, alone.basis, alone.rule], ['close', 'venue', 'venueCoPresence.closeCategories']);
 });

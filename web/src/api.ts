@@ -4,7 +4,7 @@ import i18n from './i18n.ts';
 import type {
   AreaDetail, Area, AuditEvent, AuditVerify, BuildingDetail, BuildingRow, CreatedUser, HouseholdDetail,
   ImportResult, LoginResponse, MeResponse, NewPerson, NewUser, Page, PersonView, Problem, Fault, Revealed, UserView,
-  PoolAdvice, PoolAdvisorQuery,
+  PoolAdvice, PoolAdvisorQuery, Challenge, DoorAccount,
 } from './types.ts';
 
 const BASE = '/api/v1';
@@ -127,6 +127,10 @@ export const api = {
   searchPersons: (q: string, limit: number, offset: number) => json<Page<PersonView>>('GET', '/persons', { query: { q, limit, offset } }),
   createPerson: (person: NewPerson) => json<PersonView>('POST', '/persons', { json: person }),
   reveal: (personId: string, reason: string) => json<Revealed>('POST', `/persons/${encodeURIComponent(personId)}/reveal`, { json: { reason } }),
+  /** Door registration: a one-time code to the resident's phone, then the code creates or re-binds the account. */
+  doorCode: (personId: string, phone: string) => json<Challenge>('POST', `/persons/${encodeURIComponent(personId)}/resident-account/code`, { json: { phone } }),
+  doorAccount: (personId: string, body: { challengeId: string; code: string; password?: string }) =>
+    json<DoorAccount>('POST', `/persons/${encodeURIComponent(personId)}/resident-account`, { json: body }),
 
   importRoster: (file: File, mode: { dryRun: boolean; partial: boolean }) => {
     const form = new FormData();

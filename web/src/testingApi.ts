@@ -218,6 +218,8 @@ export interface Pool {
   areaName: string;
   siteName: string | null;
   members: number;
+  /** Members living outside the reader's area: counted, not listed in the pool's members. */
+  membersOutside: number;
   status: PoolStatus;
   detectedAt: number;
   reportedAt: number | null;

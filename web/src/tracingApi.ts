@@ -57,6 +57,8 @@ export interface TraceSummary {
   purgedBefore: number | null;
   found: { close: number; general: number; secondary: number };
   removed: number;
+  /** Contacts kept with encounters of their stored evidence whose check-ins were purged since. */
+  keptPurged: number;
 }
 
 export interface CaseDetail {
@@ -72,6 +74,10 @@ export interface VisitEvidence {
   exitedAt: number;
   exitRecorded: boolean;
   counted: { start: number; end: number };
+  /** The check-in is no longer in the table (purged): known from the stored evidence. */
+  purged?: boolean;
+  /** Reached the server this long after the scan (ms): a scan queued on a guard's device; absent when sent at once. */
+  scanGapMs?: number;
 }
 
 export interface EncounterEvidence {
@@ -94,7 +100,11 @@ export interface ContactView {
   candidate: boolean;
   basis: 'household' | 'venue' | 'manual' | 'secondary';
   reasonCode: string;
-  evidence: { encounters?: EncounterEvidence[]; note?: string; householdId?: string } & Record<string, unknown>;
+  evidence: {
+    encounters?: EncounterEvidence[]; note?: string; householdId?: string;
+    /** Some encounters rest on check-ins purged since (before `before`). */
+    checkinsPurged?: { before: number; encounters: number };
+  } & Record<string, unknown>;
   rule: { ruleSet: { id: string; version: string }; rule: string };
   firstExposureAt: number | null;
   lastExposureAt: number | null;

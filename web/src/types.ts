@@ -207,7 +207,13 @@ export interface AuditVerify {
   events: number;
   brokenAt?: number;
   problem?: string;
+  /** The anchor that found the break, or that was refused (file:line). */
+  anchor?: string;
   headHash?: string;
+  /** The first event hashed with the audit key. */
+  keyedFrom?: number | null;
+  /** The check against the server's anchor directory; absent when it has none. */
+  anchors?: { checked: number; newestSeq: number | null; newestAt: string | null };
 }
 
 /** A user as user management lists it: the Me fields plus the account's state. */
@@ -385,13 +391,49 @@ export interface AssistedCheckin {
   idNumber?: string;
   clientId?: string;
   scannedAt?: number;
+  /** A queued scan: the device queue that signed it and the signature (scanSignature.ts). */
+  deviceId?: string;
+  scanSig?: string;
 }
 
-export interface Registration {
+/** POST /checkins/queue-key: the key a guard's device signs its queued scans with. */
+export interface QueueKey {
+  deviceId: string;
+  key: string;
+  issuedAt: number;
+  validUntil: number;
+  queuedScanMinutes: number;
+}
+
+/** Step one of resident registration: the person as registered and the registry's phone. */
+export interface RegistrationStart {
   phone: string;
-  password: string;
   name: string;
   idNumber: string;
+}
+
+/** A one-time code was sent (if the details matched the registry) to `sentTo` (masked). */
+export interface Challenge {
+  challengeId: string;
+  expiresAt: string;
+  sentTo: string;
+}
+
+/** Step two: the texted code and the new account's password. */
+export interface RegistrationVerify {
+  challengeId: string;
+  code: string;
+  password: string;
+}
+
+/** A community worker's door registration or re-binding of a resident account. */
+export interface DoorAccount {
+  userId: string;
+  personId: string;
+  created: boolean;
+  phone: string;
+  password: string | null;
+  sessionsEnded: number;
 }
 
 export interface MyPerson {

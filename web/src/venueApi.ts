@@ -2,7 +2,7 @@
 // handling as api.ts.
 import { json } from './api.ts';
 import type {
-  AssistedCheckin, LiveVenue, LoginResponse, MeResponse, MyPerson, NewVenue, Occupancy, Page, PersonalCode, Registration,
+  AssistedCheckin, Challenge, LiveVenue, LoginResponse, MeResponse, MyPerson, NewVenue, Occupancy, Page, PersonalCode, QueueKey, RegistrationStart, RegistrationVerify,
   ScreenCode, TodayCurve, Venue, VenueCategories, VenueCode, VenueStatus, Verification,
 } from './types.ts';
 
@@ -25,8 +25,11 @@ export const venueApi = {
 
   /** Assisted check-in by a guard; a repeated clientId answers 200 with duplicate: true. */
   checkIn: (body: AssistedCheckin) => json<Verification>('POST', '/checkins', { json: body }),
+  /** The key this device signs its queued scans with (the server honours a queued scan's time only then). */
+  queueKey: () => json<QueueKey>('POST', '/checkins/queue-key'),
 
-  registerResident: (r: Registration) => json<LoginResponse & Pick<MeResponse, 'permissions'>>('POST', '/residents/register', { json: r }),
+  startRegistration: (r: RegistrationStart) => json<Challenge>('POST', '/residents/register/start', { json: r }),
+  verifyRegistration: (r: RegistrationVerify) => json<LoginResponse & Pick<MeResponse, 'permissions'>>('POST', '/residents/register/verify', { json: r }),
   myPerson: () => json<MyPerson>('GET', '/me/person'),
   personalCode: (personId: string) => json<PersonalCode>('GET', '/me/personal-code', { query: { personId } }),
   selfCheckIn: (body: { code: string; personIds?: string[]; clientId?: string }) =>

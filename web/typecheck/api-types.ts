@@ -19,12 +19,14 @@ import type * as riskApi from '../src/riskAreasApi.ts';
 import type * as testingApi from '../src/testingApi.ts';
 import type * as tracingApi from '../src/tracingApi.ts';
 import type * as web from '../src/types.ts';
+import type * as audit from '../../src/platform/audit.schema.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
 
 export type Checked = [
   Reads<web.MeResponse, typeof access.MeResult>,
+  Reads<web.AuditVerify, typeof audit.AuditVerifyResult>,
   Reads<web.LoginResponse, typeof access.LoginResult>,
   Reads<web.UserView, typeof access.UserViewSchema>,
   Reads<web.CreatedUser, typeof access.UserCreateResult>,
@@ -44,7 +46,10 @@ export type Checked = [
   Reads<web.ScreenCode, typeof venues.ScreenCodeSchema>,
   Reads<web.Occupancy, typeof venues.OccupancySchema>,
   Reads<web.Verification, typeof venues.VerificationSchema>,
+  Reads<web.QueueKey, typeof venues.QueueKeySchema>,
   Reads<web.MyPerson, typeof residents.MyPersonSchema>,
+  Reads<web.Challenge, typeof residents.ChallengeSchema>,
+  Reads<web.DoorAccount, typeof residents.DoorAccountResult>,
   Reads<web.PersonalCode, typeof residents.PersonalCodeSchema>,
   Reads<testingApi.RoundView, typeof testing.RoundView>,
   Reads<testingApi.RoundSummary, typeof testing.RoundSummary>,

@@ -5,11 +5,12 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { venueApi } from '../venueApi.ts';
 import { useLoad } from '../useLoad.ts';
-import { useOccupancyStream } from '../liveStream.ts';
+import { latest, useChangedAt, useOccupancyStream, usePollWhileStale } from '../liveStream.ts';
 import type { Occupancy } from '../types.ts';
 import { CrowdBadge, CrowdBar } from './CrowdBadge.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
 import { Loading } from './Loading.tsx';
+import { StaleBanner } from './StaleBanner.tsx';
 
 export function CrowdedWidget({ areaId, canOpen }: { areaId: string; canOpen: boolean }) {
   const { t } = useTranslation();
@@ -21,12 +22,15 @@ export function CrowdedWidget({ areaId, canOpen }: { areaId: string; canOpen: bo
     return () => clearInterval(timer);
   }, []);
   useEffect(() => setUpdates({}), [crowded.data]);
-  useOccupancyStream(areaId, (o) => setUpdates((u) => ({ ...u, [o.venueId]: o })));
+  const live = useOccupancyStream(areaId, (o) => setUpdates((u) => ({ ...u, [o.venueId]: o })));
+  usePollWhileStale(live.stale, crowded.reload);
+  const updatedAt = latest(useChangedAt(crowded.data), live.lastEventAt);
 
   const rows = (crowded.data?.items ?? []).map((v) => ({ ...v, ...(updates[v.id] ? { count: updates[v.id]!.count, level: updates[v.id]!.level } : {}) }));
   return (
     <div className="card" data-testid="crowded-widget">
       <h2 className="card-title">{t('crowded.title')}</h2>
+      <StaleBanner stale={live.stale} updatedAt={updatedAt} />
       <ErrorBox error={crowded.error} />
       {crowded.loading && !crowded.data && <Loading />}
       {crowded.data && rows.length === 0 && <p className="empty">{t('crowded.none')}</p>}

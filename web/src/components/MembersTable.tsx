@@ -1,11 +1,13 @@
 // The members of a household: masked identifiers by default; a member's clear values only after
-// a reveal with a reason, and only for that member.
+// a reveal with a reason, and only for that member. A community worker registers a member's resident
+// account at the door (or re-binds it to a new phone) from here.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth } from '../auth.tsx';
 import type { PersonView, Revealed } from '../types.ts';
 import { CareTags } from './CareTags.tsx';
+import { DoorAccountDialog } from './DoorAccountDialog.tsx';
 import { RevealDialog } from './RevealDialog.tsx';
 
 export function MembersTable({ members, headPersonId, canReveal }: { members: readonly PersonView[]; headPersonId: string | null; canReveal: boolean }) {
@@ -13,6 +15,8 @@ export function MembersTable({ members, headPersonId, canReveal }: { members: re
   const { can } = useAuth();
   const [revealed, setRevealed] = useState<Record<string, Revealed>>({});
   const [asking, setAsking] = useState<PersonView | null>(null);
+  const [atDoor, setAtDoor] = useState<PersonView | null>(null);
+  const canEnrol = can('registry.write');
   const ordered = [...members].sort((a, b) => Number(b.id === headPersonId) - Number(a.id === headPersonId));
 
   if (!members.length) return <p className="empty">{t('household.noMembers')}</p>;
@@ -30,7 +34,7 @@ export function MembersTable({ members, headPersonId, canReveal }: { members: re
             <th>{t('person.phone')}</th>
             <th>{t('person.careTags')}</th>
             <th>{t('person.note')}</th>
-            {canReveal && <th><span className="sr-only">{t('reveal.action')}</span></th>}
+            {(canReveal || canEnrol) && <th><span className="sr-only">{t('reveal.action')}</span></th>}
           </tr>
         </thead>
         <tbody>
@@ -55,15 +59,20 @@ export function MembersTable({ members, headPersonId, canReveal }: { members: re
                 </td>
                 <td data-label={t('person.careTags')} className={p.careTags.length ? '' : 'is-empty'}>{p.careTags.length ? <CareTags tags={p.careTags} /> : <span className="muted">—</span>}</td>
                 <td data-label={t('person.note')} className={`note ${p.note ? '' : 'is-empty'}`}>{p.note || <span className="muted">—</span>}</td>
-                {canReveal && (
+                {(canReveal || canEnrol) && (
                   <td className="actions">
-                    {clear ? (
+                    {!canReveal ? null : clear ? (
                       <button type="button" className="btn btn-small btn-ghost" data-testid="member-hide" onClick={() => setRevealed(({ [p.id]: _, ...rest }) => rest)}>
                         {t('reveal.hide')}
                       </button>
                     ) : p.idNumber === null && p.phone === null ? null : (
                       <button type="button" className="btn btn-small" data-testid="member-reveal" onClick={() => setAsking(p)}>
                         {t('reveal.action')}
+                      </button>
+                    )}
+                    {canEnrol && (
+                      <button type="button" className="btn btn-small btn-ghost" data-testid="member-door-account" onClick={() => setAtDoor(p)}>
+                        {t('doorAccount.action')}
                       </button>
                     )}
                   </td>
@@ -83,6 +92,7 @@ export function MembersTable({ members, headPersonId, canReveal }: { members: re
           }}
         />
       )}
+      {atDoor && <DoorAccountDialog person={atDoor} onClose={() => setAtDoor(null)} />}
     </>
   );
 }

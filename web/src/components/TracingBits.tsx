@@ -59,22 +59,44 @@ export function PersonColour({ personId, refresh = 0 }: { personId: string; refr
 
 const time = (ms: number | null | undefined) => formatDateTime(ms ?? null);
 
+/** A visit whose check-in a purge deleted: the evidence shows it as stored when the case was traced. */
+function PurgedVisit({ purged }: { purged?: boolean }) {
+  const { t } = useTranslation();
+  return purged ? <span className="muted small" data-testid="evidence-visit-purged"> ({t('tracing.evidence.purgedVisit')})</span> : null;
+}
+
+/** A visit sent later from a guard device's queue: its time is the device's, arrived this much later. */
+export const LATE_SCAN_MS = 60_000;
+
+/** " · 补传:扫码后 N 分钟送达" for a visit whose scan reached the server a minute or more after it was made. */
+export function LateScan({ gapMs }: { gapMs: number | undefined }) {
+  const { t } = useTranslation();
+  if (gapMs === undefined || gapMs < LATE_SCAN_MS) return null;
+  return <span className="badge badge-warn" data-testid="visit-late-scan" title={t('tracing.evidence.lateScanHelp')}>{t('tracing.evidence.lateScan', { minutes: Math.round(gapMs / 60_000) })}</span>;
+}
+
 /** What made the contact: the venue with both visits and the overlap, the household, or the investigator's note. */
 export function ContactEvidence({ contact }: { contact: ContactView }) {
   const { t } = useTranslation();
   const encounters = contact.evidence.encounters ?? [];
+  const purged = contact.evidence.checkinsPurged;
   return (
     <div data-testid="contact-evidence">
       {contact.basis === 'venue' && encounters.map((e, i) => (
         <div className="evidence" key={`${e.caseVisit.checkinId}-${e.contactVisit.checkinId}-${i}`}>
           <div className="evidence-venue" data-testid="evidence-venue">{e.venueName}</div>
-          <div className="evidence-line">{t('tracing.evidence.caseVisit')}: {time(e.caseVisit.enteredAt)} – {time(e.caseVisit.exitedAt)}{!e.caseVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}</div>
-          <div className="evidence-line">{t('tracing.evidence.contactVisit')}: {time(e.contactVisit.enteredAt)} – {time(e.contactVisit.exitedAt)}{!e.contactVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}</div>
+          <div className="evidence-line">{t('tracing.evidence.caseVisit')}: {time(e.caseVisit.enteredAt)} – {time(e.caseVisit.exitedAt)}{!e.caseVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}<PurgedVisit purged={e.caseVisit.purged} /> <LateScan gapMs={e.caseVisit.scanGapMs} /></div>
+          <div className="evidence-line">{t('tracing.evidence.contactVisit')}: {time(e.contactVisit.enteredAt)} – {time(e.contactVisit.exitedAt)}{!e.contactVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}<PurgedVisit purged={e.contactVisit.purged} /> <LateScan gapMs={e.contactVisit.scanGapMs} /></div>
           <div data-testid="evidence-overlap">{t('tracing.evidence.overlap', { minutes: Math.round(e.overlapMinutes) })}</div>
         </div>
       ))}
       {contact.basis === 'household' && <div className="evidence">{t('tracing.evidence.household')}</div>}
       {contact.basis === 'secondary' && <div className="evidence">{t('tracing.evidence.secondary', { from: time(contact.firstExposureAt) })}</div>}
+      {purged && (
+        <div className="muted small" data-testid="evidence-purged" data-before={purged.before}>
+          {t('tracing.evidence.purgedNote', { count: purged.encounters, at: time(purged.before) })}
+        </div>
+      )}
       {contact.basis === 'manual' && <div className="evidence">{t(`tracing.reason.${contact.reasonCode}`, { defaultValue: contact.reasonCode })}{contact.evidence.note ? `: ${contact.evidence.note}` : ''}</div>}
       <div className="muted small" data-testid="contact-rule">{t('tracing.evidence.rule')}: <code>{contact.rule.rule}</code> · {contact.rule.ruleSet.id} v{contact.rule.ruleSet.version}</div>
     </div>

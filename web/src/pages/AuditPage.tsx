@@ -1,4 +1,5 @@
-// 审计日志 Audit log: the hash-chained events, newest first, and a check of the whole chain.
+// 审计日志 Audit log: the hash-chained events, newest first, and a check of the whole chain (keyed with
+// the audit key, and against the signed anchors the server keeps outside the database).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type ApiError } from '../api.ts';
@@ -101,14 +102,29 @@ function VerifyCard() {
         <div className="alert alert-ok" role="status" data-testid="audit-verify-result" data-ok="true">
           <div className="alert-title">{t('audit.intact', { count: result.events, n: formatNumber(result.events) })}</div>
           {result.headHash && <div className="mono small break">{t('audit.headHash')}: {result.headHash}</div>}
+          {result.keyedFrom != null && <div className="small">{t('audit.keyedFrom', { seq: result.keyedFrom })}</div>}
+          <AnchorLine result={result} />
         </div>
       ) : (
         <div className="alert alert-error" role="alert" data-testid="audit-verify-result" data-ok="false">
-          <div className="alert-title">{t('audit.broken', { seq: result.brokenAt ?? '?' })}</div>
+          <div className="alert-title">
+            {result.brokenAt === undefined ? t('audit.anchorRefused') : t('audit.broken', { seq: result.brokenAt })}
+          </div>
           {result.problem && <div>{result.problem}</div>}
+          {result.anchor && <div className="mono small break" data-testid="audit-verify-anchor">{t('audit.anchorNamed', { anchor: result.anchor })}</div>}
           <div className="small">{t('audit.checked', { n: formatNumber(result.events) })}</div>
         </div>
       ))}
     </div>
   );
+}
+
+function AnchorLine({ result }: { result: AuditVerify }) {
+  const { t } = useTranslation();
+  const a = result.anchors;
+  let text: string;
+  if (!a) text = t('audit.anchorsMissing');
+  else if (a.checked === 0 || a.newestSeq === null || a.newestAt === null) text = t('audit.anchorsNone');
+  else text = t('audit.anchorsOk', { n: formatNumber(a.checked), seq: a.newestSeq, at: formatDateTime(a.newestAt) });
+  return <div className="small" data-testid="audit-verify-anchors">{text}</div>;
 }

@@ -1,7 +1,7 @@
 // 病例详情 A case: who, status and times, the parameters of its latest trace, its contacts with their
 // evidence (venue, both visits, overlap, rule) and review, each contact's colour with its reasons,
 // and the timeline of status changes and the case's visits.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
@@ -15,7 +15,7 @@ import { Pager } from '../components/Pager.tsx';
 import { ReviewControls, useReview } from '../components/ReviewControls.tsx';
 import { CaseStatusForm } from '../components/CaseStatusForm.tsx';
 import { ManualContactForm } from '../components/ManualContactForm.tsx';
-import { CaseStatusBadge, ClassBadge, ContactEvidence, PersonColour, ReviewBadge } from '../components/TracingBits.tsx';
+import { CaseStatusBadge, ClassBadge, ContactEvidence, LATE_SCAN_MS, PersonColour, ReviewBadge } from '../components/TracingBits.tsx';
 
 const PAGE = 100;
 
@@ -48,9 +48,11 @@ export function CasePage() {
   };
 
   const visits = useMemo(() => {
-    const seen = new Map<string, { venue: string; from: number; to: number }>();
+    const seen = new Map<string, { venue: string; from: number; to: number; gapMs?: number }>();
     for (const c of contacts.data?.items ?? []) {
-      for (const e of c.evidence.encounters ?? []) seen.set(e.caseVisit.checkinId, { venue: e.venueName, from: e.caseVisit.enteredAt, to: e.caseVisit.exitedAt });
+      for (const e of c.evidence.encounters ?? []) {
+        seen.set(e.caseVisit.checkinId, { venue: e.venueName, from: e.caseVisit.enteredAt, to: e.caseVisit.exitedAt, gapMs: e.caseVisit.scanGapMs });
+      }
     }
     return [...seen.values()];
   }, [contacts.data]);
@@ -61,7 +63,10 @@ export function CasePage() {
   const trace = traced?.trace ?? detail.data.trace;
   const timeline = [
     ...detail.data.history.map((h) => ({ at: h.at, kind: 'status' as const, text: `${h.from ? `${t(`tracing.status.${h.from}`)} → ` : ''}${t(`tracing.status.${h.to}`)}`, sub: h.reason })),
-    ...visits.map((v) => ({ at: v.from, kind: 'visit' as const, text: v.venue, sub: `${formatDateTime(v.from)} – ${formatDateTime(v.to)}` })),
+    ...visits.map((v) => ({
+      at: v.from, kind: 'visit' as const, text: v.venue,
+      sub: `${formatDateTime(v.from)} – ${formatDateTime(v.to)}${v.gapMs !== undefined && v.gapMs >= LATE_SCAN_MS ? ` · ${t('tracing.evidence.lateScan', { minutes: Math.round(v.gapMs / 60_000) })}` : ''}`,
+    })),
     ...(c.onsetAt ? [{ at: c.onsetAt, kind: 'status' as const, text: t('tracing.cases.onset'), sub: '' }] : []),
     ...(c.firstPositiveSampledAt ? [{ at: c.firstPositiveSampledAt, kind: 'status' as const, text: t('tracing.cases.sampled'), sub: '' }] : []),
     ...(c.isolatedAt ? [{ at: c.isolatedAt, kind: 'status' as const, text: t('tracing.cases.isolated'), sub: '' }] : []),
@@ -99,7 +104,8 @@ export function CasePage() {
             {t('tracing.case.window', { start: formatDateTime(trace.window.start), end: formatDateTime(trace.window.end), days: trace.window.lookBackDays })}
             {' · '}{t('tracing.case.params', { minutes: trace.parameters.minimumOverlapMinutes })}
             {' · '}{t('tracing.case.found', trace.found)}
-            {trace.purgedBefore !== null && <div className="alert alert-warn">{t('tracing.case.purged', { at: formatDateTime(trace.purgedBefore) })}</div>}
+            {trace.purgedBefore !== null && <div className="alert alert-warn" data-testid="trace-purged">{t('tracing.case.purged', { at: formatDateTime(trace.purgedBefore) })}</div>}
+            {trace.keptPurged > 0 && <div className="muted small" data-testid="trace-kept-purged">{t('tracing.case.keptPurged', { count: trace.keptPurged })}</div>}
           </div>
         )}
         <div className="stats" data-testid="case-counts">
@@ -184,6 +190,8 @@ export function CasePage() {
 function ContactRow({ contact, canReview, onReviewed }: { contact: ContactView; canReview: boolean; onReviewed: () => void }) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState(contact);
+  // A reload (after tracing again) brings the contact as stored now: its evidence may have changed.
+  useEffect(() => setCurrent(contact), [contact]);
   const [colourTick, setColourTick] = useState(0);
   const review = useReview(current, (c) => { setCurrent(c); setColourTick((n) => n + 1); onReviewed(); });
   return (

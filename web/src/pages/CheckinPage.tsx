@@ -14,7 +14,7 @@ import { LangSwitch } from '../components/LangSwitch.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { VerifyScreen } from '../components/VerifyScreen.tsx';
 import { CrowdBadge } from '../components/CrowdBadge.tsx';
-import type { Occupancy, Verification } from '../types.ts';
+import type { Challenge, Occupancy, Verification } from '../types.ts';
 
 export function CheckinPage({ kind }: { kind: 'v' | 's' }) {
   const { t } = useTranslation();
@@ -236,49 +236,89 @@ function SignInForm() {
   );
 }
 
+/**
+ * Registration in two steps: the person as registered and the phone the registry holds for them, then
+ * the code texted to that phone with a password. The server answers the first step the same whether or
+ * not the details match; no code arriving means the registry holds another phone (or none), and a
+ * community worker registers the resident at the door.
+ */
 function RegisterForm() {
   const { t } = useTranslation();
   const { reload } = useAuth();
-  const [form, setForm] = useState({ phone: '', password: '', name: '', idNumber: '' });
+  const [form, setForm] = useState({ phone: '', name: '', idNumber: '', code: '', password: '' });
+  const [challenge, setChallenge] = useState<Challenge | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const set = (k: keyof typeof form, v: string) => setForm((f) => ({ ...f, [k]: v }));
   const fieldErrors = (name: string) => error?.errors.filter((f) => f.field === name).map((f) => <span key={f.code} className="field-error">{f.message}</span>);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const run = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(null);
     try {
-      const r = await venueApi.registerResident({ phone: form.phone.trim(), password: form.password, name: form.name.trim(), idNumber: form.idNumber.trim() });
-      setCsrfToken(r.csrfToken);
-      reload();
+      await work();
     } catch (err) {
       setError(toApiError(err));
     } finally {
       setBusy(false);
     }
   };
-  const ready = form.phone.trim() && form.password && form.name.trim() && form.idNumber.trim();
+  const sendCode = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      setChallenge(await venueApi.startRegistration({ phone: form.phone.trim(), name: form.name.trim(), idNumber: form.idNumber.trim() }));
+      set('code', '');
+    });
+  };
+  const verify = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const r = await venueApi.verifyRegistration({ challengeId: challenge!.challengeId, code: form.code.trim(), password: form.password });
+      setCsrfToken(r.csrfToken);
+      reload();
+    });
+  };
+
+  if (challenge) {
+    const ready = /^\d{6}$/.test(form.code.trim()) && form.password;
+    return (
+      <form className="form" onSubmit={verify} noValidate data-testid="checkin-register-verify-form">
+        <p className="small" data-testid="checkin-register-sent">{t('checkin.codeSent', { phone: challenge.sentTo })}</p>
+        <p className="muted small">{t('checkin.noCodeAtDoor')}</p>
+        <DoorField label={t('checkin.code')} errors={fieldErrors('code')}>
+          <input data-testid="checkin-register-code" className="mono" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={form.code} onChange={(e) => set('code', e.target.value)} />
+        </DoorField>
+        <DoorField label={t('checkin.newPassword')} hint={t('checkin.passwordHint')} errors={fieldErrors('password')}>
+          <input data-testid="checkin-register-password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => set('password', e.target.value)} />
+        </DoorField>
+        <ErrorBox error={error}>
+          {error?.code === 'RESIDENT_ALREADY_REGISTERED' && <div>{t('checkin.alreadyRegistered')}</div>}
+        </ErrorBox>
+        <button type="submit" className="btn btn-primary btn-block" data-testid="checkin-register-submit" disabled={busy || !ready}>
+          {busy ? t('common.working') : t('checkin.register')}
+        </button>
+        <button type="button" className="btn btn-ghost btn-block" data-testid="checkin-register-back" onClick={() => { setChallenge(null); setError(null); }}>
+          {t('checkin.codeAgain')}
+        </button>
+      </form>
+    );
+  }
+
+  const ready = form.phone.trim() && form.name.trim() && form.idNumber.trim();
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} noValidate data-testid="checkin-register-form">
+    <form className="form" onSubmit={sendCode} noValidate data-testid="checkin-register-form">
       <p className="muted small">{t('checkin.registerLead')}</p>
-      <DoorField label={t('checkin.phone')} errors={fieldErrors('phone')}>
-        <input data-testid="checkin-register-phone" type="tel" inputMode="numeric" autoComplete="tel" maxLength={20} value={form.phone} onChange={(e) => set('phone', e.target.value)} />
-      </DoorField>
-      <DoorField label={t('checkin.newPassword')} hint={t('checkin.passwordHint')} errors={fieldErrors('password')}>
-        <input data-testid="checkin-register-password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => set('password', e.target.value)} />
-      </DoorField>
       <DoorField label={t('person.name')} errors={fieldErrors('name')}>
         <input data-testid="checkin-register-name" autoComplete="name" maxLength={50} value={form.name} onChange={(e) => set('name', e.target.value)} />
       </DoorField>
       <DoorField label={t('person.idNumber')} errors={fieldErrors('idNumber')}>
         <input data-testid="checkin-register-id-number" className="mono" autoComplete="off" spellCheck={false} maxLength={20} value={form.idNumber} onChange={(e) => set('idNumber', e.target.value)} />
       </DoorField>
-      <ErrorBox error={error}>
-        {error?.code === 'RESIDENT_ALREADY_REGISTERED' && <div>{t('checkin.alreadyRegistered')}</div>}
-      </ErrorBox>
-      <button type="submit" className="btn btn-primary btn-block" data-testid="checkin-register-submit" disabled={busy || !ready}>
-        {busy ? t('common.working') : t('checkin.register')}
+      <DoorField label={t('checkin.phone')} hint={t('checkin.registryPhoneHint')} errors={fieldErrors('phone')}>
+        <input data-testid="checkin-register-phone" type="tel" inputMode="numeric" autoComplete="tel" maxLength={20} value={form.phone} onChange={(e) => set('phone', e.target.value)} />
+      </DoorField>
+      <ErrorBox error={error} />
+      <button type="submit" className="btn btn-primary btn-block" data-testid="checkin-register-send" disabled={busy || !ready}>
+        {busy ? t('common.working') : t('checkin.sendCode')}
       </button>
       <p className="muted small">{t('checkin.privacy')}</p>
     </form>

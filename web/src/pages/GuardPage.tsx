@@ -5,9 +5,12 @@
 // server keeps each id once, so a scan sent twice is still one check-in. Offline, a personal code's
 // signature and life are checked on the device with the cached public key (a forged or expired code
 // is refused at once); at a venue that needs its live screen code the device keeps the latest screen
-// code it fetched and queues scans with it (the server accepts it for a bounded time). A service
-// worker (web/public/sw.js) keeps the app shell so the page opens again after a reload offline. The
-// queue and its status card are the ones the sampler's page uses too (offlineQueue.ts, QueueStatus).
+// code it fetched and queues scans with it (the server accepts it for a bounded time). A scan's own
+// time is honoured only for a scan signed with this device's queue key (scanSignature.ts), fetched
+// while online, and only within the queue window; a scan refused on arrival (SCAN_QUEUE_EXPIRED…)
+// shows why in the list. A service worker (web/public/sw.js) keeps the app shell so the page opens
+// again after a reload offline. The queue and its status card are the ones the sampler's page uses too
+// (offlineQueue.ts, QueueStatus).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.ts';
@@ -24,6 +27,8 @@ import { PersonCodeFields } from '../components/PersonCodeFields.tsx';
 import { VerifyScreen } from '../components/VerifyScreen.tsx';
 import { formatDateTime } from '../format.ts';
 import { cachedPublicKey, rawPublicKey, refreshPublicKey, verifyPersonalCodeOffline } from '../personalCode.ts';
+import { keyDue, keySigns, signScan, storedQueueKey, QUEUE_KEY_STORAGE, type DeviceQueueKey } from '../scanSignature.ts';
+import { useAuth } from '../auth.tsx';
 
 const VENUE_KEY = 'cordon.guard.venue';
 const SCREEN_KEY = 'cordon.guard.screenCode';
@@ -84,6 +89,8 @@ export function GuardPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [held, setHeld] = useState<HeldScreenCode | null>(() => storedScreenCode(storedVenue()?.id));
   const codeInput = useRef<HTMLInputElement>(null);
+  const userId = useAuth().me?.id ?? '';
+  const [queueKey, setQueueKey] = useState<DeviceQueueKey | null>(() => storedQueueKey(userId));
 
   // The app shell for reloads without network, and the key that checks personal codes offline.
   useOfflineShell(OFFLINE_READS);
@@ -111,6 +118,28 @@ export function GuardPage() {
     return () => { stopped = true; clearInterval(timer); };
   }, [door?.id, door?.requiresPresence]);
 
+  // The key this device signs the scans it queues with: fetched while online, renewed every few hours.
+  useEffect(() => {
+    if (!userId) return;
+    let stopped = false;
+    const fetchKey = async () => {
+      if (!navigator.onLine || !keyDue(storedQueueKey(userId), Date.now())) return;
+      try {
+        const next: DeviceQueueKey = { ...(await venueApi.queueKey()), userId };
+        if (stopped) return;
+        localStorage.setItem(QUEUE_KEY_STORAGE, JSON.stringify(next));
+        setQueueKey(next);
+      } catch {
+        // offline or refused: keep the one held
+      }
+    };
+    setQueueKey(storedQueueKey(userId));
+    void fetchKey();
+    window.addEventListener('online', fetchKey);
+    const timer = setInterval(() => void fetchKey(), 15 * 60_000);
+    return () => { stopped = true; window.removeEventListener('online', fetchKey); clearInterval(timer); };
+  }, [userId]);
+
   const remember = (o: Outcome) => setRecent((r) => [o, ...r].slice(0, 8));
 
   /** A queued scan answered: stored (or a duplicate of one stored), or refused for good — the guard sees why. */
@@ -120,9 +149,24 @@ export function GuardPage() {
   const queue = useOfflineQueue(guardQueue, onAnswer);
   const online = queue.online;
 
-  const keep = (scan: QueuedScan) => {
-    queue.keep(scan);
-    setQueuedNow(scan);
+  /** Queues a scan signed with the device's queue key; without a usable key it cannot be queued. */
+  const keep = async (scan: QueuedScan): Promise<boolean> => {
+    const key = storedQueueKey(userId) ?? queueKey;
+    if (!keySigns(key, scan.scannedAt)) {
+      setError(new ApiError({ status: 0, code: 'SCAN_QUEUE_NO_KEY', detail: t('guardOffline.noQueueKey') }));
+      return false;
+    }
+    let signed: QueuedScan;
+    try {
+      signed = await signScan(key, scan);
+    } catch {
+      // No WebCrypto (a page not served over HTTPS): the scan could not be honoured later.
+      setError(new ApiError({ status: 0, code: 'SCAN_QUEUE_NO_KEY', detail: t('guardOffline.noQueueKey') }));
+      return false;
+    }
+    queue.keep(signed);
+    setQueuedNow(signed);
+    return true;
   };
 
   const submit = async (e: FormEvent) => {
@@ -136,6 +180,11 @@ export function GuardPage() {
     setNotice(null);
     const now = Date.now();
     const offline = !navigator.onLine;
+    if (offline && !keySigns(storedQueueKey(userId) ?? queueKey, now)) {
+      // Without this device's queue key a scan made now could not be honoured later: not queued.
+      setError(new ApiError({ status: 0, code: 'SCAN_QUEUE_NO_KEY', detail: t('guardOffline.noQueueKey') }));
+      return;
+    }
     if (offline && pc) {
       // Checked here with the cached key: a forged or expired code is refused now, not after the drop.
       const pem = cachedPublicKey();
@@ -169,7 +218,7 @@ export function GuardPage() {
     setPersonalCode('');
     setIdNumber('');
     if (offline) {
-      keep(scan);
+      await keep(scan);
       return;
     }
     setBusy(true);
@@ -182,7 +231,7 @@ export function GuardPage() {
       remember({ clientId: scan.clientId, label: scan.label, at: scan.scannedAt, result: r });
     } catch (err) {
       const apiError = toApiError(err);
-      if (apiError.status === 0) keep(scan);
+      if (apiError.status === 0) await keep(scan);
       else setError(apiError);
     } finally {
       setBusy(false);
@@ -225,6 +274,11 @@ export function GuardPage() {
         {door?.requiresPresence && held && !online && (
           <p className="muted small" data-testid="guard-screen-held">{t('guardOffline.screenCodeHeld', { time: formatDateTime(held.fetchedAt) })}</p>
         )}
+        {!online && (
+          <p className="muted small" data-testid="guard-queue-window">
+            {queueKey ? t('guardOffline.queueWindow', { minutes: queueKey.queuedScanMinutes }) : t('guardOffline.noQueueKey')}
+          </p>
+        )}
         <button type="submit" className="btn btn-primary btn-block guard-go" data-testid="guard-submit" disabled={busy || !door || (!personalCode.trim() && !idNumber.trim())}>
           {busy ? t('common.working') : t('guard.submit')}
         </button>
@@ -236,7 +290,7 @@ export function GuardPage() {
             <h3 className="guard-sub">{t('guard.recent')}</h3>
             <ul className="guard-list" data-testid="guard-recent">
               {recent.map((o) => (
-                <li key={o.clientId} data-testid="guard-recent-row" data-decision={o.result?.decision ?? 'error'}>
+                <li key={o.clientId} data-testid="guard-recent-row" data-decision={o.result?.decision ?? 'error'} data-code={o.error?.code}>
                   <span className="muted small">{formatDateTime(o.at)}</span>{' '}
                   {o.result ? (
                     <>

@@ -1,18 +1,21 @@
 // 场所实时人流 Public live page (no sign-in): the approved venues of an area with their head-counts
 // and crowd levels (宽松 / 适中 / 拥挤 / 已满), updated as people check in and out through
-// server-sent events. /live?areaId=… narrows it to one campus or area.
-import { useMemo, useState } from 'react';
+// server-sent events. /live?areaId=… narrows it to one campus or area. When the stream cannot be
+// trusted (the server's Redis is down, or the stream is lost) the page says its figures may be stale,
+// with the time of the last update, and polls the list until the stream is live again.
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { venueApi } from '../venueApi.ts';
 import { useLoad } from '../useLoad.ts';
-import { useOccupancyStream } from '../liveStream.ts';
+import { latest, useChangedAt, useOccupancyStream, usePollWhileStale } from '../liveStream.ts';
 import type { CrowdLevel, LiveVenue, Occupancy } from '../types.ts';
 import { CrowdBadge, CrowdBar } from '../components/CrowdBadge.tsx';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { LangSwitch } from '../components/LangSwitch.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { Pager } from '../components/Pager.tsx';
+import { StaleBanner } from '../components/StaleBanner.tsx';
 import { nameIn } from './VenuesPage.tsx';
 
 const PAGE = 100;
@@ -26,7 +29,11 @@ export function LivePage() {
   const [q, setQ] = useState('');
   const list = useLoad(() => venueApi.publicVenues({ areaId, limit: PAGE, offset }), [areaId, offset]);
   const [updates, setUpdates] = useState<Record<string, Occupancy>>({});
-  useOccupancyStream(areaId, (o) => setUpdates((u) => ({ ...u, [o.venueId]: o })), !!list.data);
+  const live = useOccupancyStream(areaId, (o) => setUpdates((u) => ({ ...u, [o.venueId]: o })), !!list.data);
+  // Fresh figures from the list replace what the stream brought before them.
+  useEffect(() => setUpdates({}), [list.data]);
+  usePollWhileStale(live.stale, list.reload);
+  const loadedAt = useChangedAt(list.data);
 
   const rows = useMemo(() => {
     const items: LiveVenue[] = (list.data?.items ?? []).map((v) => {
@@ -57,6 +64,7 @@ export function LivePage() {
           onChange={(e) => setQ(e.target.value)}
           data-testid="live-search"
         />
+        <StaleBanner stale={live.stale} updatedAt={latest(loadedAt, live.lastEventAt)} />
         <ErrorBox error={list.error} />
         {list.loading && !list.data && <Loading />}
         {list.data && rows.length === 0 && <p className="empty">{t('live.none')}</p>}

@@ -151,6 +151,9 @@ function PoolDetailView({ poolId, refreshKey }: { poolId: string; refreshKey: nu
               </li>
             ))}
           </ul>
+          {d.pool.membersOutside > 0 && (
+            <p className="muted small" data-testid="pool-members-outside">{t('testing.pools.membersOutside', { count: d.pool.membersOutside })}</p>
+          )}
         </div>
         <div>
           <h3 className="guard-sub">{t('testing.pools.notifications')}</h3>

@@ -3,7 +3,7 @@
 // building with bars and the previous round beside it (its rate, missing people and positive pools); the open pools with their age against the
 // 6-hour re-test target; and the planner — sites, tables and samplers needed by the norms against
 // those registered, and what is short.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
@@ -11,6 +11,8 @@ import { useAuth } from '../auth.tsx';
 import { liveUrl, testingApi, type CoverageFigures, type CoverageRow, type RoundSummary } from '../testingApi.ts';
 import { toApiError, useLoad } from '../useLoad.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { StaleBanner } from '../components/StaleBanner.tsx';
+import { latest, useChangedAt, useLiveStream, usePollWhileStale } from '../liveStream.ts';
 import { Loading } from '../components/Loading.tsx';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { RateBar, RoundStatusBadge } from './TestingParts.tsx';
@@ -19,7 +21,10 @@ import { RoundPlan } from './TestingPlan.tsx';
 
 const POLL_MS = 10_000;
 
-/** The round's figures: pushed by the server when it can, polled every 10 s anyway. */
+/**
+ * The round's figures: pushed by the server when it can, polled every 10 s anyway, and every 5 s while
+ * the stream cannot be trusted (the page then says its figures may be stale).
+ */
 function useLiveRound(roundId: string) {
   const [tick, setTick] = useState(0);
   const [poolTick, setPoolTick] = useState(0);
@@ -29,25 +34,24 @@ function useLiveRound(roundId: string) {
     const timer = setInterval(() => setTick((n) => n + 1), POLL_MS);
     return () => clearInterval(timer);
   }, [roundId]);
-  useEffect(() => {
-    if (typeof EventSource === 'undefined') return;
-    const source = new EventSource(liveUrl(roundId));
-    const onSummary = (e: MessageEvent<string>) => {
+  const stream = useLiveStream(liveUrl(roundId), {
+    summary: (data) => {
       try {
-        setPushed(JSON.parse(e.data) as RoundSummary);
+        setPushed(JSON.parse(data) as RoundSummary);
       } catch {
         // skipped: the next event or poll carries the full figures again
       }
-    };
-    const onPool = () => setPoolTick((n) => n + 1);
-    source.addEventListener('summary', onSummary);
-    source.addEventListener('pool', onPool);
-    return () => {
-      source.close();
-    };
-  }, [roundId]);
+    },
+    pool: () => setPoolTick((n) => n + 1),
+  });
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  usePollWhileStale(stream.stale, reload);
   useEffect(() => setPushed(null), [round.data]);
-  return { round, summary: pushed ?? round.data?.summary, poolTick, reload: () => setTick((n) => n + 1) };
+  const loadedAt = useChangedAt(round.data);
+  return {
+    round, summary: pushed ?? round.data?.summary, poolTick, reload,
+    stale: stream.stale, updatedAt: latest(loadedAt, stream.lastEventAt),
+  };
 }
 
 export function TestingRoundPage() {
@@ -94,6 +98,7 @@ export function TestingRoundPage() {
           {' · '}{t('testing.round.rules', { pooling: r.rules.pooling, testing: r.rules.testing })}
         </p>
         <ErrorBox error={error} />
+        <StaleBanner stale={live.stale} updatedAt={live.updatedAt} />
         {summary && (
           <div className="stats round-stats" data-testid="round-summary">
             <Stat label={t('testing.summary.target')} value={summary.target} />

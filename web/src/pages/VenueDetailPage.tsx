@@ -1,19 +1,20 @@
 // 场所详情 A venue: its facts and status, the venue code (QR and URL), poster downloads, reissue (old
 // posters stop working), the live head-count and crowd level, and today's curve hour by hour. For
 // venues where presence must be proven, the rotating screen code to show on a screen at the door.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { posterHref, venueApi } from '../venueApi.ts';
 import { toApiError, useLoad } from '../useLoad.ts';
-import { useOccupancyStream } from '../liveStream.ts';
+import { useChangedAt, useOccupancyStream, usePollWhileStale } from '../liveStream.ts';
 import type { Occupancy, ScreenCode, TodayCurve, Venue, VenueCode } from '../types.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { Modal } from '../components/Modal.tsx';
 import { QrCode } from '../components/QrCode.tsx';
+import { StaleBanner } from '../components/StaleBanner.tsx';
 import { CrowdBadge, CrowdBar } from '../components/CrowdBadge.tsx';
 import { formatDateTime } from '../format.ts';
 import { VenueStatusBadge, nameIn } from './VenuesPage.tsx';
@@ -96,11 +97,15 @@ function LiveCard({ venue }: { venue: Venue }) {
     const timer = setInterval(() => setTick((n) => n + 1), 60_000);
     return () => clearInterval(timer);
   }, []);
-  useOccupancyStream(venue.areaId, (o) => { if (o.venueId === venue.id) setOcc(o); });
+  const live = useOccupancyStream(venue.areaId, (o) => { if (o.venueId === venue.id) setOcc(o); });
+  // While the stream cannot be trusted, the count is read every few seconds instead.
+  usePollWhileStale(live.stale, useCallback(() => setTick((n) => n + 1), []));
+  const updatedAt = useChangedAt(occ);
 
   return (
     <div className="card" data-testid="venue-live">
       <h2 className="card-title">{t('venues.live')}</h2>
+      <StaleBanner stale={live.stale} updatedAt={updatedAt} />
       <ErrorBox error={error} />
       {occ && (
         <div className="venue-live-row">
