@@ -13,6 +13,7 @@ import type { Services } from './services.ts';
 import { AppError, langFrom, toProblem } from './platform/errors.ts';
 import { textKeyword } from './platform/text.ts';
 import { registerAuth } from './platform/auth.ts';
+import { registerSecurityHeaders } from './platform/security.ts';
 import type { App } from './platform/http.ts';
 import { VERSION } from './version.ts';
 import { faultOf } from './db/faults.ts';
@@ -100,6 +101,8 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
     }
     reply.status(appError.status).type('application/problem+json').send(toProblem(appError, lang));
   });
+
+  await registerSecurityHeaders(app, s.config);
 
   // A read that met a dropped database connection runs once more (on another connection from the
   // pool): reads change nothing, so the client need not see the fault. Writes answer 503.

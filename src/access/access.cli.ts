@@ -30,7 +30,7 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--role <role>', `one of: ${ROLES.join(', ')}`)
     .requiredOption('--area <code>', 'code of the area the user works in (their scope is its subtree)')
     .option('--name <display>', 'display name (default: the username)')
-    .option('--password <password>', 'password (at least 10 characters; generated when absent)')
+    .option('--password <password>', 'password (at least 10 characters and hard to guess; generated when absent)')
     .action(async (flags: AddFlags) => {
       const created = await withServices(global(), (s) => access.addUser(s, cliActor(), {
         username: flags.username, role: flags.role, areaCode: flags.area, displayName: flags.name, password: flags.password,
@@ -58,7 +58,7 @@ export function registerUserCommands(program: Command): void {
     });
 
   user.command('unlock <username>')
-    .description('clear failed sign-ins and any lock')
+    .description('clear failed sign-ins and locks, from every address')
     .action(async (username: string) => {
       await withServices(global(), async (s) => {
         const found = await access.userByUsername(s, username);
@@ -69,7 +69,7 @@ export function registerUserCommands(program: Command): void {
 
   user.command('password <username>')
     .description('set a new password (generated when absent); ends the user\'s sessions')
-    .option('--password <password>', 'the new password (at least 10 characters)')
+    .option('--password <password>', 'the new password (at least 10 characters and hard to guess)')
     .action(async (username: string, flags: { password?: string }) => {
       const result = await withServices(global(), async (s) => {
         const found = await access.userByUsername(s, username);

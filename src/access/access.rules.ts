@@ -1,4 +1,8 @@
 // Roles, what each may do, and the area-subtree scope rule. Pure: no I/O.
+import { maskPhone } from '../platform/mask.ts';
+import { judgePassword, PASSWORD_MIN_LENGTH } from './password.rules.ts';
+
+export { PASSWORD_MIN_LENGTH };
 
 export const ROLES = [
   'command',              // 指挥部 command centre
@@ -101,7 +105,6 @@ export interface Actor {
 
 /** Usernames: 3–32 of a–z, 0–9, "_", "." and "-" (normalised to lower case first). */
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
-export const PASSWORD_MIN_LENGTH = 10;
 
 export function normaliseUsername(raw: string): string {
   return raw.trim().toLowerCase();
@@ -111,20 +114,28 @@ export function isValidUsername(username: string): boolean {
   return USERNAME_PATTERN.test(username);
 }
 
-/** Long enough to resist guessing; length counts characters, not bytes. */
-export function isStrongPassword(password: string): boolean {
-  return [...password].length >= PASSWORD_MIN_LENGTH;
+/**
+ * Long enough and hard enough to guess (password.rules.ts: judgePassword says why not); length counts
+ * characters, not bytes. `userInputs` are the account's own words (username, name, phone).
+ */
+export function isStrongPassword(password: string, userInputs: readonly (string | null | undefined)[] = []): boolean {
+  return judgePassword(password, userInputs).ok;
 }
 
 export interface LockoutPolicy {
-  /** Consecutive failures that lock the account; 0 turns lockout off. */
+  /** Consecutive failures (of one account from one address) that lock it there; 0 turns lockout off. */
   maxFailures: number;
   lockMs: number;
 }
 
+/** Failures whose last one is older than this are forgotten (and their row may be purged). */
+export const FAILURE_MEMORY_MS = 24 * 3600_000;
+
 export interface LoginFailureState {
   failedLogins: number;
   lockedUntil: number | null;
+  /** When the last counted failure happened; older than FAILURE_MEMORY_MS and they no longer count. */
+  lastFailureAt?: number | null;
 }
 
 export function isLocked(lockedUntil: number | null, now: number): boolean {
@@ -133,13 +144,26 @@ export function isLocked(lockedUntil: number | null, now: number): boolean {
 
 /**
  * The state after one more failed login. Failures before a lock that has since run out do not count
- * again, so an expired lock gives the full number of attempts back.
+ * again, so an expired lock gives the full number of attempts back; nor do failures forgotten after
+ * FAILURE_MEMORY_MS.
  */
 export function afterFailedLogin(state: LoginFailureState, now: number, policy: LockoutPolicy): LoginFailureState & { lockedNow: boolean } {
-  const previous = state.lockedUntil !== null && state.lockedUntil <= now ? 0 : state.failedLogins;
+  const lockRanOut = state.lockedUntil !== null && state.lockedUntil <= now;
+  const forgotten = state.lastFailureAt != null && now - state.lastFailureAt >= FAILURE_MEMORY_MS;
+  const previous = lockRanOut || forgotten ? 0 : state.failedLogins;
   const failedLogins = previous + 1;
   if (policy.maxFailures > 0 && failedLogins >= policy.maxFailures) {
     return { failedLogins, lockedUntil: now + policy.lockMs, lockedNow: true };
   }
   return { failedLogins, lockedUntil: null, lockedNow: false };
+}
+
+/**
+ * A username as the audit log may record it: resident usernames are mobile numbers, so anything that
+ * looks like a phone number (7 or more digits, with "+", spaces or "-" at most) is masked.
+ */
+export function usernameForLog(username: string): string {
+  const digits = username.replace(/[\s+-]/g, '');
+  if (/^\d{7,}$/.test(digits)) return maskPhone(digits) ?? '***';
+  return username;
 }

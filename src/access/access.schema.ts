@@ -19,6 +19,11 @@ export const AccessErrors = defineErrors({
   },
   USERNAME_TAKEN: { status: 409, zh: '用户名 {username} 已被使用', en: 'The username {username} is taken' },
   PASSWORD_WEAK: { status: 400, zh: '密码至少需要 {min} 个字符', en: 'The password needs at least {min} characters' },
+  PASSWORD_GUESSABLE: {
+    status: 400,
+    zh: '密码太容易被猜到({reasonZh}),请换一个更长、更少见的密码',
+    en: 'The password is too easy to guess ({reasonEn}); choose a longer, less common one',
+  },
   ROLE_INVALID: { status: 400, zh: '未知的角色:{role}', en: 'Unknown role: {role}' },
   USER_AREA_REQUIRED: { status: 400, zh: '请指定用户的管辖区域', en: 'Give the user’s area' },
   USER_NOT_FOUND: { status: 404, zh: '找不到该用户', en: 'User not found' },

@@ -9,9 +9,10 @@ import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { hashPassword, newId, randomToken, verifyPassword } from '../platform/crypto.ts';
 import {
-  afterFailedLogin, inScope, isLocked, isRole, isStrongPassword, isValidUsername, normaliseUsername,
-  PASSWORD_MIN_LENGTH, permissionsOf, type Actor, type Permission, type Role,
+  afterFailedLogin, FAILURE_MEMORY_MS, inScope, isLocked, isRole, isValidUsername, normaliseUsername,
+  permissionsOf, usernameForLog, type Actor, type Permission, type Role,
 } from './access.rules.ts';
+import { judgePassword } from './password.rules.ts';
 import './access.schema.ts'; // registers the access error codes wherever the service is used
 import type { Me, TokenView, UserView } from './access.schema.ts';
 import * as store from './access.store.ts';
@@ -45,8 +46,19 @@ export function generatePassword(): string {
   return groups.join('-');
 }
 
-function checkPassword(password: string): void {
-  if (!isStrongPassword(password)) throw new AppError('PASSWORD_WEAK', { min: PASSWORD_MIN_LENGTH });
+/**
+ * Throws PASSWORD_WEAK (too short) or PASSWORD_GUESSABLE (zxcvbn score below PASSWORD_MIN_SCORE, with
+ * its warning key in `warning`) unless the password may be set. `userInputs` are the account's own
+ * words (username, display name, phone), which an attacker is assumed to know. The fault names the
+ * `password` field, so a form shows the reason beside it.
+ */
+export function checkPassword(password: string, userInputs: readonly (string | null | undefined)[] = []): void {
+  const verdict = judgePassword(password, userInputs);
+  if (verdict.ok) return;
+  const extra = verdict.code === 'PASSWORD_GUESSABLE' ? { warning: verdict.params.warning, score: verdict.score } : {};
+  throw new AppError(verdict.code, verdict.params, {
+    faults: [{ field: 'password', code: verdict.code, params: verdict.params }], extra,
+  });
 }
 
 let dummyHash: Promise<string> | null = null;
@@ -65,15 +77,46 @@ function meOf(row: store.UserRow): Me {
   };
 }
 
-function userViewOf(row: store.UserRow, now: number, zone: string): UserView {
+/** An account's failed sign-ins as administrators see them: the worst of its source addresses. */
+interface LockSummary {
+  failedLogins: number;
+  /** The latest lock still in force from any address, else null. */
+  lockedUntil: number | null;
+  sources: number;
+}
+
+const NO_FAILURES: LockSummary = { failedLogins: 0, lockedUntil: null, sources: 0 };
+
+/** The lock summaries of users, by user id. */
+async function lockSummaries(s: Services, ex: Executor, rows: readonly store.UserRow[], now: number): Promise<Map<string, LockSummary>> {
+  const idOfKey = new Map(rows.map((r) => [loginAccountKey(s, r.username), r.id]));
+  const summaries = new Map<string, LockSummary>();
+  for (const f of await store.loginFailuresOf(ex, [...idOfKey.keys()])) {
+    const id = idOfKey.get(f.account_key)!;
+    const sum = summaries.get(id) ?? { ...NO_FAILURES };
+    const lockedUntil = f.locked_until === null ? null : Number(f.locked_until);
+    if (!(lockedUntil !== null && lockedUntil <= now)) sum.failedLogins = Math.max(sum.failedLogins, Number(f.failures));
+    if (isLocked(lockedUntil, now)) sum.lockedUntil = Math.max(sum.lockedUntil ?? 0, lockedUntil!);
+    sum.sources += 1;
+    summaries.set(id, sum);
+  }
+  return summaries;
+}
+
+function userViewOf(row: store.UserRow, now: number, zone: string, lock: LockSummary = NO_FAILURES): UserView {
   return {
     ...meOf(row),
     disabled: row.disabled === 1,
-    failedLogins: Number(row.failed_logins),
-    lockedUntil: isLocked(row.locked_until, now) ? isoInZone(Number(row.locked_until), zone) : null,
+    failedLogins: lock.failedLogins,
+    lockedUntil: lock.lockedUntil !== null ? isoInZone(lock.lockedUntil, zone) : null,
     createdAt: isoInZone(Number(row.created_at), zone),
     updatedAt: isoInZone(Number(row.updated_at), zone),
   };
+}
+
+/** One user's view with their lock summary. */
+async function viewOfUser(s: Services, row: store.UserRow, now: number): Promise<UserView> {
+  return userViewOf(row, now, s.config.timeZone, (await lockSummaries(s, s.db, [row], now)).get(row.id));
 }
 
 function isoOrNull(ms: number | null, zone: string): string | null {
@@ -106,54 +149,60 @@ export interface SignedIn {
   permissions: Permission[];
 }
 
+/** The key failed sign-ins are counted under: a keyed digest of the username as typed (known or not). */
+export function loginAccountKey(s: Services, username: string): string {
+  return s.cipher.lookup('login', normaliseUsername(username));
+}
+
+/** Where sign-in attempts came from when the caller gives no address (the terminal, tests). */
+const NO_ADDRESS = 'none';
+
 /**
- * Checks the password and opens a session. Failures are recorded (and committed) before the error
- * is thrown: LOGIN_FAILED, or ACCOUNT_LOCKED once the failures reach the lockout limit.
+ * Checks the password and opens a session. Failures are counted per account AND source address, for
+ * known and unknown usernames alike, and recorded (and committed) before the error is thrown:
+ * LOGIN_FAILED, or ACCOUNT_LOCKED once the failures from this address reach the lockout limit. An
+ * account locked from one address still signs in from another; an unknown username is answered
+ * exactly as a known one.
  */
 export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
   const { user, username } = await accountToSignIn(s, input.username);
   const ip = input.ip ?? null;
+  const source = input.ip ?? NO_ADDRESS;
+  const logged = usernameForLog(username);
   const now = s.clock.now();
+  // Known accounts are counted under their stored username (a resident's is not their phone, which
+  // is never stored in plaintext); an unknown name under what was typed.
+  const accountKey = loginAccountKey(s, user?.username ?? input.username);
 
-  if (!user) {
-    await verifyPassword(input.password, await unknownUserHash());
+  const failure = await store.loginFailure(s.db, accountKey, source);
+  if (failure && isLocked(failure.locked_until, now)) {
+    // Refused before the password is looked at, the same way whether the username exists or not.
     await s.db.transaction().execute((trx) => s.audit(trx, ANONYMOUS, {
-      action: 'auth.login_failed', objectType: 'user', detail: { username, reason: 'unknown_user', ip },
+      action: 'auth.login_failed', objectType: 'user', objectId: user?.id ?? null, detail: { username: logged, reason: 'locked', ip },
     }));
-    throw new AppError('LOGIN_FAILED');
+    throw lockedError(s, Number(failure.locked_until));
   }
 
-  if (isLocked(user.locked_until, now)) {
-    await s.db.transaction().execute((trx) => s.audit(trx, ANONYMOUS, {
-      action: 'auth.login_failed', objectType: 'user', objectId: user.id, detail: { username, reason: 'locked', ip },
-    }));
-    throw lockedError(s, Number(user.locked_until));
-  }
+  // An unknown username is checked against a dummy hash, so it takes as long as a wrong password.
+  const passwordOk = await verifyPassword(input.password, user?.password_hash ?? await unknownUserHash());
 
-  const passwordOk = await verifyPassword(input.password, user.password_hash);
-
-  if (user.disabled) {
-    await s.db.transaction().execute((trx) => s.audit(trx, ANONYMOUS, {
-      action: 'auth.login_failed', objectType: 'user', objectId: user.id, detail: { username, reason: 'disabled', ip },
-    }));
-    throw new AppError('LOGIN_FAILED');
-  }
-
-  if (!passwordOk) {
+  if (!user || user.disabled || !passwordOk) {
+    const reason = !user ? 'unknown_user' : user.disabled ? 'disabled' : 'wrong_password';
     const lockedUntil = await s.db.transaction().execute(async (trx) => {
-      const state = await store.loginFailureState(trx, user.id, s.dialect === 'postgres');
+      const row = await store.loginFailureForUpdate(trx, accountKey, source, now, s.dialect === 'postgres');
       const next = afterFailedLogin(
-        { failedLogins: Number(state?.failed_logins ?? 0), lockedUntil: state?.locked_until ?? null }, now, s.config.lockout,
+        { failedLogins: Number(row.failures), lockedUntil: row.locked_until === null ? null : Number(row.locked_until), lastFailureAt: Number(row.last_failure_at) },
+        now, s.config.lockout,
       );
-      await store.setLoginFailureState(trx, user.id, next.failedLogins, next.lockedUntil);
+      await store.setLoginFailure(trx, accountKey, source, next.failedLogins, next.lockedUntil, now);
       await s.audit(trx, ANONYMOUS, {
-        action: 'auth.login_failed', objectType: 'user', objectId: user.id,
-        detail: { username, reason: 'wrong_password', failedLogins: next.failedLogins, ip },
+        action: 'auth.login_failed', objectType: 'user', objectId: user?.id ?? null,
+        detail: { username: logged, reason, failedLogins: next.failedLogins, ip },
       });
       if (next.lockedNow) {
         await s.audit(trx, SYSTEM_ACTOR, {
-          action: 'auth.lockout', objectType: 'user', objectId: user.id,
-          detail: { username, failedLogins: next.failedLogins, lockedUntil: next.lockedUntil, ip },
+          action: 'auth.lockout', objectType: 'user', objectId: user?.id ?? null,
+          detail: { username: logged, failedLogins: next.failedLogins, lockedUntil: next.lockedUntil, ip },
         });
       }
       return next.lockedNow ? next.lockedUntil : null;
@@ -162,7 +211,8 @@ export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
   }
 
   const session = await s.db.transaction().execute(async (trx) => {
-    if (user.failed_logins !== 0 || user.locked_until !== null) await store.setLoginFailureState(trx, user.id, 0, null);
+    if (failure) await store.clearLoginFailures(trx, accountKey, source);
+    await store.purgeStaleLoginFailures(trx, now, now - FAILURE_MEMORY_MS);
     if (input.previousSessionToken) await deleteSession(s, input.previousSessionToken, trx);
     await store.purgeExpiredSessions(trx, now);
     const opened = await createSession(s, user.id, trx);
@@ -251,8 +301,8 @@ export async function addUser(s: Services, actor: AuditActor, input: AddUserInpu
   const role = checkRole(input.role);
   const generated = input.password === undefined;
   const password = input.password ?? generatePassword();
-  checkPassword(password);
   const displayName = cleanDisplayName(input.displayName, username);
+  if (!generated) checkPassword(password, [username, displayName]);
   // Hash before the transaction: scrypt is slow on purpose and must not hold the write lock.
   const passwordHash = await hashPassword(password);
   const now = s.clock.now();
@@ -276,14 +326,15 @@ export async function addUser(s: Services, actor: AuditActor, input: AddUserInpu
     throw err;
   }
   const row = await store.userById(s.db, id);
-  return { user: userViewOf(row!, now, s.config.timeZone), password };
+  return { user: await viewOfUser(s, row!, now), password };
 }
 
 export async function listUsers(s: Services, scopePath: ScopePath, filter: { q?: string }, page: store.Paging): Promise<{ items: UserView[]; total: number; limit: number; offset: number }> {
   const q = filter.q ? normaliseUsername(filter.q) : undefined;
   const { rows, total } = await store.listUsers(s.db, scopePath, q, page);
   const now = s.clock.now();
-  return { items: rows.map((r) => userViewOf(r, now, s.config.timeZone)), total, limit: page.limit, offset: page.offset };
+  const locks = await lockSummaries(s, s.db, rows, now);
+  return { items: rows.map((r) => userViewOf(r, now, s.config.timeZone, locks.get(r.id))), total, limit: page.limit, offset: page.offset };
 }
 
 async function userInScope(ex: Executor, id: string, scopePath: ScopePath): Promise<store.UserRow> {
@@ -297,7 +348,7 @@ async function userInScope(ex: Executor, id: string, scopePath: ScopePath): Prom
 export async function userByUsername(s: Services, username: string): Promise<UserView> {
   const row = await store.userByUsername(s.db, normaliseUsername(username));
   if (!row) throw new AppError('USER_NOT_FOUND');
-  return userViewOf(row, s.clock.now(), s.config.timeZone);
+  return viewOfUser(s, row, s.clock.now());
 }
 
 export interface UserPatch {
@@ -346,20 +397,23 @@ export async function updateUser(s: Services, actor: AuditActor, id: string, pat
       changes.disabled = patch.disabled ? 1 : 0;
       detail.disabled = { from: row.disabled === 1, to: patch.disabled };
     }
-    if (patch.unlock && (row.failed_logins !== 0 || row.locked_until !== null)) {
-      changes.failed_logins = 0;
-      changes.locked_until = null;
-      detail.unlocked = { lockedUntil: row.locked_until, failedLogins: row.failed_logins };
-    }
     if (actor.id === id && (changes.role !== undefined || changes.area_id !== undefined || changes.disabled === 1)) {
       throw new AppError('OWN_ACCESS_CHANGE');
     }
-    if (Object.keys(changes).length === 0) return;
-    await store.updateUser(trx, id, changes, now);
+    if (patch.unlock) {
+      // Every address's failures and locks of this account are forgotten.
+      const lock = (await lockSummaries(s, trx, [row], now)).get(id);
+      if (lock) {
+        await store.clearLoginFailures(trx, loginAccountKey(s, row.username));
+        detail.unlocked = { lockedUntil: lock.lockedUntil, failedLogins: lock.failedLogins, sources: lock.sources };
+      }
+    }
+    if (Object.keys(detail).length === 0) return;
+    if (Object.keys(changes).length > 0) await store.updateUser(trx, id, changes, now);
     if (changes.disabled === 1) detail.sessionsEnded = await store.deleteSessionsOfUser(trx, id);
     await s.audit(trx, actor, { action: 'user.update', objectType: 'user', objectId: id, detail: { username: row.username, ...detail } });
   });
-  return userViewOf((await store.userById(s.db, id))!, now, s.config.timeZone);
+  return viewOfUser(s, (await store.userById(s.db, id))!, now);
 }
 
 /**
@@ -369,12 +423,16 @@ export async function updateUser(s: Services, actor: AuditActor, id: string, pat
 export async function resetPassword(s: Services, actor: AuditActor, id: string, password: string | undefined, scopePath: ScopePath = ''): Promise<{ password: string; generated: boolean }> {
   const generated = password === undefined;
   const next = password ?? generatePassword();
-  checkPassword(next);
+  if (!generated) {
+    const target = await store.userById(s.db, id);
+    checkPassword(next, [target?.username, target?.display_name]);
+  }
   const passwordHash = await hashPassword(next);
   const now = s.clock.now();
   await s.db.transaction().execute(async (trx) => {
     const row = await userInScope(trx, id, scopePath);
-    await store.updateUser(trx, id, { password_hash: passwordHash, failed_logins: 0, locked_until: null }, now);
+    await store.updateUser(trx, id, { password_hash: passwordHash }, now);
+    await store.clearLoginFailures(trx, loginAccountKey(s, row.username));
     const sessionsEnded = await store.deleteSessionsOfUser(trx, id);
     await s.audit(trx, actor, {
       action: 'user.password_reset', objectType: 'user', objectId: id,

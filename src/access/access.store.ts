@@ -1,7 +1,7 @@
 // The only SQL of access: users, sessions and API tokens. A user's scope is an area subtree, so
 // lists are filtered by area path prefix in the query.
 import { sql } from 'kysely';
-import type { ApiTokenTable, AppUserTable, Executor, SessionTable } from '../db/database.ts';
+import type { ApiTokenTable, AppUserTable, Executor, LoginFailureTable, SessionTable } from '../db/database.ts';
 
 export interface Paging {
   limit: number;
@@ -100,22 +100,59 @@ export async function insertUser(ex: Executor, row: AppUserTable): Promise<void>
   await ex.insertInto('app_user').values(row).execute();
 }
 
-export type UserChanges = Partial<Pick<AppUserTable,
-  'display_name' | 'role' | 'area_id' | 'disabled' | 'password_hash' | 'failed_logins' | 'locked_until'>>;
+export type UserChanges = Partial<Pick<AppUserTable, 'display_name' | 'role' | 'area_id' | 'disabled' | 'password_hash'>>;
 
 export async function updateUser(ex: Executor, id: string, changes: UserChanges, now: number): Promise<void> {
   await ex.updateTable('app_user').set({ ...changes, updated_at: now }).where('id', '=', id).execute();
 }
 
-/** The failure counter and lock of one user, locked for update on PostgreSQL so concurrent failures all count. */
-export async function loginFailureState(ex: Executor, id: string, forUpdate: boolean): Promise<Pick<AppUserTable, 'failed_logins' | 'locked_until'> | undefined> {
-  return ex.selectFrom('app_user').select(['failed_logins', 'locked_until']).where('id', '=', id)
-    .$if(forUpdate, (q) => q.forUpdate()).executeTakeFirst();
+// ---- failed sign-ins (per account and source address) ------------------------------------------
+
+export async function loginFailure(ex: Executor, accountKey: string, source: string): Promise<LoginFailureTable | undefined> {
+  return ex.selectFrom('login_failure').selectAll().where('account_key', '=', accountKey).where('source', '=', source).executeTakeFirst();
 }
 
-/** Writes the failure counter and lock without touching updated_at (sign-in attempts are not edits). */
-export async function setLoginFailureState(ex: Executor, id: string, failedLogins: number, lockedUntil: number | null): Promise<void> {
-  await ex.updateTable('app_user').set({ failed_logins: failedLogins, locked_until: lockedUntil }).where('id', '=', id).execute();
+/**
+ * The failure row of an account and source, created empty when missing and locked for update on
+ * PostgreSQL, so concurrent failures from several processes all count.
+ */
+export async function loginFailureForUpdate(ex: Executor, accountKey: string, source: string, now: number, forUpdate: boolean): Promise<LoginFailureTable> {
+  await ex.insertInto('login_failure')
+    .values({ account_key: accountKey, source, failures: 0, locked_until: null, last_failure_at: now })
+    .onConflict((oc) => oc.columns(['account_key', 'source']).doNothing()).execute();
+  return ex.selectFrom('login_failure').selectAll().where('account_key', '=', accountKey).where('source', '=', source)
+    .$if(forUpdate, (q) => q.forUpdate()).executeTakeFirstOrThrow();
+}
+
+export async function setLoginFailure(ex: Executor, accountKey: string, source: string, failures: number, lockedUntil: number | null, now: number): Promise<void> {
+  await ex.updateTable('login_failure').set({ failures, locked_until: lockedUntil, last_failure_at: now })
+    .where('account_key', '=', accountKey).where('source', '=', source).execute();
+}
+
+/** Every source's failure rows of the accounts (for the users list and unlocking). */
+export async function loginFailuresOf(ex: Executor, accountKeys: string[]): Promise<LoginFailureTable[]> {
+  if (accountKeys.length === 0) return [];
+  return ex.selectFrom('login_failure').selectAll().where('account_key', 'in', accountKeys).execute();
+}
+
+/** Forgets an account's failures and locks: from one source, or from all when none is given. */
+export async function clearLoginFailures(ex: Executor, accountKey: string, source?: string): Promise<number> {
+  const r = await ex.deleteFrom('login_failure').where('account_key', '=', accountKey)
+    .$if(source !== undefined, (q) => q.where('source', '=', source!)).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/**
+ * Deletes rows that no longer count: no lock in force, and either a lock that ran out or a last
+ * failure before `forgetBefore` (unknown usernames tried by strangers would otherwise pile up).
+ */
+export async function purgeStaleLoginFailures(ex: Executor, now: number, forgetBefore: number): Promise<number> {
+  const r = await ex.deleteFrom('login_failure')
+    .where((eb) => eb.or([
+      eb('locked_until', '<=', now),
+      eb.and([eb('locked_until', 'is', null), eb('last_failure_at', '<', forgetBefore)]),
+    ])).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 // ---- sessions ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { createServices } from '../services.ts';
 import { residentStartup } from '../residents/residents.service.ts';
 import { cliConfig, type GlobalOptions } from './context.ts';
 import { ensureFirstStart } from './first-start.ts';
+import { warmPasswordEstimator } from '../access/password.rules.ts';
 import { startVenueJobs } from '../venues/venue.jobs.ts';
 import { startRiskAreaJobs } from '../riskareas/riskareas.jobs.ts';
 import { startHealthJobs } from '../health/health.jobs.ts';
@@ -74,6 +75,7 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   process.once('SIGINT', close);
   process.once('SIGTERM', close);
   await app.listen({ port: config.port, host: config.host });
+  warmPasswordEstimator(); // builds zxcvbn's dictionaries now, not during the first sign-up
   const stopVenueJobs = startVenueJobs(s, { log: (m) => app.log.warn(m) });
   const stopRiskAreaJobs = startRiskAreaJobs(s, { log: (m) => app.log.warn(m) });
   const stopHealthJobs = startHealthJobs(s, { log: (m) => app.log.warn(m) });

@@ -211,9 +211,13 @@ export function connect(options: ConnectOptions): DbHandle {
     };
   }
   const file = options.sqlitePath ?? ':memory:';
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    ownerOnly(file);
+  }
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
+  if (file !== ':memory:') ownerOnly(file);
   // FULL: a committed transaction survives a power cut, not only a process crash.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
@@ -223,6 +227,22 @@ export function connect(options: ConnectOptions): DbHandle {
     db, dialect: 'sqlite', sqlite, where: file, timeouts, faults, watchWrites: (l) => writes.watch(l), onClose: hooks.onClose,
     close: async () => { await hooks.run(); await db.destroy(); },
   };
+}
+
+/**
+ * The database file and its WAL and shared-memory files are readable and writable by their owner only,
+ * like keys.json: created 0600 when missing, and narrowed to 0600 when an older start left them wider.
+ * SQLite creates the WAL and shared-memory files with the database file's mode.
+ */
+function ownerOnly(file: string): void {
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(f, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
 }
 
 /**

@@ -116,6 +116,17 @@ export interface ApiTokenTable {
   last_used_at: number | null;
 }
 
+/** Failed sign-ins of one account from one source address (migration 0015). */
+export interface LoginFailureTable {
+  /** Keyed digest (FieldCipher.lookup('login', username)) of the username as typed, known or not. */
+  account_key: string;
+  /** The client address the attempts came from. */
+  source: string;
+  failures: number;
+  locked_until: number | null;
+  last_failure_at: number;
+}
+
 export interface AuditEventTable {
   seq: number;
   at: number;
@@ -727,6 +738,7 @@ export interface Database {
   resident_challenge: ResidentChallengeTable;
   session: SessionTable;
   api_token: ApiTokenTable;
+  login_failure: LoginFailureTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
   setting: SettingTable;

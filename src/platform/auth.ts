@@ -8,7 +8,7 @@
 // REDIS_URL is set), which empty theirs. Expiry is checked on every request against the clock. An
 // entry is trusted for at most ACTOR_CACHE_TTL_MS, the bound for a change made by a process that
 // shares no event bus with this one (a CLI command without REDIS_URL).
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { can, inScope, type Actor, type Permission } from '../access/access.rules.ts';
 import { resolveApiToken, resolveSession, SESSION_COOKIE } from '../access/session.ts';
@@ -138,6 +138,12 @@ export function registerAuth(app: FastifyInstance, s: Services): void {
   });
   const unsubscribe = s.events.subscribe(AUTH_CHANNEL, () => cache.invalidate());
   app.addHook('onClose', async () => { unwatch(); unsubscribe(); });
+  // A route that needs a session or token refuses an anonymous request in onRequest, before its body
+  // is read and parsed (a 10 MB body to a signed-in route costs a stranger nothing otherwise).
+  app.addHook('onRoute', (route) => {
+    if (!needsActor(route)) return;
+    route.onRequest = [...([] as onRequestAsyncHookHandler[]).concat((route.onRequest as onRequestAsyncHookHandler[] | undefined) ?? []), requireActor];
+  });
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
@@ -159,6 +165,24 @@ export function registerAuth(app: FastifyInstance, s: Services): void {
   });
 }
 
+/**
+ * Whether a route needs a signed-in actor before its body is parsed: every /api/ route with a guard,
+ * and every other one its OpenAPI schema does not declare public (`security: []`). Hidden routes (the
+ * OpenAPI document itself) are outside the documented API and keep their own rules.
+ */
+export function needsActor(route: Pick<RouteOptions, 'url' | 'preHandler' | 'schema'>): boolean {
+  if (!route.url.startsWith('/api/')) return false;
+  const pre = ([] as unknown[]).concat(route.preHandler ?? []);
+  if (pre.some((f) => GUARDS.has(f as preHandlerAsyncHookHandler))) return true;
+  const schema = route.schema as { security?: unknown[]; hide?: boolean } | undefined;
+  if (schema?.hide) return false;
+  return !(Array.isArray(schema?.security) && schema.security.length === 0);
+}
+
+const requireActor: onRequestAsyncHookHandler = async (request) => {
+  if (!request.actor) throw new AppError('UNAUTHENTICATED');
+};
+
 /** The actor of an authenticated request; throws UNAUTHENTICATED otherwise. */
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new AppError('UNAUTHENTICATED');
@@ -166,11 +190,15 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 /** preHandler: the request must be signed in and, if given, hold the permission. */
+const GUARDS = new WeakSet<preHandlerAsyncHookHandler>();
+
 export function guard(permission?: Permission): preHandlerAsyncHookHandler {
-  return async (request) => {
+  const check: preHandlerAsyncHookHandler = async (request) => {
     const actor = actorOf(request);
     if (permission && !can(actor.role, permission)) throw new AppError('FORBIDDEN', { permission });
   };
+  GUARDS.add(check);
+  return check;
 }
 
 export function assertCan(actor: Actor, permission: Permission): void {

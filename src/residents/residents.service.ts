@@ -5,7 +5,7 @@
 // itself is the venue module's one decision path. A resident's phone is sealed like the registry's.
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../access/access.rules.ts';
-import { isStrongPassword, PASSWORD_MIN_LENGTH, permissionsOf, type Permission } from '../access/access.rules.ts';
+import { permissionsOf, type Permission } from '../access/access.rules.ts';
 import * as access from '../access/access.service.ts';
 import { generatePassword } from '../access/access.service.ts';
 import * as accessStore from '../access/access.store.ts';
@@ -60,8 +60,9 @@ function mobileOf(raw: string): string {
   return mobile.value;
 }
 
-function checkNewPassword(password: string): void {
-  if (!isStrongPassword(password)) throw new AppError('PASSWORD_WEAK', { min: PASSWORD_MIN_LENGTH });
+/** PASSWORD_WEAK or PASSWORD_GUESSABLE (the strength rule of every account), with what an attacker knows of the resident. */
+function checkNewPassword(password: string, knownToAttacker: readonly (string | null | undefined)[]): void {
+  access.checkPassword(password, knownToAttacker);
 }
 
 // ---- one-time codes ----------------------------------------------------------------------------
@@ -232,7 +233,7 @@ export interface RegisterVerifyInput extends RegisterVerifyBody {
  * in for 30 days and audits `resident.register`. The registry's record is not changed.
  */
 export async function completeRegistration(s: Services, input: RegisterVerifyInput): Promise<Registered> {
-  checkNewPassword(input.password);
+  checkNewPassword(input.password, []);
   // Hash before the transaction: scrypt is slow on purpose and must not hold the write lock.
   const passwordHash = await hashPassword(input.password);
   const ip = input.ip ?? null;
@@ -304,7 +305,7 @@ export async function startDoorCode(s: Services, actor: Actor, personId: string,
  * hand over; a re-bound account keeps its password unless a new one is given.
  */
 export async function completeDoorAccount(s: Services, actor: Actor, personId: string, body: DoorAccountBody, ip?: string): Promise<DoorAccountView> {
-  if (body.password !== undefined) checkNewPassword(body.password);
+  if (body.password !== undefined) checkNewPassword(body.password, []);
   const generated = body.password === undefined ? generatePassword() : null;
   const passwordHash = await hashPassword(body.password ?? generated!);
   const who = auditActor(actor);
@@ -324,7 +325,11 @@ export async function completeDoorAccount(s: Services, actor: Actor, personId: s
       let view: DoorAccountView;
       if (existing) {
         await accessStore.setUserPhone(trx, existing, sealed, now);
-        if (body.password !== undefined) await accessStore.updateUser(trx, existing, { password_hash: passwordHash, failed_logins: 0, locked_until: null }, now);
+        if (body.password !== undefined) {
+          await accessStore.updateUser(trx, existing, { password_hash: passwordHash }, now);
+          const account = await accessStore.userById(trx, existing);
+          if (account) await accessStore.clearLoginFailures(trx, access.loginAccountKey(s, account.username));
+        }
         const sessionsEnded = await accessStore.deleteSessionsOfUser(trx, existing);
         await s.audit(trx, who, {
           action: 'resident.rebind', objectType: 'user', objectId: existing,

@@ -147,6 +147,43 @@ for (const { dialect, skip } of await dialects()) {
       } finally { await h.close(); }
     });
 
+    test('lockout is per account and address: while address A is locked out, the colleague signs in from B', async () => {
+      const h = await harness(dialect);
+      try {
+        const { maxFailures } = h.s.config.lockout;
+        await signIn(h.s, 'community_worker', AREAS.wenyuan, 'colleague');
+        const from = (remoteAddress: string, password = 'wrong wrong wrong') =>
+          h.call({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'colleague', password }, remoteAddress });
+        for (let i = 1; i < maxFailures; i++) assert.equal((await from('203.0.113.66')).statusCode, 401);
+        assert.equal((await from('203.0.113.66')).json().code, 'ACCOUNT_LOCKED');
+        assert.equal((await from('203.0.113.66', PASSWORD)).json().code, 'ACCOUNT_LOCKED', 'A is locked even with the right password');
+        const b = await from('10.20.30.40', PASSWORD);
+        assert.equal(b.statusCode, 200, 'B is not locked out by A');
+        assert.equal((await from('10.20.30.40', 'wrong wrong wrong')).json().code, 'LOGIN_FAILED', 'B has its own count');
+        assert.equal((await from('203.0.113.66', PASSWORD)).statusCode, 423, 'B signing in does not unlock A');
+      } finally { await h.close(); }
+    });
+
+    test('an unknown username gets the same answers as a known one, lock included', async () => {
+      const h = await harness(dialect);
+      try {
+        const { maxFailures } = h.s.config.lockout;
+        await signIn(h.s, 'lab', AREAS.city, 'known.user');
+        const answers = async (username: string) => {
+          const seen: string[] = [];
+          for (let i = 0; i <= maxFailures; i++) {
+            const res = await h.login(username, 'wrong wrong wrong');
+            const { code, status, lockedUntil } = res.json();
+            seen.push(JSON.stringify({ statusCode: res.statusCode, code, status, lockedUntil, cookies: res.cookies.length, type: res.headers['content-type'] }));
+          }
+          return seen;
+        };
+        const known = await answers('known.user');
+        assert.equal(JSON.parse(known.at(-1)!).statusCode, 423);
+        assert.deepEqual(await answers('no.such.user'), known);
+      } finally { await h.close(); }
+    });
+
     test('too many sign-in attempts from one address → 429 RATE_LIMITED', async () => {
       const h = await harness(dialect, { access: { loginRateLimit: { max: 3, timeWindowMs: 60_000 } } });
       try {
@@ -304,6 +341,38 @@ for (const { dialect, skip } of await dialects()) {
         const created_ = (await h.s.db.selectFrom('audit_event').select('detail').where('action', '=', 'user.create').execute());
         assert.equal(created_.length, 2);
         for (const e of created_) assert.equal(e.detail.includes(password) || e.detail.includes('chosen passphrase'), false);
+      } finally { await h.close(); }
+    });
+
+    test('common and patterned passwords are refused when an account is created or its password reset, with the reason on the field', async () => {
+      const h = await harness(dialect);
+      try {
+        const admin = await signIn(h.s, 'admin', AREAS.city);
+        const worker = await signIn(h.s, 'community_worker', AREAS.wenyuan, 'zhou.min');
+        for (const password of ['aaaaaaaaaa', '1234567890', 'password12']) {
+          const created = await h.call({
+            method: 'POST', url: '/api/v1/users', headers: { ...admin.headers, 'accept-language': 'en' },
+            payload: { username: 'weak.one', role: 'lab', areaCode: AREAS.wenyuan, password },
+          });
+          assert.equal(created.statusCode, 400, password);
+          assert.equal(created.json().code, 'PASSWORD_GUESSABLE', password);
+          assert.equal(typeof created.json().warning, 'string');
+          assert.deepEqual(created.json().errors.map((f: { field: string; code: string }) => [f.field, f.code]), [['password', 'PASSWORD_GUESSABLE']]);
+          const reset = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers, payload: { password } });
+          assert.equal(reset.json().code, 'PASSWORD_GUESSABLE', password);
+        }
+        const own = await h.call({
+          method: 'POST', url: '/api/v1/users', headers: admin.headers,
+          payload: { username: 'wang.fang', role: 'lab', areaCode: AREAS.wenyuan, password: 'wang.fang.2022' },
+        });
+        assert.equal(own.json().code, 'PASSWORD_GUESSABLE', 'the username is known to an attacker');
+        assert.equal(own.json().warning, 'userInputs');
+        const short = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers, payload: { password: 'x7#Qp' } });
+        assert.equal(short.json().code, 'PASSWORD_WEAK');
+        assert.equal(await h.s.db.selectFrom('app_user').select('id').where('username', '=', 'weak.one').executeTakeFirst(), undefined);
+        assert.equal((await h.login('zhou.min')).statusCode, 200, 'the refused resets changed nothing');
+        const good = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers, payload: { password: 'spring-garden-42' } });
+        assert.equal(good.statusCode, 200);
       } finally { await h.close(); }
     });
 

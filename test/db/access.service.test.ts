@@ -97,8 +97,7 @@ for (const { dialect, skip } of await dialects()) {
         await rejectsWith(access.login(s, { username: 'guarded', password }), 'ACCOUNT_LOCKED');
         s.clock.advance(1);
         await access.login(s, { username: 'guarded', password });
-        const row = await s.db.selectFrom('app_user').select(['failed_logins', 'locked_until']).where('username', '=', 'guarded').executeTakeFirstOrThrow();
-        assert.deepEqual({ failed: Number(row.failed_logins), lockedUntil: row.locked_until }, { failed: 0, lockedUntil: null });
+        assert.deepEqual(await s.db.selectFrom('login_failure').selectAll().execute(), [], 'a success forgets the failures');
         const actions = (await auditActions(s)).map((e) => e.action);
         assert.equal(actions.filter((a) => a === 'auth.lockout').length, 1);
         assert.equal(actions.filter((a) => a === 'auth.login_failed').length, maxFailures + 2);
@@ -115,6 +114,67 @@ for (const { dialect, skip } of await dialects()) {
           for (let i = 1; i < maxFailures; i++) await rejectsWith(access.login(s, { username: 'sloppy', password: 'nope nope nope' }), 'LOGIN_FAILED');
           await access.login(s, { username: 'sloppy', password });
         }
+      } finally { await s.close(); }
+    });
+
+    test('failures lock an account only for the address they came from; counted in the database under a digest', async () => {
+      const s = await setup(dialect);
+      try {
+        const { maxFailures } = s.config.lockout;
+        const { password, user } = await access.addUser(s, SYSTEM_ACTOR, { username: 'colleague', role: 'lab', areaCode: AREAS.wenyuan });
+        for (let i = 1; i < maxFailures; i++) await rejectsWith(access.login(s, { username: 'colleague', password: 'wrong password', ip: '203.0.113.7' }), 'LOGIN_FAILED');
+        await rejectsWith(access.login(s, { username: 'colleague', password: 'wrong password', ip: '203.0.113.7' }), 'ACCOUNT_LOCKED');
+        await rejectsWith(access.login(s, { username: 'colleague', password, ip: '203.0.113.7' }), 'ACCOUNT_LOCKED');
+        await access.login(s, { username: 'colleague', password, ip: '10.1.2.3' });
+
+        const rows = await s.db.selectFrom('login_failure').selectAll().execute();
+        assert.equal(rows.length, 1);
+        assert.equal(rows[0]!.source, '203.0.113.7');
+        assert.equal(rows[0]!.account_key, access.loginAccountKey(s, 'Colleague'));
+        assert.equal(rows[0]!.account_key.includes('colleague'), false);
+        const view = await access.userByUsername(s, 'colleague');
+        assert.equal(view.failedLogins, maxFailures);
+        assert.equal(view.lockedUntil, '2022-03-24T08:15:00+08:00');
+
+        await access.updateUser(s, admin, user.id, { unlock: true });
+        assert.equal((await s.db.selectFrom('login_failure').selectAll().execute()).length, 0);
+        await access.login(s, { username: 'colleague', password, ip: '203.0.113.7' });
+      } finally { await s.close(); }
+    });
+
+    test('an unknown username locks after the same number of failures, with the same answer; phone-like usernames are masked in the log', async () => {
+      const s = await setup(dialect);
+      try {
+        const { maxFailures } = s.config.lockout;
+        await access.addUser(s, SYSTEM_ACTOR, { username: 'real.user', role: 'lab', areaCode: AREAS.wenyuan });
+        const answers: Record<string, string[]> = {};
+        for (const username of ['real.user', 'ghost.user', '13904371234']) {
+          answers[username] = [];
+          for (let i = 0; i <= maxFailures; i++) {
+            const err = await rejectsWith(access.login(s, { username, password: 'wrong password', ip: '198.51.100.1' }), i < maxFailures - 1 ? 'LOGIN_FAILED' : 'ACCOUNT_LOCKED');
+            answers[username]!.push(`${err.code} ${err.status} ${JSON.stringify(err.extra)}`);
+          }
+        }
+        assert.deepEqual(answers['ghost.user'], answers['real.user']);
+        assert.deepEqual(answers['13904371234'], answers['real.user']);
+        const events = await auditActions(s);
+        assert.equal(events.filter((e) => e.action === 'auth.lockout').length, 3);
+        assert.equal(events.some((e) => e.detail.includes('13904371234')), false, 'a raw phone number in the audit log');
+        assert.ok(events.some((e) => e.detail.includes('139****1234')));
+      } finally { await s.close(); }
+    });
+
+    test('failures older than a day are forgotten and purged', async () => {
+      const s = await setup(dialect);
+      try {
+        const { maxFailures } = s.config.lockout;
+        const { password } = await access.addUser(s, SYSTEM_ACTOR, { username: 'forgetful', role: 'lab', areaCode: AREAS.wenyuan });
+        for (let i = 1; i < maxFailures; i++) await rejectsWith(access.login(s, { username: 'forgetful', password: 'wrong password' }), 'LOGIN_FAILED');
+        await rejectsWith(access.login(s, { username: 'stranger', password: 'wrong password' }), 'LOGIN_FAILED');
+        s.clock.advance(24 * 3600_000 + 1);
+        await rejectsWith(access.login(s, { username: 'forgetful', password: 'wrong password' }), 'LOGIN_FAILED');
+        await access.login(s, { username: 'forgetful', password, ip: '10.9.9.9' });
+        assert.equal((await s.db.selectFrom('login_failure').selectAll().execute()).length, 1, 'the stranger\'s row is purged');
       } finally { await s.close(); }
     });
 

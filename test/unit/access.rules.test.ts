@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   afterFailedLogin, can, inScope, isLocked, isRole, isStrongPassword, isValidUsername, normaliseUsername, PERMISSIONS,
-  permissionsOf, ROLES,
+  permissionsOf, ROLES, usernameForLog, FAILURE_MEMORY_MS,
 } from '../../src/access/access.rules.ts';
+import { judgePassword, PASSWORD_MIN_LENGTH, PASSWORD_MIN_SCORE } from '../../src/access/password.rules.ts';
 import { generatePassword } from '../../src/access/access.service.ts';
 
 test('every role has a permission list made only of known permissions', () => {
@@ -55,10 +56,36 @@ test('usernames: 3–32 of a-z 0-9 _ . -, compared in lower case', () => {
 });
 
 test('passwords need at least ten characters, counted as characters', () => {
-  assert.equal(isStrongPassword('123456789'), false);
-  assert.equal(isStrongPassword('1234567890'), true);
+  assert.equal(judgePassword('123456789').ok, false);
+  assert.deepEqual(judgePassword('short pw'), { ok: false, code: 'PASSWORD_WEAK', params: { min: PASSWORD_MIN_LENGTH } });
   assert.equal(isStrongPassword('防疫指挥系统密码九'), false);
   assert.equal(isStrongPassword('防疫指挥系统密码十位'), true);
+});
+
+test('common and trivially patterned passwords are refused with zxcvbn\'s reason, whatever their length', () => {
+  const reasons: Record<string, string> = {
+    aaaaaaaaaa: 'simpleRepeat', '1234567890': 'topHundred', password12: 'common', qwertyuiop: 'topHundred',
+  };
+  for (const [password, warning] of Object.entries(reasons)) {
+    const verdict = judgePassword(password);
+    assert.equal(verdict.ok, false, password);
+    assert.equal(verdict.ok === false && verdict.code, 'PASSWORD_GUESSABLE', password);
+    assert.equal(verdict.ok === false && verdict.code === 'PASSWORD_GUESSABLE' && verdict.params.warning, warning, password);
+  }
+  for (const password of ['woaini1314520', 'zhangwei123456', 'abcdefghijk', '2022-03-24', '1111111111']) {
+    assert.equal(isStrongPassword(password), false, password);
+  }
+  for (const password of ['correct horse battery', 'spring-garden-42', 'Liaoyuan river 1374 volunteers']) {
+    assert.equal(isStrongPassword(password), true, password);
+  }
+  assert.ok(PASSWORD_MIN_SCORE >= 3);
+});
+
+test('the account\'s own username, name and phone count as known to an attacker', () => {
+  assert.equal(isStrongPassword('wang.fang.2022'), true);
+  const own = judgePassword('wang.fang.2022', ['wang.fang', '王芳']);
+  assert.equal(own.ok === false && own.code === 'PASSWORD_GUESSABLE' && own.params.warning, 'userInputs');
+  assert.equal(isStrongPassword('13912345678ok', ['13912345678']), false);
 });
 
 test('generated passwords are four groups of four unambiguous characters, and differ', () => {
@@ -93,4 +120,18 @@ test('lockout off when maxFailures is 0', () => {
   const step = afterFailedLogin({ failedLogins: 99, lockedUntil: null }, 0, { maxFailures: 0, lockMs: 1000 });
   assert.equal(step.lockedNow, false);
   assert.equal(step.lockedUntil, null);
+});
+
+test('usernames that look like phone numbers are masked for the audit log; others are kept', () => {
+  assert.equal(usernameForLog('13904371234'), '139****1234');
+  assert.equal(usernameForLog('+86 139-0437-1234'), '861******1234');
+  assert.equal(usernameForLog('wang.fang'), 'wang.fang');
+  assert.equal(usernameForLog('worker_01'), 'worker_01');
+});
+
+test('failures older than FAILURE_MEMORY_MS no longer count', () => {
+  const policy = { maxFailures: 3, lockMs: 60_000 };
+  const state = { failedLogins: 2, lockedUntil: null, lastFailureAt: 0 };
+  assert.equal(afterFailedLogin(state, FAILURE_MEMORY_MS - 1, policy).lockedNow, true);
+  assert.deepEqual(afterFailedLogin(state, FAILURE_MEMORY_MS, policy), { failedLogins: 1, lockedUntil: null, lockedNow: false });
 });

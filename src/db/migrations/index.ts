@@ -14,6 +14,7 @@ import * as m0010 from './0010_building_unique.ts';
 import * as m0011 from './0011_resident_phone.ts';
 import * as m0012 from './0012_checkin_scan_gap.ts';
 import * as m0013 from './0013_audit_keyed.ts';
+import * as m0015 from './0015_login_failure.ts';
 import * as m0016 from './0016_checkin_purges.ts';
 
 export interface DialectMigration {
@@ -34,5 +35,6 @@ export const migrations: Record<string, DialectMigration> = {
   '0011_resident_phone': m0011,
   '0012_checkin_scan_gap': m0012,
   '0013_audit_keyed': m0013,
+  '0015_login_failure': m0015,
   '0016_checkin_purges': m0016,
 };
