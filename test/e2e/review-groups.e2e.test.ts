@@ -107,6 +107,8 @@ describe('review by group in the browser', () => {
       const dismissed = await server.s.db.selectFrom('contact').select((eb) => eb.fn.countAll().as('n'))
         .where('case_id', '=', caseId).where('review_status', '=', 'dismissed').where('review_reason', '=', '超市同场，时间短，未近距离接触').executeTakeFirstOrThrow();
       assert.equal(Number(dismissed.n), MARKET);
+      await page.getByTestId('contact-row').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: '/tmp/review-contacts-desktop.png' });
       await page.getByTestId('group-clear').click();
       await market.waitFor({ state: 'detached' }); // the pending groups no longer hold it
 
@@ -148,7 +150,10 @@ describe('review by group in the browser', () => {
         await small.getByTestId('contacts-table').waitFor();
         const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 1, `the phone page scrolls sideways by ${overflow} px`);
-        await small.getByTestId('review-groups').screenshot({ path: '/tmp/review-groups-phone.png' });
+        await small.getByTestId('review-groups').scrollIntoViewIfNeeded();
+        await small.screenshot({ path: '/tmp/review-groups-phone.png' });
+        await small.getByTestId('contact-row').first().scrollIntoViewIfNeeded();
+        await small.screenshot({ path: '/tmp/review-contacts-phone.png' });
       } finally { await phone.close(); }
       assert.deepEqual(errors, []);
     } finally { await context.close(); }

@@ -1,5 +1,6 @@
-// 病例详情 A case: who, status and times, the parameters of its latest trace, its contacts with their
-// evidence (venue, both visits, overlap, rule) and review, each contact's colour with its reasons,
+// 病例详情 A case: who, status and times, the parameters of its latest trace, its contacts in review
+// groups with a bulk bar, then paged (50) with their evidence (one line per encounter) and review —
+// keys ↓/↑ and C / G / K / D without a click first — each contact's colour with its reasons,
 // and the timeline of status changes and the case's visits.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -179,7 +180,7 @@ export function CasePage() {
               <tr>
                 {can('case.manage') && (
                   <th>
-                    <input type="checkbox" data-testid="tick-page" aria-label={t('reviewGroups.selectPage')}
+                    <input type="checkbox" className="contacts-tick-all" data-testid="tick-page" aria-label={t('reviewGroups.selectPage')}
                       checked={contacts.data.items.every((k) => ticked.has(k.id))}
                       onChange={(e) => { for (const k of contacts.data!.items) tick(k.id, e.target.checked); }} />
                   </th>
@@ -263,9 +264,11 @@ function ContactRow({ contact, canReview, ticked, onTick, onReviewed }: {
       <td data-label={t('tracing.contact.evidence')}><ContactEvidence contact={current} /></td>
       <td data-label={t('tracing.contact.colour')}><PersonColour personId={current.person.id} refresh={colourTick} /></td>
       <td data-label={t('tracing.contact.review')}>
-        <ReviewBadge status={current.review.status} />
-        {current.review.reason && <div className="muted small" data-testid="review-reason-shown">{current.review.reason}</div>}
-        {canReview && <ReviewControls review={review} contact={current} />}
+        <div className="review-cell">
+          <ReviewBadge status={current.review.status} />
+          {current.review.reason && <div className="muted small" data-testid="review-reason-shown">{current.review.reason}</div>}
+          {canReview && <ReviewControls review={review} contact={current} />}
+        </div>
       </td>
     </tr>
   );
