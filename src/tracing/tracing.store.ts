@@ -338,7 +338,9 @@ export async function listContacts(ex: Executor, f: ContactFilter, paging: Pagin
 
 /** A slice of each contact of the case for grouping, in the listing's order (close first, earliest exposure first). */
 export async function groupableContacts(ex: Executor, f: Omit<ContactFilter, 'group'>): Promise<Array<Pick<ContactTable, 'id' | 'class' | 'basis' | 'candidate' | 'evidence' | 'review_status' | 'person_id'>>> {
-  let q = ex.selectFrom('contact').select(['id', 'class', 'basis', 'candidate', 'evidence', 'review_status', 'person_id'])
+  // Only a venue contact's evidence places it (its encounters); the others' is not read.
+  let q = ex.selectFrom('contact')
+    .select(['id', 'class', 'basis', 'candidate', 'review_status', 'person_id', sql<string>`case when basis = 'venue' then evidence else '{}' end`.as('evidence')])
     .where('case_id', '=', f.caseId);
   if (f.class) q = q.where('class', '=', f.class);
   if (f.reviewStatus) q = q.where('review_status', '=', f.reviewStatus);
