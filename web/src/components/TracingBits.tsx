@@ -105,6 +105,11 @@ export function ContactEvidence({ contact }: { contact: ContactView }) {
             {(e.caseVisit.purged || e.contactVisit.purged) && <span className="muted small" data-testid="evidence-line-purged"> ({t('tracing.evidence.purgedVisit')})</span>}
             {' · '}<span data-testid="evidence-overlap">{t('tracing.evidence.overlap', { minutes: Math.round(e.overlapMinutes) })}</span>
             {' '}<LateScan gapMs={Math.max(e.caseVisit.scanGapMs ?? 0, e.contactVisit.scanGapMs ?? 0) || undefined} />
+            {i === 0 && (
+              <button type="button" className="btn btn-small btn-ghost evidence-toggle" data-testid="evidence-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+                {open ? t('reviewGroups.hideDetails') : t('reviewGroups.details')}
+              </button>
+            )}
           </div>
           <div hidden={!open} data-testid="evidence-details">
             <div className="evidence-line">{t('tracing.evidence.caseVisit')}: {time(e.caseVisit.enteredAt)} – {time(e.caseVisit.exitedAt)}{!e.caseVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}<PurgedVisit purged={e.caseVisit.purged} /> <LateScan gapMs={e.caseVisit.scanGapMs} /></div>
@@ -112,11 +117,6 @@ export function ContactEvidence({ contact }: { contact: ContactView }) {
           </div>
         </div>
       ))}
-      {contact.basis === 'venue' && encounters.length > 0 && (
-        <button type="button" className="btn btn-small btn-ghost evidence-toggle" data-testid="evidence-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-          {open ? t('reviewGroups.hideDetails') : t('reviewGroups.details')}
-        </button>
-      )}
       {contact.basis === 'household' && <div className="evidence">{t('tracing.evidence.household')}</div>}
       {contact.basis === 'secondary' && <div className="evidence">{t('tracing.evidence.secondary', { from: time(contact.firstExposureAt) })}</div>}
       {purged && (
