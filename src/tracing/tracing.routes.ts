@@ -7,6 +7,7 @@ import { Literals, ProblemSchema } from '../platform/http.ts';
 import { actorOf, guard } from '../platform/auth.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import {
+  BulkReviewBody, BulkReviewResultSchema, ContactGroupListSchema, ContactGroupQuery,
   CaseCreateBody, CaseDetailSchema, CaseListQuery, CaseSchema, CaseStatusBody, CaseTimesBody, ContactListQuery, ContactSchema,
   IdParams, ManualContactBody, ReviewBody,
 } from './tracing.schema.ts';
@@ -64,6 +65,16 @@ export async function tracingRoutes(app: App, s: Services): Promise<void> {
     reply.status(201);
     return tracing.addManualContact(s, actorOf(request), request.params.id, request.body);
   });
+
+  app.get('/cases/:id/contact-groups', {
+    preHandler: guard('case.read'),
+    schema: { tags: ['cases'], params: IdParams, querystring: ContactGroupQuery, response: { 200: ContactGroupListSchema, ...problems } },
+  }, async (request) => tracing.contactGroups(s, actorOf(request), request.params.id, request.query));
+
+  app.post('/cases/:id/contacts/review', {
+    preHandler: guard('case.manage'),
+    schema: { tags: ['cases'], params: IdParams, body: BulkReviewBody, response: { 200: BulkReviewResultSchema, ...problems } },
+  }, async (request) => tracing.bulkReview(s, actorOf(request), request.params.id, request.body));
 
   app.post('/contacts/:id/review', {
     preHandler: guard('case.manage'),

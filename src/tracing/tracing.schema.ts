@@ -7,6 +7,7 @@ import {
   CASE_CLASSIFICATIONS, CASE_SOURCES, CASE_STATUSES, CONTACT_BASES, CONTACT_CLASSES, CONTACT_REASONS, REVIEW_DECISIONS,
   REVIEW_STATUSES,
 } from './tracing.rules.ts';
+import { BULK_REVIEW_MAX, GROUP_KINDS } from './tracing.groups.rules.ts';
 
 export const TracingErrors = defineErrors({
   CASE_NOT_FOUND: { status: 404, zh: '找不到该病例', en: 'Case not found' },
@@ -28,6 +29,13 @@ export const TracingErrors = defineErrors({
     en: 'The exposure times are invalid: the first cannot be after the last or in the future',
   },
   CONTACT_CLASS_REQUIRED: { status: 400, zh: '改判必须给出新的接触类别', en: 'A reclassification needs the new class' },
+  CONTACT_BULK_EMPTY: { status: 400, zh: '所选范围内没有接触者', en: 'The selection holds no contact' },
+  CONTACT_BULK_TOO_MANY: {
+    status: 400,
+    zh: '一次最多研判 {max} 人，所选为 {count} 人；请按分组或筛选缩小范围',
+    en: 'At most {max} contacts can be reviewed at once; the selection holds {count}: narrow it by group or filter',
+  },
+  CONTACT_BULK_NOT_IN_CASE: { status: 404, zh: '所选接触者中有 {count} 人不属于本病例', en: '{count} of the selected contacts are not contacts of this case' },
 });
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -80,9 +88,13 @@ export const CaseListQuery = Type.Object({
 });
 export type CaseListQuery = Static<typeof CaseListQuery>;
 
+const GroupKey = Type.String({ minLength: 1, maxLength: 200 });
+
 export const ContactListQuery = Type.Object({
   class: Type.Optional(Literals(CONTACT_CLASSES)),
   reviewStatus: Type.Optional(Literals(REVIEW_STATUSES)),
+  /** A review group's key, from GET /cases/:id/contact-groups. */
+  group: Type.Optional(GroupKey),
 });
 export type ContactListQuery = Static<typeof ContactListQuery>;
 
@@ -92,6 +104,56 @@ export const ReviewBody = Type.Object({
   reason: Reason,
 }, { additionalProperties: false });
 export type ReviewBody = Static<typeof ReviewBody>;
+
+export const ContactGroupQuery = Type.Object({
+  class: Type.Optional(Literals(CONTACT_CLASSES)),
+  reviewStatus: Type.Optional(Literals(REVIEW_STATUSES)),
+});
+export type ContactGroupQuery = Static<typeof ContactGroupQuery>;
+
+/**
+ * One review for many contacts of a case: a group, a filter, or listed ids (ids within the group and
+ * filter when both are given); at most BULK_REVIEW_MAX contacts, all or none.
+ */
+export const BulkReviewBody = Type.Object({
+  decision: Literals(REVIEW_DECISIONS),
+  class: Type.Optional(Literals(CONTACT_CLASSES)),
+  reason: Reason,
+  select: Type.Object({
+    ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: BULK_REVIEW_MAX, uniqueItems: true })),
+    group: Type.Optional(GroupKey),
+    class: Type.Optional(Literals(CONTACT_CLASSES)),
+    reviewStatus: Type.Optional(Literals(REVIEW_STATUSES)),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+export type BulkReviewBody = Static<typeof BulkReviewBody>;
+
+export const ContactGroupSchema = Type.Object({
+  key: Type.String(),
+  kind: Literals(GROUP_KINDS),
+  venueId: Nullable(Type.String()),
+  venueName: Nullable(Type.String()),
+  category: Nullable(Type.String()),
+  slotStart: Nullable(Type.Integer()),
+  slotEnd: Nullable(Type.Integer()),
+  count: Type.Integer(),
+  candidates: Type.Integer(),
+  overlapMin: Nullable(Type.Integer()),
+  overlapMax: Nullable(Type.Integer()),
+  byClass: Type.Record(Type.String(), Type.Integer()),
+});
+
+export const ContactGroupListSchema = Type.Object({
+  items: Type.Array(ContactGroupSchema),
+  /** Contacts in all the groups. */
+  total: Type.Integer(),
+});
+
+export const BulkReviewResultSchema = Type.Object({
+  reviewed: Type.Integer(),
+  decision: Literals(REVIEW_DECISIONS),
+  ids: Type.Array(Type.String()),
+});
 
 export const ManualContactBody = Type.Object({
   personId: Id,

@@ -33,6 +33,8 @@ import type {
   ReviewBody,
 } from './tracing.schema.ts';
 import './tracing.schema.ts';
+import type { BulkReviewBody, ContactGroupQuery } from './tracing.schema.ts';
+import { BULK_REVIEW_MAX, groupContacts, groupKeyOf, type ContactGroup, type GroupableContact } from './tracing.groups.rules.ts';
 import * as store from './tracing.store.ts';
 import { syncCallTasks } from '../notify/notify.service.ts';
 import { syncCaseFacts } from '../health/health.tracing.ts';
@@ -466,10 +468,18 @@ export async function listContacts(s: Services, actor: Actor, caseId: string, qu
   assertCan(actor, 'case.read');
   return s.db.transaction().execute(async (trx) => {
     await caseInScope(trx, actor, caseId);
-    const { rows, total } = await store.listContacts(trx, { caseId, class: query.class, reviewStatus: query.reviewStatus }, paging);
+    const f = { caseId, class: query.class, reviewStatus: query.reviewStatus };
+    let found: { rows: ContactListRow[]; total: number };
+    if (query.group) {
+      const ids = (await store.groupableContacts(trx, f)).filter((r) => groupKeyOf(groupable(r)) === query.group).map((r) => r.id);
+      found = { rows: await store.contactsWithPersonByIds(trx, ids.slice(paging.offset, paging.offset + paging.limit)), total: ids.length };
+    } else {
+      found = await store.listContacts(trx, f, paging);
+    }
+    const { rows, total } = found;
     await s.audit(trx, auditActor(actor), {
       action: 'case.contacts.read', objectType: 'case', objectId: caseId,
-      detail: { class: query.class ?? null, reviewStatus: query.reviewStatus ?? null, results: total, offset: paging.offset },
+      detail: { class: query.class ?? null, reviewStatus: query.reviewStatus ?? null, group: query.group ?? null, results: total, offset: paging.offset },
     });
     return { items: await withScanGaps(trx, rows.map((r) => toContactView(s, r))), total, ...paging };
   });
@@ -532,6 +542,82 @@ export async function reviewContact(s: Services, actor: Actor, contactId: string
       detail: { caseId: contact.case_id, personId: contact.person_id, decision: body.decision, from: { class: contact.class, review: contact.review_status }, to: { class: cls, review: status } },
     });
     return contactView(s, trx, contactId);
+  });
+}
+
+function groupable(r: Pick<ContactTable, 'id' | 'class' | 'basis' | 'candidate' | 'evidence'>): GroupableContact {
+  return { id: r.id, class: r.class, basis: r.basis, candidate: Number(r.candidate) === 1, evidence: JSON.parse(r.evidence) as Record<string, unknown> };
+}
+
+/**
+ * The case's contacts in review groups (venue and the case's visit there, household, secondary,
+ * interview), with counts, overlap range and classes: no names, but what was read is audited.
+ */
+export async function contactGroups(s: Services, actor: Actor, caseId: string, query: ContactGroupQuery): Promise<{ items: ContactGroup[]; total: number }> {
+  assertCan(actor, 'case.read');
+  return s.db.transaction().execute(async (trx) => {
+    await caseInScope(trx, actor, caseId);
+    const rows = await store.groupableContacts(trx, { caseId, class: query.class, reviewStatus: query.reviewStatus });
+    const items = groupContacts(rows.map(groupable));
+    await s.audit(trx, auditActor(actor), {
+      action: 'case.contacts.groups', objectType: 'case', objectId: caseId,
+      detail: { class: query.class ?? null, reviewStatus: query.reviewStatus ?? null, groups: items.length, results: rows.length },
+    });
+    return { items, total: rows.length };
+  });
+}
+
+/**
+ * One decision with one reason for many contacts of a case — a review group, a filter, listed ids, or
+ * ids within a group or filter — in one transaction: all reviewed or none, at most BULK_REVIEW_MAX,
+ * ids that are not the case's refused. The case is traced again once (not per contact) when a close
+ * contact is among them, its call tasks and colours follow, and one audit event lists every contact
+ * with what it was before.
+ */
+export async function bulkReview(s: Services, actor: Actor, caseId: string, body: BulkReviewBody): Promise<{ reviewed: number; decision: BulkReviewBody['decision']; ids: string[] }> {
+  assertCan(actor, 'case.manage');
+  const reason = requireReason(body.reason);
+  if (body.decision === 'reclassify' && !body.class) throw new AppError('CONTACT_CLASS_REQUIRED');
+  const sel = body.select;
+  return s.db.transaction().execute(async (trx) => {
+    const c = await caseInScope(trx, actor, caseId);
+    let rows = await store.groupableContacts(trx, { caseId, class: sel.class, reviewStatus: sel.reviewStatus });
+    if (sel.group) rows = rows.filter((r) => groupKeyOf(groupable(r)) === sel.group);
+    if (sel.ids) {
+      const wanted = new Set(sel.ids);
+      const inCase = new Set((await store.groupableContacts(trx, { caseId })).map((r) => r.id));
+      const foreign = sel.ids.filter((id) => !inCase.has(id));
+      if (foreign.length) throw new AppError('CONTACT_BULK_NOT_IN_CASE', { count: foreign.length }, { extra: { ids: foreign.slice(0, 20) } });
+      rows = rows.filter((r) => wanted.has(r.id));
+    }
+    if (!rows.length) throw new AppError('CONTACT_BULK_EMPTY');
+    if (rows.length > BULK_REVIEW_MAX) throw new AppError('CONTACT_BULK_TOO_MANY', { max: BULK_REVIEW_MAX, count: rows.length });
+    const now = s.clock.now();
+    const status = body.decision === 'confirm' ? 'confirmed' : body.decision === 'dismiss' ? 'dismissed' : 'reclassified';
+    const ids = rows.map((r) => r.id);
+    await store.reviewContacts(trx, caseId, ids, {
+      review_status: status, reviewed_by: actor.userId, review_reason: reason, reviewed_at: now, updated_at: now,
+      ...(body.decision === 'reclassify' ? { class: body.class! } : {}),
+    });
+    // As for one contact (reviewContact): a close contact settled or dismissed changes the case's
+    // secondary contacts — traced again once for them all.
+    const touchesClose = rows.some((r) => r.basis !== 'secondary' && (r.class === 'close' || (body.decision === 'reclassify' && body.class === 'close')));
+    if (touchesClose) {
+      const r = ruleSetById(c.ruleset_id);
+      if (identifiesSecondaryContacts(r)) await traceCase(s, trx, c, r);
+    }
+    await syncCallTasks(s, trx, caseId, auditActor(actor));
+    await syncCaseFacts(s, trx, caseId, { actor: auditActor(actor), reason: `${ids.length} contacts ${status}: ${reason}` });
+    await s.audit(trx, auditActor(actor), {
+      action: 'contact.review.bulk', objectType: 'case', objectId: caseId, reason,
+      detail: {
+        decision: body.decision, to: { class: body.decision === 'reclassify' ? body.class : null, review: status },
+        select: { group: sel.group ?? null, class: sel.class ?? null, reviewStatus: sel.reviewStatus ?? null, ids: sel.ids?.length ?? null },
+        count: ids.length,
+        contacts: rows.map((r) => ({ id: r.id, personId: r.person_id, from: { class: r.class, review: r.review_status } })),
+      },
+    });
+    return { reviewed: ids.length, decision: body.decision, ids };
   });
 }
 

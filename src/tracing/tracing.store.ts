@@ -312,6 +312,8 @@ export interface ContactFilter {
   caseId: string;
   class?: string;
   reviewStatus?: string;
+  /** A review group's key (tracing.groups.rules.ts); filtered after the read. */
+  group?: string;
 }
 
 export interface ContactListRow extends ContactTable {
@@ -332,6 +334,41 @@ export async function listContacts(ex: Executor, f: ContactFilter, paging: Pagin
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
+}
+
+/** A slice of each contact of the case for grouping, in the listing's order (close first, earliest exposure first). */
+export async function groupableContacts(ex: Executor, f: Omit<ContactFilter, 'group'>): Promise<Array<Pick<ContactTable, 'id' | 'class' | 'basis' | 'candidate' | 'evidence' | 'review_status' | 'person_id'>>> {
+  // Only a venue contact's evidence places it (its encounters); the others' is not read.
+  let q = ex.selectFrom('contact')
+    .select(['id', 'class', 'basis', 'candidate', 'review_status', 'person_id', sql<string>`case when basis = 'venue' then evidence else '{}' end`.as('evidence')])
+    .where('case_id', '=', f.caseId);
+  if (f.class) q = q.where('class', '=', f.class);
+  if (f.reviewStatus) q = q.where('review_status', '=', f.reviewStatus);
+  const rows = await q.orderBy(sql`case class when 'close' then 0 when 'secondary' then 1 else 2 end`).orderBy('first_exposure_at').orderBy('id').execute();
+  return rows.map((r) => ({ ...r, candidate: Number(r.candidate) }));
+}
+
+/** The contacts with their person, in the order of the ids given. */
+export async function contactsWithPersonByIds(ex: Executor, ids: readonly string[]): Promise<ContactListRow[]> {
+  const byId = new Map<string, ContactListRow>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await ex.selectFrom('contact').innerJoin('person', 'person.id', 'contact.person_id').innerJoin('area', 'area.id', 'person.area_id')
+      .selectAll('contact').select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
+      .where('contact.id', 'in', part).execute();
+    for (const r of rows) byId.set(r.id, r);
+  }
+  return ids.map((id) => byId.get(id)).filter((r): r is ContactListRow => r !== undefined);
+}
+
+/** One review for many contacts of a case (the class changed only when given). */
+export async function reviewContacts(ex: Executor, caseId: string, ids: readonly string[],
+  changes: Pick<ContactTable, 'review_status' | 'reviewed_by' | 'review_reason' | 'reviewed_at' | 'updated_at'> & { class?: string }): Promise<number> {
+  let n = 0;
+  for (const part of chunks(ids)) {
+    const result = await ex.updateTable('contact').set(changes).where('case_id', '=', caseId).where('id', 'in', part).executeTakeFirst();
+    n += Number(result.numUpdatedRows);
+  }
+  return n;
 }
 
 export async function contactWithPerson(ex: Executor, id: string): Promise<ContactListRow | undefined> {

@@ -145,6 +145,27 @@ export interface NewCase {
   isolatedAt?: number | null;
 }
 
+/** A review group of a case's contacts: a venue and the case's visit there, household, secondary, interview. */
+export interface ContactGroup {
+  key: string;
+  kind: 'venue' | 'household' | 'secondary' | 'manual';
+  venueId: string | null;
+  venueName: string | null;
+  category: string | null;
+  slotStart: number | null;
+  slotEnd: number | null;
+  count: number;
+  candidates: number;
+  overlapMin: number | null;
+  overlapMax: number | null;
+  byClass: Record<string, number>;
+}
+
+/** One decision for many contacts of a case: a group, a filter or ids (at most 1,000). */
+export type BulkReview = ReviewDecision & {
+  select: { ids?: string[]; group?: string; class?: ContactClass; reviewStatus?: ReviewStatus };
+};
+
 export type ReviewDecision = { decision: 'confirm' | 'dismiss'; reason: string } | { decision: 'reclassify'; class: ContactClass; reason: string };
 
 // The transmission-chain graph exactly as GET /chains sends it (ChainGraphSchema in
@@ -277,8 +298,12 @@ export const tracingApi = {
   registerCase: (body: NewCase) => json<CaseDetail>('POST', '/cases', { json: body }),
   retrace: (caseId: string) => json<CaseDetail>('POST', `/cases/${id(caseId)}/trace`),
   changeStatus: (caseId: string, body: StatusChange) => json<CaseDetail>('POST', `/cases/${id(caseId)}/status`, { json: body }),
-  contacts: (caseId: string, query: { limit: number; offset: number; class?: ContactClass | ''; reviewStatus?: ReviewStatus | '' }) =>
+  contacts: (caseId: string, query: { limit: number; offset: number; class?: ContactClass | ''; reviewStatus?: ReviewStatus | ''; group?: string }) =>
     json<Page<ContactView>>('GET', `/cases/${id(caseId)}/contacts`, { query }),
+  contactGroups: (caseId: string, query: { class?: ContactClass | ''; reviewStatus?: ReviewStatus | '' }) =>
+    json<{ items: ContactGroup[]; total: number }>('GET', `/cases/${id(caseId)}/contact-groups`, { query }),
+  bulkReview: (caseId: string, body: BulkReview) =>
+    json<{ reviewed: number; decision: string; ids: string[] }>('POST', `/cases/${id(caseId)}/contacts/review`, { json: body }),
   addContact: (caseId: string, body: { personId: string; class?: 'close' | 'general'; reasonCode: string; note?: string; firstExposureAt: number; lastExposureAt: number }) =>
     json<ContactView>('POST', `/cases/${id(caseId)}/contacts`, { json: body }),
   review: (contactId: string, body: ReviewDecision) => json<ContactView>('POST', `/contacts/${id(contactId)}/review`, { json: body }),

@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { formatDateTime } from '../format.ts';
+import { formatDateTime, TIME_ZONE } from '../format.ts';
+import { currentLanguage } from '../i18n.ts';
 import { tracingApi, type ContactView, type PersonHealth } from '../tracingApi.ts';
 import '../tracing.css';
 
@@ -59,6 +60,16 @@ export function PersonColour({ personId, refresh = 0 }: { personId: string; refr
 
 const time = (ms: number | null | undefined) => formatDateTime(ms ?? null);
 
+/** "03/23 14:00–15:00" (deployment time): a slot on one line, the end's day shown when it differs. */
+export function formatSlot(from: number | null, to: number | null): string {
+  if (from === null) return '—';
+  const lang = currentLanguage();
+  const day = (ms: number) => new Intl.DateTimeFormat(lang, { timeZone: TIME_ZONE, month: '2-digit', day: '2-digit' }).format(new Date(ms));
+  const hm = (ms: number) => new Intl.DateTimeFormat(lang, { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(ms));
+  if (to === null) return `${day(from)} ${hm(from)}`;
+  return `${day(from)} ${hm(from)}–${day(to) === day(from) ? '' : `${day(to)} `}${hm(to)}`;
+}
+
 /** A visit whose check-in a purge deleted: the evidence shows it as stored when the case was traced. */
 function PurgedVisit({ purged }: { purged?: boolean }) {
   const { t } = useTranslation();
@@ -75,19 +86,35 @@ export function LateScan({ gapMs }: { gapMs: number | undefined }) {
   return <span className="badge badge-warn" data-testid="visit-late-scan" title={t('tracing.evidence.lateScanHelp')}>{t('tracing.evidence.lateScan', { minutes: Math.round(gapMs / 60_000) })}</span>;
 }
 
-/** What made the contact: the venue with both visits and the overlap, the household, or the investigator's note. */
+/**
+ * What made the contact: the venue encounters one line each (venue, the contact's visit, the overlap;
+ * both visits in full on demand), the household, or the investigator's note.
+ */
 export function ContactEvidence({ contact }: { contact: ContactView }) {
   const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
   const encounters = contact.evidence.encounters ?? [];
   const purged = contact.evidence.checkinsPurged;
   return (
     <div data-testid="contact-evidence">
       {contact.basis === 'venue' && encounters.map((e, i) => (
         <div className="evidence" key={`${e.caseVisit.checkinId}-${e.contactVisit.checkinId}-${i}`}>
-          <div className="evidence-venue" data-testid="evidence-venue">{e.venueName}</div>
-          <div className="evidence-line">{t('tracing.evidence.caseVisit')}: {time(e.caseVisit.enteredAt)} – {time(e.caseVisit.exitedAt)}{!e.caseVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}<PurgedVisit purged={e.caseVisit.purged} /> <LateScan gapMs={e.caseVisit.scanGapMs} /></div>
-          <div className="evidence-line">{t('tracing.evidence.contactVisit')}: {time(e.contactVisit.enteredAt)} – {time(e.contactVisit.exitedAt)}{!e.contactVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}<PurgedVisit purged={e.contactVisit.purged} /> <LateScan gapMs={e.contactVisit.scanGapMs} /></div>
-          <div data-testid="evidence-overlap">{t('tracing.evidence.overlap', { minutes: Math.round(e.overlapMinutes) })}</div>
+          <div className="evidence-one" data-testid="evidence-line">
+            <span className="evidence-venue" data-testid="evidence-venue">{e.venueName}</span>
+            {' · '}{formatSlot(e.contactVisit.enteredAt, e.contactVisit.exitedAt)}
+            {(e.caseVisit.purged || e.contactVisit.purged) && <span className="muted small" data-testid="evidence-line-purged"> ({t('tracing.evidence.purgedVisit')})</span>}
+            {' · '}<span data-testid="evidence-overlap">{t('tracing.evidence.overlap', { minutes: Math.round(e.overlapMinutes) })}</span>
+            {' '}<LateScan gapMs={Math.max(e.caseVisit.scanGapMs ?? 0, e.contactVisit.scanGapMs ?? 0) || undefined} />
+            {i === 0 && (
+              <button type="button" className="btn btn-small btn-ghost evidence-toggle" data-testid="evidence-toggle" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+                {open ? t('reviewGroups.hideDetails') : t('reviewGroups.details')}
+              </button>
+            )}
+          </div>
+          <div hidden={!open} data-testid="evidence-details">
+            <div className="evidence-line">{t('tracing.evidence.caseVisit')}: {time(e.caseVisit.enteredAt)} – {time(e.caseVisit.exitedAt)}{!e.caseVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}<PurgedVisit purged={e.caseVisit.purged} /> <LateScan gapMs={e.caseVisit.scanGapMs} /></div>
+            <div className="evidence-line">{t('tracing.evidence.contactVisit')}: {time(e.contactVisit.enteredAt)} – {time(e.contactVisit.exitedAt)}{!e.contactVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}<PurgedVisit purged={e.contactVisit.purged} /> <LateScan gapMs={e.contactVisit.scanGapMs} /></div>
+          </div>
         </div>
       ))}
       {contact.basis === 'household' && <div className="evidence">{t('tracing.evidence.household')}</div>}

@@ -1,7 +1,8 @@
-// 病例详情 A case: who, status and times, the parameters of its latest trace, its contacts with their
-// evidence (venue, both visits, overlap, rule) and review, each contact's colour with its reasons,
+// 病例详情 A case: who, status and times, the parameters of its latest trace, its contacts in review
+// groups with a bulk bar, then paged (50) with their evidence (one line per encounter) and review —
+// keys ↓/↑ and C / G / K / D without a click first — each contact's colour with its reasons,
 // and the timeline of status changes and the case's visits.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
@@ -15,9 +16,11 @@ import { Pager } from '../components/Pager.tsx';
 import { ReviewControls, useReview } from '../components/ReviewControls.tsx';
 import { CaseStatusForm } from '../components/CaseStatusForm.tsx';
 import { ManualContactForm } from '../components/ManualContactForm.tsx';
+import { BulkBar, ReviewGroups } from '../components/ReviewGroups.tsx';
+import { useRowKeys } from '../components/useRowKeys.ts';
 import { CaseStatusBadge, ClassBadge, ContactEvidence, LATE_SCAN_MS, PersonColour, ReviewBadge } from '../components/TracingBits.tsx';
 
-const PAGE = 100;
+const PAGE = 50;
 
 export function CasePage() {
   const { id = '' } = useParams();
@@ -27,7 +30,18 @@ export function CasePage() {
   const [offset, setOffset] = useState(0);
   const [cls, setCls] = useState<ContactClass | ''>('');
   const [review, setReview] = useState<ReviewStatus | ''>('');
-  const contacts = useLoad(() => tracingApi.contacts(id, { limit: PAGE, offset, class: cls, reviewStatus: review }), [id, offset, cls, review]);
+  const [group, setGroup] = useState('');
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
+  const [groupsTick, setGroupsTick] = useState(0);
+  const contacts = useLoad(() => tracingApi.contacts(id, { limit: PAGE, offset, class: cls, reviewStatus: review, group }), [id, offset, cls, review, group]);
+  const rowsRef = useRef<HTMLTableSectionElement>(null);
+  useRowKeys(rowsRef, 'tr[data-testid="contact-row"]');
+  const refilter = (f: () => void) => { f(); setOffset(0); setTicked(new Set()); };
+  const tick = (contactId: string, on: boolean) => setTicked((prev) => {
+    const next = new Set(prev);
+    if (on) next.add(contactId); else next.delete(contactId);
+    return next;
+  });
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [traced, setTraced] = useState<CaseDetail | null>(null);
@@ -40,6 +54,7 @@ export function CasePage() {
       setTraced(await tracingApi.retrace(id));
       detail.reload();
       contacts.reload();
+      setGroupsTick((n) => n + 1);
     } catch (err) {
       setActionError(toApiError(err));
     } finally {
@@ -117,20 +132,45 @@ export function CasePage() {
         </div>
       </div>
 
-      <div className="card">
+      {detail.data.contacts.total > 0 && (
+        <ReviewGroups caseId={c.id} cls={cls} shown={group} refresh={groupsTick} onShow={(key) => refilter(() => setGroup(key))} />
+      )}
+
+      <div className="card" data-testid="contacts-card">
         <div className="card-title-row">
           <h2 className="card-title">{t('tracing.case.contacts')}</h2>
           <div className="filters">
-            <select aria-label={t('tracing.contact.class')} value={cls} onChange={(e) => { setCls(e.target.value as ContactClass | ''); setOffset(0); }}>
+            <select aria-label={t('tracing.contact.class')} value={cls} onChange={(e) => refilter(() => setCls(e.target.value as ContactClass | ''))}>
               <option value="">{t('tracing.allClasses')}</option>
               {CONTACT_CLASSES.map((k) => <option key={k} value={k}>{t(`tracing.class.${k}`)}</option>)}
             </select>
-            <select aria-label={t('tracing.contact.review')} value={review} onChange={(e) => { setReview(e.target.value as ReviewStatus | ''); setOffset(0); }}>
+            <select aria-label={t('tracing.contact.review')} value={review} onChange={(e) => refilter(() => setReview(e.target.value as ReviewStatus | ''))}>
               <option value="">{t('tracing.allReviews')}</option>
               {REVIEW_STATUSES.map((k) => <option key={k} value={k}>{t(`tracing.review.${k}`)}</option>)}
             </select>
           </div>
         </div>
+        {group && (
+          <div className="button-row small" data-testid="group-filter">
+            <span>{t('reviewGroups.shown')}</span>
+            <button type="button" className="btn btn-small btn-ghost" data-testid="group-clear" onClick={() => refilter(() => setGroup(''))}>{t('reviewGroups.allGroups')}</button>
+          </div>
+        )}
+        {can('case.manage') && contacts.data && contacts.data.total > 0 && (
+          <BulkBar
+            key={`${group}|${cls}|${review}|${ticked.size > 0}`}
+            caseId={c.id}
+            select={ticked.size > 0
+              ? { ids: [...ticked] }
+              : { ...(group ? { group } : {}), ...(cls ? { class: cls } : {}), ...(review ? { reviewStatus: review } : {}) }}
+            count={ticked.size > 0 ? ticked.size : contacts.data.total}
+            label={ticked.size > 0
+              ? t('reviewGroups.target.selected', { count: ticked.size })
+              : group ? t('reviewGroups.target.group', { count: contacts.data.total }) : t('reviewGroups.target.filter', { count: contacts.data.total })}
+            onDone={() => { setTicked(new Set()); contacts.reload(); detail.reload(); setGroupsTick((n) => n + 1); }}
+          />
+        )}
+        {can('case.manage') && <p className="muted small case-keys">{t('reviewGroups.keys')}</p>}
         <ErrorBox error={contacts.error} />
         {contacts.loading && !contacts.data && <Loading />}
         {contacts.data && contacts.data.items.length === 0 && <p className="empty">{t('tracing.case.noContacts')}</p>}
@@ -138,6 +178,13 @@ export function CasePage() {
           <table className="table rtable" data-testid="contacts-table">
             <thead>
               <tr>
+                {can('case.manage') && (
+                  <th>
+                    <input type="checkbox" className="contacts-tick-all" data-testid="tick-page" aria-label={t('reviewGroups.selectPage')}
+                      checked={contacts.data.items.every((k) => ticked.has(k.id))}
+                      onChange={(e) => { for (const k of contacts.data!.items) tick(k.id, e.target.checked); }} />
+                  </th>
+                )}
                 <th>{t('tracing.contact.person')}</th>
                 <th>{t('tracing.contact.class')}</th>
                 <th>{t('tracing.contact.evidence')}</th>
@@ -145,9 +192,11 @@ export function CasePage() {
                 <th>{t('tracing.contact.review')}</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody ref={rowsRef}>
               {contacts.data.items.map((k) => (
-                <ContactRow key={`${k.id}-${k.review.status}-${k.class}`} contact={k} canReview={can('case.manage')} onReviewed={() => { contacts.reload(); detail.reload(); }} />
+                <ContactRow key={`${k.id}-${k.review.status}-${k.class}`} contact={k} canReview={can('case.manage')}
+                  ticked={ticked.has(k.id)} onTick={(on) => tick(k.id, on)}
+                  onReviewed={() => { contacts.reload(); detail.reload(); setGroupsTick((n) => n + 1); }} />
               ))}
             </tbody>
           </table>
@@ -187,7 +236,9 @@ export function CasePage() {
   );
 }
 
-function ContactRow({ contact, canReview, onReviewed }: { contact: ContactView; canReview: boolean; onReviewed: () => void }) {
+function ContactRow({ contact, canReview, ticked, onTick, onReviewed }: {
+  contact: ContactView; canReview: boolean; ticked: boolean; onTick: (on: boolean) => void; onReviewed: () => void;
+}) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState(contact);
   // A reload (after tracing again) brings the contact as stored now: its evidence may have changed.
@@ -197,6 +248,11 @@ function ContactRow({ contact, canReview, onReviewed }: { contact: ContactView; 
   return (
     <tr data-testid="contact-row" data-contact-id={current.id} data-person-id={current.person.id} tabIndex={canReview ? 0 : undefined}
       className="queue-row" onKeyDown={canReview ? review.onKeyDown : undefined}>
+      {canReview && (
+        <td className="tick-cell">
+          <input type="checkbox" data-testid="contact-tick" aria-label={t('reviewGroups.select')} checked={ticked} onChange={(e) => onTick(e.target.checked)} />
+        </td>
+      )}
       <td className="rtable-head">
         <strong data-testid="contact-name">{current.person.name}</strong>
         <div className="muted small">{current.person.phone ?? '—'} · {current.person.areaName}</div>
@@ -208,9 +264,11 @@ function ContactRow({ contact, canReview, onReviewed }: { contact: ContactView; 
       <td data-label={t('tracing.contact.evidence')}><ContactEvidence contact={current} /></td>
       <td data-label={t('tracing.contact.colour')}><PersonColour personId={current.person.id} refresh={colourTick} /></td>
       <td data-label={t('tracing.contact.review')}>
-        <ReviewBadge status={current.review.status} />
-        {current.review.reason && <div className="muted small" data-testid="review-reason-shown">{current.review.reason}</div>}
-        {canReview && <ReviewControls review={review} contact={current} />}
+        <div className="review-cell">
+          <ReviewBadge status={current.review.status} />
+          {current.review.reason && <div className="muted small" data-testid="review-reason-shown">{current.review.reason}</div>}
+          {canReview && <ReviewControls review={review} contact={current} />}
+        </div>
       </td>
     </tr>
   );

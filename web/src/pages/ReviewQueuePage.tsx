@@ -1,7 +1,8 @@
 // 待研判 The investigator's review queue: every unreviewed contact of the cases in scope, candidates
 // first, each with its evidence and one-click confirm / reclassify / dismiss carrying the reason in
-// its box. Keyboard: ↑/↓ (or J) move between rows, C / G / K / D decide the focused row.
-import { useRef, useState, type KeyboardEvent } from 'react';
+// its box. Keyboard anywhere on the page: ↑/↓ (or J) move the selection, C / G / K / D decide the
+// selected row (useRowKeys).
+import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth.tsx';
@@ -13,6 +14,7 @@ import { Loading } from '../components/Loading.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { ReviewControls, useReview } from '../components/ReviewControls.tsx';
 import { ClassBadge, ContactEvidence } from '../components/TracingBits.tsx';
+import { useRowKeys } from '../components/useRowKeys.ts';
 
 const PAGE = 50;
 
@@ -25,16 +27,7 @@ export function ReviewQueuePage() {
   const [done, setDone] = useState<Record<string, string>>({});
   const body = useRef<HTMLTableSectionElement>(null);
 
-  const move = (e: KeyboardEvent) => {
-    if ((e.target as HTMLElement).tagName === 'INPUT') return;
-    const down = e.key === 'ArrowDown' || e.key === 'j';
-    const up = e.key === 'ArrowUp';
-    if (!down && !up) return;
-    const rows = [...(body.current?.querySelectorAll<HTMLElement>('tr[data-testid="queue-row"]') ?? [])];
-    const i = rows.indexOf(document.activeElement as HTMLElement);
-    const next = rows[Math.max(0, Math.min(rows.length - 1, i + (down ? 1 : -1)))];
-    if (next) { e.preventDefault(); next.focus(); }
-  };
+  useRowKeys(body, 'tr[data-testid="queue-row"]');
 
   return (
     <div className="review-page">
@@ -52,7 +45,7 @@ export function ReviewQueuePage() {
         {queue.loading && !queue.data && <Loading />}
         {queue.data && queue.data.items.length === 0 && <p className="empty" data-testid="queue-empty">{t('tracing.queue.empty')}</p>}
         {queue.data && queue.data.items.length > 0 && (
-          <table className="table rtable" data-testid="queue-table" onKeyDown={move}>
+          <table className="table rtable" data-testid="queue-table">
             <thead>
               <tr>
                 <th>{t('tracing.contact.person')}</th>
