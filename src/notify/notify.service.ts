@@ -22,6 +22,7 @@ import type { AttemptBody, CallTaskView, FacetQuery, TaskExportQuery, TaskListQu
 import { activeChoice } from '../rules/ruleset.service.ts';
 import { addDays, dateInZone, isCalendarDate, startOfDate } from '../rules/calendar.ts';
 import type { RuleSet } from '../rules/ruleset.schema.ts';
+import { ruleSetById } from '../rules/ruleset.load.ts';
 import './notify.schema.ts';
 import * as store from './notify.store.ts';
 import type { TaskRow } from './notify.store.ts';
@@ -300,7 +301,8 @@ export async function exportTasks(s: Services, actor: Actor, q: TaskExportQuery)
 export function instructionsText(i: CallInstructions, lang: Lang, timeZone: string): string {
   const p = i.plan;
   if (!p) {
-    if (i.group === null) return lang === 'en' ? `No quarantine under rule set ${i.ruleSetId}` : `现行规则集（${i.ruleSetId}）不要求隔离`;
+    const name = ruleSetById(i.ruleSetId).name[lang];
+    if (i.group === null) return lang === 'en' ? `No quarantine for this class under ${name}` : `${name}对此类接触者无隔离要求`;
     return lang === 'en' ? `Managed as ${i.group}; last exposure unknown` : '须隔离管理，末次暴露时间不详';
   }
   const last = (ms: number) => dateInZone(ms - 1, timeZone);
