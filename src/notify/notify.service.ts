@@ -110,7 +110,7 @@ async function taskInScope(trx: Executor, actor: Actor, id: string): Promise<Tas
 
 function dayStart(s: Services, field: 'exposedFrom' | 'exposedTo', text: string | undefined, plusDays = 0): number | undefined {
   if (text === undefined || text === '') return undefined;
-  if (!isCalendarDate(text)) throw new AppError('CALL_DATE_INVALID', { field }, { faults: [{ field, code: 'CALL_DATE_INVALID', params: { field } }] });
+  if (!isCalendarDate(text)) throw new AppError('CALL_DATE_INVALID', { field, value: text }, { faults: [{ field, code: 'CALL_DATE_INVALID', params: { field, value: text } }] });
   return startOfDate(addDays(text, plusDays), s.config.timeZone);
 }
 
