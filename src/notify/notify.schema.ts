@@ -116,7 +116,8 @@ export type FacetQuery = Static<typeof FacetQuery>;
 
 const Facet = Type.Object({ id: Type.String(), name: Type.String(), total: Type.Integer(), open: Type.Integer() });
 export const FacetsSchema = Type.Object({
-  grids: Type.Array(Facet),
+  /** parentName: the area above (the community), since grid names repeat in every community. */
+  grids: Type.Array(Type.Composite([Facet, Type.Object({ parentName: Nullable(Type.String()) })])),
   buildings: Type.Array(Type.Composite([Facet, Type.Object({ areaId: Type.String(), areaName: Type.String() })])),
   /** True when there were more buildings than listed (pick a grid first). */
   buildingsTruncated: Type.Boolean(),

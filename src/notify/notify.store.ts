@@ -201,12 +201,13 @@ export interface FacetRow {
 
 const openCount = sql<number>`sum(case when call_task.status in ('pending', 'not_reached') then 1 else 0 end)`;
 
-/** The grids (people's own areas) of the filtered tasks, with their counts. */
-export async function gridFacets(ex: Executor, f: TaskFilter): Promise<FacetRow[]> {
-  const rows = await filtered(ex, f).select(['pa.id as id', 'pa.name as name', 'pa.path as path'])
+/** The grids (people's own areas) of the filtered tasks, with the area above each (grid names repeat across communities) and their counts. */
+export async function gridFacets(ex: Executor, f: TaskFilter): Promise<Array<FacetRow & { parentName: string | null }>> {
+  const rows = await filtered(ex, f).leftJoin('area as gp', 'gp.id', 'pa.parent_id')
+    .select(['pa.id as id', 'pa.name as name', 'pa.path as path', 'gp.name as parent_name'])
     .select((eb) => [eb.fn.countAll().as('total'), openCount.as('open')])
-    .groupBy(['pa.id', 'pa.name', 'pa.path']).orderBy('pa.path').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, total: Number(r.total), open: Number(r.open ?? 0) }));
+    .groupBy(['pa.id', 'pa.name', 'pa.path', 'gp.name']).orderBy('pa.path').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, parentName: r.parent_name ?? null, total: Number(r.total), open: Number(r.open ?? 0) }));
 }
 
 /** The buildings of the filtered tasks, with their counts, at most `limit` (by area, then name). */

@@ -125,7 +125,7 @@ for (const { dialect, skip } of await dialects()) {
         // The grids and buildings of the list, with counts.
         const facets = await call('GET', '/call-tasks/facets', worker);
         assert.equal(facets.statusCode, 200, facets.body);
-        assert.deepEqual(facets.json().grids.map((g: any) => [g.name, g.total, g.open]), [['第一网格', 3, 2], ['第二网格', 2, 2]]);
+        assert.deepEqual(facets.json().grids.map((g: any) => [g.parentName, g.name, g.total, g.open]), [['文苑社区', '第一网格', 3, 2], ['文苑社区', '第二网格', 2, 2]]);
         assert.deepEqual(facets.json().buildings.map((b: any) => [b.name, b.areaName, b.total, b.open]), [['3号楼', '第一网格', 3, 2], ['5号楼', '第二网格', 2, 2]]);
         assert.equal(facets.json().ruleSet.id, '8th-edition');
         assert.deepEqual((await call('GET', '/call-tasks/facets?caseId=case-b', worker)).json().grids.map((g: any) => g.total), [1]);
@@ -200,6 +200,11 @@ for (const { dialect, skip } of await dialects()) {
         const theirs = (await call('GET', '/call-tasks/facets', otherWorker)).json();
         assert.deepEqual(theirs.buildings.map((b: any) => b.name), ['8号楼']);
         assert.deepEqual((await call('GET', '/call-tasks?q=%E5%BC%A0', otherWorker)).json().total, 0, 'a search never crosses the scope');
+
+        // Above the communities, grids are told apart by their community.
+        const city = await signIn(s, 'investigator', AREAS.city);
+        const cityFacets = (await call('GET', '/call-tasks/facets', city)).json();
+        assert.deepEqual(cityFacets.grids.map((g: any) => `${g.parentName} ${g.name}`), ['文苑社区 第一网格', '文苑社区 第二网格', '兴阳社区 第一网格']);
 
         // A role without contact.call.
         const lab = await signIn(s, 'lab', AREAS.city);

@@ -261,7 +261,7 @@ export interface CallQuery {
 interface CallFacet { id: string; name: string; total: number; open: number }
 
 export interface CallFacets {
-  grids: CallFacet[];
+  grids: Array<CallFacet & { parentName: string | null }>;
   buildings: Array<CallFacet & { areaId: string; areaName: string }>;
   buildingsTruncated: boolean;
   ruleSet: { id: string; name: { zh: string; en: string } };

@@ -64,6 +64,8 @@ export function CallListPage() {
   };
   const list = useLoad(() => tracingApi.callTasks({ ...query, limit: PAGE, offset }), [key]);
   const facets = useLoad(() => tracingApi.callFacets({ caseId: query.caseId }), [query.caseId]);
+  // A city-wide list may span more buildings than one answer lists: a chosen grid asks for its own.
+  const gridFacets = useLoad(() => (query.areaId ? tracingApi.callFacets({ caseId: query.caseId, areaId: query.areaId }) : Promise.resolve(null)), [query.caseId, query.areaId]);
   const [search, setSearch] = useState(query.q ?? '');
   useEffect(() => {
     if (search.trim() === (query.q ?? '')) return undefined;
@@ -75,7 +77,9 @@ export function CallListPage() {
   const [phones, setPhones] = useState<Record<string, string>>({});
   const [exportOpen, setExportOpen] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const buildings = (facets.data?.buildings ?? []).filter((b) => !query.areaId || b.areaId === query.areaId);
+  const oneParent = new Set(facets.data?.grids.map((g) => g.parentName)).size <= 1;
+  const buildingSource = query.areaId ? gridFacets.data : facets.data;
+  const buildings = buildingSource?.buildings ?? [];
   const statusValue = params.get('status') ?? 'open';
   const filtered = Boolean(query.areaId || query.buildingId || query.class || query.exposedFrom || query.exposedTo || query.q || statusValue !== 'open');
   const printParams = new URLSearchParams(params);
@@ -102,7 +106,7 @@ export function CallListPage() {
           <label className="calls-filter"><span>{t('callList.grid')}</span>
             <select data-testid="calls-grid" value={query.areaId ?? ''} onChange={(e) => set({ areaId: e.target.value || undefined, buildingId: undefined })}>
               <option value="">{t('tracing.all')}</option>
-              {facets.data?.grids.map((g) => <option key={g.id} value={g.id}>{t('callList.facet', { name: g.name, open: g.open, total: g.total })}</option>)}
+              {facets.data?.grids.map((g) => <option key={g.id} value={g.id}>{t('callList.facet', { name: oneParent ? g.name : `${g.parentName ?? ''} ${g.name}`.trim(), open: g.open, total: g.total })}</option>)}
             </select>
           </label>
           <label className="calls-filter"><span>{t('callList.building')}</span>
@@ -110,6 +114,7 @@ export function CallListPage() {
               <option value="">{t('tracing.all')}</option>
               {buildings.map((b) => <option key={b.id} value={b.id}>{t('callList.facet', { name: query.areaId ? b.name : `${b.areaName} ${b.name}`, open: b.open, total: b.total })}</option>)}
             </select>
+            {buildingSource?.buildingsTruncated && <span className="small" data-testid="calls-buildings-cut">{t('callList.buildingsCut', { count: buildings.length })}</span>}
           </label>
           <label className="calls-filter"><span>{t('callList.class')}</span>
             <select data-testid="calls-class" value={query.class ?? ''} onChange={(e) => set({ class: e.target.value || undefined })}>
