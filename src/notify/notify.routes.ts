@@ -5,7 +5,7 @@ import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
 import { actorOf, guard } from '../platform/auth.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
-import { AttemptBody, CallTaskSchema, RevealBody, TaskDetailSchema, TaskExportQuery, TaskIdParams, TaskListQuery } from './notify.schema.ts';
+import { AttemptBody, CallTaskSchema, FacetQuery, FacetsSchema, RevealBody, TaskDetailSchema, TaskExportQuery, TaskIdParams, TaskListQuery } from './notify.schema.ts';
 import * as notify from './notify.service.ts';
 
 const problems = { 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
@@ -31,6 +31,11 @@ export async function notifyRoutes(app: App, s: Services): Promise<void> {
       .header('x-call-rows', String(file.rows))
       .send(file.stream as unknown as string); // a stream is sent as is, not serialised
   });
+
+  app.get('/call-tasks/facets', {
+    preHandler: guard('contact.call'),
+    schema: { tags: ['calls'], querystring: FacetQuery, response: { 200: FacetsSchema, ...problems } },
+  }, async (request) => notify.taskFacets(s, actorOf(request), request.query));
 
   app.get('/call-tasks/:id', {
     preHandler: guard('contact.call'),

@@ -1,6 +1,8 @@
 // Pure decisions of the notification call lists (通知): the outcomes of a call, the status a task
 // takes after one, which tasks a tracing result opens, reopens or withdraws, and which community a
-// contact's call belongs to. No I/O.
+// contact's call belongs to, and what a contact must be told (from the rule set, never from code). No I/O.
+import { managementPlan, type TestDate } from '../rules/ruleset.rules.ts';
+import type { ManagedGroup, RuleSet } from '../rules/ruleset.schema.ts';
 
 export const CALL_OUTCOMES = ['reached', 'not_reached', 'refused'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
@@ -90,4 +92,53 @@ const CLASS_PRIORITY: Record<string, number> = { close: 0, secondary: 1, general
 /** Who is called first: close contacts, then secondary, then general. */
 export function classPriority(cls: string): number {
   return CLASS_PRIORITY[cls] ?? 3;
+}
+
+// ---- what a called contact must do (the active rule set's management schedule) -------------------
+
+export const CONTACT_CLASSES = ['close', 'secondary', 'general'] as const;
+export type ContactClass = (typeof CONTACT_CLASSES)[number];
+
+/** The orders a call list can be sorted in; `priority` is the call team's order (open first, close first). */
+export const CALL_SORTS = ['priority', 'name', 'exposure', 'address', 'attempts', 'lastCall'] as const;
+export type CallSort = (typeof CALL_SORTS)[number];
+
+/**
+ * The rule set's managed group a contact of the class falls in: close contacts are managed as such;
+ * secondary contacts as the rule set says (its `secondaryContacts.management`, else their own group);
+ * general contacts are not managed (null).
+ */
+export function managedGroupOf(r: RuleSet, cls: string): ManagedGroup | null {
+  if (cls === 'close') return 'close_contact';
+  if (cls === 'secondary') return r.secondaryContacts.management ?? 'secondary_contact';
+  return null;
+}
+
+export interface CallInstructions {
+  ruleSetId: string;
+  /** Null: the rule set manages no such contact (no schedule for their class). */
+  group: ManagedGroup | null;
+  /** The schedule from the last exposure, or null when the rule set manages no such group (or no exposure is known). */
+  plan: {
+    centralisedDays: number;
+    homeDays: number;
+    homeKind: 'home_quarantine' | 'home_health_monitoring';
+    centralisedUntil: number;
+    homeUntil: number;
+    testDates: TestDate[];
+  } | null;
+}
+
+/** What the contact must be told on the call: the active rule set's schedule counted from the last exposure. */
+export function callInstructions(r: RuleSet, cls: string, lastExposureAt: number | null, timeZone: string): CallInstructions {
+  const group = managedGroupOf(r, cls);
+  const schedule = group ? r.management[group] : undefined;
+  const plan = group && schedule && lastExposureAt !== null ? managementPlan(r, group, lastExposureAt, timeZone) : null;
+  return {
+    ruleSetId: r.id, group: schedule ? group : null,
+    plan: plan && schedule ? {
+      centralisedDays: schedule.centralisedDays, homeDays: schedule.homeDays, homeKind: plan.homeKind,
+      centralisedUntil: plan.centralisedUntil, homeUntil: plan.homeUntil, testDates: plan.testDates,
+    } : null,
+  };
 }

@@ -17,8 +17,12 @@ import { maskName, maskPhone } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
 import type { Services } from '../services.ts';
-import { acceptsCalls, communityOf, pathPrefixes, planTasks, reopenedStatus, statusAfter, type CallOutcome } from './notify.rules.ts';
-import type { AttemptBody, CallTaskView, TaskExportQuery, TaskListQuery } from './notify.schema.ts';
+import { acceptsCalls, callInstructions, communityOf, pathPrefixes, planTasks, reopenedStatus, statusAfter, type CallInstructions, type CallOutcome } from './notify.rules.ts';
+import type { AttemptBody, CallTaskView, FacetQuery, TaskExportQuery, TaskListQuery } from './notify.schema.ts';
+import { activeChoice } from '../rules/ruleset.service.ts';
+import { addDays, dateInZone, isCalendarDate, startOfDate } from '../rules/calendar.ts';
+import type { RuleSet } from '../rules/ruleset.schema.ts';
+import { ruleSetById } from '../rules/ruleset.load.ts';
 import './notify.schema.ts';
 import * as store from './notify.store.ts';
 import type { TaskRow } from './notify.store.ts';
@@ -70,15 +74,20 @@ export async function syncCallTasks(s: Services, trx: Executor, caseId: string, 
   return result;
 }
 
-function toView(s: Pick<Services, 'cipher'>, r: TaskRow): CallTaskView {
+function toView(s: Pick<Services, 'cipher' | 'config'>, r: TaskRow, ruleSet: RuleSet): CallTaskView {
+  const lastAt = r.last_exposure_at === null ? null : Number(r.last_exposure_at);
   return {
     id: r.id, contactId: r.contact_id, caseId: r.case_id,
     person: {
       id: r.person_id, name: r.person_name, phone: r.phone_enc ? maskPhone(s.cipher.decrypt(r.phone_enc)) : null,
-      areaName: r.person_area_name, address: r.address ?? null,
+      areaId: r.person_area_id, areaName: r.person_area_name, address: r.address ?? null,
     },
+    building: r.building_id && r.building_name !== null ? { id: r.building_id, name: r.building_name } : null,
     community: { id: r.area_id, name: r.community_name },
-    class: r.class, status: r.status as CallTaskView['status'], attempts: Number(r.attempts),
+    class: r.class,
+    exposure: { firstAt: r.first_exposure_at === null ? null : Number(r.first_exposure_at), lastAt },
+    instructions: callInstructions(ruleSet, r.class, lastAt, s.config.timeZone),
+    status: r.status as CallTaskView['status'], attempts: Number(r.attempts),
     lastAttemptAt: r.last_attempt_at === null ? null : Number(r.last_attempt_at), lastNote: r.last_note,
     createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
   };
@@ -99,16 +108,73 @@ async function taskInScope(trx: Executor, actor: Actor, id: string): Promise<Tas
   return row;
 }
 
+function dayStart(s: Services, field: 'exposedFrom' | 'exposedTo', text: string | undefined, plusDays = 0): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (!isCalendarDate(text)) throw new AppError('CALL_DATE_INVALID', { field, value: text }, { faults: [{ field, code: 'CALL_DATE_INVALID', params: { field, value: text } }] });
+  return startOfDate(addDays(text, plusDays), s.config.timeZone);
+}
+
+/** The list's filter from the query, inside the actor's scope: an area or building outside it is refused. */
+async function filterOf(s: Services, trx: Executor, actor: Actor, q: TaskListQuery): Promise<store.TaskFilter> {
+  const path = await scopePath(trx, actor, q.areaId);
+  const exposedFrom = dayStart(s, 'exposedFrom', q.exposedFrom);
+  const exposedTo = dayStart(s, 'exposedTo', q.exposedTo, 1);
+  if (exposedFrom !== undefined && exposedTo !== undefined && exposedFrom >= exposedTo) {
+    throw new AppError('CALL_DATE_RANGE', { from: q.exposedFrom!, to: q.exposedTo! }, { faults: [{ field: 'exposedFrom', code: 'CALL_DATE_RANGE', params: { from: q.exposedFrom!, to: q.exposedTo! } }] });
+  }
+  if (q.buildingId) {
+    const buildingPath = await store.buildingPath(trx, q.buildingId);
+    if (buildingPath === undefined) throw new AppError('BUILDING_NOT_FOUND');
+    assertInScope(actor, buildingPath);
+  }
+  const name = q.q?.trim();
+  return {
+    path, status: q.status, open: q.open, caseId: q.caseId, buildingId: q.buildingId, class: q.class, exposedFrom, exposedTo,
+    ...(name ? { name } : {}),
+  };
+}
+
+/** The filter as the audit records it: what was asked, the searched name masked. */
+function auditedFilter(q: TaskListQuery) {
+  return {
+    areaId: q.areaId ?? null, status: q.status ?? null, open: q.open ?? null, caseId: q.caseId ?? null, buildingId: q.buildingId ?? null,
+    class: q.class ?? null, exposedFrom: q.exposedFrom ?? null, exposedTo: q.exposedTo ?? null, q: q.q?.trim() ? maskName(q.q.trim()) : null,
+    sort: q.sort ?? null, dir: q.dir ?? null,
+  };
+}
+
+function orderOf(q: TaskListQuery): store.TaskOrder {
+  return { sort: q.sort ?? 'priority', dir: q.dir ?? 'asc' };
+}
+
 export async function listTasks(s: Services, actor: Actor, q: TaskListQuery, paging: store.Paging): Promise<Page<CallTaskView>> {
   assertCan(actor, 'contact.call');
   return s.db.transaction().execute(async (trx) => {
-    const path = await scopePath(trx, actor, q.areaId);
-    const { rows, total } = await store.listTasks(trx, { path, status: q.status, open: q.open, caseId: q.caseId }, paging);
+    const f = await filterOf(s, trx, actor, q);
+    const { ruleSet } = await activeChoice(s, trx);
+    const { rows, total } = await store.listTasks(trx, f, paging, orderOf(q));
     await s.audit(trx, auditActor(actor), {
       action: 'call.list', objectType: 'call_task', objectId: null,
-      detail: { areaId: q.areaId ?? null, status: q.status ?? null, open: q.open ?? null, caseId: q.caseId ?? null, results: total, offset: paging.offset },
+      detail: { ...auditedFilter(q), results: total, offset: paging.offset },
     });
-    return { items: rows.map((r) => toView(s, r)), total, ...paging };
+    return { items: rows.map((r) => toView(s, r, ruleSet)), total, ...paging };
+  });
+}
+
+const MAX_BUILDINGS = 500;
+
+/** The grids and buildings of the actor's call list (within the case or area asked), with counts. */
+export async function taskFacets(s: Services, actor: Actor, q: FacetQuery) {
+  assertCan(actor, 'contact.call');
+  return s.db.transaction().execute(async (trx) => {
+    const f: store.TaskFilter = { path: await scopePath(trx, actor, q.areaId), caseId: q.caseId };
+    const { ruleSet } = await activeChoice(s, trx);
+    const grids = await store.gridFacets(trx, f);
+    const buildings = await store.buildingFacets(trx, f, MAX_BUILDINGS + 1);
+    return {
+      grids, buildings: buildings.slice(0, MAX_BUILDINGS), buildingsTruncated: buildings.length > MAX_BUILDINGS,
+      ruleSet: { id: ruleSet.id, name: ruleSet.name },
+    };
   });
 }
 
@@ -117,7 +183,7 @@ export async function getTask(s: Services, actor: Actor, id: string) {
   return s.db.transaction().execute(async (trx) => {
     const row = await taskInScope(trx, actor, id);
     await s.audit(trx, auditActor(actor), { action: 'call.read', objectType: 'call_task', objectId: id });
-    return { task: toView(s, row), attempts: (await store.attemptsOf(trx, id)).map(attemptView) };
+    return { task: toView(s, row, (await activeChoice(s, trx)).ruleSet), attempts: (await store.attemptsOf(trx, id)).map(attemptView) };
   });
 }
 
@@ -141,7 +207,7 @@ export async function recordAttempt(s: Services, actor: Actor, id: string, body:
       action: 'call.attempt', objectType: 'call_task', objectId: id, reason: note,
       detail: { personId: row.person_id, caseId: row.case_id, outcome: body.outcome, from: row.status, to: status, attempts },
     });
-    return { task: toView(s, (await store.taskById(trx, id))!), attempts: (await store.attemptsOf(trx, id)).map(attemptView) };
+    return { task: toView(s, (await store.taskById(trx, id))!, (await activeChoice(s, trx)).ruleSet), attempts: (await store.attemptsOf(trx, id)).map(attemptView) };
   });
 }
 
@@ -174,6 +240,8 @@ const COLUMNS: Array<{ key: keyof ExportValues; zh: string; en: string }> = [
   { key: 'name', zh: '姓名', en: 'Name' },
   { key: 'phone', zh: '联系电话', en: 'Phone' },
   { key: 'class', zh: '接触类别', en: 'Contact class' },
+  { key: 'lastExposure', zh: '末次暴露日期', en: 'Last exposure' },
+  { key: 'instructions', zh: '管理要求', en: 'What to do' },
   { key: 'caseId', zh: '关联病例', en: 'Case' },
   { key: 'status', zh: '通知状态', en: 'Call status' },
   { key: 'attempts', zh: '拨打次数', en: 'Attempts' },
@@ -183,7 +251,7 @@ const COLUMNS: Array<{ key: keyof ExportValues; zh: string; en: string }> = [
 ];
 
 interface ExportValues {
-  no: string; community: string; area: string; address: string; name: string; phone: string; class: string; caseId: string;
+  no: string; community: string; area: string; address: string; name: string; phone: string; class: string; lastExposure: string; instructions: string; caseId: string;
   status: string; attempts: string; lastAttemptAt: string; lastNote: string; taskId: string;
 }
 
@@ -214,35 +282,56 @@ export async function exportTasks(s: Services, actor: Actor, q: TaskExportQuery)
   if (reveal && !can(actor.role, 'person.reveal')) throw new AppError('FORBIDDEN', { permission: 'person.reveal' });
   const reason = reveal ? requireReason(q.reason) : '';
   const { filter, rows } = await s.db.transaction().execute(async (trx) => {
-    const path = await scopePath(trx, actor, q.areaId);
-    const f: store.TaskFilter = { path, status: q.status, open: q.open, caseId: q.caseId };
+    const f = await filterOf(s, trx, actor, q);
     const n = await store.countTasks(trx, f);
     await s.audit(trx, auditActor(actor), {
       action: 'call.export', objectType: 'call_task', objectId: null, reason,
-      detail: { format, rows: n, revealed: reveal, areaId: q.areaId ?? null, status: q.status ?? null, open: q.open ?? null, caseId: q.caseId ?? null },
+      detail: { format, rows: n, revealed: reveal, ...auditedFilter(q) },
     });
     return { filter: f, rows: n };
   });
-  const records = exportRecords(s, filter, lang, reveal);
+  const records = exportRecords(s, filter, lang, reveal, orderOf(q));
   return {
     rows, fileName: `call-list.${format}`, contentType: CONTENT_TYPES[format],
     stream: tabularStream(records, format, lang === 'en' ? 'Call list' : '通知名单'),
   };
 }
 
-async function* exportRecords(s: Services, f: store.TaskFilter, lang: Lang, reveal: boolean): AsyncGenerator<string[]> {
+/** The rule set's schedule in words, as the call team reads it out (the rule set's figures, the zone's dates). */
+export function instructionsText(i: CallInstructions, lang: Lang, timeZone: string): string {
+  const p = i.plan;
+  if (!p) {
+    const name = ruleSetById(i.ruleSetId).name[lang];
+    if (i.group === null) return lang === 'en' ? `No quarantine for this class under ${name}` : `${name}对此类接触者无隔离要求`;
+    return lang === 'en' ? `Managed as ${i.group}; last exposure unknown` : '须隔离管理，末次暴露时间不详';
+  }
+  const last = (ms: number) => dateInZone(ms - 1, timeZone);
+  const parts: string[] = [];
+  const home = p.homeKind === 'home_quarantine' ? (lang === 'en' ? 'home quarantine' : '居家隔离') : (lang === 'en' ? 'home health monitoring' : '居家健康监测');
+  if (p.centralisedDays > 0) parts.push(lang === 'en' ? `centralised quarantine ${p.centralisedDays} d until ${last(p.centralisedUntil)}` : `集中隔离${p.centralisedDays}天至${last(p.centralisedUntil)}`);
+  if (p.homeDays > 0) parts.push(lang === 'en' ? `${home} ${p.homeDays} d until ${last(p.homeUntil)}` : `${home}${p.homeDays}天至${last(p.homeUntil)}`);
+  const tests = p.testDates.map((t) => t.date);
+  if (tests.length) parts.push(lang === 'en' ? `tests on ${tests.join(', ')}` : `核酸检测：${tests.join('、')}`);
+  return parts.join(lang === 'en' ? '; ' : '；');
+}
+
+async function* exportRecords(s: Services, f: store.TaskFilter, lang: Lang, reveal: boolean, order: store.TaskOrder): AsyncGenerator<string[]> {
   yield COLUMNS.map((c) => (lang === 'en' ? c.en : c.zh));
   const label = (k: string) => LABELS[lang][k] ?? k;
+  const { ruleSet } = await activeChoice(s);
   const PAGE = 1000;
   let n = 0;
   for (let offset = 0; ; offset += PAGE) {
-    const page = await store.exportPage(s.db, f, offset, PAGE);
+    const page = await store.exportPage(s.db, f, offset, PAGE, order);
     for (const r of page) {
       const phone = r.phone_enc ? s.cipher.decrypt(r.phone_enc) : '';
       const values: ExportValues = {
         no: String(++n), community: r.community_name, area: r.person_area_name, address: r.address ?? '',
         name: reveal ? r.person_name : maskName(r.person_name), phone: reveal ? phone : maskPhone(phone) ?? '',
-        class: label(r.class), caseId: r.case_id, status: label(r.status), attempts: String(r.attempts),
+        class: label(r.class),
+        lastExposure: r.last_exposure_at === null ? '' : dateInZone(Number(r.last_exposure_at), s.config.timeZone),
+        instructions: instructionsText(callInstructions(ruleSet, r.class, r.last_exposure_at === null ? null : Number(r.last_exposure_at), s.config.timeZone), lang, s.config.timeZone),
+        caseId: r.case_id, status: label(r.status), attempts: String(r.attempts),
         lastAttemptAt: r.last_attempt_at === null ? '' : isoInZone(Number(r.last_attempt_at), s.config.timeZone), lastNote: r.last_note ?? '', taskId: r.id,
       };
       yield COLUMNS.map((c) => values[c.key]);

@@ -90,6 +90,11 @@ export interface TaskRow extends CallTaskTable {
   address: string | null;
   community_name: string;
   contact_review_status: string | null;
+  person_area_id: string;
+  building_id: string | null;
+  building_name: string | null;
+  first_exposure_at: number | null;
+  last_exposure_at: number | null;
 }
 
 export interface TaskFilter {
@@ -99,6 +104,20 @@ export interface TaskFilter {
   /** Only pending and not_reached. */
   open?: boolean;
   caseId?: string;
+  /** The people whose household is in this building. */
+  buildingId?: string;
+  class?: string;
+  /** Last exposure in [from, to) (ms). */
+  exposedFrom?: number;
+  exposedTo?: number;
+  /** Part of the name. */
+  name?: string;
+}
+
+export type TaskOrder = { sort: 'priority' | 'name' | 'exposure' | 'address' | 'attempts' | 'lastCall'; dir: 'asc' | 'desc' };
+
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 function taskQuery(ex: Executor) {
@@ -107,12 +126,14 @@ function taskQuery(ex: Executor) {
     .innerJoin('area as pa', 'pa.id', 'person.area_id')
     .innerJoin('area as ca', 'ca.id', 'call_task.area_id')
     .leftJoin('household', 'household.id', 'person.household_id')
+    .leftJoin('building', 'building.id', 'household.building_id')
     .leftJoin('contact', 'contact.id', 'call_task.contact_id');
 }
 
 const TASK_COLUMNS = [
   'person.name as person_name', 'person.phone_enc', 'pa.name as person_area_name', 'household.address', 'ca.name as community_name',
-  'contact.review_status as contact_review_status',
+  'contact.review_status as contact_review_status', 'pa.id as person_area_id', 'building.id as building_id', 'building.name as building_name',
+  'contact.first_exposure_at', 'contact.last_exposure_at',
 ] as const;
 
 function filtered(ex: Executor, f: TaskFilter) {
@@ -120,18 +141,39 @@ function filtered(ex: Executor, f: TaskFilter) {
   if (f.status) q = q.where('call_task.status', '=', f.status);
   if (f.open) q = q.where('call_task.status', 'in', ['pending', 'not_reached']);
   if (f.caseId) q = q.where('call_task.case_id', '=', f.caseId);
+  if (f.buildingId) q = q.where('household.building_id', '=', f.buildingId);
+  if (f.class) q = q.where('call_task.class', '=', f.class);
+  if (f.exposedFrom !== undefined) q = q.where('contact.last_exposure_at', '>=', f.exposedFrom);
+  if (f.exposedTo !== undefined) q = q.where('contact.last_exposure_at', '<', f.exposedTo);
+  if (f.name) q = q.where(sql<boolean>`person.name like ${containsPattern(f.name)} escape '\\'`);
   return q;
+}
+
+/** The list's order, each ending with the task id so pages never overlap or skip. */
+function ordered<Q extends ReturnType<typeof filtered>>(q: Q, o: TaskOrder): Q {
+  const d = o.dir;
+  const nullsLast = (col: string) => sql`case when ${sql.ref(col)} is null then 1 else 0 end`;
+  let r: any = q;
+  switch (o.sort) {
+    case 'name': r = r.orderBy('person.name', d); break;
+    case 'exposure': r = r.orderBy(nullsLast('contact.last_exposure_at')).orderBy('contact.last_exposure_at', d); break;
+    case 'address': r = r.orderBy(nullsLast('building.name')).orderBy('building.name', d).orderBy('household.unit', d).orderBy('household.door', d).orderBy('household.address', d).orderBy('person.name'); break;
+    case 'attempts': r = r.orderBy('call_task.attempts', d); break;
+    case 'lastCall': r = r.orderBy(nullsLast('call_task.last_attempt_at')).orderBy('call_task.last_attempt_at', d); break;
+    default: r = r.orderBy(ORDER, d).orderBy(CLASS_ORDER, d).orderBy('call_task.created_at', d);
+  }
+  return r.orderBy('call_task.id', d) as Q;
 }
 
 const ORDER = sql`case call_task.status when 'pending' then 0 when 'not_reached' then 1 when 'refused' then 2 when 'reached' then 3 else 4 end`;
 const CLASS_ORDER = sql`case call_task.class when 'close' then 0 when 'secondary' then 1 else 2 end`;
 
-export async function listTasks(ex: Executor, f: TaskFilter, paging: Paging): Promise<{ rows: TaskRow[]; total: number }> {
+const PRIORITY: TaskOrder = { sort: 'priority', dir: 'asc' };
+
+export async function listTasks(ex: Executor, f: TaskFilter, paging: Paging, order: TaskOrder = PRIORITY): Promise<{ rows: TaskRow[]; total: number }> {
   const q = filtered(ex, f);
   const [rows, total] = await Promise.all([
-    q.selectAll('call_task').select([...TASK_COLUMNS])
-      .orderBy(ORDER).orderBy(CLASS_ORDER).orderBy('call_task.created_at').orderBy('call_task.id')
-      .limit(paging.limit).offset(paging.offset).execute(),
+    ordered(q.selectAll('call_task').select([...TASK_COLUMNS]), order).limit(paging.limit).offset(paging.offset).execute() as Promise<TaskRow[]>,
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
@@ -146,7 +188,38 @@ export async function countTasks(ex: Executor, f: TaskFilter): Promise<number> {
 }
 
 /** A page of the export in list order, after the keyset (offset paging is fine at call-list sizes). */
-export async function exportPage(ex: Executor, f: TaskFilter, offset: number, limit: number): Promise<TaskRow[]> {
-  return filtered(ex, f).selectAll('call_task').select([...TASK_COLUMNS])
-    .orderBy(ORDER).orderBy(CLASS_ORDER).orderBy('call_task.created_at').orderBy('call_task.id').limit(limit).offset(offset).execute();
+export async function exportPage(ex: Executor, f: TaskFilter, offset: number, limit: number, order: TaskOrder = PRIORITY): Promise<TaskRow[]> {
+  return ordered(filtered(ex, f).selectAll('call_task').select([...TASK_COLUMNS]), order).limit(limit).offset(offset).execute() as Promise<TaskRow[]>;
+}
+
+export interface FacetRow {
+  id: string;
+  name: string;
+  total: number;
+  open: number;
+}
+
+const openCount = sql<number>`sum(case when call_task.status in ('pending', 'not_reached') then 1 else 0 end)`;
+
+/** The grids (people's own areas) of the filtered tasks, with the area above each (grid names repeat across communities) and their counts. */
+export async function gridFacets(ex: Executor, f: TaskFilter): Promise<Array<FacetRow & { parentName: string | null }>> {
+  const rows = await filtered(ex, f).leftJoin('area as gp', 'gp.id', 'pa.parent_id')
+    .select(['pa.id as id', 'pa.name as name', 'pa.path as path', 'gp.name as parent_name'])
+    .select((eb) => [eb.fn.countAll().as('total'), openCount.as('open')])
+    .groupBy(['pa.id', 'pa.name', 'pa.path', 'gp.name']).orderBy('pa.path').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, parentName: r.parent_name ?? null, total: Number(r.total), open: Number(r.open ?? 0) }));
+}
+
+/** The buildings of the filtered tasks, with their counts, at most `limit` (by area, then name). */
+export async function buildingFacets(ex: Executor, f: TaskFilter, limit: number): Promise<Array<FacetRow & { areaId: string; areaName: string }>> {
+  const rows = await filtered(ex, f).innerJoin('area as ba', 'ba.id', 'building.area_id')
+    .select(['building.id as id', 'building.name as name', 'ba.id as area_id', 'ba.name as area_name', 'ba.path as area_path'])
+    .select((eb) => [eb.fn.countAll().as('total'), openCount.as('open')])
+    .groupBy(['building.id', 'building.name', 'ba.id', 'ba.name', 'ba.path']).orderBy('ba.path').orderBy('building.name').orderBy('building.id')
+    .limit(limit).execute();
+  return rows.map((r) => ({ id: r.id!, name: r.name!, areaId: r.area_id, areaName: r.area_name, total: Number(r.total), open: Number(r.open ?? 0) }));
+}
+
+export async function buildingPath(ex: Executor, id: string): Promise<string | undefined> {
+  return (await ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id').select('area.path').where('building.id', '=', id).executeTakeFirst())?.path;
 }

@@ -29,6 +29,7 @@ import { CasePage } from './pages/CasePage.tsx';
 import { ReviewQueuePage } from './pages/ReviewQueuePage.tsx';
 import { ChainsPage } from './pages/ChainsPage.tsx';
 import { CallListPage } from './pages/CallListPage.tsx';
+import { CallPrintPage } from './pages/CallPrintPage.tsx';
 import { TestingRoundsPage } from './pages/TestingRoundsPage.tsx';
 import { TestingRoundPage } from './pages/TestingRoundPage.tsx';
 import { SamplerPage } from './pages/SamplerPage.tsx';
@@ -67,6 +68,7 @@ function App() {
             <Route path="review" element={<RequirePermission anyOf={['case.manage']}><ReviewQueuePage /></RequirePermission>} />
             <Route path="chains" element={<RequirePermission anyOf={['case.read']}><ChainsPage /></RequirePermission>} />
             <Route path="calls" element={<RequirePermission anyOf={['contact.call']}><CallListPage /></RequirePermission>} />
+            <Route path="calls/print" element={<RequirePermission anyOf={['contact.call']}><CallPrintPage /></RequirePermission>} />
             <Route path="risk-areas" element={<RequirePermission anyOf={['riskarea.manage']}><RiskAreasPage /></RequirePermission>} />
             <Route path="testing" element={<Navigate to="/testing/rounds" replace />} />
             <Route path="testing/rounds" element={<RequirePermission anyOf={['testing.view']}><TestingRoundsPage /></RequirePermission>} />

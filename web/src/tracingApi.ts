@@ -234,15 +234,58 @@ export interface CallTask {
   id: string;
   contactId: string;
   caseId: string;
-  person: { id: string; name: string; phone: string | null; areaName: string; address: string | null };
+  person: { id: string; name: string; phone: string | null; areaId: string; areaName: string; address: string | null };
+  building: { id: string; name: string } | null;
   community: { id: string; name: string };
   class: string;
+  exposure: { firstAt: number | null; lastAt: number | null };
+  instructions: CallInstructions;
   status: CallStatus;
   attempts: number;
   lastAttemptAt: number | null;
   lastNote: string | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/** What the contact must do: the active rule set's schedule for their class, from the last exposure. */
+export interface CallInstructions {
+  ruleSetId: string;
+  group: 'close_contact' | 'secondary_contact' | 'high_risk_arrival' | 'medium_risk_arrival' | null;
+  plan: {
+    centralisedDays: number;
+    homeDays: number;
+    homeKind: 'home_quarantine' | 'home_health_monitoring';
+    centralisedUntil: number;
+    homeUntil: number;
+    testDates: Array<{ phase: 'centralised' | 'home'; day: number; date: string }>;
+  } | null;
+}
+
+export const CALL_SORTS = ['priority', 'name', 'exposure', 'address', 'attempts', 'lastCall'] as const;
+export type CallSort = (typeof CALL_SORTS)[number];
+
+export interface CallQuery {
+  status?: CallStatus | '';
+  open?: boolean;
+  caseId?: string;
+  areaId?: string;
+  buildingId?: string;
+  class?: ContactClass | '';
+  exposedFrom?: string;
+  exposedTo?: string;
+  q?: string;
+  sort?: CallSort;
+  dir?: 'asc' | 'desc';
+}
+
+interface CallFacet { id: string; name: string; total: number; open: number }
+
+export interface CallFacets {
+  grids: Array<CallFacet & { parentName: string | null }>;
+  buildings: Array<CallFacet & { areaId: string; areaName: string }>;
+  buildingsTruncated: boolean;
+  ruleSet: { id: string; name: { zh: string; en: string } };
 }
 
 export interface CallAttempt {
@@ -315,12 +358,13 @@ export const tracingApi = {
   exportChains: (query: ChainQuery, format: 'csv' | 'json' | 'graphml') =>
     download('/chains/export', { ...query, format, lang: lang() }, `chains.${format}`),
 
-  callTasks: (query: { limit: number; offset: number; status?: CallStatus | ''; open?: boolean; caseId?: string }) =>
-    json<Page<CallTask>>('GET', '/call-tasks', { query }),
+  callTasks: (query: CallQuery & { limit: number; offset: number }) =>
+    json<Page<CallTask>>('GET', '/call-tasks', { query: { ...query } }),
+  callFacets: (query: { caseId?: string; areaId?: string }) => json<CallFacets>('GET', '/call-tasks/facets', { query }),
   callTask: (taskId: string) => json<CallTaskDetail>('GET', `/call-tasks/${id(taskId)}`),
   recordCall: (taskId: string, body: { outcome: CallOutcome; note?: string }) => json<CallTaskDetail>('POST', `/call-tasks/${id(taskId)}/attempts`, { json: body }),
   revealPhone: (taskId: string, reason: string) => json<{ phone: string }>('POST', `/call-tasks/${id(taskId)}/reveal`, { json: { reason } }),
-  exportCalls: (query: { format: 'csv' | 'xlsx'; open?: boolean; status?: CallStatus | ''; reveal?: boolean; reason?: string }) =>
+  exportCalls: (query: CallQuery & { format: 'csv' | 'xlsx'; reveal?: boolean; reason?: string }) =>
     download('/call-tasks/export', { ...query, lang: lang() }, `call-list.${query.format}`),
 
   /** The person's colour with its reasons (health module); null when that module does not answer. */

@@ -88,6 +88,7 @@ export type Checked = [
   Reads<tracingApi.ChainGraph, typeof chains.ChainGraphSchema>,
   Reads<tracingApi.ChainCluster, typeof chains.ChainClusterSchema>,
   Reads<tracingApi.CallTask, typeof notify.CallTaskSchema>,
+  Reads<tracingApi.CallFacets, typeof notify.FacetsSchema>,
   Reads<tracingApi.CallAttempt, typeof notify.AttemptSchema>,
   Reads<tracingApi.CallTaskDetail, typeof notify.TaskDetailSchema>,
 ];
