@@ -3,7 +3,7 @@
 // contacts, the groups folded under them) hangs below it in rows by distance from the case, the groups
 // (counted crowds) after the people on wider spacing, so nothing sits on anything. Pure and
 // deterministic: the same graph gives the same picture, and a few thousand nodes take milliseconds.
-import type { ChainGraph } from './tracingApi.ts';
+import type { ChainGraph, ChainNode } from './tracingApi.ts';
 
 export interface Point { x: number; y: number }
 
@@ -15,6 +15,9 @@ const CASES_PER_ROW = 8;
 const BAND_GAP = 140;
 const GROUP_STEP = 96;
 const GROUPS_PER_ROW = 3;
+
+const RANKS: Record<string, number> = { case: 0, venue: 1, close: 2, secondary: 3, general: 4 };
+const rank = (n: ChainNode | undefined) => (n ? RANKS[n.kind === 'contact' ? n.contactClass ?? 'general' : n.kind] ?? 5 : 5);
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
   const out = new Map<string, number>();
@@ -90,6 +93,8 @@ export function spineLayout(g: ChainGraph): Map<string, Point> {
         let y = top + STEP_Y + 14;
         for (const d of [...byLevel.keys()].sort((a, b) => a - b)) {
           const { plain, groups } = byLevel.get(d)!;
+          // Venues first, then the closest contacts: what matters most sits nearest the case.
+          plain.sort((a, b) => rank(byId.get(a)) - rank(byId.get(b)));
           const cols = Math.min(columns, Math.max(COLUMNS, plain.length));
           plain.forEach((id, k) => {
             out.set(id, { x: x + ((k % cols) - (Math.min(cols, plain.length) - 1) / 2) * STEP_X, y: y + Math.floor(k / cols) * STEP_Y });
