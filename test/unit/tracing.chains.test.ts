@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildChainGraph, clusterGraph, edgeRows, focusGraph, summariseChainGraph, toGraphMl, type ChainCaseFacts, type ChainContactFacts } from '../../src/tracing/tracing.chains.ts';
+import { spineLayout } from '../../web/src/chainLayout.ts';
 import { communityOf, pathPrefixes, planTasks, reopenedStatus } from '../../src/notify/notify.rules.ts';
 
 const H = 3_600_000;
@@ -146,6 +147,16 @@ describe('chains at scale', () => {
     assert.ok(s.edges.every((e) => ids.has(e.source) && ids.has(e.target)), 'no edge to a folded node');
     assert.equal(s.clusters.reduce((sum, c) => sum + c.people, 0), 200 + 20_000, 'clusters keep their real size');
     assert.ok(s.clusters.every((c) => c.nodeIds.every((id) => ids.has(id))));
+
+    // Laid out with the cases as the spine: every node placed, no two on one spot, cases in a row in time order.
+    const at = spineLayout(s);
+    assert.equal(at.size, s.nodes.length);
+    assert.equal(new Set([...at.values()].map((p) => `${p.x},${p.y}`)).size, s.nodes.length);
+    const firstRow = s.clusters[0]!.caseIds.map((id) => at.get(`person:case-person-${id.slice(1)}`)!);
+    assert.equal(firstRow.length, 5, 'five cases share each venue');
+    assert.ok(firstRow.every((p, i) => p.y === firstRow[0]!.y && (i === 0 || p.x > firstRow[i - 1]!.x)));
+    const full = spineLayout(g);
+    assert.equal(new Set([...full.values()].map((p) => `${p.x},${p.y}`)).size, g.nodes.length, 'the whole graph too');
 
     const near = focusGraph(s, 'person:case-person-0', 1)!;
     assert.deepEqual(near.nodes.map((n) => n.kind).sort(), ['case', 'contact', 'contact', 'contact', 'venue', 'venue']);

@@ -3,7 +3,14 @@
 // contacts, the groups folded under them) hangs below it in rows by distance from the case, the groups
 // (counted crowds) after the people on wider spacing, so nothing sits on anything. Pure and
 // deterministic: the same graph gives the same picture, and a few thousand nodes take milliseconds.
-import type { ChainGraph, ChainNode } from './tracingApi.ts';
+
+/** What the layout reads of the graph GET /chains sends (tracingApi.ts's ChainGraph fits it). */
+interface LayoutNode { id: string; kind: string; contactClass: string | null; firstAt: number | null }
+export interface LayoutGraph {
+  nodes: readonly LayoutNode[];
+  edges: ReadonlyArray<{ source: string; target: string }>;
+  clusters: ReadonlyArray<{ nodeIds: readonly string[] }>;
+}
 
 export interface Point { x: number; y: number }
 
@@ -17,7 +24,7 @@ const GROUP_STEP = 96;
 const GROUPS_PER_ROW = 3;
 
 const RANKS: Record<string, number> = { case: 0, venue: 1, close: 2, secondary: 3, general: 4 };
-const rank = (n: ChainNode | undefined) => (n ? RANKS[n.kind === 'contact' ? n.contactClass ?? 'general' : n.kind] ?? 5 : 5);
+const rank = (n: LayoutNode | undefined) => (n ? RANKS[n.kind === 'contact' ? n.contactClass ?? 'general' : n.kind] ?? 5 : 5);
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
   const out = new Map<string, number>();
@@ -26,7 +33,7 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /** Positions by node id. */
-export function spineLayout(g: ChainGraph): Map<string, Point> {
+export function spineLayout(g: LayoutGraph): Map<string, Point> {
   const near = new Map<string, string[]>();
   const link = (a: string, b: string) => { const l = near.get(a); if (l) l.push(b); else near.set(a, [b]); };
   for (const e of g.edges) { link(e.source, e.target); link(e.target, e.source); }
@@ -93,13 +100,17 @@ export function spineLayout(g: ChainGraph): Map<string, Point> {
         let y = top + STEP_Y + 14;
         for (const d of [...byLevel.keys()].sort((a, b) => a - b)) {
           const { plain, groups } = byLevel.get(d)!;
-          // Venues first, then the closest contacts: what matters most sits nearest the case.
+          // Venues first, then the closest contacts, each kind a block of its own: what matters most sits
+          // nearest the case, and hiding a kind leaves the others compact.
           plain.sort((a, b) => rank(byId.get(a)) - rank(byId.get(b)));
-          const cols = Math.min(columns, Math.max(COLUMNS, plain.length));
-          plain.forEach((id, k) => {
-            out.set(id, { x: x + ((k % cols) - (Math.min(cols, plain.length) - 1) / 2) * STEP_X, y: y + Math.floor(k / cols) * STEP_Y });
-          });
-          if (plain.length) y += Math.ceil(plain.length / cols) * STEP_Y;
+          for (const block of countBy(plain, (id) => String(rank(byId.get(id)))).values()) {
+            const ids = plain.splice(0, block);
+            const cols = Math.min(columns, Math.max(COLUMNS, Math.ceil(Math.sqrt(ids.length * 1.6))));
+            ids.forEach((id, k) => {
+              out.set(id, { x: x + ((k % cols) - (Math.min(cols, ids.length) - 1) / 2) * STEP_X, y: y + Math.floor(k / cols) * STEP_Y });
+            });
+            y += Math.ceil(ids.length / cols) * STEP_Y;
+          }
           groups.forEach((id, k) => {
             const inRow = Math.min(GROUPS_PER_ROW, groups.length - Math.floor(k / GROUPS_PER_ROW) * GROUPS_PER_ROW);
             out.set(id, { x: x + ((k % GROUPS_PER_ROW) - (inRow - 1) / 2) * GROUP_STEP, y: y + 20 + Math.floor(k / GROUPS_PER_ROW) * GROUP_STEP });
