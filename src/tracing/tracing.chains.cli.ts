@@ -8,13 +8,14 @@ import { isoInZone } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
 import { parseExportTime } from '../venues/checkin.export.ts';
 import { exportChains } from './tracing.chains.service.ts';
-import type { ChainCluster } from './tracing.chains.ts';
+import { CHAIN_CONTACT_CLASSES, type ChainCluster } from './tracing.chains.ts';
 
 interface ChainFlags {
   from?: string;
   to?: string;
   area?: string;
   cluster?: string;
+  classes?: string;
   format?: string;
   out?: string;
 }
@@ -26,6 +27,7 @@ export function registerChainCommands(program: Command): void {
     .option('--to <time>', 'up to this date (inclusive) / ISO time / epoch ms')
     .option('--area <code>', 'cases of this area code\'s subtree')
     .option('--cluster <id>', 'only this cluster (its first case id)')
+    .option('--classes <list>', 'contacts of these classes only: close,secondary,general (cases always)')
     .option('--format <format>', 'text | csv | json | graphml', 'text')
     .option('--out <file>', 'write the file here instead of standard output')
     .action(async (flags: ChainFlags) => {
@@ -37,10 +39,13 @@ export function registerChainCommands(program: Command): void {
           if (!area) throw new AppError('AREA_NOT_FOUND');
           areaId = area.id;
         }
+        const classes = flags.classes?.split(',').map((c) => c.trim()).filter(Boolean);
+        const unknown = classes?.find((c) => !(CHAIN_CONTACT_CLASSES as readonly string[]).includes(c));
+        if (unknown !== undefined || (classes && classes.length === 0)) throw new Error(`unknown class ${unknown ?? flags.classes}: close, secondary or general`);
         const format = flags.format === 'text' ? 'json' : flags.format;
         if (format !== 'json' && format !== 'csv' && format !== 'graphml') throw new Error(`unknown format ${flags.format}: text, csv, json or graphml`);
         const file = await exportChains(s, { audit: cliActor(), areaPath: '' }, {
-          from: parseExportTime(flags.from, zone, 'from'), to: parseExportTime(flags.to, zone, 'to'), areaId, cluster: flags.cluster, format, lang: 'en',
+          from: parseExportTime(flags.from, zone, 'from'), to: parseExportTime(flags.to, zone, 'to'), areaId, cluster: flags.cluster, classes: classes?.join(','), format, lang: 'en',
         });
         if (flags.format !== 'text') {
           if (flags.out) fs.writeFileSync(flags.out, file.body);

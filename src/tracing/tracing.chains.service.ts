@@ -1,6 +1,8 @@
 // Transmission chains over the stored cases and contacts: the graph of an area subtree (the actor's
 // scope, or an area inside it) within a date range, its clusters, and exports (JSON, CSV edge list,
 // GraphML). Reading the graph reads personal data (names): each read and export is audited.
+// GET /chains also answers as one reads it at scale (view=summary: cases and confirmed close contacts drawn,
+// the rest counted per venue, case or close contact), and around one node (focus, depth); exports stay whole.
 import type { Actor } from '../access/access.rules.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { assertCan, auditActor } from '../platform/auth.ts';
@@ -11,8 +13,8 @@ import { stringify } from 'csv-stringify/sync';
 import { guardFormula } from '../platform/tabular.ts';
 import { exportCell } from '../platform/text.ts';
 import type { Services } from '../services.ts';
-import { buildChainGraph, clusterGraph, edgeRows, toGraphMl, type ChainGraph } from './tracing.chains.ts';
-import type { ChainExportQuery, ChainQuery } from './tracing.chains.schema.ts';
+import { buildChainGraph, clusterGraph, edgeRows, focusGraph, summariseChainGraph, toGraphMl, type ChainGraph } from './tracing.chains.ts';
+import type { ChainExportQuery, ChainGraphQuery, ChainQuery } from './tracing.chains.schema.ts';
 import * as store from './tracing.chains.store.ts';
 import { listingScope } from '../access/access.service.ts';
 
@@ -21,7 +23,12 @@ export const CHAIN_CASE_LIMIT = 5000;
 
 export interface ChainResult extends ChainGraph {
   truncated: boolean;
+  view: 'full' | 'summary';
+  /** People folded into groups by the summary view. */
+  collapsed: number;
 }
+
+const split = (v: string | undefined) => (v ? [...new Set(v.split(','))] : undefined);
 
 /** Who reads the chains: the audit identity and the root of the subtree they may see ('' = everywhere). */
 export interface ChainReader {
@@ -34,7 +41,7 @@ function readerOf(actor: Actor): ChainReader {
   return { audit: auditActor(actor), areaPath: actor.areaPath };
 }
 
-async function readGraph(s: Services, who: ChainReader, q: ChainQuery, action: string, detail: Record<string, unknown> = {}): Promise<ChainResult> {
+async function readGraph(s: Services, who: ChainReader, q: ChainGraphQuery, action: string, detail: Record<string, unknown> = {}): Promise<ChainResult> {
   if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new AppError('CHAIN_RANGE_INVALID');
   return s.db.transaction().execute(async (trx) => {
     const path = await listingScope(trx, who, q.areaId);
@@ -44,7 +51,9 @@ async function readGraph(s: Services, who: ChainReader, q: ChainQuery, action: s
       id: c.id, personId: c.person_id, personName: c.person_name, areaName: c.area_name, classification: c.classification, status: c.status,
       onsetAt: c.onset_at, firstPositiveSampledAt: c.first_positive_sampled_at, createdAt: c.created_at,
     }));
-    const contacts = (await store.chainContacts(trx, cases.map((c) => c.id), { from: q.from, to: q.to })).map((k) => ({
+    const classes = split(q.classes);
+    const rows = await store.chainContacts(trx, cases.map((c) => c.id), { from: q.from, to: q.to, classes });
+    const contacts = rows.map((k) => ({
       id: k.id, caseId: k.case_id, personId: k.person_id, personName: k.person_name, areaName: k.area_name, class: k.class, basis: k.basis,
       reviewStatus: k.review_status, rule: k.rule, firstExposureAt: k.first_exposure_at, lastExposureAt: k.last_exposure_at,
       evidence: JSON.parse(k.evidence) as Record<string, unknown>, sourceContactId: k.source_contact_id,
@@ -55,18 +64,34 @@ async function readGraph(s: Services, who: ChainReader, q: ChainQuery, action: s
       if (!part) throw new AppError('CHAIN_CLUSTER_NOT_FOUND');
       graph = part;
     }
+    const view = q.view ?? 'full';
+    let collapsed = 0;
+    if (view === 'summary') {
+      const pendingCandidates = new Set(rows.filter((k) => k.candidate === 1 && k.review_status === 'pending').map((k) => k.id));
+      const summary = summariseChainGraph(graph, {
+        expand: split(q.expand) ?? ['close'], caseNodeOf: new Map(cases.map((c) => [c.id, `person:${c.personId}`])), pendingCandidates,
+      });
+      collapsed = summary.collapsed;
+      graph = summary;
+    }
+    if (q.focus) {
+      const near = focusGraph(graph, q.focus, q.depth ?? 1);
+      if (!near) throw new AppError('CHAIN_NODE_NOT_FOUND');
+      graph = near;
+    }
     await s.audit(trx, who.audit, {
       action, objectType: 'case', objectId: q.cluster ?? null,
       detail: {
-        areaId: q.areaId ?? null, from: q.from ?? null, to: q.to ?? null, cluster: q.cluster ?? null,
+        areaId: q.areaId ?? null, from: q.from ?? null, to: q.to ?? null, cluster: q.cluster ?? null, classes: q.classes ?? null,
+        view, expand: q.expand ?? null, focus: q.focus ?? null,
         nodes: graph.nodes.length, edges: graph.edges.length, clusters: graph.clusters.length, ...detail,
       },
     });
-    return { ...graph, truncated };
+    return { nodes: graph.nodes, edges: graph.edges, clusters: graph.clusters, truncated, view, collapsed };
   });
 }
 
-export function chainGraph(s: Services, actor: Actor, q: ChainQuery): Promise<ChainResult> {
+export function chainGraph(s: Services, actor: Actor, q: ChainGraphQuery): Promise<ChainResult> {
   return readGraph(s, readerOf(actor), q, 'chain.read');
 }
 
@@ -85,7 +110,7 @@ export interface ChainExport {
 export async function exportChains(s: Services, actor: Actor | ChainReader, q: ChainExportQuery): Promise<ChainExport> {
   const format = q.format ?? 'csv';
   const who = 'audit' in actor ? actor : readerOf(actor);
-  const g = await readGraph(s, who, q, 'chain.export', { format });
+  const g = await readGraph(s, who, { ...q, view: 'full' }, 'chain.export', { format });
   const iso = (ms: number) => isoInZone(ms, s.config.timeZone);
   const base = `chains${q.cluster ? `-${q.cluster}` : ''}`;
   if (format === 'graphml') return { fileName: `${base}.graphml`, contentType: 'application/graphml+xml; charset=utf-8', body: toGraphMl(g, iso) };

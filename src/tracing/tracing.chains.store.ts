@@ -1,5 +1,5 @@
 // The SQL of transmission chains: the cases of an area subtree and their contacts (those nobody
-// dismissed) with the names and areas of the people, within a date range when one is given.
+// dismissed) with the names and areas of the people, within a date range and of the classes asked for.
 import type { Executor } from '../db/database.ts';
 
 const CHUNK = 400;
@@ -30,6 +30,8 @@ export interface ChainContactRow {
   last_exposure_at: number | null;
   evidence: string;
   source_contact_id: string | null;
+  /** 1 when found as a close-contact candidate (pending review until someone reviews it). */
+  candidate: number;
 }
 
 /** Cases whose person lives in the subtree, oldest first (capped: a city's chains, not a province's). */
@@ -47,8 +49,8 @@ export async function chainCases(ex: Executor, path: string, limit: number): Pro
   }));
 }
 
-/** The contacts of the cases that nobody dismissed, overlapping [from, to) when given. */
-export async function chainContacts(ex: Executor, caseIds: readonly string[], range: { from?: number; to?: number }): Promise<ChainContactRow[]> {
+/** The contacts of the cases that nobody dismissed, overlapping [from, to) and of the classes when given. */
+export async function chainContacts(ex: Executor, caseIds: readonly string[], range: { from?: number; to?: number; classes?: readonly string[] }): Promise<ChainContactRow[]> {
   const out: ChainContactRow[] = [];
   const ids = [...new Set(caseIds)];
   for (let i = 0; i < ids.length; i += CHUNK) {
@@ -56,16 +58,18 @@ export async function chainContacts(ex: Executor, caseIds: readonly string[], ra
       .select([
         'contact.id', 'contact.case_id', 'contact.person_id', 'person.name as person_name', 'area.name as area_name', 'contact.class', 'contact.basis',
         'contact.review_status', 'contact.rule', 'contact.first_exposure_at', 'contact.last_exposure_at', 'contact.evidence', 'contact.source_contact_id',
+        'contact.candidate',
       ])
       .where('contact.case_id', 'in', ids.slice(i, i + CHUNK))
       .where('contact.review_status', '<>', 'dismissed');
+    if (range.classes) q = q.where('contact.class', 'in', [...range.classes]);
     if (range.to !== undefined) q = q.where((eb) => eb.or([eb('contact.first_exposure_at', 'is', null), eb('contact.first_exposure_at', '<', range.to!)]));
     if (range.from !== undefined) q = q.where((eb) => eb.or([eb('contact.last_exposure_at', 'is', null), eb('contact.last_exposure_at', '>=', range.from!)]));
     const rows = await q.orderBy('contact.id').execute();
     for (const r of rows) {
       out.push({
         ...r, first_exposure_at: r.first_exposure_at === null ? null : Number(r.first_exposure_at),
-        last_exposure_at: r.last_exposure_at === null ? null : Number(r.last_exposure_at),
+        last_exposure_at: r.last_exposure_at === null ? null : Number(r.last_exposure_at), candidate: Number(r.candidate),
       });
     }
   }

@@ -36,9 +36,13 @@ export interface ChainContactFacts {
   sourceContactId: string | null;
 }
 
-export const CHAIN_NODE_KINDS = ['case', 'contact', 'venue'] as const;
+export const CHAIN_NODE_KINDS = ['case', 'contact', 'venue', 'group'] as const;
 export type ChainNodeKind = (typeof CHAIN_NODE_KINDS)[number];
-export const CHAIN_EDGE_KINDS = ['household', 'venue', 'manual', 'secondary', 'visit'] as const;
+/** `group`: the edge from a node to the group of contacts folded under it (the summary view). */
+export const CHAIN_EDGE_KINDS = ['household', 'venue', 'manual', 'secondary', 'visit', 'group'] as const;
+export const CHAIN_CONTACT_CLASSES = ['close', 'secondary', 'general'] as const;
+/** What the summary view may draw one by one: contact classes, and `candidate` for unreviewed close-contact candidates. */
+export const CHAIN_EXPANDABLE = [...CHAIN_CONTACT_CLASSES, 'candidate'] as const;
 export type ChainEdgeKind = (typeof CHAIN_EDGE_KINDS)[number];
 
 export interface ChainNode {
@@ -57,6 +61,9 @@ export interface ChainNode {
   contactClass: string | null;
   /** The earliest instant the node takes part in (onset, sampling or registration; first exposure). */
   firstAt: number | null;
+  /** A group (summary view): how many people are folded into it, and by class (candidates: unreviewed close-contact candidates). */
+  count?: number;
+  breakdown?: { close: number; secondary: number; general: number; candidates: number };
 }
 
 export interface ChainEdge {
@@ -311,6 +318,123 @@ export function clusterGraph(g: ChainGraph, clusterId: string): ChainGraph | nul
   if (!cluster) return null;
   const ids = new Set(cluster.nodeIds);
   return { nodes: g.nodes.filter((n) => ids.has(n.id)), edges: g.edges.filter((e) => ids.has(e.source)), clusters: [cluster] };
+}
+
+// ---- the summary view and the focus ---------------------------------------------------------
+
+/** How the summary view draws a graph. */
+export interface ChainSummaryOptions {
+  /** Contact classes drawn one by one; `candidate` draws the unreviewed close-contact candidates among them too. */
+  expand: readonly string[];
+  /** The node of each case (`person:<personId>`): where contacts hang whose source is folded away. */
+  caseNodeOf: ReadonlyMap<string, string>;
+  /** Contacts still awaiting review as close-contact candidates. */
+  pendingCandidates: ReadonlySet<string>;
+}
+
+export interface ChainSummary extends ChainGraph {
+  /** People folded into groups (not drawn one by one). */
+  collapsed: number;
+}
+
+interface GroupAcc {
+  anchor: ChainNode;
+  caseId: string;
+  members: Map<string, { cls: string; candidate: boolean }>;
+  firstAt: number | null;
+  from: number | null;
+  to: number | null;
+}
+
+const minOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+const maxOf = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+
+/**
+ * The graph as one can read it at the scale of an outbreak: cases, venues and the contacts of the
+ * `expand` classes (not pending candidates unless `candidate` is asked for) are drawn one by one;
+ * every other contact is folded into one group node per node it hangs from (a venue: the people met
+ * there; a case: its other household, manual or secondary contacts; a drawn close contact: the
+ * secondary contacts found through them), counted by class. A contact whose source is folded hangs
+ * from its case. Clusters keep their full counts; their node lists name the drawn nodes.
+ */
+export function summariseChainGraph(g: ChainGraph, o: ChainSummaryOptions): ChainSummary {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const expandCandidates = o.expand.includes('candidate');
+  const isCandidate = (e: ChainEdge) => e.contactId !== null && o.pendingCandidates.has(e.contactId);
+  const kept = new Set<string>();
+  for (const n of g.nodes) if (n.kind === 'case' || n.kind === 'venue') kept.add(n.id);
+  for (const e of g.edges) {
+    if (e.kind === 'visit' || e.class === null || !o.expand.includes(e.class)) continue;
+    if (!isCandidate(e) || expandCandidates) kept.add(e.target);
+  }
+  const edges: ChainEdge[] = [];
+  const groups = new Map<string, GroupAcc>();
+  for (const e of g.edges) {
+    const source = kept.has(e.source) ? e.source : (o.caseNodeOf.get(e.caseId) ?? e.source);
+    if (kept.has(e.target)) {
+      if (source !== e.target) edges.push(source === e.source ? e : { ...e, source });
+      continue;
+    }
+    const id = `group:${source}`;
+    let acc = groups.get(id);
+    if (!acc) {
+      acc = { anchor: byId.get(source)!, caseId: e.caseId, members: new Map(), firstAt: null, from: null, to: null };
+      groups.set(id, acc);
+    }
+    const cls = e.class ?? 'general';
+    const had = acc.members.get(e.target);
+    const candidate = isCandidate(e) || (had?.candidate ?? false);
+    acc.members.set(e.target, { cls: had && (CLASS_ORDER[had.cls] ?? 9) <= (CLASS_ORDER[cls] ?? 9) ? had.cls : cls, candidate });
+    acc.firstAt = minOf(acc.firstAt, byId.get(e.target)?.firstAt ?? null);
+    acc.from = minOf(acc.from, e.from);
+    acc.to = maxOf(acc.to, e.to ?? e.from);
+  }
+  const nodes = g.nodes.filter((n) => kept.has(n.id));
+  for (const [id, acc] of groups) {
+    const breakdown = { close: 0, secondary: 0, general: 0, candidates: 0 };
+    let closest: string | null = null;
+    for (const m of acc.members.values()) {
+      if (m.candidate) breakdown.candidates++;
+      else if (m.cls === 'close' || m.cls === 'secondary' || m.cls === 'general') breakdown[m.cls]++;
+      if (closest === null || (CLASS_ORDER[m.cls] ?? 9) < (CLASS_ORDER[closest] ?? 9)) closest = m.cls;
+    }
+    const a = acc.anchor;
+    nodes.push({
+      id, kind: 'group', label: a.label, personId: null, venueId: a.venueId, caseId: null, areaName: null, classification: null, status: null,
+      contactClass: closest, firstAt: acc.firstAt, count: acc.members.size, breakdown,
+    });
+    edges.push({
+      id: `group-edge:${a.id}`, source: a.id, target: id, kind: 'group', caseId: acc.caseId, contactId: null, class: null, reviewStatus: null, rule: null,
+      venueId: a.venueId, venueName: a.kind === 'venue' ? a.label : null, from: acc.from, to: acc.to, overlapMinutes: null,
+    });
+  }
+  nodes.sort((a, b) => a.id.localeCompare(b.id));
+  edges.sort((a, b) => (a.from ?? 0) - (b.from ?? 0) || a.id.localeCompare(b.id));
+  const clusters = g.clusters.map((c) => {
+    const ids = new Set(c.nodeIds);
+    const drawn = c.nodeIds.filter((id) => kept.has(id));
+    for (const [id, acc] of groups) if (ids.has(acc.anchor.id)) drawn.push(id);
+    return { ...c, nodeIds: drawn.sort() };
+  });
+  const collapsed = g.nodes.filter((n) => n.kind === 'contact' && !kept.has(n.id)).length;
+  return { nodes, edges, clusters, collapsed };
+}
+
+/** A node and its neighbourhood within `depth` steps (either direction), or null when the node is not in the graph. */
+export function focusGraph<G extends ChainGraph>(g: G, nodeId: string, depth: number): G | null {
+  if (!g.nodes.some((n) => n.id === nodeId)) return null;
+  const near = new Map<string, string[]>();
+  const link = (a: string, b: string) => { const l = near.get(a) ?? []; l.push(b); near.set(a, l); };
+  for (const e of g.edges) { link(e.source, e.target); link(e.target, e.source); }
+  const seen = new Set([nodeId]);
+  let ring = [nodeId];
+  for (let d = 0; d < depth && ring.length; d++) {
+    const next: string[] = [];
+    for (const id of ring) for (const m of near.get(id) ?? []) if (!seen.has(m)) { seen.add(m); next.push(m); }
+    ring = next;
+  }
+  const clusters = g.clusters.filter((c) => c.nodeIds.some((id) => seen.has(id))).map((c) => ({ ...c, nodeIds: c.nodeIds.filter((id) => seen.has(id)) }));
+  return { ...g, nodes: g.nodes.filter((n) => seen.has(n.id)), edges: g.edges.filter((e) => seen.has(e.source) && seen.has(e.target)), clusters };
 }
 
 // ---- exports -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import {
   IdParams, ManualContactBody, ReviewBody,
 } from './tracing.schema.ts';
 import * as tracing from './tracing.service.ts';
-import { ChainExportQuery, ChainGraphSchema, ChainQuery, ClusterListSchema } from './tracing.chains.schema.ts';
+import { ChainExportQuery, ChainGraphQuery, ChainGraphSchema, ChainQuery, ClusterListSchema } from './tracing.chains.schema.ts';
 import * as chains from './tracing.chains.service.ts';
 import { reviewQueue } from './tracing.review.service.ts';
 import { CONTACT_CLASSES } from './tracing.rules.ts';
@@ -100,7 +100,7 @@ export async function tracingRoutes(app: App, s: Services): Promise<void> {
 
   app.get('/chains', {
     preHandler: guard('case.read'),
-    schema: { tags: ['cases'], querystring: ChainQuery, response: { 200: ChainGraphSchema, ...problems } },
+    schema: { tags: ['cases'], querystring: ChainGraphQuery, response: { 200: ChainGraphSchema, ...problems } },
   }, async (request) => chains.chainGraph(s, actorOf(request), request.query));
 
   app.get('/chains/clusters', {

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildChainGraph, clusterGraph, edgeRows, toGraphMl, type ChainCaseFacts, type ChainContactFacts } from '../../src/tracing/tracing.chains.ts';
+import { buildChainGraph, clusterGraph, edgeRows, focusGraph, summariseChainGraph, toGraphMl, type ChainCaseFacts, type ChainContactFacts } from '../../src/tracing/tracing.chains.ts';
+import { spineLayout } from '../../web/src/chainLayout.ts';
 import { communityOf, pathPrefixes, planTasks, reopenedStatus } from '../../src/notify/notify.rules.ts';
 
 const H = 3_600_000;
@@ -114,6 +115,52 @@ describe('transmission chains', () => {
     assert.equal((xml.match(/<node /g) ?? []).length, g.nodes.length);
     assert.equal((xml.match(/<edge /g) ?? []).length, g.edges.length);
     assert.doesNotMatch(xml, /name a</);
+  });
+});
+
+describe('chains at scale', () => {
+  test('200 cases and 20,000 contacts: the summary view draws the cases, their confirmed close contacts and one count per venue', () => {
+    const cases: ChainCaseFacts[] = [];
+    const contacts: ChainContactFacts[] = [];
+    const pending = new Set<string>();
+    for (let c = 0; c < 200; c++) {
+      const at = T0 + c * H;
+      cases.push(kase(`c${c}`, `case-person-${c}`, at));
+      // Each case: 3 confirmed close contacts at home, 97 at two venues (2 of them unreviewed candidates).
+      for (let i = 0; i < 3; i++) contacts.push(contact(`h${c}-${i}`, `c${c}`, `hp${c}-${i}`, 'household', at));
+      for (let i = 0; i < 97; i++) {
+        const k = venueContact(`v${c}-${i}`, `c${c}`, `vp${c}-${i}`, `venue-${c % 40}-${i % 2}`, at, `visit-${c}-${i % 2}`);
+        if (i < 2) { k.class = 'close'; pending.add(k.id); }
+        contacts.push(k);
+      }
+    }
+    assert.equal(contacts.length, 20_000);
+    const g = buildChainGraph(cases, contacts);
+    const caseNodeOf = new Map(cases.map((c) => [c.id, `person:${c.personId}`]));
+    const s = summariseChainGraph(g, { expand: ['close'], caseNodeOf, pendingCandidates: pending });
+    const kinds = (k: string) => s.nodes.filter((n) => n.kind === k).length;
+    assert.deepEqual([kinds('case'), kinds('contact'), kinds('venue'), kinds('group')], [200, 600, 80, 80]);
+    assert.equal(s.collapsed, 200 * 97);
+    assert.equal(s.nodes.filter((n) => n.kind === 'group').reduce((sum, n) => sum + n.count!, 0), 200 * 97, 'every folded person counted once per venue');
+    assert.ok(s.nodes.filter((n) => n.kind === 'group').every((n) => n.breakdown!.candidates === 5), 'candidates counted apart (one per case at each venue)');
+    const ids = new Set(s.nodes.map((n) => n.id));
+    assert.ok(s.edges.every((e) => ids.has(e.source) && ids.has(e.target)), 'no edge to a folded node');
+    assert.equal(s.clusters.reduce((sum, c) => sum + c.people, 0), 200 + 20_000, 'clusters keep their real size');
+    assert.ok(s.clusters.every((c) => c.nodeIds.every((id) => ids.has(id))));
+
+    // Laid out with the cases as the spine: every node placed, no two on one spot, cases in a row in time order.
+    const at = spineLayout(s);
+    assert.equal(at.size, s.nodes.length);
+    assert.equal(new Set([...at.values()].map((p) => `${p.x},${p.y}`)).size, s.nodes.length);
+    const firstRow = s.clusters[0]!.caseIds.map((id) => at.get(`person:case-person-${id.slice(1)}`)!);
+    assert.equal(firstRow.length, 5, 'five cases share each venue');
+    assert.ok(firstRow.every((p, i) => p.y === firstRow[0]!.y && (i === 0 || p.x > firstRow[i - 1]!.x)));
+    const full = spineLayout(g);
+    assert.equal(new Set([...full.values()].map((p) => `${p.x},${p.y}`)).size, g.nodes.length, 'the whole graph too');
+
+    const near = focusGraph(s, 'person:case-person-0', 1)!;
+    assert.deepEqual(near.nodes.map((n) => n.kind).sort(), ['case', 'contact', 'contact', 'contact', 'venue', 'venue']);
+    assert.equal(focusGraph(s, 'person:vp0-50', 1), null, 'a folded person is not in the summary graph');
   });
 });
 

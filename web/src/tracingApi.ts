@@ -170,10 +170,12 @@ export type ReviewDecision = { decision: 'confirm' | 'dismiss'; reason: string }
 
 // The transmission-chain graph exactly as GET /chains sends it (ChainGraphSchema in
 // src/tracing/tracing.chains.schema.ts, built by src/tracing/tracing.chains.ts): nodes, edges, clusters
-// and, with ?cluster=, only that cluster's part with that one cluster. The page draws it as sent.
+// and, with ?cluster=, only that cluster's part with that one cluster; with view=summary the general
+// contacts and candidates folded into group nodes (a count per venue); with focus, one node's neighbourhood.
+// The page draws it as sent.
 export interface ChainNode {
   id: string;
-  kind: 'case' | 'contact' | 'venue';
+  kind: 'case' | 'contact' | 'venue' | 'group';
   label: string;
   personId: string | null;
   venueId: string | null;
@@ -183,13 +185,16 @@ export interface ChainNode {
   status: string | null;
   contactClass: string | null;
   firstAt: number | null;
+  /** A group: how many people are folded into it, and by class. */
+  count?: number;
+  breakdown?: { close: number; secondary: number; general: number; candidates: number };
 }
 
 export interface ChainEdge {
   id: string;
   source: string;
   target: string;
-  kind: 'household' | 'venue' | 'manual' | 'secondary' | 'visit';
+  kind: 'household' | 'venue' | 'manual' | 'secondary' | 'visit' | 'group';
   caseId: string;
   contactId: string | null;
   class: string | null;
@@ -221,6 +226,9 @@ export interface ChainGraph {
   edges: ChainEdge[];
   clusters: ChainCluster[];
   truncated: boolean;
+  view: 'full' | 'summary';
+  /** People folded into groups. */
+  collapsed: number;
 }
 
 export interface ChainQuery {
@@ -228,7 +236,19 @@ export interface ChainQuery {
   to?: number;
   areaId?: string;
   cluster?: string;
+  /** Contact classes, comma-separated (close,secondary,general). */
+  classes?: string;
 }
+
+export interface ChainGraphQuery extends ChainQuery {
+  view?: 'full' | 'summary';
+  /** Drawn one by one in the summary view: close,secondary,general,candidate. */
+  expand?: string;
+  focus?: string;
+  depth?: number;
+}
+
+export type ChainClusterItem = Omit<ChainCluster, 'nodeIds'>;
 
 export interface CallTask {
   id: string;
@@ -354,7 +374,8 @@ export const tracingApi = {
     json<Page<QueueItem>>('GET', '/contacts/review-queue', { query }),
   searchPersons: (q: string) => json<Page<PersonView>>('GET', '/persons', { query: { q, limit: 10, offset: 0 } }),
 
-  chains: (query: ChainQuery) => json<ChainGraph>('GET', '/chains', { query: { ...query } }),
+  chains: (query: ChainGraphQuery) => json<ChainGraph>('GET', '/chains', { query: { ...query } }),
+  chainClusters: (query: ChainQuery) => json<{ items: ChainClusterItem[]; total: number; truncated: boolean }>('GET', '/chains/clusters', { query: { ...query } }),
   exportChains: (query: ChainQuery, format: 'csv' | 'json' | 'graphml') =>
     download('/chains/export', { ...query, format, lang: lang() }, `chains.${format}`),
 
