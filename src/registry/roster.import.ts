@@ -319,7 +319,7 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
       if (!buildingId) {
         buildingId = newId(now);
         buildingIds.set(bKey, buildingId);
-        plan.buildings.push({ id: buildingId, area_id: r.areaId!, name: p.building, address: '', created_at: now });
+        plan.buildings.push({ id: buildingId, area_id: r.areaId!, name: p.building, compound: '', address: '', created_at: now });
       }
       key = `b${SEP}${buildingId}${SEP}${p.unit}${SEP}${p.door}`;
     } else {
