@@ -24,7 +24,11 @@ export interface RiskArea {
   areaName: string;
   /** District, street and community names above the unit, top first. */
   place: string[];
+  /** As a citizen knows the place: "瑞景家园 1号楼" for a building. */
   name: string;
+  /** A building's compound (小区) and own name; null for an area. */
+  compound: string | null;
+  building: string | null;
   status: RiskStatus;
   level: RiskLevel | null;
   levelSince: number | null;
@@ -85,7 +89,11 @@ export interface RiskTree {
 export interface PublicRiskArea {
   id: string;
   unit: RiskUnit;
+  /** As a citizen knows the place: "瑞景家园 1号楼" for a building. */
   name: string;
+  /** A building's compound (小区) and own name; null for an area. */
+  compound: string | null;
+  building: string | null;
   areaNames: string[];
   level: RiskLevel;
   since: number;
