@@ -55,6 +55,8 @@ export const ListQuery = Type.Object({
   level: Type.Optional(Level),
   /** Only designations inside this area's subtree. */
   areaId: Type.Optional(Id),
+  /** Words that must each appear in the name, the compound (小区) or the building's name: "瑞景 1号楼". */
+  q: Type.Optional(Type.String({ maxLength: 100 })),
 });
 export type ListQuery = Static<typeof ListQuery>;
 

@@ -338,7 +338,8 @@ export async function listRiskAreas(s: Services, actor: Actor, q: ListQuery, pag
   assertCan(actor, 'riskarea.manage');
   const scopePath = await scopeOf(s, actor, q.areaId);
   const { ruleSet: r } = await activeChoice(s);
-  const { rows, total } = await store.listRiskAreas(s.db, { scopePath, status: q.status, level: q.level }, paging);
+  const words = (q.q ?? '').normalize('NFKC').trim().split(/\s+/).filter(Boolean).slice(0, 10);
+  const { rows, total } = await store.listRiskAreas(s.db, { scopePath, status: q.status, level: q.level, words }, paging);
   const counts = await store.arrivalCounts(s.db, rows.map((row) => row.id));
   const places = await placesOf(s.db, rows);
   return { items: rows.map((row) => toView(row, r, counts.get(row.id), places.get(row.id))), total, ...paging };

@@ -87,14 +87,30 @@ export interface RiskAreaFilter {
   scopePath: string;
   status?: string;
   level?: string;
+  /** Words that must each appear in the designation's name, or its building's compound or name. */
+  words?: string[];
+}
+
+/** A pattern for LIKE matching text anywhere, its own wildcard characters escaped (with ESCAPE '\'). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export async function listRiskAreas(ex: Executor, f: RiskAreaFilter, paging: Paging): Promise<{ rows: RiskAreaRow[]; total: number }> {
-  let q = ex.selectFrom('risk_area').where('risk_area.area_path', 'like', `${f.scopePath}%`);
+  let q = ex.selectFrom('risk_area').leftJoin('building', 'building.id', 'risk_area.building_id')
+    .where('risk_area.area_path', 'like', `${f.scopePath}%`);
   if (f.status) q = q.where('risk_area.status', '=', f.status);
   if (f.level) q = q.where('risk_area.level', '=', f.level);
+  for (const word of f.words ?? []) {
+    const like = containsPattern(word);
+    q = q.where((eb) => eb.or([
+      sql<boolean>`risk_area.name like ${like} escape '\\'`,
+      sql<boolean>`building.compound like ${like} escape '\\'`,
+      sql<boolean>`building.name like ${like} escape '\\'`,
+    ]));
+  }
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const rows = await q.innerJoin('area', 'area.id', 'risk_area.area_id').leftJoin('building', 'building.id', 'risk_area.building_id')
+  const rows = await q.innerJoin('area', 'area.id', 'risk_area.area_id')
     .selectAll('risk_area').select(['area.name as area_name', 'building.compound as building_compound', 'building.name as building_name'])
     // high first, then medium, low; pending before lifted; newest change first
     .orderBy(sql`case risk_area.status when 'active' then 0 when 'pending' then 1 when 'lifted' then 2 else 3 end`)

@@ -58,6 +58,21 @@ for (const { dialect, skip } of await dialects()) {
         assert.deepEqual(pick(byTarget.get(city.building)), { name: '3号楼', compound: null, building: '3号楼' });
         assert.deepEqual(pick(byTarget.get(city.areas[AREAS.xingyang]!)), { name: '兴阳社区', compound: null, building: null });
 
+        // The command list searches by compound, building or area name, inside the caller's area only.
+        const find = async (q: string, who: SignedIn = command) => {
+          const r = await call('GET', `/risk-areas?q=${encodeURIComponent(q)}`, who);
+          assert.equal(r.statusCode, 200, r.body);
+          return r.json().items.map((a: { name: string }) => a.name);
+        };
+        assert.deepEqual(await find('瑞景 1号楼'), ['瑞景家园 1号楼']);
+        assert.deepEqual(await find('兴阳'), ['兴阳社区']);
+        assert.deepEqual((await find('号楼')).sort(), ['3号楼', '瑞景家园 1号楼']);
+        assert.deepEqual(await find('%'), []);
+        const xingyangCommand = await signIn(s, 'command', AREAS.xingyang);
+        assert.deepEqual(await find('瑞景', xingyangCommand), [], 'a designation outside the caller\'s area is not found');
+        const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
+        assert.equal((await call('GET', '/risk-areas?q=瑞景', worker)).json().code, 'FORBIDDEN');
+
         const detail = await call('GET', `/risk-areas/${riskArea.id}`, command);
         assert.equal(detail.json().riskArea.name, '瑞景家园 1号楼');
 

@@ -128,7 +128,7 @@ const id = (v: string) => encodeURIComponent(v);
 
 export const riskAreasApi = {
   publicList: () => json<PublicRiskList>('GET', '/risk-areas/public'),
-  list: (query: { limit: number; offset: number; status?: RiskStatus | ''; level?: RiskLevel | '' }) => json<Page<RiskArea>>('GET', '/risk-areas', { query }),
+  list: (query: { limit: number; offset: number; status?: RiskStatus | ''; level?: RiskLevel | ''; q?: string }) => json<Page<RiskArea>>('GET', '/risk-areas', { query }),
   tree: () => json<RiskTree>('GET', '/risk-areas/tree'),
   detail: (riskAreaId: string) => json<{ riskArea: RiskArea; history: RiskHistory[] }>('GET', `/risk-areas/${id(riskAreaId)}`),
   designate: (body: Designation) => json<{ riskArea: RiskArea; outcome: RiskOutcome }>('POST', '/risk-areas', { json: body }),

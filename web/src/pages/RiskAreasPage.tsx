@@ -191,10 +191,20 @@ function ListView({ tick, onOpen }: { tick: number; onOpen: (id: string) => void
   const [offset, setOffset] = useState(0);
   const [status, setStatus] = useState<RiskStatus | ''>('');
   const [level, setLevel] = useState<RiskLevel | ''>('');
-  const list = useLoad(() => riskAreasApi.list({ limit: PAGE, offset, status, level }), [offset, status, level, tick]);
+  const [q, setQ] = useState('');
+  const [asked, setAsked] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => { setAsked(q.trim()); setOffset(0); }, 250);
+    return () => clearTimeout(timer);
+  }, [q]);
+  const list = useLoad(() => riskAreasApi.list({ limit: PAGE, offset, status, level, ...(asked ? { q: asked } : {}) }), [offset, status, level, asked, tick]);
   return (
     <div className="card">
       <div className="risk-filters">
+        <input
+          type="search" className="risk-list-search" data-testid="risk-filter-q" value={q} maxLength={100} autoComplete="off"
+          placeholder={t('riskNames.listSearchHint')} aria-label={t('riskNames.listSearch')} onChange={(e) => setQ(e.target.value)}
+        />
         <label>{t('riskAreas.filterStatus')}{' '}
           <select data-testid="risk-filter-status" value={status} onChange={(e) => { setStatus(e.target.value as RiskStatus | ''); setOffset(0); }}>
             <option value="">{t('riskAreas.all')}</option>
