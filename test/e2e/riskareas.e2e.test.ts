@@ -81,8 +81,14 @@ describe('risk areas in the browser', () => {
       assert.equal(await outcome.getAttribute('data-applied'), 'true', await outcome.innerText());
 
       await page.getByTestId('risk-tab-list').click();
+      await page.getByTestId('risk-row').first().waitFor();
+      // The list finds it by its compound.
+      await page.getByTestId('risk-filter-q').fill(target.compound);
+      await page.waitForFunction((id) => {
+        const rows = document.querySelectorAll('[data-testid="risk-row"]');
+        return rows.length === 1 && rows[0]!.textContent!.includes(id);
+      }, target.compound);
       const row = page.getByTestId('risk-row').first();
-      await row.waitFor();
       assert.match(await row.innerText(), new RegExp(buildingName));
       assert.equal(await row.getByTestId('risk-level').getAttribute('data-level'), 'high');
 
