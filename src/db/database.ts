@@ -18,6 +18,8 @@ export interface BuildingTable {
   id: string;
   area_id: string;
   name: string;
+  /** The residential compound (小区) the building stands in, '' when not known (migration 0023). */
+  compound: string;
   address: string;
   created_at: number;
 }

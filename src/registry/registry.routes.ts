@@ -8,7 +8,7 @@ import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import {
   AreaDetailSchema, AreaSchema, BuildingDetailSchema, BuildingRowSchema, HouseholdCreateBody, HouseholdDetailSchema,
   HouseholdPatchBody, HouseholdSchema, IdParams, PersonCreateBody, PersonPatchBody, PersonSearchQuery, PersonViewSchema,
-  RevealBody, RevealResult,
+  RevealBody, RevealResult, BuildingSearchQuery,
 } from './registry.schema.ts';
 import * as registry from './registry.service.ts';
 
@@ -32,8 +32,8 @@ export async function registryRoutes(app: App, s: Services): Promise<void> {
 
   app.get('/areas/:id/buildings', {
     ...read,
-    schema: { tags: ['registry'], params: IdParams, querystring: PageQuery, response: { 200: PageOf(BuildingRowSchema) } },
-  }, async (request) => registry.listBuildings(s, actorOf(request), request.params.id, pageParams(request.query)));
+    schema: { tags: ['registry'], params: IdParams, querystring: Type.Composite([PageQuery, BuildingSearchQuery]), response: { 200: PageOf(BuildingRowSchema) } },
+  }, async (request) => registry.listBuildings(s, actorOf(request), request.params.id, pageParams(request.query), request.query.q));
 
   app.get('/buildings/:id', {
     ...read,

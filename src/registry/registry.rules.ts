@@ -242,3 +242,48 @@ export function classifySearch(raw: string | undefined): SearchQuery {
   }
   return { kind: 'name', prefix: q };
 }
+
+// ---- buildings as residents know them -----------------------------------------------------------
+
+/**
+ * A building as a citizen names it: its compound (小区) and its name, "瑞景家园 1号楼"; the name alone
+ * when the compound is not known (or the name already starts with it).
+ */
+export function buildingLabel(compound: string | null | undefined, name: string): string {
+  const c = (compound ?? '').trim();
+  if (!c || name.startsWith(c)) return name;
+  return `${c} ${name}`;
+}
+
+/** A building search split into what it asks: words of the compound or name, and building numbers. */
+export interface BuildingSearch {
+  /** Words that must each appear in the compound or the name ("瑞景", "家园"). */
+  words: string[];
+  /** Building numbers: "1", "1号楼", "1栋" and "1号" all ask for building 1. */
+  numbers: string[];
+}
+
+const BUILDING_NUMBER = /^(\d{1,4})(?:号楼|号|栋|幢|座|楼)?$/;
+
+/**
+ * Reads a building search ("瑞景 1", "瑞景家园1号楼", "1栋"): numbers (with or without 号楼) are
+ * building numbers; a number glued to a word is split from it; everything else is a word.
+ */
+export function parseBuildingSearch(raw: string | undefined): BuildingSearch {
+  const out: BuildingSearch = { words: [], numbers: [] };
+  const text = (raw ?? '').normalize('NFKC').trim().slice(0, 100);
+  if (!text) return out;
+  // "瑞景家园1号楼" → "瑞景家园 1号楼": a number following letters starts its own token.
+  const tokens = text.replace(/([^\d\s])(\d)/g, '$1 $2').split(/\s+/).filter(Boolean);
+  for (const token of tokens) {
+    const m = BUILDING_NUMBER.exec(token);
+    if (m) out.numbers.push(String(Number(m[1])));
+    else out.words.push(token);
+  }
+  return out;
+}
+
+/** The names a building numbered `n` goes by in rosters: 1, 1号楼, 1号, 1栋, 1幢, 1座. */
+export function buildingNumberNames(n: string): string[] {
+  return [n, `${n}号楼`, `${n}号`, `${n}栋`, `${n}幢`, `${n}座`];
+}

@@ -61,6 +61,10 @@ export const AreaDetailSchema = Type.Object({
 export const BuildingRowSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
+  /** The residential compound (小区); '' when not known. */
+  compound: Type.String(),
+  /** As a citizen names it: "瑞景家园 1号楼" (the name alone without a compound). */
+  label: Type.String(),
   address: Type.String(),
   areaId: Type.String(),
   areaName: Type.String(),
@@ -81,7 +85,7 @@ export const HouseholdSummarySchema = Type.Object({
 export type HouseholdSummary = Static<typeof HouseholdSummarySchema>;
 
 export const BuildingDetailSchema = Type.Object({
-  building: Type.Object({ id: Type.String(), name: Type.String(), address: Type.String(), areaId: Type.String() }),
+  building: Type.Object({ id: Type.String(), name: Type.String(), compound: Type.String(), label: Type.String(), address: Type.String(), areaId: Type.String() }),
   ancestors: Type.Array(AreaSchema),
   households: Type.Array(HouseholdSummarySchema),
   /** All households of the building; `households` holds the requested page of them. */
@@ -137,6 +141,8 @@ export const HouseholdCreateBody = Type.Object({
   buildingId: Type.Optional(Id),
   /** Or a building by name in areaId, created when it does not exist yet. */
   buildingName: Type.Optional(NameText({ minLength: 1, maxLength: 100 })),
+  /** The compound (小区) of a building created by name; an existing building keeps its own. */
+  buildingCompound: Type.Optional(NameText({ maxLength: 100 })),
   areaId: Type.Optional(Id),
   unit: Type.Optional(Label(50)),
   door: Type.Optional(Label(50)),
@@ -186,3 +192,9 @@ export const RevealBody = Type.Object({ reason: Type.Optional(NoteText({ maxLeng
 export const RevealResult = Type.Object({ idNumber: Nullable(Type.String()), phone: Nullable(Type.String()) });
 
 export const IdParams = Type.Object({ id: Id });
+
+export const BuildingSearchQuery = Type.Object({
+  /** Compound and number, e.g. "瑞景 1" or "瑞景家园1号楼"; every word must match. */
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+});
+export type BuildingSearchQuery = Static<typeof BuildingSearchQuery>;

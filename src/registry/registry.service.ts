@@ -15,7 +15,7 @@ import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { careTagsOf, idLookup, openIdentifiers, phoneLookup, sealPerson } from './person.codec.ts';
 import {
-  ageOn, CARE_TAGS, classifySearch, dateInZone, isHeadRelation, validatePerson,
+  ageOn, buildingLabel, buildingNumberNames, CARE_TAGS, classifySearch, dateInZone, isHeadRelation, parseBuildingSearch, validatePerson,
   type IdType, type PersonFields, type PersonInput,
 } from './registry.rules.ts';
 import {
@@ -175,11 +175,18 @@ export async function getArea(s: Services, actor: Actor, id: string) {
   return { area: toAreaView(area), ancestors, counts: { children: area.child_count, ...counts } };
 }
 
-export async function listBuildings(s: Services, actor: Actor, areaId: string, paging: Paging) {
+/**
+ * Buildings in the area's subtree, by compound and number; with `q`, only those matching a search by
+ * compound and number ("瑞景 1": compound or name containing 瑞景, building number 1).
+ */
+export async function listBuildings(s: Services, actor: Actor, areaId: string, paging: Paging, q?: string) {
   const area = await areaInScope(s.db, actor, areaId);
-  const { rows, total } = await store.buildingsInSubtree(s.db, area.path, paging);
+  const search = parseBuildingSearch(q);
+  const { rows, total } = await store.buildingsInSubtree(s.db, area.path, paging, {
+    words: search.words, names: search.numbers.flatMap(buildingNumberNames),
+  });
   return page(rows.map((b) => ({
-    id: b.id, name: b.name, address: b.address, areaId: b.area_id, areaName: b.area_name, households: b.households, persons: b.persons,
+    id: b.id, name: b.name, compound: b.compound, label: buildingLabel(b.compound, b.name), address: b.address, areaId: b.area_id, areaName: b.area_name, households: b.households, persons: b.persons,
   })), total, paging);
 }
 
@@ -201,7 +208,7 @@ export async function getBuilding(s: Services, actor: Actor, id: string, paging:
     };
   });
   return {
-    building: { id: building.id, name: building.name, address: building.address, areaId: building.area_id },
+    building: { id: building.id, name: building.name, compound: building.compound, label: buildingLabel(building.compound, building.name), address: building.address, areaId: building.area_id },
     ancestors, households, householdsTotal: total,
   };
 }
@@ -248,7 +255,7 @@ export async function createHousehold(s: Services, actor: Actor, body: Household
       areaId = area.id;
       const name = body.buildingName?.trim();
       if (name) {
-        const claimed = await store.claimBuilding(trx, { id: newId(now), area_id: area.id, name, address: '', created_at: now });
+        const claimed = await store.claimBuilding(trx, { id: newId(now), area_id: area.id, name, compound: body.buildingCompound?.trim() ?? '', address: '', created_at: now });
         buildingId = claimed.id;
         if (claimed.created) {
           await s.audit(trx, auditActor(actor), { action: 'building.create', objectType: 'building', objectId: buildingId, detail: { areaId: area.id } });

@@ -52,6 +52,11 @@ function prefixPattern(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** A pattern for LIKE matching text anywhere, its own wildcard characters escaped (use with ESCAPE '\'). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 function count(value: unknown): number {
   return Number(value ?? 0);
 }
@@ -129,15 +134,31 @@ export async function claimBuilding(ex: Executor, row: BuildingTable): Promise<{
   return { id: existing.id, created: false };
 }
 
-/** Buildings in the subtree under `path`, with how many households and persons each holds. */
-export async function buildingsInSubtree(ex: Executor, path: string, page: Paging): Promise<{ rows: BuildingListRow[]; total: number }> {
-  const base = ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id').where('area.path', 'like', prefixPattern(path));
+/** What a building list is narrowed to: words of the compound or name, and building names by number. */
+export interface BuildingFilter {
+  words?: string[];
+  /** Any of these exact names (a building number's spellings). */
+  names?: string[];
+}
+
+/** Buildings in the subtree under `path`, with how many households and persons each holds; by compound, then number. */
+export async function buildingsInSubtree(ex: Executor, path: string, page: Paging, filter: BuildingFilter = {}): Promise<{ rows: BuildingListRow[]; total: number }> {
+  let base = ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id').where('area.path', 'like', prefixPattern(path));
+  for (const word of filter.words ?? []) {
+    const like = containsPattern(word);
+    base = base.where((eb) => eb.or([
+      sql<boolean>`building.compound like ${like} escape '\\'`,
+      sql<boolean>`building.name like ${like} escape '\\'`,
+    ]));
+  }
+  if (filter.names?.length) base = base.where('building.name', 'in', filter.names);
   const [rows, total] = await Promise.all([
     base.selectAll('building').select('area.name as area_name').select((eb) => [
       eb.selectFrom('household').select((c) => c.fn.countAll().as('n')).whereRef('household.building_id', '=', 'building.id').as('households'),
       eb.selectFrom('person').innerJoin('household', 'household.id', 'person.household_id')
         .select((c) => c.fn.countAll().as('n')).whereRef('household.building_id', '=', 'building.id').as('persons'),
-    ]).orderBy('area.path').orderBy(sql`length(building.name)`).orderBy('building.name').orderBy('building.id').limit(page.limit).offset(page.offset).execute(),
+    ]).orderBy('area.path').orderBy('building.compound').orderBy(sql`length(building.name)`).orderBy('building.name').orderBy('building.id')
+      .limit(page.limit).offset(page.offset).execute(),
     base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map((r) => ({ ...r, households: count(r.households), persons: count(r.persons) })), total: count(total.n) };

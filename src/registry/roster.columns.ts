@@ -27,7 +27,7 @@ export const RosterErrors = defineErrors({
 export type ColumnKey =
   | 'seq' | 'community' | 'grid' | 'building' | 'unit' | 'door' | 'head' | 'relation' | 'name' | 'sex'
   | 'idNumber' | 'phone' | 'elderlyAlone' | 'bedridden' | 'hasSmartphone' | 'note'
-  | 'idType' | 'birthDate' | 'pregnant' | 'dialysis' | 'address';
+  | 'idType' | 'birthDate' | 'pregnant' | 'dialysis' | 'address' | 'compound';
 
 interface ColumnSpec {
   key: ColumnKey;
@@ -60,6 +60,8 @@ export const ROSTER_COLUMNS: readonly ColumnSpec[] = [
   { key: 'pregnant', zh: '是否孕妇', en: 'Pregnant', aliases: ['孕妇'] },
   { key: 'dialysis', zh: '是否透析', en: 'Dialysis', aliases: ['透析'] },
   { key: 'address', zh: '地址', en: 'Address', aliases: ['住址', '家庭住址'] },
+  /** The residential compound (小区) of the building, as residents name it: 瑞景家园. */
+  { key: 'compound', zh: '小区', en: 'Compound', aliases: ['小区名称', '所属小区', 'Estate', 'Residential compound'] },
 ];
 
 const BY_HEADER = new Map<string, ColumnKey>();
@@ -154,6 +156,8 @@ export const ID_TYPE_TITLES: Record<IdType, { zh: string; en: string }> = {
 export interface RowPlace {
   community: string;
   grid: string;
+  /** The building's residential compound (小区); '' when the file has no such column. */
+  compound: string;
   building: string;
   unit: string;
   door: string;
@@ -226,6 +230,7 @@ export function parseRow(header: HeaderMap, cells: string[], row: number, imprec
     place: {
       community: placeCell('community'),
       grid: placeCell('grid'),
+      compound: placeCell('compound'),
       building: placeCell('building'),
       unit: placeCell('unit'),
       door: placeCell('door'),

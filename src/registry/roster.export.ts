@@ -112,6 +112,7 @@ async function* rosterRecords(s: Services, path: string, lang: Lang, reveal: boo
       seq: String(++seq),
       community: place.community,
       grid: place.grid,
+      compound: h?.building_compound ?? '',
       building: h?.building_name ?? '',
       unit: h?.unit ?? '',
       door: h?.door ?? '',

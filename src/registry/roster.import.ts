@@ -140,7 +140,14 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
     for (const b of plan.buildings) {
       await s.audit(trx, actor.audit, {
         action: 'building.create', objectType: 'building', objectId: b.id,
-        detail: { name: b.name, areaId: b.area_id, source: 'roster.import', file: options.fileName },
+        detail: { name: b.name, compound: b.compound, areaId: b.area_id, source: 'roster.import', file: options.fileName },
+      });
+    }
+    for (const [buildingId, compound] of plan.compoundsOfExisting) {
+      if (!await store.fillBuildingCompound(trx, buildingId, compound)) continue;
+      await s.audit(trx, actor.audit, {
+        action: 'building.update', objectType: 'building', objectId: buildingId,
+        detail: { compound, source: 'roster.import', file: options.fileName },
       });
     }
     await store.insertHouseholds(trx, plan.households);
@@ -290,6 +297,8 @@ interface WritePlan {
   persons: Array<{ id: string; householdId: string; areaId: string; person: PersonInput }>;
   /** Existing households without a head that get one from this file. */
   headsOfExisting: Array<[string, string]>;
+  /** Existing buildings without a compound (小区) that get the file's. */
+  compoundsOfExisting: Array<[string, string]>;
 }
 
 /** Resolves buildings and households against the registry (through `ex`) and builds the rows to insert. */
@@ -297,9 +306,11 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
   const now = s.clock.now();
   const areaIds = [...new Set(rows.map((r) => r.areaId!))];
   const buildingIds = new Map<string, string>();
+  const compoundless = new Set<string>();
   for (const b of await store.buildingsInAreas(ex, areaIds)) {
     const key = `${b.area_id}${SEP}${b.name}`;
     if (!buildingIds.has(key)) buildingIds.set(key, b.id);
+    if (!b.compound) compoundless.add(b.id);
   }
   const existingHouseholds = new Map<string, store.HouseholdRow>();
   for (const h of await store.householdsInBuildings(ex, [...new Set(buildingIds.values())])) {
@@ -307,7 +318,7 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
   }
   for (const h of await store.householdsByAddress(ex, areaIds)) existingHouseholds.set(`a${SEP}${h.area_id}${SEP}${h.address}`, h);
 
-  const plan: WritePlan = { buildings: [], households: [], persons: [], headsOfExisting: [] };
+  const plan: WritePlan = { buildings: [], households: [], persons: [], headsOfExisting: [], compoundsOfExisting: [] };
   const householdOf = new Map<string, { id: string; fresh: HouseholdTable | null; existing: store.HouseholdRow | null }>();
   for (const r of rows) {
     const p = r.place;
@@ -319,7 +330,10 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
       if (!buildingId) {
         buildingId = newId(now);
         buildingIds.set(bKey, buildingId);
-        plan.buildings.push({ id: buildingId, area_id: r.areaId!, name: p.building, address: '', created_at: now });
+        plan.buildings.push({ id: buildingId, area_id: r.areaId!, name: p.building, compound: p.compound, address: '', created_at: now });
+      } else if (p.compound && compoundless.delete(buildingId)) {
+        // A building registered without its compound takes the first one the file gives it.
+        plan.compoundsOfExisting.push([buildingId, p.compound]);
       }
       key = `b${SEP}${buildingId}${SEP}${p.unit}${SEP}${p.door}`;
     } else {

@@ -70,12 +70,12 @@ export async function personsByIdHmac(ex: Executor, hmacs: string[]): Promise<St
   return out;
 }
 
-export type BuildingRow = Pick<BuildingTable, 'id' | 'area_id' | 'name'>;
+export type BuildingRow = Pick<BuildingTable, 'id' | 'area_id' | 'name' | 'compound'>;
 
 export async function buildingsInAreas(ex: Executor, areaIds: string[]): Promise<BuildingRow[]> {
   const out: BuildingRow[] = [];
   for (const part of chunks(areaIds, IN_CHUNK)) {
-    out.push(...await ex.selectFrom('building').select(['id', 'area_id', 'name']).where('area_id', 'in', part).execute());
+    out.push(...await ex.selectFrom('building').select(['id', 'area_id', 'name', 'compound']).where('area_id', 'in', part).execute());
   }
   return out;
 }
@@ -106,6 +106,12 @@ export async function insertBuildings(ex: Executor, rows: BuildingTable[]): Prom
   for (const part of chunks(rows, INSERT_CHUNK)) await ex.insertInto('building').values(part).execute();
 }
 
+/** Records a building's compound (小区) when it has none yet; false when it already had one. */
+export async function fillBuildingCompound(ex: Executor, id: string, compound: string): Promise<boolean> {
+  const r = await ex.updateTable('building').set({ compound }).where('id', '=', id).where('compound', '=', '').executeTakeFirst();
+  return Number(r.numUpdatedRows ?? 0) > 0;
+}
+
 export async function insertHouseholds(ex: Executor, rows: HouseholdTable[]): Promise<void> {
   for (const part of chunks(rows, INSERT_CHUNK)) await ex.insertInto('household').values(part).execute();
 }
@@ -130,6 +136,7 @@ export interface ExportHousehold {
   address: string;
   head_person_id: string | null;
   building_name: string | null;
+  building_compound: string | null;
 }
 
 /** Every household in a subtree with its building's name (sorting happens in the caller). */
@@ -137,7 +144,7 @@ export async function householdsInSubtree(ex: Executor, path: string): Promise<E
   return ex.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
     .leftJoin('building', 'building.id', 'household.building_id')
     .select(['household.id', 'household.area_id', 'household.unit', 'household.door', 'household.address',
-      'household.head_person_id', 'building.name as building_name'])
+      'household.head_person_id', 'building.name as building_name', 'building.compound as building_compound'])
     .where('area.path', 'like', `${path}%`).execute();
 }
 

@@ -55,6 +55,8 @@ export const ListQuery = Type.Object({
   level: Type.Optional(Level),
   /** Only designations inside this area's subtree. */
   areaId: Type.Optional(Id),
+  /** Words that must each appear in the name, the compound (小区) or the building's name: "瑞景 1号楼". */
+  q: Type.Optional(Type.String({ maxLength: 100 })),
 });
 export type ListQuery = Static<typeof ListQuery>;
 
@@ -85,7 +87,11 @@ export const RiskAreaSchema = Type.Object({
   areaName: Type.String(),
   /** District, street and community names above the unit, top first. */
   place: Type.Array(Type.String()),
+  /** As a citizen knows the place: "瑞景家园 1号楼" for a building, the area's name otherwise. */
   name: Type.String(),
+  /** A building's residential compound (小区) and its own name; null for an area (or no compound known). */
+  compound: Nullable(Type.String()),
+  building: Nullable(Type.String()),
   status: Literals(RISK_AREA_STATUSES),
   level: Nullable(Level),
   levelSince: Nullable(Type.Integer()),
@@ -152,7 +158,11 @@ export const DowngradeRunSchema = Type.Object({
 export const PublicItemSchema = Type.Object({
   id: Type.String(),
   unit: Literals(RISK_AREA_UNITS),
+  /** As a citizen knows the place: "瑞景家园 1号楼" for a building, the area's name otherwise. */
   name: Type.String(),
+  /** A building's residential compound (小区) and its own name; null for an area (or no compound known). */
+  compound: Nullable(Type.String()),
+  building: Nullable(Type.String()),
   /** District, street and community names above the unit, top first. */
   areaNames: Type.Array(Type.String()),
   level: Level,

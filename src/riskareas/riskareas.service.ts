@@ -17,6 +17,7 @@ import type { Services } from '../services.ts';
 import { ruleSetRef } from '../rules/ruleset.rules.ts';
 import type { RiskLevel, RuleSet } from '../rules/ruleset.schema.ts';
 import { activeChoice } from '../rules/ruleset.service.ts';
+import { buildingLabel } from '../registry/registry.rules.ts';
 import { healthFacts, onApprovalDecided, type ArrivalFact, type ColourBasis, type FactsOutcome } from './riskareas.health.ts';
 import { storedApprovals, storedRounds, type ApprovalsPort, type RoundsPort } from './riskareas.ports.ts';
 import {
@@ -47,11 +48,25 @@ function liftingView(r: RuleSet, level: RiskLevel | null): RiskAreaView['lifting
   return d ? { to: d.to, daysWithoutCase: d.daysWithoutCase, minDaysAtLevel: d.minDaysAtLevel ?? null, negativeRoundOnDay: d.negativeRoundOnDay ?? null } : null;
 }
 
+/**
+ * The designation's name as a citizen knows the place: a building by its compound and name as the
+ * registry has them now ("瑞景家园 1号楼"), an area by its name.
+ */
+export function nameOf(row: Pick<RiskAreaRow, 'unit' | 'name' | 'building_compound' | 'building_name'>): string {
+  return row.unit === 'building' && row.building_name ? buildingLabel(row.building_compound, row.building_name) : row.name;
+}
+
+/** A building designation's compound and building name; null for an area or a compound not known. */
+function buildingParts(row: Pick<RiskAreaRow, 'unit' | 'building_compound' | 'building_name'>): { compound: string | null; building: string | null } {
+  if (row.unit !== 'building') return { compound: null, building: null };
+  return { compound: row.building_compound?.trim() || null, building: row.building_name ?? null };
+}
+
 function toView(row: RiskAreaRow, r: RuleSet, counts?: { total: number; active: number }, place: string[] = []): RiskAreaView {
   const level = isRiskLevel(row.level) ? row.level : null;
   return {
     id: row.id, unit: row.unit as RiskAreaUnit, targetId: row.target_id, buildingId: row.building_id, areaId: row.area_id,
-    areaName: row.area_name, place, name: row.name, status: row.status as RiskAreaStatus, level,
+    areaName: row.area_name, place, name: nameOf(row), ...buildingParts(row), status: row.status as RiskAreaStatus, level,
     levelSince: num(row.level_since), episodeStart: num(row.episode_start), reason: row.reason, legalBasis: row.legal_basis,
     ruleSet: { id: row.ruleset_id, version: row.ruleset_version },
     pending: row.pending_approval_id ? {
@@ -103,7 +118,7 @@ async function resolveTarget(ex: Executor, unit: RiskAreaUnit, targetId: string)
   if (unit === 'building') {
     const b = await store.buildingById(ex, targetId);
     if (!b) throw new AppError('RISK_AREA_TARGET_NOT_FOUND', { unit });
-    return { unit, targetId: b.id, buildingId: b.id, areaId: b.area_id, areaPath: b.area_path, name: b.name };
+    return { unit, targetId: b.id, buildingId: b.id, areaId: b.area_id, areaPath: b.area_path, name: buildingLabel(b.compound, b.name) };
   }
   const a = await store.areaById(ex, targetId);
   if (!a) throw new AppError('RISK_AREA_TARGET_NOT_FOUND', { unit });
@@ -144,7 +159,7 @@ async function sendArrivalFacts(s: Services, trx: Tx, r: RuleSet, row: RiskAreaR
     personId: a.person_id, kind: fact.kind, since: arrivalFactSince(a.last_stay_at, episodeStart),
     source: { type: 'risk_area', id: row.id },
     detail: {
-      riskAreaId: row.id, area: row.name, unit: row.unit, level, managementGroup: fact.group, stay: a.basis, lastStayAt: a.last_stay_at,
+      riskAreaId: row.id, area: nameOf(row), unit: row.unit, level, managementGroup: fact.group, stay: a.basis, lastStayAt: a.last_stay_at,
       ruleSet: ruleSetRef(r),
     },
   }));
@@ -278,7 +293,7 @@ export async function lift(s: Services, actor: Actor, id: string, body: LiftBody
     const now = s.clock.now();
     const a = auditActor(actor);
     const from = isRiskLevel(row.level) ? row.level : null;
-    const basis: ColourBasis = { actor: a, reason: `risk area ${row.name} lifted (${reason}; ${legalBasis})`, manual: true };
+    const basis: ColourBasis = { actor: a, reason: `risk area ${nameOf(row)} lifted (${reason}; ${legalBasis})`, manual: true };
     const step = isElevated(from) ? await endArrivalFacts(s, trx, row, now, basis) : { outcome: null, people: 0, healthAvailable: true };
     const outcome = outcomeView(step);
     if (!outcome.applied) {
@@ -323,7 +338,8 @@ export async function listRiskAreas(s: Services, actor: Actor, q: ListQuery, pag
   assertCan(actor, 'riskarea.manage');
   const scopePath = await scopeOf(s, actor, q.areaId);
   const { ruleSet: r } = await activeChoice(s);
-  const { rows, total } = await store.listRiskAreas(s.db, { scopePath, status: q.status, level: q.level }, paging);
+  const words = (q.q ?? '').normalize('NFKC').trim().split(/\s+/).filter(Boolean).slice(0, 10);
+  const { rows, total } = await store.listRiskAreas(s.db, { scopePath, status: q.status, level: q.level, words }, paging);
   const counts = await store.arrivalCounts(s.db, rows.map((row) => row.id));
   const places = await placesOf(s.db, rows);
   return { items: rows.map((row) => toView(row, r, counts.get(row.id), places.get(row.id))), total, ...paging };
@@ -369,14 +385,14 @@ export async function riskAreaTree(s: Services, actor: Actor): Promise<{
 /** The public list: high and medium areas in force, with since when and the rule that lowers them. */
 export async function publicRiskAreas(s: Services): Promise<{
   ruleSet: { id: string; version: string; name: { zh: string; en: string } };
-  items: Array<{ id: string; unit: RiskAreaUnit; name: string; areaNames: string[]; level: RiskLevel; since: number; liftingRule: RiskAreaView['liftingRule'] }>;
+  items: Array<{ id: string; unit: RiskAreaUnit; name: string; compound: string | null; building: string | null; areaNames: string[]; level: RiskLevel; since: number; liftingRule: RiskAreaView['liftingRule'] }>;
   updatedAt: number;
 }> {
   const { ruleSet: r } = await activeChoice(s);
   const rows = await store.activeRiskAreas(s.db, ['high', 'medium']);
   const places = await placesOf(s.db, rows);
   const items = rows.map((row) => ({
-    id: row.id, unit: row.unit as RiskAreaUnit, name: row.name, areaNames: places.get(row.id) ?? [],
+    id: row.id, unit: row.unit as RiskAreaUnit, name: nameOf(row), ...buildingParts(row), areaNames: places.get(row.id) ?? [],
     level: row.level as RiskLevel, since: Number(row.level_since ?? row.updated_at), liftingRule: liftingView(r, row.level as RiskLevel),
   }));
   items.sort((x, y) => (x.level === y.level ? y.since - x.since : x.level === 'high' ? -1 : 1));
@@ -421,7 +437,7 @@ export async function runRiskAreaRules(s: Services, options: RunOptions = {}): P
     if (!isRiskLevel(row.level)) continue;
     run.checked++;
     if (row.pending_approval_id) {
-      run.waiting.push({ id: row.id, name: row.name, level: row.level, reason: 'change_pending', history: null });
+      run.waiting.push({ id: row.id, name: nameOf(row), level: row.level, reason: 'change_pending', history: null });
       continue;
     }
     const state = { level: row.level, levelSince: Number(row.level_since ?? row.created_at), episodeStart: Number(row.episode_start ?? row.level_since ?? row.created_at) };
@@ -432,14 +448,14 @@ export async function runRiskAreaRules(s: Services, options: RunOptions = {}): P
     };
     const check = checkDowngrade(r, state, evidence, now, zone);
     if (!check.change) {
-      run.waiting.push({ id: row.id, name: row.name, level: row.level, reason: check.reason, history: check.history ? { ...check.history } : null });
+      run.waiting.push({ id: row.id, name: nameOf(row), level: row.level, reason: check.reason, history: check.history ? { ...check.history } : null });
       continue;
     }
     const change = check.change;
     const done = await s.db.transaction().execute(async (trx) => {
       const current = await store.riskAreaById(trx, row.id);
       if (!current || current.status !== 'active' || current.level !== change.from || current.pending_approval_id) return false;
-      const words = `risk area ${row.name}: ${change.from} → ${change.to} by ${r.id} ${change.rule}`;
+      const words = `risk area ${nameOf(row)}: ${change.from} → ${change.to} by ${r.id} ${change.rule}`;
       const basis: ColourBasis = { actor, reason: words };
       let step: FactsStep = { outcome: null, people: 0, healthAvailable: true };
       if (isElevated(change.from) && arrivalFactsEnd(r, change.to)) step = await endArrivalFacts(s, trx, current, now, basis);
@@ -454,7 +470,7 @@ export async function runRiskAreaRules(s: Services, options: RunOptions = {}): P
       });
       return true;
     });
-    if (done) run.changes.push({ id: row.id, name: row.name, from: change.from, to: change.to, rule: change.rule, history: { ...change.history } });
+    if (done) run.changes.push({ id: row.id, name: nameOf(row), from: change.from, to: change.to, rule: change.rule, history: { ...change.history } });
   }
 
   run.newArrivals = await sweepArrivals(s, r, actor, options.arrivalsSince);
@@ -476,7 +492,7 @@ export async function sweepArrivals(s: Services, r: RuleSet, actor: AuditActor =
       const windowStart = arrivalWindowStart(r, episodeStart, s.config.timeZone);
       const from = since === undefined ? windowStart : Math.max(windowStart, since - DAY_MS);
       await store.recordCheckins(trx, row.id, u, from, now, now, since);
-      const basis: ColourBasis = { actor, reason: `arrival from ${level} risk area ${row.name} (${r.id} riskAreas.arrivals.${level})` };
+      const basis: ColourBasis = { actor, reason: `arrival from ${level} risk area ${nameOf(row)} (${r.id} riskAreas.arrivals.${level})` };
       const step = await sendArrivalFacts(s, trx, r, row, level, episodeStart, basis);
       if (!step.outcome) return 0;
       await store.markFactsSent(trx, row.id, 'all', now);

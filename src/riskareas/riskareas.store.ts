@@ -32,6 +32,7 @@ export async function areaById(ex: Executor, idOrCode: string): Promise<AreaRow 
 export interface BuildingRow {
   id: string;
   name: string;
+  compound: string;
   area_id: string;
   area_name: string;
   area_path: string;
@@ -39,7 +40,7 @@ export interface BuildingRow {
 
 export async function buildingById(ex: Executor, id: string): Promise<BuildingRow | undefined> {
   return ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id')
-    .select(['building.id', 'building.name', 'building.area_id', 'area.name as area_name', 'area.path as area_path'])
+    .select(['building.id', 'building.name', 'building.compound', 'building.area_id', 'area.name as area_name', 'area.path as area_path'])
     .where('building.id', '=', id).executeTakeFirst();
 }
 
@@ -58,10 +59,12 @@ export async function treeAreas(ex: Executor, scopePath: string): Promise<AreaRo
 
 // ---- designations ------------------------------------------------------------------------------
 
-export type RiskAreaRow = RiskAreaTable & { area_name: string };
+/** A designation with its area's name, and for a building its compound and name as they are now. */
+export type RiskAreaRow = RiskAreaTable & { area_name: string; building_compound: string | null; building_name: string | null };
 
 function riskAreaQuery(ex: Executor) {
-  return ex.selectFrom('risk_area').innerJoin('area', 'area.id', 'risk_area.area_id').selectAll('risk_area').select('area.name as area_name');
+  return ex.selectFrom('risk_area').innerJoin('area', 'area.id', 'risk_area.area_id').leftJoin('building', 'building.id', 'risk_area.building_id')
+    .selectAll('risk_area').select(['area.name as area_name', 'building.compound as building_compound', 'building.name as building_name']);
 }
 
 export async function riskAreaById(ex: Executor, id: string): Promise<RiskAreaRow | undefined> {
@@ -84,14 +87,31 @@ export interface RiskAreaFilter {
   scopePath: string;
   status?: string;
   level?: string;
+  /** Words that must each appear in the designation's name, or its building's compound or name. */
+  words?: string[];
+}
+
+/** A pattern for LIKE matching text anywhere, its own wildcard characters escaped (with ESCAPE '\'). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export async function listRiskAreas(ex: Executor, f: RiskAreaFilter, paging: Paging): Promise<{ rows: RiskAreaRow[]; total: number }> {
-  let q = ex.selectFrom('risk_area').where('risk_area.area_path', 'like', `${f.scopePath}%`);
+  let q = ex.selectFrom('risk_area').leftJoin('building', 'building.id', 'risk_area.building_id')
+    .where('risk_area.area_path', 'like', `${f.scopePath}%`);
   if (f.status) q = q.where('risk_area.status', '=', f.status);
   if (f.level) q = q.where('risk_area.level', '=', f.level);
+  for (const word of f.words ?? []) {
+    const like = containsPattern(word);
+    q = q.where((eb) => eb.or([
+      sql<boolean>`risk_area.name like ${like} escape '\\'`,
+      sql<boolean>`building.compound like ${like} escape '\\'`,
+      sql<boolean>`building.name like ${like} escape '\\'`,
+    ]));
+  }
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const rows = await q.innerJoin('area', 'area.id', 'risk_area.area_id').selectAll('risk_area').select('area.name as area_name')
+  const rows = await q.innerJoin('area', 'area.id', 'risk_area.area_id')
+    .selectAll('risk_area').select(['area.name as area_name', 'building.compound as building_compound', 'building.name as building_name'])
     // high first, then medium, low; pending before lifted; newest change first
     .orderBy(sql`case risk_area.status when 'active' then 0 when 'pending' then 1 when 'lifted' then 2 else 3 end`)
     .orderBy(sql`case risk_area.level when 'high' then 0 when 'medium' then 1 when 'low' then 2 else 3 end`)

@@ -37,6 +37,8 @@ export interface PlannedBuilding {
   id: string;
   areaId: string;
   name: string;
+  /** The residential compound (小区) of the building, e.g. 瑞景家园. */
+  compound: string;
   address: string;
   floors: number;
   units: number;
@@ -587,7 +589,7 @@ export function planCity(options: PlanOptions): CityPlan {
     for (let b = 1; left > 0 || b <= grid.minBuildings; b++) {
       const units = layout.int(2, 4);
       const building: PlannedBuilding = {
-        id: `b_${grid.area.code}_${String(b).padStart(2, '0')}`, areaId: grid.area.id, name: buildingName(b),
+        id: `b_${grid.area.code}_${String(b).padStart(2, '0')}`, areaId: grid.area.id, name: buildingName(b), compound,
         address: `${prefix}${buildingName(b)}`, floors: FLOORS, units,
       };
       buildings.push(building);

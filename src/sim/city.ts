@@ -123,7 +123,7 @@ type Progress = NonNullable<DemoOptions['onProgress']>;
 
 async function writeBuildings(bulk: BulkInserter, plan: CityPlan, mapArea: (id: string) => string, now: number, progress: Progress): Promise<void> {
   progress(0, plan.buildings.length, 'buildings');
-  await bulk.insert('building', plan.buildings.map((b) => ({ id: b.id, area_id: mapArea(b.areaId), name: b.name, address: b.address, created_at: now })));
+  await bulk.insert('building', plan.buildings.map((b) => ({ id: b.id, area_id: mapArea(b.areaId), name: b.name, compound: b.compound, address: b.address, created_at: now })));
   progress(plan.buildings.length, plan.buildings.length, 'buildings');
 }
 

@@ -56,7 +56,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.deepEqual(list.items[0].areaNames, ['龙山区', '向阳街道']);
         assert.equal(list.items[0].level, 'high');
         assert.deepEqual(list.items[0].liftingRule, { to: 'medium', daysWithoutCase: 7, minDaysAtLevel: null, negativeRoundOnDay: 7 });
-        assert.deepEqual(Object.keys(list.items[0]).sort(), ['areaNames', 'id', 'level', 'liftingRule', 'name', 'since', 'unit']);
+        assert.deepEqual(Object.keys(list.items[0]).sort(), ['areaNames', 'building', 'compound', 'id', 'level', 'liftingRule', 'name', 'since', 'unit']);
         for (const secret of ['p-visitor', '居民', 'arrivals', 'reason', 'legalBasis', '通告']) assert.ok(!pub.body.includes(secret), `public list leaks ${secret}`);
 
         const tree = await call('GET', '/risk-areas/tree', command);

@@ -130,7 +130,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(csv.statusCode, 200);
         assert.match(String(csv.headers['content-type']), /text\/csv/);
         const text = csv.body.replace(/^\uFEFF/, '');
-        assert.equal(text.split('\n')[0], '序号,社区,网格,楼栋,单元,门牌号,户主姓名,与户主关系,姓名,性别,身份证号,联系电话,是否独居老人,是否卧床,是否有智能手机,备注,证件类型,出生日期,是否孕妇,是否透析,地址');
+        assert.equal(text.split('\n')[0], '序号,社区,网格,楼栋,单元,门牌号,户主姓名,与户主关系,姓名,性别,身份证号,联系电话,是否独居老人,是否卧床,是否有智能手机,备注,证件类型,出生日期,是否孕妇,是否透析,地址,小区');
         assert.equal(text.trim().split('\n').length, 9);
         assert.doesNotMatch(text, FULL_ID);
         assert.match(text, /220402\*{8}0318/);

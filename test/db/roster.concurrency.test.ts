@@ -35,8 +35,8 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const areas = await seedRosterAreas(s);
         const areaId = Object.values(areas)[0]!;
-        await s.db.insertInto('building').values({ id: 'b1', area_id: areaId, name: '1号楼', address: '', created_at: 0 }).execute();
-        await assert.rejects(s.db.insertInto('building').values({ id: 'b2', area_id: areaId, name: '1号楼', address: '', created_at: 0 }).execute());
+        await s.db.insertInto('building').values({ id: 'b1', area_id: areaId, name: '1号楼', compound: '', address: '', created_at: 0 }).execute();
+        await assert.rejects(s.db.insertInto('building').values({ id: 'b2', area_id: areaId, name: '1号楼', compound: '', address: '', created_at: 0 }).execute());
       } finally { await s.close(); }
     });
   });

@@ -36,7 +36,7 @@ async function seedRounds(s: TestServices): Promise<{ first: string; second: str
   const now = s.clock.now();
   const people: Record<string, string[]> = {};
   for (const [id, name, grid, n] of [['b-1', '1号楼', AREAS.wenyuanGrid, 6], ['b-8', '8号楼', AREAS.xingyangGrid, 4]] as const) {
-    await s.db.insertInto('building').values({ id, area_id: areas[grid]!, name, address: '', created_at: now }).execute();
+    await s.db.insertInto('building').values({ id, area_id: areas[grid]!, name, compound: '', address: '', created_at: now }).execute();
     await s.db.insertInto('household').values({
       id: `h-${id}`, building_id: id, area_id: areas[grid]!, unit: '1', door: '101', address: '', rooms: 3, head_person_id: null, created_at: now, updated_at: now,
     }).execute();

@@ -1,6 +1,8 @@
-// In Chromium: the command centre designates a building high risk with a reason and a legal basis, sees
-// it in the area tree and the list with its history; a phone without signing in sees it on the public
-// list with the rule that lifts it and nothing about any person; the command centre lifts it.
+// In Chromium: the command centre finds a building by compound and number inside a community and
+// designates it high risk with a reason and a legal basis, sees it in the list with its history; a
+// phone without signing in sees it on the public list named as residents know it ("瑞景家园 1号楼",
+// under its community, no grid label), finds it by its compound, reads the rule that lifts it and
+// nothing about any person; the command centre lifts it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -35,12 +37,41 @@ describe('risk areas in the browser', () => {
       await page.getByTestId('nav-riskAreas').click();
       await page.getByTestId('risk-tree').waitFor();
 
+      // The demo city's smallest building (under the mass-recolour threshold): its number repeats in
+      // every community, its compound tells it apart.
+      const db = server.s.db;
+      const target = await db.selectFrom('building').innerJoin('area as grid', 'grid.id', 'building.area_id')
+        .innerJoin('household', 'household.building_id', 'building.id').innerJoin('person', 'person.household_id', 'household.id')
+        .select(['building.id', 'building.name', 'building.compound', 'grid.parent_id as community'])
+        .groupBy(['building.id', 'building.name', 'building.compound', 'grid.parent_id'])
+        .orderBy((eb) => eb.fn.countAll(), 'asc').orderBy('building.id').executeTakeFirstOrThrow();
+      assert.ok(target.compound, 'the demo city names compounds');
+      const buildingName = `${target.compound} ${target.name}`;
+      const number = /^\d+/.exec(target.name)![0];
+      const chain: Array<{ id: string; name: string }> = [];
+      for (let id: string | null = target.community; id;) {
+        const a = await db.selectFrom('area').select(['id', 'name', 'parent_id', 'level']).where('id', '=', id).executeTakeFirstOrThrow();
+        if (a.level === 'city') break;
+        chain.unshift({ id: a.id, name: a.name });
+        id = a.parent_id;
+      }
+      const community = chain[chain.length - 1]!;
+
       await page.getByTestId('risk-designate-open').click();
-      const building = page.getByTestId('risk-form-building');
-      await building.locator('option:not([disabled])').first().waitFor({ state: 'attached' });
-      const value = await building.locator('option:not([disabled])').first().getAttribute('value');
-      const buildingName = (await building.locator('option:not([disabled])').first().innerText()).split(' · ')[0]!;
-      await building.selectOption(value!);
+      await page.getByTestId('risk-form-unit').selectOption('building');
+      for (const [i, a] of chain.entries()) {
+        const select = page.getByTestId(`risk-form-area-${i}`);
+        await select.locator(`option[value="${a.id}"]`).waitFor({ state: 'attached' });
+        await select.selectOption(a.id);
+      }
+      await page.getByTestId('risk-form-building-search').fill(`${target.compound} ${number}`);
+      const option = page.locator(`[data-testid="risk-form-building-option"][data-building-id="${target.id}"]`);
+      // The search narrows the community's buildings to the one of that compound and number.
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="risk-form-building-option"]').length === 1);
+      await option.waitFor();
+      assert.match(await option.innerText(), new RegExp(buildingName));
+      await option.click();
+      assert.match(await page.getByTestId('risk-form-building-chosen').innerText(), new RegExp(buildingName));
       await page.getByTestId('risk-form-level').selectOption('high');
       await page.getByTestId('risk-form-reason').fill('该楼栋报告确诊病例 1 例');
       await page.getByTestId('risk-form-basis').fill('市指挥部通告(2022 年第 12 号)');
@@ -50,8 +81,14 @@ describe('risk areas in the browser', () => {
       assert.equal(await outcome.getAttribute('data-applied'), 'true', await outcome.innerText());
 
       await page.getByTestId('risk-tab-list').click();
+      await page.getByTestId('risk-row').first().waitFor();
+      // The list finds it by its compound.
+      await page.getByTestId('risk-filter-q').fill(target.compound);
+      await page.waitForFunction((id) => {
+        const rows = document.querySelectorAll('[data-testid="risk-row"]');
+        return rows.length === 1 && rows[0]!.textContent!.includes(id);
+      }, target.compound);
       const row = page.getByTestId('risk-row').first();
-      await row.waitFor();
       assert.match(await row.innerText(), new RegExp(buildingName));
       assert.equal(await row.getByTestId('risk-level').getAttribute('data-level'), 'high');
 
@@ -60,7 +97,14 @@ describe('risk areas in the browser', () => {
       const pub = phone.getByTestId('risk-public-row').first();
       await pub.waitFor();
       const text = await phone.getByTestId('risk-public-list').innerText();
-      assert.match(text, new RegExp(buildingName));
+      assert.equal(await pub.getByTestId('risk-public-name').innerText(), buildingName);
+      assert.match(await pub.getByTestId('risk-public-place').innerText(), new RegExp(`${community.name}$`));
+      assert.doesNotMatch(text, /网格/, 'no grid label on the public page');
+      await phone.getByTestId('risk-public-search').fill(target.compound);
+      assert.equal(await phone.getByTestId('risk-public-row').count(), 1);
+      await phone.getByTestId('risk-public-search').fill('没有这个小区');
+      await phone.getByTestId('risk-public-nomatch').waitFor();
+      await phone.getByTestId('risk-public-search').fill('');
       assert.match(text, /高风险/);
       assert.match(text, /连续 5 天无新增感染者/);
       assert.doesNotMatch(text, /通告|确诊病例 1 例/, 'no reason or basis on the public page');

@@ -30,7 +30,7 @@ export interface RiskCity {
 }
 
 async function building(s: TestServices, id: string, areaId: string, residents: string[]): Promise<void> {
-  await s.db.insertInto('building').values({ id, area_id: areaId, name: id === 'b-3' ? '3号楼' : `${id}号楼`, address: '', created_at: NOW }).execute();
+  await s.db.insertInto('building').values({ id, area_id: areaId, name: id === 'b-3' ? '3号楼' : `${id}号楼`, compound: '', address: '', created_at: NOW }).execute();
   await s.db.insertInto('household').values({
     id: `h-${id}`, building_id: id, area_id: areaId, unit: '1', door: '101', address: '', rooms: 3, head_person_id: null, created_at: NOW, updated_at: NOW,
   }).execute();

@@ -119,8 +119,9 @@ export const api = {
   rootAreas: () => json<Page<Area>>('GET', '/areas'),
   childAreas: (parentId: string) => json<Page<Area>>('GET', '/areas', { query: { parentId, limit: 500 } }),
   area: (id: string) => json<AreaDetail>('GET', `/areas/${encodeURIComponent(id)}`),
-  buildingsOf: (areaId: string, limit: number, offset: number) =>
-    json<Page<BuildingRow>>('GET', `/areas/${encodeURIComponent(areaId)}/buildings`, { query: { limit, offset } }),
+  /** Buildings of the area's subtree; `q` searches by compound and number ("瑞景 1"). */
+  buildingsOf: (areaId: string, limit: number, offset: number, q?: string) =>
+    json<Page<BuildingRow>>('GET', `/areas/${encodeURIComponent(areaId)}/buildings`, { query: { limit, offset, ...(q ? { q } : {}) } }),
   building: (id: string) => json<BuildingDetail>('GET', `/buildings/${encodeURIComponent(id)}`, { query: { limit: 500 } }),
   household: (id: string) => json<HouseholdDetail>('GET', `/households/${encodeURIComponent(id)}`),
 

@@ -24,7 +24,11 @@ export interface RiskArea {
   areaName: string;
   /** District, street and community names above the unit, top first. */
   place: string[];
+  /** As a citizen knows the place: "瑞景家园 1号楼" for a building. */
   name: string;
+  /** A building's compound (小区) and own name; null for an area. */
+  compound: string | null;
+  building: string | null;
   status: RiskStatus;
   level: RiskLevel | null;
   levelSince: number | null;
@@ -85,7 +89,11 @@ export interface RiskTree {
 export interface PublicRiskArea {
   id: string;
   unit: RiskUnit;
+  /** As a citizen knows the place: "瑞景家园 1号楼" for a building. */
   name: string;
+  /** A building's compound (小区) and own name; null for an area. */
+  compound: string | null;
+  building: string | null;
   areaNames: string[];
   level: RiskLevel;
   since: number;
@@ -120,7 +128,7 @@ const id = (v: string) => encodeURIComponent(v);
 
 export const riskAreasApi = {
   publicList: () => json<PublicRiskList>('GET', '/risk-areas/public'),
-  list: (query: { limit: number; offset: number; status?: RiskStatus | ''; level?: RiskLevel | '' }) => json<Page<RiskArea>>('GET', '/risk-areas', { query }),
+  list: (query: { limit: number; offset: number; status?: RiskStatus | ''; level?: RiskLevel | ''; q?: string }) => json<Page<RiskArea>>('GET', '/risk-areas', { query }),
   tree: () => json<RiskTree>('GET', '/risk-areas/tree'),
   detail: (riskAreaId: string) => json<{ riskArea: RiskArea; history: RiskHistory[] }>('GET', `/risk-areas/${id(riskAreaId)}`),
   designate: (body: Designation) => json<{ riskArea: RiskArea; outcome: RiskOutcome }>('POST', '/risk-areas', { json: body }),

@@ -93,6 +93,10 @@ export interface AreaDetail {
 export interface BuildingRow {
   id: string;
   name: string;
+  /** The residential compound (小区); '' when not known. */
+  compound: string;
+  /** As a citizen names it: "瑞景家园 1号楼". */
+  label: string;
   address: string;
   areaId: string;
   areaName: string;
@@ -112,7 +116,7 @@ export interface HouseholdSummary {
 }
 
 export interface BuildingDetail {
-  building: { id: string; name: string; address: string; areaId: string };
+  building: { id: string; name: string; compound: string; label: string; address: string; areaId: string };
   ancestors: Area[];
   /** The requested page of the building's households (up to 500). */
   households: HouseholdSummary[];

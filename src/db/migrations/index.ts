@@ -16,6 +16,7 @@ import * as m0012 from './0012_checkin_scan_gap.ts';
 import * as m0013 from './0013_audit_keyed.ts';
 import * as m0015 from './0015_login_failure.ts';
 import * as m0016 from './0016_checkin_purges.ts';
+import * as m0023 from './0023_building_compound.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -37,4 +38,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0013_audit_keyed': m0013,
   '0015_login_failure': m0015,
   '0016_checkin_purges': m0016,
+  '0023_building_compound': m0023,
 };

@@ -27,8 +27,8 @@ export function BuildingPage() {
   return (
     <div className="building-page">
       <div className="card page-head">
-        <Breadcrumb ancestors={ancestors} tail={[{ label: building.name }]} />
-        <h1 className="page-title">{building.name}</h1>
+        <Breadcrumb ancestors={ancestors} tail={[{ label: building.label }]} />
+        <h1 className="page-title">{building.label}</h1>
         {building.address && <p className="muted">{building.address}</p>}
         <div className="stats compact">
           <div className="stat"><div className="stat-value">{formatNumber(units.length)}</div><div className="stat-label">{t('building.units')}</div></div>

@@ -96,7 +96,7 @@ function AreaPanel({ areaId, detail }: { areaId: string; detail: Loaded<AreaDeta
               {buildings.data.items.map((b) => (
                 <tr key={b.id} data-testid="building-row">
                   <td data-label={t('building.name')} className="rtable-head">
-                    <Link to={`/buildings/${b.id}`} data-testid={`building-link-${b.id}`} className="strong-link">{b.name}</Link>
+                    <Link to={`/buildings/${b.id}`} data-testid={`building-link-${b.id}`} className="strong-link">{b.label}</Link>
                   </td>
                   <td data-label={t('building.address')} className="sub">{b.address || '—'}</td>
                   <td data-label={t('building.area')} className="sub-area">{b.areaName}</td>

@@ -2,13 +2,13 @@
 // communities with the designations in force below each), the list with filters, designation and
 // change with a reason and a legal basis (held for approval over the rule set's threshold: shown as
 // pending), lifting, the history of each area and an on-demand run of the rule set's downgrades.
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, type ApiError } from '../api.ts';
 import { toApiError, useLoad, type Loaded } from '../useLoad.ts';
 import { formatDateTime, formatNumber } from '../format.ts';
-import type { Area } from '../types.ts';
+import type { Area, BuildingRow } from '../types.ts';
 import {
   riskAreasApi, type DowngradeRun, type RiskArea, type RiskLevel, type RiskOutcome, type RiskStatus, type RiskTree, type RiskTreeNode, type RiskUnit,
 } from '../riskAreasApi.ts';
@@ -191,10 +191,20 @@ function ListView({ tick, onOpen }: { tick: number; onOpen: (id: string) => void
   const [offset, setOffset] = useState(0);
   const [status, setStatus] = useState<RiskStatus | ''>('');
   const [level, setLevel] = useState<RiskLevel | ''>('');
-  const list = useLoad(() => riskAreasApi.list({ limit: PAGE, offset, status, level }), [offset, status, level, tick]);
+  const [q, setQ] = useState('');
+  const [asked, setAsked] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => { setAsked(q.trim()); setOffset(0); }, 250);
+    return () => clearTimeout(timer);
+  }, [q]);
+  const list = useLoad(() => riskAreasApi.list({ limit: PAGE, offset, status, level, ...(asked ? { q: asked } : {}) }), [offset, status, level, asked, tick]);
   return (
     <div className="card">
       <div className="risk-filters">
+        <input
+          type="search" className="risk-list-search" data-testid="risk-filter-q" value={q} maxLength={100} autoComplete="off"
+          placeholder={t('riskNames.listSearchHint')} aria-label={t('riskNames.listSearch')} onChange={(e) => setQ(e.target.value)}
+        />
         <label>{t('riskAreas.filterStatus')}{' '}
           <select data-testid="risk-filter-status" value={status} onChange={(e) => { setStatus(e.target.value as RiskStatus | ''); setOffset(0); }}>
             <option value="">{t('riskAreas.all')}</option>
@@ -265,17 +275,13 @@ function DesignateForm({ preset, units, levels, onDone, onCancel }: {
   const [unit, setUnit] = useState<RiskUnit>(preset?.unit ?? (units.includes('community') ? 'community' : units[0] ?? 'building'));
   const [usePreset, setUsePreset] = useState(!!preset);
   const [area, setArea] = useState<Area | null>(null);
-  const [buildingId, setBuildingId] = useState('');
+  const [building, setBuilding] = useState<BuildingRow | null>(null);
+  const buildingId = building?.id ?? '';
   const [level, setLevel] = useState<RiskLevel>('high');
   const [reason, setReason] = useState('');
   const [legalBasis, setLegalBasis] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const buildings = useLoad(
-    () => (unit === 'building' && area && !usePreset ? api.buildingsOf(area.id, 200, 0) : Promise.resolve(null)),
-    [unit, area?.id, usePreset],
-  );
-
   const targetId = usePreset && preset ? preset.targetId : unit === 'building' ? buildingId : area && area.level === unit ? area.id : '';
   const ready = !!targetId && reason.trim() && legalBasis.trim();
 
@@ -297,7 +303,7 @@ function DesignateForm({ preset, units, levels, onDone, onCancel }: {
     <form className="form" onSubmit={(e) => void submit(e)} noValidate data-testid="risk-designate-form">
       <div className="form-grid">
         <label className="field"><span className="field-label">{t('riskAreas.form.unit')} <span className="req">*</span></span>
-          <select data-testid="risk-form-unit" value={unit} disabled={usePreset} onChange={(e) => { setUnit(e.target.value as RiskUnit); setBuildingId(''); }}>
+          <select data-testid="risk-form-unit" value={unit} disabled={usePreset} onChange={(e) => { setUnit(e.target.value as RiskUnit); setBuilding(null); }}>
             {units.map((u) => <option key={u} value={u}>{t(`riskAreas.unit.${u}`)}</option>)}
           </select>
         </label>
@@ -314,20 +320,15 @@ function DesignateForm({ preset, units, levels, onDone, onCancel }: {
             </div>
           ) : (
             <>
-              <AreaPicker onChange={(a) => { setArea(a); setBuildingId(''); }} testId="risk-form-area" />
+              <AreaPicker onChange={(a) => { setArea(a); setBuilding(null); }} testId="risk-form-area" />
               {unit !== 'building' && area && area.level !== unit && (
                 <span className="field-hint">{t('riskAreas.form.pickArea', { unit: t(`riskAreas.unit.${unit}`) })}</span>
               )}
             </>
           )}
         </div>
-        {unit === 'building' && !usePreset && (
-          <label className="field"><span className="field-label">{t('riskAreas.form.building')} <span className="req">*</span></span>
-            <select data-testid="risk-form-building" value={buildingId} onChange={(e) => setBuildingId(e.target.value)}>
-              <option value="" disabled>{buildings.loading ? t('common.loading') : buildings.data?.items.length ? t('riskAreas.form.pickBuilding') : t('riskAreas.form.noBuildings')}</option>
-              {buildings.data?.items.map((b) => <option key={b.id} value={b.id}>{b.name}{b.areaName ? ` · ${b.areaName}` : ''}</option>)}
-            </select>
-          </label>
+        {unit === 'building' && !usePreset && area && (
+          <BuildingSearch area={area} value={building} onChange={setBuilding} />
         )}
       </div>
       <label className="field"><span className="field-label">{t('riskAreas.form.reason')} <span className="req">*</span></span>
@@ -343,6 +344,60 @@ function DesignateForm({ preset, units, levels, onDone, onCancel }: {
         <button type="submit" className="btn btn-primary" data-testid="risk-form-submit" disabled={busy || !ready}>{busy ? t('common.working') : t('riskAreas.form.submit')}</button>
       </div>
     </form>
+  );
+}
+
+const BUILDING_PAGE = 20;
+
+/**
+ * Finds the building to designate inside the chosen area by compound and number ("瑞景 1"): the
+ * server searches and pages, so a community of hundreds of buildings is never loaded whole.
+ */
+function BuildingSearch({ area, value, onChange }: { area: Area; value: BuildingRow | null; onChange: (b: BuildingRow | null) => void }) {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  const [asked, setAsked] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setAsked(q.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [q]);
+  const found = useLoad(() => (value ? Promise.resolve(null) : api.buildingsOf(area.id, BUILDING_PAGE, 0, asked)), [area.id, asked, !!value]);
+
+  if (value) {
+    return (
+      <div className="field"><span className="field-label">{t('riskAreas.form.building')} <span className="req">*</span></span>
+        <div className="risk-filters">
+          <span className="strong" data-testid="risk-form-building-chosen">{t('riskNames.buildingChosen', { label: value.label })}</span>
+          <button type="button" className="btn btn-small btn-ghost" data-testid="risk-form-building-change" onClick={() => onChange(null)}>{t('riskNames.buildingChange')}</button>
+        </div>
+      </div>
+    );
+  }
+  const items = found.data?.items ?? [];
+  const more = found.data ? found.data.total - items.length : 0;
+  return (
+    <div className="field risk-building-field"><label className="field-label" htmlFor="risk-building-q">{t('riskNames.buildingSearch')} <span className="req">*</span></label>
+      <input
+        id="risk-building-q" type="search" data-testid="risk-form-building-search" value={q} maxLength={100}
+        placeholder={t('riskNames.buildingSearchHint')} autoComplete="off" onChange={(e) => setQ(e.target.value)}
+      />
+      <ErrorBox error={found.error} />
+      {found.loading && !found.data && <span className="field-hint">{t('common.loading')}</span>}
+      {found.data && items.length === 0 && <span className="field-hint" data-testid="risk-form-building-none">{t('riskNames.buildingSearchEmpty')}</span>}
+      {items.length > 0 && (
+        <ul className="risk-building-results" role="listbox" aria-label={t('riskNames.buildingSearch')} data-testid="risk-form-building-results">
+          {items.map((b) => (
+            <li key={b.id}>
+              <button type="button" role="option" aria-selected={false} data-testid="risk-form-building-option" data-building-id={b.id} onClick={() => onChange(b)}>
+                <span className="strong">{b.label}</span>
+                <span className="muted small">{t('riskNames.buildingHouseholds', { count: b.households })}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {more > 0 && <span className="field-hint" data-testid="risk-form-building-more">{t('riskNames.buildingMore', { count: more })}</span>}
+    </div>
   );
 }
 

@@ -1,6 +1,8 @@
 // 中高风险区 Public list (no sign-in): the high and medium risk areas in force, since when, and the rule
-// of the rule set in force that lowers each one. Place names, levels, dates and rules only — nothing
-// about any person.
+// of the rule set in force that lowers each one. A building is named as residents know it — compound
+// (小区) and number, "瑞景家园 1号楼" — under its district, street and community; a search finds one's
+// own compound or building. Place names, levels, dates and rules only — nothing about any person.
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { riskAreasApi, type LiftingRule, type RiskLevel } from '../riskAreasApi.ts';
@@ -35,6 +37,12 @@ export function RiskAreasPublicPage() {
   const { t } = useTranslation();
   const list = useLoad(() => riskAreasApi.publicList(), []);
   const data = list.data;
+  const [q, setQ] = useState('');
+  const words = q.normalize('NFKC').trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const shown = useMemo(() => (data?.items ?? []).filter((a) => {
+    const text = [a.name, ...a.areaNames].join(' ').toLowerCase();
+    return words.every((w) => text.includes(w));
+  }), [data, words.join(' ')]);
   return (
     <div className="live-page">
       <header className="door-top">
@@ -53,15 +61,26 @@ export function RiskAreasPublicPage() {
         <ErrorBox error={list.error} />
         {list.loading && !data && <Loading />}
         {data && data.items.length === 0 && <p className="empty" data-testid="risk-public-none">{t('riskAreas.nonePublic')}</p>}
+        {data && data.items.length > 0 && (
+          <div className="risk-public-search">
+            <label className="sr-only" htmlFor="risk-public-q">{t('riskNames.publicSearch')}</label>
+            <input
+              id="risk-public-q" type="search" data-testid="risk-public-search" value={q} maxLength={100} autoComplete="off"
+              placeholder={t('riskNames.publicSearchHint')} aria-label={t('riskNames.publicSearch')} onChange={(e) => setQ(e.target.value)}
+            />
+            <span className="small muted" data-testid="risk-public-count">{t('riskNames.publicCount', { count: shown.length })}</span>
+          </div>
+        )}
+        {data && data.items.length > 0 && shown.length === 0 && <p className="empty" data-testid="risk-public-nomatch">{t('riskNames.publicNoMatch', { q: q.trim() })}</p>}
         <ul className="risk-list" data-testid="risk-public-list">
-          {data?.items.map((a) => (
+          {shown.map((a) => (
             <li key={a.id} className={`risk-row risk-row-${a.level}`} data-testid="risk-public-row" data-level={a.level}>
               <div className="risk-row-head">
                 <RiskBadge level={a.level} />
-                <span className="risk-row-name">{a.name}</span>
+                <span className="risk-row-name" data-testid="risk-public-name">{a.name}</span>
                 <span className="muted small">{t(`riskAreas.unit.${a.unit}`)}</span>
               </div>
-              {a.areaNames.length > 0 && <div className="small muted">{a.areaNames.join(' · ')}</div>}
+              {a.areaNames.length > 0 && <div className="small muted" data-testid="risk-public-place">{a.areaNames.join(' · ')}</div>}
               <div className="small">{t('riskAreas.since', { time: formatDateTime(a.since) })}</div>
               <div className="risk-rule">{liftingText(t, a.liftingRule)}</div>
             </li>
