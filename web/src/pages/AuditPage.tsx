@@ -79,21 +79,21 @@ export function AuditPage() {
                 <tr key={e.seq} data-testid="audit-row" data-action={e.action}>
                   <td data-label={t('audit.seq')} className="num mono rtable-head">#{e.seq}</td>
                   <td data-label={t('audit.at')} className="nowrap">{formatDateTime(e.at)}</td>
-                  <td data-label={t('audit.actor')}>
+                  <td data-label={t('audit.actor')}><div className="audit-cell">
                     <button type="button" className="link-button" onClick={() => apply({ ...filter, actor: e.actorName })}>{e.actorName}</button>
                     <span className="muted small"> · {t(`role.${e.actorRole}`, { defaultValue: e.actorRole })}</span>
-                  </td>
-                  <td data-label={t('audit.action')}>
+                  </div></td>
+                  <td data-label={t('audit.action')}><div className="audit-cell">
                     <div>{t(`auditAction.${e.action.replace(/\./g, '_')}`, { defaultValue: e.action })}</div>
                     <code className="action muted small">{e.action}</code>
-                  </td>
+                  </div></td>
                   <td data-label={t('audit.object')} data-testid="audit-object">
                     <ObjectCell event={e} onPick={() => e.objectId && apply({ objectType: e.objectType, objectId: e.objectId })} />
                   </td>
-                  <td data-label={t('audit.reason')}>
+                  <td data-label={t('audit.reason')}><div className="audit-cell">
                     {e.reason || <span className="muted">—</span>}
                     <DetailLine detail={e.detail} />
-                  </td>
+                  </div></td>
                 </tr>
               ))}
             </tbody>
@@ -120,11 +120,11 @@ function ObjectCell({ event: e, onPick }: { event: AuditEvent; onPick: () => voi
   const type = t(`auditLog.objectTypes.${e.objectType}`, { defaultValue: e.objectType });
   if (!e.objectId) return <span className="muted small">{type}</span>;
   return (
-    <>
+    <div className="audit-cell">
       <span className="muted small">{type} </span>
       <button type="button" className="link-button" title={e.objectId} onClick={onPick}>{e.objectLabel ?? e.objectId}</button>
       {e.objectLabel && <div className="mono muted small audit-id">{e.objectId}</div>}
-    </>
+    </div>
   );
 }
 
