@@ -49,7 +49,8 @@ export function registerUserCommands(program: Command): void {
           const { items, total } = await access.listUsers(s, '', {}, { limit: page, offset });
           for (const u of items) {
             if (flags.json) { console.log(JSON.stringify(u)); continue; }
-            const state = u.disabled ? 'disabled' : u.lockedUntil !== null ? `locked until ${u.lockedUntil}` : 'active';
+            const state = (u.disabled ? 'disabled' : u.lockedUntil !== null ? `locked until ${u.lockedUntil}` : 'active')
+              + (u.mustChangePassword ? ', must change password' : '');
             console.log([u.username, u.role, `${u.areaCode} ${u.areaName}`, u.displayName, state].join('\t'));
           }
           if (offset + page >= total) break;
@@ -68,7 +69,7 @@ export function registerUserCommands(program: Command): void {
     });
 
   user.command('password <username>')
-    .description('set a new password (generated when absent); ends the user\'s sessions')
+    .description('set a new password (generated when absent); ends the user\'s sessions; the user must choose their own at the next sign-in')
     .option('--password <password>', 'the new password (at least 10 characters and hard to guess)')
     .action(async (username: string, flags: { password?: string }) => {
       const result = await withServices(global(), async (s) => {

@@ -9,8 +9,8 @@ import { actorOf, auditActor, guard } from '../platform/auth.ts';
 import { AppError } from '../platform/errors.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import {
-  IdParams, LoginBody, LoginResult, MeResult, PasswordResetBody, PasswordResetResult, TokenCreateBody, TokenCreateResult,
-  TokenViewSchema, UserCreateBody, UserCreateResult, UserListQuery, UserPatchBody, UserViewSchema,
+  IdParams, LoginBody, PasswordChangeBody, LoginResult, MeResult, PasswordResetBody, PasswordResetResult, TokenCreateBody, TokenCreateResult,
+  TokenViewSchema, MeSchema, UserCreateBody, UserCreateResult, UserListQuery, UserPatchBody, UserViewSchema,
 } from './access.schema.ts';
 import * as access from './access.service.ts';
 import { resolveSession, SESSION_COOKIE } from './session.ts';
@@ -62,6 +62,7 @@ export async function accessRoutes(app: App, s: Services, options: AccessRouteOp
 
   // Public: ends the session behind the cookie if there is one, and clears the cookie either way.
   app.post('/auth/logout', {
+    config: { beforePasswordChange: true },
     schema: { tags: ['access'], security: [], response: { 204: Type.Null() } },
   }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
@@ -71,6 +72,7 @@ export async function accessRoutes(app: App, s: Services, options: AccessRouteOp
   });
 
   app.get('/auth/me', {
+    config: { beforePasswordChange: true },
     preHandler: guard(),
     schema: { tags: ['access'], response: { 200: MeResult, 401: ProblemSchema } },
   }, async (request) => {
@@ -80,6 +82,16 @@ export async function accessRoutes(app: App, s: Services, options: AccessRouteOp
     const token = request.cookies[SESSION_COOKIE];
     if (actor.via === 'session' && token) csrfToken = (await resolveSession(s, token))?.csrfToken ?? null;
     return { user, csrfToken, permissions };
+  });
+
+  // One's own password; the one thing an account whose password an administrator set may do.
+  app.post('/auth/password', {
+    config: { beforePasswordChange: true },
+    preHandler: guard(),
+    schema: { tags: ['access'], body: PasswordChangeBody, response: { 200: MeSchema } },
+  }, async (request) => {
+    const actor = actorOf(request);
+    return access.changeOwnPassword(s, auditActor(actor), actor.userId, request.body.currentPassword, request.body.newPassword);
   });
 
   // ---- users ---------------------------------------------------------------------------------

@@ -101,6 +101,8 @@ export interface Actor {
   areaPath: string;
   /** 'session' needs a CSRF token on unsafe methods; 'token' (API token) does not. */
   via: 'session' | 'token';
+  /** An administrator set the password: nothing but choosing a new one is allowed until then. */
+  mustChangePassword?: boolean;
 }
 
 /** Usernames: 3–32 of a–z, 0–9, "_", "." and "-" (normalised to lower case first). */

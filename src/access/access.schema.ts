@@ -32,6 +32,13 @@ export const AccessErrors = defineErrors({
     zh: '不能停用自己,也不能修改自己的角色或管辖区域',
     en: 'You cannot disable yourself or change your own role or area',
   },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    zh: '管理员已重置您的密码，请先设置新密码',
+    en: 'An administrator reset your password; choose a new one first',
+  },
+  PASSWORD_CURRENT_WRONG: { status: 400, zh: '当前密码不正确', en: 'The current password is wrong' },
+  PASSWORD_UNCHANGED: { status: 400, zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' },
   TOKEN_NAME_REQUIRED: { status: 400, zh: '请为令牌命名(最多 100 字)', en: 'Give the token a name (100 characters at most)' },
   TOKEN_NOT_FOUND: { status: 404, zh: '找不到该令牌', en: 'API token not found' },
   TOKEN_NEEDS_SESSION: {
@@ -53,6 +60,8 @@ export const MeSchema = Type.Object({
   areaCode: Type.String(),
   areaName: Type.String(),
   areaPath: Type.String(),
+  /** An administrator set the password: the user must choose a new one before anything else. */
+  mustChangePassword: Type.Boolean(),
 });
 export type Me = Static<typeof MeSchema>;
 
@@ -121,6 +130,11 @@ export const PasswordResetResult = Type.Object({
   /** The generated password, shown once; null when the administrator chose it. */
   password: Type.Union([Type.String(), Type.Null()]),
 });
+
+export const PasswordChangeBody = Type.Object({
+  currentPassword: PasswordField,
+  newPassword: PasswordField,
+}, { additionalProperties: false });
 
 export const TokenCreateBody = Type.Object({
   name: NameText({ minLength: 1, maxLength: 100 }),

@@ -74,6 +74,7 @@ function meOf(row: store.UserRow): Me {
   return {
     id: row.id, username: row.username, displayName: row.display_name, role: row.role as Role,
     areaId: row.area_id, areaCode: row.area_code, areaName: row.area_name, areaPath: row.area_path,
+    mustChangePassword: row.must_change_password === 1,
   };
 }
 
@@ -418,6 +419,7 @@ export async function updateUser(s: Services, actor: AuditActor, id: string, pat
 
 /**
  * Sets a new password (generated when none is given), clears any lock and ends the user's sessions.
+ * Set for someone else, the user must choose their own at the next sign-in before anything else.
  * Returns the password to hand over. Audited `user.password_reset`.
  */
 export async function resetPassword(s: Services, actor: AuditActor, id: string, password: string | undefined, scopePath: ScopePath = ''): Promise<{ password: string; generated: boolean }> {
@@ -431,15 +433,38 @@ export async function resetPassword(s: Services, actor: AuditActor, id: string, 
   const now = s.clock.now();
   await s.db.transaction().execute(async (trx) => {
     const row = await userInScope(trx, id, scopePath);
-    await store.updateUser(trx, id, { password_hash: passwordHash }, now);
+    const mustChange = actor.id !== id;
+    await store.updateUser(trx, id, { password_hash: passwordHash, must_change_password: mustChange ? 1 : 0 }, now);
     await store.clearLoginFailures(trx, loginAccountKey(s, row.username));
     const sessionsEnded = await store.deleteSessionsOfUser(trx, id);
     await s.audit(trx, actor, {
       action: 'user.password_reset', objectType: 'user', objectId: id,
-      detail: { username: row.username, generatedPassword: generated, sessionsEnded },
+      detail: { username: row.username, generatedPassword: generated, sessionsEnded, mustChangePassword: mustChange },
     });
   });
   return { password: next, generated };
+}
+
+/**
+ * The signed-in user chooses a new password (knowing the current one); this is what clears the
+ * must-change flag an administrator's reset sets. Audited `auth.password_change`.
+ */
+export async function changeOwnPassword(s: Services, actor: AuditActor, userId: string, currentPassword: string, newPassword: string): Promise<Me> {
+  const row = await store.userById(s.db, userId);
+  if (!row) throw new AppError('UNAUTHENTICATED');
+  if (!(await verifyPassword(currentPassword, row.password_hash))) throw new AppError('PASSWORD_CURRENT_WRONG');
+  if (newPassword === currentPassword) throw new AppError('PASSWORD_UNCHANGED');
+  checkPassword(newPassword, [row.username, row.display_name]);
+  const passwordHash = await hashPassword(newPassword);
+  const now = s.clock.now();
+  await s.db.transaction().execute(async (trx) => {
+    await store.updateUser(trx, userId, { password_hash: passwordHash, must_change_password: 0 }, now);
+    await s.audit(trx, actor, {
+      action: 'auth.password_change', objectType: 'user', objectId: userId,
+      detail: { username: row.username, wasRequired: row.must_change_password === 1 },
+    });
+  });
+  return meOf((await store.userById(s.db, userId))!);
 }
 
 // ---- API tokens --------------------------------------------------------------------------------

@@ -100,7 +100,8 @@ export async function insertUser(ex: Executor, row: AppUserTable): Promise<void>
   await ex.insertInto('app_user').values(row).execute();
 }
 
-export type UserChanges = Partial<Pick<AppUserTable, 'display_name' | 'role' | 'area_id' | 'disabled' | 'password_hash'>>;
+export type UserChanges = Partial<Pick<AppUserTable,
+  'display_name' | 'role' | 'area_id' | 'disabled' | 'password_hash' | 'failed_logins' | 'locked_until' | 'must_change_password'>>;
 
 export async function updateUser(ex: Executor, id: string, changes: UserChanges, now: number): Promise<void> {
   await ex.updateTable('app_user').set({ ...changes, updated_at: now }).where('id', '=', id).execute();

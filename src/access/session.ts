@@ -43,6 +43,7 @@ async function actorForUser(s: Services, userId: string, via: Actor['via']): Pro
   return {
     userId: row.id, username: row.username, displayName: row.display_name, role: row.role,
     areaId: row.area_id, areaPath: row.area_path, via,
+    mustChangePassword: row.must_change_password === 1,
   };
 }
 

@@ -78,6 +78,8 @@ export interface AppUserTable {
   /** A resident's phone, sealed, and its lookup digest (migration 0011); null for staff. */
   phone_enc?: string | null;
   phone_hmac?: string | null;
+  /** 1 after an administrator set the password: the user must choose their own first (migration 0024). */
+  must_change_password?: number;
 }
 
 /** A one-time code sent by SMS to prove control of a phone (migration 0011); only its digest is kept. */

@@ -1,6 +1,44 @@
 // Request and response schemas of the audit log's routes (responses are a whitelist).
 import { Type } from '@sinclair/typebox';
 import { IsoTime } from './http.ts';
+import { defineErrors } from './errors.ts';
+
+export const AuditErrors = defineErrors({
+  AUDIT_TIME_INVALID: {
+    status: 400,
+    zh: '{field} 时间“{value}”无效：请填写日期 YYYY-MM-DD、带时区的 ISO 时间或毫秒时间戳',
+    en: 'The {field} time "{value}" is not valid: give a date YYYY-MM-DD, an ISO time with offset, or epoch milliseconds',
+  },
+});
+
+const Text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
+
+/** The auditor's filters, shared by the page and the export. */
+export const AuditFilterQuery = Type.Object({
+  /** An action, or a family of them: "user.*". */
+  action: Text(64),
+  actorId: Text(64),
+  /** The actor's name as recorded (a username), exactly. */
+  actor: Text(64),
+  objectType: Text(64),
+  objectId: Text(64),
+  /** A date YYYY-MM-DD (from its start), an ISO time with offset, or epoch ms; inclusive. */
+  from: Text(40),
+  /** The same; exclusive, and a date means up to that day's end. */
+  to: Text(40),
+  /** Words in the reason, the detail or the actor's name. */
+  q: Text(100),
+});
+
+export const AuditPageQuery = Type.Composite([AuditFilterQuery, Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  /** The next page: the events before this sequence number (the previous page's nextBeforeSeq). */
+  beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+})]);
+
+export const AuditExportQuery = Type.Composite([AuditFilterQuery, Type.Object({
+  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
+})]);
 
 export const AuditEventSchema = Type.Object({
   seq: Type.Integer(),
@@ -11,9 +49,18 @@ export const AuditEventSchema = Type.Object({
   action: Type.String(),
   objectType: Type.String(),
   objectId: Type.Union([Type.String(), Type.Null()]),
+  /** What the object is (a household's address, a person's masked name, a username); null when unknown. */
+  objectLabel: Type.Union([Type.String(), Type.Null()]),
   reason: Type.String(),
   detail: Type.Unknown(),
   hash: Type.String(),
+});
+
+export const AuditEventPage = Type.Object({
+  items: Type.Array(AuditEventSchema),
+  limit: Type.Integer(),
+  /** Pass as beforeSeq for the next (older) page; null on the last one. */
+  nextBeforeSeq: Type.Union([Type.Integer(), Type.Null()]),
 });
 
 export const AuditVerifyResult = Type.Object({

@@ -27,6 +27,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route acts on no existing session (sign-in), so it needs no CSRF token. */
     csrfExempt?: boolean;
+    /** The route stays open to an account that must choose a new password first (me, sign-out, the change). */
+    beforePasswordChange?: boolean;
   }
 }
 
@@ -151,6 +153,7 @@ export function registerAuth(app: FastifyInstance, s: Services): void {
     if (header?.startsWith('Bearer ')) {
       request.actor = await cache.apiToken(header.slice(7).trim());
       if (!request.actor) throw new AppError('UNAUTHENTICATED');
+      refuseUntilPasswordChanged(request);
       return;
     }
     const token = request.cookies[SESSION_COOKIE];
@@ -162,6 +165,7 @@ export function registerAuth(app: FastifyInstance, s: Services): void {
       if (typeof sent !== 'string' || !sameToken(sent, session.csrfToken)) throw new AppError('CSRF_TOKEN_INVALID');
     }
     request.actor = session.actor;
+    refuseUntilPasswordChanged(request);
   });
 }
 
@@ -182,6 +186,16 @@ export function needsActor(route: Pick<RouteOptions, 'url' | 'preHandler' | 'sch
 const requireActor: onRequestAsyncHookHandler = async (request) => {
   if (!request.actor) throw new AppError('UNAUTHENTICATED');
 };
+
+/**
+ * An account whose password an administrator set may do nothing but read who it is, sign out and
+ * choose its own password (PASSWORD_CHANGE_REQUIRED).
+ */
+function refuseUntilPasswordChanged(request: FastifyRequest): void {
+  if (request.actor?.mustChangePassword && !request.routeOptions.config?.beforePasswordChange) {
+    throw new AppError('PASSWORD_CHANGE_REQUIRED');
+  }
+}
 
 /** The actor of an authenticated request; throws UNAUTHENTICATED otherwise. */
 export function actorOf(request: FastifyRequest): Actor {

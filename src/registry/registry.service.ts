@@ -10,7 +10,7 @@ import type { AuditActor } from '../platform/audit.ts';
 import { newId } from '../platform/crypto.ts';
 import type { FieldCipher } from '../platform/crypto.ts';
 import { AppError, type Fault } from '../platform/errors.ts';
-import { maskName } from '../platform/mask.ts';
+import { maskIdNumber, maskName, maskPhone } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { careTagsOf, idLookup, openIdentifiers, phoneLookup, sealPerson } from './person.codec.ts';
@@ -315,9 +315,12 @@ export async function searchPersons(s: Services, actor: Actor, query: { q?: stri
     else if (search.kind === 'phone') filter.phoneHmac = phoneLookup(s.cipher, search.phone);
     else if (search.kind === 'name') filter.namePrefix = search.prefix;
     const { rows, total } = await store.searchPersons(trx, filter, paging);
-    // The text of an ID or phone query is personal data itself: only its kind is recorded.
+    // What was searched is recorded masked (an ID number, a phone or a name is personal data itself),
+    // so the auditor sees who looked for whom without the log becoming a copy of the registry.
     const detail: Record<string, unknown> = { kind: search.kind, results: total };
-    if (search.kind === 'name') detail.q = search.prefix;
+    if (search.kind === 'name') detail.q = maskName(search.prefix);
+    else if (search.kind === 'id') detail.q = maskIdNumber(search.candidates[0]!.idNumber);
+    else if (search.kind === 'phone') detail.q = maskPhone(search.phone);
     if (query.areaId) detail.areaId = query.areaId;
     await s.audit(trx, auditActor(actor), { action: 'person.search', objectType: 'person', objectId: null, detail });
     const today = todayOf(s);

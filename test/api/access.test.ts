@@ -63,7 +63,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(res.statusCode, 200);
         const body = res.json();
         assert.equal(typeof body.csrfToken, 'string');
-        assert.deepEqual(Object.keys(body.user).sort(), ['areaCode', 'areaId', 'areaName', 'areaPath', 'displayName', 'id', 'role', 'username']);
+        assert.deepEqual(Object.keys(body.user).sort(), ['areaCode', 'areaId', 'areaName', 'areaPath', 'displayName', 'id', 'mustChangePassword', 'role', 'username']);
         assert.equal(body.user.areaName, '文苑社区');
         const cookie = res.cookies.find((c) => c.name === 'cordon_session')!;
         assert.equal(cookie.httpOnly, true);

@@ -61,7 +61,8 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(verify.json().ok, true);
         await s.audit(s.db, { id: null, name: 'system', role: 'system' }, { action: 'demo.generate', objectType: 'city' });
         const events = await app.inject({ method: 'GET', url: '/api/v1/audit/events', headers: auditor.headers });
-        assert.equal(events.json().total, 1);
+        assert.equal(events.json().items.length, 1);
+        assert.equal(events.json().nextBeforeSeq, null);
         assert.equal(events.json().items[0].at, '2022-03-24T08:00:00+08:00', 'instants leave the API as ISO 8601 with offset');
       } finally { await app.close(); await s.close(); }
     });

@@ -228,10 +228,12 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(paged.total, 3);
         const events = await auditEvents(s, 'person.search');
         assert.deepEqual(events.slice(0, 5).map((e) => e.detail), [
-          { kind: 'id', results: 1 }, { kind: 'phone', results: 1 }, { kind: 'id', results: 1 },
+          { kind: 'id', results: 1, q: `${LI_ID.slice(0, 6)}********${LI_ID.slice(-4)}` },
+          { kind: 'phone', results: 1, q: '138****1234' }, { kind: 'id', results: 1, q: 'E1*****78' },
           { kind: 'name', results: 2, q: '张' }, { kind: 'name', results: 0, q: '%' },
         ]);
         assert.ok(!JSON.stringify(events).includes('0437'));
+        assert.ok(!JSON.stringify(events).includes(LI_ID.slice(6, 14)));
       } finally { await s.close(); }
     });
 

@@ -2,7 +2,7 @@
 // language as Accept-Language, and every failure thrown as an ApiError parsed from problem+json.
 import i18n from './i18n.ts';
 import type {
-  AreaDetail, Area, AuditEvent, AuditVerify, BuildingDetail, BuildingRow, CreatedUser, HouseholdDetail,
+  AreaDetail, Area, AuditEventPage, AuditFilter, AuditVerify, Me, UserPatch, BuildingDetail, BuildingRow, CreatedUser, HouseholdDetail,
   ImportResult, LoginResponse, MeResponse, NewPerson, NewUser, Page, PersonView, Problem, Fault, Revealed, UserView,
   PoolAdvice, PoolAdvisorQuery, Challenge, DoorAccount,
 } from './types.ts';
@@ -145,11 +145,18 @@ export const api = {
     return { blob: await res.blob(), filename: filenameOf(res, `roster.${format}`) };
   },
 
-  auditEvents: (limit: number, offset: number) => json<Page<AuditEvent>>('GET', '/audit/events', { query: { limit, offset } }),
+  auditEvents: (filter: AuditFilter, limit: number, beforeSeq?: number) =>
+    json<AuditEventPage>('GET', '/audit/events', { query: { ...filter, limit, beforeSeq } }),
+  /** The export's address: a plain link, so the browser streams the file to disk however large. */
+  auditExportUrl: (filter: AuditFilter, format: 'csv' | 'xlsx') => url('/audit/export', { ...filter, format }),
   auditVerify: () => json<AuditVerify>('GET', '/audit/verify'),
 
-  users: (limit: number, offset: number) => json<Page<UserView>>('GET', '/users', { query: { limit, offset } }),
+  users: (limit: number, offset: number, q?: string) => json<Page<UserView>>('GET', '/users', { query: { limit, offset, q } }),
   createUser: (user: NewUser) => json<CreatedUser>('POST', '/users', { json: user }),
+  updateUser: (id: string, patch: UserPatch) => json<UserView>('PATCH', `/users/${encodeURIComponent(id)}`, { json: patch }),
+  /** A generated password, shown once; the user must choose their own at the next sign-in. */
+  resetPassword: (id: string) => json<{ password: string | null }>('POST', `/users/${encodeURIComponent(id)}/password`, { json: {} }),
+  changeOwnPassword: (currentPassword: string, newPassword: string) => json<Me>('POST', '/auth/password', { json: { currentPassword, newPassword } }),
 
   poolAdvisor: (query: PoolAdvisorQuery) => json<PoolAdvice>('GET', '/testing/pool-advisor', { query: { ...query } }),
 };

@@ -61,6 +61,8 @@ export interface Me {
   areaCode: string;
   areaName: string;
   areaPath: string;
+  /** An administrator set the password: the user must choose a new one before anything else. */
+  mustChangePassword: boolean;
 }
 
 export interface MeResponse {
@@ -201,9 +203,39 @@ export interface AuditEvent {
   action: string;
   objectType: string;
   objectId: string | null;
+  /** What the object is (a household's address, a person's masked name, a username); null when unknown. */
+  objectLabel: string | null;
   reason: string;
   detail: unknown;
   hash: string;
+}
+
+export interface AuditEventPage {
+  items: AuditEvent[];
+  limit: number;
+  /** Pass as beforeSeq for the next (older) page; null on the last one. */
+  nextBeforeSeq: number | null;
+}
+
+/** The auditor's filters (empty strings are left out). */
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  objectType?: string;
+  objectId?: string;
+  /** YYYY-MM-DD or an ISO time with offset. */
+  from?: string;
+  to?: string;
+  q?: string;
+}
+
+/** What an administrator may change of an account. */
+export interface UserPatch {
+  displayName?: string;
+  role?: Role;
+  areaCode?: string;
+  disabled?: boolean;
+  unlock?: true;
 }
 
 export interface AuditVerify {
@@ -235,6 +267,8 @@ export interface UserView {
   lockedUntil: string | null;
   createdAt: string;
   updatedAt: string;
+  /** An administrator set the password; the user must choose their own at the next sign-in. */
+  mustChangePassword: boolean;
 }
 
 export interface NewUser {

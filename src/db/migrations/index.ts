@@ -17,6 +17,7 @@ import * as m0013 from './0013_audit_keyed.ts';
 import * as m0015 from './0015_login_failure.ts';
 import * as m0016 from './0016_checkin_purges.ts';
 import * as m0023 from './0023_building_compound.ts';
+import * as m0024 from './0024_admin_audit.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -39,4 +40,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0015_login_failure': m0015,
   '0016_checkin_purges': m0016,
   '0023_building_compound': m0023,
+  '0024_admin_audit': m0024,
 };

@@ -6,6 +6,7 @@ import { useAuth } from '../auth.tsx';
 import type { Permission } from '../types.ts';
 import { Loading } from './Loading.tsx';
 import { ErrorBox } from './ErrorBox.tsx';
+import { ChangePasswordPage } from '../pages/ChangePasswordPage.tsx';
 
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { me, loadError, reload } = useAuth();
@@ -21,6 +22,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     );
   }
   if (me === null) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  // An administrator set the password: nothing else until the user has chosen their own.
+  if (me.mustChangePassword) return <ChangePasswordPage />;
   return <>{children}</>;
 }
 

@@ -1,34 +1,67 @@
-// 审计日志 Audit log: the hash-chained events, newest first, and a check of the whole chain (keyed with
+// 审计日志 Audit log: the hash-chained events, newest first, filtered by action, actor, object, time
+// and text (kept in the address), paged by seq, objects named by what they are, exported as a
+// streamed CSV/XLSX download; and a check of the whole chain (keyed with
 // the audit key, and against the signed anchors the server keeps outside the database).
-import { useState } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, type ApiError } from '../api.ts';
 import { toApiError, useLoad } from '../useLoad.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
 import { Loading } from '../components/Loading.tsx';
-import { Pager } from '../components/Pager.tsx';
+import '../accounts.css';
 import { formatDateTime, formatNumber } from '../format.ts';
-import type { AuditVerify } from '../types.ts';
+import type { AuditEvent, AuditFilter, AuditVerify } from '../types.ts';
 
 const PAGE = 50;
+const OBJECT_TYPES = ['person', 'household', 'building', 'user', 'case', 'contact', 'venue', 'area', 'risk_area', 'testing_round', 'audit_event'];
+const BLANK: Required<AuditFilter> = { action: '', actor: '', objectType: '', objectId: '', from: '', to: '', q: '' };
+
+/** The filters live in the address, so a filtered view can be reloaded and shared. */
+function filterFrom(params: URLSearchParams): AuditFilter {
+  const f: AuditFilter = {};
+  for (const k of Object.keys(BLANK) as Array<keyof AuditFilter>) {
+    const v = params.get(k);
+    if (v) f[k] = v;
+  }
+  return f;
+}
 
 export function AuditPage() {
   const { t } = useTranslation();
-  const [offset, setOffset] = useState(0);
-  const events = useLoad(() => api.auditEvents(PAGE, offset), [offset]);
+  const [params, setParams] = useSearchParams();
+  const filter = useMemo(() => filterFrom(params), [params]);
+  const key = params.toString();
+  // Paging by seq: the cursors of the pages already walked, newest first (undefined = the newest page).
+  const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
+  const before = cursors[cursors.length - 1];
+  const events = useLoad(() => api.auditEvents(filter, PAGE, before), [key, before]);
+  const apply = (f: AuditFilter) => {
+    setCursors([undefined]);
+    setParams(Object.fromEntries(Object.entries(f).filter(([, v]) => v)) as Record<string, string>);
+  };
 
   return (
     <div className="audit-page">
       <h1 className="page-title">{t('audit.title')}</h1>
       <VerifyCard />
       <div className="card">
+        <h2 className="card-title">{t('auditLog.filters')}</h2>
+        <FilterForm key={key} initial={filter} onApply={apply} />
+      </div>
+      <div className="card">
         <div className="card-title-row">
           <h2 className="card-title">{t('audit.events')}</h2>
-          <button type="button" className="btn btn-ghost btn-small" onClick={events.reload}>{t('common.refresh')}</button>
+          <div className="audit-actions">
+            <a className="btn btn-ghost btn-small" data-testid="audit-export-csv" href={api.auditExportUrl(filter, 'csv')} download>{t('auditLog.exportCsv')}</a>
+            <a className="btn btn-ghost btn-small" data-testid="audit-export-xlsx" href={api.auditExportUrl(filter, 'xlsx')} download>{t('auditLog.exportXlsx')}</a>
+            <button type="button" className="btn btn-ghost btn-small" onClick={events.reload}>{t('common.refresh')}</button>
+          </div>
         </div>
+        <p className="muted small">{t('auditLog.exportHint')}</p>
         <ErrorBox error={events.error} />
         {events.loading && !events.data && <Loading />}
-        {events.data && events.data.items.length === 0 && <p className="empty">{t('audit.none')}</p>}
+        {events.data && events.data.items.length === 0 && <p className="empty" data-testid="audit-empty">{t('audit.none')}</p>}
         {events.data && events.data.items.length > 0 && (
           <table className="table rtable audit-table" data-testid="audit-events">
             <thead>
@@ -43,27 +76,113 @@ export function AuditPage() {
             </thead>
             <tbody>
               {events.data.items.map((e) => (
-                <tr key={e.seq} data-testid="audit-row">
+                <tr key={e.seq} data-testid="audit-row" data-action={e.action}>
                   <td data-label={t('audit.seq')} className="num mono rtable-head">#{e.seq}</td>
                   <td data-label={t('audit.at')} className="nowrap">{formatDateTime(e.at)}</td>
-                  <td data-label={t('audit.actor')}>
-                    {e.actorName}
+                  <td data-label={t('audit.actor')}><div className="audit-cell">
+                    <button type="button" className="link-button" onClick={() => apply({ ...filter, actor: e.actorName })}>{e.actorName}</button>
                     <span className="muted small"> · {t(`role.${e.actorRole}`, { defaultValue: e.actorRole })}</span>
+                  </div></td>
+                  <td data-label={t('audit.action')}><div className="audit-cell">
+                    <div>{t(`auditAction.${e.action.replace(/\./g, '_')}`, { defaultValue: e.action })}</div>
+                    <code className="action muted small">{e.action}</code>
+                  </div></td>
+                  <td data-label={t('audit.object')} data-testid="audit-object">
+                    <ObjectCell event={e} onPick={() => e.objectId && apply({ objectType: e.objectType, objectId: e.objectId })} />
                   </td>
-                  <td data-label={t('audit.action')}>
-                    <code className="action">{e.action}</code>
-                    <div className="muted small">{t(`auditAction.${e.action.replace(/\./g, '_')}`, { defaultValue: '' })}</div>
-                  </td>
-                  <td data-label={t('audit.object')} className="mono small">{e.objectType}{e.objectId ? ` ${e.objectId}` : ''}</td>
-                  <td data-label={t('audit.reason')}>{e.reason || <span className="muted">—</span>}</td>
+                  <td data-label={t('audit.reason')}><div className="audit-cell">
+                    {e.reason || <span className="muted">—</span>}
+                    <DetailLine detail={e.detail} />
+                  </div></td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
-        {events.data && <Pager total={events.data.total} limit={PAGE} offset={offset} onChange={setOffset} />}
+        {events.data && (
+          <div className="pager" data-testid="audit-pager">
+            <span className="muted small">{t('auditLog.shown', { n: formatNumber(events.data.items.length) })}</span>
+            {cursors.length > 1 && <button type="button" className="btn btn-small" onClick={() => setCursors([undefined])}>{t('auditLog.newest')}</button>}
+            {events.data.nextBeforeSeq !== null && (
+              <button type="button" className="btn btn-small" data-testid="audit-older" onClick={() => setCursors((c) => [...c, events.data!.nextBeforeSeq!])}>
+                {t('auditLog.older')}
+              </button>
+            )}
+          </div>
+        )}
       </div>
     </div>
+  );
+}
+
+function ObjectCell({ event: e, onPick }: { event: AuditEvent; onPick: () => void }) {
+  const { t } = useTranslation();
+  const type = t(`auditLog.objectTypes.${e.objectType}`, { defaultValue: e.objectType });
+  if (!e.objectId) return <span className="muted small">{type}</span>;
+  return (
+    <div className="audit-cell">
+      <span className="muted small">{type} </span>
+      <button type="button" className="link-button" title={e.objectId} onClick={onPick}>{e.objectLabel ?? e.objectId}</button>
+      {e.objectLabel && <div className="mono muted small audit-id">{e.objectId}</div>}
+    </div>
+  );
+}
+
+/** The detail on one line (its keys and values), the whole of it on demand. */
+function DetailLine({ detail }: { detail: unknown }) {
+  const { t } = useTranslation();
+  if (!detail || typeof detail !== 'object' || Object.keys(detail).length === 0) return null;
+  const text = JSON.stringify(detail);
+  return (
+    <details className="audit-detail small">
+      <summary className="muted">{t('auditLog.detail')}：{text.length > 60 ? `${text.slice(0, 60)}…` : text}</summary>
+      <pre className="mono">{JSON.stringify(detail, null, 2)}</pre>
+    </details>
+  );
+}
+
+function FilterForm({ initial, onApply }: { initial: AuditFilter; onApply: (f: AuditFilter) => void }) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<Required<AuditFilter>>({ ...BLANK, ...initial });
+  const set = (k: keyof AuditFilter) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onApply(Object.fromEntries(Object.entries(draft).map(([k, v]) => [k, v.trim()])));
+  };
+  return (
+    <form className="form audit-filters" onSubmit={submit} data-testid="audit-filters">
+      <div className="form-grid">
+        <label className="field"><span className="field-label">{t('auditLog.q')}</span>
+          <input data-testid="audit-q" value={draft.q} onChange={set('q')} placeholder={t('auditLog.qHint')} />
+        </label>
+        <label className="field"><span className="field-label">{t('auditLog.action')}</span>
+          <input data-testid="audit-action" className="mono" value={draft.action} onChange={set('action')} placeholder="person.*" autoCapitalize="none" spellCheck={false} />
+          <span className="field-hint">{t('auditLog.actionHint')}</span>
+        </label>
+        <label className="field"><span className="field-label">{t('auditLog.actor')}</span>
+          <input data-testid="audit-actor" className="mono" value={draft.actor} onChange={set('actor')} autoCapitalize="none" spellCheck={false} />
+        </label>
+        <label className="field"><span className="field-label">{t('auditLog.objectType')}</span>
+          <select data-testid="audit-objectType" value={draft.objectType} onChange={set('objectType')}>
+            <option value="">{t('auditLog.anyType')}</option>
+            {OBJECT_TYPES.map((o) => <option key={o} value={o}>{t(`auditLog.objectTypes.${o}`)}</option>)}
+          </select>
+        </label>
+        <label className="field"><span className="field-label">{t('auditLog.objectId')}</span>
+          <input data-testid="audit-objectId" className="mono" value={draft.objectId} onChange={set('objectId')} spellCheck={false} />
+        </label>
+        <label className="field"><span className="field-label">{t('auditLog.from')}</span>
+          <input data-testid="audit-from" type="date" value={draft.from} onChange={set('from')} />
+        </label>
+        <label className="field"><span className="field-label">{t('auditLog.to')}</span>
+          <input data-testid="audit-to" type="date" value={draft.to} onChange={set('to')} />
+        </label>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" data-testid="audit-apply">{t('auditLog.apply')}</button>
+        <button type="button" className="btn btn-ghost" onClick={() => { setDraft(BLANK); onApply({}); }}>{t('auditLog.clear')}</button>
+      </div>
+    </form>
   );
 }
 
