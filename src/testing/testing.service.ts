@@ -131,12 +131,13 @@ export async function createRound(s: Services, actor: Actor, body: RoundCreateBo
 export async function listRounds(s: Services, actor: Actor, status: string | undefined, paging: Paging): Promise<Page<RoundView>> {
   assertCan(actor, 'testing.view');
   const { rows, total } = await store.roundsInScope(s.db, actor.areaPath, status ? { limit: 1000, offset: 0 } : paging);
-  let views = await roundViews(s, s.db, rows);
   if (status) {
-    views = views.filter((v) => v.status === status);
-    return { items: views.slice(paging.offset, paging.offset + paging.limit), total: views.length, ...paging };
+    // Filtered by status first, so only the page shown has its figures computed.
+    const now = s.clock.now();
+    const matching = rows.filter((r) => roundStatus(r, now) === status);
+    return { items: await roundViews(s, s.db, matching.slice(paging.offset, paging.offset + paging.limit)), total: matching.length, ...paging };
   }
-  return { items: views, total, ...paging };
+  return { items: await roundViews(s, s.db, rows), total, ...paging };
 }
 
 export async function roundSummary(ex: Executor, roundId: string): Promise<RoundSummary> {
