@@ -427,6 +427,8 @@ export interface TestingTubeTable {
   box_id: string | null;
   task_id: string | null;
   rules_version: string;
+  /** Set when a result was accepted before custody was complete: the last step reached (closed | boxed | in_transit). */
+  custody_gap?: string | null;
 }
 
 export interface TestingTubeMemberTable {

@@ -137,6 +137,16 @@ export async function endFactsById(s: Services, trx: Tx, facts: ReadonlyArray<{ 
 // ---- test results ----------------------------------------------------------------------------
 
 /** Records results (latest test shown at the door) and recomputes colours whose end conditions depend on tests. */
+/** The kinds of the facts holding for each of these people at `at` (the testing round's control check). */
+export async function liveFactKinds(ex: Executor, personIds: string[], at: number): Promise<Map<string, FactKind[]>> {
+  const out = new Map<string, FactKind[]>();
+  for (const f of await store.liveFactsOf(ex, personIds, at)) {
+    if (Number(f.since) > at) continue;
+    out.set(f.person_id, [...(out.get(f.person_id) ?? []), f.kind as FactKind]);
+  }
+  return out;
+}
+
 export async function recordTestResults(s: Services, trx: Tx, results: TestResultFact[], basis: ColourBasis): Promise<ColourChange[]> {
   if (!results.length) return [];
   const now = s.clock.now();

@@ -14,6 +14,7 @@ import { areaByCode } from './roster.store.ts';
 interface ImportFlags {
   dryRun?: boolean;
   partial?: boolean;
+  newHousehold?: boolean;
   rejects?: string;
   json?: boolean;
 }
@@ -41,6 +42,7 @@ export function registerRegistryCommands(program: Command): void {
     .description('import a household roster (.csv in UTF-8 or .xlsx); whole file or nothing unless --partial')
     .option('--dry-run', 'validate everything (including duplicates in the registry) and write nothing')
     .option('--partial', 'write the good rows and reject the bad ones')
+    .option('--new-household', 'where an address already has a household with another head, make the file\'s people a new household there (default: refuse the row)')
     .option('--rejects <file>', 'where to write rejected rows with their errors (default <file>.rejects.csv)')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, flags: ImportFlags) => {
@@ -50,7 +52,8 @@ export function registerRegistryCommands(program: Command): void {
       const progress = progressLine('import');
       const report = await withServices(program.opts<GlobalOptions>(), (s) =>
         importRoster(s, { audit: cliActor(), areaPath: '' }, fs.createReadStream(file), {
-          fileName: path.basename(file), format, dryRun: flags.dryRun, partial: flags.partial, lang: CLI_LANG,
+          fileName: path.basename(file), format, dryRun: flags.dryRun, partial: flags.partial,
+          newHouseholdOnHeadMismatch: flags.newHousehold, lang: CLI_LANG,
           onProgress: (done, phase) => progress(done, done, phase),
         }));
       const rejectsFile = report.rejectsCsv ? (flags.rejects ?? `${file}.rejects.csv`) : null;
@@ -64,7 +67,7 @@ export function registerRegistryCommands(program: Command): void {
         if (refused(report) || (report.dryRun && !report.partial && report.rejected)) process.exitCode = 1;
         return;
       }
-      for (const w of localizeFaults(report.warnings, CLI_LANG)) console.error(`warning: ${w.message}`);
+      for (const w of localizeFaults(report.warnings, CLI_LANG)) console.error(`warning: ${w.row ? `row ${w.row}: ` : ''}${w.message}`);
       console.log(summary(file, report, rejectsFile));
       if (refused(report)) throw rosterInvalid(report, CLI_LANG);
       if (report.dryRun && !report.partial && report.rejected) process.exitCode = 1;

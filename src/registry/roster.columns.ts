@@ -22,12 +22,14 @@ export const RosterErrors = defineErrors({
   ID_NUMBER_DUPLICATE_IN_FILE: { status: 400, zh: '证件号与第 {otherRow} 行重复', en: 'The ID number repeats row {otherRow}' },
   HEAD_NAME_MISMATCH: { status: 400, zh: '与户主关系为“本人”,但姓名与户主姓名“{head}”不一致', en: 'Relation is self, but the name differs from the head of household "{head}"' },
   HEAD_DUPLICATE: { status: 400, zh: '同一户已有“本人”(第 {otherRow} 行)', en: 'The household already has its head on row {otherRow}' },
+  HOUSEHOLD_HEAD_MISMATCH: { status: 400, zh: '{address} 已登记的户主是“{head}”,与文件中的户主不符:请核对地址和户主,或选择“户主不符时新建一户”', en: '{address} is already registered with head of household "{head}", who is not the head in the file: check the address and head, or choose to create a new household when heads differ' },
+  HOUSEHOLD_NEW_AT_ADDRESS: { status: 200, zh: '{address} 已有户主为“{head}”的一户,本行将登记为同一地址的新一户', en: '{address} already has a household headed by "{head}"; this row goes into a new household at the same address' },
 });
 
 export type ColumnKey =
   | 'seq' | 'community' | 'grid' | 'building' | 'unit' | 'door' | 'head' | 'relation' | 'name' | 'sex'
   | 'idNumber' | 'phone' | 'elderlyAlone' | 'bedridden' | 'hasSmartphone' | 'note'
-  | 'idType' | 'birthDate' | 'pregnant' | 'dialysis' | 'address' | 'compound';
+  | 'idType' | 'birthDate' | 'pregnant' | 'dialysis' | 'address' | 'compound' | 'headIdNumber';
 
 interface ColumnSpec {
   key: ColumnKey;
@@ -35,6 +37,8 @@ interface ColumnSpec {
   en: string;
   /** Other header texts people write for the same column. */
   aliases?: string[];
+  /** Read on import, never written on export (an identifier of someone other than the row's person). */
+  importOnly?: boolean;
 }
 
 /** In export order: the standard sixteen columns, then the optional ones. */
@@ -62,7 +66,11 @@ export const ROSTER_COLUMNS: readonly ColumnSpec[] = [
   { key: 'address', zh: '地址', en: 'Address', aliases: ['住址', '家庭住址'] },
   /** The residential compound (小区) of the building, as residents name it: 瑞景家园. */
   { key: 'compound', zh: '小区', en: 'Compound', aliases: ['小区名称', '所属小区', 'Estate', 'Residential compound'] },
+  { key: 'headIdNumber', zh: '户主证件号', en: 'Head ID number', aliases: ['户主身份证号', '户主身份证号码', '户主证件号码'], importOnly: true },
 ];
+
+/** The columns an export writes, in order. */
+export const EXPORT_COLUMNS: readonly ColumnSpec[] = ROSTER_COLUMNS.filter((c) => !c.importOnly);
 
 const BY_HEADER = new Map<string, ColumnKey>();
 for (const c of ROSTER_COLUMNS) {
@@ -163,6 +171,8 @@ export interface RowPlace {
   door: string;
   address: string;
   head: string;
+  /** The head's ID number as the file gives it ('' when not given). */
+  headIdNumber: string;
 }
 
 export interface ParsedRow {
@@ -236,6 +246,7 @@ export function parseRow(header: HeaderMap, cells: string[], row: number, imprec
       door: placeCell('door'),
       address: placeCell('address'),
       head: placeCell('head'),
+      headIdNumber: cell('headIdNumber').toUpperCase(),
     },
     faults,
   };

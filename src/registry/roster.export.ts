@@ -8,7 +8,7 @@ import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
 import { AppError, type Lang } from '../platform/errors.ts';
 import { inScope } from '../access/access.rules.ts';
 import { openIdentifiers } from './person.codec.ts';
-import { ID_TYPE_TITLES, ROSTER_COLUMNS, type ColumnKey } from './roster.columns.ts';
+import { EXPORT_COLUMNS, ID_TYPE_TITLES, type ColumnKey } from './roster.columns.ts';
 import type { RosterFormat } from './roster.read.ts';
 import { isHeadRelation, type IdType } from './registry.rules.ts';
 import * as store from './roster.store.ts';
@@ -82,7 +82,7 @@ interface AreaInfo {
 
 /** Header row, then one row per person: households in community, grid, building, unit, door order, head first. */
 async function* rosterRecords(s: Services, path: string, lang: Lang, reveal: boolean): AsyncGenerator<string[]> {
-  yield ROSTER_COLUMNS.map((c) => (lang === 'en' ? c.en : c.zh));
+  yield EXPORT_COLUMNS.map((c) => (lang === 'en' ? c.en : c.zh));
   const areas = new Map<string, AreaInfo>();
   for (const a of await store.areasInSubtree(s.db, path)) areas.set(a.id, { name: a.name, path: a.path, level: a.level, parentId: a.parent_id });
   const placeOf = (areaId: string): { community: string; grid: string } => {
@@ -131,8 +131,9 @@ async function* rosterRecords(s: Services, path: string, lang: Lang, reveal: boo
       pregnant: flag(p.pregnant === 1),
       dialysis: flag(p.dialysis === 1),
       address: h?.address ?? '',
+      headIdNumber: '',
     };
-    return ROSTER_COLUMNS.map((c) => values[c.key]);
+    return EXPORT_COLUMNS.map((c) => values[c.key]);
   };
 
   for (let i = 0; i < households.length; i += HOUSEHOLD_BATCH) {

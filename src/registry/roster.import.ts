@@ -11,6 +11,7 @@ import type { AuditActor } from '../platform/audit.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, localizeFaults, type Fault, type Lang } from '../platform/errors.ts';
 import { exportCell } from '../platform/text.ts';
+import { maskName } from '../platform/mask.ts';
 import { inScope } from '../access/access.rules.ts';
 import { dateInZone, isHeadRelation, validatePerson, type PersonInput } from './registry.rules.ts';
 import { idLookup, sealPerson } from './person.codec.ts';
@@ -33,6 +34,12 @@ export interface ImportOptions {
   format: RosterFormat;
   dryRun?: boolean;
   partial?: boolean;
+  /**
+   * A row whose address already has a household headed by someone else than the file's head
+   * (户主姓名, 户主证件号): refused with HOUSEHOLD_HEAD_MISMATCH unless this is set, when the file's
+   * people become a new household at that address (warned per row as HOUSEHOLD_NEW_AT_ADDRESS).
+   */
+  newHouseholdOnHeadMismatch?: boolean;
   /** Language of the messages in the rejects file. */
   lang?: Lang;
   /** Called as rows are read and written. */
@@ -69,6 +76,8 @@ interface RowRecord {
   faults: Fault[];
   areaId?: string;
   idHmac?: string;
+  /** Set when the row's address has households, none headed by the file's head, and a new one is wanted. */
+  newHousehold?: boolean;
 }
 
 const SEP = '\u001f';
@@ -117,6 +126,7 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
   await resolveAreas(s.db, actor, header, records);
   await findStoredDuplicates(s, actor, header, records, options.fileName);
   checkHeads(header, records);
+  await checkExistingHeads(s, header, records, options.newHouseholdOnHeadMismatch ?? false, warnings);
 
   const faults = records.flatMap((r) => r.faults);
   const bad = records.filter((r) => r.faults.length > 0);
@@ -301,9 +311,16 @@ interface WritePlan {
   compoundsOfExisting: Array<[string, string]>;
 }
 
-/** Resolves buildings and households against the registry (through `ex`) and builds the rows to insert. */
-async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise<WritePlan> {
-  const now = s.clock.now();
+/** The households already at each place key (several may share a door), and the names and ID lookups of their heads. */
+interface ExistingHouseholds {
+  byKey: Map<string, store.HouseholdRow[]>;
+  heads: Map<string, store.HeadRow>;
+  buildingIds: Map<string, string>;
+  /** Existing buildings with no compound (小区) recorded yet. */
+  compoundless: Set<string>;
+}
+
+async function readExisting(ex: Executor, rows: RowRecord[]): Promise<ExistingHouseholds> {
   const areaIds = [...new Set(rows.map((r) => r.areaId!))];
   const buildingIds = new Map<string, string>();
   const compoundless = new Set<string>();
@@ -312,11 +329,72 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
     if (!buildingIds.has(key)) buildingIds.set(key, b.id);
     if (!b.compound) compoundless.add(b.id);
   }
-  const existingHouseholds = new Map<string, store.HouseholdRow>();
-  for (const h of await store.householdsInBuildings(ex, [...new Set(buildingIds.values())])) {
-    existingHouseholds.set(`b${SEP}${h.building_id}${SEP}${h.unit}${SEP}${h.door}`, h);
+  const byKey = new Map<string, store.HouseholdRow[]>();
+  const add = (key: string, h: store.HouseholdRow) => byKey.set(key, [...(byKey.get(key) ?? []), h]);
+  for (const h of await store.householdsInBuildings(ex, [...new Set(buildingIds.values())])) add(`b${SEP}${h.building_id}${SEP}${h.unit}${SEP}${h.door}`, h);
+  for (const h of await store.householdsByAddress(ex, areaIds)) add(`a${SEP}${h.area_id}${SEP}${h.address}`, h);
+  const headIds = [...byKey.values()].flat().map((h) => h.head_person_id).filter((id): id is string => !!id);
+  const heads = new Map((await store.headsByIds(ex, headIds)).map((p) => [p.id, p]));
+  return { byKey, heads, buildingIds, compoundless };
+}
+
+/** The key of a row's place once its building is known (null: the building does not exist yet). */
+function placeKey(r: RowRecord, buildingIds: Map<string, string>): string | null {
+  const p = r.place;
+  if (p.building && p.door) {
+    const buildingId = buildingIds.get(`${r.areaId}${SEP}${p.building}`);
+    return buildingId ? `b${SEP}${buildingId}${SEP}${p.unit}${SEP}${p.door}` : null;
   }
-  for (const h of await store.householdsByAddress(ex, areaIds)) existingHouseholds.set(`a${SEP}${h.area_id}${SEP}${h.address}`, h);
+  return `a${SEP}${r.areaId}${SEP}${p.address}`;
+}
+
+/** The ID lookups the file's head ID number may have (its ID type is not in the file). */
+function headLookups(s: Services, r: RowRecord): string[] {
+  const id = r.place.headIdNumber;
+  return id ? (['resident_id', 'passport', 'other'] as const).map((t) => idLookup(s.cipher, t, id)) : [];
+}
+
+/**
+ * Whether an existing household is the row's: one without a head takes the file's people (as before);
+ * one with a head only when the file names that head — by name (户主姓名) and, when given, ID number (户主证件号).
+ */
+function headMatches(h: store.HouseholdRow, heads: Map<string, store.HeadRow>, r: RowRecord, lookups: string[]): boolean {
+  if (!h.head_person_id) return true;
+  const head = heads.get(h.head_person_id);
+  if (!head) return true;
+  if (!r.place.head || r.place.head !== head.name) return false;
+  return !lookups.length || (!!head.id_hmac && lookups.includes(head.id_hmac));
+}
+
+/** A row's address already holding households none of which the file's head heads: refused, or a new household if asked. */
+async function checkExistingHeads(s: Services, header: HeaderMap, records: RowRecord[], newHousehold: boolean, warnings: Fault[]): Promise<void> {
+  const placed = records.filter((r) => r.areaId);
+  if (!placed.length) return;
+  const existing = await readExisting(s.db, placed);
+  for (const r of placed) {
+    const key = placeKey(r, existing.buildingIds);
+    const candidates = key ? existing.byKey.get(key) ?? [] : [];
+    if (!candidates.length) continue;
+    const lookups = headLookups(s, r);
+    if (candidates.some((h) => headMatches(h, existing.heads, r, lookups))) continue;
+    const other = existing.heads.get(candidates[0]!.head_person_id!);
+    const params = { address: r.place.address || composeAddress(r.place), head: other ? maskName(other.name) : '' };
+    // The name matches a registered head but the ID number does not: the ID column is the one to check.
+    const nameMatches = candidates.some((h) => existing.heads.get(h.head_person_id!)?.name === r.place.head);
+    const column = r.place.headIdNumber && nameMatches ? header.title.headIdNumber : header.title.head ?? columnTitle('head', header.lang);
+    if (newHousehold) {
+      r.newHousehold = true;
+      warnings.push({ row: r.row, column, code: 'HOUSEHOLD_NEW_AT_ADDRESS', params });
+    } else {
+      r.faults.push({ row: r.row, column, code: 'HOUSEHOLD_HEAD_MISMATCH', params });
+    }
+  }
+}
+
+/** Resolves buildings and households against the registry (through `ex`) and builds the rows to insert. */
+async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise<WritePlan> {
+  const now = s.clock.now();
+  const { byKey: existingHouseholds, heads, buildingIds, compoundless } = await readExisting(ex, rows);
 
   const plan: WritePlan = { buildings: [], households: [], persons: [], headsOfExisting: [], compoundsOfExisting: [] };
   const householdOf = new Map<string, { id: string; fresh: HouseholdTable | null; existing: store.HouseholdRow | null }>();
@@ -339,10 +417,16 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
     } else {
       key = `a${SEP}${r.areaId}${SEP}${p.address}`;
     }
-    let household = householdOf.get(key);
+    const lookups = headLookups(s, r);
+    const candidates = existingHouseholds.get(key) ?? [];
+    const match = candidates.find((h) => headMatches(h, heads, r, lookups)) ?? null;
+    // Validated on the registry as read before; a household headed by another that appeared since is a conflict.
+    if (candidates.length && !match && !r.newHousehold) throw new AppError('ROSTER_CONFLICT');
+    // Several households may share a door: the file's people go to the one its head heads.
+    const slot = match ? `h${SEP}${match.id}` : `${key}${SEP}${r.newHousehold ? `${p.head}${SEP}${p.headIdNumber}` : ''}`;
+    let household = householdOf.get(slot);
     if (!household) {
-      const existing = existingHouseholds.get(key) ?? null;
-      if (existing) household = { id: existing.id, fresh: null, existing };
+      if (match) household = { id: match.id, fresh: null, existing: match };
       else {
         const fresh: HouseholdTable = {
           id: newId(now), building_id: buildingId, area_id: r.areaId!, unit: p.unit, door: p.door,
@@ -351,7 +435,7 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
         plan.households.push(fresh);
         household = { id: fresh.id, fresh, existing: null };
       }
-      householdOf.set(key, household);
+      householdOf.set(slot, household);
     }
     const personId = newId(now);
     plan.persons.push({ id: personId, householdId: household.id, areaId: r.areaId!, person: r.person! });
@@ -359,6 +443,7 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
       if (household.fresh) household.fresh.head_person_id = personId;
       else if (household.existing && !household.existing.head_person_id) {
         household.existing.head_person_id = personId;
+        heads.set(personId, { id: personId, name: r.person!.name, id_hmac: r.idHmac ?? null });
         plan.headsOfExisting.push([household.id, personId]);
       }
     }

@@ -47,7 +47,7 @@ export async function rosterRoutes(app: App, s: Services): Promise<void> {
     schema: {
       tags: ['registry'],
       consumes: ['multipart/form-data'],
-      querystring: Type.Object({ dryRun: Type.Optional(FlagQuery), partial: Type.Optional(FlagQuery) }),
+      querystring: Type.Object({ dryRun: Type.Optional(FlagQuery), partial: Type.Optional(FlagQuery), newHousehold: Type.Optional(FlagQuery) }),
       response: { 200: ImportResult, 400: ProblemSchema, 415: ProblemSchema, 422: ProblemSchema },
     },
   }, async (request) => {
@@ -62,7 +62,8 @@ export async function rosterRoutes(app: App, s: Services): Promise<void> {
       throw new AppError('ROSTER_FORMAT');
     }
     const report = await importRoster(s, { audit: auditActor(actor), areaPath: actor.areaPath }, file.file, {
-      fileName: file.filename, format, dryRun: flag(request.query.dryRun), partial: flag(request.query.partial), lang,
+      fileName: file.filename, format, dryRun: flag(request.query.dryRun), partial: flag(request.query.partial),
+      newHouseholdOnHeadMismatch: flag(request.query.newHousehold), lang,
     });
     if (refused(report)) throw rosterInvalid(report, lang);
     return {

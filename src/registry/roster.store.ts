@@ -102,6 +102,17 @@ export async function householdsByAddress(ex: Executor, areaIds: string[]): Prom
   return out;
 }
 
+/** The name and ID lookup of households' heads, to check a file's head against. */
+export type HeadRow = Pick<PersonTable, 'id' | 'name' | 'id_hmac'>;
+
+export async function headsByIds(ex: Executor, ids: string[]): Promise<HeadRow[]> {
+  const out: HeadRow[] = [];
+  for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
+    out.push(...await ex.selectFrom('person').select(['id', 'name', 'id_hmac']).where('id', 'in', part).execute());
+  }
+  return out;
+}
+
 export async function insertBuildings(ex: Executor, rows: BuildingTable[]): Promise<void> {
   for (const part of chunks(rows, INSERT_CHUNK)) await ex.insertInto('building').values(part).execute();
 }

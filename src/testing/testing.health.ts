@@ -2,7 +2,7 @@
 // never sets a colour. It records test results and adds or ends the in-place-control fact of a
 // suspected-positive pool inside its own transaction. The module is loaded on first use; where a
 // build has none the port says so (null) and the round's own records still commit.
-import type { Tx } from '../db/database.ts';
+import type { Executor, Tx } from '../db/database.ts';
 import type { Services } from '../services.ts';
 import type { FactKind } from '../rules/ruleset.schema.ts';
 import type { ColourBasis, ColourChange, FactsOutcome, NewFact, TestResultFact, TestResultSource } from '../health/health.facts.ts';
@@ -22,6 +22,8 @@ export interface HealthFacts {
    * module without it gets the members read here and handed over as a list (recordTestResults).
    */
   recordTestResultsFrom?(s: Services, trx: Tx, source: TestResultSource, reportedAt: number, basis: ColourBasis): Promise<{ recorded: number; changes: ColourChange[] }>;
+  /** The kinds of the facts holding for these people at `at`: who is under control when sampled. */
+  liveFactKinds?(ex: Executor, personIds: string[], at: number): Promise<Map<string, FactKind[]>>;
 }
 
 const HEALTH_FACTS = '../health/health.facts.ts';
@@ -46,6 +48,13 @@ export function healthFacts(): Promise<HealthFacts | null> {
 /** Tests replace the port (or remove it) to exercise both outcomes. */
 export function setHealthFactsForTests(port: HealthFacts | null | undefined): void {
   loaded = port === undefined ? null : Promise.resolve(port);
+}
+
+/** The facts holding for a person when sampled (none where the build has no health module). */
+export async function factKindsAt(ex: Executor, personId: string, at: number): Promise<FactKind[]> {
+  const health = await healthFacts();
+  if (!health?.liveFactKinds) return [];
+  return (await health.liveFactKinds(ex, [personId], at)).get(personId) ?? [];
 }
 
 /** Results are handed over in slices so one statement never carries too many parameters. */

@@ -32,7 +32,7 @@ import { recordTubeResults, type TubeOutcome } from './testing.health.ts';
 import { testingPolicy } from './testing.policy.ts';
 import { newPool, reportPoolsTx, settlePools } from './testing.pools.ts';
 import {
-  ctInRange, isPooledTube, LAB_COLUMN_TITLES, mapLabHeader, parseCt, parseLabResult, parseTestTime, type LabColumn, type LabResult,
+  ctInRange, isPooledTube, LAB_COLUMN_TITLES, mapLabHeader, missingCustody, parseCt, parseLabResult, parseTestTime, type LabColumn, type LabResult,
 } from './testing.rules.ts';
 import type { LabOutcome, LabResultInput } from './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
@@ -216,6 +216,8 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
   const outcome: LabOutcome = {
     uploadId: null, dryRun: !!options.dryRun, rows: rows.length, applied: fresh.length, repeated, negative, positive: fresh.length - negative,
     people: 0, pools: [], retests: { negative: 0, positive: 0 }, released: [], cases: [],
+    // Results are never refused for a missing custody step (a lab at night must not lose them): accepted, flagged on the tube.
+    custodyGaps: fresh.filter((f) => f.tube.status !== 'received').map((f) => ({ barcode: f.tube.barcode, missing: missingCustody(f.tube.status) })),
   };
   if (options.dryRun) return outcome;
   await options.afterCheck?.({ applied: outcome.applied, positive: outcome.positive });
@@ -231,7 +233,8 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
     uploaded_by: actor.userId, uploaded_by_name: actor.displayName, at: now,
   };
   const summary = (extra: Record<string, unknown>) => ({
-    file: options.fileName ?? null, roundId: options.roundId ?? null, rows: rows.length, applied: fresh.length, repeated, negative, positive: outcome.positive, ...extra,
+    file: options.fileName ?? null, roundId: options.roundId ?? null, rows: rows.length, applied: fresh.length, repeated, negative, positive: outcome.positive,
+    custodyGaps: outcome.custodyGaps.slice(0, 1000), ...extra,
   });
   const rounds = new Set(fresh.map((f) => f.tube.round_id));
   const caseFound: string[] = [];

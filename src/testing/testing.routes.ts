@@ -19,7 +19,7 @@ import {
   BoxDetail, LabOutcome, LabResultsBody, LabUploadView, MemberAddBody, MemberView, PlanView, PoolDetail, PoolListQuery, PoolView, ReportBody, ReportResult,
   RoundCreateBody, RoundListQuery, RoundPatchBody, RoundPoolingQuery, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView,
   StaffCandidateQuery, StaffCandidateView, StaffCreateBody, StaffView, SyncBody, SyncResult, TableView, TaskListQuery, TaskSampleBody, TaskView,
-  TubeCloseBody, TubeDetail, TubeOpenBody, TubeView, VisitBody, VisitView,
+  OpenTubesQuery, TubeCloseBody, TubeDetail, TubeOpenBody, TubeView, TubeVoidBody, VisitBody, VisitView,
 } from './testing.schema.ts';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema, 415: ProblemSchema, 422: ProblemSchema };
@@ -224,6 +224,21 @@ export async function testingRoutes(app: App, s: Services): Promise<void> {
     preHandler: guard('testing.sample'),
     schema: { tags, params: IdParams, body: Type.Optional(TubeCloseBody), response: { 200: TubeView, ...problems } },
   }, async (request) => svc.closeTube(s, actorOf(request), request.params.id, request.body ?? {}, langFrom(request.headers['accept-language'])));
+
+  app.get('/testing/tables/:id/open-tubes', {
+    preHandler: guard('testing.sample'),
+    schema: { tags, params: IdParams, querystring: OpenTubesQuery, response: { 200: Type.Object({ items: Type.Array(TubeView) }), ...problems } },
+  }, async (request) => svc.openTubesAtTable(s, actorOf(request), request.params.id, request.query.roundId));
+
+  app.post('/testing/tubes/:id/resume', {
+    preHandler: guard('testing.sample'),
+    schema: { tags, params: IdParams, response: { 200: TubeDetail, ...problems } },
+  }, async (request) => svc.resumeTube(s, actorOf(request), request.params.id));
+
+  app.post('/testing/tubes/:id/void', {
+    preHandler: guard('testing.sample'),
+    schema: { tags, params: IdParams, body: Type.Optional(TubeVoidBody), response: { 200: Type.Object({ barcode: Type.String(), voided: Type.Boolean() }), ...problems } },
+  }, async (request) => svc.voidTube(s, actorOf(request), request.params.id, request.body?.reason));
 
   app.post('/testing/sync', {
     preHandler: guard(),

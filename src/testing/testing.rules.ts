@@ -2,6 +2,7 @@
 // may join a tube, the planner's norms, the re-test release decision, pool ages, and reading one lab row.
 // No I/O.
 import type { ControlLevel, PoolingPolicy } from './pooling.rules.ts';
+import type { FactKind } from '../rules/ruleset.schema.ts';
 import type { TestingPolicy } from './testing.policy.ts';
 import { startOfDate } from '../rules/calendar.ts';
 
@@ -83,6 +84,41 @@ export function tubeModeFor(policy: PoolingPolicy, level: ControlLevel, requeste
   if (size === 1) return { ok: true, mode: 'single', capacity: 1 };
   if (!policy.validatedPoolSizes.includes(size)) return { ok: false, allowed };
   return { ok: true, mode: 'pool', capacity: size };
+}
+
+/**
+ * Facts that put a person under control (RULES.md §2): cases, suspected cases, contacts, people in
+ * quarantine or held in place after a suspected-positive pool. Under RULES.md §4 they are sampled one
+ * per tube, as at a quarantine site or in a key group, wherever they are sampled.
+ */
+export const UNDER_CONTROL_KINDS: readonly FactKind[] = [
+  'confirmed', 'asymptomatic', 'suspected', 'centralised_quarantine', 'close_contact', 'home_quarantine',
+  'secondary_contact', 'pooled_positive_pending_retest',
+];
+
+/** A person's own control level from the facts holding for them: the first control fact decides. */
+export function personalControl(kinds: readonly FactKind[]): { level: ControlLevel; reason: FactKind } | null {
+  const reason = UNDER_CONTROL_KINDS.find((k) => kinds.includes(k));
+  if (!reason) return null;
+  return { level: reason === 'centralised_quarantine' ? 'quarantine_site' : 'key_group', reason };
+}
+
+/** True when a tube holds more people than a person's control level lets them share a tube with. */
+export function tubeTooSharedFor(policy: PoolingPolicy, level: ControlLevel, tube: { mode: string; capacity: number }): boolean {
+  if (tube.capacity <= 1) return false;
+  const rule = policy.controlLevels[level];
+  if (tube.mode === 'household') return !rule.householdTube;
+  return tube.capacity > rule.poolSize;
+}
+
+/** The custody steps a tube's result came without, from the last step it had reached (testing_tube.custody_gap). */
+export const CUSTODY_STEPS = ['boxed', 'handed_over', 'received'] as const;
+export type CustodyStep = (typeof CUSTODY_STEPS)[number];
+export function missingCustody(gap: string | null | undefined): CustodyStep[] {
+  if (gap === 'closed') return ['boxed', 'handed_over', 'received'];
+  if (gap === 'boxed') return ['handed_over', 'received'];
+  if (gap === 'in_transit') return ['received'];
+  return [];
 }
 
 export type AddRefusal = 'TUBE_CLOSED' | 'PERSON_ALREADY_IN_TUBE' | 'PERSON_IN_OPEN_TUBE' | 'TUBE_FULL' | 'TUBE_HOUSEHOLD_MISMATCH';

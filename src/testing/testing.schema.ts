@@ -4,7 +4,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { CONTROL_LEVELS } from './pooling.rules.ts';
 import {
-  BOX_STATUSES, LAB_RESULTS, NOTIFICATION_KINDS, POOL_STATUSES, ROUND_STATUSES, SITE_KINDS, STAFF_DUTIES, TASK_KINDS, TASK_STATUSES,
+  BOX_STATUSES, CUSTODY_STEPS, LAB_RESULTS, NOTIFICATION_KINDS, POOL_STATUSES, ROUND_STATUSES, SITE_KINDS, STAFF_DUTIES, TASK_KINDS, TASK_STATUSES,
   TUBE_MODES, TUBE_STATUSES, VISIT_OUTCOMES,
 } from './testing.rules.ts';
 import { ROLES, type Role } from '../access/access.rules.ts';
@@ -38,9 +38,11 @@ export const TestingErrors = defineErrors({
   },
   TUBE_FULL: { status: 409, zh: '试管已满({capacity} 人一管)', en: 'The tube is full ({capacity} per tube)' },
   TUBE_CLOSED: { status: 409, zh: '试管 {barcode} 已封管,不能再加入', en: 'Tube {barcode} is closed: nobody can join it' },
+  TUBE_NOT_EMPTY: { status: 409, zh: '管 {barcode} 已有 {members} 人，不能作废：请继续采样或封管', en: 'Tube {barcode} holds {members} people and cannot be voided: resume or close it' },
   TUBE_EMPTY: { status: 409, zh: '空管不能封管', en: 'An empty tube cannot be closed' },
   PERSON_IN_OPEN_TUBE: { status: 409, zh: '此人已在本轮次的另一支未封管试管 {barcode} 中', en: 'This person is already in another open tube ({barcode}) of the round' },
   PERSON_ALREADY_IN_TUBE: { status: 409, zh: '此人已在该试管中', en: 'This person is already in this tube' },
+  PERSON_UNDER_CONTROL: { status: 409, zh: '此人正处于管控中，须单人单管采样，不能混入 {capacity} 人一管：请为其开一个单管', en: 'This person is under control and is sampled alone, not in a tube of {capacity}: open a single tube for them' },
   TUBE_HOUSEHOLD_MISMATCH: { status: 409, zh: '一户一管:此人不属于该管的家庭', en: 'One tube per household: this person is not of the tube’s household' },
   PERSON_IDENTIFIER_REQUIRED: { status: 400, zh: '请扫个人码或输入证件号', en: 'Scan a personal code or type an ID number' },
   SYNC_TIME_INVALID: { status: 400, zh: '操作时间超出离线同步允许的范围', en: 'The operation time is outside the offline window' },
@@ -115,6 +117,12 @@ export const RoundPatchBody = Type.Object({
 }, Strict);
 export type RoundPatchBody = Static<typeof RoundPatchBody>;
 
+export const RoundSummary = Type.Object({
+  target: Type.Integer(), sampled: Type.Integer(), resulted: Type.Integer(), negative: Type.Integer(), tubes: Type.Integer(),
+  openTubes: Type.Integer(), positivePools: Type.Integer(), openPools: Type.Integer(), missing: Type.Integer(),
+  /** Tubes whose result was accepted before box → transport → received was complete. */
+  custodyGaps: Type.Integer(),
+});
 export const RoundView = Type.Object({
   id: Type.String(), name: Type.String(),
   status: Literals(ROUND_STATUSES),
@@ -123,12 +131,10 @@ export const RoundView = Type.Object({
   previousRoundId: Nullable(Type.String()), autoReport: Type.Boolean(), target: Type.Integer(),
   rules: Type.Object({ pooling: Type.String(), testing: Type.String() }),
   createdAt: Type.Number(),
+  /** The round's figures, the same on the list as on its page. */
+  summary: RoundSummary,
 });
 export type RoundView = Static<typeof RoundView>;
-export const RoundSummary = Type.Object({
-  target: Type.Integer(), sampled: Type.Integer(), resulted: Type.Integer(), negative: Type.Integer(), tubes: Type.Integer(),
-  openTubes: Type.Integer(), positivePools: Type.Integer(), openPools: Type.Integer(), missing: Type.Integer(),
-});
 export type RoundSummary = Static<typeof RoundSummary>;
 export const RoundListQuery = Type.Object({
   status: Type.Optional(Literals(['planned', 'open', 'overdue', 'closed'] as const)),
@@ -222,6 +228,8 @@ export const TubeView = Type.Object({
   members: Type.Integer(), openedAt: Type.Number(), openedBy: Type.String(), closedAt: Nullable(Type.Number()), boxId: Nullable(Type.String()),
   result: Nullable(Literals(LAB_RESULTS)), ctN: Nullable(Type.Number()), ctOrf1ab: Nullable(Type.Number()), testedAt: Nullable(Type.Number()),
   resultedAt: Nullable(Type.Number()), poolId: Nullable(Type.String()), taskId: Nullable(Type.String()), rulesVersion: Type.String(),
+  /** Custody steps the result was accepted without (empty when the chain was complete or no result yet). */
+  custodyMissing: Type.Array(Literals(CUSTODY_STEPS)),
 });
 export type TubeView = Static<typeof TubeView>;
 export const MemberView = Type.Object({
@@ -229,6 +237,8 @@ export const MemberView = Type.Object({
 });
 export type MemberView = Static<typeof MemberView>;
 export const TubeDetail = Type.Object({ tube: TubeView, members: Type.Array(MemberView) });
+export const OpenTubesQuery = Type.Object({ roundId: Type.String({ minLength: 1, maxLength: 40 }) }, Strict);
+export const TubeVoidBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }, Strict);
 
 const PersonRef = {
   personCode: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
@@ -333,6 +343,8 @@ export const LabOutcome = Type.Object({
   retests: Type.Object({ negative: Type.Integer(), positive: Type.Integer() }),
   released: Type.Array(Type.String()),
   cases: Type.Array(Type.Object({ personId: Type.String(), caseId: Nullable(Type.String()), error: Nullable(Type.String()) })),
+  /** Results accepted for tubes whose custody chain was not complete (each tube flagged). */
+  custodyGaps: Type.Array(Type.Object({ barcode: Type.String(), missing: Type.Array(Literals(CUSTODY_STEPS)) })),
 });
 export type LabOutcome = Static<typeof LabOutcome>;
 export const LabUploadView = Type.Object({

@@ -17,7 +17,7 @@ import { poolingPolicy } from './pooling.policy.ts';
 import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rules.ts';
 import { testingPolicy } from './testing.policy.ts';
 import {
-  controlLevelAt, joinRefusal, planFor, refusesSamplesAt, roundStatus, siteLevel, tubeModeFor,
+  controlLevelAt, joinRefusal, missingCustody, personalControl, planFor, refusesSamplesAt, roundStatus, siteLevel, tubeModeFor, tubeTooSharedFor,
   type LabResult, type SiteKind, type StaffDuty, type TubeMode, type TubeStatus,
 } from './testing.rules.ts';
 import type {
@@ -27,6 +27,7 @@ import type {
 import { STAFF_ROLES } from './testing.schema.ts';
 import './testing.schema.ts';
 import * as store from './testing.store.ts';
+import { factKindsAt } from './testing.health.ts';
 import type { Static } from '@sinclair/typebox';
 import { listingScope } from '../access/access.service.ts';
 
@@ -56,18 +57,20 @@ function assertRoundWritable(actor: Actor, areas: ReadonlyArray<{ area_path: str
   for (const a of areas) assertInScope(actor, a.area_path);
 }
 
-async function roundViews(s: Services, ex: Executor, rows: TestingRoundTable[], withTarget: boolean): Promise<RoundView[]> {
+/** A round as listed and as shown on its page: its figures come from roundSummary, the one place they are computed. */
+async function roundViews(s: Services, ex: Executor, rows: TestingRoundTable[]): Promise<RoundView[]> {
   const areas = await store.roundAreas(ex, rows.map((r) => r.id));
   const now = s.clock.now();
   const out: RoundView[] = [];
   for (const r of rows) {
     const own = areas.filter((a) => a.round_id === r.id);
+    const summary = await roundSummary(ex, r.id);
     out.push({
       id: r.id, name: r.name, status: roundStatus(r, now), startsAt: Number(r.starts_at), deadlineAt: Number(r.deadline_at),
       closedAt: r.closed_at === null ? null : Number(r.closed_at),
       areas: own.map((a) => ({ areaId: a.area_id, code: a.code, name: a.name, level: a.level, path: a.area_path, controlLevel: a.control_level as ControlLevel })),
       previousRoundId: r.previous_round_id, autoReport: r.auto_report === 1,
-      target: withTarget ? await store.roundTarget(ex, r.id) : 0,
+      target: summary.target, summary,
       rules: { pooling: r.pooling_version, testing: r.testing_version }, createdAt: Number(r.created_at),
     });
   }
@@ -121,19 +124,20 @@ export async function createRound(s: Services, actor: Actor, body: RoundCreateBo
       detail: { name: row.name, areas: areas.map((a) => ({ areaId: a.area_id, controlLevel: a.control_level })), startsAt: row.starts_at,
         deadlineAt, autoReport: row.auto_report === 1, rules: { pooling: row.pooling_version, testing: row.testing_version } },
     });
-    return (await roundViews(s, trx, [row], true))[0]!;
+    return (await roundViews(s, trx, [row]))[0]!;
   });
 }
 
 export async function listRounds(s: Services, actor: Actor, status: string | undefined, paging: Paging): Promise<Page<RoundView>> {
   assertCan(actor, 'testing.view');
   const { rows, total } = await store.roundsInScope(s.db, actor.areaPath, status ? { limit: 1000, offset: 0 } : paging);
-  let views = await roundViews(s, s.db, rows, false);
   if (status) {
-    views = views.filter((v) => v.status === status);
-    return { items: views.slice(paging.offset, paging.offset + paging.limit), total: views.length, ...paging };
+    // Filtered by status first, so only the page shown has its figures computed.
+    const now = s.clock.now();
+    const matching = rows.filter((r) => roundStatus(r, now) === status);
+    return { items: await roundViews(s, s.db, matching.slice(paging.offset, paging.offset + paging.limit)), total: matching.length, ...paging };
   }
-  return { items: views, total, ...paging };
+  return { items: await roundViews(s, s.db, rows), total, ...paging };
 }
 
 export async function roundSummary(ex: Executor, roundId: string): Promise<RoundSummary> {
@@ -146,9 +150,8 @@ export async function getRound(s: Services, actor: Actor, id: string): Promise<{
   assertCan(actor, 'testing.view');
   const row = await roundOrThrow(s.db, id);
   assertRoundInScope(actor, await store.roundAreas(s.db, [id]));
-  const round = (await roundViews(s, s.db, [row], false))[0]!;
-  const summary = await roundSummary(s.db, id);
-  return { round: { ...round, target: summary.target }, summary };
+  const round = (await roundViews(s, s.db, [row]))[0]!;
+  return { round, summary: round.summary };
 }
 
 export async function patchRound(s: Services, actor: Actor, id: string, body: RoundPatchBody): Promise<RoundView> {
@@ -174,7 +177,7 @@ export async function patchRound(s: Services, actor: Actor, id: string, body: Ro
       }
     }
     await s.audit(trx, auditActor(actor), { action: 'testing.round.update', objectType: 'testing_round', objectId: id, detail: { ...body } });
-    return (await roundViews(s, trx, [(await store.roundById(trx, id))!], true))[0]!;
+    return (await roundViews(s, trx, [(await store.roundById(trx, id))!]))[0]!;
   });
 }
 
@@ -188,7 +191,7 @@ export async function closeRound(s: Services, actor: Actor, id: string): Promise
       await trx.updateTable('testing_round').set({ closed_at: now, updated_at: now }).where('id', '=', id).execute();
       await s.audit(trx, auditActor(actor), { action: 'testing.round.close', objectType: 'testing_round', objectId: id, detail: {} });
     }
-    return (await roundViews(s, trx, [(await store.roundById(trx, id))!], true))[0]!;
+    return (await roundViews(s, trx, [(await store.roundById(trx, id))!]))[0]!;
   });
 }
 
@@ -450,6 +453,7 @@ export async function tubeViews(ex: Executor, tubes: TestingTubeTable[]): Promis
       openedBy: t.opened_by_name, closedAt: t.closed_at === null ? null : Number(t.closed_at), boxId: t.box_id,
       result: (r?.result ?? null) as LabResult | null, ctN: r?.ct_n ?? null, ctOrf1ab: r?.ct_orf1ab ?? null, testedAt: r ? Number(r.tested_at) : null,
       resultedAt: r ? Number(r.resulted_at) : null, poolId: pools.get(t.id) ?? null, taskId: t.task_id, rulesVersion: t.rules_version,
+      custodyMissing: missingCustody(t.custody_gap),
     };
   });
 }
@@ -549,7 +553,14 @@ export async function openTubeTx(s: Services, trx: Tx, actor: Actor, spec: TubeS
   const round = await roundOrThrow(trx, spec.roundId);
   takesSamplesAt(round, at);
   const plan = await tubePlan(trx, actor, round, spec);
-  if (await store.tubeByBarcode(trx, spec.barcode)) throw new AppError('TUBE_BARCODE_TAKEN', { barcode: spec.barcode });
+  const taken = await store.tubeByBarcode(trx, spec.barcode);
+  if (taken) {
+    // An open tube of this round at this table: the sampler is told which, to resume it (or close or void it).
+    const resumable = taken.status === 'open' && taken.round_id === round.id && taken.table_id === plan.table.table_id;
+    throw new AppError('TUBE_BARCODE_TAKEN', { barcode: spec.barcode }, resumable
+      ? { extra: { resumable: { tubeId: taken.id, members: Number(taken.member_count), openedBy: taken.opened_by_name, openedAt: Number(taken.opened_at) } } }
+      : {});
+  }
   const row: TestingTubeTable = {
     id: newId(s.clock.now()), round_id: round.id, barcode: spec.barcode, site_id: plan.table.site_id, table_id: plan.table.table_id,
     area_id: plan.table.area_id, area_path: plan.table.area_path, mode: plan.mode, capacity: plan.capacity, control_level: plan.level,
@@ -586,6 +597,13 @@ export async function addMemberTx(s: Services, trx: Tx, actor: Actor, tube: Test
     throw new AppError(refusal, { barcode }, { extra: { barcode } });
   }
   if (refusal) throw new AppError(refusal, { barcode: tube.barcode, capacity: tube.capacity });
+  // A person under control is sampled one per tube (RULES.md §4): refused from a shared tube, a single tube offered.
+  const control = personalControl(await factKindsAt(trx, person.id, at));
+  if (control && tubeTooSharedFor(poolingPolicy(), control.level, tube)) {
+    throw new AppError('PERSON_UNDER_CONTROL', { capacity: tube.capacity }, {
+      extra: { reason: control.reason, controlLevel: control.level, personId: person.id, offer: { mode: 'single', poolSize: 1 } },
+    });
+  }
   const member: TestingTubeMemberTable = { tube_id: tube.id, person_id: person.id, round_id: tube.round_id, household_id: person.household_id, sampled_at: at };
   await trx.insertInto('testing_tube_member').values(member).execute();
   // Guarded: two devices adding to one tube at once cannot overfill it.
@@ -722,6 +740,50 @@ export async function closeTube(s: Services, actor: Actor, tubeId: string, body:
     return { tube: await tubeView(trx, await closeTubeTx(s, trx, actor, tube, atOf(s, body.at))) };
   }));
   return r.tube!;
+}
+
+// ---- open tubes of a table: resume, close, void -------------------------------------------------
+
+/** The table's open tubes in a round (oldest first), whoever opened them and on whichever device. */
+export async function openTubesAtTable(s: Services, actor: Actor, tableId: string, roundId: string): Promise<{ items: TubeView[] }> {
+  assertCan(actor, 'testing.sample');
+  const table = await store.tableWithSite(s.db, tableId);
+  if (!table) throw new AppError('TABLE_NOT_FOUND');
+  assertInScope(actor, table.area_path);
+  return { items: await tubeViews(s.db, await store.openTubesAtTable(s.db, tableId, roundId)) };
+}
+
+/** Takes up an open tube again (after signing in again, or on another phone): its members, and who resumed it audited. */
+export async function resumeTube(s: Services, actor: Actor, tubeId: string) {
+  assertCan(actor, 'testing.sample');
+  return s.db.transaction().execute(async (trx) => {
+    const tube = await tubeInScope(trx, actor, { id: tubeId });
+    if (tube.status !== 'open') throw new AppError('TUBE_CLOSED', { barcode: tube.barcode });
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.tube.resume', objectType: 'testing_tube', objectId: tube.id,
+      detail: { barcode: tube.barcode, members: Number(tube.member_count), openedBy: tube.opened_by_name },
+    });
+    return { tube: await tubeView(trx, tube), members: (await store.membersOfTube(trx, tube.id)).map(memberView) };
+  });
+}
+
+/** Voids an open tube nobody was sampled into (abandoned): the row goes, the audit event keeps what it was. */
+export async function voidTube(s: Services, actor: Actor, tubeId: string, reason: string | undefined): Promise<{ barcode: string; voided: true }> {
+  assertCan(actor, 'testing.sample');
+  const out = await s.db.transaction().execute(async (trx) => {
+    const tube = await tubeInScope(trx, actor, { id: tubeId });
+    if (tube.status !== 'open') throw new AppError('TUBE_CLOSED', { barcode: tube.barcode });
+    if (Number(tube.member_count) > 0 || !(await store.deleteEmptyOpenTube(trx, tube.id))) {
+      throw new AppError('TUBE_NOT_EMPTY', { barcode: tube.barcode, members: Number(tube.member_count) });
+    }
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.tube.void', objectType: 'testing_tube', objectId: tube.id,
+      detail: { roundId: tube.round_id, barcode: tube.barcode, tableId: tube.table_id, openedBy: tube.opened_by_name, openedAt: Number(tube.opened_at), reason: reason?.trim() || null },
+    });
+    return { roundId: tube.round_id, barcode: tube.barcode };
+  });
+  roundChanged(s, out.roundId, 'summary');
+  return { barcode: out.barcode, voided: true };
 }
 
 // ---- offline queue ------------------------------------------------------------------------------

@@ -119,6 +119,8 @@ export async function roundCounts(ex: Executor, roundId: string) {
     tubes: tubes.reduce((a, t) => a + Number(t.n), 0), openTubes: Number(tubes.find((t) => t.status === 'open')?.n ?? 0),
     positivePools: pools.reduce((a, t) => a + Number(t.n), 0),
     openPools: pools.filter((t) => t.status === 'detected' || t.status === 'reported').reduce((a, t) => a + Number(t.n), 0),
+    custodyGaps: Number((await ex.selectFrom('testing_tube').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('round_id', '=', roundId).where('custody_gap', 'is not', null).executeTakeFirstOrThrow()).n),
   };
 }
 
@@ -167,6 +169,19 @@ export type TubeRow = TestingTubeTable;
 
 export async function tubeById(ex: Executor, id: string): Promise<TubeRow | undefined> {
   return ex.selectFrom('testing_tube').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function openTubesAtTable(ex: Executor, tableId: string, roundId: string): Promise<TubeRow[]> {
+  return ex.selectFrom('testing_tube').selectAll().where('table_id', '=', tableId).where('round_id', '=', roundId)
+    .where('status', '=', 'open').orderBy('opened_at').orderBy('id').limit(200).execute();
+}
+
+/** Deletes the tube when it is still open and has no member (guarded against a scan landing meanwhile). */
+export async function deleteEmptyOpenTube(ex: Executor, tubeId: string): Promise<boolean> {
+  const member = await ex.selectFrom('testing_tube_member').select('person_id').where('tube_id', '=', tubeId).limit(1).executeTakeFirst();
+  if (member) return false;
+  const done = await ex.deleteFrom('testing_tube').where('id', '=', tubeId).where('status', '=', 'open').where('member_count', '=', 0).executeTakeFirst();
+  return Number(done.numDeletedRows) === 1;
 }
 
 export async function tubeByBarcode(ex: Executor, barcode: string): Promise<TubeRow | undefined> {
@@ -280,7 +295,8 @@ export async function labTubes(ex: Executor, dialect: Dialect, barcodes: readonl
 export async function markResulted(ex: Executor, dialect: Dialect, tubeIds: readonly string[]): Promise<void> {
   for (const part of chunks(tubeIds, RESULT_JSON_SLICE)) {
     const ids = dialect === 'postgres' ? sql`select json_array_elements_text(${JSON.stringify(part)}::json)` : sql`select value from json_each(${JSON.stringify(part)})`;
-    await sql`update testing_tube set status = 'resulted' where id in (${ids})`.execute(ex);
+    // A result accepted before the chain box → transport → received was complete keeps the step reached.
+    await sql`update testing_tube set custody_gap = case when status = 'received' then null else status end, status = 'resulted' where id in (${ids})`.execute(ex);
   }
 }
 

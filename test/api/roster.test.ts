@@ -89,6 +89,59 @@ for (const { dialect, skip } of await dialects()) {
       } finally { await app.close(); await s.close(); }
     });
 
+    test('an address whose household has another head refuses the file\'s rows (row and column named), the dry run lists them, ?newHousehold=true makes a new household', async () => {
+      const s = await testServices(dialect);
+      await seedRosterAreas(s);
+      const app = await build(s, { serveWeb: false });
+      try {
+        const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
+        const head = '序号,社区,网格,楼栋,单元,门牌号,户主姓名,与户主关系,姓名,性别,身份证号\n';
+        const wang = `${head}1,文苑社区,第一网格,3号楼,1单元,101,王立伟,本人,王立伟,男,220402197001010014\n`
+          + '2,文苑社区,第一网格,3号楼,1单元,101,王立伟,配偶,陈芳,女,220402197202020024\n'
+          + '3,文苑社区,第一网格,3号楼,1单元,101,王立伟,子女,王浩,男,220402199503030030\n';
+        const first = await app.inject({ method: 'POST', url: '/api/v1/registry/import', ...multipart('wang.csv', wang, worker.headers) });
+        assert.equal(first.statusCode, 200, first.body);
+        const wangHousehold = (await s.db.selectFrom('person').select('household_id').where('name', '=', '王立伟').executeTakeFirstOrThrow()).household_id!;
+
+        const refusedRes = await app.inject({ method: 'POST', url: '/api/v1/registry/import', ...multipart('花名册.csv', sample(), worker.headers) });
+        assert.equal(refusedRes.statusCode, 422, refusedRes.body);
+        const problem = refusedRes.json();
+        assert.deepEqual(problem.errors.map((e: { row: number; column: string; code: string }) => `${e.row}|${e.column}|${e.code}`), [
+          '2|户主姓名|HOUSEHOLD_HEAD_MISMATCH', '3|户主姓名|HOUSEHOLD_HEAD_MISMATCH',
+        ]);
+        assert.equal(problem.errors[0].params.head, '王*伟');
+        assert.equal(await countRows(s, 'person'), 3);
+
+        const dry = await app.inject({ method: 'POST', url: '/api/v1/registry/import?dryRun=true', ...multipart('花名册.csv', sample(), worker.headers) });
+        assert.deepEqual(dry.json().errors.map((e: { row: number; code: string }) => `${e.row}|${e.code}`), ['2|HOUSEHOLD_HEAD_MISMATCH', '3|HOUSEHOLD_HEAD_MISMATCH']);
+        const dryNew = await app.inject({ method: 'POST', url: '/api/v1/registry/import?dryRun=true&newHousehold=true', ...multipart('花名册.csv', sample(), worker.headers) });
+        assert.deepEqual([dryNew.json().rejected, dryNew.json().households], [0, 3]);
+        assert.deepEqual(dryNew.json().warnings.map((e: { row: number; code: string }) => `${e.row}|${e.code}`), ['2|HOUSEHOLD_NEW_AT_ADDRESS', '3|HOUSEHOLD_NEW_AT_ADDRESS']);
+
+        const made = await app.inject({ method: 'POST', url: '/api/v1/registry/import?newHousehold=true', ...multipart('花名册.csv', sample(), worker.headers) });
+        assert.equal(made.statusCode, 200, made.body);
+        assert.deepEqual([made.json().imported, made.json().households], [5, 3]);
+        const members = async (householdId: string) => (await s.db.selectFrom('person').select('name').where('household_id', '=', householdId).orderBy('name').execute()).map((p) => p.name);
+        assert.deepEqual(await members(wangHousehold), ['王浩', '王立伟', '陈芳'].sort());
+        const zhang = (await s.db.selectFrom('person').select('household_id').where('name', '=', '张建国').executeTakeFirstOrThrow()).household_id!;
+        assert.notEqual(zhang, wangHousehold);
+        assert.deepEqual(await members(zhang), ['张建国', '李秀兰'].sort());
+        const zhangHousehold = await s.db.selectFrom('household').select(['head_person_id', 'door']).where('id', '=', zhang).executeTakeFirstOrThrow();
+        assert.equal(zhangHousehold.door, '101');
+        assert.ok(zhangHousehold.head_person_id);
+
+        // Rows naming the registered head join that household; a 户主证件号 that is not the head's is refused.
+        const joins = `${head.trimEnd()},户主证件号\n1,文苑社区,第一网格,3号楼,1单元,101,王立伟,父母,王德,男,220402194001010010,220402197001010014\n`;
+        const wrongId = `${head.trimEnd()},户主证件号\n1,文苑社区,第一网格,3号楼,1单元,101,王立伟,父母,王德,男,220402194001010010,220402195304120318\n`;
+        const bad = await app.inject({ method: 'POST', url: '/api/v1/registry/import', ...multipart('wrong.csv', wrongId, worker.headers) });
+        assert.equal(bad.statusCode, 422, bad.body);
+        assert.deepEqual(bad.json().errors.map((e: { row: number; column: string; code: string }) => `${e.row}|${e.column}|${e.code}`), ['2|户主证件号|HOUSEHOLD_HEAD_MISMATCH']);
+        const ok = await app.inject({ method: 'POST', url: '/api/v1/registry/import', ...multipart('join.csv', joins, worker.headers) });
+        assert.equal(ok.statusCode, 200, ok.body);
+        assert.ok((await members(wangHousehold)).includes('王德'));
+      } finally { await app.close(); await s.close(); }
+    });
+
     test('a worker of 兴阳社区 gets OUT_OF_SCOPE for 文苑社区 rows; roles without registry.import are refused; only .csv/.xlsx; XLSX uploads', async () => {
       const s = await testServices(dialect);
       await seedRosterAreas(s);

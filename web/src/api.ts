@@ -133,10 +133,10 @@ export const api = {
   doorAccount: (personId: string, body: { challengeId: string; code: string; password?: string }) =>
     json<DoorAccount>('POST', `/persons/${encodeURIComponent(personId)}/resident-account`, { json: body }),
 
-  importRoster: (file: File, mode: { dryRun: boolean; partial: boolean }) => {
+  importRoster: (file: File, mode: { dryRun: boolean; partial: boolean; newHousehold: boolean }) => {
     const form = new FormData();
     form.append('file', file);
-    return json<ImportResult>('POST', '/registry/import', { query: { dryRun: mode.dryRun, partial: mode.partial }, form });
+    return json<ImportResult>('POST', '/registry/import', { query: { dryRun: mode.dryRun, partial: mode.partial, newHousehold: mode.newHousehold }, form });
   },
   /** The roster file; its column headers in the UI language. */
   exportRoster: async (format: 'csv' | 'xlsx', areaId: string): Promise<Download> => {

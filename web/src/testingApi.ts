@@ -33,6 +33,8 @@ export interface RoundView {
   target: number;
   rules: { pooling: string; testing: string };
   createdAt: number;
+  /** The same figures as the round's page. */
+  summary: RoundSummary;
 }
 
 export interface RoundSummary {
@@ -45,6 +47,8 @@ export interface RoundSummary {
   positivePools: number;
   openPools: number;
   missing: number;
+  /** Tubes whose result was accepted before box → transport → received was complete. */
+  custodyGaps: number;
 }
 
 export interface NewRound {
@@ -182,7 +186,11 @@ export interface Tube {
   poolId: string | null;
   taskId: string | null;
   rulesVersion: string;
+  /** Custody steps the result was accepted without. */
+  custodyMissing: CustodyStep[];
 }
+
+export type CustodyStep = 'boxed' | 'handed_over' | 'received';
 
 export interface Member {
   personId: string;
@@ -297,6 +305,7 @@ export interface LabOutcome {
   retests: { negative: number; positive: number };
   released: string[];
   cases: Array<{ personId: string; caseId: string | null; error: string | null }>;
+  custodyGaps: Array<{ barcode: string; missing: CustodyStep[] }>;
 }
 
 export interface LabUpload {
@@ -407,6 +416,9 @@ export const testingApi = {
 
   tube: (tubeId: string) => json<{ tube: Tube; members: Member[] }>('GET', `${T}/tubes/${id(tubeId)}`),
   tubeByBarcode: (barcode: string) => json<{ tube: Tube; members: Member[] }>('GET', `${T}/tubes/by-barcode/${id(barcode)}`),
+  openTubes: (tableId: string, roundId: string) => json<{ items: Tube[] }>('GET', `${T}/tables/${id(tableId)}/open-tubes`, { query: { roundId } }),
+  resumeTube: (tubeId: string) => json<{ tube: Tube; members: Member[] }>('POST', `${T}/tubes/${id(tubeId)}/resume`),
+  voidTube: (tubeId: string, reason?: string) => json<{ barcode: string; voided: boolean }>('POST', `${T}/tubes/${id(tubeId)}/void`, { json: reason ? { reason } : {} }),
   removeMember: (tubeId: string, personId: string) => json<Tube>('DELETE', `${T}/tubes/${id(tubeId)}/members/${id(personId)}`),
   sync: (ops: Op[]) => json<{ results: OpResult[] }>('POST', `${T}/sync`, { json: { ops } }),
 

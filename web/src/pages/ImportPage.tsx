@@ -32,6 +32,7 @@ function ImportSection() {
   const [result, setResult] = useState<{ mode: Mode; value: ImportResult } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [newHousehold, setNewHousehold] = useState(false);
 
   const choose = (f: File | null) => {
     setFile(f);
@@ -45,7 +46,7 @@ function ImportSection() {
     setError(null);
     setResult(null);
     try {
-      const value = await api.importRoster(file, { dryRun: mode === 'validate', partial: mode === 'partial' });
+      const value = await api.importRoster(file, { dryRun: mode === 'validate', partial: mode === 'partial', newHousehold });
       setResult({ mode, value });
     } catch (err) {
       setError(toApiError(err));
@@ -85,6 +86,11 @@ function ImportSection() {
         <span className="file-drop-text">{file ? file.name : t('import.choose')}</span>
         {file && <span className="muted small">{formatNumber(Math.max(1, Math.ceil(file.size / 1024)))} KB</span>}
       </label>
+      <label className="check">
+        <input type="checkbox" data-testid="import-new-household" checked={newHousehold} onChange={(e) => { setNewHousehold(e.target.checked); setResult(null); }} />
+        {' '}{t('rosterHeads.newHousehold')}
+      </label>
+      <p className="field-hint">{t('rosterHeads.newHouseholdHint')}</p>
       <div className="button-row">
         <button type="button" className="btn" data-testid="import-validate" disabled={!file || !!busy} onClick={() => void run('validate')}>
           {busy === 'validate' ? t('common.working') : t('import.validate')}

@@ -117,6 +117,15 @@ function OutcomeSummary({ outcome }: { outcome: LabOutcome }) {
           ))}
         </p>
       )}
+      {outcome.custodyGaps.length > 0 && (
+        <p data-testid="lab-custody-gaps">
+          <strong>{t('custody.gaps')}（{formatNumber(outcome.custodyGaps.length)}）</strong>{' '}{t('custody.gapsHint')}：{' '}
+          {outcome.custodyGaps.slice(0, 50).map((g) => (
+            <span key={g.barcode} className="mono">{g.barcode} ({t('custody.missing', { steps: g.missing.map((m) => t(`custody.step.${m}`)).join('、') })}) </span>
+          ))}
+          {outcome.custodyGaps.length > 50 ? '…' : ''}
+        </p>
+      )}
       {outcome.released.length > 0 && <p data-testid="lab-released">{t('testing.lab.released', { count: outcome.released.length })}</p>}
       {outcome.cases.length > 0 && (
         <p data-testid="lab-cases">

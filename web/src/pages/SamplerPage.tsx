@@ -63,6 +63,8 @@ interface Notice {
   kind: 'error' | 'ok' | 'queued';
   title: string;
   code?: string;
+  /** A person under control refused from a shared tube: how they were scanned, to sample them in a single tube. */
+  single?: { personCode?: string; idNumber?: string; label: string };
 }
 
 function load<T>(key: string): T | null {
@@ -125,7 +127,12 @@ export function SamplerPage() {
     if (op.type === 'tube.close') {
       setRecent((r) => r.map((x) => (x.barcode === op.barcode ? { ...x, state: result.ok ? 'ok' : 'refused', members: result.ok && result.tube ? result.tube.members : x.members } : x)));
     }
-    if (refused) setNotice({ kind: 'error', title: `${item.label}:${refused.message}`, code: refused.code });
+    if (refused) {
+      const single = refused.code === 'PERSON_UNDER_CONTROL' && op.type === 'tube.add'
+        ? { ...(op.personCode ? { personCode: op.personCode } : {}), ...(op.idNumber ? { idNumber: op.idNumber } : {}), label: item.label }
+        : undefined;
+      setNotice({ kind: 'error', title: `${item.label}:${refused.message}`, code: refused.code, ...(single ? { single } : {}) });
+    }
   }, [setTube]);
 
   const queue = useOpQueue('sampler', onAnswer);
@@ -154,6 +161,7 @@ export function SamplerPage() {
         <div className={`alert ${notice.kind === 'error' ? 'alert-error' : notice.kind === 'ok' ? 'alert-ok' : 'alert-warn'}`} role="alert" data-testid="sampler-notice" data-kind={notice.kind} data-code={notice.code ?? ''}>
           <div className="alert-title">{notice.title}</div>
           {notice.code && <div className="alert-code">{t('error.code')}: <code>{notice.code}</code></div>}
+          {notice.single && station && <SingleTubeOffer station={station} person={notice.single} submit={queue.submit} setNotice={setNotice} />}
         </div>
       )}
 
@@ -398,6 +406,7 @@ function TubeCard({ station, tube, setTube, submit, online, setNotice, onClosed 
 
   if (!tube) {
     return (
+      <>
       <form className="card form guard-form" onSubmit={(e) => void open(e)} noValidate data-testid="sampler-open-form">
         <label className="field">
           <span className="field-label">{t('testing.sampler.barcode')}</span>
@@ -423,6 +432,8 @@ function TubeCard({ station, tube, setTube, submit, online, setNotice, onClosed 
         </label>
         <button type="submit" className="btn btn-primary btn-block guard-go" data-testid="sampler-open" disabled={busy || !barcode.trim()}>{t('testing.sampler.open')}</button>
       </form>
+      {online && <OpenTubes station={station} onResume={setTube} submit={submit} setNotice={setNotice} />}
+      </>
     );
   }
 
@@ -470,6 +481,118 @@ function TubeCard({ station, tube, setTube, submit, online, setNotice, onClosed 
         {t('testing.sampler.close', { count })}
       </button>
     </div>
+  );
+}
+
+/**
+ * The table's open tubes, whoever opened them and on whichever phone: resume one (its members come
+ * back into the hand), close one, or void one nobody was sampled into. Read from the server, so only online.
+ */
+function OpenTubes({ station, onResume, submit, setNotice }: {
+  station: Station;
+  onResume: (t: OpenTube) => void;
+  submit: (item: QueuedOp) => Promise<OpResult | null>;
+  setNotice: (n: Notice | null) => void;
+}) {
+  const { t } = useTranslation();
+  const [tick, setTick] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const list = useLoad(() => testingApi.openTubes(station.tableId, station.roundId), [station.tableId, station.roundId, tick]);
+  const items = list.data?.items ?? [];
+  if (!items.length) return null;
+  const act = async (run: () => Promise<void>) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await run();
+    } catch (err) {
+      const e = err as { message?: string; code?: string };
+      setNotice({ kind: 'error', title: e.message ?? String(err), code: e.code });
+    } finally {
+      setBusy(false);
+      setTick((n) => n + 1);
+    }
+  };
+  const resume = (x: Tube) => act(async () => {
+    const r = await testingApi.resumeTube(x.id);
+    onResume({
+      barcode: r.tube.barcode, clientId: newOpId(), state: 'ok', capacity: r.tube.capacity, mode: r.tube.mode,
+      people: r.members.map((m) => ({ clientId: newOpId(), label: m.maskedName, state: 'ok' as const, maskedName: m.maskedName, personId: m.personId })),
+    });
+  });
+  const close = (x: Tube) => act(async () => {
+    const result = await submit({ op: { type: 'tube.close', clientId: newOpId(), at: Date.now(), barcode: x.barcode }, label: t('testing.sampler.opClose', { barcode: x.barcode }) });
+    if (result?.ok) setNotice({ kind: 'ok', title: t('testing.sampler.closed', { barcode: x.barcode, count: x.members }) });
+  });
+  const discard = (x: Tube) => act(async () => {
+    if (!window.confirm(t('samplerTubes.voidConfirm', { barcode: x.barcode }))) return;
+    await testingApi.voidTube(x.id, t('samplerTubes.voidReason'));
+    setNotice({ kind: 'ok', title: t('samplerTubes.voided', { barcode: x.barcode }) });
+  });
+  return (
+    <div className="card" data-testid="sampler-open-tubes">
+      <h2 className="card-title">{t('samplerTubes.title', { count: items.length })}</h2>
+      <p className="muted small">{t('samplerTubes.explain')}</p>
+      <ul className="guard-list">
+        {items.map((x) => (
+          <li key={x.id} data-testid="sampler-open-tube" data-barcode={x.barcode}>
+            <div>
+              <span className="mono strong">{x.barcode}</span> · {t('testing.sampler.people', { count: x.members })}
+              {x.capacity > 1 ? ` / ${x.capacity}` : ''}
+              <div className="muted small">{t('samplerTubes.openedBy', { name: x.openedBy, at: formatDateTime(x.openedAt) })}</div>
+            </div>
+            <div className="button-row">
+              <button type="button" className="btn btn-small btn-primary" data-testid="sampler-resume" disabled={busy} onClick={() => void resume(x)}>{t('samplerTubes.resume')}</button>
+              {x.members > 0
+                ? <button type="button" className="btn btn-small" data-testid="sampler-close-open" disabled={busy} onClick={() => void close(x)}>{t('samplerTubes.close')}</button>
+                : <button type="button" className="btn btn-small btn-ghost" data-testid="sampler-void" disabled={busy} onClick={() => void discard(x)}>{t('samplerTubes.void')}</button>}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** A person under control refused from the shared tube: scan a fresh tube, and they are sampled in it alone. */
+function SingleTubeOffer({ station, person, submit, setNotice }: {
+  station: Station;
+  person: NonNullable<Notice['single']>;
+  submit: (item: QueuedOp) => Promise<OpResult | null>;
+  setNotice: (n: Notice | null) => void;
+}) {
+  const { t } = useTranslation();
+  const [barcode, setBarcode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const go = async (e: FormEvent) => {
+    e.preventDefault();
+    const bc = barcode.trim().toUpperCase();
+    if (!bc) return;
+    setBusy(true);
+    try {
+      const opened = await submit({
+        op: { type: 'tube.open', clientId: newOpId(), at: Date.now(), roundId: station.roundId, tableId: station.tableId, barcode: bc, mode: 'single' },
+        label: t('testing.sampler.opOpen', { barcode: bc }),
+      });
+      if (opened && !opened.ok) return;
+      const ref = person.personCode ? { personCode: person.personCode } : { idNumber: person.idNumber ?? '' };
+      const added = await submit({ op: { type: 'tube.add', clientId: newOpId(), at: Date.now(), barcode: bc, ...ref }, label: `${bc} ← ${person.label}` });
+      if (added && !added.ok) return;
+      await submit({ op: { type: 'tube.close', clientId: newOpId(), at: Date.now(), barcode: bc }, label: t('testing.sampler.opClose', { barcode: bc }) });
+      setNotice(opened ? { kind: 'ok', title: t('samplerTubes.singleDone', { barcode: bc }) } : { kind: 'queued', title: t('testing.sampler.queuedNotice') });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="form single-offer" onSubmit={(e) => void go(e)} noValidate data-testid="sampler-single-offer">
+      <p className="small">{t('samplerTubes.singleExplain')}</p>
+      <label className="field">
+        <span className="field-label">{t('samplerTubes.singleBarcode')}</span>
+        <input data-testid="sampler-single-barcode" className="mono" value={barcode} onChange={(e) => setBarcode(e.target.value)} autoComplete="off" autoCapitalize="characters" spellCheck={false} maxLength={40} />
+      </label>
+      <button type="submit" className="btn btn-primary" data-testid="sampler-single-go" disabled={busy || !barcode.trim()}>{t('samplerTubes.singleGo')}</button>
+    </form>
   );
 }
 

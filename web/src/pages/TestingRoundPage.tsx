@@ -107,6 +107,7 @@ export function TestingRoundPage() {
             <Stat label={t('testing.summary.missing')} value={summary.missing} testId="summary-missing" />
             <Stat label={t('testing.summary.tubes')} value={summary.tubes} sub={t('testing.summary.openTubes', { count: summary.openTubes })} />
             <Stat label={t('testing.summary.positivePools')} value={summary.positivePools} testId="summary-positive-pools" alarm={summary.openPools > 0} sub={t('testing.summary.openPools', { count: summary.openPools })} />
+            <Stat label={t('custody.gaps')} value={summary.custodyGaps} testId="summary-custody-gaps" alarm={summary.custodyGaps > 0} sub={t('custody.gapsHint')} />
           </div>
         )}
       </div>

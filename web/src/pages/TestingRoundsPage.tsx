@@ -46,6 +46,8 @@ export function TestingRoundsPage() {
                   <th>{t('testing.rounds.status')}</th>
                   <th>{t('testing.rounds.areas')}</th>
                   <th className="num">{t('testing.rounds.target')}</th>
+                  <th className="num">{t('testing.summary.sampled')}</th>
+                  <th className="num">{t('testing.summary.missing')}</th>
                   <th>{t('testing.rounds.startsAt')}</th>
                   <th>{t('testing.rounds.deadlineAt')}</th>
                 </tr>
@@ -56,7 +58,9 @@ export function TestingRoundsPage() {
                     <td><Link className="strong-link" to={`/testing/rounds/${r.id}`} data-testid="round-link">{r.name}</Link></td>
                     <td><RoundStatusBadge status={r.status} /></td>
                     <td>{r.areas.map((a) => `${a.name}(${t(`poolAdvisor.controlLevel.${a.controlLevel}`, { defaultValue: a.controlLevel })})`).join('、')}</td>
-                    <td className="num">{formatNumber(r.target)}</td>
+                    <td className="num" data-testid="round-target">{formatNumber(r.target)}</td>
+                    <td className="num">{formatNumber(r.summary.sampled)}</td>
+                    <td className="num">{formatNumber(r.summary.missing)}</td>
                     <td className="nowrap">{formatDateTime(r.startsAt)}</td>
                     <td className="nowrap">{formatDateTime(r.deadlineAt)}</td>
                   </tr>
