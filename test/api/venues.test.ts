@@ -41,7 +41,8 @@ async function setup(dialect: 'sqlite' | 'postgres') {
     return res.json() as { id: string; status: string; codeVersion: number };
   };
   const approve = async (id: string) => {
-    const res = await h.call('POST', `/venues/${id}/approve`, worker);
+    // Two-person rule: a city command officer approves what the worker registered.
+    const res = await h.call('POST', `/venues/${id}/approve`, await signIn(s, 'command', AREAS.city));
     assert.equal(res.statusCode, 200, res.body);
   };
   const posterOf = async (id: string) => (await h.call('GET', `/venues/${id}/code`, worker)).json().url as string;

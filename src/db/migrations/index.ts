@@ -15,6 +15,7 @@ import * as m0011 from './0011_resident_phone.ts';
 import * as m0012 from './0012_checkin_scan_gap.ts';
 import * as m0013 from './0013_audit_keyed.ts';
 import * as m0016 from './0016_checkin_purges.ts';
+import * as m0025 from './0025_venue_operator.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -35,4 +36,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0012_checkin_scan_gap': m0012,
   '0013_audit_keyed': m0013,
   '0016_checkin_purges': m0016,
+  '0025_venue_operator': m0025,
 };
