@@ -34,6 +34,7 @@ import { riskAreaRoutes } from './riskareas/riskareas.routes.ts';
 import { lazyRequestLogger } from './platform/logging.ts';
 import { notifyRoutes } from './notify/notify.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { commandRoutes } from './command/command.routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -153,6 +154,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => riskAreaRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => notifyRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => healthRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => commandRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

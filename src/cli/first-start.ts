@@ -9,6 +9,8 @@ import { generateDemoCity } from '../sim/city.ts';
 import { SYSTEM_ACTOR } from '../platform/audit.ts';
 import { progressLine } from './context.ts';
 import { seedDemoRound } from '../testing/testing.demo.ts';
+import { assignDemoOperator } from '../venues/venue.service.ts';
+import { createDemoResident } from '../residents/residents.service.ts';
 
 interface DemoAccount {
   username: string;
@@ -27,7 +29,11 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'lab', displayName: '检测实验室', role: 'lab' },
   { username: 'sampler', displayName: '核酸采样员', role: 'sampler' },
   { username: 'auditor', displayName: '审计员', role: 'auditor' },
+  { username: 'operator', displayName: '文苑社区场所经营者', role: 'venue_operator', area: { name: '文苑社区', level: 'community' } },
 ];
+
+/** The demo resident: a household head of this community, signing in with the registry's phone. */
+export const DEMO_RESIDENT_AREA = { name: '文苑社区', level: 'community' };
 
 export function credentialsFile(s: Services): string {
   return path.join(s.config.dataDir, 'initial-credentials.txt');
@@ -40,17 +46,27 @@ export async function seedDemoDeployment(s: Services, people: number, log: (line
   log(`first start: building a demo city of ${people.toLocaleString()} people…`);
   const summary = await generateDemoCity(s, { people, days: 14, seed: 1, onProgress: progressLine('demo city') });
   log(`demo city: ${summary.areas} areas, ${summary.buildings} buildings, ${summary.households} households, ${summary.persons} persons (${(summary.elapsedMs / 1000).toFixed(1)} s)`);
-  const city = await s.db.selectFrom('area').select(['id', 'name']).where('parent_id', 'is', null).orderBy('code').executeTakeFirstOrThrow();
+  const city = await s.db.selectFrom('area').select(['id', 'name', 'path']).where('parent_id', 'is', null).orderBy('code').executeTakeFirstOrThrow();
+  const areaOf = async (a: { name: string; level: string } | undefined) => (a
+    ? s.db.selectFrom('area').select(['id', 'name', 'path']).where('name', '=', a.name).where('level', '=', a.level).orderBy('code').executeTakeFirst()
+    : city);
   const created = [];
   for (const account of DEMO_ACCOUNTS) {
-    const area = account.area
-      ? await s.db.selectFrom('area').select(['id', 'name']).where('name', '=', account.area.name).where('level', '=', account.area.level).orderBy('code').executeTakeFirst()
-      : city;
+    const area = await areaOf(account.area);
     if (!area) continue;
-    const { password } = await addUser(s, SYSTEM_ACTOR, { username: account.username, displayName: account.displayName, role: account.role, areaId: area.id });
-    created.push({ username: account.username, password, role: account.role, area: area.name });
+    const { user, password } = await addUser(s, SYSTEM_ACTOR, { username: account.username, displayName: account.displayName, role: account.role, areaId: area.id });
+    let note = '';
+    if (account.role === 'venue_operator') {
+      const venue = await assignDemoOperator(s, user.id, area.path);
+      if (venue) note = ` (runs ${venue})`;
+    }
+    created.push({ username: account.username, password, role: account.role, area: area.name + note });
   }
-  const round = await seedDemoRound(s, { seed: 1, quietCommunities: DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])) });
+  // A resident account made as the door flow makes one; residents sign in with their phone.
+  const residentArea = await areaOf(DEMO_RESIDENT_AREA);
+  const resident = residentArea && await createDemoResident(s, residentArea.path);
+  if (resident) created.push({ username: resident.phone, password: resident.password, role: 'resident', area: `${residentArea.name} (${resident.name})` });
+  const round = await seedDemoRound(s, { seed: 1, quietCommunities: [...new Set(DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])))] });
   log(`demo testing round: ${round.sampled.toLocaleString()} people sampled in ${round.tubes.toLocaleString()} tubes, ${round.resulted.toLocaleString()} resulted, one suspected-positive pool reported (${(round.elapsedMs / 1000).toFixed(1)} s)`);
   return created;
 }

@@ -181,6 +181,16 @@ export interface VenueTable {
   requires_presence: number;
   /** Overrides the category's default dwell when set. */
   dwell_minutes: number | null;
+  /** Who registered it (a different person approves it); null for venues from before this was kept.
+   * Optional here (as the four after it): seeded and older rows leave them out. */
+  registered_by?: string | null;
+  /** 负责人 the operator's responsible person. */
+  responsible_person?: string | null;
+  /** The operator's contact phone, sealed (AES-GCM), and its lookup HMAC. */
+  contact_phone_enc?: string | null;
+  contact_phone_hmac?: string | null;
+  /** 营业执照/许可证号 the business licence number. */
+  licence_no?: string | null;
   created_at: number;
   updated_at: number;
 }

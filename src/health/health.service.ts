@@ -520,3 +520,11 @@ export async function sweepEndConditions(s: Services): Promise<number> {
     if (due.length < healthPolicy().sweepBatch) return total;
   }
 }
+
+/** People of the actor's area by health-code colour, as stored (counts only, not audited). */
+export async function colourCounts(s: Services, actor: Actor): Promise<Record<Colour, number>> {
+  assertCan(actor, 'health.read');
+  const counts: Record<Colour, number> = { green: 0, yellow: 0, red: 0 };
+  for (const row of await store.colourCounts(s.db, actor.areaPath)) if (isColour(row.colour)) counts[row.colour] += row.n;
+  return counts;
+}

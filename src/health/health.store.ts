@@ -446,3 +446,11 @@ export async function personBrief(ex: Executor, personId: string): Promise<{ id:
     .where('person.id', '=', personId).executeTakeFirst();
 }
 
+
+/** People of an area subtree by their stored colour. */
+export async function colourCounts(ex: Executor, path: string): Promise<Array<{ colour: string; n: number }>> {
+  const rows = await ex.selectFrom('health_status').innerJoin('person', 'person.id', 'health_status.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id').where('area.path', 'like', `${path}%`)
+    .select(['health_status.colour', (eb) => eb.fn.countAll().as('n')]).groupBy('health_status.colour').execute();
+  return rows.map((r) => ({ colour: r.colour, n: Number(r.n) }));
+}

@@ -10,7 +10,7 @@ import type { AccessRouteOptions } from '../access/access.routes.ts';
 import { SESSION_COOKIE } from '../access/session.ts';
 import { RESIDENT_SESSION_TTL_MS } from './residents.rules.ts';
 import {
-  ChallengeSchema, DoorAccountBody, DoorAccountResult, DoorCodeBody, MyPersonSchema, PersonalCodeQuery, PersonalCodeSchema, PersonIdParams,
+  ChallengeSchema, DoorAccountBody, DoorAccountResult, DoorCodeBody, MyPersonSchema, MyScanQuery, MyScanSchema, PersonalCodeQuery, PersonalCodeSchema, PersonIdParams,
   RegisterResult, RegisterStartBody, RegisterVerifyBody, SelfCheckinBody, SelfCheckinResult,
 } from './residents.schema.ts';
 import * as residents from './residents.service.ts';
@@ -72,6 +72,12 @@ export async function residentRoutes(app: App, s: Services, options: AccessRoute
     preHandler: guard(),
     schema: { tags: ['residents'], response: { 200: MyPersonSchema, 403: ProblemSchema } },
   }, async (request) => residents.myPerson(s, actorOf(request)));
+
+  // The check-in page before the tap: the venue's name and whether this scan enters or checks out.
+  app.get('/me/scan', {
+    preHandler: guard(),
+    schema: { tags: ['residents'], querystring: MyScanQuery, response: { 200: MyScanSchema, 403: ProblemSchema } },
+  }, async (request) => residents.myScan(s, actorOf(request), request.query.code));
 
   app.get('/me/personal-code', {
     preHandler: guard(),

@@ -135,6 +135,22 @@ export const MyPersonSchema = Type.Object({
 });
 export type MyPersonView = Static<typeof MyPersonSchema>;
 
+export const MyScanQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
+
+/** Before the tap: the venue a scanned code names and what the resident's own scan will do there. */
+export const MyScanSchema = Type.Object({
+  venueId: Type.String(),
+  venueName: Type.String(),
+  /**
+   * enter: a new entry; exit: closes the resident's open visit (扫码离场); repeat-entry / repeat-exit:
+   * within a minute of the last scan, which is answered again and nothing is stored.
+   */
+  next: Type.Union([Type.Literal('enter'), Type.Literal('exit'), Type.Literal('repeat-entry'), Type.Literal('repeat-exit')]),
+  /** When the open (or just repeated) visit began (epoch ms); null for a new entry. */
+  enteredAt: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type MyScanView = Static<typeof MyScanSchema>;
+
 export const PersonalCodeQuery = Type.Object({ personId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) });
 
 export const PersonalCodeSchema = Type.Object({

@@ -25,13 +25,13 @@ import type { Services } from '../services.ts';
 import { issuePersonalCode } from '../venues/venue.codes.ts';
 import { codeFacts } from '../health/health.service.ts';
 import type { VerificationView } from '../venues/venue.schema.ts';
-import { checkInResidents } from '../venues/venue.service.ts';
+import { checkInResidents, scanPreview } from '../venues/venue.service.ts';
 import { ageOn } from '../registry/registry.rules.ts';
 import {
   challengeState, isDependant, OTP_DIGITS, OTP_MAX_ATTEMPTS, OTP_TTL_MS, OTP_WINDOW_MS, RESIDENT_SESSION_TTL_MS, residentUsername, sendLimitReached,
 } from './residents.rules.ts';
 import type {
-  ChallengeView, DoorAccountBody, DoorAccountView, DoorCodeBody, MyPersonView, PersonalCodeView, RegisterStartBody, RegisterVerifyBody, SelfCheckinBody,
+  ChallengeView, DoorAccountBody, DoorAccountView, DoorCodeBody, MyPersonView, MyScanView, PersonalCodeView, RegisterStartBody, RegisterVerifyBody, SelfCheckinBody,
 } from './residents.schema.ts';
 import './residents.schema.ts'; // registers the resident error codes wherever the service is used
 import * as store from './residents.store.ts';
@@ -337,15 +337,8 @@ export async function completeDoorAccount(s: Services, actor: Actor, personId: s
         });
         view = { userId: existing, personId: person.id, created: false, phone: maskPhone(phone) ?? '', password: null, sessionsEnded };
       } else {
-        const userId = newId(now);
-        await accessStore.insertUser(trx, {
-          id: userId, username: residentUsername(userId), display_name: person.name, password_hash: passwordHash, role: 'resident',
-          area_id: person.area_id, failed_logins: 0, locked_until: null, disabled: 0, created_at: now, updated_at: now,
-          person_id: person.id, phone_enc: sealed.enc, phone_hmac: sealed.hmac,
-        });
-        await s.audit(trx, who, {
-          action: 'resident.register', objectType: 'user', objectId: userId,
-          detail: { personId: person.id, areaId: person.area_id, challengeId: challenge.id, atDoor: true, generatedPassword: generated !== null, ip: ip ?? null },
+        const userId = await insertResidentAccount(s, trx, who, person, sealed, passwordHash, {
+          challengeId: challenge.id, atDoor: true, generatedPassword: generated !== null, ip: ip ?? null,
         });
         view = { userId, personId: person.id, created: true, phone: maskPhone(phone) ?? '', password: generated, sessionsEnded: 0 };
       }
@@ -360,6 +353,42 @@ export async function completeDoorAccount(s: Services, actor: Actor, personId: s
   }
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
+}
+
+/** A new resident account for a person, with the phone proven for them; audited `resident.register`. */
+async function insertResidentAccount(
+  s: Services, trx: Executor, who: AuditActor, person: { id: string; name: string; area_id: string },
+  sealed: { enc: string; hmac: string }, passwordHash: string, detail: Record<string, unknown>,
+): Promise<string> {
+  const now = s.clock.now();
+  const userId = newId(now);
+  await accessStore.insertUser(trx, {
+    id: userId, username: residentUsername(userId), display_name: person.name, password_hash: passwordHash, role: 'resident',
+    area_id: person.area_id, failed_logins: 0, locked_until: null, disabled: 0, created_at: now, updated_at: now,
+    person_id: person.id, phone_enc: sealed.enc, phone_hmac: sealed.hmac,
+  });
+  await s.audit(trx, who, { action: 'resident.register', objectType: 'user', objectId: userId, detail: { personId: person.id, areaId: person.area_id, ...detail } });
+  return userId;
+}
+
+/**
+ * The demo deployment's resident login (first start): an account for a household head of the area
+ * subtree on the phone the registry holds for them, made by the door flow's account step without a
+ * one-time code (the system itself vouches; audited as the system, `demo: true`). Returns the phone to
+ * sign in with and a generated password; null when the area has nobody with a phone.
+ */
+export async function createDemoResident(s: Services, areaPath: string): Promise<{ userId: string; personId: string; name: string; phone: string; password: string } | null> {
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  return s.db.transaction().execute(async (trx) => {
+    const personId = await store.headWithPhoneIn(trx, areaPath);
+    const person = personId ? await store.personForAccount(trx, personId) : undefined;
+    if (!person?.phone_enc) return null;
+    const phone = s.cipher.decrypt(person.phone_enc);
+    const sealed = { enc: s.cipher.encrypt(phone), hmac: phoneLookup(s.cipher, phone) };
+    const userId = await insertResidentAccount(s, trx, SYSTEM_ACTOR, person, sealed, passwordHash, { atDoor: false, demo: true });
+    return { userId, personId: person.id, name: person.name, phone, password };
+  });
 }
 
 // ---- start-up ----------------------------------------------------------------------------------
@@ -440,6 +469,12 @@ export async function personalCode(s: Services, actor: Actor, personId?: string)
     token, expiresAt: isoInZone(expiresAt, s.config.timeZone), personId: who!.id, colour: facts.colour,
     latestTest: facts.latestTest ? { sampledAt: isoInZone(facts.latestTest.sampledAt, s.config.timeZone), result: facts.latestTest.result } : null,
   };
+}
+
+/** Before the tap: the venue the scanned code names and what the resident's own scan will do there. */
+export async function myScan(s: Services, actor: Actor, code: string): Promise<MyScanView> {
+  const ctx = await residentContext(s.db, actor, todayOf(s));
+  return scanPreview(s, code, ctx.person.id);
 }
 
 /** A resident scans a venue code for themselves and/or dependants: one verification each. */

@@ -71,3 +71,21 @@ export async function personPhoneHmac(ex: Executor, personId: string): Promise<s
   const row = await ex.selectFrom('person').select('phone_hmac').where('id', '=', personId).executeTakeFirst();
   return row?.phone_hmac ?? null;
 }
+
+/** A person with the registry's sealed phone, for opening their account. */
+export async function personForAccount(ex: Executor, personId: string): Promise<Pick<PersonTable, 'id' | 'name' | 'area_id' | 'phone_enc'> | undefined> {
+  return ex.selectFrom('person').select(['id', 'name', 'area_id', 'phone_enc']).where('id', '=', personId).executeTakeFirst();
+}
+
+/**
+ * A household head in an area subtree with a phone in the registry and no account yet (the demo
+ * resident of a first start): the first by id, so the same city gives the same person.
+ */
+export async function headWithPhoneIn(ex: Executor, areaPath: string): Promise<string | null> {
+  const row = await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    .leftJoin('app_user', 'app_user.person_id', 'person.id')
+    .select('person.id').where('area.path', 'like', `${areaPath}%`).where('person.phone_hmac', 'is not', null)
+    .where('person.relation', '=', '本人').where('app_user.id', 'is', null)
+    .orderBy('person.id').limit(1).executeTakeFirst();
+  return row?.id ?? null;
+}

@@ -31,3 +31,9 @@ export async function reviewQueue(s: Services, actor: Actor, q: { class?: string
     };
   });
 }
+
+/** How many contacts the review queue holds for the actor's area (its total); a count only, not audited. */
+export async function pendingReviewCount(s: Services, actor: Actor): Promise<number> {
+  assertCan(actor, 'case.read');
+  return (await store.reviewQueue(s.db, { path: actor.areaPath }, { limit: 0, offset: 0 })).total;
+}

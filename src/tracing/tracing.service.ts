@@ -462,6 +462,20 @@ export async function listCases(s: Services, actor: Actor, query: CaseListQuery,
   });
 }
 
+/**
+ * How many cases the cases page lists in the actor's area: all, and those registered since `since`
+ * (the command centre's home page). Counts only, no personal data: not audited.
+ */
+export async function caseCounts(s: Services, actor: Actor, since: number): Promise<{ total: number; since: number }> {
+  assertCan(actor, 'case.read');
+  const none = { limit: 0, offset: 0 };
+  const [all, recent] = await Promise.all([
+    store.listCases(s.db, { path: actor.areaPath }, none),
+    store.listCases(s.db, { path: actor.areaPath, createdSince: since }, none),
+  ]);
+  return { total: all.total, since: recent.total };
+}
+
 // ---- contacts ----------------------------------------------------------------------------------
 
 export async function listContacts(s: Services, actor: Actor, caseId: string, query: ContactListQuery, paging: Paging): Promise<Page<ContactView>> {

@@ -237,6 +237,8 @@ export interface CaseFilter {
   path: string;
   status?: string;
   classification?: string;
+  /** Only cases registered at or after this instant (epoch ms). */
+  createdSince?: number;
 }
 
 export async function listCases(ex: Executor, f: CaseFilter, paging: Paging): Promise<{ rows: CaseRow[]; total: number }> {
@@ -244,6 +246,7 @@ export async function listCases(ex: Executor, f: CaseFilter, paging: Paging): Pr
     .where('area.path', 'like', `${f.path}%`);
   if (f.status) q = q.where('case_record.status', '=', f.status);
   if (f.classification) q = q.where('case_record.classification', '=', f.classification);
+  if (f.createdSince !== undefined) q = q.where('case_record.created_at', '>=', f.createdSince);
   const [rows, total] = await Promise.all([
     q.selectAll('case_record').select(['person.name as person_name', 'area.id as area_id', 'area.name as area_name', 'area.path as area_path'])
       .orderBy('case_record.created_at', 'desc').orderBy('case_record.id').limit(paging.limit).offset(paging.offset).execute(),

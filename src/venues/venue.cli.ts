@@ -18,7 +18,7 @@ async function allVenues(s: Services, filter: { status?: string; category?: stri
   const out: VenueView[] = [];
   for (let offset = 0; ; offset += 500) {
     const { rows } = await listVenues(s.db, { path: '', ...filter }, { limit: 500, offset });
-    out.push(...rows.map(toVenueView));
+    out.push(...rows.map((row) => toVenueView(row, s.cipher)));
     if (rows.length < 500) return out;
   }
 }

@@ -9,8 +9,8 @@ import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import { venueCategories } from './venue.categories.ts';
 import { PERSONAL_CODE_TTL_MS } from './venue.codes.ts';
 import {
-  CategoryListSchema, CheckinBody, ExitSchema, IdParams, OccupancySchema, PublicKeySchema, QueueKeySchema, ScreenCodeSchema, SuspendBody,
-  VenueCodeSchema, VenueCreateBody, VenueListQuery, VenueSchema, VerificationSchema,
+  CategoryListSchema, CheckinBody, ExitSchema, IdParams, OccupancySchema, PublicKeySchema, QueueKeySchema, RevealBody, ScreenCodeSchema, SuspendBody,
+  VenueCodeSchema, VenueContactSchema, VenueCreateBody, VenueListQuery, VenueSchema, VerificationSchema,
 } from './venue.schema.ts';
 import * as venues from './venue.service.ts';
 import { writerFor } from './checkin.ingest.ts';
@@ -59,6 +59,12 @@ export async function venueRoutes(app: App, s: Services): Promise<void> {
     preHandler: guard('venue.approve'),
     schema: { tags: ['venues'], params: IdParams, body: Type.Optional(SuspendBody), response: { 200: VenueSchema } },
   }, async (request) => venues.setVenueStatus(s, actorOf(request), request.params.id, 'suspended', request.body?.reason ?? ''));
+
+  // The operator's full contact phone (masked everywhere else), with a reason; audited.
+  app.post('/venues/:id/contact/reveal', {
+    preHandler: guard('venue.approve'),
+    schema: { tags: ['venues'], params: IdParams, body: RevealBody, response: { 200: VenueContactSchema } },
+  }, async (request) => venues.revealVenueContact(s, actorOf(request), request.params.id, request.body.reason));
 
   app.get('/venues/:id/code', {
     preHandler: guard('venue.manage'),

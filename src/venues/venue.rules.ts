@@ -74,6 +74,16 @@ export function decideEntry(input: EntryInput, policy: EntryPolicy, now: number)
   return { admit: reasons.length === 0, reasons };
 }
 
+// ---- approval ----------------------------------------------------------------------------------
+
+/**
+ * Two-person rule: a venue's code goes live only when someone other than its registrant approves it.
+ * A venue whose registrant is not known (registered before this was kept) may be approved by anyone.
+ */
+export function mayApprove(registeredBy: string | null, approverId: string): boolean {
+  return registeredBy === null || registeredBy !== approverId;
+}
+
 // ---- crowd level -------------------------------------------------------------------------------
 
 /** 宽松 relaxed < 50 % · 适中 moderate < 80 % · 拥挤 crowded < 100 % · 已满 full. */

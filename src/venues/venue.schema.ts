@@ -35,6 +35,12 @@ export const VenueErrors = defineErrors({
     en: 'This scan reached the server more than {minutes} minutes after it was made; scan again at the door',
   },
   CATEGORY_UNKNOWN: { status: 400, zh: '未知的场所类别:{category}', en: 'Unknown venue category: {category}' },
+  VENUE_SELF_APPROVAL: {
+    status: 403,
+    zh: '场所登记人不能审核自己登记的场所:须由另一名有审核权限的人员审核',
+    en: 'The person who registered a venue cannot approve it: another authorised user must',
+  },
+  VENUE_CONTACT_PHONE_FORMAT: { status: 400, zh: '联系电话格式错误:应为 11 位、以 1 开头的大陆手机号', en: 'contactPhone must be an 11-digit mainland mobile number starting with 1' },
 });
 
 /**
@@ -68,6 +74,12 @@ export const VenueCreateBody = Type.Object({
   operatorUserId: Type.Optional(Nullable(Id)),
   requiresPresence: Type.Optional(Type.Boolean()),
   dwellMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1440 }))),
+  /** 负责人 the operator's responsible person. */
+  responsiblePerson: Type.Optional(Nullable(NameText({ minLength: 1, maxLength: 50 }))),
+  /** The operator's contact mobile; stored sealed, answered masked. */
+  contactPhone: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 20 }))),
+  /** 营业执照/许可证号 the business licence number. */
+  licenceNo: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9A-Za-z-]+$' }))),
 }, { additionalProperties: false });
 export type VenueCreateBody = Static<typeof VenueCreateBody>;
 
@@ -89,6 +101,12 @@ export const VenueSchema = Type.Object({
   capacity: Type.Integer(),
   operatorUserId: Nullable(Type.String()),
   status: Literals(VENUE_STATUSES),
+  /** Who registered it; null for venues from before this was kept. Another person approves it. */
+  registeredBy: Nullable(Type.String()),
+  responsiblePerson: Nullable(Type.String()),
+  /** Masked (138****1234); the full number only through POST /venues/:id/contact/reveal (audited). */
+  contactPhone: Nullable(Type.String()),
+  licenceNo: Nullable(Type.String()),
   approvedBy: Nullable(Type.String()),
   approvedAt: Nullable(Type.Integer()),
   codeVersion: Type.Integer(),
@@ -100,6 +118,10 @@ export const VenueSchema = Type.Object({
   updatedAt: Type.Integer(),
 });
 export type VenueView = Static<typeof VenueSchema>;
+
+export const RevealBody = Type.Object({ reason: NoteText({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
+export const VenueContactSchema = Type.Object({ venueId: Type.String(), contactPhone: Nullable(Type.String()) });
+export type VenueContactView = Static<typeof VenueContactSchema>;
 
 export const SuspendBody = Type.Object({ reason: Type.Optional(NoteText({ maxLength: 500 })) });
 
@@ -123,6 +145,8 @@ export type ScreenCodeView = Static<typeof ScreenCodeSchema>;
 
 export const OccupancySchema = Type.Object({
   venueId: Type.String(),
+  /** The venue's name (as on its poster): the check-in page names the venue before the tap. */
+  venueName: Type.String(),
   count: Type.Integer(),
   capacity: Type.Integer(),
   level: Literals(CROWD_LEVELS),
@@ -203,9 +227,14 @@ export const VerificationSchema = Type.Object({
   venueName: Type.String(),
   method: Type.String(),
   reasons: Type.Array(ReasonSchema),
-  /** Entry time (epoch ms). */
+  /** Entry time (epoch ms); for a refused scan, when it was scanned. */
   at: Type.Integer(),
-  /** True when this answers a repeated submission of an already stored scan. */
+  /** For 'exited': when this scan (or the one it repeats) closed the visit. */
+  exitedAt: Type.Optional(Nullable(Type.Integer())),
+  /**
+   * True when this answers a repeat: a resubmission of a stored scan, or the same person scanning again
+   * within a minute (the previous answer is given again, nothing is stored).
+   */
   duplicate: Type.Boolean(),
 });
 export type VerificationView = Static<typeof VerificationSchema>;

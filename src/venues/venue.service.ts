@@ -7,12 +7,14 @@ import { can, inScope } from '../access/access.rules.ts';
 import type { CheckinTable, Executor } from '../db/database.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
-import { newId } from '../platform/crypto.ts';
+import { newId, type FieldCipher } from '../platform/crypto.ts';
 import { AppError, messageFor, type Lang } from '../platform/errors.ts';
-import { maskName } from '../platform/mask.ts';
+import { maskName, maskPhone } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { findPersonByIdNumber } from '../registry/registry.service.ts';
+import { checkMobile } from '../registry/registry.rules.ts';
+import { phoneLookup } from '../registry/person.codec.ts';
 import { factLabel } from '../health/health.rules.ts';
 import { closeVisit, ingestCheckin, ingestCheckins, type IngestResult, type WriteJob } from './checkin.ingest.ts';
 import { cachedVenue, venueChanged } from './venue.cache.ts';
@@ -22,10 +24,10 @@ import {
   verifyQueuedScan, verifyScreenCode, DEVICE_KEY_TTL_MS, SCAN_CLOCK_SKEW_MS, SCREEN_WINDOW_MS, type VenueCodeVerdict,
 } from './venue.codes.ts';
 import {
-  CROWD_LEVEL_NAMES, crowdLevel, dwellMinutesOf, expiredBefore, hoursSince, type Colour, type EntryReason,
+  CROWD_LEVEL_NAMES, crowdLevel, dwellMinutesOf, expiredBefore, hoursSince, mayApprove, rescanAction, type Colour, type EntryReason, type RescanAction,
 } from './venue.rules.ts';
 import type {
-  CheckinBody, ExitView, OccupancyView, QueueKeyView, ScreenCodeView, VenueCodeView, VenueCreateBody, VenueListQuery, VenueStatus, VenueView,
+  CheckinBody, ExitView, OccupancyView, QueueKeyView, ScreenCodeView, VenueCodeView, VenueContactView, VenueCreateBody, VenueListQuery, VenueStatus, VenueView,
   VerificationView,
 } from './venue.schema.ts';
 import './venue.schema.ts';
@@ -49,12 +51,15 @@ export function dwellOf(venue: Pick<VenueRow, 'category' | 'dwell_minutes'>): nu
   return dwellMinutesOf(venue.dwell_minutes, categoryOf(venue.category).defaultDwellMinutes);
 }
 
-export function toVenueView(row: VenueRow): VenueView {
+/** A venue as answered: the operator's contact phone masked (138****1234). */
+export function toVenueView(row: VenueRow, cipher: FieldCipher): VenueView {
   const category = categoryOf(row.category);
   return {
     id: row.id, name: row.name, category: row.category, categoryName: category.name, address: row.address,
     areaId: row.area_id, areaName: row.area_name, capacity: row.capacity, operatorUserId: row.operator_user_id,
-    status: row.status as VenueStatus, approvedBy: row.approved_by, approvedAt: row.approved_at, codeVersion: row.code_version,
+    status: row.status as VenueStatus, registeredBy: row.registered_by ?? null, responsiblePerson: row.responsible_person ?? null,
+    contactPhone: row.contact_phone_enc ? maskPhone(cipher.decrypt(row.contact_phone_enc)) : null, licenceNo: row.licence_no ?? null,
+    approvedBy: row.approved_by, approvedAt: row.approved_at, codeVersion: row.code_version,
     requiresPresence: row.requires_presence === 1, dwellMinutes: dwellOf(row), dwellOverride: row.dwell_minutes,
     createdAt: row.created_at, updatedAt: row.updated_at,
   };
@@ -94,25 +99,39 @@ export async function registerVenue(s: Services, actor: Actor, body: VenueCreate
       const user = await store.userById(trx, operatorUserId);
       if (!user || user.role !== 'venue_operator' || !inScope(user.area_path, area.path)) throw new AppError('VENUE_OPERATOR_INVALID');
     }
+    let contactPhone: string | null = null;
+    if (body.contactPhone) {
+      const phone = checkMobile(body.contactPhone);
+      if (!phone.ok) throw new AppError('VENUE_CONTACT_PHONE_FORMAT');
+      contactPhone = phone.value;
+    }
     const now = s.clock.now();
     const id = newId(now);
     await store.insertVenue(trx, {
       id, name: body.name.trim(), category: body.category, address: body.address?.trim() ?? '', area_id: area.id,
       capacity: body.capacity, operator_user_id: operatorUserId, status: 'pending', approved_by: null, approved_at: null,
       code_version: 1, requires_presence: body.requiresPresence ? 1 : 0, dwell_minutes: body.dwellMinutes ?? null,
+      registered_by: actor.userId, responsible_person: body.responsiblePerson?.trim() || null,
+      contact_phone_enc: contactPhone ? s.cipher.encrypt(contactPhone) : null,
+      contact_phone_hmac: contactPhone ? phoneLookup(s.cipher, contactPhone) : null,
+      licence_no: body.licenceNo?.trim().toUpperCase() || null,
       created_at: now, updated_at: now,
     });
     await s.audit(trx, auditActor(actor), {
       action: 'venue.create', objectType: 'venue', objectId: id,
-      detail: { name: body.name, category: body.category, areaId: area.id, capacity: body.capacity, operatorUserId, requiresPresence: Boolean(body.requiresPresence) },
+      detail: {
+        name: body.name, category: body.category, areaId: area.id, capacity: body.capacity, operatorUserId, requiresPresence: Boolean(body.requiresPresence),
+        // The contact phone is personal data: only that one was given.
+        responsiblePerson: body.responsiblePerson ?? null, contactPhone: contactPhone !== null, licenceNo: body.licenceNo ?? null,
+      },
     });
-    return toVenueView((await store.venueById(trx, id))!);
+    return toVenueView((await store.venueById(trx, id))!, s.cipher);
   });
 }
 
 export async function getVenue(s: Services, actor: Actor, id: string): Promise<VenueView> {
   assertCanSeeVenues(actor);
-  return toVenueView(await venueForActor(s.db, actor, id));
+  return toVenueView(await venueForActor(s.db, actor, id), s.cipher);
 }
 
 export async function listVenues(s: Services, actor: Actor, query: VenueListQuery, paging: Paging): Promise<Page<VenueView>> {
@@ -122,7 +141,7 @@ export async function listVenues(s: Services, actor: Actor, query: VenueListQuer
     path, status: query.status, category: query.category,
     operatorUserId: actor.role === 'venue_operator' ? actor.userId : undefined,
   }, paging);
-  return { items: rows.map(toVenueView), total, ...paging };
+  return { items: rows.map((row) => toVenueView(row, s.cipher)), total, ...paging };
 }
 
 /** approve: the code goes live; suspend: it stops (check-ins refused with VENUE_NOT_APPROVED). */
@@ -131,6 +150,8 @@ export async function setVenueStatus(s: Services, actor: Actor, id: string, to: 
   const view = await s.db.transaction().execute(async (trx) => {
     const venue = await venueForActor(trx, actor, id);
     if (venue.status === to) throw new AppError('VENUE_STATUS_CONFLICT', { status: venue.status });
+    // Two-person rule: whoever registered the venue does not also put its code live.
+    if (to === 'approved' && !mayApprove(venue.registered_by ?? null, actor.userId)) throw new AppError('VENUE_SELF_APPROVAL');
     const now = s.clock.now();
     await store.updateVenue(trx, id, to === 'approved'
       ? { status: to, approved_by: actor.userId, approved_at: now, updated_at: now }
@@ -139,10 +160,43 @@ export async function setVenueStatus(s: Services, actor: Actor, id: string, to: 
       action: to === 'approved' ? 'venue.approve' : 'venue.suspend', objectType: 'venue', objectId: id, reason,
       detail: { from: venue.status, to },
     });
-    return toVenueView((await store.venueById(trx, id))!);
+    return toVenueView((await store.venueById(trx, id))!, s.cipher);
   });
   venueChanged(s, id);
   return view;
+}
+
+/**
+ * First start: hands the demo operator a venue of the demo city to run (a supermarket in their area,
+ * else any approved venue there), audited `venue.operator` as the system. Returns the venue's name.
+ */
+export async function assignDemoOperator(s: Services, operatorUserId: string, areaPath: string): Promise<string | null> {
+  const view = await s.db.transaction().execute(async (trx) => {
+    let id: string | null = null;
+    for (const category of ['supermarket', ...venueCategories().categories.keys()]) {
+      id = await store.unrunVenueIn(trx, areaPath, category);
+      if (id) break;
+    }
+    if (!id) return null;
+    await store.updateVenue(trx, id, { operator_user_id: operatorUserId, updated_at: s.clock.now() });
+    await s.audit(trx, SYSTEM_ACTOR, { action: 'venue.operator', objectType: 'venue', objectId: id, detail: { operatorUserId, demo: true } });
+    return (await store.venueById(trx, id))!;
+  });
+  if (view) venueChanged(s, view.id);
+  return view?.name ?? null;
+}
+
+/** The operator's full contact phone, for a role that approves venues, with a reason that lands in the audit log. */
+export async function revealVenueContact(s: Services, actor: Actor, id: string, reason: string): Promise<VenueContactView> {
+  assertCan(actor, 'venue.approve');
+  return s.db.transaction().execute(async (trx) => {
+    const venue = await venueForActor(trx, actor, id);
+    await s.audit(trx, auditActor(actor), {
+      action: 'venue.contact.reveal', objectType: 'venue', objectId: id, reason,
+      detail: { fields: venue.contact_phone_enc ? ['contactPhone'] : [] },
+    });
+    return { venueId: id, contactPhone: venue.contact_phone_enc ? s.cipher.decrypt(venue.contact_phone_enc) : null };
+  });
 }
 
 /** Revokes every code printed so far and issues the next version. */
@@ -197,7 +251,7 @@ export async function occupancy(s: Services, venueId: string): Promise<Occupancy
     if (!venue || venue.status !== 'approved') throw new AppError('VENUE_NOT_FOUND');
     const count = await openVisits(trx, venue, s.clock.now());
     const level = crowdLevel(count, venue.capacity);
-    return { venueId, count, capacity: venue.capacity, level, levelName: CROWD_LEVEL_NAMES[level] };
+    return { venueId, venueName: venue.name, count, capacity: venue.capacity, level, levelName: CROWD_LEVEL_NAMES[level] };
   });
 }
 
@@ -252,6 +306,7 @@ function verificationOf(row: CheckinTable, personName: string, venue: VenueRow, 
     method: row.method,
     reasons: reasonsOf(row).map((r) => ({ code: r.code, params: r.params, message: messageFor(r.code, { ...r.params, basis: basisText(r.params, lang) }, lang) })),
     at: row.entered_at,
+    exitedAt: exited ? row.exited_at : null,
     duplicate,
   };
 }
@@ -473,6 +528,18 @@ export async function checkInResidents(s: Services, input: ResidentCheckin, lang
   const results = (await ingestCheckins(s, jobs)).map((r) => answerOf(r, venue, lang));
   if (results.some((r) => !r.duplicate)) publishOccupancy(s, [venue.id]);
   return results;
+}
+
+/**
+ * What a resident's own scan of `code` would do now (rescanAction over their latest visit there, as the
+ * check-in itself decides), and the venue's name: the check-in page shows both before the tap.
+ */
+export async function scanPreview(s: Services, code: string, personId: string): Promise<{ venueId: string; venueName: string; next: RescanAction; enteredAt: number | null }> {
+  const now = s.clock.now();
+  const venue = await venueOfCode(s, code, now);
+  const last = await store.latestVisit(s.db, venue.id, personId);
+  const next = rescanAction(last && { decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind }, dwellOf(venue), now);
+  return { venueId: venue.id, venueName: venue.name, next, enteredAt: next === 'enter' ? null : last!.entered_at };
 }
 
 async function answerDuplicate(s: Services, first: CheckinTable, venue: VenueRow, lang: Lang): Promise<VerificationView> {

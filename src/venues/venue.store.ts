@@ -269,3 +269,11 @@ export async function latestVisitSince(ex: Executor, venueId: string, personId: 
   return ex.selectFrom('checkin').selectAll().where('person_id', '=', personId).where('venue_id', '=', venueId)
     .where('entered_at', '>=', since).orderBy('entered_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
+
+/** The first approved venue of a category in an area subtree that has no operator yet (by name, then id). */
+export async function unrunVenueIn(ex: Executor, path: string, category: string): Promise<string | null> {
+  const row = await ex.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id').select('venue.id')
+    .where('area.path', 'like', `${path}%`).where('venue.category', '=', category).where('venue.status', '=', 'approved')
+    .where('venue.operator_user_id', 'is', null).orderBy('venue.name').orderBy('venue.id').limit(1).executeTakeFirst();
+  return row?.id ?? null;
+}

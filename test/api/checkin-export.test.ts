@@ -39,7 +39,7 @@ async function seed(s: Services & { clock: FakeClock }, app: App) {
     const res = await call('POST', '/venues', worker, { areaId: areas[areaCode], name, category: 'residential_gate', capacity: 50 });
     assert.equal(res.statusCode, 201, res.body);
     const id = res.json().id as string;
-    assert.equal((await call('POST', `/venues/${id}/approve`, worker)).statusCode, 200);
+    assert.equal((await call('POST', `/venues/${id}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
     return { id, code: (await call('GET', `/venues/${id}/code`, worker)).json().url as string };
   };
   // A venue name that a spreadsheet would run as a formula is written as text.

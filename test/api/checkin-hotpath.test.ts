@@ -49,7 +49,7 @@ async function gateOf(t: Awaited<ReturnType<typeof twoNodes>>, body: Record<stri
   const res = await t.A('POST', '/venues', t.worker, { areaId: t.areas[AREAS.wenyuanGrid], capacity: 100, name: '文苑小区北门', category: 'residential_gate', ...body });
   assert.equal(res.statusCode, 201, res.body);
   const id = res.json().id as string;
-  assert.equal((await t.A('POST', `/venues/${id}/approve`, t.worker)).statusCode, 200);
+  assert.equal((await t.A('POST', `/venues/${id}/approve`, await signIn(t.s, 'command', AREAS.city))).statusCode, 200);
   const code = (await t.A('GET', `/venues/${id}/code`, t.worker)).json().url as string;
   return { id, code };
 }

@@ -28,7 +28,7 @@ async function setup(dialect: 'sqlite' | 'postgres') {
     const res = await call('POST', '/venues', worker, { areaId: areas[AREAS.wenyuanGrid], capacity: 100, ...body });
     assert.equal(res.statusCode, 201, res.body);
     const id = res.json().id as string;
-    assert.equal((await call('POST', `/venues/${id}/approve`, worker)).statusCode, 200);
+    assert.equal((await call('POST', `/venues/${id}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
     const code = (await call('GET', `/venues/${id}/code`, worker)).json() as { url: string; codeVersion: number };
     return { id, code: code.url, version: code.codeVersion };
   };

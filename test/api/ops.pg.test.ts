@@ -69,7 +69,7 @@ describe('PostgreSQL faults while serving', { skip: pgCase.skip }, () => {
       const person = await call('POST', '/persons', worker.headers, { areaId: areas[AREAS.wenyuanGrid], name: '张建国', idNumber: '220402195304120318' });
       assert.equal(person.statusCode, 201, person.body);
       const venue = (await call('POST', '/venues', worker.headers, { areaId: areas[AREAS.wenyuanGrid], capacity: 100, name: '文苑小区北门', category: 'residential_gate', address: '文苑路1号' })).json();
-      assert.equal((await call('POST', `/venues/${venue.id}/approve`, worker.headers)).statusCode, 200);
+      assert.equal((await call('POST', `/venues/${venue.id}/approve`, (await signIn(s, 'command', AREAS.city)).headers)).statusCode, 200);
       const poster = (await call('GET', `/venues/${venue.id}/code`, worker.headers)).json().url as string;
       const checkIn = () => call('POST', '/checkins', worker.headers, {
         code: poster, personalCode: issuePersonalCode(s.signing.personalPrivateKey, person.json().id, s.clock.now()).token,

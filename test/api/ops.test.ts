@@ -34,7 +34,7 @@ async function checkinSetup(s: TestServices, call: (method: 'GET' | 'POST', url:
   assert.equal(person.statusCode, 201, person.body);
   const venue = await call('POST', '/venues', worker.headers, { areaId: areas[AREAS.wenyuanGrid], capacity: 100000, name: '文苑小区北门', category: 'residential_gate', address: '文苑路1号' });
   assert.equal(venue.statusCode, 201, venue.body);
-  assert.equal((await call('POST', `/venues/${venue.json().id}/approve`, worker.headers)).statusCode, 200);
+  assert.equal((await call('POST', `/venues/${venue.json().id}/approve`, (await signIn(s, 'command', AREAS.city)).headers)).statusCode, 200);
   const poster = (await call('GET', `/venues/${venue.json().id}/code`, worker.headers)).json().url as string;
   const personalCode = () => issuePersonalCode(s.signing.personalPrivateKey, person.json().id, s.clock.now()).token;
   return { worker, poster, personalCode };

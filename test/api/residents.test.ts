@@ -58,7 +58,7 @@ async function setup(dialect: 'sqlite' | 'postgres', rateLimit?: { max: number; 
     const res = await call('POST', '/venues', worker, { areaId: areas[AREAS.wenyuanGrid], capacity: 100, ...body });
     assert.equal(res.statusCode, 201, res.body);
     const id = res.json().id as string;
-    assert.equal((await call('POST', `/venues/${id}/approve`, worker)).statusCode, 200);
+    assert.equal((await call('POST', `/venues/${id}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
     return { id, code: (await call('GET', `/venues/${id}/code`, worker)).json().url as string };
   };
   /** Asks for a code (step one); returns the answer and the code texted to the phone, if one was. */

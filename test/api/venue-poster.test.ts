@@ -108,7 +108,7 @@ for (const { dialect, skip } of await dialects()) {
         const pending = await call('GET', `/venues/${venueId}/poster.pdf`, worker);
         assert.equal(pending.statusCode, 403);
         assert.equal(pending.json().code, 'VENUE_NOT_APPROVED');
-        assert.equal((await call('POST', `/venues/${venueId}/approve`, worker)).statusCode, 200);
+        assert.equal((await call('POST', `/venues/${venueId}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
         const code = (await call('GET', `/venues/${venueId}/code`, worker)).json() as { url: string; codeVersion: number };
 
         const pdf = await call('GET', `/venues/${venueId}/poster.pdf`, worker);
@@ -156,7 +156,7 @@ for (const { dialect, skip } of await dialects()) {
       const s: TestServices = await testServices(dialect);
       const { app, worker, call, venueId } = await setup(s);
       try {
-        assert.equal((await call('POST', `/venues/${venueId}/approve`, worker)).statusCode, 200);
+        assert.equal((await call('POST', `/venues/${venueId}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
         const analyst = await signIn(s, 'investigator', AREAS.wenyuan);
         const forbidden = await call('GET', `/venues/${venueId}/poster.pdf`, analyst);
         assert.equal(forbidden.statusCode, 403);
@@ -210,7 +210,7 @@ describe('cordon venue poster', () => {
       try {
         const t = await setup(s);
         venueId = t.venueId;
-        assert.equal((await t.call('POST', `/venues/${venueId}/approve`, t.worker)).statusCode, 200);
+        assert.equal((await t.call('POST', `/venues/${venueId}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
         await t.app.close();
       } finally { await s.close(); }
       const env: NodeJS.ProcessEnv = { ...process.env, CORDON_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 'C' };

@@ -41,7 +41,8 @@ async function setup(dialect: 'sqlite' | 'postgres') {
     return res.json() as { id: string; status: string; codeVersion: number };
   };
   const approve = async (id: string) => {
-    const res = await h.call('POST', `/venues/${id}/approve`, worker);
+    // Two-person rule: a city command officer approves what the worker registered.
+    const res = await h.call('POST', `/venues/${id}/approve`, await signIn(s, 'command', AREAS.city));
     assert.equal(res.statusCode, 200, res.body);
   };
   const posterOf = async (id: string) => (await h.call('GET', `/venues/${id}/code`, worker)).json().url as string;
@@ -82,7 +83,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.ok(!res.body.includes(t.personId), 'the verification carries no person id');
 
         const occ = await call('GET', `/venues/${gate.id}/occupancy`);
-        assert.deepEqual(occ.json(), { venueId: gate.id, count: 1, capacity: 100, level: 'relaxed', levelName: { zh: '宽松', en: 'Relaxed' } });
+        assert.deepEqual(occ.json(), { venueId: gate.id, venueName: '文苑小区北门', count: 1, capacity: 100, level: 'relaxed', levelName: { zh: '宽松', en: 'Relaxed' } });
 
         s.clock.advance(2 * 60_000);
         const exit = await call('POST', `/checkins/${v.checkinId}/exit`, guard);

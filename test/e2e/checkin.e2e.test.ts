@@ -71,7 +71,18 @@ describe('venue check-in in the browser', () => {
     await sp.getByTestId('venue-register-submit').click();
     await sp.getByTestId('venue-created').waitFor();
     const row = sp.getByTestId('venue-row').filter({ hasText: VENUE });
-    await row.getByTestId('venue-approve').click();
+    // Two-person rule: the registrant is told another person approves; the command centre does.
+    await row.getByTestId('venue-self-approval').waitFor();
+    assert.equal(await row.getByTestId('venue-approve').count(), 0);
+    const commandContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const cp = await open(commandContext);
+    await signIn(cp, 'command');
+    await cp.goto(`${server.url}/venues`);
+    const commandRow = cp.getByTestId('venue-row').filter({ hasText: VENUE });
+    await commandRow.getByTestId('venue-approve').click();
+    await commandRow.locator('[data-status="approved"]').waitFor();
+    await commandContext.close();
+    await sp.reload();
     await row.locator('[data-status="approved"]').waitFor();
     await row.getByRole('link', { name: VENUE }).click();
     const codeUrl = (await sp.getByTestId('venue-code-url').innerText()).trim();

@@ -353,6 +353,11 @@ export interface Venue {
   capacity: number;
   operatorUserId: string | null;
   status: VenueStatus;
+  registeredBy: string | null;
+  responsiblePerson: string | null;
+  /** Masked (138****1234). */
+  contactPhone: string | null;
+  licenceNo: string | null;
   approvedBy: string | null;
   approvedAt: number | null;
   codeVersion: number;
@@ -370,6 +375,9 @@ export interface NewVenue {
   areaId: string;
   capacity: number;
   requiresPresence?: boolean;
+  responsiblePerson?: string;
+  contactPhone?: string;
+  licenceNo?: string;
 }
 
 export interface VenueCategory {
@@ -401,6 +409,7 @@ export interface ScreenCode {
 
 export interface Occupancy {
   venueId: string;
+  venueName: string;
   count: number;
   capacity: number;
   level: CrowdLevel;
@@ -418,8 +427,20 @@ export interface Verification {
   venueName: string;
   method: string;
   reasons: Array<{ code: string; message: string }>;
+  /** Entry time; for a refused scan, when it was scanned. */
   at: number;
+  /** For 'exited': when the visit was closed. */
+  exitedAt?: number | null;
+  /** A repeat: the previous answer given again, nothing stored. */
   duplicate: boolean;
+}
+
+/** GET /me/scan: the venue a code names and what the resident's scan will do there. */
+export interface MyScan {
+  venueId: string;
+  venueName: string;
+  next: 'enter' | 'exit' | 'repeat-entry' | 'repeat-exit';
+  enteredAt: number | null;
 }
 
 /** An assisted check-in as the guard's device sends it (possibly later, from its queue). */

@@ -2,7 +2,7 @@
 // handling as api.ts.
 import { json } from './api.ts';
 import type {
-  AssistedCheckin, Challenge, LiveVenue, LoginResponse, MeResponse, MyPerson, NewVenue, Occupancy, Page, PersonalCode, QueueKey, RegistrationStart, RegistrationVerify,
+  MyScan, AssistedCheckin, Challenge, LiveVenue, LoginResponse, MeResponse, MyPerson, NewVenue, Occupancy, Page, PersonalCode, QueueKey, RegistrationStart, RegistrationVerify,
   ScreenCode, TodayCurve, Venue, VenueCategories, VenueCode, VenueStatus, Verification,
 } from './types.ts';
 
@@ -31,6 +31,8 @@ export const venueApi = {
   startRegistration: (r: RegistrationStart) => json<Challenge>('POST', '/residents/register/start', { json: r }),
   verifyRegistration: (r: RegistrationVerify) => json<LoginResponse & Pick<MeResponse, 'permissions'>>('POST', '/residents/register/verify', { json: r }),
   myPerson: () => json<MyPerson>('GET', '/me/person'),
+  myScan: (code: string) => json<MyScan>('GET', '/me/scan', { query: { code } }),
+  revealContact: (venueId: string, reason: string) => json<{ venueId: string; contactPhone: string | null }>('POST', `/venues/${id(venueId)}/contact/reveal`, { json: { reason } }),
   personalCode: (personId: string) => json<PersonalCode>('GET', '/me/personal-code', { query: { personId } }),
   selfCheckIn: (body: { code: string; personIds?: string[]; clientId?: string }) =>
     json<{ results: Verification[] }>('POST', '/checkins/self', { json: body }),

@@ -20,6 +20,8 @@ import type * as testingApi from '../src/testingApi.ts';
 import type * as tracingApi from '../src/tracingApi.ts';
 import type * as web from '../src/types.ts';
 import type * as audit from '../../src/platform/audit.schema.ts';
+import type * as command from '../../src/command/command.schema.ts';
+import type * as commandApi from '../src/commandApi.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
@@ -45,6 +47,8 @@ export type Checked = [
   Reads<web.VenueCode, typeof venues.VenueCodeSchema>,
   Reads<web.ScreenCode, typeof venues.ScreenCodeSchema>,
   Reads<web.Occupancy, typeof venues.OccupancySchema>,
+  Reads<web.MyScan, typeof residents.MyScanSchema>,
+  Reads<commandApi.CommandSummary, typeof command.CommandSummarySchema>,
   Reads<web.Verification, typeof venues.VerificationSchema>,
   Reads<web.QueueKey, typeof venues.QueueKeySchema>,
   Reads<web.MyPerson, typeof residents.MyPersonSchema>,

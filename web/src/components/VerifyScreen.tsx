@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { Verification } from '../types.ts';
 import { TIME_ZONE, formatDateTime } from '../format.ts';
 import { currentLanguage } from '../i18n.ts';
+import '../door.css';
 
 export function useNow(intervalMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
@@ -50,10 +51,18 @@ export function VerifyScreen({ result, onDone, footer }: { result: Verification;
         <LiveClock />
         <div className="verify-name" data-testid="verify-name">{result.maskedName}</div>
 
+        {result.duplicate && result.decision !== 'refused' && (
+          <div className="verify-repeat" data-testid="verify-repeat" role="status">
+            {result.decision === 'exited'
+              ? t('checkinMore.repeatExit', { time: formatDateTime(result.exitedAt ?? result.at) })
+              : t('checkinMore.repeatEntry', { time: formatDateTime(result.at) })}
+          </div>
+        )}
         {result.decision === 'exited' ? (
           <div className="verify-decision calm" data-testid="verify-decision">
             <span className="verify-icon" aria-hidden="true">↩</span>
             <span>{t('verify.exited')}</span>
+            <span className="verify-decision-sub">{t('checkinMore.secondScanExit')}</span>
           </div>
         ) : (
           <>
@@ -92,9 +101,16 @@ export function VerifyScreen({ result, onDone, footer }: { result: Verification;
             </dd>
           </div>
           <div>
-            <dt>{t('verify.enteredAt')}</dt>
-            <dd><span className="verify-fact-sub">{formatDateTime(result.at)}</span></dd>
+            {/* A refused scan never entered: its time is the scan's. */}
+            <dt data-testid="verify-at-label">{result.decision === 'refused' ? t('checkinMore.scannedAt') : t('verify.enteredAt')}</dt>
+            <dd><span className="verify-fact-sub" data-testid="verify-at">{formatDateTime(result.at)}</span></dd>
           </div>
+          {result.decision === 'exited' && result.exitedAt != null && (
+            <div>
+              <dt>{t('checkinMore.exitedAt')}</dt>
+              <dd><span className="verify-fact-sub" data-testid="verify-exited-at">{formatDateTime(result.exitedAt)}</span></dd>
+            </div>
+          )}
         </dl>
         {footer}
         {onDone && (

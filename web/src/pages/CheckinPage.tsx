@@ -15,6 +15,8 @@ import { Loading } from '../components/Loading.tsx';
 import { VerifyScreen } from '../components/VerifyScreen.tsx';
 import { CrowdBadge } from '../components/CrowdBadge.tsx';
 import type { Challenge, Occupancy, Verification } from '../types.ts';
+import { formatDateTime } from '../format.ts';
+import '../door.css';
 
 export function CheckinPage({ kind }: { kind: 'v' | 's' }) {
   const { t } = useTranslation();
@@ -86,10 +88,16 @@ function VenueLevel({ venueId }: { venueId: string }) {
   }, [venueId]);
   if (!occ) return null;
   return (
-    <div className="door-level" data-testid="checkin-level">
-      <CrowdBadge level={occ.level} />
-      <span>{t('live.countOf', { count: occ.count, capacity: occ.capacity })}</span>
-    </div>
+    <>
+      <div className="door-venue" data-testid="checkin-venue">
+        <span className="door-venue-label">{t('checkinMore.venueLabel')}</span>
+        <span className="door-venue-name" data-testid="checkin-venue-name">{occ.venueName}</span>
+      </div>
+      <div className="door-level" data-testid="checkin-level">
+        <CrowdBadge level={occ.level} />
+        <span>{t('live.countOf', { count: occ.count, capacity: occ.capacity })}</span>
+      </div>
+    </>
   );
 }
 
@@ -97,6 +105,8 @@ function CheckInForm({ code, onResults }: { code: string; onResults: (r: Verific
   const { t } = useTranslation();
   const { me, logout } = useAuth();
   const person = useLoad(() => venueApi.myPerson(), [me?.id]);
+  // What the resident's own scan does here: a new entry, or the check-out of their open visit.
+  const scan = useLoad(() => venueApi.myScan(code), [me?.id, code]);
   const [self, setSelf] = useState(true);
   const [picked, setPicked] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
@@ -116,6 +126,8 @@ function CheckInForm({ code, onResults }: { code: string; onResults: (r: Verific
   }
   const mine = person.data!;
   const personIds = [...(self ? [mine.person.id] : []), ...picked];
+  const next = self ? scan.data?.next : undefined;
+  const exiting = next === 'exit' || next === 'repeat-exit';
 
   const submit = async () => {
     setBusy(true);
@@ -140,6 +152,13 @@ function CheckInForm({ code, onResults }: { code: string; onResults: (r: Verific
   return (
     <div className="card door-card" data-testid="checkin-form">
       <div className="door-hello">{t('checkin.hello', { name: mine.person.maskedName })}</div>
+      <ErrorBox error={scan.error} />
+      {next === 'exit' && scan.data?.enteredAt != null && (
+        <p className="alert alert-info small" data-testid="checkin-exit-lead">{t('checkinMore.exitLead', { time: formatDateTime(scan.data.enteredAt) })}</p>
+      )}
+      {next === 'repeat-entry' && scan.data?.enteredAt != null && (
+        <p className="alert alert-info small" data-testid="checkin-repeat-lead">{t('checkinMore.repeatLead', { time: formatDateTime(scan.data.enteredAt) })}</p>
+      )}
       <fieldset className="field">
         <legend className="field-label">{t('checkin.who')}</legend>
         <div className="door-people">
@@ -166,10 +185,11 @@ function CheckInForm({ code, onResults }: { code: string; onResults: (r: Verific
         type="button"
         className="btn btn-primary btn-block door-go"
         data-testid="checkin-submit"
+        data-action={exiting ? 'exit' : 'enter'}
         disabled={busy || personIds.length === 0}
         onClick={() => void submit()}
       >
-        {busy ? t('common.working') : t('checkin.submit')}
+        {busy ? t('common.working') : exiting ? t('checkinMore.submitExit') : t('checkin.submit')}
       </button>
       <p className="muted small door-note">{t('checkin.exitHint')}</p>
       <p className="door-links small">

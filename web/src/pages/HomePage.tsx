@@ -1,10 +1,12 @@
-// "/": the first page this role may use; for the command centre, the most crowded venues and the
-// pages it may open; a notice for roles with nothing here yet.
+// "/": the first page this role may use; for the command centre, the area's figures (today's cases,
+// contacts to review, colours, testing rounds, open pools), the most crowded venues and the pages it
+// may open; a notice for roles with nothing here yet.
 import { Link, Navigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useAuth, useMe } from '../auth.tsx';
 import { navFor } from '../components/nav.ts';
 import { CrowdedWidget } from '../components/CrowdedWidget.tsx';
+import { CommandSummaryCards } from '../components/CommandSummaryCards.tsx';
 
 export function HomePage() {
   const { t } = useTranslation();
@@ -15,6 +17,7 @@ export function HomePage() {
     return (
       <div className="home-page" data-testid="command-home">
         <h1 className="page-title">{t('home.welcome', { name: me.displayName })}</h1>
+        <CommandSummaryCards />
         <CrowdedWidget areaId={me.areaId} canOpen={can('venue.manage')} />
         {items.length > 0 && (
           <nav className="card home-links" aria-label={t('nav.label')}>

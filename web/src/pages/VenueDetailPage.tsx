@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
-import { useAuth } from '../auth.tsx';
+import { useAuth, useMe } from '../auth.tsx';
 import { posterHref, venueApi } from '../venueApi.ts';
 import { toApiError, useLoad } from '../useLoad.ts';
 import { useChangedAt, useOccupancyStream, usePollWhileStale } from '../liveStream.ts';
@@ -23,6 +23,7 @@ export function VenueDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const { can } = useAuth();
+  const me = useMe();
   const venue = useLoad(() => venueApi.venue(id), [id]);
   const [statusError, setStatusError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -57,12 +58,18 @@ export function VenueDetailPage() {
           <dl className="facts">
             <div><dt>{t('venues.capacity')}</dt><dd>{v.capacity}</dd></div>
             <div><dt>{t('venues.dwell')}</dt><dd>{t('venues.minutes', { count: v.dwellMinutes })}</dd></div>
+            {v.responsiblePerson && <div><dt>{t('venueOperator.responsiblePerson')}</dt><dd data-testid="venue-responsible">{v.responsiblePerson}</dd></div>}
+            {v.contactPhone && <div><dt>{t('venueOperator.contactPhone')}</dt><dd className="mono" data-testid="venue-contact-phone">{v.contactPhone}</dd></div>}
+            {v.licenceNo && <div><dt>{t('venueOperator.licenceNo')}</dt><dd className="mono" data-testid="venue-licence">{v.licenceNo}</dd></div>}
           </dl>
         </div>
         <div className="venue-status-row">
           <VenueStatusBadge status={v.status} />
           {v.approvedAt && <span className="muted small">{t('venues.approvedAt', { time: formatDateTime(v.approvedAt) })}</span>}
-          {can('venue.approve') && v.status !== 'approved' && (
+          {can('venue.approve') && v.status !== 'approved' && v.registeredBy === me.id && (
+            <span className="muted small" data-testid="venue-self-approval">{t('venueOperator.selfApproval')}</span>
+          )}
+          {can('venue.approve') && v.status !== 'approved' && v.registeredBy !== me.id && (
             <button type="button" className="btn btn-small btn-primary" data-testid="venue-approve" disabled={busy} onClick={() => void change('approve')}>{t('venues.approve')}</button>
           )}
           {can('venue.approve') && v.status === 'approved' && (

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
-import { useAuth } from '../auth.tsx';
+import { useAuth, useMe } from '../auth.tsx';
 import { venueApi } from '../venueApi.ts';
 import { toApiError, useLoad } from '../useLoad.ts';
 import { currentLanguage } from '../i18n.ts';
@@ -29,6 +29,7 @@ export function VenueStatusBadge({ status }: { status: VenueStatus }) {
 export function VenuesPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
+  const me = useMe();
   const [offset, setOffset] = useState(0);
   const [status, setStatus] = useState<VenueStatus | ''>('');
   const list = useLoad(() => venueApi.venues({ limit: PAGE, offset, status }), [offset, status]);
@@ -109,7 +110,10 @@ export function VenuesPage() {
                   <td data-label={t('venues.capacity')} className="num">{v.capacity}</td>
                   <td data-label={t('venues.statusLabel')}><VenueStatusBadge status={v.status} /></td>
                   <td className="actions">
-                    {can('venue.approve') && v.status !== 'approved' && (
+                    {can('venue.approve') && v.status !== 'approved' && v.registeredBy === me.id && (
+                      <span className="muted small" data-testid="venue-self-approval">{t('venueOperator.selfApproval')}</span>
+                    )}
+                    {can('venue.approve') && v.status !== 'approved' && v.registeredBy !== me.id && (
                       <button type="button" className="btn btn-small" data-testid="venue-approve" disabled={busyId === v.id} onClick={() => void approve(v)}>
                         {t('venues.approve')}
                       </button>
@@ -130,7 +134,7 @@ function RegisterVenueForm({ onCreated, onCancel }: { onCreated: (v: Venue) => v
   const { t } = useTranslation();
   const categories = useLoad(() => venueApi.categories(), []);
   const [area, setArea] = useState<Area | null>(null);
-  const [draft, setDraft] = useState({ name: '', category: '', address: '', capacity: '', requiresPresence: false });
+  const [draft, setDraft] = useState({ name: '', category: '', address: '', capacity: '', requiresPresence: false, responsiblePerson: '', contactPhone: '', licenceNo: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const set = <K extends keyof typeof draft>(k: K, v: (typeof draft)[K]) => setDraft((d) => ({ ...d, [k]: v }));
@@ -145,6 +149,9 @@ function RegisterVenueForm({ onCreated, onCancel }: { onCreated: (v: Venue) => v
     try {
       const body: NewVenue = { name: draft.name.trim(), category: draft.category, areaId: area.id, capacity: Number(draft.capacity), requiresPresence: draft.requiresPresence };
       if (draft.address.trim()) body.address = draft.address.trim();
+      if (draft.responsiblePerson.trim()) body.responsiblePerson = draft.responsiblePerson.trim();
+      if (draft.contactPhone.trim()) body.contactPhone = draft.contactPhone.trim();
+      if (draft.licenceNo.trim()) body.licenceNo = draft.licenceNo.trim();
       onCreated(await venueApi.register(body));
     } catch (err) {
       setError(toApiError(err));
@@ -178,6 +185,18 @@ function RegisterVenueForm({ onCreated, onCancel }: { onCreated: (v: Venue) => v
           <input data-testid="venue-register-capacity" type="number" inputMode="numeric" min={1} value={draft.capacity} onChange={(e) => set('capacity', e.target.value)} />
           <span className="field-hint">{t('venues.capacityHint')}</span>
           {fieldError('capacity')}
+        </label>
+        <label className="field"><span className="field-label">{t('venueOperator.responsiblePerson')}</span>
+          <input data-testid="venue-register-responsible" value={draft.responsiblePerson} maxLength={50} onChange={(e) => set('responsiblePerson', e.target.value)} autoComplete="off" />
+          {fieldError('responsiblePerson')}
+        </label>
+        <label className="field"><span className="field-label">{t('venueOperator.contactPhone')}</span>
+          <input data-testid="venue-register-phone" type="tel" inputMode="numeric" value={draft.contactPhone} maxLength={20} onChange={(e) => set('contactPhone', e.target.value)} autoComplete="off" />
+          {fieldError('contactPhone')}
+        </label>
+        <label className="field"><span className="field-label">{t('venueOperator.licenceNo')}</span>
+          <input data-testid="venue-register-licence" className="mono" value={draft.licenceNo} maxLength={40} onChange={(e) => set('licenceNo', e.target.value)} autoComplete="off" spellCheck={false} />
+          {fieldError('licenceNo')}
         </label>
         <div className="field"><span className="field-label">{t('venues.area')} <span className="req">*</span></span>
           <AreaPicker onChange={setArea} testId="venue-register-area" />
