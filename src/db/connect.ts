@@ -291,6 +291,38 @@ export function databaseFailure(handle: DbHandle, err: unknown): string {
   return `PostgreSQL at ${handle.where} cannot be used: ${message}`;
 }
 
+/**
+ * The database as Kysely's migrator sees it. The migrator asks the introspector only whether its own
+ * tables exist; on PostgreSQL the stock introspector reads the columns of every schema in the database
+ * (and fails with "schema … does not exist" when another schema is dropped while it reads, as a
+ * neighbouring deployment or test run may do), so it is asked about this schema alone.
+ */
+function migratorDb(handle: DbHandle): Kysely<any> {
+  if (handle.dialect !== 'postgres') return handle.db;
+  const schema = handle.pgSchema ? sql`${handle.pgSchema}` : sql`current_schema()`;
+  const introspection = {
+    async getSchemas() {
+      return [];
+    },
+    async getTables() {
+      const { rows } = await sql<{ name: string; schema: string }>`
+        select table_name as name, table_schema as schema from information_schema.tables where table_schema = ${schema}`.execute(handle.db);
+      return rows.map((r) => ({ name: r.name, schema: r.schema, isView: false, columns: [] }));
+    },
+    async getMetadata() {
+      return { tables: await this.getTables() };
+    },
+  };
+  return new Proxy(handle.db, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+
 export async function migrateToLatest(handle: DbHandle, migrations: typeof allMigrations = allMigrations): Promise<void> {
   const provider: MigrationProvider = {
     async getMigrations() {
@@ -310,7 +342,7 @@ export async function migrateToLatest(handle: DbHandle, migrations: typeof allMi
   };
   // Kysely looks for its migration tables in every schema unless told which one: name ours, or another
   // schema's tables (a concurrent test run's) would be taken for this one's.
-  const migrator = new Migrator({ db: handle.db, provider, ...(handle.pgSchema ? { migrationTableSchema: handle.pgSchema } : {}) });
+  const migrator = new Migrator({ db: migratorDb(handle), provider, ...(handle.pgSchema ? { migrationTableSchema: handle.pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

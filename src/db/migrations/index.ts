@@ -16,13 +16,10 @@ import * as m0012 from './0012_checkin_scan_gap.ts';
 import * as m0013 from './0013_audit_keyed.ts';
 import * as m0015 from './0015_login_failure.ts';
 import * as m0016 from './0016_checkin_purges.ts';
-<<<<<<< HEAD
 import * as m0019 from './0019_tube_custody_gap.ts';
 import * as m0023 from './0023_building_compound.ts';
 import * as m0024 from './0024_admin_audit.ts';
-=======
 import * as m0025 from './0025_venue_operator.ts';
->>>>>>> ux-venuecmd
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -44,11 +41,8 @@ export const migrations: Record<string, DialectMigration> = {
   '0013_audit_keyed': m0013,
   '0015_login_failure': m0015,
   '0016_checkin_purges': m0016,
-<<<<<<< HEAD
   '0019_tube_custody_gap': m0019,
   '0023_building_compound': m0023,
   '0024_admin_audit': m0024,
-=======
   '0025_venue_operator': m0025,
->>>>>>> ux-venuecmd
 };
