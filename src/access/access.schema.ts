@@ -9,7 +9,7 @@ export const AccessErrors = defineErrors({
   LOGIN_FAILED: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
   ACCOUNT_LOCKED: {
     status: 423,
-    zh: '登录失败次数过多,账号已锁定至 {lockedUntil}',
+    zh: '登录失败次数过多，账号已锁定至 {lockedUntil}',
     en: 'Too many failed sign-ins; the account is locked until {lockedUntil}',
   },
   USERNAME_INVALID: {
@@ -19,15 +19,15 @@ export const AccessErrors = defineErrors({
   },
   USERNAME_TAKEN: { status: 409, zh: '用户名 {username} 已被使用', en: 'The username {username} is taken' },
   PASSWORD_WEAK: { status: 400, zh: '密码至少需要 {min} 个字符', en: 'The password needs at least {min} characters' },
-  ROLE_INVALID: { status: 400, zh: '未知的角色:{role}', en: 'Unknown role: {role}' },
+  ROLE_INVALID: { status: 400, zh: '未知的角色：{role}', en: 'Unknown role: {role}' },
   USER_AREA_REQUIRED: { status: 400, zh: '请指定用户的管辖区域', en: 'Give the user’s area' },
   USER_NOT_FOUND: { status: 404, zh: '找不到该用户', en: 'User not found' },
   OWN_ACCESS_CHANGE: {
     status: 400,
-    zh: '不能停用自己,也不能修改自己的角色或管辖区域',
+    zh: '不能停用自己，也不能修改自己的角色或管辖区域',
     en: 'You cannot disable yourself or change your own role or area',
   },
-  TOKEN_NAME_REQUIRED: { status: 400, zh: '请为令牌命名(最多 100 字)', en: 'Give the token a name (100 characters at most)' },
+  TOKEN_NAME_REQUIRED: { status: 400, zh: '请为令牌命名（最多 100 字）', en: 'Give the token a name (100 characters at most)' },
   TOKEN_NOT_FOUND: { status: 404, zh: '找不到该令牌', en: 'API token not found' },
   TOKEN_NEEDS_SESSION: {
     status: 403,

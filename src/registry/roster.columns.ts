@@ -7,21 +7,21 @@ import type { CareTag, IdType, PersonFields } from './registry.rules.ts';
 
 export const RosterErrors = defineErrors({
   ROSTER_FORMAT: { status: 415, zh: '只能导入 .csv 或 .xlsx 文件', en: 'Only .csv and .xlsx files can be imported' },
-  ROSTER_FILE_REQUIRED: { status: 400, zh: '请上传花名册文件(表单字段 file)', en: 'Upload the roster file (form field "file")' },
-  ROSTER_ENCODING: { status: 400, zh: '文件不是 UTF-8 编码:请在 Excel 中另存为“CSV UTF-8(逗号分隔)”或 .xlsx 后重试', en: 'The file is not UTF-8: save it as "CSV UTF-8" or .xlsx and try again' },
-  ROSTER_UNREADABLE: { status: 400, zh: '无法读取文件:{detail}', en: 'The file cannot be read: {detail}' },
-  ROSTER_HEADER: { status: 400, zh: '表头缺少必填列:{missing}', en: 'The header lacks required columns: {missing}' },
-  ROSTER_UNKNOWN_COLUMNS: { status: 200, zh: '以下列无法识别,已忽略:{columns}', en: 'These columns are not recognised and were ignored: {columns}' },
-  ROSTER_INVALID: { status: 422, zh: '花名册有 {count} 处错误,未导入任何数据', en: 'The roster has {count} errors; nothing was imported' },
-  ROSTER_CONFLICT: { status: 409, zh: '导入期间登记信息已被他人修改,请重新导入', en: 'The registry changed during the import; run it again' },
-  ROSTER_NUMBER_CELL: { status: 400, zh: '该单元格在表格中存为数字,超过 15 位的数字已丢失精度:请将此列设为“文本”格式后重新填写', en: 'This cell is stored as a number and digits beyond 15 are lost: format the column as text and enter it again' },
+  ROSTER_FILE_REQUIRED: { status: 400, zh: '请上传花名册文件（表单字段“file”）', en: 'Upload the roster file (form field "file")' },
+  ROSTER_ENCODING: { status: 400, zh: '文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重试', en: 'The file is not UTF-8: save it as "CSV UTF-8" or .xlsx and try again' },
+  ROSTER_UNREADABLE: { status: 400, zh: '无法读取文件：{detail}', en: 'The file cannot be read: {detail}' },
+  ROSTER_HEADER: { status: 400, zh: '表头缺少必填列：{missing}', en: 'The header lacks required columns: {missing}' },
+  ROSTER_UNKNOWN_COLUMNS: { status: 200, zh: '以下列无法识别，已忽略：{columns}', en: 'These columns are not recognised and were ignored: {columns}' },
+  ROSTER_INVALID: { status: 422, zh: '花名册有 {count} 处错误，未导入任何数据', en: 'The roster has {count} errors; nothing was imported' },
+  ROSTER_CONFLICT: { status: 409, zh: '导入期间登记信息已被他人修改，请重新导入', en: 'The registry changed during the import; run it again' },
+  ROSTER_NUMBER_CELL: { status: 400, zh: '该单元格在表格中存为数字，超过 15 位的数字已丢失精度：请将此列设为“文本”格式后重新填写', en: 'This cell is stored as a number and digits beyond 15 are lost: format the column as text and enter it again' },
   COMMUNITY_REQUIRED: { status: 400, zh: '必须填写社区', en: 'The community is required' },
   AREA_UNKNOWN: { status: 400, zh: '找不到区域“{name}”', en: 'No area named "{name}"' },
-  AREA_AMBIGUOUS: { status: 400, zh: '有多个名为“{name}”的区域,请由上级区域的账号导入', en: 'Several areas are named "{name}"; import from an account scoped below their common parent' },
-  ADDRESS_REQUIRED: { status: 400, zh: '必须填写楼栋和门牌号,或填写地址', en: 'Give the building and door, or an address' },
+  AREA_AMBIGUOUS: { status: 400, zh: '有多个名为“{name}”的区域，请由上级区域的账号导入', en: 'Several areas are named "{name}"; import from an account scoped below their common parent' },
+  ADDRESS_REQUIRED: { status: 400, zh: '必须填写楼栋和门牌号，或填写地址', en: 'Give the building and door, or an address' },
   ID_NUMBER_DUPLICATE_IN_FILE: { status: 400, zh: '证件号与第 {otherRow} 行重复', en: 'The ID number repeats row {otherRow}' },
-  HEAD_NAME_MISMATCH: { status: 400, zh: '与户主关系为“本人”,但姓名与户主姓名“{head}”不一致', en: 'Relation is self, but the name differs from the head of household "{head}"' },
-  HEAD_DUPLICATE: { status: 400, zh: '同一户已有“本人”(第 {otherRow} 行)', en: 'The household already has its head on row {otherRow}' },
+  HEAD_NAME_MISMATCH: { status: 400, zh: '与户主关系为“本人”，但姓名与户主姓名“{head}”不一致', en: 'Relation is self, but the name differs from the head of household "{head}"' },
+  HEAD_DUPLICATE: { status: 400, zh: '同一户已有“本人”（第 {otherRow} 行）', en: 'The household already has its head on row {otherRow}' },
 });
 
 export type ColumnKey =

@@ -6,7 +6,7 @@ import { AppError, defineErrors } from '../platform/errors.ts';
 export const PoolingErrors = defineErrors({
   ADVISOR_INPUT_INVALID: {
     status: 400,
-    zh: '混采测算参数 {option} 无效:{value}(应为 {expected})',
+    zh: '混采测算参数 {option} 无效：{value}（应为 {expected}）',
     en: 'Pool advisor option {option} is invalid: {value} (expected {expected})',
   },
 });

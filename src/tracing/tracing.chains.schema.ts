@@ -7,7 +7,7 @@ import { CHAIN_EDGE_KINDS, CHAIN_NODE_KINDS } from './tracing.chains.ts';
 
 export const ChainErrors = defineErrors({
   CHAIN_CLUSTER_NOT_FOUND: { status: 404, zh: '找不到该传播簇', en: 'Cluster not found' },
-  CHAIN_RANGE_INVALID: { status: 400, zh: '时间范围无效:开始须早于结束', en: 'The date range is invalid: from must be before to' },
+  CHAIN_RANGE_INVALID: { status: 400, zh: '时间范围无效：开始须早于结束', en: 'The date range is invalid: from must be before to' },
 });
 
 const Time = Type.Integer({ minimum: 0 });
