@@ -79,6 +79,13 @@ export const MeResult = Type.Object({
   permissions: Type.Array(Literals(PERMISSIONS)),
 });
 
+/** GET /auth/session: the same as /auth/me, with user null for an anonymous visitor. */
+export const SessionResult = Type.Object({
+  user: Type.Union([MeSchema, Type.Null()]),
+  csrfToken: Type.Union([Type.String(), Type.Null()]),
+  permissions: Type.Array(Literals(PERMISSIONS)),
+});
+
 const PasswordField = Type.String({ minLength: 1, maxLength: 1024 });
 const AreaRef = {
   areaId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
