@@ -9,7 +9,7 @@ import { actorOf, auditActor, guard } from '../platform/auth.ts';
 import { AppError } from '../platform/errors.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import {
-  IdParams, LoginBody, PasswordChangeBody, LoginResult, MeResult, PasswordResetBody, PasswordResetResult, TokenCreateBody, TokenCreateResult,
+  IdParams, LoginBody, PasswordChangeBody, LoginResult, MeResult, SessionResult, PasswordResetBody, PasswordResetResult, TokenCreateBody, TokenCreateResult,
   TokenViewSchema, MeSchema, UserCreateBody, UserCreateResult, UserListQuery, UserPatchBody, UserViewSchema,
 } from './access.schema.ts';
 import * as access from './access.service.ts';
@@ -92,6 +92,21 @@ export async function accessRoutes(app: App, s: Services, options: AccessRouteOp
   }, async (request) => {
     const actor = actorOf(request);
     return access.changeOwnPassword(s, auditActor(actor), actor.userId, request.body.currentPassword, request.body.newPassword);
+  });
+
+  // The web app's question on every page load: who, if anyone, is signed in. An anonymous visitor is an
+  // answer (user null), not a 401, so public pages load without an error in the console.
+  app.get('/auth/session', {
+    config: { beforePasswordChange: true },
+    schema: { tags: ['access'], security: [], response: { 200: SessionResult } },
+  }, async (request) => {
+    if (!request.actor) return { user: null, csrfToken: null, permissions: [] };
+    const actor = actorOf(request);
+    const { user, permissions } = await access.me(s, actor.userId);
+    let csrfToken: string | null = null;
+    const token = request.cookies[SESSION_COOKIE];
+    if (actor.via === 'session' && token) csrfToken = (await resolveSession(s, token))?.csrfToken ?? null;
+    return { user, csrfToken, permissions };
   });
 
   // ---- users ---------------------------------------------------------------------------------

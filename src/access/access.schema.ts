@@ -9,7 +9,7 @@ export const AccessErrors = defineErrors({
   LOGIN_FAILED: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
   ACCOUNT_LOCKED: {
     status: 423,
-    zh: '登录失败次数过多,账号已锁定至 {lockedUntil}',
+    zh: '登录失败次数过多，账号已锁定至 {lockedUntil}',
     en: 'Too many failed sign-ins; the account is locked until {lockedUntil}',
   },
   USERNAME_INVALID: {
@@ -21,15 +21,15 @@ export const AccessErrors = defineErrors({
   PASSWORD_WEAK: { status: 400, zh: '密码至少需要 {min} 个字符', en: 'The password needs at least {min} characters' },
   PASSWORD_GUESSABLE: {
     status: 400,
-    zh: '密码太容易被猜到({reasonZh}),请换一个更长、更少见的密码',
+    zh: '密码太容易被猜到（{reasonZh}），请换一个更长、更少见的密码',
     en: 'The password is too easy to guess ({reasonEn}); choose a longer, less common one',
   },
-  ROLE_INVALID: { status: 400, zh: '未知的角色:{role}', en: 'Unknown role: {role}' },
+  ROLE_INVALID: { status: 400, zh: '未知的角色：{role}', en: 'Unknown role: {role}' },
   USER_AREA_REQUIRED: { status: 400, zh: '请指定用户的管辖区域', en: 'Give the user’s area' },
   USER_NOT_FOUND: { status: 404, zh: '找不到该用户', en: 'User not found' },
   OWN_ACCESS_CHANGE: {
     status: 400,
-    zh: '不能停用自己,也不能修改自己的角色或管辖区域',
+    zh: '不能停用自己，也不能修改自己的角色或管辖区域',
     en: 'You cannot disable yourself or change your own role or area',
   },
   PASSWORD_CHANGE_REQUIRED: {
@@ -39,7 +39,7 @@ export const AccessErrors = defineErrors({
   },
   PASSWORD_CURRENT_WRONG: { status: 400, zh: '当前密码不正确', en: 'The current password is wrong' },
   PASSWORD_UNCHANGED: { status: 400, zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' },
-  TOKEN_NAME_REQUIRED: { status: 400, zh: '请为令牌命名(最多 100 字)', en: 'Give the token a name (100 characters at most)' },
+  TOKEN_NAME_REQUIRED: { status: 400, zh: '请为令牌命名（最多 100 字）', en: 'Give the token a name (100 characters at most)' },
   TOKEN_NOT_FOUND: { status: 404, zh: '找不到该令牌', en: 'API token not found' },
   TOKEN_NEEDS_SESSION: {
     status: 403,
@@ -89,6 +89,13 @@ export const LoginResult = Type.Object({
 
 export const MeResult = Type.Object({
   user: MeSchema,
+  csrfToken: Type.Union([Type.String(), Type.Null()]),
+  permissions: Type.Array(Literals(PERMISSIONS)),
+});
+
+/** GET /auth/session: the same as /auth/me, with user null for an anonymous visitor. */
+export const SessionResult = Type.Object({
+  user: Type.Union([MeSchema, Type.Null()]),
   csrfToken: Type.Union([Type.String(), Type.Null()]),
   permissions: Type.Array(Literals(PERMISSIONS)),
 });

@@ -9,7 +9,7 @@ export const HealthErrors = defineErrors({
   HEALTH_PERSON_NOT_FOUND: { status: 404, zh: '找不到该人员', en: 'Person not found' },
   HEALTH_LEGAL_BASIS_REQUIRED: {
     status: 400,
-    zh: '人工变更健康码必须写明法律依据(至少 {min} 个字)',
+    zh: '人工变更健康码必须写明法律依据（至少 {min} 个字）',
     en: 'A manual colour change needs a written legal basis (at least {min} characters)',
   },
   HEALTH_REASON_REQUIRED: { status: 400, zh: '必须填写事由', en: 'A reason is required' },
@@ -22,7 +22,7 @@ export const HealthErrors = defineErrors({
   HEALTH_OVERRIDE_NOT_PENDING: { status: 409, zh: '该变更申请已处理', en: 'This change request has already been decided' },
   HEALTH_SAME_USER: {
     status: 403,
-    zh: '申请人不能批准自己的申请:需要另一名有权限的人员',
+    zh: '申请人不能批准自己的申请：需要另一名有权限的人员',
     en: 'The requester cannot approve their own request: another authorised user must',
   },
   HEALTH_APPROVAL_NOT_FOUND: { status: 404, zh: '找不到该审批', en: 'Approval not found' },

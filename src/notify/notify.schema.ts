@@ -8,7 +8,7 @@ import { Literals, Nullable, NoteText } from '../platform/http.ts';
 
 export const NotifyErrors = defineErrors({
   CALL_TASK_NOT_FOUND: { status: 404, zh: '找不到该通知任务', en: 'Call task not found' },
-  CALL_TASK_WITHDRAWN: { status: 409, zh: '该通知任务已撤销(接触者已排除),不能再登记拨打', en: 'The call task was withdrawn (the contact was dismissed): no more calls are recorded' },
+  CALL_TASK_WITHDRAWN: { status: 409, zh: '该通知任务已撤销（接触者已排除），不能再登记拨打', en: 'The call task was withdrawn (the contact was dismissed): no more calls are recorded' },
   CALL_REASON_REQUIRED: { status: 400, zh: '查看完整电话必须填写事由', en: 'A reason is required to see the full phone number' },
   CALL_NO_PHONE: { status: 404, zh: '此人没有登记电话', en: 'This person has no phone number on file' },
   CALL_DATE_INVALID: { status: 400, zh: '暴露日期“{value}”不是有效日期（应如 2022-03-24）', en: '{field}: "{value}" is not a valid date (e.g. 2022-03-24)' },

@@ -8,17 +8,17 @@ import { Literals, Nullable } from '../platform/http.ts';
 export const OpsErrors = defineErrors({
   STORAGE_FULL: {
     status: 503,
-    zh: '服务器磁盘已满,本次操作没有记录任何内容,请稍后再试',
+    zh: '服务器磁盘已满，本次操作没有记录任何内容，请稍后再试',
     en: "The server's disk is full; nothing was recorded. Try again later",
   },
   DB_UNAVAILABLE: {
     status: 503,
-    zh: '与数据库的连接中断,本次操作可能未完成,请稍后重试',
+    zh: '与数据库的连接中断，本次操作可能未完成，请稍后重试',
     en: 'The connection to the database was lost; the request may not have completed. Try again shortly',
   },
   DB_TIMEOUT: {
     status: 503,
-    zh: '数据库未能及时响应,请稍后重试',
+    zh: '数据库未能及时响应，请稍后重试',
     en: 'The database did not answer in time; try again shortly',
   },
 });

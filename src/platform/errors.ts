@@ -26,6 +26,11 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(specs: T): { [
   return codes;
 }
 
+/** Every registered code with its messages (read-only; for catalogue checks such as the zh language test). */
+export function errorCatalog(): ReadonlyMap<string, Readonly<ErrorSpec>> {
+  return catalog;
+}
+
 export type Params = Record<string, string | number | undefined>;
 
 /** One fault in one place of a bulk input (row 1 is the header row of a sheet). */
@@ -105,15 +110,15 @@ export function toProblem(err: AppError, lang: Lang): Problem {
 }
 
 export const CommonErrors = defineErrors({
-  VALIDATION: { status: 400, zh: '请求格式错误:{detail}', en: 'The request is malformed: {detail}' },
+  VALIDATION: { status: 400, zh: '请求格式错误：{detail}', en: 'The request is malformed: {detail}' },
   NOT_FOUND: { status: 404, zh: '找不到{what}', en: '{what} not found' },
   AREA_NOT_FOUND: { status: 404, zh: '找不到该区域', en: 'Area not found' },
-  ROUTE_NOT_FOUND: { status: 404, zh: '没有这个接口:{method} {url}', en: 'No such endpoint: {method} {url}' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '没有这个接口：{method} {url}', en: 'No such endpoint: {method} {url}' },
   UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please sign in first' },
-  FORBIDDEN: { status: 403, zh: '无权执行此操作({permission})', en: 'Not allowed ({permission})' },
+  FORBIDDEN: { status: 403, zh: '无权执行此操作（{permission}）', en: 'Not allowed ({permission})' },
   OUT_OF_SCOPE: { status: 403, zh: '该记录不在您的管辖区域内', en: 'This record is outside your area' },
-  CSRF_TOKEN_INVALID: { status: 403, zh: '页面已过期,请刷新后重试(CSRF 校验失败)', en: 'The page is stale; reload and try again (CSRF check failed)' },
-  RATE_LIMITED: { status: 429, zh: '请求过于频繁,请稍后再试', en: 'Too many requests; try again later' },
+  CSRF_TOKEN_INVALID: { status: 403, zh: '页面已过期，请刷新后重试（CSRF 校验失败）', en: 'The page is stale; reload and try again (CSRF check failed)' },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '上传内容过大', en: 'The upload is too large' },
   REASON_REQUIRED: { status: 400, zh: '查看完整信息必须填写事由', en: 'A reason is required to see the full value' },
   INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },

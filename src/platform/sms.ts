@@ -8,7 +8,7 @@ import { maskPhone } from './mask.ts';
 export const SmsErrors = defineErrors({
   SMS_UNAVAILABLE: {
     status: 503,
-    zh: '短信服务暂不可用,请稍后再试',
+    zh: '短信服务暂不可用，请稍后再试',
     en: 'The text message service is unavailable; try again later',
   },
 });

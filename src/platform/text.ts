@@ -14,7 +14,7 @@ import { AppError, defineErrors } from './errors.ts';
 export const TextErrors = defineErrors({
   TEXT_FORBIDDEN_CHARACTER: {
     status: 400,
-    zh: '{field} 含有不允许的字符 {char}(名称中不能有控制字符或双向文字控制符)',
+    zh: '{field} 含有不允许的字符 {char}（名称中不能有控制字符或双向文字控制符）',
     en: '{field} contains a character that is not allowed ({char}): names may not hold control or bidirectional-override characters',
   },
 });

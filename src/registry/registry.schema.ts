@@ -11,15 +11,15 @@ export const RegistryRecordErrors = defineErrors({
   PERSON_NOT_FOUND: { status: 404, zh: '找不到该人员', en: 'Person not found' },
   ID_NUMBER_DUPLICATE: {
     status: 409,
-    zh: '该证件号已登记:{name}({areaName})',
+    zh: '该证件号已登记：{name}（{areaName}）',
     en: 'This ID number is already registered: {name} ({areaName})',
   },
   ID_NUMBER_REGISTERED_ELSEWHERE: {
     status: 409,
-    zh: '该证件号已在其他辖区登记,请与该辖区核实',
+    zh: '该证件号已在其他辖区登记，请与该辖区核实',
     en: 'This ID number is already registered in another area; check with that area',
   },
-  PERSON_INVALID: { status: 422, zh: '人员信息有误,请按提示修改', en: 'The person’s details have errors; see each field' },
+  PERSON_INVALID: { status: 422, zh: '人员信息有误，请按提示修改', en: 'The person’s details have errors; see each field' },
   AREA_REQUIRED: { status: 400, zh: '请指定所属区域或住户', en: 'Give an area or a household' },
   PERSON_AREA_MISMATCH: {
     status: 400,

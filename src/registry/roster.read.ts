@@ -63,18 +63,30 @@ async function* readCsv(input: Readable): AsyncGenerator<SheetRow> {
       yield { row, cells: record, imprecise: [] };
     }
   } catch (err) {
-    throw readError(err);
+    throw readError(err, 'csv');
   } finally {
     input.unpipe();
     input.resume();
   }
 }
 
-/** Keeps our own errors, turns an upload over the size limit into 413, anything else into ROSTER_UNREADABLE. */
-function readError(err: unknown): AppError {
+/**
+ * Keeps our own errors, turns an upload over the size limit into 413, and a library's parse error into a
+ * code of ours with a zh/en message: a file that is not a workbook (or is damaged) is ROSTER_XLSX_INVALID,
+ * a CSV the parser cannot follow is ROSTER_CSV_INVALID with its line, anything else ROSTER_UNREADABLE. The
+ * library's own words ("invalid signature: 0x…") go only to `cause`, for whoever debugs.
+ */
+function readError(err: unknown, format: RosterFormat): AppError {
   if (err instanceof AppError) return err;
   if ((err as { statusCode?: number }).statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE');
-  return new AppError('ROSTER_UNREADABLE', { detail: (err as Error).message });
+  const cause = { cause: String((err as Error)?.message ?? err) };
+  if (format === 'xlsx') return new AppError('ROSTER_XLSX_INVALID', {}, { extra: cause });
+  const csvCode = (err as { code?: unknown }).code;
+  const line = (err as { lines?: unknown }).lines;
+  if (typeof csvCode === 'string' && csvCode.startsWith('CSV_') && typeof line === 'number') {
+    return new AppError('ROSTER_CSV_INVALID', { line }, { extra: cause });
+  }
+  return new AppError('ROSTER_UNREADABLE', {}, { extra: cause });
 }
 
 function isoDate(d: Date): string {
@@ -124,7 +136,7 @@ async function* readXlsx(input: Readable): AsyncGenerator<SheetRow> {
       }
     }
   } catch (err) {
-    throw readError(err);
+    throw readError(err, 'xlsx');
   } finally {
     // Drain what is left (a refused header stops reading early) so an upload still completes.
     input.resume();

@@ -11,12 +11,12 @@ import { VerificationSchema } from '../venues/venue.schema.ts';
 export const ResidentErrors = defineErrors({
   RESIDENT_NOT_IN_REGISTRY: {
     status: 404,
-    zh: '户籍登记中没有与该姓名和证件号相符的人员,请联系社区登记',
+    zh: '户籍登记中没有与该姓名和证件号相符的人员，请联系社区登记',
     en: 'No registered person matches this name and ID number; ask your community to register you',
   },
   RESIDENT_ALREADY_REGISTERED: {
     status: 409,
-    zh: '该人员已注册居民账号,请直接登录',
+    zh: '该人员已注册居民账号，请直接登录',
     en: 'This person already has a resident account; sign in instead',
   },
   RESIDENT_NOT_LINKED: {
@@ -26,22 +26,22 @@ export const ResidentErrors = defineErrors({
   },
   RESIDENT_CODE_INVALID: {
     status: 400,
-    zh: '验证码不正确或已失效,请重新获取',
+    zh: '验证码不正确或已失效，请重新获取',
     en: 'The code is wrong or no longer valid; ask for a new one',
   },
   RESIDENT_CODE_EXPIRED: {
     status: 400,
-    zh: '验证码已过期,请重新获取',
+    zh: '验证码已过期，请重新获取',
     en: 'The code has expired; ask for a new one',
   },
   RESIDENT_CODE_ATTEMPTS: {
     status: 429,
-    zh: '验证码错误次数过多,请重新获取',
+    zh: '验证码错误次数过多，请重新获取',
     en: 'Too many wrong codes; ask for a new one',
   },
   RESIDENT_CODE_LIMIT: {
     status: 429,
-    zh: '验证码发送过于频繁,请一小时后再试或请社区工作人员上门登记',
+    zh: '验证码发送过于频繁，请一小时后再试或请社区工作人员上门登记',
     en: 'Too many codes were sent; try again in an hour or ask a community worker to register you at the door',
   },
   RESIDENT_PHONE_TAKEN: {

@@ -11,21 +11,21 @@ export const RiskAreaErrors = defineErrors({
   RISK_AREA_TARGET_NOT_FOUND: { status: 404, zh: '找不到要划定的{unit}', en: 'The {unit} to designate was not found' },
   RISK_AREA_TARGET_LEVEL_MISMATCH: {
     status: 400,
-    zh: '{name} 是 {actual} 级区域,不能按 {unit} 划定',
+    zh: '{name} 是 {actual} 级区域，不能按 {unit} 划定',
     en: '{name} is a {actual}, not a {unit}',
   },
   RISK_AREA_UNIT_NOT_IN_RULESET: {
     status: 400,
-    zh: '规则集 {ruleSet} 只按 {units} 划定风险区,不按 {unit}',
+    zh: '规则集 {ruleSet} 只按 {units} 划定风险区，不按 {unit}',
     en: 'Rule set {ruleSet} designates risk areas by {units}, not by {unit}',
   },
   RISK_AREA_REASON_REQUIRED: { status: 400, zh: '必须填写划定或调整的理由', en: 'A reason is required' },
   RISK_AREA_LEGAL_BASIS_REQUIRED: { status: 400, zh: '必须填写法律或文件依据', en: 'A legal basis is required' },
   RISK_AREA_SAME_LEVEL: { status: 409, zh: '该区域已是{level}风险区', en: 'The area is already at level {level}' },
-  RISK_AREA_NOT_ACTIVE: { status: 409, zh: '该风险区当前未生效,无需解除', en: 'The risk area is not in force: there is nothing to lift' },
+  RISK_AREA_NOT_ACTIVE: { status: 409, zh: '该风险区当前未生效，无需解除', en: 'The risk area is not in force: there is nothing to lift' },
   RISK_AREA_CHANGE_PENDING: {
     status: 409,
-    zh: '该风险区有一项调整正在等待指挥部审批({approvalId})',
+    zh: '该风险区有一项调整正在等待指挥部审批（{approvalId}）',
     en: 'A change of this risk area is waiting for a command-centre approval ({approvalId})',
   },
 });

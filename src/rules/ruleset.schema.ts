@@ -7,7 +7,7 @@ import { defineErrors } from '../platform/errors.ts';
 export const RuleSetErrors = defineErrors({
   RULESET_INVALID: {
     status: 422,
-    zh: '规则集文件 {file} 无效:{path} {problem}',
+    zh: '规则集文件 {file} 无效：{path} {problem}',
     en: 'Rule set file {file} is invalid: {path} {problem}',
   },
   RULESET_FIELD_INVALID: { status: 422, zh: '{problem}', en: '{problem}' },

@@ -10,8 +10,8 @@ import {
 } from './names.ts';
 
 export const SimErrors = defineErrors({
-  DEMO_OPTION_INVALID: { status: 400, zh: '参数 {option} 无效:{value}(应为 {min}–{max} 的整数)', en: 'Option {option} is invalid: {value} (an integer from {min} to {max})' },
-  DEMO_CITY_EXISTS: { status: 409, zh: '数据库中已有人口登记数据({persons} 人、{households} 户、{buildings} 栋楼);如确需重建演示城市(将删除全部人员、户和楼栋),请加 --force', en: 'The database already holds registry data ({persons} persons, {households} households, {buildings} buildings); add --force to rebuild the demo city (this deletes all persons, households and buildings)' },
+  DEMO_OPTION_INVALID: { status: 400, zh: '参数 {option} 无效：{value}（应为 {min}–{max} 的整数）', en: 'Option {option} is invalid: {value} (an integer from {min} to {max})' },
+  DEMO_CITY_EXISTS: { status: 409, zh: '数据库中已有人口登记数据（{persons} 人、{households} 户、{buildings} 栋楼）；如确需重建演示城市（将删除全部人员、户和楼栋），请加 --force', en: 'The database already holds registry data ({persons} persons, {households} households, {buildings} buildings); add --force to rebuild the demo city (this deletes all persons, households and buildings)' },
 });
 
 export const DEMO_LIMITS = {

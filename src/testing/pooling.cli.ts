@@ -13,16 +13,16 @@ interface AdvisorFlags extends RawAdvisorOptions {
 const REASONS: Record<RecommendationReason, { zh: string; en: string }> = {
   lowest_expected_tests: { zh: '可选混采规模中预期检测次数最少', en: 'the fewest expected tests among the allowed sizes' },
   prevalence_above_threshold: {
-    zh: '阳性率不低于 1 − 3^(−1/3) ≈ 30.7%,任何混采规模都比单采更费检测,应单人单管',
+    zh: '阳性率不低于 1 − 3^(−1/3) ≈ 30.7%，任何混采规模都比单采更费检测，应单人单管',
     en: 'prevalence is at or above 1 − 3^(−1/3) ≈ 30.7 %: every pool size costs more tests than single tubes, so test one person per tube',
   },
-  no_gain: { zh: '在此阳性率下,可选的混采规模都不能减少检测次数,应单人单管', en: 'none of the allowed sizes saves tests at this prevalence: test one person per tube' },
+  no_gain: { zh: '在此阳性率下，可选的混采规模都不能减少检测次数，应单人单管', en: 'none of the allowed sizes saves tests at this prevalence: test one person per tube' },
   ct_dilution: {
-    zh: '能节省检测的混采规模都会使弱阳性样本稀释后的 Ct 超过阈值,应单人单管',
+    zh: '能节省检测的混采规模都会使弱阳性样本稀释后的 Ct 超过阈值，应单人单管',
     en: 'every size that would save tests dilutes a weak positive past the Ct cut-off: test one person per tube',
   },
   mandated_single_tube: { zh: '该管控等级规定单人单管', en: 'the control level requires single tubes' },
-  capped_by_mandate: { zh: '更大的混采规模更省检测,但受该管控等级规定的上限限制', en: 'a larger pool would save more, but the control level caps the size' },
+  capped_by_mandate: { zh: '更大的混采规模更省检测，但受该管控等级规定的上限限制', en: 'a larger pool would save more, but the control level caps the size' },
 };
 
 const LEVEL_NAMES: Record<string, { zh: string; en: string }> = {

@@ -6,7 +6,7 @@ import { AppError, defineErrors } from '../platform/errors.ts';
 export const PoolingErrors = defineErrors({
   ADVISOR_INPUT_INVALID: {
     status: 400,
-    zh: '混采测算参数 {option} 无效:{value}(应为 {expected})',
+    zh: '混采测算参数 {option} 无效：{value}（应为{expectedZh}）',
     en: 'Pool advisor option {option} is invalid: {value} (expected {expected})',
   },
 });
@@ -168,8 +168,11 @@ export interface RawAdvisorOptions {
   specificity?: string;
 }
 
-function invalid(option: string, value: unknown, expected: string): AppError {
-  const params = { option, value: value === undefined ? '(missing)' : String(value), expected };
+const PREVALENCE_EXPECTED = [' 0 < p < 1，如 0.01、1% 或 10‰', '0 < p < 1, e.g. 0.01, 1% or 10‰'] as const;
+
+/** `expected` says what would do, in both languages ([zh, en]): the zh message has no English in it. */
+function invalid(option: string, value: unknown, [expectedZh, expected]: readonly [string, string]): AppError {
+  const params = { option, value: value === undefined ? '—' : String(value), expected, expectedZh };
   // `option` also travels as a member of the problem document, so a form can mark the field.
   return new AppError('ADVISOR_INPUT_INVALID', params, { extra: { option } });
 }
@@ -184,7 +187,7 @@ function parseNumber(text: string, fractions: boolean): number | null {
   return m[2] === '%' ? n / 100 : m[2] === '‰' ? n / 1000 : n;
 }
 
-function numberOption(raw: string | undefined, option: string, fallback: number, min: number, max: number, expected: string): number {
+function numberOption(raw: string | undefined, option: string, fallback: number, min: number, max: number, expected: readonly [string, string]): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = parseNumber(raw, false);
   if (n === null || n < min || n > max) throw invalid(option, raw, expected);
@@ -194,7 +197,7 @@ function numberOption(raw: string | undefined, option: string, fallback: number,
 function accuracyOption(raw: string | undefined, option: string): number {
   if (raw === undefined || raw.trim() === '') return 1;
   const n = parseNumber(raw, true);
-  if (n === null || !(n > 0 && n <= 1)) throw invalid(option, raw, '0 < x ≤ 1');
+  if (n === null || !(n > 0 && n <= 1)) throw invalid(option, raw, [' 0 < x ≤ 1 ', '0 < x ≤ 1']);
   return n;
 }
 
@@ -207,7 +210,7 @@ export function parseSizes(raw: string | undefined, policy: PoolingPolicy): { si
   const sizes = new Set<number>();
   for (const part of text.split(',')) {
     const k = Number(part.trim());
-    if (!/^\d+$/.test(part.trim()) || k < min || k > max) throw invalid('sizes', raw, `validated, any, or integers ${min}–${max} separated by commas`);
+    if (!/^\d+$/.test(part.trim()) || k < min || k > max) throw invalid('sizes', raw, [`“validated”、“any”或以逗号分隔的 ${min}–${max} 之间的整数`, `validated, any, or integers ${min}–${max} separated by commas`]);
     sizes.add(k);
   }
   return { sizeMode: 'list', sizes: [...sizes].sort((a, b) => a - b) };
@@ -215,23 +218,23 @@ export function parseSizes(raw: string | undefined, policy: PoolingPolicy): { si
 
 /** Reads and checks the advisor's options; throws ADVISOR_INPUT_INVALID naming the first bad option. */
 export function parseAdvisorOptions(raw: RawAdvisorOptions, policy: PoolingPolicy): AdvisorOptions {
-  if (raw.prevalence === undefined || raw.prevalence.trim() === '') throw invalid('prevalence', undefined, '0 < p < 1, e.g. 0.01, 1% or 10‰');
+  if (raw.prevalence === undefined || raw.prevalence.trim() === '') throw invalid('prevalence', undefined, PREVALENCE_EXPECTED);
   const prevalence = parseNumber(raw.prevalence, true);
-  if (prevalence === null || !(prevalence > 0 && prevalence < 1)) throw invalid('prevalence', raw.prevalence, '0 < p < 1, e.g. 0.01, 1% or 10‰');
+  if (prevalence === null || !(prevalence > 0 && prevalence < 1)) throw invalid('prevalence', raw.prevalence, PREVALENCE_EXPECTED);
   const { sizeMode, sizes } = parseSizes(raw.sizes, policy);
-  const ctCutoff = numberOption(raw.ctCutoff, 'ctCutoff', policy.dilution.ctCutoff, 10, 50, 'a Ct from 10 to 50');
+  const ctCutoff = numberOption(raw.ctCutoff, 'ctCutoff', policy.dilution.ctCutoff, 10, 50, [' 10 至 50 之间的 Ct 值', 'a Ct from 10 to 50']);
   const typicalGiven = raw.typicalCt !== undefined && raw.typicalCt.trim() !== '';
-  const typicalCt = numberOption(raw.typicalCt, 'typicalCt', policy.dilution.typicalPositiveCt, 5, 50, 'a Ct from 5 to 50');
+  const typicalCt = numberOption(raw.typicalCt, 'typicalCt', policy.dilution.typicalPositiveCt, 5, 50, [' 5 至 50 之间的 Ct 值', 'a Ct from 5 to 50']);
   if (typicalCt >= ctCutoff) {
     // Name the option the user typed: a cut-off below the default typical Ct is the cut-off's fault.
     throw typicalGiven
-      ? invalid('typicalCt', raw.typicalCt, `a Ct below the cut-off ${ctCutoff}`)
-      : invalid('ctCutoff', raw.ctCutoff, `a Ct above the typical positive Ct ${typicalCt}`);
+      ? invalid('typicalCt', raw.typicalCt, [`低于判定阈值 ${ctCutoff} 的 Ct 值`, `a Ct below the cut-off ${ctCutoff}`])
+      : invalid('ctCutoff', raw.ctCutoff, [`高于弱阳性样本 Ct ${typicalCt} 的值`, `a Ct above the typical positive Ct ${typicalCt}`]);
   }
   let maxCtShift: number | null = null;
   if (raw.maxCtShift !== undefined && raw.maxCtShift.trim() !== '') {
-    if (typicalGiven) throw invalid('maxCtShift', raw.maxCtShift, 'either typicalCt or maxCtShift, not both');
-    maxCtShift = numberOption(raw.maxCtShift, 'maxCtShift', 0, 0, 20, 'a shift from 0 to 20 cycles');
+    if (typicalGiven) throw invalid('maxCtShift', raw.maxCtShift, ['弱阳性样本 Ct 与最大 Ct 偏移二者之一，不能同时填写', 'either typicalCt or maxCtShift, not both']);
+    maxCtShift = numberOption(raw.maxCtShift, 'maxCtShift', 0, 0, 20, [' 0 至 20 个循环的偏移', 'a shift from 0 to 20 cycles']);
   }
   return {
     prevalence, sizeMode, sizes, ctCutoff, typicalCt, maxCtShift,
@@ -430,7 +433,7 @@ export interface RoundPlan {
 
 /** The advisor's options for a round, the policy's defaults filling what the input leaves out. */
 function roundOptions(input: RoundPlanInput, policy: PoolingPolicy): AdvisorOptions {
-  if (!(input.prevalence > 0 && input.prevalence < 1)) throw invalid('prevalence', input.prevalence, '0 < p < 1');
+  if (!(input.prevalence > 0 && input.prevalence < 1)) throw invalid('prevalence', input.prevalence, [' 0 < p < 1 ', '0 < p < 1']);
   return {
     prevalence: input.prevalence,
     sizeMode: input.sizeMode ?? 'validated',
@@ -451,10 +454,10 @@ export function planRound(input: RoundPlanInput, policy: PoolingPolicy): RoundPl
   const o = roundOptions(input, policy);
   const seen = new Set<string>();
   input.areas.forEach((a, i) => {
-    if (typeof a.areaId !== 'string' || a.areaId === '' || seen.has(a.areaId)) throw invalid(`areas[${i}].areaId`, a.areaId, 'a distinct area id');
+    if (typeof a.areaId !== 'string' || a.areaId === '' || seen.has(a.areaId)) throw invalid(`areas[${i}].areaId`, a.areaId, ['不重复的区域编号', 'a distinct area id']);
     seen.add(a.areaId);
-    if (!Number.isInteger(a.population) || a.population < 0) throw invalid(`areas[${i}].population`, a.population, 'a whole number ≥ 0');
-    if (!(CONTROL_LEVELS as readonly string[]).includes(a.controlLevel)) throw invalid(`areas[${i}].controlLevel`, a.controlLevel, CONTROL_LEVELS.join(', '));
+    if (!Number.isInteger(a.population) || a.population < 0) throw invalid(`areas[${i}].population`, a.population, ['不小于 0 的整数', 'a whole number ≥ 0']);
+    if (!(CONTROL_LEVELS as readonly string[]).includes(a.controlLevel)) throw invalid(`areas[${i}].controlLevel`, a.controlLevel, [CONTROL_LEVELS.join('、'), CONTROL_LEVELS.join(', ')]);
   });
   const areas = input.areas.map((a): AreaPlan => {
     const { poolSize: mandated, householdTube } = policy.controlLevels[a.controlLevel];

@@ -7,8 +7,8 @@ import { CHAIN_CONTACT_CLASSES, CHAIN_EDGE_KINDS, CHAIN_EXPANDABLE, CHAIN_NODE_K
 
 export const ChainErrors = defineErrors({
   CHAIN_CLUSTER_NOT_FOUND: { status: 404, zh: '找不到该传播簇', en: 'Cluster not found' },
-  CHAIN_RANGE_INVALID: { status: 400, zh: '时间范围无效:开始须早于结束', en: 'The date range is invalid: from must be before to' },
-  CHAIN_NODE_NOT_FOUND: { status: 404, zh: '聚焦的节点不在图中(可能已被日期、类别或传播簇筛掉)', en: 'The node to focus on is not in the graph (the dates, classes or cluster may have filtered it out)' },
+  CHAIN_RANGE_INVALID: { status: 400, zh: '时间范围无效：开始须早于结束', en: 'The date range is invalid: from must be before to' },
+  CHAIN_NODE_NOT_FOUND: { status: 404, zh: '聚焦的节点不在图中（可能已被日期、类别或传播簇筛掉）', en: 'The node to focus on is not in the graph (the dates, classes or cluster may have filtered it out)' },
 });
 
 const list = (values: readonly string[]) => `^(${values.join('|')})(,(${values.join('|')}))*$`;

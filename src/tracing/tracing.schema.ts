@@ -15,7 +15,7 @@ export const TracingErrors = defineErrors({
   CASE_STATUS_TRANSITION_INVALID: { status: 409, zh: '病例状态不能从 {from} 变为 {to}', en: 'A case cannot go from {from} to {to}' },
   CASE_RELEASE_RULE_NOT_MET: {
     status: 422,
-    zh: '不满足解除隔离条件:需要 {tests} 次 Ct 值均不低于 {ctThreshold} 的检测,间隔至少 {hours} 小时',
+    zh: '不满足解除隔离条件：需要 {tests} 次 Ct 值均不低于 {ctThreshold} 的检测，间隔至少 {hours} 小时',
     en: 'The release rule is not met: {tests} tests with every Ct at or above {ctThreshold}, at least {hours} h apart',
   },
   CASE_REASON_REQUIRED: { status: 400, zh: '必须填写事由', en: 'A reason is required' },
@@ -25,7 +25,7 @@ export const TracingErrors = defineErrors({
   CONTACT_SELF: { status: 400, zh: '病例本人不能登记为其接触者', en: 'The case’s own person cannot be their contact' },
   CONTACT_EXPOSURE_INVALID: {
     status: 400,
-    zh: '接触时间无效:开始不能晚于结束,也不能晚于当前时间',
+    zh: '接触时间无效：开始不能晚于结束，也不能晚于当前时间',
     en: 'The exposure times are invalid: the first cannot be after the last or in the future',
   },
   CONTACT_CLASS_REQUIRED: { status: 400, zh: '改判必须给出新的接触类别', en: 'A reclassification needs the new class' },

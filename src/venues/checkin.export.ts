@@ -15,7 +15,7 @@ import * as store from './venue.store.ts';
 export const CheckinExportErrors = defineErrors({
   CHECKIN_EXPORT_TIME_INVALID: {
     status: 400,
-    zh: '时间“{value}”无效:请填写日期 YYYY-MM-DD、带时区的 ISO 时间或毫秒时间戳',
+    zh: '时间“{value}”无效：请填写日期 YYYY-MM-DD、带时区的 ISO 时间或毫秒时间戳',
     en: 'Time "{value}" is not valid: give a date YYYY-MM-DD, an ISO time with offset, or epoch milliseconds',
   },
   CHECKIN_EXPORT_FORMAT: { status: 400, zh: '导出格式应为 csv 或 xlsx', en: 'The export format must be csv or xlsx' },
@@ -63,7 +63,7 @@ const COLUMNS: Array<{ key: keyof ExportValues; zh: string; en: string }> = [
   { key: 'testResult', zh: '核酸结果', en: 'Test result' },
   { key: 'vaccinated', zh: '疫苗接种', en: 'Vaccinated' },
   // How long after the scan it reached the server: a scan queued on a guard's device (its time is the device's).
-  { key: 'scanGapSeconds', zh: '扫码后送达(秒)', en: 'Arrived after scan (s)' },
+  { key: 'scanGapSeconds', zh: '扫码后送达（秒）', en: 'Arrived after scan (s)' },
 ];
 
 interface ExportValues {

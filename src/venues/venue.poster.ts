@@ -24,13 +24,13 @@ import type { VenueRow } from './venue.store.ts';
 export const PosterErrors = defineErrors({
   POSTER_FONT_MISSING: {
     status: 500,
-    zh: '服务器缺少中文字体,无法生成场所码海报:请安装 fonts-noto-cjk(apt-get install fonts-noto-cjk),或用 CORDON_CJK_FONT 指定字体文件{detail}',
+    zh: '服务器缺少中文字体，无法生成场所码海报：请用 apt-get 安装字体包 fonts-noto-cjk，或用 CORDON_CJK_FONT 指定字体文件{detail}',
     en: 'No CJK font for the venue poster: install fonts-noto-cjk (apt-get install fonts-noto-cjk) or point CORDON_CJK_FONT at a font file{detail}',
   },
   POSTER_FORMAT_UNKNOWN: { status: 400, zh: '海报格式须为 pdf 或 png', en: 'The poster format must be pdf or png' },
   POSTER_BASE_URL_REQUIRED: {
     status: 400,
-    zh: '请用 --base-url 或 CORDON_PUBLIC_URL 给出居民访问本系统的网址(http:// 或 https://)',
+    zh: '请用 --base-url 或 CORDON_PUBLIC_URL 给出居民访问本系统的网址（http:// 或 https://）',
     en: 'Give the address residents reach this server at, with --base-url or CORDON_PUBLIC_URL (http:// or https://)',
   },
 });

@@ -7,40 +7,40 @@ import { Literals, Nullable, NameText, NoteText } from '../platform/http.ts';
 
 export const VenueErrors = defineErrors({
   VENUE_NOT_FOUND: { status: 404, zh: '找不到该场所', en: 'Venue not found' },
-  VENUE_NOT_APPROVED: { status: 403, zh: '该场所码尚未启用或已停用,请联系场所管理人员', en: 'This venue’s code is not live (not approved or suspended)' },
-  VENUE_CODE_INVALID: { status: 400, zh: '场所码无效,请扫描场所张贴的正式场所码', en: 'This venue code is not valid; scan the venue’s official code' },
-  VENUE_CODE_REVOKED: { status: 410, zh: '该场所码已作废,请扫描场所最新张贴的场所码', en: 'This venue code has been revoked; scan the venue’s current code' },
-  VENUE_CODE_EXPIRED: { status: 410, zh: '场所动态码已过期,请在现场扫描屏幕上的最新码', en: 'This screen code has expired; scan the live code on the screen at the venue' },
+  VENUE_NOT_APPROVED: { status: 403, zh: '该场所码尚未启用或已停用，请联系场所管理人员', en: 'This venue’s code is not live (not approved or suspended)' },
+  VENUE_CODE_INVALID: { status: 400, zh: '场所码无效，请扫描场所张贴的正式场所码', en: 'This venue code is not valid; scan the venue’s official code' },
+  VENUE_CODE_REVOKED: { status: 410, zh: '该场所码已作废，请扫描场所最新张贴的场所码', en: 'This venue code has been revoked; scan the venue’s current code' },
+  VENUE_CODE_EXPIRED: { status: 410, zh: '场所动态码已过期，请在现场扫描屏幕上的最新码', en: 'This screen code has expired; scan the live code on the screen at the venue' },
   VENUE_SCREEN_CODE_REQUIRED: { status: 400, zh: '该场所须现场扫描屏幕动态码', en: 'This venue requires scanning the live screen code on site' },
-  VENUE_STATUS_CONFLICT: { status: 409, zh: '场所当前状态为{status},不能执行此操作', en: 'The venue is {status}; this action does not apply' },
+  VENUE_STATUS_CONFLICT: { status: 409, zh: '场所当前状态为{status}，不能执行此操作', en: 'The venue is {status}; this action does not apply' },
   VENUE_OPERATOR_INVALID: { status: 400, zh: '场所经营者账号无效', en: 'The operator account is not a venue operator' },
   PERSONAL_CODE_INVALID: { status: 400, zh: '个人码无效', en: 'This personal code is not valid' },
-  PERSONAL_CODE_EXPIRED: { status: 410, zh: '个人码已过期,请刷新后重新出示', en: 'This personal code has expired; refresh it and show it again' },
+  PERSONAL_CODE_EXPIRED: { status: 410, zh: '个人码已过期，请刷新后重新出示', en: 'This personal code has expired; refresh it and show it again' },
   CHECKIN_NOT_FOUND: { status: 404, zh: '找不到该扫码记录', en: 'Check-in not found' },
-  CHECKIN_NOT_ADMITTED: { status: 409, zh: '该扫码记录未获准入场,无需离场', en: 'This check-in was refused entry; there is nothing to close' },
-  CHECKIN_PERSON_REQUIRED: { status: 400, zh: '请出示个人码或输入证件号(只能选一种)', en: 'Give exactly one of: personal code, ID number, person' },
+  CHECKIN_NOT_ADMITTED: { status: 409, zh: '该扫码记录未获准入场，无需离场', en: 'This check-in was refused entry; there is nothing to close' },
+  CHECKIN_PERSON_REQUIRED: { status: 400, zh: '请出示个人码或输入证件号（只能选一种）', en: 'Give exactly one of: personal code, ID number, person' },
   CHECKIN_SCANNED_AT_INVALID: {
     status: 400,
-    zh: '扫码时间无效:不得晚于当前时间,并须附带设备生成的编号',
+    zh: '扫码时间无效：不得晚于当前时间，并须附带设备生成的编号',
     en: 'scannedAt must not lie in the future and must come with a clientId',
   },
   SCAN_QUEUE_DEVICE_INVALID: {
     status: 403,
-    zh: '补传的扫码未经本账号值守设备的离线队列签名(或内容已被改动),不予受理;请在现场重新扫码',
+    zh: '补传的扫码未经本账号值守设备的离线队列签名（或内容已被改动），不予受理；请在现场重新扫码',
     en: 'A queued scan must be signed by this account’s guard device queue, unaltered; scan again at the door',
   },
   SCAN_QUEUE_EXPIRED: {
     status: 410,
-    zh: '该扫码在设备上排队超过 {minutes} 分钟才送达,不予受理;请在现场重新扫码',
+    zh: '该扫码在设备上排队超过 {minutes} 分钟才送达，不予受理；请在现场重新扫码',
     en: 'This scan reached the server more than {minutes} minutes after it was made; scan again at the door',
   },
-  CATEGORY_UNKNOWN: { status: 400, zh: '未知的场所类别:{category}', en: 'Unknown venue category: {category}' },
+  CATEGORY_UNKNOWN: { status: 400, zh: '未知的场所类别：{category}', en: 'Unknown venue category: {category}' },
   VENUE_SELF_APPROVAL: {
     status: 403,
-    zh: '场所登记人不能审核自己登记的场所:须由另一名有审核权限的人员审核',
+    zh: '场所登记人不能审核自己登记的场所：须由另一名有审核权限的人员审核',
     en: 'The person who registered a venue cannot approve it: another authorised user must',
   },
-  VENUE_CONTACT_PHONE_FORMAT: { status: 400, zh: '联系电话格式错误:应为 11 位、以 1 开头的大陆手机号', en: 'contactPhone must be an 11-digit mainland mobile number starting with 1' },
+  VENUE_CONTACT_PHONE_FORMAT: { status: 400, zh: '联系电话格式错误：应为 11 位、以 1 开头的大陆手机号', en: 'contactPhone must be an 11-digit mainland mobile number starting with 1' },
 });
 
 /**
@@ -48,13 +48,13 @@ export const VenueErrors = defineErrors({
  * `{basis}`: the facts a colour rests on, in words and brackets (venue.service.ts fills it in).
  */
 export const EntryReasonTexts = defineErrors({
-  RED_CODE: { status: 403, zh: '红码{basis},禁止进入', en: 'Red code{basis}: entry refused' },
-  YELLOW_CODE: { status: 403, zh: '黄码{basis},禁止进入', en: 'Yellow code{basis}: entry refused' },
+  RED_CODE: { status: 403, zh: '红码{basis}，禁止进入', en: 'Red code{basis}: entry refused' },
+  YELLOW_CODE: { status: 403, zh: '黄码{basis}，禁止进入', en: 'Yellow code{basis}: entry refused' },
   GREEN_CODE: { status: 403, zh: '本场所不接受绿码人员进入', en: 'This venue does not admit green codes' },
   NO_RECENT_TEST: { status: 403, zh: '{hours} 小时内无核酸阴性结果', en: 'No negative test sampled within {hours} hours' },
   TEST_POSITIVE: { status: 403, zh: '核酸检测结果阳性', en: 'The latest test is positive' },
   NOT_VACCINATED: { status: 403, zh: '本场所须完成疫苗接种', en: 'This venue requires vaccination' },
-  VENUE_FULL: { status: 403, zh: '场所已满(限 {capacity} 人),请稍后再来', en: 'The venue is full (capacity {capacity}); please come back later' },
+  VENUE_FULL: { status: 403, zh: '场所已满（限 {capacity} 人），请稍后再来', en: 'The venue is full (capacity {capacity}); please come back later' },
 });
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });

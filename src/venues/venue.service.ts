@@ -282,12 +282,12 @@ function reasonsOf(row: CheckinTable): EntryReason[] {
   return row.reasons ? (JSON.parse(row.reasons) as EntryReason[]) : [];
 }
 
-/** The facts a colour refusal names (`params.facts`), in words: "(密切接触者、集中隔离)", or "". */
+/** The facts a colour refusal names (`params.facts`), in words: "（密切接触者、集中隔离）", or "". */
 function basisText(params: EntryReason['params'], lang: Lang): string {
   const facts = typeof params.facts === 'string' && params.facts ? params.facts.split(',') : [];
   if (!facts.length) return '';
   const words = facts.map((f) => (f === 'manual_change' ? (lang === 'en' ? 'manual change' : '人工变更') : factLabel(f, lang)));
-  return lang === 'en' ? ` (${words.join(', ')})` : `(${words.join('、')})`;
+  return lang === 'en' ? ` (${words.join(', ')})` : `（${words.join('、')}）`;
 }
 
 /** The door's answer for a stored visit; `exited` when this scan closed it (or repeats that closing). */

@@ -88,6 +88,24 @@ for (const { dialect, skip } of await dialects()) {
       } finally { await h.close(); }
     });
 
+    test('/auth/session answers an anonymous visitor with user null (no 401), a stale cookie too, and a signed-in one as /auth/me does', async () => {
+      const h = await harness(dialect);
+      try {
+        const anonymous = await h.call({ method: 'GET', url: '/api/v1/auth/session' });
+        assert.equal(anonymous.statusCode, 200);
+        assert.deepEqual(anonymous.json(), { user: null, csrfToken: null, permissions: [] });
+        const stale = await h.call({ method: 'GET', url: '/api/v1/auth/session', headers: { cookie: 'cordon_session=gone' } });
+        assert.deepEqual(stale.json(), { user: null, csrfToken: null, permissions: [] });
+        await signIn(h.s, 'lab', AREAS.city, 'lab.user');
+        const res = await h.login('lab.user');
+        const session = await h.call({ method: 'GET', url: '/api/v1/auth/session', headers: browser(res) });
+        const me = await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: browser(res) });
+        assert.equal(session.statusCode, 200);
+        assert.deepEqual(session.json(), me.json());
+        assert.equal(session.json().user.username, 'lab.user');
+      } finally { await h.close(); }
+    });
+
     test('the cookie is Secure when the deployment says so', async () => {
       const h = await harness(dialect, {}, (s) => { s.config.secureCookies = true; });
       try {

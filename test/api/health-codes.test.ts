@@ -138,7 +138,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(door.json().colour, 'red');
         assert.deepEqual(door.json().reasons.map((r: { code: string }) => r.code), ['RED_CODE']);
         assert.equal(door.json().reasons[0].params.facts, 'close_contact');
-        assert.equal(door.json().reasons[0].message, '红码(密切接触者),禁止进入');
+        assert.equal(door.json().reasons[0].message, '红码（密切接触者），禁止进入');
 
         // Dismissing the colleague ends the fact: green, with the reason recorded.
         const dismissed = await call('POST', `/contacts/${colleagueContact.id}/review`, investigator, { decision: 'dismiss', reason: 'different floor' });

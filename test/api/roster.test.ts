@@ -169,6 +169,27 @@ for (const { dialect, skip } of await dialects()) {
       } finally { await app.close(); await s.close(); }
     });
 
+    test('a file that is not a workbook, or a CSV the parser cannot follow, is refused with a code of ours in zh and en', async () => {
+      const s = await testServices(dialect);
+      await seedRosterAreas(s);
+      const app = await build(s, { serveWeb: false });
+      try {
+        const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
+        const fake = await app.inject({ method: 'POST', url: '/api/v1/registry/import', ...multipart('roster.xlsx', 'this is not a workbook', worker.headers) });
+        assert.equal(fake.statusCode, 400);
+        assert.equal(fake.json().code, 'ROSTER_XLSX_INVALID');
+        assert.doesNotMatch(fake.json().detail, /signature|0x/, 'the zh message has no library words');
+        const en = await app.inject({ method: 'POST', url: '/api/v1/registry/import', ...multipart('roster.xlsx', 'this is not a workbook', { ...worker.headers, 'accept-language': 'en' }) });
+        assert.equal(en.json().code, 'ROSTER_XLSX_INVALID');
+        assert.doesNotMatch(en.json().detail, /signature/);
+        const quotes = `${csvRows(SAMPLE_CSV)[0]!.join(',')}\n1,"文苑社区,第一网格\n`;
+        const csv = await app.inject({ method: 'POST', url: '/api/v1/registry/import', ...multipart('roster.csv', quotes, worker.headers) });
+        assert.equal(csv.statusCode, 400, csv.body);
+        assert.equal(csv.json().code, 'ROSTER_CSV_INVALID');
+        assert.equal(await countRows(s, 'person'), 0);
+      } finally { await app.close(); await s.close(); }
+    });
+
     test('export is masked by default (CSV and XLSX), scoped, audited; reveal needs the permission and a reason', async () => {
       const s = await testServices(dialect);
       const areas = await seedRosterAreas(s);

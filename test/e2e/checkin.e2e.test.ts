@@ -180,7 +180,7 @@ describe('venue check-in in the browser', () => {
     await gp.getByTestId('guard-code').fill(freshToken);
     await gp.getByTestId('guard-submit').click();
     await gp.locator('[data-testid="guard-queue-count"][data-count="1"]').waitFor();
-    await gp.getByText('个人码验签通过(离线)', { exact: false }).waitFor();
+    await gp.getByText('个人码验签通过（离线）', { exact: false }).waitFor();
     const queuedItem = await gp.evaluate(() => (JSON.parse(localStorage.getItem('cordon.guard.queue') ?? '[]') as Array<{ clientId: string; deviceId?: string; scanSig?: string }>)[0]!);
     const clientId = queuedItem.clientId;
     assert.ok(queuedItem.deviceId && queuedItem.scanSig, 'the queued scan is signed by the device queue');

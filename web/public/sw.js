@@ -6,7 +6,7 @@
 // when the network fails. Everything else (every write, every other API call) goes to the network
 // untouched. Signing out forgets the remembered answers.
 const CACHE = 'cordon-shell-v2';
-const NETWORK_FIRST_API = ['/api/v1/auth/me', '/api/v1/codes/public-key', '/api/v1/testing/me/assignments'];
+const NETWORK_FIRST_API = ['/api/v1/auth/me', '/api/v1/auth/session', '/api/v1/codes/public-key', '/api/v1/testing/me/assignments'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

@@ -115,6 +115,8 @@ export const api = {
   login: (username: string, password: string) => json<LoginResponse>('POST', '/auth/login', { json: { username, password } }),
   logout: () => json<void>('POST', '/auth/logout'),
   me: () => json<MeResponse>('GET', '/auth/me'),
+  /** Who is signed in, if anyone: user null for an anonymous visitor (no 401 on public pages). */
+  session: () => json<Omit<MeResponse, 'user'> & { user: MeResponse['user'] | null }>('GET', '/auth/session'),
 
   rootAreas: () => json<Page<Area>>('GET', '/areas'),
   childAreas: (parentId: string) => json<Page<Area>>('GET', '/areas', { query: { parentId, limit: 500 } }),

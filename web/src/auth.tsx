@@ -1,4 +1,4 @@
-// Who is signed in: loads GET /auth/me once, keeps the CSRF token in memory, and tells the app
+// Who is signed in: loads GET /auth/session once (user null when signed out, so no 401 on public pages), keeps the CSRF token in memory, and tells the app
 // which permissions the user holds (the navigation and actions are driven by them).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
@@ -32,7 +32,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const loadMe = useCallback(async () => {
     try {
-      const r = await api.me();
+      const r = await api.session();
+      if (!r.user) {
+        signedOut();
+        setLoadError(null);
+        return;
+      }
       setCsrfToken(r.csrfToken);
       setPermissions(r.permissions);
       setMe(r.user);

@@ -5,7 +5,7 @@
 import { useEffect } from 'react';
 
 /** Reads every offline page needs: who is signed in. */
-const ALWAYS = ['/api/v1/auth/me'];
+const ALWAYS = ['/api/v1/auth/session'];
 
 export function useOfflineShell(reads: readonly string[]): void {
   const key = reads.join('\n');

@@ -111,7 +111,7 @@ export function CasePage() {
           <dt>{t('tracing.cases.onset')}</dt><dd>{formatDateTime(c.onsetAt)}</dd>
           <dt>{t('tracing.cases.sampled')}</dt><dd>{formatDateTime(c.firstPositiveSampledAt)}</dd>
           <dt>{t('tracing.cases.isolated')}</dt><dd>{formatDateTime(c.isolatedAt)}</dd>
-          <dt>{t('tracing.case.ruleSet')}</dt><dd>{c.ruleSet.id} v{c.ruleSet.version}</dd>
+          <dt>{t('tracing.case.ruleSet')}</dt><dd>{t('health.ruleSet', { id: c.ruleSet.id, version: c.ruleSet.version })}</dd>
           <dt>{t('tracing.case.colour')}</dt><dd><PersonColour personId={c.personId} /></dd>
         </dl>
         {trace && (

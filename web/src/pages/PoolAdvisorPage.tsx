@@ -38,7 +38,9 @@ export function PoolAdvisorPage() {
   const advice = useLoad(async () => {
     const table = api.poolAdvisor(query);
     const curve = query.sizes === 'any' ? table : api.poolAdvisor({ ...query, sizes: 'any' });
-    return { table: await table, curve: await curve };
+    // Both awaited together: a refused input rejects both, and neither rejection is left unhandled.
+    const [tableAdvice, curveAdvice] = await Promise.all([table, curve]);
+    return { table: tableAdvice, curve: curveAdvice };
   }, [query.prevalence, query.ctCutoff, query.typicalCt, query.sizes]);
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
