@@ -86,7 +86,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(gateRow[2], "'=文苑北门", 'formula guarded');
         assert.equal(gateRow[6], '2022-03-24T08:00:00+08:00');
         assert.equal(gateRow[9], 'admitted');
-        assert.equal(rows[0]!.at(-1), '扫码后送达(秒)');
+        assert.equal(rows[0]!.at(-1), '扫码后送达（秒）');
         assert.equal(gateRow.at(-1), '0', 'sent at once');
 
         const audit = await s.db.selectFrom('audit_event').selectAll().where('action', '=', 'checkin.export').execute();

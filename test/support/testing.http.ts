@@ -32,8 +32,9 @@ export function callerOf(app: App): Caller {
 /** Opens a tube at the table, adds the people one by one and closes it, each step answered 2xx; the closed tube. */
 export async function fillTube(
   call: Caller, sampler: SignedIn, roundId: string, tableId: string, barcode: string, people: readonly string[],
+  mode?: 'single',
 ): Promise<{ id: string; mode: string; [field: string]: unknown }> {
-  const open = await call('POST', '/testing/tubes', sampler, { roundId, tableId, barcode });
+  const open = await call('POST', '/testing/tubes', sampler, { roundId, tableId, barcode, ...(mode ? { mode } : {}) });
   assert.equal(open.statusCode, 201, open.body);
   for (const personId of people) {
     const add = await call('POST', `/testing/tubes/${open.json().id}/members`, sampler, { personId });
