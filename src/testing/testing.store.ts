@@ -173,7 +173,7 @@ export async function tubeById(ex: Executor, id: string): Promise<TubeRow | unde
 
 export async function openTubesAtTable(ex: Executor, tableId: string, roundId: string): Promise<TubeRow[]> {
   return ex.selectFrom('testing_tube').selectAll().where('table_id', '=', tableId).where('round_id', '=', roundId)
-    .where('status', '=', 'open').orderBy('opened_at').orderBy('id').limit(200).execute();
+    .where('status', '=', 'open').orderBy('opened_at').orderBy('barcode').limit(200).execute();
 }
 
 /** Deletes the tube when it is still open and has no member (guarded against a scan landing meanwhile). */
