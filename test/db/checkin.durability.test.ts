@@ -89,14 +89,16 @@ test('every acknowledged check-in survives SIGKILL of the server [sqlite only]',
       const areas = await seedTestAreas(s);
       const app = await build(s, { serveWeb: false });
       const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
-      const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-        const res = await app.inject({ method, url: `/api/v1${url}`, headers: worker.headers, ...(payload ? { payload } : {}) });
+      // A venue is approved by someone other than the one who registered it.
+      const approver = await signIn(s, 'command', AREAS.city);
+      const call = async (method: 'GET' | 'POST', url: string, payload?: object, who = worker) => {
+        const res = await app.inject({ method, url: `/api/v1${url}`, headers: who.headers, ...(payload ? { payload } : {}) });
         assert.ok(res.statusCode < 300, res.body);
         return res.json();
       };
       const person = await call('POST', '/persons', { areaId: areas[AREAS.wenyuanGrid], name: '王秀兰' });
       const venue = await call('POST', '/venues', { areaId: areas[AREAS.wenyuanGrid], capacity: 1_000_000, name: '文苑小区南门', category: 'residential_gate' });
-      await call('POST', `/venues/${venue.id}/approve`);
+      await call('POST', `/venues/${venue.id}/approve`, undefined, approver);
       const poster = (await call('GET', `/venues/${venue.id}/code`)).url as string;
       const guard = await signIn(s, 'community_worker', AREAS.wenyuan);
       fixture = { poster, personId: person.id, headers: guard.headers };

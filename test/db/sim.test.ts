@@ -116,9 +116,14 @@ for (const { dialect, skip } of await dialects()) {
       assert.deepEqual(districts.map((d) => d.parent_id), ['root', 'root']);
     }));
 
-    test('the sample household roster imports into the demo city', () => withServices(dialect, async (s) => {
+    test('the sample household roster imports into the demo city: refused where its address has another head, or as new households when asked', () => withServices(dialect, async (s) => {
       await generateDemoCity(s, { people: 2000, days: 14, seed: 1 });
-      const r = await importRoster(s, { audit: SYSTEM_ACTOR, areaPath: '' }, fs.createReadStream(SAMPLE_ROSTER), { fileName: 'household-roster.csv', format: 'csv' });
+      const read = () => fs.createReadStream(SAMPLE_ROSTER);
+      const refused = await importRoster(s, { audit: SYSTEM_ACTOR, areaPath: '' }, read(), { fileName: 'household-roster.csv', format: 'csv' });
+      assert.equal(refused.imported, 0);
+      assert.ok(refused.faults.length > 0 && refused.faults.every((f) => f.code === 'HOUSEHOLD_HEAD_MISMATCH'), JSON.stringify(refused.faults));
+      assert.equal(await count(s.db, 'person'), 2000);
+      const r = await importRoster(s, { audit: SYSTEM_ACTOR, areaPath: '' }, read(), { fileName: 'household-roster.csv', format: 'csv', newHouseholdOnHeadMismatch: true });
       assert.deepEqual({ imported: r.imported, rejected: r.rejected, faults: r.faults }, { imported: 5, rejected: 0, faults: [] });
       assert.equal(await count(s.db, 'person'), 2005);
     }));
