@@ -38,7 +38,10 @@ describe('health codes in the browser', () => {
     const area = await s.db.selectFrom('area').select(['id', 'path']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
     const person = await s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
       .select(['person.id', 'person.name', 'person.household_id']).where('area.path', 'like', `${area.path}%`)
-      .where('person.household_id', 'is not', null).where('person.birth_date', '<', '1995-01-01').orderBy('person.id').executeTakeFirstOrThrow();
+      .where('person.household_id', 'is not', null).where('person.birth_date', '<', '1995-01-01')
+      // Not the demo resident (first start gives one household head of 文苑社区 an account).
+      .where('person.id', 'not in', s.db.selectFrom('app_user').select('person_id').where('person_id', 'is not', null).$narrowType<{ person_id: string }>())
+      .orderBy('person.id').executeTakeFirstOrThrow();
     const now = Date.now();
     await s.db.transaction().execute(async (trx) => {
       await addFacts(s, trx, [{

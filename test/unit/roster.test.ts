@@ -55,7 +55,7 @@ test('a row reads into person fields, care tags and a place; a bad flag names it
   assert.deepEqual(p.fields.careTags, ['elderly_alone', 'bedridden', 'no_smartphone']);
   assert.equal(p.fields.idNumber, '220403194011050047');
   assert.equal(p.fields.phone, null);
-  assert.deepEqual(p.place, { community: '文苑社区', grid: '第二网格', compound: '', building: '5号楼', unit: '2单元', door: '301', address: '', head: '赵桂芝' });
+  assert.deepEqual(p.place, { community: '文苑社区', grid: '第二网格', compound: '', building: '5号楼', unit: '2单元', door: '301', address: '', head: '赵桂芝', headIdNumber: '' });
   assert.deepEqual(p.faults, []);
   const bad = [...row5!];
   bad[13] = '也许';
