@@ -107,8 +107,6 @@ describe('review by group in the browser', () => {
       const dismissed = await server.s.db.selectFrom('contact').select((eb) => eb.fn.countAll().as('n'))
         .where('case_id', '=', caseId).where('review_status', '=', 'dismissed').where('review_reason', '=', '超市同场，时间短，未近距离接触').executeTakeFirstOrThrow();
       assert.equal(Number(dismissed.n), MARKET);
-      await page.getByTestId('contact-row').first().scrollIntoViewIfNeeded();
-      await page.screenshot({ path: '/tmp/review-contacts-desktop.png' });
       await page.getByTestId('group-clear').click();
       await market.waitFor({ state: 'detached' }); // the pending groups no longer hold it
 
