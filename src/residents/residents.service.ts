@@ -60,11 +60,6 @@ function mobileOf(raw: string): string {
   return mobile.value;
 }
 
-/** PASSWORD_WEAK or PASSWORD_GUESSABLE (the strength rule of every account), with what an attacker knows of the resident. */
-function checkNewPassword(password: string, knownToAttacker: readonly (string | null | undefined)[]): void {
-  access.checkPassword(password, knownToAttacker);
-}
-
 // ---- one-time codes ----------------------------------------------------------------------------
 
 function randomCode(): string {
@@ -233,7 +228,7 @@ export interface RegisterVerifyInput extends RegisterVerifyBody {
  * in for 30 days and audits `resident.register`. The registry's record is not changed.
  */
 export async function completeRegistration(s: Services, input: RegisterVerifyInput): Promise<Registered> {
-  checkNewPassword(input.password, []);
+  access.checkPassword(input.password);
   // Hash before the transaction: scrypt is slow on purpose and must not hold the write lock.
   const passwordHash = await hashPassword(input.password);
   const ip = input.ip ?? null;
@@ -305,7 +300,7 @@ export async function startDoorCode(s: Services, actor: Actor, personId: string,
  * hand over; a re-bound account keeps its password unless a new one is given.
  */
 export async function completeDoorAccount(s: Services, actor: Actor, personId: string, body: DoorAccountBody, ip?: string): Promise<DoorAccountView> {
-  if (body.password !== undefined) checkNewPassword(body.password, []);
+  if (body.password !== undefined) access.checkPassword(body.password);
   const generated = body.password === undefined ? generatePassword() : null;
   const passwordHash = await hashPassword(body.password ?? generated!);
   const who = auditActor(actor);
