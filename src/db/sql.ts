@@ -1,0 +1,49 @@
+// SQL helpers every domain's store shares. They build no domain's queries: each table still has one
+// owning store (docs/ARCHITECTURE.md); these only split, classify and read the shared area tree.
+import type { Executor } from './database.js';
+
+/** Parameters per statement when a list is sent in `in (…)` batches (SQLite allows 32,766; stay far below). */
+export const CHUNK = 400;
+
+/** The list cut into pieces of at most `size` items, in order. */
+export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** True when a write failed on a unique index (SQLite or PostgreSQL), e.g. a concurrent duplicate. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+/** An area of the administrative tree as every domain reads it. The registry alone writes areas. */
+export interface AreaRef {
+  id: string;
+  code: string;
+  name: string;
+  /** city | district | street | community | grid */
+  level: string;
+  parent_id: string | null;
+  /** Materialised path of codes; a subtree is a prefix. */
+  path: string;
+}
+
+const AREA_REF = ['id', 'code', 'name', 'level', 'parent_id', 'path'] as const;
+
+export async function areaById(ex: Executor, id: string): Promise<AreaRef | undefined> {
+  return ex.selectFrom('area').select(AREA_REF).where('id', '=', id).executeTakeFirst();
+}
+
+export async function areaByCode(ex: Executor, code: string): Promise<AreaRef | undefined> {
+  return ex.selectFrom('area').select(AREA_REF).where('code', '=', code).executeTakeFirst();
+}
+
+export async function areasByIds(ex: Executor, ids: readonly string[]): Promise<AreaRef[]> {
+  const out: AreaRef[] = [];
+  for (const part of chunks([...new Set(ids)])) {
+    out.push(...(await ex.selectFrom('area').select(AREA_REF).where('id', 'in', part).execute()));
+  }
+  return out;
+}
