@@ -1,7 +1,7 @@
 // The client for mass testing rounds (全员核酸, issue 5): rounds and their planner, sites and staff,
 // sampling (online and the offline sync), boxes, lab results, suspected-positive pools and the
 // one-click report (一键即报), re-sampling tasks, coverage and door-knocking. The same fetch, CSRF and
-// problem+json handling as api.ts; the shapes follow docs/dev/api-contract.md ("Testing rounds").
+// problem+json handling as api.ts; the shapes follow the served OpenAPI document (docs/openapi.json).
 import { json } from './api.ts';
 import type { Page } from './types.ts';
 

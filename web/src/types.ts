@@ -1,4 +1,4 @@
-// Types of the HTTP API (docs/dev/api-contract.md). Times are epoch milliseconds.
+// Types of the HTTP API (docs/openapi.json, served at /api/v1/openapi.json). Times are epoch milliseconds.
 
 export type Permission =
   | 'registry.read' | 'registry.write' | 'registry.import' | 'registry.export'
