@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import {
   appendItem, dropItems, readItems, retryDelay, sendEach, sendWaiting, RETRY_FIRST_MS, RETRY_MAX_MS,
   type Failure, type KeyValueStore, type QueueSpec,
-} from '../../web/src/offlineQueue.ts';
-import { GUARD_QUEUE_KEY, opQueueKey, reviveOp, reviveScan, scanLine, opLine, type QueuedOpOf, type QueuedScan, type StoredOp } from '../../web/src/queueFormats.ts';
+} from '../../web/src/shared/offlineQueue.ts';
+import { GUARD_QUEUE_KEY, opQueueKey, reviveOp, reviveScan, scanLine, opLine, type QueuedOpOf, type QueuedScan, type StoredOp } from '../../web/src/shared/queueFormats.ts';
 
 type QueuedOp = QueuedOpOf<StoredOp>;
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildChainGraph, clusterGraph, edgeRows, focusGraph, summariseChainGraph, toGraphMl, type ChainCaseFacts, type ChainContactFacts } from '../../src/tracing/tracing.chains.ts';
-import { spineLayout } from '../../web/src/chainLayout.ts';
+import { spineLayout } from '../../web/src/tracing/chainLayout.ts';
 import { communityOf, pathPrefixes, planTasks, reopenedStatus } from '../../src/notify/notify.rules.ts';
 
 const H = 3_600_000;

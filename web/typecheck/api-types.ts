@@ -14,14 +14,14 @@ import type * as testing from '../../src/testing/testing.schema.ts';
 import type * as chains from '../../src/tracing/tracing.chains.schema.ts';
 import type * as tracing from '../../src/tracing/tracing.schema.ts';
 import type * as venues from '../../src/venues/venue.schema.ts';
-import type * as healthApi from '../src/healthApi.ts';
-import type * as riskApi from '../src/riskAreasApi.ts';
-import type * as testingApi from '../src/testingApi.ts';
-import type * as tracingApi from '../src/tracingApi.ts';
-import type * as web from '../src/types.ts';
+import type * as healthApi from '../src/health/healthApi.ts';
+import type * as riskApi from '../src/riskareas/riskAreasApi.ts';
+import type * as testingApi from '../src/testing/testingApi.ts';
+import type * as tracingApi from '../src/tracing/tracingApi.ts';
+import type * as web from '../src/shared/types.ts';
 import type * as audit from '../../src/platform/audit.schema.ts';
 import type * as command from '../../src/command/command.schema.ts';
-import type * as commandApi from '../src/commandApi.ts';
+import type * as commandApi from '../src/command/commandApi.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
