@@ -1,5 +1,5 @@
 // A guard device's offline queue in tests: the queue key the server issues (POST /checkins/queue-key)
-// and scans signed with it, as the guard page signs them (web/src/scanSignature.ts).
+// and scans signed with it, as the guard page signs them (web/src/venues/scanSignature.ts).
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { signQueuedScan, type QueuedScanContent } from '../../src/venues/venue.codes.ts';

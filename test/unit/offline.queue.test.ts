@@ -1,4 +1,4 @@
-// The one device queue behind the guard's and the sampler's offline pages (web/src/offlineQueue.ts):
+// The one device queue behind the guard's and the sampler's offline pages (web/src/shared/offlineQueue.ts):
 // what phones already hold (the stored formats of the first offline pages) is read as it is; answers
 // leave the queue, a retryable failure keeps the rest waiting in order, a batch refused for good
 // cannot block the queue; retry delays back off.

@@ -1,4 +1,4 @@
-// 数据可能已过时: shown above live figures while their stream cannot be trusted (web/src/liveStream.ts),
+// 数据可能已过时: shown above live figures while their stream cannot be trusted (web/src/shared/liveStream.ts),
 // with the time of the last update; the page polls meanwhile.
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from './format.ts';
