@@ -1,5 +1,8 @@
-// The navigation: each entry shows only to users holding one of its permissions (from GET /auth/me),
-// or, for the resident's own pages, to users of the roles it names.
+// The navigation, grouped by module. Each group is one entry of NAV_GROUPS, in the order the side
+// navigation shows them, with its label under navGroup.<key> in the locales: a new module (隔离, 物资,
+// 志愿者, 指挥…) adds one group here and one label in each locale. An entry shows only to users holding
+// one of its permissions (from GET /auth/me), or, for the resident's own pages, to users of the roles it
+// names; a group shows when one of its entries does.
 import type { Permission, Role } from './types.ts';
 
 export interface NavItem {
@@ -7,33 +10,94 @@ export interface NavItem {
   to: string;
   anyOf: Permission[];
   roles?: Role[];
+  /** Other pages under this entry (a building of the registry, say): the entry is marked current there too. */
+  also?: string[];
 }
 
-export const NAV: NavItem[] = [
-  { key: 'registry', to: '/registry', anyOf: ['registry.read'] },
-  { key: 'search', to: '/search', anyOf: ['registry.read'] },
-  { key: 'import', to: '/import', anyOf: ['registry.import', 'registry.export'] },
-  { key: 'venues', to: '/venues', anyOf: ['venue.manage'] },
-  { key: 'guard', to: '/guard', anyOf: ['checkin.create'] },
-  { key: 'cases', to: '/cases', anyOf: ['case.read'] },
-  { key: 'review', to: '/review', anyOf: ['case.manage'] },
-  { key: 'chains', to: '/chains', anyOf: ['case.read'] },
-  { key: 'calls', to: '/calls', anyOf: ['contact.call'] },
-  { key: 'riskAreas', to: '/risk-areas', anyOf: ['riskarea.manage'] },
-  { key: 'healthChanges', to: '/health/changes', anyOf: ['health.override', 'health.approve'] },
-  { key: 'appeals', to: '/health/appeals', anyOf: ['appeal.review'] },
-  { key: 'recolourApprovals', to: '/health/approvals', anyOf: ['recolour.approve'] },
-  { key: 'myCode', to: '/me/code', anyOf: [], roles: ['resident'] },
-  { key: 'scanHint', to: '/me/scan', anyOf: [], roles: ['resident'] },
-  { key: 'sampler', to: '/testing/sample', anyOf: ['testing.sample'] },
-  { key: 'testingRounds', to: '/testing/rounds', anyOf: ['testing.view'] },
-  { key: 'lab', to: '/testing/lab', anyOf: ['testing.lab'] },
-  { key: 'doorKnock', to: '/testing/door-knock', anyOf: ['testing.doorknock'] },
-  { key: 'poolAdvisor', to: '/pool-advisor', anyOf: ['testing.plan'] },
-  { key: 'audit', to: '/audit', anyOf: ['audit.read'] },
-  { key: 'users', to: '/users', anyOf: ['user.manage'] },
+export interface NavGroup {
+  key: string;
+  items: NavItem[];
+}
+
+export const NAV_GROUPS: NavGroup[] = [
+  {
+    key: 'population',
+    items: [
+      { key: 'registry', to: '/registry', anyOf: ['registry.read'], also: ['/buildings/', '/households/'] },
+      { key: 'search', to: '/search', anyOf: ['registry.read'] },
+      { key: 'import', to: '/import', anyOf: ['registry.import', 'registry.export'] },
+    ],
+  },
+  {
+    key: 'venues',
+    items: [
+      { key: 'venues', to: '/venues', anyOf: ['venue.manage'] },
+      { key: 'guard', to: '/guard', anyOf: ['checkin.create'] },
+    ],
+  },
+  {
+    key: 'tracing',
+    items: [
+      { key: 'cases', to: '/cases', anyOf: ['case.read'] },
+      { key: 'review', to: '/review', anyOf: ['case.manage'] },
+      { key: 'chains', to: '/chains', anyOf: ['case.read'] },
+      { key: 'calls', to: '/calls', anyOf: ['contact.call'] },
+    ],
+  },
+  {
+    key: 'health',
+    items: [
+      { key: 'healthChanges', to: '/health/changes', anyOf: ['health.override', 'health.approve'] },
+      { key: 'appeals', to: '/health/appeals', anyOf: ['appeal.review'] },
+      { key: 'recolourApprovals', to: '/health/approvals', anyOf: ['recolour.approve'] },
+    ],
+  },
+  {
+    key: 'riskAreas',
+    items: [{ key: 'riskAreas', to: '/risk-areas', anyOf: ['riskarea.manage'] }],
+  },
+  {
+    key: 'testing',
+    items: [
+      { key: 'sampler', to: '/testing/sample', anyOf: ['testing.sample'] },
+      { key: 'testingRounds', to: '/testing/rounds', anyOf: ['testing.view'] },
+      { key: 'lab', to: '/testing/lab', anyOf: ['testing.lab'] },
+      { key: 'doorKnock', to: '/testing/door-knock', anyOf: ['testing.doorknock'] },
+      { key: 'poolAdvisor', to: '/pool-advisor', anyOf: ['testing.plan'] },
+    ],
+  },
+  {
+    key: 'mine',
+    items: [
+      { key: 'myCode', to: '/me/code', anyOf: [], roles: ['resident'] },
+      { key: 'scanHint', to: '/me/scan', anyOf: [], roles: ['resident'] },
+    ],
+  },
+  {
+    key: 'system',
+    items: [
+      { key: 'audit', to: '/audit', anyOf: ['audit.read'] },
+      { key: 'users', to: '/users', anyOf: ['user.manage'] },
+    ],
+  },
 ];
 
+function shows(item: NavItem, permissions: readonly Permission[], role?: Role): boolean {
+  return item.anyOf.some((p) => permissions.includes(p)) || (role !== undefined && !!item.roles?.includes(role));
+}
+
+/** The groups this user sees, each with only the entries this user may open. */
+export function navGroupsFor(permissions: readonly Permission[], role?: Role): NavGroup[] {
+  return NAV_GROUPS.map((g) => ({ key: g.key, items: g.items.filter((item) => shows(item, permissions, role)) })).filter((g) => g.items.length > 0);
+}
+
+/** Every entry this user may open, group after group. */
 export function navFor(permissions: readonly Permission[], role?: Role): NavItem[] {
-  return NAV.filter((item) => item.anyOf.some((p) => permissions.includes(p)) || (role !== undefined && !!item.roles?.includes(role)));
+  return navGroupsFor(permissions, role).flatMap((g) => g.items);
+}
+
+/** Whether the page at this path is the entry's page or one under it. */
+export function isCurrent(item: NavItem, pathname: string): boolean {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  return path === item.to || path.startsWith(`${item.to}/`) || !!item.also?.some((p) => path.startsWith(p));
 }
