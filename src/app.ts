@@ -11,6 +11,7 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from './services.ts';
 import { AppError, langFrom, toProblem } from './platform/errors.ts';
+import { installErrorCatalogue } from './errors.catalogue.ts';
 import { textKeyword } from './platform/text.ts';
 import { registerAuth } from './platform/auth.ts';
 import { registerSecurityHeaders } from './platform/security.ts';
@@ -69,6 +70,7 @@ function textFault(error: Error): AppError | null {
 }
 
 export async function build(s: Services, options: BuildOptions = {}): Promise<App> {
+  installErrorCatalogue();
   const app = Fastify({
     logger: options.logger ?? false,
     childLoggerFactory: lazyRequestLogger,

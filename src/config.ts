@@ -1,6 +1,8 @@
-// One typed configuration, read from the environment (and CLI flags that override it).
+// One typed configuration, read from the environment (and CLI flags that override it). Every
+// environment variable Cordon reads is read here; the README's configuration table lists them.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { Lang } from './platform/errors.ts';
 
 export interface Config {
   /** Where the SQLite file, generated keys and exports live. */
@@ -43,6 +45,12 @@ export interface Config {
   pgTimeouts: PgTimeouts;
   /** Free space of the data directory under which health reports the disk as low (bytes). */
   diskMinFreeBytes: number;
+  /** People in the demo city seeded on the first start of an empty database (CORDON_DEMO_PEOPLE). */
+  demoPeople: number;
+  /** The font file venue posters are set in (CORDON_CJK_FONT); absent: Noto Sans CJK, found on the system. */
+  cjkFont?: string;
+  /** The server's public address, for posters printed with `cordon venue poster` (CORDON_PUBLIC_URL). */
+  publicUrl?: string;
 }
 
 export interface PgTimeouts {
@@ -104,10 +112,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       idleInTransactionMs: int(env.CORDON_PG_IDLE_TX_TIMEOUT_MS, PG_TIMEOUTS.idleInTransactionMs, 'CORDON_PG_IDLE_TX_TIMEOUT_MS'),
     },
     diskMinFreeBytes: int(env.CORDON_DISK_MIN_FREE_MB, 1024, 'CORDON_DISK_MIN_FREE_MB') * 1024 * 1024,
+    demoPeople: int(env.CORDON_DEMO_PEOPLE, 20_000, 'CORDON_DEMO_PEOPLE'),
+    cjkFont: env.CORDON_CJK_FONT || undefined,
+    publicUrl: env.CORDON_PUBLIC_URL || undefined,
   };
   const merged = { ...config, ...overrides };
   if (!merged.auditAnchors.dir) merged.auditAnchors = { ...merged.auditAnchors, dir: path.join(merged.dataDir, 'audit-anchors') };
   return merged;
+}
+
+/** The language of the `cordon` command's messages: Chinese when LANG names a Chinese locale, else English. */
+export function terminalLang(env: NodeJS.ProcessEnv = process.env): Lang {
+  return (env.LANG ?? '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
 /**

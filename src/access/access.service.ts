@@ -13,7 +13,6 @@ import {
   permissionsOf, usernameForLog, type Actor, type Permission, type Role,
 } from './access.rules.ts';
 import { judgePassword } from './password.rules.ts';
-import './access.schema.ts'; // registers the access error codes wherever the service is used
 import type { Me, TokenView, UserView } from './access.schema.ts';
 import * as store from './access.store.ts';
 import { maskPhone } from '../platform/mask.ts';

@@ -1,5 +1,5 @@
 // Opening and closing the services around one CLI command, and printing its failures plainly.
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig, terminalLang, type Config } from '../config.ts';
 import { createServices, type Services } from '../services.ts';
 import { AppError, localizeFaults, messageFor, type Lang } from '../platform/errors.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
@@ -14,10 +14,10 @@ export function cliConfig(opts: GlobalOptions = {}): Config {
   const overrides: Partial<Config> = {};
   if (opts.dataDir) overrides.dataDir = opts.dataDir;
   if (opts.databaseUrl) overrides.databaseUrl = opts.databaseUrl;
-  return loadConfig(process.env, overrides);
+  return loadConfig(undefined, overrides);
 }
 
-export const CLI_LANG: Lang = (process.env.LANG ?? '').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+export const CLI_LANG: Lang = terminalLang();
 
 /** The operator at the terminal, as recorded in the audit log. */
 export function cliActor(): AuditActor {

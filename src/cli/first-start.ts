@@ -72,8 +72,7 @@ export async function seedDemoDeployment(s: Services, people: number, log: (line
 }
 
 export async function ensureFirstStart(s: Services): Promise<void> {
-  const people = Number(process.env.CORDON_DEMO_PEOPLE ?? 20_000);
-  const created = await seedDemoDeployment(s, people);
+  const created = await seedDemoDeployment(s, s.config.demoPeople);
   const file = credentialsFile(s);
   if (created.length) {
     const lines = [

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.ts';
 import { reportCliError } from './context.ts';
+import { installErrorCatalogue } from '../errors.catalogue.ts';
 import { registerServeCommands } from './serve.cli.ts';
 import { registerAuditCommands } from './audit.cli.ts';
 import { registerUserCommands } from '../access/access.cli.ts';
@@ -14,6 +15,8 @@ import { registerRuleSetCommands } from '../rules/ruleset.cli.ts';
 import { registerTracingCommands } from '../tracing/tracing.cli.ts';
 import { registerRiskAreaCommands } from '../riskareas/riskareas.cli.ts';
 import { registerHealthCommands } from '../health/health.cli.ts';
+
+installErrorCatalogue();
 
 const program = new Command('cordon')
   .description('Cordon (一站式防疫指挥系统): one-stop epidemic prevention and command system')

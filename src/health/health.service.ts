@@ -8,7 +8,7 @@ import type { Executor, HealthAppealTable, HealthApprovalTable, HealthOverrideTa
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
 import { newId } from '../platform/crypto.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, type ErrorCode } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Services } from '../services.ts';
 import type { Colour } from '../rules/ruleset.rules.ts';
@@ -24,7 +24,6 @@ import type {
   AppealAnswerBody, AppealBody, AppealView, ApprovalView, DecisionBody, HealthView, OverrideBody, OverrideView, RecomputeBody,
   RecomputeResultView,
 } from './health.schema.ts';
-import './health.schema.ts';
 import * as store from './health.store.ts';
 
 // ---- reading ---------------------------------------------------------------------------------
@@ -139,7 +138,7 @@ export async function codeFacts(ex: Executor, personId: string, now: number): Pr
 
 // ---- manual changes (two-person rule) --------------------------------------------------------
 
-function requireText(value: string | undefined, code: string, min = 1): string {
+function requireText(value: string | undefined, code: ErrorCode, min = 1): string {
   const text = (value ?? '').trim();
   if ([...text].length < min) throw new AppError(code, { min });
   return text;

@@ -23,7 +23,6 @@ import { activeChoice } from '../rules/ruleset.service.ts';
 import { addDays, dateInZone, isCalendarDate, startOfDate } from '../rules/calendar.ts';
 import type { RuleSet } from '../rules/ruleset.schema.ts';
 import { ruleSetById } from '../rules/ruleset.load.ts';
-import './notify.schema.ts';
 import * as store from './notify.store.ts';
 import type { TaskRow } from './notify.store.ts';
 

@@ -1,6 +1,8 @@
 // One error envelope everywhere: RFC 9457 problem+json with a stable `code`, a message in the
-// request's language, and for bulk input the row and column of each fault. Domains register their
-// codes with defineErrors(); tests assert codes, never messages.
+// request's language, and for bulk input the row and column of each fault. Domains declare their
+// codes with defineErrors(); src/errors.catalogue.ts assembles every domain's codes into the one
+// catalogue (ErrorCode) that AppError takes, so a misspelt code fails the typecheck. Tests assert
+// codes, never messages.
 
 export type Lang = 'zh' | 'en';
 
@@ -11,24 +13,60 @@ export interface ErrorSpec {
   en: string;
 }
 
-const catalog = new Map<string, ErrorSpec>();
+/**
+ * Every error code of the system, as keys. Empty here: src/errors.catalogue.ts augments it with each
+ * domain's codes (platform imports no domain), so ErrorCode is the union of all of them.
+ */
+export interface ErrorCodes {}
 
-export function defineErrors<T extends Record<string, ErrorSpec>>(specs: T): { [K in keyof T]: K } {
-  const codes = {} as { [K in keyof T]: K };
-  for (const [code, spec] of Object.entries(specs)) {
-    const existing = catalog.get(code);
-    if (existing && (existing.zh !== spec.zh || existing.status !== spec.status)) {
-      throw new Error(`error code ${code} defined twice`);
-    }
-    catalog.set(code, spec);
-    (codes as Record<string, string>)[code] = code;
-  }
-  return codes;
+/**
+ * A code of the catalogue. A program that does not include src/errors.catalogue.ts (the web app's
+ * check of the response schemas compiles only some schema files) sees no codes and takes any string;
+ * `npm run typecheck` compiles all of src, where only catalogue codes pass.
+ */
+export type ErrorCode = [keyof ErrorCodes] extends [never] ? string : keyof ErrorCodes & string;
+
+/** A domain's codes with their messages and statuses; pure (registers nothing). */
+export function defineErrors<T extends Record<string, ErrorSpec>>(specs: T): Readonly<T> {
+  return Object.freeze(specs);
 }
 
-/** Every registered code with its messages (read-only; for catalogue checks such as the zh language test). */
+/**
+ * One catalogue from every domain's defineErrors block; a code defined twice is refused, so two
+ * domains cannot give one code two meanings.
+ */
+export function assembleErrorCatalogue(parts: Readonly<Record<string, Readonly<Record<string, ErrorSpec>>>>): ReadonlyMap<string, Readonly<ErrorSpec>> {
+  const catalogue = new Map<string, Readonly<ErrorSpec>>();
+  const owner = new Map<string, string>();
+  for (const [part, specs] of Object.entries(parts)) {
+    for (const [code, spec] of Object.entries(specs)) {
+      const first = owner.get(code);
+      if (first !== undefined) throw new Error(`error code ${code} defined twice (${first} and ${part})`);
+      owner.set(code, part);
+      catalogue.set(code, spec);
+    }
+  }
+  return catalogue;
+}
+
+let catalog: ReadonlyMap<string, Readonly<ErrorSpec>> = new Map();
+
+/** Makes `catalogue` the one AppError and messageFor read (installErrorCatalogue() in src/errors.catalogue.ts). */
+export function useErrorCatalogue(catalogue: ReadonlyMap<string, Readonly<ErrorSpec>>): void {
+  catalog = catalogue;
+}
+
+/** Every code in use with its messages (read-only; for catalogue checks such as the zh language test). */
 export function errorCatalog(): ReadonlyMap<string, Readonly<ErrorSpec>> {
   return catalog;
+}
+
+/**
+ * `code` when the catalogue has it, else INTERNAL: for codes that arrive as data (a stored outcome, a
+ * library's error) rather than from this code base's own literals.
+ */
+export function asErrorCode(code: string | null | undefined): ErrorCode {
+  return code && catalog.has(code) ? (code as ErrorCode) : ('INTERNAL' as ErrorCode);
 }
 
 export type Params = Record<string, string | number | undefined>;
@@ -38,19 +76,19 @@ export interface Fault {
   row?: number;
   column?: string;
   field?: string;
-  code: string;
+  code: ErrorCode;
   params?: Params;
 }
 
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly params: Params;
   readonly faults: Fault[];
   /** Extra machine-readable members for the problem document (e.g. the existing record). */
   readonly extra: Record<string, unknown>;
 
-  constructor(code: string, params: Params = {}, options: { faults?: Fault[]; extra?: Record<string, unknown> } = {}) {
+  constructor(code: ErrorCode, params: Params = {}, options: { faults?: Fault[]; extra?: Record<string, unknown> } = {}) {
     const spec = catalog.get(code);
     super(spec ? render(spec.en, params) : code);
     this.name = 'AppError';
@@ -66,7 +104,7 @@ function render(template: string, params: Params): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
 }
 
-export function messageFor(code: string, params: Params = {}, lang: Lang = 'zh'): string {
+export function messageFor(code: ErrorCode, params: Params = {}, lang: Lang = 'zh'): string {
   const spec = catalog.get(code);
   if (!spec) return code;
   return render(spec[lang], params);

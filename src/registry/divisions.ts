@@ -1,11 +1,13 @@
 // The GB/T 2260 division codes an ID number may start with, current and retired, read once from the
 // list shipped in gb2260.tsv (its header says where it comes from and what it lacks).
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { cachedByFile } from '../platform/rule-file.ts';
 
-let codes: Set<string> | null = null;
+const DIVISIONS_FILE = fileURLToPath(new URL('./gb2260.tsv', import.meta.url));
 
 function load(): Set<string> {
-  const text = fs.readFileSync(new URL('./gb2260.tsv', import.meta.url), 'utf8');
+  const text = fs.readFileSync(DIVISIONS_FILE, 'utf8');
   const out = new Set<string>();
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;
@@ -16,6 +18,5 @@ function load(): Set<string> {
 
 /** True when the six digits are a county- or prefecture-level code of GB/T 2260, now or in the past. */
 export function isDivisionCode(code: string): boolean {
-  codes ??= load();
-  return codes.has(code);
+  return cachedByFile(DIVISIONS_FILE, load).has(code);
 }

@@ -1,5 +1,5 @@
 // Pure validation of registry facts: resident ID numbers (GB 11643-1999), mobile numbers, person input.
-import type { Fault } from '../platform/errors.ts';
+import type { ErrorCode, Fault } from '../platform/errors.ts';
 import { defineErrors } from '../platform/errors.ts';
 import { cleanName, cleanNote } from '../platform/text.ts';
 import { isDivisionCode } from './divisions.ts';
@@ -46,7 +46,7 @@ export function earliestBirthDate(today: string): string {
 
 export type IdCheck =
   | { ok: true; value: string; birthDate: string; sex: Sex }
-  | { ok: false; code: string; params?: Record<string, string> };
+  | { ok: false; code: ErrorCode; params?: Record<string, string> };
 
 export function checkDigit(first17: string): string {
   let sum = 0;

@@ -23,7 +23,6 @@ import {
   type PersonCreateBody, type PersonPatchBody, type PersonView,
 } from './registry.schema.ts';
 // Registers the registry's record error codes (the import above is types only and vanishes).
-import './registry.schema.ts';
 import * as store from './registry.store.ts';
 import type { AreaRow, HouseholdRow, Paging, PersonByIdentifier, PersonRow } from './registry.store.ts';
 

@@ -6,7 +6,6 @@ import { Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { AppError } from '../platform/errors.ts';
-import './roster.columns.ts';
 
 export type RosterFormat = 'csv' | 'xlsx';
 

@@ -15,7 +15,7 @@ import type { Executor, ResidentChallengeTable } from '../db/database.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { hashPassword, newId, randomToken } from '../platform/crypto.ts';
-import { AppError, type Lang } from '../platform/errors.ts';
+import { AppError, type ErrorCode, type Lang } from '../platform/errors.ts';
 import { maskName, maskPhone } from '../platform/mask.ts';
 import { auditActor } from '../platform/auth.ts';
 import { checkMobile, checkResidentId } from '../registry/registry.rules.ts';
@@ -33,7 +33,6 @@ import {
 import type {
   ChallengeView, DoorAccountBody, DoorAccountView, DoorCodeBody, MyPersonView, MyScanView, PersonalCodeView, RegisterStartBody, RegisterVerifyBody, SelfCheckinBody,
 } from './residents.schema.ts';
-import './residents.schema.ts'; // registers the resident error codes wherever the service is used
 import * as store from './residents.store.ts';
 import type { ResidentPerson } from './residents.store.ts';
 
@@ -154,7 +153,7 @@ async function consumeCode(
 ): Promise<Outcome<ResidentChallengeTable>> {
   const now = s.clock.now();
   const challenge = await store.challengeById(trx, challengeId, s.dialect === 'postgres');
-  const fail = async (reason: string, error: string, extra: Record<string, unknown> = {}): Promise<Outcome<ResidentChallengeTable>> => {
+  const fail = async (reason: string, error: ErrorCode, extra: Record<string, unknown> = {}): Promise<Outcome<ResidentChallengeTable>> => {
     await s.audit(trx, actor, {
       action: 'resident.otp_failed', objectType: 'resident_challenge', objectId: challenge ? challengeId : null,
       detail: { purpose: expect.purpose, reason, personId: challenge?.person_id ?? null, ip, ...extra },

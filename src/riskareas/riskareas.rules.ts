@@ -2,7 +2,7 @@
 // designated, how the days of an area's history are counted for the rule set's downgrade rules
 // (riskAreaNextLevel in ruleset.rules.ts makes the decision itself), which arrivals get which fact,
 // from how far back, and when their facts end. No I/O; `now` and the zone are arguments.
-import { AppError } from '../platform/errors.ts';
+import { AppError, type ErrorCode } from '../platform/errors.ts';
 import { addDays, dateInZone, startOfDate } from '../rules/calendar.ts';
 import { arrivalGroup, riskAreaNextLevel, type RiskAreaHistory } from '../rules/ruleset.rules.ts';
 import type { Downgrade, FactKind, ManagedGroup, RiskLevel, RuleSet } from '../rules/ruleset.schema.ts';
@@ -150,7 +150,7 @@ export function startsEpisode(from: RiskLevel | null, to: RiskLevel): boolean {
   return isElevated(to) && !isElevated(from);
 }
 
-export function requireText(value: string | undefined, code: string): string {
+export function requireText(value: string | undefined, code: ErrorCode): string {
   const text = (value ?? '').trim();
   if (!text) throw new AppError(code);
   return text;

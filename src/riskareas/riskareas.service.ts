@@ -26,7 +26,6 @@ import {
   type HistoryKind, type RiskAreaStatus, type RiskAreaUnit, type RiskTarget,
 } from './riskareas.rules.ts';
 import type { DesignateBody, HistoryView, LiftBody, ListQuery, OutcomeView, RiskAreaView, TreeNode } from './riskareas.schema.ts';
-import './riskareas.schema.ts';
 import * as store from './riskareas.store.ts';
 import type { Paging, RiskAreaRow, UnitRef } from './riskareas.store.ts';
 

@@ -5,9 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { AppError, type Fault } from '../platform/errors.ts';
+import { cachedByFile, parseRuleFile, readRuleFile, ruleFile, RuleFileError, type RuleFileFault } from '../platform/rule-file.ts';
 import { venueCategories } from '../venues/venue.categories.ts';
 import { isCalendarDate } from './calendar.ts';
 import { RuleSetSchema, type RuleSet } from './ruleset.schema.ts';
@@ -19,38 +18,7 @@ export interface LoadOptions {
   knownCategories?: ReadonlySet<string>;
 }
 
-interface FieldFault {
-  path: string;
-  problem: string;
-}
-
-/** JSON pointer "/colourRules/3/when" → "colourRules[3].when". */
-function fieldPath(pointer: string): string {
-  if (pointer === '' || pointer === '/') return '(root)';
-  return pointer.split('/').slice(1).map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
-}
-
-/** Schema faults; a tagged union ({kind: …}) is checked against the variant its kind names. */
-function schemaFaults(schema: TSchema, value: unknown, prefix = ''): FieldFault[] {
-  const out: FieldFault[] = [];
-  const seen = new Set<string>();
-  for (const e of Value.Errors(schema, value)) {
-    const pointer = prefix + e.path;
-    const variants = (e.schema as { anyOf?: TSchema[] }).anyOf;
-    const kind = typeof e.value === 'object' && e.value !== null ? (e.value as { kind?: unknown }).kind : undefined;
-    const variant = variants?.find((v) => (v as { properties?: { kind?: { const?: unknown } } }).properties?.kind?.const === kind);
-    if (variant && kind !== undefined) {
-      out.push(...schemaFaults(variant, e.value, pointer));
-      continue;
-    }
-    if (seen.has(pointer)) continue;
-    seen.add(pointer);
-    const problem = variants && kind !== undefined ? `${e.message}: unknown kind ${JSON.stringify(kind)}` : e.message;
-    out.push({ path: fieldPath(pointer), problem });
-  }
-  return out;
-}
+type FieldFault = RuleFileFault;
 
 function ascending(list: readonly number[]): boolean {
   return list.every((v, i) => i === 0 || v > list[i - 1]!);
@@ -146,27 +114,37 @@ function invalid(file: string, faults: FieldFault[]): AppError {
   return new AppError('RULESET_INVALID', { file, path: first.path, problem: first.problem }, { faults: list });
 }
 
-/** Validates one parsed rule set; `file` names it in errors. */
-export function parseRuleSet(raw: unknown, file: string, options: LoadOptions = {}): RuleSet {
-  const faults = schemaFaults(RuleSetSchema, raw);
-  if (faults.length) throw invalid(file, faults);
-  const ruleSet = raw as RuleSet;
+/** The rule-set file `file` as a rule file: its schema, then the checks across fields, then frozen. */
+function ruleSetFile(file: string, options: LoadOptions) {
   const base = path.basename(file);
   const fileId = base.endsWith('.json') ? base.slice(0, -'.json'.length) : null;
-  const known = options.knownCategories ?? new Set(venueCategories().categories.keys());
-  const cross = crossFieldFaults(ruleSet, fileId, known);
-  if (cross.length) throw invalid(file, cross);
-  return deepFreeze(ruleSet);
+  return ruleFile({
+    label: 'rule set',
+    file,
+    schema: RuleSetSchema,
+    check: (ruleSet) => crossFieldFaults(ruleSet, fileId, options.knownCategories ?? new Set(venueCategories().categories.keys())),
+    build: (ruleSet): RuleSet => deepFreeze(ruleSet),
+  });
 }
 
-export function loadRuleSetFile(file: string, options: LoadOptions = {}): RuleSet {
-  let raw: unknown;
+/** A rule file's faults as the rule-set error (RULESET_INVALID, one fault per field). */
+function asInvalid<T>(file: string, read: () => T): T {
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return read();
   } catch (err) {
-    throw invalid(file, [{ path: '(file)', problem: `cannot be read as JSON: ${(err as Error).message}` }]);
+    if (err instanceof RuleFileError) throw invalid(file, [...err.faults]);
+    throw err;
   }
-  return parseRuleSet(raw, file, options);
+}
+
+/** Validates one parsed rule set; `file` names it in errors. */
+export function parseRuleSet(raw: unknown, file: string, options: LoadOptions = {}): RuleSet {
+  return asInvalid(file, () => parseRuleFile(ruleSetFile(file, options), raw, file));
+}
+
+/** Reads and validates one rule-set file (every time: `cordon ruleset check` and uploads read new files). */
+export function loadRuleSetFile(file: string, options: LoadOptions = {}): RuleSet {
+  return asInvalid(file, () => readRuleFile(ruleSetFile(file, options), file));
 }
 
 /** Every *.json rule set in the directory, validated, oldest edition first; ids and dates unique. */
@@ -188,12 +166,9 @@ export function loadRuleSets(dir: string = RULESETS_DIR, options: LoadOptions = 
   return sets.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
 }
 
-let loaded: RuleSet[] | null = null;
-
 /** The deployment's rule sets, read and validated once per process. */
 export function ruleSets(): RuleSet[] {
-  loaded ??= loadRuleSets();
-  return loaded;
+  return cachedByFile(RULESETS_DIR, () => loadRuleSets());
 }
 
 /** The edition in force on a date (YYYY-MM-DD): the latest whose effectiveFrom is on or before it. */

@@ -5,7 +5,6 @@
 import { AppError } from '../platform/errors.ts';
 import { addDays, dateInZone, startOfDate } from './calendar.ts';
 import type { Downgrade, EndCondition, FactKind, ManagedGroup, RiskLevel, RuleSet } from './ruleset.schema.ts';
-import './ruleset.schema.ts'; // registers the rule-set error codes
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

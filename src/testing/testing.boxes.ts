@@ -5,7 +5,7 @@ import type { BoxStatus } from './testing.rules.ts';
 import type { Executor, TestingBoxTable, TestingCustodyTable } from '../db/database.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
 import { newId } from '../platform/crypto.ts';
-import { AppError, type Fault } from '../platform/errors.ts';
+import { AppError, type ErrorCode, type Fault } from '../platform/errors.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { isUniqueViolation } from '../registry/registry.store.ts';
@@ -72,7 +72,7 @@ export async function boxTubes(s: Services, actor: Actor, boxId: string, barcode
     const seen = new Set<string>();
     barcodes.forEach((barcode, i) => {
       const t = tubes.get(barcode);
-      const fault = (code: string) => faults.push({ row: i + 1, field: 'barcodes', code, params: { barcode } });
+      const fault = (code: ErrorCode) => faults.push({ row: i + 1, field: 'barcodes', code, params: { barcode } });
       if (!t) return fault('TUBE_UNKNOWN');
       if (t.round_id !== box.round_id) return fault('TUBE_OTHER_ROUND');
       if (t.status === 'open') return fault('TUBE_NOT_CLOSED');

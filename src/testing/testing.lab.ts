@@ -23,7 +23,7 @@ import type { Tx } from '../db/database.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { assertCan, auditActor } from '../platform/auth.ts';
 import { newId } from '../platform/crypto.ts';
-import { AppError, type Fault, type Lang } from '../platform/errors.ts';
+import { AppError, type ErrorCode, type Fault, type Lang } from '../platform/errors.ts';
 import type { Services } from '../services.ts';
 import { readRoster, type RosterFormat } from '../registry/roster.read.ts';
 import { isUniqueViolation } from '../registry/registry.store.ts';
@@ -185,7 +185,7 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
   let repeated = 0;
   for (const r of rows) {
     if (r.faults.length) continue;
-    const fault = (code: string, column: LabColumn, params: Record<string, string | number> = {}) => faults.push({ row: r.row, column: r.columns[column], code, params: { barcode: r.barcode, ...params } });
+    const fault = (code: ErrorCode, column: LabColumn, params: Record<string, string | number> = {}) => faults.push({ row: r.row, column: r.columns[column], code, params: { barcode: r.barcode, ...params } });
     const tube = tubes.get(r.barcode);
     if (!tube) { fault('LAB_TUBE_UNKNOWN', 'barcode'); continue; }
     if (options.roundId && tube.round_id !== options.roundId) { fault('LAB_TUBE_OTHER_ROUND', 'barcode'); continue; }

@@ -9,8 +9,6 @@ import {
 } from './testing.rules.ts';
 import { ROLES, type Role } from '../access/access.rules.ts';
 import { Literals, Nullable, NameText, NoteText } from '../platform/http.ts';
-import '../venues/venue.schema.ts'; // registers PERSONAL_CODE_INVALID / PERSONAL_CODE_EXPIRED
-import '../registry/registry.schema.ts'; // registers PERSON_NOT_FOUND
 
 export const TestingErrors = defineErrors({
   ROUND_NOT_FOUND: { status: 404, zh: '找不到该检测轮次', en: 'Testing round not found' },
@@ -83,7 +81,6 @@ export const TestingErrors = defineErrors({
   TASK_NOT_FOUND: { status: 404, zh: '找不到该采样任务', en: 'Sampling task not found' },
   TASK_NOT_OPEN: { status: 409, zh: '该采样任务已完成', en: 'This sampling task is already done' },
   SAMPLES_INVALID: { status: 422, zh: '{count} 支试管不能登记，未写入任何采样', en: '{count} tubes cannot be recorded; nothing was written' },
-  BUILDING_NOT_FOUND: { status: 404, zh: '找不到该楼栋', en: 'Building not found' },
 });
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });

@@ -6,7 +6,7 @@ import { can, isRole, type Actor, type Role } from '../access/access.rules.ts';
 import type { Executor, TestingRoundTable, TestingSiteTable, TestingStaffTable, TestingTubeMemberTable, TestingTubeTable, Tx } from '../db/database.ts';
 import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
 import { newId } from '../platform/crypto.ts';
-import { AppError, messageFor, type Fault, type Lang } from '../platform/errors.ts';
+import { AppError, asErrorCode, messageFor, type Fault, type Lang } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
@@ -25,7 +25,6 @@ import type {
   StaffCandidateQuery, StaffCreateBody, SyncOp, TubeOpenBody, TubeView,
 } from './testing.schema.ts';
 import { STAFF_ROLES } from './testing.schema.ts';
-import './testing.schema.ts';
 import * as store from './testing.store.ts';
 import { factKindsAt } from './testing.health.ts';
 import type { Static } from '@sinclair/typebox';
@@ -700,7 +699,7 @@ export async function once(
 
 /** The operation done, or its refusal thrown (an online call's answer). */
 export function unwrap(r: OpResult): OpDone {
-  if (!r.ok) throw new AppError(r.error.code);
+  if (!r.ok) throw new AppError(asErrorCode(r.error.code));
   return r;
 }
 

@@ -16,7 +16,6 @@ import { venueCategories } from '../venues/venue.categories.ts';
 import { dwellOf } from '../venues/venue.service.ts';
 import { autoExitAt } from '../venues/venue.rules.ts';
 import { latestPurgeCutoff } from '../venues/venue.store.ts';
-import '../registry/registry.schema.ts'; // registers PERSON_NOT_FOUND
 import {
   encounter, joinBounds, LazyEvidence, preferSecondary, purgedBefore, reasonForCategory, secondaryUntil, secondaryVenueRule,
   traceParameters, venueContacts,

@@ -32,7 +32,6 @@ import type {
   CaseCreateBody, CaseListQuery, CaseStatusBody, CaseTimesBody, CaseView, ContactListQuery, ContactView, ManualContactBody,
   ReviewBody,
 } from './tracing.schema.ts';
-import './tracing.schema.ts';
 import type { BulkReviewBody, ContactGroupQuery } from './tracing.schema.ts';
 import { BULK_REVIEW_MAX, groupContacts, groupKeyOf, type ContactGroup, type GroupableContact } from './tracing.groups.rules.ts';
 import * as store from './tracing.store.ts';

@@ -142,10 +142,14 @@ interface Pending {
   reject(err: unknown): void;
 }
 
+function isJobError(code: string | null): code is (typeof JOB_ERRORS)[number] {
+  return (JOB_ERRORS as readonly (string | null)[]).includes(code);
+}
+
 function settle(p: Pending, outcome: WriteOutcome): void {
   if (outcome.ok && 'group' in outcome) p.resolve(outcome.group);
   else if (outcome.ok) p.resolve({ row: outcome.row, stored: outcome.stored, personName: outcome.personName, exited: outcome.exited });
-  else if ((JOB_ERRORS as readonly (string | null)[]).includes(outcome.code)) p.reject(new AppError(outcome.code!));
+  else if (isJobError(outcome.code)) p.reject(new AppError(outcome.code));
   // The SQLite error code crosses the thread with the message (SQLITE_FULL answers STORAGE_FULL).
   else p.reject(Object.assign(new Error(outcome.message), outcome.cause ? { code: outcome.cause } : {}));
 }

@@ -18,6 +18,7 @@
 // database's, without reading it for every scan.
 import type SQLite from 'better-sqlite3';
 import type { CheckinTable } from '../db/database.ts';
+import type { ErrorCode } from '../platform/errors.ts';
 import { leaveCheckpointsToThread } from '../db/checkpointer.ts';
 import { DOOR_STATUS_COLUMNS, doorFactsOf, type DoorStatusRow } from './door.facts.ts';
 import { autoExitAt, decideEntry, isVisitExpired, rescanAction, type DoorFacts, type EntryPolicy, type RescanAction } from './venue.rules.ts';
@@ -129,7 +130,7 @@ function causeOf(err: unknown): { cause?: string } {
 }
 
 /** The error codes a job fails with (else an unexpected error). */
-export const JOB_ERRORS = ['PERSON_NOT_FOUND', 'CHECKIN_NOT_FOUND', 'CHECKIN_NOT_ADMITTED'] as const;
+export const JOB_ERRORS = ['PERSON_NOT_FOUND', 'CHECKIN_NOT_FOUND', 'CHECKIN_NOT_ADMITTED'] as const satisfies readonly ErrorCode[];
 
 /** Every column of a check-in row, in the table's order. */
 export const CHECKIN_COLUMNS = [
@@ -197,7 +198,7 @@ class RetryWithSavepoints extends Error {}
 
 /** A job refused before it wrote anything. */
 class JobError extends Error {
-  constructor(readonly code: string) {
+  constructor(readonly code: (typeof JOB_ERRORS)[number]) {
     super(code);
   }
 }

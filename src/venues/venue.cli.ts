@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { CLI_LANG, cliActor, withServices, type GlobalOptions } from '../cli/context.ts';
+import { CLI_LANG, cliActor, cliConfig, withServices, type GlobalOptions } from '../cli/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { isoInZone } from '../platform/clock.ts';
 import type { Services } from '../services.ts';
@@ -54,8 +54,8 @@ export function registerVenueCommands(program: Command): void {
     .option('--base-url <url>', 'the address residents reach this server at (default $CORDON_PUBLIC_URL)')
     .action(async (venueId: string, opts: { out: string; baseUrl?: string }) => {
       const format = posterFormat(path.extname(opts.out));
-      const baseUrl = publicBaseUrl(opts.baseUrl ?? process.env.CORDON_PUBLIC_URL);
-      const file = await withServices(program.opts<GlobalOptions>(), async (s) => renderPoster(await posterForOperator(s, venueId, baseUrl), format));
+      const baseUrl = publicBaseUrl(opts.baseUrl ?? cliConfig(program.opts<GlobalOptions>()).publicUrl);
+      const file = await withServices(program.opts<GlobalOptions>(), async (s) => renderPoster(await posterForOperator(s, venueId, baseUrl), format, s.config.cjkFont));
       fs.writeFileSync(opts.out, file);
       console.error(`poster of venue ${venueId} written to ${opts.out} (${format}, ${file.length} bytes)`);
     });

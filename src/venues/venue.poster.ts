@@ -171,9 +171,9 @@ function fontconfigCjkFile(): string | null {
 
 let cached: { key: string; fonts: PosterFonts } | null = null;
 
-/** The poster's fonts: CORDON_CJK_FONT if set, else Noto Sans CJK (Regular and Bold), else fontconfig's. */
-export function posterFonts(env: NodeJS.ProcessEnv = process.env): PosterFonts {
-  const key = env.CORDON_CJK_FONT ?? '';
+/** The poster's fonts: `fontFile` (CORDON_CJK_FONT) if set, else Noto Sans CJK (Regular and Bold), else fontconfig's. */
+export function posterFonts(fontFile: string | undefined): PosterFonts {
+  const key = fontFile ?? '';
   if (cached?.key === key) return cached.fonts;
   let fonts: PosterFonts;
   if (key) {
@@ -482,8 +482,8 @@ function drawPng(fonts: PosterFonts, shapes: Shape[]): Buffer {
 }
 
 /** The poster as a PDF or PNG file. Throws POSTER_FONT_MISSING when no CJK font can be found. */
-export async function renderPoster(view: PosterView, format: PosterFormat): Promise<Buffer> {
-  const fonts = posterFonts();
+export async function renderPoster(view: PosterView, format: PosterFormat, fontFile: string | undefined): Promise<Buffer> {
+  const fonts = posterFonts(fontFile);
   const shapes = posterLayout(view, fonts);
   return format === 'pdf' ? drawPdf(view, fonts, shapes) : drawPng(fonts, shapes);
 }

@@ -124,7 +124,7 @@ export async function venueRoutes(app: App, s: Services): Promise<void> {
       schema: { tags: ['venues'], params: IdParams, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) } },
     }, async (request, reply) => {
       const view = await posterForActor(s, actorOf(request), request.params.id, baseUrlOf(request));
-      const file = await renderPoster(view, format);
+      const file = await renderPoster(view, format, s.config.cjkFont);
       return reply.type(format === 'pdf' ? 'application/pdf' : 'image/png')
         .header('content-disposition', posterDisposition(view, format))
         .send(file);

@@ -30,7 +30,6 @@ import type {
   CheckinBody, ExitView, OccupancyView, QueueKeyView, ScreenCodeView, VenueCodeView, VenueContactView, VenueCreateBody, VenueListQuery, VenueStatus, VenueView,
   VerificationView,
 } from './venue.schema.ts';
-import './venue.schema.ts';
 import * as store from './venue.store.ts';
 import type { Paging, VenueRow } from './venue.store.ts';
 import { publishOccupancy } from './venue.events.ts';

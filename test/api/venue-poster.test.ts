@@ -168,15 +168,14 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal((await call('GET', `/venues/${venueId}/poster.pdf`)).json().code, 'UNAUTHENTICATED');
         assert.equal((await call('GET', '/venues/nosuchvenue/poster.pdf', worker)).json().code, 'VENUE_NOT_FOUND');
 
-        const previous = process.env.CORDON_CJK_FONT;
-        process.env.CORDON_CJK_FONT = path.join(os.tmpdir(), 'no-such-font.ttc');
+        const previous = s.config.cjkFont; // CORDON_CJK_FONT
+        s.config.cjkFont = path.join(os.tmpdir(), 'no-such-font.ttc');
         try {
           const noFont = await call('GET', `/venues/${venueId}/poster.pdf`, worker);
           assert.equal(noFont.statusCode, 500);
           assert.equal(noFont.json().code, 'POSTER_FONT_MISSING');
         } finally {
-          if (previous === undefined) delete process.env.CORDON_CJK_FONT;
-          else process.env.CORDON_CJK_FONT = previous;
+          s.config.cjkFont = previous;
         }
         assert.equal((await call('GET', `/venues/${venueId}/poster.pdf`, worker)).statusCode, 200);
 

@@ -8,6 +8,10 @@ import { createSession } from '../../src/access/session.ts';
 import { LogSmsSender } from '../../src/platform/sms.ts';
 import type { Role } from '../../src/access/access.rules.ts';
 import { freshDatabase } from './dialects.ts';
+import { installErrorCatalogue } from '../../src/errors.catalogue.ts';
+
+// Tests compose the services themselves, so they install the error catalogue as the entry points do.
+installErrorCatalogue();
 
 export interface TestServices extends Services {
   clock: FakeClock;

@@ -6,6 +6,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../../src/platform/errors.ts';
 import { createSmsSender, HttpSmsSender, LogSmsSender } from '../../src/platform/sms.ts';
+import { installErrorCatalogue } from '../../src/errors.catalogue.ts';
+
+installErrorCatalogue();
 
 async function gateway(status: number): Promise<{ url: string; received: Array<{ headers: http.IncomingHttpHeaders; body: string }>; close(): Promise<void> }> {
   const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
