@@ -12,7 +12,10 @@ export const CommandSummarySchema = Type.Object({
   pendingReview: Nullable(Type.Integer()),
   /** People of the area by health-code colour. */
   colours: Nullable(Type.Object({ green: Type.Integer(), yellow: Type.Integer(), red: Type.Integer() })),
-  /** Testing rounds in progress (open or overdue), each with its round page's figures. */
+  /**
+   * Testing rounds in progress (open or overdue) reaching into the area, each counted inside the actor's
+   * area: the round's coverage totals (target, sampled, resulted) and its open pools on the pools page.
+   */
   rounds: Nullable(Type.Array(Type.Object({
     id: Type.String(), name: Type.String(), status: Type.String(), deadlineAt: Type.Number(),
     target: Type.Integer(), sampled: Type.Integer(), resulted: Type.Integer(), openPools: Type.Integer(),

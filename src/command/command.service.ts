@@ -5,7 +5,8 @@ import { assertCan } from '../platform/auth.ts';
 import { startOfDayPlus } from '../rules/calendar.ts';
 import type { Services } from '../services.ts';
 import { colourCounts } from '../health/health.service.ts';
-import { getRound, listRounds } from '../testing/testing.service.ts';
+import { listRounds } from '../testing/testing.service.ts';
+import { coverage } from '../testing/testing.coverage.ts';
 import { listPools } from '../testing/testing.pools.ts';
 import { caseCounts } from '../tracing/tracing.service.ts';
 import { pendingReviewCount } from '../tracing/tracing.review.service.ts';
@@ -31,11 +32,16 @@ export async function commandSummary(s: Services, actor: Actor): Promise<Command
 async function roundsInProgress(s: Services, actor: Actor): Promise<NonNullable<CommandSummary['rounds']>> {
   const page = { limit: ROUNDS_SHOWN, offset: 0 };
   const listed = [...(await listRounds(s, actor, 'open', page)).items, ...(await listRounds(s, actor, 'overdue', page)).items].slice(0, ROUNDS_SHOWN);
+  // A round spanning several districts is counted inside the actor's area only: the figures are the
+  // round's coverage page (its totals) and its pools page for this actor, not the whole round's.
   return Promise.all(listed.map(async (r) => {
-    const { round, summary } = await getRound(s, actor, r.id);
+    const [{ totals }, pools] = await Promise.all([
+      coverage(s, actor, r.id, undefined),
+      listPools(s, actor, { roundId: r.id, status: 'open' }, { limit: 0, offset: 0 }),
+    ]);
     return {
-      id: round.id, name: round.name, status: round.status, deadlineAt: round.deadlineAt,
-      target: summary.target, sampled: summary.sampled, resulted: summary.resulted, openPools: summary.openPools,
+      id: r.id, name: r.name, status: r.status, deadlineAt: r.deadlineAt,
+      target: totals.target, sampled: totals.sampled, resulted: totals.resulted, openPools: pools.total,
     };
   }));
 }

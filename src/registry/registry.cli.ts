@@ -30,7 +30,7 @@ interface ExportFlags {
 
 function summary(file: string, r: ImportReport, rejectsFile: string | null): string {
   const verb = r.dryRun ? 'would import' : 'imported';
-  const lines = [`${file}: ${r.rows} rows, ${verb} ${r.imported} persons, ${r.households} new households, ${r.buildings} new buildings, ${r.rejected} rejected`];
+  const lines = [`${file}: ${r.rows} rows, ${verb} ${r.imported} persons, ${r.householdsInFile} households (${r.households} new), ${r.buildingsInFile} buildings (${r.buildings} new), ${r.rejected} rejected`];
   if (refused(r)) lines.push('nothing was written: fix the rows below, or use --partial to import the good rows');
   if (rejectsFile) lines.push(`rejected rows with their errors: ${rejectsFile}`);
   return lines.join('\n');

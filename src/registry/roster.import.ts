@@ -57,6 +57,12 @@ export interface ImportReport {
   /** Households and buildings created (or that would be). */
   households: number;
   buildings: number;
+  /**
+   * Households and buildings the written rows go into, new or already registered (or would go into, on
+   * a dry run): a file of three households is 3 here even where two of them were registered before.
+   */
+  householdsInFile: number;
+  buildingsInFile: number;
   /** Every fault, in row order (whole mode: any fault means nothing was written, see refused()). */
   faults: Fault[];
   warnings: Fault[];
@@ -133,13 +139,16 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
   const good = bad.length && !partial ? [] : records.filter((r) => r.faults.length === 0);
   const report: ImportReport = {
     dryRun, partial, rows: records.length, imported: 0, rejected: bad.length, households: 0, buildings: 0,
+    householdsInFile: 0, buildingsInFile: 0,
     faults, warnings, rejectsCsv: bad.length ? rejectsCsv(header, bad, lang) : null,
   };
   if (bad.length && !partial && !dryRun) return report;
 
   if (dryRun) {
-    const plan = await planWrites(s, s.db, good);
-    return { ...report, imported: good.length, households: plan.households.length, buildings: plan.buildings.length };
+    // The rows without faults, as a partial import would write them (a whole import writes them once the rest are fixed).
+    const valid = records.filter((r) => r.faults.length === 0);
+    const plan = await planWrites(s, s.db, valid);
+    return { ...report, imported: valid.length, ...counts(plan) };
   }
   const written = await s.db.transaction().execute(async (trx) => {
     // Planned inside the transaction, after any import running now has committed: its buildings and
@@ -175,7 +184,7 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
       action: 'roster.import', objectType: 'roster', objectId: null,
       detail: {
         file: options.fileName, format: options.format, mode: partial ? 'partial' : 'whole', rows: records.length,
-        imported: plan.persons.length, rejected: bad.length, households: plan.households.length, buildings: plan.buildings.length,
+        imported: plan.persons.length, rejected: bad.length, ...counts(plan),
       },
     });
     return plan;
@@ -183,7 +192,14 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
     if (isUniqueViolation(err)) throw new AppError('ROSTER_CONFLICT');
     throw err;
   });
-  return { ...report, imported: written.persons.length, households: written.households.length, buildings: written.buildings.length };
+  return { ...report, imported: written.persons.length, ...counts(written) };
+}
+
+function counts(plan: WritePlan): Pick<ImportReport, 'households' | 'buildings' | 'householdsInFile' | 'buildingsInFile'> {
+  return {
+    households: plan.households.length, buildings: plan.buildings.length,
+    householdsInFile: new Set(plan.persons.map((p) => p.householdId)).size, buildingsInFile: plan.buildingsUsed.size,
+  };
 }
 
 function headerError(missing: string[], lang: Lang): AppError {
@@ -309,6 +325,8 @@ interface WritePlan {
   headsOfExisting: Array<[string, string]>;
   /** Existing buildings without a compound (小区) that get the file's. */
   compoundsOfExisting: Array<[string, string]>;
+  /** Every building the rows go into, new or existing. */
+  buildingsUsed: Set<string>;
 }
 
 /** The households already at each place key (several may share a door), and the names and ID lookups of their heads. */
@@ -396,7 +414,7 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
   const now = s.clock.now();
   const { byKey: existingHouseholds, heads, buildingIds, compoundless } = await readExisting(ex, rows);
 
-  const plan: WritePlan = { buildings: [], households: [], persons: [], headsOfExisting: [], compoundsOfExisting: [] };
+  const plan: WritePlan = { buildings: [], households: [], persons: [], headsOfExisting: [], compoundsOfExisting: [], buildingsUsed: new Set() };
   const householdOf = new Map<string, { id: string; fresh: HouseholdTable | null; existing: store.HouseholdRow | null }>();
   for (const r of rows) {
     const p = r.place;
@@ -414,6 +432,7 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
         plan.compoundsOfExisting.push([buildingId, p.compound]);
       }
       key = `b${SEP}${buildingId}${SEP}${p.unit}${SEP}${p.door}`;
+      plan.buildingsUsed.add(buildingId);
     } else {
       key = `a${SEP}${r.areaId}${SEP}${p.address}`;
     }

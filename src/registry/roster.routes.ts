@@ -27,8 +27,12 @@ const ImportResult = Type.Object({
   rows: Type.Integer(),
   imported: Type.Integer(),
   rejected: Type.Integer(),
+  /** Households and buildings created (or that would be). */
   households: Type.Integer(),
   buildings: Type.Integer(),
+  /** Households and buildings the rows go into, new or already registered. */
+  householdsInFile: Type.Integer(),
+  buildingsInFile: Type.Integer(),
   /** At most 1000; totalErrors gives the count. */
   errors: Type.Array(FaultView),
   totalErrors: Type.Integer(),
@@ -69,6 +73,7 @@ export async function rosterRoutes(app: App, s: Services): Promise<void> {
     return {
       dryRun: report.dryRun, partial: report.partial, rows: report.rows, imported: report.imported, rejected: report.rejected,
       households: report.households, buildings: report.buildings,
+      householdsInFile: report.householdsInFile, buildingsInFile: report.buildingsInFile,
       errors: localizeFaults(report.faults.slice(0, FAULT_LIST_CAP), lang), totalErrors: report.faults.length,
       warnings: localizeFaults(report.warnings, lang), rejectsCsv: report.rejectsCsv,
     };

@@ -11,11 +11,13 @@ import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import { exportCheckins } from './checkin.export.ts';
 import { CROWD_LEVELS } from './venue.rules.ts';
 import { IdParams } from './venue.schema.ts';
-import { crowdedVenues, OccupancyHub, publicVenues, todayCurve } from './venue.live.ts';
+import { crowdedVenues, liveAreas, OccupancyHub, publicVenues, todayCurve } from './venue.live.ts';
 
 const Zh = Type.Object({ zh: Type.String(), en: Type.String() });
 const Level = Literals(CROWD_LEVELS);
 const AreaQuery = Type.Object({ areaId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) });
+const NameQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 50 })) });
+const LiveAreasSchema = Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), level: Type.String() })) });
 
 /** Counts and levels only: nothing about any person. */
 const LiveVenueSchema = Type.Object({
@@ -45,10 +47,18 @@ export async function liveRoutes(app: App, s: Services, options: LiveRouteOption
 
   app.get('/venues/public', {
     schema: {
-      tags: ['live'], security: [], querystring: Type.Composite([PageQuery, AreaQuery]),
-      response: { 200: PageOf(LiveVenueSchema), 404: ProblemSchema },
+      tags: ['live'], security: [], querystring: Type.Composite([PageQuery, AreaQuery, NameQuery]),
+      response: { 200: PageOf(LiveVenueSchema), 403: ProblemSchema, 404: ProblemSchema },
     },
-  }, async (request) => publicVenues(s, request.query.areaId, pageParams(request.query)));
+  }, async (request) => publicVenues(s, request.actor ?? undefined, { areaId: request.query.areaId, q: request.query.q }, pageParams(request.query)));
+
+  // The live page's area filter, a level at a time (inside the actor's area when signed in).
+  app.get('/live/areas', {
+    schema: {
+      tags: ['live'], security: [], querystring: Type.Object({ parentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+      response: { 200: LiveAreasSchema, 403: ProblemSchema, 404: ProblemSchema },
+    },
+  }, async (request) => liveAreas(s, request.actor ?? undefined, request.query.parentId));
 
   app.get('/venues/:id/today', {
     preHandler: guard('venue.manage'),

@@ -4,7 +4,7 @@
 // the database (the source of truth); change notices arrive through s.events (venue.events.ts), so
 // with REDIS_URL a check-in on one node reaches viewers connected to another.
 import type { ServerResponse } from 'node:http';
-import type { Actor } from '../access/access.rules.ts';
+import { can, type Actor } from '../access/access.rules.ts';
 import { assertCan } from '../platform/auth.ts';
 import { AppError } from '../platform/errors.ts';
 import { LiveStreams, type LiveStreamOptions } from '../platform/sse.ts';
@@ -68,13 +68,51 @@ async function areaPathOf(s: Services, areaId: string | undefined): Promise<stri
   return area.path;
 }
 
-/** Public (no sign-in): the approved venues of an area (or of the whole deployment) with live counts. */
-export async function publicVenues(s: Services, areaId: string | undefined, paging: Paging): Promise<Page<LiveVenueView>> {
-  const path = await areaPathOf(s, areaId);
-  const { rows, total } = await store.listVenues(s.db, { path, status: 'approved' }, paging);
+/** Staff who see venue lists see their own area here too; residents and visitors see the whole deployment. */
+function liveScope(actor: Actor | undefined): string {
+  return actor && can(actor.role, 'venue.manage') ? actor.areaPath : '';
+}
+
+export interface LiveFilter {
+  /** A district, street or community (any area): its subtree. */
+  areaId?: string;
+  /** Text in the venue's or its area's name. */
+  q?: string;
+}
+
+/**
+ * Public (no sign-in): the approved venues of an area (or of the whole deployment) with live counts,
+ * filtered and paged on the server. Signed in as staff who see venue lists, the list is the actor's area: an area outside it is
+ * OUT_OF_SCOPE.
+ */
+export async function publicVenues(s: Services, actor: Actor | undefined, filter: LiveFilter, paging: Paging): Promise<Page<LiveVenueView>> {
+  const scope = liveScope(actor);
+  const path = filter.areaId ? await areaPathOf(s, filter.areaId) : scope;
+  if (!path.startsWith(scope)) throw new AppError('OUT_OF_SCOPE');
+  const name = filter.q?.trim() || undefined;
+  const { rows, total } = await store.listVenues(s.db, { path, status: 'approved', ...(name ? { name } : {}) }, paging);
   const { dwell, maxDwellMs } = await dwellTable(s);
   const counts = await store.openCounts(s.db, rows.map((r) => r.id), s.clock.now(), dwell, maxDwellMs);
   return { items: rows.map((r) => liveView(r, counts.get(r.id) ?? 0)), total, ...paging };
+}
+
+/**
+ * The areas the live list may be narrowed to, one level at a time (district → street → community):
+ * the children of `parentId`, or of the top of the actor's area (the deployment's top areas when
+ * signed out). Names only, public.
+ */
+export async function liveAreas(s: Services, actor: Actor | undefined, parentId: string | undefined): Promise<{ items: Array<{ id: string; name: string; level: string }> }> {
+  const scope = liveScope(actor);
+  if (parentId) {
+    const parent = await store.areaById(s.db, parentId);
+    if (!parent) throw new AppError('AREA_NOT_FOUND');
+    if (!parent.path.startsWith(scope)) throw new AppError('OUT_OF_SCOPE');
+    return { items: await store.liveAreaChildren(s.db, parentId) };
+  }
+  if (scope) return { items: await store.liveAreaChildren(s.db, actor!.areaId) };
+  const tops = await store.liveAreaChildren(s.db, null);
+  // One city at the top: its districts are the first choice.
+  return { items: tops.length === 1 ? await store.liveAreaChildren(s.db, tops[0]!.id) : tops };
 }
 
 /** The command centre's view: the venues of the actor's subtree with the highest count / capacity now. */

@@ -18,6 +18,11 @@ export const VenueErrors = defineErrors({
   PERSONAL_CODE_EXPIRED: { status: 410, zh: '个人码已过期，请刷新后重新出示', en: 'This personal code has expired; refresh it and show it again' },
   CHECKIN_NOT_FOUND: { status: 404, zh: '找不到该扫码记录', en: 'Check-in not found' },
   CHECKIN_NOT_ADMITTED: { status: 409, zh: '该扫码记录未获准入场，无需离场', en: 'This check-in was refused entry; there is nothing to close' },
+  CHECKIN_ID_CHECK_DIGIT: {
+    status: 400,
+    zh: '身份证号最后一位（校验位）与前面的数字对不上，号码有输错的地方，请核对证件后重新输入',
+    en: 'The ID number’s last character (its check digit) does not fit the digits before it: a digit was mistyped; check the card and enter it again',
+  },
   CHECKIN_PERSON_REQUIRED: { status: 400, zh: '请出示个人码或输入证件号（只能选一种）', en: 'Give exactly one of: personal code, ID number, person' },
   CHECKIN_SCANNED_AT_INVALID: {
     status: 400,

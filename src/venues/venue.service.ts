@@ -13,7 +13,7 @@ import { maskName, maskPhone } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { findPersonByIdNumber } from '../registry/registry.service.ts';
-import { checkMobile } from '../registry/registry.rules.ts';
+import { checkMobile, checkResidentId, dateInZone } from '../registry/registry.rules.ts';
 import { phoneLookup } from '../registry/person.codec.ts';
 import { factLabel } from '../health/health.rules.ts';
 import { closeVisit, ingestCheckin, ingestCheckins, type IngestResult, type WriteJob } from './checkin.ingest.ts';
@@ -485,6 +485,13 @@ export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang
     }
     const idType = body.idType ?? 'resident_id';
     const idNumber = idType === 'resident_id' ? body.idNumber.trim().toUpperCase() : body.idNumber.trim();
+    if (idType === 'resident_id') {
+      // A mistyped number is said as such, not as "not found": every stored resident ID passes this check.
+      // The expected check digit is not given: the mistyped digit may be any other, and the "fixed"
+      // number could be someone else's.
+      const check = checkResidentId(idNumber, dateInZone(at, s.config.timeZone));
+      if (!check.ok) throw check.code === 'ID_NUMBER_CHECKSUM' ? new AppError('CHECKIN_ID_CHECK_DIGIT') : new AppError(check.code, check.params);
+    }
     personId = await s.db.transaction().execute(async (trx) => {
       const found = await findPersonByIdNumber(trx, s.cipher, idType, idNumber);
       if (!found) throw new AppError('PERSON_NOT_FOUND');

@@ -44,6 +44,13 @@ export interface VenueFilter {
   category?: string;
   /** Only venues this operator runs. */
   operatorUserId?: string;
+  /** Venue or area name containing this text. */
+  name?: string;
+}
+
+/** A LIKE pattern matching text anywhere, its own wildcard characters escaped (ESCAPE '\'). */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export async function listVenues(ex: Executor, f: VenueFilter, paging: Paging): Promise<{ rows: VenueRow[]; total: number }> {
@@ -51,12 +58,23 @@ export async function listVenues(ex: Executor, f: VenueFilter, paging: Paging): 
   if (f.status) q = q.where('venue.status', '=', f.status);
   if (f.category) q = q.where('venue.category', '=', f.category);
   if (f.operatorUserId) q = q.where('venue.operator_user_id', '=', f.operatorUserId);
+  if (f.name) {
+    const like = containsPattern(f.name);
+    q = q.where((eb) => eb.or([sql<boolean>`venue.name like ${like} escape '\\'`, sql<boolean>`area.name like ${like} escape '\\'`]));
+  }
   const [rows, total] = await Promise.all([
     q.selectAll('venue').select(['area.name as area_name', 'area.path as area_path'])
       .orderBy('area.path').orderBy('venue.name').orderBy('venue.id').limit(paging.limit).offset(paging.offset).execute(),
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
+}
+
+/** The areas a live list may be narrowed to: the children of an area (or the top areas), down to communities. */
+export async function liveAreaChildren(ex: Executor, parentId: string | null): Promise<Array<{ id: string; name: string; level: string }>> {
+  let q = ex.selectFrom('area').select(['id', 'name', 'level']).where('level', 'in', ['city', 'district', 'street', 'community']);
+  q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
+  return q.orderBy('code').execute();
 }
 
 export async function areaById(ex: Executor, id: string): Promise<{ id: string; name: string; path: string } | undefined> {

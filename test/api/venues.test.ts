@@ -114,8 +114,17 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(await count(s, 'audit_event', { action: 'person.lookup' }), 1);
         assert.equal((await call('GET', `/venues/${shop.id}/occupancy`)).json().count, 0, 'refused visits do not count');
 
-        const unknownId = await call('POST', '/checkins', guard, { code: await t.posterOf(shop.id), idNumber: '220402199001011234' });
+        const unknownId = await call('POST', '/checkins', guard, { code: await t.posterOf(shop.id), idNumber: '220402199001011235' });
         assert.equal(unknownId.json().code, 'PERSON_NOT_FOUND');
+        // A mistyped number (its check digit does not fit) is said as such, without the expected digit.
+        const mistyped = await call('POST', '/checkins', guard, { code: await t.posterOf(shop.id), idNumber: '220402199001011234' });
+        assert.equal(mistyped.statusCode, 400, mistyped.body);
+        assert.equal(mistyped.json().code, 'CHECKIN_ID_CHECK_DIGIT');
+        assert.match(mistyped.json().detail, /校验位/);
+        assert.doesNotMatch(mistyped.json().detail, /应为/);
+        const shortId = await call('POST', '/checkins', guard, { code: await t.posterOf(shop.id), idNumber: '22040219900101123' });
+        assert.equal(shortId.json().code, 'ID_NUMBER_FORMAT');
+        assert.equal(await count(s, 'audit_event', { action: 'person.lookup' }), 1, 'a number not found or mistyped reads no one');
         const two = await call('POST', '/checkins', guard, { code: poster, idNumber: ZHANG_ID, personId: t.personId });
         assert.equal(two.json().code, 'CHECKIN_PERSON_REQUIRED');
         const malformed = await call('POST', '/checkins', guard, { personId: t.personId });

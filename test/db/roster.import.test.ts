@@ -44,7 +44,7 @@ for (const { dialect, skip } of await dialects()) {
         const events = await s.db.selectFrom('audit_event').select(['action', 'detail']).orderBy('seq').execute();
         assert.deepEqual(events.map((e) => e.action), ['building.create', 'building.create', 'roster.import']);
         assert.deepEqual(JSON.parse(events[2]!.detail), {
-          file: 'household-roster.csv', format: 'csv', mode: 'whole', rows: 5, imported: 5, rejected: 0, households: 3, buildings: 2,
+          file: 'household-roster.csv', format: 'csv', mode: 'whole', rows: 5, imported: 5, rejected: 0, households: 3, buildings: 2, householdsInFile: 3, buildingsInFile: 2,
         });
         assert.equal((await verifyAuditChain(s.db)).ok, true);
       } finally { await s.close(); }

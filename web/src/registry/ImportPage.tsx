@@ -114,8 +114,8 @@ function ImportSection() {
             <div><dt>{t('import.rows')}</dt><dd>{formatNumber(result.value.rows)}</dd></div>
             <div><dt>{result.value.dryRun ? t('import.wouldImport') : t('import.imported')}</dt><dd>{formatNumber(result.value.dryRun ? result.value.rows - result.value.rejected : result.value.imported)}</dd></div>
             <div><dt>{t('import.rejected')}</dt><dd>{formatNumber(result.value.rejected)}</dd></div>
-            <div><dt>{t('import.households')}</dt><dd>{formatNumber(result.value.households)}</dd></div>
-            <div><dt>{t('import.buildings')}</dt><dd>{formatNumber(result.value.buildings)}</dd></div>
+            <div><dt>{t('import.households')}</dt><dd data-testid="import-households">{formatNumber(result.value.householdsInFile)}<span className="muted small"> {t('import.ofThemNew', { count: result.value.households })}</span></dd></div>
+            <div><dt>{t('import.buildings')}</dt><dd data-testid="import-buildings">{formatNumber(result.value.buildingsInFile)}<span className="muted small"> {t('import.ofThemNew', { count: result.value.buildings })}</span></dd></div>
           </dl>
           {rejectsHref && (
             <a className="btn btn-small" href={rejectsHref} download="rejects.csv" data-testid="import-rejects">{t('import.rejects')}</a>

@@ -46,8 +46,10 @@ export function QueueStatus<T>({ queue, line, title, testIdPrefix, children }: {
         </ul>
       )}
       {(queue.counts.sent > 0 || queue.counts.refused > 0) && (
-        <p className="muted small" data-testid={`${testIdPrefix}-queue-done`} data-sent={queue.counts.sent} data-refused={queue.counts.refused}>
-          {t('offlineQueue.done', { sent: queue.counts.sent, refused: queue.counts.refused })}
+        <p className="muted small" data-testid={`${testIdPrefix}-queue-done`} data-sent={queue.counts.sent} data-refused={queue.counts.refused} data-denied={queue.counts.denied}>
+          {queue.counts.denied === undefined
+            ? t('offlineQueue.done', { sent: queue.counts.sent, refused: queue.counts.refused })
+            : t('offlineQueue.doneAtDoor', { sent: queue.counts.sent, denied: queue.counts.denied, refused: queue.counts.refused })}
         </p>
       )}
       {children}

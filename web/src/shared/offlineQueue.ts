@@ -42,6 +42,11 @@ export interface QueueSpec<T, R> {
   refused(item: T, failure: Failure): R;
   /** Whether the answer counts as done (for the counts); a refusal is an answer too, it also leaves. */
   ok(result: R): boolean;
+  /**
+   * A done answer that turns the person away (a scan refused entry at the door): sent, and counted
+   * apart as denied so the summary says how many were turned away. Absent: nothing is counted so.
+   */
+  denied?(result: R): boolean;
   /** A failure worth trying again later; anything else is final. Default: isRetryable. */
   keepWaiting?(failure: Failure): boolean;
   /** Items per send (default 200). */
@@ -186,6 +191,8 @@ export interface QueueCounts {
   sent: number;
   /** Refused for good since the page opened. */
   refused: number;
+  /** Of the sent, those whose answer turns the person away (undefined when the queue has no such answers). */
+  denied?: number;
 }
 
 export interface OfflineQueue<T, R> {
@@ -212,7 +219,7 @@ export function useOfflineQueue<T, R>(spec: QueueSpec<T, R>, onAnswer: (a: Answe
   const [queued, setQueued] = useState<T[]>(() => readItems(spec));
   const [online, setOnline] = useState(() => navigator.onLine);
   const [waitingBecause, setWaitingBecause] = useState<Failure | null>(null);
-  const [done, setDone] = useState({ sent: 0, refused: 0 });
+  const [done, setDone] = useState({ sent: 0, refused: 0, denied: 0 });
   const sending = useRef<Promise<Array<Answer<T, R>>> | null>(null);
   const handler = useRef(onAnswer);
   handler.current = onAnswer;
@@ -240,16 +247,18 @@ export function useOfflineQueue<T, R>(spec: QueueSpec<T, R>, onAnswer: (a: Answe
     }
     let sent = 0;
     let refused = 0;
+    let denied = 0;
     const round = await sendWaiting(spec, (a) => {
       const id = spec.idOf(a.item);
       if (answers.current.size > 2000) answers.current.clear();
       answers.current.set(id, a.result);
       if (spec.ok(a.result)) sent++; else refused++;
+      if (spec.ok(a.result) && spec.denied?.(a.result)) denied++;
       handler.current(a);
     });
     setQueued(round.left);
     setWaitingBecause(round.waiting);
-    if (sent || refused) setDone((d) => ({ sent: d.sent + sent, refused: d.refused + refused }));
+    if (sent || refused) setDone((d) => ({ sent: d.sent + sent, refused: d.refused + refused, denied: d.denied + denied }));
     if (round.waiting) failures.current++;
     else failures.current = 0;
     return round.answered;
@@ -303,7 +312,8 @@ export function useOfflineQueue<T, R>(spec: QueueSpec<T, R>, onAnswer: (a: Answe
     };
   }, [flush, spec]);
 
-  return { queued, online, counts: { queued: queued.length, ...done }, waitingBecause, flush, submit, keep };
+  const counts: QueueCounts = { queued: queued.length, sent: done.sent, refused: done.refused, ...(spec.denied ? { denied: done.denied } : {}) };
+  return { queued, online, counts, waitingBecause, flush, submit, keep };
 }
 
 /** A client-generated id (8..64 of [A-Za-z0-9_-]): a UUID, or 128 random bits in hex on older phones. */

@@ -184,8 +184,12 @@ export interface ImportResult {
   rows: number;
   imported: number;
   rejected: number;
+  /** Households and buildings created (or that would be). */
   households: number;
   buildings: number;
+  /** Households and buildings the rows go into, new or already registered. */
+  householdsInFile: number;
+  buildingsInFile: number;
   /** The first faults (at most 1000); totalErrors counts them all. */
   errors: Fault[];
   totalErrors: number;

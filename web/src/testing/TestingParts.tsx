@@ -1,12 +1,17 @@
 // Small pieces shared by the testing pages (全员核酸): the round picker, percentage bars, the age of a
 // suspected-positive pool against its re-test target, status badges, and the op-answer line.
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { testingApi, type Pool, type RoundStatus, type RoundView } from './testingApi.ts';
 import { useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import './testing.css';
 
-/** The rounds this user may see, newest first; `onlyActive` hides closed ones. */
+/**
+ * The rounds this user may see, newest first; `onlyActive` hides closed ones. With nothing chosen
+ * yet and exactly one round in progress (open or overdue), that round is chosen for the user, once:
+ * choosing "pick a round" afterwards is left alone.
+ */
 export function RoundPicker({ value, onPick, onlyActive = false, testId = 'round-picker' }: {
   value: string;
   onPick: (round: RoundView | null) => void;
@@ -16,6 +21,16 @@ export function RoundPicker({ value, onPick, onlyActive = false, testId = 'round
   const { t } = useTranslation();
   const rounds = useLoad(() => testingApi.rounds({ limit: 100, offset: 0 }), []);
   const list = (rounds.data?.items ?? []).filter((r) => !onlyActive || r.status !== 'closed');
+  const autoPicked = useRef(false);
+  const onPickRef = useRef(onPick);
+  onPickRef.current = onPick;
+  useEffect(() => {
+    if (autoPicked.current || !rounds.data) return;
+    autoPicked.current = true;
+    if (value) return;
+    const inProgress = rounds.data.items.filter((r) => r.status === 'open' || r.status === 'overdue');
+    if (inProgress.length === 1) onPickRef.current(inProgress[0]!);
+  }, [rounds.data, value]);
   return (
     <label className="field">
       <span className="field-label">{t('testing.roundLabel')}</span>

@@ -103,16 +103,16 @@ export function CasePage() {
       </div>
       <ErrorBox error={actionError} />
       <div className="card">
-        <dl className="facts" data-testid="case-facts">
-          <dt>{t('tracing.cases.status')}</dt><dd><CaseStatusBadge status={c.status} /></dd>
-          <dt>{t('tracing.cases.classification')}</dt><dd>{t(`tracing.classification.${c.classification}`)}</dd>
-          <dt>{t('tracing.cases.source')}</dt><dd>{t(`tracing.source.${c.source}`)}</dd>
-          <dt>{t('tracing.cases.area')}</dt><dd>{c.areaName}</dd>
-          <dt>{t('tracing.cases.onset')}</dt><dd>{formatDateTime(c.onsetAt)}</dd>
-          <dt>{t('tracing.cases.sampled')}</dt><dd>{formatDateTime(c.firstPositiveSampledAt)}</dd>
-          <dt>{t('tracing.cases.isolated')}</dt><dd>{formatDateTime(c.isolatedAt)}</dd>
-          <dt>{t('tracing.case.ruleSet')}</dt><dd>{t('health.ruleSet', { id: c.ruleSet.id, version: c.ruleSet.version })}</dd>
-          <dt>{t('tracing.case.colour')}</dt><dd><PersonColour personId={c.personId} /></dd>
+        <dl className="facts case-facts" data-testid="case-facts">
+          <div><dt>{t('tracing.cases.status')}</dt><dd><CaseStatusBadge status={c.status} /></dd></div>
+          <div><dt>{t('tracing.cases.classification')}</dt><dd>{t(`tracing.classification.${c.classification}`)}</dd></div>
+          <div><dt>{t('tracing.cases.source')}</dt><dd>{t(`tracing.source.${c.source}`)}</dd></div>
+          <div><dt>{t('tracing.cases.area')}</dt><dd>{c.areaName}</dd></div>
+          <div><dt>{t('tracing.cases.onset')}</dt><dd>{formatDateTime(c.onsetAt)}</dd></div>
+          <div><dt>{t('tracing.cases.sampled')}</dt><dd>{formatDateTime(c.firstPositiveSampledAt)}</dd></div>
+          <div><dt>{t('tracing.cases.isolated')}</dt><dd>{formatDateTime(c.isolatedAt)}</dd></div>
+          <div><dt>{t('tracing.case.ruleSet')}</dt><dd>{t('health.ruleSet', { id: c.ruleSet.id, version: c.ruleSet.version })}</dd></div>
+          <div><dt>{t('tracing.case.colour')}</dt><dd><PersonColour personId={c.personId} /></dd></div>
         </dl>
         {trace && (
           <div className="muted small" data-testid="case-trace">

@@ -185,6 +185,11 @@ export function GuardPage() {
       setError(new ApiError({ status: 0, code: 'SCAN_QUEUE_NO_KEY', detail: t('guardOffline.noQueueKey') }));
       return;
     }
+    if (offline && id && !residentIdFits(id)) {
+      // A mistyped ID number is said now (the server says the same online), not queued to fail later.
+      setError(new ApiError({ status: 400, code: 'CHECKIN_ID_CHECK_DIGIT', detail: t('guardOffline.idCheckDigit') }));
+      return;
+    }
     if (offline && pc) {
       // Checked here with the cached key: a forged or expired code is refused now, not after the drop.
       const pem = cachedPublicKey();
@@ -308,6 +313,17 @@ export function GuardPage() {
       </QueueStatus>
     </div>
   );
+}
+
+/**
+ * Whether an 18-character resident ID number's last character is its check character (GB 11643,
+ * ISO 7064 MOD 11-2). Other shapes (a passport number) are left to the server.
+ */
+function residentIdFits(id: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(id)) return true;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(id[i]), 0);
+  return '10X98765432'[sum % 11] === id[17];
 }
 
 function VenuePicker({ door, onPick }: { door: DoorVenue | null; onPick: (d: DoorVenue) => void }) {

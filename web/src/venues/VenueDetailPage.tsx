@@ -1,6 +1,8 @@
 // 场所详情 A venue: its facts and status, the venue code (QR and URL), poster downloads, reissue (old
 // posters stop working), the live head-count and crowd level, and today's curve hour by hour. For
 // venues where presence must be proven, the rotating screen code to show on a screen at the door.
+// The operator's contact phone is masked; a role that approves venues may reveal it with a reason
+// (POST /venues/:id/contact/reveal, audited).
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -59,7 +61,7 @@ export function VenueDetailPage() {
             <div><dt>{t('venues.capacity')}</dt><dd>{v.capacity}</dd></div>
             <div><dt>{t('venues.dwell')}</dt><dd>{t('venues.minutes', { count: v.dwellMinutes })}</dd></div>
             {v.responsiblePerson && <div><dt>{t('venueOperator.responsiblePerson')}</dt><dd data-testid="venue-responsible">{v.responsiblePerson}</dd></div>}
-            {v.contactPhone && <div><dt>{t('venueOperator.contactPhone')}</dt><dd className="mono" data-testid="venue-contact-phone">{v.contactPhone}</dd></div>}
+            {v.contactPhone && <div><dt>{t('venueOperator.contactPhone')}</dt><dd><ContactPhone venue={v} mayReveal={can('venue.approve')} /></dd></div>}
             {v.licenceNo && <div><dt>{t('venueOperator.licenceNo')}</dt><dd className="mono" data-testid="venue-licence">{v.licenceNo}</dd></div>}
           </dl>
         </div>
@@ -83,6 +85,64 @@ export function VenueDetailPage() {
       <CodeCard venue={v} />
       {v.status === 'approved' && v.requiresPresence && <ScreenCodeCard venue={v} />}
     </div>
+  );
+}
+
+/** The masked phone; with venue.approve, "reveal" asks for a reason and shows the full number until hidden again. */
+function ContactPhone({ venue, mayReveal }: { venue: Venue; mayReveal: boolean }) {
+  const { t } = useTranslation();
+  const [full, setFull] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const missing = reason.trim() === '';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    if (missing) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await venueApi.revealContact(venue.id, reason.trim());
+      setFull(r.contactPhone);
+      setAsking(false);
+      setReason('');
+      setTouched(false);
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <span className="mono" data-testid="venue-contact-phone" data-revealed={full ? 'true' : 'false'}>{full ?? venue.contactPhone}</span>
+      {mayReveal && (full
+        ? <button type="button" className="btn btn-small btn-ghost" data-testid="venue-contact-hide" onClick={() => setFull(null)}>{t('reveal.hide')}</button>
+        : <button type="button" className="btn btn-small btn-ghost" data-testid="venue-contact-reveal" onClick={() => setAsking(true)}>{t('venueContact.reveal')}</button>)}
+      {asking && (
+        <Modal title={t('venueContact.title', { name: venue.name })} onClose={() => setAsking(false)} testId="venue-contact-dialog">
+          <form onSubmit={(e) => void submit(e)} className="form" noValidate>
+            <p className="muted small">{t('venueContact.explain')}</p>
+            <label className="field">
+              <span className="field-label">{t('reveal.reason')} <span className="req" aria-hidden="true">*</span></span>
+              <textarea
+                data-testid="venue-contact-reason" rows={2} value={reason} maxLength={200} required
+                aria-invalid={touched && missing} onChange={(e) => setReason(e.target.value)}
+              />
+              {touched && missing && <span className="field-error">{t('reveal.reasonRequired')}</span>}
+            </label>
+            <ErrorBox error={error} />
+            <div className="form-actions">
+              <button type="button" className="btn btn-ghost" onClick={() => setAsking(false)}>{t('common.cancel')}</button>
+              <button type="submit" className="btn btn-primary" data-testid="venue-contact-submit" disabled={busy}>{busy ? t('common.working') : t('reveal.submit')}</button>
+            </div>
+          </form>
+        </Modal>
+      )}
+    </>
   );
 }
 

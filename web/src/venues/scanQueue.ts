@@ -1,7 +1,8 @@
 // The door guard's queue of scans (see offlineQueue.ts and queueFormats.ts): each scan goes to
 // POST /checkins with its client id; 201 stored, or 200 a duplicate of one stored by an attempt whose
 // answer was lost — either way it is done. A refusal (expired code, unknown person…) is final and the
-// guard sees why; no network, a busy server or an ended session keep it waiting.
+// guard sees why; no network, a busy server or an ended session keep it waiting. A scan stored with
+// entry refused (a red code at the door) is sent and counted as turned away.
 import { venueApi } from './venueApi.ts';
 import type { Verification } from '../shared/types.ts';
 import { sendEach, type Failure, type QueueSpec } from '../shared/offlineQueue.ts';
@@ -23,5 +24,6 @@ export const guardQueue: QueueSpec<QueuedScan, ScanAnswer> = {
   }, refused),
   refused,
   ok: (r) => r.ok,
+  denied: (r) => r.ok && r.verification.decision === 'refused',
   batchSize: 50,
 };

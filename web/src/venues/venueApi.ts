@@ -20,7 +20,9 @@ export const venueApi = {
   screenCode: (venueId: string) => json<ScreenCode>('GET', `/venues/${id(venueId)}/screen-code`),
   occupancy: (venueId: string) => json<Occupancy>('GET', `/venues/${id(venueId)}/occupancy`),
   today: (venueId: string) => json<TodayCurve>('GET', `/venues/${id(venueId)}/today`),
-  publicVenues: (query: { areaId?: string; limit: number; offset: number }) => json<Page<LiveVenue>>('GET', '/venues/public', { query }),
+  publicVenues: (query: { areaId?: string; q?: string; limit: number; offset: number }) => json<Page<LiveVenue>>('GET', '/venues/public', { query }),
+  /** The live page's area filter: the children of an area (or the top ones), down to communities. */
+  liveAreas: (parentId?: string) => json<{ items: Array<{ id: string; name: string; level: string }> }>('GET', '/live/areas', { query: { parentId } }),
   crowded: (limit = 10) => json<{ items: LiveVenue[] }>('GET', '/command/crowded', { query: { limit } }),
 
   /** Assisted check-in by a guard; a repeated clientId answers 200 with duplicate: true. */
