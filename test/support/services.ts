@@ -6,7 +6,7 @@ import { FakeClock } from '../../src/platform/clock.ts';
 import { generateKeys, newId } from '../../src/platform/crypto.ts';
 import { createSession } from '../../src/access/session.ts';
 import { LogSmsSender } from '../../src/platform/sms.ts';
-import type { Role } from '../../src/access/access.rules.ts';
+import type { Actor, Role } from '../../src/access/access.rules.ts';
 import { freshDatabase } from './dialects.ts';
 import { testPasswordHash } from './password.ts';
 
@@ -76,4 +76,19 @@ export async function signIn(s: Services, role: Role, areaCode: string, username
   }).execute();
   const session = await createSession(s, userId);
   return { userId, headers: { cookie: `cordon_session=${session.token}`, 'x-csrf-token': session.csrfToken } };
+}
+
+/**
+ * An actor of the role scoped to the area code, for calling services directly (no user row, no
+ * session): the caller a route would pass in.
+ */
+export async function actorOf(s: Services, role: Role, areaCode: string): Promise<Actor> {
+  const area = await s.db.selectFrom('area').select(['id', 'path']).where('code', '=', areaCode).executeTakeFirstOrThrow();
+  return { userId: `u-${role}-${areaCode}`, username: `${role}@${areaCode}`, displayName: role, role, areaId: area.id, areaPath: area.path, via: 'session' };
+}
+
+/** How many rows a table holds. */
+export async function countRows(s: Services, table: 'person' | 'household' | 'building' | 'audit_event'): Promise<number> {
+  const r = await s.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
 }
