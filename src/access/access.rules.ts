@@ -1,8 +1,6 @@
 // Roles, what each may do, and the area-subtree scope rule. Pure: no I/O.
 import { maskPhone } from '../platform/mask.ts';
-import { judgePassword, PASSWORD_MIN_LENGTH } from './password.rules.ts';
-
-export { PASSWORD_MIN_LENGTH };
+import { judgePassword } from './password.rules.ts';
 
 export const ROLES = [
   'command',              // 指挥部 command centre

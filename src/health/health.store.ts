@@ -353,10 +353,6 @@ export async function appealById(ex: Executor, id: string): Promise<HealthAppeal
   return ex.selectFrom('health_appeal').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function appealByOverride(ex: Executor, overrideId: string): Promise<HealthAppealTable | undefined> {
-  return ex.selectFrom('health_appeal').selectAll().where('override_id', '=', overrideId).executeTakeFirst();
-}
-
 export async function updateAppeal(ex: Executor, id: string, set: Partial<HealthAppealTable>): Promise<void> {
   await ex.updateTable('health_appeal').set(set).where('id', '=', id).execute();
 }

@@ -10,9 +10,6 @@ export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 export const CALL_STATUSES = ['pending', 'reached', 'not_reached', 'refused', 'withdrawn'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 
-/** Statuses still to be worked by the call team: not yet called, or called without reaching anybody. */
-export const OPEN_STATUSES: readonly CallStatus[] = ['pending', 'not_reached'];
-
 /** The task's status after a call: the call's outcome. */
 export function statusAfter(outcome: CallOutcome): CallStatus {
   return outcome;
@@ -87,21 +84,12 @@ export function communityOf(path: string, communities: ReadonlyMap<string, { id:
   return null;
 }
 
-const CLASS_PRIORITY: Record<string, number> = { close: 0, secondary: 1, general: 2 };
-
-/** Who is called first: close contacts, then secondary, then general. */
-export function classPriority(cls: string): number {
-  return CLASS_PRIORITY[cls] ?? 3;
-}
-
 // ---- what a called contact must do (the active rule set's management schedule) -------------------
 
 export const CONTACT_CLASSES = ['close', 'secondary', 'general'] as const;
-export type ContactClass = (typeof CONTACT_CLASSES)[number];
 
 /** The orders a call list can be sorted in; `priority` is the call team's order (open first, close first). */
 export const CALL_SORTS = ['priority', 'name', 'exposure', 'address', 'attempts', 'lastCall'] as const;
-export type CallSort = (typeof CALL_SORTS)[number];
 
 /**
  * The rule set's managed group a contact of the class falls in: close contacts are managed as such;

@@ -117,10 +117,6 @@ export async function buildingByName(ex: Executor, areaId: string, name: string)
   return ex.selectFrom('building').selectAll().where('area_id', '=', areaId).where('name', '=', name).executeTakeFirst();
 }
 
-export async function insertBuilding(ex: Executor, row: BuildingTable): Promise<void> {
-  await ex.insertInto('building').values(row).execute();
-}
-
 /**
  * The building of that name in the area: the existing one, or `row` inserted. A building created at
  * the same moment by another transaction is found, not duplicated (unique area + name).

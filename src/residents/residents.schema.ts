@@ -127,7 +127,6 @@ export const DependantSchema = Type.Object({
   relation: Type.String(),
   age: Type.Union([Type.Integer(), Type.Null()]),
 });
-export type DependantView = Static<typeof DependantSchema>;
 
 export const MyPersonSchema = Type.Object({
   person: Type.Object({ id: Type.String(), name: Type.String(), maskedName: Type.String() }),

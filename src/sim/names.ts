@@ -100,14 +100,6 @@ export function drawGivenName(rng: Random, sex: Sex, birthYear: number): string 
   return first + second;
 }
 
-/** A foreign resident's name as written in a passport, with the issuing country for the note. */
-export interface ForeignName {
-  name: string;
-  country: string;
-  /** Passport number in that country's usual shape. */
-  passport: (rng: Random) => string;
-}
-
 const FOREIGN: ReadonlyArray<{ country: string; surnames: string[]; male: string[]; female: string[]; passport: (rng: Random) => string }> = [
   {
     country: '韩国', surnames: ['KIM', 'LEE', 'PARK', 'CHOI', 'JUNG', 'KANG', 'CHO', 'YOON'],

@@ -344,9 +344,4 @@ export async function sampleTaskTx(s: Services, trx: Tx, actor: Actor, taskId: s
   return (await taskViews(trx, [updated!]))[0]!;
 }
 
-export async function sampleTask(s: Services, actor: Actor, taskId: string, barcode: string, at: number | undefined): Promise<TaskView> {
-  assertCan(actor, 'testing.sample');
-  return s.db.transaction().execute((trx) => sampleTaskTx(s, trx, actor, taskId, barcode, at ?? s.clock.now()));
-}
-
 export { recordResults };

@@ -27,10 +27,8 @@ export const CONTACT_BASES = ['household', 'venue', 'manual', 'secondary'] as co
 export type ContactBasis = (typeof CONTACT_BASES)[number];
 
 export const REVIEW_STATUSES = ['pending', 'confirmed', 'reclassified', 'dismissed'] as const;
-export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 export const REVIEW_DECISIONS = ['confirm', 'reclassify', 'dismiss'] as const;
-export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 
 /** Who is a contact, as structured reasons (RULES.md §1, 8th/9th editions). */
 export const CONTACT_REASONS = [

@@ -19,7 +19,7 @@ import { ruleSetById } from '../rules/ruleset.load.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import {
   directContacts, secondaryContacts, tracedPerson, traceContacts, withIsolation,
-  type SecondarySource, type TraceAnchor, type TraceOptions, type TraceResult,
+  type SecondarySource, type TraceAnchor, type TraceResult,
 } from './tracing.discovery.ts';
 import {
   canTransition, checkinsBefore, compareEncounters, initialStatus, newEncounters, needsReleaseRule, plainEvidence, purgedBefore,
@@ -41,7 +41,7 @@ import type { CaseRow, ContactListRow, Paging } from './tracing.store.ts';
 import { listingScope } from '../access/access.service.ts';
 
 export { traceContacts };
-export type { TraceAnchor, TraceOptions, TraceResult };
+export type { TraceAnchor, TraceResult };
 
 // ---- views -------------------------------------------------------------------------------------
 

@@ -5,9 +5,7 @@ import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type TestServices } from '../support/services.ts';
 import { build, type BuildOptions } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
-
-/** The password signIn() gives its users. */
-const PASSWORD = 'correct horse battery';
+import { TEST_PASSWORD as PASSWORD } from '../support/password.ts';
 
 interface Harness {
   s: TestServices;

@@ -8,8 +8,7 @@ import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type TestServices } from '../support/services.ts';
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
-
-const PASSWORD = 'correct horse battery';
+import { TEST_PASSWORD as PASSWORD } from '../support/password.ts';
 
 interface Harness {
   s: TestServices;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestServices } from '../support/services.ts';
+import { officeVisit } from '../support/tracing.city.ts';
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
@@ -43,16 +44,7 @@ async function setup(dialect: 'sqlite' | 'postgres') {
   const wife = await person(worker, { householdId: h1, name: '李秀英', phone: '13904375678' });
   const colleague = await person(otherWorker, { householdId: h2, name: '王磊', phone: '13704370001' });
   const son = await person(otherWorker, { householdId: h2, name: '王小明', phone: '13704370002' });
-  await s.db.insertInto('venue').values({
-    id: 'v-office', name: '文苑大厦', category: 'office', address: '', area_id: areas[AREAS.wenyuanGrid]!, capacity: 100, operator_user_id: null,
-    status: 'approved', approved_by: null, approved_at: null, code_version: 1, requires_presence: 0, dwell_minutes: null, created_at: NOW, updated_at: NOW,
-  }).execute();
-  const checkin = (id: string, personId: string) => ({
-    id, venue_id: 'v-office', person_id: personId, client_id: null, method: 'assisted', entered_at: DAY9, exited_at: DAY9 + 120 * MIN,
-    exit_kind: 'scan', decision: 'admitted', refusal_code: null, colour: 'green', reasons: null, test_sampled_at: null, test_result: null,
-    vaccinated: null, created_at: DAY9,
-  });
-  await s.db.insertInto('checkin').values([checkin('c1', index), checkin('c2', colleague)]).execute();
+  await officeVisit(s, areas[AREAS.wenyuanGrid]!, DAY9, [index, colleague]);
   return { s, app, call, areas, worker, otherWorker, investigator, index, wife, colleague, son };
 }
 

@@ -2,13 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestServices } from '../support/services.ts';
+import { officeVisit, personRow } from '../support/tracing.city.ts';
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { verifyPersonalCode } from '../../src/venues/venue.codes.ts';
 import { setActiveRuleSet } from '../../src/rules/ruleset.service.ts';
 import { sweepEndConditions } from '../../src/health/health.service.ts';
-import type { PersonTable } from '../../src/db/database.ts';
 import { createSession } from '../../src/access/session.ts';
 
 const MIN = 60_000;
@@ -17,14 +17,6 @@ const DAY = 24 * HOUR;
 const NOW = Date.parse('2022-03-24T08:00:00+08:00');
 const ONSET = Date.parse('2022-03-22T10:00:00+08:00');
 const DAY9 = Date.parse('2022-03-23T09:00:00+08:00');
-
-function personRow(id: string, areaId: string, name = id): PersonTable {
-  return {
-    id, household_id: null, area_id: areaId, name, id_type: 'none', id_enc: null, id_hmac: null, birth_date: null, sex: null,
-    phone_enc: null, phone_hmac: null, relation: '', elderly_alone: 0, bedridden: 0, pregnant: 0, dialysis: 0, no_smartphone: 0,
-    note: '', created_at: NOW - 30 * DAY, updated_at: NOW - 30 * DAY,
-  };
-}
 
 async function setup(dialect: 'sqlite' | 'postgres') {
   const s: TestServices = await testServices(dialect);
@@ -48,17 +40,8 @@ async function setup(dialect: 'sqlite' | 'postgres') {
   const wife = await person({ householdId, name: '李秀英', phone: '13904375678' });
   const colleague = await person({ areaId: areas[AREAS.wenyuanGrid], name: '王磊', phone: '13704370001' });
   const outsider = 'outsider1';
-  await s.db.insertInto('person').values(personRow(outsider, areas[AREAS.xingyangGrid]!, '孙丽')).execute();
-  await s.db.insertInto('venue').values({
-    id: 'v-office', name: '文苑大厦', category: 'office', address: '', area_id: areas[AREAS.wenyuanGrid]!, capacity: 100, operator_user_id: null,
-    status: 'approved', approved_by: null, approved_at: null, code_version: 1, requires_presence: 0, dwell_minutes: null, created_at: NOW, updated_at: NOW,
-  }).execute();
-  const checkin = (id: string, personId: string) => ({
-    id, venue_id: 'v-office', person_id: personId, client_id: null, method: 'assisted', entered_at: DAY9, exited_at: DAY9 + 120 * MIN,
-    exit_kind: 'scan', decision: 'admitted', refusal_code: null, colour: 'green', reasons: null, test_sampled_at: null, test_result: null,
-    vaccinated: null, created_at: DAY9,
-  });
-  await s.db.insertInto('checkin').values([checkin('c1', caseId), checkin('c2', colleague)]).execute();
+  await s.db.insertInto('person').values(personRow(outsider, areas[AREAS.xingyangGrid]!, null, '孙丽')).execute();
+  await officeVisit(s, areas[AREAS.wenyuanGrid]!, DAY9, [caseId, colleague]);
   /** A resident account linked to the person. */
   const resident = async (personId: string) => {
     const who = await signIn(s, 'resident', AREAS.wenyuan);
@@ -275,7 +258,7 @@ for (const { dialect, skip } of await dialects()) {
       const { s, call } = t;
       try {
         const ids = Array.from({ length: 101 }, (_, i) => `bulk${String(i).padStart(3, '0')}`);
-        await s.db.insertInto('person').values(ids.map((id) => personRow(id, t.areas[AREAS.wenyuanGrid]!))).execute();
+        await s.db.insertInto('person').values(ids.map((id) => personRow(id, t.areas[AREAS.wenyuanGrid]!, null))).execute();
         const a = await signIn(s, 'investigator', AREAS.city);
         const b = await signIn(s, 'command', AREAS.city);
         const c = await signIn(s, 'command', AREAS.city);

@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices } from '../support/services.ts';
 import { build } from '../../src/app.ts';
-import { checkDigit } from '../../src/registry/registry.rules.ts';
+import { rid } from '../support/ids.ts';
 
-const rid = (first17: string) => first17 + checkDigit(first17);
 
 for (const { dialect, skip } of await dialects()) {
   describe(`input hygiene [${dialect}]`, { skip }, () => {

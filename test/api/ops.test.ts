@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { fileURLToPath } from 'node:url';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type TestServices } from '../support/services.ts';
+import { TEST_PASSWORD } from '../support/password.ts';
 import { build } from '../../src/app.ts';
 import { createServices } from '../../src/services.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -180,7 +181,7 @@ describe('a full disk (SQLite, max_page_count)', () => {
       fill();
       let res;
       for (let i = 0; i < 100; i += 1) {
-        res = await call('POST', '/auth/login', {}, { username: 'li.ming', password: 'correct horse battery' });
+        res = await call('POST', '/auth/login', {}, { username: 'li.ming', password: TEST_PASSWORD });
         if (res.statusCode !== 200) break;
       }
       assert.equal(res!.statusCode, 503, res!.body);
@@ -208,7 +209,7 @@ describe('a full disk (PostgreSQL 53100 disk_full, raised by a trigger)', { skip
       assert.equal(res.statusCode, 503, res.body);
       assert.equal(res.json().code, 'STORAGE_FULL');
       assert.equal(res.headers['retry-after'], '60');
-      const login = await call('POST', '/auth/login', {}, { username: 'li.ming', password: 'correct horse battery' });
+      const login = await call('POST', '/auth/login', {}, { username: 'li.ming', password: TEST_PASSWORD });
       assert.equal(login.statusCode, 503, login.body);
       assert.equal(login.json().code, 'STORAGE_FULL');
       const health = await call('GET', '/health');

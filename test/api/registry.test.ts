@@ -1,12 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
-import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestServices } from '../support/services.ts';
+import { AREAS, countRows, seedTestAreas, signIn, testServices, type SignedIn, type TestServices } from '../support/services.ts';
+import { rid } from '../support/ids.ts';
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
-import { checkDigit } from '../../src/registry/registry.rules.ts';
 
-const rid = (first17: string) => first17 + checkDigit(first17);
 const ZHANG_ID = '220402195304120318';
 const LI_ID = '22040219880615102X';
 const WANG_ID = rid('22040219900101123');
@@ -41,11 +40,6 @@ async function harness(s: TestServices) {
     }
   }
   return { app, call, assertNothingLeaked };
-}
-
-async function countRows(s: TestServices, table: 'person' | 'audit_event'): Promise<number> {
-  const row = await s.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 for (const { dialect, skip } of await dialects()) {

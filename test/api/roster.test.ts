@@ -6,11 +6,11 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import ExcelJS from 'exceljs';
 import { dialects } from '../support/dialects.ts';
-import { AREAS, signIn, testServices } from '../support/services.ts';
+import { AREAS, countRows, signIn, testServices } from '../support/services.ts';
 import { build } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createServices } from '../../src/services.ts';
-import { ENGLISH_CSV, MIXED_CSV, SAMPLE_CSV, countRows, csvRows, seedRosterAreas, snapshot, xlsxOf } from '../fixtures/roster.fixtures.ts';
+import { ENGLISH_CSV, MIXED_CSV, SAMPLE_CSV, csvRows, seedRosterAreas, snapshot, xlsxOf } from '../fixtures/roster.fixtures.ts';
 
 const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
 const FULL_ID = /\d{17}[\dX]/;

@@ -1,38 +1,19 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
-import { AREAS, seedTestAreas, testServices, type TestServices } from '../support/services.ts';
-import type { Actor, Role } from '../../src/access/access.rules.ts';
+import { actorOf, AREAS, countRows, seedTestAreas, testServices, type TestServices } from '../support/services.ts';
+import { hasCode } from '../support/errors.ts';
+import { rid } from '../support/ids.ts';
+import type { Actor } from '../../src/access/access.rules.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
-import { checkDigit } from '../../src/registry/registry.rules.ts';
 import * as registry from '../../src/registry/registry.service.ts';
 
-/** A valid resident ID number from its first 17 digits. */
-const rid = (first17: string) => first17 + checkDigit(first17);
 const ZHANG_ID = '220402195304120318';      // 张建国, male, 1953-04-12
 const LI_ID = '22040219880615102X';         // 李秀英, female, 1988-06-15
 const WANG_ID = rid('22040219900101123');   // 王磊 in 兴阳社区
 const ZHANG_PHONE = '13804371234';
 const WANG_PHONE = '13904375678';
-
-async function actorOf(s: TestServices, role: Role, areaCode: string): Promise<Actor> {
-  const area = await s.db.selectFrom('area').select(['id', 'path']).where('code', '=', areaCode).executeTakeFirstOrThrow();
-  return { userId: `u-${role}-${areaCode}`, username: `${role}@${areaCode}`, displayName: role, role, areaId: area.id, areaPath: area.path, via: 'session' };
-}
-
-function hasCode(code: string) {
-  return (err: unknown) => {
-    assert.ok(err instanceof AppError, `expected AppError ${code}, got ${String(err)}`);
-    assert.equal(err.code, code);
-    return true;
-  };
-}
-
-async function countRows(s: TestServices, table: 'person' | 'household' | 'audit_event'): Promise<number> {
-  const row = await s.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
 
 async function auditEvents(s: TestServices, action: string) {
   const rows = await s.db.selectFrom('audit_event').selectAll().where('action', '=', action).orderBy('seq').execute();

@@ -1,12 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
-import { AREAS, testServices } from '../support/services.ts';
+import { AREAS, countRows, testServices } from '../support/services.ts';
 import { importRoster, refused } from '../../src/registry/roster.import.ts';
 import { exportRoster } from '../../src/registry/roster.export.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import {
-  ENGLISH_CSV, MIXED_CSV, OPERATOR, SAMPLE_CSV, WENYUAN_GRID_2, seedRosterAreas, collect, countRows, csvRows, fileStream, snapshot, textStream, xlsxOf,
+  ENGLISH_CSV, MIXED_CSV, OPERATOR, SAMPLE_CSV, WENYUAN_GRID_2, seedRosterAreas, collect, csvRows, fileStream, snapshot, textStream, xlsxOf,
 } from '../fixtures/roster.fixtures.ts';
 
 const HEADER = '序号,社区,网格,楼栋,单元,门牌号,户主姓名,与户主关系,姓名,性别,身份证号,联系电话,是否独居老人,是否卧床,是否有智能手机,备注';

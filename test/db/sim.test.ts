@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { dialects } from '../support/dialects.ts';
 import { testServices, type TestServices } from '../support/services.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../../src/platform/audit.ts';
-import { AppError } from '../../src/platform/errors.ts';
+import { hasCode } from '../support/errors.ts';
 import { idLookup, openIdentifiers } from '../../src/registry/person.codec.ts';
 import { checkResidentId, dateInZone } from '../../src/registry/registry.rules.ts';
 import { importRoster } from '../../src/registry/roster.import.ts';
@@ -88,7 +88,7 @@ for (const { dialect, skip } of await dialects()) {
       }).execute();
 
       await assert.rejects(generateDemoCity(s, { people: 300, days: 14, seed: 2, actor }),
-        (e: unknown) => e instanceof AppError && e.code === 'DEMO_CITY_EXISTS');
+        hasCode('DEMO_CITY_EXISTS'));
       assert.equal(await count(s.db, 'person'), 300);
       assert.equal(await count(s.db, 'audit_event'), 1);
 
@@ -106,8 +106,8 @@ for (const { dialect, skip } of await dialects()) {
 
     test('areas that already exist keep their ids; bad options change nothing', () => withServices(dialect, async (s) => {
       await s.db.insertInto('area').values({ id: 'root', code: '220400', name: '辽源', level: 'city', parent_id: null, path: '220400/', created_at: 0 }).execute();
-      await assert.rejects(generateDemoCity(s, { people: 0, days: 14, seed: 1 }), (e: unknown) => e instanceof AppError && e.code === 'DEMO_OPTION_INVALID');
-      await assert.rejects(generateDemoCity(s, { people: 10, days: 0, seed: 1 }), (e: unknown) => e instanceof AppError && e.code === 'DEMO_OPTION_INVALID');
+      await assert.rejects(generateDemoCity(s, { people: 0, days: 14, seed: 1 }), hasCode('DEMO_OPTION_INVALID'));
+      await assert.rejects(generateDemoCity(s, { people: 10, days: 0, seed: 1 }), hasCode('DEMO_OPTION_INVALID'));
       assert.equal(await count(s.db, 'area'), 1);
       await generateDemoCity(s, { people: 50, days: 14, seed: 1 });
       const root = await s.db.selectFrom('area').selectAll().where('code', '=', '220400').executeTakeFirstOrThrow();

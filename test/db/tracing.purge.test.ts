@@ -6,10 +6,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
-import { AREAS, testServices, type TestServices } from '../support/services.ts';
+import { actorOf, AREAS, seedTestAreas, testServices } from '../support/services.ts';
 import { at, DAY, household, insertAll, ISOLATED, MIN, NOW, ONSET, opts, personRow, venueRow, visit, W0 } from '../support/tracing.city.ts';
-import { seedTestAreas } from '../support/services.ts';
-import type { Actor, Role } from '../../src/access/access.rules.ts';
 import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import { setActiveRuleSet } from '../../src/rules/ruleset.service.ts';
@@ -17,11 +15,6 @@ import type { Services } from '../../src/services.ts';
 import type { Encounter, PurgedMark } from '../../src/tracing/tracing.rules.ts';
 import * as tracing from '../../src/tracing/tracing.service.ts';
 import { purgeCheckins } from '../../src/venues/venue.service.ts';
-
-async function actorOf(s: TestServices, role: Role, areaCode: string): Promise<Actor> {
-  const area = await s.db.selectFrom('area').select(['id', 'path']).where('code', '=', areaCode).executeTakeFirstOrThrow();
-  return { userId: `u-${role}-${areaCode}`, username: `${role}@${areaCode}`, displayName: role, role, areaId: area.id, areaPath: area.path, via: 'session' };
-}
 
 type Evidence = { encounters?: Encounter[]; checkinsPurged?: PurgedMark };
 

@@ -1,13 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
-import { AREAS, seedTestAreas, testServices, type TestServices } from '../support/services.ts';
+import { actorOf, AREAS, seedTestAreas, testServices } from '../support/services.ts';
+import { hasCode } from '../support/errors.ts';
 import {
   anchor, at, bruteForce, bruteForceTrace, DAY, generatedCity, household, insertAll, isolatedCase, json, MIN, NOW, ONSET, ISOLATED, opts,
   personRow, variant, venueRow, visit, W0, W1,
 } from '../support/tracing.city.ts';
-import type { Actor, Role } from '../../src/access/access.rules.ts';
-import { AppError } from '../../src/platform/errors.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../../src/platform/audit.ts';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import { contactWindow, type Interval } from '../../src/rules/ruleset.rules.ts';
@@ -15,19 +14,6 @@ import { setActiveRuleSet } from '../../src/rules/ruleset.service.ts';
 import type { Encounter } from '../../src/tracing/tracing.rules.ts';
 import * as tracing from '../../src/tracing/tracing.service.ts';
 import { purgeCheckins } from '../../src/venues/venue.service.ts';
-
-function hasCode(code: string) {
-  return (err: unknown) => {
-    assert.ok(err instanceof AppError, `expected AppError ${code}, got ${String(err)}`);
-    assert.equal(err.code, code);
-    return true;
-  };
-}
-
-async function actorOf(s: TestServices, role: Role, areaCode: string): Promise<Actor> {
-  const area = await s.db.selectFrom('area').select(['id', 'path']).where('code', '=', areaCode).executeTakeFirstOrThrow();
-  return { userId: `u-${role}-${areaCode}`, username: `${role}@${areaCode}`, displayName: role, role, areaId: area.id, areaPath: area.path, via: 'session' };
-}
 
 for (const { dialect, skip } of await dialects()) {
   describe(`contact tracing [${dialect}]`, { skip }, () => {

@@ -2,44 +2,37 @@
 // the user, signing in with the handed-over password, sees only the choose-a-new-password page until
 // they set their own. The auditor filters the log by a family of actions and by actor, sees objects
 // named by what they are, and exports the filtered log.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { demoInBrowser, DESKTOP, signInAs } from '../support/browser.ts';
 
 const SHOTS = process.env.CORDON_SCREENSHOTS ?? path.join(os.tmpdir(), 'cordon-shots');
 
 describe('accounts and audit in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
+  const demo = demoInBrowser(300);
 
   before(async () => {
-    server = await startDemoServer(300);
-    browser = await launchBrowser();
     fs.mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
   test('the administrator unlocks and resets; the user must choose a new password before anything else', async () => {
-    for (let i = 0; i < server.s.config.lockout.maxFailures; i++) {
-      await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'xingyang', password: 'a wrong passphrase' } });
+    for (let i = 0; i < demo.server.s.config.lockout.maxFailures; i++) {
+      await demo.server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'xingyang', password: 'a wrong passphrase' } });
     }
-    const admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const admin = await demo.browser.newContext(DESKTOP);
     const page = await admin.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('dialog', (d) => void d.accept());
     try {
-      await signInAs(page, server.url, 'admin', server.passwords.admin!);
-      await page.goto(`${server.url}/users`);
+      await signInAs(page, demo.server.url, 'admin', demo.server.passwords.admin!);
+      await page.goto(`${demo.server.url}/users`);
       await page.getByTestId('users-search').fill('xingyang');
       const row = page.locator('[data-testid="user-row"][data-username="xingyang"]');
       await row.getByTestId('user-unlock').click();
@@ -54,10 +47,10 @@ describe('accounts and audit in the browser', () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await shot(page, 'users-phone');
 
-      const user = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+      const user = await demo.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
       const phone = await user.newPage();
       phone.on('pageerror', (e) => errors.push(e.message));
-      await phone.goto(server.url);
+      await phone.goto(demo.server.url);
       await phone.getByTestId('login-username').fill('xingyang');
       await phone.getByTestId('login-password').fill(handed);
       await phone.getByTestId('login-submit').click();
@@ -71,7 +64,7 @@ describe('accounts and audit in the browser', () => {
       await phone.getByTestId('user-name').waitFor({ state: 'attached' });
       await user.close();
 
-      const events = await server.s.db.selectFrom('audit_event').select('action').where('object_type', '=', 'user')
+      const events = await demo.server.s.db.selectFrom('audit_event').select('action').where('object_type', '=', 'user')
         .where('action', 'in', ['user.update', 'user.password_reset', 'auth.password_change']).orderBy('seq').execute();
       assert.deepEqual(events.map((e) => e.action), ['user.update', 'user.password_reset', 'auth.password_change']);
       assert.deepEqual(errors, []);
@@ -79,13 +72,13 @@ describe('accounts and audit in the browser', () => {
   });
 
   test('the auditor filters by a family of actions and by actor, sees objects by name, and exports', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const context = await demo.browser.newContext(DESKTOP);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
-      await signInAs(page, server.url, 'auditor', server.passwords.auditor!);
-      await page.goto(`${server.url}/audit`);
+      await signInAs(page, demo.server.url, 'auditor', demo.server.passwords.auditor!);
+      await page.goto(`${demo.server.url}/audit`);
       await page.getByTestId('audit-action').fill('user.*');
       await page.getByTestId('audit-apply').click();
       await page.waitForURL(/action=user/);
@@ -103,7 +96,7 @@ describe('accounts and audit in the browser', () => {
 
       const href = await page.getByTestId('audit-export-csv').getAttribute('href');
       assert.ok(href && href.includes('action=user.*') && href.includes('actor=admin'), href ?? '');
-      const file = await page.request.get(`${server.url}${href}`);
+      const file = await page.request.get(`${demo.server.url}${href}`);
       assert.equal(file.status(), 200);
       const lines = (await file.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
       assert.ok(lines.length >= 2);

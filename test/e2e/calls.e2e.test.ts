@@ -2,36 +2,24 @@
 // contacts by grid, building, class, exposure date and name, sorts it, reads each row's exposure and
 // what to do, with names on one line, and opens the building's print view. Desktop and phone
 // screenshots go to CORDON_SCREENSHOTS when it is set.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { demoInBrowser, DESKTOP, PHONE } from '../support/browser.ts';
 import type { ContactTable } from '../../src/db/database.ts';
 import { syncCallTasks } from '../../src/notify/notify.service.ts';
 import { isolatedCase } from '../support/tracing.city.ts';
 
-const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
-const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
 const DAY = 86_400_000;
 const shots = process.env.CORDON_SCREENSHOTS;
 
 describe('the call list of a grid worker in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  const errors: string[] = [];
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = demoInBrowser();
+  const { errors, signIn } = demo;
 
   /** A case with every person of 文苑社区 living in a building as a contact: close, secondary and general in turn. */
   async function bigCase() {
-    const db = server.s.db;
+    const db = demo.server.s.db;
     const area = await db.selectFrom('area').select(['id', 'path']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
     const people = await db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').innerJoin('household', 'household.id', 'person.household_id')
       .select(['person.id', 'person.name', 'household.building_id', 'person.area_id']).where('area.path', 'like', `${area.path}%`)
@@ -47,14 +35,9 @@ describe('the call list of a grid worker in the browser', () => {
       review_status: 'confirmed', reviewed_by: null, review_reason: null, reviewed_at: null, source_contact_id: null, source_key: '', created_at: now, updated_at: now,
     }));
     for (let i = 0; i < rows.length; i += 200) await db.insertInto('contact').values(rows.slice(i, i + 200)).execute();
-    await syncCallTasks(server.s, db, 'e2e-case');
+    await syncCallTasks(demo.server.s, db, 'e2e-case');
     const target = rest[0]!;
     return { target, total: rest.length, inBuilding: rest.filter((p) => p.building_id === target.building_id), buildingId: target.building_id!, gridId: target.area_id };
-  }
-
-  async function signIn(page: Page, username: string): Promise<void> {
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signInAs(page, server.url, username, server.passwords[username]!);
   }
 
   const total = async (page: Page) => Number(await page.getByTestId('calls-total').getAttribute('data-total'));
@@ -64,11 +47,11 @@ describe('the call list of a grid worker in the browser', () => {
 
   test('filters, search and sort on a phone; names on one line; the print view of a building', async () => {
     const c = await bigCase();
-    const phone = await browser.newContext(PHONE);
+    const phone = await demo.browser.newContext(PHONE);
     const page = await phone.newPage();
     try {
       await signIn(page, 'wenyuan');
-      await page.goto(`${server.url}/calls?status=all`);
+      await page.goto(`${demo.server.url}/calls?status=all`);
       await page.getByTestId('calls-table').waitFor();
       assert.ok(await total(page) >= c.total, 'the whole list is counted on the server');
       assert.equal(await page.getByTestId('call-row').count(), 50, 'one page at a time');
@@ -128,11 +111,11 @@ describe('the call list of a grid worker in the browser', () => {
     }
 
     // On a desktop: the building's list printed, in door order, every person of the building.
-    const desk = await browser.newContext(DESKTOP);
+    const desk = await demo.browser.newContext(DESKTOP);
     const dp = await desk.newPage();
     try {
       await signIn(dp, 'wenyuan');
-      await dp.goto(`${server.url}/calls?status=all&areaId=${c.gridId}&buildingId=${c.buildingId}`);
+      await dp.goto(`${demo.server.url}/calls?status=all&areaId=${c.gridId}&buildingId=${c.buildingId}`);
       await dp.getByTestId('calls-table').waitFor();
       if (shots) await dp.screenshot({ path: `${shots}/calls-desktop.png`, fullPage: false });
       await dp.getByTestId('calls-print').click();

@@ -3,10 +3,10 @@
 // contacts, the crowd counted per venue); the class, one-by-one, date and cluster filters ask the server
 // again; the legend hides and shows a kind; a group opens into its ~2,000 people around its venue; focus
 // narrows to a node's neighbourhood; at desktop and phone sizes.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, signInAs, type E2eServer } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { demoInBrowser, PHONE } from '../support/browser.ts';
 import { personRow } from '../support/tracing.city.ts';
 import type { ContactTable } from '../../src/db/database.ts';
 
@@ -21,16 +21,14 @@ const dateOf = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(
 interface GraphState { nodes: number; visible: number; loading: boolean }
 
 describe('the chain graph at scale in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  const errors: string[] = [];
+  const demo = demoInBrowser();
+  const { errors, signIn } = demo;
+
   const market = Date.parse(`${dateOf(Date.now() - 3 * DAY)}T14:00:00+08:00`);
   const gym = Date.parse(`${dateOf(Date.now() - DAY)}T09:00:00+08:00`);
 
   before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-    const { db } = server.s;
+    const { db } = demo.server.s;
     const area = await db.selectFrom('area').select('id').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
     const people = ['e2e-a', 'e2e-b', 'e2e-home', ...Array.from({ length: CROWD + 40 }, (_, i) => `e2e-p${i}`)];
     const rows = people.map((id, i) => ({ ...personRow(id, area.id, null, i < 3 ? ['赵立新', '钱海燕', '赵小雨'][i]! : `居民${i}`), created_at: Date.now(), updated_at: Date.now() }));
@@ -67,10 +65,6 @@ describe('the chain graph at scale in the browser', () => {
     ];
     for (let i = 0; i < contacts.length; i += 200) await db.insertInto('contact').values(contacts.slice(i, i + 200)).execute();
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   async function state(page: Page): Promise<GraphState> {
     return page.evaluate(() => {
@@ -105,12 +99,11 @@ describe('the chain graph at scale in the browser', () => {
   }
 
   test('summary by default; class, one-by-one, date and cluster filters; legend; a group opened; focus', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    const context = await demo.browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
     try {
-      await signInAs(page, server.url, 'investigator', server.passwords.investigator!);
-      await page.goto(`${server.url}/chains`);
+      await signIn(page, 'investigator');
+      await page.goto(`${demo.server.url}/chains`);
       // Cases, the household member, the confirmed close contacts, two venues, and the crowd as counts.
       const summary = await drawn(page, 15, 40);
       const collapsed = Number(await page.getByTestId('chains-summary').getAttribute('data-collapsed'));
@@ -186,12 +179,11 @@ describe('the chain graph at scale in the browser', () => {
   });
 
   test('on a phone: the filters wrap, the graph and legend fit the screen', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+    const context = await demo.browser.newContext(PHONE);
     const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
     try {
-      await signInAs(page, server.url, 'investigator', server.passwords.investigator!);
-      await page.goto(`${server.url}/chains`);
+      await signIn(page, 'investigator');
+      await page.goto(`${demo.server.url}/chains`);
       await drawn(page, 15, 40);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `no sideways scrolling (${overflow}px)`);

@@ -5,43 +5,21 @@
 // returns — once, even when the first answer is lost on the way back; offline, a forged personal code is refused on the device (signature checked
 // with the cached public key) and the page opens again after a reload without network (service worker).
 // The public live page shows its crowd levels, says when its figures may be stale and polls meanwhile.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import { demoInBrowser, DESKTOP, PHONE } from '../support/browser.ts';
 import type { LogSmsSender } from '../../src/platform/sms.ts';
 
-const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
 const VENUE = '文苑小区南门';
 
 describe('venue check-in in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  const errors: string[] = [];
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(context: BrowserContext): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    return page;
-  }
-
-  async function signIn(page: Page, username: string): Promise<void> {
-    await signInAs(page, server.url, username, server.passwords[username]!);
-  }
+  const demo = demoInBrowser();
+  const { errors, signIn, open } = demo;
 
   /** An adult of 文苑社区 with an ID number and a registry phone whose household has someone they may check in. */
   async function residentWithDependant(): Promise<{ id: string; name: string; idNumber: string; phone: string }> {
-    const area = await server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
-    const adults = await server.s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    const area = await demo.server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
+    const adults = await demo.server.s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
       .select(['person.id', 'person.name', 'person.id_enc', 'person.phone_enc', 'person.household_id'])
       .where('area.path', 'like', `${area.path}%`).where('person.id_type', '=', 'resident_id').where('person.id_enc', 'is not', null)
       .where('person.phone_enc', 'is not', null)
@@ -49,17 +27,17 @@ describe('venue check-in in the browser', () => {
       .orderBy('person.id').limit(300).execute();
     for (const a of adults) {
       if (!a.household_id) continue;
-      const others = await server.s.db.selectFrom('person').select('id').where('household_id', '=', a.household_id).where('id', '!=', a.id)
+      const others = await demo.server.s.db.selectFrom('person').select('id').where('household_id', '=', a.household_id).where('id', '!=', a.id)
         .where((eb) => eb.or([eb('birth_date', '>', '2012-01-01'), eb('birth_date', '<', '1945-01-01'), eb('no_smartphone', '=', 1)]))
         .execute();
-      if (others.length) return { id: a.id, name: a.name, idNumber: server.s.cipher.decrypt(a.id_enc!), phone: server.s.cipher.decrypt(a.phone_enc!) };
+      if (others.length) return { id: a.id, name: a.name, idNumber: demo.server.s.cipher.decrypt(a.id_enc!), phone: demo.server.s.cipher.decrypt(a.phone_enc!) };
     }
     throw new Error('the demo city has no adult with a dependant in 文苑社区');
   }
 
   test('poster → register → check in → verification; guard queues offline and sends once', async () => {
     // A community worker registers the venue and approves it; its code URL is what the poster carries.
-    const staff = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const staff = await demo.browser.newContext(DESKTOP);
     const sp = await open(staff);
     await signIn(sp, 'wenyuan');
     await sp.getByTestId('nav-venues').click();
@@ -74,10 +52,10 @@ describe('venue check-in in the browser', () => {
     // Two-person rule: the registrant is told another person approves; the command centre does.
     await row.getByTestId('venue-self-approval').waitFor();
     assert.equal(await row.getByTestId('venue-approve').count(), 0);
-    const commandContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const commandContext = await demo.browser.newContext(DESKTOP);
     const cp = await open(commandContext);
     await signIn(cp, 'command');
-    await cp.goto(`${server.url}/venues`);
+    await cp.goto(`${demo.server.url}/venues`);
     const commandRow = cp.getByTestId('venue-row').filter({ hasText: VENUE });
     await commandRow.getByTestId('venue-approve').click();
     await commandRow.locator('[data-status="approved"]').waitFor();
@@ -91,16 +69,16 @@ describe('venue check-in in the browser', () => {
 
     // A resident scans the poster: first-time registration, then one tap for self and a dependant.
     const resident = await residentWithDependant();
-    const phone = await browser.newContext(PHONE);
+    const phone = await demo.browser.newContext(PHONE);
     const pp = await open(phone);
-    await pp.goto(`${server.url}${new URL(codeUrl).pathname}`);
+    await pp.goto(`${demo.server.url}${new URL(codeUrl).pathname}`);
     await pp.getByTestId('checkin-tab-register').click();
     await pp.getByTestId('checkin-register-name').fill(resident.name);
     await pp.getByTestId('checkin-register-id-number').fill(resident.idNumber);
     await pp.getByTestId('checkin-register-phone').fill(resident.phone);
     await pp.getByTestId('checkin-register-send').click();
     await pp.getByTestId('checkin-register-sent').waitFor();
-    const sms = (server.s.sms as LogSmsSender).lastTo(resident.phone);
+    const sms = (demo.server.s.sms as LogSmsSender).lastTo(resident.phone);
     assert.ok(sms, 'a code was texted to the registry phone');
     await pp.getByTestId('checkin-register-code').fill(/\d{6}/.exec(sms.text)![0]);
     await pp.getByTestId('checkin-register-password').fill('door-pass-2022');
@@ -122,14 +100,14 @@ describe('venue check-in in the browser', () => {
     const first = await clock.innerText();
     assert.match(first, /\d{2}:\d{2}:\d{2}/);
     await pp.waitForFunction((before) => document.querySelector('[data-testid="verify-clock"]')?.textContent !== before, await clock.textContent(), { timeout: 5000 });
-    const stored = await server.s.db.selectFrom('checkin').select(['person_id', 'method', 'decision']).where('venue_id', '=', venueId).execute();
+    const stored = await demo.server.s.db.selectFrom('checkin').select(['person_id', 'method', 'decision']).where('venue_id', '=', venueId).execute();
     assert.deepEqual(
       stored.map((c) => `${c.person_id}:${c.method}:${c.decision}`).sort(),
       [`${resident.id}:self:admitted`, `${dependantId}:dependant:admitted`].sort(),
     );
 
     // The dependant's personal code, as the guard's scanner would read it from the resident's page.
-    await pp.goto(`${server.url}/me/code`);
+    await pp.goto(`${demo.server.url}/me/code`);
     await pp.getByTestId(`my-code-person-${dependantId}`).click();
     const qr = pp.getByTestId('my-code-qr');
     await qr.waitFor();
@@ -137,10 +115,10 @@ describe('venue check-in in the browser', () => {
     assert.match(dependantToken, /^p1\./);
 
     // The guard: online, the scan answers with the verification screen.
-    const guardCtx = await browser.newContext(PHONE);
+    const guardCtx = await demo.browser.newContext(PHONE);
     const gp = await open(guardCtx);
     await signIn(gp, 'wenyuan');
-    await gp.goto(`${server.url}/guard`);
+    await gp.goto(`${demo.server.url}/guard`);
     await gp.getByTestId('guard-venue').locator(`option[value="${venueId}"]`).waitFor({ state: 'attached' });
     await gp.getByTestId('guard-venue').selectOption(venueId);
     await gp.waitForFunction(() => !!localStorage.getItem('cordon.guard.venue'));
@@ -156,7 +134,7 @@ describe('venue check-in in the browser', () => {
     await gp.getByTestId('verify-screen').waitFor();
     await gp.getByTestId('verify-done').click();
     await gp.getByTestId('guard-notice').waitFor();
-    assert.equal((await server.s.db.selectFrom('checkin').select('id').where('person_id', '=', dependantId).where('venue_id', '=', venueId).where('method', '=', 'assisted').execute()).length, 1);
+    assert.equal((await demo.server.s.db.selectFrom('checkin').select('id').where('person_id', '=', dependantId).where('venue_id', '=', venueId).where('method', '=', 'assisted').execute()).length, 1);
 
     // A fresh code from the resident's page for the scans below.
     await pp.reload();
@@ -185,7 +163,7 @@ describe('venue check-in in the browser', () => {
     const clientId = queuedItem.clientId;
     assert.ok(queuedItem.deviceId && queuedItem.scanSig, 'the queued scan is signed by the device queue');
     await gp.getByTestId('guard-queue-window').waitFor();
-    assert.equal((await server.s.db.selectFrom('checkin').select('id').where('client_id', '=', clientId).execute()).length, 0);
+    assert.equal((await demo.server.s.db.selectFrom('checkin').select('id').where('client_id', '=', clientId).execute()).length, 0);
 
     // Still offline, the page is reloaded: the service worker serves it, the queue is still there.
     await gp.reload();
@@ -207,7 +185,7 @@ describe('venue check-in in the browser', () => {
     await guardCtx.setOffline(false);
     await gp.locator('[data-testid="guard-queue-count"][data-count="0"]').waitFor({ timeout: 30_000 });
     assert.ok(sent.length >= 2 && sent.every((id) => id === clientId), `the same scan was sent again: ${sent.join(', ')}`);
-    const rows = await server.s.db.selectFrom('checkin').select(['person_id', 'method', 'scan_gap_ms']).where('client_id', '=', clientId).execute();
+    const rows = await demo.server.s.db.selectFrom('checkin').select(['person_id', 'method', 'scan_gap_ms']).where('client_id', '=', clientId).execute();
     assert.deepEqual(rows.map(({ scan_gap_ms: _, ...r }) => r), [{ person_id: dependantId, method: 'assisted' }], 'exactly one check-in for the queued scan');
     assert.ok(rows[0]!.scan_gap_ms !== null && rows[0]!.scan_gap_ms >= 0, 'the time it waited in the queue is recorded');
     await gp.getByTestId('guard-recent-row').first().waitFor();
@@ -216,26 +194,26 @@ describe('venue check-in in the browser', () => {
   });
 
   test('the public live page lists approved venues with their crowd levels', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await demo.browser.newContext(PHONE);
     const page = await open(context);
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${demo.server.url}/login`);
     await page.getByTestId('login-live-link').click();
     const rows = page.getByTestId('live-venue-row');
     await rows.first().waitFor();
     const levels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
     assert.ok(levels.length > 0 && levels.every((l) => ['relaxed', 'moderate', 'crowded', 'full'].includes(l ?? '')), levels.join(','));
-    const approved = await server.s.db.selectFrom('venue').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'approved').executeTakeFirstOrThrow();
+    const approved = await demo.server.s.db.selectFrom('venue').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'approved').executeTakeFirstOrThrow();
     assert.equal(levels.length, Math.min(100, Number(approved.n)));
     assert.deepEqual(errors, []);
   });
 
   test('the live page says its figures may be stale while the server hears no other process, and polls meanwhile', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await demo.browser.newContext(PHONE);
     const page = await open(context);
-    const events = server.s.events;
+    const events = demo.server.s.events;
     const health = events.health.bind(events);
     try {
-      await page.goto(`${server.url}/live`);
+      await page.goto(`${demo.server.url}/live`);
       const row = page.getByTestId('live-venue-row').first();
       await row.waitFor();
       const venueId = (await row.getAttribute('data-venue-id'))!;
@@ -248,7 +226,7 @@ describe('venue check-in in the browser', () => {
       assert.match(await banner.innerText(), /数据可能已过时/);
       assert.match(await banner.innerText(), /最后更新/);
       // A change no notice tells of (as one made on another process) shows up by polling.
-      await server.s.db.updateTable('venue').set({ capacity: 4321 }).where('id', '=', venueId).execute();
+      await demo.server.s.db.updateTable('venue').set({ capacity: 4321 }).where('id', '=', venueId).execute();
       await page.locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`).filter({ hasText: '4321' }).waitFor();
 
       // Redis back: the banner goes.
@@ -262,10 +240,10 @@ describe('venue check-in in the browser', () => {
   });
 
   test('the live page says its figures may be stale while its stream is lost, and polls until it is back', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await demo.browser.newContext(PHONE);
     const page = await open(context);
     try {
-      await page.goto(`${server.url}/live`);
+      await page.goto(`${demo.server.url}/live`);
       const row = page.getByTestId('live-venue-row').first();
       await row.waitFor();
       const venueId = (await row.getAttribute('data-venue-id'))!;
@@ -273,10 +251,10 @@ describe('venue check-in in the browser', () => {
 
       // The stream breaks and cannot be opened again (a proxy or network in between): the banner shows.
       await page.route('**/api/v1/live/occupancy**', (route) => route.abort());
-      server.app.server.closeAllConnections();
+      demo.server.app.server.closeAllConnections();
       const banner = page.getByTestId('live-stale');
       await banner.waitFor();
-      await server.s.db.updateTable('venue').set({ capacity: 8765 }).where('id', '=', venueId).execute();
+      await demo.server.s.db.updateTable('venue').set({ capacity: 8765 }).where('id', '=', venueId).execute();
       await page.locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`).filter({ hasText: '8765' }).waitFor();
 
       // The stream can be opened again: it reconnects and the banner goes.

@@ -2,39 +2,22 @@
 // with the rule and how it ends) and asks for a manual change with a legal basis; a command-centre user
 // approves it from the changes queue and the colour follows; the resident, on a phone, sees their colour
 // and latest test on their code page and files an appeal, which a reviewer finds in the appeals queue.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import { demoInBrowser, DESKTOP, PHONE } from '../support/browser.ts';
 import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
-import { hashPassword, newId } from '../../src/platform/crypto.ts';
+import { newId } from '../../src/platform/crypto.ts';
+import { TEST_PASSWORD, testPasswordHash } from '../support/password.ts';
 import { addFacts, recordTestResults } from '../../src/health/health.facts.ts';
 
-const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
-const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
 const HOUR = 3_600_000;
 
 describe('health codes in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  const errors: string[] = [];
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function signIn(page: Page, username: string, password = server.passwords[username]!): Promise<void> {
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signInAs(page, server.url, username, password);
-  }
+  const demo = demoInBrowser();
+  const { errors, signIn } = demo;
 
   test('household → red with reason → manual change approved by a second user → resident appeals from their code page', async () => {
-    const s = server.s;
+    const s = demo.server.s;
     const area = await s.db.selectFrom('area').select(['id', 'path']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
     const person = await s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
       .select(['person.id', 'person.name', 'person.household_id']).where('area.path', 'like', `${area.path}%`)
@@ -52,11 +35,11 @@ describe('health codes in the browser', () => {
         { actor: SYSTEM_ACTOR, reason: 'e2e lab upload' });
     });
 
-    const staff = await browser.newContext(DESKTOP);
+    const staff = await demo.browser.newContext(DESKTOP);
     const page = await staff.newPage();
     try {
       await signIn(page, 'investigator');
-      await page.goto(`${server.url}/households/${person.household_id}`);
+      await page.goto(`${demo.server.url}/households/${person.household_id}`);
       await page.locator(`[data-testid="member-row"][data-person-id="${person.id}"] [data-testid="member-health"]`).click();
       await page.getByTestId('person-health').waitFor();
       assert.equal(await page.getByTestId('health-colour').first().getAttribute('data-colour'), 'red');
@@ -75,7 +58,7 @@ describe('health codes in the browser', () => {
       assert.equal(await page.getByTestId('health-colour').first().getAttribute('data-colour'), 'red', 'nothing changes before a second user approves');
     } finally { await staff.close(); }
 
-    const command = await browser.newContext(DESKTOP);
+    const command = await demo.browser.newContext(DESKTOP);
     const cp = await command.newPage();
     try {
       await signIn(cp, 'command');
@@ -85,22 +68,22 @@ describe('health codes in the browser', () => {
       await row.getByTestId('override-decide-reason').fill('已核实');
       await row.getByTestId('override-decide-approve').click();
       await cp.locator('[data-testid="override-row"][data-status="pending"]').first().waitFor({ state: 'detached' });
-      await cp.goto(`${server.url}/persons/${person.id}/health`);
+      await cp.goto(`${demo.server.url}/persons/${person.id}/health`);
       await cp.getByTestId('health-override').waitFor();
       assert.equal(await cp.getByTestId('health-colour').first().getAttribute('data-colour'), 'yellow');
     } finally { await command.close(); }
 
     // The resident, on a phone: colour and latest test with the code, then an appeal.
-    const password = 'correct horse battery';
+    const password = TEST_PASSWORD;
     await s.db.insertInto('app_user').values({
-      id: newId(now), username: 'e2e-resident', display_name: person.name, password_hash: await hashPassword(password), role: 'resident',
+      id: newId(now), username: 'e2e-resident', display_name: person.name, password_hash: await testPasswordHash(), role: 'resident',
       area_id: area.id, failed_logins: 0, locked_until: null, disabled: 0, created_at: now, updated_at: now, person_id: person.id,
     }).execute();
-    const phone = await browser.newContext(PHONE);
+    const phone = await demo.browser.newContext(PHONE);
     const pp = await phone.newPage();
     try {
       await signIn(pp, 'e2e-resident', password);
-      await pp.goto(`${server.url}/me/code`);
+      await pp.goto(`${demo.server.url}/me/code`);
       await pp.getByTestId('my-code-qr').waitFor();
       await pp.locator('.my-code-colour [data-testid="health-colour"][data-colour="yellow"]').waitFor();
       assert.match(await pp.getByTestId('my-code-test').innerText(), /阴性/);
@@ -113,7 +96,7 @@ describe('health codes in the browser', () => {
       assert.ok(width <= 390, `no sideways scrolling on a phone (${width}px)`);
     } finally { await phone.close(); }
 
-    const reviewer = await browser.newContext(DESKTOP);
+    const reviewer = await demo.browser.newContext(DESKTOP);
     const rp = await reviewer.newPage();
     try {
       await signIn(rp, 'investigator');

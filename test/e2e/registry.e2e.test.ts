@@ -1,35 +1,21 @@
 // In Chromium: a community worker signs in, opens the community, a building and a household, sees
 // masked members, reveals one with a reason, cannot reach another community, and switches language.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import { demoInBrowser } from '../support/browser.ts';
 
 describe('registry in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function signIn(page: Page, username: string): Promise<void> {
-    await signInAs(page, server.url, username, server.passwords[username]!);
-  }
+  const demo = demoInBrowser();
+  const { signIn } = demo;
 
   test('log in, open a community, a building and a household; reveal; switch language', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const context = await demo.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
       await signIn(page, 'wenyuan');
-      const community = await server.s.db.selectFrom('area').select(['id', 'code']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
+      const community = await demo.server.s.db.selectFrom('area').select(['id', 'code']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
       await page.getByTestId('nav-registry').click();
       await page.getByTestId(`area-node-${community.code}`).click();
       await page.getByTestId('area-detail').waitFor();
@@ -61,16 +47,16 @@ describe('registry in the browser', () => {
         await row.getByTestId('member-id-number').filter({ hasText: /^\s*\d{17}[\dX]\s*$/ }).waitFor();
         const others = await page.locator(`[data-testid="member-row"]:not([data-person-id="${personId}"]) [data-testid="member-id-number"]`).allInnerTexts();
         assert.ok(others.every((t) => !/\d{17}[\dX]/.test(t)), 'only the revealed member is shown in clear');
-        const audited = await server.s.db.selectFrom('audit_event').select(['reason']).where('action', '=', 'person.reveal')
+        const audited = await demo.server.s.db.selectFrom('audit_event').select(['reason']).where('action', '=', 'person.reveal')
           .where('object_id', '=', personId).execute();
         assert.deepEqual(audited.map((a) => a.reason), ['核对入户排查信息']);
       }
 
       // Another community's household is out of reach, even by URL.
-      const other = await server.s.db.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
-        .select('household.id').where('area.path', 'like', `${(await server.s.db.selectFrom('area').select('path').where('name', '=', '兴阳社区').executeTakeFirstOrThrow()).path}%`)
+      const other = await demo.server.s.db.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
+        .select('household.id').where('area.path', 'like', `${(await demo.server.s.db.selectFrom('area').select('path').where('name', '=', '兴阳社区').executeTakeFirstOrThrow()).path}%`)
         .executeTakeFirstOrThrow();
-      await page.goto(`${server.url}/households/${other.id}`);
+      await page.goto(`${demo.server.url}/households/${other.id}`);
       await page.getByTestId('error').waitFor();
       assert.match(await page.getByTestId('error').innerText(), /OUT_OF_SCOPE/);
 
@@ -88,15 +74,15 @@ describe('registry in the browser', () => {
   });
 
   test('a phone-sized screen shows the menu button and the household page', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await demo.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     try {
       await signIn(page, 'wenyuan');
-      const household = await server.s.db.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
+      const household = await demo.server.s.db.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
         .select('household.id').where('area.name', '=', '第一网格')
-        .where('area.path', 'like', `${(await server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow()).path}%`)
+        .where('area.path', 'like', `${(await demo.server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow()).path}%`)
         .executeTakeFirstOrThrow();
-      await page.goto(`${server.url}/households/${household.id}`);
+      await page.goto(`${demo.server.url}/households/${household.id}`);
       await page.getByTestId('household-members').waitFor();
       assert.equal(await page.getByTestId('nav-menu').isVisible(), true);
     } finally {

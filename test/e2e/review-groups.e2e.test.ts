@@ -2,40 +2,22 @@
 // review groups (venue and slot, with counts and overlap), a whole group is dismissed with one reason
 // in one request, the evidence is one line per encounter with the rest on demand, and the keyboard
 // works without a click first (↓/↑ move the selection, C / D decide the selected row).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import { demoInBrowser, DESKTOP, PHONE } from '../support/browser.ts';
 import { registerCase } from '../../src/tracing/tracing.service.ts';
 import type { Actor } from '../../src/access/access.rules.ts';
 
-const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
-const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
 const MARKET = 700;
 const OFFICE = 40;
 
 describe('review by group in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  const errors: string[] = [];
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function signIn(page: Page, username: string): Promise<void> {
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signInAs(page, server.url, username, server.passwords[username]!);
-  }
+  const demo = demoInBrowser();
+  const { errors, signIn } = demo;
 
   /** A case of 文苑社区 who shopped for an hour yesterday among 700 people and sat in an office with 40. */
   async function bigCase(): Promise<string> {
-    const { db } = server.s;
+    const { db } = demo.server.s;
     const area = await db.selectFrom('area').select(['id', 'path']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
     const me = await db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').select(['person.id', 'person.area_id'])
       .where('area.path', 'like', `${area.path}%`).where('person.household_id', 'is not', null).orderBy('person.id').executeTakeFirstOrThrow();
@@ -63,21 +45,21 @@ describe('review by group in the browser', () => {
       .select(['app_user.id', 'app_user.username', 'app_user.display_name', 'app_user.role', 'area.id as area_id', 'area.path'])
       .where('username', '=', 'investigator').executeTakeFirstOrThrow();
     const actor: Actor = { userId: user.id, username: user.username, displayName: user.display_name, role: 'investigator', areaId: user.area_id, areaPath: user.path, via: 'session' };
-    const detail = await registerCase(server.s, actor, { personId: me.id, classification: 'confirmed', source: 'fever_clinic', onsetAt: now - 86_400_000 });
+    const detail = await registerCase(demo.server.s, actor, { personId: me.id, classification: 'confirmed', source: 'fever_clinic', onsetAt: now - 86_400_000 });
     assert.ok(detail.contacts.total >= MARKET + OFFICE, String(detail.contacts.total));
     return detail.case.id;
   }
 
   const reviewOf = async (contactId: string) =>
-    (await server.s.db.selectFrom('contact').select('review_status').where('id', '=', contactId).executeTakeFirstOrThrow()).review_status;
+    (await demo.server.s.db.selectFrom('contact').select('review_status').where('id', '=', contactId).executeTakeFirstOrThrow()).review_status;
 
   test('groups with counts, a group dismissed at once, one-line evidence, keys without a click, at desktop and phone sizes', async () => {
     const caseId = await bigCase();
-    const context = await browser.newContext(DESKTOP);
+    const context = await demo.browser.newContext(DESKTOP);
     const page = await context.newPage();
     try {
       await signIn(page, 'investigator');
-      await page.goto(`${server.url}/cases/${caseId}`);
+      await page.goto(`${demo.server.url}/cases/${caseId}`);
       await page.getByTestId('contacts-table').waitFor();
       assert.equal(await page.getByTestId('contact-row').count(), 50, 'one page of contacts, not all');
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
@@ -104,7 +86,7 @@ describe('review by group in the browser', () => {
       await page.getByTestId('bulk-reason').fill('超市同场，时间短，未近距离接触');
       await page.getByTestId('bulk-dismiss').click();
       await page.locator('[data-testid="bulk-done"]', { hasText: `已研判 ${MARKET} 人` }).waitFor();
-      const dismissed = await server.s.db.selectFrom('contact').select((eb) => eb.fn.countAll().as('n'))
+      const dismissed = await demo.server.s.db.selectFrom('contact').select((eb) => eb.fn.countAll().as('n'))
         .where('case_id', '=', caseId).where('review_status', '=', 'dismissed').where('review_reason', '=', '超市同场，时间短，未近距离接触').executeTakeFirstOrThrow();
       assert.equal(Number(dismissed.n), MARKET);
       await page.getByTestId('group-clear').click();
@@ -139,11 +121,11 @@ describe('review by group in the browser', () => {
       await queueFirst.getByTestId('queue-done').waitFor();
       assert.equal(await reviewOf(queueId), 'confirmed');
 
-      const phone = await browser.newContext(PHONE);
+      const phone = await demo.browser.newContext(PHONE);
       const small = await phone.newPage();
       try {
         await signIn(small, 'investigator');
-        await small.goto(`${server.url}/cases/${caseId}`);
+        await small.goto(`${demo.server.url}/cases/${caseId}`);
         await small.getByTestId('review-groups').waitFor();
         await small.getByTestId('contacts-table').waitFor();
         const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

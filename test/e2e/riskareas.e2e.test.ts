@@ -3,32 +3,18 @@
 // phone without signing in sees it on the public list named as residents know it ("瑞景家园 1号楼",
 // under its community, no grid label), finds it by its compound, reads the rule that lifts it and
 // nothing about any person; the command centre lifts it.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import { demoInBrowser } from '../support/browser.ts';
 
 describe('risk areas in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function signIn(page: Page, username: string): Promise<void> {
-    await signInAs(page, server.url, username, server.passwords[username]!);
-  }
+  const demo = demoInBrowser();
+  const { signIn } = demo;
 
   test('designate a building, see it public, read its history, lift it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
+    const context = await demo.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true })).newPage();
+    const phone = await (await demo.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true })).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     phone.on('pageerror', (e) => errors.push(e.message));
@@ -39,7 +25,7 @@ describe('risk areas in the browser', () => {
 
       // The demo city's smallest building (under the mass-recolour threshold): its number repeats in
       // every community, its compound tells it apart.
-      const db = server.s.db;
+      const db = demo.server.s.db;
       const target = await db.selectFrom('building').innerJoin('area as grid', 'grid.id', 'building.area_id')
         .innerJoin('household', 'household.building_id', 'building.id').innerJoin('person', 'person.household_id', 'household.id')
         .select(['building.id', 'building.name', 'building.compound', 'grid.parent_id as community'])
@@ -93,7 +79,7 @@ describe('risk areas in the browser', () => {
       assert.equal(await row.getByTestId('risk-level').getAttribute('data-level'), 'high');
 
       // The public list on a phone, signed out.
-      await phone.goto(`${server.url}/risk-areas/public`);
+      await phone.goto(`${demo.server.url}/risk-areas/public`);
       const pub = phone.getByTestId('risk-public-row').first();
       await pub.waitFor();
       const text = await phone.getByTestId('risk-public-list').innerText();

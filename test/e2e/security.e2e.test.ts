@@ -1,27 +1,17 @@
 // In Chromium: the web app's pages and the API docs load under the server's Content-Security-Policy
 // with no violation (the policy allows no inline script and no inline style but Cytoscape's, by hash),
 // and a weak password is refused on the users page with the reason beside the field.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, signInAs, startDemoServer, type E2eServer } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { demoInBrowser, DESKTOP, signInAs } from '../support/browser.ts';
 
 describe('the web app under its Content-Security-Policy', () => {
-  let server: E2eServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startDemoServer(300);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = demoInBrowser(300);
 
   /** A page that records every CSP violation it sees (reported by the browser as an event and a console error). */
   async function watched(violations: string[]): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const context = await demo.browser.newContext(DESKTOP);
     await context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
         console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sample}`);
@@ -38,17 +28,17 @@ describe('the web app under its Content-Security-Policy', () => {
   test('sign-in, the staff pages, the chains graph, the public pages and the API docs: no violation', async () => {
     const violations: string[] = [];
     const page = await watched(violations);
-    await signInAs(page, server.url, 'command', server.passwords.command!);
+    await signInAs(page, demo.server.url, 'command', demo.server.passwords.command!);
     for (const path of ['/', '/registry', '/cases', '/chains', '/testing/rounds', '/risk-areas', '/venues']) {
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${demo.server.url}${path}`);
       await page.getByTestId('user-name').waitFor({ state: 'attached' });
       await page.waitForLoadState('networkidle');
     }
     for (const path of ['/live', '/risk-areas/public', '/v/not-a-venue-code']) {
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${demo.server.url}${path}`);
       await page.waitForLoadState('networkidle');
     }
-    await page.goto(`${server.url}/api/v1/docs`);
+    await page.goto(`${demo.server.url}/api/v1/docs`);
     await page.locator('.swagger-ui .info').waitFor();
     await page.waitForLoadState('networkidle');
     await page.context().close();
@@ -58,8 +48,8 @@ describe('the web app under its Content-Security-Policy', () => {
   test('the users page refuses "password12" and says why beside the password field', async () => {
     const violations: string[] = [];
     const page = await watched(violations);
-    await signInAs(page, server.url, 'admin', server.passwords.admin!);
-    await page.goto(`${server.url}/users`);
+    await signInAs(page, demo.server.url, 'admin', demo.server.passwords.admin!);
+    await page.goto(`${demo.server.url}/users`);
     const form = page.getByTestId('create-user-form');
     await form.waitFor();
     await page.getByTestId('user-username').fill('weak.user');

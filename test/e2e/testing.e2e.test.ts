@@ -11,42 +11,26 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { DESKTOP, demoInBrowser, PHONE } from '../support/browser.ts';
 import { addUser } from '../../src/access/access.service.ts';
 import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
 import { issuePersonalCode } from '../../src/venues/venue.codes.ts';
 
-const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
-const DESK = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
 const SAMPLER = { username: 'caiyang01', password: 'sampler-pass-2022' };
 
 describe('mass testing round in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
+  const demo = demoInBrowser();
+  const { errors, signIn, open } = demo;
+
   let tmp: string;
-  const errors: string[] = [];
 
   before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-lab-'));
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
-
-  async function open(context: BrowserContext): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    return page;
-  }
-
-  async function signIn(page: Page, username: string, password = server.passwords[username]!): Promise<void> {
-    await signInAs(page, server.url, username, password);
-  }
 
   async function choose(page: Page, testId: string, value: string): Promise<void> {
     await page.getByTestId(testId).locator(`option[value="${value}"]`).waitFor({ state: 'attached' });
@@ -69,7 +53,7 @@ describe('mass testing round in the browser', () => {
   }
 
   test('sample → positive pool → one-click report → re-tests negative → control lifted', async () => {
-    const s = server.s;
+    const s = demo.server.s;
     const community = await s.db.selectFrom('area').select(['id', 'path']).where('name', '=', '文苑社区').where('level', '=', 'community').executeTakeFirstOrThrow();
     const chain: string[] = [];
     for (let id: string | null = community.id; id;) {
@@ -86,7 +70,7 @@ describe('mass testing round in the browser', () => {
     const sampler = await addUser(s, SYSTEM_ACTOR, { username: SAMPLER.username, displayName: '采样员甲', role: 'sampler', areaId: city.id, password: SAMPLER.password });
 
     // The command centre: a round over 文苑社区 as a controlled area (10:1), reported by hand.
-    const desk = await browser.newContext(DESK);
+    const desk = await demo.browser.newContext(DESKTOP);
     const cp = await open(desk);
     await signIn(cp, 'command');
     await cp.getByTestId('nav-testingRounds').click();
@@ -138,10 +122,10 @@ describe('mass testing round in the browser', () => {
     assert.equal(Number(stored.deadline_at) - Number(stored.starts_at) > 25 * 3_600_000, true, 'the deadline moved');
 
     // The sampler's phone: the assignment, a tube, ten people; the eleventh is refused by the server.
-    const phone = await browser.newContext(PHONE);
+    const phone = await demo.browser.newContext(PHONE);
     const sp = await open(phone);
     await signIn(sp, SAMPLER.username, SAMPLER.password);
-    await sp.goto(`${server.url}/testing/sample`);
+    await sp.goto(`${demo.server.url}/testing/sample`);
     await sp.getByTestId('sampler-assignment').first().click();
     await sp.getByTestId('sampler-barcode').fill('WY0001');
     await sp.getByTestId('sampler-open').click();
@@ -225,7 +209,7 @@ describe('mass testing round in the browser', () => {
     await sp.getByTestId('sampler-tab-sample').click();
 
     // The lab: WY0001 positive, WY0002 negative.
-    const lab = await browser.newContext(DESK);
+    const lab = await demo.browser.newContext(DESKTOP);
     const lp = await open(lab);
     await signIn(lp, 'lab');
     await lp.getByTestId('nav-lab').click();
@@ -287,10 +271,10 @@ describe('mass testing round in the browser', () => {
     await cp.getByTestId('coverage-row').first().waitFor();
 
     // A grid worker knocks on a door: the list of a building with people not yet sampled.
-    const grid = await browser.newContext(PHONE);
+    const grid = await demo.browser.newContext(PHONE);
     const gp = await open(grid);
     await signIn(gp, 'wenyuan');
-    await gp.goto(`${server.url}/testing/door-knock?round=${roundId}`);
+    await gp.goto(`${demo.server.url}/testing/door-knock?round=${roundId}`);
     for (let depth = 0; depth < 4; depth++) {
       // Down through the first area with people missing, reading the level of the row clicked.
       const area = gp.locator('[data-testid="doorknock-area"]:has(.knock-missing.has)').first();

@@ -2,51 +2,33 @@
 // their evidence, confirms one with a reason in one click and sees its colour turn red with the reason;
 // the review queue, the chain graph (click a node to open its case) and the community worker's call
 // list with its status buttons.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import { demoInBrowser, DESKTOP } from '../support/browser.ts';
 import { purgeCheckins } from '../../src/venues/venue.service.ts';
 
-const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
-
 describe('cases and contact tracing in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  const errors: string[] = [];
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function signIn(page: Page, username: string): Promise<void> {
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signInAs(page, server.url, username, server.passwords[username]!);
-  }
+  const demo = demoInBrowser();
+  const { errors, signIn } = demo;
 
   /**
    * An adult of 文苑社区 with a phone whose household has another member with a phone, and a colleague
    * from another household who sat with them in an office yesterday for two hours.
    */
   async function caseAndContacts() {
-    const area = await server.s.db.selectFrom('area').select(['id', 'path']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
-    const adults = await server.s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    const area = await demo.server.s.db.selectFrom('area').select(['id', 'path']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
+    const adults = await demo.server.s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
       .select(['person.id', 'person.name', 'person.phone_enc', 'person.household_id', 'person.area_id'])
       .where('area.path', 'like', `${area.path}%`).where('person.phone_enc', 'is not', null).where('person.household_id', 'is not', null)
       .where('person.birth_date', '<', '1995-01-01').where('person.birth_date', '>', '1960-01-01').orderBy('person.id').limit(400).execute();
     for (const a of adults) {
-      const mate = await server.s.db.selectFrom('person').select(['id', 'name']).where('household_id', '=', a.household_id!).where('id', '!=', a.id)
+      const mate = await demo.server.s.db.selectFrom('person').select(['id', 'name']).where('household_id', '=', a.household_id!).where('id', '!=', a.id)
         .where('phone_enc', 'is not', null).orderBy('id').executeTakeFirst();
       const colleague = adults.find((c) => c.household_id !== a.household_id && c.id !== a.id);
       if (!mate || !colleague) continue;
       const now = Date.now();
       const at = now - 20 * 3_600_000;
-      await server.s.db.insertInto('venue').values({
+      await demo.server.s.db.insertInto('venue').values({
         id: 'e2e-office', name: '文苑写字楼', category: 'office', address: '', area_id: a.area_id, capacity: 100, operator_user_id: null,
         status: 'approved', approved_by: null, approved_at: null, code_version: 1, requires_presence: 0, dwell_minutes: null, created_at: now, updated_at: now,
       }).execute();
@@ -56,10 +38,10 @@ describe('cases and contact tracing in the browser', () => {
         vaccinated: null, created_at: at,
       });
       // The demo movements would give the case dozens of co-present strangers: keep only the office visit.
-      await server.s.db.deleteFrom('checkin').where('person_id', '=', a.id).execute();
-      await server.s.db.insertInto('checkin').values([visit('e2e-c1', a.id), visit('e2e-c2', colleague.id)]).execute();
+      await demo.server.s.db.deleteFrom('checkin').where('person_id', '=', a.id).execute();
+      await demo.server.s.db.insertInto('checkin').values([visit('e2e-c1', a.id), visit('e2e-c2', colleague.id)]).execute();
       return {
-        id: a.id, name: a.name, phone: server.s.cipher.decrypt(a.phone_enc!), mateId: mate.id, mateName: mate.name,
+        id: a.id, name: a.name, phone: demo.server.s.cipher.decrypt(a.phone_enc!), mateId: mate.id, mateName: mate.name,
         colleagueId: colleague.id, colleagueName: colleague.name, visitedAt: at,
       };
     }
@@ -68,7 +50,7 @@ describe('cases and contact tracing in the browser', () => {
 
   test('register a case → contacts appear → confirm one → its colour turns red with the reason; queue, chain, call list', async () => {
     const who = await caseAndContacts();
-    const context = await browser.newContext(DESKTOP);
+    const context = await demo.browser.newContext(DESKTOP);
     const page = await context.newPage();
     try {
       await signIn(page, 'investigator');
@@ -122,7 +104,7 @@ describe('cases and contact tracing in the browser', () => {
       await mateInQueue.focus();
       await page.keyboard.press('c');
       await mateInQueue.locator('[data-testid="queue-done"]').waitFor();
-      const mateContact = await server.s.db.selectFrom('contact').select(['review_status', 'review_reason']).where('person_id', '=', who.mateId).executeTakeFirstOrThrow();
+      const mateContact = await demo.server.s.db.selectFrom('contact').select(['review_status', 'review_reason']).where('person_id', '=', who.mateId).executeTakeFirstOrThrow();
       assert.equal(mateContact.review_status, 'confirmed');
       assert.match(mateContact.review_reason ?? '', /同住/);
 
@@ -154,7 +136,7 @@ describe('cases and contact tracing in the browser', () => {
       assert.match(await page.getByTestId('case-timeline').innerText(), /确诊在治 → 已治愈[\s\S]*症状消失/);
 
       // The office visits are purged; tracing again keeps the colleague, its evidence saying the visits are gone.
-      await purgeCheckins(server.s, who.visitedAt + 1);
+      await purgeCheckins(demo.server.s, who.visitedAt + 1);
       await page.getByTestId('case-retrace').click();
       await page.getByTestId('trace-purged').waitFor();
       assert.match(await page.getByTestId('trace-kept-purged').innerText(), /\d+ 名接触者/);
@@ -167,18 +149,18 @@ describe('cases and contact tracing in the browser', () => {
     }
 
     // The community worker of 文苑社区 calls the housemate from their list.
-    const worker = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+    const worker = await demo.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
     const wp = await worker.newPage();
     try {
       await signIn(wp, 'wenyuan');
-      await wp.goto(`${server.url}/calls`);
+      await wp.goto(`${demo.server.url}/calls`);
       const row = wp.locator('[data-testid="call-row"]').filter({ hasText: who.mateName }).first();
       await row.waitFor();
       assert.match(await row.getByTestId('call-phone').innerText(), /^\d{3}\*{4}\d{4}$/);
       await row.getByTestId('call-note-input').fill('已通知,居家等待转运');
       await row.getByTestId('call-reached').click();
       await row.getByTestId('call-status').and(wp.locator('[data-status="reached"]')).waitFor();
-      const task = await server.s.db.selectFrom('call_task').select(['status', 'attempts']).where('person_id', '=', who.mateId).executeTakeFirstOrThrow();
+      const task = await demo.server.s.db.selectFrom('call_task').select(['status', 'attempts']).where('person_id', '=', who.mateId).executeTakeFirstOrThrow();
       assert.equal(task.status, 'reached');
       assert.equal(Number(task.attempts), 1);
       assert.deepEqual(errors, []);

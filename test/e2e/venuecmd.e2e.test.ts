@@ -2,34 +2,21 @@
 // server gives), at desktop and phone sizes; and the demo resident's check-in page names the venue
 // before the tap, marks a repeat scan, and says check-out on the button and on the screen when the
 // scan closes the visit.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { demoInBrowser, PHONE } from '../support/browser.ts';
 import { posterUrl } from '../../src/venues/venue.codes.ts';
 
-const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
-
 describe('command home and check-in wording in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  const errors: string[] = [];
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = demoInBrowser();
+  const { errors, signIn } = demo;
 
   test('the command home page shows the summary’s figures', async () => {
     for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
-      const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+      const context = await demo.browser.newContext({ viewport, locale: 'zh-CN' });
       const page: Page = await context.newPage();
-      page.on('pageerror', (e) => errors.push(e.message));
-      await signInAs(page, server.url, 'command', server.passwords.command!);
+      await signIn(page, 'command');
       await page.getByTestId('command-summary').waitFor();
       const summary = await page.evaluate(() => fetch('/api/v1/command/summary').then((r) => r.json()));
       assert.equal((await page.getByTestId('home-cases-total-value').innerText()).replace(/,/g, ''), String(summary.cases.total));
@@ -45,20 +32,20 @@ describe('command home and check-in wording in the browser', () => {
   });
 
   test('check-in: venue named before the tap; repeat; the button and the screen say check-out', async () => {
-    const resident = Object.entries(server.passwords).find(([u]) => /^1\d{10}$/.test(u))!;
-    const area = await server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
-    const venue = await server.s.db.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id').select(['venue.id', 'venue.name', 'venue.code_version'])
+    const resident = Object.entries(demo.server.passwords).find(([u]) => /^1\d{10}$/.test(u))!;
+    const area = await demo.server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
+    const venue = await demo.server.s.db.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id').select(['venue.id', 'venue.name', 'venue.code_version'])
       .where('area.path', 'like', `${area.path}%`).where('venue.category', '=', 'residential_gate').where('venue.status', '=', 'approved')
       .orderBy('venue.id').executeTakeFirstOrThrow();
     // The resident may enter a gate whatever the demo gave them: a green code with no test needed.
-    const user = await server.s.db.selectFrom('app_user').select('person_id').where('role', '=', 'resident').executeTakeFirstOrThrow();
-    await server.s.db.updateTable('health_status').set({ colour: 'green' }).where('person_id', '=', user.person_id!).execute();
-    const path = new URL(posterUrl(server.url, server.s.signing.venueCodeKey, venue.id, venue.code_version)).pathname;
+    const user = await demo.server.s.db.selectFrom('app_user').select('person_id').where('role', '=', 'resident').executeTakeFirstOrThrow();
+    await demo.server.s.db.updateTable('health_status').set({ colour: 'green' }).where('person_id', '=', user.person_id!).execute();
+    const path = new URL(posterUrl(demo.server.url, demo.server.s.signing.venueCodeKey, venue.id, venue.code_version)).pathname;
 
-    const context = await browser.newContext(PHONE);
+    const context = await demo.browser.newContext(PHONE);
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}${path}`);
+    await page.goto(`${demo.server.url}${path}`);
     assert.equal((await page.getByTestId('checkin-venue-name').innerText()).trim(), venue.name, 'named before signing in');
     await page.getByTestId('checkin-login-phone').fill(resident[0]);
     await page.getByTestId('checkin-login-password').fill(resident[1]);
@@ -83,7 +70,7 @@ describe('command home and check-in wording in the browser', () => {
     await page.getByTestId('verify-done').click();
 
     // A minute later (the visit moved back in time rather than waiting): the button says check-out.
-    await server.s.db.updateTable('checkin').set((eb) => ({ entered_at: eb('entered_at', '-', 120_000) }))
+    await demo.server.s.db.updateTable('checkin').set((eb) => ({ entered_at: eb('entered_at', '-', 120_000) }))
       .where('venue_id', '=', venue.id).where('person_id', '=', user.person_id!).execute();
     await page.reload();
     await page.locator('[data-testid="checkin-submit"][data-action="exit"]').waitFor();

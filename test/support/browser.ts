@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { after, before } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { build } from '../../src/app.ts';
@@ -11,6 +12,11 @@ import { seedDemoDeployment } from '../../src/cli/first-start.ts';
 import type { App } from '../../src/platform/http.ts';
 
 export const CHROMIUM = process.env.CORDON_CHROMIUM ?? '/usr/bin/chromium';
+
+/** A desktop browser window, in Chinese. */
+export const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
+/** A phone, in Chinese. */
+export const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
 
 export interface E2eServer {
   url: string;
@@ -57,4 +63,66 @@ export async function signInAs(page: Page, url: string, username: string, passwo
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('user-name').waitFor({ state: 'attached' });
+}
+
+/** A suite's demo server and browser, with the page helpers every browser test uses. */
+export interface DemoInBrowser {
+  /** The demo server (there from the suite's first before hook on). */
+  readonly server: E2eServer;
+  /** Chromium (there from the suite's first before hook on). */
+  readonly browser: Browser;
+  /** Uncaught errors of every page opened with open() or signed in with signIn(). */
+  readonly errors: string[];
+  /** A new page of the context whose uncaught errors go to errors. */
+  open(context: BrowserContext): Promise<Page>;
+  /** Signs the page in as a demo user (with the demo password unless given); its uncaught errors go to errors. */
+  signIn(page: Page, username: string, password?: string): Promise<void>;
+}
+
+/**
+ * For the describe() it is called in: a demo server of `people` residents and Chromium, started
+ * before its tests and closed after them.
+ */
+export function demoInBrowser(people?: number): DemoInBrowser {
+  let server: E2eServer | undefined;
+  let browser: Browser | undefined;
+  const errors: string[] = [];
+  const watched = new WeakSet<Page>();
+  const watch = (page: Page) => {
+    if (watched.has(page)) return;
+    watched.add(page);
+    page.on('pageerror', (e) => errors.push(e.message));
+  };
+  before(async () => {
+    server = await startDemoServer(people);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = (): E2eServer => {
+    if (!server) throw new Error('the demo server starts in the before hook');
+    return server;
+  };
+  return {
+    get server() {
+      return started();
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser starts in the before hook');
+      return browser;
+    },
+    errors,
+    async open(context) {
+      const page = await context.newPage();
+      watch(page);
+      return page;
+    },
+    async signIn(page, username, password) {
+      watch(page);
+      const { url, passwords } = started();
+      await signInAs(page, url, username, password ?? passwords[username]!);
+    },
+  };
 }

@@ -3,12 +3,13 @@ import { loadConfig } from '../../src/config.ts';
 import type { Dialect } from '../../src/db/database.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { FakeClock } from '../../src/platform/clock.ts';
-import { generateKeys, hashPassword, newId } from '../../src/platform/crypto.ts';
+import { generateKeys, newId } from '../../src/platform/crypto.ts';
 import { createSession } from '../../src/access/session.ts';
 import { LogSmsSender } from '../../src/platform/sms.ts';
-import type { Role } from '../../src/access/access.rules.ts';
+import type { Actor, Role } from '../../src/access/access.rules.ts';
 import { freshDatabase } from './dialects.ts';
 import { installErrorCatalogue } from '../../src/errors.catalogue.ts';
+import { testPasswordHash } from './password.ts';
 
 // Tests compose the services themselves, so they install the error catalogue as the entry points do.
 installErrorCatalogue();
@@ -68,15 +69,30 @@ export interface SignedIn {
   headers: Record<string, string>;
 }
 
-/** A user of the role scoped to the area code, with a live session: cookie and CSRF headers. */
+/** A user of the role scoped to the area code, with a live session: cookie and CSRF headers. Its password is TEST_PASSWORD. */
 export async function signIn(s: Services, role: Role, areaCode: string, username = `${role}-${areaCode}-${newId().slice(-6)}`): Promise<SignedIn> {
   const area = await s.db.selectFrom('area').select('id').where('code', '=', areaCode).executeTakeFirstOrThrow();
   const userId = newId(s.clock.now());
   await s.db.insertInto('app_user').values({
-    id: userId, username, display_name: username, password_hash: await hashPassword('correct horse battery'),
+    id: userId, username, display_name: username, password_hash: await testPasswordHash(),
     role, area_id: area.id, failed_logins: 0, locked_until: null, disabled: 0,
     created_at: s.clock.now(), updated_at: s.clock.now(),
   }).execute();
   const session = await createSession(s, userId);
   return { userId, headers: { cookie: `cordon_session=${session.token}`, 'x-csrf-token': session.csrfToken } };
+}
+
+/**
+ * An actor of the role scoped to the area code, for calling services directly (no user row, no
+ * session): the caller a route would pass in.
+ */
+export async function actorOf(s: Services, role: Role, areaCode: string): Promise<Actor> {
+  const area = await s.db.selectFrom('area').select(['id', 'path']).where('code', '=', areaCode).executeTakeFirstOrThrow();
+  return { userId: `u-${role}-${areaCode}`, username: `${role}@${areaCode}`, displayName: role, role, areaId: area.id, areaPath: area.path, via: 'session' };
+}
+
+/** How many rows a table holds. */
+export async function countRows(s: Services, table: 'person' | 'household' | 'building' | 'audit_event'): Promise<number> {
+  const r = await s.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
 }

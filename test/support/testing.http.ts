@@ -3,13 +3,12 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import type { App } from '../../src/platform/http.ts';
-import { checkDigit } from '../../src/registry/registry.rules.ts';
+import { rid } from './ids.ts';
 import type { SignedIn, TestServices } from './services.ts';
 
 /** A valid resident ID number (GB 11643) for the n-th test person. */
 export function idNumber(n: number): string {
-  const first17 = `22040219800101${String(n).padStart(3, '0')}`;
-  return first17 + checkDigit(first17);
+  return rid(`22040219800101${String(n).padStart(3, '0')}`);
 }
 
 /** Adds areas (code, name, level, parent code) under the test city and records their ids in `areas`. */

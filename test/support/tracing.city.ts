@@ -67,6 +67,22 @@ export async function household(s: TestServices, id: string, areaId: string): Pr
   }).execute();
 }
 
+/**
+ * 文苑大厦, an approved office (id v-office) in the area, and two hours there from `enteredAt` for each
+ * of the people (check-ins c1, c2, … in their order): the shared visit the HTTP tracing suites trace.
+ */
+export async function officeVisit(s: TestServices, areaId: string, enteredAt: number, personIds: readonly string[]): Promise<void> {
+  await s.db.insertInto('venue').values({
+    id: 'v-office', name: '文苑大厦', category: 'office', address: '', area_id: areaId, capacity: 100, operator_user_id: null,
+    status: 'approved', approved_by: null, approved_at: null, code_version: 1, requires_presence: 0, dwell_minutes: null, created_at: NOW, updated_at: NOW,
+  }).execute();
+  await s.db.insertInto('checkin').values(personIds.map((personId, i) => ({
+    id: `c${i + 1}`, venue_id: 'v-office', person_id: personId, client_id: null, method: 'assisted', entered_at: enteredAt, exited_at: enteredAt + 120 * MIN,
+    exit_kind: 'scan', decision: 'admitted', refusal_code: null, colour: 'green', reasons: null, test_sampled_at: null, test_result: null,
+    vaccinated: null, created_at: enteredAt,
+  }))).execute();
+}
+
 /** A case of the person with an isolation time (for the end of their secondary window). */
 export function isolatedCase(id: string, personId: string, isolatedAt: number | null): CaseRecordTable {
   return {

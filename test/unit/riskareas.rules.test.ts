@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../../src/platform/errors.ts';
+import { hasCode } from '../support/errors.ts';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import {
   areaHistory, arrivalFact, arrivalFactSince, arrivalFactsEnd, arrivalWindowStart, assertDesignable, calendarDays, checkDowngrade,
@@ -13,8 +13,6 @@ const at = (iso: string) => Date.parse(iso);
 const eighth = ruleSetById('8th-edition');
 const ninth = ruleSetById('9th-edition');
 const twenty = ruleSetById('20-measures');
-const codeOf = (code: string) => (err: unknown) => err instanceof AppError && err.code === code;
-
 const designated = at('2022-03-20T15:00:00+08:00');
 const high: AreaState = { level: 'high', levelSince: designated, episodeStart: designated };
 
@@ -22,8 +20,8 @@ describe('designation', () => {
   test('units and levels come from the rule set', () => {
     assertDesignable(ninth, 'street', 'medium');
     assertDesignable(twenty, 'building', 'high');
-    assert.throws(() => assertDesignable(twenty, 'community', 'high'), codeOf('RISK_AREA_UNIT_NOT_IN_RULESET'));
-    assert.throws(() => assertDesignable(twenty, 'building', 'medium'), codeOf('RISK_LEVEL_UNKNOWN'));
+    assert.throws(() => assertDesignable(twenty, 'community', 'high'), hasCode('RISK_AREA_UNIT_NOT_IN_RULESET'));
+    assert.throws(() => assertDesignable(twenty, 'building', 'medium'), hasCode('RISK_LEVEL_UNKNOWN'));
   });
 
   test('a run of designation starts when an area goes from nothing or low to high or medium', () => {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../src/platform/errors.ts';
+import { hasCode } from '../support/errors.ts';
 import { loadRuleSetFile, loadRuleSets, ruleSetById, ruleSetFor, RULESETS_DIR } from '../../src/rules/ruleset.load.ts';
 import { FACT_KINDS } from '../../src/rules/ruleset.schema.ts';
 
@@ -64,8 +65,8 @@ test('the edition in force on a date, and a named one', () => {
   assert.equal(ruleSetFor('2022-06-28').id, '9th-edition');
   assert.equal(ruleSetFor('2022-11-10').id, '9th-edition');
   assert.equal(ruleSetFor('2023-01-01').id, '20-measures');
-  assert.throws(() => ruleSetFor('2020-01-01'), (e: unknown) => e instanceof AppError && e.code === 'RULESET_NONE_IN_FORCE');
-  assert.throws(() => ruleSetById('10th-edition'), (e: unknown) => e instanceof AppError && e.code === 'RULESET_NOT_FOUND');
+  assert.throws(() => ruleSetFor('2020-01-01'), hasCode('RULESET_NONE_IN_FORCE'));
+  assert.throws(() => ruleSetById('10th-edition'), hasCode('RULESET_NOT_FOUND'));
 });
 
 test('a wrong type names the file and the field', () => {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../../src/platform/errors.ts';
+import { hasCode } from '../support/errors.ts';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import {
   arrivalGroup, classifyCoPresence, contactWindow, deriveColour, identifiesSecondaryContacts, inWindow, managementPlan,
@@ -14,8 +14,6 @@ const HOUR = 60 * MIN;
 const eighth = ruleSetById('8th-edition');
 const ninth = ruleSetById('9th-edition');
 const twenty = ruleSetById('20-measures');
-
-const codeOf = (code: string) => (err: unknown) => err instanceof AppError && err.code === code;
 
 describe('close-contact window', () => {
   const onset = at('2022-07-10T15:00:00+08:00');
@@ -50,8 +48,8 @@ describe('close-contact window', () => {
   });
 
   test('no anchor, or an anchor in the future, is an error', () => {
-    assert.throws(() => contactWindow(ninth, {}, ZONE, now), codeOf('CONTACT_WINDOW_ANCHOR_MISSING'));
-    assert.throws(() => contactWindow(ninth, { onsetAt: now + 1 }, ZONE, now), codeOf('CONTACT_WINDOW_ANCHOR_IN_FUTURE'));
+    assert.throws(() => contactWindow(ninth, {}, ZONE, now), hasCode('CONTACT_WINDOW_ANCHOR_MISSING'));
+    assert.throws(() => contactWindow(ninth, { onsetAt: now + 1 }, ZONE, now), hasCode('CONTACT_WINDOW_ANCHOR_IN_FUTURE'));
   });
 });
 
@@ -276,6 +274,6 @@ describe('risk areas', () => {
     assert.equal(riskAreaNextLevel(twenty, 'high', { daysWithoutCase: 4 }).level, 'high');
     assert.equal(riskAreaNextLevel(twenty, 'high', { daysWithoutCase: 5 }).level, 'low');
     assert.deepEqual(twenty.riskAreas.designationUnits, ['building']);
-    assert.throws(() => riskAreaNextLevel(twenty, 'medium', { daysWithoutCase: 5 }), codeOf('RISK_LEVEL_UNKNOWN'));
+    assert.throws(() => riskAreaNextLevel(twenty, 'medium', { daysWithoutCase: 5 }), hasCode('RISK_LEVEL_UNKNOWN'));
   });
 });

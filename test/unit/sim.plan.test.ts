@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkMobile, checkResidentId } from '../../src/registry/registry.rules.ts';
-import { AppError } from '../../src/platform/errors.ts';
+import { hasCode } from '../support/errors.ts';
 import {
   PHONE_PREFIXES, planCity, RESERVED_ID_NUMBERS, RESERVED_PHONES, ResidentIdAllocator, type CityPlan, type PlannedArea,
 } from '../../src/sim/city.plan.ts';
@@ -270,8 +270,8 @@ describe('city plan', () => {
 
   test('options out of range are refused with DEMO_OPTION_INVALID', () => {
     for (const people of [0, -5, 1.5, Number.NaN, 2_000_000]) {
-      assert.throws(() => planCity({ people, seed: 1, today: TODAY }), (e: unknown) => e instanceof AppError && e.code === 'DEMO_OPTION_INVALID');
+      assert.throws(() => planCity({ people, seed: 1, today: TODAY }), hasCode('DEMO_OPTION_INVALID'));
     }
-    assert.throws(() => planCity({ people: 10, seed: -1, today: TODAY }), (e: unknown) => e instanceof AppError && e.code === 'DEMO_OPTION_INVALID');
+    assert.throws(() => planCity({ people: 10, seed: -1, today: TODAY }), hasCode('DEMO_OPTION_INVALID'));
   });
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../../src/platform/errors.ts';
+import { hasCode } from '../support/errors.ts';
 import { createSmsSender, HttpSmsSender, LogSmsSender } from '../../src/platform/sms.ts';
 import { installErrorCatalogue } from '../../src/errors.catalogue.ts';
 
@@ -41,7 +42,7 @@ describe('SMS senders', () => {
         (err: unknown) => err instanceof AppError && err.code === 'SMS_UNAVAILABLE' && err.status === 503);
     } finally { await g.close(); }
     await assert.rejects(new HttpSmsSender({ url: 'http://127.0.0.1:9/send', timeoutMs: 2000 }).send({ to: '13904371234', text: 'x' }),
-      (err: unknown) => err instanceof AppError && err.code === 'SMS_UNAVAILABLE');
+      hasCode('SMS_UNAVAILABLE'));
   });
 
   test('configuration picks the sender; the log sender masks the phone in its line', async () => {

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanName, cleanNote, exportCell, nameOrThrow } from '../../src/platform/text.ts';
 import { isDivisionCode } from '../../src/registry/divisions.ts';
-import { checkDigit, checkResidentId, earliestBirthDate, validatePerson } from '../../src/registry/registry.rules.ts';
+import { checkResidentId, earliestBirthDate, validatePerson } from '../../src/registry/registry.rules.ts';
 import { AppError } from '../../src/platform/errors.ts';
+import { rid } from '../support/ids.ts';
 
 const TODAY = '2022-03-24';
-const rid = (first17: string) => first17 + checkDigit(first17);
 
 test('a name is NFC; a control, separator or bidi character refuses it, naming the character', () => {
   assert.deepEqual(cleanName('Jose\u0301'), { ok: true, value: 'José' });
