@@ -161,7 +161,10 @@ export const ApprovalSchema = Type.Object({
   kind: Literals(['add_facts', 'end_facts', 'override'] as const),
   people: Type.Integer(),
   threshold: Type.Integer(),
+  /** The English sentence of the request's basis; basisKind with basisParams for each reader's language. */
   reason: Type.String(),
+  basisKind: Literals(BASIS_KINDS),
+  basisParams: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
   status: Literals(['pending', 'approved', 'rejected'] as const),
   requestedBy: Type.Object({ id: Nullable(Type.String()), name: Type.String(), role: Type.String() }),
   requestedAt: Time,

@@ -297,6 +297,7 @@ export async function listOverrides(s: Services, actor: Actor, status: string | 
 function approvalView(a: Omit<HealthApprovalTable, 'payload'>, changes?: number): ApprovalView {
   return {
     id: a.id, kind: a.kind as ApprovalKind, people: a.people, threshold: a.threshold, reason: a.reason, status: a.status as ApprovalView['status'],
+    ...basisView({ basis: a.reason, basis_kind: null, basis_params: null }),
     requestedBy: { id: a.requested_by, name: a.requested_by_name, role: a.requested_by_role }, requestedAt: Number(a.requested_at),
     decidedBy: a.decided_by ? { id: a.decided_by, name: a.decided_by_name ?? '' } : null,
     decidedAt: a.decided_at === null ? null : Number(a.decided_at), decisionReason: a.decision_reason,

@@ -303,7 +303,7 @@ function assertNotFuture(now: number, times: Record<string, number | null | unde
 
 export interface CaseDetail {
   case: CaseView;
-  history: Array<{ from: string | null; to: string; at: number; actorId: string | null; reason: string; evidence: Record<string, unknown> }>;
+  history: Array<{ kind: 'registered' | 'status'; from: string | null; to: string; at: number; actorId: string | null; reason: string; evidence: Record<string, unknown> }>;
   contacts: { total: number; byClass: Record<string, number>; byReview: Record<string, number>; pendingCandidates: number };
   trace?: TraceSummary;
 }
@@ -311,7 +311,10 @@ export interface CaseDetail {
 async function detailOf(ex: Executor, id: string, trace?: TraceSummary): Promise<CaseDetail> {
   const row = (await store.caseById(ex, id))!;
   const history = (await store.statusHistory(ex, id)).map((h) => ({
-    from: h.from_status, to: h.to_status, at: Number(h.at), actorId: h.actor_id, reason: h.reason, evidence: JSON.parse(h.evidence) as Record<string, unknown>,
+    // The first row's stored reason is the word "registered", not a person's words: readers get the kind.
+    kind: h.from_status === null ? 'registered' as const : 'status' as const,
+    from: h.from_status, to: h.to_status, at: Number(h.at), actorId: h.actor_id,
+    reason: h.from_status === null && h.reason === 'registered' ? '' : h.reason, evidence: JSON.parse(h.evidence) as Record<string, unknown>,
   }));
   const counts = await store.contactCounts(ex, id);
   const byClass: Record<string, number> = {};

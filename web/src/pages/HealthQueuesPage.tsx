@@ -10,6 +10,7 @@ import { healthApi, type Appeal, type Approval, type Colour, type Override } fro
 import { toApiError, useLoad } from '../useLoad.ts';
 import type { ApiError } from '../api.ts';
 import { ErrorBox } from '../components/ErrorBox.tsx';
+import { actorLabel, BasisText, RuleSetName } from '../components/Labels.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { ColourBadge, StatusBadge } from '../components/HealthBits.tsx';
 import { localInputToMs, msToLocalInput } from '../components/TracingBits.tsx';
@@ -196,8 +197,8 @@ function ApprovalItem({ a, onDone }: { a: Approval; onDone: () => void }) {
   return (
     <div className="hc-item" data-testid="approval-row" data-status={a.status}>
       <div><StatusBadge status={a.status} /> <strong>{t('health.approvals.people', { count: a.people, threshold: a.threshold })}</strong></div>
-      <div>{t(`health.approvals.kind.${a.kind}`)}: {a.reason}</div>
-      <div className="small muted">{t('health.changes.by', { name: `${a.requestedBy.name} (${a.requestedBy.role})`, at: formatDateTime(a.requestedAt) })} · {a.ruleSet.id} v{a.ruleSet.version}</div>
+      <div>{t(`health.approvals.kind.${a.kind}`)}: <BasisText kind={a.basisKind} params={a.basisParams} text={a.reason} /></div>
+      <div className="small muted">{t('health.changes.by', { name: actorLabel(t, a.requestedBy), at: formatDateTime(a.requestedAt) })} · <RuleSetName id={a.ruleSet.id} version={a.ruleSet.version} /></div>
       {a.decidedBy && <div className="small">{t('health.changes.decided', { name: a.decidedBy.name, at: formatDateTime(a.decidedAt) })}{a.decisionReason ? `: ${a.decisionReason}` : ''}</div>}
       {a.status === 'pending' && (
         <Decide testId="approval-decide" onDecide={async (approve, reason) => { await healthApi.decideApproval(a.id, approve, reason); onDone(); }} />
