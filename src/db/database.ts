@@ -669,6 +669,10 @@ export interface HealthColourHistoryTable {
   actor_name: string;
   actor_role: string;
   basis: string;
+  /** The basis as data (health/basis.rules.ts); null on rows from before migration 0026. */
+  basis_kind: string | null;
+  /** JSON of the basis's params; null with basis_kind. */
+  basis_params: string | null;
   manual: number;
   ruleset_id: string;
   ruleset_version: string;

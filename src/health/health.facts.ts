@@ -15,6 +15,7 @@ import { deriveColour, ruleSetRef, type Colour, type ColourFact, type NegativeTe
 import { activeChoice } from '../rules/ruleset.service.ts';
 import { breakerTrips, derivedColourAt, isColour, nextChangeAt, overrideOf, type OverrideInForce, type StoredReason } from './health.rules.ts';
 import * as store from './health.store.ts';
+import type { BasisKind, BasisParams } from './basis.rules.ts';
 
 export type FactSourceType = 'case' | 'contact' | 'pool' | 'risk_area' | 'quarantine' | 'test_schedule' | 'manual';
 
@@ -36,6 +37,9 @@ export interface ColourBasis {
   actor: AuditActor;
   /** Words for the record, e.g. "pool T2203240001 reported suspected positive". */
   reason: string;
+  /** The same basis as data, shown to each reader in their language (basis.rules.ts: basisOf); without it the words are read back. */
+  kind?: BasisKind;
+  params?: BasisParams;
   /** A person's decision (designation, override): subject to the circuit breaker. */
   manual?: boolean;
 }
@@ -357,6 +361,8 @@ async function recordChanges(
       actor_name: basis.actor.name,
       actor_role: basis.actor.role,
       basis: basis.reason,
+      basis_kind: basis.kind ?? null,
+      basis_params: basis.kind ? JSON.stringify(basis.params ?? {}) : null,
       manual: basis.manual ? 1 : 0,
       ruleset_id: ref.id,
       ruleset_version: ref.version,
@@ -381,7 +387,7 @@ export async function holdForApproval(
     id,
     kind,
     people,
-    payload: JSON.stringify({ ...payload, basis: { actor: basis.actor, reason: basis.reason } }),
+    payload: JSON.stringify({ ...payload, basis: { actor: basis.actor, reason: basis.reason, kind: basis.kind, params: basis.params } }),
     reason: basis.reason,
     status: 'pending',
     requested_by: basis.actor.id,

@@ -4,6 +4,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { EndCondition, FACT_KINDS } from '../rules/ruleset.schema.ts';
 import { Literals, Nullable, NoteText } from '../platform/http.ts';
+import { BASIS_KINDS } from './basis.rules.ts';
 
 export const HealthErrors = defineErrors({
   HEALTH_PERSON_NOT_FOUND: { status: 404, zh: '找不到该人员', en: 'Person not found' },
@@ -83,7 +84,11 @@ export const HistorySchema = Type.Object({
   at: Time,
   from: Colour,
   to: Colour,
+  /** The English sentence of the record. */
   basis: Type.String(),
+  /** The same basis as data, for each reader's language (basis.rules.ts). */
+  basisKind: Literals(BASIS_KINDS),
+  basisParams: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
   actor: Type.Object({ id: Nullable(Type.String()), name: Type.String(), role: Type.String() }),
   manual: Type.Boolean(),
   ruleSet: RuleSetRef,
@@ -156,7 +161,10 @@ export const ApprovalSchema = Type.Object({
   kind: Literals(['add_facts', 'end_facts', 'override'] as const),
   people: Type.Integer(),
   threshold: Type.Integer(),
+  /** The English sentence of the request's basis; basisKind with basisParams for each reader's language. */
   reason: Type.String(),
+  basisKind: Literals(BASIS_KINDS),
+  basisParams: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
   status: Literals(['pending', 'approved', 'rejected'] as const),
   requestedBy: Type.Object({ id: Nullable(Type.String()), name: Type.String(), role: Type.String() }),
   requestedAt: Time,

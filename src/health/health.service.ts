@@ -24,6 +24,7 @@ import type {
   AppealAnswerBody, AppealBody, AppealView, ApprovalView, DecisionBody, HealthView, OverrideBody, OverrideView, RecomputeBody,
   RecomputeResultView,
 } from './health.schema.ts';
+import { approvedBasis, basisOf, storedBasis, type BasisParams } from './basis.rules.ts';
 import * as store from './health.store.ts';
 
 // ---- reading ---------------------------------------------------------------------------------
@@ -39,6 +40,12 @@ function appealView(a: HealthAppealTable, name: string, now: number): AppealView
     status: a.status as AppealView['status'], reviewer: a.reviewer_name, answeredAt: a.answered_at === null ? null : Number(a.answered_at),
     answer: a.answer, overrideId: a.override_id,
   };
+}
+
+/** A history row's basis as data: as stored, or read from its sentence on rows from before kinds were stored. */
+function basisView(h: { basis: string; basis_kind: string | null; basis_params: string | null }): Pick<HealthView['history'][number], 'basisKind' | 'basisParams'> {
+  const b = storedBasis(h.basis_kind, h.basis_params, h.basis);
+  return { basisKind: b.kind, basisParams: b.params };
 }
 
 async function healthView(s: Services, ex: Executor, person: { id: string; name: string; area_id: string }): Promise<HealthView> {
@@ -71,6 +78,7 @@ async function healthView(s: Services, ex: Executor, person: { id: string; name:
     })),
     history: history.map((h) => ({
       id: h.id, at: Number(h.at), from: h.from_colour as Colour, to: h.to_colour as Colour, basis: h.basis,
+      ...basisView(h),
       actor: { id: h.actor_id, name: h.actor_name, role: h.actor_role }, manual: h.manual === 1,
       ruleSet: { id: h.ruleset_id, version: h.ruleset_version },
       rules: parseJson<Array<{ rule?: string; override?: { id: string } }>>(h.reasons, []).map((r) => r.rule ?? (r.override ? `override:${r.override.id}` : '')).filter(Boolean),
@@ -226,7 +234,7 @@ async function applyOverride(s: Services, trx: Tx, o: HealthOverrideTable, basis
     colour: 'green', reasons: '[]', ruleset_id: ruleSet.id, ruleset_version: ruleSet.version, computed_at: now, changed_at: now,
     next_change_at: null, test_source_id: null, test_sampled_at: null, test_reported_at: null, test_result: null, test_pooled: null,
   });
-  const basis: ColourBasis = { actor: basisActor, reason: `manual change ${o.id}: ${o.legal_basis}`, manual: true };
+  const basis: ColourBasis = { actor: basisActor, ...basisOf('manual_change', { overrideId: o.id, legalBasis: o.legal_basis }), manual: true };
   const changes = await recomputeColours(s, trx, ids, basis, { overrideId: o.id, approvalId });
   if (o.appeal_id) {
     await store.updateAppeal(trx, o.appeal_id, { status: 'corrected', updated_at: now });
@@ -259,7 +267,7 @@ export async function decideOverride(s: Services, actor: Actor, id: string, body
     const { ruleSet } = await activeChoice(s, trx);
     if (breakerTrips(ruleSet.massRecolourThreshold, o.people, true)) {
       const approvalId = await holdForApproval(s, trx, ruleSet, 'override', { overrideId: id }, o.people, {
-        actor: auditActor(actor), reason: `manual change ${id}: ${o.legal_basis}`, manual: true,
+        actor: auditActor(actor), ...basisOf('manual_change', { overrideId: id, legalBasis: o.legal_basis }), manual: true,
       });
       await store.updateOverride(trx, id, { ...decided, status: 'held', approval_id: approvalId });
       await s.audit(trx, auditActor(actor), { action: 'health.override.approve', objectType: 'health_override', objectId: id, reason, detail: { held: approvalId, people: o.people } });
@@ -288,6 +296,7 @@ export async function listOverrides(s: Services, actor: Actor, status: string | 
 function approvalView(a: Omit<HealthApprovalTable, 'payload'>, changes?: number): ApprovalView {
   return {
     id: a.id, kind: a.kind as ApprovalKind, people: a.people, threshold: a.threshold, reason: a.reason, status: a.status as ApprovalView['status'],
+    ...basisView({ basis: a.reason, basis_kind: null, basis_params: null }),
     requestedBy: { id: a.requested_by, name: a.requested_by_name, role: a.requested_by_role }, requestedAt: Number(a.requested_at),
     decidedBy: a.decided_by ? { id: a.decided_by, name: a.decided_by_name ?? '' } : null,
     decidedAt: a.decided_at === null ? null : Number(a.decided_at), decisionReason: a.decision_reason,
@@ -363,8 +372,9 @@ export async function decideApproval(s: Services, actor: Actor, id: string, body
     });
     let changes: ColourChange[] = [];
     if (body.approve) {
-      const requested = (payload.basis as { actor: AuditActor; reason: string } | undefined) ?? { actor: SYSTEM_ACTOR, reason: a.reason };
-      const basis: ColourBasis = { actor: auditActor(actor), reason: `${requested.reason} (approved by the command centre: ${reason})`, manual: true };
+      const requested = (payload.basis as { actor: AuditActor; reason: string; kind?: string; params?: BasisParams } | undefined) ?? { actor: SYSTEM_ACTOR, reason: a.reason };
+      const asked = { ...storedBasis(requested.kind ?? null, requested.params ? JSON.stringify(requested.params) : null, requested.reason), reason: requested.reason };
+      const basis: ColourBasis = { actor: auditActor(actor), ...approvedBasis(asked, reason), manual: true };
       if (a.kind === 'add_facts') {
         const out = await addFacts(s, trx, payload.facts as NewFact[], basis, { approved: true, approvalId: id });
         changes = out.applied ? out.changes : [];
@@ -468,7 +478,7 @@ export async function answerAppeal(s: Services, actor: Actor, id: string, body: 
 /** Recomputes the people (or everyone with a fact or a colour) under the active rule set. */
 export async function recompute(s: Services, actor: AuditActor, body: RecomputeBody): Promise<RecomputeResultView> {
   const { ruleSet } = await activeChoice(s);
-  const basis: ColourBasis = { actor, reason: `recomputed under rule set ${ruleSet.id} ${ruleSet.version}` };
+  const basis: ColourBasis = { actor, ...basisOf('recomputed', { ruleSet: ruleSet.id, version: ruleSet.version }) };
   let people = 0;
   let changes = 0;
   if (body.personIds?.length) {
@@ -514,7 +524,7 @@ export async function sweepEndConditions(s: Services): Promise<number> {
   for (;;) {
     const due = await store.duePeople(s.db, s.clock.now(), healthPolicy().sweepBatch);
     if (!due.length) return total;
-    const changes = await s.db.transaction().execute((trx) => recomputeColours(s, trx, due, { actor: SYSTEM_ACTOR, reason: 'end condition reached, or a fact recorded ahead of time began' }));
+    const changes = await s.db.transaction().execute((trx) => recomputeColours(s, trx, due, { actor: SYSTEM_ACTOR, ...basisOf('end_reached') }));
     total += changes.length;
     if (due.length < healthPolicy().sweepBatch) return total;
   }

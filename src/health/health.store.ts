@@ -315,7 +315,7 @@ export async function writeColoursRuleSet(ex: Executor, value: string, now: numb
 // ---- history ---------------------------------------------------------------------------------
 
 export async function insertHistory(ex: Executor, rows: HealthColourHistoryTable[]): Promise<void> {
-  for (const part of chunks(rows, rowsPerInsert(17))) await ex.insertInto('health_colour_history').values(part).execute();
+  for (const part of chunks(rows, rowsPerInsert(19))) await ex.insertInto('health_colour_history').values(part).execute();
 }
 
 export async function historyOf(ex: Executor, personId: string, limit = 100): Promise<HealthColourHistoryTable[]> {

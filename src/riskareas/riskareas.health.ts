@@ -8,6 +8,8 @@ import * as health from '../health/health.facts.ts';
 import type { ColourBasis, FactsOutcome, NewFact } from '../health/health.facts.ts';
 
 export type { ColourBasis, FactsOutcome };
+/** A colour change's basis as data (pure, no dependency on the health module's services). */
+export { basisOf } from '../health/basis.rules.ts';
 export type ArrivalFact = NewFact & { source: { type: 'risk_area'; id: string } };
 
 export interface HealthFacts {

@@ -18,7 +18,7 @@ import { ruleSetRef } from '../rules/ruleset.rules.ts';
 import type { RiskLevel, RuleSet } from '../rules/ruleset.schema.ts';
 import { activeChoice } from '../rules/ruleset.service.ts';
 import { buildingLabel } from '../registry/registry.rules.ts';
-import { healthFacts, onApprovalDecided, type ArrivalFact, type ColourBasis, type FactsOutcome } from './riskareas.health.ts';
+import { basisOf, healthFacts, onApprovalDecided, type ArrivalFact, type ColourBasis, type FactsOutcome } from './riskareas.health.ts';
 import { storedApprovals, storedRounds, type ApprovalsPort, type RoundsPort } from './riskareas.ports.ts';
 import {
   areaLevelOfUnit, arrivalFact, arrivalFactSince, arrivalFactsEnd, arrivalWindowStart, assertDesignable, checkDowngrade,
@@ -234,7 +234,7 @@ export async function designate(s: Services, actor: Actor, body: DesignateBody):
       row = (await store.riskAreaById(trx, id))!;
     }
     const a = auditActor(actor);
-    const basis: ColourBasis = { actor: a, reason: `risk area ${target.name}: ${from ?? 'none'} → ${body.level} (${reason}; ${legalBasis})`, manual: true };
+    const basis: ColourBasis = { actor: a, ...basisOf('risk_area_designated', { name: target.name, from: from ?? '', to: body.level, reason, legalBasis }), manual: true };
 
     let step: FactsStep = { outcome: null, people: 0, healthAvailable: true };
     if (isElevated(body.level)) {
@@ -292,7 +292,7 @@ export async function lift(s: Services, actor: Actor, id: string, body: LiftBody
     const now = s.clock.now();
     const a = auditActor(actor);
     const from = isRiskLevel(row.level) ? row.level : null;
-    const basis: ColourBasis = { actor: a, reason: `risk area ${nameOf(row)} lifted (${reason}; ${legalBasis})`, manual: true };
+    const basis: ColourBasis = { actor: a, ...basisOf('risk_area_lifted', { name: nameOf(row), reason, legalBasis }), manual: true };
     const step = isElevated(from) ? await endArrivalFacts(s, trx, row, now, basis) : { outcome: null, people: 0, healthAvailable: true };
     const outcome = outcomeView(step);
     if (!outcome.applied) {
@@ -454,8 +454,8 @@ export async function runRiskAreaRules(s: Services, options: RunOptions = {}): P
     const done = await s.db.transaction().execute(async (trx) => {
       const current = await store.riskAreaById(trx, row.id);
       if (!current || current.status !== 'active' || current.level !== change.from || current.pending_approval_id) return false;
-      const words = `risk area ${nameOf(row)}: ${change.from} → ${change.to} by ${r.id} ${change.rule}`;
-      const basis: ColourBasis = { actor, reason: words };
+      const basis: ColourBasis = { actor, ...basisOf('risk_area_downgraded', { name: nameOf(row), from: change.from, to: change.to, ruleSet: r.id, rule: change.rule }) };
+      const words = basis.reason;
       let step: FactsStep = { outcome: null, people: 0, healthAvailable: true };
       if (isElevated(change.from) && arrivalFactsEnd(r, change.to)) step = await endArrivalFacts(s, trx, current, now, basis);
       await putInForce(trx, current, change.to, now, false);
@@ -491,7 +491,7 @@ export async function sweepArrivals(s: Services, r: RuleSet, actor: AuditActor =
       const windowStart = arrivalWindowStart(r, episodeStart, s.config.timeZone);
       const from = since === undefined ? windowStart : Math.max(windowStart, since - DAY_MS);
       await store.recordCheckins(trx, row.id, u, from, now, now, since);
-      const basis: ColourBasis = { actor, reason: `arrival from ${level} risk area ${nameOf(row)} (${r.id} riskAreas.arrivals.${level})` };
+      const basis: ColourBasis = { actor, ...basisOf('risk_area_arrival', { level, name: nameOf(row), ruleSet: r.id }) };
       const step = await sendArrivalFacts(s, trx, r, row, level, episodeStart, basis);
       if (!step.outcome) return 0;
       await store.markFactsSent(trx, row.id, 'all', now);

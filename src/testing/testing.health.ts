@@ -10,6 +10,8 @@ import { isPooledTube } from './testing.rules.ts';
 import * as store from './testing.store.ts';
 
 export type { ColourBasis, ColourChange, FactsOutcome, TestResultFact, TestResultSource };
+/** A colour change's basis as data (pure, no dependency on the health module's services). */
+export { basisOf } from '../health/basis.rules.ts';
 export type PoolFact = NewFact & { source: { type: 'pool'; id: string } };
 
 export interface HealthFacts {

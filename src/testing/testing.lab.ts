@@ -28,7 +28,7 @@ import type { Services } from '../services.ts';
 import { readRoster, type RosterFormat } from '../registry/roster.read.ts';
 import { isUniqueViolation } from '../registry/registry.store.ts';
 import { registerCase } from '../tracing/tracing.service.ts';
-import { recordTubeResults, type TubeOutcome } from './testing.health.ts';
+import { basisOf, recordTubeResults, type TubeOutcome } from './testing.health.ts';
 import { testingPolicy } from './testing.policy.ts';
 import { newPool, reportPoolsTx, settlePools } from './testing.pools.ts';
 import {
@@ -227,7 +227,7 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
   const uploadId = newId(now);
   outcome.uploadId = uploadId;
   const audit = auditActor(actor);
-  const basis = { actor: audit, reason: `lab results ${options.fileName ?? uploadId}` };
+  const basis = { actor: audit, ...basisOf('lab_results', { file: options.fileName ?? uploadId }) };
   const upload = {
     id: uploadId, round_id: options.roundId ?? null, file_name: options.fileName ?? null, rows: rows.length, negative, positive: outcome.positive,
     uploaded_by: actor.userId, uploaded_by_name: actor.displayName, at: now,

@@ -12,7 +12,7 @@ import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
-import { healthFacts, recordResults, type PoolFact } from './testing.health.ts';
+import { basisOf, healthFacts, recordResults, type PoolFact } from './testing.health.ts';
 import { testingPolicy } from './testing.policy.ts';
 import { poolAge, releaseDecision, type LabResult, type NotificationKind, type PoolStatus, type TaskKind, type TaskStatus } from './testing.rules.ts';
 import type { PoolView, TaskView } from './testing.schema.ts';
@@ -190,9 +190,9 @@ export async function reportPoolsTx(s: Services, trx: Tx, actor: AuditActor, act
   const health = await healthFacts();
   if (health) {
     const names = pools.map((p) => barcodes.get(p.tube_id)!);
-    const reason = names.length === 1 ? `pool ${names[0]} reported suspected positive`
-      : `${names.length} pools reported suspected positive: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`;
-    const outcome = await health.addFacts(s, trx, facts, { actor, reason });
+    const basis = names.length === 1 ? basisOf('pool_positive', { barcode: names[0]! })
+      : basisOf('pools_positive', { count: names.length, barcodes: `${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}` });
+    const outcome = await health.addFacts(s, trx, facts, { actor, ...basis });
     if (outcome.applied) changed = new Set(outcome.changes.map((c) => c.personId));
     else pendingApprovalId = outcome.pendingApprovalId;
   }
@@ -243,7 +243,7 @@ export async function settlePools(s: Services, trx: Tx, poolIds: string[], actor
     if (!pool || (pool.status !== 'reported' && pool.status !== 'detected')) continue;
     const decision = releaseDecision(statuses.get(id) ?? []);
     if (decision === 'release') {
-      if (health) await health.endFacts(s, trx, { sourceType: 'pool', sourceId: id, kind: 'pooled_positive_pending_retest' }, now, { actor, reason: `every single-tube re-test of pool ${id} negative` });
+      if (health) await health.endFacts(s, trx, { sourceType: 'pool', sourceId: id, kind: 'pooled_positive_pending_retest' }, now, { actor, ...basisOf('pool_retests_negative', { poolId: id }) });
       await trx.updateTable('testing_pool').set({ status: 'released', closed_at: now }).where('id', '=', id).execute();
       await s.audit(trx, actor, { action: 'testing.pool.release', objectType: 'testing_pool', objectId: id, detail: { retests: (statuses.get(id) ?? []).length } });
       released.push(id);

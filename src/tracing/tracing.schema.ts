@@ -187,6 +187,8 @@ export const CaseSchema = Type.Object({
 export type CaseView = Static<typeof CaseSchema>;
 
 export const StatusHistorySchema = Type.Object({
+  /** registered: the case's first row (no from); status: a change of status with the person's reason. */
+  kind: Literals(['registered', 'status'] as const),
   from: Nullable(Type.String()),
   to: Type.String(),
   at: Type.Integer(),

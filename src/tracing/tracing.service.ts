@@ -37,6 +37,7 @@ import { BULK_REVIEW_MAX, groupContacts, groupKeyOf, type ContactGroup, type Gro
 import * as store from './tracing.store.ts';
 import { syncCallTasks } from '../notify/notify.service.ts';
 import { syncCaseFacts } from '../health/health.tracing.ts';
+import { basisOf } from '../health/basis.rules.ts';
 import type { CaseRow, ContactListRow, Paging } from './tracing.store.ts';
 import { listingScope } from '../access/access.service.ts';
 
@@ -301,7 +302,7 @@ function assertNotFuture(now: number, times: Record<string, number | null | unde
 
 export interface CaseDetail {
   case: CaseView;
-  history: Array<{ from: string | null; to: string; at: number; actorId: string | null; reason: string; evidence: Record<string, unknown> }>;
+  history: Array<{ kind: 'registered' | 'status'; from: string | null; to: string; at: number; actorId: string | null; reason: string; evidence: Record<string, unknown> }>;
   contacts: { total: number; byClass: Record<string, number>; byReview: Record<string, number>; pendingCandidates: number };
   trace?: TraceSummary;
 }
@@ -309,7 +310,10 @@ export interface CaseDetail {
 async function detailOf(ex: Executor, id: string, trace?: TraceSummary): Promise<CaseDetail> {
   const row = (await store.caseById(ex, id))!;
   const history = (await store.statusHistory(ex, id)).map((h) => ({
-    from: h.from_status, to: h.to_status, at: Number(h.at), actorId: h.actor_id, reason: h.reason, evidence: JSON.parse(h.evidence) as Record<string, unknown>,
+    // The first row's stored reason is the word "registered", not a person's words: readers get the kind.
+    kind: h.from_status === null ? 'registered' as const : 'status' as const,
+    from: h.from_status, to: h.to_status, at: Number(h.at), actorId: h.actor_id,
+    reason: h.from_status === null && h.reason === 'registered' ? '' : h.reason, evidence: JSON.parse(h.evidence) as Record<string, unknown>,
   }));
   const counts = await store.contactCounts(ex, id);
   const byClass: Record<string, number> = {};
@@ -353,7 +357,7 @@ export async function registerCase(s: Services, actor: Actor, body: CaseCreateBo
       evidence: JSON.stringify({ classification: body.classification, source: body.source }),
     });
     const trace = await traceCase(s, trx, row, ruleSet);
-    await syncCaseFacts(s, trx, row.id, { actor: auditActor(actor), reason: `case ${row.id} registered (${status})` });
+    await syncCaseFacts(s, trx, row.id, { actor: auditActor(actor), ...basisOf('case_registered', { caseId: row.id, status }) });
     await s.audit(trx, auditActor(actor), {
       action: 'case.create', objectType: 'case', objectId: row.id,
       detail: { personId: person.id, classification: body.classification, source: body.source, status, trace: traceAudit(trace) },
@@ -378,7 +382,7 @@ export async function updateCaseTimes(s: Services, actor: Actor, id: string, bod
     await store.updateCase(trx, id, { ...changes, updated_at: now });
     const { ruleSet } = await activeChoice(s, trx);
     const trace = await traceCase(s, trx, { ...c, ...changes }, ruleSet);
-    await syncCaseFacts(s, trx, id, { actor: auditActor(actor), reason: `case ${id} times changed: ${reason}` });
+    await syncCaseFacts(s, trx, id, { actor: auditActor(actor), ...basisOf('case_times_changed', { caseId: id, reason }) });
     await s.audit(trx, auditActor(actor), {
       action: 'case.update', objectType: 'case', objectId: id, reason,
       detail: { before, changes: { onsetAt: changes.onset_at, firstPositiveSampledAt: changes.first_positive_sampled_at, isolatedAt: changes.isolated_at }, trace: traceAudit(trace) },
@@ -394,7 +398,7 @@ export async function retraceCase(s: Services, actor: Actor, id: string): Promis
     const c = await caseInScope(trx, actor, id);
     const { ruleSet } = await activeChoice(s, trx);
     const trace = await traceCase(s, trx, c, ruleSet);
-    await syncCaseFacts(s, trx, id, { actor: auditActor(actor), reason: `case ${id} traced again` });
+    await syncCaseFacts(s, trx, id, { actor: auditActor(actor), ...basisOf('case_traced', { caseId: id }) });
     await s.audit(trx, auditActor(actor), { action: 'case.trace', objectType: 'case', objectId: id, detail: traceAudit(trace) });
     return detailOf(trx, id, trace);
   });
@@ -430,7 +434,7 @@ export async function changeCaseStatus(s: Services, actor: Actor, id: string, bo
     await store.insertStatusHistory(trx, {
       id: historyId(id, n), case_id: id, from_status: from, to_status: body.to, at: now, actor_id: actor.userId, reason, evidence: JSON.stringify(evidence),
     });
-    await syncCaseFacts(s, trx, id, { actor: auditActor(actor), reason: `case ${id} ${from} → ${body.to}: ${reason}` });
+    await syncCaseFacts(s, trx, id, { actor: auditActor(actor), ...basisOf('case_status', { caseId: id, from, to: body.to, reason }) });
     await s.audit(trx, auditActor(actor), {
       action: 'case.status', objectType: 'case', objectId: id, reason,
       detail: { from, to: body.to, classification: changes.classification ?? c.classification, ruleSet: (evidence.release as { ruleSet?: unknown } | undefined)?.ruleSet ?? null },
@@ -549,7 +553,7 @@ export async function reviewContact(s: Services, actor: Actor, contactId: string
       if (identifiesSecondaryContacts(r)) await traceCase(s, trx, c, r);
     }
     await syncCallTasks(s, trx, contact.case_id, auditActor(actor));
-    await syncCaseFacts(s, trx, contact.case_id, { actor: auditActor(actor), reason: `contact ${contactId} ${status}: ${reason}` });
+    await syncCaseFacts(s, trx, contact.case_id, { actor: auditActor(actor), ...basisOf('contact_reviewed', { contactId, status, reason }) });
     await s.audit(trx, auditActor(actor), {
       action: 'contact.review', objectType: 'contact', objectId: contactId, reason,
       detail: { caseId: contact.case_id, personId: contact.person_id, decision: body.decision, from: { class: contact.class, review: contact.review_status }, to: { class: cls, review: status } },
@@ -620,7 +624,7 @@ export async function bulkReview(s: Services, actor: Actor, caseId: string, body
       if (identifiesSecondaryContacts(r)) await traceCase(s, trx, c, r);
     }
     await syncCallTasks(s, trx, caseId, auditActor(actor));
-    await syncCaseFacts(s, trx, caseId, { actor: auditActor(actor), reason: `${ids.length} contacts ${status}: ${reason}` });
+    await syncCaseFacts(s, trx, caseId, { actor: auditActor(actor), ...basisOf('contacts_reviewed', { count: ids.length, status, reason }) });
     await s.audit(trx, auditActor(actor), {
       action: 'contact.review.bulk', objectType: 'case', objectId: caseId, reason,
       detail: {
@@ -658,7 +662,7 @@ export async function addManualContact(s: Services, actor: Actor, caseId: string
       source_contact_id: null, source_key: '', created_at: now, updated_at: now,
     }]);
     await syncCallTasks(s, trx, caseId, auditActor(actor));
-    await syncCaseFacts(s, trx, caseId, { actor: auditActor(actor), reason: `contact ${id} entered: ${body.reasonCode}` });
+    await syncCaseFacts(s, trx, caseId, { actor: auditActor(actor), ...basisOf('contact_entered', { contactId: id, reasonCode: body.reasonCode }) });
     await s.audit(trx, auditActor(actor), {
       action: 'contact.create', objectType: 'contact', objectId: id, reason: note,
       detail: { caseId, personId: person.id, class: cls, reasonCode: body.reasonCode, firstExposureAt: body.firstExposureAt, lastExposureAt: body.lastExposureAt, ruleSet: ruleSetRef(ruleSet) },

@@ -114,6 +114,8 @@ for (const { dialect, skip } of await dialects()) {
         const read = await call('GET', `/cases/${caseId}`, investigator);
         assert.equal(read.statusCode, 200);
         assert.deepEqual(read.json().history.map((h: { from: string | null; to: string }) => [h.from, h.to]), [[null, 'confirmed'], ['confirmed', 'recovered']]);
+        // The first row is a kind for the reader's language, not the stored word "registered".
+        assert.deepEqual(read.json().history.map((h: { kind: string; reason: string }) => [h.kind, h.reason === '' ? '' : 'words']), [['registered', ''], ['status', 'words']]);
         assert.equal(read.json().contacts.total, 3);
 
         const chain = await verifyAuditChain(s.db);

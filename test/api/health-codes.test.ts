@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import { basisText, type BasisKind, type BasisParams } from '../../src/health/basis.rules.ts';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestServices } from '../support/services.ts';
@@ -55,6 +56,9 @@ async function everyChangeHasBasis(s: TestServices): Promise<number> {
   const history = await s.db.selectFrom('health_colour_history').selectAll().execute();
   for (const h of history) {
     assert.ok(h.basis.trim(), `history ${h.id} has a basis`);
+    // Every new row carries its basis as data too, for each reader's language; its sentence is the one of the record.
+    assert.ok(h.basis_kind && h.basis_kind !== 'other', `history ${h.id} has a basis kind (${h.basis})`);
+    assert.equal(basisText(h.basis_kind as BasisKind, JSON.parse(h.basis_params ?? '{}') as BasisParams), h.basis);
     assert.ok(h.actor_name && h.ruleset_id && h.ruleset_version);
     const ev = await s.db.selectFrom('audit_event').selectAll().where('seq', '=', Number(h.audit_seq)).executeTakeFirstOrThrow();
     assert.equal(ev.action, 'health.colour.change');

@@ -72,7 +72,10 @@ describe('cases and contact tracing in the browser', () => {
       await mateRow.waitFor();
       assert.match(await mateRow.getByTestId('contact-class').innerText(), /密切接触者/);
       assert.match(await mateRow.getByTestId('contact-evidence').innerText(), /同住/);
-      assert.match(await mateRow.getByTestId('contact-rule').innerText(), /closeContact\.sameHousehold/);
+      // The rule by its label; its key stays on the element.
+      assert.match(await mateRow.getByTestId('contact-rule').innerText(), /同住人员为密切接触者/);
+      assert.doesNotMatch(await mateRow.getByTestId('contact-rule').innerText(), /closeContact|9th-edition/);
+      await mateRow.locator('[data-testid="contact-rule"] [data-rule-key="closeContact.sameHousehold"]').waitFor({ state: 'attached' });
       assert.doesNotMatch(await page.getByTestId('contacts-table').innerText(), /1[3-9]\d{9}/, 'phones are masked');
       assert.match(await page.getByTestId('case-timeline').innerText(), /确诊在治/);
 
@@ -93,7 +96,8 @@ describe('cases and contact tracing in the browser', () => {
       await colleagueRow().locator('[data-testid="person-colour"][data-colour="red"]').waitFor();
       const reasons = await colleagueRow().getByTestId('person-colour-reasons').innerText();
       assert.match(reasons, /密切接触者/);
-      assert.match(reasons, /venueCoPresence\.closeCategories/);
+      assert.match(reasons, /密闭场所同时段共处/);
+      await colleagueRow().locator('[data-testid="person-colour-reasons"] [data-rule-key="venueCoPresence.closeCategories"]').waitFor({ state: 'attached' });
 
       // The review queue: the other contacts of the case wait there (or it says nothing is left).
       await page.getByTestId('nav-review').click();

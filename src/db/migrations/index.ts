@@ -20,6 +20,7 @@ import * as m0019 from './0019_tube_custody_gap.ts';
 import * as m0023 from './0023_building_compound.ts';
 import * as m0024 from './0024_admin_audit.ts';
 import * as m0025 from './0025_venue_operator.ts';
+import * as m0026 from './0026_colour_basis_kind.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -45,4 +46,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0023_building_compound': m0023,
   '0024_admin_audit': m0024,
   '0025_venue_operator': m0025,
+  '0026_colour_basis_kind': m0026,
 };

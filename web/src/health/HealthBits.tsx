@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../shared/format.ts';
 import type { Colour, EndCondition, HealthHistory, HealthReason } from './healthApi.ts';
 import './health.css';
+import { actorLabel, BasisText, RuleLabel, RuleSetName } from '../shared/Labels.tsx';
 
 export function ColourBadge({ colour, big = false }: { colour: Colour; big?: boolean }) {
   const { t } = useTranslation();
@@ -33,7 +34,7 @@ export function ReasonList({ reasons }: { reasons: HealthReason[] }) {
     <ul className="hc-reasons" data-testid="health-reasons">
       {reasons.map((r, i) => (
         <li key={`${r.rule}-${r.source.id}-${i}`} className={`hc-r-${r.colour}`} data-rule={r.rule} data-fact={r.fact}>
-          <div><strong>{t(`health.fact.${r.fact}`, { defaultValue: r.fact })}</strong> <span className="muted small">({r.rule})</span></div>
+          <div><strong>{t(`health.fact.${r.fact}`, { defaultValue: r.fact })}</strong> <span className="muted small">· <RuleLabel rule={r.rule} /></span></div>
           <div className="small">{t('health.since', { at: formatDateTime(r.since) })} · {t(`health.source.${r.source.type}`, { defaultValue: r.source.type })} <code>{r.source.id}</code></div>
           <EndsText ends={r.endsWhen} endsAt={r.endsAt} />
           <PlanText detail={r.detail} />
@@ -65,10 +66,10 @@ export function HistoryList({ history }: { history: HealthHistory[] }) {
     <ul className="hc-history" data-testid="health-history">
       {history.map((h) => (
         <li key={h.id} data-testid="health-history-row">
-          <div className="small muted">{formatDateTime(h.at)} · {h.actor.name} ({h.actor.role}) · {h.ruleSet.id} v{h.ruleSet.version}{h.manual ? ` · ${t('health.manual')}` : ''}</div>
+          <div className="small muted">{formatDateTime(h.at)} · {actorLabel(t, h.actor)} · <RuleSetName id={h.ruleSet.id} version={h.ruleSet.version} />{h.manual ? ` · ${t('health.manual')}` : ''}</div>
           <div><ColourBadge colour={h.from} /> → <ColourBadge colour={h.to} /></div>
-          <div className="hc-basis">{t('health.basis')}: {h.basis}</div>
-          {h.rules.length > 0 && <div className="small muted">{t('health.rules')}: {h.rules.join(', ')}</div>}
+          <div className="hc-basis">{t('health.basis')}: <BasisText kind={h.basisKind} params={h.basisParams} text={h.basis} /></div>
+          {h.rules.length > 0 && <div className="small muted">{t('health.rules')}: {h.rules.map((r, i) => <span key={`${r}-${i}`}>{i > 0 ? t('labels.listSeparator') : ''}<RuleLabel rule={r} /></span>)}</div>}
         </li>
       ))}
     </ul>

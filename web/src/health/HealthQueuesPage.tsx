@@ -13,6 +13,7 @@ import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { ColourBadge, StatusBadge } from './HealthBits.tsx';
 import { localInputToMs, msToLocalInput } from '../tracing/TracingBits.tsx';
+import { actorLabel, BasisText, RuleSetName } from '../shared/Labels.tsx';
 
 function StatusFilter({ value, options, onChange }: { value: string; options: string[]; onChange: (v: string) => void }) {
   const { t } = useTranslation();
@@ -196,8 +197,8 @@ function ApprovalItem({ a, onDone }: { a: Approval; onDone: () => void }) {
   return (
     <div className="hc-item" data-testid="approval-row" data-status={a.status}>
       <div><StatusBadge status={a.status} /> <strong>{t('health.approvals.people', { count: a.people, threshold: a.threshold })}</strong></div>
-      <div>{t(`health.approvals.kind.${a.kind}`)}: {a.reason}</div>
-      <div className="small muted">{t('health.changes.by', { name: `${a.requestedBy.name} (${a.requestedBy.role})`, at: formatDateTime(a.requestedAt) })} · {a.ruleSet.id} v{a.ruleSet.version}</div>
+      <div>{t(`health.approvals.kind.${a.kind}`)}: <BasisText kind={a.basisKind} params={a.basisParams} text={a.reason} /></div>
+      <div className="small muted">{t('health.changes.by', { name: actorLabel(t, a.requestedBy), at: formatDateTime(a.requestedAt) })} · <RuleSetName id={a.ruleSet.id} version={a.ruleSet.version} /></div>
       {a.decidedBy && <div className="small">{t('health.changes.decided', { name: a.decidedBy.name, at: formatDateTime(a.decidedAt) })}{a.decisionReason ? `: ${a.decisionReason}` : ''}</div>}
       {a.status === 'pending' && (
         <Decide testId="approval-decide" onDecide={async (approve, reason) => { await healthApi.decideApproval(a.id, approve, reason); onDone(); }} />

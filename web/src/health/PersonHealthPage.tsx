@@ -13,6 +13,7 @@ import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { ColourBadge, HistoryList, ReasonList, StatusBadge } from './HealthBits.tsx';
 import { localInputToMs, msToLocalInput } from '../tracing/TracingBits.tsx';
+import { RuleSetName } from '../shared/Labels.tsx';
 
 export function PersonHealthPage() {
   const { t } = useTranslation();
@@ -69,7 +70,7 @@ export function HealthSummary({ view }: { view: HealthView }) {
     <div className="card">
       <div className="hc-head">
         <ColourBadge colour={view.colour} big />
-        <span className="small muted">{t('health.ruleSet', { id: view.ruleSet.id, version: view.ruleSet.version })}</span>
+        <span className="small muted" data-testid="health-ruleset">{t('health.ruleSetLabel')}<RuleSetName id={view.ruleSet.id} version={view.ruleSet.version} /></span>
         {view.nextChangeAt !== null && <span className="small">{t('health.nextChange', { at: formatDateTime(view.nextChangeAt) })}</span>}
       </div>
       {view.override && (

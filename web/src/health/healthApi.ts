@@ -30,7 +30,10 @@ export interface HealthHistory {
   at: number;
   from: Colour;
   to: Colour;
+  /** The English sentence of the record; readers see basisKind with basisParams in their language. */
   basis: string;
+  basisKind: string;
+  basisParams: Record<string, string | number>;
   actor: { id: string | null; name: string; role: string };
   manual: boolean;
   ruleSet: { id: string; version: string };
@@ -101,6 +104,8 @@ export interface Approval {
   people: number;
   threshold: number;
   reason: string;
+  basisKind: string;
+  basisParams: Record<string, string | number>;
   status: 'pending' | 'approved' | 'rejected';
   requestedBy: { id: string | null; name: string; role: string };
   requestedAt: number;

@@ -2,6 +2,7 @@
 // communities with the designations in force below each), the list with filters, designation and
 // change with a reason and a legal basis (held for approval over the rule set's threshold: shown as
 // pending), lifting, the history of each area and an on-demand run of the rule set's downgrades.
+import { RuleLabel, RuleSetName } from '../shared/Labels.tsx';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -80,7 +81,7 @@ export function RiskAreasPage() {
         <div className="alert alert-ok" role="status" data-testid="risk-run-result">
           {t('riskAreas.runResult', { checked: run.checked, changes: run.changes.length, arrivals: run.newArrivals, resolved: run.resolved })}
           {run.changes.map((c) => (
-            <div key={c.id} className="small">{c.name}: {t(`riskAreas.level.${c.from}`)} → {t(`riskAreas.level.${c.to}`)} ({run.ruleSet.id} {c.rule})</div>
+            <div key={c.id} className="small">{c.name}: {t(`riskAreas.level.${c.from}`)} → {t(`riskAreas.level.${c.to}`)} （<RuleSetName id={run.ruleSet.id} /> · <RuleLabel rule={c.rule} />）</div>
           ))}
         </div>
       )}
@@ -475,7 +476,7 @@ function DetailDialog({ id, onClose, onChanged }: { id: string; onClose: () => v
                 <div className="small muted">{formatDateTime(h.at)} · {h.manual ? h.actorName : t('riskAreas.historyAuto')}</div>
                 {h.reason && <div className="small">{h.reason}</div>}
                 {h.legalBasis && <div className="small muted">{t('riskAreas.form.legalBasis')}: {h.legalBasis}</div>}
-                {h.rule && <div className="small muted">{t('riskAreas.historyRule', { ruleSet: `${h.ruleSet.id} ${h.ruleSet.version}`, rule: h.rule })}</div>}
+                {h.rule && <div className="small muted">{t('riskAreas.historyRuleLabel')}<RuleSetName id={h.ruleSet.id} version={h.ruleSet.version} /> · <RuleLabel rule={h.rule} /></div>}
               </li>
             ))}
           </ol>

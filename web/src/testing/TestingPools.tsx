@@ -161,7 +161,7 @@ function PoolDetailView({ poolId, refreshKey }: { poolId: string; refreshKey: nu
           <ul className="guard-list" data-testid="pool-notifications">
             {d.notifications.map((n) => (
               <li key={n.id} data-testid="pool-notification" data-kind={n.kind}>
-                <span className="badge badge-warn">{t(`testing.notify.${n.kind}`)}</span> {n.recipient} <span className="muted small">{formatDateTime(n.createdAt)}</span>
+                <span className="badge badge-warn" title={n.recipient}>{t(`testing.notify.${n.kind}`)}</span>{n.kind === 'community' ? ` ${n.recipient}` : ''} <span className="muted small">{formatDateTime(n.createdAt)}</span>
               </li>
             ))}
           </ul>

@@ -2,6 +2,7 @@
 // groups with a bulk bar, then paged (50) with their evidence (one line per encounter) and review —
 // keys ↓/↑ and C / G / K / D without a click first — each contact's colour with its reasons,
 // and the timeline of status changes and the case's visits.
+import { RuleSetName } from '../shared/Labels.tsx';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -77,7 +78,7 @@ export function CasePage() {
   const c = detail.data.case;
   const trace = traced?.trace ?? detail.data.trace;
   const timeline = [
-    ...detail.data.history.map((h) => ({ at: h.at, kind: 'status' as const, text: `${h.from ? `${t(`tracing.status.${h.from}`)} → ` : ''}${t(`tracing.status.${h.to}`)}`, sub: h.reason })),
+    ...detail.data.history.map((h) => ({ at: h.at, kind: 'status' as const, text: h.kind === 'registered' || !h.from ? t('tracing.case.registeredAs', { status: t(`tracing.status.${h.to}`) }) : `${t(`tracing.status.${h.from}`)} → ${t(`tracing.status.${h.to}`)}`, sub: h.reason })),
     ...visits.map((v) => ({
       at: v.from, kind: 'visit' as const, text: v.venue,
       sub: `${formatDateTime(v.from)} – ${formatDateTime(v.to)}${v.gapMs !== undefined && v.gapMs >= LATE_SCAN_MS ? ` · ${t('tracing.evidence.lateScan', { minutes: Math.round(v.gapMs / 60_000) })}` : ''}`,
@@ -111,7 +112,7 @@ export function CasePage() {
           <div><dt>{t('tracing.cases.onset')}</dt><dd>{formatDateTime(c.onsetAt)}</dd></div>
           <div><dt>{t('tracing.cases.sampled')}</dt><dd>{formatDateTime(c.firstPositiveSampledAt)}</dd></div>
           <div><dt>{t('tracing.cases.isolated')}</dt><dd>{formatDateTime(c.isolatedAt)}</dd></div>
-          <div><dt>{t('tracing.case.ruleSet')}</dt><dd>{t('health.ruleSet', { id: c.ruleSet.id, version: c.ruleSet.version })}</dd></div>
+          <div><dt>{t('tracing.case.ruleSet')}</dt><dd><RuleSetName id={c.ruleSet.id} version={c.ruleSet.version} /></dd></div>
           <div><dt>{t('tracing.case.colour')}</dt><dd><PersonColour personId={c.personId} /></dd></div>
         </dl>
         {trace && (

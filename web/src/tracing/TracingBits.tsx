@@ -1,5 +1,6 @@
 // Small shared pieces of the tracing pages: badges for case status, contact class, review and call
 // status; a person's colour with its reasons; a contact's evidence; date-time input conversion.
+import { RuleLabel, RuleSetName } from '../shared/Labels.tsx';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -48,7 +49,7 @@ export function PersonColour({ personId, refresh = 0 }: { personId: string; refr
           {health.reasons.map((r, i) => (
             <li key={i} data-rule={r.rule} data-fact={r.fact}>
               {t(`tracing.fact.${r.fact}`, { defaultValue: r.fact })}
-              {typeof r.detail.rule === 'string' ? ` · ${String(r.detail.rule)}` : ` · ${r.rule}`}
+              {' · '}<RuleLabel rule={typeof r.detail.rule === 'string' ? r.detail.rule : r.rule} />
               {r.endsAt !== null ? ` · ${t('tracing.factUntil', { at: formatDateTime(r.endsAt) })}` : ''}
             </li>
           ))}
@@ -125,7 +126,7 @@ export function ContactEvidence({ contact }: { contact: ContactView }) {
         </div>
       )}
       {contact.basis === 'manual' && <div className="evidence">{t(`tracing.reason.${contact.reasonCode}`, { defaultValue: contact.reasonCode })}{contact.evidence.note ? `: ${contact.evidence.note}` : ''}</div>}
-      <div className="muted small" data-testid="contact-rule">{t('tracing.evidence.rule')}: <code>{contact.rule.rule}</code> · {contact.rule.ruleSet.id} v{contact.rule.ruleSet.version}</div>
+      <div className="muted small" data-testid="contact-rule">{t('tracing.evidence.rule')}: <RuleLabel rule={contact.rule.rule} /> · <RuleSetName id={contact.rule.ruleSet.id} version={contact.rule.ruleSet.version} /></div>
     </div>
   );
 }

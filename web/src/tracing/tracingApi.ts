@@ -63,7 +63,7 @@ export interface TraceSummary {
 
 export interface CaseDetail {
   case: CaseView;
-  history: Array<{ from: string | null; to: string; at: number; actorId: string | null; reason: string; evidence: Record<string, unknown> }>;
+  history: Array<{ kind: 'registered' | 'status'; from: string | null; to: string; at: number; actorId: string | null; reason: string; evidence: Record<string, unknown> }>;
   contacts: { total: number; byClass: Record<string, number>; byReview: Record<string, number>; pendingCandidates: number };
   trace?: TraceSummary;
 }
