@@ -8,13 +8,6 @@ export interface Paging {
   offset: number;
 }
 
-export interface AreaRef {
-  id: string;
-  code: string;
-  name: string;
-  path: string;
-}
-
 /** A user with their area; the password hash is only here for sign-in and never leaves the service. */
 export interface UserRow extends AppUserTable {
   area_code: string;
@@ -29,16 +22,6 @@ function prefixPattern(prefix: string): string {
 
 function areaPathUnder(prefix: string) {
   return sql<boolean>`area.path like ${prefixPattern(prefix)} escape '\\'`;
-}
-
-// ---- areas -------------------------------------------------------------------------------------
-
-export async function areaById(ex: Executor, id: string): Promise<AreaRef | undefined> {
-  return ex.selectFrom('area').select(['id', 'code', 'name', 'path']).where('id', '=', id).executeTakeFirst();
-}
-
-export async function areaByCode(ex: Executor, code: string): Promise<AreaRef | undefined> {
-  return ex.selectFrom('area').select(['id', 'code', 'name', 'path']).where('code', '=', code).executeTakeFirst();
 }
 
 // ---- users -------------------------------------------------------------------------------------

@@ -47,3 +47,19 @@ export async function areasByIds(ex: Executor, ids: readonly string[]): Promise<
   }
   return out;
 }
+
+/** Areas whose code is in the list (an area path's ancestors, for names). */
+export async function areasByCodes(ex: Executor, codes: readonly string[]): Promise<AreaRef[]> {
+  const out: AreaRef[] = [];
+  for (const part of chunks([...new Set(codes)])) {
+    out.push(...(await ex.selectFrom('area').select(AREA_REF).where('code', 'in', part).execute()));
+  }
+  return out;
+}
+
+/** The area at `path` and every area below it, by path; only the given levels when named. */
+export async function areasUnder(ex: Executor, path: string, levels?: readonly string[]): Promise<AreaRef[]> {
+  let q = ex.selectFrom('area').select(AREA_REF).where('path', 'like', `${path}%`);
+  if (levels) q = q.where('level', 'in', [...levels]);
+  return q.orderBy('path').execute();
+}

@@ -5,8 +5,10 @@
 // and writes its audit events there. Colours change only through health.facts.ts (basis recorded).
 import { can, inScope, type Actor } from '../access/access.rules.ts';
 import type { Executor, HealthAppealTable, HealthApprovalTable, HealthOverrideTable, Tx } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
-import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
@@ -473,7 +475,7 @@ export async function recompute(s: Services, actor: AuditActor, body: RecomputeB
   let people = 0;
   let changes = 0;
   if (body.personIds?.length) {
-    for (const part of store.chunks(body.personIds, healthPolicy().sweepBatch)) {
+    for (const part of chunks(body.personIds, healthPolicy().sweepBatch)) {
       changes += (await s.db.transaction().execute((trx) => recomputeColours(s, trx, part, basis))).length;
       people += part.length;
     }

@@ -5,14 +5,9 @@ import type {
   Dialect, Executor, HealthAppealTable, HealthApprovalTable, HealthColourHistoryTable, HealthFactTable, HealthOverrideTable,
   HealthStatusTable, HealthTestTable,
 } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
 
 const MAX_PARAMS = 30_000;
-
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Rows per insert for a table of `columns` columns. */
 export function rowsPerInsert(columns: number): number {

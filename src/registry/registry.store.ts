@@ -72,7 +72,8 @@ function toAreaRow<T extends { child_count: unknown }>(row: T): T & { child_coun
   return { ...row, child_count: count(row.child_count) };
 }
 
-export async function areaById(ex: Executor, id: string): Promise<AreaRow | undefined> {
+/** An area with the number of its children (the registry's own area view). */
+export async function areaWithChildCount(ex: Executor, id: string): Promise<AreaRow | undefined> {
   const row = await areaQuery(ex).where('area.id', '=', id).executeTakeFirst();
   return row && toAreaRow(row);
 }
@@ -256,10 +257,4 @@ export async function insertPerson(ex: Executor, row: PersonTable): Promise<void
 
 export async function updatePerson(ex: Executor, id: string, changes: Partial<Omit<PersonTable, 'id'>>): Promise<void> {
   await ex.updateTable('person').set(changes).where('id', '=', id).execute();
-}
-
-/** True when a write failed on a unique index (SQLite or PostgreSQL), e.g. a concurrent duplicate ID. */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }

@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Actor } from '../access/access.rules.ts';
 import { assertCan } from '../platform/auth.ts';
+import { areaById } from '../db/sql.ts';
 import { AppError } from '../platform/errors.ts';
 import { LiveStreams, type LiveStreamOptions } from '../platform/sse.ts';
 import type { Page } from '../platform/pagination.ts';
@@ -63,7 +64,7 @@ function liveView(venue: VenueRow, count: number): LiveVenueView {
 
 async function areaPathOf(s: Services, areaId: string | undefined): Promise<string> {
   if (!areaId) return '';
-  const area = await store.areaById(s.db, areaId);
+  const area = await areaById(s.db, areaId);
   if (!area) throw new AppError('AREA_NOT_FOUND');
   return area.path;
 }
