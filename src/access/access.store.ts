@@ -60,6 +60,11 @@ export async function sealResidentPhone(ex: Executor, id: string, username: stri
   await ex.updateTable('app_user').set({ username, phone_enc: phone.enc, phone_hmac: phone.hmac, updated_at: now }).where('id', '=', id).execute();
 }
 
+/** The registry person a (resident) account is bound to, if any. */
+export async function personIdOfUser(ex: Executor, id: string): Promise<string | null> {
+  return (await ex.selectFrom('app_user').select('person_id').where('id', '=', id).executeTakeFirst())?.person_id ?? null;
+}
+
 export async function usernameExists(ex: Executor, username: string): Promise<boolean> {
   const row = await ex.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst();
   return row !== undefined;

@@ -63,3 +63,8 @@ export async function areasUnder(ex: Executor, path: string, levels?: readonly s
   if (levels) q = q.where('level', 'in', [...levels]);
   return q.orderBy('path').execute();
 }
+
+/** The root of the tree (the area without a parent; the first by path if there are several). */
+export async function rootArea(ex: Executor): Promise<AreaRef | undefined> {
+  return ex.selectFrom('area').select(AREA_REF).where('parent_id', 'is', null).orderBy('path').executeTakeFirst();
+}

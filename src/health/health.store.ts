@@ -296,6 +296,11 @@ export async function peoplePage(ex: Executor, after: string, limit: number): Pr
 /** The rule set (id@version) the stored colours were last recomputed under as a whole. */
 export const COLOURS_RULESET_KEY = 'health.colours_ruleset';
 
+/** True once any fact was ever recorded. */
+export async function anyFact(ex: Executor): Promise<boolean> {
+  return !!(await ex.selectFrom('health_fact').select('id').limit(1).executeTakeFirst());
+}
+
 export async function readColoursRuleSet(ex: Executor): Promise<string | null> {
   const row = await ex.selectFrom('setting').select('value').where('key', '=', COLOURS_RULESET_KEY).executeTakeFirst();
   return row?.value ?? null;

@@ -2,6 +2,7 @@
 // (area.path like '220400/220402/%'), so every list is filtered to the caller's scope in the query.
 import { sql } from 'kysely';
 import type { AreaTable, BuildingTable, Executor, HouseholdTable, PersonTable } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -218,6 +219,13 @@ export async function personById(ex: Executor, id: string): Promise<PersonRow | 
 export async function personsOfHousehold(ex: Executor, householdId: string): Promise<PersonRow[]> {
   return personQuery(ex).where('person.household_id', '=', householdId)
     .orderBy('person.created_at').orderBy('person.id').execute();
+}
+
+/** Names of the persons with these ids (other domains mask them for display). */
+export async function personNames(ex: Executor, ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
+  const out: Array<{ id: string; name: string }> = [];
+  for (const part of chunks([...new Set(ids)])) out.push(...(await ex.selectFrom('person').select(['id', 'name']).where('id', 'in', part).execute()));
+  return out;
 }
 
 export interface PersonFilter {

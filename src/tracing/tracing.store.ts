@@ -217,6 +217,11 @@ export async function caseById(ex: Executor, id: string): Promise<CaseRow | unde
   return caseQuery(ex).where('case_record.id', '=', id).executeTakeFirst();
 }
 
+/** The case row alone (no person or area), for the other domains that follow a case. */
+export async function caseRecordById(ex: Executor, id: string): Promise<CaseRecordTable | undefined> {
+  return ex.selectFrom('case_record').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function openCaseOfPerson(ex: Executor, personId: string): Promise<{ id: string } | undefined> {
   return ex.selectFrom('case_record').select('id').where('person_id', '=', personId).where('status', '<>', 'released').executeTakeFirst();
 }
