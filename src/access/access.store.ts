@@ -65,6 +65,12 @@ export async function personIdOfUser(ex: Executor, id: string): Promise<string |
   return (await ex.selectFrom('app_user').select('person_id').where('id', '=', id).executeTakeFirst())?.person_id ?? null;
 }
 
+/** The account bound to a registry person, if any. */
+export async function accountOfPerson(ex: Executor, personId: string): Promise<string | null> {
+  const row = await ex.selectFrom('app_user').select('id').where('person_id', '=', personId).executeTakeFirst();
+  return row?.id ?? null;
+}
+
 export async function usernameExists(ex: Executor, username: string): Promise<boolean> {
   const row = await ex.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst();
   return row !== undefined;

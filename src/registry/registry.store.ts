@@ -228,6 +228,32 @@ export async function personNames(ex: Executor, ids: readonly string[]): Promise
   return out;
 }
 
+// For a resident's own view and their account: a person's household and registry phone digest.
+export type ResidentPerson = Pick<PersonTable, 'id' | 'name' | 'household_id' | 'area_id' | 'birth_date' | 'relation' | 'no_smartphone'>;
+
+const PERSON_COLUMNS = ['id', 'name', 'household_id', 'area_id', 'birth_date', 'relation', 'no_smartphone'] as const;
+
+export async function residentPerson(ex: Executor, personId: string): Promise<ResidentPerson | undefined> {
+  return ex.selectFrom('person').select(PERSON_COLUMNS).where('id', '=', personId).executeTakeFirst();
+}
+
+/** Everyone else in the household, oldest record first. */
+export async function householdMembers(ex: Executor, householdId: string, exceptPersonId: string): Promise<ResidentPerson[]> {
+  return ex.selectFrom('person').select(PERSON_COLUMNS).where('household_id', '=', householdId).where('id', '!=', exceptPersonId)
+    .orderBy('created_at').orderBy('id').execute();
+}
+
+/** The registry phone digest of a person (compared, never decrypted). */
+export async function personPhoneHmac(ex: Executor, personId: string): Promise<string | null> {
+  const row = await ex.selectFrom('person').select('phone_hmac').where('id', '=', personId).executeTakeFirst();
+  return row?.phone_hmac ?? null;
+}
+
+/** A person with the registry's sealed phone, for opening their account. */
+export async function personForAccount(ex: Executor, personId: string): Promise<Pick<PersonTable, 'id' | 'name' | 'area_id' | 'phone_enc'> | undefined> {
+  return ex.selectFrom('person').select(['id', 'name', 'area_id', 'phone_enc']).where('id', '=', personId).executeTakeFirst();
+}
+
 export interface PersonFilter {
   /** The subtree to search in (already checked against the caller's scope). */
   path: string;
