@@ -3,16 +3,18 @@
 // A password or a secret token never reaches the audit log; a password hash never leaves this file.
 import { randomInt } from 'node:crypto';
 import type { Executor } from '../db/database.ts';
+import { areaById, areaByCode, isUniqueViolation, type AreaRef } from '../db/sql.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../platform/errors.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { hashPassword, newId, randomToken, verifyPassword } from '../platform/crypto.ts';
 import {
-  afterFailedLogin, FAILURE_MEMORY_MS, inScope, isLocked, isRole, isValidUsername, normaliseUsername,
+  afterFailedLogin, FAILURE_MEMORY_MS, isLocked, isRole, isValidUsername, normaliseUsername,
   permissionsOf, usernameForLog, type Actor, type Permission, type Role,
 } from './access.rules.ts';
 import { judgePassword } from './password.rules.ts';
+import { assertInScope } from './access.scope.ts';
 import type { Me, TokenView, UserView } from './access.schema.ts';
 import * as store from './access.store.ts';
 import { maskPhone } from '../platform/mask.ts';
@@ -125,11 +127,6 @@ function isoOrNull(ms: number | null, zone: string): string | null {
 
 function permissionsFor(role: string): Permission[] {
   return isRole(role) ? [...permissionsOf(role)] : [];
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 // ---- sign-in -----------------------------------------------------------------------------------
@@ -273,9 +270,9 @@ export interface AddUserInput {
   password?: string;
 }
 
-async function resolveArea(ex: Executor, ref: { areaId?: string; areaCode?: string }): Promise<store.AreaRef> {
-  const area = ref.areaId ? await store.areaById(ex, ref.areaId)
-    : ref.areaCode ? await store.areaByCode(ex, ref.areaCode.trim()) : null;
+async function resolveArea(ex: Executor, ref: { areaId?: string; areaCode?: string }): Promise<AreaRef> {
+  const area = ref.areaId ? await areaById(ex, ref.areaId)
+    : ref.areaCode ? await areaByCode(ex, ref.areaCode.trim()) : null;
   if (area === null) throw new AppError('USER_AREA_REQUIRED');
   if (!area) throw new AppError('AREA_NOT_FOUND');
   return area;
@@ -310,7 +307,7 @@ export async function addUser(s: Services, actor: AuditActor, input: AddUserInpu
   try {
     await s.db.transaction().execute(async (trx) => {
       const area = await resolveArea(trx, input);
-      if (!inScope(scopePath, area.path)) throw new AppError('OUT_OF_SCOPE');
+      assertInScope({ areaPath: scopePath }, area.path);
       if (await store.usernameExists(trx, username)) throw new AppError('USERNAME_TAKEN', { username });
       await store.insertUser(trx, {
         id, username, display_name: displayName, password_hash: passwordHash, role, area_id: area.id,
@@ -340,7 +337,7 @@ export async function listUsers(s: Services, scopePath: ScopePath, filter: { q?:
 async function userInScope(ex: Executor, id: string, scopePath: ScopePath): Promise<store.UserRow> {
   const row = await store.userById(ex, id);
   if (!row) throw new AppError('USER_NOT_FOUND');
-  if (!inScope(scopePath, row.area_path)) throw new AppError('OUT_OF_SCOPE');
+  assertInScope({ areaPath: scopePath }, row.area_path);
   return row;
 }
 
@@ -387,7 +384,7 @@ export async function updateUser(s: Services, actor: AuditActor, id: string, pat
     }
     if (patch.areaId !== undefined || patch.areaCode !== undefined) {
       const area = await resolveArea(trx, patch);
-      if (!inScope(scopePath, area.path)) throw new AppError('OUT_OF_SCOPE');
+      assertInScope({ areaPath: scopePath }, area.path);
       if (area.id !== row.area_id) {
         changes.area_id = area.id;
         detail.areaCode = { from: row.area_code, to: area.code };
@@ -520,16 +517,4 @@ export async function revokeToken(s: Services, actor: AuditActor, userId: string
     await store.revokeApiToken(trx, tokenId, s.clock.now());
     await s.audit(trx, actor, { action: 'token.revoke', objectType: 'api_token', objectId: tokenId, detail: { name: token.name, userId } });
   });
-}
-
-/**
- * The area path a listing covers: the caller's own subtree, or the area they name inside it
- * (AREA_NOT_FOUND for an unknown one, OUT_OF_SCOPE for one outside their subtree).
- */
-export async function listingScope(ex: Executor, actor: Pick<Actor, 'areaPath'>, areaId: string | undefined): Promise<string> {
-  if (!areaId) return actor.areaPath;
-  const area = await store.areaById(ex, areaId);
-  if (!area) throw new AppError('AREA_NOT_FOUND');
-  if (!inScope(actor.areaPath, area.path)) throw new AppError('OUT_OF_SCOPE');
-  return area.path;
 }

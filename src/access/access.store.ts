@@ -8,13 +8,6 @@ export interface Paging {
   offset: number;
 }
 
-export interface AreaRef {
-  id: string;
-  code: string;
-  name: string;
-  path: string;
-}
-
 /** A user with their area; the password hash is only here for sign-in and never leaves the service. */
 export interface UserRow extends AppUserTable {
   area_code: string;
@@ -29,16 +22,6 @@ function prefixPattern(prefix: string): string {
 
 function areaPathUnder(prefix: string) {
   return sql<boolean>`area.path like ${prefixPattern(prefix)} escape '\\'`;
-}
-
-// ---- areas -------------------------------------------------------------------------------------
-
-export async function areaById(ex: Executor, id: string): Promise<AreaRef | undefined> {
-  return ex.selectFrom('area').select(['id', 'code', 'name', 'path']).where('id', '=', id).executeTakeFirst();
-}
-
-export async function areaByCode(ex: Executor, code: string): Promise<AreaRef | undefined> {
-  return ex.selectFrom('area').select(['id', 'code', 'name', 'path']).where('code', '=', code).executeTakeFirst();
 }
 
 // ---- users -------------------------------------------------------------------------------------
@@ -75,6 +58,17 @@ export async function residentsWithPlainPhone(ex: Executor): Promise<Array<{ id:
 /** Replaces a resident's phone username by an opaque one and seals the phone. */
 export async function sealResidentPhone(ex: Executor, id: string, username: string, phone: { enc: string; hmac: string }, now: number): Promise<void> {
   await ex.updateTable('app_user').set({ username, phone_enc: phone.enc, phone_hmac: phone.hmac, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** The registry person a (resident) account is bound to, if any. */
+export async function personIdOfUser(ex: Executor, id: string): Promise<string | null> {
+  return (await ex.selectFrom('app_user').select('person_id').where('id', '=', id).executeTakeFirst())?.person_id ?? null;
+}
+
+/** The account bound to a registry person, if any. */
+export async function accountOfPerson(ex: Executor, personId: string): Promise<string | null> {
+  const row = await ex.selectFrom('app_user').select('id').where('person_id', '=', personId).executeTakeFirst();
+  return row?.id ?? null;
 }
 
 export async function usernameExists(ex: Executor, username: string): Promise<boolean> {

@@ -47,3 +47,33 @@ export async function areasByIds(ex: Executor, ids: readonly string[]): Promise<
   }
   return out;
 }
+
+/** Areas whose code is in the list (an area path's ancestors, for names). */
+export async function areasByCodes(ex: Executor, codes: readonly string[]): Promise<AreaRef[]> {
+  const out: AreaRef[] = [];
+  for (const part of chunks([...new Set(codes)])) {
+    out.push(...(await ex.selectFrom('area').select(AREA_REF).where('code', 'in', part).execute()));
+  }
+  return out;
+}
+
+/** The area at `path` and every area below it, by path; only the given levels when named. */
+export async function areasUnder(ex: Executor, path: string, levels?: readonly string[]): Promise<AreaRef[]> {
+  let q = ex.selectFrom('area').select(AREA_REF).where('path', 'like', `${path}%`);
+  if (levels) q = q.where('level', 'in', [...levels]);
+  return q.orderBy('path').execute();
+}
+
+/** The root of the tree (the area without a parent; the first by path if there are several). */
+export async function rootArea(ex: Executor): Promise<AreaRef | undefined> {
+  return ex.selectFrom('area').select(AREA_REF).where('parent_id', 'is', null).orderBy('path').executeTakeFirst();
+}
+
+/** The children of an area (or the top areas) at the given levels, in code order: pickers walk the tree a level at a time. */
+export async function areaChildren(
+  ex: Executor, levels: readonly string[], parentId: string | null,
+): Promise<Array<{ id: string; name: string; level: string }>> {
+  let q = ex.selectFrom('area').select(['id', 'name', 'level']).where('level', 'in', [...levels]);
+  q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
+  return q.orderBy('code').execute();
+}

@@ -7,6 +7,7 @@
 // of the results and one batched upsert of the latest test, no per-person recompute; given as a query
 // of the calling domain (recordTestResultsFrom) they are three INSERT … SELECT statements.
 import type { HealthColourHistoryTable, HealthFactTable, HealthStatusTable, Tx, Executor } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
 import type { Services } from '../services.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { newId } from '../platform/crypto.ts';
@@ -255,7 +256,7 @@ async function applyColours(s: Services, trx: Tx, ruleSet: RuleSet, personIds: r
   const ref = ruleSetRef(ruleSet);
   const testDependent = new Set(ruleSet.colourRules.filter((r) => r.endsWhen.kind === 'negative_tests').map((r) => r.when as string));
   const all: ColourChange[] = [];
-  for (const part of store.chunks(ids, RECOMPUTE_CHUNK)) {
+  for (const part of chunks(ids, RECOMPUTE_CHUNK)) {
     const facts = await store.liveFactsOf(trx, part, now);
     const statuses = await store.statusesOf(trx, part);
     const byPerson = new Map<string, HealthFactTable[]>();
@@ -334,7 +335,7 @@ async function recordChanges(
   changes: Array<ColourChange & { stored: StoredReason[]; override: OverrideInForce | null }>,
   basis: ColourBasis, link: ChangeLink, now: number,
 ): Promise<void> {
-  for (const part of store.chunks(changes, AUDIT_CHUNK)) {
+  for (const part of chunks(changes, AUDIT_CHUNK)) {
     if (!part.length) continue;
     const seq = await s.audit(trx, basis.actor, {
       action: 'health.colour.change',

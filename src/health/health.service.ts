@@ -5,8 +5,12 @@
 // and writes its audit events there. Colours change only through health.facts.ts (basis recorded).
 import { can, inScope, type Actor } from '../access/access.rules.ts';
 import type { Executor, HealthAppealTable, HealthApprovalTable, HealthOverrideTable, Tx } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
+import { personIdOfUser } from '../access/access.store.ts';
+import { personNames } from '../registry/registry.store.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
-import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, type ErrorCode } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
@@ -115,9 +119,9 @@ export async function personHealthAs(s: Services, actor: AuditActor, personId: s
 
 async function residentPersonId(ex: Executor, actor: Actor): Promise<string> {
   if (actor.role !== 'resident') throw new AppError('HEALTH_NOT_RESIDENT');
-  const row = await ex.selectFrom('app_user').select('person_id').where('id', '=', actor.userId).executeTakeFirst();
-  if (!row?.person_id) throw new AppError('HEALTH_NOT_RESIDENT');
-  return row.person_id;
+  const personId = await personIdOfUser(ex, actor.userId);
+  if (!personId) throw new AppError('HEALTH_NOT_RESIDENT');
+  return personId;
 }
 
 /** The resident's own colour (GB/T 38963: the holder sees what is recorded about them). */
@@ -172,7 +176,7 @@ async function peopleInScope(ex: Executor, actor: Actor, personIds: readonly str
 async function overrideView(ex: Executor, o: HealthOverrideTable): Promise<OverrideView> {
   const ids = parseJson<string[]>(o.person_ids, []);
   const shown = ids.slice(0, 20);
-  const names = shown.length ? await ex.selectFrom('person').select(['id', 'name']).where('id', 'in', shown).execute() : [];
+  const names = await personNames(ex, shown);
   const byId = new Map(names.map((n) => [n.id, n.name]));
   return {
     id: o.id,
@@ -434,7 +438,7 @@ export async function listAppeals(s: Services, actor: Actor, status: string | un
   assertCan(actor, 'appeal.review');
   return s.db.transaction().execute(async (trx) => {
     const rows = await store.listAppeals(trx, { status, areaPath: actor.areaPath, limit });
-    const names = rows.length ? await trx.selectFrom('person').select(['id', 'name']).where('id', 'in', rows.map((r) => r.person_id)).execute() : [];
+    const names = await personNames(trx, rows.map((r) => r.person_id));
     const byId = new Map(names.map((n) => [n.id, n.name]));
     await s.audit(trx, auditActor(actor), { action: 'health.appeal.list', objectType: 'health_appeal', detail: { status: status ?? null, results: rows.length } });
     return rows.map((a) => appealView(a, byId.get(a.person_id) ?? '', s.clock.now()));
@@ -482,7 +486,7 @@ export async function recompute(s: Services, actor: AuditActor, body: RecomputeB
   let people = 0;
   let changes = 0;
   if (body.personIds?.length) {
-    for (const part of store.chunks(body.personIds, healthPolicy().sweepBatch)) {
+    for (const part of chunks(body.personIds, healthPolicy().sweepBatch)) {
       changes += (await s.db.transaction().execute((trx) => recomputeColours(s, trx, part, basis))).length;
       people += part.length;
     }
@@ -511,7 +515,7 @@ export async function recomputeIfRuleSetChanged(s: Services): Promise<RecomputeR
   const current = `${ruleSet.id}@${ruleSet.version}`;
   const last = await store.readColoursRuleSet(s.db);
   if (last === current) return null;
-  const result = last === null && !(await s.db.selectFrom('health_fact').select('id').limit(1).executeTakeFirst())
+  const result = last === null && !(await store.anyFact(s.db))
     ? { people: 0, changes: 0, ruleSet: { id: ruleSet.id, version: ruleSet.version } }
     : await recompute(s, SYSTEM_ACTOR, { all: true });
   await store.writeColoursRuleSet(s.db, current, s.clock.now());

@@ -5,14 +5,9 @@ import type {
   Dialect, Executor, HealthAppealTable, HealthApprovalTable, HealthColourHistoryTable, HealthFactTable, HealthOverrideTable,
   HealthStatusTable, HealthTestTable,
 } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
 
 const MAX_PARAMS = 30_000;
-
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Rows per insert for a table of `columns` columns. */
 export function rowsPerInsert(columns: number): number {
@@ -300,6 +295,11 @@ export async function peoplePage(ex: Executor, after: string, limit: number): Pr
 
 /** The rule set (id@version) the stored colours were last recomputed under as a whole. */
 export const COLOURS_RULESET_KEY = 'health.colours_ruleset';
+
+/** True once any fact was ever recorded. */
+export async function anyFact(ex: Executor): Promise<boolean> {
+  return !!(await ex.selectFrom('health_fact').select('id').limit(1).executeTakeFirst());
+}
 
 export async function readColoursRuleSet(ex: Executor): Promise<string | null> {
   const row = await ex.selectFrom('setting').select('value').where('key', '=', COLOURS_RULESET_KEY).executeTakeFirst();

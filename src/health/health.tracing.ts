@@ -6,6 +6,7 @@
 // own transaction after every change of a case or its contacts; reconciles, so calling it again is a
 // no-op.
 import type { ContactTable, Tx } from '../db/database.ts';
+import { caseRecordById, contactsOfCase } from '../tracing/tracing.store.ts';
 import type { Services } from '../services.ts';
 import type { FactKind, ManagedGroup, RuleSet } from '../rules/ruleset.schema.ts';
 import { managementPlan } from '../rules/ruleset.rules.ts';
@@ -53,7 +54,7 @@ export function contactFact(r: RuleSet, c: Pick<ContactTable, 'id' | 'case_id' |
 
 /** Brings the facts of a case and its contacts in line with the records, in the caller's transaction. */
 export async function syncCaseFacts(s: Services, trx: Tx, caseId: string, basis: ColourBasis): Promise<ColourChange[]> {
-  const c = await trx.selectFrom('case_record').selectAll().where('id', '=', caseId).executeTakeFirst();
+  const c = await caseRecordById(trx, caseId);
   if (!c) return [];
   const { ruleSet } = await activeChoice(s, trx);
   const now = s.clock.now();
@@ -65,7 +66,7 @@ export async function syncCaseFacts(s: Services, trx: Tx, caseId: string, basis:
       detail: { caseId: c.id, status: c.status, classification: c.classification },
     });
   }
-  const contacts = await trx.selectFrom('contact').selectAll().where('case_id', '=', caseId).execute();
+  const contacts = await contactsOfCase(trx, caseId);
   for (const row of contacts) {
     const f = contactFact(ruleSet, row, s.config.timeZone);
     if (f) desired.push(f);

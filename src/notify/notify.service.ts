@@ -9,7 +9,8 @@ import type { Actor } from '../access/access.rules.ts';
 import { can } from '../access/access.rules.ts';
 import type { CallAttemptTable, CallTaskTable, Executor } from '../db/database.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
-import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertInScope, listingScope } from '../access/access.scope.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, type Lang } from '../platform/errors.ts';
@@ -92,14 +93,6 @@ function toView(s: Pick<Services, 'cipher' | 'config'>, r: TaskRow, ruleSet: Rul
   };
 }
 
-async function scopePath(trx: Executor, actor: Actor, areaId: string | undefined): Promise<string> {
-  if (!areaId) return actor.areaPath;
-  const area = await trx.selectFrom('area').select('path').where('id', '=', areaId).executeTakeFirst();
-  if (!area) throw new AppError('AREA_NOT_FOUND');
-  assertInScope(actor, area.path);
-  return area.path;
-}
-
 async function taskInScope(trx: Executor, actor: Actor, id: string): Promise<TaskRow> {
   const row = await store.taskById(trx, id);
   if (!row) throw new AppError('CALL_TASK_NOT_FOUND');
@@ -115,7 +108,7 @@ function dayStart(s: Services, field: 'exposedFrom' | 'exposedTo', text: string 
 
 /** The list's filter from the query, inside the actor's scope: an area or building outside it is refused. */
 async function filterOf(s: Services, trx: Executor, actor: Actor, q: TaskListQuery): Promise<store.TaskFilter> {
-  const path = await scopePath(trx, actor, q.areaId);
+  const path = await listingScope(trx, actor, q.areaId);
   const exposedFrom = dayStart(s, 'exposedFrom', q.exposedFrom);
   const exposedTo = dayStart(s, 'exposedTo', q.exposedTo, 1);
   if (exposedFrom !== undefined && exposedTo !== undefined && exposedFrom >= exposedTo) {
@@ -166,7 +159,7 @@ const MAX_BUILDINGS = 500;
 export async function taskFacets(s: Services, actor: Actor, q: FacetQuery) {
   assertCan(actor, 'contact.call');
   return s.db.transaction().execute(async (trx) => {
-    const f: store.TaskFilter = { path: await scopePath(trx, actor, q.areaId), caseId: q.caseId };
+    const f: store.TaskFilter = { path: await listingScope(trx, actor, q.areaId), caseId: q.caseId };
     const { ruleSet } = await activeChoice(s, trx);
     const grids = await store.gridFacets(trx, f);
     const buildings = await store.buildingFacets(trx, f, MAX_BUILDINGS + 1);

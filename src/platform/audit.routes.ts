@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AuditEventPage, AuditExportQuery, AuditFilterQuery, AuditPageQuery, AuditVerifyResult } from './audit.schema.ts';
 import type { Services } from '../services.ts';
+import { areaById } from '../db/sql.ts';
 import type { App } from './http.ts';
 import { maskPhonesIn } from './mask.ts';
 import { isoInZone } from './clock.ts';
@@ -70,7 +71,7 @@ export async function auditRoutes(app: App, s: Services): Promise<void> {
   const wholeTree = async (request: FastifyRequest) => {
     const actor = actorOf(request);
     if (!can(actor.role, 'audit.read')) throw new AppError('FORBIDDEN', { permission: 'audit.read' });
-    const area = await s.db.selectFrom('area').select('parent_id').where('id', '=', actor.areaId).executeTakeFirst();
+    const area = await areaById(s.db, actor.areaId);
     if (!area || area.parent_id !== null) throw new AppError('OUT_OF_SCOPE');
   };
 

@@ -10,7 +10,7 @@
 // shares no event bus with this one (a CLI command without REDIS_URL).
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { can, inScope, type Actor, type Permission } from '../access/access.rules.ts';
+import { can, type Actor, type Permission } from '../access/access.rules.ts';
 import { resolveApiToken, resolveSession, SESSION_COOKIE } from '../access/session.ts';
 import { apiTokenByHash, sessionById } from '../access/access.store.ts';
 import type { WriteNotice } from '../db/connect.ts';
@@ -217,11 +217,6 @@ export function guard(permission?: Permission): preHandlerAsyncHookHandler {
 
 export function assertCan(actor: Actor, permission: Permission): void {
   if (!can(actor.role, permission)) throw new AppError('FORBIDDEN', { permission });
-}
-
-/** Throws OUT_OF_SCOPE unless the area path lies inside the actor's subtree. */
-export function assertInScope(actor: Actor, areaPath: string): void {
-  if (!inScope(actor.areaPath, areaPath)) throw new AppError('OUT_OF_SCOPE');
 }
 
 /**

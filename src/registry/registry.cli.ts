@@ -9,7 +9,7 @@ import { CLI_LANG, cliActor, progressLine, withServices, type GlobalOptions } fr
 import { formatOf } from './roster.read.ts';
 import { FAULT_LIST_CAP, importRoster, refused, rosterInvalid, type ImportReport } from './roster.import.ts';
 import { exportRoster } from './roster.export.ts';
-import { areaByCode } from './roster.store.ts';
+import { areaByCode } from '../db/sql.ts';
 
 interface ImportFlags {
   dryRun?: boolean;

@@ -5,7 +5,9 @@
 import type { Actor } from '../access/access.rules.ts';
 import { inScope } from '../access/access.rules.ts';
 import type { Executor, PersonTable } from '../db/database.ts';
-import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { isUniqueViolation } from '../db/sql.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertInScope } from '../access/access.scope.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { newId } from '../platform/crypto.ts';
 import type { FieldCipher } from '../platform/crypto.ts';
@@ -124,7 +126,7 @@ async function ancestorsOf(ex: Executor, actor: Actor, path: string, includeSelf
 }
 
 async function areaInScope(ex: Executor, actor: Actor, id: string): Promise<AreaRow> {
-  const area = await store.areaById(ex, id);
+  const area = await store.areaWithChildCount(ex, id);
   if (!area) throw new AppError('AREA_NOT_FOUND');
   assertInScope(actor, area.path);
   return area;
@@ -359,7 +361,7 @@ async function resolvePlace(ex: Executor, actor: Actor, householdId: string | nu
  * duplicate; a number registered outside the caller's area is audited on the way out.
  */
 async function explainUniqueViolation(s: Services, actor: Actor, err: unknown, input: PersonInput | undefined, attempt: string): Promise<never> {
-  if (input?.idNumber && store.isUniqueViolation(err)) {
+  if (input?.idNumber && isUniqueViolation(err)) {
     const existing = await findPersonByIdNumber(s.db, s.cipher, input.idType, input.idNumber);
     if (existing) err = duplicateIdError(existing, actor.areaPath);
   }

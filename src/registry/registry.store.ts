@@ -2,6 +2,7 @@
 // (area.path like '220400/220402/%'), so every list is filtered to the caller's scope in the query.
 import { sql } from 'kysely';
 import type { AreaTable, BuildingTable, Executor, HouseholdTable, PersonTable } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -72,7 +73,8 @@ function toAreaRow<T extends { child_count: unknown }>(row: T): T & { child_coun
   return { ...row, child_count: count(row.child_count) };
 }
 
-export async function areaById(ex: Executor, id: string): Promise<AreaRow | undefined> {
+/** An area with the number of its children (the registry's own area view). */
+export async function areaWithChildCount(ex: Executor, id: string): Promise<AreaRow | undefined> {
   const row = await areaQuery(ex).where('area.id', '=', id).executeTakeFirst();
   return row && toAreaRow(row);
 }
@@ -215,6 +217,39 @@ export async function personsOfHousehold(ex: Executor, householdId: string): Pro
     .orderBy('person.created_at').orderBy('person.id').execute();
 }
 
+/** Names of the persons with these ids (other domains mask them for display). */
+export async function personNames(ex: Executor, ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
+  const out: Array<{ id: string; name: string }> = [];
+  for (const part of chunks([...new Set(ids)])) out.push(...(await ex.selectFrom('person').select(['id', 'name']).where('id', 'in', part).execute()));
+  return out;
+}
+
+// For a resident's own view and their account: a person's household and registry phone digest.
+export type ResidentPerson = Pick<PersonTable, 'id' | 'name' | 'household_id' | 'area_id' | 'birth_date' | 'relation' | 'no_smartphone'>;
+
+const PERSON_COLUMNS = ['id', 'name', 'household_id', 'area_id', 'birth_date', 'relation', 'no_smartphone'] as const;
+
+export async function residentPerson(ex: Executor, personId: string): Promise<ResidentPerson | undefined> {
+  return ex.selectFrom('person').select(PERSON_COLUMNS).where('id', '=', personId).executeTakeFirst();
+}
+
+/** Everyone else in the household, oldest record first. */
+export async function householdMembers(ex: Executor, householdId: string, exceptPersonId: string): Promise<ResidentPerson[]> {
+  return ex.selectFrom('person').select(PERSON_COLUMNS).where('household_id', '=', householdId).where('id', '!=', exceptPersonId)
+    .orderBy('created_at').orderBy('id').execute();
+}
+
+/** The registry phone digest of a person (compared, never decrypted). */
+export async function personPhoneHmac(ex: Executor, personId: string): Promise<string | null> {
+  const row = await ex.selectFrom('person').select('phone_hmac').where('id', '=', personId).executeTakeFirst();
+  return row?.phone_hmac ?? null;
+}
+
+/** A person with the registry's sealed phone, for opening their account. */
+export async function personForAccount(ex: Executor, personId: string): Promise<Pick<PersonTable, 'id' | 'name' | 'area_id' | 'phone_enc'> | undefined> {
+  return ex.selectFrom('person').select(['id', 'name', 'area_id', 'phone_enc']).where('id', '=', personId).executeTakeFirst();
+}
+
 export interface PersonFilter {
   /** The subtree to search in (already checked against the caller's scope). */
   path: string;
@@ -252,10 +287,4 @@ export async function insertPerson(ex: Executor, row: PersonTable): Promise<void
 
 export async function updatePerson(ex: Executor, id: string, changes: Partial<Omit<PersonTable, 'id'>>): Promise<void> {
   await ex.updateTable('person').set(changes).where('id', '=', id).execute();
-}
-
-/** True when a write failed on a unique index (SQLite or PostgreSQL), e.g. a concurrent duplicate ID. */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }

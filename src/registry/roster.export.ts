@@ -3,10 +3,11 @@
 // reveal them and gives a reason; the export itself is audited before the first row leaves.
 import type { Readable } from 'node:stream';
 import type { Services } from '../services.ts';
+import { areaById } from '../db/sql.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
 import { AppError, type Lang } from '../platform/errors.ts';
-import { inScope } from '../access/access.rules.ts';
+import { assertInScope } from '../access/access.scope.ts';
 import { openIdentifiers } from './person.codec.ts';
 import { EXPORT_COLUMNS, ID_TYPE_TITLES, type ColumnKey } from './roster.columns.ts';
 import type { RosterFormat } from './roster.read.ts';
@@ -52,9 +53,9 @@ export async function exportRoster(s: Services, actor: ExportActor, options: Exp
   let path = '';
   let code = 'all';
   if (areaId) {
-    const area = await store.areaById(s.db, areaId);
+    const area = await areaById(s.db, areaId);
     if (!area) throw new AppError('NOT_FOUND', { what: lang === 'en' ? 'area' : '区域' });
-    if (!inScope(actor.areaPath, area.path)) throw new AppError('OUT_OF_SCOPE');
+    assertInScope(actor, area.path);
     path = area.path;
     code = area.code;
   }

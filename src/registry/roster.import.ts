@@ -16,7 +16,7 @@ import { inScope } from '../access/access.rules.ts';
 import { dateInZone, isHeadRelation, validatePerson, type PersonInput } from './registry.rules.ts';
 import { idLookup, sealPerson } from './person.codec.ts';
 import { duplicateIdError } from './registry.service.ts';
-import { isUniqueViolation } from './registry.store.ts';
+import { isUniqueViolation } from '../db/sql.ts';
 import {
   columnOfField, columnTitle, composeAddress, mapHeader, parseRow, type HeaderMap, type RowPlace,
 } from './roster.columns.ts';

@@ -2,16 +2,11 @@
 // so that 100k rows cost a few hundred statements on SQLite and PostgreSQL alike.
 import { sql } from 'kysely';
 import type { AreaTable, BuildingTable, Executor, HouseholdTable, PersonTable } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
 
 /** Rows per multi-row insert / values per IN list; keeps every statement under SQLite's 32766 parameters. */
 const INSERT_CHUNK = 500;
 const IN_CHUNK = 500;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export type AreaRow = Pick<AreaTable, 'id' | 'code' | 'name' | 'level' | 'parent_id' | 'path'>;
 
@@ -33,14 +28,6 @@ export async function childAreas(ex: Executor, parentIds: string[]): Promise<Are
     out.push(...await ex.selectFrom('area').select(AREA_COLUMNS).where('parent_id', 'in', part).execute());
   }
   return out;
-}
-
-export async function areaById(ex: Executor, id: string): Promise<AreaRow | undefined> {
-  return ex.selectFrom('area').select(AREA_COLUMNS).where('id', '=', id).executeTakeFirst();
-}
-
-export async function areaByCode(ex: Executor, code: string): Promise<AreaRow | undefined> {
-  return ex.selectFrom('area').select(AREA_COLUMNS).where('code', '=', code).executeTakeFirst();
 }
 
 /** The area and every area below it. */

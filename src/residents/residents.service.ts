@@ -34,7 +34,8 @@ import type {
   ChallengeView, DoorAccountBody, DoorAccountView, DoorCodeBody, MyPersonView, MyScanView, PersonalCodeView, RegisterStartBody, RegisterVerifyBody, SelfCheckinBody,
 } from './residents.schema.ts';
 import * as store from './residents.store.ts';
-import type { ResidentPerson } from './residents.store.ts';
+import * as registry from '../registry/registry.store.ts';
+import type { ResidentPerson } from '../registry/registry.store.ts';
 
 export interface Registered {
   session: NewSession;
@@ -202,7 +203,7 @@ export async function startRegistration(s: Services, input: RegisterStartInput):
   const ip = input.ip ?? null;
   const opened = await s.db.transaction().execute(async (trx) => {
     const person = await findPersonByIdNumber(trx, s.cipher, idType, idNumber);
-    const registryPhone = person ? await store.personPhoneHmac(trx, person.id) : null;
+    const registryPhone = person ? await registry.personPhoneHmac(trx, person.id) : null;
     const mismatch = !person ? 'unknown_id' : person.name.trim() !== name ? 'name'
       : registryPhone === null ? 'no_registry_phone' : registryPhone !== phoneLookup(s.cipher, phone) ? 'phone' : null;
     return openChallenge(s, trx, ANONYMOUS, {
@@ -239,9 +240,9 @@ export async function completeRegistration(s: Services, input: RegisterVerifyInp
       const checked = await consumeCode(s, trx, ANONYMOUS, input.challengeId, input.code, { purpose: 'register' }, ip);
       if (!checked.ok) return checked;
       const challenge = checked.value;
-      const person = await store.residentPerson(trx, challenge.person_id!);
+      const person = await registry.residentPerson(trx, challenge.person_id!);
       if (!person) throw new AppError('RESIDENT_CODE_INVALID');
-      if (await store.accountOfPerson(trx, person.id)) throw new AppError('RESIDENT_ALREADY_REGISTERED');
+      if (await accessStore.accountOfPerson(trx, person.id)) throw new AppError('RESIDENT_ALREADY_REGISTERED');
       if (await accessStore.userByPhoneHmac(trx, challenge.phone_hmac)) throw new AppError('RESIDENT_PHONE_TAKEN');
       const phone = s.cipher.decrypt(challenge.phone_enc!);
       await accessStore.insertUser(trx, {
@@ -315,7 +316,7 @@ export async function completeDoorAccount(s: Services, actor: Actor, personId: s
       const sealed = { enc: s.cipher.encrypt(phone), hmac: challenge.phone_hmac };
       const holder = await accessStore.userByPhoneHmac(trx, sealed.hmac);
       if (holder && holder.person_id !== person.id) throw new AppError('RESIDENT_PHONE_TAKEN');
-      const existing = await store.accountOfPerson(trx, person.id);
+      const existing = await accessStore.accountOfPerson(trx, person.id);
       let view: DoorAccountView;
       if (existing) {
         await accessStore.setUserPhone(trx, existing, sealed, now);
@@ -376,7 +377,7 @@ export async function createDemoResident(s: Services, areaPath: string): Promise
   const passwordHash = await hashPassword(password);
   return s.db.transaction().execute(async (trx) => {
     const personId = await store.headWithPhoneIn(trx, areaPath);
-    const person = personId ? await store.personForAccount(trx, personId) : undefined;
+    const person = personId ? await registry.personForAccount(trx, personId) : undefined;
     if (!person?.phone_enc) return null;
     const phone = s.cipher.decrypt(person.phone_enc);
     const sealed = { enc: s.cipher.encrypt(phone), hmac: phoneLookup(s.cipher, phone) };
@@ -420,10 +421,10 @@ interface ResidentContext {
 }
 
 async function residentContext(ex: Executor, actor: Actor, today: string): Promise<ResidentContext> {
-  const personId = actor.role === 'resident' ? await store.personIdOfUser(ex, actor.userId) : null;
-  const person = personId ? await store.residentPerson(ex, personId) : undefined;
+  const personId = actor.role === 'resident' ? await accessStore.personIdOfUser(ex, actor.userId) : null;
+  const person = personId ? await registry.residentPerson(ex, personId) : undefined;
   if (!person) throw new AppError('RESIDENT_NOT_LINKED');
-  const members = person.household_id ? await store.householdMembers(ex, person.household_id, person.id) : [];
+  const members = person.household_id ? await registry.householdMembers(ex, person.household_id, person.id) : [];
   return { person, dependants: members.filter((m) => isDependant(m, today)) };
 }
 

@@ -1,31 +1,6 @@
-// The only SQL of resident accounts: the person an account belongs to, that person's household, and the
-// one-time code challenges.
-import type { Executor, PersonTable, ResidentChallengeTable } from '../db/database.ts';
-
-export type ResidentPerson = Pick<PersonTable, 'id' | 'name' | 'household_id' | 'area_id' | 'birth_date' | 'relation' | 'no_smartphone'>;
-
-const PERSON_COLUMNS = ['id', 'name', 'household_id', 'area_id', 'birth_date', 'relation', 'no_smartphone'] as const;
-
-/** The person linked to a user account (null for staff accounts). */
-export async function personIdOfUser(ex: Executor, userId: string): Promise<string | null> {
-  const row = await ex.selectFrom('app_user').select('person_id').where('id', '=', userId).executeTakeFirst();
-  return row?.person_id ?? null;
-}
-
-export async function accountOfPerson(ex: Executor, personId: string): Promise<string | null> {
-  const row = await ex.selectFrom('app_user').select('id').where('person_id', '=', personId).executeTakeFirst();
-  return row?.id ?? null;
-}
-
-export async function residentPerson(ex: Executor, personId: string): Promise<ResidentPerson | undefined> {
-  return ex.selectFrom('person').select(PERSON_COLUMNS).where('id', '=', personId).executeTakeFirst();
-}
-
-/** Everyone else in the household, oldest record first. */
-export async function householdMembers(ex: Executor, householdId: string, exceptPersonId: string): Promise<ResidentPerson[]> {
-  return ex.selectFrom('person').select(PERSON_COLUMNS).where('household_id', '=', householdId).where('id', '!=', exceptPersonId)
-    .orderBy('created_at').orderBy('id').execute();
-}
+// The only SQL of resident accounts: the one-time code challenges. The person an account belongs to
+// and that person's household are asked of the registry's store, the account of the access store.
+import type { Executor, ResidentChallengeTable } from '../db/database.ts';
 
 // ---- one-time code challenges ------------------------------------------------------------------
 
@@ -64,17 +39,6 @@ export async function challengeCounts(ex: Executor, keys: { subject: string; pho
 export async function purgeChallenges(ex: Executor, before: number): Promise<number> {
   const r = await ex.deleteFrom('resident_challenge').where('created_at', '<', before).executeTakeFirst();
   return Number(r.numDeletedRows);
-}
-
-/** The registry phone digest of a person (compared, never decrypted). */
-export async function personPhoneHmac(ex: Executor, personId: string): Promise<string | null> {
-  const row = await ex.selectFrom('person').select('phone_hmac').where('id', '=', personId).executeTakeFirst();
-  return row?.phone_hmac ?? null;
-}
-
-/** A person with the registry's sealed phone, for opening their account. */
-export async function personForAccount(ex: Executor, personId: string): Promise<Pick<PersonTable, 'id' | 'name' | 'area_id' | 'phone_enc'> | undefined> {
-  return ex.selectFrom('person').select(['id', 'name', 'area_id', 'phone_enc']).where('id', '=', personId).executeTakeFirst();
 }
 
 /**

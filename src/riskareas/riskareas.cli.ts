@@ -7,6 +7,7 @@ import { cliActor, withServices, type GlobalOptions } from '../cli/context.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Services } from '../services.ts';
+import { rootArea } from '../db/sql.ts';
 import { RISK_LEVELS, type RiskLevel } from '../rules/ruleset.schema.ts';
 import { RISK_AREA_STATUSES, RISK_AREA_UNITS, type RiskAreaStatus, type RiskAreaUnit } from './riskareas.rules.ts';
 import type { RiskAreaView } from './riskareas.schema.ts';
@@ -15,7 +16,7 @@ import { designate, lift, listRiskAreas, runRiskAreaRulesAs, type ChangeResult }
 /** The terminal operator as an actor of the command role over the root of the area tree. */
 async function operator(s: Services): Promise<Actor> {
   const a = cliActor();
-  const root = await s.db.selectFrom('area').select(['id', 'path']).where('parent_id', 'is', null).orderBy('path').executeTakeFirst();
+  const root = await rootArea(s.db);
   return { userId: a.id ?? 'cli', username: a.name, displayName: a.name, role: 'command', areaId: root?.id ?? '', areaPath: '', via: 'token' };
 }
 

@@ -8,8 +8,10 @@
 // area's history and to the audit chain in its own transaction.
 import type { Actor } from '../access/access.rules.ts';
 import type { Executor, RiskAreaHistoryTable, Tx } from '../db/database.ts';
+import { areaByCode, areaById, areasByCodes, areasUnder, type AreaRef } from '../db/sql.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
-import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertInScope, inScope, listingScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Page } from '../platform/pagination.ts';
@@ -18,6 +20,7 @@ import { ruleSetRef } from '../rules/ruleset.rules.ts';
 import type { RiskLevel, RuleSet } from '../rules/ruleset.schema.ts';
 import { activeChoice } from '../rules/ruleset.service.ts';
 import { buildingLabel } from '../registry/registry.rules.ts';
+import { buildingById } from '../registry/registry.store.ts';
 import { basisOf, healthFacts, onApprovalDecided, type ArrivalFact, type ColourBasis, type FactsOutcome } from './riskareas.health.ts';
 import { storedApprovals, storedRounds, type ApprovalsPort, type RoundsPort } from './riskareas.ports.ts';
 import {
@@ -89,9 +92,9 @@ function toHistoryView(h: RiskAreaHistoryTable): HistoryView {
 /** District, street and community names above each designation (the unit itself left out). */
 async function placesOf(ex: Executor, rows: ReadonlyArray<Pick<RiskAreaRow, 'id' | 'area_path' | 'target_id'>>): Promise<Map<string, string[]>> {
   const codes = rows.flatMap((row) => row.area_path.split('/').filter(Boolean));
-  const byCode = new Map((await store.areasByCodes(ex, codes)).map((a) => [a.code, a]));
+  const byCode = new Map((await areasByCodes(ex, codes)).map((a) => [a.code, a]));
   return new Map(rows.map((row) => [row.id, row.area_path.split('/').filter(Boolean).map((c) => byCode.get(c))
-    .filter((a): a is store.AreaRow => !!a && ['district', 'street', 'community'].includes(a.level) && a.id !== row.target_id)
+    .filter((a): a is AreaRef => !!a && ['district', 'street', 'community'].includes(a.level) && a.id !== row.target_id)
     .map((a) => a.name)]));
 }
 
@@ -115,11 +118,11 @@ interface Target {
 
 async function resolveTarget(ex: Executor, unit: RiskAreaUnit, targetId: string): Promise<Target> {
   if (unit === 'building') {
-    const b = await store.buildingById(ex, targetId);
+    const b = await buildingById(ex, targetId);
     if (!b) throw new AppError('RISK_AREA_TARGET_NOT_FOUND', { unit });
     return { unit, targetId: b.id, buildingId: b.id, areaId: b.area_id, areaPath: b.area_path, name: buildingLabel(b.compound, b.name) };
   }
-  const a = await store.areaById(ex, targetId);
+  const a = (await areaById(ex, targetId)) ?? (await areaByCode(ex, targetId));
   if (!a) throw new AppError('RISK_AREA_TARGET_NOT_FOUND', { unit });
   if (a.level !== areaLevelOfUnit(unit)) throw new AppError('RISK_AREA_TARGET_LEVEL_MISMATCH', { name: a.name, actual: a.level, unit });
   return { unit, targetId: a.id, buildingId: null, areaId: a.id, areaPath: a.path, name: a.name };
@@ -325,17 +328,9 @@ export async function lift(s: Services, actor: Actor, id: string, body: LiftBody
 
 // ---- reads -------------------------------------------------------------------------------------
 
-async function scopeOf(s: Services, actor: Actor, areaId: string | undefined): Promise<string> {
-  if (!areaId) return actor.areaPath;
-  const a = await store.areaById(s.db, areaId);
-  if (!a) throw new AppError('RISK_AREA_TARGET_NOT_FOUND', { unit: 'area' });
-  assertInScope(actor, a.path);
-  return a.path;
-}
-
 export async function listRiskAreas(s: Services, actor: Actor, q: ListQuery, paging: Paging): Promise<Page<RiskAreaView>> {
   assertCan(actor, 'riskarea.manage');
-  const scopePath = await scopeOf(s, actor, q.areaId);
+  const scopePath = await listingScope(s.db, actor, q.areaId);
   const { ruleSet: r } = await activeChoice(s);
   const words = (q.q ?? '').normalize('NFKC').trim().split(/\s+/).filter(Boolean).slice(0, 10);
   const { rows, total } = await store.listRiskAreas(s.db, { scopePath, status: q.status, level: q.level, words }, paging);
@@ -360,7 +355,7 @@ export async function riskAreaTree(s: Services, actor: Actor): Promise<{
 }> {
   assertCan(actor, 'riskarea.manage');
   const { ruleSet: r } = await activeChoice(s);
-  const areas = await store.treeAreas(s.db, actor.areaPath);
+  const areas = await areasUnder(s.db, actor.areaPath, ['city', 'district', 'street', 'community']);
   const { rows } = await store.listRiskAreas(s.db, { scopePath: actor.areaPath }, { limit: 100_000, offset: 0 });
   const own = new Map(rows.filter((r) => r.unit !== 'building' && r.status !== 'rejected').map((r) => [r.target_id, r]));
   const active = rows.filter((r) => r.status === 'active' && isRiskLevel(r.level));
@@ -569,6 +564,6 @@ export async function runRiskAreaRulesAs(s: Services, actor: Actor, options: Omi
     const row = await store.riskAreaById(s.db, id);
     if (row) paths.set(id, row.area_path);
   }
-  const mine = (id: string) => (paths.get(id) ?? '').startsWith(actor.areaPath);
+  const mine = (id: string) => inScope(actor.areaPath, paths.get(id) ?? '');
   return { ...run, changes: run.changes.filter((c) => mine(c.id)), waiting: run.waiting.filter((w) => mine(w.id)) };
 }

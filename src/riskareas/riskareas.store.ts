@@ -13,50 +13,6 @@ const big = (n: number) => sql<number>`cast(${Math.trunc(n)} as bigint)`;
 const noTime = () => sql<null>`cast(null as bigint)`;
 const text = (v: string) => sql<string>`cast(${v} as text)`;
 
-// ---- targets -----------------------------------------------------------------------------------
-
-export interface AreaRow {
-  id: string;
-  code: string;
-  name: string;
-  level: string;
-  parent_id: string | null;
-  path: string;
-}
-
-export async function areaById(ex: Executor, idOrCode: string): Promise<AreaRow | undefined> {
-  return ex.selectFrom('area').select(['id', 'code', 'name', 'level', 'parent_id', 'path'])
-    .where((eb) => eb.or([eb('id', '=', idOrCode), eb('code', '=', idOrCode)])).executeTakeFirst();
-}
-
-export interface BuildingRow {
-  id: string;
-  name: string;
-  compound: string;
-  area_id: string;
-  area_name: string;
-  area_path: string;
-}
-
-export async function buildingById(ex: Executor, id: string): Promise<BuildingRow | undefined> {
-  return ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id')
-    .select(['building.id', 'building.name', 'building.compound', 'building.area_id', 'area.name as area_name', 'area.path as area_path'])
-    .where('building.id', '=', id).executeTakeFirst();
-}
-
-/** Areas whose code is in the list (ancestor names for display). */
-export async function areasByCodes(ex: Executor, codes: readonly string[]): Promise<AreaRow[]> {
-  if (codes.length === 0) return [];
-  return ex.selectFrom('area').select(['id', 'code', 'name', 'level', 'parent_id', 'path']).where('code', 'in', [...new Set(codes)]).execute();
-}
-
-/** City, district, street and community areas in a subtree (the tree view; grids left out). */
-export async function treeAreas(ex: Executor, scopePath: string): Promise<AreaRow[]> {
-  return ex.selectFrom('area').select(['id', 'code', 'name', 'level', 'parent_id', 'path'])
-    .where('path', 'like', `${scopePath}%`).where('level', 'in', ['city', 'district', 'street', 'community'])
-    .orderBy('path').execute();
-}
-
 // ---- designations ------------------------------------------------------------------------------
 
 /** A designation with its area's name, and for a building its compound and name as they are now. */

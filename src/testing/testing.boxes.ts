@@ -3,12 +3,13 @@
 import type { Actor } from '../access/access.rules.ts';
 import type { BoxStatus } from './testing.rules.ts';
 import type { Executor, TestingBoxTable, TestingCustodyTable } from '../db/database.ts';
-import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, type ErrorCode, type Fault } from '../platform/errors.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
-import { isUniqueViolation } from '../registry/registry.store.ts';
+import { isUniqueViolation } from '../db/sql.ts';
 import type { BoxView } from './testing.schema.ts';
 import * as store from './testing.store.ts';
 

@@ -5,7 +5,8 @@
 // every re-test is negative the control is lifted at once; a positive single tube becomes a case.
 import type { Actor } from '../access/access.rules.ts';
 import type { Executor, TestingNotificationTable, TestingPoolTable, TestingTaskTable, TestingTubeTable, Tx } from '../db/database.ts';
-import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertInScope } from '../access/access.scope.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
@@ -18,7 +19,7 @@ import { poolAge, releaseDecision, type LabResult, type NotificationKind, type P
 import type { PoolView, TaskView } from './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
 import * as store from './testing.store.ts';
-import { listingScope } from '../access/access.service.ts';
+import { listingScope } from '../access/access.scope.ts';
 import { inScope } from '../access/access.rules.ts';
 
 const HOUR = 3_600_000;

@@ -4,14 +4,15 @@
 // permission and area scope, runs in one transaction and writes its audit event there.
 import { can, isRole, type Actor, type Role } from '../access/access.rules.ts';
 import type { Executor, TestingRoundTable, TestingSiteTable, TestingStaffTable, TestingTubeMemberTable, TestingTubeTable, Tx } from '../db/database.ts';
-import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, asErrorCode, messageFor, type Fault, type Lang } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { findPersonByIdNumber } from '../registry/registry.service.ts';
-import { isUniqueViolation } from '../registry/registry.store.ts';
+import { isUniqueViolation } from '../db/sql.ts';
 import { verifyPersonalCode } from '../venues/venue.codes.ts';
 import { poolingPolicy } from './pooling.policy.ts';
 import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rules.ts';
@@ -28,7 +29,7 @@ import { STAFF_ROLES } from './testing.schema.ts';
 import * as store from './testing.store.ts';
 import { factKindsAt } from './testing.health.ts';
 import type { Static } from '@sinclair/typebox';
-import { listingScope } from '../access/access.service.ts';
+import { listingScope } from '../access/access.scope.ts';
 
 const HOUR = 3_600_000;
 type Paging = { limit: number; offset: number };

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { cliActor, withServices, type GlobalOptions } from '../cli/context.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
+import { areaByCode } from '../db/sql.ts';
 import { parseExportTime } from '../venues/checkin.export.ts';
 import { exportChains } from './tracing.chains.service.ts';
 import { CHAIN_CONTACT_CLASSES, type ChainCluster } from './tracing.chains.ts';
@@ -35,7 +36,7 @@ export function registerChainCommands(program: Command): void {
         const zone = s.config.timeZone;
         let areaId: string | undefined;
         if (flags.area) {
-          const area = await s.db.selectFrom('area').select('id').where('code', '=', flags.area).executeTakeFirst();
+          const area = await areaByCode(s.db, flags.area);
           if (!area) throw new AppError('AREA_NOT_FOUND');
           areaId = area.id;
         }

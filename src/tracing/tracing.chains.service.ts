@@ -16,7 +16,7 @@ import type { Services } from '../services.ts';
 import { buildChainGraph, clusterGraph, edgeRows, focusGraph, summariseChainGraph, toGraphMl, type ChainGraph } from './tracing.chains.ts';
 import type { ChainExportQuery, ChainGraphQuery, ChainQuery } from './tracing.chains.schema.ts';
 import * as store from './tracing.chains.store.ts';
-import { listingScope } from '../access/access.service.ts';
+import { listingScope } from '../access/access.scope.ts';
 
 /** The most cases one graph is built from. */
 export const CHAIN_CASE_LIMIT = 5000;

@@ -6,7 +6,8 @@
 // not those whose evidence was purged from the check-in table since: their stored encounters count.
 import type { Actor } from '../access/access.rules.ts';
 import type { CaseRecordTable, ContactTable, Executor } from '../db/database.ts';
-import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
 import { maskPhone } from '../platform/mask.ts';
@@ -39,7 +40,7 @@ import { syncCallTasks } from '../notify/notify.service.ts';
 import { syncCaseFacts } from '../health/health.tracing.ts';
 import { basisOf } from '../health/basis.rules.ts';
 import type { CaseRow, ContactListRow, Paging } from './tracing.store.ts';
-import { listingScope } from '../access/access.service.ts';
+import { listingScope } from '../access/access.scope.ts';
 
 export { traceContacts };
 export type { TraceAnchor, TraceResult };

@@ -3,19 +3,12 @@
 // members and the venue co-presence interval join over check-ins.
 import { sql } from 'kysely';
 import type { CaseRecordTable, CaseStatusHistoryTable, ContactTable, Executor } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
 import type { JoinBounds } from './tracing.rules.ts';
 
 export interface Paging {
   limit: number;
   offset: number;
-}
-
-const CHUNK = 400;
-
-function chunks<T>(list: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
 }
 
 const big = (n: number) => sql<number>`cast(${Math.trunc(n)} as bigint)`;
@@ -222,6 +215,11 @@ export async function insertCase(ex: Executor, row: CaseRecordTable): Promise<vo
 
 export async function caseById(ex: Executor, id: string): Promise<CaseRow | undefined> {
   return caseQuery(ex).where('case_record.id', '=', id).executeTakeFirst();
+}
+
+/** The case row alone (no person or area), for the other domains that follow a case. */
+export async function caseRecordById(ex: Executor, id: string): Promise<CaseRecordTable | undefined> {
+  return ex.selectFrom('case_record').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function openCaseOfPerson(ex: Executor, personId: string): Promise<{ id: string } | undefined> {

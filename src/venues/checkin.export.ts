@@ -3,7 +3,7 @@
 // (csv-stringify) or XLSX (exceljs's streaming WorkbookWriter) in pages by (entered_at, id); the
 // export is audited, with its filters and row count, before the first row leaves.
 import type { Readable } from 'node:stream';
-import { inScope } from '../access/access.rules.ts';
+import { assertInScope } from '../access/access.scope.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
 import { isoInZone } from '../platform/clock.ts';
@@ -101,7 +101,7 @@ export async function exportCheckins(s: Services, actor: CheckinExportActor, opt
   if (options.venueId) {
     const venue = await store.venueById(s.db, options.venueId);
     if (!venue) throw new AppError('VENUE_NOT_FOUND');
-    if (!inScope(actor.areaPath, venue.area_path)) throw new AppError('OUT_OF_SCOPE');
+    assertInScope(actor, venue.area_path);
   }
 
   const rows = await s.db.transaction().execute(async (trx) => {

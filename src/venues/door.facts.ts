@@ -8,6 +8,7 @@
 // reads the same row with its own prepared statement (checkin.writer.ts).
 import type { Executor, HealthStatusTable } from '../db/database.ts';
 import { colourAt, overrideOf, reasonText, type StoredReason } from '../health/health.rules.ts';
+import { statusOf } from '../health/health.store.ts';
 import type { DoorFacts } from './venue.rules.ts';
 
 export interface PersonDoorFacts extends DoorFacts {
@@ -46,6 +47,5 @@ export function doorFactsOf(row: DoorStatusRow | undefined | null, now: number):
 }
 
 export async function factsFor(ex: Executor, personId: string, now: number): Promise<PersonDoorFacts> {
-  const row = await ex.selectFrom('health_status').select(DOOR_STATUS_COLUMNS).where('person_id', '=', personId).executeTakeFirst();
-  return doorFactsOf(row, now);
+  return doorFactsOf(await statusOf(ex, personId), now);
 }

@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { can, type Actor } from '../access/access.rules.ts';
 import { assertCan } from '../platform/auth.ts';
+import { areaById, areaChildren } from '../db/sql.ts';
 import { AppError } from '../platform/errors.ts';
 import { LiveStreams, type LiveStreamOptions } from '../platform/sse.ts';
 import type { Page } from '../platform/pagination.ts';
@@ -63,7 +64,7 @@ function liveView(venue: VenueRow, count: number): LiveVenueView {
 
 async function areaPathOf(s: Services, areaId: string | undefined): Promise<string> {
   if (!areaId) return '';
-  const area = await store.areaById(s.db, areaId);
+  const area = await areaById(s.db, areaId);
   if (!area) throw new AppError('AREA_NOT_FOUND');
   return area.path;
 }
@@ -101,18 +102,21 @@ export async function publicVenues(s: Services, actor: Actor | undefined, filter
  * the children of `parentId`, or of the top of the actor's area (the deployment's top areas when
  * signed out). Names only, public.
  */
+/** Grids are too fine for a public filter. */
+const LIVE_LEVELS = ['city', 'district', 'street', 'community'] as const;
+
 export async function liveAreas(s: Services, actor: Actor | undefined, parentId: string | undefined): Promise<{ items: Array<{ id: string; name: string; level: string }> }> {
   const scope = liveScope(actor);
   if (parentId) {
-    const parent = await store.areaById(s.db, parentId);
+    const parent = await areaById(s.db, parentId);
     if (!parent) throw new AppError('AREA_NOT_FOUND');
     if (!parent.path.startsWith(scope)) throw new AppError('OUT_OF_SCOPE');
-    return { items: await store.liveAreaChildren(s.db, parentId) };
+    return { items: await areaChildren(s.db, LIVE_LEVELS, parentId) };
   }
-  if (scope) return { items: await store.liveAreaChildren(s.db, actor!.areaId) };
-  const tops = await store.liveAreaChildren(s.db, null);
+  if (scope) return { items: await areaChildren(s.db, LIVE_LEVELS, actor!.areaId) };
+  const tops = await areaChildren(s.db, LIVE_LEVELS, null);
   // One city at the top: its districts are the first choice.
-  return { items: tops.length === 1 ? await store.liveAreaChildren(s.db, tops[0]!.id) : tops };
+  return { items: tops.length === 1 ? await areaChildren(s.db, LIVE_LEVELS, tops[0]!.id) : tops };
 }
 
 /** The command centre's view: the venues of the actor's subtree with the highest count / capacity now. */

@@ -5,7 +5,10 @@
 import type { Actor } from '../access/access.rules.ts';
 import { can, inScope } from '../access/access.rules.ts';
 import type { CheckinTable, Executor } from '../db/database.ts';
-import { assertCan, assertInScope, auditActor } from '../platform/auth.ts';
+import { areaById } from '../db/sql.ts';
+import { userById } from '../access/access.store.ts';
+import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertInScope } from '../access/access.scope.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { newId, type FieldCipher } from '../platform/crypto.ts';
 import { AppError, messageFor, type Lang } from '../platform/errors.ts';
@@ -33,7 +36,7 @@ import type {
 import * as store from './venue.store.ts';
 import type { Paging, VenueRow } from './venue.store.ts';
 import { publishOccupancy } from './venue.events.ts';
-import { listingScope } from '../access/access.service.ts';
+import { listingScope } from '../access/access.scope.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -87,7 +90,7 @@ export async function registerVenue(s: Services, actor: Actor, body: VenueCreate
   assertCan(actor, 'venue.manage');
   categoryOf(body.category);
   return s.db.transaction().execute(async (trx) => {
-    const area = await store.areaById(trx, body.areaId);
+    const area = await areaById(trx, body.areaId);
     if (!area) throw new AppError('AREA_NOT_FOUND');
     assertInScope(actor, area.path);
     let operatorUserId: string | null = body.operatorUserId ?? null;
@@ -95,7 +98,7 @@ export async function registerVenue(s: Services, actor: Actor, body: VenueCreate
       if (operatorUserId !== null && operatorUserId !== actor.userId) throw new AppError('VENUE_OPERATOR_INVALID');
       operatorUserId = actor.userId;
     } else if (operatorUserId !== null) {
-      const user = await store.userById(trx, operatorUserId);
+      const user = await userById(trx, operatorUserId);
       if (!user || user.role !== 'venue_operator' || !inScope(user.area_path, area.path)) throw new AppError('VENUE_OPERATOR_INVALID');
     }
     let contactPhone: string | null = null;

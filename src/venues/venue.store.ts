@@ -70,22 +70,6 @@ export async function listVenues(ex: Executor, f: VenueFilter, paging: Paging): 
   return { rows, total: Number(total.n) };
 }
 
-/** The areas a live list may be narrowed to: the children of an area (or the top areas), down to communities. */
-export async function liveAreaChildren(ex: Executor, parentId: string | null): Promise<Array<{ id: string; name: string; level: string }>> {
-  let q = ex.selectFrom('area').select(['id', 'name', 'level']).where('level', 'in', ['city', 'district', 'street', 'community']);
-  q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
-  return q.orderBy('code').execute();
-}
-
-export async function areaById(ex: Executor, id: string): Promise<{ id: string; name: string; path: string } | undefined> {
-  return ex.selectFrom('area').select(['id', 'name', 'path']).where('id', '=', id).executeTakeFirst();
-}
-
-export async function userById(ex: Executor, id: string): Promise<{ id: string; role: string; area_path: string } | undefined> {
-  return ex.selectFrom('app_user').innerJoin('area', 'area.id', 'app_user.area_id')
-    .select(['app_user.id', 'app_user.role', 'area.path as area_path']).where('app_user.id', '=', id).executeTakeFirst();
-}
-
 export async function personForDoor(ex: Executor, id: string): Promise<{ id: string; name: string } | undefined> {
   return ex.selectFrom('person').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
 }
