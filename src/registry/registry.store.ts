@@ -263,3 +263,8 @@ export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
+
+/** The ids of the households living in a building (other domains ask here rather than reading `household`). */
+export async function householdIdsOfBuilding(ex: Executor, buildingId: string): Promise<string[]> {
+  return (await ex.selectFrom('household').select('id').where('building_id', '=', buildingId).execute()).map((h) => h.id);
+}

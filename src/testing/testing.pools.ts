@@ -12,7 +12,7 @@ import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
-import { healthFacts, recordResults, type PoolFact } from './testing.health.ts';
+import { recordResults, type PoolFact } from './testing.health.ts';
 import { testingPolicy } from './testing.policy.ts';
 import { poolAge, releaseDecision, type LabResult, type NotificationKind, type PoolStatus, type TaskKind, type TaskStatus } from './testing.rules.ts';
 import type { PoolView, TaskView } from './testing.schema.ts';
@@ -187,7 +187,7 @@ export async function reportPoolsTx(s: Services, trx: Tx, actor: AuditActor, act
   await store.insertTasks(trx, tasks);
   let changed = new Set<string>();
   let pendingApprovalId: string | null = null;
-  const health = await healthFacts();
+  const health = s.ports.testingHealth;
   if (health) {
     const names = pools.map((p) => barcodes.get(p.tube_id)!);
     const reason = names.length === 1 ? `pool ${names[0]} reported suspected positive`
@@ -237,7 +237,7 @@ export async function settlePools(s: Services, trx: Tx, poolIds: string[], actor
   if (!poolIds.length) return { released, caseFound };
   const statuses = await store.taskStatusesOfPools(trx, poolIds);
   const now = s.clock.now();
-  const health = await healthFacts();
+  const health = s.ports.testingHealth;
   for (const id of poolIds) {
     const pool = await store.poolById(trx, id);
     if (!pool || (pool.status !== 'reported' && pool.status !== 'detected')) continue;

@@ -11,7 +11,8 @@ import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { findPersonByIdNumber } from '../registry/registry.service.ts';
-import { isUniqueViolation } from '../registry/registry.store.ts';
+import { householdIdsOfBuilding } from '../registry/registry.store.ts';
+import { isUniqueViolation } from '../db/sql.ts';
 import { verifyPersonalCode } from '../venues/venue.codes.ts';
 import { poolingPolicy } from './pooling.policy.ts';
 import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rules.ts';
@@ -289,6 +290,30 @@ export async function roundPooling(s: Services, actor: Actor, id: string, typed:
     totals: plan ? plan.totals : null,
     rules: { version: policy.version, effectiveFrom: policy.effectiveFrom },
   };
+}
+
+/**
+ * Completion times of the all-negative rounds over a unit of a risk area, completed at or after
+ * `since` (the port risk areas read, src/riskareas/riskareas.ports.ts). A round counts for a unit when
+ * it is closed, one of its areas covers the unit, it sampled somebody there (tubes of the unit's
+ * subtree; for a building, tubes with a member living in it), every one of those tubes has its result,
+ * and none is positive — except a pooled positive whose members were all re-tested negative (its pool
+ * released). It completed when it closed or when the last of those results came in, whichever is later.
+ */
+export async function negativeRoundsCompletedAt(ex: Executor, unit: { unit: string; target_id: string; area_path: string }, since: number): Promise<number[]> {
+  const rounds = await store.closedRoundsCovering(ex, unit.area_path);
+  if (rounds.length === 0) return [];
+  const where = unit.unit === 'building' ? { householdIds: await householdIdsOfBuilding(ex, unit.target_id) } : { areaPath: unit.area_path };
+  const out: number[] = [];
+  for (const round of rounds) {
+    const rows = await store.roundTubeOutcomes(ex, round.id, where);
+    if (rows.length === 0) continue;
+    if (rows.some((t) => t.result === null || t.result === undefined)) continue;
+    if (rows.some((t) => t.result === 'positive' && t.pool_status !== 'released')) continue;
+    const completedAt = Math.max(Number(round.closed_at), ...rows.map((t) => Number(t.resulted_at ?? 0)));
+    if (completedAt >= since) out.push(completedAt);
+  }
+  return out.sort((a, b) => a - b);
 }
 
 // ---- sites, tables, staff -----------------------------------------------------------------------
@@ -598,7 +623,7 @@ export async function addMemberTx(s: Services, trx: Tx, actor: Actor, tube: Test
   }
   if (refusal) throw new AppError(refusal, { barcode: tube.barcode, capacity: tube.capacity });
   // A person under control is sampled one per tube (RULES.md §4): refused from a shared tube, a single tube offered.
-  const control = personalControl(await factKindsAt(trx, person.id, at));
+  const control = personalControl(await factKindsAt(s, trx, person.id, at));
   if (control && tubeTooSharedFor(poolingPolicy(), control.level, tube)) {
     throw new AppError('PERSON_UNDER_CONTROL', { capacity: tube.capacity }, {
       extra: { reason: control.reason, controlLevel: control.level, personId: person.id, offer: { mode: 'single', poolSize: 1 } },

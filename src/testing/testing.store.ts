@@ -592,3 +592,38 @@ export async function lastVisits(ex: Executor, roundId: string, personIds: strin
 }
 
 export type { TestingBoxTable, TestingPoolTable, TestingTaskTable, TestingTubeTable, TestingResultTable };
+
+// ---- rounds as risk areas read them -------------------------------------------------------------
+
+/** Closed rounds one of whose areas covers the path (contains it or is it). */
+export async function closedRoundsCovering(ex: Executor, areaPath: string): Promise<Array<{ id: string; closed_at: number }>> {
+  const rows = await ex.selectFrom('testing_round as r')
+    .select(['r.id', 'r.closed_at'])
+    .where('r.closed_at', 'is not', null)
+    .where((eb) => eb.exists(eb.selectFrom('testing_round_area as ra').select('ra.round_id')
+      .whereRef('ra.round_id', '=', 'r.id')
+      .where(sql<boolean>`${areaPath} like ${sql.ref('ra.area_path')} || '%'`)))
+    .execute();
+  return rows.map((r) => ({ id: r.id, closed_at: Number(r.closed_at) }));
+}
+
+/**
+ * The round's tubes sampled in a subtree (by area path) or holding a member of one of the households
+ * (a building), each with its result and its pool's status.
+ */
+export async function roundTubeOutcomes(ex: Executor, roundId: string, where: { areaPath: string } | { householdIds: readonly string[] }) {
+  let tubes = ex.selectFrom('testing_tube as t')
+    .leftJoin('testing_result as res', 'res.tube_id', 't.id')
+    .leftJoin('testing_pool as p', 'p.tube_id', 't.id')
+    .select(['t.id', 'res.result', 'res.resulted_at', 'p.status as pool_status'])
+    .where('t.round_id', '=', roundId);
+  if ('householdIds' in where) {
+    if (where.householdIds.length === 0) return [];
+    const ids = [...where.householdIds];
+    tubes = tubes.where((eb) => eb.exists(eb.selectFrom('testing_tube_member as m')
+      .select('m.tube_id').whereRef('m.tube_id', '=', 't.id').where('m.household_id', 'in', ids)));
+  } else {
+    tubes = tubes.where('t.area_path', 'like', `${where.areaPath}%`);
+  }
+  return tubes.execute();
+}
