@@ -8,7 +8,7 @@ import { newId } from '../platform/crypto.ts';
 import { AppError, type Fault } from '../platform/errors.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
-import { isUniqueViolation } from '../registry/registry.store.ts';
+import { isUniqueViolation } from '../db/sql.ts';
 import type { BoxView } from './testing.schema.ts';
 import * as store from './testing.store.ts';
 
@@ -83,7 +83,7 @@ export async function boxTubes(s: Services, actor: Actor, boxId: string, barcode
     for (const t of tubes.values()) if (!faults.length) assertInScope(actor, t.area_path);
     if (faults.length) throw new AppError('BOX_TUBES_INVALID', { count: faults.length }, { faults });
     const ids = [...seen].map((b) => tubes.get(b)!.id);
-    for (const part of store.chunks(ids)) {
+    for (const part of store.chunksOf(ids)) {
       await trx.updateTable('testing_tube').set({ box_id: box.id, status: 'boxed' }).where('id', 'in', part).where('status', '=', 'closed').execute();
     }
     await store.insertMany(trx, 'testing_custody', ids.map((id) => custody(s, actor, box, 'boxed', { boxCode: box.code }, id)));

@@ -26,7 +26,7 @@ import { newId } from '../platform/crypto.ts';
 import { AppError, type Fault, type Lang } from '../platform/errors.ts';
 import type { Services } from '../services.ts';
 import { readRoster, type RosterFormat } from '../registry/roster.read.ts';
-import { isUniqueViolation } from '../registry/registry.store.ts';
+import { isUniqueViolation } from '../db/sql.ts';
 import { registerCase } from '../tracing/tracing.service.ts';
 import { recordTubeResults, type TubeOutcome } from './testing.health.ts';
 import { testingPolicy } from './testing.policy.ts';

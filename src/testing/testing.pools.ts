@@ -146,7 +146,7 @@ export async function reportPoolsTx(s: Services, trx: Tx, actor: AuditActor, act
   const now = s.clock.now();
   const barcodes = new Map((await trx.selectFrom('testing_tube').select(['id', 'barcode']).where('id', 'in', pools.map((p) => p.tube_id)).execute()).map((t) => [t.id, t.barcode]));
   const allMembers = [];
-  for (const part of store.chunks(pools.map((p) => p.tube_id))) {
+  for (const part of store.chunksOf(pools.map((p) => p.tube_id))) {
     allMembers.push(...await trx.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
       .innerJoin('area', 'area.id', 'person.area_id')
       .select(['testing_tube_member.tube_id', 'testing_tube_member.person_id', 'testing_tube_member.sampled_at', 'person.area_id', 'area.path'])
@@ -196,7 +196,7 @@ export async function reportPoolsTx(s: Services, trx: Tx, actor: AuditActor, act
     if (outcome.applied) changed = new Set(outcome.changes.map((c) => c.personId));
     else pendingApprovalId = outcome.pendingApprovalId;
   }
-  for (const part of store.chunks(pools.map((p) => p.id))) {
+  for (const part of store.chunksOf(pools.map((p) => p.id))) {
     await trx.updateTable('testing_pool').set({ status: 'reported', reported_at: now, reported_by_name: actorName }).where('id', 'in', part).execute();
   }
   for (const pool of pools) {

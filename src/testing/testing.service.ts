@@ -9,6 +9,7 @@ import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
+import { areaById, areasByIds } from '../db/sql.ts';
 import { householdIdsOfBuilding } from '../registry/registry.store.ts';
 import { poolingPolicy } from './pooling.policy.ts';
 import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rules.ts';
@@ -72,7 +73,7 @@ async function roundViews(s: Services, ex: Executor, rows: TestingRoundTable[]):
 
 async function resolveRoundAreas(ex: Executor, actor: Actor, input: ReadonlyArray<{ areaId: string; controlLevel?: ControlLevel }>) {
   const ids = [...new Set(input.map((a) => a.areaId))];
-  const found = await store.areasByIds(ex, ids);
+  const found = await areasByIds(ex, ids);
   const byId = new Map(found.map((a) => [a.id, a]));
   const out: Array<{ area_id: string; area_path: string; control_level: ControlLevel }> = [];
   for (const a of input) {
@@ -313,7 +314,7 @@ export async function negativeRoundsCompletedAt(ex: Executor, unit: { unit: stri
 export async function createSite(s: Services, actor: Actor, body: SiteCreateBody): Promise<SiteView> {
   assertCan(actor, 'testing.round');
   return s.db.transaction().execute(async (trx) => {
-    const area = await store.areaById(trx, body.areaId);
+    const area = await areaById(trx, body.areaId);
     if (!area) throw new AppError('AREA_NOT_FOUND');
     assertInScope(actor, area.path);
     const now = s.clock.now();

@@ -10,6 +10,7 @@ import { testingPolicy } from './testing.policy.ts';
 import type { MemberAddBody, MemberView, OpDone, OpRefused, OpResult, SyncOp, TaskView, TubeOpenBody, TubeView, VisitView } from './testing.schema.ts';
 import './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
+import * as store from './testing.store.ts';
 import { addMemberTx, closeTubeTx, openTubeTx, removeMemberTx, tubeInScope, tubeView } from './testing.tubes.ts';
 import { sampleTaskTx } from './testing.pools.ts';
 import { visitTx } from './testing.coverage.ts';
@@ -22,11 +23,11 @@ const HOUR = 3_600_000;
 type Outcome = Omit<OpDone, 'duplicate'> | Omit<OpRefused, 'duplicate'>;
 
 async function storedOutcome(ex: Executor, actor: Actor, clientId: string): Promise<{ op_type: string; outcome: string } | undefined> {
-  return ex.selectFrom('testing_sync_op').select(['op_type', 'outcome']).where('user_id', '=', actor.userId).where('client_id', '=', clientId).executeTakeFirst();
+  return store.storedOutcome(ex, actor.userId, clientId);
 }
 
 async function storeOutcome(s: Services, ex: Executor, actor: Actor, clientId: string, opType: string, outcome: Outcome): Promise<void> {
-  await ex.insertInto('testing_sync_op').values({ user_id: actor.userId, client_id: clientId, op_type: opType, outcome: JSON.stringify(outcome), at: s.clock.now() }).execute();
+  await store.insertOutcome(ex, { user_id: actor.userId, client_id: clientId, op_type: opType, outcome: JSON.stringify(outcome), at: s.clock.now() });
 }
 
 /**

@@ -153,7 +153,7 @@ export async function openTubeTx(s: Services, trx: Tx, actor: Actor, spec: TubeS
     closed_by_name: null, box_id: null, task_id: null, rules_version: plan.rulesVersion,
   };
   try {
-    await trx.insertInto('testing_tube').values(row).execute();
+    await store.insertTube(trx, row);
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError('TUBE_BARCODE_TAKEN', { barcode: spec.barcode });
     throw err;
@@ -190,11 +190,9 @@ export async function addMemberTx(s: Services, trx: Tx, actor: Actor, tube: Test
     });
   }
   const member: TestingTubeMemberTable = { tube_id: tube.id, person_id: person.id, round_id: tube.round_id, household_id: person.household_id, sampled_at: at };
-  await trx.insertInto('testing_tube_member').values(member).execute();
+  await store.insertTubeMember(trx, member);
   // Guarded: two devices adding to one tube at once cannot overfill it.
-  const grew = await trx.updateTable('testing_tube').set((eb) => ({ member_count: eb('member_count', '+', 1) }))
-    .where('id', '=', tube.id).where('status', '=', 'open').where('member_count', '<', tube.capacity).executeTakeFirst();
-  if (Number(grew.numUpdatedRows) === 0) throw new AppError('TUBE_FULL', { capacity: tube.capacity });
+  if (!(await store.growOpenTube(trx, tube.id, tube.capacity))) throw new AppError('TUBE_FULL', { capacity: tube.capacity });
   await s.audit(trx, auditActor(actor), {
     action: 'testing.tube.add', objectType: 'testing_tube', objectId: tube.id, detail: { barcode: tube.barcode, personId: person.id, sampledAt: at },
   });
@@ -205,9 +203,8 @@ export async function addMemberTx(s: Services, trx: Tx, actor: Actor, tube: Test
 export async function removeMemberTx(s: Services, trx: Tx, actor: Actor, tube: TestingTubeTable, personId: string): Promise<TestingTubeTable> {
   assertInScope(actor, tube.area_path);
   if (tube.status !== 'open') throw new AppError('TUBE_CLOSED', { barcode: tube.barcode });
-  const done = await trx.deleteFrom('testing_tube_member').where('tube_id', '=', tube.id).where('person_id', '=', personId).executeTakeFirst();
-  if (Number(done.numDeletedRows) === 0) throw new AppError('PERSON_NOT_FOUND');
-  await trx.updateTable('testing_tube').set((eb) => ({ member_count: eb('member_count', '-', 1) })).where('id', '=', tube.id).execute();
+  if (!(await store.deleteTubeMember(trx, tube.id, personId))) throw new AppError('PERSON_NOT_FOUND');
+  await store.shrinkTube(trx, tube.id);
   await s.audit(trx, auditActor(actor), { action: 'testing.tube.remove', objectType: 'testing_tube', objectId: tube.id, detail: { barcode: tube.barcode, personId } });
   return (await store.tubeById(trx, tube.id))!;
 }
@@ -216,8 +213,7 @@ export async function closeTubeTx(s: Services, trx: Tx, actor: Actor, tube: Test
   assertInScope(actor, tube.area_path);
   if (tube.status !== 'open') return tube;
   if (Number(tube.member_count) === 0) throw new AppError('TUBE_EMPTY');
-  await trx.updateTable('testing_tube').set({ status: 'closed', closed_at: Math.max(at, Number(tube.opened_at)), closed_by_name: actor.displayName })
-    .where('id', '=', tube.id).where('status', '=', 'open').execute();
+  await store.closeOpenTube(trx, tube.id, Math.max(at, Number(tube.opened_at)), actor.displayName);
   await s.audit(trx, auditActor(actor), { action: 'testing.tube.close', objectType: 'testing_tube', objectId: tube.id, detail: { barcode: tube.barcode, members: Number(tube.member_count) } });
   return (await store.tubeById(trx, tube.id))!;
 }
