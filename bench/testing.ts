@@ -25,7 +25,8 @@ import { generateDemoCity } from '../src/sim/city.ts';
 import { areaId, CITY } from '../src/sim/city.plan.ts';
 import { Random } from '../src/sim/random.ts';
 import type { Actor, Role } from '../src/access/access.rules.ts';
-import { createRound, createSite, createTable, sampleTubes, type BulkTube } from '../src/testing/testing.service.ts';
+import { createRound, createSite, createTable } from '../src/testing/testing.service.ts';
+import { sampleTubes, type BulkTube } from '../src/testing/testing.tubes.ts';
 import { applyLabResults, rowsFromJson } from '../src/testing/testing.lab.ts';
 import { coverage } from '../src/testing/testing.coverage.ts';
 

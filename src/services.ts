@@ -1,4 +1,5 @@
-// The services every domain shares: configuration, database, clock, field cipher and audit.
+// The services every domain shares: configuration, database, clock, field cipher, audit and the ports
+// through which one domain asks another.
 import path from 'node:path';
 import { redisPrefix, type Config } from './config.ts';
 import { checkDatabase, connect, migrateToLatest, type DbHandle } from './db/connect.ts';
@@ -8,6 +9,29 @@ import { createEventBus, type EventBus } from './platform/events.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { FieldCipher, loadKeys, signingKeys, type Keys, type SigningKeys } from './platform/crypto.ts';
 import { createSmsSender, type SmsSender } from './platform/sms.ts';
+import { installedHealthFacts as riskAreaHealthFacts, type HealthFacts as RiskAreaHealthFacts } from './riskareas/riskareas.health.ts';
+import { storedApprovals, storedRounds, type ApprovalsPort, type RoundsPort } from './riskareas/riskareas.ports.ts';
+import { installedHealthFacts as testingHealthFacts, type HealthFacts as TestingHealthFacts } from './testing/testing.health.ts';
+
+/**
+ * What one domain asks of another behind a small interface, wired here as the clock is: the installed
+ * implementation by default, a fake where a test passes one (ServiceOptions.ports).
+ */
+export interface Ports {
+  /** The health facts testing adds, ends and records results through; null: a deployment without the health module. */
+  testingHealth: TestingHealthFacts | null;
+  /** The health facts risk areas add and end arrival facts through; null: a deployment without the health module. */
+  riskAreaHealth: RiskAreaHealthFacts | null;
+  /** Mass-testing rounds as risk areas' downgrade rules read them (src/testing). */
+  testingRounds: RoundsPort;
+  /** Command-centre approvals of held changes as risk areas read them (src/health). */
+  approvals: ApprovalsPort;
+}
+
+/** The installed implementation of every port. */
+export function installedPorts(): Ports {
+  return { testingHealth: testingHealthFacts, riskAreaHealth: riskAreaHealthFacts, testingRounds: storedRounds, approvals: storedApprovals };
+}
 
 export interface Services {
   config: Config;
@@ -24,6 +48,8 @@ export interface Services {
   events: EventBus;
   /** Text messages: the log sender (development, tests) or the SMS gateway set by CORDON_SMS_URL. */
   sms: SmsSender;
+  /** Cross-domain ports (health facts, testing rounds, approvals). */
+  ports: Ports;
   close(): Promise<void>;
 }
 
@@ -38,6 +64,8 @@ export interface ServiceOptions {
   events?: EventBus;
   /** A text-message sender to use instead of the one config.sms selects. */
   sms?: SmsSender;
+  /** Ports to use instead of the installed ones (tests pass fakes, or null for a missing health module). */
+  ports?: Partial<Ports>;
 }
 
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
@@ -71,6 +99,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     audit: (ex, actor, entry) => appendAudit(ex, actor, entry, clock.now(), keys.auditKey),
     events,
     sms: options.sms ?? createSmsSender(config.sms, (line) => console.log(line)),
+    ports: { ...installedPorts(), ...options.ports },
     close: async () => {
       await events.close();
       await handle.close();

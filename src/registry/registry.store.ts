@@ -288,3 +288,8 @@ export async function insertPerson(ex: Executor, row: PersonTable): Promise<void
 export async function updatePerson(ex: Executor, id: string, changes: Partial<Omit<PersonTable, 'id'>>): Promise<void> {
   await ex.updateTable('person').set(changes).where('id', '=', id).execute();
 }
+
+/** The ids of the households living in a building (other domains ask here rather than reading `household`). */
+export async function householdIdsOfBuilding(ex: Executor, buildingId: string): Promise<string[]> {
+  return (await ex.selectFrom('household').select('id').where('building_id', '=', buildingId).execute()).map((h) => h.id);
+}

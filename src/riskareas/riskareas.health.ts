@@ -1,6 +1,7 @@
 // The port to the health codes (src/health/health.facts.ts): risk areas never set a colour, they add
 // and end arrival facts through the health-facts contract inside their own transaction. Behind a
-// small interface so that tests can stand in for it (a deployment without the module, a breaker).
+// small interface, `Services.ports.riskAreaHealth` (wired in src/services.ts), so that tests can stand in
+// for it (a deployment without the module, a breaker).
 import type { Tx } from '../db/database.ts';
 import type { Services } from '../services.ts';
 import type { FactKind } from '../rules/ruleset.schema.ts';
@@ -18,21 +19,11 @@ export interface HealthFacts {
     at: number, basis: ColourBasis): Promise<FactsOutcome>;
 }
 
-const installed: HealthFacts = {
+/** The health module's functions as risk areas use them (the default of `Services.ports.riskAreaHealth`). */
+export const installedHealthFacts: HealthFacts = {
   addFacts: (s, trx, facts, basis) => health.addFacts(s, trx, facts, basis),
   endFacts: (s, trx, where, at, basis) => health.endFacts(s, trx, where, at, basis),
 };
-let current: HealthFacts | null = installed;
-
-/** The health-facts functions, or null where a deployment (or a test) runs without them. */
-export async function healthFacts(): Promise<HealthFacts | null> {
-  return current;
-}
-
-/** Tests replace the port, remove it (null) or restore the installed one (undefined). */
-export function setHealthFactsForTests(port: HealthFacts | null | undefined): void {
-  current = port === undefined ? installed : port;
-}
 
 export const onApprovalDecided = health.onApprovalDecided;
 export const approvalStatus = health.approvalStatus;

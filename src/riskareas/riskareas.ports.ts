@@ -5,10 +5,10 @@
 // - command-centre approvals of manual changes held by the circuit breaker (src/health): a held
 //   designation or lifting takes effect once the approval is decided (the health module tells us in
 //   the deciding transaction; the scheduled run also reads the state, in case a decision was missed).
-import { sql } from 'kysely';
 import type { Db, Dialect } from '../db/database.ts';
 import type { UnitRef } from './riskareas.store.ts';
 import { approvalStatus } from './riskareas.health.ts';
+import { negativeRoundsCompletedAt } from '../testing/testing.service.ts';
 
 /** Ports read on the database, outside any change's transaction. */
 export interface PortDb {
@@ -27,45 +27,9 @@ export interface ApprovalsPort {
   approvalState(s: PortDb, approvalId: string): Promise<ApprovalState>;
 }
 
-/**
- * Reads the testing domain's rounds (src/testing, migration 0007). A round counts for a unit when it
- * is closed, one of its areas covers the unit, it sampled somebody there (tubes of the unit's
- * subtree; for a building, tubes with a member living in it), every one of those tubes has its
- * result, and none is positive — except a pooled positive whose members were all re-tested negative
- * (its pool released). It completed when it closed or when the last of those results came in,
- * whichever is later.
- */
+/** Reads the testing domain's rounds (src/testing/testing.service.ts negativeRoundsCompletedAt). */
 export const storedRounds: RoundsPort = {
-  async negativeRoundsCompletedAt(s, unit, since) {
-    const rounds = await s.db.selectFrom('testing_round as r')
-      .select(['r.id', 'r.closed_at'])
-      .where('r.closed_at', 'is not', null)
-      .where((eb) => eb.exists(eb.selectFrom('testing_round_area as ra').select('ra.round_id')
-        .whereRef('ra.round_id', '=', 'r.id')
-        .where(sql<boolean>`${unit.area_path} like ${sql.ref('ra.area_path')} || '%'`)))
-      .execute();
-    const out: number[] = [];
-    for (const round of rounds) {
-      let tubes = s.db.selectFrom('testing_tube as t')
-        .leftJoin('testing_result as res', 'res.tube_id', 't.id')
-        .leftJoin('testing_pool as p', 'p.tube_id', 't.id')
-        .select(['t.id', 'res.result', 'res.resulted_at', 'p.status as pool_status'])
-        .where('t.round_id', '=', round.id);
-      if (unit.unit === 'building') {
-        tubes = tubes.where((eb) => eb.exists(eb.selectFrom('testing_tube_member as m').innerJoin('household as h', 'h.id', 'm.household_id')
-          .select('m.tube_id').whereRef('m.tube_id', '=', 't.id').where('h.building_id', '=', unit.target_id)));
-      } else {
-        tubes = tubes.where('t.area_path', 'like', `${unit.area_path}%`);
-      }
-      const rows = await tubes.execute();
-      if (rows.length === 0) continue;
-      if (rows.some((t) => t.result === null || t.result === undefined)) continue;
-      if (rows.some((t) => t.result === 'positive' && t.pool_status !== 'released')) continue;
-      const completedAt = Math.max(Number(round.closed_at), ...rows.map((t) => Number(t.resulted_at ?? 0)));
-      if (completedAt >= since) out.push(completedAt);
-    }
-    return out.sort((a, b) => a - b);
-  },
+  negativeRoundsCompletedAt: (s, unit, since) => negativeRoundsCompletedAt(s.db, unit, since),
 };
 
 /** The latest all-negative round over the unit, or null (the port function the rules rest on). */

@@ -21,8 +21,7 @@ import type { RiskLevel, RuleSet } from '../rules/ruleset.schema.ts';
 import { activeChoice } from '../rules/ruleset.service.ts';
 import { buildingLabel } from '../registry/registry.rules.ts';
 import { buildingById } from '../registry/registry.store.ts';
-import { basisOf, healthFacts, onApprovalDecided, type ArrivalFact, type ColourBasis, type FactsOutcome } from './riskareas.health.ts';
-import { storedApprovals, storedRounds, type ApprovalsPort, type RoundsPort } from './riskareas.ports.ts';
+import { basisOf, onApprovalDecided, type ArrivalFact, type ColourBasis, type FactsOutcome } from './riskareas.health.ts';
 import {
   areaLevelOfUnit, arrivalFact, arrivalFactSince, arrivalFactsEnd, arrivalWindowStart, assertDesignable, checkDowngrade,
   isElevated, isRiskLevel, liftingRule, requireText, startsEpisode,
@@ -31,13 +30,6 @@ import {
 import type { DesignateBody, HistoryView, LiftBody, ListQuery, OutcomeView, RiskAreaView, TreeNode } from './riskareas.schema.ts';
 import * as store from './riskareas.store.ts';
 import type { Paging, RiskAreaRow, UnitRef } from './riskareas.store.ts';
-
-export interface RiskAreaPorts {
-  rounds: RoundsPort;
-  approvals: ApprovalsPort;
-}
-
-export const defaultPorts: RiskAreaPorts = { rounds: storedRounds, approvals: storedApprovals };
 
 const DAY_MS = 86_400_000;
 const num = (v: number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
@@ -154,7 +146,7 @@ interface FactsStep {
 /** Sends the arrival fact for every open arrival of the area that has none yet. */
 async function sendArrivalFacts(s: Services, trx: Tx, r: RuleSet, row: RiskAreaRow, level: RiskLevel, episodeStart: number, basis: ColourBasis): Promise<FactsStep> {
   const fact = arrivalFact(r, level);
-  const health = await healthFacts();
+  const health = s.ports.riskAreaHealth;
   const arrivals = await store.openArrivals(trx, row.id, true);
   if (!fact || !health || arrivals.length === 0) return { outcome: null, people: arrivals.length, healthAvailable: !!health };
   const facts: ArrivalFact[] = arrivals.map((a) => ({
@@ -171,7 +163,7 @@ async function sendArrivalFacts(s: Services, trx: Tx, r: RuleSet, row: RiskAreaR
 
 /** Ends the arrival facts of the area (lifted, or down to a level without arrival rules). */
 async function endArrivalFacts(s: Services, trx: Tx, row: RiskAreaRow, at: number, basis: ColourBasis): Promise<FactsStep> {
-  const health = await healthFacts();
+  const health = s.ports.riskAreaHealth;
   const open = await store.openArrivals(trx, row.id);
   if (!health || open.length === 0) return { outcome: null, people: open.length, healthAvailable: !!health };
   const outcome = await health.endFacts(s, trx, { sourceType: 'risk_area', sourceId: row.id }, at, basis);
@@ -406,7 +398,6 @@ export interface DowngradeRun {
 }
 
 export interface RunOptions {
-  ports?: RiskAreaPorts;
   /** Only check-ins stored from this instant on are swept for new arrivals (default: each area's whole look-back). */
   arrivalsSince?: number;
   actor?: AuditActor;
@@ -419,10 +410,9 @@ export interface RunOptions {
  * change is its own transaction.
  */
 export async function runRiskAreaRules(s: Services, options: RunOptions = {}): Promise<DowngradeRun> {
-  const ports = options.ports ?? defaultPorts;
   const actor = options.actor ?? SYSTEM_ACTOR;
   const { ruleSet: r } = await activeChoice(s);
-  const resolved = await resolveApprovals(s, ports, actor);
+  const resolved = await resolveApprovals(s, actor);
   const now = s.clock.now();
   const zone = s.config.timeZone;
   const run: DowngradeRun = { ruleSet: ruleSetRef(r), at: now, checked: 0, changes: [], waiting: [], newArrivals: 0, resolved };
@@ -438,7 +428,7 @@ export async function runRiskAreaRules(s: Services, options: RunOptions = {}): P
     const u = unitOf(row);
     const evidence = {
       lastCaseAt: await store.lastCaseAt(s.db, u),
-      negativeRoundsAt: await ports.rounds.negativeRoundsCompletedAt(s, u, state.episodeStart),
+      negativeRoundsAt: await s.ports.testingRounds.negativeRoundsCompletedAt(s, u, state.episodeStart),
     };
     const check = checkDowngrade(r, state, evidence, now, zone);
     if (!check.change) {
@@ -543,10 +533,10 @@ onApprovalDecided(async (s, trx, decision) => {
 });
 
 /** Held changes whose approval was decided but not yet applied here (a decision this process did not see). */
-async function resolveApprovals(s: Services, ports: RiskAreaPorts, actor: AuditActor): Promise<number> {
+async function resolveApprovals(s: Services, actor: AuditActor): Promise<number> {
   let n = 0;
   for (const row of await store.heldRiskAreas(s.db)) {
-    const state = await ports.approvals.approvalState(s, row.pending_approval_id!);
+    const state = await s.ports.approvals.approvalState(s, row.pending_approval_id!);
     if (state === 'pending') continue;
     const did = await s.db.transaction().execute((trx) => applyApprovalDecision(s, trx, row.pending_approval_id!, state === 'approved', actor));
     if (did) n++;

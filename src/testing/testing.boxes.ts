@@ -84,7 +84,7 @@ export async function boxTubes(s: Services, actor: Actor, boxId: string, barcode
     for (const t of tubes.values()) if (!faults.length) assertInScope(actor, t.area_path);
     if (faults.length) throw new AppError('BOX_TUBES_INVALID', { count: faults.length }, { faults });
     const ids = [...seen].map((b) => tubes.get(b)!.id);
-    for (const part of store.chunks(ids)) {
+    for (const part of store.chunksOf(ids)) {
       await trx.updateTable('testing_tube').set({ box_id: box.id, status: 'boxed' }).where('id', 'in', part).where('status', '=', 'closed').execute();
     }
     await store.insertMany(trx, 'testing_custody', ids.map((id) => custody(s, actor, box, 'boxed', { boxCode: box.code }, id)));

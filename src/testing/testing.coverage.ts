@@ -10,6 +10,7 @@ import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Services } from '../services.ts';
+import { areaById, areasByIds, type AreaRef } from '../db/sql.ts';
 import { ageOn } from '../registry/registry.rules.ts';
 import { todayOf } from '../registry/registry.service.ts';
 import { compareDoors, refusesSamplesAt, type VisitOutcome } from './testing.rules.ts';
@@ -49,9 +50,9 @@ interface RowKey { areaId: string | null; buildingId: string | null; name: strin
 export async function coverage(s: Services, actor: Actor, roundId: string, areaId: string | undefined): Promise<CoverageView> {
   assertCan(actor, 'testing.view');
   const { round, areas } = await roundFor(s, actor, roundId);
-  let area: store.AreaLite | null = null;
+  let area: AreaRef | null = null;
   if (areaId) {
-    area = (await store.areaById(s.db, areaId)) ?? null;
+    area = (await areaById(s.db, areaId)) ?? null;
     if (!area) throw new AppError('AREA_NOT_FOUND');
     assertInScope(actor, area.path);
   }
@@ -61,7 +62,7 @@ export async function coverage(s: Services, actor: Actor, roundId: string, areaI
   const basePath = area ? area.path : (top.length === 1 ? top[0]!.area_path : actor.areaPath);
   const scopePath = basePath.startsWith(actor.areaPath) ? basePath : actor.areaPath;
 
-  let rowAreas: store.AreaLite[] = [];
+  let rowAreas: AreaRef[] = [];
   let byBuilding = false;
   if (area) {
     const subtree = await store.areaSubtree(s.db, area.path);
@@ -70,7 +71,7 @@ export async function coverage(s: Services, actor: Actor, roundId: string, areaI
   } else {
     // A viewer inside a round area starts at their own area, not at the whole round area.
     const ids = top.map((a) => (actor.areaPath.startsWith(a.area_path) && actor.areaPath !== a.area_path ? actor.areaId : a.area_id));
-    rowAreas = await store.areasByIds(s.db, [...new Set(ids)]);
+    rowAreas = await areasByIds(s.db, [...new Set(ids)]);
   }
   rowAreas.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 

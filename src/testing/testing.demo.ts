@@ -8,7 +8,8 @@ import type { Services } from '../services.ts';
 import type { Actor, Role } from '../access/access.rules.ts';
 import { Random } from '../sim/random.ts';
 import { poolingPolicy } from './pooling.policy.ts';
-import { addStaff, createRound, createSite, createTable, sampleTubes, type BulkTube } from './testing.service.ts';
+import { addStaff, createRound, createSite, createTable } from './testing.service.ts';
+import { sampleTubes, type BulkTube } from './testing.tubes.ts';
 import { applyLabResults, rowsFromJson } from './testing.lab.ts';
 import { reportPool } from './testing.pools.ts';
 

@@ -1,11 +1,13 @@
 // The port to the health codes (src/health/health.facts.ts, the health-facts contract): a testing round
 // never sets a colour. It records test results and adds or ends the in-place-control fact of a
-// suspected-positive pool inside its own transaction. The module is loaded on first use; where a
-// build has none the port says so (null) and the round's own records still commit.
+// suspected-positive pool inside its own transaction. The port is `Services.ports.testingHealth`
+// (wired in src/services.ts); where a deployment runs without it (null) the round's own records still commit.
 import type { Executor, Tx } from '../db/database.ts';
 import type { Services } from '../services.ts';
 import type { FactKind } from '../rules/ruleset.schema.ts';
+import * as health from '../health/health.facts.ts';
 import type { ColourBasis, ColourChange, FactsOutcome, NewFact, TestResultFact, TestResultSource } from '../health/health.facts.ts';
+import { chunks } from '../db/sql.ts';
 import { isPooledTube } from './testing.rules.ts';
 import * as store from './testing.store.ts';
 
@@ -28,33 +30,18 @@ export interface HealthFacts {
   liveFactKinds?(ex: Executor, personIds: string[], at: number): Promise<Map<string, FactKind[]>>;
 }
 
-const HEALTH_FACTS = '../health/health.facts.ts';
-let loaded: Promise<HealthFacts | null> | null = null;
+/** The health module's functions as testing uses them (the default of `Services.ports.testingHealth`). */
+export const installedHealthFacts: HealthFacts = {
+  addFacts: (s, trx, facts, basis) => health.addFacts(s, trx, facts, basis),
+  endFacts: (s, trx, where, at, basis) => health.endFacts(s, trx, where, at, basis),
+  recordTestResults: (s, trx, results, basis) => health.recordTestResults(s, trx, results, basis),
+  recordTestResultsFrom: (s, trx, source, reportedAt, basis) => health.recordTestResultsFrom(s, trx, source, reportedAt, basis),
+  liveFactKinds: (ex, personIds, at) => health.liveFactKinds(ex, personIds, at),
+};
 
-/** The health-facts module, or null when this build has none. */
-export function healthFacts(): Promise<HealthFacts | null> {
-  loaded ??= (async () => {
-    try {
-      const mod = (await import(HEALTH_FACTS)) as Partial<HealthFacts>;
-      return typeof mod.addFacts === 'function' && typeof mod.endFacts === 'function' && typeof mod.recordTestResults === 'function'
-        ? (mod as HealthFacts) : null;
-    } catch (err) {
-      const code = (err as { code?: string })?.code;
-      if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return null;
-      throw err;
-    }
-  })();
-  return loaded;
-}
-
-/** Tests replace the port (or remove it) to exercise both outcomes. */
-export function setHealthFactsForTests(port: HealthFacts | null | undefined): void {
-  loaded = port === undefined ? null : Promise.resolve(port);
-}
-
-/** The facts holding for a person when sampled (none where the build has no health module). */
-export async function factKindsAt(ex: Executor, personId: string, at: number): Promise<FactKind[]> {
-  const health = await healthFacts();
+/** The facts holding for a person when sampled (none where the deployment runs without the health module). */
+export async function factKindsAt(s: Services, ex: Executor, personId: string, at: number): Promise<FactKind[]> {
+  const health = s.ports.testingHealth;
   if (!health?.liveFactKinds) return [];
   return (await health.liveFactKinds(ex, [personId], at)).get(personId) ?? [];
 }
@@ -63,7 +50,7 @@ export async function factKindsAt(ex: Executor, personId: string, at: number): P
 export const RESULT_SLICE = 5000;
 
 export async function recordResults(s: Services, trx: Tx, results: TestResultFact[], basis: ColourBasis): Promise<number> {
-  const health = await healthFacts();
+  const health = s.ports.testingHealth;
   if (!health || results.length === 0) return 0;
   let changes = 0;
   for (let i = 0; i < results.length; i += RESULT_SLICE) {
@@ -87,14 +74,14 @@ export interface TubeOutcome {
  */
 export async function recordTubeResults(s: Services, trx: Tx, tubes: readonly TubeOutcome[], reportedAt: number, basis: ColourBasis): Promise<number> {
   if (!tubes.length) return 0;
-  const health = await healthFacts();
+  const health = s.ports.testingHealth;
   if (!health) return tubes.reduce((n, t) => n + Number(t.tube.member_count), 0);
   const resulted = tubes.map((t) => ({
     tubeId: t.tube.id, result: t.result, pooled: isPooledTube(t.tube.mode, Number(t.tube.member_count)), ctN: t.ctN, ctOrf1ab: t.ctOrf1ab,
   }));
   if (health.recordTestResultsFrom) {
     let recorded = 0;
-    for (const part of store.chunks(resulted, store.RESULT_JSON_SLICE)) {
+    for (const part of chunks(resulted, store.RESULT_JSON_SLICE)) {
       recorded += (await health.recordTestResultsFrom(s, trx, store.resultMembersSource(s.dialect, part), reportedAt, basis)).recorded;
     }
     return recorded;

@@ -13,7 +13,7 @@ import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
-import { basisOf, healthFacts, recordResults, type PoolFact } from './testing.health.ts';
+import { basisOf, recordResults, type PoolFact } from './testing.health.ts';
 import { testingPolicy } from './testing.policy.ts';
 import { poolAge, releaseDecision, type LabResult, type NotificationKind, type PoolStatus, type TaskKind, type TaskStatus } from './testing.rules.ts';
 import type { PoolView, TaskView } from './testing.schema.ts';
@@ -147,7 +147,7 @@ export async function reportPoolsTx(s: Services, trx: Tx, actor: AuditActor, act
   const now = s.clock.now();
   const barcodes = new Map((await trx.selectFrom('testing_tube').select(['id', 'barcode']).where('id', 'in', pools.map((p) => p.tube_id)).execute()).map((t) => [t.id, t.barcode]));
   const allMembers = [];
-  for (const part of store.chunks(pools.map((p) => p.tube_id))) {
+  for (const part of store.chunksOf(pools.map((p) => p.tube_id))) {
     allMembers.push(...await trx.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
       .innerJoin('area', 'area.id', 'person.area_id')
       .select(['testing_tube_member.tube_id', 'testing_tube_member.person_id', 'testing_tube_member.sampled_at', 'person.area_id', 'area.path'])
@@ -188,7 +188,7 @@ export async function reportPoolsTx(s: Services, trx: Tx, actor: AuditActor, act
   await store.insertTasks(trx, tasks);
   let changed = new Set<string>();
   let pendingApprovalId: string | null = null;
-  const health = await healthFacts();
+  const health = s.ports.testingHealth;
   if (health) {
     const names = pools.map((p) => barcodes.get(p.tube_id)!);
     const basis = names.length === 1 ? basisOf('pool_positive', { barcode: names[0]! })
@@ -197,7 +197,7 @@ export async function reportPoolsTx(s: Services, trx: Tx, actor: AuditActor, act
     if (outcome.applied) changed = new Set(outcome.changes.map((c) => c.personId));
     else pendingApprovalId = outcome.pendingApprovalId;
   }
-  for (const part of store.chunks(pools.map((p) => p.id))) {
+  for (const part of store.chunksOf(pools.map((p) => p.id))) {
     await trx.updateTable('testing_pool').set({ status: 'reported', reported_at: now, reported_by_name: actorName }).where('id', 'in', part).execute();
   }
   for (const pool of pools) {
@@ -238,7 +238,7 @@ export async function settlePools(s: Services, trx: Tx, poolIds: string[], actor
   if (!poolIds.length) return { released, caseFound };
   const statuses = await store.taskStatusesOfPools(trx, poolIds);
   const now = s.clock.now();
-  const health = await healthFacts();
+  const health = s.ports.testingHealth;
   for (const id of poolIds) {
     const pool = await store.poolById(trx, id);
     if (!pool || (pool.status !== 'reported' && pool.status !== 'detected')) continue;

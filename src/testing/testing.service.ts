@@ -1,33 +1,27 @@
-// Testing rounds: rounds and their planner, sites, tables and staff, and sampling — tubes opened at a
-// table, people scanned in under the pooling mode of the area's control level, tubes closed — online,
-// through the offline queue (each client-id'd operation applied once) or in bulk. Every call checks
-// permission and area scope, runs in one transaction and writes its audit event there.
+// Testing rounds: rounds and their planner (the pool-size advisor), sites, tables and staff. Every
+// call checks permission and area scope, runs in one transaction and writes its audit event there.
+// Tubes and sampling are in testing.tubes.ts, the idempotent operations and the offline queue in
+// testing.sync.ts.
 import { can, isRole, type Actor, type Role } from '../access/access.rules.ts';
-import type { Executor, TestingRoundTable, TestingSiteTable, TestingStaffTable, TestingTubeMemberTable, TestingTubeTable, Tx } from '../db/database.ts';
+import type { Executor, TestingRoundTable, TestingSiteTable, TestingStaffTable } from '../db/database.ts';
 import { assertCan, auditActor } from '../platform/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
-import { AppError, asErrorCode, messageFor, type Fault, type Lang } from '../platform/errors.ts';
-import { maskName } from '../platform/mask.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
-import { findPersonByIdNumber } from '../registry/registry.service.ts';
-import { isUniqueViolation } from '../db/sql.ts';
-import { verifyPersonalCode } from '../venues/venue.codes.ts';
+import { areaById, areasByIds } from '../db/sql.ts';
+import { householdIdsOfBuilding } from '../registry/registry.store.ts';
 import { poolingPolicy } from './pooling.policy.ts';
 import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rules.ts';
 import { testingPolicy } from './testing.policy.ts';
-import {
-  controlLevelAt, joinRefusal, missingCustody, personalControl, planFor, refusesSamplesAt, roundStatus, siteLevel, tubeModeFor, tubeTooSharedFor,
-  type LabResult, type SiteKind, type StaffDuty, type TubeMode, type TubeStatus,
-} from './testing.rules.ts';
+import { planFor, roundStatus, type SiteKind, type StaffDuty } from './testing.rules.ts';
 import type {
-  MemberAddBody, MemberView, OpDone, OpRefused, OpResult, PlanRow, RoundCreateBody, RoundPatchBody, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView,
-  StaffCandidateQuery, StaffCreateBody, SyncOp, TubeOpenBody, TubeView,
+  PlanRow, RoundCreateBody, RoundPatchBody, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView, StaffCandidateQuery,
+  StaffCreateBody,
 } from './testing.schema.ts';
 import { STAFF_ROLES } from './testing.schema.ts';
 import * as store from './testing.store.ts';
-import { factKindsAt } from './testing.health.ts';
 import type { Static } from '@sinclair/typebox';
 import { listingScope } from '../access/access.scope.ts';
 
@@ -41,7 +35,7 @@ export function roundChanged(s: Services, roundId: string, what: 'summary' | 'po
 
 // ---- rounds -------------------------------------------------------------------------------------
 
-async function roundOrThrow(ex: Executor, id: string): Promise<TestingRoundTable> {
+export async function roundOrThrow(ex: Executor, id: string): Promise<TestingRoundTable> {
   const r = await store.roundById(ex, id);
   if (!r) throw new AppError('ROUND_NOT_FOUND');
   return r;
@@ -79,7 +73,7 @@ async function roundViews(s: Services, ex: Executor, rows: TestingRoundTable[]):
 
 async function resolveRoundAreas(ex: Executor, actor: Actor, input: ReadonlyArray<{ areaId: string; controlLevel?: ControlLevel }>) {
   const ids = [...new Set(input.map((a) => a.areaId))];
-  const found = await store.areasByIds(ex, ids);
+  const found = await areasByIds(ex, ids);
   const byId = new Map(found.map((a) => [a.id, a]));
   const out: Array<{ area_id: string; area_path: string; control_level: ControlLevel }> = [];
   for (const a of input) {
@@ -291,12 +285,36 @@ export async function roundPooling(s: Services, actor: Actor, id: string, typed:
   };
 }
 
+/**
+ * Completion times of the all-negative rounds over a unit of a risk area, completed at or after
+ * `since` (the port risk areas read, src/riskareas/riskareas.ports.ts). A round counts for a unit when
+ * it is closed, one of its areas covers the unit, it sampled somebody there (tubes of the unit's
+ * subtree; for a building, tubes with a member living in it), every one of those tubes has its result,
+ * and none is positive — except a pooled positive whose members were all re-tested negative (its pool
+ * released). It completed when it closed or when the last of those results came in, whichever is later.
+ */
+export async function negativeRoundsCompletedAt(ex: Executor, unit: { unit: string; target_id: string; area_path: string }, since: number): Promise<number[]> {
+  const rounds = await store.closedRoundsCovering(ex, unit.area_path);
+  if (rounds.length === 0) return [];
+  const where = unit.unit === 'building' ? { householdIds: await householdIdsOfBuilding(ex, unit.target_id) } : { areaPath: unit.area_path };
+  const out: number[] = [];
+  for (const round of rounds) {
+    const rows = await store.roundTubeOutcomes(ex, round.id, where);
+    if (rows.length === 0) continue;
+    if (rows.some((t) => t.result === null || t.result === undefined)) continue;
+    if (rows.some((t) => t.result === 'positive' && t.pool_status !== 'released')) continue;
+    const completedAt = Math.max(Number(round.closed_at), ...rows.map((t) => Number(t.resulted_at ?? 0)));
+    if (completedAt >= since) out.push(completedAt);
+  }
+  return out.sort((a, b) => a - b);
+}
+
 // ---- sites, tables, staff -----------------------------------------------------------------------
 
 export async function createSite(s: Services, actor: Actor, body: SiteCreateBody): Promise<SiteView> {
   assertCan(actor, 'testing.round');
   return s.db.transaction().execute(async (trx) => {
-    const area = await store.areaById(trx, body.areaId);
+    const area = await areaById(trx, body.areaId);
     if (!area) throw new AppError('AREA_NOT_FOUND');
     assertInScope(actor, area.path);
     const now = s.clock.now();
@@ -437,500 +455,4 @@ export async function myAssignments(s: Services, actor: Actor) {
       siteId: r.site_id, siteName: r.site_name, tableId: r.table_id, tableName: r.table_name, duty: r.duty as StaffDuty,
     })),
   };
-}
-
-// ---- tube views ---------------------------------------------------------------------------------
-
-export async function tubeViews(ex: Executor, tubes: TestingTubeTable[]): Promise<TubeView[]> {
-  const ids = tubes.map((t) => t.id);
-  const results = new Map((await store.resultsOf(ex, ids)).map((r) => [r.tube_id, r]));
-  const pools = new Map((await store.poolsOfTubes(ex, ids)).map((p) => [p.tube_id, p.id]));
-  return tubes.map((t) => {
-    const r = results.get(t.id);
-    return {
-      id: t.id, roundId: t.round_id, barcode: t.barcode, siteId: t.site_id, tableId: t.table_id, areaId: t.area_id, mode: t.mode as TubeMode,
-      capacity: t.capacity, controlLevel: t.control_level as ControlLevel, status: t.status as TubeStatus, members: Number(t.member_count), openedAt: Number(t.opened_at),
-      openedBy: t.opened_by_name, closedAt: t.closed_at === null ? null : Number(t.closed_at), boxId: t.box_id,
-      result: (r?.result ?? null) as LabResult | null, ctN: r?.ct_n ?? null, ctOrf1ab: r?.ct_orf1ab ?? null, testedAt: r ? Number(r.tested_at) : null,
-      resultedAt: r ? Number(r.resulted_at) : null, poolId: pools.get(t.id) ?? null, taskId: t.task_id, rulesVersion: t.rules_version,
-      custodyMissing: missingCustody(t.custody_gap),
-    };
-  });
-}
-
-export async function tubeView(ex: Executor, tube: TestingTubeTable): Promise<TubeView> {
-  return (await tubeViews(ex, [tube]))[0]!;
-}
-
-function memberView(m: { person_id: string; name: string; household_id: string | null; sampled_at: number }): MemberView {
-  return { personId: m.person_id, maskedName: maskName(m.name), householdId: m.household_id, sampledAt: Number(m.sampled_at) };
-}
-
-async function tubeInScope(ex: Executor, actor: Actor, where: { id?: string; barcode?: string }): Promise<TestingTubeTable> {
-  const tube = where.id ? await store.tubeById(ex, where.id) : await store.tubeByBarcode(ex, where.barcode!);
-  if (!tube) throw new AppError('TUBE_NOT_FOUND');
-  assertInScope(actor, tube.area_path);
-  return tube;
-}
-
-export async function getTube(s: Services, actor: Actor, where: { id?: string; barcode?: string }) {
-  assertCan(actor, 'testing.view');
-  const tube = await tubeInScope(s.db, actor, where);
-  const members = await store.membersOfTube(s.db, tube.id);
-  return { tube: await tubeView(s.db, tube), members: members.map(memberView) };
-}
-
-export async function tubeCustody(s: Services, actor: Actor, id: string) {
-  assertCan(actor, 'testing.view');
-  const tube = await tubeInScope(s.db, actor, { id });
-  const events: Array<{ kind: string; at: number; actorName: string; boxId: string | null; detail: Record<string, unknown> }> = [
-    { kind: 'tube_opened', at: Number(tube.opened_at), actorName: tube.opened_by_name, boxId: null, detail: { barcode: tube.barcode, tableId: tube.table_id, mode: tube.mode, capacity: tube.capacity } },
-  ];
-  if (tube.closed_at !== null) events.push({ kind: 'tube_closed', at: Number(tube.closed_at), actorName: tube.closed_by_name ?? '', boxId: null, detail: { members: Number(tube.member_count) } });
-  for (const e of await store.custodyOfTube(s.db, tube)) {
-    events.push({ kind: e.kind, at: Number(e.at), actorName: e.actor_name, boxId: e.box_id, detail: JSON.parse(e.detail) as Record<string, unknown> });
-  }
-  const [result] = await store.resultsOf(s.db, [tube.id]);
-  if (result) events.push({ kind: 'resulted', at: Number(result.resulted_at), actorName: 'lab', boxId: tube.box_id, detail: { uploadId: result.upload_id, testedAt: Number(result.tested_at) } });
-  events.sort((a, b) => a.at - b.at);
-  return { tube: await tubeView(s.db, tube), events };
-}
-
-// ---- sampling core (inside the caller's transaction) --------------------------------------------
-
-interface PersonRef { personCode?: string; idNumber?: string; idType?: string; personId?: string }
-
-async function resolvePerson(s: Services, ex: Executor, ref: PersonRef, at: number): Promise<store.PersonLite> {
-  let personId: string | undefined;
-  if (ref.personCode) {
-    const v = verifyPersonalCode(s.signing.personalPublicKey, ref.personCode, at);
-    if (!v.ok) throw new AppError(v.code);
-    personId = v.personId;
-  } else if (ref.idNumber) {
-    const found = await findPersonByIdNumber(ex, s.cipher, ref.idType ?? 'resident_id', ref.idNumber.trim().toUpperCase());
-    if (!found) throw new AppError('PERSON_NOT_FOUND');
-    personId = found.id;
-  } else if (ref.personId) {
-    personId = ref.personId;
-  } else {
-    throw new AppError('PERSON_IDENTIFIER_REQUIRED');
-  }
-  const [person] = await store.personsByIds(ex, [personId]);
-  if (!person) throw new AppError('PERSON_NOT_FOUND');
-  return person;
-}
-
-/** ROUND_NOT_OPEN unless the round takes samples made at `at` (testing.rules.ts refusesSamplesAt). */
-function takesSamplesAt(round: TestingRoundTable, at: number): void {
-  const status = refusesSamplesAt({
-    starts_at: Number(round.starts_at), deadline_at: Number(round.deadline_at), closed_at: round.closed_at === null ? null : Number(round.closed_at),
-  }, at);
-  if (status) throw new AppError('ROUND_NOT_OPEN', { status });
-}
-
-interface TubeSpec { roundId: string; tableId: string; barcode: string; mode?: TubeMode; poolSize?: number }
-
-/** The table's site, scope and the pooling decision of its control level in the round. */
-async function tubePlan(ex: Executor, actor: Actor, round: TestingRoundTable, spec: Pick<TubeSpec, 'tableId' | 'mode' | 'poolSize'>) {
-  const table = await store.tableWithSite(ex, spec.tableId);
-  if (!table) throw new AppError('TABLE_NOT_FOUND');
-  assertInScope(actor, table.area_path);
-  const areaLevel = controlLevelAt(table.area_path, await store.roundAreas(ex, [round.id]));
-  if (!areaLevel) throw new AppError('TABLE_NOT_IN_ROUND');
-  const level = siteLevel(areaLevel, table.kind as SiteKind);
-  const policy = poolingPolicy();
-  const decision = spec.mode === 'retest' ? null : tubeModeFor(policy, level, { mode: spec.mode, poolSize: spec.poolSize });
-  if (!decision || !decision.ok) {
-    const rule = policy.controlLevels[level];
-    throw new AppError('TUBE_MODE_NOT_ALLOWED', { level, maxPoolSize: rule.poolSize }, {
-      extra: { allowed: decision && !decision.ok ? decision.allowed : { modes: ['single'], maxPoolSize: rule.poolSize } },
-    });
-  }
-  return { table, level, mode: decision.mode, capacity: decision.capacity, rulesVersion: policy.version };
-}
-
-export async function openTubeTx(s: Services, trx: Tx, actor: Actor, spec: TubeSpec, at: number): Promise<TestingTubeTable> {
-  const round = await roundOrThrow(trx, spec.roundId);
-  takesSamplesAt(round, at);
-  const plan = await tubePlan(trx, actor, round, spec);
-  const taken = await store.tubeByBarcode(trx, spec.barcode);
-  if (taken) {
-    // An open tube of this round at this table: the sampler is told which, to resume it (or close or void it).
-    const resumable = taken.status === 'open' && taken.round_id === round.id && taken.table_id === plan.table.table_id;
-    throw new AppError('TUBE_BARCODE_TAKEN', { barcode: spec.barcode }, resumable
-      ? { extra: { resumable: { tubeId: taken.id, members: Number(taken.member_count), openedBy: taken.opened_by_name, openedAt: Number(taken.opened_at) } } }
-      : {});
-  }
-  const row: TestingTubeTable = {
-    id: newId(s.clock.now()), round_id: round.id, barcode: spec.barcode, site_id: plan.table.site_id, table_id: plan.table.table_id,
-    area_id: plan.table.area_id, area_path: plan.table.area_path, mode: plan.mode, capacity: plan.capacity, control_level: plan.level,
-    status: 'open', member_count: 0, opened_at: at, opened_by: actor.userId, opened_by_name: actor.displayName, closed_at: null,
-    closed_by_name: null, box_id: null, task_id: null, rules_version: plan.rulesVersion,
-  };
-  try {
-    await trx.insertInto('testing_tube').values(row).execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError('TUBE_BARCODE_TAKEN', { barcode: spec.barcode });
-    throw err;
-  }
-  await s.audit(trx, auditActor(actor), {
-    action: 'testing.tube.open', objectType: 'testing_tube', objectId: row.id,
-    detail: { roundId: round.id, barcode: row.barcode, tableId: row.table_id, mode: row.mode, capacity: row.capacity, controlLevel: row.control_level, rules: row.rules_version },
-  });
-  return row;
-}
-
-export async function addMemberTx(s: Services, trx: Tx, actor: Actor, tube: TestingTubeTable, ref: PersonRef, at: number): Promise<{ tube: TestingTubeTable; member: MemberView }> {
-  assertInScope(actor, tube.area_path);
-  const person = await resolvePerson(s, trx, ref, at);
-  const refusal = joinRefusal(
-    { status: tube.status, mode: tube.mode, capacity: tube.capacity, memberCount: Number(tube.member_count) },
-    {
-      inThisTube: await store.isMember(trx, tube.id, person.id),
-      otherOpenTube: (await store.openTubesOf(trx, tube.round_id, [person.id], tube.id)).get(person.id) ?? null,
-      household: person.household_id,
-      tubeHouseholds: tube.mode === 'household' ? await store.tubeHouseholds(trx, tube.id) : [],
-    },
-  );
-  if (refusal === 'PERSON_IN_OPEN_TUBE') {
-    const barcode = (await store.openTubesOf(trx, tube.round_id, [person.id], tube.id)).get(person.id)!;
-    throw new AppError(refusal, { barcode }, { extra: { barcode } });
-  }
-  if (refusal) throw new AppError(refusal, { barcode: tube.barcode, capacity: tube.capacity });
-  // A person under control is sampled one per tube (RULES.md §4): refused from a shared tube, a single tube offered.
-  const control = personalControl(await factKindsAt(trx, person.id, at));
-  if (control && tubeTooSharedFor(poolingPolicy(), control.level, tube)) {
-    throw new AppError('PERSON_UNDER_CONTROL', { capacity: tube.capacity }, {
-      extra: { reason: control.reason, controlLevel: control.level, personId: person.id, offer: { mode: 'single', poolSize: 1 } },
-    });
-  }
-  const member: TestingTubeMemberTable = { tube_id: tube.id, person_id: person.id, round_id: tube.round_id, household_id: person.household_id, sampled_at: at };
-  await trx.insertInto('testing_tube_member').values(member).execute();
-  // Guarded: two devices adding to one tube at once cannot overfill it.
-  const grew = await trx.updateTable('testing_tube').set((eb) => ({ member_count: eb('member_count', '+', 1) }))
-    .where('id', '=', tube.id).where('status', '=', 'open').where('member_count', '<', tube.capacity).executeTakeFirst();
-  if (Number(grew.numUpdatedRows) === 0) throw new AppError('TUBE_FULL', { capacity: tube.capacity });
-  await s.audit(trx, auditActor(actor), {
-    action: 'testing.tube.add', objectType: 'testing_tube', objectId: tube.id, detail: { barcode: tube.barcode, personId: person.id, sampledAt: at },
-  });
-  const updated = (await store.tubeById(trx, tube.id))!;
-  return { tube: updated, member: memberView({ ...member, name: person.name }) };
-}
-
-export async function removeMemberTx(s: Services, trx: Tx, actor: Actor, tube: TestingTubeTable, personId: string): Promise<TestingTubeTable> {
-  assertInScope(actor, tube.area_path);
-  if (tube.status !== 'open') throw new AppError('TUBE_CLOSED', { barcode: tube.barcode });
-  const done = await trx.deleteFrom('testing_tube_member').where('tube_id', '=', tube.id).where('person_id', '=', personId).executeTakeFirst();
-  if (Number(done.numDeletedRows) === 0) throw new AppError('PERSON_NOT_FOUND');
-  await trx.updateTable('testing_tube').set((eb) => ({ member_count: eb('member_count', '-', 1) })).where('id', '=', tube.id).execute();
-  await s.audit(trx, auditActor(actor), { action: 'testing.tube.remove', objectType: 'testing_tube', objectId: tube.id, detail: { barcode: tube.barcode, personId } });
-  return (await store.tubeById(trx, tube.id))!;
-}
-
-export async function closeTubeTx(s: Services, trx: Tx, actor: Actor, tube: TestingTubeTable, at: number): Promise<TestingTubeTable> {
-  assertInScope(actor, tube.area_path);
-  if (tube.status !== 'open') return tube;
-  if (Number(tube.member_count) === 0) throw new AppError('TUBE_EMPTY');
-  await trx.updateTable('testing_tube').set({ status: 'closed', closed_at: Math.max(at, Number(tube.opened_at)), closed_by_name: actor.displayName })
-    .where('id', '=', tube.id).where('status', '=', 'open').execute();
-  await s.audit(trx, auditActor(actor), { action: 'testing.tube.close', objectType: 'testing_tube', objectId: tube.id, detail: { barcode: tube.barcode, members: Number(tube.member_count) } });
-  return (await store.tubeById(trx, tube.id))!;
-}
-
-// ---- idempotent operations (online with clientId, and the offline queue) -------------------------
-
-/** An operation's result as stored for its client id: whether it was done, or refused and why. */
-type Outcome = Omit<OpDone, 'duplicate'> | Omit<OpRefused, 'duplicate'>;
-
-async function storedOutcome(ex: Executor, actor: Actor, clientId: string): Promise<{ op_type: string; outcome: string } | undefined> {
-  return ex.selectFrom('testing_sync_op').select(['op_type', 'outcome']).where('user_id', '=', actor.userId).where('client_id', '=', clientId).executeTakeFirst();
-}
-
-async function storeOutcome(s: Services, ex: Executor, actor: Actor, clientId: string, opType: string, outcome: Outcome): Promise<void> {
-  await ex.insertInto('testing_sync_op').values({ user_id: actor.userId, client_id: clientId, op_type: opType, outcome: JSON.stringify(outcome), at: s.clock.now() }).execute();
-}
-
-/**
- * Runs one operation once per (user, clientId): its changes and its stored outcome commit together;
- * a repeat returns the stored outcome and changes nothing. With `keepErrors` a refused operation's
- * error is stored too, so a resent queue gets the same answers.
- */
-export async function once(
-  s: Services, actor: Actor, clientId: string | undefined, opType: string, lang: Lang, keepErrors: boolean,
-  run: (trx: Tx) => Promise<Omit<OpDone, 'clientId' | 'ok' | 'duplicate'>>,
-): Promise<OpResult> {
-  const cid = clientId ?? '';
-  const replay = async (): Promise<OpResult | null> => {
-    if (!clientId) return null;
-    const prior = await storedOutcome(s.db, actor, clientId);
-    if (!prior) return null;
-    if (prior.op_type !== opType) {
-      return { clientId: cid, ok: false, duplicate: true, error: { code: 'SYNC_CLIENT_ID_REUSED', message: messageFor('SYNC_CLIENT_ID_REUSED', {}, lang) } };
-    }
-    return { ...(JSON.parse(prior.outcome) as Outcome), duplicate: true };
-  };
-  const first = await replay();
-  if (first) return first;
-  try {
-    return await s.db.transaction().execute(async (trx) => {
-      const body = await run(trx);
-      const outcome: Outcome = { clientId: cid, ok: true, ...body };
-      if (clientId) await storeOutcome(s, trx, actor, clientId, opType, outcome);
-      return { ...outcome, duplicate: false };
-    });
-  } catch (err) {
-    if (isUniqueViolation(err) && clientId) {
-      const again = await replay();
-      if (again) return again;
-    }
-    if (!(err instanceof AppError) || !keepErrors) throw err;
-    const outcome: Outcome = { clientId: cid, ok: false, error: { code: err.code, message: messageFor(err.code, err.params, lang) } };
-    if (clientId) {
-      try {
-        await storeOutcome(s, s.db, actor, clientId, opType, outcome);
-      } catch (e) {
-        if (!isUniqueViolation(e)) throw e;
-        const again = await replay();
-        if (again) return again;
-      }
-    }
-    return { ...outcome, duplicate: false };
-  }
-}
-
-/** The operation done, or its refusal thrown (an online call's answer). */
-export function unwrap(r: OpResult): OpDone {
-  if (!r.ok) throw new AppError(asErrorCode(r.error.code));
-  return r;
-}
-
-export async function openTube(s: Services, actor: Actor, body: TubeOpenBody, lang: Lang): Promise<{ tube: TubeView; duplicate: boolean }> {
-  assertCan(actor, 'testing.sample');
-  const r = unwrap(await once(s, actor, body.clientId, 'tube.open', lang, false, async (trx) => {
-    const tube = await openTubeTx(s, trx, actor, body, atOf(s, body.at));
-    return { tube: await tubeView(trx, tube) };
-  }));
-  roundChanged(s, body.roundId, 'summary');
-  return { tube: r.tube!, duplicate: r.duplicate };
-}
-
-export async function addMember(s: Services, actor: Actor, tubeId: string, body: MemberAddBody, lang: Lang): Promise<{ tube: TubeView; member: MemberView }> {
-  assertCan(actor, 'testing.sample');
-  const r = unwrap(await once(s, actor, body.clientId, 'tube.add', lang, false, async (trx) => {
-    const tube = await tubeInScope(trx, actor, { id: tubeId });
-    const done = await addMemberTx(s, trx, actor, tube, body, atOf(s, body.at));
-    return { tube: await tubeView(trx, done.tube), member: done.member };
-  }));
-  roundChanged(s, r.tube!.roundId, 'summary');
-  return { tube: r.tube!, member: r.member! };
-}
-
-export async function removeMember(s: Services, actor: Actor, tubeId: string, personId: string): Promise<TubeView> {
-  assertCan(actor, 'testing.sample');
-  return s.db.transaction().execute(async (trx) => {
-    const tube = await tubeInScope(trx, actor, { id: tubeId });
-    return tubeView(trx, await removeMemberTx(s, trx, actor, tube, personId));
-  });
-}
-
-export async function closeTube(s: Services, actor: Actor, tubeId: string, body: { clientId?: string; at?: number }, lang: Lang): Promise<TubeView> {
-  assertCan(actor, 'testing.sample');
-  const r = unwrap(await once(s, actor, body.clientId, 'tube.close', lang, false, async (trx) => {
-    const tube = await tubeInScope(trx, actor, { id: tubeId });
-    return { tube: await tubeView(trx, await closeTubeTx(s, trx, actor, tube, atOf(s, body.at))) };
-  }));
-  return r.tube!;
-}
-
-// ---- open tubes of a table: resume, close, void -------------------------------------------------
-
-/** The table's open tubes in a round (oldest first), whoever opened them and on whichever device. */
-export async function openTubesAtTable(s: Services, actor: Actor, tableId: string, roundId: string): Promise<{ items: TubeView[] }> {
-  assertCan(actor, 'testing.sample');
-  const table = await store.tableWithSite(s.db, tableId);
-  if (!table) throw new AppError('TABLE_NOT_FOUND');
-  assertInScope(actor, table.area_path);
-  return { items: await tubeViews(s.db, await store.openTubesAtTable(s.db, tableId, roundId)) };
-}
-
-/** Takes up an open tube again (after signing in again, or on another phone): its members, and who resumed it audited. */
-export async function resumeTube(s: Services, actor: Actor, tubeId: string) {
-  assertCan(actor, 'testing.sample');
-  return s.db.transaction().execute(async (trx) => {
-    const tube = await tubeInScope(trx, actor, { id: tubeId });
-    if (tube.status !== 'open') throw new AppError('TUBE_CLOSED', { barcode: tube.barcode });
-    await s.audit(trx, auditActor(actor), {
-      action: 'testing.tube.resume', objectType: 'testing_tube', objectId: tube.id,
-      detail: { barcode: tube.barcode, members: Number(tube.member_count), openedBy: tube.opened_by_name },
-    });
-    return { tube: await tubeView(trx, tube), members: (await store.membersOfTube(trx, tube.id)).map(memberView) };
-  });
-}
-
-/** Voids an open tube nobody was sampled into (abandoned): the row goes, the audit event keeps what it was. */
-export async function voidTube(s: Services, actor: Actor, tubeId: string, reason: string | undefined): Promise<{ barcode: string; voided: true }> {
-  assertCan(actor, 'testing.sample');
-  const out = await s.db.transaction().execute(async (trx) => {
-    const tube = await tubeInScope(trx, actor, { id: tubeId });
-    if (tube.status !== 'open') throw new AppError('TUBE_CLOSED', { barcode: tube.barcode });
-    if (Number(tube.member_count) > 0 || !(await store.deleteEmptyOpenTube(trx, tube.id))) {
-      throw new AppError('TUBE_NOT_EMPTY', { barcode: tube.barcode, members: Number(tube.member_count) });
-    }
-    await s.audit(trx, auditActor(actor), {
-      action: 'testing.tube.void', objectType: 'testing_tube', objectId: tube.id,
-      detail: { roundId: tube.round_id, barcode: tube.barcode, tableId: tube.table_id, openedBy: tube.opened_by_name, openedAt: Number(tube.opened_at), reason: reason?.trim() || null },
-    });
-    return { roundId: tube.round_id, barcode: tube.barcode };
-  });
-  roundChanged(s, out.roundId, 'summary');
-  return { barcode: out.barcode, voided: true };
-}
-
-// ---- offline queue ------------------------------------------------------------------------------
-
-/** The time of an online operation: now, or the device's time when given (inside the offline window). */
-export function atOf(s: Services, at: number | undefined): number {
-  if (at === undefined) return s.clock.now();
-  checkOpTime(s, at);
-  return at;
-}
-
-function checkOpTime(s: Services, at: number): void {
-  const p = testingPolicy();
-  const now = s.clock.now();
-  if (at > now + p.clockSkewMinutes * 60_000 || at < now - p.offlineWindowHours * HOUR) throw new AppError('SYNC_TIME_INVALID');
-}
-
-async function tubeByBarcodeForOp(trx: Tx, actor: Actor, barcode: string): Promise<TestingTubeTable> {
-  return tubeInScope(trx, actor, { barcode });
-}
-
-/** Applies the queued operations in order, each once; a refused one does not stop the others. */
-export async function syncOps(s: Services, actor: Actor, ops: SyncOp[], lang: Lang, hooks: SyncHooks): Promise<{ results: OpResult[] }> {
-  // The sampler's queue (tubes, tasks) and the grid worker's (visits) share the endpoint; each op needs its own permission.
-  if (!can(actor.role, 'testing.sample') && !can(actor.role, 'testing.doorknock')) throw new AppError('FORBIDDEN', { permission: 'testing.sample' });
-  const results: OpResult[] = [];
-  const rounds = new Set<string>();
-  for (const op of ops) {
-    const r = await once(s, actor, op.clientId, op.type, lang, true, async (trx) => {
-      checkOpTime(s, op.at);
-      if (op.type !== 'visit') assertCan(actor, 'testing.sample');
-      switch (op.type) {
-        case 'tube.open': {
-          const tube = await openTubeTx(s, trx, actor, op, op.at);
-          rounds.add(tube.round_id);
-          return { tube: await tubeView(trx, tube) };
-        }
-        case 'tube.add': {
-          const tube = await tubeByBarcodeForOp(trx, actor, op.barcode);
-          const done = await addMemberTx(s, trx, actor, tube, op, op.at);
-          rounds.add(tube.round_id);
-          return { tube: await tubeView(trx, done.tube), member: done.member };
-        }
-        case 'tube.remove': {
-          const tube = await tubeByBarcodeForOp(trx, actor, op.barcode);
-          return { tube: await tubeView(trx, await removeMemberTx(s, trx, actor, tube, op.personId)) };
-        }
-        case 'tube.close': {
-          const tube = await tubeByBarcodeForOp(trx, actor, op.barcode);
-          return { tube: await tubeView(trx, await closeTubeTx(s, trx, actor, tube, op.at)) };
-        }
-        case 'tube.fill': {
-          let tube = await openTubeTx(s, trx, actor, op, op.at);
-          for (const p of op.people) tube = (await addMemberTx(s, trx, actor, tube, p, p.at)).tube;
-          tube = await closeTubeTx(s, trx, actor, tube, op.at);
-          rounds.add(tube.round_id);
-          return { tube: await tubeView(trx, tube) };
-        }
-        case 'task.sample':
-          return { task: await hooks.sampleTaskTx(s, trx, actor, op.taskId, op.barcode, op.at) };
-        case 'visit':
-          assertCan(actor, 'testing.doorknock');
-          return { visit: await hooks.visitTx(s, trx, actor, op.roundId, { personId: op.personId, outcome: op.outcome, note: op.note }, op.at) };
-      }
-    });
-    results.push(r);
-  }
-  for (const id of rounds) roundChanged(s, id, 'summary');
-  return { results };
-}
-
-/** Operations implemented by the pools and coverage modules (kept there with their own rules). */
-export interface SyncHooks {
-  sampleTaskTx(s: Services, trx: Tx, actor: Actor, taskId: string, barcode: string, at: number): Promise<import('./testing.schema.ts').TaskView>;
-  visitTx(s: Services, trx: Tx, actor: Actor, roundId: string, body: { personId: string; outcome: string; note?: string }, at: number): Promise<import('./testing.schema.ts').VisitView>;
-}
-
-// ---- bulk sampling (devices that upload whole tubes; the benchmark's entry point) ----------------
-
-export interface BulkTube {
-  barcode: string;
-  tableId: string;
-  personIds: string[];
-  sampledAt: number;
-  mode?: TubeMode;
-  poolSize?: number;
-}
-
-/**
- * Records whole tubes — opened, filled and closed — set-based: a few grouped reads to check every
- * tube and person, then multi-row inserts. Whole or nothing: any fault refuses the batch
- * (SAMPLES_INVALID with faults naming the tube's index).
- */
-export async function sampleTubes(s: Services, actor: Actor, roundId: string, tubes: BulkTube[]): Promise<{ tubes: number; members: number }> {
-  assertCan(actor, 'testing.sample');
-  const result = await s.db.transaction().execute(async (trx) => {
-    const round = await roundOrThrow(trx, roundId);
-    const faults: Fault[] = [];
-    const plans = new Map<string, Awaited<ReturnType<typeof tubePlan>>>();
-    const personIds = tubes.flatMap((t) => t.personIds);
-    const households = await store.householdsOf(trx, s.dialect, personIds);
-    const inOpen = await store.openTubeMembersOfRound(trx, roundId);
-    const taken = await store.barcodeTaken(trx, tubes.map((t) => t.barcode));
-    const seenBarcode = new Set<string>();
-    const tubeRows: TestingTubeTable[] = [];
-    const memberRows: TestingTubeMemberTable[] = [];
-    const now = s.clock.now();
-    let seq = 0;
-    for (const [i, t] of tubes.entries()) {
-      const row = i + 1;
-      try {
-        takesSamplesAt(round, t.sampledAt);
-        const key = `${t.tableId}|${t.mode ?? ''}|${t.poolSize ?? ''}`;
-        let plan = plans.get(key);
-        if (!plan) { plan = await tubePlan(trx, actor, round, t); plans.set(key, plan); }
-        if (taken.has(t.barcode) || seenBarcode.has(t.barcode)) throw new AppError('TUBE_BARCODE_TAKEN', { barcode: t.barcode });
-        seenBarcode.add(t.barcode);
-        if (t.personIds.length === 0) throw new AppError('TUBE_EMPTY');
-        if (t.personIds.length > plan.capacity) throw new AppError('TUBE_FULL', { capacity: plan.capacity });
-        if (new Set(t.personIds).size !== t.personIds.length) throw new AppError('PERSON_ALREADY_IN_TUBE');
-        if (t.personIds.some((id) => !households.has(id))) throw new AppError('PERSON_NOT_FOUND');
-        const open = t.personIds.find((id) => inOpen.has(id));
-        if (open) throw new AppError('PERSON_IN_OPEN_TUBE', { barcode: inOpen.get(open)! });
-        if (plan.mode === 'household' && new Set(t.personIds.map((id) => households.get(id) ?? `none:${id}`)).size > 1) throw new AppError('TUBE_HOUSEHOLD_MISMATCH');
-        const id = newId(now) + String(seq++).padStart(6, '0');
-        tubeRows.push({
-          id, round_id: round.id, barcode: t.barcode, site_id: plan.table.site_id, table_id: plan.table.table_id, area_id: plan.table.area_id,
-          area_path: plan.table.area_path, mode: plan.mode, capacity: plan.capacity, control_level: plan.level, status: 'closed',
-          member_count: t.personIds.length, opened_at: t.sampledAt, opened_by: actor.userId, opened_by_name: actor.displayName,
-          closed_at: t.sampledAt, closed_by_name: actor.displayName, box_id: null, task_id: null, rules_version: plan.rulesVersion,
-        });
-        for (const pid of t.personIds) memberRows.push({ tube_id: id, person_id: pid, round_id: round.id, household_id: households.get(pid) ?? null, sampled_at: t.sampledAt });
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        faults.push({ row, field: 'tubes', code: err.code, params: { ...err.params, barcode: t.barcode } });
-        if (faults.length >= 1000) break;
-      }
-    }
-    if (faults.length) throw new AppError('SAMPLES_INVALID', { count: faults.length }, { faults });
-    await store.insertTubes(trx, s.dialect, tubeRows);
-    await store.insertTubeMembers(trx, s.dialect, memberRows);
-    await s.audit(trx, auditActor(actor), {
-      action: 'testing.tube.bulk', objectType: 'testing_round', objectId: round.id,
-      detail: { tubes: tubeRows.length, members: memberRows.length, first: tubeRows[0]?.barcode ?? null, last: tubeRows.at(-1)?.barcode ?? null },
-    });
-    return { tubes: tubeRows.length, members: memberRows.length };
-  });
-  roundChanged(s, roundId, 'summary');
-  return result;
 }

@@ -1,6 +1,7 @@
 // All SQL of testing rounds (Kysely, SQLite and PostgreSQL alike). The hot paths — sampling inserts,
 // lab results and coverage — are batched or grouped: many rows per statement, one grouped query per view.
 import { sql, type ExpressionBuilder } from 'kysely';
+import { chunks } from '../db/sql.ts';
 import type {
   Database, Dialect, Executor, TestingBoxTable, TestingCustodyTable, TestingNotificationTable, TestingPoolTable, TestingResultTable, TestingRoundAreaTable,
   TestingRoundTable, TestingTaskTable, TestingTubeMemberTable, TestingTubeTable, TestingVisitTable,
@@ -9,28 +10,18 @@ import type {
 /** Rows per multi-row insert / ids per IN list: well under both dialects' parameter limits. */
 export const CHUNK = 2000;
 
-export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+/** The list cut into pieces of at most CHUNK items (src/db/sql.ts chunks at this store's batch size). */
+export function chunksOf<T>(items: readonly T[], size = CHUNK): T[][] {
+  return chunks(items, size);
 }
 
 export async function insertMany<T extends keyof import('../db/database.ts').Database>(ex: Executor, table: T, rows: readonly object[], size = CHUNK): Promise<void> {
-  for (const part of chunks(rows, size)) if (part.length) await ex.insertInto(table).values(part as never).execute();
+  for (const part of chunksOf(rows, size)) if (part.length) await ex.insertInto(table).values(part as never).execute();
 }
 
 // ---- areas and people ---------------------------------------------------------------------------
 
 export interface AreaLite { id: string; code: string; name: string; level: string; path: string; parent_id: string | null }
-
-export async function areaById(ex: Executor, id: string): Promise<AreaLite | undefined> {
-  return ex.selectFrom('area').select(['id', 'code', 'name', 'level', 'path', 'parent_id']).where('id', '=', id).executeTakeFirst();
-}
-
-export async function areasByIds(ex: Executor, ids: string[]): Promise<AreaLite[]> {
-  if (!ids.length) return [];
-  return ex.selectFrom('area').select(['id', 'code', 'name', 'level', 'path', 'parent_id']).where('id', 'in', ids).execute();
-}
 
 export async function areasByCodes(ex: Executor, codes: string[]): Promise<AreaLite[]> {
   if (!codes.length) return [];
@@ -45,7 +36,7 @@ export interface PersonLite { id: string; name: string; household_id: string | n
 
 export async function personsByIds(ex: Executor, ids: string[]): Promise<PersonLite[]> {
   const out: PersonLite[] = [];
-  for (const part of chunks([...new Set(ids)])) {
+  for (const part of chunksOf([...new Set(ids)])) {
     out.push(...await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
       .select(['person.id', 'person.name', 'person.household_id', 'person.area_id', 'area.path as area_path'])
       .where('person.id', 'in', part).execute());
@@ -57,7 +48,7 @@ export async function personsByIds(ex: Executor, ids: string[]): Promise<PersonL
 /** The household of each registered person among `ids` (absent: not registered); the ids as one JSON parameter per slice. */
 export async function householdsOf(ex: Executor, dialect: Dialect, ids: string[]): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
-  for (const part of chunks([...new Set(ids)], RESULT_JSON_SLICE)) {
+  for (const part of chunksOf([...new Set(ids)], RESULT_JSON_SLICE)) {
     const list = dialect === 'postgres'
       ? sql`json_array_elements_text(${JSON.stringify(part)}::json) as j(value)`
       : sql`json_each(${JSON.stringify(part)}) as j`;
@@ -190,13 +181,13 @@ export async function tubeByBarcode(ex: Executor, barcode: string): Promise<Tube
 
 export async function tubesByBarcodes(ex: Executor, barcodes: string[]): Promise<TubeRow[]> {
   const out: TubeRow[] = [];
-  for (const part of chunks([...new Set(barcodes)])) out.push(...await ex.selectFrom('testing_tube').selectAll().where('barcode', 'in', part).execute());
+  for (const part of chunksOf([...new Set(barcodes)])) out.push(...await ex.selectFrom('testing_tube').selectAll().where('barcode', 'in', part).execute());
   return out;
 }
 
 export async function resultsOf(ex: Executor, tubeIds: string[]): Promise<TestingResultTable[]> {
   const out: TestingResultTable[] = [];
-  for (const part of chunks([...new Set(tubeIds)])) out.push(...await ex.selectFrom('testing_result').selectAll().where('tube_id', 'in', part).execute());
+  for (const part of chunksOf([...new Set(tubeIds)])) out.push(...await ex.selectFrom('testing_result').selectAll().where('tube_id', 'in', part).execute());
   return out;
 }
 
@@ -214,7 +205,7 @@ export async function membersOfTube(ex: Executor, tubeId: string): Promise<Array
 
 export async function membersOfTubes(ex: Executor, tubeIds: string[]): Promise<Array<{ tube_id: string; person_id: string; sampled_at: number }>> {
   const out: Array<{ tube_id: string; person_id: string; sampled_at: number }> = [];
-  for (const part of chunks(tubeIds, 1000)) {
+  for (const part of chunksOf(tubeIds, 1000)) {
     out.push(...await ex.selectFrom('testing_tube_member').select(['tube_id', 'person_id', 'sampled_at']).where('tube_id', 'in', part).execute());
   }
   return out;
@@ -239,7 +230,7 @@ async function insertJsonRows<T extends object>(
 ): Promise<void> {
   const names = sql.raw(columns.map(([c]) => c).join(', '));
   const values = sql.raw(columns.map(([, cast], i) => (dialect === 'postgres' && cast !== 'text' ? `(j.value->>${i})::${cast}` : `j.value->>${i}`)).join(', '));
-  for (const part of chunks(rows, RESULT_JSON_SLICE)) {
+  for (const part of chunksOf(rows, RESULT_JSON_SLICE)) {
     const data = JSON.stringify(part.map((r) => columns.map(([c]) => (r as Record<string, unknown>)[c] ?? null)));
     await sql`insert into ${sql.table(table)} (${names}) select ${values} from ${jsonRows(dialect, data)}`.execute(ex);
   }
@@ -280,7 +271,7 @@ export type LabTube = Pick<TubeRow, 'id' | 'round_id' | 'barcode' | 'area_id' | 
 
 export async function labTubes(ex: Executor, dialect: Dialect, barcodes: readonly string[]): Promise<LabTube[]> {
   const out: LabTube[] = [];
-  for (const part of chunks([...new Set(barcodes)], RESULT_JSON_SLICE)) {
+  for (const part of chunksOf([...new Set(barcodes)], RESULT_JSON_SLICE)) {
     const codes = dialect === 'postgres' ? sql`json_array_elements_text(${JSON.stringify(part)}::json) as j(value)` : sql`json_each(${JSON.stringify(part)}) as j`;
     // Only the columns the check and the apply read: half the row, a third less time at 100,000 tubes.
     const rows = await sql<LabTube>`select t.id, t.round_id, t.barcode, t.area_id, t.area_path, t.mode, t.status, t.member_count, t.closed_at, t.task_id,
@@ -293,7 +284,7 @@ export async function labTubes(ex: Executor, dialect: Dialect, barcodes: readonl
 
 /** Sets tubes resulted: one UPDATE per slice of ids. */
 export async function markResulted(ex: Executor, dialect: Dialect, tubeIds: readonly string[]): Promise<void> {
-  for (const part of chunks(tubeIds, RESULT_JSON_SLICE)) {
+  for (const part of chunksOf(tubeIds, RESULT_JSON_SLICE)) {
     const ids = dialect === 'postgres' ? sql`select json_array_elements_text(${JSON.stringify(part)}::json)` : sql`select value from json_each(${JSON.stringify(part)})`;
     // A result accepted before the chain box → transport → received was complete keeps the step reached.
     await sql`update testing_tube set custody_gap = case when status = 'received' then null else status end, status = 'resulted' where id in (${ids})`.execute(ex);
@@ -324,7 +315,7 @@ export function resultMembersSource(dialect: Dialect, tubes: readonly ResultedTu
 /** Open tubes of the round already holding any of these people: person → barcode. */
 export async function openTubesOf(ex: Executor, roundId: string, personIds: string[], exceptTubeId?: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const part of chunks([...new Set(personIds)])) {
+  for (const part of chunksOf([...new Set(personIds)])) {
     let q = ex.selectFrom('testing_tube_member').innerJoin('testing_tube', 'testing_tube.id', 'testing_tube_member.tube_id')
       .select(['testing_tube_member.person_id', 'testing_tube.barcode'])
       .where('testing_tube_member.round_id', '=', roundId).where('testing_tube_member.person_id', 'in', part).where('testing_tube.status', '=', 'open');
@@ -353,7 +344,7 @@ export async function isMember(ex: Executor, tubeId: string, personId: string): 
 
 export async function barcodeTaken(ex: Executor, barcodes: string[]): Promise<Set<string>> {
   const out = new Set<string>();
-  for (const part of chunks([...new Set(barcodes)])) {
+  for (const part of chunksOf([...new Set(barcodes)])) {
     for (const r of await ex.selectFrom('testing_tube').select('barcode').where('barcode', 'in', part).execute()) out.add(r.barcode);
   }
   return out;
@@ -453,7 +444,7 @@ export async function hasMemberWithin(ex: Executor, tubeId: string, path: string
 /** By tube: how many of its members live outside `path` (tubes with none are absent). */
 export async function membersOutside(ex: Executor, tubeIds: string[], path: string): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const part of chunks(tubeIds)) {
+  for (const part of chunksOf(tubeIds)) {
     const rows = await ex.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
       .innerJoin('area', 'area.id', 'person.area_id')
       .select(['testing_tube_member.tube_id', (eb) => eb.fn.countAll<number>().as('n')])
@@ -493,7 +484,7 @@ export async function taskCounts(ex: Executor, poolIds: string[]): Promise<Map<s
 
 export async function taskStatusesOfPools(ex: Executor, poolIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  for (const part of chunks(poolIds, 1000)) {
+  for (const part of chunksOf(poolIds, 1000)) {
     for (const r of await ex.selectFrom('testing_task').select(['pool_id', 'status']).where('pool_id', 'in', part).execute()) {
       out.set(r.pool_id!, [...(out.get(r.pool_id!) ?? []), r.status]);
     }
@@ -503,7 +494,7 @@ export async function taskStatusesOfPools(ex: Executor, poolIds: string[]): Prom
 
 export async function tasksByIds(ex: Executor, ids: string[]): Promise<TestingTaskTable[]> {
   const out: TestingTaskTable[] = [];
-  for (const part of chunks([...new Set(ids)])) out.push(...await ex.selectFrom('testing_task').selectAll().where('id', 'in', part).execute());
+  for (const part of chunksOf([...new Set(ids)])) out.push(...await ex.selectFrom('testing_task').selectAll().where('id', 'in', part).execute());
   return out;
 }
 
@@ -584,7 +575,7 @@ export async function peopleInBuilding(ex: Executor, buildingId: string): Promis
 
 export async function lastVisits(ex: Executor, roundId: string, personIds: string[]): Promise<Map<string, TestingVisitTable>> {
   const out = new Map<string, TestingVisitTable>();
-  for (const part of chunks(personIds)) {
+  for (const part of chunksOf(personIds)) {
     const rows = await ex.selectFrom('testing_visit').selectAll().where('round_id', '=', roundId).where('person_id', 'in', part).orderBy('at').execute();
     for (const r of rows) out.set(r.person_id, r);
   }
@@ -592,3 +583,81 @@ export async function lastVisits(ex: Executor, roundId: string, personIds: strin
 }
 
 export type { TestingBoxTable, TestingPoolTable, TestingTaskTable, TestingTubeTable, TestingResultTable };
+
+// ---- rounds as risk areas read them -------------------------------------------------------------
+
+/** Closed rounds one of whose areas covers the path (contains it or is it). */
+export async function closedRoundsCovering(ex: Executor, areaPath: string): Promise<Array<{ id: string; closed_at: number }>> {
+  const rows = await ex.selectFrom('testing_round as r')
+    .select(['r.id', 'r.closed_at'])
+    .where('r.closed_at', 'is not', null)
+    .where((eb) => eb.exists(eb.selectFrom('testing_round_area as ra').select('ra.round_id')
+      .whereRef('ra.round_id', '=', 'r.id')
+      .where(sql<boolean>`${areaPath} like ${sql.ref('ra.area_path')} || '%'`)))
+    .execute();
+  return rows.map((r) => ({ id: r.id, closed_at: Number(r.closed_at) }));
+}
+
+/**
+ * The round's tubes sampled in a subtree (by area path) or holding a member of one of the households
+ * (a building), each with its result and its pool's status.
+ */
+export async function roundTubeOutcomes(ex: Executor, roundId: string, where: { areaPath: string } | { householdIds: readonly string[] }) {
+  let tubes = ex.selectFrom('testing_tube as t')
+    .leftJoin('testing_result as res', 'res.tube_id', 't.id')
+    .leftJoin('testing_pool as p', 'p.tube_id', 't.id')
+    .select(['t.id', 'res.result', 'res.resulted_at', 'p.status as pool_status'])
+    .where('t.round_id', '=', roundId);
+  if ('householdIds' in where) {
+    if (where.householdIds.length === 0) return [];
+    const ids = [...where.householdIds];
+    tubes = tubes.where((eb) => eb.exists(eb.selectFrom('testing_tube_member as m')
+      .select('m.tube_id').whereRef('m.tube_id', '=', 't.id').where('m.household_id', 'in', ids)));
+  } else {
+    tubes = tubes.where('t.area_path', 'like', `${where.areaPath}%`);
+  }
+  return tubes.execute();
+}
+
+// ---- idempotent operations ----------------------------------------------------------------------
+
+/** The stored outcome of a user's operation by its client id. */
+export async function storedOutcome(ex: Executor, userId: string, clientId: string): Promise<{ op_type: string; outcome: string } | undefined> {
+  return ex.selectFrom('testing_sync_op').select(['op_type', 'outcome']).where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
+}
+
+export async function insertOutcome(ex: Executor, row: { user_id: string; client_id: string; op_type: string; outcome: string; at: number }): Promise<void> {
+  await ex.insertInto('testing_sync_op').values(row).execute();
+}
+
+// ---- one tube at a table (the online and offline sampling path) ---------------------------------
+
+export async function insertTube(ex: Executor, row: TestingTubeTable): Promise<void> {
+  await ex.insertInto('testing_tube').values(row).execute();
+}
+
+export async function insertTubeMember(ex: Executor, row: TestingTubeMemberTable): Promise<void> {
+  await ex.insertInto('testing_tube_member').values(row).execute();
+}
+
+/** One more member in an open tube, guarded: two devices adding at once cannot overfill it. False: full or no longer open. */
+export async function growOpenTube(ex: Executor, tubeId: string, capacity: number): Promise<boolean> {
+  const grew = await ex.updateTable('testing_tube').set((eb) => ({ member_count: eb('member_count', '+', 1) }))
+    .where('id', '=', tubeId).where('status', '=', 'open').where('member_count', '<', capacity).executeTakeFirst();
+  return Number(grew.numUpdatedRows) > 0;
+}
+
+/** False when the person was not in the tube. */
+export async function deleteTubeMember(ex: Executor, tubeId: string, personId: string): Promise<boolean> {
+  const done = await ex.deleteFrom('testing_tube_member').where('tube_id', '=', tubeId).where('person_id', '=', personId).executeTakeFirst();
+  return Number(done.numDeletedRows) > 0;
+}
+
+export async function shrinkTube(ex: Executor, tubeId: string): Promise<void> {
+  await ex.updateTable('testing_tube').set((eb) => ({ member_count: eb('member_count', '-', 1) })).where('id', '=', tubeId).execute();
+}
+
+export async function closeOpenTube(ex: Executor, tubeId: string, closedAt: number, closedByName: string): Promise<void> {
+  await ex.updateTable('testing_tube').set({ status: 'closed', closed_at: closedAt, closed_by_name: closedByName })
+    .where('id', '=', tubeId).where('status', '=', 'open').execute();
+}

@@ -7,7 +7,6 @@ import type { Actor } from '../../src/access/access.rules.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { designate, getRiskArea, lift, runRiskAreaRules } from '../../src/riskareas/riskareas.service.ts';
 import { decideApproval } from '../../src/health/health.service.ts';
-import { setHealthFactsForTests } from '../../src/riskareas/riskareas.health.ts';
 import { lastNegativeRoundCompletedAt, storedRounds } from '../../src/riskareas/riskareas.ports.ts';
 
 const at = (iso: string) => Date.parse(iso);
@@ -201,17 +200,17 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const city = await riskCity(s);
         const actor = await commandActor(s);
-        setHealthFactsForTests(null);
-        const { riskArea, outcome } = await designate(s, actor, { unit: 'community', targetId: city.areas[AREAS.wenyuan]!, level: 'high', ...WHY });
+        // The same services with the health port missing (Services.ports.riskAreaHealth null).
+        const withoutHealth = { ...s, ports: { ...s.ports, riskAreaHealth: null } };
+        const { riskArea, outcome } = await designate(withoutHealth, actor, { unit: 'community', targetId: city.areas[AREAS.wenyuan]!, level: 'high', ...WHY });
         assert.equal(outcome.healthAvailable, false);
         assert.equal(riskArea.status, 'active');
         assert.deepEqual(riskArea.arrivals, { total: 3, active: 3 });
         assert.equal(await colourOf(s, city.visitor), 'green');
-        setHealthFactsForTests(undefined);
         const run = await runRiskAreaRules(s);
         assert.equal(run.newArrivals, 3);
         assert.equal(await colourOf(s, city.visitor), 'yellow');
-      } finally { setHealthFactsForTests(undefined); await s.close(); }
+      } finally { await s.close(); }
     });
   });
 }

@@ -3,13 +3,15 @@ import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, testServices } from '../support/services.ts';
 import type { Actor, Role } from '../../src/access/access.rules.ts';
-import { closeRound, createRound, createSite, createTable, sampleTubes } from '../../src/testing/testing.service.ts';
+import { closeRound, createRound, createSite, createTable } from '../../src/testing/testing.service.ts';
+import { sampleTubes } from '../../src/testing/testing.tubes.ts';
 import { applyLabResults, rowsFromJson } from '../../src/testing/testing.lab.ts';
 import { coverage } from '../../src/testing/testing.coverage.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../../src/platform/audit.ts';
 import * as healthPort from '../../src/health/health.facts.ts';
-import { setHealthFactsForTests } from '../../src/testing/testing.health.ts';
+import { installedHealthFacts } from '../../src/testing/testing.health.ts';
+import type { Ports } from '../../src/services.ts';
 
 const START = Date.parse('2022-04-02T06:00:00+08:00');
 const HOUR = 3_600_000;
@@ -74,10 +76,10 @@ for (const { dialect, skip } of await dialects()) {
 
     test('set-based negatives write exactly the rows of the per-person path; control commits before any negative', async () => {
       const fast = await labWorld(dialect);
-      const slow = await labWorld(dialect);
+      // A health module without the set-based entry point: the per-person list.
+      const slow = await labWorld(dialect, { testingHealth: { addFacts: healthPort.addFacts, endFacts: healthPort.endFacts, recordTestResults: healthPort.recordTestResults } });
       try {
         // The health module's set-based entry point (INSERT … SELECT over the members)…
-        setHealthFactsForTests(undefined);
         let seen: { pending: number; yellow: number; negatives: number; results: number } | null = null;
         const a = await applyLabResults(fast.s, actor('lab'), rowsFromJson(fast.results), {
           roundId: fast.roundId,
@@ -94,9 +96,7 @@ for (const { dialect, skip } of await dialects()) {
         });
         assert.deepEqual(seen, { pending: 10, yellow: 10, negatives: 0, results: 1 }, 'the pool under control first; only the earlier test on record');
         // …and the per-person list (a health module without it): the same rows.
-        setHealthFactsForTests({ addFacts: healthPort.addFacts, endFacts: healthPort.endFacts, recordTestResults: healthPort.recordTestResults });
         const b = await applyLabResults(slow.s, actor('lab'), rowsFromJson(slow.results), { roundId: slow.roundId });
-        setHealthFactsForTests(undefined);
         const strip = (o: typeof a) => ({ ...o, uploadId: null, pools: o.pools.map((p) => ({ ...p, id: '' })) });
         assert.deepEqual(strip(a), strip(b));
         assert.deepEqual([a.applied, a.repeated, a.negative, a.positive, a.people, a.pools.length, a.pools[0]!.reported], [7, 1, 6, 1, 30, 1, true]);
@@ -116,7 +116,6 @@ for (const { dialect, skip } of await dialects()) {
           [['p0030', 'green', 'yellow'], ['p0030', 'yellow', 'green'], ['p0031', 'green', 'yellow'], ['p0031', 'yellow', 'green']]);
         assert.equal((await verifyAuditChain(fast.s.db)).ok, true);
       } finally {
-        setHealthFactsForTests(undefined);
         await fast.s.close();
         await slow.s.close();
       }
@@ -124,21 +123,28 @@ for (const { dialect, skip } of await dialects()) {
 
     test('negatives failing after the positives committed: LAB_UPLOAD_PARTIAL, recorded; the same file again finishes it, nothing twice', async () => {
       const clean = await labWorld(dialect);
-      const broken = await labWorld(dialect);
+      // The set-based negatives fail while `failing` (the disk full), then the health module works again.
+      let failing = false;
+      const broken = await labWorld(dialect, {
+        testingHealth: {
+          addFacts: healthPort.addFacts, endFacts: healthPort.endFacts, recordTestResults: healthPort.recordTestResults,
+          recordTestResultsFrom: async (...args) => {
+            if (failing) throw new Error('disk full');
+            return installedHealthFacts.recordTestResultsFrom!(...args);
+          },
+          liveFactKinds: installedHealthFacts.liveFactKinds,
+        },
+      });
       try {
-        setHealthFactsForTests(undefined);
         await applyLabResults(clean.s, actor('lab'), rowsFromJson(clean.results), { roundId: clean.roundId, fileName: 'r.json' });
 
-        setHealthFactsForTests({
-          addFacts: healthPort.addFacts, endFacts: healthPort.endFacts, recordTestResults: healthPort.recordTestResults,
-          recordTestResultsFrom: async () => { throw new Error('disk full'); },
-        });
+        failing = true;
         await assert.rejects(applyLabResults(broken.s, actor('lab'), rowsFromJson(broken.results), { roundId: broken.roundId, fileName: 'r.json' }), (err: AppError) => {
           assert.equal(err.code, 'LAB_UPLOAD_PARTIAL');
           assert.deepEqual([err.extra.negativesNotApplied, (err.extra.pools as unknown[]).length, err.extra.cause], [6, 1, 'INTERNAL']);
           return true;
         });
-        setHealthFactsForTests(undefined);
+        failing = false;
         const db = broken.s.db;
         assert.equal((await db.selectFrom('testing_result').select('tube_id').where('result', '=', 'negative').execute()).length, 0, 'no negative half-written');
         assert.equal((await db.selectFrom('testing_pool').select('status').executeTakeFirstOrThrow()).status, 'reported');
@@ -155,7 +161,6 @@ for (const { dialect, skip } of await dialects()) {
         assert.deepEqual(await labSnapshot(broken), await labSnapshot(clean), 'the same rows as an upload that never failed');
         assert.equal((await verifyAuditChain(db)).ok, true);
       } finally {
-        setHealthFactsForTests(undefined);
         await clean.s.close();
         await broken.s.close();
       }
@@ -169,8 +174,8 @@ for (const { dialect, skip } of await dialects()) {
  * p0030 and p0031 were put under control by an earlier pool (their single negative lifts it), and p0032
  * has a later test on record than this round's sample.
  */
-async function labWorld(dialect: 'sqlite' | 'postgres') {
-  const s = await testServices(dialect);
+async function labWorld(dialect: 'sqlite' | 'postgres', ports?: Partial<Ports>) {
+  const s = await testServices(dialect, { ports });
   s.clock.set(START + HOUR);
   const areas = await seedTestAreas(s);
   const now = s.clock.now();

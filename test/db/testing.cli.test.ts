@@ -14,6 +14,7 @@ import { createServices } from '../../src/services.ts';
 import { FakeClock } from '../../src/platform/clock.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import * as svc from '../../src/testing/testing.service.ts';
+import * as tubes from '../../src/testing/testing.tubes.ts';
 import { applyLabResults, rowsFromJson } from '../../src/testing/testing.lab.ts';
 import { coverageReport, expected, roundPoolingReport } from '../../src/testing/testing.cli.ts';
 import { dialects } from '../support/dialects.ts';
@@ -50,7 +51,7 @@ async function seedRounds(s: TestServices): Promise<{ first: string; second: str
 
   const first = await svc.createRound(s, command, { name: '第一轮', startsAt: s.clock.now() - HOUR, autoReport: false, areas: [{ areaId: areas[AREAS.wenyuan]!, controlLevel: 'controlled' }] });
   const sampledAt = s.clock.now() - 30 * MIN;
-  await svc.sampleTubes(s, actor('sampler'), first.id, [
+  await tubes.sampleTubes(s, actor('sampler'), first.id, [
     { barcode: 'R1P', tableId: table.id, personIds: [w[0]!, w[1]!, w[2]!], sampledAt },
     { barcode: 'R1N', tableId: table.id, personIds: [w[3]!, w[4]!], sampledAt },
   ]);
@@ -65,7 +66,7 @@ async function seedRounds(s: TestServices): Promise<{ first: string; second: str
     name: '第二轮', startsAt: s.clock.now() - HOUR, autoReport: false, previousRoundId: first.id,
     areas: [{ areaId: areas[AREAS.wenyuan]!, controlLevel: 'controlled' }, { areaId: areas[AREAS.xingyang]!, controlLevel: 'prevention' }],
   });
-  await svc.sampleTubes(s, actor('sampler'), second.id, [
+  await tubes.sampleTubes(s, actor('sampler'), second.id, [
     { barcode: 'R2A', tableId: table.id, personIds: [w[0]!, w[1]!, w[2]!, w[3]!], sampledAt: s.clock.now() - 30 * MIN },
     { barcode: 'R2B', tableId: table.id, personIds: [x[0]!], sampledAt: s.clock.now() - 30 * MIN },
   ]);

@@ -1,7 +1,7 @@
 // Services on a fresh database with a fake clock and throwaway keys, plus a small two-community city.
 import { loadConfig } from '../../src/config.ts';
 import type { Dialect } from '../../src/db/database.ts';
-import { createServices, type Services } from '../../src/services.ts';
+import { createServices, type ServiceOptions, type Services } from '../../src/services.ts';
 import { FakeClock } from '../../src/platform/clock.ts';
 import { generateKeys, newId } from '../../src/platform/crypto.ts';
 import { createSession } from '../../src/access/session.ts';
@@ -20,11 +20,12 @@ export interface TestServices extends Services {
   sms: LogSmsSender;
 }
 
-export async function testServices(dialect: Dialect = 'sqlite'): Promise<TestServices> {
+/** `options.ports`: fakes to stand in for the installed ports (a health module that fails, or none). */
+export async function testServices(dialect: Dialect = 'sqlite', options: Pick<ServiceOptions, 'ports'> = {}): Promise<TestServices> {
   const handle = await freshDatabase(dialect);
   const clock = new FakeClock();
   const config = loadConfig({}, { dataDir: '/nonexistent-cordon-test-dir' });
-  const s = await createServices(config, { handle, clock, keys: generateKeys(), skipMigrations: true, sms: new LogSmsSender() });
+  const s = await createServices(config, { handle, clock, keys: generateKeys(), skipMigrations: true, sms: new LogSmsSender(), ports: options.ports });
   return s as TestServices;
 }
 
