@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
-import { actorOf, auditActor, guard } from '../platform/auth.ts';
+import { actorOf, auditActor, guard } from './auth.ts';
 import { AppError } from '../platform/errors.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import {

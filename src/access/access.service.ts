@@ -11,7 +11,7 @@ import { isoInZone } from '../platform/clock.ts';
 import { hashPassword, newId, randomToken, verifyPassword } from '../platform/crypto.ts';
 import {
   afterFailedLogin, FAILURE_MEMORY_MS, isLocked, isRole, isValidUsername, normaliseUsername,
-  permissionsOf, usernameForLog, type Actor, type Permission, type Role,
+  permissionsOf, usernameForLog, type Permission, type Role,
 } from './access.rules.ts';
 import { judgePassword } from './password.rules.ts';
 import { assertInScope } from './access.scope.ts';

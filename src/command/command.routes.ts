@@ -1,7 +1,7 @@
 // The command centre's home page summary over HTTP: thin handler over command.service.
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { actorOf, guard } from '../platform/auth.ts';
+import { actorOf, guard } from '../access/auth.ts';
 import { CommandSummarySchema } from './command.schema.ts';
 import { commandSummary } from './command.service.ts';
 

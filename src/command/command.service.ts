@@ -1,8 +1,8 @@
 // The command centre's home page summary: a few figures of the actor's area, each read through the
 // service of the module that owns it, so the home page never says other than that module's page.
 import { can, type Actor } from '../access/access.rules.ts';
-import { assertCan } from '../platform/auth.ts';
-import { startOfDayPlus } from '../rules/calendar.ts';
+import { assertCan } from '../access/auth.ts';
+import { startOfDayPlus } from '../platform/calendar.ts';
 import type { Services } from '../services.ts';
 import { colourCounts } from '../health/health.service.ts';
 import { listRounds } from '../testing/testing.service.ts';

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
-import { actorOf, auditActor, guard } from '../platform/auth.ts';
+import { actorOf, auditActor, guard } from '../access/auth.ts';
 import {
   AppealAnswerBody, AppealBody, AppealSchema, ApprovalSchema, DecisionBody, HealthViewSchema, IdParams, OverrideBody, OverrideSchema,
   PersonParams, RecomputeBody, RecomputeResult, StatusQuery,

@@ -1,6 +1,6 @@
 // Error codes of the health code, and the request and response shapes of its routes. The response
 // schemas are the whitelist: names are masked, facts carry evidence without raw personal data.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { EndCondition, FACT_KINDS } from '../rules/ruleset.schema.ts';
 import { Literals, Nullable, NoteText } from '../platform/http.ts';

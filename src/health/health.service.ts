@@ -9,7 +9,7 @@ import { chunks } from '../db/sql.ts';
 import { personIdOfUser } from '../access/access.store.ts';
 import { personNames } from '../registry/registry.store.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, type ErrorCode } from '../platform/errors.ts';

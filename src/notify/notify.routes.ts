@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
-import { actorOf, guard } from '../platform/auth.ts';
+import { actorOf, guard } from '../access/auth.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import { AttemptBody, CallTaskSchema, FacetQuery, FacetsSchema, RevealBody, TaskDetailSchema, TaskExportQuery, TaskIdParams, TaskListQuery } from './notify.schema.ts';
 import * as notify from './notify.service.ts';

@@ -153,7 +153,7 @@ function filtered(ex: Executor, f: TaskFilter) {
 function ordered<Q extends ReturnType<typeof filtered>>(q: Q, o: TaskOrder): Q {
   const d = o.dir;
   const nullsLast = (col: string) => sql`case when ${sql.ref(col)} is null then 1 else 0 end`;
-  let r: any = q;
+  let r: ReturnType<typeof filtered> = q;
   switch (o.sort) {
     case 'name': r = r.orderBy('person.name', d); break;
     case 'exposure': r = r.orderBy(nullsLast('contact.last_exposure_at')).orderBy('contact.last_exposure_at', d); break;

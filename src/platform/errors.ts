@@ -17,6 +17,7 @@ export interface ErrorSpec {
  * Every error code of the system, as keys. Empty here: src/errors.catalogue.ts augments it with each
  * domain's codes (platform imports no domain), so ErrorCode is the union of all of them.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging (src/errors.catalogue.ts)
 export interface ErrorCodes {}
 
 /**

@@ -1,6 +1,6 @@
 // Request and response shapes of the registry API. Response schemas are the whitelist: an encrypted
 // column or lookup digest has no place here, so it cannot reach a response by accident.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { CARE_TAGS, ID_TYPES } from './registry.rules.ts';
 import { Nullable, NameText, NoteText } from '../platform/http.ts';

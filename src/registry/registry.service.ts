@@ -6,7 +6,7 @@ import type { Actor } from '../access/access.rules.ts';
 import { inScope } from '../access/access.rules.ts';
 import type { Executor, PersonTable } from '../db/database.ts';
 import { isUniqueViolation } from '../db/sql.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { newId } from '../platform/crypto.ts';

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { acceptUploads, ProblemSchema } from '../platform/http.ts';
-import { actorOf, auditActor, guard } from '../platform/auth.ts';
+import { actorOf, auditActor, guard } from '../access/auth.ts';
 import { AppError, langFrom, localizeFaults } from '../platform/errors.ts';
 import { can } from '../access/access.rules.ts';
 import { parseFlag } from './roster.columns.ts';

@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
-import { actorOf, guard } from '../platform/auth.ts';
+import { actorOf, guard } from '../access/auth.ts';
 import { AppError, langFrom } from '../platform/errors.ts';
 import type { AccessRouteOptions } from '../access/access.routes.ts';
 import { SESSION_COOKIE } from '../access/session.ts';

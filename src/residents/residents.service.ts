@@ -17,7 +17,7 @@ import { isoInZone } from '../platform/clock.ts';
 import { hashPassword, newId, randomToken } from '../platform/crypto.ts';
 import { AppError, type ErrorCode, type Lang } from '../platform/errors.ts';
 import { maskName, maskPhone } from '../platform/mask.ts';
-import { auditActor } from '../platform/auth.ts';
+import { auditActor } from '../access/auth.ts';
 import { checkMobile, checkResidentId } from '../registry/registry.rules.ts';
 import { idLookup, phoneLookup } from '../registry/person.codec.ts';
 import { findPersonByIdNumber, personForActor, setVerifiedPhone, todayOf } from '../registry/registry.service.ts';

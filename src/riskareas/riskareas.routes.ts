@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
-import { actorOf, assertCan, guard } from '../platform/auth.ts';
+import { actorOf, assertCan, guard } from '../access/auth.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import {
   ChangeResultSchema, DesignateBody, DetailSchema, DowngradeRunSchema, IdParams, LiftBody, ListQuery, PublicListSchema, RiskAreaSchema, TreeSchema,

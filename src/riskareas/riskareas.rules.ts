@@ -3,7 +3,7 @@
 // (riskAreaNextLevel in ruleset.rules.ts makes the decision itself), which arrivals get which fact,
 // from how far back, and when their facts end. No I/O; `now` and the zone are arguments.
 import { AppError, type ErrorCode } from '../platform/errors.ts';
-import { addDays, dateInZone, startOfDate } from '../rules/calendar.ts';
+import { addDays, dateInZone, startOfDate } from '../platform/calendar.ts';
 import { arrivalGroup, riskAreaNextLevel, type RiskAreaHistory } from '../rules/ruleset.rules.ts';
 import type { Downgrade, FactKind, ManagedGroup, RiskLevel, RuleSet } from '../rules/ruleset.schema.ts';
 import { RISK_LEVELS } from '../rules/ruleset.schema.ts';

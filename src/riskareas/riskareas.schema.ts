@@ -1,6 +1,6 @@
 // Error codes of risk areas, and the request and response shapes of their routes. The public list is
 // a whitelist of place, level, dates and rule: it carries no personal data and no counts of people.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { RISK_LEVELS } from '../rules/ruleset.schema.ts';
 import { HISTORY_KINDS, RISK_AREA_STATUSES, RISK_AREA_UNITS } from './riskareas.rules.ts';

@@ -10,7 +10,7 @@ import type { Actor } from '../access/access.rules.ts';
 import type { Executor, RiskAreaHistoryTable, Tx } from '../db/database.ts';
 import { areaByCode, areaById, areasByCodes, areasUnder, type AreaRef } from '../db/sql.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope, inScope, listingScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';

@@ -153,7 +153,7 @@ export async function recordCheckins(ex: Executor, riskAreaId: string, u: UnitRe
   await upsertArrivals(ex, visits);
 }
 
-async function upsertArrivals(ex: Executor, select: Expression<any>): Promise<void> {
+async function upsertArrivals(ex: Executor, select: Expression<unknown>): Promise<void> {
   await ex.insertInto('risk_area_exposure')
     .columns(['risk_area_id', 'person_id', 'basis', 'last_stay_at', 'fact_since', 'ended_at', 'created_at', 'updated_at'])
     .expression(select)

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { AppError, type Fault } from '../platform/errors.ts';
 import { cachedByFile, parseRuleFile, readRuleFile, ruleFile, RuleFileError, type RuleFileFault } from '../platform/rule-file.ts';
 import { venueCategories } from '../venues/venue.categories.ts';
-import { isCalendarDate } from './calendar.ts';
+import { isCalendarDate } from '../platform/calendar.ts';
 import { RuleSetSchema, type RuleSet } from './ruleset.schema.ts';
 
 export const RULESETS_DIR = fileURLToPath(new URL('../../rules/rulesets', import.meta.url));

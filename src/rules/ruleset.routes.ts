@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
-import { actorOf, auditActor, guard } from '../platform/auth.ts';
+import { actorOf, auditActor, guard } from '../access/auth.ts';
 import { ruleSetById } from './ruleset.load.ts';
 import { ActivateBody, ActivateResult, RuleSetIdParams, RuleSetList, RuleSetSchema } from './ruleset.schema.ts';
 import * as rulesets from './ruleset.service.ts';

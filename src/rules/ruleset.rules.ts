@@ -3,7 +3,7 @@
 // colour with its reasons and end conditions, release from isolation and risk-area downgrades.
 // Times are epoch milliseconds; calendar days are counted in the zone passed in.
 import { AppError } from '../platform/errors.ts';
-import { addDays, dateInZone, startOfDate } from './calendar.ts';
+import { addDays, dateInZone, startOfDate } from '../platform/calendar.ts';
 import type { Downgrade, EndCondition, FactKind, ManagedGroup, RiskLevel, RuleSet } from './ruleset.schema.ts';
 
 const MINUTE = 60_000;

@@ -4,7 +4,7 @@ import type { Executor } from '../db/database.ts';
 import type { Services } from '../services.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { AppError } from '../platform/errors.ts';
-import { dateInZone } from './calendar.ts';
+import { dateInZone } from '../platform/calendar.ts';
 import { ruleSetById, ruleSetFor, ruleSets } from './ruleset.load.ts';
 import type { RuleSet, RuleSetSummary } from './ruleset.schema.ts';
 import * as store from './ruleset.store.ts';

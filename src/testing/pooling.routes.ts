@@ -2,7 +2,7 @@
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
-import { guard } from '../platform/auth.ts';
+import { guard } from '../access/auth.ts';
 import { advise, parseAdvisorOptions } from './pooling.rules.ts';
 import { poolingPolicy } from './pooling.policy.ts';
 import { PoolAdvisorQuery, PoolAdvisorResult } from './pooling.schema.ts';

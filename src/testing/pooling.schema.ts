@@ -1,6 +1,6 @@
 // Request and response shapes of the pool-size advisor. Query values arrive as text and are read by
 // parseAdvisorOptions, so a bad value is refused with ADVISOR_INPUT_INVALID naming the option.
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { CONTROL_LEVELS } from './pooling.rules.ts';
 import { Literals, Nullable } from '../platform/http.ts';
 

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { actorOf, guard } from '../platform/auth.ts';
+import { actorOf, guard } from '../access/auth.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import { problems, tags } from './testing.http.ts';
 import * as boxes from './testing.boxes.ts';

@@ -3,7 +3,7 @@
 import type { Actor } from '../access/access.rules.ts';
 import type { BoxStatus } from './testing.rules.ts';
 import type { Executor, TestingBoxTable, TestingCustodyTable } from '../db/database.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, type ErrorCode, type Fault } from '../platform/errors.ts';

@@ -4,7 +4,7 @@
 // grid worker (a bedridden person gets a home-sampling task on the squad's list).
 import type { Actor } from '../access/access.rules.ts';
 import type { TestingTaskTable, TestingVisitTable, Tx } from '../db/database.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';

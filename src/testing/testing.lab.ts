@@ -21,7 +21,7 @@ import type { Readable } from 'node:stream';
 import { inScope, type Actor } from '../access/access.rules.ts';
 import type { Tx } from '../db/database.ts';
 import type { AuditActor } from '../platform/audit.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, type ErrorCode, type Fault, type Lang } from '../platform/errors.ts';
 import type { Services } from '../services.ts';

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { actorOf, guard } from '../platform/auth.ts';
+import { actorOf, guard } from '../access/auth.ts';
 import { langFrom } from '../platform/errors.ts';
 import { PageOf, pageParams } from '../platform/pagination.ts';
 import * as sync from './testing.sync.ts';

@@ -5,7 +5,7 @@
 // every re-test is negative the control is lifted at once; a positive single tube becomes a case.
 import type { Actor } from '../access/access.rules.ts';
 import type { Executor, TestingNotificationTable, TestingPoolTable, TestingTaskTable, TestingTubeTable, Tx } from '../db/database.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import type { AuditActor } from '../platform/audit.ts';
 import { newId } from '../platform/crypto.ts';

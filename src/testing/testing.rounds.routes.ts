@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { actorOf, guard } from '../platform/auth.ts';
+import { actorOf, guard } from '../access/auth.ts';
 import { PageOf, pageParams } from '../platform/pagination.ts';
 import { LiveStreams } from '../platform/sse.ts';
 import * as svc from './testing.service.ts';

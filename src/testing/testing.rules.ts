@@ -4,7 +4,7 @@
 import type { ControlLevel, PoolingPolicy } from './pooling.rules.ts';
 import type { FactKind } from '../rules/ruleset.schema.ts';
 import type { TestingPolicy } from './testing.policy.ts';
-import { startOfDate } from '../rules/calendar.ts';
+import { startOfDate } from '../platform/calendar.ts';
 
 export const TUBE_MODES = ['pool', 'household', 'single', 'retest'] as const;
 export type TubeMode = (typeof TUBE_MODES)[number];

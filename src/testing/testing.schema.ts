@@ -1,6 +1,6 @@
 // Error codes of testing rounds, and the request and response shapes of their routes. Response schemas
 // are the whitelist: people appear by reference and masked name only — never an ID number or phone.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { CONTROL_LEVELS } from './pooling.rules.ts';
 import {

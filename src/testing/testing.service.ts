@@ -4,7 +4,7 @@
 // testing.sync.ts.
 import { can, isRole, type Actor, type Role } from '../access/access.rules.ts';
 import type { Executor, TestingRoundTable, TestingSiteTable, TestingStaffTable } from '../db/database.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';

@@ -74,9 +74,9 @@ export async function roundAreas(ex: Executor, roundIds: string[]): Promise<Arra
 
 /** Rounds with at least one area inside the scope (or containing it), newest first. */
 export async function roundsInScope(ex: Executor, scopePath: string, paging: { limit: number; offset: number }): Promise<{ rows: TestingRoundTable[]; total: number }> {
-  const inScope = (eb: any) => eb.exists(eb.selectFrom('testing_round_area as ra').select(sql`1`.as('one'))
+  const inScope = (eb: ExpressionBuilder<Database, 'testing_round'>) => eb.exists(eb.selectFrom('testing_round_area as ra').select(sql`1`.as('one'))
     .whereRef('ra.round_id', '=', 'testing_round.id')
-    .where((w: any) => w.or([w('ra.area_path', 'like', `${scopePath}%`), w(sql.val(scopePath), 'like', sql`ra.area_path || '%'`)])));
+    .where((w) => w.or([w('ra.area_path', 'like', `${scopePath}%`), w(sql.val(scopePath), 'like', sql<string>`ra.area_path || '%'`)])));
   const rows = await ex.selectFrom('testing_round').selectAll().where(inScope)
     .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(paging.limit).offset(paging.offset).execute();
   const total = await ex.selectFrom('testing_round').select((eb) => eb.fn.countAll<number>().as('n')).where(inScope).executeTakeFirstOrThrow();

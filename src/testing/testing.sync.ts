@@ -2,7 +2,7 @@
 // and the offline queue a sampler's or grid worker's phone sends when back online).
 import { can, type Actor } from '../access/access.rules.ts';
 import type { Executor, TestingTubeTable, Tx } from '../db/database.ts';
-import { assertCan } from '../platform/auth.ts';
+import { assertCan } from '../access/auth.ts';
 import { AppError, asErrorCode, messageFor, type Lang } from '../platform/errors.ts';
 import type { Services } from '../services.ts';
 import { isUniqueViolation } from '../db/sql.ts';

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { actorOf, guard } from '../platform/auth.ts';
+import { actorOf, guard } from '../access/auth.ts';
 import { langFrom } from '../platform/errors.ts';
 import * as tubes from './testing.tubes.ts';
 import * as sync from './testing.sync.ts';

@@ -4,7 +4,7 @@
 // the offline queue in testing.sync.ts).
 import { type Actor } from '../access/access.rules.ts';
 import type { Executor, TestingRoundTable, TestingTubeMemberTable, TestingTubeTable, Tx } from '../db/database.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError, type Fault } from '../platform/errors.ts';

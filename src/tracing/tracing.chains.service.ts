@@ -5,7 +5,7 @@
 // the rest counted per venue, case or close contact), and around one node (focus, depth); exports stay whole.
 import type { Actor } from '../access/access.rules.ts';
 import type { AuditActor } from '../platform/audit.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';

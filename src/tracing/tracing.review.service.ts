@@ -2,7 +2,7 @@
 // scope, with its case, so that confirm / reclassify / dismiss (tracing.service reviewContact) can be
 // worked through in one list. Reading it reads personal data: audited.
 import type { Actor } from '../access/access.rules.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import type { ContactView } from './tracing.schema.ts';

@@ -6,7 +6,7 @@
 // not those whose evidence was purged from the check-in table since: their stored encounters count.
 import type { Actor } from '../access/access.rules.ts';
 import type { CaseRecordTable, ContactTable, Executor } from '../db/database.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';

@@ -8,7 +8,7 @@ import type { AuditActor } from '../platform/audit.ts';
 import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { AppError, defineErrors, type Lang } from '../platform/errors.ts';
-import { addDays, isCalendarDate, startOfDate } from '../rules/calendar.ts';
+import { addDays, isCalendarDate, startOfDate } from '../platform/calendar.ts';
 import type { Services } from '../services.ts';
 import * as store from './venue.store.ts';
 

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { Literals, ProblemSchema } from '../platform/http.ts';
-import { actorOf, auditActor, guard } from '../platform/auth.ts';
+import { actorOf, auditActor, guard } from '../access/auth.ts';
 import { langFrom } from '../platform/errors.ts';
 import type { LiveStreamOptions } from '../platform/sse.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';

@@ -5,12 +5,12 @@
 // with REDIS_URL a check-in on one node reaches viewers connected to another.
 import type { ServerResponse } from 'node:http';
 import { can, type Actor } from '../access/access.rules.ts';
-import { assertCan } from '../platform/auth.ts';
+import { assertCan } from '../access/auth.ts';
 import { areaById, areaChildren } from '../db/sql.ts';
 import { AppError } from '../platform/errors.ts';
 import { LiveStreams, type LiveStreamOptions } from '../platform/sse.ts';
 import type { Page } from '../platform/pagination.ts';
-import { dateInZone, startOfDayPlus } from '../rules/calendar.ts';
+import { dateInZone, startOfDayPlus } from '../platform/calendar.ts';
 import type { Services } from '../services.ts';
 import { venueCategories } from './venue.categories.ts';
 import { onOccupancy } from './venue.events.ts';

@@ -11,7 +11,7 @@ import { create as openFont, type Font } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { encode as encodeQr } from 'uqr';
 import type { Actor } from '../access/access.rules.ts';
-import { assertCan } from '../platform/auth.ts';
+import { assertCan } from '../access/auth.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { AppError, defineErrors } from '../platform/errors.ts';
 import { areasByCodes } from '../registry/registry.store.ts';
@@ -109,6 +109,7 @@ export function publicBaseUrl(value: string | undefined): string {
 /** Content-Disposition for a download: an ASCII name, and the venue's own name for clients that read filename*. */
 export function posterDisposition(view: PosterView, format: PosterFormat): string {
   const ascii = `venue-${view.venueId}-v${view.codeVersion}.${format}`;
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
   const own = `${view.venueName.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, '_')}-场所码-v${view.codeVersion}.${format}`;
   const encoded = encodeURIComponent(own).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
@@ -396,7 +397,8 @@ function drawPdf(view: PosterView, fonts: PosterFonts, shapes: Shape[]): Promise
   for (const s of shapes) {
     switch (s.kind) {
       case 'rect':
-        (s.r ? doc.roundedRect(s.x, s.y, s.w, s.h, s.r) : doc.rect(s.x, s.y, s.w, s.h));
+        if (s.r) doc.roundedRect(s.x, s.y, s.w, s.h, s.r);
+        else doc.rect(s.x, s.y, s.w, s.h);
         if (s.fill && s.stroke) doc.lineWidth(s.lineWidth ?? 1).fillAndStroke(s.fill, s.stroke);
         else if (s.stroke) doc.lineWidth(s.lineWidth ?? 1).stroke(s.stroke);
         else doc.fill(s.fill ?? '#000000');

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { actorOf, guard } from '../platform/auth.ts';
+import { actorOf, guard } from '../access/auth.ts';
 import { langFrom } from '../platform/errors.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import { venueCategories } from './venue.categories.ts';

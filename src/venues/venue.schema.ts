@@ -1,6 +1,6 @@
 // Request and response shapes of venues and check-ins, and their error codes. Response schemas are the
 // whitelist: a check-in answer carries a masked name and a person reference, never an identifier.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineErrors } from '../platform/errors.ts';
 import { COLOURS, CROWD_LEVELS } from './venue.rules.ts';
 import { Literals, Nullable, NameText, NoteText } from '../platform/http.ts';

@@ -7,7 +7,7 @@ import { can, inScope } from '../access/access.rules.ts';
 import type { CheckinTable, Executor } from '../db/database.ts';
 import { areaById } from '../db/sql.ts';
 import { userById } from '../access/access.store.ts';
-import { assertCan, auditActor } from '../platform/auth.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { newId, type FieldCipher } from '../platform/crypto.ts';

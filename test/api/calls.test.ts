@@ -13,7 +13,7 @@ import { syncCallTasks } from '../../src/notify/notify.service.ts';
 import { setActiveRuleSet } from '../../src/rules/ruleset.service.ts';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import { isolatedCase } from '../support/tracing.city.ts';
-import { addDays, startOfDate } from '../../src/rules/calendar.ts';
+import { addDays, startOfDate } from '../../src/platform/calendar.ts';
 
 const NOW = Date.parse('2022-03-24T08:00:00+08:00');
 const at = (iso: string) => Date.parse(`${iso}+08:00`);

@@ -10,7 +10,7 @@ import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices } from '../support/services.ts';
 import { build, WEB_DIST } from '../../src/app.ts';
 import { connect, migrateToLatest } from '../../src/db/connect.ts';
-import { needsActor } from '../../src/platform/auth.ts';
+import { needsActor } from '../../src/access/auth.ts';
 
 /** Just over the server's 10 MB body limit, and not JSON: parsing it first would answer 413 or 400. */
 const HUGE = `{"name":"${'x'.repeat(10 * 1024 * 1024)}`;

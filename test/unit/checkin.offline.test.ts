@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parseVenueCode, screenToken, verifyScreenCode, issuePersonalCode, verifyPersonalCode, SCREEN_WINDOW_MS } from '../../src/venues/venue.codes.ts';
 import { parseVenueCategories, VENUE_CATEGORIES_FILE } from '../../src/venues/venue.categories.ts';
-import { changesActors } from '../../src/platform/auth.ts';
+import { changesActors } from '../../src/access/auth.ts';
 import { rawPublicKey, verifyPersonalCodeOffline } from '../../web/src/venues/personalCode.ts';
 import { deviceQueueKey, newDeviceId, signQueuedScan, verifyQueuedScan, DEVICE_KEY_TTL_MS } from '../../src/venues/venue.codes.ts';
 import { keyDue, keySigns, signScan, type DeviceQueueKey } from '../../web/src/venues/scanSignature.ts';

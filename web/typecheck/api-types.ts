@@ -19,7 +19,7 @@ import type * as riskApi from '../src/riskareas/riskAreasApi.ts';
 import type * as testingApi from '../src/testing/testingApi.ts';
 import type * as tracingApi from '../src/tracing/tracingApi.ts';
 import type * as web from '../src/shared/types.ts';
-import type * as audit from '../../src/platform/audit.schema.ts';
+import type * as audit from '../../src/audit/audit.schema.ts';
 import type * as command from '../../src/command/command.schema.ts';
 import type * as commandApi from '../src/command/commandApi.ts';
 

@@ -1,7 +1,7 @@
 // Request and response schemas of the audit log's routes (responses are a whitelist).
 import { Type } from '@sinclair/typebox';
-import { IsoTime } from './http.ts';
-import { defineErrors } from './errors.ts';
+import { IsoTime } from '../platform/http.ts';
+import { defineErrors } from '../platform/errors.ts';
 
 export const AuditErrors = defineErrors({
   AUDIT_TIME_INVALID: {

@@ -5,9 +5,9 @@
 // other domains' tables only for these labels, and only columns that are not sealed.
 import { sql } from 'kysely';
 import type { AuditEventTable, Executor } from '../db/database.ts';
-import { addDays, isCalendarDate, startOfDate } from '../rules/calendar.ts';
-import { AppError } from './errors.ts';
-import { maskName } from './mask.ts';
+import { addDays, isCalendarDate, startOfDate } from '../platform/calendar.ts';
+import { AppError } from '../platform/errors.ts';
+import { maskName } from '../platform/mask.ts';
 
 export interface AuditFilter {
   /** An action ("user.update"), or a family of them ending in "." or ".*" ("user.*"). */

@@ -10,15 +10,15 @@
 // shares no event bus with this one (a CLI command without REDIS_URL).
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { can, type Actor, type Permission } from '../access/access.rules.ts';
-import { resolveApiToken, resolveSession, SESSION_COOKIE } from '../access/session.ts';
-import { apiTokenByHash, sessionById } from '../access/access.store.ts';
+import { can, type Actor, type Permission } from './access.rules.ts';
+import { resolveApiToken, resolveSession, SESSION_COOKIE } from './session.ts';
+import { apiTokenByHash, sessionById } from './access.store.ts';
 import type { WriteNotice } from '../db/connect.ts';
-import { sha256 } from './crypto.ts';
+import { sha256 } from '../platform/crypto.ts';
 import type { Services } from '../services.ts';
-import { AppError } from './errors.ts';
-import type { AuditActor } from './audit.ts';
-import { maskPhone } from './mask.ts';
+import { AppError } from '../platform/errors.ts';
+import type { AuditActor } from '../platform/audit.ts';
+import { maskPhone } from '../platform/mask.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -4,18 +4,18 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AuditEventPage, AuditExportQuery, AuditFilterQuery, AuditPageQuery, AuditVerifyResult } from './audit.schema.ts';
 import type { Services } from '../services.ts';
 import { areaById } from '../db/sql.ts';
-import type { App } from './http.ts';
-import { maskPhonesIn } from './mask.ts';
-import { isoInZone } from './clock.ts';
-import { actorOf, auditActor, guard } from './auth.ts';
-import type { ChainVerdict } from './audit.ts';
-import { verifyWithAnchors } from './audit.anchors.ts';
-import { ProblemSchema } from './http.ts';
-import { AppError, langFrom, type Lang } from './errors.ts';
+import type { App } from '../platform/http.ts';
+import { maskPhonesIn } from '../platform/mask.ts';
+import { isoInZone } from '../platform/clock.ts';
+import { actorOf, auditActor, guard } from '../access/auth.ts';
+import type { ChainVerdict } from '../platform/audit.ts';
+import { verifyWithAnchors } from '../platform/audit.anchors.ts';
+import { ProblemSchema } from '../platform/http.ts';
+import { AppError, langFrom, type Lang } from '../platform/errors.ts';
 import { can } from '../access/access.rules.ts';
 import type { FastifyRequest } from 'fastify';
-import { CONTENT_TYPES, tabularStream } from './tabular.ts';
-import { auditPage, auditRows, objectLabels, parseAuditTime, type AuditFilter, type AuditRow } from './audit.query.ts';
+import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
+import { auditEventBatches, auditEventsPage, parseAuditTime, type AuditFilter, type AuditRow } from './audit.service.ts';
 
 /** An event as the auditor reads it: mobile numbers masked, the object named by what it is. */
 function eventView(r: AuditRow, labels: Map<string, string>, timeZone: string) {
@@ -37,8 +37,7 @@ const EXPORT_COLUMNS: Array<{ zh: string; en: string }> = [
 
 async function* exportRecords(s: Services, filter: AuditFilter, lang: Lang): AsyncGenerator<string[]> {
   yield EXPORT_COLUMNS.map((c) => c[lang]);
-  for await (const rows of auditRows(s.db, filter)) {
-    const labels = await objectLabels(s.db, rows);
+  for await (const { rows, labels } of auditEventBatches(s, filter)) {
     for (const r of rows) {
       const e = eventView(r, labels, s.config.timeZone);
       yield [String(e.seq), e.at, e.actorName, e.actorRole, e.action, e.objectType, e.objectId ?? '', e.objectLabel ?? '', e.reason, JSON.stringify(e.detail), e.hash];
@@ -84,8 +83,7 @@ export async function auditRoutes(app: App, s: Services): Promise<void> {
     },
   }, async (request) => {
     const limit = request.query.limit ?? 50;
-    const { rows, nextBeforeSeq } = await auditPage(s.db, filterOf(request.query), limit, request.query.beforeSeq);
-    const labels = await objectLabels(s.db, rows);
+    const { rows, labels, nextBeforeSeq } = await auditEventsPage(s, filterOf(request.query), limit, request.query.beforeSeq);
     return { items: rows.map((r) => eventView(r, labels, s.config.timeZone)), limit, nextBeforeSeq };
   });
 
