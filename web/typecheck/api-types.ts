@@ -2,7 +2,7 @@
 // server sends (the Static type of its TypeBox schema, which also serializes it) must be assignable to
 // the type the pages read, so a field renamed, dropped or loosened on one side fails the typecheck
 // (`npm run typecheck`). Compiled by web/tsconfig.api.json only; nothing here is bundled.
-import type { Static, TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import type * as access from '../../src/access/access.schema.ts';
 import type * as health from '../../src/health/health.schema.ts';
 import type * as notify from '../../src/notify/notify.schema.ts';
