@@ -2,14 +2,14 @@
 // loaded when their parent is chosen). The deepest choice is the value.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from './api.ts';
+import { registryApi } from '../registry/registryApi.ts';
 import type { Area } from './types.ts';
 import { useLoad } from './useLoad.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 
 export function AreaPicker({ onChange, testId }: { onChange: (area: Area) => void; testId?: string }) {
   const { t } = useTranslation();
-  const roots = useLoad(() => api.rootAreas(), []);
+  const roots = useLoad(() => registryApi.rootAreas(), []);
   const root = roots.data?.items[0];
   const [chain, setChain] = useState<Area[]>([]);
   const [children, setChildren] = useState<Record<string, Area[]>>({});
@@ -28,7 +28,7 @@ export function AreaPicker({ onChange, testId }: { onChange: (area: Area) => voi
     for (const area of levels) {
       if (area.childCount > 0 && !asked.current.has(area.id)) {
         asked.current.add(area.id);
-        api.childAreas(area.id).then((r) => setChildren((c) => ({ ...c, [area.id]: r.items })), () => { asked.current.delete(area.id); });
+        registryApi.childAreas(area.id).then((r) => setChildren((c) => ({ ...c, [area.id]: r.items })), () => { asked.current.delete(area.id); });
       }
     }
   }, [levels]);
