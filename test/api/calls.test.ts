@@ -14,6 +14,10 @@ import { setActiveRuleSet } from '../../src/rules/ruleset.service.ts';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import { isolatedCase } from '../support/tracing.city.ts';
 import { addDays, startOfDate } from '../../src/platform/calendar.ts';
+import type { Static } from '@sinclair/typebox';
+import type { CallTaskView, FacetsSchema } from '../../src/notify/notify.schema.ts';
+
+type Facets = Static<typeof FacetsSchema>;
 
 const NOW = Date.parse('2022-03-24T08:00:00+08:00');
 const at = (iso: string) => Date.parse(`${iso}+08:00`);
@@ -76,7 +80,7 @@ async function setup(dialect: 'sqlite' | 'postgres') {
   return { s, app, call, worker, otherWorker, p, b3: h101.buildingId, b5: h201.buildingId, b8: hx.buildingId };
 }
 
-type Row = { id: string; person: { name: string; areaName: string }; building: { name: string } | null; exposure: { lastAt: number | null }; instructions: any; status: string; class: string };
+type Row = CallTaskView;
 
 for (const { dialect, skip } of await dialects()) {
   describe(`call list filters, search, sort and instructions [${dialect}]`, { skip }, () => {
@@ -123,12 +127,13 @@ for (const { dialect, skip } of await dialects()) {
         assert.deepEqual(await names(`status=pending&buildingId=${t.b3}&class=close`), ['张三丰']);
 
         // The grids and buildings of the list, with counts.
-        const facets = await call('GET', '/call-tasks/facets', worker);
-        assert.equal(facets.statusCode, 200, facets.body);
-        assert.deepEqual(facets.json().grids.map((g: any) => [g.parentName, g.name, g.total, g.open]), [['文苑社区', '第一网格', 3, 2], ['文苑社区', '第二网格', 2, 2]]);
-        assert.deepEqual(facets.json().buildings.map((b: any) => [b.name, b.areaName, b.total, b.open]), [['3号楼', '第一网格', 3, 2], ['5号楼', '第二网格', 2, 2]]);
-        assert.equal(facets.json().ruleSet.id, '8th-edition');
-        assert.deepEqual((await call('GET', '/call-tasks/facets?caseId=case-b', worker)).json().grids.map((g: any) => g.total), [1]);
+        const facetsRes = await call('GET', '/call-tasks/facets', worker);
+        assert.equal(facetsRes.statusCode, 200, facetsRes.body);
+        const facets = facetsRes.json() as Facets;
+        assert.deepEqual(facets.grids.map((g) => [g.parentName, g.name, g.total, g.open]), [['文苑社区', '第一网格', 3, 2], ['文苑社区', '第二网格', 2, 2]]);
+        assert.deepEqual(facets.buildings.map((b) => [b.name, b.areaName, b.total, b.open]), [['3号楼', '第一网格', 3, 2], ['5号楼', '第二网格', 2, 2]]);
+        assert.equal(facets.ruleSet.id, '8th-edition');
+        assert.deepEqual(((await call('GET', '/call-tasks/facets?caseId=case-b', worker)).json() as Facets).grids.map((g) => g.total), [1]);
       } finally { await t.app.close(); await t.s.close(); }
     });
 
@@ -143,13 +148,15 @@ for (const { dialect, skip } of await dialects()) {
         const eighth = ruleSetById('8th-edition').management.close_contact;
         assert.equal(zhang.instructions.ruleSetId, '8th-edition');
         assert.equal(zhang.instructions.group, 'close_contact');
-        assert.equal(zhang.instructions.plan.centralisedDays, eighth.centralisedDays);
-        assert.equal(zhang.instructions.plan.homeDays, eighth.homeDays);
-        assert.equal(zhang.instructions.plan.homeKind, eighth.homeKind);
+        const plan = zhang.instructions.plan;
+        assert.ok(plan, 'a close contact has a plan');
+        assert.equal(plan.centralisedDays, eighth.centralisedDays);
+        assert.equal(plan.homeDays, eighth.homeDays);
+        assert.equal(plan.homeKind, eighth.homeKind);
         // Day 0 is the exposure's day; centralised day N is N days later; the phase ends at the end of its last day.
-        assert.equal(zhang.instructions.plan.centralisedUntil, startOfDate(addDays('2022-03-20', eighth.centralisedDays + 1), s.config.timeZone));
-        assert.equal(zhang.instructions.plan.homeUntil, startOfDate(addDays('2022-03-20', eighth.centralisedDays + eighth.homeDays + 1), s.config.timeZone));
-        assert.deepEqual(zhang.instructions.plan.testDates.filter((d: any) => d.phase === 'centralised').map((d: any) => d.day), eighth.testDays.centralised);
+        assert.equal(plan.centralisedUntil, startOfDate(addDays('2022-03-20', eighth.centralisedDays + 1), s.config.timeZone));
+        assert.equal(plan.homeUntil, startOfDate(addDays('2022-03-20', eighth.centralisedDays + eighth.homeDays + 1), s.config.timeZone));
+        assert.deepEqual(plan.testDates.filter((d) => d.phase === 'centralised').map((d) => d.day), eighth.testDays.centralised);
         assert.equal(byName.get('李四')!.instructions.group, null, 'general contacts are not managed');
         assert.equal(byName.get('李四')!.instructions.plan, null);
         assert.equal(byName.get('百%分')!.exposure.lastAt, null);
@@ -160,7 +167,7 @@ for (const { dialect, skip } of await dialects()) {
         const after = (await call('GET', '/call-tasks?sort=exposure', worker)).json().items as Row[];
         const twenty = ruleSetById('20-measures');
         assert.equal(after.find((r) => r.person.name === '张三')!.instructions.ruleSetId, '20-measures');
-        assert.equal(after.find((r) => r.person.name === '张三')!.instructions.plan.centralisedDays, twenty.management.close_contact.centralisedDays);
+        assert.equal(after.find((r) => r.person.name === '张三')!.instructions.plan?.centralisedDays, twenty.management.close_contact.centralisedDays);
         assert.equal(after.find((r) => r.person.name === '王五')!.instructions.group, twenty.management.secondary_contact ? 'secondary_contact' : null);
 
         // The export takes the same filters and order, with the exposure date and what to do.
@@ -197,14 +204,14 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal((await call('GET', `/call-tasks/facets?areaId=a_${AREAS.wenyuanGrid}`, otherWorker)).json().code, 'OUT_OF_SCOPE');
         assert.equal((await call('GET', `/call-tasks/export?buildingId=${t.b3}`, otherWorker)).json().code, 'OUT_OF_SCOPE');
         assert.equal((await call('GET', `/call-tasks?buildingId=${t.b8}`, worker)).json().code, 'OUT_OF_SCOPE');
-        const theirs = (await call('GET', '/call-tasks/facets', otherWorker)).json();
-        assert.deepEqual(theirs.buildings.map((b: any) => b.name), ['8号楼']);
+        const theirs = (await call('GET', '/call-tasks/facets', otherWorker)).json() as Facets;
+        assert.deepEqual(theirs.buildings.map((b) => b.name), ['8号楼']);
         assert.deepEqual((await call('GET', '/call-tasks?q=%E5%BC%A0', otherWorker)).json().total, 0, 'a search never crosses the scope');
 
         // Above the communities, grids are told apart by their community.
         const city = await signIn(s, 'investigator', AREAS.city);
-        const cityFacets = (await call('GET', '/call-tasks/facets', city)).json();
-        assert.deepEqual(cityFacets.grids.map((g: any) => `${g.parentName} ${g.name}`), ['文苑社区 第一网格', '文苑社区 第二网格', '兴阳社区 第一网格']);
+        const cityFacets = (await call('GET', '/call-tasks/facets', city)).json() as Facets;
+        assert.deepEqual(cityFacets.grids.map((g) => `${g.parentName} ${g.name}`), ['文苑社区 第一网格', '文苑社区 第二网格', '兴阳社区 第一网格']);
 
         // A role without contact.call.
         const lab = await signIn(s, 'lab', AREAS.city);

@@ -7,6 +7,8 @@ import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { purgeCheckins } from '../../src/venues/venue.service.ts';
+import type { ContactView } from '../../src/tracing/tracing.schema.ts';
+import { storedEncounters } from '../../src/tracing/tracing.rules.ts';
 
 const MIN = 60_000;
 const NOW = Date.parse('2022-03-24T08:00:00+08:00');
@@ -72,14 +74,15 @@ for (const { dialect, skip } of await dialects()) {
 
         const listed = await call('GET', `/cases/${caseId}/contacts`, investigator);
         assert.equal(listed.statusCode, 200, listed.body);
-        const items = listed.json().items as Array<Record<string, any>>;
+        const items = listed.json().items as ContactView[];
         assert.deepEqual(items.map((c) => [c.person.name, c.class, c.basis, c.candidate]), [['李秀英', 'close', 'household', false], ['王磊', 'close', 'venue', true]]);
         assert.equal(items[0]!.person.phone, '139****5678');
         assert.deepEqual(Object.keys(items[0]!.person).sort(), ['areaName', 'id', 'name', 'phone']);
         assert.ok(!listed.body.includes('13904375678') && !listed.body.includes('phone_enc'), 'no clear phone or sealed column in the response');
         const colleague = items[1]!;
-        assert.equal(colleague.evidence.encounters[0].venueName, '文苑大厦');
-        assert.equal(colleague.evidence.encounters[0].overlapMinutes, 150);
+        const met = storedEncounters(colleague.evidence)[0]!;
+        assert.equal(met.venueName, '文苑大厦');
+        assert.equal(met.overlapMinutes, 150);
 
         const candidates = await call('GET', `/cases/${caseId}/contacts?reviewStatus=pending&class=close&limit=1`, investigator);
         assert.equal(candidates.json().total, 2);
@@ -94,7 +97,7 @@ for (const { dialect, skip } of await dialects()) {
         const retraced = await call('POST', `/cases/${caseId}/trace`, investigator);
         assert.equal(retraced.statusCode, 200, retraced.body);
         assert.equal(retraced.json().contacts.byReview.confirmed, 1);
-        const again = (await call('GET', `/cases/${caseId}/contacts`, investigator)).json().items as Array<Record<string, any>>;
+        const again = (await call('GET', `/cases/${caseId}/contacts`, investigator)).json().items as ContactView[];
         assert.equal(again.find((c) => c.id === colleague.id)!.review.reason, 'shared office, no masks');
 
         const manual = await call('POST', `/cases/${caseId}/contacts`, investigator, {
@@ -186,12 +189,13 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(again.statusCode, 200, again.body);
         const trace = again.json().trace;
         assert.deepEqual([trace.purgedBefore, trace.removed, trace.keptPurged, trace.found.close], [cutoff, 0, 1, 2]);
-        const items = (await call('GET', `/cases/${caseId}/contacts`, investigator)).json().items as Array<{ person: { id: string }; evidence: Record<string, any> }>;
+        const items = (await call('GET', `/cases/${caseId}/contacts`, investigator)).json().items as ContactView[];
         const colleague = items.find((c) => c.person.id === t.colleague)!;
         assert.deepEqual(colleague.evidence.checkinsPurged, { before: cutoff, encounters: 1 });
-        assert.equal(colleague.evidence.encounters[0].caseVisit.purged, true);
-        assert.equal(colleague.evidence.encounters[0].contactVisit.purged, true);
-        assert.equal(colleague.evidence.encounters[0].caseVisit.enteredAt, DAY9);
+        const kept = storedEncounters(colleague.evidence)[0]!;
+        assert.equal(kept.caseVisit.purged, true);
+        assert.equal(kept.contactVisit.purged, true);
+        assert.equal(kept.caseVisit.enteredAt, DAY9);
       } finally { await t.app.close(); await s.close(); }
     });
   });

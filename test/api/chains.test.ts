@@ -12,6 +12,11 @@ import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { exportChains } from '../../src/tracing/tracing.chains.service.ts';
+import type { Static } from '@sinclair/typebox';
+import type { ContactView } from '../../src/tracing/tracing.schema.ts';
+import type { CallTaskView, TaskDetailSchema } from '../../src/notify/notify.schema.ts';
+
+type TaskPage = { total: number; items: CallTaskView[] };
 
 const MIN = 60_000;
 const NOW = Date.parse('2022-03-24T08:00:00+08:00');
@@ -62,7 +67,7 @@ for (const { dialect, skip } of await dialects()) {
         // son as a secondary contact while the colleague is unreviewed).
         const queue = await call('GET', '/contacts/review-queue', investigator);
         assert.equal(queue.statusCode, 200, queue.body);
-        const items = queue.json().items as Array<Record<string, any>>;
+        const items = queue.json().items as Array<ContactView & { case: { personName: string } }>;
         assert.deepEqual(items.map((i) => [i.person.name, i.candidate, i.case.personName]), [['王磊', true, '张建国'], ['王小明', true, '张建国'], ['李秀英', false, '张建国']]);
         assert.equal(items[0]!.person.phone, '137****0001');
         assert.ok(!queue.body.includes('13704370001'));
@@ -152,14 +157,14 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const created = await call('POST', '/cases', investigator, { personId: t.index, classification: 'confirmed', source: 'fever_clinic', onsetAt: ONSET });
         const caseId = created.json().case.id as string;
-        const all = (await call('GET', `/call-tasks?caseId=${caseId}`, investigator)).json();
+        const all = (await call('GET', `/call-tasks?caseId=${caseId}`, investigator)).json() as TaskPage;
         assert.equal(all.total, 3);
-        assert.deepEqual(all.items.map((i: any) => [i.person.name, i.person.phone, i.community.name, i.status, i.class]).sort(), [
+        assert.deepEqual(all.items.map((i) => [i.person.name, i.person.phone, i.community.name, i.status, i.class]).sort(), [
           ['李秀英', '139****5678', '文苑社区', 'pending', 'close'],
           ['王小明', '137****0002', '兴阳社区', 'pending', 'secondary'],
           ['王磊', '137****0001', '兴阳社区', 'pending', 'close'],
         ].sort());
-        assert.equal(all.items[2].class, 'secondary', 'close contacts are called first');
+        assert.equal(all.items[2]!.class, 'secondary', 'close contacts are called first');
         assert.ok(!JSON.stringify(all).includes('13704370001'));
 
         // Re-tracing changes nothing.
@@ -167,12 +172,12 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal((await s.db.selectFrom('call_task').select('id').execute()).length, 3);
 
         // Each community worker sees the task of their own community only.
-        const mine = (await call('GET', '/call-tasks', t.worker)).json();
-        assert.deepEqual(mine.items.map((i: any) => i.person.name), ['李秀英']);
-        const theirs = (await call('GET', '/call-tasks', t.otherWorker)).json();
-        assert.deepEqual(theirs.items.map((i: any) => i.person.name), ['王磊', '王小明']);
-        const wifeTask = mine.items[0].id as string;
-        const colleagueTask = theirs.items[0].id as string;
+        const mine = (await call('GET', '/call-tasks', t.worker)).json() as TaskPage;
+        assert.deepEqual(mine.items.map((i) => i.person.name), ['李秀英']);
+        const theirs = (await call('GET', '/call-tasks', t.otherWorker)).json() as TaskPage;
+        assert.deepEqual(theirs.items.map((i) => i.person.name), ['王磊', '王小明']);
+        const wifeTask = mine.items[0]!.id;
+        const colleagueTask = theirs.items[0]!.id;
         assert.equal((await call('GET', `/call-tasks/${colleagueTask}`, t.worker)).json().code, 'OUT_OF_SCOPE');
         assert.equal((await call('POST', `/call-tasks/${colleagueTask}/attempts`, t.worker, { outcome: 'reached' })).json().code, 'OUT_OF_SCOPE');
 
@@ -182,7 +187,7 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(first.json().task.status, 'not_reached');
         const second = await call('POST', `/call-tasks/${wifeTask}/attempts`, t.worker, { outcome: 'reached', note: '已告知居家隔离' });
         assert.equal(second.json().task.attempts, 2);
-        assert.deepEqual(second.json().attempts.map((a: any) => [a.outcome, a.note]), [['not_reached', '无人接听'], ['reached', '已告知居家隔离']]);
+        assert.deepEqual((second.json() as Static<typeof TaskDetailSchema>).attempts.map((a) => [a.outcome, a.note]), [['not_reached', '无人接听'], ['reached', '已告知居家隔离']]);
         assert.equal((await call('POST', `/call-tasks/${wifeTask}/attempts`, t.worker, { outcome: 'maybe' })).json().code, 'VALIDATION');
         const noCsrf = await t.app.inject({ method: 'POST', url: `/api/v1/call-tasks/${wifeTask}/attempts`, headers: { cookie: t.worker.headers.cookie! }, payload: { outcome: 'reached' } });
         assert.equal(noCsrf.json().code, 'CSRF_TOKEN_INVALID');

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
+import type { LightMyRequestResponse } from 'fastify';
 import { fileURLToPath } from 'node:url';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type TestServices } from '../support/services.ts';
@@ -28,7 +29,7 @@ async function closedPort(): Promise<number> {
 }
 
 /** A person in 文苑 and an approved gate, through the API, for check-ins. */
-async function checkinSetup(s: TestServices, call: (method: 'GET' | 'POST', url: string, headers?: Record<string, string>, payload?: object) => Promise<{ statusCode: number; json(): any; body: string; headers: Record<string, unknown> }>) {
+async function checkinSetup(s: TestServices, call: (method: 'GET' | 'POST', url: string, headers?: Record<string, string>, payload?: object) => Promise<LightMyRequestResponse>) {
   const areas = await seedTestAreas(s);
   const worker = await signIn(s, 'community_worker', AREAS.wenyuan, 'li.ming');
   const person = await call('POST', '/persons', worker.headers, { areaId: areas[AREAS.wenyuanGrid], name: '张建国', idNumber: '220402195304120318' });

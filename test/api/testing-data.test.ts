@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
-import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestServices } from '../support/services.ts';
+import { AREAS, seedTestAreas, signIn, testServices, type TestServices } from '../support/services.ts';
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { callerOf, fillTube, idNumber } from '../support/testing.http.ts';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Migrator, sql, type Kysely } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { dialects, freshDatabase, PG_URL } from '../support/dialects.ts';
 import { testServices, seedTestAreas, signIn, AREAS } from '../support/services.ts';
@@ -217,7 +217,7 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const provider = { getMigrations: async () => Object.fromEntries(Object.entries(migrations)
           .filter(([name]) => name < '0013')
-          .map(([name, m]) => [name, { up: (db: Kysely<any>) => m.up(db, handle.dialect) }])) };
+          .map(([name, m]) => [name, { up: (db: Parameters<typeof m.up>[0]) => m.up(db, handle.dialect) }])) };
         const older = new Migrator({ db: handle.db, provider, ...(handle.pgSchema ? { migrationTableSchema: handle.pgSchema } : {}) });
         const { error } = await older.migrateToLatest();
         assert.equal(error, undefined);

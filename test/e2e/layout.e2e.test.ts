@@ -4,66 +4,44 @@
 // round in progress picks it; the venue page reveals the operator's phone with a reason (audited);
 // the door says what is wrong with a mistyped ID number, and counts a queued scan refused entry as
 // refused; the sampler resumes and voids the table's open tubes; the round dashboard shows a custody gap.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import { demoInBrowser, DESKTOP, PHONE } from '../support/browser.ts';
 import { signIn as sessionFor, type SignedIn } from '../support/services.ts';
 import { addUser } from '../../src/access/access.service.ts';
 import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
 
-const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
-const DESK = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
 const SAMPLER = { username: 'caiyang02', password: 'sampler-pass-2022' };
 
 describe('layout and loose ends in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-  const errors: string[] = [];
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(context: BrowserContext): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    return page;
-  }
-  async function signIn(page: Page, username: string, password = server.passwords[username]!): Promise<void> {
-    await signInAs(page, server.url, username, password);
-  }
+  const demo = demoInBrowser();
+  const { errors, open, signIn } = demo;
   /** /api/v1 through the server's app, as a session made for the role in the area. */
   async function api(method: 'GET' | 'POST', url: string, who: SignedIn, payload?: unknown) {
-    return server.app.inject({ method, url: `/api/v1${url}`, headers: who.headers, ...(payload !== undefined ? { payload: payload as object } : {}) });
+    return demo.server.app.inject({ method, url: `/api/v1${url}`, headers: who.headers, ...(payload !== undefined ? { payload: payload as object } : {}) });
   }
   async function area(name: string, level: string) {
-    return server.s.db.selectFrom('area').select(['id', 'code', 'path', 'parent_id']).where('name', '=', name).where('level', '=', level).executeTakeFirstOrThrow();
+    return demo.server.s.db.selectFrom('area').select(['id', 'code', 'path', 'parent_id']).where('name', '=', name).where('level', '=', level).executeTakeFirstOrThrow();
   }
   async function cityCode(): Promise<string> {
-    return (await server.s.db.selectFrom('area').select('code').where('parent_id', 'is', null).executeTakeFirstOrThrow()).code;
+    return (await demo.server.s.db.selectFrom('area').select('code').where('parent_id', 'is', null).executeTakeFirstOrThrow()).code;
   }
   async function wenyuanPeople(n: number) {
     const community = await area('文苑社区', 'community');
-    return server.s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    return demo.server.s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
       .select(['person.id', 'person.id_enc', 'person.name']).where('area.path', 'like', `${community.path}%`)
       .where('person.id_type', '=', 'resident_id').where('person.id_enc', 'is not', null)
       .orderBy('person.id').limit(n).execute();
   }
 
   test('a page with one round in progress picks it for the user', async () => {
-    const lab = await sessionFor(server.s, 'lab', await cityCode());
+    const lab = await sessionFor(demo.server.s, 'lab', await cityCode());
     const rounds = (await api('GET', '/testing/rounds?limit=100', lab)).json().items as Array<{ id: string; status: string }>;
     const inProgress = rounds.filter((r) => r.status === 'open' || r.status === 'overdue');
     assert.equal(inProgress.length, 1, 'the demo city has one round in progress');
-    const page = await open(await browser.newContext(DESK));
+    const page = await open(await demo.browser.newContext(DESKTOP));
     await signIn(page, 'lab');
-    await page.goto(`${server.url}/testing/lab`);
+    await page.goto(`${demo.server.url}/testing/lab`);
     await page.waitForFunction((id) => (document.querySelector('[data-testid="lab-round"]') as HTMLSelectElement | null)?.value === id, inProgress[0]!.id);
     // The user may still go back to "pick a round": it is not chosen again.
     await page.getByTestId('lab-round').selectOption('');
@@ -74,14 +52,14 @@ describe('layout and loose ends in the browser', () => {
 
   test('the case page header: labelled cells on one line each, at desktop and phone widths', async () => {
     const [patient] = await wenyuanPeople(1);
-    const investigator = await sessionFor(server.s, 'investigator', await cityCode());
+    const investigator = await sessionFor(demo.server.s, 'investigator', await cityCode());
     const made = await api('POST', '/cases', investigator, { personId: patient!.id, classification: 'confirmed', source: 'fever_clinic', onsetAt: Date.now() - 48 * 3_600_000 });
     assert.equal(made.statusCode, 201, made.body);
     const caseId = made.json().case.id as string;
-    for (const options of [DESK, PHONE]) {
-      const page = await open(await browser.newContext(options));
+    for (const options of [DESKTOP, PHONE]) {
+      const page = await open(await demo.browser.newContext(options));
       await signIn(page, 'investigator');
-      await page.goto(`${server.url}/cases/${caseId}`);
+      await page.goto(`${demo.server.url}/cases/${caseId}`);
       await page.getByTestId('case-facts').waitFor();
       const cells = await page.getByTestId('case-facts').locator(':scope > div > dt').evaluateAll((els) => els.map((el) => {
         const r = el.getBoundingClientRect();
@@ -101,15 +79,15 @@ describe('layout and loose ends in the browser', () => {
 
   test('the live page: filtered on the server by district, street, community and name; a grid on a desktop', async () => {
     const community = await area('文苑社区', 'community');
-    const street = (await server.s.db.selectFrom('area').select(['id', 'parent_id']).where('id', '=', community.parent_id!).executeTakeFirstOrThrow());
+    const street = (await demo.server.s.db.selectFrom('area').select(['id', 'parent_id']).where('id', '=', community.parent_id!).executeTakeFirstOrThrow());
     const district = street.parent_id!;
-    const count = async (path: string, name = '') => Number((await server.s.db.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id')
+    const count = async (path: string, name = '') => Number((await demo.server.s.db.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id')
       .select((eb) => eb.fn.countAll().as('n')).where('venue.status', '=', 'approved').where('area.path', 'like', `${path}%`)
       .where((eb) => (name ? eb.or([eb('venue.name', 'like', `%${name}%`), eb('area.name', 'like', `%${name}%`)]) : eb.lit(true))).executeTakeFirstOrThrow()).n);
     const all = await count('');
     assert.ok(all > 12, `the demo city has venues (${all})`);
-    const page = await open(await browser.newContext(DESK));
-    await page.goto(`${server.url}/live`);
+    const page = await open(await demo.browser.newContext(DESKTOP));
+    await page.goto(`${demo.server.url}/live`);
     await page.locator(`[data-testid="live-total"][data-total="${all}"]`).waitFor();
     // Several cards side by side on a desktop, not one long column.
     const lefts = await page.getByTestId('live-venue-row').evaluateAll((els) => [...new Set(els.slice(0, 12).map((e) => Math.round(e.getBoundingClientRect().left)))]);
@@ -120,18 +98,18 @@ describe('layout and loose ends in the browser', () => {
       await page.getByTestId(`live-area-${depth}`).selectOption(id);
     };
     await pick(0, district);
-    const districtPath = (await server.s.db.selectFrom('area').select('path').where('id', '=', district).executeTakeFirstOrThrow()).path;
+    const districtPath = (await demo.server.s.db.selectFrom('area').select('path').where('id', '=', district).executeTakeFirstOrThrow()).path;
     await page.locator(`[data-testid="live-total"][data-total="${await count(districtPath)}"]`).waitFor();
     await pick(1, street.id);
     await pick(2, community.id);
     const inCommunity = await count(community.path);
     await page.locator(`[data-testid="live-total"][data-total="${inCommunity}"]`).waitFor();
     const shown = await page.getByTestId('live-venue-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-venue-id')));
-    const expected = (await server.s.db.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id').select('venue.id')
+    const expected = (await demo.server.s.db.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id').select('venue.id')
       .where('venue.status', '=', 'approved').where('area.path', 'like', `${community.path}%`).execute()).map((v) => v.id);
     assert.deepEqual([...shown].sort(), expected.slice(0, 100).sort(), 'the community’s venues, from the server');
     // The name filter is the server's too: the total counts every match, not the page shown.
-    const word = (await server.s.db.selectFrom('venue').select('name').where('status', '=', 'approved').executeTakeFirstOrThrow()).name.slice(0, 2);
+    const word = (await demo.server.s.db.selectFrom('venue').select('name').where('status', '=', 'approved').executeTakeFirstOrThrow()).name.slice(0, 2);
     await page.getByTestId('live-area-0').selectOption('');
     await page.getByTestId('live-search').fill(word);
     await page.locator(`[data-testid="live-total"][data-total="${await count('', word)}"]`).waitFor();
@@ -140,14 +118,14 @@ describe('layout and loose ends in the browser', () => {
 
   test('the venue page reveals the operator’s phone with a reason, audited', async () => {
     const community = await area('文苑社区', 'community');
-    const grid = await server.s.db.selectFrom('area').select('id').where('parent_id', '=', community.id).orderBy('code').executeTakeFirstOrThrow();
-    const worker = await sessionFor(server.s, 'community_worker', community.code);
+    const grid = await demo.server.s.db.selectFrom('area').select('id').where('parent_id', '=', community.id).orderBy('code').executeTakeFirstOrThrow();
+    const worker = await sessionFor(demo.server.s, 'community_worker', community.code);
     const made = await api('POST', '/venues', worker, { areaId: grid.id, name: '文苑便民超市', category: 'supermarket', capacity: 80, contactPhone: '13904371234', responsiblePerson: '刘建华' });
     assert.equal(made.statusCode, 201, made.body);
     const venueId = made.json().id as string;
-    const page = await open(await browser.newContext(DESK));
+    const page = await open(await demo.browser.newContext(DESKTOP));
     await signIn(page, 'command');
-    await page.goto(`${server.url}/venues/${venueId}`);
+    await page.goto(`${demo.server.url}/venues/${venueId}`);
     const phone = page.getByTestId('venue-contact-phone');
     await phone.waitFor();
     assert.equal(await phone.textContent(), '139****1234');
@@ -158,7 +136,7 @@ describe('layout and loose ends in the browser', () => {
     await page.getByTestId('venue-contact-submit').click();
     await page.locator('[data-testid="venue-contact-phone"][data-revealed="true"]').waitFor();
     assert.equal(await phone.textContent(), '13904371234');
-    const audited = await server.s.db.selectFrom('audit_event').select(['reason']).where('action', '=', 'venue.contact.reveal').where('object_id', '=', venueId).execute();
+    const audited = await demo.server.s.db.selectFrom('audit_event').select(['reason']).where('action', '=', 'venue.contact.reveal').where('object_id', '=', venueId).execute();
     assert.deepEqual(audited.map((a) => a.reason), ['核实场所经营者信息']);
     await page.getByTestId('venue-contact-hide').click();
     assert.equal(await phone.textContent(), '139****1234');
@@ -167,21 +145,21 @@ describe('layout and loose ends in the browser', () => {
 
   test('the door: a mistyped ID number is said as such; a queued scan refused entry counts as refused', async () => {
     const community = await area('文苑社区', 'community');
-    const grid = await server.s.db.selectFrom('area').select('id').where('parent_id', '=', community.id).orderBy('code').executeTakeFirstOrThrow();
-    const worker = await sessionFor(server.s, 'community_worker', community.code);
+    const grid = await demo.server.s.db.selectFrom('area').select('id').where('parent_id', '=', community.id).orderBy('code').executeTakeFirstOrThrow();
+    const worker = await sessionFor(demo.server.s, 'community_worker', community.code);
     // A supermarket wants a negative test within 72 h; 文苑's residents were left out of the demo round.
     const made = await api('POST', '/venues', worker, { areaId: grid.id, name: '文苑生鲜超市', category: 'supermarket', capacity: 80 });
     assert.equal(made.statusCode, 201, made.body);
     const venueId = made.json().id as string;
-    assert.equal((await api('POST', `/venues/${venueId}/approve`, await sessionFor(server.s, 'command', await cityCode()))).statusCode, 200);
+    assert.equal((await api('POST', `/venues/${venueId}/approve`, await sessionFor(demo.server.s, 'command', await cityCode()))).statusCode, 200);
     const [, person] = await wenyuanPeople(2);
-    const idNumber = server.s.cipher.decrypt(person!.id_enc!);
+    const idNumber = demo.server.s.cipher.decrypt(person!.id_enc!);
     const wrong = idNumber.slice(0, 17) + (idNumber[17] === '0' ? '1' : '0');
 
-    const context = await browser.newContext(PHONE);
+    const context = await demo.browser.newContext(PHONE);
     const gp = await open(context);
     await signIn(gp, 'wenyuan');
-    await gp.goto(`${server.url}/guard`);
+    await gp.goto(`${demo.server.url}/guard`);
     await gp.getByTestId('guard-venue').locator(`option[value="${venueId}"]`).waitFor({ state: 'attached' });
     await gp.getByTestId('guard-venue').selectOption(venueId);
     await gp.waitForFunction(() => !!localStorage.getItem('cordon.guard.venue'));
@@ -204,7 +182,7 @@ describe('layout and loose ends in the browser', () => {
     await context.setOffline(false);
     const done = gp.getByTestId('guard-queue-done');
     await done.waitFor({ timeout: 30_000 });
-    const rows = await server.s.db.selectFrom('checkin').select(['decision']).where('venue_id', '=', venueId).execute();
+    const rows = await demo.server.s.db.selectFrom('checkin').select(['decision']).where('venue_id', '=', venueId).execute();
     assert.deepEqual(rows.map((r) => r.decision), ['refused'], 'the queued scan was stored, refused entry');
     assert.deepEqual([await done.getAttribute('data-sent'), await done.getAttribute('data-denied'), await done.getAttribute('data-refused')], ['1', '1', '0']);
     assert.match((await done.textContent()) ?? '', /拒绝进入 1 条/);
@@ -212,7 +190,7 @@ describe('layout and loose ends in the browser', () => {
   });
 
   test('the sampler resumes and voids the table’s open tubes; the round dashboard shows a custody gap', async () => {
-    const s = server.s;
+    const s = demo.server.s;
     const community = await area('文苑社区', 'community');
     const grid = await s.db.selectFrom('area').select('id').where('parent_id', '=', community.id).orderBy('code').executeTakeFirstOrThrow();
     const city = await s.db.selectFrom('area').select(['id', 'code']).where('parent_id', 'is', null).executeTakeFirstOrThrow();
@@ -246,11 +224,11 @@ describe('layout and loose ends in the browser', () => {
     const up = await api('POST', '/testing/lab/results', lab, { roundId, results: [{ barcode: 'WYJ0003', result: 'negative', testedAt: Date.now() }] });
     assert.equal(up.statusCode, 200, up.body);
 
-    const phone = await browser.newContext(PHONE);
+    const phone = await demo.browser.newContext(PHONE);
     const sp = await open(phone);
     sp.on('dialog', (d) => void d.accept());
     await signIn(sp, SAMPLER.username, SAMPLER.password);
-    await sp.goto(`${server.url}/testing/sample`);
+    await sp.goto(`${demo.server.url}/testing/sample`);
     await sp.getByTestId('sampler-assignment').filter({ hasText: '2号台' }).first().click();
     const openTubes = sp.getByTestId('sampler-open-tube');
     await sp.locator('[data-testid="sampler-open-tube"][data-barcode="WYJ0002"]').waitFor();
@@ -265,9 +243,9 @@ describe('layout and loose ends in the browser', () => {
     await sp.locator('[data-testid="sampler-count"][data-count="2"]').waitFor();
 
     // The round's dashboard: one tube resulted without its chain of custody.
-    const desk = await open(await browser.newContext(DESK));
+    const desk = await open(await demo.browser.newContext(DESKTOP));
     await signIn(desk, 'command');
-    await desk.goto(`${server.url}/testing/rounds/${roundId}`);
+    await desk.goto(`${demo.server.url}/testing/rounds/${roundId}`);
     const tile = desk.getByTestId('summary-custody-gaps');
     await desk.locator('[data-testid="summary-custody-gaps"][data-value="1"]').waitFor();
     assert.match((await tile.locator('xpath=..').getAttribute('class')) ?? '', /stat-alarm/);

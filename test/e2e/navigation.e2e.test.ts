@@ -3,14 +3,14 @@
 // laptop the navigation sits beside the page without pushing it sideways and its groups fold (and stay
 // folded on this device); on a 390 px phone it is a drawer behind the menu button that closes on
 // navigation, on Escape and on a tap beside it.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../support/browser.ts';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { demoInBrowser, PHONE } from '../support/browser.ts';
 
 const LAPTOP = { viewport: { width: 1024, height: 768 }, locale: 'zh-CN' } as const;
-const DESKTOP = { viewport: { width: 1440, height: 900 }, locale: 'zh-CN' } as const;
-const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
+/** A wide desktop: every group of the navigation unfolded beside the page. */
+const WIDE = { viewport: { width: 1440, height: 900 }, locale: 'zh-CN' } as const;
 
 /** What each demo account should see: its groups in order, each with its entries in order. */
 const EXPECTED: Record<string, Record<string, string[]>> = {
@@ -50,34 +50,23 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
 };
 
 describe('side navigation in the browser', () => {
-  let server: E2eServer;
-  let browser: Browser;
-
-  before(async () => {
-    server = await startDemoServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const demo = demoInBrowser();
 
   function username(account: string): string {
     if (account !== 'resident') return account;
-    return Object.keys(server.passwords).find((u) => /^1\d{10}$/.test(u))!;
+    return Object.keys(demo.server.passwords).find((u) => /^1\d{10}$/.test(u))!;
   }
 
   /** A page signed in as this account, collecting script errors and failed API answers. */
   async function open(options: BrowserContextOptions, account: string): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
-    const context = await browser.newContext(options);
+    const context = await demo.browser.newContext(options);
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`script: ${e.message}`));
     page.on('response', (r) => {
       if (r.url().includes('/api/') && r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
     });
-    const name = username(account);
-    await signInAs(page, server.url, name, server.passwords[name]!);
+    await demo.signIn(page, username(account));
     return { page, problems, close: () => context.close() };
   }
 
@@ -109,7 +98,7 @@ describe('side navigation in the browser', () => {
 
   test('each demo role sees its groups, and every link opens its page, marked current (1440 px)', async () => {
     for (const account of Object.keys(EXPECTED)) {
-      const { page, problems, close } = await open(DESKTOP, account);
+      const { page, problems, close } = await open(WIDE, account);
       try {
         await page.getByTestId('main-nav').waitFor();
         assert.deepEqual(await shownGroups(page), EXPECTED[account], `${account}: groups and entries`);
@@ -168,7 +157,7 @@ describe('side navigation in the browser', () => {
       assert.equal(await page.getByTestId('nav-group-toggle-health').getAttribute('aria-expanded'), 'false', 'still folded');
       assert.equal(await page.getByTestId('nav-appeals').isVisible(), false);
       // Arriving at one of its pages opens it again, with the page marked.
-      await page.goto(`${server.url}/health/appeals`);
+      await page.goto(`${demo.server.url}/health/appeals`);
       await page.getByTestId('nav-appeals').waitFor();
       assert.equal(await page.getByTestId('nav-group-toggle-health').getAttribute('aria-expanded'), 'true');
       assert.equal(await page.getByTestId('nav-appeals').getAttribute('aria-current'), 'page');
@@ -180,12 +169,12 @@ describe('side navigation in the browser', () => {
     // A community worker's building and household pages are under the registry entry.
     const worker = await open(LAPTOP, 'wenyuan');
     try {
-      const community = await server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
-      const household = await server.s.db.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
+      const community = await demo.server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
+      const household = await demo.server.s.db.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
         .select(['household.id', 'household.building_id']).where('area.path', 'like', `${community.path}%`)
         .where('household.building_id', 'is not', null).orderBy('household.id').executeTakeFirstOrThrow();
       for (const path of [`/buildings/${household.building_id}`, `/households/${household.id}`]) {
-        await worker.page.goto(`${server.url}${path}`);
+        await worker.page.goto(`${demo.server.url}${path}`);
         await settledWithoutError(worker.page, path);
         assert.equal(await worker.page.getByTestId('nav-registry').getAttribute('aria-current'), 'page', `${path}: registry marked`);
         assert.equal(await worker.page.locator('#main-nav [aria-current="page"]').count(), 1);

@@ -8,6 +8,7 @@ import {
   type RawAdvisorOptions, type RoundArea,
 } from '../../src/testing/pooling.rules.ts';
 import { loadPoolingPolicy, parsePoolingPolicy } from '../../src/testing/pooling.policy.ts';
+import type { PoolingPolicy } from '../../src/testing/pooling.rules.ts';
 
 const policy = loadPoolingPolicy();
 const SIZES_2_TO_32 = Array.from({ length: 31 }, (_, i) => i + 2);
@@ -370,7 +371,7 @@ describe('rules/pooling.json', () => {
       key_group: { poolSize: 1, householdTube: false },
     },
     dilution: { ctCutoff: 40, typicalPositiveCt: 35 },
-  })) as Record<string, any>;
+  })) as PoolingPolicy;
 
   test('the shipped rule set loads with the mandated sizes and an effective date', () => {
     assert.match(policy.effectiveFrom, /^\d{4}-\d{2}-\d{2}$/);
@@ -381,15 +382,15 @@ describe('rules/pooling.json', () => {
   });
 
   test('a bad rule file is refused naming the field', () => {
-    const broken = (change: (r: Record<string, any>) => void) => {
+    const broken = (change: (r: PoolingPolicy) => void) => {
       const r = structuredClone(good);
       change(r);
       return () => parsePoolingPolicy(r);
     };
     assert.throws(broken((r) => { r.effectiveFrom = '28/06/2022'; }), /effectiveFrom/);
-    assert.throws(broken((r) => { delete r.controlLevels.key_group; }), /controlLevels\.key_group/);
+    assert.throws(broken((r) => { Reflect.deleteProperty(r.controlLevels, 'key_group'); }), /controlLevels\.key_group/);
     assert.throws(broken((r) => { r.controlLevels.controlled.poolSize = 30; }), /controlLevels\.controlled\.poolSize/);
-    assert.throws(broken((r) => { r.controlLevels.lockdown = { poolSize: 1, householdTube: false }; }), /controlLevels\.lockdown/);
+    assert.throws(broken((r) => { Object.assign(r.controlLevels, { lockdown: { poolSize: 1, householdTube: false } }); }), /controlLevels\.lockdown/);
     assert.throws(broken((r) => { r.validatedPoolSizes = [5, 5]; }), /validatedPoolSizes/);
     assert.throws(broken((r) => { r.dilution.typicalPositiveCt = 40; }), /dilution\.typicalPositiveCt/);
   });

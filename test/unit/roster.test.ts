@@ -95,7 +95,8 @@ test('XLSX rows: numbers as digits, dates as YYYY-MM-DD, empty rows skipped with
   const sheet = workbook.addWorksheet('花名册');
   sheet.addRow(['姓名', '门牌号', '出生日期', '身份证号']);
   sheet.addRow(['张三', 101, new Date(Date.UTC(1953, 3, 12)), '220402195304120318']);
-  sheet.getRow(4).values = ['李四', 102, '', 220402195304120318];
+  // An 18-digit ID typed into a number cell: the spreadsheet keeps only the nearest double (…120318 → …120320).
+  sheet.getRow(4).values = ['李四', 102, '', 220402195304120320];
   const rows = await rowsOf(readRoster(textStream(Buffer.from(await workbook.xlsx.writeBuffer())), 'xlsx'));
   assert.deepEqual(rows.map((r) => r.row), [1, 2, 4]);
   assert.deepEqual(rows[1]!.cells, ['张三', '101', '1953-04-12', '220402195304120318']);

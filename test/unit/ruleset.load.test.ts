@@ -6,12 +6,13 @@ import path from 'node:path';
 import { AppError } from '../../src/platform/errors.ts';
 import { hasCode } from '../support/errors.ts';
 import { loadRuleSetFile, loadRuleSets, ruleSetById, ruleSetFor, RULESETS_DIR } from '../../src/rules/ruleset.load.ts';
-import { FACT_KINDS } from '../../src/rules/ruleset.schema.ts';
+import { FACT_KINDS, type RuleSet } from '../../src/rules/ruleset.schema.ts';
+import { malformed } from '../support/json.ts';
 
-const original = (id: string) => JSON.parse(fs.readFileSync(path.join(RULESETS_DIR, `${id}.json`), 'utf8')) as Record<string, any>;
+const original = (id: string) => JSON.parse(fs.readFileSync(path.join(RULESETS_DIR, `${id}.json`), 'utf8')) as RuleSet;
 
 /** Writes a changed copy of a shipped rule set to a temporary directory and returns its path. */
-function brokenCopy(id: string, change: (doc: Record<string, any>) => void): string {
+function brokenCopy(id: string, change: (doc: RuleSet) => void): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-ruleset-'));
   const doc = original(id);
   change(doc);
@@ -70,23 +71,23 @@ test('the edition in force on a date, and a named one', () => {
 });
 
 test('a wrong type names the file and the field', () => {
-  const file = brokenCopy('9th-edition', (d) => { d.closeContact.lookBackDays = 'four'; });
+  const file = brokenCopy('9th-edition', (d) => { d.closeContact.lookBackDays = malformed('four'); });
   assert.throws(() => loadRuleSetFile(file), invalidAt(file, 'closeContact.lookBackDays'));
 });
 
 test('a missing field, an unknown field and a bad end condition are each named', () => {
-  const missing = brokenCopy('8th-edition', (d) => { delete d.release.ctThreshold; });
+  const missing = brokenCopy('8th-edition', (d) => { Reflect.deleteProperty(d.release, 'ctThreshold'); });
   assert.throws(() => loadRuleSetFile(missing), invalidAt(missing, 'release.ctThreshold'));
-  const extra = brokenCopy('8th-edition', (d) => { d.venueCoPresence.minOverlap = 15; });
+  const extra = brokenCopy('8th-edition', (d) => { Object.assign(d.venueCoPresence, { minOverlap: 15 }); });
   assert.throws(() => loadRuleSetFile(extra), invalidAt(extra, 'venueCoPresence.minOverlap'));
   const ends = brokenCopy('9th-edition', (d) => { d.colourRules[2].endsWhen = { kind: 'negative_tests', count: 0, minHoursApart: 24 }; });
   assert.throws(() => loadRuleSetFile(ends), invalidAt(ends, 'colourRules[2].endsWhen.count'));
-  const kind = brokenCopy('9th-edition', (d) => { d.colourRules[2].endsWhen = { kind: 'whenever' }; });
+  const kind = brokenCopy('9th-edition', (d) => { d.colourRules[2].endsWhen = malformed({ kind: 'whenever' }); });
   assert.throws(() => loadRuleSetFile(kind), invalidAt(kind, 'colourRules[2].endsWhen'));
 });
 
 test('a colour rule on an unknown fact kind is refused', () => {
-  const file = brokenCopy('9th-edition', (d) => { d.colourRules[0].when = 'looked_unwell'; });
+  const file = brokenCopy('9th-edition', (d) => { d.colourRules[0].when = malformed('looked_unwell'); });
   assert.throws(() => loadRuleSetFile(file), invalidAt(file, 'colourRules[0].when'));
 });
 

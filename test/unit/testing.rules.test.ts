@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { poolingPolicy } from '../../src/testing/pooling.policy.ts';
+import { jsonCopy } from '../support/json.ts';
 import { loadTestingPolicy, parseTestingPolicy, testingPolicy } from '../../src/testing/testing.policy.ts';
 import {
   allowedModes, controlLevelAt, joinRefusal, mapLabHeader, parseCt, parseLabResult, parseTestTime, planFor, poolAge, refusesSamplesAt, releaseDecision, roundStatus,
@@ -116,7 +117,7 @@ test('rules/testing.json is valid and errors name the field', () => {
   const p = loadTestingPolicy();
   assert.equal(p.roundDeadlineHours, 24);
   assert.equal(p.retestTargetHours, 6);
-  const raw = JSON.parse(JSON.stringify(p)) as Record<string, any>;
+  const raw = jsonCopy(p);
   raw.planning.peoplePerSite.min = 0;
   assert.throws(() => parseTestingPolicy(raw), /planning\.peoplePerSite\.min/);
   assert.throws(() => parseTestingPolicy({ ...p, positiveSingleClassification: 'case' }), /positiveSingleClassification/);

@@ -4,8 +4,10 @@ import {
   autoExitAt, crowdLevel, decideEntry, dwellMinutesOf, expiredBefore, hoursSince, isVisitExpired,
   type Colour, type EntryInput, type EntryPolicy,
 } from '../../src/venues/venue.rules.ts';
-import { loadVenueCategories, parseVenueCategories, VENUE_CATEGORIES_FILE } from '../../src/venues/venue.categories.ts';
+import { loadVenueCategories, parseVenueCategories, VENUE_CATEGORIES_FILE, type VenueCategoriesSchema } from '../../src/venues/venue.categories.ts';
 import fs from 'node:fs';
+import type { Static } from '@sinclair/typebox';
+import { malformed } from '../support/json.ts';
 
 const NOW = Date.parse('2022-03-24T08:00:00+08:00');
 const H = 3600_000;
@@ -121,17 +123,17 @@ test('dwell: override wins, visits close at entry + dwell and expire exactly the
 });
 
 test('the category loader names the bad field', () => {
-  const good = JSON.parse(fs.readFileSync(VENUE_CATEGORIES_FILE, 'utf8'));
-  const broken = (mutate: (r: any) => void) => {
+  const good = JSON.parse(fs.readFileSync(VENUE_CATEGORIES_FILE, 'utf8')) as Static<typeof VenueCategoriesSchema>;
+  const broken = (mutate: (r: typeof good) => void) => {
     const copy = structuredClone(good);
     mutate(copy);
     return () => parseVenueCategories(copy);
   };
-  assert.throws(broken((r) => { r.categories.hotel.entryPolicy.testWithinHours = 36; }), /categories\.hotel\.entryPolicy\.testWithinHours/);
-  assert.throws(broken((r) => { r.categories.market.entryPolicy.allowedColours = ['blue']; }), /categories\.market\.entryPolicy\.allowedColours/);
+  assert.throws(broken((r) => { r.categories.hotel.entryPolicy.testWithinHours = malformed(36); }), /categories\.hotel\.entryPolicy\.testWithinHours/);
+  assert.throws(broken((r) => { r.categories.market.entryPolicy.allowedColours = malformed(['blue']); }), /categories\.market\.entryPolicy\.allowedColours/);
   assert.throws(broken((r) => { r.categories.office.defaultDwellMinutes = 0; }), /categories\.office\.defaultDwellMinutes/);
-  assert.throws(broken((r) => { delete r.categories.gym.name.zh; }), /categories\.gym\.name\.zh/);
-  assert.throws(broken((r) => { r.categories.factory.entryPolicy.vaccinationRequired = 'yes'; }), /vaccinationRequired/);
+  assert.throws(broken((r) => { Reflect.deleteProperty(r.categories.gym.name, 'zh'); }), /categories\.gym\.name\.zh/);
+  assert.throws(broken((r) => { r.categories.factory.entryPolicy.vaccinationRequired = malformed('yes'); }), /vaccinationRequired/);
   assert.throws(broken((r) => { r.effectiveFrom = 'soon'; }), /effectiveFrom/);
   assert.throws(broken((r) => { r.categories['Bad Key'] = r.categories.gym; }), /categories\.Bad Key/);
   assert.doesNotThrow(broken(() => {}));

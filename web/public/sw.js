@@ -5,6 +5,7 @@
 // the sampler's assignments) go to the network first and fall back to their last good answer only
 // when the network fails. Everything else (every write, every other API call) goes to the network
 // untouched. Signing out forgets the remembered answers.
+/* global self, caches -- the service worker's own scope (ServiceWorkerGlobalScope) */
 const CACHE = 'cordon-shell-v2';
 const NETWORK_FIRST_API = ['/api/v1/auth/me', '/api/v1/auth/session', '/api/v1/codes/public-key', '/api/v1/testing/me/assignments'];
 

@@ -2,7 +2,7 @@
 // server sends (the Static type of its TypeBox schema, which also serializes it) must be assignable to
 // the type the pages read, so a field renamed, dropped or loosened on one side fails the typecheck
 // (`npm run typecheck`). Compiled by web/tsconfig.api.json only; nothing here is bundled.
-import type { Static, TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import type * as access from '../../src/access/access.schema.ts';
 import type * as health from '../../src/health/health.schema.ts';
 import type * as notify from '../../src/notify/notify.schema.ts';
@@ -19,6 +19,11 @@ import type * as riskApi from '../src/riskareas/riskAreasApi.ts';
 import type * as testingApi from '../src/testing/testingApi.ts';
 import type * as tracingApi from '../src/tracing/tracingApi.ts';
 import type * as web from '../src/shared/types.ts';
+import type * as accessTypes from '../src/access/types.ts';
+import type * as auditTypes from '../src/audit/types.ts';
+import type * as registryTypes from '../src/registry/types.ts';
+import type * as residentTypes from '../src/residents/types.ts';
+import type * as venueTypes from '../src/venues/types.ts';
 import type * as audit from '../../src/audit/audit.schema.ts';
 import type * as command from '../../src/command/command.schema.ts';
 import type * as commandApi from '../src/command/commandApi.ts';
@@ -28,33 +33,33 @@ type Reads<W, S extends TSchema & { static: W }> = S;
 
 export type Checked = [
   Reads<web.MeResponse, typeof access.MeResult>,
-  Reads<web.AuditVerify, typeof audit.AuditVerifyResult>,
-  Reads<web.LoginResponse, typeof access.LoginResult>,
-  Reads<web.UserView, typeof access.UserViewSchema>,
-  Reads<web.CreatedUser, typeof access.UserCreateResult>,
+  Reads<auditTypes.AuditVerify, typeof audit.AuditVerifyResult>,
+  Reads<accessTypes.LoginResponse, typeof access.LoginResult>,
+  Reads<accessTypes.UserView, typeof access.UserViewSchema>,
+  Reads<accessTypes.CreatedUser, typeof access.UserCreateResult>,
   Reads<web.Area, typeof registry.AreaSchema>,
-  Reads<web.AreaDetail, typeof registry.AreaDetailSchema>,
-  Reads<web.BuildingRow, typeof registry.BuildingRowSchema>,
-  Reads<web.HouseholdSummary, typeof registry.HouseholdSummarySchema>,
-  Reads<web.BuildingDetail, typeof registry.BuildingDetailSchema>,
-  Reads<web.PersonView, typeof registry.PersonViewSchema>,
-  Reads<web.HouseholdDetail, typeof registry.HouseholdDetailSchema>,
-  Reads<web.Revealed, typeof registry.RevealResult>,
-  Reads<web.PoolAdvice, typeof pooling.PoolAdvisorResult>,
-  Reads<web.Venue, typeof venues.VenueSchema>,
-  Reads<web.VenueCategory, typeof venues.CategorySchema>,
-  Reads<web.VenueCategories, typeof venues.CategoryListSchema>,
-  Reads<web.VenueCode, typeof venues.VenueCodeSchema>,
-  Reads<web.ScreenCode, typeof venues.ScreenCodeSchema>,
-  Reads<web.Occupancy, typeof venues.OccupancySchema>,
-  Reads<web.MyScan, typeof residents.MyScanSchema>,
+  Reads<registryTypes.AreaDetail, typeof registry.AreaDetailSchema>,
+  Reads<registryTypes.BuildingRow, typeof registry.BuildingRowSchema>,
+  Reads<registryTypes.HouseholdSummary, typeof registry.HouseholdSummarySchema>,
+  Reads<registryTypes.BuildingDetail, typeof registry.BuildingDetailSchema>,
+  Reads<registryTypes.PersonView, typeof registry.PersonViewSchema>,
+  Reads<registryTypes.HouseholdDetail, typeof registry.HouseholdDetailSchema>,
+  Reads<registryTypes.Revealed, typeof registry.RevealResult>,
+  Reads<testingApi.PoolAdvice, typeof pooling.PoolAdvisorResult>,
+  Reads<venueTypes.Venue, typeof venues.VenueSchema>,
+  Reads<venueTypes.VenueCategory, typeof venues.CategorySchema>,
+  Reads<venueTypes.VenueCategories, typeof venues.CategoryListSchema>,
+  Reads<venueTypes.VenueCode, typeof venues.VenueCodeSchema>,
+  Reads<venueTypes.ScreenCode, typeof venues.ScreenCodeSchema>,
+  Reads<venueTypes.Occupancy, typeof venues.OccupancySchema>,
+  Reads<residentTypes.MyScan, typeof residents.MyScanSchema>,
   Reads<commandApi.CommandSummary, typeof command.CommandSummarySchema>,
-  Reads<web.Verification, typeof venues.VerificationSchema>,
-  Reads<web.QueueKey, typeof venues.QueueKeySchema>,
-  Reads<web.MyPerson, typeof residents.MyPersonSchema>,
-  Reads<web.Challenge, typeof residents.ChallengeSchema>,
-  Reads<web.DoorAccount, typeof residents.DoorAccountResult>,
-  Reads<web.PersonalCode, typeof residents.PersonalCodeSchema>,
+  Reads<venueTypes.Verification, typeof venues.VerificationSchema>,
+  Reads<venueTypes.QueueKey, typeof venues.QueueKeySchema>,
+  Reads<residentTypes.MyPerson, typeof residents.MyPersonSchema>,
+  Reads<residentTypes.Challenge, typeof residents.ChallengeSchema>,
+  Reads<residentTypes.DoorAccount, typeof residents.DoorAccountResult>,
+  Reads<residentTypes.PersonalCode, typeof residents.PersonalCodeSchema>,
   Reads<testingApi.RoundView, typeof testing.RoundView>,
   Reads<testingApi.RoundSummary, typeof testing.RoundSummary>,
   Reads<testingApi.Site, typeof testing.SiteView>,

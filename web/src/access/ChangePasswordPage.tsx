@@ -2,7 +2,8 @@
 // (the server refuses everything else with PASSWORD_CHANGE_REQUIRED until the user sets their own).
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ApiError } from '../shared/api.ts';
+import { type ApiError } from '../shared/api.ts';
+import { accessApi } from './accessApi.ts';
 import { useAuth } from '../shared/auth.tsx';
 import { toApiError } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
@@ -23,7 +24,7 @@ export function ChangePasswordPage() {
     setBusy(true);
     setError(null);
     try {
-      await api.changeOwnPassword(current, next);
+      await accessApi.changeOwnPassword(current, next);
       reload();
     } catch (err) {
       setError(toApiError(err));

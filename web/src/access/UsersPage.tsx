@@ -4,7 +4,8 @@
 // audits each change.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ApiError } from '../shared/api.ts';
+import { type ApiError } from '../shared/api.ts';
+import { accessApi } from './accessApi.ts';
 import { useMe } from '../shared/auth.tsx';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
@@ -12,7 +13,8 @@ import { Loading } from '../shared/Loading.tsx';
 import './accounts.css';
 import { Pager } from '../shared/Pager.tsx';
 import { formatDateTime } from '../shared/format.ts';
-import { ROLES, type CreatedUser, type NewUser, type Role, type UserView } from '../shared/types.ts';
+import { ROLES, type Role } from '../shared/types.ts';
+import { type CreatedUser, type NewUser, type UserView } from './types.ts';
 
 const PAGE = 50;
 
@@ -21,7 +23,7 @@ export function UsersPage() {
   const me = useMe();
   const [offset, setOffset] = useState(0);
   const [q, setQ] = useState('');
-  const users = useLoad(() => api.users(PAGE, offset, q.trim()), [offset, q]);
+  const users = useLoad(() => accessApi.users(PAGE, offset, q.trim()), [offset, q]);
   const [created, setCreated] = useState<CreatedUser | null>(null);
   const [notice, setNotice] = useState<{ text: string; password?: string } | null>(null);
 
@@ -126,7 +128,7 @@ function CreateUserForm({ onCreated }: { onCreated: (c: CreatedUser) => void }) 
     try {
       const body: NewUser = { username: draft.username.trim(), displayName: draft.displayName.trim(), role: draft.role, areaCode: draft.areaCode.trim() };
       if (draft.password) body.password = draft.password;
-      onCreated(await api.createUser(body));
+      onCreated(await accessApi.createUser(body));
       setDraft(blank);
     } catch (err) {
       setError(toApiError(err));
@@ -191,22 +193,22 @@ function UserActions({ user: u, self, onDone }: { user: UserView; self: boolean;
       setBusy(false);
     }
   };
-  const unlock = () => run(async () => { await api.updateUser(u.id, { unlock: true }); onDone(t('accounts.unlocked', { username: u.username })); });
+  const unlock = () => run(async () => { await accessApi.updateUser(u.id, { unlock: true }); onDone(t('accounts.unlocked', { username: u.username })); });
   const reset = () => {
     if (!window.confirm(t('accounts.resetConfirm', { username: u.username }))) return;
     void run(async () => {
-      const { password } = await api.resetPassword(u.id);
+      const { password } = await accessApi.resetPassword(u.id);
       onDone(t('accounts.resetDone', { username: u.username }), password ?? undefined);
     });
   };
   const toggle = () => {
     if (!u.disabled && !window.confirm(t('accounts.disableConfirm', { username: u.username }))) return;
-    void run(async () => { await api.updateUser(u.id, { disabled: !u.disabled }); onDone(t('accounts.saved', { username: u.username })); });
+    void run(async () => { await accessApi.updateUser(u.id, { disabled: !u.disabled }); onDone(t('accounts.saved', { username: u.username })); });
   };
   const save = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await api.updateUser(u.id, { role, areaCode: areaCode.trim() });
+      await accessApi.updateUser(u.id, { role, areaCode: areaCode.trim() });
       setEditing(false);
       onDone(t('accounts.saved', { username: u.username }));
     });

@@ -5,13 +5,14 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api, type ApiError } from '../shared/api.ts';
+import { type ApiError } from '../shared/api.ts';
+import { auditApi } from './auditApi.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import '../access/accounts.css';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
-import type { AuditEvent, AuditFilter, AuditVerify } from '../shared/types.ts';
+import type { AuditEvent, AuditFilter, AuditVerify } from './types.ts';
 
 const PAGE = 50;
 const OBJECT_TYPES = ['person', 'household', 'building', 'user', 'case', 'contact', 'venue', 'area', 'risk_area', 'testing_round', 'audit_event'];
@@ -35,7 +36,7 @@ export function AuditPage() {
   // Paging by seq: the cursors of the pages already walked, newest first (undefined = the newest page).
   const [cursors, setCursors] = useState<Array<number | undefined>>([undefined]);
   const before = cursors[cursors.length - 1];
-  const events = useLoad(() => api.auditEvents(filter, PAGE, before), [key, before]);
+  const events = useLoad(() => auditApi.auditEvents(filter, PAGE, before), [key, before]);
   const apply = (f: AuditFilter) => {
     setCursors([undefined]);
     setParams(Object.fromEntries(Object.entries(f).filter(([, v]) => v)) as Record<string, string>);
@@ -53,8 +54,8 @@ export function AuditPage() {
         <div className="card-title-row">
           <h2 className="card-title">{t('audit.events')}</h2>
           <div className="audit-actions">
-            <a className="btn btn-ghost btn-small" data-testid="audit-export-csv" href={api.auditExportUrl(filter, 'csv')} download>{t('auditLog.exportCsv')}</a>
-            <a className="btn btn-ghost btn-small" data-testid="audit-export-xlsx" href={api.auditExportUrl(filter, 'xlsx')} download>{t('auditLog.exportXlsx')}</a>
+            <a className="btn btn-ghost btn-small" data-testid="audit-export-csv" href={auditApi.auditExportUrl(filter, 'csv')} download>{t('auditLog.exportCsv')}</a>
+            <a className="btn btn-ghost btn-small" data-testid="audit-export-xlsx" href={auditApi.auditExportUrl(filter, 'xlsx')} download>{t('auditLog.exportXlsx')}</a>
             <button type="button" className="btn btn-ghost btn-small" onClick={events.reload}>{t('common.refresh')}</button>
           </div>
         </div>
@@ -197,7 +198,7 @@ function VerifyCard() {
     setError(null);
     setResult(null);
     try {
-      setResult(await api.auditVerify());
+      setResult(await auditApi.auditVerify());
     } catch (err) {
       setError(toApiError(err));
     } finally {

@@ -3,8 +3,9 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api, type ApiError } from '../shared/api.ts';
-import { CARE_TAGS, ID_TYPES, type CareTag, type IdType, type NewPerson, type PersonView, type Sex } from '../shared/types.ts';
+import { type ApiError } from '../shared/api.ts';
+import { registryApi } from './registryApi.ts';
+import { CARE_TAGS, ID_TYPES, type CareTag, type IdType, type NewPerson, type PersonView, type Sex } from './types.ts';
 import { toApiError } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 
@@ -57,7 +58,7 @@ export function AddMemberForm({ householdId, onAdded, onCancel }: { householdId:
     setBusy(true);
     setError(null);
     try {
-      const person = await api.createPerson(toRequest(householdId, draft));
+      const person = await registryApi.createPerson(toRequest(householdId, draft));
       setDraft(EMPTY);
       onAdded(person);
     } catch (err) {

@@ -1,7 +1,8 @@
 // The area tree (区 → 街道 → 社区 → 网格), children loaded lazily when a node is opened.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ApiError } from '../shared/api.ts';
+import { type ApiError } from '../shared/api.ts';
+import { registryApi } from './registryApi.ts';
 import type { Area } from '../shared/types.ts';
 import { toApiError } from '../shared/useLoad.ts';
 import { formatNumber } from '../shared/format.ts';
@@ -26,7 +27,7 @@ export function AreaTree({ roots, selectedId, openIds, onSelect }: TreeProps) {
   const load = useCallback((id: string) => {
     requested.current.add(id);
     setChildren((c) => ({ ...c, [id]: 'loading' }));
-    api.childAreas(id).then(
+    registryApi.childAreas(id).then(
       (r) => setChildren((c) => ({ ...c, [id]: r.items })),
       (err: unknown) => {
         requested.current.delete(id);

@@ -2,7 +2,7 @@
 // and care tags, linking to the household.
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../shared/api.ts';
+import { registryApi } from './registryApi.ts';
 import { useLoad } from '../shared/useLoad.ts';
 import { Breadcrumb } from './Breadcrumb.tsx';
 import { CareTags } from './CareTags.tsx';
@@ -14,7 +14,7 @@ import { groupByUnit, isBareUnitNumber } from './units.ts';
 export function BuildingPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const { data, error, loading } = useLoad(() => api.building(id), [id]);
+  const { data, error, loading } = useLoad(() => registryApi.building(id), [id]);
 
   if (loading && !data) return <Loading />;
   if (error) return <ErrorBox error={error} />;

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../shared/api.ts';
+import { registryApi } from './registryApi.ts';
 import { useAuth } from '../shared/auth.tsx';
 import { useLoad } from '../shared/useLoad.ts';
 import { AddMemberForm } from './AddMemberForm.tsx';
@@ -18,7 +18,7 @@ export function HouseholdPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const { can } = useAuth();
-  const { data, error, loading, reload } = useLoad(() => api.household(id), [id]);
+  const { data, error, loading, reload } = useLoad(() => registryApi.household(id), [id]);
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
 

@@ -2,13 +2,15 @@
 // row-level faults in a table and the rejected rows as a CSV. Export: the roster of the user's area.
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, saveFile, type ApiError } from '../shared/api.ts';
+import { saveFile, type ApiError } from '../shared/api.ts';
+import { registryApi } from './registryApi.ts';
 import { useAuth, useMe } from '../shared/auth.tsx';
 import { toApiError } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { FaultTable } from '../shared/FaultTable.tsx';
 import { formatNumber } from '../shared/format.ts';
-import type { Fault, ImportResult } from '../shared/types.ts';
+import type { Fault } from '../shared/types.ts';
+import type { ImportResult } from './types.ts';
 
 type Mode = 'validate' | 'whole' | 'partial';
 
@@ -46,7 +48,7 @@ function ImportSection() {
     setError(null);
     setResult(null);
     try {
-      const value = await api.importRoster(file, { dryRun: mode === 'validate', partial: mode === 'partial', newHousehold });
+      const value = await registryApi.importRoster(file, { dryRun: mode === 'validate', partial: mode === 'partial', newHousehold });
       setResult({ mode, value });
     } catch (err) {
       setError(toApiError(err));
@@ -138,7 +140,7 @@ function ExportSection() {
     setBusy(format);
     setError(null);
     try {
-      const file = await api.exportRoster(format, me.areaId);
+      const file = await registryApi.exportRoster(format, me.areaId);
       saveFile(file.blob, file.filename);
     } catch (err) {
       setError(toApiError(err));

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth } from '../shared/auth.tsx';
-import type { PersonView, Revealed } from '../shared/types.ts';
+import type { PersonView, Revealed } from './types.ts';
 import { CareTags } from './CareTags.tsx';
 import { DoorAccountDialog } from '../residents/DoorAccountDialog.tsx';
 import { RevealDialog } from './RevealDialog.tsx';

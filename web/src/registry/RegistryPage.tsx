@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../shared/api.ts';
+import { registryApi } from './registryApi.ts';
 import { useLoad, type Loaded } from '../shared/useLoad.ts';
 import { AreaTree } from './AreaTree.tsx';
 import { Breadcrumb } from './Breadcrumb.tsx';
@@ -11,7 +11,7 @@ import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { Pager } from '../shared/Pager.tsx';
 import { formatNumber } from '../shared/format.ts';
-import type { AreaDetail } from '../shared/types.ts';
+import type { AreaDetail } from './types.ts';
 
 const PAGE = 20;
 
@@ -19,9 +19,9 @@ export function RegistryPage() {
   const { t } = useTranslation();
   const { areaId } = useParams();
   const navigate = useNavigate();
-  const roots = useLoad(() => api.rootAreas(), []);
+  const roots = useLoad(() => registryApi.rootAreas(), []);
   const selectedId = areaId ?? roots.data?.items[0]?.id ?? null;
-  const detail = useLoad(() => (selectedId ? api.area(selectedId) : Promise.resolve(null)), [selectedId]);
+  const detail = useLoad(() => (selectedId ? registryApi.area(selectedId) : Promise.resolve(null)), [selectedId]);
   // Open the way down to the selected area, and the area itself so its sub-areas show.
   const openIds = useMemo(() => (detail.data ? [...detail.data.ancestors.map((a) => a.id), ...(detail.data.area.childCount > 0 ? [detail.data.area.id] : [])] : []), [detail.data]);
 
@@ -53,7 +53,7 @@ export function RegistryPage() {
 function AreaPanel({ areaId, detail }: { areaId: string; detail: Loaded<AreaDetail | null> }) {
   const { t } = useTranslation();
   const [offset, setOffset] = useState(0);
-  const buildings = useLoad(() => api.buildingsOf(areaId, PAGE, offset), [areaId, offset]);
+  const buildings = useLoad(() => registryApi.buildingsOf(areaId, PAGE, offset), [areaId, offset]);
 
   if (detail.loading && !detail.data) return <div className="card"><Loading /></div>;
   if (detail.error) return <ErrorBox error={detail.error} />;

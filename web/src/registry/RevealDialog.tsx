@@ -2,8 +2,9 @@
 // ID number and phone of that one member from POST /persons/:id/reveal.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ApiError } from '../shared/api.ts';
-import type { PersonView, Revealed } from '../shared/types.ts';
+import { type ApiError } from '../shared/api.ts';
+import { registryApi } from './registryApi.ts';
+import type { PersonView, Revealed } from './types.ts';
 import { toApiError } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Modal } from '../shared/Modal.tsx';
@@ -25,7 +26,7 @@ export function RevealDialog({ person, onRevealed, onClose }: { person: PersonVi
     setBusy(true);
     setError(null);
     try {
-      onRevealed(await api.reveal(person.id, reason.trim()));
+      onRevealed(await registryApi.reveal(person.id, reason.trim()));
     } catch (err) {
       setError(toApiError(err));
     } finally {

@@ -3,13 +3,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../shared/api.ts';
+import { registryApi } from './registryApi.ts';
 import { useLoad } from '../shared/useLoad.ts';
 import { CareTags } from './CareTags.tsx';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { Pager } from '../shared/Pager.tsx';
-import type { Page, PersonView } from '../shared/types.ts';
+import type { Page } from '../shared/types.ts';
+import type { PersonView } from './types.ts';
 
 const PAGE = 50;
 
@@ -20,7 +21,7 @@ export function SearchPage() {
   const offset = Number(params.get('offset') ?? 0) || 0;
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
-  const result = useLoad<Page<PersonView> | null>(() => (q ? api.searchPersons(q, PAGE, offset) : Promise.resolve(null)), [q, offset]);
+  const result = useLoad<Page<PersonView> | null>(() => (q ? registryApi.searchPersons(q, PAGE, offset) : Promise.resolve(null)), [q, offset]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

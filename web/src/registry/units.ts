@@ -1,5 +1,5 @@
 // Households of a building grouped by unit (单元), in natural order ("2" before "10").
-import type { HouseholdSummary } from '../shared/types.ts';
+import type { HouseholdSummary } from './types.ts';
 
 const natural = new Intl.Collator('zh-CN', { numeric: true, sensitivity: 'base' });
 

@@ -4,8 +4,10 @@
 // phone, in one audited step. A generated password is shown once, to hand over.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ApiError } from '../shared/api.ts';
-import type { Challenge, DoorAccount, PersonView } from '../shared/types.ts';
+import { type ApiError } from '../shared/api.ts';
+import { residentsApi } from './residentsApi.ts';
+import type { PersonView } from '../registry/types.ts';
+import type { Challenge, DoorAccount } from './types.ts';
 import { toApiError } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Modal } from '../shared/Modal.tsx';
@@ -33,12 +35,12 @@ export function DoorAccountDialog({ person, onClose }: { person: PersonView; onC
   };
   const sendCode = (e: FormEvent) => {
     e.preventDefault();
-    void run(async () => { setChallenge(await api.doorCode(person.id, phone.trim())); setCode(''); });
+    void run(async () => { setChallenge(await residentsApi.doorCode(person.id, phone.trim())); setCode(''); });
   };
   const confirm = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      setDone(await api.doorAccount(person.id, { challengeId: challenge!.challengeId, code: code.trim(), ...(password ? { password } : {}) }));
+      setDone(await residentsApi.doorAccount(person.id, { challengeId: challenge!.challengeId, code: code.trim(), ...(password ? { password } : {}) }));
     });
   };
 

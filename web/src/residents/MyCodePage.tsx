@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { venueApi } from '../venues/venueApi.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import type { ApiError } from '../shared/api.ts';
-import type { PersonalCode } from '../shared/types.ts';
+import type { PersonalCode } from './types.ts';
 import { formatDateTime } from '../shared/format.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';

@@ -6,10 +6,12 @@ import { RuleLabel, RuleSetName } from '../shared/Labels.tsx';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api, type ApiError } from '../shared/api.ts';
+import { type ApiError } from '../shared/api.ts';
+import { registryApi } from '../registry/registryApi.ts';
 import { toApiError, useLoad, type Loaded } from '../shared/useLoad.ts';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
-import type { Area, BuildingRow } from '../shared/types.ts';
+import type { Area } from '../shared/types.ts';
+import type { BuildingRow } from '../registry/types.ts';
 import {
   riskAreasApi, type DowngradeRun, type RiskArea, type RiskLevel, type RiskOutcome, type RiskStatus, type RiskTree, type RiskTreeNode, type RiskUnit,
 } from './riskAreasApi.ts';
@@ -362,7 +364,7 @@ function BuildingSearch({ area, value, onChange }: { area: Area; value: Building
     const timer = setTimeout(() => setAsked(q.trim()), 250);
     return () => clearTimeout(timer);
   }, [q]);
-  const found = useLoad(() => (value ? Promise.resolve(null) : api.buildingsOf(area.id, BUILDING_PAGE, 0, asked)), [area.id, asked, !!value]);
+  const found = useLoad(() => (value ? Promise.resolve(null) : registryApi.buildingsOf(area.id, BUILDING_PAGE, 0, asked)), [area.id, asked, !!value]);
 
   if (value) {
     return (

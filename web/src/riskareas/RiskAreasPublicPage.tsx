@@ -38,11 +38,14 @@ export function RiskAreasPublicPage() {
   const list = useLoad(() => riskAreasApi.publicList(), []);
   const data = list.data;
   const [q, setQ] = useState('');
-  const words = q.normalize('NFKC').trim().toLowerCase().split(/\s+/).filter(Boolean);
-  const shown = useMemo(() => (data?.items ?? []).filter((a) => {
-    const text = [a.name, ...a.areaNames].join(' ').toLowerCase();
-    return words.every((w) => text.includes(w));
-  }), [data, words.join(' ')]);
+  const query = q.normalize('NFKC').trim().toLowerCase();
+  const shown = useMemo(() => {
+    const words = query.split(/\s+/).filter(Boolean);
+    return (data?.items ?? []).filter((a) => {
+      const text = [a.name, ...a.areaNames].join(' ').toLowerCase();
+      return words.every((w) => text.includes(w));
+    });
+  }, [data, query]);
   return (
     <div className="live-page">
       <header className="door-top">

@@ -1,30 +1,37 @@
 // Picks an area inside the user's scope: the root, then one select per level below it (children
 // loaded when their parent is chosen). The deepest choice is the value.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from './api.ts';
+import { registryApi } from '../registry/registryApi.ts';
 import type { Area } from './types.ts';
 import { useLoad } from './useLoad.ts';
 import { ErrorBox } from './ErrorBox.tsx';
 
 export function AreaPicker({ onChange, testId }: { onChange: (area: Area) => void; testId?: string }) {
   const { t } = useTranslation();
-  const roots = useLoad(() => api.rootAreas(), []);
+  const roots = useLoad(() => registryApi.rootAreas(), []);
   const root = roots.data?.items[0];
   const [chain, setChain] = useState<Area[]>([]);
   const [children, setChildren] = useState<Record<string, Area[]>>({});
 
-  const levels = root ? [root, ...chain] : [];
+  const levels = useMemo(() => (root ? [root, ...chain] : []), [root, chain]);
+  // The root is the value until a level below is chosen: said once per root.
+  const announced = useRef<string | null>(null);
   useEffect(() => {
-    if (root && chain.length === 0) onChange(root);
-  }, [root?.id]);
+    if (!root || announced.current === root.id) return;
+    announced.current = root.id;
+    if (chain.length === 0) onChange(root);
+  }, [root, chain.length, onChange]);
+  // Each level's children, asked once (again after a failure, when the levels change).
+  const asked = useRef(new Set<string>());
   useEffect(() => {
     for (const area of levels) {
-      if (area.childCount > 0 && !children[area.id]) {
-        api.childAreas(area.id).then((r) => setChildren((c) => ({ ...c, [area.id]: r.items })), () => undefined);
+      if (area.childCount > 0 && !asked.current.has(area.id)) {
+        asked.current.add(area.id);
+        registryApi.childAreas(area.id).then((r) => setChildren((c) => ({ ...c, [area.id]: r.items })), () => { asked.current.delete(area.id); });
       }
     }
-  }, [levels.map((a) => a.id).join('/')]);
+  }, [levels]);
 
   if (roots.error) return <ErrorBox error={roots.error} />;
   if (!root) return <select disabled><option>{t('common.loading')}</option></select>;

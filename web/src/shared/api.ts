@@ -1,11 +1,8 @@
-// A small typed client for /api/v1: same-origin cookies, JSON, the CSRF token on changes, the UI
-// language as Accept-Language, and every failure thrown as an ApiError parsed from problem+json.
+// The fetch core of the typed client for /api/v1: same-origin cookies, JSON, the CSRF token on changes,
+// the UI language as Accept-Language, and every failure thrown as an ApiError parsed from problem+json.
+// Each domain's calls are in its own <domain>Api.ts (registryApi, accessApi, auditApi, venueApi, ...).
 import i18n from './i18n.ts';
-import type {
-  AreaDetail, Area, AuditEventPage, AuditFilter, AuditVerify, Me, UserPatch, BuildingDetail, BuildingRow, CreatedUser, HouseholdDetail,
-  ImportResult, LoginResponse, MeResponse, NewPerson, NewUser, Page, PersonView, Problem, Fault, Revealed, UserView,
-  PoolAdvice, PoolAdvisorQuery, Challenge, DoorAccount,
-} from './types.ts';
+import type { Problem, Fault } from './types.ts';
 
 const BASE = '/api/v1';
 
@@ -40,9 +37,10 @@ export function setUnauthenticatedHandler(handler: (() => void) | null): void {
   onUnauthenticated = handler;
 }
 
-type Query = Record<string, string | number | boolean | null | undefined>;
+export type Query = Record<string, string | number | boolean | null | undefined>;
 
-function url(path: string, query?: Query): string {
+/** The address of an API path with its query (empty values left out), for plain links. */
+export function url(path: string, query?: Query): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) {
     if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
@@ -90,7 +88,7 @@ async function send(method: string, path: string, options: { query?: Query; json
   return res;
 }
 
-/** One JSON request; other modules' clients (venueApi.ts) build on it. */
+/** One JSON request; every domain's client (registryApi.ts, venueApi.ts, ...) builds on it. */
 export async function json<T>(method: string, path: string, options: { query?: Query; json?: unknown; form?: FormData } = {}): Promise<T> {
   const res = await send(method, path, options);
   if (res.status === 204) return undefined as T;
@@ -111,57 +109,11 @@ function filenameOf(res: Response, fallback: string): string {
   return plain ? plain[1]!.trim() : fallback;
 }
 
-export const api = {
-  login: (username: string, password: string) => json<LoginResponse>('POST', '/auth/login', { json: { username, password } }),
-  logout: () => json<void>('POST', '/auth/logout'),
-  me: () => json<MeResponse>('GET', '/auth/me'),
-  /** Who is signed in, if anyone: user null for an anonymous visitor (no 401 on public pages). */
-  session: () => json<Omit<MeResponse, 'user'> & { user: MeResponse['user'] | null }>('GET', '/auth/session'),
-
-  rootAreas: () => json<Page<Area>>('GET', '/areas'),
-  childAreas: (parentId: string) => json<Page<Area>>('GET', '/areas', { query: { parentId, limit: 500 } }),
-  area: (id: string) => json<AreaDetail>('GET', `/areas/${encodeURIComponent(id)}`),
-  /** Buildings of the area's subtree; `q` searches by compound and number ("瑞景 1"). */
-  buildingsOf: (areaId: string, limit: number, offset: number, q?: string) =>
-    json<Page<BuildingRow>>('GET', `/areas/${encodeURIComponent(areaId)}/buildings`, { query: { limit, offset, ...(q ? { q } : {}) } }),
-  building: (id: string) => json<BuildingDetail>('GET', `/buildings/${encodeURIComponent(id)}`, { query: { limit: 500 } }),
-  household: (id: string) => json<HouseholdDetail>('GET', `/households/${encodeURIComponent(id)}`),
-
-  searchPersons: (q: string, limit: number, offset: number) => json<Page<PersonView>>('GET', '/persons', { query: { q, limit, offset } }),
-  createPerson: (person: NewPerson) => json<PersonView>('POST', '/persons', { json: person }),
-  reveal: (personId: string, reason: string) => json<Revealed>('POST', `/persons/${encodeURIComponent(personId)}/reveal`, { json: { reason } }),
-  /** Door registration: a one-time code to the resident's phone, then the code creates or re-binds the account. */
-  doorCode: (personId: string, phone: string) => json<Challenge>('POST', `/persons/${encodeURIComponent(personId)}/resident-account/code`, { json: { phone } }),
-  doorAccount: (personId: string, body: { challengeId: string; code: string; password?: string }) =>
-    json<DoorAccount>('POST', `/persons/${encodeURIComponent(personId)}/resident-account`, { json: body }),
-
-  importRoster: (file: File, mode: { dryRun: boolean; partial: boolean; newHousehold: boolean }) => {
-    const form = new FormData();
-    form.append('file', file);
-    return json<ImportResult>('POST', '/registry/import', { query: { dryRun: mode.dryRun, partial: mode.partial, newHousehold: mode.newHousehold }, form });
-  },
-  /** The roster file; its column headers in the UI language. */
-  exportRoster: async (format: 'csv' | 'xlsx', areaId: string): Promise<Download> => {
-    const lang = i18n.language === 'en' ? 'en' : 'zh';
-    const res = await send('GET', '/registry/export', { query: { format, areaId, lang } });
-    return { blob: await res.blob(), filename: filenameOf(res, `roster.${format}`) };
-  },
-
-  auditEvents: (filter: AuditFilter, limit: number, beforeSeq?: number) =>
-    json<AuditEventPage>('GET', '/audit/events', { query: { ...filter, limit, beforeSeq } }),
-  /** The export's address: a plain link, so the browser streams the file to disk however large. */
-  auditExportUrl: (filter: AuditFilter, format: 'csv' | 'xlsx') => url('/audit/export', { ...filter, format }),
-  auditVerify: () => json<AuditVerify>('GET', '/audit/verify'),
-
-  users: (limit: number, offset: number, q?: string) => json<Page<UserView>>('GET', '/users', { query: { limit, offset, q } }),
-  createUser: (user: NewUser) => json<CreatedUser>('POST', '/users', { json: user }),
-  updateUser: (id: string, patch: UserPatch) => json<UserView>('PATCH', `/users/${encodeURIComponent(id)}`, { json: patch }),
-  /** A generated password, shown once; the user must choose their own at the next sign-in. */
-  resetPassword: (id: string) => json<{ password: string | null }>('POST', `/users/${encodeURIComponent(id)}/password`, { json: {} }),
-  changeOwnPassword: (currentPassword: string, newPassword: string) => json<Me>('POST', '/auth/password', { json: { currentPassword, newPassword } }),
-
-  poolAdvisor: (query: PoolAdvisorQuery) => json<PoolAdvice>('GET', '/testing/pool-advisor', { query: { ...query } }),
-};
+/** A file the server sends, named by its Content-Disposition (or `fallback`). */
+export async function download(path: string, query: Query, fallback: string): Promise<Download> {
+  const res = await send('GET', path, { query });
+  return { blob: await res.blob(), filename: filenameOf(res, fallback) };
+}
 
 /** Offers bytes to the user as a file download. */
 export function saveFile(blob: Blob, filename: string): void {

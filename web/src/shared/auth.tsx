@@ -1,7 +1,8 @@
 // Who is signed in: loads GET /auth/session once (user null when signed out, so no 401 on public pages), keeps the CSRF token in memory, and tells the app
 // which permissions the user holds (the navigation and actions are driven by them).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
+import { ApiError, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
+import { accessApi } from '../access/accessApi.ts';
 import type { Me, Permission } from './types.ts';
 
 interface AuthState {
@@ -32,7 +33,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const loadMe = useCallback(async () => {
     try {
-      const r = await api.session();
+      const r = await accessApi.session();
       if (!r.user) {
         signedOut();
         setLoadError(null);
@@ -58,7 +59,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [loadMe, signedOut, attempt]);
 
   const login = useCallback(async (username: string, password: string) => {
-    const r = await api.login(username, password);
+    const r = await accessApi.login(username, password);
     setCsrfToken(r.csrfToken);
     // The permissions come with /auth/me; it also confirms the cookie took.
     await loadMe();
@@ -66,7 +67,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const logout = useCallback(async () => {
     try {
-      await api.logout();
+      await accessApi.logout();
     } finally {
       signedOut();
     }

@@ -6,7 +6,7 @@
 // connection is opened then). Meanwhile the page shows <StaleBanner> and polls the REST figures
 // (usePollWhileStale) until the stream is live again.
 import { useEffect, useRef, useState } from 'react';
-import type { Occupancy } from './types.ts';
+import type { Occupancy } from '../venues/types.ts';
 
 /** The server's heartbeat (src/platform/sse.ts). */
 export const HEARTBEAT_MS = 15_000;

@@ -3,7 +3,7 @@
 // updated with items still waiting sends them as they are; `revive` reads each stored entry and drops
 // only what cannot be sent (no client id). Pure (no API client, not even its types: the node unit
 // tests load this file): unit-tested.
-import type { AssistedCheckin } from './types.ts';
+import type { AssistedCheckin } from '../venues/types.ts';
 
 /** A guard's scan made while the network was down (or whose send failed). */
 export interface QueuedScan extends AssistedCheckin {

@@ -36,6 +36,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
         setLoading(false);
       },
     );
+    // The caller's deps stand for what `load` reads (this hook forwards them as useEffect takes its own).
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- deps are the caller's, checked where load is written
   }, [...deps, tick]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);

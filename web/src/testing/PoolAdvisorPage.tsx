@@ -3,12 +3,11 @@
 // level, and a small chart of E against k. The arithmetic is the server's (GET /testing/pool-advisor).
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../shared/api.ts';
 import { useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { formatNumber } from '../shared/format.ts';
-import type { PoolAdvice, PoolAdvisorQuery } from '../shared/types.ts';
+import { testingApi, type PoolAdvice, type PoolAdvisorQuery } from './testingApi.ts';
 
 type Unit = '‰' | '%';
 type SizeMode = 'validated' | 'any';
@@ -36,8 +35,8 @@ export function PoolAdvisorPage() {
   const [query, setQuery] = useState<PoolAdvisorQuery>(() => queryOf(INITIAL));
   // The table shows the chosen sizes; the chart always draws every size from 2 to 32.
   const advice = useLoad(async () => {
-    const table = api.poolAdvisor(query);
-    const curve = query.sizes === 'any' ? table : api.poolAdvisor({ ...query, sizes: 'any' });
+    const table = testingApi.poolAdvisor(query);
+    const curve = query.sizes === 'any' ? table : testingApi.poolAdvisor({ ...query, sizes: 'any' });
     // Both awaited together: a refused input rejects both, and neither rejection is left unhandled.
     const [tableAdvice, curveAdvice] = await Promise.all([table, curve]);
     return { table: tableAdvice, curve: curveAdvice };

@@ -1,7 +1,7 @@
 // Scanning with the phone's camera where the browser can read codes itself (the Barcode Detection API
 // of Chrome on Android): tube barcodes and personal-code QRs. Elsewhere the button does not show and
 // the sampler types, or a hand scanner types for them.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 interface DetectedCode {
@@ -24,14 +24,16 @@ export function CameraScan({ onCode, formats, testId }: { onCode: (text: string)
   const video = useRef<HTMLVideoElement>(null);
   const handler = useRef(onCode);
   handler.current = onCode;
-  const Detector = detectorClass();
+  const Detector = useMemo(detectorClass, []);
+  // The formats by value: a caller's inline array is a new one each render, yet the same formats.
+  const formatList = formats.join(',');
 
   useEffect(() => {
     if (!on || !Detector) return;
     let stream: MediaStream | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
-    const detector = new Detector({ formats });
+    const detector = new Detector({ formats: formatList.split(',') });
     const tick = async () => {
       if (stopped || !video.current) return;
       try {
@@ -59,7 +61,7 @@ export function CameraScan({ onCode, formats, testId }: { onCode: (text: string)
       if (timer) clearTimeout(timer);
       stream?.getTracks().forEach((track) => track.stop());
     };
-  }, [on]);
+  }, [on, Detector, formatList]);
 
   if (!Detector) return null;
   return (

@@ -316,10 +316,11 @@ function TubeCard({ station, tube, setTube, submit, online, setNotice, onClosed 
   const personInput = useRef<HTMLInputElement>(null);
   const barcodeInput = useRef<HTMLInputElement>(null);
 
+  const hasTube = tube !== null;
   useEffect(() => {
-    if (tube) personInput.current?.focus();
+    if (hasTube) personInput.current?.focus();
     else barcodeInput.current?.focus();
-  }, [!!tube]);
+  }, [hasTube]);
 
   const open = async (e: FormEvent) => {
     e.preventDefault();

@@ -391,9 +391,55 @@ export type OpResult =
   | { clientId: string; ok: false; duplicate: boolean; error: { code: string; message: string } };
 
 const id = (v: string) => encodeURIComponent(v);
+/** GET /testing/pool-advisor: expected tests per person by pool size, and the recommended size. */
+export type PoolReason =
+  | 'lowest_expected_tests' | 'prevalence_above_threshold' | 'no_gain' | 'ct_dilution' | 'mandated_single_tube' | 'capped_by_mandate';
+
+export interface PoolRecommendation {
+  poolSize: number;
+  testsPerPerson: number;
+  saving: number;
+  reason: PoolReason;
+}
+
+export interface PoolAdvice {
+  prevalence: number;
+  sizeMode: 'validated' | 'any' | 'list';
+  ctCutoff: number;
+  typicalCt: number;
+  maxCtShift: number | null;
+  sensitivity: number;
+  specificity: number;
+  threshold: number;
+  rows: Array<{
+    k: number;
+    dorfman: number;
+    threeStage: number | null;
+    threeStageSubPool: number | null;
+    squareArray: number | null;
+    tubesPer10k: number;
+    retestsPer10k: number;
+    ctShift: number;
+    dilutedCt: number;
+    allowed: boolean;
+  }>;
+  recommendation: PoolRecommendation;
+  controlLevels: Array<PoolRecommendation & { controlLevel: string; mandatedPoolSize: number; householdTube: boolean }>;
+  theory: { approximateOptimalPoolSize: number; approximateTestsPerPerson: number; optimalPoolSize: number | null; optimalTestsPerPerson: number };
+  rules: { version: string; effectiveFrom: string };
+}
+
+export interface PoolAdvisorQuery {
+  prevalence: string;
+  ctCutoff?: string;
+  typicalCt?: string;
+  sizes?: string;
+}
+
 const T = '/testing';
 
 export const testingApi = {
+  poolAdvisor: (query: PoolAdvisorQuery) => json<PoolAdvice>('GET', `${T}/pool-advisor`, { query: { ...query } }),
   rounds: (query: { status?: RoundStatus | ''; limit: number; offset: number }) => json<Page<RoundView>>('GET', `${T}/rounds`, { query }),
   round: (roundId: string) => json<{ round: RoundView; summary: RoundSummary }>('GET', `${T}/rounds/${id(roundId)}`),
   createRound: (body: NewRound) => json<RoundView>('POST', `${T}/rounds`, { json: body }),

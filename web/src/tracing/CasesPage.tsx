@@ -10,7 +10,7 @@ import {
   CASE_CLASSIFICATIONS, CASE_SOURCES, CASE_STATUSES, tracingApi,
   type CaseClassification, type CaseSource, type CaseStatus, type NewCase,
 } from './tracingApi.ts';
-import type { PersonView } from '../shared/types.ts';
+import type { PersonView } from '../registry/types.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';

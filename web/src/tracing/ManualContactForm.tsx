@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../shared/api.ts';
 import { CONTACT_REASONS, tracingApi } from './tracingApi.ts';
-import type { PersonView } from '../shared/types.ts';
+import type { PersonView } from '../registry/types.ts';
 import { toApiError } from '../shared/useLoad.ts';
 import { PersonPicker } from './PersonPicker.tsx';
 import { ErrorBox } from '../shared/ErrorBox.tsx';

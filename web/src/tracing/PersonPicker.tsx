@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../shared/api.ts';
 import { tracingApi } from './tracingApi.ts';
-import type { PersonView } from '../shared/types.ts';
+import type { PersonView } from '../registry/types.ts';
 import { toApiError } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 

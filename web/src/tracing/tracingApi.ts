@@ -2,7 +2,8 @@
 // chains and the contacts' call lists. Same fetch, CSRF and problem+json handling as api.ts.
 import i18n from '../shared/i18n.ts';
 import { json, type Download } from '../shared/api.ts';
-import type { Page, PersonView } from '../shared/types.ts';
+import type { Page } from '../shared/types.ts';
+import type { PersonView } from '../registry/types.ts';
 
 const id = (v: string) => encodeURIComponent(v);
 

@@ -14,7 +14,8 @@ import { LangSwitch } from '../shared/LangSwitch.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { VerifyScreen } from './VerifyScreen.tsx';
 import { CrowdBadge } from './CrowdBadge.tsx';
-import type { Challenge, Occupancy, Verification } from '../shared/types.ts';
+import type { Challenge } from '../residents/types.ts';
+import type { Occupancy, Verification } from './types.ts';
 import { formatDateTime } from '../shared/format.ts';
 import './door.css';
 

@@ -1,6 +1,6 @@
 // 宽松 / 适中 / 拥挤 / 已满: a venue's crowd level as a coloured badge.
 import { useTranslation } from 'react-i18next';
-import type { CrowdLevel } from '../shared/types.ts';
+import type { CrowdLevel } from './types.ts';
 
 export function CrowdBadge({ level }: { level: CrowdLevel }) {
   const { t } = useTranslation();

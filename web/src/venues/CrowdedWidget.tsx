@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { venueApi } from './venueApi.ts';
 import { useLoad } from '../shared/useLoad.ts';
 import { latest, useChangedAt, useOccupancyStream, usePollWhileStale } from '../shared/liveStream.ts';
-import type { Occupancy } from '../shared/types.ts';
+import type { Occupancy } from './types.ts';
 import { CrowdBadge, CrowdBar } from './CrowdBadge.tsx';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';

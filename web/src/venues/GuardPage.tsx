@@ -21,7 +21,7 @@ import { maskIdNumber, newClientId, useOfflineQueue, type Answer } from '../shar
 import { scanLine } from '../shared/queueFormats.ts';
 import { useOfflineShell } from '../shared/offlineShell.ts';
 import { NetworkBadge, QueueStatus } from '../shared/QueueStatus.tsx';
-import type { Venue, Verification } from '../shared/types.ts';
+import type { Venue, Verification } from './types.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { PersonCodeFields } from '../shared/PersonCodeFields.tsx';
 import { VerifyScreen } from './VerifyScreen.tsx';

@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { venueApi } from './venueApi.ts';
 import { useLoad } from '../shared/useLoad.ts';
 import { latest, useChangedAt, useOccupancyStream, usePollWhileStale } from '../shared/liveStream.ts';
-import type { CrowdLevel, LiveVenue, Occupancy } from '../shared/types.ts';
+import type { CrowdLevel, LiveVenue, Occupancy } from './types.ts';
 import { CrowdBadge, CrowdBar } from './CrowdBadge.tsx';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { LangSwitch } from '../shared/LangSwitch.tsx';

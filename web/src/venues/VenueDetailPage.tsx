@@ -11,7 +11,7 @@ import { useAuth, useMe } from '../shared/auth.tsx';
 import { posterHref, venueApi } from './venueApi.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { useChangedAt, useOccupancyStream, usePollWhileStale } from '../shared/liveStream.ts';
-import type { Occupancy, ScreenCode, TodayCurve, Venue, VenueCode } from '../shared/types.ts';
+import type { Occupancy, ScreenCode, TodayCurve, Venue, VenueCode } from './types.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { Modal } from '../shared/Modal.tsx';

@@ -4,7 +4,7 @@
 // at the door is told apart from the live page at a glance.
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Verification } from '../shared/types.ts';
+import type { Verification } from './types.ts';
 import { TIME_ZONE, formatDateTime } from '../shared/format.ts';
 import { currentLanguage } from '../shared/i18n.ts';
 import './door.css';

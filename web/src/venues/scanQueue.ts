@@ -4,7 +4,7 @@
 // guard sees why; no network, a busy server or an ended session keep it waiting. A scan stored with
 // entry refused (a red code at the door) is sent and counted as turned away.
 import { venueApi } from './venueApi.ts';
-import type { Verification } from '../shared/types.ts';
+import type { Verification } from './types.ts';
 import { sendEach, type Failure, type QueueSpec } from '../shared/offlineQueue.ts';
 import { GUARD_QUEUE_KEY, reviveScan, type QueuedScan } from '../shared/queueFormats.ts';
 

@@ -4,7 +4,7 @@
 // online, keeps it in localStorage beside the queue, and signs each scan as it is queued — an HMAC of
 // the scan's content, so the server checks it without a database read. A scan sent at once needs no
 // signature: the server checks it as of its arrival. Pure (WebCrypto only): the node unit tests load it.
-import type { AssistedCheckin } from '../shared/types.ts';
+import type { AssistedCheckin } from './types.ts';
 
 /** What POST /checkins/queue-key answers, kept on the device with whose account it was issued to. */
 export interface DeviceQueueKey {

@@ -1,10 +1,10 @@
 // The client for venues, check-in and live occupancy (issue 3): the same fetch, CSRF and problem+json
 // handling as api.ts.
 import { json } from '../shared/api.ts';
-import type {
-  MyScan, AssistedCheckin, Challenge, LiveVenue, LoginResponse, MeResponse, MyPerson, NewVenue, Occupancy, Page, PersonalCode, QueueKey, RegistrationStart, RegistrationVerify,
-  ScreenCode, TodayCurve, Venue, VenueCategories, VenueCode, VenueStatus, Verification,
-} from '../shared/types.ts';
+import type { MeResponse, Page } from '../shared/types.ts';
+import type { LoginResponse } from '../access/types.ts';
+import type { MyScan, Challenge, MyPerson, PersonalCode, RegistrationStart, RegistrationVerify } from '../residents/types.ts';
+import type { AssistedCheckin, LiveVenue, NewVenue, Occupancy, QueueKey, ScreenCode, TodayCurve, Venue, VenueCategories, VenueCode, VenueStatus, Verification } from './types.ts';
 
 const id = (v: string) => encodeURIComponent(v);
 
