@@ -64,8 +64,13 @@ async function spawnUntil(args: string[], ready: string): Promise<ChildProcess> 
   const child = spawn(process.execPath, args, { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => { out += c; if (out.includes(ready)) resolve(); });
-    child.stderr!.on('data', (c: Buffer) => { out += c; });
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c;
+      if (out.includes(ready)) resolve();
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      out += c;
+    });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}:\n${out}`)));
   });
   child.removeAllListeners('exit');
@@ -80,37 +85,60 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-interface Shot { method: 'POST'; path: string; body: string; kind: 'admit' | 'refuse' | 'exit'; clientId?: string }
+interface Shot {
+  method: 'POST';
+  path: string;
+  body: string;
+  kind: 'admit' | 'refuse' | 'exit';
+  clientId?: string;
+}
 
-interface RunResult { requests: number; seconds: number; latencies: number[]; byStatus: Map<number, number>; byKind: Map<string, number> }
+interface RunResult {
+  requests: number;
+  seconds: number;
+  latencies: number[];
+  byStatus: Map<number, number>;
+  byKind: Map<string, number>;
+}
 
 /** C concurrent loops over keep-alive connections for `seconds`; `next` gives each request. */
-async function drive(port: number, seconds: number, next: () => Shot, onAnswer: (shot: Shot, status: number, body: string) => void): Promise<RunResult> {
+async function drive(
+  port: number,
+  seconds: number,
+  next: () => Shot,
+  onAnswer: (shot: Shot, status: number, body: string) => void,
+): Promise<RunResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
   const byStatus = new Map<number, number>();
   const byKind = new Map<string, number>();
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
-  const one = (shot: Shot) => new Promise<void>((resolve, reject) => {
-    const t0 = performance.now();
-    const req = http.request({ host: '127.0.0.1', port, method: shot.method, path: shot.path, agent, headers: headersFor(shot) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        latencies.push(performance.now() - t0);
-        byStatus.set(res.statusCode!, (byStatus.get(res.statusCode!) ?? 0) + 1);
-        byKind.set(shot.kind, (byKind.get(shot.kind) ?? 0) + 1);
-        onAnswer(shot, res.statusCode!, Buffer.concat(chunks).toString());
-        resolve();
-      });
+  const one = (shot: Shot) =>
+    new Promise<void>((resolve, reject) => {
+      const t0 = performance.now();
+      const req = http.request(
+        { host: '127.0.0.1', port, method: shot.method, path: shot.path, agent, headers: headersFor(shot) },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            latencies.push(performance.now() - t0);
+            byStatus.set(res.statusCode!, (byStatus.get(res.statusCode!) ?? 0) + 1);
+            byKind.set(shot.kind, (byKind.get(shot.kind) ?? 0) + 1);
+            onAnswer(shot, res.statusCode!, Buffer.concat(chunks).toString());
+            resolve();
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(shot.body);
     });
-    req.on('error', reject);
-    req.end(shot.body);
-  });
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (performance.now() < until) await one(next());
-  }));
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) await one(next());
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   return { requests: latencies.length, seconds: elapsed, latencies, byStatus, byKind };
@@ -138,16 +166,28 @@ function cpuMsOf(child: ChildProcess): { main: number; others: number } {
 const CLOCK_TICKS = 100;
 
 /** A run with the server's CPU (main thread, other threads) and the load generator's (this process). */
-async function measured(server: ChildProcess, run: () => Promise<RunResult>): Promise<{ run: RunResult; main: number; others: number; client: number }> {
+async function measured(
+  server: ChildProcess,
+  run: () => Promise<RunResult>,
+): Promise<{ run: RunResult; main: number; others: number; client: number }> {
   const server0 = cpuMsOf(server);
   const client0 = process.cpuUsage();
   const result = await run();
   const client = process.cpuUsage(client0);
   const server1 = cpuMsOf(server);
-  return { run: result, main: server1.main - server0.main, others: server1.others - server0.others, client: (client.user + client.system) / 1000 };
+  return {
+    run: result,
+    main: server1.main - server0.main,
+    others: server1.others - server0.others,
+    client: (client.user + client.system) / 1000,
+  };
 }
 
-interface Cpu { main: number; others: number; client: number }
+interface Cpu {
+  main: number;
+  others: number;
+  client: number;
+}
 
 /** A server of the run, with what it answered and the CPU it took. */
 interface Contender {
@@ -160,7 +200,13 @@ interface Contender {
   cpu: Cpu;
 }
 
-function contender(name: string, child: ChildProcess, port: number, next: Contender['next'], onAnswer: Contender['onAnswer']): Contender {
+function contender(
+  name: string,
+  child: ChildProcess,
+  port: number,
+  next: Contender['next'],
+  onAnswer: Contender['onAnswer'],
+): Contender {
   return { name, child, port, next, onAnswer, run: emptyRun(), cpu: { main: 0, others: 0, client: 0 } };
 }
 
@@ -206,20 +252,41 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     try {
       const built = await generateDemoCity(s, { people: PEOPLE, days: 1, seed: 1 });
-      console.log(`demo city: ${built.persons.toLocaleString()} persons, ${built.venues} venues, ${built.checkins.toLocaleString()} check-ins of the last day (built in ${(built.elapsedMs / 1000).toFixed(1)} s)`);
-      const venues = await s.db.selectFrom('venue').select(['id', 'category', 'code_version']).where('status', '=', 'approved').execute();
-      gates = venues.filter((v) => v.category === 'residential_gate').map((v) => posterUrl(base, s.signing.venueCodeKey, v.id, v.code_version));
-      shops = venues.filter((v) => v.category === 'supermarket').map((v) => posterUrl(base, s.signing.venueCodeKey, v.id, v.code_version));
+      console.log(
+        `demo city: ${built.persons.toLocaleString()} persons, ${built.venues} venues, ${built.checkins.toLocaleString()} check-ins of the last day (built in ${(built.elapsedMs / 1000).toFixed(1)} s)`,
+      );
+      const venues = await s.db
+        .selectFrom('venue')
+        .select(['id', 'category', 'code_version'])
+        .where('status', '=', 'approved')
+        .execute();
+      gates = venues
+        .filter((v) => v.category === 'residential_gate')
+        .map((v) => posterUrl(base, s.signing.venueCodeKey, v.id, v.code_version));
+      shops = venues
+        .filter((v) => v.category === 'supermarket')
+        .map((v) => posterUrl(base, s.signing.venueCodeKey, v.id, v.code_version));
       // Gates hold the compound's comings and goings: room for the benchmark's admissions.
       await s.db.updateTable('venue').set({ capacity: 1_000_000 }).where('category', '=', 'residential_gate').execute();
       personIds = (await s.db.selectFrom('person').select('id').execute()).map((p) => p.id);
       const city = await s.db.selectFrom('area').select('id').where('level', '=', 'city').executeTakeFirstOrThrow();
       const userId = newId(s.clock.now());
-      await s.db.insertInto('app_user').values({
-        id: userId, username: 'bench-guard', display_name: '门岗', password_hash: await hashPassword('bench guard password'),
-        role: 'community_worker', area_id: city.id, failed_logins: 0, locked_until: null, disabled: 0,
-        created_at: s.clock.now(), updated_at: s.clock.now(),
-      }).execute();
+      await s.db
+        .insertInto('app_user')
+        .values({
+          id: userId,
+          username: 'bench-guard',
+          display_name: '门岗',
+          password_hash: await hashPassword('bench guard password'),
+          role: 'community_worker',
+          area_id: city.id,
+          failed_logins: 0,
+          locked_until: null,
+          disabled: 0,
+          created_at: s.clock.now(),
+          updated_at: s.clock.now(),
+        })
+        .execute();
       const session = await createSession(s, userId);
       authHeaders = { cookie: `cordon_session=${session.token}`, 'x-csrf-token': session.csrfToken };
     } finally {
@@ -235,7 +302,8 @@ async function main(): Promise<void> {
     const personalCode = (): string => {
       const code = pick(personalCodes);
       const now = Date.now();
-      if (now - code.issuedAt > 30_000) Object.assign(code, { token: issuePersonalCode(privateKey, code.id, now).token, issuedAt: now });
+      if (now - code.issuedAt > 30_000)
+        Object.assign(code, { token: issuePersonalCode(privateKey, code.id, now).token, issuedAt: now });
       return code.token;
     };
 
@@ -251,9 +319,22 @@ async function main(): Promise<void> {
         const id = admitted.splice(Math.floor(Math.random() * admitted.length), 1)[0]!;
         return { method: 'POST', path: `/api/v1/checkins/${id}/exit`, body: '', kind: 'exit' };
       }
-      if (roll < 0.05) return { method: 'POST', path: '/api/v1/checkins', body: JSON.stringify({ code: pick(shops), personId: pick(personIds), clientId }), kind: 'refuse', clientId };
+      if (roll < 0.05)
+        return {
+          method: 'POST',
+          path: '/api/v1/checkins',
+          body: JSON.stringify({ code: pick(shops), personId: pick(personIds), clientId }),
+          kind: 'refuse',
+          clientId,
+        };
       const person = Math.random() < 0.1 ? { personalCode: personalCode() } : { personId: pick(personIds) };
-      return { method: 'POST', path: '/api/v1/checkins', body: JSON.stringify({ code: pick(gates), ...person, clientId }), kind: 'admit', clientId };
+      return {
+        method: 'POST',
+        path: '/api/v1/checkins',
+        body: JSON.stringify({ code: pick(gates), ...person, clientId }),
+        kind: 'admit',
+        clientId,
+      };
     };
     const decisions = new Map<string, number>();
     const failures: string[] = [];
@@ -263,7 +344,10 @@ async function main(): Promise<void> {
         if (status !== 200 && failures.length < 5) failures.push(`exit ${status} ${body}`);
         return;
       }
-      const v = status === 200 || status === 201 ? JSON.parse(body) as { checkinId: string; decision: string; duplicate: boolean } : null;
+      const v =
+        status === 200 || status === 201
+          ? (JSON.parse(body) as { checkinId: string; decision: string; duplicate: boolean })
+          : null;
       if (status === 200 && v!.duplicate) {
         // The same personal code scanned again at the same gate within its minute: the first scan answers.
         if (counting) decisions.set('repeat', (decisions.get('repeat') ?? 0) + 1);
@@ -281,22 +365,36 @@ async function main(): Promise<void> {
     // CORDON_BENCH_CPU_PROF=DIR: the server writes a CPU profile there (node --cpu-prof) when it stops.
     // CORDON_BENCH_NODE_ARGS: more options of the server's node (--perf-basic-prof for `perf record`).
     const profile = [
-      ...(process.env.CORDON_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.CORDON_BENCH_CPU_PROF)] : []),
+      ...(process.env.CORDON_BENCH_CPU_PROF
+        ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(process.env.CORDON_BENCH_CPU_PROF)]
+        : []),
       ...(process.env.CORDON_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ];
     // Each floor works on its own copy of the city (made while no server has it open).
     for (const floor of WITH_FLOORS ? FLOORS : []) fs.cpSync(dataDir, `${dataDir}-${floor}`, { recursive: true });
-    const cordon = await spawnUntil([...profile, 'bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'], 'Cordon listening');
+    const cordon = await spawnUntil(
+      [...profile, 'bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'],
+      'Cordon listening',
+    );
     children.push(cordon);
     const barePort = await freePort();
-    const bare = await spawnUntil(['-e', `require('http').createServer((q, r) => { q.resume(); q.on('end', () => { r.statusCode = 204; r.end(); }); }).listen(${barePort}, '127.0.0.1', () => console.log('bare listening'))`], 'bare listening');
+    const bare = await spawnUntil(
+      [
+        '-e',
+        `require('http').createServer((q, r) => { q.resume(); q.on('end', () => { r.statusCode = 204; r.end(); }); }).listen(${barePort}, '127.0.0.1', () => console.log('bare listening'))`,
+      ],
+      'bare listening',
+    );
     children.push(bare);
     const bareShot = (): Shot => ({ ...nextCheckin(), kind: 'admit' });
     // The floors answer the same requests; what they store is not Cordon's and is not checked.
     const floors: Contender[] = [];
     for (const floor of WITH_FLOORS ? FLOORS : []) {
       const floorPort = await freePort();
-      const child = await spawnUntil(['--import', 'tsx', 'bench/floors/server.ts', floor, `${dataDir}-${floor}`, String(floorPort)], 'floor listening');
+      const child = await spawnUntil(
+        ['--import', 'tsx', 'bench/floors/server.ts', floor, `${dataDir}-${floor}`, String(floorPort)],
+        'floor listening',
+      );
       children.push(child);
       floors.push(contender(`floor: ${floor}`, child, floorPort, bareShot, () => {}));
     }
@@ -319,7 +417,9 @@ async function main(): Promise<void> {
 
     // ---- durability: every acknowledged check-in is stored -----------------------------------------
     const db = new SQLite(path.join(dataDir, 'cordon.db'), { readonly: true });
-    const stored = new Set((db.prepare("select client_id from checkin where client_id like 'bench-%'").pluck().all() as string[]));
+    const stored = new Set(
+      db.prepare("select client_id from checkin where client_id like 'bench-%'").pluck().all() as string[],
+    );
     db.close();
     const lost = [...acknowledged].filter((c) => !stored.has(c));
 
@@ -331,25 +431,40 @@ async function main(): Promise<void> {
     const perRequest = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(0)} µs`;
     const cpu = (t: Cpu, r: RunResult) =>
       `${perRequest(t.main + t.others, r.requests)} (main thread ${perRequest(t.main, r.requests)}, other threads ${perRequest(t.others, r.requests)}); the load generator ${perRequest(t.client, r.requests)}`;
-    console.log(`\ncheck-in benchmark: ${SECONDS} s per server in ${SLICES} alternating slices, ${CONNECTIONS} connections, ${os.cpus().length} CPUs, Node ${process.version}, SQLite (WAL, synchronous=FULL)`);
-    console.log(`  cordon  ${f(c.rate)} req/s (${f(checkinRate)} check-ins/s)  p50 ${c.p50.toFixed(2)} ms  p99 ${c.p99.toFixed(2)} ms`);
+    console.log(
+      `\ncheck-in benchmark: ${SECONDS} s per server in ${SLICES} alternating slices, ${CONNECTIONS} connections, ${os.cpus().length} CPUs, Node ${process.version}, SQLite (WAL, synchronous=FULL)`,
+    );
+    console.log(
+      `  cordon  ${f(c.rate)} req/s (${f(checkinRate)} check-ins/s)  p50 ${c.p50.toFixed(2)} ms  p99 ${c.p99.toFixed(2)} ms`,
+    );
     console.log(`  bare    ${f(b.rate)} req/s  p50 ${b.p50.toFixed(2)} ms  p99 ${b.p99.toFixed(2)} ms`);
     console.log(`  CPU per request: cordon ${cpu(cordonSide.cpu, cordonRun)}`);
     console.log(`                   bare   ${cpu(bareSide.cpu, bareSide.run)}`);
-    console.log(`  ratio   ${(100 * c.rate / b.rate).toFixed(1)} % of the bare server (target ≥ 50 %), p99 ${c.p99 < 50 ? 'under' : 'OVER'} 50 ms`);
+    console.log(
+      `  ratio   ${((100 * c.rate) / b.rate).toFixed(1)} % of the bare server (target ≥ 50 %), p99 ${c.p99 < 50 ? 'under' : 'OVER'} 50 ms`,
+    );
     for (const fl of floors) {
       const r = summary(fl.run);
-      console.log(`  ${fl.name.padEnd(14)} ${f(r.rate)} req/s = ${(100 * r.rate / b.rate).toFixed(1)} % of bare  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  statuses ${statusesOf(fl.run)}`);
+      console.log(
+        `  ${fl.name.padEnd(14)} ${f(r.rate)} req/s = ${((100 * r.rate) / b.rate).toFixed(1)} % of bare  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  statuses ${statusesOf(fl.run)}`,
+      );
       console.log(`  ${''.padEnd(14)} CPU per request ${cpu(fl.cpu, fl.run)}`);
     }
-    console.log(`  mix     ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}, exits ${cordonRun.byKind.get('exit') ?? 0}; statuses ${statusesOf(cordonRun)}`);
+    console.log(
+      `  mix     ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}, exits ${cordonRun.byKind.get('exit') ?? 0}; statuses ${statusesOf(cordonRun)}`,
+    );
     if (failures.length) console.log(`  unexpected answers (first ${failures.length}): ${failures.join(' | ')}`);
-    console.log(`  WAL     ${(walBytes / 1024 / 1024).toFixed(1)} MB at most after a slice (it restarts from its beginning once checkpointed)`);
-    console.log(`  durable ${acknowledged.size - lost.length} of ${acknowledged.size} acknowledged check-ins found in the database${lost.length ? ` — ${lost.length} LOST` : ''}`);
+    console.log(
+      `  WAL     ${(walBytes / 1024 / 1024).toFixed(1)} MB at most after a slice (it restarts from its beginning once checkpointed)`,
+    );
+    console.log(
+      `  durable ${acknowledged.size - lost.length} of ${acknowledged.size} acknowledged check-ins found in the database${lost.length ? ` — ${lost.length} LOST` : ''}`,
+    );
     if (lost.length) process.exitCode = 1;
   } finally {
     for (const child of children) await stop(child);
-    for (const dir of [dataDir, ...FLOORS.map((floor) => `${dataDir}-${floor}`)]) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of [dataDir, ...FLOORS.map((floor) => `${dataDir}-${floor}`)])
+      fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

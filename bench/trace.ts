@@ -22,7 +22,12 @@ import { ruleSetById } from '../src/rules/ruleset.load.ts';
 import type { RuleSet } from '../src/rules/ruleset.schema.ts';
 import { contactWindow } from '../src/rules/ruleset.rules.ts';
 import { venueCategories } from '../src/venues/venue.categories.ts';
-import { traceContacts, traceContactsBatch, type TraceAnchor, type TraceResult } from '../src/tracing/tracing.discovery.ts';
+import {
+  traceContacts,
+  traceContactsBatch,
+  type TraceAnchor,
+  type TraceResult,
+} from '../src/tracing/tracing.discovery.ts';
 import { attachVisitIndex, loadVisitIndex } from '../src/tracing/trace.index.ts';
 
 function flag(name: string, fallback: string): string {
@@ -49,7 +54,11 @@ function memory(): string {
 }
 
 async function services(now: number): Promise<Services> {
-  const config = { ...loadConfig({ ...process.env, CORDON_DATA_DIR: DIR } as NodeJS.ProcessEnv), dataDir: DIR, databaseUrl: undefined };
+  const config = {
+    ...loadConfig({ ...process.env, CORDON_DATA_DIR: DIR } as NodeJS.ProcessEnv),
+    dataDir: DIR,
+    databaseUrl: undefined,
+  };
   return createServices(config, { clock: new FakeClock(now) });
 }
 
@@ -72,13 +81,18 @@ async function city(): Promise<Built> {
     let lastPhase = '';
     const started = performance.now();
     const summary = await generateDemoCity(s, {
-      people: PEOPLE, days: DAYS, seed: SEED, force: true,
+      people: PEOPLE,
+      days: DAYS,
+      seed: SEED,
+      force: true,
       onProgress: (_d, _t, phase) => {
         if (phase !== lastPhase) console.log(`  ${phase} at ${sec(performance.now() - started)}`);
         lastPhase = phase;
       },
     });
-    console.log(`  built in ${sec(summary.elapsedMs)}: ${summary.checkins.toLocaleString()} check-ins, ${summary.venues.toLocaleString()} venues (movements ${sec(summary.movementsMs)})`);
+    console.log(
+      `  built in ${sec(summary.elapsedMs)}: ${summary.checkins.toLocaleString()} check-ins, ${summary.venues.toLocaleString()} venues (movements ${sec(summary.movementsMs)})`,
+    );
     const t = performance.now();
     exportForDuckDb(s);
     console.log(`  exported for DuckDB in ${sec(performance.now() - t)}`);
@@ -97,7 +111,11 @@ function exportForDuckDb(s: Services): void {
   const venueNo = new Map<string, number>();
   const venues = fs.openSync(path.join(DIR, 'venues.csv'), 'w');
   fs.writeSync(venues, 'venue,id,category,dwell\n');
-  for (const v of db.prepare('select id, category, dwell_minutes from venue order by id').iterate() as Iterable<{ id: string; category: string; dwell_minutes: number | null }>) {
+  for (const v of db.prepare('select id, category, dwell_minutes from venue order by id').iterate() as Iterable<{
+    id: string;
+    category: string;
+    dwell_minutes: number | null;
+  }>) {
     venueNo.set(v.id, venueNo.size);
     fs.writeSync(venues, `${venueNo.size - 1},${v.id},${v.category},${v.dwell_minutes ?? dwell.get(v.category)}\n`);
   }
@@ -109,17 +127,26 @@ function exportForDuckDb(s: Services): void {
   for (const p of db.prepare('select id from person order by id').pluck().iterate() as Iterable<string>) {
     personNo.set(p, personNo.size);
     buf += `${personNo.size - 1},${p}\n`;
-    if (buf.length > 1 << 20) { fs.writeSync(persons, buf); buf = ''; }
+    if (buf.length > 1 << 20) {
+      fs.writeSync(persons, buf);
+      buf = '';
+    }
   }
   fs.writeSync(persons, buf);
   fs.closeSync(persons);
   const visits = fs.openSync(path.join(DIR, 'visits.csv'), 'w');
   fs.writeSync(visits, 'person,venue,entered,exited\n');
   buf = '';
-  const rows = db.prepare(`select person_id, venue_id, entered_at, exited_at from checkin where decision = 'admitted'`).raw().iterate() as Iterable<[string, string, number, number | null]>;
+  const rows = db
+    .prepare(`select person_id, venue_id, entered_at, exited_at from checkin where decision = 'admitted'`)
+    .raw()
+    .iterate() as Iterable<[string, string, number, number | null]>;
   for (const [p, v, e, x] of rows) {
     buf += `${personNo.get(p)},${venueNo.get(v)},${e},${x ?? ''}\n`;
-    if (buf.length > 1 << 22) { fs.writeSync(visits, buf); buf = ''; }
+    if (buf.length > 1 << 22) {
+      fs.writeSync(visits, buf);
+      buf = '';
+    }
   }
   fs.writeSync(visits, buf);
   fs.closeSync(visits);
@@ -131,9 +158,15 @@ async function duckdb(): Promise<DuckDBConnection> {
   const instance = await DuckDBInstance.create(':memory:', { threads: String(Math.max(1, os.cpus().length)) });
   const c = await instance.connect();
   const csv = (f: string) => `'${path.join(DIR, f).replace(/'/g, "''")}'`;
-  await c.run(`create table venues as select * from read_csv(${csv('venues.csv')}, header = true, columns = {'venue': 'INTEGER', 'id': 'VARCHAR', 'category': 'VARCHAR', 'dwell': 'INTEGER'})`);
-  await c.run(`create table persons as select * from read_csv(${csv('persons.csv')}, header = true, columns = {'person': 'INTEGER', 'id': 'VARCHAR'})`);
-  await c.run(`create table visits as select * from read_csv(${csv('visits.csv')}, header = true, columns = {'person': 'INTEGER', 'venue': 'INTEGER', 'entered': 'BIGINT', 'exited': 'BIGINT'})`);
+  await c.run(
+    `create table venues as select * from read_csv(${csv('venues.csv')}, header = true, columns = {'venue': 'INTEGER', 'id': 'VARCHAR', 'category': 'VARCHAR', 'dwell': 'INTEGER'})`,
+  );
+  await c.run(
+    `create table persons as select * from read_csv(${csv('persons.csv')}, header = true, columns = {'person': 'INTEGER', 'id': 'VARCHAR'})`,
+  );
+  await c.run(
+    `create table visits as select * from read_csv(${csv('visits.csv')}, header = true, columns = {'person': 'INTEGER', 'venue': 'INTEGER', 'entered': 'BIGINT', 'exited': 'BIGINT'})`,
+  );
   return c;
 }
 
@@ -141,12 +174,13 @@ async function duckdb(): Promise<DuckDBConnection> {
 function duckSql(r: RuleSet, cases: ReadonlyArray<{ person: string; start: number; end: number }>): string {
   const v = r.venueCoPresence;
   const p = v.padding;
-  const list = (xs: readonly string[]) => xs.length ? xs.map((x) => `'${x}'`).join(',') : `''`;
+  const list = (xs: readonly string[]) => (xs.length ? xs.map((x) => `'${x}'`).join(',') : `''`);
   const values = cases.map((c) => `('${c.person}', ${c.start}, ${c.end})`).join(',');
   const padded = (alias: string) => `(select v.person, v.venue, vn.category, v.entered as s,
       coalesce(v.exited, v.entered + vn.dwell * ${MINUTE}) as x from visits v join venues vn on vn.venue = v.venue
       where vn.category in (${list([...v.closeCategories, ...v.generalCategories])})) ${alias}`;
-  const end = (a: string) => `(${a}.x + least((${a}.x - ${a}.s) * ${p.padFactor}::double, ${p.padCapMinutes * MINUTE}))`;
+  const end = (a: string) =>
+    `(${a}.x + least((${a}.x - ${a}.s) * ${p.padFactor}::double, ${p.padCapMinutes * MINUTE}))`;
   const ok = (a: string) => `${a}.x >= ${a}.s and ${a}.x - ${a}.s >= ${p.dropVisitsShorterThanMinutes * MINUTE}`;
   return `with c(id, wstart, wend) as (values ${values}),
     cp as (select persons.person, c.wstart, c.wend, c.id from c join persons on persons.id = c.id),
@@ -169,16 +203,24 @@ function duckSql(r: RuleSet, cases: ReadonlyArray<{ person: string; start: numbe
  * its own, so nobody is isolated), then everyone they met at a close-category venue for the minimum
  * overlap inside that, and their household members; never the case or its close contacts.
  */
-function duckSecondarySql(r: RuleSet, cases: ReadonlyArray<{ person: string; start: number; end: number }>, now: number): string {
+function duckSecondarySql(
+  r: RuleSet,
+  cases: ReadonlyArray<{ person: string; start: number; end: number }>,
+  now: number,
+): string {
   const v = r.venueCoPresence;
   const p = v.padding;
-  const list = (xs: readonly string[]) => xs.length ? xs.map((x) => `'${x}'`).join(',') : `''`;
+  const list = (xs: readonly string[]) => (xs.length ? xs.map((x) => `'${x}'`).join(',') : `''`);
   const values = cases.map((c) => `('${c.person}', ${c.start}, ${c.end})`).join(',');
-  const padded = (alias: string, categories: readonly string[]) => `(select v.person, v.venue, vn.category, v.entered as s,
+  const padded = (
+    alias: string,
+    categories: readonly string[],
+  ) => `(select v.person, v.venue, vn.category, v.entered as s,
       coalesce(v.exited, v.entered + vn.dwell * ${MINUTE}) as x from visits v join venues vn on vn.venue = v.venue
       where vn.category in (${list(categories)})) ${alias}`;
   const all = [...v.closeCategories, ...v.generalCategories];
-  const end = (a: string) => `(${a}.x + least((${a}.x - ${a}.s) * ${p.padFactor}::double, ${p.padCapMinutes * MINUTE}))`;
+  const end = (a: string) =>
+    `(${a}.x + least((${a}.x - ${a}.s) * ${p.padFactor}::double, ${p.padCapMinutes * MINUTE}))`;
   const ok = (a: string) => `${a}.x >= ${a}.s and ${a}.x - ${a}.s >= ${p.dropVisitsShorterThanMinutes * MINUTE}`;
   return `with c(id, wstart, wend) as (values ${values}),
     cp as (select persons.person, c.wstart, c.wend, c.id from c join persons on persons.id = c.id),
@@ -213,9 +255,15 @@ async function duckHouseholds(c: DuckDBConnection, s: Services): Promise<void> {
     const out = fs.openSync(`${file}.part`, 'w');
     fs.writeSync(out, 'id,household\n');
     let buf = '';
-    for (const [id, h] of s.handle.sqlite!.prepare('select id, household_id from person where household_id is not null').raw().iterate() as Iterable<[string, string]>) {
+    for (const [id, h] of s.handle
+      .sqlite!.prepare('select id, household_id from person where household_id is not null')
+      .raw()
+      .iterate() as Iterable<[string, string]>) {
       buf += `${id},${h}\n`;
-      if (buf.length > 1 << 20) { fs.writeSync(out, buf); buf = ''; }
+      if (buf.length > 1 << 20) {
+        fs.writeSync(out, buf);
+        buf = '';
+      }
     }
     fs.writeSync(out, buf);
     fs.closeSync(out);
@@ -227,10 +275,15 @@ async function duckHouseholds(c: DuckDBConnection, s: Services): Promise<void> {
 
 type ContactSets = Map<string, Set<string>>;
 
-async function duckTrace(c: DuckDBConnection, r: RuleSet, cases: ReadonlyArray<{ person: string; start: number; end: number }>): Promise<ContactSets> {
+async function duckTrace(
+  c: DuckDBConnection,
+  r: RuleSet,
+  cases: ReadonlyArray<{ person: string; start: number; end: number }>,
+): Promise<ContactSets> {
   const reader = await c.runAndReadAll(duckSql(r, cases));
   const out: ContactSets = new Map(cases.map((x) => [x.person, new Set<string>()]));
-  for (const [caseId, person, close] of reader.getRows() as Array<[string, string, number]>) out.get(caseId)!.add(`${person}:${Number(close) ? 'close' : 'general'}`);
+  for (const [caseId, person, close] of reader.getRows() as Array<[string, string, number]>)
+    out.get(caseId)!.add(`${person}:${Number(close) ? 'close' : 'general'}`);
   return out;
 }
 
@@ -258,14 +311,18 @@ const s = await services(built.now);
 // (a) and (b) compare the case's own contacts (household and venue: DuckDB's join finds the venue ones)
 // with secondary contacts left out; (c) traces a few cases with them, as the case service does.
 const opts = { now: built.now, timeZone: s.config.timeZone, secondaryContacts: false };
-console.log(`city: ${built.persons.toLocaleString()} people, ${built.checkins.toLocaleString()} check-ins over ${DAYS} days; rule set ${r.id}; ${os.cpus().length} cores (shared)`);
+console.log(
+  `city: ${built.persons.toLocaleString()} people, ${built.checkins.toLocaleString()} check-ins over ${DAYS} days; rule set ${r.id}; ${os.cpus().length} cores (shared)`,
+);
 console.log(`before the index: ${memory()}`);
 
 let t = performance.now();
 const index = await loadVisitIndex(s.db, s.handle.sqlite);
 attachVisitIndex(s.db, index);
 const st = index.stats();
-console.log(`visit index loaded in ${sec(performance.now() - t)}: ${st.checkins.toLocaleString()} check-ins, ${st.venues.toLocaleString()} venues, ${st.persons.toLocaleString()} persons, ${mb(st.bytes)} in arrays`);
+console.log(
+  `visit index loaded in ${sec(performance.now() - t)}: ${st.checkins.toLocaleString()} check-ins, ${st.venues.toLocaleString()} venues, ${st.persons.toLocaleString()} persons, ${mb(st.bytes)} in arrays`,
+);
 global.gc?.();
 console.log(`with the index loaded: ${memory()}`);
 
@@ -275,16 +332,21 @@ console.log(`DuckDB loaded the same visits in ${sec(performance.now() - t)}; ${m
 
 // Cases: people who visited somewhere, onset 3 days before now, isolated 1 day before now.
 const rnd = new Random(SEED, 'bench/trace');
-const people = s.handle.sqlite!.prepare('select distinct person_id from checkin where entered_at > ? limit 200000').pluck().all(built.now - 3 * DAY) as string[];
+const people = s.handle
+  .sqlite!.prepare('select distinct person_id from checkin where entered_at > ? limit 200000')
+  .pluck()
+  .all(built.now - 3 * DAY) as string[];
 const used = new Set<string>();
-const pick = (n: number): TraceAnchor[] => Array.from({ length: Math.min(n, people.length - used.size) }, () => {
-  let personId = people[rnd.int(0, people.length - 1)]!;
-  while (used.has(personId)) personId = people[rnd.int(0, people.length - 1)]!;
-  used.add(personId);
-  const onsetAt = built.now - rnd.int(2 * 24 * 60, 5 * 24 * 60) * MINUTE;
-  return { personId, onsetAt, isolatedAt: onsetAt + rnd.int(12 * 60, 36 * 60) * MINUTE };
-});
-const windowsOf = (results: readonly TraceResult[]) => results.map((x) => ({ person: x.personId, start: x.window.start, end: x.window.end }));
+const pick = (n: number): TraceAnchor[] =>
+  Array.from({ length: Math.min(n, people.length - used.size) }, () => {
+    let personId = people[rnd.int(0, people.length - 1)]!;
+    while (used.has(personId)) personId = people[rnd.int(0, people.length - 1)]!;
+    used.add(personId);
+    const onsetAt = built.now - rnd.int(2 * 24 * 60, 5 * 24 * 60) * MINUTE;
+    return { personId, onsetAt, isolatedAt: onsetAt + rnd.int(12 * 60, 36 * 60) * MINUTE };
+  });
+const windowsOf = (results: readonly TraceResult[]) =>
+  results.map((x) => ({ person: x.personId, start: x.window.start, end: x.window.end }));
 
 // Warm-up (JIT, caches) on cases outside the measured sets.
 for (const a of pick(5)) {
@@ -323,12 +385,24 @@ for (const a of singles.slice(0, 20)) {
 }
 const p50c = percentile(cordonMs, 0.5);
 const p50d = percentile(duckMs, 0.5);
-console.log(`\n(a) ${SINGLES} single cases, ${(contacts / SINGLES).toFixed(0)} venue contacts each on average (direct contacts; Cordon's evidence is made when read)`);
-console.log(`  Cordon  p50 ${p50c.toFixed(1)} ms, p90 ${percentile(cordonMs, 0.9).toFixed(1)} ms, max ${Math.max(...cordonMs).toFixed(1)} ms`);
-console.log(`  Cordon  CPU time p50 ${percentile(cordonCpuMs, 0.5).toFixed(1)} ms, p90 ${percentile(cordonCpuMs, 0.9).toFixed(1)} ms (the wall times above include waiting for the shared cores)`);
-console.log(`  DuckDB  p50 ${p50d.toFixed(1)} ms, p90 ${percentile(duckMs, 0.9).toFixed(1)} ms, max ${Math.max(...duckMs).toFixed(1)} ms`);
-console.log(`  Cordon is ${(p50d / p50c).toFixed(1)}× faster at p50 (target ≥ 50×, p50 < 20 ms); contact sets ${mismatches ? `DIFFER in ${mismatches} cases` : 'identical'}`);
-console.log(`  reading all of a case's evidence afterwards (made on first read, then JSON): p50 ${percentile(evidenceMs, 0.5).toFixed(1)} ms more`);
+console.log(
+  `\n(a) ${SINGLES} single cases, ${(contacts / SINGLES).toFixed(0)} venue contacts each on average (direct contacts; Cordon's evidence is made when read)`,
+);
+console.log(
+  `  Cordon  p50 ${p50c.toFixed(1)} ms, p90 ${percentile(cordonMs, 0.9).toFixed(1)} ms, max ${Math.max(...cordonMs).toFixed(1)} ms`,
+);
+console.log(
+  `  Cordon  CPU time p50 ${percentile(cordonCpuMs, 0.5).toFixed(1)} ms, p90 ${percentile(cordonCpuMs, 0.9).toFixed(1)} ms (the wall times above include waiting for the shared cores)`,
+);
+console.log(
+  `  DuckDB  p50 ${p50d.toFixed(1)} ms, p90 ${percentile(duckMs, 0.9).toFixed(1)} ms, max ${Math.max(...duckMs).toFixed(1)} ms`,
+);
+console.log(
+  `  Cordon is ${(p50d / p50c).toFixed(1)}× faster at p50 (target ≥ 50×, p50 < 20 ms); contact sets ${mismatches ? `DIFFER in ${mismatches} cases` : 'identical'}`,
+);
+console.log(
+  `  reading all of a case's evidence afterwards (made on first read, then JSON): p50 ${percentile(evidenceMs, 0.5).toFixed(1)} ms more`,
+);
 
 // (b) one batch: the results are compared as they come and not kept.
 const batch = pick(BATCH);
@@ -352,8 +426,12 @@ const d = await duckTrace(duck, r, batchWindows);
 const batchDuck = performance.now() - t0;
 let batchMismatch = 0;
 for (const [p, mine] of mineOf) if (!sameSets(mine, d.get(p) ?? new Set())) batchMismatch++;
-console.log(`\n(b) ${BATCH} cases in one batch (${batchContacts.toLocaleString()} venue contacts; direct contacts, evidence made when read)`);
-console.log(`  Cordon ${sec(batchCordon)} (CPU ${sec((bc1.user + bc1.system) / 1000)}), DuckDB ${sec(batchDuck)}: Cordon is ${(batchDuck / batchCordon).toFixed(1)}× as fast (target ≥ 1×); contact sets ${batchMismatch ? `DIFFER in ${batchMismatch} cases` : 'identical'}`);
+console.log(
+  `\n(b) ${BATCH} cases in one batch (${batchContacts.toLocaleString()} venue contacts; direct contacts, evidence made when read)`,
+);
+console.log(
+  `  Cordon ${sec(batchCordon)} (CPU ${sec((bc1.user + bc1.system) / 1000)}), DuckDB ${sec(batchDuck)}: Cordon is ${(batchDuck / batchCordon).toFixed(1)}× as fast (target ≥ 1×); contact sets ${batchMismatch ? `DIFFER in ${batchMismatch} cases` : 'identical'}`,
+);
 global.gc?.();
 console.log(`\nprocess memory after (a) and (b) (Cordon's index and DuckDB's tables in one process): ${memory()}`);
 console.log(`Cordon's share: the visit index holds ${mb(index.stats().bytes)} in typed arrays`);
@@ -367,12 +445,20 @@ if (SECONDARY > 0 && r.secondaryContacts.identified) {
   let venueSec = 0;
   let householdSec = 0;
   const singlesOf = new Map<string, string>();
-  const key = (x: TraceResult) => x.contacts.map((c) => `${c.personId}:${c.class}:${c.basis}:${c.sourcePersonId ?? ''}`).sort().join(',');
+  const key = (x: TraceResult) =>
+    x.contacts
+      .map((c) => `${c.personId}:${c.class}:${c.basis}:${c.sourcePersonId ?? ''}`)
+      .sort()
+      .join(',');
   for (const a of cases) {
     const t0 = performance.now();
     const x = await traceContacts(s.db, r, a, withSecondary);
     ms.push(performance.now() - t0);
-    for (const c of x.contacts) if (c.basis === 'secondary') { if (c.evidence.via === 'venue') venueSec++; else householdSec++; }
+    for (const c of x.contacts)
+      if (c.basis === 'secondary') {
+        if (c.evidence.via === 'venue') venueSec++;
+        else householdSec++;
+      }
     singlesOf.set(a.personId, key(x));
   }
   const secondaryOf = new Map<string, Set<string>>();
@@ -396,9 +482,15 @@ if (SECONDARY > 0 && r.secondaryContacts.identified) {
   let duckSecondaryMismatch = 0;
   for (const [p, mine] of secondaryOf) if (!sameSets(mine, theirs.get(p)!)) duckSecondaryMismatch++;
   secondaryMismatch += duckSecondaryMismatch;
-  console.log(`\n(c) ${cases.length} cases with their secondary contacts (${r.id}): ${(venueSec / cases.length).toFixed(0)} by venue co-presence and ${(householdSec / cases.length).toFixed(0)} by household each on average`);
-  console.log(`  Cordon  single p50 ${percentile(ms, 0.5).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms; the ${cases.length} in one batch ${sec(batchMs)}; batch and singles ${secondaryMismatch - duckSecondaryMismatch ? `DIFFER in ${secondaryMismatch - duckSecondaryMismatch} cases` : 'agree'}`);
-  console.log(`  DuckDB  the same ${cases.length} cases' secondary contacts in one query ${sec(duckSecondaryMs)}; secondary contact sets ${duckSecondaryMismatch ? `DIFFER in ${duckSecondaryMismatch} cases` : 'identical'}`);
+  console.log(
+    `\n(c) ${cases.length} cases with their secondary contacts (${r.id}): ${(venueSec / cases.length).toFixed(0)} by venue co-presence and ${(householdSec / cases.length).toFixed(0)} by household each on average`,
+  );
+  console.log(
+    `  Cordon  single p50 ${percentile(ms, 0.5).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms; the ${cases.length} in one batch ${sec(batchMs)}; batch and singles ${secondaryMismatch - duckSecondaryMismatch ? `DIFFER in ${secondaryMismatch - duckSecondaryMismatch} cases` : 'agree'}`,
+  );
+  console.log(
+    `  DuckDB  the same ${cases.length} cases' secondary contacts in one query ${sec(duckSecondaryMs)}; secondary contact sets ${duckSecondaryMismatch ? `DIFFER in ${duckSecondaryMismatch} cases` : 'identical'}`,
+  );
 }
 await s.close();
 process.exit(mismatches || batchMismatch || secondaryMismatch ? 1 : 0);

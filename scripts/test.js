@@ -15,8 +15,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 function files(dir) {
   const abs = path.join(root, 'test', dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { recursive: true }).map(String).filter((f) => f.endsWith('.test.ts'))
-    .map((f) => path.join('test', dir, f)).sort();
+  return fs
+    .readdirSync(abs, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => path.join('test', dir, f))
+    .sort();
 }
 
 const env = { ...process.env };
@@ -52,6 +56,10 @@ if (list.length === 0) {
   process.exit(1);
 }
 for (const n of notes) console.log(n);
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...list], { cwd: root, stdio: 'inherit', env });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...list], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
 for (const n of notes) console.log(n);
 process.exit(result.status ?? 1);

@@ -50,23 +50,42 @@ export interface BuildOptions {
 // The validators: Fastify's own AJV compiler (the one it would build itself), twice — querystrings, params
 // and headers coerce ("?limit=10" is a number), JSON bodies do not ({"note":123} and {"name":["a"]} are
 // refused, not stored as "123" and "a").
-type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>;
-const ajvCompiler = createRequire(createRequire(import.meta.url).resolve('fastify'))('@fastify/ajv-compiler') as () => ValidatorFactory;
+type ValidatorFactory = NonNullable<
+  NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']
+>;
+const ajvCompiler = createRequire(createRequire(import.meta.url).resolve('fastify'))(
+  '@fastify/ajv-compiler',
+) as () => ValidatorFactory;
 const validators = ajvCompiler();
 const strictBodies: ValidatorFactory = (externalSchemas, options) => {
   const coercing = validators(externalSchemas, options);
-  const strict = validators(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as typeof options);
+  const strict = validators(externalSchemas, {
+    ...options,
+    customOptions: { ...options?.customOptions, coerceTypes: false },
+  } as typeof options);
   return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
 };
 
 /** A name refused by the `x-text` keyword: TEXT_FORBIDDEN_CHARACTER naming the field and the character. */
 function textFault(error: Error): AppError | null {
-  const v = (error as { validation?: Array<{ keyword?: string; instancePath?: string; params?: { char?: string } }>; validationContext?: string }).validation;
+  const v = (
+    error as {
+      validation?: Array<{ keyword?: string; instancePath?: string; params?: { char?: string } }>;
+      validationContext?: string;
+    }
+  ).validation;
   const hit = v?.find((e) => e.keyword === 'x-text');
   if (!hit) return null;
-  const field = (hit.instancePath ?? '').split('/').filter(Boolean).join('.') || (error as { validationContext?: string }).validationContext || 'body';
+  const field =
+    (hit.instancePath ?? '').split('/').filter(Boolean).join('.') ||
+    (error as { validationContext?: string }).validationContext ||
+    'body';
   const char = hit.params?.char ?? '';
-  return new AppError('TEXT_FORBIDDEN_CHARACTER', { field, char }, { faults: [{ field, code: 'TEXT_FORBIDDEN_CHARACTER', params: { field, char } }] });
+  return new AppError(
+    'TEXT_FORBIDDEN_CHARACTER',
+    { field, char },
+    { faults: [{ field, code: 'TEXT_FORBIDDEN_CHARACTER', params: { field, char } }] },
+  );
 }
 
 export async function build(s: Services, options: BuildOptions = {}): Promise<App> {
@@ -76,7 +95,10 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
     childLoggerFactory: lazyRequestLogger,
     trustProxy: s.config.trustProxy,
     bodyLimit: 10 * 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false }, plugins: [textKeyword] },
+    ajv: {
+      customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false },
+      plugins: [textKeyword],
+    },
     schemaController: { compilersFactory: { buildValidator: strictBodies } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
@@ -87,7 +109,8 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
     const text = textFault(error);
     if (error instanceof AppError) appError = error;
     else if (text) appError = text;
-    else if ((error as { validation?: unknown }).validation) appError = new AppError('VALIDATION', { detail: error.message });
+    else if ((error as { validation?: unknown }).validation)
+      appError = new AppError('VALIDATION', { detail: error.message });
     else if (status === 429) appError = new AppError('RATE_LIMITED');
     else if (status === 413) appError = new AppError('PAYLOAD_TOO_LARGE');
     else if (status && status < 500) appError = new AppError('VALIDATION', { detail: error.message });
@@ -167,7 +190,10 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
       return reply.type('text/html').sendFile('index.html');
     }
     const err = new AppError('ROUTE_NOT_FOUND', { method: request.method, url: request.url.split('?')[0] });
-    return reply.status(404).type('application/problem+json').send(toProblem(err, langFrom(request.headers['accept-language'])));
+    return reply
+      .status(404)
+      .type('application/problem+json')
+      .send(toProblem(err, langFrom(request.headers['accept-language'])));
   });
 
   await app.ready();

@@ -109,7 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     pgTimeouts: {
       connectMs: int(env.CORDON_PG_CONNECT_TIMEOUT_MS, PG_TIMEOUTS.connectMs, 'CORDON_PG_CONNECT_TIMEOUT_MS'),
       statementMs: int(env.CORDON_PG_STATEMENT_TIMEOUT_MS, PG_TIMEOUTS.statementMs, 'CORDON_PG_STATEMENT_TIMEOUT_MS'),
-      idleInTransactionMs: int(env.CORDON_PG_IDLE_TX_TIMEOUT_MS, PG_TIMEOUTS.idleInTransactionMs, 'CORDON_PG_IDLE_TX_TIMEOUT_MS'),
+      idleInTransactionMs: int(
+        env.CORDON_PG_IDLE_TX_TIMEOUT_MS,
+        PG_TIMEOUTS.idleInTransactionMs,
+        'CORDON_PG_IDLE_TX_TIMEOUT_MS',
+      ),
     },
     diskMinFreeBytes: int(env.CORDON_DISK_MIN_FREE_MB, 1024, 'CORDON_DISK_MIN_FREE_MB') * 1024 * 1024,
     demoPeople: int(env.CORDON_DEMO_PEOPLE, 20_000, 'CORDON_DEMO_PEOPLE'),
@@ -117,7 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: env.CORDON_PUBLIC_URL || undefined,
   };
   const merged = { ...config, ...overrides };
-  if (!merged.auditAnchors.dir) merged.auditAnchors = { ...merged.auditAnchors, dir: path.join(merged.dataDir, 'audit-anchors') };
+  if (!merged.auditAnchors.dir)
+    merged.auditAnchors = { ...merged.auditAnchors, dir: path.join(merged.dataDir, 'audit-anchors') };
   return merged;
 }
 
@@ -132,7 +137,10 @@ export function terminalLang(env: NodeJS.ProcessEnv = process.env): Lang {
  * when one is given) — so every process on one database shares it and other deployments do not.
  * Processes that spell the same database differently (another host name) need CORDON_REDIS_PREFIX.
  */
-export function redisPrefix(config: Pick<Config, 'redisPrefix' | 'databaseUrl' | 'dataDir'>, pgSchema?: string): string {
+export function redisPrefix(
+  config: Pick<Config, 'redisPrefix' | 'databaseUrl' | 'dataDir'>,
+  pgSchema?: string,
+): string {
   if (config.redisPrefix) return config.redisPrefix;
   let identity: string;
   if (config.databaseUrl) {

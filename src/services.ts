@@ -9,9 +9,15 @@ import { createEventBus, type EventBus } from './platform/events.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { FieldCipher, loadKeys, signingKeys, type Keys, type SigningKeys } from './platform/crypto.ts';
 import { createSmsSender, type SmsSender } from './platform/sms.ts';
-import { installedHealthFacts as riskAreaHealthFacts, type HealthFacts as RiskAreaHealthFacts } from './riskareas/riskareas.health.ts';
+import {
+  installedHealthFacts as riskAreaHealthFacts,
+  type HealthFacts as RiskAreaHealthFacts,
+} from './riskareas/riskareas.health.ts';
 import { storedApprovals, storedRounds, type ApprovalsPort, type RoundsPort } from './riskareas/riskareas.ports.ts';
-import { installedHealthFacts as testingHealthFacts, type HealthFacts as TestingHealthFacts } from './testing/testing.health.ts';
+import {
+  installedHealthFacts as testingHealthFacts,
+  type HealthFacts as TestingHealthFacts,
+} from './testing/testing.health.ts';
 
 /**
  * What one domain asks of another behind a small interface, wired here as the clock is: the installed
@@ -30,7 +36,12 @@ export interface Ports {
 
 /** The installed implementation of every port. */
 export function installedPorts(): Ports {
-  return { testingHealth: testingHealthFacts, riskAreaHealth: riskAreaHealthFacts, testingRounds: storedRounds, approvals: storedApprovals };
+  return {
+    testingHealth: testingHealthFacts,
+    riskAreaHealth: riskAreaHealthFacts,
+    testingRounds: storedRounds,
+    approvals: storedApprovals,
+  };
 }
 
 export interface Services {
@@ -69,11 +80,13 @@ export interface ServiceOptions {
 }
 
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
-  const handle = options.handle ?? connect({
-    databaseUrl: config.databaseUrl,
-    sqlitePath: path.join(config.dataDir, 'cordon.db'),
-    timeouts: config.pgTimeouts,
-  });
+  const handle =
+    options.handle ??
+    connect({
+      databaseUrl: config.databaseUrl,
+      sqlitePath: path.join(config.dataDir, 'cordon.db'),
+      timeouts: config.pgTimeouts,
+    });
   if (!options.skipMigrations) {
     try {
       // First a query that names the database and what timed out when it does not answer.

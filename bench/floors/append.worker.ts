@@ -19,8 +19,12 @@ db.pragma('foreign_keys = ON');
 db.exec(`create table if not exists bench_floor_log (seq integer primary key, ${columns})`);
 const begin = db.prepare('begin immediate');
 const commit = db.prepare('commit');
-const append = db.prepare(`insert into bench_floor_log (${columns}) values (${CHECKIN_COLUMNS.map((c) => `@${c}`).join(', ')})`);
-const moveToIndexed = db.prepare(`insert into checkin (${columns}) select ${columns} from bench_floor_log order by seq`);
+const append = db.prepare(
+  `insert into bench_floor_log (${columns}) values (${CHECKIN_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+);
+const moveToIndexed = db.prepare(
+  `insert into checkin (${columns}) select ${columns} from bench_floor_log order by seq`,
+);
 const emptyLog = db.prepare('delete from bench_floor_log');
 let appended = 0;
 let batches = 0;

@@ -29,7 +29,9 @@ const [floor, dataDir, port] = process.argv.slice(2) as [Floor, string, string];
 if (!FLOORS.includes(floor)) throw new Error(`floor must be one of ${FLOORS.join(', ')}`);
 
 const s = await createServices(loadConfig({ ...process.env, LOG_LEVEL: 'warn' }, { dataDir }));
-const venues = new Map((await s.db.selectFrom('venue').selectAll().execute()).map((v): [string, VenueTable] => [v.id, v]));
+const venues = new Map(
+  (await s.db.selectFrom('venue').selectAll().execute()).map((v): [string, VenueTable] => [v.id, v]),
+);
 const anyPerson = (await s.db.selectFrom('person').select('id').executeTakeFirstOrThrow()).id;
 
 /** Appends check-in rows durably on a thread, a batch at a time; resolves once committed. */
@@ -39,7 +41,10 @@ class AppendFloor {
   private inFlight: typeof this.queue | null = null;
 
   constructor(fold: boolean) {
-    this.worker = startWorker(new URL('./append.worker.ts', import.meta.url), { file: path.join(dataDir, 'cordon.db'), fold });
+    this.worker = startWorker(new URL('./append.worker.ts', import.meta.url), {
+      file: path.join(dataDir, 'cordon.db'),
+      fold,
+    });
     this.worker.on('message', () => {
       for (const p of this.inFlight!) p.resolve();
       this.inFlight = null;
@@ -64,37 +69,77 @@ const appendFloor = floor === 'append' || floor === 'fold' ? new AppendFloor(flo
 
 const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
 await app.register(cookie);
-app.post('/api/v1/checkins', { schema: { body: CheckinBody, response: { 201: VerificationSchema } } }, async (request, reply) => {
-  const body = request.body as CheckinBody;
-  const now = Date.now();
-  const venue = venues.get(parseVenueCode(body.code)?.venueId ?? '');
-  if (!venue) throw new Error('unknown venue');
-  const personId = body.personId ?? anyPerson;
-  const row: CheckinTable = {
-    id: newId(now), venue_id: venue.id, person_id: personId, client_id: body.clientId ?? null, method: 'assisted',
-    entered_at: now, exited_at: null, exit_kind: null, decision: 'admitted', refusal_code: null, colour: 'green', reasons: null,
-    test_sampled_at: null, test_result: null, vaccinated: null, created_at: now, scan_gap_ms: 0,
-  };
-  let checkinId = row.id;
-  if (appendFloor) await appendFloor.append(row);
-  else if (floor === 'write') {
-    // Cordon's ingest decides the entry itself (the person's facts, the venue's policy and count).
-    const stored = await ingestCheckin(s, {
-      venueId: venue.id, dwellMs: dwellOf(venue) * 60_000, policy: categoryOf(venue.category).entryPolicy, capacity: venue.capacity,
-      facts: null, sameScanSince: null, rescan: false, row: { ...row, decision: 'refused' },
-    });
-    checkinId = stored.row.id;
-  }
-  reply.status(201);
-  const answer: VerificationView = {
-    checkinId, decision: 'admitted', colour: 'green', maskedName: '*三', latestTest: null, vaccinated: null,
-    venueId: venue.id, venueName: venue.name, method: 'assisted', reasons: [], at: now, duplicate: false,
-  };
-  return answer;
-});
+app.post(
+  '/api/v1/checkins',
+  { schema: { body: CheckinBody, response: { 201: VerificationSchema } } },
+  async (request, reply) => {
+    const body = request.body as CheckinBody;
+    const now = Date.now();
+    const venue = venues.get(parseVenueCode(body.code)?.venueId ?? '');
+    if (!venue) throw new Error('unknown venue');
+    const personId = body.personId ?? anyPerson;
+    const row: CheckinTable = {
+      id: newId(now),
+      venue_id: venue.id,
+      person_id: personId,
+      client_id: body.clientId ?? null,
+      method: 'assisted',
+      entered_at: now,
+      exited_at: null,
+      exit_kind: null,
+      decision: 'admitted',
+      refusal_code: null,
+      colour: 'green',
+      reasons: null,
+      test_sampled_at: null,
+      test_result: null,
+      vaccinated: null,
+      created_at: now,
+      scan_gap_ms: 0,
+    };
+    let checkinId = row.id;
+    if (appendFloor) await appendFloor.append(row);
+    else if (floor === 'write') {
+      // Cordon's ingest decides the entry itself (the person's facts, the venue's policy and count).
+      const stored = await ingestCheckin(s, {
+        venueId: venue.id,
+        dwellMs: dwellOf(venue) * 60_000,
+        policy: categoryOf(venue.category).entryPolicy,
+        capacity: venue.capacity,
+        facts: null,
+        sameScanSince: null,
+        rescan: false,
+        row: { ...row, decision: 'refused' },
+      });
+      checkinId = stored.row.id;
+    }
+    reply.status(201);
+    const answer: VerificationView = {
+      checkinId,
+      decision: 'admitted',
+      colour: 'green',
+      maskedName: '*三',
+      latestTest: null,
+      vaccinated: null,
+      venueId: venue.id,
+      venueName: venue.name,
+      method: 'assisted',
+      reasons: [],
+      at: now,
+      duplicate: false,
+    };
+    return answer;
+  },
+);
 app.post('/api/v1/checkins/:id/exit', { schema: { response: { 200: ExitSchema } } }, async (request) => {
   const now = Date.now();
-  return { checkinId: (request.params as { id: string }).id, venueId: '', enteredAt: now, exitedAt: now, exitKind: 'guard' };
+  return {
+    checkinId: (request.params as { id: string }).id,
+    venueId: '',
+    enteredAt: now,
+    exitedAt: now,
+    exitKind: 'guard',
+  };
 });
 await app.listen({ port: Number(port), host: '127.0.0.1' });
 console.log('floor listening');

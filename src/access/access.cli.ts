@@ -24,7 +24,8 @@ export function registerUserCommands(program: Command): void {
   const global = () => program.opts<GlobalOptions>();
   const user = program.command('user').description('user accounts');
 
-  user.command('add')
+  user
+    .command('add')
     .description('create a user; prints the username and the (generated) password once')
     .requiredOption('--username <username>', '3–32 of a-z 0-9 _ . -')
     .requiredOption('--role <role>', `one of: ${ROLES.join(', ')}`)
@@ -32,14 +33,21 @@ export function registerUserCommands(program: Command): void {
     .option('--name <display>', 'display name (default: the username)')
     .option('--password <password>', 'password (at least 10 characters and hard to guess; generated when absent)')
     .action(async (flags: AddFlags) => {
-      const created = await withServices(global(), (s) => access.addUser(s, cliActor(), {
-        username: flags.username, role: flags.role, areaCode: flags.area, displayName: flags.name, password: flags.password,
-      }));
+      const created = await withServices(global(), (s) =>
+        access.addUser(s, cliActor(), {
+          username: flags.username,
+          role: flags.role,
+          areaCode: flags.area,
+          displayName: flags.name,
+          password: flags.password,
+        }),
+      );
       console.log(`username: ${created.user.username}`);
       console.log(`password: ${created.password}`);
     });
 
-  user.command('list')
+  user
+    .command('list')
     .description('list users')
     .option('--json', 'print JSON lines')
     .action(async (flags: { json?: boolean }) => {
@@ -48,9 +56,13 @@ export function registerUserCommands(program: Command): void {
         for (let offset = 0; ; offset += page) {
           const { items, total } = await access.listUsers(s, '', {}, { limit: page, offset });
           for (const u of items) {
-            if (flags.json) { console.log(JSON.stringify(u)); continue; }
-            const state = (u.disabled ? 'disabled' : u.lockedUntil !== null ? `locked until ${u.lockedUntil}` : 'active')
-              + (u.mustChangePassword ? ', must change password' : '');
+            if (flags.json) {
+              console.log(JSON.stringify(u));
+              continue;
+            }
+            const state =
+              (u.disabled ? 'disabled' : u.lockedUntil !== null ? `locked until ${u.lockedUntil}` : 'active') +
+              (u.mustChangePassword ? ', must change password' : '');
             console.log([u.username, u.role, `${u.areaCode} ${u.areaName}`, u.displayName, state].join('\t'));
           }
           if (offset + page >= total) break;
@@ -58,7 +70,8 @@ export function registerUserCommands(program: Command): void {
       });
     });
 
-  user.command('unlock <username>')
+  user
+    .command('unlock <username>')
     .description('clear failed sign-ins and locks, from every address')
     .action(async (username: string) => {
       await withServices(global(), async (s) => {
@@ -68,8 +81,11 @@ export function registerUserCommands(program: Command): void {
       console.log(`${username}: unlocked`);
     });
 
-  user.command('password <username>')
-    .description('set a new password (generated when absent); ends the user\'s sessions; the user must choose their own at the next sign-in')
+  user
+    .command('password <username>')
+    .description(
+      "set a new password (generated when absent); ends the user's sessions; the user must choose their own at the next sign-in",
+    )
     .option('--password <password>', 'the new password (at least 10 characters and hard to guess)')
     .action(async (username: string, flags: { password?: string }) => {
       const result = await withServices(global(), async (s) => {
@@ -81,7 +97,8 @@ export function registerUserCommands(program: Command): void {
     });
 
   const token = program.command('token').description('API tokens');
-  token.command('create')
+  token
+    .command('create')
     .description('issue an API token for a user; prints it once')
     .requiredOption('--user <username>', 'the user the token acts as')
     .requiredOption('--name <name>', 'what the token is for')
@@ -90,7 +107,8 @@ export function registerUserCommands(program: Command): void {
       await withServices(global(), async (s) => {
         const found = await access.userByUsername(s, flags.user);
         const created = await access.createToken(s, cliActor(), found.id, {
-          name: flags.name, expiresInDays: flags.days === undefined ? undefined : wholeNumber(flags.days),
+          name: flags.name,
+          expiresInDays: flags.days === undefined ? undefined : wholeNumber(flags.days),
         });
         console.log(created.token);
         const expiry = created.expiresAt === null ? 'no expiry' : `expires ${created.expiresAt}`;

@@ -3,62 +3,111 @@ import { maskPhone } from '../platform/mask.ts';
 import { judgePassword } from './password.rules.ts';
 
 export const ROLES = [
-  'command',              // 指挥部 command centre
-  'investigator',         // 流调员 epidemiological investigator
-  'community_worker',     // 社区/网格员 community worker
-  'lab',                  // 检测/实验室 testing and lab staff
-  'venue_operator',       // 场所经营者 venue operator
-  'checkpoint',           // 卡口 checkpoint staff
-  'quarantine_site',      // 隔离点 quarantine-site staff
-  'logistics',            // 物资保障 logistics
-  'volunteer_coordinator',// 志愿者协调 volunteer coordinator
-  'auditor',              // 审计 auditor
-  'admin',                // 系统管理员 administrator
-  'resident',             // 居民 resident
-  'sampler',              // 采样员 sampling-table staff and the emergency sampling squad
+  'command', // 指挥部 command centre
+  'investigator', // 流调员 epidemiological investigator
+  'community_worker', // 社区/网格员 community worker
+  'lab', // 检测/实验室 testing and lab staff
+  'venue_operator', // 场所经营者 venue operator
+  'checkpoint', // 卡口 checkpoint staff
+  'quarantine_site', // 隔离点 quarantine-site staff
+  'logistics', // 物资保障 logistics
+  'volunteer_coordinator', // 志愿者协调 volunteer coordinator
+  'auditor', // 审计 auditor
+  'admin', // 系统管理员 administrator
+  'resident', // 居民 resident
+  'sampler', // 采样员 sampling-table staff and the emergency sampling squad
 ] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
-  'registry.read',        // browse areas, buildings, households, persons (masked)
-  'registry.write',       // create and change households and persons
-  'registry.import',      // import rosters
-  'registry.export',      // export rosters
-  'person.reveal',        // see a full ID number or phone, with a reason, audited
-  'user.manage',          // create users, reset passwords, issue API tokens for others
-  'audit.read',           // read and verify the audit log
-  'area.manage',          // change the area tree
-  'venue.manage',         // register venues, reissue their codes, see venue lists
-  'venue.approve',        // approve or suspend venues (code goes live or stops)
-  'checkin.create',       // assisted check-in at a venue door, scan-out (guard)
-  'checkin.export',       // export check-ins (person references, not identities)
-  'command.view',         // the command centre's city-wide views (most crowded venues, …)
-  'testing.plan',         // size testing rounds: the pool-size advisor (arithmetic, no personal data)
-  'rules.manage',         // choose the deployment's active rule set (防控方案 edition), audited with a reason
-  'case.manage',          // register cases, change their status, trace them, review and enter contacts (流调)
-  'case.read',            // read cases and their contacts (masked), within the area of the case's person
-  'contact.call',         // work the call list of contacts (通知): see the tasks of the area, record call outcomes, export
-  'riskarea.manage',      // designate, re-level and lift risk areas (中高风险区), run downgrades, read their history
-  'testing.round',        // create, change and close testing rounds (全员核酸); sites, tables, staff; planner
-  'testing.view',         // read rounds, plans, coverage, tubes, boxes, custody, pools and tasks (names masked)
-  'testing.sample',       // sample at a table: open tubes, scan people, close tubes, pack boxes, re-sample at home
-  'testing.custody',      // hand boxes of tubes to transport and receive them at the lab
-  'testing.lab',          // upload lab results of tubes
-  'testing.report',       // one-click report of a suspected-positive pool (一键即报); the open-pool command view
-  'testing.doorknock',    // door-knock list of a building and visit marks (敲门行动)
-  'health.read',          // a person's health code colour (健康码) with reasons, end conditions, latest test and history
-  'health.override',      // request a manual colour change with a written legal basis (needs a second person's approval)
-  'health.approve',       // approve or reject another user's manual colour change request
-  'health.recompute',     // recompute colours under the active rule set (all people or some)
-  'appeal.review',        // answer residents' appeals about their colour (uphold, or request a correction)
-  'recolour.approve',     // approve or reject mass recolouring held by the circuit breaker (command centre)
+  'registry.read', // browse areas, buildings, households, persons (masked)
+  'registry.write', // create and change households and persons
+  'registry.import', // import rosters
+  'registry.export', // export rosters
+  'person.reveal', // see a full ID number or phone, with a reason, audited
+  'user.manage', // create users, reset passwords, issue API tokens for others
+  'audit.read', // read and verify the audit log
+  'area.manage', // change the area tree
+  'venue.manage', // register venues, reissue their codes, see venue lists
+  'venue.approve', // approve or suspend venues (code goes live or stops)
+  'checkin.create', // assisted check-in at a venue door, scan-out (guard)
+  'checkin.export', // export check-ins (person references, not identities)
+  'command.view', // the command centre's city-wide views (most crowded venues, …)
+  'testing.plan', // size testing rounds: the pool-size advisor (arithmetic, no personal data)
+  'rules.manage', // choose the deployment's active rule set (防控方案 edition), audited with a reason
+  'case.manage', // register cases, change their status, trace them, review and enter contacts (流调)
+  'case.read', // read cases and their contacts (masked), within the area of the case's person
+  'contact.call', // work the call list of contacts (通知): see the tasks of the area, record call outcomes, export
+  'riskarea.manage', // designate, re-level and lift risk areas (中高风险区), run downgrades, read their history
+  'testing.round', // create, change and close testing rounds (全员核酸); sites, tables, staff; planner
+  'testing.view', // read rounds, plans, coverage, tubes, boxes, custody, pools and tasks (names masked)
+  'testing.sample', // sample at a table: open tubes, scan people, close tubes, pack boxes, re-sample at home
+  'testing.custody', // hand boxes of tubes to transport and receive them at the lab
+  'testing.lab', // upload lab results of tubes
+  'testing.report', // one-click report of a suspected-positive pool (一键即报); the open-pool command view
+  'testing.doorknock', // door-knock list of a building and visit marks (敲门行动)
+  'health.read', // a person's health code colour (健康码) with reasons, end conditions, latest test and history
+  'health.override', // request a manual colour change with a written legal basis (needs a second person's approval)
+  'health.approve', // approve or reject another user's manual colour change request
+  'health.recompute', // recompute colours under the active rule set (all people or some)
+  'appeal.review', // answer residents' appeals about their colour (uphold, or request a correction)
+  'recolour.approve', // approve or reject mass recolouring held by the circuit breaker (command centre)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  command: ['registry.read', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.export', 'testing.plan', 'rules.manage', 'command.view', 'case.manage', 'case.read', 'riskarea.manage', 'testing.round', 'testing.view', 'testing.report', 'testing.doorknock', 'contact.call', 'health.read', 'health.override', 'health.approve', 'health.recompute', 'appeal.review', 'recolour.approve'],
-  investigator: ['registry.read', 'person.reveal', 'checkin.export', 'case.manage', 'case.read', 'contact.call', 'health.read', 'health.override', 'health.approve', 'appeal.review'],
-  community_worker: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'person.reveal', 'venue.manage', 'venue.approve', 'checkin.create', 'case.read', 'testing.view', 'testing.doorknock', 'contact.call', 'health.read'],
+  command: [
+    'registry.read',
+    'registry.export',
+    'person.reveal',
+    'venue.manage',
+    'venue.approve',
+    'checkin.export',
+    'testing.plan',
+    'rules.manage',
+    'command.view',
+    'case.manage',
+    'case.read',
+    'riskarea.manage',
+    'testing.round',
+    'testing.view',
+    'testing.report',
+    'testing.doorknock',
+    'contact.call',
+    'health.read',
+    'health.override',
+    'health.approve',
+    'health.recompute',
+    'appeal.review',
+    'recolour.approve',
+  ],
+  investigator: [
+    'registry.read',
+    'person.reveal',
+    'checkin.export',
+    'case.manage',
+    'case.read',
+    'contact.call',
+    'health.read',
+    'health.override',
+    'health.approve',
+    'appeal.review',
+  ],
+  community_worker: [
+    'registry.read',
+    'registry.write',
+    'registry.import',
+    'registry.export',
+    'person.reveal',
+    'venue.manage',
+    'venue.approve',
+    'checkin.create',
+    'case.read',
+    'testing.view',
+    'testing.doorknock',
+    'contact.call',
+    'health.read',
+  ],
   lab: ['registry.read', 'testing.plan', 'testing.view', 'testing.custody', 'testing.lab', 'testing.report'],
   venue_operator: ['venue.manage', 'checkin.create'],
   checkpoint: ['registry.read', 'health.read'],
@@ -66,7 +115,22 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   logistics: [],
   volunteer_coordinator: ['registry.read'],
   auditor: ['audit.read', 'registry.read'],
-  admin: ['registry.read', 'registry.write', 'registry.import', 'registry.export', 'user.manage', 'audit.read', 'area.manage', 'venue.manage', 'testing.plan', 'rules.manage', 'command.view', 'testing.round', 'testing.view', 'health.recompute'],
+  admin: [
+    'registry.read',
+    'registry.write',
+    'registry.import',
+    'registry.export',
+    'user.manage',
+    'audit.read',
+    'area.manage',
+    'venue.manage',
+    'testing.plan',
+    'rules.manage',
+    'command.view',
+    'testing.round',
+    'testing.view',
+    'health.recompute',
+  ],
   resident: [],
   sampler: ['testing.view', 'testing.sample', 'testing.custody'],
 };
@@ -147,7 +211,11 @@ export function isLocked(lockedUntil: number | null, now: number): boolean {
  * again, so an expired lock gives the full number of attempts back; nor do failures forgotten after
  * FAILURE_MEMORY_MS.
  */
-export function afterFailedLogin(state: LoginFailureState, now: number, policy: LockoutPolicy): LoginFailureState & { lockedNow: boolean } {
+export function afterFailedLogin(
+  state: LoginFailureState,
+  now: number,
+  policy: LockoutPolicy,
+): LoginFailureState & { lockedNow: boolean } {
   const lockRanOut = state.lockedUntil !== null && state.lockedUntil <= now;
   const forgotten = state.lastFailureAt != null && now - state.lastFailureAt >= FAILURE_MEMORY_MS;
   const previous = lockRanOut || forgotten ? 0 : state.failedLogins;

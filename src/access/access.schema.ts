@@ -38,8 +38,16 @@ export const AccessErrors = defineErrors({
     en: 'An administrator reset your password; choose a new one first',
   },
   PASSWORD_CURRENT_WRONG: { status: 400, zh: '当前密码不正确', en: 'The current password is wrong' },
-  PASSWORD_UNCHANGED: { status: 400, zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' },
-  TOKEN_NAME_REQUIRED: { status: 400, zh: '请为令牌命名（最多 100 字）', en: 'Give the token a name (100 characters at most)' },
+  PASSWORD_UNCHANGED: {
+    status: 400,
+    zh: '新密码不能与当前密码相同',
+    en: 'The new password must differ from the current one',
+  },
+  TOKEN_NAME_REQUIRED: {
+    status: 400,
+    zh: '请为令牌命名（最多 100 字）',
+    en: 'Give the token a name (100 characters at most)',
+  },
   TOKEN_NOT_FOUND: { status: 404, zh: '找不到该令牌', en: 'API token not found' },
   TOKEN_NEEDS_SESSION: {
     status: 403,
@@ -66,14 +74,17 @@ export const MeSchema = Type.Object({
 export type Me = Static<typeof MeSchema>;
 
 /** A user as administrators see it. */
-export const UserViewSchema = Type.Composite([MeSchema, Type.Object({
-  disabled: Type.Boolean(),
-  failedLogins: Type.Integer(),
-  /** While the account is locked, else null. */
-  lockedUntil: NullableIsoTime,
-  createdAt: IsoTime,
-  updatedAt: IsoTime,
-})]);
+export const UserViewSchema = Type.Composite([
+  MeSchema,
+  Type.Object({
+    disabled: Type.Boolean(),
+    failedLogins: Type.Integer(),
+    /** While the account is locked, else null. */
+    lockedUntil: NullableIsoTime,
+    createdAt: IsoTime,
+    updatedAt: IsoTime,
+  }),
+]);
 export type UserView = Static<typeof UserViewSchema>;
 
 export const LoginBody = Type.Object({
@@ -106,13 +117,16 @@ const AreaRef = {
   areaCode: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
 };
 
-export const UserCreateBody = Type.Object({
-  username: Type.String({ minLength: 1, maxLength: 64 }),
-  displayName: Type.Optional(NameText({ maxLength: 100 })),
-  role: Type.String({ minLength: 1, maxLength: 64 }),
-  ...AreaRef,
-  password: Type.Optional(PasswordField),
-}, { additionalProperties: false });
+export const UserCreateBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    displayName: Type.Optional(NameText({ maxLength: 100 })),
+    role: Type.String({ minLength: 1, maxLength: 64 }),
+    ...AreaRef,
+    password: Type.Optional(PasswordField),
+  },
+  { additionalProperties: false },
+);
 
 export const UserCreateResult = Type.Object({
   user: UserViewSchema,
@@ -120,33 +134,45 @@ export const UserCreateResult = Type.Object({
   password: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const UserPatchBody = Type.Object({
-  displayName: Type.Optional(NameText({ minLength: 1, maxLength: 100 })),
-  role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  ...AreaRef,
-  disabled: Type.Optional(Type.Boolean()),
-  unlock: Type.Optional(Type.Literal(true)),
-}, { additionalProperties: false });
+export const UserPatchBody = Type.Object(
+  {
+    displayName: Type.Optional(NameText({ minLength: 1, maxLength: 100 })),
+    role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    ...AreaRef,
+    disabled: Type.Optional(Type.Boolean()),
+    unlock: Type.Optional(Type.Literal(true)),
+  },
+  { additionalProperties: false },
+);
 
 export const UserListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 64 })),
 });
 
-export const PasswordResetBody = Type.Object({ password: Type.Optional(PasswordField) }, { additionalProperties: false });
+export const PasswordResetBody = Type.Object(
+  { password: Type.Optional(PasswordField) },
+  { additionalProperties: false },
+);
 export const PasswordResetResult = Type.Object({
   /** The generated password, shown once; null when the administrator chose it. */
   password: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const PasswordChangeBody = Type.Object({
-  currentPassword: PasswordField,
-  newPassword: PasswordField,
-}, { additionalProperties: false });
+export const PasswordChangeBody = Type.Object(
+  {
+    currentPassword: PasswordField,
+    newPassword: PasswordField,
+  },
+  { additionalProperties: false },
+);
 
-export const TokenCreateBody = Type.Object({
-  name: NameText({ minLength: 1, maxLength: 100 }),
-  expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-}, { additionalProperties: false });
+export const TokenCreateBody = Type.Object(
+  {
+    name: NameText({ minLength: 1, maxLength: 100 }),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  },
+  { additionalProperties: false },
+);
 
 export const TokenCreateResult = Type.Object({
   id: Type.String(),

@@ -10,8 +10,16 @@ import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { hashPassword, newId, randomToken, verifyPassword } from '../platform/crypto.ts';
 import {
-  afterFailedLogin, FAILURE_MEMORY_MS, isLocked, isRole, isValidUsername, normaliseUsername,
-  permissionsOf, usernameForLog, type Permission, type Role,
+  afterFailedLogin,
+  FAILURE_MEMORY_MS,
+  isLocked,
+  isRole,
+  isValidUsername,
+  normaliseUsername,
+  permissionsOf,
+  usernameForLog,
+  type Permission,
+  type Role,
 } from './access.rules.ts';
 import { judgePassword } from './password.rules.ts';
 import { assertInScope } from './access.scope.ts';
@@ -58,7 +66,8 @@ export function checkPassword(password: string, userInputs: readonly (string | n
   if (verdict.ok) return;
   const extra = verdict.code === 'PASSWORD_GUESSABLE' ? { warning: verdict.params.warning, score: verdict.score } : {};
   throw new AppError(verdict.code, verdict.params, {
-    faults: [{ field: 'password', code: verdict.code, params: verdict.params }], extra,
+    faults: [{ field: 'password', code: verdict.code, params: verdict.params }],
+    extra,
   });
 }
 
@@ -73,8 +82,14 @@ function unknownUserHash(): Promise<string> {
 
 function meOf(row: store.UserRow): Me {
   return {
-    id: row.id, username: row.username, displayName: row.display_name, role: row.role as Role,
-    areaId: row.area_id, areaCode: row.area_code, areaName: row.area_name, areaPath: row.area_path,
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role as Role,
+    areaId: row.area_id,
+    areaCode: row.area_code,
+    areaName: row.area_name,
+    areaPath: row.area_path,
     mustChangePassword: row.must_change_password === 1,
   };
 }
@@ -90,14 +105,20 @@ interface LockSummary {
 const NO_FAILURES: LockSummary = { failedLogins: 0, lockedUntil: null, sources: 0 };
 
 /** The lock summaries of users, by user id. */
-async function lockSummaries(s: Services, ex: Executor, rows: readonly store.UserRow[], now: number): Promise<Map<string, LockSummary>> {
+async function lockSummaries(
+  s: Services,
+  ex: Executor,
+  rows: readonly store.UserRow[],
+  now: number,
+): Promise<Map<string, LockSummary>> {
   const idOfKey = new Map(rows.map((r) => [loginAccountKey(s, r.username), r.id]));
   const summaries = new Map<string, LockSummary>();
   for (const f of await store.loginFailuresOf(ex, [...idOfKey.keys()])) {
     const id = idOfKey.get(f.account_key)!;
     const sum = summaries.get(id) ?? { ...NO_FAILURES };
     const lockedUntil = f.locked_until === null ? null : Number(f.locked_until);
-    if (!(lockedUntil !== null && lockedUntil <= now)) sum.failedLogins = Math.max(sum.failedLogins, Number(f.failures));
+    if (!(lockedUntil !== null && lockedUntil <= now))
+      sum.failedLogins = Math.max(sum.failedLogins, Number(f.failures));
     if (isLocked(lockedUntil, now)) sum.lockedUntil = Math.max(sum.lockedUntil ?? 0, lockedUntil!);
     sum.sources += 1;
     summaries.set(id, sum);
@@ -174,31 +195,45 @@ export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
   const failure = await store.loginFailure(s.db, accountKey, source);
   if (failure && isLocked(failure.locked_until, now)) {
     // Refused before the password is looked at, the same way whether the username exists or not.
-    await s.db.transaction().execute((trx) => s.audit(trx, ANONYMOUS, {
-      action: 'auth.login_failed', objectType: 'user', objectId: user?.id ?? null, detail: { username: logged, reason: 'locked', ip },
-    }));
+    await s.db.transaction().execute((trx) =>
+      s.audit(trx, ANONYMOUS, {
+        action: 'auth.login_failed',
+        objectType: 'user',
+        objectId: user?.id ?? null,
+        detail: { username: logged, reason: 'locked', ip },
+      }),
+    );
     throw lockedError(s, Number(failure.locked_until));
   }
 
   // An unknown username is checked against a dummy hash, so it takes as long as a wrong password.
-  const passwordOk = await verifyPassword(input.password, user?.password_hash ?? await unknownUserHash());
+  const passwordOk = await verifyPassword(input.password, user?.password_hash ?? (await unknownUserHash()));
 
   if (!user || user.disabled || !passwordOk) {
     const reason = !user ? 'unknown_user' : user.disabled ? 'disabled' : 'wrong_password';
     const lockedUntil = await s.db.transaction().execute(async (trx) => {
       const row = await store.loginFailureForUpdate(trx, accountKey, source, now, s.dialect === 'postgres');
       const next = afterFailedLogin(
-        { failedLogins: Number(row.failures), lockedUntil: row.locked_until === null ? null : Number(row.locked_until), lastFailureAt: Number(row.last_failure_at) },
-        now, s.config.lockout,
+        {
+          failedLogins: Number(row.failures),
+          lockedUntil: row.locked_until === null ? null : Number(row.locked_until),
+          lastFailureAt: Number(row.last_failure_at),
+        },
+        now,
+        s.config.lockout,
       );
       await store.setLoginFailure(trx, accountKey, source, next.failedLogins, next.lockedUntil, now);
       await s.audit(trx, ANONYMOUS, {
-        action: 'auth.login_failed', objectType: 'user', objectId: user?.id ?? null,
+        action: 'auth.login_failed',
+        objectType: 'user',
+        objectId: user?.id ?? null,
         detail: { username: logged, reason, failedLogins: next.failedLogins, ip },
       });
       if (next.lockedNow) {
         await s.audit(trx, SYSTEM_ACTOR, {
-          action: 'auth.lockout', objectType: 'user', objectId: user?.id ?? null,
+          action: 'auth.lockout',
+          objectType: 'user',
+          objectId: user?.id ?? null,
           detail: { username: logged, failedLogins: next.failedLogins, lockedUntil: next.lockedUntil, ip },
         });
       }
@@ -213,9 +248,16 @@ export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
     if (input.previousSessionToken) await deleteSession(s, input.previousSessionToken, trx);
     await store.purgeExpiredSessions(trx, now);
     const opened = await createSession(s, user.id, trx);
-    await s.audit(trx, { id: user.id, name: username, role: user.role }, {
-      action: 'auth.login', objectType: 'user', objectId: user.id, detail: { ip },
-    });
+    await s.audit(
+      trx,
+      { id: user.id, name: username, role: user.role },
+      {
+        action: 'auth.login',
+        objectType: 'user',
+        objectId: user.id,
+        detail: { ip },
+      },
+    );
     return opened;
   });
   return { session, user: meOf(user), permissions: permissionsFor(user.role) };
@@ -226,7 +268,10 @@ export async function login(s: Services, input: LoginInput): Promise<SignedIn> {
  * through the lookup digest of resident phones (a resident signs in by phone; it is never stored in
  * plaintext) and recorded masked, known account or not; anything else is a username.
  */
-export async function accountToSignIn(s: Services, raw: string): Promise<{ user: store.UserRow | undefined; username: string }> {
+export async function accountToSignIn(
+  s: Services,
+  raw: string,
+): Promise<{ user: store.UserRow | undefined; username: string }> {
   const mobile = checkMobile(raw);
   if (mobile.ok) {
     const resident = await store.userByPhoneHmac(s.db, phoneLookup(s.cipher, mobile.value));
@@ -247,7 +292,8 @@ function lockedError(s: Services, lockedUntil: number): AppError {
 export async function logout(s: Services, actor: AuditActor | null, sessionToken: string): Promise<void> {
   await s.db.transaction().execute(async (trx) => {
     const userId = await deleteSession(s, sessionToken, trx);
-    if (userId) await s.audit(trx, actor ?? SYSTEM_ACTOR, { action: 'auth.logout', objectType: 'user', objectId: userId });
+    if (userId)
+      await s.audit(trx, actor ?? SYSTEM_ACTOR, { action: 'auth.logout', objectType: 'user', objectId: userId });
   });
 }
 
@@ -271,8 +317,11 @@ export interface AddUserInput {
 }
 
 async function resolveArea(ex: Executor, ref: { areaId?: string; areaCode?: string }): Promise<AreaRef> {
-  const area = ref.areaId ? await areaById(ex, ref.areaId)
-    : ref.areaCode ? await areaByCode(ex, ref.areaCode.trim()) : null;
+  const area = ref.areaId
+    ? await areaById(ex, ref.areaId)
+    : ref.areaCode
+      ? await areaByCode(ex, ref.areaCode.trim())
+      : null;
   if (area === null) throw new AppError('USER_AREA_REQUIRED');
   if (!area) throw new AppError('AREA_NOT_FOUND');
   return area;
@@ -292,7 +341,12 @@ function cleanDisplayName(value: string | undefined, fallback: string): string {
  * Creates an account in the area (which must lie inside `scopePath`) and returns it with its
  * password: the one given, or a generated one to hand over once. Audited `user.create`.
  */
-export async function addUser(s: Services, actor: AuditActor, input: AddUserInput, scopePath: ScopePath = ''): Promise<{ user: UserView; password: string }> {
+export async function addUser(
+  s: Services,
+  actor: AuditActor,
+  input: AddUserInput,
+  scopePath: ScopePath = '',
+): Promise<{ user: UserView; password: string }> {
   const username = normaliseUsername(input.username);
   if (!isValidUsername(username)) throw new AppError('USERNAME_INVALID');
   const role = checkRole(input.role);
@@ -310,11 +364,22 @@ export async function addUser(s: Services, actor: AuditActor, input: AddUserInpu
       assertInScope({ areaPath: scopePath }, area.path);
       if (await store.usernameExists(trx, username)) throw new AppError('USERNAME_TAKEN', { username });
       await store.insertUser(trx, {
-        id, username, display_name: displayName, password_hash: passwordHash, role, area_id: area.id,
-        failed_logins: 0, locked_until: null, disabled: 0, created_at: now, updated_at: now,
+        id,
+        username,
+        display_name: displayName,
+        password_hash: passwordHash,
+        role,
+        area_id: area.id,
+        failed_logins: 0,
+        locked_until: null,
+        disabled: 0,
+        created_at: now,
+        updated_at: now,
       });
       await s.audit(trx, actor, {
-        action: 'user.create', objectType: 'user', objectId: id,
+        action: 'user.create',
+        objectType: 'user',
+        objectId: id,
         detail: { username, displayName, role, areaCode: area.code, generatedPassword: generated },
       });
     });
@@ -326,12 +391,22 @@ export async function addUser(s: Services, actor: AuditActor, input: AddUserInpu
   return { user: await viewOfUser(s, row!, now), password };
 }
 
-export async function listUsers(s: Services, scopePath: ScopePath, filter: { q?: string }, page: store.Paging): Promise<{ items: UserView[]; total: number; limit: number; offset: number }> {
+export async function listUsers(
+  s: Services,
+  scopePath: ScopePath,
+  filter: { q?: string },
+  page: store.Paging,
+): Promise<{ items: UserView[]; total: number; limit: number; offset: number }> {
   const q = filter.q ? normaliseUsername(filter.q) : undefined;
   const { rows, total } = await store.listUsers(s.db, scopePath, q, page);
   const now = s.clock.now();
   const locks = await lockSummaries(s, s.db, rows, now);
-  return { items: rows.map((r) => userViewOf(r, now, s.config.timeZone, locks.get(r.id))), total, limit: page.limit, offset: page.offset };
+  return {
+    items: rows.map((r) => userViewOf(r, now, s.config.timeZone, locks.get(r.id))),
+    total,
+    limit: page.limit,
+    offset: page.offset,
+  };
 }
 
 async function userInScope(ex: Executor, id: string, scopePath: ScopePath): Promise<store.UserRow> {
@@ -362,7 +437,13 @@ export interface UserPatch {
  * Changes a user inside `scopePath` (and moves them only within it). Disabling ends the user's
  * sessions. Nobody may disable themselves or change their own role or area. Audited `user.update`.
  */
-export async function updateUser(s: Services, actor: AuditActor, id: string, patch: UserPatch, scopePath: ScopePath = ''): Promise<UserView> {
+export async function updateUser(
+  s: Services,
+  actor: AuditActor,
+  id: string,
+  patch: UserPatch,
+  scopePath: ScopePath = '',
+): Promise<UserView> {
   const now = s.clock.now();
   await s.db.transaction().execute(async (trx) => {
     const row = await userInScope(trx, id, scopePath);
@@ -408,7 +489,12 @@ export async function updateUser(s: Services, actor: AuditActor, id: string, pat
     if (Object.keys(detail).length === 0) return;
     if (Object.keys(changes).length > 0) await store.updateUser(trx, id, changes, now);
     if (changes.disabled === 1) detail.sessionsEnded = await store.deleteSessionsOfUser(trx, id);
-    await s.audit(trx, actor, { action: 'user.update', objectType: 'user', objectId: id, detail: { username: row.username, ...detail } });
+    await s.audit(trx, actor, {
+      action: 'user.update',
+      objectType: 'user',
+      objectId: id,
+      detail: { username: row.username, ...detail },
+    });
   });
   return viewOfUser(s, (await store.userById(s.db, id))!, now);
 }
@@ -418,7 +504,13 @@ export async function updateUser(s: Services, actor: AuditActor, id: string, pat
  * Set for someone else, the user must choose their own at the next sign-in before anything else.
  * Returns the password to hand over. Audited `user.password_reset`.
  */
-export async function resetPassword(s: Services, actor: AuditActor, id: string, password: string | undefined, scopePath: ScopePath = ''): Promise<{ password: string; generated: boolean }> {
+export async function resetPassword(
+  s: Services,
+  actor: AuditActor,
+  id: string,
+  password: string | undefined,
+  scopePath: ScopePath = '',
+): Promise<{ password: string; generated: boolean }> {
   const generated = password === undefined;
   const next = password ?? generatePassword();
   if (!generated) {
@@ -434,7 +526,9 @@ export async function resetPassword(s: Services, actor: AuditActor, id: string, 
     await store.clearLoginFailures(trx, loginAccountKey(s, row.username));
     const sessionsEnded = await store.deleteSessionsOfUser(trx, id);
     await s.audit(trx, actor, {
-      action: 'user.password_reset', objectType: 'user', objectId: id,
+      action: 'user.password_reset',
+      objectType: 'user',
+      objectId: id,
       detail: { username: row.username, generatedPassword: generated, sessionsEnded, mustChangePassword: mustChange },
     });
   });
@@ -445,7 +539,13 @@ export async function resetPassword(s: Services, actor: AuditActor, id: string, 
  * The signed-in user chooses a new password (knowing the current one); this is what clears the
  * must-change flag an administrator's reset sets. Audited `auth.password_change`.
  */
-export async function changeOwnPassword(s: Services, actor: AuditActor, userId: string, currentPassword: string, newPassword: string): Promise<Me> {
+export async function changeOwnPassword(
+  s: Services,
+  actor: AuditActor,
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+): Promise<Me> {
   const row = await store.userById(s.db, userId);
   if (!row) throw new AppError('UNAUTHENTICATED');
   if (!(await verifyPassword(currentPassword, row.password_hash))) throw new AppError('PASSWORD_CURRENT_WRONG');
@@ -456,7 +556,9 @@ export async function changeOwnPassword(s: Services, actor: AuditActor, userId: 
   await s.db.transaction().execute(async (trx) => {
     await store.updateUser(trx, userId, { password_hash: passwordHash, must_change_password: 0 }, now);
     await s.audit(trx, actor, {
-      action: 'auth.password_change', objectType: 'user', objectId: userId,
+      action: 'auth.password_change',
+      objectType: 'user',
+      objectId: userId,
       detail: { username: row.username, wasRequired: row.must_change_password === 1 },
     });
   });
@@ -474,7 +576,12 @@ export interface TokenInput {
 }
 
 /** Issues an API token for the user; the secret is in the result only. Audited `token.create`. */
-export async function createToken(s: Services, actor: AuditActor, userId: string, input: TokenInput): Promise<{ id: string; name: string; token: string; expiresAt: string | null }> {
+export async function createToken(
+  s: Services,
+  actor: AuditActor,
+  userId: string,
+  input: TokenInput,
+): Promise<{ id: string; name: string; token: string; expiresAt: string | null }> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw new AppError('TOKEN_NAME_REQUIRED');
   const days = input.expiresInDays;
@@ -488,23 +595,33 @@ export async function createToken(s: Services, actor: AuditActor, userId: string
     if (!owner) throw new AppError('USER_NOT_FOUND');
     const created = await createApiToken(s, userId, name, expiresAt, trx);
     await s.audit(trx, actor, {
-      action: 'token.create', objectType: 'api_token', objectId: created.id,
+      action: 'token.create',
+      objectType: 'api_token',
+      objectId: created.id,
       detail: { name, userId, username: owner.username, expiresAt },
     });
     return { id: created.id, name, token: created.token, expiresAt: isoOrNull(expiresAt, s.config.timeZone) };
   });
 }
 
-export async function listTokens(s: Services, userId: string, page: store.Paging): Promise<{ items: TokenView[]; total: number; limit: number; offset: number }> {
+export async function listTokens(
+  s: Services,
+  userId: string,
+  page: store.Paging,
+): Promise<{ items: TokenView[]; total: number; limit: number; offset: number }> {
   const { rows, total } = await store.listApiTokens(s.db, userId, page);
   return {
     items: rows.map((r) => ({
-      id: r.id, name: r.name, createdAt: isoInZone(Number(r.created_at), s.config.timeZone),
+      id: r.id,
+      name: r.name,
+      createdAt: isoInZone(Number(r.created_at), s.config.timeZone),
       expiresAt: isoOrNull(r.expires_at, s.config.timeZone),
       lastUsedAt: isoOrNull(r.last_used_at, s.config.timeZone),
       revokedAt: isoOrNull(r.revoked_at, s.config.timeZone),
     })),
-    total, limit: page.limit, offset: page.offset,
+    total,
+    limit: page.limit,
+    offset: page.offset,
   };
 }
 
@@ -515,6 +632,11 @@ export async function revokeToken(s: Services, actor: AuditActor, userId: string
     if (!token) throw new AppError('TOKEN_NOT_FOUND');
     if (token.revoked_at !== null) return;
     await store.revokeApiToken(trx, tokenId, s.clock.now());
-    await s.audit(trx, actor, { action: 'token.revoke', objectType: 'api_token', objectId: tokenId, detail: { name: token.name, userId } });
+    await s.audit(trx, actor, {
+      action: 'token.revoke',
+      objectType: 'api_token',
+      objectId: tokenId,
+      detail: { name: token.name, userId },
+    });
   });
 }

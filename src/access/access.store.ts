@@ -27,7 +27,9 @@ function areaPathUnder(prefix: string) {
 // ---- users -------------------------------------------------------------------------------------
 
 function selectUsers(ex: Executor) {
-  return ex.selectFrom('app_user').innerJoin('area', 'area.id', 'app_user.area_id')
+  return ex
+    .selectFrom('app_user')
+    .innerJoin('area', 'area.id', 'app_user.area_id')
     .selectAll('app_user')
     .select(['area.code as area_code', 'area.name as area_name', 'area.path as area_path']);
 }
@@ -46,23 +48,49 @@ export async function userByPhoneHmac(ex: Executor, phoneHmac: string): Promise<
 }
 
 /** Binds an account to a phone (sealed, with its lookup digest). */
-export async function setUserPhone(ex: Executor, id: string, phone: { enc: string; hmac: string }, now: number): Promise<void> {
-  await ex.updateTable('app_user').set({ phone_enc: phone.enc, phone_hmac: phone.hmac, updated_at: now }).where('id', '=', id).execute();
+export async function setUserPhone(
+  ex: Executor,
+  id: string,
+  phone: { enc: string; hmac: string },
+  now: number,
+): Promise<void> {
+  await ex
+    .updateTable('app_user')
+    .set({ phone_enc: phone.enc, phone_hmac: phone.hmac, updated_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Resident accounts whose phone is not sealed yet (created before migration 0011: username = phone). */
 export async function residentsWithPlainPhone(ex: Executor): Promise<Array<{ id: string; username: string }>> {
-  return ex.selectFrom('app_user').select(['id', 'username']).where('role', '=', 'resident').where('phone_hmac', 'is', null).execute();
+  return ex
+    .selectFrom('app_user')
+    .select(['id', 'username'])
+    .where('role', '=', 'resident')
+    .where('phone_hmac', 'is', null)
+    .execute();
 }
 
 /** Replaces a resident's phone username by an opaque one and seals the phone. */
-export async function sealResidentPhone(ex: Executor, id: string, username: string, phone: { enc: string; hmac: string }, now: number): Promise<void> {
-  await ex.updateTable('app_user').set({ username, phone_enc: phone.enc, phone_hmac: phone.hmac, updated_at: now }).where('id', '=', id).execute();
+export async function sealResidentPhone(
+  ex: Executor,
+  id: string,
+  username: string,
+  phone: { enc: string; hmac: string },
+  now: number,
+): Promise<void> {
+  await ex
+    .updateTable('app_user')
+    .set({ username, phone_enc: phone.enc, phone_hmac: phone.hmac, updated_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** The registry person a (resident) account is bound to, if any. */
 export async function personIdOfUser(ex: Executor, id: string): Promise<string | null> {
-  return (await ex.selectFrom('app_user').select('person_id').where('id', '=', id).executeTakeFirst())?.person_id ?? null;
+  return (
+    (await ex.selectFrom('app_user').select('person_id').where('id', '=', id).executeTakeFirst())?.person_id ?? null
+  );
 }
 
 /** The account bound to a registry person, if any. */
@@ -77,14 +105,24 @@ export async function usernameExists(ex: Executor, username: string): Promise<bo
 }
 
 /** Users whose area lies in the subtree `scopePath` (all users when it is empty), by username. */
-export async function listUsers(ex: Executor, scopePath: string, usernamePrefix: string | undefined, page: Paging): Promise<{ rows: UserRow[]; total: number }> {
+export async function listUsers(
+  ex: Executor,
+  scopePath: string,
+  usernamePrefix: string | undefined,
+  page: Paging,
+): Promise<{ rows: UserRow[]; total: number }> {
   let base = ex.selectFrom('app_user').innerJoin('area', 'area.id', 'app_user.area_id');
   if (scopePath) base = base.where(areaPathUnder(scopePath));
-  if (usernamePrefix) base = base.where(sql<boolean>`app_user.username like ${prefixPattern(usernamePrefix)} escape '\\'`);
+  if (usernamePrefix)
+    base = base.where(sql<boolean>`app_user.username like ${prefixPattern(usernamePrefix)} escape '\\'`);
   const [rows, total] = await Promise.all([
-    base.selectAll('app_user')
+    base
+      .selectAll('app_user')
       .select(['area.code as area_code', 'area.name as area_name', 'area.path as area_path'])
-      .orderBy('app_user.username').limit(page.limit).offset(page.offset).execute(),
+      .orderBy('app_user.username')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
@@ -94,34 +132,82 @@ export async function insertUser(ex: Executor, row: AppUserTable): Promise<void>
   await ex.insertInto('app_user').values(row).execute();
 }
 
-export type UserChanges = Partial<Pick<AppUserTable,
-  'display_name' | 'role' | 'area_id' | 'disabled' | 'password_hash' | 'failed_logins' | 'locked_until' | 'must_change_password'>>;
+export type UserChanges = Partial<
+  Pick<
+    AppUserTable,
+    | 'display_name'
+    | 'role'
+    | 'area_id'
+    | 'disabled'
+    | 'password_hash'
+    | 'failed_logins'
+    | 'locked_until'
+    | 'must_change_password'
+  >
+>;
 
 export async function updateUser(ex: Executor, id: string, changes: UserChanges, now: number): Promise<void> {
-  await ex.updateTable('app_user').set({ ...changes, updated_at: now }).where('id', '=', id).execute();
+  await ex
+    .updateTable('app_user')
+    .set({ ...changes, updated_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
 // ---- failed sign-ins (per account and source address) ------------------------------------------
 
-export async function loginFailure(ex: Executor, accountKey: string, source: string): Promise<LoginFailureTable | undefined> {
-  return ex.selectFrom('login_failure').selectAll().where('account_key', '=', accountKey).where('source', '=', source).executeTakeFirst();
+export async function loginFailure(
+  ex: Executor,
+  accountKey: string,
+  source: string,
+): Promise<LoginFailureTable | undefined> {
+  return ex
+    .selectFrom('login_failure')
+    .selectAll()
+    .where('account_key', '=', accountKey)
+    .where('source', '=', source)
+    .executeTakeFirst();
 }
 
 /**
  * The failure row of an account and source, created empty when missing and locked for update on
  * PostgreSQL, so concurrent failures from several processes all count.
  */
-export async function loginFailureForUpdate(ex: Executor, accountKey: string, source: string, now: number, forUpdate: boolean): Promise<LoginFailureTable> {
-  await ex.insertInto('login_failure')
+export async function loginFailureForUpdate(
+  ex: Executor,
+  accountKey: string,
+  source: string,
+  now: number,
+  forUpdate: boolean,
+): Promise<LoginFailureTable> {
+  await ex
+    .insertInto('login_failure')
     .values({ account_key: accountKey, source, failures: 0, locked_until: null, last_failure_at: now })
-    .onConflict((oc) => oc.columns(['account_key', 'source']).doNothing()).execute();
-  return ex.selectFrom('login_failure').selectAll().where('account_key', '=', accountKey).where('source', '=', source)
-    .$if(forUpdate, (q) => q.forUpdate()).executeTakeFirstOrThrow();
+    .onConflict((oc) => oc.columns(['account_key', 'source']).doNothing())
+    .execute();
+  return ex
+    .selectFrom('login_failure')
+    .selectAll()
+    .where('account_key', '=', accountKey)
+    .where('source', '=', source)
+    .$if(forUpdate, (q) => q.forUpdate())
+    .executeTakeFirstOrThrow();
 }
 
-export async function setLoginFailure(ex: Executor, accountKey: string, source: string, failures: number, lockedUntil: number | null, now: number): Promise<void> {
-  await ex.updateTable('login_failure').set({ failures, locked_until: lockedUntil, last_failure_at: now })
-    .where('account_key', '=', accountKey).where('source', '=', source).execute();
+export async function setLoginFailure(
+  ex: Executor,
+  accountKey: string,
+  source: string,
+  failures: number,
+  lockedUntil: number | null,
+  now: number,
+): Promise<void> {
+  await ex
+    .updateTable('login_failure')
+    .set({ failures, locked_until: lockedUntil, last_failure_at: now })
+    .where('account_key', '=', accountKey)
+    .where('source', '=', source)
+    .execute();
 }
 
 /** Every source's failure rows of the accounts (for the users list and unlocking). */
@@ -132,8 +218,11 @@ export async function loginFailuresOf(ex: Executor, accountKeys: string[]): Prom
 
 /** Forgets an account's failures and locks: from one source, or from all when none is given. */
 export async function clearLoginFailures(ex: Executor, accountKey: string, source?: string): Promise<number> {
-  const r = await ex.deleteFrom('login_failure').where('account_key', '=', accountKey)
-    .$if(source !== undefined, (q) => q.where('source', '=', source!)).executeTakeFirst();
+  const r = await ex
+    .deleteFrom('login_failure')
+    .where('account_key', '=', accountKey)
+    .$if(source !== undefined, (q) => q.where('source', '=', source!))
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
@@ -142,11 +231,15 @@ export async function clearLoginFailures(ex: Executor, accountKey: string, sourc
  * failure before `forgetBefore` (unknown usernames tried by strangers would otherwise pile up).
  */
 export async function purgeStaleLoginFailures(ex: Executor, now: number, forgetBefore: number): Promise<number> {
-  const r = await ex.deleteFrom('login_failure')
-    .where((eb) => eb.or([
-      eb('locked_until', '<=', now),
-      eb.and([eb('locked_until', 'is', null), eb('last_failure_at', '<', forgetBefore)]),
-    ])).executeTakeFirst();
+  const r = await ex
+    .deleteFrom('login_failure')
+    .where((eb) =>
+      eb.or([
+        eb('locked_until', '<=', now),
+        eb.and([eb('locked_until', 'is', null), eb('last_failure_at', '<', forgetBefore)]),
+      ]),
+    )
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
@@ -165,8 +258,11 @@ export interface SessionWithUser {
 }
 
 export async function sessionById(ex: Executor, id: string): Promise<SessionWithUser | undefined> {
-  return ex.selectFrom('session').select(['id', 'csrf_token', 'expires_at', 'last_seen_at', 'user_id'])
-    .where('id', '=', id).executeTakeFirst();
+  return ex
+    .selectFrom('session')
+    .select(['id', 'csrf_token', 'expires_at', 'last_seen_at', 'user_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function touchSession(ex: Executor, id: string, now: number): Promise<void> {
@@ -208,15 +304,29 @@ export async function touchApiToken(ex: Executor, id: string, now: number): Prom
 }
 
 export async function revokeApiToken(ex: Executor, id: string, now: number): Promise<void> {
-  await ex.updateTable('api_token').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await ex
+    .updateTable('api_token')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 /** A user's tokens, newest first; the hash is never selected. */
-export async function listApiTokens(ex: Executor, userId: string, page: Paging): Promise<{ rows: Omit<ApiTokenTable, 'token_hash' | 'user_id'>[]; total: number }> {
+export async function listApiTokens(
+  ex: Executor,
+  userId: string,
+  page: Paging,
+): Promise<{ rows: Omit<ApiTokenTable, 'token_hash' | 'user_id'>[]; total: number }> {
   const base = ex.selectFrom('api_token').where('user_id', '=', userId);
   const [rows, total] = await Promise.all([
-    base.select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'])
-      .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute(),
+    base
+      .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };

@@ -8,7 +8,13 @@
 // REDIS_URL is set), which empty theirs. Expiry is checked on every request against the clock. An
 // entry is trusted for at most ACTOR_CACHE_TTL_MS, the bound for a change made by a process that
 // shares no event bus with this one (a CLI command without REDIS_URL).
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+  preHandlerAsyncHookHandler,
+  RouteOptions,
+} from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { can, type Actor, type Permission } from './access.rules.ts';
 import { resolveApiToken, resolveSession, SESSION_COOKIE } from './session.ts';
@@ -95,7 +101,10 @@ export class ActorCache {
   private hit(key: string): Resolved | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
-    if (performance.now() - entry.loadedAt >= ACTOR_CACHE_TTL_MS || (entry.expiresAt !== null && entry.expiresAt <= this.s.clock.now())) {
+    if (
+      performance.now() - entry.loadedAt >= ACTOR_CACHE_TTL_MS ||
+      (entry.expiresAt !== null && entry.expiresAt <= this.s.clock.now())
+    ) {
       this.entries.delete(key);
       return null;
     }
@@ -115,7 +124,8 @@ export class ActorCache {
     const generation = this.generation;
     const row = await sessionById(this.s.db, key.slice(2));
     const resolved = row ? await resolveSession(this.s, token) : null;
-    if (resolved) this.keep(key, generation, { actor: resolved.actor, csrfToken: resolved.csrfToken, expiresAt: row!.expires_at });
+    if (resolved)
+      this.keep(key, generation, { actor: resolved.actor, csrfToken: resolved.csrfToken, expiresAt: row!.expires_at });
     return resolved;
   }
 
@@ -139,12 +149,18 @@ export function registerAuth(app: FastifyInstance, s: Services): void {
     if (write.phase === 'after') s.events.publish(AUTH_CHANNEL, { table: write.table });
   });
   const unsubscribe = s.events.subscribe(AUTH_CHANNEL, () => cache.invalidate());
-  app.addHook('onClose', async () => { unwatch(); unsubscribe(); });
+  app.addHook('onClose', async () => {
+    unwatch();
+    unsubscribe();
+  });
   // A route that needs a session or token refuses an anonymous request in onRequest, before its body
   // is read and parsed (a 10 MB body to a signed-in route costs a stranger nothing otherwise).
   app.addHook('onRoute', (route) => {
     if (!needsActor(route)) return;
-    route.onRequest = [...([] as onRequestAsyncHookHandler[]).concat((route.onRequest as onRequestAsyncHookHandler[] | undefined) ?? []), requireActor];
+    route.onRequest = [
+      ...([] as onRequestAsyncHookHandler[]).concat((route.onRequest as onRequestAsyncHookHandler[] | undefined) ?? []),
+      requireActor,
+    ];
   });
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
@@ -225,6 +241,9 @@ export function assertCan(actor: Actor, permission: Permission): void {
  * reading the log is not a read of personal data.
  */
 export function auditActor(actor: Actor): AuditActor {
-  const name = actor.role === 'resident' && /^\+?\d[\d\s-]{6,}$/.test(actor.username) ? maskPhone(actor.username) ?? actor.username : actor.username;
+  const name =
+    actor.role === 'resident' && /^\+?\d[\d\s-]{6,}$/.test(actor.username)
+      ? (maskPhone(actor.username) ?? actor.username)
+      : actor.username;
   return { id: actor.userId, name, role: actor.role };
 }

@@ -19,16 +19,115 @@ export const PASSWORD_MIN_SCORE = 3;
  * names, and words of this deployment's own trade. Lower case; ranked roughly by frequency.
  */
 const CHINESE_COMMON = [
-  'woaini', '5201314', '1314520', 'woaini1314', 'aini1314', '520520', '1314', 'iloveyou', 'wodemima', 'mima',
-  'zhongguo', 'china', 'beijing', 'shanghai', 'guangzhou', 'shenzhen', 'tianjin', 'chongqing', 'wuhan', 'jilin',
-  'liaoyuan', 'changchun', 'laopo', 'laogong', 'baobei', 'qinai', 'xiaobao', 'nihao', 'haoren', 'xiaoming',
-  'xiaohong', 'xiaoqiang', 'xiaolong', 'tiantian', 'kuaile', 'xingfu', 'pingan', 'fangyi', 'yiqing', 'hesuan',
-  'jiankangma', 'kouzhao', 'geli', 'fengkong', 'shequ', 'wangge', 'zhihuibu', 'cordon', 'qq123456', 'dearbook',
-  'xiazhili', 'a123456', 'a123456789', 'abc123456', 'qwe123456', '1qaz2wsx', 'qazwsxedc', '147258369', '789456123',
-  '123654789', '110110110', '31415926', 'zhangwei', 'wangwei', 'wangfang', 'liwei', 'lina', 'zhangmin', 'lijing',
-  'wangjing', 'liuwei', 'wangxiuying', 'zhangli', 'lixiuying', 'wanglei', 'zhangjing', 'lijun', 'liuyang', 'wangyong',
-  'wang', 'li', 'zhang', 'liu', 'chen', 'yang', 'huang', 'zhao', 'zhou', 'xu', 'sun', 'ma', 'zhu', 'hu', 'guo',
-  'he', 'lin', 'gao', 'luo', 'zheng', 'liang', 'xie', 'song', 'tang', 'han', 'feng', 'deng', 'cao', 'peng', 'zeng',
+  'woaini',
+  '5201314',
+  '1314520',
+  'woaini1314',
+  'aini1314',
+  '520520',
+  '1314',
+  'iloveyou',
+  'wodemima',
+  'mima',
+  'zhongguo',
+  'china',
+  'beijing',
+  'shanghai',
+  'guangzhou',
+  'shenzhen',
+  'tianjin',
+  'chongqing',
+  'wuhan',
+  'jilin',
+  'liaoyuan',
+  'changchun',
+  'laopo',
+  'laogong',
+  'baobei',
+  'qinai',
+  'xiaobao',
+  'nihao',
+  'haoren',
+  'xiaoming',
+  'xiaohong',
+  'xiaoqiang',
+  'xiaolong',
+  'tiantian',
+  'kuaile',
+  'xingfu',
+  'pingan',
+  'fangyi',
+  'yiqing',
+  'hesuan',
+  'jiankangma',
+  'kouzhao',
+  'geli',
+  'fengkong',
+  'shequ',
+  'wangge',
+  'zhihuibu',
+  'cordon',
+  'qq123456',
+  'dearbook',
+  'xiazhili',
+  'a123456',
+  'a123456789',
+  'abc123456',
+  'qwe123456',
+  '1qaz2wsx',
+  'qazwsxedc',
+  '147258369',
+  '789456123',
+  '123654789',
+  '110110110',
+  '31415926',
+  'zhangwei',
+  'wangwei',
+  'wangfang',
+  'liwei',
+  'lina',
+  'zhangmin',
+  'lijing',
+  'wangjing',
+  'liuwei',
+  'wangxiuying',
+  'zhangli',
+  'lixiuying',
+  'wanglei',
+  'zhangjing',
+  'lijun',
+  'liuyang',
+  'wangyong',
+  'wang',
+  'li',
+  'zhang',
+  'liu',
+  'chen',
+  'yang',
+  'huang',
+  'zhao',
+  'zhou',
+  'xu',
+  'sun',
+  'ma',
+  'zhu',
+  'hu',
+  'guo',
+  'he',
+  'lin',
+  'gao',
+  'luo',
+  'zheng',
+  'liang',
+  'xie',
+  'song',
+  'tang',
+  'han',
+  'feng',
+  'deng',
+  'cao',
+  'peng',
+  'zeng',
 ];
 
 let estimator: ZxcvbnFactory | null = null;
@@ -71,23 +170,35 @@ const NO_WARNING = { zh: '组合太简单', en: 'too simple a combination' };
 export type PasswordVerdict =
   | { ok: true; score: number }
   | { ok: false; code: 'PASSWORD_WEAK'; params: { min: number } }
-  | { ok: false; code: 'PASSWORD_GUESSABLE'; score: number; params: { warning: string; reasonZh: string; reasonEn: string; minScore: number } };
+  | {
+      ok: false;
+      code: 'PASSWORD_GUESSABLE';
+      score: number;
+      params: { warning: string; reasonZh: string; reasonEn: string; minScore: number };
+    };
 
 /**
  * Whether a password may be set: at least PASSWORD_MIN_LENGTH characters (counted as characters, not
  * bytes), and a zxcvbn score of at least PASSWORD_MIN_SCORE with the account's own words (username,
  * name, phone) treated as known to an attacker.
  */
-export function judgePassword(password: string, userInputs: readonly (string | null | undefined)[] = []): PasswordVerdict {
-  if ([...password].length < PASSWORD_MIN_LENGTH) return { ok: false, code: 'PASSWORD_WEAK', params: { min: PASSWORD_MIN_LENGTH } };
-  const inputs = userInputs.flatMap((v) => (v ? [v.trim().toLowerCase(), ...v.toLowerCase().split(/[\s._@-]+/)] : []))
+export function judgePassword(
+  password: string,
+  userInputs: readonly (string | null | undefined)[] = [],
+): PasswordVerdict {
+  if ([...password].length < PASSWORD_MIN_LENGTH)
+    return { ok: false, code: 'PASSWORD_WEAK', params: { min: PASSWORD_MIN_LENGTH } };
+  const inputs = userInputs
+    .flatMap((v) => (v ? [v.trim().toLowerCase(), ...v.toLowerCase().split(/[\s._@-]+/)] : []))
     .filter((v) => v.length >= 3);
   const result = estimatorOf().check(password, inputs);
   if (result.score >= PASSWORD_MIN_SCORE) return { ok: true, score: result.score };
   const warning = result.feedback.warning ?? '';
   const reason = WARNINGS[warning] ?? NO_WARNING;
   return {
-    ok: false, code: 'PASSWORD_GUESSABLE', score: result.score,
+    ok: false,
+    code: 'PASSWORD_GUESSABLE',
+    score: result.score,
     params: { warning: warning || 'none', reasonZh: reason.zh, reasonEn: reason.en, minScore: PASSWORD_MIN_SCORE },
   };
 }

@@ -21,13 +21,23 @@ export interface NewSession {
  * Opens a session for the user; pass the sign-in transaction as `ex` so both commit together.
  * `ttlMs` overrides the configured lifetime (a resident's remembered device).
  */
-export async function createSession(s: Services, userId: string, ex: Executor = s.db, ttlMs: number = s.config.sessionTtlMs): Promise<NewSession> {
+export async function createSession(
+  s: Services,
+  userId: string,
+  ex: Executor = s.db,
+  ttlMs: number = s.config.sessionTtlMs,
+): Promise<NewSession> {
   const token = randomToken();
   const csrfToken = randomToken(24);
   const now = s.clock.now();
   const expiresAt = now + ttlMs;
   await store.insertSession(ex, {
-    id: sha256(token), user_id: userId, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, last_seen_at: now,
+    id: sha256(token),
+    user_id: userId,
+    csrf_token: csrfToken,
+    created_at: now,
+    expires_at: expiresAt,
+    last_seen_at: now,
   });
   return { token, csrfToken, expiresAt };
 }
@@ -41,8 +51,13 @@ async function actorForUser(s: Services, userId: string, via: Actor['via']): Pro
   const row = await store.userById(s.db, userId);
   if (!row || row.disabled || !isRole(row.role)) return null;
   return {
-    userId: row.id, username: row.username, displayName: row.display_name, role: row.role,
-    areaId: row.area_id, areaPath: row.area_path, via,
+    userId: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    areaId: row.area_id,
+    areaPath: row.area_path,
+    via,
     mustChangePassword: row.must_change_password === 1,
   };
 }
@@ -64,18 +79,31 @@ export async function resolveApiToken(s: Services, token: string): Promise<Actor
   if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
   const actor = await actorForUser(s, row.user_id, 'token');
   if (!actor) return null;
-  if (row.last_used_at === null || now - row.last_used_at > TOUCH_INTERVAL_MS) await store.touchApiToken(s.db, row.id, now);
+  if (row.last_used_at === null || now - row.last_used_at > TOUCH_INTERVAL_MS)
+    await store.touchApiToken(s.db, row.id, now);
   return actor;
 }
 
 /** API tokens are shown once: "cdn_<secret>"; only the hash is stored. */
-export async function createApiToken(s: Services, userId: string, name: string, expiresAt: number | null, ex: Executor = s.db): Promise<{ id: string; token: string }> {
+export async function createApiToken(
+  s: Services,
+  userId: string,
+  name: string,
+  expiresAt: number | null,
+  ex: Executor = s.db,
+): Promise<{ id: string; token: string }> {
   const now = s.clock.now();
   const id = newId(now);
   const token = `cdn_${randomToken()}`;
   await store.insertApiToken(ex, {
-    id, user_id: userId, name, token_hash: sha256(token), created_at: now, expires_at: expiresAt,
-    revoked_at: null, last_used_at: null,
+    id,
+    user_id: userId,
+    name,
+    token_hash: sha256(token),
+    created_at: now,
+    expires_at: expiresAt,
+    revoked_at: null,
+    last_used_at: null,
   });
   return { id, token };
 }

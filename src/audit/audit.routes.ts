@@ -1,7 +1,13 @@
 // The audit log for auditors: filter and page through events (by seq), export them (audited), verify the chain (and against the signed anchors
 // in the server's anchor directory, when it has one).
 import { Type, type Static } from '@sinclair/typebox';
-import { AuditEventPage, AuditExportQuery, AuditFilterQuery, AuditPageQuery, AuditVerifyResult } from './audit.schema.ts';
+import {
+  AuditEventPage,
+  AuditExportQuery,
+  AuditFilterQuery,
+  AuditPageQuery,
+  AuditVerifyResult,
+} from './audit.schema.ts';
 import type { Services } from '../services.ts';
 import { areaById } from '../db/sql.ts';
 import type { App } from '../platform/http.ts';
@@ -15,24 +21,46 @@ import { AppError, langFrom, type Lang } from '../platform/errors.ts';
 import { can } from '../access/access.rules.ts';
 import type { FastifyRequest } from 'fastify';
 import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
-import { auditEventBatches, auditEventsPage, parseAuditTime, type AuditFilter, type AuditRow } from './audit.service.ts';
+import {
+  auditEventBatches,
+  auditEventsPage,
+  parseAuditTime,
+  type AuditFilter,
+  type AuditRow,
+} from './audit.service.ts';
 
 /** An event as the auditor reads it: mobile numbers masked, the object named by what it is. */
 function eventView(r: AuditRow, labels: Map<string, string>, timeZone: string) {
   return {
     // Mobile numbers are masked on the way out: events written before resident phones were sealed
     // named a resident by their phone (the stored text stays as it was, for the chain's hashes).
-    seq: Number(r.seq), at: isoInZone(Number(r.at), timeZone), actorId: r.actor_id, actorName: maskPhonesIn(r.actor_name), actorRole: r.actor_role,
-    action: r.action, objectType: r.object_type, objectId: r.object_id,
-    objectLabel: r.object_id ? labels.get(`${r.object_type}:${r.object_id}`) ?? null : null,
-    reason: maskPhonesIn(r.reason), detail: JSON.parse(maskPhonesIn(r.detail)) as unknown, hash: r.hash,
+    seq: Number(r.seq),
+    at: isoInZone(Number(r.at), timeZone),
+    actorId: r.actor_id,
+    actorName: maskPhonesIn(r.actor_name),
+    actorRole: r.actor_role,
+    action: r.action,
+    objectType: r.object_type,
+    objectId: r.object_id,
+    objectLabel: r.object_id ? (labels.get(`${r.object_type}:${r.object_id}`) ?? null) : null,
+    reason: maskPhonesIn(r.reason),
+    detail: JSON.parse(maskPhonesIn(r.detail)) as unknown,
+    hash: r.hash,
   };
 }
 
 const EXPORT_COLUMNS: Array<{ zh: string; en: string }> = [
-  { zh: '序号', en: 'Seq' }, { zh: '时间', en: 'Time' }, { zh: '操作人', en: 'Actor' }, { zh: '角色', en: 'Role' },
-  { zh: '操作', en: 'Action' }, { zh: '对象类型', en: 'Object type' }, { zh: '对象编号', en: 'Object id' },
-  { zh: '对象', en: 'Object' }, { zh: '原因', en: 'Reason' }, { zh: '详情', en: 'Detail' }, { zh: '哈希', en: 'Hash' },
+  { zh: '序号', en: 'Seq' },
+  { zh: '时间', en: 'Time' },
+  { zh: '操作人', en: 'Actor' },
+  { zh: '角色', en: 'Role' },
+  { zh: '操作', en: 'Action' },
+  { zh: '对象类型', en: 'Object type' },
+  { zh: '对象编号', en: 'Object id' },
+  { zh: '对象', en: 'Object' },
+  { zh: '原因', en: 'Reason' },
+  { zh: '详情', en: 'Detail' },
+  { zh: '哈希', en: 'Hash' },
 ];
 
 async function* exportRecords(s: Services, filter: AuditFilter, lang: Lang): AsyncGenerator<string[]> {
@@ -40,7 +68,19 @@ async function* exportRecords(s: Services, filter: AuditFilter, lang: Lang): Asy
   for await (const { rows, labels } of auditEventBatches(s, filter)) {
     for (const r of rows) {
       const e = eventView(r, labels, s.config.timeZone);
-      yield [String(e.seq), e.at, e.actorName, e.actorRole, e.action, e.objectType, e.objectId ?? '', e.objectLabel ?? '', e.reason, JSON.stringify(e.detail), e.hash];
+      yield [
+        String(e.seq),
+        e.at,
+        e.actorName,
+        e.actorRole,
+        e.action,
+        e.objectType,
+        e.objectId ?? '',
+        e.objectLabel ?? '',
+        e.reason,
+        JSON.stringify(e.detail),
+        e.hash,
+      ];
     }
   }
 }
@@ -49,19 +89,28 @@ function verdictView(v: ChainVerdict, timeZone: string) {
   const { anchors, ...rest } = v;
   return {
     ...rest,
-    ...(anchors ? { anchors: {
-      checked: anchors.checked,
-      newestSeq: anchors.newest?.seq ?? null,
-      newestAt: anchors.newest ? isoInZone(anchors.newest.at, timeZone) : null,
-    } } : {}),
+    ...(anchors
+      ? {
+          anchors: {
+            checked: anchors.checked,
+            newestSeq: anchors.newest?.seq ?? null,
+            newestAt: anchors.newest ? isoInZone(anchors.newest.at, timeZone) : null,
+          },
+        }
+      : {}),
   };
 }
 
 export async function auditRoutes(app: App, s: Services): Promise<void> {
   const filterOf = (q: Static<typeof AuditFilterQuery>): AuditFilter => ({
-    action: q.action || undefined, actorId: q.actorId || undefined, actor: q.actor || undefined,
-    objectType: q.objectType || undefined, objectId: q.objectId || undefined, q: q.q?.trim() || undefined,
-    from: parseAuditTime(q.from, s.config.timeZone, 'from'), to: parseAuditTime(q.to, s.config.timeZone, 'to'),
+    action: q.action || undefined,
+    actorId: q.actorId || undefined,
+    actor: q.actor || undefined,
+    objectType: q.objectType || undefined,
+    objectId: q.objectId || undefined,
+    q: q.q?.trim() || undefined,
+    from: parseAuditTime(q.from, s.config.timeZone, 'from'),
+    to: parseAuditTime(q.to, s.config.timeZone, 'to'),
   });
 
   // The log names people and actions of every area, so only an actor over the whole tree (an area
@@ -74,49 +123,71 @@ export async function auditRoutes(app: App, s: Services): Promise<void> {
     if (!area || area.parent_id !== null) throw new AppError('OUT_OF_SCOPE');
   };
 
-  app.get('/audit/events', {
-    preHandler: wholeTree,
-    schema: {
-      tags: ['audit'],
-      querystring: AuditPageQuery,
-      response: { 200: AuditEventPage, 400: ProblemSchema },
+  app.get(
+    '/audit/events',
+    {
+      preHandler: wholeTree,
+      schema: {
+        tags: ['audit'],
+        querystring: AuditPageQuery,
+        response: { 200: AuditEventPage, 400: ProblemSchema },
+      },
     },
-  }, async (request) => {
-    const limit = request.query.limit ?? 50;
-    const { rows, labels, nextBeforeSeq } = await auditEventsPage(s, filterOf(request.query), limit, request.query.beforeSeq);
-    return { items: rows.map((r) => eventView(r, labels, s.config.timeZone)), limit, nextBeforeSeq };
-  });
+    async (request) => {
+      const limit = request.query.limit ?? 50;
+      const { rows, labels, nextBeforeSeq } = await auditEventsPage(
+        s,
+        filterOf(request.query),
+        limit,
+        request.query.beforeSeq,
+      );
+      return { items: rows.map((r) => eventView(r, labels, s.config.timeZone)), limit, nextBeforeSeq };
+    },
+  );
 
   // The filtered log as a file, streamed page by page; the export itself is an audit event, written
   // (with its filters) before the first row leaves.
-  app.get('/audit/export', {
-    preHandler: wholeTree,
-    schema: {
-      tags: ['audit'],
-      produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-      querystring: AuditExportQuery,
-      response: { 200: Type.String({ format: 'binary' }), 400: ProblemSchema, 403: ProblemSchema },
+  app.get(
+    '/audit/export',
+    {
+      preHandler: wholeTree,
+      schema: {
+        tags: ['audit'],
+        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        querystring: AuditExportQuery,
+        response: { 200: Type.String({ format: 'binary' }), 400: ProblemSchema, 403: ProblemSchema },
+      },
     },
-  }, async (request, reply) => {
-    const actor = actorOf(request);
-    const format = request.query.format ?? 'csv';
-    const filter = filterOf(request.query);
-    const lang = langFrom(request.headers['accept-language']);
-    await s.db.transaction().execute((trx) => s.audit(trx, auditActor(actor), {
-      action: 'audit.export', objectType: 'audit_event', objectId: null,
-      detail: { format, ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) },
-    }));
-    const stream = tabularStream(exportRecords(s, filter, lang), format, lang === 'en' ? 'Audit log' : '审计日志');
-    return reply.type(CONTENT_TYPES[format])
-      .header('content-disposition', `attachment; filename="audit-log.${format}"`)
-      .send(stream as unknown as string); // a stream is sent as is, not serialised
-  });
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const format = request.query.format ?? 'csv';
+      const filter = filterOf(request.query);
+      const lang = langFrom(request.headers['accept-language']);
+      await s.db.transaction().execute((trx) =>
+        s.audit(trx, auditActor(actor), {
+          action: 'audit.export',
+          objectType: 'audit_event',
+          objectId: null,
+          detail: { format, ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) },
+        }),
+      );
+      const stream = tabularStream(exportRecords(s, filter, lang), format, lang === 'en' ? 'Audit log' : '审计日志');
+      return reply
+        .type(CONTENT_TYPES[format])
+        .header('content-disposition', `attachment; filename="audit-log.${format}"`)
+        .send(stream as unknown as string); // a stream is sent as is, not serialised
+    },
+  );
 
-  app.get('/audit/verify', {
-    preHandler: guard('audit.read'),
-    schema: {
-      tags: ['audit'],
-      response: { 200: AuditVerifyResult },
+  app.get(
+    '/audit/verify',
+    {
+      preHandler: guard('audit.read'),
+      schema: {
+        tags: ['audit'],
+        response: { 200: AuditVerifyResult },
+      },
     },
-  }, async () => verdictView(await verifyWithAnchors(s, s.config.auditAnchors.dir), s.config.timeZone));
+    async () => verdictView(await verifyWithAnchors(s, s.config.auditAnchors.dir), s.config.timeZone),
+  );
 }

@@ -30,15 +30,21 @@ export const AuditFilterQuery = Type.Object({
   q: Text(100),
 });
 
-export const AuditPageQuery = Type.Composite([AuditFilterQuery, Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  /** The next page: the events before this sequence number (the previous page's nextBeforeSeq). */
-  beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
-})]);
+export const AuditPageQuery = Type.Composite([
+  AuditFilterQuery,
+  Type.Object({
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    /** The next page: the events before this sequence number (the previous page's nextBeforeSeq). */
+    beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+  }),
+]);
 
-export const AuditExportQuery = Type.Composite([AuditFilterQuery, Type.Object({
-  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
-})]);
+export const AuditExportQuery = Type.Composite([
+  AuditFilterQuery,
+  Type.Object({
+    format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
+  }),
+]);
 
 export const AuditEventSchema = Type.Object({
   seq: Type.Integer(),
@@ -74,9 +80,11 @@ export const AuditVerifyResult = Type.Object({
   /** The first event hashed with the audit key; the ones before it are plain SHA-256. */
   keyedFrom: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
   /** The check against the anchor directory; absent when the server has none. */
-  anchors: Type.Optional(Type.Object({
-    checked: Type.Integer(),
-    newestSeq: Type.Union([Type.Integer(), Type.Null()]),
-    newestAt: Type.Union([IsoTime, Type.Null()]),
-  })),
+  anchors: Type.Optional(
+    Type.Object({
+      checked: Type.Integer(),
+      newestSeq: Type.Union([Type.Integer(), Type.Null()]),
+      newestAt: Type.Union([IsoTime, Type.Null()]),
+    }),
+  ),
 });

@@ -13,7 +13,10 @@ export interface LabelledEvents {
 
 /** One page of the filtered log, newest first, before `beforeSeq` when given. */
 export async function auditEventsPage(
-  s: Services, filter: AuditFilter, limit: number, beforeSeq?: number,
+  s: Services,
+  filter: AuditFilter,
+  limit: number,
+  beforeSeq?: number,
 ): Promise<LabelledEvents & { nextBeforeSeq: number | null }> {
   const { rows, nextBeforeSeq } = await auditPage(s.db, filter, limit, beforeSeq);
   return { rows, labels: await objectLabels(s.db, rows), nextBeforeSeq };

@@ -43,8 +43,10 @@ function filtered(ex: Executor, f: AuditFilter) {
   let q = ex.selectFrom('audit_event');
   if (f.action) {
     const p = actionPattern(f.action);
-    q = 'exact' in p ? q.where('action', '=', p.exact)
-      : q.where(sql<boolean>`action like ${`${p.prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+    q =
+      'exact' in p
+        ? q.where('action', '=', p.exact)
+        : q.where(sql<boolean>`action like ${`${p.prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
   }
   if (f.actorId) q = q.where('actor_id', '=', f.actorId);
   if (f.actor) q = q.where('actor_name', '=', f.actor.trim());
@@ -54,20 +56,31 @@ function filtered(ex: Executor, f: AuditFilter) {
   if (f.to !== undefined) q = q.where('at', '<', f.to);
   if (f.q) {
     const pattern = likeText(f.q.trim());
-    q = q.where((eb) => eb.or([
-      sql<boolean>`reason like ${pattern} escape '\\'`,
-      sql<boolean>`detail like ${pattern} escape '\\'`,
-      sql<boolean>`actor_name like ${pattern} escape '\\'`,
-    ]));
+    q = q.where((eb) =>
+      eb.or([
+        sql<boolean>`reason like ${pattern} escape '\\'`,
+        sql<boolean>`detail like ${pattern} escape '\\'`,
+        sql<boolean>`actor_name like ${pattern} escape '\\'`,
+      ]),
+    );
   }
   return q;
 }
 
 /** One page of events, newest first, strictly before `beforeSeq` when given; and the cursor of the next. */
-export async function auditPage(ex: Executor, f: AuditFilter, limit: number, beforeSeq?: number): Promise<{ rows: AuditRow[]; nextBeforeSeq: number | null }> {
+export async function auditPage(
+  ex: Executor,
+  f: AuditFilter,
+  limit: number,
+  beforeSeq?: number,
+): Promise<{ rows: AuditRow[]; nextBeforeSeq: number | null }> {
   let q = filtered(ex, f);
   if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq);
-  const rows = await q.selectAll().orderBy('seq', 'desc').limit(limit + 1).execute();
+  const rows = await q
+    .selectAll()
+    .orderBy('seq', 'desc')
+    .limit(limit + 1)
+    .execute();
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   return { rows: page, nextBeforeSeq: more ? Number(page[page.length - 1]!.seq) : null };
@@ -104,32 +117,73 @@ type Lookup = (ex: Executor, ids: string[]) => Promise<Array<{ id: string; label
 const personLabel = (name: string | null) => (name ? maskName(name) : '');
 
 const LOOKUPS: Record<string, Lookup> = {
-  user: async (ex, ids) => (await ex.selectFrom('app_user').select(['id', 'username', 'display_name']).where('id', 'in', ids).execute())
-    .map((r) => ({ id: r.id, label: r.display_name && r.display_name !== r.username ? `${r.username}（${r.display_name}）` : r.username })),
-  person: async (ex, ids) => (await ex.selectFrom('person').select(['id', 'name']).where('id', 'in', ids).execute())
-    .map((r) => ({ id: r.id, label: personLabel(r.name) })),
-  household: async (ex, ids) => (await ex.selectFrom('household').select(['id', 'address']).where('id', 'in', ids).execute())
-    .map((r) => ({ id: r.id, label: r.address })),
-  building: async (ex, ids) => (await ex.selectFrom('building').select(['id', 'name', 'address']).where('id', 'in', ids).execute())
-    .map((r) => ({ id: r.id, label: r.address || r.name })),
-  area: async (ex, ids) => (await ex.selectFrom('area').select(['id', 'name', 'code']).where('id', 'in', ids).execute())
-    .map((r) => ({ id: r.id, label: `${r.name} ${r.code}` })),
-  venue: async (ex, ids) => (await ex.selectFrom('venue').select(['id', 'name']).where('id', 'in', ids).execute())
-    .map((r) => ({ id: r.id, label: r.name })),
-  case: async (ex, ids) => (await ex.selectFrom('case_record').innerJoin('person', 'person.id', 'case_record.person_id')
-    .select(['case_record.id as id', 'person.name as name']).where('case_record.id', 'in', ids).execute())
-    .map((r) => ({ id: r.id, label: personLabel(r.name) })),
-  contact: async (ex, ids) => (await ex.selectFrom('contact').innerJoin('person', 'person.id', 'contact.person_id')
-    .select(['contact.id as id', 'person.name as name']).where('contact.id', 'in', ids).execute())
-    .map((r) => ({ id: r.id, label: personLabel(r.name) })),
-  risk_area: async (ex, ids) => (await ex.selectFrom('risk_area').select(['id', 'name']).where('id', 'in', ids).execute())
-    .map((r) => ({ id: r.id, label: r.name })),
-  testing_round: async (ex, ids) => (await ex.selectFrom('testing_round').select(['id', 'name']).where('id', 'in', ids).execute())
-    .map((r) => ({ id: r.id, label: r.name })),
+  user: async (ex, ids) =>
+    (await ex.selectFrom('app_user').select(['id', 'username', 'display_name']).where('id', 'in', ids).execute()).map(
+      (r) => ({
+        id: r.id,
+        label: r.display_name && r.display_name !== r.username ? `${r.username}（${r.display_name}）` : r.username,
+      }),
+    ),
+  person: async (ex, ids) =>
+    (await ex.selectFrom('person').select(['id', 'name']).where('id', 'in', ids).execute()).map((r) => ({
+      id: r.id,
+      label: personLabel(r.name),
+    })),
+  household: async (ex, ids) =>
+    (await ex.selectFrom('household').select(['id', 'address']).where('id', 'in', ids).execute()).map((r) => ({
+      id: r.id,
+      label: r.address,
+    })),
+  building: async (ex, ids) =>
+    (await ex.selectFrom('building').select(['id', 'name', 'address']).where('id', 'in', ids).execute()).map((r) => ({
+      id: r.id,
+      label: r.address || r.name,
+    })),
+  area: async (ex, ids) =>
+    (await ex.selectFrom('area').select(['id', 'name', 'code']).where('id', 'in', ids).execute()).map((r) => ({
+      id: r.id,
+      label: `${r.name} ${r.code}`,
+    })),
+  venue: async (ex, ids) =>
+    (await ex.selectFrom('venue').select(['id', 'name']).where('id', 'in', ids).execute()).map((r) => ({
+      id: r.id,
+      label: r.name,
+    })),
+  case: async (ex, ids) =>
+    (
+      await ex
+        .selectFrom('case_record')
+        .innerJoin('person', 'person.id', 'case_record.person_id')
+        .select(['case_record.id as id', 'person.name as name'])
+        .where('case_record.id', 'in', ids)
+        .execute()
+    ).map((r) => ({ id: r.id, label: personLabel(r.name) })),
+  contact: async (ex, ids) =>
+    (
+      await ex
+        .selectFrom('contact')
+        .innerJoin('person', 'person.id', 'contact.person_id')
+        .select(['contact.id as id', 'person.name as name'])
+        .where('contact.id', 'in', ids)
+        .execute()
+    ).map((r) => ({ id: r.id, label: personLabel(r.name) })),
+  risk_area: async (ex, ids) =>
+    (await ex.selectFrom('risk_area').select(['id', 'name']).where('id', 'in', ids).execute()).map((r) => ({
+      id: r.id,
+      label: r.name,
+    })),
+  testing_round: async (ex, ids) =>
+    (await ex.selectFrom('testing_round').select(['id', 'name']).where('id', 'in', ids).execute()).map((r) => ({
+      id: r.id,
+      label: r.name,
+    })),
 };
 
 /** Labels of the objects the events name, keyed "type:id"; objects of other types, or gone, have none. */
-export async function objectLabels(ex: Executor, rows: Array<Pick<AuditRow, 'object_type' | 'object_id'>>): Promise<Map<string, string>> {
+export async function objectLabels(
+  ex: Executor,
+  rows: Array<Pick<AuditRow, 'object_type' | 'object_id'>>,
+): Promise<Map<string, string>> {
   const byType = new Map<string, Set<string>>();
   for (const r of rows) {
     if (!r.object_id || !LOOKUPS[r.object_type]) continue;
@@ -138,8 +192,10 @@ export async function objectLabels(ex: Executor, rows: Array<Pick<AuditRow, 'obj
     byType.set(r.object_type, ids);
   }
   const labels = new Map<string, string>();
-  await Promise.all([...byType].map(async ([type, ids]) => {
-    for (const { id, label } of await LOOKUPS[type]!(ex, [...ids])) if (label) labels.set(`${type}:${id}`, label);
-  }));
+  await Promise.all(
+    [...byType].map(async ([type, ids]) => {
+      for (const { id, label } of await LOOKUPS[type]!(ex, [...ids])) if (label) labels.set(`${type}:${id}`, label);
+    }),
+  );
   return labels;
 }

@@ -10,15 +10,19 @@ function describe(v: ChainVerdict): string {
   const anchors = v.anchors
     ? `; ${v.anchors.checked} anchor(s) in ${v.anchors.dir}${v.anchors.newest ? `, newest ${new Date(v.anchors.newest.at).toISOString()} at event ${v.anchors.newest.seq}` : ''}`
     : '';
-  if (v.ok) return `audit chain intact: ${v.events} events, head ${v.headHash.slice(0, 16)}…, keyed from event ${v.keyedFrom ?? '—'}${anchors}`;
+  if (v.ok)
+    return `audit chain intact: ${v.events} events, head ${v.headHash.slice(0, 16)}…, keyed from event ${v.keyedFrom ?? '—'}${anchors}`;
   const where = v.brokenAt !== undefined ? ` at event ${v.brokenAt}` : '';
   return `audit chain BROKEN${where}: ${v.problem}${v.anchor ? ` [anchor ${v.anchor}]` : ''} (${v.events} events verified before it)`;
 }
 
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the hash-chained audit log');
-  audit.command('verify')
-    .description('verify the audit chain (and against the signed anchors in DIR); exits non-zero and names the first broken event')
+  audit
+    .command('verify')
+    .description(
+      'verify the audit chain (and against the signed anchors in DIR); exits non-zero and names the first broken event',
+    )
     .option('--anchors <dir>', 'check the chain against every anchor in this directory (e.g. the off-host copy)')
     .option('--json', 'print the verdict as JSON')
     .action(async (opts: { json?: boolean; anchors?: string }) => {
@@ -29,11 +33,18 @@ export function registerAuditCommands(program: Command): void {
       else console.error(describe(verdict));
       if (!verdict.ok) process.exitCode = 1;
     });
-  audit.command('anchor')
-    .description('write a signed head of the chain to the anchor directory now (the server writes one every CORDON_AUDIT_ANCHOR_MINUTES)')
+  audit
+    .command('anchor')
+    .description(
+      'write a signed head of the chain to the anchor directory now (the server writes one every CORDON_AUDIT_ANCHOR_MINUTES)',
+    )
     .option('--dir <dir>', 'anchor directory (default $CORDON_AUDIT_ANCHOR_DIR or DATA_DIR/audit-anchors)')
     .action(async (opts: { dir?: string }) => {
-      const written = await withServices(program.opts<GlobalOptions>(), (s) => writeAnchorNow(s, opts.dir ? path.resolve(opts.dir) : undefined));
-      console.log(`anchored event ${written.anchor.seq} (${written.anchor.hash.slice(0, 16)}…) at ${written.anchor.time} in ${written.file}`);
+      const written = await withServices(program.opts<GlobalOptions>(), (s) =>
+        writeAnchorNow(s, opts.dir ? path.resolve(opts.dir) : undefined),
+      );
+      console.log(
+        `anchored event ${written.anchor.seq} (${written.anchor.hash.slice(0, 16)}…) at ${written.anchor.time} in ${written.file}`,
+      );
     });
 }

@@ -22,7 +22,11 @@ export const CLI_LANG: Lang = terminalLang();
 /** The operator at the terminal, as recorded in the audit log. */
 export function cliActor(): AuditActor {
   let user = 'unknown';
-  try { user = os.userInfo().username; } catch { /* no passwd entry */ }
+  try {
+    user = os.userInfo().username;
+  } catch {
+    /* no passwd entry */
+  }
   return { id: null, name: `cli:${user}`, role: SYSTEM_ACTOR.role };
 }
 
@@ -58,7 +62,9 @@ export function progressLine(label: string): (done: number, total: number, phase
     if (!process.stderr.isTTY || (now - last < 100 && done < total)) return;
     last = now;
     const pct = total ? Math.floor((done / total) * 100) : 100;
-    process.stderr.write(`\r${label}${phase ? ` ${phase}` : ''}: ${done.toLocaleString()}/${total.toLocaleString()} (${pct}%)   `);
+    process.stderr.write(
+      `\r${label}${phase ? ` ${phase}` : ''}: ${done.toLocaleString()}/${total.toLocaleString()} (${pct}%)   `,
+    );
     if (done >= total) process.stderr.write('\n');
   };
 }

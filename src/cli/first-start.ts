@@ -24,12 +24,27 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'admin', displayName: '系统管理员', role: 'admin' },
   { username: 'command', displayName: '市指挥部值班员', role: 'command' },
   { username: 'investigator', displayName: '流调员', role: 'investigator' },
-  { username: 'wenyuan', displayName: '文苑社区网格员', role: 'community_worker', area: { name: '文苑社区', level: 'community' } },
-  { username: 'xingyang', displayName: '兴阳社区网格员', role: 'community_worker', area: { name: '兴阳社区', level: 'community' } },
+  {
+    username: 'wenyuan',
+    displayName: '文苑社区网格员',
+    role: 'community_worker',
+    area: { name: '文苑社区', level: 'community' },
+  },
+  {
+    username: 'xingyang',
+    displayName: '兴阳社区网格员',
+    role: 'community_worker',
+    area: { name: '兴阳社区', level: 'community' },
+  },
   { username: 'lab', displayName: '检测实验室', role: 'lab' },
   { username: 'sampler', displayName: '核酸采样员', role: 'sampler' },
   { username: 'auditor', displayName: '审计员', role: 'auditor' },
-  { username: 'operator', displayName: '文苑社区场所经营者', role: 'venue_operator', area: { name: '文苑社区', level: 'community' } },
+  {
+    username: 'operator',
+    displayName: '文苑社区场所经营者',
+    role: 'venue_operator',
+    area: { name: '文苑社区', level: 'community' },
+  },
 ];
 
 /** The demo resident: a household head of this community, signing in with the registry's phone. */
@@ -40,21 +55,47 @@ export function credentialsFile(s: Services): string {
 }
 
 /** Seeds an empty deployment; returns the accounts created (empty when the database was not new). */
-export async function seedDemoDeployment(s: Services, people: number, log: (line: string) => void = console.log): Promise<Array<{ username: string; password: string; role: string; area: string }>> {
-  const users = await s.db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+export async function seedDemoDeployment(
+  s: Services,
+  people: number,
+  log: (line: string) => void = console.log,
+): Promise<Array<{ username: string; password: string; role: string; area: string }>> {
+  const users = await s.db
+    .selectFrom('app_user')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   if (Number(users.n) > 0) return [];
   log(`first start: building a demo city of ${people.toLocaleString()} people…`);
   const summary = await generateDemoCity(s, { people, days: 14, seed: 1, onProgress: progressLine('demo city') });
-  log(`demo city: ${summary.areas} areas, ${summary.buildings} buildings, ${summary.households} households, ${summary.persons} persons (${(summary.elapsedMs / 1000).toFixed(1)} s)`);
-  const city = await s.db.selectFrom('area').select(['id', 'name', 'path']).where('parent_id', 'is', null).orderBy('code').executeTakeFirstOrThrow();
-  const areaOf = async (a: { name: string; level: string } | undefined) => (a
-    ? s.db.selectFrom('area').select(['id', 'name', 'path']).where('name', '=', a.name).where('level', '=', a.level).orderBy('code').executeTakeFirst()
-    : city);
+  log(
+    `demo city: ${summary.areas} areas, ${summary.buildings} buildings, ${summary.households} households, ${summary.persons} persons (${(summary.elapsedMs / 1000).toFixed(1)} s)`,
+  );
+  const city = await s.db
+    .selectFrom('area')
+    .select(['id', 'name', 'path'])
+    .where('parent_id', 'is', null)
+    .orderBy('code')
+    .executeTakeFirstOrThrow();
+  const areaOf = async (a: { name: string; level: string } | undefined) =>
+    a
+      ? s.db
+          .selectFrom('area')
+          .select(['id', 'name', 'path'])
+          .where('name', '=', a.name)
+          .where('level', '=', a.level)
+          .orderBy('code')
+          .executeTakeFirst()
+      : city;
   const created = [];
   for (const account of DEMO_ACCOUNTS) {
     const area = await areaOf(account.area);
     if (!area) continue;
-    const { user, password } = await addUser(s, SYSTEM_ACTOR, { username: account.username, displayName: account.displayName, role: account.role, areaId: area.id });
+    const { user, password } = await addUser(s, SYSTEM_ACTOR, {
+      username: account.username,
+      displayName: account.displayName,
+      role: account.role,
+      areaId: area.id,
+    });
     let note = '';
     if (account.role === 'venue_operator') {
       const venue = await assignDemoOperator(s, user.id, area.path);
@@ -64,10 +105,21 @@ export async function seedDemoDeployment(s: Services, people: number, log: (line
   }
   // A resident account made as the door flow makes one; residents sign in with their phone.
   const residentArea = await areaOf(DEMO_RESIDENT_AREA);
-  const resident = residentArea && await createDemoResident(s, residentArea.path);
-  if (resident) created.push({ username: resident.phone, password: resident.password, role: 'resident', area: `${residentArea.name} (${resident.name})` });
-  const round = await seedDemoRound(s, { seed: 1, quietCommunities: [...new Set(DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])))] });
-  log(`demo testing round: ${round.sampled.toLocaleString()} people sampled in ${round.tubes.toLocaleString()} tubes, ${round.resulted.toLocaleString()} resulted, one suspected-positive pool reported (${(round.elapsedMs / 1000).toFixed(1)} s)`);
+  const resident = residentArea && (await createDemoResident(s, residentArea.path));
+  if (resident)
+    created.push({
+      username: resident.phone,
+      password: resident.password,
+      role: 'resident',
+      area: `${residentArea.name} (${resident.name})`,
+    });
+  const round = await seedDemoRound(s, {
+    seed: 1,
+    quietCommunities: [...new Set(DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])))],
+  });
+  log(
+    `demo testing round: ${round.sampled.toLocaleString()} people sampled in ${round.tubes.toLocaleString()} tubes, ${round.resulted.toLocaleString()} resulted, one suspected-positive pool reported (${(round.elapsedMs / 1000).toFixed(1)} s)`,
+  );
   return created;
 }
 
@@ -83,7 +135,11 @@ export async function ensureFirstStart(s: Services): Promise<void> {
     fs.writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
     console.log(`\n${lines.join('\n')}\n`);
   } else if (fs.existsSync(file)) {
-    const admin = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('admin '));
-    if (admin) console.log(`admin login: ${admin.trim().split(/\s+/).slice(0, 2).join(' / ')}   (all demo logins: ${file})`);
+    const admin = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('admin '));
+    if (admin)
+      console.log(`admin login: ${admin.trim().split(/\s+/).slice(0, 2).join(' / ')}   (all demo logins: ${file})`);
   }
 }

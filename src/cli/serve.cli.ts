@@ -48,7 +48,10 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   if (firstStart) await ensureFirstStart(s);
   const residentsReady = await residentStartup(s);
   if (residentsReady.sealed) console.log(`sealed the phones of ${residentsReady.sealed} resident accounts`);
-  if (s.sms.kind === 'log') console.log('text messages (one-time codes) go to this log: set CORDON_SMS_URL to send them through an SMS gateway');
+  if (s.sms.kind === 'log')
+    console.log(
+      'text messages (one-time codes) go to this log: set CORDON_SMS_URL to send them through an SMS gateway',
+    );
   const app = await build(s, { logger: { level: config.logLevel } });
   // Database faults (dropped connections, a full disk) are logged once per interval through the server's logger.
   s.handle.faults.setLogger((m) => app.log.error(m));
@@ -81,18 +84,30 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   const stopHealthJobs = startHealthJobs(s, { log: (m) => app.log.warn(m) });
   const stopVisitIndex = startVisitIndex(s, { log: (m) => app.log.warn(m) });
   const stopAuditAnchors = startAuditAnchorJob(s, { log: (m) => app.log.warn(m) });
-  stopJobs = () => { stopVenueJobs(); stopRiskAreaJobs(); stopHealthJobs(); stopVisitIndex(); stopAuditAnchors(); };
-  console.log(`Cordon listening on http://localhost:${config.port} (${s.dialect}${s.dialect === 'sqlite' ? `: ${path.join(config.dataDir, 'cordon.db')}` : ''})`);
+  stopJobs = () => {
+    stopVenueJobs();
+    stopRiskAreaJobs();
+    stopHealthJobs();
+    stopVisitIndex();
+    stopAuditAnchors();
+  };
+  console.log(
+    `Cordon listening on http://localhost:${config.port} (${s.dialect}${s.dialect === 'sqlite' ? `: ${path.join(config.dataDir, 'cordon.db')}` : ''})`,
+  );
 }
 
 export function registerServeCommands(program: Command): void {
-  program.command('serve')
+  program
+    .command('serve')
     .description('run the HTTP server')
     .option('-p, --port <port>', 'port (default $PORT or 8080)')
     .option('--host <host>', 'interface to listen on (default 0.0.0.0)')
-    .action(async (opts: { port?: string; host?: string }) => serve({ ...program.opts<GlobalOptions>(), ...opts }, false));
+    .action(async (opts: { port?: string; host?: string }) =>
+      serve({ ...program.opts<GlobalOptions>(), ...opts }, false),
+    );
 
-  program.command('start')
+  program
+    .command('start')
     .description('build the web app if needed, seed a demo city on first start, and serve')
     .option('-p, --port <port>', 'port (default $PORT or 8080)')
     .option('--host <host>', 'interface to listen on (default 0.0.0.0)')

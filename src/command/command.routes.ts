@@ -6,8 +6,12 @@ import { CommandSummarySchema } from './command.schema.ts';
 import { commandSummary } from './command.service.ts';
 
 export async function commandRoutes(app: App, s: Services): Promise<void> {
-  app.get('/command/summary', {
-    preHandler: guard('command.view'),
-    schema: { tags: ['command'], response: { 200: CommandSummarySchema } },
-  }, async (request) => commandSummary(s, actorOf(request)));
+  app.get(
+    '/command/summary',
+    {
+      preHandler: guard('command.view'),
+      schema: { tags: ['command'], response: { 200: CommandSummarySchema } },
+    },
+    async (request) => commandSummary(s, actorOf(request)),
+  );
 }

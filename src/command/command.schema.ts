@@ -16,10 +16,20 @@ export const CommandSummarySchema = Type.Object({
    * Testing rounds in progress (open or overdue) reaching into the area, each counted inside the actor's
    * area: the round's coverage totals (target, sampled, resulted) and its open pools on the pools page.
    */
-  rounds: Nullable(Type.Array(Type.Object({
-    id: Type.String(), name: Type.String(), status: Type.String(), deadlineAt: Type.Number(),
-    target: Type.Integer(), sampled: Type.Integer(), resulted: Type.Integer(), openPools: Type.Integer(),
-  }))),
+  rounds: Nullable(
+    Type.Array(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        status: Type.String(),
+        deadlineAt: Type.Number(),
+        target: Type.Integer(),
+        sampled: Type.Integer(),
+        resulted: Type.Integer(),
+        openPools: Type.Integer(),
+      }),
+    ),
+  ),
   /** The pools page's open pools (detected or reported, not yet settled). */
   openPools: Nullable(Type.Integer()),
 });

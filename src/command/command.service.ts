@@ -24,24 +24,37 @@ export async function commandSummary(s: Services, actor: Actor): Promise<Command
     mayRead('case.read') ? pendingReviewCount(s, actor) : null,
     mayRead('health.read') ? colourCounts(s, actor) : null,
     mayRead('testing.view') ? roundsInProgress(s, actor) : null,
-    mayRead('testing.view') ? listPools(s, actor, { status: 'open' }, { limit: 0, offset: 0 }).then((p) => p.total) : null,
+    mayRead('testing.view')
+      ? listPools(s, actor, { status: 'open' }, { limit: 0, offset: 0 }).then((p) => p.total)
+      : null,
   ]);
   return { dayStart, cases, pendingReview, colours, rounds, openPools };
 }
 
 async function roundsInProgress(s: Services, actor: Actor): Promise<NonNullable<CommandSummary['rounds']>> {
   const page = { limit: ROUNDS_SHOWN, offset: 0 };
-  const listed = [...(await listRounds(s, actor, 'open', page)).items, ...(await listRounds(s, actor, 'overdue', page)).items].slice(0, ROUNDS_SHOWN);
+  const listed = [
+    ...(await listRounds(s, actor, 'open', page)).items,
+    ...(await listRounds(s, actor, 'overdue', page)).items,
+  ].slice(0, ROUNDS_SHOWN);
   // A round spanning several districts is counted inside the actor's area only: the figures are the
   // round's coverage page (its totals) and its pools page for this actor, not the whole round's.
-  return Promise.all(listed.map(async (r) => {
-    const [{ totals }, pools] = await Promise.all([
-      coverage(s, actor, r.id, undefined),
-      listPools(s, actor, { roundId: r.id, status: 'open' }, { limit: 0, offset: 0 }),
-    ]);
-    return {
-      id: r.id, name: r.name, status: r.status, deadlineAt: r.deadlineAt,
-      target: totals.target, sampled: totals.sampled, resulted: totals.resulted, openPools: pools.total,
-    };
-  }));
+  return Promise.all(
+    listed.map(async (r) => {
+      const [{ totals }, pools] = await Promise.all([
+        coverage(s, actor, r.id, undefined),
+        listPools(s, actor, { roundId: r.id, status: 'open' }, { limit: 0, offset: 0 }),
+      ]);
+      return {
+        id: r.id,
+        name: r.name,
+        status: r.status,
+        deadlineAt: r.deadlineAt,
+        target: totals.target,
+        sampled: totals.sampled,
+        resulted: totals.resulted,
+        openPools: pools.total,
+      };
+    }),
+  );
 }

@@ -100,7 +100,11 @@ export class WalRestarts {
   private seen: number;
   private lastAt = performance.now();
 
-  constructor(private readonly sqlite: SQLite.Database, counter: SharedArrayBuffer, private readonly intervalMs = CHECKPOINT_INTERVAL_MS) {
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    counter: SharedArrayBuffer,
+    private readonly intervalMs = CHECKPOINT_INTERVAL_MS,
+  ) {
     this.completed = new Int32Array(counter);
     this.seen = Atomics.load(this.completed, 0);
   }

@@ -6,8 +6,19 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import {
-  CompiledQuery, Kysely, sql, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type KyselyPlugin,
-  type Migration, type MigrationProvider, type OperationNode, type SqliteDialectConfig,
+  CompiledQuery,
+  Kysely,
+  sql,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type KyselyPlugin,
+  type Migration,
+  type MigrationProvider,
+  type OperationNode,
+  type SqliteDialectConfig,
 } from 'kysely';
 import type { Database, Db, Dialect } from './database.ts';
 import { migrations as allMigrations } from './migrations/index.ts';
@@ -81,7 +92,12 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 
 function identifierOf(node: OperationNode | undefined): string | null {
   if (!node) return null;
-  const n = node as { kind: string; table?: { identifier?: { name?: string } }; node?: OperationNode; column?: { name?: string } };
+  const n = node as {
+    kind: string;
+    table?: { identifier?: { name?: string } };
+    node?: OperationNode;
+    column?: { name?: string };
+  };
   if (n.kind === 'TableNode') return n.table?.identifier?.name ?? null;
   if (n.kind === 'AliasNode') return identifierOf(n.node);
   if (n.kind === 'ColumnNode') return n.column?.name ?? null;
@@ -90,7 +106,12 @@ function identifierOf(node: OperationNode | undefined): string | null {
 
 /** The table and columns an update or delete writes, or null for any other query. */
 function writeOf(node: OperationNode): Omit<WriteNotice, 'phase'> | null {
-  const n = node as { kind: string; table?: OperationNode; updates?: ReadonlyArray<{ column: OperationNode }>; from?: { froms: ReadonlyArray<OperationNode> } };
+  const n = node as {
+    kind: string;
+    table?: OperationNode;
+    updates?: ReadonlyArray<{ column: OperationNode }>;
+    from?: { froms: ReadonlyArray<OperationNode> };
+  };
   if (n.kind === 'UpdateQueryNode') {
     const table = identifierOf(n.table);
     return table ? { table, columns: (n.updates ?? []).map((u) => identifierOf(u.column) ?? '') } : null;
@@ -132,7 +153,9 @@ class WriteWatch implements KyselyPlugin {
 
   watch(listener: WriteListener): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 }
 
@@ -142,7 +165,10 @@ class WriteWatch implements KyselyPlugin {
  * thread, another process) committed in between; it waits (busy_timeout) for the lock instead.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig, private readonly sqlite: SQLite.Database) {
+  constructor(
+    private readonly settings: SqliteDialectConfig,
+    private readonly sqlite: SQLite.Database,
+  ) {
     super(settings);
   }
 
@@ -169,7 +195,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
  * demand; a connection in use reports the error to its query, and is dropped when released. Without
  * these listeners the 'error' event is unhandled and ends the process.
  */
-function resilientPool(options: ConnectOptions & { databaseUrl: string }, timeouts: PgTimeouts, faults: FaultLog): pg.Pool {
+function resilientPool(
+  options: ConnectOptions & { databaseUrl: string },
+  timeouts: PgTimeouts,
+  faults: FaultLog,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10,
@@ -182,14 +212,18 @@ function resilientPool(options: ConnectOptions & { databaseUrl: string }, timeou
   });
   const noted = (where: string) => (err: Error) => faults.note(faultOf(err) ?? 'connection-lost', err, where);
   pool.on('error', noted('idle connection dropped'));
-  pool.on('connect', (client) => { client.on('error', noted('connection dropped')); });
+  pool.on('connect', (client) => {
+    client.on('error', noted('connection dropped'));
+  });
   return pool;
 }
 
 function closeHooks() {
   const hooks: Array<() => Promise<void> | void> = [];
   return {
-    onClose: (hook: () => Promise<void> | void) => { hooks.push(hook); },
+    onClose: (hook: () => Promise<void> | void) => {
+      hooks.push(hook);
+    },
     run: async () => {
       for (const hook of hooks.splice(0)) await hook();
     },
@@ -205,9 +239,19 @@ export function connect(options: ConnectOptions): DbHandle {
     const pool = resilientPool({ ...options, databaseUrl: options.databaseUrl }, timeouts, faults);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [writes] });
     return {
-      db, dialect: 'postgres', pool, pgSchema: options.pgSchema, where: describePostgres(options.databaseUrl), timeouts, faults,
-      watchWrites: (l) => writes.watch(l), onClose: hooks.onClose,
-      close: async () => { await hooks.run(); await db.destroy(); },
+      db,
+      dialect: 'postgres',
+      pool,
+      pgSchema: options.pgSchema,
+      where: describePostgres(options.databaseUrl),
+      timeouts,
+      faults,
+      watchWrites: (l) => writes.watch(l),
+      onClose: hooks.onClose,
+      close: async () => {
+        await hooks.run();
+        await db.destroy();
+      },
     };
   }
   const file = options.sqlitePath ?? ':memory:';
@@ -222,10 +266,23 @@ export function connect(options: ConnectOptions): DbHandle {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, sqlite), plugins: [writes] });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, sqlite),
+    plugins: [writes],
+  });
   return {
-    db, dialect: 'sqlite', sqlite, where: file, timeouts, faults, watchWrites: (l) => writes.watch(l), onClose: hooks.onClose,
-    close: async () => { await hooks.run(); await db.destroy(); },
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    where: file,
+    timeouts,
+    faults,
+    watchWrites: (l) => writes.watch(l),
+    onClose: hooks.onClose,
+    close: async () => {
+      await hooks.run();
+      await db.destroy();
+    },
   };
 }
 
@@ -285,8 +342,10 @@ export function databaseFailure(handle: DbHandle, err: unknown): string {
   const message = (err as Error)?.message ?? String(err);
   if (handle.dialect === 'sqlite') return `SQLite database ${handle.where}: ${message}`;
   if (faultOf(err) === 'timeout' && /connect/i.test(message)) {
-    return `PostgreSQL at ${handle.where} did not complete the connection within ${handle.timeouts.connectMs} ms `
-      + `(connect timeout, CORDON_PG_CONNECT_TIMEOUT_MS): ${message}`;
+    return (
+      `PostgreSQL at ${handle.where} did not complete the connection within ${handle.timeouts.connectMs} ms ` +
+      `(connect timeout, CORDON_PG_CONNECT_TIMEOUT_MS): ${message}`
+    );
   }
   return `PostgreSQL at ${handle.where} cannot be used: ${message}`;
 }
@@ -307,7 +366,9 @@ function migratorDb(handle: DbHandle): Kysely<any> {
     },
     async getTables() {
       const { rows } = await sql<{ name: string; schema: string }>`
-        select table_name as name, table_schema as schema from information_schema.tables where table_schema = ${schema}`.execute(handle.db);
+        select table_name as name, table_schema as schema from information_schema.tables where table_schema = ${schema}`.execute(
+        handle.db,
+      );
       return rows.map((r) => ({ name: r.name, schema: r.schema, isView: false, columns: [] }));
     },
     async getMetadata() {
@@ -323,8 +384,10 @@ function migratorDb(handle: DbHandle): Kysely<any> {
   });
 }
 
-
-export async function migrateToLatest(handle: DbHandle, migrations: typeof allMigrations = allMigrations): Promise<void> {
+export async function migrateToLatest(
+  handle: DbHandle,
+  migrations: typeof allMigrations = allMigrations,
+): Promise<void> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};
@@ -343,7 +406,11 @@ export async function migrateToLatest(handle: DbHandle, migrations: typeof allMi
   };
   // Kysely looks for its migration tables in every schema unless told which one: name ours, or another
   // schema's tables (a concurrent test run's) would be taken for this one's.
-  const migrator = new Migrator({ db: migratorDb(handle), provider, ...(handle.pgSchema ? { migrationTableSchema: handle.pgSchema } : {}) });
+  const migrator = new Migrator({
+    db: migratorDb(handle),
+    provider,
+    ...(handle.pgSchema ? { migrationTableSchema: handle.pgSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
@@ -351,6 +418,9 @@ export async function migrateToLatest(handle: DbHandle, migrations: typeof allMi
     if (failed) throw new Error(`migration ${failed.migrationName} failed: ${cause}`, { cause: error });
     // Nothing ran (the database did not answer, the migration lock was not taken): say where.
     const pending = results?.find((r) => r.status === 'NotExecuted')?.migrationName;
-    throw new Error(`migrations could not ${pending ? `run (first not run: ${pending})` : 'start'}: ${databaseFailure(handle, error)}`, { cause: error });
+    throw new Error(
+      `migrations could not ${pending ? `run (first not run: ${pending})` : 'start'}: ${databaseFailure(handle, error)}`,
+      { cause: error },
+    );
   }
 }

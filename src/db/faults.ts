@@ -10,14 +10,34 @@ const STORAGE_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', '53100', 'EDQUOT'])
 
 /** Node socket errors and PostgreSQL's "connection exception" class (08) and operator intervention (57P0x). */
 const CONNECTION_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08007', '25P03',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '08007',
+  '25P03',
 ]);
 
 /** pg's own errors carry no code: they are known by their message. */
 const CONNECTION_MESSAGES = [
-  'connection terminated', 'connection error and is not queryable', 'client was closed and is not queryable',
-  'not queryable', 'cannot use a pool after calling end', 'terminating connection',
+  'connection terminated',
+  'connection error and is not queryable',
+  'client was closed and is not queryable',
+  'not queryable',
+  'cannot use a pool after calling end',
+  'terminating connection',
 ];
 const TIMEOUT_MESSAGES = ['timeout exceeded when trying to connect', 'connection timeout', 'query read timeout'];
 

@@ -71,9 +71,14 @@ export async function rootArea(ex: Executor): Promise<AreaRef | undefined> {
 
 /** The children of an area (or the top areas) at the given levels, in code order: pickers walk the tree a level at a time. */
 export async function areaChildren(
-  ex: Executor, levels: readonly string[], parentId: string | null,
+  ex: Executor,
+  levels: readonly string[],
+  parentId: string | null,
 ): Promise<Array<{ id: string; name: string; level: string }>> {
-  let q = ex.selectFrom('area').select(['id', 'name', 'level']).where('level', 'in', [...levels]);
+  let q = ex
+    .selectFrom('area')
+    .select(['id', 'name', 'level'])
+    .where('level', 'in', [...levels]);
   q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
   return q.orderBy('code').execute();
 }

@@ -5,10 +5,25 @@
 // English sentences the services wrote (basisFromText); a sentence that matches none is 'other'.
 
 export const BASIS_KINDS = [
-  'case_registered', 'case_times_changed', 'case_traced', 'case_status', 'contact_reviewed', 'contacts_reviewed', 'contact_entered',
-  'manual_change', 'approved', 'recomputed', 'end_reached',
-  'pool_positive', 'pools_positive', 'pool_retests_negative', 'lab_results',
-  'risk_area_designated', 'risk_area_lifted', 'risk_area_downgraded', 'risk_area_arrival',
+  'case_registered',
+  'case_times_changed',
+  'case_traced',
+  'case_status',
+  'contact_reviewed',
+  'contacts_reviewed',
+  'contact_entered',
+  'manual_change',
+  'approved',
+  'recomputed',
+  'end_reached',
+  'pool_positive',
+  'pools_positive',
+  'pool_retests_negative',
+  'lab_results',
+  'risk_area_designated',
+  'risk_area_lifted',
+  'risk_area_downgraded',
+  'risk_area_arrival',
   'other',
 ] as const;
 export type BasisKind = (typeof BASIS_KINDS)[number];
@@ -24,26 +39,46 @@ const str = (p: BasisParams, k: string): string => String(p[k] ?? '');
 /** The English sentence of the record for a basis (the words the services wrote before kinds were stored). */
 export function basisText(kind: BasisKind, p: BasisParams): string {
   switch (kind) {
-    case 'case_registered': return `case ${str(p, 'caseId')} registered (${str(p, 'status')})`;
-    case 'case_times_changed': return `case ${str(p, 'caseId')} times changed: ${str(p, 'reason')}`;
-    case 'case_traced': return `case ${str(p, 'caseId')} traced again`;
-    case 'case_status': return `case ${str(p, 'caseId')} ${str(p, 'from')} → ${str(p, 'to')}: ${str(p, 'reason')}`;
-    case 'contact_reviewed': return `contact ${str(p, 'contactId')} ${str(p, 'status')}: ${str(p, 'reason')}`;
-    case 'contacts_reviewed': return `${str(p, 'count')} contacts ${str(p, 'status')}: ${str(p, 'reason')}`;
-    case 'contact_entered': return `contact ${str(p, 'contactId')} entered: ${str(p, 'reasonCode')}`;
-    case 'manual_change': return `manual change ${str(p, 'overrideId')}: ${str(p, 'legalBasis')}`;
-    case 'approved': return `${str(p, 'requested')} (approved by the command centre: ${str(p, 'decision')})`;
-    case 'recomputed': return `recomputed under rule set ${str(p, 'ruleSet')} ${str(p, 'version')}`;
-    case 'end_reached': return 'end condition reached, or a fact recorded ahead of time began';
-    case 'pool_positive': return `pool ${str(p, 'barcode')} reported suspected positive`;
-    case 'pools_positive': return `${str(p, 'count')} pools reported suspected positive: ${str(p, 'barcodes')}`;
-    case 'pool_retests_negative': return `every single-tube re-test of pool ${str(p, 'poolId')} negative`;
-    case 'lab_results': return `lab results ${str(p, 'file')}`;
-    case 'risk_area_designated': return `risk area ${str(p, 'name')}: ${str(p, 'from') || 'none'} → ${str(p, 'to')} (${str(p, 'reason')}; ${str(p, 'legalBasis')})`;
-    case 'risk_area_lifted': return `risk area ${str(p, 'name')} lifted (${str(p, 'reason')}; ${str(p, 'legalBasis')})`;
-    case 'risk_area_downgraded': return `risk area ${str(p, 'name')}: ${str(p, 'from')} → ${str(p, 'to')} by ${str(p, 'ruleSet')} ${str(p, 'rule')}`;
-    case 'risk_area_arrival': return `arrival from ${str(p, 'level')} risk area ${str(p, 'name')} (${str(p, 'ruleSet')} riskAreas.arrivals.${str(p, 'level')})`;
-    case 'other': return str(p, 'text');
+    case 'case_registered':
+      return `case ${str(p, 'caseId')} registered (${str(p, 'status')})`;
+    case 'case_times_changed':
+      return `case ${str(p, 'caseId')} times changed: ${str(p, 'reason')}`;
+    case 'case_traced':
+      return `case ${str(p, 'caseId')} traced again`;
+    case 'case_status':
+      return `case ${str(p, 'caseId')} ${str(p, 'from')} → ${str(p, 'to')}: ${str(p, 'reason')}`;
+    case 'contact_reviewed':
+      return `contact ${str(p, 'contactId')} ${str(p, 'status')}: ${str(p, 'reason')}`;
+    case 'contacts_reviewed':
+      return `${str(p, 'count')} contacts ${str(p, 'status')}: ${str(p, 'reason')}`;
+    case 'contact_entered':
+      return `contact ${str(p, 'contactId')} entered: ${str(p, 'reasonCode')}`;
+    case 'manual_change':
+      return `manual change ${str(p, 'overrideId')}: ${str(p, 'legalBasis')}`;
+    case 'approved':
+      return `${str(p, 'requested')} (approved by the command centre: ${str(p, 'decision')})`;
+    case 'recomputed':
+      return `recomputed under rule set ${str(p, 'ruleSet')} ${str(p, 'version')}`;
+    case 'end_reached':
+      return 'end condition reached, or a fact recorded ahead of time began';
+    case 'pool_positive':
+      return `pool ${str(p, 'barcode')} reported suspected positive`;
+    case 'pools_positive':
+      return `${str(p, 'count')} pools reported suspected positive: ${str(p, 'barcodes')}`;
+    case 'pool_retests_negative':
+      return `every single-tube re-test of pool ${str(p, 'poolId')} negative`;
+    case 'lab_results':
+      return `lab results ${str(p, 'file')}`;
+    case 'risk_area_designated':
+      return `risk area ${str(p, 'name')}: ${str(p, 'from') || 'none'} → ${str(p, 'to')} (${str(p, 'reason')}; ${str(p, 'legalBasis')})`;
+    case 'risk_area_lifted':
+      return `risk area ${str(p, 'name')} lifted (${str(p, 'reason')}; ${str(p, 'legalBasis')})`;
+    case 'risk_area_downgraded':
+      return `risk area ${str(p, 'name')}: ${str(p, 'from')} → ${str(p, 'to')} by ${str(p, 'ruleSet')} ${str(p, 'rule')}`;
+    case 'risk_area_arrival':
+      return `arrival from ${str(p, 'level')} risk area ${str(p, 'name')} (${str(p, 'ruleSet')} riskAreas.arrivals.${str(p, 'level')})`;
+    case 'other':
+      return str(p, 'text');
   }
 }
 
@@ -53,8 +88,16 @@ export function basisOf(kind: BasisKind, params: BasisParams = {}): BasisData & 
 }
 
 /** A request held for approval, then approved by the command centre: the request's own kind travels in the params. */
-export function approvedBasis(requested: BasisData & { reason: string }, decision: string): BasisData & { reason: string } {
-  const params: BasisParams = { ...requested.params, requestedKind: requested.kind, requested: requested.reason, decision };
+export function approvedBasis(
+  requested: BasisData & { reason: string },
+  decision: string,
+): BasisData & { reason: string } {
+  const params: BasisParams = {
+    ...requested.params,
+    requestedKind: requested.kind,
+    requested: requested.reason,
+    decision,
+  };
   return { kind: 'approved', params, reason: basisText('approved', params) };
 }
 
@@ -77,8 +120,14 @@ const LEGACY: Array<[BasisKind, RegExp]> = [
   ['lab_results', /^lab results (?<file>.*)$/s],
   ['risk_area_lifted', /^risk area (?<name>.*) lifted \((?<reason>.*); (?<legalBasis>.*)\)$/s],
   ['risk_area_downgraded', /^risk area (?<name>.*): (?<from>[a-z]+) → (?<to>[a-z]+) by (?<ruleSet>\S+) (?<rule>\S+)$/],
-  ['risk_area_designated', /^risk area (?<name>.*): (?<from>[a-z]+) → (?<to>[a-z]+) \((?<reason>.*); (?<legalBasis>.*)\)$/s],
-  ['risk_area_arrival', /^arrival from (?<level>[a-z]+) risk area (?<name>.*) \((?<ruleSet>\S+) riskAreas\.arrivals\.[a-z]+\)$/],
+  [
+    'risk_area_designated',
+    /^risk area (?<name>.*): (?<from>[a-z]+) → (?<to>[a-z]+) \((?<reason>.*); (?<legalBasis>.*)\)$/s,
+  ],
+  [
+    'risk_area_arrival',
+    /^arrival from (?<level>[a-z]+) risk area (?<name>.*) \((?<ruleSet>\S+) riskAreas\.arrivals\.[a-z]+\)$/,
+  ],
 ];
 
 /** The kind and params of an English sentence of the record (rows stored before kinds were). */
@@ -89,7 +138,11 @@ export function basisFromText(text: string): BasisData {
     const params: BasisParams = { ...m.groups };
     if (kind === 'approved') {
       const inner = basisFromText(String(params.requested));
-      Object.assign(params, inner.params, { requestedKind: inner.kind, requested: params.requested, decision: params.decision });
+      Object.assign(params, inner.params, {
+        requestedKind: inner.kind,
+        requested: params.requested,
+        decision: params.decision,
+      });
     }
     if (kind === 'risk_area_designated' && params.from === 'none') params.from = '';
     return { kind, params };
@@ -102,7 +155,8 @@ export function storedBasis(kind: string | null, params: string | null, text: st
   if (kind && (BASIS_KINDS as readonly string[]).includes(kind)) {
     try {
       const parsed = JSON.parse(params ?? '{}') as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { kind: kind as BasisKind, params: parsed as BasisParams };
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        return { kind: kind as BasisKind, params: parsed as BasisParams };
     } catch {
       // unreadable params: fall back to the sentence
     }

@@ -14,7 +14,15 @@ import { newId } from '../platform/crypto.ts';
 import type { FactKind, RuleSet } from '../rules/ruleset.schema.ts';
 import { deriveColour, ruleSetRef, type Colour, type ColourFact, type NegativeTest } from '../rules/ruleset.rules.ts';
 import { activeChoice } from '../rules/ruleset.service.ts';
-import { breakerTrips, derivedColourAt, isColour, nextChangeAt, overrideOf, type OverrideInForce, type StoredReason } from './health.rules.ts';
+import {
+  breakerTrips,
+  derivedColourAt,
+  isColour,
+  nextChangeAt,
+  overrideOf,
+  type OverrideInForce,
+  type StoredReason,
+} from './health.rules.ts';
 import * as store from './health.store.ts';
 import type { BasisKind, BasisParams } from './basis.rules.ts';
 
@@ -53,8 +61,7 @@ export interface ColourChange {
 }
 
 export type FactsOutcome =
-  | { applied: true; changes: ColourChange[] }
-  | { applied: false; pendingApprovalId: string; people: number };
+  { applied: true; changes: ColourChange[] } | { applied: false; pendingApprovalId: string; people: number };
 
 export interface TestResultFact {
   personId: string;
@@ -83,7 +90,13 @@ const RECOMPUTE_CHUNK = 2_000;
 
 // ---- facts -----------------------------------------------------------------------------------
 
-export async function addFacts(s: Services, trx: Tx, facts: NewFact[], basis: ColourBasis, opts: InternalOptions = {}): Promise<FactsOutcome> {
+export async function addFacts(
+  s: Services,
+  trx: Tx,
+  facts: NewFact[],
+  basis: ColourBasis,
+  opts: InternalOptions = {},
+): Promise<FactsOutcome> {
   if (!facts.length) return { applied: true, changes: [] };
   const { ruleSet } = await activeChoice(s, trx);
   const people = [...new Set(facts.map((f) => f.personId))];
@@ -93,7 +106,9 @@ export async function addFacts(s: Services, trx: Tx, facts: NewFact[], basis: Co
   }
   const now = s.clock.now();
   // The same (person, kind, source) twice in one batch: the last one counts (one statement cannot touch a row twice).
-  const unique = [...new Map(facts.map((f) => [`${f.personId}|${f.kind}|${f.source.type}|${f.source.id}`, f])).values()];
+  const unique = [
+    ...new Map(facts.map((f) => [`${f.personId}|${f.kind}|${f.source.type}|${f.source.id}`, f])).values(),
+  ];
   const rows: HealthFactTable[] = unique.map((f) => ({
     id: newId(now),
     person_id: f.personId,
@@ -114,9 +129,12 @@ export async function addFacts(s: Services, trx: Tx, facts: NewFact[], basis: Co
 }
 
 export async function endFacts(
-  s: Services, trx: Tx,
+  s: Services,
+  trx: Tx,
   where: { sourceType: FactSourceType; sourceId: string; personIds?: string[]; kind?: FactKind },
-  at: number, basis: ColourBasis, opts: InternalOptions = {},
+  at: number,
+  basis: ColourBasis,
+  opts: InternalOptions = {},
 ): Promise<FactsOutcome> {
   const open = await store.openFactsOf(trx, where);
   if (!open.length) return { applied: true, changes: [] };
@@ -126,17 +144,38 @@ export async function endFacts(
     const id = await holdForApproval(s, trx, ruleSet, 'end_facts', { where, at }, people.length, basis);
     return { applied: false, pendingApprovalId: id, people: people.length };
   }
-  await store.endFactRows(trx, open.map((f) => f.id), at);
+  await store.endFactRows(
+    trx,
+    open.map((f) => f.id),
+    at,
+  );
   const changes = await applyColours(s, trx, ruleSet, people, basis, opts);
   return { applied: true, changes };
 }
 
 /** Withdraws the facts of these ids (rule-driven reconciliation, e.g. a case's contacts). */
-export async function endFactsById(s: Services, trx: Tx, facts: ReadonlyArray<{ id: string; person_id: string }>, at: number, basis: ColourBasis): Promise<ColourChange[]> {
+export async function endFactsById(
+  s: Services,
+  trx: Tx,
+  facts: ReadonlyArray<{ id: string; person_id: string }>,
+  at: number,
+  basis: ColourBasis,
+): Promise<ColourChange[]> {
   if (!facts.length) return [];
   const { ruleSet } = await activeChoice(s, trx);
-  await store.endFactRows(trx, facts.map((f) => f.id), at);
-  return applyColours(s, trx, ruleSet, facts.map((f) => f.person_id), basis, {});
+  await store.endFactRows(
+    trx,
+    facts.map((f) => f.id),
+    at,
+  );
+  return applyColours(
+    s,
+    trx,
+    ruleSet,
+    facts.map((f) => f.person_id),
+    basis,
+    {},
+  );
 }
 
 // ---- test results ----------------------------------------------------------------------------
@@ -152,47 +191,61 @@ export async function liveFactKinds(ex: Executor, personIds: string[], at: numbe
   return out;
 }
 
-export async function recordTestResults(s: Services, trx: Tx, results: TestResultFact[], basis: ColourBasis): Promise<ColourChange[]> {
+export async function recordTestResults(
+  s: Services,
+  trx: Tx,
+  results: TestResultFact[],
+  basis: ColourBasis,
+): Promise<ColourChange[]> {
   if (!results.length) return [];
   const now = s.clock.now();
   const { ruleSet } = await activeChoice(s, trx);
   const unique = [...new Map(results.map((r) => [`${r.personId}|${r.source.id}`, r])).values()];
-  await store.upsertTests(trx, s.dialect, unique.map((r) => ({
-    person_id: r.personId,
-    source_type: r.source.type,
-    source_id: r.source.id,
-    sampled_at: r.sampledAt,
-    reported_at: r.reportedAt,
-    result: r.result,
-    pooled: r.pooled ? 1 : 0,
-    ct_n: r.ct?.N ?? null,
-    ct_orf1ab: r.ct?.ORF1ab ?? null,
-    created_at: now,
-  })));
+  await store.upsertTests(
+    trx,
+    s.dialect,
+    unique.map((r) => ({
+      person_id: r.personId,
+      source_type: r.source.type,
+      source_id: r.source.id,
+      sampled_at: r.sampledAt,
+      reported_at: r.reportedAt,
+      result: r.result,
+      pooled: r.pooled ? 1 : 0,
+      ct_n: r.ct?.N ?? null,
+      ct_orf1ab: r.ct?.ORF1ab ?? null,
+      created_at: now,
+    })),
+  );
   const latest = new Map<string, TestResultFact>();
   for (const r of results) {
     const seen = latest.get(r.personId);
-    if (!seen || r.sampledAt > seen.sampledAt || (r.sampledAt === seen.sampledAt && r.reportedAt >= seen.reportedAt)) latest.set(r.personId, r);
+    if (!seen || r.sampledAt > seen.sampledAt || (r.sampledAt === seen.sampledAt && r.reportedAt >= seen.reportedAt))
+      latest.set(r.personId, r);
   }
   const ref = ruleSetRef(ruleSet);
-  await store.upsertLatestTests(trx, s.dialect, [...latest.values()].map((r) => ({
-    person_id: r.personId,
-    colour: 'green',
-    reasons: '[]',
-    ruleset_id: ref.id,
-    ruleset_version: ref.version,
-    computed_at: now,
-    changed_at: now,
-    next_change_at: null,
-    override_id: null,
-    override_colour: null,
-    override_until: null,
-    test_source_id: r.source.id,
-    test_sampled_at: r.sampledAt,
-    test_reported_at: r.reportedAt,
-    test_result: r.result,
-    test_pooled: r.pooled ? 1 : 0,
-  })));
+  await store.upsertLatestTests(
+    trx,
+    s.dialect,
+    [...latest.values()].map((r) => ({
+      person_id: r.personId,
+      colour: 'green',
+      reasons: '[]',
+      ruleset_id: ref.id,
+      ruleset_version: ref.version,
+      computed_at: now,
+      changed_at: now,
+      next_change_at: null,
+      override_id: null,
+      override_colour: null,
+      override_until: null,
+      test_source_id: r.source.id,
+      test_sampled_at: r.sampledAt,
+      test_reported_at: r.reportedAt,
+      test_result: r.result,
+      test_pooled: r.pooled ? 1 : 0,
+    })),
+  );
   // Only people with facts can change colour with a test: most of a mass round has none.
   const withFacts = await store.peopleWithLiveFacts(trx, [...latest.keys()], now);
   return applyColours(s, trx, ruleSet, withFacts, basis, {});
@@ -207,26 +260,48 @@ export type TestResultSource = store.TestRowSource;
  * recomputed for the people with live facts — but set-based, three statements whatever the size, no
  * row passing through JavaScript. All results of the source are reported at `reportedAt`.
  */
-export async function recordTestResultsFrom(s: Services, trx: Tx, source: TestResultSource, reportedAt: number, basis: ColourBasis): Promise<{ recorded: number; changes: ColourChange[] }> {
+export async function recordTestResultsFrom(
+  s: Services,
+  trx: Tx,
+  source: TestResultSource,
+  reportedAt: number,
+  basis: ColourBasis,
+): Promise<{ recorded: number; changes: ColourChange[] }> {
   const now = s.clock.now();
   const { ruleSet } = await activeChoice(s, trx);
   const recorded = await store.upsertTestsFrom(trx, s.dialect, source, reportedAt, now);
   if (!recorded) return { recorded, changes: [] };
   const ref = ruleSetRef(ruleSet);
-  await store.upsertLatestTestsFrom(trx, s.dialect, source, { reportedAt, now, rulesetId: ref.id, rulesetVersion: ref.version });
+  await store.upsertLatestTestsFrom(trx, s.dialect, source, {
+    reportedAt,
+    now,
+    rulesetId: ref.id,
+    rulesetVersion: ref.version,
+  });
   const withFacts = await store.peopleWithLiveFactsFrom(trx, s.dialect, source, now);
   return { recorded, changes: await applyColours(s, trx, ruleSet, withFacts, basis, {}) };
 }
 
 // ---- recompute -------------------------------------------------------------------------------
 
-export async function recomputeColours(s: Services, trx: Tx, personIds: string[], basis: ColourBasis, link: ChangeLink = {}): Promise<ColourChange[]> {
+export async function recomputeColours(
+  s: Services,
+  trx: Tx,
+  personIds: string[],
+  basis: ColourBasis,
+  link: ChangeLink = {},
+): Promise<ColourChange[]> {
   const { ruleSet } = await activeChoice(s, trx);
   return applyColours(s, trx, ruleSet, personIds, basis, link);
 }
 
 /** Every fact of one person as the rule set reads it, each kept with its source. */
-function reasonsFor(ruleSet: RuleSet, facts: readonly HealthFactTable[], tests: readonly NegativeTest[], now: number): StoredReason[] {
+function reasonsFor(
+  ruleSet: RuleSet,
+  facts: readonly HealthFactTable[],
+  tests: readonly NegativeTest[],
+  now: number,
+): StoredReason[] {
   const reasons: Array<StoredReason & { order: number }> = [];
   for (const f of facts) {
     const fact: ColourFact = { kind: f.kind as FactKind, since: f.since, until: f.until, negativeTests: tests };
@@ -234,8 +309,17 @@ function reasonsFor(ruleSet: RuleSet, facts: readonly HealthFactTable[], tests: 
     const r = decision.reasons[0];
     if (!r) continue;
     let detail: Record<string, unknown> = {};
-    try { detail = JSON.parse(f.detail) as Record<string, unknown>; } catch { /* stored by this module: always JSON */ }
-    reasons.push({ ...r, source: { type: f.source_type, id: f.source_id }, detail, order: ruleSet.colourRules.findIndex((x) => x.id === r.rule) });
+    try {
+      detail = JSON.parse(f.detail) as Record<string, unknown>;
+    } catch {
+      /* stored by this module: always JSON */
+    }
+    reasons.push({
+      ...r,
+      source: { type: f.source_type, id: f.source_id },
+      detail,
+      order: ruleSet.colourRules.findIndex((x) => x.id === r.rule),
+    });
   }
   const sev = (c: Colour) => (c === 'red' ? 2 : c === 'yellow' ? 1 : 0);
   reasons.sort((a, b) => sev(b.colour) - sev(a.colour) || a.order - b.order || a.since - b.since);
@@ -249,12 +333,21 @@ export { overrideOf };
  * Derives the colour of each person now, stores what changed, and for every change of colour writes
  * a history row with its basis and an audit event (one per few hundred changes) in `trx`.
  */
-async function applyColours(s: Services, trx: Tx, ruleSet: RuleSet, personIds: readonly string[], basis: ColourBasis, link: ChangeLink): Promise<ColourChange[]> {
+async function applyColours(
+  s: Services,
+  trx: Tx,
+  ruleSet: RuleSet,
+  personIds: readonly string[],
+  basis: ColourBasis,
+  link: ChangeLink,
+): Promise<ColourChange[]> {
   const ids = [...new Set(personIds)];
   if (!ids.length) return [];
   const now = s.clock.now();
   const ref = ruleSetRef(ruleSet);
-  const testDependent = new Set(ruleSet.colourRules.filter((r) => r.endsWhen.kind === 'negative_tests').map((r) => r.when as string));
+  const testDependent = new Set(
+    ruleSet.colourRules.filter((r) => r.endsWhen.kind === 'negative_tests').map((r) => r.when as string),
+  );
   const all: ColourChange[] = [];
   for (const part of chunks(ids, RECOMPUTE_CHUNK)) {
     const facts = await store.liveFactsOf(trx, part, now);
@@ -262,14 +355,18 @@ async function applyColours(s: Services, trx: Tx, ruleSet: RuleSet, personIds: r
     const byPerson = new Map<string, HealthFactTable[]>();
     for (const f of facts) {
       const list = byPerson.get(f.person_id);
-      if (list) list.push(f); else byPerson.set(f.person_id, [f]);
+      if (list) list.push(f);
+      else byPerson.set(f.person_id, [f]);
     }
-    const needTests = [...byPerson.entries()].filter(([, fs]) => fs.some((f) => testDependent.has(f.kind))).map(([p]) => p);
+    const needTests = [...byPerson.entries()]
+      .filter(([, fs]) => fs.some((f) => testDependent.has(f.kind)))
+      .map(([p]) => p);
     const testsBy = new Map<string, NegativeTest[]>();
     for (const t of await store.negativeTestsOf(trx, needTests)) {
       const list = testsBy.get(t.person_id);
       const test = { sampledAt: Number(t.sampled_at), reportedAt: Number(t.reported_at) };
-      if (list) list.push(test); else testsBy.set(t.person_id, [test]);
+      if (list) list.push(test);
+      else testsBy.set(t.person_id, [test]);
     }
     const statusBy = new Map(statuses.map((r) => [r.person_id, r]));
     const rows: HealthStatusTable[] = [];
@@ -289,8 +386,16 @@ async function applyColours(s: Services, trx: Tx, ruleSet: RuleSet, personIds: r
       const reasonsJson = JSON.stringify(reasons);
       const from: Colour = prev && isColour(prev.colour) ? prev.colour : 'green';
       if (!prev && colour === 'green' && !reasons.length && next === null) continue;
-      if (prev && prev.colour === colour && prev.reasons === reasonsJson && numOrNull(prev.next_change_at) === next
-        && prev.ruleset_id === ref.id && prev.ruleset_version === ref.version && (prev.override_id ?? null) === (override?.id ?? null)) continue;
+      if (
+        prev &&
+        prev.colour === colour &&
+        prev.reasons === reasonsJson &&
+        numOrNull(prev.next_change_at) === next &&
+        prev.ruleset_id === ref.id &&
+        prev.ruleset_version === ref.version &&
+        (prev.override_id ?? null) === (override?.id ?? null)
+      )
+        continue;
       rows.push({
         person_id: personId,
         colour,
@@ -331,9 +436,13 @@ function numOrNull(v: number | null): number | null {
 
 /** The basis of each change: a history row and, per few hundred changes, one audit event. */
 async function recordChanges(
-  s: Services, trx: Tx, ref: { id: string; version: string },
+  s: Services,
+  trx: Tx,
+  ref: { id: string; version: string },
   changes: Array<ColourChange & { stored: StoredReason[]; override: OverrideInForce | null }>,
-  basis: ColourBasis, link: ChangeLink, now: number,
+  basis: ColourBasis,
+  link: ChangeLink,
+  now: number,
 ): Promise<void> {
   for (const part of chunks(changes, AUDIT_CHUNK)) {
     if (!part.length) continue;
@@ -380,7 +489,13 @@ async function recordChanges(
 export type ApprovalKind = 'add_facts' | 'end_facts' | 'override';
 
 export async function holdForApproval(
-  s: Services, trx: Tx, ruleSet: RuleSet, kind: ApprovalKind, payload: Record<string, unknown>, people: number, basis: ColourBasis,
+  s: Services,
+  trx: Tx,
+  ruleSet: RuleSet,
+  kind: ApprovalKind,
+  payload: Record<string, unknown>,
+  people: number,
+  basis: ColourBasis,
 ): Promise<string> {
   const now = s.clock.now();
   const id = newId(now);
@@ -388,7 +503,10 @@ export async function holdForApproval(
     id,
     kind,
     people,
-    payload: JSON.stringify({ ...payload, basis: { actor: basis.actor, reason: basis.reason, kind: basis.kind, params: basis.params } }),
+    payload: JSON.stringify({
+      ...payload,
+      basis: { actor: basis.actor, reason: basis.reason, kind: basis.kind, params: basis.params },
+    }),
     reason: basis.reason,
     status: 'pending',
     requested_by: basis.actor.id,
@@ -408,20 +526,34 @@ export async function holdForApproval(
     objectType: 'health_approval',
     objectId: id,
     reason: basis.reason,
-    detail: { kind, people, threshold: ruleSet.massRecolourThreshold, ruleSet: ruleSet.id, ruleSetVersion: ruleSet.version },
+    detail: {
+      kind,
+      people,
+      threshold: ruleSet.massRecolourThreshold,
+      ruleSet: ruleSet.id,
+      ruleSetVersion: ruleSet.version,
+    },
   });
   return id;
 }
 
 /** Told when a held recolouring is approved or rejected (inside the deciding transaction). */
-export type ApprovalListener = (s: Services, trx: Tx, decision: { approvalId: string; kind: ApprovalKind; approved: boolean; changes: ColourChange[] }) => Promise<void>;
+export type ApprovalListener = (
+  s: Services,
+  trx: Tx,
+  decision: { approvalId: string; kind: ApprovalKind; approved: boolean; changes: ColourChange[] },
+) => Promise<void>;
 const listeners: ApprovalListener[] = [];
 
 export function onApprovalDecided(listener: ApprovalListener): void {
   if (!listeners.includes(listener)) listeners.push(listener);
 }
 
-export async function notifyApprovalDecided(s: Services, trx: Tx, decision: Parameters<ApprovalListener>[2]): Promise<void> {
+export async function notifyApprovalDecided(
+  s: Services,
+  trx: Tx,
+  decision: Parameters<ApprovalListener>[2],
+): Promise<void> {
   for (const l of listeners) await l(s, trx, decision);
 }
 
@@ -430,4 +562,3 @@ export async function approvalStatus(ex: Executor, id: string): Promise<'pending
   const row = await store.approvalById(ex, id);
   return (row?.status as 'pending' | 'approved' | 'rejected' | undefined) ?? null;
 }
-

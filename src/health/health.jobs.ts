@@ -8,7 +8,10 @@ import { recomputeIfRuleSetChanged, sweepEndConditions } from './health.service.
 
 export const SWEEP_EVERY_MS = 60_000;
 
-export function startHealthJobs(s: Services, options: { log?: (message: string) => void; everyMs?: number } = {}): () => void {
+export function startHealthJobs(
+  s: Services,
+  options: { log?: (message: string) => void; everyMs?: number } = {},
+): () => void {
   const log = options.log ?? ((m: string) => console.error(m));
   let running = false;
   const run = async () => {
@@ -16,7 +19,10 @@ export function startHealthJobs(s: Services, options: { log?: (message: string) 
     running = true;
     try {
       const re = await recomputeIfRuleSetChanged(s);
-      if (re?.changes) log(`health: rule set ${re.ruleSet.id} ${re.ruleSet.version} in force, ${re.changes} colour change(s) recorded`);
+      if (re?.changes)
+        log(
+          `health: rule set ${re.ruleSet.id} ${re.ruleSet.version} in force, ${re.changes} colour change(s) recorded`,
+        );
       const n = await sweepEndConditions(s);
       if (n) log(`health: ${n} colour change(s) recorded at their end condition`);
     } catch (err) {

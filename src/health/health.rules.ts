@@ -30,8 +30,11 @@ export interface OverrideInForce {
 }
 
 /** The manual change stored on a status row, if it is well formed (in force or not). */
-export function overrideOf(row: Pick<HealthStatusTable, 'override_id' | 'override_colour' | 'override_until'> | undefined): OverrideInForce | null {
-  if (!row?.override_id || !row.override_colour || row.override_until === null || !isColour(row.override_colour)) return null;
+export function overrideOf(
+  row: Pick<HealthStatusTable, 'override_id' | 'override_colour' | 'override_until'> | undefined,
+): OverrideInForce | null {
+  if (!row?.override_id || !row.override_colour || row.override_until === null || !isColour(row.override_colour))
+    return null;
   return { id: row.override_id, colour: row.override_colour, until: Number(row.override_until) };
 }
 
@@ -52,7 +55,11 @@ export function derivedColourAt(reasons: readonly StoredReason[], now: number): 
 }
 
 /** An override in force at `now` wins over the rules; otherwise the rules' colour. */
-export function colourAt(reasons: readonly StoredReason[], override: OverrideInForce | null, now: number): { colour: Colour; reasons: StoredReason[]; override: OverrideInForce | null } {
+export function colourAt(
+  reasons: readonly StoredReason[],
+  override: OverrideInForce | null,
+  now: number,
+): { colour: Colour; reasons: StoredReason[]; override: OverrideInForce | null } {
   const live = reasonsAt(reasons, now);
   const ov = override && override.until > now ? override : null;
   const colour = ov ? ov.colour : live.reduce<Colour>((c, r) => worse(c, r.colour), 'green');
@@ -60,9 +67,14 @@ export function colourAt(reasons: readonly StoredReason[], override: OverrideInF
 }
 
 /** When the colour may next change by itself: the earliest end among reasons and the override. */
-export function nextChangeAt(reasons: readonly StoredReason[], override: OverrideInForce | null, now: number): number | null {
+export function nextChangeAt(
+  reasons: readonly StoredReason[],
+  override: OverrideInForce | null,
+  now: number,
+): number | null {
   let next: number | null = null;
-  for (const r of reasons) if (r.endsAt !== null && r.endsAt > now && (next === null || r.endsAt < next)) next = r.endsAt;
+  for (const r of reasons)
+    if (r.endsAt !== null && r.endsAt > now && (next === null || r.endsAt < next)) next = r.endsAt;
   if (override && override.until > now && (next === null || override.until < next)) next = override.until;
   return next;
 }

@@ -20,7 +20,11 @@ export const HealthErrors = defineErrors({
     en: 'The end time must be after now and at most {days} days ahead',
   },
   HEALTH_OVERRIDE_NOT_FOUND: { status: 404, zh: '找不到该变更申请', en: 'Change request not found' },
-  HEALTH_OVERRIDE_NOT_PENDING: { status: 409, zh: '该变更申请已处理', en: 'This change request has already been decided' },
+  HEALTH_OVERRIDE_NOT_PENDING: {
+    status: 409,
+    zh: '该变更申请已处理',
+    en: 'This change request has already been decided',
+  },
   HEALTH_SAME_USER: {
     status: 403,
     zh: '申请人不能批准自己的申请：需要另一名有权限的人员',
@@ -28,7 +32,11 @@ export const HealthErrors = defineErrors({
   },
   HEALTH_APPROVAL_NOT_FOUND: { status: 404, zh: '找不到该审批', en: 'Approval not found' },
   HEALTH_APPROVAL_NOT_PENDING: { status: 409, zh: '该审批已处理', en: 'This approval has already been decided' },
-  HEALTH_NOT_RESIDENT: { status: 403, zh: '只有居民本人可以查看或申诉自己的健康码', en: 'Only the resident can see or appeal their own colour' },
+  HEALTH_NOT_RESIDENT: {
+    status: 403,
+    zh: '只有居民本人可以查看或申诉自己的健康码',
+    en: 'Only the resident can see or appeal their own colour',
+  },
   APPEAL_NOT_FOUND: { status: 404, zh: '找不到该申诉', en: 'Appeal not found' },
   APPEAL_ALREADY_OPEN: { status: 409, zh: '已有一项申诉在处理中', en: 'An appeal is already being handled' },
   APPEAL_NOT_OPEN: { status: 409, zh: '该申诉已答复', en: 'This appeal has already been answered' },
@@ -182,39 +190,54 @@ export const StatusQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
 });
 
-export const OverrideBody = Type.Object({
-  personIds: Type.Array(Id, { minItems: 1, maxItems: 20_000, uniqueItems: true }),
-  colour: Colour,
-  legalBasis: NoteText({ maxLength: 2000 }),
-  reason: NoteText({ maxLength: 2000 }),
-  endsAt: Time,
-}, { additionalProperties: false });
+export const OverrideBody = Type.Object(
+  {
+    personIds: Type.Array(Id, { minItems: 1, maxItems: 20_000, uniqueItems: true }),
+    colour: Colour,
+    legalBasis: NoteText({ maxLength: 2000 }),
+    reason: NoteText({ maxLength: 2000 }),
+    endsAt: Time,
+  },
+  { additionalProperties: false },
+);
 export type OverrideBody = Static<typeof OverrideBody>;
 
-export const DecisionBody = Type.Object({
-  approve: Type.Boolean(),
-  reason: NoteText({ maxLength: 2000 }),
-}, { additionalProperties: false });
+export const DecisionBody = Type.Object(
+  {
+    approve: Type.Boolean(),
+    reason: NoteText({ maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
 export type DecisionBody = Static<typeof DecisionBody>;
 
-export const AppealBody = Type.Object({
-  statement: NoteText({ maxLength: 2000 }),
-}, { additionalProperties: false });
+export const AppealBody = Type.Object(
+  {
+    statement: NoteText({ maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
 export type AppealBody = Static<typeof AppealBody>;
 
-export const AppealAnswerBody = Type.Object({
-  decision: Literals(['uphold', 'correct'] as const),
-  answer: NoteText({ maxLength: 2000 }),
-  colour: Type.Optional(Colour),
-  legalBasis: Type.Optional(NoteText({ maxLength: 2000 })),
-  endsAt: Type.Optional(Time),
-}, { additionalProperties: false });
+export const AppealAnswerBody = Type.Object(
+  {
+    decision: Literals(['uphold', 'correct'] as const),
+    answer: NoteText({ maxLength: 2000 }),
+    colour: Type.Optional(Colour),
+    legalBasis: Type.Optional(NoteText({ maxLength: 2000 })),
+    endsAt: Type.Optional(Time),
+  },
+  { additionalProperties: false },
+);
 export type AppealAnswerBody = Static<typeof AppealAnswerBody>;
 
-export const RecomputeBody = Type.Object({
-  personIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 20_000, uniqueItems: true })),
-  all: Type.Optional(Type.Boolean()),
-}, { additionalProperties: false });
+export const RecomputeBody = Type.Object(
+  {
+    personIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 20_000, uniqueItems: true })),
+    all: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 export type RecomputeBody = Static<typeof RecomputeBody>;
 
 export const RecomputeResult = Type.Object({

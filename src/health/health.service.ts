@@ -19,13 +19,38 @@ import type { Colour } from '../rules/ruleset.rules.ts';
 import type { FactKind } from '../rules/ruleset.schema.ts';
 import { activeChoice } from '../rules/ruleset.service.ts';
 import {
-  addFacts, endFacts, holdForApproval, notifyApprovalDecided, overrideOf, recomputeColours,
-  type ApprovalKind, type ColourBasis, type ColourChange, type NewFact,
+  addFacts,
+  endFacts,
+  holdForApproval,
+  notifyApprovalDecided,
+  overrideOf,
+  recomputeColours,
+  type ApprovalKind,
+  type ColourBasis,
+  type ColourChange,
+  type NewFact,
 } from './health.facts.ts';
 import { healthPolicy } from './health.policy.ts';
-import { appealDueAt, appealOverdue, breakerTrips, colourAt, isColour, nextChangeAt, twoPersonCheck, type StoredReason } from './health.rules.ts';
+import {
+  appealDueAt,
+  appealOverdue,
+  breakerTrips,
+  colourAt,
+  isColour,
+  nextChangeAt,
+  twoPersonCheck,
+  type StoredReason,
+} from './health.rules.ts';
 import type {
-  AppealAnswerBody, AppealBody, AppealView, ApprovalView, DecisionBody, HealthView, OverrideBody, OverrideView, RecomputeBody,
+  AppealAnswerBody,
+  AppealBody,
+  AppealView,
+  ApprovalView,
+  DecisionBody,
+  HealthView,
+  OverrideBody,
+  OverrideView,
+  RecomputeBody,
   RecomputeResultView,
 } from './health.schema.ts';
 import { approvedBasis, basisOf, storedBasis, type BasisParams } from './basis.rules.ts';
@@ -34,25 +59,46 @@ import * as store from './health.store.ts';
 // ---- reading ---------------------------------------------------------------------------------
 
 function parseJson<T>(text: string, fallback: T): T {
-  try { return JSON.parse(text) as T; } catch { return fallback; }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
 }
 
 function appealView(a: HealthAppealTable, name: string, now: number): AppealView {
   return {
-    id: a.id, personId: a.person_id, maskedName: maskName(name), filedAt: Number(a.filed_at), dueAt: Number(a.due_at),
-    overdue: appealOverdue({ status: a.status, dueAt: Number(a.due_at) }, now), colour: a.colour as Colour, statement: a.statement,
-    status: a.status as AppealView['status'], reviewer: a.reviewer_name, answeredAt: a.answered_at === null ? null : Number(a.answered_at),
-    answer: a.answer, overrideId: a.override_id,
+    id: a.id,
+    personId: a.person_id,
+    maskedName: maskName(name),
+    filedAt: Number(a.filed_at),
+    dueAt: Number(a.due_at),
+    overdue: appealOverdue({ status: a.status, dueAt: Number(a.due_at) }, now),
+    colour: a.colour as Colour,
+    statement: a.statement,
+    status: a.status as AppealView['status'],
+    reviewer: a.reviewer_name,
+    answeredAt: a.answered_at === null ? null : Number(a.answered_at),
+    answer: a.answer,
+    overrideId: a.override_id,
   };
 }
 
 /** A history row's basis as data: as stored, or read from its sentence on rows from before kinds were stored. */
-function basisView(h: { basis: string; basis_kind: string | null; basis_params: string | null }): Pick<HealthView['history'][number], 'basisKind' | 'basisParams'> {
+function basisView(h: {
+  basis: string;
+  basis_kind: string | null;
+  basis_params: string | null;
+}): Pick<HealthView['history'][number], 'basisKind' | 'basisParams'> {
   const b = storedBasis(h.basis_kind, h.basis_params, h.basis);
   return { basisKind: b.kind, basisParams: b.params };
 }
 
-async function healthView(s: Services, ex: Executor, person: { id: string; name: string; area_id: string }): Promise<HealthView> {
+async function healthView(
+  s: Services,
+  ex: Executor,
+  person: { id: string; name: string; area_id: string },
+): Promise<HealthView> {
   const now = s.clock.now();
   const row = await store.statusOf(ex, person.id);
   const { ruleSet } = await activeChoice(s, ex);
@@ -62,9 +108,15 @@ async function healthView(s: Services, ex: Executor, person: { id: string; name:
   const facts = await store.factsOfPerson(ex, person.id);
   const history = await store.historyOf(ex, person.id, 100);
   const appeals = await store.listAppeals(ex, { personId: person.id, limit: 20 });
-  const latest = row?.test_sampled_at !== null && row?.test_sampled_at !== undefined
-    ? { sampledAt: Number(row.test_sampled_at), reportedAt: Number(row.test_reported_at ?? row.test_sampled_at), result: row.test_result as 'negative' | 'positive', pooled: row.test_pooled === 1 }
-    : null;
+  const latest =
+    row?.test_sampled_at !== null && row?.test_sampled_at !== undefined
+      ? {
+          sampledAt: Number(row.test_sampled_at),
+          reportedAt: Number(row.test_reported_at ?? row.test_sampled_at),
+          result: row.test_result as 'negative' | 'positive',
+          pooled: row.test_pooled === 1,
+        }
+      : null;
   return {
     person: { id: person.id, maskedName: maskName(person.name), areaId: person.area_id },
     colour: shown.colour,
@@ -75,18 +127,36 @@ async function healthView(s: Services, ex: Executor, person: { id: string; name:
     reasons: shown.reasons as HealthView['reasons'],
     override: shown.override,
     latestTest: latest,
-    tests: tests.map((t) => ({ sampledAt: Number(t.sampled_at), reportedAt: Number(t.reported_at), result: t.result as 'negative' | 'positive', pooled: t.pooled === 1 })),
+    tests: tests.map((t) => ({
+      sampledAt: Number(t.sampled_at),
+      reportedAt: Number(t.reported_at),
+      result: t.result as 'negative' | 'positive',
+      pooled: t.pooled === 1,
+    })),
     facts: facts.map((f) => ({
-      kind: f.kind as FactKind, source: { type: f.source_type, id: f.source_id }, since: Number(f.since),
-      until: f.until === null ? null : Number(f.until), endedAt: f.ended_at === null ? null : Number(f.ended_at), detail: parseJson(f.detail, {}),
+      kind: f.kind as FactKind,
+      source: { type: f.source_type, id: f.source_id },
+      since: Number(f.since),
+      until: f.until === null ? null : Number(f.until),
+      endedAt: f.ended_at === null ? null : Number(f.ended_at),
+      detail: parseJson(f.detail, {}),
     })),
     history: history.map((h) => ({
-      id: h.id, at: Number(h.at), from: h.from_colour as Colour, to: h.to_colour as Colour, basis: h.basis,
+      id: h.id,
+      at: Number(h.at),
+      from: h.from_colour as Colour,
+      to: h.to_colour as Colour,
+      basis: h.basis,
       ...basisView(h),
-      actor: { id: h.actor_id, name: h.actor_name, role: h.actor_role }, manual: h.manual === 1,
+      actor: { id: h.actor_id, name: h.actor_name, role: h.actor_role },
+      manual: h.manual === 1,
       ruleSet: { id: h.ruleset_id, version: h.ruleset_version },
-      rules: parseJson<Array<{ rule?: string; override?: { id: string } }>>(h.reasons, []).map((r) => r.rule ?? (r.override ? `override:${r.override.id}` : '')).filter(Boolean),
-      overrideId: h.override_id, approvalId: h.approval_id, auditSeq: h.audit_seq === null ? null : Number(h.audit_seq),
+      rules: parseJson<Array<{ rule?: string; override?: { id: string } }>>(h.reasons, [])
+        .map((r) => r.rule ?? (r.override ? `override:${r.override.id}` : ''))
+        .filter(Boolean),
+      overrideId: h.override_id,
+      approvalId: h.approval_id,
+      auditSeq: h.audit_seq === null ? null : Number(h.audit_seq),
     })),
     appeals: appeals.map((a) => appealView(a, person.name, now)),
   };
@@ -101,7 +171,12 @@ export async function personHealth(s: Services, actor: Actor, personId: string):
     if (!person) throw new AppError('HEALTH_PERSON_NOT_FOUND');
     assertInScope(actor, person.area_path);
     const view = await healthView(s, trx, person);
-    await s.audit(trx, auditActor(actor), { action: 'health.read', objectType: 'person', objectId: personId, detail: { colour: view.colour } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'health.read',
+      objectType: 'person',
+      objectId: personId,
+      detail: { colour: view.colour },
+    });
     return view;
   });
 }
@@ -112,7 +187,12 @@ export async function personHealthAs(s: Services, actor: AuditActor, personId: s
     const person = await store.personBrief(trx, personId);
     if (!person) throw new AppError('HEALTH_PERSON_NOT_FOUND');
     const view = await healthView(s, trx, person);
-    await s.audit(trx, actor, { action: 'health.read', objectType: 'person', objectId: personId, detail: { colour: view.colour } });
+    await s.audit(trx, actor, {
+      action: 'health.read',
+      objectType: 'person',
+      objectId: personId,
+      detail: { colour: view.colour },
+    });
     return view;
   });
 }
@@ -131,20 +211,33 @@ export async function myHealth(s: Services, actor: Actor): Promise<HealthView> {
     const person = await store.personBrief(trx, personId);
     if (!person) throw new AppError('HEALTH_PERSON_NOT_FOUND');
     const view = await healthView(s, trx, person);
-    await s.audit(trx, auditActor(actor), { action: 'health.read', objectType: 'person', objectId: personId, reason: 'own colour', detail: { colour: view.colour } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'health.read',
+      objectType: 'person',
+      objectId: personId,
+      reason: 'own colour',
+      detail: { colour: view.colour },
+    });
     return view;
   });
 }
 
 /** The colour and latest test signed into a personal code (no audit: it is the holder's own code). */
-export async function codeFacts(ex: Executor, personId: string, now: number): Promise<{ colour: Colour; latestTest: { sampledAt: number; result: 'negative' | 'positive' } | null }> {
+export async function codeFacts(
+  ex: Executor,
+  personId: string,
+  now: number,
+): Promise<{ colour: Colour; latestTest: { sampledAt: number; result: 'negative' | 'positive' } | null }> {
   const row = await store.statusOf(ex, personId);
   if (!row) return { colour: 'green', latestTest: null };
   const shown = colourAt(parseJson<StoredReason[]>(row.reasons, []), overrideOf(row), now);
   const result = row.test_result;
   return {
     colour: shown.colour,
-    latestTest: row.test_sampled_at !== null && (result === 'negative' || result === 'positive') ? { sampledAt: Number(row.test_sampled_at), result } : null,
+    latestTest:
+      row.test_sampled_at !== null && (result === 'negative' || result === 'positive')
+        ? { sampledAt: Number(row.test_sampled_at), result }
+        : null,
   };
 }
 
@@ -166,7 +259,11 @@ export function commonPath(paths: readonly string[]): string {
   return prefix;
 }
 
-async function peopleInScope(ex: Executor, actor: Actor, personIds: readonly string[]): Promise<Array<{ id: string; area_path: string }>> {
+async function peopleInScope(
+  ex: Executor,
+  actor: Actor,
+  personIds: readonly string[],
+): Promise<Array<{ id: string; area_path: string }>> {
   const rows = await store.personAreas(ex, [...personIds]);
   if (rows.length !== new Set(personIds).size) throw new AppError('HEALTH_PERSON_NOT_FOUND');
   for (const r of rows) assertInScope(actor, r.area_path);
@@ -198,7 +295,13 @@ async function overrideView(ex: Executor, o: HealthOverrideTable): Promise<Overr
   };
 }
 
-async function createOverride(s: Services, trx: Tx, actor: Actor, body: OverrideBody, appealId: string | null): Promise<HealthOverrideTable> {
+async function createOverride(
+  s: Services,
+  trx: Tx,
+  actor: Actor,
+  body: OverrideBody,
+  appealId: string | null,
+): Promise<HealthOverrideTable> {
   const policy = healthPolicy();
   const legalBasis = requireText(body.legalBasis, 'HEALTH_LEGAL_BASIS_REQUIRED', policy.legalBasisMinLength);
   const reason = requireText(body.reason, 'HEALTH_REASON_REQUIRED');
@@ -209,16 +312,42 @@ async function createOverride(s: Services, trx: Tx, actor: Actor, body: Override
   const people = await peopleInScope(trx, actor, body.personIds);
   const { ruleSet } = await activeChoice(s, trx);
   const row: HealthOverrideTable = {
-    id: newId(now), person_ids: JSON.stringify(body.personIds), people: body.personIds.length,
-    area_path: commonPath(people.map((p) => p.area_path)), colour: body.colour, legal_basis: legalBasis, reason, ends_at: body.endsAt,
-    appeal_id: appealId, status: 'pending', requested_by: actor.userId, requested_by_name: actor.displayName || actor.username,
-    requested_at: now, decided_by: null, decided_by_name: null, decided_at: null, decision_reason: null, approval_id: null,
-    ruleset_id: ruleSet.id, ruleset_version: ruleSet.version,
+    id: newId(now),
+    person_ids: JSON.stringify(body.personIds),
+    people: body.personIds.length,
+    area_path: commonPath(people.map((p) => p.area_path)),
+    colour: body.colour,
+    legal_basis: legalBasis,
+    reason,
+    ends_at: body.endsAt,
+    appeal_id: appealId,
+    status: 'pending',
+    requested_by: actor.userId,
+    requested_by_name: actor.displayName || actor.username,
+    requested_at: now,
+    decided_by: null,
+    decided_by_name: null,
+    decided_at: null,
+    decision_reason: null,
+    approval_id: null,
+    ruleset_id: ruleSet.id,
+    ruleset_version: ruleSet.version,
   };
   await store.insertOverride(trx, row);
   await s.audit(trx, auditActor(actor), {
-    action: 'health.override.request', objectType: 'health_override', objectId: row.id, reason: legalBasis,
-    detail: { people: row.people, colour: row.colour, endsAt: row.ends_at, appealId, why: reason, ruleSet: ruleSet.id, ruleSetVersion: ruleSet.version },
+    action: 'health.override.request',
+    objectType: 'health_override',
+    objectId: row.id,
+    reason: legalBasis,
+    detail: {
+      people: row.people,
+      colour: row.colour,
+      endsAt: row.ends_at,
+      appealId,
+      why: reason,
+      ruleSet: ruleSet.id,
+      ruleSetVersion: ruleSet.version,
+    },
   });
   return row;
 }
@@ -230,15 +359,40 @@ export async function requestOverride(s: Services, actor: Actor, body: OverrideB
 }
 
 /** Sets the override on the people and recomputes them: the change's basis names the override. */
-async function applyOverride(s: Services, trx: Tx, o: HealthOverrideTable, basisActor: AuditActor, approvalId: string | null): Promise<ColourChange[]> {
+async function applyOverride(
+  s: Services,
+  trx: Tx,
+  o: HealthOverrideTable,
+  basisActor: AuditActor,
+  approvalId: string | null,
+): Promise<ColourChange[]> {
   const now = s.clock.now();
   const ids = parseJson<string[]>(o.person_ids, []);
   const { ruleSet } = await activeChoice(s, trx);
-  await store.setOverride(trx, ids, { id: o.id, colour: o.colour, until: Number(o.ends_at) }, {
-    colour: 'green', reasons: '[]', ruleset_id: ruleSet.id, ruleset_version: ruleSet.version, computed_at: now, changed_at: now,
-    next_change_at: null, test_source_id: null, test_sampled_at: null, test_reported_at: null, test_result: null, test_pooled: null,
-  });
-  const basis: ColourBasis = { actor: basisActor, ...basisOf('manual_change', { overrideId: o.id, legalBasis: o.legal_basis }), manual: true };
+  await store.setOverride(
+    trx,
+    ids,
+    { id: o.id, colour: o.colour, until: Number(o.ends_at) },
+    {
+      colour: 'green',
+      reasons: '[]',
+      ruleset_id: ruleSet.id,
+      ruleset_version: ruleSet.version,
+      computed_at: now,
+      changed_at: now,
+      next_change_at: null,
+      test_source_id: null,
+      test_sampled_at: null,
+      test_reported_at: null,
+      test_result: null,
+      test_pooled: null,
+    },
+  );
+  const basis: ColourBasis = {
+    actor: basisActor,
+    ...basisOf('manual_change', { overrideId: o.id, legalBasis: o.legal_basis }),
+    manual: true,
+  };
   const changes = await recomputeColours(s, trx, ids, basis, { overrideId: o.id, approvalId });
   if (o.appeal_id) {
     await store.updateAppeal(trx, o.appeal_id, { status: 'corrected', updated_at: now });
@@ -261,36 +415,69 @@ export async function decideOverride(s: Services, actor: Actor, id: string, body
     if (verdict === 'NOT_PENDING') throw new AppError('HEALTH_OVERRIDE_NOT_PENDING');
     if (verdict === 'SAME_USER') throw new AppError('HEALTH_SAME_USER');
     const now = s.clock.now();
-    const decided = { decided_by: actor.userId, decided_by_name: actor.displayName || actor.username, decided_at: now, decision_reason: reason };
+    const decided = {
+      decided_by: actor.userId,
+      decided_by_name: actor.displayName || actor.username,
+      decided_at: now,
+      decision_reason: reason,
+    };
     if (!body.approve) {
       await store.updateOverride(trx, id, { ...decided, status: 'rejected' });
       if (o.appeal_id) await store.updateAppeal(trx, o.appeal_id, { status: 'correction_rejected', updated_at: now });
-      await s.audit(trx, auditActor(actor), { action: 'health.override.reject', objectType: 'health_override', objectId: id, reason });
+      await s.audit(trx, auditActor(actor), {
+        action: 'health.override.reject',
+        objectType: 'health_override',
+        objectId: id,
+        reason,
+      });
       return overrideView(trx, (await store.overrideById(trx, id))!);
     }
     const { ruleSet } = await activeChoice(s, trx);
     if (breakerTrips(ruleSet.massRecolourThreshold, o.people, true)) {
       const approvalId = await holdForApproval(s, trx, ruleSet, 'override', { overrideId: id }, o.people, {
-        actor: auditActor(actor), ...basisOf('manual_change', { overrideId: id, legalBasis: o.legal_basis }), manual: true,
+        actor: auditActor(actor),
+        ...basisOf('manual_change', { overrideId: id, legalBasis: o.legal_basis }),
+        manual: true,
       });
       await store.updateOverride(trx, id, { ...decided, status: 'held', approval_id: approvalId });
-      await s.audit(trx, auditActor(actor), { action: 'health.override.approve', objectType: 'health_override', objectId: id, reason, detail: { held: approvalId, people: o.people } });
+      await s.audit(trx, auditActor(actor), {
+        action: 'health.override.approve',
+        objectType: 'health_override',
+        objectId: id,
+        reason,
+        detail: { held: approvalId, people: o.people },
+      });
       return overrideView(trx, (await store.overrideById(trx, id))!);
     }
     await store.updateOverride(trx, id, { ...decided, status: 'approved' });
-    await s.audit(trx, auditActor(actor), { action: 'health.override.approve', objectType: 'health_override', objectId: id, reason, detail: { people: o.people } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'health.override.approve',
+      objectType: 'health_override',
+      objectId: id,
+      reason,
+      detail: { people: o.people },
+    });
     await applyOverride(s, trx, o, auditActor(actor), null);
     return overrideView(trx, (await store.overrideById(trx, id))!);
   });
 }
 
-export async function listOverrides(s: Services, actor: Actor, status: string | undefined, limit = 100): Promise<OverrideView[]> {
+export async function listOverrides(
+  s: Services,
+  actor: Actor,
+  status: string | undefined,
+  limit = 100,
+): Promise<OverrideView[]> {
   if (!can(actor.role, 'health.override')) assertCan(actor, 'health.approve');
   return s.db.transaction().execute(async (trx) => {
     const rows = await store.listOverrides(trx, { status, areaPath: actor.areaPath, limit });
     const out: OverrideView[] = [];
     for (const r of rows) out.push(await overrideView(trx, r));
-    await s.audit(trx, auditActor(actor), { action: 'health.override.list', objectType: 'health_override', detail: { status: status ?? null, results: out.length } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'health.override.list',
+      objectType: 'health_override',
+      detail: { status: status ?? null, results: out.length },
+    });
     return out;
   });
 }
@@ -299,11 +486,18 @@ export async function listOverrides(s: Services, actor: Actor, status: string | 
 
 function approvalView(a: Omit<HealthApprovalTable, 'payload'>, changes?: number): ApprovalView {
   return {
-    id: a.id, kind: a.kind as ApprovalKind, people: a.people, threshold: a.threshold, reason: a.reason, status: a.status as ApprovalView['status'],
+    id: a.id,
+    kind: a.kind as ApprovalKind,
+    people: a.people,
+    threshold: a.threshold,
+    reason: a.reason,
+    status: a.status as ApprovalView['status'],
     ...basisView({ basis: a.reason, basis_kind: null, basis_params: null }),
-    requestedBy: { id: a.requested_by, name: a.requested_by_name, role: a.requested_by_role }, requestedAt: Number(a.requested_at),
+    requestedBy: { id: a.requested_by, name: a.requested_by_name, role: a.requested_by_role },
+    requestedAt: Number(a.requested_at),
     decidedBy: a.decided_by ? { id: a.decided_by, name: a.decided_by_name ?? '' } : null,
-    decidedAt: a.decided_at === null ? null : Number(a.decided_at), decisionReason: a.decision_reason,
+    decidedAt: a.decided_at === null ? null : Number(a.decided_at),
+    decisionReason: a.decision_reason,
     ruleSet: { id: a.ruleset_id, version: a.ruleset_version },
     ...(changes === undefined ? {} : { changes }),
   };
@@ -319,7 +513,12 @@ async function approvalAreaPath(ex: Executor, a: HealthApprovalTable): Promise<s
   if (a.kind === 'override') return (await store.overrideById(ex, String(payload.overrideId)))?.area_path ?? '';
   if (a.kind === 'add_facts') {
     const facts = Array.isArray(payload.facts) ? (payload.facts as Array<{ personId?: unknown }>) : [];
-    return commonPath(await store.areaPathsOfPeople(ex, facts.map((f) => String(f?.personId ?? ''))));
+    return commonPath(
+      await store.areaPathsOfPeople(
+        ex,
+        facts.map((f) => String(f?.personId ?? '')),
+      ),
+    );
   }
   if (a.kind === 'end_facts' && payload.where && typeof payload.where === 'object') {
     return commonPath(await store.areaPathsOfFacts(ex, payload.where as store.FactSelection, a.status === 'pending'));
@@ -333,7 +532,12 @@ const APPROVAL_PAGE = 100;
  * Held recolourings whose people all live inside the caller's area subtree (a street's command user
  * sees its street's, the city's sees all), newest first.
  */
-export async function listApprovals(s: Services, actor: Actor, status: string | undefined, limit = 100): Promise<ApprovalView[]> {
+export async function listApprovals(
+  s: Services,
+  actor: Actor,
+  status: string | undefined,
+  limit = 100,
+): Promise<ApprovalView[]> {
   assertCan(actor, 'recolour.approve');
   const out: ApprovalView[] = [];
   for (let offset = 0; out.length < limit; offset += APPROVAL_PAGE) {
@@ -366,24 +570,44 @@ export async function decideApproval(s: Services, actor: Actor, id: string, body
     }
     const now = s.clock.now();
     const claimed = await store.decideApproval(trx, id, {
-      status: body.approve ? 'approved' : 'rejected', decided_by: actor.userId, decided_by_name: actor.displayName || actor.username,
-      decided_at: now, decision_reason: reason,
+      status: body.approve ? 'approved' : 'rejected',
+      decided_by: actor.userId,
+      decided_by_name: actor.displayName || actor.username,
+      decided_at: now,
+      decision_reason: reason,
     });
     if (!claimed) throw new AppError('HEALTH_APPROVAL_NOT_PENDING');
     await s.audit(trx, auditActor(actor), {
-      action: body.approve ? 'health.recolour.approve' : 'health.recolour.reject', objectType: 'health_approval', objectId: id, reason,
+      action: body.approve ? 'health.recolour.approve' : 'health.recolour.reject',
+      objectType: 'health_approval',
+      objectId: id,
+      reason,
       detail: { kind: a.kind, people: a.people, threshold: a.threshold },
     });
     let changes: ColourChange[] = [];
     if (body.approve) {
-      const requested = (payload.basis as { actor: AuditActor; reason: string; kind?: string; params?: BasisParams } | undefined) ?? { actor: SYSTEM_ACTOR, reason: a.reason };
-      const asked = { ...storedBasis(requested.kind ?? null, requested.params ? JSON.stringify(requested.params) : null, requested.reason), reason: requested.reason };
+      const requested = (payload.basis as
+        { actor: AuditActor; reason: string; kind?: string; params?: BasisParams } | undefined) ?? {
+        actor: SYSTEM_ACTOR,
+        reason: a.reason,
+      };
+      const asked = {
+        ...storedBasis(
+          requested.kind ?? null,
+          requested.params ? JSON.stringify(requested.params) : null,
+          requested.reason,
+        ),
+        reason: requested.reason,
+      };
       const basis: ColourBasis = { actor: auditActor(actor), ...approvedBasis(asked, reason), manual: true };
       if (a.kind === 'add_facts') {
         const out = await addFacts(s, trx, payload.facts as NewFact[], basis, { approved: true, approvalId: id });
         changes = out.applied ? out.changes : [];
       } else if (a.kind === 'end_facts') {
-        const out = await endFacts(s, trx, payload.where as Parameters<typeof endFacts>[2], Number(payload.at), basis, { approved: true, approvalId: id });
+        const out = await endFacts(s, trx, payload.where as Parameters<typeof endFacts>[2], Number(payload.at), basis, {
+          approved: true,
+          approvalId: id,
+        });
         changes = out.applied ? out.changes : [];
       } else {
         const o = await store.overrideById(trx, String(payload.overrideId));
@@ -395,11 +619,19 @@ export async function decideApproval(s: Services, actor: Actor, id: string, body
     } else if (a.kind === 'override') {
       const o = await store.overrideById(trx, String(payload.overrideId));
       if (o) {
-        await store.updateOverride(trx, o.id, { status: 'rejected', decision_reason: `${o.decision_reason ?? ''} / command centre: ${reason}` });
+        await store.updateOverride(trx, o.id, {
+          status: 'rejected',
+          decision_reason: `${o.decision_reason ?? ''} / command centre: ${reason}`,
+        });
         if (o.appeal_id) await store.updateAppeal(trx, o.appeal_id, { status: 'correction_rejected', updated_at: now });
       }
     }
-    await notifyApprovalDecided(s, trx, { approvalId: id, kind: a.kind as ApprovalKind, approved: body.approve, changes });
+    await notifyApprovalDecided(s, trx, {
+      approvalId: id,
+      kind: a.kind as ApprovalKind,
+      approved: body.approve,
+      changes,
+    });
     return approvalView((await store.approvalById(trx, id))!, changes.length);
   });
 }
@@ -417,12 +649,30 @@ export async function fileAppeal(s: Services, actor: Actor, body: AppealBody): P
     const now = s.clock.now();
     const { colour } = await codeFacts(trx, personId, now);
     const row: HealthAppealTable = {
-      id: newId(now), person_id: personId, area_path: person.area_path, filed_by: actor.userId, filed_at: now,
-      due_at: appealDueAt(now, healthPolicy().appealAnswerHours), colour, statement, status: 'open', reviewer_id: null,
-      reviewer_name: null, answered_at: null, answer: null, override_id: null, updated_at: now,
+      id: newId(now),
+      person_id: personId,
+      area_path: person.area_path,
+      filed_by: actor.userId,
+      filed_at: now,
+      due_at: appealDueAt(now, healthPolicy().appealAnswerHours),
+      colour,
+      statement,
+      status: 'open',
+      reviewer_id: null,
+      reviewer_name: null,
+      answered_at: null,
+      answer: null,
+      override_id: null,
+      updated_at: now,
     };
     await store.insertAppeal(trx, row);
-    await s.audit(trx, auditActor(actor), { action: 'health.appeal.file', objectType: 'health_appeal', objectId: row.id, reason: statement, detail: { personId, colour } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'health.appeal.file',
+      objectType: 'health_appeal',
+      objectId: row.id,
+      reason: statement,
+      detail: { personId, colour },
+    });
     return appealView(row, person.name, now);
   });
 }
@@ -434,13 +684,25 @@ export async function myAppeals(s: Services, actor: Actor): Promise<AppealView[]
   return rows.map((a) => appealView(a, person?.name ?? '', s.clock.now()));
 }
 
-export async function listAppeals(s: Services, actor: Actor, status: string | undefined, limit = 100): Promise<AppealView[]> {
+export async function listAppeals(
+  s: Services,
+  actor: Actor,
+  status: string | undefined,
+  limit = 100,
+): Promise<AppealView[]> {
   assertCan(actor, 'appeal.review');
   return s.db.transaction().execute(async (trx) => {
     const rows = await store.listAppeals(trx, { status, areaPath: actor.areaPath, limit });
-    const names = await personNames(trx, rows.map((r) => r.person_id));
+    const names = await personNames(
+      trx,
+      rows.map((r) => r.person_id),
+    );
     const byId = new Map(names.map((n) => [n.id, n.name]));
-    await s.audit(trx, auditActor(actor), { action: 'health.appeal.list', objectType: 'health_appeal', detail: { status: status ?? null, results: rows.length } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'health.appeal.list',
+      objectType: 'health_appeal',
+      detail: { status: status ?? null, results: rows.length },
+    });
     return rows.map((a) => appealView(a, byId.get(a.person_id) ?? '', s.clock.now()));
   });
 }
@@ -458,18 +720,46 @@ export async function answerAppeal(s: Services, actor: Actor, id: string, body: 
     assertInScope(actor, a.area_path);
     if (a.status !== 'open') throw new AppError('APPEAL_NOT_OPEN');
     const now = s.clock.now();
-    const reviewer = { reviewer_id: actor.userId, reviewer_name: actor.displayName || actor.username, answered_at: now, answer, updated_at: now };
+    const reviewer = {
+      reviewer_id: actor.userId,
+      reviewer_name: actor.displayName || actor.username,
+      answered_at: now,
+      answer,
+      updated_at: now,
+    };
     if (body.decision === 'uphold') {
       await store.updateAppeal(trx, id, { ...reviewer, status: 'upheld' });
-      await s.audit(trx, auditActor(actor), { action: 'health.appeal.uphold', objectType: 'health_appeal', objectId: id, reason: answer });
+      await s.audit(trx, auditActor(actor), {
+        action: 'health.appeal.uphold',
+        objectType: 'health_appeal',
+        objectId: id,
+        reason: answer,
+      });
     } else {
       assertCan(actor, 'health.override');
-      if (!body.colour || !isColour(body.colour) || body.endsAt === undefined || !body.legalBasis) throw new AppError('APPEAL_CORRECTION_INCOMPLETE');
-      const o = await createOverride(s, trx, actor, {
-        personIds: [a.person_id], colour: body.colour, legalBasis: body.legalBasis, reason: `appeal ${id}: ${answer}`, endsAt: body.endsAt,
-      }, id);
+      if (!body.colour || !isColour(body.colour) || body.endsAt === undefined || !body.legalBasis)
+        throw new AppError('APPEAL_CORRECTION_INCOMPLETE');
+      const o = await createOverride(
+        s,
+        trx,
+        actor,
+        {
+          personIds: [a.person_id],
+          colour: body.colour,
+          legalBasis: body.legalBasis,
+          reason: `appeal ${id}: ${answer}`,
+          endsAt: body.endsAt,
+        },
+        id,
+      );
       await store.updateAppeal(trx, id, { ...reviewer, status: 'correction_pending', override_id: o.id });
-      await s.audit(trx, auditActor(actor), { action: 'health.appeal.correct', objectType: 'health_appeal', objectId: id, reason: answer, detail: { overrideId: o.id } });
+      await s.audit(trx, auditActor(actor), {
+        action: 'health.appeal.correct',
+        objectType: 'health_appeal',
+        objectId: id,
+        reason: answer,
+        detail: { overrideId: o.id },
+      });
     }
     const row = (await store.appealById(trx, id))!;
     const person = await store.personBrief(trx, row.person_id);
@@ -500,9 +790,14 @@ export async function recompute(s: Services, actor: AuditActor, body: RecomputeB
       after = page[page.length - 1]!;
     }
   }
-  await s.db.transaction().execute((trx) => s.audit(trx, actor, {
-    action: 'health.recompute', objectType: 'health', reason: basis.reason, detail: { people, changes, all: !!body.all, ruleSet: ruleSet.id, ruleSetVersion: ruleSet.version },
-  }));
+  await s.db.transaction().execute((trx) =>
+    s.audit(trx, actor, {
+      action: 'health.recompute',
+      objectType: 'health',
+      reason: basis.reason,
+      detail: { people, changes, all: !!body.all, ruleSet: ruleSet.id, ruleSetVersion: ruleSet.version },
+    }),
+  );
   return { people, changes, ruleSet: { id: ruleSet.id, version: ruleSet.version } };
 }
 
@@ -515,9 +810,10 @@ export async function recomputeIfRuleSetChanged(s: Services): Promise<RecomputeR
   const current = `${ruleSet.id}@${ruleSet.version}`;
   const last = await store.readColoursRuleSet(s.db);
   if (last === current) return null;
-  const result = last === null && !(await store.anyFact(s.db))
-    ? { people: 0, changes: 0, ruleSet: { id: ruleSet.id, version: ruleSet.version } }
-    : await recompute(s, SYSTEM_ACTOR, { all: true });
+  const result =
+    last === null && !(await store.anyFact(s.db))
+      ? { people: 0, changes: 0, ruleSet: { id: ruleSet.id, version: ruleSet.version } }
+      : await recompute(s, SYSTEM_ACTOR, { all: true });
   await store.writeColoursRuleSet(s.db, current, s.clock.now());
   return result;
 }
@@ -528,7 +824,9 @@ export async function sweepEndConditions(s: Services): Promise<number> {
   for (;;) {
     const due = await store.duePeople(s.db, s.clock.now(), healthPolicy().sweepBatch);
     if (!due.length) return total;
-    const changes = await s.db.transaction().execute((trx) => recomputeColours(s, trx, due, { actor: SYSTEM_ACTOR, ...basisOf('end_reached') }));
+    const changes = await s.db
+      .transaction()
+      .execute((trx) => recomputeColours(s, trx, due, { actor: SYSTEM_ACTOR, ...basisOf('end_reached') }));
     total += changes.length;
     if (due.length < healthPolicy().sweepBatch) return total;
   }
@@ -538,6 +836,7 @@ export async function sweepEndConditions(s: Services): Promise<number> {
 export async function colourCounts(s: Services, actor: Actor): Promise<Record<Colour, number>> {
   assertCan(actor, 'health.read');
   const counts: Record<Colour, number> = { green: 0, yellow: 0, red: 0 };
-  for (const row of await store.colourCounts(s.db, actor.areaPath)) if (isColour(row.colour)) counts[row.colour] += row.n;
+  for (const row of await store.colourCounts(s.db, actor.areaPath))
+    if (isColour(row.colour)) counts[row.colour] += row.n;
   return counts;
 }

@@ -2,8 +2,15 @@
 // bound-parameter limits (SQLite 32766, PostgreSQL 65535).
 import { sql, type RawBuilder } from 'kysely';
 import type {
-  Dialect, Executor, HealthAppealTable, HealthApprovalTable, HealthColourHistoryTable, HealthFactTable, HealthOverrideTable,
-  HealthStatusTable, HealthTestTable,
+  Dialect,
+  Executor,
+  HealthAppealTable,
+  HealthApprovalTable,
+  HealthColourHistoryTable,
+  HealthFactTable,
+  HealthOverrideTable,
+  HealthStatusTable,
+  HealthTestTable,
 } from '../db/database.ts';
 import { chunks } from '../db/sql.ts';
 
@@ -20,15 +27,19 @@ export const ID_CHUNK = 5_000;
 
 export async function upsertFacts(ex: Executor, rows: HealthFactTable[]): Promise<void> {
   for (const part of chunks(rows, rowsPerInsert(13))) {
-    await ex.insertInto('health_fact').values(part)
-      .onConflict((oc) => oc.columns(['person_id', 'kind', 'source_type', 'source_id']).doUpdateSet((eb) => ({
-        since: eb.ref('excluded.since'),
-        until: eb.ref('excluded.until'),
-        detail: eb.ref('excluded.detail'),
-        source_group: eb.ref('excluded.source_group'),
-        ended_at: null,
-        updated_at: eb.ref('excluded.updated_at'),
-      })))
+    await ex
+      .insertInto('health_fact')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(['person_id', 'kind', 'source_type', 'source_id']).doUpdateSet((eb) => ({
+          since: eb.ref('excluded.since'),
+          until: eb.ref('excluded.until'),
+          detail: eb.ref('excluded.detail'),
+          source_group: eb.ref('excluded.source_group'),
+          ended_at: null,
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
       .execute();
   }
 }
@@ -41,17 +52,24 @@ export interface FactSelection {
 }
 
 /** Facts of the selection still in force (not withdrawn). */
-export async function openFactsOf(ex: Executor, where: FactSelection): Promise<Array<Pick<HealthFactTable, 'id' | 'person_id' | 'until'>>> {
+export async function openFactsOf(
+  ex: Executor,
+  where: FactSelection,
+): Promise<Array<Pick<HealthFactTable, 'id' | 'person_id' | 'until'>>> {
   const base = () => {
-    let q = ex.selectFrom('health_fact').select(['id', 'person_id', 'until'])
-      .where('source_type', '=', where.sourceType).where('source_id', '=', where.sourceId).where('ended_at', 'is', null);
+    let q = ex
+      .selectFrom('health_fact')
+      .select(['id', 'person_id', 'until'])
+      .where('source_type', '=', where.sourceType)
+      .where('source_id', '=', where.sourceId)
+      .where('ended_at', 'is', null);
     if (where.kind) q = q.where('kind', '=', where.kind);
     return q;
   };
   if (!where.personIds) return base().execute();
   const out: Array<Pick<HealthFactTable, 'id' | 'person_id' | 'until'>> = [];
   for (const part of chunks(where.personIds, ID_CHUNK)) {
-    if (part.length) out.push(...await base().where('person_id', 'in', part).execute());
+    if (part.length) out.push(...(await base().where('person_id', 'in', part).execute()));
   }
   return out;
 }
@@ -59,19 +77,26 @@ export async function openFactsOf(ex: Executor, where: FactSelection): Promise<A
 /** Withdraws facts: they stop holding at `at` (or earlier when they already ended before). */
 export async function endFactRows(ex: Executor, ids: string[], at: number): Promise<void> {
   for (const part of chunks(ids, ID_CHUNK)) {
-    await ex.updateTable('health_fact')
+    await ex
+      .updateTable('health_fact')
       .set((eb) => ({
         ended_at: at,
         updated_at: at,
         until: eb.case().when('until', 'is', null).then(at).when('until', '>', at).then(at).else(eb.ref('until')).end(),
       }))
-      .where('id', 'in', part).execute();
+      .where('id', 'in', part)
+      .execute();
   }
 }
 
 /** Facts not withdrawn of a group (the contacts of a case), and of the case itself. */
 export async function openFactsOfGroup(ex: Executor, group: string): Promise<HealthFactTable[]> {
-  return ex.selectFrom('health_fact').selectAll().where('source_group', '=', group).where('ended_at', 'is', null).execute();
+  return ex
+    .selectFrom('health_fact')
+    .selectAll()
+    .where('source_group', '=', group)
+    .where('ended_at', 'is', null)
+    .execute();
 }
 
 /** Facts that may still give a colour at `now` for these people. */
@@ -79,10 +104,14 @@ export async function liveFactsOf(ex: Executor, personIds: string[], now: number
   const out: HealthFactTable[] = [];
   for (const part of chunks(personIds, ID_CHUNK)) {
     if (!part.length) continue;
-    out.push(...await ex.selectFrom('health_fact').selectAll()
-      .where('person_id', 'in', part)
-      .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', now)]))
-      .execute());
+    out.push(
+      ...(await ex
+        .selectFrom('health_fact')
+        .selectAll()
+        .where('person_id', 'in', part)
+        .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', now)]))
+        .execute()),
+    );
   }
   return out;
 }
@@ -92,7 +121,10 @@ export async function peopleWithLiveFacts(ex: Executor, personIds: string[], now
   const out: string[] = [];
   for (const part of chunks(personIds, ID_CHUNK)) {
     if (!part.length) continue;
-    const rows = await ex.selectFrom('health_fact').select('person_id').distinct()
+    const rows = await ex
+      .selectFrom('health_fact')
+      .select('person_id')
+      .distinct()
       .where('person_id', 'in', part)
       .where((eb) => eb.or([eb('until', 'is', null), eb('until', '>', now)]))
       .execute();
@@ -113,7 +145,20 @@ export async function factsOfPerson(ex: Executor, personId: string): Promise<Hea
  */
 export async function upsertTests(ex: Executor, dialect: Dialect, rows: HealthTestTable[]): Promise<void> {
   for (const part of chunks(rows, JSON_SLICE)) {
-    const data = JSON.stringify(part.map((r) => [r.person_id, r.source_type, r.source_id, r.sampled_at, r.reported_at, r.result, r.pooled, r.ct_n, r.ct_orf1ab, r.created_at]));
+    const data = JSON.stringify(
+      part.map((r) => [
+        r.person_id,
+        r.source_type,
+        r.source_id,
+        r.sampled_at,
+        r.reported_at,
+        r.result,
+        r.pooled,
+        r.ct_n,
+        r.ct_orf1ab,
+        r.created_at,
+      ]),
+    );
     const update = sql`do update set sampled_at = excluded.sampled_at, reported_at = excluded.reported_at, result = excluded.result,
       pooled = excluded.pooled, ct_n = excluded.ct_n, ct_orf1ab = excluded.ct_orf1ab`;
     if (dialect === 'postgres') {
@@ -139,13 +184,26 @@ const JSON_SLICE = 20_000;
  * through JavaScript: the statements below read the query where it lies.
  */
 export type TestRowSource = RawBuilder<{
-  person_id: string; source_id: string; sampled_at: number; result: string; pooled: number; ct_n: number | null; ct_orf1ab: number | null;
+  person_id: string;
+  source_id: string;
+  sampled_at: number;
+  result: string;
+  pooled: number;
+  ct_n: number | null;
+  ct_orf1ab: number | null;
 }>;
 
 /** upsertTests for the rows of a query (source_type tube): one statement; the number of rows written. */
-export async function upsertTestsFrom(ex: Executor, dialect: Dialect, source: TestRowSource, reportedAt: number, createdAt: number): Promise<number> {
+export async function upsertTestsFrom(
+  ex: Executor,
+  dialect: Dialect,
+  source: TestRowSource,
+  reportedAt: number,
+  createdAt: number,
+): Promise<number> {
   const t = dialect === 'postgres' ? sql`::bigint` : sql``;
-  const r = await sql`insert into health_test (person_id, source_type, source_id, sampled_at, reported_at, result, pooled, ct_n, ct_orf1ab, created_at)
+  const r =
+    await sql`insert into health_test (person_id, source_type, source_id, sampled_at, reported_at, result, pooled, ct_n, ct_orf1ab, created_at)
     select x.person_id, 'tube', x.source_id, x.sampled_at, ${reportedAt}${t}, x.result, x.pooled, x.ct_n, x.ct_orf1ab, ${createdAt}${t}
     from (${source}) as x where true
     on conflict (person_id, source_id) do update set sampled_at = excluded.sampled_at, reported_at = excluded.reported_at, result = excluded.result,
@@ -167,7 +225,10 @@ const LATEST_TEST_UPDATE = sql`do update set test_source_id = excluded.test_sour
  * PostgreSQL cannot touch a row twice in one statement, so it keeps each person's latest first.
  */
 export async function upsertLatestTestsFrom(
-  ex: Executor, dialect: Dialect, source: TestRowSource, at: { reportedAt: number; now: number; rulesetId: string; rulesetVersion: string },
+  ex: Executor,
+  dialect: Dialect,
+  source: TestRowSource,
+  at: { reportedAt: number; now: number; rulesetId: string; rulesetVersion: string },
 ): Promise<void> {
   if (dialect === 'postgres') {
     await sql`insert into health_status ${STATUS_TEST_COLUMNS}
@@ -184,7 +245,12 @@ export async function upsertLatestTestsFrom(
 }
 
 /** Of the people of a query's rows, those with a fact that may still give a colour at `now`. */
-export async function peopleWithLiveFactsFrom(ex: Executor, dialect: Dialect, source: TestRowSource, now: number): Promise<string[]> {
+export async function peopleWithLiveFactsFrom(
+  ex: Executor,
+  dialect: Dialect,
+  source: TestRowSource,
+  now: number,
+): Promise<string[]> {
   const t = dialect === 'postgres' ? sql`::bigint` : sql``;
   // Driven by the source, each of its people one probe of the facts' person index (measured: about twice
   // as fast in SQLite as materialising the source for an IN list).
@@ -193,18 +259,33 @@ export async function peopleWithLiveFactsFrom(ex: Executor, dialect: Dialect, so
   return rows.rows.map((r) => r.person_id);
 }
 
-export async function negativeTestsOf(ex: Executor, personIds: string[]): Promise<Array<Pick<HealthTestTable, 'person_id' | 'sampled_at' | 'reported_at'>>> {
+export async function negativeTestsOf(
+  ex: Executor,
+  personIds: string[],
+): Promise<Array<Pick<HealthTestTable, 'person_id' | 'sampled_at' | 'reported_at'>>> {
   const out: Array<Pick<HealthTestTable, 'person_id' | 'sampled_at' | 'reported_at'>> = [];
   for (const part of chunks(personIds, ID_CHUNK)) {
     if (!part.length) continue;
-    out.push(...await ex.selectFrom('health_test').select(['person_id', 'sampled_at', 'reported_at'])
-      .where('person_id', 'in', part).where('result', '=', 'negative').execute());
+    out.push(
+      ...(await ex
+        .selectFrom('health_test')
+        .select(['person_id', 'sampled_at', 'reported_at'])
+        .where('person_id', 'in', part)
+        .where('result', '=', 'negative')
+        .execute()),
+    );
   }
   return out;
 }
 
 export async function testsOfPerson(ex: Executor, personId: string, limit = 20): Promise<HealthTestTable[]> {
-  return ex.selectFrom('health_test').selectAll().where('person_id', '=', personId).orderBy('sampled_at', 'desc').limit(limit).execute();
+  return ex
+    .selectFrom('health_test')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('sampled_at', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 /**
@@ -213,8 +294,22 @@ export async function testsOfPerson(ex: Executor, personId: string, limit = 20):
  */
 export async function upsertLatestTests(ex: Executor, dialect: Dialect, rows: HealthStatusTable[]): Promise<void> {
   for (const part of chunks(rows, JSON_SLICE)) {
-    const data = JSON.stringify(part.map((r) => [r.person_id, r.colour, r.reasons, r.ruleset_id, r.ruleset_version, r.computed_at, r.changed_at,
-      r.test_source_id, r.test_sampled_at, r.test_reported_at, r.test_result, r.test_pooled]));
+    const data = JSON.stringify(
+      part.map((r) => [
+        r.person_id,
+        r.colour,
+        r.reasons,
+        r.ruleset_id,
+        r.ruleset_version,
+        r.computed_at,
+        r.changed_at,
+        r.test_source_id,
+        r.test_sampled_at,
+        r.test_reported_at,
+        r.test_result,
+        r.test_pooled,
+      ]),
+    );
     if (dialect === 'postgres') {
       await sql`insert into health_status ${STATUS_TEST_COLUMNS}
         select x->>0, x->>1, x->>2, x->>3, x->>4, (x->>5)::bigint, (x->>6)::bigint, x->>7, (x->>8)::bigint, (x->>9)::bigint, x->>10, (x->>11)::integer
@@ -234,7 +329,8 @@ export async function upsertLatestTests(ex: Executor, dialect: Dialect, rows: He
 export async function statusesOf(ex: Executor, personIds: string[]): Promise<HealthStatusTable[]> {
   const out: HealthStatusTable[] = [];
   for (const part of chunks(personIds, ID_CHUNK)) {
-    if (part.length) out.push(...await ex.selectFrom('health_status').selectAll().where('person_id', 'in', part).execute());
+    if (part.length)
+      out.push(...(await ex.selectFrom('health_status').selectAll().where('person_id', 'in', part).execute()));
   }
   return out;
 }
@@ -247,49 +343,80 @@ export async function statusOf(ex: Executor, personId: string): Promise<HealthSt
 /** Writes the colour part of status rows (the latest test columns are left as they are). */
 export async function upsertColours(ex: Executor, rows: HealthStatusTable[]): Promise<void> {
   for (const part of chunks(rows, rowsPerInsert(17))) {
-    await ex.insertInto('health_status').values(part)
-      .onConflict((oc) => oc.column('person_id').doUpdateSet((eb) => ({
-        colour: eb.ref('excluded.colour'),
-        reasons: eb.ref('excluded.reasons'),
-        ruleset_id: eb.ref('excluded.ruleset_id'),
-        ruleset_version: eb.ref('excluded.ruleset_version'),
-        computed_at: eb.ref('excluded.computed_at'),
-        changed_at: eb.ref('excluded.changed_at'),
-        next_change_at: eb.ref('excluded.next_change_at'),
-        override_id: eb.ref('excluded.override_id'),
-        override_colour: eb.ref('excluded.override_colour'),
-        override_until: eb.ref('excluded.override_until'),
-      })))
+    await ex
+      .insertInto('health_status')
+      .values(part)
+      .onConflict((oc) =>
+        oc.column('person_id').doUpdateSet((eb) => ({
+          colour: eb.ref('excluded.colour'),
+          reasons: eb.ref('excluded.reasons'),
+          ruleset_id: eb.ref('excluded.ruleset_id'),
+          ruleset_version: eb.ref('excluded.ruleset_version'),
+          computed_at: eb.ref('excluded.computed_at'),
+          changed_at: eb.ref('excluded.changed_at'),
+          next_change_at: eb.ref('excluded.next_change_at'),
+          override_id: eb.ref('excluded.override_id'),
+          override_colour: eb.ref('excluded.override_colour'),
+          override_until: eb.ref('excluded.override_until'),
+        })),
+      )
       .execute();
   }
 }
 
-export async function setOverride(ex: Executor, personIds: string[], o: { id: string; colour: string; until: number }, base: Omit<HealthStatusTable, 'person_id' | 'override_id' | 'override_colour' | 'override_until'>): Promise<void> {
-  const rows = personIds.map((person_id) => ({ ...base, person_id, override_id: o.id, override_colour: o.colour, override_until: o.until }));
+export async function setOverride(
+  ex: Executor,
+  personIds: string[],
+  o: { id: string; colour: string; until: number },
+  base: Omit<HealthStatusTable, 'person_id' | 'override_id' | 'override_colour' | 'override_until'>,
+): Promise<void> {
+  const rows = personIds.map((person_id) => ({
+    ...base,
+    person_id,
+    override_id: o.id,
+    override_colour: o.colour,
+    override_until: o.until,
+  }));
   for (const part of chunks(rows, rowsPerInsert(17))) {
-    await ex.insertInto('health_status').values(part)
-      .onConflict((oc) => oc.column('person_id').doUpdateSet((eb) => ({
-        override_id: eb.ref('excluded.override_id'),
-        override_colour: eb.ref('excluded.override_colour'),
-        override_until: eb.ref('excluded.override_until'),
-      })))
+    await ex
+      .insertInto('health_status')
+      .values(part)
+      .onConflict((oc) =>
+        oc.column('person_id').doUpdateSet((eb) => ({
+          override_id: eb.ref('excluded.override_id'),
+          override_colour: eb.ref('excluded.override_colour'),
+          override_until: eb.ref('excluded.override_until'),
+        })),
+      )
       .execute();
   }
 }
 
 /** People whose colour may have changed by itself by `now` (an end condition reached). */
 export async function duePeople(ex: Executor, now: number, limit: number): Promise<string[]> {
-  const rows = await ex.selectFrom('health_status').select('person_id')
-    .where('next_change_at', 'is not', null).where('next_change_at', '<=', now).limit(limit).execute();
+  const rows = await ex
+    .selectFrom('health_status')
+    .select('person_id')
+    .where('next_change_at', 'is not', null)
+    .where('next_change_at', '<=', now)
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.person_id);
 }
 
 /** Everyone with a status row or a fact (a full recompute's population), in pages. */
 export async function peoplePage(ex: Executor, after: string, limit: number): Promise<string[]> {
-  const rows = await ex.selectFrom('health_fact').select('person_id').distinct()
+  const rows = await ex
+    .selectFrom('health_fact')
+    .select('person_id')
+    .distinct()
     .where('person_id', '>', after)
-    .union(ex.selectFrom('health_status').select('person_id').where('person_id', '>', after).where('colour', '!=', 'green'))
-    .orderBy('person_id').limit(limit).execute();
+    .union(
+      ex.selectFrom('health_status').select('person_id').where('person_id', '>', after).where('colour', '!=', 'green'),
+    )
+    .orderBy('person_id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.person_id);
 }
 
@@ -307,7 +434,9 @@ export async function readColoursRuleSet(ex: Executor): Promise<string | null> {
 }
 
 export async function writeColoursRuleSet(ex: Executor, value: string, now: number): Promise<void> {
-  await ex.insertInto('setting').values({ key: COLOURS_RULESET_KEY, value, updated_at: now })
+  await ex
+    .insertInto('setting')
+    .values({ key: COLOURS_RULESET_KEY, value, updated_at: now })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
     .execute();
 }
@@ -315,12 +444,19 @@ export async function writeColoursRuleSet(ex: Executor, value: string, now: numb
 // ---- history ---------------------------------------------------------------------------------
 
 export async function insertHistory(ex: Executor, rows: HealthColourHistoryTable[]): Promise<void> {
-  for (const part of chunks(rows, rowsPerInsert(19))) await ex.insertInto('health_colour_history').values(part).execute();
+  for (const part of chunks(rows, rowsPerInsert(19)))
+    await ex.insertInto('health_colour_history').values(part).execute();
 }
 
 export async function historyOf(ex: Executor, personId: string, limit = 100): Promise<HealthColourHistoryTable[]> {
-  return ex.selectFrom('health_colour_history').selectAll().where('person_id', '=', personId)
-    .orderBy('at', 'desc').orderBy('audit_seq', 'desc').limit(limit).execute();
+  return ex
+    .selectFrom('health_colour_history')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('at', 'desc')
+    .orderBy('audit_seq', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 // ---- overrides -------------------------------------------------------------------------------
@@ -337,7 +473,10 @@ export async function updateOverride(ex: Executor, id: string, set: Partial<Heal
   await ex.updateTable('health_override').set(set).where('id', '=', id).execute();
 }
 
-export async function listOverrides(ex: Executor, q: { status?: string; areaPath: string; limit: number }): Promise<HealthOverrideTable[]> {
+export async function listOverrides(
+  ex: Executor,
+  q: { status?: string; areaPath: string; limit: number },
+): Promise<HealthOverrideTable[]> {
   let query = ex.selectFrom('health_override').selectAll().where('area_path', 'like', `${q.areaPath}%`);
   if (q.status) query = query.where('status', '=', q.status);
   return query.orderBy('requested_at', 'desc').limit(q.limit).execute();
@@ -357,7 +496,10 @@ export async function updateAppeal(ex: Executor, id: string, set: Partial<Health
   await ex.updateTable('health_appeal').set(set).where('id', '=', id).execute();
 }
 
-export async function listAppeals(ex: Executor, q: { status?: string; areaPath?: string; personId?: string; limit: number }): Promise<HealthAppealTable[]> {
+export async function listAppeals(
+  ex: Executor,
+  q: { status?: string; areaPath?: string; personId?: string; limit: number },
+): Promise<HealthAppealTable[]> {
   let query = ex.selectFrom('health_appeal').selectAll();
   if (q.areaPath) query = query.where('area_path', 'like', `${q.areaPath}%`);
   if (q.personId) query = query.where('person_id', '=', q.personId);
@@ -366,8 +508,12 @@ export async function listAppeals(ex: Executor, q: { status?: string; areaPath?:
 }
 
 export async function openAppealOf(ex: Executor, personId: string): Promise<HealthAppealTable | undefined> {
-  return ex.selectFrom('health_appeal').selectAll().where('person_id', '=', personId)
-    .where('status', 'in', ['open', 'correction_pending']).executeTakeFirst();
+  return ex
+    .selectFrom('health_appeal')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('status', 'in', ['open', 'correction_pending'])
+    .executeTakeFirst();
 }
 
 // ---- approvals (circuit breaker) -------------------------------------------------------------
@@ -382,12 +528,20 @@ export async function approvalById(ex: Executor, id: string): Promise<HealthAppr
 
 /** Claims a pending approval (only one decision can win). */
 export async function decideApproval(ex: Executor, id: string, set: Partial<HealthApprovalTable>): Promise<boolean> {
-  const r = await ex.updateTable('health_approval').set(set).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  const r = await ex
+    .updateTable('health_approval')
+    .set(set)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 /** Held recolourings with their payload, newest first, a page at a time (the listing scopes them by area). */
-export async function approvalsPage(ex: Executor, q: { status?: string; limit: number; offset: number }): Promise<HealthApprovalTable[]> {
+export async function approvalsPage(
+  ex: Executor,
+  q: { status?: string; limit: number; offset: number },
+): Promise<HealthApprovalTable[]> {
   let query = ex.selectFrom('health_approval').selectAll();
   if (q.status) query = query.where('status', '=', q.status);
   return query.orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
@@ -398,8 +552,13 @@ export async function areaPathsOfPeople(ex: Executor, personIds: readonly string
   const out = new Set<string>();
   for (const part of chunks([...new Set(personIds)], ID_CHUNK)) {
     if (!part.length) continue;
-    const rows = await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').select('area.path as path').distinct()
-      .where('person.id', 'in', part).execute();
+    const rows = await ex
+      .selectFrom('person')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .select('area.path as path')
+      .distinct()
+      .where('person.id', 'in', part)
+      .execute();
     for (const r of rows) out.add(r.path);
   }
   return [...out];
@@ -408,9 +567,14 @@ export async function areaPathsOfPeople(ex: Executor, personIds: readonly string
 /** The distinct area paths of the people a fact selection names (only those still in force when `open`). */
 export async function areaPathsOfFacts(ex: Executor, where: FactSelection, open: boolean): Promise<string[]> {
   const base = () => {
-    let q = ex.selectFrom('health_fact').innerJoin('person', 'person.id', 'health_fact.person_id').innerJoin('area', 'area.id', 'person.area_id')
-      .select('area.path as path').distinct()
-      .where('health_fact.source_type', '=', where.sourceType).where('health_fact.source_id', '=', where.sourceId);
+    let q = ex
+      .selectFrom('health_fact')
+      .innerJoin('person', 'person.id', 'health_fact.person_id')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .select('area.path as path')
+      .distinct()
+      .where('health_fact.source_type', '=', where.sourceType)
+      .where('health_fact.source_id', '=', where.sourceId);
     if (open) q = q.where('health_fact.ended_at', 'is', null);
     if (where.kind) q = q.where('health_fact.kind', '=', where.kind);
     return q;
@@ -426,27 +590,46 @@ export async function areaPathsOfFacts(ex: Executor, where: FactSelection, open:
 
 // ---- people ----------------------------------------------------------------------------------
 
-export async function personAreas(ex: Executor, personIds: string[]): Promise<Array<{ id: string; area_path: string }>> {
+export async function personAreas(
+  ex: Executor,
+  personIds: string[],
+): Promise<Array<{ id: string; area_path: string }>> {
   const out: Array<{ id: string; area_path: string }> = [];
   for (const part of chunks(personIds, ID_CHUNK)) {
     if (!part.length) continue;
-    out.push(...await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
-      .select(['person.id as id', 'area.path as area_path']).where('person.id', 'in', part).execute());
+    out.push(
+      ...(await ex
+        .selectFrom('person')
+        .innerJoin('area', 'area.id', 'person.area_id')
+        .select(['person.id as id', 'area.path as area_path'])
+        .where('person.id', 'in', part)
+        .execute()),
+    );
   }
   return out;
 }
 
-export async function personBrief(ex: Executor, personId: string): Promise<{ id: string; name: string; area_path: string; area_id: string } | undefined> {
-  return ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+export async function personBrief(
+  ex: Executor,
+  personId: string,
+): Promise<{ id: string; name: string; area_path: string; area_id: string } | undefined> {
+  return ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
     .select(['person.id as id', 'person.name as name', 'area.path as area_path', 'person.area_id as area_id'])
-    .where('person.id', '=', personId).executeTakeFirst();
+    .where('person.id', '=', personId)
+    .executeTakeFirst();
 }
-
 
 /** People of an area subtree by their stored colour. */
 export async function colourCounts(ex: Executor, path: string): Promise<Array<{ colour: string; n: number }>> {
-  const rows = await ex.selectFrom('health_status').innerJoin('person', 'person.id', 'health_status.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id').where('area.path', 'like', `${path}%`)
-    .select(['health_status.colour', (eb) => eb.fn.countAll().as('n')]).groupBy('health_status.colour').execute();
+  const rows = await ex
+    .selectFrom('health_status')
+    .innerJoin('person', 'person.id', 'health_status.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .where('area.path', 'like', `${path}%`)
+    .select(['health_status.colour', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('health_status.colour')
+    .execute();
   return rows.map((r) => ({ colour: r.colour, n: Number(r.n) }));
 }

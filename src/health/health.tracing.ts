@@ -23,14 +23,35 @@ function caseFactKind(classification: string, status: string): FactKind | null {
 }
 
 /** The contact's fact under the rule set, with its quarantine order as the end; null: no colour. */
-export function contactFact(r: RuleSet, c: Pick<ContactTable, 'id' | 'case_id' | 'person_id' | 'class' | 'candidate' | 'review_status' | 'last_exposure_at' | 'first_exposure_at' | 'created_at' | 'basis' | 'rule'>, timeZone: string): NewFact | null {
+export function contactFact(
+  r: RuleSet,
+  c: Pick<
+    ContactTable,
+    | 'id'
+    | 'case_id'
+    | 'person_id'
+    | 'class'
+    | 'candidate'
+    | 'review_status'
+    | 'last_exposure_at'
+    | 'first_exposure_at'
+    | 'created_at'
+    | 'basis'
+    | 'rule'
+  >,
+  timeZone: string,
+): NewFact | null {
   if (c.review_status === 'dismissed') return null;
   if (c.candidate === 1 && c.review_status === 'pending') return null;
   let kind: FactKind;
   let group: ManagedGroup | null;
-  if (c.class === 'close') { kind = 'close_contact'; group = 'close_contact'; }
-  else if (c.class === 'secondary') { kind = 'secondary_contact'; group = r.secondaryContacts.management ?? 'secondary_contact'; }
-  else return null;
+  if (c.class === 'close') {
+    kind = 'close_contact';
+    group = 'close_contact';
+  } else if (c.class === 'secondary') {
+    kind = 'secondary_contact';
+    group = r.secondaryContacts.management ?? 'secondary_contact';
+  } else return null;
   const exposure = Number(c.last_exposure_at ?? c.first_exposure_at ?? c.created_at);
   const plan = group ? managementPlan(r, group, exposure, timeZone) : null;
   const until = plan ? (plan.homeKind === 'home_quarantine' ? plan.homeUntil : plan.centralisedUntil) : null;
@@ -47,7 +68,17 @@ export function contactFact(r: RuleSet, c: Pick<ContactTable, 'id' | 'case_id' |
       basis: c.basis,
       rule: c.rule,
       lastExposureAt: exposure,
-      ...(plan ? { plan: { group: plan.group, centralisedUntil: plan.centralisedUntil, homeUntil: plan.homeUntil, homeKind: plan.homeKind, testDates: plan.testDates } } : {}),
+      ...(plan
+        ? {
+            plan: {
+              group: plan.group,
+              centralisedUntil: plan.centralisedUntil,
+              homeUntil: plan.homeUntil,
+              homeKind: plan.homeKind,
+              testDates: plan.testDates,
+            },
+          }
+        : {}),
     },
   };
 }
@@ -62,7 +93,11 @@ export async function syncCaseFacts(s: Services, trx: Tx, caseId: string, basis:
   const kind = caseFactKind(c.classification, c.status);
   if (kind) {
     desired.push({
-      personId: c.person_id, kind, since: Math.min(now, Number(c.created_at)), source: { type: 'case', id: c.id }, group: c.id,
+      personId: c.person_id,
+      kind,
+      since: Math.min(now, Number(c.created_at)),
+      source: { type: 'case', id: c.id },
+      group: c.id,
       detail: { caseId: c.id, status: c.status, classification: c.classification },
     });
   }
@@ -73,15 +108,23 @@ export async function syncCaseFacts(s: Services, trx: Tx, caseId: string, basis:
   }
   const want = new Set(desired.map((f) => `${f.personId}|${f.kind}|${f.source.type}|${f.source.id}`));
   const open = await store.openFactsOfGroup(trx, caseId);
-  const stale = open.filter((f) => !want.has(`${f.person_id}|${f.kind}|${f.source_type}|${f.source_id}`)
-    && (f.source_type === 'contact' || CASE_FACTS.includes(f.kind as FactKind)));
+  const stale = open.filter(
+    (f) =>
+      !want.has(`${f.person_id}|${f.kind}|${f.source_type}|${f.source_id}`) &&
+      (f.source_type === 'contact' || CASE_FACTS.includes(f.kind as FactKind)),
+  );
   const changes: ColourChange[] = [];
-  changes.push(...await endFactsById(s, trx, stale, now, basis));
+  changes.push(...(await endFactsById(s, trx, stale, now, basis)));
   // Only facts that are new or changed are written again.
   const byKey = new Map(open.map((f) => [`${f.person_id}|${f.kind}|${f.source_type}|${f.source_id}`, f]));
   const fresh = desired.filter((f) => {
     const have = byKey.get(`${f.personId}|${f.kind}|${f.source.type}|${f.source.id}`);
-    return !have || Number(have.since) !== f.since || (have.until === null ? null : Number(have.until)) !== (f.until ?? null) || have.detail !== JSON.stringify(f.detail ?? {});
+    return (
+      !have ||
+      Number(have.since) !== f.since ||
+      (have.until === null ? null : Number(have.until)) !== (f.until ?? null) ||
+      have.detail !== JSON.stringify(f.detail ?? {})
+    );
   });
   const out = await addFacts(s, trx, fresh, basis);
   if (out.applied) changes.push(...out.changes);

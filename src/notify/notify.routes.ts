@@ -5,50 +5,99 @@ import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
 import { actorOf, guard } from '../access/auth.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
-import { AttemptBody, CallTaskSchema, FacetQuery, FacetsSchema, RevealBody, TaskDetailSchema, TaskExportQuery, TaskIdParams, TaskListQuery } from './notify.schema.ts';
+import {
+  AttemptBody,
+  CallTaskSchema,
+  FacetQuery,
+  FacetsSchema,
+  RevealBody,
+  TaskDetailSchema,
+  TaskExportQuery,
+  TaskIdParams,
+  TaskListQuery,
+} from './notify.schema.ts';
 import * as notify from './notify.service.ts';
 
 const problems = { 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 
 export async function notifyRoutes(app: App, s: Services): Promise<void> {
-  app.get('/call-tasks', {
-    preHandler: guard('contact.call'),
-    schema: { tags: ['calls'], querystring: Type.Composite([PageQuery, TaskListQuery]), response: { 200: PageOf(CallTaskSchema), ...problems } },
-  }, async (request) => notify.listTasks(s, actorOf(request), request.query, pageParams(request.query)));
-
-  app.get('/call-tasks/export', {
-    preHandler: guard('contact.call'),
-    schema: {
-      tags: ['calls'],
-      produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-      querystring: TaskExportQuery,
-      response: { 200: Type.String({ format: 'binary' }), ...problems },
+  app.get(
+    '/call-tasks',
+    {
+      preHandler: guard('contact.call'),
+      schema: {
+        tags: ['calls'],
+        querystring: Type.Composite([PageQuery, TaskListQuery]),
+        response: { 200: PageOf(CallTaskSchema), ...problems },
+      },
     },
-  }, async (request, reply) => {
-    const file = await notify.exportTasks(s, actorOf(request), request.query);
-    return reply.type(file.contentType)
-      .header('content-disposition', `attachment; filename="${file.fileName}"`)
-      .header('x-call-rows', String(file.rows))
-      .send(file.stream as unknown as string); // a stream is sent as is, not serialised
-  });
+    async (request) => notify.listTasks(s, actorOf(request), request.query, pageParams(request.query)),
+  );
 
-  app.get('/call-tasks/facets', {
-    preHandler: guard('contact.call'),
-    schema: { tags: ['calls'], querystring: FacetQuery, response: { 200: FacetsSchema, ...problems } },
-  }, async (request) => notify.taskFacets(s, actorOf(request), request.query));
+  app.get(
+    '/call-tasks/export',
+    {
+      preHandler: guard('contact.call'),
+      schema: {
+        tags: ['calls'],
+        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        querystring: TaskExportQuery,
+        response: { 200: Type.String({ format: 'binary' }), ...problems },
+      },
+    },
+    async (request, reply) => {
+      const file = await notify.exportTasks(s, actorOf(request), request.query);
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
+        .header('x-call-rows', String(file.rows))
+        .send(file.stream as unknown as string); // a stream is sent as is, not serialised
+    },
+  );
 
-  app.get('/call-tasks/:id', {
-    preHandler: guard('contact.call'),
-    schema: { tags: ['calls'], params: TaskIdParams, response: { 200: TaskDetailSchema, ...problems } },
-  }, async (request) => notify.getTask(s, actorOf(request), request.params.id));
+  app.get(
+    '/call-tasks/facets',
+    {
+      preHandler: guard('contact.call'),
+      schema: { tags: ['calls'], querystring: FacetQuery, response: { 200: FacetsSchema, ...problems } },
+    },
+    async (request) => notify.taskFacets(s, actorOf(request), request.query),
+  );
 
-  app.post('/call-tasks/:id/attempts', {
-    preHandler: guard('contact.call'),
-    schema: { tags: ['calls'], params: TaskIdParams, body: AttemptBody, response: { 200: TaskDetailSchema, ...problems } },
-  }, async (request) => notify.recordAttempt(s, actorOf(request), request.params.id, request.body));
+  app.get(
+    '/call-tasks/:id',
+    {
+      preHandler: guard('contact.call'),
+      schema: { tags: ['calls'], params: TaskIdParams, response: { 200: TaskDetailSchema, ...problems } },
+    },
+    async (request) => notify.getTask(s, actorOf(request), request.params.id),
+  );
 
-  app.post('/call-tasks/:id/reveal', {
-    preHandler: guard('contact.call'),
-    schema: { tags: ['calls'], params: TaskIdParams, body: RevealBody, response: { 200: Type.Object({ phone: Type.String() }), ...problems } },
-  }, async (request) => notify.revealPhone(s, actorOf(request), request.params.id, request.body.reason));
+  app.post(
+    '/call-tasks/:id/attempts',
+    {
+      preHandler: guard('contact.call'),
+      schema: {
+        tags: ['calls'],
+        params: TaskIdParams,
+        body: AttemptBody,
+        response: { 200: TaskDetailSchema, ...problems },
+      },
+    },
+    async (request) => notify.recordAttempt(s, actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/call-tasks/:id/reveal',
+    {
+      preHandler: guard('contact.call'),
+      schema: {
+        tags: ['calls'],
+        params: TaskIdParams,
+        body: RevealBody,
+        response: { 200: Type.Object({ phone: Type.String() }), ...problems },
+      },
+    },
+    async (request) => notify.revealPhone(s, actorOf(request), request.params.id, request.body.reason),
+  );
 }

@@ -118,15 +118,28 @@ export interface CallInstructions {
 }
 
 /** What the contact must be told on the call: the active rule set's schedule counted from the last exposure. */
-export function callInstructions(r: RuleSet, cls: string, lastExposureAt: number | null, timeZone: string): CallInstructions {
+export function callInstructions(
+  r: RuleSet,
+  cls: string,
+  lastExposureAt: number | null,
+  timeZone: string,
+): CallInstructions {
   const group = managedGroupOf(r, cls);
   const schedule = group ? r.management[group] : undefined;
   const plan = group && schedule && lastExposureAt !== null ? managementPlan(r, group, lastExposureAt, timeZone) : null;
   return {
-    ruleSetId: r.id, group: schedule ? group : null,
-    plan: plan && schedule ? {
-      centralisedDays: schedule.centralisedDays, homeDays: schedule.homeDays, homeKind: plan.homeKind,
-      centralisedUntil: plan.centralisedUntil, homeUntil: plan.homeUntil, testDates: plan.testDates,
-    } : null,
+    ruleSetId: r.id,
+    group: schedule ? group : null,
+    plan:
+      plan && schedule
+        ? {
+            centralisedDays: schedule.centralisedDays,
+            homeDays: schedule.homeDays,
+            homeKind: plan.homeKind,
+            centralisedUntil: plan.centralisedUntil,
+            homeUntil: plan.homeUntil,
+            testDates: plan.testDates,
+          }
+        : null,
   };
 }

@@ -8,11 +8,27 @@ import { Literals, Nullable, NoteText } from '../platform/http.ts';
 
 export const NotifyErrors = defineErrors({
   CALL_TASK_NOT_FOUND: { status: 404, zh: '找不到该通知任务', en: 'Call task not found' },
-  CALL_TASK_WITHDRAWN: { status: 409, zh: '该通知任务已撤销（接触者已排除），不能再登记拨打', en: 'The call task was withdrawn (the contact was dismissed): no more calls are recorded' },
-  CALL_REASON_REQUIRED: { status: 400, zh: '查看完整电话必须填写事由', en: 'A reason is required to see the full phone number' },
+  CALL_TASK_WITHDRAWN: {
+    status: 409,
+    zh: '该通知任务已撤销（接触者已排除），不能再登记拨打',
+    en: 'The call task was withdrawn (the contact was dismissed): no more calls are recorded',
+  },
+  CALL_REASON_REQUIRED: {
+    status: 400,
+    zh: '查看完整电话必须填写事由',
+    en: 'A reason is required to see the full phone number',
+  },
   CALL_NO_PHONE: { status: 404, zh: '此人没有登记电话', en: 'This person has no phone number on file' },
-  CALL_DATE_INVALID: { status: 400, zh: '暴露日期“{value}”不是有效日期（应如 2022-03-24）', en: '{field}: "{value}" is not a valid date (e.g. 2022-03-24)' },
-  CALL_DATE_RANGE: { status: 400, zh: '暴露日期范围有误：起始日期 {from} 晚于截止日期 {to}', en: 'Exposure date range is wrong: {from} is after {to}' },
+  CALL_DATE_INVALID: {
+    status: 400,
+    zh: '暴露日期“{value}”不是有效日期（应如 2022-03-24）',
+    en: '{field}: "{value}" is not a valid date (e.g. 2022-03-24)',
+  },
+  CALL_DATE_RANGE: {
+    status: 400,
+    zh: '暴露日期范围有误：起始日期 {from} 晚于截止日期 {to}',
+    en: 'Exposure date range is wrong: {from} is after {to}',
+  },
 });
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -41,19 +57,25 @@ export const TaskListQuery = Type.Object({
 });
 export type TaskListQuery = Static<typeof TaskListQuery>;
 
-export const TaskExportQuery = Type.Composite([TaskListQuery, Type.Object({
-  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
-  lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
-  /** Full names and phones (person.reveal, with a reason; audited). */
-  reveal: Type.Optional(Type.Boolean()),
-  reason: Type.Optional(Type.String({ maxLength: 500 })),
-})]);
+export const TaskExportQuery = Type.Composite([
+  TaskListQuery,
+  Type.Object({
+    format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
+    lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
+    /** Full names and phones (person.reveal, with a reason; audited). */
+    reveal: Type.Optional(Type.Boolean()),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  }),
+]);
 export type TaskExportQuery = Static<typeof TaskExportQuery>;
 
-export const AttemptBody = Type.Object({
-  outcome: Literals(CALL_OUTCOMES),
-  note: Type.Optional(NoteText({ maxLength: 1000 })),
-}, { additionalProperties: false });
+export const AttemptBody = Type.Object(
+  {
+    outcome: Literals(CALL_OUTCOMES),
+    note: Type.Optional(NoteText({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
 export type AttemptBody = Static<typeof AttemptBody>;
 
 export const RevealBody = Type.Object({ reason: NoteText({ maxLength: 200 }) }, { additionalProperties: false });
@@ -61,14 +83,18 @@ export const RevealBody = Type.Object({ reason: NoteText({ maxLength: 200 }) }, 
 export const CallInstructionsSchema = Type.Object({
   ruleSetId: Type.String(),
   group: Nullable(Literals(MANAGED_GROUPS)),
-  plan: Nullable(Type.Object({
-    centralisedDays: Type.Integer(),
-    homeDays: Type.Integer(),
-    homeKind: Literals(['home_quarantine', 'home_health_monitoring'] as const),
-    centralisedUntil: Type.Integer(),
-    homeUntil: Type.Integer(),
-    testDates: Type.Array(Type.Object({ phase: Literals(['centralised', 'home'] as const), day: Type.Integer(), date: Type.String() })),
-  })),
+  plan: Nullable(
+    Type.Object({
+      centralisedDays: Type.Integer(),
+      homeDays: Type.Integer(),
+      homeKind: Literals(['home_quarantine', 'home_health_monitoring'] as const),
+      centralisedUntil: Type.Integer(),
+      homeUntil: Type.Integer(),
+      testDates: Type.Array(
+        Type.Object({ phase: Literals(['centralised', 'home'] as const), day: Type.Integer(), date: Type.String() }),
+      ),
+    }),
+  ),
 });
 
 export const CallTaskSchema = Type.Object({

@@ -18,7 +18,17 @@ import { maskName, maskPhone } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
 import type { Services } from '../services.ts';
-import { acceptsCalls, callInstructions, communityOf, pathPrefixes, planTasks, reopenedStatus, statusAfter, type CallInstructions, type CallOutcome } from './notify.rules.ts';
+import {
+  acceptsCalls,
+  callInstructions,
+  communityOf,
+  pathPrefixes,
+  planTasks,
+  reopenedStatus,
+  statusAfter,
+  type CallInstructions,
+  type CallOutcome,
+} from './notify.rules.ts';
 import type { AttemptBody, CallTaskView, FacetQuery, TaskExportQuery, TaskListQuery } from './notify.schema.ts';
 import { activeChoice } from '../rules/ruleset.service.ts';
 import { addDays, dateInZone, isCalendarDate, startOfDate } from '../platform/calendar.ts';
@@ -37,7 +47,12 @@ export interface SyncResult {
  * Brings the case's call tasks in line with its contacts, in the caller's transaction (tracing calls
  * this after storing contacts and after a review). Idempotent: a second run changes nothing.
  */
-export async function syncCallTasks(s: Services, trx: Executor, caseId: string, actor: AuditActor = SYSTEM_ACTOR): Promise<SyncResult> {
+export async function syncCallTasks(
+  s: Services,
+  trx: Executor,
+  caseId: string,
+  actor: AuditActor = SYSTEM_ACTOR,
+): Promise<SyncResult> {
   const contacts = await store.contactsOfCase(trx, caseId);
   const tasks = await store.tasksOfCase(trx, caseId);
   const plan = planTasks(
@@ -46,7 +61,8 @@ export async function syncCallTasks(s: Services, trx: Executor, caseId: string, 
   );
   const classOf = new Map(contacts.map((c) => [c.id, c.class]));
   const reclassed = tasks.filter((t) => classOf.has(t.contact_id) && classOf.get(t.contact_id) !== t.class);
-  if (!plan.create.length && !plan.reopen.length && !plan.withdraw.length && !reclassed.length) return { created: 0, reopened: 0, withdrawn: 0 };
+  if (!plan.create.length && !plan.reopen.length && !plan.withdraw.length && !reclassed.length)
+    return { created: 0, reopened: 0, withdrawn: 0 };
   const now = s.clock.now();
   for (const t of reclassed) await store.updateTask(trx, t.id, { class: classOf.get(t.contact_id)!, updated_at: now });
 
@@ -55,11 +71,28 @@ export async function syncCallTasks(s: Services, trx: Executor, caseId: string, 
     const fresh = plan.create.map((id) => byId.get(id)!);
     const prefixes = fresh.flatMap((c) => pathPrefixes(c.area_path));
     const communities = new Map((await store.communitiesByPath(trx, prefixes)).map((a) => [a.path, a]));
-    const ownAreas = new Map((await store.areaIdsByPath(trx, fresh.map((c) => c.area_path))).map((a) => [a.path, a]));
+    const ownAreas = new Map(
+      (
+        await store.areaIdsByPath(
+          trx,
+          fresh.map((c) => c.area_path),
+        )
+      ).map((a) => [a.path, a]),
+    );
     const rows: CallTaskTable[] = fresh.map((c, i) => ({
-      id: `${newId(now)}${String(i).padStart(4, '0')}`.slice(0, 64), contact_id: c.id, case_id: caseId, person_id: c.person_id,
-      area_id: (communityOf(c.area_path, communities) ?? ownAreas.get(c.area_path)!).id, area_path: c.area_path,
-      class: c.class, status: 'pending', attempts: 0, last_attempt_at: null, last_note: null, created_at: now, updated_at: now,
+      id: `${newId(now)}${String(i).padStart(4, '0')}`.slice(0, 64),
+      contact_id: c.id,
+      case_id: caseId,
+      person_id: c.person_id,
+      area_id: (communityOf(c.area_path, communities) ?? ownAreas.get(c.area_path)!).id,
+      area_path: c.area_path,
+      class: c.class,
+      status: 'pending',
+      attempts: 0,
+      last_attempt_at: null,
+      last_note: null,
+      created_at: now,
+      updated_at: now,
     }));
     await store.insertTasks(trx, rows);
   }
@@ -68,28 +101,47 @@ export async function syncCallTasks(s: Services, trx: Executor, caseId: string, 
     const t = taskOf.get(contactId)!;
     await store.updateTask(trx, t.id, { status: reopenedStatus(Number(t.attempts)), updated_at: now });
   }
-  await store.setTaskStatus(trx, plan.withdraw.map((c) => taskOf.get(c)!.id), 'withdrawn', now);
+  await store.setTaskStatus(
+    trx,
+    plan.withdraw.map((c) => taskOf.get(c)!.id),
+    'withdrawn',
+    now,
+  );
   const result = { created: plan.create.length, reopened: plan.reopen.length, withdrawn: plan.withdraw.length };
-  await s.audit(trx, actor, { action: 'call.tasks.sync', objectType: 'call_task', objectId: null, detail: { caseId, ...result, reclassified: reclassed.length } });
+  await s.audit(trx, actor, {
+    action: 'call.tasks.sync',
+    objectType: 'call_task',
+    objectId: null,
+    detail: { caseId, ...result, reclassified: reclassed.length },
+  });
   return result;
 }
 
 function toView(s: Pick<Services, 'cipher' | 'config'>, r: TaskRow, ruleSet: RuleSet): CallTaskView {
   const lastAt = r.last_exposure_at === null ? null : Number(r.last_exposure_at);
   return {
-    id: r.id, contactId: r.contact_id, caseId: r.case_id,
+    id: r.id,
+    contactId: r.contact_id,
+    caseId: r.case_id,
     person: {
-      id: r.person_id, name: r.person_name, phone: r.phone_enc ? maskPhone(s.cipher.decrypt(r.phone_enc)) : null,
-      areaId: r.person_area_id, areaName: r.person_area_name, address: r.address ?? null,
+      id: r.person_id,
+      name: r.person_name,
+      phone: r.phone_enc ? maskPhone(s.cipher.decrypt(r.phone_enc)) : null,
+      areaId: r.person_area_id,
+      areaName: r.person_area_name,
+      address: r.address ?? null,
     },
     building: r.building_id && r.building_name !== null ? { id: r.building_id, name: r.building_name } : null,
     community: { id: r.area_id, name: r.community_name },
     class: r.class,
     exposure: { firstAt: r.first_exposure_at === null ? null : Number(r.first_exposure_at), lastAt },
     instructions: callInstructions(ruleSet, r.class, lastAt, s.config.timeZone),
-    status: r.status as CallTaskView['status'], attempts: Number(r.attempts),
-    lastAttemptAt: r.last_attempt_at === null ? null : Number(r.last_attempt_at), lastNote: r.last_note,
-    createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+    status: r.status as CallTaskView['status'],
+    attempts: Number(r.attempts),
+    lastAttemptAt: r.last_attempt_at === null ? null : Number(r.last_attempt_at),
+    lastNote: r.last_note,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
   };
 }
 
@@ -100,9 +152,19 @@ async function taskInScope(trx: Executor, actor: Actor, id: string): Promise<Tas
   return row;
 }
 
-function dayStart(s: Services, field: 'exposedFrom' | 'exposedTo', text: string | undefined, plusDays = 0): number | undefined {
+function dayStart(
+  s: Services,
+  field: 'exposedFrom' | 'exposedTo',
+  text: string | undefined,
+  plusDays = 0,
+): number | undefined {
   if (text === undefined || text === '') return undefined;
-  if (!isCalendarDate(text)) throw new AppError('CALL_DATE_INVALID', { field, value: text }, { faults: [{ field, code: 'CALL_DATE_INVALID', params: { field, value: text } }] });
+  if (!isCalendarDate(text))
+    throw new AppError(
+      'CALL_DATE_INVALID',
+      { field, value: text },
+      { faults: [{ field, code: 'CALL_DATE_INVALID', params: { field, value: text } }] },
+    );
   return startOfDate(addDays(text, plusDays), s.config.timeZone);
 }
 
@@ -112,7 +174,13 @@ async function filterOf(s: Services, trx: Executor, actor: Actor, q: TaskListQue
   const exposedFrom = dayStart(s, 'exposedFrom', q.exposedFrom);
   const exposedTo = dayStart(s, 'exposedTo', q.exposedTo, 1);
   if (exposedFrom !== undefined && exposedTo !== undefined && exposedFrom >= exposedTo) {
-    throw new AppError('CALL_DATE_RANGE', { from: q.exposedFrom!, to: q.exposedTo! }, { faults: [{ field: 'exposedFrom', code: 'CALL_DATE_RANGE', params: { from: q.exposedFrom!, to: q.exposedTo! } }] });
+    throw new AppError(
+      'CALL_DATE_RANGE',
+      { from: q.exposedFrom!, to: q.exposedTo! },
+      {
+        faults: [{ field: 'exposedFrom', code: 'CALL_DATE_RANGE', params: { from: q.exposedFrom!, to: q.exposedTo! } }],
+      },
+    );
   }
   if (q.buildingId) {
     const buildingPath = await store.buildingPath(trx, q.buildingId);
@@ -121,7 +189,14 @@ async function filterOf(s: Services, trx: Executor, actor: Actor, q: TaskListQue
   }
   const name = q.q?.trim();
   return {
-    path, status: q.status, open: q.open, caseId: q.caseId, buildingId: q.buildingId, class: q.class, exposedFrom, exposedTo,
+    path,
+    status: q.status,
+    open: q.open,
+    caseId: q.caseId,
+    buildingId: q.buildingId,
+    class: q.class,
+    exposedFrom,
+    exposedTo,
     ...(name ? { name } : {}),
   };
 }
@@ -129,9 +204,17 @@ async function filterOf(s: Services, trx: Executor, actor: Actor, q: TaskListQue
 /** The filter as the audit records it: what was asked, the searched name masked. */
 function auditedFilter(q: TaskListQuery) {
   return {
-    areaId: q.areaId ?? null, status: q.status ?? null, open: q.open ?? null, caseId: q.caseId ?? null, buildingId: q.buildingId ?? null,
-    class: q.class ?? null, exposedFrom: q.exposedFrom ?? null, exposedTo: q.exposedTo ?? null, q: q.q?.trim() ? maskName(q.q.trim()) : null,
-    sort: q.sort ?? null, dir: q.dir ?? null,
+    areaId: q.areaId ?? null,
+    status: q.status ?? null,
+    open: q.open ?? null,
+    caseId: q.caseId ?? null,
+    buildingId: q.buildingId ?? null,
+    class: q.class ?? null,
+    exposedFrom: q.exposedFrom ?? null,
+    exposedTo: q.exposedTo ?? null,
+    q: q.q?.trim() ? maskName(q.q.trim()) : null,
+    sort: q.sort ?? null,
+    dir: q.dir ?? null,
   };
 }
 
@@ -139,14 +222,21 @@ function orderOf(q: TaskListQuery): store.TaskOrder {
   return { sort: q.sort ?? 'priority', dir: q.dir ?? 'asc' };
 }
 
-export async function listTasks(s: Services, actor: Actor, q: TaskListQuery, paging: store.Paging): Promise<Page<CallTaskView>> {
+export async function listTasks(
+  s: Services,
+  actor: Actor,
+  q: TaskListQuery,
+  paging: store.Paging,
+): Promise<Page<CallTaskView>> {
   assertCan(actor, 'contact.call');
   return s.db.transaction().execute(async (trx) => {
     const f = await filterOf(s, trx, actor, q);
     const { ruleSet } = await activeChoice(s, trx);
     const { rows, total } = await store.listTasks(trx, f, paging, orderOf(q));
     await s.audit(trx, auditActor(actor), {
-      action: 'call.list', objectType: 'call_task', objectId: null,
+      action: 'call.list',
+      objectType: 'call_task',
+      objectId: null,
       detail: { ...auditedFilter(q), results: total, offset: paging.offset },
     });
     return { items: rows.map((r) => toView(s, r, ruleSet)), total, ...paging };
@@ -164,7 +254,9 @@ export async function taskFacets(s: Services, actor: Actor, q: FacetQuery) {
     const grids = await store.gridFacets(trx, f);
     const buildings = await store.buildingFacets(trx, f, MAX_BUILDINGS + 1);
     return {
-      grids, buildings: buildings.slice(0, MAX_BUILDINGS), buildingsTruncated: buildings.length > MAX_BUILDINGS,
+      grids,
+      buildings: buildings.slice(0, MAX_BUILDINGS),
+      buildingsTruncated: buildings.length > MAX_BUILDINGS,
       ruleSet: { id: ruleSet.id, name: ruleSet.name },
     };
   });
@@ -175,7 +267,10 @@ export async function getTask(s: Services, actor: Actor, id: string) {
   return s.db.transaction().execute(async (trx) => {
     const row = await taskInScope(trx, actor, id);
     await s.audit(trx, auditActor(actor), { action: 'call.read', objectType: 'call_task', objectId: id });
-    return { task: toView(s, row, (await activeChoice(s, trx)).ruleSet), attempts: (await store.attemptsOf(trx, id)).map(attemptView) };
+    return {
+      task: toView(s, row, (await activeChoice(s, trx)).ruleSet),
+      attempts: (await store.attemptsOf(trx, id)).map(attemptView),
+    };
   });
 }
 
@@ -193,24 +288,55 @@ export async function recordAttempt(s: Services, actor: Actor, id: string, body:
     const now = s.clock.now();
     const note = body.note?.trim() ?? '';
     const status = statusAfter(body.outcome);
-    const attempts = await store.bumpAttempt(trx, id, { status, last_attempt_at: now, last_note: note || null, updated_at: now });
-    await store.insertAttempt(trx, { id: `${id}-${String(attempts).padStart(4, '0')}`, task_id: id, outcome: body.outcome, note, actor_id: actor.userId, at: now });
-    await s.audit(trx, auditActor(actor), {
-      action: 'call.attempt', objectType: 'call_task', objectId: id, reason: note,
-      detail: { personId: row.person_id, caseId: row.case_id, outcome: body.outcome, from: row.status, to: status, attempts },
+    const attempts = await store.bumpAttempt(trx, id, {
+      status,
+      last_attempt_at: now,
+      last_note: note || null,
+      updated_at: now,
     });
-    return { task: toView(s, (await store.taskById(trx, id))!, (await activeChoice(s, trx)).ruleSet), attempts: (await store.attemptsOf(trx, id)).map(attemptView) };
+    await store.insertAttempt(trx, {
+      id: `${id}-${String(attempts).padStart(4, '0')}`,
+      task_id: id,
+      outcome: body.outcome,
+      note,
+      actor_id: actor.userId,
+      at: now,
+    });
+    await s.audit(trx, auditActor(actor), {
+      action: 'call.attempt',
+      objectType: 'call_task',
+      objectId: id,
+      reason: note,
+      detail: {
+        personId: row.person_id,
+        caseId: row.case_id,
+        outcome: body.outcome,
+        from: row.status,
+        to: status,
+        attempts,
+      },
+    });
+    return {
+      task: toView(s, (await store.taskById(trx, id))!, (await activeChoice(s, trx)).ruleSet),
+      attempts: (await store.attemptsOf(trx, id)).map(attemptView),
+    };
   });
 }
 
 function requireReason(reason: string | undefined): string {
   const why = (reason ?? '').trim();
-  if (!why) throw new AppError('CALL_REASON_REQUIRED', {}, { faults: [{ field: 'reason', code: 'CALL_REASON_REQUIRED' }] });
+  if (!why)
+    throw new AppError('CALL_REASON_REQUIRED', {}, { faults: [{ field: 'reason', code: 'CALL_REASON_REQUIRED' }] });
   return why;
 }
 
 /** The full phone of the task's contact, for the caller who may see it, with a reason; audited. */
-export async function revealPhone(s: Services, actor: Actor, id: string, reason: string | undefined): Promise<{ phone: string }> {
+export async function revealPhone(
+  s: Services,
+  actor: Actor,
+  id: string,
+  reason: string | undefined,
+): Promise<{ phone: string }> {
   assertCan(actor, 'contact.call');
   assertCan(actor, 'person.reveal');
   const why = requireReason(reason);
@@ -218,7 +344,11 @@ export async function revealPhone(s: Services, actor: Actor, id: string, reason:
     const row = await taskInScope(trx, actor, id);
     if (!row.phone_enc) throw new AppError('CALL_NO_PHONE');
     await s.audit(trx, auditActor(actor), {
-      action: 'call.reveal', objectType: 'person', objectId: row.person_id, reason: why, detail: { taskId: id, fields: ['phone'] },
+      action: 'call.reveal',
+      objectType: 'person',
+      objectId: row.person_id,
+      reason: why,
+      detail: { taskId: id, fields: ['phone'] },
     });
     return { phone: s.cipher.decrypt(row.phone_enc) };
   });
@@ -243,18 +373,43 @@ const COLUMNS: Array<{ key: keyof ExportValues; zh: string; en: string }> = [
 ];
 
 interface ExportValues {
-  no: string; community: string; area: string; address: string; name: string; phone: string; class: string; lastExposure: string; instructions: string; caseId: string;
-  status: string; attempts: string; lastAttemptAt: string; lastNote: string; taskId: string;
+  no: string;
+  community: string;
+  area: string;
+  address: string;
+  name: string;
+  phone: string;
+  class: string;
+  lastExposure: string;
+  instructions: string;
+  caseId: string;
+  status: string;
+  attempts: string;
+  lastAttemptAt: string;
+  lastNote: string;
+  taskId: string;
 }
 
 const LABELS: Record<Lang, Record<string, string>> = {
   zh: {
-    close: '密切接触者', secondary: '次密切接触者', general: '一般接触者',
-    pending: '待拨打', reached: '已接通', not_reached: '未接通', refused: '拒绝', withdrawn: '已撤销',
+    close: '密切接触者',
+    secondary: '次密切接触者',
+    general: '一般接触者',
+    pending: '待拨打',
+    reached: '已接通',
+    not_reached: '未接通',
+    refused: '拒绝',
+    withdrawn: '已撤销',
   },
   en: {
-    close: 'close', secondary: 'secondary', general: 'general',
-    pending: 'pending', reached: 'reached', not_reached: 'not reached', refused: 'refused', withdrawn: 'withdrawn',
+    close: 'close',
+    secondary: 'secondary',
+    general: 'general',
+    pending: 'pending',
+    reached: 'reached',
+    not_reached: 'not reached',
+    refused: 'refused',
+    withdrawn: 'withdrawn',
   },
 };
 
@@ -277,14 +432,19 @@ export async function exportTasks(s: Services, actor: Actor, q: TaskExportQuery)
     const f = await filterOf(s, trx, actor, q);
     const n = await store.countTasks(trx, f);
     await s.audit(trx, auditActor(actor), {
-      action: 'call.export', objectType: 'call_task', objectId: null, reason,
+      action: 'call.export',
+      objectType: 'call_task',
+      objectId: null,
+      reason,
       detail: { format, rows: n, revealed: reveal, ...auditedFilter(q) },
     });
     return { filter: f, rows: n };
   });
   const records = exportRecords(s, filter, lang, reveal, orderOf(q));
   return {
-    rows, fileName: `call-list.${format}`, contentType: CONTENT_TYPES[format],
+    rows,
+    fileName: `call-list.${format}`,
+    contentType: CONTENT_TYPES[format],
     stream: tabularStream(records, format, lang === 'en' ? 'Call list' : '通知名单'),
   };
 }
@@ -294,20 +454,44 @@ export function instructionsText(i: CallInstructions, lang: Lang, timeZone: stri
   const p = i.plan;
   if (!p) {
     const name = ruleSetById(i.ruleSetId).name[lang];
-    if (i.group === null) return lang === 'en' ? `No quarantine for this class under ${name}` : `${name}对此类接触者无隔离要求`;
+    if (i.group === null)
+      return lang === 'en' ? `No quarantine for this class under ${name}` : `${name}对此类接触者无隔离要求`;
     return lang === 'en' ? `Managed as ${i.group}; last exposure unknown` : '须隔离管理，末次暴露时间不详';
   }
   const last = (ms: number) => dateInZone(ms - 1, timeZone);
   const parts: string[] = [];
-  const home = p.homeKind === 'home_quarantine' ? (lang === 'en' ? 'home quarantine' : '居家隔离') : (lang === 'en' ? 'home health monitoring' : '居家健康监测');
-  if (p.centralisedDays > 0) parts.push(lang === 'en' ? `centralised quarantine ${p.centralisedDays} d until ${last(p.centralisedUntil)}` : `集中隔离${p.centralisedDays}天至${last(p.centralisedUntil)}`);
-  if (p.homeDays > 0) parts.push(lang === 'en' ? `${home} ${p.homeDays} d until ${last(p.homeUntil)}` : `${home}${p.homeDays}天至${last(p.homeUntil)}`);
+  const home =
+    p.homeKind === 'home_quarantine'
+      ? lang === 'en'
+        ? 'home quarantine'
+        : '居家隔离'
+      : lang === 'en'
+        ? 'home health monitoring'
+        : '居家健康监测';
+  if (p.centralisedDays > 0)
+    parts.push(
+      lang === 'en'
+        ? `centralised quarantine ${p.centralisedDays} d until ${last(p.centralisedUntil)}`
+        : `集中隔离${p.centralisedDays}天至${last(p.centralisedUntil)}`,
+    );
+  if (p.homeDays > 0)
+    parts.push(
+      lang === 'en'
+        ? `${home} ${p.homeDays} d until ${last(p.homeUntil)}`
+        : `${home}${p.homeDays}天至${last(p.homeUntil)}`,
+    );
   const tests = p.testDates.map((t) => t.date);
   if (tests.length) parts.push(lang === 'en' ? `tests on ${tests.join(', ')}` : `核酸检测：${tests.join('、')}`);
   return parts.join(lang === 'en' ? '; ' : '；');
 }
 
-async function* exportRecords(s: Services, f: store.TaskFilter, lang: Lang, reveal: boolean, order: store.TaskOrder): AsyncGenerator<string[]> {
+async function* exportRecords(
+  s: Services,
+  f: store.TaskFilter,
+  lang: Lang,
+  reveal: boolean,
+  order: store.TaskOrder,
+): AsyncGenerator<string[]> {
   yield COLUMNS.map((c) => (lang === 'en' ? c.en : c.zh));
   const label = (k: string) => LABELS[lang][k] ?? k;
   const { ruleSet } = await activeChoice(s);
@@ -318,13 +502,30 @@ async function* exportRecords(s: Services, f: store.TaskFilter, lang: Lang, reve
     for (const r of page) {
       const phone = r.phone_enc ? s.cipher.decrypt(r.phone_enc) : '';
       const values: ExportValues = {
-        no: String(++n), community: r.community_name, area: r.person_area_name, address: r.address ?? '',
-        name: reveal ? r.person_name : maskName(r.person_name), phone: reveal ? phone : maskPhone(phone) ?? '',
+        no: String(++n),
+        community: r.community_name,
+        area: r.person_area_name,
+        address: r.address ?? '',
+        name: reveal ? r.person_name : maskName(r.person_name),
+        phone: reveal ? phone : (maskPhone(phone) ?? ''),
         class: label(r.class),
         lastExposure: r.last_exposure_at === null ? '' : dateInZone(Number(r.last_exposure_at), s.config.timeZone),
-        instructions: instructionsText(callInstructions(ruleSet, r.class, r.last_exposure_at === null ? null : Number(r.last_exposure_at), s.config.timeZone), lang, s.config.timeZone),
-        caseId: r.case_id, status: label(r.status), attempts: String(r.attempts),
-        lastAttemptAt: r.last_attempt_at === null ? '' : isoInZone(Number(r.last_attempt_at), s.config.timeZone), lastNote: r.last_note ?? '', taskId: r.id,
+        instructions: instructionsText(
+          callInstructions(
+            ruleSet,
+            r.class,
+            r.last_exposure_at === null ? null : Number(r.last_exposure_at),
+            s.config.timeZone,
+          ),
+          lang,
+          s.config.timeZone,
+        ),
+        caseId: r.case_id,
+        status: label(r.status),
+        attempts: String(r.attempts),
+        lastAttemptAt: r.last_attempt_at === null ? '' : isoInZone(Number(r.last_attempt_at), s.config.timeZone),
+        lastNote: r.last_note ?? '',
+        taskId: r.id,
       };
       yield COLUMNS.map((c) => values[c.key]);
     }

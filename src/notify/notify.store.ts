@@ -20,26 +20,50 @@ export interface CaseContactRow {
 
 /** The case's contacts with the path of each person's area. */
 export async function contactsOfCase(ex: Executor, caseId: string): Promise<CaseContactRow[]> {
-  return ex.selectFrom('contact').innerJoin('person', 'person.id', 'contact.person_id').innerJoin('area', 'area.id', 'person.area_id')
+  return ex
+    .selectFrom('contact')
+    .innerJoin('person', 'person.id', 'contact.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id')
     .select(['contact.id', 'contact.person_id', 'contact.class', 'contact.review_status', 'area.path as area_path'])
-    .where('contact.case_id', '=', caseId).orderBy('contact.id').execute();
+    .where('contact.case_id', '=', caseId)
+    .orderBy('contact.id')
+    .execute();
 }
 
 /** Areas of level community (or any level when asked) whose path is one of these. */
-export async function communitiesByPath(ex: Executor, paths: readonly string[]): Promise<Array<{ id: string; path: string }>> {
+export async function communitiesByPath(
+  ex: Executor,
+  paths: readonly string[],
+): Promise<Array<{ id: string; path: string }>> {
   const out: Array<{ id: string; path: string }> = [];
   const list = [...new Set(paths)];
   for (let i = 0; i < list.length; i += CHUNK) {
-    out.push(...await ex.selectFrom('area').select(['id', 'path']).where('level', '=', 'community').where('path', 'in', list.slice(i, i + CHUNK)).execute());
+    out.push(
+      ...(await ex
+        .selectFrom('area')
+        .select(['id', 'path'])
+        .where('level', '=', 'community')
+        .where('path', 'in', list.slice(i, i + CHUNK))
+        .execute()),
+    );
   }
   return out;
 }
 
-export async function areaIdsByPath(ex: Executor, paths: readonly string[]): Promise<Array<{ id: string; path: string }>> {
+export async function areaIdsByPath(
+  ex: Executor,
+  paths: readonly string[],
+): Promise<Array<{ id: string; path: string }>> {
   const out: Array<{ id: string; path: string }> = [];
   const list = [...new Set(paths)];
   for (let i = 0; i < list.length; i += CHUNK) {
-    out.push(...await ex.selectFrom('area').select(['id', 'path']).where('path', 'in', list.slice(i, i + CHUNK)).execute());
+    out.push(
+      ...(await ex
+        .selectFrom('area')
+        .select(['id', 'path'])
+        .where('path', 'in', list.slice(i, i + CHUNK))
+        .execute()),
+    );
   }
   return out;
 }
@@ -51,13 +75,21 @@ export async function tasksOfCase(ex: Executor, caseId: string): Promise<CallTas
 /** Inserts new tasks; a contact that already has one keeps it (the unique contact_id). */
 export async function insertTasks(ex: Executor, rows: readonly CallTaskTable[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) {
-    await ex.insertInto('call_task').values(rows.slice(i, i + 200)).onConflict((oc) => oc.column('contact_id').doNothing()).execute();
+    await ex
+      .insertInto('call_task')
+      .values(rows.slice(i, i + 200))
+      .onConflict((oc) => oc.column('contact_id').doNothing())
+      .execute();
   }
 }
 
 export async function setTaskStatus(ex: Executor, ids: readonly string[], status: string, now: number): Promise<void> {
   for (let i = 0; i < ids.length; i += CHUNK) {
-    await ex.updateTable('call_task').set({ status, updated_at: now }).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+    await ex
+      .updateTable('call_task')
+      .set({ status, updated_at: now })
+      .where('id', 'in', ids.slice(i, i + CHUNK))
+      .execute();
   }
 }
 
@@ -69,9 +101,17 @@ export async function updateTask(ex: Executor, id: string, changes: Partial<Omit
  * Counts one more call on the task and sets its outcome, in one statement (the row lock orders two
  * callers recording at once); the new count.
  */
-export async function bumpAttempt(ex: Executor, id: string, changes: { status: string; last_attempt_at: number; last_note: string | null; updated_at: number }): Promise<number> {
-  const row = await ex.updateTable('call_task').set((eb) => ({ ...changes, attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', id).returning('attempts').executeTakeFirstOrThrow();
+export async function bumpAttempt(
+  ex: Executor,
+  id: string,
+  changes: { status: string; last_attempt_at: number; last_note: string | null; updated_at: number },
+): Promise<number> {
+  const row = await ex
+    .updateTable('call_task')
+    .set((eb) => ({ ...changes, attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .returning('attempts')
+    .executeTakeFirstOrThrow();
   return Number(row.attempts);
 }
 
@@ -114,14 +154,18 @@ export interface TaskFilter {
   name?: string;
 }
 
-export type TaskOrder = { sort: 'priority' | 'name' | 'exposure' | 'address' | 'attempts' | 'lastCall'; dir: 'asc' | 'desc' };
+export type TaskOrder = {
+  sort: 'priority' | 'name' | 'exposure' | 'address' | 'attempts' | 'lastCall';
+  dir: 'asc' | 'desc';
+};
 
 function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 function taskQuery(ex: Executor) {
-  return ex.selectFrom('call_task')
+  return ex
+    .selectFrom('call_task')
     .innerJoin('person', 'person.id', 'call_task.person_id')
     .innerJoin('area as pa', 'pa.id', 'person.area_id')
     .innerJoin('area as ca', 'ca.id', 'call_task.area_id')
@@ -131,9 +175,17 @@ function taskQuery(ex: Executor) {
 }
 
 const TASK_COLUMNS = [
-  'person.name as person_name', 'person.phone_enc', 'pa.name as person_area_name', 'household.address', 'ca.name as community_name',
-  'contact.review_status as contact_review_status', 'pa.id as person_area_id', 'building.id as building_id', 'building.name as building_name',
-  'contact.first_exposure_at', 'contact.last_exposure_at',
+  'person.name as person_name',
+  'person.phone_enc',
+  'pa.name as person_area_name',
+  'household.address',
+  'ca.name as community_name',
+  'contact.review_status as contact_review_status',
+  'pa.id as person_area_id',
+  'building.id as building_id',
+  'building.name as building_name',
+  'contact.first_exposure_at',
+  'contact.last_exposure_at',
 ] as const;
 
 function filtered(ex: Executor, f: TaskFilter) {
@@ -155,12 +207,29 @@ function ordered<Q extends ReturnType<typeof filtered>>(q: Q, o: TaskOrder): Q {
   const nullsLast = (col: string) => sql`case when ${sql.ref(col)} is null then 1 else 0 end`;
   let r: ReturnType<typeof filtered> = q;
   switch (o.sort) {
-    case 'name': r = r.orderBy('person.name', d); break;
-    case 'exposure': r = r.orderBy(nullsLast('contact.last_exposure_at')).orderBy('contact.last_exposure_at', d); break;
-    case 'address': r = r.orderBy(nullsLast('building.name')).orderBy('building.name', d).orderBy('household.unit', d).orderBy('household.door', d).orderBy('household.address', d).orderBy('person.name'); break;
-    case 'attempts': r = r.orderBy('call_task.attempts', d); break;
-    case 'lastCall': r = r.orderBy(nullsLast('call_task.last_attempt_at')).orderBy('call_task.last_attempt_at', d); break;
-    default: r = r.orderBy(ORDER, d).orderBy(CLASS_ORDER, d).orderBy('call_task.created_at', d);
+    case 'name':
+      r = r.orderBy('person.name', d);
+      break;
+    case 'exposure':
+      r = r.orderBy(nullsLast('contact.last_exposure_at')).orderBy('contact.last_exposure_at', d);
+      break;
+    case 'address':
+      r = r
+        .orderBy(nullsLast('building.name'))
+        .orderBy('building.name', d)
+        .orderBy('household.unit', d)
+        .orderBy('household.door', d)
+        .orderBy('household.address', d)
+        .orderBy('person.name');
+      break;
+    case 'attempts':
+      r = r.orderBy('call_task.attempts', d);
+      break;
+    case 'lastCall':
+      r = r.orderBy(nullsLast('call_task.last_attempt_at')).orderBy('call_task.last_attempt_at', d);
+      break;
+    default:
+      r = r.orderBy(ORDER, d).orderBy(CLASS_ORDER, d).orderBy('call_task.created_at', d);
   }
   return r.orderBy('call_task.id', d) as Q;
 }
@@ -170,26 +239,58 @@ const CLASS_ORDER = sql`case call_task.class when 'close' then 0 when 'secondary
 
 const PRIORITY: TaskOrder = { sort: 'priority', dir: 'asc' };
 
-export async function listTasks(ex: Executor, f: TaskFilter, paging: Paging, order: TaskOrder = PRIORITY): Promise<{ rows: TaskRow[]; total: number }> {
+export async function listTasks(
+  ex: Executor,
+  f: TaskFilter,
+  paging: Paging,
+  order: TaskOrder = PRIORITY,
+): Promise<{ rows: TaskRow[]; total: number }> {
   const q = filtered(ex, f);
   const [rows, total] = await Promise.all([
-    ordered(q.selectAll('call_task').select([...TASK_COLUMNS]), order).limit(paging.limit).offset(paging.offset).execute() as Promise<TaskRow[]>,
+    ordered(q.selectAll('call_task').select([...TASK_COLUMNS]), order)
+      .limit(paging.limit)
+      .offset(paging.offset)
+      .execute() as Promise<TaskRow[]>,
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
 }
 
 export async function taskById(ex: Executor, id: string): Promise<TaskRow | undefined> {
-  return taskQuery(ex).selectAll('call_task').select([...TASK_COLUMNS]).where('call_task.id', '=', id).executeTakeFirst();
+  return taskQuery(ex)
+    .selectAll('call_task')
+    .select([...TASK_COLUMNS])
+    .where('call_task.id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function countTasks(ex: Executor, f: TaskFilter): Promise<number> {
-  return Number((await filtered(ex, f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await filtered(ex, f)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 /** A page of the export in list order, after the keyset (offset paging is fine at call-list sizes). */
-export async function exportPage(ex: Executor, f: TaskFilter, offset: number, limit: number, order: TaskOrder = PRIORITY): Promise<TaskRow[]> {
-  return ordered(filtered(ex, f).selectAll('call_task').select([...TASK_COLUMNS]), order).limit(limit).offset(offset).execute() as Promise<TaskRow[]>;
+export async function exportPage(
+  ex: Executor,
+  f: TaskFilter,
+  offset: number,
+  limit: number,
+  order: TaskOrder = PRIORITY,
+): Promise<TaskRow[]> {
+  return ordered(
+    filtered(ex, f)
+      .selectAll('call_task')
+      .select([...TASK_COLUMNS]),
+    order,
+  )
+    .limit(limit)
+    .offset(offset)
+    .execute() as Promise<TaskRow[]>;
 }
 
 export interface FacetRow {
@@ -202,24 +303,65 @@ export interface FacetRow {
 const openCount = sql<number>`sum(case when call_task.status in ('pending', 'not_reached') then 1 else 0 end)`;
 
 /** The grids (people's own areas) of the filtered tasks, with the area above each (grid names repeat across communities) and their counts. */
-export async function gridFacets(ex: Executor, f: TaskFilter): Promise<Array<FacetRow & { parentName: string | null }>> {
-  const rows = await filtered(ex, f).leftJoin('area as gp', 'gp.id', 'pa.parent_id')
+export async function gridFacets(
+  ex: Executor,
+  f: TaskFilter,
+): Promise<Array<FacetRow & { parentName: string | null }>> {
+  const rows = await filtered(ex, f)
+    .leftJoin('area as gp', 'gp.id', 'pa.parent_id')
     .select(['pa.id as id', 'pa.name as name', 'pa.path as path', 'gp.name as parent_name'])
     .select((eb) => [eb.fn.countAll().as('total'), openCount.as('open')])
-    .groupBy(['pa.id', 'pa.name', 'pa.path', 'gp.name']).orderBy('pa.path').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, parentName: r.parent_name ?? null, total: Number(r.total), open: Number(r.open ?? 0) }));
+    .groupBy(['pa.id', 'pa.name', 'pa.path', 'gp.name'])
+    .orderBy('pa.path')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    parentName: r.parent_name ?? null,
+    total: Number(r.total),
+    open: Number(r.open ?? 0),
+  }));
 }
 
 /** The buildings of the filtered tasks, with their counts, at most `limit` (by area, then name). */
-export async function buildingFacets(ex: Executor, f: TaskFilter, limit: number): Promise<Array<FacetRow & { areaId: string; areaName: string }>> {
-  const rows = await filtered(ex, f).innerJoin('area as ba', 'ba.id', 'building.area_id')
-    .select(['building.id as id', 'building.name as name', 'ba.id as area_id', 'ba.name as area_name', 'ba.path as area_path'])
+export async function buildingFacets(
+  ex: Executor,
+  f: TaskFilter,
+  limit: number,
+): Promise<Array<FacetRow & { areaId: string; areaName: string }>> {
+  const rows = await filtered(ex, f)
+    .innerJoin('area as ba', 'ba.id', 'building.area_id')
+    .select([
+      'building.id as id',
+      'building.name as name',
+      'ba.id as area_id',
+      'ba.name as area_name',
+      'ba.path as area_path',
+    ])
     .select((eb) => [eb.fn.countAll().as('total'), openCount.as('open')])
-    .groupBy(['building.id', 'building.name', 'ba.id', 'ba.name', 'ba.path']).orderBy('ba.path').orderBy('building.name').orderBy('building.id')
-    .limit(limit).execute();
-  return rows.map((r) => ({ id: r.id!, name: r.name!, areaId: r.area_id, areaName: r.area_name, total: Number(r.total), open: Number(r.open ?? 0) }));
+    .groupBy(['building.id', 'building.name', 'ba.id', 'ba.name', 'ba.path'])
+    .orderBy('ba.path')
+    .orderBy('building.name')
+    .orderBy('building.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id!,
+    name: r.name!,
+    areaId: r.area_id,
+    areaName: r.area_name,
+    total: Number(r.total),
+    open: Number(r.open ?? 0),
+  }));
 }
 
 export async function buildingPath(ex: Executor, id: string): Promise<string | undefined> {
-  return (await ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id').select('area.path').where('building.id', '=', id).executeTakeFirst())?.path;
+  return (
+    await ex
+      .selectFrom('building')
+      .innerJoin('area', 'area.id', 'building.area_id')
+      .select('area.path')
+      .where('building.id', '=', id)
+      .executeTakeFirst()
+  )?.path;
 }

@@ -15,19 +15,27 @@ function seesDetails(request: FastifyRequest): boolean {
 }
 
 export async function opsRoutes(app: App, s: Services): Promise<void> {
-  app.get('/health', {
-    schema: { tags: ['platform'], security: [], response: { 200: HealthReport, 503: HealthReport } },
-  }, async (request, reply) => {
-    const report = await healthReport(s, { details: seesDetails(request) });
-    reply.header('cache-control', 'no-store');
-    return reply.status(report.status === 'down' ? 503 : 200).send(report);
-  });
+  app.get(
+    '/health',
+    {
+      schema: { tags: ['platform'], security: [], response: { 200: HealthReport, 503: HealthReport } },
+    },
+    async (request, reply) => {
+      const report = await healthReport(s, { details: seesDetails(request) });
+      reply.header('cache-control', 'no-store');
+      return reply.status(report.status === 'down' ? 503 : 200).send(report);
+    },
+  );
 
-  app.get('/health/ready', {
-    schema: { tags: ['platform'], security: [], response: { 200: Readiness, 503: Readiness } },
-  }, async (_request, reply) => {
-    const ready = await readiness(s);
-    reply.header('cache-control', 'no-store');
-    return reply.status(ready.ready ? 200 : 503).send(ready);
-  });
+  app.get(
+    '/health/ready',
+    {
+      schema: { tags: ['platform'], security: [], response: { 200: Readiness, 503: Readiness } },
+    },
+    async (_request, reply) => {
+      const ready = await readiness(s);
+      reply.header('cache-control', 'no-store');
+      return reply.status(ready.ready ? 200 : 503).send(ready);
+    },
+  );
 }

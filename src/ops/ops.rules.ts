@@ -4,7 +4,10 @@ import type { FaultKind } from '../db/faults.ts';
 import type { HealthChecks, HealthStatus } from './ops.schema.ts';
 
 /** The error code and the Retry-After (seconds) a request that met the fault is answered with. */
-export function faultAnswer(kind: FaultKind): { code: 'STORAGE_FULL' | 'DB_UNAVAILABLE' | 'DB_TIMEOUT'; retryAfterS: number } {
+export function faultAnswer(kind: FaultKind): {
+  code: 'STORAGE_FULL' | 'DB_UNAVAILABLE' | 'DB_TIMEOUT';
+  retryAfterS: number;
+} {
   if (kind === 'storage-full') return { code: 'STORAGE_FULL', retryAfterS: 60 };
   if (kind === 'timeout') return { code: 'DB_TIMEOUT', retryAfterS: 5 };
   return { code: 'DB_UNAVAILABLE', retryAfterS: 5 };

@@ -32,8 +32,12 @@ async function probeDatabase(s: Services, ms: number): Promise<HealthChecks['dat
     let why = '';
     if (s.dialect === 'postgres') {
       // A standby (after a failover the URL may point at one) answers reads and refuses every write.
-      const { rows } = await withTimeout(sql<{ recovery: boolean; read_only: string }>`
-        select pg_is_in_recovery() as recovery, current_setting('transaction_read_only') as read_only`.execute(s.db), ms, 'the database');
+      const { rows } = await withTimeout(
+        sql<{ recovery: boolean; read_only: string }>`
+        select pg_is_in_recovery() as recovery, current_setting('transaction_read_only') as read_only`.execute(s.db),
+        ms,
+        'the database',
+      );
       readOnly = !!rows[0]?.recovery || rows[0]?.read_only === 'on';
       if (readOnly) why = 'the database is read-only (a standby?)';
     } else {
@@ -68,8 +72,11 @@ async function probeDisk(s: Services, ms: number): Promise<HealthChecks['disk']>
 function withoutDetails(checks: HealthChecks): HealthChecks {
   const strip = <T extends { detail?: string }>({ detail: _detail, ...rest }: T) => rest as T;
   return {
-    database: strip(checks.database), redis: strip(checks.redis), checkinWriter: strip(checks.checkinWriter),
-    disk: strip(checks.disk), tracingIndex: strip(checks.tracingIndex),
+    database: strip(checks.database),
+    redis: strip(checks.redis),
+    checkinWriter: strip(checks.checkinWriter),
+    disk: strip(checks.disk),
+    tracingIndex: strip(checks.tracingIndex),
   };
 }
 
@@ -77,7 +84,10 @@ function withoutDetails(checks: HealthChecks): HealthChecks {
  * Every dependency's state and the overall status; bounded by PROBE_MS whatever hangs. `details`:
  * with each check's last error message (for the deployment's administrators only).
  */
-export async function healthReport(s: Services, options: { details?: boolean; probeMs?: number } = {}): Promise<HealthReport> {
+export async function healthReport(
+  s: Services,
+  options: { details?: boolean; probeMs?: number } = {},
+): Promise<HealthReport> {
   const probeMs = options.probeMs ?? PROBE_MS;
   const [database, disk] = await Promise.all([probeDatabase(s, probeMs), probeDisk(s, probeMs)]);
   const bus = s.events.health();
@@ -88,7 +98,12 @@ export async function healthReport(s: Services, options: { details?: boolean; pr
     disk,
     tracingIndex: visitIndexState(s),
   };
-  return { status: overallStatus(checks).status, db: s.dialect, version: VERSION, checks: options.details ? checks : withoutDetails(checks) };
+  return {
+    status: overallStatus(checks).status,
+    db: s.dialect,
+    version: VERSION,
+    checks: options.details ? checks : withoutDetails(checks),
+  };
 }
 
 /** Ready for traffic unless a check is down; a degraded server still serves. */

@@ -36,10 +36,16 @@ export function keyFingerprint(publicKey: crypto.KeyObject): string {
   return crypto.hash('sha256', publicKey.export({ type: 'spki', format: 'der' }), 'hex').slice(0, 16);
 }
 
-export function signAnchor(head: { seq: number; hash: string; keyedFrom: number | null }, at: number, privateKey: crypto.KeyObject): Anchor {
+export function signAnchor(
+  head: { seq: number; hash: string; keyedFrom: number | null },
+  at: number,
+  privateKey: crypto.KeyObject,
+): Anchor {
   const body = { seq: head.seq, hash: head.hash, keyedFrom: head.keyedFrom, at };
   return {
-    v: 1, ...body, time: new Date(at).toISOString(),
+    v: 1,
+    ...body,
+    time: new Date(at).toISOString(),
     key: keyFingerprint(crypto.createPublicKey(privateKey)),
     sig: crypto.sign(null, signedBytes(body), privateKey).toString('base64url'),
   };
@@ -72,8 +78,12 @@ function write(s: Services, dir: string, head: ReturnType<typeof headOf>, at: nu
 /** Writes an anchor of the head now (`cordon audit anchor`), and restarts the schedule's period. */
 export async function writeAnchorNow(s: Services, dir = s.config.auditAnchors.dir): Promise<AnchorWritten> {
   const at = s.clock.now();
-  const row = await s.db.updateTable('audit_head').set({ anchored_at: at }).where('id', '=', 1)
-    .returning(['seq', 'hash', 'keyed_from']).executeTakeFirstOrThrow();
+  const row = await s.db
+    .updateTable('audit_head')
+    .set({ anchored_at: at })
+    .where('id', '=', 1)
+    .returning(['seq', 'hash', 'keyed_from'])
+    .executeTakeFirstOrThrow();
   return write(s, dir, headOf(row), at);
 }
 
@@ -83,24 +93,44 @@ export async function writeAnchorNow(s: Services, dir = s.config.auditAnchors.di
  * run) anchored within the period. A lease dated more than a period ahead (a clock set wrong, or a
  * database edit to stop anchoring) does not hold.
  */
-export async function anchorIfDue(s: Services, everyMs = s.config.auditAnchors.everyMs, dir = s.config.auditAnchors.dir): Promise<AnchorWritten | null> {
+export async function anchorIfDue(
+  s: Services,
+  everyMs = s.config.auditAnchors.everyMs,
+  dir = s.config.auditAnchors.dir,
+): Promise<AnchorWritten | null> {
   const at = s.clock.now();
-  const row = await s.db.updateTable('audit_head').set({ anchored_at: at }).where('id', '=', 1)
-    .where((eb) => eb.or([eb('anchored_at', 'is', null), eb('anchored_at', '<=', at - everyMs), eb('anchored_at', '>', at + everyMs)]))
-    .returning(['seq', 'hash', 'keyed_from']).executeTakeFirst();
+  const row = await s.db
+    .updateTable('audit_head')
+    .set({ anchored_at: at })
+    .where('id', '=', 1)
+    .where((eb) =>
+      eb.or([
+        eb('anchored_at', 'is', null),
+        eb('anchored_at', '<=', at - everyMs),
+        eb('anchored_at', '>', at + everyMs),
+      ]),
+    )
+    .returning(['seq', 'hash', 'keyed_from'])
+    .executeTakeFirst();
   return row ? write(s, dir, headOf(row), at) : null;
 }
 
-export type AnchorRead =
-  | { ok: true; anchors: ChainAnchor[] }
-  | { ok: false; source: string; problem: string };
+export type AnchorRead = { ok: true; anchors: ChainAnchor[] } | { ok: false; source: string; problem: string };
 
 function isAnchor(x: unknown): x is Anchor {
   const a = x as Anchor;
-  return typeof a === 'object' && a !== null && a.v === 1 && Number.isSafeInteger(a.seq) && a.seq >= 0
-    && typeof a.hash === 'string' && /^[0-9a-f]{64}$/.test(a.hash)
-    && (a.keyedFrom === null || (Number.isSafeInteger(a.keyedFrom) && a.keyedFrom > 0))
-    && Number.isSafeInteger(a.at) && typeof a.sig === 'string';
+  return (
+    typeof a === 'object' &&
+    a !== null &&
+    a.v === 1 &&
+    Number.isSafeInteger(a.seq) &&
+    a.seq >= 0 &&
+    typeof a.hash === 'string' &&
+    /^[0-9a-f]{64}$/.test(a.hash) &&
+    (a.keyedFrom === null || (Number.isSafeInteger(a.keyedFrom) && a.keyedFrom > 0)) &&
+    Number.isSafeInteger(a.at) &&
+    typeof a.sig === 'string'
+  );
 }
 
 /**
@@ -110,7 +140,10 @@ function isAnchor(x: unknown): x is Anchor {
  * serving process answers other requests meanwhile.
  */
 export async function readAnchors(dir: string, publicKey: crypto.KeyObject): Promise<AnchorRead> {
-  const files = fs.readdirSync(dir).filter((f) => FILE.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => FILE.test(f))
+    .sort();
   const anchors: ChainAnchor[] = [];
   for (const f of files) {
     const lines = fs.readFileSync(path.join(dir, f), 'utf8').split('\n');
@@ -119,13 +152,24 @@ export async function readAnchors(dir: string, publicKey: crypto.KeyObject): Pro
       if (!line) continue;
       const source = `${f}:${i + 1}`;
       let parsed: unknown;
-      try { parsed = JSON.parse(line); } catch { parsed = null; }
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        parsed = null;
+      }
       if (!isAnchor(parsed)) return { ok: false, source, problem: `${source} is not an audit anchor` };
       let valid = false;
       try {
         valid = crypto.verify(null, signedBytes(parsed), publicKey, Buffer.from(parsed.sig, 'base64url'));
-      } catch { valid = false; }
-      if (!valid) return { ok: false, source, problem: `anchor ${source} is not signed by this server's key (forged or altered)` };
+      } catch {
+        valid = false;
+      }
+      if (!valid)
+        return {
+          ok: false,
+          source,
+          problem: `anchor ${source} is not signed by this server's key (forged or altered)`,
+        };
       anchors.push({ seq: parsed.seq, hash: parsed.hash, keyedFrom: parsed.keyedFrom, at: parsed.at, source });
       if (anchors.length % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -146,7 +190,13 @@ export async function verifyWithAnchors(s: Services, dir: string | null, require
   }
   const read = await readAnchors(dir, s.signing.personalPublicKey);
   if (!read.ok) {
-    return { ok: false, events: 0, problem: read.problem, anchor: read.source, anchors: { dir, checked: 0, newest: null } };
+    return {
+      ok: false,
+      events: 0,
+      problem: read.problem,
+      anchor: read.source,
+      anchors: { dir, checked: 0, newest: null },
+    };
   }
   if (required && read.anchors.length === 0) return { ok: false, events: 0, problem: `no audit anchors in ${dir}` };
   return verifyAuditChain(s.db, { anchors: { dir, list: read.anchors } });

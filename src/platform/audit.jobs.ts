@@ -7,7 +7,10 @@ import type { Services } from '../services.ts';
 import { anchorIfDue } from './audit.anchors.ts';
 
 /** Starts the job (it runs once at start); returns the function that stops it. */
-export function startAuditAnchorJob(s: Services, options: { log?: (message: string) => void; everyMs?: number } = {}): () => void {
+export function startAuditAnchorJob(
+  s: Services,
+  options: { log?: (message: string) => void; everyMs?: number } = {},
+): () => void {
   const log = options.log ?? ((m: string) => console.error(m));
   const every = options.everyMs ?? s.config.auditAnchors.everyMs;
   if (every <= 0) return () => {};

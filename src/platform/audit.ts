@@ -44,7 +44,17 @@ interface HashedFields {
 /** The event's hash: HMAC-SHA256 under the audit key, or plain SHA-256 (events before the switch-over). */
 export function eventHash(e: HashedFields, key: Buffer | null = null): string {
   const canonical = JSON.stringify([
-    e.seq, e.at, e.actor_id, e.actor_name, e.actor_role, e.action, e.object_type, e.object_id, e.reason, e.detail, e.prev_hash,
+    e.seq,
+    e.at,
+    e.actor_id,
+    e.actor_name,
+    e.actor_role,
+    e.action,
+    e.object_type,
+    e.object_id,
+    e.reason,
+    e.detail,
+    e.prev_hash,
   ]);
   return (key ? createHmac('sha256', key) : createHash('sha256')).update(canonical).digest('hex');
 }
@@ -67,11 +77,19 @@ export function auditKeyOf(db: Db): Buffer | null {
  * so both commit or neither. The head row update takes a row lock on PostgreSQL, which orders
  * concurrent appenders. A head without a recorded switch-over gets this event as its first keyed one.
  */
-export async function appendAudit(ex: Executor, actor: AuditActor, entry: AuditEntry, at: number, key: Buffer): Promise<number> {
-  const head = await ex.updateTable('audit_head')
+export async function appendAudit(
+  ex: Executor,
+  actor: AuditActor,
+  entry: AuditEntry,
+  at: number,
+  key: Buffer,
+): Promise<number> {
+  const head = await ex
+    .updateTable('audit_head')
     .set((eb) => ({ seq: eb('seq', '+', 1), keyed_from: eb.fn.coalesce('keyed_from', eb('seq', '+', 1)) }))
     .where('id', '=', 1)
-    .returning(['seq', 'hash']).executeTakeFirstOrThrow();
+    .returning(['seq', 'hash'])
+    .executeTakeFirstOrThrow();
   const fields: HashedFields = {
     seq: Number(head.seq),
     at,
@@ -86,7 +104,10 @@ export async function appendAudit(ex: Executor, actor: AuditActor, entry: AuditE
     prev_hash: head.hash,
   };
   const hash = eventHash(fields, key);
-  await ex.insertInto('audit_event').values({ ...fields, hash }).execute();
+  await ex
+    .insertInto('audit_event')
+    .values({ ...fields, hash })
+    .execute();
   await ex.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
   return fields.seq;
 }
@@ -112,14 +133,16 @@ export interface AnchorCheck {
 export type ChainVerdict =
   | { ok: true; events: number; headHash: string; keyedFrom: number | null; anchors?: AnchorCheck }
   | {
-    ok: false; events: number; problem: string;
-    /** The first event that does not hold (absent when an anchor itself is refused). */
-    brokenAt?: number;
-    /** The anchor that found it, or that was refused: file and line. */
-    anchor?: string;
-    keyedFrom?: number | null;
-    anchors?: AnchorCheck;
-  };
+      ok: false;
+      events: number;
+      problem: string;
+      /** The first event that does not hold (absent when an anchor itself is refused). */
+      brokenAt?: number;
+      /** The anchor that found it, or that was refused: file and line. */
+      anchor?: string;
+      keyedFrom?: number | null;
+      anchors?: AnchorCheck;
+    };
 
 export interface VerifyOptions {
   /** The audit key; by default the one the services of this database append with. */
@@ -149,17 +172,32 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
   const list = [...(options.anchors?.list ?? [])].sort((a, b) => a.seq - b.seq || a.at - b.at);
   const newest = list.reduce<ChainAnchor | null>((n, a) => (!n || a.at > n.at ? a : n), null);
   const anchors: AnchorCheck | undefined = options.anchors && {
-    dir: options.anchors.dir, checked: list.length, newest: newest && { seq: newest.seq, at: newest.at, source: newest.source },
+    dir: options.anchors.dir,
+    checked: list.length,
+    newest: newest && { seq: newest.seq, at: newest.at, source: newest.source },
   };
-  const fail = (events: number, problem: string, extra: { brokenAt?: number; anchor?: string }): ChainVerdict =>
-    ({ ok: false, events, problem, ...extra, keyedFrom, ...(anchors ? { anchors } : {}) });
+  const fail = (events: number, problem: string, extra: { brokenAt?: number; anchor?: string }): ChainVerdict => ({
+    ok: false,
+    events,
+    problem,
+    ...extra,
+    keyedFrom,
+    ...(anchors ? { anchors } : {}),
+  });
 
   for (const a of list) {
     if (a.keyedFrom !== keyedFrom) {
-      return fail(0, `the head says keyed hashes start at event ${keyedFrom ?? 'none'}, but anchor ${a.source} (${iso(a.at)}) signed ${a.keyedFrom ?? 'none'}: the switch-over was moved`,
-        { brokenAt: Math.min(a.keyedFrom ?? Infinity, keyedFrom ?? Infinity, a.seq + 1), anchor: a.source });
+      return fail(
+        0,
+        `the head says keyed hashes start at event ${keyedFrom ?? 'none'}, but anchor ${a.source} (${iso(a.at)}) signed ${a.keyedFrom ?? 'none'}: the switch-over was moved`,
+        { brokenAt: Math.min(a.keyedFrom ?? Infinity, keyedFrom ?? Infinity, a.seq + 1), anchor: a.source },
+      );
     }
-    if (a.seq === 0 && a.hash !== GENESIS_HASH) return fail(0, `anchor ${a.source} signed an empty chain with a hash other than the genesis hash`, { brokenAt: 1, anchor: a.source });
+    if (a.seq === 0 && a.hash !== GENESIS_HASH)
+      return fail(0, `anchor ${a.source} signed an empty chain with a hash other than the genesis hash`, {
+        brokenAt: 1,
+        anchor: a.source,
+      });
   }
   const bySeq = new Map<number, ChainAnchor[]>();
   for (const a of list) if (a.seq > 0) bySeq.set(a.seq, [...(bySeq.get(a.seq) ?? []), a]);
@@ -168,8 +206,14 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
   let prev = GENESIS_HASH;
   let count = 0;
   while (expectedSeq <= headSeq) {
-    const rows = await db.selectFrom('audit_event').selectAll().where('seq', '>=', expectedSeq).where('seq', '<=', headSeq)
-      .orderBy('seq').limit(batch).execute();
+    const rows = await db
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .where('seq', '<=', headSeq)
+      .orderBy('seq')
+      .limit(batch)
+      .execute();
     for (const row of rows) {
       const seq = Number(row.seq);
       if (seq !== expectedSeq) {
@@ -179,15 +223,19 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
         return fail(count, `event ${seq} does not link to event ${seq - 1}`, { brokenAt: seq });
       }
       const keyed = keyedFrom !== null && seq >= keyedFrom;
-      if (keyed && !key) return fail(count, `event ${seq} is keyed and no audit key was given to check it`, { brokenAt: seq });
+      if (keyed && !key)
+        return fail(count, `event ${seq} is keyed and no audit key was given to check it`, { brokenAt: seq });
       const recomputed = eventHash({ ...row, seq, at: Number(row.at) }, keyed ? key : null);
       if (recomputed !== row.hash) {
         return fail(count, `event ${seq} was changed after it was written`, { brokenAt: seq });
       }
       for (const a of bySeq.get(seq) ?? []) {
         if (a.hash !== row.hash) {
-          return fail(count, `event ${seq} is not the one anchor ${a.source} signed at ${iso(a.at)}: the chain was rewritten at or before event ${seq}`,
-            { brokenAt: seq, anchor: a.source });
+          return fail(
+            count,
+            `event ${seq} is not the one anchor ${a.source} signed at ${iso(a.at)}: the chain was rewritten at or before event ${seq}`,
+            { brokenAt: seq, anchor: a.source },
+          );
         }
       }
       prev = row.hash;
@@ -197,7 +245,11 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
     if (rows.length < batch) break;
   }
   if (count < headSeq) {
-    return fail(count, `the chain ends at event ${count} but the head says ${headSeq}: events were removed from the end`, { brokenAt: count + 1 });
+    return fail(
+      count,
+      `the chain ends at event ${count} but the head says ${headSeq}: events were removed from the end`,
+      { brokenAt: count + 1 },
+    );
   }
   if (head.hash !== prev) {
     return fail(count, `the head's hash is not event ${count}'s: the head was changed`, { brokenAt: count });
@@ -205,15 +257,26 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
   const beyond = list.filter((a) => a.seq > count);
   if (beyond.length) {
     const a = beyond[beyond.length - 1]!;
-    return fail(count, `anchor ${a.source} (${iso(a.at)}) vouches for ${a.seq} events but the chain ends at event ${count}: events ${count + 1}–${a.seq} were removed and the head moved back`,
-      { brokenAt: count + 1, anchor: a.source });
+    return fail(
+      count,
+      `anchor ${a.source} (${iso(a.at)}) vouches for ${a.seq} events but the chain ends at event ${count}: events ${count + 1}–${a.seq} were removed and the head moved back`,
+      { brokenAt: count + 1, anchor: a.source },
+    );
   }
   // Events past the head: an append that committed during the walk moves the head past them too.
-  const past = await db.selectFrom('audit_event').select('seq').where('seq', '>', headSeq).orderBy('seq').limit(1).executeTakeFirst();
+  const past = await db
+    .selectFrom('audit_event')
+    .select('seq')
+    .where('seq', '>', headSeq)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
   if (past) {
     const now = await db.selectFrom('audit_head').select('seq').where('id', '=', 1).executeTakeFirstOrThrow();
     if (Number(past.seq) > Number(now.seq)) {
-      return fail(count, `event ${past.seq} lies past the head (${now.seq}): the head was moved back`, { brokenAt: Number(now.seq) + 1 });
+      return fail(count, `event ${past.seq} lies past the head (${now.seq}): the head was moved back`, {
+        brokenAt: Number(now.seq) + 1,
+      });
     }
   }
   return { ok: true, events: count, headHash: prev, keyedFrom, ...(anchors ? { anchors } : {}) };

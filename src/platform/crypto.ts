@@ -25,7 +25,9 @@ export interface SigningKeys {
 }
 
 export function signingKeys(keys: Keys): SigningKeys {
-  const venueCodeKey = Buffer.from(crypto.hkdfSync('sha256', keys.lookupKey, Buffer.alloc(0), 'cordon venue code v1', 32));
+  const venueCodeKey = Buffer.from(
+    crypto.hkdfSync('sha256', keys.lookupKey, Buffer.alloc(0), 'cordon venue code v1', 32),
+  );
   return {
     venueCodeKey,
     personalPrivateKey: crypto.createPrivateKey(keys.personalCodeKey.privateKeyPem),
@@ -53,7 +55,10 @@ function decodeKey(value: string, name: string): Buffer {
  * start. A keys.json written before personal codes or the keyed audit chain existed gets the missing
  * key added in place; the keys already in it are kept as they are.
  */
-export function loadKeys(dataDir: string | null, given: { dataKey?: string; lookupKey?: string; auditKey?: string } = {}): Keys {
+export function loadKeys(
+  dataDir: string | null,
+  given: { dataKey?: string; lookupKey?: string; auditKey?: string } = {},
+): Keys {
   if (!dataDir) {
     const fresh = generateKeys();
     return {
@@ -70,15 +75,24 @@ export function loadKeys(dataDir: string | null, given: { dataKey?: string; look
     const fresh = generateKeys();
     // With both keys from the environment the file holds only the signing key pair (and the audit
     // key unless that is given too).
-    const body = JSON.stringify({
-      ...(fromEnv ? {} : { dataKey: fresh.dataKey.toString('base64'), lookupKey: fresh.lookupKey.toString('base64') }),
-      ...(given.auditKey ? {} : { auditKey: fresh.auditKey.toString('base64') }),
-      personalCodeKey: fresh.personalCodeKey,
-    }, null, 2);
+    const body = JSON.stringify(
+      {
+        ...(fromEnv
+          ? {}
+          : { dataKey: fresh.dataKey.toString('base64'), lookupKey: fresh.lookupKey.toString('base64') }),
+        ...(given.auditKey ? {} : { auditKey: fresh.auditKey.toString('base64') }),
+        personalCodeKey: fresh.personalCodeKey,
+      },
+      null,
+      2,
+    );
     fs.writeFileSync(file, body + '\n', { mode: 0o600, flag: 'wx' });
   }
   const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    dataKey?: string; lookupKey?: string; auditKey?: string; personalCodeKey?: Keys['personalCodeKey'];
+    dataKey?: string;
+    lookupKey?: string;
+    auditKey?: string;
+    personalCodeKey?: Keys['personalCodeKey'];
   };
   if (!stored.personalCodeKey || (!stored.auditKey && !given.auditKey)) {
     stored.personalCodeKey ??= generatePersonalCodeKey();
@@ -89,7 +103,10 @@ export function loadKeys(dataDir: string | null, given: { dataKey?: string; look
   }
   const dataKey = given.dataKey ?? stored.dataKey;
   const lookupKey = given.lookupKey ?? stored.lookupKey;
-  if (!dataKey || !lookupKey) throw new Error(`${file} has no ${dataKey ? 'lookupKey' : 'dataKey'}: set it in the environment (CORDON_DATA_KEY, CORDON_LOOKUP_KEY)`);
+  if (!dataKey || !lookupKey)
+    throw new Error(
+      `${file} has no ${dataKey ? 'lookupKey' : 'dataKey'}: set it in the environment (CORDON_DATA_KEY, CORDON_LOOKUP_KEY)`,
+    );
   return {
     dataKey: decodeKey(dataKey, 'dataKey'),
     lookupKey: decodeKey(lookupKey, 'lookupKey'),
@@ -100,7 +117,9 @@ export function loadKeys(dataDir: string | null, given: { dataKey?: string; look
 
 export function generateKeys(): Keys {
   return {
-    dataKey: crypto.randomBytes(32), lookupKey: crypto.randomBytes(32), auditKey: crypto.randomBytes(32),
+    dataKey: crypto.randomBytes(32),
+    lookupKey: crypto.randomBytes(32),
+    auditKey: crypto.randomBytes(32),
     personalCodeKey: generatePersonalCodeKey(),
   };
 }
@@ -194,12 +213,21 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, saltPart, keyPart] = stored.split('$');
   if (scheme !== 'scrypt' || !saltPart || !keyPart) return false;
   const expected = Buffer.from(keyPart, 'base64url');
-  const key = await scrypt(password, Buffer.from(saltPart, 'base64url'), Number(n), Number(r), Number(p), expected.length);
+  const key = await scrypt(
+    password,
+    Buffer.from(saltPart, 'base64url'),
+    Number(n),
+    Number(r),
+    Number(p),
+    expected.length,
+  );
   return crypto.timingSafeEqual(key, expected);
 }
 
 function scrypt(password: string, salt: Buffer, N: number, r: number, p: number, keylen: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    crypto.scrypt(password, salt, keylen, { N, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
+    crypto.scrypt(password, salt, keylen, { N, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   );
 }

@@ -36,7 +36,9 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(specs: T): Rea
  * One catalogue from every domain's defineErrors block; a code defined twice is refused, so two
  * domains cannot give one code two meanings.
  */
-export function assembleErrorCatalogue(parts: Readonly<Record<string, Readonly<Record<string, ErrorSpec>>>>): ReadonlyMap<string, Readonly<ErrorSpec>> {
+export function assembleErrorCatalogue(
+  parts: Readonly<Record<string, Readonly<Record<string, ErrorSpec>>>>,
+): ReadonlyMap<string, Readonly<ErrorSpec>> {
   const catalogue = new Map<string, Readonly<ErrorSpec>>();
   const owner = new Map<string, string>();
   for (const [part, specs] of Object.entries(parts)) {
@@ -89,7 +91,11 @@ export class AppError extends Error {
   /** Extra machine-readable members for the problem document (e.g. the existing record). */
   readonly extra: Record<string, unknown>;
 
-  constructor(code: ErrorCode, params: Params = {}, options: { faults?: Fault[]; extra?: Record<string, unknown> } = {}) {
+  constructor(
+    code: ErrorCode,
+    params: Params = {},
+    options: { faults?: Fault[]; extra?: Record<string, unknown> } = {},
+  ) {
     const spec = catalog.get(code);
     super(spec ? render(spec.en, params) : code);
     this.name = 'AppError';
@@ -156,7 +162,11 @@ export const CommonErrors = defineErrors({
   UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please sign in first' },
   FORBIDDEN: { status: 403, zh: '无权执行此操作（{permission}）', en: 'Not allowed ({permission})' },
   OUT_OF_SCOPE: { status: 403, zh: '该记录不在您的管辖区域内', en: 'This record is outside your area' },
-  CSRF_TOKEN_INVALID: { status: 403, zh: '页面已过期，请刷新后重试（CSRF 校验失败）', en: 'The page is stale; reload and try again (CSRF check failed)' },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    zh: '页面已过期，请刷新后重试（CSRF 校验失败）',
+    en: 'The page is stale; reload and try again (CSRF check failed)',
+  },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '上传内容过大', en: 'The upload is too large' },
   REASON_REQUIRED: { status: 400, zh: '查看完整信息必须填写事由', en: 'A reason is required to see the full value' },

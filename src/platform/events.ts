@@ -54,7 +54,9 @@ export class LocalEventBus implements EventBus {
 
   subscribe(channel: string, listener: EventListener): () => void {
     this.emitter.on(channel, listener);
-    return () => { this.emitter.off(channel, listener); };
+    return () => {
+      this.emitter.off(channel, listener);
+    };
   }
 
   async close(): Promise<void> {
@@ -85,12 +87,19 @@ export interface RedisEventBusOptions {
   quitTimeoutMs?: number;
 }
 
-export const REDIS_DEFAULTS = { commandTimeoutMs: 2000, heartbeatMs: 5000, maxPending: 1000, quitTimeoutMs: 1000 } as const;
+export const REDIS_DEFAULTS = {
+  commandTimeoutMs: 2000,
+  heartbeatMs: 5000,
+  maxPending: 1000,
+  quitTimeoutMs: 1000,
+} as const;
 
 /** Resolves after `ms` unless cleared; never keeps the process alive. */
 function delay(ms: number): { promise: Promise<void>; clear(): void } {
   let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms).unref(); });
+  const promise = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms).unref();
+  });
   return { promise, clear: () => clearTimeout(timer) };
 }
 
@@ -143,7 +152,9 @@ export class RedisEventBus extends LocalEventBus {
       client.on('error', (err: Error) => this.reportError(err));
       client.on('ready', () => this.stalled.delete(client));
     }
-    this.sub.on('ready', () => { void this.resubscribe(); });
+    this.sub.on('ready', () => {
+      void this.resubscribe();
+    });
     this.sub.on('message', (redisChannel: string, raw: string) => {
       if (!redisChannel.startsWith(this.prefix)) return;
       let envelope: Envelope;
@@ -163,15 +174,22 @@ export class RedisEventBus extends LocalEventBus {
    */
   async ready(timeoutMs = 10_000): Promise<void> {
     const wait = delay(timeoutMs);
-    const up = (client: Redis) => client.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => client.once('ready', () => resolve()));
+    const up = (client: Redis) =>
+      client.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => client.once('ready', () => resolve()));
     try {
       const done = Promise.all([up(this.pub), up(this.sub)]).then(async () => {
         await this.resubscribe();
         await Promise.all([this.pub.ping(), this.sub.ping()]);
       });
       done.catch(() => {}); // a failure after the timeout has nobody to tell
-      const outcome = await Promise.race([done.then(() => 'ready' as const), wait.promise.then(() => 'timeout' as const)]);
-      if (outcome === 'timeout') throw new Error(`redis event bus not ready within ${timeoutMs} ms (${this.health().detail ?? ''})`);
+      const outcome = await Promise.race([
+        done.then(() => 'ready' as const),
+        wait.promise.then(() => 'timeout' as const),
+      ]);
+      if (outcome === 'timeout')
+        throw new Error(`redis event bus not ready within ${timeoutMs} ms (${this.health().detail ?? ''})`);
     } finally {
       wait.clear();
     }
@@ -180,9 +198,10 @@ export class RedisEventBus extends LocalEventBus {
   override health(): EventBusHealth {
     const up = this.pub.status === 'ready' && this.sub.status === 'ready' && this.stalled.size === 0;
     if (up) return { redis: 'up' };
-    const why = this.stalled.size > 0
-      ? `redis did not answer within ${this.options.commandTimeoutMs} ms`
-      : this.lastErrorMessage ?? `connection ${this.pub.status === 'ready' ? this.sub.status : this.pub.status}`;
+    const why =
+      this.stalled.size > 0
+        ? `redis did not answer within ${this.options.commandTimeoutMs} ms`
+        : (this.lastErrorMessage ?? `connection ${this.pub.status === 'ready' ? this.sub.status : this.pub.status}`);
     return { redis: 'down', detail: why };
   }
 
@@ -228,7 +247,10 @@ export class RedisEventBus extends LocalEventBus {
   private beat(): void {
     for (const client of [this.pub, this.sub]) {
       if (client.status !== 'ready') continue;
-      client.ping().then(() => this.answered(client), (err: Error) => this.failed(client, err));
+      client.ping().then(
+        () => this.answered(client),
+        (err: Error) => this.failed(client, err),
+      );
     }
   }
 
@@ -245,15 +267,27 @@ export class RedisEventBus extends LocalEventBus {
   override publish(channel: string, message: unknown): void {
     super.publish(channel, message);
     // Best effort: while Redis is away, silent or far behind, the notice is dropped, not kept.
-    if (this.closing || this.pub.status !== 'ready' || this.stalled.has(this.pub) || this.inflight >= this.options.maxPending) {
+    if (
+      this.closing ||
+      this.pub.status !== 'ready' ||
+      this.stalled.has(this.pub) ||
+      this.inflight >= this.options.maxPending
+    ) {
       this.droppedCount++;
       return;
     }
     const envelope: Envelope = { node: this.node, message };
     this.inflight++;
     this.pub.publish(this.prefix + channel, JSON.stringify(envelope)).then(
-      () => { this.inflight--; this.answered(this.pub); },
-      (err: Error) => { this.inflight--; this.droppedCount++; this.failed(this.pub, err); },
+      () => {
+        this.inflight--;
+        this.answered(this.pub);
+      },
+      (err: Error) => {
+        this.inflight--;
+        this.droppedCount++;
+        this.failed(this.pub, err);
+      },
     );
   }
 
@@ -261,7 +295,10 @@ export class RedisEventBus extends LocalEventBus {
     if (!this.channels.has(channel)) {
       this.channels.add(channel);
       if (this.sub.status === 'ready') {
-        this.sub.subscribe(this.prefix + channel).then(() => this.answered(this.sub), (err: Error) => this.failed(this.sub, err));
+        this.sub.subscribe(this.prefix + channel).then(
+          () => this.answered(this.sub),
+          (err: Error) => this.failed(this.sub, err),
+        );
       }
     }
     return super.subscribe(channel, listener);
@@ -273,7 +310,13 @@ export class RedisEventBus extends LocalEventBus {
     clearInterval(this.heartbeat);
     await super.close();
     const wait = delay(this.options.quitTimeoutMs);
-    const quit = (client: Redis) => client.status === 'ready' ? client.quit().then(() => {}, () => {}) : Promise.resolve();
+    const quit = (client: Redis) =>
+      client.status === 'ready'
+        ? client.quit().then(
+            () => {},
+            () => {},
+          )
+        : Promise.resolve();
     await Promise.race([Promise.all([quit(this.pub), quit(this.sub)]), wait.promise]);
     wait.clear();
     this.pub.disconnect();

@@ -1,5 +1,11 @@
 // The typed Fastify instance every route module receives.
-import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
 import { Type, type StringOptions, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
@@ -24,7 +30,13 @@ export const NoteText = (options: StringOptions = {}) => Type.String({ ...option
 export const Literals = <T extends readonly string[]>(values: T) =>
   Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<Array<TLiteral<T[number]>>>;
 
-export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 /**
  * File uploads (multipart/form-data, one file of up to 200 MB) for the routes of this plugin only: the
@@ -35,17 +47,27 @@ export async function acceptUploads(app: App): Promise<void> {
 }
 
 /** The problem+json document, for response schemas. */
-export const ProblemSchema = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  code: Type.String(),
-  detail: Type.String(),
-  errors: Type.Optional(Type.Array(Type.Object({
-    row: Type.Optional(Type.Integer()),
-    column: Type.Optional(Type.String()),
-    field: Type.Optional(Type.String()),
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
     code: Type.String(),
-    message: Type.String(),
-  }, { additionalProperties: true }))),
-}, { additionalProperties: true });
+    detail: Type.String(),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            row: Type.Optional(Type.Integer()),
+            column: Type.Optional(Type.String()),
+            field: Type.Optional(Type.String()),
+            code: Type.String(),
+            message: Type.String(),
+          },
+          { additionalProperties: true },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: true },
+);

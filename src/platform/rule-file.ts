@@ -17,8 +17,15 @@ export interface RuleFileFault {
 const LISTED = 5;
 
 export class RuleFileError extends Error {
-  constructor(readonly label: string, readonly file: string | null, readonly faults: readonly RuleFileFault[]) {
-    const listed = faults.slice(0, LISTED).map((f) => `${f.path}: ${f.problem}`).join('; ');
+  constructor(
+    readonly label: string,
+    readonly file: string | null,
+    readonly faults: readonly RuleFileFault[],
+  ) {
+    const listed = faults
+      .slice(0, LISTED)
+      .map((f) => `${f.path}: ${f.problem}`)
+      .join('; ');
     const more = faults.length > LISTED ? `; and ${faults.length - LISTED} more` : '';
     super(`${label}${file ? ` (${file})` : ''}: ${listed}${more}`);
     this.name = 'RuleFileError';
@@ -46,7 +53,10 @@ export function ruleFile<S extends TSchema, T = Static<S>>(spec: RuleFileSpec<S,
 /** JSON pointer "/colourRules/3/when" → "colourRules[3].when". */
 export function fieldPath(pointer: string): string {
   if (pointer === '' || pointer === '/') return '(root)';
-  return pointer.split('/').slice(1).map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
 }
 
@@ -58,7 +68,9 @@ export function schemaFaults(schema: TSchema, value: unknown, prefix = ''): Rule
     const pointer = prefix + e.path;
     const variants = (e.schema as { anyOf?: TSchema[] }).anyOf;
     const kind = typeof e.value === 'object' && e.value !== null ? (e.value as { kind?: unknown }).kind : undefined;
-    const variant = variants?.find((v) => (v as { properties?: { kind?: { const?: unknown } } }).properties?.kind?.const === kind);
+    const variant = variants?.find(
+      (v) => (v as { properties?: { kind?: { const?: unknown } } }).properties?.kind?.const === kind,
+    );
     if (variant && kind !== undefined) {
       out.push(...schemaFaults(variant, e.value, pointer));
       continue;
@@ -79,7 +91,11 @@ export function ruleFileFaults<S extends TSchema, T>(spec: RuleFileSpec<S, T>, r
 }
 
 /** Validates a parsed document and builds what the rules read; throws a RuleFileError naming `file`. */
-export function parseRuleFile<S extends TSchema, T>(spec: RuleFileSpec<S, T>, raw: unknown, file: string | null = null): T {
+export function parseRuleFile<S extends TSchema, T>(
+  spec: RuleFileSpec<S, T>,
+  raw: unknown,
+  file: string | null = null,
+): T {
   const faults = ruleFileFaults(spec, raw);
   if (faults.length) throw new RuleFileError(spec.label, file, faults);
   const value = raw as Static<S>;
@@ -91,7 +107,9 @@ export function readJsonFile(file: string, label: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new RuleFileError(label, file, [{ path: '(file)', problem: `cannot be read as JSON: ${(err as Error).message}` }]);
+    throw new RuleFileError(label, file, [
+      { path: '(file)', problem: `cannot be read as JSON: ${(err as Error).message}` },
+    ]);
   }
 }
 

@@ -30,7 +30,10 @@ export class LogSmsSender implements SmsSender {
   readonly kind = 'log' as const;
   readonly sent: SmsMessage[] = [];
 
-  constructor(private readonly log: (line: string) => void = () => {}, private readonly keep = 200) {}
+  constructor(
+    private readonly log: (line: string) => void = () => {},
+    private readonly keep = 200,
+  ) {}
 
   async send(message: SmsMessage): Promise<void> {
     this.sent.push({ ...message });
@@ -91,5 +94,7 @@ export interface SmsConfig {
 }
 
 export function createSmsSender(config: SmsConfig, log?: (line: string) => void): SmsSender {
-  return config.url ? new HttpSmsSender({ url: config.url, token: config.token, timeoutMs: config.timeoutMs }) : new LogSmsSender(log);
+  return config.url
+    ? new HttpSmsSender({ url: config.url, token: config.token, timeoutMs: config.timeoutMs })
+    : new LogSmsSender(log);
 }

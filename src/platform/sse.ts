@@ -44,7 +44,10 @@ export class LiveStreams {
   private check: NodeJS.Timeout | null = null;
   private last: BusState | null = null;
 
-  constructor(private readonly bus: Pick<EventBus, 'health'>, options: LiveStreamOptions = {}) {
+  constructor(
+    private readonly bus: Pick<EventBus, 'health'>,
+    options: LiveStreamOptions = {},
+  ) {
     this.heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
     this.busCheckMs = options.busCheckMs ?? BUS_CHECK_MS;
   }

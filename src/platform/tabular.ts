@@ -30,15 +30,20 @@ export const CONTENT_TYPES: Record<TabularFormat, string> = {
 export function tabularStream(records: AsyncIterable<string[]>, format: TabularFormat, sheetName: string): Readable {
   if (format === 'csv') {
     const csv = stringify({ bom: true });
-    const guarded = (async function* () { for await (const r of records) yield r.map((v) => guardFormula(exportCell(v))); })();
-    Readable.from(guarded).on('error', (err) => csv.destroy(err)).pipe(csv);
+    const guarded = (async function* () {
+      for await (const r of records) yield r.map((v) => guardFormula(exportCell(v)));
+    })();
+    Readable.from(guarded)
+      .on('error', (err) => csv.destroy(err))
+      .pipe(csv);
     return csv;
   }
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName);
   (async () => {
-    for await (const values of records) sheet.addRow(values.map((v) => (typeof v === 'string' ? exportCell(v) : v))).commit();
+    for await (const values of records)
+      sheet.addRow(values.map((v) => (typeof v === 'string' ? exportCell(v) : v))).commit();
     sheet.commit();
     await workbook.commit();
   })().catch((err: unknown) => out.destroy(err as Error));

@@ -24,7 +24,8 @@ export const TextErrors = defineErrors({
 const NAME_FORBIDDEN = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
 /** Stripped from notes: the same, except tab, line feed and carriage return. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
-const NOTE_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu;
+const NOTE_FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu;
 /** Stripped from every exported cell: controls a spreadsheet or an XML sheet cannot hold (tab and line breaks stay). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
 const EXPORT_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
@@ -47,7 +48,12 @@ export function cleanName(raw: string): NameCheck {
 /** A name from a door other than a JSON body (a CLI option): the clean name, or TEXT_FORBIDDEN_CHARACTER naming `field`. */
 export function nameOrThrow(raw: string, field: string): string {
   const check = cleanName(raw);
-  if (!check.ok) throw new AppError(check.code, { field, char: check.char }, { faults: [{ field, code: check.code, params: { field, char: check.char } }] });
+  if (!check.ok)
+    throw new AppError(
+      check.code,
+      { field, char: check.char },
+      { faults: [{ field, code: check.code, params: { field, char: check.char } }] },
+    );
   return check.value;
 }
 
@@ -74,19 +80,27 @@ export function textKeyword(ajv: Ajv): Ajv {
     modifying: true,
     errors: true,
     schemaType: 'string',
-    validate: function validateText(kind: TextKind, data: string, _schema?: unknown, cxt?: { parentData: unknown; parentDataProperty: string | number }) {
+    validate: function validateText(
+      kind: TextKind,
+      data: string,
+      _schema?: unknown,
+      cxt?: { parentData: unknown; parentDataProperty: string | number },
+    ) {
       let value: string;
       if (kind === 'name') {
         const check = cleanName(data);
         if (!check.ok) {
-          (validateText as { errors?: unknown[] }).errors = [{ keyword: 'x-text', message: `contains ${check.char}`, params: { char: check.char } }];
+          (validateText as { errors?: unknown[] }).errors = [
+            { keyword: 'x-text', message: `contains ${check.char}`, params: { char: check.char } },
+          ];
           return false;
         }
         value = check.value;
       } else {
         value = cleanNote(data);
       }
-      if (value !== data && cxt?.parentData) (cxt.parentData as Record<string | number, unknown>)[cxt.parentDataProperty] = value;
+      if (value !== data && cxt?.parentData)
+        (cxt.parentData as Record<string | number, unknown>)[cxt.parentDataProperty] = value;
       return true;
     },
   });

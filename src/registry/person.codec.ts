@@ -46,7 +46,11 @@ export interface PersonIdentifiers {
 }
 
 /** Masked identifiers, or clear ones when `reveal` is true (the caller has checked and audited). */
-export function openIdentifiers(cipher: FieldCipher, row: Pick<PersonTable, 'id_enc' | 'phone_enc'>, reveal: boolean): PersonIdentifiers {
+export function openIdentifiers(
+  cipher: FieldCipher,
+  row: Pick<PersonTable, 'id_enc' | 'phone_enc'>,
+  reveal: boolean,
+): PersonIdentifiers {
   const id = row.id_enc ? cipher.decrypt(row.id_enc) : null;
   const phone = row.phone_enc ? cipher.decrypt(row.phone_enc) : null;
   return reveal ? { idNumber: id, phone } : { idNumber: maskIdNumber(id), phone: maskPhone(phone) };

@@ -30,7 +30,9 @@ interface ExportFlags {
 
 function summary(file: string, r: ImportReport, rejectsFile: string | null): string {
   const verb = r.dryRun ? 'would import' : 'imported';
-  const lines = [`${file}: ${r.rows} rows, ${verb} ${r.imported} persons, ${r.householdsInFile} households (${r.households} new), ${r.buildingsInFile} buildings (${r.buildings} new), ${r.rejected} rejected`];
+  const lines = [
+    `${file}: ${r.rows} rows, ${verb} ${r.imported} persons, ${r.householdsInFile} households (${r.households} new), ${r.buildingsInFile} buildings (${r.buildings} new), ${r.rejected} rejected`,
+  ];
   if (refused(r)) lines.push('nothing was written: fix the rows below, or use --partial to import the good rows');
   if (rejectsFile) lines.push(`rejected rows with their errors: ${rejectsFile}`);
   return lines.join('\n');
@@ -38,11 +40,15 @@ function summary(file: string, r: ImportReport, rejectsFile: string | null): str
 
 export function registerRegistryCommands(program: Command): void {
   const importCmd = program.command('import').description('import data files');
-  importCmd.command('persons <file>')
+  importCmd
+    .command('persons <file>')
     .description('import a household roster (.csv in UTF-8 or .xlsx); whole file or nothing unless --partial')
     .option('--dry-run', 'validate everything (including duplicates in the registry) and write nothing')
     .option('--partial', 'write the good rows and reject the bad ones')
-    .option('--new-household', 'where an address already has a household with another head, make the file\'s people a new household there (default: refuse the row)')
+    .option(
+      '--new-household',
+      "where an address already has a household with another head, make the file's people a new household there (default: refuse the row)",
+    )
     .option('--rejects <file>', 'where to write rejected rows with their errors (default <file>.rejects.csv)')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, flags: ImportFlags) => {
@@ -52,29 +58,41 @@ export function registerRegistryCommands(program: Command): void {
       const progress = progressLine('import');
       const report = await withServices(program.opts<GlobalOptions>(), (s) =>
         importRoster(s, { audit: cliActor(), areaPath: '' }, fs.createReadStream(file), {
-          fileName: path.basename(file), format, dryRun: flags.dryRun, partial: flags.partial,
-          newHouseholdOnHeadMismatch: flags.newHousehold, lang: CLI_LANG,
+          fileName: path.basename(file),
+          format,
+          dryRun: flags.dryRun,
+          partial: flags.partial,
+          newHouseholdOnHeadMismatch: flags.newHousehold,
+          lang: CLI_LANG,
           onProgress: (done, phase) => progress(done, done, phase),
-        }));
+        }),
+      );
       const rejectsFile = report.rejectsCsv ? (flags.rejects ?? `${file}.rejects.csv`) : null;
       if (rejectsFile) fs.writeFileSync(rejectsFile, report.rejectsCsv!);
       if (flags.json) {
         const { faults, warnings, rejectsCsv: _csv, ...counts } = report;
-        console.log(JSON.stringify({
-          ...counts, errors: localizeFaults(faults.slice(0, FAULT_LIST_CAP), CLI_LANG), totalErrors: faults.length,
-          warnings: localizeFaults(warnings, CLI_LANG), rejectsFile,
-        }));
+        console.log(
+          JSON.stringify({
+            ...counts,
+            errors: localizeFaults(faults.slice(0, FAULT_LIST_CAP), CLI_LANG),
+            totalErrors: faults.length,
+            warnings: localizeFaults(warnings, CLI_LANG),
+            rejectsFile,
+          }),
+        );
         if (refused(report) || (report.dryRun && !report.partial && report.rejected)) process.exitCode = 1;
         return;
       }
-      for (const w of localizeFaults(report.warnings, CLI_LANG)) console.error(`warning: ${w.row ? `row ${w.row}: ` : ''}${w.message}`);
+      for (const w of localizeFaults(report.warnings, CLI_LANG))
+        console.error(`warning: ${w.row ? `row ${w.row}: ` : ''}${w.message}`);
       console.log(summary(file, report, rejectsFile));
       if (refused(report)) throw rosterInvalid(report, CLI_LANG);
       if (report.dryRun && !report.partial && report.rejected) process.exitCode = 1;
     });
 
   const exportCmd = program.command('export').description('export data files');
-  exportCmd.command('persons')
+  exportCmd
+    .command('persons')
     .description('export the household roster of an area (masked ID numbers and phones unless --reveal)')
     .requiredOption('--format <format>', 'csv or xlsx')
     .option('--out <file>', 'output file (default: standard output)')
@@ -91,10 +109,17 @@ export function registerRegistryCommands(program: Command): void {
           if (!area) throw new AppError('NOT_FOUND', { what: `area ${flags.area}` });
           areaId = area.id;
         }
-        const result = await exportRoster(s, { audit: cliActor(), areaPath: '', areaId, mayReveal: true }, {
-          format: flags.format as 'csv' | 'xlsx', areaId: areaId ?? undefined, lang: flags.lang === 'en' ? 'en' : 'zh',
-          reveal: flags.reveal, reason: flags.reason,
-        });
+        const result = await exportRoster(
+          s,
+          { audit: cliActor(), areaPath: '', areaId, mayReveal: true },
+          {
+            format: flags.format as 'csv' | 'xlsx',
+            areaId: areaId ?? undefined,
+            lang: flags.lang === 'en' ? 'en' : 'zh',
+            reveal: flags.reveal,
+            reason: flags.reason,
+          },
+        );
         try {
           await pipeline(result.stream, flags.out ? fs.createWriteStream(flags.out) : process.stdout);
         } catch (err) {

@@ -5,22 +5,70 @@ import { cleanName, cleanNote } from '../platform/text.ts';
 import { isDivisionCode } from './divisions.ts';
 
 export const RegistryErrors = defineErrors({
-  ID_NUMBER_FORMAT: { status: 400, zh: '身份证号格式错误：应为 18 位，前 17 位为数字，末位为数字或 X', en: 'ID number must be 18 characters: 17 digits and a digit or X' },
-  ID_NUMBER_LEGACY_15: { status: 400, zh: '15 位旧身份证号不再受理，请填写 18 位身份证号', en: 'Legacy 15-digit ID numbers are not accepted; give the 18-digit number' },
-  ID_NUMBER_CHECKSUM: { status: 400, zh: '身份证号校验位错误（应为 {expected}）', en: 'ID number check digit is wrong (expected {expected})' },
-  ID_NUMBER_BIRTH_DATE: { status: 400, zh: '身份证号中的出生日期无效', en: 'The birth date inside the ID number is impossible' },
-  ID_NUMBER_REGION: { status: 400, zh: '身份证号前两位不是有效的省级行政区划代码', en: 'The ID number does not start with a valid province code' },
-  ID_NUMBER_DIVISION: { status: 400, zh: '身份证号前六位 {division} 不是 GB/T 2260 中的行政区划代码（含已撤销的）', en: 'The first six digits of the ID number ({division}) are not a GB/T 2260 division code, current or retired' },
-  ID_NUMBER_SEX_MISMATCH: { status: 400, zh: '性别与身份证号不符（身份证号显示为{derived}）', en: 'Sex does not match the ID number (which says {derived})' },
-  ID_NUMBER_BIRTH_MISMATCH: { status: 400, zh: '出生日期与身份证号不符（身份证号显示为 {derived}）', en: 'Birth date does not match the ID number (which says {derived})' },
-  ID_NUMBER_REQUIRED: { status: 400, zh: '证件类型为{idType}时必须填写证件号', en: 'A document number is required for ID type {idType}' },
-  PASSPORT_FORMAT: { status: 400, zh: '护照/证件号格式错误：应为 5–20 位字母或数字', en: 'Passport or document number must be 5–20 letters or digits' },
-  PHONE_FORMAT: { status: 400, zh: '手机号格式错误：应为 11 位、以 1 开头的大陆手机号', en: 'Phone must be an 11-digit mainland mobile number starting with 1' },
+  ID_NUMBER_FORMAT: {
+    status: 400,
+    zh: '身份证号格式错误：应为 18 位，前 17 位为数字，末位为数字或 X',
+    en: 'ID number must be 18 characters: 17 digits and a digit or X',
+  },
+  ID_NUMBER_LEGACY_15: {
+    status: 400,
+    zh: '15 位旧身份证号不再受理，请填写 18 位身份证号',
+    en: 'Legacy 15-digit ID numbers are not accepted; give the 18-digit number',
+  },
+  ID_NUMBER_CHECKSUM: {
+    status: 400,
+    zh: '身份证号校验位错误（应为 {expected}）',
+    en: 'ID number check digit is wrong (expected {expected})',
+  },
+  ID_NUMBER_BIRTH_DATE: {
+    status: 400,
+    zh: '身份证号中的出生日期无效',
+    en: 'The birth date inside the ID number is impossible',
+  },
+  ID_NUMBER_REGION: {
+    status: 400,
+    zh: '身份证号前两位不是有效的省级行政区划代码',
+    en: 'The ID number does not start with a valid province code',
+  },
+  ID_NUMBER_DIVISION: {
+    status: 400,
+    zh: '身份证号前六位 {division} 不是 GB/T 2260 中的行政区划代码（含已撤销的）',
+    en: 'The first six digits of the ID number ({division}) are not a GB/T 2260 division code, current or retired',
+  },
+  ID_NUMBER_SEX_MISMATCH: {
+    status: 400,
+    zh: '性别与身份证号不符（身份证号显示为{derived}）',
+    en: 'Sex does not match the ID number (which says {derived})',
+  },
+  ID_NUMBER_BIRTH_MISMATCH: {
+    status: 400,
+    zh: '出生日期与身份证号不符（身份证号显示为 {derived}）',
+    en: 'Birth date does not match the ID number (which says {derived})',
+  },
+  ID_NUMBER_REQUIRED: {
+    status: 400,
+    zh: '证件类型为{idType}时必须填写证件号',
+    en: 'A document number is required for ID type {idType}',
+  },
+  PASSPORT_FORMAT: {
+    status: 400,
+    zh: '护照/证件号格式错误：应为 5–20 位字母或数字',
+    en: 'Passport or document number must be 5–20 letters or digits',
+  },
+  PHONE_FORMAT: {
+    status: 400,
+    zh: '手机号格式错误：应为 11 位、以 1 开头的大陆手机号',
+    en: 'Phone must be an 11-digit mainland mobile number starting with 1',
+  },
   NAME_REQUIRED: { status: 400, zh: '姓名不能为空', en: 'Name is required' },
   NAME_TOO_LONG: { status: 400, zh: '姓名过长（最多 50 字）', en: 'Name is too long (50 characters at most)' },
   SEX_INVALID: { status: 400, zh: '性别应为 男 或 女', en: 'Sex must be M or F' },
   BIRTH_DATE_INVALID: { status: 400, zh: '出生日期格式应为 YYYY-MM-DD', en: 'Birth date must be YYYY-MM-DD' },
-  BIRTH_DATE_OUT_OF_RANGE: { status: 400, zh: '出生日期应在 {earliest} 至今天之间', en: 'Birth date must lie between {earliest} and today' },
+  BIRTH_DATE_OUT_OF_RANGE: {
+    status: 400,
+    zh: '出生日期应在 {earliest} 至今天之间',
+    en: 'Birth date must lie between {earliest} and today',
+  },
   ID_TYPE_INVALID: { status: 400, zh: '证件类型无效', en: 'Unknown ID type' },
   CARE_TAG_INVALID: { status: 400, zh: '未知的关爱标签：{tag}', en: 'Unknown care tag: {tag}' },
   FLAG_INVALID: { status: 400, zh: '应填 是 或 否', en: 'Must be yes or no' },
@@ -30,8 +78,41 @@ const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
 /** Province-level codes of GB/T 2260 (the first two digits of every resident ID number). */
 const PROVINCES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46',
-  '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82', '83',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
+  '83',
 ]);
 
 export type Sex = 'M' | 'F';
@@ -72,9 +153,11 @@ export function checkResidentId(raw: string, today: string): IdCheck {
   if (/^\d{15}$/.test(value)) return { ok: false, code: 'ID_NUMBER_LEGACY_15' };
   if (!/^\d{17}[\dX]$/.test(value)) return { ok: false, code: 'ID_NUMBER_FORMAT' };
   if (!PROVINCES.has(value.slice(0, 2))) return { ok: false, code: 'ID_NUMBER_REGION' };
-  if (!isDivisionCode(value.slice(0, 6))) return { ok: false, code: 'ID_NUMBER_DIVISION', params: { division: value.slice(0, 6) } };
+  if (!isDivisionCode(value.slice(0, 6)))
+    return { ok: false, code: 'ID_NUMBER_DIVISION', params: { division: value.slice(0, 6) } };
   const birthDate = `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`;
-  if (!isValidDate(birthDate) || birthDate < earliestBirthDate(today) || birthDate > today) return { ok: false, code: 'ID_NUMBER_BIRTH_DATE' };
+  if (!isValidDate(birthDate) || birthDate < earliestBirthDate(today) || birthDate > today)
+    return { ok: false, code: 'ID_NUMBER_BIRTH_DATE' };
   const expected = checkDigit(value);
   if (value[17] !== expected) return { ok: false, code: 'ID_NUMBER_CHECKSUM', params: { expected } };
   return { ok: true, value, birthDate, sex: Number(value[16]) % 2 === 1 ? 'M' : 'F' };
@@ -127,22 +210,32 @@ function blank(v: string | null | undefined): boolean {
 }
 
 /** Validates person fields; returns every fault found, each naming its field. */
-export function validatePerson(f: PersonFields, today: string): { ok: true; value: PersonInput } | { ok: false; faults: Fault[] } {
+export function validatePerson(
+  f: PersonFields,
+  today: string,
+): { ok: true; value: PersonInput } | { ok: false; faults: Fault[] } {
   const faults: Fault[] = [];
   let name = (f.name ?? '').trim();
   const cleanedName = cleanName(name);
-  if (!cleanedName.ok) faults.push({ field: 'name', code: cleanedName.code, params: { field: 'name', char: cleanedName.char } });
+  if (!cleanedName.ok)
+    faults.push({ field: 'name', code: cleanedName.code, params: { field: 'name', char: cleanedName.char } });
   else name = cleanedName.value;
   if (!name) faults.push({ field: 'name', code: 'NAME_REQUIRED' });
   else if ([...name].length > 50) faults.push({ field: 'name', code: 'NAME_TOO_LONG' });
   let relation = (f.relation ?? '').trim();
   const cleanedRelation = cleanName(relation);
-  if (!cleanedRelation.ok) faults.push({ field: 'relation', code: cleanedRelation.code, params: { field: 'relation', char: cleanedRelation.char } });
+  if (!cleanedRelation.ok)
+    faults.push({
+      field: 'relation',
+      code: cleanedRelation.code,
+      params: { field: 'relation', char: cleanedRelation.char },
+    });
   else relation = cleanedRelation.value;
 
   let sex: Sex | null = null;
   if (!blank(f.sex)) {
-    const s = SEX_WORDS[f.sex!.trim()] ?? SEX_WORDS[f.sex!.trim().toUpperCase()] ?? SEX_WORDS[f.sex!.trim().toLowerCase()];
+    const s =
+      SEX_WORDS[f.sex!.trim()] ?? SEX_WORDS[f.sex!.trim().toUpperCase()] ?? SEX_WORDS[f.sex!.trim().toLowerCase()];
     if (!s) faults.push({ field: 'sex', code: 'SEX_INVALID' });
     else sex = s;
   }
@@ -150,7 +243,12 @@ export function validatePerson(f: PersonFields, today: string): { ok: true; valu
   if (!blank(f.birthDate)) {
     const b = f.birthDate!.trim();
     if (!isValidDate(b)) faults.push({ field: 'birthDate', code: 'BIRTH_DATE_INVALID' });
-    else if (b < earliestBirthDate(today) || b > today) faults.push({ field: 'birthDate', code: 'BIRTH_DATE_OUT_OF_RANGE', params: { earliest: earliestBirthDate(today) } });
+    else if (b < earliestBirthDate(today) || b > today)
+      faults.push({
+        field: 'birthDate',
+        code: 'BIRTH_DATE_OUT_OF_RANGE',
+        params: { earliest: earliestBirthDate(today) },
+      });
     else birthDate = b;
   }
 
@@ -166,8 +264,14 @@ export function validatePerson(f: PersonFields, today: string): { ok: true; valu
       if (!check.ok) faults.push({ field: 'idNumber', code: check.code, params: check.params });
       else {
         idNumber = check.value;
-        if (sex && sex !== check.sex) faults.push({ field: 'sex', code: 'ID_NUMBER_SEX_MISMATCH', params: { derived: check.sex === 'M' ? '男' : '女' } });
-        if (birthDate && birthDate !== check.birthDate) faults.push({ field: 'birthDate', code: 'ID_NUMBER_BIRTH_MISMATCH', params: { derived: check.birthDate } });
+        if (sex && sex !== check.sex)
+          faults.push({
+            field: 'sex',
+            code: 'ID_NUMBER_SEX_MISMATCH',
+            params: { derived: check.sex === 'M' ? '男' : '女' },
+          });
+        if (birthDate && birthDate !== check.birthDate)
+          faults.push({ field: 'birthDate', code: 'ID_NUMBER_BIRTH_MISMATCH', params: { derived: check.birthDate } });
         sex = check.sex;
         birthDate = check.birthDate;
       }
@@ -188,7 +292,8 @@ export function validatePerson(f: PersonFields, today: string): { ok: true; valu
 
   const careTags: CareTag[] = [];
   for (const tag of f.careTags ?? []) {
-    if (!(CARE_TAGS as readonly string[]).includes(tag)) faults.push({ field: 'careTags', code: 'CARE_TAG_INVALID', params: { tag } });
+    if (!(CARE_TAGS as readonly string[]).includes(tag))
+      faults.push({ field: 'careTags', code: 'CARE_TAG_INVALID', params: { tag } });
     else if (!careTags.includes(tag as CareTag)) careTags.push(tag as CareTag);
   }
 
@@ -201,7 +306,9 @@ export function validatePerson(f: PersonFields, today: string): { ok: true; valu
 
 /** Calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function dateInZone(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(ms),
+  );
 }
 
 /** Whole years from a birth date (YYYY-MM-DD) to `today` (YYYY-MM-DD); null when unknown. */
@@ -238,7 +345,13 @@ export function classifySearch(raw: string | undefined): SearchQuery {
   const mobile = checkMobile(q);
   if (mobile.ok && /^[\d\s+-]+$/.test(q)) return { kind: 'phone', phone: mobile.value };
   if (/^[A-Z0-9]{5,20}$/.test(compact) && /\d/.test(compact)) {
-    return { kind: 'id', candidates: [{ idType: 'passport', idNumber: compact }, { idType: 'other', idNumber: compact }] };
+    return {
+      kind: 'id',
+      candidates: [
+        { idType: 'passport', idNumber: compact },
+        { idType: 'other', idNumber: compact },
+      ],
+    };
   }
   return { kind: 'name', prefix: q };
 }
@@ -274,7 +387,10 @@ export function parseBuildingSearch(raw: string | undefined): BuildingSearch {
   const text = (raw ?? '').normalize('NFKC').trim().slice(0, 100);
   if (!text) return out;
   // "瑞景家园1号楼" → "瑞景家园 1号楼": a number following letters starts its own token.
-  const tokens = text.replace(/([^\d\s])(\d)/g, '$1 $2').split(/\s+/).filter(Boolean);
+  const tokens = text
+    .replace(/([^\d\s])(\d)/g, '$1 $2')
+    .split(/\s+/)
+    .filter(Boolean);
   for (const token of tokens) {
     const m = BUILDING_NUMBER.exec(token);
     if (m) out.numbers.push(String(Number(m[1])));

@@ -19,7 +19,11 @@ export const RegistryRecordErrors = defineErrors({
     zh: '该证件号已在其他辖区登记，请与该辖区核实',
     en: 'This ID number is already registered in another area; check with that area',
   },
-  PERSON_INVALID: { status: 422, zh: '人员信息有误，请按提示修改', en: 'The person’s details have errors; see each field' },
+  PERSON_INVALID: {
+    status: 422,
+    zh: '人员信息有误，请按提示修改',
+    en: 'The person’s details have errors; see each field',
+  },
   AREA_REQUIRED: { status: 400, zh: '请指定所属区域或住户', en: 'Give an area or a household' },
   PERSON_AREA_MISMATCH: {
     status: 400,
@@ -85,7 +89,14 @@ export const HouseholdSummarySchema = Type.Object({
 export type HouseholdSummary = Static<typeof HouseholdSummarySchema>;
 
 export const BuildingDetailSchema = Type.Object({
-  building: Type.Object({ id: Type.String(), name: Type.String(), compound: Type.String(), label: Type.String(), address: Type.String(), areaId: Type.String() }),
+  building: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    compound: Type.String(),
+    label: Type.String(),
+    address: Type.String(),
+    areaId: Type.String(),
+  }),
   ancestors: Type.Array(AreaSchema),
   households: Type.Array(HouseholdSummarySchema),
   /** All households of the building; `households` holds the requested page of them. */
@@ -132,32 +143,39 @@ export const HouseholdDetailSchema = Type.Object({
   members: Type.Array(PersonViewSchema),
 });
 
-const Text = (max: number, description?: string) => Type.String({ maxLength: max, ...(description ? { description } : {}) });
+const Text = (max: number, description?: string) =>
+  Type.String({ maxLength: max, ...(description ? { description } : {}) });
 /** A name or label: NFC, control and bidirectional characters refused (platform/text.ts). */
 const Label = (max: number) => NameText({ maxLength: max });
 
-export const HouseholdCreateBody = Type.Object({
-  /** The building the household lives in; its area is the household's unless areaId names one inside it. */
-  buildingId: Type.Optional(Id),
-  /** Or a building by name in areaId, created when it does not exist yet. */
-  buildingName: Type.Optional(NameText({ minLength: 1, maxLength: 100 })),
-  /** The compound (小区) of a building created by name; an existing building keeps its own. */
-  buildingCompound: Type.Optional(NameText({ maxLength: 100 })),
-  areaId: Type.Optional(Id),
-  unit: Type.Optional(Label(50)),
-  door: Type.Optional(Label(50)),
-  address: Type.Optional(Label(200)),
-  rooms: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
-}, { additionalProperties: false });
+export const HouseholdCreateBody = Type.Object(
+  {
+    /** The building the household lives in; its area is the household's unless areaId names one inside it. */
+    buildingId: Type.Optional(Id),
+    /** Or a building by name in areaId, created when it does not exist yet. */
+    buildingName: Type.Optional(NameText({ minLength: 1, maxLength: 100 })),
+    /** The compound (小区) of a building created by name; an existing building keeps its own. */
+    buildingCompound: Type.Optional(NameText({ maxLength: 100 })),
+    areaId: Type.Optional(Id),
+    unit: Type.Optional(Label(50)),
+    door: Type.Optional(Label(50)),
+    address: Type.Optional(Label(200)),
+    rooms: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
+  },
+  { additionalProperties: false },
+);
 export type HouseholdCreateBody = Static<typeof HouseholdCreateBody>;
 
-export const HouseholdPatchBody = Type.Object({
-  unit: Type.Optional(Label(50)),
-  door: Type.Optional(Label(50)),
-  address: Type.Optional(Label(200)),
-  rooms: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
-  headPersonId: Type.Optional(Nullable(Id)),
-}, { additionalProperties: false });
+export const HouseholdPatchBody = Type.Object(
+  {
+    unit: Type.Optional(Label(50)),
+    door: Type.Optional(Label(50)),
+    address: Type.Optional(Label(200)),
+    rooms: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
+    headPersonId: Type.Optional(Nullable(Id)),
+  },
+  { additionalProperties: false },
+);
 export type HouseholdPatchBody = Static<typeof HouseholdPatchBody>;
 
 /** Loose on purpose: the registry rules validate each field and name every fault. */
@@ -173,11 +191,14 @@ const personFields = {
   note: Type.Optional(Nullable(NoteText({ maxLength: 500 }))),
 };
 
-export const PersonCreateBody = Type.Object({
-  householdId: Type.Optional(Nullable(Id)),
-  areaId: Type.Optional(Nullable(Id)),
-  ...personFields,
-}, { additionalProperties: false });
+export const PersonCreateBody = Type.Object(
+  {
+    householdId: Type.Optional(Nullable(Id)),
+    areaId: Type.Optional(Nullable(Id)),
+    ...personFields,
+  },
+  { additionalProperties: false },
+);
 export type PersonCreateBody = Static<typeof PersonCreateBody>;
 
 export const PersonPatchBody = PersonCreateBody;

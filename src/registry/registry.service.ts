@@ -17,12 +17,28 @@ import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { careTagsOf, idLookup, openIdentifiers, phoneLookup, sealPerson } from './person.codec.ts';
 import {
-  ageOn, buildingLabel, buildingNumberNames, CARE_TAGS, classifySearch, dateInZone, isHeadRelation, parseBuildingSearch, validatePerson,
-  type IdType, type PersonFields, type PersonInput,
+  ageOn,
+  buildingLabel,
+  buildingNumberNames,
+  CARE_TAGS,
+  classifySearch,
+  dateInZone,
+  isHeadRelation,
+  parseBuildingSearch,
+  validatePerson,
+  type IdType,
+  type PersonFields,
+  type PersonInput,
 } from './registry.rules.ts';
 import {
-  type AreaView, type HouseholdCreateBody, type HouseholdPatchBody, type HouseholdSummary, type HouseholdView,
-  type PersonCreateBody, type PersonPatchBody, type PersonView,
+  type AreaView,
+  type HouseholdCreateBody,
+  type HouseholdPatchBody,
+  type HouseholdSummary,
+  type HouseholdView,
+  type PersonCreateBody,
+  type PersonPatchBody,
+  type PersonView,
 } from './registry.schema.ts';
 // Registers the registry's record error codes (the import above is types only and vanishes).
 import * as store from './registry.store.ts';
@@ -36,7 +52,12 @@ export function todayOf(s: Pick<Services, 'clock' | 'config'>): string {
 }
 
 /** The person already registered under this document number, wherever they live. */
-export async function findPersonByIdNumber(ex: Executor, cipher: FieldCipher, idType: IdType | string, idNumber: string): Promise<PersonByIdentifier | undefined> {
+export async function findPersonByIdNumber(
+  ex: Executor,
+  cipher: FieldCipher,
+  idType: IdType | string,
+  idNumber: string,
+): Promise<PersonByIdentifier | undefined> {
   return store.personByIdHmac(ex, [idLookup(cipher, idType, idNumber)]);
 }
 
@@ -51,15 +72,23 @@ const holderOf = new WeakMap<AppError, PersonByIdentifier>();
 export function duplicateIdError(existing: PersonByIdentifier, scopePath?: string): AppError {
   const visible = scopePath === undefined || inScope(scopePath, existing.area_path);
   if (!visible) {
-    const err = new AppError('ID_NUMBER_REGISTERED_ELSEWHERE', {}, { faults: [{ field: 'idNumber', code: 'ID_NUMBER_REGISTERED_ELSEWHERE' }] });
+    const err = new AppError(
+      'ID_NUMBER_REGISTERED_ELSEWHERE',
+      {},
+      { faults: [{ field: 'idNumber', code: 'ID_NUMBER_REGISTERED_ELSEWHERE' }] },
+    );
     holderOf.set(err, existing);
     return err;
   }
   const name = existing.name;
-  return new AppError('ID_NUMBER_DUPLICATE', { name, areaName: existing.area_name }, {
-    faults: [{ field: 'idNumber', code: 'ID_NUMBER_DUPLICATE', params: { name, areaName: existing.area_name } }],
-    extra: { existing: { id: existing.id, name, areaName: existing.area_name, householdId: existing.household_id } },
-  });
+  return new AppError(
+    'ID_NUMBER_DUPLICATE',
+    { name, areaName: existing.area_name },
+    {
+      faults: [{ field: 'idNumber', code: 'ID_NUMBER_DUPLICATE', params: { name, areaName: existing.area_name } }],
+      extra: { existing: { id: existing.id, name, areaName: existing.area_name, householdId: existing.household_id } },
+    },
+  );
 }
 
 /**
@@ -67,11 +96,19 @@ export function duplicateIdError(existing: PersonByIdentifier, scopePath?: strin
  * `person.id_registered_elsewhere` (on the holder, with what was attempted), written on its own since
  * the attempt itself wrote nothing. Returns the error to rethrow.
  */
-export async function auditForeignDuplicate(s: Services, actor: AuditActor, err: unknown, attempt: string, detail: Record<string, unknown> = {}): Promise<unknown> {
+export async function auditForeignDuplicate(
+  s: Services,
+  actor: AuditActor,
+  err: unknown,
+  attempt: string,
+  detail: Record<string, unknown> = {},
+): Promise<unknown> {
   const holder = err instanceof AppError ? holderOf.get(err) : undefined;
   if (holder) {
     await s.audit(s.db, actor, {
-      action: 'person.id_registered_elsewhere', objectType: 'person', objectId: holder.id,
+      action: 'person.id_registered_elsewhere',
+      objectType: 'person',
+      objectId: holder.id,
       detail: { attempt, holderAreaId: holder.area_id, ...detail },
     });
   }
@@ -87,8 +124,20 @@ export function assertValidPerson(fields: PersonFields, today: string, extraFaul
 }
 
 /** A new person row: identifiers sealed, ids and times set. */
-export function newPersonRow(cipher: FieldCipher, input: PersonInput, place: { areaId: string; householdId: string | null }, now: number): PersonTable {
-  return { id: newId(now), household_id: place.householdId, area_id: place.areaId, ...sealPerson(cipher, input), created_at: now, updated_at: now };
+export function newPersonRow(
+  cipher: FieldCipher,
+  input: PersonInput,
+  place: { areaId: string; householdId: string | null },
+  now: number,
+): PersonTable {
+  return {
+    id: newId(now),
+    household_id: place.householdId,
+    area_id: place.areaId,
+    ...sealPerson(cipher, input),
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 /** The masked view of a stored person (age at `today`). */
@@ -114,7 +163,15 @@ export function toPersonView(cipher: FieldCipher, row: PersonRow, today: string)
 }
 
 export function toAreaView(row: AreaRow): AreaView {
-  return { id: row.id, code: row.code, name: row.name, level: row.level, parentId: row.parent_id, path: row.path, childCount: row.child_count };
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    level: row.level,
+    parentId: row.parent_id,
+    path: row.path,
+    childCount: row.child_count,
+  };
 }
 
 /** The areas containing `path` (root first) that the actor may see; `includeSelf` adds the last one. */
@@ -122,7 +179,10 @@ async function ancestorsOf(ex: Executor, actor: Actor, path: string, includeSelf
   const codes = path.split('/').filter(Boolean);
   if (!includeSelf) codes.pop();
   const rows = await store.areasByCodes(ex, codes);
-  return rows.filter((a) => inScope(actor.areaPath, a.path)).sort((a, b) => a.path.length - b.path.length).map(toAreaView);
+  return rows
+    .filter((a) => inScope(actor.areaPath, a.path))
+    .sort((a, b) => a.path.length - b.path.length)
+    .map(toAreaView);
 }
 
 async function areaInScope(ex: Executor, actor: Actor, id: string): Promise<AreaRow> {
@@ -148,8 +208,15 @@ async function personInScope(ex: Executor, actor: Actor, id: string): Promise<Pe
 
 function toHouseholdView(h: HouseholdRow): HouseholdView {
   return {
-    id: h.id, buildingId: h.building_id, buildingName: h.building_name, areaId: h.area_id, unit: h.unit, door: h.door,
-    address: h.address, rooms: h.rooms, headPersonId: h.head_person_id,
+    id: h.id,
+    buildingId: h.building_id,
+    buildingName: h.building_name,
+    areaId: h.area_id,
+    unit: h.unit,
+    door: h.door,
+    address: h.address,
+    rooms: h.rooms,
+    headPersonId: h.head_person_id,
   };
 }
 
@@ -160,7 +227,12 @@ function page<T>(items: T[], total: number, p: Paging): Page<T> {
 // ---- areas and buildings -----------------------------------------------------------------------
 
 /** Children of `parentId`, or the actor's own root area when no parent is given. */
-export async function listAreas(s: Services, actor: Actor, parentId: string | undefined, paging: Paging): Promise<Page<AreaView>> {
+export async function listAreas(
+  s: Services,
+  actor: Actor,
+  parentId: string | undefined,
+  paging: Paging,
+): Promise<Page<AreaView>> {
   if (!parentId) {
     const root = await areaInScope(s.db, actor, actor.areaId);
     return page(paging.offset === 0 ? [toAreaView(root)] : [], 1, paging);
@@ -172,7 +244,10 @@ export async function listAreas(s: Services, actor: Actor, parentId: string | un
 
 export async function getArea(s: Services, actor: Actor, id: string) {
   const area = await areaInScope(s.db, actor, id);
-  const [ancestors, counts] = await Promise.all([ancestorsOf(s.db, actor, area.path, false), store.subtreeCounts(s.db, area.path)]);
+  const [ancestors, counts] = await Promise.all([
+    ancestorsOf(s.db, actor, area.path, false),
+    store.subtreeCounts(s.db, area.path),
+  ]);
   return { area: toAreaView(area), ancestors, counts: { children: area.child_count, ...counts } };
 }
 
@@ -184,11 +259,24 @@ export async function listBuildings(s: Services, actor: Actor, areaId: string, p
   const area = await areaInScope(s.db, actor, areaId);
   const search = parseBuildingSearch(q);
   const { rows, total } = await store.buildingsInSubtree(s.db, area.path, paging, {
-    words: search.words, names: search.numbers.flatMap(buildingNumberNames),
+    words: search.words,
+    names: search.numbers.flatMap(buildingNumberNames),
   });
-  return page(rows.map((b) => ({
-    id: b.id, name: b.name, compound: b.compound, label: buildingLabel(b.compound, b.name), address: b.address, areaId: b.area_id, areaName: b.area_name, households: b.households, persons: b.persons,
-  })), total, paging);
+  return page(
+    rows.map((b) => ({
+      id: b.id,
+      name: b.name,
+      compound: b.compound,
+      label: buildingLabel(b.compound, b.name),
+      address: b.address,
+      areaId: b.area_id,
+      areaName: b.area_name,
+      households: b.households,
+      persons: b.persons,
+    })),
+    total,
+    paging,
+  );
 }
 
 export async function getBuilding(s: Services, actor: Actor, id: string, paging: Paging) {
@@ -199,18 +287,36 @@ export async function getBuilding(s: Services, actor: Actor, id: string, paging:
     ancestorsOf(s.db, actor, building.area_path, true),
     store.householdsOfBuilding(s.db, id, paging),
   ]);
-  const flags = await store.memberFlags(s.db, rows.map((h) => h.id));
+  const flags = await store.memberFlags(
+    s.db,
+    rows.map((h) => h.id),
+  );
   const households: HouseholdSummary[] = rows.map((h) => {
     const members = flags.filter((f) => f.household_id === h.id);
     const careTags = CARE_TAGS.filter((tag) => members.some((m) => m[tag] === 1));
     return {
-      id: h.id, unit: h.unit, door: h.door, address: h.address, rooms: h.rooms, headName: h.head_name,
-      members: members.length, careTags,
+      id: h.id,
+      unit: h.unit,
+      door: h.door,
+      address: h.address,
+      rooms: h.rooms,
+      headName: h.head_name,
+      members: members.length,
+      careTags,
     };
   });
   return {
-    building: { id: building.id, name: building.name, compound: building.compound, label: buildingLabel(building.compound, building.name), address: building.address, areaId: building.area_id },
-    ancestors, households, householdsTotal: total,
+    building: {
+      id: building.id,
+      name: building.name,
+      compound: building.compound,
+      label: buildingLabel(building.compound, building.name),
+      address: building.address,
+      areaId: building.area_id,
+    },
+    ancestors,
+    households,
+    householdsTotal: total,
   };
 }
 
@@ -224,12 +330,21 @@ export async function getHousehold(s: Services, actor: Actor, id: string) {
       store.personsOfHousehold(trx, id),
     ]);
     await s.audit(trx, auditActor(actor), {
-      action: 'person.read', objectType: 'household', objectId: id, detail: { persons: members.length },
+      action: 'person.read',
+      objectType: 'household',
+      objectId: id,
+      detail: { persons: members.length },
     });
     const today = todayOf(s);
     // The head first, then the others in the order they were registered.
-    const ordered = [...members].sort((a, b) => Number(b.id === household.head_person_id) - Number(a.id === household.head_person_id));
-    return { household: toHouseholdView(household), ancestors, members: ordered.map((m) => toPersonView(s.cipher, m, today)) };
+    const ordered = [...members].sort(
+      (a, b) => Number(b.id === household.head_person_id) - Number(a.id === household.head_person_id),
+    );
+    return {
+      household: toHouseholdView(household),
+      ancestors,
+      members: ordered.map((m) => toPersonView(s.cipher, m, today)),
+    };
   });
 }
 
@@ -247,7 +362,11 @@ export async function createHousehold(s: Services, actor: Actor, body: Household
       if (body.areaId && body.areaId !== building.area_id) {
         const area = await areaInScope(trx, actor, body.areaId);
         if (!area.path.startsWith(building.area_path)) {
-          throw new AppError('HOUSEHOLD_AREA_MISMATCH', {}, { faults: [{ field: 'areaId', code: 'HOUSEHOLD_AREA_MISMATCH' }] });
+          throw new AppError(
+            'HOUSEHOLD_AREA_MISMATCH',
+            {},
+            { faults: [{ field: 'areaId', code: 'HOUSEHOLD_AREA_MISMATCH' }] },
+          );
         }
         areaId = area.id;
       }
@@ -256,10 +375,22 @@ export async function createHousehold(s: Services, actor: Actor, body: Household
       areaId = area.id;
       const name = body.buildingName?.trim();
       if (name) {
-        const claimed = await store.claimBuilding(trx, { id: newId(now), area_id: area.id, name, compound: body.buildingCompound?.trim() ?? '', address: '', created_at: now });
+        const claimed = await store.claimBuilding(trx, {
+          id: newId(now),
+          area_id: area.id,
+          name,
+          compound: body.buildingCompound?.trim() ?? '',
+          address: '',
+          created_at: now,
+        });
         buildingId = claimed.id;
         if (claimed.created) {
-          await s.audit(trx, auditActor(actor), { action: 'building.create', objectType: 'building', objectId: buildingId, detail: { areaId: area.id } });
+          await s.audit(trx, auditActor(actor), {
+            action: 'building.create',
+            objectType: 'building',
+            objectId: buildingId,
+            detail: { areaId: area.id },
+          });
         }
       }
     } else {
@@ -267,15 +398,33 @@ export async function createHousehold(s: Services, actor: Actor, body: Household
     }
     const id = newId(now);
     await store.insertHousehold(trx, {
-      id, building_id: buildingId, area_id: areaId, unit: (body.unit ?? '').trim(), door: (body.door ?? '').trim(),
-      address: (body.address ?? '').trim(), rooms: body.rooms ?? null, head_person_id: null, created_at: now, updated_at: now,
+      id,
+      building_id: buildingId,
+      area_id: areaId,
+      unit: (body.unit ?? '').trim(),
+      door: (body.door ?? '').trim(),
+      address: (body.address ?? '').trim(),
+      rooms: body.rooms ?? null,
+      head_person_id: null,
+      created_at: now,
+      updated_at: now,
     });
-    await s.audit(trx, auditActor(actor), { action: 'household.create', objectType: 'household', objectId: id, detail: { buildingId, areaId } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'household.create',
+      objectType: 'household',
+      objectId: id,
+      detail: { buildingId, areaId },
+    });
     return toHouseholdView((await store.householdById(trx, id))!);
   });
 }
 
-export async function updateHousehold(s: Services, actor: Actor, id: string, patch: HouseholdPatchBody): Promise<HouseholdView> {
+export async function updateHousehold(
+  s: Services,
+  actor: Actor,
+  id: string,
+  patch: HouseholdPatchBody,
+): Promise<HouseholdView> {
   return s.db.transaction().execute(async (trx) => {
     const current = await householdInScope(trx, actor, id);
     if (patch.headPersonId) {
@@ -291,15 +440,29 @@ export async function updateHousehold(s: Services, actor: Actor, id: string, pat
       rooms: patch.rooms !== undefined ? patch.rooms : current.rooms,
       head_person_id: patch.headPersonId !== undefined ? patch.headPersonId : current.head_person_id,
     };
-    const fieldNames = { unit: 'unit', door: 'door', address: 'address', rooms: 'rooms', head_person_id: 'headPersonId' } as const;
+    const fieldNames = {
+      unit: 'unit',
+      door: 'door',
+      address: 'address',
+      rooms: 'rooms',
+      head_person_id: 'headPersonId',
+    } as const;
     const changes: Record<string, unknown> = {};
     const changed: string[] = [];
     for (const column of Object.keys(fieldNames) as Array<keyof typeof fieldNames>) {
-      if (next[column] !== current[column]) { changes[column] = next[column]; changed.push(fieldNames[column]); }
+      if (next[column] !== current[column]) {
+        changes[column] = next[column];
+        changed.push(fieldNames[column]);
+      }
     }
     if (changed.length) {
       await store.updateHousehold(trx, id, { ...(changes as Partial<typeof next>), updated_at: s.clock.now() });
-      await s.audit(trx, auditActor(actor), { action: 'household.update', objectType: 'household', objectId: id, detail: { changed } });
+      await s.audit(trx, auditActor(actor), {
+        action: 'household.update',
+        objectType: 'household',
+        objectId: id,
+        detail: { changed },
+      });
     }
     return toHouseholdView((await store.householdById(trx, id))!);
   });
@@ -307,7 +470,12 @@ export async function updateHousehold(s: Services, actor: Actor, id: string, pat
 
 // ---- persons -----------------------------------------------------------------------------------
 
-export async function searchPersons(s: Services, actor: Actor, query: { q?: string; areaId?: string }, paging: Paging): Promise<Page<PersonView>> {
+export async function searchPersons(
+  s: Services,
+  actor: Actor,
+  query: { q?: string; areaId?: string },
+  paging: Paging,
+): Promise<Page<PersonView>> {
   return s.db.transaction().execute(async (trx) => {
     const path = query.areaId ? (await areaInScope(trx, actor, query.areaId)).path : actor.areaPath;
     const search = classifySearch(query.q);
@@ -325,7 +493,11 @@ export async function searchPersons(s: Services, actor: Actor, query: { q?: stri
     if (query.areaId) detail.areaId = query.areaId;
     await s.audit(trx, auditActor(actor), { action: 'person.search', objectType: 'person', objectId: null, detail });
     const today = todayOf(s);
-    return page(rows.map((r) => toPersonView(s.cipher, r, today)), total, paging);
+    return page(
+      rows.map((r) => toPersonView(s.cipher, r, today)),
+      total,
+      paging,
+    );
   });
 }
 
@@ -343,7 +515,12 @@ interface Place {
   household: HouseholdRow | null;
 }
 
-async function resolvePlace(ex: Executor, actor: Actor, householdId: string | null, areaId: string | null): Promise<Place> {
+async function resolvePlace(
+  ex: Executor,
+  actor: Actor,
+  householdId: string | null,
+  areaId: string | null,
+): Promise<Place> {
   if (householdId) {
     const household = await householdInScope(ex, actor, householdId);
     if (areaId && areaId !== household.area_id) {
@@ -360,7 +537,13 @@ async function resolvePlace(ex: Executor, actor: Actor, householdId: string | nu
  * A unique-index failure on a person write (a concurrent insert of the same ID) is named like any
  * duplicate; a number registered outside the caller's area is audited on the way out.
  */
-async function explainUniqueViolation(s: Services, actor: Actor, err: unknown, input: PersonInput | undefined, attempt: string): Promise<never> {
+async function explainUniqueViolation(
+  s: Services,
+  actor: Actor,
+  err: unknown,
+  input: PersonInput | undefined,
+  attempt: string,
+): Promise<never> {
   if (input?.idNumber && isUniqueViolation(err)) {
     const existing = await findPersonByIdNumber(s.db, s.cipher, input.idType, input.idNumber);
     if (existing) err = duplicateIdError(existing, actor.areaPath);
@@ -379,13 +562,26 @@ export async function createPerson(s: Services, actor: Actor, body: PersonCreate
         const existing = await findPersonByIdNumber(trx, s.cipher, input.idType, input.idNumber);
         if (existing) throw duplicateIdError(existing, actor.areaPath);
       }
-      const row = newPersonRow(s.cipher, input, { areaId: place.areaId, householdId: place.household?.id ?? null }, s.clock.now());
+      const row = newPersonRow(
+        s.cipher,
+        input,
+        { areaId: place.areaId, householdId: place.household?.id ?? null },
+        s.clock.now(),
+      );
       await store.insertPerson(trx, row);
       const becameHead = !!place.household && !place.household.head_person_id && isHeadRelation(input.relation);
-      if (becameHead) await store.updateHousehold(trx, place.household!.id, { head_person_id: row.id, updated_at: row.updated_at });
+      if (becameHead)
+        await store.updateHousehold(trx, place.household!.id, { head_person_id: row.id, updated_at: row.updated_at });
       await s.audit(trx, auditActor(actor), {
-        action: 'person.create', objectType: 'person', objectId: row.id,
-        detail: { fields: filledFields(input), householdId: row.household_id, areaId: row.area_id, ...(becameHead ? { head: true } : {}) },
+        action: 'person.create',
+        objectType: 'person',
+        objectId: row.id,
+        detail: {
+          fields: filledFields(input),
+          householdId: row.household_id,
+          areaId: row.area_id,
+          ...(becameHead ? { head: true } : {}),
+        },
       });
       return toPersonView(s.cipher, (await store.personById(trx, row.id))!, today);
     });
@@ -408,7 +604,11 @@ function filledFields(p: PersonInput): string[] {
 }
 
 /** The person's current fields with the patch laid over them; sex and birth date follow a changed resident ID. */
-function mergePatch(current: PersonRow, clear: { idNumber: string | null; phone: string | null }, patch: PersonPatchBody): PersonFields {
+function mergePatch(
+  current: PersonRow,
+  clear: { idNumber: string | null; phone: string | null },
+  patch: PersonPatchBody,
+): PersonFields {
   const idChanged = patch.idType !== undefined || patch.idNumber !== undefined;
   const idNumber = patch.idNumber !== undefined ? patch.idNumber : clear.idNumber;
   const blankId = idNumber === null || idNumber.trim() === '';
@@ -434,54 +634,90 @@ function mergePatch(current: PersonRow, clear: { idNumber: string | null; phone:
 export async function updatePerson(s: Services, actor: Actor, id: string, patch: PersonPatchBody): Promise<PersonView> {
   const today = todayOf(s);
   const validated: { input?: PersonInput } = {};
-  const write = () => s.db.transaction().execute(async (trx) => {
-    const current = await personInScope(trx, actor, id);
-    const clear = openIdentifiers(s.cipher, current, true);
-    const input = assertValidPerson(mergePatch(current, clear, patch), today);
-    validated.input = input;
+  const write = () =>
+    s.db.transaction().execute(async (trx) => {
+      const current = await personInScope(trx, actor, id);
+      const clear = openIdentifiers(s.cipher, current, true);
+      const input = assertValidPerson(mergePatch(current, clear, patch), today);
+      validated.input = input;
 
-    // In a household the person takes its area; outside one they keep theirs unless the patch moves them.
-    const householdId = patch.householdId !== undefined ? patch.householdId : current.household_id;
-    const areaId = householdId ? (patch.areaId ?? null) : (patch.areaId ?? current.area_id);
-    const place = await resolvePlace(trx, actor, householdId, areaId);
+      // In a household the person takes its area; outside one they keep theirs unless the patch moves them.
+      const householdId = patch.householdId !== undefined ? patch.householdId : current.household_id;
+      const areaId = householdId ? (patch.areaId ?? null) : (patch.areaId ?? current.area_id);
+      const place = await resolvePlace(trx, actor, householdId, areaId);
 
-    const sealed = sealPerson(s.cipher, input);
-    if (sealed.id_hmac && sealed.id_hmac !== current.id_hmac) {
-      const existing = await store.personByIdHmac(trx, [sealed.id_hmac]);
-      if (existing && existing.id !== id) throw duplicateIdError(existing, actor.areaPath);
-    }
-
-    const changes: Partial<PersonTable> = {};
-    const changed: string[] = [];
-    const mark = (field: string, differs: boolean, apply: () => void) => { if (differs) { changed.push(field); apply(); } };
-    mark('name', sealed.name !== current.name, () => { changes.name = sealed.name; });
-    mark('idType', sealed.id_type !== current.id_type, () => { changes.id_type = sealed.id_type; });
-    mark('idNumber', sealed.id_hmac !== current.id_hmac, () => { changes.id_enc = sealed.id_enc; changes.id_hmac = sealed.id_hmac; });
-    mark('sex', sealed.sex !== current.sex, () => { changes.sex = sealed.sex; });
-    mark('birthDate', sealed.birth_date !== current.birth_date, () => { changes.birth_date = sealed.birth_date; });
-    mark('phone', sealed.phone_hmac !== current.phone_hmac, () => { changes.phone_enc = sealed.phone_enc; changes.phone_hmac = sealed.phone_hmac; });
-    mark('relation', sealed.relation !== current.relation, () => { changes.relation = sealed.relation; });
-    const tagsChanged = CARE_TAGS.some((t) => sealed[t] !== current[t]);
-    mark('careTags', tagsChanged, () => { for (const t of CARE_TAGS) changes[t] = sealed[t]; });
-    mark('note', sealed.note !== current.note, () => { changes.note = sealed.note; });
-    const newHouseholdId = place.household?.id ?? null;
-    mark('householdId', newHouseholdId !== current.household_id, () => { changes.household_id = newHouseholdId; });
-    mark('areaId', place.areaId !== current.area_id, () => { changes.area_id = place.areaId; });
-
-    if (changed.length) {
-      const now = s.clock.now();
-      await store.updatePerson(trx, id, { ...changes, updated_at: now });
-      if (changes.household_id !== undefined && current.household_id) {
-        const old = await store.householdById(trx, current.household_id);
-        if (old?.head_person_id === id) await store.updateHousehold(trx, old.id, { head_person_id: null, updated_at: now });
+      const sealed = sealPerson(s.cipher, input);
+      if (sealed.id_hmac && sealed.id_hmac !== current.id_hmac) {
+        const existing = await store.personByIdHmac(trx, [sealed.id_hmac]);
+        if (existing && existing.id !== id) throw duplicateIdError(existing, actor.areaPath);
       }
-      if (place.household && !place.household.head_person_id && isHeadRelation(sealed.relation)) {
-        await store.updateHousehold(trx, place.household.id, { head_person_id: id, updated_at: now });
+
+      const changes: Partial<PersonTable> = {};
+      const changed: string[] = [];
+      const mark = (field: string, differs: boolean, apply: () => void) => {
+        if (differs) {
+          changed.push(field);
+          apply();
+        }
+      };
+      mark('name', sealed.name !== current.name, () => {
+        changes.name = sealed.name;
+      });
+      mark('idType', sealed.id_type !== current.id_type, () => {
+        changes.id_type = sealed.id_type;
+      });
+      mark('idNumber', sealed.id_hmac !== current.id_hmac, () => {
+        changes.id_enc = sealed.id_enc;
+        changes.id_hmac = sealed.id_hmac;
+      });
+      mark('sex', sealed.sex !== current.sex, () => {
+        changes.sex = sealed.sex;
+      });
+      mark('birthDate', sealed.birth_date !== current.birth_date, () => {
+        changes.birth_date = sealed.birth_date;
+      });
+      mark('phone', sealed.phone_hmac !== current.phone_hmac, () => {
+        changes.phone_enc = sealed.phone_enc;
+        changes.phone_hmac = sealed.phone_hmac;
+      });
+      mark('relation', sealed.relation !== current.relation, () => {
+        changes.relation = sealed.relation;
+      });
+      const tagsChanged = CARE_TAGS.some((t) => sealed[t] !== current[t]);
+      mark('careTags', tagsChanged, () => {
+        for (const t of CARE_TAGS) changes[t] = sealed[t];
+      });
+      mark('note', sealed.note !== current.note, () => {
+        changes.note = sealed.note;
+      });
+      const newHouseholdId = place.household?.id ?? null;
+      mark('householdId', newHouseholdId !== current.household_id, () => {
+        changes.household_id = newHouseholdId;
+      });
+      mark('areaId', place.areaId !== current.area_id, () => {
+        changes.area_id = place.areaId;
+      });
+
+      if (changed.length) {
+        const now = s.clock.now();
+        await store.updatePerson(trx, id, { ...changes, updated_at: now });
+        if (changes.household_id !== undefined && current.household_id) {
+          const old = await store.householdById(trx, current.household_id);
+          if (old?.head_person_id === id)
+            await store.updateHousehold(trx, old.id, { head_person_id: null, updated_at: now });
+        }
+        if (place.household && !place.household.head_person_id && isHeadRelation(sealed.relation)) {
+          await store.updateHousehold(trx, place.household.id, { head_person_id: id, updated_at: now });
+        }
+        await s.audit(trx, auditActor(actor), {
+          action: 'person.update',
+          objectType: 'person',
+          objectId: id,
+          detail: { changed },
+        });
       }
-      await s.audit(trx, auditActor(actor), { action: 'person.update', objectType: 'person', objectId: id, detail: { changed } });
-    }
-    return toPersonView(s.cipher, (await store.personById(trx, id))!, today);
-  });
+      return toPersonView(s.cipher, (await store.personById(trx, id))!, today);
+    });
   try {
     return await write();
   } catch (err) {
@@ -490,15 +726,24 @@ export async function updatePerson(s: Services, actor: Actor, id: string, patch:
 }
 
 /** The full ID number and phone, for a role that may see them, with a reason that lands in the audit log. */
-export async function revealPerson(s: Services, actor: Actor, id: string, reason: string | undefined): Promise<{ idNumber: string | null; phone: string | null }> {
+export async function revealPerson(
+  s: Services,
+  actor: Actor,
+  id: string,
+  reason: string | undefined,
+): Promise<{ idNumber: string | null; phone: string | null }> {
   assertCan(actor, 'person.reveal');
   const why = (reason ?? '').trim();
-  if (!why || [...why].length > 200) throw new AppError('REASON_REQUIRED', {}, { faults: [{ field: 'reason', code: 'REASON_REQUIRED' }] });
+  if (!why || [...why].length > 200)
+    throw new AppError('REASON_REQUIRED', {}, { faults: [{ field: 'reason', code: 'REASON_REQUIRED' }] });
   return s.db.transaction().execute(async (trx) => {
     const person = await personInScope(trx, actor, id);
     const clear = openIdentifiers(s.cipher, person, true);
     await s.audit(trx, auditActor(actor), {
-      action: 'person.reveal', objectType: 'person', objectId: id, reason: why,
+      action: 'person.reveal',
+      objectType: 'person',
+      objectId: id,
+      reason: why,
       detail: { fields: [clear.idNumber ? 'idNumber' : null, clear.phone ? 'phone' : null].filter(Boolean) },
     });
     return clear;
@@ -517,12 +762,29 @@ export async function personForActor(ex: Executor, actor: Actor, id: string): Pr
  * transaction: sealed with its lookup digest, audited `person.update` with the reason. Returns whether
  * it changed.
  */
-export async function setVerifiedPhone(s: Services, ex: Executor, actor: Actor, personId: string, phone: string, reason: string): Promise<boolean> {
+export async function setVerifiedPhone(
+  s: Services,
+  ex: Executor,
+  actor: Actor,
+  personId: string,
+  phone: string,
+  reason: string,
+): Promise<boolean> {
   const hmac = phoneLookup(s.cipher, phone);
   const current = await store.personById(ex, personId);
   if (!current) throw new AppError('PERSON_NOT_FOUND');
   if (current.phone_hmac === hmac) return false;
-  await store.updatePerson(ex, personId, { phone_enc: s.cipher.encrypt(phone), phone_hmac: hmac, updated_at: s.clock.now() });
-  await s.audit(ex, auditActor(actor), { action: 'person.update', objectType: 'person', objectId: personId, reason, detail: { changed: ['phone'] } });
+  await store.updatePerson(ex, personId, {
+    phone_enc: s.cipher.encrypt(phone),
+    phone_hmac: hmac,
+    updated_at: s.clock.now(),
+  });
+  await s.audit(ex, auditActor(actor), {
+    action: 'person.update',
+    objectType: 'person',
+    objectId: personId,
+    reason,
+    detail: { changed: ['phone'] },
+  });
   return true;
 }

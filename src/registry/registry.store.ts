@@ -65,8 +65,16 @@ function count(value: unknown): number {
 // ---- areas -------------------------------------------------------------------------------------
 
 function areaQuery(ex: Executor) {
-  return ex.selectFrom('area').selectAll('area').select((eb) =>
-    eb.selectFrom('area as child').select((c) => c.fn.countAll().as('n')).whereRef('child.parent_id', '=', 'area.id').as('child_count'));
+  return ex
+    .selectFrom('area')
+    .selectAll('area')
+    .select((eb) =>
+      eb
+        .selectFrom('area as child')
+        .select((c) => c.fn.countAll().as('n'))
+        .whereRef('child.parent_id', '=', 'area.id')
+        .as('child_count'),
+    );
 }
 
 function toAreaRow<T extends { child_count: unknown }>(row: T): T & { child_count: number } {
@@ -79,10 +87,23 @@ export async function areaWithChildCount(ex: Executor, id: string): Promise<Area
   return row && toAreaRow(row);
 }
 
-export async function areaChildren(ex: Executor, parentId: string, page: Paging): Promise<{ rows: AreaRow[]; total: number }> {
+export async function areaChildren(
+  ex: Executor,
+  parentId: string,
+  page: Paging,
+): Promise<{ rows: AreaRow[]; total: number }> {
   const [rows, total] = await Promise.all([
-    areaQuery(ex).where('area.parent_id', '=', parentId).orderBy('area.code').limit(page.limit).offset(page.offset).execute(),
-    ex.selectFrom('area').select((eb) => eb.fn.countAll().as('n')).where('parent_id', '=', parentId).executeTakeFirstOrThrow(),
+    areaQuery(ex)
+      .where('area.parent_id', '=', parentId)
+      .orderBy('area.code')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    ex
+      .selectFrom('area')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('parent_id', '=', parentId)
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(toAreaRow), total: count(total.n) };
 }
@@ -94,15 +115,30 @@ export async function areasByCodes(ex: Executor, codes: string[]): Promise<AreaR
 }
 
 /** Buildings, households and persons anywhere in the subtree under `path`. */
-export async function subtreeCounts(ex: Executor, path: string): Promise<{ buildings: number; households: number; persons: number }> {
+export async function subtreeCounts(
+  ex: Executor,
+  path: string,
+): Promise<{ buildings: number; households: number; persons: number }> {
   const like = prefixPattern(path);
   const [buildings, households, persons] = await Promise.all([
-    ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id').where('area.path', 'like', like)
-      .select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    ex.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id').where('area.path', 'like', like)
-      .select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').where('area.path', 'like', like)
-      .select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ex
+      .selectFrom('building')
+      .innerJoin('area', 'area.id', 'building.area_id')
+      .where('area.path', 'like', like)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow(),
+    ex
+      .selectFrom('household')
+      .innerJoin('area', 'area.id', 'household.area_id')
+      .where('area.path', 'like', like)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow(),
+    ex
+      .selectFrom('person')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .where('area.path', 'like', like)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { buildings: count(buildings.n), households: count(households.n), persons: count(persons.n) };
 }
@@ -110,13 +146,22 @@ export async function subtreeCounts(ex: Executor, path: string): Promise<{ build
 // ---- buildings ---------------------------------------------------------------------------------
 
 export async function buildingById(ex: Executor, id: string): Promise<BuildingRow | undefined> {
-  return ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id')
-    .selectAll('building').select(['area.name as area_name', 'area.path as area_path'])
-    .where('building.id', '=', id).executeTakeFirst();
+  return ex
+    .selectFrom('building')
+    .innerJoin('area', 'area.id', 'building.area_id')
+    .selectAll('building')
+    .select(['area.name as area_name', 'area.path as area_path'])
+    .where('building.id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function buildingByName(ex: Executor, areaId: string, name: string): Promise<BuildingTable | undefined> {
-  return ex.selectFrom('building').selectAll().where('area_id', '=', areaId).where('name', '=', name).executeTakeFirst();
+  return ex
+    .selectFrom('building')
+    .selectAll()
+    .where('area_id', '=', areaId)
+    .where('name', '=', name)
+    .executeTakeFirst();
 }
 
 /**
@@ -124,8 +169,12 @@ export async function buildingByName(ex: Executor, areaId: string, name: string)
  * the same moment by another transaction is found, not duplicated (unique area + name).
  */
 export async function claimBuilding(ex: Executor, row: BuildingTable): Promise<{ id: string; created: boolean }> {
-  const inserted = await ex.insertInto('building').values(row)
-    .onConflict((oc) => oc.columns(['area_id', 'name']).doNothing()).returning('id').executeTakeFirst();
+  const inserted = await ex
+    .insertInto('building')
+    .values(row)
+    .onConflict((oc) => oc.columns(['area_id', 'name']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
   if (inserted) return { id: inserted.id, created: true };
   const existing = await buildingByName(ex, row.area_id, row.name);
   if (!existing) throw new Error(`building ${row.name} in ${row.area_id} neither inserted nor found`);
@@ -140,72 +189,137 @@ export interface BuildingFilter {
 }
 
 /** Buildings in the subtree under `path`, with how many households and persons each holds; by compound, then number. */
-export async function buildingsInSubtree(ex: Executor, path: string, page: Paging, filter: BuildingFilter = {}): Promise<{ rows: BuildingListRow[]; total: number }> {
-  let base = ex.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id').where('area.path', 'like', prefixPattern(path));
+export async function buildingsInSubtree(
+  ex: Executor,
+  path: string,
+  page: Paging,
+  filter: BuildingFilter = {},
+): Promise<{ rows: BuildingListRow[]; total: number }> {
+  let base = ex
+    .selectFrom('building')
+    .innerJoin('area', 'area.id', 'building.area_id')
+    .where('area.path', 'like', prefixPattern(path));
   for (const word of filter.words ?? []) {
     const like = containsPattern(word);
-    base = base.where((eb) => eb.or([
-      sql<boolean>`building.compound like ${like} escape '\\'`,
-      sql<boolean>`building.name like ${like} escape '\\'`,
-    ]));
+    base = base.where((eb) =>
+      eb.or([
+        sql<boolean>`building.compound like ${like} escape '\\'`,
+        sql<boolean>`building.name like ${like} escape '\\'`,
+      ]),
+    );
   }
   if (filter.names?.length) base = base.where('building.name', 'in', filter.names);
   const [rows, total] = await Promise.all([
-    base.selectAll('building').select('area.name as area_name').select((eb) => [
-      eb.selectFrom('household').select((c) => c.fn.countAll().as('n')).whereRef('household.building_id', '=', 'building.id').as('households'),
-      eb.selectFrom('person').innerJoin('household', 'household.id', 'person.household_id')
-        .select((c) => c.fn.countAll().as('n')).whereRef('household.building_id', '=', 'building.id').as('persons'),
-    ]).orderBy('area.path').orderBy('building.compound').orderBy(sql`length(building.name)`).orderBy('building.name').orderBy('building.id')
-      .limit(page.limit).offset(page.offset).execute(),
+    base
+      .selectAll('building')
+      .select('area.name as area_name')
+      .select((eb) => [
+        eb
+          .selectFrom('household')
+          .select((c) => c.fn.countAll().as('n'))
+          .whereRef('household.building_id', '=', 'building.id')
+          .as('households'),
+        eb
+          .selectFrom('person')
+          .innerJoin('household', 'household.id', 'person.household_id')
+          .select((c) => c.fn.countAll().as('n'))
+          .whereRef('household.building_id', '=', 'building.id')
+          .as('persons'),
+      ])
+      .orderBy('area.path')
+      .orderBy('building.compound')
+      .orderBy(sql`length(building.name)`)
+      .orderBy('building.name')
+      .orderBy('building.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
     base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows: rows.map((r) => ({ ...r, households: count(r.households), persons: count(r.persons) })), total: count(total.n) };
+  return {
+    rows: rows.map((r) => ({ ...r, households: count(r.households), persons: count(r.persons) })),
+    total: count(total.n),
+  };
 }
 
 // ---- households --------------------------------------------------------------------------------
 
 export async function householdById(ex: Executor, id: string): Promise<HouseholdRow | undefined> {
-  return ex.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
+  return ex
+    .selectFrom('household')
+    .innerJoin('area', 'area.id', 'household.area_id')
     .leftJoin('building', 'building.id', 'household.building_id')
-    .selectAll('household').select(['area.path as area_path', 'building.name as building_name'])
-    .where('household.id', '=', id).executeTakeFirst();
+    .selectAll('household')
+    .select(['area.path as area_path', 'building.name as building_name'])
+    .where('household.id', '=', id)
+    .executeTakeFirst();
 }
 
-export async function householdsOfBuilding(ex: Executor, buildingId: string, page: Paging): Promise<{ rows: HouseholdListRow[]; total: number }> {
+export async function householdsOfBuilding(
+  ex: Executor,
+  buildingId: string,
+  page: Paging,
+): Promise<{ rows: HouseholdListRow[]; total: number }> {
   const [rows, total] = await Promise.all([
-    ex.selectFrom('household').leftJoin('person as head', 'head.id', 'household.head_person_id')
-      .selectAll('household').select('head.name as head_name')
+    ex
+      .selectFrom('household')
+      .leftJoin('person as head', 'head.id', 'household.head_person_id')
+      .selectAll('household')
+      .select('head.name as head_name')
       .where('household.building_id', '=', buildingId)
-      .orderBy(sql`length(household.unit)`).orderBy('household.unit').orderBy(sql`length(household.door)`).orderBy('household.door').orderBy('household.id').limit(page.limit).offset(page.offset).execute(),
-    ex.selectFrom('household').select((eb) => eb.fn.countAll().as('n')).where('building_id', '=', buildingId).executeTakeFirstOrThrow(),
+      .orderBy(sql`length(household.unit)`)
+      .orderBy('household.unit')
+      .orderBy(sql`length(household.door)`)
+      .orderBy('household.door')
+      .orderBy('household.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    ex
+      .selectFrom('household')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('building_id', '=', buildingId)
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: count(total.n) };
 }
 
-export type MemberFlags = Pick<PersonTable, 'household_id' | 'elderly_alone' | 'bedridden' | 'pregnant' | 'dialysis' | 'no_smartphone'>;
+export type MemberFlags = Pick<
+  PersonTable,
+  'household_id' | 'elderly_alone' | 'bedridden' | 'pregnant' | 'dialysis' | 'no_smartphone'
+>;
 
 /** The care flags of every member of the given households, for household summaries. */
 export async function memberFlags(ex: Executor, householdIds: string[]): Promise<MemberFlags[]> {
   if (!householdIds.length) return [];
-  return ex.selectFrom('person')
+  return ex
+    .selectFrom('person')
     .select(['household_id', 'elderly_alone', 'bedridden', 'pregnant', 'dialysis', 'no_smartphone'])
-    .where('household_id', 'in', householdIds).execute();
+    .where('household_id', 'in', householdIds)
+    .execute();
 }
 
 export async function insertHousehold(ex: Executor, row: HouseholdTable): Promise<void> {
   await ex.insertInto('household').values(row).execute();
 }
 
-export async function updateHousehold(ex: Executor, id: string, changes: Partial<Omit<HouseholdTable, 'id'>>): Promise<void> {
+export async function updateHousehold(
+  ex: Executor,
+  id: string,
+  changes: Partial<Omit<HouseholdTable, 'id'>>,
+): Promise<void> {
   await ex.updateTable('household').set(changes).where('id', '=', id).execute();
 }
 
 // ---- persons -----------------------------------------------------------------------------------
 
 function personQuery(ex: Executor) {
-  return ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+  return ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
     .leftJoin('household', 'household.id', 'person.household_id')
-    .selectAll('person').select(['area.name as area_name', 'area.path as area_path', 'household.address as household_address']);
+    .selectAll('person')
+    .select(['area.name as area_name', 'area.path as area_path', 'household.address as household_address']);
 }
 
 export async function personById(ex: Executor, id: string): Promise<PersonRow | undefined> {
@@ -213,19 +327,26 @@ export async function personById(ex: Executor, id: string): Promise<PersonRow | 
 }
 
 export async function personsOfHousehold(ex: Executor, householdId: string): Promise<PersonRow[]> {
-  return personQuery(ex).where('person.household_id', '=', householdId)
-    .orderBy('person.created_at').orderBy('person.id').execute();
+  return personQuery(ex)
+    .where('person.household_id', '=', householdId)
+    .orderBy('person.created_at')
+    .orderBy('person.id')
+    .execute();
 }
 
 /** Names of the persons with these ids (other domains mask them for display). */
 export async function personNames(ex: Executor, ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
   const out: Array<{ id: string; name: string }> = [];
-  for (const part of chunks([...new Set(ids)])) out.push(...(await ex.selectFrom('person').select(['id', 'name']).where('id', 'in', part).execute()));
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await ex.selectFrom('person').select(['id', 'name']).where('id', 'in', part).execute()));
   return out;
 }
 
 // For a resident's own view and their account: a person's household and registry phone digest.
-export type ResidentPerson = Pick<PersonTable, 'id' | 'name' | 'household_id' | 'area_id' | 'birth_date' | 'relation' | 'no_smartphone'>;
+export type ResidentPerson = Pick<
+  PersonTable,
+  'id' | 'name' | 'household_id' | 'area_id' | 'birth_date' | 'relation' | 'no_smartphone'
+>;
 
 const PERSON_COLUMNS = ['id', 'name', 'household_id', 'area_id', 'birth_date', 'relation', 'no_smartphone'] as const;
 
@@ -234,9 +355,19 @@ export async function residentPerson(ex: Executor, personId: string): Promise<Re
 }
 
 /** Everyone else in the household, oldest record first. */
-export async function householdMembers(ex: Executor, householdId: string, exceptPersonId: string): Promise<ResidentPerson[]> {
-  return ex.selectFrom('person').select(PERSON_COLUMNS).where('household_id', '=', householdId).where('id', '!=', exceptPersonId)
-    .orderBy('created_at').orderBy('id').execute();
+export async function householdMembers(
+  ex: Executor,
+  householdId: string,
+  exceptPersonId: string,
+): Promise<ResidentPerson[]> {
+  return ex
+    .selectFrom('person')
+    .select(PERSON_COLUMNS)
+    .where('household_id', '=', householdId)
+    .where('id', '!=', exceptPersonId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 /** The registry phone digest of a person (compared, never decrypted). */
@@ -246,8 +377,15 @@ export async function personPhoneHmac(ex: Executor, personId: string): Promise<s
 }
 
 /** A person with the registry's sealed phone, for opening their account. */
-export async function personForAccount(ex: Executor, personId: string): Promise<Pick<PersonTable, 'id' | 'name' | 'area_id' | 'phone_enc'> | undefined> {
-  return ex.selectFrom('person').select(['id', 'name', 'area_id', 'phone_enc']).where('id', '=', personId).executeTakeFirst();
+export async function personForAccount(
+  ex: Executor,
+  personId: string,
+): Promise<Pick<PersonTable, 'id' | 'name' | 'area_id' | 'phone_enc'> | undefined> {
+  return ex
+    .selectFrom('person')
+    .select(['id', 'name', 'area_id', 'phone_enc'])
+    .where('id', '=', personId)
+    .executeTakeFirst();
 }
 
 export interface PersonFilter {
@@ -258,16 +396,29 @@ export interface PersonFilter {
   namePrefix?: string;
 }
 
-export async function searchPersons(ex: Executor, filter: PersonFilter, page: Paging): Promise<{ rows: PersonRow[]; total: number }> {
-  let base = ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+export async function searchPersons(
+  ex: Executor,
+  filter: PersonFilter,
+  page: Paging,
+): Promise<{ rows: PersonRow[]; total: number }> {
+  let base = ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
     .leftJoin('household', 'household.id', 'person.household_id')
     .where('area.path', 'like', prefixPattern(filter.path));
   if (filter.idHmacs) base = base.where('person.id_hmac', 'in', filter.idHmacs.length ? filter.idHmacs : ['']);
   if (filter.phoneHmac) base = base.where('person.phone_hmac', '=', filter.phoneHmac);
-  if (filter.namePrefix) base = base.where(sql<boolean>`person.name like ${prefixPattern(filter.namePrefix)} escape '\\'`);
+  if (filter.namePrefix)
+    base = base.where(sql<boolean>`person.name like ${prefixPattern(filter.namePrefix)} escape '\\'`);
   const [rows, total] = await Promise.all([
-    base.selectAll('person').select(['area.name as area_name', 'area.path as area_path', 'household.address as household_address'])
-      .orderBy('person.name').orderBy('person.id').limit(page.limit).offset(page.offset).execute(),
+    base
+      .selectAll('person')
+      .select(['area.name as area_name', 'area.path as area_path', 'household.address as household_address'])
+      .orderBy('person.name')
+      .orderBy('person.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
     base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: count(total.n) };
@@ -276,9 +427,19 @@ export async function searchPersons(ex: Executor, filter: PersonFilter, page: Pa
 /** The person holding any of the ID lookup digests, wherever they are registered. */
 export async function personByIdHmac(ex: Executor, hmacs: string[]): Promise<PersonByIdentifier | undefined> {
   if (!hmacs.length) return undefined;
-  return ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
-    .select(['person.id', 'person.name', 'person.household_id', 'person.area_id', 'area.name as area_name', 'area.path as area_path'])
-    .where('person.id_hmac', 'in', hmacs).executeTakeFirst();
+  return ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .select([
+      'person.id',
+      'person.name',
+      'person.household_id',
+      'person.area_id',
+      'area.name as area_name',
+      'area.path as area_path',
+    ])
+    .where('person.id_hmac', 'in', hmacs)
+    .executeTakeFirst();
 }
 
 export async function insertPerson(ex: Executor, row: PersonTable): Promise<void> {
@@ -291,5 +452,7 @@ export async function updatePerson(ex: Executor, id: string, changes: Partial<Om
 
 /** The ids of the households living in a building (other domains ask here rather than reading `household`). */
 export async function householdIdsOfBuilding(ex: Executor, buildingId: string): Promise<string[]> {
-  return (await ex.selectFrom('household').select('id').where('building_id', '=', buildingId).execute()).map((h) => h.id);
+  return (await ex.selectFrom('household').select('id').where('building_id', '=', buildingId).execute()).map(
+    (h) => h.id,
+  );
 }

@@ -7,35 +7,115 @@ import type { CareTag, IdType, PersonFields } from './registry.rules.ts';
 
 export const RosterErrors = defineErrors({
   ROSTER_FORMAT: { status: 415, zh: '只能导入 .csv 或 .xlsx 文件', en: 'Only .csv and .xlsx files can be imported' },
-  ROSTER_FILE_REQUIRED: { status: 400, zh: '请上传花名册文件（表单字段“file”）', en: 'Upload the roster file (form field "file")' },
-  ROSTER_ENCODING: { status: 400, zh: '文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重试', en: 'The file is not UTF-8: save it as "CSV UTF-8" or .xlsx and try again' },
-  ROSTER_UNREADABLE: { status: 400, zh: '无法读取文件，请检查文件是否完整后重试', en: 'The file cannot be read; check that it is complete and try again' },
+  ROSTER_FILE_REQUIRED: {
+    status: 400,
+    zh: '请上传花名册文件（表单字段“file”）',
+    en: 'Upload the roster file (form field "file")',
+  },
+  ROSTER_ENCODING: {
+    status: 400,
+    zh: '文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重试',
+    en: 'The file is not UTF-8: save it as "CSV UTF-8" or .xlsx and try again',
+  },
+  ROSTER_UNREADABLE: {
+    status: 400,
+    zh: '无法读取文件，请检查文件是否完整后重试',
+    en: 'The file cannot be read; check that it is complete and try again',
+  },
   ROSTER_XLSX_INVALID: {
     status: 400,
     zh: '文件不是有效的 .xlsx 表格（可能已损坏，或是改了扩展名的其他文件）：请在 Excel 中另存为 .xlsx 或“CSV UTF-8”后重试',
     en: 'The file is not a valid .xlsx workbook (it may be damaged, or another kind of file renamed): save it from Excel as .xlsx or "CSV UTF-8" and try again',
   },
-  ROSTER_CSV_INVALID: { status: 400, zh: 'CSV 文件第 {line} 行附近的引号或分隔符有误，无法读取', en: 'The CSV file cannot be read: quotes or separators are wrong near line {line}' },
+  ROSTER_CSV_INVALID: {
+    status: 400,
+    zh: 'CSV 文件第 {line} 行附近的引号或分隔符有误，无法读取',
+    en: 'The CSV file cannot be read: quotes or separators are wrong near line {line}',
+  },
   ROSTER_HEADER: { status: 400, zh: '表头缺少必填列：{missing}', en: 'The header lacks required columns: {missing}' },
-  ROSTER_UNKNOWN_COLUMNS: { status: 200, zh: '以下列无法识别，已忽略：{columns}', en: 'These columns are not recognised and were ignored: {columns}' },
-  ROSTER_INVALID: { status: 422, zh: '花名册有 {count} 处错误，未导入任何数据', en: 'The roster has {count} errors; nothing was imported' },
-  ROSTER_CONFLICT: { status: 409, zh: '导入期间登记信息已被他人修改，请重新导入', en: 'The registry changed during the import; run it again' },
-  ROSTER_NUMBER_CELL: { status: 400, zh: '该单元格在表格中存为数字，超过 15 位的数字已丢失精度：请将此列设为“文本”格式后重新填写', en: 'This cell is stored as a number and digits beyond 15 are lost: format the column as text and enter it again' },
+  ROSTER_UNKNOWN_COLUMNS: {
+    status: 200,
+    zh: '以下列无法识别，已忽略：{columns}',
+    en: 'These columns are not recognised and were ignored: {columns}',
+  },
+  ROSTER_INVALID: {
+    status: 422,
+    zh: '花名册有 {count} 处错误，未导入任何数据',
+    en: 'The roster has {count} errors; nothing was imported',
+  },
+  ROSTER_CONFLICT: {
+    status: 409,
+    zh: '导入期间登记信息已被他人修改，请重新导入',
+    en: 'The registry changed during the import; run it again',
+  },
+  ROSTER_NUMBER_CELL: {
+    status: 400,
+    zh: '该单元格在表格中存为数字，超过 15 位的数字已丢失精度：请将此列设为“文本”格式后重新填写',
+    en: 'This cell is stored as a number and digits beyond 15 are lost: format the column as text and enter it again',
+  },
   COMMUNITY_REQUIRED: { status: 400, zh: '必须填写社区', en: 'The community is required' },
   AREA_UNKNOWN: { status: 400, zh: '找不到区域“{name}”', en: 'No area named "{name}"' },
-  AREA_AMBIGUOUS: { status: 400, zh: '有多个名为“{name}”的区域，请由上级区域的账号导入', en: 'Several areas are named "{name}"; import from an account scoped below their common parent' },
-  ADDRESS_REQUIRED: { status: 400, zh: '必须填写楼栋和门牌号，或填写地址', en: 'Give the building and door, or an address' },
-  ID_NUMBER_DUPLICATE_IN_FILE: { status: 400, zh: '证件号与第 {otherRow} 行重复', en: 'The ID number repeats row {otherRow}' },
-  HEAD_NAME_MISMATCH: { status: 400, zh: '与户主关系为“本人”，但姓名与户主姓名“{head}”不一致', en: 'Relation is self, but the name differs from the head of household "{head}"' },
-  HEAD_DUPLICATE: { status: 400, zh: '同一户已有“本人”（第 {otherRow} 行）', en: 'The household already has its head on row {otherRow}' },
-  HOUSEHOLD_HEAD_MISMATCH: { status: 400, zh: '{address} 已登记的户主是“{head}”，与文件中的户主不符：请核对地址和户主，或选择“户主不符时新建一户”', en: '{address} is already registered with head of household "{head}", who is not the head in the file: check the address and head, or choose to create a new household when heads differ' },
-  HOUSEHOLD_NEW_AT_ADDRESS: { status: 200, zh: '{address} 已有户主为“{head}”的一户，本行将登记为同一地址的新一户', en: '{address} already has a household headed by "{head}"; this row goes into a new household at the same address' },
+  AREA_AMBIGUOUS: {
+    status: 400,
+    zh: '有多个名为“{name}”的区域，请由上级区域的账号导入',
+    en: 'Several areas are named "{name}"; import from an account scoped below their common parent',
+  },
+  ADDRESS_REQUIRED: {
+    status: 400,
+    zh: '必须填写楼栋和门牌号，或填写地址',
+    en: 'Give the building and door, or an address',
+  },
+  ID_NUMBER_DUPLICATE_IN_FILE: {
+    status: 400,
+    zh: '证件号与第 {otherRow} 行重复',
+    en: 'The ID number repeats row {otherRow}',
+  },
+  HEAD_NAME_MISMATCH: {
+    status: 400,
+    zh: '与户主关系为“本人”，但姓名与户主姓名“{head}”不一致',
+    en: 'Relation is self, but the name differs from the head of household "{head}"',
+  },
+  HEAD_DUPLICATE: {
+    status: 400,
+    zh: '同一户已有“本人”（第 {otherRow} 行）',
+    en: 'The household already has its head on row {otherRow}',
+  },
+  HOUSEHOLD_HEAD_MISMATCH: {
+    status: 400,
+    zh: '{address} 已登记的户主是“{head}”，与文件中的户主不符：请核对地址和户主，或选择“户主不符时新建一户”',
+    en: '{address} is already registered with head of household "{head}", who is not the head in the file: check the address and head, or choose to create a new household when heads differ',
+  },
+  HOUSEHOLD_NEW_AT_ADDRESS: {
+    status: 200,
+    zh: '{address} 已有户主为“{head}”的一户，本行将登记为同一地址的新一户',
+    en: '{address} already has a household headed by "{head}"; this row goes into a new household at the same address',
+  },
 });
 
 export type ColumnKey =
-  | 'seq' | 'community' | 'grid' | 'building' | 'unit' | 'door' | 'head' | 'relation' | 'name' | 'sex'
-  | 'idNumber' | 'phone' | 'elderlyAlone' | 'bedridden' | 'hasSmartphone' | 'note'
-  | 'idType' | 'birthDate' | 'pregnant' | 'dialysis' | 'address' | 'compound' | 'headIdNumber';
+  | 'seq'
+  | 'community'
+  | 'grid'
+  | 'building'
+  | 'unit'
+  | 'door'
+  | 'head'
+  | 'relation'
+  | 'name'
+  | 'sex'
+  | 'idNumber'
+  | 'phone'
+  | 'elderlyAlone'
+  | 'bedridden'
+  | 'hasSmartphone'
+  | 'note'
+  | 'idType'
+  | 'birthDate'
+  | 'pregnant'
+  | 'dialysis'
+  | 'address'
+  | 'compound'
+  | 'headIdNumber';
 
 interface ColumnSpec {
   key: ColumnKey;
@@ -72,7 +152,13 @@ export const ROSTER_COLUMNS: readonly ColumnSpec[] = [
   { key: 'address', zh: '地址', en: 'Address', aliases: ['住址', '家庭住址'] },
   /** The residential compound (小区) of the building, as residents name it: 瑞景家园. */
   { key: 'compound', zh: '小区', en: 'Compound', aliases: ['小区名称', '所属小区', 'Estate', 'Residential compound'] },
-  { key: 'headIdNumber', zh: '户主证件号', en: 'Head ID number', aliases: ['户主身份证号', '户主身份证号码', '户主证件号码'], importOnly: true },
+  {
+    key: 'headIdNumber',
+    zh: '户主证件号',
+    en: 'Head ID number',
+    aliases: ['户主身份证号', '户主身份证号码', '户主证件号码'],
+    importOnly: true,
+  },
 ];
 
 /** The columns an export writes, in order. */
@@ -84,7 +170,10 @@ for (const c of ROSTER_COLUMNS) {
 }
 
 function normaliseHeader(text: string): string {
-  return text.replace(/^\uFEFF/, '').trim().toLowerCase();
+  return text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase();
 }
 
 export function columnTitle(key: ColumnKey, lang: Lang): string {
@@ -152,10 +241,18 @@ export function parseFlag(raw: string | undefined): boolean | null | undefined {
 }
 
 const ID_TYPE_WORDS: Record<string, IdType> = {
-  resident_id: 'resident_id', 身份证: 'resident_id', 居民身份证: 'resident_id', 'resident id': 'resident_id',
-  passport: 'passport', 护照: 'passport',
-  other: 'other', 其他: 'other', 其他证件: 'other',
-  none: 'none', 无: 'none', 无证件: 'none',
+  resident_id: 'resident_id',
+  身份证: 'resident_id',
+  居民身份证: 'resident_id',
+  'resident id': 'resident_id',
+  passport: 'passport',
+  护照: 'passport',
+  other: 'other',
+  其他: 'other',
+  其他证件: 'other',
+  none: 'none',
+  无: 'none',
+  无证件: 'none',
 };
 
 export const ID_TYPE_TITLES: Record<IdType, { zh: string; en: string }> = {
@@ -164,7 +261,6 @@ export const ID_TYPE_TITLES: Record<IdType, { zh: string; en: string }> = {
   other: { zh: '其他', en: 'other' },
   none: { zh: '无', en: 'none' },
 };
-
 
 /** Where a row's person lives, as written. */
 export interface RowPlace {
@@ -201,7 +297,12 @@ const FLAG_TAGS: Array<[ColumnKey, CareTag, boolean]> = [
  * Reads one data row. `row` is the sheet row number; `imprecise` lists cell indexes a spreadsheet
  * stored as numbers too long to be exact (an 18-digit ID typed into a number cell).
  */
-export function parseRow(header: HeaderMap, cells: string[], row: number, imprecise: readonly number[] = []): ParsedRow {
+export function parseRow(
+  header: HeaderMap,
+  cells: string[],
+  row: number,
+  imprecise: readonly number[] = [],
+): ParsedRow {
   const cell = (key: ColumnKey): string => {
     const i = header.index[key];
     return i === undefined ? '' : unguardFormula((cells[i] ?? '').trim());
@@ -211,25 +312,33 @@ export function parseRow(header: HeaderMap, cells: string[], row: number, imprec
   const placeCell = (key: ColumnKey): string => {
     const check = cleanName(cell(key));
     if (check.ok) return check.value;
-    faults.push({ row, column: header.title[key], code: check.code, params: { field: header.title[key] ?? key, char: check.char } });
+    faults.push({
+      row,
+      column: header.title[key],
+      code: check.code,
+      params: { field: header.title[key] ?? key, char: check.char },
+    });
     return cell(key);
   };
   const careTags: string[] = [];
   for (const [key, tag, when] of FLAG_TAGS) {
     if (header.index[key] === undefined) continue;
     const flag = parseFlag(cell(key));
-    if (flag === undefined) faults.push({ row, column: header.title[key], code: 'FLAG_INVALID', params: { value: cell(key) } });
+    if (flag === undefined)
+      faults.push({ row, column: header.title[key], code: 'FLAG_INVALID', params: { value: cell(key) } });
     else if (flag === when) careTags.push(tag);
   }
   let idType: string | undefined;
   const typeText = cell('idType');
   if (typeText) {
     idType = ID_TYPE_WORDS[typeText.toLowerCase()];
-    if (!idType) faults.push({ row, column: header.title.idType, code: 'ID_TYPE_INVALID', params: { value: typeText } });
+    if (!idType)
+      faults.push({ row, column: header.title.idType, code: 'ID_TYPE_INVALID', params: { value: typeText } });
   }
   for (const key of ['idNumber', 'phone'] as const) {
     const i = header.index[key];
-    if (i !== undefined && imprecise.includes(i)) faults.push({ row, column: header.title[key], code: 'ROSTER_NUMBER_CELL' });
+    if (i !== undefined && imprecise.includes(i))
+      faults.push({ row, column: header.title[key], code: 'ROSTER_NUMBER_CELL' });
   }
   return {
     fields: {
@@ -260,7 +369,14 @@ export function parseRow(header: HeaderMap, cells: string[], row: number, imprec
 
 /** Which column a validatePerson field fault belongs to. */
 export const FIELD_COLUMN: Record<string, ColumnKey> = {
-  name: 'name', idType: 'idType', idNumber: 'idNumber', sex: 'sex', birthDate: 'birthDate', phone: 'phone', relation: 'relation', careTags: 'note',
+  name: 'name',
+  idType: 'idType',
+  idNumber: 'idNumber',
+  sex: 'sex',
+  birthDate: 'birthDate',
+  phone: 'phone',
+  relation: 'relation',
+  careTags: 'note',
 };
 
 /** The header text for a fault on a field: the column as written, or the idNumber column when a derived value disagrees. */

@@ -63,7 +63,10 @@ export async function exportRoster(s: Services, actor: ExportActor, options: Exp
   const rows = await s.db.transaction().execute(async (trx) => {
     const n = await store.countPersonsInSubtree(trx, path);
     await s.audit(trx, actor.audit, {
-      action: 'roster.export', objectType: 'area', objectId: areaId ?? null, reason,
+      action: 'roster.export',
+      objectType: 'area',
+      objectId: areaId ?? null,
+      reason,
       detail: { format: options.format, rows: n, area: code, revealed: reveal, reason },
     });
     return n;
@@ -71,7 +74,12 @@ export async function exportRoster(s: Services, actor: ExportActor, options: Exp
 
   const records = rosterRecords(s, path, lang, reveal);
   const fileName = `roster-${code}.${options.format}`;
-  return { rows, fileName, contentType: CONTENT_TYPES[options.format], stream: tabularStream(records, options.format, lang === 'en' ? 'Roster' : '花名册') };
+  return {
+    rows,
+    fileName,
+    contentType: CONTENT_TYPES[options.format],
+    stream: tabularStream(records, options.format, lang === 'en' ? 'Roster' : '花名册'),
+  };
 }
 
 interface AreaInfo {
@@ -85,28 +93,46 @@ interface AreaInfo {
 async function* rosterRecords(s: Services, path: string, lang: Lang, reveal: boolean): AsyncGenerator<string[]> {
   yield EXPORT_COLUMNS.map((c) => (lang === 'en' ? c.en : c.zh));
   const areas = new Map<string, AreaInfo>();
-  for (const a of await store.areasInSubtree(s.db, path)) areas.set(a.id, { name: a.name, path: a.path, level: a.level, parentId: a.parent_id });
+  for (const a of await store.areasInSubtree(s.db, path))
+    areas.set(a.id, { name: a.name, path: a.path, level: a.level, parentId: a.parent_id });
   const placeOf = (areaId: string): { community: string; grid: string } => {
     let grid = '';
     let community = '';
     for (let id: string | null = areaId; id && areas.has(id); id = areas.get(id)!.parentId) {
       const a = areas.get(id)!;
       if (a.level === 'grid' && !grid) grid = a.name;
-      if (a.level === 'community') { community = a.name; break; }
+      if (a.level === 'community') {
+        community = a.name;
+        break;
+      }
     }
     return { community, grid };
   };
 
-  const households = (await store.householdsInSubtree(s.db, path))
-    .map((h) => ({ ...h, ...placeOf(h.area_id), areaPath: areas.get(h.area_id)?.path ?? '' }));
+  const households = (await store.householdsInSubtree(s.db, path)).map((h) => ({
+    ...h,
+    ...placeOf(h.area_id),
+    areaPath: areas.get(h.area_id)?.path ?? '',
+  }));
   // Areas in the order of their codes (第一网格 before 第二网格), then buildings and doors in natural order.
   const collator = new Intl.Collator('zh-CN', { numeric: true });
-  households.sort((a, b) => (a.areaPath < b.areaPath ? -1 : a.areaPath > b.areaPath ? 1 : 0)
-    || collator.compare(a.building_name ?? '', b.building_name ?? '') || collator.compare(a.unit, b.unit)
-    || collator.compare(a.door, b.door) || collator.compare(a.address, b.address) || (a.id < b.id ? -1 : 1));
+  households.sort(
+    (a, b) =>
+      (a.areaPath < b.areaPath ? -1 : a.areaPath > b.areaPath ? 1 : 0) ||
+      collator.compare(a.building_name ?? '', b.building_name ?? '') ||
+      collator.compare(a.unit, b.unit) ||
+      collator.compare(a.door, b.door) ||
+      collator.compare(a.address, b.address) ||
+      (a.id < b.id ? -1 : 1),
+  );
 
   let seq = 0;
-  const row = (p: store.ExportPerson, place: { community: string; grid: string }, h: (typeof households)[number] | null, headName: string): string[] => {
+  const row = (
+    p: store.ExportPerson,
+    place: { community: string; grid: string },
+    h: (typeof households)[number] | null,
+    headName: string,
+  ): string[] => {
     const ids = openIdentifiers(s.cipher, p, reveal);
     const flag = (on: boolean) => (lang === 'en' ? (on ? 'yes' : 'no') : on ? '是' : '否');
     const values: Record<ColumnKey, string> = {
@@ -140,7 +166,10 @@ async function* rosterRecords(s: Services, path: string, lang: Lang, reveal: boo
   for (let i = 0; i < households.length; i += HOUSEHOLD_BATCH) {
     const batch = households.slice(i, i + HOUSEHOLD_BATCH);
     const members = new Map<string, store.ExportPerson[]>();
-    for (const p of await store.personsOfHouseholds(s.db, batch.map((h) => h.id))) {
+    for (const p of await store.personsOfHouseholds(
+      s.db,
+      batch.map((h) => h.id),
+    )) {
       members.set(p.household_id!, [...(members.get(p.household_id!) ?? []), p]);
     }
     for (const h of batch) {

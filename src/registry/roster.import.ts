@@ -18,7 +18,13 @@ import { idLookup, sealPerson } from './person.codec.ts';
 import { duplicateIdError } from './registry.service.ts';
 import { isUniqueViolation } from '../db/sql.ts';
 import {
-  columnOfField, columnTitle, composeAddress, mapHeader, parseRow, type HeaderMap, type RowPlace,
+  columnOfField,
+  columnTitle,
+  composeAddress,
+  mapHeader,
+  parseRow,
+  type HeaderMap,
+  type RowPlace,
 } from './roster.columns.ts';
 import { readRoster, type RosterFormat } from './roster.read.ts';
 import * as store from './roster.store.ts';
@@ -90,7 +96,12 @@ const SEP = '\u001f';
 /** Persons sealed and inserted per round. */
 const PERSON_CHUNK = 2000;
 
-export async function importRoster(s: Services, actor: ImportActor, input: Readable, options: ImportOptions): Promise<ImportReport> {
+export async function importRoster(
+  s: Services,
+  actor: ImportActor,
+  input: Readable,
+  options: ImportOptions,
+): Promise<ImportReport> {
   const dryRun = options.dryRun ?? false;
   const partial = options.partial ?? false;
   const lang = options.lang ?? 'zh';
@@ -107,7 +118,11 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
       if (!mapped.ok) throw headerError(mapped.missing, lang);
       header = mapped.header;
       if (header.unknown.length) {
-        warnings.push({ row: sheetRow.row, code: 'ROSTER_UNKNOWN_COLUMNS', params: { columns: header.unknown.join(', ') } });
+        warnings.push({
+          row: sheetRow.row,
+          code: 'ROSTER_UNKNOWN_COLUMNS',
+          params: { columns: header.unknown.join(', ') },
+        });
       }
       continue;
     }
@@ -117,7 +132,12 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
       const key = `${record.person.idType}:${record.person.idNumber}`;
       const other = firstRowOfId.get(key);
       if (other !== undefined) {
-        record.faults.push({ row: record.row, column: header.title.idNumber, code: 'ID_NUMBER_DUPLICATE_IN_FILE', params: { otherRow: other } });
+        record.faults.push({
+          row: record.row,
+          column: header.title.idNumber,
+          code: 'ID_NUMBER_DUPLICATE_IN_FILE',
+          params: { otherRow: other },
+        });
       } else {
         firstRowOfId.set(key, record.row);
       }
@@ -138,9 +158,18 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
   const bad = records.filter((r) => r.faults.length > 0);
   const good = bad.length && !partial ? [] : records.filter((r) => r.faults.length === 0);
   const report: ImportReport = {
-    dryRun, partial, rows: records.length, imported: 0, rejected: bad.length, households: 0, buildings: 0,
-    householdsInFile: 0, buildingsInFile: 0,
-    faults, warnings, rejectsCsv: bad.length ? rejectsCsv(header, bad, lang) : null,
+    dryRun,
+    partial,
+    rows: records.length,
+    imported: 0,
+    rejected: bad.length,
+    households: 0,
+    buildings: 0,
+    householdsInFile: 0,
+    buildingsInFile: 0,
+    faults,
+    warnings,
+    rejectsCsv: bad.length ? rejectsCsv(header, bad, lang) : null,
   };
   if (bad.length && !partial && !dryRun) return report;
 
@@ -150,55 +179,85 @@ export async function importRoster(s: Services, actor: ImportActor, input: Reada
     const plan = await planWrites(s, s.db, valid);
     return { ...report, imported: valid.length, ...counts(plan) };
   }
-  const written = await s.db.transaction().execute(async (trx) => {
-    // Planned inside the transaction, after any import running now has committed: its buildings and
-    // households are found, not created twice; an ID number it stored meanwhile is ROSTER_CONFLICT.
-    await store.lockRosterWrites(trx, s.dialect);
-    const plan = await planWrites(s, trx, good);
-    await store.insertBuildings(trx, plan.buildings);
-    for (const b of plan.buildings) {
+  const written = await s.db
+    .transaction()
+    .execute(async (trx) => {
+      // Planned inside the transaction, after any import running now has committed: its buildings and
+      // households are found, not created twice; an ID number it stored meanwhile is ROSTER_CONFLICT.
+      await store.lockRosterWrites(trx, s.dialect);
+      const plan = await planWrites(s, trx, good);
+      await store.insertBuildings(trx, plan.buildings);
+      for (const b of plan.buildings) {
+        await s.audit(trx, actor.audit, {
+          action: 'building.create',
+          objectType: 'building',
+          objectId: b.id,
+          detail: {
+            name: b.name,
+            compound: b.compound,
+            areaId: b.area_id,
+            source: 'roster.import',
+            file: options.fileName,
+          },
+        });
+      }
+      for (const [buildingId, compound] of plan.compoundsOfExisting) {
+        if (!(await store.fillBuildingCompound(trx, buildingId, compound))) continue;
+        await s.audit(trx, actor.audit, {
+          action: 'building.update',
+          objectType: 'building',
+          objectId: buildingId,
+          detail: { compound, source: 'roster.import', file: options.fileName },
+        });
+      }
+      await store.insertHouseholds(trx, plan.households);
+      // Sealed a chunk at a time, so the ciphertexts of the whole file are never all in memory.
+      const now = s.clock.now();
+      for (let i = 0; i < plan.persons.length; i += PERSON_CHUNK) {
+        const rows: PersonTable[] = plan.persons.slice(i, i + PERSON_CHUNK).map((p) => ({
+          ...sealPerson(s.cipher, p.person),
+          id: p.id,
+          household_id: p.householdId,
+          area_id: p.areaId,
+          created_at: now,
+          updated_at: now,
+        }));
+        await store.insertPersons(trx, rows);
+        options.onProgress?.(i + rows.length, 'write');
+      }
+      for (const [householdId, personId] of plan.headsOfExisting)
+        await store.setHouseholdHead(trx, householdId, personId, s.clock.now());
       await s.audit(trx, actor.audit, {
-        action: 'building.create', objectType: 'building', objectId: b.id,
-        detail: { name: b.name, compound: b.compound, areaId: b.area_id, source: 'roster.import', file: options.fileName },
+        action: 'roster.import',
+        objectType: 'roster',
+        objectId: null,
+        detail: {
+          file: options.fileName,
+          format: options.format,
+          mode: partial ? 'partial' : 'whole',
+          rows: records.length,
+          imported: plan.persons.length,
+          rejected: bad.length,
+          ...counts(plan),
+        },
       });
-    }
-    for (const [buildingId, compound] of plan.compoundsOfExisting) {
-      if (!await store.fillBuildingCompound(trx, buildingId, compound)) continue;
-      await s.audit(trx, actor.audit, {
-        action: 'building.update', objectType: 'building', objectId: buildingId,
-        detail: { compound, source: 'roster.import', file: options.fileName },
-      });
-    }
-    await store.insertHouseholds(trx, plan.households);
-    // Sealed a chunk at a time, so the ciphertexts of the whole file are never all in memory.
-    const now = s.clock.now();
-    for (let i = 0; i < plan.persons.length; i += PERSON_CHUNK) {
-      const rows: PersonTable[] = plan.persons.slice(i, i + PERSON_CHUNK).map((p) => ({
-        ...sealPerson(s.cipher, p.person), id: p.id, household_id: p.householdId, area_id: p.areaId, created_at: now, updated_at: now,
-      }));
-      await store.insertPersons(trx, rows);
-      options.onProgress?.(i + rows.length, 'write');
-    }
-    for (const [householdId, personId] of plan.headsOfExisting) await store.setHouseholdHead(trx, householdId, personId, s.clock.now());
-    await s.audit(trx, actor.audit, {
-      action: 'roster.import', objectType: 'roster', objectId: null,
-      detail: {
-        file: options.fileName, format: options.format, mode: partial ? 'partial' : 'whole', rows: records.length,
-        imported: plan.persons.length, rejected: bad.length, ...counts(plan),
-      },
+      return plan;
+    })
+    .catch((err: unknown) => {
+      if (isUniqueViolation(err)) throw new AppError('ROSTER_CONFLICT');
+      throw err;
     });
-    return plan;
-  }).catch((err: unknown) => {
-    if (isUniqueViolation(err)) throw new AppError('ROSTER_CONFLICT');
-    throw err;
-  });
   return { ...report, imported: written.persons.length, ...counts(written) };
 }
 
-function counts(plan: WritePlan): Pick<ImportReport, 'households' | 'buildings' | 'householdsInFile' | 'buildingsInFile'> {
+function counts(
+  plan: WritePlan,
+): Pick<ImportReport, 'households' | 'buildings' | 'householdsInFile' | 'buildingsInFile'> {
   return {
-    households: plan.households.length, buildings: plan.buildings.length,
-    householdsInFile: new Set(plan.persons.map((p) => p.householdId)).size, buildingsInFile: plan.buildingsUsed.size,
+    households: plan.households.length,
+    buildings: plan.buildings.length,
+    householdsInFile: new Set(plan.persons.map((p) => p.householdId)).size,
+    buildingsInFile: plan.buildingsUsed.size,
   };
 }
 
@@ -208,10 +267,19 @@ function headerError(missing: string[], lang: Lang): AppError {
 
 /** Whole mode refused the file: the problem to answer with (faults capped, the total given). */
 export function rosterInvalid(report: ImportReport, lang: Lang): AppError {
-  return new AppError('ROSTER_INVALID', { count: report.faults.length }, {
-    faults: report.faults.slice(0, FAULT_LIST_CAP),
-    extra: { totalErrors: report.faults.length, rows: report.rows, rejected: report.rejected, warnings: localizeFaults(report.warnings, lang) },
-  });
+  return new AppError(
+    'ROSTER_INVALID',
+    { count: report.faults.length },
+    {
+      faults: report.faults.slice(0, FAULT_LIST_CAP),
+      extra: {
+        totalErrors: report.faults.length,
+        rows: report.rows,
+        rejected: report.rejected,
+        warnings: localizeFaults(report.warnings, lang),
+      },
+    },
+  );
 }
 
 /** True when the import wrote nothing because whole mode met a bad row. */
@@ -226,13 +294,22 @@ function checkRow(header: HeaderMap, row: number, cells: string[], imprecise: nu
   for (const f of checked.ok ? [] : checked.faults) {
     // A flag or ID type already reported by the cell reader is not reported twice.
     if (faults.some((g) => g.code === f.code && g.column === columnOfField(header, f.field))) continue;
-    faults.push({ row, column: columnOfField(header, f.field), code: f.code, ...(f.params ? { params: f.params } : {}) });
+    faults.push({
+      row,
+      column: columnOfField(header, f.field),
+      code: f.code,
+      ...(f.params ? { params: f.params } : {}),
+    });
   }
   const { place } = parsed;
   if (!place.community) faults.push({ row, column: header.title.community, code: 'COMMUNITY_REQUIRED' });
   if (!place.address && (!place.building || !place.door)) {
     const missing = !place.building ? 'building' : 'door';
-    faults.push({ row, column: header.title[missing] ?? header.title.address ?? columnTitle(missing, header.lang), code: 'ADDRESS_REQUIRED' });
+    faults.push({
+      row,
+      column: header.title[missing] ?? header.title.address ?? columnTitle(missing, header.lang),
+      code: 'ADDRESS_REQUIRED',
+    });
   }
   const person = checked.ok ? checked.value : null;
   if (person && isHeadRelation(person.relation) && place.head && place.head !== person.name) {
@@ -245,7 +322,10 @@ function checkRow(header: HeaderMap, row: number, cells: string[], imprecise: nu
 async function resolveAreas(ex: Executor, actor: ImportActor, header: HeaderMap, records: RowRecord[]): Promise<void> {
   const names = [...new Set(records.map((r) => r.place.community).filter(Boolean))];
   const communities = await store.areasByName(ex, 'community', names);
-  const grids = await store.childAreas(ex, communities.map((c) => c.id));
+  const grids = await store.childAreas(
+    ex,
+    communities.map((c) => c.id),
+  );
   const byName = new Map<string, store.AreaRow[]>();
   for (const c of communities) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
   const reachable = (path: string) => inScope(actor.areaPath, path) || actor.areaPath.startsWith(path);
@@ -255,18 +335,35 @@ async function resolveAreas(ex: Executor, actor: ImportActor, header: HeaderMap,
     if (!name) continue;
     const all = byName.get(name) ?? [];
     const near = all.filter((c) => reachable(c.path));
-    if (!all.length) { r.faults.push({ row: r.row, column: header.title.community, code: 'AREA_UNKNOWN', params: { name } }); continue; }
-    if (!near.length) { r.faults.push({ row: r.row, column: header.title.community, code: 'OUT_OF_SCOPE', params: { name } }); continue; }
-    if (near.length > 1) { r.faults.push({ row: r.row, column: header.title.community, code: 'AREA_AMBIGUOUS', params: { name } }); continue; }
+    if (!all.length) {
+      r.faults.push({ row: r.row, column: header.title.community, code: 'AREA_UNKNOWN', params: { name } });
+      continue;
+    }
+    if (!near.length) {
+      r.faults.push({ row: r.row, column: header.title.community, code: 'OUT_OF_SCOPE', params: { name } });
+      continue;
+    }
+    if (near.length > 1) {
+      r.faults.push({ row: r.row, column: header.title.community, code: 'AREA_AMBIGUOUS', params: { name } });
+      continue;
+    }
     const community = near[0]!;
     let target = community;
     if (gridName) {
       const grid = grids.find((g) => g.parent_id === community.id && g.name === gridName);
-      if (!grid) { r.faults.push({ row: r.row, column: header.title.grid, code: 'AREA_UNKNOWN', params: { name: gridName } }); continue; }
+      if (!grid) {
+        r.faults.push({ row: r.row, column: header.title.grid, code: 'AREA_UNKNOWN', params: { name: gridName } });
+        continue;
+      }
       target = grid;
     }
     if (!inScope(actor.areaPath, target.path)) {
-      r.faults.push({ row: r.row, column: gridName ? header.title.grid : header.title.community, code: 'OUT_OF_SCOPE', params: { name: target.name } });
+      r.faults.push({
+        row: r.row,
+        column: gridName ? header.title.grid : header.title.community,
+        code: 'OUT_OF_SCOPE',
+        params: { name: target.name },
+      });
       continue;
     }
     r.areaId = target.id;
@@ -277,10 +374,19 @@ async function resolveAreas(ex: Executor, actor: ImportActor, header: HeaderMap,
  * An ID number already in the registry is a fault: naming its holder inside the importer's scope,
  * only "registered in another area" outside it — those rows audited together, once per file.
  */
-async function findStoredDuplicates(s: Services, actor: ImportActor, header: HeaderMap, records: RowRecord[], fileName: string): Promise<void> {
+async function findStoredDuplicates(
+  s: Services,
+  actor: ImportActor,
+  header: HeaderMap,
+  records: RowRecord[],
+  fileName: string,
+): Promise<void> {
   const withId = records.filter((r) => r.person?.idNumber);
   for (const r of withId) r.idHmac = idLookup(s.cipher, r.person!.idType, r.person!.idNumber!);
-  const stored = await store.personsByIdHmac(s.db, withId.map((r) => r.idHmac!));
+  const stored = await store.personsByIdHmac(
+    s.db,
+    withId.map((r) => r.idHmac!),
+  );
   if (!stored.length) return;
   const byHmac = new Map(stored.map((p) => [p.id_hmac, p]));
   const elsewhere: Array<{ row: number; holderId: string; holderAreaId: string }> = [];
@@ -290,11 +396,14 @@ async function findStoredDuplicates(s: Services, actor: ImportActor, header: Hea
     // The registry's own duplicate error, so a row answers as a single create would.
     const { code, params } = duplicateIdError(existing, actor.areaPath).faults[0]!;
     r.faults.push({ row: r.row, column: header.title.idNumber, code, ...(params ? { params } : {}) });
-    if (code === 'ID_NUMBER_REGISTERED_ELSEWHERE') elsewhere.push({ row: r.row, holderId: existing.id, holderAreaId: existing.area_id });
+    if (code === 'ID_NUMBER_REGISTERED_ELSEWHERE')
+      elsewhere.push({ row: r.row, holderId: existing.id, holderAreaId: existing.area_id });
   }
   if (elsewhere.length) {
     await s.audit(s.db, actor.audit, {
-      action: 'person.id_registered_elsewhere', objectType: 'roster', objectId: null,
+      action: 'person.id_registered_elsewhere',
+      objectType: 'roster',
+      objectId: null,
       detail: { attempt: 'roster.import', file: fileName, rows: elsewhere.slice(0, 1000), count: elsewhere.length },
     });
   }
@@ -302,7 +411,9 @@ async function findStoredDuplicates(s: Services, actor: ImportActor, header: Hea
 
 function householdKey(r: RowRecord): string {
   const p = r.place;
-  return p.building && p.door ? `b${SEP}${r.areaId}${SEP}${p.building}${SEP}${p.unit}${SEP}${p.door}` : `a${SEP}${r.areaId}${SEP}${p.address}`;
+  return p.building && p.door
+    ? `b${SEP}${r.areaId}${SEP}${p.building}${SEP}${p.unit}${SEP}${p.door}`
+    : `a${SEP}${r.areaId}${SEP}${p.address}`;
 }
 
 /** At most one row per household may be the head (本人). */
@@ -313,7 +424,8 @@ function checkHeads(header: HeaderMap, records: RowRecord[]): void {
     const key = householdKey(r);
     const other = headRow.get(key);
     if (other === undefined) headRow.set(key, r.row);
-    else r.faults.push({ row: r.row, column: header.title.relation, code: 'HEAD_DUPLICATE', params: { otherRow: other } });
+    else
+      r.faults.push({ row: r.row, column: header.title.relation, code: 'HEAD_DUPLICATE', params: { otherRow: other } });
   }
 }
 
@@ -349,9 +461,13 @@ async function readExisting(ex: Executor, rows: RowRecord[]): Promise<ExistingHo
   }
   const byKey = new Map<string, store.HouseholdRow[]>();
   const add = (key: string, h: store.HouseholdRow) => byKey.set(key, [...(byKey.get(key) ?? []), h]);
-  for (const h of await store.householdsInBuildings(ex, [...new Set(buildingIds.values())])) add(`b${SEP}${h.building_id}${SEP}${h.unit}${SEP}${h.door}`, h);
+  for (const h of await store.householdsInBuildings(ex, [...new Set(buildingIds.values())]))
+    add(`b${SEP}${h.building_id}${SEP}${h.unit}${SEP}${h.door}`, h);
   for (const h of await store.householdsByAddress(ex, areaIds)) add(`a${SEP}${h.area_id}${SEP}${h.address}`, h);
-  const headIds = [...byKey.values()].flat().map((h) => h.head_person_id).filter((id): id is string => !!id);
+  const headIds = [...byKey.values()]
+    .flat()
+    .map((h) => h.head_person_id)
+    .filter((id): id is string => !!id);
   const heads = new Map((await store.headsByIds(ex, headIds)).map((p) => [p.id, p]));
   return { byKey, heads, buildingIds, compoundless };
 }
@@ -376,7 +492,12 @@ function headLookups(s: Services, r: RowRecord): string[] {
  * Whether an existing household is the row's: one without a head takes the file's people (as before);
  * one with a head only when the file names that head — by name (户主姓名) and, when given, ID number (户主证件号).
  */
-function headMatches(h: store.HouseholdRow, heads: Map<string, store.HeadRow>, r: RowRecord, lookups: string[]): boolean {
+function headMatches(
+  h: store.HouseholdRow,
+  heads: Map<string, store.HeadRow>,
+  r: RowRecord,
+  lookups: string[],
+): boolean {
   if (!h.head_person_id) return true;
   const head = heads.get(h.head_person_id);
   if (!head) return true;
@@ -385,13 +506,19 @@ function headMatches(h: store.HouseholdRow, heads: Map<string, store.HeadRow>, r
 }
 
 /** A row's address already holding households none of which the file's head heads: refused, or a new household if asked. */
-async function checkExistingHeads(s: Services, header: HeaderMap, records: RowRecord[], newHousehold: boolean, warnings: Fault[]): Promise<void> {
+async function checkExistingHeads(
+  s: Services,
+  header: HeaderMap,
+  records: RowRecord[],
+  newHousehold: boolean,
+  warnings: Fault[],
+): Promise<void> {
   const placed = records.filter((r) => r.areaId);
   if (!placed.length) return;
   const existing = await readExisting(s.db, placed);
   for (const r of placed) {
     const key = placeKey(r, existing.buildingIds);
-    const candidates = key ? existing.byKey.get(key) ?? [] : [];
+    const candidates = key ? (existing.byKey.get(key) ?? []) : [];
     if (!candidates.length) continue;
     const lookups = headLookups(s, r);
     if (candidates.some((h) => headMatches(h, existing.heads, r, lookups))) continue;
@@ -399,7 +526,10 @@ async function checkExistingHeads(s: Services, header: HeaderMap, records: RowRe
     const params = { address: r.place.address || composeAddress(r.place), head: other ? maskName(other.name) : '' };
     // The name matches a registered head but the ID number does not: the ID column is the one to check.
     const nameMatches = candidates.some((h) => existing.heads.get(h.head_person_id!)?.name === r.place.head);
-    const column = r.place.headIdNumber && nameMatches ? header.title.headIdNumber : header.title.head ?? columnTitle('head', header.lang);
+    const column =
+      r.place.headIdNumber && nameMatches
+        ? header.title.headIdNumber
+        : (header.title.head ?? columnTitle('head', header.lang));
     if (newHousehold) {
       r.newHousehold = true;
       warnings.push({ row: r.row, column, code: 'HOUSEHOLD_NEW_AT_ADDRESS', params });
@@ -414,8 +544,18 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
   const now = s.clock.now();
   const { byKey: existingHouseholds, heads, buildingIds, compoundless } = await readExisting(ex, rows);
 
-  const plan: WritePlan = { buildings: [], households: [], persons: [], headsOfExisting: [], compoundsOfExisting: [], buildingsUsed: new Set() };
-  const householdOf = new Map<string, { id: string; fresh: HouseholdTable | null; existing: store.HouseholdRow | null }>();
+  const plan: WritePlan = {
+    buildings: [],
+    households: [],
+    persons: [],
+    headsOfExisting: [],
+    compoundsOfExisting: [],
+    buildingsUsed: new Set(),
+  };
+  const householdOf = new Map<
+    string,
+    { id: string; fresh: HouseholdTable | null; existing: store.HouseholdRow | null }
+  >();
   for (const r of rows) {
     const p = r.place;
     let key: string;
@@ -426,7 +566,14 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
       if (!buildingId) {
         buildingId = newId(now);
         buildingIds.set(bKey, buildingId);
-        plan.buildings.push({ id: buildingId, area_id: r.areaId!, name: p.building, compound: p.compound, address: '', created_at: now });
+        plan.buildings.push({
+          id: buildingId,
+          area_id: r.areaId!,
+          name: p.building,
+          compound: p.compound,
+          address: '',
+          created_at: now,
+        });
       } else if (p.compound && compoundless.delete(buildingId)) {
         // A building registered without its compound takes the first one the file gives it.
         plan.compoundsOfExisting.push([buildingId, p.compound]);
@@ -442,14 +589,24 @@ async function planWrites(s: Services, ex: Executor, rows: RowRecord[]): Promise
     // Validated on the registry as read before; a household headed by another that appeared since is a conflict.
     if (candidates.length && !match && !r.newHousehold) throw new AppError('ROSTER_CONFLICT');
     // Several households may share a door: the file's people go to the one its head heads.
-    const slot = match ? `h${SEP}${match.id}` : `${key}${SEP}${r.newHousehold ? `${p.head}${SEP}${p.headIdNumber}` : ''}`;
+    const slot = match
+      ? `h${SEP}${match.id}`
+      : `${key}${SEP}${r.newHousehold ? `${p.head}${SEP}${p.headIdNumber}` : ''}`;
     let household = householdOf.get(slot);
     if (!household) {
       if (match) household = { id: match.id, fresh: null, existing: match };
       else {
         const fresh: HouseholdTable = {
-          id: newId(now), building_id: buildingId, area_id: r.areaId!, unit: p.unit, door: p.door,
-          address: p.address || composeAddress(p), rooms: null, head_person_id: null, created_at: now, updated_at: now,
+          id: newId(now),
+          building_id: buildingId,
+          area_id: r.areaId!,
+          unit: p.unit,
+          door: p.door,
+          address: p.address || composeAddress(p),
+          rooms: null,
+          head_person_id: null,
+          created_at: now,
+          updated_at: now,
         };
         plan.households.push(fresh);
         household = { id: fresh.id, fresh, existing: null };

@@ -114,7 +114,11 @@ function cellText(value: ExcelJS.CellValue): { text: string; imprecise: boolean 
 /** Reads the first worksheet; later sheets are drained unread. */
 async function* readXlsx(input: Readable): AsyncGenerator<SheetRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'ignore',
   });
   let sheets = 0;
   try {

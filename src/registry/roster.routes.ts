@@ -46,62 +46,99 @@ function flag(value: string | undefined): boolean {
 
 export async function rosterRoutes(app: App, s: Services): Promise<void> {
   await acceptUploads(app);
-  app.post('/registry/import', {
-    preHandler: guard('registry.import'),
-    schema: {
-      tags: ['registry'],
-      consumes: ['multipart/form-data'],
-      querystring: Type.Object({ dryRun: Type.Optional(FlagQuery), partial: Type.Optional(FlagQuery), newHousehold: Type.Optional(FlagQuery) }),
-      response: { 200: ImportResult, 400: ProblemSchema, 415: ProblemSchema, 422: ProblemSchema },
+  app.post(
+    '/registry/import',
+    {
+      preHandler: guard('registry.import'),
+      schema: {
+        tags: ['registry'],
+        consumes: ['multipart/form-data'],
+        querystring: Type.Object({
+          dryRun: Type.Optional(FlagQuery),
+          partial: Type.Optional(FlagQuery),
+          newHousehold: Type.Optional(FlagQuery),
+        }),
+        response: { 200: ImportResult, 400: ProblemSchema, 415: ProblemSchema, 422: ProblemSchema },
+      },
     },
-  }, async (request) => {
-    const actor = actorOf(request);
-    const lang = langFrom(request.headers['accept-language']);
-    if (!request.isMultipart()) throw new AppError('ROSTER_FILE_REQUIRED');
-    const file = await request.file();
-    if (!file) throw new AppError('ROSTER_FILE_REQUIRED');
-    const format = formatOf(file.filename);
-    if (!format) {
-      file.file.resume();
-      throw new AppError('ROSTER_FORMAT');
-    }
-    const report = await importRoster(s, { audit: auditActor(actor), areaPath: actor.areaPath }, file.file, {
-      fileName: file.filename, format, dryRun: flag(request.query.dryRun), partial: flag(request.query.partial),
-      newHouseholdOnHeadMismatch: flag(request.query.newHousehold), lang,
-    });
-    if (refused(report)) throw rosterInvalid(report, lang);
-    return {
-      dryRun: report.dryRun, partial: report.partial, rows: report.rows, imported: report.imported, rejected: report.rejected,
-      households: report.households, buildings: report.buildings,
-      householdsInFile: report.householdsInFile, buildingsInFile: report.buildingsInFile,
-      errors: localizeFaults(report.faults.slice(0, FAULT_LIST_CAP), lang), totalErrors: report.faults.length,
-      warnings: localizeFaults(report.warnings, lang), rejectsCsv: report.rejectsCsv,
-    };
-  });
+    async (request) => {
+      const actor = actorOf(request);
+      const lang = langFrom(request.headers['accept-language']);
+      if (!request.isMultipart()) throw new AppError('ROSTER_FILE_REQUIRED');
+      const file = await request.file();
+      if (!file) throw new AppError('ROSTER_FILE_REQUIRED');
+      const format = formatOf(file.filename);
+      if (!format) {
+        file.file.resume();
+        throw new AppError('ROSTER_FORMAT');
+      }
+      const report = await importRoster(s, { audit: auditActor(actor), areaPath: actor.areaPath }, file.file, {
+        fileName: file.filename,
+        format,
+        dryRun: flag(request.query.dryRun),
+        partial: flag(request.query.partial),
+        newHouseholdOnHeadMismatch: flag(request.query.newHousehold),
+        lang,
+      });
+      if (refused(report)) throw rosterInvalid(report, lang);
+      return {
+        dryRun: report.dryRun,
+        partial: report.partial,
+        rows: report.rows,
+        imported: report.imported,
+        rejected: report.rejected,
+        households: report.households,
+        buildings: report.buildings,
+        householdsInFile: report.householdsInFile,
+        buildingsInFile: report.buildingsInFile,
+        errors: localizeFaults(report.faults.slice(0, FAULT_LIST_CAP), lang),
+        totalErrors: report.faults.length,
+        warnings: localizeFaults(report.warnings, lang),
+        rejectsCsv: report.rejectsCsv,
+      };
+    },
+  );
 
-  app.get('/registry/export', {
-    preHandler: guard('registry.export'),
-    schema: {
-      tags: ['registry'],
-      produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-      querystring: Type.Object({
-        format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
-        areaId: Type.Optional(Type.String()),
-        lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
-        reveal: Type.Optional(FlagQuery),
-        reason: Type.Optional(Type.String({ maxLength: 500 })),
-      }),
-      response: { 200: Type.String({ format: 'binary' }), 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+  app.get(
+    '/registry/export',
+    {
+      preHandler: guard('registry.export'),
+      schema: {
+        tags: ['registry'],
+        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        querystring: Type.Object({
+          format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
+          areaId: Type.Optional(Type.String()),
+          lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
+          reveal: Type.Optional(FlagQuery),
+          reason: Type.Optional(Type.String({ maxLength: 500 })),
+        }),
+        response: {
+          200: Type.String({ format: 'binary' }),
+          400: ProblemSchema,
+          403: ProblemSchema,
+          404: ProblemSchema,
+        },
+      },
     },
-  }, async (request, reply) => {
-    const actor = actorOf(request);
-    const q = request.query;
-    const result = await exportRoster(s, {
-      audit: auditActor(actor), areaPath: actor.areaPath, areaId: actor.areaId, mayReveal: can(actor.role, 'person.reveal'),
-    }, { format: q.format ?? 'csv', areaId: q.areaId, lang: q.lang ?? 'zh', reveal: flag(q.reveal), reason: q.reason });
-    return reply.type(result.contentType)
-      .header('content-disposition', `attachment; filename="${result.fileName}"`)
-      .header('x-roster-rows', String(result.rows))
-      .send(result.stream as unknown as string); // a stream is sent as is, not serialised
-  });
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const q = request.query;
+      const result = await exportRoster(
+        s,
+        {
+          audit: auditActor(actor),
+          areaPath: actor.areaPath,
+          areaId: actor.areaId,
+          mayReveal: can(actor.role, 'person.reveal'),
+        },
+        { format: q.format ?? 'csv', areaId: q.areaId, lang: q.lang ?? 'zh', reveal: flag(q.reveal), reason: q.reason },
+      );
+      return reply
+        .type(result.contentType)
+        .header('content-disposition', `attachment; filename="${result.fileName}"`)
+        .header('x-roster-rows', String(result.rows))
+        .send(result.stream as unknown as string); // a stream is sent as is, not serialised
+    },
+  );
 }

@@ -16,7 +16,14 @@ const AREA_COLUMNS = ['id', 'code', 'name', 'level', 'parent_id', 'path'] as con
 export async function areasByName(ex: Executor, level: string, names: string[]): Promise<AreaRow[]> {
   const out: AreaRow[] = [];
   for (const part of chunks(names, IN_CHUNK)) {
-    out.push(...await ex.selectFrom('area').select(AREA_COLUMNS).where('level', '=', level).where('name', 'in', part).execute());
+    out.push(
+      ...(await ex
+        .selectFrom('area')
+        .select(AREA_COLUMNS)
+        .where('level', '=', level)
+        .where('name', 'in', part)
+        .execute()),
+    );
   }
   return out;
 }
@@ -25,7 +32,7 @@ export async function areasByName(ex: Executor, level: string, names: string[]):
 export async function childAreas(ex: Executor, parentIds: string[]): Promise<AreaRow[]> {
   const out: AreaRow[] = [];
   for (const part of chunks(parentIds, IN_CHUNK)) {
-    out.push(...await ex.selectFrom('area').select(AREA_COLUMNS).where('parent_id', 'in', part).execute());
+    out.push(...(await ex.selectFrom('area').select(AREA_COLUMNS).where('parent_id', 'in', part).execute()));
   }
   return out;
 }
@@ -49,9 +56,20 @@ export interface StoredIdHolder {
 export async function personsByIdHmac(ex: Executor, hmacs: string[]): Promise<StoredIdHolder[]> {
   const out: StoredIdHolder[] = [];
   for (const part of chunks(hmacs, IN_CHUNK)) {
-    const rows = await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
-      .select(['person.id', 'person.name', 'person.id_hmac', 'person.area_id', 'area.name as area_name', 'area.path as area_path', 'person.household_id'])
-      .where('person.id_hmac', 'in', part).execute();
+    const rows = await ex
+      .selectFrom('person')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .select([
+        'person.id',
+        'person.name',
+        'person.id_hmac',
+        'person.area_id',
+        'area.name as area_name',
+        'area.path as area_path',
+        'person.household_id',
+      ])
+      .where('person.id_hmac', 'in', part)
+      .execute();
     for (const r of rows) out.push({ ...r, id_hmac: r.id_hmac! });
   }
   return out;
@@ -62,19 +80,30 @@ export type BuildingRow = Pick<BuildingTable, 'id' | 'area_id' | 'name' | 'compo
 export async function buildingsInAreas(ex: Executor, areaIds: string[]): Promise<BuildingRow[]> {
   const out: BuildingRow[] = [];
   for (const part of chunks(areaIds, IN_CHUNK)) {
-    out.push(...await ex.selectFrom('building').select(['id', 'area_id', 'name', 'compound']).where('area_id', 'in', part).execute());
+    out.push(
+      ...(await ex
+        .selectFrom('building')
+        .select(['id', 'area_id', 'name', 'compound'])
+        .where('area_id', 'in', part)
+        .execute()),
+    );
   }
   return out;
 }
 
-export type HouseholdRow = Pick<HouseholdTable, 'id' | 'building_id' | 'area_id' | 'unit' | 'door' | 'address' | 'head_person_id'>;
+export type HouseholdRow = Pick<
+  HouseholdTable,
+  'id' | 'building_id' | 'area_id' | 'unit' | 'door' | 'address' | 'head_person_id'
+>;
 
 const HOUSEHOLD_COLUMNS = ['id', 'building_id', 'area_id', 'unit', 'door', 'address', 'head_person_id'] as const;
 
 export async function householdsInBuildings(ex: Executor, buildingIds: string[]): Promise<HouseholdRow[]> {
   const out: HouseholdRow[] = [];
   for (const part of chunks(buildingIds, IN_CHUNK)) {
-    out.push(...await ex.selectFrom('household').select(HOUSEHOLD_COLUMNS).where('building_id', 'in', part).execute());
+    out.push(
+      ...(await ex.selectFrom('household').select(HOUSEHOLD_COLUMNS).where('building_id', 'in', part).execute()),
+    );
   }
   return out;
 }
@@ -83,8 +112,14 @@ export async function householdsInBuildings(ex: Executor, buildingIds: string[])
 export async function householdsByAddress(ex: Executor, areaIds: string[]): Promise<HouseholdRow[]> {
   const out: HouseholdRow[] = [];
   for (const part of chunks(areaIds, IN_CHUNK)) {
-    out.push(...await ex.selectFrom('household').select(HOUSEHOLD_COLUMNS)
-      .where('area_id', 'in', part).where('building_id', 'is', null).execute());
+    out.push(
+      ...(await ex
+        .selectFrom('household')
+        .select(HOUSEHOLD_COLUMNS)
+        .where('area_id', 'in', part)
+        .where('building_id', 'is', null)
+        .execute()),
+    );
   }
   return out;
 }
@@ -95,7 +130,7 @@ export type HeadRow = Pick<PersonTable, 'id' | 'name' | 'id_hmac'>;
 export async function headsByIds(ex: Executor, ids: string[]): Promise<HeadRow[]> {
   const out: HeadRow[] = [];
   for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
-    out.push(...await ex.selectFrom('person').select(['id', 'name', 'id_hmac']).where('id', 'in', part).execute());
+    out.push(...(await ex.selectFrom('person').select(['id', 'name', 'id_hmac']).where('id', 'in', part).execute()));
   }
   return out;
 }
@@ -106,7 +141,12 @@ export async function insertBuildings(ex: Executor, rows: BuildingTable[]): Prom
 
 /** Records a building's compound (小区) when it has none yet; false when it already had one. */
 export async function fillBuildingCompound(ex: Executor, id: string, compound: string): Promise<boolean> {
-  const r = await ex.updateTable('building').set({ compound }).where('id', '=', id).where('compound', '=', '').executeTakeFirst();
+  const r = await ex
+    .updateTable('building')
+    .set({ compound })
+    .where('id', '=', id)
+    .where('compound', '=', '')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows ?? 0) > 0;
 }
 
@@ -119,9 +159,18 @@ export async function insertPersons(ex: Executor, rows: PersonTable[]): Promise<
 }
 
 /** Sets the head only where the household has none yet. */
-export async function setHouseholdHead(ex: Executor, householdId: string, personId: string, now: number): Promise<void> {
-  await ex.updateTable('household').set({ head_person_id: personId, updated_at: now })
-    .where('id', '=', householdId).where('head_person_id', 'is', null).execute();
+export async function setHouseholdHead(
+  ex: Executor,
+  householdId: string,
+  personId: string,
+  now: number,
+): Promise<void> {
+  await ex
+    .updateTable('household')
+    .set({ head_person_id: personId, updated_at: now })
+    .where('id', '=', householdId)
+    .where('head_person_id', 'is', null)
+    .execute();
 }
 
 // ---- export ----
@@ -139,39 +188,101 @@ export interface ExportHousehold {
 
 /** Every household in a subtree with its building's name (sorting happens in the caller). */
 export async function householdsInSubtree(ex: Executor, path: string): Promise<ExportHousehold[]> {
-  return ex.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
+  return ex
+    .selectFrom('household')
+    .innerJoin('area', 'area.id', 'household.area_id')
     .leftJoin('building', 'building.id', 'household.building_id')
-    .select(['household.id', 'household.area_id', 'household.unit', 'household.door', 'household.address',
-      'household.head_person_id', 'building.name as building_name', 'building.compound as building_compound'])
-    .where('area.path', 'like', `${path}%`).execute();
+    .select([
+      'household.id',
+      'household.area_id',
+      'household.unit',
+      'household.door',
+      'household.address',
+      'household.head_person_id',
+      'building.name as building_name',
+      'building.compound as building_compound',
+    ])
+    .where('area.path', 'like', `${path}%`)
+    .execute();
 }
 
-export type ExportPerson = Pick<PersonTable,
-  'id' | 'household_id' | 'area_id' | 'name' | 'id_type' | 'id_enc' | 'birth_date' | 'sex' | 'phone_enc' | 'relation'
-  | 'elderly_alone' | 'bedridden' | 'pregnant' | 'dialysis' | 'no_smartphone' | 'note' | 'created_at'>;
+export type ExportPerson = Pick<
+  PersonTable,
+  | 'id'
+  | 'household_id'
+  | 'area_id'
+  | 'name'
+  | 'id_type'
+  | 'id_enc'
+  | 'birth_date'
+  | 'sex'
+  | 'phone_enc'
+  | 'relation'
+  | 'elderly_alone'
+  | 'bedridden'
+  | 'pregnant'
+  | 'dialysis'
+  | 'no_smartphone'
+  | 'note'
+  | 'created_at'
+>;
 
-const EXPORT_PERSON_COLUMNS = ['id', 'household_id', 'area_id', 'name', 'id_type', 'id_enc', 'birth_date', 'sex', 'phone_enc',
-  'relation', 'elderly_alone', 'bedridden', 'pregnant', 'dialysis', 'no_smartphone', 'note', 'created_at'] as const;
+const EXPORT_PERSON_COLUMNS = [
+  'id',
+  'household_id',
+  'area_id',
+  'name',
+  'id_type',
+  'id_enc',
+  'birth_date',
+  'sex',
+  'phone_enc',
+  'relation',
+  'elderly_alone',
+  'bedridden',
+  'pregnant',
+  'dialysis',
+  'no_smartphone',
+  'note',
+  'created_at',
+] as const;
 
 export async function personsOfHouseholds(ex: Executor, householdIds: string[]): Promise<ExportPerson[]> {
   const out: ExportPerson[] = [];
   for (const part of chunks(householdIds, IN_CHUNK)) {
-    out.push(...await ex.selectFrom('person').select(EXPORT_PERSON_COLUMNS).where('household_id', 'in', part).execute());
+    out.push(
+      ...(await ex.selectFrom('person').select(EXPORT_PERSON_COLUMNS).where('household_id', 'in', part).execute()),
+    );
   }
   return out;
 }
 
 /** Persons with no household in a subtree, a page at a time by id. */
-export async function personsWithoutHousehold(ex: Executor, path: string, afterId: string, limit: number): Promise<ExportPerson[]> {
-  return ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+export async function personsWithoutHousehold(
+  ex: Executor,
+  path: string,
+  afterId: string,
+  limit: number,
+): Promise<ExportPerson[]> {
+  return ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
     .select(EXPORT_PERSON_COLUMNS.map((c) => `person.${c}` as const))
-    .where('person.household_id', 'is', null).where('area.path', 'like', `${path}%`).where('person.id', '>', afterId)
-    .orderBy('person.id').limit(limit).execute();
+    .where('person.household_id', 'is', null)
+    .where('area.path', 'like', `${path}%`)
+    .where('person.id', '>', afterId)
+    .orderBy('person.id')
+    .limit(limit)
+    .execute();
 }
 
 export async function countPersonsInSubtree(ex: Executor, path: string): Promise<number> {
-  const r = await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
-    .select((eb) => eb.fn.countAll<number>().as('n')).where('area.path', 'like', `${path}%`).executeTakeFirstOrThrow();
+  const r = await ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('area.path', 'like', `${path}%`)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

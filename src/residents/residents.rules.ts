@@ -42,7 +42,10 @@ export const OTP_LIMITS = { subject: 5, phone: 5, source: 20 } as const;
 export type ChallengeState = 'open' | 'expired' | 'closed' | 'exhausted';
 
 /** Whether a challenge still takes a code at `now`. */
-export function challengeState(c: { expires_at: number; closed_at: number | null; attempts: number }, now: number): ChallengeState {
+export function challengeState(
+  c: { expires_at: number; closed_at: number | null; attempts: number },
+  now: number,
+): ChallengeState {
   if (c.closed_at !== null) return 'closed';
   if (Number(c.attempts) >= OTP_MAX_ATTEMPTS) return 'exhausted';
   if (now >= Number(c.expires_at)) return 'expired';
@@ -50,7 +53,11 @@ export function challengeState(c: { expires_at: number; closed_at: number | null
 }
 
 /** Which send limit, if any, the counts of the last window reach. */
-export function sendLimitReached(counts: { subject: number; phone: number; source: number }): keyof typeof OTP_LIMITS | null {
+export function sendLimitReached(counts: {
+  subject: number;
+  phone: number;
+  source: number;
+}): keyof typeof OTP_LIMITS | null {
   if (counts.subject >= OTP_LIMITS.subject) return 'subject';
   if (counts.phone >= OTP_LIMITS.phone) return 'phone';
   if (counts.source >= OTP_LIMITS.source) return 'source';

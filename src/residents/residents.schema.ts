@@ -57,15 +57,18 @@ export const ResidentErrors = defineErrors({
 });
 
 /** Step one of registration: who the resident is and the phone the registry holds for them. */
-export const RegisterStartBody = Type.Object({
-  /** Mainland mobile number; must be the one the registry holds for the person. */
-  phone: Type.String({ minLength: 1, maxLength: 20 }),
-  /** As registered, e.g. 张建国. */
-  name: NameText({ minLength: 1, maxLength: 50 }),
-  idNumber: Type.String({ minLength: 1, maxLength: 40 }),
-  /** resident_id (default) or passport / other, as in the registry. */
-  idType: Type.Optional(Type.String({ maxLength: 20 })),
-}, { additionalProperties: false });
+export const RegisterStartBody = Type.Object(
+  {
+    /** Mainland mobile number; must be the one the registry holds for the person. */
+    phone: Type.String({ minLength: 1, maxLength: 20 }),
+    /** As registered, e.g. 张建国. */
+    name: NameText({ minLength: 1, maxLength: 50 }),
+    idNumber: Type.String({ minLength: 1, maxLength: 40 }),
+    /** resident_id (default) or passport / other, as in the registry. */
+    idType: Type.Optional(Type.String({ maxLength: 20 })),
+  },
+  { additionalProperties: false },
+);
 export type RegisterStartBody = Static<typeof RegisterStartBody>;
 
 /**
@@ -82,27 +85,36 @@ export const ChallengeSchema = Type.Object({
 export type ChallengeView = Static<typeof ChallengeSchema>;
 
 /** Step two: the code from the text message and the password for the new account. */
-export const RegisterVerifyBody = Type.Object({
-  challengeId: Type.String({ minLength: 1, maxLength: 64 }),
-  code: Type.String({ minLength: 1, maxLength: 12 }),
-  password: Type.String({ minLength: 1, maxLength: 1024 }),
-}, { additionalProperties: false });
+export const RegisterVerifyBody = Type.Object(
+  {
+    challengeId: Type.String({ minLength: 1, maxLength: 64 }),
+    code: Type.String({ minLength: 1, maxLength: 12 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
 export type RegisterVerifyBody = Static<typeof RegisterVerifyBody>;
 
 export const PersonIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** A community worker at the door: the phone the resident holds now. */
-export const DoorCodeBody = Type.Object({
-  phone: Type.String({ minLength: 1, maxLength: 20 }),
-}, { additionalProperties: false });
+export const DoorCodeBody = Type.Object(
+  {
+    phone: Type.String({ minLength: 1, maxLength: 20 }),
+  },
+  { additionalProperties: false },
+);
 export type DoorCodeBody = Static<typeof DoorCodeBody>;
 
 /** The code the resident reads from their phone; a password they choose, or one generated to hand over. */
-export const DoorAccountBody = Type.Object({
-  challengeId: Type.String({ minLength: 1, maxLength: 64 }),
-  code: Type.String({ minLength: 1, maxLength: 12 }),
-  password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-}, { additionalProperties: false });
+export const DoorAccountBody = Type.Object(
+  {
+    challengeId: Type.String({ minLength: 1, maxLength: 64 }),
+    code: Type.String({ minLength: 1, maxLength: 12 }),
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
 export type DoorAccountBody = Static<typeof DoorAccountBody>;
 
 export const DoorAccountResult = Type.Object({
@@ -134,7 +146,10 @@ export const MyPersonSchema = Type.Object({
 });
 export type MyPersonView = Static<typeof MyPersonSchema>;
 
-export const MyScanQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
+export const MyScanQuery = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
 
 /** Before the tap: the venue a scanned code names and what the resident's own scan will do there. */
 export const MyScanSchema = Type.Object({
@@ -144,7 +159,12 @@ export const MyScanSchema = Type.Object({
    * enter: a new entry; exit: closes the resident's open visit (扫码离场); repeat-entry / repeat-exit:
    * within a minute of the last scan, which is answered again and nothing is stored.
    */
-  next: Type.Union([Type.Literal('enter'), Type.Literal('exit'), Type.Literal('repeat-entry'), Type.Literal('repeat-exit')]),
+  next: Type.Union([
+    Type.Literal('enter'),
+    Type.Literal('exit'),
+    Type.Literal('repeat-entry'),
+    Type.Literal('repeat-exit'),
+  ]),
   /** When the open (or just repeated) visit began (epoch ms); null for a new entry. */
   enteredAt: Type.Union([Type.Integer(), Type.Null()]),
 });
@@ -159,16 +179,24 @@ export const PersonalCodeSchema = Type.Object({
   personId: Type.String(),
   /** The colour and latest test signed into the code (健康码). */
   colour: Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red')]),
-  latestTest: Type.Union([Type.Object({ sampledAt: IsoTime, result: Type.Union([Type.Literal('negative'), Type.Literal('positive')]) }), Type.Null()]),
+  latestTest: Type.Union([
+    Type.Object({ sampledAt: IsoTime, result: Type.Union([Type.Literal('negative'), Type.Literal('positive')]) }),
+    Type.Null(),
+  ]),
 });
 export type PersonalCodeView = Static<typeof PersonalCodeSchema>;
 
-export const SelfCheckinBody = Type.Object({
-  code: Type.String({ minLength: 1, maxLength: 500 }),
-  /** Who enters: the resident (their own person id) and/or dependants; the resident alone when absent. */
-  personIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 10, uniqueItems: true })),
-  clientId: Type.Optional(Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
-}, { additionalProperties: false });
+export const SelfCheckinBody = Type.Object(
+  {
+    code: Type.String({ minLength: 1, maxLength: 500 }),
+    /** Who enters: the resident (their own person id) and/or dependants; the resident alone when absent. */
+    personIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 10, uniqueItems: true }),
+    ),
+    clientId: Type.Optional(Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+  },
+  { additionalProperties: false },
+);
 export type SelfCheckinBody = Static<typeof SelfCheckinBody>;
 
 export const SelfCheckinResult = Type.Object({ results: Type.Array(VerificationSchema) });

@@ -28,10 +28,27 @@ import type { VerificationView } from '../venues/venue.schema.ts';
 import { checkInResidents, scanPreview } from '../venues/venue.service.ts';
 import { ageOn } from '../registry/registry.rules.ts';
 import {
-  challengeState, isDependant, OTP_DIGITS, OTP_MAX_ATTEMPTS, OTP_TTL_MS, OTP_WINDOW_MS, RESIDENT_SESSION_TTL_MS, residentUsername, sendLimitReached,
+  challengeState,
+  isDependant,
+  OTP_DIGITS,
+  OTP_MAX_ATTEMPTS,
+  OTP_TTL_MS,
+  OTP_WINDOW_MS,
+  RESIDENT_SESSION_TTL_MS,
+  residentUsername,
+  sendLimitReached,
 } from './residents.rules.ts';
 import type {
-  ChallengeView, DoorAccountBody, DoorAccountView, DoorCodeBody, MyPersonView, MyScanView, PersonalCodeView, RegisterStartBody, RegisterVerifyBody, SelfCheckinBody,
+  ChallengeView,
+  DoorAccountBody,
+  DoorAccountView,
+  DoorCodeBody,
+  MyPersonView,
+  MyScanView,
+  PersonalCodeView,
+  RegisterStartBody,
+  RegisterVerifyBody,
+  SelfCheckinBody,
 } from './residents.schema.ts';
 import * as store from './residents.store.ts';
 import * as registry from '../registry/registry.store.ts';
@@ -96,14 +113,26 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
  * Opens a challenge inside `trx` after the send limits (RESIDENT_CODE_LIMIT, audited
  * `resident.otp_limited`); a challenge without a person takes no code at all. Returns the code to send.
  */
-async function openChallenge(s: Services, trx: Executor, actor: AuditActor, c: NewChallenge, detail: Record<string, unknown>): Promise<Outcome<{ id: string; code: string | null; expiresAt: number }>> {
+async function openChallenge(
+  s: Services,
+  trx: Executor,
+  actor: AuditActor,
+  c: NewChallenge,
+  detail: Record<string, unknown>,
+): Promise<Outcome<{ id: string; code: string | null; expiresAt: number }>> {
   const now = s.clock.now();
   const phoneHmac = phoneLookup(s.cipher, c.phone);
-  const counts = await store.challengeCounts(trx, { subject: c.subject, phoneHmac, source: c.source }, now - OTP_WINDOW_MS);
+  const counts = await store.challengeCounts(
+    trx,
+    { subject: c.subject, phoneHmac, source: c.source },
+    now - OTP_WINDOW_MS,
+  );
   const limit = sendLimitReached(counts);
   if (limit) {
     await s.audit(trx, actor, {
-      action: 'resident.otp_limited', objectType: 'person', objectId: c.personId,
+      action: 'resident.otp_limited',
+      objectType: 'person',
+      objectId: c.personId,
       detail: { purpose: c.purpose, limit, phone: maskPhone(c.phone), ip: c.source, ...detail },
     });
     return { ok: false, error: new AppError('RESIDENT_CODE_LIMIT') };
@@ -111,26 +140,46 @@ async function openChallenge(s: Services, trx: Executor, actor: AuditActor, c: N
   const id = newId(now);
   const code = c.personId ? randomCode() : null;
   await store.insertChallenge(trx, {
-    id, purpose: c.purpose, subject: c.subject, person_id: c.personId, phone_hmac: phoneHmac, phone_enc: s.cipher.encrypt(c.phone),
-    code_hash: codeDigest(s, id, code ?? randomToken()), attempts: 0, source: c.source, created_by: c.createdBy,
-    created_at: now, expires_at: now + OTP_TTL_MS, closed_at: null,
+    id,
+    purpose: c.purpose,
+    subject: c.subject,
+    person_id: c.personId,
+    phone_hmac: phoneHmac,
+    phone_enc: s.cipher.encrypt(c.phone),
+    code_hash: codeDigest(s, id, code ?? randomToken()),
+    attempts: 0,
+    source: c.source,
+    created_by: c.createdBy,
+    created_at: now,
+    expires_at: now + OTP_TTL_MS,
+    closed_at: null,
   });
   await s.audit(trx, actor, {
-    action: code ? 'resident.otp_sent' : 'resident.otp_withheld', objectType: 'resident_challenge', objectId: id,
+    action: code ? 'resident.otp_sent' : 'resident.otp_withheld',
+    objectType: 'resident_challenge',
+    objectId: id,
     detail: { purpose: c.purpose, personId: c.personId, phone: maskPhone(c.phone), ip: c.source, ...detail },
   });
   return { ok: true, value: { id, code, expiresAt: now + OTP_TTL_MS } };
 }
 
 /** Sends the code after its challenge committed; a failing gateway closes the challenge (audited) and answers 503. */
-async function sendCode(s: Services, actor: AuditActor, challengeId: string, phone: string, code: string): Promise<void> {
+async function sendCode(
+  s: Services,
+  actor: AuditActor,
+  challengeId: string,
+  phone: string,
+  code: string,
+): Promise<void> {
   try {
     await s.sms.send({ to: phone, text: otpText(code) });
   } catch (err) {
     await s.db.transaction().execute(async (trx) => {
       await store.closeChallenge(trx, challengeId, s.clock.now());
       await s.audit(trx, actor, {
-        action: 'resident.otp_send_failed', objectType: 'resident_challenge', objectId: challengeId,
+        action: 'resident.otp_send_failed',
+        objectType: 'resident_challenge',
+        objectId: challengeId,
         detail: { phone: maskPhone(phone), code: err instanceof AppError ? err.code : 'SMS_ERROR' },
       });
     });
@@ -139,7 +188,11 @@ async function sendCode(s: Services, actor: AuditActor, challengeId: string, pho
 }
 
 function challengeView(s: Services, opened: { id: string; expiresAt: number }, phone: string): ChallengeView {
-  return { challengeId: opened.id, expiresAt: isoInZone(opened.expiresAt, s.config.timeZone), sentTo: maskPhone(phone) ?? '' };
+  return {
+    challengeId: opened.id,
+    expiresAt: isoInZone(opened.expiresAt, s.config.timeZone),
+    sentTo: maskPhone(phone) ?? '',
+  };
 }
 
 /**
@@ -149,19 +202,34 @@ function challengeView(s: Services, opened: { id: string; expiresAt: number }, p
  * registry) answers as a wrong code does. A good code closes the challenge.
  */
 async function consumeCode(
-  s: Services, trx: Executor, actor: AuditActor, challengeId: string, code: string,
-  expect: { purpose: 'register' | 'door'; personId?: string }, ip: string | null,
+  s: Services,
+  trx: Executor,
+  actor: AuditActor,
+  challengeId: string,
+  code: string,
+  expect: { purpose: 'register' | 'door'; personId?: string },
+  ip: string | null,
 ): Promise<Outcome<ResidentChallengeTable>> {
   const now = s.clock.now();
   const challenge = await store.challengeById(trx, challengeId, s.dialect === 'postgres');
-  const fail = async (reason: string, error: ErrorCode, extra: Record<string, unknown> = {}): Promise<Outcome<ResidentChallengeTable>> => {
+  const fail = async (
+    reason: string,
+    error: ErrorCode,
+    extra: Record<string, unknown> = {},
+  ): Promise<Outcome<ResidentChallengeTable>> => {
     await s.audit(trx, actor, {
-      action: 'resident.otp_failed', objectType: 'resident_challenge', objectId: challenge ? challengeId : null,
+      action: 'resident.otp_failed',
+      objectType: 'resident_challenge',
+      objectId: challenge ? challengeId : null,
       detail: { purpose: expect.purpose, reason, personId: challenge?.person_id ?? null, ip, ...extra },
     });
     return { ok: false, error: new AppError(error) };
   };
-  if (!challenge || challenge.purpose !== expect.purpose || (expect.personId !== undefined && challenge.person_id !== expect.personId)) {
+  if (
+    !challenge ||
+    challenge.purpose !== expect.purpose ||
+    (expect.personId !== undefined && challenge.person_id !== expect.personId)
+  ) {
     return fail('unknown_challenge', 'RESIDENT_CODE_INVALID');
   }
   const state = challengeState(challenge, now);
@@ -171,7 +239,9 @@ async function consumeCode(
   const good = challenge.person_id !== null && sameDigest(codeDigest(s, challengeId, code.trim()), challenge.code_hash);
   if (!good) {
     const attempts = await store.countWrongCode(trx, challengeId);
-    return fail('wrong_code', attempts >= OTP_MAX_ATTEMPTS ? 'RESIDENT_CODE_ATTEMPTS' : 'RESIDENT_CODE_INVALID', { attempts });
+    return fail('wrong_code', attempts >= OTP_MAX_ATTEMPTS ? 'RESIDENT_CODE_ATTEMPTS' : 'RESIDENT_CODE_INVALID', {
+      attempts,
+    });
   }
   await store.closeChallenge(trx, challengeId, now);
   return { ok: true, value: challenge };
@@ -204,12 +274,29 @@ export async function startRegistration(s: Services, input: RegisterStartInput):
   const opened = await s.db.transaction().execute(async (trx) => {
     const person = await findPersonByIdNumber(trx, s.cipher, idType, idNumber);
     const registryPhone = person ? await registry.personPhoneHmac(trx, person.id) : null;
-    const mismatch = !person ? 'unknown_id' : person.name.trim() !== name ? 'name'
-      : registryPhone === null ? 'no_registry_phone' : registryPhone !== phoneLookup(s.cipher, phone) ? 'phone' : null;
-    return openChallenge(s, trx, ANONYMOUS, {
-      purpose: 'register', subject: idLookup(s.cipher, idType, idNumber), personId: mismatch ? null : person!.id,
-      phone, source: ip, createdBy: null,
-    }, mismatch ? { reason: mismatch } : {});
+    const mismatch = !person
+      ? 'unknown_id'
+      : person.name.trim() !== name
+        ? 'name'
+        : registryPhone === null
+          ? 'no_registry_phone'
+          : registryPhone !== phoneLookup(s.cipher, phone)
+            ? 'phone'
+            : null;
+    return openChallenge(
+      s,
+      trx,
+      ANONYMOUS,
+      {
+        purpose: 'register',
+        subject: idLookup(s.cipher, idType, idNumber),
+        personId: mismatch ? null : person!.id,
+        phone,
+        source: ip,
+        createdBy: null,
+      },
+      mismatch ? { reason: mismatch } : {},
+    );
   });
   if (!opened.ok) throw opened.error;
   if (opened.value.code) await sendCode(s, ANONYMOUS, opened.value.id, phone, opened.value.code);
@@ -246,16 +333,33 @@ export async function completeRegistration(s: Services, input: RegisterVerifyInp
       if (await accessStore.userByPhoneHmac(trx, challenge.phone_hmac)) throw new AppError('RESIDENT_PHONE_TAKEN');
       const phone = s.cipher.decrypt(challenge.phone_enc!);
       await accessStore.insertUser(trx, {
-        id: userId, username: residentUsername(userId), display_name: person.name, password_hash: passwordHash, role: 'resident',
-        area_id: person.area_id, failed_logins: 0, locked_until: null, disabled: 0, created_at: now, updated_at: now,
-        person_id: person.id, phone_enc: s.cipher.encrypt(phone), phone_hmac: challenge.phone_hmac,
+        id: userId,
+        username: residentUsername(userId),
+        display_name: person.name,
+        password_hash: passwordHash,
+        role: 'resident',
+        area_id: person.area_id,
+        failed_logins: 0,
+        locked_until: null,
+        disabled: 0,
+        created_at: now,
+        updated_at: now,
+        person_id: person.id,
+        phone_enc: s.cipher.encrypt(phone),
+        phone_hmac: challenge.phone_hmac,
       });
       if (input.previousSessionToken) await deleteSession(s, input.previousSessionToken, trx);
       const opened = await createSession(s, userId, trx, RESIDENT_SESSION_TTL_MS);
-      await s.audit(trx, { id: userId, name: maskPhone(phone) ?? 'resident', role: 'resident' }, {
-        action: 'resident.register', objectType: 'user', objectId: userId,
-        detail: { personId: person.id, areaId: person.area_id, challengeId: challenge.id, ip },
-      });
+      await s.audit(
+        trx,
+        { id: userId, name: maskPhone(phone) ?? 'resident', role: 'resident' },
+        {
+          action: 'resident.register',
+          objectType: 'user',
+          objectId: userId,
+          detail: { personId: person.id, areaId: person.area_id, challengeId: challenge.id, ip },
+        },
+      );
       return { ok: true as const, value: opened };
     });
   } catch (err) {
@@ -276,16 +380,33 @@ export async function completeRegistration(s: Services, input: RegisterVerifyInp
  * holds now (the registry's may be missing or old). A phone bound to another person's account is
  * refused (RESIDENT_PHONE_TAKEN). Limited per person, phone and address like self-registration.
  */
-export async function startDoorCode(s: Services, actor: Actor, personId: string, body: DoorCodeBody, ip?: string): Promise<ChallengeView> {
+export async function startDoorCode(
+  s: Services,
+  actor: Actor,
+  personId: string,
+  body: DoorCodeBody,
+  ip?: string,
+): Promise<ChallengeView> {
   const phone = mobileOf(body.phone);
   const who = auditActor(actor);
   const opened = await s.db.transaction().execute(async (trx) => {
     const person = await personForActor(trx, actor, personId);
     const holder = await accessStore.userByPhoneHmac(trx, phoneLookup(s.cipher, phone));
     if (holder && holder.person_id !== person.id) throw new AppError('RESIDENT_PHONE_TAKEN');
-    return openChallenge(s, trx, who, {
-      purpose: 'door', subject: `person:${person.id}`, personId: person.id, phone, source: ip ?? null, createdBy: actor.userId,
-    }, {});
+    return openChallenge(
+      s,
+      trx,
+      who,
+      {
+        purpose: 'door',
+        subject: `person:${person.id}`,
+        personId: person.id,
+        phone,
+        source: ip ?? null,
+        createdBy: actor.userId,
+      },
+      {},
+    );
   });
   if (!opened.ok) throw opened.error;
   await sendCode(s, who, opened.value.id, phone, opened.value.code!);
@@ -299,7 +420,13 @@ export async function startDoorCode(s: Services, actor: Actor, personId: string,
  * `resident.rebind`, and `person.update`). Without a password a new account gets a generated one to
  * hand over; a re-bound account keeps its password unless a new one is given.
  */
-export async function completeDoorAccount(s: Services, actor: Actor, personId: string, body: DoorAccountBody, ip?: string): Promise<DoorAccountView> {
+export async function completeDoorAccount(
+  s: Services,
+  actor: Actor,
+  personId: string,
+  body: DoorAccountBody,
+  ip?: string,
+): Promise<DoorAccountView> {
   if (body.password !== undefined) access.checkPassword(body.password);
   const generated = body.password === undefined ? generatePassword() : null;
   const passwordHash = await hashPassword(body.password ?? generated!);
@@ -309,7 +436,15 @@ export async function completeDoorAccount(s: Services, actor: Actor, personId: s
   try {
     outcome = await s.db.transaction().execute(async (trx) => {
       const person = await personForActor(trx, actor, personId);
-      const checked = await consumeCode(s, trx, who, body.challengeId, body.code, { purpose: 'door', personId: person.id }, ip ?? null);
+      const checked = await consumeCode(
+        s,
+        trx,
+        who,
+        body.challengeId,
+        body.code,
+        { purpose: 'door', personId: person.id },
+        ip ?? null,
+      );
       if (!checked.ok) return checked;
       const challenge = checked.value;
       const phone = s.cipher.decrypt(challenge.phone_enc!);
@@ -327,15 +462,41 @@ export async function completeDoorAccount(s: Services, actor: Actor, personId: s
         }
         const sessionsEnded = await accessStore.deleteSessionsOfUser(trx, existing);
         await s.audit(trx, who, {
-          action: 'resident.rebind', objectType: 'user', objectId: existing,
-          detail: { personId: person.id, phone: maskPhone(phone), challengeId: challenge.id, passwordChanged: body.password !== undefined, sessionsEnded, ip: ip ?? null },
+          action: 'resident.rebind',
+          objectType: 'user',
+          objectId: existing,
+          detail: {
+            personId: person.id,
+            phone: maskPhone(phone),
+            challengeId: challenge.id,
+            passwordChanged: body.password !== undefined,
+            sessionsEnded,
+            ip: ip ?? null,
+          },
         });
-        view = { userId: existing, personId: person.id, created: false, phone: maskPhone(phone) ?? '', password: null, sessionsEnded };
+        view = {
+          userId: existing,
+          personId: person.id,
+          created: false,
+          phone: maskPhone(phone) ?? '',
+          password: null,
+          sessionsEnded,
+        };
       } else {
         const userId = await insertResidentAccount(s, trx, who, person, sealed, passwordHash, {
-          challengeId: challenge.id, atDoor: true, generatedPassword: generated !== null, ip: ip ?? null,
+          challengeId: challenge.id,
+          atDoor: true,
+          generatedPassword: generated !== null,
+          ip: ip ?? null,
         });
-        view = { userId, personId: person.id, created: true, phone: maskPhone(phone) ?? '', password: generated, sessionsEnded: 0 };
+        view = {
+          userId,
+          personId: person.id,
+          created: true,
+          phone: maskPhone(phone) ?? '',
+          password: generated,
+          sessionsEnded: 0,
+        };
       }
       await setVerifiedPhone(s, trx, actor, person.id, phone, 'door registration: phone verified by code');
       return { ok: true as const, value: view };
@@ -352,17 +513,38 @@ export async function completeDoorAccount(s: Services, actor: Actor, personId: s
 
 /** A new resident account for a person, with the phone proven for them; audited `resident.register`. */
 async function insertResidentAccount(
-  s: Services, trx: Executor, who: AuditActor, person: { id: string; name: string; area_id: string },
-  sealed: { enc: string; hmac: string }, passwordHash: string, detail: Record<string, unknown>,
+  s: Services,
+  trx: Executor,
+  who: AuditActor,
+  person: { id: string; name: string; area_id: string },
+  sealed: { enc: string; hmac: string },
+  passwordHash: string,
+  detail: Record<string, unknown>,
 ): Promise<string> {
   const now = s.clock.now();
   const userId = newId(now);
   await accessStore.insertUser(trx, {
-    id: userId, username: residentUsername(userId), display_name: person.name, password_hash: passwordHash, role: 'resident',
-    area_id: person.area_id, failed_logins: 0, locked_until: null, disabled: 0, created_at: now, updated_at: now,
-    person_id: person.id, phone_enc: sealed.enc, phone_hmac: sealed.hmac,
+    id: userId,
+    username: residentUsername(userId),
+    display_name: person.name,
+    password_hash: passwordHash,
+    role: 'resident',
+    area_id: person.area_id,
+    failed_logins: 0,
+    locked_until: null,
+    disabled: 0,
+    created_at: now,
+    updated_at: now,
+    person_id: person.id,
+    phone_enc: sealed.enc,
+    phone_hmac: sealed.hmac,
   });
-  await s.audit(trx, who, { action: 'resident.register', objectType: 'user', objectId: userId, detail: { personId: person.id, areaId: person.area_id, ...detail } });
+  await s.audit(trx, who, {
+    action: 'resident.register',
+    objectType: 'user',
+    objectId: userId,
+    detail: { personId: person.id, areaId: person.area_id, ...detail },
+  });
   return userId;
 }
 
@@ -372,7 +554,10 @@ async function insertResidentAccount(
  * one-time code (the system itself vouches; audited as the system, `demo: true`). Returns the phone to
  * sign in with and a generated password; null when the area has nobody with a phone.
  */
-export async function createDemoResident(s: Services, areaPath: string): Promise<{ userId: string; personId: string; name: string; phone: string; password: string } | null> {
+export async function createDemoResident(
+  s: Services,
+  areaPath: string,
+): Promise<{ userId: string; personId: string; name: string; phone: string; password: string } | null> {
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   return s.db.transaction().execute(async (trx) => {
@@ -381,7 +566,10 @@ export async function createDemoResident(s: Services, areaPath: string): Promise
     if (!person?.phone_enc) return null;
     const phone = s.cipher.decrypt(person.phone_enc);
     const sealed = { enc: s.cipher.encrypt(phone), hmac: phoneLookup(s.cipher, phone) };
-    const userId = await insertResidentAccount(s, trx, SYSTEM_ACTOR, person, sealed, passwordHash, { atDoor: false, demo: true });
+    const userId = await insertResidentAccount(s, trx, SYSTEM_ACTOR, person, sealed, passwordHash, {
+      atDoor: false,
+      demo: true,
+    });
     return { userId, personId: person.id, name: person.name, phone, password };
   });
 }
@@ -403,11 +591,21 @@ export async function residentStartup(s: Services): Promise<{ sealed: number; ch
     for (const row of await accessStore.residentsWithPlainPhone(trx)) {
       const mobile = checkMobile(row.username);
       if (!mobile.ok) continue;
-      await accessStore.sealResidentPhone(trx, row.id, residentUsername(row.id),
-        { enc: s.cipher.encrypt(mobile.value), hmac: phoneLookup(s.cipher, mobile.value) }, now);
+      await accessStore.sealResidentPhone(
+        trx,
+        row.id,
+        residentUsername(row.id),
+        { enc: s.cipher.encrypt(mobile.value), hmac: phoneLookup(s.cipher, mobile.value) },
+        now,
+      );
       sealed++;
     }
-    if (sealed) await s.audit(trx, SYSTEM_ACTOR, { action: 'resident.phones_sealed', objectType: 'user', detail: { accounts: sealed } });
+    if (sealed)
+      await s.audit(trx, SYSTEM_ACTOR, {
+        action: 'resident.phones_sealed',
+        objectType: 'user',
+        detail: { accounts: sealed },
+      });
   });
   const challengesPurged = await store.purgeChallenges(s.db, now - CHALLENGE_KEEP_MS);
   return { sealed, challengesPurged };
@@ -443,12 +641,20 @@ export async function myPerson(s: Services, actor: Actor): Promise<MyPersonView>
   return s.db.transaction().execute(async (trx) => {
     const ctx = await residentContext(trx, actor, today);
     await s.audit(trx, auditActor(actor), {
-      action: 'person.read', objectType: 'person', objectId: ctx.person.id, reason: 'resident page',
+      action: 'person.read',
+      objectType: 'person',
+      objectId: ctx.person.id,
+      reason: 'resident page',
       detail: { dependants: ctx.dependants.map((d) => d.id) },
     });
     return {
       person: { id: ctx.person.id, name: ctx.person.name, maskedName: maskName(ctx.person.name) },
-      dependants: ctx.dependants.map((d) => ({ id: d.id, name: d.name, relation: d.relation, age: ageOn(d.birth_date, today) })),
+      dependants: ctx.dependants.map((d) => ({
+        id: d.id,
+        name: d.name,
+        relation: d.relation,
+        age: ageOn(d.birth_date, today),
+      })),
     };
   });
 }
@@ -461,8 +667,13 @@ export async function personalCode(s: Services, actor: Actor, personId?: string)
   const facts = await codeFacts(s.db, who!.id, now);
   const { token, expiresAt } = issuePersonalCode(s.signing.personalPrivateKey, who!.id, now, facts);
   return {
-    token, expiresAt: isoInZone(expiresAt, s.config.timeZone), personId: who!.id, colour: facts.colour,
-    latestTest: facts.latestTest ? { sampledAt: isoInZone(facts.latestTest.sampledAt, s.config.timeZone), result: facts.latestTest.result } : null,
+    token,
+    expiresAt: isoInZone(expiresAt, s.config.timeZone),
+    personId: who!.id,
+    colour: facts.colour,
+    latestTest: facts.latestTest
+      ? { sampledAt: isoInZone(facts.latestTest.sampledAt, s.config.timeZone), result: facts.latestTest.result }
+      : null,
   };
 }
 
@@ -473,7 +684,12 @@ export async function myScan(s: Services, actor: Actor, code: string): Promise<M
 }
 
 /** A resident scans a venue code for themselves and/or dependants: one verification each. */
-export async function selfCheckIn(s: Services, actor: Actor, body: SelfCheckinBody, lang: Lang = 'zh'): Promise<VerificationView[]> {
+export async function selfCheckIn(
+  s: Services,
+  actor: Actor,
+  body: SelfCheckinBody,
+  lang: Lang = 'zh',
+): Promise<VerificationView[]> {
   const ctx = await residentContext(s.db, actor, todayOf(s));
   const persons = authorise(ctx, body.personIds ?? [ctx.person.id]);
   return checkInResidents(s, { code: body.code, persons, clientId: body.clientId }, lang);

@@ -9,30 +9,59 @@ export async function insertChallenge(ex: Executor, row: ResidentChallengeTable)
 }
 
 /** One challenge, locked for update on PostgreSQL so concurrent guesses all count. */
-export async function challengeById(ex: Executor, id: string, forUpdate: boolean): Promise<ResidentChallengeTable | undefined> {
-  return ex.selectFrom('resident_challenge').selectAll().where('id', '=', id)
-    .$if(forUpdate, (q) => q.forUpdate()).executeTakeFirst();
+export async function challengeById(
+  ex: Executor,
+  id: string,
+  forUpdate: boolean,
+): Promise<ResidentChallengeTable | undefined> {
+  return ex
+    .selectFrom('resident_challenge')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(forUpdate, (q) => q.forUpdate())
+    .executeTakeFirst();
 }
 
 export async function countWrongCode(ex: Executor, id: string): Promise<number> {
-  const row = await ex.updateTable('resident_challenge').set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-    .where('id', '=', id).returning('attempts').executeTakeFirst();
+  const row = await ex
+    .updateTable('resident_challenge')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .returning('attempts')
+    .executeTakeFirst();
   return Number(row?.attempts ?? 0);
 }
 
 export async function closeChallenge(ex: Executor, id: string, now: number): Promise<void> {
-  await ex.updateTable('resident_challenge').set({ closed_at: now }).where('id', '=', id).where('closed_at', 'is', null).execute();
+  await ex
+    .updateTable('resident_challenge')
+    .set({ closed_at: now })
+    .where('id', '=', id)
+    .where('closed_at', 'is', null)
+    .execute();
 }
 
 /** Codes asked for since `since` for the subject, the phone and the address (the send limits). */
-export async function challengeCounts(ex: Executor, keys: { subject: string; phoneHmac: string; source: string | null }, since: number): Promise<{ subject: number; phone: number; source: number }> {
+export async function challengeCounts(
+  ex: Executor,
+  keys: { subject: string; phoneHmac: string; source: string | null },
+  since: number,
+): Promise<{ subject: number; phone: number; source: number }> {
   const n = async (column: 'subject' | 'phone_hmac' | 'source', value: string | null) => {
     if (value === null) return 0;
-    const row = await ex.selectFrom('resident_challenge').select((eb) => eb.fn.countAll().as('n'))
-      .where(column, '=', value).where('created_at', '>=', since).executeTakeFirstOrThrow();
+    const row = await ex
+      .selectFrom('resident_challenge')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where(column, '=', value)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   };
-  return { subject: await n('subject', keys.subject), phone: await n('phone_hmac', keys.phoneHmac), source: await n('source', keys.source) };
+  return {
+    subject: await n('subject', keys.subject),
+    phone: await n('phone_hmac', keys.phoneHmac),
+    source: await n('source', keys.source),
+  };
 }
 
 /** Deletes challenges created before `before`; returns how many. */
@@ -46,10 +75,17 @@ export async function purgeChallenges(ex: Executor, before: number): Promise<num
  * resident of a first start): the first by id, so the same city gives the same person.
  */
 export async function headWithPhoneIn(ex: Executor, areaPath: string): Promise<string | null> {
-  const row = await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+  const row = await ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
     .leftJoin('app_user', 'app_user.person_id', 'person.id')
-    .select('person.id').where('area.path', 'like', `${areaPath}%`).where('person.phone_hmac', 'is not', null)
-    .where('person.relation', '=', '本人').where('app_user.id', 'is', null)
-    .orderBy('person.id').limit(1).executeTakeFirst();
+    .select('person.id')
+    .where('area.path', 'like', `${areaPath}%`)
+    .where('person.phone_hmac', 'is not', null)
+    .where('person.relation', '=', '本人')
+    .where('app_user.id', 'is', null)
+    .orderBy('person.id')
+    .limit(1)
+    .executeTakeFirst();
   return row?.id ?? null;
 }

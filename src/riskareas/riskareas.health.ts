@@ -15,8 +15,13 @@ export type ArrivalFact = NewFact & { source: { type: 'risk_area'; id: string } 
 
 export interface HealthFacts {
   addFacts(s: Services, trx: Tx, facts: ArrivalFact[], basis: ColourBasis): Promise<FactsOutcome>;
-  endFacts(s: Services, trx: Tx, where: { sourceType: 'risk_area'; sourceId: string; personIds?: string[]; kind?: FactKind },
-    at: number, basis: ColourBasis): Promise<FactsOutcome>;
+  endFacts(
+    s: Services,
+    trx: Tx,
+    where: { sourceType: 'risk_area'; sourceId: string; personIds?: string[]; kind?: FactKind },
+    at: number,
+    basis: ColourBasis,
+  ): Promise<FactsOutcome>;
 }
 
 /** The health module's functions as risk areas use them (the default of `Services.ports.riskAreaHealth`). */

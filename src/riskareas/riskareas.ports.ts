@@ -33,7 +33,11 @@ export const storedRounds: RoundsPort = {
 };
 
 /** The latest all-negative round over the unit, or null (the port function the rules rest on). */
-export async function lastNegativeRoundCompletedAt(s: PortDb, unit: UnitRef, rounds: RoundsPort = storedRounds): Promise<number | null> {
+export async function lastNegativeRoundCompletedAt(
+  s: PortDb,
+  unit: UnitRef,
+  rounds: RoundsPort = storedRounds,
+): Promise<number | null> {
   const all = await rounds.negativeRoundsCompletedAt(s, unit, 0);
   return all.length ? Math.max(...all) : null;
 }

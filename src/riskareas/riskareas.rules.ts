@@ -32,7 +32,11 @@ export function isRiskLevel(value: string | null | undefined): value is RiskLeve
 /** The rule set must designate by this unit and know this level; the errors name the rule set. */
 export function assertDesignable(r: RuleSet, unit: RiskAreaUnit, level: RiskLevel): void {
   if (!r.riskAreas.designationUnits.includes(unit)) {
-    throw new AppError('RISK_AREA_UNIT_NOT_IN_RULESET', { unit, ruleSet: r.id, units: r.riskAreas.designationUnits.join(', ') });
+    throw new AppError('RISK_AREA_UNIT_NOT_IN_RULESET', {
+      unit,
+      ruleSet: r.id,
+      units: r.riskAreas.designationUnits.join(', '),
+    });
   }
   if (!r.riskAreas.levels.includes(level)) throw new AppError('RISK_LEVEL_UNKNOWN', { level, ruleSet: r.id });
 }
@@ -74,11 +78,20 @@ export interface AreaEvidence {
  * designated); negative rounds are numbered on the same count (day 7 = the seventh day without a
  * case); days at level count from the level's own start.
  */
-export function areaHistory(state: AreaState, evidence: AreaEvidence, now: number, timeZone: string): RiskAreaHistory & { countFrom: number } {
+export function areaHistory(
+  state: AreaState,
+  evidence: AreaEvidence,
+  now: number,
+  timeZone: string,
+): RiskAreaHistory & { countFrom: number } {
   const countFrom = Math.max(evidence.lastCaseAt ?? Number.NEGATIVE_INFINITY, state.episodeStart);
-  const negativeRoundDays = [...new Set(evidence.negativeRoundsAt
-    .filter((at) => at >= countFrom && at <= now)
-    .map((at) => calendarDays(countFrom, at, timeZone)))].sort((a, b) => a - b);
+  const negativeRoundDays = [
+    ...new Set(
+      evidence.negativeRoundsAt
+        .filter((at) => at >= countFrom && at <= now)
+        .map((at) => calendarDays(countFrom, at, timeZone)),
+    ),
+  ].sort((a, b) => a - b);
   return {
     countFrom,
     daysWithoutCase: Math.max(0, calendarDays(countFrom, now, timeZone)),
@@ -101,7 +114,13 @@ export type DowngradeCheck =
   | { change: null; reason: 'no_rule' | 'not_met' | 'level_not_in_ruleset'; history: RiskAreaHistory | null };
 
 /** One downgrade step, when the rule set's rule for the area's level is met now. */
-export function checkDowngrade(r: RuleSet, state: AreaState, evidence: AreaEvidence, now: number, timeZone: string): DowngradeCheck {
+export function checkDowngrade(
+  r: RuleSet,
+  state: AreaState,
+  evidence: AreaEvidence,
+  now: number,
+  timeZone: string,
+): DowngradeCheck {
   if (!r.riskAreas.levels.includes(state.level)) return { change: null, reason: 'level_not_in_ruleset', history: null };
   const { countFrom: _from, ...history } = areaHistory(state, evidence, now, timeZone);
   const next = riskAreaNextLevel(r, state.level, history);
@@ -110,7 +129,15 @@ export function checkDowngrade(r: RuleSet, state: AreaState, evidence: AreaEvide
     return { change: null, reason: hasRule ? 'not_met' : 'no_rule', history };
   }
   const index = r.riskAreas.downgrades.indexOf(next.downgrade);
-  return { change: { from: state.level, to: next.level, rule: `riskAreas.downgrades[${index}]`, downgrade: next.downgrade, history } };
+  return {
+    change: {
+      from: state.level,
+      to: next.level,
+      rule: `riskAreas.downgrades[${index}]`,
+      downgrade: next.downgrade,
+      history,
+    },
+  };
 }
 
 /** The rule that lowers the level, for the public page ("how it is lifted"); null when none. */

@@ -22,7 +22,11 @@ export const RiskAreaErrors = defineErrors({
   RISK_AREA_REASON_REQUIRED: { status: 400, zh: '必须填写划定或调整的理由', en: 'A reason is required' },
   RISK_AREA_LEGAL_BASIS_REQUIRED: { status: 400, zh: '必须填写法律或文件依据', en: 'A legal basis is required' },
   RISK_AREA_SAME_LEVEL: { status: 409, zh: '该区域已是{level}风险区', en: 'The area is already at level {level}' },
-  RISK_AREA_NOT_ACTIVE: { status: 409, zh: '该风险区当前未生效，无需解除', en: 'The risk area is not in force: there is nothing to lift' },
+  RISK_AREA_NOT_ACTIVE: {
+    status: 409,
+    zh: '该风险区当前未生效，无需解除',
+    en: 'The risk area is not in force: there is nothing to lift',
+  },
   RISK_AREA_CHANGE_PENDING: {
     status: 409,
     zh: '该风险区有一项调整正在等待指挥部审批（{approvalId}）',
@@ -37,14 +41,17 @@ export const Target = Literals([...RISK_LEVELS, 'lifted'] as const);
 
 export const IdParams = Type.Object({ id: Id });
 
-export const DesignateBody = Type.Object({
-  unit: Literals(RISK_AREA_UNITS),
-  /** A building id for a building; an area id (or its code) for a community or street. */
-  targetId: Id,
-  level: Level,
-  reason: Text,
-  legalBasis: Text,
-}, { additionalProperties: false });
+export const DesignateBody = Type.Object(
+  {
+    unit: Literals(RISK_AREA_UNITS),
+    /** A building id for a building; an area id (or its code) for a community or street. */
+    targetId: Id,
+    level: Level,
+    reason: Text,
+    legalBasis: Text,
+  },
+  { additionalProperties: false },
+);
 export type DesignateBody = Static<typeof DesignateBody>;
 
 export const LiftBody = Type.Object({ reason: Text, legalBasis: Text }, { additionalProperties: false });
@@ -144,11 +151,25 @@ export const DowngradeRunSchema = Type.Object({
   ruleSet: RuleRef,
   at: Type.Integer(),
   checked: Type.Integer(),
-  changes: Type.Array(Type.Object({
-    id: Type.String(), name: Type.String(), from: Level, to: Level, rule: Type.String(),
-    history: Type.Record(Type.String(), Type.Unknown()),
-  })),
-  waiting: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), level: Level, reason: Type.String(), history: Nullable(Type.Record(Type.String(), Type.Unknown())) })),
+  changes: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      from: Level,
+      to: Level,
+      rule: Type.String(),
+      history: Type.Record(Type.String(), Type.Unknown()),
+    }),
+  ),
+  waiting: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      level: Level,
+      reason: Type.String(),
+      history: Nullable(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  ),
   /** Arrivals newly found by the sweep that runs with the downgrades. */
   newArrivals: Type.Integer(),
   /** Held changes whose approval was decided since the last run. */
@@ -171,7 +192,11 @@ export const PublicItemSchema = Type.Object({
 });
 
 export const PublicListSchema = Type.Object({
-  ruleSet: Type.Object({ id: Type.String(), version: Type.String(), name: Type.Object({ zh: Type.String(), en: Type.String() }) }),
+  ruleSet: Type.Object({
+    id: Type.String(),
+    version: Type.String(),
+    name: Type.Object({ zh: Type.String(), en: Type.String() }),
+  }),
   items: Type.Array(PublicItemSchema),
   updatedAt: Type.Integer(),
 });

@@ -6,7 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError, type Fault } from '../platform/errors.ts';
-import { cachedByFile, parseRuleFile, readRuleFile, ruleFile, RuleFileError, type RuleFileFault } from '../platform/rule-file.ts';
+import {
+  cachedByFile,
+  parseRuleFile,
+  readRuleFile,
+  ruleFile,
+  RuleFileError,
+  type RuleFileFault,
+} from '../platform/rule-file.ts';
 import { venueCategories } from '../venues/venue.categories.ts';
 import { isCalendarDate } from '../platform/calendar.ts';
 import { RuleSetSchema, type RuleSet } from './ruleset.schema.ts';
@@ -40,7 +47,8 @@ function crossFieldFaults(r: RuleSet, fileId: string | null, known: ReadonlySet<
       const days = plan.testDays[phase];
       const length = phase === 'centralised' ? plan.centralisedDays : plan.homeDays;
       days.forEach((d, i) => {
-        if (d > length) fault(`${at}.testDays.${phase}[${i}]`, `day ${d} is after the ${phase} period of ${length} days`);
+        if (d > length)
+          fault(`${at}.testDays.${phase}[${i}]`, `day ${d} is after the ${phase} period of ${length} days`);
       });
       if (!ascending(days)) fault(`${at}.testDays.${phase}`, 'must be in ascending order');
     }
@@ -49,11 +57,14 @@ function crossFieldFaults(r: RuleSet, fileId: string | null, known: ReadonlySet<
   const sc = r.secondaryContacts;
   if (sc.identified) {
     if (!sc.management) fault('secondaryContacts.management', 'is required when secondary contacts are identified');
-    else if (!r.management[sc.management]) fault('secondaryContacts.management', `names ${sc.management}, which has no schedule under management`);
+    else if (!r.management[sc.management])
+      fault('secondaryContacts.management', `names ${sc.management}, which has no schedule under management`);
   } else {
-    if (sc.management) fault('secondaryContacts.management', 'must be absent when secondary contacts are not identified');
+    if (sc.management)
+      fault('secondaryContacts.management', 'must be absent when secondary contacts are not identified');
     r.colourRules.forEach((rule, i) => {
-      if (rule.when === 'secondary_contact') fault(`colourRules[${i}].when`, 'secondary contacts are not identified in this rule set');
+      if (rule.when === 'secondary_contact')
+        fault(`colourRules[${i}].when`, 'secondary contacts are not identified in this rule set');
     });
   }
 
@@ -61,7 +72,11 @@ function crossFieldFaults(r: RuleSet, fileId: string | null, known: ReadonlySet<
   const ruleIds = new Set<string>();
   r.colourRules.forEach((rule, i) => {
     const earlier = firstRuleFor.get(rule.when);
-    if (earlier !== undefined) fault(`colourRules[${i}].when`, `${rule.when} is already decided by colourRules[${earlier}]; this rule would never apply`);
+    if (earlier !== undefined)
+      fault(
+        `colourRules[${i}].when`,
+        `${rule.when} is already decided by colourRules[${earlier}]; this rule would never apply`,
+      );
     else firstRuleFor.set(rule.when, i);
     if (ruleIds.has(rule.id)) fault(`colourRules[${i}].id`, `${rule.id} is used twice`);
     ruleIds.add(rule.id);
@@ -73,7 +88,8 @@ function crossFieldFaults(r: RuleSet, fileId: string | null, known: ReadonlySet<
   });
   v.generalCategories.forEach((c, i) => {
     if (!known.has(c)) fault(`venueCoPresence.generalCategories[${i}]`, `${c} is not a venue category`);
-    if (v.closeCategories.includes(c)) fault(`venueCoPresence.generalCategories[${i}]`, `${c} is also a close category`);
+    if (v.closeCategories.includes(c))
+      fault(`venueCoPresence.generalCategories[${i}]`, `${c} is also a close category`);
   });
 
   const ra = r.riskAreas;
@@ -84,7 +100,8 @@ function crossFieldFaults(r: RuleSet, fileId: string | null, known: ReadonlySet<
     const group = ra.arrivals[level];
     if (!group) continue;
     if (rank(level) < 0) fault(`riskAreas.arrivals.${level}`, `${level} is not one of the levels`);
-    if (!r.management[group]) fault(`riskAreas.arrivals.${level}`, `names ${group}, which has no schedule under management`);
+    if (!r.management[group])
+      fault(`riskAreas.arrivals.${level}`, `names ${group}, which has no schedule under management`);
   }
   ra.downgrades.forEach((d, i) => {
     const at = `riskAreas.downgrades[${i}]`;
@@ -92,9 +109,13 @@ function crossFieldFaults(r: RuleSet, fileId: string | null, known: ReadonlySet<
     if (rank(d.to) < 0) fault(`${at}.to`, `${d.to} is not one of the levels`);
     else if (rank(d.to) <= rank(d.from)) fault(`${at}.to`, `must be a lower level than ${d.from}`);
     if (d.negativeRoundOnDay !== undefined && d.negativeRoundOnDay > d.daysWithoutCase) {
-      fault(`${at}.negativeRoundOnDay`, `day ${d.negativeRoundOnDay} is after the ${d.daysWithoutCase} days without a case`);
+      fault(
+        `${at}.negativeRoundOnDay`,
+        `day ${d.negativeRoundOnDay} is after the ${d.daysWithoutCase} days without a case`,
+      );
     }
-    if (ra.downgrades.findIndex((o) => o.from === d.from) !== i) fault(`${at}.from`, `${d.from} already has a downgrade`);
+    if (ra.downgrades.findIndex((o) => o.from === d.from) !== i)
+      fault(`${at}.from`, `${d.from} already has a downgrade`);
   });
   return out;
 }
@@ -110,7 +131,11 @@ function deepFreeze<T>(value: T): T {
 
 function invalid(file: string, faults: FieldFault[]): AppError {
   const first = faults[0]!;
-  const list: Fault[] = faults.map((f) => ({ field: f.path, code: 'RULESET_FIELD_INVALID', params: { problem: f.problem } }));
+  const list: Fault[] = faults.map((f) => ({
+    field: f.path,
+    code: 'RULESET_FIELD_INVALID',
+    params: { problem: f.problem },
+  }));
   return new AppError('RULESET_INVALID', { file, path: first.path, problem: first.problem }, { faults: list });
 }
 
@@ -122,7 +147,8 @@ function ruleSetFile(file: string, options: LoadOptions) {
     label: 'rule set',
     file,
     schema: RuleSetSchema,
-    check: (ruleSet) => crossFieldFaults(ruleSet, fileId, options.knownCategories ?? new Set(venueCategories().categories.keys())),
+    check: (ruleSet) =>
+      crossFieldFaults(ruleSet, fileId, options.knownCategories ?? new Set(venueCategories().categories.keys())),
     build: (ruleSet): RuleSet => deepFreeze(ruleSet),
   });
 }
@@ -151,7 +177,10 @@ export function loadRuleSetFile(file: string, options: LoadOptions = {}): RuleSe
 export function loadRuleSets(dir: string = RULESETS_DIR, options: LoadOptions = {}): RuleSet[] {
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch (err) {
     throw invalid(dir, [{ path: '(directory)', problem: `cannot be read: ${(err as Error).message}` }]);
   }
@@ -160,7 +189,10 @@ export function loadRuleSets(dir: string = RULESETS_DIR, options: LoadOptions = 
   const byDate = new Map<string, string>();
   for (const [i, r] of sets.entries()) {
     const other = byDate.get(r.effectiveFrom);
-    if (other) throw invalid(path.join(dir, names[i]!), [{ path: 'effectiveFrom', problem: `${r.effectiveFrom} is also the date of ${other}` }]);
+    if (other)
+      throw invalid(path.join(dir, names[i]!), [
+        { path: 'effectiveFrom', problem: `${r.effectiveFrom} is also the date of ${other}` },
+      ]);
     byDate.set(r.effectiveFrom, r.id);
   }
   return sets.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));

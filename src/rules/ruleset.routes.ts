@@ -9,23 +9,43 @@ import { ActivateBody, ActivateResult, RuleSetIdParams, RuleSetList, RuleSetSche
 import * as rulesets from './ruleset.service.ts';
 
 export async function rulesetRoutes(app: App, s: Services): Promise<void> {
-  app.get('/rulesets', {
-    preHandler: guard(),
-    schema: { tags: ['rules'], response: { 200: RuleSetList } },
-  }, async () => rulesets.listRuleSets(s));
+  app.get(
+    '/rulesets',
+    {
+      preHandler: guard(),
+      schema: { tags: ['rules'], response: { 200: RuleSetList } },
+    },
+    async () => rulesets.listRuleSets(s),
+  );
 
-  app.get('/rulesets/active', {
-    preHandler: guard(),
-    schema: { tags: ['rules'], response: { 200: Type.Object({ ruleSet: RuleSetSchema, chosen: Type.Boolean() }) } },
-  }, async () => rulesets.activeChoice(s));
+  app.get(
+    '/rulesets/active',
+    {
+      preHandler: guard(),
+      schema: { tags: ['rules'], response: { 200: Type.Object({ ruleSet: RuleSetSchema, chosen: Type.Boolean() }) } },
+    },
+    async () => rulesets.activeChoice(s),
+  );
 
-  app.get('/rulesets/:id', {
-    preHandler: guard(),
-    schema: { tags: ['rules'], params: RuleSetIdParams, response: { 200: RuleSetSchema, 404: ProblemSchema } },
-  }, async (request) => ruleSetById(request.params.id));
+  app.get(
+    '/rulesets/:id',
+    {
+      preHandler: guard(),
+      schema: { tags: ['rules'], params: RuleSetIdParams, response: { 200: RuleSetSchema, 404: ProblemSchema } },
+    },
+    async (request) => ruleSetById(request.params.id),
+  );
 
-  app.put('/rulesets/active', {
-    preHandler: guard('rules.manage'),
-    schema: { tags: ['rules'], body: ActivateBody, response: { 200: ActivateResult, 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema } },
-  }, async (request) => rulesets.setActiveRuleSet(s, auditActor(actorOf(request)), request.body.id, request.body.reason));
+  app.put(
+    '/rulesets/active',
+    {
+      preHandler: guard('rules.manage'),
+      schema: {
+        tags: ['rules'],
+        body: ActivateBody,
+        response: { 200: ActivateResult, 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => rulesets.setActiveRuleSet(s, auditActor(actorOf(request)), request.body.id, request.body.reason),
+  );
 }

@@ -129,7 +129,12 @@ export interface ManagementPlan {
  * start is day 0, centralised day N is N calendar days later, home day N follows the centralised
  * days; each phase ends at the end of its last day. Null when the rule set does not manage the group.
  */
-export function managementPlan(r: RuleSet, group: ManagedGroup, start: number, timeZone: string): ManagementPlan | null {
+export function managementPlan(
+  r: RuleSet,
+  group: ManagedGroup,
+  start: number,
+  timeZone: string,
+): ManagementPlan | null {
   const plan = r.management[group];
   if (!plan) return null;
   const day0 = dateInZone(start, timeZone);
@@ -182,7 +187,12 @@ export interface ColourDecision {
 }
 
 /** The first `count` negative tests sampled at or after `since`, each ≥ minHoursApart after the previous. */
-function negativeSeries(tests: readonly NegativeTest[], since: number, count: number, minHoursApart: number): NegativeTest[] {
+function negativeSeries(
+  tests: readonly NegativeTest[],
+  since: number,
+  count: number,
+  minHoursApart: number,
+): NegativeTest[] {
   const series: NegativeTest[] = [];
   for (const t of [...tests].sort((a, b) => a.sampledAt - b.sampledAt)) {
     if (t.sampledAt < since) continue;
@@ -225,7 +235,15 @@ export function deriveColour(r: RuleSet, facts: readonly ColourFact[], now: numb
     const rule = r.colourRules[order]!;
     const endsAt = endOf(fact, rule.endsWhen);
     if (endsAt !== null && endsAt <= now) continue;
-    reasons.push({ fact: fact.kind, since: fact.since, rule: rule.id, colour: rule.colour, endsWhen: rule.endsWhen, endsAt, order });
+    reasons.push({
+      fact: fact.kind,
+      since: fact.since,
+      rule: rule.id,
+      colour: rule.colour,
+      endsWhen: rule.endsWhen,
+      endsAt,
+      order,
+    });
   }
   reasons.sort((a, b) => SEVERITY[b.colour] - SEVERITY[a.colour] || a.order - b.order || a.since - b.since);
   const colour: Colour = reasons[0]?.colour ?? 'green';
@@ -271,7 +289,10 @@ export function releasable(r: RuleSet, tests: readonly IsolationTest[]): Release
   const rel = r.release;
   let series: IsolationTest[] = [];
   for (const t of [...tests].sort((a, b) => a.sampledAt - b.sampledAt)) {
-    if (!passesCt(r, t)) { series = []; continue; }
+    if (!passesCt(r, t)) {
+      series = [];
+      continue;
+    }
     const last = series[series.length - 1];
     if (last && t.sampledAt - last.sampledAt < rel.minHoursApart * HOUR) continue;
     series.push(t);
@@ -300,13 +321,18 @@ export interface RiskAreaHistory {
 }
 
 /** The level after one downgrade step, if the history meets the rule set's rule for the level. */
-export function riskAreaNextLevel(r: RuleSet, level: RiskLevel, history: RiskAreaHistory): { level: RiskLevel; downgrade: Downgrade | null } {
+export function riskAreaNextLevel(
+  r: RuleSet,
+  level: RiskLevel,
+  history: RiskAreaHistory,
+): { level: RiskLevel; downgrade: Downgrade | null } {
   if (!r.riskAreas.levels.includes(level)) throw new AppError('RISK_LEVEL_UNKNOWN', { level, ruleSet: r.id });
   const rule = r.riskAreas.downgrades.find((d) => d.from === level);
   if (!rule) return { level, downgrade: null };
-  const met = history.daysWithoutCase >= rule.daysWithoutCase
-    && (rule.minDaysAtLevel === undefined || (history.daysAtLevel ?? 0) >= rule.minDaysAtLevel)
-    && (rule.negativeRoundOnDay === undefined || (history.negativeRoundDays ?? []).includes(rule.negativeRoundOnDay));
+  const met =
+    history.daysWithoutCase >= rule.daysWithoutCase &&
+    (rule.minDaysAtLevel === undefined || (history.daysAtLevel ?? 0) >= rule.minDaysAtLevel) &&
+    (rule.negativeRoundOnDay === undefined || (history.negativeRoundDays ?? []).includes(rule.negativeRoundOnDay));
   return met ? { level: rule.to, downgrade: rule } : { level, downgrade: null };
 }
 

@@ -29,7 +29,13 @@ export async function getActiveRuleSet(s: Services): Promise<RuleSet> {
 export async function listRuleSets(s: Services): Promise<{ items: RuleSetSummary[]; chosen: boolean }> {
   const active = await activeChoice(s);
   return {
-    items: ruleSets().map((r) => ({ id: r.id, version: r.version, name: r.name, effectiveFrom: r.effectiveFrom, active: r.id === active.ruleSet.id })),
+    items: ruleSets().map((r) => ({
+      id: r.id,
+      version: r.version,
+      name: r.name,
+      effectiveFrom: r.effectiveFrom,
+      active: r.id === active.ruleSet.id,
+    })),
     chosen: active.chosen,
   };
 }
@@ -42,7 +48,12 @@ export interface Activation {
 }
 
 /** Makes the rule set active for the deployment, with the reason in the audit chain. */
-export async function setActiveRuleSet(s: Services, actor: AuditActor, id: string, reason: string | undefined): Promise<Activation> {
+export async function setActiveRuleSet(
+  s: Services,
+  actor: AuditActor,
+  id: string,
+  reason: string | undefined,
+): Promise<Activation> {
   const why = (reason ?? '').trim();
   if (!why) throw new AppError('RULESET_REASON_REQUIRED');
   const next = ruleSetById(id);

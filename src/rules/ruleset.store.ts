@@ -9,7 +9,9 @@ export async function readActiveRuleSetId(ex: Executor): Promise<string | null> 
 }
 
 export async function writeActiveRuleSetId(ex: Executor, id: string, now: number): Promise<void> {
-  await ex.insertInto('setting').values({ key: ACTIVE_RULESET_KEY, value: id, updated_at: now })
+  await ex
+    .insertInto('setting')
+    .values({ key: ACTIVE_RULESET_KEY, value: id, updated_at: now })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: id, updated_at: now }))
     .execute();
 }

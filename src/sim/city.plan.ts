@@ -1,17 +1,40 @@
 // The plan of the synthetic demo city (pure): from (people, seed, today) the area tree, buildings,
 // households and persons of a city modelled on 辽源市 (GB/T 2260 220400) as plain objects.
 // Deterministic: the same inputs give the same plan, byte for byte.
-import { checkDigit, isValidDate, type CareTag, type IdType, type PersonInput, type Sex } from '../registry/registry.rules.ts';
+import {
+  checkDigit,
+  isValidDate,
+  type CareTag,
+  type IdType,
+  type PersonInput,
+  type Sex,
+} from '../registry/registry.rules.ts';
 import { AppError, defineErrors } from '../platform/errors.ts';
 import { Random, WeightedTable } from './random.ts';
 import {
-  buildingName, chineseNumber, COMMUNITY_STEMS, compoundNames, doorNumber, drawForeignFamily, drawGivenName, drawSurname,
-  gridName, unitName,
+  buildingName,
+  chineseNumber,
+  COMMUNITY_STEMS,
+  compoundNames,
+  doorNumber,
+  drawForeignFamily,
+  drawGivenName,
+  drawSurname,
+  gridName,
+  unitName,
 } from './names.ts';
 
 export const SimErrors = defineErrors({
-  DEMO_OPTION_INVALID: { status: 400, zh: '参数 {option} 无效：{value}（应为 {min}–{max} 的整数）', en: 'Option {option} is invalid: {value} (an integer from {min} to {max})' },
-  DEMO_CITY_EXISTS: { status: 409, zh: '数据库中已有人口登记数据（{persons} 人、{households} 户、{buildings} 栋楼）；如确需重建演示城市（将删除全部人员、户和楼栋），请加 --force', en: 'The database already holds registry data ({persons} persons, {households} households, {buildings} buildings); add --force to rebuild the demo city (this deletes all persons, households and buildings)' },
+  DEMO_OPTION_INVALID: {
+    status: 400,
+    zh: '参数 {option} 无效：{value}（应为 {min}–{max} 的整数）',
+    en: 'Option {option} is invalid: {value} (an integer from {min} to {max})',
+  },
+  DEMO_CITY_EXISTS: {
+    status: 409,
+    zh: '数据库中已有人口登记数据（{persons} 人、{households} 户、{buildings} 栋楼）；如确需重建演示城市（将删除全部人员、户和楼栋），请加 --force',
+    en: 'The database already holds registry data ({persons} persons, {households} households, {buildings} buildings); add --force to rebuild the demo city (this deletes all persons, households and buildings)',
+  },
 });
 
 export const DEMO_LIMITS = {
@@ -75,14 +98,54 @@ export interface CityPlan {
  * Identifiers of the published sample household roster (household-roster.csv): the demo never
  * generates them, so the sample imports into a demo city without clashing.
  */
-export const RESERVED_ID_NUMBERS: readonly string[] = ['220402195304120318', '220402195508230324', '22040219880615102X', '220403194011050047'];
+export const RESERVED_ID_NUMBERS: readonly string[] = [
+  '220402195304120318',
+  '220402195508230324',
+  '22040219880615102X',
+  '220403194011050047',
+];
 export const RESERVED_PHONES: readonly string[] = ['13804371234', '13904372345', '15104373456'];
 
 /** Real mainland mobile prefixes of the three carriers. */
 export const PHONE_PREFIXES: readonly string[] = [
-  '134', '135', '136', '137', '138', '139', '147', '150', '151', '152', '157', '158', '159', '178', '182', '183', '184', '187', '188', '198',
-  '130', '131', '132', '155', '156', '166', '175', '176', '185', '186',
-  '133', '153', '173', '177', '180', '181', '189', '199',
+  '134',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '147',
+  '150',
+  '151',
+  '152',
+  '157',
+  '158',
+  '159',
+  '178',
+  '182',
+  '183',
+  '184',
+  '187',
+  '188',
+  '198',
+  '130',
+  '131',
+  '132',
+  '155',
+  '156',
+  '166',
+  '175',
+  '176',
+  '185',
+  '186',
+  '133',
+  '153',
+  '173',
+  '177',
+  '180',
+  '181',
+  '189',
+  '199',
 ];
 
 interface StreetSpec {
@@ -101,8 +164,17 @@ interface DistrictSpec {
 /** The districts and their streets and towns (codes 001–099 streets, 100– towns, as in GB/T 10114). */
 export const DISTRICTS: readonly DistrictSpec[] = [
   {
-    code: '220402', name: '龙山区', streets: [
-      { code: '220402001', name: '向阳街道', named: [{ name: '文苑社区', minGrids: 2 }, { name: '兴阳社区', minGrids: 1 }] },
+    code: '220402',
+    name: '龙山区',
+    streets: [
+      {
+        code: '220402001',
+        name: '向阳街道',
+        named: [
+          { name: '文苑社区', minGrids: 2 },
+          { name: '兴阳社区', minGrids: 1 },
+        ],
+      },
       { code: '220402002', name: '南康街道', named: [] },
       { code: '220402003', name: '东吉街道', named: [] },
       { code: '220402004', name: '西宁街道', named: [] },
@@ -112,7 +184,9 @@ export const DISTRICTS: readonly DistrictSpec[] = [
     ],
   },
   {
-    code: '220403', name: '西安区', streets: [
+    code: '220403',
+    name: '西安区',
+    streets: [
       { code: '220403001', name: '仙城街道', named: [{ name: '桥北社区', minGrids: 1 }] },
       { code: '220403002', name: '东山街道', named: [] },
       { code: '220403003', name: '安家街道', named: [] },
@@ -134,7 +208,15 @@ const GRID_HOUSEHOLDS = { min: 300, max: 500 } as const;
 const COMMUNITY_GRIDS = { min: 5, max: 15 } as const;
 
 /** Household sizes: 1: 25%, 2: 30%, 3: 25%, 4: 12%, 5+: 8% (5, 6 and 7 people). */
-const HOUSEHOLD_SIZE = new WeightedTable<number>([[1, 25], [2, 30], [3, 25], [4, 12], [5, 5.6], [6, 1.8], [7, 0.6]]);
+const HOUSEHOLD_SIZE = new WeightedTable<number>([
+  [1, 25],
+  [2, 30],
+  [3, 25],
+  [4, 12],
+  [5, 5.6],
+  [6, 1.8],
+  [7, 0.6],
+]);
 
 export function areaId(code: string): string {
   return `a_${code}`;
@@ -214,7 +296,13 @@ function birthDateFor(today: Day, age: number, rng: Random): string {
 
 /** The elderly part of the pyramid, by five-year band (60–64 … 90+). */
 const ELDERLY_BAND = new WeightedTable<[number, number]>([
-  [[60, 64], 30], [[65, 69], 27], [[70, 74], 19], [[75, 79], 12], [[80, 84], 8], [[85, 89], 3.5], [[90, 98], 0.8],
+  [[60, 64], 30],
+  [[65, 69], 27],
+  [[70, 74], 19],
+  [[75, 79], 12],
+  [[80, 84], 8],
+  [[85, 89], 3.5],
+  [[90, 98], 0.8],
 ]);
 
 function elderlyAge(rng: Random): number {
@@ -283,7 +371,12 @@ function headParents(rng: Random, headAge: number, count: 1 | 2): Member[] {
   const fatherAge = parentAge(rng, headAge);
   const both: Member[] = [
     { age: fatherAge, sex: 'M', relation: '父母', surname: 'head' },
-    { age: Math.max(headAge + 20, Math.min(99, fatherAge - rng.int(0, 4))), sex: 'F', relation: '父母', surname: 'own' },
+    {
+      age: Math.max(headAge + 20, Math.min(99, fatherAge - rng.int(0, 4))),
+      sex: 'F',
+      relation: '父母',
+      surname: 'own',
+    },
   ];
   if (count === 2) return both;
   // Widowed: mothers outlive fathers more often.
@@ -302,7 +395,7 @@ function composeFamily(rng: Random, size: number): Member[] {
   if (size === 1) return composeSingle(rng);
   const r = rng.next();
   if (size === 2) {
-    if (r < 0.40) return couple(rng, elderlyAge(rng)).members;
+    if (r < 0.4) return couple(rng, elderlyAge(rng)).members;
     if (r < 0.68) return couple(rng, rng.int(45, 59)).members;
     if (r < 0.82) return couple(rng, rng.int(23, 44)).members;
     if (r < 0.92) {
@@ -311,7 +404,10 @@ function composeFamily(rng: Random, size: number): Member[] {
       return [{ age: headAge, sex: headSex, relation: '本人', surname: 'paternal' }, ...children(rng, headAge, 1)];
     }
     const headAge = rng.int(30, 60);
-    return [{ age: headAge, sex: rng.chance(0.5) ? 'M' : 'F', relation: '本人', surname: 'paternal' }, ...headParents(rng, headAge, 1)];
+    return [
+      { age: headAge, sex: rng.chance(0.5) ? 'M' : 'F', relation: '本人', surname: 'paternal' },
+      ...headParents(rng, headAge, 1),
+    ];
   }
   if (size === 3) {
     if (r < 0.72) {
@@ -320,7 +416,15 @@ function composeFamily(rng: Random, size: number): Member[] {
     }
     if (r < 0.88) {
       const c = couple(rng, rng.int(50, 72));
-      return [...c.members, { age: Math.max(18, childAge(rng, c.motherAge)), sex: rng.chance(0.55) ? 'M' : 'F', relation: '子女', surname: 'paternal' }];
+      return [
+        ...c.members,
+        {
+          age: Math.max(18, childAge(rng, c.motherAge)),
+          sex: rng.chance(0.55) ? 'M' : 'F',
+          relation: '子女',
+          surname: 'paternal',
+        },
+      ];
     }
     const c = couple(rng, rng.int(30, 55));
     return [...c.members, ...headParents(rng, c.members[0]!.age, 1)];
@@ -336,9 +440,16 @@ function composeFamily(rng: Random, size: number): Member[] {
     }
     const c = couple(rng, rng.int(52, 72));
     const adult = Math.max(23, childAge(rng, c.motherAge));
-    return [...c.members,
+    return [
+      ...c.members,
       { age: adult, sex: 'M', relation: '子女', surname: 'paternal' },
-      { age: Math.max(0, adult - rng.int(22, 32)), sex: rng.chance(0.51) ? 'M' : 'F', relation: '孙子女', surname: 'paternal' }];
+      {
+        age: Math.max(0, adult - rng.int(22, 32)),
+        sex: rng.chance(0.51) ? 'M' : 'F',
+        relation: '孙子女',
+        surname: 'paternal',
+      },
+    ];
   }
   // Five or more: three generations under one roof.
   if (r < 0.6) {
@@ -385,14 +496,37 @@ function apportion(total: number, weights: number[]): number[] {
 
 function planAreas(rng: Random, householdCount: number): { areas: PlannedArea[]; grids: GridSlot[] } {
   const gridCount = Math.max(4, Math.round(householdCount / ((GRID_HOUSEHOLDS.min + GRID_HOUSEHOLDS.max) / 2)));
-  const gridHouseholds = apportion(householdCount, Array.from({ length: gridCount }, () => rng.int(GRID_HOUSEHOLDS.min, GRID_HOUSEHOLDS.max)));
+  const gridHouseholds = apportion(
+    householdCount,
+    Array.from({ length: gridCount }, () => rng.int(GRID_HOUSEHOLDS.min, GRID_HOUSEHOLDS.max)),
+  );
 
-  const city: PlannedArea = { id: areaId(CITY.code), code: CITY.code, name: CITY.name, level: 'city', parentId: null, path: `${CITY.code}/` };
-  const child = (parent: PlannedArea, code: string, name: string, level: AreaLevel): PlannedArea =>
-    ({ id: areaId(code), code, name, level, parentId: parent.id, path: `${parent.path}${code}/` });
+  const city: PlannedArea = {
+    id: areaId(CITY.code),
+    code: CITY.code,
+    name: CITY.name,
+    level: 'city',
+    parentId: null,
+    path: `${CITY.code}/`,
+  };
+  const child = (parent: PlannedArea, code: string, name: string, level: AreaLevel): PlannedArea => ({
+    id: areaId(code),
+    code,
+    name,
+    level,
+    parentId: parent.id,
+    path: `${parent.path}${code}/`,
+  });
 
   const districts = DISTRICTS.map((d) => child(city, d.code, d.name, 'district'));
-  const streets = DISTRICTS.flatMap((d, i) => d.streets.map((st) => ({ spec: st, area: child(districts[i]!, st.code, st.name, 'street'), district: districts[i]!, communities: [] as PlannedArea[] })));
+  const streets = DISTRICTS.flatMap((d, i) =>
+    d.streets.map((st) => ({
+      spec: st,
+      area: child(districts[i]!, st.code, st.name, 'street'),
+      district: districts[i]!,
+      communities: [] as PlannedArea[],
+    })),
+  );
 
   // Named communities first, then streets in turn (alternating districts), each taking one to three more.
   const stems = [...COMMUNITY_STEMS];
@@ -408,19 +542,29 @@ function planAreas(rng: Random, householdCount: number): { areas: PlannedArea[];
     return round === 0 ? `${stem}社区` : `${stem}${chineseNumber(round + 1)}社区`;
   };
   const named = streets.flatMap((st) => st.spec.named.map((n) => ({ street: st, ...n })));
-  const interleaved = DISTRICTS[0]!.streets.flatMap((_, i) => DISTRICTS.map((d) => d.streets[i]).filter((x) => x !== undefined))
+  const interleaved = DISTRICTS[0]!.streets
+    .flatMap((_, i) => DISTRICTS.map((d) => d.streets[i]).filter((x) => x !== undefined))
     .map((spec) => streets.find((st) => st.spec.code === spec!.code)!);
 
   const grids: GridSlot[] = [];
   let gridCursor = 0;
   const addCommunity = (street: (typeof streets)[number], name: string, gridTarget: number): void => {
-    const community = child(street.area, `${street.area.code}${String(street.communities.length + 1).padStart(3, '0')}`, name, 'community');
+    const community = child(
+      street.area,
+      `${street.area.code}${String(street.communities.length + 1).padStart(3, '0')}`,
+      name,
+      'community',
+    );
     street.communities.push(community);
     for (let g = 1; g <= gridTarget; g++) {
       const area = child(community, `${community.code}${String(g).padStart(3, '0')}`, gridName(g), 'grid');
       grids.push({
-        area, community, street: street.area, district: street.district,
-        households: gridHouseholds[gridCursor++]!, minBuildings: MIN_BUILDINGS[`${name}/${g}`] ?? 1,
+        area,
+        community,
+        street: street.area,
+        district: street.district,
+        households: gridHouseholds[gridCursor++]!,
+        minBuildings: MIN_BUILDINGS[`${name}/${g}`] ?? 1,
       });
     }
   };
@@ -428,13 +572,21 @@ function planAreas(rng: Random, householdCount: number): { areas: PlannedArea[];
   const reservedAfter = (i: number) => named.slice(i + 1).reduce((a, n) => a + n.minGrids, 0);
   named.forEach((n, i) => {
     const remaining = gridCount - gridCursor - reservedAfter(i);
-    addCommunity(n.street, n.name, Math.max(n.minGrids, Math.min(rng.int(COMMUNITY_GRIDS.min, COMMUNITY_GRIDS.max), remaining)));
+    addCommunity(
+      n.street,
+      n.name,
+      Math.max(n.minGrids, Math.min(rng.int(COMMUNITY_GRIDS.min, COMMUNITY_GRIDS.max), remaining)),
+    );
   });
   for (let turn = 0; gridCursor < gridCount; turn = (turn + 1) % interleaved.length) {
     const street = interleaved[turn]!;
     const more = rng.int(1, 3);
     for (let k = 0; k < more && gridCursor < gridCount; k++) {
-      addCommunity(street, nextCommunityName(), Math.min(rng.int(COMMUNITY_GRIDS.min, COMMUNITY_GRIDS.max), gridCount - gridCursor));
+      addCommunity(
+        street,
+        nextCommunityName(),
+        Math.min(rng.int(COMMUNITY_GRIDS.min, COMMUNITY_GRIDS.max), gridCount - gridCursor),
+      );
     }
   }
 
@@ -482,14 +634,24 @@ function phoneFor(d: PersonDraws, age: number): string | null {
   return d.phoneDrawer.draw(() => d.phones.pick(PHONE_PREFIXES) + d.phones.digits(8));
 }
 
-function residentPersons(d: PersonDraws, today: Day, region: string, household: { id: string; areaId: string }, members: Member[]): PlannedPerson[] {
+function residentPersons(
+  d: PersonDraws,
+  today: Day,
+  region: string,
+  household: { id: string; areaId: string },
+  members: Member[],
+): PlannedPerson[] {
   // Children carry the father's surname; a married head of household who is a woman keeps her own.
   const headSurname = drawSurname(d.names);
   const head = members[0]!;
   const paternal = head.sex === 'F' && members.some((m) => m.relation === '配偶') ? drawSurname(d.names) : headSurname;
   return members.map((m, i) => {
-    const surname = m.relation === '本人' || m.surname === 'head' ? headSurname
-      : m.surname === 'paternal' ? paternal : drawSurname(d.names);
+    const surname =
+      m.relation === '本人' || m.surname === 'head'
+        ? headSurname
+        : m.surname === 'paternal'
+          ? paternal
+          : drawSurname(d.names);
     const birthDate = birthDateFor(today, m.age, d.ages);
     const name = surname + drawGivenName(d.names, m.sex, today.y - m.age);
     let idType: IdType = 'resident_id';
@@ -517,12 +679,23 @@ function residentPersons(d: PersonDraws, today: Day, region: string, household: 
 }
 
 /** A household of one or two foreign residents with passports. */
-function foreignPersons(d: PersonDraws, today: Day, household: { id: string; areaId: string }, size: number): PlannedPerson[] {
+function foreignPersons(
+  d: PersonDraws,
+  today: Day,
+  household: { id: string; areaId: string },
+  size: number,
+): PlannedPerson[] {
   const family = drawForeignFamily(d.names);
   const headAge = d.ages.int(24, 58);
   const headSex: Sex = d.ages.chance(0.6) ? 'M' : 'F';
   const members: Member[] = [{ age: headAge, sex: headSex, relation: '本人', surname: 'head' }];
-  if (size === 2) members.push({ age: spouseAge(d.ages, headAge, headSex), sex: otherSex(headSex), relation: '配偶', surname: 'head' });
+  if (size === 2)
+    members.push({
+      age: spouseAge(d.ages, headAge, headSex),
+      sex: otherSex(headSex),
+      relation: '配偶',
+      surname: 'head',
+    });
   return members.map((m, i) => ({
     id: `p_${household.id.slice(2)}_${i + 1}`,
     householdId: household.id,
@@ -573,8 +746,14 @@ export function planCity(options: PlanOptions): CityPlan {
   const layout = root.fork('buildings');
   const families = root.fork('families');
   const draws: PersonDraws = {
-    names: root.fork('names'), ages: root.fork('ages'), ids: root.fork('ids'), phones: root.fork('phones'), care: root.fork('care'),
-    idAllocator: new ResidentIdAllocator(), phoneDrawer: new UniqueDrawer(RESERVED_PHONES), passportDrawer: new UniqueDrawer([]),
+    names: root.fork('names'),
+    ages: root.fork('ages'),
+    ids: root.fork('ids'),
+    phones: root.fork('phones'),
+    care: root.fork('care'),
+    idAllocator: new ResidentIdAllocator(),
+    phoneDrawer: new UniqueDrawer(RESERVED_PHONES),
+    passportDrawer: new UniqueDrawer([]),
   };
 
   const buildings: PlannedBuilding[] = [];
@@ -589,8 +768,13 @@ export function planCity(options: PlanOptions): CityPlan {
     for (let b = 1; left > 0 || b <= grid.minBuildings; b++) {
       const units = layout.int(2, 4);
       const building: PlannedBuilding = {
-        id: `b_${grid.area.code}_${String(b).padStart(2, '0')}`, areaId: grid.area.id, name: buildingName(b), compound,
-        address: `${prefix}${buildingName(b)}`, floors: FLOORS, units,
+        id: `b_${grid.area.code}_${String(b).padStart(2, '0')}`,
+        areaId: grid.area.id,
+        name: buildingName(b),
+        compound,
+        address: `${prefix}${buildingName(b)}`,
+        floors: FLOORS,
+        units,
       };
       buildings.push(building);
       for (let u = 1; u <= units; u++) {
@@ -602,14 +786,20 @@ export function planCity(options: PlanOptions): CityPlan {
             const doorNo = doorNumber(floor, door);
             const id = `h_${grid.area.code}_${String(b).padStart(2, '0')}_${u}_${doorNo}`;
             const household = { id, areaId: grid.area.id };
-            const members = size <= 2 && families.chance(FOREIGN_SHARE)
-              ? foreignPersons(draws, day, household, size)
-              : residentPersons(draws, day, grid.district.code, household, composeFamily(families, size));
+            const members =
+              size <= 2 && families.chance(FOREIGN_SHARE)
+                ? foreignPersons(draws, day, household, size)
+                : residentPersons(draws, day, grid.district.code, household, composeFamily(families, size));
             persons.push(...members);
             households.push({
-              id, buildingId: building.id, areaId: grid.area.id, unit: unitName(u), door: doorNo,
+              id,
+              buildingId: building.id,
+              areaId: grid.area.id,
+              unit: unitName(u),
+              door: doorNo,
               address: `${building.address}${unitName(u)}${doorNo}室`,
-              rooms: Math.min(4, Math.max(1, Math.ceil(size / 2) + layout.int(0, 1))), headPersonId: members[0]!.id,
+              rooms: Math.min(4, Math.max(1, Math.ceil(size / 2) + layout.int(0, 1))),
+              headPersonId: members[0]!.id,
             });
           }
         }

@@ -8,7 +8,16 @@ import { dateInZone } from '../registry/registry.rules.ts';
 import { sealPerson } from '../registry/person.codec.ts';
 import { areaId, checkDemoOption, CITY, planCity, type CityPlan } from './city.plan.ts';
 import { writeDemoMovements, type MovementSummary } from './movements.ts';
-import { areaIdsByCode, BulkInserter, countRegistry, putSettings, upsertAreas, wipeRegistry, type BulkRow, type RegistryCounts } from './sim.store.ts';
+import {
+  areaIdsByCode,
+  BulkInserter,
+  countRegistry,
+  putSettings,
+  upsertAreas,
+  wipeRegistry,
+  type BulkRow,
+  type RegistryCounts,
+} from './sim.store.ts';
 
 export interface DemoOptions {
   people: number;
@@ -57,14 +66,25 @@ export async function generateDemoCity(s: Services, opts: DemoOptions): Promise<
     const wiped: RegistryCounts = occupied ? await wipeRegistry(trx) : { persons: 0, households: 0, buildings: 0 };
 
     // Areas are keyed by code: one that already exists keeps its id (users may point at it).
-    const known = await areaIdsByCode(trx, plan.areas.map((a) => a.code));
+    const known = await areaIdsByCode(
+      trx,
+      plan.areas.map((a) => a.code),
+    );
     const idOf = new Map(plan.areas.map((a) => [a.id, known.get(a.code) ?? a.id]));
     const mapArea = (id: string): string => idOf.get(id) ?? id;
     progress(0, plan.areas.length, 'areas');
-    await upsertAreas(trx, plan.areas.map((a) => ({
-      id: mapArea(a.id), code: a.code, name: a.name, level: a.level,
-      parent_id: a.parentId ? mapArea(a.parentId) : null, path: a.path, created_at: now,
-    })));
+    await upsertAreas(
+      trx,
+      plan.areas.map((a) => ({
+        id: mapArea(a.id),
+        code: a.code,
+        name: a.name,
+        level: a.level,
+        parent_id: a.parentId ? mapArea(a.parentId) : null,
+        path: a.path,
+        created_at: now,
+      })),
+    );
     progress(plan.areas.length, plan.areas.length, 'areas');
 
     const bulk = new BulkInserter(trx, s.dialect === 'sqlite' ? s.handle.sqlite : undefined);
@@ -94,17 +114,37 @@ export async function generateDemoCity(s: Services, opts: DemoOptions): Promise<
     progress(total, total, 'persons');
 
     // Venues of every category and the people's daily movements (need the persons; see movements.ts).
-    movements = await writeDemoMovements(trx, s, plan, { seed, days, now, timeZone: s.config.timeZone, mapArea, onProgress: progress });
+    movements = await writeDemoMovements(trx, s, plan, {
+      seed,
+      days,
+      now,
+      timeZone: s.config.timeZone,
+      mapArea,
+      onProgress: progress,
+    });
 
-    await putSettings(trx, { 'demo.seed': String(seed), 'demo.people': String(people), 'demo.days': String(days) }, now);
+    await putSettings(
+      trx,
+      { 'demo.seed': String(seed), 'demo.people': String(people), 'demo.days': String(days) },
+      now,
+    );
     await s.audit(trx, opts.actor ?? SYSTEM_ACTOR, {
       action: 'demo.generate',
       objectType: 'area',
       objectId: mapArea(areaId(CITY.code)),
       detail: {
-        people, days, seed, force: Boolean(opts.force), today: plan.today,
-        areas: plan.areas.length, buildings: plan.buildings.length, households: plan.households.length, persons: total,
-        venues: movements.venues, checkins: movements.checkins, wiped,
+        people,
+        days,
+        seed,
+        force: Boolean(opts.force),
+        today: plan.today,
+        areas: plan.areas.length,
+        buildings: plan.buildings.length,
+        households: plan.households.length,
+        persons: total,
+        venues: movements.venues,
+        checkins: movements.checkins,
+        wiped,
       },
     });
   });
@@ -121,18 +161,51 @@ export async function generateDemoCity(s: Services, opts: DemoOptions): Promise<
 
 type Progress = NonNullable<DemoOptions['onProgress']>;
 
-async function writeBuildings(bulk: BulkInserter, plan: CityPlan, mapArea: (id: string) => string, now: number, progress: Progress): Promise<void> {
+async function writeBuildings(
+  bulk: BulkInserter,
+  plan: CityPlan,
+  mapArea: (id: string) => string,
+  now: number,
+  progress: Progress,
+): Promise<void> {
   progress(0, plan.buildings.length, 'buildings');
-  await bulk.insert('building', plan.buildings.map((b) => ({ id: b.id, area_id: mapArea(b.areaId), name: b.name, compound: b.compound, address: b.address, created_at: now })));
+  await bulk.insert(
+    'building',
+    plan.buildings.map((b) => ({
+      id: b.id,
+      area_id: mapArea(b.areaId),
+      name: b.name,
+      compound: b.compound,
+      address: b.address,
+      created_at: now,
+    })),
+  );
   progress(plan.buildings.length, plan.buildings.length, 'buildings');
 }
 
-async function writeHouseholds(bulk: BulkInserter, plan: CityPlan, mapArea: (id: string) => string, now: number, progress: Progress): Promise<void> {
+async function writeHouseholds(
+  bulk: BulkInserter,
+  plan: CityPlan,
+  mapArea: (id: string) => string,
+  now: number,
+  progress: Progress,
+): Promise<void> {
   const total = plan.households.length;
   progress(0, total, 'households');
-  await bulk.insert('household', plan.households.map((h) => ({
-    id: h.id, building_id: h.buildingId, area_id: mapArea(h.areaId), unit: h.unit, door: h.door, address: h.address,
-    rooms: h.rooms, head_person_id: h.headPersonId, created_at: now, updated_at: now,
-  })));
+  await bulk.insert(
+    'household',
+    plan.households.map((h) => ({
+      id: h.id,
+      building_id: h.buildingId,
+      area_id: mapArea(h.areaId),
+      unit: h.unit,
+      door: h.door,
+      address: h.address,
+      rooms: h.rooms,
+      head_person_id: h.headPersonId,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
   progress(total, total, 'households');
 }

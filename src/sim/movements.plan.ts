@@ -14,8 +14,21 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export type VenueCategoryKey =
-  | 'supermarket' | 'market' | 'restaurant' | 'school_building' | 'hospital' | 'nursing_home' | 'office' | 'factory'
-  | 'transport_hub' | 'residential_gate' | 'hotel' | 'entertainment' | 'gym' | 'pharmacy' | 'government_service';
+  | 'supermarket'
+  | 'market'
+  | 'restaurant'
+  | 'school_building'
+  | 'hospital'
+  | 'nursing_home'
+  | 'office'
+  | 'factory'
+  | 'transport_hub'
+  | 'residential_gate'
+  | 'hotel'
+  | 'entertainment'
+  | 'gym'
+  | 'pharmacy'
+  | 'government_service';
 
 export interface PlannedVenue {
   /** "vdemo…": lower-case letters and digits, as signed venue codes require. */
@@ -46,9 +59,21 @@ export interface PlannedVisit {
 
 /** How long people actually stay when they scan out, in minutes [min, max], per category. */
 export const STAY_MINUTES: Record<VenueCategoryKey, readonly [number, number]> = {
-  supermarket: [15, 60], market: [15, 50], restaurant: [35, 110], school_building: [200, 250], hospital: [40, 180],
-  nursing_home: [30, 90], office: [480, 560], factory: [500, 600], transport_hub: [15, 60], residential_gate: [1, 3],
-  hotel: [480, 720], entertainment: [90, 180], gym: [45, 120], pharmacy: [5, 15], government_service: [20, 60],
+  supermarket: [15, 60],
+  market: [15, 50],
+  restaurant: [35, 110],
+  school_building: [200, 250],
+  hospital: [40, 180],
+  nursing_home: [30, 90],
+  office: [480, 560],
+  factory: [500, 600],
+  transport_hub: [15, 60],
+  residential_gate: [1, 3],
+  hotel: [480, 720],
+  entertainment: [90, 180],
+  gym: [45, 120],
+  pharmacy: [5, 15],
+  government_service: [20, 60],
 };
 
 // ---- venues ------------------------------------------------------------------------------------
@@ -67,21 +92,145 @@ interface VenueSpec {
 }
 
 const VENUE_SPECS: readonly VenueSpec[] = [
-  { category: 'supermarket', perPeople: 4_000, min: 2, capacity: [300, 800], names: ['大润发超市', '欧亚超市(辽源店)'], brands: ['华联超市', '家乐福超市', '新玛特超市', '百佳惠超市', '万家福超市', '东方超市'] },
-  { category: 'market', perPeople: 8_000, min: 1, capacity: [200, 500], names: ['东吉农贸市场'], brands: ['农贸市场', '早市'] },
-  { category: 'restaurant', perPeople: 400, min: 4, capacity: [40, 160], names: ['李连贵熏肉大饼(辽源店)', '老边饺子馆'], brands: ['朝鲜族冷面馆', '东北菜馆', '麻辣烫', '烧烤店', '鸡架店', '砂锅居', '火锅店', '拉面馆', '包子铺', '饺子馆', '粥铺', '快餐店'] },
-  { category: 'school_building', perPeople: 2_500, min: 1, capacity: [600, 1_500], names: ['辽源市第一小学教学楼', '东吉小学教学楼'], brands: ['小学教学楼'], serves: 'primary' },
-  { category: 'school_building', perPeople: 4_000, min: 1, capacity: [800, 1_800], names: ['实验中学教学楼', '辽源市第一中学教学楼', '辽源市第五中学教学楼'], brands: ['中学教学楼'], serves: 'secondary' },
-  { category: 'hospital', perPeople: 25_000, min: 1, capacity: [800, 2_000], names: ['辽源市中心医院门诊楼', '辽源市人民医院门诊楼', '辽源市中医院门诊楼', '辽源市妇婴医院门诊楼', '龙山区医院门诊楼', '西安区医院门诊楼'] },
-  { category: 'nursing_home', perPeople: 10_000, min: 1, capacity: [80, 200], names: ['夕阳红老年公寓'], brands: ['养老院'] },
-  { category: 'office', perPeople: 2_000, min: 2, capacity: [300, 1_000], names: ['辽源市政府办公楼', '金融大厦', '国贸大厦', '电信大楼'], brands: ['商务中心', '写字楼'] },
-  { category: 'factory', perPeople: 5_000, min: 1, capacity: [500, 2_000], names: ['仙城物流园', '东北袜业园', '麦达斯铝业厂区', '辽源矿业集团机修厂', '鸿图锂电厂区'], brands: ['工业园厂房'] },
-  { category: 'transport_hub', perPeople: 30_000, min: 1, capacity: [1_000, 3_000], names: ['辽源站', '辽源客运站', '辽源公交总站'] },
-  { category: 'hotel', perPeople: 8_000, min: 1, capacity: [100, 300], names: ['辽源宾馆', '如家酒店(人民大街店)'], brands: ['汉庭酒店', '锦江之星', '格林豪泰'] },
-  { category: 'entertainment', perPeople: 8_000, min: 1, capacity: [100, 400], names: ['万达影城(辽源店)', '星光KTV'], brands: ['KTV', '电影院', '台球厅'] },
-  { category: 'gym', perPeople: 8_000, min: 1, capacity: [50, 200], names: ['辽源市全民健身中心'], brands: ['健身房', '游泳馆'] },
-  { category: 'pharmacy', perPeople: 3_000, min: 1, capacity: [20, 40], names: ['老百姓大药房(辽源店)'], brands: ['益丰大药房', '大参林药店', '医药连锁药店'] },
-  { category: 'government_service', perPeople: 50_000, min: 1, capacity: [200, 500], names: ['辽源市政务服务中心', '龙山区政务服务大厅', '西安区政务服务大厅'] },
+  {
+    category: 'supermarket',
+    perPeople: 4_000,
+    min: 2,
+    capacity: [300, 800],
+    names: ['大润发超市', '欧亚超市(辽源店)'],
+    brands: ['华联超市', '家乐福超市', '新玛特超市', '百佳惠超市', '万家福超市', '东方超市'],
+  },
+  {
+    category: 'market',
+    perPeople: 8_000,
+    min: 1,
+    capacity: [200, 500],
+    names: ['东吉农贸市场'],
+    brands: ['农贸市场', '早市'],
+  },
+  {
+    category: 'restaurant',
+    perPeople: 400,
+    min: 4,
+    capacity: [40, 160],
+    names: ['李连贵熏肉大饼(辽源店)', '老边饺子馆'],
+    brands: [
+      '朝鲜族冷面馆',
+      '东北菜馆',
+      '麻辣烫',
+      '烧烤店',
+      '鸡架店',
+      '砂锅居',
+      '火锅店',
+      '拉面馆',
+      '包子铺',
+      '饺子馆',
+      '粥铺',
+      '快餐店',
+    ],
+  },
+  {
+    category: 'school_building',
+    perPeople: 2_500,
+    min: 1,
+    capacity: [600, 1_500],
+    names: ['辽源市第一小学教学楼', '东吉小学教学楼'],
+    brands: ['小学教学楼'],
+    serves: 'primary',
+  },
+  {
+    category: 'school_building',
+    perPeople: 4_000,
+    min: 1,
+    capacity: [800, 1_800],
+    names: ['实验中学教学楼', '辽源市第一中学教学楼', '辽源市第五中学教学楼'],
+    brands: ['中学教学楼'],
+    serves: 'secondary',
+  },
+  {
+    category: 'hospital',
+    perPeople: 25_000,
+    min: 1,
+    capacity: [800, 2_000],
+    names: [
+      '辽源市中心医院门诊楼',
+      '辽源市人民医院门诊楼',
+      '辽源市中医院门诊楼',
+      '辽源市妇婴医院门诊楼',
+      '龙山区医院门诊楼',
+      '西安区医院门诊楼',
+    ],
+  },
+  {
+    category: 'nursing_home',
+    perPeople: 10_000,
+    min: 1,
+    capacity: [80, 200],
+    names: ['夕阳红老年公寓'],
+    brands: ['养老院'],
+  },
+  {
+    category: 'office',
+    perPeople: 2_000,
+    min: 2,
+    capacity: [300, 1_000],
+    names: ['辽源市政府办公楼', '金融大厦', '国贸大厦', '电信大楼'],
+    brands: ['商务中心', '写字楼'],
+  },
+  {
+    category: 'factory',
+    perPeople: 5_000,
+    min: 1,
+    capacity: [500, 2_000],
+    names: ['仙城物流园', '东北袜业园', '麦达斯铝业厂区', '辽源矿业集团机修厂', '鸿图锂电厂区'],
+    brands: ['工业园厂房'],
+  },
+  {
+    category: 'transport_hub',
+    perPeople: 30_000,
+    min: 1,
+    capacity: [1_000, 3_000],
+    names: ['辽源站', '辽源客运站', '辽源公交总站'],
+  },
+  {
+    category: 'hotel',
+    perPeople: 8_000,
+    min: 1,
+    capacity: [100, 300],
+    names: ['辽源宾馆', '如家酒店(人民大街店)'],
+    brands: ['汉庭酒店', '锦江之星', '格林豪泰'],
+  },
+  {
+    category: 'entertainment',
+    perPeople: 8_000,
+    min: 1,
+    capacity: [100, 400],
+    names: ['万达影城(辽源店)', '星光KTV'],
+    brands: ['KTV', '电影院', '台球厅'],
+  },
+  {
+    category: 'gym',
+    perPeople: 8_000,
+    min: 1,
+    capacity: [50, 200],
+    names: ['辽源市全民健身中心'],
+    brands: ['健身房', '游泳馆'],
+  },
+  {
+    category: 'pharmacy',
+    perPeople: 3_000,
+    min: 1,
+    capacity: [20, 40],
+    names: ['老百姓大药房(辽源店)'],
+    brands: ['益丰大药房', '大参林药店', '医药连锁药店'],
+  },
+  {
+    category: 'government_service',
+    perPeople: 50_000,
+    min: 1,
+    capacity: [200, 500],
+    names: ['辽源市政务服务中心', '龙山区政务服务大厅', '西安区政务服务大厅'],
+  },
 ];
 
 const GATE_SIDES = ['北门', '南门', '东门', '西门'] as const;
@@ -105,8 +254,12 @@ export function planVenues(areas: readonly PlannedArea[], people: number, seed: 
   grids.forEach((grid, i) => {
     const community = byId.get(grid.parentId ?? '') ?? communities[0]!;
     venues.push({
-      id: `vdemogate${grid.code}`, name: `${compounds[i]}${GATE_SIDES[i % GATE_SIDES.length]}`, category: 'residential_gate',
-      areaId: grid.id, address: `${community.name}${grid.name}`, capacity: rng.int(150, 400),
+      id: `vdemogate${grid.code}`,
+      name: `${compounds[i]}${GATE_SIDES[i % GATE_SIDES.length]}`,
+      category: 'residential_gate',
+      areaId: grid.id,
+      address: `${community.name}${grid.name}`,
+      capacity: rng.int(150, 400),
     });
   });
   for (const spec of VENUE_SPECS) {
@@ -121,13 +274,18 @@ export function planVenues(areas: readonly PlannedArea[], people: number, seed: 
         const stem = communityStem(community);
         const shop = !brand.endsWith('楼') && !brand.endsWith('市场') && !brand.endsWith('早市');
         name = shop ? `${brand}(${stem}店)` : `${stem}${brand}`;
-        for (let n = 2; used.has(name) && n < 100; n++) name = shop ? `${brand}(${stem}${chineseNumber(n)}店)` : `${stem}第${chineseNumber(n)}${brand}`;
+        for (let n = 2; used.has(name) && n < 100; n++)
+          name = shop ? `${brand}(${stem}${chineseNumber(n)}店)` : `${stem}第${chineseNumber(n)}${brand}`;
       }
       used.add(name);
       venues.push({
-        id: `vdemo${spec.category.replace(/_/g, '')}${spec.serves ?? ''}${i + 1}`, name, category: spec.category,
-        areaId: community.id, address: `${communityStem(community)}路${draw.int(1, 399)}号`,
-        capacity: draw.int(spec.capacity[0], spec.capacity[1]), ...(spec.serves ? { serves: spec.serves } : {}),
+        id: `vdemo${spec.category.replace(/_/g, '')}${spec.serves ?? ''}${i + 1}`,
+        name,
+        category: spec.category,
+        areaId: community.id,
+        address: `${communityStem(community)}路${draw.int(1, 399)}号`,
+        capacity: draw.int(spec.capacity[0], spec.capacity[1]),
+        ...(spec.serves ? { serves: spec.serves } : {}),
       });
     }
   }
@@ -151,8 +309,20 @@ export interface MovementOptions {
 type Role = 'none' | 'child' | 'primary' | 'secondary' | 'worker' | 'adult' | 'elder';
 
 const WORKPLACES = new WeightedTable<VenueCategoryKey>([
-  ['office', 34], ['factory', 26], ['restaurant', 8], ['supermarket', 6], ['hospital', 6], ['school_building', 5], ['market', 3],
-  ['government_service', 3], ['hotel', 3], ['transport_hub', 2], ['pharmacy', 2], ['entertainment', 1], ['gym', 1], ['nursing_home', 1],
+  ['office', 34],
+  ['factory', 26],
+  ['restaurant', 8],
+  ['supermarket', 6],
+  ['hospital', 6],
+  ['school_building', 5],
+  ['market', 3],
+  ['government_service', 3],
+  ['hotel', 3],
+  ['transport_hub', 2],
+  ['pharmacy', 2],
+  ['entertainment', 1],
+  ['gym', 1],
+  ['nursing_home', 1],
 ]);
 
 function ageOn(birthDate: string | null, today: string): number {
@@ -177,7 +347,11 @@ export class MovementPlanner {
   private readonly offset: number;
   private readonly today: string;
 
-  constructor(areas: readonly PlannedArea[], private readonly venues: readonly PlannedVenue[], private readonly o: MovementOptions) {
+  constructor(
+    areas: readonly PlannedArea[],
+    private readonly venues: readonly PlannedVenue[],
+    private readonly o: MovementOptions,
+  ) {
     for (const a of areas) if (a.level === 'grid' && a.parentId) this.communityOf.set(a.id, a.parentId);
     for (const v of venues) {
       if (v.category === 'residential_gate') this.gateOfGrid.set(v.areaId, v);
@@ -242,11 +416,13 @@ export class MovementPlanner {
       const weekday = new Date(day + this.offset).getUTCDay();
       const workday = weekday >= 1 && weekday <= 5;
       const d = new DayBuilder(this, p.id, smartphone, gate, day, notBefore, dayRng, () => visitId(ordinal, idSeq++));
-      if (workday && workplace && (role === 'primary' || role === 'secondary')) this.schoolDay(d, workplace, home, dayRng);
+      if (workday && workplace && (role === 'primary' || role === 'secondary'))
+        this.schoolDay(d, workplace, home, dayRng);
       else if (workday && workplace && role === 'worker') this.workDay(d, workplace, home, dayRng);
       else if (workday && role !== 'child') this.freeDay(d, home, role === 'elder', dayRng);
       else this.weekend(d, home, dayRng);
-      for (const v of d.visits) if (v.enteredAt >= this.windowStart && v.enteredAt <= this.o.now) visits.push(this.clip(v));
+      for (const v of d.visits)
+        if (v.enteredAt >= this.windowStart && v.enteredAt <= this.o.now) visits.push(this.clip(v));
       notBefore = d.end();
     }
     return visits;
@@ -305,29 +481,87 @@ export class MovementPlanner {
   private freeDay(d: DayBuilder, home: string, elder: boolean, rng: Random): void {
     d.at(7 * 60 + 30 + rng.int(0, 90));
     let out = false;
-    if (rng.chance(elder ? 0.45 : 0.25)) { d.visit(this.near('market', home, rng)); out = true; }
-    if (rng.chance(0.03)) { d.pass(rng.int(10, 30)); d.visit(this.near('hospital', home, rng)); out = true; }
-    if (rng.chance(0.05)) { d.pass(rng.int(5, 20)); d.visit(this.near('pharmacy', home, rng)); out = true; }
-    if (rng.chance(0.01)) { d.pass(rng.int(10, 30)); d.visit(this.near('government_service', home, rng)); out = true; }
-    if (out) { d.pass(rng.int(10, 30)); d.homeGate(); }
+    if (rng.chance(elder ? 0.45 : 0.25)) {
+      d.visit(this.near('market', home, rng));
+      out = true;
+    }
+    if (rng.chance(0.03)) {
+      d.pass(rng.int(10, 30));
+      d.visit(this.near('hospital', home, rng));
+      out = true;
+    }
+    if (rng.chance(0.05)) {
+      d.pass(rng.int(5, 20));
+      d.visit(this.near('pharmacy', home, rng));
+      out = true;
+    }
+    if (rng.chance(0.01)) {
+      d.pass(rng.int(10, 30));
+      d.visit(this.near('government_service', home, rng));
+      out = true;
+    }
+    if (out) {
+      d.pass(rng.int(10, 30));
+      d.homeGate();
+    }
     d.at(Math.max(d.minute(), 14 * 60 + rng.int(0, 150)));
     out = false;
-    if (rng.chance(0.25)) { d.visit(this.near('supermarket', home, rng)); out = true; }
-    if (rng.chance(0.01)) { d.pass(rng.int(10, 30)); d.visit(this.near('nursing_home', home, rng)); out = true; }
-    if (rng.chance(elder ? 0.05 : 0.1)) { d.pass(rng.int(10, 30)); d.visit(this.near('restaurant', home, rng)); out = true; }
-    if (out) { d.pass(rng.int(10, 30)); d.homeGate(); }
+    if (rng.chance(0.25)) {
+      d.visit(this.near('supermarket', home, rng));
+      out = true;
+    }
+    if (rng.chance(0.01)) {
+      d.pass(rng.int(10, 30));
+      d.visit(this.near('nursing_home', home, rng));
+      out = true;
+    }
+    if (rng.chance(elder ? 0.05 : 0.1)) {
+      d.pass(rng.int(10, 30));
+      d.visit(this.near('restaurant', home, rng));
+      out = true;
+    }
+    if (out) {
+      d.pass(rng.int(10, 30));
+      d.homeGate();
+    }
   }
 
   private weekend(d: DayBuilder, home: string, rng: Random): void {
     d.at(9 * 60 + rng.int(0, 240));
     let out = false;
-    if (rng.chance(0.5)) { d.visit(this.near(rng.chance(0.7) ? 'supermarket' : 'market', home, rng)); out = true; }
-    if (rng.chance(0.3)) { d.pass(rng.int(10, 40)); d.visit(this.near('restaurant', home, rng)); out = true; }
-    if (rng.chance(0.1)) { d.pass(rng.int(10, 40)); d.visit(this.near('entertainment', home, rng)); out = true; }
-    if (rng.chance(0.08)) { d.pass(rng.int(10, 40)); d.visit(this.near('gym', home, rng)); out = true; }
-    if (rng.chance(0.02)) { d.pass(rng.int(10, 40)); d.visit(this.near('hospital', home, rng)); out = true; }
-    if (rng.chance(0.02)) { d.pass(rng.int(10, 40)); d.visit(this.near('transport_hub', home, rng)); out = true; }
-    if (out) { d.pass(rng.int(10, 40)); d.homeGate(); }
+    if (rng.chance(0.5)) {
+      d.visit(this.near(rng.chance(0.7) ? 'supermarket' : 'market', home, rng));
+      out = true;
+    }
+    if (rng.chance(0.3)) {
+      d.pass(rng.int(10, 40));
+      d.visit(this.near('restaurant', home, rng));
+      out = true;
+    }
+    if (rng.chance(0.1)) {
+      d.pass(rng.int(10, 40));
+      d.visit(this.near('entertainment', home, rng));
+      out = true;
+    }
+    if (rng.chance(0.08)) {
+      d.pass(rng.int(10, 40));
+      d.visit(this.near('gym', home, rng));
+      out = true;
+    }
+    if (rng.chance(0.02)) {
+      d.pass(rng.int(10, 40));
+      d.visit(this.near('hospital', home, rng));
+      out = true;
+    }
+    if (rng.chance(0.02)) {
+      d.pass(rng.int(10, 40));
+      d.visit(this.near('transport_hub', home, rng));
+      out = true;
+    }
+    if (out) {
+      d.pass(rng.int(10, 40));
+      d.homeGate();
+    }
   }
 }
 
@@ -353,8 +587,13 @@ class DayBuilder {
   private cursor: number;
 
   constructor(
-    private readonly planner: MovementPlanner, private readonly personId: string, private readonly smartphone: boolean,
-    private readonly gate: PlannedVenue | undefined, private readonly dayStart: number, notBefore: number, private readonly rng: Random,
+    private readonly planner: MovementPlanner,
+    private readonly personId: string,
+    private readonly smartphone: boolean,
+    private readonly gate: PlannedVenue | undefined,
+    private readonly dayStart: number,
+    notBefore: number,
+    private readonly rng: Random,
     private readonly nextSuffix: () => string,
   ) {
     this.cursor = Math.max(dayStart, notBefore);
@@ -398,8 +637,13 @@ class DayBuilder {
     const enteredAt = this.cursor + rng.int(0, 59) * 1000;
     const exitedAt = enteredAt + minutes * MINUTE;
     this.visits.push({
-      id: this.id(enteredAt), personId: this.personId, venueId: venue.id, category: venue.category,
-      method: this.smartphone ? 'self' : 'assisted', enteredAt, exitedAt,
+      id: this.id(enteredAt),
+      personId: this.personId,
+      venueId: venue.id,
+      category: venue.category,
+      method: this.smartphone ? 'self' : 'assisted',
+      enteredAt,
+      exitedAt,
       exitKind: scanned ? (this.smartphone ? 'scan' : 'guard') : 'auto',
     });
     this.cursor = exitedAt + MINUTE;
@@ -412,8 +656,14 @@ class DayBuilder {
     const enteredAt = this.cursor + rng.int(0, 59) * 1000;
     const exitedAt = enteredAt + this.planner.dwellOf('residential_gate') * MINUTE;
     this.visits.push({
-      id: this.id(enteredAt), personId: this.personId, venueId: this.gate.id, category: 'residential_gate',
-      method: this.smartphone ? 'self' : 'assisted', enteredAt, exitedAt, exitKind: 'auto',
+      id: this.id(enteredAt),
+      personId: this.personId,
+      venueId: this.gate.id,
+      category: 'residential_gate',
+      method: this.smartphone ? 'self' : 'assisted',
+      enteredAt,
+      exitedAt,
+      exitKind: 'auto',
     });
     this.cursor = exitedAt + MINUTE;
   }

@@ -32,21 +32,49 @@ export interface MovementSummary {
 export const DEMO_VENUE_PREFIX = 'vdemo';
 
 const CHECKIN_COLUMNS = [
-  'id', 'venue_id', 'person_id', 'client_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'decision', 'refusal_code',
-  'colour', 'reasons', 'test_sampled_at', 'test_result', 'vaccinated', 'created_at',
+  'id',
+  'venue_id',
+  'person_id',
+  'client_id',
+  'method',
+  'entered_at',
+  'exited_at',
+  'exit_kind',
+  'decision',
+  'refusal_code',
+  'colour',
+  'reasons',
+  'test_sampled_at',
+  'test_result',
+  'vaccinated',
+  'created_at',
 ] as const satisfies ReadonlyArray<keyof CheckinTable>;
 
 /** Check-in columns the demo fills from each visit, in the order of the bound parameters. */
 const BOUND = ['id', 'venue_id', 'person_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'created_at'] as const;
 /** The same for every demo check-in. */
 const FIXED = {
-  client_id: null, decision: 'admitted', refusal_code: null, colour: 'green', reasons: null, test_sampled_at: null, test_result: null, vaccinated: null,
+  client_id: null,
+  decision: 'admitted',
+  refusal_code: null,
+  colour: 'green',
+  reasons: null,
+  test_sampled_at: null,
+  test_result: null,
+  vaccinated: null,
 } as const;
 
 /** The zone's offset from UTC in minutes at the instant. */
 export function utcOffsetMinutes(timeZone: string, at: number): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(at);
   const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   const local = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
@@ -54,7 +82,10 @@ export function utcOffsetMinutes(timeZone: string, at: number): number {
 }
 
 export async function writeDemoMovements(
-  ex: Executor, db: { dialect: Dialect; handle: DbHandle }, plan: CityPlan, o: MovementOptions,
+  ex: Executor,
+  db: { dialect: Dialect; handle: DbHandle },
+  plan: CityPlan,
+  o: MovementOptions,
 ): Promise<MovementSummary> {
   const progress = o.onProgress ?? (() => {});
   const venues = planVenues(plan.areas, plan.persons.length, o.seed);
@@ -62,17 +93,37 @@ export async function writeDemoMovements(
   // Venues: replace the demo's own (their check-ins went with the registry), keep everyone else's.
   await ex.deleteFrom('venue').where('id', 'like', `${DEMO_VENUE_PREFIX}%`).execute();
   const venueRows: VenueTable[] = venues.map((v) => ({
-    id: v.id, name: v.name, category: v.category, address: v.address, area_id: o.mapArea(v.areaId), capacity: v.capacity,
-    operator_user_id: null, status: 'approved', approved_by: null, approved_at: o.now, code_version: 1, requires_presence: 0,
-    dwell_minutes: null, created_at: o.now, updated_at: o.now,
+    id: v.id,
+    name: v.name,
+    category: v.category,
+    address: v.address,
+    area_id: o.mapArea(v.areaId),
+    capacity: v.capacity,
+    operator_user_id: null,
+    status: 'approved',
+    approved_by: null,
+    approved_at: o.now,
+    code_version: 1,
+    requires_presence: 0,
+    dwell_minutes: null,
+    created_at: o.now,
+    updated_at: o.now,
   }));
-  for (let i = 0; i < venueRows.length; i += 500) await ex.insertInto('venue').values(venueRows.slice(i, i + 500)).execute();
+  for (let i = 0; i < venueRows.length; i += 500)
+    await ex
+      .insertInto('venue')
+      .values(venueRows.slice(i, i + 500))
+      .execute();
 
   const started = performance.now();
   const dwellMinutes: Record<string, number> = {};
   for (const c of venueCategories().categories.values()) dwellMinutes[c.key] = c.defaultDwellMinutes;
   const planner = new MovementPlanner(plan.areas, venues, {
-    seed: o.seed, now: o.now, days: o.days, utcOffsetMinutes: utcOffsetMinutes(o.timeZone, o.now), dwellMinutes,
+    seed: o.seed,
+    now: o.now,
+    days: o.days,
+    utcOffsetMinutes: utcOffsetMinutes(o.timeZone, o.now),
+    dwellMinutes,
   });
   const sqlite = db.dialect === 'sqlite' ? db.handle.sqlite : undefined;
   // Millions of rows land in four indexes: a large page cache for the load keeps them off the disk.
@@ -110,7 +161,10 @@ class CheckinWriter {
   private rows = 0;
   private statement: SQLite.Statement | null = null;
 
-  constructor(private readonly ex: Executor, private readonly sqlite?: SQLite.Database) {
+  constructor(
+    private readonly ex: Executor,
+    private readonly sqlite?: SQLite.Database,
+  ) {
     this.perStatement = rowsPerStatement(BOUND.length, sqlite ? 'sqlite' : 'postgres');
   }
 
@@ -139,7 +193,9 @@ class CheckinWriter {
     const width = BOUND.length;
     for (let r = 0; r < rows; r++) {
       const row: Record<string, unknown> = { ...FIXED };
-      BOUND.forEach((c, k) => { row[c] = params[r * width + k]; });
+      BOUND.forEach((c, k) => {
+        row[c] = params[r * width + k];
+      });
       values.push(row as unknown as CheckinTable);
     }
     await this.ex.insertInto('checkin').values(values).execute();
@@ -149,6 +205,8 @@ class CheckinWriter {
     // Only the columns that vary are bound (binding dominates the cost of a row); the rest are literals.
     const literal = (v: string | null) => (v === null ? 'null' : `'${v}'`);
     const tuple = `(${CHECKIN_COLUMNS.map((c) => (c in FIXED ? literal(FIXED[c as keyof typeof FIXED]) : '?')).join(',')})`;
-    return this.sqlite!.prepare(`insert into checkin (${CHECKIN_COLUMNS.join(',')}) values ${Array.from({ length: rows }, () => tuple).join(',')}`);
+    return this.sqlite!.prepare(
+      `insert into checkin (${CHECKIN_COLUMNS.join(',')}) values ${Array.from({ length: rows }, () => tuple).join(',')}`,
+    );
   }
 }

@@ -28,7 +28,10 @@ export class Random {
   private c: number;
   private d: number;
 
-  constructor(readonly seed: number, readonly label = '') {
+  constructor(
+    readonly seed: number,
+    readonly label = '',
+  ) {
     const mix = splitmix32((seed >>> 0) ^ hashLabel(label));
     this.a = mix();
     this.b = mix();

@@ -26,7 +26,14 @@ export interface RegistryCounts {
 
 export async function countRegistry(ex: Executor): Promise<RegistryCounts> {
   const count = async (table: BulkTable) =>
-    Number((await ex.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await ex
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { persons: await count('person'), households: await count('household'), buildings: await count('building') };
 }
 
@@ -36,12 +43,37 @@ export async function countRegistry(ex: Executor): Promise<RegistryCounts> {
  * has none of the old people, so none of their cases, colours, test records, call lists or accounts.
  */
 const PERSON_DEPENDENT_TABLES = [
-  'call_attempt', 'call_task', 'risk_area_exposure', 'risk_area_history', 'risk_area',
-  'contact', 'case_status_history', 'case_record',
-  'health_colour_history', 'health_override', 'health_appeal', 'health_approval', 'health_fact', 'health_test', 'health_status',
-  'testing_sync_op', 'testing_visit', 'testing_task', 'testing_notification', 'testing_pool', 'testing_result',
-  'testing_lab_upload', 'testing_custody', 'testing_tube_member', 'testing_tube', 'testing_box', 'testing_staff',
-  'testing_table', 'testing_site', 'testing_round_area', 'testing_round',
+  'call_attempt',
+  'call_task',
+  'risk_area_exposure',
+  'risk_area_history',
+  'risk_area',
+  'contact',
+  'case_status_history',
+  'case_record',
+  'health_colour_history',
+  'health_override',
+  'health_appeal',
+  'health_approval',
+  'health_fact',
+  'health_test',
+  'health_status',
+  'testing_sync_op',
+  'testing_visit',
+  'testing_task',
+  'testing_notification',
+  'testing_pool',
+  'testing_result',
+  'testing_lab_upload',
+  'testing_custody',
+  'testing_tube_member',
+  'testing_tube',
+  'testing_box',
+  'testing_staff',
+  'testing_table',
+  'testing_site',
+  'testing_round_area',
+  'testing_round',
   'checkin',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
@@ -66,7 +98,11 @@ export async function wipeRegistry(ex: Executor): Promise<RegistryCounts> {
 export async function areaIdsByCode(ex: Executor, codes: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (let i = 0; i < codes.length; i += 1000) {
-    const rows = await ex.selectFrom('area').select(['id', 'code']).where('code', 'in', codes.slice(i, i + 1000)).execute();
+    const rows = await ex
+      .selectFrom('area')
+      .select(['id', 'code'])
+      .where('code', 'in', codes.slice(i, i + 1000))
+      .execute();
     for (const r of rows) out.set(r.code, r.id);
   }
   return out;
@@ -75,20 +111,26 @@ export async function areaIdsByCode(ex: Executor, codes: string[]): Promise<Map<
 /** Inserts areas, or updates name, level, parent and path of those whose code exists. Parents come first. */
 export async function upsertAreas(ex: Executor, rows: Insertable<Database['area']>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
-    await ex.insertInto('area').values(rows.slice(i, i + 500))
-      .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({
-        name: eb.ref('excluded.name'),
-        level: eb.ref('excluded.level'),
-        parent_id: eb.ref('excluded.parent_id'),
-        path: eb.ref('excluded.path'),
-      })))
+    await ex
+      .insertInto('area')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.column('code').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          level: eb.ref('excluded.level'),
+          parent_id: eb.ref('excluded.parent_id'),
+          path: eb.ref('excluded.path'),
+        })),
+      )
       .execute();
   }
 }
 
 export async function putSettings(ex: Executor, values: Record<string, string>, now: number): Promise<void> {
   for (const [key, value] of Object.entries(values)) {
-    await ex.insertInto('setting').values({ key, value, updated_at: now })
+    await ex
+      .insertInto('setting')
+      .values({ key, value, updated_at: now })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
       .execute();
   }
@@ -102,7 +144,10 @@ export async function putSettings(ex: Executor, values: Record<string, string>, 
 export class BulkInserter {
   private readonly statements = new Map<string, SQLite.Statement>();
 
-  constructor(private readonly ex: Executor, private readonly sqlite?: SQLite.Database) {}
+  constructor(
+    private readonly ex: Executor,
+    private readonly sqlite?: SQLite.Database,
+  ) {}
 
   async insert<T extends BulkTable>(table: T, rows: BulkRow<T>[]): Promise<void> {
     if (rows.length === 0) return;
@@ -111,7 +156,11 @@ export class BulkInserter {
     for (let i = 0; i < rows.length; i += perStatement) {
       const chunk = rows.slice(i, i + perStatement);
       if (this.sqlite) this.runSqlite(table, columns, chunk as Record<string, unknown>[]);
-      else await this.ex.insertInto(table).values(chunk as never).execute();
+      else
+        await this.ex
+          .insertInto(table)
+          .values(chunk as never)
+          .execute();
     }
   }
 
@@ -137,12 +186,27 @@ export class BulkInserter {
  * to date row by row. Indexes that back constraints (primary key, unique) stay. Inside the caller's
  * transaction, so a failure leaves the indexes as they were.
  */
-export async function withIndexesDropped<T>(ex: Executor, dialect: 'sqlite' | 'postgres', table: 'checkin', load: () => Promise<T>): Promise<T> {
-  const indexes = dialect === 'sqlite'
-    ? (await sql<{ name: string; def: string }>`select name, sql as def from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`.execute(ex)).rows
-    : (await sql<{ name: string; def: string }>`select i.indexname as name, i.indexdef as def from pg_indexes i
+export async function withIndexesDropped<T>(
+  ex: Executor,
+  dialect: 'sqlite' | 'postgres',
+  table: 'checkin',
+  load: () => Promise<T>,
+): Promise<T> {
+  const indexes =
+    dialect === 'sqlite'
+      ? (
+          await sql<{
+            name: string;
+            def: string;
+          }>`select name, sql as def from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`.execute(
+            ex,
+          )
+        ).rows
+      : (
+          await sql<{ name: string; def: string }>`select i.indexname as name, i.indexdef as def from pg_indexes i
         where i.tablename = ${table} and i.schemaname = current_schema()
-          and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`.execute(ex)).rows;
+          and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`.execute(ex)
+        ).rows;
   for (const i of indexes) await sql`drop index ${sql.id(i.name)}`.execute(ex);
   const result = await load();
   for (const i of indexes) await sql.raw(i.def).execute(ex);
@@ -150,5 +214,9 @@ export async function withIndexesDropped<T>(ex: Executor, dialect: 'sqlite' | 'p
 }
 
 export async function isEmpty(ex: Executor, table: 'checkin'): Promise<boolean> {
-  return !(await ex.selectFrom(table).select(sql`1`.as('one')).limit(1).executeTakeFirst());
+  return !(await ex
+    .selectFrom(table)
+    .select(sql`1`.as('one'))
+    .limit(1)
+    .executeTakeFirst());
 }

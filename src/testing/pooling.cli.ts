@@ -3,7 +3,13 @@
 import type { Command } from 'commander';
 import { AppError } from '../platform/errors.ts';
 import { CLI_LANG } from '../cli/context.ts';
-import { advise, parseAdvisorOptions, type AdvisorResult, type RawAdvisorOptions, type RecommendationReason } from './pooling.rules.ts';
+import {
+  advise,
+  parseAdvisorOptions,
+  type AdvisorResult,
+  type RawAdvisorOptions,
+  type RecommendationReason,
+} from './pooling.rules.ts';
 import { poolingPolicy } from './pooling.policy.ts';
 
 interface AdvisorFlags extends RawAdvisorOptions {
@@ -11,18 +17,27 @@ interface AdvisorFlags extends RawAdvisorOptions {
 }
 
 const REASONS: Record<RecommendationReason, { zh: string; en: string }> = {
-  lowest_expected_tests: { zh: '可选混采规模中预期检测次数最少', en: 'the fewest expected tests among the allowed sizes' },
+  lowest_expected_tests: {
+    zh: '可选混采规模中预期检测次数最少',
+    en: 'the fewest expected tests among the allowed sizes',
+  },
   prevalence_above_threshold: {
     zh: '阳性率不低于 1 − 3^(−1/3) ≈ 30.7%，任何混采规模都比单采更费检测，应单人单管',
     en: 'prevalence is at or above 1 − 3^(−1/3) ≈ 30.7 %: every pool size costs more tests than single tubes, so test one person per tube',
   },
-  no_gain: { zh: '在此阳性率下，可选的混采规模都不能减少检测次数，应单人单管', en: 'none of the allowed sizes saves tests at this prevalence: test one person per tube' },
+  no_gain: {
+    zh: '在此阳性率下，可选的混采规模都不能减少检测次数，应单人单管',
+    en: 'none of the allowed sizes saves tests at this prevalence: test one person per tube',
+  },
   ct_dilution: {
     zh: '能节省检测的混采规模都会使弱阳性样本稀释后的 Ct 超过阈值，应单人单管',
     en: 'every size that would save tests dilutes a weak positive past the Ct cut-off: test one person per tube',
   },
   mandated_single_tube: { zh: '该管控等级规定单人单管', en: 'the control level requires single tubes' },
-  capped_by_mandate: { zh: '更大的混采规模更省检测，但受该管控等级规定的上限限制', en: 'a larger pool would save more, but the control level caps the size' },
+  capped_by_mandate: {
+    zh: '更大的混采规模更省检测，但受该管控等级规定的上限限制',
+    en: 'a larger pool would save more, but the control level caps the size',
+  },
 };
 
 const LEVEL_NAMES: Record<string, { zh: string; en: string }> = {
@@ -43,15 +58,20 @@ const percent = (n: number, digits = 2) => `${(n * 100).toFixed(digits)}%`;
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 export function formatAdvice(r: AdvisorResult, lang: 'zh' | 'en' = CLI_LANG): string {
   const rec = r.recommendation;
-  const limit = r.maxCtShift !== null
-    ? `Ct shift ≤ ${r.maxCtShift}`
-    : `weak positive Ct ${r.typicalCt} + log2(k) < cut-off ${r.ctCutoff}`;
+  const limit =
+    r.maxCtShift !== null
+      ? `Ct shift ≤ ${r.maxCtShift}`
+      : `weak positive Ct ${r.typicalCt} + log2(k) < cut-off ${r.ctCutoff}`;
   const out = [
     `prevalence ${percent(r.prevalence, 3)} · sizes ${r.sizeMode} · ${limit}` +
       (r.sensitivity < 1 || r.specificity < 1 ? ` · sensitivity ${r.sensitivity} · specificity ${r.specificity}` : ''),
@@ -108,8 +128,11 @@ export function runPoolAdvisor(flags: RawAdvisorOptions): AdvisorResult {
 }
 
 export function registerPoolingCommands(program: Command): void {
-  program.command('pool-advisor')
-    .description('expected tests per person by pool size (Dorfman, three-stage, square array) and the recommended pool size')
+  program
+    .command('pool-advisor')
+    .description(
+      'expected tests per person by pool size (Dorfman, three-stage, square array) and the recommended pool size',
+    )
     .option('--prevalence <p>', 'prevalence in (0, 1), e.g. 0.01, 1% or 10‰ (required)')
     .option('--ct-cutoff <ct>', 'the assay’s Ct cut-off; positive below it (default from rules/pooling.json: 40)')
     .option('--typical-ct <ct>', 'a weak positive’s Ct before dilution (default from rules/pooling.json: 35)')

@@ -36,15 +36,18 @@ function poolingFaults(raw: PoolingFile): RuleFileFault[] {
   raw.validatedPoolSizes.forEach((k, i) => {
     if (k < min || k > max) fault(`validatedPoolSizes[${i}]`, `must be a whole number from ${min} to ${max}`);
   });
-  if (new Set(raw.validatedPoolSizes).size !== raw.validatedPoolSizes.length) fault('validatedPoolSizes', 'must not repeat a size');
+  if (new Set(raw.validatedPoolSizes).size !== raw.validatedPoolSizes.length)
+    fault('validatedPoolSizes', 'must not repeat a size');
   for (const level of CONTROL_LEVELS) {
     const at = `controlLevels.${level}.poolSize`;
     const { poolSize } = raw.controlLevels[level];
     if (poolSize > max) fault(at, `must be a whole number from 1 to ${max}`);
     // Only single tubes and the validated sizes may be mandated (pooling pools again is not validated).
-    else if (poolSize !== 1 && !raw.validatedPoolSizes.includes(poolSize)) fault(at, `must be 1 or a validated size (${raw.validatedPoolSizes.join(', ')})`);
+    else if (poolSize !== 1 && !raw.validatedPoolSizes.includes(poolSize))
+      fault(at, `must be 1 or a validated size (${raw.validatedPoolSizes.join(', ')})`);
   }
-  if (raw.dilution.typicalPositiveCt >= raw.dilution.ctCutoff) fault('dilution.typicalPositiveCt', 'must be below dilution.ctCutoff');
+  if (raw.dilution.typicalPositiveCt >= raw.dilution.ctCutoff)
+    fault('dilution.typicalPositiveCt', 'must be below dilution.ctCutoff');
   return out;
 }
 
@@ -54,13 +57,16 @@ const POOLING_RULES = ruleFile({
   schema: PoolingPolicySchema,
   check: poolingFaults,
   build: (raw): PoolingPolicy => ({
-    version: raw.version, effectiveFrom: raw.effectiveFrom,
+    version: raw.version,
+    effectiveFrom: raw.effectiveFrom,
     validatedPoolSizes: [...raw.validatedPoolSizes].sort((a, b) => a - b),
     anySizeRange: { min: raw.anySizeRange.min, max: raw.anySizeRange.max },
-    controlLevels: Object.fromEntries(CONTROL_LEVELS.map((level) => {
-      const { poolSize, householdTube } = raw.controlLevels[level];
-      return [level, { poolSize, householdTube }];
-    })) as Record<ControlLevel, { poolSize: number; householdTube: boolean }>,
+    controlLevels: Object.fromEntries(
+      CONTROL_LEVELS.map((level) => {
+        const { poolSize, householdTube } = raw.controlLevels[level];
+        return [level, { poolSize, householdTube }];
+      }),
+    ) as Record<ControlLevel, { poolSize: number; householdTube: boolean }>,
     dilution: { ctCutoff: raw.dilution.ctCutoff, typicalPositiveCt: raw.dilution.typicalPositiveCt },
   }),
 });

@@ -125,7 +125,11 @@ export function approximateOptimalTestsPerPerson(p: number): number {
 }
 
 /** The Dorfman optimum over the given sizes (1 included always); ties go to the smaller pool. */
-export function optimalDorfman(p: number, sizes: Iterable<number>, test: TestAccuracy = PERFECT_TEST): { k: number; testsPerPerson: number } {
+export function optimalDorfman(
+  p: number,
+  sizes: Iterable<number>,
+  test: TestAccuracy = PERFECT_TEST,
+): { k: number; testsPerPerson: number } {
   let best = { k: 1, testsPerPerson: individualTestsPerPerson() };
   for (const k of [...sizes].sort((a, b) => a - b)) {
     const e = dorfmanTestsPerPerson(p, k, test);
@@ -187,7 +191,14 @@ function parseNumber(text: string, fractions: boolean): number | null {
   return m[2] === '%' ? n / 100 : m[2] === '‰' ? n / 1000 : n;
 }
 
-function numberOption(raw: string | undefined, option: string, fallback: number, min: number, max: number, expected: readonly [string, string]): number {
+function numberOption(
+  raw: string | undefined,
+  option: string,
+  fallback: number,
+  min: number,
+  max: number,
+  expected: readonly [string, string],
+): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = parseNumber(raw, false);
   if (n === null || n < min || n > max) throw invalid(option, raw, expected);
@@ -205,12 +216,17 @@ function accuracyOption(raw: string | undefined, option: string): number {
 export function parseSizes(raw: string | undefined, policy: PoolingPolicy): { sizeMode: SizeMode; sizes: number[] } {
   const { min, max } = policy.anySizeRange;
   const text = (raw ?? '').trim().toLowerCase();
-  if (text === '' || text === 'validated') return { sizeMode: 'validated', sizes: [...policy.validatedPoolSizes].sort((a, b) => a - b) };
+  if (text === '' || text === 'validated')
+    return { sizeMode: 'validated', sizes: [...policy.validatedPoolSizes].sort((a, b) => a - b) };
   if (text === 'any') return { sizeMode: 'any', sizes: Array.from({ length: max - min + 1 }, (_, i) => i + min) };
   const sizes = new Set<number>();
   for (const part of text.split(',')) {
     const k = Number(part.trim());
-    if (!/^\d+$/.test(part.trim()) || k < min || k > max) throw invalid('sizes', raw, [`“validated”、“any”或以逗号分隔的 ${min}–${max} 之间的整数`, `validated, any, or integers ${min}–${max} separated by commas`]);
+    if (!/^\d+$/.test(part.trim()) || k < min || k > max)
+      throw invalid('sizes', raw, [
+        `“validated”、“any”或以逗号分隔的 ${min}–${max} 之间的整数`,
+        `validated, any, or integers ${min}–${max} separated by commas`,
+      ]);
     sizes.add(k);
   }
   return { sizeMode: 'list', sizes: [...sizes].sort((a, b) => a - b) };
@@ -218,27 +234,53 @@ export function parseSizes(raw: string | undefined, policy: PoolingPolicy): { si
 
 /** Reads and checks the advisor's options; throws ADVISOR_INPUT_INVALID naming the first bad option. */
 export function parseAdvisorOptions(raw: RawAdvisorOptions, policy: PoolingPolicy): AdvisorOptions {
-  if (raw.prevalence === undefined || raw.prevalence.trim() === '') throw invalid('prevalence', undefined, PREVALENCE_EXPECTED);
+  if (raw.prevalence === undefined || raw.prevalence.trim() === '')
+    throw invalid('prevalence', undefined, PREVALENCE_EXPECTED);
   const prevalence = parseNumber(raw.prevalence, true);
-  if (prevalence === null || !(prevalence > 0 && prevalence < 1)) throw invalid('prevalence', raw.prevalence, PREVALENCE_EXPECTED);
+  if (prevalence === null || !(prevalence > 0 && prevalence < 1))
+    throw invalid('prevalence', raw.prevalence, PREVALENCE_EXPECTED);
   const { sizeMode, sizes } = parseSizes(raw.sizes, policy);
-  const ctCutoff = numberOption(raw.ctCutoff, 'ctCutoff', policy.dilution.ctCutoff, 10, 50, [' 10 至 50 之间的 Ct 值', 'a Ct from 10 to 50']);
+  const ctCutoff = numberOption(raw.ctCutoff, 'ctCutoff', policy.dilution.ctCutoff, 10, 50, [
+    ' 10 至 50 之间的 Ct 值',
+    'a Ct from 10 to 50',
+  ]);
   const typicalGiven = raw.typicalCt !== undefined && raw.typicalCt.trim() !== '';
-  const typicalCt = numberOption(raw.typicalCt, 'typicalCt', policy.dilution.typicalPositiveCt, 5, 50, [' 5 至 50 之间的 Ct 值', 'a Ct from 5 to 50']);
+  const typicalCt = numberOption(raw.typicalCt, 'typicalCt', policy.dilution.typicalPositiveCt, 5, 50, [
+    ' 5 至 50 之间的 Ct 值',
+    'a Ct from 5 to 50',
+  ]);
   if (typicalCt >= ctCutoff) {
     // Name the option the user typed: a cut-off below the default typical Ct is the cut-off's fault.
     throw typicalGiven
       ? invalid('typicalCt', raw.typicalCt, [`低于判定阈值 ${ctCutoff} 的 Ct 值`, `a Ct below the cut-off ${ctCutoff}`])
-      : invalid('ctCutoff', raw.ctCutoff, [`高于弱阳性样本 Ct ${typicalCt} 的值`, `a Ct above the typical positive Ct ${typicalCt}`]);
+      : invalid('ctCutoff', raw.ctCutoff, [
+          `高于弱阳性样本 Ct ${typicalCt} 的值`,
+          `a Ct above the typical positive Ct ${typicalCt}`,
+        ]);
   }
   let maxCtShift: number | null = null;
   if (raw.maxCtShift !== undefined && raw.maxCtShift.trim() !== '') {
-    if (typicalGiven) throw invalid('maxCtShift', raw.maxCtShift, ['弱阳性样本 Ct 与最大 Ct 偏移二者之一，不能同时填写', 'either typicalCt or maxCtShift, not both']);
-    maxCtShift = numberOption(raw.maxCtShift, 'maxCtShift', 0, 0, 20, [' 0 至 20 个循环的偏移', 'a shift from 0 to 20 cycles']);
+    if (typicalGiven)
+      throw invalid('maxCtShift', raw.maxCtShift, [
+        '弱阳性样本 Ct 与最大 Ct 偏移二者之一，不能同时填写',
+        'either typicalCt or maxCtShift, not both',
+      ]);
+    maxCtShift = numberOption(raw.maxCtShift, 'maxCtShift', 0, 0, 20, [
+      ' 0 至 20 个循环的偏移',
+      'a shift from 0 to 20 cycles',
+    ]);
   }
   return {
-    prevalence, sizeMode, sizes, ctCutoff, typicalCt, maxCtShift,
-    test: { sensitivity: accuracyOption(raw.sensitivity, 'sensitivity'), specificity: accuracyOption(raw.specificity, 'specificity') },
+    prevalence,
+    sizeMode,
+    sizes,
+    ctCutoff,
+    typicalCt,
+    maxCtShift,
+    test: {
+      sensitivity: accuracyOption(raw.sensitivity, 'sensitivity'),
+      specificity: accuracyOption(raw.specificity, 'specificity'),
+    },
   };
 }
 
@@ -271,12 +313,12 @@ export interface AdvisorRow {
 }
 
 export type RecommendationReason =
-  | 'lowest_expected_tests'   // the allowed size with the fewest tests per person
+  | 'lowest_expected_tests' // the allowed size with the fewest tests per person
   | 'prevalence_above_threshold' // p ≥ 30.7 %: no pool size can save tests
-  | 'no_gain'                 // no allowed size saves tests at this prevalence
-  | 'ct_dilution'             // every size that would save tests dilutes a weak positive past the cut-off
-  | 'mandated_single_tube'    // the control level requires single tubes
-  | 'capped_by_mandate';      // a larger size would save more, but the control level caps it
+  | 'no_gain' // no allowed size saves tests at this prevalence
+  | 'ct_dilution' // every size that would save tests dilutes a weak positive past the cut-off
+  | 'mandated_single_tube' // the control level requires single tubes
+  | 'capped_by_mandate'; // a larger size would save more, but the control level caps it
 
 export interface Recommendation {
   poolSize: number;
@@ -336,16 +378,29 @@ export function advisorRow(k: number, o: AdvisorOptions): AdvisorRow {
  * candidate size up to the cap with the fewest expected Dorfman tests per person, and why.
  */
 export function recommend(o: AdvisorOptions, cap: number = Infinity): Recommendation {
-  const single = (reason: RecommendationReason): Recommendation => ({ poolSize: 1, testsPerPerson: 1, saving: 0, reason });
+  const single = (reason: RecommendationReason): Recommendation => ({
+    poolSize: 1,
+    testsPerPerson: 1,
+    saving: 0,
+    reason,
+  });
   if (cap <= 1) return single('mandated_single_tube');
   if (o.prevalence >= POOLING_THRESHOLD) return single('prevalence_above_threshold');
   const underCap = o.sizes.filter((k) => k <= cap);
-  const chosen = optimalDorfman(o.prevalence, underCap.filter((k) => dilutionAllows(k, o)), o.test);
+  const chosen = optimalDorfman(
+    o.prevalence,
+    underCap.filter((k) => dilutionAllows(k, o)),
+    o.test,
+  );
   if (chosen.k === 1) {
     const ignoringDilution = optimalDorfman(o.prevalence, underCap, o.test);
     return single(ignoringDilution.k > 1 ? 'ct_dilution' : 'no_gain');
   }
-  const uncapped = optimalDorfman(o.prevalence, o.sizes.filter((k) => dilutionAllows(k, o)), o.test);
+  const uncapped = optimalDorfman(
+    o.prevalence,
+    o.sizes.filter((k) => dilutionAllows(k, o)),
+    o.test,
+  );
   return {
     poolSize: chosen.k,
     testsPerPerson: chosen.testsPerPerson,
@@ -433,7 +488,8 @@ export interface RoundPlan {
 
 /** The advisor's options for a round, the policy's defaults filling what the input leaves out. */
 function roundOptions(input: RoundPlanInput, policy: PoolingPolicy): AdvisorOptions {
-  if (!(input.prevalence > 0 && input.prevalence < 1)) throw invalid('prevalence', input.prevalence, [' 0 < p < 1 ', '0 < p < 1']);
+  if (!(input.prevalence > 0 && input.prevalence < 1))
+    throw invalid('prevalence', input.prevalence, [' 0 < p < 1 ', '0 < p < 1']);
   return {
     prevalence: input.prevalence,
     sizeMode: input.sizeMode ?? 'validated',
@@ -454,10 +510,13 @@ export function planRound(input: RoundPlanInput, policy: PoolingPolicy): RoundPl
   const o = roundOptions(input, policy);
   const seen = new Set<string>();
   input.areas.forEach((a, i) => {
-    if (typeof a.areaId !== 'string' || a.areaId === '' || seen.has(a.areaId)) throw invalid(`areas[${i}].areaId`, a.areaId, ['不重复的区域编号', 'a distinct area id']);
+    if (typeof a.areaId !== 'string' || a.areaId === '' || seen.has(a.areaId))
+      throw invalid(`areas[${i}].areaId`, a.areaId, ['不重复的区域编号', 'a distinct area id']);
     seen.add(a.areaId);
-    if (!Number.isInteger(a.population) || a.population < 0) throw invalid(`areas[${i}].population`, a.population, ['不小于 0 的整数', 'a whole number ≥ 0']);
-    if (!(CONTROL_LEVELS as readonly string[]).includes(a.controlLevel)) throw invalid(`areas[${i}].controlLevel`, a.controlLevel, [CONTROL_LEVELS.join('、'), CONTROL_LEVELS.join(', ')]);
+    if (!Number.isInteger(a.population) || a.population < 0)
+      throw invalid(`areas[${i}].population`, a.population, ['不小于 0 的整数', 'a whole number ≥ 0']);
+    if (!(CONTROL_LEVELS as readonly string[]).includes(a.controlLevel))
+      throw invalid(`areas[${i}].controlLevel`, a.controlLevel, [CONTROL_LEVELS.join('、'), CONTROL_LEVELS.join(', ')]);
   });
   const areas = input.areas.map((a): AreaPlan => {
     const { poolSize: mandated, householdTube } = policy.controlLevels[a.controlLevel];

@@ -16,8 +16,19 @@ import * as store from './testing.store.ts';
 export function boxView(b: TestingBoxTable): BoxView {
   const n = (v: number | null) => (v === null ? null : Number(v));
   return {
-    id: b.id, roundId: b.round_id, code: b.code, status: b.status as BoxStatus, tubes: Number(b.tube_count), createdAt: Number(b.created_at), createdBy: b.created_by_name,
-    handedAt: n(b.handed_at), handedBy: b.handed_by_name, carrier: b.carrier, receivedAt: n(b.received_at), receivedBy: b.received_by_name, lab: b.lab,
+    id: b.id,
+    roundId: b.round_id,
+    code: b.code,
+    status: b.status as BoxStatus,
+    tubes: Number(b.tube_count),
+    createdAt: Number(b.created_at),
+    createdBy: b.created_by_name,
+    handedAt: n(b.handed_at),
+    handedBy: b.handed_by_name,
+    carrier: b.carrier,
+    receivedAt: n(b.received_at),
+    receivedBy: b.received_by_name,
+    lab: b.lab,
   };
 }
 
@@ -25,7 +36,8 @@ async function roundInScope(ex: Executor, actor: Actor, roundId: string): Promis
   const round = await store.roundById(ex, roundId);
   if (!round) throw new AppError('ROUND_NOT_FOUND');
   const areas = await store.roundAreas(ex, [roundId]);
-  if (!areas.some((a) => a.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(a.area_path))) throw new AppError('OUT_OF_SCOPE');
+  if (!areas.some((a) => a.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(a.area_path)))
+    throw new AppError('OUT_OF_SCOPE');
 }
 
 async function boxOrThrow(ex: Executor, actor: Actor, id: string): Promise<TestingBoxTable> {
@@ -35,10 +47,24 @@ async function boxOrThrow(ex: Executor, actor: Actor, id: string): Promise<Testi
   return box;
 }
 
-function custody(s: Services, actor: Actor, box: TestingBoxTable, kind: string, detail: Record<string, unknown>, tubeId: string | null = null): TestingCustodyTable {
+function custody(
+  s: Services,
+  actor: Actor,
+  box: TestingBoxTable,
+  kind: string,
+  detail: Record<string, unknown>,
+  tubeId: string | null = null,
+): TestingCustodyTable {
   return {
-    id: newId(s.clock.now()) + (tubeId ? tubeId.slice(-6) : ''), round_id: box.round_id, tube_id: tubeId, box_id: box.id, kind, at: s.clock.now(),
-    actor_id: actor.userId, actor_name: actor.displayName, detail: JSON.stringify(detail),
+    id: newId(s.clock.now()) + (tubeId ? tubeId.slice(-6) : ''),
+    round_id: box.round_id,
+    tube_id: tubeId,
+    box_id: box.id,
+    kind,
+    at: s.clock.now(),
+    actor_id: actor.userId,
+    actor_name: actor.displayName,
+    detail: JSON.stringify(detail),
   };
 }
 
@@ -48,8 +74,19 @@ export async function createBox(s: Services, actor: Actor, body: { roundId: stri
     await roundInScope(trx, actor, body.roundId);
     const now = s.clock.now();
     const row: TestingBoxTable = {
-      id: newId(now), round_id: body.roundId, code: body.code, status: 'packing', tube_count: 0, created_at: now, created_by_name: actor.displayName,
-      handed_at: null, handed_by_name: null, carrier: null, received_at: null, received_by_name: null, lab: null,
+      id: newId(now),
+      round_id: body.roundId,
+      code: body.code,
+      status: 'packing',
+      tube_count: 0,
+      created_at: now,
+      created_by_name: actor.displayName,
+      handed_at: null,
+      handed_by_name: null,
+      carrier: null,
+      received_at: null,
+      received_by_name: null,
+      lab: null,
     };
     try {
       await trx.insertInto('testing_box').values(row).execute();
@@ -57,7 +94,12 @@ export async function createBox(s: Services, actor: Actor, body: { roundId: stri
       if (isUniqueViolation(err)) throw new AppError('BOX_CODE_TAKEN', { code: body.code });
       throw err;
     }
-    await s.audit(trx, auditActor(actor), { action: 'testing.box.create', objectType: 'testing_box', objectId: row.id, detail: { roundId: body.roundId, code: body.code } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.box.create',
+      objectType: 'testing_box',
+      objectId: row.id,
+      detail: { roundId: body.roundId, code: body.code },
+    });
     return boxView(row);
   });
 }
@@ -85,11 +127,29 @@ export async function boxTubes(s: Services, actor: Actor, boxId: string, barcode
     if (faults.length) throw new AppError('BOX_TUBES_INVALID', { count: faults.length }, { faults });
     const ids = [...seen].map((b) => tubes.get(b)!.id);
     for (const part of store.chunksOf(ids)) {
-      await trx.updateTable('testing_tube').set({ box_id: box.id, status: 'boxed' }).where('id', 'in', part).where('status', '=', 'closed').execute();
+      await trx
+        .updateTable('testing_tube')
+        .set({ box_id: box.id, status: 'boxed' })
+        .where('id', 'in', part)
+        .where('status', '=', 'closed')
+        .execute();
     }
-    await store.insertMany(trx, 'testing_custody', ids.map((id) => custody(s, actor, box, 'boxed', { boxCode: box.code }, id)));
-    await trx.updateTable('testing_box').set({ tube_count: Number(box.tube_count) + ids.length }).where('id', '=', box.id).execute();
-    await s.audit(trx, auditActor(actor), { action: 'testing.box.pack', objectType: 'testing_box', objectId: box.id, detail: { code: box.code, tubes: ids.length } });
+    await store.insertMany(
+      trx,
+      'testing_custody',
+      ids.map((id) => custody(s, actor, box, 'boxed', { boxCode: box.code }, id)),
+    );
+    await trx
+      .updateTable('testing_box')
+      .set({ tube_count: Number(box.tube_count) + ids.length })
+      .where('id', '=', box.id)
+      .execute();
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.box.pack',
+      objectType: 'testing_box',
+      objectId: box.id,
+      detail: { code: box.code, tubes: ids.length },
+    });
     return boxView((await store.boxById(trx, box.id))!);
   });
 }
@@ -101,10 +161,27 @@ export async function handOverBox(s: Services, actor: Actor, boxId: string, carr
     if (box.status !== 'packing') throw new AppError('BOX_NOT_PACKING');
     if (Number(box.tube_count) === 0) throw new AppError('BOX_EMPTY');
     const now = s.clock.now();
-    await trx.updateTable('testing_box').set({ status: 'in_transit', handed_at: now, handed_by_name: actor.displayName, carrier: carrier.trim() }).where('id', '=', box.id).execute();
-    await trx.updateTable('testing_tube').set({ status: 'in_transit' }).where('box_id', '=', box.id).where('status', '=', 'boxed').execute();
-    await trx.insertInto('testing_custody').values(custody(s, actor, box, 'handed_over', { carrier: carrier.trim() })).execute();
-    await s.audit(trx, auditActor(actor), { action: 'testing.box.handover', objectType: 'testing_box', objectId: box.id, detail: { code: box.code, carrier } });
+    await trx
+      .updateTable('testing_box')
+      .set({ status: 'in_transit', handed_at: now, handed_by_name: actor.displayName, carrier: carrier.trim() })
+      .where('id', '=', box.id)
+      .execute();
+    await trx
+      .updateTable('testing_tube')
+      .set({ status: 'in_transit' })
+      .where('box_id', '=', box.id)
+      .where('status', '=', 'boxed')
+      .execute();
+    await trx
+      .insertInto('testing_custody')
+      .values(custody(s, actor, box, 'handed_over', { carrier: carrier.trim() }))
+      .execute();
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.box.handover',
+      objectType: 'testing_box',
+      objectId: box.id,
+      detail: { code: box.code, carrier },
+    });
     return boxView((await store.boxById(trx, box.id))!);
   });
 }
@@ -115,15 +192,37 @@ export async function receiveBox(s: Services, actor: Actor, boxId: string, lab: 
     const box = await boxOrThrow(trx, actor, boxId);
     if (box.status !== 'in_transit') throw new AppError('BOX_NOT_IN_TRANSIT');
     const now = s.clock.now();
-    await trx.updateTable('testing_box').set({ status: 'received', received_at: now, received_by_name: actor.displayName, lab: lab.trim() }).where('id', '=', box.id).execute();
-    await trx.updateTable('testing_tube').set({ status: 'received' }).where('box_id', '=', box.id).where('status', '=', 'in_transit').execute();
-    await trx.insertInto('testing_custody').values(custody(s, actor, box, 'received', { lab: lab.trim() })).execute();
-    await s.audit(trx, auditActor(actor), { action: 'testing.box.receive', objectType: 'testing_box', objectId: box.id, detail: { code: box.code, lab } });
+    await trx
+      .updateTable('testing_box')
+      .set({ status: 'received', received_at: now, received_by_name: actor.displayName, lab: lab.trim() })
+      .where('id', '=', box.id)
+      .execute();
+    await trx
+      .updateTable('testing_tube')
+      .set({ status: 'received' })
+      .where('box_id', '=', box.id)
+      .where('status', '=', 'in_transit')
+      .execute();
+    await trx
+      .insertInto('testing_custody')
+      .values(custody(s, actor, box, 'received', { lab: lab.trim() }))
+      .execute();
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.box.receive',
+      objectType: 'testing_box',
+      objectId: box.id,
+      detail: { code: box.code, lab },
+    });
     return boxView((await store.boxById(trx, box.id))!);
   });
 }
 
-export async function listBoxes(s: Services, actor: Actor, q: { roundId?: string; status?: string }, paging: { limit: number; offset: number }): Promise<Page<BoxView>> {
+export async function listBoxes(
+  s: Services,
+  actor: Actor,
+  q: { roundId?: string; status?: string },
+  paging: { limit: number; offset: number },
+): Promise<Page<BoxView>> {
   assertCan(actor, 'testing.view');
   if (!q.roundId) throw new AppError('VALIDATION', { detail: 'roundId is required' });
   await roundInScope(s.db, actor, q.roundId);
@@ -138,9 +237,23 @@ export async function listBoxes(s: Services, actor: Actor, q: { roundId?: string
  * A box of the actor's round: the box itself (code, custody, tube count) for anyone in the round; the
  * barcodes only of the tubes sampled in the actor's area, as tubes are read elsewhere; the rest a count.
  */
-export async function getBox(s: Services, actor: Actor, id: string): Promise<{ box: BoxView; barcodes: string[]; otherTubes: number }> {
+export async function getBox(
+  s: Services,
+  actor: Actor,
+  id: string,
+): Promise<{ box: BoxView; barcodes: string[]; otherTubes: number }> {
   assertCan(actor, 'testing.view');
   const box = await boxOrThrow(s.db, actor, id);
-  const tubes = await s.db.selectFrom('testing_tube').select('barcode').where('box_id', '=', id).where('area_path', 'like', `${actor.areaPath}%`).orderBy('barcode').execute();
-  return { box: boxView(box), barcodes: tubes.map((t) => t.barcode), otherTubes: await store.boxTubesOutside(s.db, id, actor.areaPath) };
+  const tubes = await s.db
+    .selectFrom('testing_tube')
+    .select('barcode')
+    .where('box_id', '=', id)
+    .where('area_path', 'like', `${actor.areaPath}%`)
+    .orderBy('barcode')
+    .execute();
+  return {
+    box: boxView(box),
+    barcodes: tubes.map((t) => t.barcode),
+    otherTubes: await store.boxTubesOutside(s.db, id, actor.areaPath),
+  };
 }

@@ -17,15 +17,28 @@ import { compareDoors, refusesSamplesAt, type VisitOutcome } from './testing.rul
 import type { CoverageView, VisitView } from './testing.schema.ts';
 import * as store from './testing.store.ts';
 
-interface Figures { target: number; sampled: number; resulted: number; positivePools: number }
-interface PrevFigures { target: number; sampled: number; positivePools: number }
+interface Figures {
+  target: number;
+  sampled: number;
+  resulted: number;
+  positivePools: number;
+}
+interface PrevFigures {
+  target: number;
+  sampled: number;
+  positivePools: number;
+}
 
 const rate = (sampled: number, target: number) => (target === 0 ? 0 : sampled / target);
 
 function finish(f: Figures, prev: PrevFigures | null) {
   return {
-    ...f, missing: Math.max(0, f.target - f.sampled), rate: rate(f.sampled, f.target),
-    previous: prev ? { ...prev, missing: Math.max(0, prev.target - prev.sampled), rate: rate(prev.sampled, prev.target) } : null,
+    ...f,
+    missing: Math.max(0, f.target - f.sampled),
+    rate: rate(f.sampled, f.target),
+    previous: prev
+      ? { ...prev, missing: Math.max(0, prev.target - prev.sampled), rate: rate(prev.sampled, prev.target) }
+      : null,
   };
 }
 
@@ -33,12 +46,19 @@ async function roundFor(s: Services, actor: Actor, roundId: string) {
   const round = await store.roundById(s.db, roundId);
   if (!round) throw new AppError('ROUND_NOT_FOUND');
   const areas = await store.roundAreas(s.db, [roundId]);
-  if (!areas.some((a) => a.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(a.area_path))) throw new AppError('OUT_OF_SCOPE');
+  if (!areas.some((a) => a.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(a.area_path)))
+    throw new AppError('OUT_OF_SCOPE');
   return { round, areas };
 }
 
 /** A row of the view: an area (its subtree) or a building (with the grid's people outside any building as null). */
-interface RowKey { areaId: string | null; buildingId: string | null; name: string; level: string; holds: (place: { areaPath: string; buildingId: string | null }) => boolean }
+interface RowKey {
+  areaId: string | null;
+  buildingId: string | null;
+  name: string;
+  level: string;
+  holds: (place: { areaPath: string; buildingId: string | null }) => boolean;
+}
 
 /**
  * Rows are the children of the area (default: the round's outermost areas, or the viewer's own area
@@ -47,7 +67,12 @@ interface RowKey { areaId: string | null; buildingId: string | null; name: strin
  * there: a pool with members in two grids counts in both, and once in their community and the totals.
  * The previous round is taken over the same people, where it went (null where it did not).
  */
-export async function coverage(s: Services, actor: Actor, roundId: string, areaId: string | undefined): Promise<CoverageView> {
+export async function coverage(
+  s: Services,
+  actor: Actor,
+  roundId: string,
+  areaId: string | undefined,
+): Promise<CoverageView> {
   assertCan(actor, 'testing.view');
   const { round, areas } = await roundFor(s, actor, roundId);
   let area: AreaRef | null = null;
@@ -56,10 +81,11 @@ export async function coverage(s: Services, actor: Actor, roundId: string, areaI
     if (!area) throw new AppError('AREA_NOT_FOUND');
     assertInScope(actor, area.path);
   }
-  const top = areas.filter((a) => !areas.some((b) => b !== a && a.area_path.startsWith(b.area_path) && a.area_path !== b.area_path))
+  const top = areas
+    .filter((a) => !areas.some((b) => b !== a && a.area_path.startsWith(b.area_path) && a.area_path !== b.area_path))
     .filter((a) => a.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(a.area_path));
   // The subtree queried: the area, or the common scope of the round's areas.
-  const basePath = area ? area.path : (top.length === 1 ? top[0]!.area_path : actor.areaPath);
+  const basePath = area ? area.path : top.length === 1 ? top[0]!.area_path : actor.areaPath;
   const scopePath = basePath.startsWith(actor.areaPath) ? basePath : actor.areaPath;
 
   let rowAreas: AreaRef[] = [];
@@ -70,7 +96,9 @@ export async function coverage(s: Services, actor: Actor, roundId: string, areaI
     byBuilding = rowAreas.length === 0;
   } else {
     // A viewer inside a round area starts at their own area, not at the whole round area.
-    const ids = top.map((a) => (actor.areaPath.startsWith(a.area_path) && actor.areaPath !== a.area_path ? actor.areaId : a.area_id));
+    const ids = top.map((a) =>
+      actor.areaPath.startsWith(a.area_path) && actor.areaPath !== a.area_path ? actor.areaId : a.area_id,
+    );
     rowAreas = await areasByIds(s.db, [...new Set(ids)]);
   }
   rowAreas.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -79,24 +107,45 @@ export async function coverage(s: Services, actor: Actor, roundId: string, areaI
   const prevAreas = round.previous_round_id ? await store.roundAreas(s.db, [round.previous_round_id]) : [];
   const inPrev = (path: string) => prevAreas.some((a) => path.startsWith(a.area_path));
   const leaves = (await store.coverageLeaves(s.db, roundId, scopePath, byBuilding)).filter((l) => inRound(l.areaPath));
-  const pools = (await store.positivePoolPlaces(s.db, roundId, scopePath, byBuilding)).filter((p) => inRound(p.areaPath));
+  const pools = (await store.positivePoolPlaces(s.db, roundId, scopePath, byBuilding)).filter((p) =>
+    inRound(p.areaPath),
+  );
   const prev = round.previous_round_id
     ? {
-      leaves: (await store.coverageLeaves(s.db, round.previous_round_id, scopePath, byBuilding)).filter((l) => inRound(l.areaPath) && inPrev(l.areaPath)),
-      pools: (await store.positivePoolPlaces(s.db, round.previous_round_id, scopePath, byBuilding)).filter((p) => inRound(p.areaPath) && inPrev(p.areaPath)),
-    }
+        leaves: (await store.coverageLeaves(s.db, round.previous_round_id, scopePath, byBuilding)).filter(
+          (l) => inRound(l.areaPath) && inPrev(l.areaPath),
+        ),
+        pools: (await store.positivePoolPlaces(s.db, round.previous_round_id, scopePath, byBuilding)).filter(
+          (p) => inRound(p.areaPath) && inPrev(p.areaPath),
+        ),
+      }
     : null;
 
   const keys: RowKey[] = [];
   if (byBuilding) {
     const ids = [...new Set(leaves.map((l) => l.buildingId).filter((k): k is string => !!k))];
-    const buildings = ids.length ? await s.db.selectFrom('building').select(['id', 'name']).where('id', 'in', ids).execute() : [];
+    const buildings = ids.length
+      ? await s.db.selectFrom('building').select(['id', 'name']).where('id', 'in', ids).execute()
+      : [];
     const names = new Map(buildings.map((b) => [b.id, b.name]));
     for (const b of [...new Set(leaves.map((l) => l.buildingId))]) {
-      keys.push({ areaId: null, buildingId: b, name: b ? names.get(b) ?? '' : '—', level: 'building', holds: (x) => x.buildingId === b });
+      keys.push({
+        areaId: null,
+        buildingId: b,
+        name: b ? (names.get(b) ?? '') : '—',
+        level: 'building',
+        holds: (x) => x.buildingId === b,
+      });
     }
   } else {
-    for (const a of rowAreas) keys.push({ areaId: a.id, buildingId: null, name: a.name, level: a.level, holds: (x) => x.areaPath.startsWith(a.path) });
+    for (const a of rowAreas)
+      keys.push({
+        areaId: a.id,
+        buildingId: null,
+        name: a.name,
+        level: a.level,
+        holds: (x) => x.areaPath.startsWith(a.path),
+      });
   }
 
   const rows: CoverageView['rows'] = [];
@@ -107,7 +156,12 @@ export async function coverage(s: Services, actor: Actor, roundId: string, areaI
   let anyPrev = false;
   for (const k of keys) {
     const f: Figures = { target: 0, sampled: 0, resulted: 0, positivePools: 0 };
-    for (const l of leaves) if (k.holds(l)) { f.target += l.target; f.sampled += l.sampled; f.resulted += l.resulted; }
+    for (const l of leaves)
+      if (k.holds(l)) {
+        f.target += l.target;
+        f.sampled += l.sampled;
+        f.resulted += l.resulted;
+      }
     const own = new Set(pools.filter((p) => k.holds(p)).map((p) => p.poolId));
     f.positivePools = own.size;
     for (const id of own) allPools.add(id);
@@ -116,14 +170,21 @@ export async function coverage(s: Services, actor: Actor, roundId: string, areaI
     const rowPath = k.areaId ? rowAreas.find((a) => a.id === k.areaId)!.path : area!.path;
     if (prev && prevAreas.some((a) => a.area_path.startsWith(rowPath) || rowPath.startsWith(a.area_path))) {
       pf = { target: 0, sampled: 0, positivePools: 0 };
-      for (const l of prev.leaves) if (k.holds(l)) { pf.target += l.target; pf.sampled += l.sampled; }
+      for (const l of prev.leaves)
+        if (k.holds(l)) {
+          pf.target += l.target;
+          pf.sampled += l.sampled;
+        }
       const prevOwn = new Set(prev.pools.filter((p) => k.holds(p)).map((p) => p.poolId));
       pf.positivePools = prevOwn.size;
       for (const id of prevOwn) allPrevPools.add(id);
-      prevTotals.target += pf.target; prevTotals.sampled += pf.sampled;
+      prevTotals.target += pf.target;
+      prevTotals.sampled += pf.sampled;
       anyPrev = true;
     }
-    totals.target += f.target; totals.sampled += f.sampled; totals.resulted += f.resulted;
+    totals.target += f.target;
+    totals.sampled += f.sampled;
+    totals.resulted += f.resulted;
     rows.push({ ...finish(f, pf), areaId: k.areaId, buildingId: k.buildingId, name: k.name, level: k.level });
   }
   totals.positivePools = allPools.size;
@@ -137,49 +198,110 @@ export async function coverage(s: Services, actor: Actor, roundId: string, areaI
 }
 
 function visitView(v: TestingVisitTable): VisitView {
-  return { id: v.id, personId: v.person_id, outcome: v.outcome as VisitOutcome, note: v.note, at: Number(v.at), by: v.by_name, taskId: v.task_id };
+  return {
+    id: v.id,
+    personId: v.person_id,
+    outcome: v.outcome as VisitOutcome,
+    note: v.note,
+    at: Number(v.at),
+    by: v.by_name,
+    taskId: v.task_id,
+  };
 }
 
 /** The door-knock list: people of the building not yet sampled in the round, masked, with their last visit. */
 export async function doorKnock(s: Services, actor: Actor, roundId: string, buildingId: string) {
   assertCan(actor, 'testing.doorknock');
   await roundFor(s, actor, roundId);
-  const building = await s.db.selectFrom('building').innerJoin('area', 'area.id', 'building.area_id')
-    .select(['building.id', 'building.name', 'building.address', 'building.area_id', 'area.path']).where('building.id', '=', buildingId).executeTakeFirst();
+  const building = await s.db
+    .selectFrom('building')
+    .innerJoin('area', 'area.id', 'building.area_id')
+    .select(['building.id', 'building.name', 'building.address', 'building.area_id', 'area.path'])
+    .where('building.id', '=', buildingId)
+    .executeTakeFirst();
   if (!building) throw new AppError('BUILDING_NOT_FOUND');
   assertInScope(actor, building.path);
   const people = await store.unsampledInBuilding(s.db, roundId, buildingId);
   const target = await store.peopleInBuilding(s.db, buildingId);
-  const visits = await store.lastVisits(s.db, roundId, people.map((p) => p.id));
+  const visits = await store.lastVisits(
+    s.db,
+    roundId,
+    people.map((p) => p.id),
+  );
   const today = todayOf(s);
-  const households = new Map<string, { householdId: string | null; unit: string; door: string; people: Array<{ personId: string; maskedName: string; age: number | null; careTags: string[]; lastVisit: VisitView | null }> }>();
+  const households = new Map<
+    string,
+    {
+      householdId: string | null;
+      unit: string;
+      door: string;
+      people: Array<{
+        personId: string;
+        maskedName: string;
+        age: number | null;
+        careTags: string[];
+        lastVisit: VisitView | null;
+      }>;
+    }
+  >();
   for (const p of people) {
     const h = households.get(p.household_id) ?? { householdId: p.household_id, unit: p.unit, door: p.door, people: [] };
-    const careTags = (['elderly_alone', 'bedridden', 'pregnant', 'dialysis', 'no_smartphone'] as const).filter((k) => p[k] === 1);
+    const careTags = (['elderly_alone', 'bedridden', 'pregnant', 'dialysis', 'no_smartphone'] as const).filter(
+      (k) => p[k] === 1,
+    );
     const v = visits.get(p.id);
-    h.people.push({ personId: p.id, maskedName: maskName(p.name), age: ageOn(p.birth_date, today), careTags, lastVisit: v ? visitView(v) : null });
+    h.people.push({
+      personId: p.id,
+      maskedName: maskName(p.name),
+      age: ageOn(p.birth_date, today),
+      careTags,
+      lastVisit: v ? visitView(v) : null,
+    });
     households.set(p.household_id, h);
   }
-  await s.audit(s.db, auditActor(actor), { action: 'testing.doorknock.read', objectType: 'building', objectId: buildingId, detail: { roundId, people: people.length } });
+  await s.audit(s.db, auditActor(actor), {
+    action: 'testing.doorknock.read',
+    objectType: 'building',
+    objectId: buildingId,
+    detail: { roundId, people: people.length },
+  });
   return {
     building: { id: building.id, name: building.name, address: building.address, areaId: building.area_id },
-    target, missing: people.length,
+    target,
+    missing: people.length,
     households: [...households.values()].sort(compareDoors),
   };
 }
 
-export async function visitTx(s: Services, trx: Tx, actor: Actor, roundId: string, body: { personId: string; outcome: string; note?: string }, at: number): Promise<VisitView> {
+export async function visitTx(
+  s: Services,
+  trx: Tx,
+  actor: Actor,
+  roundId: string,
+  body: { personId: string; outcome: string; note?: string },
+  at: number,
+): Promise<VisitView> {
   const round = await store.roundById(trx, roundId);
   if (!round) throw new AppError('ROUND_NOT_FOUND');
   // Like the sampler's operations: a mark made before the round starts or after it closed is refused;
   // one made before the close (queued offline, synced late) is kept. A resend of a stored mark never
   // gets here (answered as first).
-  const refused = refusesSamplesAt({
-    starts_at: Number(round.starts_at), deadline_at: Number(round.deadline_at), closed_at: round.closed_at === null ? null : Number(round.closed_at),
-  }, at);
+  const refused = refusesSamplesAt(
+    {
+      starts_at: Number(round.starts_at),
+      deadline_at: Number(round.deadline_at),
+      closed_at: round.closed_at === null ? null : Number(round.closed_at),
+    },
+    at,
+  );
   if (refused) throw new AppError('ROUND_NOT_OPEN', { status: refused });
-  const person = await trx.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').leftJoin('household', 'household.id', 'person.household_id')
-    .select(['person.id', 'person.area_id', 'area.path', 'household.building_id']).where('person.id', '=', body.personId).executeTakeFirst();
+  const person = await trx
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .leftJoin('household', 'household.id', 'person.household_id')
+    .select(['person.id', 'person.area_id', 'area.path', 'household.building_id'])
+    .where('person.id', '=', body.personId)
+    .executeTakeFirst();
   if (!person) throw new AppError('PERSON_NOT_FOUND');
   assertInScope(actor, person.path);
   const areas = await store.roundAreas(trx, [roundId]);
@@ -187,23 +309,55 @@ export async function visitTx(s: Services, trx: Tx, actor: Actor, roundId: strin
   const now = s.clock.now();
   let taskId: string | null = null;
   if (body.outcome === 'bedridden') {
-    const open = await trx.selectFrom('testing_task').select('id').where('round_id', '=', roundId).where('person_id', '=', person.id)
-      .where('kind', '=', 'home').where('status', '=', 'open').executeTakeFirst();
+    const open = await trx
+      .selectFrom('testing_task')
+      .select('id')
+      .where('round_id', '=', roundId)
+      .where('person_id', '=', person.id)
+      .where('kind', '=', 'home')
+      .where('status', '=', 'open')
+      .executeTakeFirst();
     taskId = open?.id ?? null;
     if (!taskId) {
       const task: TestingTaskTable = {
-        id: newId(now), kind: 'home', round_id: roundId, pool_id: null, person_id: person.id, area_id: person.area_id, area_path: person.path, status: 'open',
-        tube_id: null, sampled_at: null, result_at: null, case_id: null, case_error: null, created_at: now, updated_at: now,
+        id: newId(now),
+        kind: 'home',
+        round_id: roundId,
+        pool_id: null,
+        person_id: person.id,
+        area_id: person.area_id,
+        area_path: person.path,
+        status: 'open',
+        tube_id: null,
+        sampled_at: null,
+        result_at: null,
+        case_id: null,
+        case_error: null,
+        created_at: now,
+        updated_at: now,
       };
       await trx.insertInto('testing_task').values(task).execute();
       taskId = task.id;
     }
   }
   const row: TestingVisitTable = {
-    id: newId(now), round_id: roundId, person_id: person.id, building_id: person.building_id ?? null, outcome: body.outcome, note: body.note?.trim() ?? '',
-    at, by_id: actor.userId, by_name: actor.displayName, task_id: taskId,
+    id: newId(now),
+    round_id: roundId,
+    person_id: person.id,
+    building_id: person.building_id ?? null,
+    outcome: body.outcome,
+    note: body.note?.trim() ?? '',
+    at,
+    by_id: actor.userId,
+    by_name: actor.displayName,
+    task_id: taskId,
   };
   await store.insertVisit(trx, row);
-  await s.audit(trx, auditActor(actor), { action: 'testing.visit', objectType: 'person', objectId: person.id, detail: { roundId, outcome: body.outcome, taskId } });
+  await s.audit(trx, auditActor(actor), {
+    action: 'testing.visit',
+    objectType: 'person',
+    objectId: person.id,
+    detail: { roundId, outcome: body.outcome, taskId },
+  });
   return visitView(row);
 }

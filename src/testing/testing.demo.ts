@@ -45,13 +45,40 @@ export interface DemoRoundSummary {
 
 /** The demo account of a role when there is one, else a system actor of that role over the whole city. */
 async function actorFor(s: Services, username: string, role: Role, city: { id: string; path: string }): Promise<Actor> {
-  const user = await s.db.selectFrom('app_user').innerJoin('area', 'area.id', 'app_user.area_id')
-    .select(['app_user.id', 'app_user.username', 'app_user.display_name', 'app_user.role', 'area.id as area_id', 'area.path'])
-    .where('app_user.username', '=', username).where('app_user.role', '=', role).executeTakeFirst();
+  const user = await s.db
+    .selectFrom('app_user')
+    .innerJoin('area', 'area.id', 'app_user.area_id')
+    .select([
+      'app_user.id',
+      'app_user.username',
+      'app_user.display_name',
+      'app_user.role',
+      'area.id as area_id',
+      'area.path',
+    ])
+    .where('app_user.username', '=', username)
+    .where('app_user.role', '=', role)
+    .executeTakeFirst();
   if (user && city.path.startsWith(user.path)) {
-    return { userId: user.id, username: user.username, displayName: user.display_name, role, areaId: user.area_id, areaPath: user.path, via: 'token' };
+    return {
+      userId: user.id,
+      username: user.username,
+      displayName: user.display_name,
+      role,
+      areaId: user.area_id,
+      areaPath: user.path,
+      via: 'token',
+    };
   }
-  return { userId: 'system', username: 'system', displayName: 'system', role, areaId: city.id, areaPath: city.path, via: 'token' };
+  return {
+    userId: 'system',
+    username: 'system',
+    displayName: 'system',
+    role,
+    areaId: city.id,
+    areaPath: city.path,
+    via: 'token',
+  };
 }
 
 /** Seeds the round on a freshly built demo city; returns what it wrote. */
@@ -63,9 +90,19 @@ export async function seedDemoRound(s: Services, options: DemoRoundOptions): Pro
   const now = s.clock.now();
   const startsAt = now - (options.startedHoursAgo ?? 5) * HOUR;
 
-  const city = await s.db.selectFrom('area').select(['id', 'path']).where('parent_id', 'is', null).orderBy('code').executeTakeFirstOrThrow();
-  const communities = await s.db.selectFrom('area').select(['id', 'name', 'path'])
-    .where('level', '=', 'community').where('path', 'like', `${city.path}%`).orderBy('code').execute();
+  const city = await s.db
+    .selectFrom('area')
+    .select(['id', 'path'])
+    .where('parent_id', 'is', null)
+    .orderBy('code')
+    .executeTakeFirstOrThrow();
+  const communities = await s.db
+    .selectFrom('area')
+    .select(['id', 'name', 'path'])
+    .where('level', '=', 'community')
+    .where('path', 'like', `${city.path}%`)
+    .orderBy('code')
+    .execute();
   if (!communities.length) throw new Error('the demo city has no communities');
   const command = await actorFor(s, 'command', 'command', city);
   const sampler = await actorFor(s, 'sampler', 'sampler', city);
@@ -75,10 +112,15 @@ export async function seedDemoRound(s: Services, options: DemoRoundOptions): Pro
   const level = 'controlled' as const;
   const poolSize = poolingPolicy().controlLevels[level].poolSize;
   const roundAreas = communities.length <= 200 ? communities : [city];
-  const earlier = await s.db.selectFrom('testing_round').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const earlier = await s.db
+    .selectFrom('testing_round')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const barcodePrefix = `DEMO${options.seed}R${Number(earlier.n) + 1}-`;
   const round = await createRound(s, command, {
-    name: '全员核酸检测（演示）', startsAt, areas: roundAreas.map((a) => ({ areaId: a.id, controlLevel: level })),
+    name: '全员核酸检测（演示）',
+    startsAt,
+    areas: roundAreas.map((a) => ({ areaId: a.id, controlLevel: level })),
   });
 
   // A few sites (in the first communities), two tables each; the sampler account staffs the first table.
@@ -88,12 +130,16 @@ export async function seedDemoRound(s: Services, options: DemoRoundOptions): Pro
     const site = await createSite(s, command, { areaId: c.id, name: `${c.name}核酸采样点`, address: `${c.name}广场` });
     for (const n of [1, 2]) tableIds.push((await createTable(s, command, site.id, `${n}号采样台`)).id);
   }
-  if (sampler.userId !== 'system') await addStaff(s, command, round.id, { userId: sampler.userId, tableId: tableIds[0]!, duty: 'sampler' });
+  if (sampler.userId !== 'system')
+    await addStaff(s, command, round.id, { userId: sampler.userId, tableId: tableIds[0]!, duty: 'sampler' });
 
   // Whole households come together; about sampledShare of them have been sampled, pooled by community.
-  const people = await s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+  const people = await s.db
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
     .select(['person.id', 'person.household_id', 'area.path'])
-    .where('area.path', 'like', `${city.path}%`).execute();
+    .where('area.path', 'like', `${city.path}%`)
+    .execute();
   // Ordered here, not in SQL, so both databases' collations give the same draw.
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   people.sort((x, y) => cmp(x.path, y.path) || cmp(x.household_id ?? '', y.household_id ?? '') || cmp(x.id, y.id));
@@ -102,17 +148,21 @@ export async function seedDemoRound(s: Services, options: DemoRoundOptions): Pro
   for (const p of people) {
     const key = p.household_id ?? `p:${p.id}`;
     let take = draw.get(key);
-    if (take === undefined) { take = rng.next() < sampledShare; draw.set(key, take); }
+    if (take === undefined) {
+      take = rng.next() < sampledShare;
+      draw.set(key, take);
+    }
     if (!take) continue;
     const community = communities.find((c) => p.path.startsWith(c.path))?.id ?? city.id;
     let list = byCommunity.get(community);
-    if (!list) byCommunity.set(community, list = []);
+    if (!list) byCommunity.set(community, (list = []));
     list.push(p.id);
   }
   const quiet = new Set(communities.filter((c) => options.quietCommunities?.includes(c.name)).map((c) => c.id));
   const groups: Array<{ personIds: string[]; quiet: boolean }> = [];
   for (const [community, ids] of byCommunity) {
-    for (let i = 0; i < ids.length; i += poolSize) groups.push({ personIds: ids.slice(i, i + poolSize), quiet: quiet.has(community) });
+    for (let i = 0; i < ids.length; i += poolSize)
+      groups.push({ personIds: ids.slice(i, i + poolSize), quiet: quiet.has(community) });
   }
   // Sampling times spread from a quarter of an hour after the start to an hour and a half ago, in the tubes' order.
   const firstAt = startsAt + 15 * MINUTE;
@@ -136,12 +186,19 @@ export async function seedDemoRound(s: Services, options: DemoRoundOptions): Pro
   const positive = full.length ? full[rng.int(0, full.length - 1)]! : null;
   let poolId: string | null = null;
   if (resulted.length) {
-    const outcome = await applyLabResults(s, lab, rowsFromJson(resulted.map((t) => {
-      const testedAt = Math.min(now, t.sampledAt + 75 * MINUTE);
-      return t === positive
-        ? { barcode: t.barcode, result: 'positive', ctN: 34.2, ctOrf1ab: 35.1, testedAt }
-        : { barcode: t.barcode, result: 'negative', testedAt };
-    })), { roundId: round.id, fileName: 'demo-lab-results.json' });
+    const outcome = await applyLabResults(
+      s,
+      lab,
+      rowsFromJson(
+        resulted.map((t) => {
+          const testedAt = Math.min(now, t.sampledAt + 75 * MINUTE);
+          return t === positive
+            ? { barcode: t.barcode, result: 'positive', ctN: 34.2, ctOrf1ab: 35.1, testedAt }
+            : { barcode: t.barcode, result: 'negative', testedAt };
+        }),
+      ),
+      { roundId: round.id, fileName: 'demo-lab-results.json' },
+    );
     const pool = outcome.pools[0];
     if (pool) {
       poolId = pool.id;
@@ -149,8 +206,15 @@ export async function seedDemoRound(s: Services, options: DemoRoundOptions): Pro
     }
   }
   return {
-    roundId: round.id, communities: communities.length, sites: siteCommunities.length, tables: tableIds.length,
-    tubes: sampled.tubes, sampled: sampled.members, resulted: resulted.length, poolId, poolMembers: positive?.personIds.length ?? 0,
+    roundId: round.id,
+    communities: communities.length,
+    sites: siteCommunities.length,
+    tables: tableIds.length,
+    tubes: sampled.tubes,
+    sampled: sampled.members,
+    resulted: resulted.length,
+    poolId,
+    poolMembers: positive?.personIds.length ?? 0,
     elapsedMs: Math.round(performance.now() - started),
   };
 }

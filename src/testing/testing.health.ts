@@ -6,7 +6,14 @@ import type { Executor, Tx } from '../db/database.ts';
 import type { Services } from '../services.ts';
 import type { FactKind } from '../rules/ruleset.schema.ts';
 import * as health from '../health/health.facts.ts';
-import type { ColourBasis, ColourChange, FactsOutcome, NewFact, TestResultFact, TestResultSource } from '../health/health.facts.ts';
+import type {
+  ColourBasis,
+  ColourChange,
+  FactsOutcome,
+  NewFact,
+  TestResultFact,
+  TestResultSource,
+} from '../health/health.facts.ts';
 import { chunks } from '../db/sql.ts';
 import { isPooledTube } from './testing.rules.ts';
 import * as store from './testing.store.ts';
@@ -18,14 +25,25 @@ export type PoolFact = NewFact & { source: { type: 'pool'; id: string } };
 
 export interface HealthFacts {
   addFacts(s: Services, trx: Tx, facts: PoolFact[], basis: ColourBasis): Promise<FactsOutcome>;
-  endFacts(s: Services, trx: Tx, where: { sourceType: 'pool'; sourceId: string; personIds?: string[]; kind?: FactKind },
-    at: number, basis: ColourBasis): Promise<FactsOutcome>;
+  endFacts(
+    s: Services,
+    trx: Tx,
+    where: { sourceType: 'pool'; sourceId: string; personIds?: string[]; kind?: FactKind },
+    at: number,
+    basis: ColourBasis,
+  ): Promise<FactsOutcome>;
   recordTestResults(s: Services, trx: Tx, results: TestResultFact[], basis: ColourBasis): Promise<ColourChange[]>;
   /**
    * The same for results given as a query (set-based; the lab upload's negatives). Optional: a health
    * module without it gets the members read here and handed over as a list (recordTestResults).
    */
-  recordTestResultsFrom?(s: Services, trx: Tx, source: TestResultSource, reportedAt: number, basis: ColourBasis): Promise<{ recorded: number; changes: ColourChange[] }>;
+  recordTestResultsFrom?(
+    s: Services,
+    trx: Tx,
+    source: TestResultSource,
+    reportedAt: number,
+    basis: ColourBasis,
+  ): Promise<{ recorded: number; changes: ColourChange[] }>;
   /** The kinds of the facts holding for these people at `at`: who is under control when sampled. */
   liveFactKinds?(ex: Executor, personIds: string[], at: number): Promise<Map<string, FactKind[]>>;
 }
@@ -35,7 +53,8 @@ export const installedHealthFacts: HealthFacts = {
   addFacts: (s, trx, facts, basis) => health.addFacts(s, trx, facts, basis),
   endFacts: (s, trx, where, at, basis) => health.endFacts(s, trx, where, at, basis),
   recordTestResults: (s, trx, results, basis) => health.recordTestResults(s, trx, results, basis),
-  recordTestResultsFrom: (s, trx, source, reportedAt, basis) => health.recordTestResultsFrom(s, trx, source, reportedAt, basis),
+  recordTestResultsFrom: (s, trx, source, reportedAt, basis) =>
+    health.recordTestResultsFrom(s, trx, source, reportedAt, basis),
   liveFactKinds: (ex, personIds, at) => health.liveFactKinds(ex, personIds, at),
 };
 
@@ -49,7 +68,12 @@ export async function factKindsAt(s: Services, ex: Executor, personId: string, a
 /** Results are handed over in slices so one statement never carries too many parameters. */
 export const RESULT_SLICE = 5000;
 
-export async function recordResults(s: Services, trx: Tx, results: TestResultFact[], basis: ColourBasis): Promise<number> {
+export async function recordResults(
+  s: Services,
+  trx: Tx,
+  results: TestResultFact[],
+  basis: ColourBasis,
+): Promise<number> {
   const health = s.ports.testingHealth;
   if (!health || results.length === 0) return 0;
   let changes = 0;
@@ -72,17 +96,29 @@ export interface TubeOutcome {
  * per step whatever the number of people; without that entry point, the per-person list as before.
  * Both write the same rows. Returns the number of member results recorded.
  */
-export async function recordTubeResults(s: Services, trx: Tx, tubes: readonly TubeOutcome[], reportedAt: number, basis: ColourBasis): Promise<number> {
+export async function recordTubeResults(
+  s: Services,
+  trx: Tx,
+  tubes: readonly TubeOutcome[],
+  reportedAt: number,
+  basis: ColourBasis,
+): Promise<number> {
   if (!tubes.length) return 0;
   const health = s.ports.testingHealth;
   if (!health) return tubes.reduce((n, t) => n + Number(t.tube.member_count), 0);
   const resulted = tubes.map((t) => ({
-    tubeId: t.tube.id, result: t.result, pooled: isPooledTube(t.tube.mode, Number(t.tube.member_count)), ctN: t.ctN, ctOrf1ab: t.ctOrf1ab,
+    tubeId: t.tube.id,
+    result: t.result,
+    pooled: isPooledTube(t.tube.mode, Number(t.tube.member_count)),
+    ctN: t.ctN,
+    ctOrf1ab: t.ctOrf1ab,
   }));
   if (health.recordTestResultsFrom) {
     let recorded = 0;
     for (const part of chunks(resulted, store.RESULT_JSON_SLICE)) {
-      recorded += (await health.recordTestResultsFrom(s, trx, store.resultMembersSource(s.dialect, part), reportedAt, basis)).recorded;
+      recorded += (
+        await health.recordTestResultsFrom(s, trx, store.resultMembersSource(s.dialect, part), reportedAt, basis)
+      ).recorded;
     }
     return recorded;
   }
@@ -90,8 +126,13 @@ export async function recordTubeResults(s: Services, trx: Tx, tubes: readonly Tu
   const facts: TestResultFact[] = (await store.membersOfTubes(trx, [...byTube.keys()])).map((m) => {
     const t = byTube.get(m.tube_id)!;
     return {
-      personId: m.person_id, sampledAt: Number(m.sampled_at), reportedAt, result: t.result as 'negative' | 'positive', pooled: t.pooled,
-      source: { type: 'tube' as const, id: m.tube_id }, ct: { N: t.ctN, ORF1ab: t.ctOrf1ab },
+      personId: m.person_id,
+      sampledAt: Number(m.sampled_at),
+      reportedAt,
+      result: t.result as 'negative' | 'positive',
+      pooled: t.pooled,
+      source: { type: 'tube' as const, id: m.tube_id },
+      ct: { N: t.ctN, ORF1ab: t.ctOrf1ab },
     };
   });
   await recordResults(s, trx, facts, basis);

@@ -32,7 +32,16 @@ import { basisOf, recordTubeResults, type TubeOutcome } from './testing.health.t
 import { testingPolicy } from './testing.policy.ts';
 import { newPool, reportPoolsTx, settlePools } from './testing.pools.ts';
 import {
-  ctInRange, isPooledTube, LAB_COLUMN_TITLES, mapLabHeader, missingCustody, parseCt, parseLabResult, parseTestTime, type LabColumn, type LabResult,
+  ctInRange,
+  isPooledTube,
+  LAB_COLUMN_TITLES,
+  mapLabHeader,
+  missingCustody,
+  parseCt,
+  parseLabResult,
+  parseTestTime,
+  type LabColumn,
+  type LabResult,
 } from './testing.rules.ts';
 import type { LabOutcome, LabResultInput } from './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
@@ -65,9 +74,22 @@ export interface LabOptions {
 }
 
 /** What an upload had committed when it stopped (step 1 done, step 2 not). */
-interface Progress { positivesCommitted: { uploadId: string; pools: LabOutcome['pools']; cases: LabOutcome['cases']; negatives: number } | null }
+interface Progress {
+  positivesCommitted: {
+    uploadId: string;
+    pools: LabOutcome['pools'];
+    cases: LabOutcome['cases'];
+    negatives: number;
+  } | null;
+}
 
-const FIELD_COLUMNS: Record<LabColumn, string> = { barcode: 'barcode', result: 'result', ctN: 'ctN', ctOrf1ab: 'ctOrf1ab', testedAt: 'testedAt' };
+const FIELD_COLUMNS: Record<LabColumn, string> = {
+  barcode: 'barcode',
+  result: 'result',
+  ctN: 'ctN',
+  ctOrf1ab: 'ctOrf1ab',
+  testedAt: 'testedAt',
+};
 
 /** Rows of a JSON upload, checked like a file's. */
 export function rowsFromJson(results: LabResultInput[]): LabRow[] {
@@ -77,10 +99,28 @@ export function rowsFromJson(results: LabResultInput[]): LabRow[] {
     const faults: Fault[] = [];
     const result = parseLabResult(r.result);
     if (!result) faults.push({ row, column: 'result', code: 'LAB_RESULT_INVALID', params: { value: r.result } });
-    for (const [col, v] of [['ctN', r.ctN], ['ctOrf1ab', r.ctOrf1ab]] as const) {
-      if (!ctInRange(v, range)) faults.push({ row, column: col, code: 'LAB_CT_OUT_OF_RANGE', params: { value: String(v), min: range.min, max: range.max } });
+    for (const [col, v] of [
+      ['ctN', r.ctN],
+      ['ctOrf1ab', r.ctOrf1ab],
+    ] as const) {
+      if (!ctInRange(v, range))
+        faults.push({
+          row,
+          column: col,
+          code: 'LAB_CT_OUT_OF_RANGE',
+          params: { value: String(v), min: range.min, max: range.max },
+        });
     }
-    return { row, barcode: r.barcode.trim(), result, ctN: r.ctN ?? null, ctOrf1ab: r.ctOrf1ab ?? null, testedAt: r.testedAt, faults, columns: FIELD_COLUMNS };
+    return {
+      row,
+      barcode: r.barcode.trim(),
+      result,
+      ctN: r.ctN ?? null,
+      ctOrf1ab: r.ctOrf1ab ?? null,
+      testedAt: r.testedAt,
+      faults,
+      columns: FIELD_COLUMNS,
+    };
   });
 }
 
@@ -95,10 +135,14 @@ export async function rowsFromFile(s: Services, input: Readable, format: RosterF
       if (!mapped.ok) {
         const missing = mapped.missing.map((c) => LAB_COLUMN_TITLES[c][lang]).join(', ') || '-';
         const unknown = mapped.unknown.join(', ') || '-';
-        throw new AppError('LAB_RESULTS_INVALID', { count: 1 }, {
-          faults: [{ row: sheetRow.row, code: 'LAB_HEADER_INVALID', params: { missing, unknown } }],
-          extra: { totalErrors: 1, missing: mapped.missing, unknown: mapped.unknown },
-        });
+        throw new AppError(
+          'LAB_RESULTS_INVALID',
+          { count: 1 },
+          {
+            faults: [{ row: sheetRow.row, code: 'LAB_HEADER_INVALID', params: { missing, unknown } }],
+            extra: { totalErrors: 1, missing: mapped.missing, unknown: mapped.unknown },
+          },
+        );
       }
       header = mapped;
       continue;
@@ -115,14 +159,48 @@ export async function rowsFromFile(s: Services, input: Readable, format: RosterF
     for (const col of ['ctN', 'ctOrf1ab'] as const) {
       const parsed = parseCt(cell(col), range);
       if (parsed.ok) cts[col] = parsed.value;
-      else faults.push({ row, column: t[col], code: 'LAB_CT_OUT_OF_RANGE', params: { value: cell(col), min: range.min, max: range.max } });
+      else
+        faults.push({
+          row,
+          column: t[col],
+          code: 'LAB_CT_OUT_OF_RANGE',
+          params: { value: cell(col), min: range.min, max: range.max },
+        });
     }
     const testedAt = parseTestTime(cell('testedAt'), s.config.timeZone);
-    if (testedAt === null) faults.push({ row, column: t.testedAt, code: 'LAB_TIME_INVALID', params: { value: cell('testedAt') } });
-    rows.push({ row, barcode: cell('barcode'), result, ctN: cts.ctN, ctOrf1ab: cts.ctOrf1ab, testedAt, faults, columns: t });
+    if (testedAt === null)
+      faults.push({ row, column: t.testedAt, code: 'LAB_TIME_INVALID', params: { value: cell('testedAt') } });
+    rows.push({
+      row,
+      barcode: cell('barcode'),
+      result,
+      ctN: cts.ctN,
+      ctOrf1ab: cts.ctOrf1ab,
+      testedAt,
+      faults,
+      columns: t,
+    });
   }
   if (!header) {
-    throw new AppError('LAB_RESULTS_INVALID', { count: 1 }, { faults: [{ row: 1, code: 'LAB_HEADER_INVALID', params: { missing: Object.values(LAB_COLUMN_TITLES).map((c) => c[lang]).join(', '), unknown: '-' } }], extra: { totalErrors: 1 } });
+    throw new AppError(
+      'LAB_RESULTS_INVALID',
+      { count: 1 },
+      {
+        faults: [
+          {
+            row: 1,
+            code: 'LAB_HEADER_INVALID',
+            params: {
+              missing: Object.values(LAB_COLUMN_TITLES)
+                .map((c) => c[lang])
+                .join(', '),
+              unknown: '-',
+            },
+          },
+        ],
+        extra: { totalErrors: 1 },
+      },
+    );
   }
   return rows;
 }
@@ -137,7 +215,12 @@ function caseActor(actor: Actor): Actor {
  * multi-row inserts, batched health results. A concurrent upload of the same tubes that wins the race
  * makes this one check again (its rows are then repeats or conflicts).
  */
-export async function applyLabResults(s: Services, actor: Actor, rows: LabRow[], options: LabOptions): Promise<LabOutcome> {
+export async function applyLabResults(
+  s: Services,
+  actor: Actor,
+  rows: LabRow[],
+  options: LabOptions,
+): Promise<LabOutcome> {
   const progress: Progress = { positivesCommitted: null };
   try {
     try {
@@ -158,20 +241,43 @@ export async function applyLabResults(s: Services, actor: Actor, rows: LabRow[],
     if (!done) throw err;
     // Step 1 committed, step 2 did not: say so (and record it), never a silent half.
     const cause = err instanceof AppError ? err.code : 'INTERNAL';
-    if (!(err instanceof AppError)) console.error('lab upload: the negatives failed after the positives committed', err);
+    if (!(err instanceof AppError))
+      console.error('lab upload: the negatives failed after the positives committed', err);
     try {
-      await s.db.transaction().execute((trx) => s.audit(trx, auditActor(actor), {
-        action: 'testing.lab.partial', objectType: 'testing_lab_upload', objectId: done.uploadId,
-        detail: { file: options.fileName ?? null, roundId: options.roundId ?? null, pools: done.pools.map((p) => p.id), negativesNotApplied: done.negatives, cause },
-      }));
-    } catch { /* the error below still tells the caller */ }
-    throw new AppError('LAB_UPLOAD_PARTIAL', { pools: done.pools.length, negatives: done.negatives }, {
-      extra: { uploadId: done.uploadId, pools: done.pools, negativesNotApplied: done.negatives, cause },
-    });
+      await s.db.transaction().execute((trx) =>
+        s.audit(trx, auditActor(actor), {
+          action: 'testing.lab.partial',
+          objectType: 'testing_lab_upload',
+          objectId: done.uploadId,
+          detail: {
+            file: options.fileName ?? null,
+            roundId: options.roundId ?? null,
+            pools: done.pools.map((p) => p.id),
+            negativesNotApplied: done.negatives,
+            cause,
+          },
+        }),
+      );
+    } catch {
+      /* the error below still tells the caller */
+    }
+    throw new AppError(
+      'LAB_UPLOAD_PARTIAL',
+      { pools: done.pools.length, negatives: done.negatives },
+      {
+        extra: { uploadId: done.uploadId, pools: done.pools, negativesNotApplied: done.negatives, cause },
+      },
+    );
   }
 }
 
-async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: LabOptions, progress: Progress): Promise<LabOutcome> {
+async function applyOnce(
+  s: Services,
+  actor: Actor,
+  rows: LabRow[],
+  options: LabOptions,
+  progress: Progress,
+): Promise<LabOutcome> {
   assertCan(actor, 'testing.lab');
   if (!rows.length) throw new AppError('LAB_FILE_EMPTY');
   const now = s.clock.now();
@@ -179,19 +285,37 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
   if (options.roundId && !(await store.roundById(s.db, options.roundId))) throw new AppError('ROUND_NOT_FOUND');
 
   // Every row against the stored tubes and their results (one grouped read per 20,000 barcodes).
-  const tubes = new Map((await store.labTubes(s.db, s.dialect, rows.map((r) => r.barcode).filter(Boolean))).map((t) => [t.barcode, t]));
+  const tubes = new Map(
+    (await store.labTubes(s.db, s.dialect, rows.map((r) => r.barcode).filter(Boolean))).map((t) => [t.barcode, t]),
+  );
   const firstInFile = new Map<string, LabRow>();
   const fresh: Array<{ row: LabRow; tube: LabTube }> = [];
   let repeated = 0;
   for (const r of rows) {
     if (r.faults.length) continue;
-    const fault = (code: ErrorCode, column: LabColumn, params: Record<string, string | number> = {}) => faults.push({ row: r.row, column: r.columns[column], code, params: { barcode: r.barcode, ...params } });
+    const fault = (code: ErrorCode, column: LabColumn, params: Record<string, string | number> = {}) =>
+      faults.push({ row: r.row, column: r.columns[column], code, params: { barcode: r.barcode, ...params } });
     const tube = tubes.get(r.barcode);
-    if (!tube) { fault('LAB_TUBE_UNKNOWN', 'barcode'); continue; }
-    if (options.roundId && tube.round_id !== options.roundId) { fault('LAB_TUBE_OTHER_ROUND', 'barcode'); continue; }
-    if (!inScope(actor.areaPath, tube.area_path)) { fault('OUT_OF_SCOPE', 'barcode'); continue; }
-    if (tube.status === 'open' || tube.closed_at === null || Number(tube.member_count) === 0) { fault('LAB_TUBE_NOT_SAMPLED', 'barcode'); continue; }
-    if (r.testedAt! < Number(tube.closed_at) || r.testedAt! > now + 5 * 60_000) { fault('LAB_TIME_INVALID', 'testedAt', { value: new Date(r.testedAt!).toISOString() }); continue; }
+    if (!tube) {
+      fault('LAB_TUBE_UNKNOWN', 'barcode');
+      continue;
+    }
+    if (options.roundId && tube.round_id !== options.roundId) {
+      fault('LAB_TUBE_OTHER_ROUND', 'barcode');
+      continue;
+    }
+    if (!inScope(actor.areaPath, tube.area_path)) {
+      fault('OUT_OF_SCOPE', 'barcode');
+      continue;
+    }
+    if (tube.status === 'open' || tube.closed_at === null || Number(tube.member_count) === 0) {
+      fault('LAB_TUBE_NOT_SAMPLED', 'barcode');
+      continue;
+    }
+    if (r.testedAt! < Number(tube.closed_at) || r.testedAt! > now + 5 * 60_000) {
+      fault('LAB_TIME_INVALID', 'testedAt', { value: new Date(r.testedAt!).toISOString() });
+      continue;
+    }
     const prior = tube.stored_result;
     if (prior) {
       if (prior !== r.result) fault('LAB_RESULT_CONFLICT', 'result', { existing: prior });
@@ -209,15 +333,31 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
   }
   if (faults.length) {
     faults.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
-    throw new AppError('LAB_RESULTS_INVALID', { count: faults.length }, { faults: faults.slice(0, FAULT_CAP), extra: { totalErrors: faults.length, rows: rows.length } });
+    throw new AppError(
+      'LAB_RESULTS_INVALID',
+      { count: faults.length },
+      { faults: faults.slice(0, FAULT_CAP), extra: { totalErrors: faults.length, rows: rows.length } },
+    );
   }
 
   const negative = fresh.filter((f) => f.row.result === 'negative').length;
   const outcome: LabOutcome = {
-    uploadId: null, dryRun: !!options.dryRun, rows: rows.length, applied: fresh.length, repeated, negative, positive: fresh.length - negative,
-    people: 0, pools: [], retests: { negative: 0, positive: 0 }, released: [], cases: [],
+    uploadId: null,
+    dryRun: !!options.dryRun,
+    rows: rows.length,
+    applied: fresh.length,
+    repeated,
+    negative,
+    positive: fresh.length - negative,
+    people: 0,
+    pools: [],
+    retests: { negative: 0, positive: 0 },
+    released: [],
+    cases: [],
     // Results are never refused for a missing custody step (a lab at night must not lose them): accepted, flagged on the tube.
-    custodyGaps: fresh.filter((f) => f.tube.status !== 'received').map((f) => ({ barcode: f.tube.barcode, missing: missingCustody(f.tube.status) })),
+    custodyGaps: fresh
+      .filter((f) => f.tube.status !== 'received')
+      .map((f) => ({ barcode: f.tube.barcode, missing: missingCustody(f.tube.status) })),
   };
   if (options.dryRun) return outcome;
   await options.afterCheck?.({ applied: outcome.applied, positive: outcome.positive });
@@ -229,12 +369,26 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
   const audit = auditActor(actor);
   const basis = { actor: audit, ...basisOf('lab_results', { file: options.fileName ?? uploadId }) };
   const upload = {
-    id: uploadId, round_id: options.roundId ?? null, file_name: options.fileName ?? null, rows: rows.length, negative, positive: outcome.positive,
-    uploaded_by: actor.userId, uploaded_by_name: actor.displayName, at: now,
+    id: uploadId,
+    round_id: options.roundId ?? null,
+    file_name: options.fileName ?? null,
+    rows: rows.length,
+    negative,
+    positive: outcome.positive,
+    uploaded_by: actor.userId,
+    uploaded_by_name: actor.displayName,
+    at: now,
   };
   const summary = (extra: Record<string, unknown>) => ({
-    file: options.fileName ?? null, roundId: options.roundId ?? null, rows: rows.length, applied: fresh.length, repeated, negative, positive: outcome.positive,
-    custodyGaps: outcome.custodyGaps.slice(0, 1000), ...extra,
+    file: options.fileName ?? null,
+    roundId: options.roundId ?? null,
+    rows: rows.length,
+    applied: fresh.length,
+    repeated,
+    negative,
+    positive: outcome.positive,
+    custodyGaps: outcome.custodyGaps.slice(0, 1000),
+    ...extra,
   });
   const rounds = new Set(fresh.map((f) => f.tube.round_id));
   const caseFound: string[] = [];
@@ -249,7 +403,10 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
       await storeResults(s, trx, positives, uploadId, now);
       const singles = positives.filter((f) => !isPooledTube(f.tube.mode, Number(f.tube.member_count)));
       await recordTubeResults(s, trx, singles.map(tubeOutcome), now, basis);
-      for (const m of await store.membersOfTubes(trx, singles.map((f) => f.tube.id))) {
+      for (const m of await store.membersOfTubes(
+        trx,
+        singles.map((f) => f.tube.id),
+      )) {
         const f = singles.find((x) => x.tube.id === m.tube_id)!;
         caseQueue.push({ personId: m.person_id, sampledAt: Number(m.sampled_at), taskId: f.tube.task_id });
       }
@@ -258,24 +415,70 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
       if (poolTubes.length) {
         const pools = poolTubes.map((f) => newPool(f.tube, now));
         await store.insertPools(trx, pools);
-        const autoRounds = new Set((await trx.selectFrom('testing_round').select(['id', 'auto_report']).where('id', 'in', [...new Set(pools.map((p) => p.round_id))]).execute())
-          .filter((r) => r.auto_report === 1).map((r) => r.id));
-        await reportPoolsTx(s, trx, audit, actor.displayName, pools.filter((p) => autoRounds.has(p.round_id)), 'reported automatically on upload');
+        const autoRounds = new Set(
+          (
+            await trx
+              .selectFrom('testing_round')
+              .select(['id', 'auto_report'])
+              .where('id', 'in', [...new Set(pools.map((p) => p.round_id))])
+              .execute()
+          )
+            .filter((r) => r.auto_report === 1)
+            .map((r) => r.id),
+        );
+        await reportPoolsTx(
+          s,
+          trx,
+          audit,
+          actor.displayName,
+          pools.filter((p) => autoRounds.has(p.round_id)),
+          'reported automatically on upload',
+        );
         for (const [i, pool] of pools.entries()) {
-          outcome.pools.push({ id: pool.id, barcode: poolTubes[i]!.tube.barcode, members: pool.members, reported: autoRounds.has(pool.round_id) });
+          outcome.pools.push({
+            id: pool.id,
+            barcode: poolTubes[i]!.tube.barcode,
+            members: pool.members,
+            reported: autoRounds.has(pool.round_id),
+          });
         }
       }
       const settled = await settleTasks(s, trx, positives, now, audit, outcome);
       caseFound.push(...settled.caseFound);
-      const detail = summary({ uploadId, pools: outcome.pools.map((p) => p.id), released: settled.released, caseFound: settled.caseFound, singlePositives: caseQueue.length });
+      const detail = summary({
+        uploadId,
+        pools: outcome.pools.map((p) => p.id),
+        released: settled.released,
+        caseFound: settled.caseFound,
+        singlePositives: caseQueue.length,
+      });
       if (negatives.length) {
-        await s.audit(trx, audit, { action: 'testing.lab.positives', objectType: 'testing_lab_upload', objectId: uploadId, detail: { ...detail, negativesToFollow: negatives.length } });
+        await s.audit(trx, audit, {
+          action: 'testing.lab.positives',
+          objectType: 'testing_lab_upload',
+          objectId: uploadId,
+          detail: { ...detail, negativesToFollow: negatives.length },
+        });
       } else {
-        await s.audit(trx, audit, { action: 'testing.lab.results', objectType: 'testing_lab_upload', objectId: uploadId, detail });
+        await s.audit(trx, audit, {
+          action: 'testing.lab.results',
+          objectType: 'testing_lab_upload',
+          objectId: uploadId,
+          detail,
+        });
       }
     });
-    progress.positivesCommitted = { uploadId, pools: [...outcome.pools], cases: outcome.cases, negatives: negatives.length };
-    for (const p of outcome.pools) roundChanged(s, roundOfPool(positives, p.id), 'pool', { poolId: p.id, status: p.reported ? 'reported' : 'detected' });
+    progress.positivesCommitted = {
+      uploadId,
+      pools: [...outcome.pools],
+      cases: outcome.cases,
+      negatives: negatives.length,
+    };
+    for (const p of outcome.pools)
+      roundChanged(s, roundOfPool(positives, p.id), 'pool', {
+        poolId: p.id,
+        status: p.reported ? 'reported' : 'detected',
+      });
     for (const r of new Set(positives.map((f) => f.tube.round_id))) roundChanged(s, r, 'summary');
     await options.afterPositives?.({ uploadId, pools: outcome.pools.length, negatives: negatives.length });
     // Cases right after the positives commit (each traces in its own transaction), before the negatives:
@@ -293,8 +496,15 @@ async function applyOnce(s: Services, actor: Actor, rows: LabRow[], options: Lab
       const settled = await settleTasks(s, trx, negatives, now, audit, outcome);
       outcome.released = settled.released;
       await s.audit(trx, audit, {
-        action: 'testing.lab.results', objectType: 'testing_lab_upload', objectId: uploadId,
-        detail: summary({ pools: outcome.pools.map((p) => p.id), released: settled.released, caseFound: [...caseFound, ...settled.caseFound], singlePositives: caseQueue.length }),
+        action: 'testing.lab.results',
+        objectType: 'testing_lab_upload',
+        objectId: uploadId,
+        detail: summary({
+          pools: outcome.pools.map((p) => p.id),
+          released: settled.released,
+          caseFound: [...caseFound, ...settled.caseFound],
+          singlePositives: caseQueue.length,
+        }),
       });
     });
   }
@@ -312,26 +522,63 @@ function tubeOutcome(f: { row: LabRow; tube: LabTube }): TubeOutcome {
 }
 
 /** Results rows and tube statuses (set-based: one statement per slice). */
-async function storeResults(s: Services, trx: Tx, fresh: ReadonlyArray<{ row: LabRow; tube: LabTube }>, uploadId: string, now: number): Promise<void> {
+async function storeResults(
+  s: Services,
+  trx: Tx,
+  fresh: ReadonlyArray<{ row: LabRow; tube: LabTube }>,
+  uploadId: string,
+  now: number,
+): Promise<void> {
   if (!fresh.length) return;
-  await store.insertResults(trx, s.dialect, fresh.map(({ row, tube }) => ({
-    tube_id: tube.id, round_id: tube.round_id, result: row.result!, ct_n: row.ctN, ct_orf1ab: row.ctOrf1ab, tested_at: row.testedAt!, resulted_at: now, upload_id: uploadId,
-  })));
-  await store.markResulted(trx, s.dialect, fresh.map((f) => f.tube.id));
+  await store.insertResults(
+    trx,
+    s.dialect,
+    fresh.map(({ row, tube }) => ({
+      tube_id: tube.id,
+      round_id: tube.round_id,
+      result: row.result!,
+      ct_n: row.ctN,
+      ct_orf1ab: row.ctOrf1ab,
+      tested_at: row.testedAt!,
+      resulted_at: now,
+      upload_id: uploadId,
+    })),
+  );
+  await store.markResulted(
+    trx,
+    s.dialect,
+    fresh.map((f) => f.tube.id),
+  );
 }
 
 /** Re-test and home-sampling tubes settle their tasks; re-tests settle their pools. */
 async function settleTasks(
-  s: Services, trx: Tx, fresh: ReadonlyArray<{ row: LabRow; tube: LabTube }>, now: number, audit: AuditActor, outcome: LabOutcome,
+  s: Services,
+  trx: Tx,
+  fresh: ReadonlyArray<{ row: LabRow; tube: LabTube }>,
+  now: number,
+  audit: AuditActor,
+  outcome: LabOutcome,
 ): Promise<{ released: string[]; caseFound: string[] }> {
   const taskTubes = fresh.filter((f) => f.tube.task_id);
   if (!taskTubes.length) return { released: [], caseFound: [] };
   const touchedPools = new Set<string>();
-  const tasks = new Map((await store.tasksByIds(trx, taskTubes.map((f) => f.tube.task_id!))).map((t) => [t.id, t]));
+  const tasks = new Map(
+    (
+      await store.tasksByIds(
+        trx,
+        taskTubes.map((f) => f.tube.task_id!),
+      )
+    ).map((t) => [t.id, t]),
+  );
   for (const f of taskTubes) {
     const task = tasks.get(f.tube.task_id!);
     if (!task) continue;
-    await trx.updateTable('testing_task').set({ status: f.row.result!, result_at: now, updated_at: now }).where('id', '=', task.id).execute();
+    await trx
+      .updateTable('testing_task')
+      .set({ status: f.row.result!, result_at: now, updated_at: now })
+      .where('id', '=', task.id)
+      .execute();
     if (task.kind === 'retest') outcome.retests[f.row.result!]++;
     if (task.pool_id) touchedPools.add(task.pool_id);
   }
@@ -339,38 +586,73 @@ async function settleTasks(
 }
 
 /** Single positive tubes become cases (registering one traces it in its own transaction). */
-async function registerCases(s: Services, actor: Actor, queue: ReadonlyArray<{ personId: string; sampledAt: number; taskId: string | null }>, outcome: LabOutcome): Promise<void> {
+async function registerCases(
+  s: Services,
+  actor: Actor,
+  queue: ReadonlyArray<{ personId: string; sampledAt: number; taskId: string | null }>,
+  outcome: LabOutcome,
+): Promise<void> {
   for (const c of queue) {
     let caseId: string | null = null;
     let error: string | null = null;
     try {
       const detail = await registerCase(s, caseActor(actor), {
-        personId: c.personId, classification: testingPolicy().positiveSingleClassification, source: 'testing_round', firstPositiveSampledAt: c.sampledAt,
+        personId: c.personId,
+        classification: testingPolicy().positiveSingleClassification,
+        source: 'testing_round',
+        firstPositiveSampledAt: c.sampledAt,
       });
       caseId = detail.case.id;
     } catch (err) {
       error = err instanceof AppError ? err.code : 'INTERNAL';
-      if (err instanceof AppError && err.code === 'CASE_ALREADY_OPEN') caseId = ((err.extra.existing as { id?: string } | undefined)?.id) ?? null;
+      if (err instanceof AppError && err.code === 'CASE_ALREADY_OPEN')
+        caseId = (err.extra.existing as { id?: string } | undefined)?.id ?? null;
     }
-    if (c.taskId) await s.db.updateTable('testing_task').set({ case_id: caseId, case_error: error, updated_at: s.clock.now() }).where('id', '=', c.taskId).execute();
+    if (c.taskId)
+      await s.db
+        .updateTable('testing_task')
+        .set({ case_id: caseId, case_error: error, updated_at: s.clock.now() })
+        .where('id', '=', c.taskId)
+        .execute();
     outcome.cases.push({ personId: c.personId, caseId, error });
   }
 }
 
-export async function uploadLabFile(s: Services, actor: Actor, input: Readable, format: RosterFormat, options: LabOptions): Promise<LabOutcome> {
+export async function uploadLabFile(
+  s: Services,
+  actor: Actor,
+  input: Readable,
+  format: RosterFormat,
+  options: LabOptions,
+): Promise<LabOutcome> {
   assertCan(actor, 'testing.lab');
   const rows = await rowsFromFile(s, input, format, options.lang ?? 'zh');
   return applyLabResults(s, actor, rows, options);
 }
 
-export async function listUploads(s: Services, actor: Actor, roundId: string | undefined, paging: { limit: number; offset: number }) {
+export async function listUploads(
+  s: Services,
+  actor: Actor,
+  roundId: string | undefined,
+  paging: { limit: number; offset: number },
+) {
   assertCan(actor, 'testing.view');
   let base = s.db.selectFrom('testing_lab_upload');
   if (roundId) base = base.where('round_id', '=', roundId);
   const rows = await base.selectAll().orderBy('at', 'desc').limit(paging.limit).offset(paging.offset).execute();
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return {
-    items: rows.map((r) => ({ id: r.id, roundId: r.round_id, fileName: r.file_name, rows: r.rows, negative: r.negative, positive: r.positive, uploadedBy: r.uploaded_by_name, at: Number(r.at) })),
-    total: Number(total.n), ...paging,
+    items: rows.map((r) => ({
+      id: r.id,
+      roundId: r.round_id,
+      fileName: r.file_name,
+      rows: r.rows,
+      negative: r.negative,
+      positive: r.positive,
+      uploadedBy: r.uploaded_by_name,
+      at: Number(r.at),
+    })),
+    total: Number(total.n),
+    ...paging,
   };
 }

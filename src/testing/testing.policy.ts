@@ -9,7 +9,8 @@ export const TESTING_RULES_FILE = fileURLToPath(new URL('../../rules/testing.jso
 
 const Text = Type.String({ pattern: '\\S' });
 const Num = (minimum: number, maximum: number) => Type.Number({ minimum, maximum });
-const Range = (minimum: number, maximum: number) => Type.Object({ min: Num(minimum, maximum), max: Num(minimum, maximum) });
+const Range = (minimum: number, maximum: number) =>
+  Type.Object({ min: Num(minimum, maximum), max: Num(minimum, maximum) });
 
 export const TestingPolicySchema = Type.Object({
   version: Text,
@@ -25,7 +26,11 @@ export const TestingPolicySchema = Type.Object({
   offlineWindowHours: Num(1, 24 * 7),
   clockSkewMinutes: Num(0, 60),
   autoReportOnUpload: Type.Boolean(),
-  positiveSingleClassification: Type.Union([Type.Literal('suspected'), Type.Literal('confirmed'), Type.Literal('asymptomatic')]),
+  positiveSingleClassification: Type.Union([
+    Type.Literal('suspected'),
+    Type.Literal('confirmed'),
+    Type.Literal('asymptomatic'),
+  ]),
   notify: Type.Object({ squad: Text, police: Text }),
 });
 
@@ -33,8 +38,14 @@ export type TestingPolicy = Static<typeof TestingPolicySchema>;
 
 /** A {min, max} whose max is below its min. */
 function rangeFaults(p: TestingPolicy): RuleFileFault[] {
-  const ranges = { 'planning.peoplePerSite': p.planning.peoplePerSite, 'planning.peoplePerTable': p.planning.peoplePerTable, ct: p.ct };
-  return Object.entries(ranges).filter(([, r]) => r.max < r.min).map(([at, r]) => ({ path: `${at}.max`, problem: `must not be below ${at}.min (${r.min})` }));
+  const ranges = {
+    'planning.peoplePerSite': p.planning.peoplePerSite,
+    'planning.peoplePerTable': p.planning.peoplePerTable,
+    ct: p.ct,
+  };
+  return Object.entries(ranges)
+    .filter(([, r]) => r.max < r.min)
+    .map(([at, r]) => ({ path: `${at}.max`, problem: `must not be below ${at}.min (${r.min})` }));
 }
 
 const TESTING_RULES = ruleFile({
@@ -43,7 +54,8 @@ const TESTING_RULES = ruleFile({
   schema: TestingPolicySchema,
   check: rangeFaults,
   build: (p): TestingPolicy => ({
-    version: p.version, effectiveFrom: p.effectiveFrom,
+    version: p.version,
+    effectiveFrom: p.effectiveFrom,
     roundDeadlineHours: p.roundDeadlineHours,
     planning: {
       peoplePerSite: { min: p.planning.peoplePerSite.min, max: p.planning.peoplePerSite.max },

@@ -4,7 +4,14 @@
 // health facts, and one single-tube home re-sampling task per member goes on the squad's list. When
 // every re-test is negative the control is lifted at once; a positive single tube becomes a case.
 import type { Actor } from '../access/access.rules.ts';
-import type { Executor, TestingNotificationTable, TestingPoolTable, TestingTaskTable, TestingTubeTable, Tx } from '../db/database.ts';
+import type {
+  Executor,
+  TestingNotificationTable,
+  TestingPoolTable,
+  TestingTaskTable,
+  TestingTubeTable,
+  Tx,
+} from '../db/database.ts';
 import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import type { AuditActor } from '../platform/audit.ts';
@@ -15,7 +22,15 @@ import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { basisOf, recordResults, type PoolFact } from './testing.health.ts';
 import { testingPolicy } from './testing.policy.ts';
-import { poolAge, releaseDecision, type LabResult, type NotificationKind, type PoolStatus, type TaskKind, type TaskStatus } from './testing.rules.ts';
+import {
+  poolAge,
+  releaseDecision,
+  type LabResult,
+  type NotificationKind,
+  type PoolStatus,
+  type TaskKind,
+  type TaskStatus,
+} from './testing.rules.ts';
 import type { PoolView, TaskView } from './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
 import * as store from './testing.store.ts';
@@ -35,14 +50,36 @@ const targetMs = () => testingPolicy().retestTargetHours * HOUR;
  * The views of the pools for a reader whose scope is `readerPath` (membersOutside counts the members
  * living outside it); without a reader (the system, a lab upload) every member counts as inside.
  */
-export async function poolViews(s: Services, ex: Executor, pools: TestingPoolTable[], readerPath = ''): Promise<PoolView[]> {
+export async function poolViews(
+  s: Services,
+  ex: Executor,
+  pools: TestingPoolTable[],
+  readerPath = '',
+): Promise<PoolView[]> {
   if (!pools.length) return [];
-  const counts = await store.taskCounts(ex, pools.map((p) => p.id));
-  const outside = readerPath ? await store.membersOutside(ex, pools.map((p) => p.tube_id), readerPath) : new Map<string, number>();
-  const extra = await ex.selectFrom('testing_pool').innerJoin('testing_tube', 'testing_tube.id', 'testing_pool.tube_id')
-    .innerJoin('area', 'area.id', 'testing_pool.area_id').leftJoin('testing_site', 'testing_site.id', 'testing_tube.site_id')
+  const counts = await store.taskCounts(
+    ex,
+    pools.map((p) => p.id),
+  );
+  const outside = readerPath
+    ? await store.membersOutside(
+        ex,
+        pools.map((p) => p.tube_id),
+        readerPath,
+      )
+    : new Map<string, number>();
+  const extra = await ex
+    .selectFrom('testing_pool')
+    .innerJoin('testing_tube', 'testing_tube.id', 'testing_pool.tube_id')
+    .innerJoin('area', 'area.id', 'testing_pool.area_id')
+    .leftJoin('testing_site', 'testing_site.id', 'testing_tube.site_id')
     .select(['testing_pool.id', 'testing_tube.barcode', 'area.name as area_name', 'testing_site.name as site_name'])
-    .where('testing_pool.id', 'in', pools.map((p) => p.id)).execute();
+    .where(
+      'testing_pool.id',
+      'in',
+      pools.map((p) => p.id),
+    )
+    .execute();
   const byId = new Map(extra.map((e) => [e.id, e]));
   const now = s.clock.now();
   return pools.map((p) => {
@@ -51,12 +88,30 @@ export async function poolViews(s: Services, ex: Executor, pools: TestingPoolTab
     const pending = c.open ?? 0;
     const sampled = total - pending - (c.cancelled ?? 0);
     const everyoneSampled = total > 0 && pending === 0;
-    const { ageMs, overdue } = poolAge({ detected_at: Number(p.detected_at), closed_at: p.closed_at === null ? null : Number(p.closed_at) }, now, targetMs(), everyoneSampled);
+    const { ageMs, overdue } = poolAge(
+      { detected_at: Number(p.detected_at), closed_at: p.closed_at === null ? null : Number(p.closed_at) },
+      now,
+      targetMs(),
+      everyoneSampled,
+    );
     const e = byId.get(p.id);
     return {
-      id: p.id, roundId: p.round_id, tubeId: p.tube_id, barcode: e?.barcode ?? '', areaId: p.area_id, areaName: e?.area_name ?? '', siteName: e?.site_name ?? null,
-      members: Number(p.members), membersOutside: outside.get(p.tube_id) ?? 0, status: p.status as PoolStatus, detectedAt: Number(p.detected_at), reportedAt: p.reported_at === null ? null : Number(p.reported_at),
-      releasedAt: p.status === 'released' && p.closed_at !== null ? Number(p.closed_at) : null, ageMs, targetMs: targetMs(), overdue,
+      id: p.id,
+      roundId: p.round_id,
+      tubeId: p.tube_id,
+      barcode: e?.barcode ?? '',
+      areaId: p.area_id,
+      areaName: e?.area_name ?? '',
+      siteName: e?.site_name ?? null,
+      members: Number(p.members),
+      membersOutside: outside.get(p.tube_id) ?? 0,
+      status: p.status as PoolStatus,
+      detectedAt: Number(p.detected_at),
+      reportedAt: p.reported_at === null ? null : Number(p.reported_at),
+      releasedAt: p.status === 'released' && p.closed_at !== null ? Number(p.closed_at) : null,
+      ageMs,
+      targetMs: targetMs(),
+      overdue,
       retests: { total, sampled, negative: c.negative ?? 0, positive: c.positive ?? 0, pending },
     };
   });
@@ -64,20 +119,55 @@ export async function poolViews(s: Services, ex: Executor, pools: TestingPoolTab
 
 async function taskViews(ex: Executor, tasks: TestingTaskTable[]): Promise<TaskView[]> {
   if (!tasks.length) return [];
-  const people = await ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
-    .leftJoin('household', 'household.id', 'person.household_id').leftJoin('building', 'building.id', 'household.building_id')
-    .select(['person.id', 'person.name', 'area.name as area_name', 'building.name as building_name', 'household.unit', 'household.door', 'household.address'])
-    .where('person.id', 'in', [...new Set(tasks.map((t) => t.person_id))]).execute();
+  const people = await ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .leftJoin('household', 'household.id', 'person.household_id')
+    .leftJoin('building', 'building.id', 'household.building_id')
+    .select([
+      'person.id',
+      'person.name',
+      'area.name as area_name',
+      'building.name as building_name',
+      'household.unit',
+      'household.door',
+      'household.address',
+    ])
+    .where('person.id', 'in', [...new Set(tasks.map((t) => t.person_id))])
+    .execute();
   const byPerson = new Map(people.map((p) => [p.id, p]));
   const tubeIds = tasks.map((t) => t.tube_id).filter((x): x is string => !!x);
-  const barcodes = new Map(tubeIds.length ? (await ex.selectFrom('testing_tube').select(['id', 'barcode']).where('id', 'in', tubeIds).execute()).map((t) => [t.id, t.barcode]) : []);
+  const barcodes = new Map(
+    tubeIds.length
+      ? (await ex.selectFrom('testing_tube').select(['id', 'barcode']).where('id', 'in', tubeIds).execute()).map(
+          (t) => [t.id, t.barcode],
+        )
+      : [],
+  );
   return tasks.map((t) => {
     const p = byPerson.get(t.person_id);
-    const address = p ? (p.building_name ? [p.building_name, p.unit && unitLabel(p.unit), p.door].filter(Boolean).join(' ') : p.address ?? '') : '';
+    const address = p
+      ? p.building_name
+        ? [p.building_name, p.unit && unitLabel(p.unit), p.door].filter(Boolean).join(' ')
+        : (p.address ?? '')
+      : '';
     return {
-      id: t.id, kind: t.kind as TaskKind, roundId: t.round_id, poolId: t.pool_id, personId: t.person_id, maskedName: p ? maskName(p.name) : '', address,
-      areaId: t.area_id, areaName: p?.area_name ?? '', status: t.status as TaskStatus, createdAt: Number(t.created_at), sampledAt: t.sampled_at === null ? null : Number(t.sampled_at),
-      tubeId: t.tube_id, barcode: t.tube_id ? barcodes.get(t.tube_id) ?? null : null, resultAt: t.result_at === null ? null : Number(t.result_at), caseId: t.case_id,
+      id: t.id,
+      kind: t.kind as TaskKind,
+      roundId: t.round_id,
+      poolId: t.pool_id,
+      personId: t.person_id,
+      maskedName: p ? maskName(p.name) : '',
+      address,
+      areaId: t.area_id,
+      areaName: p?.area_name ?? '',
+      status: t.status as TaskStatus,
+      createdAt: Number(t.created_at),
+      sampledAt: t.sampled_at === null ? null : Number(t.sampled_at),
+      tubeId: t.tube_id,
+      barcode: t.tube_id ? (barcodes.get(t.tube_id) ?? null) : null,
+      resultAt: t.result_at === null ? null : Number(t.result_at),
+      caseId: t.case_id,
     };
   });
 }
@@ -98,16 +188,29 @@ async function poolInScope(ex: Executor, actor: Actor, id: string): Promise<Test
 async function poolReadable(ex: Executor, actor: Actor, id: string): Promise<TestingPoolTable> {
   const pool = await store.poolById(ex, id);
   if (!pool) throw new AppError('POOL_NOT_FOUND');
-  if (!inScope(actor.areaPath, pool.area_path) && !(await store.hasMemberWithin(ex, pool.tube_id, actor.areaPath))) throw new AppError('OUT_OF_SCOPE');
+  if (!inScope(actor.areaPath, pool.area_path) && !(await store.hasMemberWithin(ex, pool.tube_id, actor.areaPath)))
+    throw new AppError('OUT_OF_SCOPE');
   return pool;
 }
 
 // ---- detection and report -----------------------------------------------------------------------
 
-export function newPool(tube: Pick<TestingTubeTable, 'id' | 'round_id' | 'area_id' | 'area_path' | 'member_count'>, detectedAt: number): TestingPoolTable {
+export function newPool(
+  tube: Pick<TestingTubeTable, 'id' | 'round_id' | 'area_id' | 'area_path' | 'member_count'>,
+  detectedAt: number,
+): TestingPoolTable {
   return {
-    id: `pool_${tube.id}`, tube_id: tube.id, round_id: tube.round_id, area_id: tube.area_id, area_path: tube.area_path, status: 'detected',
-    members: Number(tube.member_count), detected_at: detectedAt, reported_at: null, reported_by_name: null, closed_at: null,
+    id: `pool_${tube.id}`,
+    tube_id: tube.id,
+    round_id: tube.round_id,
+    area_id: tube.area_id,
+    area_path: tube.area_path,
+    status: 'detected',
+    members: Number(tube.member_count),
+    detected_at: detectedAt,
+    reported_at: null,
+    reported_by_name: null,
+    closed_at: null,
   };
 }
 
@@ -123,14 +226,27 @@ async function communitiesOf(ex: Executor, paths: string[]): Promise<Map<string,
   return out;
 }
 
-export interface ReportOutcome { alreadyReported: boolean; controlled: number; colourChanges: number; pendingApprovalId: string | null }
+export interface ReportOutcome {
+  alreadyReported: boolean;
+  controlled: number;
+  colourChanges: number;
+  pendingApprovalId: string | null;
+}
 
 /**
  * The one-click report inside the caller's transaction: notifications, in-place control of every
  * member (fact pooled_positive_pending_retest, source the pool) and one re-sampling task each.
  */
-export async function reportPoolTx(s: Services, trx: Tx, actor: AuditActor, actorName: string, pool: TestingPoolTable, note: string | null): Promise<ReportOutcome> {
-  if (pool.status === 'reported') return { alreadyReported: true, controlled: 0, colourChanges: 0, pendingApprovalId: null };
+export async function reportPoolTx(
+  s: Services,
+  trx: Tx,
+  actor: AuditActor,
+  actorName: string,
+  pool: TestingPoolTable,
+  note: string | null,
+): Promise<ReportOutcome> {
+  if (pool.status === 'reported')
+    return { alreadyReported: true, controlled: 0, colourChanges: 0, pendingApprovalId: null };
   if (pool.status !== 'detected') throw new AppError('POOL_CLOSED');
   return (await reportPoolsTx(s, trx, actor, actorName, [pool], note)).get(pool.id)!;
 }
@@ -141,48 +257,141 @@ export async function reportPoolTx(s: Services, trx: Tx, actor: AuditActor, acto
  * reads, inserts and the members' in-place control grouped, one recolouring for all of them (each
  * member's history row names their pool in its reasons).
  */
-export async function reportPoolsTx(s: Services, trx: Tx, actor: AuditActor, actorName: string, pools: readonly TestingPoolTable[], note: string | null): Promise<Map<string, ReportOutcome>> {
+export async function reportPoolsTx(
+  s: Services,
+  trx: Tx,
+  actor: AuditActor,
+  actorName: string,
+  pools: readonly TestingPoolTable[],
+  note: string | null,
+): Promise<Map<string, ReportOutcome>> {
   const out = new Map<string, ReportOutcome>();
   if (!pools.length) return out;
   const now = s.clock.now();
-  const barcodes = new Map((await trx.selectFrom('testing_tube').select(['id', 'barcode']).where('id', 'in', pools.map((p) => p.tube_id)).execute()).map((t) => [t.id, t.barcode]));
+  const barcodes = new Map(
+    (
+      await trx
+        .selectFrom('testing_tube')
+        .select(['id', 'barcode'])
+        .where(
+          'id',
+          'in',
+          pools.map((p) => p.tube_id),
+        )
+        .execute()
+    ).map((t) => [t.id, t.barcode]),
+  );
   const allMembers = [];
   for (const part of store.chunksOf(pools.map((p) => p.tube_id))) {
-    allMembers.push(...await trx.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
-      .innerJoin('area', 'area.id', 'person.area_id')
-      .select(['testing_tube_member.tube_id', 'testing_tube_member.person_id', 'testing_tube_member.sampled_at', 'person.area_id', 'area.path'])
-      .where('testing_tube_member.tube_id', 'in', part).orderBy('testing_tube_member.tube_id').execute());
+    allMembers.push(
+      ...(await trx
+        .selectFrom('testing_tube_member')
+        .innerJoin('person', 'person.id', 'testing_tube_member.person_id')
+        .innerJoin('area', 'area.id', 'person.area_id')
+        .select([
+          'testing_tube_member.tube_id',
+          'testing_tube_member.person_id',
+          'testing_tube_member.sampled_at',
+          'person.area_id',
+          'area.path',
+        ])
+        .where('testing_tube_member.tube_id', 'in', part)
+        .orderBy('testing_tube_member.tube_id')
+        .execute()),
+    );
   }
   const membersOf = new Map<string, typeof allMembers>();
   for (const m of allMembers) {
     const list = membersOf.get(m.tube_id);
-    if (list) list.push(m); else membersOf.set(m.tube_id, [m]);
+    if (list) list.push(m);
+    else membersOf.set(m.tube_id, [m]);
   }
   const policy = testingPolicy();
-  const communities = await communitiesOf(trx, allMembers.map((m) => m.path));
+  const communities = await communitiesOf(
+    trx,
+    allMembers.map((m) => m.path),
+  );
   const notices: TestingNotificationTable[] = [];
   const tasks: TestingTaskTable[] = [];
   const facts: PoolFact[] = [];
   for (const pool of pools) {
     const barcode = barcodes.get(pool.tube_id)!;
     const members = membersOf.get(pool.tube_id) ?? [];
-    const payload = JSON.stringify({ poolId: pool.id, barcode, roundId: pool.round_id, members: members.length, areaId: pool.area_id, detectedAt: Number(pool.detected_at), note });
-    const mine = new Map(members.map((m) => communities.get(m.path)).filter((c): c is { id: string; name: string } => !!c).map((c) => [c.id, c]));
-    notices.push(
-      { id: `${pool.id}_squad`, pool_id: pool.id, kind: 'squad', recipient: policy.notify.squad, area_id: pool.area_id, payload, status: 'recorded', created_at: now },
-      ...[...mine.values()].map((c) => ({
-        id: `${pool.id}_c_${c.id}`, pool_id: pool.id, kind: 'community', recipient: c.name, area_id: c.id, payload, status: 'recorded', created_at: now,
-      })),
-      { id: `${pool.id}_police`, pool_id: pool.id, kind: 'police', recipient: policy.notify.police, area_id: pool.area_id, payload, status: 'recorded', created_at: now },
+    const payload = JSON.stringify({
+      poolId: pool.id,
+      barcode,
+      roundId: pool.round_id,
+      members: members.length,
+      areaId: pool.area_id,
+      detectedAt: Number(pool.detected_at),
+      note,
+    });
+    const mine = new Map(
+      members
+        .map((m) => communities.get(m.path))
+        .filter((c): c is { id: string; name: string } => !!c)
+        .map((c) => [c.id, c]),
     );
-    tasks.push(...members.map((m, i) => ({
-      id: `${pool.id}_t${String(i).padStart(2, '0')}`, kind: 'retest', round_id: pool.round_id, pool_id: pool.id, person_id: m.person_id, area_id: m.area_id,
-      area_path: m.path, status: 'open', tube_id: null, sampled_at: null, result_at: null, case_id: null, case_error: null, created_at: now, updated_at: now,
-    })));
-    facts.push(...members.map((m) => ({
-      personId: m.person_id, kind: 'pooled_positive_pending_retest' as const, since: now, source: { type: 'pool' as const, id: pool.id },
-      detail: { barcode, roundId: pool.round_id, sampledAt: Number(m.sampled_at) },
-    })));
+    notices.push(
+      {
+        id: `${pool.id}_squad`,
+        pool_id: pool.id,
+        kind: 'squad',
+        recipient: policy.notify.squad,
+        area_id: pool.area_id,
+        payload,
+        status: 'recorded',
+        created_at: now,
+      },
+      ...[...mine.values()].map((c) => ({
+        id: `${pool.id}_c_${c.id}`,
+        pool_id: pool.id,
+        kind: 'community',
+        recipient: c.name,
+        area_id: c.id,
+        payload,
+        status: 'recorded',
+        created_at: now,
+      })),
+      {
+        id: `${pool.id}_police`,
+        pool_id: pool.id,
+        kind: 'police',
+        recipient: policy.notify.police,
+        area_id: pool.area_id,
+        payload,
+        status: 'recorded',
+        created_at: now,
+      },
+    );
+    tasks.push(
+      ...members.map((m, i) => ({
+        id: `${pool.id}_t${String(i).padStart(2, '0')}`,
+        kind: 'retest',
+        round_id: pool.round_id,
+        pool_id: pool.id,
+        person_id: m.person_id,
+        area_id: m.area_id,
+        area_path: m.path,
+        status: 'open',
+        tube_id: null,
+        sampled_at: null,
+        result_at: null,
+        case_id: null,
+        case_error: null,
+        created_at: now,
+        updated_at: now,
+      })),
+    );
+    facts.push(
+      ...members.map((m) => ({
+        personId: m.person_id,
+        kind: 'pooled_positive_pending_retest' as const,
+        since: now,
+        source: { type: 'pool' as const, id: pool.id },
+        detail: { barcode, roundId: pool.round_id, sampledAt: Number(m.sampled_at) },
+      })),
+    );
   }
   await store.insertNotifications(trx, notices);
   await store.insertTasks(trx, tasks);
@@ -191,23 +400,42 @@ export async function reportPoolsTx(s: Services, trx: Tx, actor: AuditActor, act
   const health = s.ports.testingHealth;
   if (health) {
     const names = pools.map((p) => barcodes.get(p.tube_id)!);
-    const basis = names.length === 1 ? basisOf('pool_positive', { barcode: names[0]! })
-      : basisOf('pools_positive', { count: names.length, barcodes: `${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}` });
+    const basis =
+      names.length === 1
+        ? basisOf('pool_positive', { barcode: names[0]! })
+        : basisOf('pools_positive', {
+            count: names.length,
+            barcodes: `${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`,
+          });
     const outcome = await health.addFacts(s, trx, facts, { actor, ...basis });
     if (outcome.applied) changed = new Set(outcome.changes.map((c) => c.personId));
     else pendingApprovalId = outcome.pendingApprovalId;
   }
   for (const part of store.chunksOf(pools.map((p) => p.id))) {
-    await trx.updateTable('testing_pool').set({ status: 'reported', reported_at: now, reported_by_name: actorName }).where('id', 'in', part).execute();
+    await trx
+      .updateTable('testing_pool')
+      .set({ status: 'reported', reported_at: now, reported_by_name: actorName })
+      .where('id', 'in', part)
+      .execute();
   }
   for (const pool of pools) {
     const members = membersOf.get(pool.tube_id) ?? [];
     const colourChanges = members.filter((m) => changed.has(m.person_id)).length;
     const mine = notices.filter((n) => n.pool_id === pool.id);
     await s.audit(trx, actor, {
-      action: 'testing.pool.report', objectType: 'testing_pool', objectId: pool.id,
-      detail: { barcode: barcodes.get(pool.tube_id)!, roundId: pool.round_id, members: members.length, notifications: mine.map((n) => ({ kind: n.kind, recipient: n.recipient })),
-        tasks: members.length, colourChanges, pendingApprovalId, note },
+      action: 'testing.pool.report',
+      objectType: 'testing_pool',
+      objectId: pool.id,
+      detail: {
+        barcode: barcodes.get(pool.tube_id)!,
+        roundId: pool.round_id,
+        members: members.length,
+        notifications: mine.map((n) => ({ kind: n.kind, recipient: n.recipient })),
+        tasks: members.length,
+        colourChanges,
+        pendingApprovalId,
+        note,
+      },
     });
     out.set(pool.id, { alreadyReported: false, controlled: members.length, colourChanges, pendingApprovalId });
   }
@@ -232,7 +460,12 @@ export async function reportPool(s: Services, actor: Actor, id: string, note: st
  * Pools whose re-tests just came back: all negative → control lifted at once (endFacts) and the pool
  * released; any positive → the pool closes as case_found (the case itself is registered by the caller).
  */
-export async function settlePools(s: Services, trx: Tx, poolIds: string[], actor: AuditActor): Promise<{ released: string[]; caseFound: string[] }> {
+export async function settlePools(
+  s: Services,
+  trx: Tx,
+  poolIds: string[],
+  actor: AuditActor,
+): Promise<{ released: string[]; caseFound: string[] }> {
   const released: string[] = [];
   const caseFound: string[] = [];
   if (!poolIds.length) return { released, caseFound };
@@ -244,13 +477,34 @@ export async function settlePools(s: Services, trx: Tx, poolIds: string[], actor
     if (!pool || (pool.status !== 'reported' && pool.status !== 'detected')) continue;
     const decision = releaseDecision(statuses.get(id) ?? []);
     if (decision === 'release') {
-      if (health) await health.endFacts(s, trx, { sourceType: 'pool', sourceId: id, kind: 'pooled_positive_pending_retest' }, now, { actor, ...basisOf('pool_retests_negative', { poolId: id }) });
+      if (health)
+        await health.endFacts(
+          s,
+          trx,
+          { sourceType: 'pool', sourceId: id, kind: 'pooled_positive_pending_retest' },
+          now,
+          { actor, ...basisOf('pool_retests_negative', { poolId: id }) },
+        );
       await trx.updateTable('testing_pool').set({ status: 'released', closed_at: now }).where('id', '=', id).execute();
-      await s.audit(trx, actor, { action: 'testing.pool.release', objectType: 'testing_pool', objectId: id, detail: { retests: (statuses.get(id) ?? []).length } });
+      await s.audit(trx, actor, {
+        action: 'testing.pool.release',
+        objectType: 'testing_pool',
+        objectId: id,
+        detail: { retests: (statuses.get(id) ?? []).length },
+      });
       released.push(id);
     } else if (decision === 'case_found') {
-      await trx.updateTable('testing_pool').set({ status: 'case_found', closed_at: now }).where('id', '=', id).execute();
-      await s.audit(trx, actor, { action: 'testing.pool.case_found', objectType: 'testing_pool', objectId: id, detail: {} });
+      await trx
+        .updateTable('testing_pool')
+        .set({ status: 'case_found', closed_at: now })
+        .where('id', '=', id)
+        .execute();
+      await s.audit(trx, actor, {
+        action: 'testing.pool.case_found',
+        objectType: 'testing_pool',
+        objectId: id,
+        detail: {},
+      });
       caseFound.push(id);
     }
   }
@@ -259,24 +513,43 @@ export async function settlePools(s: Services, trx: Tx, poolIds: string[], actor
 
 // ---- lists --------------------------------------------------------------------------------------
 
-export async function listPools(s: Services, actor: Actor, q: { roundId?: string; status?: string }, paging: { limit: number; offset: number }): Promise<Page<PoolView>> {
+export async function listPools(
+  s: Services,
+  actor: Actor,
+  q: { roundId?: string; status?: string },
+  paging: { limit: number; offset: number },
+): Promise<Page<PoolView>> {
   assertCan(actor, 'testing.view');
   let base = s.db.selectFrom('testing_pool').where(store.poolReadableBy(actor.areaPath));
   if (q.roundId) base = base.where('round_id', '=', q.roundId);
   const status = q.status ?? 'open';
   if (status === 'open') base = base.where('status', 'in', ['detected', 'reported']);
   else if (status !== 'all') base = base.where('status', '=', status);
-  const rows = await base.selectAll().orderBy('detected_at').orderBy('id').limit(paging.limit).offset(paging.offset).execute();
+  const rows = await base
+    .selectAll()
+    .orderBy('detected_at')
+    .orderBy('id')
+    .limit(paging.limit)
+    .offset(paging.offset)
+    .execute();
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return { items: await poolViews(s, s.db, rows, actor.areaPath), total: Number(total.n), ...paging };
 }
 
 export async function commandPools(s: Services, actor: Actor, roundId: string | undefined) {
   assertCan(actor, 'testing.report');
-  let base = s.db.selectFrom('testing_pool').selectAll().where(store.poolReadableBy(actor.areaPath)).where('status', 'in', ['detected', 'reported']);
+  let base = s.db
+    .selectFrom('testing_pool')
+    .selectAll()
+    .where(store.poolReadableBy(actor.areaPath))
+    .where('status', 'in', ['detected', 'reported']);
   if (roundId) base = base.where('round_id', '=', roundId);
   const items = await poolViews(s, s.db, await base.orderBy('detected_at').limit(1000).execute(), actor.areaPath);
-  return { targetMs: targetMs(), items, notReSampled: items.reduce((a, p) => a + p.retests.pending + (p.status === 'detected' ? p.members : 0), 0) };
+  return {
+    targetMs: targetMs(),
+    items,
+    notReSampled: items.reduce((a, p) => a + p.retests.pending + (p.status === 'detected' ? p.members : 0), 0),
+  };
 }
 
 export async function getPool(s: Services, actor: Actor, id: string) {
@@ -284,33 +557,76 @@ export async function getPool(s: Services, actor: Actor, id: string) {
   const pool = await poolReadable(s.db, actor, id);
   const [view] = await poolViews(s, s.db, [pool], actor.areaPath);
   // Rows only for the members living in the reader's area; the others are view.membersOutside.
-  const members = await s.db.selectFrom('testing_tube_member').innerJoin('person', 'person.id', 'testing_tube_member.person_id')
+  const members = await s.db
+    .selectFrom('testing_tube_member')
+    .innerJoin('person', 'person.id', 'testing_tube_member.person_id')
     .innerJoin('area', 'area.id', 'person.area_id')
-    .select(['person.id', 'person.name']).where('testing_tube_member.tube_id', '=', pool.tube_id).where('area.path', 'like', `${actor.areaPath}%`)
-    .orderBy('testing_tube_member.sampled_at').execute();
+    .select(['person.id', 'person.name'])
+    .where('testing_tube_member.tube_id', '=', pool.tube_id)
+    .where('area.path', 'like', `${actor.areaPath}%`)
+    .orderBy('testing_tube_member.sampled_at')
+    .execute();
   const memberIds = members.map((m) => m.id);
-  const tasks = memberIds.length ? await s.db.selectFrom('testing_task').selectAll().where('pool_id', '=', id).where('person_id', 'in', memberIds).execute() : [];
+  const tasks = memberIds.length
+    ? await s.db
+        .selectFrom('testing_task')
+        .selectAll()
+        .where('pool_id', '=', id)
+        .where('person_id', 'in', memberIds)
+        .execute()
+    : [];
   const tviews = new Map((await taskViews(s.db, tasks)).map((t) => [t.personId, t]));
-  const results = new Map((await store.resultsOf(s.db, tasks.map((t) => t.tube_id).filter((x): x is string => !!x))).map((r) => [r.tube_id, r.result]));
+  const results = new Map(
+    (
+      await store.resultsOf(
+        s.db,
+        tasks.map((t) => t.tube_id).filter((x): x is string => !!x),
+      )
+    ).map((r) => [r.tube_id, r.result]),
+  );
   // A community's notice is read by that community (and above); the squad's and the police's by every reader.
-  const notifications = (await store.poolNotifications(s.db, id)).filter((n) => n.area_path === null || inScope(actor.areaPath, n.area_path));
-  await s.audit(s.db, auditActor(actor), { action: 'testing.pool.read', objectType: 'testing_pool', objectId: id, detail: { members: members.length, membersOutside: view!.membersOutside } });
+  const notifications = (await store.poolNotifications(s.db, id)).filter(
+    (n) => n.area_path === null || inScope(actor.areaPath, n.area_path),
+  );
+  await s.audit(s.db, auditActor(actor), {
+    action: 'testing.pool.read',
+    objectType: 'testing_pool',
+    objectId: id,
+    detail: { members: members.length, membersOutside: view!.membersOutside },
+  });
   return {
     pool: view!,
     members: members.map((m) => {
       const t = tviews.get(m.id);
       return {
-        personId: m.id, maskedName: maskName(m.name), address: t?.address ?? '', taskId: t?.id ?? null, taskStatus: t?.status ?? null,
-        sampledAt: t?.sampledAt ?? null, result: (t?.tubeId ? results.get(t.tubeId) ?? null : null) as LabResult | null,
+        personId: m.id,
+        maskedName: maskName(m.name),
+        address: t?.address ?? '',
+        taskId: t?.id ?? null,
+        taskStatus: t?.status ?? null,
+        sampledAt: t?.sampledAt ?? null,
+        result: (t?.tubeId ? (results.get(t.tubeId) ?? null) : null) as LabResult | null,
       };
     }),
-    notifications: notifications.map((n) => ({ id: n.id, kind: n.kind as NotificationKind, recipient: n.recipient, areaId: n.area_id, createdAt: Number(n.created_at), status: n.status })),
+    notifications: notifications.map((n) => ({
+      id: n.id,
+      kind: n.kind as NotificationKind,
+      recipient: n.recipient,
+      areaId: n.area_id,
+      createdAt: Number(n.created_at),
+      status: n.status,
+    })),
   };
 }
 
 // ---- tasks --------------------------------------------------------------------------------------
 
-export async function listTasks(s: Services, actor: Actor, q: { roundId?: string; kind?: string; status?: string; areaId?: string }, paging: { limit: number; offset: number }): Promise<Page<TaskView>> {
+export async function listTasks(
+  s: Services,
+  actor: Actor,
+  q: { roundId?: string; kind?: string; status?: string; areaId?: string },
+  paging: { limit: number; offset: number },
+): Promise<Page<TaskView>> {
   assertCan(actor, 'testing.view');
   const path = await listingScope(s.db, actor, q.areaId);
   let base = s.db.selectFrom('testing_task').where('area_path', 'like', `${path}%`);
@@ -318,29 +634,83 @@ export async function listTasks(s: Services, actor: Actor, q: { roundId?: string
   if (q.kind) base = base.where('kind', '=', q.kind);
   const status = q.status ?? 'open';
   if (status !== 'all') base = base.where('status', '=', status);
-  const rows = await base.selectAll().orderBy('created_at').orderBy('id').limit(paging.limit).offset(paging.offset).execute();
+  const rows = await base
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(paging.limit)
+    .offset(paging.offset)
+    .execute();
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return { items: await taskViews(s.db, rows), total: Number(total.n), ...paging };
 }
 
 /** A task done at home: one closed single tube with that person, ready to box. */
-export async function sampleTaskTx(s: Services, trx: Tx, actor: Actor, taskId: string, barcode: string, at: number): Promise<TaskView> {
+export async function sampleTaskTx(
+  s: Services,
+  trx: Tx,
+  actor: Actor,
+  taskId: string,
+  barcode: string,
+  at: number,
+): Promise<TaskView> {
   const [task] = await store.tasksByIds(trx, [taskId]);
   if (!task) throw new AppError('TASK_NOT_FOUND');
   assertInScope(actor, task.area_path);
   if (task.status !== 'open') throw new AppError('TASK_NOT_OPEN');
   if (await store.tubeByBarcode(trx, barcode)) throw new AppError('TUBE_BARCODE_TAKEN', { barcode });
-  const person = await trx.selectFrom('person').select(['id', 'household_id']).where('id', '=', task.person_id).executeTakeFirstOrThrow();
+  const person = await trx
+    .selectFrom('person')
+    .select(['id', 'household_id'])
+    .where('id', '=', task.person_id)
+    .executeTakeFirstOrThrow();
   const tubeId = newId(s.clock.now());
-  await trx.insertInto('testing_tube').values({
-    id: tubeId, round_id: task.round_id, barcode, site_id: null, table_id: null, area_id: task.area_id, area_path: task.area_path,
-    mode: task.kind === 'retest' ? 'retest' : 'single', capacity: 1, control_level: task.kind === 'retest' ? 'key_group' : 'sealed', status: 'closed', member_count: 1,
-    opened_at: at, opened_by: actor.userId, opened_by_name: actor.displayName, closed_at: at, closed_by_name: actor.displayName, box_id: null, task_id: task.id,
-    rules_version: testingPolicy().version,
-  }).execute();
-  await trx.insertInto('testing_tube_member').values({ tube_id: tubeId, person_id: task.person_id, round_id: task.round_id, household_id: person.household_id, sampled_at: at }).execute();
-  await trx.updateTable('testing_task').set({ status: 'sampled', tube_id: tubeId, sampled_at: at, updated_at: s.clock.now() }).where('id', '=', task.id).execute();
-  await s.audit(trx, auditActor(actor), { action: 'testing.task.sample', objectType: 'testing_task', objectId: task.id, detail: { barcode, personId: task.person_id, poolId: task.pool_id } });
+  await trx
+    .insertInto('testing_tube')
+    .values({
+      id: tubeId,
+      round_id: task.round_id,
+      barcode,
+      site_id: null,
+      table_id: null,
+      area_id: task.area_id,
+      area_path: task.area_path,
+      mode: task.kind === 'retest' ? 'retest' : 'single',
+      capacity: 1,
+      control_level: task.kind === 'retest' ? 'key_group' : 'sealed',
+      status: 'closed',
+      member_count: 1,
+      opened_at: at,
+      opened_by: actor.userId,
+      opened_by_name: actor.displayName,
+      closed_at: at,
+      closed_by_name: actor.displayName,
+      box_id: null,
+      task_id: task.id,
+      rules_version: testingPolicy().version,
+    })
+    .execute();
+  await trx
+    .insertInto('testing_tube_member')
+    .values({
+      tube_id: tubeId,
+      person_id: task.person_id,
+      round_id: task.round_id,
+      household_id: person.household_id,
+      sampled_at: at,
+    })
+    .execute();
+  await trx
+    .updateTable('testing_task')
+    .set({ status: 'sampled', tube_id: tubeId, sampled_at: at, updated_at: s.clock.now() })
+    .where('id', '=', task.id)
+    .execute();
+  await s.audit(trx, auditActor(actor), {
+    action: 'testing.task.sample',
+    objectType: 'testing_task',
+    objectId: task.id,
+    detail: { barcode, personId: task.person_id, poolId: task.pool_id },
+  });
   const [updated] = await store.tasksByIds(trx, [task.id]);
   return (await taskViews(trx, [updated!]))[0]!;
 }

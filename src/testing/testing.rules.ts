@@ -33,7 +33,10 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 // ---- control level and tube mode ----------------------------------------------------------------
 
 /** The control level of an area in a round: the round area with the longest path containing it. */
-export function controlLevelAt(areaPath: string, roundAreas: ReadonlyArray<{ area_path: string; control_level: string }>): ControlLevel | null {
+export function controlLevelAt(
+  areaPath: string,
+  roundAreas: ReadonlyArray<{ area_path: string; control_level: string }>,
+): ControlLevel | null {
   let best: { area_path: string; control_level: string } | null = null;
   for (const a of roundAreas) {
     if (areaPath.startsWith(a.area_path) && (!best || a.area_path.length > best.area_path.length)) best = a;
@@ -46,10 +49,11 @@ export function siteLevel(areaLevel: ControlLevel, siteKind: SiteKind): ControlL
   return siteKind === 'ordinary' ? areaLevel : siteKind;
 }
 
-export interface TubeModeAllowed { modes: TubeMode[]; maxPoolSize: number }
-export type TubeModeDecision =
-  | { ok: true; mode: TubeMode; capacity: number }
-  | { ok: false; allowed: TubeModeAllowed };
+export interface TubeModeAllowed {
+  modes: TubeMode[];
+  maxPoolSize: number;
+}
+export type TubeModeDecision = { ok: true; mode: TubeMode; capacity: number } | { ok: false; allowed: TubeModeAllowed };
 
 /** What a control level lets a table open: the largest pool, one tube per household, or single tubes. */
 export function allowedModes(policy: PoolingPolicy, level: ControlLevel): TubeModeAllowed {
@@ -65,7 +69,11 @@ export function allowedModes(policy: PoolingPolicy, level: ControlLevel): TubeMo
  * The mode and capacity of a new tube. By default the level's largest pool (or one tube per household
  * where that is the rule, else single). A smaller pool may be asked for: 1 or a validated size.
  */
-export function tubeModeFor(policy: PoolingPolicy, level: ControlLevel, requested: { mode?: TubeMode; poolSize?: number }): TubeModeDecision {
+export function tubeModeFor(
+  policy: PoolingPolicy,
+  level: ControlLevel,
+  requested: { mode?: TubeMode; poolSize?: number },
+): TubeModeDecision {
   const allowed = allowedModes(policy, level);
   const mode = requested.mode ?? (requested.poolSize === 1 ? 'single' : allowed.modes[0]!);
   if (!allowed.modes.includes(mode)) return { ok: false, allowed };
@@ -76,7 +84,8 @@ export function tubeModeFor(policy: PoolingPolicy, level: ControlLevel, requeste
   if (mode === 'household') {
     // One household per tube; never more swabs than the largest validated pool.
     const largest = Math.max(...policy.validatedPoolSizes);
-    if (requested.poolSize !== undefined && (requested.poolSize > largest || requested.poolSize < 1)) return { ok: false, allowed };
+    if (requested.poolSize !== undefined && (requested.poolSize > largest || requested.poolSize < 1))
+      return { ok: false, allowed };
     return { ok: true, mode, capacity: requested.poolSize ?? largest };
   }
   const size = requested.poolSize ?? allowed.maxPoolSize;
@@ -92,8 +101,14 @@ export function tubeModeFor(policy: PoolingPolicy, level: ControlLevel, requeste
  * per tube, as at a quarantine site or in a key group, wherever they are sampled.
  */
 export const UNDER_CONTROL_KINDS: readonly FactKind[] = [
-  'confirmed', 'asymptomatic', 'suspected', 'centralised_quarantine', 'close_contact', 'home_quarantine',
-  'secondary_contact', 'pooled_positive_pending_retest',
+  'confirmed',
+  'asymptomatic',
+  'suspected',
+  'centralised_quarantine',
+  'close_contact',
+  'home_quarantine',
+  'secondary_contact',
+  'pooled_positive_pending_retest',
 ];
 
 /** A person's own control level from the facts holding for them: the first control fact decides. */
@@ -104,7 +119,11 @@ export function personalControl(kinds: readonly FactKind[]): { level: ControlLev
 }
 
 /** True when a tube holds more people than a person's control level lets them share a tube with. */
-export function tubeTooSharedFor(policy: PoolingPolicy, level: ControlLevel, tube: { mode: string; capacity: number }): boolean {
+export function tubeTooSharedFor(
+  policy: PoolingPolicy,
+  level: ControlLevel,
+  tube: { mode: string; capacity: number },
+): boolean {
   if (tube.capacity <= 1) return false;
   const rule = policy.controlLevels[level];
   if (tube.mode === 'household') return !rule.householdTube;
@@ -121,9 +140,15 @@ export function missingCustody(gap: string | null | undefined): CustodyStep[] {
   return [];
 }
 
-export type AddRefusal = 'TUBE_CLOSED' | 'PERSON_ALREADY_IN_TUBE' | 'PERSON_IN_OPEN_TUBE' | 'TUBE_FULL' | 'TUBE_HOUSEHOLD_MISMATCH';
+export type AddRefusal =
+  'TUBE_CLOSED' | 'PERSON_ALREADY_IN_TUBE' | 'PERSON_IN_OPEN_TUBE' | 'TUBE_FULL' | 'TUBE_HOUSEHOLD_MISMATCH';
 
-export interface TubeState { status: string; mode: string; capacity: number; memberCount: number }
+export interface TubeState {
+  status: string;
+  mode: string;
+  capacity: number;
+  memberCount: number;
+}
 export interface JoinContext {
   /** The person is already a member of this tube. */
   inThisTube: boolean;
@@ -149,7 +174,11 @@ export function joinRefusal(tube: TubeState, ctx: JoinContext): AddRefusal | nul
 
 // ---- planner ------------------------------------------------------------------------------------
 
-export interface Registered { sites: number; tables: number; samplers: number }
+export interface Registered {
+  sites: number;
+  tables: number;
+  samplers: number;
+}
 export interface PlanFigures {
   population: number;
   needed: { sites: { min: number; max: number }; tables: { min: number; max: number }; samplers: number };
@@ -166,7 +195,9 @@ export function planFor(population: number, norms: TestingPolicy['planning'], re
     samplers: per(norms.peoplePerSampler),
   };
   return {
-    population, needed, registered,
+    population,
+    needed,
+    registered,
     short: {
       sites: Math.max(0, needed.sites.min - registered.sites),
       tables: Math.max(0, needed.tables.min - registered.tables),
@@ -180,7 +211,10 @@ export function planFor(population: number, norms: TestingPolicy['planning'], re
 export const ROUND_STATUSES = ['planned', 'open', 'overdue', 'closed'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 
-export function roundStatus(r: { starts_at: number; deadline_at: number; closed_at: number | null }, now: number): RoundStatus {
+export function roundStatus(
+  r: { starts_at: number; deadline_at: number; closed_at: number | null },
+  now: number,
+): RoundStatus {
   if (r.closed_at !== null) return 'closed';
   if (now < r.starts_at) return 'planned';
   return now <= r.deadline_at ? 'open' : 'overdue';
@@ -195,7 +229,10 @@ export function roundTakesSamples(status: RoundStatus): boolean {
  * Whether a round takes a sample (or a door-knock mark) made at `at`: null, or the status that refuses
  * it. A close later than `at` does not count: a scan queued offline before the close is kept.
  */
-export function refusesSamplesAt(r: { starts_at: number; deadline_at: number; closed_at: number | null }, at: number): RoundStatus | null {
+export function refusesSamplesAt(
+  r: { starts_at: number; deadline_at: number; closed_at: number | null },
+  at: number,
+): RoundStatus | null {
   const closedBefore = r.closed_at !== null && r.closed_at <= at;
   const status = roundStatus({ ...r, closed_at: closedBefore ? r.closed_at : null }, at);
   return roundTakesSamples(status) ? null : status;
@@ -215,7 +252,12 @@ export function releaseDecision(taskStatuses: readonly string[]): ReleaseDecisio
 }
 
 /** A pool's age against the re-test target; frozen when it closed. */
-export function poolAge(p: { detected_at: number; closed_at: number | null }, now: number, targetMs: number, everyoneSampled: boolean): { ageMs: number; overdue: boolean } {
+export function poolAge(
+  p: { detected_at: number; closed_at: number | null },
+  now: number,
+  targetMs: number,
+  everyoneSampled: boolean,
+): { ageMs: number; overdue: boolean } {
   const ageMs = Math.max(0, (p.closed_at ?? now) - p.detected_at);
   return { ageMs, overdue: p.closed_at === null && ageMs > targetMs && !everyoneSampled };
 }
@@ -243,7 +285,12 @@ export const LAB_COLUMN_TITLES: Record<LabColumn, { zh: string; en: string }> = 
   testedAt: { zh: '检测时间', en: 'Test time' },
 };
 
-const norm = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/\s+/g, ' ');
+const norm = (h: string) =>
+  h
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ');
 
 export type LabHeader =
   | { ok: true; index: Record<LabColumn, number>; titles: Record<LabColumn, string> }
@@ -257,7 +304,9 @@ export function mapLabHeader(cells: readonly string[]): LabHeader {
   cells.forEach((cell, i) => {
     const h = norm(cell);
     if (!h) return;
-    const col = (Object.keys(LAB_COLUMNS) as LabColumn[]).find((c) => (LAB_COLUMNS[c] as readonly string[]).includes(h));
+    const col = (Object.keys(LAB_COLUMNS) as LabColumn[]).find((c) =>
+      (LAB_COLUMNS[c] as readonly string[]).includes(h),
+    );
     if (!col || index[col] !== undefined) unknown.push(cell.trim());
     else {
       index[col] = i;
@@ -270,8 +319,14 @@ export function mapLabHeader(cells: readonly string[]): LabHeader {
 }
 
 const RESULTS: Record<string, LabResult> = {
-  '阴性': 'negative', negative: 'negative', neg: 'negative', '-': 'negative',
-  '阳性': 'positive', positive: 'positive', pos: 'positive', '+': 'positive',
+  阴性: 'negative',
+  negative: 'negative',
+  neg: 'negative',
+  '-': 'negative',
+  阳性: 'positive',
+  positive: 'positive',
+  pos: 'positive',
+  '+': 'positive',
 };
 
 export function parseLabResult(text: string): LabResult | null {
@@ -279,9 +334,13 @@ export function parseLabResult(text: string): LabResult | null {
 }
 
 /** A Ct value: empty (or "-", "N/A", "未检出") is not detected (null); otherwise a number inside the range. */
-export function parseCt(text: string, range: { min: number; max: number }): { ok: true; value: number | null } | { ok: false } {
+export function parseCt(
+  text: string,
+  range: { min: number; max: number },
+): { ok: true; value: number | null } | { ok: false } {
   const t = text.trim();
-  if (t === '' || t === '-' || /^n\/?a$/i.test(t) || t === '未检出' || /^undetermined$/i.test(t)) return { ok: true, value: null };
+  if (t === '' || t === '-' || /^n\/?a$/i.test(t) || t === '未检出' || /^undetermined$/i.test(t))
+    return { ok: true, value: null };
   if (!/^\d+(\.\d+)?$/.test(t)) return { ok: false };
   const v = Number(t);
   return v >= range.min && v <= range.max ? { ok: true, value: v } : { ok: false };
@@ -298,7 +357,16 @@ export function parseTestTime(text: string, timeZone: string): number | null {
   if (local) {
     const [, y, mo, d, h = '0', mi = '0', sec = '0'] = local;
     const date = `${y}-${mo!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
-    if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+    if (
+      Number(mo) < 1 ||
+      Number(mo) > 12 ||
+      Number(d) < 1 ||
+      Number(d) > 31 ||
+      Number(h) > 23 ||
+      Number(mi) > 59 ||
+      Number(sec) > 59
+    )
+      return null;
     try {
       return startOfDate(date, timeZone) + ((Number(h) * 60 + Number(mi)) * 60 + Number(sec)) * 1000;
     } catch {

@@ -17,7 +17,15 @@ import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rul
 import { testingPolicy } from './testing.policy.ts';
 import { planFor, roundStatus, type SiteKind, type StaffDuty } from './testing.rules.ts';
 import type {
-  PlanRow, RoundCreateBody, RoundPatchBody, RoundPoolingView, RoundSummary, RoundView, SiteCreateBody, SiteView, StaffCandidateQuery,
+  PlanRow,
+  RoundCreateBody,
+  RoundPatchBody,
+  RoundPoolingView,
+  RoundSummary,
+  RoundView,
+  SiteCreateBody,
+  SiteView,
+  StaffCandidateQuery,
   StaffCreateBody,
 } from './testing.schema.ts';
 import { STAFF_ROLES } from './testing.schema.ts';
@@ -29,7 +37,12 @@ const HOUR = 3_600_000;
 type Paging = { limit: number; offset: number };
 
 /** Change notices to the live dashboard (best effort; readers take the truth from the database). */
-export function roundChanged(s: Services, roundId: string, what: 'summary' | 'pool', extra: Record<string, unknown> = {}): void {
+export function roundChanged(
+  s: Services,
+  roundId: string,
+  what: 'summary' | 'pool',
+  extra: Record<string, unknown> = {},
+): void {
   s.events.publish(`testing:${roundId}`, { roundId, what, ...extra });
 }
 
@@ -43,7 +56,8 @@ export async function roundOrThrow(ex: Executor, id: string): Promise<TestingRou
 
 /** The round is visible to an actor whose scope contains one of its areas, or lies inside one. */
 function assertRoundInScope(actor: Actor, areas: ReadonlyArray<{ area_path: string }>): void {
-  if (!areas.some((a) => a.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(a.area_path))) throw new AppError('OUT_OF_SCOPE');
+  if (!areas.some((a) => a.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(a.area_path)))
+    throw new AppError('OUT_OF_SCOPE');
 }
 
 /** Writes to a round need every one of its areas inside the actor's scope. */
@@ -53,25 +67,46 @@ function assertRoundWritable(actor: Actor, areas: ReadonlyArray<{ area_path: str
 
 /** A round as listed and as shown on its page: its figures come from roundSummary, the one place they are computed. */
 async function roundViews(s: Services, ex: Executor, rows: TestingRoundTable[]): Promise<RoundView[]> {
-  const areas = await store.roundAreas(ex, rows.map((r) => r.id));
+  const areas = await store.roundAreas(
+    ex,
+    rows.map((r) => r.id),
+  );
   const now = s.clock.now();
   const out: RoundView[] = [];
   for (const r of rows) {
     const own = areas.filter((a) => a.round_id === r.id);
     const summary = await roundSummary(ex, r.id);
     out.push({
-      id: r.id, name: r.name, status: roundStatus(r, now), startsAt: Number(r.starts_at), deadlineAt: Number(r.deadline_at),
+      id: r.id,
+      name: r.name,
+      status: roundStatus(r, now),
+      startsAt: Number(r.starts_at),
+      deadlineAt: Number(r.deadline_at),
       closedAt: r.closed_at === null ? null : Number(r.closed_at),
-      areas: own.map((a) => ({ areaId: a.area_id, code: a.code, name: a.name, level: a.level, path: a.area_path, controlLevel: a.control_level as ControlLevel })),
-      previousRoundId: r.previous_round_id, autoReport: r.auto_report === 1,
-      target: summary.target, summary,
-      rules: { pooling: r.pooling_version, testing: r.testing_version }, createdAt: Number(r.created_at),
+      areas: own.map((a) => ({
+        areaId: a.area_id,
+        code: a.code,
+        name: a.name,
+        level: a.level,
+        path: a.area_path,
+        controlLevel: a.control_level as ControlLevel,
+      })),
+      previousRoundId: r.previous_round_id,
+      autoReport: r.auto_report === 1,
+      target: summary.target,
+      summary,
+      rules: { pooling: r.pooling_version, testing: r.testing_version },
+      createdAt: Number(r.created_at),
     });
   }
   return out;
 }
 
-async function resolveRoundAreas(ex: Executor, actor: Actor, input: ReadonlyArray<{ areaId: string; controlLevel?: ControlLevel }>) {
+async function resolveRoundAreas(
+  ex: Executor,
+  actor: Actor,
+  input: ReadonlyArray<{ areaId: string; controlLevel?: ControlLevel }>,
+) {
   const ids = [...new Set(input.map((a) => a.areaId))];
   const found = await areasByIds(ex, ids);
   const byId = new Map(found.map((a) => [a.id, a]));
@@ -87,14 +122,28 @@ async function resolveRoundAreas(ex: Executor, actor: Actor, input: ReadonlyArra
 }
 
 /** The round a new one is compared with: it exists, the actor sees it, and it went over at least one of the new round's areas. */
-async function checkPreviousRound(ex: Executor, actor: Actor, previousRoundId: string, areas: ReadonlyArray<{ area_path: string }>): Promise<void> {
+async function checkPreviousRound(
+  ex: Executor,
+  actor: Actor,
+  previousRoundId: string,
+  areas: ReadonlyArray<{ area_path: string }>,
+): Promise<void> {
   const prev = await store.roundById(ex, previousRoundId);
-  if (!prev) throw new AppError('ROUND_PREVIOUS_NOT_FOUND', { previousRoundId }, { extra: { field: 'previousRoundId' } });
+  if (!prev)
+    throw new AppError('ROUND_PREVIOUS_NOT_FOUND', { previousRoundId }, { extra: { field: 'previousRoundId' } });
   const theirs = await store.roundAreas(ex, [prev.id]);
   const visible = theirs.some((t) => t.area_path.startsWith(actor.areaPath) || actor.areaPath.startsWith(t.area_path));
-  if (!visible) throw new AppError('ROUND_PREVIOUS_OUT_OF_SCOPE', { previousRoundId }, { extra: { field: 'previousRoundId' } });
-  const overlaps = theirs.some((t) => areas.some((a) => a.area_path.startsWith(t.area_path) || t.area_path.startsWith(a.area_path)));
-  if (!overlaps) throw new AppError('ROUND_PREVIOUS_NO_OVERLAP', { name: prev.name }, { extra: { field: 'previousRoundId', previousRoundId } });
+  if (!visible)
+    throw new AppError('ROUND_PREVIOUS_OUT_OF_SCOPE', { previousRoundId }, { extra: { field: 'previousRoundId' } });
+  const overlaps = theirs.some((t) =>
+    areas.some((a) => a.area_path.startsWith(t.area_path) || t.area_path.startsWith(a.area_path)),
+  );
+  if (!overlaps)
+    throw new AppError(
+      'ROUND_PREVIOUS_NO_OVERLAP',
+      { name: prev.name },
+      { extra: { field: 'previousRoundId', previousRoundId } },
+    );
 }
 
 export async function createRound(s: Services, actor: Actor, body: RoundCreateBody): Promise<RoundView> {
@@ -107,29 +156,58 @@ export async function createRound(s: Services, actor: Actor, body: RoundCreateBo
     if (body.previousRoundId) await checkPreviousRound(trx, actor, body.previousRoundId, areas);
     const now = s.clock.now();
     const row: TestingRoundTable = {
-      id: newId(now), name: body.name.trim(), starts_at: body.startsAt, deadline_at: deadlineAt, closed_at: null,
-      previous_round_id: body.previousRoundId ?? null, auto_report: (body.autoReport ?? policy.autoReportOnUpload) ? 1 : 0,
-      pooling_version: poolingPolicy().version, testing_version: policy.version, created_by: actor.userId, created_at: now, updated_at: now,
+      id: newId(now),
+      name: body.name.trim(),
+      starts_at: body.startsAt,
+      deadline_at: deadlineAt,
+      closed_at: null,
+      previous_round_id: body.previousRoundId ?? null,
+      auto_report: (body.autoReport ?? policy.autoReportOnUpload) ? 1 : 0,
+      pooling_version: poolingPolicy().version,
+      testing_version: policy.version,
+      created_by: actor.userId,
+      created_at: now,
+      updated_at: now,
     };
     await trx.insertInto('testing_round').values(row).execute();
-    await trx.insertInto('testing_round_area').values(areas.map((a) => ({ round_id: row.id, ...a }))).execute();
+    await trx
+      .insertInto('testing_round_area')
+      .values(areas.map((a) => ({ round_id: row.id, ...a })))
+      .execute();
     await s.audit(trx, auditActor(actor), {
-      action: 'testing.round.create', objectType: 'testing_round', objectId: row.id,
-      detail: { name: row.name, areas: areas.map((a) => ({ areaId: a.area_id, controlLevel: a.control_level })), startsAt: row.starts_at,
-        deadlineAt, autoReport: row.auto_report === 1, rules: { pooling: row.pooling_version, testing: row.testing_version } },
+      action: 'testing.round.create',
+      objectType: 'testing_round',
+      objectId: row.id,
+      detail: {
+        name: row.name,
+        areas: areas.map((a) => ({ areaId: a.area_id, controlLevel: a.control_level })),
+        startsAt: row.starts_at,
+        deadlineAt,
+        autoReport: row.auto_report === 1,
+        rules: { pooling: row.pooling_version, testing: row.testing_version },
+      },
     });
     return (await roundViews(s, trx, [row]))[0]!;
   });
 }
 
-export async function listRounds(s: Services, actor: Actor, status: string | undefined, paging: Paging): Promise<Page<RoundView>> {
+export async function listRounds(
+  s: Services,
+  actor: Actor,
+  status: string | undefined,
+  paging: Paging,
+): Promise<Page<RoundView>> {
   assertCan(actor, 'testing.view');
   const { rows, total } = await store.roundsInScope(s.db, actor.areaPath, status ? { limit: 1000, offset: 0 } : paging);
   if (status) {
     // Filtered by status first, so only the page shown has its figures computed.
     const now = s.clock.now();
     const matching = rows.filter((r) => roundStatus(r, now) === status);
-    return { items: await roundViews(s, s.db, matching.slice(paging.offset, paging.offset + paging.limit)), total: matching.length, ...paging };
+    return {
+      items: await roundViews(s, s.db, matching.slice(paging.offset, paging.offset + paging.limit)),
+      total: matching.length,
+      ...paging,
+    };
   }
   return { items: await roundViews(s, s.db, rows), total, ...paging };
 }
@@ -140,7 +218,11 @@ export async function roundSummary(ex: Executor, roundId: string): Promise<Round
   return { target, ...c, missing: Math.max(0, target - c.sampled) };
 }
 
-export async function getRound(s: Services, actor: Actor, id: string): Promise<{ round: RoundView; summary: RoundSummary }> {
+export async function getRound(
+  s: Services,
+  actor: Actor,
+  id: string,
+): Promise<{ round: RoundView; summary: RoundSummary }> {
   assertCan(actor, 'testing.view');
   const row = await roundOrThrow(s.db, id);
   assertRoundInScope(actor, await store.roundAreas(s.db, [id]));
@@ -165,12 +247,25 @@ export async function patchRound(s: Services, actor: Actor, id: string, body: Ro
     if (body.areas) {
       const areas = await resolveRoundAreas(trx, actor, body.areas);
       for (const a of areas) {
-        const done = await trx.updateTable('testing_round_area').set({ control_level: a.control_level })
-          .where('round_id', '=', id).where('area_id', '=', a.area_id).executeTakeFirst();
-        if (Number(done.numUpdatedRows) === 0) await trx.insertInto('testing_round_area').values({ round_id: id, ...a }).execute();
+        const done = await trx
+          .updateTable('testing_round_area')
+          .set({ control_level: a.control_level })
+          .where('round_id', '=', id)
+          .where('area_id', '=', a.area_id)
+          .executeTakeFirst();
+        if (Number(done.numUpdatedRows) === 0)
+          await trx
+            .insertInto('testing_round_area')
+            .values({ round_id: id, ...a })
+            .execute();
       }
     }
-    await s.audit(trx, auditActor(actor), { action: 'testing.round.update', objectType: 'testing_round', objectId: id, detail: { ...body } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.round.update',
+      objectType: 'testing_round',
+      objectId: id,
+      detail: { ...body },
+    });
     return (await roundViews(s, trx, [(await store.roundById(trx, id))!]))[0]!;
   });
 }
@@ -183,20 +278,35 @@ export async function closeRound(s: Services, actor: Actor, id: string): Promise
     if (row.closed_at === null) {
       const now = s.clock.now();
       await trx.updateTable('testing_round').set({ closed_at: now, updated_at: now }).where('id', '=', id).execute();
-      await s.audit(trx, auditActor(actor), { action: 'testing.round.close', objectType: 'testing_round', objectId: id, detail: {} });
+      await s.audit(trx, auditActor(actor), {
+        action: 'testing.round.close',
+        objectType: 'testing_round',
+        objectId: id,
+        detail: {},
+      });
     }
     return (await roundViews(s, trx, [(await store.roundById(trx, id))!]))[0]!;
   });
 }
 
-export async function roundPlan(s: Services, actor: Actor, id: string): Promise<{ norms: ReturnType<typeof testingPolicy>['planning']; rows: Static<typeof PlanRow>[]; total: Static<typeof PlanRow> }> {
+export async function roundPlan(
+  s: Services,
+  actor: Actor,
+  id: string,
+): Promise<{
+  norms: ReturnType<typeof testingPolicy>['planning'];
+  rows: Static<typeof PlanRow>[];
+  total: Static<typeof PlanRow>;
+}> {
   assertCan(actor, 'testing.view');
   await roundOrThrow(s.db, id);
   const areas = await store.roundAreas(s.db, [id]);
   assertRoundInScope(actor, areas);
   const norms = testingPolicy().planning;
   // Override sub-areas are inside another listed area: plan the outermost ones only.
-  const top = areas.filter((a) => !areas.some((b) => b !== a && a.area_path.startsWith(b.area_path) && b.area_path !== a.area_path));
+  const top = areas.filter(
+    (a) => !areas.some((b) => b !== a && a.area_path.startsWith(b.area_path) && b.area_path !== a.area_path),
+  );
   const rows: Static<typeof PlanRow>[] = [];
   const sum = { population: 0, sites: 0, tables: 0, samplers: 0 };
   for (const a of top) {
@@ -205,9 +315,17 @@ export async function roundPlan(s: Services, actor: Actor, id: string): Promise<
     const samplers = await store.samplersUnder(s.db, id, a.area_path);
     const f = planFor(population, norms, { sites: st.sites, tables: st.tables, samplers });
     rows.push({ areaId: a.area_id, name: a.name, level: a.level, ...f });
-    sum.population += population; sum.sites += st.sites; sum.tables += st.tables; sum.samplers += samplers;
+    sum.population += population;
+    sum.sites += st.sites;
+    sum.tables += st.tables;
+    sum.samplers += samplers;
   }
-  const total = { areaId: null, name: 'total', level: null, ...planFor(sum.population, norms, { sites: sum.sites, tables: sum.tables, samplers: sum.samplers }) };
+  const total = {
+    areaId: null,
+    name: 'total',
+    level: null,
+    ...planFor(sum.population, norms, { sites: sum.sites, tables: sum.tables, samplers: sum.samplers }),
+  };
   return { norms, rows, total };
 }
 
@@ -217,7 +335,12 @@ export function estimatePrevalence(resulted: number, positives: number): number 
 }
 
 /** The rounds before this one: its chain of previous rounds, else the latest earlier rounds over any of its areas (three at most). */
-async function lastRounds(ex: Executor, actor: Actor, round: TestingRoundTable, areas: ReadonlyArray<{ area_path: string }>): Promise<TestingRoundTable[]> {
+async function lastRounds(
+  ex: Executor,
+  actor: Actor,
+  round: TestingRoundTable,
+  areas: ReadonlyArray<{ area_path: string }>,
+): Promise<TestingRoundTable[]> {
   const out: TestingRoundTable[] = [];
   for (let id = round.previous_round_id; id && out.length < 3 && !out.some((r) => r.id === id) && id !== round.id;) {
     const prev = await store.roundById(ex, id);
@@ -228,8 +351,16 @@ async function lastRounds(ex: Executor, actor: Actor, round: TestingRoundTable, 
   if (out.length) return out;
   const { rows } = await store.roundsInScope(ex, actor.areaPath, { limit: 50, offset: 0 });
   const earlier = rows.filter((r) => r.id !== round.id && Number(r.created_at) < Number(round.created_at));
-  const theirs = await store.roundAreas(ex, earlier.map((r) => r.id));
-  const overlaps = (id: string) => theirs.some((t) => t.round_id === id && areas.some((a) => a.area_path.startsWith(t.area_path) || t.area_path.startsWith(a.area_path)));
+  const theirs = await store.roundAreas(
+    ex,
+    earlier.map((r) => r.id),
+  );
+  const overlaps = (id: string) =>
+    theirs.some(
+      (t) =>
+        t.round_id === id &&
+        areas.some((a) => a.area_path.startsWith(t.area_path) || t.area_path.startsWith(a.area_path)),
+    );
   return earlier.filter((r) => overlaps(r.id)).slice(0, 3);
 }
 
@@ -239,17 +370,33 @@ async function lastRounds(ex: Executor, actor: Actor, round: TestingRoundTable, 
  * advisor's size, and the tubes, positive tubes, re-tests and people put under control to expect; at
  * the typed prevalence, or the one estimated from the last rounds.
  */
-export async function roundPooling(s: Services, actor: Actor, id: string, typed: string | undefined): Promise<RoundPoolingView> {
+export async function roundPooling(
+  s: Services,
+  actor: Actor,
+  id: string,
+  typed: string | undefined,
+): Promise<RoundPoolingView> {
   assertCan(actor, 'testing.view');
   const round = await roundOrThrow(s.db, id);
   const areas = await store.roundAreas(s.db, [id]);
   assertRoundInScope(actor, areas);
   const policy = poolingPolicy();
   const last = await lastRounds(s.db, actor, round, areas);
-  const f = await store.prevalenceFigures(s.db, last.map((r) => r.id));
+  const f = await store.prevalenceFigures(
+    s.db,
+    last.map((r) => r.id),
+  );
   const positives = f.positiveSingles + f.openPools;
   const estimated = estimatePrevalence(f.resulted, positives);
-  const estimate = estimated === null ? null : { prevalence: estimated, resulted: f.resulted, positives, rounds: last.map((r) => ({ id: r.id, name: r.name })) };
+  const estimate =
+    estimated === null
+      ? null
+      : {
+          prevalence: estimated,
+          resulted: f.resulted,
+          positives,
+          rounds: last.map((r) => ({ id: r.id, name: r.name })),
+        };
   let prevalence: number | null = null;
   let source: RoundPoolingView['source'] = 'none';
   if (typed !== undefined && typed.trim() !== '') {
@@ -259,25 +406,43 @@ export async function roundPooling(s: Services, actor: Actor, id: string, typed:
     prevalence = estimated;
     source = 'estimated';
   }
-  const own: Array<{ areaId: string; name: string; level: string; controlLevel: ControlLevel; population: number }> = [];
+  const own: Array<{ areaId: string; name: string; level: string; controlLevel: ControlLevel; population: number }> =
+    [];
   for (const a of areas) {
     const inner = areas.filter((b) => b !== a && b.area_path.startsWith(a.area_path) && b.area_path !== a.area_path);
-    const outermostInner = inner.filter((b) => !inner.some((c) => c !== b && b.area_path.startsWith(c.area_path) && b.area_path !== c.area_path));
+    const outermostInner = inner.filter(
+      (b) => !inner.some((c) => c !== b && b.area_path.startsWith(c.area_path) && b.area_path !== c.area_path),
+    );
     let population = await store.populationUnder(s.db, a.area_path);
     for (const b of outermostInner) population -= await store.populationUnder(s.db, b.area_path);
-    own.push({ areaId: a.area_id, name: a.name, level: a.level, controlLevel: a.control_level as ControlLevel, population: Math.max(0, population) });
+    own.push({
+      areaId: a.area_id,
+      name: a.name,
+      level: a.level,
+      controlLevel: a.control_level as ControlLevel,
+      population: Math.max(0, population),
+    });
   }
   const plan = prevalence === null ? null : planRound({ areas: own, prevalence }, policy);
   return {
-    prevalence, source, estimate,
+    prevalence,
+    source,
+    estimate,
     areas: own.map((a, i) => {
       const p = plan?.areas[i];
       const mandate = policy.controlLevels[a.controlLevel];
       return {
-        ...a, mandatedPoolSize: mandate.poolSize, householdTube: mandate.householdTube,
-        recommendedPoolSize: p?.recommendedPoolSize ?? null, reason: p?.reason ?? null, testsPerPerson: p?.testsPerPerson ?? null,
-        expectedTubes: p?.expectedTubes ?? null, expectedPositiveTubes: p?.expectedPositiveTubes ?? null, expectedRetests: p?.expectedRetests ?? null,
-        expectedControlled: p?.expectedControlled ?? null, expectedTests: p?.expectedTests ?? null,
+        ...a,
+        mandatedPoolSize: mandate.poolSize,
+        householdTube: mandate.householdTube,
+        recommendedPoolSize: p?.recommendedPoolSize ?? null,
+        reason: p?.reason ?? null,
+        testsPerPerson: p?.testsPerPerson ?? null,
+        expectedTubes: p?.expectedTubes ?? null,
+        expectedPositiveTubes: p?.expectedPositiveTubes ?? null,
+        expectedRetests: p?.expectedRetests ?? null,
+        expectedControlled: p?.expectedControlled ?? null,
+        expectedTests: p?.expectedTests ?? null,
       };
     }),
     totals: plan ? plan.totals : null,
@@ -293,10 +458,17 @@ export async function roundPooling(s: Services, actor: Actor, id: string, typed:
  * and none is positive — except a pooled positive whose members were all re-tested negative (its pool
  * released). It completed when it closed or when the last of those results came in, whichever is later.
  */
-export async function negativeRoundsCompletedAt(ex: Executor, unit: { unit: string; target_id: string; area_path: string }, since: number): Promise<number[]> {
+export async function negativeRoundsCompletedAt(
+  ex: Executor,
+  unit: { unit: string; target_id: string; area_path: string },
+  since: number,
+): Promise<number[]> {
   const rounds = await store.closedRoundsCovering(ex, unit.area_path);
   if (rounds.length === 0) return [];
-  const where = unit.unit === 'building' ? { householdIds: await householdIdsOfBuilding(ex, unit.target_id) } : { areaPath: unit.area_path };
+  const where =
+    unit.unit === 'building'
+      ? { householdIds: await householdIdsOfBuilding(ex, unit.target_id) }
+      : { areaPath: unit.area_path };
   const out: number[] = [];
   for (const round of rounds) {
     const rows = await store.roundTubeOutcomes(ex, round.id, where);
@@ -319,28 +491,63 @@ export async function createSite(s: Services, actor: Actor, body: SiteCreateBody
     assertInScope(actor, area.path);
     const now = s.clock.now();
     const row: TestingSiteTable = {
-      id: newId(now), area_id: area.id, area_path: area.path, name: body.name.trim(), address: body.address?.trim() ?? '', kind: body.kind ?? 'ordinary', created_at: now,
+      id: newId(now),
+      area_id: area.id,
+      area_path: area.path,
+      name: body.name.trim(),
+      address: body.address?.trim() ?? '',
+      kind: body.kind ?? 'ordinary',
+      created_at: now,
     };
     await trx.insertInto('testing_site').values(row).execute();
-    await s.audit(trx, auditActor(actor), { action: 'testing.site.create', objectType: 'testing_site', objectId: row.id, detail: { areaId: area.id, name: row.name, kind: row.kind } });
-    return { id: row.id, areaId: area.id, areaName: area.name, name: row.name, address: row.address, kind: row.kind as SiteKind, tables: [] };
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.site.create',
+      objectType: 'testing_site',
+      objectId: row.id,
+      detail: { areaId: area.id, name: row.name, kind: row.kind },
+    });
+    return {
+      id: row.id,
+      areaId: area.id,
+      areaName: area.name,
+      name: row.name,
+      address: row.address,
+      kind: row.kind as SiteKind,
+      tables: [],
+    };
   });
 }
 
-export async function listSites(s: Services, actor: Actor, areaId: string | undefined, paging: Paging): Promise<Page<SiteView>> {
+export async function listSites(
+  s: Services,
+  actor: Actor,
+  areaId: string | undefined,
+  paging: Paging,
+): Promise<Page<SiteView>> {
   assertCan(actor, 'testing.view');
   const path = await listingScope(s.db, actor, areaId);
   const { rows, tables, total } = await store.sitesUnder(s.db, path, paging);
   return {
     items: rows.map((r) => ({
-      id: r.id, areaId: r.area_id, areaName: r.area_name, name: r.name, address: r.address, kind: r.kind as SiteKind,
+      id: r.id,
+      areaId: r.area_id,
+      areaName: r.area_name,
+      name: r.name,
+      address: r.address,
+      kind: r.kind as SiteKind,
       tables: tables.filter((t) => t.site_id === r.id).map((t) => ({ id: t.id, siteId: t.site_id, name: t.name })),
     })),
-    total, ...paging,
+    total,
+    ...paging,
   };
 }
 
-export async function createTable(s: Services, actor: Actor, siteId: string, name: string): Promise<{ id: string; siteId: string; name: string }> {
+export async function createTable(
+  s: Services,
+  actor: Actor,
+  siteId: string,
+  name: string,
+): Promise<{ id: string; siteId: string; name: string }> {
   assertCan(actor, 'testing.round');
   return s.db.transaction().execute(async (trx) => {
     const site = await trx.selectFrom('testing_site').selectAll().where('id', '=', siteId).executeTakeFirst();
@@ -349,13 +556,26 @@ export async function createTable(s: Services, actor: Actor, siteId: string, nam
     const now = s.clock.now();
     const id = newId(now);
     await trx.insertInto('testing_table').values({ id, site_id: siteId, name: name.trim(), created_at: now }).execute();
-    await s.audit(trx, auditActor(actor), { action: 'testing.table.create', objectType: 'testing_table', objectId: id, detail: { siteId, name } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.table.create',
+      objectType: 'testing_table',
+      objectId: id,
+      detail: { siteId, name },
+    });
     return { id, siteId, name: name.trim() };
   });
 }
 
 function staffView(r: TestingStaffTable & { display_name: string }) {
-  return { id: r.id, roundId: r.round_id, userId: r.user_id, displayName: r.display_name, siteId: r.site_id, tableId: r.table_id, duty: r.duty as StaffDuty };
+  return {
+    id: r.id,
+    roundId: r.round_id,
+    userId: r.user_id,
+    displayName: r.display_name,
+    siteId: r.site_id,
+    tableId: r.table_id,
+    duty: r.duty as StaffDuty,
+  };
 }
 
 export async function addStaff(s: Services, actor: Actor, roundId: string, body: StaffCreateBody) {
@@ -363,13 +583,25 @@ export async function addStaff(s: Services, actor: Actor, roundId: string, body:
   return s.db.transaction().execute(async (trx) => {
     await roundOrThrow(trx, roundId);
     assertRoundWritable(actor, await store.roundAreas(trx, [roundId]));
-    const user = await trx.selectFrom('app_user').innerJoin('area', 'area.id', 'app_user.area_id')
-      .select(['app_user.id', 'app_user.username', 'app_user.display_name', 'app_user.role', 'app_user.disabled', 'area.path'])
-      .where('app_user.id', '=', body.userId).executeTakeFirst();
+    const user = await trx
+      .selectFrom('app_user')
+      .innerJoin('area', 'area.id', 'app_user.area_id')
+      .select([
+        'app_user.id',
+        'app_user.username',
+        'app_user.display_name',
+        'app_user.role',
+        'app_user.disabled',
+        'area.path',
+      ])
+      .where('app_user.id', '=', body.userId)
+      .executeTakeFirst();
     // An account outside the planner's area is as unknown to them as one that does not exist.
     if (!user || !user.path.startsWith(actor.areaPath)) throw new AppError('STAFF_USER_NOT_FOUND');
-    if (user.disabled || !isRole(user.role) || user.role === 'resident') throw new AppError('STAFF_USER_NOT_ASSIGNABLE', { username: user.username });
-    if (!dutyFits(user.role, body.duty)) throw new AppError('STAFF_ROLE_UNFIT', { username: user.username, role: user.role, duty: body.duty });
+    if (user.disabled || !isRole(user.role) || user.role === 'resident')
+      throw new AppError('STAFF_USER_NOT_ASSIGNABLE', { username: user.username });
+    if (!dutyFits(user.role, body.duty))
+      throw new AppError('STAFF_ROLE_UNFIT', { username: user.username, role: user.role, duty: body.duty });
     let siteId = body.siteId ?? null;
     if (body.tableId) {
       const t = await store.tableWithSite(trx, body.tableId);
@@ -381,13 +613,31 @@ export async function addStaff(s: Services, actor: Actor, roundId: string, body:
       if (!site) throw new AppError('SITE_NOT_FOUND');
       assertInScope(actor, site.area_path);
     }
-    let same = trx.selectFrom('testing_staff').select('id').where('round_id', '=', roundId).where('user_id', '=', user.id).where('duty', '=', body.duty);
+    let same = trx
+      .selectFrom('testing_staff')
+      .select('id')
+      .where('round_id', '=', roundId)
+      .where('user_id', '=', user.id)
+      .where('duty', '=', body.duty);
     same = body.tableId ? same.where('table_id', '=', body.tableId) : same.where('table_id', 'is', null);
     if (await same.executeTakeFirst()) throw new AppError('STAFF_ALREADY_ASSIGNED', { username: user.display_name });
     const now = s.clock.now();
-    const row: TestingStaffTable = { id: newId(now), round_id: roundId, user_id: user.id, site_id: siteId, table_id: body.tableId ?? null, duty: body.duty, created_at: now };
+    const row: TestingStaffTable = {
+      id: newId(now),
+      round_id: roundId,
+      user_id: user.id,
+      site_id: siteId,
+      table_id: body.tableId ?? null,
+      duty: body.duty,
+      created_at: now,
+    };
     await trx.insertInto('testing_staff').values(row).execute();
-    await s.audit(trx, auditActor(actor), { action: 'testing.staff.add', objectType: 'testing_staff', objectId: row.id, detail: { roundId, userId: user.id, siteId, tableId: row.table_id, duty: row.duty } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.staff.add',
+      objectType: 'testing_staff',
+      objectId: row.id,
+      detail: { roundId, userId: user.id, siteId, tableId: row.table_id, duty: row.duty },
+    });
     return staffView({ ...row, display_name: user.display_name });
   });
 }
@@ -410,10 +660,20 @@ export async function staffCandidates(s: Services, actor: Actor, roundId: string
   const path = await listingScope(s.db, actor, query.areaId);
   const roles = query.role ? [query.role] : STAFF_ROLES;
   const rows = await store.staffCandidates(s.db, path, roles, (query.q ?? '').trim(), query.limit ?? 20);
-  const duties = await store.staffDutiesOf(s.db, roundId, rows.map((r) => r.id));
+  const duties = await store.staffDutiesOf(
+    s.db,
+    roundId,
+    rows.map((r) => r.id),
+  );
   return {
     items: rows.map((r) => ({
-      userId: r.id, username: r.username, displayName: r.display_name, role: r.role, areaId: r.area_id, areaName: r.area_name, duties: (duties.get(r.id) ?? []) as StaffDuty[],
+      userId: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      role: r.role,
+      areaId: r.area_id,
+      areaName: r.area_name,
+      duties: (duties.get(r.id) ?? []) as StaffDuty[],
     })),
   };
 }
@@ -422,8 +682,14 @@ export async function listStaff(s: Services, actor: Actor, roundId: string) {
   assertCan(actor, 'testing.view');
   await roundOrThrow(s.db, roundId);
   assertRoundInScope(actor, await store.roundAreas(s.db, [roundId]));
-  const rows = await s.db.selectFrom('testing_staff').innerJoin('app_user', 'app_user.id', 'testing_staff.user_id')
-    .selectAll('testing_staff').select('app_user.display_name').where('testing_staff.round_id', '=', roundId).orderBy('testing_staff.created_at').execute();
+  const rows = await s.db
+    .selectFrom('testing_staff')
+    .innerJoin('app_user', 'app_user.id', 'testing_staff.user_id')
+    .selectAll('testing_staff')
+    .select('app_user.display_name')
+    .where('testing_staff.round_id', '=', roundId)
+    .orderBy('testing_staff.created_at')
+    .execute();
   return { items: rows.map(staffView) };
 }
 
@@ -432,27 +698,58 @@ export async function removeStaff(s: Services, actor: Actor, roundId: string, st
   await s.db.transaction().execute(async (trx) => {
     await roundOrThrow(trx, roundId);
     assertRoundWritable(actor, await store.roundAreas(trx, [roundId]));
-    const done = await trx.deleteFrom('testing_staff').where('id', '=', staffId).where('round_id', '=', roundId).executeTakeFirst();
+    const done = await trx
+      .deleteFrom('testing_staff')
+      .where('id', '=', staffId)
+      .where('round_id', '=', roundId)
+      .executeTakeFirst();
     if (Number(done.numDeletedRows) === 0) throw new AppError('STAFF_NOT_FOUND');
-    await s.audit(trx, auditActor(actor), { action: 'testing.staff.remove', objectType: 'testing_staff', objectId: staffId, detail: { roundId } });
+    await s.audit(trx, auditActor(actor), {
+      action: 'testing.staff.remove',
+      objectType: 'testing_staff',
+      objectId: staffId,
+      detail: { roundId },
+    });
   });
 }
 
 export async function myAssignments(s: Services, actor: Actor) {
   assertCan(actor, 'testing.view');
-  const rows = await s.db.selectFrom('testing_staff')
+  const rows = await s.db
+    .selectFrom('testing_staff')
     .innerJoin('testing_round', 'testing_round.id', 'testing_staff.round_id')
     .leftJoin('testing_site', 'testing_site.id', 'testing_staff.site_id')
     .leftJoin('testing_table', 'testing_table.id', 'testing_staff.table_id')
-    .select(['testing_round.id as round_id', 'testing_round.name as round_name', 'testing_round.starts_at', 'testing_round.deadline_at',
-      'testing_round.closed_at', 'testing_staff.site_id', 'testing_site.name as site_name', 'testing_staff.table_id',
-      'testing_table.name as table_name', 'testing_staff.duty'])
-    .where('testing_staff.user_id', '=', actor.userId).where('testing_round.closed_at', 'is', null).orderBy('testing_round.starts_at', 'desc').execute();
+    .select([
+      'testing_round.id as round_id',
+      'testing_round.name as round_name',
+      'testing_round.starts_at',
+      'testing_round.deadline_at',
+      'testing_round.closed_at',
+      'testing_staff.site_id',
+      'testing_site.name as site_name',
+      'testing_staff.table_id',
+      'testing_table.name as table_name',
+      'testing_staff.duty',
+    ])
+    .where('testing_staff.user_id', '=', actor.userId)
+    .where('testing_round.closed_at', 'is', null)
+    .orderBy('testing_round.starts_at', 'desc')
+    .execute();
   const now = s.clock.now();
   return {
     items: rows.map((r) => ({
-      roundId: r.round_id, roundName: r.round_name, roundStatus: roundStatus({ starts_at: Number(r.starts_at), deadline_at: Number(r.deadline_at), closed_at: r.closed_at }, now),
-      siteId: r.site_id, siteName: r.site_name, tableId: r.table_id, tableName: r.table_name, duty: r.duty as StaffDuty,
+      roundId: r.round_id,
+      roundName: r.round_name,
+      roundStatus: roundStatus(
+        { starts_at: Number(r.starts_at), deadline_at: Number(r.deadline_at), closed_at: r.closed_at },
+        now,
+      ),
+      siteId: r.site_id,
+      siteName: r.site_name,
+      tableId: r.table_id,
+      tableName: r.table_name,
+      duty: r.duty as StaffDuty,
     })),
   };
 }

@@ -7,7 +7,18 @@ import { AppError, asErrorCode, messageFor, type Lang } from '../platform/errors
 import type { Services } from '../services.ts';
 import { isUniqueViolation } from '../db/sql.ts';
 import { testingPolicy } from './testing.policy.ts';
-import type { MemberAddBody, MemberView, OpDone, OpRefused, OpResult, SyncOp, TaskView, TubeOpenBody, TubeView, VisitView } from './testing.schema.ts';
+import type {
+  MemberAddBody,
+  MemberView,
+  OpDone,
+  OpRefused,
+  OpResult,
+  SyncOp,
+  TaskView,
+  TubeOpenBody,
+  TubeView,
+  VisitView,
+} from './testing.schema.ts';
 import './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
 import * as store from './testing.store.ts';
@@ -22,12 +33,29 @@ const HOUR = 3_600_000;
 /** An operation's result as stored for its client id: whether it was done, or refused and why. */
 type Outcome = Omit<OpDone, 'duplicate'> | Omit<OpRefused, 'duplicate'>;
 
-async function storedOutcome(ex: Executor, actor: Actor, clientId: string): Promise<{ op_type: string; outcome: string } | undefined> {
+async function storedOutcome(
+  ex: Executor,
+  actor: Actor,
+  clientId: string,
+): Promise<{ op_type: string; outcome: string } | undefined> {
   return store.storedOutcome(ex, actor.userId, clientId);
 }
 
-async function storeOutcome(s: Services, ex: Executor, actor: Actor, clientId: string, opType: string, outcome: Outcome): Promise<void> {
-  await store.insertOutcome(ex, { user_id: actor.userId, client_id: clientId, op_type: opType, outcome: JSON.stringify(outcome), at: s.clock.now() });
+async function storeOutcome(
+  s: Services,
+  ex: Executor,
+  actor: Actor,
+  clientId: string,
+  opType: string,
+  outcome: Outcome,
+): Promise<void> {
+  await store.insertOutcome(ex, {
+    user_id: actor.userId,
+    client_id: clientId,
+    op_type: opType,
+    outcome: JSON.stringify(outcome),
+    at: s.clock.now(),
+  });
 }
 
 /**
@@ -36,7 +64,12 @@ async function storeOutcome(s: Services, ex: Executor, actor: Actor, clientId: s
  * error is stored too, so a resent queue gets the same answers.
  */
 export async function once(
-  s: Services, actor: Actor, clientId: string | undefined, opType: string, lang: Lang, keepErrors: boolean,
+  s: Services,
+  actor: Actor,
+  clientId: string | undefined,
+  opType: string,
+  lang: Lang,
+  keepErrors: boolean,
   run: (trx: Tx) => Promise<Omit<OpDone, 'clientId' | 'ok' | 'duplicate'>>,
 ): Promise<OpResult> {
   const cid = clientId ?? '';
@@ -45,7 +78,12 @@ export async function once(
     const prior = await storedOutcome(s.db, actor, clientId);
     if (!prior) return null;
     if (prior.op_type !== opType) {
-      return { clientId: cid, ok: false, duplicate: true, error: { code: 'SYNC_CLIENT_ID_REUSED', message: messageFor('SYNC_CLIENT_ID_REUSED', {}, lang) } };
+      return {
+        clientId: cid,
+        ok: false,
+        duplicate: true,
+        error: { code: 'SYNC_CLIENT_ID_REUSED', message: messageFor('SYNC_CLIENT_ID_REUSED', {}, lang) },
+      };
     }
     return { ...(JSON.parse(prior.outcome) as Outcome), duplicate: true };
   };
@@ -64,7 +102,11 @@ export async function once(
       if (again) return again;
     }
     if (!(err instanceof AppError) || !keepErrors) throw err;
-    const outcome: Outcome = { clientId: cid, ok: false, error: { code: err.code, message: messageFor(err.code, err.params, lang) } };
+    const outcome: Outcome = {
+      clientId: cid,
+      ok: false,
+      error: { code: err.code, message: messageFor(err.code, err.params, lang) },
+    };
     if (clientId) {
       try {
         await storeOutcome(s, s.db, actor, clientId, opType, outcome);
@@ -84,33 +126,56 @@ export function unwrap(r: OpResult): OpDone {
   return r;
 }
 
-export async function openTube(s: Services, actor: Actor, body: TubeOpenBody, lang: Lang): Promise<{ tube: TubeView; duplicate: boolean }> {
+export async function openTube(
+  s: Services,
+  actor: Actor,
+  body: TubeOpenBody,
+  lang: Lang,
+): Promise<{ tube: TubeView; duplicate: boolean }> {
   assertCan(actor, 'testing.sample');
-  const r = unwrap(await once(s, actor, body.clientId, 'tube.open', lang, false, async (trx) => {
-    const tube = await openTubeTx(s, trx, actor, body, atOf(s, body.at));
-    return { tube: await tubeView(trx, tube) };
-  }));
+  const r = unwrap(
+    await once(s, actor, body.clientId, 'tube.open', lang, false, async (trx) => {
+      const tube = await openTubeTx(s, trx, actor, body, atOf(s, body.at));
+      return { tube: await tubeView(trx, tube) };
+    }),
+  );
   roundChanged(s, body.roundId, 'summary');
   return { tube: r.tube!, duplicate: r.duplicate };
 }
 
-export async function addMember(s: Services, actor: Actor, tubeId: string, body: MemberAddBody, lang: Lang): Promise<{ tube: TubeView; member: MemberView }> {
+export async function addMember(
+  s: Services,
+  actor: Actor,
+  tubeId: string,
+  body: MemberAddBody,
+  lang: Lang,
+): Promise<{ tube: TubeView; member: MemberView }> {
   assertCan(actor, 'testing.sample');
-  const r = unwrap(await once(s, actor, body.clientId, 'tube.add', lang, false, async (trx) => {
-    const tube = await tubeInScope(trx, actor, { id: tubeId });
-    const done = await addMemberTx(s, trx, actor, tube, body, atOf(s, body.at));
-    return { tube: await tubeView(trx, done.tube), member: done.member };
-  }));
+  const r = unwrap(
+    await once(s, actor, body.clientId, 'tube.add', lang, false, async (trx) => {
+      const tube = await tubeInScope(trx, actor, { id: tubeId });
+      const done = await addMemberTx(s, trx, actor, tube, body, atOf(s, body.at));
+      return { tube: await tubeView(trx, done.tube), member: done.member };
+    }),
+  );
   roundChanged(s, r.tube!.roundId, 'summary');
   return { tube: r.tube!, member: r.member! };
 }
 
-export async function closeTube(s: Services, actor: Actor, tubeId: string, body: { clientId?: string; at?: number }, lang: Lang): Promise<TubeView> {
+export async function closeTube(
+  s: Services,
+  actor: Actor,
+  tubeId: string,
+  body: { clientId?: string; at?: number },
+  lang: Lang,
+): Promise<TubeView> {
   assertCan(actor, 'testing.sample');
-  const r = unwrap(await once(s, actor, body.clientId, 'tube.close', lang, false, async (trx) => {
-    const tube = await tubeInScope(trx, actor, { id: tubeId });
-    return { tube: await tubeView(trx, await closeTubeTx(s, trx, actor, tube, atOf(s, body.at))) };
-  }));
+  const r = unwrap(
+    await once(s, actor, body.clientId, 'tube.close', lang, false, async (trx) => {
+      const tube = await tubeInScope(trx, actor, { id: tubeId });
+      return { tube: await tubeView(trx, await closeTubeTx(s, trx, actor, tube, atOf(s, body.at))) };
+    }),
+  );
   return r.tube!;
 }
 
@@ -126,7 +191,8 @@ export function atOf(s: Services, at: number | undefined): number {
 function checkOpTime(s: Services, at: number): void {
   const p = testingPolicy();
   const now = s.clock.now();
-  if (at > now + p.clockSkewMinutes * 60_000 || at < now - p.offlineWindowHours * HOUR) throw new AppError('SYNC_TIME_INVALID');
+  if (at > now + p.clockSkewMinutes * 60_000 || at < now - p.offlineWindowHours * HOUR)
+    throw new AppError('SYNC_TIME_INVALID');
 }
 
 async function tubeByBarcodeForOp(trx: Tx, actor: Actor, barcode: string): Promise<TestingTubeTable> {
@@ -136,7 +202,8 @@ async function tubeByBarcodeForOp(trx: Tx, actor: Actor, barcode: string): Promi
 /** Applies the queued operations in order, each once; a refused one does not stop the others. */
 export async function syncOps(s: Services, actor: Actor, ops: SyncOp[], lang: Lang): Promise<{ results: OpResult[] }> {
   // The sampler's queue (tubes, tasks) and the grid worker's (visits) share the endpoint; each op needs its own permission.
-  if (!can(actor.role, 'testing.sample') && !can(actor.role, 'testing.doorknock')) throw new AppError('FORBIDDEN', { permission: 'testing.sample' });
+  if (!can(actor.role, 'testing.sample') && !can(actor.role, 'testing.doorknock'))
+    throw new AppError('FORBIDDEN', { permission: 'testing.sample' });
   const results: OpResult[] = [];
   const rounds = new Set<string>();
   for (const op of ops) {
@@ -174,7 +241,16 @@ export async function syncOps(s: Services, actor: Actor, ops: SyncOp[], lang: La
           return { task: await sampleTaskTx(s, trx, actor, op.taskId, op.barcode, op.at) };
         case 'visit':
           assertCan(actor, 'testing.doorknock');
-          return { visit: await visitTx(s, trx, actor, op.roundId, { personId: op.personId, outcome: op.outcome, note: op.note }, op.at) };
+          return {
+            visit: await visitTx(
+              s,
+              trx,
+              actor,
+              op.roundId,
+              { personId: op.personId, outcome: op.outcome, note: op.note },
+              op.at,
+            ),
+          };
       }
     });
     results.push(r);
@@ -186,7 +262,13 @@ export async function syncOps(s: Services, actor: Actor, ops: SyncOp[], lang: La
 // ---- online operations of other modules, once per clientId --------------------------------------
 
 /** A door-knocking visit recorded online (201), or its repeat (200, `duplicate`). */
-export async function recordVisit(s: Services, actor: Actor, roundId: string, body: { clientId?: string; at?: number; personId: string; outcome: string; note?: string }, lang: Lang): Promise<{ visit: VisitView; duplicate: boolean }> {
+export async function recordVisit(
+  s: Services,
+  actor: Actor,
+  roundId: string,
+  body: { clientId?: string; at?: number; personId: string; outcome: string; note?: string },
+  lang: Lang,
+): Promise<{ visit: VisitView; duplicate: boolean }> {
   const r = await once(s, actor, body.clientId, 'visit', lang, false, async (trx) => ({
     visit: await visitTx(s, trx, actor, roundId, body, atOf(s, body.at)),
   }));
@@ -197,7 +279,13 @@ export async function recordVisit(s: Services, actor: Actor, roundId: string, bo
 }
 
 /** A re-test task sampled online into its single tube. */
-export async function sampleTask(s: Services, actor: Actor, taskId: string, body: { clientId?: string; at?: number; barcode: string }, lang: Lang): Promise<TaskView> {
+export async function sampleTask(
+  s: Services,
+  actor: Actor,
+  taskId: string,
+  body: { clientId?: string; at?: number; barcode: string },
+  lang: Lang,
+): Promise<TaskView> {
   const r = await once(s, actor, body.clientId, 'task.sample', lang, false, async (trx) => ({
     task: await sampleTaskTx(s, trx, actor, taskId, body.barcode, atOf(s, body.at)),
   }));

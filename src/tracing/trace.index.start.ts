@@ -20,16 +20,21 @@ export function startVisitIndex(s: Services, options: { log?: (message: string) 
   const log = options.log ?? ((m: string) => console.error(m));
   let stopped = false;
   states.set(s.db, { status: 'loading' });
-  loadVisitIndex(s.db, s.handle.sqlite).then((index) => {
-    if (stopped) return;
-    attachVisitIndex(s.db, index);
-    states.set(s.db, { status: 'loaded' });
-    const st = index.stats();
-    log(`visit index loaded in ${(st.loadMs / 1000).toFixed(1)} s: ${st.checkins} check-ins, ${st.venues} venues, ${Math.round(st.bytes / 1048576)} MB`);
-  }, (err: unknown) => {
-    states.set(s.db, { status: 'failed', detail: String(err) });
-    log(`visit index not loaded (tracing uses the SQL join): ${String(err)}`);
-  });
+  loadVisitIndex(s.db, s.handle.sqlite).then(
+    (index) => {
+      if (stopped) return;
+      attachVisitIndex(s.db, index);
+      states.set(s.db, { status: 'loaded' });
+      const st = index.stats();
+      log(
+        `visit index loaded in ${(st.loadMs / 1000).toFixed(1)} s: ${st.checkins} check-ins, ${st.venues} venues, ${Math.round(st.bytes / 1048576)} MB`,
+      );
+    },
+    (err: unknown) => {
+      states.set(s.db, { status: 'failed', detail: String(err) });
+      log(`visit index not loaded (tracing uses the SQL join): ${String(err)}`);
+    },
+  );
   return () => {
     stopped = true;
     states.delete(s.db);

@@ -170,7 +170,10 @@ export class VisitIndex {
    * them in any order. A venue whose rows do not match its count (written meanwhile) is read again on
    * first use.
    */
-  static async build(counts: ReadonlyArray<{ venue_id: string; n: number }>, pages: AsyncIterable<readonly LoadRow[]>): Promise<VisitIndex> {
+  static async build(
+    counts: ReadonlyArray<{ venue_id: string; n: number }>,
+    pages: AsyncIterable<readonly LoadRow[]>,
+  ): Promise<VisitIndex> {
     const started = performance.now();
     const x = new VisitIndex();
     const nVenues = counts.length;
@@ -224,7 +227,11 @@ export class VisitIndex {
     const n = e - s;
     if (n < 2) return;
     let sorted = true;
-    for (let i = s + 1; i < e; i++) if (this.entered[i - 1]! > this.entered[i]!) { sorted = false; break; }
+    for (let i = s + 1; i < e; i++)
+      if (this.entered[i - 1]! > this.entered[i]!) {
+        sorted = false;
+        break;
+      }
     if (sorted) return;
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = s + i;
@@ -255,8 +262,13 @@ export class VisitIndex {
     if (v === undefined) return null;
     const l = this.longest[v]!;
     return {
-      start: this.venueStart[v]!, end: this.venueStart[v + 1]!, entered: this.entered, exited: this.exited, person: this.person,
-      longestMs: l < 0 ? -1 - l : l, anyOpen: l < 0,
+      start: this.venueStart[v]!,
+      end: this.venueStart[v + 1]!,
+      entered: this.entered,
+      exited: this.exited,
+      person: this.person,
+      longestMs: l < 0 ? -1 - l : l,
+      anyOpen: l < 0,
       id: (i) => this.oddIds.get(i) ?? unpackId(this.ids, i * ID_BYTES),
     };
   }
@@ -291,7 +303,15 @@ export class VisitIndex {
       person[i] = r.decision === 'admitted' ? p : -1 - p;
       ids.push(r.id);
     });
-    this.fresh.set(venueId, { start: 0, end: n, entered, exited, person, ...longestOf(entered, exited, person, 0, n), id: (i) => ids[i]! });
+    this.fresh.set(venueId, {
+      start: 0,
+      end: n,
+      entered,
+      exited,
+      person,
+      ...longestOf(entered, exited, person, 0, n),
+      id: (i) => ids[i]!,
+    });
     this.reloaded++;
   }
 
@@ -339,7 +359,12 @@ export class VisitIndex {
   visitOf(seg: Segment, i: number): IndexedVisit {
     const x = seg.exited[i]!;
     const p = seg.person[i]!;
-    return { checkinId: seg.id(i), personId: this.personIds[p < 0 ? -1 - p : p]!, enteredAt: seg.entered[i]!, exitedAt: Number.isNaN(x) ? null : x };
+    return {
+      checkinId: seg.id(i),
+      personId: this.personIds[p < 0 ? -1 - p : p]!,
+      enteredAt: seg.entered[i]!,
+      exitedAt: Number.isNaN(x) ? null : x,
+    };
   }
 
   /**
@@ -348,8 +373,16 @@ export class VisitIndex {
    * `hit` gets the position, the person's number, the entry and the exit (NaN while open), and decides.
    * Nothing is allocated here.
    */
-  scan(seg: Segment, lo: number, hi: number, except: number, maxDwellMs: number, padCapMs: number, reach: number,
-    hit: (seg: Segment, i: number, person: number, enteredAt: number, exitedAt: number) => void): void {
+  scan(
+    seg: Segment,
+    lo: number,
+    hi: number,
+    except: number,
+    maxDwellMs: number,
+    padCapMs: number,
+    reach: number,
+    hit: (seg: Segment, i: number, person: number, enteredAt: number, exitedAt: number) => void,
+  ): void {
     // No visit of this venue lasts longer than its longest (an open one counts as maxDwell): those that
     // entered before reach − that − padCap end too early, so the scan starts there.
     const longest = seg.anyOpen ? Math.max(seg.longestMs, maxDwellMs) : seg.longestMs;
@@ -372,18 +405,41 @@ export class VisitIndex {
     let freshRows = 0;
     for (const f of this.fresh.values()) freshRows += f.end - f.start;
     return {
-      checkins: this.entered.length + freshRows, venues: this.venueNo.size, persons: this.personIds.length,
-      reloadedVenues: this.reloaded, loadMs: this.loadMs,
-      bytes: this.entered.byteLength + this.exited.byteLength + this.person.byteLength + this.ids.byteLength + freshRows * 20,
+      checkins: this.entered.length + freshRows,
+      venues: this.venueNo.size,
+      persons: this.personIds.length,
+      reloadedVenues: this.reloaded,
+      loadMs: this.loadMs,
+      bytes:
+        this.entered.byteLength +
+        this.exited.byteLength +
+        this.person.byteLength +
+        this.ids.byteLength +
+        freshRows * 20,
     };
   }
 }
 
 function emptySegment(): Segment {
-  return { start: 0, end: 0, entered: new Float64Array(0), exited: new Float64Array(0), person: new Int32Array(0), longestMs: 0, anyOpen: false, id: () => '' };
+  return {
+    start: 0,
+    end: 0,
+    entered: new Float64Array(0),
+    exited: new Float64Array(0),
+    person: new Int32Array(0),
+    longestMs: 0,
+    anyOpen: false,
+    id: () => '',
+  };
 }
 
-function longestOf(entered: Float64Array, exited: Float64Array, person: Int32Array, start: number, end: number): { longestMs: number; anyOpen: boolean } {
+function longestOf(
+  entered: Float64Array,
+  exited: Float64Array,
+  person: Int32Array,
+  start: number,
+  end: number,
+): { longestMs: number; anyOpen: boolean } {
   let longestMs = 0;
   let anyOpen = false;
   for (let i = start; i < end; i++) {
@@ -402,7 +458,12 @@ const PAGE = 100_000;
 
 /** The check-ins per venue. */
 async function venueCounts(ex: Executor): Promise<Array<{ venue_id: string; n: number }>> {
-  const rows = await ex.selectFrom('checkin').select((eb) => ['venue_id', eb.fn.countAll().as('n')]).groupBy('venue_id').orderBy('venue_id').execute();
+  const rows = await ex
+    .selectFrom('checkin')
+    .select((eb) => ['venue_id', eb.fn.countAll().as('n')])
+    .groupBy('venue_id')
+    .orderBy('venue_id')
+    .execute();
   return rows.map((r) => ({ venue_id: r.venue_id, n: Number(r.n) }));
 }
 
@@ -416,7 +477,9 @@ export async function loadVisitIndex(ex: Executor, sqlite?: SQLite.Database): Pr
   const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
   async function* pages(): AsyncGenerator<readonly LoadRow[]> {
     if (sqlite) {
-      const page = sqlite.prepare(`select rowid as k, ${LOAD_COLUMNS} from checkin where rowid > ? order by rowid limit ${PAGE}`);
+      const page = sqlite.prepare(
+        `select rowid as k, ${LOAD_COLUMNS} from checkin where rowid > ? order by rowid limit ${PAGE}`,
+      );
       let after = Number.MIN_SAFE_INTEGER;
       for (;;) {
         const rows = page.all(after) as Array<LoadRow & { k: number }>;
@@ -428,8 +491,13 @@ export async function loadVisitIndex(ex: Executor, sqlite?: SQLite.Database): Pr
     }
     let after = '';
     for (;;) {
-      const rows = await ex.selectFrom('checkin').select(['id', 'venue_id', 'person_id', 'entered_at', 'exited_at', 'decision'])
-        .where('id', '>', after).orderBy('id').limit(PAGE).execute();
+      const rows = await ex
+        .selectFrom('checkin')
+        .select(['id', 'venue_id', 'person_id', 'entered_at', 'exited_at', 'decision'])
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(PAGE)
+        .execute();
       if (!rows.length) return;
       after = rows[rows.length - 1]!.id;
       yield rows as LoadRow[];
@@ -451,7 +519,9 @@ export async function refreshVenues(ex: Executor, index: VisitIndex, ranges: rea
   for (let i = 0; i < merged.length; i += CHECK_CHUNK) {
     const part = merged.slice(i, i + CHECK_CHUNK);
     const mine = part.map((r) => index.fingerprint(r));
-    const values = sql.join(part.map((r, k) => sql`(cast(${k} as integer), cast(${r.venueId} as text), ${big(r.lo)}, ${big(r.hi)})`));
+    const values = sql.join(
+      part.map((r, k) => sql`(cast(${k} as integer), cast(${r.venueId} as text), ${big(r.lo)}, ${big(r.hi)})`),
+    );
     const rows = await sql<{ k: number; n: number; s: number | null }>`with r(k, venue, lo, hi) as (values ${values})
       select r.k as k, count(c.venue_id) as n, sum(c.entered_at - r.lo) as s
       from r left join checkin c on c.venue_id = r.venue and c.entered_at >= r.lo and c.entered_at <= r.hi
@@ -466,18 +536,26 @@ export async function refreshVenues(ex: Executor, index: VisitIndex, ranges: rea
     // Visits open in the index may have closed since: compare the count still open.
     const withOpen = part.map((r, k) => ({ r, k })).filter(({ r, k }) => mine[k]!.open > 0 && !stale.has(r.venueId));
     if (withOpen.length) {
-      const openValues = sql.join(withOpen.map(({ r, k }) => sql`(cast(${k} as integer), cast(${r.venueId} as text), ${big(r.lo)}, ${big(r.hi)})`));
+      const openValues = sql.join(
+        withOpen.map(
+          ({ r, k }) => sql`(cast(${k} as integer), cast(${r.venueId} as text), ${big(r.lo)}, ${big(r.hi)})`,
+        ),
+      );
       const open = await sql<{ k: number; n: number }>`with r(k, venue, lo, hi) as (values ${openValues})
         select r.k as k, count(c.venue_id) as n
         from r left join checkin c on c.venue_id = r.venue and c.entered_at >= r.lo and c.entered_at <= r.hi
           and c.exited_at is null and c.decision = 'admitted'
         group by r.k`.execute(ex);
-      for (const row of open.rows) if (Number(row.n) !== mine[Number(row.k)]!.open) stale.add(part[Number(row.k)]!.venueId);
+      for (const row of open.rows)
+        if (Number(row.n) !== mine[Number(row.k)]!.open) stale.add(part[Number(row.k)]!.venueId);
     }
   }
   for (const venueId of stale) {
-    const rows = await ex.selectFrom('checkin').select(['id', 'venue_id', 'person_id', 'entered_at', 'exited_at', 'decision'])
-      .where('venue_id', '=', venueId).execute();
+    const rows = await ex
+      .selectFrom('checkin')
+      .select(['id', 'venue_id', 'person_id', 'entered_at', 'exited_at', 'decision'])
+      .where('venue_id', '=', venueId)
+      .execute();
     index.replaceVenue(venueId, rows as LoadRow[]);
   }
   return stale.size;
@@ -498,7 +576,10 @@ function mergeRanges(ranges: readonly VenueRange[]): VenueRange[] {
     for (let i = 1; i < list.length; i++) {
       const r = list[i]!;
       if (r.lo <= cur.hi) cur.hi = Math.max(cur.hi, r.hi);
-      else { out.push(cur); cur = { venueId, lo: r.lo, hi: r.hi }; }
+      else {
+        out.push(cur);
+        cur = { venueId, lo: r.lo, hi: r.hi };
+      }
     }
     out.push(cur);
   }

@@ -22,11 +22,14 @@ interface ChainFlags {
 }
 
 export function registerChainCommands(program: Command): void {
-  program.command('chains')
-    .description('transmission-chain clusters (text), or the chain graph as csv | json | graphml (names masked; audited)')
+  program
+    .command('chains')
+    .description(
+      'transmission-chain clusters (text), or the chain graph as csv | json | graphml (names masked; audited)',
+    )
     .option('--from <time>', 'keep what happened from this date / ISO time / epoch ms')
     .option('--to <time>', 'up to this date (inclusive) / ISO time / epoch ms')
-    .option('--area <code>', 'cases of this area code\'s subtree')
+    .option('--area <code>', "cases of this area code's subtree")
     .option('--cluster <id>', 'only this cluster (its first case id)')
     .option('--classes <list>', 'contacts of these classes only: close,secondary,general (cases always)')
     .option('--format <format>', 'text | csv | json | graphml', 'text')
@@ -40,14 +43,29 @@ export function registerChainCommands(program: Command): void {
           if (!area) throw new AppError('AREA_NOT_FOUND');
           areaId = area.id;
         }
-        const classes = flags.classes?.split(',').map((c) => c.trim()).filter(Boolean);
+        const classes = flags.classes
+          ?.split(',')
+          .map((c) => c.trim())
+          .filter(Boolean);
         const unknown = classes?.find((c) => !(CHAIN_CONTACT_CLASSES as readonly string[]).includes(c));
-        if (unknown !== undefined || (classes && classes.length === 0)) throw new Error(`unknown class ${unknown ?? flags.classes}: close, secondary or general`);
+        if (unknown !== undefined || (classes && classes.length === 0))
+          throw new Error(`unknown class ${unknown ?? flags.classes}: close, secondary or general`);
         const format = flags.format === 'text' ? 'json' : flags.format;
-        if (format !== 'json' && format !== 'csv' && format !== 'graphml') throw new Error(`unknown format ${flags.format}: text, csv, json or graphml`);
-        const file = await exportChains(s, { audit: cliActor(), areaPath: '' }, {
-          from: parseExportTime(flags.from, zone, 'from'), to: parseExportTime(flags.to, zone, 'to'), areaId, cluster: flags.cluster, classes: classes?.join(','), format, lang: 'en',
-        });
+        if (format !== 'json' && format !== 'csv' && format !== 'graphml')
+          throw new Error(`unknown format ${flags.format}: text, csv, json or graphml`);
+        const file = await exportChains(
+          s,
+          { audit: cliActor(), areaPath: '' },
+          {
+            from: parseExportTime(flags.from, zone, 'from'),
+            to: parseExportTime(flags.to, zone, 'to'),
+            areaId,
+            cluster: flags.cluster,
+            classes: classes?.join(','),
+            format,
+            lang: 'en',
+          },
+        );
         if (flags.format !== 'text') {
           if (flags.out) fs.writeFileSync(flags.out, file.body);
           else process.stdout.write(file.body);
@@ -57,7 +75,9 @@ export function registerChainCommands(program: Command): void {
         const at = (ms: number | null) => (ms === null ? '-' : isoInZone(ms, zone));
         console.log(`clusters\t${clusters.length}`);
         for (const c of clusters) {
-          console.log(`${c.id}\t${c.label}\tcases ${c.cases}\tpeople ${c.people}\t${at(c.firstAt)} → ${at(c.lastAt)}\t${c.venues.map((v) => v.name).join(', ') || '-'}`);
+          console.log(
+            `${c.id}\t${c.label}\tcases ${c.cases}\tpeople ${c.people}\t${at(c.firstAt)} → ${at(c.lastAt)}\t${c.venues.map((v) => v.name).join(', ') || '-'}`,
+          );
         }
       });
     });

@@ -7,8 +7,16 @@ import { CHAIN_CONTACT_CLASSES, CHAIN_EDGE_KINDS, CHAIN_EXPANDABLE, CHAIN_NODE_K
 
 export const ChainErrors = defineErrors({
   CHAIN_CLUSTER_NOT_FOUND: { status: 404, zh: '找不到该传播簇', en: 'Cluster not found' },
-  CHAIN_RANGE_INVALID: { status: 400, zh: '时间范围无效：开始须早于结束', en: 'The date range is invalid: from must be before to' },
-  CHAIN_NODE_NOT_FOUND: { status: 404, zh: '聚焦的节点不在图中（可能已被日期、类别或传播簇筛掉）', en: 'The node to focus on is not in the graph (the dates, classes or cluster may have filtered it out)' },
+  CHAIN_RANGE_INVALID: {
+    status: 400,
+    zh: '时间范围无效：开始须早于结束',
+    en: 'The date range is invalid: from must be before to',
+  },
+  CHAIN_NODE_NOT_FOUND: {
+    status: 404,
+    zh: '聚焦的节点不在图中（可能已被日期、类别或传播簇筛掉）',
+    en: 'The node to focus on is not in the graph (the dates, classes or cluster may have filtered it out)',
+  },
 });
 
 const list = (values: readonly string[]) => `^(${values.join('|')})(,(${values.join('|')}))*$`;
@@ -30,21 +38,27 @@ export const ChainQuery = Type.Object({
 export type ChainQuery = Static<typeof ChainQuery>;
 
 /** GET /chains: the graph, whole (`full`, the default) or as one reads it at scale (`summary`), optionally around one node. */
-export const ChainGraphQuery = Type.Composite([ChainQuery, Type.Object({
-  view: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('summary')])),
-  /** Summary view: what is drawn one by one (default close); the rest is counted per venue, case or close contact. */
-  expand: Type.Optional(Type.String({ pattern: list(CHAIN_EXPANDABLE), maxLength: 64 })),
-  /** Only this node (an id of the graph) and its neighbourhood. */
-  focus: Type.Optional(Type.String({ minLength: 1, maxLength: 160 })),
-  /** How many steps around the focus (default 1). */
-  depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
-})]);
+export const ChainGraphQuery = Type.Composite([
+  ChainQuery,
+  Type.Object({
+    view: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('summary')])),
+    /** Summary view: what is drawn one by one (default close); the rest is counted per venue, case or close contact. */
+    expand: Type.Optional(Type.String({ pattern: list(CHAIN_EXPANDABLE), maxLength: 64 })),
+    /** Only this node (an id of the graph) and its neighbourhood. */
+    focus: Type.Optional(Type.String({ minLength: 1, maxLength: 160 })),
+    /** How many steps around the focus (default 1). */
+    depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
+  }),
+]);
 export type ChainGraphQuery = Static<typeof ChainGraphQuery>;
 
-export const ChainExportQuery = Type.Composite([ChainQuery, Type.Object({
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('graphml')])),
-  lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
-})]);
+export const ChainExportQuery = Type.Composite([
+  ChainQuery,
+  Type.Object({
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('graphml')])),
+    lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
+  }),
+]);
 export type ChainExportQuery = Static<typeof ChainExportQuery>;
 
 export const ChainNodeSchema = Type.Object({
@@ -61,7 +75,14 @@ export const ChainNodeSchema = Type.Object({
   firstAt: Nullable(Type.Integer()),
   /** A group (summary view): the people folded into it, and by class. */
   count: Type.Optional(Type.Integer()),
-  breakdown: Type.Optional(Type.Object({ close: Type.Integer(), secondary: Type.Integer(), general: Type.Integer(), candidates: Type.Integer() })),
+  breakdown: Type.Optional(
+    Type.Object({
+      close: Type.Integer(),
+      secondary: Type.Integer(),
+      general: Type.Integer(),
+      candidates: Type.Integer(),
+    }),
+  ),
 });
 
 export const ChainEdgeSchema = Type.Object({

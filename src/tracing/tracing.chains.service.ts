@@ -13,7 +13,15 @@ import { stringify } from 'csv-stringify/sync';
 import { guardFormula } from '../platform/tabular.ts';
 import { exportCell } from '../platform/text.ts';
 import type { Services } from '../services.ts';
-import { buildChainGraph, clusterGraph, edgeRows, focusGraph, summariseChainGraph, toGraphMl, type ChainGraph } from './tracing.chains.ts';
+import {
+  buildChainGraph,
+  clusterGraph,
+  edgeRows,
+  focusGraph,
+  summariseChainGraph,
+  toGraphMl,
+  type ChainGraph,
+} from './tracing.chains.ts';
 import type { ChainExportQuery, ChainGraphQuery, ChainQuery } from './tracing.chains.schema.ts';
 import * as store from './tracing.chains.store.ts';
 import { listingScope } from '../access/access.scope.ts';
@@ -41,22 +49,49 @@ function readerOf(actor: Actor): ChainReader {
   return { audit: auditActor(actor), areaPath: actor.areaPath };
 }
 
-async function readGraph(s: Services, who: ChainReader, q: ChainGraphQuery, action: string, detail: Record<string, unknown> = {}): Promise<ChainResult> {
+async function readGraph(
+  s: Services,
+  who: ChainReader,
+  q: ChainGraphQuery,
+  action: string,
+  detail: Record<string, unknown> = {},
+): Promise<ChainResult> {
   if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new AppError('CHAIN_RANGE_INVALID');
   return s.db.transaction().execute(async (trx) => {
     const path = await listingScope(trx, who, q.areaId);
     const caseRows = await store.chainCases(trx, path, CHAIN_CASE_LIMIT + 1);
     const truncated = caseRows.length > CHAIN_CASE_LIMIT;
     const cases = caseRows.slice(0, CHAIN_CASE_LIMIT).map((c) => ({
-      id: c.id, personId: c.person_id, personName: c.person_name, areaName: c.area_name, classification: c.classification, status: c.status,
-      onsetAt: c.onset_at, firstPositiveSampledAt: c.first_positive_sampled_at, createdAt: c.created_at,
+      id: c.id,
+      personId: c.person_id,
+      personName: c.person_name,
+      areaName: c.area_name,
+      classification: c.classification,
+      status: c.status,
+      onsetAt: c.onset_at,
+      firstPositiveSampledAt: c.first_positive_sampled_at,
+      createdAt: c.created_at,
     }));
     const classes = split(q.classes);
-    const rows = await store.chainContacts(trx, cases.map((c) => c.id), { from: q.from, to: q.to, classes });
+    const rows = await store.chainContacts(
+      trx,
+      cases.map((c) => c.id),
+      { from: q.from, to: q.to, classes },
+    );
     const contacts = rows.map((k) => ({
-      id: k.id, caseId: k.case_id, personId: k.person_id, personName: k.person_name, areaName: k.area_name, class: k.class, basis: k.basis,
-      reviewStatus: k.review_status, rule: k.rule, firstExposureAt: k.first_exposure_at, lastExposureAt: k.last_exposure_at,
-      evidence: JSON.parse(k.evidence) as Record<string, unknown>, sourceContactId: k.source_contact_id,
+      id: k.id,
+      caseId: k.case_id,
+      personId: k.person_id,
+      personName: k.person_name,
+      areaName: k.area_name,
+      class: k.class,
+      basis: k.basis,
+      reviewStatus: k.review_status,
+      rule: k.rule,
+      firstExposureAt: k.first_exposure_at,
+      lastExposureAt: k.last_exposure_at,
+      evidence: JSON.parse(k.evidence) as Record<string, unknown>,
+      sourceContactId: k.source_contact_id,
     }));
     let graph = buildChainGraph(cases, contacts, { from: q.from, to: q.to });
     if (q.cluster) {
@@ -67,9 +102,13 @@ async function readGraph(s: Services, who: ChainReader, q: ChainGraphQuery, acti
     const view = q.view ?? 'full';
     let collapsed = 0;
     if (view === 'summary') {
-      const pendingCandidates = new Set(rows.filter((k) => k.candidate === 1 && k.review_status === 'pending').map((k) => k.id));
+      const pendingCandidates = new Set(
+        rows.filter((k) => k.candidate === 1 && k.review_status === 'pending').map((k) => k.id),
+      );
       const summary = summariseChainGraph(graph, {
-        expand: split(q.expand) ?? ['close'], caseNodeOf: new Map(cases.map((c) => [c.id, `person:${c.personId}`])), pendingCandidates,
+        expand: split(q.expand) ?? ['close'],
+        caseNodeOf: new Map(cases.map((c) => [c.id, `person:${c.personId}`])),
+        pendingCandidates,
       });
       collapsed = summary.collapsed;
       graph = summary;
@@ -80,11 +119,22 @@ async function readGraph(s: Services, who: ChainReader, q: ChainGraphQuery, acti
       graph = near;
     }
     await s.audit(trx, who.audit, {
-      action, objectType: 'case', objectId: q.cluster ?? null,
+      action,
+      objectType: 'case',
+      objectId: q.cluster ?? null,
       detail: {
-        areaId: q.areaId ?? null, from: q.from ?? null, to: q.to ?? null, cluster: q.cluster ?? null, classes: q.classes ?? null,
-        view, expand: q.expand ?? null, focus: q.focus ?? null,
-        nodes: graph.nodes.length, edges: graph.edges.length, clusters: graph.clusters.length, ...detail,
+        areaId: q.areaId ?? null,
+        from: q.from ?? null,
+        to: q.to ?? null,
+        cluster: q.cluster ?? null,
+        classes: q.classes ?? null,
+        view,
+        expand: q.expand ?? null,
+        focus: q.focus ?? null,
+        nodes: graph.nodes.length,
+        edges: graph.edges.length,
+        clusters: graph.clusters.length,
+        ...detail,
       },
     });
     return { nodes: graph.nodes, edges: graph.edges, clusters: graph.clusters, truncated, view, collapsed };
@@ -113,11 +163,20 @@ export async function exportChains(s: Services, actor: Actor | ChainReader, q: C
   const g = await readGraph(s, who, { ...q, view: 'full' }, 'chain.export', { format });
   const iso = (ms: number) => isoInZone(ms, s.config.timeZone);
   const base = `chains${q.cluster ? `-${q.cluster}` : ''}`;
-  if (format === 'graphml') return { fileName: `${base}.graphml`, contentType: 'application/graphml+xml; charset=utf-8', body: toGraphMl(g, iso) };
+  if (format === 'graphml')
+    return {
+      fileName: `${base}.graphml`,
+      contentType: 'application/graphml+xml; charset=utf-8',
+      body: toGraphMl(g, iso),
+    };
   if (format === 'json') {
     const nodes = g.nodes.map((n) => ({ ...n, label: n.kind === 'venue' ? n.label : maskName(n.label) }));
     const clusters = g.clusters.map((c) => ({ ...c, label: maskName(c.label) }));
-    return { fileName: `${base}.json`, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ nodes, edges: g.edges, clusters }, null, 2) };
+    return {
+      fileName: `${base}.json`,
+      contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({ nodes, edges: g.edges, clusters }, null, 2),
+    };
   }
   const rows = [...edgeRows(g, q.lang ?? 'zh', iso)].map((r) => r.map((v) => guardFormula(exportCell(v))));
   return { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body: `\uFEFF${stringify(rows)}` };

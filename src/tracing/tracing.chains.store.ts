@@ -36,40 +36,81 @@ export interface ChainContactRow {
 
 /** Cases whose person lives in the subtree, oldest first (capped: a city's chains, not a province's). */
 export async function chainCases(ex: Executor, path: string, limit: number): Promise<ChainCaseRow[]> {
-  const rows = await ex.selectFrom('case_record').innerJoin('person', 'person.id', 'case_record.person_id').innerJoin('area', 'area.id', 'person.area_id')
+  const rows = await ex
+    .selectFrom('case_record')
+    .innerJoin('person', 'person.id', 'case_record.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id')
     .select([
-      'case_record.id', 'case_record.person_id', 'person.name as person_name', 'area.name as area_name', 'case_record.classification',
-      'case_record.status', 'case_record.onset_at', 'case_record.first_positive_sampled_at', 'case_record.created_at',
+      'case_record.id',
+      'case_record.person_id',
+      'person.name as person_name',
+      'area.name as area_name',
+      'case_record.classification',
+      'case_record.status',
+      'case_record.onset_at',
+      'case_record.first_positive_sampled_at',
+      'case_record.created_at',
     ])
     .where('area.path', 'like', `${path}%`)
-    .orderBy('case_record.created_at').orderBy('case_record.id').limit(limit).execute();
+    .orderBy('case_record.created_at')
+    .orderBy('case_record.id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({
-    ...r, onset_at: r.onset_at === null ? null : Number(r.onset_at),
-    first_positive_sampled_at: r.first_positive_sampled_at === null ? null : Number(r.first_positive_sampled_at), created_at: Number(r.created_at),
+    ...r,
+    onset_at: r.onset_at === null ? null : Number(r.onset_at),
+    first_positive_sampled_at: r.first_positive_sampled_at === null ? null : Number(r.first_positive_sampled_at),
+    created_at: Number(r.created_at),
   }));
 }
 
 /** The contacts of the cases that nobody dismissed, overlapping [from, to) and of the classes when given. */
-export async function chainContacts(ex: Executor, caseIds: readonly string[], range: { from?: number; to?: number; classes?: readonly string[] }): Promise<ChainContactRow[]> {
+export async function chainContacts(
+  ex: Executor,
+  caseIds: readonly string[],
+  range: { from?: number; to?: number; classes?: readonly string[] },
+): Promise<ChainContactRow[]> {
   const out: ChainContactRow[] = [];
   const ids = [...new Set(caseIds)];
   for (let i = 0; i < ids.length; i += CHUNK) {
-    let q = ex.selectFrom('contact').innerJoin('person', 'person.id', 'contact.person_id').innerJoin('area', 'area.id', 'person.area_id')
+    let q = ex
+      .selectFrom('contact')
+      .innerJoin('person', 'person.id', 'contact.person_id')
+      .innerJoin('area', 'area.id', 'person.area_id')
       .select([
-        'contact.id', 'contact.case_id', 'contact.person_id', 'person.name as person_name', 'area.name as area_name', 'contact.class', 'contact.basis',
-        'contact.review_status', 'contact.rule', 'contact.first_exposure_at', 'contact.last_exposure_at', 'contact.evidence', 'contact.source_contact_id',
+        'contact.id',
+        'contact.case_id',
+        'contact.person_id',
+        'person.name as person_name',
+        'area.name as area_name',
+        'contact.class',
+        'contact.basis',
+        'contact.review_status',
+        'contact.rule',
+        'contact.first_exposure_at',
+        'contact.last_exposure_at',
+        'contact.evidence',
+        'contact.source_contact_id',
         'contact.candidate',
       ])
       .where('contact.case_id', 'in', ids.slice(i, i + CHUNK))
       .where('contact.review_status', '<>', 'dismissed');
     if (range.classes) q = q.where('contact.class', 'in', [...range.classes]);
-    if (range.to !== undefined) q = q.where((eb) => eb.or([eb('contact.first_exposure_at', 'is', null), eb('contact.first_exposure_at', '<', range.to!)]));
-    if (range.from !== undefined) q = q.where((eb) => eb.or([eb('contact.last_exposure_at', 'is', null), eb('contact.last_exposure_at', '>=', range.from!)]));
+    if (range.to !== undefined)
+      q = q.where((eb) =>
+        eb.or([eb('contact.first_exposure_at', 'is', null), eb('contact.first_exposure_at', '<', range.to!)]),
+      );
+    if (range.from !== undefined)
+      q = q.where((eb) =>
+        eb.or([eb('contact.last_exposure_at', 'is', null), eb('contact.last_exposure_at', '>=', range.from!)]),
+      );
     const rows = await q.orderBy('contact.id').execute();
     for (const r of rows) {
       out.push({
-        ...r, first_exposure_at: r.first_exposure_at === null ? null : Number(r.first_exposure_at),
-        last_exposure_at: r.last_exposure_at === null ? null : Number(r.last_exposure_at), candidate: Number(r.candidate),
+        ...r,
+        first_exposure_at: r.first_exposure_at === null ? null : Number(r.first_exposure_at),
+        last_exposure_at: r.last_exposure_at === null ? null : Number(r.last_exposure_at),
+        candidate: Number(r.candidate),
       });
     }
   }

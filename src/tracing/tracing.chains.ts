@@ -156,7 +156,11 @@ function inRange(f: ChainFilter, from: number | null, to: number | null): boolea
  * venue (the case's visits) and venue → contact (the overlap). Edges outside the filter's dates go,
  * and with them the nodes they alone held; a case stays when its anchor lies in the range.
  */
-export function buildChainGraph(cases: readonly ChainCaseFacts[], contacts: readonly ChainContactFacts[], filter: ChainFilter = {}): ChainGraph {
+export function buildChainGraph(
+  cases: readonly ChainCaseFacts[],
+  contacts: readonly ChainContactFacts[],
+  filter: ChainFilter = {},
+): ChainGraph {
   const nodes = new Map<string, ChainNode>();
   const edges = new Map<string, ChainEdge>();
   const caseById = new Map(cases.map((c) => [c.id, c]));
@@ -170,7 +174,17 @@ export function buildChainGraph(cases: readonly ChainCaseFacts[], contacts: read
     const id = personNode(personId);
     if (!nodes.has(id)) {
       nodes.set(id, {
-        id, kind: 'contact', label: name, personId, venueId: null, caseId: null, areaName, classification: null, status: null, contactClass: null, firstAt: null,
+        id,
+        kind: 'contact',
+        label: name,
+        personId,
+        venueId: null,
+        caseId: null,
+        areaName,
+        classification: null,
+        status: null,
+        contactClass: null,
+        firstAt: null,
       });
     }
     return id;
@@ -189,7 +203,17 @@ export function buildChainGraph(cases: readonly ChainCaseFacts[], contacts: read
     const id = venueNode(venueId);
     if (!nodes.has(id)) {
       nodes.set(id, {
-        id, kind: 'venue', label: name, personId: null, venueId, caseId: null, areaName: null, classification: null, status: null, contactClass: null, firstAt: null,
+        id,
+        kind: 'venue',
+        label: name,
+        personId: null,
+        venueId,
+        caseId: null,
+        areaName: null,
+        classification: null,
+        status: null,
+        contactClass: null,
+        firstAt: null,
       });
     }
     return id;
@@ -207,7 +231,8 @@ export function buildChainGraph(cases: readonly ChainCaseFacts[], contacts: read
     const caseNode = addCase(c);
     const target = addPerson(k.personId, k.personName, k.areaName);
     const t = nodes.get(target)!;
-    if (t.contactClass === null || (CLASS_ORDER[k.class] ?? 9) < (CLASS_ORDER[t.contactClass] ?? 9)) t.contactClass = k.class;
+    if (t.contactClass === null || (CLASS_ORDER[k.class] ?? 9) < (CLASS_ORDER[t.contactClass] ?? 9))
+      t.contactClass = k.class;
     touch(target, k.firstExposureAt);
     const common = { caseId: c.id, contactId: k.id, class: k.class, reviewStatus: k.reviewStatus, rule: k.rule };
 
@@ -223,13 +248,34 @@ export function buildChainGraph(cases: readonly ChainCaseFacts[], contacts: read
         const visitEdge = `visit:${c.id}:${visitId}`;
         if (!edges.has(visitEdge)) {
           edges.set(visitEdge, {
-            id: visitEdge, source: caseNode, target: v, kind: 'visit', caseId: c.id, contactId: null, class: null, reviewStatus: null, rule: null,
-            venueId, venueName, from: numOrNull(e.caseVisit?.enteredAt), to: numOrNull(e.caseVisit?.exitedAt), overlapMinutes: null,
+            id: visitEdge,
+            source: caseNode,
+            target: v,
+            kind: 'visit',
+            caseId: c.id,
+            contactId: null,
+            class: null,
+            reviewStatus: null,
+            rule: null,
+            venueId,
+            venueName,
+            from: numOrNull(e.caseVisit?.enteredAt),
+            to: numOrNull(e.caseVisit?.exitedAt),
+            overlapMinutes: null,
           });
         }
         const edgeId = `contact:${k.id}:${visitId}`;
         edges.set(edgeId, {
-          id: edgeId, source: v, target, kind: 'venue', ...common, venueId, venueName, from, to: numOrNull(e.overlapEnd), overlapMinutes: numOrNull(e.overlapMinutes),
+          id: edgeId,
+          source: v,
+          target,
+          kind: 'venue',
+          ...common,
+          venueId,
+          venueName,
+          from,
+          to: numOrNull(e.overlapEnd),
+          overlapMinutes: numOrNull(e.overlapMinutes),
         });
       }
       continue;
@@ -244,9 +290,16 @@ export function buildChainGraph(cases: readonly ChainCaseFacts[], contacts: read
     const met = k.basis === 'secondary' ? encountersOf(k.evidence)[0] : undefined;
     const edgeId = `contact:${k.id}`;
     edges.set(edgeId, {
-      id: edgeId, source, target, kind: k.basis as ChainEdgeKind, ...common,
-      venueId: met?.venueId ? String(met.venueId) : null, venueName: met?.venueId ? String(met.venueName ?? met.venueId) : null,
-      from: k.firstExposureAt, to: k.lastExposureAt, overlapMinutes: met ? numOrNull(met.overlapMinutes) : null,
+      id: edgeId,
+      source,
+      target,
+      kind: k.basis as ChainEdgeKind,
+      ...common,
+      venueId: met?.venueId ? String(met.venueId) : null,
+      venueName: met?.venueId ? String(met.venueName ?? met.venueId) : null,
+      from: k.firstExposureAt,
+      to: k.lastExposureAt,
+      overlapMinutes: met ? numOrNull(met.overlapMinutes) : null,
     });
   }
 
@@ -256,13 +309,21 @@ export function buildChainGraph(cases: readonly ChainCaseFacts[], contacts: read
 }
 
 /** Connected components holding a case, largest first (then earliest). */
-export function clustersOf(nodes: readonly ChainNode[], edges: readonly ChainEdge[], caseById: ReadonlyMap<string, ChainCaseFacts>): ChainCluster[] {
+export function clustersOf(
+  nodes: readonly ChainNode[],
+  edges: readonly ChainEdge[],
+  caseById: ReadonlyMap<string, ChainCaseFacts>,
+): ChainCluster[] {
   const parent = new Map(nodes.map((n) => [n.id, n.id]));
   const find = (x: string): string => {
     let r = x;
     while (parent.get(r) !== r) r = parent.get(r)!;
     let y = x;
-    while (parent.get(y) !== r) { const next = parent.get(y)!; parent.set(y, r); y = next; }
+    while (parent.get(y) !== r) {
+      const next = parent.get(y)!;
+      parent.set(y, r);
+      y = next;
+    }
     return r;
   };
   for (const e of edges) {
@@ -290,11 +351,15 @@ export function clustersOf(nodes: readonly ChainNode[], edges: readonly ChainEdg
     for (const n of members) if (n.caseId) caseIds.add(n.caseId);
     for (const e of byRoot.get(root) ?? []) caseIds.add(e.caseId);
     if (caseIds.size === 0) continue;
-    const orderedCases = [...caseIds].filter((id) => caseById.has(id))
+    const orderedCases = [...caseIds]
+      .filter((id) => caseById.has(id))
       .sort((a, b) => caseAnchor(caseById.get(a)!) - caseAnchor(caseById.get(b)!) || a.localeCompare(b));
     const times: number[] = [];
     for (const n of members) if (n.firstAt !== null) times.push(n.firstAt);
-    for (const e of byRoot.get(root) ?? []) { if (e.from !== null) times.push(e.from); if (e.to !== null) times.push(e.to); }
+    for (const e of byRoot.get(root) ?? []) {
+      if (e.from !== null) times.push(e.from);
+      if (e.to !== null) times.push(e.to);
+    }
     const people = members.filter((n) => n.kind !== 'venue');
     clusters.push({
       id: orderedCases[0] ?? root,
@@ -303,13 +368,18 @@ export function clustersOf(nodes: readonly ChainNode[], edges: readonly ChainEdg
       cases: people.filter((n) => n.kind === 'case').length,
       people: people.length,
       contacts: people.filter((n) => n.kind === 'contact').length,
-      venues: members.filter((n) => n.kind === 'venue').map((n) => ({ id: n.venueId!, name: n.label })).sort((a, b) => a.name.localeCompare(b.name)),
+      venues: members
+        .filter((n) => n.kind === 'venue')
+        .map((n) => ({ id: n.venueId!, name: n.label }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
       firstAt: times.length ? Math.min(...times) : null,
       lastAt: times.length ? Math.max(...times) : null,
       nodeIds: members.map((n) => n.id).sort(),
     });
   }
-  return clusters.sort((a, b) => b.people - a.people || (a.firstAt ?? 0) - (b.firstAt ?? 0) || a.id.localeCompare(b.id));
+  return clusters.sort(
+    (a, b) => b.people - a.people || (a.firstAt ?? 0) - (b.firstAt ?? 0) || a.id.localeCompare(b.id),
+  );
 }
 
 /** Only the part of the graph in one cluster, named by its id or by any case in it. */
@@ -317,7 +387,11 @@ export function clusterGraph(g: ChainGraph, clusterId: string): ChainGraph | nul
   const cluster = g.clusters.find((c) => c.id === clusterId) ?? g.clusters.find((c) => c.caseIds.includes(clusterId));
   if (!cluster) return null;
   const ids = new Set(cluster.nodeIds);
-  return { nodes: g.nodes.filter((n) => ids.has(n.id)), edges: g.edges.filter((e) => ids.has(e.source)), clusters: [cluster] };
+  return {
+    nodes: g.nodes.filter((n) => ids.has(n.id)),
+    edges: g.edges.filter((e) => ids.has(e.source)),
+    clusters: [cluster],
+  };
 }
 
 // ---- the summary view and the focus ---------------------------------------------------------
@@ -384,7 +458,10 @@ export function summariseChainGraph(g: ChainGraph, o: ChainSummaryOptions): Chai
     const cls = e.class ?? 'general';
     const had = acc.members.get(e.target);
     const candidate = isCandidate(e) || (had?.candidate ?? false);
-    acc.members.set(e.target, { cls: had && (CLASS_ORDER[had.cls] ?? 9) <= (CLASS_ORDER[cls] ?? 9) ? had.cls : cls, candidate });
+    acc.members.set(e.target, {
+      cls: had && (CLASS_ORDER[had.cls] ?? 9) <= (CLASS_ORDER[cls] ?? 9) ? had.cls : cls,
+      candidate,
+    });
     acc.firstAt = minOf(acc.firstAt, byId.get(e.target)?.firstAt ?? null);
     acc.from = minOf(acc.from, e.from);
     acc.to = maxOf(acc.to, e.to ?? e.from);
@@ -400,12 +477,35 @@ export function summariseChainGraph(g: ChainGraph, o: ChainSummaryOptions): Chai
     }
     const a = acc.anchor;
     nodes.push({
-      id, kind: 'group', label: a.label, personId: null, venueId: a.venueId, caseId: null, areaName: null, classification: null, status: null,
-      contactClass: closest, firstAt: acc.firstAt, count: acc.members.size, breakdown,
+      id,
+      kind: 'group',
+      label: a.label,
+      personId: null,
+      venueId: a.venueId,
+      caseId: null,
+      areaName: null,
+      classification: null,
+      status: null,
+      contactClass: closest,
+      firstAt: acc.firstAt,
+      count: acc.members.size,
+      breakdown,
     });
     edges.push({
-      id: `group-edge:${a.id}`, source: a.id, target: id, kind: 'group', caseId: acc.caseId, contactId: null, class: null, reviewStatus: null, rule: null,
-      venueId: a.venueId, venueName: a.kind === 'venue' ? a.label : null, from: acc.from, to: acc.to, overlapMinutes: null,
+      id: `group-edge:${a.id}`,
+      source: a.id,
+      target: id,
+      kind: 'group',
+      caseId: acc.caseId,
+      contactId: null,
+      class: null,
+      reviewStatus: null,
+      rule: null,
+      venueId: a.venueId,
+      venueName: a.kind === 'venue' ? a.label : null,
+      from: acc.from,
+      to: acc.to,
+      overlapMinutes: null,
     });
   }
   nodes.sort((a, b) => a.id.localeCompare(b.id));
@@ -424,17 +524,36 @@ export function summariseChainGraph(g: ChainGraph, o: ChainSummaryOptions): Chai
 export function focusGraph<G extends ChainGraph>(g: G, nodeId: string, depth: number): G | null {
   if (!g.nodes.some((n) => n.id === nodeId)) return null;
   const near = new Map<string, string[]>();
-  const link = (a: string, b: string) => { const l = near.get(a) ?? []; l.push(b); near.set(a, l); };
-  for (const e of g.edges) { link(e.source, e.target); link(e.target, e.source); }
+  const link = (a: string, b: string) => {
+    const l = near.get(a) ?? [];
+    l.push(b);
+    near.set(a, l);
+  };
+  for (const e of g.edges) {
+    link(e.source, e.target);
+    link(e.target, e.source);
+  }
   const seen = new Set([nodeId]);
   let ring = [nodeId];
   for (let d = 0; d < depth && ring.length; d++) {
     const next: string[] = [];
-    for (const id of ring) for (const m of near.get(id) ?? []) if (!seen.has(m)) { seen.add(m); next.push(m); }
+    for (const id of ring)
+      for (const m of near.get(id) ?? [])
+        if (!seen.has(m)) {
+          seen.add(m);
+          next.push(m);
+        }
     ring = next;
   }
-  const clusters = g.clusters.filter((c) => c.nodeIds.some((id) => seen.has(id))).map((c) => ({ ...c, nodeIds: c.nodeIds.filter((id) => seen.has(id)) }));
-  return { ...g, nodes: g.nodes.filter((n) => seen.has(n.id)), edges: g.edges.filter((e) => seen.has(e.source) && seen.has(e.target)), clusters };
+  const clusters = g.clusters
+    .filter((c) => c.nodeIds.some((id) => seen.has(id)))
+    .map((c) => ({ ...c, nodeIds: c.nodeIds.filter((id) => seen.has(id)) }));
+  return {
+    ...g,
+    nodes: g.nodes.filter((n) => seen.has(n.id)),
+    edges: g.edges.filter((e) => seen.has(e.source) && seen.has(e.target)),
+    clusters,
+  };
 }
 
 // ---- exports -----------------------------------------------------------------------------------
@@ -467,9 +586,19 @@ export function* edgeRows(g: ChainGraph, lang: 'zh' | 'en', iso: (ms: number) =>
   const nodes = new Map(g.nodes.map((n) => [n.id, n]));
   for (const e of g.edges) {
     const values: Record<(typeof EDGE_COLUMNS)[number]['key'], string> = {
-      source: e.source, sourceLabel: exportLabel(nodes.get(e.source)), target: e.target, targetLabel: exportLabel(nodes.get(e.target)),
-      kind: e.kind, caseId: e.caseId, contactId: e.contactId ?? '', class: e.class ?? '', reviewStatus: e.reviewStatus ?? '', venueName: e.venueName ?? '',
-      from: e.from === null ? '' : iso(e.from), to: e.to === null ? '' : iso(e.to), overlapMinutes: e.overlapMinutes === null ? '' : String(e.overlapMinutes),
+      source: e.source,
+      sourceLabel: exportLabel(nodes.get(e.source)),
+      target: e.target,
+      targetLabel: exportLabel(nodes.get(e.target)),
+      kind: e.kind,
+      caseId: e.caseId,
+      contactId: e.contactId ?? '',
+      class: e.class ?? '',
+      reviewStatus: e.reviewStatus ?? '',
+      venueName: e.venueName ?? '',
+      from: e.from === null ? '' : iso(e.from),
+      to: e.to === null ? '' : iso(e.to),
+      overlapMinutes: e.overlapMinutes === null ? '' : String(e.overlapMinutes),
     };
     yield EDGE_COLUMNS.map((c) => values[c.key]);
   }
@@ -480,9 +609,19 @@ const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 /** GraphML (read by Gephi, yEd, Cytoscape desktop), names masked. */
 export function toGraphMl(g: ChainGraph, iso: (ms: number) => string): string {
   const keys: Array<[string, 'node' | 'edge', string]> = [
-    ['label', 'node', 'label'], ['kind', 'node', 'kind'], ['caseId', 'node', 'caseId'], ['status', 'node', 'status'], ['contactClass', 'node', 'contactClass'],
-    ['ekind', 'edge', 'kind'], ['ecase', 'edge', 'caseId'], ['eclass', 'edge', 'class'], ['review', 'edge', 'reviewStatus'], ['venue', 'edge', 'venueName'],
-    ['from', 'edge', 'from'], ['to', 'edge', 'to'], ['overlap', 'edge', 'overlapMinutes'],
+    ['label', 'node', 'label'],
+    ['kind', 'node', 'kind'],
+    ['caseId', 'node', 'caseId'],
+    ['status', 'node', 'status'],
+    ['contactClass', 'node', 'contactClass'],
+    ['ekind', 'edge', 'kind'],
+    ['ecase', 'edge', 'caseId'],
+    ['eclass', 'edge', 'class'],
+    ['review', 'edge', 'reviewStatus'],
+    ['venue', 'edge', 'venueName'],
+    ['from', 'edge', 'from'],
+    ['to', 'edge', 'to'],
+    ['overlap', 'edge', 'overlapMinutes'],
   ];
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -490,14 +629,19 @@ export function toGraphMl(g: ChainGraph, iso: (ms: number) => string): string {
     ...keys.map(([id, on, name]) => `  <key id="${id}" for="${on}" attr.name="${name}" attr.type="string"/>`),
     '  <graph id="chains" edgedefault="directed">',
   ];
-  const data = (key: string, v: string | number | null) => (v === null || v === '' ? '' : `<data key="${key}">${xml(String(v))}</data>`);
+  const data = (key: string, v: string | number | null) =>
+    v === null || v === '' ? '' : `<data key="${key}">${xml(String(v))}</data>`;
   for (const n of g.nodes) {
-    out.push(`    <node id="${xml(n.id)}">${data('label', exportLabel(n))}${data('kind', n.kind)}${data('caseId', n.caseId)}${data('status', n.status)}${data('contactClass', n.contactClass)}</node>`);
+    out.push(
+      `    <node id="${xml(n.id)}">${data('label', exportLabel(n))}${data('kind', n.kind)}${data('caseId', n.caseId)}${data('status', n.status)}${data('contactClass', n.contactClass)}</node>`,
+    );
   }
   for (const e of g.edges) {
-    out.push(`    <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}">${data('ekind', e.kind)}${data('ecase', e.caseId)}${data('eclass', e.class)}`
-      + `${data('review', e.reviewStatus)}${data('venue', e.venueName)}${data('from', e.from === null ? null : iso(e.from))}${data('to', e.to === null ? null : iso(e.to))}`
-      + `${data('overlap', e.overlapMinutes)}</edge>`);
+    out.push(
+      `    <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}">${data('ekind', e.kind)}${data('ecase', e.caseId)}${data('eclass', e.class)}` +
+        `${data('review', e.reviewStatus)}${data('venue', e.venueName)}${data('from', e.from === null ? null : iso(e.from))}${data('to', e.to === null ? null : iso(e.to))}` +
+        `${data('overlap', e.overlapMinutes)}</edge>`,
+    );
   }
   out.push('  </graph>', '</graphml>', '');
   return out.join('\n');

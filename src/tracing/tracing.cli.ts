@@ -23,13 +23,22 @@ function printTrace(t: DryTrace, zone: string): void {
   const p = t.parameters;
   console.log(`person\t${t.personId}\t${t.names[t.personId] ?? ''}`);
   console.log(`rule set\t${p.ruleSet.id} ${p.ruleSet.version}`);
-  console.log(`window\t${at(t.window.start)} → ${at(t.window.end)} (${t.window.lookBackDays} days before ${t.window.anchor})`);
+  console.log(
+    `window\t${at(t.window.start)} → ${at(t.window.end)} (${t.window.lookBackDays} days before ${t.window.anchor})`,
+  );
   console.log(`minimum overlap\t${p.minimumOverlapMinutes} min`);
-  console.log(`padding\tvisits under ${p.padding.dropVisitsShorterThanMinutes} min dropped; others extended by min(duration × ${p.padding.padFactor}, ${p.padding.padCapMinutes} min)`);
+  console.log(
+    `padding\tvisits under ${p.padding.dropVisitsShorterThanMinutes} min dropped; others extended by min(duration × ${p.padding.padFactor}, ${p.padding.padCapMinutes} min)`,
+  );
   console.log(`secondary contacts\t${p.secondaryContacts ? 'identified' : 'not identified'}`);
-  if (t.purgedBefore !== null) console.log(`WARNING\tcheck-ins before ${at(t.purgedBefore)} are purged: the window reaches further back than the data`);
+  if (t.purgedBefore !== null)
+    console.log(
+      `WARNING\tcheck-ins before ${at(t.purgedBefore)} are purged: the window reaches further back than the data`,
+    );
   const order: Record<string, number> = { close: 0, secondary: 1, general: 2 };
-  const contacts = [...t.contacts].sort((a, b) => order[a.class]! - order[b.class]! || (a.firstExposureAt ?? 0) - (b.firstExposureAt ?? 0));
+  const contacts = [...t.contacts].sort(
+    (a, b) => order[a.class]! - order[b.class]! || (a.firstExposureAt ?? 0) - (b.firstExposureAt ?? 0),
+  );
   console.log(`contacts\t${contacts.length}`);
   for (const c of contacts) printContact(c, t.names, at);
 }
@@ -37,19 +46,25 @@ function printTrace(t: DryTrace, zone: string): void {
 function printContact(c: FoundContact, names: Record<string, string>, at: (ms: number | null) => string): void {
   const kind = `${c.class}${c.candidate ? ' (candidate)' : ''}`;
   const via = c.sourcePersonId ? `\tvia ${c.sourcePersonId} ${names[c.sourcePersonId] ?? ''}` : '';
-  console.log(`${kind}\t${c.personId}\t${names[c.personId] ?? ''}\t${c.reasonCode}\t${c.rule}\t${at(c.firstExposureAt)} → ${at(c.lastExposureAt)}${via}`);
+  console.log(
+    `${kind}\t${c.personId}\t${names[c.personId] ?? ''}\t${c.reasonCode}\t${c.rule}\t${at(c.firstExposureAt)} → ${at(c.lastExposureAt)}${via}`,
+  );
   const encounters = (c.evidence.encounters ?? []) as Encounter[];
   // A secondary contact's encounters are with the close contact it came through, not the case.
   const met = c.basis === 'secondary' ? 'close contact' : 'case';
   for (const e of encounters) {
-    const visit = (v: Encounter['caseVisit']) => `${at(v.enteredAt)}–${at(v.exitedAt)}${v.exitRecorded ? '' : ' (dwell)'}`;
-    console.log(`  ${e.venueName} [${e.category}] ${e.venueId}: ${met} ${visit(e.caseVisit)}, contact ${visit(e.contactVisit)}, overlap ${e.overlapMinutes.toFixed(1)} min after padding → ${e.class}`);
+    const visit = (v: Encounter['caseVisit']) =>
+      `${at(v.enteredAt)}–${at(v.exitedAt)}${v.exitRecorded ? '' : ' (dwell)'}`;
+    console.log(
+      `  ${e.venueName} [${e.category}] ${e.venueId}: ${met} ${visit(e.caseVisit)}, contact ${visit(e.contactVisit)}, overlap ${e.overlapMinutes.toFixed(1)} min after padding → ${e.class}`,
+    );
   }
 }
 
 export function registerTracingCommands(program: Command): void {
-  program.command('trace')
-    .description('find a person\'s contacts under the active rule set without registering a case (dry trace; audited)')
+  program
+    .command('trace')
+    .description("find a person's contacts under the active rule set without registering a case (dry trace; audited)")
     .requiredOption('--person <id>', 'the person reference (registry id)')
     .option('--onset <time>', 'symptom onset: YYYY-MM-DD (start of that day), ISO time with offset, or epoch ms')
     .option('--sampled <time>', 'first positive sampling (the anchor when there is no onset)')
@@ -59,12 +74,17 @@ export function registerTracingCommands(program: Command): void {
     .action(async (flags: TraceFlags) => {
       await withServices(program.opts<GlobalOptions>(), async (s) => {
         const zone = s.config.timeZone;
-        const result = await dryTrace(s, cliActor(), {
-          personId: flags.person,
-          onsetAt: parseExportTime(flags.onset, zone, 'from') ?? null,
-          sampledAt: parseExportTime(flags.sampled, zone, 'from') ?? null,
-          isolatedAt: parseExportTime(flags.isolated, zone, 'from') ?? null,
-        }, flags.ruleset);
+        const result = await dryTrace(
+          s,
+          cliActor(),
+          {
+            personId: flags.person,
+            onsetAt: parseExportTime(flags.onset, zone, 'from') ?? null,
+            sampledAt: parseExportTime(flags.sampled, zone, 'from') ?? null,
+            isolatedAt: parseExportTime(flags.isolated, zone, 'from') ?? null,
+          },
+          flags.ruleset,
+        );
         if (flags.json) console.log(JSON.stringify(result));
         else printTrace(result, zone);
       });

@@ -10,16 +10,35 @@
 // contacts either way. Many cases can be traced in one batch (traceContactsBatch).
 import type { Executor } from '../db/database.ts';
 import { AppError } from '../platform/errors.ts';
-import { contactWindow, identifiesSecondaryContacts, type ContactWindow, type Interval } from '../rules/ruleset.rules.ts';
+import {
+  contactWindow,
+  identifiesSecondaryContacts,
+  type ContactWindow,
+  type Interval,
+} from '../rules/ruleset.rules.ts';
 import type { RuleSet } from '../rules/ruleset.schema.ts';
 import { venueCategories } from '../venues/venue.categories.ts';
 import { dwellOf } from '../venues/venue.service.ts';
 import { autoExitAt } from '../venues/venue.rules.ts';
 import { latestPurgeCutoff } from '../venues/venue.store.ts';
 import {
-  encounter, joinBounds, LazyEvidence, preferSecondary, purgedBefore, reasonForCategory, secondaryUntil, secondaryVenueRule,
-  traceParameters, venueContacts,
-  type Encounter, type FoundContact, type JoinBounds, type SecondaryOffer, type StoredVisit, type TraceParameters, type VenueFacts,
+  encounter,
+  joinBounds,
+  LazyEvidence,
+  preferSecondary,
+  purgedBefore,
+  reasonForCategory,
+  secondaryUntil,
+  secondaryVenueRule,
+  traceParameters,
+  venueContacts,
+  type Encounter,
+  type FoundContact,
+  type JoinBounds,
+  type SecondaryOffer,
+  type StoredVisit,
+  type TraceParameters,
+  type VenueFacts,
 } from './tracing.rules.ts';
 import * as store from './tracing.store.ts';
 import type { AnchorVisitRow, CoPresenceRow, TracedPerson } from './tracing.store.ts';
@@ -75,16 +94,29 @@ async function maxDwellMinutes(ex: Executor): Promise<number> {
 }
 
 function venueOf(row: CoPresenceRow | AnchorVisitRow): VenueFacts {
-  return { id: row.venue_id, name: row.venue_name, category: row.category, dwellMinutes: dwellOf({ category: row.category, dwell_minutes: row.dwell_minutes }) };
+  return {
+    id: row.venue_id,
+    name: row.venue_name,
+    category: row.category,
+    dwellMinutes: dwellOf({ category: row.category, dwell_minutes: row.dwell_minutes }),
+  };
 }
 
 /** The encounters the join's rows make inside the window, each with the other person. */
-function encountersOf(r: RuleSet, rows: readonly CoPresenceRow[], window: Interval): Array<Encounter & { personId: string }> {
+function encountersOf(
+  r: RuleSet,
+  rows: readonly CoPresenceRow[],
+  window: Interval,
+): Array<Encounter & { personId: string }> {
   const out: Array<Encounter & { personId: string }> = [];
   for (const row of rows) {
-    const e = encounter(r, window, venueOf(row),
+    const e = encounter(
+      r,
+      window,
+      venueOf(row),
       { checkinId: row.a_id, personId: row.anchor_id, enteredAt: row.a_in, exitedAt: row.a_out },
-      { checkinId: row.o_id, personId: row.o_person, enteredAt: row.o_in, exitedAt: row.o_out });
+      { checkinId: row.o_id, personId: row.o_person, enteredAt: row.o_in, exitedAt: row.o_out },
+    );
     if (e) out.push({ ...e, personId: row.o_person });
   }
   return out;
@@ -147,7 +179,8 @@ async function prepareVenue(ex: Executor, r: RuleSet, anchors: readonly VenueAnc
   };
   const byPerson = new Map<string, AnchorVisitRow[]>();
   for (const a of anchors) byPerson.set(a.personId, []);
-  for (const row of await store.anchorVisits(ex, [...byPerson.keys()], categories, union)) byPerson.get(row.anchor_id)!.push(row);
+  for (const row of await store.anchorVisits(ex, [...byPerson.keys()], categories, union))
+    byPerson.get(row.anchor_id)!.push(row);
   const ranges: Array<{ venueId: string; lo: number; hi: number }> = [];
   anchors.forEach((a, k) => {
     const b = a.bounds;
@@ -159,11 +192,22 @@ async function prepareVenue(ex: Executor, r: RuleSet, anchors: readonly VenueAnc
       if (lo > hi) continue;
       ranges.push({ venueId: row.venue_id, lo, hi });
       const venue = venueOf(row);
-      const mine: StoredVisit = { checkinId: row.a_id, personId: row.anchor_id, enteredAt: row.a_in, exitedAt: row.a_out };
+      const mine: StoredVisit = {
+        checkinId: row.a_id,
+        personId: row.anchor_id,
+        enteredAt: row.a_in,
+        exitedAt: row.a_out,
+      };
       const end = paddedEnd(r, row.a_in, row.a_out ?? autoExitAt(row.a_in, venue.dwellMinutes));
       job.visits[k]!.push({
-        window: a.window, venue, mine, lo, hi, reach: Math.max(row.a_in, b.from) + b.minOverlapMs,
-        start: Math.max(row.a_in, a.window.start), end: end === null ? -Infinity : Math.min(end, a.window.end),
+        window: a.window,
+        venue,
+        mine,
+        lo,
+        hi,
+        reach: Math.max(row.a_in, b.from) + b.minOverlapMs,
+        start: Math.max(row.a_in, a.window.start),
+        end: end === null ? -Infinity : Math.min(end, a.window.end),
         close: v.closeCategories.includes(row.category),
       });
     }
@@ -199,7 +243,9 @@ async function venueContactsOf(ex: Executor, job: VenueJob, which: readonly numb
     const out: FoundContact[][] = [];
     for (const k of which) {
       const a = job.anchors[k]!;
-      out.push(venueContacts(encountersOf(r, await store.coPresence(ex, [a.personId], categories, a.bounds), a.window)));
+      out.push(
+        venueContacts(encountersOf(r, await store.coPresence(ex, [a.personId], categories, a.bounds), a.window)),
+      );
     }
     return out;
   }
@@ -227,8 +273,14 @@ function newHits(): Hits {
  * per visit of the other side. `onHit` gets the anchor's visit, the position, the person's number and
  * the overlap [start, end).
  */
-function scanEncounters(index: VisitIndex, r: RuleSet, bounds: JoinBounds, personId: string, visits: readonly AnchorVisit[],
-  onHit: (av: AnchorVisit, seg: Segment, i: number, person: number, start: number, end: number) => void): void {
+function scanEncounters(
+  index: VisitIndex,
+  r: RuleSet,
+  bounds: JoinBounds,
+  personId: string,
+  visits: readonly AnchorVisit[],
+  onHit: (av: AnchorVisit, seg: Segment, i: number, person: number, start: number, end: number) => void,
+): void {
   const v = r.venueCoPresence;
   const dropMs = v.padding.dropVisitsShorterThanMinutes * MINUTE;
   const capMs = v.padding.padCapMinutes * MINUTE;
@@ -257,7 +309,17 @@ function scanEncounters(index: VisitIndex, r: RuleSet, bounds: JoinBounds, perso
 }
 
 /** Records a hit, chained per person from `heads`; a person's first hit adds them to `touched`. */
-function recordHit(hits: Hits, heads: Int32Array, touched: number[], av: AnchorVisit, sg: Segment, i: number, p: number, s: number, e: number): void {
+function recordHit(
+  hits: Hits,
+  heads: Int32Array,
+  touched: number[],
+  av: AnchorVisit,
+  sg: Segment,
+  i: number,
+  p: number,
+  s: number,
+  e: number,
+): void {
   const h = hits.pos.length;
   hits.visit.push(av);
   hits.seg.push(sg);
@@ -272,13 +334,28 @@ function recordHit(hits: Hits, heads: Int32Array, touched: number[], av: AnchorV
 }
 
 /** Every encounter of the anchor's visits as a hit chained per person; returns the persons touched (heads to be reset). */
-function scanVisits(index: VisitIndex, r: RuleSet, bounds: JoinBounds, personId: string, visits: readonly AnchorVisit[], hits: Hits, heads: Int32Array): number[] {
+function scanVisits(
+  index: VisitIndex,
+  r: RuleSet,
+  bounds: JoinBounds,
+  personId: string,
+  visits: readonly AnchorVisit[],
+  hits: Hits,
+  heads: Int32Array,
+): number[] {
   const touched: number[] = [];
-  scanEncounters(index, r, bounds, personId, visits, (av, sg, i, p, s, e) => recordHit(hits, heads, touched, av, sg, i, p, s, e));
+  scanEncounters(index, r, bounds, personId, visits, (av, sg, i, p, s, e) =>
+    recordHit(hits, heads, touched, av, sg, i, p, s, e),
+  );
   return touched;
 }
 
-function matchAnchor(index: VisitIndex, r: RuleSet, anchor: VenueAnchor, visits: readonly AnchorVisit[]): FoundContact[] {
+function matchAnchor(
+  index: VisitIndex,
+  r: RuleSet,
+  anchor: VenueAnchor,
+  visits: readonly AnchorVisit[],
+): FoundContact[] {
   const hits = newHits();
   const heads = headsFor(index);
   const touched = scanVisits(index, r, anchor.bounds, anchor.personId, visits, hits, heads);
@@ -299,9 +376,11 @@ function compareHits(index: VisitIndex, hits: Hits, a: number, b: number): numbe
   if (d) return d;
   const va = hits.visit[a]!;
   const vb = hits.visit[b]!;
-  return va.venue.id.localeCompare(vb.venue.id)
-    || hits.seg[a]!.id(hits.pos[a]!).localeCompare(hits.seg[b]!.id(hits.pos[b]!))
-    || va.mine.checkinId.localeCompare(vb.mine.checkinId);
+  return (
+    va.venue.id.localeCompare(vb.venue.id) ||
+    hits.seg[a]!.id(hits.pos[a]!).localeCompare(hits.seg[b]!.id(hits.pos[b]!)) ||
+    va.mine.checkinId.localeCompare(vb.mine.checkinId)
+  );
 }
 
 /**
@@ -400,15 +479,22 @@ function bestFor(index: VisitIndex): BestOffers {
  * without keeping anything; a second records the encounters of each person with their best source
  * alone, as the evidence. The case and its close contacts are left out.
  */
-function secondaryByVenue(index: VisitIndex, r: RuleSet, sources: readonly SecondarySource[], visits: ReadonlyArray<readonly AnchorVisit[]>,
-  bounds: readonly JoinBounds[], exclude: ReadonlySet<string>): FoundContact[] {
+function secondaryByVenue(
+  index: VisitIndex,
+  r: RuleSet,
+  sources: readonly SecondarySource[],
+  visits: ReadonlyArray<readonly AnchorVisit[]>,
+  bounds: readonly JoinBounds[],
+  exclude: ReadonlySet<string>,
+): FoundContact[] {
   const best = bestFor(index);
   const people: number[] = [];
   sources.forEach((src, k) => {
     scanEncounters(index, r, bounds[k]!, src.personId, visits[k]!, (_av, _sg, _i, p, s) => {
       const had = best.source[p]!;
       if (had < 0) people.push(p);
-      else if (s > best.start[p]! || (s === best.start[p]! && (had === k || !(src.personId < sources[had]!.personId)))) return;
+      else if (s > best.start[p]! || (s === best.start[p]! && (had === k || !(src.personId < sources[had]!.personId))))
+        return;
       best.start[p] = s;
       best.source[p] = k;
     });
@@ -427,7 +513,9 @@ function secondaryByVenue(index: VisitIndex, r: RuleSet, sources: readonly Secon
   // In the order of the result: by source id, then person id.
   const order = sources.map((_, k) => k).sort((a, b) => compareIds(sources[a]!.personId, sources[b]!.personId));
   const sourceRank = new Int32Array(sources.length);
-  order.forEach((k, i) => { sourceRank[k] = i; });
+  order.forEach((k, i) => {
+    sourceRank[k] = i;
+  });
   people.sort((a, b) => sourceRank[best.source[a]!]! - sourceRank[best.source[b]!]! || index.comparePersons(a, b));
   const context: HitContext = { index, r, hits };
   const out: FoundContact[] = [];
@@ -442,9 +530,16 @@ function secondaryByVenue(index: VisitIndex, r: RuleSet, sources: readonly Secon
     const evidence = new LazyEvidence(makeEncounters, context, sumHits);
     Object.assign(evidence, { via: 'venue', sourcePersonId: src.personId, window: secondaryWindow(src) });
     out.push({
-      personId, class: 'secondary', candidate: true, basis: 'secondary',
-      reasonCode: reasonForCategory(hits.visit[sumDecisive]!.venue.category), rule: 'secondaryContacts.identified',
-      firstExposureAt: sumFirst, lastExposureAt: sumLast, sourcePersonId: src.personId, evidence,
+      personId,
+      class: 'secondary',
+      candidate: true,
+      basis: 'secondary',
+      reasonCode: reasonForCategory(hits.visit[sumDecisive]!.venue.category),
+      rule: 'secondaryContacts.identified',
+      firstExposureAt: sumFirst,
+      lastExposureAt: sumLast,
+      sourcePersonId: src.personId,
+      evidence,
     });
   }
   return out;
@@ -452,18 +547,35 @@ function secondaryByVenue(index: VisitIndex, r: RuleSet, sources: readonly Secon
 
 // ---- households and secondary contacts ------------------------------------------------------------
 
-function householdContacts(person: Pick<TracedPerson, 'id' | 'household_id'>, memberIds: readonly string[], window: Interval): FoundContact[] {
+function householdContacts(
+  person: Pick<TracedPerson, 'id' | 'household_id'>,
+  memberIds: readonly string[],
+  window: Interval,
+): FoundContact[] {
   return memberIds.map((id) => ({
-    personId: id, class: 'close', candidate: false, basis: 'household', reasonCode: 'same_household',
-    rule: 'closeContact.sameHousehold', firstExposureAt: window.start, lastExposureAt: window.end,
+    personId: id,
+    class: 'close',
+    candidate: false,
+    basis: 'household',
+    reasonCode: 'same_household',
+    rule: 'closeContact.sameHousehold',
+    firstExposureAt: window.start,
+    lastExposureAt: window.end,
     evidence: { householdId: person.household_id },
   }));
 }
 
 /** Household members and venue co-presence of the person inside the window. */
-export async function directContacts(ex: Executor, r: RuleSet, person: Pick<TracedPerson, 'id' | 'household_id'>, window: Interval): Promise<FoundContact[]> {
+export async function directContacts(
+  ex: Executor,
+  r: RuleSet,
+  person: Pick<TracedPerson, 'id' | 'household_id'>,
+  window: Interval,
+): Promise<FoundContact[]> {
   const members = (await store.householdMembersOf(ex, [person.id])).map((m) => m.member_id);
-  const job = await prepareVenue(ex, r, [{ personId: person.id, window, bounds: joinBounds(r, window, await maxDwellMinutes(ex)) }]);
+  const job = await prepareVenue(ex, r, [
+    { personId: person.id, window, bounds: joinBounds(r, window, await maxDwellMinutes(ex)) },
+  ]);
   return [...householdContacts(person, members, window), ...(await venueContactsOf(ex, job, [0]))[0]!];
 }
 
@@ -474,9 +586,16 @@ export function sourcesOf(contacts: readonly FoundContact[]): Array<Omit<Seconda
     if (c.class !== 'close' || c.basis === 'secondary') continue;
     const from = c.firstExposureAt ?? 0;
     const prev = byPerson.get(c.personId);
-    byPerson.set(c.personId, prev
-      ? { personId: c.personId, from: Math.min(prev.from, from), pendingCandidate: prev.pendingCandidate && c.candidate }
-      : { personId: c.personId, from, pendingCandidate: c.candidate });
+    byPerson.set(
+      c.personId,
+      prev
+        ? {
+            personId: c.personId,
+            from: Math.min(prev.from, from),
+            pendingCandidate: prev.pendingCandidate && c.candidate,
+          }
+        : { personId: c.personId, from, pendingCandidate: c.candidate },
+    );
   }
   return [...byPerson.values()];
 }
@@ -486,10 +605,17 @@ export function sourcesOf(contacts: readonly FoundContact[]): Array<Omit<Seconda
  * theirs; the records hold no other isolation of a contact (quarantine orders follow from the
  * contact itself), so a close contact without a case of their own counts as not isolated yet.
  */
-export async function withIsolation(ex: Executor, sources: ReadonlyArray<Omit<SecondarySource, 'until'>>, now: number): Promise<SecondarySource[]> {
+export async function withIsolation(
+  ex: Executor,
+  sources: ReadonlyArray<Omit<SecondarySource, 'until'>>,
+  now: number,
+): Promise<SecondarySource[]> {
   if (!sources.length) return [];
   const byPerson = new Map<string, number[]>();
-  for (const row of await store.isolationsOf(ex, sources.map((src) => src.personId))) {
+  for (const row of await store.isolationsOf(
+    ex,
+    sources.map((src) => src.personId),
+  )) {
     const list = byPerson.get(row.person_id);
     if (list) list.push(row.isolated_at);
     else byPerson.set(row.person_id, [row.isolated_at]);
@@ -519,7 +645,12 @@ interface SecondaryGroup {
  * padding) inside the source's window — people who would be close-contact candidates of the source.
  * One contact per person (`preferSecondary`).
  */
-async function secondaryGroups(ex: Executor, r: RuleSet, groups: readonly SecondaryGroup[], maxDwell: number): Promise<FoundContact[][]> {
+async function secondaryGroups(
+  ex: Executor,
+  r: RuleSet,
+  groups: readonly SecondaryGroup[],
+  maxDwell: number,
+): Promise<FoundContact[][]> {
   const all: SecondarySource[] = groups.flatMap((g) => g.sources);
   const rule = secondaryVenueRule(r);
   if (!all.length || !rule) return groups.map(() => []);
@@ -535,7 +666,13 @@ async function secondaryGroups(ex: Executor, r: RuleSet, groups: readonly Second
   });
   const job = await prepareVenue(ex, rule, anchors);
   // Without the index, every source's venue contacts from the SQL join, offered one by one.
-  const venue = job.index ? null : await venueContactsOf(ex, job, all.map((_, k) => k));
+  const venue = job.index
+    ? null
+    : await venueContactsOf(
+        ex,
+        job,
+        all.map((_, k) => k),
+      );
   let k = 0;
   return groups.map((g) => {
     const from = k;
@@ -550,9 +687,16 @@ async function secondaryGroups(ex: Executor, r: RuleSet, groups: readonly Second
       const window = secondaryWindow(src);
       for (const id of members.get(src.personId) ?? []) {
         best(household, {
-          personId: id, class: 'secondary', candidate: src.pendingCandidate, basis: 'secondary',
-          reasonCode: 'same_household', rule: 'secondaryContacts.identified', firstExposureAt: window.start, lastExposureAt: window.end,
-          sourcePersonId: src.personId, evidence: { via: 'household', sourcePersonId: src.personId, window },
+          personId: id,
+          class: 'secondary',
+          candidate: src.pendingCandidate,
+          basis: 'secondary',
+          reasonCode: 'same_household',
+          rule: 'secondaryContacts.identified',
+          firstExposureAt: window.start,
+          lastExposureAt: window.end,
+          sourcePersonId: src.personId,
+          evidence: { via: 'household', sourcePersonId: src.personId, window },
         });
       }
     }
@@ -562,7 +706,14 @@ async function secondaryGroups(ex: Executor, r: RuleSet, groups: readonly Second
     if (job.index) {
       const keep = g.sources.map(searched);
       const pick = <T>(list: readonly T[]) => list.filter((_, i) => keep[i]);
-      byVenue = secondaryByVenue(job.index, rule, pick(g.sources), pick(job.visits.slice(from, k)), pick(anchors.slice(from, k).map((a) => a.bounds)), g.exclude);
+      byVenue = secondaryByVenue(
+        job.index,
+        rule,
+        pick(g.sources),
+        pick(job.visits.slice(from, k)),
+        pick(anchors.slice(from, k).map((a) => a.bounds)),
+        g.exclude,
+      );
     } else {
       const offers = new Map<string, FoundContact>();
       g.sources.forEach((src, i) => {
@@ -571,9 +722,16 @@ async function secondaryGroups(ex: Executor, r: RuleSet, groups: readonly Second
         for (const c of venue![from + i]!) {
           if (c.class !== 'close') continue;
           best(offers, {
-            personId: c.personId, class: 'secondary', candidate: true, basis: 'secondary',
-            reasonCode: c.reasonCode, rule: 'secondaryContacts.identified', firstExposureAt: c.firstExposureAt, lastExposureAt: c.lastExposureAt,
-            sourcePersonId: src.personId, evidence: { via: 'venue', sourcePersonId: src.personId, window, encounters: c.evidence.encounters },
+            personId: c.personId,
+            class: 'secondary',
+            candidate: true,
+            basis: 'secondary',
+            reasonCode: c.reasonCode,
+            rule: 'secondaryContacts.identified',
+            firstExposureAt: c.firstExposureAt,
+            lastExposureAt: c.lastExposureAt,
+            sourcePersonId: src.personId,
+            evidence: { via: 'venue', sourcePersonId: src.personId, window, encounters: c.evidence.encounters },
           });
         }
       });
@@ -600,7 +758,12 @@ function compareIds(a: string, b: string): number {
 }
 
 function offerOf(c: FoundContact): SecondaryOffer {
-  return { candidate: c.candidate, firstExposureAt: c.firstExposureAt, sourcePersonId: c.sourcePersonId!, via: c.evidence.via as SecondaryOffer['via'] };
+  return {
+    candidate: c.candidate,
+    firstExposureAt: c.firstExposureAt,
+    sourcePersonId: c.sourcePersonId!,
+    via: c.evidence.via as SecondaryOffer['via'],
+  };
 }
 
 /**
@@ -610,7 +773,11 @@ function offerOf(c: FoundContact): SecondaryOffer {
  * searched once an investigator confirms it).
  */
 export async function secondaryContacts(
-  ex: Executor, r: RuleSet, sources: readonly SecondarySource[], exclude: ReadonlySet<string>, venueOfCandidates = true,
+  ex: Executor,
+  r: RuleSet,
+  sources: readonly SecondarySource[],
+  exclude: ReadonlySet<string>,
+  venueOfCandidates = true,
 ): Promise<FoundContact[]> {
   if (!sources.length) return [];
   return (await secondaryGroups(ex, r, [{ sources, exclude, venueOfCandidates }], await maxDwellMinutes(ex)))[0]!;
@@ -632,9 +799,19 @@ function wantsSecondary(r: RuleSet, opts: TraceOptions): boolean {
  * nothing is written. The case service stores the same direct contacts and derives secondary ones
  * from the stored close contacts (so an investigator's dismissal counts).
  */
-export async function traceContacts(ex: Executor, r: RuleSet, anchor: TraceAnchor, opts: TraceOptions): Promise<TraceResult> {
+export async function traceContacts(
+  ex: Executor,
+  r: RuleSet,
+  anchor: TraceAnchor,
+  opts: TraceOptions,
+): Promise<TraceResult> {
   const person = await tracedPerson(ex, anchor.personId);
-  const window = contactWindow(r, { onsetAt: anchor.onsetAt, sampledAt: anchor.sampledAt, isolatedAt: anchor.isolatedAt }, opts.timeZone, opts.now);
+  const window = contactWindow(
+    r,
+    { onsetAt: anchor.onsetAt, sampledAt: anchor.sampledAt, isolatedAt: anchor.isolatedAt },
+    opts.timeZone,
+    opts.now,
+  );
   const direct = await directContacts(ex, r, person, window);
   let secondary: FoundContact[] = [];
   if (wantsSecondary(r, opts)) {
@@ -642,7 +819,9 @@ export async function traceContacts(ex: Executor, r: RuleSet, anchor: TraceAncho
     secondary = await secondaryContacts(ex, r, sources, new Set([person.id, ...sources.map((src) => src.personId)]));
   }
   return {
-    personId: person.id, window, parameters: traceParameters(r),
+    personId: person.id,
+    window,
+    parameters: traceParameters(r),
     purgedBefore: purgedBefore(window.start, await latestPurgeCutoff(ex)),
     contacts: [...direct, ...secondary],
   };
@@ -659,21 +838,49 @@ const BATCH_STEP = 25;
  * handed over as soon as it is ready and not kept (the returned list is then empty).
  */
 export async function traceContactsBatch(
-  ex: Executor, r: RuleSet, anchors: readonly TraceAnchor[], opts: TraceOptions, each?: (result: TraceResult, i: number) => void,
+  ex: Executor,
+  r: RuleSet,
+  anchors: readonly TraceAnchor[],
+  opts: TraceOptions,
+  each?: (result: TraceResult, i: number) => void,
 ): Promise<TraceResult[]> {
   const out: TraceResult[] = [];
   const maxDwell = await maxDwellMinutes(ex);
-  const windows = anchors.map((a) => contactWindow(r, { onsetAt: a.onsetAt, sampledAt: a.sampledAt, isolatedAt: a.isolatedAt }, opts.timeZone, opts.now));
-  const job = await prepareVenue(ex, r, anchors.map((a, i) => ({ personId: a.personId, window: windows[i]!, bounds: joinBounds(r, windows[i]!, maxDwell) })));
+  const windows = anchors.map((a) =>
+    contactWindow(r, { onsetAt: a.onsetAt, sampledAt: a.sampledAt, isolatedAt: a.isolatedAt }, opts.timeZone, opts.now),
+  );
+  const job = await prepareVenue(
+    ex,
+    r,
+    anchors.map((a, i) => ({
+      personId: a.personId,
+      window: windows[i]!,
+      bounds: joinBounds(r, windows[i]!, maxDwell),
+    })),
+  );
   const secondary = wantsSecondary(r, opts);
   const cutoff = await latestPurgeCutoff(ex);
   for (let from = 0; from < anchors.length; from += BATCH_STEP) {
     const step = anchors.slice(from, from + BATCH_STEP);
-    const persons = new Map((await store.personsByIds(ex, step.map((a) => a.personId))).map((p) => [p.id, p]));
+    const persons = new Map(
+      (
+        await store.personsByIds(
+          ex,
+          step.map((a) => a.personId),
+        )
+      ).map((p) => [p.id, p]),
+    );
     for (const a of step) if (!persons.has(a.personId)) throw new AppError('PERSON_NOT_FOUND');
-    const venue = await venueContactsOf(ex, job, step.map((_, i) => from + i));
+    const venue = await venueContactsOf(
+      ex,
+      job,
+      step.map((_, i) => from + i),
+    );
     const members = new Map<string, string[]>();
-    for (const m of await store.householdMembersOf(ex, step.map((a) => a.personId))) {
+    for (const m of await store.householdMembersOf(
+      ex,
+      step.map((a) => a.personId),
+    )) {
       const list = members.get(m.person_id);
       if (list) list.push(m.member_id);
       else members.set(m.person_id, [m.member_id]);
@@ -688,15 +895,21 @@ export async function traceContactsBatch(
       const isolated = await withIsolation(ex, sources.flat(), opts.now);
       let k = 0;
       const groups = step.map((a, i) => {
-        const mine = isolated.slice(k, k += sources[i]!.length);
-        return { sources: mine, exclude: new Set([a.personId, ...mine.map((src) => src.personId)]), venueOfCandidates: true };
+        const mine = isolated.slice(k, (k += sources[i]!.length));
+        return {
+          sources: mine,
+          exclude: new Set([a.personId, ...mine.map((src) => src.personId)]),
+          venueOfCandidates: true,
+        };
       });
       secondaries = await secondaryGroups(ex, r, groups, maxDwell);
     }
     for (let i = 0; i < step.length; i++) {
       const window = windows[from + i]!;
       const result: TraceResult = {
-        personId: step[i]!.personId, window, parameters: traceParameters(r),
+        personId: step[i]!.personId,
+        window,
+        parameters: traceParameters(r),
         purgedBefore: purgedBefore(window.start, cutoff),
         contacts: [...directs[i]!, ...secondaries[i]!],
       };

@@ -43,7 +43,12 @@ export function primaryEncounter(evidence: Record<string, unknown>): Encounter |
   let best: Encounter | null = null;
   for (const e of list) {
     if (!e || typeof e.venueId !== 'string' || !e.caseVisit) continue;
-    if (!best || e.overlapMinutes > best.overlapMinutes || (e.overlapMinutes === best.overlapMinutes && e.overlapStart < best.overlapStart)) best = e;
+    if (
+      !best ||
+      e.overlapMinutes > best.overlapMinutes ||
+      (e.overlapMinutes === best.overlapMinutes && e.overlapStart < best.overlapStart)
+    )
+      best = e;
   }
   return best;
 }
@@ -69,9 +74,18 @@ export function groupContacts(contacts: readonly GroupableContact[]): ContactGro
     if (!g) {
       const kind: GroupKind = e ? 'venue' : (key as GroupKind);
       g = {
-        key, kind, venueId: e?.venueId ?? null, venueName: e?.venueName ?? null, category: e?.category ?? null,
-        slotStart: e ? e.caseVisit.enteredAt : null, slotEnd: e ? e.caseVisit.exitedAt : null,
-        count: 0, candidates: 0, overlapMin: null, overlapMax: null, byClass: {},
+        key,
+        kind,
+        venueId: e?.venueId ?? null,
+        venueName: e?.venueName ?? null,
+        category: e?.category ?? null,
+        slotStart: e ? e.caseVisit.enteredAt : null,
+        slotEnd: e ? e.caseVisit.exitedAt : null,
+        count: 0,
+        candidates: 0,
+        overlapMin: null,
+        overlapMax: null,
+        byClass: {},
       };
       groups.set(key, g);
     }
@@ -84,6 +98,11 @@ export function groupContacts(contacts: readonly GroupableContact[]): ContactGro
       g.overlapMax = g.overlapMax === null ? m : Math.max(g.overlapMax, m);
     }
   }
-  return [...groups.values()].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]
-    || b.count - a.count || (a.slotStart ?? 0) - (b.slotStart ?? 0) || a.key.localeCompare(b.key));
+  return [...groups.values()].sort(
+    (a, b) =>
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      b.count - a.count ||
+      (a.slotStart ?? 0) - (b.slotStart ?? 0) ||
+      a.key.localeCompare(b.key),
+  );
 }

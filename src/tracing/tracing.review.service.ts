@@ -14,20 +14,41 @@ export interface QueueItem extends ContactView {
   case: { id: string; personName: string; areaName: string; status: string; classification: string };
 }
 
-export async function reviewQueue(s: Services, actor: Actor, q: { class?: string; caseId?: string }, paging: Paging): Promise<Page<QueueItem>> {
+export async function reviewQueue(
+  s: Services,
+  actor: Actor,
+  q: { class?: string; caseId?: string },
+  paging: Paging,
+): Promise<Page<QueueItem>> {
   assertCan(actor, 'case.read');
   return s.db.transaction().execute(async (trx) => {
-    const { rows, total } = await store.reviewQueue(trx, { path: actor.areaPath, class: q.class, caseId: q.caseId }, paging);
+    const { rows, total } = await store.reviewQueue(
+      trx,
+      { path: actor.areaPath, class: q.class, caseId: q.caseId },
+      paging,
+    );
     await s.audit(trx, auditActor(actor), {
-      action: 'contact.queue.read', objectType: 'contact', objectId: null,
+      action: 'contact.queue.read',
+      objectType: 'contact',
+      objectId: null,
       detail: { class: q.class ?? null, caseId: q.caseId ?? null, results: total, offset: paging.offset },
     });
     return {
-      items: await withScanGaps(trx, rows.map((r) => ({
-        ...toContactView(s, r),
-        case: { id: r.case_id, personName: r.case_person_name, areaName: r.case_area_name, status: r.case_status, classification: r.case_classification },
-      }))),
-      total, ...paging,
+      items: await withScanGaps(
+        trx,
+        rows.map((r) => ({
+          ...toContactView(s, r),
+          case: {
+            id: r.case_id,
+            personName: r.case_person_name,
+            areaName: r.case_area_name,
+            status: r.case_status,
+            classification: r.case_classification,
+          },
+        })),
+      ),
+      total,
+      ...paging,
     };
   });
 }

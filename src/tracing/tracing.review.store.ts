@@ -17,8 +17,13 @@ export interface QueueFilter {
   caseId?: string;
 }
 
-export async function reviewQueue(ex: Executor, f: QueueFilter, paging: Paging): Promise<{ rows: QueueRow[]; total: number }> {
-  let q = ex.selectFrom('contact')
+export async function reviewQueue(
+  ex: Executor,
+  f: QueueFilter,
+  paging: Paging,
+): Promise<{ rows: QueueRow[]; total: number }> {
+  let q = ex
+    .selectFrom('contact')
     .innerJoin('case_record', 'case_record.id', 'contact.case_id')
     .innerJoin('person as cp', 'cp.id', 'case_record.person_id')
     .innerJoin('area as ca', 'ca.id', 'cp.area_id')
@@ -29,13 +34,24 @@ export async function reviewQueue(ex: Executor, f: QueueFilter, paging: Paging):
   if (f.class) q = q.where('contact.class', '=', f.class);
   if (f.caseId) q = q.where('contact.case_id', '=', f.caseId);
   const [rows, total] = await Promise.all([
-    q.selectAll('contact').select([
-      'person.name as person_name', 'person.phone_enc', 'area.name as area_name', 'cp.name as case_person_name', 'ca.name as case_area_name',
-      'case_record.status as case_status', 'case_record.classification as case_classification',
-    ])
+    q
+      .selectAll('contact')
+      .select([
+        'person.name as person_name',
+        'person.phone_enc',
+        'area.name as area_name',
+        'cp.name as case_person_name',
+        'ca.name as case_area_name',
+        'case_record.status as case_status',
+        'case_record.classification as case_classification',
+      ])
       .orderBy(sql`case when contact.candidate = 1 then 0 else 1 end`)
       .orderBy(sql`case contact.class when 'close' then 0 when 'secondary' then 1 else 2 end`)
-      .orderBy('contact.first_exposure_at').orderBy('contact.id').limit(paging.limit).offset(paging.offset).execute(),
+      .orderBy('contact.first_exposure_at')
+      .orderBy('contact.id')
+      .limit(paging.limit)
+      .offset(paging.offset)
+      .execute(),
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };

@@ -5,7 +5,12 @@
 // Times are epoch milliseconds.
 import { autoExitAt } from '../venues/venue.rules.ts';
 import {
-  classifyCoPresence, overlapMinutes, paddedVisit, type CoPresenceClass, type Interval, type RuleSetRef,
+  classifyCoPresence,
+  overlapMinutes,
+  paddedVisit,
+  type CoPresenceClass,
+  type Interval,
+  type RuleSetRef,
 } from '../rules/ruleset.rules.ts';
 import type { RuleSet } from '../rules/ruleset.schema.ts';
 
@@ -32,16 +37,16 @@ export const REVIEW_DECISIONS = ['confirm', 'reclassify', 'dismiss'] as const;
 
 /** Who is a contact, as structured reasons (RULES.md §1, 8th/9th editions). */
 export const CONTACT_REASONS = [
-  'same_household',                 // 同住
-  'carer_unprotected',              // 未采取有效防护的护理、诊疗
+  'same_household', // 同住
+  'carer_unprotected', // 未采取有效防护的护理、诊疗
   'same_office_workshop_classroom', // 同一办公室、车间、教室
-  'same_elevator',                  // 同一电梯
-  'same_canteen',                   // 同一食堂近距离接触
-  'shared_meal',                    // 密闭环境共餐、娱乐
-  'visitor',                        // 探视
-  'same_vehicle',                   // 同一交通工具 1 m 内
-  'venue_co_presence',              // 同一场所同时段(一般接触或待研判)
-  'other_investigator',             // 调查人员判定的其他情形
+  'same_elevator', // 同一电梯
+  'same_canteen', // 同一食堂近距离接触
+  'shared_meal', // 密闭环境共餐、娱乐
+  'visitor', // 探视
+  'same_vehicle', // 同一交通工具 1 m 内
+  'venue_co_presence', // 同一场所同时段(一般接触或待研判)
+  'other_investigator', // 调查人员判定的其他情形
 ] as const;
 export type ContactReason = (typeof CONTACT_REASONS)[number];
 
@@ -133,7 +138,13 @@ function effectiveExit(v: StoredVisit, dwellMinutes: number): number {
  * both padded by the rule set (visits too short to count drop out), the anchor's clipped to the
  * window, the shared minutes classified by the venue's category; null when they make no contact.
  */
-export function encounter(r: RuleSet, window: Interval, venue: VenueFacts, anchorVisit: StoredVisit, other: StoredVisit): Encounter | null {
+export function encounter(
+  r: RuleSet,
+  window: Interval,
+  venue: VenueFacts,
+  anchorVisit: StoredVisit,
+  other: StoredVisit,
+): Encounter | null {
   const aExit = effectiveExit(anchorVisit, venue.dwellMinutes);
   const oExit = effectiveExit(other, venue.dwellMinutes);
   const a = paddedVisit(r, { enteredAt: anchorVisit.enteredAt, exitedAt: aExit });
@@ -145,9 +156,23 @@ export function encounter(r: RuleSet, window: Interval, venue: VenueFacts, ancho
   const cls = classifyCoPresence(r, venue.category, minutes);
   if (!cls) return null;
   return {
-    venueId: venue.id, venueName: venue.name, category: venue.category,
-    caseVisit: { checkinId: anchorVisit.checkinId, enteredAt: anchorVisit.enteredAt, exitedAt: aExit, exitRecorded: anchorVisit.exitedAt !== null, counted: clipped },
-    contactVisit: { checkinId: other.checkinId, enteredAt: other.enteredAt, exitedAt: oExit, exitRecorded: other.exitedAt !== null, counted: o },
+    venueId: venue.id,
+    venueName: venue.name,
+    category: venue.category,
+    caseVisit: {
+      checkinId: anchorVisit.checkinId,
+      enteredAt: anchorVisit.enteredAt,
+      exitedAt: aExit,
+      exitRecorded: anchorVisit.exitedAt !== null,
+      counted: clipped,
+    },
+    contactVisit: {
+      checkinId: other.checkinId,
+      enteredAt: other.enteredAt,
+      exitedAt: oExit,
+      exitRecorded: other.exitedAt !== null,
+      counted: o,
+    },
     overlapStart: Math.max(clipped.start, o.start),
     overlapEnd: Math.min(clipped.end, o.end),
     overlapMinutes: minutes,
@@ -177,8 +202,12 @@ export function joinBounds(r: RuleSet, window: Interval, maxDwellMinutes: number
   const maxDwellMs = maxDwellMinutes * MINUTE;
   const padCapMs = v.padding.padCapMinutes * MINUTE;
   return {
-    from: window.start, to: window.end, minOverlapMs: Math.ceil(v.minimumOverlapMinutes * MINUTE),
-    maxDwellMs, padCapMs, maxSpanMs: maxDwellMs + padCapMs,
+    from: window.start,
+    to: window.end,
+    minOverlapMs: Math.ceil(v.minimumOverlapMinutes * MINUTE),
+    maxDwellMs,
+    padCapMs,
+    maxSpanMs: maxDwellMs + padCapMs,
   };
 }
 
@@ -203,8 +232,12 @@ export interface FoundContact {
 
 /** The order of one person's encounters in the evidence: by overlap start, then venue and visits. */
 export function compareEncounters(x: Encounter, y: Encounter): number {
-  return x.overlapStart - y.overlapStart || x.venueId.localeCompare(y.venueId)
-    || x.contactVisit.checkinId.localeCompare(y.contactVisit.checkinId) || x.caseVisit.checkinId.localeCompare(y.caseVisit.checkinId);
+  return (
+    x.overlapStart - y.overlapStart ||
+    x.venueId.localeCompare(y.venueId) ||
+    x.contactVisit.checkinId.localeCompare(y.contactVisit.checkinId) ||
+    x.caseVisit.checkinId.localeCompare(y.caseVisit.checkinId)
+  );
 }
 
 /** The contacts one person's encounters with the anchor make: one per person, the closest class wins. */
@@ -361,7 +394,7 @@ export interface PurgedMark {
 
 /** The encounters stored in a contact's evidence (none for household or manual evidence). */
 export function storedEncounters(evidence: Record<string, unknown>): Encounter[] {
-  return Array.isArray(evidence.encounters) ? evidence.encounters as Encounter[] : [];
+  return Array.isArray(evidence.encounters) ? (evidence.encounters as Encounter[]) : [];
 }
 
 /**
@@ -384,14 +417,30 @@ export function checkinsBefore(encounters: readonly Encounter[], cutoff: number)
  * another rule set may still drop them. Encounters on visits still in the table are the trace's own to
  * find, and are left out.
  */
-export function purgedEncounters(r: RuleSet, window: Interval, encounters: readonly Encounter[], gone: ReadonlySet<string>): Encounter[] {
+export function purgedEncounters(
+  r: RuleSet,
+  window: Interval,
+  encounters: readonly Encounter[],
+  gone: ReadonlySet<string>,
+): Encounter[] {
   const out: Encounter[] = [];
   for (const e of encounters) {
     const caseGone = gone.has(e.caseVisit.checkinId);
     const contactGone = gone.has(e.contactVisit.checkinId);
     if (!caseGone && !contactGone) continue;
-    const visit = (v: VisitEvidence): StoredVisit => ({ checkinId: v.checkinId, personId: '', enteredAt: v.enteredAt, exitedAt: v.exitedAt });
-    const again = encounter(r, window, { id: e.venueId, name: e.venueName, category: e.category, dwellMinutes: 0 }, visit(e.caseVisit), visit(e.contactVisit));
+    const visit = (v: VisitEvidence): StoredVisit => ({
+      checkinId: v.checkinId,
+      personId: '',
+      enteredAt: v.enteredAt,
+      exitedAt: v.exitedAt,
+    });
+    const again = encounter(
+      r,
+      window,
+      { id: e.venueId, name: e.venueName, category: e.category, dwellMinutes: 0 },
+      visit(e.caseVisit),
+      visit(e.contactVisit),
+    );
     if (!again) continue;
     again.caseVisit.exitRecorded = e.caseVisit.exitRecorded;
     again.contactVisit.exitRecorded = e.contactVisit.exitRecorded;
@@ -417,11 +466,15 @@ export function newEncounters(found: readonly Encounter[], kept: readonly Encoun
  * contact from the encounters the trace found (if any) and the kept ones together, decided as
  * `contactFromEncounters` decides any, its evidence saying how many rest on purged visits.
  */
-export function withPurgedEncounters(personId: string, found: FoundContact | undefined, kept: readonly Encounter[], cutoff: number): FoundContact {
+export function withPurgedEncounters(
+  personId: string,
+  found: FoundContact | undefined,
+  kept: readonly Encounter[],
+  cutoff: number,
+): FoundContact {
   const live = found ? storedEncounters(found.evidence) : [];
   const more = newEncounters(live, kept);
   const contact = contactFromEncounters(personId, [...live, ...more]);
   const mark: PurgedMark = { before: cutoff, encounters: more.length };
   return { ...contact, evidence: { ...contact.evidence, checkinsPurged: mark } };
 }
-

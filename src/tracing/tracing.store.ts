@@ -26,8 +26,18 @@ export interface TracedPerson {
 }
 
 function personQuery(ex: Executor) {
-  return ex.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
-    .select(['person.id', 'person.name', 'person.household_id', 'person.area_id', 'area.name as area_name', 'area.path as area_path', 'person.phone_enc']);
+  return ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .select([
+      'person.id',
+      'person.name',
+      'person.household_id',
+      'person.area_id',
+      'area.name as area_name',
+      'area.path as area_path',
+      'person.phone_enc',
+    ]);
 }
 
 export async function personById(ex: Executor, id: string): Promise<TracedPerson | undefined> {
@@ -36,28 +46,49 @@ export async function personById(ex: Executor, id: string): Promise<TracedPerson
 
 export async function personsByIds(ex: Executor, ids: readonly string[]): Promise<TracedPerson[]> {
   const out: TracedPerson[] = [];
-  for (const part of chunks([...new Set(ids)])) out.push(...await personQuery(ex).where('person.id', 'in', part).execute());
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await personQuery(ex).where('person.id', 'in', part).execute()));
   return out;
 }
 
 /** The other members of each given person's household: (person, member) pairs. */
-export async function householdMembersOf(ex: Executor, personIds: readonly string[]): Promise<Array<{ person_id: string; member_id: string }>> {
+export async function householdMembersOf(
+  ex: Executor,
+  personIds: readonly string[],
+): Promise<Array<{ person_id: string; member_id: string }>> {
   const out: Array<{ person_id: string; member_id: string }> = [];
   for (const part of chunks([...new Set(personIds)])) {
-    out.push(...await ex.selectFrom('person as p').innerJoin('person as m', 'm.household_id', 'p.household_id')
-      .select(['p.id as person_id', 'm.id as member_id'])
-      .where('p.id', 'in', part).where('p.household_id', 'is not', null).whereRef('m.id', '<>', 'p.id')
-      .orderBy('p.id').orderBy('m.id').execute());
+    out.push(
+      ...(await ex
+        .selectFrom('person as p')
+        .innerJoin('person as m', 'm.household_id', 'p.household_id')
+        .select(['p.id as person_id', 'm.id as member_id'])
+        .where('p.id', 'in', part)
+        .where('p.household_id', 'is not', null)
+        .whereRef('m.id', '<>', 'p.id')
+        .orderBy('p.id')
+        .orderBy('m.id')
+        .execute()),
+    );
   }
   return out;
 }
 
 /** The isolation times recorded on the given persons' own cases (any status), earliest first. */
-export async function isolationsOf(ex: Executor, personIds: readonly string[]): Promise<Array<{ person_id: string; isolated_at: number }>> {
+export async function isolationsOf(
+  ex: Executor,
+  personIds: readonly string[],
+): Promise<Array<{ person_id: string; isolated_at: number }>> {
   const out: Array<{ person_id: string; isolated_at: number }> = [];
   for (const part of chunks([...new Set(personIds)])) {
-    const rows = await ex.selectFrom('case_record').select(['person_id', 'isolated_at'])
-      .where('person_id', 'in', part).where('isolated_at', 'is not', null).orderBy('person_id').orderBy('isolated_at').execute();
+    const rows = await ex
+      .selectFrom('case_record')
+      .select(['person_id', 'isolated_at'])
+      .where('person_id', 'in', part)
+      .where('isolated_at', 'is not', null)
+      .orderBy('person_id')
+      .orderBy('isolated_at')
+      .execute();
     for (const r of rows) out.push({ person_id: r.person_id, isolated_at: Number(r.isolated_at) });
   }
   return out;
@@ -67,7 +98,10 @@ export async function isolationsOf(ex: Executor, personIds: readonly string[]): 
 
 /** The longest dwell any venue has set for itself (null when none overrides its category's). */
 export async function maxVenueDwellOverride(ex: Executor): Promise<number | null> {
-  const row = await ex.selectFrom('venue').select((eb) => eb.fn.max('dwell_minutes').as('m')).executeTakeFirst();
+  const row = await ex
+    .selectFrom('venue')
+    .select((eb) => eb.fn.max('dwell_minutes').as('m'))
+    .executeTakeFirst();
   return row?.m === null || row?.m === undefined ? null : Number(row.m);
 }
 
@@ -91,38 +125,65 @@ export interface CoPresenceRow {
  * entry time), then every other person's admitted visit to the same venue whose entry lies within
  * the bounds (by venue and entry time). A superset of the pairs that meet; `encounter` decides.
  */
-export async function coPresence(ex: Executor, anchorIds: readonly string[], categories: readonly string[], b: JoinBounds): Promise<CoPresenceRow[]> {
+export async function coPresence(
+  ex: Executor,
+  anchorIds: readonly string[],
+  categories: readonly string[],
+  b: JoinBounds,
+): Promise<CoPresenceRow[]> {
   if (!anchorIds.length || !categories.length) return [];
   const out: CoPresenceRow[] = [];
   for (const part of chunks([...new Set(anchorIds)])) {
-    const rows = await ex.selectFrom('checkin as a')
+    const rows = await ex
+      .selectFrom('checkin as a')
       .innerJoin('venue as v', 'v.id', 'a.venue_id')
-      .innerJoin('checkin as o', (join) => join
-        .onRef('o.venue_id', '=', 'a.venue_id')
-        .on(sql<boolean>`o.entered_at >= a.entered_at - ${big(b.maxSpanMs)}`)
-        .on(sql<boolean>`o.entered_at <= coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs - b.minOverlapMs)}`))
+      .innerJoin('checkin as o', (join) =>
+        join
+          .onRef('o.venue_id', '=', 'a.venue_id')
+          .on(sql<boolean>`o.entered_at >= a.entered_at - ${big(b.maxSpanMs)}`)
+          .on(
+            sql<boolean>`o.entered_at <= coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs - b.minOverlapMs)}`,
+          ),
+      )
       .select([
-        'a.person_id as anchor_id', 'a.id as a_id', 'a.entered_at as a_in', 'a.exited_at as a_out',
-        'o.id as o_id', 'o.person_id as o_person', 'o.entered_at as o_in', 'o.exited_at as o_out',
-        'v.id as venue_id', 'v.name as venue_name', 'v.category', 'v.dwell_minutes',
+        'a.person_id as anchor_id',
+        'a.id as a_id',
+        'a.entered_at as a_in',
+        'a.exited_at as a_out',
+        'o.id as o_id',
+        'o.person_id as o_person',
+        'o.entered_at as o_in',
+        'o.exited_at as o_out',
+        'v.id as venue_id',
+        'v.name as venue_name',
+        'v.category',
+        'v.dwell_minutes',
       ])
       .where('a.person_id', 'in', part)
       .where('a.decision', '=', 'admitted')
       .where('a.entered_at', '>=', big(b.from - b.maxSpanMs))
       .where('a.entered_at', '<=', big(b.to - b.minOverlapMs))
-      .where(sql<boolean>`coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`)
+      .where(
+        sql<boolean>`coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`,
+      )
       .where('v.category', 'in', [...categories])
       .where('o.decision', '=', 'admitted')
       .whereRef('o.person_id', '<>', 'a.person_id')
       .where('o.entered_at', '<=', big(b.to - b.minOverlapMs))
-      .where(sql<boolean>`coalesce(o.exited_at, o.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= a.entered_at + ${big(b.minOverlapMs)}`)
-      .where(sql<boolean>`coalesce(o.exited_at, o.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`)
+      .where(
+        sql<boolean>`coalesce(o.exited_at, o.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= a.entered_at + ${big(b.minOverlapMs)}`,
+      )
+      .where(
+        sql<boolean>`coalesce(o.exited_at, o.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`,
+      )
       .execute();
     for (const r of rows) {
       out.push({
         ...r,
-        a_in: Number(r.a_in), a_out: r.a_out === null ? null : Number(r.a_out),
-        o_in: Number(r.o_in), o_out: r.o_out === null ? null : Number(r.o_out),
+        a_in: Number(r.a_in),
+        a_out: r.a_out === null ? null : Number(r.a_out),
+        o_in: Number(r.o_in),
+        o_out: r.o_out === null ? null : Number(r.o_out),
         dwell_minutes: r.dwell_minutes === null ? null : Number(r.dwell_minutes),
       });
     }
@@ -146,25 +207,42 @@ export interface AnchorVisitRow {
  * reach the window (by person and entry time), with the venue. The other side comes from the visit
  * index (trace.index.ts).
  */
-export async function anchorVisits(ex: Executor, anchorIds: readonly string[], categories: readonly string[], b: JoinBounds): Promise<AnchorVisitRow[]> {
+export async function anchorVisits(
+  ex: Executor,
+  anchorIds: readonly string[],
+  categories: readonly string[],
+  b: JoinBounds,
+): Promise<AnchorVisitRow[]> {
   if (!anchorIds.length || !categories.length) return [];
   const out: AnchorVisitRow[] = [];
   for (const part of chunks([...new Set(anchorIds)])) {
-    const rows = await ex.selectFrom('checkin as a').innerJoin('venue as v', 'v.id', 'a.venue_id')
+    const rows = await ex
+      .selectFrom('checkin as a')
+      .innerJoin('venue as v', 'v.id', 'a.venue_id')
       .select([
-        'a.person_id as anchor_id', 'a.id as a_id', 'a.entered_at as a_in', 'a.exited_at as a_out',
-        'v.id as venue_id', 'v.name as venue_name', 'v.category', 'v.dwell_minutes',
+        'a.person_id as anchor_id',
+        'a.id as a_id',
+        'a.entered_at as a_in',
+        'a.exited_at as a_out',
+        'v.id as venue_id',
+        'v.name as venue_name',
+        'v.category',
+        'v.dwell_minutes',
       ])
       .where('a.person_id', 'in', part)
       .where('a.decision', '=', 'admitted')
       .where('a.entered_at', '>=', big(b.from - b.maxSpanMs))
       .where('a.entered_at', '<=', big(b.to - b.minOverlapMs))
-      .where(sql<boolean>`coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`)
+      .where(
+        sql<boolean>`coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`,
+      )
       .where('v.category', 'in', [...categories])
       .execute();
     for (const r of rows) {
       out.push({
-        ...r, a_in: Number(r.a_in), a_out: r.a_out === null ? null : Number(r.a_out),
+        ...r,
+        a_in: Number(r.a_in),
+        a_out: r.a_out === null ? null : Number(r.a_out),
         dwell_minutes: r.dwell_minutes === null ? null : Number(r.dwell_minutes),
       });
     }
@@ -189,7 +267,12 @@ export async function presentCheckins(ex: Executor, ids: readonly string[]): Pro
 export async function scanGapsOf(ex: Executor, checkinIds: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const part of chunks([...new Set(checkinIds)])) {
-    const rows = await ex.selectFrom('checkin').select(['id', 'scan_gap_ms']).where('id', 'in', part).where('scan_gap_ms', '>', 0).execute();
+    const rows = await ex
+      .selectFrom('checkin')
+      .select(['id', 'scan_gap_ms'])
+      .where('id', 'in', part)
+      .where('scan_gap_ms', '>', 0)
+      .execute();
     for (const r of rows) out.set(r.id, Number(r.scan_gap_ms));
   }
   return out;
@@ -205,8 +288,12 @@ export interface CaseRow extends CaseRecordTable {
 }
 
 function caseQuery(ex: Executor) {
-  return ex.selectFrom('case_record').innerJoin('person', 'person.id', 'case_record.person_id').innerJoin('area', 'area.id', 'person.area_id')
-    .selectAll('case_record').select(['person.name as person_name', 'area.id as area_id', 'area.name as area_name', 'area.path as area_path']);
+  return ex
+    .selectFrom('case_record')
+    .innerJoin('person', 'person.id', 'case_record.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .selectAll('case_record')
+    .select(['person.name as person_name', 'area.id as area_id', 'area.name as area_name', 'area.path as area_path']);
 }
 
 export async function insertCase(ex: Executor, row: CaseRecordTable): Promise<void> {
@@ -223,10 +310,19 @@ export async function caseRecordById(ex: Executor, id: string): Promise<CaseReco
 }
 
 export async function openCaseOfPerson(ex: Executor, personId: string): Promise<{ id: string } | undefined> {
-  return ex.selectFrom('case_record').select('id').where('person_id', '=', personId).where('status', '<>', 'released').executeTakeFirst();
+  return ex
+    .selectFrom('case_record')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('status', '<>', 'released')
+    .executeTakeFirst();
 }
 
-export async function updateCase(ex: Executor, id: string, changes: Partial<Omit<CaseRecordTable, 'id'>>): Promise<void> {
+export async function updateCase(
+  ex: Executor,
+  id: string,
+  changes: Partial<Omit<CaseRecordTable, 'id'>>,
+): Promise<void> {
   await ex.updateTable('case_record').set(changes).where('id', '=', id).execute();
 }
 
@@ -239,15 +335,28 @@ export interface CaseFilter {
   createdSince?: number;
 }
 
-export async function listCases(ex: Executor, f: CaseFilter, paging: Paging): Promise<{ rows: CaseRow[]; total: number }> {
-  let q = ex.selectFrom('case_record').innerJoin('person', 'person.id', 'case_record.person_id').innerJoin('area', 'area.id', 'person.area_id')
+export async function listCases(
+  ex: Executor,
+  f: CaseFilter,
+  paging: Paging,
+): Promise<{ rows: CaseRow[]; total: number }> {
+  let q = ex
+    .selectFrom('case_record')
+    .innerJoin('person', 'person.id', 'case_record.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id')
     .where('area.path', 'like', `${f.path}%`);
   if (f.status) q = q.where('case_record.status', '=', f.status);
   if (f.classification) q = q.where('case_record.classification', '=', f.classification);
   if (f.createdSince !== undefined) q = q.where('case_record.created_at', '>=', f.createdSince);
   const [rows, total] = await Promise.all([
-    q.selectAll('case_record').select(['person.name as person_name', 'area.id as area_id', 'area.name as area_name', 'area.path as area_path'])
-      .orderBy('case_record.created_at', 'desc').orderBy('case_record.id').limit(paging.limit).offset(paging.offset).execute(),
+    q
+      .selectAll('case_record')
+      .select(['person.name as person_name', 'area.id as area_id', 'area.name as area_name', 'area.path as area_path'])
+      .orderBy('case_record.created_at', 'desc')
+      .orderBy('case_record.id')
+      .limit(paging.limit)
+      .offset(paging.offset)
+      .execute(),
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
@@ -278,20 +387,24 @@ export async function contactById(ex: Executor, id: string): Promise<ContactTabl
  */
 export async function upsertContacts(ex: Executor, rows: readonly ContactTable[]): Promise<void> {
   for (const part of chunks(rows, 200)) {
-    await ex.insertInto('contact').values(part)
-      .onConflict((oc) => oc.columns(['case_id', 'person_id', 'basis', 'source_key']).doUpdateSet((eb) => ({
-        class: sql<string>`case when contact.review_status = 'reclassified' then contact.class else excluded.class end`,
-        candidate: eb.ref('excluded.candidate'),
-        reason_code: eb.ref('excluded.reason_code'),
-        evidence: eb.ref('excluded.evidence'),
-        ruleset_id: eb.ref('excluded.ruleset_id'),
-        ruleset_version: eb.ref('excluded.ruleset_version'),
-        rule: eb.ref('excluded.rule'),
-        first_exposure_at: eb.ref('excluded.first_exposure_at'),
-        last_exposure_at: eb.ref('excluded.last_exposure_at'),
-        source_contact_id: eb.ref('excluded.source_contact_id'),
-        updated_at: eb.ref('excluded.updated_at'),
-      })))
+    await ex
+      .insertInto('contact')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(['case_id', 'person_id', 'basis', 'source_key']).doUpdateSet((eb) => ({
+          class: sql<string>`case when contact.review_status = 'reclassified' then contact.class else excluded.class end`,
+          candidate: eb.ref('excluded.candidate'),
+          reason_code: eb.ref('excluded.reason_code'),
+          evidence: eb.ref('excluded.evidence'),
+          ruleset_id: eb.ref('excluded.ruleset_id'),
+          ruleset_version: eb.ref('excluded.ruleset_version'),
+          rule: eb.ref('excluded.rule'),
+          first_exposure_at: eb.ref('excluded.first_exposure_at'),
+          last_exposure_at: eb.ref('excluded.last_exposure_at'),
+          source_contact_id: eb.ref('excluded.source_contact_id'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
       .execute();
   }
 }
@@ -305,7 +418,14 @@ export async function deleteContacts(ex: Executor, ids: readonly string[]): Prom
   return n;
 }
 
-export async function reviewContact(ex: Executor, id: string, changes: Pick<ContactTable, 'class' | 'review_status' | 'reviewed_by' | 'review_reason' | 'reviewed_at' | 'updated_at'>): Promise<void> {
+export async function reviewContact(
+  ex: Executor,
+  id: string,
+  changes: Pick<
+    ContactTable,
+    'class' | 'review_status' | 'reviewed_by' | 'review_reason' | 'reviewed_at' | 'updated_at'
+  >,
+): Promise<void> {
   await ex.updateTable('contact').set(changes).where('id', '=', id).execute();
 }
 
@@ -323,29 +443,60 @@ export interface ContactListRow extends ContactTable {
   area_name: string;
 }
 
-export async function listContacts(ex: Executor, f: ContactFilter, paging: Paging): Promise<{ rows: ContactListRow[]; total: number }> {
-  let q = ex.selectFrom('contact').innerJoin('person', 'person.id', 'contact.person_id').innerJoin('area', 'area.id', 'person.area_id')
+export async function listContacts(
+  ex: Executor,
+  f: ContactFilter,
+  paging: Paging,
+): Promise<{ rows: ContactListRow[]; total: number }> {
+  let q = ex
+    .selectFrom('contact')
+    .innerJoin('person', 'person.id', 'contact.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id')
     .where('contact.case_id', '=', f.caseId);
   if (f.class) q = q.where('contact.class', '=', f.class);
   if (f.reviewStatus) q = q.where('contact.review_status', '=', f.reviewStatus);
   const [rows, total] = await Promise.all([
-    q.selectAll('contact').select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
+    q
+      .selectAll('contact')
+      .select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
       .orderBy(sql`case contact.class when 'close' then 0 when 'secondary' then 1 else 2 end`)
-      .orderBy('contact.first_exposure_at').orderBy('contact.id').limit(paging.limit).offset(paging.offset).execute(),
+      .orderBy('contact.first_exposure_at')
+      .orderBy('contact.id')
+      .limit(paging.limit)
+      .offset(paging.offset)
+      .execute(),
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
 }
 
 /** A slice of each contact of the case for grouping, in the listing's order (close first, earliest exposure first). */
-export async function groupableContacts(ex: Executor, f: Omit<ContactFilter, 'group'>): Promise<Array<Pick<ContactTable, 'id' | 'class' | 'basis' | 'candidate' | 'evidence' | 'review_status' | 'person_id'>>> {
+export async function groupableContacts(
+  ex: Executor,
+  f: Omit<ContactFilter, 'group'>,
+): Promise<
+  Array<Pick<ContactTable, 'id' | 'class' | 'basis' | 'candidate' | 'evidence' | 'review_status' | 'person_id'>>
+> {
   // Only a venue contact's evidence places it (its encounters); the others' is not read.
-  let q = ex.selectFrom('contact')
-    .select(['id', 'class', 'basis', 'candidate', 'review_status', 'person_id', sql<string>`case when basis = 'venue' then evidence else '{}' end`.as('evidence')])
+  let q = ex
+    .selectFrom('contact')
+    .select([
+      'id',
+      'class',
+      'basis',
+      'candidate',
+      'review_status',
+      'person_id',
+      sql<string>`case when basis = 'venue' then evidence else '{}' end`.as('evidence'),
+    ])
     .where('case_id', '=', f.caseId);
   if (f.class) q = q.where('class', '=', f.class);
   if (f.reviewStatus) q = q.where('review_status', '=', f.reviewStatus);
-  const rows = await q.orderBy(sql`case class when 'close' then 0 when 'secondary' then 1 else 2 end`).orderBy('first_exposure_at').orderBy('id').execute();
+  const rows = await q
+    .orderBy(sql`case class when 'close' then 0 when 'secondary' then 1 else 2 end`)
+    .orderBy('first_exposure_at')
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({ ...r, candidate: Number(r.candidate) }));
 }
 
@@ -353,33 +504,66 @@ export async function groupableContacts(ex: Executor, f: Omit<ContactFilter, 'gr
 export async function contactsWithPersonByIds(ex: Executor, ids: readonly string[]): Promise<ContactListRow[]> {
   const byId = new Map<string, ContactListRow>();
   for (const part of chunks([...new Set(ids)])) {
-    const rows = await ex.selectFrom('contact').innerJoin('person', 'person.id', 'contact.person_id').innerJoin('area', 'area.id', 'person.area_id')
-      .selectAll('contact').select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
-      .where('contact.id', 'in', part).execute();
+    const rows = await ex
+      .selectFrom('contact')
+      .innerJoin('person', 'person.id', 'contact.person_id')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .selectAll('contact')
+      .select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
+      .where('contact.id', 'in', part)
+      .execute();
     for (const r of rows) byId.set(r.id, r);
   }
   return ids.map((id) => byId.get(id)).filter((r): r is ContactListRow => r !== undefined);
 }
 
 /** One review for many contacts of a case (the class changed only when given). */
-export async function reviewContacts(ex: Executor, caseId: string, ids: readonly string[],
-  changes: Pick<ContactTable, 'review_status' | 'reviewed_by' | 'review_reason' | 'reviewed_at' | 'updated_at'> & { class?: string }): Promise<number> {
+export async function reviewContacts(
+  ex: Executor,
+  caseId: string,
+  ids: readonly string[],
+  changes: Pick<ContactTable, 'review_status' | 'reviewed_by' | 'review_reason' | 'reviewed_at' | 'updated_at'> & {
+    class?: string;
+  },
+): Promise<number> {
   let n = 0;
   for (const part of chunks(ids)) {
-    const result = await ex.updateTable('contact').set(changes).where('case_id', '=', caseId).where('id', 'in', part).executeTakeFirst();
+    const result = await ex
+      .updateTable('contact')
+      .set(changes)
+      .where('case_id', '=', caseId)
+      .where('id', 'in', part)
+      .executeTakeFirst();
     n += Number(result.numUpdatedRows);
   }
   return n;
 }
 
 export async function contactWithPerson(ex: Executor, id: string): Promise<ContactListRow | undefined> {
-  return ex.selectFrom('contact').innerJoin('person', 'person.id', 'contact.person_id').innerJoin('area', 'area.id', 'person.area_id')
-    .selectAll('contact').select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
-    .where('contact.id', '=', id).executeTakeFirst();
+  return ex
+    .selectFrom('contact')
+    .innerJoin('person', 'person.id', 'contact.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .selectAll('contact')
+    .select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
+    .where('contact.id', '=', id)
+    .executeTakeFirst();
 }
 
-export async function contactCounts(ex: Executor, caseId: string): Promise<Array<{ class: string; review_status: string; candidate: number; n: number }>> {
-  const rows = await ex.selectFrom('contact').select((eb) => ['class', 'review_status', 'candidate', eb.fn.countAll().as('n')])
-    .where('case_id', '=', caseId).groupBy(['class', 'review_status', 'candidate']).execute();
-  return rows.map((r) => ({ class: r.class, review_status: r.review_status, candidate: Number(r.candidate), n: Number(r.n) }));
+export async function contactCounts(
+  ex: Executor,
+  caseId: string,
+): Promise<Array<{ class: string; review_status: string; candidate: number; n: number }>> {
+  const rows = await ex
+    .selectFrom('contact')
+    .select((eb) => ['class', 'review_status', 'candidate', eb.fn.countAll().as('n')])
+    .where('case_id', '=', caseId)
+    .groupBy(['class', 'review_status', 'candidate'])
+    .execute();
+  return rows.map((r) => ({
+    class: r.class,
+    review_status: r.review_status,
+    candidate: Number(r.candidate),
+    n: Number(r.n),
+  }));
 }

@@ -67,9 +67,22 @@ const COLUMNS: Array<{ key: keyof ExportValues; zh: string; en: string }> = [
 ];
 
 interface ExportValues {
-  checkinId: string; venueId: string; venueName: string; areaCode: string; personId: string; method: string;
-  enteredAt: string; exitedAt: string; exitKind: string; decision: string; refusalCode: string; colour: string;
-  testSampledAt: string; testResult: string; vaccinated: string; scanGapSeconds: string;
+  checkinId: string;
+  venueId: string;
+  venueName: string;
+  areaCode: string;
+  personId: string;
+  method: string;
+  enteredAt: string;
+  exitedAt: string;
+  exitKind: string;
+  decision: string;
+  refusalCode: string;
+  colour: string;
+  testSampledAt: string;
+  testResult: string;
+  vaccinated: string;
+  scanGapSeconds: string;
 }
 
 const PAGE = 1000;
@@ -88,7 +101,11 @@ export function parseExportTime(value: string | undefined, timeZone: string, bou
   throw new AppError('CHECKIN_EXPORT_TIME_INVALID', { value: v.slice(0, 40) });
 }
 
-export async function exportCheckins(s: Services, actor: CheckinExportActor, options: CheckinExportOptions): Promise<CheckinExport> {
+export async function exportCheckins(
+  s: Services,
+  actor: CheckinExportActor,
+  options: CheckinExportOptions,
+): Promise<CheckinExport> {
   if (options.format !== 'csv' && options.format !== 'xlsx') throw new AppError('CHECKIN_EXPORT_FORMAT');
   const zone = s.config.timeZone;
   const lang = options.lang ?? 'zh';
@@ -107,15 +124,29 @@ export async function exportCheckins(s: Services, actor: CheckinExportActor, opt
   const rows = await s.db.transaction().execute(async (trx) => {
     const n = await store.countCheckinsForExport(trx, filter);
     await s.audit(trx, actor.audit, {
-      action: 'checkin.export', objectType: 'checkin', objectId: options.venueId ?? null,
-      detail: { format: options.format, rows: n, from: filter.from ?? null, to: filter.to ?? null, venueId: options.venueId ?? null, areaPath: actor.areaPath },
+      action: 'checkin.export',
+      objectType: 'checkin',
+      objectId: options.venueId ?? null,
+      detail: {
+        format: options.format,
+        rows: n,
+        from: filter.from ?? null,
+        to: filter.to ?? null,
+        venueId: options.venueId ?? null,
+        areaPath: actor.areaPath,
+      },
     });
     return n;
   });
 
   const records = checkinRecords(s, filter, lang);
   const fileName = `checkins-${options.venueId ?? 'all'}.${options.format}`;
-  return { rows, fileName, contentType: CONTENT_TYPES[options.format], stream: tabularStream(records, options.format, lang === 'en' ? 'Check-ins' : '扫码记录') };
+  return {
+    rows,
+    fileName,
+    contentType: CONTENT_TYPES[options.format],
+    stream: tabularStream(records, options.format, lang === 'en' ? 'Check-ins' : '扫码记录'),
+  };
 }
 
 async function* checkinRecords(s: Services, filter: store.CheckinExportFilter, lang: Lang): AsyncGenerator<string[]> {
@@ -127,10 +158,21 @@ async function* checkinRecords(s: Services, filter: store.CheckinExportFilter, l
     const page = await store.checkinsForExport(s.db, filter, after, PAGE);
     for (const r of page) {
       const values: ExportValues = {
-        checkinId: r.id, venueId: r.venue_id, venueName: r.venue_name, areaCode: r.area_code, personId: r.person_id,
-        method: r.method, enteredAt: iso(r.entered_at), exitedAt: iso(r.exited_at), exitKind: r.exit_kind ?? '',
-        decision: r.decision, refusalCode: r.refusal_code ?? '', colour: r.colour, testSampledAt: iso(r.test_sampled_at),
-        testResult: r.test_result ?? '', vaccinated: r.vaccinated === null ? '' : r.vaccinated === 1 ? 'yes' : 'no',
+        checkinId: r.id,
+        venueId: r.venue_id,
+        venueName: r.venue_name,
+        areaCode: r.area_code,
+        personId: r.person_id,
+        method: r.method,
+        enteredAt: iso(r.entered_at),
+        exitedAt: iso(r.exited_at),
+        exitKind: r.exit_kind ?? '',
+        decision: r.decision,
+        refusalCode: r.refusal_code ?? '',
+        colour: r.colour,
+        testSampledAt: iso(r.test_sampled_at),
+        testResult: r.test_result ?? '',
+        vaccinated: r.vaccinated === null ? '' : r.vaccinated === 1 ? 'yes' : 'no',
         scanGapSeconds: r.scan_gap_ms === null ? '' : String(Math.round(Number(r.scan_gap_ms) / 1000)),
       };
       yield COLUMNS.map((c) => values[c.key]);

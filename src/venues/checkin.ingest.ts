@@ -26,7 +26,16 @@ import { checkpointCounter, startCheckpointer } from '../db/checkpointer.ts';
 import { autoExitAt, isVisitExpired } from './venue.rules.ts';
 import * as store from './venue.store.ts';
 import {
-  CheckinWriter, decidedRow, JOB_ERRORS, repeatOf, rescanOf, type AnyJob, type EntryOutcome, type ExitJob, type GroupJob, type WriteJob,
+  CheckinWriter,
+  decidedRow,
+  JOB_ERRORS,
+  repeatOf,
+  rescanOf,
+  type AnyJob,
+  type EntryOutcome,
+  type ExitJob,
+  type GroupJob,
+  type WriteJob,
   type WriteOutcome,
 } from './checkin.writer.ts';
 import { factsFor } from './door.facts.ts';
@@ -148,7 +157,8 @@ function isJobError(code: string | null): code is (typeof JOB_ERRORS)[number] {
 
 function settle(p: Pending, outcome: WriteOutcome): void {
   if (outcome.ok && 'group' in outcome) p.resolve(outcome.group);
-  else if (outcome.ok) p.resolve({ row: outcome.row, stored: outcome.stored, personName: outcome.personName, exited: outcome.exited });
+  else if (outcome.ok)
+    p.resolve({ row: outcome.row, stored: outcome.stored, personName: outcome.personName, exited: outcome.exited });
   else if (isJobError(outcome.code)) p.reject(new AppError(outcome.code));
   // The SQLite error code crosses the thread with the message (SQLITE_FULL answers STORAGE_FULL).
   else p.reject(Object.assign(new Error(outcome.message), outcome.cause ? { code: outcome.cause } : {}));
@@ -166,7 +176,10 @@ abstract class BatchingWriter implements Writer {
   protected readonly maxBatch: number;
   readonly stats = { batches: 0, jobs: 0 };
 
-  constructor(options: IngestOptions = {}, private readonly maxInFlight = 1) {
+  constructor(
+    options: IngestOptions = {},
+    private readonly maxInFlight = 1,
+  ) {
     this.maxBatch = options.maxBatch ?? 512;
   }
 
@@ -292,17 +305,27 @@ class ThreadWriter extends BatchingWriter {
 class InProcessWriter extends BatchingWriter {
   private writer: CheckinWriter | null = null;
 
-  constructor(private readonly db: Db, private readonly sqlite: SQLite.Database, options?: IngestOptions) {
+  constructor(
+    private readonly db: Db,
+    private readonly sqlite: SQLite.Database,
+    options?: IngestOptions,
+  ) {
     super(options);
   }
 
   protected write(batch: Pending[]): void {
     // Let the requests of this moment arrive first, then take the single connection for the batch.
     setImmediate(() => {
-      this.db.connection().execute(async () => {
-        this.writer ??= new CheckinWriter(this.sqlite, true);
-        return this.writer.writeBatch(batch.map((p) => p.job));
-      }).then((outcomes) => this.finished(batch, outcomes), (err: Error) => this.finished(batch, err));
+      this.db
+        .connection()
+        .execute(async () => {
+          this.writer ??= new CheckinWriter(this.sqlite, true);
+          return this.writer.writeBatch(batch.map((p) => p.job));
+        })
+        .then(
+          (outcomes) => this.finished(batch, outcomes),
+          (err: Error) => this.finished(batch, err),
+        );
     });
   }
 
@@ -314,8 +337,12 @@ class InProcessWriter extends BatchingWriter {
 /** PostgreSQL: the same steps as the writer's (checkin.writer.ts), in the caller's Kysely transaction. */
 async function entryWithKysely(trx: Executor, job: WriteJob): Promise<IngestResult> {
   const template = job.row;
-  const earlier = async (row: CheckinTable): Promise<IngestResult> =>
-    ({ row, stored: false, personName: (await store.personForDoor(trx, row.person_id))?.name ?? '', exited: false });
+  const earlier = async (row: CheckinTable): Promise<IngestResult> => ({
+    row,
+    stored: false,
+    personName: (await store.personForDoor(trx, row.person_id))?.name ?? '',
+    exited: false,
+  });
   if (template.client_id !== null) {
     const first = await store.checkinByClientId(trx, job.venueId, template.client_id);
     if (first) return earlier(first);
@@ -336,7 +363,7 @@ async function entryWithKysely(trx: Executor, job: WriteJob): Promise<IngestResu
     const same = await store.latestVisitSince(trx, job.venueId, template.person_id, job.sameScanSince);
     if (same) return { row: same, stored: false, personName, exited: false };
   }
-  const facts = job.facts ?? await factsFor(trx, template.person_id, template.entered_at);
+  const facts = job.facts ?? (await factsFor(trx, template.person_id, template.entered_at));
   const enteredBy = template.created_at - job.dwellMs;
   await store.autoCloseAtVenue(trx, job.venueId, job.dwellMs, enteredBy);
   const open = await store.countOpen(trx, job.venueId, enteredBy);

@@ -21,7 +21,15 @@ import type { CheckinTable } from '../db/database.ts';
 import type { ErrorCode } from '../platform/errors.ts';
 import { leaveCheckpointsToThread } from '../db/checkpointer.ts';
 import { DOOR_STATUS_COLUMNS, doorFactsOf, type DoorStatusRow } from './door.facts.ts';
-import { autoExitAt, decideEntry, isVisitExpired, rescanAction, type DoorFacts, type EntryPolicy, type RescanAction } from './venue.rules.ts';
+import {
+  autoExitAt,
+  decideEntry,
+  isVisitExpired,
+  rescanAction,
+  type DoorFacts,
+  type EntryPolicy,
+  type RescanAction,
+} from './venue.rules.ts';
 
 /** One check-in to write; plain data (it crosses to the writer thread). */
 export interface WriteJob {
@@ -62,9 +70,16 @@ export interface GroupJob {
 
 /** What a resident's scan does, given their latest visit at the venue (rescanAction of the stored row). */
 export function rescanOf(last: CheckinTable | undefined, job: WriteJob): RescanAction {
-  return rescanAction(last && {
-    decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind,
-  }, job.dwellMs / 60_000, job.row.entered_at);
+  return rescanAction(
+    last && {
+      decision: last.decision,
+      enteredAt: last.entered_at,
+      exitedAt: last.exited_at,
+      exitKind: last.exit_kind,
+    },
+    job.dwellMs / 60_000,
+    job.row.entered_at,
+  );
 }
 
 /** The answer to a scan within the grace period: the previous one's, nothing written. */
@@ -130,12 +145,30 @@ function causeOf(err: unknown): { cause?: string } {
 }
 
 /** The error codes a job fails with (else an unexpected error). */
-export const JOB_ERRORS = ['PERSON_NOT_FOUND', 'CHECKIN_NOT_FOUND', 'CHECKIN_NOT_ADMITTED'] as const satisfies readonly ErrorCode[];
+export const JOB_ERRORS = [
+  'PERSON_NOT_FOUND',
+  'CHECKIN_NOT_FOUND',
+  'CHECKIN_NOT_ADMITTED',
+] as const satisfies readonly ErrorCode[];
 
 /** Every column of a check-in row, in the table's order. */
 export const CHECKIN_COLUMNS = [
-  'id', 'venue_id', 'person_id', 'client_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'decision', 'refusal_code',
-  'colour', 'reasons', 'test_sampled_at', 'test_result', 'vaccinated', 'created_at',
+  'id',
+  'venue_id',
+  'person_id',
+  'client_id',
+  'method',
+  'entered_at',
+  'exited_at',
+  'exit_kind',
+  'decision',
+  'refusal_code',
+  'colour',
+  'reasons',
+  'test_sampled_at',
+  'test_result',
+  'vaccinated',
+  'created_at',
   'scan_gap_ms',
 ] as const satisfies ReadonlyArray<keyof CheckinTable>;
 
@@ -183,10 +216,13 @@ export function prepareStatements(sqlite: SQLite.Database): Statements {
       where venue_id = ? and entered_at <= ? and exited_at is null and decision = 'admitted'`) as Statements['autoClose'],
     countOpen: q(`select count(*) from checkin
       where venue_id = ? and entered_at > ? and exited_at is null and decision = 'admitted'`).pluck() as Statements['countOpen'],
-    insert: q(`insert into checkin (${CHECKIN_COLUMNS.join(', ')}) values (${CHECKIN_COLUMNS.map((c) => `@${c}`).join(', ')})
+    insert:
+      q(`insert into checkin (${CHECKIN_COLUMNS.join(', ')}) values (${CHECKIN_COLUMNS.map((c) => `@${c}`).join(', ')})
       on conflict (venue_id, client_id) do nothing`) as Statements['insert'],
     byId: q('select * from checkin where id = ?') as Statements['byId'],
-    close: q('update checkin set exited_at = ?, exit_kind = ? where id = ? and exited_at is null') as Statements['close'],
+    close: q(
+      'update checkin set exited_at = ?, exit_kind = ? where id = ? and exited_at is null',
+    ) as Statements['close'],
     openTimes: q(`select entered_at from checkin
       where venue_id = ? and entered_at > ? and exited_at is null and decision = 'admitted' order by entered_at`).pluck() as Statements['openTimes'],
     dataVersion: q('pragma data_version').pluck() as Statements['dataVersion'],
@@ -234,7 +270,10 @@ export class CheckinWriter {
    * `sharedConnection`: the connection is also the server's Kysely connection (an in-memory database),
    * whose own commits `data_version` does not show — counts are then read afresh for every batch.
    */
-  constructor(private readonly sqlite: SQLite.Database, private readonly sharedConnection = false) {
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly sharedConnection = false,
+  ) {
     this.st = prepareStatements(sqlite);
   }
 
@@ -276,7 +315,12 @@ export class CheckinWriter {
     const at = expired ? autoExitAt(row.entered_at, job.dwellMinutes) : Math.max(job.now, row.entered_at);
     st.close.run(at, expired ? 'auto' : 'guard', row.id);
     this.count({ venueId: row.venue_id, remove: row.entered_at });
-    return { row: { ...row, exited_at: at, exit_kind: expired ? 'auto' : 'guard' }, stored: true, personName: '', exited: true };
+    return {
+      row: { ...row, exited_at: at, exit_kind: expired ? 'auto' : 'guard' },
+      stored: true,
+      personName: '',
+      exited: true,
+    };
   }
 
   private applyEntry(job: WriteJob): EntryOutcome {
@@ -304,12 +348,14 @@ export class CheckinWriter {
       const same = st.sameScan.get(template.person_id, job.venueId, job.sameScanSince);
       if (same) return { row: same, stored: false, personName, exited: false };
     }
-    const facts = job.facts ?? doorFactsOf(person.colour === null ? null : person as DoorStatusRow, template.entered_at);
+    const facts =
+      job.facts ?? doorFactsOf(person.colour === null ? null : (person as DoorStatusRow), template.entered_at);
     const open = this.openAt(job.venueId, job.dwellMs, template.created_at).times.length;
     const row = decidedRow(job, facts, open);
     if (st.insert.run(row).changes > 0) {
       // An entry already past the dwell (a late queued scan) is not open now.
-      if (row.decision === 'admitted' && row.entered_at > template.created_at - job.dwellMs) this.count({ venueId: job.venueId, add: row.entered_at });
+      if (row.decision === 'admitted' && row.entered_at > template.created_at - job.dwellMs)
+        this.count({ venueId: job.venueId, add: row.entered_at });
       return { row, stored: true, personName, exited: false };
     }
     const first = row.client_id === null ? undefined : st.byClient.get(row.venue_id, row.client_id);
@@ -373,7 +419,12 @@ export class CheckinWriter {
             // The counts may include the rolled-back writes: read afresh.
             this.open.clear();
           }
-          out.push({ ok: false, code: err instanceof JobError ? err.code : null, message: (err as Error).message, ...causeOf(err) });
+          out.push({
+            ok: false,
+            code: err instanceof JobError ? err.code : null,
+            message: (err as Error).message,
+            ...causeOf(err),
+          });
         }
       }
       st.commit.run();
@@ -381,7 +432,11 @@ export class CheckinWriter {
       // A failed COMMIT on a full disk may have ended the transaction already; a failing ROLLBACK must
       // not replace the error that caused it.
       if (this.sqlite.inTransaction) {
-        try { st.rollback.run(); } catch { /* the cause is rethrown below */ }
+        try {
+          st.rollback.run();
+        } catch {
+          /* the cause is rethrown below */
+        }
       }
       // The counts may include changes of the rolled-back jobs: read afresh next time.
       this.open.clear();
@@ -391,10 +446,14 @@ export class CheckinWriter {
   }
 
   private failAll(jobs: AnyJob[], err: Error): WriteOutcome[] {
-    const failed: WriteOutcome = { ok: false, code: null, message: `check-in batch failed: ${err.message}`, ...causeOf(err) };
+    const failed: WriteOutcome = {
+      ok: false,
+      code: null,
+      message: `check-in batch failed: ${err.message}`,
+      ...causeOf(err),
+    };
     return jobs.map(() => failed);
   }
-
 }
 
 /**

@@ -17,20 +17,33 @@ export interface PersonDoorFacts extends DoorFacts {
 }
 
 /** The columns of a health status row the door reads. */
-export type DoorStatusRow = Pick<HealthStatusTable,
-  'colour' | 'reasons' | 'override_id' | 'override_colour' | 'override_until' | 'test_sampled_at' | 'test_result'>;
+export type DoorStatusRow = Pick<
+  HealthStatusTable,
+  'colour' | 'reasons' | 'override_id' | 'override_colour' | 'override_until' | 'test_sampled_at' | 'test_result'
+>;
 
 export const DOOR_STATUS_COLUMNS = [
-  'colour', 'reasons', 'override_id', 'override_colour', 'override_until', 'test_sampled_at', 'test_result',
+  'colour',
+  'reasons',
+  'override_id',
+  'override_colour',
+  'override_until',
+  'test_sampled_at',
+  'test_result',
 ] as const satisfies ReadonlyArray<keyof DoorStatusRow>;
 
 const NOTHING_RECORDED = 'no adverse facts recorded';
 
 /** What the door knows of a person at `now` from their status row (none: nothing recorded, green). */
 export function doorFactsOf(row: DoorStatusRow | undefined | null, now: number): PersonDoorFacts {
-  if (!row || row.colour === null) return { colour: 'green', colourFacts: [], colourReason: NOTHING_RECORDED, latestTest: null, vaccinated: null };
+  if (!row || row.colour === null)
+    return { colour: 'green', colourFacts: [], colourReason: NOTHING_RECORDED, latestTest: null, vaccinated: null };
   let reasons: StoredReason[] = [];
-  try { reasons = JSON.parse(row.reasons) as StoredReason[]; } catch { reasons = []; }
+  try {
+    reasons = JSON.parse(row.reasons) as StoredReason[];
+  } catch {
+    reasons = [];
+  }
   const shown = colourAt(reasons, overrideOf(row), now);
   // The facts behind the colour shown: those of the reasons of that colour, or the manual change.
   const colourFacts = shown.override
@@ -38,11 +51,14 @@ export function doorFactsOf(row: DoorStatusRow | undefined | null, now: number):
     : [...new Set(shown.reasons.filter((r) => r.colour === shown.colour).map((r) => r.fact))];
   const colourReason = shown.override
     ? `manual change ${shown.override.id}`
-    : shown.reasons.length ? shown.reasons.map(reasonText).join('; ') : NOTHING_RECORDED;
+    : shown.reasons.length
+      ? shown.reasons.map(reasonText).join('; ')
+      : NOTHING_RECORDED;
   const result = row.test_result;
-  const latestTest = row.test_sampled_at !== null && (result === 'negative' || result === 'positive')
-    ? { sampledAt: Number(row.test_sampled_at), result: result as 'negative' | 'positive' }
-    : null;
+  const latestTest =
+    row.test_sampled_at !== null && (result === 'negative' || result === 'positive')
+      ? { sampledAt: Number(row.test_sampled_at), result: result as 'negative' | 'positive' }
+      : null;
   return { colour: shown.colour, colourFacts, colourReason, latestTest, vaccinated: null };
 }
 

@@ -48,15 +48,20 @@ export const VenueCategoriesSchema = Type.Object({
   version: Text,
   effectiveFrom: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
   /** Categories by lower_snake_case key. */
-  categories: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$' }), CategorySchema, { additionalProperties: false, minProperties: 1 }),
+  categories: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$' }), CategorySchema, {
+    additionalProperties: false,
+    minProperties: 1,
+  }),
   screenCodeQueuedMinutes: Minutes(0, 60),
   queuedScanMinutes: Minutes(1, 24 * 60),
 });
 
 function crossFieldFaults(raw: Static<typeof VenueCategoriesSchema>): RuleFileFault[] {
   const out: RuleFileFault[] = [];
-  if (Number.isNaN(Date.parse(raw.effectiveFrom))) out.push({ path: 'effectiveFrom', problem: 'must be a date YYYY-MM-DD' });
-  if (raw.queuedScanMinutes < raw.screenCodeQueuedMinutes) out.push({ path: 'queuedScanMinutes', problem: 'must not be shorter than screenCodeQueuedMinutes' });
+  if (Number.isNaN(Date.parse(raw.effectiveFrom)))
+    out.push({ path: 'effectiveFrom', problem: 'must be a date YYYY-MM-DD' });
+  if (raw.queuedScanMinutes < raw.screenCodeQueuedMinutes)
+    out.push({ path: 'queuedScanMinutes', problem: 'must not be shorter than screenCodeQueuedMinutes' });
   return out;
 }
 
@@ -69,7 +74,9 @@ const VENUE_CATEGORIES = ruleFile({
     const categories = new Map<string, VenueCategory>();
     for (const [key, c] of Object.entries(raw.categories)) {
       categories.set(key, {
-        key, name: { zh: c.name.zh, en: c.name.en }, defaultDwellMinutes: c.defaultDwellMinutes,
+        key,
+        name: { zh: c.name.zh, en: c.name.en },
+        defaultDwellMinutes: c.defaultDwellMinutes,
         entryPolicy: {
           allowedColours: [...new Set(c.entryPolicy.allowedColours as Colour[])],
           testWithinHours: c.entryPolicy.testWithinHours as EntryPolicy['testWithinHours'],
@@ -78,8 +85,11 @@ const VENUE_CATEGORIES = ruleFile({
       });
     }
     return {
-      version: raw.version, effectiveFrom: raw.effectiveFrom, categories,
-      screenCodeQueuedMinutes: raw.screenCodeQueuedMinutes, queuedScanMinutes: raw.queuedScanMinutes,
+      version: raw.version,
+      effectiveFrom: raw.effectiveFrom,
+      categories,
+      screenCodeQueuedMinutes: raw.screenCodeQueuedMinutes,
+      queuedScanMinutes: raw.queuedScanMinutes,
     };
   },
 });

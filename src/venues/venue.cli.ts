@@ -25,7 +25,8 @@ async function allVenues(s: Services, filter: { status?: string; category?: stri
 
 export function registerVenueCommands(program: Command): void {
   const venue = program.command('venue').description('venues and their codes (场所码)');
-  venue.command('list')
+  venue
+    .command('list')
     .description('list venues with category, area, status, capacity and code version')
     .option('--status <status>', 'pending, approved or suspended')
     .option('--category <key>', 'a category key of rules/venue-categories.json')
@@ -42,12 +43,26 @@ export function registerVenueCommands(program: Command): void {
       }
       for (const v of list) {
         const category = CLI_LANG === 'zh' ? v.categoryName.zh : v.categoryName.en;
-        console.log([v.id, v.name, category, v.areaName, v.status, `capacity ${v.capacity}`, `code v${v.codeVersion}`, v.requiresPresence ? 'screen code' : ''].filter(Boolean).join('\t'));
+        console.log(
+          [
+            v.id,
+            v.name,
+            category,
+            v.areaName,
+            v.status,
+            `capacity ${v.capacity}`,
+            `code v${v.codeVersion}`,
+            v.requiresPresence ? 'screen code' : '',
+          ]
+            .filter(Boolean)
+            .join('\t'),
+        );
       }
       console.log(`${list.length} venues`);
     });
 
-  venue.command('poster')
+  venue
+    .command('poster')
     .description('write the printable A4 poster of an approved venue (场所码海报); the format follows the extension')
     .argument('<venue>', 'venue id')
     .requiredOption('--out <file>', 'output file: FILE.pdf or FILE.png')
@@ -55,14 +70,18 @@ export function registerVenueCommands(program: Command): void {
     .action(async (venueId: string, opts: { out: string; baseUrl?: string }) => {
       const format = posterFormat(path.extname(opts.out));
       const baseUrl = publicBaseUrl(opts.baseUrl ?? cliConfig(program.opts<GlobalOptions>()).publicUrl);
-      const file = await withServices(program.opts<GlobalOptions>(), async (s) => renderPoster(await posterForOperator(s, venueId, baseUrl), format, s.config.cjkFont));
+      const file = await withServices(program.opts<GlobalOptions>(), async (s) =>
+        renderPoster(await posterForOperator(s, venueId, baseUrl), format, s.config.cjkFont),
+      );
       fs.writeFileSync(opts.out, file);
       console.error(`poster of venue ${venueId} written to ${opts.out} (${format}, ${file.length} bytes)`);
     });
 
   // `export` is created by the registry's commands (export persons); join it, or create it if absent.
-  const exportCmd = program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('export data files');
-  exportCmd.command('checkins')
+  const exportCmd =
+    program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('export data files');
+  exportCmd
+    .command('checkins')
     .description('export check-ins with person references (no names or ID numbers); audited')
     .requiredOption('--format <format>', 'csv or xlsx')
     .option('--from <time>', 'first entry time: YYYY-MM-DD, ISO time with offset, or epoch ms')
@@ -72,9 +91,17 @@ export function registerVenueCommands(program: Command): void {
     .action(async (flags: { format: string; from?: string; to?: string; venue?: string; out?: string }) => {
       if (flags.format !== 'csv' && flags.format !== 'xlsx') throw new AppError('CHECKIN_EXPORT_FORMAT');
       await withServices(program.opts<GlobalOptions>(), async (s) => {
-        const result = await exportCheckins(s, { audit: cliActor(), areaPath: '' }, {
-          format: flags.format as CheckinExportFormat, from: flags.from, to: flags.to, venueId: flags.venue, lang: CLI_LANG,
-        });
+        const result = await exportCheckins(
+          s,
+          { audit: cliActor(), areaPath: '' },
+          {
+            format: flags.format as CheckinExportFormat,
+            from: flags.from,
+            to: flags.to,
+            venueId: flags.venue,
+            lang: CLI_LANG,
+          },
+        );
         try {
           await pipeline(result.stream, flags.out ? fs.createWriteStream(flags.out) : process.stdout);
         } catch (err) {
@@ -85,8 +112,11 @@ export function registerVenueCommands(program: Command): void {
       });
     });
 
-  program.command('purge')
-    .description('delete check-ins older than the retention (CORDON_RETENTION_DAYS, default 28); audited, and recorded with its cutoff for tracing')
+  program
+    .command('purge')
+    .description(
+      'delete check-ins older than the retention (CORDON_RETENTION_DAYS, default 28); audited, and recorded with its cutoff for tracing',
+    )
     .option('--dry-run', 'count what would be deleted and delete nothing')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { dryRun?: boolean; json?: boolean }) => {
@@ -98,7 +128,9 @@ export function registerVenueCommands(program: Command): void {
         }
         const when = isoInZone(report.before, s.config.timeZone);
         const batches = report.dryRun ? '' : ` in ${report.batches} batch${report.batches === 1 ? '' : 'es'}`;
-        console.log(`${report.dryRun ? 'would delete' : 'deleted'} ${report.checkins} check-ins that began before ${when}${batches} (retention ${report.retentionDays} days)`);
+        console.log(
+          `${report.dryRun ? 'would delete' : 'deleted'} ${report.checkins} check-ins that began before ${when}${batches} (retention ${report.retentionDays} days)`,
+        );
       });
     });
 }

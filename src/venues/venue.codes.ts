@@ -37,7 +37,7 @@ const MAC_MEMO_ENTRIES = 50_000;
 /** 128 bits of HMAC-SHA256 in base64url: enough against forgery, short enough for a small QR. */
 function mac(key: Buffer, message: string): string {
   let memo = macMemo.get(key);
-  if (!memo) macMemo.set(key, memo = new Map());
+  if (!memo) macMemo.set(key, (memo = new Map()));
   let sig = memo.get(message);
   if (sig === undefined) {
     sig = crypto.createHmac('sha256', key).update(message).digest().subarray(0, 16).toString('base64url');
@@ -87,7 +87,10 @@ const TOKEN = /^([0-9a-z]{1,64})\.(\d{1,15})\.([A-Za-z0-9_-]{22})$/;
  * (refused as VENUE_CODE_INVALID by the caller).
  */
 export function parseVenueCode(input: string): ParsedVenueCode | null {
-  const trimmed = input.trim().replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const trimmed = input
+    .trim()
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '');
   const m = /(?:^|\/)([vs])\/([^/]+)$/.exec(trimmed);
   if (!m) return null;
   const t = TOKEN.exec(m[2]!);
@@ -110,9 +113,16 @@ export function verifyPosterCode(key: Buffer, code: ParsedVenueCode, currentVers
  * may be that much older than the scan (the window shown up to `heldMs` before `now` is accepted too);
  * a code shown longer ago than that (a photo of an earlier screen) is expired.
  */
-export function verifyScreenCode(key: Buffer, code: ParsedVenueCode, currentVersion: number, now: number, heldMs = 0): VenueCodeVerdict {
+export function verifyScreenCode(
+  key: Buffer,
+  code: ParsedVenueCode,
+  currentVersion: number,
+  now: number,
+  heldMs = 0,
+): VenueCodeVerdict {
   if (code.kind !== 'screen') return 'VENUE_CODE_INVALID';
-  if (!sameSig(code.sig, mac(key, `screen|${code.venueId}|${currentVersion}|${code.number}`))) return 'VENUE_CODE_INVALID';
+  if (!sameSig(code.sig, mac(key, `screen|${code.venueId}|${currentVersion}|${code.number}`)))
+    return 'VENUE_CODE_INVALID';
   const current = screenWindow(now);
   if (code.number > current) return 'VENUE_CODE_INVALID';
   if (code.number < screenWindow(now - Math.max(0, heldMs)) - 1) return 'VENUE_CODE_EXPIRED';
@@ -140,19 +150,25 @@ export interface PersonalCodeClaims {
 }
 
 export type PersonalCodeVerdict =
-  | ({ ok: true } & PersonalCodeClaims)
-  | { ok: false; code: 'PERSONAL_CODE_INVALID' | 'PERSONAL_CODE_EXPIRED' };
+  ({ ok: true } & PersonalCodeClaims) | { ok: false; code: 'PERSONAL_CODE_INVALID' | 'PERSONAL_CODE_EXPIRED' };
 
 /**
  * Signs {p: person, c: colour, t: {s: sampled at, r: n|p} | null, iat, exp}. A checkpoint verifies it
  * offline; a venue door reads the current colour again on the server.
  */
-export function issuePersonalCode(privateKey: crypto.KeyObject, personId: string, now: number, facts?: PersonalCodeFacts): { token: string; expiresAt: number } {
+export function issuePersonalCode(
+  privateKey: crypto.KeyObject,
+  personId: string,
+  now: number,
+  facts?: PersonalCodeFacts,
+): { token: string; expiresAt: number } {
   const expiresAt = now + PERSONAL_CODE_TTL_MS;
   const claims: Record<string, unknown> = { p: personId, iat: now, exp: expiresAt };
   if (facts) {
     claims.c = facts.colour;
-    claims.t = facts.latestTest ? { s: facts.latestTest.sampledAt, r: facts.latestTest.result === 'positive' ? 'p' : 'n' } : null;
+    claims.t = facts.latestTest
+      ? { s: facts.latestTest.sampledAt, r: facts.latestTest.result === 'positive' ? 'p' : 'n' }
+      : null;
   }
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const sig = crypto.sign(null, Buffer.from(`p1.${payload}`), privateKey).toString('base64url');
@@ -160,7 +176,11 @@ export function issuePersonalCode(privateKey: crypto.KeyObject, personId: string
 }
 
 /** Pure and offline-capable: needs only the published public key (a KeyObject or its PEM) and a clock. */
-export function verifyPersonalCode(publicKey: crypto.KeyObject | string, token: string, now: number): PersonalCodeVerdict {
+export function verifyPersonalCode(
+  publicKey: crypto.KeyObject | string,
+  token: string,
+  now: number,
+): PersonalCodeVerdict {
   const invalid = { ok: false, code: 'PERSONAL_CODE_INVALID' } as const;
   const parts = token.trim().split('.');
   if (parts.length !== 3 || parts[0] !== 'p1' || !parts[1] || !parts[2]) return invalid;
@@ -178,7 +198,15 @@ export function verifyPersonalCode(publicKey: crypto.KeyObject | string, token: 
     return invalid;
   }
   const { p, iat, exp, c, t } = claims;
-  if (typeof p !== 'string' || !p || typeof iat !== 'number' || typeof exp !== 'number' || exp <= iat || exp - iat > PERSONAL_CODE_TTL_MS) return invalid;
+  if (
+    typeof p !== 'string' ||
+    !p ||
+    typeof iat !== 'number' ||
+    typeof exp !== 'number' ||
+    exp <= iat ||
+    exp - iat > PERSONAL_CODE_TTL_MS
+  )
+    return invalid;
   if (c !== undefined && c !== 'green' && c !== 'yellow' && c !== 'red') return invalid;
   let latestTest: PersonalCodeFacts['latestTest'] = null;
   if (t !== undefined && t !== null) {
@@ -188,7 +216,14 @@ export function verifyPersonalCode(publicKey: crypto.KeyObject | string, token: 
   }
   if (iat > now + PERSONAL_CODE_SKEW_MS) return invalid;
   if (now >= exp) return { ok: false, code: 'PERSONAL_CODE_EXPIRED' };
-  return { ok: true, personId: p, issuedAt: iat, expiresAt: exp, colour: (c as CodeColour | undefined) ?? null, latestTest };
+  return {
+    ok: true,
+    personId: p,
+    issuedAt: iat,
+    expiresAt: exp,
+    colour: (c as CodeColour | undefined) ?? null,
+    latestTest,
+  };
 }
 
 // ---- device queue keys -------------------------------------------------------------------------
@@ -214,7 +249,11 @@ const queueRoots = new WeakMap<Buffer, Buffer>();
 /** The secret behind every device queue key: HKDF of the venue code key, kept apart from venue codes. */
 function queueRoot(venueCodeKey: Buffer): Buffer {
   let root = queueRoots.get(venueCodeKey);
-  if (!root) queueRoots.set(venueCodeKey, root = Buffer.from(crypto.hkdfSync('sha256', venueCodeKey, Buffer.alloc(0), 'cordon device queue v1', 32)));
+  if (!root)
+    queueRoots.set(
+      venueCodeKey,
+      (root = Buffer.from(crypto.hkdfSync('sha256', venueCodeKey, Buffer.alloc(0), 'cordon device queue v1', 32))),
+    );
   return root;
 }
 
@@ -247,19 +286,40 @@ export interface QueuedScanContent {
 }
 
 export function queuedScanMessage(c: QueuedScanContent): string {
-  return JSON.stringify(['scan1', c.deviceId, c.clientId, c.scannedAt, c.code, c.personalCode ?? null, c.idType ?? null, c.idNumber ?? null, c.personId ?? null]);
+  return JSON.stringify([
+    'scan1',
+    c.deviceId,
+    c.clientId,
+    c.scannedAt,
+    c.code,
+    c.personalCode ?? null,
+    c.idType ?? null,
+    c.idNumber ?? null,
+    c.personId ?? null,
+  ]);
 }
 
 /** 128 bits of HMAC-SHA256 of the scan's content with the device's queue key, base64url. */
 export function signQueuedScan(deviceKey: Buffer, c: QueuedScanContent): string {
-  return crypto.createHmac('sha256', deviceKey).update(queuedScanMessage(c)).digest().subarray(0, 16).toString('base64url');
+  return crypto
+    .createHmac('sha256', deviceKey)
+    .update(queuedScanMessage(c))
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 }
 
 /**
  * A queued scan's signature: made with the queue key this server issued to `userId` for the device,
  * over this content, at a scan time within the key's life.
  */
-export function verifyQueuedScan(venueCodeKey: Buffer, userId: string, c: QueuedScanContent, sig: string, now: number): boolean {
+export function verifyQueuedScan(
+  venueCodeKey: Buffer,
+  userId: string,
+  c: QueuedScanContent,
+  sig: string,
+  now: number,
+): boolean {
   const issuedAt = deviceIssuedAt(c.deviceId);
   if (issuedAt === null || issuedAt > now + SCAN_CLOCK_SKEW_MS) return false;
   if (c.scannedAt < issuedAt - SCAN_CLOCK_SKEW_MS || c.scannedAt > issuedAt + DEVICE_KEY_TTL_MS) return false;

@@ -17,7 +17,9 @@ const Zh = Type.Object({ zh: Type.String(), en: Type.String() });
 const Level = Literals(CROWD_LEVELS);
 const AreaQuery = Type.Object({ areaId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) });
 const NameQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 50 })) });
-const LiveAreasSchema = Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), level: Type.String() })) });
+const LiveAreasSchema = Type.Object({
+  items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), level: Type.String() })),
+});
 
 /** Counts and levels only: nothing about any person. */
 const LiveVenueSchema = Type.Object({
@@ -45,67 +47,121 @@ export async function liveRoutes(app: App, s: Services, options: LiveRouteOption
   // Streams never end by themselves: end them so the server can close.
   app.addHook('preClose', async () => hub.close());
 
-  app.get('/venues/public', {
-    schema: {
-      tags: ['live'], security: [], querystring: Type.Composite([PageQuery, AreaQuery, NameQuery]),
-      response: { 200: PageOf(LiveVenueSchema), 403: ProblemSchema, 404: ProblemSchema },
+  app.get(
+    '/venues/public',
+    {
+      schema: {
+        tags: ['live'],
+        security: [],
+        querystring: Type.Composite([PageQuery, AreaQuery, NameQuery]),
+        response: { 200: PageOf(LiveVenueSchema), 403: ProblemSchema, 404: ProblemSchema },
+      },
     },
-  }, async (request) => publicVenues(s, request.actor ?? undefined, { areaId: request.query.areaId, q: request.query.q }, pageParams(request.query)));
+    async (request) =>
+      publicVenues(
+        s,
+        request.actor ?? undefined,
+        { areaId: request.query.areaId, q: request.query.q },
+        pageParams(request.query),
+      ),
+  );
 
   // The live page's area filter, a level at a time (inside the actor's area when signed in).
-  app.get('/live/areas', {
-    schema: {
-      tags: ['live'], security: [], querystring: Type.Object({ parentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
-      response: { 200: LiveAreasSchema, 403: ProblemSchema, 404: ProblemSchema },
+  app.get(
+    '/live/areas',
+    {
+      schema: {
+        tags: ['live'],
+        security: [],
+        querystring: Type.Object({ parentId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+        response: { 200: LiveAreasSchema, 403: ProblemSchema, 404: ProblemSchema },
+      },
     },
-  }, async (request) => liveAreas(s, request.actor ?? undefined, request.query.parentId));
+    async (request) => liveAreas(s, request.actor ?? undefined, request.query.parentId),
+  );
 
-  app.get('/venues/:id/today', {
-    preHandler: guard('venue.manage'),
-    schema: { tags: ['live'], params: IdParams, response: { 200: TodaySchema } },
-  }, async (request) => todayCurve(s, actorOf(request), request.params.id));
-
-  app.get('/command/crowded', {
-    preHandler: guard('command.view'),
-    schema: {
-      tags: ['live'],
-      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })) }),
-      response: { 200: Type.Object({ items: Type.Array(LiveVenueSchema) }) },
+  app.get(
+    '/venues/:id/today',
+    {
+      preHandler: guard('venue.manage'),
+      schema: { tags: ['live'], params: IdParams, response: { 200: TodaySchema } },
     },
-  }, async (request) => crowdedVenues(s, actorOf(request), request.query.limit ?? 10));
+    async (request) => todayCurve(s, actorOf(request), request.params.id),
+  );
+
+  app.get(
+    '/command/crowded',
+    {
+      preHandler: guard('command.view'),
+      schema: {
+        tags: ['live'],
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })) }),
+        response: { 200: Type.Object({ items: Type.Array(LiveVenueSchema) }) },
+      },
+    },
+    async (request) => crowdedVenues(s, actorOf(request), request.query.limit ?? 10),
+  );
 
   // Server-sent events: `event: occupancy` with {venueId, count, capacity, level} on every change, and
   // `event: bus` with {live} at the start, on every change of the bus state and as the heartbeat.
-  app.get('/live/occupancy', {
-    schema: { tags: ['live'], security: [], produces: ['text/event-stream'], querystring: AreaQuery, response: { 404: ProblemSchema } },
-  }, async (request, reply) => {
-    const path = await hub.resolveArea(request.query.areaId);
-    reply.hijack();
-    hub.attach(reply.raw, path);
-  });
-
-  app.get('/checkins/export', {
-    preHandler: guard('checkin.export'),
-    schema: {
-      tags: ['checkins'],
-      produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-      querystring: Type.Object({
-        format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
-        from: Type.Optional(Type.String({ maxLength: 40 })),
-        to: Type.Optional(Type.String({ maxLength: 40 })),
-        venueId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-      }),
-      response: { 200: Type.String({ format: 'binary' }), 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+  app.get(
+    '/live/occupancy',
+    {
+      schema: {
+        tags: ['live'],
+        security: [],
+        produces: ['text/event-stream'],
+        querystring: AreaQuery,
+        response: { 404: ProblemSchema },
+      },
     },
-  }, async (request, reply) => {
-    const actor = actorOf(request);
-    const q = request.query;
-    const result = await exportCheckins(s, { audit: auditActor(actor), areaPath: actor.areaPath }, {
-      format: q.format ?? 'csv', from: q.from, to: q.to, venueId: q.venueId, lang: langFrom(request.headers['accept-language']),
-    });
-    return reply.type(result.contentType)
-      .header('content-disposition', `attachment; filename="${result.fileName}"`)
-      .header('x-checkin-rows', String(result.rows))
-      .send(result.stream as unknown as string); // a stream is sent as is, not serialised
-  });
+    async (request, reply) => {
+      const path = await hub.resolveArea(request.query.areaId);
+      reply.hijack();
+      hub.attach(reply.raw, path);
+    },
+  );
+
+  app.get(
+    '/checkins/export',
+    {
+      preHandler: guard('checkin.export'),
+      schema: {
+        tags: ['checkins'],
+        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        querystring: Type.Object({
+          format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
+          from: Type.Optional(Type.String({ maxLength: 40 })),
+          to: Type.Optional(Type.String({ maxLength: 40 })),
+          venueId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        }),
+        response: {
+          200: Type.String({ format: 'binary' }),
+          400: ProblemSchema,
+          403: ProblemSchema,
+          404: ProblemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const q = request.query;
+      const result = await exportCheckins(
+        s,
+        { audit: auditActor(actor), areaPath: actor.areaPath },
+        {
+          format: q.format ?? 'csv',
+          from: q.from,
+          to: q.to,
+          venueId: q.venueId,
+          lang: langFrom(request.headers['accept-language']),
+        },
+      );
+      return reply
+        .type(result.contentType)
+        .header('content-disposition', `attachment; filename="${result.fileName}"`)
+        .header('x-checkin-rows', String(result.rows))
+        .send(result.stream as unknown as string); // a stream is sent as is, not serialised
+    },
+  );
 }

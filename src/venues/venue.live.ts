@@ -57,8 +57,14 @@ async function dwellTable(s: Services): Promise<{ dwell: store.DwellByCategory; 
 
 function liveView(venue: VenueRow, count: number): LiveVenueView {
   return {
-    id: venue.id, name: venue.name, category: venue.category, categoryName: categoryOf(venue.category).name,
-    areaName: venue.area_name, count, capacity: venue.capacity, level: crowdLevel(count, venue.capacity),
+    id: venue.id,
+    name: venue.name,
+    category: venue.category,
+    categoryName: categoryOf(venue.category).name,
+    areaName: venue.area_name,
+    count,
+    capacity: venue.capacity,
+    level: crowdLevel(count, venue.capacity),
   };
 }
 
@@ -86,14 +92,25 @@ export interface LiveFilter {
  * filtered and paged on the server. Signed in as staff who see venue lists, the list is the actor's area: an area outside it is
  * OUT_OF_SCOPE.
  */
-export async function publicVenues(s: Services, actor: Actor | undefined, filter: LiveFilter, paging: Paging): Promise<Page<LiveVenueView>> {
+export async function publicVenues(
+  s: Services,
+  actor: Actor | undefined,
+  filter: LiveFilter,
+  paging: Paging,
+): Promise<Page<LiveVenueView>> {
   const scope = liveScope(actor);
   const path = filter.areaId ? await areaPathOf(s, filter.areaId) : scope;
   if (!path.startsWith(scope)) throw new AppError('OUT_OF_SCOPE');
   const name = filter.q?.trim() || undefined;
   const { rows, total } = await store.listVenues(s.db, { path, status: 'approved', ...(name ? { name } : {}) }, paging);
   const { dwell, maxDwellMs } = await dwellTable(s);
-  const counts = await store.openCounts(s.db, rows.map((r) => r.id), s.clock.now(), dwell, maxDwellMs);
+  const counts = await store.openCounts(
+    s.db,
+    rows.map((r) => r.id),
+    s.clock.now(),
+    dwell,
+    maxDwellMs,
+  );
   return { items: rows.map((r) => liveView(r, counts.get(r.id) ?? 0)), total, ...paging };
 }
 
@@ -105,7 +122,11 @@ export async function publicVenues(s: Services, actor: Actor | undefined, filter
 /** Grids are too fine for a public filter. */
 const LIVE_LEVELS = ['city', 'district', 'street', 'community'] as const;
 
-export async function liveAreas(s: Services, actor: Actor | undefined, parentId: string | undefined): Promise<{ items: Array<{ id: string; name: string; level: string }> }> {
+export async function liveAreas(
+  s: Services,
+  actor: Actor | undefined,
+  parentId: string | undefined,
+): Promise<{ items: Array<{ id: string; name: string; level: string }> }> {
   const scope = liveScope(actor);
   if (parentId) {
     const parent = await areaById(s.db, parentId);
@@ -124,16 +145,32 @@ export async function crowdedVenues(s: Services, actor: Actor, limit: number): P
   assertCan(actor, 'command.view');
   const { dwell, maxDwellMs } = await dwellTable(s);
   const top = await store.crowdedVenues(s.db, actor.areaPath, s.clock.now(), dwell, maxDwellMs, limit);
-  const venues = new Map((await store.venuesByIds(s.db, top.map((t) => t.id))).map((v) => [v.id, v]));
+  const venues = new Map(
+    (
+      await store.venuesByIds(
+        s.db,
+        top.map((t) => t.id),
+      )
+    ).map((v) => [v.id, v]),
+  );
   return { items: top.filter((t) => venues.has(t.id)).map((t) => liveView(venues.get(t.id)!, t.n)) };
 }
 
 /** The fresh head-count of one approved venue, read without changing anything. */
-export async function occupancySnapshot(s: Services, venueId: string): Promise<(OccupancySnapshot & { areaPath: string }) | null> {
+export async function occupancySnapshot(
+  s: Services,
+  venueId: string,
+): Promise<(OccupancySnapshot & { areaPath: string }) | null> {
   const venue = await store.venueById(s.db, venueId);
   if (!venue || venue.status !== 'approved') return null;
   const count = await store.countOpen(s.db, venue.id, expiredBefore(dwellOf(venue), s.clock.now()));
-  return { venueId, count, capacity: venue.capacity, level: crowdLevel(count, venue.capacity), areaPath: venue.area_path };
+  return {
+    venueId,
+    count,
+    capacity: venue.capacity,
+    level: crowdLevel(count, venue.capacity),
+    areaPath: venue.area_path,
+  };
 }
 
 /** "08:00" for the hour starting at `ms` in the zone. */
@@ -158,7 +195,12 @@ export async function todayCurve(s: Services, actor: Actor, venueId: string): Pr
     .map((v) => ({ start: v.entered_at, end: v.exited_at ?? v.entered_at + dwellMs }))
     .filter((v) => v.end > dayStart || v.start >= dayStart);
   // Entries +1, exits −1; at the same instant exits go first (someone leaving as another enters).
-  const changes = visits.flatMap((v) => [{ at: v.start, d: 1 }, { at: v.end, d: -1 }]).sort((a, b) => a.at - b.at || a.d - b.d);
+  const changes = visits
+    .flatMap((v) => [
+      { at: v.start, d: 1 },
+      { at: v.end, d: -1 },
+    ])
+    .sort((a, b) => a.at - b.at || a.d - b.d);
 
   const hours: TodayCurve['hours'] = [];
   const today = dateInZone(now, zone);
@@ -167,7 +209,8 @@ export async function todayCurve(s: Services, actor: Actor, venueId: string): Pr
   for (let start = dayStart; start <= now && dateInZone(start, zone) === today; start += HOUR_MS) {
     const end = start + HOUR_MS;
     // Everything before the hour, and those who left exactly as it began.
-    while (i < changes.length && (changes[i]!.at < start || (changes[i]!.at === start && changes[i]!.d < 0))) present += changes[i++]!.d;
+    while (i < changes.length && (changes[i]!.at < start || (changes[i]!.at === start && changes[i]!.d < 0)))
+      present += changes[i++]!.d;
     let peak = present;
     let entries = 0;
     while (i < changes.length && changes[i]!.at < end) {
@@ -202,7 +245,10 @@ export class OccupancyHub {
   private readonly coalesceMs: number;
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly s: Services, options: LiveStreamOptions & { coalesceMs?: number } = {}) {
+  constructor(
+    private readonly s: Services,
+    options: LiveStreamOptions & { coalesceMs?: number } = {},
+  ) {
     this.coalesceMs = options.coalesceMs ?? 100;
     this.streams = new LiveStreams(s.events, options);
   }
@@ -238,10 +284,13 @@ export class OccupancyHub {
 
   private changed(venueId: string): void {
     if (this.pending.has(venueId) || this.viewers.size === 0) return;
-    this.pending.set(venueId, setTimeout(() => {
-      this.pending.delete(venueId);
-      this.send(venueId).catch((err: unknown) => console.error('live occupancy:', err));
-    }, this.coalesceMs));
+    this.pending.set(
+      venueId,
+      setTimeout(() => {
+        this.pending.delete(venueId);
+        this.send(venueId).catch((err: unknown) => console.error('live occupancy:', err));
+      }, this.coalesceMs),
+    );
   }
 
   private async send(venueId: string): Promise<void> {

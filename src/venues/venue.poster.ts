@@ -130,7 +130,12 @@ export interface PosterFonts {
   bold: Face;
 }
 
-const NOTO_DIRS = ['/usr/share/fonts/opentype/noto', '/usr/share/fonts/noto-cjk', '/usr/share/fonts/google-noto-cjk', '/usr/share/fonts/opentype/noto-cjk'];
+const NOTO_DIRS = [
+  '/usr/share/fonts/opentype/noto',
+  '/usr/share/fonts/noto-cjk',
+  '/usr/share/fonts/google-noto-cjk',
+  '/usr/share/fonts/opentype/noto-cjk',
+];
 
 function fontMissing(detail: string): AppError {
   return new AppError('POSTER_FONT_MISSING', { detail: detail ? ` (${detail})` : '' });
@@ -162,8 +167,16 @@ function openFace(path: string): Face {
 /** A font file that covers Chinese as fontconfig knows it, when the usual places have none. */
 function fontconfigCjkFile(): string | null {
   try {
-    const out = execFileSync('fc-list', [':lang=zh', 'file'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
-    const files = out.split('\n').map((l) => l.trim().replace(/:$/, '')).filter((f) => /\.(ttc|otf|ttf)$/i.test(f)).sort();
+    const out = execFileSync('fc-list', [':lang=zh', 'file'], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const files = out
+      .split('\n')
+      .map((l) => l.trim().replace(/:$/, ''))
+      .filter((f) => /\.(ttc|otf|ttf)$/i.test(f))
+      .sort();
     return files.find((f) => /sans/i.test(f)) ?? files[0] ?? null;
   } catch {
     return null;
@@ -194,7 +207,8 @@ export function posterFonts(fontFile: string | undefined): PosterFonts {
     }
   }
   for (const ch of '场所码扫') {
-    if (!fonts.regular.font.hasGlyphForCodePoint(ch.codePointAt(0)!)) throw fontMissing(`${fonts.regular.path} has no Chinese glyphs`);
+    if (!fonts.regular.font.hasGlyphForCodePoint(ch.codePointAt(0)!))
+      throw fontMissing(`${fonts.regular.path} has no Chinese glyphs`);
   }
   cached = { key, fonts };
   return fonts;
@@ -220,7 +234,17 @@ const COLOUR = {
 type Weight = 'regular' | 'bold';
 
 type Shape =
-  | { kind: 'rect'; x: number; y: number; w: number; h: number; r: number; fill?: string; stroke?: string; lineWidth?: number }
+  | {
+      kind: 'rect';
+      x: number;
+      y: number;
+      w: number;
+      h: number;
+      r: number;
+      fill?: string;
+      stroke?: string;
+      lineWidth?: number;
+    }
   | { kind: 'circle'; cx: number; cy: number; r: number; fill: string }
   | { kind: 'text'; x: number; y: number; text: string; size: number; weight: Weight; colour: string }
   | { kind: 'qr'; x: number; y: number; module: number; runs: Array<{ row: number; col: number; len: number }> };
@@ -236,7 +260,14 @@ function tokens(text: string): string[] {
 }
 
 /** Greedy wrap into at most maxLines lines; the last line ends with … when the text does not fit. */
-function wrap(fonts: PosterFonts, weight: Weight, text: string, size: number, maxWidth: number, maxLines: number): { lines: string[]; fits: boolean } {
+function wrap(
+  fonts: PosterFonts,
+  weight: Weight,
+  text: string,
+  size: number,
+  maxWidth: number,
+  maxLines: number,
+): { lines: string[]; fits: boolean } {
   const lines: string[] = [];
   let line = '';
   const parts = tokens(text.trim());
@@ -261,7 +292,15 @@ function wrap(fonts: PosterFonts, weight: Weight, text: string, size: number, ma
 }
 
 /** The largest size from `max` down to `min` at which the text fits in maxLines lines. */
-function fit(fonts: PosterFonts, weight: Weight, text: string, maxWidth: number, max: number, min: number, maxLines: number): { lines: string[]; size: number } {
+function fit(
+  fonts: PosterFonts,
+  weight: Weight,
+  text: string,
+  maxWidth: number,
+  max: number,
+  min: number,
+  maxLines: number,
+): { lines: string[]; size: number } {
   for (let size = max; size > min; size -= 2) {
     const r = wrap(fonts, weight, text, size, maxWidth, maxLines);
     if (r.fits) return { lines: r.lines, size };
@@ -269,7 +308,15 @@ function fit(fonts: PosterFonts, weight: Weight, text: string, maxWidth: number,
   return { lines: wrap(fonts, weight, text, min, maxWidth, maxLines).lines, size: min };
 }
 
-function centred(fonts: PosterFonts, weight: Weight, text: string, size: number, y: number, colour: string, cx = PAGE.width / 2): Shape {
+function centred(
+  fonts: PosterFonts,
+  weight: Weight,
+  text: string,
+  size: number,
+  y: number,
+  colour: string,
+  cx = PAGE.width / 2,
+): Shape {
   return { kind: 'text', x: cx - widthOf(fonts, weight, text, size) / 2, y, text, size, weight, colour };
 }
 
@@ -322,9 +369,25 @@ export function posterLayout(view: PosterView, fonts: PosterFonts): Shape[] {
   const footerRule = H - 46;
   shapes.push({ kind: 'rect', x: MARGIN, y: footerRule, w: inner, h: 0.8, r: 0, fill: COLOUR.rule });
   const footerLeft = `场所编号 ${view.venueId} · 第 ${view.codeVersion} 版 · ${view.printedOn} 印制`;
-  shapes.push({ kind: 'text', x: MARGIN, y: footerRule + 22, text: footerLeft, size: 9.5, weight: 'regular', colour: COLOUR.muted });
+  shapes.push({
+    kind: 'text',
+    x: MARGIN,
+    y: footerRule + 22,
+    text: footerLeft,
+    size: 9.5,
+    weight: 'regular',
+    colour: COLOUR.muted,
+  });
   const footerRight = '换发新码后旧码即作废 · 请勿遮挡、涂改';
-  shapes.push({ kind: 'text', x: W - MARGIN - widthOf(fonts, 'regular', footerRight, 9.5), y: footerRule + 22, text: footerRight, size: 9.5, weight: 'regular', colour: COLOUR.muted });
+  shapes.push({
+    kind: 'text',
+    x: W - MARGIN - widthOf(fonts, 'regular', footerRight, 9.5),
+    y: footerRule + 22,
+    text: footerRight,
+    size: 9.5,
+    weight: 'regular',
+    colour: COLOUR.muted,
+  });
 
   const notices = ['无智能手机人员请出示纸质码或身份证，由工作人员代为登记'];
   if (view.requiresPresence) notices.push('本场所须现场扫描入口屏幕上的动态码，扫描本码将提示前往屏幕扫码');
@@ -335,7 +398,15 @@ export function posterLayout(view: PosterView, fonts: PosterFonts): Shape[] {
     const top = bottom - h;
     shapes.push({ kind: 'rect', x: MARGIN, y: top, w: inner, h, r: 6, fill: COLOUR.noticeFill });
     shapes.push({ kind: 'rect', x: MARGIN, y: top, w: 5, h, r: 0, fill: COLOUR.noticeBar });
-    shapes.push({ kind: 'text', x: MARGIN + 24, y: top + h / 2 + t.size * 0.36, text: t.lines[0] ?? '', size: t.size, weight: 'regular', colour: COLOUR.noticeInk });
+    shapes.push({
+      kind: 'text',
+      x: MARGIN + 24,
+      y: top + h / 2 + t.size * 0.36,
+      text: t.lines[0] ?? '',
+      size: t.size,
+      weight: 'regular',
+      colour: COLOUR.noticeInk,
+    });
     bottom = top - 10;
   }
 
@@ -353,8 +424,24 @@ export function posterLayout(view: PosterView, fonts: PosterFonts): Shape[] {
     const gx = x + (pillW - groupW) / 2;
     shapes.push({ kind: 'circle', cx: gx + 13, cy: pillTop + pillH / 2, r: 13, fill: COLOUR.brand });
     const digit = String(i + 1);
-    shapes.push({ kind: 'text', x: gx + 13 - widthOf(fonts, 'bold', digit, 15) / 2, y: pillTop + pillH / 2 + 5.4, text: digit, size: 15, weight: 'bold', colour: COLOUR.white });
-    shapes.push({ kind: 'text', x: gx + 36, y: pillTop + pillH / 2 + 6.1, text: label, size: 17, weight: 'bold', colour: COLOUR.brandDark });
+    shapes.push({
+      kind: 'text',
+      x: gx + 13 - widthOf(fonts, 'bold', digit, 15) / 2,
+      y: pillTop + pillH / 2 + 5.4,
+      text: digit,
+      size: 15,
+      weight: 'bold',
+      colour: COLOUR.white,
+    });
+    shapes.push({
+      kind: 'text',
+      x: gx + 36,
+      y: pillTop + pillH / 2 + 6.1,
+      text: label,
+      size: 17,
+      weight: 'bold',
+      colour: COLOUR.brandDark,
+    });
   });
 
   const scanLine = view.requiresPresence ? '请扫描入口屏幕上的动态场所码登记' : '请使用手机扫码登记';
@@ -371,7 +458,17 @@ export function posterLayout(view: PosterView, fonts: PosterFonts): Shape[] {
   const qrSide = module * qr.size;
   const cardX = (W - card) / 2;
   const cardY = spaceTop + (spaceBottom - spaceTop - card) / 2;
-  shapes.push({ kind: 'rect', x: cardX, y: cardY, w: card, h: card, r: 14, fill: COLOUR.white, stroke: COLOUR.brand, lineWidth: 3 });
+  shapes.push({
+    kind: 'rect',
+    x: cardX,
+    y: cardY,
+    w: card,
+    h: card,
+    r: 14,
+    fill: COLOUR.white,
+    stroke: COLOUR.brand,
+    lineWidth: 3,
+  });
   shapes.push({ kind: 'qr', x: cardX + (card - qrSide) / 2, y: cardY + (card - qrSide) / 2, module, runs: qr.runs });
   return shapes;
 }
@@ -380,8 +477,15 @@ export function posterLayout(view: PosterView, fonts: PosterFonts): Shape[] {
 
 function drawPdf(view: PosterView, fonts: PosterFonts, shapes: Shape[]): Promise<Buffer> {
   const doc = new PDFDocument({
-    size: 'A4', margin: 0, autoFirstPage: true,
-    info: { Title: `${view.venueName} 场所码`, Author: 'Cordon', Subject: `场所码 第 ${view.codeVersion} 版`, Creator: 'Cordon' },
+    size: 'A4',
+    margin: 0,
+    autoFirstPage: true,
+    info: {
+      Title: `${view.venueName} 场所码`,
+      Author: 'Cordon',
+      Subject: `场所码 第 ${view.codeVersion} 版`,
+      Creator: 'Cordon',
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -407,10 +511,15 @@ function drawPdf(view: PosterView, fonts: PosterFonts, shapes: Shape[]): Promise
         doc.circle(s.cx, s.cy, s.r).fill(s.fill);
         break;
       case 'text':
-        doc.font(s.weight).fontSize(s.size).fillColor(s.colour).text(s.text, s.x, s.y, { lineBreak: false, baseline: 'alphabetic' });
+        doc
+          .font(s.weight)
+          .fontSize(s.size)
+          .fillColor(s.colour)
+          .text(s.text, s.x, s.y, { lineBreak: false, baseline: 'alphabetic' });
         break;
       case 'qr':
-        for (const run of s.runs) doc.rect(s.x + run.col * s.module, s.y + run.row * s.module, run.len * s.module, s.module);
+        for (const run of s.runs)
+          doc.rect(s.x + run.col * s.module, s.y + run.row * s.module, run.len * s.module, s.module);
         doc.fill('#000000');
         break;
     }
@@ -450,17 +559,26 @@ export function posterSvg(fonts: PosterFonts, shapes: Shape[]): string {
     switch (s.kind) {
       case 'rect': {
         const stroke = s.stroke ? ` stroke="${s.stroke}" stroke-width="${n(s.lineWidth ?? 1)}"` : '';
-        out.push(`<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" rx="${n(s.r)}" fill="${s.fill ?? 'none'}"${stroke}/>`);
+        out.push(
+          `<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" rx="${n(s.r)}" fill="${s.fill ?? 'none'}"${stroke}/>`,
+        );
         break;
       }
       case 'circle':
         out.push(`<circle cx="${n(s.cx)}" cy="${n(s.cy)}" r="${n(s.r)}" fill="${s.fill}"/>`);
         break;
       case 'text':
-        out.push(`<path transform="translate(${n(s.x)} ${n(s.y)})" d="${textOutline(fonts[s.weight].font, s.text, s.size)}" fill="${s.colour}"/>`);
+        out.push(
+          `<path transform="translate(${n(s.x)} ${n(s.y)})" d="${textOutline(fonts[s.weight].font, s.text, s.size)}" fill="${s.colour}"/>`,
+        );
         break;
       case 'qr': {
-        const d = s.runs.map((r) => `M${n(s.x + r.col * s.module)} ${n(s.y + r.row * s.module)}h${n(r.len * s.module)}v${n(s.module)}h-${n(r.len * s.module)}z`).join('');
+        const d = s.runs
+          .map(
+            (r) =>
+              `M${n(s.x + r.col * s.module)} ${n(s.y + r.row * s.module)}h${n(r.len * s.module)}v${n(s.module)}h-${n(r.len * s.module)}z`,
+          )
+          .join('');
         out.push(`<path d="${d}" fill="#000000" shape-rendering="crispEdges"/>`);
         break;
       }
@@ -484,7 +602,11 @@ function drawPng(fonts: PosterFonts, shapes: Shape[]): Buffer {
 }
 
 /** The poster as a PDF or PNG file. Throws POSTER_FONT_MISSING when no CJK font can be found. */
-export async function renderPoster(view: PosterView, format: PosterFormat, fontFile: string | undefined): Promise<Buffer> {
+export async function renderPoster(
+  view: PosterView,
+  format: PosterFormat,
+  fontFile: string | undefined,
+): Promise<Buffer> {
   const fonts = posterFonts(fontFile);
   const shapes = posterLayout(view, fonts);
   return format === 'pdf' ? drawPdf(view, fonts, shapes) : drawPng(fonts, shapes);

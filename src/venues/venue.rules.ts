@@ -35,7 +35,8 @@ export interface EntryInput extends DoorFacts {
   capacity: number;
 }
 
-export type RefusalCode = 'RED_CODE' | 'YELLOW_CODE' | 'GREEN_CODE' | 'TEST_POSITIVE' | 'NO_RECENT_TEST' | 'NOT_VACCINATED' | 'VENUE_FULL';
+export type RefusalCode =
+  'RED_CODE' | 'YELLOW_CODE' | 'GREEN_CODE' | 'TEST_POSITIVE' | 'NO_RECENT_TEST' | 'NOT_VACCINATED' | 'VENUE_FULL';
 
 export interface EntryReason {
   code: RefusalCode;
@@ -60,14 +61,15 @@ export function hoursSince(sampledAt: number, now: number): number {
 export function decideEntry(input: EntryInput, policy: EntryPolicy, now: number): EntryDecision {
   const reasons: EntryReason[] = [];
   if (!policy.allowedColours.includes(input.colour)) {
-    const facts = input.colour === 'green' ? [] : input.colourFacts ?? [];
+    const facts = input.colour === 'green' ? [] : (input.colourFacts ?? []);
     reasons.push({ code: COLOUR_REFUSAL[input.colour], params: facts.length ? { facts: facts.join(',') } : {} });
   }
   const test = input.latestTest;
   if (test?.result === 'positive') reasons.push({ code: 'TEST_POSITIVE', params: {} });
   if (policy.testWithinHours !== null) {
     const recentNegative = test?.result === 'negative' && now - test.sampledAt <= policy.testWithinHours * HOUR_MS;
-    if (!recentNegative && test?.result !== 'positive') reasons.push({ code: 'NO_RECENT_TEST', params: { hours: policy.testWithinHours } });
+    if (!recentNegative && test?.result !== 'positive')
+      reasons.push({ code: 'NO_RECENT_TEST', params: { hours: policy.testWithinHours } });
   }
   if (policy.vaccinationRequired && input.vaccinated !== true) reasons.push({ code: 'NOT_VACCINATED', params: {} });
   if (input.occupancy >= input.capacity) reasons.push({ code: 'VENUE_FULL', params: { capacity: input.capacity } });

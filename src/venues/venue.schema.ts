@@ -7,23 +7,59 @@ import { Literals, Nullable, NameText, NoteText } from '../platform/http.ts';
 
 export const VenueErrors = defineErrors({
   VENUE_NOT_FOUND: { status: 404, zh: '找不到该场所', en: 'Venue not found' },
-  VENUE_NOT_APPROVED: { status: 403, zh: '该场所码尚未启用或已停用，请联系场所管理人员', en: 'This venue’s code is not live (not approved or suspended)' },
-  VENUE_CODE_INVALID: { status: 400, zh: '场所码无效，请扫描场所张贴的正式场所码', en: 'This venue code is not valid; scan the venue’s official code' },
-  VENUE_CODE_REVOKED: { status: 410, zh: '该场所码已作废，请扫描场所最新张贴的场所码', en: 'This venue code has been revoked; scan the venue’s current code' },
-  VENUE_CODE_EXPIRED: { status: 410, zh: '场所动态码已过期，请在现场扫描屏幕上的最新码', en: 'This screen code has expired; scan the live code on the screen at the venue' },
-  VENUE_SCREEN_CODE_REQUIRED: { status: 400, zh: '该场所须现场扫描屏幕动态码', en: 'This venue requires scanning the live screen code on site' },
-  VENUE_STATUS_CONFLICT: { status: 409, zh: '场所当前状态为{status}，不能执行此操作', en: 'The venue is {status}; this action does not apply' },
+  VENUE_NOT_APPROVED: {
+    status: 403,
+    zh: '该场所码尚未启用或已停用，请联系场所管理人员',
+    en: 'This venue’s code is not live (not approved or suspended)',
+  },
+  VENUE_CODE_INVALID: {
+    status: 400,
+    zh: '场所码无效，请扫描场所张贴的正式场所码',
+    en: 'This venue code is not valid; scan the venue’s official code',
+  },
+  VENUE_CODE_REVOKED: {
+    status: 410,
+    zh: '该场所码已作废，请扫描场所最新张贴的场所码',
+    en: 'This venue code has been revoked; scan the venue’s current code',
+  },
+  VENUE_CODE_EXPIRED: {
+    status: 410,
+    zh: '场所动态码已过期，请在现场扫描屏幕上的最新码',
+    en: 'This screen code has expired; scan the live code on the screen at the venue',
+  },
+  VENUE_SCREEN_CODE_REQUIRED: {
+    status: 400,
+    zh: '该场所须现场扫描屏幕动态码',
+    en: 'This venue requires scanning the live screen code on site',
+  },
+  VENUE_STATUS_CONFLICT: {
+    status: 409,
+    zh: '场所当前状态为{status}，不能执行此操作',
+    en: 'The venue is {status}; this action does not apply',
+  },
   VENUE_OPERATOR_INVALID: { status: 400, zh: '场所经营者账号无效', en: 'The operator account is not a venue operator' },
   PERSONAL_CODE_INVALID: { status: 400, zh: '个人码无效', en: 'This personal code is not valid' },
-  PERSONAL_CODE_EXPIRED: { status: 410, zh: '个人码已过期，请刷新后重新出示', en: 'This personal code has expired; refresh it and show it again' },
+  PERSONAL_CODE_EXPIRED: {
+    status: 410,
+    zh: '个人码已过期，请刷新后重新出示',
+    en: 'This personal code has expired; refresh it and show it again',
+  },
   CHECKIN_NOT_FOUND: { status: 404, zh: '找不到该扫码记录', en: 'Check-in not found' },
-  CHECKIN_NOT_ADMITTED: { status: 409, zh: '该扫码记录未获准入场，无需离场', en: 'This check-in was refused entry; there is nothing to close' },
+  CHECKIN_NOT_ADMITTED: {
+    status: 409,
+    zh: '该扫码记录未获准入场，无需离场',
+    en: 'This check-in was refused entry; there is nothing to close',
+  },
   CHECKIN_ID_CHECK_DIGIT: {
     status: 400,
     zh: '身份证号最后一位（校验位）与前面的数字对不上，号码有输错的地方，请核对证件后重新输入',
     en: 'The ID number’s last character (its check digit) does not fit the digits before it: a digit was mistyped; check the card and enter it again',
   },
-  CHECKIN_PERSON_REQUIRED: { status: 400, zh: '请出示个人码或输入证件号（只能选一种）', en: 'Give exactly one of: personal code, ID number, person' },
+  CHECKIN_PERSON_REQUIRED: {
+    status: 400,
+    zh: '请出示个人码或输入证件号（只能选一种）',
+    en: 'Give exactly one of: personal code, ID number, person',
+  },
   CHECKIN_SCANNED_AT_INVALID: {
     status: 400,
     zh: '扫码时间无效：不得晚于当前时间，并须附带设备生成的编号',
@@ -45,7 +81,11 @@ export const VenueErrors = defineErrors({
     zh: '场所登记人不能审核自己登记的场所：须由另一名有审核权限的人员审核',
     en: 'The person who registered a venue cannot approve it: another authorised user must',
   },
-  VENUE_CONTACT_PHONE_FORMAT: { status: 400, zh: '联系电话格式错误：应为 11 位、以 1 开头的大陆手机号', en: 'contactPhone must be an 11-digit mainland mobile number starting with 1' },
+  VENUE_CONTACT_PHONE_FORMAT: {
+    status: 400,
+    zh: '联系电话格式错误：应为 11 位、以 1 开头的大陆手机号',
+    en: 'contactPhone must be an 11-digit mainland mobile number starting with 1',
+  },
 });
 
 /**
@@ -56,10 +96,18 @@ export const EntryReasonTexts = defineErrors({
   RED_CODE: { status: 403, zh: '红码{basis}，禁止进入', en: 'Red code{basis}: entry refused' },
   YELLOW_CODE: { status: 403, zh: '黄码{basis}，禁止进入', en: 'Yellow code{basis}: entry refused' },
   GREEN_CODE: { status: 403, zh: '本场所不接受绿码人员进入', en: 'This venue does not admit green codes' },
-  NO_RECENT_TEST: { status: 403, zh: '{hours} 小时内无核酸阴性结果', en: 'No negative test sampled within {hours} hours' },
+  NO_RECENT_TEST: {
+    status: 403,
+    zh: '{hours} 小时内无核酸阴性结果',
+    en: 'No negative test sampled within {hours} hours',
+  },
   TEST_POSITIVE: { status: 403, zh: '核酸检测结果阳性', en: 'The latest test is positive' },
   NOT_VACCINATED: { status: 403, zh: '本场所须完成疫苗接种', en: 'This venue requires vaccination' },
-  VENUE_FULL: { status: 403, zh: '场所已满（限 {capacity} 人），请稍后再来', en: 'The venue is full (capacity {capacity}); please come back later' },
+  VENUE_FULL: {
+    status: 403,
+    zh: '场所已满（限 {capacity} 人），请稍后再来',
+    en: 'The venue is full (capacity {capacity}); please come back later',
+  },
 });
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -70,22 +118,25 @@ export type VenueStatus = (typeof VENUE_STATUSES)[number];
 
 export const IdParams = Type.Object({ id: Id });
 
-export const VenueCreateBody = Type.Object({
-  name: NameText({ minLength: 1, maxLength: 100 }),
-  category: Type.String({ minLength: 1, maxLength: 40 }),
-  address: Type.Optional(NameText({ maxLength: 200 })),
-  areaId: Id,
-  capacity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-  operatorUserId: Type.Optional(Nullable(Id)),
-  requiresPresence: Type.Optional(Type.Boolean()),
-  dwellMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1440 }))),
-  /** 负责人 the operator's responsible person. */
-  responsiblePerson: Type.Optional(Nullable(NameText({ minLength: 1, maxLength: 50 }))),
-  /** The operator's contact mobile; stored sealed, answered masked. */
-  contactPhone: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 20 }))),
-  /** 营业执照/许可证号 the business licence number. */
-  licenceNo: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9A-Za-z-]+$' }))),
-}, { additionalProperties: false });
+export const VenueCreateBody = Type.Object(
+  {
+    name: NameText({ minLength: 1, maxLength: 100 }),
+    category: Type.String({ minLength: 1, maxLength: 40 }),
+    address: Type.Optional(NameText({ maxLength: 200 })),
+    areaId: Id,
+    capacity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    operatorUserId: Type.Optional(Nullable(Id)),
+    requiresPresence: Type.Optional(Type.Boolean()),
+    dwellMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1440 }))),
+    /** 负责人 the operator's responsible person. */
+    responsiblePerson: Type.Optional(Nullable(NameText({ minLength: 1, maxLength: 50 }))),
+    /** The operator's contact mobile; stored sealed, answered masked. */
+    contactPhone: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 20 }))),
+    /** 营业执照/许可证号 the business licence number. */
+    licenceNo: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9A-Za-z-]+$' }))),
+  },
+  { additionalProperties: false },
+);
 export type VenueCreateBody = Static<typeof VenueCreateBody>;
 
 export const VenueListQuery = Type.Object({
@@ -124,7 +175,10 @@ export const VenueSchema = Type.Object({
 });
 export type VenueView = Static<typeof VenueSchema>;
 
-export const RevealBody = Type.Object({ reason: NoteText({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
+export const RevealBody = Type.Object(
+  { reason: NoteText({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
 export const VenueContactSchema = Type.Object({ venueId: Type.String(), contactPhone: Nullable(Type.String()) });
 export type VenueContactView = Static<typeof VenueContactSchema>;
 
@@ -169,7 +223,11 @@ export const CategorySchema = Type.Object({
   }),
   defaultDwellMinutes: Type.Integer(),
 });
-export const CategoryListSchema = Type.Object({ version: Type.String(), effectiveFrom: Type.String(), items: Type.Array(CategorySchema) });
+export const CategoryListSchema = Type.Object({
+  version: Type.String(),
+  effectiveFrom: Type.String(),
+  items: Type.Array(CategorySchema),
+});
 
 export const PublicKeySchema = Type.Object({
   algorithm: Type.Literal('Ed25519'),
@@ -178,27 +236,30 @@ export const PublicKeySchema = Type.Object({
   ttlSeconds: Type.Integer(),
 });
 
-export const CheckinBody = Type.Object({
-  /** The scanned venue code: poster or screen URL (or its path). */
-  code: Type.String({ minLength: 1, maxLength: 500 }),
-  /** Who enters, exactly one of: a scanned personal code, a typed ID number, a person reference. */
-  personalCode: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
-  idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-  idType: Type.Optional(Type.String({ maxLength: 20 })),
-  personId: Type.Optional(Id),
-  /** Generated by the scanning device; the same (venue, clientId) is stored once. */
-  clientId: Type.Optional(Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
-  /**
-   * When a queued scan was made (epoch ms); codes are verified as of then and the visit starts then.
-   * Honoured only with `deviceId` and `scanSig` (a scan from a guard device's queue) and within the
-   * queue window; without it a scan is checked as of its arrival.
-   */
-  scannedAt: Type.Optional(Type.Integer({ minimum: 0 })),
-  /** The guard device's queue id (from POST /checkins/queue-key) that queued the scan. */
-  deviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  /** HMAC of the scan's content with that device's queue key (venue.codes.ts queuedScanMessage). */
-  scanSig: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-}, { additionalProperties: false });
+export const CheckinBody = Type.Object(
+  {
+    /** The scanned venue code: poster or screen URL (or its path). */
+    code: Type.String({ minLength: 1, maxLength: 500 }),
+    /** Who enters, exactly one of: a scanned personal code, a typed ID number, a person reference. */
+    personalCode: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    idType: Type.Optional(Type.String({ maxLength: 20 })),
+    personId: Type.Optional(Id),
+    /** Generated by the scanning device; the same (venue, clientId) is stored once. */
+    clientId: Type.Optional(Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+    /**
+     * When a queued scan was made (epoch ms); codes are verified as of then and the visit starts then.
+     * Honoured only with `deviceId` and `scanSig` (a scan from a guard device's queue) and within the
+     * queue window; without it a scan is checked as of its arrival.
+     */
+    scannedAt: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** The guard device's queue id (from POST /checkins/queue-key) that queued the scan. */
+    deviceId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** HMAC of the scan's content with that device's queue key (venue.codes.ts queuedScanMessage). */
+    scanSig: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
 export type CheckinBody = Static<typeof CheckinBody>;
 
 /** A guard device's queue key: the device signs the scans it queues with it (web/src/scanSignature.ts). */

@@ -23,14 +23,45 @@ import { closeVisit, ingestCheckin, ingestCheckins, type IngestResult, type Writ
 import { cachedVenue, venueChanged } from './venue.cache.ts';
 import { venueCategories, type VenueCategory } from './venue.categories.ts';
 import {
-  deviceQueueKey, newDeviceId, parseVenueCode, posterUrl, screenCodeValidUntil, screenUrl, verifyPersonalCode, verifyPosterCode,
-  verifyQueuedScan, verifyScreenCode, DEVICE_KEY_TTL_MS, SCAN_CLOCK_SKEW_MS, SCREEN_WINDOW_MS, type VenueCodeVerdict,
+  deviceQueueKey,
+  newDeviceId,
+  parseVenueCode,
+  posterUrl,
+  screenCodeValidUntil,
+  screenUrl,
+  verifyPersonalCode,
+  verifyPosterCode,
+  verifyQueuedScan,
+  verifyScreenCode,
+  DEVICE_KEY_TTL_MS,
+  SCAN_CLOCK_SKEW_MS,
+  SCREEN_WINDOW_MS,
+  type VenueCodeVerdict,
 } from './venue.codes.ts';
 import {
-  CROWD_LEVEL_NAMES, crowdLevel, dwellMinutesOf, expiredBefore, hoursSince, mayApprove, rescanAction, type Colour, type EntryReason, type RescanAction,
+  CROWD_LEVEL_NAMES,
+  crowdLevel,
+  dwellMinutesOf,
+  expiredBefore,
+  hoursSince,
+  mayApprove,
+  rescanAction,
+  type Colour,
+  type EntryReason,
+  type RescanAction,
 } from './venue.rules.ts';
 import type {
-  CheckinBody, ExitView, OccupancyView, QueueKeyView, ScreenCodeView, VenueCodeView, VenueContactView, VenueCreateBody, VenueListQuery, VenueStatus, VenueView,
+  CheckinBody,
+  ExitView,
+  OccupancyView,
+  QueueKeyView,
+  ScreenCodeView,
+  VenueCodeView,
+  VenueContactView,
+  VenueCreateBody,
+  VenueListQuery,
+  VenueStatus,
+  VenueView,
   VerificationView,
 } from './venue.schema.ts';
 import * as store from './venue.store.ts';
@@ -57,13 +88,28 @@ export function dwellOf(venue: Pick<VenueRow, 'category' | 'dwell_minutes'>): nu
 export function toVenueView(row: VenueRow, cipher: FieldCipher): VenueView {
   const category = categoryOf(row.category);
   return {
-    id: row.id, name: row.name, category: row.category, categoryName: category.name, address: row.address,
-    areaId: row.area_id, areaName: row.area_name, capacity: row.capacity, operatorUserId: row.operator_user_id,
-    status: row.status as VenueStatus, registeredBy: row.registered_by ?? null, responsiblePerson: row.responsible_person ?? null,
-    contactPhone: row.contact_phone_enc ? maskPhone(cipher.decrypt(row.contact_phone_enc)) : null, licenceNo: row.licence_no ?? null,
-    approvedBy: row.approved_by, approvedAt: row.approved_at, codeVersion: row.code_version,
-    requiresPresence: row.requires_presence === 1, dwellMinutes: dwellOf(row), dwellOverride: row.dwell_minutes,
-    createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    name: row.name,
+    category: row.category,
+    categoryName: category.name,
+    address: row.address,
+    areaId: row.area_id,
+    areaName: row.area_name,
+    capacity: row.capacity,
+    operatorUserId: row.operator_user_id,
+    status: row.status as VenueStatus,
+    registeredBy: row.registered_by ?? null,
+    responsiblePerson: row.responsible_person ?? null,
+    contactPhone: row.contact_phone_enc ? maskPhone(cipher.decrypt(row.contact_phone_enc)) : null,
+    licenceNo: row.licence_no ?? null,
+    approvedBy: row.approved_by,
+    approvedAt: row.approved_at,
+    codeVersion: row.code_version,
+    requiresPresence: row.requires_presence === 1,
+    dwellMinutes: dwellOf(row),
+    dwellOverride: row.dwell_minutes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
@@ -81,7 +127,8 @@ export async function venueForActor(ex: Executor, actor: Actor, id: string): Pro
 }
 
 function assertCanSeeVenues(actor: Actor): void {
-  if (!can(actor.role, 'venue.manage') && !can(actor.role, 'venue.approve')) throw new AppError('FORBIDDEN', { permission: 'venue.manage' });
+  if (!can(actor.role, 'venue.manage') && !can(actor.role, 'venue.approve'))
+    throw new AppError('FORBIDDEN', { permission: 'venue.manage' });
 }
 
 // ---- venues ------------------------------------------------------------------------------------
@@ -99,7 +146,8 @@ export async function registerVenue(s: Services, actor: Actor, body: VenueCreate
       operatorUserId = actor.userId;
     } else if (operatorUserId !== null) {
       const user = await userById(trx, operatorUserId);
-      if (!user || user.role !== 'venue_operator' || !inScope(user.area_path, area.path)) throw new AppError('VENUE_OPERATOR_INVALID');
+      if (!user || user.role !== 'venue_operator' || !inScope(user.area_path, area.path))
+        throw new AppError('VENUE_OPERATOR_INVALID');
     }
     let contactPhone: string | null = null;
     if (body.contactPhone) {
@@ -110,21 +158,42 @@ export async function registerVenue(s: Services, actor: Actor, body: VenueCreate
     const now = s.clock.now();
     const id = newId(now);
     await store.insertVenue(trx, {
-      id, name: body.name.trim(), category: body.category, address: body.address?.trim() ?? '', area_id: area.id,
-      capacity: body.capacity, operator_user_id: operatorUserId, status: 'pending', approved_by: null, approved_at: null,
-      code_version: 1, requires_presence: body.requiresPresence ? 1 : 0, dwell_minutes: body.dwellMinutes ?? null,
-      registered_by: actor.userId, responsible_person: body.responsiblePerson?.trim() || null,
+      id,
+      name: body.name.trim(),
+      category: body.category,
+      address: body.address?.trim() ?? '',
+      area_id: area.id,
+      capacity: body.capacity,
+      operator_user_id: operatorUserId,
+      status: 'pending',
+      approved_by: null,
+      approved_at: null,
+      code_version: 1,
+      requires_presence: body.requiresPresence ? 1 : 0,
+      dwell_minutes: body.dwellMinutes ?? null,
+      registered_by: actor.userId,
+      responsible_person: body.responsiblePerson?.trim() || null,
       contact_phone_enc: contactPhone ? s.cipher.encrypt(contactPhone) : null,
       contact_phone_hmac: contactPhone ? phoneLookup(s.cipher, contactPhone) : null,
       licence_no: body.licenceNo?.trim().toUpperCase() || null,
-      created_at: now, updated_at: now,
+      created_at: now,
+      updated_at: now,
     });
     await s.audit(trx, auditActor(actor), {
-      action: 'venue.create', objectType: 'venue', objectId: id,
+      action: 'venue.create',
+      objectType: 'venue',
+      objectId: id,
       detail: {
-        name: body.name, category: body.category, areaId: area.id, capacity: body.capacity, operatorUserId, requiresPresence: Boolean(body.requiresPresence),
+        name: body.name,
+        category: body.category,
+        areaId: area.id,
+        capacity: body.capacity,
+        operatorUserId,
+        requiresPresence: Boolean(body.requiresPresence),
         // The contact phone is personal data: only that one was given.
-        responsiblePerson: body.responsiblePerson ?? null, contactPhone: contactPhone !== null, licenceNo: body.licenceNo ?? null,
+        responsiblePerson: body.responsiblePerson ?? null,
+        contactPhone: contactPhone !== null,
+        licenceNo: body.licenceNo ?? null,
       },
     });
     return toVenueView((await store.venueById(trx, id))!, s.cipher);
@@ -136,30 +205,55 @@ export async function getVenue(s: Services, actor: Actor, id: string): Promise<V
   return toVenueView(await venueForActor(s.db, actor, id), s.cipher);
 }
 
-export async function listVenues(s: Services, actor: Actor, query: VenueListQuery, paging: Paging): Promise<Page<VenueView>> {
+export async function listVenues(
+  s: Services,
+  actor: Actor,
+  query: VenueListQuery,
+  paging: Paging,
+): Promise<Page<VenueView>> {
   assertCanSeeVenues(actor);
   const path = await listingScope(s.db, actor, query.areaId);
-  const { rows, total } = await store.listVenues(s.db, {
-    path, status: query.status, category: query.category,
-    operatorUserId: actor.role === 'venue_operator' ? actor.userId : undefined,
-  }, paging);
+  const { rows, total } = await store.listVenues(
+    s.db,
+    {
+      path,
+      status: query.status,
+      category: query.category,
+      operatorUserId: actor.role === 'venue_operator' ? actor.userId : undefined,
+    },
+    paging,
+  );
   return { items: rows.map((row) => toVenueView(row, s.cipher)), total, ...paging };
 }
 
 /** approve: the code goes live; suspend: it stops (check-ins refused with VENUE_NOT_APPROVED). */
-export async function setVenueStatus(s: Services, actor: Actor, id: string, to: 'approved' | 'suspended', reason = ''): Promise<VenueView> {
+export async function setVenueStatus(
+  s: Services,
+  actor: Actor,
+  id: string,
+  to: 'approved' | 'suspended',
+  reason = '',
+): Promise<VenueView> {
   assertCan(actor, 'venue.approve');
   const view = await s.db.transaction().execute(async (trx) => {
     const venue = await venueForActor(trx, actor, id);
     if (venue.status === to) throw new AppError('VENUE_STATUS_CONFLICT', { status: venue.status });
     // Two-person rule: whoever registered the venue does not also put its code live.
-    if (to === 'approved' && !mayApprove(venue.registered_by ?? null, actor.userId)) throw new AppError('VENUE_SELF_APPROVAL');
+    if (to === 'approved' && !mayApprove(venue.registered_by ?? null, actor.userId))
+      throw new AppError('VENUE_SELF_APPROVAL');
     const now = s.clock.now();
-    await store.updateVenue(trx, id, to === 'approved'
-      ? { status: to, approved_by: actor.userId, approved_at: now, updated_at: now }
-      : { status: to, updated_at: now });
+    await store.updateVenue(
+      trx,
+      id,
+      to === 'approved'
+        ? { status: to, approved_by: actor.userId, approved_at: now, updated_at: now }
+        : { status: to, updated_at: now },
+    );
     await s.audit(trx, auditActor(actor), {
-      action: to === 'approved' ? 'venue.approve' : 'venue.suspend', objectType: 'venue', objectId: id, reason,
+      action: to === 'approved' ? 'venue.approve' : 'venue.suspend',
+      objectType: 'venue',
+      objectId: id,
+      reason,
       detail: { from: venue.status, to },
     });
     return toVenueView((await store.venueById(trx, id))!, s.cipher);
@@ -172,7 +266,11 @@ export async function setVenueStatus(s: Services, actor: Actor, id: string, to: 
  * First start: hands the demo operator a venue of the demo city to run (a supermarket in their area,
  * else any approved venue there), audited `venue.operator` as the system. Returns the venue's name.
  */
-export async function assignDemoOperator(s: Services, operatorUserId: string, areaPath: string): Promise<string | null> {
+export async function assignDemoOperator(
+  s: Services,
+  operatorUserId: string,
+  areaPath: string,
+): Promise<string | null> {
   const view = await s.db.transaction().execute(async (trx) => {
     let id: string | null = null;
     for (const category of ['supermarket', ...venueCategories().categories.keys()]) {
@@ -181,7 +279,12 @@ export async function assignDemoOperator(s: Services, operatorUserId: string, ar
     }
     if (!id) return null;
     await store.updateVenue(trx, id, { operator_user_id: operatorUserId, updated_at: s.clock.now() });
-    await s.audit(trx, SYSTEM_ACTOR, { action: 'venue.operator', objectType: 'venue', objectId: id, detail: { operatorUserId, demo: true } });
+    await s.audit(trx, SYSTEM_ACTOR, {
+      action: 'venue.operator',
+      objectType: 'venue',
+      objectId: id,
+      detail: { operatorUserId, demo: true },
+    });
     return (await store.venueById(trx, id))!;
   });
   if (view) venueChanged(s, view.id);
@@ -189,12 +292,20 @@ export async function assignDemoOperator(s: Services, operatorUserId: string, ar
 }
 
 /** The operator's full contact phone, for a role that approves venues, with a reason that lands in the audit log. */
-export async function revealVenueContact(s: Services, actor: Actor, id: string, reason: string): Promise<VenueContactView> {
+export async function revealVenueContact(
+  s: Services,
+  actor: Actor,
+  id: string,
+  reason: string,
+): Promise<VenueContactView> {
   assertCan(actor, 'venue.approve');
   return s.db.transaction().execute(async (trx) => {
     const venue = await venueForActor(trx, actor, id);
     await s.audit(trx, auditActor(actor), {
-      action: 'venue.contact.reveal', objectType: 'venue', objectId: id, reason,
+      action: 'venue.contact.reveal',
+      objectType: 'venue',
+      objectId: id,
+      reason,
       detail: { fields: venue.contact_phone_enc ? ['contactPhone'] : [] },
     });
     return { venueId: id, contactPhone: venue.contact_phone_enc ? s.cipher.decrypt(venue.contact_phone_enc) : null };
@@ -202,16 +313,30 @@ export async function revealVenueContact(s: Services, actor: Actor, id: string, 
 }
 
 /** Revokes every code printed so far and issues the next version. */
-export async function reissueCode(s: Services, actor: Actor, id: string, baseUrl: string, reason = ''): Promise<VenueCodeView> {
+export async function reissueCode(
+  s: Services,
+  actor: Actor,
+  id: string,
+  baseUrl: string,
+  reason = '',
+): Promise<VenueCodeView> {
   assertCan(actor, 'venue.manage');
   const code = await s.db.transaction().execute(async (trx) => {
     const venue = await venueForActor(trx, actor, id);
     const version = await store.bumpCodeVersion(trx, id, s.clock.now());
     await s.audit(trx, auditActor(actor), {
-      action: 'venue.code.reissue', objectType: 'venue', objectId: id, reason,
+      action: 'venue.code.reissue',
+      objectType: 'venue',
+      objectId: id,
+      reason,
       detail: { revokedVersion: venue.code_version, codeVersion: version },
     });
-    return { venueId: id, url: posterUrl(baseUrl, s.signing.venueCodeKey, id, version), codeVersion: version, requiresPresence: venue.requires_presence === 1 };
+    return {
+      venueId: id,
+      url: posterUrl(baseUrl, s.signing.venueCodeKey, id, version),
+      codeVersion: version,
+      requiresPresence: venue.requires_presence === 1,
+    };
   });
   venueChanged(s, id);
   return code;
@@ -221,7 +346,9 @@ export async function venueCode(s: Services, actor: Actor, id: string, baseUrl: 
   assertCan(actor, 'venue.manage');
   const venue = await venueForActor(s.db, actor, id);
   return {
-    venueId: id, url: posterUrl(baseUrl, s.signing.venueCodeKey, id, venue.code_version), codeVersion: venue.code_version,
+    venueId: id,
+    url: posterUrl(baseUrl, s.signing.venueCodeKey, id, venue.code_version),
+    codeVersion: venue.code_version,
     requiresPresence: venue.requires_presence === 1,
   };
 }
@@ -232,8 +359,10 @@ export async function screenCode(s: Services, actor: Actor, id: string, baseUrl:
   const venue = await venueForActor(s.db, actor, id);
   const now = s.clock.now();
   return {
-    venueId: id, url: screenUrl(baseUrl, s.signing.venueCodeKey, id, venue.code_version, now),
-    validUntil: screenCodeValidUntil(now), refreshAfterMs: SCREEN_WINDOW_MS - (now % SCREEN_WINDOW_MS),
+    venueId: id,
+    url: screenUrl(baseUrl, s.signing.venueCodeKey, id, venue.code_version, now),
+    validUntil: screenCodeValidUntil(now),
+    refreshAfterMs: SCREEN_WINDOW_MS - (now % SCREEN_WINDOW_MS),
   };
 }
 
@@ -253,7 +382,14 @@ export async function occupancy(s: Services, venueId: string): Promise<Occupancy
     if (!venue || venue.status !== 'approved') throw new AppError('VENUE_NOT_FOUND');
     const count = await openVisits(trx, venue, s.clock.now());
     const level = crowdLevel(count, venue.capacity);
-    return { venueId, venueName: venue.name, count, capacity: venue.capacity, level, levelName: CROWD_LEVEL_NAMES[level] };
+    return {
+      venueId,
+      venueName: venue.name,
+      count,
+      capacity: venue.capacity,
+      level,
+      levelName: CROWD_LEVEL_NAMES[level],
+    };
   });
 }
 
@@ -267,10 +403,14 @@ export async function closeExpiredVisits(s: Pick<Services, 'db' | 'clock' | 'eve
     const closed: string[] = [];
     for (const category of venueCategories().categories.values()) {
       const dwell = category.defaultDwellMinutes;
-      closed.push(...await store.autoCloseByDwell(trx, { category: category.key }, dwell * 60_000, expiredBefore(dwell, now)));
+      closed.push(
+        ...(await store.autoCloseByDwell(trx, { category: category.key }, dwell * 60_000, expiredBefore(dwell, now))),
+      );
     }
     for (const dwell of await store.dwellOverrides(trx)) {
-      closed.push(...await store.autoCloseByDwell(trx, { dwellOverride: dwell }, dwell * 60_000, expiredBefore(dwell, now)));
+      closed.push(
+        ...(await store.autoCloseByDwell(trx, { dwellOverride: dwell }, dwell * 60_000, expiredBefore(dwell, now))),
+      );
     }
     return closed;
   });
@@ -288,25 +428,43 @@ function reasonsOf(row: CheckinTable): EntryReason[] {
 function basisText(params: EntryReason['params'], lang: Lang): string {
   const facts = typeof params.facts === 'string' && params.facts ? params.facts.split(',') : [];
   if (!facts.length) return '';
-  const words = facts.map((f) => (f === 'manual_change' ? (lang === 'en' ? 'manual change' : '人工变更') : factLabel(f, lang)));
+  const words = facts.map((f) =>
+    f === 'manual_change' ? (lang === 'en' ? 'manual change' : '人工变更') : factLabel(f, lang),
+  );
   return lang === 'en' ? ` (${words.join(', ')})` : `（${words.join('、')}）`;
 }
 
 /** The door's answer for a stored visit; `exited` when this scan closed it (or repeats that closing). */
-function verificationOf(row: CheckinTable, personName: string, venue: VenueRow, lang: Lang, duplicate: boolean, exited = false): VerificationView {
+function verificationOf(
+  row: CheckinTable,
+  personName: string,
+  venue: VenueRow,
+  lang: Lang,
+  duplicate: boolean,
+  exited = false,
+): VerificationView {
   return {
     checkinId: row.id,
     decision: exited ? 'exited' : row.decision === 'admitted' ? 'admitted' : 'refused',
     colour: row.colour as Colour,
     maskedName: maskName(personName),
-    latestTest: row.test_sampled_at === null ? null : {
-      sampledAt: row.test_sampled_at, result: row.test_result ?? '', hoursAgo: hoursSince(row.test_sampled_at, row.entered_at),
-    },
+    latestTest:
+      row.test_sampled_at === null
+        ? null
+        : {
+            sampledAt: row.test_sampled_at,
+            result: row.test_result ?? '',
+            hoursAgo: hoursSince(row.test_sampled_at, row.entered_at),
+          },
     vaccinated: row.vaccinated === null ? null : row.vaccinated === 1,
     venueId: venue.id,
     venueName: venue.name,
     method: row.method,
-    reasons: reasonsOf(row).map((r) => ({ code: r.code, params: r.params, message: messageFor(r.code, { ...r.params, basis: basisText(r.params, lang) }, lang) })),
+    reasons: reasonsOf(row).map((r) => ({
+      code: r.code,
+      params: r.params,
+      message: messageFor(r.code, { ...r.params, basis: basisText(r.params, lang) }, lang),
+    })),
     at: row.entered_at,
     exitedAt: exited ? row.exited_at : null,
     duplicate,
@@ -361,10 +519,25 @@ function scanTimeOf(s: Services, actor: Actor, body: CheckinBody, now: number): 
     return { at: now, heldMs: 0, expired: false };
   }
   if (!body.clientId || body.scannedAt > now + SCAN_CLOCK_SKEW_MS) throw new AppError('CHECKIN_SCANNED_AT_INVALID');
-  const signed = body.deviceId !== undefined && body.scanSig !== undefined && verifyQueuedScan(s.signing.venueCodeKey, actor.userId, {
-    deviceId: body.deviceId, clientId: body.clientId, scannedAt: body.scannedAt, code: body.code, personalCode: body.personalCode,
-    idType: body.idType, idNumber: body.idNumber, personId: body.personId,
-  }, body.scanSig, now);
+  const signed =
+    body.deviceId !== undefined &&
+    body.scanSig !== undefined &&
+    verifyQueuedScan(
+      s.signing.venueCodeKey,
+      actor.userId,
+      {
+        deviceId: body.deviceId,
+        clientId: body.clientId,
+        scannedAt: body.scannedAt,
+        code: body.code,
+        personalCode: body.personalCode,
+        idType: body.idType,
+        idNumber: body.idNumber,
+        personId: body.personId,
+      },
+      body.scanSig,
+      now,
+    );
   if (!signed) throw new AppError('SCAN_QUEUE_DEVICE_INVALID');
   const rules = venueCategories();
   const at = Math.min(body.scannedAt, now);
@@ -377,7 +550,7 @@ function scanTimeOf(s: Services, actor: Actor, body: CheckinBody, now: number): 
  */
 async function refuseExpiredScan(s: Services, actor: Actor, body: CheckinBody, lang: Lang): Promise<VerificationView> {
   const parsed = parseVenueCode(body.code);
-  const venue = parsed && await cachedVenue(s, parsed.venueId);
+  const venue = parsed && (await cachedVenue(s, parsed.venueId));
   if (venue && body.clientId) {
     assertVenueAccess(actor, venue);
     const first = await store.checkinByClientId(s.db, venue.id, body.clientId);
@@ -394,12 +567,20 @@ export async function issueQueueKey(s: Services, actor: Actor): Promise<QueueKey
   assertCan(actor, 'checkin.create');
   const now = s.clock.now();
   const deviceId = newDeviceId(now);
-  await s.db.transaction().execute((trx) => s.audit(trx, auditActor(actor), {
-    action: 'checkin.queue_key', objectType: 'device', objectId: deviceId, detail: { validUntil: now + DEVICE_KEY_TTL_MS },
-  }));
+  await s.db.transaction().execute((trx) =>
+    s.audit(trx, auditActor(actor), {
+      action: 'checkin.queue_key',
+      objectType: 'device',
+      objectId: deviceId,
+      detail: { validUntil: now + DEVICE_KEY_TTL_MS },
+    }),
+  );
   return {
-    deviceId, key: deviceQueueKey(s.signing.venueCodeKey, actor.userId, deviceId).toString('base64url'),
-    issuedAt: now, validUntil: now + DEVICE_KEY_TTL_MS, queuedScanMinutes: venueCategories().queuedScanMinutes,
+    deviceId,
+    key: deviceQueueKey(s.signing.venueCodeKey, actor.userId, deviceId).toString('base64url'),
+    issuedAt: now,
+    validUntil: now + DEVICE_KEY_TTL_MS,
+    queuedScanMinutes: venueCategories().queuedScanMinutes,
   };
 }
 
@@ -427,16 +608,32 @@ interface VisitRequest {
  */
 function entryJob(venue: VenueRow, req: VisitRequest): WriteJob {
   return {
-    venueId: venue.id, dwellMs: dwellOf(venue) * 60_000, policy: categoryOf(venue.category).entryPolicy, capacity: venue.capacity,
+    venueId: venue.id,
+    dwellMs: dwellOf(venue) * 60_000,
+    policy: categoryOf(venue.category).entryPolicy,
+    capacity: venue.capacity,
     // The person's facts are read by the write, in the transaction that stores the entry.
     facts: null,
     sameScanSince: req.sameScanSince,
     rescan: req.method !== 'assisted',
     row: {
-      id: newId(req.now), venue_id: venue.id, person_id: req.personId, client_id: req.clientId, method: req.method,
-      entered_at: req.at, exited_at: null, exit_kind: null, decision: 'refused', refusal_code: null,
-      colour: 'green', reasons: null, test_sampled_at: null, test_result: null, vaccinated: null,
-      created_at: req.now, scan_gap_ms: req.now - req.at,
+      id: newId(req.now),
+      venue_id: venue.id,
+      person_id: req.personId,
+      client_id: req.clientId,
+      method: req.method,
+      entered_at: req.at,
+      exited_at: null,
+      exit_kind: null,
+      decision: 'refused',
+      refusal_code: null,
+      colour: 'green',
+      reasons: null,
+      test_sampled_at: null,
+      test_result: null,
+      vaccinated: null,
+      created_at: req.now,
+      scan_gap_ms: req.now - req.at,
     },
   };
 }
@@ -455,7 +652,12 @@ function answerOf(result: IngestResult, venue: VenueRow, lang: Lang): Verificati
  * check-in ingest and answered once committed; an ID-number lookup's audit event commits just before
  * it (the lookup happened even if the entry then fails).
  */
-export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang: Lang = 'zh'): Promise<VerificationView> {
+export async function checkIn(
+  s: Services,
+  actor: Actor,
+  body: CheckinBody,
+  lang: Lang = 'zh',
+): Promise<VerificationView> {
   assertCan(actor, 'checkin.create');
   const now = s.clock.now();
   const scan = scanTimeOf(s, actor, body, now);
@@ -493,14 +695,20 @@ export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang
       // The expected check digit is not given: the mistyped digit may be any other, and the "fixed"
       // number could be someone else's.
       const check = checkResidentId(idNumber, dateInZone(at, s.config.timeZone));
-      if (!check.ok) throw check.code === 'ID_NUMBER_CHECKSUM' ? new AppError('CHECKIN_ID_CHECK_DIGIT') : new AppError(check.code, check.params);
+      if (!check.ok)
+        throw check.code === 'ID_NUMBER_CHECKSUM'
+          ? new AppError('CHECKIN_ID_CHECK_DIGIT')
+          : new AppError(check.code, check.params);
     }
     personId = await s.db.transaction().execute(async (trx) => {
       const found = await findPersonByIdNumber(trx, s.cipher, idType, idNumber);
       if (!found) throw new AppError('PERSON_NOT_FOUND');
       // Looking a person up by ID number reads personal data: recorded, with where and why.
       await s.audit(trx, auditActor(actor), {
-        action: 'person.lookup', objectType: 'person', objectId: found.id, reason: 'assisted check-in',
+        action: 'person.lookup',
+        objectType: 'person',
+        objectId: found.id,
+        reason: 'assisted check-in',
         detail: { by: 'idNumber', venueId: venue.id },
       });
       return found.id;
@@ -508,7 +716,14 @@ export async function checkIn(s: Services, actor: Actor, body: CheckinBody, lang
   } else {
     personId = body.personId!;
   }
-  const result = answerOf(await ingestCheckin(s, entryJob(venue, { personId, sameScanSince, method: 'assisted', clientId: body.clientId ?? null, at, now })), venue, lang);
+  const result = answerOf(
+    await ingestCheckin(
+      s,
+      entryJob(venue, { personId, sameScanSince, method: 'assisted', clientId: body.clientId ?? null, at, now }),
+    ),
+    venue,
+    lang,
+  );
   if (!result.duplicate) publishOccupancy(s, [venue.id]);
   return result;
 }
@@ -527,13 +742,23 @@ export interface ResidentCheckin {
  * person, written together (all or none). A scan where that person's visit is open closes it
  * ('exited'). With several persons each gets the client id "<clientId>~<personId>".
  */
-export async function checkInResidents(s: Services, input: ResidentCheckin, lang: Lang = 'zh'): Promise<VerificationView[]> {
+export async function checkInResidents(
+  s: Services,
+  input: ResidentCheckin,
+  lang: Lang = 'zh',
+): Promise<VerificationView[]> {
   const now = s.clock.now();
   const venue = await venueOfCode(s, input.code, now);
-  const jobs = input.persons.map((entry) => entryJob(venue, {
-    personId: entry.id, method: entry.method, at: now, now, sameScanSince: null,
-    clientId: input.clientId ? (input.persons.length === 1 ? input.clientId : `${input.clientId}~${entry.id}`) : null,
-  }));
+  const jobs = input.persons.map((entry) =>
+    entryJob(venue, {
+      personId: entry.id,
+      method: entry.method,
+      at: now,
+      now,
+      sameScanSince: null,
+      clientId: input.clientId ? (input.persons.length === 1 ? input.clientId : `${input.clientId}~${entry.id}`) : null,
+    }),
+  );
   const results = (await ingestCheckins(s, jobs)).map((r) => answerOf(r, venue, lang));
   if (results.some((r) => !r.duplicate)) publishOccupancy(s, [venue.id]);
   return results;
@@ -543,35 +768,55 @@ export async function checkInResidents(s: Services, input: ResidentCheckin, lang
  * What a resident's own scan of `code` would do now (rescanAction over their latest visit there, as the
  * check-in itself decides), and the venue's name: the check-in page shows both before the tap.
  */
-export async function scanPreview(s: Services, code: string, personId: string): Promise<{ venueId: string; venueName: string; next: RescanAction; enteredAt: number | null }> {
+export async function scanPreview(
+  s: Services,
+  code: string,
+  personId: string,
+): Promise<{ venueId: string; venueName: string; next: RescanAction; enteredAt: number | null }> {
   const now = s.clock.now();
   const venue = await venueOfCode(s, code, now);
   const last = await store.latestVisit(s.db, venue.id, personId);
-  const next = rescanAction(last && { decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind }, dwellOf(venue), now);
+  const next = rescanAction(
+    last && { decision: last.decision, enteredAt: last.entered_at, exitedAt: last.exited_at, exitKind: last.exit_kind },
+    dwellOf(venue),
+    now,
+  );
   return { venueId: venue.id, venueName: venue.name, next, enteredAt: next === 'enter' ? null : last!.entered_at };
 }
 
-async function answerDuplicate(s: Services, first: CheckinTable, venue: VenueRow, lang: Lang): Promise<VerificationView> {
+async function answerDuplicate(
+  s: Services,
+  first: CheckinTable,
+  venue: VenueRow,
+  lang: Lang,
+): Promise<VerificationView> {
   const person = await store.personForDoor(s.db, first.person_id);
   return verificationOf(first, person?.name ?? '', venue, lang, true);
 }
 
 function exitView(row: CheckinTable): ExitView {
-  return { checkinId: row.id, venueId: row.venue_id, enteredAt: row.entered_at, exitedAt: row.exited_at!, exitKind: row.exit_kind! };
+  return {
+    checkinId: row.id,
+    venueId: row.venue_id,
+    enteredAt: row.entered_at,
+    exitedAt: row.exited_at!,
+    exitKind: row.exit_kind!,
+  };
 }
 
 /** Scan-out by the guard. Closing twice answers with the first closing; past the dwell it closes as 'auto'. */
 export async function exitCheckin(s: Services, actor: Actor, id: string): Promise<ExitView> {
   assertCan(actor, 'checkin.create');
   const found = await store.checkinById(s.db, id);
-  const venue = found && await cachedVenue(s, found.venue_id);
+  const venue = found && (await cachedVenue(s, found.venue_id));
   if (!found || !venue) throw new AppError('CHECKIN_NOT_FOUND');
   assertVenueAccess(actor, venue);
   if (found.decision !== 'admitted') throw new AppError('CHECKIN_NOT_ADMITTED');
   // Written by the check-in ingest (the writer thread on SQLite), answered once committed.
-  const { row } = found.exited_at === null
-    ? await closeVisit(s, { kind: 'exit', checkinId: id, dwellMinutes: dwellOf(venue), now: s.clock.now() })
-    : { row: found };
+  const { row } =
+    found.exited_at === null
+      ? await closeVisit(s, { kind: 'exit', checkinId: id, dwellMinutes: dwellOf(venue), now: s.clock.now() })
+      : { row: found };
   publishOccupancy(s, [row.venue_id]);
   return exitView(row);
 }
@@ -599,7 +844,8 @@ export const PURGE_BATCH_SIZE = 5_000;
  * records how far back check-ins are gone (`latestPurgeCutoff`). A dry run only counts.
  */
 export async function purgeCheckins(
-  s: Services, before: number = s.clock.now() - s.config.retentionDays * DAY_MS,
+  s: Services,
+  before: number = s.clock.now() - s.config.retentionDays * DAY_MS,
   options: { actor?: AuditActor; dryRun?: boolean; batchSize?: number } = {},
 ): Promise<PurgeReport> {
   const report = { before, retentionDays: s.config.retentionDays, dryRun: Boolean(options.dryRun) };
@@ -615,7 +861,12 @@ export async function purgeCheckins(
       const deleted = await s.db.transaction().execute(async (trx) => {
         if (first) {
           await store.insertPurge(trx, {
-            id: purgeId, before, retention_days: s.config.retentionDays, checkins: 0, actor_id: options.actor?.id ?? null, at: s.clock.now(),
+            id: purgeId,
+            before,
+            retention_days: s.config.retentionDays,
+            checkins: 0,
+            actor_id: options.actor?.id ?? null,
+            at: s.clock.now(),
           });
         }
         const n = await store.deleteCheckinBatch(trx, before, batchSize);
@@ -632,10 +883,17 @@ export async function purgeCheckins(
   } catch (err) {
     failure = err;
   }
-  await s.db.transaction().execute((trx) => s.audit(trx, options.actor ?? SYSTEM_ACTOR, {
-    action: 'checkin.purge', objectType: 'checkin', objectId: null, reason: `retention ${s.config.retentionDays} days`,
-    detail: failure ? { before, checkins, batches, batchSize, failed: true } : { before, checkins, batches, batchSize },
-  }));
+  await s.db.transaction().execute((trx) =>
+    s.audit(trx, options.actor ?? SYSTEM_ACTOR, {
+      action: 'checkin.purge',
+      objectType: 'checkin',
+      objectId: null,
+      reason: `retention ${s.config.retentionDays} days`,
+      detail: failure
+        ? { before, checkins, batches, batchSize, failed: true }
+        : { before, checkins, batches, batchSize },
+    }),
+  );
   if (failure) throw failure;
   return { ...report, checkins, batches };
 }

@@ -14,8 +14,11 @@ export interface VenueRow extends VenueTable {
 }
 
 function venueQuery(ex: Executor) {
-  return ex.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id')
-    .selectAll('venue').select(['area.name as area_name', 'area.path as area_path']);
+  return ex
+    .selectFrom('venue')
+    .innerJoin('area', 'area.id', 'venue.area_id')
+    .selectAll('venue')
+    .select(['area.name as area_name', 'area.path as area_path']);
 }
 
 export async function insertVenue(ex: Executor, row: VenueTable): Promise<void> {
@@ -32,8 +35,12 @@ export async function updateVenue(ex: Executor, id: string, changes: Partial<Omi
 
 /** Bumps the code version in the database (not read-modify-write) and returns the new one. */
 export async function bumpCodeVersion(ex: Executor, id: string, now: number): Promise<number> {
-  const row = await ex.updateTable('venue').set((eb) => ({ code_version: eb('code_version', '+', 1), updated_at: now }))
-    .where('id', '=', id).returning('code_version').executeTakeFirstOrThrow();
+  const row = await ex
+    .updateTable('venue')
+    .set((eb) => ({ code_version: eb('code_version', '+', 1), updated_at: now }))
+    .where('id', '=', id)
+    .returning('code_version')
+    .executeTakeFirstOrThrow();
   return Number(row.code_version);
 }
 
@@ -53,18 +60,31 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export async function listVenues(ex: Executor, f: VenueFilter, paging: Paging): Promise<{ rows: VenueRow[]; total: number }> {
+export async function listVenues(
+  ex: Executor,
+  f: VenueFilter,
+  paging: Paging,
+): Promise<{ rows: VenueRow[]; total: number }> {
   let q = ex.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id').where('area.path', 'like', `${f.path}%`);
   if (f.status) q = q.where('venue.status', '=', f.status);
   if (f.category) q = q.where('venue.category', '=', f.category);
   if (f.operatorUserId) q = q.where('venue.operator_user_id', '=', f.operatorUserId);
   if (f.name) {
     const like = containsPattern(f.name);
-    q = q.where((eb) => eb.or([sql<boolean>`venue.name like ${like} escape '\\'`, sql<boolean>`area.name like ${like} escape '\\'`]));
+    q = q.where((eb) =>
+      eb.or([sql<boolean>`venue.name like ${like} escape '\\'`, sql<boolean>`area.name like ${like} escape '\\'`]),
+    );
   }
   const [rows, total] = await Promise.all([
-    q.selectAll('venue').select(['area.name as area_name', 'area.path as area_path'])
-      .orderBy('area.path').orderBy('venue.name').orderBy('venue.id').limit(paging.limit).offset(paging.offset).execute(),
+    q
+      .selectAll('venue')
+      .select(['area.name as area_name', 'area.path as area_path'])
+      .orderBy('area.path')
+      .orderBy('venue.name')
+      .orderBy('venue.id')
+      .limit(paging.limit)
+      .offset(paging.offset)
+      .execute(),
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
@@ -80,23 +100,44 @@ export async function checkinById(ex: Executor, id: string): Promise<CheckinTabl
   return ex.selectFrom('checkin').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function checkinByClientId(ex: Executor, venueId: string, clientId: string): Promise<CheckinTable | undefined> {
-  return ex.selectFrom('checkin').selectAll().where('venue_id', '=', venueId).where('client_id', '=', clientId).executeTakeFirst();
+export async function checkinByClientId(
+  ex: Executor,
+  venueId: string,
+  clientId: string,
+): Promise<CheckinTable | undefined> {
+  return ex
+    .selectFrom('checkin')
+    .selectAll()
+    .where('venue_id', '=', venueId)
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
 }
 
 /** Inserts unless the same (venue, client id) is already stored; true when this call stored it. */
 export async function insertCheckin(ex: Executor, row: CheckinTable): Promise<boolean> {
-  const result = await ex.insertInto('checkin').values(row)
-    .onConflict((oc) => oc.columns(['venue_id', 'client_id']).doNothing()).executeTakeFirst();
+  const result = await ex
+    .insertInto('checkin')
+    .values(row)
+    .onConflict((oc) => oc.columns(['venue_id', 'client_id']).doNothing())
+    .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 /** Closes the venue's admitted visits that began at or before `enteredBy` at entry + dwell. */
-export async function autoCloseAtVenue(ex: Executor, venueId: string, dwellMs: number, enteredBy: number): Promise<number> {
-  const result = await ex.updateTable('checkin')
+export async function autoCloseAtVenue(
+  ex: Executor,
+  venueId: string,
+  dwellMs: number,
+  enteredBy: number,
+): Promise<number> {
+  const result = await ex
+    .updateTable('checkin')
     .set((eb) => ({ exited_at: eb('entered_at', '+', dwellMs), exit_kind: 'auto' }))
-    .where('venue_id', '=', venueId).where('entered_at', '<=', enteredBy)
-    .where('exited_at', 'is', null).where('decision', '=', 'admitted').executeTakeFirst();
+    .where('venue_id', '=', venueId)
+    .where('entered_at', '<=', enteredBy)
+    .where('exited_at', 'is', null)
+    .where('decision', '=', 'admitted')
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
@@ -105,46 +146,80 @@ export async function autoCloseAtVenue(ex: Executor, venueId: string, dwellMs: n
  * `dwellOverride` is given, those whose own dwell is that many minutes. Returns the venue of each
  * closed visit.
  */
-export async function autoCloseByDwell(ex: Executor, kind: { category: string } | { dwellOverride: number }, dwellMs: number, enteredBy: number): Promise<string[]> {
+export async function autoCloseByDwell(
+  ex: Executor,
+  kind: { category: string } | { dwellOverride: number },
+  dwellMs: number,
+  enteredBy: number,
+): Promise<string[]> {
   let venues = ex.selectFrom('venue').select('id');
-  venues = 'category' in kind
-    ? venues.where('category', '=', kind.category).where('dwell_minutes', 'is', null)
-    : venues.where('dwell_minutes', '=', kind.dwellOverride);
-  const rows = await ex.updateTable('checkin')
+  venues =
+    'category' in kind
+      ? venues.where('category', '=', kind.category).where('dwell_minutes', 'is', null)
+      : venues.where('dwell_minutes', '=', kind.dwellOverride);
+  const rows = await ex
+    .updateTable('checkin')
     .set((eb) => ({ exited_at: eb('entered_at', '+', dwellMs), exit_kind: 'auto' }))
-    .where('venue_id', 'in', venues).where('entered_at', '<=', enteredBy)
-    .where('exited_at', 'is', null).where('decision', '=', 'admitted').returning('venue_id').execute();
+    .where('venue_id', 'in', venues)
+    .where('entered_at', '<=', enteredBy)
+    .where('exited_at', 'is', null)
+    .where('decision', '=', 'admitted')
+    .returning('venue_id')
+    .execute();
   return rows.map((r) => r.venue_id);
 }
 
 export async function dwellOverrides(ex: Executor): Promise<number[]> {
-  const rows = await ex.selectFrom('venue').select('dwell_minutes').distinct().where('dwell_minutes', 'is not', null).execute();
+  const rows = await ex
+    .selectFrom('venue')
+    .select('dwell_minutes')
+    .distinct()
+    .where('dwell_minutes', 'is not', null)
+    .execute();
   return rows.map((r) => Number(r.dwell_minutes));
 }
 
 /** Open admitted visits that began after `enteredAfter` (earlier ones have been auto-closed). */
 export async function countOpen(ex: Executor, venueId: string, enteredAfter: number): Promise<number> {
-  const row = await ex.selectFrom('checkin').select((eb) => eb.fn.countAll().as('n'))
-    .where('venue_id', '=', venueId).where('entered_at', '>', enteredAfter)
-    .where('exited_at', 'is', null).where('decision', '=', 'admitted').executeTakeFirstOrThrow();
+  const row = await ex
+    .selectFrom('checkin')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('venue_id', '=', venueId)
+    .where('entered_at', '>', enteredAfter)
+    .where('exited_at', 'is', null)
+    .where('decision', '=', 'admitted')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** Closes an open visit; false when it was closed meanwhile. */
 export async function closeCheckin(ex: Executor, id: string, at: number, kind: string): Promise<boolean> {
-  const result = await ex.updateTable('checkin').set({ exited_at: at, exit_kind: kind })
-    .where('id', '=', id).where('exited_at', 'is', null).executeTakeFirst();
+  const result = await ex
+    .updateTable('checkin')
+    .set({ exited_at: at, exit_kind: kind })
+    .where('id', '=', id)
+    .where('exited_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
 export async function countCheckinsBefore(ex: Executor, before: number): Promise<number> {
-  const row = await ex.selectFrom('checkin').select((eb) => eb.fn.countAll().as('n')).where('entered_at', '<', before).executeTakeFirstOrThrow();
+  const row = await ex
+    .selectFrom('checkin')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('entered_at', '<', before)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** Deletes up to `limit` check-ins that began before `before` (oldest first, by the entered_at index). */
 export async function deleteCheckinBatch(ex: Executor, before: number, limit: number): Promise<number> {
-  const oldest = ex.selectFrom('checkin').select('id').where('entered_at', '<', before).orderBy('entered_at').limit(limit);
+  const oldest = ex
+    .selectFrom('checkin')
+    .select('id')
+    .where('entered_at', '<', before)
+    .orderBy('entered_at')
+    .limit(limit);
   const result = await ex.deleteFrom('checkin').where('id', 'in', oldest).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
@@ -156,19 +231,33 @@ export async function insertPurge(ex: Executor, row: CheckinPurgeTable): Promise
 
 /** Adds a batch's deletions to the purge's record (in that batch's transaction). */
 export async function addPurged(ex: Executor, id: string, checkins: number): Promise<void> {
-  await ex.updateTable('checkin_purge').set((eb) => ({ checkins: eb('checkins', '+', checkins) })).where('id', '=', id).execute();
+  await ex
+    .updateTable('checkin_purge')
+    .set((eb) => ({ checkins: eb('checkins', '+', checkins) }))
+    .where('id', '=', id)
+    .execute();
 }
 
 /** The latest cutoff any recorded purge used: check-ins that began before it may be gone. Null when none ran. */
 export async function latestPurgeCutoff(ex: Executor): Promise<number | null> {
-  const row = await ex.selectFrom('checkin_purge').select((eb) => eb.fn.max('before').as('b')).executeTakeFirst();
+  const row = await ex
+    .selectFrom('checkin_purge')
+    .select((eb) => eb.fn.max('before').as('b'))
+    .executeTakeFirst();
   return row?.b === null || row?.b === undefined ? null : Number(row.b);
 }
 
 /** A person's latest visit to a venue (by entry time), for the repeated-scan rule. */
 export async function latestVisit(ex: Executor, venueId: string, personId: string): Promise<CheckinTable | undefined> {
-  return ex.selectFrom('checkin').selectAll().where('person_id', '=', personId).where('venue_id', '=', venueId)
-    .orderBy('entered_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return ex
+    .selectFrom('checkin')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('venue_id', '=', venueId)
+    .orderBy('entered_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 // ---- live occupancy ----------------------------------------------------------------------------
@@ -184,30 +273,55 @@ function withinDwell(now: number, dwell: DwellByCategory) {
 }
 
 function openVisitsQuery(ex: Executor, now: number, dwell: DwellByCategory, maxDwellMs: number) {
-  return ex.selectFrom('checkin').innerJoin('venue', 'venue.id', 'checkin.venue_id')
-    // The range on entered_at lets the (entered_at) and (venue_id, entered_at) indexes bound the scan.
-    .where('checkin.entered_at', '>', now - maxDwellMs)
-    .where('checkin.exited_at', 'is', null).where('checkin.decision', '=', 'admitted')
-    .where(withinDwell(now, dwell));
+  return (
+    ex
+      .selectFrom('checkin')
+      .innerJoin('venue', 'venue.id', 'checkin.venue_id')
+      // The range on entered_at lets the (entered_at) and (venue_id, entered_at) indexes bound the scan.
+      .where('checkin.entered_at', '>', now - maxDwellMs)
+      .where('checkin.exited_at', 'is', null)
+      .where('checkin.decision', '=', 'admitted')
+      .where(withinDwell(now, dwell))
+  );
 }
 
 /** Live head-counts of the given venues (venues without open visits are absent). */
-export async function openCounts(ex: Executor, venueIds: string[], now: number, dwell: DwellByCategory, maxDwellMs: number): Promise<Map<string, number>> {
+export async function openCounts(
+  ex: Executor,
+  venueIds: string[],
+  now: number,
+  dwell: DwellByCategory,
+  maxDwellMs: number,
+): Promise<Map<string, number>> {
   if (!venueIds.length) return new Map();
-  const rows = await openVisitsQuery(ex, now, dwell, maxDwellMs).where('checkin.venue_id', 'in', venueIds)
-    .select((eb) => ['checkin.venue_id', eb.fn.countAll().as('n')]).groupBy('checkin.venue_id').execute();
+  const rows = await openVisitsQuery(ex, now, dwell, maxDwellMs)
+    .where('checkin.venue_id', 'in', venueIds)
+    .select((eb) => ['checkin.venue_id', eb.fn.countAll().as('n')])
+    .groupBy('checkin.venue_id')
+    .execute();
   return new Map(rows.map((r) => [r.venue_id, Number(r.n)]));
 }
 
 /** The approved venues of a subtree with the highest count / capacity right now. */
-export async function crowdedVenues(ex: Executor, path: string, now: number, dwell: DwellByCategory, maxDwellMs: number, limit: number): Promise<Array<{ id: string; n: number }>> {
+export async function crowdedVenues(
+  ex: Executor,
+  path: string,
+  now: number,
+  dwell: DwellByCategory,
+  maxDwellMs: number,
+  limit: number,
+): Promise<Array<{ id: string; n: number }>> {
   const rows = await openVisitsQuery(ex, now, dwell, maxDwellMs)
     .innerJoin('area', 'area.id', 'venue.area_id')
-    .where('area.path', 'like', `${path}%`).where('venue.status', '=', 'approved')
+    .where('area.path', 'like', `${path}%`)
+    .where('venue.status', '=', 'approved')
     .select((eb) => ['venue.id', eb.fn.countAll().as('n')])
     .groupBy(['venue.id', 'venue.capacity'])
-    .orderBy(sql`count(*) * 1.0 / venue.capacity`, 'desc').orderBy(sql`count(*)`, 'desc').orderBy('venue.id')
-    .limit(limit).execute();
+    .orderBy(sql`count(*) * 1.0 / venue.capacity`, 'desc')
+    .orderBy(sql`count(*)`, 'desc')
+    .orderBy('venue.id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({ id: r.id, n: Number(r.n) }));
 }
 
@@ -217,11 +331,25 @@ export async function venuesByIds(ex: Executor, ids: string[]): Promise<VenueRow
 }
 
 /** Admitted visits of a venue that began in [from, to): entry and exit times, for the day's curve. */
-export async function visitsBetween(ex: Executor, venueId: string, from: number, to: number): Promise<Array<{ entered_at: number; exited_at: number | null }>> {
-  const rows = await ex.selectFrom('checkin').select(['entered_at', 'exited_at'])
-    .where('venue_id', '=', venueId).where('entered_at', '>=', from).where('entered_at', '<', to)
-    .where('decision', '=', 'admitted').orderBy('entered_at').execute();
-  return rows.map((r) => ({ entered_at: Number(r.entered_at), exited_at: r.exited_at === null ? null : Number(r.exited_at) }));
+export async function visitsBetween(
+  ex: Executor,
+  venueId: string,
+  from: number,
+  to: number,
+): Promise<Array<{ entered_at: number; exited_at: number | null }>> {
+  const rows = await ex
+    .selectFrom('checkin')
+    .select(['entered_at', 'exited_at'])
+    .where('venue_id', '=', venueId)
+    .where('entered_at', '>=', from)
+    .where('entered_at', '<', to)
+    .where('decision', '=', 'admitted')
+    .orderBy('entered_at')
+    .execute();
+  return rows.map((r) => ({
+    entered_at: Number(r.entered_at),
+    exited_at: r.exited_at === null ? null : Number(r.exited_at),
+  }));
 }
 
 // ---- export ------------------------------------------------------------------------------------
@@ -240,7 +368,10 @@ export interface ExportCheckinRow extends CheckinTable {
 }
 
 function exportQuery(ex: Executor, f: CheckinExportFilter) {
-  let q = ex.selectFrom('checkin').innerJoin('venue', 'venue.id', 'checkin.venue_id').innerJoin('area', 'area.id', 'venue.area_id');
+  let q = ex
+    .selectFrom('checkin')
+    .innerJoin('venue', 'venue.id', 'checkin.venue_id')
+    .innerJoin('area', 'area.id', 'venue.area_id');
   if (f.path) q = q.where('area.path', 'like', `${f.path}%`);
   if (f.from !== undefined) q = q.where('checkin.entered_at', '>=', f.from);
   if (f.to !== undefined) q = q.where('checkin.entered_at', '<', f.to);
@@ -249,33 +380,69 @@ function exportQuery(ex: Executor, f: CheckinExportFilter) {
 }
 
 export async function countCheckinsForExport(ex: Executor, f: CheckinExportFilter): Promise<number> {
-  const row = await exportQuery(ex, f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await exportQuery(ex, f)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** One page in (entered_at, id) order after the given position (keyset paging: no OFFSET on big tables). */
-export async function checkinsForExport(ex: Executor, f: CheckinExportFilter, after: { at: number; id: string } | null, limit: number): Promise<ExportCheckinRow[]> {
+export async function checkinsForExport(
+  ex: Executor,
+  f: CheckinExportFilter,
+  after: { at: number; id: string } | null,
+  limit: number,
+): Promise<ExportCheckinRow[]> {
   let q = exportQuery(ex, f);
   if (after) {
-    q = q.where((eb) => eb.or([
-      eb('checkin.entered_at', '>', after.at),
-      eb.and([eb('checkin.entered_at', '=', after.at), eb('checkin.id', '>', after.id)]),
-    ]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('checkin.entered_at', '>', after.at),
+        eb.and([eb('checkin.entered_at', '=', after.at), eb('checkin.id', '>', after.id)]),
+      ]),
+    );
   }
-  return q.selectAll('checkin').select(['venue.name as venue_name', 'area.code as area_code'])
-    .orderBy('checkin.entered_at').orderBy('checkin.id').limit(limit).execute();
+  return q
+    .selectAll('checkin')
+    .select(['venue.name as venue_name', 'area.code as area_code'])
+    .orderBy('checkin.entered_at')
+    .orderBy('checkin.id')
+    .limit(limit)
+    .execute();
 }
 
 /** The person's latest visit to the venue that began at or after `since` (a repeated personal code). */
-export async function latestVisitSince(ex: Executor, venueId: string, personId: string, since: number): Promise<CheckinTable | undefined> {
-  return ex.selectFrom('checkin').selectAll().where('person_id', '=', personId).where('venue_id', '=', venueId)
-    .where('entered_at', '>=', since).orderBy('entered_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+export async function latestVisitSince(
+  ex: Executor,
+  venueId: string,
+  personId: string,
+  since: number,
+): Promise<CheckinTable | undefined> {
+  return ex
+    .selectFrom('checkin')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('venue_id', '=', venueId)
+    .where('entered_at', '>=', since)
+    .orderBy('entered_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** The first approved venue of a category in an area subtree that has no operator yet (by name, then id). */
 export async function unrunVenueIn(ex: Executor, path: string, category: string): Promise<string | null> {
-  const row = await ex.selectFrom('venue').innerJoin('area', 'area.id', 'venue.area_id').select('venue.id')
-    .where('area.path', 'like', `${path}%`).where('venue.category', '=', category).where('venue.status', '=', 'approved')
-    .where('venue.operator_user_id', 'is', null).orderBy('venue.name').orderBy('venue.id').limit(1).executeTakeFirst();
+  const row = await ex
+    .selectFrom('venue')
+    .innerJoin('area', 'area.id', 'venue.area_id')
+    .select('venue.id')
+    .where('area.path', 'like', `${path}%`)
+    .where('venue.category', '=', category)
+    .where('venue.status', '=', 'approved')
+    .where('venue.operator_user_id', 'is', null)
+    .orderBy('venue.name')
+    .orderBy('venue.id')
+    .limit(1)
+    .executeTakeFirst();
   return row?.id ?? null;
 }

@@ -17,7 +17,11 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function harness(dialect: 'sqlite' | 'postgres', options: BuildOptions = {}, configure?: (s: TestServices) => void): Promise<Harness> {
+async function harness(
+  dialect: 'sqlite' | 'postgres',
+  options: BuildOptions = {},
+  configure?: (s: TestServices) => void,
+): Promise<Harness> {
   const s = await testServices(dialect);
   configure?.(s);
   await seedTestAreas(s);
@@ -29,8 +33,12 @@ async function harness(dialect: 'sqlite' | 'postgres', options: BuildOptions = {
     return res;
   };
   return {
-    s, app, bodies, call,
-    login: (username, password = PASSWORD) => call({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } }),
+    s,
+    app,
+    bodies,
+    call,
+    login: (username, password = PASSWORD) =>
+      call({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } }),
     close: async () => {
       for (const body of bodies) assert.equal(body.includes('scrypt$'), false, 'a response carried a password hash');
       await app.close();
@@ -61,7 +69,17 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(res.statusCode, 200);
         const body = res.json();
         assert.equal(typeof body.csrfToken, 'string');
-        assert.deepEqual(Object.keys(body.user).sort(), ['areaCode', 'areaId', 'areaName', 'areaPath', 'displayName', 'id', 'mustChangePassword', 'role', 'username']);
+        assert.deepEqual(Object.keys(body.user).sort(), [
+          'areaCode',
+          'areaId',
+          'areaName',
+          'areaPath',
+          'displayName',
+          'id',
+          'mustChangePassword',
+          'role',
+          'username',
+        ]);
         assert.equal(body.user.areaName, '文苑社区');
         const cookie = res.cookies.find((c) => c.name === 'cordon_session')!;
         assert.equal(cookie.httpOnly, true);
@@ -78,12 +96,20 @@ for (const { dialect, skip } of await dialects()) {
 
         // Signing in again from a page that still holds the cookie needs no CSRF token and ends the old session.
         const again = await h.call({
-          method: 'POST', url: '/api/v1/auth/login', headers: { cookie: browser(res).cookie }, payload: { username: 'wang.fang', password: PASSWORD },
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          headers: { cookie: browser(res).cookie },
+          payload: { username: 'wang.fang', password: PASSWORD },
         });
         assert.equal(again.statusCode, 200);
         assert.equal((await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: browser(res) })).statusCode, 401);
-        assert.equal((await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: browser(again) })).statusCode, 200);
-      } finally { await h.close(); }
+        assert.equal(
+          (await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: browser(again) })).statusCode,
+          200,
+        );
+      } finally {
+        await h.close();
+      }
     });
 
     test('/auth/session answers an anonymous visitor with user null (no 401), a stale cookie too, and a signed-in one as /auth/me does', async () => {
@@ -92,7 +118,11 @@ for (const { dialect, skip } of await dialects()) {
         const anonymous = await h.call({ method: 'GET', url: '/api/v1/auth/session' });
         assert.equal(anonymous.statusCode, 200);
         assert.deepEqual(anonymous.json(), { user: null, csrfToken: null, permissions: [] });
-        const stale = await h.call({ method: 'GET', url: '/api/v1/auth/session', headers: { cookie: 'cordon_session=gone' } });
+        const stale = await h.call({
+          method: 'GET',
+          url: '/api/v1/auth/session',
+          headers: { cookie: 'cordon_session=gone' },
+        });
         assert.deepEqual(stale.json(), { user: null, csrfToken: null, permissions: [] });
         await signIn(h.s, 'lab', AREAS.city, 'lab.user');
         const res = await h.login('lab.user');
@@ -101,16 +131,22 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(session.statusCode, 200);
         assert.deepEqual(session.json(), me.json());
         assert.equal(session.json().user.username, 'lab.user');
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('the cookie is Secure when the deployment says so', async () => {
-      const h = await harness(dialect, {}, (s) => { s.config.secureCookies = true; });
+      const h = await harness(dialect, {}, (s) => {
+        s.config.secureCookies = true;
+      });
       try {
         await signIn(h.s, 'lab', AREAS.city, 'lab.user');
         const res = await h.login('lab.user');
         assert.equal(res.cookies.find((c) => c.name === 'cordon_session')!.secure, true);
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('a wrong password or unknown user is 401 LOGIN_FAILED; signed out /auth/me is 401', async () => {
@@ -126,9 +162,15 @@ for (const { dialect, skip } of await dialects()) {
         const me = await h.call({ method: 'GET', url: '/api/v1/auth/me' });
         assert.equal(me.statusCode, 401);
         assert.equal(me.json().code, 'UNAUTHENTICATED');
-        const forged = await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: 'cordon_session=forged' } });
+        const forged = await h.call({
+          method: 'GET',
+          url: '/api/v1/auth/me',
+          headers: { cookie: 'cordon_session=forged' },
+        });
         assert.equal(forged.statusCode, 401);
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('lockout: 423 ACCOUNT_LOCKED after N failures even with the right password, until lockMs passes or an admin unlocks', async () => {
@@ -137,7 +179,8 @@ for (const { dialect, skip } of await dialects()) {
         const { maxFailures, lockMs } = h.s.config.lockout;
         const target = await signIn(h.s, 'investigator', AREAS.wenyuan, 'li.na');
         const lockOut = async () => {
-          for (let i = 1; i < maxFailures; i++) assert.equal((await h.login('li.na', 'wrong wrong wrong')).statusCode, 401);
+          for (let i = 1; i < maxFailures; i++)
+            assert.equal((await h.login('li.na', 'wrong wrong wrong')).statusCode, 401);
           const locked = await h.login('li.na', 'wrong wrong wrong');
           assert.equal(locked.statusCode, 423);
           assert.equal(locked.json().code, 'ACCOUNT_LOCKED');
@@ -152,15 +195,23 @@ for (const { dialect, skip } of await dialects()) {
 
         await lockOut();
         const admin = await signIn(h.s, 'admin', AREAS.wenyuan);
-        const unlock = await h.call({ method: 'PATCH', url: `/api/v1/users/${target.userId}`, headers: admin.headers, payload: { unlock: true } });
+        const unlock = await h.call({
+          method: 'PATCH',
+          url: `/api/v1/users/${target.userId}`,
+          headers: admin.headers,
+          payload: { unlock: true },
+        });
         assert.equal(unlock.statusCode, 200);
         assert.equal(unlock.json().lockedUntil, null);
         assert.equal((await h.login('li.na')).statusCode, 200);
 
         const seen = await actions(h.s);
-        for (const a of ['auth.login', 'auth.login_failed', 'auth.lockout', 'user.update']) assert.ok(seen.includes(a), `no ${a} event`);
+        for (const a of ['auth.login', 'auth.login_failed', 'auth.lockout', 'user.update'])
+          assert.ok(seen.includes(a), `no ${a} event`);
         assert.equal(seen.filter((a) => a === 'auth.lockout').length, 2);
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('lockout is per account and address: while address A is locked out, the colleague signs in from B', async () => {
@@ -169,15 +220,30 @@ for (const { dialect, skip } of await dialects()) {
         const { maxFailures } = h.s.config.lockout;
         await signIn(h.s, 'community_worker', AREAS.wenyuan, 'colleague');
         const from = (remoteAddress: string, password = 'wrong wrong wrong') =>
-          h.call({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'colleague', password }, remoteAddress });
+          h.call({
+            method: 'POST',
+            url: '/api/v1/auth/login',
+            payload: { username: 'colleague', password },
+            remoteAddress,
+          });
         for (let i = 1; i < maxFailures; i++) assert.equal((await from('203.0.113.66')).statusCode, 401);
         assert.equal((await from('203.0.113.66')).json().code, 'ACCOUNT_LOCKED');
-        assert.equal((await from('203.0.113.66', PASSWORD)).json().code, 'ACCOUNT_LOCKED', 'A is locked even with the right password');
+        assert.equal(
+          (await from('203.0.113.66', PASSWORD)).json().code,
+          'ACCOUNT_LOCKED',
+          'A is locked even with the right password',
+        );
         const b = await from('10.20.30.40', PASSWORD);
         assert.equal(b.statusCode, 200, 'B is not locked out by A');
-        assert.equal((await from('10.20.30.40', 'wrong wrong wrong')).json().code, 'LOGIN_FAILED', 'B has its own count');
+        assert.equal(
+          (await from('10.20.30.40', 'wrong wrong wrong')).json().code,
+          'LOGIN_FAILED',
+          'B has its own count',
+        );
         assert.equal((await from('203.0.113.66', PASSWORD)).statusCode, 423, 'B signing in does not unlock A');
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('an unknown username gets the same answers as a known one, lock included', async () => {
@@ -190,14 +256,25 @@ for (const { dialect, skip } of await dialects()) {
           for (let i = 0; i <= maxFailures; i++) {
             const res = await h.login(username, 'wrong wrong wrong');
             const { code, status, lockedUntil } = res.json();
-            seen.push(JSON.stringify({ statusCode: res.statusCode, code, status, lockedUntil, cookies: res.cookies.length, type: res.headers['content-type'] }));
+            seen.push(
+              JSON.stringify({
+                statusCode: res.statusCode,
+                code,
+                status,
+                lockedUntil,
+                cookies: res.cookies.length,
+                type: res.headers['content-type'],
+              }),
+            );
           }
           return seen;
         };
         const known = await answers('known.user');
         assert.equal(JSON.parse(known.at(-1)!).statusCode, 423);
         assert.deepEqual(await answers('no.such.user'), known);
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('too many sign-in attempts from one address → 429 RATE_LIMITED', async () => {
@@ -210,10 +287,15 @@ for (const { dialect, skip } of await dialects()) {
         assert.match(String(limited.headers['content-type']), /application\/problem\+json/);
         assert.ok(Number(limited.headers['retry-after']) > 0);
         const other = await h.call({
-          method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'whatever pw' }, remoteAddress: '10.0.0.9',
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { username: 'nobody', password: 'whatever pw' },
+          remoteAddress: '10.0.0.9',
         });
         assert.equal(other.statusCode, 401, 'another address is not limited');
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('cookie requests that change things need the CSRF token; API tokens do not', async () => {
@@ -222,12 +304,27 @@ for (const { dialect, skip } of await dialects()) {
         await signIn(h.s, 'command', AREAS.city, 'zhao.lei');
         const headers = browser(await h.login('zhao.lei'));
         const url = '/api/v1/tokens';
-        const missing = await h.call({ method: 'POST', url, headers: { cookie: headers.cookie }, payload: { name: 'a' } });
+        const missing = await h.call({
+          method: 'POST',
+          url,
+          headers: { cookie: headers.cookie },
+          payload: { name: 'a' },
+        });
         assert.equal(missing.statusCode, 403);
         assert.equal(missing.json().code, 'CSRF_TOKEN_INVALID');
-        const wrong = await h.call({ method: 'POST', url, headers: { ...headers, 'x-csrf-token': 'x'.repeat(32) }, payload: { name: 'a' } });
+        const wrong = await h.call({
+          method: 'POST',
+          url,
+          headers: { ...headers, 'x-csrf-token': 'x'.repeat(32) },
+          payload: { name: 'a' },
+        });
         assert.equal(wrong.json().code, 'CSRF_TOKEN_INVALID');
-        const created = await h.call({ method: 'POST', url, headers, payload: { name: 'wall dashboard', expiresInDays: 30 } });
+        const created = await h.call({
+          method: 'POST',
+          url,
+          headers,
+          payload: { name: 'wall dashboard', expiresInDays: 30 },
+        });
         assert.equal(created.statusCode, 201);
         const { id, token } = created.json();
         assert.match(token, /^cdn_/);
@@ -251,19 +348,28 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(after.statusCode, 401);
         const seen = await actions(h.s);
         assert.ok(seen.includes('token.create') && seen.includes('token.revoke'));
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
-    test('another user\'s token cannot be revoked', async () => {
+    test("another user's token cannot be revoked", async () => {
       const h = await harness(dialect);
       try {
         const a = await signIn(h.s, 'lab', AREAS.city);
         const b = await signIn(h.s, 'lab', AREAS.city);
-        const created = await h.call({ method: 'POST', url: '/api/v1/tokens', headers: a.headers, payload: { name: 'mine' } });
+        const created = await h.call({
+          method: 'POST',
+          url: '/api/v1/tokens',
+          headers: a.headers,
+          payload: { name: 'mine' },
+        });
         const res = await h.call({ method: 'DELETE', url: `/api/v1/tokens/${created.json().id}`, headers: b.headers });
         assert.equal(res.statusCode, 404);
         assert.equal(res.json().code, 'TOKEN_NOT_FOUND');
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('logout deletes the session and clears the cookie; an expired session is refused', async () => {
@@ -281,7 +387,9 @@ for (const { dialect, skip } of await dialects()) {
         const again = browser(await h.login('lab.user'));
         h.s.clock.advance(h.s.config.sessionTtlMs);
         assert.equal((await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: again })).statusCode, 401);
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('only administrators manage users', async () => {
@@ -292,10 +400,17 @@ for (const { dialect, skip } of await dialects()) {
           const res = await h.call({ method: 'GET', url: '/api/v1/users', headers: user.headers });
           assert.equal(res.statusCode, 403, role);
           assert.equal(res.json().code, 'FORBIDDEN');
-          const post = await h.call({ method: 'POST', url: '/api/v1/users', headers: user.headers, payload: { username: 'sneaky', role: 'admin', areaCode: AREAS.city } });
+          const post = await h.call({
+            method: 'POST',
+            url: '/api/v1/users',
+            headers: user.headers,
+            payload: { username: 'sneaky', role: 'admin', areaCode: AREAS.city },
+          });
           assert.equal(post.statusCode, 403, role);
         }
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('an administrator of 文苑社区 manages users only inside 文苑社区', async () => {
@@ -304,15 +419,24 @@ for (const { dialect, skip } of await dialects()) {
         const admin = await signIn(h.s, 'admin', AREAS.wenyuan, 'wenyuan.admin');
         await signIn(h.s, 'community_worker', AREAS.xingyang, 'xingyang.worker');
         const outside = await h.call({
-          method: 'POST', url: '/api/v1/users', headers: admin.headers,
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
           payload: { username: 'new.worker', role: 'community_worker', areaCode: AREAS.xingyang },
         });
         assert.equal(outside.statusCode, 403);
         assert.equal(outside.json().code, 'OUT_OF_SCOPE');
 
         const created = await h.call({
-          method: 'POST', url: '/api/v1/users', headers: admin.headers,
-          payload: { username: 'new.worker', displayName: '刘洋', role: 'community_worker', areaCode: AREAS.wenyuanGrid },
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
+          payload: {
+            username: 'new.worker',
+            displayName: '刘洋',
+            role: 'community_worker',
+            areaCode: AREAS.wenyuanGrid,
+          },
         });
         assert.equal(created.statusCode, 201);
         const { user, password } = created.json();
@@ -321,22 +445,54 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal((await h.login('new.worker', password)).statusCode, 200);
 
         const chosen = await h.call({
-          method: 'POST', url: '/api/v1/users', headers: admin.headers,
-          payload: { username: 'second', role: 'volunteer_coordinator', areaId: `a_${AREAS.wenyuan}`, password: 'chosen passphrase' },
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
+          payload: {
+            username: 'second',
+            role: 'volunteer_coordinator',
+            areaId: `a_${AREAS.wenyuan}`,
+            password: 'chosen passphrase',
+          },
         });
         assert.equal(chosen.statusCode, 201);
         assert.equal(chosen.json().password, null, 'a chosen password is not echoed');
 
-        const bad = await h.call({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { username: 'x', role: 'lab', areaCode: AREAS.wenyuan } });
+        const bad = await h.call({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
+          payload: { username: 'x', role: 'lab', areaCode: AREAS.wenyuan },
+        });
         assert.equal(bad.json().code, 'USERNAME_INVALID');
-        const taken = await h.call({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { username: 'second', role: 'lab', areaCode: AREAS.wenyuan } });
+        const taken = await h.call({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
+          payload: { username: 'second', role: 'lab', areaCode: AREAS.wenyuan },
+        });
         assert.equal(taken.statusCode, 409);
         assert.equal(taken.json().code, 'USERNAME_TAKEN');
-        const role = await h.call({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { username: 'third', role: 'root', areaCode: AREAS.wenyuan } });
+        const role = await h.call({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
+          payload: { username: 'third', role: 'root', areaCode: AREAS.wenyuan },
+        });
         assert.equal(role.json().code, 'ROLE_INVALID');
-        const weak = await h.call({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { username: 'third', role: 'lab', areaCode: AREAS.wenyuan, password: 'short' } });
+        const weak = await h.call({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
+          payload: { username: 'third', role: 'lab', areaCode: AREAS.wenyuan, password: 'short' },
+        });
         assert.equal(weak.json().code, 'PASSWORD_WEAK');
-        const area = await h.call({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { username: 'third', role: 'lab', areaCode: '000000' } });
+        const area = await h.call({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
+          payload: { username: 'third', role: 'lab', areaCode: '000000' },
+        });
         assert.equal(area.json().code, 'AREA_NOT_FOUND');
 
         const list = await h.call({ method: 'GET', url: '/api/v1/users?limit=2', headers: admin.headers });
@@ -344,20 +500,49 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(list.json().total, 3);
         assert.equal(list.json().items.length, 2);
         const all = await h.call({ method: 'GET', url: '/api/v1/users', headers: admin.headers });
-        assert.deepEqual(all.json().items.map((u: { username: string }) => u.username), ['new.worker', 'second', 'wenyuan.admin']);
+        assert.deepEqual(
+          all.json().items.map((u: { username: string }) => u.username),
+          ['new.worker', 'second', 'wenyuan.admin'],
+        );
 
-        const xingyang = await h.s.db.selectFrom('app_user').select('id').where('username', '=', 'xingyang.worker').executeTakeFirstOrThrow();
-        const patch = await h.call({ method: 'PATCH', url: `/api/v1/users/${xingyang.id}`, headers: admin.headers, payload: { disabled: true } });
+        const xingyang = await h.s.db
+          .selectFrom('app_user')
+          .select('id')
+          .where('username', '=', 'xingyang.worker')
+          .executeTakeFirstOrThrow();
+        const patch = await h.call({
+          method: 'PATCH',
+          url: `/api/v1/users/${xingyang.id}`,
+          headers: admin.headers,
+          payload: { disabled: true },
+        });
         assert.equal(patch.json().code, 'OUT_OF_SCOPE');
-        const reset = await h.call({ method: 'POST', url: `/api/v1/users/${xingyang.id}/password`, headers: admin.headers, payload: {} });
+        const reset = await h.call({
+          method: 'POST',
+          url: `/api/v1/users/${xingyang.id}/password`,
+          headers: admin.headers,
+          payload: {},
+        });
         assert.equal(reset.json().code, 'OUT_OF_SCOPE');
-        const move = await h.call({ method: 'PATCH', url: `/api/v1/users/${user.id}`, headers: admin.headers, payload: { areaCode: AREAS.xingyang } });
+        const move = await h.call({
+          method: 'PATCH',
+          url: `/api/v1/users/${user.id}`,
+          headers: admin.headers,
+          payload: { areaCode: AREAS.xingyang },
+        });
         assert.equal(move.json().code, 'OUT_OF_SCOPE');
 
-        const created_ = (await h.s.db.selectFrom('audit_event').select('detail').where('action', '=', 'user.create').execute());
+        const created_ = await h.s.db
+          .selectFrom('audit_event')
+          .select('detail')
+          .where('action', '=', 'user.create')
+          .execute();
         assert.equal(created_.length, 2);
-        for (const e of created_) assert.equal(e.detail.includes(password) || e.detail.includes('chosen passphrase'), false);
-      } finally { await h.close(); }
+        for (const e of created_)
+          assert.equal(e.detail.includes(password) || e.detail.includes('chosen passphrase'), false);
+      } finally {
+        await h.close();
+      }
     });
 
     test('common and patterned passwords are refused when an account is created or its password reset, with the reason on the field', async () => {
@@ -367,60 +552,119 @@ for (const { dialect, skip } of await dialects()) {
         const worker = await signIn(h.s, 'community_worker', AREAS.wenyuan, 'zhou.min');
         for (const password of ['aaaaaaaaaa', '1234567890', 'password12']) {
           const created = await h.call({
-            method: 'POST', url: '/api/v1/users', headers: { ...admin.headers, 'accept-language': 'en' },
+            method: 'POST',
+            url: '/api/v1/users',
+            headers: { ...admin.headers, 'accept-language': 'en' },
             payload: { username: 'weak.one', role: 'lab', areaCode: AREAS.wenyuan, password },
           });
           assert.equal(created.statusCode, 400, password);
           assert.equal(created.json().code, 'PASSWORD_GUESSABLE', password);
           assert.equal(typeof created.json().warning, 'string');
-          assert.deepEqual(created.json().errors.map((f: { field: string; code: string }) => [f.field, f.code]), [['password', 'PASSWORD_GUESSABLE']]);
-          const reset = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers, payload: { password } });
+          assert.deepEqual(
+            created.json().errors.map((f: { field: string; code: string }) => [f.field, f.code]),
+            [['password', 'PASSWORD_GUESSABLE']],
+          );
+          const reset = await h.call({
+            method: 'POST',
+            url: `/api/v1/users/${worker.userId}/password`,
+            headers: admin.headers,
+            payload: { password },
+          });
           assert.equal(reset.json().code, 'PASSWORD_GUESSABLE', password);
         }
         const own = await h.call({
-          method: 'POST', url: '/api/v1/users', headers: admin.headers,
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
           payload: { username: 'wang.fang', role: 'lab', areaCode: AREAS.wenyuan, password: 'wang.fang.2022' },
         });
         assert.equal(own.json().code, 'PASSWORD_GUESSABLE', 'the username is known to an attacker');
         assert.equal(own.json().warning, 'userInputs');
-        const short = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers, payload: { password: 'x7#Qp' } });
+        const short = await h.call({
+          method: 'POST',
+          url: `/api/v1/users/${worker.userId}/password`,
+          headers: admin.headers,
+          payload: { password: 'x7#Qp' },
+        });
         assert.equal(short.json().code, 'PASSWORD_WEAK');
-        assert.equal(await h.s.db.selectFrom('app_user').select('id').where('username', '=', 'weak.one').executeTakeFirst(), undefined);
+        assert.equal(
+          await h.s.db.selectFrom('app_user').select('id').where('username', '=', 'weak.one').executeTakeFirst(),
+          undefined,
+        );
         assert.equal((await h.login('zhou.min')).statusCode, 200, 'the refused resets changed nothing');
-        const good = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers, payload: { password: 'spring-garden-42' } });
+        const good = await h.call({
+          method: 'POST',
+          url: `/api/v1/users/${worker.userId}/password`,
+          headers: admin.headers,
+          payload: { password: 'spring-garden-42' },
+        });
         assert.equal(good.statusCode, 200);
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
-    test('a disabled user\'s session stops working; a password reset hands over a new password', async () => {
+    test("a disabled user's session stops working; a password reset hands over a new password", async () => {
       const h = await harness(dialect);
       try {
         const admin = await signIn(h.s, 'admin', AREAS.city);
         const worker = await signIn(h.s, 'community_worker', AREAS.wenyuan, 'soon.gone');
-        assert.equal((await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: worker.headers })).statusCode, 200);
-        const disable = await h.call({ method: 'PATCH', url: `/api/v1/users/${worker.userId}`, headers: admin.headers, payload: { disabled: true } });
+        assert.equal(
+          (await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: worker.headers })).statusCode,
+          200,
+        );
+        const disable = await h.call({
+          method: 'PATCH',
+          url: `/api/v1/users/${worker.userId}`,
+          headers: admin.headers,
+          payload: { disabled: true },
+        });
         assert.equal(disable.statusCode, 200);
         assert.equal(disable.json().disabled, true);
-        assert.equal((await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: worker.headers })).statusCode, 401);
+        assert.equal(
+          (await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: worker.headers })).statusCode,
+          401,
+        );
         assert.equal((await h.login('soon.gone')).json().code, 'LOGIN_FAILED');
 
-        await h.call({ method: 'PATCH', url: `/api/v1/users/${worker.userId}`, headers: admin.headers, payload: { disabled: false } });
-        const reset = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers });
+        await h.call({
+          method: 'PATCH',
+          url: `/api/v1/users/${worker.userId}`,
+          headers: admin.headers,
+          payload: { disabled: false },
+        });
+        const reset = await h.call({
+          method: 'POST',
+          url: `/api/v1/users/${worker.userId}/password`,
+          headers: admin.headers,
+        });
         assert.equal(reset.statusCode, 200);
         const { password } = reset.json();
         assert.equal((await h.login('soon.gone')).statusCode, 401);
         assert.equal((await h.login('soon.gone', password)).statusCode, 200);
 
-        const self = await h.call({ method: 'PATCH', url: `/api/v1/users/${admin.userId}`, headers: admin.headers, payload: { disabled: true } });
+        const self = await h.call({
+          method: 'PATCH',
+          url: `/api/v1/users/${admin.userId}`,
+          headers: admin.headers,
+          payload: { disabled: true },
+        });
         assert.equal(self.json().code, 'OWN_ACCESS_CHANGE');
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('sign-in, failure, lockout and user creation are in the audit log, readable by an auditor', async () => {
       const h = await harness(dialect);
       try {
         const admin = await signIn(h.s, 'admin', AREAS.city);
-        await h.call({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { username: 'audited', role: 'lab', areaCode: AREAS.city } });
+        await h.call({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: admin.headers,
+          payload: { username: 'audited', role: 'lab', areaCode: AREAS.city },
+        });
         await signIn(h.s, 'lab', AREAS.city, 'lab.user');
         await h.login('lab.user');
         for (let i = 0; i < h.s.config.lockout.maxFailures; i++) await h.login('lab.user', 'bad password!');
@@ -428,14 +672,19 @@ for (const { dialect, skip } of await dialects()) {
         const page = await h.call({ method: 'GET', url: '/api/v1/audit/events?limit=100', headers: auditor.headers });
         const events = page.json().items as Array<{ action: string; detail: Record<string, unknown> }>;
         for (const a of ['user.create', 'auth.login', 'auth.login_failed', 'auth.lockout']) {
-          assert.ok(events.some((e) => e.action === a), `no ${a}`);
+          assert.ok(
+            events.some((e) => e.action === a),
+            `no ${a}`,
+          );
         }
         const failed = events.find((e) => e.action === 'auth.login_failed')!;
         assert.equal(failed.detail.username, 'lab.user');
         assert.equal(failed.detail.reason, 'wrong_password');
         const verify = await h.call({ method: 'GET', url: '/api/v1/audit/verify', headers: auditor.headers });
         assert.equal(verify.json().ok, true);
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
   });
 }

@@ -24,9 +24,15 @@ async function harness(dialect: 'sqlite' | 'postgres'): Promise<Harness> {
   const app = await build(s, { serveWeb: false });
   const call = (o: InjectOptions) => app.inject(o);
   return {
-    s, app, call,
-    login: (username, password = PASSWORD) => call({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } }),
-    close: async () => { await app.close(); await s.close(); },
+    s,
+    app,
+    call,
+    login: (username, password = PASSWORD) =>
+      call({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } }),
+    close: async () => {
+      await app.close();
+      await s.close();
+    },
   };
 }
 
@@ -36,8 +42,16 @@ function browser(res: LightMyRequestResponse): Record<string, string> {
   return { cookie: `cordon_session=${cookie.value}`, 'x-csrf-token': res.json().csrfToken };
 }
 
-async function events(s: TestServices, action: string): Promise<Array<{ actor_name: string; object_id: string | null; detail: Record<string, unknown> }>> {
-  const rows = await s.db.selectFrom('audit_event').select(['actor_name', 'object_id', 'detail']).where('action', '=', action).orderBy('seq').execute();
+async function events(
+  s: TestServices,
+  action: string,
+): Promise<Array<{ actor_name: string; object_id: string | null; detail: Record<string, unknown> }>> {
+  const rows = await s.db
+    .selectFrom('audit_event')
+    .select(['actor_name', 'object_id', 'detail'])
+    .where('action', '=', action)
+    .orderBy('seq')
+    .execute();
   return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
 }
 
@@ -48,10 +62,19 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const admin = await signIn(h.s, 'admin', AREAS.wenyuan, 'wenyuan.admin');
         const worker = await signIn(h.s, 'community_worker', AREAS.wenyuanGrid, 'grid.worker');
-        const reset = await h.call({ method: 'POST', url: `/api/v1/users/${worker.userId}/password`, headers: admin.headers, payload: {} });
+        const reset = await h.call({
+          method: 'POST',
+          url: `/api/v1/users/${worker.userId}/password`,
+          headers: admin.headers,
+          payload: {},
+        });
         assert.equal(reset.statusCode, 200);
         const handed = reset.json().password as string;
-        assert.equal((await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: worker.headers })).statusCode, 401, 'the old session ended');
+        assert.equal(
+          (await h.call({ method: 'GET', url: '/api/v1/auth/me', headers: worker.headers })).statusCode,
+          401,
+          'the old session ended',
+        );
 
         const signedIn = await h.login('grid.worker', handed);
         assert.equal(signedIn.statusCode, 200);
@@ -66,17 +89,42 @@ for (const { dialect, skip } of await dialects()) {
         const blockedWrite = await h.call({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name: 'x' } });
         assert.equal(blockedWrite.json().code, 'PASSWORD_CHANGE_REQUIRED');
 
-        const wrong = await h.call({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { currentPassword: 'not it at all', newPassword: 'a fresh passphrase' } });
+        const wrong = await h.call({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers,
+          payload: { currentPassword: 'not it at all', newPassword: 'a fresh passphrase' },
+        });
         assert.equal(wrong.statusCode, 400);
         assert.equal(wrong.json().code, 'PASSWORD_CURRENT_WRONG');
-        const same = await h.call({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { currentPassword: handed, newPassword: handed } });
+        const same = await h.call({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers,
+          payload: { currentPassword: handed, newPassword: handed },
+        });
         assert.equal(same.json().code, 'PASSWORD_UNCHANGED');
-        const weak = await h.call({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { currentPassword: handed, newPassword: 'short' } });
+        const weak = await h.call({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers,
+          payload: { currentPassword: handed, newPassword: 'short' },
+        });
         assert.equal(weak.json().code, 'PASSWORD_WEAK');
-        const noCsrf = await h.call({ method: 'POST', url: '/api/v1/auth/password', headers: { cookie: headers.cookie }, payload: { currentPassword: handed, newPassword: 'a fresh passphrase' } });
+        const noCsrf = await h.call({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers: { cookie: headers.cookie },
+          payload: { currentPassword: handed, newPassword: 'a fresh passphrase' },
+        });
         assert.equal(noCsrf.json().code, 'CSRF_TOKEN_INVALID');
 
-        const changed = await h.call({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { currentPassword: handed, newPassword: 'a fresh passphrase' } });
+        const changed = await h.call({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers,
+          payload: { currentPassword: handed, newPassword: 'a fresh passphrase' },
+        });
         assert.equal(changed.statusCode, 200);
         assert.equal(changed.json().mustChangePassword, false);
         assert.equal((await h.call({ method: 'GET', url: '/api/v1/tokens', headers })).statusCode, 200);
@@ -91,12 +139,20 @@ for (const { dialect, skip } of await dialects()) {
         const [changeEvent] = await events(h.s, 'auth.password_change');
         assert.equal(changeEvent.actor_name, 'grid.worker');
         assert.equal(changeEvent.detail.wasRequired, true);
-        for (const e of [...await events(h.s, 'user.password_reset'), ...await events(h.s, 'auth.password_change')]) {
-          assert.equal(JSON.stringify(e.detail).includes(handed) || JSON.stringify(e.detail).includes('fresh passphrase'), false);
+        for (const e of [
+          ...(await events(h.s, 'user.password_reset')),
+          ...(await events(h.s, 'auth.password_change')),
+        ]) {
+          assert.equal(
+            JSON.stringify(e.detail).includes(handed) || JSON.stringify(e.detail).includes('fresh passphrase'),
+            false,
+          );
         }
         const list = await h.call({ method: 'GET', url: '/api/v1/users?q=grid', headers: admin.headers });
         assert.equal(list.json().items[0].mustChangePassword, false);
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('the administrator unlocks, disables and enables, and changes role and area; each change is audited', async () => {
@@ -109,18 +165,38 @@ for (const { dialect, skip } of await dialects()) {
         const listed = await h.call({ method: 'GET', url: '/api/v1/users?q=grid', headers: admin.headers });
         assert.notEqual(listed.json().items[0].lockedUntil, null);
 
-        const unlock = await h.call({ method: 'PATCH', url: `/api/v1/users/${worker.userId}`, headers: admin.headers, payload: { unlock: true } });
+        const unlock = await h.call({
+          method: 'PATCH',
+          url: `/api/v1/users/${worker.userId}`,
+          headers: admin.headers,
+          payload: { unlock: true },
+        });
         assert.equal(unlock.statusCode, 200);
         assert.equal(unlock.json().lockedUntil, null);
         assert.equal((await h.login('grid.worker')).statusCode, 200);
 
-        const change = await h.call({ method: 'PATCH', url: `/api/v1/users/${worker.userId}`, headers: admin.headers, payload: { role: 'volunteer_coordinator', areaCode: AREAS.wenyuan } });
+        const change = await h.call({
+          method: 'PATCH',
+          url: `/api/v1/users/${worker.userId}`,
+          headers: admin.headers,
+          payload: { role: 'volunteer_coordinator', areaCode: AREAS.wenyuan },
+        });
         assert.equal(change.statusCode, 200);
         assert.equal(change.json().role, 'volunteer_coordinator');
         assert.equal(change.json().areaCode, AREAS.wenyuan);
-        const off = await h.call({ method: 'PATCH', url: `/api/v1/users/${worker.userId}`, headers: admin.headers, payload: { disabled: true } });
+        const off = await h.call({
+          method: 'PATCH',
+          url: `/api/v1/users/${worker.userId}`,
+          headers: admin.headers,
+          payload: { disabled: true },
+        });
         assert.equal(off.json().disabled, true);
-        const on = await h.call({ method: 'PATCH', url: `/api/v1/users/${worker.userId}`, headers: admin.headers, payload: { disabled: false } });
+        const on = await h.call({
+          method: 'PATCH',
+          url: `/api/v1/users/${worker.userId}`,
+          headers: admin.headers,
+          payload: { disabled: false },
+        });
         assert.equal(on.json().disabled, false);
 
         const updates = await events(h.s, 'user.update');
@@ -131,7 +207,9 @@ for (const { dialect, skip } of await dialects()) {
         assert.deepEqual(updates[2].detail.disabled, { from: false, to: true });
         assert.deepEqual(updates[3].detail.disabled, { from: true, to: false });
         for (const u of updates) assert.equal(u.actor_name, 'wenyuan.admin');
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('an administrator of another area and a role without user.manage are refused every account action', async () => {
@@ -158,10 +236,19 @@ for (const { dialect, skip } of await dialects()) {
             assert.equal(res.json().code, 'FORBIDDEN');
           }
         }
-        const row = await h.s.db.selectFrom('app_user').select(['role', 'disabled', 'must_change_password']).where('id', '=', worker.userId).executeTakeFirstOrThrow();
-        assert.deepEqual({ ...row, must_change_password: Number(row.must_change_password) }, { role: 'community_worker', disabled: 0, must_change_password: 0 });
+        const row = await h.s.db
+          .selectFrom('app_user')
+          .select(['role', 'disabled', 'must_change_password'])
+          .where('id', '=', worker.userId)
+          .executeTakeFirstOrThrow();
+        assert.deepEqual(
+          { ...row, must_change_password: Number(row.must_change_password) },
+          { role: 'community_worker', disabled: 0, must_change_password: 0 },
+        );
         assert.equal((await events(h.s, 'user.update')).length + (await events(h.s, 'user.password_reset')).length, 0);
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
   });
 }

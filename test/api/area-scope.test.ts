@@ -18,31 +18,69 @@ import { isolatedCase } from '../support/tracing.city.ts';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const START = Date.parse('2022-04-02T06:00:00+08:00');
-const WHY = { reason: '3月23日报告确诊病例 1 例,居住于该社区', legalBasis: '辽源市疫情防控指挥部通告(2022 年第 12 号)' };
-
-/** The ids of 文苑's records the probes name. */
-type Fixture = Record<'area' | 'grid' | 'building' | 'household' | 'person' | 'user' | 'venue' | 'case' | 'contact' | 'callTask' | 'riskArea'
-  | 'round' | 'site' | 'table' | 'tube' | 'box' | 'pool' | 'override' | 'appeal' | 'approval' | 'barcode', string>;
-
-type Probe = {
-  /** Refused: 403 OUT_OF_SCOPE, or 404 where the domain hides that the record exists. */
-  expect: 'refused';
-  as: Role;
-  url: (f: Fixture) => string;
-  body?: (f: Fixture) => unknown;
-} | {
-  /** Answered for the actor's own subtree: no record of 文苑 in it. */
-  expect: 'scoped';
-  as: Role;
-  url: (f: Fixture) => string;
-  body?: (f: Fixture) => unknown;
-} | {
-  expect: 'exempt';
-  reason: string;
+const WHY = {
+  reason: '3月23日报告确诊病例 1 例,居住于该社区',
+  legalBasis: '辽源市疫情防控指挥部通告(2022 年第 12 号)',
 };
 
-const refused = (as: Role, url: (f: Fixture) => string, body?: (f: Fixture) => unknown): Probe => ({ expect: 'refused', as, url, ...(body ? { body } : {}) });
-const scoped = (as: Role, url: (f: Fixture) => string, body?: (f: Fixture) => unknown): Probe => ({ expect: 'scoped', as, url, ...(body ? { body } : {}) });
+/** The ids of 文苑's records the probes name. */
+type Fixture = Record<
+  | 'area'
+  | 'grid'
+  | 'building'
+  | 'household'
+  | 'person'
+  | 'user'
+  | 'venue'
+  | 'case'
+  | 'contact'
+  | 'callTask'
+  | 'riskArea'
+  | 'round'
+  | 'site'
+  | 'table'
+  | 'tube'
+  | 'box'
+  | 'pool'
+  | 'override'
+  | 'appeal'
+  | 'approval'
+  | 'barcode',
+  string
+>;
+
+type Probe =
+  | {
+      /** Refused: 403 OUT_OF_SCOPE, or 404 where the domain hides that the record exists. */
+      expect: 'refused';
+      as: Role;
+      url: (f: Fixture) => string;
+      body?: (f: Fixture) => unknown;
+    }
+  | {
+      /** Answered for the actor's own subtree: no record of 文苑 in it. */
+      expect: 'scoped';
+      as: Role;
+      url: (f: Fixture) => string;
+      body?: (f: Fixture) => unknown;
+    }
+  | {
+      expect: 'exempt';
+      reason: string;
+    };
+
+const refused = (as: Role, url: (f: Fixture) => string, body?: (f: Fixture) => unknown): Probe => ({
+  expect: 'refused',
+  as,
+  url,
+  ...(body ? { body } : {}),
+});
+const scoped = (as: Role, url: (f: Fixture) => string, body?: (f: Fixture) => unknown): Probe => ({
+  expect: 'scoped',
+  as,
+  url,
+  ...(body ? { body } : {}),
+});
 const exempt = (reason: string): Probe => ({ expect: 'exempt', reason });
 
 const PUBLIC = 'public: served without sign-in, holds no personal or area-scoped record';
@@ -58,9 +96,21 @@ export const ROUTES: Record<string, Probe> = {
   'POST /api/v1/auth/password': exempt(OWN),
   'GET /api/v1/auth/session': exempt(OWN),
   'GET /api/v1/users': scoped('admin', () => '/users?limit=100'),
-  'POST /api/v1/users': refused('admin', () => '/users', (f) => ({ username: 'wenyuan-new', displayName: '新用户', role: 'community_worker', areaId: f.area })),
-  'PATCH /api/v1/users/{id}': refused('admin', (f) => `/users/${f.user}`, () => ({ displayName: '改名' })),
-  'POST /api/v1/users/{id}/password': refused('admin', (f) => `/users/${f.user}/password`, () => ({})),
+  'POST /api/v1/users': refused(
+    'admin',
+    () => '/users',
+    (f) => ({ username: 'wenyuan-new', displayName: '新用户', role: 'community_worker', areaId: f.area }),
+  ),
+  'PATCH /api/v1/users/{id}': refused(
+    'admin',
+    (f) => `/users/${f.user}`,
+    () => ({ displayName: '改名' }),
+  ),
+  'POST /api/v1/users/{id}/password': refused(
+    'admin',
+    (f) => `/users/${f.user}/password`,
+    () => ({}),
+  ),
   'GET /api/v1/tokens': exempt(OWN),
   'POST /api/v1/tokens': exempt(OWN),
   'DELETE /api/v1/tokens/{id}': exempt(OWN),
@@ -70,34 +120,84 @@ export const ROUTES: Record<string, Probe> = {
   'GET /api/v1/areas/{id}/buildings': refused('community_worker', (f) => `/areas/${f.area}/buildings`),
   'GET /api/v1/buildings/{id}': refused('community_worker', (f) => `/buildings/${f.building}`),
   'GET /api/v1/households/{id}': refused('community_worker', (f) => `/households/${f.household}`),
-  'PATCH /api/v1/households/{id}': refused('community_worker', (f) => `/households/${f.household}`, () => ({ rooms: 3 })),
-  'POST /api/v1/households': refused('community_worker', () => '/households', (f) => ({ areaId: f.grid, buildingName: '9号楼', unit: '1', door: '909' })),
+  'PATCH /api/v1/households/{id}': refused(
+    'community_worker',
+    (f) => `/households/${f.household}`,
+    () => ({ rooms: 3 }),
+  ),
+  'POST /api/v1/households': refused(
+    'community_worker',
+    () => '/households',
+    (f) => ({ areaId: f.grid, buildingName: '9号楼', unit: '1', door: '909' }),
+  ),
   'GET /api/v1/persons': refused('community_worker', (f) => `/persons?areaId=${f.area}`),
-  'POST /api/v1/persons': refused('community_worker', () => '/persons', (f) => ({ householdId: f.household, name: '冒名', phone: '13900000009' })),
+  'POST /api/v1/persons': refused(
+    'community_worker',
+    () => '/persons',
+    (f) => ({ householdId: f.household, name: '冒名', phone: '13900000009' }),
+  ),
   'GET /api/v1/persons/{id}': refused('community_worker', (f) => `/persons/${f.person}`),
-  'PATCH /api/v1/persons/{id}': refused('community_worker', (f) => `/persons/${f.person}`, () => ({ name: '改名' })),
-  'POST /api/v1/persons/{id}/reveal': refused('community_worker', (f) => `/persons/${f.person}/reveal`, () => ({ fields: ['phone'], reason: '核实' })),
-  'POST /api/v1/registry/import': exempt('a roster file names communities by name; rows outside the actor\'s area are refused row by row (test/api/cross-area.test.ts, roster tests)'),
+  'PATCH /api/v1/persons/{id}': refused(
+    'community_worker',
+    (f) => `/persons/${f.person}`,
+    () => ({ name: '改名' }),
+  ),
+  'POST /api/v1/persons/{id}/reveal': refused(
+    'community_worker',
+    (f) => `/persons/${f.person}/reveal`,
+    () => ({ fields: ['phone'], reason: '核实' }),
+  ),
+  'POST /api/v1/registry/import': exempt(
+    "a roster file names communities by name; rows outside the actor's area are refused row by row (test/api/cross-area.test.ts, roster tests)",
+  ),
   'GET /api/v1/registry/export': refused('community_worker', (f) => `/registry/export?areaId=${f.area}`),
 
   'GET /api/v1/audit/events': refused('auditor', () => '/audit/events'),
   'GET /api/v1/audit/export': refused('auditor', () => '/audit/export'),
-  'GET /api/v1/audit/verify': exempt('verifies the whole chain and answers intact or where it breaks; no record of any area'),
+  'GET /api/v1/audit/verify': exempt(
+    'verifies the whole chain and answers intact or where it breaks; no record of any area',
+  ),
 
   'GET /api/v1/venue-categories': exempt(CITY),
-  'POST /api/v1/venues': refused('community_worker', () => '/venues', (f) => ({ areaId: f.grid, name: '冒名场所', category: 'residential_gate', capacity: 10 })),
+  'POST /api/v1/venues': refused(
+    'community_worker',
+    () => '/venues',
+    (f) => ({ areaId: f.grid, name: '冒名场所', category: 'residential_gate', capacity: 10 }),
+  ),
   'GET /api/v1/venues': scoped('community_worker', () => '/venues?limit=100'),
   'GET /api/v1/venues/{id}': refused('community_worker', (f) => `/venues/${f.venue}`),
-  'POST /api/v1/venues/{id}/approve': refused('community_worker', (f) => `/venues/${f.venue}/approve`, () => ({})),
-  'POST /api/v1/venues/{id}/suspend': refused('community_worker', (f) => `/venues/${f.venue}/suspend`, () => ({ reason: '停业' })),
-  'POST /api/v1/venues/{id}/contact/reveal': refused('community_worker', (f) => `/venues/${f.venue}/contact/reveal`, () => ({ reason: '核实' })),
+  'POST /api/v1/venues/{id}/approve': refused(
+    'community_worker',
+    (f) => `/venues/${f.venue}/approve`,
+    () => ({}),
+  ),
+  'POST /api/v1/venues/{id}/suspend': refused(
+    'community_worker',
+    (f) => `/venues/${f.venue}/suspend`,
+    () => ({ reason: '停业' }),
+  ),
+  'POST /api/v1/venues/{id}/contact/reveal': refused(
+    'community_worker',
+    (f) => `/venues/${f.venue}/contact/reveal`,
+    () => ({ reason: '核实' }),
+  ),
   'GET /api/v1/venues/{id}/code': refused('community_worker', (f) => `/venues/${f.venue}/code`),
-  'POST /api/v1/venues/{id}/code/reissue': refused('community_worker', (f) => `/venues/${f.venue}/code/reissue`, () => ({ reason: '遗失' })),
+  'POST /api/v1/venues/{id}/code/reissue': refused(
+    'community_worker',
+    (f) => `/venues/${f.venue}/code/reissue`,
+    () => ({ reason: '遗失' }),
+  ),
   'GET /api/v1/venues/{id}/screen-code': refused('community_worker', (f) => `/venues/${f.venue}/screen-code`),
-  'GET /api/v1/venues/{id}/occupancy': exempt('public occupancy of a venue for people deciding where to go: a count, no personal data'),
-  'POST /api/v1/checkins': exempt('a door scan: the venue is named by its signed code and any person may enter any venue'),
-  'POST /api/v1/checkins/queue-key': exempt('the key of the offline check-in queue on the actor\'s own device'),
-  'POST /api/v1/checkins/{id}/exit': exempt('an exit closes a visit the door itself recorded; the check-in id is unguessable and held by that door'),
+  'GET /api/v1/venues/{id}/occupancy': exempt(
+    'public occupancy of a venue for people deciding where to go: a count, no personal data',
+  ),
+  'POST /api/v1/checkins': exempt(
+    'a door scan: the venue is named by its signed code and any person may enter any venue',
+  ),
+  'POST /api/v1/checkins/queue-key': exempt("the key of the offline check-in queue on the actor's own device"),
+  'POST /api/v1/checkins/{id}/exit': exempt(
+    'an exit closes a visit the door itself recorded; the check-in id is unguessable and held by that door',
+  ),
   'GET /api/v1/codes/public-key': exempt(PUBLIC),
   'GET /api/v1/venues/{id}/poster.pdf': refused('community_worker', (f) => `/venues/${f.venue}/poster.pdf`),
   'GET /api/v1/venues/{id}/poster.png': refused('community_worker', (f) => `/venues/${f.venue}/poster.png`),
@@ -105,80 +205,218 @@ export const ROUTES: Record<string, Probe> = {
   'GET /api/v1/venues/{id}/today': refused('community_worker', (f) => `/venues/${f.venue}/today`),
   'GET /api/v1/command/crowded': scoped('command', () => '/command/crowded'),
   'GET /api/v1/live/occupancy': exempt('public live occupancy: counts per venue, no personal data'),
-  'GET /api/v1/checkins/export': refused('investigator', (f) => `/checkins/export?venueId=${f.venue}&from=2022-04-01&to=2022-04-03`),
+  'GET /api/v1/checkins/export': refused(
+    'investigator',
+    (f) => `/checkins/export?venueId=${f.venue}&from=2022-04-01&to=2022-04-03`,
+  ),
 
   'POST /api/v1/residents/register/start': exempt(PUBLIC),
   'POST /api/v1/residents/register/verify': exempt(PUBLIC),
-  'POST /api/v1/persons/{id}/resident-account/code': refused('community_worker', (f) => `/persons/${f.person}/resident-account/code`, () => ({ phone: '13900000008' })),
-  'POST /api/v1/persons/{id}/resident-account': refused('community_worker', (f) => `/persons/${f.person}/resident-account`, () => ({ challengeId: 'c1', code: '123456' })),
+  'POST /api/v1/persons/{id}/resident-account/code': refused(
+    'community_worker',
+    (f) => `/persons/${f.person}/resident-account/code`,
+    () => ({ phone: '13900000008' }),
+  ),
+  'POST /api/v1/persons/{id}/resident-account': refused(
+    'community_worker',
+    (f) => `/persons/${f.person}/resident-account`,
+    () => ({ challengeId: 'c1', code: '123456' }),
+  ),
   'GET /api/v1/me/person': exempt(OWN),
   'GET /api/v1/me/scan': exempt(OWN),
   'GET /api/v1/me/personal-code': exempt(OWN),
   'POST /api/v1/checkins/self': exempt(OWN),
 
-  'GET /api/v1/testing/pool-advisor': exempt('a calculator over the request\'s numbers: no record'),
-  'POST /api/v1/testing/rounds': refused('command', () => '/testing/rounds', (f) => ({ name: '越界轮次', startsAt: START + DAY, areas: [{ areaId: f.area, controlLevel: 'controlled' }] })),
+  'GET /api/v1/testing/pool-advisor': exempt("a calculator over the request's numbers: no record"),
+  'POST /api/v1/testing/rounds': refused(
+    'command',
+    () => '/testing/rounds',
+    (f) => ({ name: '越界轮次', startsAt: START + DAY, areas: [{ areaId: f.area, controlLevel: 'controlled' }] }),
+  ),
   'GET /api/v1/testing/rounds': scoped('command', () => '/testing/rounds?limit=100'),
   'GET /api/v1/testing/rounds/{id}': refused('command', (f) => `/testing/rounds/${f.round}`),
-  'PATCH /api/v1/testing/rounds/{id}': refused('command', (f) => `/testing/rounds/${f.round}`, () => ({ name: '改名' })),
-  'POST /api/v1/testing/rounds/{id}/close': refused('command', (f) => `/testing/rounds/${f.round}/close`, () => ({})),
+  'PATCH /api/v1/testing/rounds/{id}': refused(
+    'command',
+    (f) => `/testing/rounds/${f.round}`,
+    () => ({ name: '改名' }),
+  ),
+  'POST /api/v1/testing/rounds/{id}/close': refused(
+    'command',
+    (f) => `/testing/rounds/${f.round}/close`,
+    () => ({}),
+  ),
   'GET /api/v1/testing/rounds/{id}/plan': refused('command', (f) => `/testing/rounds/${f.round}/plan`),
   'GET /api/v1/testing/rounds/{id}/pooling': refused('command', (f) => `/testing/rounds/${f.round}/pooling`),
   'GET /api/v1/testing/rounds/{id}/coverage': refused('command', (f) => `/testing/rounds/${f.round}/coverage`),
-  'GET /api/v1/testing/rounds/{id}/door-knock': refused('community_worker', (f) => `/testing/rounds/${f.round}/door-knock?buildingId=${f.building}`),
-  'POST /api/v1/testing/rounds/{id}/visits': refused('community_worker', (f) => `/testing/rounds/${f.round}/visits`, (f) => ({ personId: f.person, outcome: 'away' })),
-  'POST /api/v1/testing/rounds/{id}/staff': refused('command', (f) => `/testing/rounds/${f.round}/staff`, (f) => ({ userId: f.user, siteId: f.site, duty: 'squad' })),
+  'GET /api/v1/testing/rounds/{id}/door-knock': refused(
+    'community_worker',
+    (f) => `/testing/rounds/${f.round}/door-knock?buildingId=${f.building}`,
+  ),
+  'POST /api/v1/testing/rounds/{id}/visits': refused(
+    'community_worker',
+    (f) => `/testing/rounds/${f.round}/visits`,
+    (f) => ({ personId: f.person, outcome: 'away' }),
+  ),
+  'POST /api/v1/testing/rounds/{id}/staff': refused(
+    'command',
+    (f) => `/testing/rounds/${f.round}/staff`,
+    (f) => ({ userId: f.user, siteId: f.site, duty: 'squad' }),
+  ),
   'GET /api/v1/testing/rounds/{id}/staff': refused('command', (f) => `/testing/rounds/${f.round}/staff`),
-  'GET /api/v1/testing/rounds/{id}/staff/candidates': refused('command', (f) => `/testing/rounds/${f.round}/staff/candidates`),
-  'DELETE /api/v1/testing/rounds/{id}/staff/{staffId}': refused('command', (f) => `/testing/rounds/${f.round}/staff/${f.user}`),
+  'GET /api/v1/testing/rounds/{id}/staff/candidates': refused(
+    'command',
+    (f) => `/testing/rounds/${f.round}/staff/candidates`,
+  ),
+  'DELETE /api/v1/testing/rounds/{id}/staff/{staffId}': refused(
+    'command',
+    (f) => `/testing/rounds/${f.round}/staff/${f.user}`,
+  ),
   'GET /api/v1/testing/rounds/{id}/live': refused('command', (f) => `/testing/rounds/${f.round}/live`),
-  'POST /api/v1/testing/sites': refused('command', () => '/testing/sites', (f) => ({ areaId: f.grid, name: '越界采样点' })),
+  'POST /api/v1/testing/sites': refused(
+    'command',
+    () => '/testing/sites',
+    (f) => ({ areaId: f.grid, name: '越界采样点' }),
+  ),
   'GET /api/v1/testing/sites': scoped('command', () => '/testing/sites?limit=100'),
-  'POST /api/v1/testing/sites/{id}/tables': refused('command', (f) => `/testing/sites/${f.site}/tables`, () => ({ name: '9号台' })),
+  'POST /api/v1/testing/sites/{id}/tables': refused(
+    'command',
+    (f) => `/testing/sites/${f.site}/tables`,
+    () => ({ name: '9号台' }),
+  ),
   'GET /api/v1/testing/me/assignments': exempt(OWN),
-  'POST /api/v1/testing/tubes': refused('sampler', () => '/testing/tubes', (f) => ({ roundId: f.round, tableId: f.table, barcode: 'Z0001' })),
+  'POST /api/v1/testing/tubes': refused(
+    'sampler',
+    () => '/testing/tubes',
+    (f) => ({ roundId: f.round, tableId: f.table, barcode: 'Z0001' }),
+  ),
   'GET /api/v1/testing/tubes/by-barcode/{barcode}': refused('sampler', (f) => `/testing/tubes/by-barcode/${f.barcode}`),
   'GET /api/v1/testing/tubes/{id}': refused('sampler', (f) => `/testing/tubes/${f.tube}`),
   'GET /api/v1/testing/tubes/{id}/custody': refused('sampler', (f) => `/testing/tubes/${f.tube}/custody`),
-  'POST /api/v1/testing/tubes/{id}/members': refused('sampler', (f) => `/testing/tubes/${f.tube}/members`, (f) => ({ personId: f.person })),
-  'DELETE /api/v1/testing/tubes/{id}/members/{personId}': refused('sampler', (f) => `/testing/tubes/${f.tube}/members/${f.person}`),
-  'POST /api/v1/testing/tubes/{id}/close': refused('sampler', (f) => `/testing/tubes/${f.tube}/close`, () => ({})),
-  'GET /api/v1/testing/tables/{id}/open-tubes': refused('sampler', (f) => `/testing/tables/${f.table}/open-tubes?roundId=${f.round}`),
-  'POST /api/v1/testing/tubes/{id}/resume': refused('sampler', (f) => `/testing/tubes/${f.tube}/resume`, () => ({})),
-  'POST /api/v1/testing/tubes/{id}/void': refused('sampler', (f) => `/testing/tubes/${f.tube}/void`, () => ({ reason: '破损' })),
-  'POST /api/v1/testing/sync': exempt('offline operations replayed one by one through the same services as the routes above; each is scoped there'),
-  'POST /api/v1/testing/boxes': refused('sampler', () => '/testing/boxes', (f) => ({ roundId: f.round, code: 'BOXZ001' })),
+  'POST /api/v1/testing/tubes/{id}/members': refused(
+    'sampler',
+    (f) => `/testing/tubes/${f.tube}/members`,
+    (f) => ({ personId: f.person }),
+  ),
+  'DELETE /api/v1/testing/tubes/{id}/members/{personId}': refused(
+    'sampler',
+    (f) => `/testing/tubes/${f.tube}/members/${f.person}`,
+  ),
+  'POST /api/v1/testing/tubes/{id}/close': refused(
+    'sampler',
+    (f) => `/testing/tubes/${f.tube}/close`,
+    () => ({}),
+  ),
+  'GET /api/v1/testing/tables/{id}/open-tubes': refused(
+    'sampler',
+    (f) => `/testing/tables/${f.table}/open-tubes?roundId=${f.round}`,
+  ),
+  'POST /api/v1/testing/tubes/{id}/resume': refused(
+    'sampler',
+    (f) => `/testing/tubes/${f.tube}/resume`,
+    () => ({}),
+  ),
+  'POST /api/v1/testing/tubes/{id}/void': refused(
+    'sampler',
+    (f) => `/testing/tubes/${f.tube}/void`,
+    () => ({ reason: '破损' }),
+  ),
+  'POST /api/v1/testing/sync': exempt(
+    'offline operations replayed one by one through the same services as the routes above; each is scoped there',
+  ),
+  'POST /api/v1/testing/boxes': refused(
+    'sampler',
+    () => '/testing/boxes',
+    (f) => ({ roundId: f.round, code: 'BOXZ001' }),
+  ),
   'GET /api/v1/testing/boxes': scoped('sampler', (f) => `/testing/boxes?roundId=${f.round}&limit=100`),
   'GET /api/v1/testing/boxes/{id}': refused('sampler', (f) => `/testing/boxes/${f.box}`),
-  'POST /api/v1/testing/boxes/{id}/tubes': refused('sampler', (f) => `/testing/boxes/${f.box}/tubes`, (f) => ({ barcodes: [f.barcode] })),
-  'POST /api/v1/testing/boxes/{id}/handover': refused('sampler', (f) => `/testing/boxes/${f.box}/handover`, () => ({ carrier: '运输员' })),
-  'POST /api/v1/testing/boxes/{id}/receive': refused('lab', (f) => `/testing/boxes/${f.box}/receive`, () => ({ lab: '市检测中心' })),
-  'POST /api/v1/testing/lab/uploads': exempt('a result file names tubes by barcode; tubes outside the uploader\'s area are refused row by row (OUT_OF_SCOPE fault)'),
-  'GET /api/v1/testing/lab/uploads': exempt('uploads are listed by their uploader\'s round; the rows carry counts, no personal data'),
-  'POST /api/v1/testing/lab/results': exempt('as the upload: each result outside the actor\'s area is a row fault OUT_OF_SCOPE'),
+  'POST /api/v1/testing/boxes/{id}/tubes': refused(
+    'sampler',
+    (f) => `/testing/boxes/${f.box}/tubes`,
+    (f) => ({ barcodes: [f.barcode] }),
+  ),
+  'POST /api/v1/testing/boxes/{id}/handover': refused(
+    'sampler',
+    (f) => `/testing/boxes/${f.box}/handover`,
+    () => ({ carrier: '运输员' }),
+  ),
+  'POST /api/v1/testing/boxes/{id}/receive': refused(
+    'lab',
+    (f) => `/testing/boxes/${f.box}/receive`,
+    () => ({ lab: '市检测中心' }),
+  ),
+  'POST /api/v1/testing/lab/uploads': exempt(
+    "a result file names tubes by barcode; tubes outside the uploader's area are refused row by row (OUT_OF_SCOPE fault)",
+  ),
+  'GET /api/v1/testing/lab/uploads': exempt(
+    "uploads are listed by their uploader's round; the rows carry counts, no personal data",
+  ),
+  'POST /api/v1/testing/lab/results': exempt(
+    "as the upload: each result outside the actor's area is a row fault OUT_OF_SCOPE",
+  ),
   'GET /api/v1/testing/pools': scoped('community_worker', () => '/testing/pools?status=all'),
   'GET /api/v1/testing/pools/{id}': refused('community_worker', (f) => `/testing/pools/${f.pool}`),
-  'POST /api/v1/testing/pools/{id}/report': refused('command', (f) => `/testing/pools/${f.pool}/report`, () => ({})),
+  'POST /api/v1/testing/pools/{id}/report': refused(
+    'command',
+    (f) => `/testing/pools/${f.pool}/report`,
+    () => ({}),
+  ),
   'GET /api/v1/testing/command/pools': scoped('command', (f) => `/testing/command/pools?roundId=${f.round}`),
   'GET /api/v1/testing/tasks': refused('community_worker', (f) => `/testing/tasks?areaId=${f.area}`),
-  'POST /api/v1/testing/tasks/{id}/sample': exempt('a task id is a sampling task of the actor\'s round (testing-followups tests); it needs a positive pool\'s follow-up to exist'),
+  'POST /api/v1/testing/tasks/{id}/sample': exempt(
+    "a task id is a sampling task of the actor's round (testing-followups tests); it needs a positive pool's follow-up to exist",
+  ),
 
   'GET /api/v1/rulesets': exempt(CITY),
   'GET /api/v1/rulesets/active': exempt(CITY),
   'PUT /api/v1/rulesets/active': exempt(CITY),
   'GET /api/v1/rulesets/{id}': exempt(CITY),
 
-  'POST /api/v1/cases': refused('investigator', () => '/cases', (f) => ({ personId: f.person, classification: 'confirmed', source: 'fever_clinic', onsetAt: START - DAY })),
+  'POST /api/v1/cases': refused(
+    'investigator',
+    () => '/cases',
+    (f) => ({ personId: f.person, classification: 'confirmed', source: 'fever_clinic', onsetAt: START - DAY }),
+  ),
   'GET /api/v1/cases': refused('investigator', (f) => `/cases?areaId=${f.area}`),
   'GET /api/v1/cases/{id}': refused('investigator', (f) => `/cases/${f.case}`),
-  'PATCH /api/v1/cases/{id}': refused('investigator', (f) => `/cases/${f.case}`, () => ({ onsetAt: START - 2 * DAY, reason: '更正' })),
-  'POST /api/v1/cases/{id}/status': refused('investigator', (f) => `/cases/${f.case}/status`, () => ({ to: 'recovered', reason: '治愈' })),
-  'POST /api/v1/cases/{id}/trace': refused('investigator', (f) => `/cases/${f.case}/trace`, () => ({})),
+  'PATCH /api/v1/cases/{id}': refused(
+    'investigator',
+    (f) => `/cases/${f.case}`,
+    () => ({ onsetAt: START - 2 * DAY, reason: '更正' }),
+  ),
+  'POST /api/v1/cases/{id}/status': refused(
+    'investigator',
+    (f) => `/cases/${f.case}/status`,
+    () => ({ to: 'recovered', reason: '治愈' }),
+  ),
+  'POST /api/v1/cases/{id}/trace': refused(
+    'investigator',
+    (f) => `/cases/${f.case}/trace`,
+    () => ({}),
+  ),
   'GET /api/v1/cases/{id}/contacts': refused('investigator', (f) => `/cases/${f.case}/contacts`),
-  'POST /api/v1/cases/{id}/contacts': refused('investigator', (f) => `/cases/${f.case}/contacts`, (f) => ({ personId: f.person, class: 'close', reasonCode: 'same_household', firstExposureAt: START - 2 * DAY, lastExposureAt: START - DAY })),
+  'POST /api/v1/cases/{id}/contacts': refused(
+    'investigator',
+    (f) => `/cases/${f.case}/contacts`,
+    (f) => ({
+      personId: f.person,
+      class: 'close',
+      reasonCode: 'same_household',
+      firstExposureAt: START - 2 * DAY,
+      lastExposureAt: START - DAY,
+    }),
+  ),
   'GET /api/v1/cases/{id}/contact-groups': refused('investigator', (f) => `/cases/${f.case}/contact-groups`),
-  'POST /api/v1/cases/{id}/contacts/review': refused('investigator', (f) => `/cases/${f.case}/contacts/review`, (f) => ({ decision: 'confirm', reason: '核实', select: { ids: [f.contact] } })),
-  'POST /api/v1/contacts/{id}/review': refused('investigator', (f) => `/contacts/${f.contact}/review`, () => ({ decision: 'confirm', reason: '核实' })),
+  'POST /api/v1/cases/{id}/contacts/review': refused(
+    'investigator',
+    (f) => `/cases/${f.case}/contacts/review`,
+    (f) => ({ decision: 'confirm', reason: '核实', select: { ids: [f.contact] } }),
+  ),
+  'POST /api/v1/contacts/{id}/review': refused(
+    'investigator',
+    (f) => `/contacts/${f.contact}/review`,
+    () => ({ decision: 'confirm', reason: '核实' }),
+  ),
   'GET /api/v1/contacts/review-queue': scoped('investigator', () => '/contacts/review-queue?limit=100'),
   'GET /api/v1/chains': refused('investigator', (f) => `/chains?areaId=${f.area}`),
   'GET /api/v1/chains/clusters': refused('investigator', (f) => `/chains/clusters?areaId=${f.area}`),
@@ -186,31 +424,73 @@ export const ROUTES: Record<string, Probe> = {
 
   'GET /api/v1/risk-areas/public': exempt(PUBLIC),
   'GET /api/v1/risk-areas': refused('command', (f) => `/risk-areas?areaId=${f.area}`),
-  'POST /api/v1/risk-areas': refused('command', () => '/risk-areas', (f) => ({ unit: 'community', targetId: f.area, level: 'medium', ...WHY })),
+  'POST /api/v1/risk-areas': refused(
+    'command',
+    () => '/risk-areas',
+    (f) => ({ unit: 'community', targetId: f.area, level: 'medium', ...WHY }),
+  ),
   'GET /api/v1/risk-areas/tree': scoped('command', () => '/risk-areas/tree'),
   'GET /api/v1/risk-areas/{id}': refused('command', (f) => `/risk-areas/${f.riskArea}`),
-  'POST /api/v1/risk-areas/{id}/lift': refused('command', (f) => `/risk-areas/${f.riskArea}/lift`, () => WHY),
-  'POST /api/v1/risk-areas/downgrade': exempt('runs the rule set\'s downgrades over the actor\'s own subtree; names no area'),
+  'POST /api/v1/risk-areas/{id}/lift': refused(
+    'command',
+    (f) => `/risk-areas/${f.riskArea}/lift`,
+    () => WHY,
+  ),
+  'POST /api/v1/risk-areas/downgrade': exempt(
+    "runs the rule set's downgrades over the actor's own subtree; names no area",
+  ),
 
   'GET /api/v1/call-tasks': refused('investigator', (f) => `/call-tasks?areaId=${f.area}`),
   'GET /api/v1/call-tasks/export': refused('investigator', (f) => `/call-tasks/export?areaId=${f.area}`),
   'GET /api/v1/call-tasks/facets': refused('investigator', (f) => `/call-tasks/facets?areaId=${f.area}`),
   'GET /api/v1/call-tasks/{id}': refused('investigator', (f) => `/call-tasks/${f.callTask}`),
-  'POST /api/v1/call-tasks/{id}/attempts': refused('investigator', (f) => `/call-tasks/${f.callTask}/attempts`, () => ({ outcome: 'not_reached' })),
-  'POST /api/v1/call-tasks/{id}/reveal': refused('investigator', (f) => `/call-tasks/${f.callTask}/reveal`, () => ({ reason: '回访' })),
+  'POST /api/v1/call-tasks/{id}/attempts': refused(
+    'investigator',
+    (f) => `/call-tasks/${f.callTask}/attempts`,
+    () => ({ outcome: 'not_reached' }),
+  ),
+  'POST /api/v1/call-tasks/{id}/reveal': refused(
+    'investigator',
+    (f) => `/call-tasks/${f.callTask}/reveal`,
+    () => ({ reason: '回访' }),
+  ),
 
   'GET /api/v1/persons/{id}/health': refused('investigator', (f) => `/persons/${f.person}/health`),
   'GET /api/v1/me/health': exempt(OWN),
   'GET /api/v1/me/appeals': exempt(OWN),
   'POST /api/v1/me/appeals': exempt(OWN),
   'GET /api/v1/health/appeals': scoped('investigator', () => '/health/appeals?status=all'),
-  'POST /api/v1/health/appeals/{id}/answer': refused('investigator', (f) => `/health/appeals/${f.appeal}/answer`, () => ({ decision: 'uphold', answer: '维持' })),
+  'POST /api/v1/health/appeals/{id}/answer': refused(
+    'investigator',
+    (f) => `/health/appeals/${f.appeal}/answer`,
+    () => ({ decision: 'uphold', answer: '维持' }),
+  ),
   'GET /api/v1/health/overrides': scoped('investigator', () => '/health/overrides?status=all'),
-  'POST /api/v1/health/overrides': refused('investigator', () => '/health/overrides', (f) => ({ personIds: [f.person], colour: 'yellow', legalBasis: WHY.legalBasis, reason: 'sealed', endsAt: START + DAY })),
-  'POST /api/v1/health/overrides/{id}/decision': refused('investigator', (f) => `/health/overrides/${f.override}/decision`, () => ({ approve: true, reason: '同意' })),
+  'POST /api/v1/health/overrides': refused(
+    'investigator',
+    () => '/health/overrides',
+    (f) => ({
+      personIds: [f.person],
+      colour: 'yellow',
+      legalBasis: WHY.legalBasis,
+      reason: 'sealed',
+      endsAt: START + DAY,
+    }),
+  ),
+  'POST /api/v1/health/overrides/{id}/decision': refused(
+    'investigator',
+    (f) => `/health/overrides/${f.override}/decision`,
+    () => ({ approve: true, reason: '同意' }),
+  ),
   'GET /api/v1/health/approvals': scoped('command', () => '/health/approvals?status=all'),
-  'POST /api/v1/health/approvals/{id}/decision': refused('command', (f) => `/health/approvals/${f.approval}/decision`, () => ({ approve: true, reason: '同意' })),
-  'POST /api/v1/health/recompute': exempt('recomputes colours city-wide from the facts (health.recompute: command and admin); returns counts only'),
+  'POST /api/v1/health/approvals/{id}/decision': refused(
+    'command',
+    (f) => `/health/approvals/${f.approval}/decision`,
+    () => ({ approve: true, reason: '同意' }),
+  ),
+  'POST /api/v1/health/recompute': exempt(
+    'recomputes colours city-wide from the facts (health.recompute: command and admin); returns counts only',
+  ),
 
   'GET /api/v1/command/summary': scoped('command', () => '/command/summary'),
 };
@@ -227,9 +507,19 @@ for (const { dialect, skip } of await dialects()) {
         // Every route served is in the table, and the table names no route that is gone.
         await app.ready();
         const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
-        const served = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-        assert.deepEqual(served.filter((r) => !(r in ROUTES)), [], 'routes not classified in test/api/area-scope.test.ts');
-        assert.deepEqual(Object.keys(ROUTES).filter((r) => !served.includes(r)), [], 'classified routes no longer served');
+        const served = Object.entries(doc.paths).flatMap(([path, ops]) =>
+          Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+        );
+        assert.deepEqual(
+          served.filter((r) => !(r in ROUTES)),
+          [],
+          'routes not classified in test/api/area-scope.test.ts',
+        );
+        assert.deepEqual(
+          Object.keys(ROUTES).filter((r) => !served.includes(r)),
+          [],
+          'classified routes no longer served',
+        );
 
         // 文苑's records, made by its own staff and the city's.
         const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
@@ -237,44 +527,187 @@ for (const { dialect, skip } of await dialects()) {
         const investigator = await signIn(s, 'investigator', AREAS.wenyuan);
         const sampler = await signIn(s, 'sampler', AREAS.wenyuan);
         const lab = await signIn(s, 'lab', AREAS.city);
-        const ok = (res: { statusCode: number; body: string }, status = 201) => { assert.equal(res.statusCode, status, res.body); return JSON.parse(res.body); };
-        const home = ok(await call('POST', '/households', worker, { areaId: areas[AREAS.wenyuanGrid], buildingName: '3号楼', unit: '1', door: '101' }));
-        const person = ok(await call('POST', '/persons', worker, { householdId: home.id, name: '文苑甲', phone: '13800000001', idNumber: idNumber(1) })).id as string;
-        const other = ok(await call('POST', '/persons', worker, { householdId: home.id, name: '文苑乙', phone: '13800000002', idNumber: idNumber(2) })).id as string;
-        const venue = ok(await call('POST', '/venues', worker, { areaId: areas[AREAS.wenyuanGrid], name: '文苑小区北门', category: 'residential_gate', capacity: 100 })).id as string;
-        await s.db.insertInto('case_record').values(isolatedCase('case-w', person, START - DAY)).execute();
-        await s.db.insertInto('contact').values({
-          id: 'contact-w', case_id: 'case-w', person_id: other, class: 'close', candidate: 0, basis: 'manual', reason_code: 'other', evidence: '{}',
-          ruleset_id: '8th-edition', ruleset_version: 'test', rule: 'manual', first_exposure_at: START - 2 * DAY, last_exposure_at: START - DAY,
-          review_status: 'confirmed', reviewed_by: null, review_reason: null, reviewed_at: null, source_contact_id: null, source_key: '',
-          created_at: START, updated_at: START,
-        }).execute();
+        const ok = (res: { statusCode: number; body: string }, status = 201) => {
+          assert.equal(res.statusCode, status, res.body);
+          return JSON.parse(res.body);
+        };
+        const home = ok(
+          await call('POST', '/households', worker, {
+            areaId: areas[AREAS.wenyuanGrid],
+            buildingName: '3号楼',
+            unit: '1',
+            door: '101',
+          }),
+        );
+        const person = ok(
+          await call('POST', '/persons', worker, {
+            householdId: home.id,
+            name: '文苑甲',
+            phone: '13800000001',
+            idNumber: idNumber(1),
+          }),
+        ).id as string;
+        const other = ok(
+          await call('POST', '/persons', worker, {
+            householdId: home.id,
+            name: '文苑乙',
+            phone: '13800000002',
+            idNumber: idNumber(2),
+          }),
+        ).id as string;
+        const venue = ok(
+          await call('POST', '/venues', worker, {
+            areaId: areas[AREAS.wenyuanGrid],
+            name: '文苑小区北门',
+            category: 'residential_gate',
+            capacity: 100,
+          }),
+        ).id as string;
+        await s.db
+          .insertInto('case_record')
+          .values(isolatedCase('case-w', person, START - DAY))
+          .execute();
+        await s.db
+          .insertInto('contact')
+          .values({
+            id: 'contact-w',
+            case_id: 'case-w',
+            person_id: other,
+            class: 'close',
+            candidate: 0,
+            basis: 'manual',
+            reason_code: 'other',
+            evidence: '{}',
+            ruleset_id: '8th-edition',
+            ruleset_version: 'test',
+            rule: 'manual',
+            first_exposure_at: START - 2 * DAY,
+            last_exposure_at: START - DAY,
+            review_status: 'confirmed',
+            reviewed_by: null,
+            review_reason: null,
+            reviewed_at: null,
+            source_contact_id: null,
+            source_key: '',
+            created_at: START,
+            updated_at: START,
+          })
+          .execute();
         await syncCallTasks(s, s.db, 'case-w');
         const callTask = (await s.db.selectFrom('call_task').select('id').executeTakeFirstOrThrow()).id;
-        const riskArea = ok(await call('POST', '/risk-areas', command, { unit: 'community', targetId: areas[AREAS.wenyuan], level: 'high', ...WHY }), 200).riskArea.id as string;
-        const override = ok(await call('POST', '/health/overrides', investigator, { personIds: [person], colour: 'yellow', legalBasis: WHY.legalBasis, reason: 'sealed', endsAt: START + 2 * DAY })).id as string;
-        await s.db.insertInto('health_appeal').values({
-          id: 'appeal-w', person_id: person, area_path: `${AREAS.city}/${AREAS.district}/${AREAS.street}/${AREAS.wenyuan}/${AREAS.wenyuanGrid}/`,
-          filed_by: worker.userId, filed_at: START, due_at: START + DAY, colour: 'yellow', statement: '未到过该场所', status: 'open',
-          reviewer_id: null, reviewer_name: null, answered_at: null, answer: null, override_id: null, updated_at: START,
-        }).execute();
-        await s.db.insertInto('health_approval').values({
-          id: 'approval-w', kind: 'add_facts', people: 1, payload: JSON.stringify({ facts: [{ personId: person }] }), reason: 'sealed', status: 'pending',
-          requested_by: null, requested_by_name: 'system', requested_by_role: 'command', requested_at: START, decided_by: null, decided_by_name: null,
-          decided_at: null, decision_reason: null, ruleset_id: '9th-edition', ruleset_version: 'test', threshold: 1,
-        }).execute();
-        const round = ok(await call('POST', '/testing/rounds', command, { name: '文苑第一轮', startsAt: START, areas: [{ areaId: areas[AREAS.wenyuan], controlLevel: 'controlled' }] })).id as string;
-        const site = ok(await call('POST', '/testing/sites', command, { areaId: areas[AREAS.wenyuanGrid], name: '文苑广场采样点' })).id as string;
+        const riskArea = ok(
+          await call('POST', '/risk-areas', command, {
+            unit: 'community',
+            targetId: areas[AREAS.wenyuan],
+            level: 'high',
+            ...WHY,
+          }),
+          200,
+        ).riskArea.id as string;
+        const override = ok(
+          await call('POST', '/health/overrides', investigator, {
+            personIds: [person],
+            colour: 'yellow',
+            legalBasis: WHY.legalBasis,
+            reason: 'sealed',
+            endsAt: START + 2 * DAY,
+          }),
+        ).id as string;
+        await s.db
+          .insertInto('health_appeal')
+          .values({
+            id: 'appeal-w',
+            person_id: person,
+            area_path: `${AREAS.city}/${AREAS.district}/${AREAS.street}/${AREAS.wenyuan}/${AREAS.wenyuanGrid}/`,
+            filed_by: worker.userId,
+            filed_at: START,
+            due_at: START + DAY,
+            colour: 'yellow',
+            statement: '未到过该场所',
+            status: 'open',
+            reviewer_id: null,
+            reviewer_name: null,
+            answered_at: null,
+            answer: null,
+            override_id: null,
+            updated_at: START,
+          })
+          .execute();
+        await s.db
+          .insertInto('health_approval')
+          .values({
+            id: 'approval-w',
+            kind: 'add_facts',
+            people: 1,
+            payload: JSON.stringify({ facts: [{ personId: person }] }),
+            reason: 'sealed',
+            status: 'pending',
+            requested_by: null,
+            requested_by_name: 'system',
+            requested_by_role: 'command',
+            requested_at: START,
+            decided_by: null,
+            decided_by_name: null,
+            decided_at: null,
+            decision_reason: null,
+            ruleset_id: '9th-edition',
+            ruleset_version: 'test',
+            threshold: 1,
+          })
+          .execute();
+        const round = ok(
+          await call('POST', '/testing/rounds', command, {
+            name: '文苑第一轮',
+            startsAt: START,
+            areas: [{ areaId: areas[AREAS.wenyuan], controlLevel: 'controlled' }],
+          }),
+        ).id as string;
+        const site = ok(
+          await call('POST', '/testing/sites', command, { areaId: areas[AREAS.wenyuanGrid], name: '文苑广场采样点' }),
+        ).id as string;
         const table = ok(await call('POST', `/testing/sites/${site}/tables`, command, { name: '1号台' })).id as string;
         const tube = (await fillTube(call, sampler, round, table, 'W0001', [person, other])).id;
         const box = ok(await call('POST', '/testing/boxes', sampler, { roundId: round, code: 'BOXW001' })).id as string;
         s.clock.advance(2 * HOUR);
-        const pool = ok(await call('POST', '/testing/lab/results', lab, { roundId: round, results: [{ barcode: 'W0001', result: 'positive', ctN: 33, ctOrf1ab: 34, testedAt: s.clock.now() - HOUR }] }), 200).pools[0].id as string;
+        const pool = ok(
+          await call('POST', '/testing/lab/results', lab, {
+            roundId: round,
+            results: [{ barcode: 'W0001', result: 'positive', ctN: 33, ctOrf1ab: 34, testedAt: s.clock.now() - HOUR }],
+          }),
+          200,
+        ).pools[0].id as string;
         const f: Fixture = {
-          area: areas[AREAS.wenyuan]!, grid: areas[AREAS.wenyuanGrid]!, building: home.buildingId, household: home.id, person, user: worker.userId, venue,
-          case: 'case-w', contact: 'contact-w', callTask, riskArea, round, site, table, tube, box, pool, override, appeal: 'appeal-w', approval: 'approval-w', barcode: 'W0001',
+          area: areas[AREAS.wenyuan]!,
+          grid: areas[AREAS.wenyuanGrid]!,
+          building: home.buildingId,
+          household: home.id,
+          person,
+          user: worker.userId,
+          venue,
+          case: 'case-w',
+          contact: 'contact-w',
+          callTask,
+          riskArea,
+          round,
+          site,
+          table,
+          tube,
+          box,
+          pool,
+          override,
+          appeal: 'appeal-w',
+          approval: 'approval-w',
+          barcode: 'W0001',
         };
-        const secrets = [...Object.values(f).filter((v) => v !== f.user), '文苑甲', '文苑乙', '文*甲', '文*乙', '文苑小区北门', '文苑广场采样点'];
+        const secrets = [
+          ...Object.values(f).filter((v) => v !== f.user),
+          '文苑甲',
+          '文苑乙',
+          '文*甲',
+          '文*乙',
+          '文苑小区北门',
+          '文苑广场采样点',
+        ];
 
         // 兴阳's actors, one per role, ask for them.
         const actors = new Map<Role, SignedIn>();
@@ -290,21 +723,34 @@ for (const { dialect, skip } of await dialects()) {
           }
           const method = route.split(' ')[0] as 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
           const res = await app.inject({
-            method, url: `/api/v1${probe.url(f)}`, headers: (await actor(probe.as)).headers,
-            ...(probe.body ? { payload: probe.body(f) as object } : method === 'GET' || method === 'DELETE' ? {} : { payload: {} }),
+            method,
+            url: `/api/v1${probe.url(f)}`,
+            headers: (await actor(probe.as)).headers,
+            ...(probe.body
+              ? { payload: probe.body(f) as object }
+              : method === 'GET' || method === 'DELETE'
+                ? {}
+                : { payload: {} }),
           });
           if (probe.expect === 'refused') {
-            if (res.statusCode !== 403 && res.statusCode !== 404) failures.push(`${route} as ${probe.as}: ${res.statusCode} ${res.body.slice(0, 200)}`);
-            else if (res.statusCode === 403 && res.json().code !== 'OUT_OF_SCOPE') failures.push(`${route}: refused with ${res.json().code}`);
-            else if (res.statusCode === 404 && res.json().code === 'ROUTE_NOT_FOUND') failures.push(`${route}: the probe's URL matches no route`);
+            if (res.statusCode !== 403 && res.statusCode !== 404)
+              failures.push(`${route} as ${probe.as}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+            else if (res.statusCode === 403 && res.json().code !== 'OUT_OF_SCOPE')
+              failures.push(`${route}: refused with ${res.json().code}`);
+            else if (res.statusCode === 404 && res.json().code === 'ROUTE_NOT_FOUND')
+              failures.push(`${route}: the probe's URL matches no route`);
           } else if (res.statusCode !== 403 && res.statusCode !== 404) {
-            if (res.statusCode !== 200) failures.push(`${route} as ${probe.as}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+            if (res.statusCode !== 200)
+              failures.push(`${route} as ${probe.as}: ${res.statusCode} ${res.body.slice(0, 200)}`);
             const leaked = secrets.filter((x) => res.body.includes(x));
             if (leaked.length) failures.push(`${route} as ${probe.as}: shows ${leaked.join(', ')}`);
           }
         }
         assert.deepEqual(failures, []);
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
   });
 }

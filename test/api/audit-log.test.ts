@@ -14,7 +14,14 @@ async function harness(dialect: 'sqlite' | 'postgres'): Promise<{ s: TestService
   const s = await testServices(dialect);
   await seedTestAreas(s);
   const app = await build(s, { serveWeb: false });
-  return { s, app, close: async () => { await app.close(); await s.close(); } };
+  return {
+    s,
+    app,
+    close: async () => {
+      await app.close();
+      await s.close();
+    },
+  };
 }
 
 const HOUR = 3_600_000;
@@ -22,21 +29,55 @@ const HOUR = 3_600_000;
 /** A household and its head in 文苑社区, and a run of events about them, an hour apart. */
 async function seedEvents(s: TestServices): Promise<{ start: number }> {
   const now = s.clock.now();
-  await s.db.insertInto('household').values({
-    id: 'hh1', building_id: null, area_id: `a_${AREAS.wenyuan}`, unit: '1单元', door: '101', address: '瑞景家园 3号楼1单元101',
-    rooms: null, head_person_id: null, created_at: now, updated_at: now,
-  }).execute();
-  await s.db.insertInto('person').values({
-    id: 'p1', household_id: 'hh1', area_id: `a_${AREAS.wenyuan}`, name: '王立伟', id_type: 'none', id_enc: null, id_hmac: null,
-    birth_date: null, sex: null, phone_enc: null, phone_hmac: null, relation: '本人', elderly_alone: 0, bedridden: 0, pregnant: 0,
-    dialysis: 0, no_smartphone: 0, note: '', created_at: now, updated_at: now,
-  }).execute();
+  await s.db
+    .insertInto('household')
+    .values({
+      id: 'hh1',
+      building_id: null,
+      area_id: `a_${AREAS.wenyuan}`,
+      unit: '1单元',
+      door: '101',
+      address: '瑞景家园 3号楼1单元101',
+      rooms: null,
+      head_person_id: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await s.db
+    .insertInto('person')
+    .values({
+      id: 'p1',
+      household_id: 'hh1',
+      area_id: `a_${AREAS.wenyuan}`,
+      name: '王立伟',
+      id_type: 'none',
+      id_enc: null,
+      id_hmac: null,
+      birth_date: null,
+      sex: null,
+      phone_enc: null,
+      phone_hmac: null,
+      relation: '本人',
+      elderly_alone: 0,
+      bedridden: 0,
+      pregnant: 0,
+      dialysis: 0,
+      no_smartphone: 0,
+      note: '',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   const start = now;
   const worker = { id: 'u-worker', name: 'wang.fang', role: 'community_worker' };
   const entries: Array<[typeof worker, Parameters<TestServices['audit']>[2]]> = [
     [worker, { action: 'household.update', objectType: 'household', objectId: 'hh1', detail: { changed: ['door'] } }],
     [worker, { action: 'person.update', objectType: 'person', objectId: 'p1', detail: { changed: ['note'] } }],
-    [SYSTEM_ACTOR as typeof worker, { action: 'person.read', objectType: 'person', objectId: 'p1', reason: '流调核实 needle' }],
+    [
+      SYSTEM_ACTOR as typeof worker,
+      { action: 'person.read', objectType: 'person', objectId: 'p1', reason: '流调核实 needle' },
+    ],
     [worker, { action: 'person.search', objectType: 'person', objectId: null, detail: { kind: 'name', q: '王*' } }],
   ];
   for (const [actor, entry] of entries) {
@@ -54,41 +95,93 @@ for (const { dialect, skip } of await dialects()) {
         const { start } = await seedEvents(h.s);
         const auditor = await signIn(h.s, 'auditor', AREAS.city);
         const get = async (query: string) => {
-          const res = await h.app.inject({ method: 'GET', url: `/api/v1/audit/events?${query}`, headers: auditor.headers });
+          const res = await h.app.inject({
+            method: 'GET',
+            url: `/api/v1/audit/events?${query}`,
+            headers: auditor.headers,
+          });
           assert.equal(res.statusCode, 200, res.body);
-          return res.json() as { items: Array<{ seq: number; action: string; actorName: string; objectLabel: string | null; objectId: string | null }>; nextBeforeSeq: number | null };
+          return res.json() as {
+            items: Array<{
+              seq: number;
+              action: string;
+              actorName: string;
+              objectLabel: string | null;
+              objectId: string | null;
+            }>;
+            nextBeforeSeq: number | null;
+          };
         };
         const all = await get('limit=100');
-        assert.deepEqual(all.items.slice(0, 4).map((e) => e.action), ['person.search', 'person.read', 'person.update', 'household.update']);
+        assert.deepEqual(
+          all.items.slice(0, 4).map((e) => e.action),
+          ['person.search', 'person.read', 'person.update', 'household.update'],
+        );
         const household = all.items.find((e) => e.action === 'household.update')!;
         assert.equal(household.objectLabel, '瑞景家园 3号楼1单元101');
         assert.equal(all.items.find((e) => e.action === 'person.update')!.objectLabel, '王*伟');
         assert.equal(all.items.find((e) => e.action === 'person.search')!.objectLabel, null);
         assert.equal(JSON.stringify(all).includes('王立伟'), false, 'a person is never named in full');
 
-        assert.deepEqual((await get('action=person.update')).items.map((e) => e.action), ['person.update']);
-        assert.deepEqual((await get('action=person.*')).items.map((e) => e.action), ['person.search', 'person.read', 'person.update']);
-        assert.deepEqual((await get('actor=wang.fang')).items.map((e) => e.action), ['person.search', 'person.update', 'household.update']);
-        assert.deepEqual((await get('actorId=u-worker&objectType=person')).items.map((e) => e.action), ['person.search', 'person.update']);
-        assert.deepEqual((await get('objectType=person&objectId=p1')).items.map((e) => e.action), ['person.read', 'person.update']);
-        assert.deepEqual((await get(`from=${start + HOUR}&to=${start + 3 * HOUR}`)).items.map((e) => e.action), ['person.read', 'person.update']);
+        assert.deepEqual(
+          (await get('action=person.update')).items.map((e) => e.action),
+          ['person.update'],
+        );
+        assert.deepEqual(
+          (await get('action=person.*')).items.map((e) => e.action),
+          ['person.search', 'person.read', 'person.update'],
+        );
+        assert.deepEqual(
+          (await get('actor=wang.fang')).items.map((e) => e.action),
+          ['person.search', 'person.update', 'household.update'],
+        );
+        assert.deepEqual(
+          (await get('actorId=u-worker&objectType=person')).items.map((e) => e.action),
+          ['person.search', 'person.update'],
+        );
+        assert.deepEqual(
+          (await get('objectType=person&objectId=p1')).items.map((e) => e.action),
+          ['person.read', 'person.update'],
+        );
+        assert.deepEqual(
+          (await get(`from=${start + HOUR}&to=${start + 3 * HOUR}`)).items.map((e) => e.action),
+          ['person.read', 'person.update'],
+        );
         const iso = new Date(start + 2 * HOUR).toISOString();
-        assert.deepEqual((await get(`from=${encodeURIComponent(iso)}&action=person.*`)).items.map((e) => e.action), ['person.search', 'person.read']);
-        assert.deepEqual((await get('q=needle')).items.map((e) => e.action), ['person.read']);
-        assert.deepEqual((await get('q=door')).items.map((e) => e.action), ['household.update']);
+        assert.deepEqual(
+          (await get(`from=${encodeURIComponent(iso)}&action=person.*`)).items.map((e) => e.action),
+          ['person.search', 'person.read'],
+        );
+        assert.deepEqual(
+          (await get('q=needle')).items.map((e) => e.action),
+          ['person.read'],
+        );
+        assert.deepEqual(
+          (await get('q=door')).items.map((e) => e.action),
+          ['household.update'],
+        );
         assert.deepEqual((await get('q=100%25')).items, [], 'a % in the search is a character, not a wildcard');
 
         const first = await get('limit=2&action=person.*');
         assert.equal(first.items.length, 2);
         assert.equal(first.nextBeforeSeq, first.items[1]!.seq);
         const second = await get(`limit=2&action=person.*&beforeSeq=${first.nextBeforeSeq}`);
-        assert.deepEqual(second.items.map((e) => e.action), ['person.update']);
+        assert.deepEqual(
+          second.items.map((e) => e.action),
+          ['person.update'],
+        );
         assert.equal(second.nextBeforeSeq, null);
 
-        const bad = await h.app.inject({ method: 'GET', url: '/api/v1/audit/events?from=yesterday', headers: auditor.headers });
+        const bad = await h.app.inject({
+          method: 'GET',
+          url: '/api/v1/audit/events?from=yesterday',
+          headers: auditor.headers,
+        });
         assert.equal(bad.statusCode, 400);
         assert.equal(bad.json().code, 'AUDIT_TIME_INVALID');
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('the export streams the filtered log as CSV or XLSX and is itself audited', async () => {
@@ -96,17 +189,28 @@ for (const { dialect, skip } of await dialects()) {
       try {
         await seedEvents(h.s);
         const auditor = await signIn(h.s, 'auditor', AREAS.city);
-        const csv = await h.app.inject({ method: 'GET', url: '/api/v1/audit/export?action=person.*&format=csv', headers: auditor.headers });
+        const csv = await h.app.inject({
+          method: 'GET',
+          url: '/api/v1/audit/export?action=person.*&format=csv',
+          headers: auditor.headers,
+        });
         assert.equal(csv.statusCode, 200);
         assert.match(csv.headers['content-type'] as string, /text\/csv/);
         assert.match(csv.headers['content-disposition'] as string, /audit-log\.csv/);
-        const lines = csv.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+        const lines = csv.body
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .split(/\r?\n/);
         assert.equal(lines.length, 4, 'a header and three person events');
         assert.ok(lines[0]!.startsWith('序号,时间,操作人'));
         assert.ok(lines.some((l) => l.includes('王*伟')));
         assert.equal(csv.body.includes('王立伟'), false);
 
-        const xlsx = await h.app.inject({ method: 'GET', url: '/api/v1/audit/export?format=xlsx&objectId=hh1', headers: { ...auditor.headers, 'accept-language': 'en' } });
+        const xlsx = await h.app.inject({
+          method: 'GET',
+          url: '/api/v1/audit/export?format=xlsx&objectId=hh1',
+          headers: { ...auditor.headers, 'accept-language': 'en' },
+        });
         assert.equal(xlsx.statusCode, 200);
         const book = new ExcelJS.Workbook();
         await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
@@ -115,12 +219,19 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(sheet.actualRowCount, 2);
         assert.equal(sheet.getRow(2).getCell(8).value, '瑞景家园 3号楼1单元101');
 
-        const exports = await h.s.db.selectFrom('audit_event').select(['actor_id', 'detail']).where('action', '=', 'audit.export').orderBy('seq').execute();
+        const exports = await h.s.db
+          .selectFrom('audit_event')
+          .select(['actor_id', 'detail'])
+          .where('action', '=', 'audit.export')
+          .orderBy('seq')
+          .execute();
         assert.equal(exports.length, 2);
         assert.equal(exports[0]!.actor_id, auditor.userId);
         assert.deepEqual(JSON.parse(exports[0]!.detail), { format: 'csv', action: 'person.*' });
         assert.deepEqual(JSON.parse(exports[1]!.detail), { format: 'xlsx', objectId: 'hh1' });
-      } finally { await h.close(); }
+      } finally {
+        await h.close();
+      }
     });
 
     test('an auditor or administrator of a community and a role without audit.read are refused the log and the export', async () => {
@@ -140,11 +251,20 @@ for (const { dialect, skip } of await dialects()) {
             assert.equal(res.json().code, code, `${who} ${url}`);
           }
         }
-        const exports = await h.s.db.selectFrom('audit_event').select('seq').where('action', '=', 'audit.export').execute();
+        const exports = await h.s.db
+          .selectFrom('audit_event')
+          .select('seq')
+          .where('action', '=', 'audit.export')
+          .execute();
         assert.equal(exports.length, 0);
         const admin = await signIn(h.s, 'admin', AREAS.city);
-        assert.equal((await h.app.inject({ method: 'GET', url: '/api/v1/audit/events', headers: admin.headers })).statusCode, 200);
-      } finally { await h.close(); }
+        assert.equal(
+          (await h.app.inject({ method: 'GET', url: '/api/v1/audit/events', headers: admin.headers })).statusCode,
+          200,
+        );
+      } finally {
+        await h.close();
+      }
     });
   });
 }

@@ -18,7 +18,12 @@ const DAY9 = Date.parse('2022-03-23T09:00:00+08:00');
 async function harness(s: TestServices) {
   const app: App = await build(s, { serveWeb: false });
   async function call(method: 'GET' | 'POST' | 'PATCH', url: string, who?: SignedIn, payload?: unknown) {
-    return app.inject({ method, url: `/api/v1${url}`, headers: who?.headers ?? {}, ...(payload !== undefined ? { payload: payload as object } : {}) });
+    return app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: who?.headers ?? {},
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
   }
   return { app, call };
 }
@@ -34,7 +39,12 @@ async function setup(dialect: 'sqlite' | 'postgres') {
     assert.equal(res.statusCode, 201, res.body);
     return res.json().id as string;
   };
-  const home = await h.call('POST', '/households', worker, { areaId: areas[AREAS.wenyuanGrid], buildingName: '3号楼', unit: '2', door: '301' });
+  const home = await h.call('POST', '/households', worker, {
+    areaId: areas[AREAS.wenyuanGrid],
+    buildingName: '3号楼',
+    unit: '2',
+    door: '301',
+  });
   assert.equal(home.statusCode, 201, home.body);
   const householdId = home.json().id as string;
   const caseId = await person({ householdId, name: '张建国', phone: '13804371234' });
@@ -52,15 +62,35 @@ for (const { dialect, skip } of await dialects()) {
       const { s, call } = t;
       try {
         const investigator = await signIn(s, 'investigator', AREAS.city);
-        const bad = await call('POST', '/cases', investigator, { personId: t.caseId, classification: 'sick', source: 'fever_clinic', onsetAt: ONSET });
+        const bad = await call('POST', '/cases', investigator, {
+          personId: t.caseId,
+          classification: 'sick',
+          source: 'fever_clinic',
+          onsetAt: ONSET,
+        });
         assert.equal(bad.json().code, 'VALIDATION');
-        const ghost = await call('POST', '/cases', investigator, { personId: 'nobody', classification: 'confirmed', source: 'fever_clinic', onsetAt: ONSET });
+        const ghost = await call('POST', '/cases', investigator, {
+          personId: 'nobody',
+          classification: 'confirmed',
+          source: 'fever_clinic',
+          onsetAt: ONSET,
+        });
         assert.equal(ghost.statusCode, 404);
         assert.equal(ghost.json().code, 'PERSON_NOT_FOUND');
-        const future = await call('POST', '/cases', investigator, { personId: t.caseId, classification: 'confirmed', source: 'fever_clinic', onsetAt: NOW + MIN });
+        const future = await call('POST', '/cases', investigator, {
+          personId: t.caseId,
+          classification: 'confirmed',
+          source: 'fever_clinic',
+          onsetAt: NOW + MIN,
+        });
         assert.equal(future.json().code, 'CONTACT_WINDOW_ANCHOR_IN_FUTURE');
 
-        const created = await call('POST', '/cases', investigator, { personId: t.caseId, classification: 'confirmed', source: 'fever_clinic', onsetAt: ONSET });
+        const created = await call('POST', '/cases', investigator, {
+          personId: t.caseId,
+          classification: 'confirmed',
+          source: 'fever_clinic',
+          onsetAt: ONSET,
+        });
         assert.equal(created.statusCode, 201, created.body);
         const detail = created.json();
         const caseId = detail.case.id as string;
@@ -75,22 +105,41 @@ for (const { dialect, skip } of await dialects()) {
         const listed = await call('GET', `/cases/${caseId}/contacts`, investigator);
         assert.equal(listed.statusCode, 200, listed.body);
         const items = listed.json().items as ContactView[];
-        assert.deepEqual(items.map((c) => [c.person.name, c.class, c.basis, c.candidate]), [['李秀英', 'close', 'household', false], ['王磊', 'close', 'venue', true]]);
+        assert.deepEqual(
+          items.map((c) => [c.person.name, c.class, c.basis, c.candidate]),
+          [
+            ['李秀英', 'close', 'household', false],
+            ['王磊', 'close', 'venue', true],
+          ],
+        );
         assert.equal(items[0]!.person.phone, '139****5678');
         assert.deepEqual(Object.keys(items[0]!.person).sort(), ['areaName', 'id', 'name', 'phone']);
-        assert.ok(!listed.body.includes('13904375678') && !listed.body.includes('phone_enc'), 'no clear phone or sealed column in the response');
+        assert.ok(
+          !listed.body.includes('13904375678') && !listed.body.includes('phone_enc'),
+          'no clear phone or sealed column in the response',
+        );
         const colleague = items[1]!;
         const met = storedEncounters(colleague.evidence)[0]!;
         assert.equal(met.venueName, '文苑大厦');
         assert.equal(met.overlapMinutes, 150);
 
-        const candidates = await call('GET', `/cases/${caseId}/contacts?reviewStatus=pending&class=close&limit=1`, investigator);
+        const candidates = await call(
+          'GET',
+          `/cases/${caseId}/contacts?reviewStatus=pending&class=close&limit=1`,
+          investigator,
+        );
         assert.equal(candidates.json().total, 2);
         assert.equal(candidates.json().items.length, 1);
 
-        const noReason = await call('POST', `/contacts/${colleague.id}/review`, investigator, { decision: 'confirm', reason: '' });
+        const noReason = await call('POST', `/contacts/${colleague.id}/review`, investigator, {
+          decision: 'confirm',
+          reason: '',
+        });
         assert.equal(noReason.json().code, 'CASE_REASON_REQUIRED');
-        const reviewed = await call('POST', `/contacts/${colleague.id}/review`, investigator, { decision: 'confirm', reason: 'shared office, no masks' });
+        const reviewed = await call('POST', `/contacts/${colleague.id}/review`, investigator, {
+          decision: 'confirm',
+          reason: 'shared office, no masks',
+        });
         assert.equal(reviewed.statusCode, 200, reviewed.body);
         assert.equal(reviewed.json().review.status, 'confirmed');
 
@@ -101,31 +150,78 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(again.find((c) => c.id === colleague.id)!.review.reason, 'shared office, no masks');
 
         const manual = await call('POST', `/cases/${caseId}/contacts`, investigator, {
-          personId: t.driver, reasonCode: 'same_vehicle', note: 'drove the case to the clinic',
-          firstExposureAt: ONSET, lastExposureAt: ONSET + 30 * MIN,
+          personId: t.driver,
+          reasonCode: 'same_vehicle',
+          note: 'drove the case to the clinic',
+          firstExposureAt: ONSET,
+          lastExposureAt: ONSET + 30 * MIN,
         });
         assert.equal(manual.statusCode, 201, manual.body);
         assert.equal(manual.json().reasonCode, 'same_vehicle');
-        const badReason = await call('POST', `/cases/${caseId}/contacts`, investigator, { personId: t.driver, reasonCode: 'bad_luck', firstExposureAt: ONSET, lastExposureAt: ONSET });
+        const badReason = await call('POST', `/cases/${caseId}/contacts`, investigator, {
+          personId: t.driver,
+          reasonCode: 'bad_luck',
+          firstExposureAt: ONSET,
+          lastExposureAt: ONSET,
+        });
         assert.equal(badReason.json().code, 'VALIDATION');
 
-        const recovered = await call('POST', `/cases/${caseId}/status`, investigator, { to: 'recovered', reason: 'symptoms resolved' });
+        const recovered = await call('POST', `/cases/${caseId}/status`, investigator, {
+          to: 'recovered',
+          reason: 'symptoms resolved',
+        });
         assert.equal(recovered.statusCode, 200, recovered.body);
-        const release = await call('POST', `/cases/${caseId}/status`, investigator, { to: 'released', reason: 'tests', tests: [{ sampledAt: NOW - 3600_000, ct: { N: 41, ORF1ab: 42 } }] });
+        const release = await call('POST', `/cases/${caseId}/status`, investigator, {
+          to: 'released',
+          reason: 'tests',
+          tests: [{ sampledAt: NOW - 3600_000, ct: { N: 41, ORF1ab: 42 } }],
+        });
         assert.equal(release.json().code, 'CASE_RELEASE_RULE_NOT_MET');
 
         const read = await call('GET', `/cases/${caseId}`, investigator);
         assert.equal(read.statusCode, 200);
-        assert.deepEqual(read.json().history.map((h: { from: string | null; to: string }) => [h.from, h.to]), [[null, 'confirmed'], ['confirmed', 'recovered']]);
+        assert.deepEqual(
+          read.json().history.map((h: { from: string | null; to: string }) => [h.from, h.to]),
+          [
+            [null, 'confirmed'],
+            ['confirmed', 'recovered'],
+          ],
+        );
         // The first row is a kind for the reader's language, not the stored word "registered".
-        assert.deepEqual(read.json().history.map((h: { kind: string; reason: string }) => [h.kind, h.reason === '' ? '' : 'words']), [['registered', ''], ['status', 'words']]);
+        assert.deepEqual(
+          read.json().history.map((h: { kind: string; reason: string }) => [h.kind, h.reason === '' ? '' : 'words']),
+          [
+            ['registered', ''],
+            ['status', 'words'],
+          ],
+        );
         assert.equal(read.json().contacts.total, 3);
 
         const chain = await verifyAuditChain(s.db);
         assert.equal(chain.ok, true);
-        const actions = (await s.db.selectFrom('audit_event').select('action').where('object_type', 'in', ['case', 'contact']).orderBy('seq').execute()).map((r) => r.action);
-        assert.deepEqual(actions, ['case.create', 'case.contacts.read', 'case.contacts.read', 'contact.review', 'case.trace', 'case.contacts.read', 'contact.create', 'case.status', 'case.read']);
-      } finally { await t.app.close(); await s.close(); }
+        const actions = (
+          await s.db
+            .selectFrom('audit_event')
+            .select('action')
+            .where('object_type', 'in', ['case', 'contact'])
+            .orderBy('seq')
+            .execute()
+        ).map((r) => r.action);
+        assert.deepEqual(actions, [
+          'case.create',
+          'case.contacts.read',
+          'case.contacts.read',
+          'contact.review',
+          'case.trace',
+          'case.contacts.read',
+          'contact.create',
+          'case.status',
+          'case.read',
+        ]);
+      } finally {
+        await t.app.close();
+        await s.close();
+      }
     });
 
     test('permissions and scope: case.manage for investigators and command, case.read in the own area', async () => {
@@ -141,13 +237,19 @@ for (const { dialect, skip } of await dialects()) {
         const created = await call('POST', '/cases', command, body);
         assert.equal(created.statusCode, 201, created.body);
         const caseId = created.json().case.id as string;
-        const contactId = ((await call('GET', `/cases/${caseId}/contacts`, command)).json().items as Array<{ id: string }>)[0]!.id;
+        const contactId = (
+          (await call('GET', `/cases/${caseId}/contacts`, command)).json().items as Array<{ id: string }>
+        )[0]!.id;
 
         // The community worker of the case's area reads it, but changes nothing.
         assert.equal((await call('GET', `/cases/${caseId}`, t.worker)).statusCode, 200);
         assert.equal((await call('GET', '/cases', t.worker)).json().total, 1);
         assert.equal((await call('POST', `/cases/${caseId}/trace`, t.worker)).statusCode, 403);
-        assert.equal((await call('POST', `/contacts/${contactId}/review`, t.worker, { decision: 'dismiss', reason: 'x' })).statusCode, 403);
+        assert.equal(
+          (await call('POST', `/contacts/${contactId}/review`, t.worker, { decision: 'dismiss', reason: 'x' }))
+            .statusCode,
+          403,
+        );
 
         // Another community's worker sees none of it.
         const other = await signIn(s, 'community_worker', AREAS.xingyang);
@@ -159,13 +261,24 @@ for (const { dialect, skip } of await dialects()) {
 
         // An investigator of the other community cannot review this case's contacts.
         const otherInvestigator = await signIn(s, 'investigator', AREAS.xingyang);
-        assert.equal((await call('POST', `/contacts/${contactId}/review`, otherInvestigator, { decision: 'dismiss', reason: 'x' })).json().code, 'OUT_OF_SCOPE');
+        assert.equal(
+          (
+            await call('POST', `/contacts/${contactId}/review`, otherInvestigator, { decision: 'dismiss', reason: 'x' })
+          ).json().code,
+          'OUT_OF_SCOPE',
+        );
 
         const lab = await signIn(s, 'lab', AREAS.city);
         assert.equal((await call('GET', '/cases', lab)).statusCode, 403);
         assert.equal((await call('GET', `/cases/missing`, command)).json().code, 'CASE_NOT_FOUND');
-        assert.equal((await call('POST', `/contacts/missing/review`, command, { decision: 'confirm', reason: 'x' })).json().code, 'CONTACT_NOT_FOUND');
-      } finally { await t.app.close(); await s.close(); }
+        assert.equal(
+          (await call('POST', `/contacts/missing/review`, command, { decision: 'confirm', reason: 'x' })).json().code,
+          'CONTACT_NOT_FOUND',
+        );
+      } finally {
+        await t.app.close();
+        await s.close();
+      }
     });
 
     test('tracing again after a purge: the contact stays with its evidence marked purged, the summary warns', async () => {
@@ -173,7 +286,12 @@ for (const { dialect, skip } of await dialects()) {
       const { s, call } = t;
       try {
         const investigator = await signIn(s, 'investigator', AREAS.city);
-        const created = await call('POST', '/cases', investigator, { personId: t.caseId, classification: 'confirmed', source: 'fever_clinic', onsetAt: ONSET });
+        const created = await call('POST', '/cases', investigator, {
+          personId: t.caseId,
+          classification: 'confirmed',
+          source: 'fever_clinic',
+          onsetAt: ONSET,
+        });
         assert.equal(created.statusCode, 201, created.body);
         const caseId = created.json().case.id as string;
         assert.equal(created.json().trace.keptPurged, 0);
@@ -196,7 +314,10 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(kept.caseVisit.purged, true);
         assert.equal(kept.contactVisit.purged, true);
         assert.equal(kept.caseVisit.enteredAt, DAY9);
-      } finally { await t.app.close(); await s.close(); }
+      } finally {
+        await t.app.close();
+        await s.close();
+      }
     });
   });
 }

@@ -25,18 +25,33 @@ const WANG_ID = idOf('22040219880808002');
 /** A small city with visits in 文苑 and 兴阳 on two days. */
 async function seed(s: Services & { clock: FakeClock }, app: App) {
   const call = async (method: 'GET' | 'POST', url: string, who?: SignedIn, payload?: unknown) =>
-    app.inject({ method, url: `/api/v1${url}`, headers: who?.headers ?? {}, ...(payload !== undefined ? { payload: payload as object } : {}) });
+    app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: who?.headers ?? {},
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
   const areas = await seedTestAreas(s);
   let worker = await signIn(s, 'community_worker', AREAS.street);
   const person = async (name: string, idNumber: string) => {
-    const res = await call('POST', '/persons', worker, { areaId: areas[AREAS.wenyuanGrid], name, idNumber, phone: '13904371234' });
+    const res = await call('POST', '/persons', worker, {
+      areaId: areas[AREAS.wenyuanGrid],
+      name,
+      idNumber,
+      phone: '13904371234',
+    });
     assert.equal(res.statusCode, 201, res.body);
     return res.json().id as string;
   };
   const zhang = await person('张建国', ZHANG_ID);
   const wang = await person('王丽娟', WANG_ID);
   const venue = async (name: string, areaCode: string) => {
-    const res = await call('POST', '/venues', worker, { areaId: areas[areaCode], name, category: 'residential_gate', capacity: 50 });
+    const res = await call('POST', '/venues', worker, {
+      areaId: areas[areaCode],
+      name,
+      category: 'residential_gate',
+      capacity: 50,
+    });
     assert.equal(res.statusCode, 201, res.body);
     const id = res.json().id as string;
     assert.equal((await call('POST', `/venues/${id}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
@@ -49,10 +64,10 @@ async function seed(s: Services & { clock: FakeClock }, app: App) {
     const res = await call('POST', '/checkins', worker, { code, personId });
     assert.equal(res.statusCode, 201, res.body);
   };
-  await checkIn(gate.code, zhang);   // 2022-03-24 08:00
+  await checkIn(gate.code, zhang); // 2022-03-24 08:00
   await checkIn(gate.code, wang);
   await checkIn(kiosk.code, zhang);
-  s.clock.advance(86_400_000);       // 2022-03-25 08:00
+  s.clock.advance(86_400_000); // 2022-03-25 08:00
   worker = await signIn(s, 'community_worker', AREAS.street); // sessions last 12 h
   await checkIn(gate.code, wang);
   return { call, areas, zhang, wang, gate, kiosk };
@@ -81,7 +96,13 @@ for (const { dialect, skip } of await dialects()) {
         const rows = parse(csv.body.replace(/^\uFEFF/, '')) as string[][];
         assert.equal(rows.length, 5);
         assert.deepEqual(rows[0]!.slice(0, 5), ['扫码记录编号', '场所编号', '场所名称', '区域代码', '人员编号']);
-        assert.deepEqual(rows.slice(1).map((r) => r[4]).sort(), [t.zhang, t.zhang, t.wang, t.wang].sort());
+        assert.deepEqual(
+          rows
+            .slice(1)
+            .map((r) => r[4])
+            .sort(),
+          [t.zhang, t.zhang, t.wang, t.wang].sort(),
+        );
         const gateRow = rows.find((r) => r[1] === t.gate.id)!;
         assert.equal(gateRow[2], "'=文苑北门", 'formula guarded');
         assert.equal(gateRow[6], '2022-03-24T08:00:00+08:00');
@@ -99,11 +120,22 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(day.headers['x-checkin-rows'], '1');
         const first = await t.call('GET', '/checkins/export?to=2022-03-24T23:59:59%2B08:00', analyst);
         assert.equal(first.headers['x-checkin-rows'], '3');
-        const one = await app.inject({ method: 'GET', url: `/api/v1/checkins/export?venueId=${t.kiosk.id}`, headers: { ...analyst.headers, 'accept-language': 'en' } });
+        const one = await app.inject({
+          method: 'GET',
+          url: `/api/v1/checkins/export?venueId=${t.kiosk.id}`,
+          headers: { ...analyst.headers, 'accept-language': 'en' },
+        });
         assert.equal(one.headers['x-checkin-rows'], '1');
         assert.match(one.body, /Check-in,Venue,Venue name,Area code,Person/);
-        assert.equal((await t.call('GET', '/checkins/export?from=yesterday', analyst)).json().code, 'CHECKIN_EXPORT_TIME_INVALID');
-        assert.equal((await t.call('GET', '/checkins/export?from=2022-03-24T08:00', analyst)).json().code, 'CHECKIN_EXPORT_TIME_INVALID', 'a time needs its offset');
+        assert.equal(
+          (await t.call('GET', '/checkins/export?from=yesterday', analyst)).json().code,
+          'CHECKIN_EXPORT_TIME_INVALID',
+        );
+        assert.equal(
+          (await t.call('GET', '/checkins/export?from=2022-03-24T08:00', analyst)).json().code,
+          'CHECKIN_EXPORT_TIME_INVALID',
+          'a time needs its offset',
+        );
 
         // XLSX, streamed, the same rows.
         const xlsx = await t.call('GET', '/checkins/export?format=xlsx', analyst);
@@ -133,9 +165,20 @@ for (const { dialect, skip } of await dialects()) {
           assert.equal(res.json().code, 'FORBIDDEN');
         }
         assert.equal((await t.call('GET', '/checkins/export')).json().code, 'UNAUTHENTICATED');
-        assert.equal(await s.db.selectFrom('audit_event').select((eb) => eb.fn.countAll().as('n')).where('action', '=', 'checkin.export').executeTakeFirstOrThrow().then((r) => Number(r.n)), 6);
+        assert.equal(
+          await s.db
+            .selectFrom('audit_event')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('action', '=', 'checkin.export')
+            .executeTakeFirstOrThrow()
+            .then((r) => Number(r.n)),
+          6,
+        );
         assert.equal((await verifyAuditChain(s.db)).ok, true);
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
   });
 }
@@ -144,33 +187,56 @@ describe('cordon export checkins', () => {
   test('writes a CSV with person references and audits the export', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-export-'));
     try {
-      const s = await createServices(loadConfig({}, { dataDir }), { clock: new FakeClock() }) as Services & { clock: FakeClock };
+      const s = (await createServices(loadConfig({}, { dataDir }), { clock: new FakeClock() })) as Services & {
+        clock: FakeClock;
+      };
       const app = await build(s, { serveWeb: false });
       let ids: { zhang: string; wang: string };
       try {
         const t = await seed(s, app);
         ids = { zhang: t.zhang, wang: t.wang };
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
       const out = path.join(dataDir, 'checkins.csv');
       const env = { ...process.env, CORDON_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 'en_US.UTF-8' };
-      const run = spawnSync(process.execPath, ['bin/cordon.js', 'export', 'checkins', '--format', 'csv', '--out', out], { cwd: ROOT, env, encoding: 'utf8' });
+      const run = spawnSync(
+        process.execPath,
+        ['bin/cordon.js', 'export', 'checkins', '--format', 'csv', '--out', out],
+        { cwd: ROOT, env, encoding: 'utf8' },
+      );
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stderr, /4 check-ins written/);
       const text = fs.readFileSync(out, 'utf8');
       assertNoIdentities(text);
       assert.ok(text.includes(ids.zhang) && text.includes(ids.wang));
-      const bad = spawnSync(process.execPath, ['bin/cordon.js', 'export', 'checkins', '--format', 'pdf'], { cwd: ROOT, env, encoding: 'utf8' });
+      const bad = spawnSync(process.execPath, ['bin/cordon.js', 'export', 'checkins', '--format', 'pdf'], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+      });
       assert.notEqual(bad.status, 0);
       assert.match(bad.stderr, /CHECKIN_EXPORT_FORMAT/);
       // The roster export still works beside it.
-      const persons = spawnSync(process.execPath, ['bin/cordon.js', 'export', 'persons', '--format', 'csv'], { cwd: ROOT, env, encoding: 'utf8' });
+      const persons = spawnSync(process.execPath, ['bin/cordon.js', 'export', 'persons', '--format', 'csv'], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+      });
       assert.equal(persons.status, 0, persons.stderr);
       const s2 = await createServices(loadConfig({}, { dataDir }));
       try {
-        const events = await s2.db.selectFrom('audit_event').select(['action', 'actor_name']).where('action', '=', 'checkin.export').execute();
+        const events = await s2.db
+          .selectFrom('audit_event')
+          .select(['action', 'actor_name'])
+          .where('action', '=', 'checkin.export')
+          .execute();
         assert.equal(events.length, 1);
         assert.match(events[0]!.actor_name, /^cli:/);
-      } finally { await s2.close(); }
+      } finally {
+        await s2.close();
+      }
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

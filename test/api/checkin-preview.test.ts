@@ -22,8 +22,19 @@ for (const { dialect, skip } of await dialects()) {
         const person = await call('POST', '/persons', worker, { areaId: areas[AREAS.wenyuanGrid], name: '张建国' });
         assert.equal(person.statusCode, 201, person.body);
         const resident = await signIn(s, 'resident', AREAS.wenyuan);
-        await s.db.updateTable('app_user').set({ person_id: person.json().id }).where('id', '=', resident.userId).execute();
-        const venue = (await call('POST', '/venues', operator, { areaId: areas[AREAS.wenyuanGrid], name: '文苑小区北门', category: 'residential_gate', capacity: 100 })).json();
+        await s.db
+          .updateTable('app_user')
+          .set({ person_id: person.json().id })
+          .where('id', '=', resident.userId)
+          .execute();
+        const venue = (
+          await call('POST', '/venues', operator, {
+            areaId: areas[AREAS.wenyuanGrid],
+            name: '文苑小区北门',
+            category: 'residential_gate',
+            capacity: 100,
+          })
+        ).json();
         assert.equal((await call('POST', `/venues/${venue.id}/approve`, worker)).statusCode, 200);
         const code = (await call('GET', `/venues/${venue.id}/code`, operator)).json().url as string;
         const scanUrl = `/me/scan?code=${encodeURIComponent(code)}`;
@@ -32,13 +43,28 @@ for (const { dialect, skip } of await dialects()) {
         const occ = await call('GET', `/venues/${venue.id}/occupancy`);
         assert.equal(occ.json().venueName, '文苑小区北门');
 
-        const preview = async () => (await call('GET', scanUrl, resident)).json() as { venueName: string; next: string; enteredAt: number | null };
+        const preview = async () =>
+          (await call('GET', scanUrl, resident)).json() as {
+            venueName: string;
+            next: string;
+            enteredAt: number | null;
+          };
         const scan = async () => {
           const res = await call('POST', '/checkins/self', resident, { code });
           assert.equal(res.statusCode, 200, res.body);
-          return res.json().results[0] as { decision: string; duplicate: boolean; at: number; exitedAt?: number | null };
+          return res.json().results[0] as {
+            decision: string;
+            duplicate: boolean;
+            at: number;
+            exitedAt?: number | null;
+          };
         };
-        assert.deepEqual(await preview(), { venueId: venue.id, venueName: '文苑小区北门', next: 'enter', enteredAt: null });
+        assert.deepEqual(await preview(), {
+          venueId: venue.id,
+          venueName: '文苑小区北门',
+          next: 'enter',
+          enteredAt: null,
+        });
         const entered = await scan();
         assert.deepEqual([entered.decision, entered.duplicate, entered.exitedAt], ['admitted', false, null]);
 
@@ -50,13 +76,20 @@ for (const { dialect, skip } of await dialects()) {
         s.clock.advance(60_000); // within the gate's dwell (5 minutes)
         assert.equal((await preview()).next, 'exit', 'the button says check-out');
         const out = await scan();
-        assert.deepEqual([out.decision, out.duplicate, out.at, out.exitedAt], ['exited', false, entered.at, s.clock.now()]);
+        assert.deepEqual(
+          [out.decision, out.duplicate, out.at, out.exitedAt],
+          ['exited', false, entered.at, s.clock.now()],
+        );
 
         s.clock.advance(10_000);
         assert.equal((await preview()).next, 'repeat-exit');
         const again = await scan();
         assert.deepEqual([again.decision, again.duplicate, again.exitedAt], ['exited', true, out.exitedAt]);
-        const rows = await s.db.selectFrom('checkin').select(['entered_at', 'exited_at']).where('venue_id', '=', venue.id).execute();
+        const rows = await s.db
+          .selectFrom('checkin')
+          .select(['entered_at', 'exited_at'])
+          .where('venue_id', '=', venue.id)
+          .execute();
         assert.equal(rows.length, 1, 'repeats store nothing');
 
         s.clock.advance(2 * 60_000);
@@ -67,9 +100,16 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(staff.statusCode, 403);
         assert.equal(staff.json().code, 'RESIDENT_NOT_LINKED');
         assert.equal((await call('GET', scanUrl)).statusCode, 401);
-        const forged = await call('GET', `/me/scan?code=${encodeURIComponent(code.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))}`, resident);
+        const forged = await call(
+          'GET',
+          `/me/scan?code=${encodeURIComponent(code.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))}`,
+          resident,
+        );
         assert.equal(forged.json().code, 'VENUE_CODE_INVALID');
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
   });
 }

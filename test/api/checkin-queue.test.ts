@@ -20,9 +20,18 @@ async function setup(dialect: 'sqlite' | 'postgres') {
   const areas = await seedTestAreas(s);
   const app: App = await build(s, { serveWeb: false });
   const call = async (method: 'GET' | 'POST', url: string, who?: SignedIn, payload?: unknown) =>
-    app.inject({ method, url: `/api/v1${url}`, headers: who?.headers ?? {}, ...(payload !== undefined ? { payload: payload as object } : {}) });
+    app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: who?.headers ?? {},
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
   const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
-  const person = await call('POST', '/persons', worker, { areaId: areas[AREAS.wenyuanGrid], name: '张建国', idNumber: '220402195304120318' });
+  const person = await call('POST', '/persons', worker, {
+    areaId: areas[AREAS.wenyuanGrid],
+    name: '张建国',
+    idNumber: '220402195304120318',
+  });
   assert.equal(person.statusCode, 201, person.body);
   const venue = async (body: Record<string, unknown>) => {
     const res = await call('POST', '/venues', worker, { areaId: areas[AREAS.wenyuanGrid], capacity: 100, ...body });
@@ -32,12 +41,23 @@ async function setup(dialect: 'sqlite' | 'postgres') {
     const code = (await call('GET', `/venues/${id}/code`, worker)).json() as { url: string; codeVersion: number };
     return { id, code: code.url, version: code.codeVersion };
   };
-  const personalCodeAt = (at: number) => issuePersonalCode(s.signing.personalPrivateKey, person.json().id as string, at).token;
+  const personalCodeAt = (at: number) =>
+    issuePersonalCode(s.signing.personalPrivateKey, person.json().id as string, at).token;
   const gapOf = async (checkinId: string) =>
-    (await s.db.selectFrom('checkin').select('scan_gap_ms').where('id', '=', checkinId).executeTakeFirstOrThrow()).scan_gap_ms;
+    (await s.db.selectFrom('checkin').select('scan_gap_ms').where('id', '=', checkinId).executeTakeFirstOrThrow())
+      .scan_gap_ms;
   return {
-    s, call, worker, personId: person.json().id as string, venue, personalCodeAt, gapOf,
-    close: async () => { await app.close(); await s.close(); },
+    s,
+    call,
+    worker,
+    personId: person.json().id as string,
+    venue,
+    personalCodeAt,
+    gapOf,
+    close: async () => {
+      await app.close();
+      await s.close();
+    },
   };
 }
 
@@ -51,22 +71,46 @@ for (const { dialect, skip } of await dialects()) {
         const code = t.personalCodeAt(madeAt);
         t.s.clock.advance(11 * MIN);
         // The probe: the code sent with the time it was still valid, by a guard's session but no device queue.
-        const backDated = await t.call('POST', '/checkins', t.worker, { code: gate.code, personalCode: code, clientId: 'probe-000001', scannedAt: madeAt + 10_000 });
+        const backDated = await t.call('POST', '/checkins', t.worker, {
+          code: gate.code,
+          personalCode: code,
+          clientId: 'probe-000001',
+          scannedAt: madeAt + 10_000,
+        });
         assert.equal(backDated.statusCode, 403, backDated.body);
         assert.equal(backDated.json().code, 'SCAN_QUEUE_DEVICE_INVALID');
         // A device id and signature made up by the client do not help.
         const madeUp = await t.call('POST', '/checkins', t.worker, {
-          code: gate.code, personalCode: code, clientId: 'probe-000002', scannedAt: madeAt + 10_000,
-          deviceId: `q${madeAt - MIN}.AAAAAAAAAAAAAAAAAAAAAA`, scanSig: 'AAAAAAAAAAAAAAAAAAAAAA',
+          code: gate.code,
+          personalCode: code,
+          clientId: 'probe-000002',
+          scannedAt: madeAt + 10_000,
+          deviceId: `q${madeAt - MIN}.AAAAAAAAAAAAAAAAAAAAAA`,
+          scanSig: 'AAAAAAAAAAAAAAAAAAAAAA',
         });
         assert.equal(madeUp.json().code, 'SCAN_QUEUE_DEVICE_INVALID');
         // Without a scan time the code is checked as of its arrival: expired.
-        assert.equal((await t.call('POST', '/checkins', t.worker, { code: gate.code, personalCode: code })).json().code, 'PERSONAL_CODE_EXPIRED');
+        assert.equal(
+          (await t.call('POST', '/checkins', t.worker, { code: gate.code, personalCode: code })).json().code,
+          'PERSONAL_CODE_EXPIRED',
+        );
         // A device's fields without a scan time are refused too (never silently dropped).
-        assert.equal((await t.call('POST', '/checkins', t.worker, { code: gate.code, personalCode: code, deviceId: 'x', scanSig: 'y' })).json().code, 'CHECKIN_SCANNED_AT_INVALID');
+        assert.equal(
+          (
+            await t.call('POST', '/checkins', t.worker, {
+              code: gate.code,
+              personalCode: code,
+              deviceId: 'x',
+              scanSig: 'y',
+            })
+          ).json().code,
+          'CHECKIN_SCANNED_AT_INVALID',
+        );
         const rows = await t.s.db.selectFrom('checkin').select('id').where('venue_id', '=', gate.id).execute();
         assert.equal(rows.length, 0);
-      } finally { await t.close(); }
+      } finally {
+        await t.close();
+      }
     });
 
     test('online, an 11-minute-old screen code is refused even with a back-dated scannedAt', async () => {
@@ -76,15 +120,25 @@ for (const { dialect, skip } of await dialects()) {
         const shownAt = t.s.clock.now();
         const screen = screenUrl('http://localhost', t.s.signing.venueCodeKey, hall.id, hall.version, shownAt);
         t.s.clock.advance(11 * MIN);
-        const backDated = await t.call('POST', '/checkins', t.worker, { code: screen, personId: t.personId, clientId: 'probe-000003', scannedAt: shownAt + 5_000 });
+        const backDated = await t.call('POST', '/checkins', t.worker, {
+          code: screen,
+          personId: t.personId,
+          clientId: 'probe-000003',
+          scannedAt: shownAt + 5_000,
+        });
         assert.equal(backDated.json().code, 'SCAN_QUEUE_DEVICE_INVALID');
-        assert.equal((await t.call('POST', '/checkins', t.worker, { code: screen, personId: t.personId })).json().code, 'VENUE_CODE_EXPIRED');
+        assert.equal(
+          (await t.call('POST', '/checkins', t.worker, { code: screen, personId: t.personId })).json().code,
+          'VENUE_CODE_EXPIRED',
+        );
         // The live screen code passes.
         const live = screenUrl('http://localhost', t.s.signing.venueCodeKey, hall.id, hall.version, t.s.clock.now());
         const ok = await t.call('POST', '/checkins', t.worker, { code: live, personId: t.personId });
         assert.equal(ok.statusCode, 201, ok.body);
         assert.equal(await t.gapOf(ok.json().checkinId), 0, 'an online scan arrives when it is made');
-      } finally { await t.close(); }
+      } finally {
+        await t.close();
+      }
     });
 
     test('a queued scan from the guard’s device within the window is admitted, its gap recorded', async () => {
@@ -98,7 +152,11 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(Buffer.from(view.key, 'base64url').length, 32);
         assert.equal(view.validUntil - view.issuedAt, 24 * 3600_000);
         // Issuing a queue key is audited; the key itself is not recorded.
-        const audit = await t.s.db.selectFrom('audit_event').selectAll().where('action', '=', 'checkin.queue_key').execute();
+        const audit = await t.s.db
+          .selectFrom('audit_event')
+          .selectAll()
+          .where('action', '=', 'checkin.queue_key')
+          .execute();
         assert.equal(audit.length, 1);
         assert.equal(audit[0]!.object_id, view.deviceId);
         assert.ok(!JSON.stringify(audit[0]).includes(view.key));
@@ -119,11 +177,27 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(again.statusCode, 200, again.body);
         assert.equal(again.json().checkinId, queued.json().checkinId);
         // An edited scan (another person, the time moved) no longer matches its signature.
-        assert.equal((await t.call('POST', '/checkins', t.worker, { ...body, clientId: 'guard-q-0002', scannedAt: scannedAt - MIN })).json().code, 'SCAN_QUEUE_DEVICE_INVALID');
+        assert.equal(
+          (
+            await t.call('POST', '/checkins', t.worker, {
+              ...body,
+              clientId: 'guard-q-0002',
+              scannedAt: scannedAt - MIN,
+            })
+          ).json().code,
+          'SCAN_QUEUE_DEVICE_INVALID',
+        );
         // The device's clock may not be ahead of the server's by more than a minute.
-        const future = device.sign({ code: gate.code, personId: t.personId, clientId: 'guard-q-0003', scannedAt: t.s.clock.now() + 2 * MIN });
+        const future = device.sign({
+          code: gate.code,
+          personId: t.personId,
+          clientId: 'guard-q-0003',
+          scannedAt: t.s.clock.now() + 2 * MIN,
+        });
         assert.equal((await t.call('POST', '/checkins', t.worker, future)).json().code, 'CHECKIN_SCANNED_AT_INVALID');
-      } finally { await t.close(); }
+      } finally {
+        await t.close();
+      }
     });
 
     test('a queued scan from another guard’s session or another device is refused', async () => {
@@ -134,11 +208,23 @@ for (const { dialect, skip } of await dialects()) {
         const mine = await guardDevice(t.call, t.worker);
         const theirs = await guardDevice(t.call, colleague);
         t.s.clock.advance(MIN);
-        const scan = { code: gate.code, personId: t.personId, clientId: 'guard-q-0101', scannedAt: t.s.clock.now() - 30_000 };
+        const scan = {
+          code: gate.code,
+          personId: t.personId,
+          clientId: 'guard-q-0101',
+          scannedAt: t.s.clock.now() - 30_000,
+        };
         // My device's scan sent by a colleague's session: the key is bound to the guard it was issued to.
-        assert.equal((await t.call('POST', '/checkins', colleague, mine.sign(scan))).json().code, 'SCAN_QUEUE_DEVICE_INVALID');
+        assert.equal(
+          (await t.call('POST', '/checkins', colleague, mine.sign(scan))).json().code,
+          'SCAN_QUEUE_DEVICE_INVALID',
+        );
         // Signed with the colleague's device key but naming my device, or the reverse.
-        const crossed = { ...scan, deviceId: mine.deviceId, scanSig: signQueuedScan(theirs.key, { ...scan, deviceId: mine.deviceId }) };
+        const crossed = {
+          ...scan,
+          deviceId: mine.deviceId,
+          scanSig: signQueuedScan(theirs.key, { ...scan, deviceId: mine.deviceId }),
+        };
         assert.equal((await t.call('POST', '/checkins', t.worker, crossed)).json().code, 'SCAN_QUEUE_DEVICE_INVALID');
         assert.equal((await t.call('POST', '/checkins', colleague, crossed)).json().code, 'SCAN_QUEUE_DEVICE_INVALID');
         // A scan dated before its device had the key cannot come from that device's queue.
@@ -147,8 +233,13 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal((await t.call('POST', '/checkins', t.worker, before)).json().code, 'SCAN_QUEUE_DEVICE_INVALID');
         // Each from its own guard's session: admitted.
         assert.equal((await t.call('POST', '/checkins', t.worker, mine.sign(scan))).statusCode, 201);
-        assert.equal((await t.call('POST', '/checkins', colleague, theirs.sign({ ...scan, clientId: 'guard-q-0103' }))).statusCode, 201);
-      } finally { await t.close(); }
+        assert.equal(
+          (await t.call('POST', '/checkins', colleague, theirs.sign({ ...scan, clientId: 'guard-q-0103' }))).statusCode,
+          201,
+        );
+      } finally {
+        await t.close();
+      }
     });
 
     test('a queued scan older than the queue window is refused with its own code', async () => {
@@ -173,41 +264,79 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(resent.json().checkinId, first.json().checkinId);
         const rows = await t.s.db.selectFrom('checkin').select('id').where('venue_id', '=', gate.id).execute();
         assert.equal(rows.length, 1);
-      } finally { await t.close(); }
+      } finally {
+        await t.close();
+      }
     });
 
     test('investigators see which visits arrived late from a device queue, and by how much', async () => {
       const t = await setup(dialect);
       try {
         const office = await t.venue({ name: '文苑小区会所', category: 'residential_gate', dwellMinutes: 120 });
-        const colleague = await t.call('POST', '/persons', t.worker, { areaId: (await t.s.db.selectFrom('area').select('id').where('code', '=', AREAS.wenyuanGrid).executeTakeFirstOrThrow()).id, name: '王磊' });
+        const colleague = await t.call('POST', '/persons', t.worker, {
+          areaId: (
+            await t.s.db.selectFrom('area').select('id').where('code', '=', AREAS.wenyuanGrid).executeTakeFirstOrThrow()
+          ).id,
+          name: '王磊',
+        });
         assert.equal(colleague.statusCode, 201, colleague.body);
         const device = await guardDevice(t.call, t.worker);
-        const queuedScan = device.sign({ code: office.code, personId: t.personId, clientId: 'guard-q-0401', scannedAt: t.s.clock.now() });
+        const queuedScan = device.sign({
+          code: office.code,
+          personId: t.personId,
+          clientId: 'guard-q-0401',
+          scannedAt: t.s.clock.now(),
+        });
         t.s.clock.advance(20 * MIN);
         const late = await t.call('POST', '/checkins', t.worker, queuedScan);
         assert.equal(late.statusCode, 201, late.body);
-        const online = await t.call('POST', '/checkins', t.worker, { code: office.code, personId: colleague.json().id });
+        const online = await t.call('POST', '/checkins', t.worker, {
+          code: office.code,
+          personId: colleague.json().id,
+        });
         assert.equal(online.statusCode, 201, online.body);
         t.s.clock.advance(60 * MIN);
         const investigator = await signIn(t.s, 'investigator', AREAS.city);
-        const created = await t.call('POST', '/cases', investigator, { personId: t.personId, classification: 'confirmed', source: 'fever_clinic', onsetAt: t.s.clock.now() - 10 * MIN });
+        const created = await t.call('POST', '/cases', investigator, {
+          personId: t.personId,
+          classification: 'confirmed',
+          source: 'fever_clinic',
+          onsetAt: t.s.clock.now() - 10 * MIN,
+        });
         assert.equal(created.statusCode, 201, created.body);
         const contacts = await t.call('GET', `/cases/${created.json().case.id}/contacts`, investigator);
         assert.equal(contacts.statusCode, 200, contacts.body);
-        const encounter = contacts.json().items.flatMap((c: { evidence: { encounters?: unknown[] } }) => c.evidence.encounters ?? [])[0] as
-          { caseVisit: { checkinId: string; scanGapMs?: number }; contactVisit: { checkinId: string; scanGapMs?: number } };
+        const encounter = contacts
+          .json()
+          .items.flatMap((c: { evidence: { encounters?: unknown[] } }) => c.evidence.encounters ?? [])[0] as {
+          caseVisit: { checkinId: string; scanGapMs?: number };
+          contactVisit: { checkinId: string; scanGapMs?: number };
+        };
         assert.ok(encounter, contacts.body);
         assert.equal(encounter.caseVisit.checkinId, late.json().checkinId);
-        assert.equal(encounter.caseVisit.scanGapMs, 20 * MIN, 'the case’s visit waited 20 minutes in the guard’s queue');
+        assert.equal(
+          encounter.caseVisit.scanGapMs,
+          20 * MIN,
+          'the case’s visit waited 20 minutes in the guard’s queue',
+        );
         assert.equal(encounter.contactVisit.checkinId, online.json().checkinId);
         assert.equal(encounter.contactVisit.scanGapMs, undefined, 'sent at once: nothing to flag');
         // The review queue shows the same.
         const queue = await t.call('GET', `/contacts/review-queue?caseId=${created.json().case.id}`, investigator);
         assert.equal(queue.statusCode, 200, queue.body);
-        const queued = queue.json().items.flatMap((c: { evidence: { encounters?: Array<{ caseVisit: { scanGapMs?: number } }> } }) => c.evidence.encounters ?? []);
-        assert.ok(queued.length > 0 && queued.every((e: { caseVisit: { scanGapMs?: number } }) => e.caseVisit.scanGapMs === 20 * MIN));
-      } finally { await t.close(); }
+        const queued = queue
+          .json()
+          .items.flatMap(
+            (c: { evidence: { encounters?: Array<{ caseVisit: { scanGapMs?: number } }> } }) =>
+              c.evidence.encounters ?? [],
+          );
+        assert.ok(
+          queued.length > 0 &&
+            queued.every((e: { caseVisit: { scanGapMs?: number } }) => e.caseVisit.scanGapMs === 20 * MIN),
+        );
+      } finally {
+        await t.close();
+      }
     });
 
     test('queue keys: a role without check-in is refused; a guard of another area gets one but not the venue', async () => {
@@ -221,12 +350,19 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(refused.json().code, 'FORBIDDEN');
         const elsewhere = await signIn(t.s, 'community_worker', AREAS.xingyang);
         const device = await guardDevice(t.call, elsewhere);
-        const scan = device.sign({ code: gate.code, personId: t.personId, clientId: 'guard-q-0301', scannedAt: t.s.clock.now() });
+        const scan = device.sign({
+          code: gate.code,
+          personId: t.personId,
+          clientId: 'guard-q-0301',
+          scannedAt: t.s.clock.now(),
+        });
         assert.equal((await t.call('POST', '/checkins', elsewhere, scan)).json().code, 'OUT_OF_SCOPE');
         // Past the window too, the answer is the area's refusal, not whether the scan was stored.
         t.s.clock.advance((venueCategories().queuedScanMinutes + 1) * MIN);
         assert.equal((await t.call('POST', '/checkins', elsewhere, scan)).json().code, 'OUT_OF_SCOPE');
-      } finally { await t.close(); }
+      } finally {
+        await t.close();
+      }
     });
   });
 }

@@ -27,22 +27,41 @@ for (const { dialect, skip } of await dialects()) {
           return res.json().id as string;
         };
         const empty = (await call('GET', '/command/summary', command)).json();
-        assert.deepEqual([empty.cases, empty.pendingReview, empty.openPools, empty.rounds], [{ total: 0, today: 0 }, 0, 0, []]);
+        assert.deepEqual(
+          [empty.cases, empty.pendingReview, empty.openPools, empty.rounds],
+          [{ total: 0, today: 0 }, 0, 0, []],
+        );
 
         // Yesterday one case; today another, with a contact waiting for review.
         const older = await person('李国庆');
-        const made = await call('POST', '/cases', investigator, { personId: older, classification: 'confirmed', source: 'fever_clinic', onsetAt: s.clock.now() - 48 * HOUR });
+        const made = await call('POST', '/cases', investigator, {
+          personId: older,
+          classification: 'confirmed',
+          source: 'fever_clinic',
+          onsetAt: s.clock.now() - 48 * HOUR,
+        });
         assert.equal(made.statusCode, 201, made.body);
         s.clock.advance(24 * HOUR);
-        [worker, investigator, command] = [ // sessions last 12 h
-          await signIn(s, 'community_worker', AREAS.wenyuan), await signIn(s, 'investigator', AREAS.city), await signIn(s, 'command', AREAS.city),
+        [worker, investigator, command] = [
+          // sessions last 12 h
+          await signIn(s, 'community_worker', AREAS.wenyuan),
+          await signIn(s, 'investigator', AREAS.city),
+          await signIn(s, 'command', AREAS.city),
         ];
         const patient = await person('张建国');
-        const kase = await call('POST', '/cases', investigator, { personId: patient, classification: 'confirmed', source: 'fever_clinic', onsetAt: s.clock.now() - 24 * HOUR });
+        const kase = await call('POST', '/cases', investigator, {
+          personId: patient,
+          classification: 'confirmed',
+          source: 'fever_clinic',
+          onsetAt: s.clock.now() - 24 * HOUR,
+        });
         assert.equal(kase.statusCode, 201, kase.body);
         const contact = await person('王丽娟');
         const manual = await call('POST', `/cases/${kase.json().case.id}/contacts`, investigator, {
-          personId: contact, reasonCode: 'same_household', firstExposureAt: s.clock.now() - 30 * HOUR, lastExposureAt: s.clock.now() - 26 * HOUR,
+          personId: contact,
+          reasonCode: 'same_household',
+          firstExposureAt: s.clock.now() - 30 * HOUR,
+          lastExposureAt: s.clock.now() - 26 * HOUR,
         });
         assert.equal(manual.statusCode, 201, manual.body);
 
@@ -66,7 +85,10 @@ for (const { dialect, skip } of await dialects()) {
         // Area-scoped: a command officer of 兴阳 sees none of 文苑's figures.
         const xingyang = await signIn(s, 'command', AREAS.xingyang);
         const theirs = (await call('GET', '/command/summary', xingyang)).json();
-        assert.deepEqual([theirs.cases, theirs.pendingReview, theirs.colours], [{ total: 0, today: 0 }, 0, { green: 0, yellow: 0, red: 0 }]);
+        assert.deepEqual(
+          [theirs.cases, theirs.pendingReview, theirs.colours],
+          [{ total: 0, today: 0 }, 0, { green: 0, yellow: 0, red: 0 }],
+        );
 
         // Roles: the admin has command.view but not cases or colours (those sections are null).
         const admin = await signIn(s, 'admin', AREAS.city);
@@ -80,7 +102,10 @@ for (const { dialect, skip } of await dialects()) {
           assert.equal(res.json().code, 'FORBIDDEN');
         }
         assert.equal((await call('GET', '/command/summary')).statusCode, 401);
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
   });
 }

@@ -53,7 +53,10 @@ for (const { dialect, skip } of await dialects()) {
             assertSecurityHeaders(page, `web page ${url}`);
           }
         }
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
 
     test('HSTS is sent when the deployment runs behind HTTPS', async () => {
@@ -63,7 +66,10 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const res = await app.inject({ method: 'GET', url: '/api/v1/health' });
         assert.match(String(res.headers['strict-transport-security']), /max-age=31536000/);
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
 
     test('a 10 MB body to a route that needs a session, without one, is 401 before the body is parsed', async () => {
@@ -73,28 +79,48 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const admin = await signIn(s, 'admin', AREAS.city);
         const routes: Array<['POST' | 'PATCH', string]> = [
-          ['POST', '/api/v1/users'], ['PATCH', `/api/v1/users/${admin.userId}`], ['POST', '/api/v1/households'],
-          ['POST', '/api/v1/checkins'], ['POST', '/api/v1/tokens'],
+          ['POST', '/api/v1/users'],
+          ['PATCH', `/api/v1/users/${admin.userId}`],
+          ['POST', '/api/v1/households'],
+          ['POST', '/api/v1/checkins'],
+          ['POST', '/api/v1/tokens'],
         ];
         for (const [method, url] of routes) {
           for (const headers of [{}, { cookie: 'cordon_session=forged' }]) {
-            const res = await app.inject({ method, url, payload: HUGE, headers: { ...headers, 'content-type': 'application/json' } });
+            const res = await app.inject({
+              method,
+              url,
+              payload: HUGE,
+              headers: { ...headers, 'content-type': 'application/json' },
+            });
             assert.equal(res.statusCode, 401, `${method} ${url}`);
             assert.equal(res.json().code, 'UNAUTHENTICATED', `${method} ${url}`);
           }
         }
         // With a session the same body is read, and refused for its size.
-        const signedIn = await app.inject({ method: 'POST', url: '/api/v1/users', payload: HUGE, headers: { ...admin.headers, 'content-type': 'application/json' } });
+        const signedIn = await app.inject({
+          method: 'POST',
+          url: '/api/v1/users',
+          payload: HUGE,
+          headers: { ...admin.headers, 'content-type': 'application/json' },
+        });
         assert.equal(signedIn.statusCode, 413);
         assert.equal(signedIn.json().code, 'PAYLOAD_TOO_LARGE');
         // Public routes stay public.
-        const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'whatever pw' } });
+        const login = await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { username: 'nobody', password: 'whatever pw' },
+        });
         assert.equal(login.json().code, 'LOGIN_FAILED');
         assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/logout' })).statusCode, 204);
         assert.equal((await app.inject({ method: 'GET', url: '/api/v1/codes/public-key' })).statusCode, 200);
         assert.equal((await app.inject({ method: 'GET', url: '/api/v1/risk-areas/public' })).statusCode, 200);
         assert.equal((await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).statusCode, 200);
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
   });
 }
@@ -107,27 +133,34 @@ test('needsActor: guarded and undeclared API routes need a session; declared-pub
   assert.equal(needsActor({ url: '/index.html' }), false);
 });
 
-test('the SQLite file, its WAL and shared memory are created 0600, and narrowed to 0600 when found wider', { skip: process.platform === 'win32' && 'no POSIX modes' }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-mode-'));
-  const umask = process.umask(0o022);
-  try {
-    const file = path.join(dir, 'cordon.db');
-    const handle = connect({ sqlitePath: file });
-    await migrateToLatest(handle);
-    await handle.db.insertInto('login_failure').values({ account_key: 'k', source: 's', failures: 1, locked_until: null, last_failure_at: 1 }).execute();
-    const mode = (f: string) => fs.statSync(f).mode & 0o777;
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) {
-      assert.ok(fs.existsSync(f), `${path.basename(f)} exists`);
-      assert.equal(mode(f).toString(8), '600', path.basename(f));
-    }
-    await handle.close();
+test(
+  'the SQLite file, its WAL and shared memory are created 0600, and narrowed to 0600 when found wider',
+  { skip: process.platform === 'win32' && 'no POSIX modes' },
+  async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-mode-'));
+    const umask = process.umask(0o022);
+    try {
+      const file = path.join(dir, 'cordon.db');
+      const handle = connect({ sqlitePath: file });
+      await migrateToLatest(handle);
+      await handle.db
+        .insertInto('login_failure')
+        .values({ account_key: 'k', source: 's', failures: 1, locked_until: null, last_failure_at: 1 })
+        .execute();
+      const mode = (f: string) => fs.statSync(f).mode & 0o777;
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+        assert.ok(fs.existsSync(f), `${path.basename(f)} exists`);
+        assert.equal(mode(f).toString(8), '600', path.basename(f));
+      }
+      await handle.close();
 
-    fs.chmodSync(file, 0o644);
-    const again = connect({ sqlitePath: file });
-    assert.equal(mode(file).toString(8), '600', 'an older, wider file is narrowed');
-    await again.close();
-  } finally {
-    process.umask(umask);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+      fs.chmodSync(file, 0o644);
+      const again = connect({ sqlitePath: file });
+      assert.equal(mode(file).toString(8), '600', 'an older, wider file is narrowed');
+      await again.close();
+    } finally {
+      process.umask(umask);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

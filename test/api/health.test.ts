@@ -14,7 +14,10 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(res.statusCode, 200);
         assert.deepEqual(Object.keys(res.json()).sort(), ['checks', 'db', 'status', 'version']);
         assert.equal(res.json().db, dialect);
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
 
     test('unknown routes and unauthenticated requests get problem+json with a code', async () => {
@@ -28,11 +31,22 @@ for (const { dialect, skip } of await dialects()) {
         const audit = await app.inject({ method: 'GET', url: '/api/v1/audit/events' });
         assert.equal(audit.statusCode, 401);
         assert.equal(audit.json().code, 'UNAUTHENTICATED');
-        const en = await app.inject({ method: 'GET', url: '/api/v1/audit/events', headers: { 'accept-language': 'en' } });
+        const en = await app.inject({
+          method: 'GET',
+          url: '/api/v1/audit/events',
+          headers: { 'accept-language': 'en' },
+        });
         assert.equal(en.json().detail, 'Please sign in first');
-        const bad = await app.inject({ method: 'GET', url: '/api/v1/audit/events', headers: { authorization: 'Bearer nope' } });
+        const bad = await app.inject({
+          method: 'GET',
+          url: '/api/v1/audit/events',
+          headers: { authorization: 'Bearer nope' },
+        });
         assert.equal(bad.statusCode, 401);
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
 
     test('the OpenAPI document is served', async () => {
@@ -43,7 +57,10 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(res.statusCode, 200);
         assert.equal(res.json().openapi.startsWith('3.'), true);
         assert.ok(res.json().paths['/api/v1/health']);
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
 
     test('roles without audit.read are refused; an auditor reads and verifies', async () => {
@@ -59,12 +76,23 @@ for (const { dialect, skip } of await dialects()) {
         const verify = await app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: auditor.headers });
         assert.equal(verify.statusCode, 200);
         assert.equal(verify.json().ok, true);
-        await s.audit(s.db, { id: null, name: 'system', role: 'system' }, { action: 'demo.generate', objectType: 'city' });
+        await s.audit(
+          s.db,
+          { id: null, name: 'system', role: 'system' },
+          { action: 'demo.generate', objectType: 'city' },
+        );
         const events = await app.inject({ method: 'GET', url: '/api/v1/audit/events', headers: auditor.headers });
         assert.equal(events.json().items.length, 1);
         assert.equal(events.json().nextBeforeSeq, null);
-        assert.equal(events.json().items[0].at, '2022-03-24T08:00:00+08:00', 'instants leave the API as ISO 8601 with offset');
-      } finally { await app.close(); await s.close(); }
+        assert.equal(
+          events.json().items[0].at,
+          '2022-03-24T08:00:00+08:00',
+          'instants leave the API as ISO 8601 with offset',
+        );
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
   });
 }

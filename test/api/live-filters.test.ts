@@ -14,14 +14,29 @@ for (const { dialect, skip } of await dialects()) {
       const s = await testServices(dialect);
       const areas = await seedTestAreas(s);
       const app: App = await build(s, { serveWeb: false });
-      const call = (url: string, who?: SignedIn) => app.inject({ method: 'GET', url: `/api/v1${url}`, headers: who?.headers ?? {} });
+      const call = (url: string, who?: SignedIn) =>
+        app.inject({ method: 'GET', url: `/api/v1${url}`, headers: who?.headers ?? {} });
       try {
         const command = await signIn(s, 'command', AREAS.city);
         const venue = async (grid: string, name: string) => {
           const who = await signIn(s, 'community_worker', grid === AREAS.wenyuanGrid ? AREAS.wenyuan : AREAS.xingyang);
-          const res = await app.inject({ method: 'POST', url: '/api/v1/venues', headers: who.headers, payload: { areaId: areas[grid], name, capacity: 100, category: 'supermarket' } });
+          const res = await app.inject({
+            method: 'POST',
+            url: '/api/v1/venues',
+            headers: who.headers,
+            payload: { areaId: areas[grid], name, capacity: 100, category: 'supermarket' },
+          });
           assert.equal(res.statusCode, 201, res.body);
-          assert.equal((await app.inject({ method: 'POST', url: `/api/v1/venues/${res.json().id}/approve`, headers: command.headers })).statusCode, 200);
+          assert.equal(
+            (
+              await app.inject({
+                method: 'POST',
+                url: `/api/v1/venues/${res.json().id}/approve`,
+                headers: command.headers,
+              })
+            ).statusCode,
+            200,
+          );
         };
         for (let i = 1; i <= 5; i++) await venue(AREAS.wenyuanGrid, `文苑超市${i}号店`);
         await venue(AREAS.wenyuanGrid, '文苑药房');
@@ -39,7 +54,11 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(street.json().total, 9, 'a street holds its communities’ venues');
 
         const shops = await call(`/venues/public?q=${encodeURIComponent('超市')}&limit=2&offset=2`);
-        assert.deepEqual([shops.json().total, shops.json().items.length], [8, 2], 'the name filter counts all matches, not the page shown');
+        assert.deepEqual(
+          [shops.json().total, shops.json().items.length],
+          [8, 2],
+          'the name filter counts all matches, not the page shown',
+        );
         const xShops = await call(`/venues/public?areaId=${areas[AREAS.xingyang]}&q=${encodeURIComponent('2号')}`);
         assert.deepEqual(names(xShops), ['兴阳超市2号店']);
         const byArea = await call(`/venues/public?areaId=${areas[AREAS.xingyang]}&q=${encodeURIComponent('第一网格')}`);
@@ -58,13 +77,23 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal((await call('/venues/public?limit=50', resident)).json().total, 9);
 
         // The area filter's choices: the city's districts first, then a level at a time; staff start at their area.
-        const levels = async (url: string, who?: SignedIn) => (await call(url, who)).json().items.map((a: { name: string; level: string }) => `${a.name}/${a.level}`);
+        const levels = async (url: string, who?: SignedIn) =>
+          (await call(url, who)).json().items.map((a: { name: string; level: string }) => `${a.name}/${a.level}`);
         assert.deepEqual(await levels('/live/areas'), ['龙山区/district']);
-        assert.deepEqual(await levels(`/live/areas?parentId=${areas[AREAS.street]}`), ['文苑社区/community', '兴阳社区/community']);
+        assert.deepEqual(await levels(`/live/areas?parentId=${areas[AREAS.street]}`), [
+          '文苑社区/community',
+          '兴阳社区/community',
+        ]);
         assert.deepEqual(await levels(`/live/areas?parentId=${areas[AREAS.wenyuan]}`), [], 'grids are not offered');
-        assert.deepEqual(await levels('/live/areas', await signIn(s, 'command', AREAS.street)), ['文苑社区/community', '兴阳社区/community']);
+        assert.deepEqual(await levels('/live/areas', await signIn(s, 'command', AREAS.street)), [
+          '文苑社区/community',
+          '兴阳社区/community',
+        ]);
         assert.equal((await call(`/live/areas?parentId=${areas[AREAS.street]}`, worker)).statusCode, 403);
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
   });
 }

@@ -19,7 +19,12 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** null when Redis answers, else why not (CORDON_REQUIRE_PG=1, the CI setting, makes that a failure). */
 async function probeRedis(): Promise<string | null> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 1500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -36,7 +41,12 @@ async function probeRedis(): Promise<string | null> {
 
 function harness(app: App) {
   return async function call(method: 'GET' | 'POST', url: string, who?: SignedIn, payload?: unknown) {
-    return app.inject({ method, url: `/api/v1${url}`, headers: who?.headers ?? {}, ...(payload !== undefined ? { payload: payload as object } : {}) });
+    return app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: who?.headers ?? {},
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
   };
 }
 
@@ -46,11 +56,24 @@ async function city(s: Services, app: App) {
   const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
   const person = await call('POST', '/persons', worker, { areaId: areas[AREAS.wenyuanGrid], name: '张建国' });
   assert.equal(person.statusCode, 201, person.body);
-  const venue = async ({ pending, ...body }: Record<string, unknown>, who: SignedIn = worker, areaCode: string = AREAS.wenyuanGrid) => {
-    const res = await call('POST', '/venues', who, { areaId: areas[areaCode], capacity: 100, category: 'residential_gate', ...body });
+  const venue = async (
+    { pending, ...body }: Record<string, unknown>,
+    who: SignedIn = worker,
+    areaCode: string = AREAS.wenyuanGrid,
+  ) => {
+    const res = await call('POST', '/venues', who, {
+      areaId: areas[areaCode],
+      capacity: 100,
+      category: 'residential_gate',
+      ...body,
+    });
     assert.equal(res.statusCode, 201, res.body);
     const id = res.json().id as string;
-    if (pending !== true) assert.equal((await call('POST', `/venues/${id}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
+    if (pending !== true)
+      assert.equal(
+        (await call('POST', `/venues/${id}/approve`, await signIn(s, 'command', AREAS.city))).statusCode,
+        200,
+      );
     return { id, code: (await call('GET', `/venues/${id}/code`, who)).json().url as string };
   };
   const checkIn = async (code: string, who: SignedIn = worker) => {
@@ -67,7 +90,15 @@ interface SseEvent {
 }
 
 /** A real HTTP client on an SSE stream: collects frames and waits for one that matches. */
-function openStream(url: string): Promise<{ comments: string[]; next(match: (e: SseEvent) => boolean): Promise<SseEvent>; received(): SseEvent[]; close(): void; headers: http.IncomingHttpHeaders }> {
+function openStream(
+  url: string,
+): Promise<{
+  comments: string[];
+  next(match: (e: SseEvent) => boolean): Promise<SseEvent>;
+  received(): SseEvent[];
+  close(): void;
+  headers: http.IncomingHttpHeaders;
+}> {
   return new Promise((resolve, reject) => {
     const events: SseEvent[] = [];
     const comments: string[] = [];
@@ -92,26 +123,37 @@ function openStream(url: string): Promise<{ comments: string[]; next(match: (e: 
         }
         for (const w of waiters) w();
       });
-      const next = (match: (e: SseEvent) => boolean) => new Promise<SseEvent>((ok, fail) => {
-        const timer = setTimeout(() => fail(new Error(`no matching event; got ${JSON.stringify(events)}`)), 5000);
-        const check = () => {
-          const i = events.findIndex(match);
-          if (i < 0) return;
-          clearTimeout(timer);
-          waiters = waiters.filter((w) => w !== check);
-          ok(events.splice(i, 1)[0]!);
-        };
-        waiters.push(check);
-        check();
-      });
-      const connected = () => new Promise<void>((ok) => {
-        const check = () => { if (comments.includes('connected')) { waiters = waiters.filter((w) => w !== check); ok(); } };
-        waiters.push(check);
-        check();
-      });
-      void connected().then(() => resolve({ comments, next, received: () => [...events], close: () => request.destroy(), headers: res.headers }));
+      const next = (match: (e: SseEvent) => boolean) =>
+        new Promise<SseEvent>((ok, fail) => {
+          const timer = setTimeout(() => fail(new Error(`no matching event; got ${JSON.stringify(events)}`)), 5000);
+          const check = () => {
+            const i = events.findIndex(match);
+            if (i < 0) return;
+            clearTimeout(timer);
+            waiters = waiters.filter((w) => w !== check);
+            ok(events.splice(i, 1)[0]!);
+          };
+          waiters.push(check);
+          check();
+        });
+      const connected = () =>
+        new Promise<void>((ok) => {
+          const check = () => {
+            if (comments.includes('connected')) {
+              waiters = waiters.filter((w) => w !== check);
+              ok();
+            }
+          };
+          waiters.push(check);
+          check();
+        });
+      void connected().then(() =>
+        resolve({ comments, next, received: () => [...events], close: () => request.destroy(), headers: res.headers }),
+      );
     });
-    request.on('error', (err) => { if ((err as { code?: string }).code !== 'ECONNRESET') reject(err); });
+    request.on('error', (err) => {
+      if ((err as { code?: string }).code !== 'ECONNRESET') reject(err);
+    });
   });
 }
 
@@ -159,14 +201,26 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(all.json().total, 4);
         assert.ok(!byName.has('未批准的场所'));
         assert.deepEqual(byName.get('文苑小区北门'), {
-          id: gate.id, name: '文苑小区北门', category: 'residential_gate', categoryName: { zh: '小区门口', en: 'Residential gate' },
-          areaName: '第一网格', count: 2, capacity: 10, level: 'relaxed',
+          id: gate.id,
+          name: '文苑小区北门',
+          category: 'residential_gate',
+          categoryName: { zh: '小区门口', en: 'Residential gate' },
+          areaName: '第一网格',
+          count: 2,
+          capacity: 10,
+          level: 'relaxed',
         });
         assert.equal((byName.get('文苑超市') as { level: string }).level, 'moderate');
         assert.equal((byName.get('兴阳报亭') as { level: string }).level, 'full');
         assert.equal((byName.get('文苑书店') as { count: number }).count, 0);
         const wenyuan = await call('GET', `/venues/public?areaId=${t.areas[AREAS.wenyuan]}`);
-        assert.deepEqual(wenyuan.json().items.map((v: { name: string }) => v.name).sort(), ['文苑书店', '文苑小区北门', '文苑超市'].sort());
+        assert.deepEqual(
+          wenyuan
+            .json()
+            .items.map((v: { name: string }) => v.name)
+            .sort(),
+          ['文苑书店', '文苑小区北门', '文苑超市'].sort(),
+        );
         assert.equal((await call('GET', '/venues/public?areaId=nope')).json().code, 'AREA_NOT_FOUND');
         assert.ok(!all.body.includes(t.personId) && !all.body.includes('张'), 'no person in the public list');
 
@@ -174,8 +228,15 @@ for (const { dialect, skip } of await dialects()) {
         const today = await call('GET', `/venues/${gate.id}/today`, t.worker);
         assert.equal(today.statusCode, 200, today.body);
         const hours = today.json().hours as Array<{ hour: string; entries: number; peak: number }>;
-        assert.deepEqual(hours.map((h) => h.hour), ['00:00', '01:00', '02:00', '03:00', '04:00', '05:00', '06:00', '07:00', '08:00', '09:00']);
-        assert.deepEqual(hours.slice(7), [{ hour: '07:00', entries: 0, peak: 0 }, { hour: '08:00', entries: 3, peak: 3 }, { hour: '09:00', entries: 1, peak: 2 }]);
+        assert.deepEqual(
+          hours.map((h) => h.hour),
+          ['00:00', '01:00', '02:00', '03:00', '04:00', '05:00', '06:00', '07:00', '08:00', '09:00'],
+        );
+        assert.deepEqual(hours.slice(7), [
+          { hour: '07:00', entries: 0, peak: 0 },
+          { hour: '08:00', entries: 3, peak: 3 },
+          { hour: '09:00', entries: 1, peak: 2 },
+        ]);
         assert.equal((await call('GET', `/venues/${kiosk.id}/today`, t.worker)).json().code, 'OUT_OF_SCOPE');
         const resident = await signIn(s, 'resident', AREAS.wenyuan);
         assert.equal((await call('GET', `/venues/${gate.id}/today`, resident)).statusCode, 403);
@@ -184,21 +245,41 @@ for (const { dialect, skip } of await dialects()) {
         const command = await signIn(s, 'command', AREAS.city);
         const crowded = await call('GET', '/command/crowded?limit=10', command);
         assert.equal(crowded.statusCode, 200, crowded.body);
-        assert.deepEqual(crowded.json().items.map((v: { name: string; count: number }) => [v.name, v.count]),
-          [['兴阳报亭', 1], ['文苑超市', 1], ['文苑小区北门', 2]]);
-        assert.deepEqual((await call('GET', '/command/crowded?limit=1', command)).json().items.map((v: { id: string }) => v.id), [kiosk.id]);
+        assert.deepEqual(
+          crowded.json().items.map((v: { name: string; count: number }) => [v.name, v.count]),
+          [
+            ['兴阳报亭', 1],
+            ['文苑超市', 1],
+            ['文苑小区北门', 2],
+          ],
+        );
+        assert.deepEqual(
+          (await call('GET', '/command/crowded?limit=1', command)).json().items.map((v: { id: string }) => v.id),
+          [kiosk.id],
+        );
         const admin = await signIn(s, 'admin', AREAS.wenyuan);
-        assert.deepEqual((await call('GET', '/command/crowded', admin)).json().items.map((v: { name: string }) => v.name), ['文苑超市', '文苑小区北门'], 'scoped to the admin’s subtree');
+        assert.deepEqual(
+          (await call('GET', '/command/crowded', admin)).json().items.map((v: { name: string }) => v.name),
+          ['文苑超市', '文苑小区北门'],
+          'scoped to the admin’s subtree',
+        );
         const forbidden = await call('GET', '/command/crowded', t.worker);
         assert.equal(forbidden.statusCode, 403);
         assert.equal(forbidden.json().code, 'FORBIDDEN');
 
         // Past the dwell the counts drop (read-only: nothing has to close the visits first).
         s.clock.advance(60 * 60_000);
-        const later = new Map((await call('GET', '/venues/public')).json().items.map((v: { name: string; count: number }) => [v.name, v.count]));
+        const later = new Map(
+          (await call('GET', '/venues/public'))
+            .json()
+            .items.map((v: { name: string; count: number }) => [v.name, v.count]),
+        );
         assert.equal(later.get('文苑小区北门'), 0);
         assert.equal(quiet.id.length > 0, true);
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
 
     test('server-sent events: a check-in, an exit and an auto-close each push the fresh count', async () => {
@@ -232,10 +313,19 @@ for (const { dialect, skip } of await dialects()) {
 
         // A viewer of another area hears only its own venues.
         await t.checkIn(kiosk.code, xyWorker);
-        assert.deepEqual(JSON.parse((await other.next((e) => e.event === 'occupancy')).data), { venueId: kiosk.id, count: 1, capacity: 5, level: 'relaxed' });
+        assert.deepEqual(JSON.parse((await other.next((e) => e.event === 'occupancy')).data), {
+          venueId: kiosk.id,
+          count: 1,
+          capacity: 5,
+          level: 'relaxed',
+        });
         await t.checkIn(gate.code);
         await stream.next((e) => JSON.parse(e.data).venueId === gate.id);
-        assert.deepEqual(stream.received().filter((e) => JSON.parse(e.data).venueId === kiosk.id), [], 'frames arrive in order: none for the kiosk came first');
+        assert.deepEqual(
+          stream.received().filter((e) => JSON.parse(e.data).venueId === kiosk.id),
+          [],
+          'frames arrive in order: none for the kiosk came first',
+        );
         assert.equal((await t.call('GET', '/live/occupancy?areaId=nope')).json().code, 'AREA_NOT_FOUND');
       } finally {
         stream?.close();
@@ -260,7 +350,12 @@ for (const { dialect, skip } of await dialects()) {
         assert.deepEqual(JSON.parse((await stream.next((e) => e.event === 'bus')).data), { live: false });
         // This process's own changes still stream meanwhile.
         await t.checkIn(gate.code);
-        assert.deepEqual(JSON.parse((await stream.next((e) => e.event === 'occupancy')).data), { venueId: gate.id, count: 1, capacity: 4, level: 'relaxed' });
+        assert.deepEqual(JSON.parse((await stream.next((e) => e.event === 'occupancy')).data), {
+          venueId: gate.id,
+          count: 1,
+          capacity: 4,
+          level: 'relaxed',
+        });
         redis = 'up';
         assert.deepEqual(JSON.parse((await stream.next((e) => e.event === 'bus')).data), { live: true });
         redis = 'down';
@@ -270,7 +365,9 @@ for (const { dialect, skip } of await dialects()) {
         const fresh = await openStream(`${base}/api/v1/live/occupancy`);
         try {
           assert.deepEqual(JSON.parse((await fresh.next((e) => e.event === 'bus')).data), { live: true });
-        } finally { fresh.close(); }
+        } finally {
+          fresh.close();
+        }
       } finally {
         stream?.close();
         await app.close();
@@ -291,46 +388,62 @@ for (const { dialect, skip } of await dialects()) {
         const unsubscribe = onOccupancy(s, (venueId) => notices.push(venueId));
         const logged: string[] = [];
         const purged = new Promise<void>((resolve) => {
-          stop = startVenueJobs(s, { log: (m) => { logged.push(m); if (/purged/.test(m)) resolve(); } });
+          stop = startVenueJobs(s, {
+            log: (m) => {
+              logged.push(m);
+              if (/purged/.test(m)) resolve();
+            },
+          });
         });
         await purged;
         unsubscribe();
         assert.deepEqual(notices, [gate.id]);
         assert.deepEqual(logged, ['purged 1 check-ins older than 28 days']);
         assert.equal(await purgeIfDue(s), 0);
-        const purges = await s.db.selectFrom('audit_event').select('detail').where('action', '=', 'checkin.purge').execute();
+        const purges = await s.db
+          .selectFrom('audit_event')
+          .select('detail')
+          .where('action', '=', 'checkin.purge')
+          .execute();
         assert.equal(purges.length, 1, 'a purge with nothing to delete is not audited');
-      } finally { stop(); await app.close(); await s.close(); }
-    });
-
-    test('with Redis, two server processes on one database see each other’s check-ins', { skip: redisSkip ?? false }, async () => {
-      const handle = await freshDatabase(dialect);
-      const clock = new FakeClock();
-      const keys = generateKeys();
-      const config = loadConfig({}, { dataDir: '/nonexistent-cordon-test-dir', redisUrl: REDIS_URL });
-      const a = await createServices(config, { handle, clock, keys, skipMigrations: true });
-      const b = await createServices(config, { handle, clock, keys, skipMigrations: true });
-      assert.ok(a.events instanceof RedisEventBus && b.events instanceof RedisEventBus);
-      const appA = await build(a, { serveWeb: false });
-      const appB = await build(b, { serveWeb: false });
-      let stream: Awaited<ReturnType<typeof openStream>> | undefined;
-      try {
-        const t = await city(b, appB);
-        const gate = await t.venue({ name: '文苑小区北门', capacity: 4 });
-        const base = await listen(appA);
-        stream = await openStream(`${base}/api/v1/live/occupancy`);
-        await (a.events as RedisEventBus).ready(); // the subscription is in place
-        await t.checkIn(gate.code); // on node B
-        const seen = await stream.next((e) => JSON.parse(e.data).venueId === gate.id);
-        assert.deepEqual(JSON.parse(seen.data), { venueId: gate.id, count: 1, capacity: 4, level: 'relaxed' });
       } finally {
-        stream?.close();
-        await appA.close();
-        await appB.close();
-        await b.events.close(); // b shares a's database handle: a closes it
-        await a.close();
+        stop();
+        await app.close();
+        await s.close();
       }
     });
+
+    test(
+      'with Redis, two server processes on one database see each other’s check-ins',
+      { skip: redisSkip ?? false },
+      async () => {
+        const handle = await freshDatabase(dialect);
+        const clock = new FakeClock();
+        const keys = generateKeys();
+        const config = loadConfig({}, { dataDir: '/nonexistent-cordon-test-dir', redisUrl: REDIS_URL });
+        const a = await createServices(config, { handle, clock, keys, skipMigrations: true });
+        const b = await createServices(config, { handle, clock, keys, skipMigrations: true });
+        assert.ok(a.events instanceof RedisEventBus && b.events instanceof RedisEventBus);
+        const appA = await build(a, { serveWeb: false });
+        const appB = await build(b, { serveWeb: false });
+        let stream: Awaited<ReturnType<typeof openStream>> | undefined;
+        try {
+          const t = await city(b, appB);
+          const gate = await t.venue({ name: '文苑小区北门', capacity: 4 });
+          const base = await listen(appA);
+          stream = await openStream(`${base}/api/v1/live/occupancy`);
+          await (a.events as RedisEventBus).ready(); // the subscription is in place
+          await t.checkIn(gate.code); // on node B
+          const seen = await stream.next((e) => JSON.parse(e.data).venueId === gate.id);
+          assert.deepEqual(JSON.parse(seen.data), { venueId: gate.id, count: 1, capacity: 4, level: 'relaxed' });
+        } finally {
+          stream?.close();
+          await appA.close();
+          await appB.close();
+          await b.events.close(); // b shares a's database handle: a closes it
+          await a.close();
+        }
+      },
+    );
   });
 }
-

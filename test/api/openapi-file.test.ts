@@ -7,7 +7,9 @@ import { OPENAPI_FILE, openapiText } from '../../scripts/openapi.ts';
 type Doc = { paths?: Record<string, Record<string, unknown>> };
 
 function operations(doc: Doc): Set<string> {
-  return new Set(Object.entries(doc.paths ?? {}).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
+  return new Set(
+    Object.entries(doc.paths ?? {}).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)),
+  );
 }
 
 test('docs/openapi.json is the document the app serves (run npm run openapi)', async () => {

@@ -30,11 +30,18 @@ async function servicesWithNamedPool() {
   await admin.query(`create schema ${schema}`);
   const handle = connect({ databaseUrl: PG_URL, pgSchema: schema, poolSize: 3, applicationName: appName });
   await migrateToLatest(handle);
-  const s = await createServices(loadConfig({}, { dataDir: '/nonexistent-cordon-test-dir' }), {
-    handle, clock: new FakeClock(), keys: generateKeys(), skipMigrations: true,
-  }) as TestServices;
-  const backends = async (where = 'true') => (await admin.query<{ pid: number }>(
-    `select pid from pg_stat_activity where application_name = $1 and ${where}`, [appName])).rows.map((r) => r.pid);
+  const s = (await createServices(loadConfig({}, { dataDir: '/nonexistent-cordon-test-dir' }), {
+    handle,
+    clock: new FakeClock(),
+    keys: generateKeys(),
+    skipMigrations: true,
+  })) as TestServices;
+  const backends = async (where = 'true') =>
+    (
+      await admin.query<{ pid: number }>(`select pid from pg_stat_activity where application_name = $1 and ${where}`, [
+        appName,
+      ])
+    ).rows.map((r) => r.pid);
   const terminate = async (pids: number[]) => {
     for (const pid of pids) await admin.query('select pg_terminate_backend($1)', [pid]);
   };
@@ -66,14 +73,32 @@ describe('PostgreSQL faults while serving', { skip: pgCase.skip }, () => {
         app.inject({ method, url: `/api/v1${url}`, headers, ...(payload ? { payload } : {}) });
       const areas = await seedTestAreas(s);
       const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
-      const person = await call('POST', '/persons', worker.headers, { areaId: areas[AREAS.wenyuanGrid], name: '张建国', idNumber: '220402195304120318' });
-      assert.equal(person.statusCode, 201, person.body);
-      const venue = (await call('POST', '/venues', worker.headers, { areaId: areas[AREAS.wenyuanGrid], capacity: 100, name: '文苑小区北门', category: 'residential_gate', address: '文苑路1号' })).json();
-      assert.equal((await call('POST', `/venues/${venue.id}/approve`, (await signIn(s, 'command', AREAS.city)).headers)).statusCode, 200);
-      const poster = (await call('GET', `/venues/${venue.id}/code`, worker.headers)).json().url as string;
-      const checkIn = () => call('POST', '/checkins', worker.headers, {
-        code: poster, personalCode: issuePersonalCode(s.signing.personalPrivateKey, person.json().id, s.clock.now()).token,
+      const person = await call('POST', '/persons', worker.headers, {
+        areaId: areas[AREAS.wenyuanGrid],
+        name: '张建国',
+        idNumber: '220402195304120318',
       });
+      assert.equal(person.statusCode, 201, person.body);
+      const venue = (
+        await call('POST', '/venues', worker.headers, {
+          areaId: areas[AREAS.wenyuanGrid],
+          capacity: 100,
+          name: '文苑小区北门',
+          category: 'residential_gate',
+          address: '文苑路1号',
+        })
+      ).json();
+      assert.equal(
+        (await call('POST', `/venues/${venue.id}/approve`, (await signIn(s, 'command', AREAS.city)).headers))
+          .statusCode,
+        200,
+      );
+      const poster = (await call('GET', `/venues/${venue.id}/code`, worker.headers)).json().url as string;
+      const checkIn = () =>
+        call('POST', '/checkins', worker.headers, {
+          code: poster,
+          personalCode: issuePersonalCode(s.signing.personalPrivateKey, person.json().id, s.clock.now()).token,
+        });
 
       // Idle connections terminated (a database restart): the pool drops them, the process lives on.
       for (let round = 0; round < 3; round += 1) {
@@ -124,9 +149,14 @@ describe('PostgreSQL faults while serving', { skip: pgCase.skip }, () => {
   });
 
   test('the statement and idle-in-transaction timeouts are set on every connection; a statement over its time is a timeout fault', async () => {
-    const handle = connect({ databaseUrl: PG_URL, poolSize: 1, timeouts: { connectMs: 5000, statementMs: 300, idleInTransactionMs: 4000 } });
+    const handle = connect({
+      databaseUrl: PG_URL,
+      poolSize: 1,
+      timeouts: { connectMs: 5000, statementMs: 300, idleInTransactionMs: 4000 },
+    });
     try {
-      const show = async (name: string) => (await sql.raw<Record<string, string>>(`show ${name}`).execute(handle.db)).rows[0]![name];
+      const show = async (name: string) =>
+        (await sql.raw<Record<string, string>>(`show ${name}`).execute(handle.db)).rows[0]![name];
       assert.equal(await show('statement_timeout'), '300ms');
       assert.equal(await show('idle_in_transaction_session_timeout'), '4s');
       await assert.rejects(sql`select pg_sleep(5)`.execute(handle.db), (err: Error) => {
@@ -134,8 +164,14 @@ describe('PostgreSQL faults while serving', { skip: pgCase.skip }, () => {
         assert.equal(faultOf(err), 'timeout');
         return true;
       });
-      assert.equal((await sql<{ n: number }>`select 1 as n`.execute(handle.db)).rows[0]!.n, 1, 'the connection serves on');
-    } finally { await handle.close(); }
+      assert.equal(
+        (await sql<{ n: number }>`select 1 as n`.execute(handle.db)).rows[0]!.n,
+        1,
+        'the connection serves on',
+      );
+    } finally {
+      await handle.close();
+    }
   });
 
   test('a scheduled job whose connection is terminated logs the fault once and the next run works', async () => {
@@ -153,8 +189,15 @@ describe('PostgreSQL faults while serving', { skip: pgCase.skip }, () => {
       await terminate(await waitingOnLock());
       for (let i = 0; i < 500 && faultLines.length === 0; i += 1) await sleep(10);
       await locker.query('commit');
-      assert.ok(faultLines.some((l) => /connection-lost/.test(l)), faultLines.join('\n'));
-      assert.deepEqual(jobLines.filter((l) => /failed/.test(l)), [], 'a database fault is not the job\'s own failure');
+      assert.ok(
+        faultLines.some((l) => /connection-lost/.test(l)),
+        faultLines.join('\n'),
+      );
+      assert.deepEqual(
+        jobLines.filter((l) => /failed/.test(l)),
+        [],
+        "a database fault is not the job's own failure",
+      );
       assert.equal(await closeExpiredVisits(s), 0, 'the next run works');
     } finally {
       stop();

@@ -29,14 +29,36 @@ async function closedPort(): Promise<number> {
 }
 
 /** A person in 文苑 and an approved gate, through the API, for check-ins. */
-async function checkinSetup(s: TestServices, call: (method: 'GET' | 'POST', url: string, headers?: Record<string, string>, payload?: object) => Promise<LightMyRequestResponse>) {
+async function checkinSetup(
+  s: TestServices,
+  call: (
+    method: 'GET' | 'POST',
+    url: string,
+    headers?: Record<string, string>,
+    payload?: object,
+  ) => Promise<LightMyRequestResponse>,
+) {
   const areas = await seedTestAreas(s);
   const worker = await signIn(s, 'community_worker', AREAS.wenyuan, 'li.ming');
-  const person = await call('POST', '/persons', worker.headers, { areaId: areas[AREAS.wenyuanGrid], name: '张建国', idNumber: '220402195304120318' });
+  const person = await call('POST', '/persons', worker.headers, {
+    areaId: areas[AREAS.wenyuanGrid],
+    name: '张建国',
+    idNumber: '220402195304120318',
+  });
   assert.equal(person.statusCode, 201, person.body);
-  const venue = await call('POST', '/venues', worker.headers, { areaId: areas[AREAS.wenyuanGrid], capacity: 100000, name: '文苑小区北门', category: 'residential_gate', address: '文苑路1号' });
+  const venue = await call('POST', '/venues', worker.headers, {
+    areaId: areas[AREAS.wenyuanGrid],
+    capacity: 100000,
+    name: '文苑小区北门',
+    category: 'residential_gate',
+    address: '文苑路1号',
+  });
   assert.equal(venue.statusCode, 201, venue.body);
-  assert.equal((await call('POST', `/venues/${venue.json().id}/approve`, (await signIn(s, 'command', AREAS.city)).headers)).statusCode, 200);
+  assert.equal(
+    (await call('POST', `/venues/${venue.json().id}/approve`, (await signIn(s, 'command', AREAS.city)).headers))
+      .statusCode,
+    200,
+  );
   const poster = (await call('GET', `/venues/${venue.json().id}/code`, worker.headers)).json().url as string;
   const personalCode = () => issuePersonalCode(s.signing.personalPrivateKey, person.json().id, s.clock.now()).token;
   return { worker, poster, personalCode };
@@ -55,7 +77,10 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(h.db, dialect);
         assert.deepEqual(h.checks.database, { status: 'up', writable: true });
         assert.deepEqual(h.checks.redis, { status: 'off' });
-        assert.deepEqual(h.checks.checkinWriter, dialect === 'sqlite' ? { status: 'idle', queued: 0 } : { status: 'off', queued: 0 });
+        assert.deepEqual(
+          h.checks.checkinWriter,
+          dialect === 'sqlite' ? { status: 'idle', queued: 0 } : { status: 'off', queued: 0 },
+        );
         assert.equal(h.checks.disk.status, 'unknown', 'the test data directory does not exist');
         assert.deepEqual(h.checks.tracingIndex, { status: 'off' });
         const ready = await app.inject({ method: 'GET', url: '/api/v1/health/ready' });
@@ -75,12 +100,19 @@ for (const { dialect, skip } of await dialects()) {
         // The tracing index: loading, then loaded (the server's start does this).
         const stop = startVisitIndex(s, { log: () => {} });
         try {
-          const status = async () => (await app.inject({ method: 'GET', url: '/api/v1/health' })).json().checks.tracingIndex.status;
+          const status = async () =>
+            (await app.inject({ method: 'GET', url: '/api/v1/health' })).json().checks.tracingIndex.status;
           assert.ok(['loading', 'loaded'].includes(await status()));
-          for (let i = 0; i < 500 && (await status()) === 'loading'; i += 1) await new Promise((r) => setTimeout(r, 10));
+          for (let i = 0; i < 500 && (await status()) === 'loading'; i += 1)
+            await new Promise((r) => setTimeout(r, 10));
           assert.equal(await status(), 'loaded');
-        } finally { stop(); }
-      } finally { await app.close(); await s.close(); }
+        } finally {
+          stop();
+        }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
 
     test('health reports a Redis that does not answer as down: degraded, still ready', async () => {
@@ -92,7 +124,11 @@ for (const { dialect, skip } of await dialects()) {
         const res = await app.inject({ method: 'GET', url: '/api/v1/health' });
         assert.equal(res.statusCode, 200);
         assert.equal(res.json().status, 'degraded');
-        assert.deepEqual(res.json().checks.redis, { status: 'down' }, 'no error message (it names hosts) without sign-in');
+        assert.deepEqual(
+          res.json().checks.redis,
+          { status: 'down' },
+          'no error message (it names hosts) without sign-in',
+        );
         assert.equal((await app.inject({ method: 'GET', url: '/api/v1/health/ready' })).statusCode, 200);
 
         // The error message only for an administrator of the whole deployment: not for another role,
@@ -100,13 +136,19 @@ for (const { dialect, skip } of await dialects()) {
         await seedTestAreas(s);
         const detailFor = async (role: 'admin' | 'auditor', area: string) => {
           const who = await signIn(s, role, area);
-          return (await app.inject({ method: 'GET', url: '/api/v1/health', headers: who.headers })).json().checks.redis.detail;
+          return (await app.inject({ method: 'GET', url: '/api/v1/health', headers: who.headers })).json().checks.redis
+            .detail;
         };
-        assert.ok(typeof await detailFor('admin', AREAS.city) === 'string', 'the last Redis error');
+        assert.ok(typeof (await detailFor('admin', AREAS.city)) === 'string', 'the last Redis error');
         assert.equal(await detailFor('admin', AREAS.wenyuan), undefined);
         assert.equal(await detailFor('auditor', AREAS.city), undefined);
         const admin = await signIn(s, 'admin', AREAS.city);
-        assert.ok(!(await app.inject({ method: 'GET', url: '/api/v1/health', headers: admin.headers })).body.includes('redis://'), 'never the connection string');
+        assert.ok(
+          !(await app.inject({ method: 'GET', url: '/api/v1/health', headers: admin.headers })).body.includes(
+            'redis://',
+          ),
+          'never the connection string',
+        );
       } finally {
         await app.close();
         await base.close();
@@ -118,11 +160,20 @@ for (const { dialect, skip } of await dialects()) {
       const s = await testServices(dialect);
       try {
         const { migrations } = await import('../../src/db/migrations/index.ts');
-        await assert.rejects(migrateToLatest(s.handle, {
-          ...migrations,
-          '9999_broken': { up: async () => { throw new Error('no such column: nothing'); } },
-        } as typeof migrations), /migration 9999_broken failed: no such column: nothing/);
-      } finally { await s.close(); }
+        await assert.rejects(
+          migrateToLatest(s.handle, {
+            ...migrations,
+            '9999_broken': {
+              up: async () => {
+                throw new Error('no such column: nothing');
+              },
+            },
+          } as typeof migrations),
+          /migration 9999_broken failed: no such column: nothing/,
+        );
+      } finally {
+        await s.close();
+      }
     });
   });
 }
@@ -141,7 +192,11 @@ describe('a full disk (SQLite, max_page_count)', () => {
       sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true }) as number}`);
       for (const size of [4000, 1000, 100, 10, 1]) {
         for (;;) {
-          try { sqlite.prepare('insert into filler values (randomblob(?))').run(size); } catch { break; }
+          try {
+            sqlite.prepare('insert into filler values (randomblob(?))').run(size);
+          } catch {
+            break;
+          }
         }
       }
     };
@@ -173,7 +228,10 @@ describe('a full disk (SQLite, max_page_count)', () => {
       assert.ok(ready.json().reasons.includes('disk full'));
       // Reads still answer.
       assert.equal((await call('GET', '/auth/me', worker.headers)).statusCode, 200);
-    } finally { await app.close(); await s.close(); }
+    } finally {
+      await app.close();
+      await s.close();
+    }
   });
 
   test('a sign-in on a full disk answers 503 STORAGE_FULL, not "cannot rollback"', async () => {
@@ -187,7 +245,10 @@ describe('a full disk (SQLite, max_page_count)', () => {
       }
       assert.equal(res!.statusCode, 503, res!.body);
       assert.equal(res!.json().code, 'STORAGE_FULL');
-    } finally { await app.close(); await s.close(); }
+    } finally {
+      await app.close();
+      await s.close();
+    }
   });
 });
 
@@ -201,10 +262,16 @@ describe('a full disk (PostgreSQL 53100 disk_full, raised by a trigger)', { skip
       const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: object) =>
         app.inject({ method, url: `/api/v1${url}`, headers, ...(payload ? { payload } : {}) });
       const { worker, poster, personalCode } = await checkinSetup(s, call);
-      await sql.raw(`create function disk_full() returns trigger language plpgsql as $$
-        begin raise exception 'could not extend file: No space left on device' using errcode = 'disk_full'; end $$`).execute(s.db);
+      await sql
+        .raw(
+          `create function disk_full() returns trigger language plpgsql as $$
+        begin raise exception 'could not extend file: No space left on device' using errcode = 'disk_full'; end $$`,
+        )
+        .execute(s.db);
       for (const table of ['checkin', 'session']) {
-        await sql.raw(`create trigger ${table}_disk_full before insert on ${table} for each row execute function disk_full()`).execute(s.db);
+        await sql
+          .raw(`create trigger ${table}_disk_full before insert on ${table} for each row execute function disk_full()`)
+          .execute(s.db);
       }
       const res = await call('POST', '/checkins', worker.headers, { code: poster, personalCode: personalCode() });
       assert.equal(res.statusCode, 503, res.body);
@@ -217,21 +284,29 @@ describe('a full disk (PostgreSQL 53100 disk_full, raised by a trigger)', { skip
       assert.equal(health.statusCode, 503);
       assert.equal(health.json().checks.disk.status, 'full');
       assert.equal((await call('GET', '/health/ready')).statusCode, 503);
-    } finally { await app.close(); await s.close(); }
+    } finally {
+      await app.close();
+      await s.close();
+    }
   });
 });
 
 describe('PostgreSQL that does not answer', () => {
   test('start fails within the connect timeout, naming the host and port and what timed out, never the password', async () => {
     const sockets = new Set<net.Socket>();
-    const server = net.createServer((socket) => { sockets.add(socket); }); // accepts, never answers
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+    }); // accepts, never answers
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as net.AddressInfo;
     try {
-      const config = loadConfig({
-        DATABASE_URL: `postgres://cordon:s3cret-pw@127.0.0.1:${port}/cordon`,
-        CORDON_PG_CONNECT_TIMEOUT_MS: '300',
-      }, { dataDir: '/nonexistent-cordon-test-dir' });
+      const config = loadConfig(
+        {
+          DATABASE_URL: `postgres://cordon:s3cret-pw@127.0.0.1:${port}/cordon`,
+          CORDON_PG_CONNECT_TIMEOUT_MS: '300',
+        },
+        { dataDir: '/nonexistent-cordon-test-dir' },
+      );
       await assert.rejects(createServices(config, { clock: new FakeClock(), keys: generateKeys() }), (err: Error) => {
         assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
         assert.match(err.message, /connect timeout/);
@@ -240,14 +315,22 @@ describe('PostgreSQL that does not answer', () => {
         return true;
       });
       // Without the start-up check, the migrations say the same.
-      const handle = connect({ databaseUrl: `postgres://cordon:s3cret-pw@127.0.0.1:${port}/cordon`, timeouts: { connectMs: 300, statementMs: 0, idleInTransactionMs: 0 } });
+      const handle = connect({
+        databaseUrl: `postgres://cordon:s3cret-pw@127.0.0.1:${port}/cordon`,
+        timeouts: { connectMs: 300, statementMs: 0, idleInTransactionMs: 0 },
+      });
       try {
         await assert.rejects(migrateToLatest(handle), (err: Error) => {
-          assert.match(err.message, /^migrations could not start: PostgreSQL at cordon@127\.0\.0\.1:\d+\/cordon did not complete the connection within 300 ms/);
+          assert.match(
+            err.message,
+            /^migrations could not start: PostgreSQL at cordon@127\.0\.0\.1:\d+\/cordon did not complete the connection within 300 ms/,
+          );
           assert.doesNotMatch(err.message, /s3cret/);
           return true;
         });
-      } finally { await handle.close(); }
+      } finally {
+        await handle.close();
+      }
     } finally {
       for (const socket of sockets) socket.destroy();
       server.close();
@@ -256,20 +339,34 @@ describe('PostgreSQL that does not answer', () => {
 
   test('cordon serve against it exits at start with the error, not a hang', async () => {
     const sockets = new Set<net.Socket>();
-    const server = net.createServer((socket) => { sockets.add(socket); });
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as net.AddressInfo;
     try {
       const root = fileURLToPath(new URL('../..', import.meta.url));
       const child = spawn(process.execPath, ['bin/cordon.js', 'serve', '--port', '0'], {
         cwd: root,
-        env: { ...process.env, DATABASE_URL: `postgres://cordon:s3cret-pw@127.0.0.1:${port}/cordon`, CORDON_PG_CONNECT_TIMEOUT_MS: '500', CORDON_DATA_DIR: os.tmpdir() },
+        env: {
+          ...process.env,
+          DATABASE_URL: `postgres://cordon:s3cret-pw@127.0.0.1:${port}/cordon`,
+          CORDON_PG_CONNECT_TIMEOUT_MS: '500',
+          CORDON_DATA_DIR: os.tmpdir(),
+        },
       });
       let stderr = '';
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       const [code] = await new Promise<[number | null]>((resolve) => child.on('exit', (c) => resolve([c])));
       assert.equal(code, 1, stderr);
-      assert.match(stderr, new RegExp(`error: PostgreSQL at cordon@127\\.0\\.0\\.1:${port}/cordon did not complete the connection within 500 ms \\(connect timeout, CORDON_PG_CONNECT_TIMEOUT_MS\\)`));
+      assert.match(
+        stderr,
+        new RegExp(
+          `error: PostgreSQL at cordon@127\\.0\\.0\\.1:${port}/cordon did not complete the connection within 500 ms \\(connect timeout, CORDON_PG_CONNECT_TIMEOUT_MS\\)`,
+        ),
+      );
       assert.doesNotMatch(stderr, /s3cret/);
     } finally {
       for (const socket of sockets) socket.destroy();

@@ -14,7 +14,12 @@ const WHY = { reason: '3月23日该楼栋报告确诊病例 1 例', legalBasis: 
 async function harness(s: TestServices) {
   const app: App = await build(s, { serveWeb: false });
   async function call(method: 'GET' | 'POST', url: string, who?: SignedIn, payload?: unknown) {
-    return app.inject({ method, url: `/api/v1${url}`, headers: who?.headers ?? {}, ...(payload !== undefined ? { payload: payload as object } : {}) });
+    return app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: who?.headers ?? {},
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
   }
   return { app, call };
 }
@@ -28,7 +33,10 @@ async function compounds(s: TestServices, areas: Record<string, string>): Promis
     { id: 'b-jx-1', area_id: areas[AREAS.wenyuanGrid]!, name: '1栋', compound: '锦绣花园' },
     { id: 'b-ft-1', area_id: areas[AREAS.xingyangGrid]!, name: '1号楼', compound: '福泰小区' },
   ];
-  await s.db.insertInto('building').values(rows.map((r) => ({ ...r, address: '', created_at: NOW }))).execute();
+  await s.db
+    .insertInto('building')
+    .values(rows.map((r) => ({ ...r, address: '', created_at: NOW })))
+    .execute();
 }
 
 for (const { dialect, skip } of await dialects()) {
@@ -40,7 +48,12 @@ for (const { dialect, skip } of await dialects()) {
       const { app, call } = await harness(s);
       try {
         const command = await signIn(s, 'command', AREAS.city);
-        const res = await call('POST', '/risk-areas', command, { unit: 'building', targetId: 'b-rj-1', level: 'high', ...WHY });
+        const res = await call('POST', '/risk-areas', command, {
+          unit: 'building',
+          targetId: 'b-rj-1',
+          level: 'high',
+          ...WHY,
+        });
         assert.equal(res.statusCode, 200, res.body);
         const { riskArea } = res.json();
         assert.equal(riskArea.name, '瑞景家园 1号楼');
@@ -48,15 +61,43 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(riskArea.building, '1号楼');
         assert.deepEqual(riskArea.place, ['龙山区', '向阳街道', '文苑社区']);
         // A building without a known compound keeps its own name; an area has no compound.
-        assert.equal((await call('POST', '/risk-areas', command, { unit: 'building', targetId: city.building, level: 'medium', ...WHY })).statusCode, 200);
-        assert.equal((await call('POST', '/risk-areas', command, { unit: 'community', targetId: city.areas[AREAS.xingyang], level: 'medium', ...WHY })).statusCode, 200);
+        assert.equal(
+          (
+            await call('POST', '/risk-areas', command, {
+              unit: 'building',
+              targetId: city.building,
+              level: 'medium',
+              ...WHY,
+            })
+          ).statusCode,
+          200,
+        );
+        assert.equal(
+          (
+            await call('POST', '/risk-areas', command, {
+              unit: 'community',
+              targetId: city.areas[AREAS.xingyang],
+              level: 'medium',
+              ...WHY,
+            })
+          ).statusCode,
+          200,
+        );
 
         const list = await call('GET', '/risk-areas?status=active', command);
         assert.equal(list.statusCode, 200, list.body);
         const byTarget = new Map(list.json().items.map((a: { targetId: string }) => [a.targetId, a]));
-        assert.deepEqual(pick(byTarget.get('b-rj-1')), { name: '瑞景家园 1号楼', compound: '瑞景家园', building: '1号楼' });
+        assert.deepEqual(pick(byTarget.get('b-rj-1')), {
+          name: '瑞景家园 1号楼',
+          compound: '瑞景家园',
+          building: '1号楼',
+        });
         assert.deepEqual(pick(byTarget.get(city.building)), { name: '3号楼', compound: null, building: '3号楼' });
-        assert.deepEqual(pick(byTarget.get(city.areas[AREAS.xingyang]!)), { name: '兴阳社区', compound: null, building: null });
+        assert.deepEqual(pick(byTarget.get(city.areas[AREAS.xingyang]!)), {
+          name: '兴阳社区',
+          compound: null,
+          building: null,
+        });
 
         // The command list searches by compound, building or area name, inside the caller's area only.
         const find = async (q: string, who: SignedIn = command) => {
@@ -69,7 +110,11 @@ for (const { dialect, skip } of await dialects()) {
         assert.deepEqual((await find('号楼')).sort(), ['3号楼', '瑞景家园 1号楼']);
         assert.deepEqual(await find('%'), []);
         const xingyangCommand = await signIn(s, 'command', AREAS.xingyang);
-        assert.deepEqual(await find('瑞景', xingyangCommand), [], 'a designation outside the caller\'s area is not found');
+        assert.deepEqual(
+          await find('瑞景', xingyangCommand),
+          [],
+          "a designation outside the caller's area is not found",
+        );
         const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
         assert.equal((await call('GET', '/risk-areas?q=瑞景', worker)).json().code, 'FORBIDDEN');
 
@@ -81,19 +126,29 @@ for (const { dialect, skip } of await dialects()) {
         const high = pub.json().items.find((i: { id: string }) => i.id === riskArea.id);
         assert.deepEqual(
           { name: high.name, compound: high.compound, building: high.building, areaNames: high.areaNames },
-          { name: '瑞景家园 1号楼', compound: '瑞景家园', building: '1号楼', areaNames: ['龙山区', '向阳街道', '文苑社区'] },
+          {
+            name: '瑞景家园 1号楼',
+            compound: '瑞景家园',
+            building: '1号楼',
+            areaNames: ['龙山区', '向阳街道', '文苑社区'],
+          },
         );
         assert.ok(!pub.body.includes('网格'), 'the public list names no grid');
 
         // The name follows the registry: a compound recorded later names the designation from then on.
         await s.db.updateTable('building').set({ compound: '文苑小区' }).where('id', '=', city.building).execute();
-        const renamed = (await call('GET', '/risk-areas/public')).json().items.find((i: { building: string | null }) => i.building === '3号楼');
+        const renamed = (await call('GET', '/risk-areas/public'))
+          .json()
+          .items.find((i: { building: string | null }) => i.building === '3号楼');
         assert.equal(renamed.name, '文苑小区 3号楼');
 
         // The CLI's and the rules' run name buildings the same way.
         const run = await call('POST', '/risk-areas/downgrade', command);
         assert.equal(run.statusCode, 200, run.body);
-        assert.ok(run.json().waiting.some((w: { name: string }) => w.name === '瑞景家园 1号楼'), run.body);
+        assert.ok(
+          run.json().waiting.some((w: { name: string }) => w.name === '瑞景家园 1号楼'),
+          run.body,
+        );
       } finally {
         await app.close();
         await s.close();
@@ -111,12 +166,20 @@ for (const { dialect, skip } of await dialects()) {
         const search = async (q: string, who: SignedIn = command, area = wenyuan) => {
           const res = await call('GET', `/areas/${area}/buildings?q=${encodeURIComponent(q)}&limit=20`, who);
           assert.equal(res.statusCode, 200, res.body);
-          return res.json() as { items: Array<{ id: string; label: string; compound: string; name: string }>; total: number };
+          return res.json() as {
+            items: Array<{ id: string; label: string; compound: string; name: string }>;
+            total: number;
+          };
         };
-        const ids = async (q: string, who?: SignedIn, area?: string) => (await search(q, who, area)).items.map((b) => b.id);
+        const ids = async (q: string, who?: SignedIn, area?: string) =>
+          (await search(q, who, area)).items.map((b) => b.id);
 
         const first = await search('瑞景 1');
-        assert.deepEqual(first.items.map((b) => b.id), ['b-rj-1'], 'number 1 is not 11');
+        assert.deepEqual(
+          first.items.map((b) => b.id),
+          ['b-rj-1'],
+          'number 1 is not 11',
+        );
         assert.deepEqual(pickRow(first.items[0]!), { label: '瑞景家园 1号楼', compound: '瑞景家园', name: '1号楼' });
         assert.deepEqual(await ids('瑞景家园1号楼'), ['b-rj-1']);
         assert.deepEqual(await ids('瑞景家园 1栋'), ['b-rj-1']);
@@ -154,12 +217,20 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
         const res = await call('POST', '/households', worker, {
-          areaId: city.areas[AREAS.wenyuanGrid], buildingName: '6号楼', buildingCompound: '瑞景家园', unit: '1单元', door: '101',
+          areaId: city.areas[AREAS.wenyuanGrid],
+          buildingName: '6号楼',
+          buildingCompound: '瑞景家园',
+          unit: '1单元',
+          door: '101',
         });
         assert.equal(res.statusCode, 201, res.body);
         const building = await call('GET', `/buildings/${res.json().buildingId}`, worker);
         assert.equal(building.statusCode, 200, building.body);
-        assert.deepEqual(pickRow(building.json().building), { label: '瑞景家园 6号楼', compound: '瑞景家园', name: '6号楼' });
+        assert.deepEqual(pickRow(building.json().building), {
+          label: '瑞景家园 6号楼',
+          compound: '瑞景家园',
+          name: '6号楼',
+        });
       } finally {
         await app.close();
         await s.close();

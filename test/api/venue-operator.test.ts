@@ -21,8 +21,14 @@ async function setup(dialect: 'sqlite' | 'postgres') {
   const operator = await signIn(s, 'venue_operator', AREAS.wenyuan);
   const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
   const body = {
-    areaId: areas[AREAS.wenyuanGrid]!, name: '文苑生鲜超市', category: 'supermarket', address: '文苑路8号', capacity: 120,
-    responsiblePerson: '李四海', contactPhone: PHONE, licenceNo: '91220402ma0xk7lq3u',
+    areaId: areas[AREAS.wenyuanGrid]!,
+    name: '文苑生鲜超市',
+    category: 'supermarket',
+    address: '文苑路8号',
+    capacity: 120,
+    responsiblePerson: '李四海',
+    contactPhone: PHONE,
+    licenceNo: '91220402ma0xk7lq3u',
   };
   return { s, areas, app, call, operator, worker, body };
 }
@@ -52,7 +58,11 @@ for (const { dialect, skip } of await dialects()) {
         const listed = await t.call('GET', '/venues', t.worker);
         assert.equal(listed.json().items[0].contactPhone, '139****5678');
         assert.ok(!listed.body.includes(PHONE));
-        const events = await t.s.db.selectFrom('audit_event').select('detail').where('action', '=', 'venue.create').execute();
+        const events = await t.s.db
+          .selectFrom('audit_event')
+          .select('detail')
+          .where('action', '=', 'venue.create')
+          .execute();
         assert.equal(events.length, 1);
         assert.ok(!String(events[0]!.detail).includes(PHONE) && !String(events[0]!.detail).includes('5678'));
 
@@ -63,11 +73,30 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(badLicence.statusCode, 400);
         assert.equal(badLicence.json().code, 'VALIDATION');
         // Without the new fields a venue registers as before.
-        const plain = await t.call('POST', '/venues', t.worker, { areaId: t.body.areaId, name: '文苑小区北门', category: 'residential_gate', capacity: 50 });
+        const plain = await t.call('POST', '/venues', t.worker, {
+          areaId: t.body.areaId,
+          name: '文苑小区北门',
+          category: 'residential_gate',
+          capacity: 50,
+        });
         assert.equal(plain.statusCode, 201, plain.body);
-        assert.deepEqual([plain.json().responsiblePerson, plain.json().contactPhone, plain.json().licenceNo], [null, null, null]);
-        assert.equal(await t.s.db.selectFrom('venue').select('id').where('contact_phone_hmac', 'is', null).execute().then((r) => r.length), 1);
-      } finally { await t.app.close(); await t.s.close(); }
+        assert.deepEqual(
+          [plain.json().responsiblePerson, plain.json().contactPhone, plain.json().licenceNo],
+          [null, null, null],
+        );
+        assert.equal(
+          await t.s.db
+            .selectFrom('venue')
+            .select('id')
+            .where('contact_phone_hmac', 'is', null)
+            .execute()
+            .then((r) => r.length),
+          1,
+        );
+      } finally {
+        await t.app.close();
+        await t.s.close();
+      }
     });
 
     test('approval by another person: self-approval refused with its own code, nothing changed', async () => {
@@ -78,7 +107,10 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(self.statusCode, 403);
         assert.equal(self.json().code, 'VENUE_SELF_APPROVAL');
         assert.equal((await t.call('GET', `/venues/${own.id}`, t.worker)).json().status, 'pending');
-        assert.equal((await t.s.db.selectFrom('audit_event').select('seq').where('action', '=', 'venue.approve').execute()).length, 0);
+        assert.equal(
+          (await t.s.db.selectFrom('audit_event').select('seq').where('action', '=', 'venue.approve').execute()).length,
+          0,
+        );
 
         const colleague = await signIn(t.s, 'community_worker', AREAS.wenyuan);
         const ok = await t.call('POST', `/venues/${own.id}/approve`, colleague);
@@ -86,7 +118,10 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(ok.json().approvedBy, colleague.userId);
         assert.equal(ok.json().registeredBy, t.worker.userId);
         // Suspending is not approving: the registrant may stop their own venue's code.
-        assert.equal((await t.call('POST', `/venues/${own.id}/suspend`, t.worker, { reason: '停业整顿' })).statusCode, 200);
+        assert.equal(
+          (await t.call('POST', `/venues/${own.id}/suspend`, t.worker, { reason: '停业整顿' })).statusCode,
+          200,
+        );
         assert.equal((await t.call('POST', `/venues/${own.id}/approve`, t.worker)).json().code, 'VENUE_SELF_APPROVAL');
 
         // The operator's venue: the operator cannot approve at all; a worker of another area is out of scope.
@@ -95,7 +130,10 @@ for (const { dialect, skip } of await dialects()) {
         const xingyang = await signIn(t.s, 'community_worker', AREAS.xingyang);
         assert.equal((await t.call('POST', `/venues/${shop.id}/approve`, xingyang)).json().code, 'OUT_OF_SCOPE');
         assert.equal((await t.call('POST', `/venues/${shop.id}/approve`, t.worker)).statusCode, 200);
-      } finally { await t.app.close(); await t.s.close(); }
+      } finally {
+        await t.app.close();
+        await t.s.close();
+      }
     });
 
     test('the full contact phone: with a reason, audited; refused without the permission or outside the area', async () => {
@@ -107,17 +145,43 @@ for (const { dialect, skip } of await dialects()) {
         const shown = await t.call('POST', `/venues/${shop.id}/contact/reveal`, t.worker, { reason: '核实经营者身份' });
         assert.equal(shown.statusCode, 200, shown.body);
         assert.deepEqual(shown.json(), { venueId: shop.id, contactPhone: PHONE });
-        const events = await t.s.db.selectFrom('audit_event').select(['actor_id', 'reason', 'object_id']).where('action', '=', 'venue.contact.reveal').execute();
-        assert.deepEqual(events.map((e) => [e.actor_id, e.reason, e.object_id]), [[t.worker.userId, '核实经营者身份', shop.id]]);
+        const events = await t.s.db
+          .selectFrom('audit_event')
+          .select(['actor_id', 'reason', 'object_id'])
+          .where('action', '=', 'venue.contact.reveal')
+          .execute();
+        assert.deepEqual(
+          events.map((e) => [e.actor_id, e.reason, e.object_id]),
+          [[t.worker.userId, '核实经营者身份', shop.id]],
+        );
 
-        assert.equal((await t.call('POST', `/venues/${shop.id}/contact/reveal`, t.operator, { reason: 'x' })).json().code, 'FORBIDDEN');
+        assert.equal(
+          (await t.call('POST', `/venues/${shop.id}/contact/reveal`, t.operator, { reason: 'x' })).json().code,
+          'FORBIDDEN',
+        );
         const investigator = await signIn(t.s, 'investigator', AREAS.city);
-        assert.equal((await t.call('POST', `/venues/${shop.id}/contact/reveal`, investigator, { reason: 'x' })).json().code, 'FORBIDDEN');
+        assert.equal(
+          (await t.call('POST', `/venues/${shop.id}/contact/reveal`, investigator, { reason: 'x' })).json().code,
+          'FORBIDDEN',
+        );
         const xingyang = await signIn(t.s, 'community_worker', AREAS.xingyang);
-        assert.equal((await t.call('POST', `/venues/${shop.id}/contact/reveal`, xingyang, { reason: 'x' })).json().code, 'OUT_OF_SCOPE');
-        assert.equal((await t.call('POST', `/venues/${shop.id}/contact/reveal`, undefined, { reason: 'x' })).statusCode, 401);
-        assert.equal((await t.s.db.selectFrom('audit_event').select('seq').where('action', '=', 'venue.contact.reveal').execute()).length, 1);
-      } finally { await t.app.close(); await t.s.close(); }
+        assert.equal(
+          (await t.call('POST', `/venues/${shop.id}/contact/reveal`, xingyang, { reason: 'x' })).json().code,
+          'OUT_OF_SCOPE',
+        );
+        assert.equal(
+          (await t.call('POST', `/venues/${shop.id}/contact/reveal`, undefined, { reason: 'x' })).statusCode,
+          401,
+        );
+        assert.equal(
+          (await t.s.db.selectFrom('audit_event').select('seq').where('action', '=', 'venue.contact.reveal').execute())
+            .length,
+          1,
+        );
+      } finally {
+        await t.app.close();
+        await t.s.close();
+      }
     });
   });
 }

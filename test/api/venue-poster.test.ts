@@ -52,10 +52,13 @@ function pdfText(pdf: Buffer): string {
   for (const [name, num] of fontObj) {
     const ref = /\/ToUnicode (\d+) 0 R/.exec(objects.get(num)?.dict ?? '');
     const cmap = new Map<number, string>();
-    const text = ref ? objects.get(Number(ref[1]))?.data ?? '' : '';
+    const text = ref ? (objects.get(Number(ref[1]))?.data ?? '') : '';
     for (const r of text.matchAll(/<([0-9a-f]+)> <([0-9a-f]+)> \[([^\]]*)\]/gi)) {
       [...r[3]!.matchAll(/<([0-9a-f ]+)>/gi)].forEach((u, i) => {
-        const units = u[1]!.trim().split(/\s+/).map((h) => parseInt(h, 16));
+        const units = u[1]!
+          .trim()
+          .split(/\s+/)
+          .map((h) => parseInt(h, 16));
         cmap.set(parseInt(r[1]!, 16) + i, String.fromCharCode(...units));
       });
     }
@@ -70,7 +73,8 @@ function pdfText(pdf: Buffer): string {
       else if (op[1]) cmap = cmaps.get(op[1]) ?? new Map();
       else {
         for (const hex of (op[2] ?? `<${op[3]}>`).matchAll(/<([0-9a-f]*)>/gi)) {
-          for (let i = 0; i + 4 <= hex[1]!.length; i += 4) out.push(cmap.get(parseInt(hex[1]!.slice(i, i + 4), 16)) ?? '\uFFFD');
+          for (let i = 0; i + 4 <= hex[1]!.length; i += 4)
+            out.push(cmap.get(parseInt(hex[1]!.slice(i, i + 4), 16)) ?? '\uFFFD');
         }
       }
     }
@@ -81,7 +85,11 @@ function pdfText(pdf: Buffer): string {
 /** The text of the QR code in a PNG, or null when none can be read. */
 function qrOf(png: Buffer): string | null {
   const image = PNG.sync.read(png);
-  const found = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+  const found = jsQR(
+    new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length),
+    image.width,
+    image.height,
+  );
   return found?.data ?? null;
 }
 
@@ -92,7 +100,11 @@ async function setup(s: Services) {
   const call = (method: 'GET' | 'POST', url: string, who?: SignedIn, payload?: object) =>
     app.inject({ method, url: `/api/v1${url}`, headers: who?.headers ?? {}, ...(payload ? { payload } : {}) });
   const created = await call('POST', '/venues', worker, {
-    areaId: areas[AREAS.wenyuanGrid], name: '文苑生鲜超市', category: 'supermarket', address: '文苑路8号', capacity: 120,
+    areaId: areas[AREAS.wenyuanGrid],
+    name: '文苑生鲜超市',
+    category: 'supermarket',
+    address: '文苑路8号',
+    capacity: 120,
   });
   assert.equal(created.statusCode, 201, created.body);
   const venueId = created.json().id as string;
@@ -108,8 +120,14 @@ for (const { dialect, skip } of await dialects()) {
         const pending = await call('GET', `/venues/${venueId}/poster.pdf`, worker);
         assert.equal(pending.statusCode, 403);
         assert.equal(pending.json().code, 'VENUE_NOT_APPROVED');
-        assert.equal((await call('POST', `/venues/${venueId}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
-        const code = (await call('GET', `/venues/${venueId}/code`, worker)).json() as { url: string; codeVersion: number };
+        assert.equal(
+          (await call('POST', `/venues/${venueId}/approve`, await signIn(s, 'command', AREAS.city))).statusCode,
+          200,
+        );
+        const code = (await call('GET', `/venues/${venueId}/code`, worker)).json() as {
+          url: string;
+          codeVersion: number;
+        };
 
         const pdf = await call('GET', `/venues/${venueId}/poster.pdf`, worker);
         assert.equal(pdf.statusCode, 200, pdf.body);
@@ -126,10 +144,20 @@ for (const { dialect, skip } of await dialects()) {
         assert.match(raw, /\/BaseFont \/[A-Z]{6}\+NotoSansCJKsc-/);
         const text = pdfText(body);
         for (const expected of [
-          '场所码', '文苑生鲜超市', '超市', '辽源市 龙山区 向阳街道 文苑社区 第一网格', '地址：文苑路8号', '请使用手机扫码登记',
-          '扫码登记', '出示健康码', '佩戴口罩', '无智能手机人员请出示纸质码或身份证，由工作人员代为登记', 'Cordon 一站式防疫指挥系统',
+          '场所码',
+          '文苑生鲜超市',
+          '超市',
+          '辽源市 龙山区 向阳街道 文苑社区 第一网格',
+          '地址：文苑路8号',
+          '请使用手机扫码登记',
+          '扫码登记',
+          '出示健康码',
+          '佩戴口罩',
+          '无智能手机人员请出示纸质码或身份证，由工作人员代为登记',
+          'Cordon 一站式防疫指挥系统',
           `场所编号 ${venueId} · 第 1 版`,
-        ]) assert.ok(text.includes(expected), `PDF text lacks “${expected}”:\n${text}`);
+        ])
+          assert.ok(text.includes(expected), `PDF text lacks “${expected}”:\n${text}`);
 
         const png = await call('GET', `/venues/${venueId}/poster.png`, worker);
         assert.equal(png.statusCode, 200);
@@ -143,20 +171,29 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(verifyPosterCode(s.signing.venueCodeKey, parseVenueCode(scanned!)!, code.codeVersion), 'ok');
 
         // Reissuing revokes the printed code: the next poster carries the new version.
-        const reissued = (await call('POST', `/venues/${venueId}/code/reissue`, worker, {})).json() as { url: string; codeVersion: number };
+        const reissued = (await call('POST', `/venues/${venueId}/code/reissue`, worker, {})).json() as {
+          url: string;
+          codeVersion: number;
+        };
         assert.equal(reissued.codeVersion, 2);
         const second = await call('GET', `/venues/${venueId}/poster.png`, worker);
         assert.equal(qrOf(second.rawPayload), reissued.url);
         assert.notEqual(reissued.url, scanned);
         assert.ok(pdfText((await call('GET', `/venues/${venueId}/poster.pdf`, worker)).rawPayload).includes('第 2 版'));
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
 
     test('refused: suspended or unknown venue, no permission, out of scope, not signed in; no font is a clear error', async () => {
       const s: TestServices = await testServices(dialect);
       const { app, worker, call, venueId } = await setup(s);
       try {
-        assert.equal((await call('POST', `/venues/${venueId}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
+        assert.equal(
+          (await call('POST', `/venues/${venueId}/approve`, await signIn(s, 'command', AREAS.city))).statusCode,
+          200,
+        );
         const analyst = await signIn(s, 'investigator', AREAS.wenyuan);
         const forbidden = await call('GET', `/venues/${venueId}/poster.pdf`, analyst);
         assert.equal(forbidden.statusCode, 403);
@@ -185,7 +222,10 @@ for (const { dialect, skip } of await dialects()) {
           assert.equal(res.statusCode, 403);
           assert.equal(res.json().code, 'VENUE_NOT_APPROVED');
         }
-      } finally { await app.close(); await s.close(); }
+      } finally {
+        await app.close();
+        await s.close();
+      }
     });
   });
 }
@@ -209,12 +249,18 @@ describe('cordon venue poster', () => {
       try {
         const t = await setup(s);
         venueId = t.venueId;
-        assert.equal((await t.call('POST', `/venues/${venueId}/approve`, await signIn(s, 'command', AREAS.city))).statusCode, 200);
+        assert.equal(
+          (await t.call('POST', `/venues/${venueId}/approve`, await signIn(s, 'command', AREAS.city))).statusCode,
+          200,
+        );
         await t.app.close();
-      } finally { await s.close(); }
+      } finally {
+        await s.close();
+      }
       const env: NodeJS.ProcessEnv = { ...process.env, CORDON_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 'C' };
       delete env.CORDON_PUBLIC_URL;
-      const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/cordon.js', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, ['bin/cordon.js', ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
       const pngFile = path.join(dataDir, 'poster.png');
       const png = cli('venue', 'poster', venueId, '--out', pngFile, '--base-url', 'https://cordon.example.cn/');
@@ -224,7 +270,9 @@ describe('cordon venue poster', () => {
       const s2 = await createServices(loadConfig({}, { dataDir }));
       try {
         assert.equal(verifyPosterCode(s2.signing.venueCodeKey, parseVenueCode(url!)!, 1), 'ok');
-      } finally { await s2.close(); }
+      } finally {
+        await s2.close();
+      }
 
       const pdfFile = path.join(dataDir, 'poster.pdf');
       const pdf = cli('venue', 'poster', venueId, '--out', pdfFile, '--base-url', 'https://cordon.example.cn');
@@ -234,7 +282,15 @@ describe('cordon venue poster', () => {
       const noBase = cli('venue', 'poster', venueId, '--out', pngFile);
       assert.notEqual(noBase.status, 0);
       assert.match(noBase.stderr, /POSTER_BASE_URL_REQUIRED/);
-      const unknown = cli('venue', 'poster', 'nosuchvenue', '--out', pngFile, '--base-url', 'https://cordon.example.cn');
+      const unknown = cli(
+        'venue',
+        'poster',
+        'nosuchvenue',
+        '--out',
+        pngFile,
+        '--base-url',
+        'https://cordon.example.cn',
+      );
       assert.notEqual(unknown.status, 0);
       assert.match(unknown.stderr, /VENUE_NOT_FOUND/);
     } finally {

@@ -45,9 +45,15 @@ function childEnv(): NodeJS.ProcessEnv {
 
 /** Starts `cordon serve` on the data dir and resolves once it listens. */
 async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
-    cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'],
+    {
+      cwd: ROOT,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 120 s:\n${output}`)), 120_000);
@@ -59,7 +65,9 @@ async function startServer(dataDir: string, port: number): Promise<ChildProcess>
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`));
@@ -92,12 +100,22 @@ test('every acknowledged check-in survives SIGKILL of the server [sqlite only]',
       // A venue is approved by someone other than the one who registered it.
       const approver = await signIn(s, 'command', AREAS.city);
       const call = async (method: 'GET' | 'POST', url: string, payload?: object, who = worker) => {
-        const res = await app.inject({ method, url: `/api/v1${url}`, headers: who.headers, ...(payload ? { payload } : {}) });
+        const res = await app.inject({
+          method,
+          url: `/api/v1${url}`,
+          headers: who.headers,
+          ...(payload ? { payload } : {}),
+        });
         assert.ok(res.statusCode < 300, res.body);
         return res.json();
       };
       const person = await call('POST', '/persons', { areaId: areas[AREAS.wenyuanGrid], name: '王秀兰' });
-      const venue = await call('POST', '/venues', { areaId: areas[AREAS.wenyuanGrid], capacity: 1_000_000, name: '文苑小区南门', category: 'residential_gate' });
+      const venue = await call('POST', '/venues', {
+        areaId: areas[AREAS.wenyuanGrid],
+        capacity: 1_000_000,
+        name: '文苑小区南门',
+        category: 'residential_gate',
+      });
       await call('POST', `/venues/${venue.id}/approve`, undefined, approver);
       const poster = (await call('GET', `/venues/${venue.id}/code`)).url as string;
       const guard = await signIn(s, 'community_worker', AREAS.wenyuan);
@@ -110,11 +128,12 @@ test('every acknowledged check-in survives SIGKILL of the server [sqlite only]',
     const port = await freePort();
     child = await startServer(dataDir, port);
     const url = `http://127.0.0.1:${port}/api/v1/checkins`;
-    const send = (clientId: string) => fetch(url, {
-      method: 'POST',
-      headers: { ...fixture.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ code: fixture.poster, personId: fixture.personId, clientId }),
-    });
+    const send = (clientId: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { ...fixture.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ code: fixture.poster, personId: fixture.personId, clientId }),
+      });
 
     // Guards stream scans; the server is killed once enough have been acknowledged.
     const acknowledged: string[] = [];
@@ -124,7 +143,7 @@ test('every acknowledged check-in survives SIGKILL of the server [sqlite only]',
     const server = child;
     const guardLoop = async (g: number) => {
       for (let i = 0; sent < MAX_SCANS && Date.now() - started < STREAM_LIMIT_MS; i++) {
-        const clientId = `scan-g${g}-${String(i).padStart(5, "0")}`;
+        const clientId = `scan-g${g}-${String(i).padStart(5, '0')}`;
         sent += 1;
         let res: Response;
         try {
@@ -162,12 +181,17 @@ test('every acknowledged check-in survives SIGKILL of the server [sqlite only]',
     const db = new SQLite(path.join(dataDir, 'cordon.db'), { readonly: true });
     try {
       const stored = new Map<string, number>();
-      for (const row of db.prepare('select client_id as c, count(*) as n from checkin group by client_id').all() as Array<{ c: string; n: number }>) {
+      for (const row of db
+        .prepare('select client_id as c, count(*) as n from checkin group by client_id')
+        .all() as Array<{ c: string; n: number }>) {
         stored.set(row.c, row.n);
       }
       const missing = acknowledged.filter((c) => !stored.has(c));
       assert.deepEqual(missing, [], `${missing.length} acknowledged check-ins lost`);
-      assert.ok([...stored.values()].every((n) => n === 1), 'no check-in stored twice');
+      assert.ok(
+        [...stored.values()].every((n) => n === 1),
+        'no check-in stored twice',
+      );
       assert.ok(stored.size >= acknowledged.length);
     } finally {
       db.close();

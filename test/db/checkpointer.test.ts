@@ -10,7 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { connect } from '../../src/db/connect.ts';
-import { checkpointCounter, leaveCheckpointsToThread, startCheckpointer, WalRestarts } from '../../src/db/checkpointer.ts';
+import {
+  checkpointCounter,
+  leaveCheckpointsToThread,
+  startCheckpointer,
+  WalRestarts,
+} from '../../src/db/checkpointer.ts';
 
 /** Rows of `table` in the database file alone, as if the WAL were lost: what a checkpoint copied back. */
 function rowsInMainFile(dir: string, file: string, table: string): number {
@@ -20,7 +25,7 @@ function rowsInMainFile(dir: string, file: string, table: string): number {
     const db = new SQLite(copy, { readonly: true });
     try {
       const exists = db.prepare('select count(*) from sqlite_master where name = ?').pluck().get(table) as number;
-      return exists ? db.prepare(`select count(*) from ${table}`).pluck().get() as number : 0;
+      return exists ? (db.prepare(`select count(*) from ${table}`).pluck().get() as number) : 0;
     } finally {
       db.close();
     }
@@ -53,11 +58,16 @@ test('the checkpoint thread copies the WAL back within its interval; the connect
 
     sqlite.exec('create table t (id integer primary key, v text)');
     const insert = sqlite.prepare('insert into t (v) values (?)');
-    sqlite.transaction(() => { for (let i = 0; i < 5_000; i++) insert.run('x'.repeat(200)); })();
+    sqlite.transaction(() => {
+      for (let i = 0; i < 5_000; i++) insert.run('x'.repeat(200));
+    })();
     // The commit itself copied nothing back: the database file alone does not hold the rows yet…
     assert.equal(rowsInMainFile(dir, file, 't'), 0);
     // …the thread does, within its interval.
-    assert.ok(await until(() => rowsInMainFile(dir, file, 't') === 5_000, 5_000), 'the checkpoint thread copied the rows back');
+    assert.ok(
+      await until(() => rowsInMainFile(dir, file, 't') === 5_000, 5_000),
+      'the checkpoint thread copied the rows back',
+    );
   } finally {
     await handle.close();
   }
@@ -90,7 +100,9 @@ test('when the checkpoint thread stops on its own, the connection checkpoints by
  * Runs `use` with a writing connection as the check-in writer's (WAL, full sync, no checkpoints of its
  * own) to a new file with a table t; closes it and removes the file after.
  */
-async function withWritingConnection(use: (sqlite: SQLite.Database, dir: string, file: string) => void | Promise<void>): Promise<void> {
+async function withWritingConnection(
+  use: (sqlite: SQLite.Database, dir: string, file: string) => void | Promise<void>,
+): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-checkpoint-'));
   const file = path.join(dir, 'cordon.db');
   const sqlite = new SQLite(file);
@@ -120,7 +132,9 @@ test('after the checkpoint thread completes a checkpoint, the writer copies back
     const insert = sqlite.prepare('insert into t (v) values (?)');
     const commits = (n: number) => {
       for (let i = 0; i < n; i++) {
-        sqlite.transaction(() => { for (let j = 0; j < 20; j++) insert.run('x'.repeat(300)); })();
+        sqlite.transaction(() => {
+          for (let j = 0; j < 20; j++) insert.run('x'.repeat(300));
+        })();
         restarts.afterCommit();
       }
     };
@@ -138,7 +152,10 @@ test('after the checkpoint thread completes a checkpoint, the writer copies back
     // …so the transactions after it write the WAL from its beginning again: the file does not grow.
     commits(30);
     assert.equal(fs.statSync(`${file}-wal`).size, grown);
-    assert.ok(walFrames(sqlite) < framesBefore / 2, `the WAL holds only the latest commits (${walFrames(sqlite)} of ${framesBefore} frames)`);
+    assert.ok(
+      walFrames(sqlite) < framesBefore / 2,
+      `the WAL holds only the latest commits (${walFrames(sqlite)} of ${framesBefore} frames)`,
+    );
     assert.equal(sqlite.prepare('select count(*) from t').pluck().get(), 91 * 20);
   });
 });
@@ -169,13 +186,18 @@ test('under commits without pause, the checkpoint thread and the writer keep the
       let commits = 0;
       const until = Date.now() + 1_000;
       while (Date.now() < until || commits < 200) {
-        sqlite.transaction(() => { for (let j = 0; j < 12; j++) insert.run('x'.repeat(400)); })();
+        sqlite.transaction(() => {
+          for (let j = 0; j < 12; j++) insert.run('x'.repeat(400));
+        })();
         restarts.afterCommit();
         commits += 1;
         if (commits % 20 === 0) await new Promise((r) => setImmediate(r)); // let the thread's messages through
       }
       const walBytes = fs.statSync(`${file}-wal`).size;
-      assert.ok(walBytes < (commits * pageBytes) / 2, `WAL ${walBytes} bytes after ${commits} commits of at least ${pageBytes} bytes each`);
+      assert.ok(
+        walBytes < (commits * pageBytes) / 2,
+        `WAL ${walBytes} bytes after ${commits} commits of at least ${pageBytes} bytes each`,
+      );
       assert.equal(sqlite.prepare('select count(*) from t').pluck().get(), commits * 12);
     } finally {
       await handle.close();

@@ -10,7 +10,12 @@ import { RedisEventBus } from '../../src/platform/events.ts';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function probeRedis(): Promise<string | null> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 1500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -38,7 +43,9 @@ async function until(check: () => boolean, what: string, boundMs = 10_000): Prom
 /** Resolves 'closed' when close() finished, 'hung' if it did not within `boundMs`. */
 async function closesWithin(bus: RedisEventBus, boundMs: number): Promise<'closed' | 'hung'> {
   let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<'hung'>((resolve) => { timer = setTimeout(() => resolve('hung'), boundMs); });
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), boundMs);
+  });
   const outcome = await Promise.race([bus.close().then(() => 'closed' as const), hung]);
   clearTimeout(timer);
   return outcome;
@@ -73,10 +80,11 @@ async function fakeRedis(answering: boolean) {
   return {
     url: `redis://127.0.0.1:${port}`,
     state,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -89,7 +97,11 @@ function reply(args: string[]): string {
   if (name === 'info') return bulk('# Server\r\nredis_version:7.2.0\r\nloading:0\r\n');
   if (name === 'ping') return '+PONG\r\n';
   if (name === 'publish') return ':0\r\n';
-  if (name === 'subscribe') return args.slice(1).map((c, i) => `*3\r\n${bulk('subscribe')}${bulk(c)}:${i + 1}\r\n`).join('');
+  if (name === 'subscribe')
+    return args
+      .slice(1)
+      .map((c, i) => `*3\r\n${bulk('subscribe')}${bulk(c)}:${i + 1}\r\n`)
+      .join('');
   return '+OK\r\n';
 }
 
@@ -127,7 +139,9 @@ describe('event bus: a Redis that hangs', () => {
     try {
       await until(() => redis.state.connections >= 2, 'both connections accepted');
       let heard = 0;
-      bus.subscribe('cordon:occupancy', () => { heard++; });
+      bus.subscribe('cordon:occupancy', () => {
+        heard++;
+      });
       for (let i = 0; i < 100_000; i++) bus.publish('cordon:occupancy', { venueId: `v${i}` });
       assert.equal(heard, 100_000, 'listeners in this process hear every notice');
       const backlog = bus.backlog();
@@ -192,7 +206,9 @@ const redisSkip = await probeRedis();
 
 describe('event bus: deployments on one Redis', { skip: redisSkip ?? false }, () => {
   const buses: RedisEventBus[] = [];
-  after(async () => { await Promise.all(buses.map((b) => b.close())); });
+  after(async () => {
+    await Promise.all(buses.map((b) => b.close()));
+  });
   const bus = (prefix: string) => {
     const b = new RedisEventBus(REDIS_URL, { prefix });
     buses.push(b);
@@ -201,7 +217,12 @@ describe('event bus: deployments on one Redis', { skip: redisSkip ?? false }, ()
 
   test('two prefixes do not hear each other; the same prefix does', async () => {
     const run = Math.random().toString(36).slice(2, 10);
-    const [a1, a2, b1, b2] = [bus(`cordon:a${run}:`), bus(`cordon:a${run}:`), bus(`cordon:b${run}:`), bus(`cordon:b${run}:`)];
+    const [a1, a2, b1, b2] = [
+      bus(`cordon:a${run}:`),
+      bus(`cordon:a${run}:`),
+      bus(`cordon:b${run}:`),
+      bus(`cordon:b${run}:`),
+    ];
     const heardA: unknown[] = [];
     const heardB: unknown[] = [];
     a2.subscribe('cordon:occupancy', (m) => heardA.push(m));
@@ -223,13 +244,20 @@ describe('the deployment’s Redis prefix', () => {
     const pg = (url: string, schema?: string) => redisPrefix(loadConfig({ DATABASE_URL: url }), schema);
     const sqlite = (dir: string) => redisPrefix(loadConfig({ CORDON_DATA_DIR: dir }));
     assert.match(pg('postgres://cordon:pw@db:5432/cordon'), /^cordon:[0-9a-f]{12}:$/);
-    assert.equal(pg('postgres://cordon:pw@db:5432/cordon'), pg('postgres://cordon:other@db:5432/cordon'), 'the password is not part of it');
+    assert.equal(
+      pg('postgres://cordon:pw@db:5432/cordon'),
+      pg('postgres://cordon:other@db:5432/cordon'),
+      'the password is not part of it',
+    );
     assert.notEqual(pg('postgres://cordon:pw@db:5432/cordon'), pg('postgres://cordon:pw@db:5432/cordon_b'));
     assert.notEqual(pg('postgres://cordon:pw@db:5432/cordon', 's1'), pg('postgres://cordon:pw@db:5432/cordon', 's2'));
     assert.equal(sqlite('/srv/a'), sqlite('/srv/a/'));
     assert.notEqual(sqlite('/srv/a'), sqlite('/srv/b'));
     assert.notEqual(sqlite('/srv/a'), pg('postgres://cordon:pw@db:5432/cordon'));
-    assert.equal(redisPrefix(loadConfig({ CORDON_REDIS_PREFIX: 'city-a:', DATABASE_URL: 'postgres://x@y/z' })), 'city-a:');
+    assert.equal(
+      redisPrefix(loadConfig({ CORDON_REDIS_PREFIX: 'city-a:', DATABASE_URL: 'postgres://x@y/z' })),
+      'city-a:',
+    );
     assert.ok(!pg('postgres://cordon:secret-pw@db/cordon').includes('secret'));
   });
 });

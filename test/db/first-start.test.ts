@@ -17,23 +17,48 @@ for (const { dialect, skip } of await dialects()) {
         const operator = accounts.find((a) => a.username === 'operator')!;
         assert.equal(operator.role, 'venue_operator');
         assert.match(operator.area, /^文苑社区 \(runs .+\)$/);
-        const op = await s.db.selectFrom('app_user').select('id').where('username', '=', 'operator').executeTakeFirstOrThrow();
-        const runs = await s.db.selectFrom('venue').select(['id', 'status']).where('operator_user_id', '=', op.id).execute();
-        assert.deepEqual(runs.map((v) => v.status), ['approved']);
+        const op = await s.db
+          .selectFrom('app_user')
+          .select('id')
+          .where('username', '=', 'operator')
+          .executeTakeFirstOrThrow();
+        const runs = await s.db
+          .selectFrom('venue')
+          .select(['id', 'status'])
+          .where('operator_user_id', '=', op.id)
+          .execute();
+        assert.deepEqual(
+          runs.map((v) => v.status),
+          ['approved'],
+        );
 
         const resident = accounts.find((a) => a.role === 'resident')!;
         assert.match(resident.username, /^1[3-9]\d{9}$/);
         assert.match(resident.area, /^文苑社区 \(.+\)$/);
-        const user = await s.db.selectFrom('app_user').selectAll().where('phone_hmac', '=', phoneLookup(s.cipher, resident.username)).executeTakeFirstOrThrow();
+        const user = await s.db
+          .selectFrom('app_user')
+          .selectAll()
+          .where('phone_hmac', '=', phoneLookup(s.cipher, resident.username))
+          .executeTakeFirstOrThrow();
         assert.equal(user.role, 'resident');
-        const person = await s.db.selectFrom('person').select(['phone_hmac', 'relation']).where('id', '=', user.person_id!).executeTakeFirstOrThrow();
+        const person = await s.db
+          .selectFrom('person')
+          .select(['phone_hmac', 'relation'])
+          .where('id', '=', user.person_id!)
+          .executeTakeFirstOrThrow();
         assert.equal(person.phone_hmac, user.phone_hmac, 'the registry phone');
         const signedIn = await login(s, { username: resident.username, password: resident.password });
         assert.equal(signedIn.user.role, 'resident');
-        const events = await s.db.selectFrom('audit_event').select(['detail', 'actor_role']).where('action', '=', 'resident.register').execute();
+        const events = await s.db
+          .selectFrom('audit_event')
+          .select(['detail', 'actor_role'])
+          .where('action', '=', 'resident.register')
+          .execute();
         assert.equal(events.length, 1);
         assert.equal(JSON.parse(events[0]!.detail).demo, true);
-      } finally { await s.close(); }
+      } finally {
+        await s.close();
+      }
     });
   });
 }

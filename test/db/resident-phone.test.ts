@@ -25,15 +25,28 @@ async function registerAndSignIn(s: Services & { sms: LogSmsSender }): Promise<v
   const app = await build(s, { serveWeb: false });
   try {
     const worker = await signIn(s, 'community_worker', AREAS.wenyuan);
-    const call = (url: string, payload: object, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url: `/api/v1${url}`, headers, payload });
-    const household = await call('/households', { areaId: areas[AREAS.wenyuanGrid], buildingName: '3号楼', unit: '1', door: '101' }, worker.headers);
+    const call = (url: string, payload: object, headers: Record<string, string> = {}) =>
+      app.inject({ method: 'POST', url: `/api/v1${url}`, headers, payload });
+    const household = await call(
+      '/households',
+      { areaId: areas[AREAS.wenyuanGrid], buildingName: '3号楼', unit: '1', door: '101' },
+      worker.headers,
+    );
     assert.equal(household.statusCode, 201, household.body);
-    const person = await call('/persons', { householdId: household.json().id, name: '李红', idNumber: ID, relation: '户主', phone: PHONE }, worker.headers);
+    const person = await call(
+      '/persons',
+      { householdId: household.json().id, name: '李红', idNumber: ID, relation: '户主', phone: PHONE },
+      worker.headers,
+    );
     assert.equal(person.statusCode, 201, person.body);
     const start = await call('/residents/register/start', { phone: PHONE, name: '李红', idNumber: ID });
     assert.equal(start.statusCode, 202, start.body);
     const code = /\d{6}/.exec(s.sms.lastTo(PHONE)!.text)![0];
-    const verify = await call('/residents/register/verify', { challengeId: start.json().challengeId, code, password: PASSWORD });
+    const verify = await call('/residents/register/verify', {
+      challengeId: start.json().challengeId,
+      code,
+      password: PASSWORD,
+    });
     assert.equal(verify.statusCode, 201, verify.body);
     assert.equal((await call('/auth/login', { username: PHONE, password: PASSWORD })).statusCode, 200);
     assert.equal((await call('/auth/login', { username: PHONE, password: 'not-the-password' })).statusCode, 401);
@@ -49,10 +62,13 @@ function bytesOf(file: string): Buffer {
 const DIALECTS = await dialects();
 
 describe('resident phones at rest', () => {
-  test('the SQLite file and its WAL do not contain a resident\'s phone after registration and sign-in', async () => {
+  test("the SQLite file and its WAL do not contain a resident's phone after registration and sign-in", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-phone-'));
     try {
-      const s = await createServices(loadConfig({}, { dataDir }), { clock: new FakeClock(), sms: new LogSmsSender() }) as Services & { sms: LogSmsSender };
+      const s = (await createServices(loadConfig({}, { dataDir }), {
+        clock: new FakeClock(),
+        sms: new LogSmsSender(),
+      })) as Services & { sms: LogSmsSender };
       try {
         await registerAndSignIn(s);
         const db = path.join(dataDir, 'cordon.db');
@@ -65,7 +81,11 @@ describe('resident phones at rest', () => {
       } finally {
         await s.close();
       }
-      assert.equal(bytesOf(path.join(dataDir, 'cordon.db')).indexOf(PHONE), -1, 'nor after the WAL is folded in at close');
+      assert.equal(
+        bytesOf(path.join(dataDir, 'cordon.db')).indexOf(PHONE),
+        -1,
+        'nor after the WAL is folded in at close',
+      );
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
@@ -77,19 +97,44 @@ describe('resident phones at rest', () => {
       try {
         await seedTestAreas(s);
         const id = newId(s.clock.now());
-        await s.db.insertInto('app_user').values({
-          id, username: PHONE, display_name: '李红', password_hash: await hashPassword(PASSWORD), role: 'resident', area_id: `a_${AREAS.wenyuanGrid}`,
-          failed_logins: 0, locked_until: null, disabled: 0, created_at: s.clock.now(), updated_at: s.clock.now(),
-        }).execute();
+        await s.db
+          .insertInto('app_user')
+          .values({
+            id,
+            username: PHONE,
+            display_name: '李红',
+            password_hash: await hashPassword(PASSWORD),
+            role: 'resident',
+            area_id: `a_${AREAS.wenyuanGrid}`,
+            failed_logins: 0,
+            locked_until: null,
+            disabled: 0,
+            created_at: s.clock.now(),
+            updated_at: s.clock.now(),
+          })
+          .execute();
         assert.deepEqual(await residentStartup(s), { sealed: 1, challengesPurged: 0 });
         const row = await s.db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
         assert.equal(row.username, `r.${id}`);
         assert.equal(s.cipher.decrypt(row.phone_enc!), PHONE);
         assert.equal((await residentStartup(s)).sealed, 0, 'nothing left to seal');
-        assert.equal((await s.db.selectFrom('audit_event').select('action').where('action', '=', 'resident.phones_sealed').execute()).length, 1);
+        assert.equal(
+          (
+            await s.db
+              .selectFrom('audit_event')
+              .select('action')
+              .where('action', '=', 'resident.phones_sealed')
+              .execute()
+          ).length,
+          1,
+        );
         const app = await build(s, { serveWeb: false });
         try {
-          const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: PHONE, password: PASSWORD } });
+          const login = await app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/login',
+            payload: { username: PHONE, password: PASSWORD },
+          });
           assert.equal(login.statusCode, 200, login.body);
           assert.equal(login.json().user.id, id);
         } finally {

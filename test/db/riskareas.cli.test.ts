@@ -18,21 +18,67 @@ describe('cordon risk-areas', () => {
   test('designate, list, downgrade and lift from the command line, audited as cli:<user>', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-risk-'));
     try {
-      const s = await createServices(loadConfig({}, { dataDir }), { clock: new FakeClock() }) as TestServices;
-      try { await riskCity(s); } finally { await s.close(); }
+      const s = (await createServices(loadConfig({}, { dataDir }), { clock: new FakeClock() })) as TestServices;
+      try {
+        await riskCity(s);
+      } finally {
+        await s.close();
+      }
       const env = { ...process.env, CORDON_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 'en_US.UTF-8' };
-      const cordon = (...args: string[]) => spawnSync(process.execPath, ['bin/cordon.js', 'risk-areas', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+      const cordon = (...args: string[]) =>
+        spawnSync(process.execPath, ['bin/cordon.js', 'risk-areas', ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
-      const made = cordon('designate', '--unit', 'community', '--target', AREAS.wenyuan, '--level', 'high', '--reason', '报告确诊病例', '--basis', '通告第12号', '--json');
+      const made = cordon(
+        'designate',
+        '--unit',
+        'community',
+        '--target',
+        AREAS.wenyuan,
+        '--level',
+        'high',
+        '--reason',
+        '报告确诊病例',
+        '--basis',
+        '通告第12号',
+        '--json',
+      );
       assert.equal(made.status, 0, made.stderr);
       const result = JSON.parse(made.stdout);
       assert.equal(result.riskArea.level, 'high');
       assert.equal(result.outcome.applied, true);
-      assert.equal(result.outcome.people, 2, 'the two residents (the visitor\'s stay is years before this clock\'s look-back)');
+      assert.equal(
+        result.outcome.people,
+        2,
+        "the two residents (the visitor's stay is years before this clock's look-back)",
+      );
 
-      const bad = cordon('designate', '--unit', 'county', '--target', AREAS.wenyuan, '--level', 'high', '--reason', 'x', '--basis', 'y');
+      const bad = cordon(
+        'designate',
+        '--unit',
+        'county',
+        '--target',
+        AREAS.wenyuan,
+        '--level',
+        'high',
+        '--reason',
+        'x',
+        '--basis',
+        'y',
+      );
       assert.notEqual(bad.status, 0);
-      const grid = cordon('designate', '--unit', 'community', '--target', AREAS.wenyuanGrid, '--level', 'high', '--reason', 'x', '--basis', 'y');
+      const grid = cordon(
+        'designate',
+        '--unit',
+        'community',
+        '--target',
+        AREAS.wenyuanGrid,
+        '--level',
+        'high',
+        '--reason',
+        'x',
+        '--basis',
+        'y',
+      );
       assert.notEqual(grid.status, 0);
       assert.match(grid.stderr, /RISK_AREA_TARGET_LEVEL_MISMATCH/);
 
@@ -50,10 +96,20 @@ describe('cordon risk-areas', () => {
 
       const s2 = await createServices(loadConfig({}, { dataDir }));
       try {
-        const events = await s2.db.selectFrom('audit_event').select(['action', 'actor_name']).where('object_type', '=', 'risk_area').orderBy('seq').execute();
-        assert.deepEqual(events.map((e) => e.action), ['riskarea.designate', 'riskarea.lift']);
+        const events = await s2.db
+          .selectFrom('audit_event')
+          .select(['action', 'actor_name'])
+          .where('object_type', '=', 'risk_area')
+          .orderBy('seq')
+          .execute();
+        assert.deepEqual(
+          events.map((e) => e.action),
+          ['riskarea.designate', 'riskarea.lift'],
+        );
         assert.ok(events.every((e) => e.actor_name.startsWith('cli:')));
-      } finally { await s2.close(); }
+      } finally {
+        await s2.close();
+      }
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

@@ -24,7 +24,7 @@ describe('cordon purge under a server with a longer retention', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-purge-'));
     try {
       // The server's configuration: the default 28 days. The clock is the real one, as the CLI's.
-      const server = async () => await createServices(loadConfig({}, { dataDir })) as TestServices;
+      const server = async () => (await createServices(loadConfig({}, { dataDir }))) as TestServices;
       const now = Date.now();
       const met = now - 10 * DAY;
       const onsetAt = now - 9 * DAY;
@@ -35,24 +35,56 @@ describe('cordon purge under a server with a longer retention', () => {
         assert.equal(s.config.retentionDays, 28);
         const areas = await seedTestAreas(s);
         const grid = areas[AREAS.wenyuanGrid]!;
-        await insertAll(s, 'person', [personRow('case', grid, null), personRow('colleague', grid, null), personRow('coworker', grid, null)]);
+        await insertAll(s, 'person', [
+          personRow('case', grid, null),
+          personRow('colleague', grid, null),
+          personRow('coworker', grid, null),
+        ]);
         await insertAll(s, 'venue', [venueRow('O', grid, 'office')]);
         await insertAll(s, 'checkin', [
-          visit('O', 'case', met, met + 8 * 60 * MIN), visit('O', 'colleague', met, met + 8 * 60 * MIN), visit('O', 'coworker', met, met + 8 * 60 * MIN),
+          visit('O', 'case', met, met + 8 * 60 * MIN),
+          visit('O', 'colleague', met, met + 8 * 60 * MIN),
+          visit('O', 'coworker', met, met + 8 * 60 * MIN),
         ]);
         await setActiveRuleSet(s, SYSTEM_ACTOR, '9th-edition', 'test');
-        const area = await s.db.selectFrom('area').select(['id', 'path']).where('code', '=', AREAS.city).executeTakeFirstOrThrow();
-        const investigator = { userId: 'u-inv', username: 'inv', displayName: 'inv', role: 'investigator' as const, areaId: area.id, areaPath: area.path, via: 'session' as const };
-        const detail = await tracing.registerCase(s, investigator, { personId: 'case', classification: 'confirmed', onsetAt, source: 'fever_clinic', isolatedAt: now - 8 * DAY });
+        const area = await s.db
+          .selectFrom('area')
+          .select(['id', 'path'])
+          .where('code', '=', AREAS.city)
+          .executeTakeFirstOrThrow();
+        const investigator = {
+          userId: 'u-inv',
+          username: 'inv',
+          displayName: 'inv',
+          role: 'investigator' as const,
+          areaId: area.id,
+          areaPath: area.path,
+          via: 'session' as const,
+        };
+        const detail = await tracing.registerCase(s, investigator, {
+          personId: 'case',
+          classification: 'confirmed',
+          onsetAt,
+          source: 'fever_clinic',
+          isolatedAt: now - 8 * DAY,
+        });
         assert.equal(detail.trace!.purgedBefore, null);
         caseId = detail.case.id;
-        contactIds = (await s.db.selectFrom('contact').select('id').where('case_id', '=', caseId).orderBy('id').execute()).map((r) => r.id);
+        contactIds = (
+          await s.db.selectFrom('contact').select('id').where('case_id', '=', caseId).orderBy('id').execute()
+        ).map((r) => r.id);
         assert.equal(contactIds.length, 2);
-      } finally { await s.close(); }
+      } finally {
+        await s.close();
+      }
 
       const env = { ...process.env, CORDON_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 'en_US.UTF-8' };
       const cordon = (extra: Record<string, string>, ...args: string[]) =>
-        spawnSync(process.execPath, ['bin/cordon.js', ...args], { cwd: ROOT, env: { ...env, ...extra }, encoding: 'utf8' });
+        spawnSync(process.execPath, ['bin/cordon.js', ...args], {
+          cwd: ROOT,
+          env: { ...env, ...extra },
+          encoding: 'utf8',
+        });
       const purged = cordon({ CORDON_RETENTION_DAYS: '7' }, 'purge', '--json');
       assert.equal(purged.status, 0, purged.stderr);
       const report = JSON.parse(purged.stdout) as { before: number; checkins: number; retentionDays: number };
@@ -61,24 +93,58 @@ describe('cordon purge under a server with a longer retention', () => {
       const after = cordon({}, 'trace', '--person', 'case', '--onset', String(onsetAt), '--json');
       assert.equal(after.status, 0, after.stderr);
       const dry = JSON.parse(after.stdout) as { purgedBefore: number | null; contacts: unknown[] };
-      assert.equal(dry.purgedBefore, report.before, 'the server\'s 28 days do not hide the 7-day purge');
+      assert.equal(dry.purgedBefore, report.before, "the server's 28 days do not hide the 7-day purge");
       assert.equal(dry.contacts.length, 0);
       const text = cordon({}, 'trace', '--person', 'case', '--onset', String(onsetAt));
       assert.match(text.stdout, /WARNING\tcheck-ins before .* are purged/);
 
       const s2 = await server();
       try {
-        const area = await s2.db.selectFrom('area').select(['id', 'path']).where('code', '=', AREAS.city).executeTakeFirstOrThrow();
-        const investigator = { userId: 'u-inv', username: 'inv', displayName: 'inv', role: 'investigator' as const, areaId: area.id, areaPath: area.path, via: 'session' as const };
+        const area = await s2.db
+          .selectFrom('area')
+          .select(['id', 'path'])
+          .where('code', '=', AREAS.city)
+          .executeTakeFirstOrThrow();
+        const investigator = {
+          userId: 'u-inv',
+          username: 'inv',
+          displayName: 'inv',
+          role: 'investigator' as const,
+          areaId: area.id,
+          areaPath: area.path,
+          via: 'session' as const,
+        };
         const again = await tracing.retraceCase(s2, investigator, caseId);
         assert.equal(again.trace!.purgedBefore, report.before);
         assert.deepEqual([again.trace!.removed, again.trace!.keptPurged], [0, 2]);
-        const rows = await s2.db.selectFrom('contact').select(['id', 'evidence']).where('case_id', '=', caseId).orderBy('id').execute();
-        assert.deepEqual(rows.map((r) => r.id), contactIds);
-        for (const r of rows) assert.deepEqual((JSON.parse(r.evidence) as { checkinsPurged: PurgedMark }).checkinsPurged, { before: report.before, encounters: 1 });
-        const tasks = await s2.db.selectFrom('call_task').select(['contact_id', 'status']).where('case_id', '=', caseId).orderBy('contact_id').execute();
-        assert.deepEqual(tasks.map((t) => [t.contact_id, t.status]), contactIds.map((id) => [id, 'pending']));
-      } finally { await s2.close(); }
+        const rows = await s2.db
+          .selectFrom('contact')
+          .select(['id', 'evidence'])
+          .where('case_id', '=', caseId)
+          .orderBy('id')
+          .execute();
+        assert.deepEqual(
+          rows.map((r) => r.id),
+          contactIds,
+        );
+        for (const r of rows)
+          assert.deepEqual((JSON.parse(r.evidence) as { checkinsPurged: PurgedMark }).checkinsPurged, {
+            before: report.before,
+            encounters: 1,
+          });
+        const tasks = await s2.db
+          .selectFrom('call_task')
+          .select(['contact_id', 'status'])
+          .where('case_id', '=', caseId)
+          .orderBy('contact_id')
+          .execute();
+        assert.deepEqual(
+          tasks.map((t) => [t.contact_id, t.status]),
+          contactIds.map((id) => [id, 'pending']),
+        );
+      } finally {
+        await s2.close();
+      }
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

@@ -23,7 +23,11 @@ describe('accounts and audit in the browser', () => {
 
   test('the administrator unlocks and resets; the user must choose a new password before anything else', async () => {
     for (let i = 0; i < demo.server.s.config.lockout.maxFailures; i++) {
-      await demo.server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'xingyang', password: 'a wrong passphrase' } });
+      await demo.server.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'xingyang', password: 'a wrong passphrase' },
+      });
     }
     const admin = await demo.browser.newContext(DESKTOP);
     const page = await admin.newPage();
@@ -64,11 +68,21 @@ describe('accounts and audit in the browser', () => {
       await phone.getByTestId('user-name').waitFor({ state: 'attached' });
       await user.close();
 
-      const events = await demo.server.s.db.selectFrom('audit_event').select('action').where('object_type', '=', 'user')
-        .where('action', 'in', ['user.update', 'user.password_reset', 'auth.password_change']).orderBy('seq').execute();
-      assert.deepEqual(events.map((e) => e.action), ['user.update', 'user.password_reset', 'auth.password_change']);
+      const events = await demo.server.s.db
+        .selectFrom('audit_event')
+        .select('action')
+        .where('object_type', '=', 'user')
+        .where('action', 'in', ['user.update', 'user.password_reset', 'auth.password_change'])
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(
+        events.map((e) => e.action),
+        ['user.update', 'user.password_reset', 'auth.password_change'],
+      );
       assert.deepEqual(errors, []);
-    } finally { await admin.close(); }
+    } finally {
+      await admin.close();
+    }
   });
 
   test('the auditor filters by a family of actions and by actor, sees objects by name, and exports', async () => {
@@ -87,24 +101,34 @@ describe('accounts and audit in the browser', () => {
       const actions = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
       assert.ok(actions.length > 0 && actions.every((a) => a!.startsWith('user.')), actions.join(','));
       const objects = await page.getByTestId('audit-object').allInnerTexts();
-      assert.ok(objects.some((o) => /admin|auditor|wenyuan|xingyang/.test(o)), `objects named: ${objects.slice(0, 3).join(' | ')}`);
+      assert.ok(
+        objects.some((o) => /admin|auditor|wenyuan|xingyang/.test(o)),
+        `objects named: ${objects.slice(0, 3).join(' | ')}`,
+      );
 
       await page.getByTestId('audit-actor').fill('admin');
       await page.getByTestId('audit-apply').click();
       await page.waitForURL(/actor=admin/);
-      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-row"]')].every((r) => r.textContent?.includes('admin')));
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid="audit-row"]')].every((r) => r.textContent?.includes('admin')),
+      );
 
       const href = await page.getByTestId('audit-export-csv').getAttribute('href');
       assert.ok(href && href.includes('action=user.*') && href.includes('actor=admin'), href ?? '');
       const file = await page.request.get(`${demo.server.url}${href}`);
       assert.equal(file.status(), 200);
-      const lines = (await file.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+      const lines = (await file.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split(/\r?\n/);
       assert.ok(lines.length >= 2);
       assert.ok(lines.slice(1).every((l) => l.includes(',user.')));
       await shot(page, 'audit-desktop');
       await page.setViewportSize({ width: 390, height: 844 });
       await shot(page, 'audit-phone');
       assert.deepEqual(errors, []);
-    } finally { await context.close(); }
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -20,29 +20,74 @@ describe('the call list of a grid worker in the browser', () => {
   /** A case with every person of 文苑社区 living in a building as a contact: close, secondary and general in turn. */
   async function bigCase() {
     const db = demo.server.s.db;
-    const area = await db.selectFrom('area').select(['id', 'path']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
-    const people = await db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').innerJoin('household', 'household.id', 'person.household_id')
-      .select(['person.id', 'person.name', 'household.building_id', 'person.area_id']).where('area.path', 'like', `${area.path}%`)
-      .where('household.building_id', 'is not', null).orderBy('person.id').limit(600).execute();
+    const area = await db
+      .selectFrom('area')
+      .select(['id', 'path'])
+      .where('name', '=', '文苑社区')
+      .executeTakeFirstOrThrow();
+    const people = await db
+      .selectFrom('person')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .innerJoin('household', 'household.id', 'person.household_id')
+      .select(['person.id', 'person.name', 'household.building_id', 'person.area_id'])
+      .where('area.path', 'like', `${area.path}%`)
+      .where('household.building_id', 'is not', null)
+      .orderBy('person.id')
+      .limit(600)
+      .execute();
     assert.ok(people.length > 100, `${people.length} people in buildings`);
     const [index, ...rest] = people;
     const now = Date.now();
-    await db.insertInto('case_record').values(isolatedCase('e2e-case', index!.id, now)).execute();
+    await db
+      .insertInto('case_record')
+      .values(isolatedCase('e2e-case', index!.id, now))
+      .execute();
     const classes = ['close', 'secondary', 'general'];
     const rows: ContactTable[] = rest.map((p, i) => ({
-      id: `e2e-ct-${i}`, case_id: 'e2e-case', person_id: p.id, class: classes[i % 3]!, candidate: 0, basis: 'manual', reason_code: 'other', evidence: '{}',
-      ruleset_id: '9th-edition', ruleset_version: 'e2e', rule: 'manual', first_exposure_at: now - (1 + (i % 5)) * DAY - 3_600_000, last_exposure_at: now - (1 + (i % 5)) * DAY,
-      review_status: 'confirmed', reviewed_by: null, review_reason: null, reviewed_at: null, source_contact_id: null, source_key: '', created_at: now, updated_at: now,
+      id: `e2e-ct-${i}`,
+      case_id: 'e2e-case',
+      person_id: p.id,
+      class: classes[i % 3]!,
+      candidate: 0,
+      basis: 'manual',
+      reason_code: 'other',
+      evidence: '{}',
+      ruleset_id: '9th-edition',
+      ruleset_version: 'e2e',
+      rule: 'manual',
+      first_exposure_at: now - (1 + (i % 5)) * DAY - 3_600_000,
+      last_exposure_at: now - (1 + (i % 5)) * DAY,
+      review_status: 'confirmed',
+      reviewed_by: null,
+      review_reason: null,
+      reviewed_at: null,
+      source_contact_id: null,
+      source_key: '',
+      created_at: now,
+      updated_at: now,
     }));
-    for (let i = 0; i < rows.length; i += 200) await db.insertInto('contact').values(rows.slice(i, i + 200)).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await db
+        .insertInto('contact')
+        .values(rows.slice(i, i + 200))
+        .execute();
     await syncCallTasks(demo.server.s, db, 'e2e-case');
     const target = rest[0]!;
-    return { target, total: rest.length, inBuilding: rest.filter((p) => p.building_id === target.building_id), buildingId: target.building_id!, gridId: target.area_id };
+    return {
+      target,
+      total: rest.length,
+      inBuilding: rest.filter((p) => p.building_id === target.building_id),
+      buildingId: target.building_id!,
+      gridId: target.area_id,
+    };
   }
 
   const total = async (page: Page) => Number(await page.getByTestId('calls-total').getAttribute('data-total'));
   const waitTotal = async (page: Page, n: number) => {
-    await page.waitForFunction((want) => document.querySelector('[data-testid="calls-total"]')?.getAttribute('data-total') === String(want), n);
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid="calls-total"]')?.getAttribute('data-total') === String(want),
+      n,
+    );
   };
 
   test('filters, search and sort on a phone; names on one line; the print view of a building', async () => {
@@ -53,7 +98,7 @@ describe('the call list of a grid worker in the browser', () => {
       await signIn(page, 'wenyuan');
       await page.goto(`${demo.server.url}/calls?status=all`);
       await page.getByTestId('calls-table').waitFor();
-      assert.ok(await total(page) >= c.total, 'the whole list is counted on the server');
+      assert.ok((await total(page)) >= c.total, 'the whole list is counted on the server');
       assert.equal(await page.getByTestId('call-row').count(), 50, 'one page at a time');
 
       // The filters fold away on a phone; open them and narrow down.
@@ -63,7 +108,11 @@ describe('the call list of a grid worker in the browser', () => {
       await page.getByTestId('calls-building').selectOption(c.buildingId);
       await waitTotal(page, c.inBuilding.length);
       await page.getByTestId('calls-class').selectOption('close');
-      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="contact-class"]')].every((e) => e.getAttribute('data-class') === 'close'));
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid="contact-class"]')].every(
+          (e) => e.getAttribute('data-class') === 'close',
+        ),
+      );
       const closeCount = await total(page);
       assert.ok(closeCount > 0 && closeCount < c.inBuilding.length);
       if (shots) await page.screenshot({ path: `${shots}/calls-phone-filters.png`, fullPage: false });
@@ -77,7 +126,10 @@ describe('the call list of a grid worker in the browser', () => {
       for (const name of await page.getByTestId('call-name').all()) {
         const box = (await name.boundingBox())!;
         const fits = await name.evaluate((e) => e.scrollWidth <= e.clientWidth && e.clientWidth > 0);
-        assert.ok(box.height < 30 && box.width >= 28 && fits, `a name on one line and whole (${box.width}×${box.height}px)`);
+        assert.ok(
+          box.height < 30 && box.width >= 28 && fits,
+          `a name on one line and whole (${box.width}×${box.height}px)`,
+        );
       }
 
       // Sort by exposure, newest first; then search by the name of the target person.
@@ -93,8 +145,11 @@ describe('the call list of a grid worker in the browser', () => {
       await page.getByTestId('calls-class').selectOption('');
       await page.getByTestId('calls-search').fill(c.target.name);
       await page.waitForURL(/q=/);
-      await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid="call-name"]')].every((e) => e.textContent!.includes(n)), c.target.name);
-      assert.ok(await total(page) >= 1);
+      await page.waitForFunction(
+        (n) => [...document.querySelectorAll('[data-testid="call-name"]')].every((e) => e.textContent!.includes(n)),
+        c.target.name,
+      );
+      assert.ok((await total(page)) >= 1);
       await page.getByTestId('calls-search').fill('');
       await page.waitForURL((u) => !u.searchParams.has('q'));
 

@@ -18,7 +18,11 @@ const SHOTS = process.env.CORDON_SHOTS ?? '';
 /** The date (Asia/Shanghai) of an instant, as the date inputs take it. */
 const dateOf = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 
-interface GraphState { nodes: number; visible: number; loading: boolean }
+interface GraphState {
+  nodes: number;
+  visible: number;
+  loading: boolean;
+}
 
 describe('the chain graph at scale in the browser', () => {
   const demo = demoInBrowser();
@@ -31,56 +35,172 @@ describe('the chain graph at scale in the browser', () => {
     const { db } = demo.server.s;
     const area = await db.selectFrom('area').select('id').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
     const people = ['e2e-a', 'e2e-b', 'e2e-home', ...Array.from({ length: CROWD + 40 }, (_, i) => `e2e-p${i}`)];
-    const rows = people.map((id, i) => ({ ...personRow(id, area.id, null, i < 3 ? ['赵立新', '钱海燕', '赵小雨'][i]! : `居民${i}`), created_at: Date.now(), updated_at: Date.now() }));
-    for (let i = 0; i < rows.length; i += 200) await db.insertInto('person').values(rows.slice(i, i + 200)).execute();
-    for (const [id, name] of [['e2e-market', '文苑生鲜超市'], ['e2e-gym', '文苑健身中心']]) {
-      await db.insertInto('venue').values({
-        id: id!, name: name!, category: 'supermarket', address: '', area_id: area.id, capacity: 3000, operator_user_id: null, status: 'approved',
-        approved_by: null, approved_at: null, code_version: 1, requires_presence: 0, dwell_minutes: null, created_at: market - 30 * DAY, updated_at: market - 30 * DAY,
-      }).execute();
+    const rows = people.map((id, i) => ({
+      ...personRow(id, area.id, null, i < 3 ? ['赵立新', '钱海燕', '赵小雨'][i]! : `居民${i}`),
+      created_at: Date.now(),
+      updated_at: Date.now(),
+    }));
+    for (let i = 0; i < rows.length; i += 200)
+      await db
+        .insertInto('person')
+        .values(rows.slice(i, i + 200))
+        .execute();
+    for (const [id, name] of [
+      ['e2e-market', '文苑生鲜超市'],
+      ['e2e-gym', '文苑健身中心'],
+    ]) {
+      await db
+        .insertInto('venue')
+        .values({
+          id: id!,
+          name: name!,
+          category: 'supermarket',
+          address: '',
+          area_id: area.id,
+          capacity: 3000,
+          operator_user_id: null,
+          status: 'approved',
+          approved_by: null,
+          approved_at: null,
+          code_version: 1,
+          requires_presence: 0,
+          dwell_minutes: null,
+          created_at: market - 30 * DAY,
+          updated_at: market - 30 * DAY,
+        })
+        .execute();
     }
     const kase = (id: string, personId: string, onsetAt: number) => ({
-      id, person_id: personId, classification: 'confirmed', onset_at: onsetAt, first_positive_sampled_at: null, source: 'fever_clinic', isolated_at: null,
-      status: 'confirmed', ruleset_id: '9th-edition', ruleset_version: 'e2e', traced_at: Date.now(), created_by: null, created_at: onsetAt, updated_at: onsetAt,
+      id,
+      person_id: personId,
+      classification: 'confirmed',
+      onset_at: onsetAt,
+      first_positive_sampled_at: null,
+      source: 'fever_clinic',
+      isolated_at: null,
+      status: 'confirmed',
+      ruleset_id: '9th-edition',
+      ruleset_version: 'e2e',
+      traced_at: Date.now(),
+      created_by: null,
+      created_at: onsetAt,
+      updated_at: onsetAt,
     });
-    await db.insertInto('case_record').values([kase('e2e-case-a', 'e2e-a', market - DAY), kase('e2e-case-b', 'e2e-b', gym)]).execute();
+    await db
+      .insertInto('case_record')
+      .values([kase('e2e-case-a', 'e2e-a', market - DAY), kase('e2e-case-b', 'e2e-b', gym)])
+      .execute();
     let n = 0;
-    const contact = (caseId: string, personId: string, basis: string, cls: string, at: number, extra: Partial<ContactTable> = {}): ContactTable => ({
-      id: `e2e-k${++n}`, case_id: caseId, person_id: personId, class: cls, candidate: 0, basis, reason_code: basis, evidence: '{}', ruleset_id: '9th-edition',
-      ruleset_version: 'e2e', rule: `closeContact.${basis}`, first_exposure_at: at, last_exposure_at: at + 30 * MIN, review_status: 'pending', reviewed_by: null,
-      review_reason: null, reviewed_at: null, source_contact_id: null, source_key: '', created_at: Date.now(), updated_at: Date.now(), ...extra,
+    const contact = (
+      caseId: string,
+      personId: string,
+      basis: string,
+      cls: string,
+      at: number,
+      extra: Partial<ContactTable> = {},
+    ): ContactTable => ({
+      id: `e2e-k${++n}`,
+      case_id: caseId,
+      person_id: personId,
+      class: cls,
+      candidate: 0,
+      basis,
+      reason_code: basis,
+      evidence: '{}',
+      ruleset_id: '9th-edition',
+      ruleset_version: 'e2e',
+      rule: `closeContact.${basis}`,
+      first_exposure_at: at,
+      last_exposure_at: at + 30 * MIN,
+      review_status: 'pending',
+      reviewed_by: null,
+      review_reason: null,
+      reviewed_at: null,
+      source_contact_id: null,
+      source_key: '',
+      created_at: Date.now(),
+      updated_at: Date.now(),
+      ...extra,
     });
-    const atVenue = (caseId: string, personId: string, cls: string, venueId: string, venueName: string, at: number, extra: Partial<ContactTable> = {}) =>
+    const atVenue = (
+      caseId: string,
+      personId: string,
+      cls: string,
+      venueId: string,
+      venueName: string,
+      at: number,
+      extra: Partial<ContactTable> = {},
+    ) =>
       contact(caseId, personId, 'venue', cls, at, {
-        evidence: JSON.stringify({ encounters: [{ venueId, venueName, overlapStart: at, overlapEnd: at + 30 * MIN, overlapMinutes: 30, caseVisit: { checkinId: `${caseId}-${venueId}`, enteredAt: at, exitedAt: at + 60 * MIN } }] }),
+        evidence: JSON.stringify({
+          encounters: [
+            {
+              venueId,
+              venueName,
+              overlapStart: at,
+              overlapEnd: at + 30 * MIN,
+              overlapMinutes: 30,
+              caseVisit: { checkinId: `${caseId}-${venueId}`, enteredAt: at, exitedAt: at + 60 * MIN },
+            },
+          ],
+        }),
         ...extra,
       });
     const contacts: ContactTable[] = [
       contact('e2e-case-a', 'e2e-home', 'household', 'close', market - DAY),
-      atVenue('e2e-case-a', 'e2e-b', 'close', 'e2e-market', '文苑生鲜超市', market, { candidate: 1, review_status: 'confirmed' }),
+      atVenue('e2e-case-a', 'e2e-b', 'close', 'e2e-market', '文苑生鲜超市', market, {
+        candidate: 1,
+        review_status: 'confirmed',
+      }),
       // The crowd: a dozen confirmed close contacts, 30 candidates awaiting review, the rest general.
-      ...Array.from({ length: CROWD }, (_, i) => atVenue('e2e-case-a', `e2e-p${i}`, i < 42 ? 'close' : 'general', 'e2e-market', '文苑生鲜超市', market + (i % 40) * MIN,
-        i < 12 ? { candidate: 1, review_status: 'confirmed' } : i < 42 ? { candidate: 1 } : {})),
-      ...Array.from({ length: 40 }, (_, i) => atVenue('e2e-case-b', `e2e-p${CROWD + i}`, 'general', 'e2e-gym', '文苑健身中心', gym)),
+      ...Array.from({ length: CROWD }, (_, i) =>
+        atVenue(
+          'e2e-case-a',
+          `e2e-p${i}`,
+          i < 42 ? 'close' : 'general',
+          'e2e-market',
+          '文苑生鲜超市',
+          market + (i % 40) * MIN,
+          i < 12 ? { candidate: 1, review_status: 'confirmed' } : i < 42 ? { candidate: 1 } : {},
+        ),
+      ),
+      ...Array.from({ length: 40 }, (_, i) =>
+        atVenue('e2e-case-b', `e2e-p${CROWD + i}`, 'general', 'e2e-gym', '文苑健身中心', gym),
+      ),
     ];
-    for (let i = 0; i < contacts.length; i += 200) await db.insertInto('contact').values(contacts.slice(i, i + 200)).execute();
+    for (let i = 0; i < contacts.length; i += 200)
+      await db
+        .insertInto('contact')
+        .values(contacts.slice(i, i + 200))
+        .execute();
   });
 
   async function state(page: Page): Promise<GraphState> {
     return page.evaluate(() => {
-      const el = document.querySelector('[data-testid="chain-graph"]') as HTMLElement & { cy?: { nodes(sel?: string): { length: number } } };
-      return { nodes: Number(el.dataset.nodes), visible: el.cy ? el.cy.nodes(':visible').length : -1, loading: el.dataset.loading === 'true' };
+      const el = document.querySelector('[data-testid="chain-graph"]') as HTMLElement & {
+        cy?: { nodes(sel?: string): { length: number } };
+      };
+      return {
+        nodes: Number(el.dataset.nodes),
+        visible: el.cy ? el.cy.nodes(':visible').length : -1,
+        loading: el.dataset.loading === 'true',
+      };
     });
   }
 
   /** Waits until the graph drawn has its node count within [min, max]. */
   async function drawn(page: Page, min: number, max: number): Promise<GraphState> {
-    await page.waitForFunction(([lo, hi]) => {
-      const el = document.querySelector('[data-testid="chain-graph"]') as (HTMLElement & { cy?: { nodes(): { length: number } } }) | null;
-      if (!el || el.dataset.loading === 'true' || !el.cy) return false;
-      const n = el.cy.nodes().length;
-      return Number(el.dataset.nodes) === n && n >= lo! && n <= hi!;
-    }, [min, max], { timeout: 30_000 });
+    await page.waitForFunction(
+      ([lo, hi]) => {
+        const el = document.querySelector('[data-testid="chain-graph"]') as
+          (HTMLElement & { cy?: { nodes(): { length: number } } }) | null;
+        if (!el || el.dataset.loading === 'true' || !el.cy) return false;
+        const n = el.cy.nodes().length;
+        return Number(el.dataset.nodes) === n && n >= lo! && n <= hi!;
+      },
+      [min, max],
+      { timeout: 30_000 },
+    );
     return state(page);
   }
 
@@ -88,12 +208,17 @@ describe('the chain graph at scale in the browser', () => {
   async function tick(page: Page, testId: string, on: boolean): Promise<void> {
     const box = page.getByTestId(testId);
     if ((await box.isChecked()) !== on) await box.click();
-    await page.waitForFunction(([id, want]) => (document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null)?.checked === want, [testId, on] as const);
+    await page.waitForFunction(
+      ([id, want]) => (document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null)?.checked === want,
+      [testId, on] as const,
+    );
   }
 
   async function tapNode(page: Page, id: string): Promise<void> {
     await page.evaluate((nodeId) => {
-      const el = document.querySelector('[data-testid="chain-graph"]') as HTMLElement & { cy: { $id(id: string): { emit(e: string): void } } };
+      const el = document.querySelector('[data-testid="chain-graph"]') as HTMLElement & {
+        cy: { $id(id: string): { emit(e: string): void } };
+      };
       el.cy.$id(nodeId).emit('tap');
     }, id);
   }
@@ -122,7 +247,10 @@ describe('the chain graph at scale in the browser', () => {
 
       // By class: without general contacts the gym's crowd goes, and the gym with it.
       await tick(page, 'chains-class-general', false);
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chains-summary"]')?.getAttribute('data-collapsed')) === n, 30);
+      await page.waitForFunction(
+        (n) => Number(document.querySelector('[data-testid="chains-summary"]')?.getAttribute('data-collapsed')) === n,
+        30,
+      );
       await drawn(page, 10, summary.nodes - 2);
       await tick(page, 'chains-class-general', true);
       await drawn(page, summary.nodes, summary.nodes);
@@ -143,14 +271,28 @@ describe('the chain graph at scale in the browser', () => {
       // By date: up to the market day, the gym is not there yet.
       await page.getByTestId('chains-to').fill(dateOf(market));
       await drawn(page, 5, summary.nodes - 2);
-      assert.equal(await page.evaluate(() => Boolean((document.querySelector('[data-testid="chain-graph"]') as HTMLElement & { cy: { $id(id: string): { length: number } } }).cy.$id('venue:e2e-gym').length)), false);
+      assert.equal(
+        await page.evaluate(() =>
+          Boolean(
+            (
+              document.querySelector('[data-testid="chain-graph"]') as HTMLElement & {
+                cy: { $id(id: string): { length: number } };
+              }
+            ).cy.$id('venue:e2e-gym').length,
+          ),
+        ),
+        false,
+      );
       await page.getByTestId('chains-to').fill('');
       await drawn(page, summary.nodes, summary.nodes);
 
       // By cluster: the two cases are one cluster.
       await page.getByTestId('chains-cluster').selectOption('e2e-case-a');
       await drawn(page, summary.nodes, summary.nodes);
-      assert.equal(await page.locator('[data-testid="cluster-row"].selected').getAttribute('data-cluster-id'), 'e2e-case-a');
+      assert.equal(
+        await page.locator('[data-testid="cluster-row"].selected').getAttribute('data-cluster-id'),
+        'e2e-case-a',
+      );
 
       // A group opens into its people around the venue.
       await tapNode(page, 'group:venue:e2e-market');
@@ -185,7 +327,9 @@ describe('the chain graph at scale in the browser', () => {
       await signIn(page, 'investigator');
       await page.goto(`${demo.server.url}/chains`);
       await drawn(page, 15, 40);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       assert.ok(overflow <= 1, `no sideways scrolling (${overflow}px)`);
       const box = await page.getByTestId('chain-graph').boundingBox();
       assert.ok(box && box.width <= 390);

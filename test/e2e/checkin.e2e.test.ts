@@ -18,19 +18,47 @@ describe('venue check-in in the browser', () => {
 
   /** An adult of 文苑社区 with an ID number and a registry phone whose household has someone they may check in. */
   async function residentWithDependant(): Promise<{ id: string; name: string; idNumber: string; phone: string }> {
-    const area = await demo.server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
-    const adults = await demo.server.s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
+    const area = await demo.server.s.db
+      .selectFrom('area')
+      .select('path')
+      .where('name', '=', '文苑社区')
+      .executeTakeFirstOrThrow();
+    const adults = await demo.server.s.db
+      .selectFrom('person')
+      .innerJoin('area', 'area.id', 'person.area_id')
       .select(['person.id', 'person.name', 'person.id_enc', 'person.phone_enc', 'person.household_id'])
-      .where('area.path', 'like', `${area.path}%`).where('person.id_type', '=', 'resident_id').where('person.id_enc', 'is not', null)
+      .where('area.path', 'like', `${area.path}%`)
+      .where('person.id_type', '=', 'resident_id')
+      .where('person.id_enc', 'is not', null)
       .where('person.phone_enc', 'is not', null)
-      .where('person.birth_date', '>', '1960-01-01').where('person.birth_date', '<', '1995-01-01').where('person.no_smartphone', '=', 0)
-      .orderBy('person.id').limit(300).execute();
+      .where('person.birth_date', '>', '1960-01-01')
+      .where('person.birth_date', '<', '1995-01-01')
+      .where('person.no_smartphone', '=', 0)
+      .orderBy('person.id')
+      .limit(300)
+      .execute();
     for (const a of adults) {
       if (!a.household_id) continue;
-      const others = await demo.server.s.db.selectFrom('person').select('id').where('household_id', '=', a.household_id).where('id', '!=', a.id)
-        .where((eb) => eb.or([eb('birth_date', '>', '2012-01-01'), eb('birth_date', '<', '1945-01-01'), eb('no_smartphone', '=', 1)]))
+      const others = await demo.server.s.db
+        .selectFrom('person')
+        .select('id')
+        .where('household_id', '=', a.household_id)
+        .where('id', '!=', a.id)
+        .where((eb) =>
+          eb.or([
+            eb('birth_date', '>', '2012-01-01'),
+            eb('birth_date', '<', '1945-01-01'),
+            eb('no_smartphone', '=', 1),
+          ]),
+        )
         .execute();
-      if (others.length) return { id: a.id, name: a.name, idNumber: demo.server.s.cipher.decrypt(a.id_enc!), phone: demo.server.s.cipher.decrypt(a.phone_enc!) };
+      if (others.length)
+        return {
+          id: a.id,
+          name: a.name,
+          idNumber: demo.server.s.cipher.decrypt(a.id_enc!),
+          phone: demo.server.s.cipher.decrypt(a.phone_enc!),
+        };
     }
     throw new Error('the demo city has no adult with a dependant in 文苑社区');
   }
@@ -99,8 +127,16 @@ describe('venue check-in in the browser', () => {
     const clock = pp.getByTestId('verify-clock');
     const first = await clock.innerText();
     assert.match(first, /\d{2}:\d{2}:\d{2}/);
-    await pp.waitForFunction((before) => document.querySelector('[data-testid="verify-clock"]')?.textContent !== before, await clock.textContent(), { timeout: 5000 });
-    const stored = await demo.server.s.db.selectFrom('checkin').select(['person_id', 'method', 'decision']).where('venue_id', '=', venueId).execute();
+    await pp.waitForFunction(
+      (before) => document.querySelector('[data-testid="verify-clock"]')?.textContent !== before,
+      await clock.textContent(),
+      { timeout: 5000 },
+    );
+    const stored = await demo.server.s.db
+      .selectFrom('checkin')
+      .select(['person_id', 'method', 'decision'])
+      .where('venue_id', '=', venueId)
+      .execute();
     assert.deepEqual(
       stored.map((c) => `${c.person_id}:${c.method}:${c.decision}`).sort(),
       [`${resident.id}:self:admitted`, `${dependantId}:dependant:admitted`].sort(),
@@ -134,7 +170,18 @@ describe('venue check-in in the browser', () => {
     await gp.getByTestId('verify-screen').waitFor();
     await gp.getByTestId('verify-done').click();
     await gp.getByTestId('guard-notice').waitFor();
-    assert.equal((await demo.server.s.db.selectFrom('checkin').select('id').where('person_id', '=', dependantId).where('venue_id', '=', venueId).where('method', '=', 'assisted').execute()).length, 1);
+    assert.equal(
+      (
+        await demo.server.s.db
+          .selectFrom('checkin')
+          .select('id')
+          .where('person_id', '=', dependantId)
+          .where('venue_id', '=', venueId)
+          .where('method', '=', 'assisted')
+          .execute()
+      ).length,
+      1,
+    );
 
     // A fresh code from the resident's page for the scans below.
     await pp.reload();
@@ -159,11 +206,23 @@ describe('venue check-in in the browser', () => {
     await gp.getByTestId('guard-submit').click();
     await gp.locator('[data-testid="guard-queue-count"][data-count="1"]').waitFor();
     await gp.getByText('个人码验签通过（离线）', { exact: false }).waitFor();
-    const queuedItem = await gp.evaluate(() => (JSON.parse(localStorage.getItem('cordon.guard.queue') ?? '[]') as Array<{ clientId: string; deviceId?: string; scanSig?: string }>)[0]!);
+    const queuedItem = await gp.evaluate(
+      () =>
+        (
+          JSON.parse(localStorage.getItem('cordon.guard.queue') ?? '[]') as Array<{
+            clientId: string;
+            deviceId?: string;
+            scanSig?: string;
+          }>
+        )[0]!,
+    );
     const clientId = queuedItem.clientId;
     assert.ok(queuedItem.deviceId && queuedItem.scanSig, 'the queued scan is signed by the device queue');
     await gp.getByTestId('guard-queue-window').waitFor();
-    assert.equal((await demo.server.s.db.selectFrom('checkin').select('id').where('client_id', '=', clientId).execute()).length, 0);
+    assert.equal(
+      (await demo.server.s.db.selectFrom('checkin').select('id').where('client_id', '=', clientId).execute()).length,
+      0,
+    );
 
     // Still offline, the page is reloaded: the service worker serves it, the queue is still there.
     await gp.reload();
@@ -184,10 +243,24 @@ describe('venue check-in in the browser', () => {
     });
     await guardCtx.setOffline(false);
     await gp.locator('[data-testid="guard-queue-count"][data-count="0"]').waitFor({ timeout: 30_000 });
-    assert.ok(sent.length >= 2 && sent.every((id) => id === clientId), `the same scan was sent again: ${sent.join(', ')}`);
-    const rows = await demo.server.s.db.selectFrom('checkin').select(['person_id', 'method', 'scan_gap_ms']).where('client_id', '=', clientId).execute();
-    assert.deepEqual(rows.map(({ scan_gap_ms: _, ...r }) => r), [{ person_id: dependantId, method: 'assisted' }], 'exactly one check-in for the queued scan');
-    assert.ok(rows[0]!.scan_gap_ms !== null && rows[0]!.scan_gap_ms >= 0, 'the time it waited in the queue is recorded');
+    assert.ok(
+      sent.length >= 2 && sent.every((id) => id === clientId),
+      `the same scan was sent again: ${sent.join(', ')}`,
+    );
+    const rows = await demo.server.s.db
+      .selectFrom('checkin')
+      .select(['person_id', 'method', 'scan_gap_ms'])
+      .where('client_id', '=', clientId)
+      .execute();
+    assert.deepEqual(
+      rows.map(({ scan_gap_ms: _, ...r }) => r),
+      [{ person_id: dependantId, method: 'assisted' }],
+      'exactly one check-in for the queued scan',
+    );
+    assert.ok(
+      rows[0]!.scan_gap_ms !== null && rows[0]!.scan_gap_ms >= 0,
+      'the time it waited in the queue is recorded',
+    );
     await gp.getByTestId('guard-recent-row').first().waitFor();
 
     assert.deepEqual(errors, []);
@@ -201,8 +274,15 @@ describe('venue check-in in the browser', () => {
     const rows = page.getByTestId('live-venue-row');
     await rows.first().waitFor();
     const levels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
-    assert.ok(levels.length > 0 && levels.every((l) => ['relaxed', 'moderate', 'crowded', 'full'].includes(l ?? '')), levels.join(','));
-    const approved = await demo.server.s.db.selectFrom('venue').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'approved').executeTakeFirstOrThrow();
+    assert.ok(
+      levels.length > 0 && levels.every((l) => ['relaxed', 'moderate', 'crowded', 'full'].includes(l ?? '')),
+      levels.join(','),
+    );
+    const approved = await demo.server.s.db
+      .selectFrom('venue')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'approved')
+      .executeTakeFirstOrThrow();
     assert.equal(levels.length, Math.min(100, Number(approved.n)));
     assert.deepEqual(errors, []);
   });
@@ -227,7 +307,10 @@ describe('venue check-in in the browser', () => {
       assert.match(await banner.innerText(), /最后更新/);
       // A change no notice tells of (as one made on another process) shows up by polling.
       await demo.server.s.db.updateTable('venue').set({ capacity: 4321 }).where('id', '=', venueId).execute();
-      await page.locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`).filter({ hasText: '4321' }).waitFor();
+      await page
+        .locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`)
+        .filter({ hasText: '4321' })
+        .waitFor();
 
       // Redis back: the banner goes.
       events.health = health;
@@ -255,7 +338,10 @@ describe('venue check-in in the browser', () => {
       const banner = page.getByTestId('live-stale');
       await banner.waitFor();
       await demo.server.s.db.updateTable('venue').set({ capacity: 8765 }).where('id', '=', venueId).execute();
-      await page.locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`).filter({ hasText: '8765' }).waitFor();
+      await page
+        .locator(`[data-testid="live-venue-row"][data-venue-id="${venueId}"]`)
+        .filter({ hasText: '8765' })
+        .waitFor();
 
       // The stream can be opened again: it reconnects and the banner goes.
       await page.unroute('**/api/v1/live/occupancy**');

@@ -12,7 +12,19 @@ import { launchBrowser, startDemoServer, type E2eServer, signInAs } from '../sup
  * GraphML) and the names of programs they open with, text messages, the pooling method's name and
  * its formula (Dorfman, log), and the language switch, which names English in English.
  */
-const ALLOWED = new Set(['Cordon', 'CSV', 'XLSX', 'Excel', 'PDF', 'SMS', 'JSON', 'GraphML', 'Dorfman', 'log', 'English']);
+const ALLOWED = new Set([
+  'Cordon',
+  'CSV',
+  'XLSX',
+  'Excel',
+  'PDF',
+  'SMS',
+  'JSON',
+  'GraphML',
+  'Dorfman',
+  'log',
+  'English',
+]);
 /** Text shown verbatim as data, not as words: login names, ids and the audit record's JSON (monospaced). */
 const VERBATIM = '.mono, pre, code, .audit-detail';
 /**
@@ -60,7 +72,9 @@ describe('rendered pages in zh carry no English', () => {
   });
 
   test('the checker: words found, codes and allowed words pass', () => {
-    assert.deepEqual(latinWords('按规则集 recomputed 重算 · 9th-edition v9.0.0 · T2203240001 · CSV · 流调员'), ['recomputed']);
+    assert.deepEqual(latinWords('按规则集 recomputed 重算 · 9th-edition v9.0.0 · T2203240001 · CSV · 流调员'), [
+      'recomputed',
+    ]);
   });
 
   test('each demo login walks its navigation in zh', async () => {
@@ -72,8 +86,10 @@ describe('rendered pages in zh carry no English', () => {
       const page = await context.newPage();
       try {
         await signInAs(page, server.url, username, server.passwords[username]!);
-        const pages = ['/', ...await page.locator('#main-nav a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))]
-          .filter((href, i, all) => href.startsWith('/') && all.indexOf(href) === i);
+        const pages = [
+          '/',
+          ...(await page.locator('#main-nav a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))),
+        ].filter((href, i, all) => href.startsWith('/') && all.indexOf(href) === i);
         for (const href of pages.filter((p) => !KNOWN_GAPS.has(p))) {
           await page.goto(`${server.url}${href}`);
           const text = await visibleText(page);

@@ -58,13 +58,17 @@ describe('side navigation in the browser', () => {
   }
 
   /** A page signed in as this account, collecting script errors and failed API answers. */
-  async function open(options: BrowserContextOptions, account: string): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+  async function open(
+    options: BrowserContextOptions,
+    account: string,
+  ): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
     const context = await demo.browser.newContext(options);
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`script: ${e.message}`));
     page.on('response', (r) => {
-      if (r.url().includes('/api/') && r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+      if (r.url().includes('/api/') && r.status() >= 400)
+        problems.push(`HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
     });
     await demo.signIn(page, username(account));
     return { page, problems, close: () => context.close() };
@@ -74,9 +78,13 @@ describe('side navigation in the browser', () => {
   async function shownGroups(page: Page): Promise<Record<string, string[]>> {
     return page.getByTestId('main-nav').evaluate((nav) => {
       const out: Record<string, string[]> = {};
-      for (const g of nav.querySelectorAll<HTMLElement>('[data-testid^="nav-group-"]:not([data-testid^="nav-group-toggle-"])')) {
+      for (const g of nav.querySelectorAll<HTMLElement>(
+        '[data-testid^="nav-group-"]:not([data-testid^="nav-group-toggle-"])',
+      )) {
         const key = g.dataset.testid!.slice('nav-group-'.length);
-        out[key] = [...g.querySelectorAll<HTMLElement>('a[data-testid^="nav-"]')].map((a) => a.dataset.testid!.slice('nav-'.length));
+        out[key] = [...g.querySelectorAll<HTMLElement>('a[data-testid^="nav-"]')].map((a) =>
+          a.dataset.testid!.slice('nav-'.length),
+        );
       }
       return out;
     });
@@ -85,7 +93,9 @@ describe('side navigation in the browser', () => {
   /** Waits for the page in the content area to finish loading, then checks it shows no error. */
   async function settledWithoutError(page: Page, what: string): Promise<void> {
     await page.locator('#content > *').first().waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('#content .loading').length === 0, null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll('#content .loading').length === 0, null, {
+      timeout: 15_000,
+    });
     for (const id of ['error', 'forbidden', 'not-found']) {
       assert.equal(await page.locator(`#content [data-testid="${id}"]`).count(), 0, `${what}: no ${id} box`);
     }
@@ -111,8 +121,16 @@ describe('side navigation in the browser', () => {
             await page.waitForURL((u) => u.pathname === href || u.pathname.startsWith(`${href}/`));
             await settledWithoutError(page, `${account} → ${key}`);
             assert.equal(await link.getAttribute('aria-current'), 'page', `${account} → ${key}: marked current`);
-            assert.equal(await page.locator('#main-nav [aria-current="page"]').count(), 1, `${account} → ${key}: one current entry`);
-            assert.match((await page.getByTestId(`nav-group-${group}`).getAttribute('class')) ?? '', /\bcurrent\b/, `${account} → ${key}: its group marked`);
+            assert.equal(
+              await page.locator('#main-nav [aria-current="page"]').count(),
+              1,
+              `${account} → ${key}: one current entry`,
+            );
+            assert.match(
+              (await page.getByTestId(`nav-group-${group}`).getAttribute('class')) ?? '',
+              /\bcurrent\b/,
+              `${account} → ${key}: its group marked`,
+            );
           }
         }
         if (account === 'command') await page.screenshot({ path: '/tmp/nav-command-1440.png' });
@@ -154,7 +172,11 @@ describe('side navigation in the browser', () => {
       assert.equal(await page.getByTestId('nav-appeals').isVisible(), false);
       await page.reload();
       await page.getByTestId('nav-group-toggle-health').waitFor();
-      assert.equal(await page.getByTestId('nav-group-toggle-health').getAttribute('aria-expanded'), 'false', 'still folded');
+      assert.equal(
+        await page.getByTestId('nav-group-toggle-health').getAttribute('aria-expanded'),
+        'false',
+        'still folded',
+      );
       assert.equal(await page.getByTestId('nav-appeals').isVisible(), false);
       // Arriving at one of its pages opens it again, with the page marked.
       await page.goto(`${demo.server.url}/health/appeals`);
@@ -169,14 +191,27 @@ describe('side navigation in the browser', () => {
     // A community worker's building and household pages are under the registry entry.
     const worker = await open(LAPTOP, 'wenyuan');
     try {
-      const community = await demo.server.s.db.selectFrom('area').select('path').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
-      const household = await demo.server.s.db.selectFrom('household').innerJoin('area', 'area.id', 'household.area_id')
-        .select(['household.id', 'household.building_id']).where('area.path', 'like', `${community.path}%`)
-        .where('household.building_id', 'is not', null).orderBy('household.id').executeTakeFirstOrThrow();
+      const community = await demo.server.s.db
+        .selectFrom('area')
+        .select('path')
+        .where('name', '=', '文苑社区')
+        .executeTakeFirstOrThrow();
+      const household = await demo.server.s.db
+        .selectFrom('household')
+        .innerJoin('area', 'area.id', 'household.area_id')
+        .select(['household.id', 'household.building_id'])
+        .where('area.path', 'like', `${community.path}%`)
+        .where('household.building_id', 'is not', null)
+        .orderBy('household.id')
+        .executeTakeFirstOrThrow();
       for (const path of [`/buildings/${household.building_id}`, `/households/${household.id}`]) {
         await worker.page.goto(`${demo.server.url}${path}`);
         await settledWithoutError(worker.page, path);
-        assert.equal(await worker.page.getByTestId('nav-registry').getAttribute('aria-current'), 'page', `${path}: registry marked`);
+        assert.equal(
+          await worker.page.getByTestId('nav-registry').getAttribute('aria-current'),
+          'page',
+          `${path}: registry marked`,
+        );
         assert.equal(await worker.page.locator('#main-nav [aria-current="page"]').count(), 1);
       }
       assert.deepEqual(worker.problems, []);
@@ -200,7 +235,11 @@ describe('side navigation in the browser', () => {
         await menu.click();
         await page.getByTestId(`nav-${second}`).waitFor({ state: 'visible' });
         assert.equal(await menu.getAttribute('aria-expanded'), 'true');
-        assert.equal(await page.getByTestId('user-name').isVisible(), true, `${account}: who is signed in, in the drawer`);
+        assert.equal(
+          await page.getByTestId('user-name').isVisible(),
+          true,
+          `${account}: who is signed in, in the drawer`,
+        );
         assert.deepEqual(await shownGroups(page), EXPECTED[account], `${account}: groups in the drawer`);
         if (account === 'command') await page.screenshot({ path: '/tmp/nav-command-390-open.png' });
         const href = (await page.getByTestId(`nav-${second}`).getAttribute('href'))!;

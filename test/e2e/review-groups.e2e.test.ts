@@ -18,40 +18,125 @@ describe('review by group in the browser', () => {
   /** A case of 文苑社区 who shopped for an hour yesterday among 700 people and sat in an office with 40. */
   async function bigCase(): Promise<string> {
     const { db } = demo.server.s;
-    const area = await db.selectFrom('area').select(['id', 'path']).where('name', '=', '文苑社区').executeTakeFirstOrThrow();
-    const me = await db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id').select(['person.id', 'person.area_id'])
-      .where('area.path', 'like', `${area.path}%`).where('person.household_id', 'is not', null).orderBy('person.id').executeTakeFirstOrThrow();
-    const others = await db.selectFrom('person').select('id').where('id', '<>', me.id).orderBy('id').limit(MARKET + OFFICE).execute();
+    const area = await db
+      .selectFrom('area')
+      .select(['id', 'path'])
+      .where('name', '=', '文苑社区')
+      .executeTakeFirstOrThrow();
+    const me = await db
+      .selectFrom('person')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .select(['person.id', 'person.area_id'])
+      .where('area.path', 'like', `${area.path}%`)
+      .where('person.household_id', 'is not', null)
+      .orderBy('person.id')
+      .executeTakeFirstOrThrow();
+    const others = await db
+      .selectFrom('person')
+      .select('id')
+      .where('id', '<>', me.id)
+      .orderBy('id')
+      .limit(MARKET + OFFICE)
+      .execute();
     assert.equal(others.length, MARKET + OFFICE);
     const now = Date.now();
     const at = now - 20 * 3_600_000;
     const venue = (id: string, name: string, category: string) => ({
-      id, name, category, address: '', area_id: me.area_id, capacity: 2000, operator_user_id: null,
-      status: 'approved', approved_by: null, approved_at: null, code_version: 1, requires_presence: 0, dwell_minutes: null, created_at: now, updated_at: now,
+      id,
+      name,
+      category,
+      address: '',
+      area_id: me.area_id,
+      capacity: 2000,
+      operator_user_id: null,
+      status: 'approved',
+      approved_by: null,
+      approved_at: null,
+      code_version: 1,
+      requires_presence: 0,
+      dwell_minutes: null,
+      created_at: now,
+      updated_at: now,
     });
-    await db.insertInto('venue').values([venue('e2e-market', '文苑超市', 'supermarket'), venue('e2e-office', '文苑写字楼', 'office')]).execute();
+    await db
+      .insertInto('venue')
+      .values([venue('e2e-market', '文苑超市', 'supermarket'), venue('e2e-office', '文苑写字楼', 'office')])
+      .execute();
     const visit = (id: string, venueId: string, personId: string, from: number, minutes: number) => ({
-      id, venue_id: venueId, person_id: personId, client_id: null, method: 'assisted', entered_at: from, exited_at: from + minutes * 60_000,
-      exit_kind: 'scan', decision: 'admitted', refusal_code: null, colour: 'green', reasons: null, test_sampled_at: null, test_result: null,
-      vaccinated: null, created_at: from,
+      id,
+      venue_id: venueId,
+      person_id: personId,
+      client_id: null,
+      method: 'assisted',
+      entered_at: from,
+      exited_at: from + minutes * 60_000,
+      exit_kind: 'scan',
+      decision: 'admitted',
+      refusal_code: null,
+      colour: 'green',
+      reasons: null,
+      test_sampled_at: null,
+      test_result: null,
+      vaccinated: null,
+      created_at: from,
     });
     await db.deleteFrom('checkin').where('person_id', '=', me.id).execute();
-    const rows = [visit('e2e-me-m', 'e2e-market', me.id, at, 60), visit('e2e-me-o', 'e2e-office', me.id, at - 5 * 3_600_000, 120)];
-    others.forEach((o, i) => rows.push(i < MARKET
-      ? visit(`e2e-m-${i}`, 'e2e-market', o.id, at + [0, 30, 55, 70][i % 4]! * 60_000, 20)
-      : visit(`e2e-o-${i}`, 'e2e-office', o.id, at - 5 * 3_600_000, 120)));
-    for (let i = 0; i < rows.length; i += 200) await db.insertInto('checkin').values(rows.slice(i, i + 200)).execute();
-    const user = await db.selectFrom('app_user').innerJoin('area', 'area.id', 'app_user.area_id')
-      .select(['app_user.id', 'app_user.username', 'app_user.display_name', 'app_user.role', 'area.id as area_id', 'area.path'])
-      .where('username', '=', 'investigator').executeTakeFirstOrThrow();
-    const actor: Actor = { userId: user.id, username: user.username, displayName: user.display_name, role: 'investigator', areaId: user.area_id, areaPath: user.path, via: 'session' };
-    const detail = await registerCase(demo.server.s, actor, { personId: me.id, classification: 'confirmed', source: 'fever_clinic', onsetAt: now - 86_400_000 });
+    const rows = [
+      visit('e2e-me-m', 'e2e-market', me.id, at, 60),
+      visit('e2e-me-o', 'e2e-office', me.id, at - 5 * 3_600_000, 120),
+    ];
+    others.forEach((o, i) =>
+      rows.push(
+        i < MARKET
+          ? visit(`e2e-m-${i}`, 'e2e-market', o.id, at + [0, 30, 55, 70][i % 4]! * 60_000, 20)
+          : visit(`e2e-o-${i}`, 'e2e-office', o.id, at - 5 * 3_600_000, 120),
+      ),
+    );
+    for (let i = 0; i < rows.length; i += 200)
+      await db
+        .insertInto('checkin')
+        .values(rows.slice(i, i + 200))
+        .execute();
+    const user = await db
+      .selectFrom('app_user')
+      .innerJoin('area', 'area.id', 'app_user.area_id')
+      .select([
+        'app_user.id',
+        'app_user.username',
+        'app_user.display_name',
+        'app_user.role',
+        'area.id as area_id',
+        'area.path',
+      ])
+      .where('username', '=', 'investigator')
+      .executeTakeFirstOrThrow();
+    const actor: Actor = {
+      userId: user.id,
+      username: user.username,
+      displayName: user.display_name,
+      role: 'investigator',
+      areaId: user.area_id,
+      areaPath: user.path,
+      via: 'session',
+    };
+    const detail = await registerCase(demo.server.s, actor, {
+      personId: me.id,
+      classification: 'confirmed',
+      source: 'fever_clinic',
+      onsetAt: now - 86_400_000,
+    });
     assert.ok(detail.contacts.total >= MARKET + OFFICE, String(detail.contacts.total));
     return detail.case.id;
   }
 
   const reviewOf = async (contactId: string) =>
-    (await demo.server.s.db.selectFrom('contact').select('review_status').where('id', '=', contactId).executeTakeFirstOrThrow()).review_status;
+    (
+      await demo.server.s.db
+        .selectFrom('contact')
+        .select('review_status')
+        .where('id', '=', contactId)
+        .executeTakeFirstOrThrow()
+    ).review_status;
 
   test('groups with counts, a group dismissed at once, one-line evidence, keys without a click, at desktop and phone sizes', async () => {
     const caseId = await bigCase();
@@ -69,7 +154,10 @@ describe('review by group in the browser', () => {
       const market = page.locator('[data-testid="review-group"][data-group-key^="venue:e2e-market:"]');
       await market.waitFor();
       assert.equal(await market.getAttribute('data-count'), String(MARKET));
-      assert.match(await market.innerText(), new RegExp(`文苑超市[\\s\\S]*${MARKET} 人[\\s\\S]*重叠 \\d+(–\\d+)? 分钟`));
+      assert.match(
+        await market.innerText(),
+        new RegExp(`文苑超市[\\s\\S]*${MARKET} 人[\\s\\S]*重叠 \\d+(–\\d+)? 分钟`),
+      );
       await page.screenshot({ path: '/tmp/review-groups-desktop.png', fullPage: false });
 
       // The evidence: one line per encounter, both visits on demand.
@@ -86,8 +174,13 @@ describe('review by group in the browser', () => {
       await page.getByTestId('bulk-reason').fill('超市同场，时间短，未近距离接触');
       await page.getByTestId('bulk-dismiss').click();
       await page.locator('[data-testid="bulk-done"]', { hasText: `已研判 ${MARKET} 人` }).waitFor();
-      const dismissed = await demo.server.s.db.selectFrom('contact').select((eb) => eb.fn.countAll().as('n'))
-        .where('case_id', '=', caseId).where('review_status', '=', 'dismissed').where('review_reason', '=', '超市同场，时间短，未近距离接触').executeTakeFirstOrThrow();
+      const dismissed = await demo.server.s.db
+        .selectFrom('contact')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('case_id', '=', caseId)
+        .where('review_status', '=', 'dismissed')
+        .where('review_reason', '=', '超市同场，时间短，未近距离接触')
+        .executeTakeFirstOrThrow();
       assert.equal(Number(dismissed.n), MARKET);
       await page.getByTestId('group-clear').click();
       await market.waitFor({ state: 'detached' }); // the pending groups no longer hold it
@@ -102,13 +195,21 @@ describe('review by group in the browser', () => {
       const secondId = (await second.getAttribute('data-contact-id'))!;
       assert.equal(await reviewOf(secondId), 'pending');
       await page.keyboard.press('c');
-      await page.locator(`[data-testid="contact-row"][data-contact-id="${secondId}"] [data-testid="review-status"][data-status="confirmed"]`).waitFor();
+      await page
+        .locator(
+          `[data-testid="contact-row"][data-contact-id="${secondId}"] [data-testid="review-status"][data-status="confirmed"]`,
+        )
+        .waitFor();
       assert.equal(await reviewOf(secondId), 'confirmed');
       // ↑ goes back to the first; D dismisses it.
       await page.keyboard.press('ArrowUp');
       const firstId = (await page.getByTestId('contact-row').first().getAttribute('data-contact-id'))!;
       await page.keyboard.press('d');
-      await page.locator(`[data-testid="contact-row"][data-contact-id="${firstId}"] [data-testid="review-status"][data-status="dismissed"]`).waitFor();
+      await page
+        .locator(
+          `[data-testid="contact-row"][data-contact-id="${firstId}"] [data-testid="review-status"][data-status="dismissed"]`,
+        )
+        .waitFor();
       assert.equal(await reviewOf(firstId), 'dismissed');
       assert.ok(first);
 
@@ -134,8 +235,12 @@ describe('review by group in the browser', () => {
         await small.screenshot({ path: '/tmp/review-groups-phone.png' });
         await small.getByTestId('contact-row').first().scrollIntoViewIfNeeded();
         await small.screenshot({ path: '/tmp/review-contacts-phone.png' });
-      } finally { await phone.close(); }
+      } finally {
+        await phone.close();
+      }
       assert.deepEqual(errors, []);
-    } finally { await context.close(); }
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -14,7 +14,9 @@ describe('risk areas in the browser', () => {
   test('designate a building, see it public, read its history, lift it', async () => {
     const context = await demo.browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    const phone = await (await demo.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true })).newPage();
+    const phone = await (
+      await demo.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', isMobile: true })
+    ).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     phone.on('pageerror', (e) => errors.push(e.message));
@@ -26,17 +28,26 @@ describe('risk areas in the browser', () => {
       // The demo city's smallest building (under the mass-recolour threshold): its number repeats in
       // every community, its compound tells it apart.
       const db = demo.server.s.db;
-      const target = await db.selectFrom('building').innerJoin('area as grid', 'grid.id', 'building.area_id')
-        .innerJoin('household', 'household.building_id', 'building.id').innerJoin('person', 'person.household_id', 'household.id')
+      const target = await db
+        .selectFrom('building')
+        .innerJoin('area as grid', 'grid.id', 'building.area_id')
+        .innerJoin('household', 'household.building_id', 'building.id')
+        .innerJoin('person', 'person.household_id', 'household.id')
         .select(['building.id', 'building.name', 'building.compound', 'grid.parent_id as community'])
         .groupBy(['building.id', 'building.name', 'building.compound', 'grid.parent_id'])
-        .orderBy((eb) => eb.fn.countAll(), 'asc').orderBy('building.id').executeTakeFirstOrThrow();
+        .orderBy((eb) => eb.fn.countAll(), 'asc')
+        .orderBy('building.id')
+        .executeTakeFirstOrThrow();
       assert.ok(target.compound, 'the demo city names compounds');
       const buildingName = `${target.compound} ${target.name}`;
       const number = /^\d+/.exec(target.name)![0];
       const chain: Array<{ id: string; name: string }> = [];
       for (let id: string | null = target.community; id;) {
-        const a = await db.selectFrom('area').select(['id', 'name', 'parent_id', 'level']).where('id', '=', id).executeTakeFirstOrThrow();
+        const a = await db
+          .selectFrom('area')
+          .select(['id', 'name', 'parent_id', 'level'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
         if (a.level === 'city') break;
         chain.unshift({ id: a.id, name: a.name });
         id = a.parent_id;
@@ -53,7 +64,9 @@ describe('risk areas in the browser', () => {
       await page.getByTestId('risk-form-building-search').fill(`${target.compound} ${number}`);
       const option = page.locator(`[data-testid="risk-form-building-option"][data-building-id="${target.id}"]`);
       // The search narrows the community's buildings to the one of that compound and number.
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="risk-form-building-option"]').length === 1);
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="risk-form-building-option"]').length === 1,
+      );
       await option.waitFor();
       assert.match(await option.innerText(), new RegExp(buildingName));
       await option.click();

@@ -19,7 +19,8 @@ describe('the web app under its Content-Security-Policy', () => {
     });
     const page = await context.newPage();
     page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy|CSP violation/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
+      if (m.type() === 'error' && /Content Security Policy|CSP violation/i.test(m.text()))
+        violations.push(`${page.url()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => violations.push(`${page.url()}: ${e.message}`));
     return page;

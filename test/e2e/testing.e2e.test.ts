@@ -41,33 +41,63 @@ describe('mass testing round in the browser', () => {
   function resultsFile(name: string, rows: Array<[string, '阴性' | '阳性', string, string]>): string {
     const file = path.join(tmp, name);
     const at = new Date().toISOString();
-    fs.writeFileSync(file, ['管码,结果,N基因Ct,ORF1ab基因Ct,检测时间', ...rows.map((r) => `${r[0]},${r[1]},${r[2]},${r[3]},${at}`)].join('\n') + '\n');
+    fs.writeFileSync(
+      file,
+      ['管码,结果,N基因Ct,ORF1ab基因Ct,检测时间', ...rows.map((r) => `${r[0]},${r[1]},${r[2]},${r[3]},${at}`)].join(
+        '\n',
+      ) + '\n',
+    );
     return file;
   }
 
   async function upload(page: Page, file: string): Promise<void> {
     await page.getByTestId('lab-file').setInputFiles(file);
     await page.getByTestId('lab-submit').click();
-    await page.locator('[data-testid="lab-summary"], [data-testid="error"], [data-testid="import-errors"]').first().waitFor();
-    if (!(await page.getByTestId('lab-summary').count())) assert.fail(`upload refused: ${await page.locator('.lab-page').innerText()}`);
+    await page
+      .locator('[data-testid="lab-summary"], [data-testid="error"], [data-testid="import-errors"]')
+      .first()
+      .waitFor();
+    if (!(await page.getByTestId('lab-summary').count()))
+      assert.fail(`upload refused: ${await page.locator('.lab-page').innerText()}`);
   }
 
   test('sample → positive pool → one-click report → re-tests negative → control lifted', async () => {
     const s = demo.server.s;
-    const community = await s.db.selectFrom('area').select(['id', 'path']).where('name', '=', '文苑社区').where('level', '=', 'community').executeTakeFirstOrThrow();
+    const community = await s.db
+      .selectFrom('area')
+      .select(['id', 'path'])
+      .where('name', '=', '文苑社区')
+      .where('level', '=', 'community')
+      .executeTakeFirstOrThrow();
     const chain: string[] = [];
     for (let id: string | null = community.id; id;) {
-      const a: { id: string; parent_id: string | null } = await s.db.selectFrom('area').select(['id', 'parent_id']).where('id', '=', id).executeTakeFirstOrThrow();
+      const a: { id: string; parent_id: string | null } = await s.db
+        .selectFrom('area')
+        .select(['id', 'parent_id'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       chain.unshift(a.id);
       id = a.parent_id;
     }
-    const people = await s.db.selectFrom('person').innerJoin('area', 'area.id', 'person.area_id')
-      .select(['person.id', 'person.id_enc']).where('area.path', 'like', `${community.path}%`)
-      .where('person.id_type', '=', 'resident_id').where('person.id_enc', 'is not', null)
-      .orderBy('person.id').limit(13).execute();
+    const people = await s.db
+      .selectFrom('person')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .select(['person.id', 'person.id_enc'])
+      .where('area.path', 'like', `${community.path}%`)
+      .where('person.id_type', '=', 'resident_id')
+      .where('person.id_enc', 'is not', null)
+      .orderBy('person.id')
+      .limit(13)
+      .execute();
     assert.equal(people.length, 13, 'the demo community has people to sample');
     const city = await s.db.selectFrom('area').select('id').where('parent_id', 'is', null).executeTakeFirstOrThrow();
-    const sampler = await addUser(s, SYSTEM_ACTOR, { username: SAMPLER.username, displayName: '采样员甲', role: 'sampler', areaId: city.id, password: SAMPLER.password });
+    const sampler = await addUser(s, SYSTEM_ACTOR, {
+      username: SAMPLER.username,
+      displayName: '采样员甲',
+      role: 'sampler',
+      areaId: city.id,
+      password: SAMPLER.password,
+    });
 
     // The command centre: a round over 文苑社区 as a controlled area (10:1), reported by hand.
     const desk = await demo.browser.newContext(DESKTOP);
@@ -83,13 +113,18 @@ describe('mass testing round in the browser', () => {
     await cp.getByTestId('round-submit').click();
     await cp.getByTestId('round-page').waitFor();
     const roundId = (await cp.getByTestId('round-page').getAttribute('data-round-id'))!;
-    const target = Number(await cp.getByTestId('round-summary').locator('.stat-value').first().getAttribute('data-value'));
+    const target = Number(
+      await cp.getByTestId('round-summary').locator('.stat-value').first().getAttribute('data-value'),
+    );
     assert.ok(target > 13, `the round targets the community's residents (${target})`);
 
     // Planner: what is short, then a site with a table and the sampler assigned to it.
     await cp.getByTestId('round-tab-plan').click();
     await cp.getByTestId('plan-total').waitFor();
-    assert.ok(Number(await cp.getByTestId('plan-short-samplers').getAttribute('data-value')) > 0, 'no sampler yet: samplers are short');
+    assert.ok(
+      Number(await cp.getByTestId('plan-short-samplers').getAttribute('data-value')) > 0,
+      'no sampler yet: samplers are short',
+    );
     // The pool-size advisor on this round: at a typed prevalence, 10:1 in the controlled area.
     await cp.getByTestId('pooling-prevalence').fill('0.2%');
     await cp.getByTestId('pooling-apply').click();
@@ -114,11 +149,17 @@ describe('mass testing round in the browser', () => {
     // The round's settings: the deadline moved two hours later, levels kept.
     await cp.getByTestId('round-settings').locator('summary').click();
     const deadline = await cp.getByTestId('round-deadline').inputValue();
-    const later = new Date(Date.parse(deadline) + 2 * 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    const later = new Date(Date.parse(deadline) + 2 * 3_600_000 - new Date().getTimezoneOffset() * 60_000)
+      .toISOString()
+      .slice(0, 16);
     await cp.getByTestId('round-deadline').fill(later);
     await cp.getByTestId('round-settings-save').click();
     await cp.getByTestId('round-settings').locator('.alert-ok').waitFor();
-    const stored = await s.db.selectFrom('testing_round').select(['deadline_at', 'starts_at']).where('id', '=', roundId).executeTakeFirstOrThrow();
+    const stored = await s.db
+      .selectFrom('testing_round')
+      .select(['deadline_at', 'starts_at'])
+      .where('id', '=', roundId)
+      .executeTakeFirstOrThrow();
     assert.equal(Number(stored.deadline_at) - Number(stored.starts_at) > 25 * 3_600_000, true, 'the deadline moved');
 
     // The sampler's phone: the assignment, a tube, ten people; the eleventh is refused by the server.
@@ -173,7 +214,10 @@ describe('mass testing round in the browser', () => {
     await sp.locator('[data-testid="sampler-count"][data-count="2"]').waitFor();
     await sp.getByTestId('sampler-close').click();
     await sp.locator('[data-testid="sampler-queue-count"][data-count="4"]').waitFor();
-    assert.equal((await s.db.selectFrom('testing_tube').select('id').where('barcode', '=', 'WY0002').execute()).length, 0);
+    assert.equal(
+      (await s.db.selectFrom('testing_tube').select('id').where('barcode', '=', 'WY0002').execute()).length,
+      0,
+    );
 
     // Back online, the first answer is lost on its way back: the phone sends the same ops again.
     const sent: string[] = [];
@@ -189,10 +233,25 @@ describe('mass testing round in the browser', () => {
     await phone.setOffline(false);
     await sp.locator('[data-testid="sampler-queue-count"][data-count="0"]').waitFor({ timeout: 30_000 });
     assert.ok(sent.length >= 8, `the queue was sent again after the lost answer (${sent.length} ops sent)`);
-    const offlineTube = await s.db.selectFrom('testing_tube').select(['id', 'status']).where('barcode', '=', 'WY0002').execute();
+    const offlineTube = await s.db
+      .selectFrom('testing_tube')
+      .select(['id', 'status'])
+      .where('barcode', '=', 'WY0002')
+      .execute();
     assert.equal(offlineTube.length, 1, 'one tube for the queued ops');
-    const offlineMembers = await s.db.selectFrom('testing_tube_member').select('person_id').where('tube_id', '=', offlineTube[0]!.id).execute();
-    assert.deepEqual(offlineMembers.map((m) => m.person_id).sort(), people.slice(11).map((p) => p.id).sort(), 'each queued person once');
+    const offlineMembers = await s.db
+      .selectFrom('testing_tube_member')
+      .select('person_id')
+      .where('tube_id', '=', offlineTube[0]!.id)
+      .execute();
+    assert.deepEqual(
+      offlineMembers.map((m) => m.person_id).sort(),
+      people
+        .slice(11)
+        .map((p) => p.id)
+        .sort(),
+      'each queued person once',
+    );
     assert.notEqual(offlineTube[0]!.status, 'open', 'the queued close was applied');
 
     // Chain of custody: both tubes into a box, handed to transport.
@@ -217,9 +276,19 @@ describe('mass testing round in the browser', () => {
     await lp.getByTestId('lab-name').fill('市疾控中心实验室');
     await lp.getByTestId('lab-receive').click();
     await lp.getByTestId('lab-boxes').waitFor({ state: 'detached' });
-    const custody = await s.db.selectFrom('testing_box').select(['status', 'lab']).where('code', '=', 'BX0001').executeTakeFirstOrThrow();
+    const custody = await s.db
+      .selectFrom('testing_box')
+      .select(['status', 'lab'])
+      .where('code', '=', 'BX0001')
+      .executeTakeFirstOrThrow();
     assert.deepEqual(custody, { status: 'received', lab: '市疾控中心实验室' });
-    await upload(lp, resultsFile('results-1.csv', [['WY0001', '阳性', '31.2', '32.5'], ['WY0002', '阴性', '', '']]));
+    await upload(
+      lp,
+      resultsFile('results-1.csv', [
+        ['WY0001', '阳性', '31.2', '32.5'],
+        ['WY0002', '阴性', '', ''],
+      ]),
+    );
     assert.equal(await lp.getByTestId('lab-summary').getAttribute('data-positive'), '1');
     await lp.getByTestId('lab-new-pools').waitFor();
 
@@ -232,13 +301,32 @@ describe('mass testing round in the browser', () => {
     await lp.locator('[data-testid="pool-row"][data-barcode="WY0001"][data-status="reported"]').waitFor();
     await lp.locator('[data-testid="pool-row"][data-barcode="WY0001"]').getByTestId('pool-detail-toggle').click();
     await lp.locator('[data-testid="pool-notification"][data-kind="police"]').waitFor();
-    const kinds = await lp.getByTestId('pool-notification').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+    const kinds = await lp
+      .getByTestId('pool-notification')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
     assert.deepEqual([...new Set(kinds)].sort(), ['community', 'police', 'squad']);
-    assert.equal(await lp.locator('[data-testid="pool-member"][data-task-status="open"]').count(), 10, 'nobody re-sampled yet');
+    assert.equal(
+      await lp.locator('[data-testid="pool-member"][data-task-status="open"]').count(),
+      10,
+      'nobody re-sampled yet',
+    );
     const poolId = (await lp.locator('[data-testid="pool-row"][data-barcode="WY0001"]').getAttribute('data-pool-id'))!;
-    const underControl = () => s.db.selectFrom('health_fact').select('person_id')
-      .where('source_type', '=', 'pool').where('source_id', '=', poolId).where('ended_at', 'is', null).execute();
-    assert.deepEqual((await underControl()).map((f) => f.person_id).sort(), people.slice(0, 10).map((p) => p.id).sort(), 'every member under in-place control');
+    const underControl = () =>
+      s.db
+        .selectFrom('health_fact')
+        .select('person_id')
+        .where('source_type', '=', 'pool')
+        .where('source_id', '=', poolId)
+        .where('ended_at', 'is', null)
+        .execute();
+    assert.deepEqual(
+      (await underControl()).map((f) => f.person_id).sort(),
+      people
+        .slice(0, 10)
+        .map((p) => p.id)
+        .sort(),
+      'every member under in-place control',
+    );
 
     // The squad (the sampler's phone): ten single-tube re-tests at home.
     await sp.getByTestId('sampler-tab-tasks').click();
@@ -258,7 +346,13 @@ describe('mass testing round in the browser', () => {
     }
 
     // The re-tests come back negative: control is lifted at once.
-    await upload(lp, resultsFile('results-2.csv', retests.map((b) => [b, '阴性', '', ''] as [string, '阴性', string, string])));
+    await upload(
+      lp,
+      resultsFile(
+        'results-2.csv',
+        retests.map((b) => [b, '阴性', '', ''] as [string, '阴性', string, string]),
+      ),
+    );
     await lp.getByTestId('lab-released').waitFor();
     await lp.getByTestId('pools-filter-all').click();
     await lp.locator('[data-testid="pool-row"][data-barcode="WY0001"][data-status="released"]').waitFor();
@@ -287,7 +381,11 @@ describe('mass testing round in the browser', () => {
     }
     const person = gp.getByTestId('doorknock-person').first();
     await person.waitFor();
-    assert.doesNotMatch(await gp.getByTestId('doorknock-building').innerText(), /\d{17}[\dX]/, 'no ID number on the list');
+    assert.doesNotMatch(
+      await gp.getByTestId('doorknock-building').innerText(),
+      /\d{17}[\dX]/,
+      'no ID number on the list',
+    );
     await person.getByTestId('visit-away').click();
     await gp.locator('[data-testid="doorknock-person"][data-mark="away"][data-state="ok"]').first().waitFor();
 

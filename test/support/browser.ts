@@ -16,7 +16,12 @@ export const CHROMIUM = process.env.CORDON_CHROMIUM ?? '/usr/bin/chromium';
 /** A desktop browser window, in Chinese. */
 export const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' } as const;
 /** A phone, in Chinese. */
-export const PHONE = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true } as const;
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  locale: 'zh-CN',
+  isMobile: true,
+  hasTouch: true,
+} as const;
 
 export interface E2eServer {
   url: string;
@@ -52,7 +57,15 @@ export async function startDemoServer(people = 1500): Promise<E2eServer> {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 

@@ -20,7 +20,8 @@ export async function guardDevice(call: Call, guard: SignedIn): Promise<TestDevi
   const { deviceId, key } = res.json() as { deviceId: string; key: string };
   const raw = Buffer.from(key, 'base64url');
   return {
-    deviceId, key: raw,
+    deviceId,
+    key: raw,
     sign: (body) => ({ ...body, deviceId, scanSig: signQueuedScan(raw, { ...body, deviceId }) }),
   };
 }

@@ -1,8 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  afterFailedLogin, can, inScope, isLocked, isRole, isStrongPassword, isValidUsername, normaliseUsername, PERMISSIONS,
-  permissionsOf, ROLES, usernameForLog, FAILURE_MEMORY_MS,
+  afterFailedLogin,
+  can,
+  inScope,
+  isLocked,
+  isRole,
+  isStrongPassword,
+  isValidUsername,
+  normaliseUsername,
+  PERMISSIONS,
+  permissionsOf,
+  ROLES,
+  usernameForLog,
+  FAILURE_MEMORY_MS,
 } from '../../src/access/access.rules.ts';
 import { judgePassword, PASSWORD_MIN_LENGTH, PASSWORD_MIN_SCORE } from '../../src/access/password.rules.ts';
 import { generatePassword } from '../../src/access/access.service.ts';
@@ -22,7 +33,10 @@ test('a resident may do nothing', () => {
 });
 
 test('only the administrator manages users', () => {
-  assert.deepEqual(ROLES.filter((r) => can(r, 'user.manage')), ['admin']);
+  assert.deepEqual(
+    ROLES.filter((r) => can(r, 'user.manage')),
+    ['admin'],
+  );
 });
 
 test('an auditor reads the audit log but cannot see full identifiers', () => {
@@ -50,27 +64,40 @@ test('scope is the area subtree: the scope itself and what lies below it', () =>
 });
 
 test('usernames: 3–32 of a-z 0-9 _ . -, compared in lower case', () => {
-  for (const ok of ['abc', 'zhang.wei', 'worker_01', 'a-b', 'x'.repeat(32)]) assert.equal(isValidUsername(ok), true, ok);
-  for (const bad of ['ab', 'x'.repeat(33), 'Zhang', 'zhang wei', '张伟', 'a/b', '']) assert.equal(isValidUsername(bad), false, bad);
+  for (const ok of ['abc', 'zhang.wei', 'worker_01', 'a-b', 'x'.repeat(32)])
+    assert.equal(isValidUsername(ok), true, ok);
+  for (const bad of ['ab', 'x'.repeat(33), 'Zhang', 'zhang wei', '张伟', 'a/b', ''])
+    assert.equal(isValidUsername(bad), false, bad);
   assert.equal(normaliseUsername('  Zhang.Wei '), 'zhang.wei');
 });
 
 test('passwords need at least ten characters, counted as characters', () => {
   assert.equal(judgePassword('123456789').ok, false);
-  assert.deepEqual(judgePassword('short pw'), { ok: false, code: 'PASSWORD_WEAK', params: { min: PASSWORD_MIN_LENGTH } });
+  assert.deepEqual(judgePassword('short pw'), {
+    ok: false,
+    code: 'PASSWORD_WEAK',
+    params: { min: PASSWORD_MIN_LENGTH },
+  });
   assert.equal(isStrongPassword('防疫指挥系统密码九'), false);
   assert.equal(isStrongPassword('防疫指挥系统密码十位'), true);
 });
 
-test('common and trivially patterned passwords are refused with zxcvbn\'s reason, whatever their length', () => {
+test("common and trivially patterned passwords are refused with zxcvbn's reason, whatever their length", () => {
   const reasons: Record<string, string> = {
-    aaaaaaaaaa: 'simpleRepeat', '1234567890': 'topHundred', password12: 'common', qwertyuiop: 'topHundred',
+    aaaaaaaaaa: 'simpleRepeat',
+    '1234567890': 'topHundred',
+    password12: 'common',
+    qwertyuiop: 'topHundred',
   };
   for (const [password, warning] of Object.entries(reasons)) {
     const verdict = judgePassword(password);
     assert.equal(verdict.ok, false, password);
     assert.equal(verdict.ok === false && verdict.code, 'PASSWORD_GUESSABLE', password);
-    assert.equal(verdict.ok === false && verdict.code === 'PASSWORD_GUESSABLE' && verdict.params.warning, warning, password);
+    assert.equal(
+      verdict.ok === false && verdict.code === 'PASSWORD_GUESSABLE' && verdict.params.warning,
+      warning,
+      password,
+    );
   }
   for (const password of ['woaini1314520', 'zhangwei123456', 'abcdefghijk', '2022-03-24', '1111111111']) {
     assert.equal(isStrongPassword(password), false, password);
@@ -81,7 +108,7 @@ test('common and trivially patterned passwords are refused with zxcvbn\'s reason
   assert.ok(PASSWORD_MIN_SCORE >= 3);
 });
 
-test('the account\'s own username, name and phone count as known to an attacker', () => {
+test("the account's own username, name and phone count as known to an attacker", () => {
   assert.equal(isStrongPassword('wang.fang.2022'), true);
   const own = judgePassword('wang.fang.2022', ['wang.fang', '王芳']);
   assert.equal(own.ok === false && own.code === 'PASSWORD_GUESSABLE' && own.params.warning, 'userInputs');
@@ -133,5 +160,9 @@ test('failures older than FAILURE_MEMORY_MS no longer count', () => {
   const policy = { maxFailures: 3, lockMs: 60_000 };
   const state = { failedLogins: 2, lockedUntil: null, lastFailureAt: 0 };
   assert.equal(afterFailedLogin(state, FAILURE_MEMORY_MS - 1, policy).lockedNow, true);
-  assert.deepEqual(afterFailedLogin(state, FAILURE_MEMORY_MS, policy), { failedLogins: 1, lockedUntil: null, lockedNow: false });
+  assert.deepEqual(afterFailedLogin(state, FAILURE_MEMORY_MS, policy), {
+    failedLogins: 1,
+    lockedUntil: null,
+    lockedNow: false,
+  });
 });

@@ -2,7 +2,15 @@
 // params (rows stored before kinds were stored), and stored kinds win over the sentence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { approvedBasis, basisFromText, basisOf, storedBasis, BASIS_KINDS, type BasisKind, type BasisParams } from '../../src/health/basis.rules.ts';
+import {
+  approvedBasis,
+  basisFromText,
+  basisOf,
+  storedBasis,
+  BASIS_KINDS,
+  type BasisKind,
+  type BasisParams,
+} from '../../src/health/basis.rules.ts';
 
 const SAMPLES: Record<Exclude<BasisKind, 'approved'>, BasisParams> = {
   case_registered: { caseId: 'c-1', status: 'confirmed' },
@@ -21,7 +29,13 @@ const SAMPLES: Record<Exclude<BasisKind, 'approved'>, BasisParams> = {
   lab_results: { file: 'results.xlsx' },
   risk_area_designated: { name: '瑞景家园 1号楼', from: '', to: 'high', reason: '两例确诊', legalBasis: '指挥部令' },
   risk_area_lifted: { name: '瑞景家园 1号楼', reason: '连续 14 天无新增', legalBasis: '指挥部令' },
-  risk_area_downgraded: { name: '瑞景家园 1号楼', from: 'high', to: 'medium', ruleSet: '9th-edition', rule: 'riskAreas.downgrades[0]' },
+  risk_area_downgraded: {
+    name: '瑞景家园 1号楼',
+    from: 'high',
+    to: 'medium',
+    ruleSet: '9th-edition',
+    rule: 'riskAreas.downgrades[0]',
+  },
   risk_area_arrival: { level: 'high', name: '瑞景家园 1号楼', ruleSet: '9th-edition' },
   other: { text: 'something else entirely' },
 };
@@ -31,7 +45,11 @@ test('every kind reads back from its own sentence with the same params', () => {
     const made = basisOf(kind, params);
     const back = basisFromText(made.reason);
     assert.equal(back.kind, kind, made.reason);
-    assert.deepEqual(Object.fromEntries(Object.entries(back.params).map(([k, v]) => [k, String(v)])), Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])), made.reason);
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(back.params).map(([k, v]) => [k, String(v)])),
+      Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+      made.reason,
+    );
   }
   assert.deepEqual(new Set([...Object.keys(SAMPLES), 'approved']), new Set(BASIS_KINDS));
 });
@@ -49,9 +67,18 @@ test('an approval carries the request inside: its kind and params, and the decis
 });
 
 test('old English sentences map to kinds; a stored kind wins; unreadable params fall back to the sentence', () => {
-  assert.deepEqual(basisFromText('recomputed under rule set 8th-edition 8.0.0'), { kind: 'recomputed', params: { ruleSet: '8th-edition', version: '8.0.0' } });
+  assert.deepEqual(basisFromText('recomputed under rule set 8th-edition 8.0.0'), {
+    kind: 'recomputed',
+    params: { ruleSet: '8th-edition', version: '8.0.0' },
+  });
   assert.deepEqual(basisFromText('risk area 文苑社区: none → high (reason; basis)').params.from, '');
-  assert.deepEqual(storedBasis('lab_results', '{"file":"a.csv"}', 'anything'), { kind: 'lab_results', params: { file: 'a.csv' } });
-  assert.deepEqual(storedBasis('lab_results', 'not json', 'case c-1 traced again'), { kind: 'case_traced', params: { caseId: 'c-1' } });
+  assert.deepEqual(storedBasis('lab_results', '{"file":"a.csv"}', 'anything'), {
+    kind: 'lab_results',
+    params: { file: 'a.csv' },
+  });
+  assert.deepEqual(storedBasis('lab_results', 'not json', 'case c-1 traced again'), {
+    kind: 'case_traced',
+    params: { caseId: 'c-1' },
+  });
   assert.deepEqual(storedBasis('no_such_kind', '{}', 'free words'), { kind: 'other', params: { text: 'free words' } });
 });

@@ -5,11 +5,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { parseVenueCode, screenToken, verifyScreenCode, issuePersonalCode, verifyPersonalCode, SCREEN_WINDOW_MS } from '../../src/venues/venue.codes.ts';
+import {
+  parseVenueCode,
+  screenToken,
+  verifyScreenCode,
+  issuePersonalCode,
+  verifyPersonalCode,
+  SCREEN_WINDOW_MS,
+} from '../../src/venues/venue.codes.ts';
 import { parseVenueCategories, VENUE_CATEGORIES_FILE } from '../../src/venues/venue.categories.ts';
 import { changesActors } from '../../src/access/auth.ts';
 import { rawPublicKey, verifyPersonalCodeOffline } from '../../web/src/venues/personalCode.ts';
-import { deviceQueueKey, newDeviceId, signQueuedScan, verifyQueuedScan, DEVICE_KEY_TTL_MS } from '../../src/venues/venue.codes.ts';
+import {
+  deviceQueueKey,
+  newDeviceId,
+  signQueuedScan,
+  verifyQueuedScan,
+  DEVICE_KEY_TTL_MS,
+} from '../../src/venues/venue.codes.ts';
 import { keyDue, keySigns, signScan, type DeviceQueueKey } from '../../web/src/venues/scanSignature.ts';
 import { reviveScan } from '../../web/src/shared/queueFormats.ts';
 
@@ -20,10 +33,22 @@ const screen = (at: number) => parseVenueCode(`s/${screenToken(key, 'v1', 3, at)
 test('a held screen code: accepted for the allowance before the scan, never from after it', () => {
   const held = 10 * 60_000;
   assert.equal(verifyScreenCode(key, screen(T), 3, T + 9 * 60_000, held), 'ok');
-  assert.equal(verifyScreenCode(key, screen(T), 3, T + 9 * 60_000), 'VENUE_CODE_EXPIRED', 'without an allowance (a resident, online)');
+  assert.equal(
+    verifyScreenCode(key, screen(T), 3, T + 9 * 60_000),
+    'VENUE_CODE_EXPIRED',
+    'without an allowance (a resident, online)',
+  );
   assert.equal(verifyScreenCode(key, screen(T), 3, T + 11 * 60_000, held), 'VENUE_CODE_EXPIRED');
-  assert.equal(verifyScreenCode(key, screen(T - 3600_000), 3, T, held), 'VENUE_CODE_EXPIRED', 'a photo of last hour’s screen');
-  assert.equal(verifyScreenCode(key, screen(T + SCREEN_WINDOW_MS), 3, T, held), 'VENUE_CODE_INVALID', 'a window after the scan');
+  assert.equal(
+    verifyScreenCode(key, screen(T - 3600_000), 3, T, held),
+    'VENUE_CODE_EXPIRED',
+    'a photo of last hour’s screen',
+  );
+  assert.equal(
+    verifyScreenCode(key, screen(T + SCREEN_WINDOW_MS), 3, T, held),
+    'VENUE_CODE_INVALID',
+    'a window after the scan',
+  );
   assert.equal(verifyScreenCode(key, screen(T), 4, T, held), 'VENUE_CODE_INVALID', 'a reissued code version');
 });
 
@@ -47,21 +72,52 @@ test('a queued scan signed on the guard page verifies on the server, for that gu
   const userId = 'u-guard-1';
   const deviceId = newDeviceId(T);
   const raw = deviceQueueKey(key, userId, deviceId);
-  const held: DeviceQueueKey = { deviceId, key: raw.toString('base64url'), issuedAt: T, validUntil: T + DEVICE_KEY_TTL_MS, queuedScanMinutes: 60, userId };
+  const held: DeviceQueueKey = {
+    deviceId,
+    key: raw.toString('base64url'),
+    issuedAt: T,
+    validUntil: T + DEVICE_KEY_TTL_MS,
+    queuedScanMinutes: 60,
+    userId,
+  };
   for (const scan of [
     { code: 'https://x/v/v1.1.sig', personalCode: 'p1.a.b', clientId: 'scan-0001', scannedAt: T + 60_000 },
     { code: 'https://x/s/v1.5.sig', idNumber: '220402195304120318', clientId: 'scan-0002', scannedAt: T + 3600_000 },
   ]) {
     const signed = await signScan(held, scan);
-    assert.equal(signed.scanSig, signQueuedScan(raw, { ...scan, deviceId }), 'the page and the server sign the same bytes');
+    assert.equal(
+      signed.scanSig,
+      signQueuedScan(raw, { ...scan, deviceId }),
+      'the page and the server sign the same bytes',
+    );
     const now = scan.scannedAt + 10 * 60_000;
     assert.equal(verifyQueuedScan(key, userId, { ...scan, deviceId }, signed.scanSig, now), true);
-    assert.equal(verifyQueuedScan(key, 'u-guard-2', { ...scan, deviceId }, signed.scanSig, now), false, 'another account');
-    assert.equal(verifyQueuedScan(key, userId, { ...scan, deviceId: newDeviceId(T) }, signed.scanSig, now), false, 'another device');
-    assert.equal(verifyQueuedScan(key, userId, { ...scan, deviceId, scannedAt: scan.scannedAt - 1 }, signed.scanSig, now), false, 'another time');
-    assert.equal(verifyQueuedScan(crypto.randomBytes(32), userId, { ...scan, deviceId }, signed.scanSig, now), false, 'another server');
+    assert.equal(
+      verifyQueuedScan(key, 'u-guard-2', { ...scan, deviceId }, signed.scanSig, now),
+      false,
+      'another account',
+    );
+    assert.equal(
+      verifyQueuedScan(key, userId, { ...scan, deviceId: newDeviceId(T) }, signed.scanSig, now),
+      false,
+      'another device',
+    );
+    assert.equal(
+      verifyQueuedScan(key, userId, { ...scan, deviceId, scannedAt: scan.scannedAt - 1 }, signed.scanSig, now),
+      false,
+      'another time',
+    );
+    assert.equal(
+      verifyQueuedScan(crypto.randomBytes(32), userId, { ...scan, deviceId }, signed.scanSig, now),
+      false,
+      'another server',
+    );
     // What the queue stores is what it sends: the signature survives a reload.
-    assert.deepEqual(reviveScan(JSON.parse(JSON.stringify({ ...signed, venueName: '北门', label: 'x' }))), { ...signed, venueName: '北门', label: 'x' });
+    assert.deepEqual(reviveScan(JSON.parse(JSON.stringify({ ...signed, venueName: '北门', label: 'x' }))), {
+      ...signed,
+      venueName: '北门',
+      label: 'x',
+    });
   }
   // Scans dated before the key (beyond a minute) or after its life do not verify.
   const before = { code: 'v/v1.1.sig', personId: 'p1', clientId: 'scan-0003', scannedAt: T - 2 * 60_000, deviceId };
@@ -85,19 +141,37 @@ test('the guard page’s offline check agrees with the server on every kind of c
   const [head, payload, sig] = good.split('.');
   const forgedPayload = Buffer.from(JSON.stringify({ p: 'person-2', iat: T, exp: T + 60_000 })).toString('base64url');
   const cases: Array<[string, number]> = [
-    [good, T + 1000], [good, T + 60_000], [good, T - 31_000], [good, T - 29_000],
-    [issuePersonalCode(other, 'person-1', T).token, T], [`${head}.${forgedPayload}.${sig}`, T], [`${head}.${payload}`, T],
-    ['p2.x.y', T], ['', T],
-    [issuePersonalCode(privateKey, 'person-3', T, { colour: 'yellow', latestTest: { sampledAt: T - 3600_000, result: 'negative' } }).token, T],
-    [issuePersonalCode(privateKey, 'person-4', T, { colour: 'red', latestTest: null }).token, T], [`${head}.${payload}.${sig!.slice(0, -4)}AAAA`, T],
+    [good, T + 1000],
+    [good, T + 60_000],
+    [good, T - 31_000],
+    [good, T - 29_000],
+    [issuePersonalCode(other, 'person-1', T).token, T],
+    [`${head}.${forgedPayload}.${sig}`, T],
+    [`${head}.${payload}`, T],
+    ['p2.x.y', T],
+    ['', T],
+    [
+      issuePersonalCode(privateKey, 'person-3', T, {
+        colour: 'yellow',
+        latestTest: { sampledAt: T - 3600_000, result: 'negative' },
+      }).token,
+      T,
+    ],
+    [issuePersonalCode(privateKey, 'person-4', T, { colour: 'red', latestTest: null }).token, T],
+    [`${head}.${payload}.${sig!.slice(0, -4)}AAAA`, T],
   ];
   for (const [token, now] of cases) {
     const server = verifyPersonalCode(publicKey, token, now) as Record<string, unknown>;
     const device = verifyPersonalCodeOffline(raw, token, now) as Record<string, unknown>;
     // The server's answer may carry more (what a health-code token says); the shared fields agree.
     const shared = (v: Record<string, unknown>) => ({
-      ok: v.ok, code: v.code, personId: v.personId, issuedAt: v.issuedAt, expiresAt: v.expiresAt,
-      colour: v.ok ? v.colour ?? null : undefined, latestTest: v.ok ? v.latestTest ?? null : undefined,
+      ok: v.ok,
+      code: v.code,
+      personId: v.personId,
+      issuedAt: v.issuedAt,
+      expiresAt: v.expiresAt,
+      colour: v.ok ? (v.colour ?? null) : undefined,
+      latestTest: v.ok ? (v.latestTest ?? null) : undefined,
     });
     assert.deepEqual(shared(device), shared(server), `${token.slice(0, 24)}… at ${now - T}`);
   }
@@ -107,8 +181,15 @@ test('which writes end cached sessions', () => {
   assert.equal(changesActors({ table: 'session', columns: null }), true, 'sign-out');
   assert.equal(changesActors({ table: 'session', columns: ['last_seen_at'] }), false, 'a session seen again');
   assert.equal(changesActors({ table: 'app_user', columns: ['role', 'updated_at'] }), true);
-  assert.equal(changesActors({ table: 'app_user', columns: ['password_hash', 'failed_logins', 'locked_until', 'updated_at'] }), true);
-  assert.equal(changesActors({ table: 'app_user', columns: ['failed_logins', 'locked_until'] }), false, 'a wrong password');
+  assert.equal(
+    changesActors({ table: 'app_user', columns: ['password_hash', 'failed_logins', 'locked_until', 'updated_at'] }),
+    true,
+  );
+  assert.equal(
+    changesActors({ table: 'app_user', columns: ['failed_logins', 'locked_until'] }),
+    false,
+    'a wrong password',
+  );
   assert.equal(changesActors({ table: 'api_token', columns: ['revoked_at'] }), true);
   assert.equal(changesActors({ table: 'api_token', columns: ['last_used_at'] }), false);
   assert.equal(changesActors({ table: 'area', columns: ['path'] }), true);

@@ -8,8 +8,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function markdownFiles(): string[] {
-  const docs = fs.readdirSync(path.join(ROOT, 'docs'), { recursive: true }).map(String)
-    .filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f));
+  const docs = fs
+    .readdirSync(path.join(ROOT, 'docs'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join('docs', f));
   return ['README.md', 'bench/README.md', ...docs].filter((f) => fs.existsSync(path.join(ROOT, f))).sort();
 }
 
@@ -22,7 +25,11 @@ export function anchors(markdown: string): Set<string> {
     if (line.startsWith('```')) fenced = !fenced;
     const m = !fenced && /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!m) continue;
-    const base = m[1]!.replace(/`/g, '').toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = m[1]!
+      .replace(/`/g, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     out.add(n === 0 ? base : `${base}-${n}`);
@@ -44,7 +51,8 @@ test('every relative link in README.md, bench/README.md and docs/ resolves', () 
     const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
     for (const link of links(text)) {
       const [target, fragment] = link.split('#') as [string, string | undefined];
-      const abs = target === '' ? path.join(ROOT, file) : path.resolve(path.dirname(path.join(ROOT, file)), decodeURI(target));
+      const abs =
+        target === '' ? path.join(ROOT, file) : path.resolve(path.dirname(path.join(ROOT, file)), decodeURI(target));
       if (!fs.existsSync(abs)) {
         broken.push(`${file}: ${link} (no such file)`);
         continue;
@@ -57,7 +65,9 @@ test('every relative link in README.md, bench/README.md and docs/ resolves', () 
   assert.deepEqual(broken, []);
 });
 
-test('the anchors are GitHub\'s', () => {
-  assert.deepEqual([...anchors('# A check-in: from the route to the disk, and back\n## HTTP conventions\n## HTTP conventions\n')],
-    ['a-check-in-from-the-route-to-the-disk-and-back', 'http-conventions', 'http-conventions-1']);
+test("the anchors are GitHub's", () => {
+  assert.deepEqual(
+    [...anchors('# A check-in: from the route to the disk, and back\n## HTTP conventions\n## HTTP conventions\n')],
+    ['a-check-in-from-the-route-to-the-disk-and-back', 'http-conventions', 'http-conventions-1'],
+  );
 });

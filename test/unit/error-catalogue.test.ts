@@ -5,12 +5,21 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ERROR_CATALOGUE, ERROR_CATALOGUES, installErrorCatalogue } from '../../src/errors.catalogue.ts';
-import { AppError, asErrorCode, assembleErrorCatalogue, errorCatalog, messageFor, type ErrorCode } from '../../src/platform/errors.ts';
+import {
+  AppError,
+  asErrorCode,
+  assembleErrorCatalogue,
+  errorCatalog,
+  messageFor,
+  type ErrorCode,
+} from '../../src/platform/errors.ts';
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
 
 // Compiles only while ErrorCode is the catalogue's codes, not any string (the typecheck's guard).
-type CodesAreChecked = string extends ErrorCode ? 'ErrorCode takes any string: src/errors.catalogue.ts does not augment ErrorCodes' : true;
+type CodesAreChecked = string extends ErrorCode
+  ? 'ErrorCode takes any string: src/errors.catalogue.ts does not augment ErrorCodes'
+  : true;
 const codesAreChecked: CodesAreChecked = true;
 
 /**
@@ -20,7 +29,8 @@ const codesAreChecked: CodesAreChecked = true;
 const WARNINGS = new Set(['ROSTER_UNKNOWN_COLUMNS', 'HOUSEHOLD_NEW_AT_ADDRESS']);
 
 function sources(): Array<{ file: string; text: string }> {
-  return (fs.readdirSync(SRC, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'))
+  return (fs.readdirSync(SRC, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts'))
     .map((f) => ({ file: f, text: fs.readFileSync(path.join(SRC, f), 'utf8') }));
 }
 
@@ -38,7 +48,9 @@ test('every code has a zh and an en message and a status in 400–599', () => {
 });
 
 test('a warning is never thrown', () => {
-  const thrown = sources().flatMap(({ file, text }) => [...WARNINGS].filter((w) => text.includes(`new AppError('${w}'`)).map((w) => `${file}: ${w}`));
+  const thrown = sources().flatMap(({ file, text }) =>
+    [...WARNINGS].filter((w) => text.includes(`new AppError('${w}'`)).map((w) => `${file}: ${w}`),
+  );
   assert.deepEqual(thrown, []);
 });
 
@@ -47,16 +59,30 @@ test('no code is defined twice, across all the blocks', () => {
   for (const [block, specs] of Object.entries(ERROR_CATALOGUES)) {
     for (const code of Object.keys(specs)) owners.set(code, [...(owners.get(code) ?? []), block]);
   }
-  const twice = [...owners].filter(([, blocks]) => blocks.length > 1).map(([code, blocks]) => `${code}: ${blocks.join(', ')}`);
+  const twice = [...owners]
+    .filter(([, blocks]) => blocks.length > 1)
+    .map(([code, blocks]) => `${code}: ${blocks.join(', ')}`);
   assert.deepEqual(twice, []);
   assert.equal(ERROR_CATALOGUE.size, owners.size);
-  assert.throws(() => assembleErrorCatalogue({ A: { X: { status: 400, zh: '甲', en: 'a' } }, B: { X: { status: 400, zh: '甲', en: 'a' } } }), /X defined twice/);
+  assert.throws(
+    () =>
+      assembleErrorCatalogue({
+        A: { X: { status: 400, zh: '甲', en: 'a' } },
+        B: { X: { status: 400, zh: '甲', en: 'a' } },
+      }),
+    /X defined twice/,
+  );
 });
 
 test('every defineErrors block in src is part of the catalogue', () => {
-  const blocks = sources().flatMap(({ text }) => [...text.matchAll(/export const (\w+) = defineErrors\(/g)].map((m) => m[1]!));
+  const blocks = sources().flatMap(({ text }) =>
+    [...text.matchAll(/export const (\w+) = defineErrors\(/g)].map((m) => m[1]!),
+  );
   assert.ok(blocks.length > 10);
-  assert.deepEqual(blocks.filter((b) => !(b in ERROR_CATALOGUES)), []);
+  assert.deepEqual(
+    blocks.filter((b) => !(b in ERROR_CATALOGUES)),
+    [],
+  );
   assert.equal(blocks.length, Object.keys(ERROR_CATALOGUES).length);
 });
 

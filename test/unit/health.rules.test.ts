@@ -4,7 +4,13 @@ import crypto from 'node:crypto';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import { deriveColour } from '../../src/rules/ruleset.rules.ts';
 import {
-  appealDueAt, appealOverdue, breakerTrips, colourAt, nextChangeAt, twoPersonCheck, type StoredReason,
+  appealDueAt,
+  appealOverdue,
+  breakerTrips,
+  colourAt,
+  nextChangeAt,
+  twoPersonCheck,
+  type StoredReason,
 } from '../../src/health/health.rules.ts';
 import { contactFact } from '../../src/health/health.tracing.ts';
 import { commonPath } from '../../src/health/health.service.ts';
@@ -23,8 +29,18 @@ const NOW = at('2022-03-24T08:00:00+08:00');
 
 function contact(cls: string, extra: Record<string, unknown> = {}) {
   return {
-    id: 'ct1', case_id: 'k1', person_id: 'p1', class: cls, candidate: 0, review_status: 'pending', basis: 'household', rule: 'household',
-    last_exposure_at: at('2022-03-22T12:00:00+08:00'), first_exposure_at: at('2022-03-16T00:00:00+08:00'), created_at: NOW, ...extra,
+    id: 'ct1',
+    case_id: 'k1',
+    person_id: 'p1',
+    class: cls,
+    candidate: 0,
+    review_status: 'pending',
+    basis: 'household',
+    rule: 'household',
+    last_exposure_at: at('2022-03-22T12:00:00+08:00'),
+    first_exposure_at: at('2022-03-16T00:00:00+08:00'),
+    created_at: NOW,
+    ...extra,
   };
 }
 
@@ -32,18 +48,30 @@ describe('colours per rule set, with end conditions', () => {
   test('close contact: red until the end of the quarantine the edition orders (9th: 7 days; 8th: 14; 20 measures: 5 + 3 at home)', () => {
     const f9 = contactFact(ninth, contact('close'), ZONE)!;
     assert.equal(f9.kind, 'close_contact');
-    assert.equal(f9.until, at('2022-03-30T00:00:00+08:00'), '9th: 7 days centralised from day 0 = 03-22, monitoring after is not red');
+    assert.equal(
+      f9.until,
+      at('2022-03-30T00:00:00+08:00'),
+      '9th: 7 days centralised from day 0 = 03-22, monitoring after is not red',
+    );
     const f8 = contactFact(eighth, contact('close'), ZONE)!;
     assert.equal(f8.until, at('2022-04-06T00:00:00+08:00'), '8th: 14 days centralised');
     const f20 = contactFact(twenty, contact('close'), ZONE)!;
     assert.equal(f20.until, at('2022-03-31T00:00:00+08:00'), '20 measures: 5 centralised + 3 home quarantine');
-    for (const [r, f] of [[ninth, f9], [eighth, f8], [twenty, f20]] as const) {
+    for (const [r, f] of [
+      [ninth, f9],
+      [eighth, f8],
+      [twenty, f20],
+    ] as const) {
       const d = deriveColour(r, [{ kind: f.kind, since: f.since, until: f.until }], NOW);
       assert.equal(d.colour, 'red');
       assert.equal(d.reasons[0]!.endsAt, f.until);
       assert.deepEqual(d.reasons[0]!.endsWhen, { kind: 'quarantine_end' });
       assert.equal(d.ruleSet.id, r.id);
-      assert.equal(deriveColour(r, [{ kind: f.kind, since: f.since, until: f.until }], f.until!).colour, 'green', 'ends exactly at its end');
+      assert.equal(
+        deriveColour(r, [{ kind: f.kind, since: f.since, until: f.until }], f.until!).colour,
+        'green',
+        'ends exactly at its end',
+      );
     }
   });
 
@@ -66,10 +94,21 @@ describe('colours per rule set, with end conditions', () => {
     const since = NOW - HOUR;
     const before = { sampledAt: since - HOUR, reportedAt: since };
     const after = { sampledAt: since + 10 * 60_000, reportedAt: NOW + 2 * HOUR };
-    assert.equal(deriveColour(ninth, [{ kind: 'pooled_positive_pending_retest', since, negativeTests: [before] }], NOW).colour, 'yellow');
-    const d = deriveColour(ninth, [{ kind: 'pooled_positive_pending_retest', since, negativeTests: [before, after] }], NOW);
+    assert.equal(
+      deriveColour(ninth, [{ kind: 'pooled_positive_pending_retest', since, negativeTests: [before] }], NOW).colour,
+      'yellow',
+    );
+    const d = deriveColour(
+      ninth,
+      [{ kind: 'pooled_positive_pending_retest', since, negativeTests: [before, after] }],
+      NOW,
+    );
     assert.equal(d.reasons[0]!.endsAt, after.reportedAt, 'ends when the negative result is known');
-    assert.equal(deriveColour(ninth, [{ kind: 'pooled_positive_pending_retest', since, negativeTests: [after] }], after.reportedAt).colour, 'green');
+    assert.equal(
+      deriveColour(ninth, [{ kind: 'pooled_positive_pending_retest', since, negativeTests: [after] }], after.reportedAt)
+        .colour,
+      'green',
+    );
   });
 
   test('risk-area arrival: two negatives ≥ 24 h apart; the red of a case beats the yellow', () => {
@@ -77,18 +116,40 @@ describe('colours per rule set, with end conditions', () => {
     const t1 = { sampledAt: since + HOUR };
     const t2 = { sampledAt: since + 10 * HOUR };
     const t3 = { sampledAt: since + 26 * HOUR };
-    assert.equal(deriveColour(ninth, [{ kind: 'risk_area_arrival_pending_test', since, negativeTests: [t1, t2] }], NOW).colour, 'yellow');
-    assert.equal(deriveColour(ninth, [{ kind: 'risk_area_arrival_pending_test', since, negativeTests: [t1, t2, t3] }], NOW).colour, 'green');
-    const both = deriveColour(ninth, [{ kind: 'risk_area_arrival_pending_test', since }, { kind: 'confirmed', since }], NOW);
+    assert.equal(
+      deriveColour(ninth, [{ kind: 'risk_area_arrival_pending_test', since, negativeTests: [t1, t2] }], NOW).colour,
+      'yellow',
+    );
+    assert.equal(
+      deriveColour(ninth, [{ kind: 'risk_area_arrival_pending_test', since, negativeTests: [t1, t2, t3] }], NOW).colour,
+      'green',
+    );
+    const both = deriveColour(
+      ninth,
+      [
+        { kind: 'risk_area_arrival_pending_test', since },
+        { kind: 'confirmed', since },
+      ],
+      NOW,
+    );
     assert.equal(both.colour, 'red');
-    assert.deepEqual(both.reasons.map((r) => r.rule), ['confirmed', 'risk-area-arrival']);
+    assert.deepEqual(
+      both.reasons.map((r) => r.rule),
+      ['confirmed', 'risk-area-arrival'],
+    );
   });
 });
 
 describe('stored status at the door', () => {
   const reason = (colour: 'red' | 'yellow', endsAt: number | null): StoredReason => ({
-    fact: colour === 'red' ? 'close_contact' : 'fever', since: NOW - DAY, rule: colour === 'red' ? 'close-contact' : 'fever', colour,
-    endsWhen: { kind: 'quarantine_end' }, endsAt, source: { type: 'contact', id: 'c' }, detail: {},
+    fact: colour === 'red' ? 'close_contact' : 'fever',
+    since: NOW - DAY,
+    rule: colour === 'red' ? 'close-contact' : 'fever',
+    colour,
+    endsWhen: { kind: 'quarantine_end' },
+    endsAt,
+    source: { type: 'contact', id: 'c' },
+    detail: {},
   });
 
   test('reasons past their end no longer count; the next change is the earliest end', () => {
@@ -132,12 +193,28 @@ describe('two-person rule, circuit breaker, appeals', () => {
   });
 
   test('the policy file validates and names the bad field', () => {
-    assert.throws(() => parseHealthPolicy({ version: 'x', appealAnswerHours: 0, overrideMaxDays: 1, legalBasisMinLength: 1, sweepBatch: 100 }), /appealAnswerHours/);
-    assert.throws(() => parseHealthPolicy({ version: 'x', appealAnswerHours: 1, overrideMaxDays: 1, legalBasisMinLength: 1 }), /sweepBatch/);
+    assert.throws(
+      () =>
+        parseHealthPolicy({
+          version: 'x',
+          appealAnswerHours: 0,
+          overrideMaxDays: 1,
+          legalBasisMinLength: 1,
+          sweepBatch: 100,
+        }),
+      /appealAnswerHours/,
+    );
+    assert.throws(
+      () => parseHealthPolicy({ version: 'x', appealAnswerHours: 1, overrideMaxDays: 1, legalBasisMinLength: 1 }),
+      /sweepBatch/,
+    );
   });
 
   test('the area covering several people is their common path', () => {
-    assert.equal(commonPath(['220400/220402/220402001/220402001001/', '220400/220402/220402001/220402001002/']), '220400/220402/220402001/');
+    assert.equal(
+      commonPath(['220400/220402/220402001/220402001001/', '220400/220402/220402001/220402001002/']),
+      '220400/220402/220402001/',
+    );
     assert.equal(commonPath(['220400/220402/']), '220400/220402/');
   });
 });
@@ -151,8 +228,18 @@ describe('personal code with colour and latest test', () => {
     const { token, expiresAt } = issuePersonalCode(keys.personalPrivateKey, 'p1', NOW, facts);
     assert.equal(expiresAt, NOW + 60_000);
     const v = verifyPersonalCode(keys.personalPublicKeyPem, token, NOW + 1_000);
-    assert.deepEqual(v, { ok: true, personId: 'p1', issuedAt: NOW, expiresAt, colour: 'red', latestTest: facts.latestTest });
-    assert.deepEqual(verifyPersonalCode(keys.personalPublicKeyPem, token, NOW + 60_000), { ok: false, code: 'PERSONAL_CODE_EXPIRED' });
+    assert.deepEqual(v, {
+      ok: true,
+      personId: 'p1',
+      issuedAt: NOW,
+      expiresAt,
+      colour: 'red',
+      latestTest: facts.latestTest,
+    });
+    assert.deepEqual(verifyPersonalCode(keys.personalPublicKeyPem, token, NOW + 60_000), {
+      ok: false,
+      code: 'PERSONAL_CODE_EXPIRED',
+    });
   });
 
   test('forged, tampered-colour and foreign-signed tokens are refused', () => {
@@ -161,9 +248,17 @@ describe('personal code with colour and latest test', () => {
     const [v, payload, sig] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
     const green = Buffer.from(JSON.stringify({ ...claims, c: 'green' })).toString('base64url');
-    assert.deepEqual(verifyPersonalCode(keys.personalPublicKey, `${v}.${green}.${sig}`, NOW), invalid, 'red changed to green');
+    assert.deepEqual(
+      verifyPersonalCode(keys.personalPublicKey, `${v}.${green}.${sig}`, NOW),
+      invalid,
+      'red changed to green',
+    );
     const noTest = Buffer.from(JSON.stringify({ ...claims, t: { s: NOW, r: 'n' } })).toString('base64url');
-    assert.deepEqual(verifyPersonalCode(keys.personalPublicKey, `${v}.${noTest}.${sig}`, NOW), invalid, 'newer test forged in');
+    assert.deepEqual(
+      verifyPersonalCode(keys.personalPublicKey, `${v}.${noTest}.${sig}`, NOW),
+      invalid,
+      'newer test forged in',
+    );
     assert.deepEqual(verifyPersonalCode(other.personalPublicKey, token, NOW), invalid, 'another key');
     const forged = issuePersonalCode(other.personalPrivateKey, 'p1', NOW, { colour: 'green', latestTest: null }).token;
     assert.deepEqual(verifyPersonalCode(keys.personalPublicKey, forged, NOW), invalid, 'signed by a forger');
@@ -172,7 +267,17 @@ describe('personal code with colour and latest test', () => {
       const p = Buffer.from(JSON.stringify(c)).toString('base64url');
       return `p1.${p}.${crypto.sign(null, Buffer.from(`p1.${p}`), keys.personalPrivateKey).toString('base64url')}`;
     };
-    assert.deepEqual(verifyPersonalCode(keys.personalPublicKey, sign({ p: 'p1', iat: NOW, exp: NOW + 60_000, c: 'blue' }), NOW), invalid);
-    assert.deepEqual(verifyPersonalCode(keys.personalPublicKey, sign({ p: 'p1', iat: NOW, exp: NOW + 60_000, c: 'red', t: { s: 'x', r: 'n' } }), NOW), invalid);
+    assert.deepEqual(
+      verifyPersonalCode(keys.personalPublicKey, sign({ p: 'p1', iat: NOW, exp: NOW + 60_000, c: 'blue' }), NOW),
+      invalid,
+    );
+    assert.deepEqual(
+      verifyPersonalCode(
+        keys.personalPublicKey,
+        sign({ p: 'p1', iat: NOW, exp: NOW + 60_000, c: 'red', t: { s: 'x', r: 'n' } }),
+        NOW,
+      ),
+      invalid,
+    );
   });
 });

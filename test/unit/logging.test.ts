@@ -8,11 +8,19 @@ import { lazyRequestLogger } from '../../src/platform/logging.ts';
 
 function logger(level: string) {
   const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
   const base = pino({ level }, stream);
   let children = 0;
   const child = base.child.bind(base);
-  base.child = ((...args: Parameters<typeof base.child>) => { children += 1; return child(...args); }) as typeof base.child;
+  base.child = ((...args: Parameters<typeof base.child>) => {
+    children += 1;
+    return child(...args);
+  }) as typeof base.child;
   return { base, lines, children: () => children };
 }
 
@@ -27,7 +35,13 @@ test('a request logger is made only when the request logs at an enabled level, w
   log.warn('again');
   assert.equal(children(), 1);
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(lines.map((l) => [l.reqId, l.msg, l.level]), [['req-1', 'failed', 50], ['req-1', 'again', 40]]);
+  assert.deepEqual(
+    lines.map((l) => [l.reqId, l.msg, l.level]),
+    [
+      ['req-1', 'failed', 50],
+      ['req-1', 'again', 40],
+    ],
+  );
   assert.equal(lines[0]!.code, 'X');
 });
 

@@ -15,9 +15,15 @@ test('phones keep prefix and last four', () => {
 });
 
 test('mobile numbers standing alone in a text are masked; longer digit runs are not', () => {
-  assert.equal(maskPhonesIn('{"username":"13904371234","ip":"127.0.0.1"}'), '{"username":"139****1234","ip":"127.0.0.1"}');
+  assert.equal(
+    maskPhonesIn('{"username":"13904371234","ip":"127.0.0.1"}'),
+    '{"username":"139****1234","ip":"127.0.0.1"}',
+  );
   assert.equal(maskPhonesIn('13904371234'), '139****1234');
-  assert.equal(maskPhonesIn('220402198505060017 1733011200000 23904371234'), '220402198505060017 1733011200000 23904371234');
+  assert.equal(
+    maskPhonesIn('220402198505060017 1733011200000 23904371234'),
+    '220402198505060017 1733011200000 23904371234',
+  );
 });
 
 test('names keep first and last character', () => {

@@ -12,7 +12,13 @@ for (const c of venueCategories().categories.values()) dwellMinutes[c.key] = c.d
 function planAll(seed: number) {
   const city = planCity({ people: 1_500, seed, today: '2022-03-24' });
   const venues = planVenues(city.areas, city.persons.length, seed);
-  const planner = new MovementPlanner(city.areas, venues, { seed, now: NOW, days: DAYS, utcOffsetMinutes: 480, dwellMinutes });
+  const planner = new MovementPlanner(city.areas, venues, {
+    seed,
+    now: NOW,
+    days: DAYS,
+    utcOffsetMinutes: 480,
+    dwellMinutes,
+  });
   const visits = new Map<string, PlannedVisit[]>(city.persons.map((p, i) => [p.id, planner.visitsOf(p, i)]));
   return { city, venues, visits };
 }
@@ -57,7 +63,8 @@ test('every visit lies in the window, a person never is in two places, stays fol
       } else {
         assert.ok(v.exitedAt > v.enteredAt && v.exitedAt <= NOW, 'left after entering, not after now');
         const minutes = (v.exitedAt - v.enteredAt) / 60_000;
-        if (v.exitKind === 'auto') assert.equal(minutes, dwellMinutes[v.category], `auto exit after the ${v.category} dwell`);
+        if (v.exitKind === 'auto')
+          assert.equal(minutes, dwellMinutes[v.category], `auto exit after the ${v.category} dwell`);
         else {
           const [, max] = STAY_MINUTES[v.category];
           assert.ok(minutes >= 1 && minutes <= Math.max(max, 260), `${v.category} stay of ${minutes} min`);
@@ -72,7 +79,16 @@ test('every visit lies in the window, a person never is in two places, stays fol
   assert.ok(open > 0, 'some visits are going on now');
   const ids = [...visits.values()].flat().map((v) => v.id);
   assert.equal(new Set(ids).size, ids.length, 'visit ids are unique');
-  for (const c of ['residential_gate', 'office', 'factory', 'school_building', 'supermarket', 'market', 'restaurant', 'transport_hub']) {
+  for (const c of [
+    'residential_gate',
+    'office',
+    'factory',
+    'school_building',
+    'supermarket',
+    'market',
+    'restaurant',
+    'transport_hub',
+  ]) {
     assert.ok(categoriesSeen.has(c), `movements reach ${c}`);
   }
 });

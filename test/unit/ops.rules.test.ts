@@ -34,8 +34,13 @@ test('faultAnswer: each fault its code and retry hint', () => {
 test('FaultLog: one line per kind and interval, with the count of those in between; remembers the last', () => {
   let now = 1_000_000;
   const lines: string[] = [];
-  const faults = new FaultLog((m) => lines.push(m), 60_000, () => now);
-  for (let i = 0; i < 1000; i += 1) faults.note('storage-full', coded('SQLITE_FULL', 'database or disk is full'), 'POST /api/v1/checkins');
+  const faults = new FaultLog(
+    (m) => lines.push(m),
+    60_000,
+    () => now,
+  );
+  for (let i = 0; i < 1000; i += 1)
+    faults.note('storage-full', coded('SQLITE_FULL', 'database or disk is full'), 'POST /api/v1/checkins');
   faults.note('connection-lost', coded('ECONNRESET', 'read ECONNRESET'));
   assert.equal(lines.length, 2);
   assert.match(lines[0]!, /storage-full \(POST \/api\/v1\/checkins\): database or disk is full$/);
@@ -70,6 +75,8 @@ test('overallStatus: down when the database or the disk cannot take a write; deg
   assert.equal(overallStatus({ ...healthy, database: { status: 'up', writable: false } }).status, 'down');
   assert.equal(overallStatus({ ...healthy, disk: { ...healthy.disk, status: 'full' } }).status, 'down');
   assert.equal(overallStatus({ ...healthy, checkinWriter: { status: 'down', queued: 0 } }).status, 'down');
-  assert.deepEqual(overallStatus({ ...healthy, redis: { status: 'down' }, disk: { ...healthy.disk, status: 'full' } }),
-    { status: 'down', down: ['disk full'], degraded: ['redis'] });
+  assert.deepEqual(
+    overallStatus({ ...healthy, redis: { status: 'down' }, disk: { ...healthy.disk, status: 'full' } }),
+    { status: 'down', down: ['disk full'], degraded: ['redis'] },
+  );
 });

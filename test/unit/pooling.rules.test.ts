@@ -2,10 +2,25 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../../src/platform/errors.ts';
 import {
-  advise, approximateOptimalPoolSize, approximateOptimalTestsPerPerson, bestThreeStage, ctShift, dilutionAllows,
-  dorfmanTestsPerPerson, optimalDorfman, parseAdvisorOptions, planRound, POOLING_THRESHOLD, recommend,
-  squareArrayTestsPerPerson, subPoolSizes, threeStageTestsPerPerson, unconstrainedDorfmanOptimum, type AdvisorOptions,
-  type RawAdvisorOptions, type RoundArea,
+  advise,
+  approximateOptimalPoolSize,
+  approximateOptimalTestsPerPerson,
+  bestThreeStage,
+  ctShift,
+  dilutionAllows,
+  dorfmanTestsPerPerson,
+  optimalDorfman,
+  parseAdvisorOptions,
+  planRound,
+  POOLING_THRESHOLD,
+  recommend,
+  squareArrayTestsPerPerson,
+  subPoolSizes,
+  threeStageTestsPerPerson,
+  unconstrainedDorfmanOptimum,
+  type AdvisorOptions,
+  type RawAdvisorOptions,
+  type RoundArea,
 } from '../../src/testing/pooling.rules.ts';
 import { loadPoolingPolicy, parsePoolingPolicy } from '../../src/testing/pooling.policy.ts';
 import type { PoolingPolicy } from '../../src/testing/pooling.rules.ts';
@@ -66,7 +81,11 @@ describe('Dorfman two-stage pooling', () => {
   });
 
   test('it is the exact expectation over every outcome of one pool', () => {
-    for (const [p, k] of [[0.03, 5], [0.2, 4], [0.5, 3]] as const) {
+    for (const [p, k] of [
+      [0.03, 5],
+      [0.2, 4],
+      [0.5, 3],
+    ] as const) {
       let expected = 0;
       enumerate(k, p, (positive, probability) => {
         expected += probability * (1 + (positive.some(Boolean) ? k : 0));
@@ -80,12 +99,19 @@ describe('Dorfman two-stage pooling', () => {
     close(approximateOptimalTestsPerPerson(0.01), 0.2, 1e-12);
     for (const p of [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02]) {
       const exact = unconstrainedDorfmanOptimum(p);
-      assert.ok(Math.abs(exact.k - approximateOptimalPoolSize(p)) <= 1, `k at p=${p}: ${exact.k} vs ${approximateOptimalPoolSize(p)}`);
+      assert.ok(
+        Math.abs(exact.k - approximateOptimalPoolSize(p)) <= 1,
+        `k at p=${p}: ${exact.k} vs ${approximateOptimalPoolSize(p)}`,
+      );
       const relative = Math.abs(exact.testsPerPerson - approximateOptimalTestsPerPerson(p)) / exact.testsPerPerson;
-      assert.ok(relative < (p <= 0.01 ? 0.025 : 0.035), `E at p=${p}: ${exact.testsPerPerson} vs ${approximateOptimalTestsPerPerson(p)}`);
+      assert.ok(
+        relative < (p <= 0.01 ? 0.025 : 0.035),
+        `E at p=${p}: ${exact.testsPerPerson} vs ${approximateOptimalTestsPerPerson(p)}`,
+      );
     }
     // The approximation tightens as p falls.
-    const gap = (p: number) => Math.abs(unconstrainedDorfmanOptimum(p).testsPerPerson - 2 * Math.sqrt(p)) / (2 * Math.sqrt(p));
+    const gap = (p: number) =>
+      Math.abs(unconstrainedDorfmanOptimum(p).testsPerPerson - 2 * Math.sqrt(p)) / (2 * Math.sqrt(p));
     assert.ok(gap(0.0005) < gap(0.005) && gap(0.005) < gap(0.05));
   });
 
@@ -107,7 +133,11 @@ describe('Dorfman two-stage pooling', () => {
       }
     }
     const q10 = 0.99 ** 10;
-    close(dorfmanTestsPerPerson(0.01, 10, { sensitivity: 0.95, specificity: 0.99 }), 0.1 + 0.95 * (1 - q10) + 0.01 * q10, 1e-12);
+    close(
+      dorfmanTestsPerPerson(0.01, 10, { sensitivity: 0.95, specificity: 0.99 }),
+      0.1 + 0.95 * (1 - q10) + 0.01 * q10,
+      1e-12,
+    );
     // Missed positives save re-tests; false positive pools cost them.
     assert.ok(dorfmanTestsPerPerson(0.01, 10, { sensitivity: 0.9, specificity: 1 }) < dorfmanTestsPerPerson(0.01, 10));
     assert.ok(dorfmanTestsPerPerson(0.01, 10, { sensitivity: 1, specificity: 0.98 }) > dorfmanTestsPerPerson(0.01, 10));
@@ -118,13 +148,28 @@ describe('three-stage and square-array pooling', () => {
   test('three-stage: E = 1/k₁ + (1 − q^k₁)/k₂ + (1 − q^k₂) when k₂ divides k₁', () => {
     const p = 0.02;
     const q = 1 - p;
-    for (const [k1, k2] of [[10, 5], [10, 2], [20, 4], [6, 3]] as const) {
-      close(threeStageTestsPerPerson(p, k1, k2), 1 / k1 + (1 - q ** k1) / k2 + (1 - q ** k2), 1e-12, `k1=${k1} k2=${k2}`);
+    for (const [k1, k2] of [
+      [10, 5],
+      [10, 2],
+      [20, 4],
+      [6, 3],
+    ] as const) {
+      close(
+        threeStageTestsPerPerson(p, k1, k2),
+        1 / k1 + (1 - q ** k1) / k2 + (1 - q ** k2),
+        1e-12,
+        `k1=${k1} k2=${k2}`,
+      );
     }
   });
 
   test('three-stage is the exact expectation over every outcome, also for uneven sub-pools', () => {
-    for (const [p, k1, k2] of [[0.05, 6, 3], [0.05, 5, 2], [0.1, 7, 3], [0.2, 3, 2]] as const) {
+    for (const [p, k1, k2] of [
+      [0.05, 6, 3],
+      [0.05, 5, 2],
+      [0.1, 7, 3],
+      [0.2, 3, 2],
+    ] as const) {
       const sizes = subPoolSizes(k1, k2);
       let expected = 0;
       enumerate(k1, p, (positive, probability) => {
@@ -188,8 +233,8 @@ describe('Ct dilution limit', () => {
 
   test('a size is allowed while a weak positive stays below the cut-off', () => {
     const o = { ctCutoff: 40, typicalCt: 35, maxCtShift: null };
-    assert.equal(dilutionAllows(20, o), true);   // 39.32
-    assert.equal(dilutionAllows(32, o), false);  // exactly 40: reads negative
+    assert.equal(dilutionAllows(20, o), true); // 39.32
+    assert.equal(dilutionAllows(32, o), false); // exactly 40: reads negative
     const weak = { ctCutoff: 40, typicalCt: 37, maxCtShift: null };
     assert.equal(dilutionAllows(5, weak), true); // 39.32
     assert.equal(dilutionAllows(10, weak), false); // 40.32
@@ -201,7 +246,15 @@ describe('Ct dilution limit', () => {
 
   test('the advisor excludes diluting sizes and says so when nothing is left', () => {
     const r = advise(options({ prevalence: '0.01', typicalCt: '37' }), policy);
-    assert.deepEqual(r.rows.map((row) => [row.k, row.allowed]), [[1, true], [5, true], [10, false], [20, false]]);
+    assert.deepEqual(
+      r.rows.map((row) => [row.k, row.allowed]),
+      [
+        [1, true],
+        [5, true],
+        [10, false],
+        [20, false],
+      ],
+    );
     assert.equal(r.recommendation.poolSize, 5);
     const none = recommend(options({ prevalence: '0.01', typicalCt: '38.5' }));
     assert.equal(none.poolSize, 1);
@@ -212,7 +265,10 @@ describe('Ct dilution limit', () => {
 describe('the advisor', () => {
   test('recommends the allowed size with the fewest expected tests', () => {
     const r = advise(options({ prevalence: '0.01' }), policy);
-    assert.deepEqual(r.rows.map((row) => row.k), [1, 5, 10, 20]);
+    assert.deepEqual(
+      r.rows.map((row) => row.k),
+      [1, 5, 10, 20],
+    );
     assert.equal(r.recommendation.poolSize, 10);
     assert.equal(r.recommendation.reason, 'lowest_expected_tests');
     close(r.recommendation.saving, 1 - dorfmanTestsPerPerson(0.01, 10), 1e-12);
@@ -283,7 +339,11 @@ describe('the advisor', () => {
       [{ prevalence: '0.01', specificity: '0' }, 'specificity'],
     ];
     for (const [raw, option] of bad) {
-      assert.deepEqual(codeOf(() => options(raw)), { code: 'ADVISOR_INPUT_INVALID', option }, JSON.stringify(raw));
+      assert.deepEqual(
+        codeOf(() => options(raw)),
+        { code: 'ADVISOR_INPUT_INVALID', option },
+        JSON.stringify(raw),
+      );
     }
   });
 });
@@ -299,24 +359,46 @@ describe('planRound', () => {
 
   test('mandated sizes per control level from the rules file', () => {
     const plan = planRound({ areas, prevalence: 0.002 }, policy);
-    assert.deepEqual(plan.areas.map((a) => [a.areaId, a.mandatedPoolSize, a.recommendedPoolSize]), [
-      ['a1', 1, 1], ['a2', 10, 10], ['a3', 20, 20], ['a4', 1, 1], ['a5', 1, 1],
-    ]);
+    assert.deepEqual(
+      plan.areas.map((a) => [a.areaId, a.mandatedPoolSize, a.recommendedPoolSize]),
+      [
+        ['a1', 1, 1],
+        ['a2', 10, 10],
+        ['a3', 20, 20],
+        ['a4', 1, 1],
+        ['a5', 1, 1],
+      ],
+    );
     assert.equal(plan.areas[0]!.householdTube, true);
     assert.equal(plan.areas[1]!.reason, 'capped_by_mandate');
   });
 
   test('the advisor lowers a mandated size when prevalence is high, never raises it', () => {
     const plan = planRound({ areas, prevalence: 0.05 }, policy);
-    assert.deepEqual(plan.areas.map((a) => a.recommendedPoolSize), [1, 5, 5, 1, 1]);
+    assert.deepEqual(
+      plan.areas.map((a) => a.recommendedPoolSize),
+      [1, 5, 5, 1, 1],
+    );
     for (const p of [0.0001, 0.001, 0.01, 0.05, 0.1, 0.2, 0.29, 0.4]) {
       const any = planRound({ areas, prevalence: p, sizes: SIZES_2_TO_32, sizeMode: 'any' }, policy);
       for (const a of any.areas) {
-        assert.ok(a.recommendedPoolSize >= 1 && a.recommendedPoolSize <= a.mandatedPoolSize, `p=${p} ${a.controlLevel}: ${a.recommendedPoolSize}`);
+        assert.ok(
+          a.recommendedPoolSize >= 1 && a.recommendedPoolSize <= a.mandatedPoolSize,
+          `p=${p} ${a.controlLevel}: ${a.recommendedPoolSize}`,
+        );
       }
     }
     const high = planRound({ areas, prevalence: 0.35 }, policy);
-    assert.deepEqual(high.areas.map((a) => a.reason), ['mandated_single_tube', 'prevalence_above_threshold', 'prevalence_above_threshold', 'mandated_single_tube', 'mandated_single_tube']);
+    assert.deepEqual(
+      high.areas.map((a) => a.reason),
+      [
+        'mandated_single_tube',
+        'prevalence_above_threshold',
+        'prevalence_above_threshold',
+        'mandated_single_tube',
+        'mandated_single_tube',
+      ],
+    );
   });
 
   test('expected tubes, positive tubes, re-tests, people under control, and totals', () => {
@@ -348,14 +430,23 @@ describe('planRound', () => {
     close(t.expectedTests, t.expectedTubes + t.expectedRetests, 1e-6);
     close(t.testsPerPerson, t.expectedTests / 64_001, 1e-12);
     // A partly filled last tube still counts as a tube.
-    const odd = planRound({ areas: [{ areaId: 'x', name: 'x', population: 101, controlLevel: 'controlled' }], prevalence: p }, policy);
+    const odd = planRound(
+      { areas: [{ areaId: 'x', name: 'x', population: 101, controlLevel: 'controlled' }], prevalence: p },
+      policy,
+    );
     assert.equal(odd.areas[0]!.expectedTubes, 11);
   });
 
   test('bad areas and prevalence are refused', () => {
     assert.equal(codeOf(() => planRound({ areas, prevalence: 0 }, policy)).option, 'prevalence');
-    assert.equal(codeOf(() => planRound({ areas: [{ ...areas[0]!, population: -1 }], prevalence: 0.01 }, policy)).option, 'areas[0].population');
-    assert.equal(codeOf(() => planRound({ areas: [areas[0]!, areas[0]!], prevalence: 0.01 }, policy)).option, 'areas[1].areaId');
+    assert.equal(
+      codeOf(() => planRound({ areas: [{ ...areas[0]!, population: -1 }], prevalence: 0.01 }, policy)).option,
+      'areas[0].population',
+    );
+    assert.equal(
+      codeOf(() => planRound({ areas: [areas[0]!, areas[0]!], prevalence: 0.01 }, policy)).option,
+      'areas[1].areaId',
+    );
     const unknown = { ...areas[0]!, controlLevel: 'lockdown' } as unknown as RoundArea;
     assert.equal(codeOf(() => planRound({ areas: [unknown], prevalence: 0.01 }, policy)).code, 'ADVISOR_INPUT_INVALID');
     assert.deepEqual(planRound({ areas: [], prevalence: 0.01 }, policy).totals.testsPerPerson, 0);
@@ -363,21 +454,33 @@ describe('planRound', () => {
 });
 
 describe('rules/pooling.json', () => {
-  const good = JSON.parse(JSON.stringify({
-    version: 'v', effectiveFrom: '2022-06-28', validatedPoolSizes: [5, 10, 20], anySizeRange: { min: 2, max: 32 },
-    controlLevels: {
-      sealed: { poolSize: 1, householdTube: true }, controlled: { poolSize: 10, householdTube: false },
-      prevention: { poolSize: 20, householdTube: false }, quarantine_site: { poolSize: 1, householdTube: false },
-      key_group: { poolSize: 1, householdTube: false },
-    },
-    dilution: { ctCutoff: 40, typicalPositiveCt: 35 },
-  })) as PoolingPolicy;
+  const good = JSON.parse(
+    JSON.stringify({
+      version: 'v',
+      effectiveFrom: '2022-06-28',
+      validatedPoolSizes: [5, 10, 20],
+      anySizeRange: { min: 2, max: 32 },
+      controlLevels: {
+        sealed: { poolSize: 1, householdTube: true },
+        controlled: { poolSize: 10, householdTube: false },
+        prevention: { poolSize: 20, householdTube: false },
+        quarantine_site: { poolSize: 1, householdTube: false },
+        key_group: { poolSize: 1, householdTube: false },
+      },
+      dilution: { ctCutoff: 40, typicalPositiveCt: 35 },
+    }),
+  ) as PoolingPolicy;
 
   test('the shipped rule set loads with the mandated sizes and an effective date', () => {
     assert.match(policy.effectiveFrom, /^\d{4}-\d{2}-\d{2}$/);
     assert.deepEqual(policy.validatedPoolSizes, [5, 10, 20]);
-    assert.deepEqual(Object.fromEntries(Object.entries(policy.controlLevels).map(([k, v]) => [k, v.poolSize])),
-      { sealed: 1, controlled: 10, prevention: 20, quarantine_site: 1, key_group: 1 });
+    assert.deepEqual(Object.fromEntries(Object.entries(policy.controlLevels).map(([k, v]) => [k, v.poolSize])), {
+      sealed: 1,
+      controlled: 10,
+      prevention: 20,
+      quarantine_site: 1,
+      key_group: 1,
+    });
     assert.deepEqual(parsePoolingPolicy(good).controlLevels.controlled, { poolSize: 10, householdTube: false });
   });
 
@@ -387,12 +490,42 @@ describe('rules/pooling.json', () => {
       change(r);
       return () => parsePoolingPolicy(r);
     };
-    assert.throws(broken((r) => { r.effectiveFrom = '28/06/2022'; }), /effectiveFrom/);
-    assert.throws(broken((r) => { Reflect.deleteProperty(r.controlLevels, 'key_group'); }), /controlLevels\.key_group/);
-    assert.throws(broken((r) => { r.controlLevels.controlled.poolSize = 30; }), /controlLevels\.controlled\.poolSize/);
-    assert.throws(broken((r) => { Object.assign(r.controlLevels, { lockdown: { poolSize: 1, householdTube: false } }); }), /controlLevels\.lockdown/);
-    assert.throws(broken((r) => { r.validatedPoolSizes = [5, 5]; }), /validatedPoolSizes/);
-    assert.throws(broken((r) => { r.dilution.typicalPositiveCt = 40; }), /dilution\.typicalPositiveCt/);
+    assert.throws(
+      broken((r) => {
+        r.effectiveFrom = '28/06/2022';
+      }),
+      /effectiveFrom/,
+    );
+    assert.throws(
+      broken((r) => {
+        Reflect.deleteProperty(r.controlLevels, 'key_group');
+      }),
+      /controlLevels\.key_group/,
+    );
+    assert.throws(
+      broken((r) => {
+        r.controlLevels.controlled.poolSize = 30;
+      }),
+      /controlLevels\.controlled\.poolSize/,
+    );
+    assert.throws(
+      broken((r) => {
+        Object.assign(r.controlLevels, { lockdown: { poolSize: 1, householdTube: false } });
+      }),
+      /controlLevels\.lockdown/,
+    );
+    assert.throws(
+      broken((r) => {
+        r.validatedPoolSizes = [5, 5];
+      }),
+      /validatedPoolSizes/,
+    );
+    assert.throws(
+      broken((r) => {
+        r.dilution.typicalPositiveCt = 40;
+      }),
+      /dilution\.typicalPositiveCt/,
+    );
   });
 });
 
@@ -409,8 +542,15 @@ describe('cordon pool-advisor', async () => {
   });
 
   test('bad input names the flag as typed', () => {
-    for (const [raw, flag] of [[{}, '--prevalence'], [{ prevalence: '0.01', ctCutoff: '30' }, '--ct-cutoff'], [{ prevalence: '0.01', maxCtShift: '-2' }, '--max-ct-shift']] as const) {
-      assert.deepEqual(codeOf(() => runPoolAdvisor(raw)), { code: 'ADVISOR_INPUT_INVALID', option: flag });
+    for (const [raw, flag] of [
+      [{}, '--prevalence'],
+      [{ prevalence: '0.01', ctCutoff: '30' }, '--ct-cutoff'],
+      [{ prevalence: '0.01', maxCtShift: '-2' }, '--max-ct-shift'],
+    ] as const) {
+      assert.deepEqual(
+        codeOf(() => runPoolAdvisor(raw)),
+        { code: 'ADVISOR_INPUT_INVALID', option: flag },
+      );
     }
   });
 });

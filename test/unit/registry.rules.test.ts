@@ -23,7 +23,11 @@ test('a wrong check digit is refused with the expected one', () => {
 
 test('impossible birth dates are refused', () => {
   const feb30 = '22040219530230' + '031';
-  assert.equal(checkResidentId(feb30 + checkDigit(feb30), TODAY).ok === false && (checkResidentId(feb30 + checkDigit(feb30), TODAY) as { code: string }).code, 'ID_NUMBER_BIRTH_DATE');
+  assert.equal(
+    checkResidentId(feb30 + checkDigit(feb30), TODAY).ok === false &&
+      (checkResidentId(feb30 + checkDigit(feb30), TODAY) as { code: string }).code,
+    'ID_NUMBER_BIRTH_DATE',
+  );
   const future = '22040220300101' + '031';
   assert.equal((checkResidentId(future + checkDigit(future), TODAY) as { code: string }).code, 'ID_NUMBER_BIRTH_DATE');
 });
@@ -45,14 +49,23 @@ test('mobile numbers', () => {
 });
 
 test('person validation derives sex and birth date and reports each faulty field', () => {
-  const ok = validatePerson({ name: '张建国', idNumber: '220402195304120318', phone: '13804371234', careTags: ['elderly_alone'] }, TODAY);
+  const ok = validatePerson(
+    { name: '张建国', idNumber: '220402195304120318', phone: '13804371234', careTags: ['elderly_alone'] },
+    TODAY,
+  );
   assert.equal(ok.ok, true);
   assert.equal(ok.ok && ok.value.sex, 'M');
   assert.equal(ok.ok && ok.value.idType, 'resident_id');
-  const bad = validatePerson({ name: '', idNumber: '220402195304120319', phone: '123', sex: '女', careTags: ['vip'] }, TODAY);
+  const bad = validatePerson(
+    { name: '', idNumber: '220402195304120319', phone: '123', sex: '女', careTags: ['vip'] },
+    TODAY,
+  );
   assert.equal(bad.ok, false);
   const fields = !bad.ok ? bad.faults.map((f) => `${f.field}:${f.code}`) : [];
-  assert.deepEqual(fields.sort(), ['careTags:CARE_TAG_INVALID', 'idNumber:ID_NUMBER_CHECKSUM', 'name:NAME_REQUIRED', 'phone:PHONE_FORMAT'].sort());
+  assert.deepEqual(
+    fields.sort(),
+    ['careTags:CARE_TAG_INVALID', 'idNumber:ID_NUMBER_CHECKSUM', 'name:NAME_REQUIRED', 'phone:PHONE_FORMAT'].sort(),
+  );
   const mismatch = validatePerson({ name: '张建国', idNumber: '220402195304120318', sex: '女' }, TODAY);
   assert.equal(!mismatch.ok && mismatch.faults[0]!.code, 'ID_NUMBER_SEX_MISMATCH');
 });

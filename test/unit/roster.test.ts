@@ -55,11 +55,23 @@ test('a row reads into person fields, care tags and a place; a bad flag names it
   assert.deepEqual(p.fields.careTags, ['elderly_alone', 'bedridden', 'no_smartphone']);
   assert.equal(p.fields.idNumber, '220403194011050047');
   assert.equal(p.fields.phone, null);
-  assert.deepEqual(p.place, { community: '文苑社区', grid: '第二网格', compound: '', building: '5号楼', unit: '2单元', door: '301', address: '', head: '赵桂芝', headIdNumber: '' });
+  assert.deepEqual(p.place, {
+    community: '文苑社区',
+    grid: '第二网格',
+    compound: '',
+    building: '5号楼',
+    unit: '2单元',
+    door: '301',
+    address: '',
+    head: '赵桂芝',
+    headIdNumber: '',
+  });
   assert.deepEqual(p.faults, []);
   const bad = [...row5!];
   bad[13] = '也许';
-  assert.deepEqual(parseRow(h, bad, 6).faults, [{ row: 6, column: '是否卧床', code: 'FLAG_INVALID', params: { value: '也许' } }]);
+  assert.deepEqual(parseRow(h, bad, 6).faults, [
+    { row: 6, column: '是否卧床', code: 'FLAG_INVALID', params: { value: '也许' } },
+  ]);
   const withSmartphone = [...row5!];
   withSmartphone[14] = '是';
   assert.deepEqual(parseRow(h, withSmartphone, 6).fields.careTags, ['elderly_alone', 'bedridden']);
@@ -74,7 +86,15 @@ test('file formats come from the extension', () => {
 
 test('CSV rows carry sheet row numbers: header is row 1, blank lines and quoted newlines counted as a sheet would', async () => {
   const rows = await rowsOf(readRoster(textStream('\uFEFF姓名,备注\n张三,"两行\n备注"\n\n李四,\n'), 'csv'));
-  assert.deepEqual(rows.map((r) => [r.row, r.cells]), [[1, ['姓名', '备注']], [2, ['张三', '两行\n备注']], [3, ['']], [4, ['李四', '']]]);
+  assert.deepEqual(
+    rows.map((r) => [r.row, r.cells]),
+    [
+      [1, ['姓名', '备注']],
+      [2, ['张三', '两行\n备注']],
+      [3, ['']],
+      [4, ['李四', '']],
+    ],
+  );
 });
 
 test('the sample CSV reads five data rows', async () => {
@@ -86,7 +106,10 @@ test('the sample CSV reads five data rows', async () => {
 test('a file that is not UTF-8 (GBK) is ROSTER_ENCODING', async () => {
   // "姓名,社区\n" in GBK
   const gbk = Buffer.from([0xd0, 0xd5, 0xc3, 0xfb, 0x2c, 0xc9, 0xe7, 0xc7, 0xf8, 0x0a]);
-  await assert.rejects(rowsOf(readRoster(textStream(gbk), 'csv')), (err: { code: string }) => err.code === 'ROSTER_ENCODING');
+  await assert.rejects(
+    rowsOf(readRoster(textStream(gbk), 'csv')),
+    (err: { code: string }) => err.code === 'ROSTER_ENCODING',
+  );
 });
 
 test('XLSX rows: numbers as digits, dates as YYYY-MM-DD, empty rows skipped with their numbers kept, long numbers flagged', async () => {
@@ -98,7 +121,10 @@ test('XLSX rows: numbers as digits, dates as YYYY-MM-DD, empty rows skipped with
   // An 18-digit ID typed into a number cell: the spreadsheet keeps only the nearest double (…120318 → …120320).
   sheet.getRow(4).values = ['李四', 102, '', 220402195304120320];
   const rows = await rowsOf(readRoster(textStream(Buffer.from(await workbook.xlsx.writeBuffer())), 'xlsx'));
-  assert.deepEqual(rows.map((r) => r.row), [1, 2, 4]);
+  assert.deepEqual(
+    rows.map((r) => r.row),
+    [1, 2, 4],
+  );
   assert.deepEqual(rows[1]!.cells, ['张三', '101', '1953-04-12', '220402195304120318']);
   assert.deepEqual(rows[1]!.imprecise, []);
   assert.deepEqual(rows[2]!.imprecise, [3]);
@@ -110,8 +136,15 @@ test('an XLSX made from the sample reads the same cells as the CSV', async () =>
   const fromCsv = await rowsOf(readRoster(fileStream(SAMPLE_CSV), 'csv'));
   const fromXlsx = await rowsOf(readRoster(textStream(await xlsxOf(csvRows(SAMPLE_CSV), [0, 5])), 'xlsx'));
   // A sheet does not store trailing empty cells; the importer reads absent cells as blank.
-  const trimmed = (cells: string[]) => { const c = [...cells]; while (c.length && c[c.length - 1] === '') c.pop(); return c; };
-  assert.deepEqual(fromXlsx.map((r) => trimmed(r.cells)), fromCsv.map((r) => trimmed(r.cells)));
+  const trimmed = (cells: string[]) => {
+    const c = [...cells];
+    while (c.length && c[c.length - 1] === '') c.pop();
+    return c;
+  };
+  assert.deepEqual(
+    fromXlsx.map((r) => trimmed(r.cells)),
+    fromCsv.map((r) => trimmed(r.cells)),
+  );
 });
 
 test('CSV cells that a spreadsheet would run as formulas are guarded on export and restored on import', () => {

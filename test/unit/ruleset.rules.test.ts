@@ -3,8 +3,20 @@ import assert from 'node:assert/strict';
 import { hasCode } from '../support/errors.ts';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
 import {
-  arrivalGroup, classifyCoPresence, contactWindow, deriveColour, identifiesSecondaryContacts, inWindow, managementPlan,
-  needsMassRecolourApproval, overlapMinutes, paddedVisit, releasable, riskAreaNextLevel, type ColourFact, type IsolationTest,
+  arrivalGroup,
+  classifyCoPresence,
+  contactWindow,
+  deriveColour,
+  identifiesSecondaryContacts,
+  inWindow,
+  managementPlan,
+  needsMassRecolourApproval,
+  overlapMinutes,
+  paddedVisit,
+  releasable,
+  riskAreaNextLevel,
+  type ColourFact,
+  type IsolationTest,
 } from '../../src/rules/ruleset.rules.ts';
 
 const ZONE = 'Asia/Shanghai';
@@ -30,7 +42,7 @@ describe('close-contact window', () => {
     assert.equal(inWindow(w8, at('2022-07-07T23:59:59.999+08:00')), false);
   });
 
-  test('the day boundary is the zone\'s, not UTC\'s', () => {
+  test("the day boundary is the zone's, not UTC's", () => {
     const early = at('2022-07-10T07:00:00+08:00'); // still 9 July in UTC
     assert.equal(contactWindow(ninth, { onsetAt: early }, ZONE, now).start, at('2022-07-06T00:00:00+08:00'));
     assert.equal(contactWindow(ninth, { onsetAt: early }, 'UTC', now).start, at('2022-07-05T00:00:00Z'));
@@ -49,7 +61,10 @@ describe('close-contact window', () => {
 
   test('no anchor, or an anchor in the future, is an error', () => {
     assert.throws(() => contactWindow(ninth, {}, ZONE, now), hasCode('CONTACT_WINDOW_ANCHOR_MISSING'));
-    assert.throws(() => contactWindow(ninth, { onsetAt: now + 1 }, ZONE, now), hasCode('CONTACT_WINDOW_ANCHOR_IN_FUTURE'));
+    assert.throws(
+      () => contactWindow(ninth, { onsetAt: now + 1 }, ZONE, now),
+      hasCode('CONTACT_WINDOW_ANCHOR_IN_FUTURE'),
+    );
   });
 });
 
@@ -111,7 +126,13 @@ describe('management plans', () => {
     const plan = managementPlan(ninth, 'close_contact', exposure, ZONE)!;
     assert.equal(plan.centralisedUntil, at('2022-07-18T00:00:00+08:00'));
     assert.equal(plan.homeUntil, at('2022-07-21T00:00:00+08:00'));
-    assert.deepEqual(dates(plan, 'centralised'), ['2022-07-11', '2022-07-12', '2022-07-13', '2022-07-15', '2022-07-17']);
+    assert.deepEqual(dates(plan, 'centralised'), [
+      '2022-07-11',
+      '2022-07-12',
+      '2022-07-13',
+      '2022-07-15',
+      '2022-07-17',
+    ]);
     assert.deepEqual(dates(plan, 'home'), ['2022-07-20']);
     const secondary = managementPlan(ninth, 'secondary_contact', exposure, ZONE)!;
     assert.equal(secondary.centralisedUntil, exposure);
@@ -133,8 +154,14 @@ describe('management plans', () => {
     assert.equal(arrivalGroup(ninth, 'high'), 'high_risk_arrival');
     assert.equal(arrivalGroup(ninth, 'medium'), 'medium_risk_arrival');
     assert.equal(arrivalGroup(ninth, 'low'), null);
-    assert.equal(managementPlan(ninth, 'high_risk_arrival', exposure, ZONE)!.centralisedUntil, at('2022-07-18T00:00:00+08:00'));
-    assert.equal(managementPlan(ninth, 'medium_risk_arrival', exposure, ZONE)!.homeUntil, at('2022-07-18T00:00:00+08:00'));
+    assert.equal(
+      managementPlan(ninth, 'high_risk_arrival', exposure, ZONE)!.centralisedUntil,
+      at('2022-07-18T00:00:00+08:00'),
+    );
+    assert.equal(
+      managementPlan(ninth, 'medium_risk_arrival', exposure, ZONE)!.homeUntil,
+      at('2022-07-18T00:00:00+08:00'),
+    );
     assert.equal(arrivalGroup(twenty, 'medium'), null);
   });
 });
@@ -155,7 +182,16 @@ describe('health code colour', () => {
     const facts: ColourFact[] = [{ kind: 'close_contact', since, until }];
     const d = deriveColour(ninth, facts, now);
     assert.equal(d.colour, 'red');
-    assert.deepEqual(d.reasons, [{ fact: 'close_contact', since, rule: 'close-contact', colour: 'red', endsWhen: { kind: 'quarantine_end' }, endsAt: until }]);
+    assert.deepEqual(d.reasons, [
+      {
+        fact: 'close_contact',
+        since,
+        rule: 'close-contact',
+        colour: 'red',
+        endsWhen: { kind: 'quarantine_end' },
+        endsAt: until,
+      },
+    ]);
     assert.equal(deriveColour(ninth, facts, until - 1).colour, 'red');
     assert.equal(deriveColour(ninth, facts, until).colour, 'green');
   });
@@ -167,7 +203,10 @@ describe('health code colour', () => {
     assert.equal(d.colour, 'yellow');
     assert.deepEqual(d.reasons[0]!.endsWhen, { kind: 'negative_tests', count: 1, minHoursApart: 0 });
     assert.equal(d.reasons[0]!.endsAt, null);
-    const retested: ColourFact = { ...pending, negativeTests: [before, { sampledAt: since + 3 * HOUR, reportedAt: since + 8 * HOUR }] };
+    const retested: ColourFact = {
+      ...pending,
+      negativeTests: [before, { sampledAt: since + 3 * HOUR, reportedAt: since + 8 * HOUR }],
+    };
     assert.equal(deriveColour(ninth, [retested], since + 8 * HOUR - 1).colour, 'yellow');
     assert.equal(deriveColour(ninth, [retested], since + 8 * HOUR).colour, 'green');
   });
@@ -179,10 +218,13 @@ describe('health code colour', () => {
     ];
     const d = deriveColour(ninth, facts, now);
     assert.equal(d.colour, 'red');
-    assert.deepEqual(d.reasons.map((r) => [r.fact, r.colour, r.endsWhen.kind]), [
-      ['confirmed', 'red', 'released'],
-      ['pooled_positive_pending_retest', 'yellow', 'negative_tests'],
-    ]);
+    assert.deepEqual(
+      d.reasons.map((r) => [r.fact, r.colour, r.endsWhen.kind]),
+      [
+        ['confirmed', 'red', 'released'],
+        ['pooled_positive_pending_retest', 'yellow', 'negative_tests'],
+      ],
+    );
   });
 
   test('expired facts and facts not yet begun give green', () => {
@@ -196,7 +238,8 @@ describe('health code colour', () => {
 
   test('two negative tests must be 24 h apart for a space-time companion', () => {
     const fact = (gapHours: number): ColourFact => ({
-      kind: 'space_time_companion', since,
+      kind: 'space_time_companion',
+      since,
       negativeTests: [{ sampledAt: since + HOUR }, { sampledAt: since + HOUR + gapHours * HOUR }],
     });
     const later = since + 3 * 24 * HOUR;
@@ -211,7 +254,17 @@ describe('health code colour', () => {
   });
 
   test('a days end condition ends that many days after the fact, or earlier when the fact ends', () => {
-    const r = { ...ninth, colourRules: [{ id: 'fever-days', colour: 'yellow' as const, when: 'fever' as const, endsWhen: { kind: 'days' as const, days: 3 } }] };
+    const r = {
+      ...ninth,
+      colourRules: [
+        {
+          id: 'fever-days',
+          colour: 'yellow' as const,
+          when: 'fever' as const,
+          endsWhen: { kind: 'days' as const, days: 3 },
+        },
+      ],
+    };
     const fever: ColourFact = { kind: 'fever', since };
     assert.equal(deriveColour(r, [fever], since + 3 * 24 * HOUR - 1).reasons[0]!.endsAt, since + 3 * 24 * HOUR);
     assert.equal(deriveColour(r, [fever], since + 3 * 24 * HOUR).colour, 'green');
@@ -226,7 +279,10 @@ describe('health code colour', () => {
 
 describe('release from isolation', () => {
   const t0 = at('2022-07-20T08:00:00+08:00');
-  const test_ = (hoursAfter: number, n: number | null, orf: number | null): IsolationTest => ({ sampledAt: t0 + hoursAfter * HOUR, ct: { N: n, ORF1ab: orf } });
+  const test_ = (hoursAfter: number, n: number | null, orf: number | null): IsolationTest => ({
+    sampledAt: t0 + hoursAfter * HOUR,
+    ct: { N: n, ORF1ab: orf },
+  });
 
   test('Ct ≥ 35 twice 24 h apart releases under the 9th edition, not under the 8th (Ct ≥ 40)', () => {
     const tests = [test_(0, 36, 37), test_(24, 35, 38)];
@@ -246,14 +302,26 @@ describe('release from isolation', () => {
     assert.equal(releasable(ninth, [test_(0, 36, 36), test_(23, 36, 36)]).releasable, false);
     const d = releasable(ninth, [test_(0, 36, 36), test_(23, 36, 36), test_(24, 36, 36)]);
     assert.equal(d.releasable, true);
-    assert.deepEqual(d.basis.map((t) => t.sampledAt), [t0, t0 + 24 * HOUR]);
+    assert.deepEqual(
+      d.basis.map((t) => t.sampledAt),
+      [t0, t0 + 24 * HOUR],
+    );
   });
 
   test('one gene below the threshold fails and starts the count again; a missing gene fails', () => {
     assert.equal(releasable(ninth, [test_(0, 36, 36), test_(24, 36, 34)]).releasable, false);
     assert.equal(releasable(ninth, [test_(0, 36, 36), test_(24, 30, 30), test_(48, 36, 36)]).releasable, false);
-    assert.equal(releasable(ninth, [test_(0, 36, 36), test_(24, 30, 30), test_(48, 36, 36), test_(72, 36, 36)]).releasable, true);
-    assert.equal(releasable(ninth, [{ sampledAt: t0, ct: { N: 36 } }, { sampledAt: t0 + 24 * HOUR, ct: { N: 36 } }]).releasable, false);
+    assert.equal(
+      releasable(ninth, [test_(0, 36, 36), test_(24, 30, 30), test_(48, 36, 36), test_(72, 36, 36)]).releasable,
+      true,
+    );
+    assert.equal(
+      releasable(ninth, [
+        { sampledAt: t0, ct: { N: 36 } },
+        { sampledAt: t0 + 24 * HOUR, ct: { N: 36 } },
+      ]).releasable,
+      false,
+    );
     assert.equal(releasable(ninth, []).releasable, false);
   });
 });

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { checkMobile, checkResidentId } from '../../src/registry/registry.rules.ts';
 import { hasCode } from '../support/errors.ts';
 import {
-  PHONE_PREFIXES, planCity, RESERVED_ID_NUMBERS, RESERVED_PHONES, ResidentIdAllocator, type CityPlan, type PlannedArea,
+  PHONE_PREFIXES,
+  planCity,
+  RESERVED_ID_NUMBERS,
+  RESERVED_PHONES,
+  ResidentIdAllocator,
+  type CityPlan,
+  type PlannedArea,
 } from '../../src/sim/city.plan.ts';
 import { chineseNumber, gridName } from '../../src/sim/names.ts';
 import { Random } from '../../src/sim/random.ts';
@@ -32,8 +38,14 @@ describe('random', () => {
   test('the same seed and label give the same sequence; forks are independent of each other', () => {
     const a = new Random(42, 'x');
     const b = new Random(42, 'x');
-    assert.deepEqual(Array.from({ length: 20 }, () => a.nextUint32()), Array.from({ length: 20 }, () => b.nextUint32()));
-    assert.notDeepEqual(Array.from({ length: 5 }, () => new Random(42).fork('p').next()), Array.from({ length: 5 }, () => new Random(42).fork('q').next()));
+    assert.deepEqual(
+      Array.from({ length: 20 }, () => a.nextUint32()),
+      Array.from({ length: 20 }, () => b.nextUint32()),
+    );
+    assert.notDeepEqual(
+      Array.from({ length: 5 }, () => new Random(42).fork('p').next()),
+      Array.from({ length: 5 }, () => new Random(42).fork('q').next()),
+    );
     const r = new Random(7);
     for (let i = 0; i < 1000; i++) {
       const v = r.int(3, 5);
@@ -42,7 +54,15 @@ describe('random', () => {
   });
 
   test('Chinese numerals for grid names', () => {
-    assert.deepEqual([1, 2, 10, 11, 15, 20, 35].map(chineseNumber), ['一', '二', '十', '十一', '十五', '二十', '三十五']);
+    assert.deepEqual([1, 2, 10, 11, 15, 20, 35].map(chineseNumber), [
+      '一',
+      '二',
+      '十',
+      '十一',
+      '十五',
+      '二十',
+      '三十五',
+    ]);
     assert.equal(gridName(2), '第二网格');
   });
 });
@@ -81,14 +101,20 @@ describe('city plan', () => {
       assert.equal(a.path, `${parent.path}${a.code}/`);
       if (a.level !== 'district') assert.ok(a.code.startsWith(parent.code) && a.code.length === parent.code.length + 3);
     }
-    assert.deepEqual(large.areas.filter((a) => a.level === 'district').map((a) => `${a.code}${a.name}`), ['220402龙山区', '220403西安区']);
+    assert.deepEqual(
+      large.areas.filter((a) => a.level === 'district').map((a) => `${a.code}${a.name}`),
+      ['220402龙山区', '220403西安区'],
+    );
     assert.equal(new Set(large.areas.map((a) => a.code)).size, large.areas.length);
     const firstSeen = new Set<string>();
     for (const a of large.areas) {
       if (a.parentId) assert.ok(firstSeen.has(a.parentId), 'parents come before children');
       firstSeen.add(a.id);
     }
-    assert.equal(byPath(large, '龙山区', '向阳街道', '文苑社区', '第一网格')!.path, '220400/220402/220402001/220402001001/220402001001001/');
+    assert.equal(
+      byPath(large, '龙山区', '向阳街道', '文苑社区', '第一网格')!.path,
+      '220400/220402/220402001/220402001001/220402001001001/',
+    );
   });
 
   test('grids hold about 300–500 households and communities about 5–15 grids', () => {
@@ -140,7 +166,7 @@ describe('city plan', () => {
     for (const p of medium.persons) sizes.set(p.householdId, (sizes.get(p.householdId) ?? 0) + 1);
     const counts = [0, 0, 0, 0, 0];
     for (const n of sizes.values()) counts[Math.min(5, n) - 1]!++;
-    const expected = [0.25, 0.30, 0.25, 0.12, 0.08];
+    const expected = [0.25, 0.3, 0.25, 0.12, 0.08];
     counts.forEach((c, i) => {
       const share = c / sizes.size;
       assert.ok(Math.abs(share - expected[i]!) < 0.035, `size ${i + 1}: ${(share * 100).toFixed(1)}%`);
@@ -264,7 +290,11 @@ describe('city plan', () => {
       assert.match(p.name, /^[\u4e00-\u9fff]{2,4}$/);
       counts.set(p.name[0]!, (counts.get(p.name[0]!) ?? 0) + 1);
     }
-    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([s]) => s).sort();
+    const top = [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([s]) => s)
+      .sort();
     assert.deepEqual(top, ['张', '李', '王'].sort());
   });
 

@@ -11,38 +11,65 @@ import { installErrorCatalogue } from '../../src/errors.catalogue.ts';
 
 installErrorCatalogue();
 
-async function gateway(status: number): Promise<{ url: string; received: Array<{ headers: http.IncomingHttpHeaders; body: string }>; close(): Promise<void> }> {
+async function gateway(
+  status: number,
+): Promise<{
+  url: string;
+  received: Array<{ headers: http.IncomingHttpHeaders; body: string }>;
+  close(): Promise<void>;
+}> {
   const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
   const server = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => { received.push({ headers: req.headers, body }); res.statusCode = status; res.end('{}'); });
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = status;
+      res.end('{}');
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/send`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/send`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('SMS senders', () => {
   test('the HTTP sender posts JSON with the token', async () => {
     const g = await gateway(200);
     try {
-      await new HttpSmsSender({ url: g.url, token: 'secret-token', timeoutMs: 5000 }).send({ to: '13904371234', text: '验证码 123456' });
+      await new HttpSmsSender({ url: g.url, token: 'secret-token', timeoutMs: 5000 }).send({
+        to: '13904371234',
+        text: '验证码 123456',
+      });
       assert.equal(g.received.length, 1);
       assert.equal(g.received[0]!.headers.authorization, 'Bearer secret-token');
       assert.match(String(g.received[0]!.headers['content-type']), /application\/json/);
       assert.deepEqual(JSON.parse(g.received[0]!.body), { to: '13904371234', text: '验证码 123456' });
-    } finally { await g.close(); }
+    } finally {
+      await g.close();
+    }
   });
 
   test('an error status or an unreachable gateway is SMS_UNAVAILABLE', async () => {
     const g = await gateway(500);
     try {
-      await assert.rejects(new HttpSmsSender({ url: g.url, timeoutMs: 5000 }).send({ to: '13904371234', text: 'x' }),
-        (err: unknown) => err instanceof AppError && err.code === 'SMS_UNAVAILABLE' && err.status === 503);
-    } finally { await g.close(); }
-    await assert.rejects(new HttpSmsSender({ url: 'http://127.0.0.1:9/send', timeoutMs: 2000 }).send({ to: '13904371234', text: 'x' }),
-      hasCode('SMS_UNAVAILABLE'));
+      await assert.rejects(
+        new HttpSmsSender({ url: g.url, timeoutMs: 5000 }).send({ to: '13904371234', text: 'x' }),
+        (err: unknown) => err instanceof AppError && err.code === 'SMS_UNAVAILABLE' && err.status === 503,
+      );
+    } finally {
+      await g.close();
+    }
+    await assert.rejects(
+      new HttpSmsSender({ url: 'http://127.0.0.1:9/send', timeoutMs: 2000 }).send({ to: '13904371234', text: 'x' }),
+      hasCode('SMS_UNAVAILABLE'),
+    );
   });
 
   test('configuration picks the sender; the log sender masks the phone in its line', async () => {

@@ -4,8 +4,20 @@ import { poolingPolicy } from '../../src/testing/pooling.policy.ts';
 import { jsonCopy } from '../support/json.ts';
 import { loadTestingPolicy, parseTestingPolicy, testingPolicy } from '../../src/testing/testing.policy.ts';
 import {
-  allowedModes, controlLevelAt, joinRefusal, mapLabHeader, parseCt, parseLabResult, parseTestTime, planFor, poolAge, refusesSamplesAt, releaseDecision, roundStatus,
-  siteLevel, tubeModeFor,
+  allowedModes,
+  controlLevelAt,
+  joinRefusal,
+  mapLabHeader,
+  parseCt,
+  parseLabResult,
+  parseTestTime,
+  planFor,
+  poolAge,
+  refusesSamplesAt,
+  releaseDecision,
+  roundStatus,
+  siteLevel,
+  tubeModeFor,
 } from '../../src/testing/testing.rules.ts';
 
 const policy = poolingPolicy();
@@ -34,7 +46,10 @@ test('pooling mode by control level: sealed 1:1 or household, controlled 10:1, p
 });
 
 test('the control level of an area is the innermost round area containing it', () => {
-  const areas = [{ area_path: '1/2/', control_level: 'prevention' }, { area_path: '1/2/3/', control_level: 'sealed' }];
+  const areas = [
+    { area_path: '1/2/', control_level: 'prevention' },
+    { area_path: '1/2/3/', control_level: 'sealed' },
+  ];
   assert.equal(controlLevelAt('1/2/3/4/', areas), 'sealed');
   assert.equal(controlLevelAt('1/2/5/', areas), 'prevention');
   assert.equal(controlLevelAt('1/9/', areas), null);
@@ -61,7 +76,11 @@ test('planner norms: a site per 2,000–3,000, a table per 600–800, samplers =
   assert.deepEqual(f.needed, { sites: { min: 334, max: 500 }, tables: { min: 1250, max: 1667 }, samplers: 2778 });
   assert.deepEqual(f.short, { sites: 34, tables: 250, samplers: 778 });
   assert.deepEqual(planFor(0, norms, { sites: 1, tables: 1, samplers: 1 }).short, { sites: 0, tables: 0, samplers: 0 });
-  assert.deepEqual(planFor(16, norms, { sites: 0, tables: 0, samplers: 0 }).needed, { sites: { min: 1, max: 1 }, tables: { min: 1, max: 1 }, samplers: 1 });
+  assert.deepEqual(planFor(16, norms, { sites: 0, tables: 0, samplers: 0 }).needed, {
+    sites: { min: 1, max: 1 },
+    tables: { min: 1, max: 1 },
+    samplers: 1,
+  });
 });
 
 test('release decision: all negative → release at once, any positive → case, otherwise wait', () => {
@@ -74,9 +93,18 @@ test('release decision: all negative → release at once, any positive → case,
 });
 
 test('pool age against the 6-hour re-test target, and round status', () => {
-  assert.deepEqual(poolAge({ detected_at: 0, closed_at: null }, 7 * HOUR, 6 * HOUR, false), { ageMs: 7 * HOUR, overdue: true });
-  assert.deepEqual(poolAge({ detected_at: 0, closed_at: null }, 7 * HOUR, 6 * HOUR, true), { ageMs: 7 * HOUR, overdue: false });
-  assert.deepEqual(poolAge({ detected_at: 0, closed_at: 2 * HOUR }, 9 * HOUR, 6 * HOUR, false), { ageMs: 2 * HOUR, overdue: false });
+  assert.deepEqual(poolAge({ detected_at: 0, closed_at: null }, 7 * HOUR, 6 * HOUR, false), {
+    ageMs: 7 * HOUR,
+    overdue: true,
+  });
+  assert.deepEqual(poolAge({ detected_at: 0, closed_at: null }, 7 * HOUR, 6 * HOUR, true), {
+    ageMs: 7 * HOUR,
+    overdue: false,
+  });
+  assert.deepEqual(poolAge({ detected_at: 0, closed_at: 2 * HOUR }, 9 * HOUR, 6 * HOUR, false), {
+    ageMs: 2 * HOUR,
+    overdue: false,
+  });
   const r = { starts_at: 10, deadline_at: 20, closed_at: null };
   assert.equal(roundStatus(r, 5), 'planned');
   assert.equal(roundStatus(r, 15), 'open');
@@ -120,7 +148,10 @@ test('rules/testing.json is valid and errors name the field', () => {
   const raw = jsonCopy(p);
   raw.planning.peoplePerSite.min = 0;
   assert.throws(() => parseTestingPolicy(raw), /planning\.peoplePerSite\.min/);
-  assert.throws(() => parseTestingPolicy({ ...p, positiveSingleClassification: 'case' }), /positiveSingleClassification/);
+  assert.throws(
+    () => parseTestingPolicy({ ...p, positiveSingleClassification: 'case' }),
+    /positiveSingleClassification/,
+  );
   assert.throws(() => parseTestingPolicy({ ...p, ct: { min: 10, max: 5 } }), /ct\.max/);
 });
 

@@ -1,10 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  autoExitAt, crowdLevel, decideEntry, dwellMinutesOf, expiredBefore, hoursSince, isVisitExpired,
-  type Colour, type EntryInput, type EntryPolicy,
+  autoExitAt,
+  crowdLevel,
+  decideEntry,
+  dwellMinutesOf,
+  expiredBefore,
+  hoursSince,
+  isVisitExpired,
+  type Colour,
+  type EntryInput,
+  type EntryPolicy,
 } from '../../src/venues/venue.rules.ts';
-import { loadVenueCategories, parseVenueCategories, VENUE_CATEGORIES_FILE, type VenueCategoriesSchema } from '../../src/venues/venue.categories.ts';
+import {
+  loadVenueCategories,
+  parseVenueCategories,
+  VENUE_CATEGORIES_FILE,
+  type VenueCategoriesSchema,
+} from '../../src/venues/venue.categories.ts';
 import fs from 'node:fs';
 import type { Static } from '@sinclair/typebox';
 import { malformed } from '../support/json.ts';
@@ -21,7 +34,19 @@ const codes = (d: ReturnType<typeof decideEntry>) => d.reasons.map((r) => r.code
 test('the shipped category file is valid and covers the required categories', () => {
   const rules = loadVenueCategories();
   assert.match(rules.effectiveFrom, /^\d{4}-\d{2}-\d{2}$/);
-  for (const key of ['supermarket', 'restaurant', 'school_building', 'hospital', 'office', 'factory', 'transport_hub', 'residential_gate', 'market', 'hotel', 'entertainment']) {
+  for (const key of [
+    'supermarket',
+    'restaurant',
+    'school_building',
+    'hospital',
+    'office',
+    'factory',
+    'transport_hub',
+    'residential_gate',
+    'market',
+    'hotel',
+    'entertainment',
+  ]) {
     const c = rules.categories.get(key);
     assert.ok(c, `missing ${key}`);
     assert.ok(c.name.zh && c.name.en);
@@ -54,8 +79,14 @@ test('each colour × test age × category policy of the shipped file', () => {
 
 test('test windows count from sampling time, inclusive at the boundary', () => {
   const p48: EntryPolicy = { allowedColours: ['green'], testWithinHours: 48, vaccinationRequired: false };
-  assert.equal(decideEntry(input({ latestTest: { sampledAt: NOW - 48 * H, result: 'negative' } }), p48, NOW).admit, true);
-  assert.deepEqual(codes(decideEntry(input({ latestTest: { sampledAt: NOW - 48 * H - 1, result: 'negative' } }), p48, NOW)), ['NO_RECENT_TEST']);
+  assert.equal(
+    decideEntry(input({ latestTest: { sampledAt: NOW - 48 * H, result: 'negative' } }), p48, NOW).admit,
+    true,
+  );
+  assert.deepEqual(
+    codes(decideEntry(input({ latestTest: { sampledAt: NOW - 48 * H - 1, result: 'negative' } }), p48, NOW)),
+    ['NO_RECENT_TEST'],
+  );
   const p24 = { ...p48, testWithinHours: 24 as const };
   assert.deepEqual(codes(decideEntry(input({ latestTest: negative(30) }), p24, NOW)), ['NO_RECENT_TEST']);
   assert.deepEqual(codes(decideEntry(input({ latestTest: null }), p24, NOW)), ['NO_RECENT_TEST']);
@@ -93,7 +124,9 @@ test('a colour refusal names the facts the colour rests on; a refused green name
   assert.deepEqual(red.reasons, [{ code: 'RED_CODE', params: { facts: 'close_contact,centralised_quarantine' } }]);
   assert.deepEqual(decideEntry(input({ colour: 'yellow' }), p, NOW).reasons, [{ code: 'YELLOW_CODE', params: {} }]);
   const onlyRed: EntryPolicy = { ...p, allowedColours: ['red'] };
-  assert.deepEqual(decideEntry(input({ colour: 'green', colourFacts: ['fever'] }), onlyRed, NOW).reasons, [{ code: 'GREEN_CODE', params: {} }]);
+  assert.deepEqual(decideEntry(input({ colour: 'green', colourFacts: ['fever'] }), onlyRed, NOW).reasons, [
+    { code: 'GREEN_CODE', params: {} },
+  ]);
 });
 
 test('crowd levels: relaxed < 50 %, moderate < 80 %, crowded < 100 %, full', () => {
@@ -129,12 +162,47 @@ test('the category loader names the bad field', () => {
     mutate(copy);
     return () => parseVenueCategories(copy);
   };
-  assert.throws(broken((r) => { r.categories.hotel.entryPolicy.testWithinHours = malformed(36); }), /categories\.hotel\.entryPolicy\.testWithinHours/);
-  assert.throws(broken((r) => { r.categories.market.entryPolicy.allowedColours = malformed(['blue']); }), /categories\.market\.entryPolicy\.allowedColours/);
-  assert.throws(broken((r) => { r.categories.office.defaultDwellMinutes = 0; }), /categories\.office\.defaultDwellMinutes/);
-  assert.throws(broken((r) => { Reflect.deleteProperty(r.categories.gym.name, 'zh'); }), /categories\.gym\.name\.zh/);
-  assert.throws(broken((r) => { r.categories.factory.entryPolicy.vaccinationRequired = malformed('yes'); }), /vaccinationRequired/);
-  assert.throws(broken((r) => { r.effectiveFrom = 'soon'; }), /effectiveFrom/);
-  assert.throws(broken((r) => { r.categories['Bad Key'] = r.categories.gym; }), /categories\.Bad Key/);
+  assert.throws(
+    broken((r) => {
+      r.categories.hotel.entryPolicy.testWithinHours = malformed(36);
+    }),
+    /categories\.hotel\.entryPolicy\.testWithinHours/,
+  );
+  assert.throws(
+    broken((r) => {
+      r.categories.market.entryPolicy.allowedColours = malformed(['blue']);
+    }),
+    /categories\.market\.entryPolicy\.allowedColours/,
+  );
+  assert.throws(
+    broken((r) => {
+      r.categories.office.defaultDwellMinutes = 0;
+    }),
+    /categories\.office\.defaultDwellMinutes/,
+  );
+  assert.throws(
+    broken((r) => {
+      Reflect.deleteProperty(r.categories.gym.name, 'zh');
+    }),
+    /categories\.gym\.name\.zh/,
+  );
+  assert.throws(
+    broken((r) => {
+      r.categories.factory.entryPolicy.vaccinationRequired = malformed('yes');
+    }),
+    /vaccinationRequired/,
+  );
+  assert.throws(
+    broken((r) => {
+      r.effectiveFrom = 'soon';
+    }),
+    /effectiveFrom/,
+  );
+  assert.throws(
+    broken((r) => {
+      r.categories['Bad Key'] = r.categories.gym;
+    }),
+    /categories\.Bad Key/,
+  );
   assert.doesNotThrow(broken(() => {}));
 });

@@ -13,9 +13,59 @@ const LOCALES = path.join(ROOT, 'web/src/locales');
 
 /** Latin words a Chinese reader meets as they are: acronyms, file kinds, standards, units, formula letters, keys. */
 const ALLOWED = new Set([
-  'Cordon', 'API', 'CSV', 'csv', 'XLSX', 'xlsx', 'Excel', 'PDF', 'PNG', 'SMS', 'ID', 'HTTP', 'HMAC', 'CSRF', 'QR',
-  'Redis', 'PostgreSQL', 'SQLite', 'GB', 'T', 'Ct', 'N', 'ORF1ab', 'ORF', 'ab', 'Dorfman', 'log', 'k', 'E', 'p',
-  'X', 'ISO', 'UTF', 'pdf', 'png', 'YYYY', 'MM', 'DD', 'HH', 'mm', 'C', 'G', 'K', 'D', 'force', 'h', 'min', 's', 'km', 'm', 'KB', 'MB', 'UTC',
+  'Cordon',
+  'API',
+  'CSV',
+  'csv',
+  'XLSX',
+  'xlsx',
+  'Excel',
+  'PDF',
+  'PNG',
+  'SMS',
+  'ID',
+  'HTTP',
+  'HMAC',
+  'CSRF',
+  'QR',
+  'Redis',
+  'PostgreSQL',
+  'SQLite',
+  'GB',
+  'T',
+  'Ct',
+  'N',
+  'ORF1ab',
+  'ORF',
+  'ab',
+  'Dorfman',
+  'log',
+  'k',
+  'E',
+  'p',
+  'X',
+  'ISO',
+  'UTF',
+  'pdf',
+  'png',
+  'YYYY',
+  'MM',
+  'DD',
+  'HH',
+  'mm',
+  'C',
+  'G',
+  'K',
+  'D',
+  'force',
+  'h',
+  'min',
+  's',
+  'km',
+  'm',
+  'KB',
+  'MB',
+  'UTC',
 ]);
 /** Keys whose zh text is deliberately bilingual (the language switch names itself in both languages). */
 const BILINGUAL_KEYS = new Set(['lang.switchTo']);
@@ -24,7 +74,11 @@ const HAN = /[\u4e00-\u9fff]/;
 
 /** The text a reader sees: interpolations ({{x}}, {x}), nesting ($t(...)) and markup tags removed. */
 function visible(text: string): string {
-  return text.replace(/\{\{[^}]*\}\}/g, ' ').replace(/\{\w+\}/g, ' ').replace(/\$t\([^)]*\)/g, ' ').replace(/<\/?\w+\s*\/?>/g, ' ')
+  return text
+    .replace(/\{\{[^}]*\}\}/g, ' ')
+    .replace(/\{\w+\}/g, ' ')
+    .replace(/\$t\([^)]*\)/g, ' ')
+    .replace(/<\/?\w+\s*\/?>/g, ' ')
     .replace(/“[\x20-\x7e]+”/g, ' '); // a quoted Latin name is a name to type (表单字段“file”)
 }
 
@@ -52,7 +106,12 @@ function strings(value: unknown, at: string, out: Array<[string, string]>): void
 }
 
 test('the checker itself: English words and half-width punctuation are found, allowed words pass', () => {
-  assert.deepEqual(zhProblems('按规则集 recomputed under rule set 重算'), ['English word "recomputed"', 'English word "under"', 'English word "rule"', 'English word "set"']);
+  assert.deepEqual(zhProblems('按规则集 recomputed under rule set 重算'), [
+    'English word "recomputed"',
+    'English word "under"',
+    'English word "rule"',
+    'English word "set"',
+  ]);
   assert.deepEqual(zhProblems('已上传 {{n}} 条,被拒 {{m}} 条'), ['half-width punctuation "条,"']);
   assert.deepEqual(zhProblems('导出 CSV（{{count}} 行），Ct 值 ≥ 35'), []);
   assert.deepEqual(zhProblems('{field} 含有字符 {char}'), []);

@@ -50,36 +50,231 @@ function App() {
           <Route path="/s/:code" element={<CheckinPage kind="s" />} />
           <Route path="/live" element={<LivePage />} />
           <Route path="/risk-areas/public" element={<RiskAreasPublicPage />} />
-          <Route element={<RequireAuth><Layout /></RequireAuth>}>
+          <Route
+            element={
+              <RequireAuth>
+                <Layout />
+              </RequireAuth>
+            }
+          >
             <Route index element={<HomePage />} />
-            <Route path="registry/:areaId?" element={<RequirePermission anyOf={['registry.read']}><RegistryPage /></RequirePermission>} />
-            <Route path="buildings/:id" element={<RequirePermission anyOf={['registry.read']}><BuildingPage /></RequirePermission>} />
-            <Route path="households/:id" element={<RequirePermission anyOf={['registry.read']}><HouseholdPage /></RequirePermission>} />
-            <Route path="search" element={<RequirePermission anyOf={['registry.read']}><SearchPage /></RequirePermission>} />
-            <Route path="import" element={<RequirePermission anyOf={['registry.import', 'registry.export']}><ImportPage /></RequirePermission>} />
-            <Route path="audit" element={<RequirePermission anyOf={['audit.read']}><AuditPage /></RequirePermission>} />
-            <Route path="users" element={<RequirePermission anyOf={['user.manage']}><UsersPage /></RequirePermission>} />
-            <Route path="pool-advisor" element={<RequirePermission anyOf={['testing.plan']}><PoolAdvisorPage /></RequirePermission>} />
-            <Route path="venues" element={<RequirePermission anyOf={['venue.manage']}><VenuesPage /></RequirePermission>} />
-            <Route path="venues/:id" element={<RequirePermission anyOf={['venue.manage']}><VenueDetailPage /></RequirePermission>} />
-            <Route path="guard" element={<RequirePermission anyOf={['checkin.create']}><GuardPage /></RequirePermission>} />
-            <Route path="cases" element={<RequirePermission anyOf={['case.read']}><CasesPage /></RequirePermission>} />
-            <Route path="cases/:id" element={<RequirePermission anyOf={['case.read']}><CasePage /></RequirePermission>} />
-            <Route path="review" element={<RequirePermission anyOf={['case.manage']}><ReviewQueuePage /></RequirePermission>} />
-            <Route path="chains" element={<RequirePermission anyOf={['case.read']}><ChainsPage /></RequirePermission>} />
-            <Route path="calls" element={<RequirePermission anyOf={['contact.call']}><CallListPage /></RequirePermission>} />
-            <Route path="calls/print" element={<RequirePermission anyOf={['contact.call']}><CallPrintPage /></RequirePermission>} />
-            <Route path="risk-areas" element={<RequirePermission anyOf={['riskarea.manage']}><RiskAreasPage /></RequirePermission>} />
+            <Route
+              path="registry/:areaId?"
+              element={
+                <RequirePermission anyOf={['registry.read']}>
+                  <RegistryPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="buildings/:id"
+              element={
+                <RequirePermission anyOf={['registry.read']}>
+                  <BuildingPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="households/:id"
+              element={
+                <RequirePermission anyOf={['registry.read']}>
+                  <HouseholdPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="search"
+              element={
+                <RequirePermission anyOf={['registry.read']}>
+                  <SearchPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="import"
+              element={
+                <RequirePermission anyOf={['registry.import', 'registry.export']}>
+                  <ImportPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="audit"
+              element={
+                <RequirePermission anyOf={['audit.read']}>
+                  <AuditPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="users"
+              element={
+                <RequirePermission anyOf={['user.manage']}>
+                  <UsersPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="pool-advisor"
+              element={
+                <RequirePermission anyOf={['testing.plan']}>
+                  <PoolAdvisorPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="venues"
+              element={
+                <RequirePermission anyOf={['venue.manage']}>
+                  <VenuesPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="venues/:id"
+              element={
+                <RequirePermission anyOf={['venue.manage']}>
+                  <VenueDetailPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="guard"
+              element={
+                <RequirePermission anyOf={['checkin.create']}>
+                  <GuardPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="cases"
+              element={
+                <RequirePermission anyOf={['case.read']}>
+                  <CasesPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="cases/:id"
+              element={
+                <RequirePermission anyOf={['case.read']}>
+                  <CasePage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="review"
+              element={
+                <RequirePermission anyOf={['case.manage']}>
+                  <ReviewQueuePage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="chains"
+              element={
+                <RequirePermission anyOf={['case.read']}>
+                  <ChainsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="calls"
+              element={
+                <RequirePermission anyOf={['contact.call']}>
+                  <CallListPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="calls/print"
+              element={
+                <RequirePermission anyOf={['contact.call']}>
+                  <CallPrintPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="risk-areas"
+              element={
+                <RequirePermission anyOf={['riskarea.manage']}>
+                  <RiskAreasPage />
+                </RequirePermission>
+              }
+            />
             <Route path="testing" element={<Navigate to="/testing/rounds" replace />} />
-            <Route path="testing/rounds" element={<RequirePermission anyOf={['testing.view']}><TestingRoundsPage /></RequirePermission>} />
-            <Route path="testing/rounds/:id" element={<RequirePermission anyOf={['testing.view']}><TestingRoundPage /></RequirePermission>} />
-            <Route path="testing/sample" element={<RequirePermission anyOf={['testing.sample']}><SamplerPage /></RequirePermission>} />
-            <Route path="testing/lab" element={<RequirePermission anyOf={['testing.lab', 'testing.report']}><LabPage /></RequirePermission>} />
-            <Route path="testing/door-knock" element={<RequirePermission anyOf={['testing.doorknock']}><DoorKnockPage /></RequirePermission>} />
-            <Route path="persons/:id/health" element={<RequirePermission anyOf={['health.read']}><PersonHealthPage /></RequirePermission>} />
-            <Route path="health/changes" element={<RequirePermission anyOf={['health.override', 'health.approve']}><HealthChangesPage /></RequirePermission>} />
-            <Route path="health/appeals" element={<RequirePermission anyOf={['appeal.review']}><AppealsPage /></RequirePermission>} />
-            <Route path="health/approvals" element={<RequirePermission anyOf={['recolour.approve']}><RecolourApprovalsPage /></RequirePermission>} />
+            <Route
+              path="testing/rounds"
+              element={
+                <RequirePermission anyOf={['testing.view']}>
+                  <TestingRoundsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="testing/rounds/:id"
+              element={
+                <RequirePermission anyOf={['testing.view']}>
+                  <TestingRoundPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="testing/sample"
+              element={
+                <RequirePermission anyOf={['testing.sample']}>
+                  <SamplerPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="testing/lab"
+              element={
+                <RequirePermission anyOf={['testing.lab', 'testing.report']}>
+                  <LabPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="testing/door-knock"
+              element={
+                <RequirePermission anyOf={['testing.doorknock']}>
+                  <DoorKnockPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="persons/:id/health"
+              element={
+                <RequirePermission anyOf={['health.read']}>
+                  <PersonHealthPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="health/changes"
+              element={
+                <RequirePermission anyOf={['health.override', 'health.approve']}>
+                  <HealthChangesPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="health/appeals"
+              element={
+                <RequirePermission anyOf={['appeal.review']}>
+                  <AppealsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="health/approvals"
+              element={
+                <RequirePermission anyOf={['recolour.approve']}>
+                  <RecolourApprovalsPage />
+                </RequirePermission>
+              }
+            />
             <Route path="me/code" element={<MyCodePage />} />
             <Route path="me/scan" element={<ScanHintPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -6,7 +6,8 @@ import { columns, type MigrationDialect } from './columns.ts';
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const t = columns(dialect);
 
-  await db.schema.createTable('area')
+  await db.schema
+    .createTable('area')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('code', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
@@ -18,7 +19,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('area_parent_idx').on('area').column('parent_id').execute();
   await db.schema.createIndex('area_path_idx').on('area').column('path').execute();
 
-  await db.schema.createTable('building')
+  await db.schema
+    .createTable('building')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('area_id', 'text', (c) => c.notNull().references('area.id'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -27,7 +29,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .execute();
   await db.schema.createIndex('building_area_idx').on('building').columns(['area_id', 'name']).execute();
 
-  await db.schema.createTable('household')
+  await db.schema
+    .createTable('household')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('building_id', 'text', (c) => c.references('building.id'))
     .addColumn('area_id', 'text', (c) => c.notNull().references('area.id'))
@@ -39,10 +42,15 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('created_at', t.time, (c) => c.notNull())
     .addColumn('updated_at', t.time, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('household_building_idx').on('household').columns(['building_id', 'unit', 'door']).execute();
+  await db.schema
+    .createIndex('household_building_idx')
+    .on('household')
+    .columns(['building_id', 'unit', 'door'])
+    .execute();
   await db.schema.createIndex('household_area_idx').on('household').column('area_id').execute();
 
-  await db.schema.createTable('person')
+  await db.schema
+    .createTable('person')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('household_id', 'text', (c) => c.references('household.id'))
     .addColumn('area_id', 'text', (c) => c.notNull().references('area.id'))
@@ -69,7 +77,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('person_phone_idx').on('person').column('phone_hmac').execute();
   await db.schema.createIndex('person_name_idx').on('person').column('name').execute();
 
-  await db.schema.createTable('app_user')
+  await db.schema
+    .createTable('app_user')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('username', 'text', (c) => c.notNull().unique())
     .addColumn('display_name', 'text', (c) => c.notNull())
@@ -83,7 +92,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('updated_at', t.time, (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('session')
+  await db.schema
+    .createTable('session')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'text', (c) => c.notNull().references('app_user.id'))
     .addColumn('csrf_token', 'text', (c) => c.notNull())
@@ -93,7 +103,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .execute();
   await db.schema.createIndex('session_user_idx').on('session').column('user_id').execute();
 
-  await db.schema.createTable('api_token')
+  await db.schema
+    .createTable('api_token')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'text', (c) => c.notNull().references('app_user.id'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -104,7 +115,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('last_used_at', t.time)
     .execute();
 
-  await db.schema.createTable('audit_event')
+  await db.schema
+    .createTable('audit_event')
     .addColumn('seq', t.bigint, (c) => c.primaryKey())
     .addColumn('at', t.time, (c) => c.notNull())
     .addColumn('actor_id', 'text')
@@ -121,14 +133,16 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('audit_object_idx').on('audit_event').columns(['object_type', 'object_id']).execute();
   await db.schema.createIndex('audit_actor_idx').on('audit_event').columns(['actor_id', 'at']).execute();
 
-  await db.schema.createTable('audit_head')
+  await db.schema
+    .createTable('audit_head')
     .addColumn('id', t.int, (c) => c.primaryKey())
     .addColumn('seq', t.bigint, (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
   await sql`insert into audit_head (id, seq, hash) values (1, 0, ${'0'.repeat(64)})`.execute(db);
 
-  await db.schema.createTable('setting')
+  await db.schema
+    .createTable('setting')
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('updated_at', t.time, (c) => c.notNull())

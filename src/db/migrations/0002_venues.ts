@@ -6,7 +6,8 @@ import { columns, type MigrationDialect } from './columns.ts';
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const t = columns(dialect);
 
-  await db.schema.createTable('venue')
+  await db.schema
+    .createTable('venue')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('category', 'text', (c) => c.notNull())
@@ -26,7 +27,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('venue_area_idx').on('venue').columns(['area_id', 'name']).execute();
   await db.schema.createIndex('venue_operator_idx').on('venue').column('operator_user_id').execute();
 
-  await db.schema.createTable('checkin')
+  await db.schema
+    .createTable('checkin')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('venue_id', 'text', (c) => c.notNull().references('venue.id'))
     .addColumn('person_id', 'text', (c) => c.notNull().references('person.id'))

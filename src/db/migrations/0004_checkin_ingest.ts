@@ -7,5 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import type { MigrationDialect } from './columns.ts';
 
 export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<void> {
-  await sql`create index checkin_open_idx on checkin (venue_id, entered_at) where exited_at is null and decision = 'admitted'`.execute(db);
+  await sql`create index checkin_open_idx on checkin (venue_id, entered_at) where exited_at is null and decision = 'admitted'`.execute(
+    db,
+  );
 }

@@ -7,7 +7,8 @@ import { columns, type MigrationDialect } from './columns.ts';
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const t = columns(dialect);
 
-  await db.schema.createTable('case_record')
+  await db.schema
+    .createTable('case_record')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('person_id', 'text', (c) => c.notNull().references('person.id'))
     /** confirmed | asymptomatic | suspected */
@@ -31,7 +32,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('case_created_idx').on('case_record').column('created_at').execute();
 
   // Append-only: rows are inserted, never updated or deleted.
-  await db.schema.createTable('case_status_history')
+  await db.schema
+    .createTable('case_status_history')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('case_id', 'text', (c) => c.notNull().references('case_record.id'))
     /** null on the row that registers the case */
@@ -43,9 +45,14 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     /** JSON: the facts behind the change (release tests and the rule set's decision, …) */
     .addColumn('evidence', 'text', (c) => c.notNull().defaultTo('{}'))
     .execute();
-  await db.schema.createIndex('case_status_history_case_idx').on('case_status_history').columns(['case_id', 'at']).execute();
+  await db.schema
+    .createIndex('case_status_history_case_idx')
+    .on('case_status_history')
+    .columns(['case_id', 'at'])
+    .execute();
 
-  await db.schema.createTable('contact')
+  await db.schema
+    .createTable('contact')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('case_id', 'text', (c) => c.notNull().references('case_record.id'))
     .addColumn('person_id', 'text', (c) => c.notNull().references('person.id'))
@@ -79,5 +86,9 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addUniqueConstraint('contact_natural_uq', ['case_id', 'person_id', 'basis', 'source_key'])
     .execute();
   await db.schema.createIndex('contact_person_idx').on('contact').columns(['person_id', 'created_at']).execute();
-  await db.schema.createIndex('contact_case_class_idx').on('contact').columns(['case_id', 'class', 'review_status']).execute();
+  await db.schema
+    .createIndex('contact_case_class_idx')
+    .on('contact')
+    .columns(['case_id', 'class', 'review_status'])
+    .execute();
 }

@@ -9,7 +9,8 @@ import { columns, type MigrationDialect } from './columns.ts';
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const t = columns(dialect);
 
-  await db.schema.createTable('health_fact')
+  await db.schema
+    .createTable('health_fact')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('person_id', 'text', (c) => c.notNull().references('person.id'))
     /** A FACT_KINDS value of the rule-set schema. */
@@ -30,12 +31,17 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('updated_at', t.time, (c) => c.notNull())
     .addUniqueConstraint('health_fact_natural_uq', ['person_id', 'kind', 'source_type', 'source_id'])
     .execute();
-  await db.schema.createIndex('health_fact_source_idx').on('health_fact').columns(['source_type', 'source_id']).execute();
+  await db.schema
+    .createIndex('health_fact_source_idx')
+    .on('health_fact')
+    .columns(['source_type', 'source_id'])
+    .execute();
   await db.schema.createIndex('health_fact_group_idx').on('health_fact').column('source_group').execute();
 
   // No foreign key on the two tables a mass testing round writes a million rows into: the people come
   // from the round's own records, and a per-row key check would dominate the upload.
-  await db.schema.createTable('health_test')
+  await db.schema
+    .createTable('health_test')
     .addColumn('person_id', 'text', (c) => c.notNull())
     /** tube */
     .addColumn('source_type', 'text', (c) => c.notNull())
@@ -50,10 +56,15 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('created_at', t.time, (c) => c.notNull())
     .addPrimaryKeyConstraint('health_test_pk', ['person_id', 'source_id'])
     .execute();
-  await db.schema.createIndex('health_test_person_idx').on('health_test').columns(['person_id', 'sampled_at']).execute();
+  await db.schema
+    .createIndex('health_test_person_idx')
+    .on('health_test')
+    .columns(['person_id', 'sampled_at'])
+    .execute();
 
   // One row per person with a colour or a test on record; people with neither are green.
-  await db.schema.createTable('health_status')
+  await db.schema
+    .createTable('health_status')
     .addColumn('person_id', 'text', (c) => c.primaryKey())
     /** green | yellow | red as derived from facts (an override in force wins, see below). */
     .addColumn('colour', 'text', (c) => c.notNull())
@@ -79,7 +90,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('health_status_due_idx').on('health_status').column('next_change_at').execute();
 
   // Append-only: rows are inserted, never updated or deleted.
-  await db.schema.createTable('health_colour_history')
+  await db.schema
+    .createTable('health_colour_history')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('person_id', 'text', (c) => c.notNull().references('person.id'))
     .addColumn('from_colour', 'text', (c) => c.notNull())
@@ -98,9 +110,14 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('approval_id', 'text')
     .addColumn('audit_seq', t.bigint)
     .execute();
-  await db.schema.createIndex('health_colour_history_person_idx').on('health_colour_history').columns(['person_id', 'at']).execute();
+  await db.schema
+    .createIndex('health_colour_history_person_idx')
+    .on('health_colour_history')
+    .columns(['person_id', 'at'])
+    .execute();
 
-  await db.schema.createTable('health_override')
+  await db.schema
+    .createTable('health_override')
     .addColumn('id', 'text', (c) => c.primaryKey())
     /** JSON array of person ids the override covers. */
     .addColumn('person_ids', 'text', (c) => c.notNull())
@@ -126,9 +143,14 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('ruleset_id', 'text', (c) => c.notNull())
     .addColumn('ruleset_version', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('health_override_status_idx').on('health_override').columns(['status', 'requested_at']).execute();
+  await db.schema
+    .createIndex('health_override_status_idx')
+    .on('health_override')
+    .columns(['status', 'requested_at'])
+    .execute();
 
-  await db.schema.createTable('health_appeal')
+  await db.schema
+    .createTable('health_appeal')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('person_id', 'text', (c) => c.notNull().references('person.id'))
     .addColumn('area_path', 'text', (c) => c.notNull())
@@ -147,9 +169,14 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('updated_at', t.time, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('health_appeal_status_idx').on('health_appeal').columns(['status', 'due_at']).execute();
-  await db.schema.createIndex('health_appeal_person_idx').on('health_appeal').columns(['person_id', 'filed_at']).execute();
+  await db.schema
+    .createIndex('health_appeal_person_idx')
+    .on('health_appeal')
+    .columns(['person_id', 'filed_at'])
+    .execute();
 
-  await db.schema.createTable('health_approval')
+  await db.schema
+    .createTable('health_approval')
     .addColumn('id', 'text', (c) => c.primaryKey())
     /** add_facts | end_facts | override */
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -171,5 +198,9 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('ruleset_version', 'text', (c) => c.notNull())
     .addColumn('threshold', t.int, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('health_approval_status_idx').on('health_approval').columns(['status', 'requested_at']).execute();
+  await db.schema
+    .createIndex('health_approval_status_idx')
+    .on('health_approval')
+    .columns(['status', 'requested_at'])
+    .execute();
 }

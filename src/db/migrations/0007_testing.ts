@@ -8,7 +8,8 @@ import { columns, type MigrationDialect } from './columns.ts';
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const t = columns(dialect);
 
-  await db.schema.createTable('testing_round')
+  await db.schema
+    .createTable('testing_round')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('starts_at', t.time, (c) => c.notNull())
@@ -24,7 +25,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .execute();
   await db.schema.createIndex('testing_round_created_idx').on('testing_round').column('created_at').execute();
 
-  await db.schema.createTable('testing_round_area')
+  await db.schema
+    .createTable('testing_round_area')
     .addColumn('round_id', 'text', (c) => c.notNull().references('testing_round.id'))
     .addColumn('area_id', 'text', (c) => c.notNull().references('area.id'))
     .addColumn('area_path', 'text', (c) => c.notNull())
@@ -34,7 +36,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .execute();
   await db.schema.createIndex('testing_round_area_path_idx').on('testing_round_area').column('area_path').execute();
 
-  await db.schema.createTable('testing_site')
+  await db.schema
+    .createTable('testing_site')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('area_id', 'text', (c) => c.notNull().references('area.id'))
     .addColumn('area_path', 'text', (c) => c.notNull())
@@ -46,7 +49,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .execute();
   await db.schema.createIndex('testing_site_path_idx').on('testing_site').column('area_path').execute();
 
-  await db.schema.createTable('testing_table')
+  await db.schema
+    .createTable('testing_table')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('site_id', 'text', (c) => c.notNull().references('testing_site.id'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -54,7 +58,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .execute();
   await db.schema.createIndex('testing_table_site_idx').on('testing_table').column('site_id').execute();
 
-  await db.schema.createTable('testing_staff')
+  await db.schema
+    .createTable('testing_staff')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('round_id', 'text', (c) => c.notNull().references('testing_round.id'))
     .addColumn('user_id', 'text', (c) => c.notNull().references('app_user.id'))
@@ -67,7 +72,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('testing_staff_round_idx').on('testing_staff').columns(['round_id', 'user_id']).execute();
   await db.schema.createIndex('testing_staff_user_idx').on('testing_staff').column('user_id').execute();
 
-  await db.schema.createTable('testing_tube')
+  await db.schema
+    .createTable('testing_tube')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('round_id', 'text', (c) => c.notNull().references('testing_round.id'))
     .addColumn('barcode', 'text', (c) => c.notNull().unique())
@@ -94,7 +100,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('testing_tube_round_idx').on('testing_tube').columns(['round_id', 'status']).execute();
   await db.schema.createIndex('testing_tube_box_idx').on('testing_tube').column('box_id').execute();
 
-  await db.schema.createTable('testing_tube_member')
+  await db.schema
+    .createTable('testing_tube_member')
     .addColumn('tube_id', 'text', (c) => c.notNull().references('testing_tube.id'))
     .addColumn('person_id', 'text', (c) => c.notNull().references('person.id'))
     .addColumn('round_id', 'text', (c) => c.notNull())
@@ -102,9 +109,14 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('sampled_at', t.time, (c) => c.notNull())
     .addPrimaryKeyConstraint('testing_tube_member_pk', ['tube_id', 'person_id'])
     .execute();
-  await db.schema.createIndex('testing_tube_member_round_idx').on('testing_tube_member').columns(['round_id', 'person_id']).execute();
+  await db.schema
+    .createIndex('testing_tube_member_round_idx')
+    .on('testing_tube_member')
+    .columns(['round_id', 'person_id'])
+    .execute();
 
-  await db.schema.createTable('testing_box')
+  await db.schema
+    .createTable('testing_box')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('round_id', 'text', (c) => c.notNull().references('testing_round.id'))
     .addColumn('code', 'text', (c) => c.notNull().unique())
@@ -123,7 +135,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('testing_box_round_idx').on('testing_box').columns(['round_id', 'status']).execute();
 
   // Append-only custody steps: a tube's own steps carry tube_id, a box's steps carry box_id.
-  await db.schema.createTable('testing_custody')
+  await db.schema
+    .createTable('testing_custody')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('round_id', 'text', (c) => c.notNull())
     .addColumn('tube_id', 'text')
@@ -138,7 +151,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('testing_custody_tube_idx').on('testing_custody').column('tube_id').execute();
   await db.schema.createIndex('testing_custody_box_idx').on('testing_custody').column('box_id').execute();
 
-  await db.schema.createTable('testing_lab_upload')
+  await db.schema
+    .createTable('testing_lab_upload')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('round_id', 'text')
     .addColumn('file_name', 'text')
@@ -150,7 +164,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('at', t.time, (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('testing_result')
+  await db.schema
+    .createTable('testing_result')
     .addColumn('tube_id', 'text', (c) => c.primaryKey())
     .addColumn('round_id', 'text', (c) => c.notNull())
     /** negative | positive */
@@ -161,9 +176,14 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('resulted_at', t.time, (c) => c.notNull())
     .addColumn('upload_id', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('testing_result_round_idx').on('testing_result').columns(['round_id', 'result']).execute();
+  await db.schema
+    .createIndex('testing_result_round_idx')
+    .on('testing_result')
+    .columns(['round_id', 'result'])
+    .execute();
 
-  await db.schema.createTable('testing_pool')
+  await db.schema
+    .createTable('testing_pool')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tube_id', 'text', (c) => c.notNull().unique())
     .addColumn('round_id', 'text', (c) => c.notNull())
@@ -180,7 +200,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('testing_pool_round_idx').on('testing_pool').columns(['round_id', 'status']).execute();
 
   // The outbox of the one-click report: recorded here, sent by whatever channel a deployment wires up.
-  await db.schema.createTable('testing_notification')
+  await db.schema
+    .createTable('testing_notification')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('pool_id', 'text', (c) => c.notNull())
     /** squad | community | police */
@@ -194,7 +215,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .execute();
   await db.schema.createIndex('testing_notification_pool_idx').on('testing_notification').column('pool_id').execute();
 
-  await db.schema.createTable('testing_task')
+  await db.schema
+    .createTable('testing_task')
     .addColumn('id', 'text', (c) => c.primaryKey())
     /** retest | home */
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -216,7 +238,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('testing_task_pool_idx').on('testing_task').columns(['pool_id', 'person_id']).execute();
   await db.schema.createIndex('testing_task_round_idx').on('testing_task').columns(['round_id', 'status']).execute();
 
-  await db.schema.createTable('testing_visit')
+  await db.schema
+    .createTable('testing_visit')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('round_id', 'text', (c) => c.notNull())
     .addColumn('person_id', 'text', (c) => c.notNull().references('person.id'))
@@ -229,10 +252,15 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('by_name', 'text', (c) => c.notNull())
     .addColumn('task_id', 'text')
     .execute();
-  await db.schema.createIndex('testing_visit_round_idx').on('testing_visit').columns(['round_id', 'person_id', 'at']).execute();
+  await db.schema
+    .createIndex('testing_visit_round_idx')
+    .on('testing_visit')
+    .columns(['round_id', 'person_id', 'at'])
+    .execute();
 
   // Offline-queue outcomes: one per (user, client id), so a resent operation is answered, never applied twice.
-  await db.schema.createTable('testing_sync_op')
+  await db.schema
+    .createTable('testing_sync_op')
     .addColumn('user_id', 'text', (c) => c.notNull())
     .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('op_type', 'text', (c) => c.notNull())

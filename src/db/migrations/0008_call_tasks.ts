@@ -7,7 +7,8 @@ import { columns, type MigrationDialect } from './columns.ts';
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const t = columns(dialect);
 
-  await db.schema.createTable('call_task')
+  await db.schema
+    .createTable('call_task')
     .addColumn('id', 'text', (c) => c.primaryKey())
     /** One task per contact: tracing again finds the same task (no reference: a stale contact may go). */
     .addColumn('contact_id', 'text', (c) => c.notNull().unique())
@@ -27,11 +28,16 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('created_at', t.time, (c) => c.notNull())
     .addColumn('updated_at', t.time, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('call_task_area_idx').on('call_task').columns(['area_path', 'status', 'created_at']).execute();
+  await db.schema
+    .createIndex('call_task_area_idx')
+    .on('call_task')
+    .columns(['area_path', 'status', 'created_at'])
+    .execute();
   await db.schema.createIndex('call_task_case_idx').on('call_task').column('case_id').execute();
 
   // Append-only: one row per call made.
-  await db.schema.createTable('call_attempt')
+  await db.schema
+    .createTable('call_attempt')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('task_id', 'text', (c) => c.notNull().references('call_task.id'))
     /** reached | not_reached | refused */

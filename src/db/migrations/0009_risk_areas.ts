@@ -9,7 +9,8 @@ import { columns, type MigrationDialect } from './columns.ts';
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const t = columns(dialect);
 
-  await db.schema.createTable('risk_area')
+  await db.schema
+    .createTable('risk_area')
     .addColumn('id', 'text', (c) => c.primaryKey())
     /** building | community | street */
     .addColumn('unit', 'text', (c) => c.notNull())
@@ -49,7 +50,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   await db.schema.createIndex('risk_area_path_idx').on('risk_area').column('area_path').execute();
 
   // Append-only: rows are inserted, never updated or deleted.
-  await db.schema.createTable('risk_area_history')
+  await db.schema
+    .createTable('risk_area_history')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('risk_area_id', 'text', (c) => c.notNull().references('risk_area.id'))
     /** designate | downgrade | lift | held | approved | rejected */
@@ -71,9 +73,14 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     /** JSON: the history the rule was checked against, the facts outcome, the approval id */
     .addColumn('evidence', 'text', (c) => c.notNull().defaultTo('{}'))
     .execute();
-  await db.schema.createIndex('risk_area_history_area_idx').on('risk_area_history').columns(['risk_area_id', 'at']).execute();
+  await db.schema
+    .createIndex('risk_area_history_area_idx')
+    .on('risk_area_history')
+    .columns(['risk_area_id', 'at'])
+    .execute();
 
-  await db.schema.createTable('risk_area_exposure')
+  await db.schema
+    .createTable('risk_area_exposure')
     .addColumn('risk_area_id', 'text', (c) => c.notNull().references('risk_area.id'))
     .addColumn('person_id', 'text', (c) => c.notNull().references('person.id'))
     /** residence | checkin */

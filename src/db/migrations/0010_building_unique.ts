@@ -12,10 +12,14 @@ export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<v
       where dup.id = household.building_id)
     where building_id in (
       select b.id from building b
-      where exists (select 1 from building o where o.area_id = b.area_id and o.name = b.name and o.id < b.id))`.execute(db);
+      where exists (select 1 from building o where o.area_id = b.area_id and o.name = b.name and o.id < b.id))`.execute(
+    db,
+  );
   await sql`
     delete from building
-    where exists (select 1 from building o where o.area_id = building.area_id and o.name = building.name and o.id < building.id)`.execute(db);
+    where exists (select 1 from building o where o.area_id = building.area_id and o.name = building.name and o.id < building.id)`.execute(
+    db,
+  );
   await db.schema.dropIndex('building_area_idx').execute();
   await db.schema.createIndex('building_area_name_key').unique().on('building').columns(['area_id', 'name']).execute();
 }

@@ -12,7 +12,8 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
   // One account per phone (NULLs, every staff account, do not collide).
   await db.schema.createIndex('app_user_phone_uq').on('app_user').column('phone_hmac').unique().execute();
 
-  await db.schema.createTable('resident_challenge')
+  await db.schema
+    .createTable('resident_challenge')
     .addColumn('id', 'text', (col) => col.primaryKey())
     /** 'register' (the resident, against the registry's phone) or 'door' (a community worker, a new phone). */
     .addColumn('purpose', 'text', (col) => col.notNull())
@@ -30,7 +31,19 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('expires_at', c.time, (col) => col.notNull())
     .addColumn('closed_at', c.time)
     .execute();
-  await db.schema.createIndex('resident_challenge_subject_idx').on('resident_challenge').columns(['subject', 'created_at']).execute();
-  await db.schema.createIndex('resident_challenge_phone_idx').on('resident_challenge').columns(['phone_hmac', 'created_at']).execute();
-  await db.schema.createIndex('resident_challenge_source_idx').on('resident_challenge').columns(['source', 'created_at']).execute();
+  await db.schema
+    .createIndex('resident_challenge_subject_idx')
+    .on('resident_challenge')
+    .columns(['subject', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('resident_challenge_phone_idx')
+    .on('resident_challenge')
+    .columns(['phone_hmac', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('resident_challenge_source_idx')
+    .on('resident_challenge')
+    .columns(['source', 'created_at'])
+    .execute();
 }

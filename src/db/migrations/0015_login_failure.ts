@@ -9,7 +9,8 @@ import { columns, type MigrationDialect } from './columns.ts';
 
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const t = columns(dialect);
-  await db.schema.createTable('login_failure')
+  await db.schema
+    .createTable('login_failure')
     .addColumn('account_key', t.text, (c) => c.notNull())
     .addColumn('source', t.text, (c) => c.notNull())
     .addColumn('failures', t.int, (c) => c.notNull().defaultTo(0))

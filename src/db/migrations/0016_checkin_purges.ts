@@ -7,7 +7,8 @@ import { columns, type MigrationDialect } from './columns.ts';
 
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const t = columns(dialect);
-  await db.schema.createTable('checkin_purge')
+  await db.schema
+    .createTable('checkin_purge')
     .addColumn('id', 'text', (c) => c.primaryKey())
     /** Check-ins that began before this instant were deleted. */
     .addColumn('before', t.time, (c) => c.notNull())

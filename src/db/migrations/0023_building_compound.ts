@@ -6,6 +6,9 @@ import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './columns.ts';
 
 export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<void> {
-  await db.schema.alterTable('building').addColumn('compound', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('building')
+    .addColumn('compound', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   await db.schema.createIndex('building_area_compound_idx').on('building').columns(['area_id', 'compound']).execute();
 }

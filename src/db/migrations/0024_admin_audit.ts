@@ -6,9 +6,16 @@ import { columns, type MigrationDialect } from './columns.ts';
 
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const t = columns(dialect);
-  await db.schema.alterTable('app_user').addColumn('must_change_password', t.int, (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('app_user')
+    .addColumn('must_change_password', t.int, (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.createIndex('audit_action_seq_idx').on('audit_event').columns(['action', 'seq']).execute();
   await db.schema.createIndex('audit_actor_seq_idx').on('audit_event').columns(['actor_id', 'seq']).execute();
-  await db.schema.createIndex('audit_object_seq_idx').on('audit_event').columns(['object_type', 'object_id', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_object_seq_idx')
+    .on('audit_event')
+    .columns(['object_type', 'object_id', 'seq'])
+    .execute();
   await db.schema.createIndex('audit_at_idx').on('audit_event').column('at').execute();
 }

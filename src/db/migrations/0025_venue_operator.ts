@@ -6,7 +6,10 @@ import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './columns.ts';
 
 export async function up(db: Kysely<any>, _dialect: MigrationDialect): Promise<void> {
-  await db.schema.alterTable('venue').addColumn('registered_by', 'text', (col) => col.references('app_user.id')).execute();
+  await db.schema
+    .alterTable('venue')
+    .addColumn('registered_by', 'text', (col) => col.references('app_user.id'))
+    .execute();
   await db.schema.alterTable('venue').addColumn('responsible_person', 'text').execute();
   await db.schema.alterTable('venue').addColumn('contact_phone_enc', 'text').execute();
   await db.schema.alterTable('venue').addColumn('contact_phone_hmac', 'text').execute();

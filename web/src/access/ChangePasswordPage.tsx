@@ -37,22 +37,50 @@ export function ChangePasswordPage() {
       <form className="card form login-card" onSubmit={(e) => void submit(e)} data-testid="password-change-form">
         <h1 className="card-title">{t('passwordChange.title')}</h1>
         <p className="alert alert-warn">{t('passwordChange.required')}</p>
-        <label className="field"><span className="field-label">{t('passwordChange.current')}</span>
-          <input type="password" data-testid="pw-current" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" />
+        <label className="field">
+          <span className="field-label">{t('passwordChange.current')}</span>
+          <input
+            type="password"
+            data-testid="pw-current"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            autoComplete="current-password"
+          />
         </label>
-        <label className="field"><span className="field-label">{t('passwordChange.next')}</span>
-          <input type="password" data-testid="pw-next" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" />
+        <label className="field">
+          <span className="field-label">{t('passwordChange.next')}</span>
+          <input
+            type="password"
+            data-testid="pw-next"
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+            autoComplete="new-password"
+          />
         </label>
-        <label className="field"><span className="field-label">{t('passwordChange.repeat')}</span>
-          <input type="password" data-testid="pw-repeat" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" />
+        <label className="field">
+          <span className="field-label">{t('passwordChange.repeat')}</span>
+          <input
+            type="password"
+            data-testid="pw-repeat"
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+            autoComplete="new-password"
+          />
           {mismatch && <span className="field-error">{t('passwordChange.mismatch')}</span>}
         </label>
         <ErrorBox error={error} />
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" data-testid="pw-submit" disabled={busy || !current || !next || mismatch || next !== repeat}>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            data-testid="pw-submit"
+            disabled={busy || !current || !next || mismatch || next !== repeat}
+          >
             {busy ? t('common.working') : t('passwordChange.submit')}
           </button>
-          <button type="button" className="btn btn-ghost" onClick={() => void logout()}>{t('passwordChange.signOut')}</button>
+          <button type="button" className="btn btn-ghost" onClick={() => void logout()}>
+            {t('passwordChange.signOut')}
+          </button>
         </div>
       </form>
     </div>

@@ -47,7 +47,9 @@ export function LoginPage() {
       </div>
       <div className="login-card card">
         <div className="login-brand">
-          <span className="brand-mark big" aria-hidden="true">＋</span>
+          <span className="brand-mark big" aria-hidden="true">
+            ＋
+          </span>
           <div>
             <div className="login-name">Cordon</div>
             <h1 className="login-title">{t('app.subtitle')}</h1>
@@ -81,15 +83,26 @@ export function LoginPage() {
             />
           </label>
           <ErrorBox error={error}>
-            {lockedUntil !== null && <div data-testid="locked-until">{t('login.lockedUntil', { time: formatDateTime(lockedUntil) })}</div>}
+            {lockedUntil !== null && (
+              <div data-testid="locked-until">{t('login.lockedUntil', { time: formatDateTime(lockedUntil) })}</div>
+            )}
             {error?.code === 'RATE_LIMITED' && <div>{t('login.rateLimited')}</div>}
           </ErrorBox>
-          <button type="submit" className="btn btn-primary btn-block" data-testid="login-submit" disabled={busy || !username.trim() || !password}>
+          <button
+            type="submit"
+            className="btn btn-primary btn-block"
+            data-testid="login-submit"
+            disabled={busy || !username.trim() || !password}
+          >
             {busy ? t('login.signingIn') : t('login.submit')}
           </button>
         </form>
         <p className="login-foot">{t('login.notice')}</p>
-        <p className="login-foot"><Link to="/live" data-testid="login-live-link">{t('login.live')}</Link></p>
+        <p className="login-foot">
+          <Link to="/live" data-testid="login-live-link">
+            {t('login.live')}
+          </Link>
+        </p>
       </div>
     </div>
   );

@@ -32,7 +32,12 @@ export function UsersPage() {
       <h1 className="page-title">{t('users.title')}</h1>
       <div className="card">
         <h2 className="card-title">{t('users.create')}</h2>
-        <CreateUserForm onCreated={(c) => { setCreated(c); users.reload(); }} />
+        <CreateUserForm
+          onCreated={(c) => {
+            setCreated(c);
+            users.reload();
+          }}
+        />
         {created && (
           <div className="alert alert-ok once" role="status" data-testid="created-user">
             <div className="alert-title">{t('users.created', { username: created.user.username })}</div>
@@ -44,16 +49,31 @@ export function UsersPage() {
                   <CopyButton text={created.password} />
                 </div>
               </>
-            ) : <p>{t('users.passwordChosen')}</p>}
-            <button type="button" className="link-button" onClick={() => setCreated(null)}>{t('users.passwordNoted')}</button>
+            ) : (
+              <p>{t('users.passwordChosen')}</p>
+            )}
+            <button type="button" className="link-button" onClick={() => setCreated(null)}>
+              {t('users.passwordNoted')}
+            </button>
           </div>
         )}
       </div>
       <div className="card">
         <div className="card-title-row">
           <h2 className="card-title">{t('users.list')}</h2>
-          <input type="search" className="users-search" data-testid="users-search" value={q} placeholder={t('accounts.search')}
-            onChange={(e) => { setQ(e.target.value); setOffset(0); }} autoCapitalize="none" spellCheck={false} />
+          <input
+            type="search"
+            className="users-search"
+            data-testid="users-search"
+            value={q}
+            placeholder={t('accounts.search')}
+            onChange={(e) => {
+              setQ(e.target.value);
+              setOffset(0);
+            }}
+            autoCapitalize="none"
+            spellCheck={false}
+          />
         </div>
         {notice && (
           <div className="alert alert-ok once" role="status" data-testid="account-notice">
@@ -67,7 +87,9 @@ export function UsersPage() {
                 <p className="small">{t('accounts.resetNote')}</p>
               </>
             )}
-            <button type="button" className="link-button" onClick={() => setNotice(null)}>{t('users.passwordNoted')}</button>
+            <button type="button" className="link-button" onClick={() => setNotice(null)}>
+              {t('users.passwordNoted')}
+            </button>
           </div>
         )}
         <ErrorBox error={users.error} />
@@ -87,18 +109,42 @@ export function UsersPage() {
             <tbody>
               {users.data.items.map((u) => (
                 <tr key={u.id} data-testid="user-row" data-username={u.username}>
-                  <td data-label={t('users.username')} className="mono rtable-head">{u.username}{u.id === me.id && <span className="muted">{t('accounts.self')}</span>}</td>
+                  <td data-label={t('users.username')} className="mono rtable-head">
+                    {u.username}
+                    {u.id === me.id && <span className="muted">{t('accounts.self')}</span>}
+                  </td>
                   <td data-label={t('users.displayName')}>{u.displayName}</td>
-                  <td data-label={t('users.role')}><span className="role-badge light">{t(`role.${u.role}`, { defaultValue: u.role })}</span></td>
-                  <td data-label={t('users.area')}>{u.areaName} <span className="muted mono small">{u.areaCode}</span></td>
+                  <td data-label={t('users.role')}>
+                    <span className="role-badge light">{t(`role.${u.role}`, { defaultValue: u.role })}</span>
+                  </td>
+                  <td data-label={t('users.area')}>
+                    {u.areaName} <span className="muted mono small">{u.areaCode}</span>
+                  </td>
                   <td data-label={t('users.state')}>
-                    {u.disabled ? <span className="badge badge-off">{t('users.disabled')}</span>
-                      : u.lockedUntil ? <span className="badge badge-warn">{t('users.locked', { time: formatDateTime(u.lockedUntil) })}</span>
-                      : <span className="badge badge-on">{t('users.active')}</span>}
-                    {u.mustChangePassword && <span className="badge badge-warn" data-testid="user-must-change">{t('accounts.mustChange')}</span>}
+                    {u.disabled ? (
+                      <span className="badge badge-off">{t('users.disabled')}</span>
+                    ) : u.lockedUntil ? (
+                      <span className="badge badge-warn">
+                        {t('users.locked', { time: formatDateTime(u.lockedUntil) })}
+                      </span>
+                    ) : (
+                      <span className="badge badge-on">{t('users.active')}</span>
+                    )}
+                    {u.mustChangePassword && (
+                      <span className="badge badge-warn" data-testid="user-must-change">
+                        {t('accounts.mustChange')}
+                      </span>
+                    )}
                   </td>
                   <td data-label={t('accounts.actions')}>
-                    <UserActions user={u} self={u.id === me.id} onDone={(text, password) => { setNotice({ text, password }); users.reload(); }} />
+                    <UserActions
+                      user={u}
+                      self={u.id === me.id}
+                      onDone={(text, password) => {
+                        setNotice({ text, password });
+                        users.reload();
+                      }}
+                    />
                   </td>
                 </tr>
               ))}
@@ -114,19 +160,37 @@ export function UsersPage() {
 function CreateUserForm({ onCreated }: { onCreated: (c: CreatedUser) => void }) {
   const { t } = useTranslation();
   const me = useMe();
-  const blank: NewUser = { username: '', displayName: '', role: 'community_worker', areaCode: me.areaCode, password: '' };
+  const blank: NewUser = {
+    username: '',
+    displayName: '',
+    role: 'community_worker',
+    areaCode: me.areaCode,
+    password: '',
+  };
   const [draft, setDraft] = useState<NewUser>(blank);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const set = <K extends keyof NewUser>(k: K, v: NewUser[K]) => setDraft((d) => ({ ...d, [k]: v }));
-  const fieldError = (name: string) => error?.errors.filter((f) => f.field === name).map((f) => <span key={f.code} className="field-error">{f.message}</span>);
+  const fieldError = (name: string) =>
+    error?.errors
+      .filter((f) => f.field === name)
+      .map((f) => (
+        <span key={f.code} className="field-error">
+          {f.message}
+        </span>
+      ));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const body: NewUser = { username: draft.username.trim(), displayName: draft.displayName.trim(), role: draft.role, areaCode: draft.areaCode.trim() };
+      const body: NewUser = {
+        username: draft.username.trim(),
+        displayName: draft.displayName.trim(),
+        role: draft.role,
+        areaCode: draft.areaCode.trim(),
+      };
       if (draft.password) body.password = draft.password;
       onCreated(await accessApi.createUser(body));
       setDraft(blank);
@@ -140,33 +204,80 @@ function CreateUserForm({ onCreated }: { onCreated: (c: CreatedUser) => void }) 
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate data-testid="create-user-form">
       <div className="form-grid">
-        <label className="field"><span className="field-label">{t('users.username')} <span className="req">*</span></span>
-          <input data-testid="user-username" value={draft.username} onChange={(e) => set('username', e.target.value)} autoCapitalize="none" autoComplete="off" spellCheck={false} />
+        <label className="field">
+          <span className="field-label">
+            {t('users.username')} <span className="req">*</span>
+          </span>
+          <input
+            data-testid="user-username"
+            value={draft.username}
+            onChange={(e) => set('username', e.target.value)}
+            autoCapitalize="none"
+            autoComplete="off"
+            spellCheck={false}
+          />
           {fieldError('username')}
         </label>
-        <label className="field"><span className="field-label">{t('users.displayName')} <span className="req">*</span></span>
-          <input data-testid="user-displayName" value={draft.displayName} onChange={(e) => set('displayName', e.target.value)} autoComplete="off" />
+        <label className="field">
+          <span className="field-label">
+            {t('users.displayName')} <span className="req">*</span>
+          </span>
+          <input
+            data-testid="user-displayName"
+            value={draft.displayName}
+            onChange={(e) => set('displayName', e.target.value)}
+            autoComplete="off"
+          />
           {fieldError('displayName')}
         </label>
-        <label className="field"><span className="field-label">{t('users.role')}</span>
-          <select data-testid="user-role-select" value={draft.role} onChange={(e) => set('role', e.target.value as Role)}>
-            {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+        <label className="field">
+          <span className="field-label">{t('users.role')}</span>
+          <select
+            data-testid="user-role-select"
+            value={draft.role}
+            onChange={(e) => set('role', e.target.value as Role)}
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`role.${r}`)}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="field"><span className="field-label">{t('users.areaCode')}</span>
-          <input data-testid="user-areaCode" className="mono" value={draft.areaCode} onChange={(e) => set('areaCode', e.target.value)} inputMode="numeric" autoComplete="off" />
+        <label className="field">
+          <span className="field-label">{t('users.areaCode')}</span>
+          <input
+            data-testid="user-areaCode"
+            className="mono"
+            value={draft.areaCode}
+            onChange={(e) => set('areaCode', e.target.value)}
+            inputMode="numeric"
+            autoComplete="off"
+          />
           <span className="field-hint">{t('users.areaCodeHint')}</span>
           {fieldError('areaCode')}
         </label>
-        <label className="field"><span className="field-label">{t('users.password')}</span>
-          <input data-testid="user-password" type="password" value={draft.password ?? ''} onChange={(e) => set('password', e.target.value)} autoComplete="new-password" />
+        <label className="field">
+          <span className="field-label">{t('users.password')}</span>
+          <input
+            data-testid="user-password"
+            type="password"
+            value={draft.password ?? ''}
+            onChange={(e) => set('password', e.target.value)}
+            autoComplete="new-password"
+          />
           <span className="field-hint">{t('users.passwordHint')}</span>
           {fieldError('password')}
         </label>
       </div>
       <ErrorBox error={error} />
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" data-testid="user-create" disabled={busy || !draft.username.trim() || !draft.displayName.trim()}>
+        <button
+          type="submit"
+          className="btn btn-primary"
+          data-testid="user-create"
+          disabled={busy || !draft.username.trim() || !draft.displayName.trim()}
+        >
           {busy ? t('common.working') : t('users.createSubmit')}
         </button>
       </div>
@@ -175,7 +286,15 @@ function CreateUserForm({ onCreated }: { onCreated: (c: CreatedUser) => void }) 
 }
 
 /** One account's actions: unlock, reset the password, disable or enable, change role and area. */
-function UserActions({ user: u, self, onDone }: { user: UserView; self: boolean; onDone: (text: string, password?: string) => void }) {
+function UserActions({
+  user: u,
+  self,
+  onDone,
+}: {
+  user: UserView;
+  self: boolean;
+  onDone: (text: string, password?: string) => void;
+}) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -193,7 +312,11 @@ function UserActions({ user: u, self, onDone }: { user: UserView; self: boolean;
       setBusy(false);
     }
   };
-  const unlock = () => run(async () => { await accessApi.updateUser(u.id, { unlock: true }); onDone(t('accounts.unlocked', { username: u.username })); });
+  const unlock = () =>
+    run(async () => {
+      await accessApi.updateUser(u.id, { unlock: true });
+      onDone(t('accounts.unlocked', { username: u.username }));
+    });
   const reset = () => {
     if (!window.confirm(t('accounts.resetConfirm', { username: u.username }))) return;
     void run(async () => {
@@ -203,7 +326,10 @@ function UserActions({ user: u, self, onDone }: { user: UserView; self: boolean;
   };
   const toggle = () => {
     if (!u.disabled && !window.confirm(t('accounts.disableConfirm', { username: u.username }))) return;
-    void run(async () => { await accessApi.updateUser(u.id, { disabled: !u.disabled }); onDone(t('accounts.saved', { username: u.username })); });
+    void run(async () => {
+      await accessApi.updateUser(u.id, { disabled: !u.disabled });
+      onDone(t('accounts.saved', { username: u.username }));
+    });
   };
   const save = (e: FormEvent) => {
     e.preventDefault();
@@ -216,26 +342,62 @@ function UserActions({ user: u, self, onDone }: { user: UserView; self: boolean;
   return (
     <div className="user-actions">
       <div className="button-row">
-        {u.lockedUntil && <button type="button" className="btn btn-small" data-testid="user-unlock" disabled={busy} onClick={() => void unlock()}>{t('accounts.unlock')}</button>}
-        <button type="button" className="btn btn-small" data-testid="user-reset" disabled={busy} onClick={reset}>{t('accounts.reset')}</button>
+        {u.lockedUntil && (
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="user-unlock"
+            disabled={busy}
+            onClick={() => void unlock()}
+          >
+            {t('accounts.unlock')}
+          </button>
+        )}
+        <button type="button" className="btn btn-small" data-testid="user-reset" disabled={busy} onClick={reset}>
+          {t('accounts.reset')}
+        </button>
         {!self && (
           <>
-            <button type="button" className="btn btn-small" data-testid="user-toggle" disabled={busy} onClick={toggle}>{u.disabled ? t('accounts.enable') : t('accounts.disable')}</button>
-            <button type="button" className="btn btn-small btn-ghost" data-testid="user-edit" aria-expanded={editing} onClick={() => setEditing((x) => !x)}>{t('accounts.edit')}</button>
+            <button type="button" className="btn btn-small" data-testid="user-toggle" disabled={busy} onClick={toggle}>
+              {u.disabled ? t('accounts.enable') : t('accounts.disable')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              data-testid="user-edit"
+              aria-expanded={editing}
+              onClick={() => setEditing((x) => !x)}
+            >
+              {t('accounts.edit')}
+            </button>
           </>
         )}
       </div>
       {editing && (
         <form className="form user-edit" onSubmit={save} data-testid="user-edit-form">
-          <label className="field"><span className="field-label">{t('users.role')}</span>
+          <label className="field">
+            <span className="field-label">{t('users.role')}</span>
             <select data-testid="user-edit-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}`)}
+                </option>
+              ))}
             </select>
           </label>
-          <label className="field"><span className="field-label">{t('users.areaCode')}</span>
-            <input data-testid="user-edit-area" className="mono" value={areaCode} onChange={(e) => setAreaCode(e.target.value)} inputMode="numeric" />
+          <label className="field">
+            <span className="field-label">{t('users.areaCode')}</span>
+            <input
+              data-testid="user-edit-area"
+              className="mono"
+              value={areaCode}
+              onChange={(e) => setAreaCode(e.target.value)}
+              inputMode="numeric"
+            />
           </label>
-          <button type="submit" className="btn btn-small btn-primary" data-testid="user-edit-save" disabled={busy}>{t('accounts.save')}</button>
+          <button type="submit" className="btn btn-small btn-primary" data-testid="user-edit-save" disabled={busy}>
+            {t('accounts.save')}
+          </button>
         </form>
       )}
       <ErrorBox error={error} />
@@ -254,5 +416,9 @@ function CopyButton({ text }: { text: string }) {
       setCopied(false);
     }
   };
-  return <button type="button" className="btn btn-small" onClick={() => void copy()}>{copied ? t('common.copied') : t('common.copy')}</button>;
+  return (
+    <button type="button" className="btn btn-small" onClick={() => void copy()}>
+      {copied ? t('common.copied') : t('common.copy')}
+    </button>
+  );
 }

@@ -15,7 +15,19 @@ import { formatDateTime, formatNumber } from '../shared/format.ts';
 import type { AuditEvent, AuditFilter, AuditVerify } from './types.ts';
 
 const PAGE = 50;
-const OBJECT_TYPES = ['person', 'household', 'building', 'user', 'case', 'contact', 'venue', 'area', 'risk_area', 'testing_round', 'audit_event'];
+const OBJECT_TYPES = [
+  'person',
+  'household',
+  'building',
+  'user',
+  'case',
+  'contact',
+  'venue',
+  'area',
+  'risk_area',
+  'testing_round',
+  'audit_event',
+];
 const BLANK: Required<AuditFilter> = { action: '', actor: '', objectType: '', objectId: '', from: '', to: '', q: '' };
 
 /** The filters live in the address, so a filtered view can be reloaded and shared. */
@@ -54,15 +66,35 @@ export function AuditPage() {
         <div className="card-title-row">
           <h2 className="card-title">{t('audit.events')}</h2>
           <div className="audit-actions">
-            <a className="btn btn-ghost btn-small" data-testid="audit-export-csv" href={auditApi.auditExportUrl(filter, 'csv')} download>{t('auditLog.exportCsv')}</a>
-            <a className="btn btn-ghost btn-small" data-testid="audit-export-xlsx" href={auditApi.auditExportUrl(filter, 'xlsx')} download>{t('auditLog.exportXlsx')}</a>
-            <button type="button" className="btn btn-ghost btn-small" onClick={events.reload}>{t('common.refresh')}</button>
+            <a
+              className="btn btn-ghost btn-small"
+              data-testid="audit-export-csv"
+              href={auditApi.auditExportUrl(filter, 'csv')}
+              download
+            >
+              {t('auditLog.exportCsv')}
+            </a>
+            <a
+              className="btn btn-ghost btn-small"
+              data-testid="audit-export-xlsx"
+              href={auditApi.auditExportUrl(filter, 'xlsx')}
+              download
+            >
+              {t('auditLog.exportXlsx')}
+            </a>
+            <button type="button" className="btn btn-ghost btn-small" onClick={events.reload}>
+              {t('common.refresh')}
+            </button>
           </div>
         </div>
         <p className="muted small">{t('auditLog.exportHint')}</p>
         <ErrorBox error={events.error} />
         {events.loading && !events.data && <Loading />}
-        {events.data && events.data.items.length === 0 && <p className="empty" data-testid="audit-empty">{t('audit.none')}</p>}
+        {events.data && events.data.items.length === 0 && (
+          <p className="empty" data-testid="audit-empty">
+            {t('audit.none')}
+          </p>
+        )}
         {events.data && events.data.items.length > 0 && (
           <table className="table rtable audit-table" data-testid="audit-events">
             <thead>
@@ -78,23 +110,42 @@ export function AuditPage() {
             <tbody>
               {events.data.items.map((e) => (
                 <tr key={e.seq} data-testid="audit-row" data-action={e.action}>
-                  <td data-label={t('audit.seq')} className="num mono rtable-head">#{e.seq}</td>
-                  <td data-label={t('audit.at')} className="nowrap">{formatDateTime(e.at)}</td>
-                  <td data-label={t('audit.actor')}><div className="audit-cell">
-                    <button type="button" className="link-button" onClick={() => apply({ ...filter, actor: e.actorName })}>{e.actorName}</button>
-                    <span className="muted small"> · {t(`role.${e.actorRole}`, { defaultValue: e.actorRole })}</span>
-                  </div></td>
-                  <td data-label={t('audit.action')}><div className="audit-cell">
-                    <div>{t(`auditAction.${e.action.replace(/\./g, '_')}`, { defaultValue: e.action })}</div>
-                    <code className="action muted small">{e.action}</code>
-                  </div></td>
-                  <td data-label={t('audit.object')} data-testid="audit-object">
-                    <ObjectCell event={e} onPick={() => e.objectId && apply({ objectType: e.objectType, objectId: e.objectId })} />
+                  <td data-label={t('audit.seq')} className="num mono rtable-head">
+                    #{e.seq}
                   </td>
-                  <td data-label={t('audit.reason')}><div className="audit-cell">
-                    {e.reason || <span className="muted">—</span>}
-                    <DetailLine detail={e.detail} />
-                  </div></td>
+                  <td data-label={t('audit.at')} className="nowrap">
+                    {formatDateTime(e.at)}
+                  </td>
+                  <td data-label={t('audit.actor')}>
+                    <div className="audit-cell">
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={() => apply({ ...filter, actor: e.actorName })}
+                      >
+                        {e.actorName}
+                      </button>
+                      <span className="muted small"> · {t(`role.${e.actorRole}`, { defaultValue: e.actorRole })}</span>
+                    </div>
+                  </td>
+                  <td data-label={t('audit.action')}>
+                    <div className="audit-cell">
+                      <div>{t(`auditAction.${e.action.replace(/\./g, '_')}`, { defaultValue: e.action })}</div>
+                      <code className="action muted small">{e.action}</code>
+                    </div>
+                  </td>
+                  <td data-label={t('audit.object')} data-testid="audit-object">
+                    <ObjectCell
+                      event={e}
+                      onPick={() => e.objectId && apply({ objectType: e.objectType, objectId: e.objectId })}
+                    />
+                  </td>
+                  <td data-label={t('audit.reason')}>
+                    <div className="audit-cell">
+                      {e.reason || <span className="muted">—</span>}
+                      <DetailLine detail={e.detail} />
+                    </div>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -103,9 +154,18 @@ export function AuditPage() {
         {events.data && (
           <div className="pager" data-testid="audit-pager">
             <span className="muted small">{t('auditLog.shown', { n: formatNumber(events.data.items.length) })}</span>
-            {cursors.length > 1 && <button type="button" className="btn btn-small" onClick={() => setCursors([undefined])}>{t('auditLog.newest')}</button>}
+            {cursors.length > 1 && (
+              <button type="button" className="btn btn-small" onClick={() => setCursors([undefined])}>
+                {t('auditLog.newest')}
+              </button>
+            )}
             {events.data.nextBeforeSeq !== null && (
-              <button type="button" className="btn btn-small" data-testid="audit-older" onClick={() => setCursors((c) => [...c, events.data!.nextBeforeSeq!])}>
+              <button
+                type="button"
+                className="btn btn-small"
+                data-testid="audit-older"
+                onClick={() => setCursors((c) => [...c, events.data!.nextBeforeSeq!])}
+              >
                 {t('auditLog.older')}
               </button>
             )}
@@ -123,7 +183,9 @@ function ObjectCell({ event: e, onPick }: { event: AuditEvent; onPick: () => voi
   return (
     <div className="audit-cell">
       <span className="muted small">{type} </span>
-      <button type="button" className="link-button" title={e.objectId} onClick={onPick}>{e.objectLabel ?? e.objectId}</button>
+      <button type="button" className="link-button" title={e.objectId} onClick={onPick}>
+        {e.objectLabel ?? e.objectId}
+      </button>
       {e.objectLabel && <div className="mono muted small audit-id">{e.objectId}</div>}
     </div>
   );
@@ -136,7 +198,9 @@ function DetailLine({ detail }: { detail: unknown }) {
   const text = JSON.stringify(detail);
   return (
     <details className="audit-detail small">
-      <summary className="muted">{t('auditLog.detail')}：{text.length > 60 ? `${text.slice(0, 60)}…` : text}</summary>
+      <summary className="muted">
+        {t('auditLog.detail')}：{text.length > 60 ? `${text.slice(0, 60)}…` : text}
+      </summary>
       <pre className="mono">{JSON.stringify(detail, null, 2)}</pre>
     </details>
   );
@@ -145,7 +209,8 @@ function DetailLine({ detail }: { detail: unknown }) {
 function FilterForm({ initial, onApply }: { initial: AuditFilter; onApply: (f: AuditFilter) => void }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Required<AuditFilter>>({ ...BLANK, ...initial });
-  const set = (k: keyof AuditFilter) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
+  const set = (k: keyof AuditFilter) => (e: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [k]: e.target.value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onApply(Object.fromEntries(Object.entries(draft).map(([k, v]) => [k, v.trim()])));
@@ -153,35 +218,78 @@ function FilterForm({ initial, onApply }: { initial: AuditFilter; onApply: (f: A
   return (
     <form className="form audit-filters" onSubmit={submit} data-testid="audit-filters">
       <div className="form-grid">
-        <label className="field"><span className="field-label">{t('auditLog.q')}</span>
+        <label className="field">
+          <span className="field-label">{t('auditLog.q')}</span>
           <input data-testid="audit-q" value={draft.q} onChange={set('q')} placeholder={t('auditLog.qHint')} />
         </label>
-        <label className="field"><span className="field-label">{t('auditLog.action')}</span>
-          <input data-testid="audit-action" className="mono" value={draft.action} onChange={set('action')} placeholder="person.*" autoCapitalize="none" spellCheck={false} />
+        <label className="field">
+          <span className="field-label">{t('auditLog.action')}</span>
+          <input
+            data-testid="audit-action"
+            className="mono"
+            value={draft.action}
+            onChange={set('action')}
+            placeholder="person.*"
+            autoCapitalize="none"
+            spellCheck={false}
+          />
           <span className="field-hint">{t('auditLog.actionHint')}</span>
         </label>
-        <label className="field"><span className="field-label">{t('auditLog.actor')}</span>
-          <input data-testid="audit-actor" className="mono" value={draft.actor} onChange={set('actor')} autoCapitalize="none" spellCheck={false} />
+        <label className="field">
+          <span className="field-label">{t('auditLog.actor')}</span>
+          <input
+            data-testid="audit-actor"
+            className="mono"
+            value={draft.actor}
+            onChange={set('actor')}
+            autoCapitalize="none"
+            spellCheck={false}
+          />
         </label>
-        <label className="field"><span className="field-label">{t('auditLog.objectType')}</span>
+        <label className="field">
+          <span className="field-label">{t('auditLog.objectType')}</span>
           <select data-testid="audit-objectType" value={draft.objectType} onChange={set('objectType')}>
             <option value="">{t('auditLog.anyType')}</option>
-            {OBJECT_TYPES.map((o) => <option key={o} value={o}>{t(`auditLog.objectTypes.${o}`)}</option>)}
+            {OBJECT_TYPES.map((o) => (
+              <option key={o} value={o}>
+                {t(`auditLog.objectTypes.${o}`)}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="field"><span className="field-label">{t('auditLog.objectId')}</span>
-          <input data-testid="audit-objectId" className="mono" value={draft.objectId} onChange={set('objectId')} spellCheck={false} />
+        <label className="field">
+          <span className="field-label">{t('auditLog.objectId')}</span>
+          <input
+            data-testid="audit-objectId"
+            className="mono"
+            value={draft.objectId}
+            onChange={set('objectId')}
+            spellCheck={false}
+          />
         </label>
-        <label className="field"><span className="field-label">{t('auditLog.from')}</span>
+        <label className="field">
+          <span className="field-label">{t('auditLog.from')}</span>
           <input data-testid="audit-from" type="date" value={draft.from} onChange={set('from')} />
         </label>
-        <label className="field"><span className="field-label">{t('auditLog.to')}</span>
+        <label className="field">
+          <span className="field-label">{t('auditLog.to')}</span>
           <input data-testid="audit-to" type="date" value={draft.to} onChange={set('to')} />
         </label>
       </div>
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" data-testid="audit-apply">{t('auditLog.apply')}</button>
-        <button type="button" className="btn btn-ghost" onClick={() => { setDraft(BLANK); onApply({}); }}>{t('auditLog.clear')}</button>
+        <button type="submit" className="btn btn-primary" data-testid="audit-apply">
+          {t('auditLog.apply')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => {
+            setDraft(BLANK);
+            onApply({});
+          }}
+        >
+          {t('auditLog.clear')}
+        </button>
       </div>
     </form>
   );
@@ -213,28 +321,45 @@ function VerifyCard() {
           <h2 className="card-title">{t('audit.verifyTitle')}</h2>
           <p className="muted small">{t('audit.verifyExplain')}</p>
         </div>
-        <button type="button" className="btn btn-primary" data-testid="audit-verify" disabled={busy} onClick={() => void verify()}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="audit-verify"
+          disabled={busy}
+          onClick={() => void verify()}
+        >
           {busy ? t('common.working') : t('audit.verify')}
         </button>
       </div>
       <ErrorBox error={error} />
-      {result && (result.ok ? (
-        <div className="alert alert-ok" role="status" data-testid="audit-verify-result" data-ok="true">
-          <div className="alert-title">{t('audit.intact', { count: result.events, n: formatNumber(result.events) })}</div>
-          {result.headHash && <div className="mono small break">{t('audit.headHash')}: {result.headHash}</div>}
-          {result.keyedFrom != null && <div className="small">{t('audit.keyedFrom', { seq: result.keyedFrom })}</div>}
-          <AnchorLine result={result} />
-        </div>
-      ) : (
-        <div className="alert alert-error" role="alert" data-testid="audit-verify-result" data-ok="false">
-          <div className="alert-title">
-            {result.brokenAt === undefined ? t('audit.anchorRefused') : t('audit.broken', { seq: result.brokenAt })}
+      {result &&
+        (result.ok ? (
+          <div className="alert alert-ok" role="status" data-testid="audit-verify-result" data-ok="true">
+            <div className="alert-title">
+              {t('audit.intact', { count: result.events, n: formatNumber(result.events) })}
+            </div>
+            {result.headHash && (
+              <div className="mono small break">
+                {t('audit.headHash')}: {result.headHash}
+              </div>
+            )}
+            {result.keyedFrom != null && <div className="small">{t('audit.keyedFrom', { seq: result.keyedFrom })}</div>}
+            <AnchorLine result={result} />
           </div>
-          {result.problem && <div>{result.problem}</div>}
-          {result.anchor && <div className="mono small break" data-testid="audit-verify-anchor">{t('audit.anchorNamed', { anchor: result.anchor })}</div>}
-          <div className="small">{t('audit.checked', { n: formatNumber(result.events) })}</div>
-        </div>
-      ))}
+        ) : (
+          <div className="alert alert-error" role="alert" data-testid="audit-verify-result" data-ok="false">
+            <div className="alert-title">
+              {result.brokenAt === undefined ? t('audit.anchorRefused') : t('audit.broken', { seq: result.brokenAt })}
+            </div>
+            {result.problem && <div>{result.problem}</div>}
+            {result.anchor && (
+              <div className="mono small break" data-testid="audit-verify-anchor">
+                {t('audit.anchorNamed', { anchor: result.anchor })}
+              </div>
+            )}
+            <div className="small">{t('audit.checked', { n: formatNumber(result.events) })}</div>
+          </div>
+        ))}
     </div>
   );
 }
@@ -246,5 +371,9 @@ function AnchorLine({ result }: { result: AuditVerify }) {
   if (!a) text = t('audit.anchorsMissing');
   else if (a.checked === 0 || a.newestSeq === null || a.newestAt === null) text = t('audit.anchorsNone');
   else text = t('audit.anchorsOk', { n: formatNumber(a.checked), seq: a.newestSeq, at: formatDateTime(a.newestAt) });
-  return <div className="small" data-testid="audit-verify-anchors">{text}</div>;
+  return (
+    <div className="small" data-testid="audit-verify-anchors">
+      {text}
+    </div>
+  );
 }

@@ -12,15 +12,37 @@ import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import './command.css';
 
-function Stat({ testId, value, label, to, tone }: { testId: string; value: number; label: string; to?: string; tone?: 'alarm' | 'warn' }) {
+function Stat({
+  testId,
+  value,
+  label,
+  to,
+  tone,
+}: {
+  testId: string;
+  value: number;
+  label: string;
+  to?: string;
+  tone?: 'alarm' | 'warn';
+}) {
   const body = (
     <>
-      <div className="stat-value" data-testid={`${testId}-value`}>{value.toLocaleString()}</div>
+      <div className="stat-value" data-testid={`${testId}-value`}>
+        {value.toLocaleString()}
+      </div>
       <div className="stat-label">{label}</div>
     </>
   );
   const cls = `stat ${tone === 'alarm' && value > 0 ? 'stat-alarm' : tone === 'warn' && value > 0 ? 'stat-warn' : ''}`;
-  return to ? <Link to={to} className={`${cls} stat-link`} data-testid={testId}>{body}</Link> : <div className={cls} data-testid={testId}>{body}</div>;
+  return to ? (
+    <Link to={to} className={`${cls} stat-link`} data-testid={testId}>
+      {body}
+    </Link>
+  ) : (
+    <div className={cls} data-testid={testId}>
+      {body}
+    </div>
+  );
 }
 
 export function CommandSummaryCards() {
@@ -31,16 +53,58 @@ export function CommandSummaryCards() {
     const timer = setInterval(() => setTick((n) => n + 1), 60_000);
     return () => clearInterval(timer);
   }, []);
-  if (summary.loading && !summary.data) return <div className="card"><Loading /></div>;
+  if (summary.loading && !summary.data)
+    return (
+      <div className="card">
+        <Loading />
+      </div>
+    );
   if (!summary.data) return <ErrorBox error={summary.error} />;
   const s = summary.data;
   const stats: ReactNode[] = [];
   if (s.cases) {
-    stats.push(<Stat key="today" testId="home-cases-today" value={s.cases.today} label={t('commandHome.casesToday')} to="/cases" tone="alarm" />);
-    stats.push(<Stat key="cases" testId="home-cases-total" value={s.cases.total} label={t('commandHome.casesTotal')} to="/cases" />);
+    stats.push(
+      <Stat
+        key="today"
+        testId="home-cases-today"
+        value={s.cases.today}
+        label={t('commandHome.casesToday')}
+        to="/cases"
+        tone="alarm"
+      />,
+    );
+    stats.push(
+      <Stat
+        key="cases"
+        testId="home-cases-total"
+        value={s.cases.total}
+        label={t('commandHome.casesTotal')}
+        to="/cases"
+      />,
+    );
   }
-  if (s.pendingReview !== null) stats.push(<Stat key="review" testId="home-review" value={s.pendingReview} label={t('commandHome.pendingReview')} to="/review" tone="warn" />);
-  if (s.openPools !== null) stats.push(<Stat key="pools" testId="home-pools" value={s.openPools} label={t('commandHome.openPools')} to="/testing/lab" tone="alarm" />);
+  if (s.pendingReview !== null)
+    stats.push(
+      <Stat
+        key="review"
+        testId="home-review"
+        value={s.pendingReview}
+        label={t('commandHome.pendingReview')}
+        to="/review"
+        tone="warn"
+      />,
+    );
+  if (s.openPools !== null)
+    stats.push(
+      <Stat
+        key="pools"
+        testId="home-pools"
+        value={s.openPools}
+        label={t('commandHome.openPools')}
+        to="/testing/lab"
+        tone="alarm"
+      />,
+    );
   return (
     <section className="card command-summary" data-testid="command-summary" aria-label={t('commandHome.title')}>
       <div className="card-head">
@@ -68,8 +132,17 @@ export function CommandSummaryCards() {
             return (
               <Link key={r.id} to={`/testing/rounds/${r.id}`} className="command-round" data-testid="home-round">
                 <span className="command-round-name">{r.name}</span>
-                <span className="command-round-bar" aria-hidden="true"><span style={{ width: `${pct}%` }} /></span>
-                <span className="small">{t('commandHome.roundProgress', { sampled: r.sampled.toLocaleString(), target: r.target.toLocaleString(), pct, resulted: r.resulted.toLocaleString() })}</span>
+                <span className="command-round-bar" aria-hidden="true">
+                  <span style={{ width: `${pct}%` }} />
+                </span>
+                <span className="small">
+                  {t('commandHome.roundProgress', {
+                    sampled: r.sampled.toLocaleString(),
+                    target: r.target.toLocaleString(),
+                    pct,
+                    resulted: r.resulted.toLocaleString(),
+                  })}
+                </span>
                 {r.status === 'overdue' && <span className="badge badge-warn">{t('commandHome.overdue')}</span>}
               </Link>
             );

@@ -6,7 +6,16 @@ export interface CommandSummary {
   cases: { total: number; today: number } | null;
   pendingReview: number | null;
   colours: { green: number; yellow: number; red: number } | null;
-  rounds: Array<{ id: string; name: string; status: string; deadlineAt: number; target: number; sampled: number; resulted: number; openPools: number }> | null;
+  rounds: Array<{
+    id: string;
+    name: string;
+    status: string;
+    deadlineAt: number;
+    target: number;
+    sampled: number;
+    resulted: number;
+    openPools: number;
+  }> | null;
   openPools: number | null;
 }
 

@@ -15,18 +15,41 @@ import { ColourBadge, StatusBadge } from './HealthBits.tsx';
 import { localInputToMs, msToLocalInput } from '../tracing/TracingBits.tsx';
 import { actorLabel, BasisText, RuleSetName } from '../shared/Labels.tsx';
 
-function StatusFilter({ value, options, onChange }: { value: string; options: string[]; onChange: (v: string) => void }) {
+function StatusFilter({
+  value,
+  options,
+  onChange,
+}: {
+  value: string;
+  options: string[];
+  onChange: (v: string) => void;
+}) {
   const { t } = useTranslation();
   return (
-    <select aria-label={t('health.statusFilter')} value={value} onChange={(e) => onChange(e.target.value)} data-testid="health-status-filter">
+    <select
+      aria-label={t('health.statusFilter')}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      data-testid="health-status-filter"
+    >
       <option value="">{t('health.allStatuses')}</option>
-      {options.map((o) => <option key={o} value={o}>{t(`health.status.${o}`)}</option>)}
+      {options.map((o) => (
+        <option key={o} value={o}>
+          {t(`health.status.${o}`)}
+        </option>
+      ))}
     </select>
   );
 }
 
 /** Approve or reject with a reason in one small form. */
-function Decide({ onDecide, testId }: { onDecide: (approve: boolean, reason: string) => Promise<void>; testId: string }) {
+function Decide({
+  onDecide,
+  testId,
+}: {
+  onDecide: (approve: boolean, reason: string) => Promise<void>;
+  testId: string;
+}) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -34,14 +57,42 @@ function Decide({ onDecide, testId }: { onDecide: (approve: boolean, reason: str
   const go = async (approve: boolean) => {
     setBusy(true);
     setError(null);
-    try { await onDecide(approve, reason); } catch (err) { setError(toApiError(err)); } finally { setBusy(false); }
+    try {
+      await onDecide(approve, reason);
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <div className="hc-form" data-testid={testId}>
-      <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('health.decisionReason')} aria-label={t('health.decisionReason')} data-testid={`${testId}-reason`} />
+      <input
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        placeholder={t('health.decisionReason')}
+        aria-label={t('health.decisionReason')}
+        data-testid={`${testId}-reason`}
+      />
       <div className="button-row">
-        <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void go(true)} data-testid={`${testId}-approve`}>{t('health.approve')}</button>
-        <button type="button" className="btn" disabled={busy} onClick={() => void go(false)} data-testid={`${testId}-reject`}>{t('health.reject')}</button>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={busy}
+          onClick={() => void go(true)}
+          data-testid={`${testId}-approve`}
+        >
+          {t('health.approve')}
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy}
+          onClick={() => void go(false)}
+          data-testid={`${testId}-reject`}
+        >
+          {t('health.reject')}
+        </button>
       </div>
       <ErrorBox error={error} />
     </div>
@@ -66,7 +117,9 @@ export function HealthChangesPage() {
         {list.loading && !list.data && <Loading />}
         {list.data && list.data.items.length === 0 && <p className="empty">{t('health.changes.empty')}</p>}
         <div className="hc-list">
-          {list.data?.items.map((o) => <OverrideItem key={o.id} o={o} canDecide={can('health.approve')} onDone={list.reload} />)}
+          {list.data?.items.map((o) => (
+            <OverrideItem key={o.id} o={o} canDecide={can('health.approve')} onDone={list.reload} />
+          ))}
         </div>
       </div>
     </div>
@@ -77,18 +130,44 @@ function OverrideItem({ o, canDecide, onDone }: { o: Override; canDecide: boolea
   const { t } = useTranslation();
   return (
     <div className="hc-item" data-testid="override-row" data-status={o.status}>
-      <div><StatusBadge status={o.status} /> <ColourBadge colour={o.colour} /> <span className="small muted">{t('health.changes.people', { count: o.people })}</span></div>
+      <div>
+        <StatusBadge status={o.status} /> <ColourBadge colour={o.colour} />{' '}
+        <span className="small muted">{t('health.changes.people', { count: o.people })}</span>
+      </div>
       <div className="small">
-        {o.persons.map((p, i) => <span key={p.id}>{i > 0 ? '、' : ''}<Link to={`/persons/${p.id}/health`}>{p.maskedName || p.id}</Link></span>)}
+        {o.persons.map((p, i) => (
+          <span key={p.id}>
+            {i > 0 ? '、' : ''}
+            <Link to={`/persons/${p.id}/health`}>{p.maskedName || p.id}</Link>
+          </span>
+        ))}
         {o.people > o.persons.length ? ' …' : ''}
       </div>
-      <div>{t('health.override.legalBasis')}: {o.legalBasis}</div>
-      <div>{t('health.override.reason')}: {o.reason}</div>
-      <div className="small muted">{t('health.changes.by', { name: o.requestedBy.name, at: formatDateTime(o.requestedAt) })} · {t('health.changes.until', { at: formatDateTime(o.endsAt) })}</div>
-      {o.decidedBy && <div className="small">{t('health.changes.decided', { name: o.decidedBy.name, at: formatDateTime(o.decidedAt) })}{o.decisionReason ? `: ${o.decisionReason}` : ''}</div>}
+      <div>
+        {t('health.override.legalBasis')}: {o.legalBasis}
+      </div>
+      <div>
+        {t('health.override.reason')}: {o.reason}
+      </div>
+      <div className="small muted">
+        {t('health.changes.by', { name: o.requestedBy.name, at: formatDateTime(o.requestedAt) })} ·{' '}
+        {t('health.changes.until', { at: formatDateTime(o.endsAt) })}
+      </div>
+      {o.decidedBy && (
+        <div className="small">
+          {t('health.changes.decided', { name: o.decidedBy.name, at: formatDateTime(o.decidedAt) })}
+          {o.decisionReason ? `: ${o.decisionReason}` : ''}
+        </div>
+      )}
       {o.status === 'held' && <div className="small">{t('health.changes.held')}</div>}
       {o.status === 'pending' && canDecide && (
-        <Decide testId="override-decide" onDecide={async (approve, reason) => { await healthApi.decideOverride(o.id, approve, reason); onDone(); }} />
+        <Decide
+          testId="override-decide"
+          onDecide={async (approve, reason) => {
+            await healthApi.decideOverride(o.id, approve, reason);
+            onDone();
+          }}
+        />
       )}
     </div>
   );
@@ -105,13 +184,23 @@ export function AppealsPage() {
       <div className="card">
         <div className="card-title-row">
           <h2 className="card-title">{t('health.appeals.count', { count: list.data?.items.length ?? 0 })}</h2>
-          <StatusFilter value={status} options={['open', 'correction_pending', 'upheld', 'corrected', 'correction_rejected']} onChange={setStatus} />
+          <StatusFilter
+            value={status}
+            options={['open', 'correction_pending', 'upheld', 'corrected', 'correction_rejected']}
+            onChange={setStatus}
+          />
         </div>
         <ErrorBox error={list.error} />
         {list.loading && !list.data && <Loading />}
-        {list.data && list.data.items.length === 0 && <p className="empty" data-testid="appeals-empty">{t('health.appeals.empty')}</p>}
+        {list.data && list.data.items.length === 0 && (
+          <p className="empty" data-testid="appeals-empty">
+            {t('health.appeals.empty')}
+          </p>
+        )}
         <div className="hc-list">
-          {list.data?.items.map((a) => <AppealItem key={a.id} a={a} onDone={list.reload} />)}
+          {list.data?.items.map((a) => (
+            <AppealItem key={a.id} a={a} onDone={list.reload} />
+          ))}
         </div>
       </div>
     </div>
@@ -131,37 +220,91 @@ function AppealItem({ a, onDone }: { a: Appeal; onDone: () => void }) {
     e.preventDefault();
     setError(null);
     try {
-      await healthApi.answerAppeal(a.id, decision === 'uphold' ? { decision, answer } : { decision, answer, colour, legalBasis, endsAt: localInputToMs(endsAt) ?? 0 });
+      await healthApi.answerAppeal(
+        a.id,
+        decision === 'uphold'
+          ? { decision, answer }
+          : { decision, answer, colour, legalBasis, endsAt: localInputToMs(endsAt) ?? 0 },
+      );
       onDone();
-    } catch (err) { setError(toApiError(err)); }
+    } catch (err) {
+      setError(toApiError(err));
+    }
   };
   return (
     <div className="hc-item" data-testid="appeal-row" data-status={a.status}>
-      <div><StatusBadge status={a.status} /> <ColourBadge colour={a.colour} /> <Link to={`/persons/${a.personId}/health`}>{a.maskedName}</Link></div>
+      <div>
+        <StatusBadge status={a.status} /> <ColourBadge colour={a.colour} />{' '}
+        <Link to={`/persons/${a.personId}/health`}>{a.maskedName}</Link>
+      </div>
       <div>{a.statement}</div>
-      <div className={`small ${a.overdue ? 'hc-overdue' : 'muted'}`}>{t('health.appeals.filed', { at: formatDateTime(a.filedAt) })} · {t('health.appeals.due', { at: formatDateTime(a.dueAt) })}{a.overdue ? ` · ${t('health.appeals.overdue')}` : ''}</div>
-      {a.answer && <div className="small">{t('health.appeals.answer')}: {a.answer} — {a.reviewer}</div>}
+      <div className={`small ${a.overdue ? 'hc-overdue' : 'muted'}`}>
+        {t('health.appeals.filed', { at: formatDateTime(a.filedAt) })} ·{' '}
+        {t('health.appeals.due', { at: formatDateTime(a.dueAt) })}
+        {a.overdue ? ` · ${t('health.appeals.overdue')}` : ''}
+      </div>
+      {a.answer && (
+        <div className="small">
+          {t('health.appeals.answer')}: {a.answer} — {a.reviewer}
+        </div>
+      )}
       {a.status === 'open' && (
         <form className="hc-form" onSubmit={submit} data-testid="appeal-answer-form">
           <div className="chips" role="radiogroup">
             {(['uphold', 'correct'] as const).map((d) => (
-              <button key={d} type="button" className={`chip ${decision === d ? 'on' : ''}`} aria-pressed={decision === d} onClick={() => setDecision(d)} data-testid={`appeal-${d}`}
-                disabled={d === 'correct' && !can('health.override')}>{t(`health.appeals.${d}`)}</button>
+              <button
+                key={d}
+                type="button"
+                className={`chip ${decision === d ? 'on' : ''}`}
+                aria-pressed={decision === d}
+                onClick={() => setDecision(d)}
+                data-testid={`appeal-${d}`}
+                disabled={d === 'correct' && !can('health.override')}
+              >
+                {t(`health.appeals.${d}`)}
+              </button>
             ))}
           </div>
-          <textarea value={answer} onChange={(e) => setAnswer(e.target.value)} placeholder={t('health.appeals.answerHint')} aria-label={t('health.appeals.answer')} required data-testid="appeal-answer" />
+          <textarea
+            value={answer}
+            onChange={(e) => setAnswer(e.target.value)}
+            placeholder={t('health.appeals.answerHint')}
+            aria-label={t('health.appeals.answer')}
+            required
+            data-testid="appeal-answer"
+          />
           {decision === 'correct' && (
             <>
-              <select value={colour} onChange={(e) => setColour(e.target.value as Colour)} aria-label={t('health.override.colour')}>
-                {(['green', 'yellow', 'red'] as const).map((c) => <option key={c} value={c}>{t(`health.colour.${c}`)}</option>)}
+              <select
+                value={colour}
+                onChange={(e) => setColour(e.target.value as Colour)}
+                aria-label={t('health.override.colour')}
+              >
+                {(['green', 'yellow', 'red'] as const).map((c) => (
+                  <option key={c} value={c}>
+                    {t(`health.colour.${c}`)}
+                  </option>
+                ))}
               </select>
-              <textarea value={legalBasis} onChange={(e) => setLegalBasis(e.target.value)} placeholder={t('health.override.legalBasisHint')} aria-label={t('health.override.legalBasis')} />
-              <input type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} aria-label={t('health.override.endsAt')} />
+              <textarea
+                value={legalBasis}
+                onChange={(e) => setLegalBasis(e.target.value)}
+                placeholder={t('health.override.legalBasisHint')}
+                aria-label={t('health.override.legalBasis')}
+              />
+              <input
+                type="datetime-local"
+                value={endsAt}
+                onChange={(e) => setEndsAt(e.target.value)}
+                aria-label={t('health.override.endsAt')}
+              />
               <p className="small muted">{t('health.appeals.correctHelp')}</p>
             </>
           )}
           <ErrorBox error={error} />
-          <button type="submit" className="btn btn-primary" data-testid="appeal-submit">{t('health.appeals.send')}</button>
+          <button type="submit" className="btn btn-primary" data-testid="appeal-submit">
+            {t('health.appeals.send')}
+          </button>
         </form>
       )}
     </div>
@@ -185,7 +328,9 @@ export function RecolourApprovalsPage() {
         {list.loading && !list.data && <Loading />}
         {list.data && list.data.items.length === 0 && <p className="empty">{t('health.approvals.empty')}</p>}
         <div className="hc-list">
-          {list.data?.items.map((a) => <ApprovalItem key={a.id} a={a} onDone={list.reload} />)}
+          {list.data?.items.map((a) => (
+            <ApprovalItem key={a.id} a={a} onDone={list.reload} />
+          ))}
         </div>
       </div>
     </div>
@@ -196,12 +341,31 @@ function ApprovalItem({ a, onDone }: { a: Approval; onDone: () => void }) {
   const { t } = useTranslation();
   return (
     <div className="hc-item" data-testid="approval-row" data-status={a.status}>
-      <div><StatusBadge status={a.status} /> <strong>{t('health.approvals.people', { count: a.people, threshold: a.threshold })}</strong></div>
-      <div>{t(`health.approvals.kind.${a.kind}`)}: <BasisText kind={a.basisKind} params={a.basisParams} text={a.reason} /></div>
-      <div className="small muted">{t('health.changes.by', { name: actorLabel(t, a.requestedBy), at: formatDateTime(a.requestedAt) })} · <RuleSetName id={a.ruleSet.id} version={a.ruleSet.version} /></div>
-      {a.decidedBy && <div className="small">{t('health.changes.decided', { name: a.decidedBy.name, at: formatDateTime(a.decidedAt) })}{a.decisionReason ? `: ${a.decisionReason}` : ''}</div>}
+      <div>
+        <StatusBadge status={a.status} />{' '}
+        <strong>{t('health.approvals.people', { count: a.people, threshold: a.threshold })}</strong>
+      </div>
+      <div>
+        {t(`health.approvals.kind.${a.kind}`)}: <BasisText kind={a.basisKind} params={a.basisParams} text={a.reason} />
+      </div>
+      <div className="small muted">
+        {t('health.changes.by', { name: actorLabel(t, a.requestedBy), at: formatDateTime(a.requestedAt) })} ·{' '}
+        <RuleSetName id={a.ruleSet.id} version={a.ruleSet.version} />
+      </div>
+      {a.decidedBy && (
+        <div className="small">
+          {t('health.changes.decided', { name: a.decidedBy.name, at: formatDateTime(a.decidedAt) })}
+          {a.decisionReason ? `: ${a.decisionReason}` : ''}
+        </div>
+      )}
       {a.status === 'pending' && (
-        <Decide testId="approval-decide" onDecide={async (approve, reason) => { await healthApi.decideApproval(a.id, approve, reason); onDone(); }} />
+        <Decide
+          testId="approval-decide"
+          onDecide={async (approve, reason) => {
+            await healthApi.decideApproval(a.id, approve, reason);
+            onDone();
+          }}
+        />
       )}
     </div>
   );

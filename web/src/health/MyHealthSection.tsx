@@ -38,14 +38,27 @@ export function MyHealthSection() {
         <h2 className="card-title">{t('health.appeals.title')}</h2>
         <p className="small muted">{t('health.mine.appealHelp')}</p>
         {mine.data.appeals.length > 0 && <AppealList appeals={mine.data.appeals} />}
-        {filed && <p className="small" data-testid="appeal-filed">{t('health.mine.filed')}</p>}
+        {filed && (
+          <p className="small" data-testid="appeal-filed">
+            {t('health.mine.filed')}
+          </p>
+        )}
         {!open && (
           <form className="hc-form" onSubmit={submit} data-testid="appeal-form">
-            <label className="field"><span className="field-label">{t('health.mine.statement')}</span>
-              <textarea value={statement} onChange={(e) => setStatement(e.target.value)} required maxLength={2000} data-testid="appeal-statement" />
+            <label className="field">
+              <span className="field-label">{t('health.mine.statement')}</span>
+              <textarea
+                value={statement}
+                onChange={(e) => setStatement(e.target.value)}
+                required
+                maxLength={2000}
+                data-testid="appeal-statement"
+              />
             </label>
             <ErrorBox error={error} />
-            <button type="submit" className="btn btn-primary btn-block" data-testid="appeal-file">{t('health.mine.file')}</button>
+            <button type="submit" className="btn btn-primary btn-block" data-testid="appeal-file">
+              {t('health.mine.file')}
+            </button>
           </form>
         )}
       </div>

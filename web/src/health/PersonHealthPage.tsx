@@ -42,12 +42,24 @@ export function PersonHealthPage() {
         <div className="card">
           <h2 className="card-title">{t('health.facts')}</h2>
           <table className="table rtable" data-testid="health-facts">
-            <thead><tr><th>{t('health.fact.label')}</th><th>{t('health.sourceLabel')}</th><th>{t('health.sinceLabel')}</th><th>{t('health.untilLabel')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('health.fact.label')}</th>
+                <th>{t('health.sourceLabel')}</th>
+                <th>{t('health.sinceLabel')}</th>
+                <th>{t('health.untilLabel')}</th>
+              </tr>
+            </thead>
             <tbody>
               {v.facts.map((f, i) => (
                 <tr key={`${f.kind}-${f.source.id}-${i}`} className={f.endedAt !== null ? 'muted' : ''}>
-                  <td data-label={t('health.fact.label')} className="rtable-head">{t(`health.fact.${f.kind}`, { defaultValue: f.kind })}{f.endedAt !== null ? ` (${t('health.ended')})` : ''}</td>
-                  <td data-label={t('health.sourceLabel')}>{t(`health.source.${f.source.type}`, { defaultValue: f.source.type })} <code>{f.source.id}</code></td>
+                  <td data-label={t('health.fact.label')} className="rtable-head">
+                    {t(`health.fact.${f.kind}`, { defaultValue: f.kind })}
+                    {f.endedAt !== null ? ` (${t('health.ended')})` : ''}
+                  </td>
+                  <td data-label={t('health.sourceLabel')}>
+                    {t(`health.source.${f.source.type}`, { defaultValue: f.source.type })} <code>{f.source.id}</code>
+                  </td>
                   <td data-label={t('health.sinceLabel')}>{formatDateTime(f.since)}</td>
                   <td data-label={t('health.untilLabel')}>{f.until !== null ? formatDateTime(f.until) : '—'}</td>
                 </tr>
@@ -57,7 +69,11 @@ export function PersonHealthPage() {
         </div>
       )}
       {v.facts.some((f) => f.source.type === 'case' || f.source.type === 'contact') && (
-        <p className="small"><Link to={`/cases/${String(v.facts.find((f) => f.detail.caseId)?.detail.caseId ?? '')}`}>{t('health.toCase')}</Link></p>
+        <p className="small">
+          <Link to={`/cases/${String(v.facts.find((f) => f.detail.caseId)?.detail.caseId ?? '')}`}>
+            {t('health.toCase')}
+          </Link>
+        </p>
       )}
     </div>
   );
@@ -70,19 +86,32 @@ export function HealthSummary({ view }: { view: HealthView }) {
     <div className="card">
       <div className="hc-head">
         <ColourBadge colour={view.colour} big />
-        <span className="small muted" data-testid="health-ruleset">{t('health.ruleSetLabel')}<RuleSetName id={view.ruleSet.id} version={view.ruleSet.version} /></span>
-        {view.nextChangeAt !== null && <span className="small">{t('health.nextChange', { at: formatDateTime(view.nextChangeAt) })}</span>}
+        <span className="small muted" data-testid="health-ruleset">
+          {t('health.ruleSetLabel')}
+          <RuleSetName id={view.ruleSet.id} version={view.ruleSet.version} />
+        </span>
+        {view.nextChangeAt !== null && (
+          <span className="small">{t('health.nextChange', { at: formatDateTime(view.nextChangeAt) })}</span>
+        )}
       </div>
       {view.override && (
         <div className="alert" data-testid="health-override">
-          {t('health.overrideInForce', { colour: t(`health.colour.${view.override.colour}`), at: formatDateTime(view.override.until), id: view.override.id })}
+          {t('health.overrideInForce', {
+            colour: t(`health.colour.${view.override.colour}`),
+            at: formatDateTime(view.override.until),
+            id: view.override.id,
+          })}
         </div>
       )}
       <h3 className="field-label">{t('health.reasons')}</h3>
       <ReasonList reasons={view.reasons} />
       <p className="small" data-testid="health-latest-test">
-        {t('health.latestTest')}: {view.latestTest
-          ? t('health.testLine', { result: t(`health.result.${view.latestTest.result}`), at: formatDateTime(view.latestTest.sampledAt) }) + (view.latestTest.pooled ? ` (${t('health.pooled')})` : '')
+        {t('health.latestTest')}:{' '}
+        {view.latestTest
+          ? t('health.testLine', {
+              result: t(`health.result.${view.latestTest.result}`),
+              at: formatDateTime(view.latestTest.sampledAt),
+            }) + (view.latestTest.pooled ? ` (${t('health.pooled')})` : '')
           : t('health.noTest')}
       </p>
     </div>
@@ -95,10 +124,19 @@ export function AppealList({ appeals }: { appeals: HealthView['appeals'] }) {
     <div className="hc-list" data-testid="appeal-list">
       {appeals.map((a) => (
         <div key={a.id} className="hc-item" data-testid="appeal-row" data-status={a.status}>
-          <div><StatusBadge status={a.status} /> <span className="small muted">{formatDateTime(a.filedAt)}</span></div>
+          <div>
+            <StatusBadge status={a.status} /> <span className="small muted">{formatDateTime(a.filedAt)}</span>
+          </div>
           <div>{a.statement}</div>
-          <div className={`small ${a.overdue ? 'hc-overdue' : 'muted'}`}>{t('health.appeals.due', { at: formatDateTime(a.dueAt) })}{a.overdue ? ` · ${t('health.appeals.overdue')}` : ''}</div>
-          {a.answer && <div className="small">{t('health.appeals.answer')}: {a.answer} {a.reviewer ? `— ${a.reviewer}` : ''}</div>}
+          <div className={`small ${a.overdue ? 'hc-overdue' : 'muted'}`}>
+            {t('health.appeals.due', { at: formatDateTime(a.dueAt) })}
+            {a.overdue ? ` · ${t('health.appeals.overdue')}` : ''}
+          </div>
+          {a.answer && (
+            <div className="small">
+              {t('health.appeals.answer')}: {a.answer} {a.reviewer ? `— ${a.reviewer}` : ''}
+            </div>
+          )}
         </div>
       ))}
     </div>
@@ -121,7 +159,13 @@ export function OverrideForm({ personIds, onDone }: { personIds: string[]; onDon
     e.preventDefault();
     setError(null);
     try {
-      const o = await healthApi.requestOverride({ personIds, colour, legalBasis, reason, endsAt: localInputToMs(endsAt) ?? 0 });
+      const o = await healthApi.requestOverride({
+        personIds,
+        colour,
+        legalBasis,
+        reason,
+        endsAt: localInputToMs(endsAt) ?? 0,
+      });
       setSent(o.id);
       setOpen(false);
       onDone();
@@ -132,8 +176,14 @@ export function OverrideForm({ personIds, onDone }: { personIds: string[]; onDon
   if (!open) {
     return (
       <div className="card">
-        <button type="button" className="btn" data-testid="override-open" onClick={() => setOpen(true)}>{t('health.override.request')}</button>
-        {sent && <p className="small" data-testid="override-sent">{t('health.override.sent', { id: sent })}</p>}
+        <button type="button" className="btn" data-testid="override-open" onClick={() => setOpen(true)}>
+          {t('health.override.request')}
+        </button>
+        {sent && (
+          <p className="small" data-testid="override-sent">
+            {t('health.override.sent', { id: sent })}
+          </p>
+        )}
       </div>
     );
   }
@@ -141,24 +191,48 @@ export function OverrideForm({ personIds, onDone }: { personIds: string[]; onDon
     <form className="card hc-form" onSubmit={submit} data-testid="override-form">
       <h2 className="card-title">{t('health.override.request')}</h2>
       <p className="small muted">{t('health.override.help')}</p>
-      <label className="field"><span className="field-label">{t('health.override.colour')}</span>
+      <label className="field">
+        <span className="field-label">{t('health.override.colour')}</span>
         <select value={colour} onChange={(e) => setColour(e.target.value as Colour)} data-testid="override-colour">
-          {COLOURS.map((c) => <option key={c} value={c}>{t(`health.colour.${c}`)}</option>)}
+          {COLOURS.map((c) => (
+            <option key={c} value={c}>
+              {t(`health.colour.${c}`)}
+            </option>
+          ))}
         </select>
       </label>
-      <label className="field"><span className="field-label">{t('health.override.legalBasis')}</span>
-        <textarea value={legalBasis} onChange={(e) => setLegalBasis(e.target.value)} required data-testid="override-basis" placeholder={t('health.override.legalBasisHint')} />
+      <label className="field">
+        <span className="field-label">{t('health.override.legalBasis')}</span>
+        <textarea
+          value={legalBasis}
+          onChange={(e) => setLegalBasis(e.target.value)}
+          required
+          data-testid="override-basis"
+          placeholder={t('health.override.legalBasisHint')}
+        />
       </label>
-      <label className="field"><span className="field-label">{t('health.override.reason')}</span>
+      <label className="field">
+        <span className="field-label">{t('health.override.reason')}</span>
         <textarea value={reason} onChange={(e) => setReason(e.target.value)} required data-testid="override-reason" />
       </label>
-      <label className="field"><span className="field-label">{t('health.override.endsAt')}</span>
-        <input type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} required data-testid="override-ends" />
+      <label className="field">
+        <span className="field-label">{t('health.override.endsAt')}</span>
+        <input
+          type="datetime-local"
+          value={endsAt}
+          onChange={(e) => setEndsAt(e.target.value)}
+          required
+          data-testid="override-ends"
+        />
       </label>
       <ErrorBox error={error} />
       <div className="button-row">
-        <button type="submit" className="btn btn-primary" data-testid="override-submit">{t('health.override.submit')}</button>
-        <button type="button" className="btn btn-ghost" onClick={() => setOpen(false)}>{t('common.cancel')}</button>
+        <button type="submit" className="btn btn-primary" data-testid="override-submit">
+          {t('health.override.submit')}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={() => setOpen(false)}>
+          {t('common.cancel')}
+        </button>
       </div>
     </form>
   );

@@ -23,7 +23,12 @@ export interface HealthReason {
   detail: Record<string, unknown>;
 }
 
-export interface HealthTest { sampledAt: number; reportedAt: number; result: 'negative' | 'positive'; pooled: boolean }
+export interface HealthTest {
+  sampledAt: number;
+  reportedAt: number;
+  result: 'negative' | 'positive';
+  pooled: boolean;
+}
 
 export interface HealthHistory {
   id: string;
@@ -72,7 +77,14 @@ export interface HealthView {
   override: { id: string; colour: Colour; until: number } | null;
   latestTest: HealthTest | null;
   tests: HealthTest[];
-  facts: Array<{ kind: string; source: { type: string; id: string }; since: number; until: number | null; endedAt: number | null; detail: Record<string, unknown> }>;
+  facts: Array<{
+    kind: string;
+    source: { type: string; id: string };
+    since: number;
+    until: number | null;
+    endedAt: number | null;
+    detail: Record<string, unknown>;
+  }>;
   history: HealthHistory[];
   appeals: Appeal[];
 }
@@ -116,8 +128,20 @@ export interface Approval {
   changes?: number;
 }
 
-export interface OverrideRequest { personIds: string[]; colour: Colour; legalBasis: string; reason: string; endsAt: number }
-export interface AppealAnswer { decision: 'uphold' | 'correct'; answer: string; colour?: Colour; legalBasis?: string; endsAt?: number }
+export interface OverrideRequest {
+  personIds: string[];
+  colour: Colour;
+  legalBasis: string;
+  reason: string;
+  endsAt: number;
+}
+export interface AppealAnswer {
+  decision: 'uphold' | 'correct';
+  answer: string;
+  colour?: Colour;
+  legalBasis?: string;
+  endsAt?: number;
+}
 
 export const healthApi = {
   person: (personId: string) => json<HealthView>('GET', `/persons/${id(personId)}/health`),
@@ -125,7 +149,8 @@ export const healthApi = {
   myAppeals: () => json<{ items: Appeal[] }>('GET', '/me/appeals'),
   fileAppeal: (statement: string) => json<Appeal>('POST', '/me/appeals', { json: { statement } }),
   appeals: (status?: string) => json<{ items: Appeal[] }>('GET', '/health/appeals', { query: { status } }),
-  answerAppeal: (appealId: string, body: AppealAnswer) => json<Appeal>('POST', `/health/appeals/${id(appealId)}/answer`, { json: body }),
+  answerAppeal: (appealId: string, body: AppealAnswer) =>
+    json<Appeal>('POST', `/health/appeals/${id(appealId)}/answer`, { json: body }),
   overrides: (status?: string) => json<{ items: Override[] }>('GET', '/health/overrides', { query: { status } }),
   requestOverride: (body: OverrideRequest) => json<Override>('POST', '/health/overrides', { json: body }),
   decideOverride: (overrideId: string, approve: boolean, reason: string) =>

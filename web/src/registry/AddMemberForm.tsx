@@ -21,8 +21,28 @@ interface Draft {
   note: string;
 }
 
-const EMPTY: Draft = { name: '', relation: '', idType: 'resident_id', idNumber: '', sex: '', birthDate: '', phone: '', careTags: [], note: '' };
-const RELATIONS = ['head', 'spouse', 'son', 'daughter', 'father', 'mother', 'grandson', 'granddaughter', 'other'] as const;
+const EMPTY: Draft = {
+  name: '',
+  relation: '',
+  idType: 'resident_id',
+  idNumber: '',
+  sex: '',
+  birthDate: '',
+  phone: '',
+  careTags: [],
+  note: '',
+};
+const RELATIONS = [
+  'head',
+  'spouse',
+  'son',
+  'daughter',
+  'father',
+  'mother',
+  'grandson',
+  'granddaughter',
+  'other',
+] as const;
 
 function toRequest(householdId: string, d: Draft): NewPerson {
   const r: NewPerson = { householdId, name: d.name.trim(), idType: d.idType, careTags: d.careTags };
@@ -35,7 +55,15 @@ function toRequest(householdId: string, d: Draft): NewPerson {
   return r;
 }
 
-export function AddMemberForm({ householdId, onAdded, onCancel }: { householdId: string; onAdded: (p: PersonView) => void; onCancel: () => void }) {
+export function AddMemberForm({
+  householdId,
+  onAdded,
+  onCancel,
+}: {
+  householdId: string;
+  onAdded: (p: PersonView) => void;
+  onCancel: () => void;
+}) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [busy, setBusy] = useState(false);
@@ -68,26 +96,62 @@ export function AddMemberForm({ householdId, onAdded, onCancel }: { householdId:
     }
   };
 
-  const existing = error?.code === 'ID_NUMBER_DUPLICATE' ? (error.problem.existing as { name?: string; areaName?: string; householdId?: string | null } | undefined) : undefined;
+  const existing =
+    error?.code === 'ID_NUMBER_DUPLICATE'
+      ? (error.problem.existing as { name?: string; areaName?: string; householdId?: string | null } | undefined)
+      : undefined;
 
   return (
-    <form ref={formRef} className="form add-member" onSubmit={(e) => void submit(e)} noValidate data-testid="add-member-form">
+    <form
+      ref={formRef}
+      className="form add-member"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      data-testid="add-member-form"
+    >
       <div className="form-grid">
         <Field name="name" label={t('person.name')} required errors={fieldErrors.name}>
-          <input data-testid="add-name" value={draft.name} onChange={(e) => set('name', e.target.value)} maxLength={50} autoComplete="off" />
+          <input
+            data-testid="add-name"
+            value={draft.name}
+            onChange={(e) => set('name', e.target.value)}
+            maxLength={50}
+            autoComplete="off"
+          />
         </Field>
         <Field name="relation" label={t('person.relation')} errors={fieldErrors.relation}>
-          <input data-testid="add-relation" list="relation-options" value={draft.relation} onChange={(e) => set('relation', e.target.value)} autoComplete="off" />
+          <input
+            data-testid="add-relation"
+            list="relation-options"
+            value={draft.relation}
+            onChange={(e) => set('relation', e.target.value)}
+            autoComplete="off"
+          />
           <datalist id="relation-options">
-            {RELATIONS.map((r) => <option key={r} value={t(`relation.${r}`)} />)}
+            {RELATIONS.map((r) => (
+              <option key={r} value={t(`relation.${r}`)} />
+            ))}
           </datalist>
         </Field>
         <Field name="idType" label={t('person.idType')} errors={fieldErrors.idType}>
-          <select data-testid="add-idType" value={draft.idType} onChange={(e) => set('idType', e.target.value as IdType)}>
-            {ID_TYPES.map((it) => <option key={it} value={it}>{t(`idType.${it}`)}</option>)}
+          <select
+            data-testid="add-idType"
+            value={draft.idType}
+            onChange={(e) => set('idType', e.target.value as IdType)}
+          >
+            {ID_TYPES.map((it) => (
+              <option key={it} value={it}>
+                {t(`idType.${it}`)}
+              </option>
+            ))}
           </select>
         </Field>
-        <Field name="idNumber" label={t('person.idNumber')} errors={fieldErrors.idNumber} hint={draft.idType === 'resident_id' ? t('addMember.idHint') : undefined}>
+        <Field
+          name="idNumber"
+          label={t('person.idNumber')}
+          errors={fieldErrors.idNumber}
+          hint={draft.idType === 'resident_id' ? t('addMember.idHint') : undefined}
+        >
           <input
             data-testid="add-idNumber"
             className="mono"
@@ -107,13 +171,32 @@ export function AddMemberForm({ householdId, onAdded, onCancel }: { householdId:
           </select>
         </Field>
         <Field name="birthDate" label={t('person.birthDate')} errors={fieldErrors.birthDate}>
-          <input data-testid="add-birthDate" type="date" value={draft.birthDate} onChange={(e) => set('birthDate', e.target.value)} />
+          <input
+            data-testid="add-birthDate"
+            type="date"
+            value={draft.birthDate}
+            onChange={(e) => set('birthDate', e.target.value)}
+          />
         </Field>
         <Field name="phone" label={t('person.phone')} errors={fieldErrors.phone}>
-          <input data-testid="add-phone" className="mono" type="tel" inputMode="tel" value={draft.phone} onChange={(e) => set('phone', e.target.value)} maxLength={20} autoComplete="off" />
+          <input
+            data-testid="add-phone"
+            className="mono"
+            type="tel"
+            inputMode="tel"
+            value={draft.phone}
+            onChange={(e) => set('phone', e.target.value)}
+            maxLength={20}
+            autoComplete="off"
+          />
         </Field>
         <Field name="note" label={t('person.note')} errors={fieldErrors.note}>
-          <input data-testid="add-note" value={draft.note} onChange={(e) => set('note', e.target.value)} maxLength={200} />
+          <input
+            data-testid="add-note"
+            value={draft.note}
+            onChange={(e) => set('note', e.target.value)}
+            maxLength={200}
+          />
         </Field>
       </div>
       <fieldset className="field" aria-invalid={!!fieldErrors.careTags}>
@@ -125,17 +208,27 @@ export function AddMemberForm({ householdId, onAdded, onCancel }: { householdId:
                 type="checkbox"
                 data-testid={`add-care-${tag}`}
                 checked={draft.careTags.includes(tag)}
-                onChange={(e) => set('careTags', e.target.checked ? [...draft.careTags, tag] : draft.careTags.filter((x) => x !== tag))}
+                onChange={(e) =>
+                  set('careTags', e.target.checked ? [...draft.careTags, tag] : draft.careTags.filter((x) => x !== tag))
+                }
               />
               {t(`careTag.${tag}`)}
             </label>
           ))}
         </div>
-        {fieldErrors.careTags?.map((m) => <span key={m} className="field-error">{m}</span>)}
+        {fieldErrors.careTags?.map((m) => (
+          <span key={m} className="field-error">
+            {m}
+          </span>
+        ))}
       </fieldset>
       <ErrorBox error={error}>
-        {unplaced.map((f, i) => <div key={i}>{f.message}</div>)}
-        {error && error.errors.length > unplaced.length && <div>{t('addMember.fixFields', { count: error.errors.length - unplaced.length })}</div>}
+        {unplaced.map((f, i) => (
+          <div key={i}>{f.message}</div>
+        ))}
+        {error && error.errors.length > unplaced.length && (
+          <div>{t('addMember.fixFields', { count: error.errors.length - unplaced.length })}</div>
+        )}
         {existing && existing.householdId && (
           <div>
             <Link to={`/households/${existing.householdId}`} data-testid="duplicate-link">
@@ -145,7 +238,9 @@ export function AddMemberForm({ householdId, onAdded, onCancel }: { householdId:
         )}
       </ErrorBox>
       <div className="form-actions">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>{t('common.cancel')}</button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
         <button type="submit" className="btn btn-primary" data-testid="add-submit" disabled={busy}>
           {busy ? t('common.working') : t('addMember.submit')}
         </button>
@@ -154,13 +249,39 @@ export function AddMemberForm({ householdId, onAdded, onCancel }: { householdId:
   );
 }
 
-function Field({ name, label, required, errors, hint, children }: { name: string; label: string; required?: boolean; errors?: string[]; hint?: string; children: ReactNode }) {
+function Field({
+  name,
+  label,
+  required,
+  errors,
+  hint,
+  children,
+}: {
+  name: string;
+  label: string;
+  required?: boolean;
+  errors?: string[];
+  hint?: string;
+  children: ReactNode;
+}) {
   return (
     <label className={`field ${errors ? 'has-error' : ''}`} data-field={name}>
-      <span className="field-label">{label}{required && <span className="req" aria-hidden="true"> *</span>}</span>
+      <span className="field-label">
+        {label}
+        {required && (
+          <span className="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
+      </span>
       {children}
       {hint && !errors && <span className="field-hint">{hint}</span>}
-      {errors?.map((m) => <span key={m} className="field-error" data-testid={`error-${name}`}>{m}</span>)}
+      {errors?.map((m) => (
+        <span key={m} className="field-error" data-testid={`error-${name}`}>
+          {m}
+        </span>
+      ))}
     </label>
   );
 }

@@ -36,10 +36,13 @@ export function AreaTree({ roots, selectedId, openIds, onSelect }: TreeProps) {
     );
   }, []);
 
-  const open = useCallback((id: string) => {
-    setExpanded((e) => ({ ...e, [id]: true }));
-    if (!requested.current.has(id)) load(id);
-  }, [load]);
+  const open = useCallback(
+    (id: string) => {
+      setExpanded((e) => ({ ...e, [id]: true }));
+      if (!requested.current.has(id)) load(id);
+    },
+    [load],
+  );
 
   useEffect(() => {
     for (const id of openIds) open(id);
@@ -51,18 +54,37 @@ export function AreaTree({ roots, selectedId, openIds, onSelect }: TreeProps) {
   };
 
   const renderNodes = (areas: readonly Area[], depth: number) => (
-    <ul className="tree-level" role={depth === 0 ? 'tree' : 'group'} aria-label={depth === 0 ? t('registry.treeLabel') : undefined}>
+    <ul
+      className="tree-level"
+      role={depth === 0 ? 'tree' : 'group'}
+      aria-label={depth === 0 ? t('registry.treeLabel') : undefined}
+    >
       {areas.map((a) => {
         const isOpen = !!expanded[a.id];
         const kids = children[a.id];
         return (
-          <li key={a.id} role="treeitem" aria-expanded={a.childCount > 0 ? isOpen : undefined} aria-selected={a.id === selectedId}>
-            <div className={`tree-row ${a.id === selectedId ? 'selected' : ''}`} style={{ paddingLeft: `${depth * 16 + 4}px` }}>
+          <li
+            key={a.id}
+            role="treeitem"
+            aria-expanded={a.childCount > 0 ? isOpen : undefined}
+            aria-selected={a.id === selectedId}
+          >
+            <div
+              className={`tree-row ${a.id === selectedId ? 'selected' : ''}`}
+              style={{ paddingLeft: `${depth * 16 + 4}px` }}
+            >
               {a.childCount > 0 ? (
-                <button type="button" className="tree-toggle" aria-label={isOpen ? t('registry.collapse') : t('registry.expand')} onClick={() => toggle(a.id)}>
+                <button
+                  type="button"
+                  className="tree-toggle"
+                  aria-label={isOpen ? t('registry.collapse') : t('registry.expand')}
+                  onClick={() => toggle(a.id)}
+                >
                   <span className={`chevron ${isOpen ? 'open' : ''}`} aria-hidden="true" />
                 </button>
-              ) : <span className="tree-toggle-spacer" aria-hidden="true" />}
+              ) : (
+                <span className="tree-toggle-spacer" aria-hidden="true" />
+              )}
               <button
                 type="button"
                 className="tree-node"
@@ -75,15 +97,25 @@ export function AreaTree({ roots, selectedId, openIds, onSelect }: TreeProps) {
                 <span className="tree-name">{a.name}</span>
                 <span className="tree-meta">
                   <span className={`level level-${a.level}`}>{t(`level.${a.level}`, { defaultValue: a.level })}</span>
-                  {a.childCount > 0 && <span className="tree-count" title={t('registry.childCount')}>{formatNumber(a.childCount)}</span>}
+                  {a.childCount > 0 && (
+                    <span className="tree-count" title={t('registry.childCount')}>
+                      {formatNumber(a.childCount)}
+                    </span>
+                  )}
                 </span>
               </button>
             </div>
-            {isOpen && kids === 'loading' && <div className="tree-note" style={{ paddingLeft: `${depth * 16 + 40}px` }}>{t('common.loading')}</div>}
+            {isOpen && kids === 'loading' && (
+              <div className="tree-note" style={{ paddingLeft: `${depth * 16 + 40}px` }}>
+                {t('common.loading')}
+              </div>
+            )}
             {isOpen && kids instanceof Error && (
               <div className="tree-note error" style={{ paddingLeft: `${depth * 16 + 40}px` }}>
                 {kids.detail} <code>{kids.code}</code>{' '}
-                <button type="button" className="link-button" onClick={() => load(a.id)}>{t('common.retry')}</button>
+                <button type="button" className="link-button" onClick={() => load(a.id)}>
+                  {t('common.retry')}
+                </button>
               </div>
             )}
             {isOpen && Array.isArray(kids) && kids.length > 0 && renderNodes(kids, depth + 1)}

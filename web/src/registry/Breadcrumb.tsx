@@ -10,16 +10,17 @@ export interface Crumb {
 
 export function Breadcrumb({ ancestors, tail = [] }: { ancestors: readonly Area[]; tail?: readonly Crumb[] }) {
   const { t } = useTranslation();
-  const crumbs: Crumb[] = [
-    ...ancestors.map((a) => ({ label: a.name, to: `/registry/${a.id}` })),
-    ...tail,
-  ];
+  const crumbs: Crumb[] = [...ancestors.map((a) => ({ label: a.name, to: `/registry/${a.id}` })), ...tail];
   return (
     <nav className="breadcrumb" aria-label={t('common.breadcrumb')} data-testid="breadcrumb">
       <ol>
         {crumbs.map((c, i) => (
           <li key={`${i}-${c.label}`}>
-            {c.to && i < crumbs.length - 1 ? <Link to={c.to}>{c.label}</Link> : <span aria-current={i === crumbs.length - 1 ? 'page' : undefined}>{c.label}</span>}
+            {c.to && i < crumbs.length - 1 ? (
+              <Link to={c.to}>{c.label}</Link>
+            ) : (
+              <span aria-current={i === crumbs.length - 1 ? 'page' : undefined}>{c.label}</span>
+            )}
           </li>
         ))}
       </ol>

@@ -22,7 +22,8 @@ export function BuildingPage() {
   const { building, ancestors, households } = data;
   const units = groupByUnit(households);
   const persons = households.reduce((n, h) => n + h.members, 0);
-  const unitLabel = (unit: string) => (unit === '' ? t('building.noUnit') : isBareUnitNumber(unit) ? t('building.unit', { unit }) : unit);
+  const unitLabel = (unit: string) =>
+    unit === '' ? t('building.noUnit') : isBareUnitNumber(unit) ? t('building.unit', { unit }) : unit;
 
   return (
     <div className="building-page">
@@ -31,13 +32,24 @@ export function BuildingPage() {
         <h1 className="page-title">{building.label}</h1>
         {building.address && <p className="muted">{building.address}</p>}
         <div className="stats compact">
-          <div className="stat"><div className="stat-value">{formatNumber(units.length)}</div><div className="stat-label">{t('building.units')}</div></div>
-          <div className="stat"><div className="stat-value">{formatNumber(households.length)}</div><div className="stat-label">{t('building.households')}</div></div>
-          <div className="stat"><div className="stat-value">{formatNumber(persons)}</div><div className="stat-label">{t('building.persons')}</div></div>
+          <div className="stat">
+            <div className="stat-value">{formatNumber(units.length)}</div>
+            <div className="stat-label">{t('building.units')}</div>
+          </div>
+          <div className="stat">
+            <div className="stat-value">{formatNumber(households.length)}</div>
+            <div className="stat-label">{t('building.households')}</div>
+          </div>
+          <div className="stat">
+            <div className="stat-value">{formatNumber(persons)}</div>
+            <div className="stat-label">{t('building.persons')}</div>
+          </div>
         </div>
       </div>
       {households.length === 0 && <div className="card empty">{t('building.noHouseholds')}</div>}
-      {data.householdsTotal > households.length && <p className="muted">{t('building.partial', { shown: households.length, total: data.householdsTotal })}</p>}
+      {data.householdsTotal > households.length && (
+        <p className="muted">{t('building.partial', { shown: households.length, total: data.householdsTotal })}</p>
+      )}
       {units.map((g) => (
         <section key={g.unit} className="unit" data-testid="unit-group">
           <h2 className="unit-title">
@@ -46,11 +58,22 @@ export function BuildingPage() {
           </h2>
           <div className="household-grid">
             {g.households.map((h) => (
-              <Link key={h.id} to={`/households/${h.id}`} className="household-card" data-testid={`household-link-${h.id}`}>
+              <Link
+                key={h.id}
+                to={`/households/${h.id}`}
+                className="household-card"
+                data-testid={`household-link-${h.id}`}
+              >
                 <div className="hh-door">{h.door || '—'}</div>
                 <div className="hh-body">
                   <div className="hh-head">
-                    {h.headName ? <><span className="muted">{t('household.head')}</span> {h.headName}</> : <span className="muted">{t('household.noHead')}</span>}
+                    {h.headName ? (
+                      <>
+                        <span className="muted">{t('household.head')}</span> {h.headName}
+                      </>
+                    ) : (
+                      <span className="muted">{t('household.noHead')}</span>
+                    )}
                   </div>
                   <div className="hh-members">{t('household.memberCount', { count: h.members })}</div>
                   <CareTags tags={h.careTags} />

@@ -44,12 +44,25 @@ export function HouseholdPage() {
           <div>
             <div className="eyebrow">{t('household.title')}</div>
             <h1 className="page-title">{title || t('household.title')}</h1>
-            <p className="address" data-testid="household-address">{h.address}</p>
+            <p className="address" data-testid="household-address">
+              {h.address}
+            </p>
           </div>
           <dl className="facts">
-            <div><dt>{t('household.head')}</dt><dd>{head?.name ?? '—'}</dd></div>
-            <div><dt>{t('household.members')}</dt><dd>{members.length}</dd></div>
-            {h.rooms !== null && <div><dt>{t('household.rooms')}</dt><dd>{h.rooms}</dd></div>}
+            <div>
+              <dt>{t('household.head')}</dt>
+              <dd>{head?.name ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('household.members')}</dt>
+              <dd>{members.length}</dd>
+            </div>
+            {h.rooms !== null && (
+              <div>
+                <dt>{t('household.rooms')}</dt>
+                <dd>{h.rooms}</dd>
+              </div>
+            )}
           </dl>
         </div>
         {allTags.length > 0 && (
@@ -63,12 +76,24 @@ export function HouseholdPage() {
         <div className="card-title-row">
           <h2 className="card-title">{t('household.membersTitle')}</h2>
           {can('registry.write') && !adding && (
-            <button type="button" className="btn btn-primary" data-testid="add-member" onClick={() => { setAdding(true); setAdded(null); }}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="add-member"
+              onClick={() => {
+                setAdding(true);
+                setAdded(null);
+              }}
+            >
               ＋ {t('addMember.open')}
             </button>
           )}
         </div>
-        {added && <div className="alert alert-ok" role="status" data-testid="member-added">{t('addMember.done', { name: added })}</div>}
+        {added && (
+          <div className="alert alert-ok" role="status" data-testid="member-added">
+            {t('addMember.done', { name: added })}
+          </div>
+        )}
         <ErrorBox error={error} />
         <MembersTable members={members} headPersonId={h.headPersonId} canReveal={can('person.reveal')} />
         {can('person.reveal') && <p className="muted small privacy-note">{t('reveal.footnote')}</p>}

@@ -23,7 +23,13 @@ export function RegistryPage() {
   const selectedId = areaId ?? roots.data?.items[0]?.id ?? null;
   const detail = useLoad(() => (selectedId ? registryApi.area(selectedId) : Promise.resolve(null)), [selectedId]);
   // Open the way down to the selected area, and the area itself so its sub-areas show.
-  const openIds = useMemo(() => (detail.data ? [...detail.data.ancestors.map((a) => a.id), ...(detail.data.area.childCount > 0 ? [detail.data.area.id] : [])] : []), [detail.data]);
+  const openIds = useMemo(
+    () =>
+      detail.data
+        ? [...detail.data.ancestors.map((a) => a.id), ...(detail.data.area.childCount > 0 ? [detail.data.area.id] : [])]
+        : [],
+    [detail.data],
+  );
 
   return (
     <div className="registry">
@@ -43,7 +49,11 @@ export function RegistryPage() {
           )}
         </aside>
         <section className="detail-panel">
-          {selectedId ? <AreaPanel key={selectedId} areaId={selectedId} detail={detail} /> : !roots.loading && !roots.error && <div className="card empty">{t('registry.noArea')}</div>}
+          {selectedId ? (
+            <AreaPanel key={selectedId} areaId={selectedId} detail={detail} />
+          ) : (
+            !roots.loading && !roots.error && <div className="card empty">{t('registry.noArea')}</div>
+          )}
         </section>
       </div>
     </div>
@@ -55,7 +65,12 @@ function AreaPanel({ areaId, detail }: { areaId: string; detail: Loaded<AreaDeta
   const [offset, setOffset] = useState(0);
   const buildings = useLoad(() => registryApi.buildingsOf(areaId, PAGE, offset), [areaId, offset]);
 
-  if (detail.loading && !detail.data) return <div className="card"><Loading /></div>;
+  if (detail.loading && !detail.data)
+    return (
+      <div className="card">
+        <Loading />
+      </div>
+    );
   if (detail.error) return <ErrorBox error={detail.error} />;
   if (!detail.data) return null;
   const { area, ancestors, counts } = detail.data;
@@ -96,12 +111,22 @@ function AreaPanel({ areaId, detail }: { areaId: string; detail: Loaded<AreaDeta
               {buildings.data.items.map((b) => (
                 <tr key={b.id} data-testid="building-row">
                   <td data-label={t('building.name')} className="rtable-head">
-                    <Link to={`/buildings/${b.id}`} data-testid={`building-link-${b.id}`} className="strong-link">{b.label}</Link>
+                    <Link to={`/buildings/${b.id}`} data-testid={`building-link-${b.id}`} className="strong-link">
+                      {b.label}
+                    </Link>
                   </td>
-                  <td data-label={t('building.address')} className="sub">{b.address || '—'}</td>
-                  <td data-label={t('building.area')} className="sub-area">{b.areaName}</td>
-                  <td data-label={t('building.households')} className="num">{formatNumber(b.households)}</td>
-                  <td data-label={t('building.persons')} className="num">{formatNumber(b.persons)}</td>
+                  <td data-label={t('building.address')} className="sub">
+                    {b.address || '—'}
+                  </td>
+                  <td data-label={t('building.area')} className="sub-area">
+                    {b.areaName}
+                  </td>
+                  <td data-label={t('building.households')} className="num">
+                    {formatNumber(b.households)}
+                  </td>
+                  <td data-label={t('building.persons')} className="num">
+                    {formatNumber(b.persons)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -11,7 +11,15 @@ import { Modal } from '../shared/Modal.tsx';
 
 const QUICK_REASONS = ['doorToDoor', 'tracing', 'testing', 'care'] as const;
 
-export function RevealDialog({ person, onRevealed, onClose }: { person: PersonView; onRevealed: (r: Revealed) => void; onClose: () => void }) {
+export function RevealDialog({
+  person,
+  onRevealed,
+  onClose,
+}: {
+  person: PersonView;
+  onRevealed: (r: Revealed) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -39,7 +47,12 @@ export function RevealDialog({ person, onRevealed, onClose }: { person: PersonVi
       <form onSubmit={(e) => void submit(e)} className="form" noValidate>
         <p className="muted small">{t('reveal.explain')}</p>
         <label className="field">
-          <span className="field-label">{t('reveal.reason')} <span className="req" aria-hidden="true">*</span></span>
+          <span className="field-label">
+            {t('reveal.reason')}{' '}
+            <span className="req" aria-hidden="true">
+              *
+            </span>
+          </span>
           <textarea
             data-testid="reveal-reason"
             rows={2}
@@ -50,7 +63,11 @@ export function RevealDialog({ person, onRevealed, onClose }: { person: PersonVi
             aria-describedby="reveal-reason-error"
             onChange={(e) => setReason(e.target.value)}
           />
-          {touched && missing && <span id="reveal-reason-error" className="field-error">{t('reveal.reasonRequired')}</span>}
+          {touched && missing && (
+            <span id="reveal-reason-error" className="field-error">
+              {t('reveal.reasonRequired')}
+            </span>
+          )}
         </label>
         <div className="chips" aria-label={t('reveal.quick')}>
           {QUICK_REASONS.map((k) => (
@@ -61,7 +78,9 @@ export function RevealDialog({ person, onRevealed, onClose }: { person: PersonVi
         </div>
         <ErrorBox error={error} />
         <div className="form-actions">
-          <button type="button" className="btn btn-ghost" onClick={onClose}>{t('common.cancel')}</button>
+          <button type="button" className="btn btn-ghost" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
           <button type="submit" className="btn btn-primary" data-testid="reveal-submit" disabled={busy}>
             {busy ? t('common.working') : t('reveal.submit')}
           </button>

@@ -21,7 +21,10 @@ export function SearchPage() {
   const offset = Number(params.get('offset') ?? 0) || 0;
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
-  const result = useLoad<Page<PersonView> | null>(() => (q ? registryApi.searchPersons(q, PAGE, offset) : Promise.resolve(null)), [q, offset]);
+  const result = useLoad<Page<PersonView> | null>(
+    () => (q ? registryApi.searchPersons(q, PAGE, offset) : Promise.resolve(null)),
+    [q, offset],
+  );
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -33,7 +36,9 @@ export function SearchPage() {
     <div className="search-page">
       <h1 className="page-title">{t('search.title')}</h1>
       <form className="card search-box" role="search" onSubmit={submit}>
-        <label className="sr-only" htmlFor="search-q">{t('search.label')}</label>
+        <label className="sr-only" htmlFor="search-q">
+          {t('search.label')}
+        </label>
         <div className="search-row">
           <input
             id="search-q"
@@ -46,7 +51,9 @@ export function SearchPage() {
             spellCheck={false}
             enterKeyHint="search"
           />
-          <button type="submit" className="btn btn-primary" data-testid="search-submit">{t('search.submit')}</button>
+          <button type="submit" className="btn btn-primary" data-testid="search-submit">
+            {t('search.submit')}
+          </button>
         </div>
         <p className="field-hint">{t('search.hint')}</p>
       </form>
@@ -58,12 +65,21 @@ export function SearchPage() {
           {result.data && (
             <>
               <h2 className="card-title">{t('search.found', { count: result.data.total, q })}</h2>
-              {result.data.items.length === 0 ? <p className="empty">{t('search.none')}</p> : (
+              {result.data.items.length === 0 ? (
+                <p className="empty">{t('search.none')}</p>
+              ) : (
                 <ul className="result-list" data-testid="search-results">
-                  {result.data.items.map((p) => <ResultItem key={p.id} p={p} />)}
+                  {result.data.items.map((p) => (
+                    <ResultItem key={p.id} p={p} />
+                  ))}
                 </ul>
               )}
-              <Pager total={result.data.total} limit={PAGE} offset={offset} onChange={(o) => setParams({ q, offset: String(o) })} />
+              <Pager
+                total={result.data.total}
+                limit={PAGE}
+                offset={offset}
+                onChange={(o) => setParams({ q, offset: String(o) })}
+              />
             </>
           )}
         </div>
@@ -78,21 +94,35 @@ function ResultItem({ p }: { p: PersonView }) {
     <>
       <div className="result-main">
         <span className="person-name">{p.name}</span>
-        <span className="muted">{[p.sex ? t(`sex.${p.sex}`) : '', p.age !== null ? t('person.years', { age: p.age }) : ''].filter(Boolean).join(' · ')}</span>
+        <span className="muted">
+          {[p.sex ? t(`sex.${p.sex}`) : '', p.age !== null ? t('person.years', { age: p.age }) : '']
+            .filter(Boolean)
+            .join(' · ')}
+        </span>
         <CareTags tags={p.careTags} />
       </div>
       <div className="result-ids mono">
         <span>{p.idNumber ?? '—'}</span>
         <span>{p.phone ?? '—'}</span>
       </div>
-      <div className="result-place muted">{p.areaName}{p.address ? ` · ${p.address}` : ''}</div>
+      <div className="result-place muted">
+        {p.areaName}
+        {p.address ? ` · ${p.address}` : ''}
+      </div>
     </>
   );
   return (
     <li data-testid="search-result">
-      {p.householdId
-        ? <Link className="result" to={`/households/${p.householdId}`} data-testid="search-result-link">{body}</Link>
-        : <div className="result">{body}<div className="muted small">{t('search.noHousehold')}</div></div>}
+      {p.householdId ? (
+        <Link className="result" to={`/households/${p.householdId}`} data-testid="search-result-link">
+          {body}
+        </Link>
+      ) : (
+        <div className="result">
+          {body}
+          <div className="muted small">{t('search.noHousehold')}</div>
+        </div>
+      )}
     </li>
   );
 }

@@ -35,12 +35,21 @@ export function DoorAccountDialog({ person, onClose }: { person: PersonView; onC
   };
   const sendCode = (e: FormEvent) => {
     e.preventDefault();
-    void run(async () => { setChallenge(await residentsApi.doorCode(person.id, phone.trim())); setCode(''); });
+    void run(async () => {
+      setChallenge(await residentsApi.doorCode(person.id, phone.trim()));
+      setCode('');
+    });
   };
   const confirm = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      setDone(await residentsApi.doorAccount(person.id, { challengeId: challenge!.challengeId, code: code.trim(), ...(password ? { password } : {}) }));
+      setDone(
+        await residentsApi.doorAccount(person.id, {
+          challengeId: challenge!.challengeId,
+          code: code.trim(),
+          ...(password ? { password } : {}),
+        }),
+      );
     });
   };
 
@@ -48,12 +57,24 @@ export function DoorAccountDialog({ person, onClose }: { person: PersonView; onC
     <Modal title={t('doorAccount.title', { name: person.name })} onClose={onClose} testId="door-account-dialog">
       {done ? (
         <div className="form" data-testid="door-account-done">
-          <p>{t(done.created ? 'doorAccount.created' : 'doorAccount.rebound', { phone: done.phone, sessions: done.sessionsEnded })}</p>
+          <p>
+            {t(done.created ? 'doorAccount.created' : 'doorAccount.rebound', {
+              phone: done.phone,
+              sessions: done.sessionsEnded,
+            })}
+          </p>
           {done.password && (
-            <p>{t('doorAccount.password')} <strong className="mono clear-value" data-testid="door-account-password">{done.password}</strong></p>
+            <p>
+              {t('doorAccount.password')}{' '}
+              <strong className="mono clear-value" data-testid="door-account-password">
+                {done.password}
+              </strong>
+            </p>
           )}
           <div className="form-actions">
-            <button type="button" className="btn btn-primary" onClick={onClose}>{t('common.close')}</button>
+            <button type="button" className="btn btn-primary" onClick={onClose}>
+              {t('common.close')}
+            </button>
           </div>
         </div>
       ) : challenge ? (
@@ -61,17 +82,45 @@ export function DoorAccountDialog({ person, onClose }: { person: PersonView; onC
           <p className="small">{t('doorAccount.sent', { phone: challenge.sentTo })}</p>
           <label className="field">
             <span className="field-label">{t('checkin.code')}</span>
-            <input data-testid="door-account-code" className="mono" inputMode="numeric" autoComplete="off" maxLength={6} value={code} onChange={(e) => setCode(e.target.value)} />
+            <input
+              data-testid="door-account-code"
+              className="mono"
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={6}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
           </label>
           <label className="field">
             <span className="field-label">{t('doorAccount.newPassword')}</span>
-            <input data-testid="door-account-new-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              data-testid="door-account-new-password"
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
             <span className="field-hint">{t('doorAccount.passwordHint')}</span>
           </label>
           <ErrorBox error={error} />
           <div className="form-actions">
-            <button type="button" className="btn btn-ghost" onClick={() => { setChallenge(null); setError(null); }}>{t('checkin.codeAgain')}</button>
-            <button type="submit" className="btn btn-primary" data-testid="door-account-confirm" disabled={busy || !/^\d{6}$/.test(code.trim())}>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => {
+                setChallenge(null);
+                setError(null);
+              }}
+            >
+              {t('checkin.codeAgain')}
+            </button>
+            <button
+              type="submit"
+              className="btn btn-primary"
+              data-testid="door-account-confirm"
+              disabled={busy || !/^\d{6}$/.test(code.trim())}
+            >
               {busy ? t('common.working') : t('doorAccount.confirm')}
             </button>
           </div>
@@ -81,12 +130,27 @@ export function DoorAccountDialog({ person, onClose }: { person: PersonView; onC
           <p className="muted small">{t('doorAccount.explain')}</p>
           <label className="field">
             <span className="field-label">{t('doorAccount.phone')}</span>
-            <input data-testid="door-account-phone" type="tel" inputMode="numeric" autoComplete="off" maxLength={20} value={phone} onChange={(e) => setPhone(e.target.value)} />
+            <input
+              data-testid="door-account-phone"
+              type="tel"
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={20}
+              value={phone}
+              onChange={(e) => setPhone(e.target.value)}
+            />
           </label>
           <ErrorBox error={error} />
           <div className="form-actions">
-            <button type="button" className="btn btn-ghost" onClick={onClose}>{t('common.cancel')}</button>
-            <button type="submit" className="btn btn-primary" data-testid="door-account-send" disabled={busy || !phone.trim()}>
+            <button type="button" className="btn btn-ghost" onClick={onClose}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="submit"
+              className="btn btn-primary"
+              data-testid="door-account-send"
+              disabled={busy || !phone.trim()}
+            >
               {busy ? t('common.working') : t('checkin.sendCode')}
             </button>
           </div>

@@ -98,14 +98,19 @@ function PersonalCodeCard({ personId, name }: { personId: string; name: string }
         <div className={`my-code-qr ${expired ? 'expired' : ''}`}>
           <QrCode text={code.token} size={260} label={t('myCode.qrLabel', { name })} testId="my-code-qr" />
         </div>
-      ) : !error && <Loading />}
+      ) : (
+        !error && <Loading />
+      )}
       <ErrorBox error={error} />
       {code?.colour && (
         <div className="my-code-colour">
           <ColourBadge colour={code.colour} big />
           <div className="small" data-testid="my-code-test">
             {code.latestTest
-              ? t('health.testLine', { result: t(`health.result.${code.latestTest.result}`), at: formatDateTime(code.latestTest.sampledAt) })
+              ? t('health.testLine', {
+                  result: t(`health.result.${code.latestTest.result}`),
+                  at: formatDateTime(code.latestTest.sampledAt),
+                })
               : t('health.noTest')}
           </div>
         </div>
@@ -134,9 +139,19 @@ export function ScanHintPage() {
       </ol>
       <label className="field">
         <span className="field-label">{t('scanHint.paste')}</span>
-        <input value={link} onChange={(e) => setLink(e.target.value)} autoComplete="off" spellCheck={false} data-testid="scan-hint-link" />
+        <input
+          value={link}
+          onChange={(e) => setLink(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="scan-hint-link"
+        />
       </label>
-      {target && <Link className="btn btn-primary btn-block" to={`/${target[1]}/${target[2]}`}>{t('scanHint.open')}</Link>}
+      {target && (
+        <Link className="btn btn-primary btn-block" to={`/${target[1]}/${target[2]}`}>
+          {t('scanHint.open')}
+        </Link>
+      )}
     </div>
   );
 }

@@ -13,7 +13,15 @@ import { formatDateTime, formatNumber } from '../shared/format.ts';
 import type { Area } from '../shared/types.ts';
 import type { BuildingRow } from '../registry/types.ts';
 import {
-  riskAreasApi, type DowngradeRun, type RiskArea, type RiskLevel, type RiskOutcome, type RiskStatus, type RiskTree, type RiskTreeNode, type RiskUnit,
+  riskAreasApi,
+  type DowngradeRun,
+  type RiskArea,
+  type RiskLevel,
+  type RiskOutcome,
+  type RiskStatus,
+  type RiskTree,
+  type RiskTreeNode,
+  type RiskUnit,
 } from './riskAreasApi.ts';
 import { AreaPicker } from '../shared/AreaPicker.tsx';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
@@ -68,10 +76,28 @@ export function RiskAreasPage() {
       <div className="card-title-row">
         <h1 className="page-title">{t('riskAreas.title')}</h1>
         <div className="risk-filters">
-          <Link to="/risk-areas/public" className="btn btn-ghost" data-testid="risk-public-link">{t('riskAreas.publicLink')}</Link>
-          <button type="button" className="btn" data-testid="risk-run" disabled={running} onClick={() => void runRules()}>{t('riskAreas.runRules')}</button>
+          <Link to="/risk-areas/public" className="btn btn-ghost" data-testid="risk-public-link">
+            {t('riskAreas.publicLink')}
+          </Link>
+          <button
+            type="button"
+            className="btn"
+            data-testid="risk-run"
+            disabled={running}
+            onClick={() => void runRules()}
+          >
+            {t('riskAreas.runRules')}
+          </button>
           {!formOpen && (
-            <button type="button" className="btn btn-primary" data-testid="risk-designate-open" onClick={() => { setPreset(null); setFormOpen(true); }}>
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="risk-designate-open"
+              onClick={() => {
+                setPreset(null);
+                setFormOpen(true);
+              }}
+            >
               {t('riskAreas.designate')}
             </button>
           )}
@@ -81,9 +107,17 @@ export function RiskAreasPage() {
       <ErrorBox error={runError} />
       {run && (
         <div className="alert alert-ok" role="status" data-testid="risk-run-result">
-          {t('riskAreas.runResult', { checked: run.checked, changes: run.changes.length, arrivals: run.newArrivals, resolved: run.resolved })}
+          {t('riskAreas.runResult', {
+            checked: run.checked,
+            changes: run.changes.length,
+            arrivals: run.newArrivals,
+            resolved: run.resolved,
+          })}
           {run.changes.map((c) => (
-            <div key={c.id} className="small">{c.name}: {t(`riskAreas.level.${c.from}`)} → {t(`riskAreas.level.${c.to}`)} （<RuleSetName id={run.ruleSet.id} /> · <RuleLabel rule={c.rule} />）</div>
+            <div key={c.id} className="small">
+              {c.name}: {t(`riskAreas.level.${c.from}`)} → {t(`riskAreas.level.${c.to}`)} （
+              <RuleSetName id={run.ruleSet.id} /> · <RuleLabel rule={c.rule} />）
+            </div>
           ))}
         </div>
       )}
@@ -96,18 +130,60 @@ export function RiskAreasPage() {
             units={units}
             levels={levels}
             onCancel={() => setFormOpen(false)}
-            onDone={(r) => { setOutcome({ outcome: r.outcome, name: r.riskArea.name }); setFormOpen(false); refresh(); }}
+            onDone={(r) => {
+              setOutcome({ outcome: r.outcome, name: r.riskArea.name });
+              setFormOpen(false);
+              refresh();
+            }}
           />
         </div>
       )}
       <div className="risk-tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={tab === 'tree'} className={tab === 'tree' ? 'on' : ''} data-testid="risk-tab-tree" onClick={() => setTab('tree')}>{t('riskAreas.tabTree')}</button>
-        <button type="button" role="tab" aria-selected={tab === 'list'} className={tab === 'list' ? 'on' : ''} data-testid="risk-tab-list" onClick={() => setTab('list')}>{t('riskAreas.tabList')}</button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'tree'}
+          className={tab === 'tree' ? 'on' : ''}
+          data-testid="risk-tab-tree"
+          onClick={() => setTab('tree')}
+        >
+          {t('riskAreas.tabTree')}
+        </button>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === 'list'}
+          className={tab === 'list' ? 'on' : ''}
+          data-testid="risk-tab-list"
+          onClick={() => setTab('list')}
+        >
+          {t('riskAreas.tabList')}
+        </button>
       </div>
-      {tab === 'tree'
-        ? <TreeView tree={tree} units={units} onOpen={setOpenId} onDesignate={(p) => { setPreset(p); setFormOpen(true); window.scrollTo({ top: 0 }); }} />
-        : <ListView tick={tick} onOpen={setOpenId} />}
-      {openId && <DetailDialog id={openId} onClose={() => setOpenId(null)} onChanged={(o) => { setOutcome(o); refresh(); }} />}
+      {tab === 'tree' ? (
+        <TreeView
+          tree={tree}
+          units={units}
+          onOpen={setOpenId}
+          onDesignate={(p) => {
+            setPreset(p);
+            setFormOpen(true);
+            window.scrollTo({ top: 0 });
+          }}
+        />
+      ) : (
+        <ListView tick={tick} onOpen={setOpenId} />
+      )}
+      {openId && (
+        <DetailDialog
+          id={openId}
+          onClose={() => setOpenId(null)}
+          onChanged={(o) => {
+            setOutcome(o);
+            refresh();
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -115,7 +191,11 @@ export function RiskAreasPage() {
 function OutcomeAlert({ outcome }: { outcome: RiskOutcome }) {
   const { t } = useTranslation();
   if (!outcome.applied) {
-    return <div className="alert alert-warn" role="status" data-testid="risk-outcome" data-applied="false">{t('riskAreas.held', { people: formatNumber(outcome.people), id: outcome.pendingApprovalId })}</div>;
+    return (
+      <div className="alert alert-warn" role="status" data-testid="risk-outcome" data-applied="false">
+        {t('riskAreas.held', { people: formatNumber(outcome.people), id: outcome.pendingApprovalId })}
+      </div>
+    );
   }
   return (
     <div className="alert alert-ok" role="status" data-testid="risk-outcome" data-applied="true">
@@ -128,8 +208,16 @@ function OutcomeAlert({ outcome }: { outcome: RiskOutcome }) {
 
 // ---- the area tree -------------------------------------------------------------------------------
 
-function TreeView({ tree, units, onOpen, onDesignate }: {
-  tree: Loaded<RiskTree>; units: RiskUnit[]; onOpen: (id: string) => void; onDesignate: (p: Preset) => void;
+function TreeView({
+  tree,
+  units,
+  onOpen,
+  onDesignate,
+}: {
+  tree: Loaded<RiskTree>;
+  units: RiskUnit[];
+  onOpen: (id: string) => void;
+  onDesignate: (p: Preset) => void;
 }) {
   const { t } = useTranslation();
   const children = useMemo(() => {
@@ -149,12 +237,17 @@ function TreeView({ tree, units, onOpen, onDesignate }: {
         const designable = (n.level === 'community' || n.level === 'street') && units.includes(n.level);
         return (
           <li key={n.id}>
-            <div className={`risk-node${heat ? ` heat-${heat}` : ''}`} data-testid="risk-node" data-code={n.code} data-level={n.riskLevel ?? ''}>
+            <div
+              className={`risk-node${heat ? ` heat-${heat}` : ''}`}
+              data-testid="risk-node"
+              data-code={n.code}
+              data-level={n.riskLevel ?? ''}
+            >
               <span className="risk-node-name">{n.name}</span>
               <span className="risk-node-level">{t(`level.${n.level}`)}</span>
               {(n.riskLevel || n.status === 'pending') && <RiskBadge level={n.riskLevel} />}
               {n.status === 'pending' && <span className="badge badge-warn">{t('riskAreas.status.pending')}</span>}
-              {(n.below.high + n.below.medium + n.below.low) > 0 && (
+              {n.below.high + n.below.medium + n.below.low > 0 && (
                 <span className="risk-heat" title={t('riskAreas.below', n.below)}>
                   {n.below.high > 0 && <span className="risk-high">{n.below.high}</span>}
                   {n.below.medium > 0 && <span className="risk-medium">{n.below.medium}</span>}
@@ -162,9 +255,23 @@ function TreeView({ tree, units, onOpen, onDesignate }: {
                 </span>
               )}
               <span className="risk-node-actions">
-                {n.riskAreaId && <button type="button" className="btn btn-small btn-ghost" data-testid="risk-node-open" onClick={() => onOpen(n.riskAreaId!)}>{t('riskAreas.open')}</button>}
+                {n.riskAreaId && (
+                  <button
+                    type="button"
+                    className="btn btn-small btn-ghost"
+                    data-testid="risk-node-open"
+                    onClick={() => onOpen(n.riskAreaId!)}
+                  >
+                    {t('riskAreas.open')}
+                  </button>
+                )}
                 {designable && (
-                  <button type="button" className="btn btn-small" data-testid="risk-node-designate" onClick={() => onDesignate({ unit: n.level as RiskUnit, targetId: n.id, name: n.name })}>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    data-testid="risk-node-designate"
+                    onClick={() => onDesignate({ unit: n.level as RiskUnit, targetId: n.id, name: n.name })}
+                  >
                     {t('riskAreas.designate')}
                   </button>
                 )}
@@ -197,27 +304,64 @@ function ListView({ tick, onOpen }: { tick: number; onOpen: (id: string) => void
   const [q, setQ] = useState('');
   const [asked, setAsked] = useState('');
   useEffect(() => {
-    const timer = setTimeout(() => { setAsked(q.trim()); setOffset(0); }, 250);
+    const timer = setTimeout(() => {
+      setAsked(q.trim());
+      setOffset(0);
+    }, 250);
     return () => clearTimeout(timer);
   }, [q]);
-  const list = useLoad(() => riskAreasApi.list({ limit: PAGE, offset, status, level, ...(asked ? { q: asked } : {}) }), [offset, status, level, asked, tick]);
+  const list = useLoad(
+    () => riskAreasApi.list({ limit: PAGE, offset, status, level, ...(asked ? { q: asked } : {}) }),
+    [offset, status, level, asked, tick],
+  );
   return (
     <div className="card">
       <div className="risk-filters">
         <input
-          type="search" className="risk-list-search" data-testid="risk-filter-q" value={q} maxLength={100} autoComplete="off"
-          placeholder={t('riskNames.listSearchHint')} aria-label={t('riskNames.listSearch')} onChange={(e) => setQ(e.target.value)}
+          type="search"
+          className="risk-list-search"
+          data-testid="risk-filter-q"
+          value={q}
+          maxLength={100}
+          autoComplete="off"
+          placeholder={t('riskNames.listSearchHint')}
+          aria-label={t('riskNames.listSearch')}
+          onChange={(e) => setQ(e.target.value)}
         />
-        <label>{t('riskAreas.filterStatus')}{' '}
-          <select data-testid="risk-filter-status" value={status} onChange={(e) => { setStatus(e.target.value as RiskStatus | ''); setOffset(0); }}>
+        <label>
+          {t('riskAreas.filterStatus')}{' '}
+          <select
+            data-testid="risk-filter-status"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value as RiskStatus | '');
+              setOffset(0);
+            }}
+          >
             <option value="">{t('riskAreas.all')}</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{t(`riskAreas.status.${s}`)}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`riskAreas.status.${s}`)}
+              </option>
+            ))}
           </select>
         </label>
-        <label>{t('riskAreas.filterLevel')}{' '}
-          <select data-testid="risk-filter-level" value={level} onChange={(e) => { setLevel(e.target.value as RiskLevel | ''); setOffset(0); }}>
+        <label>
+          {t('riskAreas.filterLevel')}{' '}
+          <select
+            data-testid="risk-filter-level"
+            value={level}
+            onChange={(e) => {
+              setLevel(e.target.value as RiskLevel | '');
+              setOffset(0);
+            }}
+          >
             <option value="">{t('riskAreas.all')}</option>
-            {LEVELS.map((l) => <option key={l} value={l}>{t(`riskAreas.level.${l}`)}</option>)}
+            {LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {t(`riskAreas.level.${l}`)}
+              </option>
+            ))}
           </select>
         </label>
       </div>
@@ -232,8 +376,12 @@ function ListView({ tick, onOpen }: { tick: number; onOpen: (id: string) => void
               <th>{t('riskAreas.levelLabel')}</th>
               <th>{t('riskAreas.statusLabel')}</th>
               <th>{t('riskAreas.sinceLabel')}</th>
-              <th className="num" title={t('riskAreas.arrivalsHint')}>{t('riskAreas.arrivals')}</th>
-              <th><span className="sr-only">{t('riskAreas.open')}</span></th>
+              <th className="num" title={t('riskAreas.arrivalsHint')}>
+                {t('riskAreas.arrivals')}
+              </th>
+              <th>
+                <span className="sr-only">{t('riskAreas.open')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -241,16 +389,34 @@ function ListView({ tick, onOpen }: { tick: number; onOpen: (id: string) => void
               <tr key={a.id} data-testid="risk-row" data-risk-id={a.id}>
                 <td data-label={t('riskAreas.name')} className="rtable-head">
                   <span className="strong">{a.name}</span>
-                  <div className="muted small">{t(`riskAreas.unit.${a.unit}`)}{a.place.length > 0 ? ` · ${a.place.join(' · ')}` : ''}</div>
+                  <div className="muted small">
+                    {t(`riskAreas.unit.${a.unit}`)}
+                    {a.place.length > 0 ? ` · ${a.place.join(' · ')}` : ''}
+                  </div>
                 </td>
                 <td data-label={t('riskAreas.levelLabel')}>
                   {a.status === 'active' ? <RiskBadge level={a.level} /> : '—'}
-                  {a.pending && <div><span className="badge badge-warn" data-testid="risk-pending">{t('riskAreas.pendingBadge', { level: pendingLevel(t, a.pending.level) })}</span></div>}
+                  {a.pending && (
+                    <div>
+                      <span className="badge badge-warn" data-testid="risk-pending">
+                        {t('riskAreas.pendingBadge', { level: pendingLevel(t, a.pending.level) })}
+                      </span>
+                    </div>
+                  )}
                 </td>
                 <td data-label={t('riskAreas.statusLabel')}>{t(`riskAreas.status.${a.status}`)}</td>
                 <td data-label={t('riskAreas.sinceLabel')}>{formatDateTime(a.levelSince)}</td>
-                <td data-label={t('riskAreas.arrivals')} className="num">{t('riskAreas.arrivalsValue', { active: formatNumber(a.arrivals.active), total: formatNumber(a.arrivals.total) })}</td>
-                <td className="actions"><button type="button" className="btn btn-small" data-testid="risk-open" onClick={() => onOpen(a.id)}>{t('riskAreas.open')}</button></td>
+                <td data-label={t('riskAreas.arrivals')} className="num">
+                  {t('riskAreas.arrivalsValue', {
+                    active: formatNumber(a.arrivals.active),
+                    total: formatNumber(a.arrivals.total),
+                  })}
+                </td>
+                <td className="actions">
+                  <button type="button" className="btn btn-small" data-testid="risk-open" onClick={() => onOpen(a.id)}>
+                    {t('riskAreas.open')}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -267,7 +433,13 @@ function pendingLevel(t: (k: string) => string, level: string): string {
 
 // ---- designation ---------------------------------------------------------------------------------
 
-function DesignateForm({ preset, units, levels, onDone, onCancel }: {
+function DesignateForm({
+  preset,
+  units,
+  levels,
+  onDone,
+  onCancel,
+}: {
   preset: Preset | null;
   units: RiskUnit[];
   levels: RiskLevel[];
@@ -275,7 +447,9 @@ function DesignateForm({ preset, units, levels, onDone, onCancel }: {
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const [unit, setUnit] = useState<RiskUnit>(preset?.unit ?? (units.includes('community') ? 'community' : units[0] ?? 'building'));
+  const [unit, setUnit] = useState<RiskUnit>(
+    preset?.unit ?? (units.includes('community') ? 'community' : (units[0] ?? 'building')),
+  );
   const [usePreset, setUsePreset] = useState(!!preset);
   const [area, setArea] = useState<Area | null>(null);
   const [building, setBuilding] = useState<BuildingRow | null>(null);
@@ -285,7 +459,14 @@ function DesignateForm({ preset, units, levels, onDone, onCancel }: {
   const [legalBasis, setLegalBasis] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const targetId = usePreset && preset ? preset.targetId : unit === 'building' ? buildingId : area && area.level === unit ? area.id : '';
+  const targetId =
+    usePreset && preset
+      ? preset.targetId
+      : unit === 'building'
+        ? buildingId
+        : area && area.level === unit
+          ? area.id
+          : '';
   const ready = !!targetId && reason.trim() && legalBasis.trim();
 
   const submit = async (e: FormEvent) => {
@@ -294,7 +475,9 @@ function DesignateForm({ preset, units, levels, onDone, onCancel }: {
     setBusy(true);
     setError(null);
     try {
-      onDone(await riskAreasApi.designate({ unit, targetId, level, reason: reason.trim(), legalBasis: legalBasis.trim() }));
+      onDone(
+        await riskAreasApi.designate({ unit, targetId, level, reason: reason.trim(), legalBasis: legalBasis.trim() }),
+      );
     } catch (err) {
       setError(toApiError(err));
     } finally {
@@ -305,27 +488,64 @@ function DesignateForm({ preset, units, levels, onDone, onCancel }: {
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate data-testid="risk-designate-form">
       <div className="form-grid">
-        <label className="field"><span className="field-label">{t('riskAreas.form.unit')} <span className="req">*</span></span>
-          <select data-testid="risk-form-unit" value={unit} disabled={usePreset} onChange={(e) => { setUnit(e.target.value as RiskUnit); setBuilding(null); }}>
-            {units.map((u) => <option key={u} value={u}>{t(`riskAreas.unit.${u}`)}</option>)}
+        <label className="field">
+          <span className="field-label">
+            {t('riskAreas.form.unit')} <span className="req">*</span>
+          </span>
+          <select
+            data-testid="risk-form-unit"
+            value={unit}
+            disabled={usePreset}
+            onChange={(e) => {
+              setUnit(e.target.value as RiskUnit);
+              setBuilding(null);
+            }}
+          >
+            {units.map((u) => (
+              <option key={u} value={u}>
+                {t(`riskAreas.unit.${u}`)}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="field"><span className="field-label">{t('riskAreas.form.level')} <span className="req">*</span></span>
+        <label className="field">
+          <span className="field-label">
+            {t('riskAreas.form.level')} <span className="req">*</span>
+          </span>
           <select data-testid="risk-form-level" value={level} onChange={(e) => setLevel(e.target.value as RiskLevel)}>
-            {levels.map((l) => <option key={l} value={l}>{t(`riskAreas.level.${l}`)}</option>)}
+            {levels.map((l) => (
+              <option key={l} value={l}>
+                {t(`riskAreas.level.${l}`)}
+              </option>
+            ))}
           </select>
         </label>
-        <div className="field"><span className="field-label">{t('riskAreas.form.area')} <span className="req">*</span></span>
+        <div className="field">
+          <span className="field-label">
+            {t('riskAreas.form.area')} <span className="req">*</span>
+          </span>
           {usePreset && preset ? (
             <div className="risk-filters">
-              <span className="strong" data-testid="risk-form-preset">{preset.name}</span>
-              <button type="button" className="btn btn-small btn-ghost" onClick={() => setUsePreset(false)}>{t('riskAreas.form.changeTarget')}</button>
+              <span className="strong" data-testid="risk-form-preset">
+                {preset.name}
+              </span>
+              <button type="button" className="btn btn-small btn-ghost" onClick={() => setUsePreset(false)}>
+                {t('riskAreas.form.changeTarget')}
+              </button>
             </div>
           ) : (
             <>
-              <AreaPicker onChange={(a) => { setArea(a); setBuilding(null); }} testId="risk-form-area" />
+              <AreaPicker
+                onChange={(a) => {
+                  setArea(a);
+                  setBuilding(null);
+                }}
+                testId="risk-form-area"
+              />
               {unit !== 'building' && area && area.level !== unit && (
-                <span className="field-hint">{t('riskAreas.form.pickArea', { unit: t(`riskAreas.unit.${unit}`) })}</span>
+                <span className="field-hint">
+                  {t('riskAreas.form.pickArea', { unit: t(`riskAreas.unit.${unit}`) })}
+                </span>
               )}
             </>
           )}
@@ -334,17 +554,43 @@ function DesignateForm({ preset, units, levels, onDone, onCancel }: {
           <BuildingSearch area={area} value={building} onChange={setBuilding} />
         )}
       </div>
-      <label className="field"><span className="field-label">{t('riskAreas.form.reason')} <span className="req">*</span></span>
-        <textarea data-testid="risk-form-reason" rows={2} maxLength={2000} value={reason} placeholder={t('riskAreas.form.reasonHint')} onChange={(e) => setReason(e.target.value)} />
+      <label className="field">
+        <span className="field-label">
+          {t('riskAreas.form.reason')} <span className="req">*</span>
+        </span>
+        <textarea
+          data-testid="risk-form-reason"
+          rows={2}
+          maxLength={2000}
+          value={reason}
+          placeholder={t('riskAreas.form.reasonHint')}
+          onChange={(e) => setReason(e.target.value)}
+        />
       </label>
-      <label className="field"><span className="field-label">{t('riskAreas.form.legalBasis')} <span className="req">*</span></span>
-        <textarea data-testid="risk-form-basis" rows={2} maxLength={2000} value={legalBasis} placeholder={t('riskAreas.form.legalBasisHint')} onChange={(e) => setLegalBasis(e.target.value)} />
+      <label className="field">
+        <span className="field-label">
+          {t('riskAreas.form.legalBasis')} <span className="req">*</span>
+        </span>
+        <textarea
+          data-testid="risk-form-basis"
+          rows={2}
+          maxLength={2000}
+          value={legalBasis}
+          placeholder={t('riskAreas.form.legalBasisHint')}
+          onChange={(e) => setLegalBasis(e.target.value)}
+        />
       </label>
-      <p className="small muted">{t('riskAreas.form.unitsOfRuleSet', { units: units.map((u) => t(`riskAreas.unit.${u}`)).join(' / ') })}</p>
+      <p className="small muted">
+        {t('riskAreas.form.unitsOfRuleSet', { units: units.map((u) => t(`riskAreas.unit.${u}`)).join(' / ') })}
+      </p>
       <ErrorBox error={error} />
       <div className="form-actions">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>{t('common.cancel')}</button>
-        <button type="submit" className="btn btn-primary" data-testid="risk-form-submit" disabled={busy || !ready}>{busy ? t('common.working') : t('riskAreas.form.submit')}</button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" className="btn btn-primary" data-testid="risk-form-submit" disabled={busy || !ready}>
+          {busy ? t('common.working') : t('riskAreas.form.submit')}
+        </button>
       </div>
     </form>
   );
@@ -356,7 +602,15 @@ const BUILDING_PAGE = 20;
  * Finds the building to designate inside the chosen area by compound and number ("瑞景 1"): the
  * server searches and pages, so a community of hundreds of buildings is never loaded whole.
  */
-function BuildingSearch({ area, value, onChange }: { area: Area; value: BuildingRow | null; onChange: (b: BuildingRow | null) => void }) {
+function BuildingSearch({
+  area,
+  value,
+  onChange,
+}: {
+  area: Area;
+  value: BuildingRow | null;
+  onChange: (b: BuildingRow | null) => void;
+}) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const [asked, setAsked] = useState('');
@@ -364,14 +618,29 @@ function BuildingSearch({ area, value, onChange }: { area: Area; value: Building
     const timer = setTimeout(() => setAsked(q.trim()), 250);
     return () => clearTimeout(timer);
   }, [q]);
-  const found = useLoad(() => (value ? Promise.resolve(null) : registryApi.buildingsOf(area.id, BUILDING_PAGE, 0, asked)), [area.id, asked, !!value]);
+  const found = useLoad(
+    () => (value ? Promise.resolve(null) : registryApi.buildingsOf(area.id, BUILDING_PAGE, 0, asked)),
+    [area.id, asked, !!value],
+  );
 
   if (value) {
     return (
-      <div className="field"><span className="field-label">{t('riskAreas.form.building')} <span className="req">*</span></span>
+      <div className="field">
+        <span className="field-label">
+          {t('riskAreas.form.building')} <span className="req">*</span>
+        </span>
         <div className="risk-filters">
-          <span className="strong" data-testid="risk-form-building-chosen">{t('riskNames.buildingChosen', { label: value.label })}</span>
-          <button type="button" className="btn btn-small btn-ghost" data-testid="risk-form-building-change" onClick={() => onChange(null)}>{t('riskNames.buildingChange')}</button>
+          <span className="strong" data-testid="risk-form-building-chosen">
+            {t('riskNames.buildingChosen', { label: value.label })}
+          </span>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            data-testid="risk-form-building-change"
+            onClick={() => onChange(null)}
+          >
+            {t('riskNames.buildingChange')}
+          </button>
         </div>
       </div>
     );
@@ -379,19 +648,44 @@ function BuildingSearch({ area, value, onChange }: { area: Area; value: Building
   const items = found.data?.items ?? [];
   const more = found.data ? found.data.total - items.length : 0;
   return (
-    <div className="field risk-building-field"><label className="field-label" htmlFor="risk-building-q">{t('riskNames.buildingSearch')} <span className="req">*</span></label>
+    <div className="field risk-building-field">
+      <label className="field-label" htmlFor="risk-building-q">
+        {t('riskNames.buildingSearch')} <span className="req">*</span>
+      </label>
       <input
-        id="risk-building-q" type="search" data-testid="risk-form-building-search" value={q} maxLength={100}
-        placeholder={t('riskNames.buildingSearchHint')} autoComplete="off" onChange={(e) => setQ(e.target.value)}
+        id="risk-building-q"
+        type="search"
+        data-testid="risk-form-building-search"
+        value={q}
+        maxLength={100}
+        placeholder={t('riskNames.buildingSearchHint')}
+        autoComplete="off"
+        onChange={(e) => setQ(e.target.value)}
       />
       <ErrorBox error={found.error} />
       {found.loading && !found.data && <span className="field-hint">{t('common.loading')}</span>}
-      {found.data && items.length === 0 && <span className="field-hint" data-testid="risk-form-building-none">{t('riskNames.buildingSearchEmpty')}</span>}
+      {found.data && items.length === 0 && (
+        <span className="field-hint" data-testid="risk-form-building-none">
+          {t('riskNames.buildingSearchEmpty')}
+        </span>
+      )}
       {items.length > 0 && (
-        <ul className="risk-building-results" role="listbox" aria-label={t('riskNames.buildingSearch')} data-testid="risk-form-building-results">
+        <ul
+          className="risk-building-results"
+          role="listbox"
+          aria-label={t('riskNames.buildingSearch')}
+          data-testid="risk-form-building-results"
+        >
           {items.map((b) => (
             <li key={b.id}>
-              <button type="button" role="option" aria-selected={false} data-testid="risk-form-building-option" data-building-id={b.id} onClick={() => onChange(b)}>
+              <button
+                type="button"
+                role="option"
+                aria-selected={false}
+                data-testid="risk-form-building-option"
+                data-building-id={b.id}
+                onClick={() => onChange(b)}
+              >
                 <span className="strong">{b.label}</span>
                 <span className="muted small">{t('riskNames.buildingHouseholds', { count: b.households })}</span>
               </button>
@@ -399,14 +693,26 @@ function BuildingSearch({ area, value, onChange }: { area: Area; value: Building
           ))}
         </ul>
       )}
-      {more > 0 && <span className="field-hint" data-testid="risk-form-building-more">{t('riskNames.buildingMore', { count: more })}</span>}
+      {more > 0 && (
+        <span className="field-hint" data-testid="risk-form-building-more">
+          {t('riskNames.buildingMore', { count: more })}
+        </span>
+      )}
     </div>
   );
 }
 
 // ---- one area: pending change, lifting, history ----------------------------------------------------
 
-function DetailDialog({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: (o: { outcome: RiskOutcome; name: string }) => void }) {
+function DetailDialog({
+  id,
+  onClose,
+  onChanged,
+}: {
+  id: string;
+  onClose: () => void;
+  onChanged: (o: { outcome: RiskOutcome; name: string }) => void;
+}) {
   const { t } = useTranslation();
   const [tick, setTick] = useState(0);
   const detail = useLoad(() => riskAreasApi.detail(id), [id, tick]);
@@ -434,37 +740,85 @@ function DetailDialog({ id, onClose, onChanged }: { id: string; onClose: () => v
   };
 
   return (
-    <Modal title={a ? t('riskAreas.detailTitle', { name: a.name }) : t('common.loading')} onClose={onClose} testId="risk-detail">
+    <Modal
+      title={a ? t('riskAreas.detailTitle', { name: a.name }) : t('common.loading')}
+      onClose={onClose}
+      testId="risk-detail"
+    >
       <ErrorBox error={detail.error} />
       {detail.loading && !detail.data && <Loading />}
       {a && detail.data && (
         <div className="form">
           <div className="risk-row-head">
             {a.status === 'active' && <RiskBadge level={a.level} />}
-            <span className="badge badge-off" data-testid="risk-detail-status" data-status={a.status}>{t(`riskAreas.status.${a.status}`)}</span>
-            <span className="muted small">{t(`riskAreas.unit.${a.unit}`)}{a.place.length > 0 ? ` · ${a.place.join(' · ')}` : ''}</span>
+            <span className="badge badge-off" data-testid="risk-detail-status" data-status={a.status}>
+              {t(`riskAreas.status.${a.status}`)}
+            </span>
+            <span className="muted small">
+              {t(`riskAreas.unit.${a.unit}`)}
+              {a.place.length > 0 ? ` · ${a.place.join(' · ')}` : ''}
+            </span>
           </div>
-          {a.status === 'active' && <p className="small">{t('riskAreas.since', { time: formatDateTime(a.levelSince) })} · {liftingText(t, a.liftingRule)}</p>}
-          <p className="small muted">{t('riskAreas.arrivalsHint')}: {t('riskAreas.arrivalsValue', { active: formatNumber(a.arrivals.active), total: formatNumber(a.arrivals.total) })}</p>
+          {a.status === 'active' && (
+            <p className="small">
+              {t('riskAreas.since', { time: formatDateTime(a.levelSince) })} · {liftingText(t, a.liftingRule)}
+            </p>
+          )}
+          <p className="small muted">
+            {t('riskAreas.arrivalsHint')}:{' '}
+            {t('riskAreas.arrivalsValue', {
+              active: formatNumber(a.arrivals.active),
+              total: formatNumber(a.arrivals.total),
+            })}
+          </p>
           {a.pending && (
             <div className="alert alert-warn" data-testid="risk-detail-pending">
               <div className="alert-title">{t('riskAreas.pendingTitle')}</div>
-              {t('riskAreas.pendingText', { by: a.pending.by ?? '—', time: formatDateTime(a.pending.at), level: pendingLevel(t, a.pending.level), id: a.pending.approvalId, reason: a.pending.reason })}
+              {t('riskAreas.pendingText', {
+                by: a.pending.by ?? '—',
+                time: formatDateTime(a.pending.at),
+                level: pendingLevel(t, a.pending.level),
+                id: a.pending.approvalId,
+                reason: a.pending.reason,
+              })}
             </div>
           )}
           {a.status === 'active' && !a.pending && (
             <form onSubmit={(e) => void lift(e)} noValidate data-testid="risk-lift-form">
               <h3>{t('riskAreas.liftTitle')}</h3>
               <p className="small muted">{t('riskAreas.liftHint')}</p>
-              <label className="field"><span className="field-label">{t('riskAreas.form.reason')} <span className="req">*</span></span>
-                <textarea data-testid="risk-lift-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+              <label className="field">
+                <span className="field-label">
+                  {t('riskAreas.form.reason')} <span className="req">*</span>
+                </span>
+                <textarea
+                  data-testid="risk-lift-reason"
+                  rows={2}
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                />
               </label>
-              <label className="field"><span className="field-label">{t('riskAreas.form.legalBasis')} <span className="req">*</span></span>
-                <textarea data-testid="risk-lift-basis" rows={2} value={legalBasis} onChange={(e) => setLegalBasis(e.target.value)} />
+              <label className="field">
+                <span className="field-label">
+                  {t('riskAreas.form.legalBasis')} <span className="req">*</span>
+                </span>
+                <textarea
+                  data-testid="risk-lift-basis"
+                  rows={2}
+                  value={legalBasis}
+                  onChange={(e) => setLegalBasis(e.target.value)}
+                />
               </label>
               <ErrorBox error={error} />
               <div className="form-actions">
-                <button type="submit" className="btn btn-primary" data-testid="risk-lift-submit" disabled={busy || !reason.trim() || !legalBasis.trim()}>{t('riskAreas.lift')}</button>
+                <button
+                  type="submit"
+                  className="btn btn-primary"
+                  data-testid="risk-lift-submit"
+                  disabled={busy || !reason.trim() || !legalBasis.trim()}
+                >
+                  {t('riskAreas.lift')}
+                </button>
               </div>
             </form>
           )}
@@ -473,12 +827,24 @@ function DetailDialog({ id, onClose, onChanged }: { id: string; onClose: () => v
             {detail.data.history.map((h, i) => (
               <li key={i} className={h.manual ? '' : 'auto'} data-kind={h.kind}>
                 <div className="what">
-                  {t(`riskAreas.historyKind.${h.kind}`)}: {h.from ? pendingLevel(t, h.from) : '—'} → {pendingLevel(t, h.to)}
+                  {t(`riskAreas.historyKind.${h.kind}`)}: {h.from ? pendingLevel(t, h.from) : '—'} →{' '}
+                  {pendingLevel(t, h.to)}
                 </div>
-                <div className="small muted">{formatDateTime(h.at)} · {h.manual ? h.actorName : t('riskAreas.historyAuto')}</div>
+                <div className="small muted">
+                  {formatDateTime(h.at)} · {h.manual ? h.actorName : t('riskAreas.historyAuto')}
+                </div>
                 {h.reason && <div className="small">{h.reason}</div>}
-                {h.legalBasis && <div className="small muted">{t('riskAreas.form.legalBasis')}: {h.legalBasis}</div>}
-                {h.rule && <div className="small muted">{t('riskAreas.historyRuleLabel')}<RuleSetName id={h.ruleSet.id} version={h.ruleSet.version} /> · <RuleLabel rule={h.rule} /></div>}
+                {h.legalBasis && (
+                  <div className="small muted">
+                    {t('riskAreas.form.legalBasis')}: {h.legalBasis}
+                  </div>
+                )}
+                {h.rule && (
+                  <div className="small muted">
+                    {t('riskAreas.historyRuleLabel')}
+                    <RuleSetName id={h.ruleSet.id} version={h.ruleSet.version} /> · <RuleLabel rule={h.rule} />
+                  </div>
+                )}
               </li>
             ))}
           </ol>

@@ -28,8 +28,9 @@ type T = (key: string, options?: Record<string, unknown>) => string;
 
 export function liftingText(t: T, rule: LiftingRule | null): string {
   if (!rule) return t('riskAreas.noLiftRule');
-  const extra = (rule.negativeRoundOnDay !== null ? t('riskAreas.liftRuleRound', { day: rule.negativeRoundOnDay }) : '')
-    + (rule.minDaysAtLevel !== null ? t('riskAreas.liftRuleAtLevel', { days: rule.minDaysAtLevel }) : '');
+  const extra =
+    (rule.negativeRoundOnDay !== null ? t('riskAreas.liftRuleRound', { day: rule.negativeRoundOnDay }) : '') +
+    (rule.minDaysAtLevel !== null ? t('riskAreas.liftRuleAtLevel', { days: rule.minDaysAtLevel }) : '');
   return t('riskAreas.liftRule', { days: rule.daysWithoutCase, extra, to: t(`riskAreas.levelArea.${rule.to}`) });
 }
 
@@ -49,7 +50,9 @@ export function RiskAreasPublicPage() {
   return (
     <div className="live-page">
       <header className="door-top">
-        <span className="brand-mark" aria-hidden="true">＋</span>
+        <span className="brand-mark" aria-hidden="true">
+          ＋
+        </span>
         <span className="door-title">{t('riskAreas.publicTitle')}</span>
         <LangSwitch className="on-dark" />
       </header>
@@ -58,38 +61,71 @@ export function RiskAreasPublicPage() {
         {data && (
           <p className="small muted" data-testid="risk-public-ruleset">
             {t('riskAreas.ruleSet', { name: currentLanguage() === 'en' ? data.ruleSet.name.en : data.ruleSet.name.zh })}
-            {' · '}{t('riskAreas.updatedAt', { time: formatDateTime(data.updatedAt) })}
+            {' · '}
+            {t('riskAreas.updatedAt', { time: formatDateTime(data.updatedAt) })}
           </p>
         )}
         <ErrorBox error={list.error} />
         {list.loading && !data && <Loading />}
-        {data && data.items.length === 0 && <p className="empty" data-testid="risk-public-none">{t('riskAreas.nonePublic')}</p>}
+        {data && data.items.length === 0 && (
+          <p className="empty" data-testid="risk-public-none">
+            {t('riskAreas.nonePublic')}
+          </p>
+        )}
         {data && data.items.length > 0 && (
           <div className="risk-public-search">
-            <label className="sr-only" htmlFor="risk-public-q">{t('riskNames.publicSearch')}</label>
+            <label className="sr-only" htmlFor="risk-public-q">
+              {t('riskNames.publicSearch')}
+            </label>
             <input
-              id="risk-public-q" type="search" data-testid="risk-public-search" value={q} maxLength={100} autoComplete="off"
-              placeholder={t('riskNames.publicSearchHint')} aria-label={t('riskNames.publicSearch')} onChange={(e) => setQ(e.target.value)}
+              id="risk-public-q"
+              type="search"
+              data-testid="risk-public-search"
+              value={q}
+              maxLength={100}
+              autoComplete="off"
+              placeholder={t('riskNames.publicSearchHint')}
+              aria-label={t('riskNames.publicSearch')}
+              onChange={(e) => setQ(e.target.value)}
             />
-            <span className="small muted" data-testid="risk-public-count">{t('riskNames.publicCount', { count: shown.length })}</span>
+            <span className="small muted" data-testid="risk-public-count">
+              {t('riskNames.publicCount', { count: shown.length })}
+            </span>
           </div>
         )}
-        {data && data.items.length > 0 && shown.length === 0 && <p className="empty" data-testid="risk-public-nomatch">{t('riskNames.publicNoMatch', { q: q.trim() })}</p>}
+        {data && data.items.length > 0 && shown.length === 0 && (
+          <p className="empty" data-testid="risk-public-nomatch">
+            {t('riskNames.publicNoMatch', { q: q.trim() })}
+          </p>
+        )}
         <ul className="risk-list" data-testid="risk-public-list">
           {shown.map((a) => (
-            <li key={a.id} className={`risk-row risk-row-${a.level}`} data-testid="risk-public-row" data-level={a.level}>
+            <li
+              key={a.id}
+              className={`risk-row risk-row-${a.level}`}
+              data-testid="risk-public-row"
+              data-level={a.level}
+            >
               <div className="risk-row-head">
                 <RiskBadge level={a.level} />
-                <span className="risk-row-name" data-testid="risk-public-name">{a.name}</span>
+                <span className="risk-row-name" data-testid="risk-public-name">
+                  {a.name}
+                </span>
                 <span className="muted small">{t(`riskAreas.unit.${a.unit}`)}</span>
               </div>
-              {a.areaNames.length > 0 && <div className="small muted" data-testid="risk-public-place">{a.areaNames.join(' · ')}</div>}
+              {a.areaNames.length > 0 && (
+                <div className="small muted" data-testid="risk-public-place">
+                  {a.areaNames.join(' · ')}
+                </div>
+              )}
               <div className="small">{t('riskAreas.since', { time: formatDateTime(a.since) })}</div>
               <div className="risk-rule">{liftingText(t, a.liftingRule)}</div>
             </li>
           ))}
         </ul>
-        <p className="small live-foot"><Link to="/login">{t('riskAreas.staffLogin')}</Link></p>
+        <p className="small live-foot">
+          <Link to="/login">{t('riskAreas.staffLogin')}</Link>
+        </p>
       </main>
     </div>
   );

@@ -37,7 +37,14 @@ export interface RiskArea {
   legalBasis: string;
   ruleSet: { id: string; version: string };
   /** A manual change held for a command-centre approval (circuit breaker). */
-  pending: { level: RiskTarget; approvalId: string; reason: string; legalBasis: string; by: string | null; at: number } | null;
+  pending: {
+    level: RiskTarget;
+    approvalId: string;
+    reason: string;
+    legalBasis: string;
+    by: string | null;
+    at: number;
+  } | null;
   liftingRule: LiftingRule | null;
   arrivals: { total: number; active: number };
   createdAt: number;
@@ -128,10 +135,13 @@ const id = (v: string) => encodeURIComponent(v);
 
 export const riskAreasApi = {
   publicList: () => json<PublicRiskList>('GET', '/risk-areas/public'),
-  list: (query: { limit: number; offset: number; status?: RiskStatus | ''; level?: RiskLevel | ''; q?: string }) => json<Page<RiskArea>>('GET', '/risk-areas', { query }),
+  list: (query: { limit: number; offset: number; status?: RiskStatus | ''; level?: RiskLevel | ''; q?: string }) =>
+    json<Page<RiskArea>>('GET', '/risk-areas', { query }),
   tree: () => json<RiskTree>('GET', '/risk-areas/tree'),
-  detail: (riskAreaId: string) => json<{ riskArea: RiskArea; history: RiskHistory[] }>('GET', `/risk-areas/${id(riskAreaId)}`),
-  designate: (body: Designation) => json<{ riskArea: RiskArea; outcome: RiskOutcome }>('POST', '/risk-areas', { json: body }),
+  detail: (riskAreaId: string) =>
+    json<{ riskArea: RiskArea; history: RiskHistory[] }>('GET', `/risk-areas/${id(riskAreaId)}`),
+  designate: (body: Designation) =>
+    json<{ riskArea: RiskArea; outcome: RiskOutcome }>('POST', '/risk-areas', { json: body }),
   lift: (riskAreaId: string, body: { reason: string; legalBasis: string }) =>
     json<{ riskArea: RiskArea; outcome: RiskOutcome }>('POST', `/risk-areas/${id(riskAreaId)}/lift`, { json: body }),
   downgrade: () => json<DowngradeRun>('POST', '/risk-areas/downgrade'),

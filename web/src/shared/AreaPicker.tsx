@@ -28,38 +28,54 @@ export function AreaPicker({ onChange, testId }: { onChange: (area: Area) => voi
     for (const area of levels) {
       if (area.childCount > 0 && !asked.current.has(area.id)) {
         asked.current.add(area.id);
-        registryApi.childAreas(area.id).then((r) => setChildren((c) => ({ ...c, [area.id]: r.items })), () => { asked.current.delete(area.id); });
+        registryApi.childAreas(area.id).then(
+          (r) => setChildren((c) => ({ ...c, [area.id]: r.items })),
+          () => {
+            asked.current.delete(area.id);
+          },
+        );
       }
     }
   }, [levels]);
 
   if (roots.error) return <ErrorBox error={roots.error} />;
-  if (!root) return <select disabled><option>{t('common.loading')}</option></select>;
+  if (!root)
+    return (
+      <select disabled>
+        <option>{t('common.loading')}</option>
+      </select>
+    );
   return (
     <div className="area-picker" data-testid={testId}>
       <div className="area-picker-root">{root.name}</div>
-      {levels.filter((a) => a.childCount > 0).map((parent, i) => {
-        const kids = children[parent.id];
-        const chosen = chain[i];
-        return (
-          <select
-            key={parent.id}
-            data-testid={testId ? `${testId}-${i}` : undefined}
-            value={chosen?.id ?? ''}
-            aria-label={t('venues.areaBelow', { name: parent.name })}
-            onChange={(e) => {
-              const next = kids?.find((k) => k.id === e.target.value);
-              const kept = chain.slice(0, i);
-              const newChain = next ? [...kept, next] : kept;
-              setChain(newChain);
-              onChange(newChain[newChain.length - 1] ?? root);
-            }}
-          >
-            <option value="">{t('venues.wholeArea', { name: parent.name })}</option>
-            {kids?.map((k) => <option key={k.id} value={k.id}>{k.name}</option>)}
-          </select>
-        );
-      })}
+      {levels
+        .filter((a) => a.childCount > 0)
+        .map((parent, i) => {
+          const kids = children[parent.id];
+          const chosen = chain[i];
+          return (
+            <select
+              key={parent.id}
+              data-testid={testId ? `${testId}-${i}` : undefined}
+              value={chosen?.id ?? ''}
+              aria-label={t('venues.areaBelow', { name: parent.name })}
+              onChange={(e) => {
+                const next = kids?.find((k) => k.id === e.target.value);
+                const kept = chain.slice(0, i);
+                const newChain = next ? [...kept, next] : kept;
+                setChain(newChain);
+                onChange(newChain[newChain.length - 1] ?? root);
+              }}
+            >
+              <option value="">{t('venues.wholeArea', { name: parent.name })}</option>
+              {kids?.map((k) => (
+                <option key={k.id} value={k.id}>
+                  {k.name}
+                </option>
+              ))}
+            </select>
+          );
+        })}
     </div>
   );
 }

@@ -10,7 +10,10 @@ export function ErrorBox({ error, children }: { error: ApiError | null; children
     <div className="alert alert-error" role="alert" data-testid="error">
       <div className="alert-title">{error.detail || t('error.generic')}</div>
       {children}
-      <div className="alert-code">{t('error.code')}: <code>{error.code}</code>{error.status ? ` · HTTP ${error.status}` : ''}</div>
+      <div className="alert-code">
+        {t('error.code')}: <code>{error.code}</code>
+        {error.status ? ` · HTTP ${error.status}` : ''}
+      </div>
     </div>
   );
 }

@@ -4,7 +4,15 @@ import type { Fault } from './types.ts';
 
 const SHOWN = 500;
 
-export function FaultTable({ faults, total, kind = 'error' }: { faults: readonly Fault[]; total?: number; kind?: 'error' | 'warning' }) {
+export function FaultTable({
+  faults,
+  total,
+  kind = 'error',
+}: {
+  faults: readonly Fault[];
+  total?: number;
+  kind?: 'error' | 'warning';
+}) {
   const { t } = useTranslation();
   return (
     <div className={`fault-table ${kind}`}>
@@ -24,7 +32,9 @@ export function FaultTable({ faults, total, kind = 'error' }: { faults: readonly
               <tr key={i} data-testid={kind === 'error' ? 'import-error-row' : 'import-warning-row'}>
                 <td className="num">{f.row ?? '—'}</td>
                 <td>{f.column ?? f.field ?? '—'}</td>
-                <td><code>{f.code}</code></td>
+                <td>
+                  <code>{f.code}</code>
+                </td>
                 <td>{f.message}</td>
               </tr>
             ))}
@@ -32,7 +42,9 @@ export function FaultTable({ faults, total, kind = 'error' }: { faults: readonly
         </table>
       </div>
       {(total ?? faults.length) > Math.min(faults.length, SHOWN) && (
-        <p className="muted small">{t('import.moreFaults', { count: (total ?? faults.length) - Math.min(faults.length, SHOWN) })}</p>
+        <p className="muted small">
+          {t('import.moreFaults', { count: (total ?? faults.length) - Math.min(faults.length, SHOWN) })}
+        </p>
       )}
     </div>
   );

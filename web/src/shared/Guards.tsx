@@ -12,12 +12,19 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const { me, loadError, reload } = useAuth();
   const location = useLocation();
   const { t } = useTranslation();
-  if (me === undefined) return <div className="page-center"><Loading /></div>;
+  if (me === undefined)
+    return (
+      <div className="page-center">
+        <Loading />
+      </div>
+    );
   if (loadError) {
     return (
       <div className="page-center">
         <ErrorBox error={loadError} />
-        <button type="button" className="btn" onClick={reload}>{t('common.retry')}</button>
+        <button type="button" className="btn" onClick={reload}>
+          {t('common.retry')}
+        </button>
       </div>
     );
   }

@@ -21,7 +21,11 @@ export function HomePage() {
         <CrowdedWidget areaId={me.areaId} canOpen={can('venue.manage')} />
         {items.length > 0 && (
           <nav className="card home-links" aria-label={t('nav.label')}>
-            {items.map((item) => <Link key={item.key} to={item.to} className="btn">{t(`nav.${item.key}`)}</Link>)}
+            {items.map((item) => (
+              <Link key={item.key} to={item.to} className="btn">
+                {t(`nav.${item.key}`)}
+              </Link>
+            ))}
           </nav>
         )}
       </div>

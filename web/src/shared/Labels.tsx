@@ -28,16 +28,28 @@ export function ruleLabel(t: T, key: string): string {
 
 export function RuleLabel({ rule }: { rule: string }) {
   const { t } = useTranslation();
-  return <span className="rule-label" data-rule-key={rule} title={rule}>{ruleLabel(t, rule)}</span>;
+  return (
+    <span className="rule-label" data-rule-key={rule} title={rule}>
+      {ruleLabel(t, rule)}
+    </span>
+  );
 }
 
-interface RuleSetSummary { id: string; version: string; name: { zh: string; en: string }; effectiveFrom: string }
+interface RuleSetSummary {
+  id: string;
+  version: string;
+  name: { zh: string; en: string };
+  effectiveFrom: string;
+}
 let known: Promise<Map<string, RuleSetSummary>> | null = null;
 
 function ruleSets(): Promise<Map<string, RuleSetSummary>> {
   known ??= json<{ items: RuleSetSummary[] }>('GET', '/rulesets')
     .then((r) => new Map(r.items.map((i) => [i.id, i])))
-    .catch(() => { known = null; return new Map<string, RuleSetSummary>(); });
+    .catch(() => {
+      known = null;
+      return new Map<string, RuleSetSummary>();
+    });
   return known;
 }
 
@@ -46,8 +58,12 @@ export function useRuleSetName(id: string): string {
   const [names, setNames] = useState<Map<string, RuleSetSummary> | null>(null);
   useEffect(() => {
     let live = true;
-    void ruleSets().then((m) => { if (live) setNames(m); });
-    return () => { live = false; };
+    void ruleSets().then((m) => {
+      if (live) setNames(m);
+    });
+    return () => {
+      live = false;
+    };
   }, [id]);
   const r = names?.get(id);
   if (!r) return names ? id : '…';
@@ -57,42 +73,87 @@ export function useRuleSetName(id: string): string {
 export function RuleSetName({ id, version }: { id: string; version?: string }) {
   const { t } = useTranslation();
   const name = useRuleSetName(id);
-  return <span className="ruleset-name" data-ruleset={id} data-version={version} title={version ? t('labels.ruleSetVersion', { id, version }) : id}>{name}</span>;
+  return (
+    <span
+      className="ruleset-name"
+      data-ruleset={id}
+      data-version={version}
+      title={version ? t('labels.ruleSetVersion', { id, version }) : id}
+    >
+      {name}
+    </span>
+  );
 }
 
 /** The basis params a reader sees: codes (statuses, levels, reasons, rule sets, rules) as labels. */
-function basisParams(t: T, kind: string, p: Record<string, string | number>, ruleSetName: (id: string) => string): Record<string, string | number> {
+function basisParams(
+  t: T,
+  kind: string,
+  p: Record<string, string | number>,
+  ruleSetName: (id: string) => string,
+): Record<string, string | number> {
   const out: Record<string, string | number> = { ...p };
   const tracingStatus = (s: unknown) => t(`tracing.status.${String(s)}`, { defaultValue: String(s) });
   const review = (s: unknown) => t(`tracing.review.${String(s)}`, { defaultValue: String(s) });
-  const level = (s: unknown) => (s ? t(`riskAreas.level.${String(s)}`, { defaultValue: String(s) }) : t('health.basisKind.noLevel'));
+  const level = (s: unknown) =>
+    s ? t(`riskAreas.level.${String(s)}`, { defaultValue: String(s) }) : t('health.basisKind.noLevel');
   if (kind === 'case_registered') out.status = tracingStatus(p.status);
-  if (kind === 'case_status') { out.from = tracingStatus(p.from); out.to = tracingStatus(p.to); }
+  if (kind === 'case_status') {
+    out.from = tracingStatus(p.from);
+    out.to = tracingStatus(p.to);
+  }
   if (kind === 'contact_reviewed' || kind === 'contacts_reviewed') out.status = review(p.status);
-  if (kind === 'contact_entered') out.reasonCode = t(`tracing.reason.${String(p.reasonCode)}`, { defaultValue: String(p.reasonCode) });
-  if (kind.startsWith('risk_area_')) { out.from = level(p.from); out.to = level(p.to); out.level = level(p.level); }
+  if (kind === 'contact_entered')
+    out.reasonCode = t(`tracing.reason.${String(p.reasonCode)}`, { defaultValue: String(p.reasonCode) });
+  if (kind.startsWith('risk_area_')) {
+    out.from = level(p.from);
+    out.to = level(p.to);
+    out.level = level(p.level);
+  }
   if (p.ruleSet !== undefined) out.ruleSet = ruleSetName(String(p.ruleSet));
   if (p.rule !== undefined) out.rule = ruleLabel(t, String(p.rule));
   return out;
 }
 
 /** A colour change's basis in the reader's language, from its kind and params. */
-export function BasisText({ kind, params, text }: { kind: string; params: Record<string, string | number>; text: string }) {
+export function BasisText({
+  kind,
+  params,
+  text,
+}: {
+  kind: string;
+  params: Record<string, string | number>;
+  text: string;
+}) {
   const { t } = useTranslation();
   const [names, setNames] = useState<Map<string, RuleSetSummary> | null>(null);
   useEffect(() => {
     let live = true;
-    void ruleSets().then((m) => { if (live) setNames(m); });
-    return () => { live = false; };
+    void ruleSets().then((m) => {
+      if (live) setNames(m);
+    });
+    return () => {
+      live = false;
+    };
   }, []);
-  const name = (id: string) => { const r = names?.get(id); return r ? (currentLanguage() === 'en' ? r.name.en : r.name.zh) : id; };
+  const name = (id: string) => {
+    const r = names?.get(id);
+    return r ? (currentLanguage() === 'en' ? r.name.en : r.name.zh) : id;
+  };
   const say = (k: string, p: Record<string, string | number>): string => {
     if (k === 'other') return String(p.text ?? text);
     if (k === 'approved') {
-      const inner = typeof p.requestedKind === 'string' && p.requestedKind !== 'approved' ? say(p.requestedKind, p) : String(p.requested ?? '');
+      const inner =
+        typeof p.requestedKind === 'string' && p.requestedKind !== 'approved'
+          ? say(p.requestedKind, p)
+          : String(p.requested ?? '');
       return t('health.basisKind.approved', { requested: inner, decision: p.decision ?? '' });
     }
     return t(`health.basisKind.${k}`, { ...basisParams(t, k, p, name), defaultValue: text });
   };
-  return <span data-testid="health-basis" data-basis-kind={kind} title={text}>{say(kind, params)}</span>;
+  return (
+    <span data-testid="health-basis" data-basis-kind={kind} title={text}>
+      {say(kind, params)}
+    </span>
+  );
 }

@@ -15,9 +15,15 @@ export function LangSwitch({ className = '' }: { className?: string }) {
       title={t('lang.switchTo')}
       onClick={() => setLanguage(next)}
     >
-      <span className={lang === 'zh-CN' ? 'on' : ''} lang="zh-CN">中文</span>
-      <span aria-hidden="true" className="sep">/</span>
-      <span className={lang === 'en' ? 'on' : ''} lang="en">English</span>
+      <span className={lang === 'zh-CN' ? 'on' : ''} lang="zh-CN">
+        中文
+      </span>
+      <span aria-hidden="true" className="sep">
+        /
+      </span>
+      <span className={lang === 'en' ? 'on' : ''} lang="en">
+        English
+      </span>
     </button>
   );
 }

@@ -80,7 +80,9 @@ export function Layout() {
       <header className="topbar">
         <div className="topbar-inner">
           <NavLink to="/" className="brand" aria-label={t('app.name')}>
-            <span className="brand-mark" aria-hidden="true">＋</span>
+            <span className="brand-mark" aria-hidden="true">
+              ＋
+            </span>
             <span className="brand-text">
               <span className="brand-name">Cordon</span>
               <span className="brand-sub">{t('app.subtitle')}</span>
@@ -102,7 +104,9 @@ export function Layout() {
         </div>
       </header>
       <div className="shell">
-        {drawerOpen && <div className="nav-backdrop" data-testid="nav-backdrop" aria-hidden="true" onClick={() => closeMenu(true)} />}
+        {drawerOpen && (
+          <div className="nav-backdrop" data-testid="nav-backdrop" aria-hidden="true" onClick={() => closeMenu(true)} />
+        )}
         <nav
           id="main-nav"
           ref={drawer}
@@ -114,7 +118,12 @@ export function Layout() {
           {phone && (
             <div className="sidenav-head">
               <UserTools className="drawer-tools" />
-              <button type="button" className="btn btn-on-dark nav-close" data-testid="nav-close" onClick={() => closeMenu(true)}>
+              <button
+                type="button"
+                className="btn btn-on-dark nav-close"
+                data-testid="nav-close"
+                onClick={() => closeMenu(true)}
+              >
                 {t('nav.close')}
               </button>
             </div>
@@ -145,10 +154,16 @@ function UserTools({ className }: { className: string }) {
   return (
     <div className={className}>
       <div className="user-chip" data-testid="user-chip">
-        <span className="user-name" data-testid="user-name">{me.displayName}</span>
+        <span className="user-name" data-testid="user-name">
+          {me.displayName}
+        </span>
         <span className="user-meta">
-          <span className="role-badge" data-testid="user-role">{t(`role.${me.role}`, { defaultValue: me.role })}</span>
-          <span className="user-area" data-testid="user-area">{me.areaName}</span>
+          <span className="role-badge" data-testid="user-role">
+            {t(`role.${me.role}`, { defaultValue: me.role })}
+          </span>
+          <span className="user-area" data-testid="user-area">
+            {me.areaName}
+          </span>
         </span>
       </div>
       <LangSwitch className="on-dark" />
@@ -189,7 +204,11 @@ function NavGroups({ groups, pathname, onNavigate }: { groups: NavGroup[]; pathn
         const open = !closed.includes(group.key);
         const listId = `nav-group-${group.key}-items`;
         return (
-          <li key={group.key} className={`nav-group ${group.key === currentGroup ? 'current' : ''}`} data-testid={`nav-group-${group.key}`}>
+          <li
+            key={group.key}
+            className={`nav-group ${group.key === currentGroup ? 'current' : ''}`}
+            data-testid={`nav-group-${group.key}`}
+          >
             <button
               type="button"
               className="nav-group-toggle"

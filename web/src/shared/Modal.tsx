@@ -2,7 +2,17 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
-export function Modal({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  testId,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  testId?: string;
+}) {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -15,11 +25,18 @@ export function Modal({ title, onClose, children, testId }: { title: string; onC
     return () => document.removeEventListener('keydown', onKey);
   }, [onClose]);
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
+    <div
+      className="modal-backdrop"
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget) onClose();
+      }}
+    >
       <div className="modal" role="dialog" aria-modal="true" aria-label={title} ref={box} data-testid={testId}>
         <div className="modal-head">
           <h2>{title}</h2>
-          <button type="button" className="modal-close" aria-label={t('common.close')} onClick={onClose}>×</button>
+          <button type="button" className="modal-close" aria-label={t('common.close')} onClick={onClose}>
+            ×
+          </button>
         </div>
         {children}
       </div>

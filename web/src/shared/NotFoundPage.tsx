@@ -6,7 +6,9 @@ export function NotFoundPage() {
   return (
     <div className="card notice" data-testid="not-found">
       <h1>{t('notFound.title')}</h1>
-      <p><Link to="/">{t('notFound.home')}</Link></p>
+      <p>
+        <Link to="/">{t('notFound.home')}</Link>
+      </p>
     </div>
   );
 }

@@ -4,7 +4,16 @@
 import type { ReactNode, Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 
-export function PersonCodeFields({ testIdPrefix, codeLabel, code, onCode, idNumber, onIdNumber, codeRef, camera }: {
+export function PersonCodeFields({
+  testIdPrefix,
+  codeLabel,
+  code,
+  onCode,
+  idNumber,
+  onIdNumber,
+  codeRef,
+  camera,
+}: {
   /** "guard" → data-testid "guard-code" and "guard-id-number". */
   testIdPrefix: string;
   codeLabel: string;

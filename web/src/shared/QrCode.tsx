@@ -2,7 +2,19 @@
 import { useMemo } from 'react';
 import { encode } from 'uqr';
 
-export function QrCode({ text, size = 240, label, testId, ecc = 'M' }: { text: string; size?: number; label: string; testId?: string; ecc?: 'L' | 'M' | 'Q' | 'H' }) {
+export function QrCode({
+  text,
+  size = 240,
+  label,
+  testId,
+  ecc = 'M',
+}: {
+  text: string;
+  size?: number;
+  label: string;
+  testId?: string;
+  ecc?: 'L' | 'M' | 'Q' | 'H';
+}) {
   const { path, modules } = useMemo(() => {
     const qr = encode(text, { ecc, border: 2 });
     let d = '';
@@ -10,7 +22,10 @@ export function QrCode({ text, size = 240, label, testId, ecc = 'M' }: { text: s
       // Runs of dark modules on a row become one rectangle each: a short path even for large codes.
       let x = 0;
       while (x < row.length) {
-        if (!row[x]) { x++; continue; }
+        if (!row[x]) {
+          x++;
+          continue;
+        }
         const start = x;
         while (x < row.length && row[x]) x++;
         d += `M${start} ${y}h${x - start}v1h${start - x}z`;

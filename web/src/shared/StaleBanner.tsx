@@ -11,8 +11,10 @@ export function StaleBanner({ stale, updatedAt }: { stale: boolean; updatedAt: n
     <div className="alert alert-warn live-stale" role="status" data-testid="live-stale">
       <div className="alert-title">{t('liveStream.staleTitle')}</div>
       <div className="small">
-        {t('liveStream.staleBody', { seconds: STALE_POLL_MS / 1000 })}
-        {' '}{updatedAt === null ? t('liveStream.neverUpdated') : t('liveStream.lastUpdate', { time: formatDateTime(updatedAt) })}
+        {t('liveStream.staleBody', { seconds: STALE_POLL_MS / 1000 })}{' '}
+        {updatedAt === null
+          ? t('liveStream.neverUpdated')
+          : t('liveStream.lastUpdate', { time: formatDateTime(updatedAt) })}
       </div>
     </div>
   );

@@ -55,17 +55,33 @@ async function problemOf(res: Response): Promise<Problem> {
     try {
       const body = (await res.json()) as Partial<Problem>;
       if (body && typeof body.code === 'string') {
-        return { ...body, status: body.status ?? res.status, code: body.code, detail: body.detail ?? body.title ?? body.code } as Problem;
+        return {
+          ...body,
+          status: body.status ?? res.status,
+          code: body.code,
+          detail: body.detail ?? body.title ?? body.code,
+        } as Problem;
       }
     } catch {
       // not JSON after all: fall through
     }
   }
-  return { status: res.status, code: `HTTP_${res.status}`, detail: res.statusText || i18n.t('error.http', { status: res.status }) };
+  return {
+    status: res.status,
+    code: `HTTP_${res.status}`,
+    detail: res.statusText || i18n.t('error.http', { status: res.status }),
+  };
 }
 
-async function send(method: string, path: string, options: { query?: Query; json?: unknown; form?: FormData } = {}): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json', 'accept-language': i18n.language || 'zh-CN' };
+async function send(
+  method: string,
+  path: string,
+  options: { query?: Query; json?: unknown; form?: FormData } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    accept: 'application/json, application/problem+json',
+    'accept-language': i18n.language || 'zh-CN',
+  };
   let body: BodyInit | undefined;
   if (options.json !== undefined) {
     headers['content-type'] = 'application/json';
@@ -89,7 +105,11 @@ async function send(method: string, path: string, options: { query?: Query; json
 }
 
 /** One JSON request; every domain's client (registryApi.ts, venueApi.ts, ...) builds on it. */
-export async function json<T>(method: string, path: string, options: { query?: Query; json?: unknown; form?: FormData } = {}): Promise<T> {
+export async function json<T>(
+  method: string,
+  path: string,
+  options: { query?: Query; json?: unknown; form?: FormData } = {},
+): Promise<T> {
   const res = await send(method, path, options);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;

@@ -58,12 +58,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => setUnauthenticatedHandler(null);
   }, [loadMe, signedOut, attempt]);
 
-  const login = useCallback(async (username: string, password: string) => {
-    const r = await accessApi.login(username, password);
-    setCsrfToken(r.csrfToken);
-    // The permissions come with /auth/me; it also confirms the cookie took.
-    await loadMe();
-  }, [loadMe]);
+  const login = useCallback(
+    async (username: string, password: string) => {
+      const r = await accessApi.login(username, password);
+      setCsrfToken(r.csrfToken);
+      // The permissions come with /auth/me; it also confirms the cookie took.
+      await loadMe();
+    },
+    [loadMe],
+  );
 
   const logout = useCallback(async () => {
     try {
@@ -73,11 +76,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, [signedOut]);
 
-  const value = useMemo<AuthState>(() => ({
-    me, permissions, loadError, login, logout,
-    can: (p) => permissions.includes(p),
-    reload: () => setAttempt((n) => n + 1),
-  }), [me, permissions, loadError, login, logout]);
+  const value = useMemo<AuthState>(
+    () => ({
+      me,
+      permissions,
+      loadError,
+      login,
+      logout,
+      can: (p) => permissions.includes(p),
+      reload: () => setAttempt((n) => n + 1),
+    }),
+    [me, permissions, loadError, login, logout],
+  );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -9,8 +9,14 @@ export function formatDateTime(value: string | number | null | undefined): strin
   const ms = typeof value === 'number' ? value : Date.parse(value);
   if (Number.isNaN(ms)) return String(value);
   return new Intl.DateTimeFormat(currentLanguage(), {
-    timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
   }).format(new Date(ms));
 }
 

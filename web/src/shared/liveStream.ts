@@ -48,11 +48,17 @@ export function useLiveStream(url: string | null, handlers: Record<string, (data
     };
     const heard = () => {
       arm();
-      if (silent) { silent = false; update(); }
+      if (silent) {
+        silent = false;
+        update();
+      }
     };
     const open = () => {
       source = new EventSource(url);
-      source.onopen = () => { connected = true; update(); };
+      source.onopen = () => {
+        connected = true;
+        update();
+      };
       source.onerror = () => {
         connected = false;
         update();
@@ -91,7 +97,11 @@ export function useLiveStream(url: string | null, handlers: Record<string, (data
 }
 
 /** Live head-counts (GET /api/v1/live/occupancy): one `occupancy` event per change. */
-export function useOccupancyStream(areaId: string | undefined, onChange: (o: Occupancy) => void, enabled = true): LiveStatus {
+export function useOccupancyStream(
+  areaId: string | undefined,
+  onChange: (o: Occupancy) => void,
+  enabled = true,
+): LiveStatus {
   const handler = useRef(onChange);
   handler.current = onChange;
   const url = enabled ? `/api/v1/live/occupancy${areaId ? `?areaId=${encodeURIComponent(areaId)}` : ''}` : null;
@@ -128,7 +138,9 @@ export function usePollWhileStale(stale: boolean, reload: () => void): void {
 /** When `value` last changed (ms): the time of a page's last loaded figures. */
 export function useChangedAt(value: unknown): number | null {
   const [at, setAt] = useState<number | null>(null);
-  useEffect(() => { if (value !== undefined && value !== null) setAt(Date.now()); }, [value]);
+  useEffect(() => {
+    if (value !== undefined && value !== null) setAt(Date.now());
+  }, [value]);
   return at;
 }
 

@@ -88,7 +88,10 @@ function shows(item: NavItem, permissions: readonly Permission[], role?: Role): 
 
 /** The groups this user sees, each with only the entries this user may open. */
 export function navGroupsFor(permissions: readonly Permission[], role?: Role): NavGroup[] {
-  return NAV_GROUPS.map((g) => ({ key: g.key, items: g.items.filter((item) => shows(item, permissions, role)) })).filter((g) => g.items.length > 0);
+  return NAV_GROUPS.map((g) => ({
+    key: g.key,
+    items: g.items.filter((item) => shows(item, permissions, role)),
+  })).filter((g) => g.items.length > 0);
 }
 
 /** Every entry this user may open, group after group. */

@@ -59,7 +59,12 @@ export function isRetryable(f: Failure): boolean {
 }
 
 export function failureOf(err: unknown): Failure {
-  if (err && typeof err === 'object' && typeof (err as Failure).status === 'number' && typeof (err as Failure).code === 'string') {
+  if (
+    err &&
+    typeof err === 'object' &&
+    typeof (err as Failure).status === 'number' &&
+    typeof (err as Failure).code === 'string'
+  ) {
     const e = err as Failure;
     return { status: e.status, code: e.code, detail: String(e.detail ?? '') };
   }
@@ -128,7 +133,9 @@ export interface SendRound<T, R> {
  * Each answered item leaves storage before `onAnswer` sees it.
  */
 export async function sendWaiting<T, R>(
-  spec: QueueSpec<T, R>, onAnswer: (a: Answer<T, R>) => void, storage: KeyValueStore = localStorage,
+  spec: QueueSpec<T, R>,
+  onAnswer: (a: Answer<T, R>) => void,
+  storage: KeyValueStore = localStorage,
 ): Promise<SendRound<T, R>> {
   const answered: Array<Answer<T, R>> = [];
   const keep = spec.keepWaiting ?? isRetryable;
@@ -141,7 +148,9 @@ export async function sendWaiting<T, R>(
       sent = await spec.send(batch);
     } catch (err) {
       const f = failureOf(err);
-      sent = keep(f) ? { answers: [], waiting: f } : { answers: batch.map((item) => ({ id: spec.idOf(item), result: spec.refused(item, f) })), waiting: null };
+      sent = keep(f)
+        ? { answers: [], waiting: f }
+        : { answers: batch.map((item) => ({ id: spec.idOf(item), result: spec.refused(item, f) })), waiting: null };
     }
     const byId = new Map(batch.map((item) => [spec.idOf(item), item]));
     const done = new Set<string>();
@@ -168,7 +177,10 @@ export async function sendWaiting<T, R>(
  * batch (the rest waits), a final one answers that item with `refused` and goes on.
  */
 export async function sendEach<T, R>(
-  batch: T[], idOf: (item: T) => string, one: (item: T) => Promise<R>, refused: (item: T, f: Failure) => R,
+  batch: T[],
+  idOf: (item: T) => string,
+  one: (item: T) => Promise<R>,
+  refused: (item: T, f: Failure) => R,
   keepWaiting: (f: Failure) => boolean = isRetryable,
 ): Promise<Sent<R>> {
   const answers: Sent<R>['answers'] = [];
@@ -252,13 +264,15 @@ export function useOfflineQueue<T, R>(spec: QueueSpec<T, R>, onAnswer: (a: Answe
       const id = spec.idOf(a.item);
       if (answers.current.size > 2000) answers.current.clear();
       answers.current.set(id, a.result);
-      if (spec.ok(a.result)) sent++; else refused++;
+      if (spec.ok(a.result)) sent++;
+      else refused++;
       if (spec.ok(a.result) && spec.denied?.(a.result)) denied++;
       handler.current(a);
     });
     setQueued(round.left);
     setWaitingBecause(round.waiting);
-    if (sent || refused) setDone((d) => ({ sent: d.sent + sent, refused: d.refused + refused, denied: d.denied + denied }));
+    if (sent || refused)
+      setDone((d) => ({ sent: d.sent + sent, refused: d.refused + refused, denied: d.denied + denied }));
     if (round.waiting) failures.current++;
     else failures.current = 0;
     return round.answered;
@@ -278,27 +292,39 @@ export function useOfflineQueue<T, R>(spec: QueueSpec<T, R>, onAnswer: (a: Answe
   }, [sendOnce, schedule]);
   flushRef.current = flush;
 
-  const submit = useCallback(async (item: T): Promise<R | null> => {
-    setQueued(appendItem(spec, item));
-    await flush();
-    const id = spec.idOf(item);
-    const result = answers.current.get(id) ?? null;
-    answers.current.delete(id);
-    return result;
-  }, [flush, spec]);
+  const submit = useCallback(
+    async (item: T): Promise<R | null> => {
+      setQueued(appendItem(spec, item));
+      await flush();
+      const id = spec.idOf(item);
+      const result = answers.current.get(id) ?? null;
+      answers.current.delete(id);
+      return result;
+    },
+    [flush, spec],
+  );
 
-  const keep = useCallback((item: T) => {
-    setQueued(appendItem(spec, item));
-    failures.current = Math.max(1, failures.current);
-    schedule();
-  }, [schedule, spec]);
+  const keep = useCallback(
+    (item: T) => {
+      setQueued(appendItem(spec, item));
+      failures.current = Math.max(1, failures.current);
+      schedule();
+    },
+    [schedule, spec],
+  );
 
   useEffect(() => {
     alive.current = true;
-    const up = () => { setOnline(true); failures.current = 0; void flush(); };
+    const up = () => {
+      setOnline(true);
+      failures.current = 0;
+      void flush();
+    };
     const down = () => setOnline(false);
     // Another tab of the same device may have sent or queued items.
-    const storage = (e: StorageEvent) => { if (e.key === spec.key) setQueued(readItems(spec)); };
+    const storage = (e: StorageEvent) => {
+      if (e.key === spec.key) setQueued(readItems(spec));
+    };
     window.addEventListener('online', up);
     window.addEventListener('offline', down);
     window.addEventListener('storage', storage);
@@ -312,7 +338,12 @@ export function useOfflineQueue<T, R>(spec: QueueSpec<T, R>, onAnswer: (a: Answe
     };
   }, [flush, spec]);
 
-  const counts: QueueCounts = { queued: queued.length, sent: done.sent, refused: done.refused, ...(spec.denied ? { denied: done.denied } : {}) };
+  const counts: QueueCounts = {
+    queued: queued.length,
+    sent: done.sent,
+    refused: done.refused,
+    ...(spec.denied ? { denied: done.denied } : {}),
+  };
   return { queued, online, counts, waitingBecause, flush, submit, keep };
 }
 

@@ -16,11 +16,16 @@ export function useOfflineShell(reads: readonly string[]): void {
     void (async () => {
       await sw.register('/sw.js');
       await sw.ready;
-      if (!sw.controller) await new Promise((resolve) => sw.addEventListener('controllerchange', resolve, { once: true }));
+      if (!sw.controller)
+        await new Promise((resolve) => sw.addEventListener('controllerchange', resolve, { once: true }));
       if (stopped || !navigator.onLine) return;
-      await Promise.all([...new Set([...ALWAYS, ...key.split('\n')])].map((u) => fetch(u, { credentials: 'same-origin' })));
+      await Promise.all(
+        [...new Set([...ALWAYS, ...key.split('\n')])].map((u) => fetch(u, { credentials: 'same-origin' })),
+      );
       if (!stopped) document.documentElement.dataset.offlineReady = '1';
     })().catch(() => {});
-    return () => { stopped = true; };
+    return () => {
+      stopped = true;
+    };
   }, [key]);
 }

@@ -47,7 +47,8 @@ export function reviveScan(raw: unknown): QueuedScan | null {
 }
 
 export function reviveOp<O extends StoredOp>(raw: unknown): QueuedOpOf<O> | null {
-  if (!isObject(raw) || !isObject(raw.op) || typeof raw.op.clientId !== 'string' || typeof raw.op.type !== 'string') return null;
+  if (!isObject(raw) || !isObject(raw.op) || typeof raw.op.clientId !== 'string' || typeof raw.op.type !== 'string')
+    return null;
   const op = raw.op as unknown as O;
   return { op: { ...op, at: num(op.at) ?? Date.now() }, label: typeof raw.label === 'string' ? raw.label : op.type };
 }
@@ -60,5 +61,10 @@ export interface QueueLine {
   at: number;
 }
 
-export const scanLine = (q: QueuedScan): QueueLine => ({ id: q.clientId, label: q.label, where: q.venueName, at: q.scannedAt });
+export const scanLine = (q: QueuedScan): QueueLine => ({
+  id: q.clientId,
+  label: q.label,
+  where: q.venueName,
+  at: q.scannedAt,
+});
 export const opLine = (q: QueuedOpOf<StoredOp>): QueueLine => ({ id: q.op.clientId, label: q.label, at: q.op.at });

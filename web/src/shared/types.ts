@@ -3,18 +3,52 @@
 // languages, code colours); each domain's own are in its folder (registry/types.ts, access/types.ts, ...).
 
 export type Permission =
-  | 'registry.read' | 'registry.write' | 'registry.import' | 'registry.export'
-  | 'person.reveal' | 'user.manage' | 'audit.read' | 'area.manage'
-  | 'testing.plan' | 'rules.manage'
-  | 'testing.round' | 'testing.view' | 'testing.sample' | 'testing.custody' | 'testing.lab' | 'testing.report' | 'testing.doorknock'
-  | 'venue.manage' | 'venue.approve' | 'checkin.create' | 'checkin.export' | 'command.view'
-  | 'case.manage' | 'case.read' | 'contact.call'
+  | 'registry.read'
+  | 'registry.write'
+  | 'registry.import'
+  | 'registry.export'
+  | 'person.reveal'
+  | 'user.manage'
+  | 'audit.read'
+  | 'area.manage'
+  | 'testing.plan'
+  | 'rules.manage'
+  | 'testing.round'
+  | 'testing.view'
+  | 'testing.sample'
+  | 'testing.custody'
+  | 'testing.lab'
+  | 'testing.report'
+  | 'testing.doorknock'
+  | 'venue.manage'
+  | 'venue.approve'
+  | 'checkin.create'
+  | 'checkin.export'
+  | 'command.view'
+  | 'case.manage'
+  | 'case.read'
+  | 'contact.call'
   | 'riskarea.manage'
-  | 'health.read' | 'health.override' | 'health.approve' | 'health.recompute' | 'appeal.review' | 'recolour.approve';
+  | 'health.read'
+  | 'health.override'
+  | 'health.approve'
+  | 'health.recompute'
+  | 'appeal.review'
+  | 'recolour.approve';
 
 export const ROLES = [
-  'command', 'investigator', 'community_worker', 'lab', 'venue_operator', 'checkpoint',
-  'quarantine_site', 'logistics', 'volunteer_coordinator', 'auditor', 'admin', 'resident',
+  'command',
+  'investigator',
+  'community_worker',
+  'lab',
+  'venue_operator',
+  'checkpoint',
+  'quarantine_site',
+  'logistics',
+  'volunteer_coordinator',
+  'auditor',
+  'admin',
+  'resident',
   'sampler',
 ] as const;
 export type Role = (typeof ROLES)[number];

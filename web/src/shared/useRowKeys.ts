@@ -16,8 +16,12 @@ export function useRowKeys(container: RefObject<HTMLElement | null>, selector: s
   useEffect(() => {
     const rows = [...(container.current?.querySelectorAll<HTMLElement>(selector) ?? [])];
     const at = Math.min(selected.current, rows.length - 1);
-    rows.forEach((r, i) => { if (i === at) r.setAttribute('data-selected', ''); else r.removeAttribute('data-selected'); });
-    if (active.current && at >= 0 && (document.activeElement === document.body || document.activeElement === null)) rows[at]!.focus({ preventScroll: true });
+    rows.forEach((r, i) => {
+      if (i === at) r.setAttribute('data-selected', '');
+      else r.removeAttribute('data-selected');
+    });
+    if (active.current && at >= 0 && (document.activeElement === document.body || document.activeElement === null))
+      rows[at]!.focus({ preventScroll: true });
   });
 
   useEffect(() => {
@@ -25,7 +29,10 @@ export function useRowKeys(container: RefObject<HTMLElement | null>, selector: s
     const select = (rows: HTMLElement[], i: number) => {
       selected.current = i;
       active.current = true;
-      rows.forEach((r, j) => { if (j === i) r.setAttribute('data-selected', ''); else r.removeAttribute('data-selected'); });
+      rows.forEach((r, j) => {
+        if (j === i) r.setAttribute('data-selected', '');
+        else r.removeAttribute('data-selected');
+      });
       rows[i]!.focus({ preventScroll: true });
       rows[i]!.scrollIntoView({ block: 'nearest' });
     };
@@ -56,6 +63,9 @@ export function useRowKeys(container: RefObject<HTMLElement | null>, selector: s
     };
     document.addEventListener('keydown', onKey);
     document.addEventListener('focusin', onFocus);
-    return () => { document.removeEventListener('keydown', onKey); document.removeEventListener('focusin', onFocus); };
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('focusin', onFocus);
+    };
   }, [container, selector]);
 }

@@ -31,7 +31,14 @@ export function DoorKnockPage() {
     if (item.op.type !== 'visit') return;
     const personId = item.op.personId;
     const outcome = item.op.outcome;
-    setMarks((m) => ({ ...m, [personId]: { outcome, state: result.ok ? 'ok' : 'refused', message: result.ok ? undefined : result.error.message } }));
+    setMarks((m) => ({
+      ...m,
+      [personId]: {
+        outcome,
+        state: result.ok ? 'ok' : 'refused',
+        message: result.ok ? undefined : result.error.message,
+      },
+    }));
   }, []);
   const queue = useOpQueue('doorknock', onAnswer);
 
@@ -47,10 +54,16 @@ export function DoorKnockPage() {
     <div className="doorknock-page">
       <div className="guard-head">
         <h1 className="page-title">{t('testing.doorKnock.title')}</h1>
-        <span className={`net ${queue.online ? 'net-on' : 'net-off'}`} data-testid="doorknock-network">{queue.online ? t('guard.online') : t('guard.offline')}</span>
+        <span className={`net ${queue.online ? 'net-on' : 'net-off'}`} data-testid="doorknock-network">
+          {queue.online ? t('guard.online') : t('guard.offline')}
+        </span>
       </div>
       <div className="card">
-        <RoundPicker value={roundId} onPick={(r: RoundView | null) => set({ round: r?.id ?? '' })} testId="doorknock-round" />
+        <RoundPicker
+          value={roundId}
+          onPick={(r: RoundView | null) => set({ round: r?.id ?? '' })}
+          testId="doorknock-round"
+        />
       </div>
       {queue.queued.length > 0 && (
         <div className="alert alert-warn" data-testid="doorknock-queued" data-count={queue.queued.length}>
@@ -91,20 +104,38 @@ function BuildingFinder({ roundId, onPick }: { roundId: string; onPick: (buildin
     <div className="card" data-testid="doorknock-finder">
       <div className="card-title-row">
         <h2 className="card-title">{here ? here.name : t('testing.coverage.roundAreas')}</h2>
-        {path.length > 0 && <button type="button" className="btn btn-small" data-testid="doorknock-up" onClick={() => setPath(path.slice(0, -1))}>{t('testing.doorKnock.up')}</button>}
+        {path.length > 0 && (
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="doorknock-up"
+            onClick={() => setPath(path.slice(0, -1))}
+          >
+            {t('testing.doorKnock.up')}
+          </button>
+        )}
       </div>
       <ErrorBox error={coverage.error} />
       {/* The rows of the area on screen only: while the next level loads, the last one's are not shown under its title. */}
       {coverage.loading && <Loading />}
       <ul className="knock-areas">
-        {(coverage.loading ? [] : coverage.data?.rows ?? []).map((row) => (
+        {(coverage.loading ? [] : (coverage.data?.rows ?? [])).map((row) => (
           <li key={row.buildingId ?? row.areaId ?? row.name}>
-            <button type="button" className="knock-area" data-testid="doorknock-area" data-level={row.level} data-building-id={row.buildingId ?? ''} onClick={() => open(row)}>
+            <button
+              type="button"
+              className="knock-area"
+              data-testid="doorknock-area"
+              data-level={row.level}
+              data-building-id={row.buildingId ?? ''}
+              onClick={() => open(row)}
+            >
               <span className="knock-area-name">
                 <span className="strong">{row.name}</span>
                 <RateBar rate={row.rate} />
               </span>
-              <span className={`knock-missing ${row.missing > 0 ? 'has' : ''}`}>{t('testing.doorKnock.missing', { count: row.missing })}</span>
+              <span className={`knock-missing ${row.missing > 0 ? 'has' : ''}`}>
+                {t('testing.doorKnock.missing', { count: row.missing })}
+              </span>
             </button>
           </li>
         ))}
@@ -113,7 +144,13 @@ function BuildingFinder({ roundId, onPick }: { roundId: string; onPick: (buildin
   );
 }
 
-function BuildingList({ roundId, buildingId, marks, onBack, onMark }: {
+function BuildingList({
+  roundId,
+  buildingId,
+  marks,
+  onBack,
+  onMark,
+}: {
   roundId: string;
   buildingId: string;
   marks: Record<string, Mark>;
@@ -132,33 +169,68 @@ function BuildingList({ roundId, buildingId, marks, onBack, onMark }: {
             {d?.building.address && <div className="muted small">{d.building.address}</div>}
           </div>
           <div className="button-row inline">
-            <button type="button" className="btn btn-small" onClick={list.reload}>{t('common.refresh')}</button>
-            <button type="button" className="btn btn-small" data-testid="doorknock-back" onClick={onBack}>{t('testing.doorKnock.back')}</button>
+            <button type="button" className="btn btn-small" onClick={list.reload}>
+              {t('common.refresh')}
+            </button>
+            <button type="button" className="btn btn-small" data-testid="doorknock-back" onClick={onBack}>
+              {t('testing.doorKnock.back')}
+            </button>
           </div>
         </div>
-        {d && <p className="small" data-testid="doorknock-counts" data-missing={d.missing}>{t('testing.doorKnock.counts', { missing: formatNumber(d.missing), target: formatNumber(d.target) })}</p>}
+        {d && (
+          <p className="small" data-testid="doorknock-counts" data-missing={d.missing}>
+            {t('testing.doorKnock.counts', { missing: formatNumber(d.missing), target: formatNumber(d.target) })}
+          </p>
+        )}
         <ErrorBox error={list.error} />
         {list.loading && !d && <Loading />}
-        {d && d.households.length === 0 && <p className="alert alert-ok" data-testid="doorknock-done">{t('testing.doorKnock.allSampled')}</p>}
+        {d && d.households.length === 0 && (
+          <p className="alert alert-ok" data-testid="doorknock-done">
+            {t('testing.doorKnock.allSampled')}
+          </p>
+        )}
       </div>
       {d?.households.map((h) => (
-        <div key={h.householdId ?? `${h.unit}-${h.door}`} className="card knock-household" data-testid="doorknock-household">
-          <h3 className="knock-door">{[h.unit && (isBareUnitNumber(h.unit) ? t('building.unit', { unit: h.unit }) : h.unit), h.door].filter(Boolean).join(' ') || t('testing.doorKnock.household')}</h3>
+        <div
+          key={h.householdId ?? `${h.unit}-${h.door}`}
+          className="card knock-household"
+          data-testid="doorknock-household"
+        >
+          <h3 className="knock-door">
+            {[h.unit && (isBareUnitNumber(h.unit) ? t('building.unit', { unit: h.unit }) : h.unit), h.door]
+              .filter(Boolean)
+              .join(' ') || t('testing.doorKnock.household')}
+          </h3>
           <ul className="knock-people">
             {h.people.map((p) => {
               const mark = marks[p.personId];
               const last = mark ? null : p.lastVisit;
               return (
-                <li key={p.personId} className="knock-person" data-testid="doorknock-person" data-person-id={p.personId} data-mark={mark?.outcome ?? last?.outcome ?? ''} data-state={mark?.state ?? (last ? 'ok' : '')}>
+                <li
+                  key={p.personId}
+                  className="knock-person"
+                  data-testid="doorknock-person"
+                  data-person-id={p.personId}
+                  data-mark={mark?.outcome ?? last?.outcome ?? ''}
+                  data-state={mark?.state ?? (last ? 'ok' : '')}
+                >
                   <div className="knock-who">
                     <span className="strong">{p.maskedName}</span>
-                    {p.age !== null && <span className="muted small">{t('testing.doorKnock.age', { age: p.age })}</span>}
-                    {p.careTags.map((tag) => <span key={tag} className={`tag tag-${tag}`}>{t(`careTag.${tag}`, { defaultValue: tag })}</span>)}
+                    {p.age !== null && (
+                      <span className="muted small">{t('testing.doorKnock.age', { age: p.age })}</span>
+                    )}
+                    {p.careTags.map((tag) => (
+                      <span key={tag} className={`tag tag-${tag}`}>
+                        {t(`careTag.${tag}`, { defaultValue: tag })}
+                      </span>
+                    ))}
                   </div>
                   {(mark || last) && (
                     <div className={`small ${mark?.state === 'refused' ? 'field-error' : 'muted'}`}>
                       {t(`testing.visit.${(mark ?? last)!.outcome}`)}
-                      {mark ? ` · ${t(`testing.sampler.state.${mark.state}`)}${mark.message ? ` · ${mark.message}` : ''}` : ` · ${formatDateTime(last!.at)} · ${last!.by}`}
+                      {mark
+                        ? ` · ${t(`testing.sampler.state.${mark.state}`)}${mark.message ? ` · ${mark.message}` : ''}`
+                        : ` · ${formatDateTime(last!.at)} · ${last!.by}`}
                     </div>
                   )}
                   <div className="knock-actions">

@@ -65,7 +65,9 @@ function UploadCard({ roundId, onUploaded }: { roundId: string; onUploaded: () =
 
   return (
     <section className="card" aria-labelledby="lab-upload-title">
-      <h2 className="card-title" id="lab-upload-title">{t('testing.lab.upload')}</h2>
+      <h2 className="card-title" id="lab-upload-title">
+        {t('testing.lab.upload')}
+      </h2>
       <p className="muted small">{t('testing.lab.columns')}</p>
       <label className="file-drop">
         <input
@@ -73,16 +75,34 @@ function UploadCard({ roundId, onUploaded }: { roundId: string; onUploaded: () =
           className="file-input"
           data-testid="lab-file"
           accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          onChange={(e) => { setFile(e.target.files?.[0] ?? null); setOutcome(null); setError(null); }}
+          onChange={(e) => {
+            setFile(e.target.files?.[0] ?? null);
+            setOutcome(null);
+            setError(null);
+          }}
         />
-        <span className="btn btn-small" aria-hidden="true">{t('import.pick')}</span>
+        <span className="btn btn-small" aria-hidden="true">
+          {t('import.pick')}
+        </span>
         <span className="file-drop-text">{file ? file.name : t('testing.lab.choose')}</span>
       </label>
       <div className="button-row">
-        <button type="button" className="btn" data-testid="lab-validate" disabled={!file || !!busy} onClick={() => void run(true)}>
+        <button
+          type="button"
+          className="btn"
+          data-testid="lab-validate"
+          disabled={!file || !!busy}
+          onClick={() => void run(true)}
+        >
           {busy === 'validate' ? t('common.working') : t('testing.lab.validate')}
         </button>
-        <button type="button" className="btn btn-primary" data-testid="lab-submit" disabled={!file || !!busy} onClick={() => void run(false)}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="lab-submit"
+          disabled={!file || !!busy}
+          onClick={() => void run(false)}
+        >
           {busy === 'upload' ? t('common.working') : t('testing.lab.submit')}
         </button>
       </div>
@@ -97,40 +117,87 @@ function OutcomeSummary({ outcome }: { outcome: LabOutcome }) {
   const { t } = useTranslation();
   const alarming = outcome.pools.length > 0 || outcome.retests.positive > 0;
   return (
-    <div className={`alert ${alarming ? 'alert-warn' : 'alert-ok'}`} role="status" data-testid="lab-summary" data-positive={outcome.positive}>
+    <div
+      className={`alert ${alarming ? 'alert-warn' : 'alert-ok'}`}
+      role="status"
+      data-testid="lab-summary"
+      data-positive={outcome.positive}
+    >
       <div className="alert-title">{outcome.dryRun ? t('testing.lab.dryRunDone') : t('testing.lab.done')}</div>
       <dl className="summary">
-        <div><dt>{t('testing.lab.rows')}</dt><dd>{formatNumber(outcome.rows)}</dd></div>
-        <div><dt>{t('testing.lab.applied')}</dt><dd>{formatNumber(outcome.applied)}</dd></div>
-        <div><dt>{t('testing.lab.repeated')}</dt><dd>{formatNumber(outcome.repeated)}</dd></div>
-        <div><dt>{t('testing.lab.negative')}</dt><dd>{formatNumber(outcome.negative)}</dd></div>
-        <div><dt>{t('testing.lab.positive')}</dt><dd data-testid="lab-summary-positive">{formatNumber(outcome.positive)}</dd></div>
-        <div><dt>{t('testing.lab.people')}</dt><dd>{formatNumber(outcome.people)}</dd></div>
-        <div><dt>{t('testing.lab.retestsNegative')}</dt><dd>{formatNumber(outcome.retests.negative)}</dd></div>
-        <div><dt>{t('testing.lab.retestsPositive')}</dt><dd>{formatNumber(outcome.retests.positive)}</dd></div>
+        <div>
+          <dt>{t('testing.lab.rows')}</dt>
+          <dd>{formatNumber(outcome.rows)}</dd>
+        </div>
+        <div>
+          <dt>{t('testing.lab.applied')}</dt>
+          <dd>{formatNumber(outcome.applied)}</dd>
+        </div>
+        <div>
+          <dt>{t('testing.lab.repeated')}</dt>
+          <dd>{formatNumber(outcome.repeated)}</dd>
+        </div>
+        <div>
+          <dt>{t('testing.lab.negative')}</dt>
+          <dd>{formatNumber(outcome.negative)}</dd>
+        </div>
+        <div>
+          <dt>{t('testing.lab.positive')}</dt>
+          <dd data-testid="lab-summary-positive">{formatNumber(outcome.positive)}</dd>
+        </div>
+        <div>
+          <dt>{t('testing.lab.people')}</dt>
+          <dd>{formatNumber(outcome.people)}</dd>
+        </div>
+        <div>
+          <dt>{t('testing.lab.retestsNegative')}</dt>
+          <dd>{formatNumber(outcome.retests.negative)}</dd>
+        </div>
+        <div>
+          <dt>{t('testing.lab.retestsPositive')}</dt>
+          <dd>{formatNumber(outcome.retests.positive)}</dd>
+        </div>
       </dl>
       {outcome.pools.length > 0 && (
         <p data-testid="lab-new-pools">
           {t('testing.lab.newPools', { count: outcome.pools.length })}{' '}
           {outcome.pools.map((p) => (
-            <span key={p.id} className="mono">{p.barcode} ({t('testing.sampler.people', { count: p.members })}{p.reported ? `, ${t('testing.poolStatus.reported')}` : ''}) </span>
+            <span key={p.id} className="mono">
+              {p.barcode} ({t('testing.sampler.people', { count: p.members })}
+              {p.reported ? `, ${t('testing.poolStatus.reported')}` : ''}){' '}
+            </span>
           ))}
         </p>
       )}
       {outcome.custodyGaps.length > 0 && (
         <p data-testid="lab-custody-gaps">
-          <strong>{t('custody.gaps')}（{formatNumber(outcome.custodyGaps.length)}）</strong>{' '}{t('custody.gapsHint')}：{' '}
+          <strong>
+            {t('custody.gaps')}（{formatNumber(outcome.custodyGaps.length)}）
+          </strong>{' '}
+          {t('custody.gapsHint')}：{' '}
           {outcome.custodyGaps.slice(0, 50).map((g) => (
-            <span key={g.barcode} className="mono">{g.barcode} ({t('custody.missing', { steps: g.missing.map((m) => t(`custody.step.${m}`)).join('、') })}) </span>
+            <span key={g.barcode} className="mono">
+              {g.barcode} ({t('custody.missing', { steps: g.missing.map((m) => t(`custody.step.${m}`)).join('、') })}
+              ){' '}
+            </span>
           ))}
           {outcome.custodyGaps.length > 50 ? '…' : ''}
         </p>
       )}
-      {outcome.released.length > 0 && <p data-testid="lab-released">{t('testing.lab.released', { count: outcome.released.length })}</p>}
+      {outcome.released.length > 0 && (
+        <p data-testid="lab-released">{t('testing.lab.released', { count: outcome.released.length })}</p>
+      )}
       {outcome.cases.length > 0 && (
         <p data-testid="lab-cases">
           {t('testing.lab.cases', { count: outcome.cases.filter((c) => c.caseId).length })}
-          {outcome.cases.filter((c) => c.error).map((c) => <span key={c.personId} className="field-error"> {c.error}</span>)}
+          {outcome.cases
+            .filter((c) => c.error)
+            .map((c) => (
+              <span key={c.personId} className="field-error">
+                {' '}
+                {c.error}
+              </span>
+            ))}
         </p>
       )}
     </div>
@@ -140,7 +207,10 @@ function OutcomeSummary({ outcome }: { outcome: LabOutcome }) {
 function ReceiveBoxes({ roundId }: { roundId: string }) {
   const { t } = useTranslation();
   const [tick, setTick] = useState(0);
-  const boxes = useLoad(() => testingApi.boxes({ roundId, status: 'in_transit', limit: 50, offset: 0 }), [roundId, tick]);
+  const boxes = useLoad(
+    () => testingApi.boxes({ roundId, status: 'in_transit', limit: 50, offset: 0 }),
+    [roundId, tick],
+  );
   const [lab, setLab] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const items = boxes.data?.items ?? [];
@@ -158,7 +228,10 @@ function ReceiveBoxes({ roundId }: { roundId: string }) {
           <li key={box.id} className="task">
             <div className="task-who">
               <span className="mono strong">{box.code}</span>
-              <span className="muted small">{t('testing.boxes.tubes', { count: box.tubes })} · {t('testing.boxes.handed', { carrier: box.carrier ?? '', at: formatDateTime(box.handedAt) })}</span>
+              <span className="muted small">
+                {t('testing.boxes.tubes', { count: box.tubes })} ·{' '}
+                {t('testing.boxes.handed', { carrier: box.carrier ?? '', at: formatDateTime(box.handedAt) })}
+              </span>
               <button
                 type="button"
                 className="btn btn-small"
@@ -166,7 +239,10 @@ function ReceiveBoxes({ roundId }: { roundId: string }) {
                 disabled={!lab.trim()}
                 onClick={() => {
                   setError(null);
-                  testingApi.receive(box.id, lab.trim()).then(() => setTick((n) => n + 1), (err: unknown) => setError(toApiError(err)));
+                  testingApi.receive(box.id, lab.trim()).then(
+                    () => setTick((n) => n + 1),
+                    (err: unknown) => setError(toApiError(err)),
+                  );
                 }}
               >
                 {t('testing.lab.receiveButton')}

@@ -23,7 +23,12 @@ interface Form {
 const INITIAL: Form = { prevalence: '1', unit: '‰', ctCutoff: '40', typicalCt: '35', sizes: 'validated' };
 
 function queryOf(form: Form): PoolAdvisorQuery {
-  return { prevalence: `${form.prevalence.trim()}${form.unit}`, ctCutoff: form.ctCutoff, typicalCt: form.typicalCt, sizes: form.sizes };
+  return {
+    prevalence: `${form.prevalence.trim()}${form.unit}`,
+    ctCutoff: form.ctCutoff,
+    typicalCt: form.typicalCt,
+    sizes: form.sizes,
+  };
 }
 
 const e4 = (n: number | null) => (n === null ? '—' : n.toFixed(4));
@@ -57,15 +62,24 @@ export function PoolAdvisorPage() {
         <p className="muted">{t('poolAdvisor.intro')}</p>
         <div className="form-grid">
           <div className={fieldClass('prevalence')}>
-            <label className="field-label" htmlFor="pa-prevalence">{t('poolAdvisor.prevalence')}</label>
+            <label className="field-label" htmlFor="pa-prevalence">
+              {t('poolAdvisor.prevalence')}
+            </label>
             <div style={{ display: 'flex', gap: 8 }}>
               <input
-                id="pa-prevalence" data-testid="pa-prevalence" inputMode="decimal" autoComplete="off"
-                value={form.prevalence} onChange={(e) => set('prevalence', e.target.value)}
+                id="pa-prevalence"
+                data-testid="pa-prevalence"
+                inputMode="decimal"
+                autoComplete="off"
+                value={form.prevalence}
+                onChange={(e) => set('prevalence', e.target.value)}
               />
               <select
-                aria-label={t('poolAdvisor.unit')} data-testid="pa-unit" style={{ width: 80 }}
-                value={form.unit} onChange={(e) => set('unit', e.target.value as Unit)}
+                aria-label={t('poolAdvisor.unit')}
+                data-testid="pa-unit"
+                style={{ width: 80 }}
+                value={form.unit}
+                onChange={(e) => set('unit', e.target.value as Unit)}
               >
                 <option value="‰">{t('poolAdvisor.unitPermille')}</option>
                 <option value="%">{t('poolAdvisor.unitPercent')}</option>
@@ -74,31 +88,54 @@ export function PoolAdvisorPage() {
             <span className="field-hint">{t('poolAdvisor.prevalenceHint')}</span>
           </div>
           <div className={fieldClass('ctCutoff')}>
-            <label className="field-label" htmlFor="pa-ct-cutoff">{t('poolAdvisor.ctCutoff')}</label>
+            <label className="field-label" htmlFor="pa-ct-cutoff">
+              {t('poolAdvisor.ctCutoff')}
+            </label>
             <input
-              id="pa-ct-cutoff" data-testid="pa-ct-cutoff" type="number" step="0.1" inputMode="decimal"
-              value={form.ctCutoff} onChange={(e) => set('ctCutoff', e.target.value)}
+              id="pa-ct-cutoff"
+              data-testid="pa-ct-cutoff"
+              type="number"
+              step="0.1"
+              inputMode="decimal"
+              value={form.ctCutoff}
+              onChange={(e) => set('ctCutoff', e.target.value)}
             />
             <span className="field-hint">{t('poolAdvisor.ctCutoffHint')}</span>
           </div>
           <div className={fieldClass('typicalCt')}>
-            <label className="field-label" htmlFor="pa-typical-ct">{t('poolAdvisor.typicalCt')}</label>
+            <label className="field-label" htmlFor="pa-typical-ct">
+              {t('poolAdvisor.typicalCt')}
+            </label>
             <input
-              id="pa-typical-ct" data-testid="pa-typical-ct" type="number" step="0.1" inputMode="decimal"
-              value={form.typicalCt} onChange={(e) => set('typicalCt', e.target.value)}
+              id="pa-typical-ct"
+              data-testid="pa-typical-ct"
+              type="number"
+              step="0.1"
+              inputMode="decimal"
+              value={form.typicalCt}
+              onChange={(e) => set('typicalCt', e.target.value)}
             />
             <span className="field-hint">{t('poolAdvisor.typicalCtHint')}</span>
           </div>
           <div className={fieldClass('sizes')}>
-            <label className="field-label" htmlFor="pa-sizes">{t('poolAdvisor.sizes')}</label>
-            <select id="pa-sizes" data-testid="pa-sizes" value={form.sizes} onChange={(e) => set('sizes', e.target.value as SizeMode)}>
+            <label className="field-label" htmlFor="pa-sizes">
+              {t('poolAdvisor.sizes')}
+            </label>
+            <select
+              id="pa-sizes"
+              data-testid="pa-sizes"
+              value={form.sizes}
+              onChange={(e) => set('sizes', e.target.value as SizeMode)}
+            >
               <option value="validated">{t('poolAdvisor.sizesValidated')}</option>
               <option value="any">{t('poolAdvisor.sizesAny')}</option>
             </select>
           </div>
         </div>
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" data-testid="pa-submit">{t('poolAdvisor.submit')}</button>
+          <button type="submit" className="btn btn-primary" data-testid="pa-submit">
+            {t('poolAdvisor.submit')}
+          </button>
         </div>
       </form>
 
@@ -140,11 +177,17 @@ function RecommendationCard({ advice }: { advice: PoolAdvice }) {
           </div>
         )}
       </div>
-      <p data-testid="pa-reason" className={r.poolSize === 1 && r.reason !== 'lowest_expected_tests' ? 'alert alert-warn' : ''}>
+      <p
+        data-testid="pa-reason"
+        className={r.poolSize === 1 && r.reason !== 'lowest_expected_tests' ? 'alert alert-warn' : ''}
+      >
         {t(`poolAdvisor.reason.${r.reason}`)}
       </p>
       <p className="muted small">
-        {t('poolAdvisor.theory', { k: th.approximateOptimalPoolSize.toFixed(2), e: th.approximateTestsPerPerson.toFixed(4) })}
+        {t('poolAdvisor.theory', {
+          k: th.approximateOptimalPoolSize.toFixed(2),
+          e: th.approximateTestsPerPerson.toFixed(4),
+        })}
         {' · '}
         {th.optimalPoolSize === null
           ? t('poolAdvisor.noOptimum', { pct: pct(advice.threshold) })
@@ -185,20 +228,38 @@ function AdviceTable({ advice }: { advice: PoolAdvice }) {
                   key={row.k}
                   data-testid={isRecommended ? 'pa-row-recommended' : 'pa-row'}
                   aria-current={isRecommended ? 'true' : undefined}
-                  style={isRecommended ? { background: 'var(--ok-bg)', fontWeight: 600 } : row.allowed ? undefined : { color: 'var(--muted)' }}
+                  style={
+                    isRecommended
+                      ? { background: 'var(--ok-bg)', fontWeight: 600 }
+                      : row.allowed
+                        ? undefined
+                        : { color: 'var(--muted)' }
+                  }
                 >
                   <td className="num">
                     {row.k}
-                    {isRecommended && <span className="badge badge-on" style={{ marginLeft: 6 }}>{t('poolAdvisor.recommended')}</span>}
+                    {isRecommended && (
+                      <span className="badge badge-on" style={{ marginLeft: 6 }}>
+                        {t('poolAdvisor.recommended')}
+                      </span>
+                    )}
                   </td>
                   <td className="num">{e4(row.dorfman)}</td>
-                  <td className="num">{row.threeStage === null ? '—' : `${e4(row.threeStage)} (${row.threeStageSubPool})`}</td>
+                  <td className="num">
+                    {row.threeStage === null ? '—' : `${e4(row.threeStage)} (${row.threeStageSubPool})`}
+                  </td>
                   <td className="num">{e4(row.squareArray)}</td>
                   <td className="num">{formatNumber(row.tubesPer10k)}</td>
                   <td className="num">{formatNumber(Math.round(row.retestsPer10k))}</td>
                   <td className="num">{row.ctShift.toFixed(2)}</td>
                   <td className="num">{row.dilutedCt.toFixed(2)}</td>
-                  <td>{row.allowed ? t('poolAdvisor.yes') : <span style={{ color: 'var(--error)' }}>{t('poolAdvisor.no')}</span>}</td>
+                  <td>
+                    {row.allowed ? (
+                      t('poolAdvisor.yes')
+                    ) : (
+                      <span style={{ color: 'var(--error)' }}>{t('poolAdvisor.no')}</span>
+                    )}
+                  </td>
                 </tr>
               );
             })}
@@ -230,7 +291,10 @@ function LevelsTable({ advice }: { advice: PoolAdvice }) {
             {advice.controlLevels.map((c) => (
               <tr key={c.controlLevel}>
                 <td>{t(`poolAdvisor.controlLevel.${c.controlLevel}`, { defaultValue: c.controlLevel })}</td>
-                <td className="num">{c.mandatedPoolSize}:1{c.householdTube && <span className="muted small"> {t('poolAdvisor.orHousehold')}</span>}</td>
+                <td className="num">
+                  {c.mandatedPoolSize}:1
+                  {c.householdTube && <span className="muted small"> {t('poolAdvisor.orHousehold')}</span>}
+                </td>
                 <td className="num">{c.poolSize}:1</td>
                 <td className="num">{c.testsPerPerson.toFixed(4)}</td>
                 <td>{t(`poolAdvisor.reason.${c.reason}`)}</td>
@@ -263,53 +327,104 @@ function PoolChart({ advice, recommended }: { advice: PoolAdvice; recommended: n
   const yMax = Math.min(1.5, Math.max(1.1, Math.ceil(Math.max(...values) * 10) / 10));
   const x = (k: number) => pad.left + ((k - kMin) / (kMax - kMin)) * (W - pad.left - pad.right);
   const y = (e: number) => pad.top + (1 - Math.min(e, yMax) / yMax) * (H - pad.top - pad.bottom);
-  const yTicks = Array.from({ length: Math.round(yMax / 0.25) + 1 }, (_, i) => i * 0.25).filter((v) => v <= yMax + 1e-9);
+  const yTicks = Array.from({ length: Math.round(yMax / 0.25) + 1 }, (_, i) => i * 0.25).filter(
+    (v) => v <= yMax + 1e-9,
+  );
   const xTicks = [1, 5, 10, 15, 20, 25, 30].filter((k) => k <= kMax);
   const excluded = rows.filter((r) => !r.allowed).map((r) => r.k);
   const firstExcluded = excluded.length ? Math.min(...excluded) : null;
   const path = (key: (typeof SERIES)[number]['key']) => {
-    const pts = rows.filter((r) => r[key] !== null).map((r) => `${x(r.k).toFixed(1)},${y(r[key] as number).toFixed(1)}`);
+    const pts = rows
+      .filter((r) => r[key] !== null)
+      .map((r) => `${x(r.k).toFixed(1)},${y(r[key] as number).toFixed(1)}`);
     return pts.length ? `M${pts.join('L')}` : '';
   };
 
   return (
     <figure style={{ margin: 0 }}>
       <svg
-        viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={t('poolAdvisor.chart')} data-testid="pa-chart"
+        viewBox={`0 0 ${W} ${H}`}
+        width="100%"
+        role="img"
+        aria-label={t('poolAdvisor.chart')}
+        data-testid="pa-chart"
         style={{ maxWidth: W, display: 'block', fontFamily: 'var(--font)', fontSize: 11 }}
       >
         {firstExcluded !== null && (
           <g>
             <rect
-              x={x(firstExcluded - 0.5)} y={pad.top} width={x(kMax) - x(firstExcluded - 0.5)} height={H - pad.top - pad.bottom}
-              fill="#fdecea" opacity={0.8}
+              x={x(firstExcluded - 0.5)}
+              y={pad.top}
+              width={x(kMax) - x(firstExcluded - 0.5)}
+              height={H - pad.top - pad.bottom}
+              fill="#fdecea"
+              opacity={0.8}
             />
-            <text x={x(kMax) - 4} y={pad.top + 12} textAnchor="end" fill="#b42318">{t('poolAdvisor.chartExcluded')}</text>
+            <text x={x(kMax) - 4} y={pad.top + 12} textAnchor="end" fill="#b42318">
+              {t('poolAdvisor.chartExcluded')}
+            </text>
           </g>
         )}
         {yTicks.map((v) => (
           <g key={v}>
             <line x1={pad.left} x2={W - pad.right} y1={y(v)} y2={y(v)} stroke="#dde3ec" strokeWidth={1} />
-            <text x={pad.left - 6} y={y(v) + 4} textAnchor="end" fill="#5f6b7d">{v.toFixed(2)}</text>
+            <text x={pad.left - 6} y={y(v) + 4} textAnchor="end" fill="#5f6b7d">
+              {v.toFixed(2)}
+            </text>
           </g>
         ))}
         {xTicks.map((k) => (
-          <text key={k} x={x(k)} y={H - pad.bottom + 16} textAnchor="middle" fill="#5f6b7d">{k}</text>
+          <text key={k} x={x(k)} y={H - pad.bottom + 16} textAnchor="middle" fill="#5f6b7d">
+            {k}
+          </text>
         ))}
-        <text x={(pad.left + W - pad.right) / 2} y={H - 6} textAnchor="middle" fill="#5f6b7d">{t('poolAdvisor.chartAxisK')}</text>
-        <text x={12} y={(pad.top + H - pad.bottom) / 2} textAnchor="middle" fill="#5f6b7d" transform={`rotate(-90 12 ${(pad.top + H - pad.bottom) / 2})`}>
+        <text x={(pad.left + W - pad.right) / 2} y={H - 6} textAnchor="middle" fill="#5f6b7d">
+          {t('poolAdvisor.chartAxisK')}
+        </text>
+        <text
+          x={12}
+          y={(pad.top + H - pad.bottom) / 2}
+          textAnchor="middle"
+          fill="#5f6b7d"
+          transform={`rotate(-90 12 ${(pad.top + H - pad.bottom) / 2})`}
+        >
           {t('poolAdvisor.chartAxisE')}
         </text>
-        <line x1={pad.left} x2={W - pad.right} y1={y(1)} y2={y(1)} stroke="#1b2433" strokeDasharray="5 4" strokeWidth={1.2} />
-        <text x={pad.left + 4} y={y(1) - 4} fill="#1b2433">{t('poolAdvisor.chartSingle')}</text>
+        <line
+          x1={pad.left}
+          x2={W - pad.right}
+          y1={y(1)}
+          y2={y(1)}
+          stroke="#1b2433"
+          strokeDasharray="5 4"
+          strokeWidth={1.2}
+        />
+        <text x={pad.left + 4} y={y(1) - 4} fill="#1b2433">
+          {t('poolAdvisor.chartSingle')}
+        </text>
         {recommended > 1 && recommended <= kMax && (
-          <line x1={x(recommended)} x2={x(recommended)} y1={pad.top} y2={H - pad.bottom} stroke="#1d7a46" strokeDasharray="2 3" strokeWidth={1.5} />
+          <line
+            x1={x(recommended)}
+            x2={x(recommended)}
+            y1={pad.top}
+            y2={H - pad.bottom}
+            stroke="#1d7a46"
+            strokeDasharray="2 3"
+            strokeWidth={1.5}
+          />
         )}
         {SERIES.map((s) => (
           <path key={s.key} d={path(s.key)} fill="none" stroke={s.color} strokeWidth={2} strokeLinejoin="round" />
         ))}
         {recommended > 1 && rows.some((r) => r.k === recommended) && (
-          <circle cx={x(recommended)} cy={y(rows.find((r) => r.k === recommended)!.dorfman)} r={4.5} fill="#1d7a46" stroke="#fff" strokeWidth={1.5} />
+          <circle
+            cx={x(recommended)}
+            cy={y(rows.find((r) => r.k === recommended)!.dorfman)}
+            r={4.5}
+            fill="#1d7a46"
+            stroke="#fff"
+            strokeWidth={1.5}
+          />
         )}
       </svg>
       <figcaption style={{ display: 'flex', gap: 16, flexWrap: 'wrap', fontSize: 13 }}>

@@ -17,7 +17,15 @@ function detectorClass(): DetectorClass | null {
   return typeof w.BarcodeDetector === 'function' && !!navigator.mediaDevices?.getUserMedia ? w.BarcodeDetector : null;
 }
 
-export function CameraScan({ onCode, formats, testId }: { onCode: (text: string) => void; formats: string[]; testId?: string }) {
+export function CameraScan({
+  onCode,
+  formats,
+  testId,
+}: {
+  onCode: (text: string) => void;
+  formats: string[];
+  testId?: string;
+}) {
   const { t } = useTranslation();
   const [on, setOn] = useState(false);
   const [failed, setFailed] = useState(false);
@@ -49,13 +57,19 @@ export function CameraScan({ onCode, formats, testId }: { onCode: (text: string)
       }
       timer = setTimeout(() => void tick(), 250);
     };
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } }).then(async (s) => {
-      stream = s;
-      if (stopped || !video.current) return;
-      video.current.srcObject = s;
-      await video.current.play();
-      void tick();
-    }, () => { setFailed(true); setOn(false); });
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } }).then(
+      async (s) => {
+        stream = s;
+        if (stopped || !video.current) return;
+        video.current.srcObject = s;
+        await video.current.play();
+        void tick();
+      },
+      () => {
+        setFailed(true);
+        setOn(false);
+      },
+    );
     return () => {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -12,7 +12,12 @@ import './testing.css';
  * yet and exactly one round in progress (open or overdue), that round is chosen for the user, once:
  * choosing "pick a round" afterwards is left alone.
  */
-export function RoundPicker({ value, onPick, onlyActive = false, testId = 'round-picker' }: {
+export function RoundPicker({
+  value,
+  onPick,
+  onlyActive = false,
+  testId = 'round-picker',
+}: {
   value: string;
   onPick: (round: RoundView | null) => void;
   onlyActive?: boolean;
@@ -40,7 +45,11 @@ export function RoundPicker({ value, onPick, onlyActive = false, testId = 'round
         onChange={(e) => onPick(list.find((r) => r.id === e.target.value) ?? null)}
       >
         <option value="">{rounds.loading ? t('common.loading') : t('testing.pickRound')}</option>
-        {list.map((r) => <option key={r.id} value={r.id}>{r.name} · {t(`testing.status.${r.status}`)}</option>)}
+        {list.map((r) => (
+          <option key={r.id} value={r.id}>
+            {r.name} · {t(`testing.status.${r.status}`)}
+          </option>
+        ))}
       </select>
       {rounds.error && <ErrorBox error={rounds.error} />}
     </label>
@@ -50,12 +59,20 @@ export function RoundPicker({ value, onPick, onlyActive = false, testId = 'round
 export function RoundStatusBadge({ status }: { status: RoundStatus }) {
   const { t } = useTranslation();
   const cls = status === 'open' ? 'badge-on' : status === 'overdue' ? 'badge-warn' : 'badge-off';
-  return <span className={`badge ${cls}`} data-testid="round-status" data-status={status}>{t(`testing.status.${status}`)}</span>;
+  return (
+    <span className={`badge ${cls}`} data-testid="round-status" data-status={status}>
+      {t(`testing.status.${status}`)}
+    </span>
+  );
 }
 
 export function PoolStatusBadge({ status }: { status: Pool['status'] }) {
   const { t } = useTranslation();
-  return <span className={`badge pool-${status}`} data-testid="pool-status" data-status={status}>{t(`testing.poolStatus.${status}`)}</span>;
+  return (
+    <span className={`badge pool-${status}`} data-testid="pool-status" data-status={status}>
+      {t(`testing.poolStatus.${status}`)}
+    </span>
+  );
 }
 
 /** A percentage with a bar; `previous` draws a tick where the previous round stood. */
@@ -66,7 +83,9 @@ export function RateBar({ rate, previous }: { rate: number; previous?: number | 
     <span className="rate" title={`${(pct * 100).toFixed(1)}%`}>
       <span className="rate-bar" aria-hidden="true">
         <span className={`rate-fill rate-${tone}`} style={{ width: `${pct * 100}%` }} />
-        {previous !== undefined && previous !== null && <span className="rate-prev" style={{ left: `${Math.max(0, Math.min(1, previous)) * 100}%` }} />}
+        {previous !== undefined && previous !== null && (
+          <span className="rate-prev" style={{ left: `${Math.max(0, Math.min(1, previous)) * 100}%` }} />
+        )}
       </span>
       <span className="rate-num">{(pct * 100).toFixed(1)}%</span>
     </span>
@@ -90,7 +109,9 @@ export function PoolAge({ pool }: { pool: Pool }) {
       <span className="rate-bar" aria-hidden="true">
         <span className={`rate-fill rate-${tone}`} style={{ width: `${Math.min(1, share) * 100}%` }} />
       </span>
-      <span className="rate-num">{t('testing.age', { age: hoursMinutes(pool.ageMs), target: hoursMinutes(pool.targetMs) })}</span>
+      <span className="rate-num">
+        {t('testing.age', { age: hoursMinutes(pool.ageMs), target: hoursMinutes(pool.targetMs) })}
+      </span>
     </span>
   );
 }

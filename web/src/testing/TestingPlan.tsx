@@ -6,7 +6,16 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../shared/api.ts';
 import { useAuth } from '../shared/auth.tsx';
-import { CONTROL_LEVELS, testingApi, type ControlLevel, type Duty, type PlanRow, type RoundView, type Site, type StaffCandidate } from './testingApi.ts';
+import {
+  CONTROL_LEVELS,
+  testingApi,
+  type ControlLevel,
+  type Duty,
+  type PlanRow,
+  type RoundView,
+  type Site,
+  type StaffCandidate,
+} from './testingApi.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import type { Area } from '../shared/types.ts';
 import { AreaPicker } from '../shared/AreaPicker.tsx';
@@ -22,9 +31,28 @@ export function RoundPlan({ round, onRoundChange }: { round: RoundView; onRoundC
     <>
       <PlanTable roundId={round.id} refreshKey={tick} />
       <PoolingCard roundId={round.id} refreshKey={tick} />
-      {can('testing.round') && round.status !== 'closed' && <RoundSettings key={round.id} round={round} onSaved={() => { reload(); onRoundChange(); }} />}
-      <SitesCard round={round} editable={can('testing.round') && round.status !== 'closed'} onChange={reload} refreshKey={tick} />
-      <StaffCard round={round} editable={can('testing.round') && round.status !== 'closed'} onChange={reload} refreshKey={tick} />
+      {can('testing.round') && round.status !== 'closed' && (
+        <RoundSettings
+          key={round.id}
+          round={round}
+          onSaved={() => {
+            reload();
+            onRoundChange();
+          }}
+        />
+      )}
+      <SitesCard
+        round={round}
+        editable={can('testing.round') && round.status !== 'closed'}
+        onChange={reload}
+        refreshKey={tick}
+      />
+      <StaffCard
+        round={round}
+        editable={can('testing.round') && round.status !== 'closed'}
+        onChange={reload}
+        refreshKey={tick}
+      />
     </>
   );
 }
@@ -39,7 +67,9 @@ function RoundSettings({ round, onSaved }: { round: RoundView; onSaved: () => vo
   const { t } = useTranslation();
   const [deadline, setDeadline] = useState(() => localInput(round.deadlineAt));
   const [autoReport, setAutoReport] = useState(round.autoReport);
-  const [levels, setLevels] = useState<Array<{ areaId: string; name: string; controlLevel: ControlLevel }>>(() => round.areas.map((a) => ({ areaId: a.areaId, name: a.name, controlLevel: a.controlLevel })));
+  const [levels, setLevels] = useState<Array<{ areaId: string; name: string; controlLevel: ControlLevel }>>(() =>
+    round.areas.map((a) => ({ areaId: a.areaId, name: a.name, controlLevel: a.controlLevel })),
+  );
   const [picked, setPicked] = useState<Area | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
@@ -68,15 +98,30 @@ function RoundSettings({ round, onSaved }: { round: RoundView; onSaved: () => vo
         <div className="form-grid">
           <label className="field">
             <span className="field-label">{t('testing.rounds.deadlineAt')}</span>
-            <input type="datetime-local" data-testid="round-deadline" value={deadline} onChange={(e) => setDeadline(e.target.value)} />
+            <input
+              type="datetime-local"
+              data-testid="round-deadline"
+              value={deadline}
+              onChange={(e) => setDeadline(e.target.value)}
+            />
           </label>
           <label className="check">
-            <input type="checkbox" data-testid="round-auto-report-toggle" checked={autoReport} onChange={(e) => setAutoReport(e.target.checked)} />
+            <input
+              type="checkbox"
+              data-testid="round-auto-report-toggle"
+              checked={autoReport}
+              onChange={(e) => setAutoReport(e.target.checked)}
+            />
             {t('testing.rounds.autoReportOn')}
           </label>
         </div>
         <table className="table">
-          <thead><tr><th>{t('testing.rounds.areas')}</th><th>{t('testing.rounds.controlLevel')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('testing.rounds.areas')}</th>
+              <th>{t('testing.rounds.controlLevel')}</th>
+            </tr>
+          </thead>
           <tbody>
             {levels.map((a) => (
               <tr key={a.areaId}>
@@ -85,9 +130,19 @@ function RoundSettings({ round, onSaved }: { round: RoundView; onSaved: () => vo
                   <select
                     data-testid="round-level"
                     value={a.controlLevel}
-                    onChange={(e) => setLevels((l) => l.map((x) => (x.areaId === a.areaId ? { ...x, controlLevel: e.target.value as ControlLevel } : x)))}
+                    onChange={(e) =>
+                      setLevels((l) =>
+                        l.map((x) =>
+                          x.areaId === a.areaId ? { ...x, controlLevel: e.target.value as ControlLevel } : x,
+                        ),
+                      )
+                    }
                   >
-                    {CONTROL_LEVELS.map((c) => <option key={c} value={c}>{t(`poolAdvisor.controlLevel.${c}`, { defaultValue: c })}</option>)}
+                    {CONTROL_LEVELS.map((c) => (
+                      <option key={c} value={c}>
+                        {t(`poolAdvisor.controlLevel.${c}`, { defaultValue: c })}
+                      </option>
+                    ))}
                   </select>
                 </td>
               </tr>
@@ -100,23 +155,32 @@ function RoundSettings({ round, onSaved }: { round: RoundView; onSaved: () => vo
             type="button"
             className="btn"
             disabled={!picked || levels.some((l) => l.areaId === picked.id)}
-            onClick={() => picked && setLevels((l) => [...l, { areaId: picked.id, name: picked.name, controlLevel: 'sealed' }])}
+            onClick={() =>
+              picked && setLevels((l) => [...l, { areaId: picked.id, name: picked.name, controlLevel: 'sealed' }])
+            }
           >
             {t('testing.plan.addOverride')}
           </button>
         </div>
         <span className="field-hint">{t('testing.plan.overrideHint')}</span>
         <ErrorBox error={error} />
-        {saved && <div className="alert alert-ok" role="status">{t('testing.plan.saved')}</div>}
+        {saved && (
+          <div className="alert alert-ok" role="status">
+            {t('testing.plan.saved')}
+          </div>
+        )}
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" data-testid="round-settings-save">{t('testing.plan.save')}</button>
+          <button type="submit" className="btn btn-primary" data-testid="round-settings-save">
+            {t('testing.plan.save')}
+          </button>
         </div>
       </form>
     </details>
   );
 }
 
-const range = (r: { min: number; max: number }) => (r.min === r.max ? formatNumber(r.min) : `${formatNumber(r.min)}–${formatNumber(r.max)}`);
+const range = (r: { min: number; max: number }) =>
+  r.min === r.max ? formatNumber(r.min) : `${formatNumber(r.min)}–${formatNumber(r.max)}`;
 
 function PlanTable({ roundId, refreshKey }: { roundId: string; refreshKey: number }) {
   const { t } = useTranslation();
@@ -125,8 +189,20 @@ function PlanTable({ roundId, refreshKey }: { roundId: string; refreshKey: numbe
   if (!plan.data) return <ErrorBox error={plan.error} />;
   const { norms, rows, total } = plan.data;
   const row = (r: PlanRow, isTotal = false) => (
-    <tr key={r.areaId ?? 'total'} data-testid={isTotal ? 'plan-total' : 'plan-row'} className={isTotal ? 'total-row' : ''}>
-      <td className={isTotal ? 'strong' : ''}>{isTotal ? t('testing.coverage.total') : r.name}{r.level && <> <span className={`level level-${r.level}`}>{t(`level.${r.level}`, { defaultValue: r.level })}</span></>}</td>
+    <tr
+      key={r.areaId ?? 'total'}
+      data-testid={isTotal ? 'plan-total' : 'plan-row'}
+      className={isTotal ? 'total-row' : ''}
+    >
+      <td className={isTotal ? 'strong' : ''}>
+        {isTotal ? t('testing.coverage.total') : r.name}
+        {r.level && (
+          <>
+            {' '}
+            <span className={`level level-${r.level}`}>{t(`level.${r.level}`, { defaultValue: r.level })}</span>
+          </>
+        )}
+      </td>
       <td className="num">{formatNumber(r.population)}</td>
       <td className="num">{range(r.needed.sites)}</td>
       <td className="num">{formatNumber(r.registered.sites)}</td>
@@ -144,7 +220,9 @@ function PlanTable({ roundId, refreshKey }: { roundId: string; refreshKey: numbe
       <h2 className="card-title">{t('testing.plan.title')}</h2>
       <p className="muted small">
         {t('testing.plan.norms', {
-          site: range(norms.peoplePerSite), table: range(norms.peoplePerTable), sampler: formatNumber(norms.peoplePerSampler),
+          site: range(norms.peoplePerSite),
+          table: range(norms.peoplePerTable),
+          sampler: formatNumber(norms.peoplePerSampler),
         })}
       </p>
       <div className="table-scroll">
@@ -152,10 +230,18 @@ function PlanTable({ roundId, refreshKey }: { roundId: string; refreshKey: numbe
           <thead>
             <tr>
               <th rowSpan={2}>{t('testing.plan.area')}</th>
-              <th rowSpan={2} className="num">{t('testing.plan.population')}</th>
-              <th colSpan={3} className="group">{t('testing.plan.sites')}</th>
-              <th colSpan={3} className="group">{t('testing.plan.tables')}</th>
-              <th colSpan={3} className="group">{t('testing.plan.samplers')}</th>
+              <th rowSpan={2} className="num">
+                {t('testing.plan.population')}
+              </th>
+              <th colSpan={3} className="group">
+                {t('testing.plan.sites')}
+              </th>
+              <th colSpan={3} className="group">
+                {t('testing.plan.tables')}
+              </th>
+              <th colSpan={3} className="group">
+                {t('testing.plan.samplers')}
+              </th>
             </tr>
             <tr>
               {[0, 1, 2].map((i) => (
@@ -193,18 +279,46 @@ function PoolingCard({ roundId, refreshKey }: { roundId: string; refreshKey: num
     <section className="card" data-testid="pooling">
       <h2 className="card-title">{t('testing.pooling.title')}</h2>
       <form className="task-form" onSubmit={submit}>
-        <input data-testid="pooling-prevalence" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('testing.pooling.prevalencePlaceholder')} maxLength={40} />
-        <button type="submit" className="btn btn-small" data-testid="pooling-apply">{t('testing.pooling.apply')}</button>
-        {applied && <button type="button" className="btn btn-small" onClick={() => { setText(''); setApplied(''); }}>{t('testing.pooling.useEstimate')}</button>}
+        <input
+          data-testid="pooling-prevalence"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={t('testing.pooling.prevalencePlaceholder')}
+          maxLength={40}
+        />
+        <button type="submit" className="btn btn-small" data-testid="pooling-apply">
+          {t('testing.pooling.apply')}
+        </button>
+        {applied && (
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => {
+              setText('');
+              setApplied('');
+            }}
+          >
+            {t('testing.pooling.useEstimate')}
+          </button>
+        )}
       </form>
       <ErrorBox error={pooling.error} />
       {d && (
-        <p className="muted small" data-testid="pooling-source" data-source={d.source} data-prevalence={d.prevalence ?? ''}>
+        <p
+          className="muted small"
+          data-testid="pooling-source"
+          data-source={d.source}
+          data-prevalence={d.prevalence ?? ''}
+        >
           {d.source === 'typed' && t('testing.pooling.typed', { p: share(d.prevalence!) })}
-          {d.source === 'estimated' && d.estimate && t('testing.pooling.estimated', {
-            p: share(d.estimate.prevalence), rounds: d.estimate.rounds.map((r) => r.name).join('、'),
-            resulted: formatNumber(d.estimate.resulted), positives: formatNumber(d.estimate.positives),
-          })}
+          {d.source === 'estimated' &&
+            d.estimate &&
+            t('testing.pooling.estimated', {
+              p: share(d.estimate.prevalence),
+              rounds: d.estimate.rounds.map((r) => r.name).join('、'),
+              resulted: formatNumber(d.estimate.resulted),
+              positives: formatNumber(d.estimate.positives),
+            })}
           {d.source === 'none' && t('testing.pooling.none')}
         </p>
       )}
@@ -230,8 +344,12 @@ function PoolingCard({ roundId, refreshKey }: { roundId: string; refreshKey: num
                   <td>{a.name}</td>
                   <td>{t(`poolAdvisor.controlLevel.${a.controlLevel}`, { defaultValue: a.controlLevel })}</td>
                   <td className="num">{formatNumber(a.population)}</td>
-                  <td className="num">{a.householdTube ? t('testing.pooling.household') : `${a.mandatedPoolSize}:1`}</td>
-                  <td className="num" title={a.reason ? t(`poolAdvisor.reason.${a.reason}`) : undefined}>{a.recommendedPoolSize === null ? '—' : `${a.recommendedPoolSize}:1`}</td>
+                  <td className="num">
+                    {a.householdTube ? t('testing.pooling.household') : `${a.mandatedPoolSize}:1`}
+                  </td>
+                  <td className="num" title={a.reason ? t(`poolAdvisor.reason.${a.reason}`) : undefined}>
+                    {a.recommendedPoolSize === null ? '—' : `${a.recommendedPoolSize}:1`}
+                  </td>
                   <td className="num">{about(a.expectedTubes)}</td>
                   <td className="num">{about(a.expectedPositiveTubes)}</td>
                   <td className="num">{about(a.expectedRetests)}</td>
@@ -242,7 +360,9 @@ function PoolingCard({ roundId, refreshKey }: { roundId: string; refreshKey: num
             {d.totals && (
               <tfoot>
                 <tr className="total-row" data-testid="pooling-total">
-                  <td className="strong" colSpan={2}>{t('testing.coverage.total')}</td>
+                  <td className="strong" colSpan={2}>
+                    {t('testing.coverage.total')}
+                  </td>
                   <td className="num">{formatNumber(d.totals.population)}</td>
                   <td />
                   <td className="num">{t('testing.pooling.perPerson', { e: d.totals.testsPerPerson.toFixed(3) })}</td>
@@ -272,10 +392,24 @@ function FragmentHeads() {
 }
 
 function Short({ n, testId }: { n: number; testId?: string }) {
-  return <td className={`num ${n > 0 ? 'short' : 'enough'}`} data-testid={testId} data-value={n}>{n > 0 ? `−${formatNumber(n)}` : '✓'}</td>;
+  return (
+    <td className={`num ${n > 0 ? 'short' : 'enough'}`} data-testid={testId} data-value={n}>
+      {n > 0 ? `−${formatNumber(n)}` : '✓'}
+    </td>
+  );
 }
 
-function SitesCard({ round, editable, onChange, refreshKey }: { round: RoundView; editable: boolean; onChange: () => void; refreshKey: number }) {
+function SitesCard({
+  round,
+  editable,
+  onChange,
+  refreshKey,
+}: {
+  round: RoundView;
+  editable: boolean;
+  onChange: () => void;
+  refreshKey: number;
+}) {
   const { t } = useTranslation();
   const sites = useLoad(() => testingApi.sites({ limit: 200, offset: 0 }), [refreshKey]);
   const [area, setArea] = useState<Area | null>(null);
@@ -290,7 +424,12 @@ function SitesCard({ round, editable, onChange, refreshKey }: { round: RoundView
     if (!area || !name.trim()) return;
     setError(null);
     try {
-      await testingApi.createSite({ areaId: area.id, name: name.trim(), ...(address.trim() ? { address: address.trim() } : {}), kind });
+      await testingApi.createSite({
+        areaId: area.id,
+        name: name.trim(),
+        ...(address.trim() ? { address: address.trim() } : {}),
+        kind,
+      });
       setName('');
       setAddress('');
       onChange();
@@ -306,7 +445,13 @@ function SitesCard({ round, editable, onChange, refreshKey }: { round: RoundView
       {sites.data && sites.data.items.length === 0 && <p className="empty">{t('testing.plan.noSites')}</p>}
       <ul className="task-list">
         {(sites.data?.items ?? []).map((s) => (
-          <SiteRow key={s.id} site={s} editable={editable} onChange={onChange} inRound={roundPaths.includes(s.areaId)} />
+          <SiteRow
+            key={s.id}
+            site={s}
+            editable={editable}
+            onChange={onChange}
+            inRound={roundPaths.includes(s.areaId)}
+          />
         ))}
       </ul>
       {editable && (
@@ -323,18 +468,34 @@ function SitesCard({ round, editable, onChange, refreshKey }: { round: RoundView
             </label>
             <label className="field">
               <span className="field-label">{t('testing.plan.siteAddress')}</span>
-              <input data-testid="site-address" value={address} onChange={(e) => setAddress(e.target.value)} maxLength={200} />
+              <input
+                data-testid="site-address"
+                value={address}
+                onChange={(e) => setAddress(e.target.value)}
+                maxLength={200}
+              />
             </label>
             <label className="field">
               <span className="field-label">{t('testing.plan.siteKind')}</span>
               <select data-testid="site-kind" value={kind} onChange={(e) => setKind(e.target.value as Site['kind'])}>
-                {(['ordinary', 'quarantine_site', 'key_group'] as const).map((k) => <option key={k} value={k}>{t(`testing.siteKind.${k}`)}</option>)}
+                {(['ordinary', 'quarantine_site', 'key_group'] as const).map((k) => (
+                  <option key={k} value={k}>
+                    {t(`testing.siteKind.${k}`)}
+                  </option>
+                ))}
               </select>
             </label>
           </div>
           <ErrorBox error={error} />
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary" data-testid="site-submit" disabled={!area || !name.trim()}>{t('testing.plan.addSite')}</button>
+            <button
+              type="submit"
+              className="btn btn-primary"
+              data-testid="site-submit"
+              disabled={!area || !name.trim()}
+            >
+              {t('testing.plan.addSite')}
+            </button>
           </div>
         </form>
       )}
@@ -342,7 +503,17 @@ function SitesCard({ round, editable, onChange, refreshKey }: { round: RoundView
   );
 }
 
-function SiteRow({ site, editable, onChange, inRound }: { site: Site; editable: boolean; onChange: () => void; inRound: boolean }) {
+function SiteRow({
+  site,
+  editable,
+  onChange,
+  inRound,
+}: {
+  site: Site;
+  editable: boolean;
+  onChange: () => void;
+  inRound: boolean;
+}) {
   const { t } = useTranslation();
   const [table, setTable] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -362,17 +533,29 @@ function SiteRow({ site, editable, onChange, inRound }: { site: Site; editable: 
     <li className="task" data-testid="site-row" data-site-id={site.id}>
       <div className="task-who">
         <span className="strong">{site.name}</span>
-        <span className="muted small">{site.areaName}{site.address ? ` · ${site.address}` : ''}</span>
+        <span className="muted small">
+          {site.areaName}
+          {site.address ? ` · ${site.address}` : ''}
+        </span>
         {site.kind !== 'ordinary' && <span className="badge badge-warn">{t(`testing.siteKind.${site.kind}`)}</span>}
         {inRound && <span className="badge badge-on">{t('testing.plan.roundArea')}</span>}
       </div>
       <div className="small">
-        {t('testing.plan.tablesOf', { count: site.tables.length })}{site.tables.length > 0 && `:${site.tables.map((x) => x.name).join('、')}`}
+        {t('testing.plan.tablesOf', { count: site.tables.length })}
+        {site.tables.length > 0 && `:${site.tables.map((x) => x.name).join('、')}`}
       </div>
       {editable && (
         <form className="task-form" onSubmit={(e) => void add(e)}>
-          <input data-testid="table-name" placeholder={t('testing.plan.tableName')} value={table} onChange={(e) => setTable(e.target.value)} maxLength={40} />
-          <button type="submit" className="btn btn-small" data-testid="table-add" disabled={!table.trim()}>{t('testing.plan.addTable')}</button>
+          <input
+            data-testid="table-name"
+            placeholder={t('testing.plan.tableName')}
+            value={table}
+            onChange={(e) => setTable(e.target.value)}
+            maxLength={40}
+          />
+          <button type="submit" className="btn btn-small" data-testid="table-add" disabled={!table.trim()}>
+            {t('testing.plan.addTable')}
+          </button>
         </form>
       )}
       <ErrorBox error={error} />
@@ -382,7 +565,17 @@ function SiteRow({ site, editable, onChange, inRound }: { site: Site; editable: 
 
 const DUTIES: readonly Duty[] = ['sampler', 'registrar', 'squad'];
 
-function StaffCard({ round, editable, onChange, refreshKey }: { round: RoundView; editable: boolean; onChange: () => void; refreshKey: number }) {
+function StaffCard({
+  round,
+  editable,
+  onChange,
+  refreshKey,
+}: {
+  round: RoundView;
+  editable: boolean;
+  onChange: () => void;
+  refreshKey: number;
+}) {
   const { t } = useTranslation();
   const staff = useLoad(() => testingApi.staff(round.id), [round.id, refreshKey]);
   const sites = useLoad(() => testingApi.sites({ limit: 200, offset: 0 }), [refreshKey]);
@@ -390,7 +583,9 @@ function StaffCard({ round, editable, onChange, refreshKey }: { round: RoundView
   const [tableKey, setTableKey] = useState('');
   const [duty, setDuty] = useState<Duty>('sampler');
   const [error, setError] = useState<ApiError | null>(null);
-  const tables = (sites.data?.items ?? []).flatMap((s) => s.tables.map((x) => ({ key: `${s.id}/${x.id}`, siteId: s.id, tableId: x.id, label: `${s.name} · ${x.name}` })));
+  const tables = (sites.data?.items ?? []).flatMap((s) =>
+    s.tables.map((x) => ({ key: `${s.id}/${x.id}`, siteId: s.id, tableId: x.id, label: `${s.name} · ${x.name}` })),
+  );
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -398,7 +593,11 @@ function StaffCard({ round, editable, onChange, refreshKey }: { round: RoundView
     setError(null);
     const table = tables.find((x) => x.key === tableKey);
     try {
-      await testingApi.addStaff(round.id, { userId: picked.userId, duty, ...(table ? { siteId: table.siteId, tableId: table.tableId } : {}) });
+      await testingApi.addStaff(round.id, {
+        userId: picked.userId,
+        duty,
+        ...(table ? { siteId: table.siteId, tableId: table.tableId } : {}),
+      });
       setPicked(null);
       onChange();
     } catch (err) {
@@ -423,14 +622,27 @@ function StaffCard({ round, editable, onChange, refreshKey }: { round: RoundView
       {staff.data && staff.data.items.length > 0 && (
         <div className="table-scroll">
           <table className="table">
-            <thead><tr><th>{t('testing.plan.person')}</th><th>{t('testing.plan.duty')}</th><th>{t('testing.table')}</th><th /></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('testing.plan.person')}</th>
+                <th>{t('testing.plan.duty')}</th>
+                <th>{t('testing.table')}</th>
+                <th />
+              </tr>
+            </thead>
             <tbody>
               {staff.data.items.map((s) => (
                 <tr key={s.id} data-testid="staff-row">
                   <td>{s.displayName}</td>
                   <td>{t(`testing.duty.${s.duty}`)}</td>
                   <td>{tables.find((x) => x.tableId === s.tableId)?.label ?? '—'}</td>
-                  <td>{editable && <button type="button" className="btn btn-small" onClick={() => void remove(s.id)}>{t('testing.plan.removeStaff')}</button>}</td>
+                  <td>
+                    {editable && (
+                      <button type="button" className="btn btn-small" onClick={() => void remove(s.id)}>
+                        {t('testing.plan.removeStaff')}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -442,22 +654,39 @@ function StaffCard({ round, editable, onChange, refreshKey }: { round: RoundView
           <div className="form-grid">
             <label className="field">
               <span className="field-label">{t('testing.plan.duty')}</span>
-              <select data-testid="staff-duty" value={duty} onChange={(e) => { setDuty(e.target.value as Duty); setPicked(null); }}>
-                {DUTIES.map((d) => <option key={d} value={d}>{t(`testing.duty.${d}`)}</option>)}
+              <select
+                data-testid="staff-duty"
+                value={duty}
+                onChange={(e) => {
+                  setDuty(e.target.value as Duty);
+                  setPicked(null);
+                }}
+              >
+                {DUTIES.map((d) => (
+                  <option key={d} value={d}>
+                    {t(`testing.duty.${d}`)}
+                  </option>
+                ))}
               </select>
             </label>
             <label className="field">
               <span className="field-label">{t('testing.table')}</span>
               <select data-testid="staff-table" value={tableKey} onChange={(e) => setTableKey(e.target.value)}>
                 <option value="">{t('testing.plan.noTable')}</option>
-                {tables.map((x) => <option key={x.key} value={x.key}>{x.label}</option>)}
+                {tables.map((x) => (
+                  <option key={x.key} value={x.key}>
+                    {x.label}
+                  </option>
+                ))}
               </select>
             </label>
           </div>
           <StaffPicker roundId={round.id} duty={duty} picked={picked} onPick={setPicked} refreshKey={refreshKey} />
           <ErrorBox error={error} />
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary" data-testid="staff-submit" disabled={!picked}>{t('testing.plan.addStaff')}</button>
+            <button type="submit" className="btn btn-primary" data-testid="staff-submit" disabled={!picked}>
+              {t('testing.plan.addStaff')}
+            </button>
           </div>
         </form>
       )}
@@ -470,7 +699,13 @@ function StaffCard({ round, editable, onChange, refreshKey }: { round: RoundView
  * for sampling and the squad, any staff account for registration; only those inside the planner's area
  * (the server decides). Each shows its area and the duties it already has in this round.
  */
-function StaffPicker({ roundId, duty, picked, onPick, refreshKey }: {
+function StaffPicker({
+  roundId,
+  duty,
+  picked,
+  onPick,
+  refreshKey,
+}: {
   roundId: string;
   duty: Duty;
   picked: StaffCandidate | null;
@@ -485,7 +720,10 @@ function StaffPicker({ roundId, duty, picked, onPick, refreshKey }: {
     return () => clearTimeout(timer);
   }, [text]);
   const role = duty === 'registrar' ? undefined : 'sampler';
-  const found = useLoad(() => testingApi.staffCandidates(roundId, { q: q || undefined, role, limit: 20 }), [roundId, q, role, refreshKey]);
+  const found = useLoad(
+    () => testingApi.staffCandidates(roundId, { q: q || undefined, role, limit: 20 }),
+    [roundId, q, role, refreshKey],
+  );
   const items = found.data?.items ?? [];
   return (
     <div className="field" data-testid="staff-picker">
@@ -495,7 +733,9 @@ function StaffPicker({ roundId, duty, picked, onPick, refreshKey }: {
           <span className="chip on" data-testid="staff-picked" data-user-id={picked.userId}>
             {picked.displayName} · {picked.username} · {picked.areaName}
           </span>
-          <button type="button" className="btn btn-small" data-testid="staff-repick" onClick={() => onPick(null)}>{t('testing.plan.repick')}</button>
+          <button type="button" className="btn btn-small" data-testid="staff-repick" onClick={() => onPick(null)}>
+            {t('testing.plan.repick')}
+          </button>
         </div>
       ) : (
         <>
@@ -510,13 +750,32 @@ function StaffPicker({ roundId, duty, picked, onPick, refreshKey }: {
           />
           <span className="field-hint">{t(role ? 'testing.plan.searchSamplers' : 'testing.plan.searchStaff')}</span>
           <ErrorBox error={found.error} />
-          {found.data && items.length === 0 && <p className="empty small" data-testid="staff-no-candidates">{t('testing.plan.noCandidates')}</p>}
+          {found.data && items.length === 0 && (
+            <p className="empty small" data-testid="staff-no-candidates">
+              {t('testing.plan.noCandidates')}
+            </p>
+          )}
           <ul className="chips" data-testid="staff-candidates">
             {items.map((c) => (
               <li key={c.userId}>
-                <button type="button" className="chip" data-testid="staff-candidate" data-user-id={c.userId} onClick={() => onPick(c)}>
-                  {c.displayName} <span className="muted small">{c.username} · {t(`role.${c.role}`, { defaultValue: c.role })} · {c.areaName}</span>
-                  {c.duties.length > 0 && <span className="badge badge-on">{t('testing.plan.alreadyDuty', { duties: c.duties.map((d) => t(`testing.duty.${d}`)).join('、') })}</span>}
+                <button
+                  type="button"
+                  className="chip"
+                  data-testid="staff-candidate"
+                  data-user-id={c.userId}
+                  onClick={() => onPick(c)}
+                >
+                  {c.displayName}{' '}
+                  <span className="muted small">
+                    {c.username} · {t(`role.${c.role}`, { defaultValue: c.role })} · {c.areaName}
+                  </span>
+                  {c.duties.length > 0 && (
+                    <span className="badge badge-on">
+                      {t('testing.plan.alreadyDuty', {
+                        duties: c.duties.map((d) => t(`testing.duty.${d}`)).join('、'),
+                      })}
+                    </span>
+                  )}
                 </button>
               </li>
             ))}

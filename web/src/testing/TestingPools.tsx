@@ -18,7 +18,10 @@ export function PoolsPanel({ roundId, refreshKey = 0 }: { roundId: string; refre
   const { can } = useAuth();
   const [filter, setFilter] = useState<'open' | 'all'>('open');
   const [tick, setTick] = useState(0);
-  const pools = useLoad(() => testingApi.pools({ roundId, status: filter, limit: 200, offset: 0 }), [roundId, filter, refreshKey, tick]);
+  const pools = useLoad(
+    () => testingApi.pools({ roundId, status: filter, limit: 200, offset: 0 }),
+    [roundId, filter, refreshKey, tick],
+  );
   // Ages grow by the minute: refresh while the panel is shown.
   useEffect(() => {
     const timer = setInterval(() => setTick((n) => n + 1), 60_000);
@@ -29,7 +32,10 @@ export function PoolsPanel({ roundId, refreshKey = 0 }: { roundId: string; refre
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const items = pools.data?.items ?? [];
-  const command = useLoad(() => (can('testing.report') ? testingApi.commandPools(roundId) : Promise.resolve(null)), [roundId, refreshKey, tick]);
+  const command = useLoad(
+    () => (can('testing.report') ? testingApi.commandPools(roundId) : Promise.resolve(null)),
+    [roundId, refreshKey, tick],
+  );
 
   const report = async (pool: Pool) => {
     setBusy(pool.id);
@@ -50,20 +56,48 @@ export function PoolsPanel({ roundId, refreshKey = 0 }: { roundId: string; refre
       <div className="card-title-row">
         <h2 className="card-title">{t('testing.pools.title')}</h2>
         <div className="seg small-seg" role="group">
-          <button type="button" className={filter === 'open' ? 'on' : ''} data-testid="pools-filter-open" onClick={() => setFilter('open')}>{t('testing.pools.open')}</button>
-          <button type="button" className={filter === 'all' ? 'on' : ''} data-testid="pools-filter-all" onClick={() => setFilter('all')}>{t('testing.pools.all')}</button>
-          <button type="button" onClick={() => setTick((n) => n + 1)} data-testid="pools-refresh">{t('common.refresh')}</button>
+          <button
+            type="button"
+            className={filter === 'open' ? 'on' : ''}
+            data-testid="pools-filter-open"
+            onClick={() => setFilter('open')}
+          >
+            {t('testing.pools.open')}
+          </button>
+          <button
+            type="button"
+            className={filter === 'all' ? 'on' : ''}
+            data-testid="pools-filter-all"
+            onClick={() => setFilter('all')}
+          >
+            {t('testing.pools.all')}
+          </button>
+          <button type="button" onClick={() => setTick((n) => n + 1)} data-testid="pools-refresh">
+            {t('common.refresh')}
+          </button>
         </div>
       </div>
       <p className="muted small">{t('testing.pools.explain')}</p>
       {command.data && command.data.items.length > 0 && (
-        <div className={`alert ${command.data.items.some((p) => p.overdue) ? 'alert-error' : 'alert-warn'}`} data-testid="pools-command" data-not-resampled={command.data.notReSampled}>
-          {t('testing.pools.commandLine', { pools: command.data.items.length, people: command.data.notReSampled, overdue: command.data.items.filter((p) => p.overdue).length })}
+        <div
+          className={`alert ${command.data.items.some((p) => p.overdue) ? 'alert-error' : 'alert-warn'}`}
+          data-testid="pools-command"
+          data-not-resampled={command.data.notReSampled}
+        >
+          {t('testing.pools.commandLine', {
+            pools: command.data.items.length,
+            people: command.data.notReSampled,
+            overdue: command.data.items.filter((p) => p.overdue).length,
+          })}
         </div>
       )}
       <ErrorBox error={error ?? pools.error} />
       {pools.loading && !pools.data && <Loading />}
-      {pools.data && items.length === 0 && <p className="empty" data-testid="pools-empty">{t(filter === 'open' ? 'testing.pools.noneOpen' : 'testing.pools.none')}</p>}
+      {pools.data && items.length === 0 && (
+        <p className="empty" data-testid="pools-empty">
+          {t(filter === 'open' ? 'testing.pools.noneOpen' : 'testing.pools.none')}
+        </p>
+      )}
       {items.length > 0 && (
         <div className="table-scroll">
           <table className="table pools-table" data-testid="pools-table">
@@ -81,33 +115,76 @@ export function PoolsPanel({ roundId, refreshKey = 0 }: { roundId: string; refre
             <tbody>
               {items.map((pool) => (
                 <Fragment key={pool.id}>
-                  <tr data-testid="pool-row" data-pool-id={pool.id} data-barcode={pool.barcode} data-status={pool.status} className={pool.overdue ? 'row-overdue' : ''}>
+                  <tr
+                    data-testid="pool-row"
+                    data-pool-id={pool.id}
+                    data-barcode={pool.barcode}
+                    data-status={pool.status}
+                    className={pool.overdue ? 'row-overdue' : ''}
+                  >
                     <td className="mono">{pool.barcode}</td>
-                    <td>{pool.areaName}{pool.siteName && <div className="muted small">{pool.siteName}</div>}</td>
+                    <td>
+                      {pool.areaName}
+                      {pool.siteName && <div className="muted small">{pool.siteName}</div>}
+                    </td>
                     <td className="num">{pool.members}</td>
-                    <td><PoolStatusBadge status={pool.status} /></td>
-                    <td><PoolAge pool={pool} /><div className="muted small">{formatDateTime(pool.detectedAt)}</div></td>
+                    <td>
+                      <PoolStatusBadge status={pool.status} />
+                    </td>
+                    <td>
+                      <PoolAge pool={pool} />
+                      <div className="muted small">{formatDateTime(pool.detectedAt)}</div>
+                    </td>
                     <td className="num" data-testid="pool-retests">
                       {t('testing.pools.retestSampled', { sampled: pool.retests.sampled, total: pool.retests.total })}
-                      <div className="muted small">{t('testing.pools.retestResults', { negative: pool.retests.negative, pending: pool.retests.pending })}</div>
-                      {pool.retests.positive > 0 && <div className="field-error">{t('testing.pools.retestPositive', { count: pool.retests.positive })}</div>}
+                      <div className="muted small">
+                        {t('testing.pools.retestResults', {
+                          negative: pool.retests.negative,
+                          pending: pool.retests.pending,
+                        })}
+                      </div>
+                      {pool.retests.positive > 0 && (
+                        <div className="field-error">
+                          {t('testing.pools.retestPositive', { count: pool.retests.positive })}
+                        </div>
+                      )}
                     </td>
                     <td className="nowrap">
                       {pool.status === 'detected' && can('testing.report') && (
-                        <button type="button" className="btn btn-primary btn-small report-button" data-testid="pool-report" disabled={busy === pool.id} onClick={() => void report(pool)}>
+                        <button
+                          type="button"
+                          className="btn btn-primary btn-small report-button"
+                          data-testid="pool-report"
+                          disabled={busy === pool.id}
+                          onClick={() => void report(pool)}
+                        >
                           {busy === pool.id ? t('common.working') : t('testing.pools.report')}
                         </button>
                       )}
-                      <button type="button" className="btn btn-small" data-testid="pool-detail-toggle" aria-expanded={openId === pool.id} onClick={() => setOpenId(openId === pool.id ? null : pool.id)}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        data-testid="pool-detail-toggle"
+                        aria-expanded={openId === pool.id}
+                        onClick={() => setOpenId(openId === pool.id ? null : pool.id)}
+                      >
                         {t('testing.pools.detail')}
                       </button>
                     </td>
                   </tr>
                   {reported[pool.id] && (
-                    <tr><td colSpan={7}><ReportNote outcome={reported[pool.id]!} /></td></tr>
+                    <tr>
+                      <td colSpan={7}>
+                        <ReportNote outcome={reported[pool.id]!} />
+                      </td>
+                    </tr>
                   )}
                   {openId === pool.id && (
-                    <tr><td colSpan={7}><PoolDetailView poolId={pool.id} refreshKey={tick + refreshKey} /></td></tr>
+                    <tr>
+                      <td colSpan={7}>
+                        <PoolDetailView poolId={pool.id} refreshKey={tick + refreshKey} />
+                      </td>
+                    </tr>
                   )}
                 </Fragment>
               ))}
@@ -122,8 +199,16 @@ export function PoolsPanel({ roundId, refreshKey = 0 }: { roundId: string; refre
 function ReportNote({ outcome }: { outcome: ReportOutcome }) {
   const { t } = useTranslation();
   return (
-    <div className={`alert ${outcome.pendingApprovalId ? 'alert-warn' : 'alert-ok'}`} role="status" data-testid="pool-reported">
-      <div className="alert-title">{outcome.alreadyReported ? t('testing.pools.alreadyReported') : t('testing.pools.reportedNow', { barcode: outcome.pool.barcode })}</div>
+    <div
+      className={`alert ${outcome.pendingApprovalId ? 'alert-warn' : 'alert-ok'}`}
+      role="status"
+      data-testid="pool-reported"
+    >
+      <div className="alert-title">
+        {outcome.alreadyReported
+          ? t('testing.pools.alreadyReported')
+          : t('testing.pools.reportedNow', { barcode: outcome.pool.barcode })}
+      </div>
       <div>{t('testing.pools.reportedText', { controlled: outcome.controlled, changes: outcome.colourChanges })}</div>
       {outcome.pendingApprovalId && <div>{t('testing.pools.pendingApproval')}</div>}
     </div>
@@ -141,18 +226,25 @@ function PoolDetailView({ poolId, refreshKey }: { poolId: string; refreshKey: nu
     <div className="pool-detail" data-testid="pool-detail">
       <div className="pool-detail-cols">
         <div>
-          <h3 className="guard-sub">{t('testing.pools.membersTitle', { waiting: waiting.length, total: d.members.length })}</h3>
+          <h3 className="guard-sub">
+            {t('testing.pools.membersTitle', { waiting: waiting.length, total: d.members.length })}
+          </h3>
           <ul className="guard-list">
             {d.members.map((m) => (
               <li key={m.personId} data-testid="pool-member" data-task-status={m.taskStatus ?? ''}>
-                <strong>{m.maskedName}</strong> <span className="muted small">{m.address}</span>{' · '}
-                <span className={m.taskStatus === 'open' ? 'decision-refused' : ''}>{m.taskStatus ? t(`testing.taskStatus.${m.taskStatus}`) : t('testing.pools.noTask')}</span>
+                <strong>{m.maskedName}</strong> <span className="muted small">{m.address}</span>
+                {' · '}
+                <span className={m.taskStatus === 'open' ? 'decision-refused' : ''}>
+                  {m.taskStatus ? t(`testing.taskStatus.${m.taskStatus}`) : t('testing.pools.noTask')}
+                </span>
                 {m.sampledAt && <span className="muted small"> · {formatDateTime(m.sampledAt)}</span>}
               </li>
             ))}
           </ul>
           {d.pool.membersOutside > 0 && (
-            <p className="muted small" data-testid="pool-members-outside">{t('testing.pools.membersOutside', { count: d.pool.membersOutside })}</p>
+            <p className="muted small" data-testid="pool-members-outside">
+              {t('testing.pools.membersOutside', { count: d.pool.membersOutside })}
+            </p>
           )}
         </div>
         <div>
@@ -161,7 +253,11 @@ function PoolDetailView({ poolId, refreshKey }: { poolId: string; refreshKey: nu
           <ul className="guard-list" data-testid="pool-notifications">
             {d.notifications.map((n) => (
               <li key={n.id} data-testid="pool-notification" data-kind={n.kind}>
-                <span className="badge badge-warn" title={n.recipient}>{t(`testing.notify.${n.kind}`)}</span>{n.kind === 'community' ? ` ${n.recipient}` : ''} <span className="muted small">{formatDateTime(n.createdAt)}</span>
+                <span className="badge badge-warn" title={n.recipient}>
+                  {t(`testing.notify.${n.kind}`)}
+                </span>
+                {n.kind === 'community' ? ` ${n.recipient}` : ''}{' '}
+                <span className="muted small">{formatDateTime(n.createdAt)}</span>
               </li>
             ))}
           </ul>

@@ -29,7 +29,14 @@ export function TestingRoundsPage() {
       <div className="card-title-row">
         <h1 className="page-title">{t('testing.rounds.title')}</h1>
         {can('testing.round') && !creating && (
-          <button type="button" className="btn btn-primary" data-testid="round-create-open" onClick={() => setCreating(true)}>{t('testing.rounds.create')}</button>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="round-create-open"
+            onClick={() => setCreating(true)}
+          >
+            {t('testing.rounds.create')}
+          </button>
         )}
       </div>
       {creating && <CreateRound onCancel={() => setCreating(false)} previous={rounds.data?.items ?? []} />}
@@ -55,10 +62,25 @@ export function TestingRoundsPage() {
               <tbody>
                 {rounds.data.items.map((r) => (
                   <tr key={r.id} data-testid="round-row" data-round-id={r.id}>
-                    <td><Link className="strong-link" to={`/testing/rounds/${r.id}`} data-testid="round-link">{r.name}</Link></td>
-                    <td><RoundStatusBadge status={r.status} /></td>
-                    <td>{r.areas.map((a) => `${a.name}(${t(`poolAdvisor.controlLevel.${a.controlLevel}`, { defaultValue: a.controlLevel })})`).join('、')}</td>
-                    <td className="num" data-testid="round-target">{formatNumber(r.target)}</td>
+                    <td>
+                      <Link className="strong-link" to={`/testing/rounds/${r.id}`} data-testid="round-link">
+                        {r.name}
+                      </Link>
+                    </td>
+                    <td>
+                      <RoundStatusBadge status={r.status} />
+                    </td>
+                    <td>
+                      {r.areas
+                        .map(
+                          (a) =>
+                            `${a.name}(${t(`poolAdvisor.controlLevel.${a.controlLevel}`, { defaultValue: a.controlLevel })})`,
+                        )
+                        .join('、')}
+                    </td>
+                    <td className="num" data-testid="round-target">
+                      {formatNumber(r.target)}
+                    </td>
                     <td className="num">{formatNumber(r.summary.sampled)}</td>
                     <td className="num">{formatNumber(r.summary.missing)}</td>
                     <td className="nowrap">{formatDateTime(r.startsAt)}</td>
@@ -83,7 +105,9 @@ function localInput(ms: number): string {
 
 /** A previous round to compare with must go over one of the new round's areas (the server checks it too). */
 function overlaps(round: Pick<RoundView, 'areas'>, areas: ReadonlyArray<{ area: Area }>): boolean {
-  return round.areas.some((r) => areas.some(({ area }) => area.path.startsWith(r.path) || r.path.startsWith(area.path)));
+  return round.areas.some((r) =>
+    areas.some(({ area }) => area.path.startsWith(r.path) || r.path.startsWith(area.path)),
+  );
 }
 
 function CreateRound({ onCancel, previous }: { onCancel: () => void; previous: RoundView[] }) {
@@ -134,27 +158,60 @@ function CreateRound({ onCancel, previous }: { onCancel: () => void; previous: R
       <div className="form-grid">
         <label className="field">
           <span className="field-label">{t('testing.rounds.name')}</span>
-          <input data-testid="round-name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t('testing.rounds.namePlaceholder')} maxLength={80} required />
+          <input
+            data-testid="round-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder={t('testing.rounds.namePlaceholder')}
+            maxLength={80}
+            required
+          />
         </label>
         <label className="field">
           <span className="field-label">{t('testing.rounds.startsAt')}</span>
-          <input data-testid="round-starts" type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+          <input
+            data-testid="round-starts"
+            type="datetime-local"
+            value={startsAt}
+            onChange={(e) => setStartsAt(e.target.value)}
+          />
         </label>
         <label className="field">
           <span className="field-label">{t('testing.rounds.hours')}</span>
-          <input data-testid="round-hours" type="number" min={1} max={168} value={hours} onChange={(e) => setHours(e.target.value)} />
+          <input
+            data-testid="round-hours"
+            type="number"
+            min={1}
+            max={168}
+            value={hours}
+            onChange={(e) => setHours(e.target.value)}
+          />
           <span className="field-hint">{t('testing.rounds.hoursHint')}</span>
         </label>
         <label className="field">
           <span className="field-label">{t('testing.rounds.previous')}</span>
-          <select data-testid="round-previous" value={previousRoundId} onChange={(e) => setPreviousRoundId(e.target.value)}>
+          <select
+            data-testid="round-previous"
+            value={previousRoundId}
+            onChange={(e) => setPreviousRoundId(e.target.value)}
+          >
             <option value="">{t('testing.rounds.noPrevious')}</option>
-            {previous.filter((r) => areas.length === 0 || overlaps(r, areas)).map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+            {previous
+              .filter((r) => areas.length === 0 || overlaps(r, areas))
+              .map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
           </select>
         </label>
         <label className="field">
           <span className="field-label">{t('testing.rounds.autoReport')}</span>
-          <select data-testid="round-auto-report" value={autoReport} onChange={(e) => setAutoReport(e.target.value as typeof autoReport)}>
+          <select
+            data-testid="round-auto-report"
+            value={autoReport}
+            onChange={(e) => setAutoReport(e.target.value as typeof autoReport)}
+          >
             <option value="">{t('testing.rounds.autoReportRules')}</option>
             <option value="on">{t('testing.rounds.autoReportOn')}</option>
             <option value="off">{t('testing.rounds.autoReportOff')}</option>
@@ -165,17 +222,35 @@ function CreateRound({ onCancel, previous }: { onCancel: () => void; previous: R
         <legend className="field-label">{t('testing.rounds.areas')}</legend>
         <div className="round-area-add">
           <AreaPicker onChange={setPicked} testId="round-area" />
-          <select data-testid="round-area-level" value={level} onChange={(e) => setLevel(e.target.value as ControlLevel)} aria-label={t('testing.rounds.controlLevel')}>
-            {CONTROL_LEVELS.map((c) => <option key={c} value={c}>{t(`poolAdvisor.controlLevel.${c}`, { defaultValue: c })}</option>)}
+          <select
+            data-testid="round-area-level"
+            value={level}
+            onChange={(e) => setLevel(e.target.value as ControlLevel)}
+            aria-label={t('testing.rounds.controlLevel')}
+          >
+            {CONTROL_LEVELS.map((c) => (
+              <option key={c} value={c}>
+                {t(`poolAdvisor.controlLevel.${c}`, { defaultValue: c })}
+              </option>
+            ))}
           </select>
-          <button type="button" className="btn" data-testid="round-area-add" disabled={!picked} onClick={addArea}>{t('testing.rounds.addArea')}</button>
+          <button type="button" className="btn" data-testid="round-area-add" disabled={!picked} onClick={addArea}>
+            {t('testing.rounds.addArea')}
+          </button>
         </div>
         {areas.length > 0 && (
           <ul className="chips" data-testid="round-areas">
             {areas.map((a) => (
               <li key={a.area.id} className="chip on">
                 {a.area.name} · {t(`poolAdvisor.controlLevel.${a.controlLevel}`, { defaultValue: a.controlLevel })}{' '}
-                <button type="button" className="link-button" aria-label={t('common.close')} onClick={() => setAreas((l) => l.filter((x) => x.area.id !== a.area.id))}>×</button>
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-label={t('common.close')}
+                  onClick={() => setAreas((l) => l.filter((x) => x.area.id !== a.area.id))}
+                >
+                  ×
+                </button>
               </li>
             ))}
           </ul>
@@ -184,8 +259,15 @@ function CreateRound({ onCancel, previous }: { onCancel: () => void; previous: R
       </fieldset>
       <ErrorBox error={error} />
       <div className="form-actions">
-        <button type="button" className="btn" onClick={onCancel}>{t('common.cancel')}</button>
-        <button type="submit" className="btn btn-primary" data-testid="round-submit" disabled={busy || !name.trim() || areas.length === 0}>
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+        <button
+          type="submit"
+          className="btn btn-primary"
+          data-testid="round-submit"
+          disabled={busy || !name.trim() || areas.length === 0}
+        >
           {busy ? t('common.working') : t('testing.rounds.submit')}
         </button>
       </div>

@@ -4,7 +4,17 @@
 // server has answered it. The server keeps each (user, clientId) once, so sending an op again — after
 // a lost answer or a timeout — never makes a second record. Ops go in the order they were made.
 import { testingApi, type Op, type OpResult } from './testingApi.ts';
-import { isRetryable, newClientId, maskIdNumber, sendEach, useOfflineQueue, type Answer, type Failure, type OfflineQueue, type QueueSpec } from '../shared/offlineQueue.ts';
+import {
+  isRetryable,
+  newClientId,
+  maskIdNumber,
+  sendEach,
+  useOfflineQueue,
+  type Answer,
+  type Failure,
+  type OfflineQueue,
+  type QueueSpec,
+} from '../shared/offlineQueue.ts';
 import { opQueueKey, reviveOp, type OpQueueName, type QueuedOpOf } from '../shared/queueFormats.ts';
 
 export type QueuedOp = QueuedOpOf<Op>;
@@ -12,7 +22,12 @@ export type QueueName = OpQueueName;
 export type Answered = Answer<QueuedOp, OpResult>;
 export type OpQueue = OfflineQueue<QueuedOp, OpResult>;
 
-const refused = (q: QueuedOp, f: Failure): OpResult => ({ clientId: q.op.clientId, ok: false, duplicate: false, error: { code: f.code, message: f.detail } });
+const refused = (q: QueuedOp, f: Failure): OpResult => ({
+  clientId: q.op.clientId,
+  ok: false,
+  duplicate: false,
+  error: { code: f.code, message: f.detail },
+});
 // The session or its permission in question (sign in again): the ops wait — samples are never thrown
 // away for a reason that can pass.
 const keepWaiting = (f: Failure) => isRetryable(f) || f.status === 403;
@@ -39,11 +54,29 @@ const samplerQueue: QueueSpec<QueuedOp, OpResult> = {
 const doorKnockQueue: QueueSpec<QueuedOp, OpResult> = {
   ...samplerQueue,
   key: opQueueKey('doorknock'),
-  send: (batch) => sendEach(batch, (q) => q.op.clientId, async ({ op }): Promise<OpResult> => {
-    if (op.type !== 'visit') return { clientId: op.clientId, ok: false, duplicate: false, error: { code: 'OP_UNSUPPORTED', message: op.type } };
-    const visit = await testingApi.visit(op.roundId, { clientId: op.clientId, personId: op.personId, outcome: op.outcome, at: op.at, ...(op.note ? { note: op.note } : {}) });
-    return { clientId: op.clientId, ok: true, duplicate: false, visit };
-  }, refused),
+  send: (batch) =>
+    sendEach(
+      batch,
+      (q) => q.op.clientId,
+      async ({ op }): Promise<OpResult> => {
+        if (op.type !== 'visit')
+          return {
+            clientId: op.clientId,
+            ok: false,
+            duplicate: false,
+            error: { code: 'OP_UNSUPPORTED', message: op.type },
+          };
+        const visit = await testingApi.visit(op.roundId, {
+          clientId: op.clientId,
+          personId: op.personId,
+          outcome: op.outcome,
+          at: op.at,
+          ...(op.note ? { note: op.note } : {}),
+        });
+        return { clientId: op.clientId, ok: true, duplicate: false, visit };
+      },
+      refused,
+    ),
 };
 
 const SPECS: Record<QueueName, QueueSpec<QueuedOp, OpResult>> = { sampler: samplerQueue, doorknock: doorKnockQueue };

@@ -6,7 +6,13 @@ import { json } from '../shared/api.ts';
 import type { Page } from '../shared/types.ts';
 
 export type ControlLevel = 'sealed' | 'controlled' | 'prevention' | 'quarantine_site' | 'key_group';
-export const CONTROL_LEVELS: readonly ControlLevel[] = ['sealed', 'controlled', 'prevention', 'quarantine_site', 'key_group'];
+export const CONTROL_LEVELS: readonly ControlLevel[] = [
+  'sealed',
+  'controlled',
+  'prevention',
+  'quarantine_site',
+  'key_group',
+];
 export type TubeMode = 'pool' | 'household' | 'single' | 'retest';
 export type RoundStatus = 'planned' | 'open' | 'overdue' | 'closed';
 
@@ -121,19 +127,26 @@ interface Expected {
 export interface RoundPooling {
   prevalence: number | null;
   source: 'typed' | 'estimated' | 'none';
-  estimate: { prevalence: number; resulted: number; positives: number; rounds: Array<{ id: string; name: string }> } | null;
-  areas: Array<{ [K in keyof Expected]: number | null } & {
-    areaId: string;
-    name: string;
-    level: string;
-    controlLevel: ControlLevel;
-    population: number;
-    mandatedPoolSize: number;
-    householdTube: boolean;
-    recommendedPoolSize: number | null;
-    reason: string | null;
-    testsPerPerson: number | null;
-  }>;
+  estimate: {
+    prevalence: number;
+    resulted: number;
+    positives: number;
+    rounds: Array<{ id: string; name: string }>;
+  } | null;
+  areas: Array<
+    { [K in keyof Expected]: number | null } & {
+      areaId: string;
+      name: string;
+      level: string;
+      controlLevel: ControlLevel;
+      population: number;
+      mandatedPoolSize: number;
+      householdTube: boolean;
+      recommendedPoolSize: number | null;
+      reason: string | null;
+      testsPerPerson: number | null;
+    }
+  >;
   totals: (Expected & { population: number; testsPerPerson: number }) | null;
   rules: { version: string; effectiveFrom: string };
 }
@@ -366,7 +379,13 @@ export interface DoorKnockList {
     householdId: string | null;
     unit: string | null;
     door: string | null;
-    people: Array<{ personId: string; maskedName: string; age: number | null; careTags: string[]; lastVisit: Visit | null }>;
+    people: Array<{
+      personId: string;
+      maskedName: string;
+      age: number | null;
+      careTags: string[];
+      lastVisit: Visit | null;
+    }>;
   }>;
 }
 
@@ -379,12 +398,29 @@ export interface PersonRef {
 
 /** One queued action of the sampler's or grid worker's device (POST /testing/sync). */
 export type Op =
-  | { type: 'tube.open'; clientId: string; at: number; roundId: string; tableId: string; barcode: string; mode?: TubeMode; poolSize?: number }
+  | {
+      type: 'tube.open';
+      clientId: string;
+      at: number;
+      roundId: string;
+      tableId: string;
+      barcode: string;
+      mode?: TubeMode;
+      poolSize?: number;
+    }
   | ({ type: 'tube.add'; clientId: string; at: number; barcode: string } & PersonRef)
   | { type: 'tube.remove'; clientId: string; at: number; barcode: string; personId: string }
   | { type: 'tube.close'; clientId: string; at: number; barcode: string }
   | { type: 'task.sample'; clientId: string; at: number; taskId: string; barcode: string }
-  | { type: 'visit'; clientId: string; at: number; roundId: string; personId: string; outcome: VisitOutcome; note?: string };
+  | {
+      type: 'visit';
+      clientId: string;
+      at: number;
+      roundId: string;
+      personId: string;
+      outcome: VisitOutcome;
+      note?: string;
+    };
 
 export type OpResult =
   | { clientId: string; ok: true; duplicate: boolean; tube?: Tube; member?: Member; task?: Task; visit?: Visit }
@@ -393,7 +429,12 @@ export type OpResult =
 const id = (v: string) => encodeURIComponent(v);
 /** GET /testing/pool-advisor: expected tests per person by pool size, and the recommended size. */
 export type PoolReason =
-  | 'lowest_expected_tests' | 'prevalence_above_threshold' | 'no_gain' | 'ct_dilution' | 'mandated_single_tube' | 'capped_by_mandate';
+  | 'lowest_expected_tests'
+  | 'prevalence_above_threshold'
+  | 'no_gain'
+  | 'ct_dilution'
+  | 'mandated_single_tube'
+  | 'capped_by_mandate';
 
 export interface PoolRecommendation {
   poolSize: number;
@@ -425,7 +466,12 @@ export interface PoolAdvice {
   }>;
   recommendation: PoolRecommendation;
   controlLevels: Array<PoolRecommendation & { controlLevel: string; mandatedPoolSize: number; householdTube: boolean }>;
-  theory: { approximateOptimalPoolSize: number; approximateTestsPerPerson: number; optimalPoolSize: number | null; optimalTestsPerPerson: number };
+  theory: {
+    approximateOptimalPoolSize: number;
+    approximateTestsPerPerson: number;
+    optimalPoolSize: number | null;
+    optimalTestsPerPerson: number;
+  };
   rules: { version: string; effectiveFrom: string };
 }
 
@@ -440,38 +486,60 @@ const T = '/testing';
 
 export const testingApi = {
   poolAdvisor: (query: PoolAdvisorQuery) => json<PoolAdvice>('GET', `${T}/pool-advisor`, { query: { ...query } }),
-  rounds: (query: { status?: RoundStatus | ''; limit: number; offset: number }) => json<Page<RoundView>>('GET', `${T}/rounds`, { query }),
+  rounds: (query: { status?: RoundStatus | ''; limit: number; offset: number }) =>
+    json<Page<RoundView>>('GET', `${T}/rounds`, { query }),
   round: (roundId: string) => json<{ round: RoundView; summary: RoundSummary }>('GET', `${T}/rounds/${id(roundId)}`),
   createRound: (body: NewRound) => json<RoundView>('POST', `${T}/rounds`, { json: body }),
-  updateRound: (roundId: string, body: { name?: string; deadlineAt?: number; autoReport?: boolean; areas?: Array<{ areaId: string; controlLevel: ControlLevel }> }) =>
-    json<RoundView>('PATCH', `${T}/rounds/${id(roundId)}`, { json: body }),
+  updateRound: (
+    roundId: string,
+    body: {
+      name?: string;
+      deadlineAt?: number;
+      autoReport?: boolean;
+      areas?: Array<{ areaId: string; controlLevel: ControlLevel }>;
+    },
+  ) => json<RoundView>('PATCH', `${T}/rounds/${id(roundId)}`, { json: body }),
   closeRound: (roundId: string) => json<RoundView>('POST', `${T}/rounds/${id(roundId)}/close`),
   plan: (roundId: string) => json<Plan>('GET', `${T}/rounds/${id(roundId)}/plan`),
-  pooling: (roundId: string, prevalence?: string) => json<RoundPooling>('GET', `${T}/rounds/${id(roundId)}/pooling`, { query: { prevalence } }),
+  pooling: (roundId: string, prevalence?: string) =>
+    json<RoundPooling>('GET', `${T}/rounds/${id(roundId)}/pooling`, { query: { prevalence } }),
 
-  sites: (query: { areaId?: string; limit: number; offset: number }) => json<Page<Site>>('GET', `${T}/sites`, { query }),
-  createSite: (body: { areaId: string; name: string; address?: string; kind?: Site['kind'] }) => json<Site>('POST', `${T}/sites`, { json: body }),
-  createTable: (siteId: string, name: string) => json<Table>('POST', `${T}/sites/${id(siteId)}/tables`, { json: { name } }),
+  sites: (query: { areaId?: string; limit: number; offset: number }) =>
+    json<Page<Site>>('GET', `${T}/sites`, { query }),
+  createSite: (body: { areaId: string; name: string; address?: string; kind?: Site['kind'] }) =>
+    json<Site>('POST', `${T}/sites`, { json: body }),
+  createTable: (siteId: string, name: string) =>
+    json<Table>('POST', `${T}/sites/${id(siteId)}/tables`, { json: { name } }),
   staff: (roundId: string) => json<{ items: Staff[] }>('GET', `${T}/rounds/${id(roundId)}/staff`),
   addStaff: (roundId: string, body: { userId: string; siteId?: string; tableId?: string; duty: Duty }) =>
     json<Staff>('POST', `${T}/rounds/${id(roundId)}/staff`, { json: body }),
   staffCandidates: (roundId: string, query: { q?: string; role?: string; areaId?: string; limit?: number }) =>
     json<{ items: StaffCandidate[] }>('GET', `${T}/rounds/${id(roundId)}/staff/candidates`, { query }),
-  removeStaff: (roundId: string, staffId: string) => json<void>('DELETE', `${T}/rounds/${id(roundId)}/staff/${id(staffId)}`),
+  removeStaff: (roundId: string, staffId: string) =>
+    json<void>('DELETE', `${T}/rounds/${id(roundId)}/staff/${id(staffId)}`),
   myAssignments: () => json<{ items: Assignment[] }>('GET', `${T}/me/assignments`),
 
   tube: (tubeId: string) => json<{ tube: Tube; members: Member[] }>('GET', `${T}/tubes/${id(tubeId)}`),
-  tubeByBarcode: (barcode: string) => json<{ tube: Tube; members: Member[] }>('GET', `${T}/tubes/by-barcode/${id(barcode)}`),
-  openTubes: (tableId: string, roundId: string) => json<{ items: Tube[] }>('GET', `${T}/tables/${id(tableId)}/open-tubes`, { query: { roundId } }),
+  tubeByBarcode: (barcode: string) =>
+    json<{ tube: Tube; members: Member[] }>('GET', `${T}/tubes/by-barcode/${id(barcode)}`),
+  openTubes: (tableId: string, roundId: string) =>
+    json<{ items: Tube[] }>('GET', `${T}/tables/${id(tableId)}/open-tubes`, { query: { roundId } }),
   resumeTube: (tubeId: string) => json<{ tube: Tube; members: Member[] }>('POST', `${T}/tubes/${id(tubeId)}/resume`),
-  voidTube: (tubeId: string, reason?: string) => json<{ barcode: string; voided: boolean }>('POST', `${T}/tubes/${id(tubeId)}/void`, { json: reason ? { reason } : {} }),
-  removeMember: (tubeId: string, personId: string) => json<Tube>('DELETE', `${T}/tubes/${id(tubeId)}/members/${id(personId)}`),
+  voidTube: (tubeId: string, reason?: string) =>
+    json<{ barcode: string; voided: boolean }>('POST', `${T}/tubes/${id(tubeId)}/void`, {
+      json: reason ? { reason } : {},
+    }),
+  removeMember: (tubeId: string, personId: string) =>
+    json<Tube>('DELETE', `${T}/tubes/${id(tubeId)}/members/${id(personId)}`),
   sync: (ops: Op[]) => json<{ results: OpResult[] }>('POST', `${T}/sync`, { json: { ops } }),
 
-  boxes: (query: { roundId?: string; status?: Box['status'] | ''; limit: number; offset: number }) => json<Page<Box>>('GET', `${T}/boxes`, { query }),
+  boxes: (query: { roundId?: string; status?: Box['status'] | ''; limit: number; offset: number }) =>
+    json<Page<Box>>('GET', `${T}/boxes`, { query }),
   createBox: (roundId: string, code: string) => json<Box>('POST', `${T}/boxes`, { json: { roundId, code } }),
-  boxTubes: (boxId: string, barcodes: string[]) => json<Box>('POST', `${T}/boxes/${id(boxId)}/tubes`, { json: { barcodes } }),
-  handOver: (boxId: string, carrier: string) => json<Box>('POST', `${T}/boxes/${id(boxId)}/handover`, { json: { carrier } }),
+  boxTubes: (boxId: string, barcodes: string[]) =>
+    json<Box>('POST', `${T}/boxes/${id(boxId)}/tubes`, { json: { barcodes } }),
+  handOver: (boxId: string, carrier: string) =>
+    json<Box>('POST', `${T}/boxes/${id(boxId)}/handover`, { json: { carrier } }),
   receive: (boxId: string, lab: string) => json<Box>('POST', `${T}/boxes/${id(boxId)}/receive`, { json: { lab } }),
 
   uploadResults: (file: File, query: { roundId?: string; dryRun: boolean }) => {
@@ -479,20 +547,36 @@ export const testingApi = {
     form.append('file', file);
     return json<LabOutcome>('POST', `${T}/lab/uploads`, { query, form });
   },
-  uploads: (query: { roundId?: string; limit: number; offset: number }) => json<Page<LabUpload>>('GET', `${T}/lab/uploads`, { query }),
+  uploads: (query: { roundId?: string; limit: number; offset: number }) =>
+    json<Page<LabUpload>>('GET', `${T}/lab/uploads`, { query }),
 
-  pools: (query: { roundId?: string; status?: 'open' | 'all' | PoolStatus; limit: number; offset: number }) => json<Page<Pool>>('GET', `${T}/pools`, { query }),
+  pools: (query: { roundId?: string; status?: 'open' | 'all' | PoolStatus; limit: number; offset: number }) =>
+    json<Page<Pool>>('GET', `${T}/pools`, { query }),
   pool: (poolId: string) => json<PoolDetail>('GET', `${T}/pools/${id(poolId)}`),
-  report: (poolId: string, note?: string) => json<ReportOutcome>('POST', `${T}/pools/${id(poolId)}/report`, { json: note ? { note } : {} }),
-  commandPools: (roundId?: string) => json<{ targetMs: number; items: Pool[]; notReSampled: number }>('GET', `${T}/command/pools`, { query: { roundId } }),
+  report: (poolId: string, note?: string) =>
+    json<ReportOutcome>('POST', `${T}/pools/${id(poolId)}/report`, { json: note ? { note } : {} }),
+  commandPools: (roundId?: string) =>
+    json<{ targetMs: number; items: Pool[]; notReSampled: number }>('GET', `${T}/command/pools`, {
+      query: { roundId },
+    }),
 
-  tasks: (query: { roundId?: string; kind?: Task['kind'] | ''; status?: TaskStatus | 'all'; areaId?: string; limit: number; offset: number }) =>
-    json<Page<Task>>('GET', `${T}/tasks`, { query }),
+  tasks: (query: {
+    roundId?: string;
+    kind?: Task['kind'] | '';
+    status?: TaskStatus | 'all';
+    areaId?: string;
+    limit: number;
+    offset: number;
+  }) => json<Page<Task>>('GET', `${T}/tasks`, { query }),
 
-  coverage: (roundId: string, areaId?: string) => json<Coverage>('GET', `${T}/rounds/${id(roundId)}/coverage`, { query: { areaId } }),
-  visit: (roundId: string, body: { clientId?: string; personId: string; outcome: VisitOutcome; note?: string; at?: number }) =>
-    json<Visit>('POST', `${T}/rounds/${id(roundId)}/visits`, { json: body }),
-  doorKnock: (roundId: string, buildingId: string) => json<DoorKnockList>('GET', `${T}/rounds/${id(roundId)}/door-knock`, { query: { buildingId } }),
+  coverage: (roundId: string, areaId?: string) =>
+    json<Coverage>('GET', `${T}/rounds/${id(roundId)}/coverage`, { query: { areaId } }),
+  visit: (
+    roundId: string,
+    body: { clientId?: string; personId: string; outcome: VisitOutcome; note?: string; at?: number },
+  ) => json<Visit>('POST', `${T}/rounds/${id(roundId)}/visits`, { json: body }),
+  doorKnock: (roundId: string, buildingId: string) =>
+    json<DoorKnockList>('GET', `${T}/rounds/${id(roundId)}/door-knock`, { query: { buildingId } }),
 };
 
 /** The dashboard's live feed: GET /testing/rounds/:id/live (server-sent events). */

@@ -47,7 +47,9 @@ export function CallPrintPage() {
         if (live) setError(toApiError(err));
       }
     })();
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   const back = new URLSearchParams(params);
@@ -56,8 +58,18 @@ export function CallPrintPage() {
   return (
     <div className="calls-print" data-testid="calls-print-page">
       <div className="calls-print-tools no-print">
-        <Link className="btn btn-ghost" to={`/calls?${back.toString()}`}>{t('callList.backToList')}</Link>
-        <button type="button" className="btn btn-primary" data-testid="calls-print-now" disabled={!rows} onClick={() => window.print()}>{t('callList.printNow')}</button>
+        <Link className="btn btn-ghost" to={`/calls?${back.toString()}`}>
+          {t('callList.backToList')}
+        </Link>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="calls-print-now"
+          disabled={!rows}
+          onClick={() => window.print()}
+        >
+          {t('callList.printNow')}
+        </button>
       </div>
       {!query.buildingId && <p className="empty">{t('callList.printNeedsBuilding')}</p>}
       <ErrorBox error={error} />
@@ -65,7 +77,11 @@ export function CallPrintPage() {
       {rows && (
         <>
           <h1 className="calls-print-title" data-testid="calls-print-title">
-            {t('callList.printTitle', { community: first?.community.name ?? '', grid: first?.person.areaName ?? '', building })}
+            {t('callList.printTitle', {
+              community: first?.community.name ?? '',
+              grid: first?.person.areaName ?? '',
+              building,
+            })}
           </h1>
           <p className="calls-print-meta">
             {t('callList.printMeta', { count: total, at: formatDateTime(printedAt), by: me?.displayName ?? '' })}
@@ -93,7 +109,9 @@ export function CallPrintPage() {
                   <td className="nowrap">{r.person.name}</td>
                   <td className="nowrap">{r.person.phone ?? ''}</td>
                   <td className="nowrap">{t(`tracing.class.${r.class}`, { defaultValue: r.class })}</td>
-                  <td className="nowrap"><ExposureDate at={r.exposure.lastAt} /></td>
+                  <td className="nowrap">
+                    <ExposureDate at={r.exposure.lastAt} />
+                  </td>
                   <td>{instructionLines(t, r.instructions).join(t('callList.lineSep'))}</td>
                   <td className="nowrap">{t(`tracing.call.status.${r.status}`, { defaultValue: r.status })}</td>
                   <td className="blank" />

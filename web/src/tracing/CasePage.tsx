@@ -9,7 +9,15 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../shared/api.ts';
 import { useAuth } from '../shared/auth.tsx';
 import { formatDateTime } from '../shared/format.ts';
-import { CONTACT_CLASSES, REVIEW_STATUSES, tracingApi, type CaseDetail, type ContactClass, type ContactView, type ReviewStatus } from './tracingApi.ts';
+import {
+  CONTACT_CLASSES,
+  REVIEW_STATUSES,
+  tracingApi,
+  type CaseDetail,
+  type ContactClass,
+  type ContactView,
+  type ReviewStatus,
+} from './tracingApi.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
@@ -19,7 +27,14 @@ import { CaseStatusForm } from './CaseStatusForm.tsx';
 import { ManualContactForm } from './ManualContactForm.tsx';
 import { BulkBar, ReviewGroups } from './ReviewGroups.tsx';
 import { useRowKeys } from '../shared/useRowKeys.ts';
-import { CaseStatusBadge, ClassBadge, ContactEvidence, LATE_SCAN_MS, PersonColour, ReviewBadge } from './TracingBits.tsx';
+import {
+  CaseStatusBadge,
+  ClassBadge,
+  ContactEvidence,
+  LATE_SCAN_MS,
+  PersonColour,
+  ReviewBadge,
+} from './TracingBits.tsx';
 
 const PAGE = 50;
 
@@ -34,15 +49,24 @@ export function CasePage() {
   const [group, setGroup] = useState('');
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
   const [groupsTick, setGroupsTick] = useState(0);
-  const contacts = useLoad(() => tracingApi.contacts(id, { limit: PAGE, offset, class: cls, reviewStatus: review, group }), [id, offset, cls, review, group]);
+  const contacts = useLoad(
+    () => tracingApi.contacts(id, { limit: PAGE, offset, class: cls, reviewStatus: review, group }),
+    [id, offset, cls, review, group],
+  );
   const rowsRef = useRef<HTMLTableSectionElement>(null);
   useRowKeys(rowsRef, 'tr[data-testid="contact-row"]');
-  const refilter = (f: () => void) => { f(); setOffset(0); setTicked(new Set()); };
-  const tick = (contactId: string, on: boolean) => setTicked((prev) => {
-    const next = new Set(prev);
-    if (on) next.add(contactId); else next.delete(contactId);
-    return next;
-  });
+  const refilter = (f: () => void) => {
+    f();
+    setOffset(0);
+    setTicked(new Set());
+  };
+  const tick = (contactId: string, on: boolean) =>
+    setTicked((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(contactId);
+      else next.delete(contactId);
+      return next;
+    });
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [traced, setTraced] = useState<CaseDetail | null>(null);
@@ -67,7 +91,12 @@ export function CasePage() {
     const seen = new Map<string, { venue: string; from: number; to: number; gapMs?: number }>();
     for (const c of contacts.data?.items ?? []) {
       for (const e of c.evidence.encounters ?? []) {
-        seen.set(e.caseVisit.checkinId, { venue: e.venueName, from: e.caseVisit.enteredAt, to: e.caseVisit.exitedAt, gapMs: e.caseVisit.scanGapMs });
+        seen.set(e.caseVisit.checkinId, {
+          venue: e.venueName,
+          from: e.caseVisit.enteredAt,
+          to: e.caseVisit.exitedAt,
+          gapMs: e.caseVisit.scanGapMs,
+        });
       }
     }
     return [...seen.values()];
@@ -78,14 +107,28 @@ export function CasePage() {
   const c = detail.data.case;
   const trace = traced?.trace ?? detail.data.trace;
   const timeline = [
-    ...detail.data.history.map((h) => ({ at: h.at, kind: 'status' as const, text: h.kind === 'registered' || !h.from ? t('tracing.case.registeredAs', { status: t(`tracing.status.${h.to}`) }) : `${t(`tracing.status.${h.from}`)} → ${t(`tracing.status.${h.to}`)}`, sub: h.reason })),
+    ...detail.data.history.map((h) => ({
+      at: h.at,
+      kind: 'status' as const,
+      text:
+        h.kind === 'registered' || !h.from
+          ? t('tracing.case.registeredAs', { status: t(`tracing.status.${h.to}`) })
+          : `${t(`tracing.status.${h.from}`)} → ${t(`tracing.status.${h.to}`)}`,
+      sub: h.reason,
+    })),
     ...visits.map((v) => ({
-      at: v.from, kind: 'visit' as const, text: v.venue,
+      at: v.from,
+      kind: 'visit' as const,
+      text: v.venue,
       sub: `${formatDateTime(v.from)} – ${formatDateTime(v.to)}${v.gapMs !== undefined && v.gapMs >= LATE_SCAN_MS ? ` · ${t('tracing.evidence.lateScan', { minutes: Math.round(v.gapMs / 60_000) })}` : ''}`,
     })),
     ...(c.onsetAt ? [{ at: c.onsetAt, kind: 'status' as const, text: t('tracing.cases.onset'), sub: '' }] : []),
-    ...(c.firstPositiveSampledAt ? [{ at: c.firstPositiveSampledAt, kind: 'status' as const, text: t('tracing.cases.sampled'), sub: '' }] : []),
-    ...(c.isolatedAt ? [{ at: c.isolatedAt, kind: 'status' as const, text: t('tracing.cases.isolated'), sub: '' }] : []),
+    ...(c.firstPositiveSampledAt
+      ? [{ at: c.firstPositiveSampledAt, kind: 'status' as const, text: t('tracing.cases.sampled'), sub: '' }]
+      : []),
+    ...(c.isolatedAt
+      ? [{ at: c.isolatedAt, kind: 'status' as const, text: t('tracing.cases.isolated'), sub: '' }]
+      : []),
   ].sort((a, b) => a.at - b.at);
 
   return (
@@ -93,10 +136,22 @@ export function CasePage() {
       <div className="card-title-row">
         <h1 className="page-title">{t('tracing.case.title', { name: c.personName })}</h1>
         <div className="button-row">
-          <Link className="btn btn-ghost" to={`/chains?cluster=${encodeURIComponent(c.id)}`}>{t('tracing.case.chain')}</Link>
-          {can('contact.call') && <Link className="btn btn-ghost" to={`/calls?caseId=${encodeURIComponent(c.id)}`}>{t('tracing.case.calls')}</Link>}
+          <Link className="btn btn-ghost" to={`/chains?cluster=${encodeURIComponent(c.id)}`}>
+            {t('tracing.case.chain')}
+          </Link>
+          {can('contact.call') && (
+            <Link className="btn btn-ghost" to={`/calls?caseId=${encodeURIComponent(c.id)}`}>
+              {t('tracing.case.calls')}
+            </Link>
+          )}
           {can('case.manage') && (
-            <button type="button" className="btn" data-testid="case-retrace" disabled={busy} onClick={() => void retrace()}>
+            <button
+              type="button"
+              className="btn"
+              data-testid="case-retrace"
+              disabled={busy}
+              onClick={() => void retrace()}
+            >
               {busy ? t('tracing.cases.tracing') : t('tracing.case.retrace')}
             </button>
           )}
@@ -105,70 +160,170 @@ export function CasePage() {
       <ErrorBox error={actionError} />
       <div className="card">
         <dl className="facts case-facts" data-testid="case-facts">
-          <div><dt>{t('tracing.cases.status')}</dt><dd><CaseStatusBadge status={c.status} /></dd></div>
-          <div><dt>{t('tracing.cases.classification')}</dt><dd>{t(`tracing.classification.${c.classification}`)}</dd></div>
-          <div><dt>{t('tracing.cases.source')}</dt><dd>{t(`tracing.source.${c.source}`)}</dd></div>
-          <div><dt>{t('tracing.cases.area')}</dt><dd>{c.areaName}</dd></div>
-          <div><dt>{t('tracing.cases.onset')}</dt><dd>{formatDateTime(c.onsetAt)}</dd></div>
-          <div><dt>{t('tracing.cases.sampled')}</dt><dd>{formatDateTime(c.firstPositiveSampledAt)}</dd></div>
-          <div><dt>{t('tracing.cases.isolated')}</dt><dd>{formatDateTime(c.isolatedAt)}</dd></div>
-          <div><dt>{t('tracing.case.ruleSet')}</dt><dd><RuleSetName id={c.ruleSet.id} version={c.ruleSet.version} /></dd></div>
-          <div><dt>{t('tracing.case.colour')}</dt><dd><PersonColour personId={c.personId} /></dd></div>
+          <div>
+            <dt>{t('tracing.cases.status')}</dt>
+            <dd>
+              <CaseStatusBadge status={c.status} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t('tracing.cases.classification')}</dt>
+            <dd>{t(`tracing.classification.${c.classification}`)}</dd>
+          </div>
+          <div>
+            <dt>{t('tracing.cases.source')}</dt>
+            <dd>{t(`tracing.source.${c.source}`)}</dd>
+          </div>
+          <div>
+            <dt>{t('tracing.cases.area')}</dt>
+            <dd>{c.areaName}</dd>
+          </div>
+          <div>
+            <dt>{t('tracing.cases.onset')}</dt>
+            <dd>{formatDateTime(c.onsetAt)}</dd>
+          </div>
+          <div>
+            <dt>{t('tracing.cases.sampled')}</dt>
+            <dd>{formatDateTime(c.firstPositiveSampledAt)}</dd>
+          </div>
+          <div>
+            <dt>{t('tracing.cases.isolated')}</dt>
+            <dd>{formatDateTime(c.isolatedAt)}</dd>
+          </div>
+          <div>
+            <dt>{t('tracing.case.ruleSet')}</dt>
+            <dd>
+              <RuleSetName id={c.ruleSet.id} version={c.ruleSet.version} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t('tracing.case.colour')}</dt>
+            <dd>
+              <PersonColour personId={c.personId} />
+            </dd>
+          </div>
         </dl>
         {trace && (
           <div className="muted small" data-testid="case-trace">
-            {t('tracing.case.window', { start: formatDateTime(trace.window.start), end: formatDateTime(trace.window.end), days: trace.window.lookBackDays })}
-            {' · '}{t('tracing.case.params', { minutes: trace.parameters.minimumOverlapMinutes })}
-            {' · '}{t('tracing.case.found', trace.found)}
-            {trace.purgedBefore !== null && <div className="alert alert-warn" data-testid="trace-purged">{t('tracing.case.purged', { at: formatDateTime(trace.purgedBefore) })}</div>}
-            {trace.keptPurged > 0 && <div className="muted small" data-testid="trace-kept-purged">{t('tracing.case.keptPurged', { count: trace.keptPurged })}</div>}
+            {t('tracing.case.window', {
+              start: formatDateTime(trace.window.start),
+              end: formatDateTime(trace.window.end),
+              days: trace.window.lookBackDays,
+            })}
+            {' · '}
+            {t('tracing.case.params', { minutes: trace.parameters.minimumOverlapMinutes })}
+            {' · '}
+            {t('tracing.case.found', trace.found)}
+            {trace.purgedBefore !== null && (
+              <div className="alert alert-warn" data-testid="trace-purged">
+                {t('tracing.case.purged', { at: formatDateTime(trace.purgedBefore) })}
+              </div>
+            )}
+            {trace.keptPurged > 0 && (
+              <div className="muted small" data-testid="trace-kept-purged">
+                {t('tracing.case.keptPurged', { count: trace.keptPurged })}
+              </div>
+            )}
           </div>
         )}
         <div className="stats" data-testid="case-counts">
-          <div className="stat"><div className="stat-value">{detail.data.contacts.total}</div><div className="stat-label">{t('tracing.case.contacts')}</div></div>
+          <div className="stat">
+            <div className="stat-value">{detail.data.contacts.total}</div>
+            <div className="stat-label">{t('tracing.case.contacts')}</div>
+          </div>
           {CONTACT_CLASSES.map((k) => (
-            <div className="stat" key={k}><div className="stat-value">{detail.data!.contacts.byClass[k] ?? 0}</div><div className="stat-label">{t(`tracing.class.${k}`)}</div></div>
+            <div className="stat" key={k}>
+              <div className="stat-value">{detail.data!.contacts.byClass[k] ?? 0}</div>
+              <div className="stat-label">{t(`tracing.class.${k}`)}</div>
+            </div>
           ))}
-          <div className="stat"><div className="stat-value">{detail.data.contacts.pendingCandidates}</div><div className="stat-label">{t('tracing.case.pending')}</div></div>
+          <div className="stat">
+            <div className="stat-value">{detail.data.contacts.pendingCandidates}</div>
+            <div className="stat-label">{t('tracing.case.pending')}</div>
+          </div>
         </div>
       </div>
 
       {detail.data.contacts.total > 0 && (
-        <ReviewGroups caseId={c.id} cls={cls} shown={group} refresh={groupsTick} onShow={(key) => refilter(() => setGroup(key))} />
+        <ReviewGroups
+          caseId={c.id}
+          cls={cls}
+          shown={group}
+          refresh={groupsTick}
+          onShow={(key) => refilter(() => setGroup(key))}
+        />
       )}
 
       <div className="card" data-testid="contacts-card">
         <div className="card-title-row">
           <h2 className="card-title">{t('tracing.case.contacts')}</h2>
           <div className="filters">
-            <select aria-label={t('tracing.contact.class')} value={cls} onChange={(e) => refilter(() => setCls(e.target.value as ContactClass | ''))}>
+            <select
+              aria-label={t('tracing.contact.class')}
+              value={cls}
+              onChange={(e) => refilter(() => setCls(e.target.value as ContactClass | ''))}
+            >
               <option value="">{t('tracing.allClasses')}</option>
-              {CONTACT_CLASSES.map((k) => <option key={k} value={k}>{t(`tracing.class.${k}`)}</option>)}
+              {CONTACT_CLASSES.map((k) => (
+                <option key={k} value={k}>
+                  {t(`tracing.class.${k}`)}
+                </option>
+              ))}
             </select>
-            <select aria-label={t('tracing.contact.review')} value={review} onChange={(e) => refilter(() => setReview(e.target.value as ReviewStatus | ''))}>
+            <select
+              aria-label={t('tracing.contact.review')}
+              value={review}
+              onChange={(e) => refilter(() => setReview(e.target.value as ReviewStatus | ''))}
+            >
               <option value="">{t('tracing.allReviews')}</option>
-              {REVIEW_STATUSES.map((k) => <option key={k} value={k}>{t(`tracing.review.${k}`)}</option>)}
+              {REVIEW_STATUSES.map((k) => (
+                <option key={k} value={k}>
+                  {t(`tracing.review.${k}`)}
+                </option>
+              ))}
             </select>
           </div>
         </div>
         {group && (
           <div className="button-row small" data-testid="group-filter">
             <span>{t('reviewGroups.shown')}</span>
-            <button type="button" className="btn btn-small btn-ghost" data-testid="group-clear" onClick={() => refilter(() => setGroup(''))}>{t('reviewGroups.allGroups')}</button>
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              data-testid="group-clear"
+              onClick={() => refilter(() => setGroup(''))}
+            >
+              {t('reviewGroups.allGroups')}
+            </button>
           </div>
         )}
         {can('case.manage') && contacts.data && contacts.data.total > 0 && (
           <BulkBar
             key={`${group}|${cls}|${review}|${ticked.size > 0}`}
             caseId={c.id}
-            select={ticked.size > 0
-              ? { ids: [...ticked] }
-              : { ...(group ? { group } : {}), ...(cls ? { class: cls } : {}), ...(review ? { reviewStatus: review } : {}) }}
+            select={
+              ticked.size > 0
+                ? { ids: [...ticked] }
+                : {
+                    ...(group ? { group } : {}),
+                    ...(cls ? { class: cls } : {}),
+                    ...(review ? { reviewStatus: review } : {}),
+                  }
+            }
             count={ticked.size > 0 ? ticked.size : contacts.data.total}
-            label={ticked.size > 0
-              ? t('reviewGroups.target.selected', { count: ticked.size })
-              : group ? t('reviewGroups.target.group', { count: contacts.data.total }) : t('reviewGroups.target.filter', { count: contacts.data.total })}
-            onDone={() => { setTicked(new Set()); contacts.reload(); detail.reload(); setGroupsTick((n) => n + 1); }}
+            label={
+              ticked.size > 0
+                ? t('reviewGroups.target.selected', { count: ticked.size })
+                : group
+                  ? t('reviewGroups.target.group', { count: contacts.data.total })
+                  : t('reviewGroups.target.filter', { count: contacts.data.total })
+            }
+            onDone={() => {
+              setTicked(new Set());
+              contacts.reload();
+              detail.reload();
+              setGroupsTick((n) => n + 1);
+            }}
           />
         )}
         {can('case.manage') && <p className="muted small case-keys">{t('reviewGroups.keys')}</p>}
@@ -181,9 +336,16 @@ export function CasePage() {
               <tr>
                 {can('case.manage') && (
                   <th>
-                    <input type="checkbox" className="contacts-tick-all" data-testid="tick-page" aria-label={t('reviewGroups.selectPage')}
+                    <input
+                      type="checkbox"
+                      className="contacts-tick-all"
+                      data-testid="tick-page"
+                      aria-label={t('reviewGroups.selectPage')}
                       checked={contacts.data.items.every((k) => ticked.has(k.id))}
-                      onChange={(e) => { for (const k of contacts.data!.items) tick(k.id, e.target.checked); }} />
+                      onChange={(e) => {
+                        for (const k of contacts.data!.items) tick(k.id, e.target.checked);
+                      }}
+                    />
                   </th>
                 )}
                 <th>{t('tracing.contact.person')}</th>
@@ -195,21 +357,44 @@ export function CasePage() {
             </thead>
             <tbody ref={rowsRef}>
               {contacts.data.items.map((k) => (
-                <ContactRow key={`${k.id}-${k.review.status}-${k.class}`} contact={k} canReview={can('case.manage')}
-                  ticked={ticked.has(k.id)} onTick={(on) => tick(k.id, on)}
-                  onReviewed={() => { contacts.reload(); detail.reload(); setGroupsTick((n) => n + 1); }} />
+                <ContactRow
+                  key={`${k.id}-${k.review.status}-${k.class}`}
+                  contact={k}
+                  canReview={can('case.manage')}
+                  ticked={ticked.has(k.id)}
+                  onTick={(on) => tick(k.id, on)}
+                  onReviewed={() => {
+                    contacts.reload();
+                    detail.reload();
+                    setGroupsTick((n) => n + 1);
+                  }}
+                />
               ))}
             </tbody>
           </table>
         )}
         {contacts.data && <Pager total={contacts.data.total} limit={PAGE} offset={offset} onChange={setOffset} />}
         {can('case.manage') && !manualOpen && (
-          <button type="button" className="btn btn-ghost" data-testid="manual-contact-open" onClick={() => setManualOpen(true)}>{t('tracing.manual.open')}</button>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            data-testid="manual-contact-open"
+            onClick={() => setManualOpen(true)}
+          >
+            {t('tracing.manual.open')}
+          </button>
         )}
         {manualOpen && (
           <div>
             <h3>{t('tracing.manual.title')}</h3>
-            <ManualContactForm caseId={c.id} onAdded={() => { setManualOpen(false); contacts.reload(); detail.reload(); }} />
+            <ManualContactForm
+              caseId={c.id}
+              onAdded={() => {
+                setManualOpen(false);
+                contacts.reload();
+                detail.reload();
+              }}
+            />
           </div>
         )}
       </div>
@@ -227,7 +412,12 @@ export function CasePage() {
           {timeline.map((e, i) => (
             <li key={i} className={e.kind === 'visit' ? 'tl-visit' : 'tl-status'}>
               <div className="tl-time">{formatDateTime(e.at)}</div>
-              <div><strong>{e.kind === 'visit' ? `${t('tracing.case.visit')}: ` : ''}{e.text}</strong></div>
+              <div>
+                <strong>
+                  {e.kind === 'visit' ? `${t('tracing.case.visit')}: ` : ''}
+                  {e.text}
+                </strong>
+              </div>
               {e.sub && <div className="muted small">{e.sub}</div>}
             </li>
           ))}
@@ -237,37 +427,73 @@ export function CasePage() {
   );
 }
 
-function ContactRow({ contact, canReview, ticked, onTick, onReviewed }: {
-  contact: ContactView; canReview: boolean; ticked: boolean; onTick: (on: boolean) => void; onReviewed: () => void;
+function ContactRow({
+  contact,
+  canReview,
+  ticked,
+  onTick,
+  onReviewed,
+}: {
+  contact: ContactView;
+  canReview: boolean;
+  ticked: boolean;
+  onTick: (on: boolean) => void;
+  onReviewed: () => void;
 }) {
   const { t } = useTranslation();
   const [current, setCurrent] = useState(contact);
   // A reload (after tracing again) brings the contact as stored now: its evidence may have changed.
   useEffect(() => setCurrent(contact), [contact]);
   const [colourTick, setColourTick] = useState(0);
-  const review = useReview(current, (c) => { setCurrent(c); setColourTick((n) => n + 1); onReviewed(); });
+  const review = useReview(current, (c) => {
+    setCurrent(c);
+    setColourTick((n) => n + 1);
+    onReviewed();
+  });
   return (
-    <tr data-testid="contact-row" data-contact-id={current.id} data-person-id={current.person.id} tabIndex={canReview ? 0 : undefined}
-      className="queue-row" onKeyDown={canReview ? review.onKeyDown : undefined}>
+    <tr
+      data-testid="contact-row"
+      data-contact-id={current.id}
+      data-person-id={current.person.id}
+      tabIndex={canReview ? 0 : undefined}
+      className="queue-row"
+      onKeyDown={canReview ? review.onKeyDown : undefined}
+    >
       {canReview && (
         <td className="tick-cell">
-          <input type="checkbox" data-testid="contact-tick" aria-label={t('reviewGroups.select')} checked={ticked} onChange={(e) => onTick(e.target.checked)} />
+          <input
+            type="checkbox"
+            data-testid="contact-tick"
+            aria-label={t('reviewGroups.select')}
+            checked={ticked}
+            onChange={(e) => onTick(e.target.checked)}
+          />
         </td>
       )}
       <td className="rtable-head">
         <strong data-testid="contact-name">{current.person.name}</strong>
-        <div className="muted small">{current.person.phone ?? '—'} · {current.person.areaName}</div>
+        <div className="muted small">
+          {current.person.phone ?? '—'} · {current.person.areaName}
+        </div>
       </td>
       <td data-label={t('tracing.contact.class')}>
         <ClassBadge cls={current.class} />
         {current.candidate && <span className="muted small"> {t('tracing.contact.candidate')}</span>}
       </td>
-      <td data-label={t('tracing.contact.evidence')}><ContactEvidence contact={current} /></td>
-      <td data-label={t('tracing.contact.colour')}><PersonColour personId={current.person.id} refresh={colourTick} /></td>
+      <td data-label={t('tracing.contact.evidence')}>
+        <ContactEvidence contact={current} />
+      </td>
+      <td data-label={t('tracing.contact.colour')}>
+        <PersonColour personId={current.person.id} refresh={colourTick} />
+      </td>
       <td data-label={t('tracing.contact.review')}>
         <div className="review-cell">
           <ReviewBadge status={current.review.status} />
-          {current.review.reason && <div className="muted small" data-testid="review-reason-shown">{current.review.reason}</div>}
+          {current.review.reason && (
+            <div className="muted small" data-testid="review-reason-shown">
+              {current.review.reason}
+            </div>
+          )}
           {canReview && <ReviewControls review={review} contact={current} />}
         </div>
       </td>

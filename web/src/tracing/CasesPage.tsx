@@ -7,8 +7,14 @@ import type { ApiError } from '../shared/api.ts';
 import { useAuth } from '../shared/auth.tsx';
 import { formatDateTime } from '../shared/format.ts';
 import {
-  CASE_CLASSIFICATIONS, CASE_SOURCES, CASE_STATUSES, tracingApi,
-  type CaseClassification, type CaseSource, type CaseStatus, type NewCase,
+  CASE_CLASSIFICATIONS,
+  CASE_SOURCES,
+  CASE_STATUSES,
+  tracingApi,
+  type CaseClassification,
+  type CaseSource,
+  type CaseStatus,
+  type NewCase,
 } from './tracingApi.ts';
 import type { PersonView } from '../registry/types.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
@@ -27,7 +33,10 @@ export function CasesPage() {
   const [status, setStatus] = useState<CaseStatus | ''>('');
   const [classification, setClassification] = useState<CaseClassification | ''>('');
   const [open, setOpen] = useState(false);
-  const list = useLoad(() => tracingApi.cases({ limit: PAGE, offset, status, classification }), [offset, status, classification]);
+  const list = useLoad(
+    () => tracingApi.cases({ limit: PAGE, offset, status, classification }),
+    [offset, status, classification],
+  );
   const navigate = useNavigate();
 
   return (
@@ -35,7 +44,14 @@ export function CasesPage() {
       <div className="card-title-row">
         <h1 className="page-title">{t('tracing.cases.title')}</h1>
         {can('case.manage') && !open && (
-          <button type="button" className="btn btn-primary" data-testid="case-register-open" onClick={() => setOpen(true)}>{t('tracing.cases.register')}</button>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="case-register-open"
+            onClick={() => setOpen(true)}
+          >
+            {t('tracing.cases.register')}
+          </button>
         )}
       </div>
       {open && (
@@ -46,16 +62,40 @@ export function CasesPage() {
       )}
       <div className="card">
         <div className="filters">
-          <label className="field"><span className="field-label">{t('tracing.cases.status')}</span>
-            <select data-testid="case-filter-status" value={status} onChange={(e) => { setStatus(e.target.value as CaseStatus | ''); setOffset(0); }}>
+          <label className="field">
+            <span className="field-label">{t('tracing.cases.status')}</span>
+            <select
+              data-testid="case-filter-status"
+              value={status}
+              onChange={(e) => {
+                setStatus(e.target.value as CaseStatus | '');
+                setOffset(0);
+              }}
+            >
               <option value="">{t('tracing.all')}</option>
-              {CASE_STATUSES.map((s) => <option key={s} value={s}>{t(`tracing.status.${s}`)}</option>)}
+              {CASE_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`tracing.status.${s}`)}
+                </option>
+              ))}
             </select>
           </label>
-          <label className="field"><span className="field-label">{t('tracing.cases.classification')}</span>
-            <select data-testid="case-filter-classification" value={classification} onChange={(e) => { setClassification(e.target.value as CaseClassification | ''); setOffset(0); }}>
+          <label className="field">
+            <span className="field-label">{t('tracing.cases.classification')}</span>
+            <select
+              data-testid="case-filter-classification"
+              value={classification}
+              onChange={(e) => {
+                setClassification(e.target.value as CaseClassification | '');
+                setOffset(0);
+              }}
+            >
               <option value="">{t('tracing.all')}</option>
-              {CASE_CLASSIFICATIONS.map((c) => <option key={c} value={c}>{t(`tracing.classification.${c}`)}</option>)}
+              {CASE_CLASSIFICATIONS.map((c) => (
+                <option key={c} value={c}>
+                  {t(`tracing.classification.${c}`)}
+                </option>
+              ))}
             </select>
           </label>
         </div>
@@ -77,10 +117,20 @@ export function CasesPage() {
             <tbody>
               {list.data.items.map((c) => (
                 <tr key={c.id} data-testid="case-row" data-case-id={c.id}>
-                  <td className="rtable-head"><Link className="strong-link" to={`/cases/${c.id}`}>{c.personName}</Link></td>
-                  <td data-label={t('tracing.cases.classification')}>{t(`tracing.classification.${c.classification}`)}</td>
-                  <td data-label={t('tracing.cases.status')}><CaseStatusBadge status={c.status} /></td>
-                  <td data-label={t('tracing.cases.anchor')}>{formatDateTime(c.onsetAt ?? c.firstPositiveSampledAt)}</td>
+                  <td className="rtable-head">
+                    <Link className="strong-link" to={`/cases/${c.id}`}>
+                      {c.personName}
+                    </Link>
+                  </td>
+                  <td data-label={t('tracing.cases.classification')}>
+                    {t(`tracing.classification.${c.classification}`)}
+                  </td>
+                  <td data-label={t('tracing.cases.status')}>
+                    <CaseStatusBadge status={c.status} />
+                  </td>
+                  <td data-label={t('tracing.cases.anchor')}>
+                    {formatDateTime(c.onsetAt ?? c.firstPositiveSampledAt)}
+                  </td>
                   <td data-label={t('tracing.cases.area')}>{c.areaName}</td>
                   <td data-label={t('tracing.cases.registered')}>{formatDateTime(c.createdAt)}</td>
                 </tr>
@@ -97,7 +147,13 @@ export function CasesPage() {
 function RegisterCaseForm({ onCreated, onCancel }: { onCreated: (caseId: string) => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [person, setPerson] = useState<PersonView | null>(null);
-  const [draft, setDraft] = useState({ classification: 'confirmed' as CaseClassification, source: 'fever_clinic' as CaseSource, onset: '', sampled: '', isolated: '' });
+  const [draft, setDraft] = useState({
+    classification: 'confirmed' as CaseClassification,
+    source: 'fever_clinic' as CaseSource,
+    onset: '',
+    sampled: '',
+    isolated: '',
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const set = <K extends keyof typeof draft>(k: K, v: (typeof draft)[K]) => setDraft((d) => ({ ...d, [k]: v }));
@@ -128,34 +184,79 @@ function RegisterCaseForm({ onCreated, onCancel }: { onCreated: (caseId: string)
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate data-testid="case-register-form">
-      <div className="field"><span className="field-label">{t('tracing.cases.person')} <span className="req">*</span></span>
+      <div className="field">
+        <span className="field-label">
+          {t('tracing.cases.person')} <span className="req">*</span>
+        </span>
         <PersonPicker value={person} onChange={setPerson} testId="case-person" />
       </div>
       <div className="form-grid">
-        <label className="field"><span className="field-label">{t('tracing.cases.classification')} <span className="req">*</span></span>
-          <select data-testid="case-classification" value={draft.classification} onChange={(e) => set('classification', e.target.value as CaseClassification)}>
-            {CASE_CLASSIFICATIONS.map((c) => <option key={c} value={c}>{t(`tracing.classification.${c}`)}</option>)}
+        <label className="field">
+          <span className="field-label">
+            {t('tracing.cases.classification')} <span className="req">*</span>
+          </span>
+          <select
+            data-testid="case-classification"
+            value={draft.classification}
+            onChange={(e) => set('classification', e.target.value as CaseClassification)}
+          >
+            {CASE_CLASSIFICATIONS.map((c) => (
+              <option key={c} value={c}>
+                {t(`tracing.classification.${c}`)}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="field"><span className="field-label">{t('tracing.cases.source')} <span className="req">*</span></span>
-          <select data-testid="case-source" value={draft.source} onChange={(e) => set('source', e.target.value as CaseSource)}>
-            {CASE_SOURCES.map((s) => <option key={s} value={s}>{t(`tracing.source.${s}`)}</option>)}
+        <label className="field">
+          <span className="field-label">
+            {t('tracing.cases.source')} <span className="req">*</span>
+          </span>
+          <select
+            data-testid="case-source"
+            value={draft.source}
+            onChange={(e) => set('source', e.target.value as CaseSource)}
+          >
+            {CASE_SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {t(`tracing.source.${s}`)}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="field"><span className="field-label">{t('tracing.cases.onset')}</span>
-          <input type="datetime-local" data-testid="case-onset" value={draft.onset} onChange={(e) => set('onset', e.target.value)} />
+        <label className="field">
+          <span className="field-label">{t('tracing.cases.onset')}</span>
+          <input
+            type="datetime-local"
+            data-testid="case-onset"
+            value={draft.onset}
+            onChange={(e) => set('onset', e.target.value)}
+          />
         </label>
-        <label className="field"><span className="field-label">{t('tracing.cases.sampled')}</span>
-          <input type="datetime-local" data-testid="case-sampled" value={draft.sampled} onChange={(e) => set('sampled', e.target.value)} />
+        <label className="field">
+          <span className="field-label">{t('tracing.cases.sampled')}</span>
+          <input
+            type="datetime-local"
+            data-testid="case-sampled"
+            value={draft.sampled}
+            onChange={(e) => set('sampled', e.target.value)}
+          />
         </label>
-        <label className="field"><span className="field-label">{t('tracing.cases.isolated')}</span>
-          <input type="datetime-local" data-testid="case-isolated" value={draft.isolated} onChange={(e) => set('isolated', e.target.value)} />
+        <label className="field">
+          <span className="field-label">{t('tracing.cases.isolated')}</span>
+          <input
+            type="datetime-local"
+            data-testid="case-isolated"
+            value={draft.isolated}
+            onChange={(e) => set('isolated', e.target.value)}
+          />
         </label>
       </div>
       <p className="field-hint">{t('tracing.cases.anchorHint')}</p>
       <ErrorBox error={error} />
       <div className="form-actions">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>{t('common.cancel')}</button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
         <button type="submit" className="btn btn-primary" data-testid="case-register-submit" disabled={busy || !ready}>
           {busy ? t('tracing.cases.tracing') : t('tracing.cases.registerSubmit')}
         </button>

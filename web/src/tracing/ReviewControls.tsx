@@ -29,10 +29,19 @@ export function useReview(contact: ContactView, onDone: (c: ContactView) => void
   const onKeyDown = (e: KeyboardEvent) => {
     if ((e.target as HTMLElement).tagName === 'INPUT' || e.altKey || e.ctrlKey || e.metaKey) return;
     const key = e.key.toLowerCase();
-    if (key === 'c') { e.preventDefault(); void decide({ decision: 'confirm' }); }
-    else if (key === 'd') { e.preventDefault(); void decide({ decision: 'dismiss' }); }
-    else if (key === 'g' && contact.class !== 'general') { e.preventDefault(); void decide({ decision: 'reclassify', class: 'general' }); }
-    else if (key === 'k' && contact.class !== 'close') { e.preventDefault(); void decide({ decision: 'reclassify', class: 'close' }); }
+    if (key === 'c') {
+      e.preventDefault();
+      void decide({ decision: 'confirm' });
+    } else if (key === 'd') {
+      e.preventDefault();
+      void decide({ decision: 'dismiss' });
+    } else if (key === 'g' && contact.class !== 'general') {
+      e.preventDefault();
+      void decide({ decision: 'reclassify', class: 'general' });
+    } else if (key === 'k' && contact.class !== 'close') {
+      e.preventDefault();
+      void decide({ decision: 'reclassify', class: 'close' });
+    }
   };
   return { reason, setReason, busy, error, decide, onKeyDown };
 }
@@ -51,21 +60,57 @@ export function ReviewControls({ review, contact }: { review: ReturnType<typeof 
         onChange={(e) => setReason(e.target.value)}
       />
       <div className="queue-actions">
-        <button type="button" className="btn btn-small btn-primary" data-testid="review-confirm" disabled={busy} onClick={() => void decide({ decision: 'confirm' })}>
-          {t('tracing.queue.confirm')}<span className="kbd" aria-hidden="true">C</span>
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          data-testid="review-confirm"
+          disabled={busy}
+          onClick={() => void decide({ decision: 'confirm' })}
+        >
+          {t('tracing.queue.confirm')}
+          <span className="kbd" aria-hidden="true">
+            C
+          </span>
         </button>
         {contact.class !== 'general' && (
-          <button type="button" className="btn btn-small" data-testid="review-general" disabled={busy} onClick={() => void decide({ decision: 'reclassify', class: 'general' })}>
-            {t('tracing.queue.toGeneral')}<span className="kbd" aria-hidden="true">G</span>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="review-general"
+            disabled={busy}
+            onClick={() => void decide({ decision: 'reclassify', class: 'general' })}
+          >
+            {t('tracing.queue.toGeneral')}
+            <span className="kbd" aria-hidden="true">
+              G
+            </span>
           </button>
         )}
         {contact.class !== 'close' && (
-          <button type="button" className="btn btn-small" data-testid="review-close" disabled={busy} onClick={() => void decide({ decision: 'reclassify', class: 'close' })}>
-            {t('tracing.queue.toClose')}<span className="kbd" aria-hidden="true">K</span>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="review-close"
+            disabled={busy}
+            onClick={() => void decide({ decision: 'reclassify', class: 'close' })}
+          >
+            {t('tracing.queue.toClose')}
+            <span className="kbd" aria-hidden="true">
+              K
+            </span>
           </button>
         )}
-        <button type="button" className="btn btn-small btn-ghost" data-testid="review-dismiss" disabled={busy} onClick={() => void decide({ decision: 'dismiss' })}>
-          {t('tracing.queue.dismiss')}<span className="kbd" aria-hidden="true">D</span>
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          data-testid="review-dismiss"
+          disabled={busy}
+          onClick={() => void decide({ decision: 'dismiss' })}
+        >
+          {t('tracing.queue.dismiss')}
+          <span className="kbd" aria-hidden="true">
+            D
+          </span>
         </button>
       </div>
       <ErrorBox error={error} />

@@ -36,14 +36,29 @@ export function ReviewQueuePage() {
       <div className="card">
         <div className="card-title-row">
           <h2 className="card-title">{t('tracing.queue.count', { count: queue.data?.total ?? 0 })}</h2>
-          <select aria-label={t('tracing.contact.class')} value={cls} onChange={(e) => { setCls(e.target.value as ContactClass | ''); setOffset(0); }}>
+          <select
+            aria-label={t('tracing.contact.class')}
+            value={cls}
+            onChange={(e) => {
+              setCls(e.target.value as ContactClass | '');
+              setOffset(0);
+            }}
+          >
             <option value="">{t('tracing.allClasses')}</option>
-            {CONTACT_CLASSES.map((k) => <option key={k} value={k}>{t(`tracing.class.${k}`)}</option>)}
+            {CONTACT_CLASSES.map((k) => (
+              <option key={k} value={k}>
+                {t(`tracing.class.${k}`)}
+              </option>
+            ))}
           </select>
         </div>
         <ErrorBox error={queue.error} />
         {queue.loading && !queue.data && <Loading />}
-        {queue.data && queue.data.items.length === 0 && <p className="empty" data-testid="queue-empty">{t('tracing.queue.empty')}</p>}
+        {queue.data && queue.data.items.length === 0 && (
+          <p className="empty" data-testid="queue-empty">
+            {t('tracing.queue.empty')}
+          </p>
+        )}
         {queue.data && queue.data.items.length > 0 && (
           <table className="table rtable" data-testid="queue-table">
             <thead>
@@ -57,8 +72,13 @@ export function ReviewQueuePage() {
             </thead>
             <tbody ref={body}>
               {queue.data.items.map((item) => (
-                <QueueRow key={item.id} item={item} canReview={can('case.manage')} outcome={done[item.id]}
-                  onDone={(status) => setDone((d) => ({ ...d, [item.id]: status }))} />
+                <QueueRow
+                  key={item.id}
+                  item={item}
+                  canReview={can('case.manage')}
+                  outcome={done[item.id]}
+                  onDone={(status) => setDone((d) => ({ ...d, [item.id]: status }))}
+                />
               ))}
             </tbody>
           </table>
@@ -66,7 +86,16 @@ export function ReviewQueuePage() {
         {queue.data && (
           <div className="button-row">
             <Pager total={queue.data.total} limit={PAGE} offset={offset} onChange={setOffset} />
-            <button type="button" className="btn btn-ghost" onClick={() => { setDone({}); queue.reload(); }}>{t('common.refresh')}</button>
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => {
+                setDone({});
+                queue.reload();
+              }}
+            >
+              {t('common.refresh')}
+            </button>
           </div>
         )}
       </div>
@@ -74,25 +103,54 @@ export function ReviewQueuePage() {
   );
 }
 
-function QueueRow({ item, canReview, outcome, onDone }: { item: QueueItem; canReview: boolean; outcome?: string; onDone: (status: string) => void }) {
+function QueueRow({
+  item,
+  canReview,
+  outcome,
+  onDone,
+}: {
+  item: QueueItem;
+  canReview: boolean;
+  outcome?: string;
+  onDone: (status: string) => void;
+}) {
   const { t } = useTranslation();
   const review = useReview(item, (c) => onDone(c.review.status));
   return (
-    <tr data-testid="queue-row" data-contact-id={item.id} tabIndex={0} className="queue-row" onKeyDown={canReview && !outcome ? review.onKeyDown : undefined}>
+    <tr
+      data-testid="queue-row"
+      data-contact-id={item.id}
+      tabIndex={0}
+      className="queue-row"
+      onKeyDown={canReview && !outcome ? review.onKeyDown : undefined}
+    >
       <td className="rtable-head">
         <strong>{item.person.name}</strong>
-        <div className="muted small">{item.person.phone ?? '—'} · {item.person.areaName}</div>
+        <div className="muted small">
+          {item.person.phone ?? '—'} · {item.person.areaName}
+        </div>
       </td>
       <td data-label={t('tracing.queue.case')}>
         <Link to={`/cases/${item.case.id}`}>{item.case.personName}</Link>
-        <div className="muted small">{item.case.areaName} · {formatDateTime(item.firstExposureAt)}</div>
+        <div className="muted small">
+          {item.case.areaName} · {formatDateTime(item.firstExposureAt)}
+        </div>
       </td>
-      <td data-label={t('tracing.contact.class')}><ClassBadge cls={item.class} />{item.candidate && <span className="muted small"> {t('tracing.contact.candidate')}</span>}</td>
-      <td data-label={t('tracing.contact.evidence')}><ContactEvidence contact={item} /></td>
+      <td data-label={t('tracing.contact.class')}>
+        <ClassBadge cls={item.class} />
+        {item.candidate && <span className="muted small"> {t('tracing.contact.candidate')}</span>}
+      </td>
+      <td data-label={t('tracing.contact.evidence')}>
+        <ContactEvidence contact={item} />
+      </td>
       <td data-label={t('tracing.queue.decide')}>
-        {outcome
-          ? <span className={`cls rv-${outcome}`} data-testid="queue-done">{t(`tracing.review.${outcome}`)}</span>
-          : canReview ? <ReviewControls review={review} contact={item} /> : null}
+        {outcome ? (
+          <span className={`cls rv-${outcome}`} data-testid="queue-done">
+            {t(`tracing.review.${outcome}`)}
+          </span>
+        ) : canReview ? (
+          <ReviewControls review={review} contact={item} />
+        ) : null}
       </td>
     </tr>
   );

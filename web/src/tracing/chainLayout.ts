@@ -5,14 +5,22 @@
 // deterministic: the same graph gives the same picture, and a few thousand nodes take milliseconds.
 
 /** What the layout reads of the graph GET /chains sends (tracingApi.ts's ChainGraph fits it). */
-interface LayoutNode { id: string; kind: string; contactClass: string | null; firstAt: number | null }
+interface LayoutNode {
+  id: string;
+  kind: string;
+  contactClass: string | null;
+  firstAt: number | null;
+}
 export interface LayoutGraph {
   nodes: readonly LayoutNode[];
   edges: ReadonlyArray<{ source: string; target: string }>;
   clusters: ReadonlyArray<{ nodeIds: readonly string[] }>;
 }
 
-export interface Point { x: number; y: number }
+export interface Point {
+  x: number;
+  y: number;
+}
 
 const COLUMNS = 5;
 const STEP_X = 54;
@@ -24,7 +32,8 @@ const GROUP_STEP = 96;
 const GROUPS_PER_ROW = 3;
 
 const RANKS: Record<string, number> = { case: 0, venue: 1, close: 2, secondary: 3, general: 4 };
-const rank = (n: LayoutNode | undefined) => (n ? RANKS[n.kind === 'contact' ? n.contactClass ?? 'general' : n.kind] ?? 5 : 5);
+const rank = (n: LayoutNode | undefined) =>
+  n ? (RANKS[n.kind === 'contact' ? (n.contactClass ?? 'general') : n.kind] ?? 5) : 5;
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
   const out = new Map<string, number>();
@@ -35,10 +44,18 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 /** Positions by node id. */
 export function spineLayout(g: LayoutGraph): Map<string, Point> {
   const near = new Map<string, string[]>();
-  const link = (a: string, b: string) => { const l = near.get(a); if (l) l.push(b); else near.set(a, [b]); };
-  for (const e of g.edges) { link(e.source, e.target); link(e.target, e.source); }
+  const link = (a: string, b: string) => {
+    const l = near.get(a);
+    if (l) l.push(b);
+    else near.set(a, [b]);
+  };
+  for (const e of g.edges) {
+    link(e.source, e.target);
+    link(e.target, e.source);
+  }
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
-  const order = (a: string, b: string) => (byId.get(a)?.firstAt ?? 0) - (byId.get(b)?.firstAt ?? 0) || a.localeCompare(b);
+  const order = (a: string, b: string) =>
+    (byId.get(a)?.firstAt ?? 0) - (byId.get(b)?.firstAt ?? 0) || a.localeCompare(b);
 
   // Clusters as sent (largest first); what no cluster names makes a band of its own.
   const bands: string[][] = g.clusters.map((c) => c.nodeIds.filter((id) => byId.has(id)));
@@ -72,12 +89,20 @@ export function spineLayout(g: LayoutGraph): Map<string, Point> {
       }
       ring = next;
     }
-    for (const id of band) if (!owner.has(id)) { owner.set(id, spine[0]!); level.set(id, 1); hang.get(spine[0]!)!.push(id); }
+    for (const id of band)
+      if (!owner.has(id)) {
+        owner.set(id, spine[0]!);
+        level.set(id, 1);
+        hang.get(spine[0]!)!.push(id);
+      }
 
     // Rows of cases; each case as wide as what hangs from it (a crowd drawn one by one makes a wider,
     // squarer grid), each row as tall as its deepest hanging grid.
     const columnsOf = (caseId: string) => {
-      const widest = Math.max(0, ...[...countBy(hang.get(caseId)!, (id) => `${level.get(id)}:${byId.get(id)?.kind === 'group'}`).values()]);
+      const widest = Math.max(
+        0,
+        ...[...countBy(hang.get(caseId)!, (id) => `${level.get(id)}:${byId.get(id)?.kind === 'group'}`).values()],
+      );
       return Math.min(60, Math.max(COLUMNS, Math.ceil(Math.sqrt(widest * 1.6))));
     };
     for (let r = 0; r * CASES_PER_ROW < spine.length; r++) {
@@ -94,7 +119,10 @@ export function spineLayout(g: LayoutGraph): Map<string, Point> {
         for (const id of hang.get(caseId)!) {
           const d = level.get(id) ?? 1;
           let slot = byLevel.get(d);
-          if (!slot) { slot = { plain: [], groups: [] }; byLevel.set(d, slot); }
+          if (!slot) {
+            slot = { plain: [], groups: [] };
+            byLevel.set(d, slot);
+          }
           slot[byId.get(id)?.kind === 'group' ? 'groups' : 'plain'].push(id);
         }
         let y = top + STEP_Y + 14;
@@ -107,13 +135,19 @@ export function spineLayout(g: LayoutGraph): Map<string, Point> {
             const ids = plain.splice(0, block);
             const cols = Math.min(columns, Math.max(COLUMNS, Math.ceil(Math.sqrt(ids.length * 1.6))));
             ids.forEach((id, k) => {
-              out.set(id, { x: x + ((k % cols) - (Math.min(cols, ids.length) - 1) / 2) * STEP_X, y: y + Math.floor(k / cols) * STEP_Y });
+              out.set(id, {
+                x: x + ((k % cols) - (Math.min(cols, ids.length) - 1) / 2) * STEP_X,
+                y: y + Math.floor(k / cols) * STEP_Y,
+              });
             });
             y += Math.ceil(ids.length / cols) * STEP_Y;
           }
           groups.forEach((id, k) => {
             const inRow = Math.min(GROUPS_PER_ROW, groups.length - Math.floor(k / GROUPS_PER_ROW) * GROUPS_PER_ROW);
-            out.set(id, { x: x + ((k % GROUPS_PER_ROW) - (inRow - 1) / 2) * GROUP_STEP, y: y + 20 + Math.floor(k / GROUPS_PER_ROW) * GROUP_STEP });
+            out.set(id, {
+              x: x + ((k % GROUPS_PER_ROW) - (inRow - 1) / 2) * GROUP_STEP,
+              y: y + 20 + Math.floor(k / GROUPS_PER_ROW) * GROUP_STEP,
+            });
           });
           if (groups.length) y += Math.ceil(groups.length / GROUPS_PER_ROW) * GROUP_STEP;
         }

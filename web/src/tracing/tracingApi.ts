@@ -12,8 +12,16 @@ export const CASE_SOURCES = ['testing_round', 'fever_clinic', 'checkpoint', 'sel
 export const CASE_STATUSES = ['suspected', 'confirmed', 'recovered', 'released'] as const;
 export const CONTACT_CLASSES = ['close', 'general', 'secondary'] as const;
 export const CONTACT_REASONS = [
-  'same_household', 'carer_unprotected', 'same_office_workshop_classroom', 'same_elevator', 'same_canteen', 'shared_meal',
-  'visitor', 'same_vehicle', 'venue_co_presence', 'other_investigator',
+  'same_household',
+  'carer_unprotected',
+  'same_office_workshop_classroom',
+  'same_elevator',
+  'same_canteen',
+  'shared_meal',
+  'visitor',
+  'same_vehicle',
+  'venue_co_presence',
+  'other_investigator',
 ] as const;
 export const REVIEW_STATUSES = ['pending', 'confirmed', 'reclassified', 'dismissed'] as const;
 export const CALL_OUTCOMES = ['reached', 'not_reached', 'refused'] as const;
@@ -64,8 +72,21 @@ export interface TraceSummary {
 
 export interface CaseDetail {
   case: CaseView;
-  history: Array<{ kind: 'registered' | 'status'; from: string | null; to: string; at: number; actorId: string | null; reason: string; evidence: Record<string, unknown> }>;
-  contacts: { total: number; byClass: Record<string, number>; byReview: Record<string, number>; pendingCandidates: number };
+  history: Array<{
+    kind: 'registered' | 'status';
+    from: string | null;
+    to: string;
+    at: number;
+    actorId: string | null;
+    reason: string;
+    evidence: Record<string, unknown>;
+  }>;
+  contacts: {
+    total: number;
+    byClass: Record<string, number>;
+    byReview: Record<string, number>;
+    pendingCandidates: number;
+  };
   trace?: TraceSummary;
 }
 
@@ -102,7 +123,9 @@ export interface ContactView {
   basis: 'household' | 'venue' | 'manual' | 'secondary';
   reasonCode: string;
   evidence: {
-    encounters?: EncounterEvidence[]; note?: string; householdId?: string;
+    encounters?: EncounterEvidence[];
+    note?: string;
+    householdId?: string;
     /** Some encounters rest on check-ins purged since (before `before`). */
     checkinsPurged?: { before: number; encounters: number };
   } & Record<string, unknown>;
@@ -167,7 +190,8 @@ export type BulkReview = ReviewDecision & {
   select: { ids?: string[]; group?: string; class?: ContactClass; reviewStatus?: ReviewStatus };
 };
 
-export type ReviewDecision = { decision: 'confirm' | 'dismiss'; reason: string } | { decision: 'reclassify'; class: ContactClass; reason: string };
+export type ReviewDecision =
+  { decision: 'confirm' | 'dismiss'; reason: string } | { decision: 'reclassify'; class: ContactClass; reason: string };
 
 // The transmission-chain graph exactly as GET /chains sends it (ChainGraphSchema in
 // src/tracing/tracing.chains.schema.ts, built by src/tracing/tracing.chains.ts): nodes, edges, clusters
@@ -300,7 +324,12 @@ export interface CallQuery {
   dir?: 'asc' | 'desc';
 }
 
-interface CallFacet { id: string; name: string; total: number; open: number }
+interface CallFacet {
+  id: string;
+  name: string;
+  total: number;
+  open: number;
+}
 
 export interface CallFacets {
   grids: Array<CallFacet & { parentName: string | null }>;
@@ -339,7 +368,11 @@ export interface PersonHealth {
   reasons: ColourReason[];
 }
 
-async function download(path: string, query: Record<string, string | number | boolean | undefined>, fallback: string): Promise<Download> {
+async function download(
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+  fallback: string,
+): Promise<Download> {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
   const headers: Record<string, string> = { 'accept-language': i18n.language || 'zh-CN' };
@@ -356,27 +389,56 @@ async function download(path: string, query: Record<string, string | number | bo
 const lang = () => (i18n.language === 'en' ? 'en' : 'zh');
 
 export const tracingApi = {
-  cases: (query: { limit: number; offset: number; status?: CaseStatus | ''; classification?: CaseClassification | ''; areaId?: string }) =>
-    json<Page<CaseView>>('GET', '/cases', { query }),
+  cases: (query: {
+    limit: number;
+    offset: number;
+    status?: CaseStatus | '';
+    classification?: CaseClassification | '';
+    areaId?: string;
+  }) => json<Page<CaseView>>('GET', '/cases', { query }),
   caseDetail: (caseId: string) => json<CaseDetail>('GET', `/cases/${id(caseId)}`),
   registerCase: (body: NewCase) => json<CaseDetail>('POST', '/cases', { json: body }),
   retrace: (caseId: string) => json<CaseDetail>('POST', `/cases/${id(caseId)}/trace`),
-  changeStatus: (caseId: string, body: StatusChange) => json<CaseDetail>('POST', `/cases/${id(caseId)}/status`, { json: body }),
-  contacts: (caseId: string, query: { limit: number; offset: number; class?: ContactClass | ''; reviewStatus?: ReviewStatus | ''; group?: string }) =>
-    json<Page<ContactView>>('GET', `/cases/${id(caseId)}/contacts`, { query }),
+  changeStatus: (caseId: string, body: StatusChange) =>
+    json<CaseDetail>('POST', `/cases/${id(caseId)}/status`, { json: body }),
+  contacts: (
+    caseId: string,
+    query: {
+      limit: number;
+      offset: number;
+      class?: ContactClass | '';
+      reviewStatus?: ReviewStatus | '';
+      group?: string;
+    },
+  ) => json<Page<ContactView>>('GET', `/cases/${id(caseId)}/contacts`, { query }),
   contactGroups: (caseId: string, query: { class?: ContactClass | ''; reviewStatus?: ReviewStatus | '' }) =>
     json<{ items: ContactGroup[]; total: number }>('GET', `/cases/${id(caseId)}/contact-groups`, { query }),
   bulkReview: (caseId: string, body: BulkReview) =>
-    json<{ reviewed: number; decision: string; ids: string[] }>('POST', `/cases/${id(caseId)}/contacts/review`, { json: body }),
-  addContact: (caseId: string, body: { personId: string; class?: 'close' | 'general'; reasonCode: string; note?: string; firstExposureAt: number; lastExposureAt: number }) =>
-    json<ContactView>('POST', `/cases/${id(caseId)}/contacts`, { json: body }),
-  review: (contactId: string, body: ReviewDecision) => json<ContactView>('POST', `/contacts/${id(contactId)}/review`, { json: body }),
+    json<{ reviewed: number; decision: string; ids: string[] }>('POST', `/cases/${id(caseId)}/contacts/review`, {
+      json: body,
+    }),
+  addContact: (
+    caseId: string,
+    body: {
+      personId: string;
+      class?: 'close' | 'general';
+      reasonCode: string;
+      note?: string;
+      firstExposureAt: number;
+      lastExposureAt: number;
+    },
+  ) => json<ContactView>('POST', `/cases/${id(caseId)}/contacts`, { json: body }),
+  review: (contactId: string, body: ReviewDecision) =>
+    json<ContactView>('POST', `/contacts/${id(contactId)}/review`, { json: body }),
   reviewQueue: (query: { limit: number; offset: number; class?: ContactClass | ''; caseId?: string }) =>
     json<Page<QueueItem>>('GET', '/contacts/review-queue', { query }),
   searchPersons: (q: string) => json<Page<PersonView>>('GET', '/persons', { query: { q, limit: 10, offset: 0 } }),
 
   chains: (query: ChainGraphQuery) => json<ChainGraph>('GET', '/chains', { query: { ...query } }),
-  chainClusters: (query: ChainQuery) => json<{ items: ChainClusterItem[]; total: number; truncated: boolean }>('GET', '/chains/clusters', { query: { ...query } }),
+  chainClusters: (query: ChainQuery) =>
+    json<{ items: ChainClusterItem[]; total: number; truncated: boolean }>('GET', '/chains/clusters', {
+      query: { ...query },
+    }),
   exportChains: (query: ChainQuery, format: 'csv' | 'json' | 'graphml') =>
     download('/chains/export', { ...query, format, lang: lang() }, `chains.${format}`),
 
@@ -384,8 +446,10 @@ export const tracingApi = {
     json<Page<CallTask>>('GET', '/call-tasks', { query: { ...query } }),
   callFacets: (query: { caseId?: string; areaId?: string }) => json<CallFacets>('GET', '/call-tasks/facets', { query }),
   callTask: (taskId: string) => json<CallTaskDetail>('GET', `/call-tasks/${id(taskId)}`),
-  recordCall: (taskId: string, body: { outcome: CallOutcome; note?: string }) => json<CallTaskDetail>('POST', `/call-tasks/${id(taskId)}/attempts`, { json: body }),
-  revealPhone: (taskId: string, reason: string) => json<{ phone: string }>('POST', `/call-tasks/${id(taskId)}/reveal`, { json: { reason } }),
+  recordCall: (taskId: string, body: { outcome: CallOutcome; note?: string }) =>
+    json<CallTaskDetail>('POST', `/call-tasks/${id(taskId)}/attempts`, { json: body }),
+  revealPhone: (taskId: string, reason: string) =>
+    json<{ phone: string }>('POST', `/call-tasks/${id(taskId)}/reveal`, { json: { reason } }),
   exportCalls: (query: CallQuery & { format: 'csv' | 'xlsx'; reveal?: boolean; reason?: string }) =>
     download('/call-tasks/export', { ...query, lang: lang() }, `call-list.${query.format}`),
 

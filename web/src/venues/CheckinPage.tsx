@@ -33,23 +33,28 @@ export function CheckinPage({ kind }: { kind: 'v' | 's' }) {
     return (
       <VerifyScreen
         result={result}
-        onDone={() => { setResults(null); setShown(0); }}
-        footer={results.length > 1 && (
-          <div className="verify-pager">
-            {results.map((r, i) => (
-              <button
-                key={r.checkinId}
-                type="button"
-                className={`chip ${i === shown ? 'on' : ''}`}
-                data-testid={`verify-person-${i}`}
-                aria-pressed={i === shown}
-                onClick={() => setShown(i)}
-              >
-                {r.maskedName}
-              </button>
-            ))}
-          </div>
-        )}
+        onDone={() => {
+          setResults(null);
+          setShown(0);
+        }}
+        footer={
+          results.length > 1 && (
+            <div className="verify-pager">
+              {results.map((r, i) => (
+                <button
+                  key={r.checkinId}
+                  type="button"
+                  className={`chip ${i === shown ? 'on' : ''}`}
+                  data-testid={`verify-person-${i}`}
+                  aria-pressed={i === shown}
+                  onClick={() => setShown(i)}
+                >
+                  {r.maskedName}
+                </button>
+              ))}
+            </div>
+          )
+        }
       />
     );
   }
@@ -57,7 +62,9 @@ export function CheckinPage({ kind }: { kind: 'v' | 's' }) {
   return (
     <div className="door-page">
       <header className="door-top">
-        <span className="brand-mark" aria-hidden="true">＋</span>
+        <span className="brand-mark" aria-hidden="true">
+          ＋
+        </span>
         <span className="door-title">{t('checkin.title')}</span>
         <LangSwitch className="on-dark" />
       </header>
@@ -68,11 +75,21 @@ export function CheckinPage({ kind }: { kind: 'v' | 's' }) {
         {me === null && loadError && (
           <>
             <ErrorBox error={loadError} />
-            <button type="button" className="btn" onClick={reload}>{t('common.retry')}</button>
+            <button type="button" className="btn" onClick={reload}>
+              {t('common.retry')}
+            </button>
           </>
         )}
         {me === null && !loadError && <SignInOrRegister />}
-        {me && <CheckInForm code={venueCode} onResults={(r) => { setResults(r); setShown(0); }} />}
+        {me && (
+          <CheckInForm
+            code={venueCode}
+            onResults={(r) => {
+              setResults(r);
+              setShown(0);
+            }}
+          />
+        )}
       </main>
     </div>
   );
@@ -84,15 +101,24 @@ function VenueLevel({ venueId }: { venueId: string }) {
   const [occ, setOcc] = useState<Occupancy | null>(null);
   useEffect(() => {
     let live = true;
-    venueApi.occupancy(venueId).then((o) => { if (live) setOcc(o); }, () => undefined);
-    return () => { live = false; };
+    venueApi.occupancy(venueId).then(
+      (o) => {
+        if (live) setOcc(o);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
   }, [venueId]);
   if (!occ) return null;
   return (
     <>
       <div className="door-venue" data-testid="checkin-venue">
         <span className="door-venue-label">{t('checkinMore.venueLabel')}</span>
-        <span className="door-venue-name" data-testid="checkin-venue-name">{occ.venueName}</span>
+        <span className="door-venue-name" data-testid="checkin-venue-name">
+          {occ.venueName}
+        </span>
       </div>
       <div className="door-level" data-testid="checkin-level">
         <CrowdBadge level={occ.level} />
@@ -121,7 +147,9 @@ function CheckInForm({ code, onResults }: { code: string; onResults: (r: Verific
       <div className="card">
         <ErrorBox error={person.error} />
         {person.error.code === 'RESIDENT_NOT_LINKED' && <p>{t('checkin.notResident')}</p>}
-        <button type="button" className="btn btn-block" data-testid="checkin-logout" onClick={() => void logout()}>{t('checkin.switchAccount')}</button>
+        <button type="button" className="btn btn-block" data-testid="checkin-logout" onClick={() => void logout()}>
+          {t('checkin.switchAccount')}
+        </button>
       </div>
     );
   }
@@ -155,17 +183,28 @@ function CheckInForm({ code, onResults }: { code: string; onResults: (r: Verific
       <div className="door-hello">{t('checkin.hello', { name: mine.person.maskedName })}</div>
       <ErrorBox error={scan.error} />
       {next === 'exit' && scan.data?.enteredAt != null && (
-        <p className="alert alert-info small" data-testid="checkin-exit-lead">{t('checkinMore.exitLead', { time: formatDateTime(scan.data.enteredAt) })}</p>
+        <p className="alert alert-info small" data-testid="checkin-exit-lead">
+          {t('checkinMore.exitLead', { time: formatDateTime(scan.data.enteredAt) })}
+        </p>
       )}
       {next === 'repeat-entry' && scan.data?.enteredAt != null && (
-        <p className="alert alert-info small" data-testid="checkin-repeat-lead">{t('checkinMore.repeatLead', { time: formatDateTime(scan.data.enteredAt) })}</p>
+        <p className="alert alert-info small" data-testid="checkin-repeat-lead">
+          {t('checkinMore.repeatLead', { time: formatDateTime(scan.data.enteredAt) })}
+        </p>
       )}
       <fieldset className="field">
         <legend className="field-label">{t('checkin.who')}</legend>
         <div className="door-people">
           <label className="check door-person">
-            <input type="checkbox" data-testid="checkin-self" checked={self} onChange={(e) => setSelf(e.target.checked)} />
-            <span>{mine.person.name} <span className="muted small">{t('checkin.me')}</span></span>
+            <input
+              type="checkbox"
+              data-testid="checkin-self"
+              checked={self}
+              onChange={(e) => setSelf(e.target.checked)}
+            />
+            <span>
+              {mine.person.name} <span className="muted small">{t('checkin.me')}</span>
+            </span>
           </label>
           {mine.dependants.map((d) => (
             <label key={d.id} className="check door-person">
@@ -175,7 +214,12 @@ function CheckInForm({ code, onResults }: { code: string; onResults: (r: Verific
                 checked={picked.includes(d.id)}
                 onChange={(e) => setPicked((p) => (e.target.checked ? [...p, d.id] : p.filter((x) => x !== d.id)))}
               />
-              <span>{d.name} <span className="muted small">{[d.relation, d.age !== null ? t('person.years', { age: d.age }) : ''].filter(Boolean).join(' · ')}</span></span>
+              <span>
+                {d.name}{' '}
+                <span className="muted small">
+                  {[d.relation, d.age !== null ? t('person.years', { age: d.age }) : ''].filter(Boolean).join(' · ')}
+                </span>
+              </span>
             </label>
           ))}
         </div>
@@ -195,7 +239,9 @@ function CheckInForm({ code, onResults }: { code: string; onResults: (r: Verific
       <p className="muted small door-note">{t('checkin.exitHint')}</p>
       <p className="door-links small">
         <Link to="/me/code">{t('checkin.myCode')}</Link>
-        <button type="button" className="link-button" onClick={() => void logout()}>{t('nav.logout')}</button>
+        <button type="button" className="link-button" onClick={() => void logout()}>
+          {t('nav.logout')}
+        </button>
       </p>
     </div>
   );
@@ -209,10 +255,24 @@ function SignInOrRegister() {
   return (
     <div className="card door-card">
       <div className="door-tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={mode === 'signin'} className={mode === 'signin' ? 'on' : ''} data-testid="checkin-tab-signin" onClick={() => setMode('signin')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'signin'}
+          className={mode === 'signin' ? 'on' : ''}
+          data-testid="checkin-tab-signin"
+          onClick={() => setMode('signin')}
+        >
           {t('checkin.signIn')}
         </button>
-        <button type="button" role="tab" aria-selected={mode === 'register'} className={mode === 'register' ? 'on' : ''} data-testid="checkin-tab-register" onClick={() => setMode('register')}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'register'}
+          className={mode === 'register' ? 'on' : ''}
+          data-testid="checkin-tab-register"
+          onClick={() => setMode('register')}
+        >
           {t('checkin.firstTime')}
         </button>
       </div>
@@ -244,13 +304,31 @@ function SignInForm() {
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate>
       <DoorField label={t('checkin.phone')}>
-        <input data-testid="checkin-login-phone" type="tel" inputMode="numeric" autoComplete="username" value={phone} onChange={(e) => setPhone(e.target.value)} />
+        <input
+          data-testid="checkin-login-phone"
+          type="tel"
+          inputMode="numeric"
+          autoComplete="username"
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+        />
       </DoorField>
       <DoorField label={t('login.password')}>
-        <input data-testid="checkin-login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          data-testid="checkin-login-password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </DoorField>
       <ErrorBox error={error} />
-      <button type="submit" className="btn btn-primary btn-block" data-testid="checkin-login-submit" disabled={busy || !phone.trim() || !password}>
+      <button
+        type="submit"
+        className="btn btn-primary btn-block"
+        data-testid="checkin-login-submit"
+        disabled={busy || !phone.trim() || !password}
+      >
         {busy ? t('login.signingIn') : t('login.submit')}
       </button>
     </form>
@@ -271,7 +349,14 @@ function RegisterForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const set = (k: keyof typeof form, v: string) => setForm((f) => ({ ...f, [k]: v }));
-  const fieldErrors = (name: string) => error?.errors.filter((f) => f.field === name).map((f) => <span key={f.code} className="field-error">{f.message}</span>);
+  const fieldErrors = (name: string) =>
+    error?.errors
+      .filter((f) => f.field === name)
+      .map((f) => (
+        <span key={f.code} className="field-error">
+          {f.message}
+        </span>
+      ));
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(null);
@@ -286,14 +371,24 @@ function RegisterForm() {
   const sendCode = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      setChallenge(await venueApi.startRegistration({ phone: form.phone.trim(), name: form.name.trim(), idNumber: form.idNumber.trim() }));
+      setChallenge(
+        await venueApi.startRegistration({
+          phone: form.phone.trim(),
+          name: form.name.trim(),
+          idNumber: form.idNumber.trim(),
+        }),
+      );
       set('code', '');
     });
   };
   const verify = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      const r = await venueApi.verifyRegistration({ challengeId: challenge!.challengeId, code: form.code.trim(), password: form.password });
+      const r = await venueApi.verifyRegistration({
+        challengeId: challenge!.challengeId,
+        code: form.code.trim(),
+        password: form.password,
+      });
       setCsrfToken(r.csrfToken);
       reload();
     });
@@ -303,21 +398,50 @@ function RegisterForm() {
     const ready = /^\d{6}$/.test(form.code.trim()) && form.password;
     return (
       <form className="form" onSubmit={verify} noValidate data-testid="checkin-register-verify-form">
-        <p className="small" data-testid="checkin-register-sent">{t('checkin.codeSent', { phone: challenge.sentTo })}</p>
+        <p className="small" data-testid="checkin-register-sent">
+          {t('checkin.codeSent', { phone: challenge.sentTo })}
+        </p>
         <p className="muted small">{t('checkin.noCodeAtDoor')}</p>
         <DoorField label={t('checkin.code')} errors={fieldErrors('code')}>
-          <input data-testid="checkin-register-code" className="mono" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={form.code} onChange={(e) => set('code', e.target.value)} />
+          <input
+            data-testid="checkin-register-code"
+            className="mono"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            value={form.code}
+            onChange={(e) => set('code', e.target.value)}
+          />
         </DoorField>
         <DoorField label={t('checkin.newPassword')} hint={t('checkin.passwordHint')} errors={fieldErrors('password')}>
-          <input data-testid="checkin-register-password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => set('password', e.target.value)} />
+          <input
+            data-testid="checkin-register-password"
+            type="password"
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => set('password', e.target.value)}
+          />
         </DoorField>
         <ErrorBox error={error}>
           {error?.code === 'RESIDENT_ALREADY_REGISTERED' && <div>{t('checkin.alreadyRegistered')}</div>}
         </ErrorBox>
-        <button type="submit" className="btn btn-primary btn-block" data-testid="checkin-register-submit" disabled={busy || !ready}>
+        <button
+          type="submit"
+          className="btn btn-primary btn-block"
+          data-testid="checkin-register-submit"
+          disabled={busy || !ready}
+        >
           {busy ? t('common.working') : t('checkin.register')}
         </button>
-        <button type="button" className="btn btn-ghost btn-block" data-testid="checkin-register-back" onClick={() => { setChallenge(null); setError(null); }}>
+        <button
+          type="button"
+          className="btn btn-ghost btn-block"
+          data-testid="checkin-register-back"
+          onClick={() => {
+            setChallenge(null);
+            setError(null);
+          }}
+        >
           {t('checkin.codeAgain')}
         </button>
       </form>
@@ -329,16 +453,43 @@ function RegisterForm() {
     <form className="form" onSubmit={sendCode} noValidate data-testid="checkin-register-form">
       <p className="muted small">{t('checkin.registerLead')}</p>
       <DoorField label={t('person.name')} errors={fieldErrors('name')}>
-        <input data-testid="checkin-register-name" autoComplete="name" maxLength={50} value={form.name} onChange={(e) => set('name', e.target.value)} />
+        <input
+          data-testid="checkin-register-name"
+          autoComplete="name"
+          maxLength={50}
+          value={form.name}
+          onChange={(e) => set('name', e.target.value)}
+        />
       </DoorField>
       <DoorField label={t('person.idNumber')} errors={fieldErrors('idNumber')}>
-        <input data-testid="checkin-register-id-number" className="mono" autoComplete="off" spellCheck={false} maxLength={20} value={form.idNumber} onChange={(e) => set('idNumber', e.target.value)} />
+        <input
+          data-testid="checkin-register-id-number"
+          className="mono"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={20}
+          value={form.idNumber}
+          onChange={(e) => set('idNumber', e.target.value)}
+        />
       </DoorField>
       <DoorField label={t('checkin.phone')} hint={t('checkin.registryPhoneHint')} errors={fieldErrors('phone')}>
-        <input data-testid="checkin-register-phone" type="tel" inputMode="numeric" autoComplete="tel" maxLength={20} value={form.phone} onChange={(e) => set('phone', e.target.value)} />
+        <input
+          data-testid="checkin-register-phone"
+          type="tel"
+          inputMode="numeric"
+          autoComplete="tel"
+          maxLength={20}
+          value={form.phone}
+          onChange={(e) => set('phone', e.target.value)}
+        />
       </DoorField>
       <ErrorBox error={error} />
-      <button type="submit" className="btn btn-primary btn-block" data-testid="checkin-register-send" disabled={busy || !ready}>
+      <button
+        type="submit"
+        className="btn btn-primary btn-block"
+        data-testid="checkin-register-send"
+        disabled={busy || !ready}
+      >
         {busy ? t('common.working') : t('checkin.sendCode')}
       </button>
       <p className="muted small">{t('checkin.privacy')}</p>
@@ -346,7 +497,17 @@ function RegisterForm() {
   );
 }
 
-function DoorField({ label, hint, errors, children }: { label: string; hint?: string; errors?: ReactNode[]; children: ReactNode }) {
+function DoorField({
+  label,
+  hint,
+  errors,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  errors?: ReactNode[];
+  children: ReactNode;
+}) {
   return (
     <label className={`field ${errors?.length ? 'has-error' : ''}`}>
       <span className="field-label">{label}</span>

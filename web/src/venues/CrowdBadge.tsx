@@ -4,7 +4,11 @@ import type { CrowdLevel } from './types.ts';
 
 export function CrowdBadge({ level }: { level: CrowdLevel }) {
   const { t } = useTranslation();
-  return <span className={`crowd crowd-${level}`} data-level={level}>{t(`crowd.${level}`)}</span>;
+  return (
+    <span className={`crowd crowd-${level}`} data-level={level}>
+      {t(`crowd.${level}`)}
+    </span>
+  );
 }
 
 /** count / capacity as a small filled bar in the level's colour. */

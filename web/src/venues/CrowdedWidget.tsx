@@ -26,7 +26,10 @@ export function CrowdedWidget({ areaId, canOpen }: { areaId: string; canOpen: bo
   usePollWhileStale(live.stale, crowded.reload);
   const updatedAt = latest(useChangedAt(crowded.data), live.lastEventAt);
 
-  const rows = (crowded.data?.items ?? []).map((v) => ({ ...v, ...(updates[v.id] ? { count: updates[v.id]!.count, level: updates[v.id]!.level } : {}) }));
+  const rows = (crowded.data?.items ?? []).map((v) => ({
+    ...v,
+    ...(updates[v.id] ? { count: updates[v.id]!.count, level: updates[v.id]!.level } : {}),
+  }));
   return (
     <div className="card" data-testid="crowded-widget">
       <h2 className="card-title">{t('crowded.title')}</h2>
@@ -41,17 +44,30 @@ export function CrowdedWidget({ areaId, canOpen }: { areaId: string; canOpen: bo
               <tr key={v.id} data-testid="crowded-row" data-level={v.level}>
                 <td className="num muted">{i + 1}</td>
                 <td>
-                  {canOpen ? <Link to={`/venues/${v.id}`} className="strong-link">{v.name}</Link> : <strong>{v.name}</strong>}
+                  {canOpen ? (
+                    <Link to={`/venues/${v.id}`} className="strong-link">
+                      {v.name}
+                    </Link>
+                  ) : (
+                    <strong>{v.name}</strong>
+                  )}
                   <div className="muted small">{v.areaName}</div>
                 </td>
-                <td className="num nowrap">{v.count} / {v.capacity}<CrowdBar count={v.count} capacity={v.capacity} level={v.level} /></td>
-                <td><CrowdBadge level={v.level} /></td>
+                <td className="num nowrap">
+                  {v.count} / {v.capacity}
+                  <CrowdBar count={v.count} capacity={v.capacity} level={v.level} />
+                </td>
+                <td>
+                  <CrowdBadge level={v.level} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <p className="small"><Link to="/live">{t('crowded.public')}</Link></p>
+      <p className="small">
+        <Link to="/live">{t('crowded.public')}</Link>
+      </p>
     </div>
   );
 }

@@ -94,7 +94,9 @@ export function GuardPage() {
 
   // The app shell for reloads without network, and the key that checks personal codes offline.
   useOfflineShell(OFFLINE_READS);
-  useEffect(() => { void refreshPublicKey(); }, []);
+  useEffect(() => {
+    void refreshPublicKey();
+  }, []);
 
   // A venue that needs its live screen code: keep the latest one while online, for scans queued offline.
   useEffect(() => {
@@ -115,7 +117,10 @@ export function GuardPage() {
     setHeld(storedScreenCode(door.id));
     void fetchCode();
     const timer = setInterval(() => void fetchCode(), 20_000);
-    return () => { stopped = true; clearInterval(timer); };
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }, [door?.id, door?.requiresPresence]);
 
   // The key this device signs the scans it queues with: fetched while online, renewed every few hours.
@@ -137,14 +142,23 @@ export function GuardPage() {
     void fetchKey();
     window.addEventListener('online', fetchKey);
     const timer = setInterval(() => void fetchKey(), 15 * 60_000);
-    return () => { stopped = true; window.removeEventListener('online', fetchKey); clearInterval(timer); };
+    return () => {
+      stopped = true;
+      window.removeEventListener('online', fetchKey);
+      clearInterval(timer);
+    };
   }, [userId]);
 
   const remember = (o: Outcome) => setRecent((r) => [o, ...r].slice(0, 8));
 
   /** A queued scan answered: stored (or a duplicate of one stored), or refused for good — the guard sees why. */
   const onAnswer = useCallback(({ item, result }: Answer<QueuedScan, ScanAnswer>) => {
-    remember({ clientId: item.clientId, label: item.label, at: item.scannedAt, ...(result.ok ? { result: result.verification } : { error: result.error }) });
+    remember({
+      clientId: item.clientId,
+      label: item.label,
+      at: item.scannedAt,
+      ...(result.ok ? { result: result.verification } : { error: result.error }),
+    });
   }, []);
   const queue = useOfflineQueue(guardQueue, onAnswer);
   const online = queue.online;
@@ -197,7 +211,15 @@ export function GuardPage() {
       if (key) {
         const verdict = verifyPersonalCodeOffline(key, pc, now);
         if (!verdict.ok) {
-          setError(new ApiError({ status: 400, code: verdict.code, detail: t(verdict.code === 'PERSONAL_CODE_EXPIRED' ? 'guardOffline.codeExpired' : 'guardOffline.codeInvalid') }));
+          setError(
+            new ApiError({
+              status: 400,
+              code: verdict.code,
+              detail: t(
+                verdict.code === 'PERSONAL_CODE_EXPIRED' ? 'guardOffline.codeExpired' : 'guardOffline.codeInvalid',
+              ),
+            }),
+          );
           return;
         }
       } else {
@@ -207,7 +229,9 @@ export function GuardPage() {
     let venueCode = door.code;
     if (door.requiresPresence) {
       if (!held) {
-        setError(new ApiError({ status: 0, code: 'VENUE_SCREEN_CODE_REQUIRED', detail: t('guardOffline.noScreenCode') }));
+        setError(
+          new ApiError({ status: 0, code: 'VENUE_SCREEN_CODE_REQUIRED', detail: t('guardOffline.noScreenCode') }),
+        );
         return;
       }
       venueCode = held.url;
@@ -230,7 +254,12 @@ export function GuardPage() {
     try {
       let code = door.code;
       if (door.requiresPresence) code = (await venueApi.screenCode(door.id)).url;
-      const r = await venueApi.checkIn({ code, personalCode: scan.personalCode, idNumber: scan.idNumber, clientId: scan.clientId });
+      const r = await venueApi.checkIn({
+        code,
+        personalCode: scan.personalCode,
+        idNumber: scan.idNumber,
+        clientId: scan.clientId,
+      });
       if (r.duplicate && pc) setNotice(t('guardOffline.repeat', { time: formatDateTime(r.at) }));
       setResult(r);
       remember({ clientId: scan.clientId, label: scan.label, at: scan.scannedAt, result: r });
@@ -261,49 +290,98 @@ export function GuardPage() {
         <h1 className="page-title">{t('guard.title')}</h1>
         <NetworkBadge online={online} testId="guard-network" />
       </div>
-      <VenuePicker door={door} onPick={(d) => { setDoor(d); localStorage.setItem(VENUE_KEY, JSON.stringify(d)); }} />
+      <VenuePicker
+        door={door}
+        onPick={(d) => {
+          setDoor(d);
+          localStorage.setItem(VENUE_KEY, JSON.stringify(d));
+        }}
+      />
 
       <form className="card form guard-form" onSubmit={(e) => void submit(e)} noValidate>
         <PersonCodeFields
-          testIdPrefix="guard" codeLabel={t('guard.personalCode')} codeRef={codeInput}
-          code={personalCode} onCode={setPersonalCode} idNumber={idNumber} onIdNumber={setIdNumber}
+          testIdPrefix="guard"
+          codeLabel={t('guard.personalCode')}
+          codeRef={codeInput}
+          code={personalCode}
+          onCode={setPersonalCode}
+          idNumber={idNumber}
+          onIdNumber={setIdNumber}
         />
         <ErrorBox error={error} />
         {queuedNow && (
           <div className="alert alert-warn" role="status" data-testid="guard-queued-notice">
-            <div className="alert-title">{queuedNow.personalCode && cachedPublicKey() ? t('guardOffline.verifiedOffline') : t('guard.queuedTitle')}</div>
-            <div>{queuedNow.personalCode && cachedPublicKey() ? t('guardOffline.verifiedOfflineText') : t('guard.queuedText')}</div>
+            <div className="alert-title">
+              {queuedNow.personalCode && cachedPublicKey() ? t('guardOffline.verifiedOffline') : t('guard.queuedTitle')}
+            </div>
+            <div>
+              {queuedNow.personalCode && cachedPublicKey()
+                ? t('guardOffline.verifiedOfflineText')
+                : t('guard.queuedText')}
+            </div>
           </div>
         )}
-        {notice && <div className="alert alert-info" role="status" data-testid="guard-notice">{notice}</div>}
+        {notice && (
+          <div className="alert alert-info" role="status" data-testid="guard-notice">
+            {notice}
+          </div>
+        )}
         {door?.requiresPresence && held && !online && (
-          <p className="muted small" data-testid="guard-screen-held">{t('guardOffline.screenCodeHeld', { time: formatDateTime(held.fetchedAt) })}</p>
+          <p className="muted small" data-testid="guard-screen-held">
+            {t('guardOffline.screenCodeHeld', { time: formatDateTime(held.fetchedAt) })}
+          </p>
         )}
         {!online && (
           <p className="muted small" data-testid="guard-queue-window">
-            {queueKey ? t('guardOffline.queueWindow', { minutes: queueKey.queuedScanMinutes }) : t('guardOffline.noQueueKey')}
+            {queueKey
+              ? t('guardOffline.queueWindow', { minutes: queueKey.queuedScanMinutes })
+              : t('guardOffline.noQueueKey')}
           </p>
         )}
-        <button type="submit" className="btn btn-primary btn-block guard-go" data-testid="guard-submit" disabled={busy || !door || (!personalCode.trim() && !idNumber.trim())}>
+        <button
+          type="submit"
+          className="btn btn-primary btn-block guard-go"
+          data-testid="guard-submit"
+          disabled={busy || !door || (!personalCode.trim() && !idNumber.trim())}
+        >
           {busy ? t('common.working') : t('guard.submit')}
         </button>
       </form>
 
-      <QueueStatus queue={queue} line={scanLine} title={t('guard.queued', { count: queue.queued.length })} testIdPrefix="guard">
+      <QueueStatus
+        queue={queue}
+        line={scanLine}
+        title={t('guard.queued', { count: queue.queued.length })}
+        testIdPrefix="guard"
+      >
         {recent.length > 0 && (
           <>
             <h3 className="guard-sub">{t('guard.recent')}</h3>
             <ul className="guard-list" data-testid="guard-recent">
               {recent.map((o) => (
-                <li key={o.clientId} data-testid="guard-recent-row" data-decision={o.result?.decision ?? 'error'} data-code={o.error?.code}>
+                <li
+                  key={o.clientId}
+                  data-testid="guard-recent-row"
+                  data-decision={o.result?.decision ?? 'error'}
+                  data-code={o.error?.code}
+                >
                   <span className="muted small">{formatDateTime(o.at)}</span>{' '}
                   {o.result ? (
                     <>
-                      <strong>{o.result.maskedName}</strong> · <span className={`decision decision-${o.result.decision}`}>{t(`verify.decision.${o.result.decision}`)}</span>
-                      {o.result.reasons.length > 0 && <span className="muted small"> · {o.result.reasons.map((r) => r.message).join(';')}</span>}
+                      <strong>{o.result.maskedName}</strong> ·{' '}
+                      <span className={`decision decision-${o.result.decision}`}>
+                        {t(`verify.decision.${o.result.decision}`)}
+                      </span>
+                      {o.result.reasons.length > 0 && (
+                        <span className="muted small"> · {o.result.reasons.map((r) => r.message).join(';')}</span>
+                      )}
                     </>
                   ) : (
-                    <><span className="mono">{o.label}</span> · <span className="decision decision-refused">{o.error?.detail}</span> <code className="small">{o.error?.code}</code></>
+                    <>
+                      <span className="mono">{o.label}</span> ·{' '}
+                      <span className="decision decision-refused">{o.error?.detail}</span>{' '}
+                      <code className="small">{o.error?.code}</code>
+                    </>
                   )}
                 </li>
               ))}
@@ -352,9 +430,15 @@ function VenuePicker({ door, onPick }: { door: DoorVenue | null; onPick: (d: Doo
             if (v) void pick(v);
           }}
         >
-          <option value="" disabled>{venues.loading ? t('common.loading') : t('guard.pickVenue')}</option>
+          <option value="" disabled>
+            {venues.loading ? t('common.loading') : t('guard.pickVenue')}
+          </option>
           {door && !list.some((v) => v.id === door.id) && <option value={door.id}>{door.name}</option>}
-          {list.map((v) => <option key={v.id} value={v.id}>{v.name} · {v.areaName}</option>)}
+          {list.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.name} · {v.areaName}
+            </option>
+          ))}
         </select>
       </label>
       {venues.error && venues.error.status !== 0 && <ErrorBox error={venues.error} />}

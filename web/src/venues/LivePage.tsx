@@ -36,10 +36,16 @@ export function LivePage() {
   const [typed, setTyped] = useState('');
   const [q, setQ] = useState('');
   useEffect(() => {
-    const timer = setTimeout(() => { setQ(typed.trim()); setOffset(0); }, 300);
+    const timer = setTimeout(() => {
+      setQ(typed.trim());
+      setOffset(0);
+    }, 300);
     return () => clearTimeout(timer);
   }, [typed]);
-  const list = useLoad(() => venueApi.publicVenues({ areaId, q: q || undefined, limit: PAGE, offset }), [areaId, q, offset]);
+  const list = useLoad(
+    () => venueApi.publicVenues({ areaId, q: q || undefined, limit: PAGE, offset }),
+    [areaId, q, offset],
+  );
   const [updates, setUpdates] = useState<Record<string, Occupancy>>({});
   const live = useOccupancyStream(areaId, (o) => setUpdates((u) => ({ ...u, [o.venueId]: o })), !!list.data);
   // Fresh figures from the list replace what the stream brought before them.
@@ -47,10 +53,14 @@ export function LivePage() {
   usePollWhileStale(live.stale, list.reload);
   const loadedAt = useChangedAt(list.data);
 
-  const rows = useMemo(() => (list.data?.items ?? []).map((v): LiveVenue => {
-    const u = updates[v.id];
-    return u ? { ...v, count: u.count, capacity: u.capacity, level: u.level } : v;
-  }), [list.data, updates]);
+  const rows = useMemo(
+    () =>
+      (list.data?.items ?? []).map((v): LiveVenue => {
+        const u = updates[v.id];
+        return u ? { ...v, count: u.count, capacity: u.capacity, level: u.level } : v;
+      }),
+    [list.data, updates],
+  );
 
   const pick = (depth: number, id: string) => {
     setPicked((p) => [...p.slice(0, depth), id]);
@@ -60,14 +70,18 @@ export function LivePage() {
   return (
     <div className="live-page">
       <header className="door-top">
-        <span className="brand-mark" aria-hidden="true">＋</span>
+        <span className="brand-mark" aria-hidden="true">
+          ＋
+        </span>
         <span className="door-title">{t('live.title')}</span>
         <LangSwitch className="on-dark" />
       </header>
       <main className="live-main">
         <p className="muted">{t('live.lead')}</p>
         <div className="live-legend" aria-label={t('live.legend')}>
-          {LEVELS.map((l) => <CrowdBadge key={l} level={l} />)}
+          {LEVELS.map((l) => (
+            <CrowdBadge key={l} level={l} />
+          ))}
         </div>
         {!linkedArea && (
           <div className="live-filters" data-testid="live-filters">
@@ -85,14 +99,27 @@ export function LivePage() {
         <StaleBanner stale={live.stale} updatedAt={latest(loadedAt, live.lastEventAt)} />
         <ErrorBox error={list.error} />
         {list.loading && !list.data && <Loading />}
-        {list.data && <p className="muted small" data-testid="live-total" data-total={list.data.total}>{t('live.total', { count: list.data.total })}</p>}
+        {list.data && (
+          <p className="muted small" data-testid="live-total" data-total={list.data.total}>
+            {t('live.total', { count: list.data.total })}
+          </p>
+        )}
         {list.data && rows.length === 0 && <p className="empty">{t('live.none')}</p>}
         <ul className="live-list" data-testid="live-list">
           {rows.map((v) => (
-            <li key={v.id} className={`live-row live-${v.level}`} data-testid="live-venue-row" data-venue-id={v.id} data-level={v.level} data-count={v.count}>
+            <li
+              key={v.id}
+              className={`live-row live-${v.level}`}
+              data-testid="live-venue-row"
+              data-venue-id={v.id}
+              data-level={v.level}
+              data-count={v.count}
+            >
               <div className="live-name">
                 <span className="strong">{v.name}</span>
-                <span className="muted small">{nameIn(v.categoryName)} · {v.areaName}</span>
+                <span className="muted small">
+                  {nameIn(v.categoryName)} · {v.areaName}
+                </span>
               </div>
               <div className="live-figures">
                 <CrowdBadge level={v.level} />
@@ -103,7 +130,9 @@ export function LivePage() {
           ))}
         </ul>
         {list.data && <Pager total={list.data.total} limit={PAGE} offset={offset} onChange={setOffset} />}
-        <p className="small live-foot"><Link to="/login">{t('live.staffLogin')}</Link></p>
+        <p className="small live-foot">
+          <Link to="/login">{t('live.staffLogin')}</Link>
+        </p>
       </main>
     </div>
   );
@@ -117,12 +146,30 @@ function AreaLevels({ picked, onPick }: { picked: string[]; onPick: (depth: numb
   const depths = [0, ...picked.map((_, i) => i + 1).filter((d) => !!picked[d - 1])].slice(0, FILTER_LEVELS.length);
   return (
     <div className="live-areas">
-      {depths.map((d) => <AreaSelect key={`${d}:${d ? picked[d - 1] : ''}`} depth={d} parentId={d ? picked[d - 1] : undefined} value={picked[d] ?? ''} onPick={onPick} />)}
+      {depths.map((d) => (
+        <AreaSelect
+          key={`${d}:${d ? picked[d - 1] : ''}`}
+          depth={d}
+          parentId={d ? picked[d - 1] : undefined}
+          value={picked[d] ?? ''}
+          onPick={onPick}
+        />
+      ))}
     </div>
   );
 }
 
-function AreaSelect({ depth, parentId, value, onPick }: { depth: number; parentId: string | undefined; value: string; onPick: (depth: number, id: string) => void }) {
+function AreaSelect({
+  depth,
+  parentId,
+  value,
+  onPick,
+}: {
+  depth: number;
+  parentId: string | undefined;
+  value: string;
+  onPick: (depth: number, id: string) => void;
+}) {
   const { t } = useTranslation();
   const options = useLoad(() => venueApi.liveAreas(parentId), [parentId]);
   const items = options.data?.items ?? [];
@@ -130,10 +177,21 @@ function AreaSelect({ depth, parentId, value, onPick }: { depth: number; parentI
   const level = items[0]?.level;
   return (
     <label className="field live-area">
-      <span className="field-label">{level ? t(`live.level.${level}`, { defaultValue: t('live.area') }) : t('live.area')}</span>
-      <select data-testid={`live-area-${depth}`} data-level={level} value={value} onChange={(e) => onPick(depth, e.target.value)}>
+      <span className="field-label">
+        {level ? t(`live.level.${level}`, { defaultValue: t('live.area') }) : t('live.area')}
+      </span>
+      <select
+        data-testid={`live-area-${depth}`}
+        data-level={level}
+        value={value}
+        onChange={(e) => onPick(depth, e.target.value)}
+      >
         <option value="">{t('live.allAreas')}</option>
-        {items.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+        {items.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.name}
+          </option>
+        ))}
       </select>
     </label>
   );

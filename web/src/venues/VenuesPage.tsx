@@ -24,7 +24,11 @@ export function nameIn(name: Bilingual): string {
 export function VenueStatusBadge({ status }: { status: VenueStatus }) {
   const { t } = useTranslation();
   const cls = status === 'approved' ? 'badge-on' : status === 'pending' ? 'badge-warn' : 'badge-off';
-  return <span className={`badge ${cls}`} data-testid="venue-status" data-status={status}>{t(`venues.status.${status}`)}</span>;
+  return (
+    <span className={`badge ${cls}`} data-testid="venue-status" data-status={status}>
+      {t(`venues.status.${status}`)}
+    </span>
+  );
 }
 
 export function VenuesPage() {
@@ -57,7 +61,14 @@ export function VenuesPage() {
       <div className="card-title-row">
         <h1 className="page-title">{t('venues.title')}</h1>
         {can('venue.manage') && !open && (
-          <button type="button" className="btn btn-primary" data-testid="venue-register-open" onClick={() => setOpen(true)}>{t('venues.register')}</button>
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="venue-register-open"
+            onClick={() => setOpen(true)}
+          >
+            {t('venues.register')}
+          </button>
         )}
       </div>
       {open && (
@@ -65,7 +76,11 @@ export function VenuesPage() {
           <h2 className="card-title">{t('venues.register')}</h2>
           <RegisterVenueForm
             onCancel={() => setOpen(false)}
-            onCreated={(v) => { setCreated(v); setOpen(false); list.reload(); }}
+            onCreated={(v) => {
+              setCreated(v);
+              setOpen(false);
+              list.reload();
+            }}
           />
         </div>
       )}
@@ -79,9 +94,21 @@ export function VenuesPage() {
       <div className="card">
         <div className="card-title-row">
           <h2 className="card-title">{t('venues.list')}</h2>
-          <select className="venue-filter" data-testid="venue-filter" value={status} onChange={(e) => { setStatus(e.target.value as VenueStatus | ''); setOffset(0); }}>
+          <select
+            className="venue-filter"
+            data-testid="venue-filter"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value as VenueStatus | '');
+              setOffset(0);
+            }}
+          >
             <option value="">{t('venues.allStatuses')}</option>
-            {(['pending', 'approved', 'suspended'] as const).map((s) => <option key={s} value={s}>{t(`venues.status.${s}`)}</option>)}
+            {(['pending', 'approved', 'suspended'] as const).map((s) => (
+              <option key={s} value={s}>
+                {t(`venues.status.${s}`)}
+              </option>
+            ))}
           </select>
         </div>
         <ErrorBox error={list.error ?? rowError} />
@@ -96,26 +123,42 @@ export function VenuesPage() {
                 <th>{t('venues.area')}</th>
                 <th className="num">{t('venues.capacity')}</th>
                 <th>{t('venues.statusLabel')}</th>
-                <th><span className="sr-only">{t('venues.actions')}</span></th>
+                <th>
+                  <span className="sr-only">{t('venues.actions')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {list.data.items.map((v) => (
                 <tr key={v.id} data-testid="venue-row" data-venue-id={v.id}>
                   <td data-label={t('venues.name')} className="rtable-head">
-                    <Link to={`/venues/${v.id}`} className="strong-link">{v.name}</Link>
+                    <Link to={`/venues/${v.id}`} className="strong-link">
+                      {v.name}
+                    </Link>
                     {v.address && <div className="muted small">{v.address}</div>}
                   </td>
                   <td data-label={t('venues.category')}>{nameIn(v.categoryName)}</td>
                   <td data-label={t('venues.area')}>{v.areaName}</td>
-                  <td data-label={t('venues.capacity')} className="num">{v.capacity}</td>
-                  <td data-label={t('venues.statusLabel')}><VenueStatusBadge status={v.status} /></td>
+                  <td data-label={t('venues.capacity')} className="num">
+                    {v.capacity}
+                  </td>
+                  <td data-label={t('venues.statusLabel')}>
+                    <VenueStatusBadge status={v.status} />
+                  </td>
                   <td className="actions">
                     {can('venue.approve') && v.status !== 'approved' && v.registeredBy === me.id && (
-                      <span className="muted small" data-testid="venue-self-approval">{t('venueOperator.selfApproval')}</span>
+                      <span className="muted small" data-testid="venue-self-approval">
+                        {t('venueOperator.selfApproval')}
+                      </span>
                     )}
                     {can('venue.approve') && v.status !== 'approved' && v.registeredBy !== me.id && (
-                      <button type="button" className="btn btn-small" data-testid="venue-approve" disabled={busyId === v.id} onClick={() => void approve(v)}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        data-testid="venue-approve"
+                        disabled={busyId === v.id}
+                        onClick={() => void approve(v)}
+                      >
                         {t('venues.approve')}
                       </button>
                     )}
@@ -135,11 +178,27 @@ function RegisterVenueForm({ onCreated, onCancel }: { onCreated: (v: Venue) => v
   const { t } = useTranslation();
   const categories = useLoad(() => venueApi.categories(), []);
   const [area, setArea] = useState<Area | null>(null);
-  const [draft, setDraft] = useState({ name: '', category: '', address: '', capacity: '', requiresPresence: false, responsiblePerson: '', contactPhone: '', licenceNo: '' });
+  const [draft, setDraft] = useState({
+    name: '',
+    category: '',
+    address: '',
+    capacity: '',
+    requiresPresence: false,
+    responsiblePerson: '',
+    contactPhone: '',
+    licenceNo: '',
+  });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const set = <K extends keyof typeof draft>(k: K, v: (typeof draft)[K]) => setDraft((d) => ({ ...d, [k]: v }));
-  const fieldError = (...names: string[]) => error?.errors.filter((f) => f.field && names.includes(f.field)).map((f) => <span key={`${f.field}-${f.code}`} className="field-error">{f.message}</span>);
+  const fieldError = (...names: string[]) =>
+    error?.errors
+      .filter((f) => f.field && names.includes(f.field))
+      .map((f) => (
+        <span key={`${f.field}-${f.code}`} className="field-error">
+          {f.message}
+        </span>
+      ));
   const chosen = categories.data?.items.find((c) => c.key === draft.category);
 
   const submit = async (e: FormEvent) => {
@@ -148,7 +207,13 @@ function RegisterVenueForm({ onCreated, onCancel }: { onCreated: (v: Venue) => v
     setBusy(true);
     setError(null);
     try {
-      const body: NewVenue = { name: draft.name.trim(), category: draft.category, areaId: area.id, capacity: Number(draft.capacity), requiresPresence: draft.requiresPresence };
+      const body: NewVenue = {
+        name: draft.name.trim(),
+        category: draft.category,
+        areaId: area.id,
+        capacity: Number(draft.capacity),
+        requiresPresence: draft.requiresPresence,
+      };
       if (draft.address.trim()) body.address = draft.address.trim();
       if (draft.responsiblePerson.trim()) body.responsiblePerson = draft.responsiblePerson.trim();
       if (draft.contactPhone.trim()) body.contactPhone = draft.contactPhone.trim();
@@ -166,51 +231,128 @@ function RegisterVenueForm({ onCreated, onCancel }: { onCreated: (v: Venue) => v
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate data-testid="venue-register-form">
       <div className="form-grid">
-        <label className="field"><span className="field-label">{t('venues.name')} <span className="req">*</span></span>
-          <input data-testid="venue-register-name" value={draft.name} maxLength={100} onChange={(e) => set('name', e.target.value)} autoComplete="off" />
+        <label className="field">
+          <span className="field-label">
+            {t('venues.name')} <span className="req">*</span>
+          </span>
+          <input
+            data-testid="venue-register-name"
+            value={draft.name}
+            maxLength={100}
+            onChange={(e) => set('name', e.target.value)}
+            autoComplete="off"
+          />
           {fieldError('name')}
         </label>
-        <label className="field"><span className="field-label">{t('venues.category')} <span className="req">*</span></span>
-          <select data-testid="venue-register-category" value={draft.category} onChange={(e) => set('category', e.target.value)}>
-            <option value="" disabled>{categories.loading ? t('common.loading') : t('venues.pickCategory')}</option>
-            {categories.data?.items.map((c) => <option key={c.key} value={c.key}>{nameIn(c.name)}</option>)}
+        <label className="field">
+          <span className="field-label">
+            {t('venues.category')} <span className="req">*</span>
+          </span>
+          <select
+            data-testid="venue-register-category"
+            value={draft.category}
+            onChange={(e) => set('category', e.target.value)}
+          >
+            <option value="" disabled>
+              {categories.loading ? t('common.loading') : t('venues.pickCategory')}
+            </option>
+            {categories.data?.items.map((c) => (
+              <option key={c.key} value={c.key}>
+                {nameIn(c.name)}
+              </option>
+            ))}
           </select>
-          {chosen && <span className="field-hint" data-testid="venue-register-policy">{policyText(t, chosen.entryPolicy, chosen.defaultDwellMinutes)}</span>}
+          {chosen && (
+            <span className="field-hint" data-testid="venue-register-policy">
+              {policyText(t, chosen.entryPolicy, chosen.defaultDwellMinutes)}
+            </span>
+          )}
           {fieldError('category')}
         </label>
-        <label className="field"><span className="field-label">{t('venues.address')}</span>
-          <input data-testid="venue-register-address" value={draft.address} maxLength={200} onChange={(e) => set('address', e.target.value)} />
+        <label className="field">
+          <span className="field-label">{t('venues.address')}</span>
+          <input
+            data-testid="venue-register-address"
+            value={draft.address}
+            maxLength={200}
+            onChange={(e) => set('address', e.target.value)}
+          />
           {fieldError('address')}
         </label>
-        <label className="field"><span className="field-label">{t('venues.capacity')} <span className="req">*</span></span>
-          <input data-testid="venue-register-capacity" type="number" inputMode="numeric" min={1} value={draft.capacity} onChange={(e) => set('capacity', e.target.value)} />
+        <label className="field">
+          <span className="field-label">
+            {t('venues.capacity')} <span className="req">*</span>
+          </span>
+          <input
+            data-testid="venue-register-capacity"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            value={draft.capacity}
+            onChange={(e) => set('capacity', e.target.value)}
+          />
           <span className="field-hint">{t('venues.capacityHint')}</span>
           {fieldError('capacity')}
         </label>
-        <label className="field"><span className="field-label">{t('venueOperator.responsiblePerson')}</span>
-          <input data-testid="venue-register-responsible" value={draft.responsiblePerson} maxLength={50} onChange={(e) => set('responsiblePerson', e.target.value)} autoComplete="off" />
+        <label className="field">
+          <span className="field-label">{t('venueOperator.responsiblePerson')}</span>
+          <input
+            data-testid="venue-register-responsible"
+            value={draft.responsiblePerson}
+            maxLength={50}
+            onChange={(e) => set('responsiblePerson', e.target.value)}
+            autoComplete="off"
+          />
           {fieldError('responsiblePerson')}
         </label>
-        <label className="field"><span className="field-label">{t('venueOperator.contactPhone')}</span>
-          <input data-testid="venue-register-phone" type="tel" inputMode="numeric" value={draft.contactPhone} maxLength={20} onChange={(e) => set('contactPhone', e.target.value)} autoComplete="off" />
+        <label className="field">
+          <span className="field-label">{t('venueOperator.contactPhone')}</span>
+          <input
+            data-testid="venue-register-phone"
+            type="tel"
+            inputMode="numeric"
+            value={draft.contactPhone}
+            maxLength={20}
+            onChange={(e) => set('contactPhone', e.target.value)}
+            autoComplete="off"
+          />
           {fieldError('contactPhone')}
         </label>
-        <label className="field"><span className="field-label">{t('venueOperator.licenceNo')}</span>
-          <input data-testid="venue-register-licence" className="mono" value={draft.licenceNo} maxLength={40} onChange={(e) => set('licenceNo', e.target.value)} autoComplete="off" spellCheck={false} />
+        <label className="field">
+          <span className="field-label">{t('venueOperator.licenceNo')}</span>
+          <input
+            data-testid="venue-register-licence"
+            className="mono"
+            value={draft.licenceNo}
+            maxLength={40}
+            onChange={(e) => set('licenceNo', e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
           {fieldError('licenceNo')}
         </label>
-        <div className="field"><span className="field-label">{t('venues.area')} <span className="req">*</span></span>
+        <div className="field">
+          <span className="field-label">
+            {t('venues.area')} <span className="req">*</span>
+          </span>
           <AreaPicker onChange={setArea} testId="venue-register-area" />
           {fieldError('areaId')}
         </div>
       </div>
       <label className="check">
-        <input type="checkbox" data-testid="venue-register-presence" checked={draft.requiresPresence} onChange={(e) => set('requiresPresence', e.target.checked)} />
+        <input
+          type="checkbox"
+          data-testid="venue-register-presence"
+          checked={draft.requiresPresence}
+          onChange={(e) => set('requiresPresence', e.target.checked)}
+        />
         {t('venues.requiresPresence')}
       </label>
       <ErrorBox error={error} />
       <div className="form-actions">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>{t('common.cancel')}</button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
         <button type="submit" className="btn btn-primary" data-testid="venue-register-submit" disabled={busy || !ready}>
           {busy ? t('common.working') : t('venues.registerSubmit')}
         </button>
@@ -222,8 +364,16 @@ function RegisterVenueForm({ onCreated, onCancel }: { onCreated: (v: Venue) => v
 type T = (key: string, options?: Record<string, unknown>) => string;
 
 /** "绿码可进;须 72 小时内核酸阴性;默认停留 45 分钟" from a category's entry policy. */
-export function policyText(t: T, policy: { allowedColours: string[]; testWithinHours: number | null; vaccinationRequired: boolean }, dwell: number): string {
-  const parts = [t('venues.policyColours', { colours: policy.allowedColours.map((c) => t(`verify.colour.${c}`)).join(t('venues.listSep')) })];
+export function policyText(
+  t: T,
+  policy: { allowedColours: string[]; testWithinHours: number | null; vaccinationRequired: boolean },
+  dwell: number,
+): string {
+  const parts = [
+    t('venues.policyColours', {
+      colours: policy.allowedColours.map((c) => t(`verify.colour.${c}`)).join(t('venues.listSep')),
+    }),
+  ];
   if (policy.testWithinHours !== null) parts.push(t('venues.policyTest', { hours: policy.testWithinHours }));
   if (policy.vaccinationRequired) parts.push(t('venues.policyVaccine'));
   parts.push(t('venues.policyDwell', { minutes: dwell }));

@@ -21,8 +21,19 @@ export function useNow(intervalMs = 1000): number {
 /** HH:MM:SS in the deployment's zone, ticking every second; the date beneath it. */
 export function LiveClock({ testId = 'verify-clock' }: { testId?: string }) {
   const now = useNow(1000);
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(now);
-  const date = new Intl.DateTimeFormat(currentLanguage(), { timeZone: TIME_ZONE, month: 'long', day: 'numeric', weekday: 'short' }).format(now);
+  const time = new Intl.DateTimeFormat('en-GB', {
+    timeZone: TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(now);
+  const date = new Intl.DateTimeFormat(currentLanguage(), {
+    timeZone: TIME_ZONE,
+    month: 'long',
+    day: 'numeric',
+    weekday: 'short',
+  }).format(now);
   return (
     <div className="live-clock" data-testid={testId} data-now={now} aria-live="off">
       <span className="live-time">{time}</span>
@@ -31,7 +42,15 @@ export function LiveClock({ testId = 'verify-clock' }: { testId?: string }) {
   );
 }
 
-export function VerifyScreen({ result, onDone, footer }: { result: Verification; onDone?: () => void; footer?: ReactNode }) {
+export function VerifyScreen({
+  result,
+  onDone,
+  footer,
+}: {
+  result: Verification;
+  onDone?: () => void;
+  footer?: ReactNode;
+}) {
   const { t } = useTranslation();
   const tone = result.decision === 'exited' ? 'exited' : result.colour;
   const test = result.latestTest;
@@ -47,9 +66,13 @@ export function VerifyScreen({ result, onDone, footer }: { result: Verification;
     >
       <div className="verify-sweep" aria-hidden="true" />
       <div className="verify-inner">
-        <div className="verify-venue" data-testid="verify-venue">{result.venueName}</div>
+        <div className="verify-venue" data-testid="verify-venue">
+          {result.venueName}
+        </div>
         <LiveClock />
-        <div className="verify-name" data-testid="verify-name">{result.maskedName}</div>
+        <div className="verify-name" data-testid="verify-name">
+          {result.maskedName}
+        </div>
 
         {result.duplicate && result.decision !== 'refused' && (
           <div className="verify-repeat" data-testid="verify-repeat" role="status">
@@ -60,15 +83,21 @@ export function VerifyScreen({ result, onDone, footer }: { result: Verification;
         )}
         {result.decision === 'exited' ? (
           <div className="verify-decision calm" data-testid="verify-decision">
-            <span className="verify-icon" aria-hidden="true">↩</span>
+            <span className="verify-icon" aria-hidden="true">
+              ↩
+            </span>
             <span>{t('verify.exited')}</span>
             <span className="verify-decision-sub">{t('checkinMore.secondScanExit')}</span>
           </div>
         ) : (
           <>
-            <div className="verify-colour" data-testid="verify-colour">{t(`verify.colour.${result.colour}`)}</div>
+            <div className="verify-colour" data-testid="verify-colour">
+              {t(`verify.colour.${result.colour}`)}
+            </div>
             <div className={`verify-decision ${result.decision}`} data-testid="verify-decision">
-              <span className="verify-icon" aria-hidden="true">{result.decision === 'admitted' ? '✓' : '✕'}</span>
+              <span className="verify-icon" aria-hidden="true">
+                {result.decision === 'admitted' ? '✓' : '✕'}
+              </span>
               <span>{t(`verify.decision.${result.decision}`)}</span>
             </div>
           </>
@@ -76,7 +105,11 @@ export function VerifyScreen({ result, onDone, footer }: { result: Verification;
 
         {result.reasons.length > 0 && result.decision !== 'exited' && (
           <ul className="verify-reasons" data-testid="verify-reasons">
-            {result.reasons.map((r) => <li key={r.code} data-code={r.code}>{r.message}</li>)}
+            {result.reasons.map((r) => (
+              <li key={r.code} data-code={r.code}>
+                {r.message}
+              </li>
+            ))}
           </ul>
         )}
 
@@ -86,35 +119,58 @@ export function VerifyScreen({ result, onDone, footer }: { result: Verification;
             <dd data-testid="verify-test">
               {test ? (
                 <>
-                  <span className="verify-fact-main">{t(`verify.testResult.${test.result}`, { defaultValue: test.result })} · {t('verify.hoursAgo', { count: test.hoursAgo })}</span>
-                  <span className="verify-fact-sub">{t('verify.sampledAt', { time: formatDateTime(test.sampledAt) })}</span>
+                  <span className="verify-fact-main">
+                    {t(`verify.testResult.${test.result}`, { defaultValue: test.result })} ·{' '}
+                    {t('verify.hoursAgo', { count: test.hoursAgo })}
+                  </span>
+                  <span className="verify-fact-sub">
+                    {t('verify.sampledAt', { time: formatDateTime(test.sampledAt) })}
+                  </span>
                 </>
-              ) : <span className="verify-fact-main">{t('verify.noTest')}</span>}
+              ) : (
+                <span className="verify-fact-main">{t('verify.noTest')}</span>
+              )}
             </dd>
           </div>
           <div>
             <dt>{t('verify.vaccination')}</dt>
             <dd data-testid="verify-vaccinated">
               <span className="verify-fact-main">
-                {result.vaccinated === null ? t('verify.vaccinationUnknown') : result.vaccinated ? t('verify.vaccinated') : t('verify.notVaccinated')}
+                {result.vaccinated === null
+                  ? t('verify.vaccinationUnknown')
+                  : result.vaccinated
+                    ? t('verify.vaccinated')
+                    : t('verify.notVaccinated')}
               </span>
             </dd>
           </div>
           <div>
             {/* A refused scan never entered: its time is the scan's. */}
-            <dt data-testid="verify-at-label">{result.decision === 'refused' ? t('checkinMore.scannedAt') : t('verify.enteredAt')}</dt>
-            <dd><span className="verify-fact-sub" data-testid="verify-at">{formatDateTime(result.at)}</span></dd>
+            <dt data-testid="verify-at-label">
+              {result.decision === 'refused' ? t('checkinMore.scannedAt') : t('verify.enteredAt')}
+            </dt>
+            <dd>
+              <span className="verify-fact-sub" data-testid="verify-at">
+                {formatDateTime(result.at)}
+              </span>
+            </dd>
           </div>
           {result.decision === 'exited' && result.exitedAt != null && (
             <div>
               <dt>{t('checkinMore.exitedAt')}</dt>
-              <dd><span className="verify-fact-sub" data-testid="verify-exited-at">{formatDateTime(result.exitedAt)}</span></dd>
+              <dd>
+                <span className="verify-fact-sub" data-testid="verify-exited-at">
+                  {formatDateTime(result.exitedAt)}
+                </span>
+              </dd>
             </div>
           )}
         </dl>
         {footer}
         {onDone && (
-          <button type="button" className="btn verify-done" data-testid="verify-done" onClick={onDone}>{t('verify.done')}</button>
+          <button type="button" className="btn verify-done" data-testid="verify-done" onClick={onDone}>
+            {t('verify.done')}
+          </button>
         )}
       </div>
     </div>

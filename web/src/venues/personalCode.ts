@@ -15,16 +15,22 @@ const KEY_STORE = 'cordon.guard.publicKey';
 
 export type OfflineVerdict =
   | {
-    ok: true; personId: string; issuedAt: number; expiresAt: number;
-    /** The health code colour and latest test the code was signed with, when it carries them. */
-    colour: 'green' | 'yellow' | 'red' | null;
-    latestTest: { sampledAt: number; result: 'negative' | 'positive' } | null;
-  }
+      ok: true;
+      personId: string;
+      issuedAt: number;
+      expiresAt: number;
+      /** The health code colour and latest test the code was signed with, when it carries them. */
+      colour: 'green' | 'yellow' | 'red' | null;
+      latestTest: { sampledAt: number; result: 'negative' | 'positive' } | null;
+    }
   | { ok: false; code: 'PERSONAL_CODE_INVALID' | 'PERSONAL_CODE_EXPIRED' };
 
 function base64UrlBytes(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=');
+  const b64 = text
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(text.length / 4) * 4, '=');
   try {
     return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   } catch {
@@ -61,7 +67,15 @@ export function verifyPersonalCodeOffline(publicKey: Uint8Array, token: string, 
     return invalid;
   }
   const { p, iat, exp, c, t } = claims;
-  if (typeof p !== 'string' || !p || typeof iat !== 'number' || typeof exp !== 'number' || exp <= iat || exp - iat > PERSONAL_CODE_TTL_MS) return invalid;
+  if (
+    typeof p !== 'string' ||
+    !p ||
+    typeof iat !== 'number' ||
+    typeof exp !== 'number' ||
+    exp <= iat ||
+    exp - iat > PERSONAL_CODE_TTL_MS
+  )
+    return invalid;
   if (c !== undefined && c !== 'green' && c !== 'yellow' && c !== 'red') return invalid;
   let latestTest: { sampledAt: number; result: 'negative' | 'positive' } | null = null;
   if (t !== undefined && t !== null) {
@@ -71,7 +85,14 @@ export function verifyPersonalCodeOffline(publicKey: Uint8Array, token: string, 
   }
   if (iat > now + PERSONAL_CODE_SKEW_MS) return invalid;
   if (now >= exp) return { ok: false, code: 'PERSONAL_CODE_EXPIRED' };
-  return { ok: true, personId: p, issuedAt: iat, expiresAt: exp, colour: (c as 'green' | 'yellow' | 'red' | undefined) ?? null, latestTest };
+  return {
+    ok: true,
+    personId: p,
+    issuedAt: iat,
+    expiresAt: exp,
+    colour: (c as 'green' | 'yellow' | 'red' | undefined) ?? null,
+    latestTest,
+  };
 }
 
 /** The cached public key (PEM), if this device has fetched it before. */

@@ -18,10 +18,16 @@ export const guardQueue: QueueSpec<QueuedScan, ScanAnswer> = {
   key: GUARD_QUEUE_KEY,
   idOf: (q) => q.clientId,
   revive: reviveScan,
-  send: (batch) => sendEach(batch, (q) => q.clientId, async (scan) => {
-    const { venueName: _v, label: _l, ...body } = scan;
-    return { ok: true as const, verification: await venueApi.checkIn(body) };
-  }, refused),
+  send: (batch) =>
+    sendEach(
+      batch,
+      (q) => q.clientId,
+      async (scan) => {
+        const { venueName: _v, label: _l, ...body } = scan;
+        return { ok: true as const, verification: await venueApi.checkIn(body) };
+      },
+      refused,
+    ),
   refused,
   ok: (r) => r.ok,
   denied: (r) => r.ok && r.verification.decision === 'refused',

@@ -24,10 +24,19 @@ export const QUEUE_KEY_STORAGE = 'cordon.guard.queueKey';
 /** Fetch a fresh key once the held one is this old (it signs scans for a day). */
 export const QUEUE_KEY_RENEW_MS = 6 * 3_600_000;
 
-export function storedQueueKey(userId: string, storage: Pick<Storage, 'getItem'> = localStorage): DeviceQueueKey | null {
+export function storedQueueKey(
+  userId: string,
+  storage: Pick<Storage, 'getItem'> = localStorage,
+): DeviceQueueKey | null {
   try {
     const v = JSON.parse(storage.getItem(QUEUE_KEY_STORAGE) ?? 'null') as DeviceQueueKey | null;
-    return v && v.userId === userId && typeof v.deviceId === 'string' && typeof v.key === 'string' && typeof v.validUntil === 'number' ? v : null;
+    return v &&
+      v.userId === userId &&
+      typeof v.deviceId === 'string' &&
+      typeof v.key === 'string' &&
+      typeof v.validUntil === 'number'
+      ? v
+      : null;
   } catch {
     return null;
   }
@@ -47,8 +56,20 @@ export function keyDue(key: DeviceQueueKey | null, now: number): boolean {
 }
 
 /** A scan's signed content, in the server's order (venue.codes.ts queuedScanMessage). */
-export function queuedScanMessage(c: AssistedCheckin & { deviceId: string; clientId: string; scannedAt: number }): string {
-  return JSON.stringify(['scan1', c.deviceId, c.clientId, c.scannedAt, c.code, c.personalCode ?? null, null, c.idNumber ?? null, null]);
+export function queuedScanMessage(
+  c: AssistedCheckin & { deviceId: string; clientId: string; scannedAt: number },
+): string {
+  return JSON.stringify([
+    'scan1',
+    c.deviceId,
+    c.clientId,
+    c.scannedAt,
+    c.code,
+    c.personalCode ?? null,
+    null,
+    c.idNumber ?? null,
+    null,
+  ]);
 }
 
 function fromBase64url(s: string): Uint8Array<ArrayBuffer> {
@@ -63,8 +84,17 @@ function toBase64url(bytes: Uint8Array): string {
 }
 
 /** The scan with `deviceId` and `scanSig` (128 bits of HMAC-SHA256 with the device's queue key). */
-export async function signScan<S extends AssistedCheckin & { clientId: string; scannedAt: number }>(key: DeviceQueueKey, scan: S): Promise<S & { deviceId: string; scanSig: string }> {
-  const cryptoKey = await crypto.subtle.importKey('raw', fromBase64url(key.key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+export async function signScan<S extends AssistedCheckin & { clientId: string; scannedAt: number }>(
+  key: DeviceQueueKey,
+  scan: S,
+): Promise<S & { deviceId: string; scanSig: string }> {
+  const cryptoKey = await crypto.subtle.importKey(
+    'raw',
+    fromBase64url(key.key),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const message = queuedScanMessage({ ...scan, deviceId: key.deviceId });
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, new TextEncoder().encode(message)));
   return { ...scan, deviceId: key.deviceId, scanSig: toBase64url(mac.subarray(0, 16)) };
