@@ -19,16 +19,15 @@ export const TextErrors = defineErrors({
   },
 });
 
+/* eslint-disable no-control-regex -- matching control characters is the point of these patterns */
 /** Refused in names: C0 (NUL, tab, line breaks too), DEL, C1, LRM/RLM, ALM, LS/PS, embeddings, overrides, isolates. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
 const NAME_FORBIDDEN = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
 /** Stripped from notes: the same, except tab, line feed and carriage return. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
 const NOTE_FORBIDDEN =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu;
 /** Stripped from every exported cell: controls a spreadsheet or an XML sheet cannot hold (tab and line breaks stay). */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
 const EXPORT_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+/* eslint-enable no-control-regex */
 
 export type NameCheck = { ok: true; value: string } | { ok: false; code: 'TEXT_FORBIDDEN_CHARACTER'; char: string };
 

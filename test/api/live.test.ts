@@ -90,9 +90,7 @@ interface SseEvent {
 }
 
 /** A real HTTP client on an SSE stream: collects frames and waits for one that matches. */
-function openStream(
-  url: string,
-): Promise<{
+function openStream(url: string): Promise<{
   comments: string[];
   next(match: (e: SseEvent) => boolean): Promise<SseEvent>;
   received(): SseEvent[];

@@ -91,25 +91,23 @@ for (const { dialect, skip } of await dialects()) {
       const s = await testServices(dialect);
       try {
         const [a, b] = await city(s, 2);
-        const out = await s.db
-          .transaction()
-          .execute((trx) =>
-            addFacts(
-              s,
-              trx,
-              [
-                {
-                  personId: a!,
-                  kind: 'close_contact',
-                  since: NOW - DAY,
-                  until: NOW + 6 * DAY,
-                  source: { type: 'contact', id: 'c1' },
-                  detail: { caseId: 'k1' },
-                },
-              ],
-              { actor: SYSTEM_ACTOR, reason: 'contact c1 confirmed' },
-            ),
-          );
+        const out = await s.db.transaction().execute((trx) =>
+          addFacts(
+            s,
+            trx,
+            [
+              {
+                personId: a!,
+                kind: 'close_contact',
+                since: NOW - DAY,
+                until: NOW + 6 * DAY,
+                source: { type: 'contact', id: 'c1' },
+                detail: { caseId: 'k1' },
+              },
+            ],
+            { actor: SYSTEM_ACTOR, reason: 'contact c1 confirmed' },
+          ),
+        );
         assert.equal(out.applied, true);
         assert.deepEqual(out.applied && out.changes, [
           { personId: a, from: 'green', to: 'red', reasons: ['close-contact'] },
@@ -121,33 +119,29 @@ for (const { dialect, skip } of await dialects()) {
         // the quarantine end passes: the door shows green at once, the sweep records it
         assert.equal((await factsFor(s.db, a!, NOW + 7 * DAY)).colour, 'green');
         // adding the same fact again updates it (no duplicate, no change)
-        const again = await s.db
-          .transaction()
-          .execute((trx) =>
-            addFacts(
-              s,
-              trx,
-              [
-                {
-                  personId: a!,
-                  kind: 'close_contact',
-                  since: NOW - DAY,
-                  until: NOW + 6 * DAY,
-                  source: { type: 'contact', id: 'c1' },
-                },
-              ],
-              { actor: SYSTEM_ACTOR, reason: 'rerun' },
-            ),
-          );
+        const again = await s.db.transaction().execute((trx) =>
+          addFacts(
+            s,
+            trx,
+            [
+              {
+                personId: a!,
+                kind: 'close_contact',
+                since: NOW - DAY,
+                until: NOW + 6 * DAY,
+                source: { type: 'contact', id: 'c1' },
+              },
+            ],
+            { actor: SYSTEM_ACTOR, reason: 'rerun' },
+          ),
+        );
         assert.deepEqual(again.applied && again.changes, []);
-        const ended = await s.db
-          .transaction()
-          .execute((trx) =>
-            endFacts(s, trx, { sourceType: 'contact', sourceId: 'c1' }, NOW, {
-              actor: SYSTEM_ACTOR,
-              reason: 'contact c1 dismissed',
-            }),
-          );
+        const ended = await s.db.transaction().execute((trx) =>
+          endFacts(s, trx, { sourceType: 'contact', sourceId: 'c1' }, NOW, {
+            actor: SYSTEM_ACTOR,
+            reason: 'contact c1 dismissed',
+          }),
+        );
         assert.deepEqual(ended.applied && ended.changes.map((c) => [c.from, c.to]), [['red', 'green']]);
         const history = await s.db.selectFrom('health_colour_history').selectAll().orderBy('audit_seq').execute();
         assert.deepEqual(
@@ -167,24 +161,22 @@ for (const { dialect, skip } of await dialects()) {
       const s = await testServices(dialect);
       try {
         const [a] = await city(s, 1);
-        const out = await s.db
-          .transaction()
-          .execute((trx) =>
-            addFacts(
-              s,
-              trx,
-              [
-                {
-                  personId: a!,
-                  kind: 'home_quarantine',
-                  since: NOW + HOUR,
-                  until: NOW + 3 * DAY,
-                  source: { type: 'quarantine', id: 'q1' },
-                },
-              ],
-              { actor: SYSTEM_ACTOR, reason: 'home quarantine ordered from tomorrow' },
-            ),
-          );
+        const out = await s.db.transaction().execute((trx) =>
+          addFacts(
+            s,
+            trx,
+            [
+              {
+                personId: a!,
+                kind: 'home_quarantine',
+                since: NOW + HOUR,
+                until: NOW + 3 * DAY,
+                source: { type: 'quarantine', id: 'q1' },
+              },
+            ],
+            { actor: SYSTEM_ACTOR, reason: 'home quarantine ordered from tomorrow' },
+          ),
+        );
         assert.deepEqual(out.applied && out.changes, []);
         assert.equal((await factsFor(s.db, a!, NOW)).colour, 'green');
         s.clock.set(NOW + HOUR + 1);
@@ -259,44 +251,40 @@ for (const { dialect, skip } of await dialects()) {
       const s = await testServices(dialect);
       try {
         const [a] = await city(s, 1);
-        await s.db
-          .transaction()
-          .execute((trx) =>
-            addFacts(
-              s,
-              trx,
-              [
-                {
-                  personId: a!,
-                  kind: 'pooled_positive_pending_retest',
-                  since: NOW - HOUR,
-                  source: { type: 'pool', id: 'pool1' },
-                },
-              ],
-              { actor: SYSTEM_ACTOR, reason: 'pool T1 reported suspected positive' },
-            ),
-          );
+        await s.db.transaction().execute((trx) =>
+          addFacts(
+            s,
+            trx,
+            [
+              {
+                personId: a!,
+                kind: 'pooled_positive_pending_retest',
+                since: NOW - HOUR,
+                source: { type: 'pool', id: 'pool1' },
+              },
+            ],
+            { actor: SYSTEM_ACTOR, reason: 'pool T1 reported suspected positive' },
+          ),
+        );
         assert.equal((await factsFor(s.db, a!, NOW)).colour, 'yellow');
         s.clock.set(NOW + 2 * HOUR);
-        const changes = await s.db
-          .transaction()
-          .execute((trx) =>
-            recordTestResults(
-              s,
-              trx,
-              [
-                {
-                  personId: a!,
-                  sampledAt: NOW + HOUR,
-                  reportedAt: NOW + 2 * HOUR,
-                  result: 'negative',
-                  pooled: false,
-                  source: { type: 'tube', id: 'tube9' },
-                },
-              ],
-              { actor: SYSTEM_ACTOR, reason: 'lab upload 1' },
-            ),
-          );
+        const changes = await s.db.transaction().execute((trx) =>
+          recordTestResults(
+            s,
+            trx,
+            [
+              {
+                personId: a!,
+                sampledAt: NOW + HOUR,
+                reportedAt: NOW + 2 * HOUR,
+                result: 'negative',
+                pooled: false,
+                source: { type: 'tube', id: 'tube9' },
+              },
+            ],
+            { actor: SYSTEM_ACTOR, reason: 'lab upload 1' },
+          ),
+        );
         assert.deepEqual(
           changes.map((c) => [c.from, c.to]),
           [['yellow', 'green']],
@@ -352,14 +340,12 @@ for (const { dialect, skip } of await dialects()) {
         );
         assert.ok(ms < 20_000, `3000 results in ${ms} ms`);
         // the same tube twice in one upload, and the same fact twice in one batch: the last one counts
-        await s.db
-          .transaction()
-          .execute((trx) =>
-            recordTestResults(s, trx, [results[1]!, { ...results[1]!, result: 'positive' }], {
-              actor: SYSTEM_ACTOR,
-              reason: 'dup',
-            }),
-          );
+        await s.db.transaction().execute((trx) =>
+          recordTestResults(s, trx, [results[1]!, { ...results[1]!, result: 'positive' }], {
+            actor: SYSTEM_ACTOR,
+            reason: 'dup',
+          }),
+        );
         assert.equal(
           (
             await s.db
@@ -371,25 +357,23 @@ for (const { dialect, skip } of await dialects()) {
           'positive',
         );
         // an older result does not replace the latest
-        await s.db
-          .transaction()
-          .execute((trx) =>
-            recordTestResults(
-              s,
-              trx,
-              [
-                {
-                  personId: ids[0]!,
-                  sampledAt: NOW - DAY,
-                  reportedAt: NOW,
-                  result: 'positive',
-                  pooled: false,
-                  source: { type: 'tube', id: 'old' },
-                },
-              ],
-              { actor: SYSTEM_ACTOR, reason: 'late upload' },
-            ),
-          );
+        await s.db.transaction().execute((trx) =>
+          recordTestResults(
+            s,
+            trx,
+            [
+              {
+                personId: ids[0]!,
+                sampledAt: NOW - DAY,
+                reportedAt: NOW,
+                result: 'positive',
+                pooled: false,
+                source: { type: 'tube', id: 'old' },
+              },
+            ],
+            { actor: SYSTEM_ACTOR, reason: 'late upload' },
+          ),
+        );
         assert.deepEqual((await factsFor(s.db, ids[0]!, NOW)).latestTest, {
           sampledAt: NOW - HOUR,
           result: 'negative',
@@ -476,14 +460,12 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(rejected.status, 'rejected');
         assert.equal((await factsFor(s.db, ids[100]!, NOW)).colour, 'yellow', 'a rejected action changes nothing');
         // the system (rule-driven) is never held
-        const sys = await s.db
-          .transaction()
-          .execute((trx) =>
-            endFacts(s, trx, { sourceType: 'risk_area', sourceId: 'ra1' }, NOW, {
-              actor: SYSTEM_ACTOR,
-              reason: 'area downgraded',
-            }),
-          );
+        const sys = await s.db.transaction().execute((trx) =>
+          endFacts(s, trx, { sourceType: 'risk_area', sourceId: 'ra1' }, NOW, {
+            actor: SYSTEM_ACTOR,
+            reason: 'area downgraded',
+          }),
+        );
         assert.equal(sys.applied && sys.changes.length, 101);
         const again = await s.db
           .transaction()
@@ -502,42 +484,38 @@ for (const { dialect, skip } of await dialects()) {
         const basis = { actor: SYSTEM_ACTOR, reason: 'lab upload' };
         for (const s of [list, query]) {
           await city(s, 6);
-          await s.db
-            .transaction()
-            .execute((trx) =>
-              addFacts(
-                s,
-                trx,
-                [
-                  {
-                    personId: 'p000000',
-                    kind: 'pooled_positive_pending_retest',
-                    since: NOW - HOUR,
-                    source: { type: 'pool', id: 'pool1' },
-                  },
-                ],
-                basis,
-              ),
-            );
-          await s.db
-            .transaction()
-            .execute((trx) =>
-              recordTestResults(
-                s,
-                trx,
-                [
-                  {
-                    personId: 'p000001',
-                    sampledAt: NOW + 2 * HOUR,
-                    reportedAt: NOW + 2 * HOUR,
-                    result: 'negative',
-                    pooled: false,
-                    source: { type: 'tube', id: 'later' },
-                  },
-                ],
-                basis,
-              ),
-            );
+          await s.db.transaction().execute((trx) =>
+            addFacts(
+              s,
+              trx,
+              [
+                {
+                  personId: 'p000000',
+                  kind: 'pooled_positive_pending_retest',
+                  since: NOW - HOUR,
+                  source: { type: 'pool', id: 'pool1' },
+                },
+              ],
+              basis,
+            ),
+          );
+          await s.db.transaction().execute((trx) =>
+            recordTestResults(
+              s,
+              trx,
+              [
+                {
+                  personId: 'p000001',
+                  sampledAt: NOW + 2 * HOUR,
+                  reportedAt: NOW + 2 * HOUR,
+                  result: 'negative',
+                  pooled: false,
+                  source: { type: 'tube', id: 'later' },
+                },
+              ],
+              basis,
+            ),
+          );
           s.clock.set(NOW + 3 * HOUR);
         }
         const at = NOW + 3 * HOUR;

@@ -387,25 +387,23 @@ async function labWorld(dialect: 'sqlite' | 'postgres', ports?: Partial<Ports>) 
       basis,
     ),
   );
-  await s.db
-    .transaction()
-    .execute((trx) =>
-      healthPort.recordTestResults(
-        s,
-        trx,
-        [
-          {
-            personId: 'p0032',
-            sampledAt: START + 0.75 * HOUR,
-            reportedAt: now,
-            result: 'negative',
-            pooled: false,
-            source: { type: 'tube', id: 'LATER' },
-          },
-        ],
-        basis,
-      ),
-    );
+  await s.db.transaction().execute((trx) =>
+    healthPort.recordTestResults(
+      s,
+      trx,
+      [
+        {
+          personId: 'p0032',
+          sampledAt: START + 0.75 * HOUR,
+          reportedAt: now,
+          result: 'negative',
+          pooled: false,
+          source: { type: 'tube', id: 'LATER' },
+        },
+      ],
+      basis,
+    ),
+  );
   const round = await createRound(s, actor('command'), {
     name: 'r',
     startsAt: START,

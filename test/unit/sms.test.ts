@@ -11,9 +11,7 @@ import { installErrorCatalogue } from '../../src/errors.catalogue.ts';
 
 installErrorCatalogue();
 
-async function gateway(
-  status: number,
-): Promise<{
+async function gateway(status: number): Promise<{
   url: string;
   received: Array<{ headers: http.IncomingHttpHeaders; body: string }>;
   close(): Promise<void>;
