@@ -205,6 +205,7 @@ export const ROUTES: Record<string, Probe> = {
   'GET /api/v1/venues/{id}/today': refused('community_worker', (f) => `/venues/${f.venue}/today`),
   'GET /api/v1/command/crowded': scoped('command', () => '/command/crowded'),
   'GET /api/v1/live/occupancy': exempt('public live occupancy: counts per venue, no personal data'),
+  'GET /api/v1/live/areas': exempt("public: the names of areas for the live page's filter, no personal data"),
   'GET /api/v1/checkins/export': refused(
     'investigator',
     (f) => `/checkins/export?venueId=${f.venue}&from=2022-04-01&to=2022-04-03`,
