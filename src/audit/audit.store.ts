@@ -5,7 +5,7 @@
 // other domains' tables only for these labels, and only columns that are not sealed.
 import { sql } from 'kysely';
 import type { AuditEventTable, Executor } from '../db/database.ts';
-import { addDays, isCalendarDate, startOfDate } from '../platform/calendar.ts';
+import { parseInstant } from '../platform/calendar.ts';
 import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 
@@ -99,15 +99,9 @@ export async function* auditRows(ex: Executor, f: AuditFilter, pageSize = 1000):
 
 /** An instant from a date (its first instant in the zone; a `to` date means that day's end), an ISO time with offset, or epoch ms. */
 export function parseAuditTime(value: string | undefined, timeZone: string, bound: 'from' | 'to'): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const v = value.trim();
-  if (/^\d{1,15}$/.test(v)) return Number(v);
-  if (isCalendarDate(v)) return startOfDate(bound === 'to' ? addDays(v, 1) : v, timeZone);
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
-    const ms = Date.parse(v);
-    if (!Number.isNaN(ms)) return ms;
-  }
-  throw new AppError('AUDIT_TIME_INVALID', { field: bound, value: v.slice(0, 40) });
+  const at = parseInstant(value, timeZone, bound);
+  if (at === null) throw new AppError('AUDIT_TIME_INVALID', { field: bound, value: value!.trim().slice(0, 40) });
+  return at;
 }
 
 // ---- objects by what they are ----------------------------------------------------------------

@@ -70,3 +70,24 @@ export function addDays(date: string, days: number): string {
 export function startOfDayPlus(ms: number, days: number, timeZone: string): number {
   return startOfDate(addDays(dateInZone(ms, timeZone), days), timeZone);
 }
+
+/**
+ * An instant given as epoch milliseconds, a calendar date (a `to` bound means that day's end, in the
+ * zone) or an ISO time with its offset (a bare local time would be read in the server's zone, so it is
+ * not taken). Blank is undefined; anything else is null, for the caller to refuse with its own code.
+ */
+export function parseInstant(
+  value: string | undefined,
+  timeZone: string,
+  bound: 'from' | 'to',
+): number | undefined | null {
+  if (value === undefined || value.trim() === '') return undefined;
+  const v = value.trim();
+  if (/^\d{1,15}$/.test(v)) return Number(v);
+  if (isCalendarDate(v)) return startOfDate(bound === 'to' ? addDays(v, 1) : v, timeZone);
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
+    const ms = Date.parse(v);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  return null;
+}

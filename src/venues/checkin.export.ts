@@ -8,7 +8,7 @@ import type { AuditActor } from '../platform/audit.ts';
 import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { AppError, defineErrors, type Lang } from '../platform/errors.ts';
-import { addDays, isCalendarDate, startOfDate } from '../platform/calendar.ts';
+import { parseInstant } from '../platform/calendar.ts';
 import type { Services } from '../services.ts';
 import * as store from './venue.store.ts';
 
@@ -89,16 +89,9 @@ const PAGE = 1000;
 
 /** An instant from a date, an ISO time with offset or epoch ms; a date bound `to` means that day's end. */
 export function parseExportTime(value: string | undefined, timeZone: string, bound: 'from' | 'to'): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const v = value.trim();
-  if (/^\d{1,15}$/.test(v)) return Number(v);
-  if (isCalendarDate(v)) return startOfDate(bound === 'to' ? addDays(v, 1) : v, timeZone);
-  // An ISO time must say its offset: a bare local time would be read in the server's zone.
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
-    const ms = Date.parse(v);
-    if (!Number.isNaN(ms)) return ms;
-  }
-  throw new AppError('CHECKIN_EXPORT_TIME_INVALID', { value: v.slice(0, 40) });
+  const at = parseInstant(value, timeZone, bound);
+  if (at === null) throw new AppError('CHECKIN_EXPORT_TIME_INVALID', { value: value!.trim().slice(0, 40) });
+  return at;
 }
 
 export async function exportCheckins(
