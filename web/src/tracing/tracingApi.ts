@@ -1,7 +1,7 @@
 // The client for cases and contact tracing (issue 4): cases, contacts, the review queue, transmission
 // chains and the contacts' call lists. Same fetch, CSRF and problem+json handling as api.ts.
 import i18n from '../shared/i18n.ts';
-import { json, type Download } from '../shared/api.ts';
+import { download, json } from '../shared/api.ts';
 import type { Page } from '../shared/types.ts';
 import type { PersonView } from '../registry/types.ts';
 
@@ -366,24 +366,6 @@ export interface ColourReason {
 export interface PersonHealth {
   colour: 'green' | 'yellow' | 'red';
   reasons: ColourReason[];
-}
-
-async function download(
-  path: string,
-  query: Record<string, string | number | boolean | undefined>,
-  fallback: string,
-): Promise<Download> {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
-  const headers: Record<string, string> = { 'accept-language': i18n.language || 'zh-CN' };
-  const res = await fetch(`/api/v1${path}?${params.toString()}`, { credentials: 'same-origin', headers });
-  if (!res.ok) {
-    // Let the JSON client raise the problem the same way as everywhere else.
-    await json('GET', path, { query: query as Record<string, string> });
-  }
-  const cd = res.headers.get('content-disposition') ?? '';
-  const m = /filename="?([^";]+)"?/i.exec(cd);
-  return { blob: await res.blob(), filename: m ? m[1]!.trim() : fallback };
 }
 
 const lang = () => (i18n.language === 'en' ? 'en' : 'zh');
