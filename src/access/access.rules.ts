@@ -52,6 +52,12 @@ export const PERMISSIONS = [
   'health.recompute', // recompute colours under the active rule set (all people or some)
   'appeal.review', // answer residents' appeals about their colour (uphold, or request a correction)
   'recolour.approve', // approve or reject mass recolouring held by the circuit breaker (command centre)
+  'quarantine.read', // quarantine sites, rooms, orders and capacity (names masked); designated hospitals
+  'quarantine.manage', // create and change quarantine sites, rooms, staff rosters and designated hospitals
+  'quarantine.order', // issue, extend, cancel and release quarantine orders (隔离医学观察)
+  'quarantine.allocate', // allocate people under orders to rooms, move them, plan transfers (转运)
+  'quarantine.site', // a site's daily work: health checks, alerts, requests, disinfection, medical waste, staff health
+  'quarantine.home', // the community's homes under orders: door seals, reports, visits, deliveries, breaches
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -80,6 +86,12 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'health.recompute',
     'appeal.review',
     'recolour.approve',
+    'quarantine.read',
+    'quarantine.manage',
+    'quarantine.order',
+    'quarantine.allocate',
+    'quarantine.site',
+    'quarantine.home',
   ],
   investigator: [
     'registry.read',
@@ -92,6 +104,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'health.override',
     'health.approve',
     'appeal.review',
+    'quarantine.read',
+    'quarantine.order',
   ],
   community_worker: [
     'registry.read',
@@ -107,11 +121,13 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'testing.doorknock',
     'contact.call',
     'health.read',
+    'quarantine.read',
+    'quarantine.home',
   ],
   lab: ['registry.read', 'testing.plan', 'testing.view', 'testing.custody', 'testing.lab', 'testing.report'],
   venue_operator: ['venue.manage', 'checkin.create'],
   checkpoint: ['registry.read', 'health.read'],
-  quarantine_site: ['registry.read', 'health.read'],
+  quarantine_site: ['registry.read', 'health.read', 'quarantine.read', 'quarantine.site'],
   logistics: [],
   volunteer_coordinator: ['registry.read'],
   auditor: ['audit.read', 'registry.read'],
@@ -130,6 +146,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'testing.round',
     'testing.view',
     'health.recompute',
+    'quarantine.read',
+    'quarantine.manage',
   ],
   resident: [],
   sampler: ['testing.view', 'testing.sample', 'testing.custody'],

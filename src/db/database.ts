@@ -749,6 +749,253 @@ export interface HealthApprovalTable {
   threshold: number;
 }
 
+// ---- quarantine (隔离管控): migration 0028 ----------------------------------------------------------
+
+export interface QuarantineSiteTable {
+  id: string;
+  area_id: string;
+  area_path: string;
+  name: string;
+  address: string;
+  /** hotel | dormitory | cabin_hospital */
+  kind: string;
+  /** JSON {observation, service, sanitation}: where each of the three zones is. */
+  zones: string;
+  /** in_service | out_of_service */
+  status: string;
+  testing_site_id: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface QuarantineRoomTable {
+  id: string;
+  site_id: string;
+  floor: number;
+  number: string;
+  /** single | double | family | accessible | ward_bed */
+  kind: string;
+  beds: number;
+  own_bathroom: number;
+  /** in_service | cleaning | out_of_service */
+  status: string;
+  disinfection_due_at: number | null;
+  disinfected_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface QuarantineStaffTable {
+  id: string;
+  site_id: string;
+  user_id: string | null;
+  name: string;
+  /** manager | medical | service | security | cleaning | psychological | liaison */
+  role: string;
+  /** day | night | rotating */
+  shift: string;
+  ppe_level: number;
+  active: number;
+  created_at: number;
+}
+
+export interface HospitalTable {
+  id: string;
+  area_id: string;
+  area_path: string;
+  name: string;
+  address: string;
+  phone: string;
+  /** JSON array of designations. */
+  designations: string;
+  /** JSON array of accepted colours. */
+  accepts_colours: string;
+  beds: number;
+  beds_free: number;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface QuarantineOrderTable {
+  id: string;
+  person_id: string;
+  area_id: string;
+  area_path: string;
+  /** close_contact | secondary_contact | high_risk_arrival | medium_risk_arrival | released_case */
+  kind: string;
+  /** centralised | home_quarantine | home_health_monitoring */
+  place: string;
+  /** active | released | converted | cancelled */
+  status: string;
+  /** contact | case | pool | risk_area | order | manual */
+  source_type: string;
+  source_id: string | null;
+  case_id: string | null;
+  household_id: string | null;
+  rule_set_id: string;
+  start_at: number;
+  centralised_until: number;
+  home_until: number;
+  ends_at: number;
+  home_kind: string;
+  /** JSON [{phase, day, date}] */
+  test_days: string;
+  /** JSON care needs. */
+  care_needs: string;
+  guardian_person_id: string | null;
+  /** none | seal | sensor */
+  door_measure: string;
+  door_measure_at: number | null;
+  released_at: number | null;
+  release_basis: string | null;
+  follow_order_id: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface QuarantineOrderEventTable {
+  id: string;
+  order_id: string;
+  kind: string;
+  /** JSON */
+  detail: string;
+  actor_id: string | null;
+  at: number;
+}
+
+export interface QuarantineStayTable {
+  id: string;
+  order_id: string;
+  site_id: string;
+  room_id: string;
+  /** planned | current | ended */
+  status: string;
+  plan_id: string | null;
+  from_at: number | null;
+  to_at: number | null;
+  created_at: number;
+}
+
+export interface QuarantineTransferTable {
+  id: string;
+  order_id: string | null;
+  person_id: string;
+  /** pickup | move | hospital | return */
+  kind: string;
+  from_site_id: string | null;
+  to_site_id: string | null;
+  hospital_id: string | null;
+  need: string | null;
+  vehicle: string;
+  escort: string;
+  /** planned | done */
+  status: string;
+  at: number;
+  actor_id: string | null;
+}
+
+export interface QuarantineCheckTable {
+  id: string;
+  order_id: string;
+  /** YYYY-MM-DD in the deployment's zone */
+  date: string;
+  /** morning | evening */
+  slot: string;
+  temperature: number;
+  /** JSON array of symptom keys */
+  symptoms: string;
+  /** self | staff | phone */
+  by: string;
+  recorded_by: string | null;
+  recorded_at: number;
+  client_op_id: string | null;
+}
+
+export interface QuarantineAlertTable {
+  id: string;
+  order_id: string;
+  site_id: string | null;
+  /** fever | symptom | missed_check | missed_test | positive */
+  kind: string;
+  date: string;
+  slot: string | null;
+  detail: string;
+  /** open | followed_up | closed */
+  status: string;
+  follow_up: string | null;
+  handled_by: string | null;
+  handled_at: number | null;
+  raised_at: number;
+}
+
+export interface QuarantineRequestTable {
+  id: string;
+  order_id: string;
+  site_id: string | null;
+  /** meal | medicine | necessities | psychological | family_call | delivery | garbage | other */
+  kind: string;
+  detail: string;
+  /** open | in_progress | done | declined */
+  status: string;
+  note: string | null;
+  created_by: string | null;
+  handled_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface QuarantineBreachTable {
+  id: string;
+  order_id: string;
+  kind: string;
+  note: string;
+  recorded_by: string | null;
+  at: number;
+}
+
+export interface QuarantineDisinfectionTable {
+  id: string;
+  site_id: string;
+  room_id: string | null;
+  item: string;
+  zone: string;
+  agent: string;
+  concentration_mg_l: number | null;
+  contact_minutes: number | null;
+  operator: string;
+  at: number;
+  recorded_by: string | null;
+}
+
+export interface QuarantineWasteTable {
+  id: string;
+  site_id: string;
+  bags: number;
+  weight_kg: number;
+  sealed: number;
+  stored_at: number;
+  handed_over_at: number | null;
+  receiver_unit: string | null;
+  receiver_signature: string | null;
+  staff_signature: string | null;
+  recorded_by: string | null;
+}
+
+export interface QuarantineStaffCheckTable {
+  id: string;
+  staff_id: string;
+  date: string;
+  temperature: number;
+  symptoms: string;
+  /** negative | positive | pending | none */
+  test: string;
+  recorded_by: string | null;
+  recorded_at: number;
+}
+
 export interface Database {
   area: AreaTable;
   building: BuildingTable;
@@ -796,6 +1043,21 @@ export interface Database {
   health_override: HealthOverrideTable;
   health_appeal: HealthAppealTable;
   health_approval: HealthApprovalTable;
+  quarantine_site: QuarantineSiteTable;
+  quarantine_room: QuarantineRoomTable;
+  quarantine_staff: QuarantineStaffTable;
+  hospital: HospitalTable;
+  quarantine_order: QuarantineOrderTable;
+  quarantine_order_event: QuarantineOrderEventTable;
+  quarantine_stay: QuarantineStayTable;
+  quarantine_transfer: QuarantineTransferTable;
+  quarantine_check: QuarantineCheckTable;
+  quarantine_alert: QuarantineAlertTable;
+  quarantine_request: QuarantineRequestTable;
+  quarantine_breach: QuarantineBreachTable;
+  quarantine_disinfection: QuarantineDisinfectionTable;
+  quarantine_waste: QuarantineWasteTable;
+  quarantine_staff_check: QuarantineStaffCheckTable;
 }
 
 export type Db = Kysely<Database>;

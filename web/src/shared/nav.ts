@@ -67,6 +67,11 @@ export const NAV_GROUPS: NavGroup[] = [
     ],
   },
   {
+    // 隔离管控: sites and rooms, orders, allocation, the site's rounds, home quarantine, hospitals
+    key: 'quarantine',
+    items: [],
+  },
+  {
     key: 'mine',
     items: [
       { key: 'myCode', to: '/me/code', anyOf: [], roles: ['resident'] },

@@ -34,7 +34,13 @@ export type Permission =
   | 'health.approve'
   | 'health.recompute'
   | 'appeal.review'
-  | 'recolour.approve';
+  | 'recolour.approve'
+  | 'quarantine.read'
+  | 'quarantine.manage'
+  | 'quarantine.order'
+  | 'quarantine.allocate'
+  | 'quarantine.site'
+  | 'quarantine.home';
 
 export const ROLES = [
   'command',
