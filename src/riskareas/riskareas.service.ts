@@ -576,7 +576,15 @@ export async function lift(s: Services, actor: Actor, id: string, body: LiftBody
       : { outcome: null, people: 0, healthAvailable: true };
     const outcome = outcomeView(step);
     if (!outcome.applied) {
-      await holdChangeTx(s, trx, row, r, outcome, { change: 'lift', from, to: 'lifted', actor, reason, legalBasis, now });
+      await holdChangeTx(s, trx, row, r, outcome, {
+        change: 'lift',
+        from,
+        to: 'lifted',
+        actor,
+        reason,
+        legalBasis,
+        now,
+      });
     } else {
       await putInForce(trx, row, 'lifted', now, false, { reason, legalBasis });
       await appendHistory(trx, row, r, {
