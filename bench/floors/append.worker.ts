@@ -5,7 +5,7 @@
 // the indexes kept up to date behind the acknowledgements, in batches far larger than a door's.
 import { parentPort, workerData } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import { CHECKIN_COLUMNS } from '../../src/venues/checkin.writer.ts';
+import { CHECKIN_COLUMNS } from '../../src/venues/venue.store.ts';
 
 const FOLD_ROWS = 2_000;
 const columns = CHECKIN_COLUMNS.join(', ');

@@ -16,7 +16,7 @@ import { isoInZone } from '../platform/clock.ts';
 import { actorOf, auditActor, guard } from '../access/auth.ts';
 import type { ChainVerdict } from '../platform/audit.ts';
 import { verifyWithAnchors } from '../platform/audit.anchors.ts';
-import { ProblemSchema } from '../platform/http.ts';
+import { ProblemSchema, sendDownload, TABLE_MEDIA_TYPES } from '../platform/http.ts';
 import { AppError, langFrom, type Lang } from '../platform/errors.ts';
 import { can } from '../access/access.rules.ts';
 import type { FastifyRequest } from 'fastify';
@@ -153,7 +153,7 @@ export async function auditRoutes(app: App, s: Services): Promise<void> {
       preHandler: wholeTree,
       schema: {
         tags: ['audit'],
-        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        produces: TABLE_MEDIA_TYPES,
         querystring: AuditExportQuery,
         response: { 200: Type.String({ format: 'binary' }), 400: ProblemSchema, 403: ProblemSchema },
       },
@@ -172,10 +172,7 @@ export async function auditRoutes(app: App, s: Services): Promise<void> {
         }),
       );
       const stream = tabularStream(exportRecords(s, filter, lang), format, lang === 'en' ? 'Audit log' : '审计日志');
-      return reply
-        .type(CONTENT_TYPES[format])
-        .header('content-disposition', `attachment; filename="audit-log.${format}"`)
-        .send(stream as unknown as string); // a stream is sent as is, not serialised
+      return sendDownload(reply, { contentType: CONTENT_TYPES[format], fileName: `audit-log.${format}`, body: stream });
     },
   );
 

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { ProblemSchema } from '../platform/http.ts';
+import { ProblemSchema, sendDownload, TABLE_MEDIA_TYPES } from '../platform/http.ts';
 import { actorOf, guard } from '../access/auth.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import {
@@ -40,18 +40,14 @@ export async function notifyRoutes(app: App, s: Services): Promise<void> {
       preHandler: guard('contact.call'),
       schema: {
         tags: ['calls'],
-        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        produces: TABLE_MEDIA_TYPES,
         querystring: TaskExportQuery,
         response: { 200: Type.String({ format: 'binary' }), ...problems },
       },
     },
     async (request, reply) => {
       const file = await notify.exportTasks(s, actorOf(request), request.query);
-      return reply
-        .type(file.contentType)
-        .header('content-disposition', `attachment; filename="${file.fileName}"`)
-        .header('x-call-rows', String(file.rows))
-        .send(file.stream as unknown as string); // a stream is sent as is, not serialised
+      return sendDownload(reply, { ...file, body: file.stream }, { 'x-call-rows': String(file.rows) });
     },
   );
 

@@ -2,6 +2,7 @@
 // their areas lie in, the tasks (one per contact) and their call attempts (insert only).
 import { sql } from 'kysely';
 import type { CallAttemptTable, CallTaskTable, Executor } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
 
 const CHUNK = 400;
 
@@ -30,42 +31,35 @@ export async function contactsOfCase(ex: Executor, caseId: string): Promise<Case
     .execute();
 }
 
-/** Areas of level community (or any level when asked) whose path is one of these. */
-export async function communitiesByPath(
+/** Areas whose path is one of these: every level, or only the one named. */
+async function areasByPath(
   ex: Executor,
   paths: readonly string[],
+  level?: string,
 ): Promise<Array<{ id: string; path: string }>> {
   const out: Array<{ id: string; path: string }> = [];
-  const list = [...new Set(paths)];
-  for (let i = 0; i < list.length; i += CHUNK) {
-    out.push(
-      ...(await ex
-        .selectFrom('area')
-        .select(['id', 'path'])
-        .where('level', '=', 'community')
-        .where('path', 'in', list.slice(i, i + CHUNK))
-        .execute()),
-    );
+  for (const part of chunks([...new Set(paths)])) {
+    let q = ex.selectFrom('area').select(['id', 'path']).where('path', 'in', part);
+    if (level) q = q.where('level', '=', level);
+    out.push(...(await q.execute()));
   }
   return out;
 }
 
+/** The communities whose path is one of these. */
+export async function communitiesByPath(
+  ex: Executor,
+  paths: readonly string[],
+): Promise<Array<{ id: string; path: string }>> {
+  return areasByPath(ex, paths, 'community');
+}
+
+/** The areas (of any level) whose path is one of these. */
 export async function areaIdsByPath(
   ex: Executor,
   paths: readonly string[],
 ): Promise<Array<{ id: string; path: string }>> {
-  const out: Array<{ id: string; path: string }> = [];
-  const list = [...new Set(paths)];
-  for (let i = 0; i < list.length; i += CHUNK) {
-    out.push(
-      ...(await ex
-        .selectFrom('area')
-        .select(['id', 'path'])
-        .where('path', 'in', list.slice(i, i + CHUNK))
-        .execute()),
-    );
-  }
-  return out;
+  return areasByPath(ex, paths);
 }
 
 export async function tasksOfCase(ex: Executor, caseId: string): Promise<CallTaskTable[]> {

@@ -7,7 +7,7 @@
 // cannot show — the last events deleted and the head moved back — the signed anchors written outside
 // the database show (audit.anchors.ts).
 import { createHash, createHmac } from 'node:crypto';
-import type { Db, Executor } from '../db/database.ts';
+import type { AuditEventTable, Db, Executor } from '../db/database.ts';
 
 export interface AuditActor {
   id: string | null;
@@ -27,19 +27,8 @@ export interface AuditEntry {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-interface HashedFields {
-  seq: number;
-  at: number;
-  actor_id: string | null;
-  actor_name: string;
-  actor_role: string;
-  action: string;
-  object_type: string;
-  object_id: string | null;
-  reason: string;
-  detail: string;
-  prev_hash: string;
-}
+/** Every column of an event but its own hash. */
+type HashedFields = Omit<AuditEventTable, 'hash'>;
 
 /** The event's hash: HMAC-SHA256 under the audit key, or plain SHA-256 (events before the switch-over). */
 export function eventHash(e: HashedFields, key: Buffer | null = null): string {

@@ -2,6 +2,7 @@
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyReply,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
@@ -44,6 +45,23 @@ export type App = FastifyInstance<
  */
 export async function acceptUploads(app: App): Promise<void> {
   await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
+}
+
+/** What a table export is offered as (a route's `produces`): CSV or XLSX. */
+export const TABLE_MEDIA_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
+
+/**
+ * Sends a file to download: its type, `content-disposition: attachment` with its name, any further
+ * headers (an export's row count), and the body; a stream is sent as is, not serialised.
+ */
+export function sendDownload(
+  reply: FastifyReply,
+  file: { contentType: string; fileName: string; body: unknown },
+  headers: Record<string, string> = {},
+): FastifyReply {
+  reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.fileName}"`);
+  for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+  return reply.send(file.body);
 }
 
 /** The problem+json document, for response schemas. */

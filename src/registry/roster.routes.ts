@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { acceptUploads, ProblemSchema } from '../platform/http.ts';
+import { acceptUploads, ProblemSchema, sendDownload, TABLE_MEDIA_TYPES } from '../platform/http.ts';
 import { actorOf, auditActor, guard } from '../access/auth.ts';
 import { AppError, langFrom, localizeFaults } from '../platform/errors.ts';
 import { can } from '../access/access.rules.ts';
@@ -105,7 +105,7 @@ export async function rosterRoutes(app: App, s: Services): Promise<void> {
       preHandler: guard('registry.export'),
       schema: {
         tags: ['registry'],
-        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        produces: TABLE_MEDIA_TYPES,
         querystring: Type.Object({
           format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
           areaId: Type.Optional(Type.String()),
@@ -134,11 +134,7 @@ export async function rosterRoutes(app: App, s: Services): Promise<void> {
         },
         { format: q.format ?? 'csv', areaId: q.areaId, lang: q.lang ?? 'zh', reveal: flag(q.reveal), reason: q.reason },
       );
-      return reply
-        .type(result.contentType)
-        .header('content-disposition', `attachment; filename="${result.fileName}"`)
-        .header('x-roster-rows', String(result.rows))
-        .send(result.stream as unknown as string); // a stream is sent as is, not serialised
+      return sendDownload(reply, { ...result, body: result.stream }, { 'x-roster-rows': String(result.rows) });
     },
   );
 }

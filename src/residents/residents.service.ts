@@ -319,8 +319,7 @@ export async function completeRegistration(s: Services, input: RegisterVerifyInp
   // Hash before the transaction: scrypt is slow on purpose and must not hold the write lock.
   const passwordHash = await hashPassword(input.password);
   const ip = input.ip ?? null;
-  const now = s.clock.now();
-  const userId = newId(now);
+  let userId = '';
   let outcome: Outcome<NewSession>;
   try {
     outcome = await s.db.transaction().execute(async (trx) => {
@@ -332,34 +331,18 @@ export async function completeRegistration(s: Services, input: RegisterVerifyInp
       if (await accessStore.accountOfPerson(trx, person.id)) throw new AppError('RESIDENT_ALREADY_REGISTERED');
       if (await accessStore.userByPhoneHmac(trx, challenge.phone_hmac)) throw new AppError('RESIDENT_PHONE_TAKEN');
       const phone = s.cipher.decrypt(challenge.phone_enc!);
-      await accessStore.insertUser(trx, {
-        id: userId,
-        username: residentUsername(userId),
-        display_name: person.name,
-        password_hash: passwordHash,
-        role: 'resident',
-        area_id: person.area_id,
-        failed_logins: 0,
-        locked_until: null,
-        disabled: 0,
-        created_at: now,
-        updated_at: now,
-        person_id: person.id,
-        phone_enc: s.cipher.encrypt(phone),
-        phone_hmac: challenge.phone_hmac,
-      });
+      // The resident registers themself: the new account is the audit event's actor.
+      userId = await insertResidentAccount(
+        s,
+        trx,
+        (id) => ({ id, name: maskPhone(phone) ?? 'resident', role: 'resident' }),
+        person,
+        { enc: s.cipher.encrypt(phone), hmac: challenge.phone_hmac },
+        passwordHash,
+        { challengeId: challenge.id, ip },
+      );
       if (input.previousSessionToken) await deleteSession(s, input.previousSessionToken, trx);
       const opened = await createSession(s, userId, trx, RESIDENT_SESSION_TTL_MS);
-      await s.audit(
-        trx,
-        { id: userId, name: maskPhone(phone) ?? 'resident', role: 'resident' },
-        {
-          action: 'resident.register',
-          objectType: 'user',
-          objectId: userId,
-          detail: { personId: person.id, areaId: person.area_id, challengeId: challenge.id, ip },
-        },
-      );
       return { ok: true as const, value: opened };
     });
   } catch (err) {
@@ -511,11 +494,14 @@ export async function completeDoorAccount(
   return outcome.value;
 }
 
-/** A new resident account for a person, with the phone proven for them; audited `resident.register`. */
+/**
+ * A new resident account for a person, with the phone proven for them; audited `resident.register` by
+ * `who` (or, for a resident registering themself, by the actor named from the new account's id).
+ */
 async function insertResidentAccount(
   s: Services,
   trx: Executor,
-  who: AuditActor,
+  who: AuditActor | ((userId: string) => AuditActor),
   person: { id: string; name: string; area_id: string },
   sealed: { enc: string; hmac: string },
   passwordHash: string,
@@ -539,7 +525,7 @@ async function insertResidentAccount(
     phone_enc: sealed.enc,
     phone_hmac: sealed.hmac,
   });
-  await s.audit(trx, who, {
+  await s.audit(trx, typeof who === 'function' ? who(userId) : who, {
     action: 'resident.register',
     objectType: 'user',
     objectId: userId,

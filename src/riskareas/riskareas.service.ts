@@ -309,6 +309,70 @@ async function endArrivalFacts(
   return { outcome, people: open.length, healthAvailable: true };
 }
 
+/**
+ * A manual change held for approval (over the rule set's threshold): the risk area keeps its level and
+ * carries the pending change (a rejected one goes back to pending), with a `held` history entry and
+ * the `riskarea.held` audit event.
+ */
+async function holdChangeTx(
+  s: Services,
+  trx: Tx,
+  row: RiskAreaRow,
+  r: RuleSet,
+  outcome: OutcomeView,
+  change: {
+    change: 'designate' | 'lift';
+    /** The designated unit and target (a designation names them; a lift follows the row). */
+    target?: { unit: string; targetId: string };
+    from: RiskLevel | null;
+    to: RiskLevel | 'lifted';
+    actor: Actor;
+    reason: string;
+    legalBasis: string;
+    now: number;
+  },
+): Promise<void> {
+  const { from, to, reason, legalBasis, now } = change;
+  const a = auditActor(change.actor);
+  await store.updateRiskArea(trx, row.id, {
+    ...(row.status === 'rejected' ? { status: 'pending' } : {}),
+    pending_level: to,
+    pending_approval_id: outcome.pendingApprovalId,
+    pending_reason: reason,
+    pending_legal_basis: legalBasis,
+    pending_by: change.actor.username,
+    pending_at: now,
+    updated_at: now,
+  });
+  await appendHistory(trx, row, r, {
+    kind: 'held',
+    from,
+    to,
+    at: now,
+    actor: a,
+    manual: true,
+    reason,
+    legalBasis,
+    evidence: { pendingApprovalId: outcome.pendingApprovalId, people: outcome.people, change: change.change },
+  });
+  await s.audit(trx, a, {
+    action: 'riskarea.held',
+    objectType: 'risk_area',
+    objectId: row.id,
+    reason,
+    detail: {
+      change: change.change,
+      ...(change.target ? { unit: change.target.unit, targetId: change.target.targetId } : {}),
+      from,
+      to,
+      legalBasis,
+      pendingApprovalId: outcome.pendingApprovalId,
+      people: outcome.people,
+      ruleSet: ruleSetRef(r),
+    },
+  });
+}
+
 function outcomeView(step: FactsStep): OutcomeView {
   const o = step.outcome;
   if (o && !o.applied)
@@ -437,43 +501,15 @@ export async function designate(s: Services, actor: Actor, body: DesignateBody):
     const outcome = outcomeView(step);
 
     if (!outcome.applied) {
-      await store.updateRiskArea(trx, row.id, {
-        ...(row.status === 'rejected' ? { status: 'pending' } : {}),
-        pending_level: body.level,
-        pending_approval_id: outcome.pendingApprovalId,
-        pending_reason: reason,
-        pending_legal_basis: legalBasis,
-        pending_by: actor.username,
-        pending_at: now,
-        updated_at: now,
-      });
-      await appendHistory(trx, row, r, {
-        kind: 'held',
+      await holdChangeTx(s, trx, row, r, outcome, {
+        change: 'designate',
+        target: { unit: target.unit, targetId: target.targetId },
         from,
         to: body.level,
-        at: now,
-        actor: a,
-        manual: true,
+        actor,
         reason,
         legalBasis,
-        evidence: { pendingApprovalId: outcome.pendingApprovalId, people: outcome.people, change: 'designate' },
-      });
-      await s.audit(trx, a, {
-        action: 'riskarea.held',
-        objectType: 'risk_area',
-        objectId: row.id,
-        reason,
-        detail: {
-          change: 'designate',
-          unit: target.unit,
-          targetId: target.targetId,
-          from,
-          to: body.level,
-          legalBasis,
-          pendingApprovalId: outcome.pendingApprovalId,
-          people: outcome.people,
-          ruleSet: ruleSetRef(r),
-        },
+        now,
       });
     } else {
       await putInForce(trx, row, body.level, now, step.outcome !== null, { reason, legalBasis, ruleSet: r });
@@ -540,40 +576,14 @@ export async function lift(s: Services, actor: Actor, id: string, body: LiftBody
       : { outcome: null, people: 0, healthAvailable: true };
     const outcome = outcomeView(step);
     if (!outcome.applied) {
-      await store.updateRiskArea(trx, row.id, {
-        pending_level: 'lifted',
-        pending_approval_id: outcome.pendingApprovalId,
-        pending_reason: reason,
-        pending_legal_basis: legalBasis,
-        pending_by: actor.username,
-        pending_at: now,
-        updated_at: now,
-      });
-      await appendHistory(trx, row, r, {
-        kind: 'held',
+      await holdChangeTx(s, trx, row, r, outcome, {
+        change: 'lift',
         from,
         to: 'lifted',
-        at: now,
-        actor: a,
-        manual: true,
+        actor,
         reason,
         legalBasis,
-        evidence: { pendingApprovalId: outcome.pendingApprovalId, people: outcome.people, change: 'lift' },
-      });
-      await s.audit(trx, a, {
-        action: 'riskarea.held',
-        objectType: 'risk_area',
-        objectId: row.id,
-        reason,
-        detail: {
-          change: 'lift',
-          from,
-          to: 'lifted',
-          legalBasis,
-          pendingApprovalId: outcome.pendingApprovalId,
-          people: outcome.people,
-          ruleSet: ruleSetRef(r),
-        },
+        now,
       });
     } else {
       await putInForce(trx, row, 'lifted', now, false, { reason, legalBasis });

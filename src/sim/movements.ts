@@ -7,6 +7,7 @@ import type SQLite from 'better-sqlite3';
 import type { CheckinTable, Dialect, Executor, VenueTable } from '../db/database.ts';
 import type { DbHandle } from '../db/connect.ts';
 import { venueCategories } from '../venues/venue.categories.ts';
+import { CHECKIN_COLUMNS } from '../venues/venue.store.ts';
 import type { CityPlan } from './city.plan.ts';
 import { MovementPlanner, planVenues, type PlannedVisit } from './movements.plan.ts';
 import { isEmpty, rowsPerStatement, withIndexesDropped } from './sim.store.ts';
@@ -31,25 +32,6 @@ export interface MovementSummary {
 /** Demo venues carry this id prefix; a rebuilt demo city replaces them. */
 export const DEMO_VENUE_PREFIX = 'vdemo';
 
-const CHECKIN_COLUMNS = [
-  'id',
-  'venue_id',
-  'person_id',
-  'client_id',
-  'method',
-  'entered_at',
-  'exited_at',
-  'exit_kind',
-  'decision',
-  'refusal_code',
-  'colour',
-  'reasons',
-  'test_sampled_at',
-  'test_result',
-  'vaccinated',
-  'created_at',
-] as const satisfies ReadonlyArray<keyof CheckinTable>;
-
 /** Check-in columns the demo fills from each visit, in the order of the bound parameters. */
 const BOUND = ['id', 'venue_id', 'person_id', 'method', 'entered_at', 'exited_at', 'exit_kind', 'created_at'] as const;
 /** The same for every demo check-in. */
@@ -62,6 +44,7 @@ const FIXED = {
   test_sampled_at: null,
   test_result: null,
   vaccinated: null,
+  scan_gap_ms: null,
 } as const;
 
 /** The zone's offset from UTC in minutes at the instant. */

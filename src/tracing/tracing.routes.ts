@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { Literals, ProblemSchema } from '../platform/http.ts';
+import { Literals, ProblemSchema, sendDownload } from '../platform/http.ts';
 import { actorOf, guard } from '../access/auth.ts';
 import { PageOf, PageQuery, pageParams } from '../platform/pagination.ts';
 import {
@@ -244,10 +244,7 @@ export async function tracingRoutes(app: App, s: Services): Promise<void> {
     },
     async (request, reply) => {
       const file = await chains.exportChains(s, actorOf(request), request.query);
-      return reply
-        .type(file.contentType)
-        .header('content-disposition', `attachment; filename="${file.fileName}"`)
-        .send(file.body);
+      return sendDownload(reply, file);
     },
   );
 }

@@ -105,19 +105,60 @@ export async function maxVenueDwellOverride(ex: Executor): Promise<number | null
   return row?.m === null || row?.m === undefined ? null : Number(row.m);
 }
 
-export interface CoPresenceRow {
+/**
+ * The anchors' admitted visits to venues of the categories that can reach the window (by person and
+ * entry time), with the venue: the anchors' side of both joins below.
+ */
+function anchorVisitQuery(ex: Executor, part: readonly string[], categories: readonly string[], b: JoinBounds) {
+  return ex
+    .selectFrom('checkin as a')
+    .innerJoin('venue as v', 'v.id', 'a.venue_id')
+    .select([
+      'a.person_id as anchor_id',
+      'a.id as a_id',
+      'a.entered_at as a_in',
+      'a.exited_at as a_out',
+      'v.id as venue_id',
+      'v.name as venue_name',
+      'v.category',
+      'v.dwell_minutes',
+    ])
+    .where('a.person_id', 'in', [...part])
+    .where('a.decision', '=', 'admitted')
+    .where('a.entered_at', '>=', big(b.from - b.maxSpanMs))
+    .where('a.entered_at', '<=', big(b.to - b.minOverlapMs))
+    .where(
+      sql<boolean>`coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`,
+    )
+    .where('v.category', 'in', [...categories]);
+}
+
+/** An anchor's visit as read: the database's bigints as numbers. */
+function anchorVisitOf<R extends AnchorVisitRow>(r: R): R {
+  return {
+    ...r,
+    a_in: Number(r.a_in),
+    a_out: r.a_out === null ? null : Number(r.a_out),
+    dwell_minutes: r.dwell_minutes === null ? null : Number(r.dwell_minutes),
+  };
+}
+
+export interface AnchorVisitRow {
   anchor_id: string;
   a_id: string;
   a_in: number;
   a_out: number | null;
-  o_id: string;
-  o_person: string;
-  o_in: number;
-  o_out: number | null;
   venue_id: string;
   venue_name: string;
   category: string;
   dwell_minutes: number | null;
+}
+
+export interface CoPresenceRow extends AnchorVisitRow {
+  o_id: string;
+  o_person: string;
+  o_in: number;
+  o_out: number | null;
 }
 
 /**
@@ -134,9 +175,7 @@ export async function coPresence(
   if (!anchorIds.length || !categories.length) return [];
   const out: CoPresenceRow[] = [];
   for (const part of chunks([...new Set(anchorIds)])) {
-    const rows = await ex
-      .selectFrom('checkin as a')
-      .innerJoin('venue as v', 'v.id', 'a.venue_id')
+    const rows = await anchorVisitQuery(ex, part, categories, b)
       .innerJoin('checkin as o', (join) =>
         join
           .onRef('o.venue_id', '=', 'a.venue_id')
@@ -145,28 +184,7 @@ export async function coPresence(
             sql<boolean>`o.entered_at <= coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs - b.minOverlapMs)}`,
           ),
       )
-      .select([
-        'a.person_id as anchor_id',
-        'a.id as a_id',
-        'a.entered_at as a_in',
-        'a.exited_at as a_out',
-        'o.id as o_id',
-        'o.person_id as o_person',
-        'o.entered_at as o_in',
-        'o.exited_at as o_out',
-        'v.id as venue_id',
-        'v.name as venue_name',
-        'v.category',
-        'v.dwell_minutes',
-      ])
-      .where('a.person_id', 'in', part)
-      .where('a.decision', '=', 'admitted')
-      .where('a.entered_at', '>=', big(b.from - b.maxSpanMs))
-      .where('a.entered_at', '<=', big(b.to - b.minOverlapMs))
-      .where(
-        sql<boolean>`coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`,
-      )
-      .where('v.category', 'in', [...categories])
+      .select(['o.id as o_id', 'o.person_id as o_person', 'o.entered_at as o_in', 'o.exited_at as o_out'])
       .where('o.decision', '=', 'admitted')
       .whereRef('o.person_id', '<>', 'a.person_id')
       .where('o.entered_at', '<=', big(b.to - b.minOverlapMs))
@@ -178,28 +196,10 @@ export async function coPresence(
       )
       .execute();
     for (const r of rows) {
-      out.push({
-        ...r,
-        a_in: Number(r.a_in),
-        a_out: r.a_out === null ? null : Number(r.a_out),
-        o_in: Number(r.o_in),
-        o_out: r.o_out === null ? null : Number(r.o_out),
-        dwell_minutes: r.dwell_minutes === null ? null : Number(r.dwell_minutes),
-      });
+      out.push({ ...anchorVisitOf(r), o_in: Number(r.o_in), o_out: r.o_out === null ? null : Number(r.o_out) });
     }
   }
   return out;
-}
-
-export interface AnchorVisitRow {
-  anchor_id: string;
-  a_id: string;
-  a_in: number;
-  a_out: number | null;
-  venue_id: string;
-  venue_name: string;
-  category: string;
-  dwell_minutes: number | null;
 }
 
 /**
@@ -216,36 +216,7 @@ export async function anchorVisits(
   if (!anchorIds.length || !categories.length) return [];
   const out: AnchorVisitRow[] = [];
   for (const part of chunks([...new Set(anchorIds)])) {
-    const rows = await ex
-      .selectFrom('checkin as a')
-      .innerJoin('venue as v', 'v.id', 'a.venue_id')
-      .select([
-        'a.person_id as anchor_id',
-        'a.id as a_id',
-        'a.entered_at as a_in',
-        'a.exited_at as a_out',
-        'v.id as venue_id',
-        'v.name as venue_name',
-        'v.category',
-        'v.dwell_minutes',
-      ])
-      .where('a.person_id', 'in', part)
-      .where('a.decision', '=', 'admitted')
-      .where('a.entered_at', '>=', big(b.from - b.maxSpanMs))
-      .where('a.entered_at', '<=', big(b.to - b.minOverlapMs))
-      .where(
-        sql<boolean>`coalesce(a.exited_at, a.entered_at + ${big(b.maxDwellMs)}) + ${big(b.padCapMs)} >= ${big(b.from + b.minOverlapMs)}`,
-      )
-      .where('v.category', 'in', [...categories])
-      .execute();
-    for (const r of rows) {
-      out.push({
-        ...r,
-        a_in: Number(r.a_in),
-        a_out: r.a_out === null ? null : Number(r.a_out),
-        dwell_minutes: r.dwell_minutes === null ? null : Number(r.dwell_minutes),
-      });
-    }
+    for (const r of await anchorVisitQuery(ex, part, categories, b).execute()) out.push(anchorVisitOf(r));
   }
   return out;
 }

@@ -30,6 +30,7 @@ import {
   type EntryPolicy,
   type RescanAction,
 } from './venue.rules.ts';
+import { CHECKIN_COLUMNS } from './venue.store.ts';
 
 /** One check-in to write; plain data (it crosses to the writer thread). */
 export interface WriteJob {
@@ -150,27 +151,6 @@ export const JOB_ERRORS = [
   'CHECKIN_NOT_FOUND',
   'CHECKIN_NOT_ADMITTED',
 ] as const satisfies readonly ErrorCode[];
-
-/** Every column of a check-in row, in the table's order. */
-export const CHECKIN_COLUMNS = [
-  'id',
-  'venue_id',
-  'person_id',
-  'client_id',
-  'method',
-  'entered_at',
-  'exited_at',
-  'exit_kind',
-  'decision',
-  'refusal_code',
-  'colour',
-  'reasons',
-  'test_sampled_at',
-  'test_result',
-  'vaccinated',
-  'created_at',
-  'scan_gap_ms',
-] as const satisfies ReadonlyArray<keyof CheckinTable>;
 
 export interface Statements {
   begin: SQLite.Statement;

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
-import { Literals, ProblemSchema } from '../platform/http.ts';
+import { Literals, ProblemSchema, sendDownload, TABLE_MEDIA_TYPES } from '../platform/http.ts';
 import { actorOf, auditActor, guard } from '../access/auth.ts';
 import { langFrom } from '../platform/errors.ts';
 import type { LiveStreamOptions } from '../platform/sse.ts';
@@ -128,7 +128,7 @@ export async function liveRoutes(app: App, s: Services, options: LiveRouteOption
       preHandler: guard('checkin.export'),
       schema: {
         tags: ['checkins'],
-        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        produces: TABLE_MEDIA_TYPES,
         querystring: Type.Object({
           format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
           from: Type.Optional(Type.String({ maxLength: 40 })),
@@ -157,11 +157,7 @@ export async function liveRoutes(app: App, s: Services, options: LiveRouteOption
           lang: langFrom(request.headers['accept-language']),
         },
       );
-      return reply
-        .type(result.contentType)
-        .header('content-disposition', `attachment; filename="${result.fileName}"`)
-        .header('x-checkin-rows', String(result.rows))
-        .send(result.stream as unknown as string); // a stream is sent as is, not serialised
+      return sendDownload(reply, { ...result, body: result.stream }, { 'x-checkin-rows': String(result.rows) });
     },
   );
 }

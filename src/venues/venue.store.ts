@@ -3,6 +3,27 @@
 import { sql } from 'kysely';
 import type { CheckinPurgeTable, CheckinTable, Executor, VenueTable } from '../db/database.ts';
 
+/** Every column of a check-in row, in the table's order (the check-in writer and the demo city insert them all). */
+export const CHECKIN_COLUMNS = [
+  'id',
+  'venue_id',
+  'person_id',
+  'client_id',
+  'method',
+  'entered_at',
+  'exited_at',
+  'exit_kind',
+  'decision',
+  'refusal_code',
+  'colour',
+  'reasons',
+  'test_sampled_at',
+  'test_result',
+  'vaccinated',
+  'created_at',
+  'scan_gap_ms',
+] as const satisfies ReadonlyArray<keyof CheckinTable>;
+
 export interface Paging {
   limit: number;
   offset: number;

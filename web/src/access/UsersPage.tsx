@@ -10,6 +10,7 @@ import { useMe } from '../shared/auth.tsx';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
+import { useListQuery } from '../shared/useListQuery.ts';
 import './accounts.css';
 import { Pager } from '../shared/Pager.tsx';
 import { formatDateTime } from '../shared/format.ts';
@@ -21,8 +22,9 @@ const PAGE = 50;
 export function UsersPage() {
   const { t } = useTranslation();
   const me = useMe();
-  const [offset, setOffset] = useState(0);
-  const [q, setQ] = useState('');
+  const query = useListQuery({ q: '' });
+  const { offset, setOffset } = query;
+  const { q } = query.filters;
   const users = useLoad(() => accessApi.users(PAGE, offset, q.trim()), [offset, q]);
   const [created, setCreated] = useState<CreatedUser | null>(null);
   const [notice, setNotice] = useState<{ text: string; password?: string } | null>(null);
@@ -67,10 +69,7 @@ export function UsersPage() {
             data-testid="users-search"
             value={q}
             placeholder={t('accounts.search')}
-            onChange={(e) => {
-              setQ(e.target.value);
-              setOffset(0);
-            }}
+            onChange={(e) => query.setFilter('q', e.target.value)}
             autoCapitalize="none"
             spellCheck={false}
           />

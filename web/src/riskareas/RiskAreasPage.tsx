@@ -27,7 +27,9 @@ import { AreaPicker } from '../shared/AreaPicker.tsx';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { Modal } from '../shared/Modal.tsx';
-import { Pager } from '../shared/Pager.tsx';
+import { FilterSelect } from '../shared/FilterSelect.tsx';
+import { PagedList } from '../shared/PagedList.tsx';
+import { useDebounced, useListQuery } from '../shared/useListQuery.ts';
 import { liftingText, RiskBadge } from './RiskAreasPublicPage.tsx';
 import './riskareas.css';
 
@@ -298,18 +300,12 @@ function TreeView({
 
 function ListView({ tick, onOpen }: { tick: number; onOpen: (id: string) => void }) {
   const { t } = useTranslation();
-  const [offset, setOffset] = useState(0);
-  const [status, setStatus] = useState<RiskStatus | ''>('');
-  const [level, setLevel] = useState<RiskLevel | ''>('');
+  const query = useListQuery({ status: '' as RiskStatus | '', level: '' as RiskLevel | '', q: '' });
+  const { offset, setFilter } = query;
+  const { status, level, q: asked } = query.filters;
   const [q, setQ] = useState('');
-  const [asked, setAsked] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setAsked(q.trim());
-      setOffset(0);
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [q]);
+  const typed = useDebounced(q.trim());
+  useEffect(() => setFilter('q', typed), [typed, setFilter]);
   const list = useLoad(
     () => riskAreasApi.list({ limit: PAGE, offset, status, level, ...(asked ? { q: asked } : {}) }),
     [offset, status, level, asked, tick],
@@ -330,99 +326,88 @@ function ListView({ tick, onOpen }: { tick: number; onOpen: (id: string) => void
         />
         <label>
           {t('riskAreas.filterStatus')}{' '}
-          <select
-            data-testid="risk-filter-status"
+          <FilterSelect
+            testId="risk-filter-status"
             value={status}
-            onChange={(e) => {
-              setStatus(e.target.value as RiskStatus | '');
-              setOffset(0);
-            }}
-          >
-            <option value="">{t('riskAreas.all')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`riskAreas.status.${s}`)}
-              </option>
-            ))}
-          </select>
+            options={STATUSES}
+            label={(s) => t(`riskAreas.status.${s}`)}
+            allLabel={t('riskAreas.all')}
+            onChange={(v) => setFilter('status', v)}
+          />
         </label>
         <label>
           {t('riskAreas.filterLevel')}{' '}
-          <select
-            data-testid="risk-filter-level"
+          <FilterSelect
+            testId="risk-filter-level"
             value={level}
-            onChange={(e) => {
-              setLevel(e.target.value as RiskLevel | '');
-              setOffset(0);
-            }}
-          >
-            <option value="">{t('riskAreas.all')}</option>
-            {LEVELS.map((l) => (
-              <option key={l} value={l}>
-                {t(`riskAreas.level.${l}`)}
-              </option>
-            ))}
-          </select>
+            options={LEVELS}
+            label={(l) => t(`riskAreas.level.${l}`)}
+            allLabel={t('riskAreas.all')}
+            onChange={(v) => setFilter('level', v)}
+          />
         </label>
       </div>
-      <ErrorBox error={list.error} />
-      {list.loading && !list.data && <Loading />}
-      {list.data && list.data.items.length === 0 && <p className="empty">{t('riskAreas.none')}</p>}
-      {list.data && list.data.items.length > 0 && (
-        <table className="table rtable" data-testid="risk-table">
-          <thead>
-            <tr>
-              <th>{t('riskAreas.name')}</th>
-              <th>{t('riskAreas.levelLabel')}</th>
-              <th>{t('riskAreas.statusLabel')}</th>
-              <th>{t('riskAreas.sinceLabel')}</th>
-              <th className="num" title={t('riskAreas.arrivalsHint')}>
-                {t('riskAreas.arrivals')}
-              </th>
-              <th>
-                <span className="sr-only">{t('riskAreas.open')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((a) => (
-              <tr key={a.id} data-testid="risk-row" data-risk-id={a.id}>
-                <td data-label={t('riskAreas.name')} className="rtable-head">
-                  <span className="strong">{a.name}</span>
-                  <div className="muted small">
-                    {t(`riskAreas.unit.${a.unit}`)}
-                    {a.place.length > 0 ? ` · ${a.place.join(' · ')}` : ''}
-                  </div>
-                </td>
-                <td data-label={t('riskAreas.levelLabel')}>
-                  {a.status === 'active' ? <RiskBadge level={a.level} /> : '—'}
-                  {a.pending && (
-                    <div>
-                      <span className="badge badge-warn" data-testid="risk-pending">
-                        {t('riskAreas.pendingBadge', { level: pendingLevel(t, a.pending.level) })}
-                      </span>
-                    </div>
-                  )}
-                </td>
-                <td data-label={t('riskAreas.statusLabel')}>{t(`riskAreas.status.${a.status}`)}</td>
-                <td data-label={t('riskAreas.sinceLabel')}>{formatDateTime(a.levelSince)}</td>
-                <td data-label={t('riskAreas.arrivals')} className="num">
-                  {t('riskAreas.arrivalsValue', {
-                    active: formatNumber(a.arrivals.active),
-                    total: formatNumber(a.arrivals.total),
-                  })}
-                </td>
-                <td className="actions">
-                  <button type="button" className="btn btn-small" data-testid="risk-open" onClick={() => onOpen(a.id)}>
-                    {t('riskAreas.open')}
-                  </button>
-                </td>
+      <PagedList list={list} limit={PAGE} offset={offset} onOffset={query.setOffset} empty={t('riskAreas.none')}>
+        {(items) => (
+          <table className="table rtable" data-testid="risk-table">
+            <thead>
+              <tr>
+                <th>{t('riskAreas.name')}</th>
+                <th>{t('riskAreas.levelLabel')}</th>
+                <th>{t('riskAreas.statusLabel')}</th>
+                <th>{t('riskAreas.sinceLabel')}</th>
+                <th className="num" title={t('riskAreas.arrivalsHint')}>
+                  {t('riskAreas.arrivals')}
+                </th>
+                <th>
+                  <span className="sr-only">{t('riskAreas.open')}</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list.data && <Pager total={list.data.total} limit={PAGE} offset={offset} onChange={setOffset} />}
+            </thead>
+            <tbody>
+              {items.map((a) => (
+                <tr key={a.id} data-testid="risk-row" data-risk-id={a.id}>
+                  <td data-label={t('riskAreas.name')} className="rtable-head">
+                    <span className="strong">{a.name}</span>
+                    <div className="muted small">
+                      {t(`riskAreas.unit.${a.unit}`)}
+                      {a.place.length > 0 ? ` · ${a.place.join(' · ')}` : ''}
+                    </div>
+                  </td>
+                  <td data-label={t('riskAreas.levelLabel')}>
+                    {a.status === 'active' ? <RiskBadge level={a.level} /> : '—'}
+                    {a.pending && (
+                      <div>
+                        <span className="badge badge-warn" data-testid="risk-pending">
+                          {t('riskAreas.pendingBadge', { level: pendingLevel(t, a.pending.level) })}
+                        </span>
+                      </div>
+                    )}
+                  </td>
+                  <td data-label={t('riskAreas.statusLabel')}>{t(`riskAreas.status.${a.status}`)}</td>
+                  <td data-label={t('riskAreas.sinceLabel')}>{formatDateTime(a.levelSince)}</td>
+                  <td data-label={t('riskAreas.arrivals')} className="num">
+                    {t('riskAreas.arrivalsValue', {
+                      active: formatNumber(a.arrivals.active),
+                      total: formatNumber(a.arrivals.total),
+                    })}
+                  </td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      data-testid="risk-open"
+                      onClick={() => onOpen(a.id)}
+                    >
+                      {t('riskAreas.open')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </PagedList>
     </div>
   );
 }
@@ -613,11 +598,7 @@ function BuildingSearch({
 }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
-  const [asked, setAsked] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setAsked(q.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [q]);
+  const asked = useDebounced(q.trim());
   const found = useLoad(
     () => (value ? Promise.resolve(null) : registryApi.buildingsOf(area.id, BUILDING_PAGE, 0, asked)),
     [area.id, asked, !!value],

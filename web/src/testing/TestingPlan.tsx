@@ -2,7 +2,7 @@
 // 600–800, samplers = population ÷ 360) what each area needs against what is registered, and what is
 // short; then the sites and tables of the round's areas, and the staff assigned to them (accounts
 // searched by name inside the planner's area, never typed in as ids).
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../shared/api.ts';
 import { useAuth } from '../shared/auth.tsx';
@@ -17,6 +17,7 @@ import {
   type StaffCandidate,
 } from './testingApi.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
+import { useDebounced } from '../shared/useListQuery.ts';
 import type { Area } from '../shared/types.ts';
 import { AreaPicker } from '../shared/AreaPicker.tsx';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
@@ -714,11 +715,7 @@ function StaffPicker({
 }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
-  const [q, setQ] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setQ(text.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [text]);
+  const q = useDebounced(text.trim());
   const role = duty === 'registrar' ? undefined : 'sampler';
   const found = useLoad(
     () => testingApi.staffCandidates(roundId, { q: q || undefined, role, limit: 20 }),

@@ -19,8 +19,9 @@ import {
 import type { PersonView } from '../registry/types.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
-import { Loading } from '../shared/Loading.tsx';
-import { Pager } from '../shared/Pager.tsx';
+import { FilterSelect } from '../shared/FilterSelect.tsx';
+import { PagedList } from '../shared/PagedList.tsx';
+import { useListQuery } from '../shared/useListQuery.ts';
 import { CaseStatusBadge, localInputToMs } from './TracingBits.tsx';
 import { PersonPicker } from './PersonPicker.tsx';
 
@@ -29,9 +30,9 @@ const PAGE = 50;
 export function CasesPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
-  const [offset, setOffset] = useState(0);
-  const [status, setStatus] = useState<CaseStatus | ''>('');
-  const [classification, setClassification] = useState<CaseClassification | ''>('');
+  const query = useListQuery({ status: '' as CaseStatus | '', classification: '' as CaseClassification | '' });
+  const { offset } = query;
+  const { status, classification } = query.filters;
   const [open, setOpen] = useState(false);
   const list = useLoad(
     () => tracingApi.cases({ limit: PAGE, offset, status, classification }),
@@ -64,81 +65,65 @@ export function CasesPage() {
         <div className="filters">
           <label className="field">
             <span className="field-label">{t('tracing.cases.status')}</span>
-            <select
-              data-testid="case-filter-status"
+            <FilterSelect
+              testId="case-filter-status"
               value={status}
-              onChange={(e) => {
-                setStatus(e.target.value as CaseStatus | '');
-                setOffset(0);
-              }}
-            >
-              <option value="">{t('tracing.all')}</option>
-              {CASE_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`tracing.status.${s}`)}
-                </option>
-              ))}
-            </select>
+              options={CASE_STATUSES}
+              label={(s) => t(`tracing.status.${s}`)}
+              allLabel={t('tracing.all')}
+              onChange={(v) => query.setFilter('status', v)}
+            />
           </label>
           <label className="field">
             <span className="field-label">{t('tracing.cases.classification')}</span>
-            <select
-              data-testid="case-filter-classification"
+            <FilterSelect
+              testId="case-filter-classification"
               value={classification}
-              onChange={(e) => {
-                setClassification(e.target.value as CaseClassification | '');
-                setOffset(0);
-              }}
-            >
-              <option value="">{t('tracing.all')}</option>
-              {CASE_CLASSIFICATIONS.map((c) => (
-                <option key={c} value={c}>
-                  {t(`tracing.classification.${c}`)}
-                </option>
-              ))}
-            </select>
+              options={CASE_CLASSIFICATIONS}
+              label={(c) => t(`tracing.classification.${c}`)}
+              allLabel={t('tracing.all')}
+              onChange={(v) => query.setFilter('classification', v)}
+            />
           </label>
         </div>
-        <ErrorBox error={list.error} />
-        {list.loading && !list.data && <Loading />}
-        {list.data && list.data.items.length === 0 && <p className="empty">{t('tracing.cases.none')}</p>}
-        {list.data && list.data.items.length > 0 && (
-          <table className="table rtable" data-testid="cases-table">
-            <thead>
-              <tr>
-                <th>{t('tracing.cases.person')}</th>
-                <th>{t('tracing.cases.classification')}</th>
-                <th>{t('tracing.cases.status')}</th>
-                <th>{t('tracing.cases.anchor')}</th>
-                <th>{t('tracing.cases.area')}</th>
-                <th>{t('tracing.cases.registered')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((c) => (
-                <tr key={c.id} data-testid="case-row" data-case-id={c.id}>
-                  <td className="rtable-head">
-                    <Link className="strong-link" to={`/cases/${c.id}`}>
-                      {c.personName}
-                    </Link>
-                  </td>
-                  <td data-label={t('tracing.cases.classification')}>
-                    {t(`tracing.classification.${c.classification}`)}
-                  </td>
-                  <td data-label={t('tracing.cases.status')}>
-                    <CaseStatusBadge status={c.status} />
-                  </td>
-                  <td data-label={t('tracing.cases.anchor')}>
-                    {formatDateTime(c.onsetAt ?? c.firstPositiveSampledAt)}
-                  </td>
-                  <td data-label={t('tracing.cases.area')}>{c.areaName}</td>
-                  <td data-label={t('tracing.cases.registered')}>{formatDateTime(c.createdAt)}</td>
+        <PagedList list={list} limit={PAGE} offset={offset} onOffset={query.setOffset} empty={t('tracing.cases.none')}>
+          {(items) => (
+            <table className="table rtable" data-testid="cases-table">
+              <thead>
+                <tr>
+                  <th>{t('tracing.cases.person')}</th>
+                  <th>{t('tracing.cases.classification')}</th>
+                  <th>{t('tracing.cases.status')}</th>
+                  <th>{t('tracing.cases.anchor')}</th>
+                  <th>{t('tracing.cases.area')}</th>
+                  <th>{t('tracing.cases.registered')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {list.data && <Pager total={list.data.total} limit={PAGE} offset={offset} onChange={setOffset} />}
+              </thead>
+              <tbody>
+                {items.map((c) => (
+                  <tr key={c.id} data-testid="case-row" data-case-id={c.id}>
+                    <td className="rtable-head">
+                      <Link className="strong-link" to={`/cases/${c.id}`}>
+                        {c.personName}
+                      </Link>
+                    </td>
+                    <td data-label={t('tracing.cases.classification')}>
+                      {t(`tracing.classification.${c.classification}`)}
+                    </td>
+                    <td data-label={t('tracing.cases.status')}>
+                      <CaseStatusBadge status={c.status} />
+                    </td>
+                    <td data-label={t('tracing.cases.anchor')}>
+                      {formatDateTime(c.onsetAt ?? c.firstPositiveSampledAt)}
+                    </td>
+                    <td data-label={t('tracing.cases.area')}>{c.areaName}</td>
+                    <td data-label={t('tracing.cases.registered')}>{formatDateTime(c.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </PagedList>
       </div>
     </div>
   );

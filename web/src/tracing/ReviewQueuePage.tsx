@@ -12,6 +12,8 @@ import { useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { Pager } from '../shared/Pager.tsx';
+import { FilterSelect } from '../shared/FilterSelect.tsx';
+import { useListQuery } from '../shared/useListQuery.ts';
 import { ReviewControls, useReview } from './ReviewControls.tsx';
 import { ClassBadge, ContactEvidence } from './TracingBits.tsx';
 import { useRowKeys } from '../shared/useRowKeys.ts';
@@ -21,8 +23,9 @@ const PAGE = 50;
 export function ReviewQueuePage() {
   const { t } = useTranslation();
   const { can } = useAuth();
-  const [offset, setOffset] = useState(0);
-  const [cls, setCls] = useState<ContactClass | ''>('');
+  const query = useListQuery({ cls: '' as ContactClass | '' });
+  const { offset } = query;
+  const { cls } = query.filters;
   const queue = useLoad(() => tracingApi.reviewQueue({ limit: PAGE, offset, class: cls }), [offset, cls]);
   const [done, setDone] = useState<Record<string, string>>({});
   const body = useRef<HTMLTableSectionElement>(null);
@@ -36,21 +39,14 @@ export function ReviewQueuePage() {
       <div className="card">
         <div className="card-title-row">
           <h2 className="card-title">{t('tracing.queue.count', { count: queue.data?.total ?? 0 })}</h2>
-          <select
-            aria-label={t('tracing.contact.class')}
+          <FilterSelect
+            ariaLabel={t('tracing.contact.class')}
             value={cls}
-            onChange={(e) => {
-              setCls(e.target.value as ContactClass | '');
-              setOffset(0);
-            }}
-          >
-            <option value="">{t('tracing.allClasses')}</option>
-            {CONTACT_CLASSES.map((k) => (
-              <option key={k} value={k}>
-                {t(`tracing.class.${k}`)}
-              </option>
-            ))}
-          </select>
+            options={CONTACT_CLASSES}
+            label={(k) => t(`tracing.class.${k}`)}
+            allLabel={t('tracing.allClasses')}
+            onChange={(v) => query.setFilter('cls', v)}
+          />
         </div>
         <ErrorBox error={queue.error} />
         {queue.loading && !queue.data && <Loading />}
@@ -85,7 +81,7 @@ export function ReviewQueuePage() {
         )}
         {queue.data && (
           <div className="button-row">
-            <Pager total={queue.data.total} limit={PAGE} offset={offset} onChange={setOffset} />
+            <Pager total={queue.data.total} limit={PAGE} offset={offset} onChange={query.setOffset} />
             <button
               type="button"
               className="btn btn-ghost"

@@ -10,6 +10,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { venueApi } from './venueApi.ts';
 import { useLoad } from '../shared/useLoad.ts';
+import { useDebounced, useListQuery } from '../shared/useListQuery.ts';
 import { latest, useChangedAt, useOccupancyStream, usePollWhileStale } from '../shared/liveStream.ts';
 import type { CrowdLevel, LiveVenue, Occupancy } from './types.ts';
 import { CrowdBadge, CrowdBar } from './CrowdBadge.tsx';
@@ -32,16 +33,12 @@ export function LivePage() {
   // The chosen area at each level (district → street → community); the innermost chosen one filters.
   const [picked, setPicked] = useState<string[]>([]);
   const areaId = picked.filter(Boolean).at(-1) ?? linkedArea;
-  const [offset, setOffset] = useState(0);
+  const query = useListQuery({ q: '' });
+  const { offset, setOffset, setFilter } = query;
+  const { q } = query.filters;
   const [typed, setTyped] = useState('');
-  const [q, setQ] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setQ(typed.trim());
-      setOffset(0);
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [typed]);
+  const asked = useDebounced(typed.trim(), 300);
+  useEffect(() => setFilter('q', asked), [asked, setFilter]);
   const list = useLoad(
     () => venueApi.publicVenues({ areaId, q: q || undefined, limit: PAGE, offset }),
     [areaId, q, offset],

@@ -12,10 +12,12 @@ import type { Area, Bilingual } from '../shared/types.ts';
 import type { NewVenue, Venue, VenueStatus } from './types.ts';
 import { AreaPicker } from '../shared/AreaPicker.tsx';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
-import { Loading } from '../shared/Loading.tsx';
-import { Pager } from '../shared/Pager.tsx';
+import { FilterSelect } from '../shared/FilterSelect.tsx';
+import { PagedList } from '../shared/PagedList.tsx';
+import { useListQuery } from '../shared/useListQuery.ts';
 
 const PAGE = 50;
+const VENUE_STATUSES = ['pending', 'approved', 'suspended'] as const;
 
 export function nameIn(name: Bilingual): string {
   return currentLanguage() === 'en' ? name.en : name.zh;
@@ -35,8 +37,9 @@ export function VenuesPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const me = useMe();
-  const [offset, setOffset] = useState(0);
-  const [status, setStatus] = useState<VenueStatus | ''>('');
+  const query = useListQuery({ status: '' as VenueStatus | '' });
+  const { offset } = query;
+  const { status } = query.filters;
   const list = useLoad(() => venueApi.venues({ limit: PAGE, offset, status }), [offset, status]);
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<Venue | null>(null);
@@ -94,81 +97,79 @@ export function VenuesPage() {
       <div className="card">
         <div className="card-title-row">
           <h2 className="card-title">{t('venues.list')}</h2>
-          <select
+          <FilterSelect
             className="venue-filter"
-            data-testid="venue-filter"
+            testId="venue-filter"
             value={status}
-            onChange={(e) => {
-              setStatus(e.target.value as VenueStatus | '');
-              setOffset(0);
-            }}
-          >
-            <option value="">{t('venues.allStatuses')}</option>
-            {(['pending', 'approved', 'suspended'] as const).map((s) => (
-              <option key={s} value={s}>
-                {t(`venues.status.${s}`)}
-              </option>
-            ))}
-          </select>
+            options={VENUE_STATUSES}
+            label={(s) => t(`venues.status.${s}`)}
+            allLabel={t('venues.allStatuses')}
+            onChange={(v) => query.setFilter('status', v)}
+          />
         </div>
-        <ErrorBox error={list.error ?? rowError} />
-        {list.loading && !list.data && <Loading />}
-        {list.data && list.data.items.length === 0 && <p className="empty">{t('venues.none')}</p>}
-        {list.data && list.data.items.length > 0 && (
-          <table className="table rtable" data-testid="venues-table">
-            <thead>
-              <tr>
-                <th>{t('venues.name')}</th>
-                <th>{t('venues.category')}</th>
-                <th>{t('venues.area')}</th>
-                <th className="num">{t('venues.capacity')}</th>
-                <th>{t('venues.statusLabel')}</th>
-                <th>
-                  <span className="sr-only">{t('venues.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((v) => (
-                <tr key={v.id} data-testid="venue-row" data-venue-id={v.id}>
-                  <td data-label={t('venues.name')} className="rtable-head">
-                    <Link to={`/venues/${v.id}`} className="strong-link">
-                      {v.name}
-                    </Link>
-                    {v.address && <div className="muted small">{v.address}</div>}
-                  </td>
-                  <td data-label={t('venues.category')}>{nameIn(v.categoryName)}</td>
-                  <td data-label={t('venues.area')}>{v.areaName}</td>
-                  <td data-label={t('venues.capacity')} className="num">
-                    {v.capacity}
-                  </td>
-                  <td data-label={t('venues.statusLabel')}>
-                    <VenueStatusBadge status={v.status} />
-                  </td>
-                  <td className="actions">
-                    {can('venue.approve') && v.status !== 'approved' && v.registeredBy === me.id && (
-                      <span className="muted small" data-testid="venue-self-approval">
-                        {t('venueOperator.selfApproval')}
-                      </span>
-                    )}
-                    {can('venue.approve') && v.status !== 'approved' && v.registeredBy !== me.id && (
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        data-testid="venue-approve"
-                        disabled={busyId === v.id}
-                        onClick={() => void approve(v)}
-                      >
-                        {t('venues.approve')}
-                      </button>
-                    )}
-                  </td>
+        <PagedList
+          list={list}
+          limit={PAGE}
+          offset={offset}
+          onOffset={query.setOffset}
+          empty={t('venues.none')}
+          error={list.error ?? rowError}
+        >
+          {(items) => (
+            <table className="table rtable" data-testid="venues-table">
+              <thead>
+                <tr>
+                  <th>{t('venues.name')}</th>
+                  <th>{t('venues.category')}</th>
+                  <th>{t('venues.area')}</th>
+                  <th className="num">{t('venues.capacity')}</th>
+                  <th>{t('venues.statusLabel')}</th>
+                  <th>
+                    <span className="sr-only">{t('venues.actions')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {list.data && <Pager total={list.data.total} limit={PAGE} offset={offset} onChange={setOffset} />}
+              </thead>
+              <tbody>
+                {items.map((v) => (
+                  <tr key={v.id} data-testid="venue-row" data-venue-id={v.id}>
+                    <td data-label={t('venues.name')} className="rtable-head">
+                      <Link to={`/venues/${v.id}`} className="strong-link">
+                        {v.name}
+                      </Link>
+                      {v.address && <div className="muted small">{v.address}</div>}
+                    </td>
+                    <td data-label={t('venues.category')}>{nameIn(v.categoryName)}</td>
+                    <td data-label={t('venues.area')}>{v.areaName}</td>
+                    <td data-label={t('venues.capacity')} className="num">
+                      {v.capacity}
+                    </td>
+                    <td data-label={t('venues.statusLabel')}>
+                      <VenueStatusBadge status={v.status} />
+                    </td>
+                    <td className="actions">
+                      {can('venue.approve') && v.status !== 'approved' && v.registeredBy === me.id && (
+                        <span className="muted small" data-testid="venue-self-approval">
+                          {t('venueOperator.selfApproval')}
+                        </span>
+                      )}
+                      {can('venue.approve') && v.status !== 'approved' && v.registeredBy !== me.id && (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          data-testid="venue-approve"
+                          disabled={busyId === v.id}
+                          onClick={() => void approve(v)}
+                        >
+                          {t('venues.approve')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </PagedList>
       </div>
     </div>
   );
