@@ -32,6 +32,7 @@ import {
 import type { MemberView, TubeView } from './testing.schema.ts';
 import './testing.schema.ts';
 import * as store from './testing.store.ts';
+import { tableWithSite } from './testing.sites.store.ts';
 import { factKindsAt } from './testing.health.ts';
 import { roundChanged, roundOrThrow } from './testing.service.ts';
 
@@ -218,7 +219,7 @@ async function tubePlan(
   round: TestingRoundTable,
   spec: Pick<TubeSpec, 'tableId' | 'mode' | 'poolSize'>,
 ) {
-  const table = await store.tableWithSite(ex, spec.tableId);
+  const table = await tableWithSite(ex, spec.tableId);
   if (!table) throw new AppError('TABLE_NOT_FOUND');
   assertInScope(actor, table.area_path);
   const areaLevel = controlLevelAt(table.area_path, await store.roundAreas(ex, [round.id]));
@@ -437,7 +438,7 @@ export async function openTubesAtTable(
   roundId: string,
 ): Promise<{ items: TubeView[] }> {
   assertCan(actor, 'testing.sample');
-  const table = await store.tableWithSite(s.db, tableId);
+  const table = await tableWithSite(s.db, tableId);
   if (!table) throw new AppError('TABLE_NOT_FOUND');
   assertInScope(actor, table.area_path);
   return { items: await tubeViews(s.db, await store.openTubesAtTable(s.db, tableId, roundId)) };
