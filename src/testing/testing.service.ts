@@ -12,6 +12,7 @@ import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { areaById, areasByIds } from '../db/sql.ts';
 import { householdIdsOfBuilding } from '../registry/registry.store.ts';
+import { countPersonsInSubtree } from '../registry/roster.store.ts';
 import { poolingPolicy } from './pooling.policy.ts';
 import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rules.ts';
 import { testingPolicy } from './testing.policy.ts';
@@ -210,8 +211,17 @@ export async function listRounds(
   return { items: await roundViews(s, s.db, rows), total, ...paging };
 }
 
+/** People registered in the round's areas: the sum over its outermost areas (override sub-areas lie inside them). */
+async function roundTarget(ex: Executor, roundId: string): Promise<number> {
+  const paths = await store.roundAreaPaths(ex, roundId);
+  const top = paths.filter((a) => !paths.some((b) => b !== a && a.startsWith(b)));
+  let n = 0;
+  for (const path of top) n += await countPersonsInSubtree(ex, path);
+  return n;
+}
+
 export async function roundSummary(ex: Executor, roundId: string): Promise<RoundSummary> {
-  const target = await store.roundTarget(ex, roundId);
+  const target = await roundTarget(ex, roundId);
   const c = await store.roundCounts(ex, roundId);
   return { target, ...c, missing: Math.max(0, target - c.sampled) };
 }
@@ -293,7 +303,7 @@ export async function roundPlan(
   const rows: Static<typeof PlanRow>[] = [];
   const sum = { population: 0, sites: 0, tables: 0, samplers: 0 };
   for (const a of top) {
-    const population = await store.populationUnder(s.db, a.area_path);
+    const population = await countPersonsInSubtree(s.db, a.area_path);
     const st = await store.sitesAndTablesUnder(s.db, a.area_path);
     const samplers = await store.samplersUnder(s.db, id, a.area_path);
     const f = planFor(population, norms, { sites: st.sites, tables: st.tables, samplers });
@@ -396,8 +406,8 @@ export async function roundPooling(
     const outermostInner = inner.filter(
       (b) => !inner.some((c) => c !== b && b.area_path.startsWith(c.area_path) && b.area_path !== c.area_path),
     );
-    let population = await store.populationUnder(s.db, a.area_path);
-    for (const b of outermostInner) population -= await store.populationUnder(s.db, b.area_path);
+    let population = await countPersonsInSubtree(s.db, a.area_path);
+    for (const b of outermostInner) population -= await countPersonsInSubtree(s.db, b.area_path);
     own.push({
       areaId: a.area_id,
       name: a.name,

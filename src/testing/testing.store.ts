@@ -1,7 +1,7 @@
 // All SQL of testing rounds (Kysely, SQLite and PostgreSQL alike). The hot paths — sampling inserts,
 // lab results and coverage — are batched or grouped: many rows per statement, one grouped query per view.
 import { sql, type ExpressionBuilder } from 'kysely';
-import { chunks } from '../db/sql.ts';
+import { areasByIds, chunks } from '../db/sql.ts';
 import type {
   Database,
   Dialect,
@@ -42,47 +42,6 @@ export async function insertMany<T extends keyof import('../db/database.ts').Dat
 
 // ---- areas and people ---------------------------------------------------------------------------
 
-export interface AreaLite {
-  id: string;
-  code: string;
-  name: string;
-  level: string;
-  path: string;
-  parent_id: string | null;
-}
-
-export async function areasByCodes(ex: Executor, codes: string[]): Promise<AreaLite[]> {
-  if (!codes.length) return [];
-  return ex
-    .selectFrom('area')
-    .select(['id', 'code', 'name', 'level', 'path', 'parent_id'])
-    .where('code', 'in', codes)
-    .execute();
-}
-
-export interface PersonLite {
-  id: string;
-  name: string;
-  household_id: string | null;
-  area_id: string;
-  area_path: string;
-}
-
-export async function personsByIds(ex: Executor, ids: string[]): Promise<PersonLite[]> {
-  const out: PersonLite[] = [];
-  for (const part of chunksOf([...new Set(ids)])) {
-    out.push(
-      ...(await ex
-        .selectFrom('person')
-        .innerJoin('area', 'area.id', 'person.area_id')
-        .select(['person.id', 'person.name', 'person.household_id', 'person.area_id', 'area.path as area_path'])
-        .where('person.id', 'in', part)
-        .execute()),
-    );
-  }
-  return out;
-}
-
 /** Existence and household of many people (the bulk sampling path: no joins). */
 /** The household of each registered person among `ids` (absent: not registered); the ids as one JSON parameter per slice. */
 export async function householdsOf(ex: Executor, dialect: Dialect, ids: string[]): Promise<Map<string, string | null>> {
@@ -92,6 +51,7 @@ export async function householdsOf(ex: Executor, dialect: Dialect, ids: string[]
       dialect === 'postgres'
         ? sql`json_array_elements_text(${JSON.stringify(part)}::json) as j(value)`
         : sql`json_each(${JSON.stringify(part)}) as j`;
+    // reads person (owner: registry): the households of a whole sampling batch (10,000 tubes), one statement per slice
     const rows = await sql<{
       id: string;
       household_id: string | null;
@@ -112,21 +72,26 @@ export async function roundAreas(
   roundIds: string[],
 ): Promise<Array<TestingRoundAreaTable & { code: string; name: string; level: string }>> {
   if (!roundIds.length) return [];
-  return ex
+  const rows = await ex
     .selectFrom('testing_round_area')
-    .innerJoin('area', 'area.id', 'testing_round_area.area_id')
-    .select([
-      'testing_round_area.round_id',
-      'testing_round_area.area_id',
-      'testing_round_area.area_path',
-      'testing_round_area.control_level',
-      'area.code',
-      'area.name',
-      'area.level',
-    ])
-    .where('testing_round_area.round_id', 'in', roundIds)
-    .orderBy('testing_round_area.area_path')
+    .select(['round_id', 'area_id', 'area_path', 'control_level'])
+    .where('round_id', 'in', roundIds)
+    .orderBy('area_path')
     .execute();
+  const areas = new Map(
+    (
+      await areasByIds(
+        ex,
+        rows.map((r) => r.area_id),
+      )
+    ).map((a) => [a.id, a]),
+  );
+  return rows
+    .filter((r) => areas.has(r.area_id))
+    .map((r) => {
+      const a = areas.get(r.area_id)!;
+      return { ...r, code: a.code, name: a.name, level: a.level };
+    });
 }
 
 /** Stores a new round with its areas. */
@@ -227,15 +192,10 @@ export async function roundsInScope(
   return { rows, total: Number(total.n) };
 }
 
-/** People registered in the round's areas: the sum over its outermost areas (override sub-areas lie inside them). */
-export async function roundTarget(ex: Executor, roundId: string): Promise<number> {
+/** The paths of the round's areas. */
+export async function roundAreaPaths(ex: Executor, roundId: string): Promise<string[]> {
   const areas = await ex.selectFrom('testing_round_area').select('area_path').where('round_id', '=', roundId).execute();
-  const top = areas.filter(
-    (a) => !areas.some((b) => b.area_path !== a.area_path && a.area_path.startsWith(b.area_path)),
-  );
-  let n = 0;
-  for (const a of top) n += await populationUnder(ex, a.area_path);
-  return n;
+  return areas.map((a) => a.area_path);
 }
 
 export async function roundCounts(ex: Executor, roundId: string) {
@@ -283,16 +243,6 @@ export async function roundCounts(ex: Executor, roundId: string) {
 }
 
 // ---- planner ------------------------------------------------------------------------------------
-
-export async function populationUnder(ex: Executor, path: string): Promise<number> {
-  const r = await ex
-    .selectFrom('person')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('area.path', 'like', `${path}%`)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
 
 /**
  * What the last rounds say of prevalence: people with a result, positive single tubes (re-tests, home
@@ -424,24 +374,9 @@ export async function poolsOfTubes(ex: Executor, tubeIds: string[]): Promise<Arr
   return ex.selectFrom('testing_pool').select(['id', 'tube_id']).where('tube_id', 'in', tubeIds).execute();
 }
 
-export async function membersOfTube(
-  ex: Executor,
-  tubeId: string,
-): Promise<Array<TestingTubeMemberTable & { name: string }>> {
-  return ex
-    .selectFrom('testing_tube_member')
-    .innerJoin('person', 'person.id', 'testing_tube_member.person_id')
-    .select([
-      'testing_tube_member.tube_id',
-      'testing_tube_member.person_id',
-      'testing_tube_member.round_id',
-      'testing_tube_member.household_id',
-      'testing_tube_member.sampled_at',
-      'person.name',
-    ])
-    .where('testing_tube_member.tube_id', '=', tubeId)
-    .orderBy('testing_tube_member.sampled_at')
-    .execute();
+/** The tube's members in the order they were sampled. */
+export async function membersOfTube(ex: Executor, tubeId: string): Promise<TestingTubeMemberTable[]> {
+  return ex.selectFrom('testing_tube_member').selectAll().where('tube_id', '=', tubeId).orderBy('sampled_at').execute();
 }
 
 export async function membersOfTubes(
