@@ -1,6 +1,7 @@
 // The only SQL of access: users, sessions and API tokens. A user's scope is an area subtree, so
 // lists are filtered by area path prefix in the query.
 import { sql } from 'kysely';
+import { chunks } from '../db/sql.ts';
 import type { ApiTokenTable, AppUserTable, Executor, LoginFailureTable, SessionTable } from '../db/database.ts';
 
 export interface Paging {
@@ -126,6 +127,60 @@ export async function listUsers(
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
+}
+
+/** Display names of the accounts with these ids (id → name; an unknown id is absent). */
+export async function displayNames(ex: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks([...new Set(ids)]))
+    for (const u of await ex.selectFrom('app_user').select(['id', 'display_name']).where('id', 'in', part).execute())
+      out.set(u.id, u.display_name);
+  return out;
+}
+
+export interface ActiveUserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  area_id: string;
+  area_name: string;
+}
+
+/**
+ * Enabled accounts of the given roles whose area lies in the subtree, by username or display-name prefix
+ * (the prefix's own LIKE wildcards escaped), names first (the staff picker of a testing round).
+ */
+export async function activeUsersUnder(
+  ex: Executor,
+  path: string,
+  roles: readonly string[],
+  q: string,
+  limit: number,
+): Promise<ActiveUserRow[]> {
+  let query = ex
+    .selectFrom('app_user')
+    .innerJoin('area', 'area.id', 'app_user.area_id')
+    .select([
+      'app_user.id',
+      'app_user.username',
+      'app_user.display_name',
+      'app_user.role',
+      'app_user.area_id',
+      'area.name as area_name',
+    ])
+    .where('area.path', 'like', `${path}%`)
+    .where('app_user.disabled', '=', 0)
+    .where('app_user.role', 'in', [...roles]);
+  if (q) {
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(app_user.username) like ${prefixPattern(q.toLowerCase())} escape '\\'`,
+        sql<boolean>`lower(app_user.display_name) like ${prefixPattern(q.toLowerCase())} escape '\\'`,
+      ]),
+    );
+  }
+  return query.orderBy('app_user.display_name').orderBy('app_user.username').limit(limit).execute();
 }
 
 export async function insertUser(ex: Executor, row: AppUserTable): Promise<void> {

@@ -456,3 +456,80 @@ export async function householdIdsOfBuilding(ex: Executor, buildingId: string): 
     (h) => h.id,
   );
 }
+
+/** Names of the buildings with these ids (id → name; an unknown id is absent). */
+export async function buildingNames(ex: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks([...new Set(ids)]))
+    for (const b of await ex.selectFrom('building').select(['id', 'name']).where('id', 'in', part).execute())
+      out.set(b.id, b.name);
+  return out;
+}
+
+/** How many people live in the building's households. */
+export async function personCountOfBuilding(ex: Executor, buildingId: string): Promise<number> {
+  const r = await ex
+    .selectFrom('person')
+    .innerJoin('household', 'household.id', 'person.household_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('household.building_id', '=', buildingId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Where a person lives: their name, area, household and building (null without a household or building). */
+export interface PersonHome {
+  id: string;
+  name: string;
+  household_id: string | null;
+  area_id: string;
+  area_name: string;
+  area_path: string;
+  building_id: string | null;
+  building_name: string | null;
+  unit: string | null;
+  door: string | null;
+  address: string | null;
+}
+
+/** Where each of these people lives (other domains show a masked name and an address, or check a scope). */
+export async function personHomes(ex: Executor, ids: readonly string[]): Promise<PersonHome[]> {
+  const out: PersonHome[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(
+      ...(await ex
+        .selectFrom('person')
+        .innerJoin('area', 'area.id', 'person.area_id')
+        .leftJoin('household', 'household.id', 'person.household_id')
+        .leftJoin('building', 'building.id', 'household.building_id')
+        .select([
+          'person.id',
+          'person.name',
+          'person.household_id',
+          'person.area_id',
+          'area.name as area_name',
+          'area.path as area_path',
+          'household.building_id',
+          'building.name as building_name',
+          'household.unit',
+          'household.door',
+          'household.address',
+        ])
+        .where('person.id', 'in', part)
+        .execute()),
+    );
+  return out;
+}
+
+/** Every person living under `path`: id, household and area path (the demo round draws its sample from them). */
+export async function personsUnder(
+  ex: Executor,
+  path: string,
+): Promise<Array<{ id: string; household_id: string | null; area_path: string }>> {
+  return ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .select(['person.id', 'person.household_id', 'area.path as area_path'])
+    .where('area.path', 'like', `${path}%`)
+    .execute();
+}

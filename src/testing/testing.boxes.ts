@@ -12,6 +12,7 @@ import type { Services } from '../services.ts';
 import { isUniqueViolation } from '../db/sql.ts';
 import type { BoxView } from './testing.schema.ts';
 import * as store from './testing.store.ts';
+import * as boxes from './testing.boxes.store.ts';
 
 export function boxView(b: TestingBoxTable): BoxView {
   const n = (v: number | null) => (v === null ? null : Number(v));
@@ -41,7 +42,7 @@ async function roundInScope(ex: Executor, actor: Actor, roundId: string): Promis
 }
 
 async function boxOrThrow(ex: Executor, actor: Actor, id: string): Promise<TestingBoxTable> {
-  const box = await store.boxById(ex, id);
+  const box = await boxes.boxById(ex, id);
   if (!box) throw new AppError('BOX_NOT_FOUND');
   await roundInScope(ex, actor, box.round_id);
   return box;
@@ -89,7 +90,7 @@ export async function createBox(s: Services, actor: Actor, body: { roundId: stri
       lab: null,
     };
     try {
-      await trx.insertInto('testing_box').values(row).execute();
+      await boxes.insertBox(trx, row);
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('BOX_CODE_TAKEN', { code: body.code });
       throw err;
@@ -126,31 +127,19 @@ export async function boxTubes(s: Services, actor: Actor, boxId: string, barcode
     for (const t of tubes.values()) if (!faults.length) assertInScope(actor, t.area_path);
     if (faults.length) throw new AppError('BOX_TUBES_INVALID', { count: faults.length }, { faults });
     const ids = [...seen].map((b) => tubes.get(b)!.id);
-    for (const part of store.chunksOf(ids)) {
-      await trx
-        .updateTable('testing_tube')
-        .set({ box_id: box.id, status: 'boxed' })
-        .where('id', 'in', part)
-        .where('status', '=', 'closed')
-        .execute();
-    }
-    await store.insertMany(
+    await boxes.packTubesTx(
       trx,
-      'testing_custody',
+      box,
+      ids,
       ids.map((id) => custody(s, actor, box, 'boxed', { boxCode: box.code }, id)),
     );
-    await trx
-      .updateTable('testing_box')
-      .set({ tube_count: Number(box.tube_count) + ids.length })
-      .where('id', '=', box.id)
-      .execute();
     await s.audit(trx, auditActor(actor), {
       action: 'testing.box.pack',
       objectType: 'testing_box',
       objectId: box.id,
       detail: { code: box.code, tubes: ids.length },
     });
-    return boxView((await store.boxById(trx, box.id))!);
+    return boxView((await boxes.boxById(trx, box.id))!);
   });
 }
 
@@ -161,28 +150,19 @@ export async function handOverBox(s: Services, actor: Actor, boxId: string, carr
     if (box.status !== 'packing') throw new AppError('BOX_NOT_PACKING');
     if (Number(box.tube_count) === 0) throw new AppError('BOX_EMPTY');
     const now = s.clock.now();
-    await trx
-      .updateTable('testing_box')
-      .set({ status: 'in_transit', handed_at: now, handed_by_name: actor.displayName, carrier: carrier.trim() })
-      .where('id', '=', box.id)
-      .execute();
-    await trx
-      .updateTable('testing_tube')
-      .set({ status: 'in_transit' })
-      .where('box_id', '=', box.id)
-      .where('status', '=', 'boxed')
-      .execute();
-    await trx
-      .insertInto('testing_custody')
-      .values(custody(s, actor, box, 'handed_over', { carrier: carrier.trim() }))
-      .execute();
+    await boxes.handOverBoxTx(
+      trx,
+      box.id,
+      { at: now, byName: actor.displayName, carrier: carrier.trim() },
+      custody(s, actor, box, 'handed_over', { carrier: carrier.trim() }),
+    );
     await s.audit(trx, auditActor(actor), {
       action: 'testing.box.handover',
       objectType: 'testing_box',
       objectId: box.id,
       detail: { code: box.code, carrier },
     });
-    return boxView((await store.boxById(trx, box.id))!);
+    return boxView((await boxes.boxById(trx, box.id))!);
   });
 }
 
@@ -192,28 +172,19 @@ export async function receiveBox(s: Services, actor: Actor, boxId: string, lab: 
     const box = await boxOrThrow(trx, actor, boxId);
     if (box.status !== 'in_transit') throw new AppError('BOX_NOT_IN_TRANSIT');
     const now = s.clock.now();
-    await trx
-      .updateTable('testing_box')
-      .set({ status: 'received', received_at: now, received_by_name: actor.displayName, lab: lab.trim() })
-      .where('id', '=', box.id)
-      .execute();
-    await trx
-      .updateTable('testing_tube')
-      .set({ status: 'received' })
-      .where('box_id', '=', box.id)
-      .where('status', '=', 'in_transit')
-      .execute();
-    await trx
-      .insertInto('testing_custody')
-      .values(custody(s, actor, box, 'received', { lab: lab.trim() }))
-      .execute();
+    await boxes.receiveBoxTx(
+      trx,
+      box.id,
+      { at: now, byName: actor.displayName, lab: lab.trim() },
+      custody(s, actor, box, 'received', { lab: lab.trim() }),
+    );
     await s.audit(trx, auditActor(actor), {
       action: 'testing.box.receive',
       objectType: 'testing_box',
       objectId: box.id,
       detail: { code: box.code, lab },
     });
-    return boxView((await store.boxById(trx, box.id))!);
+    return boxView((await boxes.boxById(trx, box.id))!);
   });
 }
 
@@ -226,11 +197,8 @@ export async function listBoxes(
   assertCan(actor, 'testing.view');
   if (!q.roundId) throw new AppError('VALIDATION', { detail: 'roundId is required' });
   await roundInScope(s.db, actor, q.roundId);
-  let base = s.db.selectFrom('testing_box').where('round_id', '=', q.roundId);
-  if (q.status) base = base.where('status', '=', q.status);
-  const rows = await base.selectAll().orderBy('created_at', 'desc').limit(paging.limit).offset(paging.offset).execute();
-  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return { items: rows.map(boxView), total: Number(total.n), ...paging };
+  const { rows, total } = await boxes.boxesOfRound(s.db, q.roundId, q.status, paging);
+  return { items: rows.map(boxView), total, ...paging };
 }
 
 /**
@@ -244,16 +212,9 @@ export async function getBox(
 ): Promise<{ box: BoxView; barcodes: string[]; otherTubes: number }> {
   assertCan(actor, 'testing.view');
   const box = await boxOrThrow(s.db, actor, id);
-  const tubes = await s.db
-    .selectFrom('testing_tube')
-    .select('barcode')
-    .where('box_id', '=', id)
-    .where('area_path', 'like', `${actor.areaPath}%`)
-    .orderBy('barcode')
-    .execute();
   return {
     box: boxView(box),
-    barcodes: tubes.map((t) => t.barcode),
-    otherTubes: await store.boxTubesOutside(s.db, id, actor.areaPath),
+    barcodes: await boxes.boxBarcodesWithin(s.db, id, actor.areaPath),
+    otherTubes: await boxes.boxTubesOutside(s.db, id, actor.areaPath),
   };
 }

@@ -14,7 +14,7 @@ import type { CoverageView, RoundPoolingView } from './testing.schema.ts';
 import { coverage } from './testing.coverage.ts';
 import { uploadLabFile } from './testing.lab.ts';
 import { listPools } from './testing.pools.ts';
-import * as store from './testing.store.ts';
+import { areasByCodes } from '../db/sql.ts';
 import { nameOrThrow } from '../platform/text.ts';
 
 function operator(role: Role): Actor {
@@ -58,7 +58,7 @@ async function areaIdsOf(s: Services, spec: string): Promise<Array<{ areaId: str
         throw new Error(`unknown control level ${level} (${CONTROL_LEVELS.join(', ')})`);
       return { code: code!, level: level as ControlLevel | undefined };
     });
-  const areas = await store.areasByCodes(
+  const areas = await areasByCodes(
     s.db,
     items.map((i) => i.code),
   );
@@ -155,7 +155,7 @@ export async function coverageReport(
 ): Promise<{ view: CoverageView; text: string }> {
   let areaId: string | undefined;
   if (areaCode) {
-    const [a] = await store.areasByCodes(s.db, [areaCode]);
+    const [a] = await areasByCodes(s.db, [areaCode]);
     if (!a) throw new AppError('AREA_NOT_FOUND');
     areaId = a.id;
   }

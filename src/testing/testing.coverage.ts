@@ -10,12 +10,15 @@ import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Services } from '../services.ts';
-import { areaById, areasByIds, type AreaRef } from '../db/sql.ts';
+import { areaById, areasByIds, areasUnder, type AreaRef } from '../db/sql.ts';
 import { ageOn } from '../registry/registry.rules.ts';
 import { todayOf } from '../registry/registry.service.ts';
 import { compareDoors, refusesSamplesAt, type VisitOutcome } from './testing.rules.ts';
 import type { CoverageView, VisitView } from './testing.schema.ts';
 import * as store from './testing.store.ts';
+import * as coverageStore from './testing.coverage.store.ts';
+import { insertTasks, openHomeTask } from './testing.pools.store.ts';
+import { buildingById, buildingNames, personCountOfBuilding, personHomes } from '../registry/registry.store.ts';
 
 interface Figures {
   target: number;
@@ -91,7 +94,7 @@ export async function coverage(
   let rowAreas: AreaRef[] = [];
   let byBuilding = false;
   if (area) {
-    const subtree = await store.areaSubtree(s.db, area.path);
+    const subtree = await areasUnder(s.db, area.path);
     rowAreas = subtree.filter((a) => a.parent_id === area!.id);
     byBuilding = rowAreas.length === 0;
   } else {
@@ -106,16 +109,18 @@ export async function coverage(
   const inRound = (path: string) => areas.some((a) => path.startsWith(a.area_path));
   const prevAreas = round.previous_round_id ? await store.roundAreas(s.db, [round.previous_round_id]) : [];
   const inPrev = (path: string) => prevAreas.some((a) => path.startsWith(a.area_path));
-  const leaves = (await store.coverageLeaves(s.db, roundId, scopePath, byBuilding)).filter((l) => inRound(l.areaPath));
-  const pools = (await store.positivePoolPlaces(s.db, roundId, scopePath, byBuilding)).filter((p) =>
+  const leaves = (await coverageStore.coverageLeaves(s.db, roundId, scopePath, byBuilding)).filter((l) =>
+    inRound(l.areaPath),
+  );
+  const pools = (await coverageStore.positivePoolPlaces(s.db, roundId, scopePath, byBuilding)).filter((p) =>
     inRound(p.areaPath),
   );
   const prev = round.previous_round_id
     ? {
-        leaves: (await store.coverageLeaves(s.db, round.previous_round_id, scopePath, byBuilding)).filter(
+        leaves: (await coverageStore.coverageLeaves(s.db, round.previous_round_id, scopePath, byBuilding)).filter(
           (l) => inRound(l.areaPath) && inPrev(l.areaPath),
         ),
-        pools: (await store.positivePoolPlaces(s.db, round.previous_round_id, scopePath, byBuilding)).filter(
+        pools: (await coverageStore.positivePoolPlaces(s.db, round.previous_round_id, scopePath, byBuilding)).filter(
           (p) => inRound(p.areaPath) && inPrev(p.areaPath),
         ),
       }
@@ -124,10 +129,7 @@ export async function coverage(
   const keys: RowKey[] = [];
   if (byBuilding) {
     const ids = [...new Set(leaves.map((l) => l.buildingId).filter((k): k is string => !!k))];
-    const buildings = ids.length
-      ? await s.db.selectFrom('building').select(['id', 'name']).where('id', 'in', ids).execute()
-      : [];
-    const names = new Map(buildings.map((b) => [b.id, b.name]));
+    const names = await buildingNames(s.db, ids);
     for (const b of [...new Set(leaves.map((l) => l.buildingId))]) {
       keys.push({
         areaId: null,
@@ -213,17 +215,12 @@ function visitView(v: TestingVisitTable): VisitView {
 export async function doorKnock(s: Services, actor: Actor, roundId: string, buildingId: string) {
   assertCan(actor, 'testing.doorknock');
   await roundFor(s, actor, roundId);
-  const building = await s.db
-    .selectFrom('building')
-    .innerJoin('area', 'area.id', 'building.area_id')
-    .select(['building.id', 'building.name', 'building.address', 'building.area_id', 'area.path'])
-    .where('building.id', '=', buildingId)
-    .executeTakeFirst();
+  const building = await buildingById(s.db, buildingId);
   if (!building) throw new AppError('BUILDING_NOT_FOUND');
-  assertInScope(actor, building.path);
-  const people = await store.unsampledInBuilding(s.db, roundId, buildingId);
-  const target = await store.peopleInBuilding(s.db, buildingId);
-  const visits = await store.lastVisits(
+  assertInScope(actor, building.area_path);
+  const people = await coverageStore.unsampledInBuilding(s.db, roundId, buildingId);
+  const target = await personCountOfBuilding(s.db, buildingId);
+  const visits = await coverageStore.lastVisits(
     s.db,
     roundId,
     people.map((p) => p.id),
@@ -295,29 +292,15 @@ export async function visitTx(
     at,
   );
   if (refused) throw new AppError('ROUND_NOT_OPEN', { status: refused });
-  const person = await trx
-    .selectFrom('person')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .leftJoin('household', 'household.id', 'person.household_id')
-    .select(['person.id', 'person.area_id', 'area.path', 'household.building_id'])
-    .where('person.id', '=', body.personId)
-    .executeTakeFirst();
+  const [person] = await personHomes(trx, [body.personId]);
   if (!person) throw new AppError('PERSON_NOT_FOUND');
-  assertInScope(actor, person.path);
+  assertInScope(actor, person.area_path);
   const areas = await store.roundAreas(trx, [roundId]);
-  if (!areas.some((a) => person.path.startsWith(a.area_path))) throw new AppError('PERSON_NOT_IN_ROUND');
+  if (!areas.some((a) => person.area_path.startsWith(a.area_path))) throw new AppError('PERSON_NOT_IN_ROUND');
   const now = s.clock.now();
   let taskId: string | null = null;
   if (body.outcome === 'bedridden') {
-    const open = await trx
-      .selectFrom('testing_task')
-      .select('id')
-      .where('round_id', '=', roundId)
-      .where('person_id', '=', person.id)
-      .where('kind', '=', 'home')
-      .where('status', '=', 'open')
-      .executeTakeFirst();
-    taskId = open?.id ?? null;
+    taskId = await openHomeTask(trx, roundId, person.id);
     if (!taskId) {
       const task: TestingTaskTable = {
         id: newId(now),
@@ -326,7 +309,7 @@ export async function visitTx(
         pool_id: null,
         person_id: person.id,
         area_id: person.area_id,
-        area_path: person.path,
+        area_path: person.area_path,
         status: 'open',
         tube_id: null,
         sampled_at: null,
@@ -336,7 +319,7 @@ export async function visitTx(
         created_at: now,
         updated_at: now,
       };
-      await trx.insertInto('testing_task').values(task).execute();
+      await insertTasks(trx, [task]);
       taskId = task.id;
     }
   }
@@ -352,7 +335,7 @@ export async function visitTx(
     by_name: actor.displayName,
     task_id: taskId,
   };
-  await store.insertVisit(trx, row);
+  await coverageStore.insertVisit(trx, row);
   await s.audit(trx, auditActor(actor), {
     action: 'testing.visit',
     objectType: 'person',

@@ -7,6 +7,10 @@
 import type { Services } from '../services.ts';
 import type { Actor, Role } from '../access/access.rules.ts';
 import { Random } from '../sim/random.ts';
+import { userByUsername } from '../access/access.store.ts';
+import { areasUnder, rootArea } from '../db/sql.ts';
+import { personsUnder } from '../registry/registry.store.ts';
+import { roundCount } from './testing.store.ts';
 import { poolingPolicy } from './pooling.policy.ts';
 import { addStaff, createRound, createSite, createTable } from './testing.service.ts';
 import { sampleTubes, type BulkTube } from './testing.tubes.ts';
@@ -45,28 +49,15 @@ export interface DemoRoundSummary {
 
 /** The demo account of a role when there is one, else a system actor of that role over the whole city. */
 async function actorFor(s: Services, username: string, role: Role, city: { id: string; path: string }): Promise<Actor> {
-  const user = await s.db
-    .selectFrom('app_user')
-    .innerJoin('area', 'area.id', 'app_user.area_id')
-    .select([
-      'app_user.id',
-      'app_user.username',
-      'app_user.display_name',
-      'app_user.role',
-      'area.id as area_id',
-      'area.path',
-    ])
-    .where('app_user.username', '=', username)
-    .where('app_user.role', '=', role)
-    .executeTakeFirst();
-  if (user && city.path.startsWith(user.path)) {
+  const user = await userByUsername(s.db, username);
+  if (user && user.role === role && city.path.startsWith(user.area_path)) {
     return {
       userId: user.id,
       username: user.username,
       displayName: user.display_name,
       role,
       areaId: user.area_id,
-      areaPath: user.path,
+      areaPath: user.area_path,
       via: 'token',
     };
   }
@@ -90,19 +81,12 @@ export async function seedDemoRound(s: Services, options: DemoRoundOptions): Pro
   const now = s.clock.now();
   const startsAt = now - (options.startedHoursAgo ?? 5) * HOUR;
 
-  const city = await s.db
-    .selectFrom('area')
-    .select(['id', 'path'])
-    .where('parent_id', 'is', null)
-    .orderBy('code')
-    .executeTakeFirstOrThrow();
-  const communities = await s.db
-    .selectFrom('area')
-    .select(['id', 'name', 'path'])
-    .where('level', '=', 'community')
-    .where('path', 'like', `${city.path}%`)
-    .orderBy('code')
-    .execute();
+  const city = await rootArea(s.db);
+  if (!city) throw new Error('the demo city has no areas');
+  // In code order, compared here so that both databases' collations give the same draw.
+  const communities = (await areasUnder(s.db, city.path, ['community'])).sort((x, y) =>
+    x.code < y.code ? -1 : x.code > y.code ? 1 : 0,
+  );
   if (!communities.length) throw new Error('the demo city has no communities');
   const command = await actorFor(s, 'command', 'command', city);
   const sampler = await actorFor(s, 'sampler', 'sampler', city);
@@ -112,11 +96,7 @@ export async function seedDemoRound(s: Services, options: DemoRoundOptions): Pro
   const level = 'controlled' as const;
   const poolSize = poolingPolicy().controlLevels[level].poolSize;
   const roundAreas = communities.length <= 200 ? communities : [city];
-  const earlier = await s.db
-    .selectFrom('testing_round')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  const barcodePrefix = `DEMO${options.seed}R${Number(earlier.n) + 1}-`;
+  const barcodePrefix = `DEMO${options.seed}R${(await roundCount(s.db)) + 1}-`;
   const round = await createRound(s, command, {
     name: '全员核酸检测（演示）',
     startsAt,
@@ -134,12 +114,11 @@ export async function seedDemoRound(s: Services, options: DemoRoundOptions): Pro
     await addStaff(s, command, round.id, { userId: sampler.userId, tableId: tableIds[0]!, duty: 'sampler' });
 
   // Whole households come together; about sampledShare of them have been sampled, pooled by community.
-  const people = await s.db
-    .selectFrom('person')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .select(['person.id', 'person.household_id', 'area.path'])
-    .where('area.path', 'like', `${city.path}%`)
-    .execute();
+  const people = (await personsUnder(s.db, city.path)).map((p) => ({
+    id: p.id,
+    household_id: p.household_id,
+    path: p.area_path,
+  }));
   // Ordered here, not in SQL, so both databases' collations give the same draw.
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   people.sort((x, y) => cmp(x.path, y.path) || cmp(x.household_id ?? '', y.household_id ?? '') || cmp(x.id, y.id));

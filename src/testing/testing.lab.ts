@@ -46,6 +46,8 @@ import {
 import type { LabOutcome, LabResultInput } from './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
 import * as store from './testing.store.ts';
+import * as labStore from './testing.lab.store.ts';
+import * as poolStore from './testing.pools.store.ts';
 import type { LabTube } from './testing.store.ts';
 
 export const FAULT_CAP = 1000;
@@ -399,7 +401,7 @@ async function applyOnce(
   // in-place control, re-test tasks settled. Visible to everyone the moment it commits.
   if (positives.length) {
     await s.db.transaction().execute(async (trx) => {
-      await trx.insertInto('testing_lab_upload').values(upload).execute();
+      await labStore.insertUpload(trx, upload);
       await storeResults(s, trx, positives, uploadId, now);
       const singles = positives.filter((f) => !isPooledTube(f.tube.mode, Number(f.tube.member_count)));
       await recordTubeResults(s, trx, singles.map(tubeOutcome), now, basis);
@@ -414,18 +416,8 @@ async function applyOnce(
       const poolTubes = positives.filter((f) => isPooledTube(f.tube.mode, Number(f.tube.member_count)));
       if (poolTubes.length) {
         const pools = poolTubes.map((f) => newPool(f.tube, now));
-        await store.insertPools(trx, pools);
-        const autoRounds = new Set(
-          (
-            await trx
-              .selectFrom('testing_round')
-              .select(['id', 'auto_report'])
-              .where('id', 'in', [...new Set(pools.map((p) => p.round_id))])
-              .execute()
-          )
-            .filter((r) => r.auto_report === 1)
-            .map((r) => r.id),
-        );
+        await poolStore.insertPools(trx, pools);
+        const autoRounds = await store.autoReportingRounds(trx, [...new Set(pools.map((p) => p.round_id))]);
         await reportPoolsTx(
           s,
           trx,
@@ -490,7 +482,7 @@ async function applyOnce(
   // INSERT … SELECT over the members), re-tests settled (all negative → control lifted).
   if (negatives.length || !positives.length) {
     await s.db.transaction().execute(async (trx) => {
-      if (!positives.length) await trx.insertInto('testing_lab_upload').values(upload).execute();
+      if (!positives.length) await labStore.insertUpload(trx, upload);
       await storeResults(s, trx, negatives, uploadId, now);
       outcome.people = await recordTubeResults(s, trx, negatives.map(tubeOutcome), now, basis);
       const settled = await settleTasks(s, trx, negatives, now, audit, outcome);
@@ -565,7 +557,7 @@ async function settleTasks(
   const touchedPools = new Set<string>();
   const tasks = new Map(
     (
-      await store.tasksByIds(
+      await poolStore.tasksByIds(
         trx,
         taskTubes.map((f) => f.tube.task_id!),
       )
@@ -574,11 +566,7 @@ async function settleTasks(
   for (const f of taskTubes) {
     const task = tasks.get(f.tube.task_id!);
     if (!task) continue;
-    await trx
-      .updateTable('testing_task')
-      .set({ status: f.row.result!, result_at: now, updated_at: now })
-      .where('id', '=', task.id)
-      .execute();
+    await poolStore.setTaskResult(trx, task.id, f.row.result!, now);
     if (task.kind === 'retest') outcome.retests[f.row.result!]++;
     if (task.pool_id) touchedPools.add(task.pool_id);
   }
@@ -608,12 +596,7 @@ async function registerCases(
       if (err instanceof AppError && err.code === 'CASE_ALREADY_OPEN')
         caseId = (err.extra.existing as { id?: string } | undefined)?.id ?? null;
     }
-    if (c.taskId)
-      await s.db
-        .updateTable('testing_task')
-        .set({ case_id: caseId, case_error: error, updated_at: s.clock.now() })
-        .where('id', '=', c.taskId)
-        .execute();
+    if (c.taskId) await poolStore.setTaskCase(s.db, c.taskId, caseId, error, s.clock.now());
     outcome.cases.push({ personId: c.personId, caseId, error });
   }
 }
@@ -637,10 +620,7 @@ export async function listUploads(
   paging: { limit: number; offset: number },
 ) {
   assertCan(actor, 'testing.view');
-  let base = s.db.selectFrom('testing_lab_upload');
-  if (roundId) base = base.where('round_id', '=', roundId);
-  const rows = await base.selectAll().orderBy('at', 'desc').limit(paging.limit).offset(paging.offset).execute();
-  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { rows, total } = await labStore.uploadsOf(s.db, roundId, paging);
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -652,7 +632,7 @@ export async function listUploads(
       uploadedBy: r.uploaded_by_name,
       at: Number(r.at),
     })),
-    total: Number(total.n),
+    total,
     ...paging,
   };
 }

@@ -34,6 +34,9 @@ import {
 import type { PoolView, TaskView } from './testing.schema.ts';
 import { roundChanged } from './testing.service.ts';
 import * as store from './testing.store.ts';
+import * as poolStore from './testing.pools.store.ts';
+import { areasByCodes, areasByIds } from '../db/sql.ts';
+import { personHomes } from '../registry/registry.store.ts';
 import { listingScope } from '../access/access.scope.ts';
 import { inScope } from '../access/access.rules.ts';
 
@@ -57,30 +60,33 @@ export async function poolViews(
   readerPath = '',
 ): Promise<PoolView[]> {
   if (!pools.length) return [];
-  const counts = await store.taskCounts(
+  const counts = await poolStore.taskCounts(
     ex,
     pools.map((p) => p.id),
   );
   const outside = readerPath
-    ? await store.membersOutside(
+    ? await poolStore.membersOutside(
         ex,
         pools.map((p) => p.tube_id),
         readerPath,
       )
     : new Map<string, number>();
-  const extra = await ex
-    .selectFrom('testing_pool')
-    .innerJoin('testing_tube', 'testing_tube.id', 'testing_pool.tube_id')
-    .innerJoin('area', 'area.id', 'testing_pool.area_id')
-    .leftJoin('testing_site', 'testing_site.id', 'testing_tube.site_id')
-    .select(['testing_pool.id', 'testing_tube.barcode', 'area.name as area_name', 'testing_site.name as site_name'])
-    .where(
-      'testing_pool.id',
-      'in',
-      pools.map((p) => p.id),
-    )
-    .execute();
-  const byId = new Map(extra.map((e) => [e.id, e]));
+  const tubes = new Map(
+    (
+      await poolStore.poolTubes(
+        ex,
+        pools.map((p) => p.id),
+      )
+    ).map((t) => [t.id, t]),
+  );
+  const areaNames = new Map(
+    (
+      await areasByIds(
+        ex,
+        pools.map((p) => p.area_id),
+      )
+    ).map((a) => [a.id, a.name]),
+  );
   const now = s.clock.now();
   return pools.map((p) => {
     const c = counts.get(p.id) ?? {};
@@ -94,15 +100,15 @@ export async function poolViews(
       targetMs(),
       everyoneSampled,
     );
-    const e = byId.get(p.id);
+    const t = tubes.get(p.id);
     return {
       id: p.id,
       roundId: p.round_id,
       tubeId: p.tube_id,
-      barcode: e?.barcode ?? '',
+      barcode: t?.barcode ?? '',
       areaId: p.area_id,
-      areaName: e?.area_name ?? '',
-      siteName: e?.site_name ?? null,
+      areaName: areaNames.get(p.area_id) ?? '',
+      siteName: t?.site_name ?? null,
       members: Number(p.members),
       membersOutside: outside.get(p.tube_id) ?? 0,
       status: p.status as PoolStatus,
@@ -119,30 +125,14 @@ export async function poolViews(
 
 async function taskViews(ex: Executor, tasks: TestingTaskTable[]): Promise<TaskView[]> {
   if (!tasks.length) return [];
-  const people = await ex
-    .selectFrom('person')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .leftJoin('household', 'household.id', 'person.household_id')
-    .leftJoin('building', 'building.id', 'household.building_id')
-    .select([
-      'person.id',
-      'person.name',
-      'area.name as area_name',
-      'building.name as building_name',
-      'household.unit',
-      'household.door',
-      'household.address',
-    ])
-    .where('person.id', 'in', [...new Set(tasks.map((t) => t.person_id))])
-    .execute();
+  const people = await personHomes(
+    ex,
+    tasks.map((t) => t.person_id),
+  );
   const byPerson = new Map(people.map((p) => [p.id, p]));
-  const tubeIds = tasks.map((t) => t.tube_id).filter((x): x is string => !!x);
-  const barcodes = new Map(
-    tubeIds.length
-      ? (await ex.selectFrom('testing_tube').select(['id', 'barcode']).where('id', 'in', tubeIds).execute()).map(
-          (t) => [t.id, t.barcode],
-        )
-      : [],
+  const barcodes = await store.barcodesOf(
+    ex,
+    tasks.map((t) => t.tube_id).filter((x): x is string => !!x),
   );
   return tasks.map((t) => {
     const p = byPerson.get(t.person_id);
@@ -178,7 +168,7 @@ export function unitLabel(unit: string): string {
 }
 
 async function poolInScope(ex: Executor, actor: Actor, id: string): Promise<TestingPoolTable> {
-  const pool = await store.poolById(ex, id);
+  const pool = await poolStore.poolById(ex, id);
   if (!pool) throw new AppError('POOL_NOT_FOUND');
   assertInScope(actor, pool.area_path);
   return pool;
@@ -186,9 +176,9 @@ async function poolInScope(ex: Executor, actor: Actor, id: string): Promise<Test
 
 /** A pool the actor may read: sampled in their area, or with a member living in it (else OUT_OF_SCOPE). */
 async function poolReadable(ex: Executor, actor: Actor, id: string): Promise<TestingPoolTable> {
-  const pool = await store.poolById(ex, id);
+  const pool = await poolStore.poolById(ex, id);
   if (!pool) throw new AppError('POOL_NOT_FOUND');
-  if (!inScope(actor.areaPath, pool.area_path) && !(await store.hasMemberWithin(ex, pool.tube_id, actor.areaPath)))
+  if (!inScope(actor.areaPath, pool.area_path) && !(await poolStore.hasMemberWithin(ex, pool.tube_id, actor.areaPath)))
     throw new AppError('OUT_OF_SCOPE');
   return pool;
 }
@@ -217,7 +207,7 @@ export function newPool(
 /** The communities of areas by their paths: the ancestor of level community named in each path. */
 async function communitiesOf(ex: Executor, paths: string[]): Promise<Map<string, { id: string; name: string }>> {
   const codes = [...new Set(paths.flatMap((p) => p.split('/').filter(Boolean)))];
-  const communities = (await store.areasByCodes(ex, codes)).filter((a) => a.level === 'community');
+  const communities = (await areasByCodes(ex, codes)).filter((a) => a.level === 'community');
   const out = new Map<string, { id: string; name: string }>();
   for (const path of paths) {
     const c = communities.find((a) => path.startsWith(a.path));
@@ -268,38 +258,14 @@ export async function reportPoolsTx(
   const out = new Map<string, ReportOutcome>();
   if (!pools.length) return out;
   const now = s.clock.now();
-  const barcodes = new Map(
-    (
-      await trx
-        .selectFrom('testing_tube')
-        .select(['id', 'barcode'])
-        .where(
-          'id',
-          'in',
-          pools.map((p) => p.tube_id),
-        )
-        .execute()
-    ).map((t) => [t.id, t.barcode]),
+  const barcodes = await store.barcodesOf(
+    trx,
+    pools.map((p) => p.tube_id),
   );
-  const allMembers = [];
-  for (const part of store.chunksOf(pools.map((p) => p.tube_id))) {
-    allMembers.push(
-      ...(await trx
-        .selectFrom('testing_tube_member')
-        .innerJoin('person', 'person.id', 'testing_tube_member.person_id')
-        .innerJoin('area', 'area.id', 'person.area_id')
-        .select([
-          'testing_tube_member.tube_id',
-          'testing_tube_member.person_id',
-          'testing_tube_member.sampled_at',
-          'person.area_id',
-          'area.path',
-        ])
-        .where('testing_tube_member.tube_id', 'in', part)
-        .orderBy('testing_tube_member.tube_id')
-        .execute()),
-    );
-  }
+  const allMembers = await poolStore.poolMembersWithHomes(
+    trx,
+    pools.map((p) => p.tube_id),
+  );
   const membersOf = new Map<string, typeof allMembers>();
   for (const m of allMembers) {
     const list = membersOf.get(m.tube_id);
@@ -393,8 +359,8 @@ export async function reportPoolsTx(
       })),
     );
   }
-  await store.insertNotifications(trx, notices);
-  await store.insertTasks(trx, tasks);
+  await poolStore.insertNotifications(trx, notices);
+  await poolStore.insertTasks(trx, tasks);
   let changed = new Set<string>();
   let pendingApprovalId: string | null = null;
   const health = s.ports.testingHealth;
@@ -411,13 +377,12 @@ export async function reportPoolsTx(
     if (outcome.applied) changed = new Set(outcome.changes.map((c) => c.personId));
     else pendingApprovalId = outcome.pendingApprovalId;
   }
-  for (const part of store.chunksOf(pools.map((p) => p.id))) {
-    await trx
-      .updateTable('testing_pool')
-      .set({ status: 'reported', reported_at: now, reported_by_name: actorName })
-      .where('id', 'in', part)
-      .execute();
-  }
+  await poolStore.markPoolsReported(
+    trx,
+    pools.map((p) => p.id),
+    now,
+    actorName,
+  );
   for (const pool of pools) {
     const members = membersOf.get(pool.tube_id) ?? [];
     const colourChanges = members.filter((m) => changed.has(m.person_id)).length;
@@ -447,7 +412,7 @@ export async function reportPool(s: Services, actor: Actor, id: string, note: st
   const result = await s.db.transaction().execute(async (trx) => {
     const pool = await poolInScope(trx, actor, id);
     const outcome = await reportPoolTx(s, trx, auditActor(actor), actor.displayName, pool, note ?? null);
-    const [view] = await poolViews(s, trx, [(await store.poolById(trx, id))!], actor.areaPath);
+    const [view] = await poolViews(s, trx, [(await poolStore.poolById(trx, id))!], actor.areaPath);
     return { pool: view!, ...outcome };
   });
   roundChanged(s, result.pool.roundId, 'pool', { poolId: id, status: result.pool.status });
@@ -469,11 +434,11 @@ export async function settlePools(
   const released: string[] = [];
   const caseFound: string[] = [];
   if (!poolIds.length) return { released, caseFound };
-  const statuses = await store.taskStatusesOfPools(trx, poolIds);
+  const statuses = await poolStore.taskStatusesOfPools(trx, poolIds);
   const now = s.clock.now();
   const health = s.ports.testingHealth;
   for (const id of poolIds) {
-    const pool = await store.poolById(trx, id);
+    const pool = await poolStore.poolById(trx, id);
     if (!pool || (pool.status !== 'reported' && pool.status !== 'detected')) continue;
     const decision = releaseDecision(statuses.get(id) ?? []);
     if (decision === 'release') {
@@ -485,7 +450,7 @@ export async function settlePools(
           now,
           { actor, ...basisOf('pool_retests_negative', { poolId: id }) },
         );
-      await trx.updateTable('testing_pool').set({ status: 'released', closed_at: now }).where('id', '=', id).execute();
+      await poolStore.closePool(trx, id, 'released', now);
       await s.audit(trx, actor, {
         action: 'testing.pool.release',
         objectType: 'testing_pool',
@@ -494,11 +459,7 @@ export async function settlePools(
       });
       released.push(id);
     } else if (decision === 'case_found') {
-      await trx
-        .updateTable('testing_pool')
-        .set({ status: 'case_found', closed_at: now })
-        .where('id', '=', id)
-        .execute();
+      await poolStore.closePool(trx, id, 'case_found', now);
       await s.audit(trx, actor, {
         action: 'testing.pool.case_found',
         objectType: 'testing_pool',
@@ -520,31 +481,19 @@ export async function listPools(
   paging: { limit: number; offset: number },
 ): Promise<Page<PoolView>> {
   assertCan(actor, 'testing.view');
-  let base = s.db.selectFrom('testing_pool').where(store.poolReadableBy(actor.areaPath));
-  if (q.roundId) base = base.where('round_id', '=', q.roundId);
-  const status = q.status ?? 'open';
-  if (status === 'open') base = base.where('status', 'in', ['detected', 'reported']);
-  else if (status !== 'all') base = base.where('status', '=', status);
-  const rows = await base
-    .selectAll()
-    .orderBy('detected_at')
-    .orderBy('id')
-    .limit(paging.limit)
-    .offset(paging.offset)
-    .execute();
-  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return { items: await poolViews(s, s.db, rows, actor.areaPath), total: Number(total.n), ...paging };
+  const { rows, total } = await poolStore.readablePools(
+    s.db,
+    actor.areaPath,
+    { roundId: q.roundId, status: q.status ?? 'open' },
+    paging,
+  );
+  return { items: await poolViews(s, s.db, rows, actor.areaPath), total, ...paging };
 }
 
 export async function commandPools(s: Services, actor: Actor, roundId: string | undefined) {
   assertCan(actor, 'testing.report');
-  let base = s.db
-    .selectFrom('testing_pool')
-    .selectAll()
-    .where(store.poolReadableBy(actor.areaPath))
-    .where('status', 'in', ['detected', 'reported']);
-  if (roundId) base = base.where('round_id', '=', roundId);
-  const items = await poolViews(s, s.db, await base.orderBy('detected_at').limit(1000).execute(), actor.areaPath);
+  const pools = await poolStore.openReadablePools(s.db, actor.areaPath, roundId, 1000);
+  const items = await poolViews(s, s.db, pools, actor.areaPath);
   return {
     targetMs: targetMs(),
     items,
@@ -557,24 +506,20 @@ export async function getPool(s: Services, actor: Actor, id: string) {
   const pool = await poolReadable(s.db, actor, id);
   const [view] = await poolViews(s, s.db, [pool], actor.areaPath);
   // Rows only for the members living in the reader's area; the others are view.membersOutside.
-  const members = await s.db
-    .selectFrom('testing_tube_member')
-    .innerJoin('person', 'person.id', 'testing_tube_member.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .select(['person.id', 'person.name'])
-    .where('testing_tube_member.tube_id', '=', pool.tube_id)
-    .where('area.path', 'like', `${actor.areaPath}%`)
-    .orderBy('testing_tube_member.sampled_at')
-    .execute();
+  const inTube = await poolStore.tubeMembersInOrder(s.db, pool.tube_id);
+  const homes = new Map(
+    (
+      await personHomes(
+        s.db,
+        inTube.map((m) => m.person_id),
+      )
+    ).map((p) => [p.id, p]),
+  );
+  const members = inTube
+    .map((m) => homes.get(m.person_id))
+    .filter((p): p is NonNullable<typeof p> => !!p && inScope(actor.areaPath, p.area_path));
   const memberIds = members.map((m) => m.id);
-  const tasks = memberIds.length
-    ? await s.db
-        .selectFrom('testing_task')
-        .selectAll()
-        .where('pool_id', '=', id)
-        .where('person_id', 'in', memberIds)
-        .execute()
-    : [];
+  const tasks = await poolStore.tasksOfPool(s.db, id, memberIds);
   const tviews = new Map((await taskViews(s.db, tasks)).map((t) => [t.personId, t]));
   const results = new Map(
     (
@@ -585,7 +530,7 @@ export async function getPool(s: Services, actor: Actor, id: string) {
     ).map((r) => [r.tube_id, r.result]),
   );
   // A community's notice is read by that community (and above); the squad's and the police's by every reader.
-  const notifications = (await store.poolNotifications(s.db, id)).filter(
+  const notifications = (await poolStore.poolNotifications(s.db, id)).filter(
     (n) => n.area_path === null || inScope(actor.areaPath, n.area_path),
   );
   await s.audit(s.db, auditActor(actor), {
@@ -629,20 +574,13 @@ export async function listTasks(
 ): Promise<Page<TaskView>> {
   assertCan(actor, 'testing.view');
   const path = await listingScope(s.db, actor, q.areaId);
-  let base = s.db.selectFrom('testing_task').where('area_path', 'like', `${path}%`);
-  if (q.roundId) base = base.where('round_id', '=', q.roundId);
-  if (q.kind) base = base.where('kind', '=', q.kind);
-  const status = q.status ?? 'open';
-  if (status !== 'all') base = base.where('status', '=', status);
-  const rows = await base
-    .selectAll()
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(paging.limit)
-    .offset(paging.offset)
-    .execute();
-  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return { items: await taskViews(s.db, rows), total: Number(total.n), ...paging };
+  const { rows, total } = await poolStore.tasksUnder(
+    s.db,
+    path,
+    { roundId: q.roundId, kind: q.kind, status: q.status ?? 'open' },
+    paging,
+  );
+  return { items: await taskViews(s.db, rows), total, ...paging };
 }
 
 /** A task done at home: one closed single tube with that person, ready to box. */
@@ -654,64 +592,51 @@ export async function sampleTaskTx(
   barcode: string,
   at: number,
 ): Promise<TaskView> {
-  const [task] = await store.tasksByIds(trx, [taskId]);
+  const [task] = await poolStore.tasksByIds(trx, [taskId]);
   if (!task) throw new AppError('TASK_NOT_FOUND');
   assertInScope(actor, task.area_path);
   if (task.status !== 'open') throw new AppError('TASK_NOT_OPEN');
   if (await store.tubeByBarcode(trx, barcode)) throw new AppError('TUBE_BARCODE_TAKEN', { barcode });
-  const person = await trx
-    .selectFrom('person')
-    .select(['id', 'household_id'])
-    .where('id', '=', task.person_id)
-    .executeTakeFirstOrThrow();
+  const [person] = await personHomes(trx, [task.person_id]);
+  if (!person) throw new Error(`task ${task.id}: person ${task.person_id} is not registered`);
   const tubeId = newId(s.clock.now());
-  await trx
-    .insertInto('testing_tube')
-    .values({
-      id: tubeId,
-      round_id: task.round_id,
-      barcode,
-      site_id: null,
-      table_id: null,
-      area_id: task.area_id,
-      area_path: task.area_path,
-      mode: task.kind === 'retest' ? 'retest' : 'single',
-      capacity: 1,
-      control_level: task.kind === 'retest' ? 'key_group' : 'sealed',
-      status: 'closed',
-      member_count: 1,
-      opened_at: at,
-      opened_by: actor.userId,
-      opened_by_name: actor.displayName,
-      closed_at: at,
-      closed_by_name: actor.displayName,
-      box_id: null,
-      task_id: task.id,
-      rules_version: testingPolicy().version,
-    })
-    .execute();
-  await trx
-    .insertInto('testing_tube_member')
-    .values({
-      tube_id: tubeId,
-      person_id: task.person_id,
-      round_id: task.round_id,
-      household_id: person.household_id,
-      sampled_at: at,
-    })
-    .execute();
-  await trx
-    .updateTable('testing_task')
-    .set({ status: 'sampled', tube_id: tubeId, sampled_at: at, updated_at: s.clock.now() })
-    .where('id', '=', task.id)
-    .execute();
+  await store.insertTube(trx, {
+    id: tubeId,
+    round_id: task.round_id,
+    barcode,
+    site_id: null,
+    table_id: null,
+    area_id: task.area_id,
+    area_path: task.area_path,
+    mode: task.kind === 'retest' ? 'retest' : 'single',
+    capacity: 1,
+    control_level: task.kind === 'retest' ? 'key_group' : 'sealed',
+    status: 'closed',
+    member_count: 1,
+    opened_at: at,
+    opened_by: actor.userId,
+    opened_by_name: actor.displayName,
+    closed_at: at,
+    closed_by_name: actor.displayName,
+    box_id: null,
+    task_id: task.id,
+    rules_version: testingPolicy().version,
+  });
+  await store.insertTubeMember(trx, {
+    tube_id: tubeId,
+    person_id: task.person_id,
+    round_id: task.round_id,
+    household_id: person.household_id,
+    sampled_at: at,
+  });
+  await poolStore.markTaskSampled(trx, task.id, tubeId, at, s.clock.now());
   await s.audit(trx, auditActor(actor), {
     action: 'testing.task.sample',
     objectType: 'testing_task',
     objectId: task.id,
     detail: { barcode, personId: task.person_id, poolId: task.pool_id },
   });
-  const [updated] = await store.tasksByIds(trx, [task.id]);
+  const [updated] = await poolStore.tasksByIds(trx, [task.id]);
   return (await taskViews(trx, [updated!]))[0]!;
 }
 

@@ -12,6 +12,7 @@ import type { Page } from '../platform/pagination.ts';
 import type { Services } from '../services.ts';
 import { areaById, areasByIds } from '../db/sql.ts';
 import { householdIdsOfBuilding } from '../registry/registry.store.ts';
+import { countPersonsInSubtree } from '../registry/roster.store.ts';
 import { poolingPolicy } from './pooling.policy.ts';
 import { parseAdvisorOptions, planRound, type ControlLevel } from './pooling.rules.ts';
 import { testingPolicy } from './testing.policy.ts';
@@ -30,6 +31,8 @@ import type {
 } from './testing.schema.ts';
 import { STAFF_ROLES } from './testing.schema.ts';
 import * as store from './testing.store.ts';
+import * as sites from './testing.sites.store.ts';
+import { activeUsersUnder, displayNames, userById } from '../access/access.store.ts';
 import type { Static } from '@sinclair/typebox';
 import { listingScope } from '../access/access.scope.ts';
 
@@ -169,11 +172,7 @@ export async function createRound(s: Services, actor: Actor, body: RoundCreateBo
       created_at: now,
       updated_at: now,
     };
-    await trx.insertInto('testing_round').values(row).execute();
-    await trx
-      .insertInto('testing_round_area')
-      .values(areas.map((a) => ({ round_id: row.id, ...a })))
-      .execute();
+    await store.insertRoundTx(trx, row, areas);
     await s.audit(trx, auditActor(actor), {
       action: 'testing.round.create',
       objectType: 'testing_round',
@@ -212,8 +211,17 @@ export async function listRounds(
   return { items: await roundViews(s, s.db, rows), total, ...paging };
 }
 
+/** People registered in the round's areas: the sum over its outermost areas (override sub-areas lie inside them). */
+async function roundTarget(ex: Executor, roundId: string): Promise<number> {
+  const paths = await store.roundAreaPaths(ex, roundId);
+  const top = paths.filter((a) => !paths.some((b) => b !== a && a.startsWith(b)));
+  let n = 0;
+  for (const path of top) n += await countPersonsInSubtree(ex, path);
+  return n;
+}
+
 export async function roundSummary(ex: Executor, roundId: string): Promise<RoundSummary> {
-  const target = await store.roundTarget(ex, roundId);
+  const target = await roundTarget(ex, roundId);
   const c = await store.roundCounts(ex, roundId);
   return { target, ...c, missing: Math.max(0, target - c.sampled) };
 }
@@ -243,23 +251,8 @@ export async function patchRound(s: Services, actor: Actor, id: string, body: Ro
       changes.deadline_at = body.deadlineAt;
     }
     if (body.autoReport !== undefined) changes.auto_report = body.autoReport ? 1 : 0;
-    await trx.updateTable('testing_round').set(changes).where('id', '=', id).execute();
-    if (body.areas) {
-      const areas = await resolveRoundAreas(trx, actor, body.areas);
-      for (const a of areas) {
-        const done = await trx
-          .updateTable('testing_round_area')
-          .set({ control_level: a.control_level })
-          .where('round_id', '=', id)
-          .where('area_id', '=', a.area_id)
-          .executeTakeFirst();
-        if (Number(done.numUpdatedRows) === 0)
-          await trx
-            .insertInto('testing_round_area')
-            .values({ round_id: id, ...a })
-            .execute();
-      }
-    }
+    await store.updateRound(trx, id, changes);
+    if (body.areas) await store.setRoundAreasTx(trx, id, await resolveRoundAreas(trx, actor, body.areas));
     await s.audit(trx, auditActor(actor), {
       action: 'testing.round.update',
       objectType: 'testing_round',
@@ -277,7 +270,7 @@ export async function closeRound(s: Services, actor: Actor, id: string): Promise
     assertRoundWritable(actor, await store.roundAreas(trx, [id]));
     if (row.closed_at === null) {
       const now = s.clock.now();
-      await trx.updateTable('testing_round').set({ closed_at: now, updated_at: now }).where('id', '=', id).execute();
+      await store.closeRoundAt(trx, id, now);
       await s.audit(trx, auditActor(actor), {
         action: 'testing.round.close',
         objectType: 'testing_round',
@@ -310,7 +303,7 @@ export async function roundPlan(
   const rows: Static<typeof PlanRow>[] = [];
   const sum = { population: 0, sites: 0, tables: 0, samplers: 0 };
   for (const a of top) {
-    const population = await store.populationUnder(s.db, a.area_path);
+    const population = await countPersonsInSubtree(s.db, a.area_path);
     const st = await store.sitesAndTablesUnder(s.db, a.area_path);
     const samplers = await store.samplersUnder(s.db, id, a.area_path);
     const f = planFor(population, norms, { sites: st.sites, tables: st.tables, samplers });
@@ -413,8 +406,8 @@ export async function roundPooling(
     const outermostInner = inner.filter(
       (b) => !inner.some((c) => c !== b && b.area_path.startsWith(c.area_path) && b.area_path !== c.area_path),
     );
-    let population = await store.populationUnder(s.db, a.area_path);
-    for (const b of outermostInner) population -= await store.populationUnder(s.db, b.area_path);
+    let population = await countPersonsInSubtree(s.db, a.area_path);
+    for (const b of outermostInner) population -= await countPersonsInSubtree(s.db, b.area_path);
     own.push({
       areaId: a.area_id,
       name: a.name,
@@ -499,7 +492,7 @@ export async function createSite(s: Services, actor: Actor, body: SiteCreateBody
       kind: body.kind ?? 'ordinary',
       created_at: now,
     };
-    await trx.insertInto('testing_site').values(row).execute();
+    await sites.insertSite(trx, row);
     await s.audit(trx, auditActor(actor), {
       action: 'testing.site.create',
       objectType: 'testing_site',
@@ -526,7 +519,7 @@ export async function listSites(
 ): Promise<Page<SiteView>> {
   assertCan(actor, 'testing.view');
   const path = await listingScope(s.db, actor, areaId);
-  const { rows, tables, total } = await store.sitesUnder(s.db, path, paging);
+  const { rows, tables, total } = await sites.sitesUnder(s.db, path, paging);
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -550,12 +543,12 @@ export async function createTable(
 ): Promise<{ id: string; siteId: string; name: string }> {
   assertCan(actor, 'testing.round');
   return s.db.transaction().execute(async (trx) => {
-    const site = await trx.selectFrom('testing_site').selectAll().where('id', '=', siteId).executeTakeFirst();
+    const site = await sites.siteById(trx, siteId);
     if (!site) throw new AppError('SITE_NOT_FOUND');
     assertInScope(actor, site.area_path);
     const now = s.clock.now();
     const id = newId(now);
-    await trx.insertInto('testing_table').values({ id, site_id: siteId, name: name.trim(), created_at: now }).execute();
+    await sites.insertTable(trx, { id, site_id: siteId, name: name.trim(), created_at: now });
     await s.audit(trx, auditActor(actor), {
       action: 'testing.table.create',
       objectType: 'testing_table',
@@ -583,44 +576,26 @@ export async function addStaff(s: Services, actor: Actor, roundId: string, body:
   return s.db.transaction().execute(async (trx) => {
     await roundOrThrow(trx, roundId);
     assertRoundWritable(actor, await store.roundAreas(trx, [roundId]));
-    const user = await trx
-      .selectFrom('app_user')
-      .innerJoin('area', 'area.id', 'app_user.area_id')
-      .select([
-        'app_user.id',
-        'app_user.username',
-        'app_user.display_name',
-        'app_user.role',
-        'app_user.disabled',
-        'area.path',
-      ])
-      .where('app_user.id', '=', body.userId)
-      .executeTakeFirst();
+    const user = await userById(trx, body.userId);
     // An account outside the planner's area is as unknown to them as one that does not exist.
-    if (!user || !user.path.startsWith(actor.areaPath)) throw new AppError('STAFF_USER_NOT_FOUND');
+    if (!user || !user.area_path.startsWith(actor.areaPath)) throw new AppError('STAFF_USER_NOT_FOUND');
     if (user.disabled || !isRole(user.role) || user.role === 'resident')
       throw new AppError('STAFF_USER_NOT_ASSIGNABLE', { username: user.username });
     if (!dutyFits(user.role, body.duty))
       throw new AppError('STAFF_ROLE_UNFIT', { username: user.username, role: user.role, duty: body.duty });
     let siteId = body.siteId ?? null;
     if (body.tableId) {
-      const t = await store.tableWithSite(trx, body.tableId);
+      const t = await sites.tableWithSite(trx, body.tableId);
       if (!t) throw new AppError('TABLE_NOT_FOUND');
       assertInScope(actor, t.area_path);
       siteId = t.site_id;
     } else if (siteId) {
-      const site = await trx.selectFrom('testing_site').select('area_path').where('id', '=', siteId).executeTakeFirst();
+      const site = await sites.siteById(trx, siteId);
       if (!site) throw new AppError('SITE_NOT_FOUND');
       assertInScope(actor, site.area_path);
     }
-    let same = trx
-      .selectFrom('testing_staff')
-      .select('id')
-      .where('round_id', '=', roundId)
-      .where('user_id', '=', user.id)
-      .where('duty', '=', body.duty);
-    same = body.tableId ? same.where('table_id', '=', body.tableId) : same.where('table_id', 'is', null);
-    if (await same.executeTakeFirst()) throw new AppError('STAFF_ALREADY_ASSIGNED', { username: user.display_name });
+    if (await sites.staffAssigned(trx, { roundId, userId: user.id, duty: body.duty, tableId: body.tableId ?? null }))
+      throw new AppError('STAFF_ALREADY_ASSIGNED', { username: user.display_name });
     const now = s.clock.now();
     const row: TestingStaffTable = {
       id: newId(now),
@@ -631,7 +606,7 @@ export async function addStaff(s: Services, actor: Actor, roundId: string, body:
       duty: body.duty,
       created_at: now,
     };
-    await trx.insertInto('testing_staff').values(row).execute();
+    await sites.insertStaff(trx, row);
     await s.audit(trx, auditActor(actor), {
       action: 'testing.staff.add',
       objectType: 'testing_staff',
@@ -659,8 +634,8 @@ export async function staffCandidates(s: Services, actor: Actor, roundId: string
   assertRoundInScope(actor, await store.roundAreas(s.db, [roundId]));
   const path = await listingScope(s.db, actor, query.areaId);
   const roles = query.role ? [query.role] : STAFF_ROLES;
-  const rows = await store.staffCandidates(s.db, path, roles, (query.q ?? '').trim(), query.limit ?? 20);
-  const duties = await store.staffDutiesOf(
+  const rows = await activeUsersUnder(s.db, path, roles, (query.q ?? '').trim(), query.limit ?? 20);
+  const duties = await sites.staffDutiesOf(
     s.db,
     roundId,
     rows.map((r) => r.id),
@@ -682,15 +657,16 @@ export async function listStaff(s: Services, actor: Actor, roundId: string) {
   assertCan(actor, 'testing.view');
   await roundOrThrow(s.db, roundId);
   assertRoundInScope(actor, await store.roundAreas(s.db, [roundId]));
-  const rows = await s.db
-    .selectFrom('testing_staff')
-    .innerJoin('app_user', 'app_user.id', 'testing_staff.user_id')
-    .selectAll('testing_staff')
-    .select('app_user.display_name')
-    .where('testing_staff.round_id', '=', roundId)
-    .orderBy('testing_staff.created_at')
-    .execute();
-  return { items: rows.map(staffView) };
+  const rows = await sites.staffOfRound(s.db, roundId);
+  const names = await displayNames(
+    s.db,
+    rows.map((r) => r.user_id),
+  );
+  return {
+    items: rows
+      .filter((r) => names.has(r.user_id))
+      .map((r) => staffView({ ...r, display_name: names.get(r.user_id)! })),
+  };
 }
 
 export async function removeStaff(s: Services, actor: Actor, roundId: string, staffId: string): Promise<void> {
@@ -698,12 +674,7 @@ export async function removeStaff(s: Services, actor: Actor, roundId: string, st
   await s.db.transaction().execute(async (trx) => {
     await roundOrThrow(trx, roundId);
     assertRoundWritable(actor, await store.roundAreas(trx, [roundId]));
-    const done = await trx
-      .deleteFrom('testing_staff')
-      .where('id', '=', staffId)
-      .where('round_id', '=', roundId)
-      .executeTakeFirst();
-    if (Number(done.numDeletedRows) === 0) throw new AppError('STAFF_NOT_FOUND');
+    if (!(await sites.deleteStaff(trx, roundId, staffId))) throw new AppError('STAFF_NOT_FOUND');
     await s.audit(trx, auditActor(actor), {
       action: 'testing.staff.remove',
       objectType: 'testing_staff',
@@ -715,27 +686,7 @@ export async function removeStaff(s: Services, actor: Actor, roundId: string, st
 
 export async function myAssignments(s: Services, actor: Actor) {
   assertCan(actor, 'testing.view');
-  const rows = await s.db
-    .selectFrom('testing_staff')
-    .innerJoin('testing_round', 'testing_round.id', 'testing_staff.round_id')
-    .leftJoin('testing_site', 'testing_site.id', 'testing_staff.site_id')
-    .leftJoin('testing_table', 'testing_table.id', 'testing_staff.table_id')
-    .select([
-      'testing_round.id as round_id',
-      'testing_round.name as round_name',
-      'testing_round.starts_at',
-      'testing_round.deadline_at',
-      'testing_round.closed_at',
-      'testing_staff.site_id',
-      'testing_site.name as site_name',
-      'testing_staff.table_id',
-      'testing_table.name as table_name',
-      'testing_staff.duty',
-    ])
-    .where('testing_staff.user_id', '=', actor.userId)
-    .where('testing_round.closed_at', 'is', null)
-    .orderBy('testing_round.starts_at', 'desc')
-    .execute();
+  const rows = await sites.assignmentsOf(s.db, actor.userId);
   const now = s.clock.now();
   return {
     items: rows.map((r) => ({

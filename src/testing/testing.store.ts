@@ -1,14 +1,13 @@
 // All SQL of testing rounds (Kysely, SQLite and PostgreSQL alike). The hot paths — sampling inserts,
 // lab results and coverage — are batched or grouped: many rows per statement, one grouped query per view.
 import { sql, type ExpressionBuilder } from 'kysely';
-import { chunks } from '../db/sql.ts';
+import { areasByIds, chunks } from '../db/sql.ts';
 import type {
   Database,
   Dialect,
   Executor,
   TestingBoxTable,
   TestingCustodyTable,
-  TestingNotificationTable,
   TestingPoolTable,
   TestingResultTable,
   TestingRoundAreaTable,
@@ -16,7 +15,7 @@ import type {
   TestingTaskTable,
   TestingTubeMemberTable,
   TestingTubeTable,
-  TestingVisitTable,
+  Tx,
 } from '../db/database.ts';
 
 /** Rows per multi-row insert / ids per IN list: well under both dialects' parameter limits. */
@@ -43,55 +42,6 @@ export async function insertMany<T extends keyof import('../db/database.ts').Dat
 
 // ---- areas and people ---------------------------------------------------------------------------
 
-export interface AreaLite {
-  id: string;
-  code: string;
-  name: string;
-  level: string;
-  path: string;
-  parent_id: string | null;
-}
-
-export async function areasByCodes(ex: Executor, codes: string[]): Promise<AreaLite[]> {
-  if (!codes.length) return [];
-  return ex
-    .selectFrom('area')
-    .select(['id', 'code', 'name', 'level', 'path', 'parent_id'])
-    .where('code', 'in', codes)
-    .execute();
-}
-
-export async function areaSubtree(ex: Executor, path: string): Promise<AreaLite[]> {
-  return ex
-    .selectFrom('area')
-    .select(['id', 'code', 'name', 'level', 'path', 'parent_id'])
-    .where('path', 'like', `${path}%`)
-    .execute();
-}
-
-export interface PersonLite {
-  id: string;
-  name: string;
-  household_id: string | null;
-  area_id: string;
-  area_path: string;
-}
-
-export async function personsByIds(ex: Executor, ids: string[]): Promise<PersonLite[]> {
-  const out: PersonLite[] = [];
-  for (const part of chunksOf([...new Set(ids)])) {
-    out.push(
-      ...(await ex
-        .selectFrom('person')
-        .innerJoin('area', 'area.id', 'person.area_id')
-        .select(['person.id', 'person.name', 'person.household_id', 'person.area_id', 'area.path as area_path'])
-        .where('person.id', 'in', part)
-        .execute()),
-    );
-  }
-  return out;
-}
-
 /** Existence and household of many people (the bulk sampling path: no joins). */
 /** The household of each registered person among `ids` (absent: not registered); the ids as one JSON parameter per slice. */
 export async function householdsOf(ex: Executor, dialect: Dialect, ids: string[]): Promise<Map<string, string | null>> {
@@ -101,6 +51,7 @@ export async function householdsOf(ex: Executor, dialect: Dialect, ids: string[]
       dialect === 'postgres'
         ? sql`json_array_elements_text(${JSON.stringify(part)}::json) as j(value)`
         : sql`json_each(${JSON.stringify(part)}) as j`;
+    // reads person (owner: registry): the households of a whole sampling batch (10,000 tubes), one statement per slice
     const rows = await sql<{
       id: string;
       household_id: string | null;
@@ -121,21 +72,88 @@ export async function roundAreas(
   roundIds: string[],
 ): Promise<Array<TestingRoundAreaTable & { code: string; name: string; level: string }>> {
   if (!roundIds.length) return [];
-  return ex
+  const rows = await ex
     .selectFrom('testing_round_area')
-    .innerJoin('area', 'area.id', 'testing_round_area.area_id')
-    .select([
-      'testing_round_area.round_id',
-      'testing_round_area.area_id',
-      'testing_round_area.area_path',
-      'testing_round_area.control_level',
-      'area.code',
-      'area.name',
-      'area.level',
-    ])
-    .where('testing_round_area.round_id', 'in', roundIds)
-    .orderBy('testing_round_area.area_path')
+    .select(['round_id', 'area_id', 'area_path', 'control_level'])
+    .where('round_id', 'in', roundIds)
+    .orderBy('area_path')
     .execute();
+  const areas = new Map(
+    (
+      await areasByIds(
+        ex,
+        rows.map((r) => r.area_id),
+      )
+    ).map((a) => [a.id, a]),
+  );
+  return rows
+    .filter((r) => areas.has(r.area_id))
+    .map((r) => {
+      const a = areas.get(r.area_id)!;
+      return { ...r, code: a.code, name: a.name, level: a.level };
+    });
+}
+
+/** Stores a new round with its areas. */
+export async function insertRoundTx(
+  trx: Tx,
+  row: TestingRoundTable,
+  areas: ReadonlyArray<Omit<TestingRoundAreaTable, 'round_id'>>,
+): Promise<void> {
+  await trx.insertInto('testing_round').values(row).execute();
+  await trx
+    .insertInto('testing_round_area')
+    .values(areas.map((a) => ({ round_id: row.id, ...a })))
+    .execute();
+}
+
+export async function updateRound(ex: Executor, id: string, changes: Partial<TestingRoundTable>): Promise<void> {
+  await ex.updateTable('testing_round').set(changes).where('id', '=', id).execute();
+}
+
+/** Each area's control level in the round; an area the round did not have is added. */
+export async function setRoundAreasTx(
+  trx: Tx,
+  roundId: string,
+  areas: ReadonlyArray<Omit<TestingRoundAreaTable, 'round_id'>>,
+): Promise<void> {
+  for (const a of areas) {
+    const done = await trx
+      .updateTable('testing_round_area')
+      .set({ control_level: a.control_level })
+      .where('round_id', '=', roundId)
+      .where('area_id', '=', a.area_id)
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0)
+      await trx
+        .insertInto('testing_round_area')
+        .values({ round_id: roundId, ...a })
+        .execute();
+  }
+}
+
+export async function closeRoundAt(ex: Executor, id: string, now: number): Promise<void> {
+  await ex.updateTable('testing_round').set({ closed_at: now, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** How many rounds there are (the demo numbers its barcodes by it). */
+export async function roundCount(ex: Executor): Promise<number> {
+  const row = await ex
+    .selectFrom('testing_round')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Those of the rounds that report their positive pools on upload. */
+export async function autoReportingRounds(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await ex
+    .selectFrom('testing_round')
+    .select(['id', 'auto_report'])
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Set(rows.filter((r) => r.auto_report === 1).map((r) => r.id));
 }
 
 /** Rounds with at least one area inside the scope (or containing it), newest first. */
@@ -174,15 +192,10 @@ export async function roundsInScope(
   return { rows, total: Number(total.n) };
 }
 
-/** People registered in the round's areas: the sum over its outermost areas (override sub-areas lie inside them). */
-export async function roundTarget(ex: Executor, roundId: string): Promise<number> {
+/** The paths of the round's areas. */
+export async function roundAreaPaths(ex: Executor, roundId: string): Promise<string[]> {
   const areas = await ex.selectFrom('testing_round_area').select('area_path').where('round_id', '=', roundId).execute();
-  const top = areas.filter(
-    (a) => !areas.some((b) => b.area_path !== a.area_path && a.area_path.startsWith(b.area_path)),
-  );
-  let n = 0;
-  for (const a of top) n += await populationUnder(ex, a.area_path);
-  return n;
+  return areas.map((a) => a.area_path);
 }
 
 export async function roundCounts(ex: Executor, roundId: string) {
@@ -230,16 +243,6 @@ export async function roundCounts(ex: Executor, roundId: string) {
 }
 
 // ---- planner ------------------------------------------------------------------------------------
-
-export async function populationUnder(ex: Executor, path: string): Promise<number> {
-  const r = await ex
-    .selectFrom('person')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('area.path', 'like', `${path}%`)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
 
 /**
  * What the last rounds say of prevalence: people with a result, positive single tubes (re-tests, home
@@ -339,6 +342,15 @@ export async function deleteEmptyOpenTube(ex: Executor, tubeId: string): Promise
   return Number(done.numDeletedRows) === 1;
 }
 
+/** The barcodes of the tubes: tube id → barcode. */
+export async function barcodesOf(ex: Executor, tubeIds: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunksOf([...new Set(tubeIds)]))
+    for (const t of await ex.selectFrom('testing_tube').select(['id', 'barcode']).where('id', 'in', part).execute())
+      out.set(t.id, t.barcode);
+  return out;
+}
+
 export async function tubeByBarcode(ex: Executor, barcode: string): Promise<TubeRow | undefined> {
   return ex.selectFrom('testing_tube').selectAll().where('barcode', '=', barcode).executeTakeFirst();
 }
@@ -362,24 +374,9 @@ export async function poolsOfTubes(ex: Executor, tubeIds: string[]): Promise<Arr
   return ex.selectFrom('testing_pool').select(['id', 'tube_id']).where('tube_id', 'in', tubeIds).execute();
 }
 
-export async function membersOfTube(
-  ex: Executor,
-  tubeId: string,
-): Promise<Array<TestingTubeMemberTable & { name: string }>> {
-  return ex
-    .selectFrom('testing_tube_member')
-    .innerJoin('person', 'person.id', 'testing_tube_member.person_id')
-    .select([
-      'testing_tube_member.tube_id',
-      'testing_tube_member.person_id',
-      'testing_tube_member.round_id',
-      'testing_tube_member.household_id',
-      'testing_tube_member.sampled_at',
-      'person.name',
-    ])
-    .where('testing_tube_member.tube_id', '=', tubeId)
-    .orderBy('testing_tube_member.sampled_at')
-    .execute();
+/** The tube's members in the order they were sampled. */
+export async function membersOfTube(ex: Executor, tubeId: string): Promise<TestingTubeMemberTable[]> {
+  return ex.selectFrom('testing_tube_member').selectAll().where('tube_id', '=', tubeId).orderBy('sampled_at').execute();
 }
 
 export async function membersOfTubes(
@@ -653,408 +650,6 @@ export async function custodyOfTube(ex: Executor, tube: TubeRow): Promise<Testin
         eb.or([eb('tube_id', '=', tube.id), eb.and([eb('box_id', '=', tube.box_id!), eb('tube_id', 'is', null)])]),
       );
   return q.orderBy('at').orderBy('id').execute();
-}
-
-// ---- sites, tables, staff -----------------------------------------------------------------------
-
-export async function tableWithSite(ex: Executor, tableId: string) {
-  return ex
-    .selectFrom('testing_table')
-    .innerJoin('testing_site', 'testing_site.id', 'testing_table.site_id')
-    .select([
-      'testing_table.id as table_id',
-      'testing_table.name as table_name',
-      'testing_site.id as site_id',
-      'testing_site.name as site_name',
-      'testing_site.area_id',
-      'testing_site.area_path',
-      'testing_site.kind',
-    ])
-    .where('testing_table.id', '=', tableId)
-    .executeTakeFirst();
-}
-
-export async function sitesUnder(ex: Executor, path: string, paging: { limit: number; offset: number }) {
-  const rows = await ex
-    .selectFrom('testing_site')
-    .innerJoin('area', 'area.id', 'testing_site.area_id')
-    .select([
-      'testing_site.id',
-      'testing_site.area_id',
-      'area.name as area_name',
-      'testing_site.name',
-      'testing_site.address',
-      'testing_site.kind',
-    ])
-    .where('testing_site.area_path', 'like', `${path}%`)
-    .orderBy('testing_site.area_path')
-    .orderBy('testing_site.name')
-    .limit(paging.limit)
-    .offset(paging.offset)
-    .execute();
-  const total = await ex
-    .selectFrom('testing_site')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('area_path', 'like', `${path}%`)
-    .executeTakeFirstOrThrow();
-  const tables = rows.length
-    ? await ex
-        .selectFrom('testing_table')
-        .select(['id', 'site_id', 'name'])
-        .where(
-          'site_id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .orderBy('name')
-        .execute()
-    : [];
-  return { rows, tables, total: Number(total.n) };
-}
-
-export interface StaffCandidateRow {
-  id: string;
-  username: string;
-  display_name: string;
-  role: string;
-  area_id: string;
-  area_name: string;
-}
-
-/**
- * Enabled accounts of the given roles whose area lies in the subtree, by username or display-name prefix
- * (the prefix's own LIKE wildcards escaped), names first.
- */
-export async function staffCandidates(
-  ex: Executor,
-  path: string,
-  roles: readonly string[],
-  q: string,
-  limit: number,
-): Promise<StaffCandidateRow[]> {
-  const like = (v: string) => `${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  let query = ex
-    .selectFrom('app_user')
-    .innerJoin('area', 'area.id', 'app_user.area_id')
-    .select([
-      'app_user.id',
-      'app_user.username',
-      'app_user.display_name',
-      'app_user.role',
-      'app_user.area_id',
-      'area.name as area_name',
-    ])
-    .where('area.path', 'like', `${path}%`)
-    .where('app_user.disabled', '=', 0)
-    .where('app_user.role', 'in', [...roles]);
-  if (q) {
-    query = query.where((eb) =>
-      eb.or([
-        sql<boolean>`lower(app_user.username) like ${like(q.toLowerCase())} escape '\\'`,
-        sql<boolean>`lower(app_user.display_name) like ${like(q.toLowerCase())} escape '\\'`,
-      ]),
-    );
-  }
-  return query.orderBy('app_user.display_name').orderBy('app_user.username').limit(limit).execute();
-}
-
-export async function staffDutiesOf(ex: Executor, roundId: string, userIds: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  if (!userIds.length) return out;
-  for (const r of await ex
-    .selectFrom('testing_staff')
-    .select(['user_id', 'duty'])
-    .where('round_id', '=', roundId)
-    .where('user_id', 'in', userIds)
-    .orderBy('created_at')
-    .execute()) {
-    const list = out.get(r.user_id) ?? [];
-    if (!list.includes(r.duty)) list.push(r.duty);
-    out.set(r.user_id, list);
-  }
-  return out;
-}
-
-// ---- boxes --------------------------------------------------------------------------------------
-
-export async function boxById(ex: Executor, id: string): Promise<TestingBoxTable | undefined> {
-  return ex.selectFrom('testing_box').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-// ---- pools and tasks ----------------------------------------------------------------------------
-
-export async function poolById(ex: Executor, id: string): Promise<TestingPoolTable | undefined> {
-  return ex.selectFrom('testing_pool').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-/**
- * The condition "a reader under `path` may read this pool" on testing_pool: it was sampled in their
- * area, or one of its members lives there.
- */
-export function poolReadableBy(path: string) {
-  return (eb: ExpressionBuilder<Database, 'testing_pool'>) =>
-    eb.or([
-      eb('testing_pool.area_path', 'like', `${path}%`),
-      eb.exists(
-        eb
-          .selectFrom('testing_tube_member')
-          .innerJoin('person', 'person.id', 'testing_tube_member.person_id')
-          .innerJoin('area', 'area.id', 'person.area_id')
-          .select(sql<number>`1`.as('one'))
-          .whereRef('testing_tube_member.tube_id', '=', 'testing_pool.tube_id')
-          .where('area.path', 'like', `${path}%`),
-      ),
-    ]);
-}
-
-/** True when one of the tube's members lives under `path`. */
-export async function hasMemberWithin(ex: Executor, tubeId: string, path: string): Promise<boolean> {
-  const row = await ex
-    .selectFrom('testing_tube_member')
-    .innerJoin('person', 'person.id', 'testing_tube_member.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .select('testing_tube_member.person_id')
-    .where('testing_tube_member.tube_id', '=', tubeId)
-    .where('area.path', 'like', `${path}%`)
-    .limit(1)
-    .executeTakeFirst();
-  return !!row;
-}
-
-/** By tube: how many of its members live outside `path` (tubes with none are absent). */
-export async function membersOutside(ex: Executor, tubeIds: string[], path: string): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const part of chunksOf(tubeIds)) {
-    const rows = await ex
-      .selectFrom('testing_tube_member')
-      .innerJoin('person', 'person.id', 'testing_tube_member.person_id')
-      .innerJoin('area', 'area.id', 'person.area_id')
-      .select(['testing_tube_member.tube_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('testing_tube_member.tube_id', 'in', part)
-      .where('area.path', 'not like', `${path}%`)
-      .groupBy('testing_tube_member.tube_id')
-      .execute();
-    for (const r of rows) out.set(r.tube_id, Number(r.n));
-  }
-  return out;
-}
-
-/** A pool's notifications, each with the path of the area it went to (null: the squad, the police). */
-export async function poolNotifications(ex: Executor, poolId: string) {
-  return ex
-    .selectFrom('testing_notification')
-    .leftJoin('area', 'area.id', 'testing_notification.area_id')
-    .selectAll('testing_notification')
-    .select('area.path as area_path')
-    .where('testing_notification.pool_id', '=', poolId)
-    .orderBy('testing_notification.kind')
-    .execute();
-}
-
-/** How many of the box's tubes were sampled outside `path`. */
-export async function boxTubesOutside(ex: Executor, boxId: string, path: string): Promise<number> {
-  const row = await ex
-    .selectFrom('testing_tube')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('box_id', '=', boxId)
-    .where('area_path', 'not like', `${path}%`)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-export async function taskCounts(ex: Executor, poolIds: string[]): Promise<Map<string, Record<string, number>>> {
-  const out = new Map<string, Record<string, number>>();
-  if (!poolIds.length) return out;
-  const rows = await ex
-    .selectFrom('testing_task')
-    .select(['pool_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('pool_id', 'in', poolIds)
-    .groupBy(['pool_id', 'status'])
-    .execute();
-  for (const r of rows) {
-    const m = out.get(r.pool_id!) ?? {};
-    m[r.status] = Number(r.n);
-    out.set(r.pool_id!, m);
-  }
-  return out;
-}
-
-export async function taskStatusesOfPools(ex: Executor, poolIds: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  for (const part of chunksOf(poolIds, 1000)) {
-    for (const r of await ex
-      .selectFrom('testing_task')
-      .select(['pool_id', 'status'])
-      .where('pool_id', 'in', part)
-      .execute()) {
-      out.set(r.pool_id!, [...(out.get(r.pool_id!) ?? []), r.status]);
-    }
-  }
-  return out;
-}
-
-export async function tasksByIds(ex: Executor, ids: string[]): Promise<TestingTaskTable[]> {
-  const out: TestingTaskTable[] = [];
-  for (const part of chunksOf([...new Set(ids)]))
-    out.push(...(await ex.selectFrom('testing_task').selectAll().where('id', 'in', part).execute()));
-  return out;
-}
-
-export async function insertPools(ex: Executor, rows: TestingPoolTable[]): Promise<void> {
-  await insertMany(ex, 'testing_pool', rows);
-}
-export async function insertNotifications(ex: Executor, rows: TestingNotificationTable[]): Promise<void> {
-  await insertMany(ex, 'testing_notification', rows);
-}
-export async function insertTasks(ex: Executor, rows: TestingTaskTable[]): Promise<void> {
-  await insertMany(ex, 'testing_task', rows);
-}
-export async function insertVisit(ex: Executor, row: TestingVisitTable): Promise<void> {
-  await ex.insertInto('testing_visit').values(row).execute();
-}
-
-// ---- coverage -----------------------------------------------------------------------------------
-
-export interface LeafCoverage {
-  areaId: string;
-  areaPath: string;
-  buildingId: string | null;
-  target: number;
-  sampled: number;
-  resulted: number;
-}
-
-/**
- * People of the subtree grouped by their area (and, with byBuilding, their household's building), with
- * how many were sampled and resulted in the round. Two grouped queries on equi-joins only (targets,
- * then the round's members), merged here; the caller keeps the leaves inside the round's areas.
- */
-export async function coverageLeaves(
-  ex: Executor,
-  roundId: string,
-  path: string,
-  byBuilding: boolean,
-): Promise<LeafCoverage[]> {
-  const building = byBuilding ? sql`h.building_id` : sql`null`;
-  const joinHousehold = byBuilding ? sql`left join household h on h.id = p.household_id` : sql``;
-  const groupBuilding = byBuilding ? sql`, h.building_id` : sql``;
-  const like = `${path}%`;
-  const targets = await sql<{ area_id: string; path: string; building_id: string | null; n: number | string }>`
-    select p.area_id, a.path, ${building} as building_id, count(*) as n
-    from person p join area a on a.id = p.area_id ${joinHousehold}
-    where a.path like ${like}
-    group by p.area_id, a.path${groupBuilding}`.execute(ex);
-  const sampled = await sql<{
-    area_id: string;
-    building_id: string | null;
-    sampled: number | string;
-    resulted: number | string;
-  }>`
-    select p.area_id, ${building} as building_id, count(distinct m.person_id) as sampled,
-      count(distinct case when r.tube_id is not null then m.person_id end) as resulted
-    from testing_tube_member m
-    join person p on p.id = m.person_id
-    join area a on a.id = p.area_id
-    ${joinHousehold}
-    left join testing_result r on r.tube_id = m.tube_id
-    where m.round_id = ${roundId} and a.path like ${like}
-    group by p.area_id${groupBuilding}`.execute(ex);
-  const key = (areaId: string, buildingId: string | null) => `${areaId}|${buildingId ?? ''}`;
-  const got = new Map(sampled.rows.map((r) => [key(r.area_id, r.building_id), r]));
-  return targets.rows.map((t) => {
-    const s = got.get(key(t.area_id, t.building_id));
-    return {
-      areaId: t.area_id,
-      areaPath: t.path,
-      buildingId: t.building_id,
-      target: Number(t.n),
-      sampled: Number(s?.sampled ?? 0),
-      resulted: Number(s?.resulted ?? 0),
-    };
-  });
-}
-
-/**
- * Where the round's positive pools are: one row per pool and area (and, with byBuilding, building) of
- * its members' homes, so a pool with members in two grids is in both; the caller counts distinct pools.
- */
-export async function positivePoolPlaces(
-  ex: Executor,
-  roundId: string,
-  path: string,
-  byBuilding: boolean,
-): Promise<Array<{ poolId: string; areaPath: string; buildingId: string | null }>> {
-  const building = byBuilding ? sql`h.building_id` : sql`null`;
-  const joinHousehold = byBuilding ? sql`left join household h on h.id = p.household_id` : sql``;
-  const r = await sql<{ pool_id: string; path: string; building_id: string | null }>`
-    select distinct pl.id as pool_id, a.path, ${building} as building_id from testing_pool pl
-    join testing_tube_member m on m.tube_id = pl.tube_id
-    join person p on p.id = m.person_id
-    join area a on a.id = p.area_id
-    ${joinHousehold}
-    where pl.round_id = ${roundId} and a.path like ${`${path}%`}`.execute(ex);
-  return r.rows.map((x) => ({ poolId: x.pool_id, areaPath: x.path, buildingId: x.building_id }));
-}
-
-export async function unsampledInBuilding(ex: Executor, roundId: string, buildingId: string) {
-  return ex
-    .selectFrom('person')
-    .innerJoin('household', 'household.id', 'person.household_id')
-    .select([
-      'person.id',
-      'person.name',
-      'person.birth_date',
-      'person.elderly_alone',
-      'person.bedridden',
-      'person.pregnant',
-      'person.dialysis',
-      'person.no_smartphone',
-      'household.id as household_id',
-      'household.unit',
-      'household.door',
-    ])
-    .where('household.building_id', '=', buildingId)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('testing_tube_member as m')
-            .select(sql`1`.as('one'))
-            .where('m.round_id', '=', roundId)
-            .whereRef('m.person_id', '=', 'person.id'),
-        ),
-      ),
-    )
-    .execute();
-}
-
-export async function peopleInBuilding(ex: Executor, buildingId: string): Promise<number> {
-  const r = await ex
-    .selectFrom('person')
-    .innerJoin('household', 'household.id', 'person.household_id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('household.building_id', '=', buildingId)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
-export async function lastVisits(
-  ex: Executor,
-  roundId: string,
-  personIds: string[],
-): Promise<Map<string, TestingVisitTable>> {
-  const out = new Map<string, TestingVisitTable>();
-  for (const part of chunksOf(personIds)) {
-    const rows = await ex
-      .selectFrom('testing_visit')
-      .selectAll()
-      .where('round_id', '=', roundId)
-      .where('person_id', 'in', part)
-      .orderBy('at')
-      .execute();
-    for (const r of rows) out.set(r.person_id, r);
-  }
-  return out;
 }
 
 export type { TestingBoxTable, TestingPoolTable, TestingTaskTable, TestingTubeTable, TestingResultTable };

@@ -32,6 +32,8 @@ import {
 import type { MemberView, TubeView } from './testing.schema.ts';
 import './testing.schema.ts';
 import * as store from './testing.store.ts';
+import { tableWithSite } from './testing.sites.store.ts';
+import { personHomes, personNames, type PersonHome } from '../registry/registry.store.ts';
 import { factKindsAt } from './testing.health.ts';
 import { roundChanged, roundOrThrow } from './testing.service.ts';
 
@@ -76,6 +78,20 @@ export async function tubeView(ex: Executor, tube: TestingTubeTable): Promise<Tu
   return (await tubeViews(ex, [tube]))[0]!;
 }
 
+/** The tube's members with their names (from the registry), in the order they were sampled. */
+async function membersWithNames(ex: Executor, tubeId: string) {
+  const members = await store.membersOfTube(ex, tubeId);
+  const names = new Map(
+    (
+      await personNames(
+        ex,
+        members.map((m) => m.person_id),
+      )
+    ).map((p) => [p.id, p.name]),
+  );
+  return members.filter((m) => names.has(m.person_id)).map((m) => ({ ...m, name: names.get(m.person_id)! }));
+}
+
 function memberView(m: {
   person_id: string;
   name: string;
@@ -104,7 +120,7 @@ export async function tubeInScope(
 export async function getTube(s: Services, actor: Actor, where: { id?: string; barcode?: string }) {
   assertCan(actor, 'testing.view');
   const tube = await tubeInScope(s.db, actor, where);
-  const members = await store.membersOfTube(s.db, tube.id);
+  const members = await membersWithNames(s.db, tube.id);
   return { tube: await tubeView(s.db, tube), members: members.map(memberView) };
 }
 
@@ -165,7 +181,7 @@ interface PersonRef {
   personId?: string;
 }
 
-async function resolvePerson(s: Services, ex: Executor, ref: PersonRef, at: number): Promise<store.PersonLite> {
+async function resolvePerson(s: Services, ex: Executor, ref: PersonRef, at: number): Promise<PersonHome> {
   let personId: string | undefined;
   if (ref.personCode) {
     const v = verifyPersonalCode(s.signing.personalPublicKey, ref.personCode, at);
@@ -185,7 +201,7 @@ async function resolvePerson(s: Services, ex: Executor, ref: PersonRef, at: numb
   } else {
     throw new AppError('PERSON_IDENTIFIER_REQUIRED');
   }
-  const [person] = await store.personsByIds(ex, [personId]);
+  const [person] = await personHomes(ex, [personId]);
   if (!person) throw new AppError('PERSON_NOT_FOUND');
   return person;
 }
@@ -218,7 +234,7 @@ async function tubePlan(
   round: TestingRoundTable,
   spec: Pick<TubeSpec, 'tableId' | 'mode' | 'poolSize'>,
 ) {
-  const table = await store.tableWithSite(ex, spec.tableId);
+  const table = await tableWithSite(ex, spec.tableId);
   if (!table) throw new AppError('TABLE_NOT_FOUND');
   assertInScope(actor, table.area_path);
   const areaLevel = controlLevelAt(table.area_path, await store.roundAreas(ex, [round.id]));
@@ -437,7 +453,7 @@ export async function openTubesAtTable(
   roundId: string,
 ): Promise<{ items: TubeView[] }> {
   assertCan(actor, 'testing.sample');
-  const table = await store.tableWithSite(s.db, tableId);
+  const table = await tableWithSite(s.db, tableId);
   if (!table) throw new AppError('TABLE_NOT_FOUND');
   assertInScope(actor, table.area_path);
   return { items: await tubeViews(s.db, await store.openTubesAtTable(s.db, tableId, roundId)) };
@@ -455,7 +471,7 @@ export async function resumeTube(s: Services, actor: Actor, tubeId: string) {
       objectId: tube.id,
       detail: { barcode: tube.barcode, members: Number(tube.member_count), openedBy: tube.opened_by_name },
     });
-    return { tube: await tubeView(trx, tube), members: (await store.membersOfTube(trx, tube.id)).map(memberView) };
+    return { tube: await tubeView(trx, tube), members: (await membersWithNames(trx, tube.id)).map(memberView) };
   });
 }
 
