@@ -657,6 +657,14 @@ export async function custodyOfTube(ex: Executor, tube: TubeRow): Promise<Testin
 
 // ---- sites, tables, staff -----------------------------------------------------------------------
 
+/** A sampling site's id, kind and area (other domains link to a site: a quarantine site samples at one). */
+export async function testingSiteById(
+  ex: Executor,
+  id: string,
+): Promise<{ id: string; kind: string; area_path: string } | undefined> {
+  return ex.selectFrom('testing_site').select(['id', 'kind', 'area_path']).where('id', '=', id).executeTakeFirst();
+}
+
 export async function tableWithSite(ex: Executor, tableId: string) {
   return ex
     .selectFrom('testing_table')
