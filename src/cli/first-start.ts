@@ -9,6 +9,7 @@ import { generateDemoCity } from '../sim/city.ts';
 import { SYSTEM_ACTOR } from '../platform/audit.ts';
 import { progressLine } from './context.ts';
 import { seedDemoRound } from '../testing/testing.demo.ts';
+import { seedDemoQuarantine } from '../quarantine/sites.demo.ts';
 import { assignDemoOperator } from '../venues/venue.service.ts';
 import { createDemoResident } from '../residents/residents.service.ts';
 
@@ -44,6 +45,12 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     displayName: '文苑社区场所经营者',
     role: 'venue_operator',
     area: { name: '文苑社区', level: 'community' },
+  },
+  {
+    username: 'quarantine',
+    displayName: '龙山宾馆隔离点医护',
+    role: 'quarantine_site',
+    area: { name: '龙山区', level: 'district' },
   },
 ];
 
@@ -119,6 +126,10 @@ export async function seedDemoDeployment(
   });
   log(
     `demo testing round: ${round.sampled.toLocaleString()} people sampled in ${round.tubes.toLocaleString()} tubes, ${round.resulted.toLocaleString()} resulted, one suspected-positive pool reported (${(round.elapsedMs / 1000).toFixed(1)} s)`,
+  );
+  const quarantine = await seedDemoQuarantine(s);
+  log(
+    `demo quarantine: ${quarantine.sites} sites with ${quarantine.rooms.toLocaleString()} rooms and ${quarantine.staff} staff, ${quarantine.hospitals} designated hospitals`,
   );
   return created;
 }

@@ -4,6 +4,14 @@ import { areasByIds } from '../db/sql.ts';
 
 // ---- sites and tables ---------------------------------------------------------------------------
 
+/** A sampling site's id, kind and area (other domains link to a site: a quarantine site samples at one). */
+export async function testingSiteById(
+  ex: Executor,
+  id: string,
+): Promise<{ id: string; kind: string; area_path: string } | undefined> {
+  return ex.selectFrom('testing_site').select(['id', 'kind', 'area_path']).where('id', '=', id).executeTakeFirst();
+}
+
 export async function insertSite(ex: Executor, row: TestingSiteTable): Promise<void> {
   await ex.insertInto('testing_site').values(row).execute();
 }

@@ -538,3 +538,39 @@ export async function contactCounts(
     n: Number(r.n),
   }));
 }
+
+/**
+ * Figures of the cases whose person lives under `path`: infected cases not yet recovered or released,
+ * cases reported since `since`, and the confirmed close contacts of those recent cases (how many people a
+ * case sends into quarantine lately: the quarantine capacity forecast reads them).
+ */
+export async function caseFiguresUnder(
+  ex: Executor,
+  path: string,
+  since: number,
+): Promise<{ infected: number; recentCases: number; recentContacts: number }> {
+  const cases = () =>
+    ex
+      .selectFrom('case_record')
+      .innerJoin('person', 'person.id', 'case_record.person_id')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .where('area.path', 'like', `${path}%`);
+  const [infected, recent, contacts] = await Promise.all([
+    cases()
+      .where('case_record.status', '=', 'confirmed')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+    cases()
+      .where('case_record.created_at', '>=', since)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+    cases()
+      .innerJoin('contact', 'contact.case_id', 'case_record.id')
+      .where('case_record.created_at', '>=', since)
+      .where('contact.class', '=', 'close')
+      .where('contact.review_status', '=', 'confirmed')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { infected: Number(infected.n), recentCases: Number(recent.n), recentContacts: Number(contacts.n) };
+}

@@ -45,7 +45,11 @@ type Fixture = Record<
   | 'override'
   | 'appeal'
   | 'approval'
-  | 'barcode',
+  | 'barcode'
+  | 'qsite'
+  | 'qroom'
+  | 'qstaff'
+  | 'hospital',
   string
 >;
 
@@ -456,6 +460,63 @@ export const ROUTES: Record<string, Probe> = {
     () => ({ reason: '回访' }),
   ),
 
+  'POST /api/v1/quarantine/sites': refused(
+    'admin',
+    () => '/quarantine/sites',
+    (f) => ({ areaId: f.area, name: '文苑新隔离点', kind: 'hotel' }),
+  ),
+  'GET /api/v1/quarantine/sites': scoped('command', () => '/quarantine/sites?limit=100'),
+  'GET /api/v1/quarantine/sites/{id}': refused('command', (f) => `/quarantine/sites/${f.qsite}`),
+  'PATCH /api/v1/quarantine/sites/{id}': refused(
+    'admin',
+    (f) => `/quarantine/sites/${f.qsite}`,
+    () => ({ name: '改名' }),
+  ),
+  'GET /api/v1/quarantine/sites/{id}/rooms': refused('command', (f) => `/quarantine/sites/${f.qsite}/rooms`),
+  'POST /api/v1/quarantine/sites/{id}/rooms': refused(
+    'admin',
+    (f) => `/quarantine/sites/${f.qsite}/rooms`,
+    () => ({ floor: 9, number: '901', kind: 'single' }),
+  ),
+  'POST /api/v1/quarantine/sites/{id}/rooms/import': refused(
+    'admin',
+    (f) => `/quarantine/sites/${f.qsite}/rooms/import`,
+  ),
+  'PATCH /api/v1/quarantine/rooms/{id}': refused(
+    'admin',
+    (f) => `/quarantine/rooms/${f.qroom}`,
+    () => ({ status: 'out_of_service' }),
+  ),
+  'GET /api/v1/quarantine/sites/{id}/staff': refused('command', (f) => `/quarantine/sites/${f.qsite}/staff`),
+  'POST /api/v1/quarantine/sites/{id}/staff': refused(
+    'admin',
+    (f) => `/quarantine/sites/${f.qsite}/staff`,
+    () => ({ name: '王护士', role: 'medical', shift: 'night', ppeLevel: 2 }),
+  ),
+  'PATCH /api/v1/quarantine/staff/{id}': refused(
+    'admin',
+    (f) => `/quarantine/staff/${f.qstaff}`,
+    () => ({ active: false }),
+  ),
+  'GET /api/v1/quarantine/hospitals/public': exempt(PUBLIC),
+  'GET /api/v1/quarantine/hospitals': refused('command', (f) => `/quarantine/hospitals?areaId=${f.area}`),
+  'GET /api/v1/quarantine/hospitals/route': refused(
+    'command',
+    (f) => `/quarantine/hospitals/route?colour=red&areaId=${f.area}`,
+  ),
+  'GET /api/v1/quarantine/hospitals/{id}': refused('command', (f) => `/quarantine/hospitals/${f.hospital}`),
+  'POST /api/v1/quarantine/hospitals': refused(
+    'admin',
+    () => '/quarantine/hospitals',
+    (f) => ({ areaId: f.area, name: '文苑医院', designations: ['fever_clinic'], acceptsColours: ['green'], beds: 10 }),
+  ),
+  'PATCH /api/v1/quarantine/hospitals/{id}': refused(
+    'admin',
+    (f) => `/quarantine/hospitals/${f.hospital}`,
+    () => ({ bedsFree: 0 }),
+  ),
+  'GET /api/v1/quarantine/capacity': refused('command', (f) => `/quarantine/capacity?areaId=${f.area}`),
+
   'GET /api/v1/persons/{id}/health': refused('investigator', (f) => `/persons/${f.person}/health`),
   'GET /api/v1/me/health': exempt(OWN),
   'GET /api/v1/me/appeals': exempt(OWN),
@@ -677,6 +738,34 @@ for (const { dialect, skip } of await dialects()) {
           }),
           200,
         ).pools[0].id as string;
+        const admin = await signIn(s, 'admin', AREAS.city);
+        const qsite = ok(
+          await call('POST', '/quarantine/sites', admin, {
+            areaId: areas[AREAS.wenyuan],
+            name: '文苑隔离宾馆',
+            kind: 'hotel',
+          }),
+        ).id as string;
+        const qroom = ok(
+          await call('POST', `/quarantine/sites/${qsite}/rooms`, admin, { floor: 2, number: '201', kind: 'single' }),
+        ).id as string;
+        const qstaff = ok(
+          await call('POST', `/quarantine/sites/${qsite}/staff`, admin, {
+            name: '文苑医生',
+            role: 'medical',
+            shift: 'day',
+            ppeLevel: 2,
+          }),
+        ).id as string;
+        const hospital = ok(
+          await call('POST', '/quarantine/hospitals', admin, {
+            areaId: areas[AREAS.wenyuan],
+            name: '文苑社区卫生服务中心',
+            designations: ['fever_clinic'],
+            acceptsColours: ['green', 'yellow', 'red'],
+            beds: 10,
+          }),
+        ).id as string;
         const f: Fixture = {
           area: areas[AREAS.wenyuan]!,
           grid: areas[AREAS.wenyuanGrid]!,
@@ -699,6 +788,10 @@ for (const { dialect, skip } of await dialects()) {
           appeal: 'appeal-w',
           approval: 'approval-w',
           barcode: 'W0001',
+          qsite,
+          qroom,
+          qstaff,
+          hospital,
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),
@@ -708,6 +801,9 @@ for (const { dialect, skip } of await dialects()) {
           '文*乙',
           '文苑小区北门',
           '文苑广场采样点',
+          '文苑隔离宾馆',
+          '文苑医生',
+          '文苑社区卫生服务中心',
         ];
 
         // 兴阳's actors, one per role, ask for them.

@@ -39,6 +39,10 @@ import { RiskAreasPublicPage } from './riskareas/RiskAreasPublicPage.tsx';
 import { RiskAreasPage } from './riskareas/RiskAreasPage.tsx';
 import { PersonHealthPage } from './health/PersonHealthPage.tsx';
 import { AppealsPage, HealthChangesPage, RecolourApprovalsPage } from './health/HealthQueuesPage.tsx';
+import { SitesPage } from './quarantine/SitesPage.tsx';
+import { SiteBoardPage } from './quarantine/SiteBoardPage.tsx';
+import { HospitalsPage, HospitalsPublicPage } from './quarantine/HospitalsPage.tsx';
+import { CapacityPage } from './quarantine/CapacityPage.tsx';
 
 function App() {
   return (
@@ -50,6 +54,7 @@ function App() {
           <Route path="/s/:code" element={<CheckinPage kind="s" />} />
           <Route path="/live" element={<LivePage />} />
           <Route path="/risk-areas/public" element={<RiskAreasPublicPage />} />
+          <Route path="/hospitals" element={<HospitalsPublicPage />} />
           <Route
             element={
               <RequireAuth>
@@ -58,6 +63,38 @@ function App() {
             }
           >
             <Route index element={<HomePage />} />
+            <Route
+              path="quarantine/sites"
+              element={
+                <RequirePermission anyOf={['quarantine.read']}>
+                  <SitesPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/sites/:id"
+              element={
+                <RequirePermission anyOf={['quarantine.read']}>
+                  <SiteBoardPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/hospitals"
+              element={
+                <RequirePermission anyOf={['quarantine.read']}>
+                  <HospitalsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/capacity"
+              element={
+                <RequirePermission anyOf={['quarantine.read']}>
+                  <CapacityPage />
+                </RequirePermission>
+              }
+            />
             <Route
               path="registry/:areaId?"
               element={

@@ -27,11 +27,23 @@ import type * as venueTypes from '../src/venues/types.ts';
 import type * as audit from '../../src/audit/audit.schema.ts';
 import type * as command from '../../src/command/command.schema.ts';
 import type * as commandApi from '../src/command/commandApi.ts';
+import type * as qsites from '../../src/quarantine/sites.schema.ts';
+import type * as qhospitals from '../../src/quarantine/hospitals.schema.ts';
+import type * as qcapacity from '../../src/quarantine/capacity.schema.ts';
+import type * as sitesApi from '../src/quarantine/sitesApi.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
 
 export type Checked = [
+  Reads<sitesApi.Site, typeof qsites.SiteView>,
+  Reads<sitesApi.Room, typeof qsites.RoomView>,
+  Reads<sitesApi.Staff, typeof qsites.StaffView>,
+  Reads<sitesApi.RoomImport, typeof qsites.RoomImportOutcome>,
+  Reads<sitesApi.Hospital, typeof qhospitals.HospitalView>,
+  Reads<sitesApi.HospitalRoute, typeof qhospitals.RouteAnswer>,
+  Reads<sitesApi.PublicHospitals, typeof qhospitals.PublicHospitalList>,
+  Reads<sitesApi.Capacity, typeof qcapacity.CapacityView>,
   Reads<web.MeResponse, typeof access.MeResult>,
   Reads<auditTypes.AuditVerify, typeof audit.AuditVerifyResult>,
   Reads<accessTypes.LoginResponse, typeof access.LoginResult>,

@@ -69,7 +69,11 @@ export const NAV_GROUPS: NavGroup[] = [
   {
     // 隔离管控: sites and rooms, orders, allocation, the site's rounds, home quarantine, hospitals
     key: 'quarantine',
-    items: [],
+    items: [
+      { key: 'quarantineSites', to: '/quarantine/sites', anyOf: ['quarantine.read'] },
+      { key: 'quarantineCapacity', to: '/quarantine/capacity', anyOf: ['quarantine.read'] },
+      { key: 'hospitals', to: '/quarantine/hospitals', anyOf: ['quarantine.read'] },
+    ],
   },
   {
     key: 'mine',
