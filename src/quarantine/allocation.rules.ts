@@ -182,6 +182,16 @@ export function allocate(
     }
   }
   const refused = new Set(out.unplaced.map((u) => u.orderId));
+  // A child whose guardian (in this batch) cannot be placed waits with them.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const p of people) {
+      if (refused.has(p.orderId) || !p.guardianOrderId || !refused.has(p.guardianOrderId)) continue;
+      out.unplaced.push({ orderId: p.orderId, reason: 'guardian_not_placed' });
+      refused.add(p.orderId);
+      changed = true;
+    }
+  }
 
   // Children whose guardian is already in a room join that room when it has a bed and it is of their kind.
   const joined = new Set<string>();
