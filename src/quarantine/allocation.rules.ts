@@ -183,7 +183,7 @@ export function allocate(
   }
   const refused = new Set(out.unplaced.map((u) => u.orderId));
   // A child whose guardian (in this batch) cannot be placed waits with them.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const p of people) {
       if (refused.has(p.orderId) || !p.guardianOrderId || !refused.has(p.guardianOrderId)) continue;
