@@ -25,6 +25,7 @@ import { PoolingErrors } from './testing/pooling.rules.ts';
 import { NotifyErrors } from './notify/notify.schema.ts';
 import { SimErrors } from './sim/city.plan.ts';
 import { AllocationErrors } from './quarantine/allocation.schema.ts';
+import { CareErrors } from './quarantine/care.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -52,6 +53,7 @@ export const ERROR_CATALOGUES = {
   NotifyErrors,
   SimErrors,
   AllocationErrors,
+  CareErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

@@ -14,6 +14,16 @@ import {
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
+import { createSession } from '../../src/access/session.ts';
+
+/** A fresh session of the same user (after the clock jumps past the idle timeout). */
+async function resume(s: TestServices, who: SignedIn): Promise<SignedIn> {
+  const session = await createSession(s, who.userId);
+  return {
+    userId: who.userId,
+    headers: { cookie: `cordon_session=${session.token}`, 'x-csrf-token': session.csrfToken },
+  };
+}
 
 async function harness(s: TestServices) {
   const app: App = await build(s, { serveWeb: false });
@@ -207,6 +217,206 @@ for (const { dialect, skip } of await dialects()) {
         await insertStaff(s, site, staff.userId);
         const forbidden = await call('GET', `/quarantine/allocation/plans/${p.planId}`, staff);
         assert.equal(forbidden.json().code, 'FORBIDDEN');
+        assert.equal((await verifyAuditChain(s.db)).ok, true);
+      } finally {
+        await app.close();
+        await s.close();
+      }
+    });
+
+    test('checks on the rounds: fever alert, coded refusals, phone sync replayed, missed checks raised once, follow-up, requests', async () => {
+      const s = await testServices(dialect);
+      s.clock.set('2022-04-05T08:00:00+08:00');
+      const areas = await seedTestAreas(s);
+      const { app, call } = await harness(s);
+      try {
+        const site = await insertSite(s, areas[AREAS.district]!);
+        const otherSite = await insertSite(s, areas[AREAS.district]!, '向阳公寓隔离点');
+        const rooms = await insertRooms(s, site, [{ number: '101' }, { number: '102' }]);
+        const staff = await signIn(s, 'quarantine_site', AREAS.district);
+        await insertStaff(s, site, staff.userId);
+        const stranger = await signIn(s, 'quarantine_site', AREAS.district);
+        await insertStaff(s, otherSite, stranger.userId);
+        const a = await insertOrder(s, {
+          name: '王建国',
+          areaId: areas[AREAS.wenyuan]!,
+          startAt: s.clock.now() - 3 * 86_400_000,
+        });
+        const b = await insertOrder(s, { name: '李秀英', areaId: areas[AREAS.wenyuan]! });
+        const gone = await insertOrder(s, { name: '赵强', areaId: areas[AREAS.wenyuan]!, status: 'released' });
+        await insertStay(s, a.orderId, site, rooms['101']!);
+        await insertStay(s, b.orderId, site, rooms['102']!);
+
+        const hot = await call('POST', '/quarantine/care/checks', staff, {
+          orderId: a.orderId,
+          slot: 'morning',
+          temperature: 37.6,
+          symptoms: ['cough'],
+        });
+        assert.equal(hot.statusCode, 201, hot.body);
+        assert.deepEqual(hot.json().alerts, ['fever', 'symptom']);
+        const dup = await call('POST', '/quarantine/care/checks', staff, {
+          orderId: a.orderId,
+          slot: 'morning',
+          temperature: 36.5,
+        });
+        assert.equal(dup.json().code, 'CHECK_DUPLICATE');
+        const cold = await call('POST', '/quarantine/care/checks', staff, {
+          orderId: b.orderId,
+          slot: 'morning',
+          temperature: 33.2,
+        });
+        assert.equal(cold.statusCode, 400);
+        assert.equal(cold.json().code, 'CHECK_TEMPERATURE_OUT_OF_RANGE');
+        assert.equal(cold.json().errors[0].field, 'temperature');
+        const hot2 = await call('POST', '/quarantine/care/checks', staff, {
+          orderId: b.orderId,
+          slot: 'morning',
+          temperature: 43.5,
+        });
+        assert.equal(hot2.json().code, 'CHECK_TEMPERATURE_OUT_OF_RANGE');
+        const released = await call('POST', '/quarantine/care/checks', staff, {
+          orderId: gone.orderId,
+          slot: 'morning',
+          temperature: 36.5,
+        });
+        assert.equal(released.statusCode, 403, 'site staff do not reach someone not staying at their site');
+        const other = await call('POST', '/quarantine/care/checks', stranger, {
+          orderId: b.orderId,
+          slot: 'morning',
+          temperature: 36.5,
+        });
+        assert.equal(other.json().code, 'OUT_OF_SCOPE');
+        const cmd = await signIn(s, 'command', AREAS.city);
+        const notUnder = await call('POST', '/quarantine/care/checks', cmd, {
+          orderId: gone.orderId,
+          slot: 'morning',
+          temperature: 36.5,
+        });
+        assert.equal(notUnder.json().code, 'CHECK_NOT_UNDER_ORDER');
+        assert.equal(notUnder.json().errors[0].field, 'orderId');
+        assert.equal(
+          await s.db
+            .selectFrom('quarantine_check')
+            .select('id')
+            .execute()
+            .then((r) => r.length),
+          1,
+          'nothing half-written',
+        );
+
+        // A phone's queue: applied, then replayed whole; a bad op is refused alone.
+        const ops = [
+          {
+            clientOpId: 'phone-1-op-0001',
+            orderId: b.orderId,
+            slot: 'morning',
+            date: '2022-04-05',
+            temperature: 36.6,
+            at: s.clock.now(),
+          },
+          {
+            clientOpId: 'phone-1-op-0002',
+            orderId: b.orderId,
+            slot: 'morning',
+            date: '2022-04-04',
+            temperature: 36.4,
+            at: s.clock.now(),
+          },
+          {
+            clientOpId: 'phone-1-op-0003',
+            orderId: gone.orderId,
+            slot: 'evening',
+            date: '2022-04-04',
+            temperature: 36.4,
+            at: s.clock.now(),
+          },
+          {
+            clientOpId: 'phone-1-op-0004',
+            orderId: b.orderId,
+            slot: 'evening',
+            date: '2022-04-04',
+            temperature: 50,
+            at: s.clock.now(),
+          },
+        ];
+        const sync = await call('POST', '/quarantine/care/checks/sync', staff, { ops });
+        assert.equal(sync.statusCode, 200, sync.body);
+        assert.deepEqual(
+          sync.json().results.map((r: { outcome: string; code: string | null }) => [r.outcome, r.code]),
+          [
+            ['applied', null],
+            ['applied', null],
+            ['refused', 'OUT_OF_SCOPE'],
+            ['refused', 'CHECK_TEMPERATURE_OUT_OF_RANGE'],
+          ],
+        );
+        const replay = await call('POST', '/quarantine/care/checks/sync', staff, { ops: ops.slice(0, 2) });
+        assert.deepEqual([replay.json().applied, replay.json().replayed], [0, 2]);
+
+        // Missed checks: at 23:00 the evening slot of today is missed for both; two sweeps raise it once.
+        s.clock.set('2022-04-05T23:00:00+08:00');
+        const { sweepMissedChecks } = await import('../../src/quarantine/care.service.ts');
+        const [n1, n2] = await Promise.all([sweepMissedChecks(s), sweepMissedChecks(s)]);
+        assert.equal(n1 + n2, 2);
+        assert.equal(await sweepMissedChecks(s), 0);
+        Object.assign(staff, await resume(s, staff));
+        Object.assign(stranger, await resume(s, stranger));
+
+        const alerts = await call('GET', `/quarantine/care/alerts?siteId=${site}&status=open`, staff);
+        assert.equal(alerts.statusCode, 200, alerts.body);
+        const kinds = alerts
+          .json()
+          .items.map((x: { kind: string }) => x.kind)
+          .sort();
+        assert.deepEqual(kinds, ['fever', 'missed_check', 'missed_check', 'symptom']);
+        assert.ok(!alerts.body.includes('王建国'));
+        const fever = alerts.json().items.find((x: { kind: string }) => x.kind === 'fever');
+        assert.equal(fever.temperature, 37.6);
+        assert.equal(fever.roomNumber, '101');
+        const fu = await call('POST', `/quarantine/care/alerts/${fever.id}/follow-up`, staff, {
+          note: '复测体温 37.0 ℃，已安排核酸',
+          close: true,
+        });
+        assert.equal(fu.statusCode, 200, fu.body);
+        assert.equal(fu.json().status, 'closed');
+        const again = await call('POST', `/quarantine/care/alerts/${fever.id}/follow-up`, staff, { note: '再次' });
+        assert.equal(again.json().code, 'ALERT_CLOSED');
+        const strangerAlerts = await call('GET', '/quarantine/care/alerts', stranger);
+        assert.equal(strangerAlerts.json().total, 0);
+
+        const req = await call('POST', '/quarantine/care/requests', staff, {
+          orderId: a.orderId,
+          kind: 'meal',
+          detail: '清真餐',
+        });
+        assert.equal(req.statusCode, 201, req.body);
+        const done = await call('POST', `/quarantine/care/requests/${req.json().id}`, staff, {
+          status: 'done',
+          note: '已送达',
+        });
+        assert.equal(done.json().status, 'done');
+        const reopen = await call('POST', `/quarantine/care/requests/${req.json().id}`, staff, { status: 'open' });
+        assert.equal(reopen.json().code, 'REQUEST_STATUS_INVALID');
+
+        s.clock.set('2022-04-06T07:00:00+08:00');
+        Object.assign(staff, await resume(s, staff));
+        Object.assign(stranger, await resume(s, stranger));
+        const rounds = await call('GET', `/quarantine/care/sites/${site}/rounds`, staff);
+        assert.equal(rounds.statusCode, 200, rounds.body);
+        const r = rounds.json();
+        assert.equal(r.slot, 'morning');
+        assert.equal(r.next, rooms['101']);
+        assert.equal(r.rooms[0].occupants[0].day, 4);
+        assert.equal(r.rooms[0].occupants[0].personName, '王*国');
+        const blocked = await call('GET', `/quarantine/care/sites/${site}/rounds`, stranger);
+        assert.equal(blocked.json().code, 'OUT_OF_SCOPE');
+
+        const detail = await call('GET', `/quarantine/care/occupants/${a.orderId}`, staff);
+        assert.equal(detail.statusCode, 200, detail.body);
+        assert.equal(detail.json().roomNumber, '101');
+        assert.equal(detail.json().checks.length, 1);
+        assert.equal(detail.json().testDays[0].date, '2022-04-03');
         assert.equal((await verifyAuditChain(s.db)).ok, true);
       } finally {
         await app.close();
