@@ -423,5 +423,133 @@ for (const { dialect, skip } of await dialects()) {
         await s.close();
       }
     });
+
+    test('site operations: disinfection against the schedule, terminal disinfection frees the room, waste hand-over, staff health', async () => {
+      const s = await testServices(dialect);
+      s.clock.set('2022-04-05T15:00:00+08:00');
+      const areas = await seedTestAreas(s);
+      const { app, call } = await harness(s);
+      try {
+        const site = await insertSite(s, areas[AREAS.district]!);
+        const rooms = await insertRooms(s, site, [
+          { number: '101', status: 'cleaning', dueAt: s.clock.now() - 30 * 3_600_000 },
+          { number: '102' },
+        ]);
+        const staff = await signIn(s, 'quarantine_site', AREAS.district);
+        const me = await insertStaff(s, site, staff.userId, 'cleaning', '刘洁');
+        const o = await insertOrder(s, { name: '王建国', areaId: areas[AREAS.wenyuan]! });
+        await insertStay(s, o.orderId, site, rooms['102']!);
+        const url = `/quarantine/ops/sites/${site}`;
+
+        const weak = await call('POST', `${url}/disinfections`, staff, {
+          item: 'surfaces',
+          agent: '含氯消毒剂',
+          concentrationMgL: 250,
+          contactMinutes: 30,
+          operator: '刘洁',
+        });
+        assert.equal(weak.json().code, 'DISINFECTION_CONCENTRATION_OUT_OF_RANGE');
+        assert.equal(weak.json().errors[0].field, 'concentrationMgL');
+        const quick = await call('POST', `${url}/disinfections`, staff, {
+          item: 'surfaces',
+          agent: '含氯消毒剂',
+          concentrationMgL: 500,
+          contactMinutes: 10,
+          operator: '刘洁',
+        });
+        assert.equal(quick.json().code, 'DISINFECTION_CONTACT_TOO_SHORT');
+        const unknown = await call('POST', `${url}/disinfections`, staff, {
+          item: 'ceiling',
+          agent: 'x',
+          operator: '刘洁',
+        });
+        assert.equal(unknown.json().code, 'DISINFECTION_ITEM_UNKNOWN');
+        const ok1 = await call('POST', `${url}/disinfections`, staff, {
+          item: 'surfaces',
+          agent: '含氯消毒剂',
+          concentrationMgL: 500,
+          contactMinutes: 30,
+          operator: '刘洁',
+        });
+        assert.equal(ok1.statusCode, 201, ok1.body);
+        const occupied = await call('POST', `${url}/disinfections`, staff, {
+          item: 'room_terminal',
+          roomId: rooms['102'],
+          agent: '含氯消毒剂',
+          concentrationMgL: 1000,
+          contactMinutes: 60,
+          operator: '刘洁',
+        });
+        assert.equal(occupied.json().code, 'DISINFECTION_ROOM_OCCUPIED');
+
+        let day = (await call('GET', url, staff)).json();
+        assert.equal(day.schedule.find((x: { item: string }) => x.item === 'surfaces').overdue, false);
+        assert.equal(day.schedule.find((x: { item: string }) => x.item === 'toilets').overdue, true);
+        assert.deepEqual(
+          day.terminal.map((x: { number: string; overdue: boolean }) => [x.number, x.overdue]),
+          [['101', true]],
+        );
+        assert.equal(day.staff[0].checked, false);
+        assert.equal(day.staff[0].name, '刘*');
+
+        const terminal = await call('POST', `${url}/disinfections`, staff, {
+          item: 'room_terminal',
+          roomId: rooms['101'],
+          agent: '含氯消毒剂',
+          concentrationMgL: 1000,
+          contactMinutes: 60,
+          operator: '刘洁',
+        });
+        assert.equal(terminal.statusCode, 201, terminal.body);
+        const room = await s.db
+          .selectFrom('quarantine_room')
+          .selectAll()
+          .where('id', '=', rooms['101']!)
+          .executeTakeFirstOrThrow();
+        assert.equal(room.status, 'in_service');
+        assert.equal(room.disinfection_due_at, null);
+
+        const unsealed = await call('POST', `${url}/waste`, staff, { bags: 3, weightKg: 4.5, sealed: false });
+        assert.equal(unsealed.json().code, 'WASTE_NOT_SEALED');
+        const waste = await call('POST', `${url}/waste`, staff, {
+          bags: 3,
+          weightKg: 4.5,
+          sealed: true,
+          storedAt: s.clock.now() - 60 * 3_600_000,
+        });
+        assert.equal(waste.statusCode, 201, waste.body);
+        day = (await call('GET', url, staff)).json();
+        assert.deepEqual([day.waste[0].overdue, day.waste[0].dueSoon], [false, true]);
+        const unsigned = await call('POST', `/quarantine/ops/waste/${waste.json().id}/hand-over`, staff, {
+          receiverUnit: '辽源市医疗废物处置中心',
+          receiverSignature: '',
+          staffSignature: '刘洁',
+        });
+        assert.equal(unsigned.json().code, 'WASTE_SIGNATURE_MISSING');
+        assert.equal(unsigned.json().errors[0].field, 'receiverSignature');
+        const handed = await call('POST', `/quarantine/ops/waste/${waste.json().id}/hand-over`, staff, {
+          receiverUnit: '辽源市医疗废物处置中心',
+          receiverSignature: '张师傅',
+          staffSignature: '刘洁',
+        });
+        assert.equal(handed.statusCode, 200, handed.body);
+
+        const sc = await call('POST', `${url}/staff-checks`, staff, {
+          staffId: me,
+          temperature: 36.4,
+          test: 'negative',
+        });
+        assert.equal(sc.statusCode, 201, sc.body);
+        const sc2 = await call('POST', `${url}/staff-checks`, staff, { staffId: me, temperature: 36.4 });
+        assert.equal(sc2.json().code, 'STAFF_CHECK_DUPLICATE');
+        day = (await call('GET', url, staff)).json();
+        assert.equal(day.waste.length, 0);
+        assert.deepEqual([day.staff[0].checked, day.staff[0].testDue], [true, false]);
+        assert.equal((await verifyAuditChain(s.db)).ok, true);
+      } finally {
+        await app.close();
+        await s.close();
+      }
+    });
   });
 }
