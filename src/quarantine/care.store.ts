@@ -24,7 +24,7 @@ export async function insertChecksTx(trx: Tx, rows: readonly NewCheck[]): Promis
       .execute();
 }
 
-export interface CheckRow extends NewCheck {}
+export type CheckRow = NewCheck;
 
 export async function checkOfSlot(ex: Executor, orderId: string, date: string, slot: string) {
   return ex

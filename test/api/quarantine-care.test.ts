@@ -81,7 +81,7 @@ for (const { dialect, skip } of await dialects()) {
           caseId,
           needs: { elderly: true },
         });
-        const dia = await insertOrder(s, {
+        await insertOrder(s, {
           name: '赵强',
           areaId: areas[AREAS.wenyuan]!,
           caseId,
