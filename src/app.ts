@@ -37,6 +37,9 @@ import { notifyRoutes } from './notify/notify.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { commandRoutes } from './command/command.routes.ts';
 import { quarantineSiteRoutes } from './quarantine/sites.routes.ts';
+import { allocationRoutes } from './quarantine/allocation.routes.ts';
+import { careRoutes } from './quarantine/care.routes.ts';
+import { siteOpsRoutes } from './quarantine/siteops.routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -182,6 +185,9 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => healthRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => commandRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => quarantineSiteRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => allocationRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => careRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => siteOpsRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

@@ -26,6 +26,9 @@ import { NotifyErrors } from './notify/notify.schema.ts';
 import { SimErrors } from './sim/city.plan.ts';
 import { QuarantineSiteErrors } from './quarantine/sites.schema.ts';
 import { HospitalErrors } from './quarantine/hospitals.schema.ts';
+import { AllocationErrors } from './quarantine/allocation.schema.ts';
+import { CareErrors } from './quarantine/care.schema.ts';
+import { SiteOpsErrors } from './quarantine/siteops.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -54,6 +57,9 @@ export const ERROR_CATALOGUES = {
   SimErrors,
   QuarantineSiteErrors,
   HospitalErrors,
+  AllocationErrors,
+  CareErrors,
+  SiteOpsErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

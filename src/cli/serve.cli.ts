@@ -14,6 +14,7 @@ import { warmPasswordEstimator } from '../access/password.rules.ts';
 import { startVenueJobs } from '../venues/venue.jobs.ts';
 import { startRiskAreaJobs } from '../riskareas/riskareas.jobs.ts';
 import { startHealthJobs } from '../health/health.jobs.ts';
+import { startCareJobs } from '../quarantine/care.jobs.ts';
 import { startVisitIndex } from '../tracing/trace.index.start.ts';
 import { startAuditAnchorJob } from '../platform/audit.jobs.ts';
 
@@ -82,12 +83,14 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   const stopVenueJobs = startVenueJobs(s, { log: (m) => app.log.warn(m) });
   const stopRiskAreaJobs = startRiskAreaJobs(s, { log: (m) => app.log.warn(m) });
   const stopHealthJobs = startHealthJobs(s, { log: (m) => app.log.warn(m) });
+  const stopCareJobs = startCareJobs(s, { log: (m) => app.log.warn(m) });
   const stopVisitIndex = startVisitIndex(s, { log: (m) => app.log.warn(m) });
   const stopAuditAnchors = startAuditAnchorJob(s, { log: (m) => app.log.warn(m) });
   stopJobs = () => {
     stopVenueJobs();
     stopRiskAreaJobs();
     stopHealthJobs();
+    stopCareJobs();
     stopVisitIndex();
     stopAuditAnchors();
   };

@@ -895,6 +895,8 @@ export interface QuarantineTransferTable {
   status: string;
   at: number;
   actor_id: string | null;
+  /** The allocation plan the transfer was planned with (migration 0031). */
+  plan_id: string | null;
 }
 
 export interface QuarantineCheckTable {

@@ -11,6 +11,7 @@ import type { Role } from '../../src/access/access.rules.ts';
 import { build } from '../../src/app.ts';
 import { syncCallTasks } from '../../src/notify/notify.service.ts';
 import { dialects } from '../support/dialects.ts';
+import { insertOrder, insertRooms, insertSite, insertStaff, insertStay } from '../support/quarantine.fixtures.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type SignedIn } from '../support/services.ts';
 import { callerOf, fillTube, idNumber } from '../support/testing.http.ts';
 import { isolatedCase } from '../support/tracing.city.ts';
@@ -49,7 +50,14 @@ type Fixture = Record<
   | 'qsite'
   | 'qroom'
   | 'qstaff'
-  | 'hospital',
+  | 'hospital'
+  | 'qSite'
+  | 'qRoom'
+  | 'qOrder'
+  | 'qPlan'
+  | 'qAlert'
+  | 'qRequest'
+  | 'qWaste',
   string
 >;
 
@@ -555,6 +563,105 @@ export const ROUTES: Record<string, Probe> = {
   ),
 
   'GET /api/v1/command/summary': scoped('command', () => '/command/summary'),
+
+  'POST /api/v1/quarantine/allocation/plans': refused(
+    'command',
+    () => '/quarantine/allocation/plans',
+    (f) => ({ orderIds: [f.qOrder], siteIds: [f.qSite] }),
+  ),
+  'GET /api/v1/quarantine/allocation/plans/{planId}': refused(
+    'command',
+    (f) => `/quarantine/allocation/plans/${f.qPlan}`,
+  ),
+  'POST /api/v1/quarantine/allocation/plans/{planId}/adjust': refused(
+    'command',
+    (f) => `/quarantine/allocation/plans/${f.qPlan}/adjust`,
+    (f) => ({ stayId: 'stay-w-planned', roomId: f.qRoom }),
+  ),
+  'POST /api/v1/quarantine/allocation/plans/{planId}/confirm': refused(
+    'command',
+    (f) => `/quarantine/allocation/plans/${f.qPlan}/confirm`,
+  ),
+  'POST /api/v1/quarantine/allocation/plans/{planId}/cancel': refused(
+    'command',
+    (f) => `/quarantine/allocation/plans/${f.qPlan}/cancel`,
+  ),
+  'GET /api/v1/quarantine/allocation/plans/{planId}/pickups': refused(
+    'command',
+    (f) => `/quarantine/allocation/plans/${f.qPlan}/pickups`,
+  ),
+  'POST /api/v1/quarantine/allocation/moves': refused(
+    'command',
+    () => '/quarantine/allocation/moves',
+    (f) => ({ orderId: f.qOrder, roomId: f.qRoom, reason: '调整房间' }),
+  ),
+  'POST /api/v1/quarantine/care/checks': refused(
+    'quarantine_site',
+    () => '/quarantine/care/checks',
+    (f) => ({ orderId: f.qOrder, slot: 'morning', temperature: 36.5 }),
+  ),
+  'POST /api/v1/quarantine/care/checks/sync': scoped(
+    'quarantine_site',
+    () => '/quarantine/care/checks/sync',
+    (f) => ({
+      ops: [
+        {
+          clientOpId: 'probe-op-0001',
+          orderId: f.qOrder,
+          slot: 'morning',
+          date: '2022-04-02',
+          temperature: 36.5,
+          at: START,
+        },
+      ],
+    }),
+  ),
+  'GET /api/v1/quarantine/care/alerts': scoped('command', () => '/quarantine/care/alerts'),
+  'POST /api/v1/quarantine/care/alerts/{id}/follow-up': refused(
+    'quarantine_site',
+    (f) => `/quarantine/care/alerts/${f.qAlert}/follow-up`,
+    () => ({ note: '复测体温' }),
+  ),
+  'GET /api/v1/quarantine/care/requests': scoped('command', () => '/quarantine/care/requests'),
+  'POST /api/v1/quarantine/care/requests': refused(
+    'quarantine_site',
+    () => '/quarantine/care/requests',
+    (f) => ({ orderId: f.qOrder, kind: 'meal' }),
+  ),
+  'POST /api/v1/quarantine/care/requests/{id}': refused(
+    'quarantine_site',
+    (f) => `/quarantine/care/requests/${f.qRequest}`,
+    () => ({ status: 'done' }),
+  ),
+  'GET /api/v1/quarantine/care/sites/{siteId}/rounds': refused(
+    'quarantine_site',
+    (f) => `/quarantine/care/sites/${f.qSite}/rounds`,
+  ),
+  'GET /api/v1/quarantine/care/occupants/{orderId}': refused(
+    'command',
+    (f) => `/quarantine/care/occupants/${f.qOrder}`,
+  ),
+  'GET /api/v1/quarantine/ops/sites/{siteId}': refused('command', (f) => `/quarantine/ops/sites/${f.qSite}`),
+  'POST /api/v1/quarantine/ops/sites/{siteId}/disinfections': refused(
+    'quarantine_site',
+    (f) => `/quarantine/ops/sites/${f.qSite}/disinfections`,
+    () => ({ item: 'surfaces', agent: '含氯消毒剂', concentrationMgL: 500, contactMinutes: 30, operator: '刘洁' }),
+  ),
+  'POST /api/v1/quarantine/ops/sites/{siteId}/waste': refused(
+    'quarantine_site',
+    (f) => `/quarantine/ops/sites/${f.qSite}/waste`,
+    () => ({ bags: 1, weightKg: 1.5, sealed: true }),
+  ),
+  'POST /api/v1/quarantine/ops/waste/{id}/hand-over': refused(
+    'quarantine_site',
+    (f) => `/quarantine/ops/waste/${f.qWaste}/hand-over`,
+    () => ({ receiverUnit: '处置中心', receiverSignature: '张', staffSignature: '李' }),
+  ),
+  'POST /api/v1/quarantine/ops/sites/{siteId}/staff-checks': refused(
+    'quarantine_site',
+    (f) => `/quarantine/ops/sites/${f.qSite}/staff-checks`,
+    () => ({ staffId: 'staff-w', temperature: 36.5 }),
+  ),
 };
 
 for (const { dialect, skip } of await dialects()) {
@@ -766,6 +873,76 @@ for (const { dialect, skip } of await dialects()) {
             beds: 10,
           }),
         ).id as string;
+        // 文苑's quarantine: a site with a room, a person staying there, a plan, an alert, a request, waste.
+        const qSite = await insertSite(s, areas[AREAS.wenyuan]!, '文苑隔离点');
+        const qRooms = await insertRooms(s, qSite, [{ number: '101' }, { number: '102' }]);
+        const qOrder = (await insertOrder(s, { name: '文苑丙', areaId: areas[AREAS.wenyuan]! })).orderId;
+        await insertStay(s, qOrder, qSite, qRooms['101']!);
+        const planned = (await insertOrder(s, { name: '文苑丁', areaId: areas[AREAS.wenyuan]! })).orderId;
+        await s.db
+          .insertInto('quarantine_stay')
+          .values({
+            id: 'stay-w-planned',
+            order_id: planned,
+            site_id: qSite,
+            room_id: qRooms['102']!,
+            status: 'planned',
+            plan_id: 'plan-w',
+            from_at: null,
+            to_at: null,
+            created_at: START,
+          })
+          .execute();
+        await s.db
+          .insertInto('quarantine_alert')
+          .values({
+            id: 'alert-w',
+            order_id: qOrder,
+            site_id: qSite,
+            kind: 'fever',
+            date: '2022-04-02',
+            slot: 'morning',
+            detail: '{}',
+            status: 'open',
+            follow_up: null,
+            handled_by: null,
+            handled_at: null,
+            raised_at: START,
+          })
+          .execute();
+        await s.db
+          .insertInto('quarantine_request')
+          .values({
+            id: 'request-w',
+            order_id: qOrder,
+            site_id: qSite,
+            kind: 'meal',
+            detail: '',
+            status: 'open',
+            note: null,
+            created_by: null,
+            handled_by: null,
+            created_at: START,
+            updated_at: START,
+          })
+          .execute();
+        await s.db
+          .insertInto('quarantine_waste')
+          .values({
+            id: 'waste-w',
+            site_id: qSite,
+            bags: 1,
+            weight_kg: 1,
+            sealed: 1,
+            stored_at: START,
+            handed_over_at: null,
+            receiver_unit: null,
+            receiver_signature: null,
+            staff_signature: null,
+            recorded_by: null,
+          })
+          .execute();
+        await insertStaff(s, qSite, null);
         const f: Fixture = {
           area: areas[AREAS.wenyuan]!,
           grid: areas[AREAS.wenyuanGrid]!,
@@ -792,6 +969,13 @@ for (const { dialect, skip } of await dialects()) {
           qroom,
           qstaff,
           hospital,
+          qSite,
+          qRoom: qRooms['101']!,
+          qOrder,
+          qPlan: 'plan-w',
+          qAlert: 'alert-w',
+          qRequest: 'request-w',
+          qWaste: 'waste-w',
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),

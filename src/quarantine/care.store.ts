@@ -1,0 +1,340 @@
+// SQL of daily life at a site: health checks, the alerts they raise, requests from rooms, and what the
+// rounds page and an occupant's detail read.
+import type { Executor, Tx } from '../db/database.ts';
+import { chunks } from '../db/sql.ts';
+
+export interface NewCheck {
+  id: string;
+  order_id: string;
+  date: string;
+  slot: string;
+  temperature: number;
+  symptoms: string;
+  by: string;
+  recorded_by: string | null;
+  recorded_at: number;
+  client_op_id: string | null;
+}
+
+export async function insertChecksTx(trx: Tx, rows: readonly NewCheck[]): Promise<void> {
+  for (const part of chunks(rows, 60))
+    await trx
+      .insertInto('quarantine_check')
+      .values([...part])
+      .execute();
+}
+
+export type CheckRow = NewCheck;
+
+export async function checkOfSlot(ex: Executor, orderId: string, date: string, slot: string) {
+  return ex
+    .selectFrom('quarantine_check')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where('date', '=', date)
+    .where('slot', '=', slot)
+    .executeTakeFirst();
+}
+
+/** The (order, date, slot) keys among these that already have a check. */
+export async function takenSlots(
+  ex: Executor,
+  orderIds: readonly string[],
+  dates: readonly string[],
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (!dates.length) return out;
+  for (const part of chunks([...new Set(orderIds)])) {
+    const rows = await ex
+      .selectFrom('quarantine_check')
+      .select(['order_id', 'date', 'slot'])
+      .where('order_id', 'in', part)
+      .where('date', 'in', [...new Set(dates)])
+      .execute();
+    for (const r of rows) out.add(`${r.order_id}|${r.date}|${r.slot}`);
+  }
+  return out;
+}
+
+export async function knownClientOps(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks(ids)) {
+    const rows = await ex
+      .selectFrom('quarantine_check')
+      .select('client_op_id')
+      .where('client_op_id', 'in', part)
+      .execute();
+    for (const r of rows) if (r.client_op_id) out.add(r.client_op_id);
+  }
+  return out;
+}
+
+export async function checksOfOrder(ex: Executor, orderId: string, limit = 28): Promise<CheckRow[]> {
+  return ex
+    .selectFrom('quarantine_check')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('date', 'desc')
+    .orderBy('slot', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function checksOfDate(ex: Executor, orderIds: readonly string[], date: string): Promise<CheckRow[]> {
+  const out: CheckRow[] = [];
+  for (const part of chunks(orderIds))
+    out.push(
+      ...(await ex
+        .selectFrom('quarantine_check')
+        .selectAll()
+        .where('order_id', 'in', part)
+        .where('date', '=', date)
+        .execute()),
+    );
+  return out;
+}
+
+export interface NewAlert {
+  id: string;
+  order_id: string;
+  site_id: string | null;
+  kind: string;
+  date: string;
+  slot: string | null;
+  detail: string;
+  raised_at: number;
+}
+
+/** Raises alerts once: an (order, kind, date, slot) already raised — by this process or another — is left alone. */
+export async function raiseAlertsTx(trx: Executor, rows: readonly NewAlert[]): Promise<string[]> {
+  const raised: string[] = [];
+  for (const part of chunks(rows, 50)) {
+    const done = await trx
+      .insertInto('quarantine_alert')
+      .values(part.map((r) => ({ ...r, status: 'open', follow_up: null, handled_by: null, handled_at: null })))
+      .onConflict((oc) => oc.columns(['order_id', 'kind', 'date', 'slot']).doNothing())
+      .returning('id')
+      .execute();
+    raised.push(...done.map((d) => d.id));
+  }
+  return raised;
+}
+
+export interface AlertRow {
+  id: string;
+  order_id: string;
+  site_id: string | null;
+  kind: string;
+  date: string;
+  slot: string | null;
+  detail: string;
+  status: string;
+  follow_up: string | null;
+  handled_by: string | null;
+  handled_at: number | null;
+  raised_at: number;
+  person_name: string;
+  area_path: string;
+}
+
+function alertQuery(ex: Executor) {
+  return ex
+    .selectFrom('quarantine_alert as a')
+    .innerJoin('quarantine_order as o', 'o.id', 'a.order_id')
+    .innerJoin('person as p', 'p.id', 'o.person_id')
+    .select([
+      'a.id',
+      'a.order_id',
+      'a.site_id',
+      'a.kind',
+      'a.date',
+      'a.slot',
+      'a.detail',
+      'a.status',
+      'a.follow_up',
+      'a.handled_by',
+      'a.handled_at',
+      'a.raised_at',
+      'p.name as person_name',
+      'o.area_path',
+    ]);
+}
+
+export async function alertById(ex: Executor, id: string): Promise<AlertRow | undefined> {
+  return alertQuery(ex).where('a.id', '=', id).executeTakeFirst();
+}
+
+export async function listAlerts(
+  ex: Executor,
+  f: { siteIds?: readonly string[]; areaPath: string; status?: string; orderId?: string },
+  page: { limit: number; offset: number },
+): Promise<{ items: AlertRow[]; total: number }> {
+  let q = alertQuery(ex).where('o.area_path', 'like', `${f.areaPath}%`);
+  if (f.siteIds) q = q.where('a.site_id', 'in', f.siteIds.length ? [...f.siteIds] : ['']);
+  if (f.status) q = q.where('a.status', '=', f.status);
+  if (f.orderId) q = q.where('a.order_id', '=', f.orderId);
+  const total = await q
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const items = await q.orderBy('a.raised_at', 'desc').orderBy('a.id').limit(page.limit).offset(page.offset).execute();
+  return { items, total: Number(total.n) };
+}
+
+export async function followUpAlertTx(
+  trx: Tx,
+  id: string,
+  v: { status: string; follow_up: string; handled_by: string; handled_at: number },
+): Promise<void> {
+  await trx.updateTable('quarantine_alert').set(v).where('id', '=', id).execute();
+}
+
+export interface RequestRow {
+  id: string;
+  order_id: string;
+  site_id: string | null;
+  kind: string;
+  detail: string;
+  status: string;
+  note: string | null;
+  created_by: string | null;
+  handled_by: string | null;
+  created_at: number;
+  updated_at: number;
+  person_name: string;
+  area_path: string;
+}
+
+function requestQuery(ex: Executor) {
+  return ex
+    .selectFrom('quarantine_request as r')
+    .innerJoin('quarantine_order as o', 'o.id', 'r.order_id')
+    .innerJoin('person as p', 'p.id', 'o.person_id')
+    .select([
+      'r.id',
+      'r.order_id',
+      'r.site_id',
+      'r.kind',
+      'r.detail',
+      'r.status',
+      'r.note',
+      'r.created_by',
+      'r.handled_by',
+      'r.created_at',
+      'r.updated_at',
+      'p.name as person_name',
+      'o.area_path',
+    ]);
+}
+
+export async function insertRequestTx(
+  trx: Tx,
+  row: Omit<RequestRow, 'person_name' | 'area_path' | 'note' | 'handled_by'>,
+): Promise<void> {
+  await trx
+    .insertInto('quarantine_request')
+    .values({ ...row, note: null, handled_by: null })
+    .execute();
+}
+
+export async function requestById(ex: Executor, id: string): Promise<RequestRow | undefined> {
+  return requestQuery(ex).where('r.id', '=', id).executeTakeFirst();
+}
+
+export async function listRequests(
+  ex: Executor,
+  f: { siteIds?: readonly string[]; areaPath: string; status?: string; orderId?: string },
+  page: { limit: number; offset: number },
+): Promise<{ items: RequestRow[]; total: number }> {
+  let q = requestQuery(ex).where('o.area_path', 'like', `${f.areaPath}%`);
+  if (f.siteIds) q = q.where('r.site_id', 'in', f.siteIds.length ? [...f.siteIds] : ['']);
+  if (f.status) q = q.where('r.status', '=', f.status);
+  if (f.orderId) q = q.where('r.order_id', '=', f.orderId);
+  const total = await q
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const items = await q.orderBy('r.created_at', 'desc').orderBy('r.id').limit(page.limit).offset(page.offset).execute();
+  return { items, total: Number(total.n) };
+}
+
+export async function updateRequestTx(
+  trx: Tx,
+  id: string,
+  v: { status: string; note: string | null; handled_by: string; updated_at: number },
+): Promise<void> {
+  await trx.updateTable('quarantine_request').set(v).where('id', '=', id).execute();
+}
+
+/** The current stays of a site with their orders and people (the rounds page, the site board). */
+export async function currentOccupants(ex: Executor, siteId: string) {
+  return ex
+    .selectFrom('quarantine_stay as st')
+    .innerJoin('quarantine_order as o', 'o.id', 'st.order_id')
+    .innerJoin('person as p', 'p.id', 'o.person_id')
+    .select([
+      'st.room_id',
+      'st.from_at',
+      'o.id as order_id',
+      'o.kind',
+      'o.start_at',
+      'o.care_needs',
+      'o.area_path',
+      'p.name as person_name',
+    ])
+    .where('st.site_id', '=', siteId)
+    .where('st.status', '=', 'current')
+    .where('o.status', '=', 'active')
+    .execute();
+}
+
+/** Active orders in a current stay, for the missed-check sweep: their site and since when they are there. */
+export async function staysForSweep(ex: Executor) {
+  return ex
+    .selectFrom('quarantine_stay as st')
+    .innerJoin('quarantine_order as o', 'o.id', 'st.order_id')
+    .select(['o.id as order_id', 'st.site_id', 'st.from_at', 'st.created_at'])
+    .where('st.status', '=', 'current')
+    .where('o.status', '=', 'active')
+    .execute();
+}
+
+export async function orderFull(ex: Executor, id: string) {
+  return ex
+    .selectFrom('quarantine_order as o')
+    .innerJoin('person as p', 'p.id', 'o.person_id')
+    .select([
+      'o.id',
+      'o.kind',
+      'o.status',
+      'o.place',
+      'o.area_path',
+      'o.start_at',
+      'o.centralised_until',
+      'o.ends_at',
+      'o.care_needs',
+      'o.test_days',
+      'p.name as person_name',
+    ])
+    .where('o.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Each order's current room (site and number). */
+export async function currentRooms(
+  ex: Executor,
+  orderIds: readonly string[],
+): Promise<Map<string, { site_id: string; room_id: string; number: string }>> {
+  const map = new Map<string, { site_id: string; room_id: string; number: string }>();
+  for (const part of chunks([...new Set(orderIds)])) {
+    const rows = await ex
+      .selectFrom('quarantine_stay as st')
+      .innerJoin('quarantine_room as r', 'r.id', 'st.room_id')
+      .select(['st.order_id', 'st.site_id', 'st.room_id', 'r.number'])
+      .where('st.order_id', 'in', part)
+      .where('st.status', '=', 'current')
+      .execute();
+    for (const r of rows) map.set(r.order_id, { site_id: r.site_id, room_id: r.room_id, number: r.number });
+  }
+  return map;
+}
