@@ -24,6 +24,7 @@ import { TestingErrors } from './testing/testing.schema.ts';
 import { PoolingErrors } from './testing/pooling.rules.ts';
 import { NotifyErrors } from './notify/notify.schema.ts';
 import { SimErrors } from './sim/city.plan.ts';
+import { QuarantineOrderErrors } from './quarantine/orders.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -50,6 +51,7 @@ export const ERROR_CATALOGUES = {
   PoolingErrors,
   NotifyErrors,
   SimErrors,
+  QuarantineOrderErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */
