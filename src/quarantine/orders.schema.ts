@@ -77,11 +77,6 @@ export const QuarantineOrderErrors = defineErrors({
     zh: '没有可下达隔离医学观察令的人员',
     en: 'There is nobody to order into quarantine',
   },
-  QUARANTINE_RELEASE_REFUSED: {
-    status: 409,
-    zh: '不满足解除隔离的条件：{missing}',
-    en: 'The release conditions do not hold: {missing}',
-  },
   QUARANTINE_RELEASE_DAYS_NOT_SERVED: {
     status: 409,
     zh: '今天是第 {day} 天，须到第 {lastDay} 天（{date}）',
@@ -121,6 +116,11 @@ export const QuarantineOrderErrors = defineErrors({
     status: 400,
     zh: '体温须在 34–43 °C 之间（字段 {field}）',
     en: 'The temperature must be between 34 and 43 °C (field {field})',
+  },
+  QUARANTINE_CERTIFICATE_FONT_MISSING: {
+    status: 500,
+    zh: '服务器缺少中文字体，无法生成解除隔离证明：请安装字体包 fonts-noto-cjk，或用 CORDON_CJK_FONT 指定字体文件{detail}',
+    en: 'No CJK font for the certificate: install fonts-noto-cjk or point CORDON_CJK_FONT at a font file{detail}',
   },
   QUARANTINE_CERTIFICATE_NOT_RELEASED: {
     status: 409,
