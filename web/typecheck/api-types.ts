@@ -27,11 +27,20 @@ import type * as venueTypes from '../src/venues/types.ts';
 import type * as audit from '../../src/audit/audit.schema.ts';
 import type * as command from '../../src/command/command.schema.ts';
 import type * as commandApi from '../src/command/commandApi.ts';
+import type * as qorders from '../../src/quarantine/orders.schema.ts';
+import type * as ordersApi from '../src/quarantine/ordersApi.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
 
 export type Checked = [
+  Reads<ordersApi.Order, typeof qorders.OrderSchema>,
+  Reads<ordersApi.OrderDetail, typeof qorders.OrderDetailSchema>,
+  Reads<ordersApi.BatchResult, typeof qorders.BatchResultSchema>,
+  Reads<ordersApi.ReleaseResult, typeof qorders.ReleaseResultSchema>,
+  Reads<ordersApi.MyQuarantine, typeof qorders.MyQuarantineSchema>,
+  Reads<ordersApi.HomeList, typeof qorders.HomeListSchema>,
+  Reads<ordersApi.HomeReportResult, typeof qorders.HomeReportResultSchema>,
   Reads<web.MeResponse, typeof access.MeResult>,
   Reads<auditTypes.AuditVerify, typeof audit.AuditVerifyResult>,
   Reads<accessTypes.LoginResponse, typeof access.LoginResult>,

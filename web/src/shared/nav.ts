@@ -69,13 +69,17 @@ export const NAV_GROUPS: NavGroup[] = [
   {
     // 隔离管控: sites and rooms, orders, allocation, the site's rounds, home quarantine, hospitals
     key: 'quarantine',
-    items: [],
+    items: [
+      { key: 'quarantineOrders', to: '/quarantine/orders', anyOf: ['quarantine.read'] },
+      { key: 'homeQuarantine', to: '/quarantine/home', anyOf: ['quarantine.home'] },
+    ],
   },
   {
     key: 'mine',
     items: [
       { key: 'myCode', to: '/me/code', anyOf: [], roles: ['resident'] },
       { key: 'scanHint', to: '/me/scan', anyOf: [], roles: ['resident'] },
+      { key: 'myQuarantine', to: '/me/quarantine', anyOf: [], roles: ['resident'] },
     ],
   },
   {
