@@ -15,6 +15,7 @@ import { registerRuleSetCommands } from '../rules/ruleset.cli.ts';
 import { registerTracingCommands } from '../tracing/tracing.cli.ts';
 import { registerRiskAreaCommands } from '../riskareas/riskareas.cli.ts';
 import { registerHealthCommands } from '../health/health.cli.ts';
+import { registerQuarantineOrderCommands } from '../quarantine/orders.cli.ts';
 
 installErrorCatalogue();
 
@@ -36,6 +37,7 @@ registerRuleSetCommands(program);
 registerTracingCommands(program);
 registerRiskAreaCommands(program);
 registerHealthCommands(program);
+registerQuarantineOrderCommands(program);
 
 try {
   await program.parseAsync(process.argv);
