@@ -68,25 +68,23 @@ async function setup(dialect: 'sqlite' | 'postgres') {
 }
 
 async function negative(s: TestServices, personId: string, sampledAt: number, id: string, pooled = false) {
-  await s.db
-    .transaction()
-    .execute(async (trx) =>
-      recordTestResults(
-        s,
-        trx,
-        [
-          {
-            personId,
-            sampledAt,
-            reportedAt: sampledAt + 6 * HOUR,
-            result: 'negative',
-            pooled,
-            source: { type: 'tube', id },
-          },
-        ],
-        { actor: SYSTEM_ACTOR, reason: 'lab results test' },
-      ),
-    );
+  await s.db.transaction().execute(async (trx) =>
+    recordTestResults(
+      s,
+      trx,
+      [
+        {
+          personId,
+          sampledAt,
+          reportedAt: sampledAt + 6 * HOUR,
+          result: 'negative',
+          pooled,
+          source: { type: 'tube', id },
+        },
+      ],
+      { actor: SYSTEM_ACTOR, reason: 'lab results test' },
+    ),
+  );
 }
 
 async function colour(s: TestServices, personId: string) {
