@@ -9,6 +9,7 @@ import { generateDemoCity } from '../sim/city.ts';
 import { SYSTEM_ACTOR } from '../platform/audit.ts';
 import { progressLine } from './context.ts';
 import { seedDemoRound } from '../testing/testing.demo.ts';
+import { seedDemoOrders } from '../quarantine/orders.demo.ts';
 import { assignDemoOperator } from '../venues/venue.service.ts';
 import { createDemoResident } from '../residents/residents.service.ts';
 
@@ -120,6 +121,10 @@ export async function seedDemoDeployment(
   log(
     `demo testing round: ${round.sampled.toLocaleString()} people sampled in ${round.tubes.toLocaleString()} tubes, ${round.resulted.toLocaleString()} resulted, one suspected-positive pool reported (${(round.elapsedMs / 1000).toFixed(1)} s)`,
   );
+  const orders = await seedDemoOrders(s, {
+    quietCommunities: [...new Set(DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])))],
+  });
+  log(`demo quarantine orders: ${orders.orders} people at every stage, ${orders.released} released`);
   return created;
 }
 
