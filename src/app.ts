@@ -32,6 +32,8 @@ import { testingRoutes } from './testing/testing.routes.ts';
 import { rulesetRoutes } from './rules/ruleset.routes.ts';
 import { tracingRoutes } from './tracing/tracing.routes.ts';
 import { riskAreaRoutes } from './riskareas/riskareas.routes.ts';
+import { quarantineOrderRoutes } from './quarantine/orders.routes.ts';
+import { quarantineHomeRoutes } from './quarantine/home.routes.ts';
 import { lazyRequestLogger } from './platform/logging.ts';
 import { notifyRoutes } from './notify/notify.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
@@ -188,6 +190,8 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => allocationRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => careRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => siteOpsRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => quarantineOrderRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => quarantineHomeRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

@@ -29,6 +29,7 @@ import { HospitalErrors } from './quarantine/hospitals.schema.ts';
 import { AllocationErrors } from './quarantine/allocation.schema.ts';
 import { CareErrors } from './quarantine/care.schema.ts';
 import { SiteOpsErrors } from './quarantine/siteops.schema.ts';
+import { QuarantineOrderErrors } from './quarantine/orders.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -60,6 +61,7 @@ export const ERROR_CATALOGUES = {
   AllocationErrors,
   CareErrors,
   SiteOpsErrors,
+  QuarantineOrderErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

@@ -15,9 +15,26 @@ import {
 } from './riskareas/riskareas.health.ts';
 import { storedApprovals, storedRounds, type ApprovalsPort, type RoundsPort } from './riskareas/riskareas.ports.ts';
 import {
+  installedHealthFacts as quarantineHealthFacts,
+  type HealthFacts as QuarantineHealthFacts,
+} from './quarantine/orders.health.ts';
+import { convertOnCase } from './quarantine/orders.service.ts';
+import type { AuditActor as CaseActor } from './platform/audit.ts';
+import type { Tx } from './db/database.ts';
+import {
   installedHealthFacts as testingHealthFacts,
   type HealthFacts as TestingHealthFacts,
 } from './testing/testing.health.ts';
+
+/** A case just registered for a person, told inside the registering transaction (tracing → quarantine). */
+export interface CaseRegistered {
+  caseId: string;
+  personId: string;
+  classification: string;
+  at: number;
+  actor: CaseActor;
+}
+export type CaseRegisteredListener = (s: Services, trx: Tx, c: CaseRegistered) => Promise<void>;
 
 /**
  * What one domain asks of another behind a small interface, wired here as the clock is: the installed
@@ -32,6 +49,10 @@ export interface Ports {
   testingRounds: RoundsPort;
   /** Command-centre approvals of held changes as risk areas read them (src/health). */
   approvals: ApprovalsPort;
+  /** The health facts quarantine orders add, move and end through; null: a deployment without the health module. */
+  quarantineHealth: QuarantineHealthFacts | null;
+  /** Told when tracing registers a case: a person under a quarantine order is now a case (src/quarantine). */
+  caseRegistered: CaseRegisteredListener | null;
 }
 
 /** The installed implementation of every port. */
@@ -41,6 +62,8 @@ export function installedPorts(): Ports {
     riskAreaHealth: riskAreaHealthFacts,
     testingRounds: storedRounds,
     approvals: storedApprovals,
+    quarantineHealth: quarantineHealthFacts,
+    caseRegistered: convertOnCase,
   };
 }
 

@@ -10,6 +10,7 @@ import { SYSTEM_ACTOR } from '../platform/audit.ts';
 import { progressLine } from './context.ts';
 import { seedDemoRound } from '../testing/testing.demo.ts';
 import { seedDemoQuarantine } from '../quarantine/sites.demo.ts';
+import { seedDemoOrders } from '../quarantine/orders.demo.ts';
 import { assignDemoOperator } from '../venues/venue.service.ts';
 import { createDemoResident } from '../residents/residents.service.ts';
 
@@ -131,6 +132,10 @@ export async function seedDemoDeployment(
   log(
     `demo quarantine: ${quarantine.sites} sites with ${quarantine.rooms.toLocaleString()} rooms and ${quarantine.staff} staff, ${quarantine.hospitals} designated hospitals`,
   );
+  const orders = await seedDemoOrders(s, {
+    quietCommunities: [...new Set(DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])))],
+  });
+  log(`demo quarantine orders: ${orders.orders} people at every stage, ${orders.released} released`);
   return created;
 }
 

@@ -16,6 +16,7 @@ import { registerTracingCommands } from '../tracing/tracing.cli.ts';
 import { registerRiskAreaCommands } from '../riskareas/riskareas.cli.ts';
 import { registerHealthCommands } from '../health/health.cli.ts';
 import { registerQuarantineSiteCommands } from '../quarantine/sites.cli.ts';
+import { registerQuarantineOrderCommands } from '../quarantine/orders.cli.ts';
 
 installErrorCatalogue();
 
@@ -38,6 +39,7 @@ registerTracingCommands(program);
 registerRiskAreaCommands(program);
 registerHealthCommands(program);
 registerQuarantineSiteCommands(program);
+registerQuarantineOrderCommands(program);
 
 try {
   await program.parseAsync(process.argv);

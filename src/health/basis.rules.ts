@@ -24,6 +24,11 @@ export const BASIS_KINDS = [
   'risk_area_lifted',
   'risk_area_downgraded',
   'risk_area_arrival',
+  'quarantine_ordered',
+  'quarantine_extended',
+  'quarantine_released',
+  'quarantine_cancelled',
+  'quarantine_converted',
   'other',
 ] as const;
 export type BasisKind = (typeof BASIS_KINDS)[number];
@@ -77,6 +82,16 @@ export function basisText(kind: BasisKind, p: BasisParams): string {
       return `risk area ${str(p, 'name')}: ${str(p, 'from')} → ${str(p, 'to')} by ${str(p, 'ruleSet')} ${str(p, 'rule')}`;
     case 'risk_area_arrival':
       return `arrival from ${str(p, 'level')} risk area ${str(p, 'name')} (${str(p, 'ruleSet')} riskAreas.arrivals.${str(p, 'level')})`;
+    case 'quarantine_ordered':
+      return `quarantine order ${str(p, 'orderId')} (${str(p, 'kind')}, ${str(p, 'place')})`;
+    case 'quarantine_extended':
+      return `quarantine order ${str(p, 'orderId')} extended: ${str(p, 'reason')}`;
+    case 'quarantine_released':
+      return `quarantine order ${str(p, 'orderId')} released`;
+    case 'quarantine_cancelled':
+      return `quarantine order ${str(p, 'orderId')} cancelled: ${str(p, 'reason')}`;
+    case 'quarantine_converted':
+      return `quarantine order ${str(p, 'orderId')} ended: the person is case ${str(p, 'caseId')}`;
     case 'other':
       return str(p, 'text');
   }
@@ -124,6 +139,11 @@ const LEGACY: Array<[BasisKind, RegExp]> = [
     'risk_area_designated',
     /^risk area (?<name>.*): (?<from>[a-z]+) → (?<to>[a-z]+) \((?<reason>.*); (?<legalBasis>.*)\)$/s,
   ],
+  ['quarantine_extended', /^quarantine order (?<orderId>\S+) extended: (?<reason>.*)$/s],
+  ['quarantine_cancelled', /^quarantine order (?<orderId>\S+) cancelled: (?<reason>.*)$/s],
+  ['quarantine_released', /^quarantine order (?<orderId>\S+) released$/],
+  ['quarantine_converted', /^quarantine order (?<orderId>\S+) ended: the person is case (?<caseId>\S+)$/],
+  ['quarantine_ordered', /^quarantine order (?<orderId>\S+) \((?<kind>[a-z_]+), (?<place>[a-z_]+)\)$/],
   [
     'risk_area_arrival',
     /^arrival from (?<level>[a-z]+) risk area (?<name>.*) \((?<ruleSet>\S+) riskAreas\.arrivals\.[a-z]+\)$/,

@@ -551,6 +551,13 @@ export async function registerCase(s: Services, actor: Actor, body: CaseCreateBo
       actor: auditActor(actor),
       ...basisOf('case_registered', { caseId: row.id, status }),
     });
+    await s.ports.caseRegistered?.(s, trx, {
+      caseId: row.id,
+      personId: person.id,
+      classification: body.classification,
+      at: now,
+      actor: auditActor(actor),
+    });
     await s.audit(trx, auditActor(actor), {
       action: 'case.create',
       objectType: 'case',

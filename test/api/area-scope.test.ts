@@ -57,7 +57,8 @@ type Fixture = Record<
   | 'qPlan'
   | 'qAlert'
   | 'qRequest'
-  | 'qWaste',
+  | 'qWaste'
+  | 'order',
   string
 >;
 
@@ -662,6 +663,57 @@ export const ROUTES: Record<string, Probe> = {
     (f) => `/quarantine/ops/sites/${f.qSite}/staff-checks`,
     () => ({ staffId: 'staff-w', temperature: 36.5 }),
   ),
+  'GET /api/v1/quarantine/orders': refused('investigator', (f) => `/quarantine/orders?areaId=${f.area}`),
+  'POST /api/v1/quarantine/orders': refused(
+    'investigator',
+    () => '/quarantine/orders',
+    (f) => ({ personId: f.person, kind: 'close_contact', startAt: START }),
+  ),
+  'POST /api/v1/quarantine/orders/batch': refused(
+    'investigator',
+    () => '/quarantine/orders/batch',
+    (f) => ({ source: 'case', sourceId: f.case }),
+  ),
+  'GET /api/v1/quarantine/orders/{id}': refused('investigator', (f) => `/quarantine/orders/${f.order}`),
+  'POST /api/v1/quarantine/orders/{id}/extend': refused(
+    'investigator',
+    (f) => `/quarantine/orders/${f.order}/extend`,
+    () => ({ exposureAt: START, reason: '新的暴露' }),
+  ),
+  'POST /api/v1/quarantine/orders/{id}/cancel': refused(
+    'investigator',
+    (f) => `/quarantine/orders/${f.order}/cancel`,
+    () => ({ reason: '撤销' }),
+  ),
+  'POST /api/v1/quarantine/orders/{id}/release': refused(
+    'investigator',
+    (f) => `/quarantine/orders/${f.order}/release`,
+    () => ({}),
+  ),
+  'GET /api/v1/quarantine/orders/{id}/certificate.pdf': refused(
+    'investigator',
+    (f) => `/quarantine/orders/${f.order}/certificate.pdf`,
+  ),
+  'GET /api/v1/quarantine/certificates/verify': exempt(PUBLIC),
+  'GET /api/v1/quarantine/my': exempt(OWN),
+  'GET /api/v1/quarantine/my/orders/{id}/certificate.pdf': exempt(OWN),
+  'POST /api/v1/quarantine/my/reports': exempt(OWN),
+  'GET /api/v1/quarantine/home': refused('community_worker', (f) => `/quarantine/home?areaId=${f.area}`),
+  'POST /api/v1/quarantine/home/{id}/door': refused(
+    'community_worker',
+    (f) => `/quarantine/home/${f.order}/door`,
+    () => ({ measure: 'seal' }),
+  ),
+  'POST /api/v1/quarantine/home/{id}/reports': refused(
+    'community_worker',
+    (f) => `/quarantine/home/${f.order}/reports`,
+    () => ({ temperature: 36.5, by: 'phone' }),
+  ),
+  'POST /api/v1/quarantine/home/{id}/breaches': refused(
+    'community_worker',
+    (f) => `/quarantine/home/${f.order}/breaches`,
+    () => ({ kind: 'left_home' }),
+  ),
 };
 
 for (const { dialect, skip } of await dialects()) {
@@ -943,7 +995,11 @@ for (const { dialect, skip } of await dialects()) {
           })
           .execute();
         await insertStaff(s, qSite, null);
+        const order = ok(
+          await call('POST', '/quarantine/orders', investigator, { personId: other, contactId: 'contact-w' }),
+        ).id as string;
         const f: Fixture = {
+          order,
           area: areas[AREAS.wenyuan]!,
           grid: areas[AREAS.wenyuanGrid]!,
           building: home.buildingId,

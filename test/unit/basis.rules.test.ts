@@ -37,6 +37,11 @@ const SAMPLES: Record<Exclude<BasisKind, 'approved'>, BasisParams> = {
     rule: 'riskAreas.downgrades[0]',
   },
   risk_area_arrival: { level: 'high', name: '瑞景家园 1号楼', ruleSet: '9th-edition' },
+  quarantine_ordered: { orderId: 'q-1', kind: 'close_contact', place: 'centralised' },
+  quarantine_extended: { orderId: 'q-1', reason: '同住人员确诊' },
+  quarantine_released: { orderId: 'q-1' },
+  quarantine_cancelled: { orderId: 'q-1', reason: '身份核实有误' },
+  quarantine_converted: { orderId: 'q-1', caseId: 'c-2' },
   other: { text: 'something else entirely' },
 };
 

@@ -38,6 +38,10 @@ import { DoorKnockPage } from './testing/DoorKnockPage.tsx';
 import { RiskAreasPublicPage } from './riskareas/RiskAreasPublicPage.tsx';
 import { RiskAreasPage } from './riskareas/RiskAreasPage.tsx';
 import { PersonHealthPage } from './health/PersonHealthPage.tsx';
+import { OrdersPage } from './quarantine/OrdersPage.tsx';
+import { OrderPage } from './quarantine/OrderPage.tsx';
+import { HomeQuarantinePage } from './quarantine/HomeQuarantinePage.tsx';
+import { MyQuarantinePage } from './quarantine/MyQuarantinePage.tsx';
 import { AppealsPage, HealthChangesPage, RecolourApprovalsPage } from './health/HealthQueuesPage.tsx';
 import { SitesPage } from './quarantine/SitesPage.tsx';
 import { SiteBoardPage } from './quarantine/SiteBoardPage.tsx';
@@ -312,6 +316,31 @@ function App() {
                 </RequirePermission>
               }
             />
+            <Route
+              path="quarantine/orders"
+              element={
+                <RequirePermission anyOf={['quarantine.read']}>
+                  <OrdersPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/orders/:id"
+              element={
+                <RequirePermission anyOf={['quarantine.read']}>
+                  <OrderPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/home"
+              element={
+                <RequirePermission anyOf={['quarantine.home']}>
+                  <HomeQuarantinePage />
+                </RequirePermission>
+              }
+            />
+            <Route path="me/quarantine" element={<MyQuarantinePage />} />
             <Route path="me/code" element={<MyCodePage />} />
             <Route path="me/scan" element={<ScanHintPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -31,6 +31,8 @@ import type * as qsites from '../../src/quarantine/sites.schema.ts';
 import type * as qhospitals from '../../src/quarantine/hospitals.schema.ts';
 import type * as qcapacity from '../../src/quarantine/capacity.schema.ts';
 import type * as sitesApi from '../src/quarantine/sitesApi.ts';
+import type * as qorders from '../../src/quarantine/orders.schema.ts';
+import type * as ordersApi from '../src/quarantine/ordersApi.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
@@ -44,6 +46,13 @@ export type Checked = [
   Reads<sitesApi.HospitalRoute, typeof qhospitals.RouteAnswer>,
   Reads<sitesApi.PublicHospitals, typeof qhospitals.PublicHospitalList>,
   Reads<sitesApi.Capacity, typeof qcapacity.CapacityView>,
+  Reads<ordersApi.Order, typeof qorders.OrderSchema>,
+  Reads<ordersApi.OrderDetail, typeof qorders.OrderDetailSchema>,
+  Reads<ordersApi.BatchResult, typeof qorders.BatchResultSchema>,
+  Reads<ordersApi.ReleaseResult, typeof qorders.ReleaseResultSchema>,
+  Reads<ordersApi.MyQuarantine, typeof qorders.MyQuarantineSchema>,
+  Reads<ordersApi.HomeList, typeof qorders.HomeListSchema>,
+  Reads<ordersApi.HomeReportResult, typeof qorders.HomeReportResultSchema>,
   Reads<web.MeResponse, typeof access.MeResult>,
   Reads<auditTypes.AuditVerify, typeof audit.AuditVerifyResult>,
   Reads<accessTypes.LoginResponse, typeof access.LoginResult>,

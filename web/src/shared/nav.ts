@@ -70,7 +70,9 @@ export const NAV_GROUPS: NavGroup[] = [
     // 隔离管控: sites and rooms, orders, allocation, the site's rounds, home quarantine, hospitals
     key: 'quarantine',
     items: [
+      { key: 'quarantineOrders', to: '/quarantine/orders', anyOf: ['quarantine.read'] },
       { key: 'quarantineSites', to: '/quarantine/sites', anyOf: ['quarantine.read'] },
+      { key: 'homeQuarantine', to: '/quarantine/home', anyOf: ['quarantine.home'] },
       { key: 'quarantineCapacity', to: '/quarantine/capacity', anyOf: ['quarantine.read'] },
       { key: 'hospitals', to: '/quarantine/hospitals', anyOf: ['quarantine.read'] },
     ],
@@ -80,6 +82,7 @@ export const NAV_GROUPS: NavGroup[] = [
     items: [
       { key: 'myCode', to: '/me/code', anyOf: [], roles: ['resident'] },
       { key: 'scanHint', to: '/me/scan', anyOf: [], roles: ['resident'] },
+      { key: 'myQuarantine', to: '/me/quarantine', anyOf: [], roles: ['resident'] },
     ],
   },
   {

@@ -35,6 +35,7 @@ import {
   PersonColour,
   ReviewBadge,
 } from './TracingBits.tsx';
+import { OrderCaseContactsButton } from '../quarantine/OrderButtons.tsx';
 
 const PAGE = 50;
 
@@ -144,6 +145,7 @@ export function CasePage() {
               {t('tracing.case.calls')}
             </Link>
           )}
+          <OrderCaseContactsButton caseId={c.id} />
           {can('case.manage') && (
             <button
               type="button"

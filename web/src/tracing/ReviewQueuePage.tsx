@@ -17,6 +17,7 @@ import { useListQuery } from '../shared/useListQuery.ts';
 import { ReviewControls, useReview } from './ReviewControls.tsx';
 import { ClassBadge, ContactEvidence } from './TracingBits.tsx';
 import { useRowKeys } from '../shared/useRowKeys.ts';
+import { OrderContactButton } from '../quarantine/OrderButtons.tsx';
 
 const PAGE = 50;
 
@@ -141,9 +142,14 @@ function QueueRow({
       </td>
       <td data-label={t('tracing.queue.decide')}>
         {outcome ? (
-          <span className={`cls rv-${outcome}`} data-testid="queue-done">
-            {t(`tracing.review.${outcome}`)}
-          </span>
+          <>
+            <span className={`cls rv-${outcome}`} data-testid="queue-done">
+              {t(`tracing.review.${outcome}`)}
+            </span>
+            {outcome === 'confirmed' && item.class !== 'general' && (
+              <OrderContactButton contactId={item.id} personId={item.person.id} />
+            )}
+          </>
         ) : canReview ? (
           <ReviewControls review={review} contact={item} />
         ) : null}

@@ -1,0 +1,182 @@
+// Home quarantine and home health monitoring (居家隔离 / 居家健康监测) for the community worker: the homes
+// under orders in their area with the door seal or sensor (and since when), the day's temperature
+// report (by the person, or by the worker's phone call or visit), the test days, and breaches. Every
+// change is an event of the order and an audit event.
+import type { Actor } from '../access/access.rules.ts';
+import { assertCan, auditActor } from '../access/auth.ts';
+import { personIdOfUser } from '../access/access.store.ts';
+import { dateInZone } from '../platform/calendar.ts';
+import { newId } from '../platform/crypto.ts';
+import { AppError } from '../platform/errors.ts';
+import type { Services } from '../services.ts';
+import { dayOf, nextTest } from './orders.rules.ts';
+import type { BreachBody, DoorBody, HomeReportBody } from './orders.schema.ts';
+import { listOrders, orderForActor, orderView, scheduleOf, testDaysOf } from './orders.service.ts';
+import * as orders from './orders.store.ts';
+import * as store from './home.store.ts';
+
+/** Fever at or above this, as RULES.md §5 gives it. */
+export const FEVER_CELSIUS = 37.3;
+const HOME_PLACES = ['home_quarantine', 'home_health_monitoring'];
+
+export async function homeList(s: Services, actor: Actor, areaId: string | undefined) {
+  assertCan(actor, 'quarantine.home');
+  const page = await listOrders(s, actor, { status: 'active', areaId }, { limit: 500, offset: 0 }, { home: true });
+  const ids = page.items.map((o) => o.id);
+  const [addresses, checks, breaches] = await Promise.all([
+    store.addressesOf(
+      s.db,
+      page.items.map((o) => o.personId),
+    ),
+    store.latestChecks(s.db, ids),
+    store.breachCounts(s.db, ids),
+  ]);
+  const now = s.clock.now();
+  const today = dateInZone(now, s.config.timeZone);
+  return {
+    items: page.items.map((o) => {
+      const last = checks.get(o.id);
+      const next = nextTest(o.testDays, now, s.config.timeZone);
+      return {
+        order: o,
+        address: addresses.get(o.personId) ?? '',
+        reportedToday: last?.date === today,
+        lastReport: last
+          ? {
+              temperature: Number(last.temperature),
+              by: last.by,
+              at: last.recorded_at,
+              date: last.date,
+              slot: last.slot,
+            }
+          : null,
+        nextTest: next,
+        testToday: next?.date === today,
+        breaches: breaches.get(o.id) ?? 0,
+      };
+    }),
+  };
+}
+
+async function homeOrder(s: Services, trx: Parameters<typeof orderForActor>[0], actor: Actor, id: string) {
+  const o = await orderForActor(trx, actor, id);
+  if (o.status !== 'active') throw new AppError('QUARANTINE_ORDER_NOT_ACTIVE', { status: o.status });
+  if (!HOME_PLACES.includes(o.place)) throw new AppError('QUARANTINE_HOME_NOT_HOME_ORDER');
+  return o;
+}
+
+/** The door seal or electronic sensor fitted (or removed), with its date. */
+export async function setDoor(s: Services, actor: Actor, id: string, body: DoorBody) {
+  assertCan(actor, 'quarantine.home');
+  return s.db.transaction().execute(async (trx) => {
+    const o = await homeOrder(s, trx, actor, id);
+    const now = s.clock.now();
+    const at = Math.min(body.at ?? now, now);
+    await orders.updateOrder(trx, id, { door_measure: body.measure, door_measure_at: at, updated_at: now });
+    const detail = { from: o.door_measure, to: body.measure, at };
+    await orders.insertEvents(trx, [
+      { id: newId(now), order_id: id, kind: 'door', detail: JSON.stringify(detail), actor_id: actor.userId, at: now },
+    ]);
+    await s.audit(trx, auditActor(actor), {
+      action: 'quarantine.home.door',
+      objectType: 'quarantine_order',
+      objectId: id,
+      detail,
+    });
+    return orderView(s, (await orders.orderById(trx, id))!);
+  });
+}
+
+function checkTemperature(t: number): void {
+  if (!Number.isFinite(t) || t < 34 || t > 43)
+    throw new AppError('QUARANTINE_HOME_TEMPERATURE_RANGE', { field: 'temperature' });
+}
+
+async function report(
+  s: Services,
+  trx: Parameters<typeof orderForActor>[0],
+  actor: Actor,
+  o: { id: string },
+  body: HomeReportBody,
+) {
+  checkTemperature(body.temperature);
+  const now = s.clock.now();
+  const date = dateInZone(now, s.config.timeZone);
+  const hour = Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone: s.config.timeZone, hour: '2-digit', hourCycle: 'h23' }).format(now),
+  );
+  const slot = body.slot ?? (hour < 14 ? 'morning' : 'evening');
+  const by = body.by === 'visit' ? 'staff' : body.by;
+  await store.upsertCheck(trx, {
+    id: newId(now),
+    order_id: o.id,
+    date,
+    slot,
+    temperature: body.temperature,
+    symptoms: JSON.stringify(body.symptoms ?? []),
+    by,
+    recorded_by: actor.userId,
+    recorded_at: now,
+    client_op_id: null,
+  });
+  const fever = body.temperature >= FEVER_CELSIUS || (body.symptoms ?? []).length > 0;
+  const detail = { date, slot, temperature: body.temperature, symptoms: body.symptoms ?? [], by: body.by, fever };
+  await orders.insertEvents(trx, [
+    { id: newId(now), order_id: o.id, kind: 'report', detail: JSON.stringify(detail), actor_id: actor.userId, at: now },
+  ]);
+  await s.audit(trx, auditActor(actor), {
+    action: 'quarantine.home.report',
+    objectType: 'quarantine_order',
+    objectId: o.id,
+    detail,
+  });
+  return { date, slot, temperature: body.temperature, fever };
+}
+
+/** The day's temperature as the worker took it by phone or on a visit. */
+export async function homeReport(s: Services, actor: Actor, id: string, body: HomeReportBody) {
+  assertCan(actor, 'quarantine.home');
+  if (body.by === 'self') body = { ...body, by: 'phone' };
+  return s.db.transaction().execute(async (trx) => report(s, trx, actor, await homeOrder(s, trx, actor, id), body));
+}
+
+/** The person's own report from their phone (their own active home order). */
+export async function myReport(s: Services, actor: Actor, body: HomeReportBody) {
+  if (actor.role !== 'resident') throw new AppError('QUARANTINE_ORDER_NOT_RESIDENT');
+  return s.db.transaction().execute(async (trx) => {
+    const personId = await personIdOfUser(trx, actor.userId);
+    if (!personId) throw new AppError('QUARANTINE_ORDER_NOT_RESIDENT');
+    const active = (await orders.activeOrdersOf(trx, [personId]))[0];
+    if (!active) throw new AppError('QUARANTINE_ORDER_NOT_FOUND');
+    return report(s, trx, actor, active, { ...body, by: 'self' });
+  });
+}
+
+export async function recordBreach(s: Services, actor: Actor, id: string, body: BreachBody) {
+  assertCan(actor, 'quarantine.home');
+  return s.db.transaction().execute(async (trx) => {
+    const o = await homeOrder(s, trx, actor, id);
+    const now = s.clock.now();
+    const row = {
+      id: newId(now),
+      order_id: id,
+      kind: body.kind,
+      note: body.note ?? '',
+      recorded_by: actor.userId,
+      at: now,
+    };
+    await store.insertBreach(trx, row);
+    const d = dayOf(scheduleOf(o), now, s.config.timeZone);
+    const detail = { breachId: row.id, kind: body.kind, note: row.note, day: d.day, testDays: testDaysOf(o).length };
+    await orders.insertEvents(trx, [
+      { id: newId(now), order_id: id, kind: 'breach', detail: JSON.stringify(detail), actor_id: actor.userId, at: now },
+    ]);
+    await s.audit(trx, auditActor(actor), {
+      action: 'quarantine.home.breach',
+      objectType: 'quarantine_order',
+      objectId: id,
+      detail,
+    });
+    return orderView(s, o);
+  });
+}
