@@ -10,6 +10,7 @@ import { auditApi } from './auditApi.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
+import { BasisText } from '../shared/Labels.tsx';
 import '../access/accounts.css';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
 import type { AuditEvent, AuditFilter, AuditVerify } from './types.ts';
@@ -142,7 +143,7 @@ export function AuditPage() {
                   </td>
                   <td data-label={t('audit.reason')}>
                     <div className="audit-cell">
-                      {e.reason || <span className="muted">—</span>}
+                      <ReasonText event={e} />
                       <DetailLine detail={e.detail} />
                     </div>
                   </td>
@@ -189,6 +190,21 @@ function ObjectCell({ event: e, onPick }: { event: AuditEvent; onPick: () => voi
       {e.objectLabel && <div className="mono muted small audit-id">{e.objectId}</div>}
     </div>
   );
+}
+
+/** The reason in the reader's language when a service wrote it (its kind), a user's own words as written. */
+function ReasonText({ event: e }: { event: AuditEvent }) {
+  const { t } = useTranslation();
+  const params = e.reasonParams ?? {};
+  if (e.reasonKind === 'colour_basis' && typeof params.basisKind === 'string')
+    return <BasisText kind={params.basisKind} params={params} text={e.reason} />;
+  if (e.reasonKind)
+    return (
+      <span data-reason-kind={e.reasonKind} title={e.reason}>
+        {t(`auditReason.${e.reasonKind}`, { ...params, defaultValue: e.reason })}
+      </span>
+    );
+  return e.reason ? <span>{e.reason}</span> : <span className="muted">—</span>;
 }
 
 /** The detail on one line (its keys and values), the whole of it on demand. */
