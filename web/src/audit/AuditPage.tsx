@@ -14,6 +14,7 @@ import { BasisText } from '../shared/Labels.tsx';
 import '../access/accounts.css';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
 import type { AuditEvent, AuditFilter, AuditVerify } from './types.ts';
+import { Label } from '../shared/Label.tsx';
 
 const PAGE = 50;
 const OBJECT_TYPES = [
@@ -215,7 +216,8 @@ function DetailLine({ detail }: { detail: unknown }) {
   return (
     <details className="audit-detail small">
       <summary className="muted">
-        {t('auditLog.detail')}：{text.length > 60 ? `${text.slice(0, 60)}…` : text}
+        <Label text={t('auditLog.detail')} />
+        {text.length > 60 ? `${text.slice(0, 60)}…` : text}
       </summary>
       <pre className="mono">{JSON.stringify(detail, null, 2)}</pre>
     </details>
@@ -356,7 +358,8 @@ function VerifyCard() {
             </div>
             {result.headHash && (
               <div className="mono small break">
-                {t('audit.headHash')}: {result.headHash}
+                <Label text={t('audit.headHash')} />
+                {result.headHash}
               </div>
             )}
             {result.keyedFrom != null && <div className="small">{t('audit.keyedFrom', { seq: result.keyedFrom })}</div>}

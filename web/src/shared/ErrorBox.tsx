@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 import type { ApiError } from './api.ts';
+import { Label } from './Label.tsx';
 
 export function ErrorBox({ error, children }: { error: ApiError | null; children?: ReactNode }) {
   const { t } = useTranslation();
@@ -11,7 +12,8 @@ export function ErrorBox({ error, children }: { error: ApiError | null; children
       <div className="alert-title">{error.detail || t('error.generic')}</div>
       {children}
       <div className="alert-code">
-        {t('error.code')}: <code>{error.code}</code>
+        <Label text={t('error.code')} />
+        <code>{error.code}</code>
         {error.status ? ` · HTTP ${error.status}` : ''}
       </div>
     </div>

@@ -35,6 +35,7 @@ import {
   PersonColour,
   ReviewBadge,
 } from './TracingBits.tsx';
+import { withColon } from '../shared/Label.tsx';
 
 const PAGE = 50;
 
@@ -414,7 +415,7 @@ export function CasePage() {
               <div className="tl-time">{formatDateTime(e.at)}</div>
               <div>
                 <strong>
-                  {e.kind === 'visit' ? `${t('tracing.case.visit')}: ` : ''}
+                  {e.kind === 'visit' ? withColon(t, t('tracing.case.visit')) : ''}
                   {e.text}
                 </strong>
               </div>
