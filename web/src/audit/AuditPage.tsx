@@ -122,10 +122,11 @@ export function AuditPage() {
                     <div className="audit-cell">
                       <button
                         type="button"
-                        className="link-button"
+                        className={e.actorRole === 'system' ? 'link-button' : 'link-button mono'}
+                        title={e.actorName}
                         onClick={() => apply({ ...filter, actor: e.actorName })}
                       >
-                        {e.actorName}
+                        {e.actorRole === 'system' && e.actorName === 'system' ? t('role.system') : e.actorName}
                       </button>
                       <span className="muted small"> · {t(`role.${e.actorRole}`, { defaultValue: e.actorRole })}</span>
                     </div>
@@ -185,7 +186,13 @@ function ObjectCell({ event: e, onPick }: { event: AuditEvent; onPick: () => voi
   return (
     <div className="audit-cell">
       <span className="muted small">{type} </span>
-      <button type="button" className="link-button" title={e.objectId} onClick={onPick}>
+      {/* A user is named by their login name, shown as typed. */}
+      <button
+        type="button"
+        className={e.objectType === 'user' ? 'link-button mono' : 'link-button'}
+        title={e.objectId}
+        onClick={onPick}
+      >
         {e.objectLabel ?? e.objectId}
       </button>
       {e.objectLabel && <div className="mono muted small audit-id">{e.objectId}</div>}

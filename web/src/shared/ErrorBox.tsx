@@ -14,7 +14,14 @@ export function ErrorBox({ error, children }: { error: ApiError | null; children
       <div className="alert-code">
         <Label text={t('error.code')} />
         <code>{error.code}</code>
-        {error.status ? ` · HTTP ${error.status}` : ''}
+        {error.status ? (
+          <>
+            {' · '}
+            <span className="mono">HTTP {error.status}</span>
+          </>
+        ) : (
+          ''
+        )}
       </div>
     </div>
   );
