@@ -253,8 +253,15 @@ describe('rendered pages in zh carry no English', () => {
     const faults: string[] = [];
     const logins = Object.keys(server.passwords);
     assert.ok(logins.length >= 8, logins.join(', '));
-    type Stop = { href: string; as?: string; tab?: string };
+    type Stop = { href: string; as?: string; tab?: string; shows?: string };
     const extra = (nav: string[]): Stop[] => [
+      // The colour changes and reads of the set-up, whatever came after them.
+      ...(nav.includes('/audit')
+        ? [
+            { href: '/audit?action=health.*', shows: '[data-testid="audit-row"] [data-basis-kind="case_registered"]' },
+            { href: '/audit?action=person.*' },
+          ]
+        : []),
       ...(nav.includes('/cases')
         ? [
             { href: `/cases/${walk.caseId}`, as: '/cases/:id' },
@@ -281,7 +288,7 @@ describe('rendered pages in zh carry no English', () => {
           '/',
           ...(await page.locator('#main-nav a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))),
         ].filter((href, i, all) => href.startsWith('/') && all.indexOf(href) === i);
-        for (const { href, as, tab } of [...nav.map((href): Stop => ({ href })), ...extra(nav)]) {
+        for (const { href, as, tab, shows } of [...nav.map((href): Stop => ({ href })), ...extra(nav)]) {
           const where = `${username} ${href}${tab ? `#${tab}` : ''}`;
           await goTo(page, href);
           await settled(page, inFlight);
@@ -289,6 +296,7 @@ describe('rendered pages in zh carry no English', () => {
             await page.getByTestId(tab).click();
             await settled(page, inFlight);
           }
+          if (shows) assert.ok((await page.locator(shows).count()) > 0, `${where} shows ${shows}`);
           walked.add(`${as ?? href}${tab ? `#${tab}` : ''}`);
           const text = await visibleText(page);
           assert.match(text, /[\u4e00-\u9fff]{4}/, `${where} shows its text`);
@@ -306,7 +314,13 @@ describe('rendered pages in zh carry no English', () => {
       for (let u = queue.shift(); u !== undefined; u = queue.shift()) await walkAs(u);
     };
     await Promise.all([worker(), worker()]);
-    for (const page of ['/audit', '/cases/:id', '/persons/:id/health', '/testing/rounds/:id#round-tab-pools'])
+    for (const page of [
+      '/audit',
+      '/audit?action=health.*',
+      '/cases/:id',
+      '/persons/:id/health',
+      '/testing/rounds/:id#round-tab-pools',
+    ])
       assert.ok(walked.has(page), `${page} walked (${[...walked].join(', ')})`);
     assert.deepEqual(faults, []);
   });
