@@ -17,6 +17,7 @@ import { actorOf, auditActor, guard } from '../access/auth.ts';
 import type { ChainVerdict } from '../platform/audit.ts';
 import { verifyWithAnchors } from '../platform/audit.anchors.ts';
 import { ProblemSchema, sendDownload, TABLE_MEDIA_TYPES } from '../platform/http.ts';
+import { storedReason } from './audit.rules.ts';
 import { AppError, langFrom, type Lang } from '../platform/errors.ts';
 import { can } from '../access/access.rules.ts';
 import type { FastifyRequest } from 'fastify';
@@ -31,6 +32,8 @@ import {
 
 /** An event as the auditor reads it: mobile numbers masked, the object named by what it is. */
 function eventView(r: AuditRow, labels: Map<string, string>, timeZone: string) {
+  const reason = maskPhonesIn(r.reason);
+  const read = storedReason(r.action, reason, JSON.parse(maskPhonesIn(r.detail)) as unknown);
   return {
     // Mobile numbers are masked on the way out: events written before resident phones were sealed
     // named a resident by their phone (the stored text stays as it was, for the chain's hashes).
@@ -43,8 +46,10 @@ function eventView(r: AuditRow, labels: Map<string, string>, timeZone: string) {
     objectType: r.object_type,
     objectId: r.object_id,
     objectLabel: r.object_id ? (labels.get(`${r.object_type}:${r.object_id}`) ?? null) : null,
-    reason: maskPhonesIn(r.reason),
-    detail: JSON.parse(maskPhonesIn(r.detail)) as unknown,
+    reason,
+    reasonKind: read.kind,
+    reasonParams: read.params,
+    detail: read.rest,
     hash: r.hash,
   };
 }

@@ -1,6 +1,7 @@
 // Request and response schemas of the audit log's routes (responses are a whitelist).
 import { Type } from '@sinclair/typebox';
-import { IsoTime } from '../platform/http.ts';
+import { IsoTime, Literals } from '../platform/http.ts';
+import { REASON_KINDS } from './audit.rules.ts';
 import { defineErrors } from '../platform/errors.ts';
 
 export const AuditErrors = defineErrors({
@@ -57,7 +58,13 @@ export const AuditEventSchema = Type.Object({
   objectId: Type.Union([Type.String(), Type.Null()]),
   /** What the object is (a household's address, a person's masked name, a username); null when unknown. */
   objectLabel: Type.Union([Type.String(), Type.Null()]),
+  /** The reason as written: the English sentence of a service, or a user's own words. */
   reason: Type.String(),
+  /** The reason as data when a service wrote it (audit.rules.ts REASON_KINDS); null for a user's own words. */
+  reasonKind: Type.Union([Literals(REASON_KINDS), Type.Null()]),
+  /** The kind's parameters (for colour_basis: the basis's, with its kind as basisKind). */
+  reasonParams: Type.Union([Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])), Type.Null()]),
+  /** The event's detail, without the reason's kind and params. */
   detail: Type.Unknown(),
   hash: Type.String(),
 });

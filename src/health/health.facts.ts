@@ -25,6 +25,7 @@ import {
 } from './health.rules.ts';
 import * as store from './health.store.ts';
 import type { BasisKind, BasisParams } from './basis.rules.ts';
+import { basisReason } from '../audit/audit.rules.ts';
 
 export type FactSourceType = 'case' | 'contact' | 'pool' | 'risk_area' | 'quarantine' | 'test_schedule' | 'manual';
 
@@ -450,7 +451,7 @@ async function recordChanges(
       action: 'health.colour.change',
       objectType: 'person',
       objectId: part.length === 1 ? part[0]!.personId : null,
-      reason: basis.reason,
+      ...basisReason(basis),
       detail: {
         ruleSet: ref.id,
         ruleSetVersion: ref.version,
@@ -525,7 +526,7 @@ export async function holdForApproval(
     action: 'health.recolour.held',
     objectType: 'health_approval',
     objectId: id,
-    reason: basis.reason,
+    ...basisReason(basis),
     detail: {
       kind,
       people,

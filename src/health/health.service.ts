@@ -55,6 +55,7 @@ import type {
 } from './health.schema.ts';
 import { approvedBasis, basisOf, storedBasis, type BasisParams } from './basis.rules.ts';
 import * as store from './health.store.ts';
+import { basisReason, reasonOf } from '../audit/audit.rules.ts';
 
 // ---- reading ---------------------------------------------------------------------------------
 
@@ -215,7 +216,7 @@ export async function myHealth(s: Services, actor: Actor): Promise<HealthView> {
       action: 'health.read',
       objectType: 'person',
       objectId: personId,
-      reason: 'own colour',
+      ...reasonOf('own_colour'),
       detail: { colour: view.colour },
     });
     return view;
@@ -794,7 +795,7 @@ export async function recompute(s: Services, actor: AuditActor, body: RecomputeB
     s.audit(trx, actor, {
       action: 'health.recompute',
       objectType: 'health',
-      reason: basis.reason,
+      ...basisReason(basis),
       detail: { people, changes, all: !!body.all, ruleSet: ruleSet.id, ruleSetVersion: ruleSet.version },
     }),
   );

@@ -22,6 +22,12 @@ export interface AuditEntry {
   objectType: string;
   objectId?: string | null;
   reason?: string;
+  /**
+   * The reason as data, when a service wrote it (not a user): its kind and params, kept in the detail
+   * (covered by the hash) so that each reader sees the reason in their own language (audit/audit.rules.ts).
+   */
+  reasonKind?: string;
+  reasonParams?: Record<string, string | number>;
   detail?: Record<string, unknown>;
 }
 
@@ -89,7 +95,11 @@ export async function appendAudit(
     object_type: entry.objectType,
     object_id: entry.objectId ?? null,
     reason: entry.reason ?? '',
-    detail: JSON.stringify(entry.detail ?? {}),
+    detail: JSON.stringify(
+      entry.reasonKind
+        ? { ...entry.detail, reasonKind: entry.reasonKind, reasonParams: entry.reasonParams ?? {} }
+        : (entry.detail ?? {}),
+    ),
     prev_hash: head.hash,
   };
   const hash = eventHash(fields, key);

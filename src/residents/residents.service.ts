@@ -53,6 +53,7 @@ import type {
 import * as store from './residents.store.ts';
 import * as registry from '../registry/registry.store.ts';
 import type { ResidentPerson } from '../registry/registry.store.ts';
+import { reasonOf } from '../audit/audit.rules.ts';
 
 export interface Registered {
   session: NewSession;
@@ -630,7 +631,7 @@ export async function myPerson(s: Services, actor: Actor): Promise<MyPersonView>
       action: 'person.read',
       objectType: 'person',
       objectId: ctx.person.id,
-      reason: 'resident page',
+      ...reasonOf('resident_page'),
       detail: { dependants: ctx.dependants.map((d) => d.id) },
     });
     return {

@@ -57,6 +57,7 @@ import type {
 } from './riskareas.schema.ts';
 import * as store from './riskareas.store.ts';
 import type { Paging, RiskAreaRow, UnitRef } from './riskareas.store.ts';
+import { basisReason } from '../audit/audit.rules.ts';
 
 const DAY_MS = 86_400_000;
 const num = (v: number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
@@ -859,7 +860,7 @@ export async function runRiskAreaRules(s: Services, options: RunOptions = {}): P
         action: 'riskarea.downgrade',
         objectType: 'risk_area',
         objectId: row.id,
-        reason: words,
+        ...basisReason(basis),
         detail: {
           from: change.from,
           to: change.to,
@@ -917,7 +918,7 @@ export async function sweepArrivals(
         action: 'riskarea.arrivals',
         objectType: 'risk_area',
         objectId: row.id,
-        reason: basis.reason,
+        ...basisReason(basis),
         detail: { arrivals: step.people, level, ruleSet: ruleSetRef(r), applied: step.outcome.applied },
       });
       return step.people;

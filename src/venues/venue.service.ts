@@ -68,6 +68,7 @@ import * as store from './venue.store.ts';
 import type { Paging, VenueRow } from './venue.store.ts';
 import { publishOccupancy } from './venue.events.ts';
 import { listingScope } from '../access/access.scope.ts';
+import { reasonOf } from '../audit/audit.rules.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -708,7 +709,7 @@ export async function checkIn(
         action: 'person.lookup',
         objectType: 'person',
         objectId: found.id,
-        reason: 'assisted check-in',
+        ...reasonOf('assisted_checkin'),
         detail: { by: 'idNumber', venueId: venue.id },
       });
       return found.id;
@@ -888,7 +889,7 @@ export async function purgeCheckins(
       action: 'checkin.purge',
       objectType: 'checkin',
       objectId: null,
-      reason: `retention ${s.config.retentionDays} days`,
+      ...reasonOf('retention', { days: s.config.retentionDays }),
       detail: failure
         ? { before, checkins, batches, batchSize, failed: true }
         : { before, checkins, batches, batchSize },

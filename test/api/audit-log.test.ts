@@ -8,7 +8,8 @@ import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type TestServices } from '../support/services.ts';
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
-import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
+import { SYSTEM_ACTOR, verifyAuditChain } from '../../src/platform/audit.ts';
+import { reasonOf } from '../../src/audit/audit.rules.ts';
 
 async function harness(dialect: 'sqlite' | 'postgres'): Promise<{ s: TestServices; app: App; close(): Promise<void> }> {
   const s = await testServices(dialect);
@@ -179,6 +180,60 @@ for (const { dialect, skip } of await dialects()) {
         });
         assert.equal(bad.statusCode, 400);
         assert.equal(bad.json().code, 'AUDIT_TIME_INVALID');
+      } finally {
+        await h.close();
+      }
+    });
+
+    test('a service’s reason comes with its kind and params; a user’s own words and old sentences as written or read back', async () => {
+      const h = await harness(dialect);
+      try {
+        const worker = { id: 'u-worker', name: 'wang.fang', role: 'community_worker' };
+        await h.s.db.transaction().execute(async (trx) => {
+          await h.s.audit(trx, SYSTEM_ACTOR, {
+            action: 'checkin.purge',
+            objectType: 'checkin',
+            ...reasonOf('retention', { days: 28 }),
+            detail: { checkins: 3 },
+          });
+          await h.s.audit(trx, worker, { action: 'person.read', objectType: 'person', reason: '核实身份' });
+          // Written before kinds were stored: the sentence alone.
+          await h.s.audit(trx, SYSTEM_ACTOR, { action: 'health.read', objectType: 'person', reason: 'own colour' });
+        });
+        const stored = await h.s.db
+          .selectFrom('audit_event')
+          .select('detail')
+          .where('action', '=', 'checkin.purge')
+          .executeTakeFirstOrThrow();
+        assert.deepEqual(JSON.parse(stored.detail), {
+          checkins: 3,
+          reasonKind: 'retention',
+          reasonParams: { days: 28 },
+        });
+        const auditor = await signIn(h.s, 'auditor', AREAS.city);
+        const res = await h.app.inject({ method: 'GET', url: '/api/v1/audit/events', headers: auditor.headers });
+        assert.equal(res.statusCode, 200, res.body);
+        const items = (
+          res.json() as {
+            items: Array<{
+              action: string;
+              reason: string;
+              reasonKind: string | null;
+              reasonParams: unknown;
+              detail: unknown;
+            }>;
+          }
+        ).items;
+        const by = (action: string) => items.find((e) => e.action === action)!;
+        const { reason, reasonKind, reasonParams, detail } = by('checkin.purge');
+        assert.deepEqual(
+          { reason, reasonKind, reasonParams, detail },
+          { reason: 'retention 28 days', reasonKind: 'retention', reasonParams: { days: 28 }, detail: { checkins: 3 } },
+        );
+        assert.equal(by('person.read').reasonKind, null);
+        assert.equal(by('person.read').reason, '核实身份');
+        assert.equal(by('health.read').reasonKind, 'own_colour');
+        assert.equal((await verifyAuditChain(h.s.db)).ok, true);
       } finally {
         await h.close();
       }

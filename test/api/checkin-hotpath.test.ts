@@ -343,6 +343,8 @@ for (const { dialect, skip } of await dialects()) {
           checkins: 12,
           batches: 3,
           batchSize: 5,
+          reasonKind: 'retention',
+          reasonParams: { days: t.s.config.retentionDays },
         });
         assert.equal((await verifyAuditChain(t.s.db)).ok, true);
       } finally {

@@ -466,7 +466,14 @@ for (const { dialect, skip } of await dialects()) {
           .selectAll()
           .where('action', '=', 'checkin.purge')
           .executeTakeFirstOrThrow();
-        assert.deepEqual(JSON.parse(event.detail), { before: done.before, checkins: 2, batches: 1, batchSize: 5000 });
+        assert.deepEqual(JSON.parse(event.detail), {
+          before: done.before,
+          checkins: 2,
+          batches: 1,
+          batchSize: 5000,
+          reasonKind: 'retention',
+          reasonParams: { days: s.config.retentionDays },
+        });
         assert.equal((await verifyAuditChain(s.db)).ok, true);
       } finally {
         await t.app.close();

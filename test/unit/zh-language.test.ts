@@ -142,3 +142,38 @@ test('server error catalogue (src/errors.catalogue.ts): every zh message is Chin
   }
   assert.deepEqual(faults, []);
 });
+
+/** Pages' source files (web/src/**\/*.tsx). */
+function pageSources(dir = path.join(ROOT, 'web/src')): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return pageSources(p);
+    return e.name.endsWith('.tsx') ? [p] : [];
+  });
+}
+
+/** A colon written into JSX after a translated label: half-width after a Chinese label, full-width after an English one. */
+export function colonProblems(source: string): string[] {
+  const problems: string[] = [];
+  source.split('\n').forEach((line, i) => {
+    if (/^\s*(\/\/|\*)/.test(line)) return;
+    if (/\bt\([^)]*\)\}\s*[:：]/.test(line) || /\bt\([^)]*\)\}:\s/.test(line) || /\$\{t\([^)]*\)\}[:：]/.test(line))
+      problems.push(`line ${i + 1}: ${line.trim()}`);
+  });
+  return problems;
+}
+
+test('the checker itself: a colon after a translated label in JSX is found, the locale’s colon passes', () => {
+  assert.equal(colonProblems("        {t('health.basis')}: <BasisText />").length, 1);
+  assert.equal(colonProblems("        {t('auditLog.detail')}：{text}").length, 1);
+  assert.equal(colonProblems("  {e.kind === 'visit' ? `${t('tracing.case.visit')}: ` : ''}").length, 1);
+  assert.deepEqual(colonProblems("        <Label text={t('health.basis')} />\n        {withColon(t, t('x'))}"), []);
+});
+
+test('web pages: a label’s colon comes from the locale (common.colon: “：” in zh, “: ” in en)', () => {
+  const faults: string[] = [];
+  for (const file of pageSources()) {
+    for (const p of colonProblems(fs.readFileSync(file, 'utf8'))) faults.push(`${path.relative(ROOT, file)} ${p}`);
+  }
+  assert.deepEqual(faults, []);
+});

@@ -10,9 +10,11 @@ import { auditApi } from './auditApi.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
+import { BasisText } from '../shared/Labels.tsx';
 import '../access/accounts.css';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
 import type { AuditEvent, AuditFilter, AuditVerify } from './types.ts';
+import { Label } from '../shared/Label.tsx';
 
 const PAGE = 50;
 const OBJECT_TYPES = [
@@ -120,10 +122,11 @@ export function AuditPage() {
                     <div className="audit-cell">
                       <button
                         type="button"
-                        className="link-button"
+                        className={e.actorRole === 'system' ? 'link-button' : 'link-button mono'}
+                        title={e.actorName}
                         onClick={() => apply({ ...filter, actor: e.actorName })}
                       >
-                        {e.actorName}
+                        {e.actorRole === 'system' && e.actorName === 'system' ? t('role.system') : e.actorName}
                       </button>
                       <span className="muted small"> · {t(`role.${e.actorRole}`, { defaultValue: e.actorRole })}</span>
                     </div>
@@ -142,7 +145,7 @@ export function AuditPage() {
                   </td>
                   <td data-label={t('audit.reason')}>
                     <div className="audit-cell">
-                      {e.reason || <span className="muted">—</span>}
+                      <ReasonText event={e} />
                       <DetailLine detail={e.detail} />
                     </div>
                   </td>
@@ -183,12 +186,33 @@ function ObjectCell({ event: e, onPick }: { event: AuditEvent; onPick: () => voi
   return (
     <div className="audit-cell">
       <span className="muted small">{type} </span>
-      <button type="button" className="link-button" title={e.objectId} onClick={onPick}>
+      {/* A user is named by their login name, shown as typed. */}
+      <button
+        type="button"
+        className={e.objectType === 'user' ? 'link-button mono' : 'link-button'}
+        title={e.objectId}
+        onClick={onPick}
+      >
         {e.objectLabel ?? e.objectId}
       </button>
       {e.objectLabel && <div className="mono muted small audit-id">{e.objectId}</div>}
     </div>
   );
+}
+
+/** The reason in the reader's language when a service wrote it (its kind), a user's own words as written. */
+function ReasonText({ event: e }: { event: AuditEvent }) {
+  const { t } = useTranslation();
+  const params = e.reasonParams ?? {};
+  if (e.reasonKind === 'colour_basis' && typeof params.basisKind === 'string')
+    return <BasisText kind={params.basisKind} params={params} text={e.reason} />;
+  if (e.reasonKind)
+    return (
+      <span data-reason-kind={e.reasonKind} title={e.reason}>
+        {t(`auditReason.${e.reasonKind}`, { ...params, defaultValue: e.reason })}
+      </span>
+    );
+  return e.reason ? <span>{e.reason}</span> : <span className="muted">—</span>;
 }
 
 /** The detail on one line (its keys and values), the whole of it on demand. */
@@ -199,7 +223,8 @@ function DetailLine({ detail }: { detail: unknown }) {
   return (
     <details className="audit-detail small">
       <summary className="muted">
-        {t('auditLog.detail')}：{text.length > 60 ? `${text.slice(0, 60)}…` : text}
+        <Label text={t('auditLog.detail')} />
+        {text.length > 60 ? `${text.slice(0, 60)}…` : text}
       </summary>
       <pre className="mono">{JSON.stringify(detail, null, 2)}</pre>
     </details>
@@ -340,7 +365,8 @@ function VerifyCard() {
             </div>
             {result.headHash && (
               <div className="mono small break">
-                {t('audit.headHash')}: {result.headHash}
+                <Label text={t('audit.headHash')} />
+                {result.headHash}
               </div>
             )}
             {result.keyedFrom != null && <div className="small">{t('audit.keyedFrom', { seq: result.keyedFrom })}</div>}

@@ -12,7 +12,12 @@ export interface AuditEvent {
   objectId: string | null;
   /** What the object is (a household's address, a person's masked name, a username); null when unknown. */
   objectLabel: string | null;
+  /** As written: a service's English sentence, or a user's own words. */
   reason: string;
+  /** The reason as data when a service wrote it; null for a user's own words (shown as written). */
+  reasonKind: 'colour_basis' | 'own_colour' | 'resident_page' | 'assisted_checkin' | 'retention' | null;
+  /** The kind's parameters (colour_basis: the basis's, with its kind as basisKind). */
+  reasonParams: Record<string, string | number> | null;
   detail: unknown;
   hash: string;
 }

@@ -5,6 +5,7 @@ import { formatDateTime } from '../shared/format.ts';
 import type { Colour, EndCondition, HealthHistory, HealthReason } from './healthApi.ts';
 import './health.css';
 import { actorLabel, BasisText, RuleLabel, RuleSetName } from '../shared/Labels.tsx';
+import { Label } from '../shared/Label.tsx';
 
 export function ColourBadge({ colour, big = false }: { colour: Colour; big?: boolean }) {
   const { t } = useTranslation();
@@ -26,7 +27,8 @@ export function EndsText({ ends, endsAt }: { ends: EndCondition; endsAt: number 
         : t(`health.ends.${ends.kind}`);
   return (
     <span className="hc-ends" data-testid="health-ends">
-      {t('health.endsWhen')}: {how}
+      <Label text={t('health.endsWhen')} />
+      {how}
       {endsAt !== null ? ` · ${t('health.endsAt', { at: formatDateTime(endsAt) })}` : ''}
     </span>
   );
@@ -104,11 +106,12 @@ export function HistoryList({ history }: { history: HealthHistory[] }) {
             <ColourBadge colour={h.from} /> → <ColourBadge colour={h.to} />
           </div>
           <div className="hc-basis">
-            {t('health.basis')}: <BasisText kind={h.basisKind} params={h.basisParams} text={h.basis} />
+            <Label text={t('health.basis')} />
+            <BasisText kind={h.basisKind} params={h.basisParams} text={h.basis} />
           </div>
           {h.rules.length > 0 && (
             <div className="small muted">
-              {t('health.rules')}:{' '}
+              <Label text={t('health.rules')} />
               {h.rules.map((r, i) => (
                 <span key={`${r}-${i}`}>
                   {i > 0 ? t('labels.listSeparator') : ''}

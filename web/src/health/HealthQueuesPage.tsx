@@ -14,6 +14,7 @@ import { Loading } from '../shared/Loading.tsx';
 import { ColourBadge, StatusBadge } from './HealthBits.tsx';
 import { localInputToMs, msToLocalInput } from '../tracing/TracingBits.tsx';
 import { actorLabel, BasisText, RuleSetName } from '../shared/Labels.tsx';
+import { Label } from '../shared/Label.tsx';
 
 function StatusFilter({
   value,
@@ -144,10 +145,12 @@ function OverrideItem({ o, canDecide, onDone }: { o: Override; canDecide: boolea
         {o.people > o.persons.length ? ' …' : ''}
       </div>
       <div>
-        {t('health.override.legalBasis')}: {o.legalBasis}
+        <Label text={t('health.override.legalBasis')} />
+        {o.legalBasis}
       </div>
       <div>
-        {t('health.override.reason')}: {o.reason}
+        <Label text={t('health.override.reason')} />
+        {o.reason}
       </div>
       <div className="small muted">
         {t('health.changes.by', { name: o.requestedBy.name, at: formatDateTime(o.requestedAt) })} ·{' '}
@@ -245,7 +248,8 @@ function AppealItem({ a, onDone }: { a: Appeal; onDone: () => void }) {
       </div>
       {a.answer && (
         <div className="small">
-          {t('health.appeals.answer')}: {a.answer} — {a.reviewer}
+          <Label text={t('health.appeals.answer')} />
+          {a.answer} — {a.reviewer}
         </div>
       )}
       {a.status === 'open' && (
@@ -346,7 +350,8 @@ function ApprovalItem({ a, onDone }: { a: Approval; onDone: () => void }) {
         <strong>{t('health.approvals.people', { count: a.people, threshold: a.threshold })}</strong>
       </div>
       <div>
-        {t(`health.approvals.kind.${a.kind}`)}: <BasisText kind={a.basisKind} params={a.basisParams} text={a.reason} />
+        <Label text={t(`health.approvals.kind.${a.kind}`)} />
+        <BasisText kind={a.basisKind} params={a.basisParams} text={a.reason} />
       </div>
       <div className="small muted">
         {t('health.changes.by', { name: actorLabel(t, a.requestedBy), at: formatDateTime(a.requestedAt) })} ·{' '}

@@ -14,6 +14,7 @@ import { Loading } from '../shared/Loading.tsx';
 import { ColourBadge, HistoryList, ReasonList, StatusBadge } from './HealthBits.tsx';
 import { localInputToMs, msToLocalInput } from '../tracing/TracingBits.tsx';
 import { RuleSetName } from '../shared/Labels.tsx';
+import { Label } from '../shared/Label.tsx';
 
 export function PersonHealthPage() {
   const { t } = useTranslation();
@@ -106,7 +107,7 @@ export function HealthSummary({ view }: { view: HealthView }) {
       <h3 className="field-label">{t('health.reasons')}</h3>
       <ReasonList reasons={view.reasons} />
       <p className="small" data-testid="health-latest-test">
-        {t('health.latestTest')}:{' '}
+        <Label text={t('health.latestTest')} />
         {view.latestTest
           ? t('health.testLine', {
               result: t(`health.result.${view.latestTest.result}`),
@@ -134,7 +135,8 @@ export function AppealList({ appeals }: { appeals: HealthView['appeals'] }) {
           </div>
           {a.answer && (
             <div className="small">
-              {t('health.appeals.answer')}: {a.answer} {a.reviewer ? `— ${a.reviewer}` : ''}
+              <Label text={t('health.appeals.answer')} />
+              {a.answer} {a.reviewer ? `— ${a.reviewer}` : ''}
             </div>
           )}
         </div>

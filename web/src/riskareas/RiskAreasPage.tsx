@@ -32,6 +32,7 @@ import { PagedList } from '../shared/PagedList.tsx';
 import { useDebounced, useListQuery } from '../shared/useListQuery.ts';
 import { liftingText, RiskBadge } from './RiskAreasPublicPage.tsx';
 import './riskareas.css';
+import { Label } from '../shared/Label.tsx';
 
 const PAGE = 50;
 const LEVELS: RiskLevel[] = ['high', 'medium', 'low'];
@@ -746,7 +747,7 @@ function DetailDialog({
             </p>
           )}
           <p className="small muted">
-            {t('riskAreas.arrivalsHint')}:{' '}
+            <Label text={t('riskAreas.arrivalsHint')} />
             {t('riskAreas.arrivalsValue', {
               active: formatNumber(a.arrivals.active),
               total: formatNumber(a.arrivals.total),
@@ -808,8 +809,8 @@ function DetailDialog({
             {detail.data.history.map((h, i) => (
               <li key={i} className={h.manual ? '' : 'auto'} data-kind={h.kind}>
                 <div className="what">
-                  {t(`riskAreas.historyKind.${h.kind}`)}: {h.from ? pendingLevel(t, h.from) : '—'} →{' '}
-                  {pendingLevel(t, h.to)}
+                  <Label text={t(`riskAreas.historyKind.${h.kind}`)} />
+                  {h.from ? pendingLevel(t, h.from) : '—'} → {pendingLevel(t, h.to)}
                 </div>
                 <div className="small muted">
                   {formatDateTime(h.at)} · {h.manual ? h.actorName : t('riskAreas.historyAuto')}
@@ -817,7 +818,8 @@ function DetailDialog({
                 {h.reason && <div className="small">{h.reason}</div>}
                 {h.legalBasis && (
                   <div className="small muted">
-                    {t('riskAreas.form.legalBasis')}: {h.legalBasis}
+                    <Label text={t('riskAreas.form.legalBasis')} />
+                    {h.legalBasis}
                   </div>
                 )}
                 {h.rule && (

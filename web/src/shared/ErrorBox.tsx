@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ReactNode } from 'react';
 import type { ApiError } from './api.ts';
+import { Label } from './Label.tsx';
 
 export function ErrorBox({ error, children }: { error: ApiError | null; children?: ReactNode }) {
   const { t } = useTranslation();
@@ -11,8 +12,16 @@ export function ErrorBox({ error, children }: { error: ApiError | null; children
       <div className="alert-title">{error.detail || t('error.generic')}</div>
       {children}
       <div className="alert-code">
-        {t('error.code')}: <code>{error.code}</code>
-        {error.status ? ` · HTTP ${error.status}` : ''}
+        <Label text={t('error.code')} />
+        <code>{error.code}</code>
+        {error.status ? (
+          <>
+            {' · '}
+            <span className="mono">HTTP {error.status}</span>
+          </>
+        ) : (
+          ''
+        )}
       </div>
     </div>
   );

@@ -13,6 +13,7 @@ import { FaultTable } from '../shared/FaultTable.tsx';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
 import { RoundPicker } from './TestingParts.tsx';
 import { PoolsPanel } from './TestingPools.tsx';
+import { Label } from '../shared/Label.tsx';
 
 const ROUND_KEY = 'cordon.testing.lab.round';
 
@@ -174,7 +175,7 @@ function OutcomeSummary({ outcome }: { outcome: LabOutcome }) {
           <strong>
             {t('custody.gaps')}（{formatNumber(outcome.custodyGaps.length)}）
           </strong>{' '}
-          {t('custody.gapsHint')}：{' '}
+          <Label text={t('custody.gapsHint')} />
           {outcome.custodyGaps.slice(0, 50).map((g) => (
             <span key={g.barcode} className="mono">
               {g.barcode} ({t('custody.missing', { steps: g.missing.map((m) => t(`custody.step.${m}`)).join('、') })}

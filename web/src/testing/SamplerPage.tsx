@@ -31,6 +31,7 @@ import { RoundPicker } from './TestingParts.tsx';
 import { SamplerBoxes } from './SamplerBoxes.tsx';
 import { CameraScan } from './SamplerCamera.tsx';
 import { PersonCodeFields } from '../shared/PersonCodeFields.tsx';
+import { Label } from '../shared/Label.tsx';
 
 const STATION_KEY = 'cordon.testing.sampler.station';
 const TUBE_KEY = 'cordon.testing.sampler.tube';
@@ -235,7 +236,8 @@ export function SamplerPage() {
           <div className="alert-title">{notice.title}</div>
           {notice.code && (
             <div className="alert-code">
-              {t('error.code')}: <code>{notice.code}</code>
+              <Label text={t('error.code')} />
+              <code>{notice.code}</code>
             </div>
           )}
           {notice.single && station && (

@@ -36,6 +36,7 @@ import {
   ReviewBadge,
 } from './TracingBits.tsx';
 import { OrderCaseContactsButton } from '../quarantine/OrderButtons.tsx';
+import { withColon } from '../shared/Label.tsx';
 
 const PAGE = 50;
 
@@ -416,7 +417,7 @@ export function CasePage() {
               <div className="tl-time">{formatDateTime(e.at)}</div>
               <div>
                 <strong>
-                  {e.kind === 'visit' ? `${t('tracing.case.visit')}: ` : ''}
+                  {e.kind === 'visit' ? withColon(t, t('tracing.case.visit')) : ''}
                   {e.text}
                 </strong>
               </div>

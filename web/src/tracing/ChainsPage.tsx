@@ -19,6 +19,7 @@ import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { ClassBadge, CaseStatusBadge, dateToMs } from './TracingBits.tsx';
+import { Label } from '../shared/Label.tsx';
 
 const COLOURS = {
   case: '#d92d20',
@@ -587,7 +588,8 @@ export function ChainsPage() {
               <ul className="small">
                 {related.map((e) => (
                   <li key={e.id}>
-                    {labelOf(e.source)} → {labelOf(e.target)}: {t(`chainsView.edge.${e.kind}`)}
+                    <Label text={`${labelOf(e.source)} → ${labelOf(e.target)}`} />
+                    {t(`chainsView.edge.${e.kind}`)}
                     {e.venueName && e.kind !== 'visit' && e.kind !== 'group' ? ` @ ${e.venueName}` : ''}
                     {e.from !== null ? ` · ${formatDateTime(e.from)}` : ''}
                     {e.overlapMinutes !== null

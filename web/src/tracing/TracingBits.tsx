@@ -8,6 +8,7 @@ import { formatDateTime, TIME_ZONE } from '../shared/format.ts';
 import { currentLanguage } from '../shared/i18n.ts';
 import { tracingApi, type ContactView, type PersonHealth } from './tracingApi.ts';
 import './tracing.css';
+import { Label } from '../shared/Label.tsx';
 
 export function CaseStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
@@ -168,12 +169,14 @@ export function ContactEvidence({ contact }: { contact: ContactView }) {
             </div>
             <div hidden={!open} data-testid="evidence-details">
               <div className="evidence-line">
-                {t('tracing.evidence.caseVisit')}: {time(e.caseVisit.enteredAt)} – {time(e.caseVisit.exitedAt)}
+                <Label text={t('tracing.evidence.caseVisit')} />
+                {time(e.caseVisit.enteredAt)} – {time(e.caseVisit.exitedAt)}
                 {!e.caseVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}
                 <PurgedVisit purged={e.caseVisit.purged} /> <LateScan gapMs={e.caseVisit.scanGapMs} />
               </div>
               <div className="evidence-line">
-                {t('tracing.evidence.contactVisit')}: {time(e.contactVisit.enteredAt)} – {time(e.contactVisit.exitedAt)}
+                <Label text={t('tracing.evidence.contactVisit')} />
+                {time(e.contactVisit.enteredAt)} – {time(e.contactVisit.exitedAt)}
                 {!e.contactVisit.exitRecorded && ` (${t('tracing.evidence.noExit')})`}
                 <PurgedVisit purged={e.contactVisit.purged} /> <LateScan gapMs={e.contactVisit.scanGapMs} />
               </div>
@@ -196,7 +199,8 @@ export function ContactEvidence({ contact }: { contact: ContactView }) {
         </div>
       )}
       <div className="muted small" data-testid="contact-rule">
-        {t('tracing.evidence.rule')}: <RuleLabel rule={contact.rule.rule} /> ·{' '}
+        <Label text={t('tracing.evidence.rule')} />
+        <RuleLabel rule={contact.rule.rule} /> ·{' '}
         <RuleSetName id={contact.rule.ruleSet.id} version={contact.rule.ruleSet.version} />
       </div>
     </div>
