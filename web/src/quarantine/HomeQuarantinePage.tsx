@@ -8,6 +8,7 @@ import { formatDateTime } from '../shared/format.ts';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
+import { Label } from '../shared/Label.tsx';
 import { BREACH_KINDS, DOOR_MEASURES, ordersApi, type BreachKind, type HomeItem } from './ordersApi.ts';
 
 export function HomeQuarantinePage() {
@@ -52,7 +53,7 @@ function HomeCard({ item, reload }: { item: HomeItem; reload: () => void }) {
         {item.address || o.areaName} · {t(`qorders.place.${o.place}`)}
       </p>
       <p>
-        {t('qorders.home.door')}:{' '}
+        <Label text={t('qorders.home.door')} />
         <strong data-testid="home-door">
           {t(`qorders.door.${o.doorMeasure}`)}
           {o.doorMeasureAt ? ` · ${formatDateTime(o.doorMeasureAt)}` : ''}
