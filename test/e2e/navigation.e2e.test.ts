@@ -18,6 +18,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     population: ['registry', 'search', 'import'],
     venues: ['venues'],
     testing: ['testingRounds', 'poolAdvisor'],
+    quarantine: ['quarantineOrders', 'quarantineSites', 'quarantineCapacity', 'hospitals'],
     system: ['audit', 'users'],
   },
   command: {
@@ -27,17 +28,20 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     health: ['healthChanges', 'appeals', 'recolourApprovals'],
     riskAreas: ['riskAreas'],
     testing: ['testingRounds', 'doorKnock', 'poolAdvisor'],
+    quarantine: ['quarantineOrders', 'quarantineSites', 'homeQuarantine', 'quarantineCapacity', 'hospitals'],
   },
   investigator: {
     population: ['registry', 'search'],
     tracing: ['cases', 'review', 'chains', 'calls'],
     health: ['healthChanges', 'appeals'],
+    quarantine: ['quarantineOrders', 'quarantineSites', 'quarantineCapacity', 'hospitals'],
   },
   wenyuan: {
     population: ['registry', 'search', 'import'],
     venues: ['venues', 'guard'],
     tracing: ['cases', 'chains', 'calls'],
     testing: ['testingRounds', 'doorKnock'],
+    quarantine: ['quarantineOrders', 'quarantineSites', 'homeQuarantine', 'quarantineCapacity', 'hospitals'],
   },
   lab: {
     population: ['registry', 'search'],
@@ -46,7 +50,11 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   sampler: { testing: ['sampler', 'testingRounds'] },
   auditor: { population: ['registry', 'search'], system: ['audit'] },
   operator: { venues: ['venues', 'guard'] },
-  resident: { mine: ['myCode', 'scanHint'] },
+  quarantine: {
+    population: ['registry', 'search'],
+    quarantine: ['quarantineOrders', 'quarantineSites', 'quarantineCapacity', 'hospitals'],
+  },
+  resident: { mine: ['myCode', 'scanHint', 'myQuarantine'] },
 };
 
 describe('side navigation in the browser', () => {

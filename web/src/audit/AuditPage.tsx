@@ -28,6 +28,9 @@ const OBJECT_TYPES = [
   'area',
   'risk_area',
   'testing_round',
+  'quarantine_order',
+  'quarantine_site',
+  'hospital',
   'audit_event',
 ];
 const BLANK: Required<AuditFilter> = { action: '', actor: '', objectType: '', objectId: '', from: '', to: '', q: '' };

@@ -110,6 +110,10 @@ function basisParams(
     out.to = level(p.to);
     out.level = level(p.level);
   }
+  if (kind === 'quarantine_ordered') {
+    out.kind = t(`qorders.kind.${String(p.kind)}`, { defaultValue: String(p.kind) });
+    out.place = t(`qorders.place.${String(p.place)}`, { defaultValue: String(p.place) });
+  }
   if (p.ruleSet !== undefined) out.ruleSet = ruleSetName(String(p.ruleSet));
   if (p.rule !== undefined) out.rule = ruleLabel(t, String(p.rule));
   return out;
