@@ -2,6 +2,8 @@
 // lists are filtered by area path prefix in the query.
 import { sql } from 'kysely';
 import type { ApiTokenTable, AppUserTable, Executor, LoginFailureTable, SessionTable } from '../db/database.ts';
+import type { ObjectLabel } from '../registry/registry.store.ts';
+import { chunks } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -97,6 +99,22 @@ export async function personIdOfUser(ex: Executor, id: string): Promise<string |
 export async function accountOfPerson(ex: Executor, personId: string): Promise<string | null> {
   const row = await ex.selectFrom('app_user').select('id').where('person_id', '=', personId).executeTakeFirst();
   return row?.id ?? null;
+}
+
+/** How the audit log names accounts: the username, with the display name when it differs. */
+export async function labelsForUsers(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex
+      .selectFrom('app_user')
+      .select(['id', 'username', 'display_name'])
+      .where('id', 'in', part)
+      .execute())
+      out.push({
+        id: r.id,
+        label: r.display_name && r.display_name !== r.username ? `${r.username}（${r.display_name}）` : r.username,
+      });
+  return out;
 }
 
 export async function usernameExists(ex: Executor, username: string): Promise<boolean> {

@@ -13,6 +13,7 @@ import type {
   HealthTestTable,
 } from '../db/database.ts';
 import { chunks } from '../db/sql.ts';
+import { readSetting, writeSetting } from '../rules/ruleset.store.ts';
 
 const MAX_PARAMS = 30_000;
 
@@ -428,17 +429,12 @@ export async function anyFact(ex: Executor): Promise<boolean> {
   return !!(await ex.selectFrom('health_fact').select('id').limit(1).executeTakeFirst());
 }
 
-export async function readColoursRuleSet(ex: Executor): Promise<string | null> {
-  const row = await ex.selectFrom('setting').select('value').where('key', '=', COLOURS_RULESET_KEY).executeTakeFirst();
-  return row?.value ?? null;
+export function readColoursRuleSet(ex: Executor): Promise<string | null> {
+  return readSetting(ex, COLOURS_RULESET_KEY);
 }
 
-export async function writeColoursRuleSet(ex: Executor, value: string, now: number): Promise<void> {
-  await ex
-    .insertInto('setting')
-    .values({ key: COLOURS_RULESET_KEY, value, updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
-    .execute();
+export function writeColoursRuleSet(ex: Executor, value: string, now: number): Promise<void> {
+  return writeSetting(ex, COLOURS_RULESET_KEY, value, now);
 }
 
 // ---- history ---------------------------------------------------------------------------------

@@ -9,6 +9,12 @@ export interface Paging {
   offset: number;
 }
 
+/** An object named for a reader (the audit log): its id and a label that carries no sealed field. */
+export interface ObjectLabel {
+  id: string;
+  label: string;
+}
+
 export interface AreaRow extends AreaTable {
   child_count: number;
 }
@@ -339,6 +345,24 @@ export async function personNames(ex: Executor, ids: readonly string[]): Promise
   const out: Array<{ id: string; name: string }> = [];
   for (const part of chunks([...new Set(ids)]))
     out.push(...(await ex.selectFrom('person').select(['id', 'name']).where('id', 'in', part).execute()));
+  return out;
+}
+
+/** How the audit log names households: by address. */
+export async function labelsForHouseholds(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex.selectFrom('household').select(['id', 'address']).where('id', 'in', part).execute())
+      out.push({ id: r.id, label: r.address });
+  return out;
+}
+
+/** How the audit log names buildings: by address, or by name when it has none. */
+export async function labelsForBuildings(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex.selectFrom('building').select(['id', 'name', 'address']).where('id', 'in', part).execute())
+      out.push({ id: r.id, label: r.address || r.name });
   return out;
 }
 

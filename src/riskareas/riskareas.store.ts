@@ -3,6 +3,8 @@
 // venues inside them, their latest case, and the mass-testing rounds over them (a port, below).
 import { sql, type Expression } from 'kysely';
 import type { Executor, RiskAreaHistoryTable, RiskAreaTable } from '../db/database.ts';
+import type { ObjectLabel } from '../registry/registry.store.ts';
+import { chunks } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -33,6 +35,15 @@ function riskAreaQuery(ex: Executor) {
 
 export async function riskAreaById(ex: Executor, id: string): Promise<RiskAreaRow | undefined> {
   return riskAreaQuery(ex).where('risk_area.id', '=', id).executeTakeFirst();
+}
+
+/** How the audit log names designations: by name. */
+export async function labelsForRiskAreas(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex.selectFrom('risk_area').select(['id', 'name']).where('id', 'in', part).execute())
+      out.push({ id: r.id, label: r.name });
+  return out;
 }
 
 export async function riskAreaByTarget(ex: Executor, unit: string, targetId: string): Promise<RiskAreaRow | undefined> {

@@ -305,6 +305,28 @@ export async function caseById(ex: Executor, id: string): Promise<CaseRow | unde
 }
 
 /** The case row alone (no person or area), for the other domains that follow a case. */
+/** The person of each case (the audit log names a case by its person's masked name). */
+export async function personsOfCases(
+  ex: Executor,
+  ids: readonly string[],
+): Promise<Array<{ id: string; person_id: string }>> {
+  const out: Array<{ id: string; person_id: string }> = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await ex.selectFrom('case_record').select(['id', 'person_id']).where('id', 'in', part).execute()));
+  return out;
+}
+
+/** The person of each contact (the audit log names a contact by its person's masked name). */
+export async function personsOfContacts(
+  ex: Executor,
+  ids: readonly string[],
+): Promise<Array<{ id: string; person_id: string }>> {
+  const out: Array<{ id: string; person_id: string }> = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await ex.selectFrom('contact').select(['id', 'person_id']).where('id', 'in', part).execute()));
+  return out;
+}
+
 export async function caseRecordById(ex: Executor, id: string): Promise<CaseRecordTable | undefined> {
   return ex.selectFrom('case_record').selectAll().where('id', '=', id).executeTakeFirst();
 }

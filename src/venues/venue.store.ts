@@ -2,6 +2,8 @@
 // open-visit counts and auto-closing use the (venue_id, entered_at) index.
 import { sql } from 'kysely';
 import type { CheckinPurgeTable, CheckinTable, Executor, VenueTable } from '../db/database.ts';
+import type { ObjectLabel } from '../registry/registry.store.ts';
+import { chunks } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -27,6 +29,15 @@ export async function insertVenue(ex: Executor, row: VenueTable): Promise<void> 
 
 export async function venueById(ex: Executor, id: string): Promise<VenueRow | undefined> {
   return venueQuery(ex).where('venue.id', '=', id).executeTakeFirst();
+}
+
+/** How the audit log names venues: by name. */
+export async function labelsForVenues(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex.selectFrom('venue').select(['id', 'name']).where('id', 'in', part).execute())
+      out.push({ id: r.id, label: r.name });
+  return out;
 }
 
 export async function updateVenue(ex: Executor, id: string, changes: Partial<Omit<VenueTable, 'id'>>): Promise<void> {
