@@ -117,6 +117,11 @@ export async function labelsForUsers(ex: Executor, ids: readonly string[]): Prom
   return out;
 }
 
+/** True once any account exists (a deployment's first start has none). */
+export async function anyUser(ex: Executor): Promise<boolean> {
+  return !!(await ex.selectFrom('app_user').select('id').limit(1).executeTakeFirst());
+}
+
 export async function usernameExists(ex: Executor, username: string): Promise<boolean> {
   const row = await ex.selectFrom('app_user').select('id').where('username', '=', username).executeTakeFirst();
   return row !== undefined;

@@ -114,6 +114,17 @@ export async function areaChildren(
   return { rows: rows.map(toAreaRow), total: count(total.n) };
 }
 
+/** The first area (by code) of this name at this level: the demo accounts' areas are named so. */
+export async function areaByNameAndLevel(ex: Executor, name: string, level: string): Promise<AreaTable | undefined> {
+  return ex
+    .selectFrom('area')
+    .selectAll()
+    .where('name', '=', name)
+    .where('level', '=', level)
+    .orderBy('code')
+    .executeTakeFirst();
+}
+
 export async function areasByCodes(ex: Executor, codes: string[]): Promise<AreaRow[]> {
   if (!codes.length) return [];
   const rows = await areaQuery(ex).where('area.code', 'in', codes).execute();
