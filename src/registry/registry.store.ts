@@ -351,6 +351,24 @@ export async function personsOfHousehold(ex: Executor, householdId: string): Pro
     .execute();
 }
 
+/** Each person's area and its path (other domains scope and group their records by it). */
+export async function personAreaPaths(
+  ex: Executor,
+  ids: readonly string[],
+): Promise<Array<{ id: string; area_id: string; area_path: string }>> {
+  const out: Array<{ id: string; area_id: string; area_path: string }> = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(
+      ...(await ex
+        .selectFrom('person')
+        .innerJoin('area', 'area.id', 'person.area_id')
+        .select(['person.id as id', 'person.area_id as area_id', 'area.path as area_path'])
+        .where('person.id', 'in', part)
+        .execute()),
+    );
+  return out;
+}
+
 /** Names of the persons with these ids (other domains mask them for display). */
 export async function personNames(ex: Executor, ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
   const out: Array<{ id: string; name: string }> = [];
