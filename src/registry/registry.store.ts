@@ -369,6 +369,11 @@ export async function personAreaPaths(
   return out;
 }
 
+/** A person's name (a door's answer shows it masked), or undefined when there is no such person. */
+export async function personName(ex: Executor, id: string): Promise<string | undefined> {
+  return (await ex.selectFrom('person').select('name').where('id', '=', id).executeTakeFirst())?.name;
+}
+
 /** Names of the persons with these ids (other domains mask them for display). */
 export async function personNames(ex: Executor, ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
   const out: Array<{ id: string; name: string }> = [];

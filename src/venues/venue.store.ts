@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { CheckinPurgeTable, CheckinTable, Executor, VenueTable } from '../db/database.ts';
 import type { ObjectLabel } from '../registry/registry.store.ts';
-import { chunks } from '../db/sql.ts';
+import { areasByIds, chunks } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -15,12 +15,20 @@ export interface VenueRow extends VenueTable {
   area_path: string;
 }
 
-function venueQuery(ex: Executor) {
-  return ex
-    .selectFrom('venue')
-    .innerJoin('area', 'area.id', 'venue.area_id')
-    .selectAll('venue')
-    .select(['area.name as area_name', 'area.path as area_path']);
+/** Venues with their area's name and path (the shared area reader, after the venues). */
+async function withAreas(ex: Executor, venues: VenueTable[]): Promise<VenueRow[]> {
+  const areas = new Map(
+    (
+      await areasByIds(
+        ex,
+        venues.map((v) => v.area_id),
+      )
+    ).map((a) => [a.id, a]),
+  );
+  return venues.flatMap((v) => {
+    const a = areas.get(v.area_id);
+    return a ? [{ ...v, area_name: a.name, area_path: a.path }] : [];
+  });
 }
 
 export async function insertVenue(ex: Executor, row: VenueTable): Promise<void> {
@@ -28,7 +36,8 @@ export async function insertVenue(ex: Executor, row: VenueTable): Promise<void> 
 }
 
 export async function venueById(ex: Executor, id: string): Promise<VenueRow | undefined> {
-  return venueQuery(ex).where('venue.id', '=', id).executeTakeFirst();
+  const venue = await ex.selectFrom('venue').selectAll().where('id', '=', id).executeTakeFirst();
+  return venue && (await withAreas(ex, [venue]))[0];
 }
 
 /** How the audit log names venues: by name. */
@@ -99,10 +108,6 @@ export async function listVenues(
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
-}
-
-export async function personForDoor(ex: Executor, id: string): Promise<{ id: string; name: string } | undefined> {
-  return ex.selectFrom('person').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
 }
 
 // ---- check-ins ---------------------------------------------------------------------------------
@@ -338,7 +343,7 @@ export async function crowdedVenues(
 
 export async function venuesByIds(ex: Executor, ids: string[]): Promise<VenueRow[]> {
   if (!ids.length) return [];
-  return venueQuery(ex).where('venue.id', 'in', ids).execute();
+  return withAreas(ex, await ex.selectFrom('venue').selectAll().where('id', 'in', ids).execute());
 }
 
 /** Admitted visits of a venue that began in [from, to): entry and exit times, for the day's curve. */
