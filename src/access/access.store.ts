@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { ApiTokenTable, AppUserTable, Executor, LoginFailureTable, SessionTable } from '../db/database.ts';
 import type { ObjectLabel } from '../registry/registry.store.ts';
-import { chunks } from '../db/sql.ts';
+import { areaById, chunks } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -28,25 +28,27 @@ function areaPathUnder(prefix: string) {
 
 // ---- users -------------------------------------------------------------------------------------
 
-function selectUsers(ex: Executor) {
-  return ex
-    .selectFrom('app_user')
-    .innerJoin('area', 'area.id', 'app_user.area_id')
-    .selectAll('app_user')
-    .select(['area.code as area_code', 'area.name as area_name', 'area.path as area_path']);
+/** The account with its area's code, name and path (the shared area reader, after the account). */
+async function withArea(ex: Executor, user: AppUserTable | undefined): Promise<UserRow | undefined> {
+  if (!user) return undefined;
+  const area = await areaById(ex, user.area_id);
+  return area && { ...user, area_code: area.code, area_name: area.name, area_path: area.path };
 }
 
 export async function userById(ex: Executor, id: string): Promise<UserRow | undefined> {
-  return selectUsers(ex).where('app_user.id', '=', id).executeTakeFirst();
+  return withArea(ex, await ex.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
 export async function userByUsername(ex: Executor, username: string): Promise<UserRow | undefined> {
-  return selectUsers(ex).where('app_user.username', '=', username).executeTakeFirst();
+  return withArea(ex, await ex.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirst());
 }
 
 /** The account bound to a phone, by the phone's lookup digest (resident accounts). */
 export async function userByPhoneHmac(ex: Executor, phoneHmac: string): Promise<UserRow | undefined> {
-  return selectUsers(ex).where('app_user.phone_hmac', '=', phoneHmac).executeTakeFirst();
+  return withArea(
+    ex,
+    await ex.selectFrom('app_user').selectAll().where('phone_hmac', '=', phoneHmac).executeTakeFirst(),
+  );
 }
 
 /** Binds an account to a phone (sealed, with its lookup digest). */
