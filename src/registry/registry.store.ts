@@ -351,6 +351,19 @@ export async function personsOfHousehold(ex: Executor, householdId: string): Pro
     .execute();
 }
 
+/** A person's name and area (health shows the one and scopes by the other), or undefined. */
+export async function personBrief(
+  ex: Executor,
+  personId: string,
+): Promise<{ id: string; name: string; area_path: string; area_id: string } | undefined> {
+  return ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .select(['person.id as id', 'person.name as name', 'area.path as area_path', 'person.area_id as area_id'])
+    .where('person.id', '=', personId)
+    .executeTakeFirst();
+}
+
 /** Each person's area and its path (other domains scope and group their records by it). */
 export async function personAreaPaths(
   ex: Executor,
