@@ -404,6 +404,17 @@ export async function labelsForHouseholds(ex: Executor, ids: readonly string[]):
   return out;
 }
 
+/** Buildings' compound and name (risk areas show them as they are now). */
+export async function buildingNames(
+  ex: Executor,
+  ids: readonly string[],
+): Promise<Array<{ id: string; compound: string; name: string }>> {
+  const out: Array<{ id: string; compound: string; name: string }> = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await ex.selectFrom('building').select(['id', 'compound', 'name']).where('id', 'in', part).execute()));
+  return out;
+}
+
 /** How the audit log names buildings: by address, or by name when it has none. */
 export async function labelsForBuildings(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
   const out: ObjectLabel[] = [];
