@@ -364,6 +364,66 @@ export async function personBrief(
     .executeTakeFirst();
 }
 
+/** A person with their area's name and path and their sealed phone (tracing's view of a person). */
+export interface PersonWithArea {
+  id: string;
+  name: string;
+  household_id: string | null;
+  area_id: string;
+  area_name: string;
+  area_path: string;
+  phone_enc: string | null;
+}
+
+function personWithAreaQuery(ex: Executor) {
+  return ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .select([
+      'person.id',
+      'person.name',
+      'person.household_id',
+      'person.area_id',
+      'area.name as area_name',
+      'area.path as area_path',
+      'person.phone_enc',
+    ]);
+}
+
+export async function personWithArea(ex: Executor, id: string): Promise<PersonWithArea | undefined> {
+  return personWithAreaQuery(ex).where('person.id', '=', id).executeTakeFirst();
+}
+
+export async function personsWithArea(ex: Executor, ids: readonly string[]): Promise<PersonWithArea[]> {
+  const out: PersonWithArea[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await personWithAreaQuery(ex).where('person.id', 'in', part).execute()));
+  return out;
+}
+
+/** The other members of each given person's household: (person, member) pairs. */
+export async function householdMembersOfPersons(
+  ex: Executor,
+  personIds: readonly string[],
+): Promise<Array<{ person_id: string; member_id: string }>> {
+  const out: Array<{ person_id: string; member_id: string }> = [];
+  for (const part of chunks([...new Set(personIds)])) {
+    out.push(
+      ...(await ex
+        .selectFrom('person as p')
+        .innerJoin('person as m', 'm.household_id', 'p.household_id')
+        .select(['p.id as person_id', 'm.id as member_id'])
+        .where('p.id', 'in', part)
+        .where('p.household_id', 'is not', null)
+        .whereRef('m.id', '<>', 'p.id')
+        .orderBy('p.id')
+        .orderBy('m.id')
+        .execute()),
+    );
+  }
+  return out;
+}
+
 /** Each person's area and its path (other domains scope and group their records by it). */
 export async function personAreaPaths(
   ex: Executor,

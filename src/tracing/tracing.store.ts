@@ -4,6 +4,12 @@
 import { sql } from 'kysely';
 import type { CaseRecordTable, CaseStatusHistoryTable, ContactTable, Executor } from '../db/database.ts';
 import { chunks } from '../db/sql.ts';
+import {
+  householdMembersOfPersons,
+  personsWithArea,
+  personWithArea,
+  type PersonWithArea,
+} from '../registry/registry.store.ts';
 import type { JoinBounds } from './tracing.rules.ts';
 
 export interface Paging {
@@ -15,63 +21,23 @@ const big = (n: number) => sql<number>`cast(${Math.trunc(n)} as bigint)`;
 
 // ---- persons -----------------------------------------------------------------------------------
 
-export interface TracedPerson {
-  id: string;
-  name: string;
-  household_id: string | null;
-  area_id: string;
-  area_name: string;
-  area_path: string;
-  phone_enc: string | null;
+/** A person as tracing sees them, with their area (the registry's personsWithArea). */
+export type TracedPerson = PersonWithArea;
+
+export function personById(ex: Executor, id: string): Promise<TracedPerson | undefined> {
+  return personWithArea(ex, id);
 }
 
-function personQuery(ex: Executor) {
-  return ex
-    .selectFrom('person')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .select([
-      'person.id',
-      'person.name',
-      'person.household_id',
-      'person.area_id',
-      'area.name as area_name',
-      'area.path as area_path',
-      'person.phone_enc',
-    ]);
-}
-
-export async function personById(ex: Executor, id: string): Promise<TracedPerson | undefined> {
-  return personQuery(ex).where('person.id', '=', id).executeTakeFirst();
-}
-
-export async function personsByIds(ex: Executor, ids: readonly string[]): Promise<TracedPerson[]> {
-  const out: TracedPerson[] = [];
-  for (const part of chunks([...new Set(ids)]))
-    out.push(...(await personQuery(ex).where('person.id', 'in', part).execute()));
-  return out;
+export function personsByIds(ex: Executor, ids: readonly string[]): Promise<TracedPerson[]> {
+  return personsWithArea(ex, ids);
 }
 
 /** The other members of each given person's household: (person, member) pairs. */
-export async function householdMembersOf(
+export function householdMembersOf(
   ex: Executor,
   personIds: readonly string[],
 ): Promise<Array<{ person_id: string; member_id: string }>> {
-  const out: Array<{ person_id: string; member_id: string }> = [];
-  for (const part of chunks([...new Set(personIds)])) {
-    out.push(
-      ...(await ex
-        .selectFrom('person as p')
-        .innerJoin('person as m', 'm.household_id', 'p.household_id')
-        .select(['p.id as person_id', 'm.id as member_id'])
-        .where('p.id', 'in', part)
-        .where('p.household_id', 'is not', null)
-        .whereRef('m.id', '<>', 'p.id')
-        .orderBy('p.id')
-        .orderBy('m.id')
-        .execute()),
-    );
-  }
-  return out;
+  return householdMembersOfPersons(ex, personIds);
 }
 
 /** The isolation times recorded on the given persons' own cases (any status), earliest first. */
@@ -287,24 +253,24 @@ export interface CaseRow extends CaseRecordTable {
   area_path: string;
 }
 
-function caseQuery(ex: Executor) {
-  return ex
-    .selectFrom('case_record')
-    .innerJoin('person', 'person.id', 'case_record.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .selectAll('case_record')
-    .select(['person.name as person_name', 'area.id as area_id', 'area.name as area_name', 'area.path as area_path']);
-}
-
 export async function insertCase(ex: Executor, row: CaseRecordTable): Promise<void> {
   await ex.insertInto('case_record').values(row).execute();
 }
 
 export async function caseById(ex: Executor, id: string): Promise<CaseRow | undefined> {
-  return caseQuery(ex).where('case_record.id', '=', id).executeTakeFirst();
+  const row = await ex.selectFrom('case_record').selectAll().where('id', '=', id).executeTakeFirst();
+  const person = row && (await personWithArea(ex, row.person_id));
+  return (
+    person && {
+      ...row!,
+      person_name: person.name,
+      area_id: person.area_id,
+      area_name: person.area_name,
+      area_path: person.area_path,
+    }
+  );
 }
 
-/** The case row alone (no person or area), for the other domains that follow a case. */
 /** The person of each case (the audit log names a case by its person's masked name). */
 export async function personsOfCases(
   ex: Executor,
@@ -327,6 +293,7 @@ export async function personsOfContacts(
   return out;
 }
 
+/** The case row alone (no person or area), for the other domains that follow a case. */
 export async function caseRecordById(ex: Executor, id: string): Promise<CaseRecordTable | undefined> {
   return ex.selectFrom('case_record').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -465,22 +432,33 @@ export interface ContactListRow extends ContactTable {
   area_name: string;
 }
 
+/** Contacts with their person's name, sealed phone and area name (the registry's), after the rows. */
+async function withPersons(ex: Executor, rows: ContactTable[]): Promise<ContactListRow[]> {
+  const people = new Map(
+    (
+      await personsWithArea(
+        ex,
+        rows.map((r) => r.person_id),
+      )
+    ).map((p) => [p.id, p]),
+  );
+  return rows.flatMap((r) => {
+    const p = people.get(r.person_id);
+    return p ? [{ ...r, person_name: p.name, phone_enc: p.phone_enc, area_name: p.area_name }] : [];
+  });
+}
+
 export async function listContacts(
   ex: Executor,
   f: ContactFilter,
   paging: Paging,
 ): Promise<{ rows: ContactListRow[]; total: number }> {
-  let q = ex
-    .selectFrom('contact')
-    .innerJoin('person', 'person.id', 'contact.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .where('contact.case_id', '=', f.caseId);
+  let q = ex.selectFrom('contact').where('contact.case_id', '=', f.caseId);
   if (f.class) q = q.where('contact.class', '=', f.class);
   if (f.reviewStatus) q = q.where('contact.review_status', '=', f.reviewStatus);
   const [rows, total] = await Promise.all([
     q
       .selectAll('contact')
-      .select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
       .orderBy(sql`case contact.class when 'close' then 0 when 'secondary' then 1 else 2 end`)
       .orderBy('contact.first_exposure_at')
       .orderBy('contact.id')
@@ -489,7 +467,7 @@ export async function listContacts(
       .execute(),
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(total.n) };
+  return { rows: await withPersons(ex, rows), total: Number(total.n) };
 }
 
 /** A slice of each contact of the case for grouping, in the listing's order (close first, earliest exposure first). */
@@ -526,14 +504,7 @@ export async function groupableContacts(
 export async function contactsWithPersonByIds(ex: Executor, ids: readonly string[]): Promise<ContactListRow[]> {
   const byId = new Map<string, ContactListRow>();
   for (const part of chunks([...new Set(ids)])) {
-    const rows = await ex
-      .selectFrom('contact')
-      .innerJoin('person', 'person.id', 'contact.person_id')
-      .innerJoin('area', 'area.id', 'person.area_id')
-      .selectAll('contact')
-      .select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
-      .where('contact.id', 'in', part)
-      .execute();
+    const rows = await withPersons(ex, await ex.selectFrom('contact').selectAll().where('id', 'in', part).execute());
     for (const r of rows) byId.set(r.id, r);
   }
   return ids.map((id) => byId.get(id)).filter((r): r is ContactListRow => r !== undefined);
@@ -562,14 +533,8 @@ export async function reviewContacts(
 }
 
 export async function contactWithPerson(ex: Executor, id: string): Promise<ContactListRow | undefined> {
-  return ex
-    .selectFrom('contact')
-    .innerJoin('person', 'person.id', 'contact.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .selectAll('contact')
-    .select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
-    .where('contact.id', '=', id)
-    .executeTakeFirst();
+  const row = await ex.selectFrom('contact').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && (await withPersons(ex, [row]))[0];
 }
 
 export async function contactCounts(
