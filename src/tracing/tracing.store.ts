@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import type { CaseRecordTable, CaseStatusHistoryTable, ContactTable, Executor } from '../db/database.ts';
 import { chunks } from '../db/sql.ts';
+import { checkinScanGaps, checkinsPresent, maxDwellOverride } from '../venues/venue.store.ts';
 import {
   householdMembersOfPersons,
   personsWithArea,
@@ -62,13 +63,9 @@ export async function isolationsOf(
 
 // ---- venue co-presence -------------------------------------------------------------------------
 
-/** The longest dwell any venue has set for itself (null when none overrides its category's). */
-export async function maxVenueDwellOverride(ex: Executor): Promise<number | null> {
-  const row = await ex
-    .selectFrom('venue')
-    .select((eb) => eb.fn.max('dwell_minutes').as('m'))
-    .executeTakeFirst();
-  return row?.m === null || row?.m === undefined ? null : Number(row.m);
+/** The longest dwell any venue has set for itself (null when none overrides its category's); the venues' store. */
+export function maxVenueDwellOverride(ex: Executor): Promise<number | null> {
+  return maxDwellOverride(ex);
 }
 
 export interface CoPresenceRow {
@@ -216,32 +213,14 @@ export async function anchorVisits(
   return out;
 }
 
-/** Which of the given check-ins are still in the table (a purge deletes the others). */
-export async function presentCheckins(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const part of chunks([...new Set(ids)])) {
-    for (const r of await ex.selectFrom('checkin').select('id').where('id', 'in', part).execute()) out.add(r.id);
-  }
-  return out;
+/** Which of the given check-ins are still stored (a purge deletes the others); the venues' store. */
+export function presentCheckins(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  return checkinsPresent(ex, ids);
 }
 
-/**
- * How long after the scan each of these check-ins reached the server (ms), for those that waited (a
- * scan queued on a guard's device); check-ins sent at once, purged or stored before the gap was
- * recorded are left out.
- */
-export async function scanGapsOf(ex: Executor, checkinIds: readonly string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const part of chunks([...new Set(checkinIds)])) {
-    const rows = await ex
-      .selectFrom('checkin')
-      .select(['id', 'scan_gap_ms'])
-      .where('id', 'in', part)
-      .where('scan_gap_ms', '>', 0)
-      .execute();
-    for (const r of rows) out.set(r.id, Number(r.scan_gap_ms));
-  }
-  return out;
+/** How long after the scan each of these check-ins reached the server (the venues' store, scanGapsOf). */
+export function scanGapsOf(ex: Executor, checkinIds: readonly string[]): Promise<Map<string, number>> {
+  return checkinScanGaps(ex, checkinIds);
 }
 
 // ---- cases -------------------------------------------------------------------------------------

@@ -195,6 +195,43 @@ export async function dwellOverrides(ex: Executor): Promise<number[]> {
   return rows.map((r) => Number(r.dwell_minutes));
 }
 
+/** The longest dwell any venue has set for itself (null when none overrides its category's). */
+export async function maxDwellOverride(ex: Executor): Promise<number | null> {
+  const row = await ex
+    .selectFrom('venue')
+    .select((eb) => eb.fn.max('dwell_minutes').as('m'))
+    .executeTakeFirst();
+  return row?.m === null || row?.m === undefined ? null : Number(row.m);
+}
+
+/** Which of the given check-ins are still in the table (a purge deletes the others). */
+export async function checkinsPresent(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks([...new Set(ids)])) {
+    for (const r of await ex.selectFrom('checkin').select('id').where('id', 'in', part).execute()) out.add(r.id);
+  }
+  return out;
+}
+
+/**
+ * How long after the scan each of these check-ins reached the server (ms), for those that waited (a
+ * scan queued on a guard's device); check-ins sent at once, purged or stored before the gap was
+ * recorded are left out.
+ */
+export async function checkinScanGaps(ex: Executor, checkinIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks([...new Set(checkinIds)])) {
+    const rows = await ex
+      .selectFrom('checkin')
+      .select(['id', 'scan_gap_ms'])
+      .where('id', 'in', part)
+      .where('scan_gap_ms', '>', 0)
+      .execute();
+    for (const r of rows) out.set(r.id, Number(r.scan_gap_ms));
+  }
+  return out;
+}
+
 /** Open admitted visits that began after `enteredAfter` (earlier ones have been auto-closed). */
 export async function countOpen(ex: Executor, venueId: string, enteredAfter: number): Promise<number> {
   const row = await ex
