@@ -1,8 +1,9 @@
 // The only SQL of access: users, sessions and API tokens. A user's scope is an area subtree, so
 // lists are filtered by area path prefix in the query.
 import { sql } from 'kysely';
-import { chunks } from '../db/sql.ts';
 import type { ApiTokenTable, AppUserTable, Executor, LoginFailureTable, SessionTable } from '../db/database.ts';
+import type { ObjectLabel } from '../registry/registry.store.ts';
+import { areaById, chunks } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -27,25 +28,27 @@ function areaPathUnder(prefix: string) {
 
 // ---- users -------------------------------------------------------------------------------------
 
-function selectUsers(ex: Executor) {
-  return ex
-    .selectFrom('app_user')
-    .innerJoin('area', 'area.id', 'app_user.area_id')
-    .selectAll('app_user')
-    .select(['area.code as area_code', 'area.name as area_name', 'area.path as area_path']);
+/** The account with its area's code, name and path (the shared area reader, after the account). */
+async function withArea(ex: Executor, user: AppUserTable | undefined): Promise<UserRow | undefined> {
+  if (!user) return undefined;
+  const area = await areaById(ex, user.area_id);
+  return area && { ...user, area_code: area.code, area_name: area.name, area_path: area.path };
 }
 
 export async function userById(ex: Executor, id: string): Promise<UserRow | undefined> {
-  return selectUsers(ex).where('app_user.id', '=', id).executeTakeFirst();
+  return withArea(ex, await ex.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst());
 }
 
 export async function userByUsername(ex: Executor, username: string): Promise<UserRow | undefined> {
-  return selectUsers(ex).where('app_user.username', '=', username).executeTakeFirst();
+  return withArea(ex, await ex.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirst());
 }
 
 /** The account bound to a phone, by the phone's lookup digest (resident accounts). */
 export async function userByPhoneHmac(ex: Executor, phoneHmac: string): Promise<UserRow | undefined> {
-  return selectUsers(ex).where('app_user.phone_hmac', '=', phoneHmac).executeTakeFirst();
+  return withArea(
+    ex,
+    await ex.selectFrom('app_user').selectAll().where('phone_hmac', '=', phoneHmac).executeTakeFirst(),
+  );
 }
 
 /** Binds an account to a phone (sealed, with its lookup digest). */
@@ -98,6 +101,27 @@ export async function personIdOfUser(ex: Executor, id: string): Promise<string |
 export async function accountOfPerson(ex: Executor, personId: string): Promise<string | null> {
   const row = await ex.selectFrom('app_user').select('id').where('person_id', '=', personId).executeTakeFirst();
   return row?.id ?? null;
+}
+
+/** How the audit log names accounts: the username, with the display name when it differs. */
+export async function labelsForUsers(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex
+      .selectFrom('app_user')
+      .select(['id', 'username', 'display_name'])
+      .where('id', 'in', part)
+      .execute())
+      out.push({
+        id: r.id,
+        label: r.display_name && r.display_name !== r.username ? `${r.username}（${r.display_name}）` : r.username,
+      });
+  return out;
+}
+
+/** True once any account exists (a deployment's first start has none). */
+export async function anyUser(ex: Executor): Promise<boolean> {
+  return !!(await ex.selectFrom('app_user').select('id').limit(1).executeTakeFirst());
 }
 
 export async function usernameExists(ex: Executor, username: string): Promise<boolean> {

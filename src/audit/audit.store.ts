@@ -1,13 +1,13 @@
 // Reading the audit log as an auditor does: filters that each follow an index of migration 0024
 // (action, actor or object with seq; the time range on at), paging by seq (newest first, "before this
 // seq"), and the objects named by what they are — a household's address, a person's masked name, a
-// user's username — looked up in one query per object type for a page of events. The lookups read
-// other domains' tables only for these labels, and only columns that are not sealed.
+// user's username — asked of each owning domain's store, one query per object type for a page of
+// events (audit.service.ts); only columns that are not sealed.
 import { sql } from 'kysely';
 import type { AuditEventTable, Executor } from '../db/database.ts';
+import type { ObjectLabel } from '../registry/registry.store.ts';
 import { parseInstant } from '../platform/calendar.ts';
 import { AppError } from '../platform/errors.ts';
-import { maskName } from '../platform/mask.ts';
 
 export interface AuditFilter {
   /** An action ("user.update"), or a family of them ending in "." or ".*" ("user.*"). */
@@ -106,90 +106,14 @@ export function parseAuditTime(value: string | undefined, timeZone: string, boun
 
 // ---- objects by what they are ----------------------------------------------------------------
 
-type Lookup = (ex: Executor, ids: string[]) => Promise<Array<{ id: string; label: string }>>;
-
-const personLabel = (name: string | null) => (name ? maskName(name) : '');
-
-const LOOKUPS: Record<string, Lookup> = {
-  user: async (ex, ids) =>
-    (await ex.selectFrom('app_user').select(['id', 'username', 'display_name']).where('id', 'in', ids).execute()).map(
-      (r) => ({
-        id: r.id,
-        label: r.display_name && r.display_name !== r.username ? `${r.username}（${r.display_name}）` : r.username,
-      }),
-    ),
-  person: async (ex, ids) =>
-    (await ex.selectFrom('person').select(['id', 'name']).where('id', 'in', ids).execute()).map((r) => ({
-      id: r.id,
-      label: personLabel(r.name),
-    })),
-  household: async (ex, ids) =>
-    (await ex.selectFrom('household').select(['id', 'address']).where('id', 'in', ids).execute()).map((r) => ({
-      id: r.id,
-      label: r.address,
-    })),
-  building: async (ex, ids) =>
-    (await ex.selectFrom('building').select(['id', 'name', 'address']).where('id', 'in', ids).execute()).map((r) => ({
-      id: r.id,
-      label: r.address || r.name,
-    })),
-  area: async (ex, ids) =>
-    (await ex.selectFrom('area').select(['id', 'name', 'code']).where('id', 'in', ids).execute()).map((r) => ({
-      id: r.id,
-      label: `${r.name} ${r.code}`,
-    })),
-  venue: async (ex, ids) =>
-    (await ex.selectFrom('venue').select(['id', 'name']).where('id', 'in', ids).execute()).map((r) => ({
-      id: r.id,
-      label: r.name,
-    })),
-  case: async (ex, ids) =>
-    (
-      await ex
-        .selectFrom('case_record')
-        .innerJoin('person', 'person.id', 'case_record.person_id')
-        .select(['case_record.id as id', 'person.name as name'])
-        .where('case_record.id', 'in', ids)
-        .execute()
-    ).map((r) => ({ id: r.id, label: personLabel(r.name) })),
-  contact: async (ex, ids) =>
-    (
-      await ex
-        .selectFrom('contact')
-        .innerJoin('person', 'person.id', 'contact.person_id')
-        .select(['contact.id as id', 'person.name as name'])
-        .where('contact.id', 'in', ids)
-        .execute()
-    ).map((r) => ({ id: r.id, label: personLabel(r.name) })),
-  risk_area: async (ex, ids) =>
-    (await ex.selectFrom('risk_area').select(['id', 'name']).where('id', 'in', ids).execute()).map((r) => ({
-      id: r.id,
-      label: r.name,
-    })),
-  testing_round: async (ex, ids) =>
-    (await ex.selectFrom('testing_round').select(['id', 'name']).where('id', 'in', ids).execute()).map((r) => ({
-      id: r.id,
-      label: r.name,
-    })),
-};
-
-/** Labels of the objects the events name, keyed "type:id"; objects of other types, or gone, have none. */
-export async function objectLabels(
-  ex: Executor,
-  rows: Array<Pick<AuditRow, 'object_type' | 'object_id'>>,
-): Promise<Map<string, string>> {
-  const byType = new Map<string, Set<string>>();
-  for (const r of rows) {
-    if (!r.object_id || !LOOKUPS[r.object_type]) continue;
-    const ids = byType.get(r.object_type) ?? new Set<string>();
-    ids.add(r.object_id);
-    byType.set(r.object_type, ids);
-  }
-  const labels = new Map<string, string>();
-  await Promise.all(
-    [...byType].map(async ([type, ids]) => {
-      for (const { id, label } of await LOOKUPS[type]!(ex, [...ids])) if (label) labels.set(`${type}:${id}`, label);
-    }),
-  );
-  return labels;
+/** Mass-testing rounds by name, for the log's labels. */
+export async function labelsForTestingRounds(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  if (!ids.length) return [];
+  return (
+    await ex
+      .selectFrom('testing_round')
+      .select(['id', 'name'])
+      .where('id', 'in', [...ids])
+      .execute()
+  ).map((r) => ({ id: r.id, label: r.name }));
 }

@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Services } from '../services.ts';
 import { addUser } from '../access/access.service.ts';
+import { anyUser } from '../access/access.store.ts';
+import { rootArea } from '../db/sql.ts';
+import { areaByNameAndLevel } from '../registry/registry.store.ts';
 import type { Role } from '../access/access.rules.ts';
 import { generateDemoCity } from '../sim/city.ts';
 import { SYSTEM_ACTOR } from '../platform/audit.ts';
@@ -68,32 +71,16 @@ export async function seedDemoDeployment(
   people: number,
   log: (line: string) => void = console.log,
 ): Promise<Array<{ username: string; password: string; role: string; area: string }>> {
-  const users = await s.db
-    .selectFrom('app_user')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  if (Number(users.n) > 0) return [];
+  if (await anyUser(s.db)) return [];
   log(`first start: building a demo city of ${people.toLocaleString()} people…`);
   const summary = await generateDemoCity(s, { people, days: 14, seed: 1, onProgress: progressLine('demo city') });
   log(
     `demo city: ${summary.areas} areas, ${summary.buildings} buildings, ${summary.households} households, ${summary.persons} persons (${(summary.elapsedMs / 1000).toFixed(1)} s)`,
   );
-  const city = await s.db
-    .selectFrom('area')
-    .select(['id', 'name', 'path'])
-    .where('parent_id', 'is', null)
-    .orderBy('code')
-    .executeTakeFirstOrThrow();
+  const city = await rootArea(s.db);
+  if (!city) throw new Error('the demo city has no root area');
   const areaOf = async (a: { name: string; level: string } | undefined) =>
-    a
-      ? s.db
-          .selectFrom('area')
-          .select(['id', 'name', 'path'])
-          .where('name', '=', a.name)
-          .where('level', '=', a.level)
-          .orderBy('code')
-          .executeTakeFirst()
-      : city;
+    a ? areaByNameAndLevel(s.db, a.name, a.level) : city;
   const created = [];
   for (const account of DEMO_ACCOUNTS) {
     const area = await areaOf(account.area);

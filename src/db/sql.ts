@@ -57,6 +57,15 @@ export async function areasByCodes(ex: Executor, codes: readonly string[]): Prom
   return out;
 }
 
+/** Areas whose path is in the list. */
+export async function areasByPaths(ex: Executor, paths: readonly string[]): Promise<AreaRef[]> {
+  const out: AreaRef[] = [];
+  for (const part of chunks([...new Set(paths)])) {
+    out.push(...(await ex.selectFrom('area').select(AREA_REF).where('path', 'in', part).execute()));
+  }
+  return out;
+}
+
 /** The area at `path` and every area below it, by path; only the given levels when named. */
 export async function areasUnder(ex: Executor, path: string, levels?: readonly string[]): Promise<AreaRef[]> {
   let q = ex.selectFrom('area').select(AREA_REF).where('path', 'like', `${path}%`);

@@ -7,7 +7,7 @@ import { can, inScope, type Actor } from '../access/access.rules.ts';
 import type { Executor, HealthAppealTable, HealthApprovalTable, HealthOverrideTable, Tx } from '../db/database.ts';
 import { chunks } from '../db/sql.ts';
 import { personIdOfUser } from '../access/access.store.ts';
-import { personNames } from '../registry/registry.store.ts';
+import { personAreaPaths, personBrief, personNames } from '../registry/registry.store.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
@@ -168,7 +168,7 @@ export async function personHealth(s: Services, actor: Actor, personId: string):
   if (actor.role === 'resident') throw new AppError('FORBIDDEN', { permission: 'health.read' });
   assertCan(actor, 'health.read');
   return s.db.transaction().execute(async (trx) => {
-    const person = await store.personBrief(trx, personId);
+    const person = await personBrief(trx, personId);
     if (!person) throw new AppError('HEALTH_PERSON_NOT_FOUND');
     assertInScope(actor, person.area_path);
     const view = await healthView(s, trx, person);
@@ -185,7 +185,7 @@ export async function personHealth(s: Services, actor: Actor, personId: string):
 /** The same read for the operator at the terminal (`cordon health show`), audited. */
 export async function personHealthAs(s: Services, actor: AuditActor, personId: string): Promise<HealthView> {
   return s.db.transaction().execute(async (trx) => {
-    const person = await store.personBrief(trx, personId);
+    const person = await personBrief(trx, personId);
     if (!person) throw new AppError('HEALTH_PERSON_NOT_FOUND');
     const view = await healthView(s, trx, person);
     await s.audit(trx, actor, {
@@ -209,7 +209,7 @@ async function residentPersonId(ex: Executor, actor: Actor): Promise<string> {
 export async function myHealth(s: Services, actor: Actor): Promise<HealthView> {
   return s.db.transaction().execute(async (trx) => {
     const personId = await residentPersonId(trx, actor);
-    const person = await store.personBrief(trx, personId);
+    const person = await personBrief(trx, personId);
     if (!person) throw new AppError('HEALTH_PERSON_NOT_FOUND');
     const view = await healthView(s, trx, person);
     await s.audit(trx, auditActor(actor), {
@@ -265,7 +265,7 @@ async function peopleInScope(
   actor: Actor,
   personIds: readonly string[],
 ): Promise<Array<{ id: string; area_path: string }>> {
-  const rows = await store.personAreas(ex, [...personIds]);
+  const rows = (await personAreaPaths(ex, personIds)).map((r) => ({ id: r.id, area_path: r.area_path }));
   if (rows.length !== new Set(personIds).size) throw new AppError('HEALTH_PERSON_NOT_FOUND');
   for (const r of rows) assertInScope(actor, r.area_path);
   return rows;
@@ -504,6 +504,11 @@ function approvalView(a: Omit<HealthApprovalTable, 'payload'>, changes?: number)
   };
 }
 
+/** The distinct area paths of these people (the registry's). */
+async function areaPathsOf(ex: Executor, personIds: readonly string[]): Promise<string[]> {
+  return [...new Set((await personAreaPaths(ex, personIds)).map((r) => r.area_path))];
+}
+
 /**
  * The narrowest area covering everyone a held recolouring would change: the manual change's area; the
  * people of the facts it would add; the people whose facts it would end (while pending, those still
@@ -515,14 +520,19 @@ async function approvalAreaPath(ex: Executor, a: HealthApprovalTable): Promise<s
   if (a.kind === 'add_facts') {
     const facts = Array.isArray(payload.facts) ? (payload.facts as Array<{ personId?: unknown }>) : [];
     return commonPath(
-      await store.areaPathsOfPeople(
+      await areaPathsOf(
         ex,
         facts.map((f) => String(f?.personId ?? '')),
       ),
     );
   }
   if (a.kind === 'end_facts' && payload.where && typeof payload.where === 'object') {
-    return commonPath(await store.areaPathsOfFacts(ex, payload.where as store.FactSelection, a.status === 'pending'));
+    return commonPath(
+      await areaPathsOf(
+        ex,
+        await store.peopleOfFacts(ex, payload.where as store.FactSelection, a.status === 'pending'),
+      ),
+    );
   }
   return '';
 }
@@ -644,7 +654,7 @@ export async function fileAppeal(s: Services, actor: Actor, body: AppealBody): P
   const statement = requireText(body.statement, 'APPEAL_STATEMENT_REQUIRED');
   return s.db.transaction().execute(async (trx) => {
     const personId = await residentPersonId(trx, actor);
-    const person = await store.personBrief(trx, personId);
+    const person = await personBrief(trx, personId);
     if (!person) throw new AppError('HEALTH_PERSON_NOT_FOUND');
     if (await store.openAppealOf(trx, personId)) throw new AppError('APPEAL_ALREADY_OPEN');
     const now = s.clock.now();
@@ -680,7 +690,7 @@ export async function fileAppeal(s: Services, actor: Actor, body: AppealBody): P
 
 export async function myAppeals(s: Services, actor: Actor): Promise<AppealView[]> {
   const personId = await residentPersonId(s.db, actor);
-  const person = await store.personBrief(s.db, personId);
+  const person = await personBrief(s.db, personId);
   const rows = await store.listAppeals(s.db, { personId, limit: 50 });
   return rows.map((a) => appealView(a, person?.name ?? '', s.clock.now()));
 }
@@ -763,7 +773,7 @@ export async function answerAppeal(s: Services, actor: Actor, id: string, body: 
       });
     }
     const row = (await store.appealById(trx, id))!;
-    const person = await store.personBrief(trx, row.person_id);
+    const person = await personBrief(trx, row.person_id);
     return appealView(row, person?.name ?? '', now);
   });
 }

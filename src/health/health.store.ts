@@ -13,6 +13,7 @@ import type {
   HealthTestTable,
 } from '../db/database.ts';
 import { chunks } from '../db/sql.ts';
+import { readSetting, writeSetting } from '../rules/ruleset.store.ts';
 
 const MAX_PARAMS = 30_000;
 
@@ -428,17 +429,12 @@ export async function anyFact(ex: Executor): Promise<boolean> {
   return !!(await ex.selectFrom('health_fact').select('id').limit(1).executeTakeFirst());
 }
 
-export async function readColoursRuleSet(ex: Executor): Promise<string | null> {
-  const row = await ex.selectFrom('setting').select('value').where('key', '=', COLOURS_RULESET_KEY).executeTakeFirst();
-  return row?.value ?? null;
+export function readColoursRuleSet(ex: Executor): Promise<string | null> {
+  return readSetting(ex, COLOURS_RULESET_KEY);
 }
 
-export async function writeColoursRuleSet(ex: Executor, value: string, now: number): Promise<void> {
-  await ex
-    .insertInto('setting')
-    .values({ key: COLOURS_RULESET_KEY, value, updated_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
-    .execute();
+export function writeColoursRuleSet(ex: Executor, value: string, now: number): Promise<void> {
+  return writeSetting(ex, COLOURS_RULESET_KEY, value, now);
 }
 
 // ---- history ---------------------------------------------------------------------------------
@@ -547,31 +543,12 @@ export async function approvalsPage(
   return query.orderBy('requested_at', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
 }
 
-/** The distinct area paths of these people. */
-export async function areaPathsOfPeople(ex: Executor, personIds: readonly string[]): Promise<string[]> {
-  const out = new Set<string>();
-  for (const part of chunks([...new Set(personIds)], ID_CHUNK)) {
-    if (!part.length) continue;
-    const rows = await ex
-      .selectFrom('person')
-      .innerJoin('area', 'area.id', 'person.area_id')
-      .select('area.path as path')
-      .distinct()
-      .where('person.id', 'in', part)
-      .execute();
-    for (const r of rows) out.add(r.path);
-  }
-  return [...out];
-}
-
-/** The distinct area paths of the people a fact selection names (only those still in force when `open`). */
-export async function areaPathsOfFacts(ex: Executor, where: FactSelection, open: boolean): Promise<string[]> {
+/** The distinct people a fact selection names (only those whose fact is still in force when `open`). */
+export async function peopleOfFacts(ex: Executor, where: FactSelection, open: boolean): Promise<string[]> {
   const base = () => {
     let q = ex
       .selectFrom('health_fact')
-      .innerJoin('person', 'person.id', 'health_fact.person_id')
-      .innerJoin('area', 'area.id', 'person.area_id')
-      .select('area.path as path')
+      .select('health_fact.person_id')
       .distinct()
       .where('health_fact.source_type', '=', where.sourceType)
       .where('health_fact.source_id', '=', where.sourceId);
@@ -583,43 +560,12 @@ export async function areaPathsOfFacts(ex: Executor, where: FactSelection, open:
   for (const part of where.personIds ? chunks(where.personIds, ID_CHUNK) : [null]) {
     if (part && !part.length) continue;
     const rows = await (part ? base().where('health_fact.person_id', 'in', part) : base()).execute();
-    for (const r of rows) out.add(r.path);
+    for (const r of rows) out.add(r.person_id);
   }
   return [...out];
 }
 
 // ---- people ----------------------------------------------------------------------------------
-
-export async function personAreas(
-  ex: Executor,
-  personIds: string[],
-): Promise<Array<{ id: string; area_path: string }>> {
-  const out: Array<{ id: string; area_path: string }> = [];
-  for (const part of chunks(personIds, ID_CHUNK)) {
-    if (!part.length) continue;
-    out.push(
-      ...(await ex
-        .selectFrom('person')
-        .innerJoin('area', 'area.id', 'person.area_id')
-        .select(['person.id as id', 'area.path as area_path'])
-        .where('person.id', 'in', part)
-        .execute()),
-    );
-  }
-  return out;
-}
-
-export async function personBrief(
-  ex: Executor,
-  personId: string,
-): Promise<{ id: string; name: string; area_path: string; area_id: string } | undefined> {
-  return ex
-    .selectFrom('person')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .select(['person.id as id', 'person.name as name', 'area.path as area_path', 'person.area_id as area_id'])
-    .where('person.id', '=', personId)
-    .executeTakeFirst();
-}
 
 /** People of an area subtree by their stored colour. */
 export async function colourCounts(ex: Executor, path: string): Promise<Array<{ colour: string; n: number }>> {

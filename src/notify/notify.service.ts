@@ -8,6 +8,9 @@ import type { Readable } from 'node:stream';
 import type { Actor } from '../access/access.rules.ts';
 import { can } from '../access/access.rules.ts';
 import type { CallAttemptTable, CallTaskTable, Executor } from '../db/database.ts';
+import { areasByPaths } from '../db/sql.ts';
+import { buildingById, personAreaPaths } from '../registry/registry.store.ts';
+import { contactsOfCase } from '../tracing/tracing.store.ts';
 import { SYSTEM_ACTOR, type AuditActor } from '../platform/audit.ts';
 import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope, listingScope } from '../access/access.scope.ts';
@@ -43,6 +46,23 @@ export interface SyncResult {
   withdrawn: number;
 }
 
+/** The case's contacts (tracing's), each with the path of its person's area (the registry's). */
+async function contactsWithAreas(trx: Executor, caseId: string) {
+  const contacts = await contactsOfCase(trx, caseId);
+  const paths = new Map(
+    (
+      await personAreaPaths(
+        trx,
+        contacts.map((c) => c.person_id),
+      )
+    ).map((p) => [p.id, p.area_path]),
+  );
+  return contacts.flatMap((c) => {
+    const areaPath = paths.get(c.person_id);
+    return areaPath === undefined ? [] : [{ ...c, area_path: areaPath }];
+  });
+}
+
 /**
  * Brings the case's call tasks in line with its contacts, in the caller's transaction (tracing calls
  * this after storing contacts and after a review). Idempotent: a second run changes nothing.
@@ -53,7 +73,7 @@ export async function syncCallTasks(
   caseId: string,
   actor: AuditActor = SYSTEM_ACTOR,
 ): Promise<SyncResult> {
-  const contacts = await store.contactsOfCase(trx, caseId);
+  const contacts = await contactsWithAreas(trx, caseId);
   const tasks = await store.tasksOfCase(trx, caseId);
   const plan = planTasks(
     contacts.map((c) => ({ contactId: c.id, dismissed: c.review_status === 'dismissed' })),
@@ -70,15 +90,9 @@ export async function syncCallTasks(
     const byId = new Map(contacts.map((c) => [c.id, c]));
     const fresh = plan.create.map((id) => byId.get(id)!);
     const prefixes = fresh.flatMap((c) => pathPrefixes(c.area_path));
-    const communities = new Map((await store.communitiesByPath(trx, prefixes)).map((a) => [a.path, a]));
-    const ownAreas = new Map(
-      (
-        await store.areaIdsByPath(
-          trx,
-          fresh.map((c) => c.area_path),
-        )
-      ).map((a) => [a.path, a]),
-    );
+    const known = await areasByPaths(trx, [...prefixes, ...fresh.map((c) => c.area_path)]);
+    const communities = new Map(known.filter((a) => a.level === 'community').map((a) => [a.path, a]));
+    const ownAreas = new Map(known.map((a) => [a.path, a]));
     const rows: CallTaskTable[] = fresh.map((c, i) => ({
       id: `${newId(now)}${String(i).padStart(4, '0')}`.slice(0, 64),
       contact_id: c.id,
@@ -183,7 +197,7 @@ async function filterOf(s: Services, trx: Executor, actor: Actor, q: TaskListQue
     );
   }
   if (q.buildingId) {
-    const buildingPath = await store.buildingPath(trx, q.buildingId);
+    const buildingPath = (await buildingById(trx, q.buildingId))?.area_path;
     if (buildingPath === undefined) throw new AppError('BUILDING_NOT_FOUND');
     assertInScope(actor, buildingPath);
   }

@@ -1,65 +1,15 @@
-// The only SQL of the call lists: the contacts of a case as call tasks see them, the communities
-// their areas lie in, the tasks (one per contact) and their call attempts (insert only).
+// The only SQL of the call lists: the tasks (one per contact) and their call attempts (insert only).
+// The list filters and sorts on the person, household, building and contact of each task in the query;
+// the areas' names are read after the page.
 import { sql } from 'kysely';
 import type { CallAttemptTable, CallTaskTable, Executor } from '../db/database.ts';
-import { chunks } from '../db/sql.ts';
+import { areasByIds } from '../db/sql.ts';
 
 const CHUNK = 400;
 
 export interface Paging {
   limit: number;
   offset: number;
-}
-
-export interface CaseContactRow {
-  id: string;
-  person_id: string;
-  class: string;
-  review_status: string;
-  area_path: string;
-}
-
-/** The case's contacts with the path of each person's area. */
-export async function contactsOfCase(ex: Executor, caseId: string): Promise<CaseContactRow[]> {
-  return ex
-    .selectFrom('contact')
-    .innerJoin('person', 'person.id', 'contact.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .select(['contact.id', 'contact.person_id', 'contact.class', 'contact.review_status', 'area.path as area_path'])
-    .where('contact.case_id', '=', caseId)
-    .orderBy('contact.id')
-    .execute();
-}
-
-/** Areas whose path is one of these: every level, or only the one named. */
-async function areasByPath(
-  ex: Executor,
-  paths: readonly string[],
-  level?: string,
-): Promise<Array<{ id: string; path: string }>> {
-  const out: Array<{ id: string; path: string }> = [];
-  for (const part of chunks([...new Set(paths)])) {
-    let q = ex.selectFrom('area').select(['id', 'path']).where('path', 'in', part);
-    if (level) q = q.where('level', '=', level);
-    out.push(...(await q.execute()));
-  }
-  return out;
-}
-
-/** The communities whose path is one of these. */
-export async function communitiesByPath(
-  ex: Executor,
-  paths: readonly string[],
-): Promise<Array<{ id: string; path: string }>> {
-  return areasByPath(ex, paths, 'community');
-}
-
-/** The areas (of any level) whose path is one of these. */
-export async function areaIdsByPath(
-  ex: Executor,
-  paths: readonly string[],
-): Promise<Array<{ id: string; path: string }>> {
-  return areasByPath(ex, paths);
 }
 
 export async function tasksOfCase(ex: Executor, caseId: string): Promise<CallTaskTable[]> {
@@ -161,8 +111,6 @@ function taskQuery(ex: Executor) {
   return ex
     .selectFrom('call_task')
     .innerJoin('person', 'person.id', 'call_task.person_id')
-    .innerJoin('area as pa', 'pa.id', 'person.area_id')
-    .innerJoin('area as ca', 'ca.id', 'call_task.area_id')
     .leftJoin('household', 'household.id', 'person.household_id')
     .leftJoin('building', 'building.id', 'household.building_id')
     .leftJoin('contact', 'contact.id', 'call_task.contact_id');
@@ -171,11 +119,9 @@ function taskQuery(ex: Executor) {
 const TASK_COLUMNS = [
   'person.name as person_name',
   'person.phone_enc',
-  'pa.name as person_area_name',
   'household.address',
-  'ca.name as community_name',
   'contact.review_status as contact_review_status',
-  'pa.id as person_area_id',
+  'person.area_id as person_area_id',
   'building.id as building_id',
   'building.name as building_name',
   'contact.first_exposure_at',
@@ -231,6 +177,24 @@ function ordered<Q extends ReturnType<typeof filtered>>(q: Q, o: TaskOrder): Q {
 const ORDER = sql`case call_task.status when 'pending' then 0 when 'not_reached' then 1 when 'refused' then 2 when 'reached' then 3 else 4 end`;
 const CLASS_ORDER = sql`case call_task.class when 'close' then 0 when 'secondary' then 1 else 2 end`;
 
+/** A page of tasks with the names of the person's area and of the task's community (the shared area reader, after the page). */
+async function withAreaNames(
+  ex: Executor,
+  rows: Array<Omit<TaskRow, 'person_area_name' | 'community_name'>>,
+): Promise<TaskRow[]> {
+  const names = new Map(
+    (await areasByIds(ex, [...rows.map((r) => r.person_area_id), ...rows.map((r) => r.area_id)])).map((a) => [
+      a.id,
+      a.name,
+    ]),
+  );
+  return rows.map((r) => ({
+    ...r,
+    person_area_name: names.get(r.person_area_id) ?? '',
+    community_name: names.get(r.area_id) ?? '',
+  }));
+}
+
 const PRIORITY: TaskOrder = { sort: 'priority', dir: 'asc' };
 
 export async function listTasks(
@@ -244,18 +208,19 @@ export async function listTasks(
     ordered(q.selectAll('call_task').select([...TASK_COLUMNS]), order)
       .limit(paging.limit)
       .offset(paging.offset)
-      .execute() as Promise<TaskRow[]>,
+      .execute(),
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(total.n) };
+  return { rows: await withAreaNames(ex, rows), total: Number(total.n) };
 }
 
 export async function taskById(ex: Executor, id: string): Promise<TaskRow | undefined> {
-  return taskQuery(ex)
+  const row = await taskQuery(ex)
     .selectAll('call_task')
     .select([...TASK_COLUMNS])
     .where('call_task.id', '=', id)
     .executeTakeFirst();
+  return row && (await withAreaNames(ex, [row]))[0];
 }
 
 export async function countTasks(ex: Executor, f: TaskFilter): Promise<number> {
@@ -276,7 +241,7 @@ export async function exportPage(
   limit: number,
   order: TaskOrder = PRIORITY,
 ): Promise<TaskRow[]> {
-  return ordered(
+  const rows = await ordered(
     filtered(ex, f)
       .selectAll('call_task')
       .select([...TASK_COLUMNS]),
@@ -284,7 +249,8 @@ export async function exportPage(
   )
     .limit(limit)
     .offset(offset)
-    .execute() as Promise<TaskRow[]>;
+    .execute();
+  return withAreaNames(ex, rows);
 }
 
 export interface FacetRow {
@@ -302,6 +268,7 @@ export async function gridFacets(
   f: TaskFilter,
 ): Promise<Array<FacetRow & { parentName: string | null }>> {
   const rows = await filtered(ex, f)
+    .innerJoin('area as pa', 'pa.id', 'person.area_id')
     .leftJoin('area as gp', 'gp.id', 'pa.parent_id')
     .select(['pa.id as id', 'pa.name as name', 'pa.path as path', 'gp.name as parent_name'])
     .select((eb) => [eb.fn.countAll().as('total'), openCount.as('open')])
@@ -347,15 +314,4 @@ export async function buildingFacets(
     total: Number(r.total),
     open: Number(r.open ?? 0),
   }));
-}
-
-export async function buildingPath(ex: Executor, id: string): Promise<string | undefined> {
-  return (
-    await ex
-      .selectFrom('building')
-      .innerJoin('area', 'area.id', 'building.area_id')
-      .select('area.path')
-      .where('building.id', '=', id)
-      .executeTakeFirst()
-  )?.path;
 }

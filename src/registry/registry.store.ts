@@ -9,6 +9,12 @@ export interface Paging {
   offset: number;
 }
 
+/** An object named for a reader (the audit log): its id and a label that carries no sealed field. */
+export interface ObjectLabel {
+  id: string;
+  label: string;
+}
+
 export interface AreaRow extends AreaTable {
   child_count: number;
 }
@@ -106,6 +112,17 @@ export async function areaChildren(
       .executeTakeFirstOrThrow(),
   ]);
   return { rows: rows.map(toAreaRow), total: count(total.n) };
+}
+
+/** The first area (by code) of this name at this level: the demo accounts' areas are named so. */
+export async function areaByNameAndLevel(ex: Executor, name: string, level: string): Promise<AreaTable | undefined> {
+  return ex
+    .selectFrom('area')
+    .selectAll()
+    .where('name', '=', name)
+    .where('level', '=', level)
+    .orderBy('code')
+    .executeTakeFirst();
 }
 
 export async function areasByCodes(ex: Executor, codes: string[]): Promise<AreaRow[]> {
@@ -334,11 +351,136 @@ export async function personsOfHousehold(ex: Executor, householdId: string): Pro
     .execute();
 }
 
+/** A person's name and area (health shows the one and scopes by the other), or undefined. */
+export async function personBrief(
+  ex: Executor,
+  personId: string,
+): Promise<{ id: string; name: string; area_path: string; area_id: string } | undefined> {
+  return ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .select(['person.id as id', 'person.name as name', 'area.path as area_path', 'person.area_id as area_id'])
+    .where('person.id', '=', personId)
+    .executeTakeFirst();
+}
+
+/** A person with their area's name and path and their sealed phone (tracing's view of a person). */
+export interface PersonWithArea {
+  id: string;
+  name: string;
+  household_id: string | null;
+  area_id: string;
+  area_name: string;
+  area_path: string;
+  phone_enc: string | null;
+}
+
+function personWithAreaQuery(ex: Executor) {
+  return ex
+    .selectFrom('person')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .select([
+      'person.id',
+      'person.name',
+      'person.household_id',
+      'person.area_id',
+      'area.name as area_name',
+      'area.path as area_path',
+      'person.phone_enc',
+    ]);
+}
+
+export async function personWithArea(ex: Executor, id: string): Promise<PersonWithArea | undefined> {
+  return personWithAreaQuery(ex).where('person.id', '=', id).executeTakeFirst();
+}
+
+export async function personsWithArea(ex: Executor, ids: readonly string[]): Promise<PersonWithArea[]> {
+  const out: PersonWithArea[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await personWithAreaQuery(ex).where('person.id', 'in', part).execute()));
+  return out;
+}
+
+/** The other members of each given person's household: (person, member) pairs. */
+export async function householdMembersOfPersons(
+  ex: Executor,
+  personIds: readonly string[],
+): Promise<Array<{ person_id: string; member_id: string }>> {
+  const out: Array<{ person_id: string; member_id: string }> = [];
+  for (const part of chunks([...new Set(personIds)])) {
+    out.push(
+      ...(await ex
+        .selectFrom('person as p')
+        .innerJoin('person as m', 'm.household_id', 'p.household_id')
+        .select(['p.id as person_id', 'm.id as member_id'])
+        .where('p.id', 'in', part)
+        .where('p.household_id', 'is not', null)
+        .whereRef('m.id', '<>', 'p.id')
+        .orderBy('p.id')
+        .orderBy('m.id')
+        .execute()),
+    );
+  }
+  return out;
+}
+
+/** Each person's area and its path (other domains scope and group their records by it). */
+export async function personAreaPaths(
+  ex: Executor,
+  ids: readonly string[],
+): Promise<Array<{ id: string; area_id: string; area_path: string }>> {
+  const out: Array<{ id: string; area_id: string; area_path: string }> = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(
+      ...(await ex
+        .selectFrom('person')
+        .innerJoin('area', 'area.id', 'person.area_id')
+        .select(['person.id as id', 'person.area_id as area_id', 'area.path as area_path'])
+        .where('person.id', 'in', part)
+        .execute()),
+    );
+  return out;
+}
+
+/** A person's name (a door's answer shows it masked), or undefined when there is no such person. */
+export async function personName(ex: Executor, id: string): Promise<string | undefined> {
+  return (await ex.selectFrom('person').select('name').where('id', '=', id).executeTakeFirst())?.name;
+}
+
 /** Names of the persons with these ids (other domains mask them for display). */
 export async function personNames(ex: Executor, ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
   const out: Array<{ id: string; name: string }> = [];
   for (const part of chunks([...new Set(ids)]))
     out.push(...(await ex.selectFrom('person').select(['id', 'name']).where('id', 'in', part).execute()));
+  return out;
+}
+
+/** How the audit log names households: by address. */
+export async function labelsForHouseholds(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex.selectFrom('household').select(['id', 'address']).where('id', 'in', part).execute())
+      out.push({ id: r.id, label: r.address });
+  return out;
+}
+
+/** Buildings' compound and name (risk areas show them as they are now). */
+export async function buildingNames(
+  ex: Executor,
+  ids: readonly string[],
+): Promise<Array<{ id: string; compound: string; name: string }>> {
+  const out: Array<{ id: string; compound: string; name: string }> = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await ex.selectFrom('building').select(['id', 'compound', 'name']).where('id', 'in', part).execute()));
+  return out;
+}
+
+/** How the audit log names buildings: by address, or by name when it has none. */
+export async function labelsForBuildings(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex.selectFrom('building').select(['id', 'name', 'address']).where('id', 'in', part).execute())
+      out.push({ id: r.id, label: r.address || r.name });
   return out;
 }
 
@@ -455,15 +597,6 @@ export async function householdIdsOfBuilding(ex: Executor, buildingId: string): 
   return (await ex.selectFrom('household').select('id').where('building_id', '=', buildingId).execute()).map(
     (h) => h.id,
   );
-}
-
-/** Names of the buildings with these ids (id → name; an unknown id is absent). */
-export async function buildingNames(ex: Executor, ids: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const part of chunks([...new Set(ids)]))
-    for (const b of await ex.selectFrom('building').select(['id', 'name']).where('id', 'in', part).execute())
-      out.set(b.id, b.name);
-  return out;
 }
 
 /** How many people live in the building's households. */

@@ -3,6 +3,9 @@
 // venues inside them, their latest case, and the mass-testing rounds over them (a port, below).
 import { sql, type Expression } from 'kysely';
 import type { Executor, RiskAreaHistoryTable, RiskAreaTable } from '../db/database.ts';
+import type { ObjectLabel } from '../registry/registry.store.ts';
+import { areasByIds, chunks } from '../db/sql.ts';
+import { buildingNames } from '../registry/registry.store.ts';
 
 export interface Paging {
   limit: number;
@@ -23,23 +26,61 @@ export type RiskAreaRow = RiskAreaTable & {
 };
 
 function riskAreaQuery(ex: Executor) {
-  return ex
-    .selectFrom('risk_area')
-    .innerJoin('area', 'area.id', 'risk_area.area_id')
-    .leftJoin('building', 'building.id', 'risk_area.building_id')
-    .selectAll('risk_area')
-    .select(['area.name as area_name', 'building.compound as building_compound', 'building.name as building_name']);
+  return ex.selectFrom('risk_area').selectAll('risk_area');
+}
+
+/** Designations with their area's name (the shared area reader) and their building's (the registry's), after the rows. */
+async function withPlaces(ex: Executor, rows: RiskAreaTable[]): Promise<RiskAreaRow[]> {
+  if (!rows.length) return [];
+  const areas = new Map(
+    (
+      await areasByIds(
+        ex,
+        rows.map((r) => r.area_id),
+      )
+    ).map((a) => [a.id, a.name]),
+  );
+  const buildings = new Map(
+    (
+      await buildingNames(
+        ex,
+        rows.flatMap((r) => (r.building_id ? [r.building_id] : [])),
+      )
+    ).map((b) => [b.id, b]),
+  );
+  return rows.flatMap((r) => {
+    const areaName = areas.get(r.area_id);
+    if (areaName === undefined) return [];
+    const b = r.building_id ? buildings.get(r.building_id) : undefined;
+    return [{ ...r, area_name: areaName, building_compound: b?.compound ?? null, building_name: b?.name ?? null }];
+  });
+}
+
+async function oneWithPlaces(ex: Executor, row: RiskAreaTable | undefined): Promise<RiskAreaRow | undefined> {
+  return row && (await withPlaces(ex, [row]))[0];
 }
 
 export async function riskAreaById(ex: Executor, id: string): Promise<RiskAreaRow | undefined> {
-  return riskAreaQuery(ex).where('risk_area.id', '=', id).executeTakeFirst();
+  return oneWithPlaces(ex, await riskAreaQuery(ex).where('risk_area.id', '=', id).executeTakeFirst());
+}
+
+/** How the audit log names designations: by name. */
+export async function labelsForRiskAreas(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex.selectFrom('risk_area').select(['id', 'name']).where('id', 'in', part).execute())
+      out.push({ id: r.id, label: r.name });
+  return out;
 }
 
 export async function riskAreaByTarget(ex: Executor, unit: string, targetId: string): Promise<RiskAreaRow | undefined> {
-  return riskAreaQuery(ex)
-    .where('risk_area.unit', '=', unit)
-    .where('risk_area.target_id', '=', targetId)
-    .executeTakeFirst();
+  return oneWithPlaces(
+    ex,
+    await riskAreaQuery(ex)
+      .where('risk_area.unit', '=', unit)
+      .where('risk_area.target_id', '=', targetId)
+      .executeTakeFirst(),
+  );
 }
 
 export async function insertRiskArea(ex: Executor, row: RiskAreaTable): Promise<void> {
@@ -90,9 +131,7 @@ export async function listRiskAreas(
   }
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const rows = await q
-    .innerJoin('area', 'area.id', 'risk_area.area_id')
     .selectAll('risk_area')
-    .select(['area.name as area_name', 'building.compound as building_compound', 'building.name as building_name'])
     // high first, then medium, low; pending before lifted; newest change first
     .orderBy(sql`case risk_area.status when 'active' then 0 when 'pending' then 1 when 'lifted' then 2 else 3 end`)
     .orderBy(sql`case risk_area.level when 'high' then 0 when 'medium' then 1 when 'low' then 2 else 3 end`)
@@ -101,7 +140,7 @@ export async function listRiskAreas(
     .limit(paging.limit)
     .offset(paging.offset)
     .execute();
-  return { rows, total };
+  return { rows: await withPlaces(ex, rows), total };
 }
 
 /** Designations in force, optionally only at the given levels (the jobs, the public list, the tree). */
@@ -114,16 +153,22 @@ export async function activeRiskAreas(
     .where('risk_area.status', '=', 'active')
     .where('risk_area.area_path', 'like', `${scopePath}%`);
   if (levels) q = q.where('risk_area.level', 'in', [...levels]);
-  return q.orderBy('risk_area.area_path').orderBy('risk_area.id').execute();
+  return withPlaces(ex, await q.orderBy('risk_area.area_path').orderBy('risk_area.id').execute());
 }
 
 export async function riskAreaByApproval(ex: Executor, approvalId: string): Promise<RiskAreaRow | undefined> {
-  return riskAreaQuery(ex).where('risk_area.pending_approval_id', '=', approvalId).executeTakeFirst();
+  return oneWithPlaces(
+    ex,
+    await riskAreaQuery(ex).where('risk_area.pending_approval_id', '=', approvalId).executeTakeFirst(),
+  );
 }
 
 /** Designations with a change held for an approval. */
 export async function heldRiskAreas(ex: Executor): Promise<RiskAreaRow[]> {
-  return riskAreaQuery(ex).where('risk_area.pending_approval_id', 'is not', null).orderBy('risk_area.id').execute();
+  return withPlaces(
+    ex,
+    await riskAreaQuery(ex).where('risk_area.pending_approval_id', 'is not', null).orderBy('risk_area.id').execute(),
+  );
 }
 
 // ---- history -----------------------------------------------------------------------------------

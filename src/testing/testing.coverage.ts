@@ -129,7 +129,7 @@ export async function coverage(
   const keys: RowKey[] = [];
   if (byBuilding) {
     const ids = [...new Set(leaves.map((l) => l.buildingId).filter((k): k is string => !!k))];
-    const names = await buildingNames(s.db, ids);
+    const names = new Map((await buildingNames(s.db, ids)).map((b) => [b.id, b.name]));
     for (const b of [...new Set(leaves.map((l) => l.buildingId))]) {
       keys.push({
         areaId: null,

@@ -1,7 +1,10 @@
 // The SQL of the investigator's review queue: contacts nobody has reviewed yet, across the cases of
-// an area subtree (by the case's person), close-contact candidates first, earliest exposure first.
+// an area subtree (by the case's person), close-contact candidates first, earliest exposure first. The
+// case's person and area are joined (the subtree filters on them); each contact's person is read from
+// the registry after the page.
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { personsWithArea } from '../registry/registry.store.ts';
 import type { ContactListRow, Paging } from './tracing.store.ts';
 
 export interface QueueRow extends ContactListRow {
@@ -27,8 +30,6 @@ export async function reviewQueue(
     .innerJoin('case_record', 'case_record.id', 'contact.case_id')
     .innerJoin('person as cp', 'cp.id', 'case_record.person_id')
     .innerJoin('area as ca', 'ca.id', 'cp.area_id')
-    .innerJoin('person', 'person.id', 'contact.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
     .where('contact.review_status', '=', 'pending')
     .where('ca.path', 'like', `${f.path}%`);
   if (f.class) q = q.where('contact.class', '=', f.class);
@@ -37,9 +38,6 @@ export async function reviewQueue(
     q
       .selectAll('contact')
       .select([
-        'person.name as person_name',
-        'person.phone_enc',
-        'area.name as area_name',
         'cp.name as case_person_name',
         'ca.name as case_area_name',
         'case_record.status as case_status',
@@ -54,5 +52,19 @@ export async function reviewQueue(
       .execute(),
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(total.n) };
+  const people = new Map(
+    (
+      await personsWithArea(
+        ex,
+        rows.map((r) => r.person_id),
+      )
+    ).map((p) => [p.id, p]),
+  );
+  return {
+    rows: rows.flatMap((r) => {
+      const p = people.get(r.person_id);
+      return p ? [{ ...r, person_name: p.name, phone_enc: p.phone_enc, area_name: p.area_name }] : [];
+    }),
+    total: Number(total.n),
+  };
 }

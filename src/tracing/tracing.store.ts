@@ -4,6 +4,13 @@
 import { sql } from 'kysely';
 import type { CaseRecordTable, CaseStatusHistoryTable, ContactTable, Executor } from '../db/database.ts';
 import { chunks } from '../db/sql.ts';
+import { checkinScanGaps, checkinsPresent, maxDwellOverride } from '../venues/venue.store.ts';
+import {
+  householdMembersOfPersons,
+  personsWithArea,
+  personWithArea,
+  type PersonWithArea,
+} from '../registry/registry.store.ts';
 import type { JoinBounds } from './tracing.rules.ts';
 
 export interface Paging {
@@ -15,63 +22,23 @@ const big = (n: number) => sql<number>`cast(${Math.trunc(n)} as bigint)`;
 
 // ---- persons -----------------------------------------------------------------------------------
 
-export interface TracedPerson {
-  id: string;
-  name: string;
-  household_id: string | null;
-  area_id: string;
-  area_name: string;
-  area_path: string;
-  phone_enc: string | null;
+/** A person as tracing sees them, with their area (the registry's personsWithArea). */
+export type TracedPerson = PersonWithArea;
+
+export function personById(ex: Executor, id: string): Promise<TracedPerson | undefined> {
+  return personWithArea(ex, id);
 }
 
-function personQuery(ex: Executor) {
-  return ex
-    .selectFrom('person')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .select([
-      'person.id',
-      'person.name',
-      'person.household_id',
-      'person.area_id',
-      'area.name as area_name',
-      'area.path as area_path',
-      'person.phone_enc',
-    ]);
-}
-
-export async function personById(ex: Executor, id: string): Promise<TracedPerson | undefined> {
-  return personQuery(ex).where('person.id', '=', id).executeTakeFirst();
-}
-
-export async function personsByIds(ex: Executor, ids: readonly string[]): Promise<TracedPerson[]> {
-  const out: TracedPerson[] = [];
-  for (const part of chunks([...new Set(ids)]))
-    out.push(...(await personQuery(ex).where('person.id', 'in', part).execute()));
-  return out;
+export function personsByIds(ex: Executor, ids: readonly string[]): Promise<TracedPerson[]> {
+  return personsWithArea(ex, ids);
 }
 
 /** The other members of each given person's household: (person, member) pairs. */
-export async function householdMembersOf(
+export function householdMembersOf(
   ex: Executor,
   personIds: readonly string[],
 ): Promise<Array<{ person_id: string; member_id: string }>> {
-  const out: Array<{ person_id: string; member_id: string }> = [];
-  for (const part of chunks([...new Set(personIds)])) {
-    out.push(
-      ...(await ex
-        .selectFrom('person as p')
-        .innerJoin('person as m', 'm.household_id', 'p.household_id')
-        .select(['p.id as person_id', 'm.id as member_id'])
-        .where('p.id', 'in', part)
-        .where('p.household_id', 'is not', null)
-        .whereRef('m.id', '<>', 'p.id')
-        .orderBy('p.id')
-        .orderBy('m.id')
-        .execute()),
-    );
-  }
-  return out;
+  return householdMembersOfPersons(ex, personIds);
 }
 
 /** The isolation times recorded on the given persons' own cases (any status), earliest first. */
@@ -96,13 +63,9 @@ export async function isolationsOf(
 
 // ---- venue co-presence -------------------------------------------------------------------------
 
-/** The longest dwell any venue has set for itself (null when none overrides its category's). */
-export async function maxVenueDwellOverride(ex: Executor): Promise<number | null> {
-  const row = await ex
-    .selectFrom('venue')
-    .select((eb) => eb.fn.max('dwell_minutes').as('m'))
-    .executeTakeFirst();
-  return row?.m === null || row?.m === undefined ? null : Number(row.m);
+/** The longest dwell any venue has set for itself (null when none overrides its category's); the venues' store. */
+export function maxVenueDwellOverride(ex: Executor): Promise<number | null> {
+  return maxDwellOverride(ex);
 }
 
 /**
@@ -221,32 +184,14 @@ export async function anchorVisits(
   return out;
 }
 
-/** Which of the given check-ins are still in the table (a purge deletes the others). */
-export async function presentCheckins(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const part of chunks([...new Set(ids)])) {
-    for (const r of await ex.selectFrom('checkin').select('id').where('id', 'in', part).execute()) out.add(r.id);
-  }
-  return out;
+/** Which of the given check-ins are still stored (a purge deletes the others); the venues' store. */
+export function presentCheckins(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  return checkinsPresent(ex, ids);
 }
 
-/**
- * How long after the scan each of these check-ins reached the server (ms), for those that waited (a
- * scan queued on a guard's device); check-ins sent at once, purged or stored before the gap was
- * recorded are left out.
- */
-export async function scanGapsOf(ex: Executor, checkinIds: readonly string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const part of chunks([...new Set(checkinIds)])) {
-    const rows = await ex
-      .selectFrom('checkin')
-      .select(['id', 'scan_gap_ms'])
-      .where('id', 'in', part)
-      .where('scan_gap_ms', '>', 0)
-      .execute();
-    for (const r of rows) out.set(r.id, Number(r.scan_gap_ms));
-  }
-  return out;
+/** How long after the scan each of these check-ins reached the server (the venues' store, scanGapsOf). */
+export function scanGapsOf(ex: Executor, checkinIds: readonly string[]): Promise<Map<string, number>> {
+  return checkinScanGaps(ex, checkinIds);
 }
 
 // ---- cases -------------------------------------------------------------------------------------
@@ -258,21 +203,44 @@ export interface CaseRow extends CaseRecordTable {
   area_path: string;
 }
 
-function caseQuery(ex: Executor) {
-  return ex
-    .selectFrom('case_record')
-    .innerJoin('person', 'person.id', 'case_record.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .selectAll('case_record')
-    .select(['person.name as person_name', 'area.id as area_id', 'area.name as area_name', 'area.path as area_path']);
-}
-
 export async function insertCase(ex: Executor, row: CaseRecordTable): Promise<void> {
   await ex.insertInto('case_record').values(row).execute();
 }
 
 export async function caseById(ex: Executor, id: string): Promise<CaseRow | undefined> {
-  return caseQuery(ex).where('case_record.id', '=', id).executeTakeFirst();
+  const row = await ex.selectFrom('case_record').selectAll().where('id', '=', id).executeTakeFirst();
+  const person = row && (await personWithArea(ex, row.person_id));
+  return (
+    person && {
+      ...row!,
+      person_name: person.name,
+      area_id: person.area_id,
+      area_name: person.area_name,
+      area_path: person.area_path,
+    }
+  );
+}
+
+/** The person of each case (the audit log names a case by its person's masked name). */
+export async function personsOfCases(
+  ex: Executor,
+  ids: readonly string[],
+): Promise<Array<{ id: string; person_id: string }>> {
+  const out: Array<{ id: string; person_id: string }> = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await ex.selectFrom('case_record').select(['id', 'person_id']).where('id', 'in', part).execute()));
+  return out;
+}
+
+/** The person of each contact (the audit log names a contact by its person's masked name). */
+export async function personsOfContacts(
+  ex: Executor,
+  ids: readonly string[],
+): Promise<Array<{ id: string; person_id: string }>> {
+  const out: Array<{ id: string; person_id: string }> = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await ex.selectFrom('contact').select(['id', 'person_id']).where('id', 'in', part).execute()));
+  return out;
 }
 
 /** The case row alone (no person or area), for the other domains that follow a case. */
@@ -414,22 +382,33 @@ export interface ContactListRow extends ContactTable {
   area_name: string;
 }
 
+/** Contacts with their person's name, sealed phone and area name (the registry's), after the rows. */
+async function withPersons(ex: Executor, rows: ContactTable[]): Promise<ContactListRow[]> {
+  const people = new Map(
+    (
+      await personsWithArea(
+        ex,
+        rows.map((r) => r.person_id),
+      )
+    ).map((p) => [p.id, p]),
+  );
+  return rows.flatMap((r) => {
+    const p = people.get(r.person_id);
+    return p ? [{ ...r, person_name: p.name, phone_enc: p.phone_enc, area_name: p.area_name }] : [];
+  });
+}
+
 export async function listContacts(
   ex: Executor,
   f: ContactFilter,
   paging: Paging,
 ): Promise<{ rows: ContactListRow[]; total: number }> {
-  let q = ex
-    .selectFrom('contact')
-    .innerJoin('person', 'person.id', 'contact.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .where('contact.case_id', '=', f.caseId);
+  let q = ex.selectFrom('contact').where('contact.case_id', '=', f.caseId);
   if (f.class) q = q.where('contact.class', '=', f.class);
   if (f.reviewStatus) q = q.where('contact.review_status', '=', f.reviewStatus);
   const [rows, total] = await Promise.all([
     q
       .selectAll('contact')
-      .select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
       .orderBy(sql`case contact.class when 'close' then 0 when 'secondary' then 1 else 2 end`)
       .orderBy('contact.first_exposure_at')
       .orderBy('contact.id')
@@ -438,7 +417,7 @@ export async function listContacts(
       .execute(),
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(total.n) };
+  return { rows: await withPersons(ex, rows), total: Number(total.n) };
 }
 
 /** A slice of each contact of the case for grouping, in the listing's order (close first, earliest exposure first). */
@@ -475,14 +454,7 @@ export async function groupableContacts(
 export async function contactsWithPersonByIds(ex: Executor, ids: readonly string[]): Promise<ContactListRow[]> {
   const byId = new Map<string, ContactListRow>();
   for (const part of chunks([...new Set(ids)])) {
-    const rows = await ex
-      .selectFrom('contact')
-      .innerJoin('person', 'person.id', 'contact.person_id')
-      .innerJoin('area', 'area.id', 'person.area_id')
-      .selectAll('contact')
-      .select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
-      .where('contact.id', 'in', part)
-      .execute();
+    const rows = await withPersons(ex, await ex.selectFrom('contact').selectAll().where('id', 'in', part).execute());
     for (const r of rows) byId.set(r.id, r);
   }
   return ids.map((id) => byId.get(id)).filter((r): r is ContactListRow => r !== undefined);
@@ -511,14 +483,8 @@ export async function reviewContacts(
 }
 
 export async function contactWithPerson(ex: Executor, id: string): Promise<ContactListRow | undefined> {
-  return ex
-    .selectFrom('contact')
-    .innerJoin('person', 'person.id', 'contact.person_id')
-    .innerJoin('area', 'area.id', 'person.area_id')
-    .selectAll('contact')
-    .select(['person.name as person_name', 'person.phone_enc', 'area.name as area_name'])
-    .where('contact.id', '=', id)
-    .executeTakeFirst();
+  const row = await ex.selectFrom('contact').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && (await withPersons(ex, [row]))[0];
 }
 
 export async function contactCounts(

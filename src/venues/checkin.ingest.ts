@@ -24,6 +24,7 @@ import { AppError } from '../platform/errors.ts';
 import { startWorker } from '../platform/workers.ts';
 import { checkpointCounter, startCheckpointer } from '../db/checkpointer.ts';
 import { autoExitAt, isVisitExpired } from './venue.rules.ts';
+import { personName as personNameOf } from '../registry/registry.store.ts';
 import * as store from './venue.store.ts';
 import {
   CheckinWriter,
@@ -340,16 +341,15 @@ async function entryWithKysely(trx: Executor, job: WriteJob): Promise<IngestResu
   const earlier = async (row: CheckinTable): Promise<IngestResult> => ({
     row,
     stored: false,
-    personName: (await store.personForDoor(trx, row.person_id))?.name ?? '',
+    personName: (await personNameOf(trx, row.person_id)) ?? '',
     exited: false,
   });
   if (template.client_id !== null) {
     const first = await store.checkinByClientId(trx, job.venueId, template.client_id);
     if (first) return earlier(first);
   }
-  const person = await store.personForDoor(trx, template.person_id);
-  if (!person) throw new AppError('PERSON_NOT_FOUND');
-  const personName = person.name;
+  const personName = await personNameOf(trx, template.person_id);
+  if (personName === undefined) throw new AppError('PERSON_NOT_FOUND');
   if (job.rescan) {
     const last = await store.latestVisit(trx, job.venueId, template.person_id);
     const action = rescanOf(last, job);

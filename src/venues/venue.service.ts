@@ -18,6 +18,7 @@ import type { Services } from '../services.ts';
 import { findPersonByIdNumber } from '../registry/registry.service.ts';
 import { checkMobile, checkResidentId, dateInZone } from '../registry/registry.rules.ts';
 import { phoneLookup } from '../registry/person.codec.ts';
+import { personName } from '../registry/registry.store.ts';
 import { factLabel } from '../health/health.rules.ts';
 import { closeVisit, ingestCheckin, ingestCheckins, type IngestResult, type WriteJob } from './checkin.ingest.ts';
 import { cachedVenue, venueChanged } from './venue.cache.ts';
@@ -791,8 +792,7 @@ async function answerDuplicate(
   venue: VenueRow,
   lang: Lang,
 ): Promise<VerificationView> {
-  const person = await store.personForDoor(s.db, first.person_id);
-  return verificationOf(first, person?.name ?? '', venue, lang, true);
+  return verificationOf(first, (await personName(s.db, first.person_id)) ?? '', venue, lang, true);
 }
 
 function exitView(row: CheckinTable): ExitView {

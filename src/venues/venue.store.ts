@@ -2,6 +2,8 @@
 // open-visit counts and auto-closing use the (venue_id, entered_at) index.
 import { sql } from 'kysely';
 import type { CheckinPurgeTable, CheckinTable, Executor, VenueTable } from '../db/database.ts';
+import type { ObjectLabel } from '../registry/registry.store.ts';
+import { areasByIds, chunks } from '../db/sql.ts';
 
 /** Every column of a check-in row, in the table's order (the check-in writer and the demo city insert them all). */
 export const CHECKIN_COLUMNS = [
@@ -34,12 +36,20 @@ export interface VenueRow extends VenueTable {
   area_path: string;
 }
 
-function venueQuery(ex: Executor) {
-  return ex
-    .selectFrom('venue')
-    .innerJoin('area', 'area.id', 'venue.area_id')
-    .selectAll('venue')
-    .select(['area.name as area_name', 'area.path as area_path']);
+/** Venues with their area's name and path (the shared area reader, after the venues). */
+async function withAreas(ex: Executor, venues: VenueTable[]): Promise<VenueRow[]> {
+  const areas = new Map(
+    (
+      await areasByIds(
+        ex,
+        venues.map((v) => v.area_id),
+      )
+    ).map((a) => [a.id, a]),
+  );
+  return venues.flatMap((v) => {
+    const a = areas.get(v.area_id);
+    return a ? [{ ...v, area_name: a.name, area_path: a.path }] : [];
+  });
 }
 
 export async function insertVenue(ex: Executor, row: VenueTable): Promise<void> {
@@ -47,7 +57,17 @@ export async function insertVenue(ex: Executor, row: VenueTable): Promise<void> 
 }
 
 export async function venueById(ex: Executor, id: string): Promise<VenueRow | undefined> {
-  return venueQuery(ex).where('venue.id', '=', id).executeTakeFirst();
+  const venue = await ex.selectFrom('venue').selectAll().where('id', '=', id).executeTakeFirst();
+  return venue && (await withAreas(ex, [venue]))[0];
+}
+
+/** How the audit log names venues: by name. */
+export async function labelsForVenues(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex.selectFrom('venue').select(['id', 'name']).where('id', 'in', part).execute())
+      out.push({ id: r.id, label: r.name });
+  return out;
 }
 
 export async function updateVenue(ex: Executor, id: string, changes: Partial<Omit<VenueTable, 'id'>>): Promise<void> {
@@ -109,10 +129,6 @@ export async function listVenues(
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n) };
-}
-
-export async function personForDoor(ex: Executor, id: string): Promise<{ id: string; name: string } | undefined> {
-  return ex.selectFrom('person').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
 }
 
 // ---- check-ins ---------------------------------------------------------------------------------
@@ -198,6 +214,43 @@ export async function dwellOverrides(ex: Executor): Promise<number[]> {
     .where('dwell_minutes', 'is not', null)
     .execute();
   return rows.map((r) => Number(r.dwell_minutes));
+}
+
+/** The longest dwell any venue has set for itself (null when none overrides its category's). */
+export async function maxDwellOverride(ex: Executor): Promise<number | null> {
+  const row = await ex
+    .selectFrom('venue')
+    .select((eb) => eb.fn.max('dwell_minutes').as('m'))
+    .executeTakeFirst();
+  return row?.m === null || row?.m === undefined ? null : Number(row.m);
+}
+
+/** Which of the given check-ins are still in the table (a purge deletes the others). */
+export async function checkinsPresent(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks([...new Set(ids)])) {
+    for (const r of await ex.selectFrom('checkin').select('id').where('id', 'in', part).execute()) out.add(r.id);
+  }
+  return out;
+}
+
+/**
+ * How long after the scan each of these check-ins reached the server (ms), for those that waited (a
+ * scan queued on a guard's device); check-ins sent at once, purged or stored before the gap was
+ * recorded are left out.
+ */
+export async function checkinScanGaps(ex: Executor, checkinIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks([...new Set(checkinIds)])) {
+    const rows = await ex
+      .selectFrom('checkin')
+      .select(['id', 'scan_gap_ms'])
+      .where('id', 'in', part)
+      .where('scan_gap_ms', '>', 0)
+      .execute();
+    for (const r of rows) out.set(r.id, Number(r.scan_gap_ms));
+  }
+  return out;
 }
 
 /** Open admitted visits that began after `enteredAfter` (earlier ones have been auto-closed). */
@@ -348,7 +401,7 @@ export async function crowdedVenues(
 
 export async function venuesByIds(ex: Executor, ids: string[]): Promise<VenueRow[]> {
   if (!ids.length) return [];
-  return venueQuery(ex).where('venue.id', 'in', ids).execute();
+  return withAreas(ex, await ex.selectFrom('venue').selectAll().where('id', 'in', ids).execute());
 }
 
 /** Admitted visits of a venue that began in [from, to): entry and exit times, for the day's curve. */
