@@ -32,6 +32,8 @@ import { testingRoutes } from './testing/testing.routes.ts';
 import { rulesetRoutes } from './rules/ruleset.routes.ts';
 import { tracingRoutes } from './tracing/tracing.routes.ts';
 import { riskAreaRoutes } from './riskareas/riskareas.routes.ts';
+import { enterpriseRoutes } from './logistics/enterprises.routes.ts';
+import { passRoutes } from './logistics/passes.routes.ts';
 import { lazyRequestLogger } from './platform/logging.ts';
 import { notifyRoutes } from './notify/notify.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
@@ -180,6 +182,8 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => notifyRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => healthRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => commandRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => enterpriseRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => passRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

@@ -24,6 +24,8 @@ import { TestingErrors } from './testing/testing.schema.ts';
 import { PoolingErrors } from './testing/pooling.rules.ts';
 import { NotifyErrors } from './notify/notify.schema.ts';
 import { SimErrors } from './sim/city.plan.ts';
+import { LogisticsErrors } from './logistics/enterprises.schema.ts';
+import { PassErrors } from './logistics/passes.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -50,6 +52,8 @@ export const ERROR_CATALOGUES = {
   PoolingErrors,
   NotifyErrors,
   SimErrors,
+  LogisticsErrors,
+  PassErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */
