@@ -74,8 +74,7 @@ export const PROVINCE_ABBREVIATIONS = '京津沪渝冀豫云辽黑湘皖鲁新�
 export type PlateKind = 'standard' | 'new_energy' | 'trailer';
 
 export type PlateCheck =
-  | { ok: true; value: string; kind: PlateKind }
-  | { ok: false; code: 'PLATE_FORMAT' | 'PLATE_PROVINCE' };
+  { ok: true; value: string; kind: PlateKind } | { ok: false; code: 'PLATE_FORMAT' | 'PLATE_PROVINCE' };
 
 /** Letters of the issuing office and of serials: capitals without I and O (they read as 1 and 0). */
 const L = 'A-HJ-NP-Z';

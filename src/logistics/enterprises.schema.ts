@@ -22,13 +22,21 @@ export const LogisticsErrors = defineErrors({
     zh: '统一社会信用代码校验位错误（应为 {expected}）',
     en: 'The check character of the unified social credit code is wrong (expected {expected})',
   },
-  CREDIT_CODE_TAKEN: { status: 409, zh: '该统一社会信用代码的企业已登记', en: 'An enterprise with this credit code is already registered' },
+  CREDIT_CODE_TAKEN: {
+    status: 409,
+    zh: '该统一社会信用代码的企业已登记',
+    en: 'An enterprise with this credit code is already registered',
+  },
   PLATE_FORMAT: {
     status: 400,
     zh: '车牌号格式错误：应为省份简称加 6 位（新能源 7 位）字母或数字，挂车以“挂”结尾',
     en: 'A plate is a province abbreviation and 6 letters or digits (7 for new energy); a trailer plate ends in 挂',
   },
-  PLATE_PROVINCE: { status: 400, zh: '车牌号首字不是省级行政区简称', en: 'A plate starts with a province abbreviation' },
+  PLATE_PROVINCE: {
+    status: 400,
+    zh: '车牌号首字不是省级行政区简称',
+    en: 'A plate starts with a province abbreviation',
+  },
   PLATE_TRAILER_MISPLACED: {
     status: 400,
     zh: '挂车号牌只用于半挂牵引车的挂车',
@@ -59,7 +67,11 @@ export const LogisticsErrors = defineErrors({
   },
   VEHICLE_NOT_FOUND: { status: 404, zh: '找不到该车辆', en: 'Vehicle not found' },
   DRIVER_NOT_FOUND: { status: 404, zh: '找不到该驾驶员', en: 'Driver not found' },
-  DRIVER_TAKEN: { status: 409, zh: '该驾驶员已在本企业登记', en: 'This driver is already registered with the enterprise' },
+  DRIVER_TAKEN: {
+    status: 409,
+    zh: '该驾驶员已在本企业登记',
+    en: 'This driver is already registered with the enterprise',
+  },
 });
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -172,7 +184,9 @@ export const LogisticsRulesSchema = Type.Object({
   version: Type.String(),
   today: Type.String(),
   departments: Type.Array(NamedCode),
-  cargoCategories: Type.Array(Type.Object({ code: Type.String(), zh: Type.String(), en: Type.String(), department: Type.String() })),
+  cargoCategories: Type.Array(
+    Type.Object({ code: Type.String(), zh: Type.String(), en: Type.String(), department: Type.String() }),
+  ),
   validity: Type.Object({ defaultDays: Type.Integer(), maxDays: Type.Integer() }),
   applyAheadDays: Type.Integer(),
   /** The enterprise this account acts for; null for department and command accounts. */

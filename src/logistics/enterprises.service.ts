@@ -56,7 +56,11 @@ export async function logisticsRoleOf(ex: Executor, actor: Actor): Promise<Logis
 }
 
 /** The enterprise's records are the actor's to see: inside the area scope, and the actor's own enterprise if it has one. */
-export function assertEnterpriseAccess(actor: Actor, role: LogisticsRole, enterprise: { id: string; area_path: string }): void {
+export function assertEnterpriseAccess(
+  actor: Actor,
+  role: LogisticsRole,
+  enterprise: { id: string; area_path: string },
+): void {
   assertInScope(actor, enterprise.area_path);
   if (role.enterpriseId && role.enterpriseId !== enterprise.id) throw new AppError('OUT_OF_SCOPE');
 }
@@ -211,7 +215,12 @@ function assertMayManage(actor: Actor): void {
 
 // ---- vehicles ----------------------------------------------------------------------------------
 
-export async function addVehicle(s: Services, actor: Actor, enterpriseId: string, body: VehicleBody): Promise<VehicleView> {
+export async function addVehicle(
+  s: Services,
+  actor: Actor,
+  enterpriseId: string,
+  body: VehicleBody,
+): Promise<VehicleView> {
   assertMayManage(actor);
   const enterprise = await enterpriseFor(s, s.db, actor, enterpriseId);
   if (enterprise.status !== 'active') throw new AppError('ENTERPRISE_SUSPENDED');
@@ -237,7 +246,12 @@ export async function addVehicle(s: Services, actor: Actor, enterpriseId: string
         action: 'logistics.vehicle.create',
         objectType: 'vehicle',
         objectId: id,
-        detail: { enterpriseId: enterprise.id, plate: plates.plate, trailerPlate: plates.trailerPlate, type: body.type },
+        detail: {
+          enterpriseId: enterprise.id,
+          plate: plates.plate,
+          trailerPlate: plates.trailerPlate,
+          type: body.type,
+        },
       });
     });
   } catch (err) {
@@ -247,7 +261,12 @@ export async function addVehicle(s: Services, actor: Actor, enterpriseId: string
   return vehicleView((await store.vehicleById(s.db, id))!);
 }
 
-export async function listVehicles(s: Services, actor: Actor, q: OwnedListQuery, page: Paging): Promise<Page<VehicleView>> {
+export async function listVehicles(
+  s: Services,
+  actor: Actor,
+  q: OwnedListQuery,
+  page: Paging,
+): Promise<Page<VehicleView>> {
   assertCan(actor, 'logistics.read');
   const enterpriseId = await ownedFilter(s, actor, q.enterpriseId);
   const { rows, total } = await store.listVehicles(s.db, { scopePath: actor.areaPath, enterpriseId }, page);
@@ -266,7 +285,12 @@ async function ownedFilter(s: Services, actor: Actor, named: string | undefined)
 
 // ---- drivers -----------------------------------------------------------------------------------
 
-export async function addDriver(s: Services, actor: Actor, enterpriseId: string, body: DriverBody): Promise<DriverView> {
+export async function addDriver(
+  s: Services,
+  actor: Actor,
+  enterpriseId: string,
+  body: DriverBody,
+): Promise<DriverView> {
   assertMayManage(actor);
   const enterprise = await enterpriseFor(s, s.db, actor, enterpriseId);
   if (enterprise.status !== 'active') throw new AppError('ENTERPRISE_SUSPENDED');
@@ -314,7 +338,12 @@ export async function addDriver(s: Services, actor: Actor, enterpriseId: string,
   return driverView(s, (await store.driverById(s.db, id))!);
 }
 
-export async function listDrivers(s: Services, actor: Actor, q: OwnedListQuery, page: Paging): Promise<Page<DriverView>> {
+export async function listDrivers(
+  s: Services,
+  actor: Actor,
+  q: OwnedListQuery,
+  page: Paging,
+): Promise<Page<DriverView>> {
   assertCan(actor, 'logistics.read');
   const enterpriseId = await ownedFilter(s, actor, q.enterpriseId);
   const { rows, total } = await store.listDrivers(s.db, { scopePath: actor.areaPath, enterpriseId }, page);

@@ -106,7 +106,9 @@ export async function putAccount(ex: Executor, row: LogisticsAccountTable): Prom
   await ex
     .insertInto('logistics_account')
     .values(row)
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ enterprise_id: row.enterprise_id, department: row.department }))
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({ enterprise_id: row.enterprise_id, department: row.department }),
+    )
     .execute();
 }
 
@@ -182,7 +184,9 @@ export async function driverById(ex: Executor, id: string): Promise<DriverRow | 
 
 export async function driversByIds(ex: Executor, ids: readonly string[]): Promise<DriverRow[]> {
   if (!ids.length) return [];
-  return driverQuery(ex).where('driver.id', 'in', [...ids]).execute();
+  return driverQuery(ex)
+    .where('driver.id', 'in', [...ids])
+    .execute();
 }
 
 export async function driverByIdHmac(

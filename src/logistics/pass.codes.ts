@@ -25,8 +25,7 @@ export interface PassClaims {
 }
 
 export type PassCodeVerdict =
-  | ({ ok: true } & PassClaims)
-  | { ok: false; code: 'PASS_CODE_INVALID' | 'PASS_EXPIRED' | 'PASS_NOT_YET_VALID' };
+  ({ ok: true } & PassClaims) | { ok: false; code: 'PASS_CODE_INVALID' | 'PASS_EXPIRED' | 'PASS_NOT_YET_VALID' };
 
 export function issuePassCode(privateKey: crypto.KeyObject, c: PassClaims): string {
   const claims = {

@@ -21,7 +21,12 @@ function nameOf(list: { code: string; zh: string }[], code: string): string {
   return list.find((x) => x.code === code)?.zh ?? code;
 }
 
-export function renderPassPdf(view: PassView, token: string, policy: LogisticsPolicy, fontFile: string | undefined): Promise<Buffer> {
+export function renderPassPdf(
+  view: PassView,
+  token: string,
+  policy: LogisticsPolicy,
+  fontFile: string | undefined,
+): Promise<Buffer> {
   const fonts = posterFonts(fontFile);
   const doc = new PDFDocument({
     size: 'A4',
@@ -42,11 +47,26 @@ export function renderPassPdf(view: PassView, token: string, policy: LogisticsPo
   const W = 595.28;
   const M = 48;
   // The green frame and header band of the template.
-  doc.rect(M - 12, M - 12, W - 2 * (M - 12), 760).lineWidth(4).stroke(GREEN);
+  doc
+    .rect(M - 12, M - 12, W - 2 * (M - 12), 760)
+    .lineWidth(4)
+    .stroke(GREEN);
   doc.rect(M, M, W - 2 * M, 92).fill(GREEN);
-  doc.font('bold').fontSize(28).fillColor('#ffffff').text('重点物资运输车辆通行证', M, M + 18, { width: W - 2 * M, align: 'center' });
-  doc.font('regular').fontSize(12).fillColor('#ffffff').text('一车一证  一线一证  全国互认', M, M + 60, { width: W - 2 * M, align: 'center' });
-  doc.font('bold').fontSize(16).fillColor(INK).text(`编号：${view.number ?? ''}`, M, M + 112);
+  doc
+    .font('bold')
+    .fontSize(28)
+    .fillColor('#ffffff')
+    .text('重点物资运输车辆通行证', M, M + 18, { width: W - 2 * M, align: 'center' });
+  doc
+    .font('regular')
+    .fontSize(12)
+    .fillColor('#ffffff')
+    .text('一车一证  一线一证  全国互认', M, M + 60, { width: W - 2 * M, align: 'center' });
+  doc
+    .font('bold')
+    .fontSize(16)
+    .fillColor(INK)
+    .text(`编号：${view.number ?? ''}`, M, M + 112);
 
   const rows: Array<[string, string]> = [
     ['车牌号码', view.trailerPlate ? `${view.plate}（挂车 ${view.trailerPlate}）` : view.plate],
@@ -65,8 +85,16 @@ export function renderPassPdf(view: PassView, token: string, policy: LogisticsPo
     const h = 40;
     doc.rect(M, y, labelW, h).fill(GREEN_TINT);
     doc.rect(M, y, tableW, h).lineWidth(1).stroke(GREEN);
-    doc.font('bold').fontSize(13).fillColor(GREEN).text(label, M + 10, y + 13, { width: labelW - 20 });
-    doc.font('regular').fontSize(13).fillColor(INK).text(value, M + labelW + 12, y + 13, { width: tableW - labelW - 24, height: h - 14, ellipsis: true });
+    doc
+      .font('bold')
+      .fontSize(13)
+      .fillColor(GREEN)
+      .text(label, M + 10, y + 13, { width: labelW - 20 });
+    doc
+      .font('regular')
+      .fontSize(13)
+      .fillColor(INK)
+      .text(value, M + labelW + 12, y + 13, { width: tableW - labelW - 24, height: h - 14, ellipsis: true });
     y += h;
   }
   // The QR of the signed token.
@@ -81,9 +109,18 @@ export function renderPassPdf(view: PassView, token: string, policy: LogisticsPo
     }),
   );
   doc.fill('#000000');
-  doc.font('regular').fontSize(11).fillColor(MUTED)
-    .text('卡口扫码核验（可离线核验签名）；纸质与电子通行证同等有效。', M, qy + size + 14, { width: tableW, align: 'center' })
-    .text('本证仅限上述车辆在有效期内按所列起讫点通行，不得转借、涂改。', M, qy + size + 32, { width: tableW, align: 'center' });
+  doc
+    .font('regular')
+    .fontSize(11)
+    .fillColor(MUTED)
+    .text('卡口扫码核验（可离线核验签名）；纸质与电子通行证同等有效。', M, qy + size + 14, {
+      width: tableW,
+      align: 'center',
+    })
+    .text('本证仅限上述车辆在有效期内按所列起讫点通行，不得转借、涂改。', M, qy + size + 32, {
+      width: tableW,
+      align: 'center',
+    });
   doc.end();
   return done;
 }

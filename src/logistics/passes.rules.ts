@@ -31,7 +31,8 @@ export function checkCountyCode(raw: string): DivisionCheck {
 /** The pass number of a county's serial: "220402" + "000017". */
 export function passNumber(division: string, serial: number): string {
   if (!/^\d{6}$/.test(division)) throw new RangeError(`not a division code: ${division}`);
-  if (!Number.isInteger(serial) || serial < 1 || serial > MAX_SERIAL) throw new RangeError(`serial out of range: ${serial}`);
+  if (!Number.isInteger(serial) || serial < 1 || serial > MAX_SERIAL)
+    throw new RangeError(`serial out of range: ${serial}`);
   return `${division}${String(serial).padStart(6, '0')}`;
 }
 
@@ -79,7 +80,12 @@ export type ValidityCheck =
   | {
       ok: false;
       field: 'validFrom' | 'validUntil';
-      code: 'PASS_VALIDITY_DATE' | 'PASS_VALIDITY_ORDER' | 'PASS_VALIDITY_TOO_LONG' | 'PASS_VALIDITY_PAST' | 'PASS_VALIDITY_TOO_FAR';
+      code:
+        | 'PASS_VALIDITY_DATE'
+        | 'PASS_VALIDITY_ORDER'
+        | 'PASS_VALIDITY_TOO_LONG'
+        | 'PASS_VALIDITY_PAST'
+        | 'PASS_VALIDITY_TOO_FAR';
       params?: Record<string, string | number>;
     };
 
@@ -103,7 +109,12 @@ export function checkValidity(
   if (!isCalendarDate(until)) return { ok: false, field: 'validUntil', code: 'PASS_VALIDITY_DATE' };
   if (until < from) return { ok: false, field: 'validUntil', code: 'PASS_VALIDITY_ORDER' };
   if (until > addDays(from, period.validity.maxDays - 1))
-    return { ok: false, field: 'validUntil', code: 'PASS_VALIDITY_TOO_LONG', params: { days: period.validity.maxDays } };
+    return {
+      ok: false,
+      field: 'validUntil',
+      code: 'PASS_VALIDITY_TOO_LONG',
+      params: { days: period.validity.maxDays },
+    };
   return { ok: true, validFrom: from, validUntil: until };
 }
 

@@ -18,7 +18,11 @@ export const PassErrors = defineErrors({
     zh: '通行证编号前 6 位不是县级行政区划代码',
     en: 'The first six digits of the pass number are not a county division code',
   },
-  PASS_VALIDITY_DATE: { status: 400, zh: '有效期日期无效（应为 YYYY-MM-DD）', en: 'A validity date is not a date (YYYY-MM-DD)' },
+  PASS_VALIDITY_DATE: {
+    status: 400,
+    zh: '有效期日期无效（应为 YYYY-MM-DD）',
+    en: 'A validity date is not a date (YYYY-MM-DD)',
+  },
   PASS_VALIDITY_ORDER: { status: 400, zh: '有效期截止日早于起始日', en: 'The validity ends before it starts' },
   PASS_VALIDITY_PAST: { status: 400, zh: '有效期起始日不能早于今天', en: 'The validity cannot start before today' },
   PASS_VALIDITY_TOO_LONG: {

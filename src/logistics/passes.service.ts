@@ -105,7 +105,10 @@ export async function applyForPass(s: Services, actor: Actor, body: PassApplyBod
   if (vehicle.status !== 'active') throw new AppError('PASS_VEHICLE_RETIRED');
   const driverIds = [...new Set(body.driverIds)];
   const drivers = await enterprises.driversByIds(s.db, driverIds);
-  if (drivers.length !== driverIds.length || drivers.some((d) => d.enterprise_id !== enterprise.id || d.status !== 'active'))
+  if (
+    drivers.length !== driverIds.length ||
+    drivers.some((d) => d.enterprise_id !== enterprise.id || d.status !== 'active')
+  )
     throw fault('PASS_DRIVER_OTHER', 'driverIds');
   const origin = checkCountyCode(body.origin);
   if (!origin.ok) throw fault('DIVISION_CODE_INVALID', 'origin');
@@ -177,7 +180,12 @@ export async function applyForPass(s: Services, actor: Actor, body: PassApplyBod
 
 // ---- reads -------------------------------------------------------------------------------------
 
-async function passFor(s: Services, ex: Executor, actor: Actor, id: string): Promise<{ row: PassRow; role: LogisticsRole }> {
+async function passFor(
+  s: Services,
+  ex: Executor,
+  actor: Actor,
+  id: string,
+): Promise<{ row: PassRow; role: LogisticsRole }> {
   const role = await logisticsRoleOf(ex, actor);
   const row = await store.passById(ex, id);
   if (!row) throw new AppError('PASS_NOT_FOUND');
@@ -257,7 +265,13 @@ export async function issuePass(s: Services, actor: Actor, id: string, note?: st
       action: 'logistics.pass.issue',
       objectType: 'vehicle_pass',
       objectId: id,
-      detail: { number, plate: row.plate, department: row.department, validFrom: row.valid_from, validUntil: row.valid_until },
+      detail: {
+        number,
+        plate: row.plate,
+        department: row.department,
+        validFrom: row.valid_from,
+        validUntil: row.valid_until,
+      },
     });
   });
   return passView(s, s.db, (await store.passById(s.db, id))!);
@@ -276,7 +290,13 @@ export async function withdrawPass(s: Services, actor: Actor, id: string): Promi
   return decide(s, actor, id, 'withdraw', '');
 }
 
-async function decide(s: Services, actor: Actor, id: string, action: 'refuse' | 'revoke' | 'withdraw', reason: string): Promise<PassView> {
+async function decide(
+  s: Services,
+  actor: Actor,
+  id: string,
+  action: 'refuse' | 'revoke' | 'withdraw',
+  reason: string,
+): Promise<PassView> {
   assertCan(actor, action === 'withdraw' ? 'logistics.enterprise' : 'logistics.review');
   const text = reason.trim();
   if (action !== 'withdraw' && !text)
@@ -326,7 +346,11 @@ function tokenOf(s: Services, row: PassRow): string {
 }
 
 /** The signed token of an issued pass (its QR), and the pass, for its holder and reviewers. */
-export async function passCode(s: Services, actor: Actor, id: string): Promise<{ number: string; token: string; row: PassRow }> {
+export async function passCode(
+  s: Services,
+  actor: Actor,
+  id: string,
+): Promise<{ number: string; token: string; row: PassRow }> {
   assertCan(actor, 'logistics.read');
   const { row } = await passFor(s, s.db, actor, id);
   if (row.status !== 'issued' && row.status !== 'revoked') throw new AppError('PASS_NOT_ISSUED');
@@ -376,7 +400,8 @@ export async function verifyPass(s: Services, actor: Actor, body: VerifyBody): P
   if (state === 'not_yet_valid') throw new AppError('PASS_NOT_YET_VALID');
   if (body.plate?.trim()) {
     const plate = normalisePlate(body.plate);
-    if (plate !== row.plate && plate !== row.trailer_plate) throw new AppError('PASS_OTHER_VEHICLE', { plate: row.plate });
+    if (plate !== row.plate && plate !== row.trailer_plate)
+      throw new AppError('PASS_OTHER_VEHICLE', { plate: row.plate });
   }
   return { ok: true, pass: await passView(s, s.db, row, { maskNames: true }), checkedAt: s.clock.now() };
 }

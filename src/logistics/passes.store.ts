@@ -53,10 +53,7 @@ export async function holdingPasses(ex: Executor, vehicleId: string, today: stri
     .selectAll()
     .where('vehicle_id', '=', vehicleId)
     .where((eb) =>
-      eb.or([
-        eb('status', '=', 'applied'),
-        eb.and([eb('status', '=', 'issued'), eb('valid_until', '>=', today)]),
-      ]),
+      eb.or([eb('status', '=', 'applied'), eb.and([eb('status', '=', 'issued'), eb('valid_until', '>=', today)])]),
     )
     .execute();
 }
@@ -110,7 +107,12 @@ export async function listPasses(
     );
   }
   const [rows, total] = await Promise.all([
-    q.orderBy('vehicle_pass.applied_at', 'desc').orderBy('vehicle_pass.id').limit(page.limit).offset(page.offset).execute(),
+    q
+      .orderBy('vehicle_pass.applied_at', 'desc')
+      .orderBy('vehicle_pass.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
     q
       .clearSelect()
       .select((eb) => eb.fn.countAll().as('n'))

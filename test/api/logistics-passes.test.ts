@@ -60,7 +60,13 @@ async function enterpriseWithFleet(t: T, body = t.enterpriseBody, plate = '吉D1
 }
 
 function application(vehicleId: string, driverId: string) {
-  return { vehicleId, driverIds: [driverId], origin: '130102', destination: '220402', cargoCategory: 'medical_supplies' };
+  return {
+    vehicleId,
+    driverIds: [driverId],
+    origin: '130102',
+    destination: '220402',
+    cargoCategory: 'medical_supplies',
+  };
 }
 
 for (const { dialect, skip } of await dialects()) {
@@ -95,12 +101,18 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal((await t.call('GET', `/logistics/passes/${p.id}/code`, account)).json().code, 'PASS_NOT_ISSUED');
 
         const queue = await t.call('GET', '/logistics/passes?status=applied', t.reviewer);
-        assert.deepEqual(queue.json().items.map((x: { id: string }) => x.id), [p.id]);
+        assert.deepEqual(
+          queue.json().items.map((x: { id: string }) => x.id),
+          [p.id],
+        );
         const issued = await t.call('POST', `/logistics/passes/${p.id}/issue`, t.reviewer, { note: '材料齐全' });
         assert.equal(issued.statusCode, 200, issued.body);
         assert.equal(issued.json().number, '220402000001');
         assert.equal(issued.json().state, 'issued');
-        assert.equal((await t.call('POST', `/logistics/passes/${p.id}/issue`, t.reviewer, {})).json().code, 'PASS_STATE');
+        assert.equal(
+          (await t.call('POST', `/logistics/passes/${p.id}/issue`, t.reviewer, {})).json().code,
+          'PASS_STATE',
+        );
 
         const code = await t.call('GET', `/logistics/passes/${p.id}/code`, account);
         assert.equal(code.statusCode, 200, code.body);
@@ -116,18 +128,33 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(ok.json().pass.drivers[0].name, '李*东');
         const byNumber = await t.call('POST', '/logistics/passes/verify', t.checkpoint, { number: '220402000001' });
         assert.equal(byNumber.statusCode, 200, byNumber.body);
-        const other = await t.call('POST', '/logistics/passes/verify', t.checkpoint, { code: token, plate: '吉D54321' });
+        const other = await t.call('POST', '/logistics/passes/verify', t.checkpoint, {
+          code: token,
+          plate: '吉D54321',
+        });
         assert.equal(other.json().code, 'PASS_OTHER_VEHICLE');
         // An altered payload or signature is refused.
         const [pre, payload, sig] = token.split('.');
         const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
         claims.u = '2022-12-31';
         const altered = `${pre}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${sig}`;
-        assert.equal((await t.call('POST', '/logistics/passes/verify', t.checkpoint, { code: altered })).json().code, 'PASS_CODE_INVALID');
+        assert.equal(
+          (await t.call('POST', '/logistics/passes/verify', t.checkpoint, { code: altered })).json().code,
+          'PASS_CODE_INVALID',
+        );
         const forged = `${pre}.${payload}.${sig!.slice(0, -4)}AAAA`;
-        assert.equal((await t.call('POST', '/logistics/passes/verify', t.checkpoint, { code: forged })).json().code, 'PASS_CODE_INVALID');
-        assert.equal((await t.call('POST', '/logistics/passes/verify', t.checkpoint, {})).json().code, 'PASS_VERIFY_INPUT');
-        assert.equal((await t.call('POST', '/logistics/passes/verify', t.checkpoint, { number: '12345' })).json().code, 'PASS_NUMBER_FORMAT');
+        assert.equal(
+          (await t.call('POST', '/logistics/passes/verify', t.checkpoint, { code: forged })).json().code,
+          'PASS_CODE_INVALID',
+        );
+        assert.equal(
+          (await t.call('POST', '/logistics/passes/verify', t.checkpoint, {})).json().code,
+          'PASS_VERIFY_INPUT',
+        );
+        assert.equal(
+          (await t.call('POST', '/logistics/passes/verify', t.checkpoint, { number: '12345' })).json().code,
+          'PASS_NUMBER_FORMAT',
+        );
         // Checkpoint staff cannot read the enterprise's records.
         assert.equal((await t.call('GET', `/logistics/passes/${p.id}`, t.checkpoint)).statusCode, 403);
 
@@ -136,32 +163,37 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(pdf.headers['content-type'], 'application/pdf');
         assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
 
-
         const noReason = await t.call('POST', `/logistics/passes/${p.id}/revoke`, t.reviewer, { reason: ' ' });
         assert.equal(noReason.json().code, 'PASS_REASON_REQUIRED');
-        const revoked = await t.call('POST', `/logistics/passes/${p.id}/revoke`, t.reviewer, { reason: '车辆转作他用' });
+        const revoked = await t.call('POST', `/logistics/passes/${p.id}/revoke`, t.reviewer, {
+          reason: '车辆转作他用',
+        });
         assert.equal(revoked.json().status, 'revoked');
-        assert.equal((await t.call('POST', '/logistics/passes/verify', t.checkpoint, { code: token })).json().code, 'PASS_REVOKED');
+        assert.equal(
+          (await t.call('POST', '/logistics/passes/verify', t.checkpoint, { code: token })).json().code,
+          'PASS_REVOKED',
+        );
         // The vehicle is free again: a new application, issued with the next serial.
         const next = await t.call('POST', '/logistics/passes', account, application(vehicle.id, driver.id));
         assert.equal(next.statusCode, 201, next.body);
         const issued2 = await t.call('POST', `/logistics/passes/${next.json().id}/issue`, t.reviewer, {});
         assert.equal(issued2.json().number, '220402000002');
 
-        const actions = await t.s.db.selectFrom('audit_event').select('action').where('action', 'like', 'logistics.%').execute();
-        assert.deepEqual(
-          actions.map((a) => a.action).sort(),
-          [
-            'logistics.driver.create',
-            'logistics.enterprise.create',
-            'logistics.pass.apply',
-            'logistics.pass.apply',
-            'logistics.pass.issue',
-            'logistics.pass.issue',
-            'logistics.pass.revoke',
-            'logistics.vehicle.create',
-          ],
-        );
+        const actions = await t.s.db
+          .selectFrom('audit_event')
+          .select('action')
+          .where('action', 'like', 'logistics.%')
+          .execute();
+        assert.deepEqual(actions.map((a) => a.action).sort(), [
+          'logistics.driver.create',
+          'logistics.enterprise.create',
+          'logistics.pass.apply',
+          'logistics.pass.apply',
+          'logistics.pass.issue',
+          'logistics.pass.issue',
+          'logistics.pass.revoke',
+          'logistics.vehicle.create',
+        ]);
         const audit = await t.s.db.selectFrom('audit_event').select('detail').execute();
         assert.ok(!audit.some((a) => String(a.detail).includes(PHONE) || String(a.detail).includes('198001010019')));
 
@@ -169,7 +201,10 @@ for (const { dialect, skip } of await dialects()) {
         const token2 = (await t.call('GET', `/logistics/passes/${next.json().id}/code`, account)).json().token;
         t.s.clock.set('2022-05-24T09:00:00+08:00');
         const later = await signIn(t.s, 'checkpoint', AREAS.wenyuan);
-        assert.equal((await t.call('POST', '/logistics/passes/verify', later, { code: token2 })).json().code, 'PASS_EXPIRED');
+        assert.equal(
+          (await t.call('POST', '/logistics/passes/verify', later, { code: token2 })).json().code,
+          'PASS_EXPIRED',
+        );
       } finally {
         await t.app.close();
         await t.s.close();
@@ -185,9 +220,27 @@ for (const { dialect, skip } of await dialects()) {
           if (field) assert.equal(res.json().errors?.[0]?.field, field);
         };
         const eb = t.enterpriseBody;
-        await bad('/logistics/enterprises', t.reviewer, { ...eb, creditCode: '91350100M000100Y44' }, 'CREDIT_CODE_CHECKSUM', 'creditCode');
-        await bad('/logistics/enterprises', t.reviewer, { ...eb, creditCode: '91350100M0001' }, 'CREDIT_CODE_FORMAT', 'creditCode');
-        await bad('/logistics/enterprises', t.reviewer, { ...eb, contactPhone: '12345' }, 'PHONE_FORMAT', 'contactPhone');
+        await bad(
+          '/logistics/enterprises',
+          t.reviewer,
+          { ...eb, creditCode: '91350100M000100Y44' },
+          'CREDIT_CODE_CHECKSUM',
+          'creditCode',
+        );
+        await bad(
+          '/logistics/enterprises',
+          t.reviewer,
+          { ...eb, creditCode: '91350100M0001' },
+          'CREDIT_CODE_FORMAT',
+          'creditCode',
+        );
+        await bad(
+          '/logistics/enterprises',
+          t.reviewer,
+          { ...eb, contactPhone: '12345' },
+          'PHONE_FORMAT',
+          'contactPhone',
+        );
         await bad('/logistics/enterprises', t.reviewer, { ...eb, areaId: t.areas[AREAS.city] }, 'OUT_OF_SCOPE');
         assert.equal((await t.s.db.selectFrom('enterprise').select('id').execute()).length, 0);
         const { enterprise, account, vehicle, driver } = await enterpriseWithFleet(t);
@@ -196,22 +249,64 @@ for (const { dialect, skip } of await dialects()) {
         await bad(vehicles, account, { plate: '吉DI2345', type: 'truck', loadKg: 1 }, 'PLATE_FORMAT', 'plate');
         await bad(vehicles, account, { plate: '港D12345', type: 'truck', loadKg: 1 }, 'PLATE_PROVINCE', 'plate');
         await bad(vehicles, account, { plate: '吉D12345', type: 'truck', loadKg: 1 }, 'PLATE_TAKEN', 'plate');
-        await bad(vehicles, account, { plate: '吉D22222', trailerPlate: '吉D1234挂', type: 'truck', loadKg: 1 }, 'PLATE_TRAILER_MISPLACED', 'trailerPlate');
-        await bad(vehicles, account, { plate: '吉D22222', type: 'tractor_trailer', loadKg: 1 }, 'PLATE_TRAILER_REQUIRED', 'trailerPlate');
+        await bad(
+          vehicles,
+          account,
+          { plate: '吉D22222', trailerPlate: '吉D1234挂', type: 'truck', loadKg: 1 },
+          'PLATE_TRAILER_MISPLACED',
+          'trailerPlate',
+        );
+        await bad(
+          vehicles,
+          account,
+          { plate: '吉D22222', type: 'tractor_trailer', loadKg: 1 },
+          'PLATE_TRAILER_REQUIRED',
+          'trailerPlate',
+        );
         const nev = await t.call('POST', vehicles, account, { plate: '吉DD12345', type: 'light_truck', loadKg: 1500 });
         assert.equal(nev.json().plateKind, 'new_energy');
         const drivers = `/logistics/enterprises/${enterprise.id}/drivers`;
-        const d = { name: '赵一', idType: 'resident_id', idNumber: '220402198001010017', phone: '13800000000', licenceClass: 'A2' };
+        const d = {
+          name: '赵一',
+          idType: 'resident_id',
+          idNumber: '220402198001010017',
+          phone: '13800000000',
+          licenceClass: 'A2',
+        };
         await bad(drivers, account, d, 'ID_NUMBER_CHECKSUM', 'idNumber');
         await bad(drivers, account, { ...d, idNumber: '220402198001010019' }, 'DRIVER_TAKEN', 'idNumber');
         await bad(drivers, account, { ...d, idNumber: '110101199003070011', phone: '1' }, 'PHONE_FORMAT', 'phone');
         const app = application(vehicle.id, driver.id);
         await bad('/logistics/passes', account, { ...app, origin: '130100' }, 'DIVISION_CODE_INVALID', 'origin');
-        await bad('/logistics/passes', account, { ...app, destination: '999999' }, 'DIVISION_CODE_INVALID', 'destination');
-        await bad('/logistics/passes', account, { ...app, cargoCategory: 'gold' }, 'PASS_CARGO_UNKNOWN', 'cargoCategory');
+        await bad(
+          '/logistics/passes',
+          account,
+          { ...app, destination: '999999' },
+          'DIVISION_CODE_INVALID',
+          'destination',
+        );
+        await bad(
+          '/logistics/passes',
+          account,
+          { ...app, cargoCategory: 'gold' },
+          'PASS_CARGO_UNKNOWN',
+          'cargoCategory',
+        );
         await bad('/logistics/passes', account, { ...app, validFrom: '2022-05-09' }, 'PASS_VALIDITY_PAST', 'validFrom');
-        await bad('/logistics/passes', account, { ...app, validUntil: '2022-07-01' }, 'PASS_VALIDITY_TOO_LONG', 'validUntil');
-        await bad('/logistics/passes', account, { ...app, validUntil: '2022-02-30' }, 'PASS_VALIDITY_DATE', 'validUntil');
+        await bad(
+          '/logistics/passes',
+          account,
+          { ...app, validUntil: '2022-07-01' },
+          'PASS_VALIDITY_TOO_LONG',
+          'validUntil',
+        );
+        await bad(
+          '/logistics/passes',
+          account,
+          { ...app, validUntil: '2022-02-30' },
+          'PASS_VALIDITY_DATE',
+          'validUntil',
+        );
         await bad('/logistics/passes', account, { ...app, driverIds: ['nope'] }, 'PASS_DRIVER_OTHER', 'driverIds');
         await bad('/logistics/passes', account, { ...app, vehicleId: 'nope' }, 'VEHICLE_NOT_FOUND');
         assert.equal((await t.s.db.selectFrom('vehicle_pass').select('id').execute()).length, 0);
@@ -230,13 +325,27 @@ for (const { dialect, skip } of await dialects()) {
           { ...t.enterpriseBody, name: '辽源市东丰医药物流有限公司', creditCode: '91220402MA0XK7LQ32' },
           '吉D66666',
         );
-        const pa = (await t.call('POST', '/logistics/passes', a.account, application(a.vehicle.id, a.driver.id))).json();
+        const pa = (
+          await t.call('POST', '/logistics/passes', a.account, application(a.vehicle.id, a.driver.id))
+        ).json();
         // A's account: B's enterprise, vehicles, drivers and passes are out of reach.
-        assert.equal((await t.call('GET', `/logistics/enterprises/${b.enterprise.id}`, a.account)).json().code, 'OUT_OF_SCOPE');
-        assert.equal((await t.call('GET', `/logistics/passes/${pa.id}`, b.account)).json().code, 'OUT_OF_SCOPE');
-        assert.equal((await t.call('GET', `/logistics/vehicles?enterpriseId=${a.enterprise.id}`, b.account)).json().code, 'OUT_OF_SCOPE');
         assert.equal(
-          (await t.call('POST', `/logistics/enterprises/${a.enterprise.id}/vehicles`, b.account, { plate: '吉D77777', type: 'truck', loadKg: 1 })).json().code,
+          (await t.call('GET', `/logistics/enterprises/${b.enterprise.id}`, a.account)).json().code,
+          'OUT_OF_SCOPE',
+        );
+        assert.equal((await t.call('GET', `/logistics/passes/${pa.id}`, b.account)).json().code, 'OUT_OF_SCOPE');
+        assert.equal(
+          (await t.call('GET', `/logistics/vehicles?enterpriseId=${a.enterprise.id}`, b.account)).json().code,
+          'OUT_OF_SCOPE',
+        );
+        assert.equal(
+          (
+            await t.call('POST', `/logistics/enterprises/${a.enterprise.id}/vehicles`, b.account, {
+              plate: '吉D77777',
+              type: 'truck',
+              loadKg: 1,
+            })
+          ).json().code,
           'OUT_OF_SCOPE',
         );
         assert.equal(
@@ -244,8 +353,14 @@ for (const { dialect, skip } of await dialects()) {
           'OUT_OF_SCOPE',
         );
         const listed = await t.call('GET', '/logistics/enterprises', b.account);
-        assert.deepEqual(listed.json().items.map((e: { id: string }) => e.id), [b.enterprise.id]);
-        assert.deepEqual((await t.call('GET', '/logistics/vehicles', b.account)).json().items.map((v: { plate: string }) => v.plate), ['吉D66666']);
+        assert.deepEqual(
+          listed.json().items.map((e: { id: string }) => e.id),
+          [b.enterprise.id],
+        );
+        assert.deepEqual(
+          (await t.call('GET', '/logistics/vehicles', b.account)).json().items.map((v: { plate: string }) => v.plate),
+          ['吉D66666'],
+        );
         assert.equal((await t.call('GET', '/logistics/passes', b.account)).json().total, 0);
         assert.equal((await t.call('GET', '/logistics/drivers', b.account)).json().total, 1);
         // Both enterprises to the district reviewer.
@@ -256,7 +371,10 @@ for (const { dialect, skip } of await dialects()) {
         // A commerce reviewer cannot issue a medical-supplies pass; the health reviewer can.
         const commerce = await signIn(t.s, 'logistics', AREAS.district);
         await linkAccount(t.s, t.s.db, commerce.userId, { department: 'commerce' });
-        assert.equal((await t.call('POST', `/logistics/passes/${pa.id}/issue`, commerce, {})).json().code, 'PASS_DEPARTMENT');
+        assert.equal(
+          (await t.call('POST', `/logistics/passes/${pa.id}/issue`, commerce, {})).json().code,
+          'PASS_DEPARTMENT',
+        );
         assert.equal((await t.call('GET', '/logistics/passes?mine=true', commerce)).json().total, 0);
         const health = await signIn(t.s, 'logistics', AREAS.district);
         await linkAccount(t.s, t.s.db, health.userId, { department: 'health' });
@@ -266,7 +384,10 @@ for (const { dialect, skip } of await dialects()) {
         const outside = await signIn(t.s, 'logistics', AREAS.xingyang);
         assert.equal((await t.call('GET', `/logistics/passes/${pa.id}`, outside)).json().code, 'OUT_OF_SCOPE');
         // The enterprise withdraws its own application, not after issue.
-        assert.equal((await t.call('POST', `/logistics/passes/${pa.id}/withdraw`, a.account)).json().code, 'PASS_STATE');
+        assert.equal(
+          (await t.call('POST', `/logistics/passes/${pa.id}/withdraw`, a.account)).json().code,
+          'PASS_STATE',
+        );
       } finally {
         await t.app.close();
         await t.s.close();
@@ -290,8 +411,13 @@ for (const { dialect, skip } of await dialects()) {
         }
         // One fails inside its transaction (refused first, then issued): its serial is not consumed.
         await t.call('POST', `/logistics/passes/${ids[5]}/refuse`, t.reviewer, { reason: '材料不全' });
-        const results = await Promise.all(ids.map((id) => t.call('POST', `/logistics/passes/${id}/issue`, t.reviewer, {})));
-        const numbers = results.filter((r) => r.statusCode === 200).map((r) => r.json().number as string).sort();
+        const results = await Promise.all(
+          ids.map((id) => t.call('POST', `/logistics/passes/${id}/issue`, t.reviewer, {})),
+        );
+        const numbers = results
+          .filter((r) => r.statusCode === 200)
+          .map((r) => r.json().number as string)
+          .sort();
         assert.deepEqual(numbers, ['220402000001', '220402000002', '220402000003', '220402000004', '220402000005']);
         assert.equal(results.filter((r) => r.statusCode !== 200).length, 1);
       } finally {

@@ -25,13 +25,25 @@ import { RuleFileError } from '../../src/platform/rule-file.ts';
 import fs from 'node:fs';
 
 test('credit code: the GB 32100-2015 check character, format and normalisation', () => {
-  assert.deepEqual(checkCreditCode('91350100M000100Y43'), { ok: true, value: '91350100M000100Y43', division: '350100' });
+  assert.deepEqual(checkCreditCode('91350100M000100Y43'), {
+    ok: true,
+    value: '91350100M000100Y43',
+    division: '350100',
+  });
   assert.equal(checkCreditCode(' 91350100m000100y43 ').ok, true);
   assert.deepEqual(checkCreditCode('91350100M000100Y44'), { ok: false, code: 'CREDIT_CODE_CHECKSUM', expected: '3' });
   // The check character of a sum divisible by 31 is 0, not the 31st character.
   assert.equal(creditCheckChar('91220402MA0XK7LQ3'), '2');
   assert.equal(checkCreditCode('91220402MA0XK7LQ32').ok, true);
-  for (const bad of ['', '91350100M000100Y4', '91350100M000100Y433', '91350100M00O100Y43', '9135010SM000100Y43', 'Z1350100M000100Y43', '91A50100M000100Y43'])
+  for (const bad of [
+    '',
+    '91350100M000100Y4',
+    '91350100M000100Y433',
+    '91350100M00O100Y43',
+    '9135010SM000100Y43',
+    'Z1350100M000100Y43',
+    '91A50100M000100Y43',
+  ])
     assert.equal(checkCreditCode(bad).ok, false, bad);
   assert.equal((checkCreditCode('91350100M00I100Y43') as { code: string }).code, 'CREDIT_CODE_FORMAT');
 });
@@ -46,7 +58,16 @@ test('plates: provinces, the 7-character plates, the 8-character new-energy plat
   assert.deepEqual(checkPlate('吉D1234挂'), { ok: true, value: '吉D1234挂', kind: 'trailer' });
   assert.deepEqual(checkPlate('港A12345'), { ok: false, code: 'PLATE_PROVINCE' });
   assert.deepEqual(checkPlate('AB12345'), { ok: false, code: 'PLATE_PROVINCE' });
-  for (const bad of ['吉DI2345', '吉D1234O', '吉D1234', '吉1D2345', '吉DA123456', '粤BX12345', '粤B1234X5', '吉D12345挂'])
+  for (const bad of [
+    '吉DI2345',
+    '吉D1234O',
+    '吉D1234',
+    '吉1D2345',
+    '吉DA123456',
+    '粤BX12345',
+    '粤B1234X5',
+    '吉D12345挂',
+  ])
     assert.equal(checkPlate(bad).ok, false, bad);
 });
 
@@ -62,7 +83,11 @@ test('vehicle plates: a trailer plate only on a tractor-trailer, which needs one
     field: 'trailerPlate',
     code: 'PLATE_TRAILER_MISPLACED',
   });
-  assert.deepEqual(checkVehiclePlates('truck', '吉D1234挂'), { ok: false, field: 'plate', code: 'PLATE_TRAILER_MISPLACED' });
+  assert.deepEqual(checkVehiclePlates('truck', '吉D1234挂'), {
+    ok: false,
+    field: 'plate',
+    code: 'PLATE_TRAILER_MISPLACED',
+  });
   assert.deepEqual(checkVehiclePlates('tractor_trailer', '吉D12345'), {
     ok: false,
     field: 'trailerPlate',
@@ -93,7 +118,12 @@ test('county codes and pass numbers', () => {
   assert.equal(passNumber('220402', 17), '220402000017');
   assert.throws(() => passNumber('220402', 0));
   assert.throws(() => passNumber('220402', 1_000_000));
-  assert.deepEqual(checkPassNumber('2204 0200 0017'), { ok: true, value: '220402000017', division: '220402', serial: 17 });
+  assert.deepEqual(checkPassNumber('2204 0200 0017'), {
+    ok: true,
+    value: '220402000017',
+    division: '220402',
+    serial: 17,
+  });
   assert.deepEqual(checkPassNumber('220402000000'), { ok: false, code: 'PASS_NUMBER_FORMAT' });
   assert.deepEqual(checkPassNumber('22040200001'), { ok: false, code: 'PASS_NUMBER_FORMAT' });
   assert.deepEqual(checkPassNumber('22040200001a'), { ok: false, code: 'PASS_NUMBER_FORMAT' });
@@ -116,7 +146,10 @@ test('validity windows: default, longest, not in the past, not too far ahead', (
     validFrom: '2022-05-12',
     validUntil: '2022-06-10',
   });
-  assert.equal((checkValidity(p, today, '2022-05-12', '2022-06-11') as { code: string }).code, 'PASS_VALIDITY_TOO_LONG');
+  assert.equal(
+    (checkValidity(p, today, '2022-05-12', '2022-06-11') as { code: string }).code,
+    'PASS_VALIDITY_TOO_LONG',
+  );
   assert.equal((checkValidity(p, today, '2022-05-09', undefined) as { code: string }).code, 'PASS_VALIDITY_PAST');
   assert.equal((checkValidity(p, today, '2022-05-18', undefined) as { code: string }).code, 'PASS_VALIDITY_TOO_FAR');
   assert.equal((checkValidity(p, today, '2022-05-12', '2022-05-11') as { code: string }).code, 'PASS_VALIDITY_ORDER');
@@ -145,7 +178,10 @@ test('rule file: the department of a cargo category changes with the period in f
   // Faults name the field.
   const missing = structuredClone(raw);
   delete missing.periods[0].departmentOf.energy;
-  assert.throws(() => parseLogisticsPolicy(missing), (e: unknown) => e instanceof RuleFileError && /departmentOf\.energy/.test(e.message));
+  assert.throws(
+    () => parseLogisticsPolicy(missing),
+    (e: unknown) => e instanceof RuleFileError && /departmentOf\.energy/.test(e.message),
+  );
   const unknown = structuredClone(raw);
   unknown.periods[0].departmentOf.energy = 'police';
   assert.throws(() => parseLogisticsPolicy(unknown), /unknown department/);

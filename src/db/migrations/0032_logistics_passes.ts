@@ -126,11 +126,7 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .execute();
   await db.schema.createIndex('vehicle_pass_vehicle_idx').on('vehicle_pass').column('vehicle_id').execute();
   await db.schema.createIndex('vehicle_pass_enterprise_idx').on('vehicle_pass').column('enterprise_id').execute();
-  await db.schema
-    .createIndex('vehicle_pass_status_idx')
-    .on('vehicle_pass')
-    .columns(['status', 'area_path'])
-    .execute();
+  await db.schema.createIndex('vehicle_pass_status_idx').on('vehicle_pass').columns(['status', 'area_path']).execute();
 
   // The last serial each issuing county gave: bumped in the issuing transaction, so a rolled-back issue
   // gives its serial back and two issues never share one.
