@@ -14,7 +14,7 @@ import {
 export const LogisticsErrors = defineErrors({
   CREDIT_CODE_FORMAT: {
     status: 400,
-    zh: '统一社会信用代码格式错误：应为 18 位数字或大写字母（不含 I、O、S、V、Z），第 3 至 8 位为行政区划代码',
+    zh: '统一社会信用代码格式错误：应为 18 位数字或大写字母（不含易混淆的五个字母），第 3 至 8 位为行政区划代码',
     en: 'A unified social credit code is 18 digits or capitals (no I, O, S, V, Z), characters 3–8 a division code',
   },
   CREDIT_CODE_CHECKSUM: {
