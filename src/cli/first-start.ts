@@ -11,6 +11,7 @@ import { progressLine } from './context.ts';
 import { seedDemoRound } from '../testing/testing.demo.ts';
 import { assignDemoOperator } from '../venues/venue.service.ts';
 import { createDemoResident } from '../residents/residents.service.ts';
+import { seedDemoLogistics } from '../logistics/logistics.demo.ts';
 
 interface DemoAccount {
   username: string;
@@ -43,6 +44,18 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     username: 'operator',
     displayName: '文苑社区场所经营者',
     role: 'venue_operator',
+    area: { name: '文苑社区', level: 'community' },
+  },
+  {
+    username: 'logistics',
+    displayName: '物资保障专班',
+    role: 'logistics',
+    area: { name: '龙山区', level: 'district' },
+  },
+  {
+    username: 'enterprise',
+    displayName: '民生保供商贸（企业账号）',
+    role: 'enterprise',
     area: { name: '文苑社区', level: 'community' },
   },
 ];
@@ -117,6 +130,35 @@ export async function seedDemoDeployment(
     seed: 1,
     quietCommunities: [...new Set(DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])))],
   });
+  const commandUser = created.find((c) => c.role === 'command');
+  const enterpriseUser = await s.db
+    .selectFrom('app_user')
+    .select('id')
+    .where('username', '=', 'enterprise')
+    .executeTakeFirst();
+  const commandRow = await s.db
+    .selectFrom('app_user')
+    .select('id')
+    .where('username', '=', 'command')
+    .executeTakeFirst();
+  if (commandUser && commandRow) {
+    const logistics = await seedDemoLogistics(
+      s,
+      {
+        userId: commandRow.id,
+        username: 'command',
+        displayName: '市指挥部值班员',
+        role: 'command',
+        areaId: city.id,
+        areaPath: city.path,
+        via: 'token',
+      },
+      { enterpriseUserId: enterpriseUser?.id },
+    );
+    log(
+      `demo logistics: ${logistics.enterprises} enterprises, ${logistics.vehicles} vehicles, ${logistics.drivers} drivers, ${logistics.passes} passes`,
+    );
+  }
   log(
     `demo testing round: ${round.sampled.toLocaleString()} people sampled in ${round.tubes.toLocaleString()} tubes, ${round.resulted.toLocaleString()} resulted, one suspected-positive pool reported (${(round.elapsedMs / 1000).toFixed(1)} s)`,
   );
