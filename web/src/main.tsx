@@ -39,6 +39,9 @@ import { RiskAreasPublicPage } from './riskareas/RiskAreasPublicPage.tsx';
 import { RiskAreasPage } from './riskareas/RiskAreasPage.tsx';
 import { PersonHealthPage } from './health/PersonHealthPage.tsx';
 import { AppealsPage, HealthChangesPage, RecolourApprovalsPage } from './health/HealthQueuesPage.tsx';
+import { EnterprisePortalPage } from './logistics/EnterprisePortalPage.tsx';
+import { PassReviewPage } from './logistics/PassReviewPage.tsx';
+import { PassPage } from './logistics/PassPage.tsx';
 
 function App() {
   return (
@@ -199,6 +202,30 @@ function App() {
               element={
                 <RequirePermission anyOf={['riskarea.manage']}>
                   <RiskAreasPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/portal"
+              element={
+                <RequirePermission anyOf={['logistics.enterprise']}>
+                  <EnterprisePortalPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/review"
+              element={
+                <RequirePermission anyOf={['logistics.review']}>
+                  <PassReviewPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/passes/:id"
+              element={
+                <RequirePermission anyOf={['logistics.read']}>
+                  <PassPage />
                 </RequirePermission>
               }
             />

@@ -27,11 +27,19 @@ import type * as venueTypes from '../src/venues/types.ts';
 import type * as audit from '../../src/audit/audit.schema.ts';
 import type * as command from '../../src/command/command.schema.ts';
 import type * as commandApi from '../src/command/commandApi.ts';
+import type * as enterprises from '../../src/logistics/enterprises.schema.ts';
+import type * as passes from '../../src/logistics/passes.schema.ts';
+import type * as logisticsApi from '../src/logistics/logisticsApi.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
 
 export type Checked = [
+  Reads<logisticsApi.LogisticsRules, typeof enterprises.LogisticsRulesSchema>,
+  Reads<logisticsApi.Enterprise, typeof enterprises.EnterpriseSchema>,
+  Reads<logisticsApi.Vehicle, typeof enterprises.VehicleSchema>,
+  Reads<logisticsApi.Driver, typeof enterprises.DriverSchema>,
+  Reads<logisticsApi.Pass, typeof passes.PassSchema>,
   Reads<web.MeResponse, typeof access.MeResult>,
   Reads<auditTypes.AuditVerify, typeof audit.AuditVerifyResult>,
   Reads<accessTypes.LoginResponse, typeof access.LoginResult>,
