@@ -14,6 +14,7 @@ import { registerVenueCommands } from '../venues/venue.cli.ts';
 import { registerRuleSetCommands } from '../rules/ruleset.cli.ts';
 import { registerTracingCommands } from '../tracing/tracing.cli.ts';
 import { registerRiskAreaCommands } from '../riskareas/riskareas.cli.ts';
+import { registerPassCommands } from '../logistics/passes.cli.ts';
 import { registerHealthCommands } from '../health/health.cli.ts';
 
 installErrorCatalogue();
@@ -35,6 +36,7 @@ registerVenueCommands(program);
 registerRuleSetCommands(program);
 registerTracingCommands(program);
 registerRiskAreaCommands(program);
+registerPassCommands(program);
 registerHealthCommands(program);
 
 try {

@@ -6,6 +6,8 @@ import type { Actor } from '../access/access.rules.ts';
 import { assertInScope, listingScope } from '../access/access.scope.ts';
 import { assertCan, auditActor } from '../access/auth.ts';
 import type { Executor } from '../db/database.ts';
+import { userByUsername } from '../access/access.store.ts';
+import type { AuditActor } from '../platform/audit.ts';
 import { areaById, isUniqueViolation } from '../db/sql.ts';
 import { dateInZone } from '../platform/calendar.ts';
 import { newId } from '../platform/crypto.ts';
@@ -383,4 +385,31 @@ export async function logisticsRules(s: Services, actor: Actor): Promise<Logisti
     enterpriseId: role.enterpriseId,
     department: role.department,
   };
+}
+
+/**
+ * The terminal's link of an account (by username) to an enterprise or a department: an enterprise
+ * account needs its enterprise; audited like any change of who may act for whom.
+ */
+export async function linkAccountByUsername(
+  s: Services,
+  by: AuditActor,
+  username: string,
+  link: { enterpriseId?: string; department?: string },
+): Promise<void> {
+  const user = await userByUsername(s.db, username);
+  if (!user) throw new AppError('NOT_FOUND', { what: username });
+  if (link.enterpriseId && !(await store.enterpriseById(s.db, link.enterpriseId)))
+    throw new AppError('ENTERPRISE_NOT_FOUND');
+  if (link.department && !logisticsPolicy().departments.some((d) => d.code === link.department))
+    throw new AppError('VALIDATION', { detail: `unknown department ${link.department}` });
+  await s.db.transaction().execute(async (trx) => {
+    await linkAccount(s, trx, user.id, link);
+    await s.audit(trx, by, {
+      action: 'logistics.account.link',
+      objectType: 'app_user',
+      objectId: user.id,
+      detail: { enterpriseId: link.enterpriseId ?? null, department: link.department ?? null },
+    });
+  });
 }
