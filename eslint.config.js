@@ -20,6 +20,7 @@ const PUBLISHED = [
   'rules/ruleset\\.load', //  the rule sets in force
   'venues/venue\\.codes', //  signed venue and personal codes, verified by testing and residents
   'venues/venue\\.categories', // the venue categories rule file
+  'venues/venue\\.poster', // the CJK font every printed document uses (posters, vehicle passes)
   'venues/checkin\\.export', // check-ins as a table for the tracing CLI
   'venues/checkin\\.ingest', // the check-in writer's state, read by operations
   'tracing/trace\\.index\\.start', // the in-memory tracing index's state, read by operations

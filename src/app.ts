@@ -34,6 +34,8 @@ import { tracingRoutes } from './tracing/tracing.routes.ts';
 import { riskAreaRoutes } from './riskareas/riskareas.routes.ts';
 import { quarantineOrderRoutes } from './quarantine/orders.routes.ts';
 import { quarantineHomeRoutes } from './quarantine/home.routes.ts';
+import { enterpriseRoutes } from './logistics/enterprises.routes.ts';
+import { passRoutes } from './logistics/passes.routes.ts';
 import { lazyRequestLogger } from './platform/logging.ts';
 import { notifyRoutes } from './notify/notify.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
@@ -192,6 +194,8 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => siteOpsRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => quarantineOrderRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => quarantineHomeRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => enterpriseRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => passRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

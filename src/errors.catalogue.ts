@@ -30,6 +30,8 @@ import { AllocationErrors } from './quarantine/allocation.schema.ts';
 import { CareErrors } from './quarantine/care.schema.ts';
 import { SiteOpsErrors } from './quarantine/siteops.schema.ts';
 import { QuarantineOrderErrors } from './quarantine/orders.schema.ts';
+import { LogisticsErrors } from './logistics/enterprises.schema.ts';
+import { PassErrors } from './logistics/passes.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -62,6 +64,8 @@ export const ERROR_CATALOGUES = {
   CareErrors,
   SiteOpsErrors,
   QuarantineOrderErrors,
+  LogisticsErrors,
+  PassErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

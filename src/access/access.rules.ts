@@ -16,6 +16,7 @@ export const ROLES = [
   'admin', // 系统管理员 administrator
   'resident', // 居民 resident
   'sampler', // 采样员 sampling-table staff and the emergency sampling squad
+  'enterprise', // 物资企业 a supply enterprise's own account (its portal: its vehicles, drivers, passes)
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -58,6 +59,10 @@ export const PERMISSIONS = [
   'quarantine.allocate', // allocate people under orders to rooms, move them, plan transfers (转运)
   'quarantine.site', // a site's daily work: health checks, alerts, requests, disinfection, medical waste, staff health
   'quarantine.home', // the community's homes under orders: door seals, reports, visits, deliveries, breaches
+  'logistics.read', // supply enterprises, their vehicles, drivers (masked) and passes
+  'logistics.enterprise', // an enterprise's portal: register its vehicles and drivers, apply for passes
+  'logistics.review', // register enterprises; issue, refuse and revoke passes for the cargo's department
+  'checkpoint.check', // verify vehicle passes at a checkpoint (卡口)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -92,6 +97,10 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'quarantine.allocate',
     'quarantine.site',
     'quarantine.home',
+    'logistics.read',
+    'logistics.enterprise',
+    'logistics.review',
+    'checkpoint.check',
   ],
   investigator: [
     'registry.read',
@@ -126,9 +135,9 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   ],
   lab: ['registry.read', 'testing.plan', 'testing.view', 'testing.custody', 'testing.lab', 'testing.report'],
   venue_operator: ['venue.manage', 'checkin.create'],
-  checkpoint: ['registry.read', 'health.read'],
+  checkpoint: ['registry.read', 'health.read', 'checkpoint.check'],
   quarantine_site: ['registry.read', 'health.read', 'quarantine.read', 'quarantine.site'],
-  logistics: [],
+  logistics: ['logistics.read', 'logistics.review', 'checkpoint.check'],
   volunteer_coordinator: ['registry.read'],
   auditor: ['audit.read', 'registry.read'],
   admin: [
@@ -151,6 +160,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   ],
   resident: [],
   sampler: ['testing.view', 'testing.sample', 'testing.custody'],
+  enterprise: ['logistics.read', 'logistics.enterprise'],
 };
 
 export function isRole(value: string): value is Role {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Services } from '../services.ts';
 import { addUser } from '../access/access.service.ts';
-import { anyUser } from '../access/access.store.ts';
+import { anyUser, userByUsername } from '../access/access.store.ts';
 import { rootArea } from '../db/sql.ts';
 import { areaByNameAndLevel } from '../registry/registry.store.ts';
 import type { Role } from '../access/access.rules.ts';
@@ -16,6 +16,7 @@ import { seedDemoQuarantine } from '../quarantine/sites.demo.ts';
 import { seedDemoOrders } from '../quarantine/orders.demo.ts';
 import { assignDemoOperator } from '../venues/venue.service.ts';
 import { createDemoResident } from '../residents/residents.service.ts';
+import { seedDemoLogistics } from '../logistics/logistics.demo.ts';
 
 interface DemoAccount {
   username: string;
@@ -55,6 +56,18 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     displayName: '龙山宾馆隔离点医护',
     role: 'quarantine_site',
     area: { name: '龙山区', level: 'district' },
+  },
+  {
+    username: 'logistics',
+    displayName: '物资保障专班',
+    role: 'logistics',
+    area: { name: '龙山区', level: 'district' },
+  },
+  {
+    username: 'enterprise',
+    displayName: '民生保供商贸（企业账号）',
+    role: 'enterprise',
+    area: { name: '文苑社区', level: 'community' },
   },
 ];
 
@@ -112,6 +125,27 @@ export async function seedDemoDeployment(
     seed: 1,
     quietCommunities: [...new Set(DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])))],
   });
+  const commandUser = created.find((c) => c.role === 'command');
+  const enterpriseUser = await userByUsername(s.db, 'enterprise');
+  const commandRow = await userByUsername(s.db, 'command');
+  if (commandUser && commandRow) {
+    const logistics = await seedDemoLogistics(
+      s,
+      {
+        userId: commandRow.id,
+        username: 'command',
+        displayName: '市指挥部值班员',
+        role: 'command',
+        areaId: city.id,
+        areaPath: city.path,
+        via: 'token',
+      },
+      { enterpriseUserId: enterpriseUser?.id },
+    );
+    log(
+      `demo logistics: ${logistics.enterprises} enterprises, ${logistics.vehicles} vehicles, ${logistics.drivers} drivers, ${logistics.passes} passes`,
+    );
+  }
   log(
     `demo testing round: ${round.sampled.toLocaleString()} people sampled in ${round.tubes.toLocaleString()} tubes, ${round.resulted.toLocaleString()} resulted, one suspected-positive pool reported (${(round.elapsedMs / 1000).toFixed(1)} s)`,
   );

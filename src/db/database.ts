@@ -998,6 +998,103 @@ export interface QuarantineStaffCheckTable {
   recorded_at: number;
 }
 
+/** An enterprise of the logistics module (migration 0032). */
+export interface EnterpriseTable {
+  id: string;
+  credit_code: string;
+  name: string;
+  /** supply_whitelist | medical_supplies | food | energy | production_materials */
+  category: string;
+  area_id: string;
+  area_path: string;
+  /** The issuing county of its passes. */
+  county: string;
+  address: string;
+  contact_name: string;
+  contact_phone_enc: string;
+  contact_phone_hmac: string;
+  /** active | suspended */
+  status: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An account acting for an enterprise (its portal), or a reviewer's department. */
+export interface LogisticsAccountTable {
+  user_id: string;
+  enterprise_id: string | null;
+  department: string | null;
+  created_at: number;
+}
+
+export interface VehicleTable {
+  id: string;
+  enterprise_id: string;
+  plate: string;
+  /** standard | new_energy */
+  plate_kind: string;
+  trailer_plate: string | null;
+  vehicle_type: string;
+  load_kg: number;
+  /** active | retired */
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DriverTable {
+  id: string;
+  enterprise_id: string;
+  person_id: string | null;
+  name: string;
+  id_type: string;
+  id_number_enc: string;
+  id_hmac: string;
+  phone_enc: string;
+  phone_hmac: string;
+  licence_class: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface VehiclePassTable {
+  id: string;
+  number: string | null;
+  serial: number | null;
+  enterprise_id: string;
+  vehicle_id: string;
+  area_path: string;
+  county: string;
+  origin: string;
+  destination: string;
+  cargo_category: string;
+  cargo_note: string;
+  department: string;
+  /** JSON array of driver ids. */
+  driver_ids: string;
+  valid_from: string;
+  valid_until: string;
+  /** applied | issued | refused | revoked | withdrawn */
+  status: string;
+  rules_version: string;
+  applied_by: string | null;
+  applied_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_note: string | null;
+  revoked_by: string | null;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+  updated_at: number;
+}
+
+export interface VehiclePassSerialTable {
+  county: string;
+  last_serial: number;
+}
+
 export interface Database {
   area: AreaTable;
   building: BuildingTable;
@@ -1060,6 +1157,12 @@ export interface Database {
   quarantine_disinfection: QuarantineDisinfectionTable;
   quarantine_waste: QuarantineWasteTable;
   quarantine_staff_check: QuarantineStaffCheckTable;
+  enterprise: EnterpriseTable;
+  logistics_account: LogisticsAccountTable;
+  vehicle: VehicleTable;
+  driver: DriverTable;
+  vehicle_pass: VehiclePassTable;
+  vehicle_pass_serial: VehiclePassSerialTable;
 }
 
 export type Db = Kysely<Database>;

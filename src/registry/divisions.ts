@@ -20,3 +20,19 @@ function load(): Set<string> {
 export function isDivisionCode(code: string): boolean {
   return cachedByFile(DIVISIONS_FILE, load).has(code);
 }
+
+function loadNames(): Map<string, string> {
+  const text = fs.readFileSync(DIVISIONS_FILE, 'utf8');
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const [code, name] = line.split('\t');
+    if (code && name) out.set(code, name);
+  }
+  return out;
+}
+
+/** The name gb2260.tsv gives a division code ("龙山区"), or null for a code it does not hold. */
+export function divisionName(code: string): string | null {
+  return cachedByFile(`${DIVISIONS_FILE}#names`, loadNames).get(code) ?? null;
+}

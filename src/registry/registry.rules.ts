@@ -403,3 +403,6 @@ export function parseBuildingSearch(raw: string | undefined): BuildingSearch {
 export function buildingNumberNames(n: string): string[] {
   return [n, `${n}号楼`, `${n}号`, `${n}栋`, `${n}幢`, `${n}座`];
 }
+
+/** GB/T 2260 division codes (gb2260.tsv), for other domains' checks of a county code. */
+export { isDivisionCode, divisionName } from './divisions.ts';

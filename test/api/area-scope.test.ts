@@ -58,7 +58,10 @@ type Fixture = Record<
   | 'qAlert'
   | 'qRequest'
   | 'qWaste'
-  | 'order',
+  | 'order'
+  | 'enterprise'
+  | 'vehicle'
+  | 'pass',
   string
 >;
 
@@ -714,6 +717,59 @@ export const ROUTES: Record<string, Probe> = {
     (f) => `/quarantine/home/${f.order}/breaches`,
     () => ({ kind: 'left_home' }),
   ),
+  'GET /api/v1/logistics/rules': exempt(
+    "the logistics rule file's departments, cargo categories and validity, and the actor's own link",
+  ),
+  'GET /api/v1/logistics/enterprises': refused('logistics', (f) => `/logistics/enterprises?areaId=${f.area}`),
+  'POST /api/v1/logistics/enterprises': refused(
+    'logistics',
+    () => '/logistics/enterprises',
+    (f) => ({
+      name: '文苑另一企业',
+      creditCode: '91220402MA0XK7LQ32',
+      category: 'food',
+      areaId: f.area,
+      contactName: '张三',
+      contactPhone: '13800000009',
+    }),
+  ),
+  'GET /api/v1/logistics/enterprises/{id}': refused('logistics', (f) => `/logistics/enterprises/${f.enterprise}`),
+  'POST /api/v1/logistics/enterprises/{id}/vehicles': refused(
+    'logistics',
+    (f) => `/logistics/enterprises/${f.enterprise}/vehicles`,
+    () => ({ plate: '吉D99999', type: 'truck', loadKg: 1000 }),
+  ),
+  'POST /api/v1/logistics/enterprises/{id}/drivers': refused(
+    'logistics',
+    (f) => `/logistics/enterprises/${f.enterprise}/drivers`,
+    () => ({ name: '张三', idType: 'passport', idNumber: 'E12345678', phone: '13800000008', licenceClass: 'B2' }),
+  ),
+  'GET /api/v1/logistics/vehicles': scoped('logistics', () => '/logistics/vehicles'),
+  'GET /api/v1/logistics/drivers': scoped('logistics', () => '/logistics/drivers'),
+  'GET /api/v1/logistics/passes': scoped('logistics', () => '/logistics/passes'),
+  'POST /api/v1/logistics/passes': refused(
+    'command',
+    () => '/logistics/passes',
+    (f) => ({ vehicleId: f.vehicle, driverIds: [], origin: '130102', destination: '220402', cargoCategory: 'food' }),
+  ),
+  'POST /api/v1/logistics/passes/verify': exempt(
+    'a checkpoint checks passes of any origin (trucks come from other provinces); answers the pass as printed, drivers masked',
+  ),
+  'GET /api/v1/logistics/passes/{id}': refused('logistics', (f) => `/logistics/passes/${f.pass}`),
+  'POST /api/v1/logistics/passes/{id}/issue': refused('logistics', (f) => `/logistics/passes/${f.pass}/issue`),
+  'POST /api/v1/logistics/passes/{id}/refuse': refused(
+    'logistics',
+    (f) => `/logistics/passes/${f.pass}/refuse`,
+    () => ({ reason: '不符' }),
+  ),
+  'POST /api/v1/logistics/passes/{id}/revoke': refused(
+    'logistics',
+    (f) => `/logistics/passes/${f.pass}/revoke`,
+    () => ({ reason: '撤销' }),
+  ),
+  'POST /api/v1/logistics/passes/{id}/withdraw': refused('command', (f) => `/logistics/passes/${f.pass}/withdraw`),
+  'GET /api/v1/logistics/passes/{id}/code': refused('logistics', (f) => `/logistics/passes/${f.pass}/code`),
+  'GET /api/v1/logistics/passes/{id}/pass.pdf': refused('logistics', (f) => `/logistics/passes/${f.pass}/pass.pdf`),
 };
 
 for (const { dialect, skip } of await dialects()) {
@@ -998,6 +1054,33 @@ for (const { dialect, skip } of await dialects()) {
         const order = ok(
           await call('POST', '/quarantine/orders', investigator, { personId: other, contactId: 'contact-w' }),
         ).id as string;
+        const enterprise = ok(
+          await call('POST', '/logistics/enterprises', command, {
+            name: '文苑保供商贸',
+            creditCode: '91350100M000100Y43',
+            category: 'supply_whitelist',
+            areaId: areas[AREAS.wenyuan],
+            contactName: '王建国',
+            contactPhone: '13800000007',
+          }),
+        ).id as string;
+        const vehicle = ok(
+          await call('POST', `/logistics/enterprises/${enterprise}/vehicles`, command, {
+            plate: '吉D12345',
+            type: 'van',
+            loadKg: 3000,
+          }),
+        ).id as string;
+        const pass = ok(
+          await call('POST', '/logistics/passes', command, {
+            vehicleId: vehicle,
+            driverIds: [],
+            origin: '130102',
+            destination: '220402',
+            cargoCategory: 'food',
+          }),
+        ).id as string;
+        ok(await call('POST', `/logistics/passes/${pass}/issue`, command, {}), 200);
         const f: Fixture = {
           order,
           area: areas[AREAS.wenyuan]!,
@@ -1032,6 +1115,9 @@ for (const { dialect, skip } of await dialects()) {
           qAlert: 'alert-w',
           qRequest: 'request-w',
           qWaste: 'waste-w',
+          enterprise,
+          vehicle,
+          pass,
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),
@@ -1044,6 +1130,8 @@ for (const { dialect, skip } of await dialects()) {
           '文苑隔离宾馆',
           '文苑医生',
           '文苑社区卫生服务中心',
+          '文苑保供商贸',
+          '吉D12345',
         ];
 
         // 兴阳's actors, one per role, ask for them.

@@ -56,6 +56,22 @@ for (const { dialect, skip } of await dialects()) {
           .execute();
         assert.equal(events.length, 1);
         assert.equal(JSON.parse(events[0]!.detail).demo, true);
+
+        // Logistics: the enterprise account acts for the first demo enterprise, with passes in every state.
+        const enterprise = accounts.find((a) => a.username === 'enterprise')!;
+        assert.equal(enterprise.role, 'enterprise');
+        assert.equal(accounts.find((a) => a.username === 'logistics')!.role, 'logistics');
+        const link = await s.db
+          .selectFrom('logistics_account')
+          .innerJoin('app_user', 'app_user.id', 'logistics_account.user_id')
+          .innerJoin('enterprise', 'enterprise.id', 'logistics_account.enterprise_id')
+          .select(['enterprise.name'])
+          .where('app_user.username', '=', 'enterprise')
+          .executeTakeFirstOrThrow();
+        assert.equal(link.name, '辽源市民生保供商贸有限公司');
+        const passes = await s.db.selectFrom('vehicle_pass').select(['status', 'number']).execute();
+        assert.deepEqual([...new Set(passes.map((p) => p.status))].sort(), ['applied', 'issued', 'refused', 'revoked']);
+        assert.ok(passes.filter((p) => p.number).every((p) => /^220402\d{6}$/.test(p.number!)));
       } finally {
         await s.close();
       }

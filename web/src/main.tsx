@@ -47,6 +47,9 @@ import { SitesPage } from './quarantine/SitesPage.tsx';
 import { SiteBoardPage } from './quarantine/SiteBoardPage.tsx';
 import { HospitalsPage, HospitalsPublicPage } from './quarantine/HospitalsPage.tsx';
 import { CapacityPage } from './quarantine/CapacityPage.tsx';
+import { EnterprisePortalPage } from './logistics/EnterprisePortalPage.tsx';
+import { PassReviewPage } from './logistics/PassReviewPage.tsx';
+import { PassPage } from './logistics/PassPage.tsx';
 
 function App() {
   return (
@@ -240,6 +243,30 @@ function App() {
               element={
                 <RequirePermission anyOf={['riskarea.manage']}>
                   <RiskAreasPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/portal"
+              element={
+                <RequirePermission anyOf={['logistics.enterprise']}>
+                  <EnterprisePortalPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/review"
+              element={
+                <RequirePermission anyOf={['logistics.review']}>
+                  <PassReviewPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/passes/:id"
+              element={
+                <RequirePermission anyOf={['logistics.read']}>
+                  <PassPage />
                 </RequirePermission>
               }
             />

@@ -33,6 +33,9 @@ import type * as qcapacity from '../../src/quarantine/capacity.schema.ts';
 import type * as sitesApi from '../src/quarantine/sitesApi.ts';
 import type * as qorders from '../../src/quarantine/orders.schema.ts';
 import type * as ordersApi from '../src/quarantine/ordersApi.ts';
+import type * as enterprises from '../../src/logistics/enterprises.schema.ts';
+import type * as passes from '../../src/logistics/passes.schema.ts';
+import type * as logisticsApi from '../src/logistics/logisticsApi.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
@@ -53,6 +56,11 @@ export type Checked = [
   Reads<ordersApi.MyQuarantine, typeof qorders.MyQuarantineSchema>,
   Reads<ordersApi.HomeList, typeof qorders.HomeListSchema>,
   Reads<ordersApi.HomeReportResult, typeof qorders.HomeReportResultSchema>,
+  Reads<logisticsApi.LogisticsRules, typeof enterprises.LogisticsRulesSchema>,
+  Reads<logisticsApi.Enterprise, typeof enterprises.EnterpriseSchema>,
+  Reads<logisticsApi.Vehicle, typeof enterprises.VehicleSchema>,
+  Reads<logisticsApi.Driver, typeof enterprises.DriverSchema>,
+  Reads<logisticsApi.Pass, typeof passes.PassSchema>,
   Reads<web.MeResponse, typeof access.MeResult>,
   Reads<auditTypes.AuditVerify, typeof audit.AuditVerifyResult>,
   Reads<accessTypes.LoginResponse, typeof access.LoginResult>,

@@ -78,6 +78,19 @@ export const NAV_GROUPS: NavGroup[] = [
     ],
   },
   {
+    // 保通保畅: enterprises' vehicles, drivers and passes; the departments' review
+    key: 'logistics',
+    items: [
+      {
+        key: 'logisticsPortal',
+        to: '/logistics/portal',
+        anyOf: ['logistics.enterprise'],
+        also: ['/logistics/passes/'],
+      },
+      { key: 'logisticsReview', to: '/logistics/review', anyOf: ['logistics.review'] },
+    ],
+  },
+  {
     key: 'mine',
     items: [
       { key: 'myCode', to: '/me/code', anyOf: [], roles: ['resident'] },

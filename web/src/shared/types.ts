@@ -40,7 +40,11 @@ export type Permission =
   | 'quarantine.order'
   | 'quarantine.allocate'
   | 'quarantine.site'
-  | 'quarantine.home';
+  | 'quarantine.home'
+  | 'logistics.read'
+  | 'logistics.enterprise'
+  | 'logistics.review'
+  | 'checkpoint.check';
 
 export const ROLES = [
   'command',
@@ -56,6 +60,7 @@ export const ROLES = [
   'admin',
   'resident',
   'sampler',
+  'enterprise',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
