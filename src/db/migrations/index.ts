@@ -22,6 +22,7 @@ import * as m0024 from './0024_admin_audit.ts';
 import * as m0025 from './0025_venue_operator.ts';
 import * as m0026 from './0026_colour_basis_kind.ts';
 import * as m0028 from './0028_quarantine.ts';
+import * as m0033 from './0033_job_lease.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -49,4 +50,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0025_venue_operator': m0025,
   '0026_colour_basis_kind': m0026,
   '0028_quarantine': m0028,
+  '0033_job_lease': m0033,
 };
