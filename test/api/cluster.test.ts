@@ -2,7 +2,8 @@
 // createServices and build, each with its own connection pool to one PostgreSQL schema and its own
 // Redis connections — and whatever a request does on one holds on the other: a scheduled job runs
 // once across them, a dead holder's job is taken over, a session made on one is accepted by the other,
-// a login lockout and a rate limit count attempts on both, a check-in through one reaches the other's
+// a login lockout and a rate limit count attempts on both, a guard's offline queue is applied once
+// whichever process each send lands on, a check-in through one reaches the other's
 // live stream and its tracing index. [PostgreSQL and Redis; on SQLite one process owns the file]
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,6 +27,8 @@ import { venueJobs } from '../../src/venues/venue.jobs.ts';
 import { healthJobs } from '../../src/health/health.jobs.ts';
 import { riskAreaJobs } from '../../src/riskareas/riskareas.jobs.ts';
 import { ruleSetById } from '../../src/rules/ruleset.load.ts';
+import { issuePersonalCode } from '../../src/venues/venue.codes.ts';
+import { guardDevice } from '../support/queued.scan.ts';
 import { traceContacts } from '../../src/tracing/tracing.discovery.ts';
 import { attachVisitIndex, loadVisitIndex, visitIndexOf } from '../../src/tracing/trace.index.ts';
 
@@ -333,6 +336,53 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(visitIndexOf(c.b.s.db)!.stats().checkins, 2, 'the index read the venue again');
       } finally {
         stream?.close();
+        await c.close();
+      }
+    });
+
+    test("a guard's offline queue is applied once, whichever process the first send and its resend land on", async () => {
+      const c = await cluster();
+      try {
+        const areas = await seedTestAreas(c.a.s);
+        const worker = await signIn(c.a.s, 'community_worker', AREAS.wenyuan);
+        const command = await signIn(c.a.s, 'command', AREAS.city);
+        const on =
+          (app: App) =>
+          (method: 'GET' | 'POST', url: string, who: typeof worker = worker, payload?: unknown) =>
+            app.inject({
+              method,
+              url: `/api/v1${url}`,
+              headers: who.headers,
+              ...(payload !== undefined ? { payload: payload as object } : {}),
+            });
+        const [callA, callB] = [on(c.a.app), on(c.b.app)];
+        const person = await callA('POST', '/persons', worker, { areaId: areas[AREAS.wenyuanGrid], name: '张建国' });
+        const venue = await callA('POST', '/venues', worker, {
+          areaId: areas[AREAS.wenyuanGrid],
+          name: '文苑小区北门',
+          capacity: 40,
+          category: 'residential_gate',
+        });
+        const venueId = venue.json().id as string;
+        assert.equal((await callA('POST', `/venues/${venueId}/approve`, command)).statusCode, 200);
+        const code = (await callA('GET', `/venues/${venueId}/code`)).json().url as string;
+        const device = await guardDevice(callA, worker); // the queue key issued by node A
+        const scannedAt = c.clock.now();
+        const personalCode = issuePersonalCode(
+          c.a.s.signing.personalPrivateKey,
+          person.json().id as string,
+          scannedAt - 10_000,
+        ).token;
+        const body = device.sign({ code, personalCode, clientId: 'guard-q-0001', scannedAt });
+        c.clock.advance(20 * 60_000); // back online 20 minutes later
+        const first = await callB('POST', '/checkins', worker, body);
+        assert.equal(first.statusCode, 201, first.body);
+        const again = await callA('POST', '/checkins', worker, body); // the answer was lost: sent again
+        assert.equal(again.statusCode, 200, again.body);
+        assert.equal(again.json().checkinId, first.json().checkinId);
+        const rows = await c.a.s.db.selectFrom('checkin').select('id').where('venue_id', '=', venueId).execute();
+        assert.equal(rows.length, 1);
+      } finally {
         await c.close();
       }
     });
