@@ -5,7 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
-import { testServices } from '../support/services.ts';
+import { AREAS, seedTestAreas, signIn, testServices } from '../support/services.ts';
+import { build } from '../../src/app.ts';
 import { JobRunner, jobStatuses, LEASE_MS, type Job } from '../../src/platform/jobs.ts';
 
 const MIN = 60_000;
@@ -117,6 +118,43 @@ for (const { dialect, skip } of await dialects()) {
         await new JobRunner(s, [job], { holder: 'b' }).tick();
         assert.deepEqual(seen, [null, start]);
       } finally {
+        await s.close();
+      }
+    });
+
+    test('the health report lists the jobs; the holder and the last error only to an administrator of the whole deployment', async () => {
+      const s = await testServices(dialect);
+      const app = await build(s, { serveWeb: false });
+      try {
+        await seedTestAreas(s);
+        const job: Job = {
+          name: 'test.reported',
+          everyMs: MIN,
+          run: async () => {
+            throw new Error('no answer from the gateway');
+          },
+        };
+        await new JobRunner(s, [job], { holder: 'host:42:abc', log: () => {} }).tick();
+        const jobsFor = async (headers: Record<string, string> = {}) =>
+          (await app.inject({ method: 'GET', url: '/api/v1/health', headers })).json().jobs as unknown[];
+        const admin = await signIn(s, 'admin', AREAS.city);
+        const local = await signIn(s, 'admin', AREAS.wenyuan);
+        const at = s.clock.now();
+        assert.deepEqual(await jobsFor(admin.headers), [
+          {
+            name: 'test.reported',
+            state: 'failed',
+            holder: 'host:42:abc',
+            lastRunAt: at,
+            lastOkAt: null,
+            lastError: 'no answer from the gateway',
+          },
+        ]);
+        const plain = [{ name: 'test.reported', state: 'failed', lastRunAt: at, lastOkAt: null }];
+        assert.deepEqual(await jobsFor(local.headers), plain);
+        assert.deepEqual(await jobsFor(), plain);
+      } finally {
+        await app.close();
         await s.close();
       }
     });
