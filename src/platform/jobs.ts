@@ -93,14 +93,14 @@ export class JobRunner {
     return done;
   }
 
-  /** Runs the first tick (every job in order), then ticks each job on its own timer; returns stop. */
+  /**
+   * Runs the first tick (every job in order: a job's first run may rely on an earlier one's) and ticks
+   * each job on its own timer from now on (a job still running is not started again); returns stop.
+   */
   start(): () => Promise<void> {
-    const first = this.tick();
-    void first.then(() => {
-      if (this.stopped) return;
-      for (const job of this.jobs)
-        this.timers.push(setInterval(() => void this.tickJob(job), tickEvery(job.everyMs)).unref());
-    });
+    void this.tick();
+    for (const job of this.jobs)
+      this.timers.push(setInterval(() => void this.tickJob(job), tickEvery(job.everyMs)).unref());
     return () => this.stop();
   }
 
