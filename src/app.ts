@@ -37,6 +37,7 @@ import { quarantineHomeRoutes } from './quarantine/home.routes.ts';
 import { enterpriseRoutes } from './logistics/enterprises.routes.ts';
 import { passRoutes } from './logistics/passes.routes.ts';
 import { lazyRequestLogger } from './platform/logging.ts';
+import { rateLimitRedis } from './platform/ratelimit.ts';
 import { notifyRoutes } from './notify/notify.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { commandRoutes } from './command/command.routes.ts';
@@ -170,16 +171,23 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
   registerAuth(app, s);
+  // One Redis connection for the rate limits of this app (sign-in, registration), when there is Redis.
+  const rateLimitRedisClient = options.access?.rateLimitRedis ?? rateLimitRedis(s);
+  if (rateLimitRedisClient && !options.access?.rateLimitRedis)
+    app.addHook('onClose', async () => {
+      rateLimitRedisClient.disconnect();
+    });
+  const access: AccessRouteOptions = { ...options.access, rateLimitRedis: rateLimitRedisClient };
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(async (api) => opsRoutes(api as App, s), { prefix: '/api/v1' });
-  await app.register(async (api) => accessRoutes(api as App, s, options.access), { prefix: '/api/v1' });
+  await app.register(async (api) => accessRoutes(api as App, s, access), { prefix: '/api/v1' });
   await app.register(async (api) => registryRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => rosterRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => auditRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => venueRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => liveRoutes(api as App, s), { prefix: '/api/v1' });
-  await app.register(async (api) => residentRoutes(api as App, s, options.access), { prefix: '/api/v1' });
+  await app.register(async (api) => residentRoutes(api as App, s, access), { prefix: '/api/v1' });
   await app.register(async (api) => poolingRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => testingRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => rulesetRoutes(api as App, s), { prefix: '/api/v1' });

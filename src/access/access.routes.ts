@@ -1,6 +1,8 @@
 // Sign-in, sign-out, the current user, users and API tokens: thin handlers over access.service.
 import rateLimit from '@fastify/rate-limit';
+import { rateLimitOptions } from '../platform/ratelimit.ts';
 import { Type } from '@sinclair/typebox';
+import type { Redis } from 'ioredis';
 import type { FastifyReply } from 'fastify';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
@@ -33,17 +35,15 @@ import { resolveSession, SESSION_COOKIE } from './session.ts';
 export interface AccessRouteOptions {
   /** Sign-in attempts allowed per client address and window (default 20 per minute). */
   loginRateLimit?: { max: number; timeWindowMs: number };
+  /** The rate limits' Redis (platform/ratelimit.ts) when the deployment has one: counted across processes. */
+  rateLimitRedis?: Redis;
 }
 
 const DEFAULT_LOGIN_RATE_LIMIT = { max: 20, timeWindowMs: 60_000 };
 
 export async function accessRoutes(app: App, s: Services, options: AccessRouteOptions = {}): Promise<void> {
   const loginLimit = options.loginRateLimit ?? DEFAULT_LOGIN_RATE_LIMIT;
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) =>
-      new AppError('RATE_LIMITED', {}, { extra: { retryAfterSeconds: Math.ceil(context.ttl / 1000) } }),
-  });
+  await app.register(rateLimit, rateLimitOptions(s, options.rateLimitRedis));
 
   const setSessionCookie = (reply: FastifyReply, token: string) => {
     reply.setCookie(SESSION_COOKIE, token, {

@@ -11,12 +11,13 @@ import { residentStartup } from '../residents/residents.service.ts';
 import { cliConfig, type GlobalOptions } from './context.ts';
 import { ensureFirstStart } from './first-start.ts';
 import { warmPasswordEstimator } from '../access/password.rules.ts';
-import { startVenueJobs } from '../venues/venue.jobs.ts';
-import { startRiskAreaJobs } from '../riskareas/riskareas.jobs.ts';
-import { startHealthJobs } from '../health/health.jobs.ts';
-import { startCareJobs } from '../quarantine/care.jobs.ts';
+import { venueJobs } from '../venues/venue.jobs.ts';
+import { riskAreaJobs } from '../riskareas/riskareas.jobs.ts';
+import { healthJobs } from '../health/health.jobs.ts';
+import { careJobs } from '../quarantine/care.jobs.ts';
 import { startVisitIndex } from '../tracing/trace.index.start.ts';
-import { startAuditAnchorJob } from '../platform/audit.jobs.ts';
+import { auditAnchorJobs } from '../platform/audit.jobs.ts';
+import { JobRunner, type Job } from '../platform/jobs.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Longest a SIGTERM / SIGINT shutdown may take before the process exits anyway. */
@@ -47,8 +48,16 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   if (opts.host) config.host = opts.host;
   const s = await createServices(config);
   if (firstStart) await ensureFirstStart(s);
-  const residentsReady = await residentStartup(s);
-  if (residentsReady.sealed) console.log(`sealed the phones of ${residentsReady.sealed} resident accounts`);
+  // Once across the processes starting together: the one that takes the lease seals, the others go on.
+  const startup: Job = {
+    name: 'residents.startup',
+    everyMs: 0,
+    run: async () => {
+      const ready = await residentStartup(s);
+      return ready.sealed ? `sealed the phones of ${ready.sealed} resident accounts` : null;
+    },
+  };
+  await new JobRunner(s, [startup], { log: (m) => console.log(m) }).tick();
   if (s.sms.kind === 'log')
     console.log(
       'text messages (one-time codes) go to this log: set CORDON_SMS_URL to send them through an SMS gateway',
@@ -56,7 +65,7 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   const app = await build(s, { logger: { level: config.logLevel } });
   // Database faults (dropped connections, a full disk) are logged once per interval through the server's logger.
   s.handle.faults.setLogger((m) => app.log.error(m));
-  let stopJobs = () => {};
+  let stopJobs = async () => {};
   let closing = false;
   const close = async () => {
     if (closing) return;
@@ -67,7 +76,7 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
       process.exit(1);
     }, SHUTDOWN_MS).unref();
     try {
-      stopJobs();
+      await stopJobs();
       await app.close();
       await s.close();
     } catch (err) {
@@ -80,19 +89,16 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   process.once('SIGTERM', close);
   await app.listen({ port: config.port, host: config.host });
   warmPasswordEstimator(); // builds zxcvbn's dictionaries now, not during the first sign-up
-  const stopVenueJobs = startVenueJobs(s, { log: (m) => app.log.warn(m) });
-  const stopRiskAreaJobs = startRiskAreaJobs(s, { log: (m) => app.log.warn(m) });
-  const stopHealthJobs = startHealthJobs(s, { log: (m) => app.log.warn(m) });
-  const stopCareJobs = startCareJobs(s, { log: (m) => app.log.warn(m) });
+  // The scheduled jobs run once across every process on this database (src/platform/jobs.ts); the
+  // visit index is this process's own cache, checked against the database before each use.
+  const runner = new JobRunner(s, [...venueJobs(), ...riskAreaJobs(), ...healthJobs(), ...careJobs(), ...auditAnchorJobs(s)], {
+    log: (m) => app.log.warn(m),
+  });
+  const stopRunner = runner.start();
   const stopVisitIndex = startVisitIndex(s, { log: (m) => app.log.warn(m) });
-  const stopAuditAnchors = startAuditAnchorJob(s, { log: (m) => app.log.warn(m) });
-  stopJobs = () => {
-    stopVenueJobs();
-    stopRiskAreaJobs();
-    stopHealthJobs();
-    stopCareJobs();
+  stopJobs = async () => {
     stopVisitIndex();
-    stopAuditAnchors();
+    await stopRunner(); // a run going on ends and releases its lease
   };
   console.log(
     `Cordon listening on http://localhost:${config.port} (${s.dialect}${s.dialect === 'sqlite' ? `: ${path.join(config.dataDir, 'cordon.db')}` : ''})`,

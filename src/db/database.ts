@@ -131,6 +131,21 @@ export interface LoginFailureTable {
   last_failure_at: number;
 }
 
+/** A scheduled job's lease and last outcome (migration 0033; src/platform/jobs.ts). */
+export interface JobLeaseTable {
+  name: string;
+  /** The process holding (or that last held) the lease: host, process id and a per-runner suffix. */
+  holder: string | null;
+  /** The lease holds until then while a run goes on; null once the run ended. */
+  until: number | null;
+  /** When the latest run started. */
+  last_run_at: number | null;
+  /** When the latest run that succeeded started. */
+  last_ok_at: number | null;
+  /** The latest run's error; null when it succeeded. */
+  last_error: string | null;
+}
+
 export interface AuditEventTable {
   seq: number;
   at: number;
@@ -1107,6 +1122,7 @@ export interface Database {
   login_failure: LoginFailureTable;
   audit_event: AuditEventTable;
   audit_head: AuditHeadTable;
+  job_lease: JobLeaseTable;
   setting: SettingTable;
   venue: VenueTable;
   checkin: CheckinTable;

@@ -52,11 +52,28 @@ export const HealthChecks = Type.Object({
 });
 export type HealthChecks = Static<typeof HealthChecks>;
 
+/** A scheduled job's lease and last outcome, shared by every process (src/platform/jobs.ts). */
+export const JobView = Type.Object({
+  name: Type.String(),
+  /** running: a process holds it now; abandoned: its holder stopped mid-run (another takes it over). */
+  state: Literals(['never', 'ok', 'failed', 'running', 'abandoned'] as const),
+  /** The process that holds or last held the lease (host:pid:suffix); administrators only. */
+  holder: Type.Optional(Nullable(Type.String())),
+  /** When the latest run started, and the latest successful one (epoch ms). */
+  lastRunAt: Nullable(Type.Number()),
+  lastOkAt: Nullable(Type.Number()),
+  /** The latest run's error (null when it succeeded); administrators only. */
+  lastError: Type.Optional(Nullable(Type.String())),
+});
+export type JobView = Static<typeof JobView>;
+
 export const HealthReport = Type.Object({
   status: Literals(HEALTH_STATUSES),
   db: Literals(['sqlite', 'postgres'] as const),
   version: Type.String(),
   checks: HealthChecks,
+  /** The scheduled jobs of the deployment (empty when the database does not answer). */
+  jobs: Type.Array(JobView),
 });
 export type HealthReport = Static<typeof HealthReport>;
 

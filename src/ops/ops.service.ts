@@ -6,8 +6,9 @@ import type { Services } from '../services.ts';
 import { VERSION } from '../version.ts';
 import { writerHealth } from '../venues/checkin.ingest.ts';
 import { visitIndexState } from '../tracing/trace.index.start.ts';
+import { jobStatuses } from '../platform/jobs.ts';
 import { overallStatus } from './ops.rules.ts';
-import type { HealthChecks, HealthReport, Readiness } from './ops.schema.ts';
+import type { HealthChecks, HealthReport, JobView, Readiness } from './ops.schema.ts';
 
 /** Each probe's time limit. */
 export const PROBE_MS = 2000;
@@ -68,6 +69,16 @@ async function probeDisk(s: Services, ms: number): Promise<HealthChecks['disk']>
   return { status: freeBytes < minFreeBytes ? 'low' : 'ok', freeBytes, minFreeBytes };
 }
 
+/** The jobs' leases; with `details`, the holder and the last error (they name hosts and may quote data). */
+async function jobViews(s: Services, ms: number, details: boolean): Promise<JobView[]> {
+  try {
+    const jobs = await withTimeout(jobStatuses(s.db, s.clock.now()), ms, 'the database');
+    return jobs.map(({ holder, lastError, ...rest }) => (details ? { ...rest, holder, lastError } : rest));
+  } catch {
+    return []; // the database check says why
+  }
+}
+
 /** Each check without its `detail` (error messages may name internal hosts and ports). */
 function withoutDetails(checks: HealthChecks): HealthChecks {
   const strip = <T extends { detail?: string }>({ detail: _detail, ...rest }: T) => rest as T;
@@ -89,7 +100,11 @@ export async function healthReport(
   options: { details?: boolean; probeMs?: number } = {},
 ): Promise<HealthReport> {
   const probeMs = options.probeMs ?? PROBE_MS;
-  const [database, disk] = await Promise.all([probeDatabase(s, probeMs), probeDisk(s, probeMs)]);
+  const [database, disk, jobs] = await Promise.all([
+    probeDatabase(s, probeMs),
+    probeDisk(s, probeMs),
+    jobViews(s, probeMs, !!options.details),
+  ]);
   const bus = s.events.health();
   const checks: HealthChecks = {
     database,
@@ -103,6 +118,7 @@ export async function healthReport(
     db: s.dialect,
     version: VERSION,
     checks: options.details ? checks : withoutDetails(checks),
+    jobs,
   };
 }
 

@@ -86,7 +86,17 @@ export function loadKeys(
       null,
       2,
     );
-    fs.writeFileSync(file, body + '\n', { mode: 0o600, flag: 'wx' });
+    // Made whole under another name, then linked into place: of several processes starting together on
+    // one data directory the first link wins and the others read its keys, never a half-written file.
+    const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+    fs.writeFileSync(tmp, body + '\n', { mode: 0o600, flag: 'wx' });
+    try {
+      fs.linkSync(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      fs.unlinkSync(tmp);
+    }
   }
   const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as {
     dataKey?: string;

@@ -1,11 +1,12 @@
 // Resident registration (code by SMS, then the code), door registration by a community worker, the
 // resident's page data, personal codes and self check-in over HTTP.
 import rateLimit from '@fastify/rate-limit';
+import { rateLimitOptions } from '../platform/ratelimit.ts';
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
 import { actorOf, guard } from '../access/auth.ts';
-import { AppError, langFrom } from '../platform/errors.ts';
+import { langFrom } from '../platform/errors.ts';
 import type { AccessRouteOptions } from '../access/access.routes.ts';
 import { SESSION_COOKIE } from '../access/session.ts';
 import { RESIDENT_SESSION_TTL_MS } from './residents.rules.ts';
@@ -33,11 +34,7 @@ const DEFAULT_RATE_LIMIT = { max: 20, timeWindowMs: 60_000 };
 export async function residentRoutes(app: App, s: Services, options: AccessRouteOptions = {}): Promise<void> {
   // Registration is limited like sign-in (and its codes per person, phone and address in the service).
   const limit = options.loginRateLimit ?? DEFAULT_RATE_LIMIT;
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) =>
-      new AppError('RATE_LIMITED', {}, { extra: { retryAfterSeconds: Math.ceil(context.ttl / 1000) } }),
-  });
+  await app.register(rateLimit, rateLimitOptions(s, options.rateLimitRedis));
 
   const anonymous = { rateLimit: { max: limit.max, timeWindow: limit.timeWindowMs }, csrfExempt: true };
   const problems = {

@@ -1,8 +1,9 @@
-// Scheduled venue work in a serving process: every minute, visits past their dwell are closed (and
-// live views told); every hour, check-ins older than the retention are purged (audited, only when
-// there is something to delete). Started by `cordon serve` / `start`, never by build(): tests drive
-// these functions with their own clock.
+// Scheduled venue work, run once across the server processes (src/platform/jobs.ts): every minute,
+// visits past their dwell are closed (and live views told); every hour, check-ins older than the
+// retention are purged (audited, only when there is something to delete). Started by `cordon serve` /
+// `start`, never by build(): tests drive these functions with their own clock, or tick a JobRunner.
 import type { Services } from '../services.ts';
+import { startJobs, type Job } from '../platform/jobs.ts';
 import { closeExpiredVisits, purgeCheckins } from './venue.service.ts';
 import { countCheckinsBefore } from './venue.store.ts';
 
@@ -24,44 +25,30 @@ export async function purgeIfDue(s: Services): Promise<number> {
 }
 
 /**
- * Starts both jobs (each runs once at start: first the closing of expired visits, then the purge, so
- * visits are closed — and live views told — before old ones are deleted); returns the function that
- * stops them.
+ * The venue jobs, in the order a runner's first tick runs them: first the closing of expired visits,
+ * then the purge, so visits are closed — and live views told — before old ones are deleted.
  */
+export function venueJobs(options: Omit<VenueJobOptions, 'log'> = {}): Job[] {
+  return [
+    {
+      name: 'venues.close-expired-visits',
+      everyMs: options.autoCloseEveryMs ?? AUTO_CLOSE_EVERY_MS,
+      run: async (s) => {
+        await closeExpiredVisits(s);
+      },
+    },
+    {
+      name: 'venues.checkin-purge',
+      everyMs: options.purgeEveryMs ?? PURGE_EVERY_MS,
+      run: async (s) => {
+        const n = await purgeIfDue(s);
+        return n ? `purged ${n} check-ins older than ${s.config.retentionDays} days` : null;
+      },
+    },
+  ];
+}
+
+/** Starts the venue jobs on a runner of their own; returns the function that stops them. */
 export function startVenueJobs(s: Services, options: VenueJobOptions = {}): () => void {
-  const log = options.log ?? ((m: string) => console.error(m));
-  const timers: NodeJS.Timeout[] = [];
-  let stopped = false;
-  const every = (ms: number, name: string, job: () => Promise<string | null>): Promise<void> => {
-    let running = false;
-    const run = async () => {
-      if (running) return; // the previous run is still going: skip this tick
-      running = true;
-      try {
-        const done = await job();
-        if (done) log(done);
-      } catch (err) {
-        s.handle.faults.jobFailed(name, err, log);
-      } finally {
-        running = false;
-      }
-    };
-    timers.push(setInterval(run, ms).unref());
-    return run();
-  };
-  const firstClose = every(options.autoCloseEveryMs ?? AUTO_CLOSE_EVERY_MS, 'closing expired visits', async () => {
-    await closeExpiredVisits(s);
-    return null;
-  });
-  void firstClose.then(() => {
-    if (stopped) return;
-    void every(options.purgeEveryMs ?? PURGE_EVERY_MS, 'check-in purge', async () => {
-      const n = await purgeIfDue(s);
-      return n ? `purged ${n} check-ins older than ${s.config.retentionDays} days` : null;
-    });
-  });
-  return () => {
-    stopped = true;
-    for (const t of timers) clearInterval(t);
-  };
+  return startJobs(s, venueJobs(options), { log: options.log });
 }

@@ -87,6 +87,7 @@ const OWNERS: Record<keyof Database, readonly string[]> = {
   driver: ['logistics'],
   vehicle_pass: ['logistics'],
   vehicle_pass_serial: ['logistics'],
+  job_lease: ['platform'],
 };
 
 /** Files and folders of src/ outside the rule, each with its reason (a folder ends with '/'). */

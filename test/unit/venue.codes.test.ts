@@ -176,3 +176,30 @@ test('a keys.json from before personal codes keeps its keys and gains the Ed2551
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('processes starting together on an empty data directory all read the same keys', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { spawn } = await import('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-keys-'));
+  const script = `import { loadKeys } from ${JSON.stringify(new URL('../../src/platform/crypto.ts', import.meta.url).href)};
+const k = loadKeys(${JSON.stringify(dir)});
+console.log(JSON.stringify([k.dataKey.toString('base64'), k.personalCodeKey.publicKeyPem]));`;
+  const one = () =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c));
+      child.stderr.on('data', (c: Buffer) => (err += c));
+      child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(err))));
+    });
+  try {
+    const seen = await Promise.all([one(), one(), one(), one()]);
+    assert.equal(new Set(seen).size, 1, 'one set of keys');
+    assert.deepEqual(fs.readdirSync(dir), ['keys.json'], 'no file left behind');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

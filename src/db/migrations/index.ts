@@ -24,6 +24,7 @@ import * as m0026 from './0026_colour_basis_kind.ts';
 import * as m0028 from './0028_quarantine.ts';
 import * as m0031 from './0031_quarantine_care.ts';
 import * as m0032 from './0032_logistics_passes.ts';
+import * as m0033 from './0033_job_lease.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -53,4 +54,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0028_quarantine': m0028,
   '0031_quarantine_care': m0031,
   '0032_logistics_passes': m0032,
+  '0033_job_lease': m0033,
 };
