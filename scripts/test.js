@@ -64,11 +64,24 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
   console.error(`CORDON_TEST_CONCURRENCY must be a whole number of at least 1, not ${env.CORDON_TEST_CONCURRENCY}`);
   process.exit(1);
 }
+// Files that time threads against the clock (SQLite's checkpoint thread): run after the rest, alone.
+const ALONE = new Set(['test/db/checkpointer.test.ts']);
+const run = (files, n) =>
+  files.length === 0
+    ? 0
+    : (spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${n}`, ...files],
+        { cwd: root, stdio: 'inherit', env },
+      ).status ?? 1);
 for (const n of notes) console.log(n);
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...list],
-  { cwd: root, stdio: 'inherit', env },
+const together = run(
+  list.filter((f) => !ALONE.has(f)),
+  concurrency,
+);
+const alone = run(
+  list.filter((f) => ALONE.has(f)),
+  1,
 );
 for (const n of notes) console.log(n);
-process.exit(result.status ?? 1);
+process.exit(together || alone);
