@@ -55,11 +55,33 @@ if (list.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// Files run side by side: each has its own databases (an in-memory SQLite, a PostgreSQL schema of its own),
+// data directories, ports and Redis prefixes. Most of a file's time is spent waiting on PostgreSQL, Chromium
+// or a child process, so two at a time pay even on two cores. CORDON_TEST_CONCURRENCY=1 runs one at a time.
+// (The runner takes the files in path order whatever order they are given in: api, db, e2e, unit.)
+const concurrency = Number(env.CORDON_TEST_CONCURRENCY || 2);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`CORDON_TEST_CONCURRENCY must be a whole number of at least 1, not ${env.CORDON_TEST_CONCURRENCY}`);
+  process.exit(1);
+}
+// Files that time threads against the clock (SQLite's checkpoint thread): run after the rest, alone.
+const ALONE = new Set(['test/db/checkpointer.test.ts']);
+const run = (files, n) =>
+  files.length === 0
+    ? 0
+    : (spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${n}`, ...files],
+        { cwd: root, stdio: 'inherit', env },
+      ).status ?? 1);
 for (const n of notes) console.log(n);
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...list], {
-  cwd: root,
-  stdio: 'inherit',
-  env,
-});
+const together = run(
+  list.filter((f) => !ALONE.has(f)),
+  concurrency,
+);
+const alone = run(
+  list.filter((f) => ALONE.has(f)),
+  1,
+);
 for (const n of notes) console.log(n);
-process.exit(result.status ?? 1);
+process.exit(together || alone);

@@ -75,6 +75,32 @@ const strictBodies: ValidatorFactory = (externalSchemas, options) => {
   return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
 };
 
+// The response serializers: fast-json-stringify's, compiled once per schema in this process. Compiling every
+// route's response schema is most of the cost of building the app; a process that builds it more than once
+// (the API tests build one per test) reuses what it compiled. A serializer is a pure function of its schema
+// and options, so one compiled for an earlier instance serves a later one alike.
+type SerializerFactory = NonNullable<
+  NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildSerializer']
+>;
+const serializers = (
+  createRequire(createRequire(import.meta.url).resolve('fastify'))('@fastify/fast-json-stringify-compiler') as {
+    SerializerSelector: () => SerializerFactory;
+  }
+).SerializerSelector();
+const compiled = new Map<string, WeakMap<object, ReturnType<ReturnType<SerializerFactory>>>>();
+const reusedSerializers: SerializerFactory = (externalSchemas, options) => {
+  const compile = serializers(externalSchemas, options);
+  const key = JSON.stringify([externalSchemas, options]);
+  let bySchema = compiled.get(key);
+  if (!bySchema) compiled.set(key, (bySchema = new WeakMap()));
+  return (route) => {
+    const schema = route.schema as object;
+    let fn = bySchema.get(schema);
+    if (!fn) bySchema.set(schema, (fn = compile(route)));
+    return fn;
+  };
+};
+
 /** A name refused by the `x-text` keyword: TEXT_FORBIDDEN_CHARACTER naming the field and the character. */
 function textFault(error: Error): AppError | null {
   const v = (
@@ -108,7 +134,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
       customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false },
       plugins: [textKeyword],
     },
-    schemaController: { compilersFactory: { buildValidator: strictBodies } },
+    schemaController: { compilersFactory: { buildValidator: strictBodies, buildSerializer: reusedSerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setErrorHandler((error: Error, request, reply) => {

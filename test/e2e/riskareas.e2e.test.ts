@@ -113,7 +113,7 @@ describe('risk areas in the browser', () => {
       // History and lifting.
       await row.getByTestId('risk-open').click();
       const detail = page.getByTestId('risk-detail');
-      await detail.waitFor();
+      await detail.locator('[data-kind="designate"]').first().waitFor();
       assert.equal(await detail.locator('[data-kind="designate"]').count(), 1);
       await page.getByTestId('risk-lift-reason').fill('连续 5 天无新增');
       await page.getByTestId('risk-lift-basis').fill('市指挥部通告(2022 年第 15 号)');

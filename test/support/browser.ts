@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Cookie, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { build } from '../../src/app.ts';
@@ -88,7 +88,12 @@ export interface DemoInBrowser {
   readonly errors: string[];
   /** A new page of the context whose uncaught errors go to errors. */
   open(context: BrowserContext): Promise<Page>;
-  /** Signs the page in as a demo user (with the demo password unless given); its uncaught errors go to errors. */
+  /**
+   * Signs the page in as a demo user (with the demo password unless given); its uncaught errors go to
+   * errors. The first time for a user it signs in through the login page; after that the page's context
+   * gets that session's cookie and opens the app signed in (through the login page again should the
+   * session have ended).
+   */
   signIn(page: Page, username: string, password?: string): Promise<void>;
 }
 
@@ -101,6 +106,8 @@ export function demoInBrowser(people?: number): DemoInBrowser {
   let browser: Browser | undefined;
   const errors: string[] = [];
   const watched = new WeakSet<Page>();
+  /** The cookies of each user's session, by user name and password: signing in once per user and file. */
+  const sessions = new Map<string, Cookie[]>();
   const watch = (page: Page) => {
     if (watched.has(page)) return;
     watched.add(page);
@@ -135,7 +142,18 @@ export function demoInBrowser(people?: number): DemoInBrowser {
     async signIn(page, username, password) {
       watch(page);
       const { url, passwords } = started();
-      await signInAs(page, url, username, password ?? passwords[username]!);
+      const secret = password ?? passwords[username]!;
+      const key = JSON.stringify([username, secret]);
+      const saved = sessions.get(key);
+      if (saved) {
+        await page.context().addCookies(saved);
+        await page.goto(url);
+        const shown = page.getByTestId('user-name').or(page.getByTestId('login-username'));
+        await shown.first().waitFor({ state: 'attached' });
+        if (await page.getByTestId('user-name').count()) return;
+      }
+      await signInAs(page, url, username, secret);
+      sessions.set(key, await page.context().cookies(url));
     },
   };
 }
