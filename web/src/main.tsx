@@ -47,6 +47,9 @@ import { SitesPage } from './quarantine/SitesPage.tsx';
 import { SiteBoardPage } from './quarantine/SiteBoardPage.tsx';
 import { HospitalsPage, HospitalsPublicPage } from './quarantine/HospitalsPage.tsx';
 import { CapacityPage } from './quarantine/CapacityPage.tsx';
+import { AllocationPage } from './quarantine/AllocationPage.tsx';
+import { RoundsPage } from './quarantine/RoundsPage.tsx';
+import { SiteOpsPage } from './quarantine/SiteOpsPage.tsx';
 
 function App() {
   return (
@@ -80,6 +83,30 @@ function App() {
               element={
                 <RequirePermission anyOf={['quarantine.read']}>
                   <SiteBoardPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/allocation"
+              element={
+                <RequirePermission anyOf={['quarantine.allocate']}>
+                  <AllocationPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/rounds"
+              element={
+                <RequirePermission anyOf={['quarantine.site']}>
+                  <RoundsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/site-ops"
+              element={
+                <RequirePermission anyOf={['quarantine.site']}>
+                  <SiteOpsPage />
                 </RequirePermission>
               }
             />
