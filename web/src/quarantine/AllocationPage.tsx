@@ -78,8 +78,7 @@ function Chooser({
       else next.add(id);
       return next;
     });
-  const toggleSite = (id: string) =>
-    setSiteIds((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
+  const toggleSite = (id: string) => setSiteIds((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   const plan = async () => {
     setBusy(true);
     setError(null);
@@ -225,9 +224,7 @@ function PlanView({ planId, onClose }: { planId: string; onClose: () => void }) 
     <>
       <div className="card no-print" data-testid="alloc-plan-view" data-status={current.status}>
         <div className="card-title-row">
-          <h2 className="card-title">
-            {t(confirmed ? 'qcare.alloc.confirmedPlan' : 'qcare.alloc.plannedPlan')}
-          </h2>
+          <h2 className="card-title">{t(confirmed ? 'qcare.alloc.confirmedPlan' : 'qcare.alloc.plannedPlan')}</h2>
           <span className="badge" data-testid="alloc-plan-status">
             {t(`qcare.alloc.status.${current.status}`)}
           </span>
@@ -265,7 +262,9 @@ function PlanView({ planId, onClose }: { planId: string; onClose: () => void }) 
                     </td>
                     <td data-testid="alloc-room">
                       {t('qcare.roomOnFloor', { number: l.roomNumber, floor: l.floor })}{' '}
-                      <span className="muted small">{t(`qsites.roomKind.${l.roomKind}`, { defaultValue: l.roomKind })}</span>
+                      <span className="muted small">
+                        {t(`qsites.roomKind.${l.roomKind}`, { defaultValue: l.roomKind })}
+                      </span>
                     </td>
                     {!confirmed && (
                       <td>

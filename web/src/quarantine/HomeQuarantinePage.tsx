@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../shared/api.ts';
 import { formatDateTime } from '../shared/format.ts';
+import { Label } from '../shared/Label.tsx';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
@@ -52,7 +53,7 @@ function HomeCard({ item, reload }: { item: HomeItem; reload: () => void }) {
         {item.address || o.areaName} · {t(`qorders.place.${o.place}`)}
       </p>
       <p>
-        {t('qorders.home.door')}:{' '}
+        <Label text={t('qorders.home.door')} />
         <strong data-testid="home-door">
           {t(`qorders.door.${o.doorMeasure}`)}
           {o.doorMeasureAt ? ` · ${formatDateTime(o.doorMeasureAt)}` : ''}

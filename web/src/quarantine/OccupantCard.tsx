@@ -19,7 +19,9 @@ export function RoomOccupants({ siteId, roomId }: { siteId: string; roomId: stri
       <ErrorBox error={rounds.error} />
       {rounds.loading && !rounds.data && <Loading />}
       {rounds.data && (room?.occupants.length ?? 0) === 0 && <p className="empty">{t('qcare.occupant.none')}</p>}
-      {room?.occupants.map((o) => <OccupantCard key={o.orderId} orderId={o.orderId} />)}
+      {room?.occupants.map((o) => (
+        <OccupantCard key={o.orderId} orderId={o.orderId} />
+      ))}
     </>
   );
 }

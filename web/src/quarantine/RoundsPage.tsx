@@ -8,6 +8,7 @@ import { useCallback, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../shared/api.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
+import { withColon } from '../shared/Label.tsx';
 import { formatDateTime } from '../shared/format.ts';
 import { Loading } from '../shared/Loading.tsx';
 import { isRetryable, newClientId, useOfflineQueue, type Answer, type QueueSpec } from '../shared/offlineQueue.ts';
@@ -115,17 +116,17 @@ export function RoundsPage() {
       if (result.outcome === 'refused')
         setNotice({
           kind: 'error',
-          text: `${item.label}:${t(`qcare.refused.${result.code ?? 'other'}`, { defaultValue: t('qcare.refused.other') })}`,
+          text: `${withColon(t, item.label)}${t(`qcare.refused.${result.code ?? 'other'}`, { defaultValue: t('qcare.refused.other') })}`,
           code: result.code ?? undefined,
         });
       else if (result.alerts.length > 0)
         setNotice({
           kind: 'warn',
-          text: `${item.label}:${t('qcare.rounds.alertRaised', {
+          text: `${withColon(t, item.label)}${t('qcare.rounds.alertRaised', {
             kinds: result.alerts.map((k) => t(`qcare.alertKind.${k}`)).join('、'),
           })}`,
         });
-      else setNotice({ kind: 'ok', text: `${item.label}:${t('qcare.rounds.recorded')}` });
+      else setNotice({ kind: 'ok', text: `${withColon(t, item.label)}${t('qcare.rounds.recorded')}` });
       reload();
     },
     [t, reload],
@@ -165,7 +166,7 @@ export function RoundsPage() {
       label: `${room.number} ${occupant.personName} ${temperature.toFixed(1)} ℃`,
     };
     const answer = await queue.submit(item);
-    if (answer === null) setNotice({ kind: 'warn', text: `${item.label}:${t('qcare.rounds.queued')}` });
+    if (answer === null) setNotice({ kind: 'warn', text: `${withColon(t, item.label)}${t('qcare.rounds.queued')}` });
   };
 
   return (
@@ -344,7 +345,12 @@ function CheckForm({
     }
   };
   return (
-    <form className="qc-check" data-testid="rounds-check" data-order-id={occupant.orderId} onSubmit={(e) => void submit(e)}>
+    <form
+      className="qc-check"
+      data-testid="rounds-check"
+      data-order-id={occupant.orderId}
+      onSubmit={(e) => void submit(e)}
+    >
       <div className="qc-check-who">
         <strong>{occupant.personName}</strong> · {t('qcare.dayN', { day: occupant.day })}{' '}
         <NeedChips needs={occupant.needs} />
@@ -437,7 +443,8 @@ function AlertItem({ alert: a, onDone }: { alert: Alert; onDone: () => void }) {
         </span>{' '}
         {a.roomNumber ? t('qcare.roomN', { number: a.roomNumber }) : ''} {a.personName}
         {a.temperature !== null && ` · ${a.temperature.toFixed(1)} ℃`}
-        {a.symptoms.length > 0 && ` · ${a.symptoms.map((s) => t(`qcare.symptom.${s}`, { defaultValue: s })).join('、')}`}
+        {a.symptoms.length > 0 &&
+          ` · ${a.symptoms.map((s) => t(`qcare.symptom.${s}`, { defaultValue: s })).join('、')}`}
         {a.slot && ` · ${a.date} ${t(`qcare.slot.${a.slot}`, { defaultValue: a.slot })}`}
       </div>
       <div className="muted small">
@@ -514,7 +521,11 @@ function RequestsCard({ siteId, rooms, onDone }: { siteId: string; rooms: Rounds
             </option>
           ))}
         </select>
-        <select value={kind} aria-label={t('qcare.requests.kind')} onChange={(e) => setKind(e.target.value as RequestKind)}>
+        <select
+          value={kind}
+          aria-label={t('qcare.requests.kind')}
+          onChange={(e) => setKind(e.target.value as RequestKind)}
+        >
           {REQUEST_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`qcare.requestKind.${k}`)}
@@ -537,7 +548,13 @@ function RequestsCard({ siteId, rooms, onDone }: { siteId: string; rooms: Rounds
   );
 }
 
-function RequestItem({ request: r, act }: { request: CareRequest; act: (run: () => Promise<unknown>) => Promise<void> }) {
+function RequestItem({
+  request: r,
+  act,
+}: {
+  request: CareRequest;
+  act: (run: () => Promise<unknown>) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const next = r.status === 'open' ? (['in_progress', 'done', 'declined'] as const) : (['done', 'declined'] as const);
   return (

@@ -296,8 +296,9 @@ function Waste({ siteId, ops, onDone }: { siteId: string; ops: SiteOps; onDone: 
         {ops.waste.map((w) => (
           <li key={w.id} data-testid="siteops-waste-entry" data-overdue={w.overdue}>
             <div>
-              {t('qcare.ops.bags', { count: w.bags, kg: w.weightKg })} · {t('qcare.ops.storedAt', { time: formatDateTime(w.storedAt) })}{' '}
-              · {t('qcare.ops.handOverBy', { time: formatDateTime(w.dueAt) })}{' '}
+              {t('qcare.ops.bags', { count: w.bags, kg: w.weightKg })} ·{' '}
+              {t('qcare.ops.storedAt', { time: formatDateTime(w.storedAt) })} ·{' '}
+              {t('qcare.ops.handOverBy', { time: formatDateTime(w.dueAt) })}{' '}
               <Flag on={w.overdue}>{t('qcare.ops.overdue')}</Flag>
               <Flag on={!w.overdue && w.dueSoon}>{t('qcare.ops.dueSoon')}</Flag>
             </div>
@@ -413,13 +414,16 @@ function StaffHealth({ siteId, ops, onDone }: { siteId: string; ops: SiteOps; on
           <li key={m.staffId} data-testid="siteops-staff-row" data-checked={m.checked}>
             <div>
               <strong>{m.name}</strong> · {t(`qsites.staff.roles.${m.role}`, { defaultValue: m.role })} ·{' '}
-              {m.checked && m.temperature !== null
-                ? `${m.temperature.toFixed(1)} ℃`
-                : t('qcare.ops.notChecked')}{' '}
+              {m.checked && m.temperature !== null ? `${m.temperature.toFixed(1)} ℃` : t('qcare.ops.notChecked')}{' '}
               <Flag on={m.fever}>{t('qcare.alertKind.fever')}</Flag>{' '}
               <Flag on={m.testDue}>{t('qcare.ops.testDue')}</Flag>
               {m.lastTest && (
-                <span className="muted small"> {t('qcare.ops.lastTest', { result: t(`qcare.testResult.${m.lastTest}`, { defaultValue: m.lastTest }) })}</span>
+                <span className="muted small">
+                  {' '}
+                  {t('qcare.ops.lastTest', {
+                    result: t(`qcare.testResult.${m.lastTest}`, { defaultValue: m.lastTest }),
+                  })}
+                </span>
               )}
             </div>
             {!m.checked && <StaffCheck siteId={siteId} staffId={m.staffId} onDone={onDone} />}

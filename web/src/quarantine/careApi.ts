@@ -272,8 +272,14 @@ export const careApi = {
     json<{ dropped: number }>('POST', `/quarantine/allocation/plans/${enc(planId)}/cancel`, { json: {} }),
   pickups: (planId: string) => json<PickupList>('GET', `/quarantine/allocation/plans/${enc(planId)}/pickups`),
 
-  check: (body: { orderId: string; slot: string; date?: string; temperature: number; symptoms?: string[]; by?: CheckBy }) =>
-    json<CheckResult>('POST', '/quarantine/care/checks', { json: body }),
+  check: (body: {
+    orderId: string;
+    slot: string;
+    date?: string;
+    temperature: number;
+    symptoms?: string[];
+    by?: CheckBy;
+  }) => json<CheckResult>('POST', '/quarantine/care/checks', { json: body }),
   syncChecks: (ops: CheckOp[]) => json<SyncResult>('POST', '/quarantine/care/checks/sync', { json: { ops } }),
   alerts: (query: { siteId?: string; status?: AlertStatus; limit?: number; offset?: number } = {}) =>
     json<Page<Alert>>('GET', '/quarantine/care/alerts', { query }),
@@ -297,6 +303,11 @@ export const careApi = {
     json<{ id: string }>('POST', `/quarantine/ops/waste/${enc(id)}/hand-over`, { json: body }),
   staffCheck: (
     siteId: string,
-    body: { staffId: string; temperature: number; symptoms?: string[]; test?: 'negative' | 'positive' | 'pending' | 'none' },
+    body: {
+      staffId: string;
+      temperature: number;
+      symptoms?: string[];
+      test?: 'negative' | 'positive' | 'pending' | 'none';
+    },
   ) => json<{ id: string }>('POST', `/quarantine/ops/sites/${enc(siteId)}/staff-checks`, { json: body }),
 };
