@@ -232,6 +232,7 @@ describe('quarantine from contact to release in the browser', () => {
       .selectFrom('testing_tube')
       .select('table_id as id')
       .where('round_id', '=', round.id)
+      .where('table_id', 'is not', null)
       .orderBy('id')
       .executeTakeFirstOrThrow();
     const sampler: Actor = { ...command, userId: 'e2e-sampler', username: 'e2e-sampler', role: 'sampler' };
@@ -241,7 +242,7 @@ describe('quarantine from contact to release in the browser', () => {
       round.id,
       [colleagueA, colleagueB].map((p, i) => ({
         barcode: `QE2E000${i + 1}`,
-        tableId: table.id,
+        tableId: table.id!,
         personIds: [p.id],
         sampledAt: now - HOUR,
         mode: 'single' as const,
