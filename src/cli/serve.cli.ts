@@ -91,9 +91,13 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   warmPasswordEstimator(); // builds zxcvbn's dictionaries now, not during the first sign-up
   // The scheduled jobs run once across every process on this database (src/platform/jobs.ts); the
   // visit index is this process's own cache, checked against the database before each use.
-  const runner = new JobRunner(s, [...venueJobs(), ...riskAreaJobs(), ...healthJobs(), ...careJobs(), ...auditAnchorJobs(s)], {
-    log: (m) => app.log.warn(m),
-  });
+  const runner = new JobRunner(
+    s,
+    [...venueJobs(), ...riskAreaJobs(), ...healthJobs(), ...careJobs(), ...auditAnchorJobs(s)],
+    {
+      log: (m) => app.log.warn(m),
+    },
+  );
   const stopRunner = runner.start();
   const stopVisitIndex = startVisitIndex(s, { log: (m) => app.log.warn(m) });
   stopJobs = async () => {

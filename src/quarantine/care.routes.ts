@@ -117,7 +117,8 @@ export async function careRoutes(app: App, s: Services): Promise<void> {
   app.get(
     '/quarantine/care/sites/:siteId/rounds',
     {
-      preHandler: guard('quarantine.site'),
+      // Read by the rounds page and by the site board (whose room opens its occupant): masked, scoped.
+      preHandler: guard('quarantine.read'),
       schema: { tags, params: SiteParams, response: { 200: RoundsSchema, ...problems } },
     },
     async (request) => care.rounds(s, actorOf(request), request.params.siteId),

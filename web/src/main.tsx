@@ -50,6 +50,9 @@ import { CapacityPage } from './quarantine/CapacityPage.tsx';
 import { EnterprisePortalPage } from './logistics/EnterprisePortalPage.tsx';
 import { PassReviewPage } from './logistics/PassReviewPage.tsx';
 import { PassPage } from './logistics/PassPage.tsx';
+import { AllocationPage } from './quarantine/AllocationPage.tsx';
+import { RoundsPage } from './quarantine/RoundsPage.tsx';
+import { SiteOpsPage } from './quarantine/SiteOpsPage.tsx';
 
 function App() {
   return (
@@ -83,6 +86,30 @@ function App() {
               element={
                 <RequirePermission anyOf={['quarantine.read']}>
                   <SiteBoardPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/allocation"
+              element={
+                <RequirePermission anyOf={['quarantine.allocate']}>
+                  <AllocationPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/rounds"
+              element={
+                <RequirePermission anyOf={['quarantine.site']}>
+                  <RoundsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quarantine/site-ops"
+              element={
+                <RequirePermission anyOf={['quarantine.site']}>
+                  <SiteOpsPage />
                 </RequirePermission>
               }
             />

@@ -36,11 +36,24 @@ import type * as ordersApi from '../src/quarantine/ordersApi.ts';
 import type * as enterprises from '../../src/logistics/enterprises.schema.ts';
 import type * as passes from '../../src/logistics/passes.schema.ts';
 import type * as logisticsApi from '../src/logistics/logisticsApi.ts';
+import type * as qallocation from '../../src/quarantine/allocation.schema.ts';
+import type * as qcare from '../../src/quarantine/care.schema.ts';
+import type * as qsiteops from '../../src/quarantine/siteops.schema.ts';
+import type * as careApi from '../src/quarantine/careApi.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
 
 export type Checked = [
+  Reads<careApi.Plan, typeof qallocation.PlanSchema>,
+  Reads<careApi.PickupList, typeof qallocation.PickupListSchema>,
+  Reads<careApi.CheckResult, typeof qcare.CheckResultSchema>,
+  Reads<careApi.SyncResult, typeof qcare.SyncResultSchema>,
+  Reads<careApi.Alert, typeof qcare.AlertSchema>,
+  Reads<careApi.CareRequest, typeof qcare.RequestSchema>,
+  Reads<careApi.Rounds, typeof qcare.RoundsSchema>,
+  Reads<careApi.Occupant, typeof qcare.OccupantSchema>,
+  Reads<careApi.SiteOps, typeof qsiteops.OpsSchema>,
   Reads<sitesApi.Site, typeof qsites.SiteView>,
   Reads<sitesApi.Room, typeof qsites.RoomView>,
   Reads<sitesApi.Staff, typeof qsites.StaffView>,

@@ -5,10 +5,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../shared/api.ts';
 import { formatDateTime } from '../shared/format.ts';
+import { Label } from '../shared/Label.tsx';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
-import { Label } from '../shared/Label.tsx';
 import { BREACH_KINDS, DOOR_MEASURES, ordersApi, type BreachKind, type HomeItem } from './ordersApi.ts';
 
 export function HomeQuarantinePage() {

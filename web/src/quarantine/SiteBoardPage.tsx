@@ -23,6 +23,7 @@ import {
   type StaffShift,
 } from './sitesApi.ts';
 import { StateBar } from './SitesPage.tsx';
+import { RoomOccupants } from './OccupantCard.tsx';
 import './qsites.css';
 
 const ROOM_KINDS: RoomKind[] = ['single', 'double', 'family', 'accessible', 'ward_bed'];
@@ -379,6 +380,7 @@ export function SiteBoardPage() {
             </div>
           </div>
           {open && <RoomCard room={open} canManage={canManage} onChanged={refresh} />}
+          {open && open.occupants > 0 && <RoomOccupants siteId={id} roomId={open.id} />}
           {canManage && <AddRoom siteId={id} onDone={refresh} />}
           {canManage && <ImportRooms siteId={id} onDone={refresh} />}
           <StaffRoster siteId={id} canManage={canManage} />

@@ -72,6 +72,9 @@ export const NAV_GROUPS: NavGroup[] = [
     items: [
       { key: 'quarantineOrders', to: '/quarantine/orders', anyOf: ['quarantine.read'] },
       { key: 'quarantineSites', to: '/quarantine/sites', anyOf: ['quarantine.read'] },
+      { key: 'quarantineAllocation', to: '/quarantine/allocation', anyOf: ['quarantine.allocate'] },
+      { key: 'quarantineRounds', to: '/quarantine/rounds', anyOf: ['quarantine.site'] },
+      { key: 'quarantineSiteOps', to: '/quarantine/site-ops', anyOf: ['quarantine.site'] },
       { key: 'homeQuarantine', to: '/quarantine/home', anyOf: ['quarantine.home'] },
       { key: 'quarantineCapacity', to: '/quarantine/capacity', anyOf: ['quarantine.read'] },
       { key: 'hospitals', to: '/quarantine/hospitals', anyOf: ['quarantine.read'] },
