@@ -1,13 +1,14 @@
 // The quarantine schedule against the testing module, on both dialects: people under an order sampled
 // one per tube at a quarantine site's sampling point, their results arriving through the lab tick the
 // schedule, a test day without a sample raised once as a missed_test alert (shown on the order), and the
-// test days of orders served at home opening home-sampling tasks on the squad's list.
+// test days of orders served at home opening home-sampling tasks on the squad's list; the closed-loop
+// transfer of a person under an order, or a case, to a designated hospital that takes their colour.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestServices } from '../support/services.ts';
 import { callerOf, fillTube } from '../support/testing.http.ts';
-import { insertOrder } from '../support/quarantine.fixtures.ts';
+import { insertHospital, insertOrder, insertRooms, insertSite, insertStay } from '../support/quarantine.fixtures.ts';
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
@@ -265,6 +266,137 @@ for (const { dialect, skip } of await dialects()) {
           .selectFrom('audit_event')
           .select('action')
           .where('action', 'in', ['quarantine.home.sampling_tasks', 'quarantine.alert.missed_test'])
+          .execute();
+        assert.equal(audit.length, 2);
+        assert.equal((await verifyAuditChain(s.db)).ok, true);
+      } finally {
+        await app.close();
+        await s.close();
+      }
+    });
+
+    test('hospital transfer: options by colour and need, a refusal naming hospitalId, the order continuing there', async () => {
+      const { s, app, call, areas, worker, investigator, command } = await setup(dialect);
+      try {
+        const home = await call('POST', '/households', worker, {
+          areaId: areas[AREAS.wenyuanGrid],
+          buildingName: '7号楼',
+          unit: '1',
+          door: '202',
+        });
+        const person = await call('POST', '/persons', worker, { householdId: home.json().id, name: '周敏' });
+        const ordered = await call('POST', '/quarantine/orders', investigator, {
+          personId: person.json().id,
+          kind: 'close_contact',
+          startAt: EXPOSED,
+        });
+        assert.equal(ordered.statusCode, 201, ordered.body);
+        const orderId = ordered.json().id as string;
+        const site = await insertSite(s, areas[AREAS.wenyuanGrid]!);
+        const rooms = await insertRooms(s, site, [{ number: '101' }]);
+        await insertStay(s, orderId, site, rooms['101']!);
+        const greenOnly = await insertHospital(
+          s,
+          areas[AREAS.district]!,
+          '区中医院发热门诊',
+          ['fever_clinic'],
+          ['green'],
+        );
+        const red = await insertHospital(
+          s,
+          areas[AREAS.district]!,
+          '市传染病医院',
+          ['fever_clinic', 'treatment'],
+          ['yellow', 'red'],
+        );
+        await insertHospital(s, areas[AREAS.district]!, '市妇幼保健院', ['maternity'], ['green', 'yellow', 'red']);
+
+        const options = await call(
+          'GET',
+          `/quarantine/transfers/hospital-options?orderId=${orderId}&need=fever`,
+          command,
+        );
+        assert.equal(options.statusCode, 200, options.body);
+        assert.equal(options.json().colour, 'red');
+        assert.deepEqual(
+          options.json().items.map((h: { id: string }) => h.id),
+          [red],
+        );
+
+        const body = { orderId, need: 'fever', vehicle: '吉D·12345 负压救护车', escort: '王护士' };
+        const wrong = await call('POST', '/quarantine/transfers/hospital', command, { ...body, hospitalId: greenOnly });
+        assert.equal(wrong.statusCode, 409, wrong.body);
+        assert.equal(wrong.json().code, 'HOSPITAL_COLOUR_NOT_ACCEPTED');
+        assert.equal(wrong.json().errors[0].field, 'hospitalId');
+        const none = await call('POST', '/quarantine/transfers/hospital', command, {
+          ...body,
+          orderId: undefined,
+          hospitalId: red,
+        });
+        assert.equal(none.json().code, 'TRANSFER_SUBJECT_REQUIRED');
+        const notAllowed = await call('POST', '/quarantine/transfers/hospital', investigator, {
+          ...body,
+          hospitalId: red,
+        });
+        assert.equal(notAllowed.json().code, 'FORBIDDEN');
+        // Nothing half-written by the refusals.
+        const before = await s.db.selectFrom('quarantine_transfer').select('id').execute();
+        assert.equal(before.length, 0);
+
+        const done = await call('POST', '/quarantine/transfers/hospital', command, { ...body, hospitalId: red });
+        assert.equal(done.statusCode, 201, done.body);
+        assert.equal(done.json().hospitalName, '市传染病医院');
+        assert.equal(done.json().personName, '周*');
+        assert.equal(done.json().roomAwaitsDisinfection, true);
+        const room = await s.db
+          .selectFrom('quarantine_room')
+          .select(['status', 'disinfection_due_at'])
+          .where('id', '=', rooms['101']!)
+          .executeTakeFirstOrThrow();
+        assert.equal(room.status, 'cleaning');
+        assert.ok(room.disinfection_due_at);
+        const bed = await s.db
+          .selectFrom('hospital')
+          .select('beds_free')
+          .where('id', '=', red)
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(bed.beds_free), 9);
+        const detail = await call('GET', `/quarantine/orders/${orderId}`, command);
+        assert.equal(detail.json().order.status, 'active');
+        const moved = detail.json().events.find((e: { kind: string }) => e.kind === 'transferred');
+        assert.equal(moved.detail.hospitalName, '市传染病医院');
+        assert.equal(moved.detail.vehicle, '吉D·12345 负压救护车');
+        assert.equal(moved.detail.escort, '王护士');
+        // The order continues at the hospital: it waits for no room.
+        const plan = await call('POST', '/quarantine/allocation/plans', command, {
+          orderIds: [orderId],
+          siteIds: [site],
+        });
+        assert.notEqual(plan.statusCode, 201, plan.body);
+
+        // A case is transferred the same way (no order).
+        const patient = await call('POST', '/persons', worker, { householdId: home.json().id, name: '吴刚' });
+        const opened = await call('POST', '/cases', investigator, {
+          personId: patient.json().id,
+          classification: 'confirmed',
+          source: 'fever_clinic',
+          onsetAt: EXPOSED,
+        });
+        assert.equal(opened.statusCode, 201, opened.body);
+        const caseTransfer = await call('POST', '/quarantine/transfers/hospital', command, {
+          caseId: opened.json().case.id,
+          hospitalId: red,
+          need: 'treatment',
+          vehicle: '吉D·54321',
+          escort: '李医生',
+        });
+        assert.equal(caseTransfer.statusCode, 201, caseTransfer.body);
+        assert.equal(caseTransfer.json().orderId, null);
+        assert.equal(caseTransfer.json().colour, 'red');
+        const audit = await s.db
+          .selectFrom('audit_event')
+          .select('action')
+          .where('action', '=', 'quarantine.transfer.hospital')
           .execute();
         assert.equal(audit.length, 2);
         assert.equal((await verifyAuditChain(s.db)).ok, true);
