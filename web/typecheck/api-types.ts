@@ -33,6 +33,8 @@ import type * as qcapacity from '../../src/quarantine/capacity.schema.ts';
 import type * as sitesApi from '../src/quarantine/sitesApi.ts';
 import type * as qorders from '../../src/quarantine/orders.schema.ts';
 import type * as ordersApi from '../src/quarantine/ordersApi.ts';
+import type * as qtransfer from '../../src/quarantine/transfer.schema.ts';
+import type * as transferApi from '../src/quarantine/transferApi.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
@@ -53,6 +55,8 @@ export type Checked = [
   Reads<ordersApi.MyQuarantine, typeof qorders.MyQuarantineSchema>,
   Reads<ordersApi.HomeList, typeof qorders.HomeListSchema>,
   Reads<ordersApi.HomeReportResult, typeof qorders.HomeReportResultSchema>,
+  Reads<transferApi.TransferOptions, typeof qtransfer.TransferOptionsSchema>,
+  Reads<transferApi.HospitalTransfer, typeof qtransfer.HospitalTransferSchema>,
   Reads<web.MeResponse, typeof access.MeResult>,
   Reads<auditTypes.AuditVerify, typeof audit.AuditVerifyResult>,
   Reads<accessTypes.LoginResponse, typeof access.LoginResult>,
