@@ -9,7 +9,7 @@ import { HospitalView, Need } from './hospitals.schema.ts';
 export const TransferErrors = defineErrors({
   TRANSFER_SUBJECT_REQUIRED: {
     status: 400,
-    zh: '请指明转运的隔离医学观察令或病例（字段 orderId 或 caseId，二选一）',
+    zh: '请指明转运的隔离医学观察令或病例（二选一）',
     en: 'Name the quarantine order or the case to transfer (field orderId or caseId, one of them)',
   },
   TRANSFER_CASE_NOT_FOUND: { status: 404, zh: '找不到该病例', en: 'Case not found' },

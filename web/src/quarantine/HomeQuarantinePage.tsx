@@ -52,7 +52,8 @@ function HomeCard({ item, reload }: { item: HomeItem; reload: () => void }) {
         {item.address || o.areaName} · {t(`qorders.place.${o.place}`)}
       </p>
       <p>
-        {t('qorders.home.door')}:{' '}
+        {t('qorders.home.door')}
+        {t('common.colon')}
         <strong data-testid="home-door">
           {t(`qorders.door.${o.doorMeasure}`)}
           {o.doorMeasureAt ? ` · ${formatDateTime(o.doorMeasureAt)}` : ''}
