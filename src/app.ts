@@ -43,6 +43,7 @@ import { healthRoutes } from './health/health.routes.ts';
 import { commandRoutes } from './command/command.routes.ts';
 import { quarantineSiteRoutes } from './quarantine/sites.routes.ts';
 import { allocationRoutes } from './quarantine/allocation.routes.ts';
+import { transferRoutes } from './quarantine/transfer.routes.ts';
 import { careRoutes } from './quarantine/care.routes.ts';
 import { siteOpsRoutes } from './quarantine/siteops.routes.ts';
 
@@ -224,6 +225,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => commandRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => quarantineSiteRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => allocationRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => transferRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => careRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => siteOpsRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => quarantineOrderRoutes(api as App, s), { prefix: '/api/v1' });

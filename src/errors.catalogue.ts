@@ -28,6 +28,7 @@ import { QuarantineSiteErrors } from './quarantine/sites.schema.ts';
 import { HospitalErrors } from './quarantine/hospitals.schema.ts';
 import { AllocationErrors } from './quarantine/allocation.schema.ts';
 import { CareErrors } from './quarantine/care.schema.ts';
+import { TransferErrors } from './quarantine/transfer.schema.ts';
 import { SiteOpsErrors } from './quarantine/siteops.schema.ts';
 import { QuarantineOrderErrors } from './quarantine/orders.schema.ts';
 import { LogisticsErrors } from './logistics/enterprises.schema.ts';
@@ -62,6 +63,7 @@ export const ERROR_CATALOGUES = {
   HospitalErrors,
   AllocationErrors,
   CareErrors,
+  TransferErrors,
   SiteOpsErrors,
   QuarantineOrderErrors,
   LogisticsErrors,

@@ -279,6 +279,25 @@ export async function negativeTestsOf(
   return out;
 }
 
+/** When each of these people was sampled since the instant (any result): a quarantine schedule's test days. */
+export async function samplingsOf(
+  ex: Executor,
+  personIds: readonly string[],
+  since: number,
+): Promise<Array<{ person_id: string; sampled_at: number }>> {
+  const out: Array<{ person_id: string; sampled_at: number }> = [];
+  for (const part of chunks([...new Set(personIds)], ID_CHUNK))
+    out.push(
+      ...(await ex
+        .selectFrom('health_test')
+        .select(['person_id', 'sampled_at'])
+        .where('person_id', 'in', part)
+        .where('sampled_at', '>=', since)
+        .execute()),
+    );
+  return out.map((r) => ({ person_id: r.person_id, sampled_at: Number(r.sampled_at) }));
+}
+
 export async function testsOfPerson(ex: Executor, personId: string, limit = 20): Promise<HealthTestTable[]> {
   return ex
     .selectFrom('health_test')

@@ -127,7 +127,8 @@ export async function occupantsOfRoom(ex: Executor, roomId: string): Promise<Occ
 }
 
 /**
- * Active centralised orders with no planned or current stay: the ones named, or every one of a case.
+ * Active centralised orders with no planned or current stay, and not transferred to a designated
+ * hospital (the order continues there): the ones named, or every one of a case.
  */
 export async function ordersWaiting(
   ex: Executor,
@@ -147,6 +148,17 @@ export async function ordersWaiting(
               .select('st.id')
               .whereRef('st.order_id', '=', 'o.id')
               .where('st.status', 'in', ['planned', 'current']),
+          ),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('quarantine_transfer as tr')
+              .select('tr.id')
+              .whereRef('tr.order_id', '=', 'o.id')
+              .where('tr.kind', '=', 'hospital')
+              .where('tr.status', '=', 'done'),
           ),
         ),
       );
@@ -312,7 +324,8 @@ export async function endStayTx(trx: Tx, stay: PlanStayRow, now: number): Promis
 
 export interface NewTransfer {
   id: string;
-  order_id: string;
+  /** None for a case's transfer. */
+  order_id: string | null;
   person_id: string;
   kind: 'pickup' | 'move' | 'hospital';
   from_site_id: string | null;

@@ -6,7 +6,8 @@
 // Started by `cordon serve` / `start`, never by build(): tests call the sweeps with their clock.
 import type { Services } from '../services.ts';
 import { startJobs, type Job } from '../platform/jobs.ts';
-import { sweepMissedChecks } from './care.service.ts';
+import { sweepMissedChecks, sweepMissedTests } from './care.service.ts';
+import { openHomeSamplingTasks } from './home.service.ts';
 
 export const CARE_SWEEP_EVERY_MS = 5 * 60_000;
 
@@ -16,8 +17,14 @@ export function careJobs(options: { everyMs?: number } = {}): Job[] {
       name: 'quarantine.care-sweep',
       everyMs: options.everyMs ?? CARE_SWEEP_EVERY_MS,
       run: async (s) => {
+        const lines: string[] = [];
         const n = await sweepMissedChecks(s);
-        return n ? `quarantine: ${n} missed check(s) raised as alerts` : null;
+        if (n) lines.push(`quarantine: ${n} missed check(s) raised as alerts`);
+        const t = await sweepMissedTests(s);
+        if (t) lines.push(`quarantine: ${t} missed test day(s) raised as alerts`);
+        const h = await openHomeSamplingTasks(s);
+        if (h.created) lines.push(`quarantine: ${h.created} home sampling task(s) for today's test days`);
+        return lines.join('\n') || null;
       },
     },
   ];

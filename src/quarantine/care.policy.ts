@@ -1,6 +1,7 @@
 // A quarantine site's daily rules as data: rules/quarantine-ops.json, validated on load (errors name the
-// field) — the health checks' slots and thresholds, which needs route where in allocation, the
-// disinfection schedule, the medical-waste hand-over limits and the staff's test rhythm.
+// field) — the health checks' slots and thresholds, when a scheduled test day counts as missed, which
+// needs route where in allocation, the disinfection schedule, the medical-waste hand-over limits and the
+// staff's test rhythm.
 import { fileURLToPath } from 'node:url';
 import { Type, type Static } from '@sinclair/typebox';
 import { loadRuleFile, parseRuleFile, ruleFile, type RuleFileFault } from '../platform/rule-file.ts';
@@ -32,6 +33,8 @@ export const CarePolicySchema = Type.Object({
     }),
     symptoms: Type.Array(Type.String({ pattern: '^[a-z_]+$' }), { minItems: 1 }),
   }),
+  /** A scheduled test day with no sample by this time of its date (in the zone) is missed. */
+  tests: Type.Object({ missedAfter: Time }),
   allocation: Type.Object({
     accessibleNeeds: Type.Array(Type.String()),
     hospitalNeeds: Type.Record(Type.String(), Type.String()),

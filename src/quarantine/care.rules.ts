@@ -98,3 +98,31 @@ export function requestMayMove(from: RequestStatus, to: RequestStatus): boolean 
   if (from === to) return false;
   return !(from === 'in_progress' && to === 'open');
 }
+
+/** A scheduled test of an order: its phase, its day as the rules number it, and its date when stored. */
+export interface TestDayOfOrder {
+  phase: string;
+  day: number;
+  date?: string;
+}
+
+/**
+ * The scheduled test days missed by now: a day of the schedule on or after `sinceDate` (when the order
+ * was made: a day before it cannot be held against anyone), whose `missedAfter` time has passed, with no
+ * sample taken that date (`sampledDates`, in the zone). A sample counts though its result is not back.
+ */
+export function missedTests(
+  testDays: readonly TestDayOfOrder[],
+  sampledDates: ReadonlySet<string>,
+  sinceDate: string,
+  now: number,
+  timeZone: string,
+  missedAfter: string,
+): Array<{ phase: string; day: number; date: string }> {
+  const out: Array<{ phase: string; day: number; date: string }> = [];
+  for (const t of testDays) {
+    if (!t.date || t.date < sinceDate || sampledDates.has(t.date)) continue;
+    if (slotDeadline(t.date, missedAfter, timeZone) <= now) out.push({ phase: t.phase, day: t.day, date: t.date });
+  }
+  return out;
+}

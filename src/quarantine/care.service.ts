@@ -15,14 +15,18 @@ import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import { assertSiteAccess, needList, siteFor } from './allocation.service.ts';
 import * as allocationStore from './allocation.store.ts';
+import { samplingsOf as healthSamplings } from '../health/health.store.ts';
+import { samplingsOf as testingSamplings } from '../testing/testing.store.ts';
 import {
   alertsOfCheck,
   checkFaults,
   dayNumber,
   dueSlots,
   requestMayMove,
+  missedTests,
   slotAt,
   type RequestStatus,
+  type TestDayOfOrder,
 } from './care.rules.ts';
 import type {
   AlertView,
@@ -38,6 +42,8 @@ import type {
 } from './care.schema.ts';
 import { carePolicy } from './care.policy.ts';
 import * as store from './care.store.ts';
+
+const DAY = 86_400_000;
 
 type ExOrder = NonNullable<Awaited<ReturnType<typeof store.orderFull>>>;
 
@@ -315,6 +321,74 @@ export async function sweepMissedChecks(s: Services): Promise<number> {
       });
     return raised.length;
   });
+}
+
+/**
+ * Raises a missed_test alert for every scheduled test day of an active order past the rules file's
+ * `tests.missedAfter` with no sample that date — in the testing module's tubes (result or not) or in
+ * the person's results. Like the missed-check sweep it may run in every process: the alert's unique
+ * key (order, kind, date, slot = the phase) lets exactly one insert through.
+ */
+export async function sweepMissedTests(s: Services): Promise<number> {
+  const missedAfter = carePolicy().tests.missedAfter;
+  const now = s.clock.now();
+  const tz = s.config.timeZone;
+  const orders = await store.ordersForTestSweep(s.db);
+  if (!orders.length) return 0;
+  const since = orders.reduce((m, o) => Math.min(m, o.created_at), now) - DAY;
+  const personIds = orders.map((o) => o.person_id);
+  const sampled = new Map<string, Set<string>>();
+  for (const r of [
+    ...(await testingSamplings(s.db, personIds, since)),
+    ...(await healthSamplings(s.db, personIds, since)),
+  ]) {
+    const set = sampled.get(r.person_id) ?? new Set<string>();
+    set.add(dateInZone(r.sampled_at, tz));
+    sampled.set(r.person_id, set);
+  }
+  const alerts: store.NewAlert[] = [];
+  for (const o of orders) {
+    const days = parseTestDays(o.test_days);
+    const missed = missedTests(
+      days,
+      sampled.get(o.person_id) ?? new Set(),
+      dateInZone(o.created_at, tz),
+      now,
+      tz,
+      missedAfter,
+    );
+    for (const m of missed)
+      alerts.push({
+        id: newId(now),
+        order_id: o.order_id,
+        site_id: o.site_id,
+        kind: 'missed_test',
+        date: m.date,
+        slot: m.phase,
+        detail: JSON.stringify({ phase: m.phase, day: m.day }),
+        raised_at: now,
+      });
+  }
+  if (!alerts.length) return 0;
+  return s.db.transaction().execute(async (trx) => {
+    const raised = await store.raiseAlertsTx(trx, alerts);
+    if (raised.length)
+      await s.audit(trx, SYSTEM_ACTOR, {
+        action: 'quarantine.alert.missed_test',
+        objectType: 'quarantine_alert',
+        detail: { raised: raised.length },
+      });
+    return raised.length;
+  });
+}
+
+function parseTestDays(text: string): TestDayOfOrder[] {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? (v as TestDayOfOrder[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 async function alertViews(ex: Executor, rows: readonly store.AlertRow[]): Promise<AlertView[]> {

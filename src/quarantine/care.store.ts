@@ -338,3 +338,25 @@ export async function currentRooms(
   }
   return map;
 }
+
+/** Active orders with their schedules and current site (none at home), for the missed-test sweep. */
+export async function ordersForTestSweep(ex: Executor) {
+  return ex
+    .selectFrom('quarantine_order as o')
+    .leftJoin('quarantine_stay as st', (j) => j.onRef('st.order_id', '=', 'o.id').on('st.status', '=', 'current'))
+    .select(['o.id as order_id', 'o.person_id', 'o.test_days', 'o.created_at', 'st.site_id'])
+    .where('o.status', '=', 'active')
+    .where('o.test_days', '!=', '[]')
+    .execute();
+}
+
+/** The missed-test alerts of an order (the order page shows them). */
+export async function missedTestAlerts(ex: Executor, orderId: string) {
+  return ex
+    .selectFrom('quarantine_alert')
+    .select(['id', 'date', 'slot', 'detail', 'status', 'follow_up', 'raised_at'])
+    .where('order_id', '=', orderId)
+    .where('kind', '=', 'missed_test')
+    .orderBy('date')
+    .execute();
+}

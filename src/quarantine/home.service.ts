@@ -1,12 +1,16 @@
 // Home quarantine and home health monitoring (居家隔离 / 居家健康监测) for the community worker: the homes
 // under orders in their area with the door seal or sensor (and since when), the day's temperature
-// report (by the person, or by the worker's phone call or visit), the test days, and breaches. Every
-// change is an event of the order and an audit event.
+// report (by the person, or by the worker's phone call or visit), the test days with the home-sampling
+// task each opens on the testing squad's list, and breaches. Every change is an event of the order and
+// an audit event.
 import type { Actor } from '../access/access.rules.ts';
 import { assertCan, auditActor } from '../access/auth.ts';
 import { personIdOfUser } from '../access/access.store.ts';
 import { dateInZone } from '../platform/calendar.ts';
 import { newId } from '../platform/crypto.ts';
+import { SYSTEM_ACTOR } from '../platform/audit.ts';
+import { homeTaskId, openHomeSamplingTasksTx } from '../testing/testing.coverage.ts';
+import { tasksByIds } from '../testing/testing.pools.store.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Services } from '../services.ts';
 import { dayOf, nextTest } from './orders.rules.ts';
@@ -18,6 +22,7 @@ import * as store from './home.store.ts';
 /** Fever at or above this, as RULES.md §5 gives it. */
 export const FEVER_CELSIUS = 37.3;
 const HOME_PLACES = ['home_quarantine', 'home_health_monitoring'];
+type TaskStatus = 'open' | 'sampled' | 'negative' | 'positive' | 'cancelled';
 
 export async function homeList(s: Services, actor: Actor, areaId: string | undefined) {
   assertCan(actor, 'quarantine.home');
@@ -33,10 +38,19 @@ export async function homeList(s: Services, actor: Actor, areaId: string | undef
   ]);
   const now = s.clock.now();
   const today = dateInZone(now, s.config.timeZone);
+  const tasks = new Map(
+    (
+      await tasksByIds(
+        s.db,
+        ids.map((id) => homeTaskId(samplingKey(id, today))),
+      )
+    ).map((t) => [t.id, t]),
+  );
   return {
     items: page.items.map((o) => {
       const last = checks.get(o.id);
       const next = nextTest(o.testDays, now, s.config.timeZone);
+      const task = tasks.get(homeTaskId(samplingKey(o.id, today)));
       return {
         order: o,
         address: addresses.get(o.personId) ?? '',
@@ -52,10 +66,60 @@ export async function homeList(s: Services, actor: Actor, areaId: string | undef
           : null,
         nextTest: next,
         testToday: next?.date === today,
+        samplingTask: task ? { id: task.id, status: task.status as TaskStatus } : null,
         breaches: breaches.get(o.id) ?? 0,
       };
     }),
   };
+}
+
+/** What a home-sampling task is for: one order's test day. */
+function samplingKey(orderId: string, date: string): string {
+  return `quarantine|${orderId}|${date}`;
+}
+
+/**
+ * Today's test days of the orders served at home open home-sampling tasks on the testing squad's list
+ * (the testing module's tasks, sampled into single tubes whose results tick the schedule), each noted
+ * as an event of its order. Runs in the care sweep of every process; a task is made once per order and
+ * date. People no testing round covers yet wait for one (`waiting`).
+ */
+export async function openHomeSamplingTasks(s: Services): Promise<{ created: number; waiting: number }> {
+  const now = s.clock.now();
+  const today = dateInZone(now, s.config.timeZone);
+  const due = (await store.activeHomeOrders(s.db)).filter((o) => testDaysOf(o).some((t) => t.date === today));
+  if (!due.length) return { created: 0, waiting: 0 };
+  return s.db.transaction().execute(async (trx) => {
+    const outcome = await openHomeSamplingTasksTx(
+      s,
+      trx,
+      due.map((o) => ({ key: samplingKey(o.id, today), personId: o.person_id })),
+    );
+    const byKey = new Map(outcome.map((x) => [x.key, x]));
+    const created = due.flatMap((o) => {
+      const x = byKey.get(samplingKey(o.id, today));
+      return x?.created ? [{ order: o, taskId: x.taskId!, roundId: x.roundId! }] : [];
+    });
+    const day = (o: (typeof due)[number]) => testDaysOf(o).find((t) => t.date === today)!;
+    await orders.insertEvents(
+      trx,
+      created.map((c) => ({
+        id: newId(now),
+        order_id: c.order.id,
+        kind: 'sampling_task',
+        detail: JSON.stringify({ taskId: c.taskId, roundId: c.roundId, date: today, day: day(c.order).day }),
+        actor_id: null,
+        at: now,
+      })),
+    );
+    if (created.length)
+      await s.audit(trx, SYSTEM_ACTOR, {
+        action: 'quarantine.home.sampling_tasks',
+        objectType: 'testing_task',
+        detail: { date: today, created: created.length, orders: created.slice(0, 200).map((c) => c.order.id) },
+      });
+    return { created: created.length, waiting: outcome.filter((x) => !x.roundId).length };
+  });
 }
 
 async function homeOrder(s: Services, trx: Parameters<typeof orderForActor>[0], actor: Actor, id: string) {

@@ -74,3 +74,14 @@ export async function upsertCheck(ex: Executor, row: QuarantineCheckTable): Prom
 export async function insertBreach(ex: Executor, row: QuarantineBreachTable): Promise<void> {
   await ex.insertInto('quarantine_breach').values(row).execute();
 }
+
+/** Active orders served at home with their schedules, for the home-sampling tasks of their test days. */
+export async function activeHomeOrders(ex: Executor) {
+  return ex
+    .selectFrom('quarantine_order')
+    .select(['id', 'person_id', 'test_days'])
+    .where('status', '=', 'active')
+    .where('place', 'in', ['home_quarantine', 'home_health_monitoring'])
+    .where('test_days', '!=', '[]')
+    .execute();
+}

@@ -1,4 +1,4 @@
-// cordon quarantine orders list|show|create|batch|extend|release|cancel [--json]: quarantine orders at
+// cordon quarantine orders list|show|create|batch|extend|release|cancel|transfer [--json]: quarantine orders at
 // a terminal. The operator acts with the command centre's rights over the whole deployment and is
 // recorded in the audit chain as cli:<user>. Joins the `quarantine` command when another part of the
 // module made it already.
@@ -27,6 +27,8 @@ import {
   listOrders,
   releaseOrder,
 } from './orders.service.ts';
+import { CARE_NEEDS, type CareNeed } from './hospitals.rules.ts';
+import { transferOptions, transferToHospital } from './transfer.service.ts';
 
 async function operator(s: Services): Promise<Actor> {
   const a = cliActor();
@@ -67,7 +69,7 @@ export function registerQuarantineOrderCommands(program: Command): void {
     program.command('quarantine').description('quarantine and isolation (隔离管控)');
   const cmd = parent
     .command('orders')
-    .description('quarantine orders (隔离医学观察): list, show, issue, extend, release, cancel');
+    .description('quarantine orders (隔离医学观察): list, show, issue, extend, release, cancel, hospital transfer');
   const run = (fn: (s: Services, actor: Actor) => Promise<void>) =>
     withServices(program.opts<GlobalOptions>(), async (s) => fn(s, await operator(s)));
 
@@ -192,5 +194,58 @@ export function registerQuarantineOrderCommands(program: Command): void {
         const d = await cancelOrder(s, actor, id, f.reason);
         console.log(line(d.order, s.config.timeZone));
       }),
+    );
+
+  cmd
+    .command('transfer [orderId]')
+    .description(
+      "closed-loop transfer to a designated hospital that takes the person's colour and need; " +
+        'without --hospital, list the hospitals that would',
+    )
+    .option('--case <caseId>', 'transfer a case instead of an order')
+    .requiredOption('--need <need>', CARE_NEEDS.join(' | '))
+    .option('--hospital <hospitalId>')
+    .option('--vehicle <vehicle>')
+    .option('--escort <name>')
+    .option('--at <time>', 'when the person left: ISO with offset, or epoch ms (default now)')
+    .option('--note <text>')
+    .action(
+      async (
+        orderId: string | undefined,
+        f: {
+          case?: string;
+          need: string;
+          hospital?: string;
+          vehicle?: string;
+          escort?: string;
+          at?: string;
+          note?: string;
+        },
+      ) =>
+        run(async (s, actor) => {
+          const need = oneOf<CareNeed>(f.need, CARE_NEEDS, '--need')!;
+          const subject = { ...(orderId ? { orderId } : {}), ...(f.case ? { caseId: f.case } : {}) };
+          if (!f.hospital) {
+            const o = await transferOptions(s, actor, { ...subject, need });
+            console.log(`colour ${o.colour}, need ${o.need}: ${o.items.length} hospital(s)`);
+            for (const h of o.items) console.log(`${h.id}  ${h.name}  free beds ${h.bedsFree}  ${h.phone}`);
+            return;
+          }
+          if (!f.vehicle || !f.escort)
+            throw new AppError('VALIDATION', { detail: '--vehicle and --escort are required with --hospital' });
+          const t = await transferToHospital(s, actor, {
+            ...subject,
+            hospitalId: f.hospital,
+            need,
+            vehicle: f.vehicle,
+            escort: f.escort,
+            ...(f.at ? { at: instant(f.at, '--at') } : {}),
+            ...(f.note ? { note: f.note } : {}),
+          });
+          console.log(
+            `${t.transferId}: ${t.personName} → ${t.hospitalName} (${t.need}, ${t.colour}) by ${t.vehicle}, escort ${t.escort}` +
+              (t.roomAwaitsDisinfection ? '; the room awaits its terminal disinfection' : ''),
+          );
+        }),
     );
 }

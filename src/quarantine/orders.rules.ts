@@ -49,6 +49,7 @@ export const EVENT_KINDS = [
   'door',
   'breach',
   'report',
+  'sampling_task',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -290,6 +290,17 @@ const FaultSchema = Type.Object({
 export const OrderDetailSchema = Type.Object({
   order: OrderSchema,
   ticks: Type.Array(Tick),
+  /** Scheduled test days flagged as missed by the care sweep (no sample that date), with their follow-up. */
+  missedTests: Type.Array(
+    Type.Object({
+      alertId: Type.String(),
+      phase: Literals(['centralised', 'home'] as const),
+      day: Type.Integer(),
+      date: Type.String(),
+      status: Literals(['open', 'followed_up', 'closed'] as const),
+      followUp: Nullable(Type.String()),
+    }),
+  ),
   events: Type.Array(EventSchema),
   release: Type.Object({
     releasable: Type.Boolean(),
@@ -348,6 +359,13 @@ export const HomeListSchema = Type.Object({
       ),
       nextTest: Nullable(TestDay),
       testToday: Type.Boolean(),
+      /** Today's home-sampling task on the testing squad's list, once the care sweep has opened it. */
+      samplingTask: Nullable(
+        Type.Object({
+          id: Type.String(),
+          status: Literals(['open', 'sampled', 'negative', 'positive', 'cancelled'] as const),
+        }),
+      ),
       breaches: Type.Integer(),
     }),
   ),

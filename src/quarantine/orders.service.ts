@@ -60,6 +60,7 @@ import type {
   ReleaseBody,
 } from './orders.schema.ts';
 import * as store from './orders.store.ts';
+import { missedTestAlerts } from './care.store.ts';
 import type { OrderRow } from './orders.store.ts';
 import { certificateToken, verifyCertificateToken } from './certificate.ts';
 
@@ -569,12 +570,24 @@ function detailOf(
   o: OrderRow,
   events: Awaited<ReturnType<typeof store.eventsOf>>,
   tests: PersonTest[],
+  missed: Awaited<ReturnType<typeof missedTestAlerts>> = [],
 ): OrderDetail {
   const now = s.clock.now();
   const check = releaseCheck(ruleSetOfOrder(o), scheduleOf(o), tests, now, s.config.timeZone);
   return {
     order: orderView(s, o),
     ticks: tickSchedule(testDaysOf(o), tests, now, s.config.timeZone),
+    missedTests: missed.map((a) => {
+      const d = parseJson<{ phase?: string; day?: number }>(a.detail, {});
+      return {
+        alertId: a.id,
+        phase: d.phase === 'home' ? 'home' : 'centralised',
+        day: d.day ?? 0,
+        date: a.date,
+        status: a.status as OrderDetail['missedTests'][number]['status'],
+        followUp: a.follow_up,
+      };
+    }),
     events: events.map((e) => ({
       id: e.id,
       kind: e.kind as OrderDetail['events'][number]['kind'],
@@ -600,7 +613,13 @@ function ruleSetOfOrder(o: QuarantineOrderTable): RuleSet {
 export async function getOrder(s: Services, actor: Actor, id: string): Promise<OrderDetail> {
   assertCan(actor, 'quarantine.read');
   const o = await orderForActor(s.db, actor, id);
-  return detailOf(s, o, await store.eventsOf(s.db, id), await personTests(s.db, o.person_id));
+  return detailOf(
+    s,
+    o,
+    await store.eventsOf(s.db, id),
+    await personTests(s.db, o.person_id),
+    await missedTestAlerts(s.db, id),
+  );
 }
 
 // ---- changing orders ------------------------------------------------------------------------------

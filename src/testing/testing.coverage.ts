@@ -1,12 +1,13 @@
 // Coverage of a round per district, street, community, grid and building — target, sampled, resulted,
 // positive pools (where their members live), missing, against the previous round — from grouped queries
 // over the registry per view; the door-knock list of a building (people not yet sampled, masked) and the visit marks of the
-// grid worker (a bedridden person gets a home-sampling task on the squad's list).
+// grid worker (a bedridden person gets a home-sampling task on the squad's list), and the home-sampling
+// tasks other modules ask for (a quarantine order's test day at home).
 import type { Actor } from '../access/access.rules.ts';
 import type { TestingTaskTable, TestingVisitTable, Tx } from '../db/database.ts';
 import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
-import { newId } from '../platform/crypto.ts';
+import { newId, sha256 } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Services } from '../services.ts';
@@ -17,7 +18,7 @@ import { compareDoors, refusesSamplesAt, type VisitOutcome } from './testing.rul
 import type { CoverageView, VisitView } from './testing.schema.ts';
 import * as store from './testing.store.ts';
 import * as coverageStore from './testing.coverage.store.ts';
-import { insertTasks, openHomeTask } from './testing.pools.store.ts';
+import { insertTasks, insertTasksOnce, openHomeTask } from './testing.pools.store.ts';
 import { buildingById, buildingNames, personCountOfBuilding, personHomes } from '../registry/registry.store.ts';
 
 interface Figures {
@@ -343,4 +344,64 @@ export async function visitTx(
     detail: { roundId, outcome: body.outcome, taskId },
   });
   return visitView(row);
+}
+
+/** The id of the home-sampling task asked for under a key: the same key gives the same task, in any process. */
+export function homeTaskId(key: string): string {
+  return `hs${sha256(`home-sampling|${key}`).slice(0, 24)}`;
+}
+
+export interface HomeSamplingWanted {
+  /** What the task is for, unique (e.g. an order and a date): asking twice makes one task. */
+  key: string;
+  personId: string;
+}
+
+/**
+ * Home-sampling tasks on the squad's list for people who must be sampled at home today (a quarantine
+ * order's test day), each in the latest round taking samples that covers the person's home area. A
+ * person no round covers waits (roundId null) until one is opened. Asking again for a key adds nothing:
+ * the task's id is made from the key, so processes sweeping at once insert it once.
+ */
+export async function openHomeSamplingTasksTx(
+  s: Services,
+  trx: Tx,
+  wanted: readonly HomeSamplingWanted[],
+): Promise<Array<{ key: string; taskId: string | null; roundId: string | null; created: boolean }>> {
+  if (!wanted.length) return [];
+  const now = s.clock.now();
+  const rounds = await store.samplingRoundAreas(trx, now);
+  const homes = new Map((await personHomes(trx, [...new Set(wanted.map((w) => w.personId))])).map((p) => [p.id, p]));
+  const rows: TestingTaskTable[] = [];
+  const out: Array<{ key: string; taskId: string | null; roundId: string | null; created: boolean }> = [];
+  for (const w of wanted) {
+    const person = homes.get(w.personId);
+    const round = person ? rounds.find((r) => person.area_path.startsWith(r.area_path)) : undefined;
+    if (!person || !round) {
+      out.push({ key: w.key, taskId: null, roundId: null, created: false });
+      continue;
+    }
+    const id = homeTaskId(w.key);
+    rows.push({
+      id,
+      kind: 'home',
+      round_id: round.round_id,
+      pool_id: null,
+      person_id: person.id,
+      area_id: person.area_id,
+      area_path: person.area_path,
+      status: 'open',
+      tube_id: null,
+      sampled_at: null,
+      result_at: null,
+      case_id: null,
+      case_error: null,
+      created_at: now,
+      updated_at: now,
+    });
+    out.push({ key: w.key, taskId: id, roundId: round.round_id, created: false });
+  }
+  const inserted = new Set(await insertTasksOnce(trx, rows));
+  for (const o of out) if (o.taskId && inserted.has(o.taskId)) o.created = true;
+  return out;
 }

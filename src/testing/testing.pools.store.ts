@@ -270,6 +270,21 @@ export async function insertTasks(ex: Executor, rows: TestingTaskTable[]): Promi
   await insertMany(ex, 'testing_task', rows);
 }
 
+/** Inserts tasks whose id is not taken yet (ids made from what the task is for): the ids inserted. */
+export async function insertTasksOnce(ex: Executor, rows: readonly TestingTaskTable[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const part of chunksOf(rows, 50)) {
+    const done = await ex
+      .insertInto('testing_task')
+      .values([...part])
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    out.push(...done.map((d) => d.id));
+  }
+  return out;
+}
+
 /** The pool's re-sampling tasks of these people. */
 export async function tasksOfPool(
   ex: Executor,

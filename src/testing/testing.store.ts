@@ -192,6 +192,22 @@ export async function roundsInScope(
   return { rows, total: Number(total.n) };
 }
 
+/** The areas of the rounds taking samples at the instant (begun, not closed), latest round first. */
+export async function samplingRoundAreas(
+  ex: Executor,
+  now: number,
+): Promise<Array<{ round_id: string; area_path: string }>> {
+  return ex
+    .selectFrom('testing_round as r')
+    .innerJoin('testing_round_area as ra', 'ra.round_id', 'r.id')
+    .select(['r.id as round_id', 'ra.area_path'])
+    .where('r.starts_at', '<=', now)
+    .where('r.closed_at', 'is', null)
+    .orderBy('r.starts_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .execute();
+}
+
 /** The paths of the round's areas. */
 export async function roundAreaPaths(ex: Executor, roundId: string): Promise<string[]> {
   const areas = await ex.selectFrom('testing_round_area').select('area_path').where('round_id', '=', roundId).execute();
@@ -377,6 +393,37 @@ export async function poolsOfTubes(ex: Executor, tubeIds: string[]): Promise<Arr
 /** The tube's members in the order they were sampled. */
 export async function membersOfTube(ex: Executor, tubeId: string): Promise<TestingTubeMemberTable[]> {
   return ex.selectFrom('testing_tube_member').selectAll().where('tube_id', '=', tubeId).orderBy('sampled_at').execute();
+}
+
+/** When each of these people was sampled into a tube since the instant (result or not yet). */
+export async function samplingsOf(
+  ex: Executor,
+  personIds: readonly string[],
+  since: number,
+): Promise<Array<{ person_id: string; sampled_at: number }>> {
+  const out: Array<{ person_id: string; sampled_at: number }> = [];
+  if (!personIds.length) return out;
+  // A sample is taken while its round is not closed: only rounds open since then hold one (the members'
+  // index leads with the round).
+  const rounds = (
+    await ex
+      .selectFrom('testing_round')
+      .select('id')
+      .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', since)]))
+      .execute()
+  ).map((r) => r.id);
+  if (!rounds.length) return out;
+  for (const part of chunksOf([...new Set(personIds)]))
+    out.push(
+      ...(await ex
+        .selectFrom('testing_tube_member')
+        .select(['person_id', 'sampled_at'])
+        .where('round_id', 'in', rounds)
+        .where('person_id', 'in', part)
+        .where('sampled_at', '>=', since)
+        .execute()),
+    );
+  return out.map((r) => ({ person_id: r.person_id, sampled_at: Number(r.sampled_at) }));
 }
 
 export async function membersOfTubes(

@@ -599,6 +599,15 @@ export const ROUTES: Record<string, Probe> = {
     () => '/quarantine/allocation/moves',
     (f) => ({ orderId: f.qOrder, roomId: f.qRoom, reason: '调整房间' }),
   ),
+  'GET /api/v1/quarantine/transfers/hospital-options': refused(
+    'command',
+    (f) => `/quarantine/transfers/hospital-options?orderId=${f.qOrder}&need=fever`,
+  ),
+  'POST /api/v1/quarantine/transfers/hospital': refused(
+    'command',
+    () => '/quarantine/transfers/hospital',
+    (f) => ({ orderId: f.qOrder, hospitalId: f.hospital, need: 'fever', vehicle: '吉D·12345', escort: '王护士' }),
+  ),
   'POST /api/v1/quarantine/care/checks': refused(
     'quarantine_site',
     () => '/quarantine/care/checks',

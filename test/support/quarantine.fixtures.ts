@@ -152,6 +152,8 @@ export interface OrderSpec {
   guardianPersonId?: string | null;
   /** Day 0 of the order; the clock's now by default. */
   startAt?: number;
+  /** The schedule's test days (with their dates); the 9th edition's day numbers, undated, by default. */
+  testDays?: Array<{ phase: 'centralised' | 'home'; day: number; date: string }>;
 }
 
 /** A person and their order; returns both ids. */
@@ -206,14 +208,16 @@ export async function insertOrder(s: Services, spec: OrderSpec): Promise<{ perso
       home_until: start + 10 * DAY,
       ends_at: start + 10 * DAY,
       home_kind: 'home_health_monitoring',
-      test_days: JSON.stringify([
-        { phase: 'centralised', day: 1 },
-        { phase: 'centralised', day: 2 },
-        { phase: 'centralised', day: 3 },
-        { phase: 'centralised', day: 5 },
-        { phase: 'centralised', day: 7 },
-        { phase: 'home', day: 3 },
-      ]),
+      test_days: JSON.stringify(
+        spec.testDays ?? [
+          { phase: 'centralised', day: 1 },
+          { phase: 'centralised', day: 2 },
+          { phase: 'centralised', day: 3 },
+          { phase: 'centralised', day: 5 },
+          { phase: 'centralised', day: 7 },
+          { phase: 'home', day: 3 },
+        ],
+      ),
       care_needs: JSON.stringify(spec.needs ?? {}),
       guardian_person_id: spec.guardianPersonId ?? null,
       door_measure: 'none',

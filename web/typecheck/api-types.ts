@@ -40,6 +40,8 @@ import type * as qallocation from '../../src/quarantine/allocation.schema.ts';
 import type * as qcare from '../../src/quarantine/care.schema.ts';
 import type * as qsiteops from '../../src/quarantine/siteops.schema.ts';
 import type * as careApi from '../src/quarantine/careApi.ts';
+import type * as qtransfer from '../../src/quarantine/transfer.schema.ts';
+import type * as transferApi from '../src/quarantine/transferApi.ts';
 
 /** Compiles only when what the server sends (schema S) is assignable to what the web reads (W). */
 type Reads<W, S extends TSchema & { static: W }> = S;
@@ -74,6 +76,8 @@ export type Checked = [
   Reads<logisticsApi.Vehicle, typeof enterprises.VehicleSchema>,
   Reads<logisticsApi.Driver, typeof enterprises.DriverSchema>,
   Reads<logisticsApi.Pass, typeof passes.PassSchema>,
+  Reads<transferApi.TransferOptions, typeof qtransfer.TransferOptionsSchema>,
+  Reads<transferApi.HospitalTransfer, typeof qtransfer.HospitalTransferSchema>,
   Reads<web.MeResponse, typeof access.MeResult>,
   Reads<auditTypes.AuditVerify, typeof audit.AuditVerifyResult>,
   Reads<accessTypes.LoginResponse, typeof access.LoginResult>,

@@ -106,6 +106,9 @@ function HomeCard({ item, reload }: { item: HomeItem; reload: () => void }) {
         {item.nextTest
           ? t(item.testToday ? 'qorders.home.testToday' : 'qorders.home.nextTest', { date: item.nextTest.date })
           : t('qorders.my.noNextTest')}
+        {item.samplingTask && (
+          <span data-testid="home-sampling-task"> · {t(`qmore.samplingTask.${item.samplingTask.status}`)}</span>
+        )}
         {item.breaches > 0 && <span className="warn"> · {t('qorders.home.breaches', { count: item.breaches })}</span>}
       </p>
       <form

@@ -1,6 +1,7 @@
 // One quarantine order: the person (masked), today's day number as the rules count it, the schedule of
-// tests with their results, the events with their basis, and the actions: release (refused naming the
-// missing day or test), extension on a new exposure, cancellation; the certificate once released.
+// tests with their results and the test days flagged as missed, the events with their basis, and the
+// actions: release (refused naming the missing day or test), extension on a new exposure, cancellation,
+// the closed-loop transfer to a designated hospital; the certificate once released.
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +12,7 @@ import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { ordersApi, type OrderDetail, type ReleaseFault, type Tick } from './ordersApi.ts';
+import { HospitalTransfer, MissedTests } from './HospitalTransfer.tsx';
 
 export function TickList({ ticks }: { ticks: Tick[] }) {
   const { t } = useTranslation();
@@ -141,7 +143,9 @@ function OrderView({ detail, reload }: { detail: OrderDetail; reload: () => void
       <div className="card">
         <h2 className="card-title">{t('qorders.order.schedule')}</h2>
         <TickList ticks={detail.ticks} />
+        <MissedTests items={detail.missedTests} />
       </div>
+      {active && can('quarantine.allocate') && <HospitalTransfer orderId={o.id} onDone={reload} />}
       <div className="card">
         <h2 className="card-title">{t('qorders.order.release')}</h2>
         {active && !detail.release.releasable && (
@@ -225,6 +229,16 @@ function OrderView({ detail, reload }: { detail: OrderDetail; reload: () => void
           {detail.events.map((e) => (
             <li key={e.id} data-kind={e.kind}>
               <span className="muted small">{formatDateTime(e.at)}</span> {t(`qorders.event.${e.kind}`)}
+              {typeof e.detail.hospitalName === 'string' ? (
+                <span data-testid="event-hospital">
+                  {' '}
+                  {t('qmore.transfer.event', {
+                    hospital: e.detail.hospitalName,
+                    vehicle: String(e.detail.vehicle ?? ''),
+                    escort: String(e.detail.escort ?? ''),
+                  })}
+                </span>
+              ) : null}
               {typeof e.detail.reason === 'string' && e.detail.reason ? (
                 <span className="muted"> · {e.detail.reason}</span>
               ) : null}

@@ -86,15 +86,26 @@ export interface OrderEvent {
     | 'cancelled'
     | 'door'
     | 'breach'
-    | 'report';
+    | 'report'
+    | 'sampling_task';
   detail: Record<string, unknown>;
   actorId: string | null;
   at: number;
 }
 
+export interface MissedTest {
+  alertId: string;
+  phase: Phase;
+  day: number;
+  date: string;
+  status: 'open' | 'followed_up' | 'closed';
+  followUp: string | null;
+}
+
 export interface OrderDetail {
   order: Order;
   ticks: Tick[];
+  missedTests: MissedTest[];
   events: OrderEvent[];
   release: { releasable: boolean; phase: Phase; lastDay: number; lastDate: string; faults: ReleaseFault[] };
 }
@@ -127,6 +138,7 @@ export interface HomeItem {
   lastReport: { temperature: number; by: string; at: number; date: string; slot: string } | null;
   nextTest: TestDay | null;
   testToday: boolean;
+  samplingTask: { id: string; status: 'open' | 'sampled' | 'negative' | 'positive' | 'cancelled' } | null;
   breaches: number;
 }
 
