@@ -137,7 +137,9 @@ export async function insertJsonRows<T extends object>(
   const out: string[] = [];
   for (const part of chunks(rows, JSON_SLICE)) {
     const data = JSON.stringify(part.map((r) => columns.map(([c]) => (r as Record<string, unknown>)[c] ?? null)));
-    const res = await sql<Record<string, string>>`insert into ${sql.table(table)} (${names}) select ${values} from ${jsonRows(dialect, data)}${conflict}${returning}`.execute(
+    const res = await sql<
+      Record<string, string>
+    >`insert into ${sql.table(table)} (${names}) select ${values} from ${jsonRows(dialect, data)}${conflict}${returning}`.execute(
       ex,
     );
     if (options.returning) for (const r of res.rows) out.push(r[options.returning]!);

@@ -89,7 +89,11 @@ export interface CheckTarget {
 }
 
 /** The orders among these with their current stay and site: one statement for a phone's whole batch. */
-export async function checkTargets(ex: Executor, dialect: Dialect, orderIds: readonly string[]): Promise<Map<string, CheckTarget>> {
+export async function checkTargets(
+  ex: Executor,
+  dialect: Dialect,
+  orderIds: readonly string[],
+): Promise<Map<string, CheckTarget>> {
   const out = new Map<string, CheckTarget>();
   if (!orderIds.length) return out;
   const rows = await ex
