@@ -494,6 +494,7 @@ export async function adjustPlan(s: Services, actor: Actor, planId: string, body
 async function roomsOfPlan(
   trx: Tx,
   dialect: Dialect,
+  planId: string,
   stays: readonly store.PlanStayRow[],
   guardianOrders: readonly string[],
 ): Promise<{ rooms: AllocRoom[]; byId: Map<string, store.RoomRow> }> {
@@ -503,7 +504,7 @@ async function roomsOfPlan(
   const roomIds = [...new Set([...stays.map((x) => x.room_id), ...guardianRooms.map((x) => x.room_id)])];
   const [rows, occupants] = await Promise.all([
     store.roomsByIds(trx, dialect, roomIds),
-    store.occupantsOfRooms(trx, dialect, roomIds),
+    store.occupantsOfRooms(trx, dialect, roomIds, planId),
   ]);
   return roomsWith(trx, dialect, rows, occupants, siteIds, new Set(stays.map((x) => x.id)));
 }
@@ -534,7 +535,7 @@ export async function confirmPlan(s: Services, actor: Actor, planId: string, bod
       placedOrders.flatMap((o) => (o.guardian_person_id ? [o.guardian_person_id] : [])),
     );
     const [{ rooms, byId }, persons, sites] = await Promise.all([
-      roomsOfPlan(trx, s.dialect, stays, [...guardians.values()]),
+      roomsOfPlan(trx, s.dialect, planId, stays, [...guardians.values()]),
       store.personsByIds(
         trx,
         s.dialect,

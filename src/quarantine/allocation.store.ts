@@ -127,20 +127,22 @@ export async function occupantsOfSites(ex: Executor, siteIds: readonly string[])
     .execute();
 }
 
-/** The planned and current stays in these rooms, with their orders: one statement. */
+/** The planned and current stays in these rooms, with their orders, except those of the plan named: one statement. */
 export async function occupantsOfRooms(
   ex: Executor,
   dialect: Dialect,
   roomIds: readonly string[],
+  exceptPlanId?: string,
 ): Promise<OccupantRow[]> {
   if (!roomIds.length) return [];
-  return ex
+  let q = ex
     .selectFrom('quarantine_stay as st')
     .innerJoin('quarantine_order as o', 'o.id', 'st.order_id')
     .select([...ORDER_COLUMNS, 'st.room_id', 'st.id as stay_id', 'st.status as stay_status'])
     .where('st.room_id', 'in', jsonIdList(dialect, [...new Set(roomIds)]))
-    .where('st.status', 'in', ['planned', 'current'])
-    .execute();
+    .where('st.status', 'in', ['planned', 'current']);
+  if (exceptPlanId) q = q.where((eb) => eb.or([eb('st.plan_id', 'is', null), eb('st.plan_id', '<>', exceptPlanId)]));
+  return q.execute();
 }
 
 /** The rooms where these orders have a planned or current stay (a guardian's room): one statement. */
