@@ -1,5 +1,6 @@
 // SQL helpers every domain's store shares. They build no domain's queries: each table still has one
-// owning store (docs/ARCHITECTURE.md); these only split, classify and read the shared area tree.
+// owning store (docs/ARCHITECTURE.md); these only split, classify, carry rows as one JSON parameter and
+// read the shared area tree.
 import { sql, type RawBuilder } from 'kysely';
 import type { Dialect, Executor } from './database.js';
 
