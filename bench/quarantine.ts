@@ -1,6 +1,7 @@
-// npm run bench -- quarantine [--people N] [--sites N] [--rooms N] [--checks N] [--batch N]
+// npm run bench -- quarantine [--people N] [--sites N] [--rooms N] [--checks N] [--batch N] [--pg URL]
 //
-// Quarantine allocation and health checks on SQLite (a fresh database file under the temp dir):
+// Quarantine allocation and health checks on SQLite (a fresh database file under the temp dir), or on
+// PostgreSQL with --pg (a fresh schema of that database, dropped at the end):
 //   1. orders and allocation: N people under close-contact orders (default 10,000; households that stay
 //      together, children with guardians, elderly and disabled needing accessible rooms, dialysis
 //      patients routed to a designated hospital) planned into S sites of R rooms (default 50 × 250) and
@@ -9,14 +10,21 @@
 //      constraint (checkAllocation over what was written, and one current stay per order).
 //   2. checks: C people's morning and evening checks (default 20,000, so 40,000 checks) synced in
 //      batches from staff phones through syncChecks.
-// The limit for each: the same rows inserted again through one raw better-sqlite3 prepared statement
-// per table in one transaction into scratch tables of the same columns; the ratio is limit / service
-// time (target ≥ 0.3 for allocation, ≥ 0.5 for checks).
+// The limit for each: the same rows inserted again through one raw prepared statement per table
+// (better-sqlite3, or pg's named statement) in one transaction into scratch tables of the same columns
+// and no index; the ratio is limit / service time (target ≥ 0.3 for allocation, ≥ 0.5 for checks).
+// The floors below it, to show where the time goes: the same rows through the same statements into
+// copies of the real tables with their indexes and constraints, in one transaction ("indexed"), and
+// for the checks in one transaction per batch as the phones send them, committed as Cordon commits
+// (SQLite synchronous=FULL) ("per batch"). CPU is this process's (user + system) during each phase.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { connect } from '../src/db/connect.ts';
 import { loadConfig } from '../src/config.ts';
 import { createServices, type Services } from '../src/services.ts';
 import { FakeClock } from '../src/platform/clock.ts';
@@ -36,6 +44,7 @@ const SITES = Number(flag('sites', '50'));
 const ROOMS = Number(flag('rooms', '250'));
 const CHECK_PEOPLE = Number(flag('checks', '20000'));
 const BATCH = Number(flag('batch', '500'));
+const PG_URL = flag('pg', '');
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-quarantine-'));
 const DAY = 86_400_000;
 const NOW = Date.parse('2022-04-05T07:00:00+08:00');
@@ -43,14 +52,119 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 installErrorCatalogue();
 
+const PG_SCHEMA = `bench_q_${randomBytes(4).toString('hex')}`;
+
 async function services(): Promise<Services> {
   const config = {
     ...loadConfig({ ...process.env, CORDON_DATA_DIR: DIR } as NodeJS.ProcessEnv),
     dataDir: DIR,
-    databaseUrl: undefined,
+    databaseUrl: PG_URL || undefined,
   };
-  return createServices(config, { clock: new FakeClock(NOW) });
+  if (!PG_URL) return createServices(config, { clock: new FakeClock(NOW) });
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create schema ${PG_SCHEMA}`);
+  await admin.end();
+  const handle = connect({ databaseUrl: PG_URL, pgSchema: PG_SCHEMA, poolSize: 4 });
+  return createServices(config, { clock: new FakeClock(NOW), handle });
 }
+
+async function dropPgSchema(): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`drop schema if exists ${PG_SCHEMA} cascade`);
+  await admin.end();
+}
+
+type Rows = Record<string, Array<Record<string, unknown>>>;
+
+/** How a set of rows is inserted: into scratch tables without indexes, or copies of the real tables. */
+type Target = 'raw' | 'indexed';
+
+/** SQLite: the statements that make `copy`, a copy of the table with its indexes and constraints. */
+function indexedCopySqlite(db: Database.Database, table: string, copy: string): string[] {
+  const defs = db
+    .prepare(`SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL ORDER BY type DESC`)
+    .all(table) as Array<{ type: string; sql: string }>;
+  return defs.map((d) =>
+    d.type === 'table'
+      ? d.sql.replace(/^CREATE TABLE "?\w+"?/i, `CREATE TABLE "${copy}"`)
+      : d.sql
+          .replace(/^CREATE (UNIQUE )?INDEX "?(\w+)"?/i, 'CREATE $1INDEX "copy_$2"')
+          .replace(new RegExp(`\\bon "?${table}"?`, 'i'), `on "${copy}"`),
+  );
+}
+
+/**
+ * The rows inserted again through one prepared statement per table, into fresh tables of the `target`
+ * kind, in one transaction or in one transaction per `batch` rows of each table; milliseconds.
+ */
+async function insertAgain(s: Services, tables: Rows, target: Target, batch = 0): Promise<number> {
+  const name = (t: string) => `${target}_${t}`;
+  if (s.dialect === 'postgres') {
+    const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${PG_SCHEMA}` });
+    await client.connect();
+    try {
+      for (const t of Object.keys(tables)) {
+        await client.query(`DROP TABLE IF EXISTS ${name(t)}`);
+        await client.query(
+          target === 'raw'
+            ? `CREATE TABLE ${name(t)} AS SELECT * FROM ${t} WHERE false`
+            : `CREATE TABLE ${name(t)} (LIKE ${t} INCLUDING ALL)`,
+        );
+      }
+      const t0 = performance.now();
+      for (const [t, rows] of Object.entries(tables)) {
+        if (!rows.length) continue;
+        const cols = Object.keys(rows[0]!);
+        const text = `INSERT INTO ${name(t)} (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(',')})`;
+        const size = batch || rows.length;
+        for (let j = 0; j < rows.length; j += size) {
+          await client.query('BEGIN');
+          for (const r of rows.slice(j, j + size))
+            await client.query({ name: `ins_${name(t)}`, text, values: cols.map((c) => r[c]) });
+          await client.query('COMMIT');
+        }
+      }
+      return performance.now() - t0;
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(path.join(DIR, 'cordon.db'));
+  try {
+    db.pragma('journal_mode = WAL');
+    // One transaction: as the limit always ran. Per batch: committed as Cordon commits.
+    db.pragma(batch ? 'synchronous = FULL' : 'synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    for (const t of Object.keys(tables)) {
+      db.exec(`DROP TABLE IF EXISTS ${name(t)}`);
+      if (target === 'raw') db.exec(`CREATE TABLE ${name(t)} AS SELECT * FROM ${t} WHERE 0`);
+      else for (const stmt of indexedCopySqlite(db, t, name(t))) db.exec(stmt);
+    }
+    const t0 = performance.now();
+    for (const [t, rows] of Object.entries(tables)) {
+      if (!rows.length) continue;
+      const cols = Object.keys(rows[0]!);
+      const stmt = db.prepare(
+        `INSERT INTO ${name(t)} (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`,
+      );
+      const size = batch || rows.length;
+      for (let j = 0; j < rows.length; j += size)
+        db.transaction(() => {
+          for (const r of rows.slice(j, j + size)) stmt.run(...cols.map((c) => r[c] as never));
+        })();
+    }
+    return performance.now() - t0;
+  } finally {
+    db.close();
+  }
+}
+
+const cpuSince = (u: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(u);
+  return (d.user + d.system) / 1000;
+};
 
 const actor: Actor = {
   userId: 'bench',
@@ -61,28 +175,6 @@ const actor: Actor = {
   areaPath: '220400/',
   via: 'token',
 };
-
-/** Rows through raw prepared statements, one per table, in one transaction, into scratch copies. */
-function rawInsert(file: string, tables: Record<string, Array<Record<string, unknown>>>): number {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  for (const t of Object.keys(tables)) {
-    db.exec(`DROP TABLE IF EXISTS raw_${t}; CREATE TABLE raw_${t} AS SELECT * FROM ${t} WHERE 0`);
-  }
-  const t0 = performance.now();
-  db.transaction(() => {
-    for (const [t, rows] of Object.entries(tables)) {
-      if (!rows.length) continue;
-      const cols = Object.keys(rows[0]!);
-      const stmt = db.prepare(`INSERT INTO raw_${t} (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`);
-      for (const r of rows) stmt.run(...cols.map((c) => r[c] as never));
-    }
-  })();
-  const ms = performance.now() - t0;
-  db.close();
-  return ms;
-}
 
 async function seed(s: Services) {
   const now = NOW;
@@ -284,22 +376,23 @@ async function people(s: Services, n: number, prefix: string, path: string, case
 
 async function main() {
   const s = await services();
-  const file = path.join(DIR, 'cordon.db');
   try {
     const { sites, path: areaPath } = await seed(s);
     await people(s, PEOPLE, 'c', areaPath, 'case-bench');
     console.log(
-      `quarantine bench: ${PEOPLE.toLocaleString()} people into ${SITES} sites × ${ROOMS} rooms (SQLite, ${DIR})`,
+      `quarantine bench: ${PEOPLE.toLocaleString()} people into ${SITES} sites × ${ROOMS} rooms (${PG_URL ? `PostgreSQL, schema ${PG_SCHEMA}` : `SQLite, ${DIR}`})`,
     );
 
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const plan = await planAllocation(s, actor, { caseId: 'case-bench', siteIds: sites });
     const t1 = performance.now();
     await confirmPlan(s, actor, plan.planId, {});
     const t2 = performance.now();
     const allocMs = t2 - t0;
+    const allocCpu = cpuSince(cpu0);
     console.log(
-      `  allocation: plan ${sec(t1 - t0)} + confirm ${sec(t2 - t1)} = ${sec(allocMs)}; placed ${plan.placed.length}, hospital ${plan.hospital.length}, unplaced ${plan.unplaced.length}`,
+      `  allocation: plan ${sec(t1 - t0)} + confirm ${sec(t2 - t1)} = ${sec(allocMs)} (CPU ${sec(allocCpu)}); placed ${plan.placed.length}, hospital ${plan.hospital.length}, unplaced ${plan.unplaced.length}`,
     );
 
     // The independent checker: what the database holds, against every hard constraint.
@@ -356,13 +449,18 @@ async function main() {
       .selectAll()
       .where('kind', '=', 'allocated')
       .execute();
-    const rawAlloc = rawInsert(file, {
+    const allocRows: Rows = {
       quarantine_stay: stays as never,
       quarantine_transfer: transfers as never,
       quarantine_order_event: events as never,
-    });
+    };
+    const rawAlloc = await insertAgain(s, allocRows, 'raw');
+    const idxAlloc = await insertAgain(s, allocRows, 'indexed');
     console.log(
       `  raw insert of the same ${stays.length + transfers.length + events.length} rows: ${sec(rawAlloc)}; ratio ${(rawAlloc / allocMs).toFixed(3)} (target ≥ 0.3)`,
+    );
+    console.log(
+      `    floor: into the real tables' indexed copies ${sec(idxAlloc)} (ratio ${(rawAlloc / idxAlloc).toFixed(3)})`,
     );
 
     // Checks: people in current stays, each with a morning and an evening check, synced in batches.
@@ -393,22 +491,31 @@ async function main() {
         at: NOW - 12 * 3_600_000,
       })),
     );
+    const cpuC = process.cpuUsage();
     const c0 = performance.now();
     let applied = 0;
     for (let j = 0; j < ops.length; j += BATCH)
       applied += (await syncChecks(s, actor, { ops: ops.slice(j, j + BATCH) })).applied;
     const checksMs = performance.now() - c0;
+    const checksCpu = cpuSince(cpuC);
     console.log(
-      `  checks: ${applied.toLocaleString()} of ${ops.length.toLocaleString()} synced in batches of ${BATCH}: ${sec(checksMs)}`,
+      `  checks: ${applied.toLocaleString()} of ${ops.length.toLocaleString()} synced in batches of ${BATCH}: ${sec(checksMs)} (CPU ${sec(checksCpu)})`,
     );
     const checkRows = await s.db.selectFrom('quarantine_check').selectAll().execute();
     const alertRows = await s.db.selectFrom('quarantine_alert').selectAll().execute();
-    const rawChecks = rawInsert(file, { quarantine_check: checkRows as never, quarantine_alert: alertRows as never });
+    const checkTables: Rows = { quarantine_check: checkRows as never, quarantine_alert: alertRows as never };
+    const rawChecks = await insertAgain(s, checkTables, 'raw');
+    const idxChecks = await insertAgain(s, checkTables, 'indexed');
+    const batchChecks = await insertAgain(s, { quarantine_check: checkRows as never }, 'indexed', BATCH);
     console.log(
       `  raw insert of the same ${checkRows.length + alertRows.length} rows: ${sec(rawChecks)}; ratio ${(rawChecks / checksMs).toFixed(3)} (target ≥ 0.5)`,
     );
+    console.log(
+      `    floors: into the real tables' indexed copies ${sec(idxChecks)} (ratio ${(rawChecks / idxChecks).toFixed(3)}); the checks alone, one transaction per batch of ${BATCH} ${sec(batchChecks)} (ratio ${(rawChecks / batchChecks).toFixed(3)})`,
+    );
   } finally {
     await s.close();
+    if (PG_URL) await dropPgSchema();
     fs.rmSync(DIR, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,8 @@
 // SQL helpers every domain's store shares. They build no domain's queries: each table still has one
-// owning store (docs/ARCHITECTURE.md); these only split, classify and read the shared area tree.
-import type { Executor } from './database.js';
+// owning store (docs/ARCHITECTURE.md); these only split, classify, carry rows as one JSON parameter and
+// read the shared area tree.
+import { sql, type RawBuilder } from 'kysely';
+import type { Dialect, Executor } from './database.js';
 
 /** Parameters per statement when a list is sent in `in (…)` batches (SQLite allows 32,766; stay far below). */
 export const CHUNK = 400;
@@ -90,4 +92,67 @@ export async function areaChildren(
     .where('level', 'in', [...levels]);
   q = parentId ? q.where('parent_id', '=', parentId) : q.where('parent_id', 'is', null);
   return q.orderBy('code').execute();
+}
+
+// ---- rows as one JSON parameter ------------------------------------------------------------------
+
+/** Rows per statement when rows travel as one JSON parameter: the text of a slice stays a few megabytes. */
+export const JSON_SLICE = 20_000;
+
+/** The elements of a JSON array parameter as rows `j(value)`, in either dialect. */
+export function jsonRows(dialect: Dialect, data: string): RawBuilder<unknown> {
+  return dialect === 'postgres' ? sql`json_array_elements(${data}::json) as j(value)` : sql`json_each(${data}) as j`;
+}
+
+/**
+ * A list of ids (or other strings) as one JSON parameter, for `.where(x, 'in', jsonIdList(…))`: one statement and one
+ * parameter however long the list (no slices of `CHUNK`), and one prepared statement whatever its length.
+ */
+export function jsonIdList(dialect: Dialect, ids: readonly string[]): RawBuilder<string> {
+  const data = JSON.stringify(ids);
+  return dialect === 'postgres'
+    ? sql<string>`(select value from json_array_elements_text(${data}::json) as j(value))`
+    : sql<string>`(select value from json_each(${data}))`;
+}
+
+/** How a column's JSON value becomes its SQL type on PostgreSQL (SQLite takes JSON numbers as they are). */
+export type JsonCast = 'text' | 'bigint' | 'integer' | 'double precision';
+
+/**
+ * Inserts rows as one INSERT … SELECT over a JSON array parameter per slice of `JSON_SLICE`: one
+ * statement (and one prepared statement on SQLite) for a batch instead of a multi-row VALUES list of a
+ * few dozen rows each. With `onConflict` (the unique columns), rows that clash are left out, and the
+ * `returning` column of the rows written comes back.
+ */
+export async function insertJsonRows<T extends object>(
+  ex: Executor,
+  dialect: Dialect,
+  table: string,
+  columns: ReadonlyArray<readonly [keyof T & string, JsonCast]>,
+  rows: readonly T[],
+  options: { onConflict?: readonly string[]; returning?: string } = {},
+): Promise<string[]> {
+  const names = sql.raw(columns.map(([c]) => c).join(', '));
+  const values = sql.raw(
+    columns
+      .map(([, cast], i) =>
+        dialect === 'postgres' && cast !== 'text' ? `(j.value->>${i})::${cast}` : `j.value->>${i}`,
+      )
+      .join(', '),
+  );
+  const conflict = options.onConflict
+    ? sql.raw(` where true on conflict (${options.onConflict.join(', ')}) do nothing`)
+    : sql.raw('');
+  const returning = options.returning ? sql.raw(` returning ${options.returning}`) : sql.raw('');
+  const out: string[] = [];
+  for (const part of chunks(rows, JSON_SLICE)) {
+    const data = JSON.stringify(part.map((r) => columns.map(([c]) => (r as Record<string, unknown>)[c] ?? null)));
+    const res = await sql<
+      Record<string, string>
+    >`insert into ${sql.table(table)} (${names}) select ${values} from ${jsonRows(dialect, data)}${conflict}${returning}`.execute(
+      ex,
+    );
+    if (options.returning) for (const r of res.rows) out.push(r[options.returning]!);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import type { Services } from '../services.ts';
 import type { Actor } from '../access/access.rules.ts';
 import { assertInScope } from '../access/access.scope.ts';
 import { auditActor } from '../access/auth.ts';
-import type { Executor, Tx } from '../db/database.ts';
+import type { Dialect, Executor, Tx } from '../db/database.ts';
 import { AppError, type ErrorCode } from '../platform/errors.ts';
 import { newId } from '../platform/crypto.ts';
 import { maskName } from '../platform/mask.ts';
@@ -86,12 +86,26 @@ function awaitingDisinfection(r: store.RoomRow): boolean {
 /** Rooms of the sites in the order of `siteIds`, with their occupants except the stays left out. */
 async function roomsFor(
   ex: Executor,
+  dialect: Dialect,
   siteIds: readonly string[],
   leaveOut: ReadonlySet<string> = new Set(),
 ): Promise<{ rooms: AllocRoom[]; byId: Map<string, store.RoomRow> }> {
   const [rows, occupants] = await Promise.all([store.roomsOfSites(ex, siteIds), store.occupantsOfSites(ex, siteIds)]);
+  return roomsWith(ex, dialect, rows, occupants, siteIds, leaveOut);
+}
+
+/** The rooms as the allocator and the checker see them: with their occupants except the stays left out. */
+async function roomsWith(
+  ex: Executor,
+  dialect: Dialect,
+  rows: readonly store.RoomRow[],
+  occupants: readonly store.OccupantRow[],
+  siteIds: readonly string[],
+  leaveOut: ReadonlySet<string>,
+): Promise<{ rooms: AllocRoom[]; byId: Map<string, store.RoomRow> }> {
   const guardians = await store.activeOrdersOfPersons(
     ex,
+    dialect,
     occupants.flatMap((o) => (o.guardian_person_id ? [o.guardian_person_id] : [])),
   );
   const byRoom = new Map<string, Occupant[]>();
@@ -102,7 +116,7 @@ async function roomsFor(
     byRoom.set(o.room_id, list);
   }
   const order = new Map(siteIds.map((id, i) => [id, i]));
-  const sorted = [...rows].sort((a, b) => order.get(a.site_id)! - order.get(b.site_id)!);
+  const sorted = [...rows].sort((a, b) => (order.get(a.site_id) ?? 0) - (order.get(b.site_id) ?? 0));
   return {
     rooms: sorted.map((r) => ({
       id: r.id,
@@ -200,53 +214,58 @@ export async function planAllocation(s: Services, actor: Actor, body: PlanBody):
     const sites = await loadSites(trx, actor, body.siteIds);
     const siteIds = sites.map((x) => x.id);
     await store.lockSitesTx(trx, s.dialect, siteIds);
-    const orders = await store.ordersWaiting(trx, { orderIds: body.orderIds, caseId: body.caseId });
+    const orders = await store.ordersWaiting(trx, s.dialect, { orderIds: body.orderIds, caseId: body.caseId });
     if (!orders.length) throw new AppError('ALLOCATION_NOTHING_TO_PLACE');
     for (const o of orders) assertInScope(actor, o.area_path);
-    const guardians = await store.activeOrdersOfPersons(
-      trx,
-      orders.flatMap((o) => (o.guardian_person_id ? [o.guardian_person_id] : [])),
-    );
+    const [guardians, roomSet, persons] = await Promise.all([
+      store.activeOrdersOfPersons(
+        trx,
+        s.dialect,
+        orders.flatMap((o) => (o.guardian_person_id ? [o.guardian_person_id] : [])),
+      ),
+      roomsFor(trx, s.dialect, siteIds),
+      store.personsByIds(
+        trx,
+        s.dialect,
+        orders.map((o) => o.person_id),
+      ),
+    ]);
     const people = orders.map((o) => personOf(o, guardians));
-    const { rooms } = await roomsFor(trx, siteIds);
-    const result = allocate(people, rooms, rules);
-    if (checkAllocation(people, rooms, rules, result).length) throw new AppError('INTERNAL');
+    const result = allocate(people, roomSet.rooms, rules);
+    // The plan's own check, over the same rows the allocator read: confirming checks only what may have changed since.
+    if (checkAllocation(people, roomSet.rooms, rules, result).length) throw new AppError('INTERNAL');
 
     const planId = newId(now);
-    await store.insertStaysTx(
-      trx,
-      result.assignments.map((a) => ({
-        id: newId(now),
-        order_id: a.orderId,
-        site_id: a.siteId,
-        room_id: a.roomId,
-        status: 'planned' as const,
-        plan_id: planId,
-        from_at: null,
-        created_at: now,
-      })),
-    );
+    const stays: store.NewStay[] = result.assignments.map((a) => ({
+      id: newId(now),
+      order_id: a.orderId,
+      site_id: a.siteId,
+      room_id: a.roomId,
+      status: 'planned' as const,
+      plan_id: planId,
+      from_at: null,
+      created_at: now,
+    }));
+    await store.insertStaysTx(trx, s.dialect, stays);
     const hospitals = await hospitalsFor(trx, result.hospital);
     const orderById = new Map(orders.map((o) => [o.id, o]));
-    await store.insertTransfersTx(
-      trx,
-      result.hospital.map((h) => ({
-        id: newId(now),
-        order_id: h.orderId,
-        person_id: orderById.get(h.orderId)!.person_id,
-        kind: 'hospital' as const,
-        from_site_id: null,
-        to_site_id: null,
-        hospital_id: hospitals.get(h.designation)?.id ?? null,
-        need: h.need,
-        vehicle: '',
-        escort: '',
-        status: 'planned' as const,
-        at: now,
-        actor_id: actor.userId,
-        plan_id: planId,
-      })),
-    );
+    const routed: store.NewTransfer[] = result.hospital.map((h) => ({
+      id: newId(now),
+      order_id: h.orderId,
+      person_id: orderById.get(h.orderId)!.person_id,
+      kind: 'hospital' as const,
+      from_site_id: null,
+      to_site_id: null,
+      hospital_id: hospitals.get(h.designation)?.id ?? null,
+      need: h.need,
+      vehicle: '',
+      escort: '',
+      status: 'planned' as const,
+      at: now,
+      actor_id: actor.userId,
+      plan_id: planId,
+    }));
+    await store.insertTransfersTx(trx, s.dialect, routed);
     await s.audit(trx, auditActor(actor), {
       action: 'quarantine.allocation.plan',
       objectType: 'allocation_plan',
@@ -259,17 +278,103 @@ export async function planAllocation(s: Services, actor: Actor, body: PlanBody):
         unplaced: result.unplaced.length,
       },
     });
-    return planView(trx, actor, planId, result.unplaced);
+    // The plan as written, from what this transaction holds (nothing is read again).
+    return viewOf({
+      planId,
+      status: 'planned',
+      stays,
+      routed,
+      unplaced: result.unplaced,
+      orders: orderById,
+      persons,
+      sites: new Map(sites.map((x) => [x.id, x])),
+      rooms: roomSet.byId,
+      hospitalNames: new Map([...hospitals.values()].map((h) => [h.id, h.name])),
+      vehicles: 0,
+    });
   });
 }
 
 /** The plan as the command centre sees it: who goes to which room or hospital (names masked). */
 export async function getPlan(s: Services, actor: Actor, planId: string): Promise<PlanView> {
-  return planView(s.db, actor, planId, []);
+  return planView(s.db, s.dialect, actor, planId, []);
+}
+
+/** What a plan's view is made of, read or already in hand. */
+interface PlanParts {
+  planId: string;
+  status: PlanView['status'];
+  stays: ReadonlyArray<Pick<store.PlanStayRow, 'id' | 'order_id' | 'site_id' | 'room_id'>>;
+  /** The plan's hospital routings. */
+  routed: ReadonlyArray<Pick<store.TransferRow, 'id' | 'order_id' | 'need' | 'hospital_id'>>;
+  unplaced: Allocation['unplaced'];
+  orders: ReadonlyMap<string, store.OrderRow>;
+  persons: ReadonlyMap<string, store.PersonRef>;
+  sites: ReadonlyMap<string, store.SiteRow>;
+  rooms: ReadonlyMap<string, store.RoomRow>;
+  hospitalNames: ReadonlyMap<string, string>;
+  vehicles: number;
+}
+
+const byStay = (a: PlanParts['stays'][number], b: PlanParts['stays'][number]) =>
+  a.site_id < b.site_id
+    ? -1
+    : a.site_id > b.site_id
+      ? 1
+      : a.room_id < b.room_id
+        ? -1
+        : a.room_id > b.room_id
+          ? 1
+          : a.id < b.id
+            ? -1
+            : a.id > b.id
+              ? 1
+              : 0;
+
+function viewOf(p: PlanParts): PlanView {
+  const nameOf = (orderId: string) => {
+    const o = p.orders.get(orderId);
+    return maskName(p.persons.get(o?.person_id ?? '')?.name ?? '');
+  };
+  const rules = carePolicy().allocation;
+  return {
+    planId: p.planId,
+    status: p.status,
+    placed: [...p.stays].sort(byStay).map((x) => {
+      const o = p.orders.get(x.order_id)!;
+      const r = p.rooms.get(x.room_id)!;
+      return {
+        stayId: x.id,
+        orderId: x.order_id,
+        personName: nameOf(x.order_id),
+        orderKind: o.kind,
+        needs: needList(o.care_needs),
+        siteId: x.site_id,
+        siteName: p.sites.get(x.site_id)?.name ?? '',
+        roomId: x.room_id,
+        roomNumber: r.number,
+        roomKind: r.kind,
+        floor: r.floor,
+      };
+    }),
+    hospital: [...p.routed]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((t) => ({
+        orderId: t.order_id ?? '',
+        personName: nameOf(t.order_id ?? ''),
+        need: t.need ?? '',
+        designation: rules.hospitalNeeds[t.need ?? ''] ?? (t.need === 'accessible' ? 'treatment' : ''),
+        hospitalId: t.hospital_id,
+        hospitalName: t.hospital_id ? (p.hospitalNames.get(t.hospital_id) ?? null) : null,
+      })),
+    unplaced: p.unplaced.map((u) => ({ orderId: u.orderId, personName: nameOf(u.orderId), reason: u.reason })),
+    vehicles: p.vehicles,
+  };
 }
 
 async function planView(
   ex: Executor,
+  dialect: Dialect,
   actor: Actor,
   planId: string,
   unplaced: Allocation['unplaced'],
@@ -282,69 +387,58 @@ async function planView(
     ...routed.flatMap((t) => (t.order_id ? [t.order_id] : [])),
     ...unplaced.map((u) => u.orderId),
   ];
-  const orders = new Map((await store.ordersByIds(ex, orderIds)).map((o) => [o.id, o]));
+  const orders = new Map((await store.ordersByIds(ex, dialect, orderIds)).map((o) => [o.id, o]));
   for (const o of orders.values()) assertInScope(actor, o.area_path);
-  const persons = await store.personsByIds(
-    ex,
-    [...orders.values()].map((o) => o.person_id),
-  );
   const siteIds = [...new Set(stays.map((x) => x.site_id))];
-  const sites = new Map((await store.sitesByIds(ex, siteIds)).map((x) => [x.id, x]));
-  const rooms = new Map((await store.roomsOfSites(ex, siteIds)).map((r) => [r.id, r]));
-  const hospitalNames = await store.hospitalNames(
-    ex,
-    routed.flatMap((t) => (t.hospital_id ? [t.hospital_id] : [])),
-  );
-  const nameOf = (orderId: string) => {
-    const o = orders.get(orderId);
-    return maskName(persons.get(o?.person_id ?? '')?.name ?? '');
-  };
-  const rules = carePolicy().allocation;
-  return {
+  const [persons, sites, rooms, hospitalNames] = await Promise.all([
+    store.personsByIds(
+      ex,
+      dialect,
+      [...orders.values()].map((o) => o.person_id),
+    ),
+    store.sitesByIds(ex, siteIds),
+    store.roomsByIds(
+      ex,
+      dialect,
+      stays.map((x) => x.room_id),
+    ),
+    store.hospitalNames(
+      ex,
+      routed.flatMap((t) => (t.hospital_id ? [t.hospital_id] : [])),
+    ),
+  ]);
+  return viewOf({
     planId,
     status: stays.some((x) => x.status === 'planned') || !stays.length ? 'planned' : 'confirmed',
-    placed: stays.map((x) => {
-      const o = orders.get(x.order_id)!;
-      const r = rooms.get(x.room_id)!;
-      return {
-        stayId: x.id,
-        orderId: x.order_id,
-        personName: nameOf(x.order_id),
-        orderKind: o.kind,
-        needs: needList(o.care_needs),
-        siteId: x.site_id,
-        siteName: sites.get(x.site_id)?.name ?? '',
-        roomId: x.room_id,
-        roomNumber: r.number,
-        roomKind: r.kind,
-        floor: r.floor,
-      };
-    }),
-    hospital: routed.map((t) => ({
-      orderId: t.order_id ?? '',
-      personName: nameOf(t.order_id ?? ''),
-      need: t.need ?? '',
-      designation: rules.hospitalNeeds[t.need ?? ''] ?? (t.need === 'accessible' ? 'treatment' : ''),
-      hospitalId: t.hospital_id,
-      hospitalName: t.hospital_id ? (hospitalNames.get(t.hospital_id) ?? null) : null,
-    })),
-    unplaced: unplaced.map((u) => ({ orderId: u.orderId, personName: nameOf(u.orderId), reason: u.reason })),
+    stays,
+    routed,
+    unplaced,
+    orders,
+    persons,
+    sites: new Map(sites.map((x) => [x.id, x])),
+    rooms: new Map(rooms.map((r) => [r.id, r])),
+    hospitalNames,
     vehicles: new Set(transfers.filter((t) => t.kind === 'pickup').map((t) => t.vehicle)).size,
-  };
+  });
 }
 
 /** Checks one person's placement in a room against every hard constraint; throws the first broken one. */
 async function assertPlacement(
   trx: Tx,
+  dialect: Dialect,
   order: store.OrderRow,
   room: store.RoomRow,
   leaveOut: ReadonlySet<string>,
   alsoSites: readonly string[],
 ): Promise<void> {
   const rules = carePolicy().allocation;
-  const guardians = await store.activeOrdersOfPersons(trx, order.guardian_person_id ? [order.guardian_person_id] : []);
+  const guardians = await store.activeOrdersOfPersons(
+    trx,
+    dialect,
+    order.guardian_person_id ? [order.guardian_person_id] : [],
+  );
   const person = personOf(order, guardians);
-  const { rooms } = await roomsFor(trx, [...new Set([room.site_id, ...alsoSites])], leaveOut);
+  const { rooms } = await roomsFor(trx, dialect, [...new Set([room.site_id, ...alsoSites])], leaveOut);
   const violations = checkAllocation([person], rooms, rules, {
     assignments: [{ orderId: order.id, roomId: room.id, siteId: room.site_id }],
     hospital: [],
@@ -379,7 +473,7 @@ export async function adjustPlan(s: Services, actor: Actor, planId: string, body
     await store.lockSitesTx(trx, s.dialect, [stay.site_id, room.site_id]);
     const order = (await store.orderById(trx, stay.order_id))!;
     assertInScope(actor, order.area_path);
-    await assertPlacement(trx, order, room, new Set([stay.id]), [stay.site_id]);
+    await assertPlacement(trx, s.dialect, order, room, new Set([stay.id]), [stay.site_id]);
     await store.moveStayTx(trx, stay.id, room.id, room.site_id);
     await s.audit(trx, auditActor(actor), {
       action: 'quarantine.allocation.adjust',
@@ -387,8 +481,32 @@ export async function adjustPlan(s: Services, actor: Actor, planId: string, body
       objectId: planId,
       detail: { orderId: order.id, fromRoomId: stay.room_id, roomId: room.id },
     });
-    return planView(trx, actor, planId, []);
+    return planView(trx, s.dialect, actor, planId, []);
   });
+}
+
+/**
+ * The rooms a plan's stays go to, as they are now (their other occupants: current stays and other
+ * plans'), with the rooms of the sites where the plan's children's guardians already stay. Every hard
+ * constraint is a room's or a person's, so these are all confirming must check again: the plan's own
+ * checker already ran over the sites' other rooms when it was made.
+ */
+async function roomsOfPlan(
+  trx: Tx,
+  dialect: Dialect,
+  planId: string,
+  stays: readonly store.PlanStayRow[],
+  guardianOrders: readonly string[],
+): Promise<{ rooms: AllocRoom[]; byId: Map<string, store.RoomRow> }> {
+  const siteIds = [...new Set(stays.map((x) => x.site_id))];
+  const sites = new Set(siteIds);
+  const guardianRooms = (await store.roomsOfOrders(trx, dialect, guardianOrders)).filter((x) => sites.has(x.site_id));
+  const roomIds = [...new Set([...stays.map((x) => x.room_id), ...guardianRooms.map((x) => x.room_id)])];
+  const [rows, occupants] = await Promise.all([
+    store.roomsByIds(trx, dialect, roomIds),
+    store.occupantsOfRooms(trx, dialect, roomIds, planId),
+  ]);
+  return roomsWith(trx, dialect, rows, occupants, siteIds, new Set(stays.map((x) => x.id)));
 }
 
 /** Confirms the plan whole: stays become current, each vehicle's pick-up list is made, every order gets its event. */
@@ -397,26 +515,36 @@ export async function confirmPlan(s: Services, actor: Actor, planId: string, bod
   const rules = carePolicy().allocation;
   const now = s.clock.now();
   return s.db.transaction().execute(async (trx) => {
-    const stays = (await store.staysOfPlan(trx, planId)).filter((x) => x.status === 'planned');
-    if (!stays.length) {
-      const any = await store.staysOfPlan(trx, planId);
-      throw new AppError(any.length ? 'ALLOCATION_PLAN_CONFIRMED' : 'ALLOCATION_PLAN_NOT_FOUND');
-    }
+    const all = await store.staysOfPlan(trx, planId);
+    const stays = all.filter((x) => x.status === 'planned');
+    if (!stays.length) throw new AppError(all.length ? 'ALLOCATION_PLAN_CONFIRMED' : 'ALLOCATION_PLAN_NOT_FOUND');
     const siteIds = [...new Set(stays.map((x) => x.site_id))];
     await store.lockSitesTx(trx, s.dialect, siteIds);
-    const orders = await store.ordersByIds(
-      trx,
-      stays.map((x) => x.order_id),
-    );
+    const routed = await store.transfersOfPlan(trx, planId, 'hospital');
+    const orders = await store.ordersByIds(trx, s.dialect, [
+      ...stays.map((x) => x.order_id),
+      ...routed.flatMap((t) => (t.order_id ? [t.order_id] : [])),
+    ]);
     for (const o of orders) assertInScope(actor, o.area_path);
-    // Checked again, whole: nothing may have changed the rooms since the plan was made.
+    const orderById = new Map(orders.map((o) => [o.id, o]));
+    const placedOrders = stays.map((x) => orderById.get(x.order_id)!);
+    // Checked again: nothing may have changed the plan's rooms since the plan was made.
     const guardians = await store.activeOrdersOfPersons(
       trx,
-      orders.flatMap((o) => (o.guardian_person_id ? [o.guardian_person_id] : [])),
+      s.dialect,
+      placedOrders.flatMap((o) => (o.guardian_person_id ? [o.guardian_person_id] : [])),
     );
-    const { rooms, byId } = await roomsFor(trx, siteIds, new Set(stays.map((x) => x.id)));
+    const [{ rooms, byId }, persons, sites] = await Promise.all([
+      roomsOfPlan(trx, s.dialect, planId, stays, [...guardians.values()]),
+      store.personsByIds(
+        trx,
+        s.dialect,
+        orders.map((o) => o.person_id),
+      ),
+      store.sitesByIds(trx, siteIds),
+    ]);
     const violations = checkAllocation(
-      orders.map((o) => personOf(o, guardians)),
+      placedOrders.map((o) => personOf(o, guardians)),
       rooms,
       rules,
       {
@@ -428,20 +556,23 @@ export async function confirmPlan(s: Services, actor: Actor, planId: string, bod
     if (violations.length) refuse(violations, byId.get(violations[0]!.roomId ?? ''));
 
     await store.confirmPlanTx(trx, planId, now);
-    const orderById = new Map(orders.map((o) => [o.id, o]));
-    const persons = await store.personsByIds(
-      trx,
-      orders.map((o) => o.person_id),
-    );
     // Vehicles: per site, people of one address ride together, in seats of `seats`.
     await store.deletePlannedPickupsTx(trx, planId);
     const transfers: store.NewTransfer[] = [];
     let vehicleNo = 0;
+    const bySite = new Map<string, store.PlanStayRow[]>();
+    for (const x of stays) {
+      const list = bySite.get(x.site_id);
+      if (list) list.push(x);
+      else bySite.set(x.site_id, [x]);
+    }
     for (const siteId of siteIds) {
       const byAddress = new Map<string, store.PlanStayRow[]>();
-      for (const x of stays.filter((y) => y.site_id === siteId)) {
+      for (const x of bySite.get(siteId) ?? []) {
         const address = persons.get(orderById.get(x.order_id)!.person_id)?.address ?? '';
-        byAddress.set(address, [...(byAddress.get(address) ?? []), x]);
+        const list = byAddress.get(address);
+        if (list) list.push(x);
+        else byAddress.set(address, [x]);
       }
       let load = seats;
       let vehicle = '';
@@ -471,9 +602,10 @@ export async function confirmPlan(s: Services, actor: Actor, planId: string, bod
           });
       }
     }
-    await store.insertTransfersTx(trx, transfers);
+    await store.insertTransfersTx(trx, s.dialect, transfers);
     await store.insertOrderEventsTx(
       trx,
+      s.dialect,
       stays.map((x) => ({
         id: newId(now),
         order_id: x.order_id,
@@ -483,6 +615,7 @@ export async function confirmPlan(s: Services, actor: Actor, planId: string, bod
         at: now,
       })),
     );
+    // One audit event for the whole confirmation (the plan id leads to every order's `allocated` event).
     await s.audit(trx, auditActor(actor), {
       action: 'quarantine.allocation.confirm',
       objectType: 'allocation_plan',
@@ -490,7 +623,23 @@ export async function confirmPlan(s: Services, actor: Actor, planId: string, bod
       reason: body.note,
       detail: { placed: stays.length, vehicles: vehicleNo, seats },
     });
-    return planView(trx, actor, planId, []);
+    const hospitalNames = await store.hospitalNames(
+      trx,
+      routed.flatMap((t) => (t.hospital_id ? [t.hospital_id] : [])),
+    );
+    return viewOf({
+      planId,
+      status: 'confirmed',
+      stays: all,
+      routed,
+      unplaced: [],
+      orders: orderById,
+      persons,
+      sites: new Map(sites.map((x) => [x.id, x])),
+      rooms: byId,
+      hospitalNames,
+      vehicles: new Set(transfers.map((t) => t.vehicle)).size,
+    });
   });
 }
 
@@ -501,6 +650,7 @@ export async function cancelPlan(s: Services, actor: Actor, planId: string): Pro
     if (!stays.length) throw new AppError('ALLOCATION_PLAN_NOT_FOUND');
     const orders = await store.ordersByIds(
       trx,
+      s.dialect,
       stays.map((x) => x.order_id),
     );
     for (const o of orders) assertInScope(actor, o.area_path);
@@ -524,18 +674,28 @@ export async function pickupList(s: Services, actor: Actor, planId: string): Pro
     (
       await store.ordersByIds(
         s.db,
+        s.dialect,
         stays.map((x) => x.order_id),
       )
     ).map((o) => [o.id, o]),
   );
   for (const o of orders.values()) assertInScope(actor, o.area_path);
-  const persons = await store.personsByIds(
-    s.db,
-    [...orders.values()].map((o) => o.person_id),
-  );
   const siteIds = [...new Set(stays.map((x) => x.site_id))];
-  const sites = new Map((await store.sitesByIds(s.db, siteIds)).map((x) => [x.id, x]));
-  const rooms = new Map((await store.roomsOfSites(s.db, siteIds)).map((r) => [r.id, r]));
+  const [persons, siteRows, roomRows] = await Promise.all([
+    store.personsByIds(
+      s.db,
+      s.dialect,
+      [...orders.values()].map((o) => o.person_id),
+    ),
+    store.sitesByIds(s.db, siteIds),
+    store.roomsByIds(
+      s.db,
+      s.dialect,
+      stays.map((x) => x.room_id),
+    ),
+  ]);
+  const sites = new Map(siteRows.map((x) => [x.id, x]));
+  const rooms = new Map(roomRows.map((r) => [r.id, r]));
   const stayOf = new Map(stays.map((x) => [x.order_id, x]));
   const seats = carePolicy().allocation.vehicleSeats;
   const vehicles = new Map<string, PickupList['vehicles'][number]>();
@@ -588,10 +748,10 @@ export async function moveOrder(s: Services, actor: Actor, body: MoveBody) {
     const room = await roomOrRefuse(trx, actor, body.roomId);
     if (room.id === stay.room_id) throw new AppError('ALLOCATION_SAME_ROOM');
     await store.lockSitesTx(trx, s.dialect, [stay.site_id, room.site_id]);
-    await assertPlacement(trx, order, room, new Set([stay.id]), [stay.site_id]);
+    await assertPlacement(trx, s.dialect, order, room, new Set([stay.id]), [stay.site_id]);
     const { roomEmptied } = await store.endStayTx(trx, stay, now);
     const stayId = newId(now);
-    await store.insertStaysTx(trx, [
+    await store.insertStaysTx(trx, s.dialect, [
       {
         id: stayId,
         order_id: order.id,
@@ -603,7 +763,7 @@ export async function moveOrder(s: Services, actor: Actor, body: MoveBody) {
         created_at: now,
       },
     ]);
-    await store.insertTransfersTx(trx, [
+    await store.insertTransfersTx(trx, s.dialect, [
       {
         id: newId(now),
         order_id: order.id,
@@ -621,7 +781,7 @@ export async function moveOrder(s: Services, actor: Actor, body: MoveBody) {
         plan_id: null,
       },
     ]);
-    await store.insertOrderEventsTx(trx, [
+    await store.insertOrderEventsTx(trx, s.dialect, [
       {
         id: newId(now),
         order_id: order.id,

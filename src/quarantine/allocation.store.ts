@@ -2,7 +2,7 @@
 // orders waiting for a room, stays (planned → current → ended), planned transfers and order events.
 import { sql } from 'kysely';
 import type { Dialect, Executor, Tx } from '../db/database.ts';
-import { chunks } from '../db/sql.ts';
+import { insertJsonRows, jsonIdList, type JsonCast } from '../db/sql.ts';
 
 export interface SiteRow {
   id: string;
@@ -60,6 +60,16 @@ export async function roomsOfSites(ex: Executor, siteIds: readonly string[]): Pr
     .execute();
 }
 
+/** Rooms by id: one statement however many (a plan's rooms). */
+export async function roomsByIds(ex: Executor, dialect: Dialect, ids: readonly string[]): Promise<RoomRow[]> {
+  if (!ids.length) return [];
+  return ex
+    .selectFrom('quarantine_room')
+    .select(['id', 'site_id', 'floor', 'number', 'kind', 'beds', 'status', 'disinfection_due_at', 'disinfected_at'])
+    .where('id', 'in', jsonIdList(dialect, [...new Set(ids)]))
+    .execute();
+}
+
 export async function roomById(ex: Executor, id: string): Promise<RoomRow | undefined> {
   return ex
     .selectFrom('quarantine_room')
@@ -104,15 +114,49 @@ export interface OccupantRow extends OrderRow {
   stay_status: string;
 }
 
-/** The planned and current stays in the rooms of the sites, with their orders. */
+/** The planned and current stays in the rooms of the sites, with their orders (through the rooms: the stays' room index). */
 export async function occupantsOfSites(ex: Executor, siteIds: readonly string[]): Promise<OccupantRow[]> {
   if (!siteIds.length) return [];
   return ex
+    .selectFrom('quarantine_room as r')
+    .innerJoin('quarantine_stay as st', 'st.room_id', 'r.id')
+    .innerJoin('quarantine_order as o', 'o.id', 'st.order_id')
+    .select([...ORDER_COLUMNS, 'st.room_id', 'st.id as stay_id', 'st.status as stay_status'])
+    .where('r.site_id', 'in', [...siteIds])
+    .where('st.status', 'in', ['planned', 'current'])
+    .execute();
+}
+
+/** The planned and current stays in these rooms, with their orders, except those of the plan named: one statement. */
+export async function occupantsOfRooms(
+  ex: Executor,
+  dialect: Dialect,
+  roomIds: readonly string[],
+  exceptPlanId?: string,
+): Promise<OccupantRow[]> {
+  if (!roomIds.length) return [];
+  let q = ex
     .selectFrom('quarantine_stay as st')
     .innerJoin('quarantine_order as o', 'o.id', 'st.order_id')
     .select([...ORDER_COLUMNS, 'st.room_id', 'st.id as stay_id', 'st.status as stay_status'])
-    .where('st.site_id', 'in', [...siteIds])
-    .where('st.status', 'in', ['planned', 'current'])
+    .where('st.room_id', 'in', jsonIdList(dialect, [...new Set(roomIds)]))
+    .where('st.status', 'in', ['planned', 'current']);
+  if (exceptPlanId) q = q.where((eb) => eb.or([eb('st.plan_id', 'is', null), eb('st.plan_id', '<>', exceptPlanId)]));
+  return q.execute();
+}
+
+/** The rooms where these orders have a planned or current stay (a guardian's room): one statement. */
+export async function roomsOfOrders(
+  ex: Executor,
+  dialect: Dialect,
+  orderIds: readonly string[],
+): Promise<Array<{ order_id: string; room_id: string; site_id: string }>> {
+  if (!orderIds.length) return [];
+  return ex
+    .selectFrom('quarantine_stay')
+    .select(['order_id', 'room_id', 'site_id'])
+    .where('order_id', 'in', jsonIdList(dialect, [...new Set(orderIds)]))
+    .where('status', 'in', ['planned', 'current'])
     .execute();
 }
 
@@ -132,6 +176,7 @@ export async function occupantsOfRoom(ex: Executor, roomId: string): Promise<Occ
  */
 export async function ordersWaiting(
   ex: Executor,
+  dialect: Dialect,
   by: { orderIds?: readonly string[]; caseId?: string },
 ): Promise<OrderRow[]> {
   const out: OrderRow[] = [];
@@ -164,7 +209,11 @@ export async function ordersWaiting(
       );
   if (by.caseId) out.push(...(await base().where('o.case_id', '=', by.caseId).orderBy('o.id').execute()));
   if (by.orderIds?.length)
-    for (const part of chunks(by.orderIds)) out.push(...(await base().where('o.id', 'in', part).execute()));
+    out.push(
+      ...(await base()
+        .where('o.id', 'in', jsonIdList(dialect, [...new Set(by.orderIds)]))
+        .execute()),
+    );
   const seen = new Set<string>();
   return out.filter((o) => (seen.has(o.id) ? false : (seen.add(o.id), true)));
 }
@@ -177,32 +226,31 @@ export async function orderById(ex: Executor, id: string): Promise<OrderRow | un
     .executeTakeFirst();
 }
 
-export async function ordersByIds(ex: Executor, ids: readonly string[]): Promise<OrderRow[]> {
-  const out: OrderRow[] = [];
-  for (const part of chunks(ids)) {
-    out.push(
-      ...(await ex
-        .selectFrom('quarantine_order as o')
-        .select([...ORDER_COLUMNS])
-        .where('o.id', 'in', part)
-        .execute()),
-    );
-  }
-  return out;
+/** Orders by id: one statement however many (the ids as one JSON parameter). */
+export async function ordersByIds(ex: Executor, dialect: Dialect, ids: readonly string[]): Promise<OrderRow[]> {
+  if (!ids.length) return [];
+  return ex
+    .selectFrom('quarantine_order as o')
+    .select([...ORDER_COLUMNS])
+    .where('o.id', 'in', jsonIdList(dialect, [...new Set(ids)]))
+    .execute();
 }
 
-/** Each person's active order (a guardian's, for a child's allocation). */
-export async function activeOrdersOfPersons(ex: Executor, personIds: readonly string[]): Promise<Map<string, string>> {
+/** Each person's active order (a guardian's, for a child's allocation): one statement. */
+export async function activeOrdersOfPersons(
+  ex: Executor,
+  dialect: Dialect,
+  personIds: readonly string[],
+): Promise<Map<string, string>> {
   const map = new Map<string, string>();
-  for (const part of chunks([...new Set(personIds)])) {
-    const rows = await ex
-      .selectFrom('quarantine_order')
-      .select(['id', 'person_id'])
-      .where('person_id', 'in', part)
-      .where('status', '=', 'active')
-      .execute();
-    for (const r of rows) map.set(r.person_id, r.id);
-  }
+  if (!personIds.length) return map;
+  const rows = await ex
+    .selectFrom('quarantine_order')
+    .select(['id', 'person_id'])
+    .where('person_id', 'in', jsonIdList(dialect, [...new Set(personIds)]))
+    .where('status', '=', 'active')
+    .execute();
+  for (const r of rows) map.set(r.person_id, r.id);
   return map;
 }
 
@@ -213,21 +261,25 @@ export interface PersonRef {
   area_id: string;
 }
 
-/** People's names and home addresses (the household's, else the building's). */
-export async function personsByIds(ex: Executor, ids: readonly string[]): Promise<Map<string, PersonRef>> {
+/** People's names and home addresses (the household's, else the building's): one statement. */
+export async function personsByIds(
+  ex: Executor,
+  dialect: Dialect,
+  ids: readonly string[],
+): Promise<Map<string, PersonRef>> {
   const map = new Map<string, PersonRef>();
-  for (const part of chunks([...new Set(ids)])) {
-    const rows = await ex
-      .selectFrom('person as p')
-      .leftJoin('household as h', 'h.id', 'p.household_id')
-      .leftJoin('building as b', 'b.id', 'h.building_id')
-      .select(['p.id', 'p.name', 'p.area_id', 'h.address as hAddress', 'b.address as bAddress', 'h.unit', 'h.door'])
-      .where('p.id', 'in', part)
-      .execute();
-    for (const r of rows) {
-      const home = r.hAddress || [r.bAddress, r.unit, r.door].filter(Boolean).join(' ');
-      map.set(r.id, { id: r.id, name: r.name, address: home ?? '', area_id: r.area_id });
-    }
+  if (!ids.length) return map;
+  // reads person, household, building (owner: registry): names and addresses of a whole plan (10,000 people) in one statement
+  const rows = await ex
+    .selectFrom('person as p')
+    .leftJoin('household as h', 'h.id', 'p.household_id')
+    .leftJoin('building as b', 'b.id', 'h.building_id')
+    .select(['p.id', 'p.name', 'p.area_id', 'h.address as hAddress', 'b.address as bAddress', 'h.unit', 'h.door'])
+    .where('p.id', 'in', jsonIdList(dialect, [...new Set(ids)]))
+    .execute();
+  for (const r of rows) {
+    const home = r.hAddress || [r.bAddress, r.unit, r.door].filter(Boolean).join(' ');
+    map.set(r.id, { id: r.id, name: r.name, address: home ?? '', area_id: r.area_id });
   }
   return map;
 }
@@ -243,13 +295,20 @@ export interface NewStay {
   created_at: number;
 }
 
-export async function insertStaysTx(trx: Tx, rows: readonly NewStay[]): Promise<void> {
-  for (const part of chunks(rows, 40)) {
-    await trx
-      .insertInto('quarantine_stay')
-      .values(part.map((r) => ({ ...r, to_at: null })))
-      .execute();
-  }
+const STAY_COLUMNS: ReadonlyArray<readonly [keyof NewStay, JsonCast]> = [
+  ['id', 'text'],
+  ['order_id', 'text'],
+  ['site_id', 'text'],
+  ['room_id', 'text'],
+  ['status', 'text'],
+  ['plan_id', 'text'],
+  ['from_at', 'bigint'],
+  ['created_at', 'bigint'],
+];
+
+/** Inserts stays: a plan's are one statement. */
+export async function insertStaysTx(trx: Tx, dialect: Dialect, rows: readonly NewStay[]): Promise<void> {
+  if (rows.length) await insertJsonRows(trx, dialect, 'quarantine_stay', STAY_COLUMNS, rows);
 }
 
 export interface PlanStayRow {
@@ -340,12 +399,26 @@ export interface NewTransfer {
   plan_id: string | null;
 }
 
-export async function insertTransfersTx(trx: Tx, rows: readonly NewTransfer[]): Promise<void> {
-  for (const part of chunks(rows, 30))
-    await trx
-      .insertInto('quarantine_transfer')
-      .values([...part])
-      .execute();
+const TRANSFER_COLUMNS: ReadonlyArray<readonly [keyof NewTransfer, JsonCast]> = [
+  ['id', 'text'],
+  ['order_id', 'text'],
+  ['person_id', 'text'],
+  ['kind', 'text'],
+  ['from_site_id', 'text'],
+  ['to_site_id', 'text'],
+  ['hospital_id', 'text'],
+  ['need', 'text'],
+  ['vehicle', 'text'],
+  ['escort', 'text'],
+  ['status', 'text'],
+  ['at', 'bigint'],
+  ['actor_id', 'text'],
+  ['plan_id', 'text'],
+];
+
+/** Inserts transfers: a plan's pick-ups are one statement. */
+export async function insertTransfersTx(trx: Tx, dialect: Dialect, rows: readonly NewTransfer[]): Promise<void> {
+  if (rows.length) await insertJsonRows(trx, dialect, 'quarantine_transfer', TRANSFER_COLUMNS, rows);
 }
 
 export interface TransferRow {
@@ -360,14 +433,13 @@ export interface TransferRow {
   status: string;
 }
 
-export async function transfersOfPlan(ex: Executor, planId: string): Promise<TransferRow[]> {
-  return ex
+export async function transfersOfPlan(ex: Executor, planId: string, kind?: string): Promise<TransferRow[]> {
+  let q = ex
     .selectFrom('quarantine_transfer')
     .select(['id', 'order_id', 'person_id', 'kind', 'to_site_id', 'hospital_id', 'need', 'vehicle', 'status'])
-    .where('plan_id', '=', planId)
-    .orderBy('vehicle')
-    .orderBy('id')
-    .execute();
+    .where('plan_id', '=', planId);
+  if (kind) q = q.where('kind', '=', kind);
+  return q.orderBy('vehicle').orderBy('id').execute();
 }
 
 export async function deletePlannedPickupsTx(trx: Tx, planId: string): Promise<void> {
@@ -415,12 +487,18 @@ export interface OrderEvent {
   at: number;
 }
 
-export async function insertOrderEventsTx(trx: Tx, rows: readonly OrderEvent[]): Promise<void> {
-  for (const part of chunks(rows, 60))
-    await trx
-      .insertInto('quarantine_order_event')
-      .values([...part])
-      .execute();
+const EVENT_COLUMNS: ReadonlyArray<readonly [keyof OrderEvent, JsonCast]> = [
+  ['id', 'text'],
+  ['order_id', 'text'],
+  ['kind', 'text'],
+  ['detail', 'text'],
+  ['actor_id', 'text'],
+  ['at', 'bigint'],
+];
+
+/** Inserts order events: a confirmation's are one statement. */
+export async function insertOrderEventsTx(trx: Tx, dialect: Dialect, rows: readonly OrderEvent[]): Promise<void> {
+  if (rows.length) await insertJsonRows(trx, dialect, 'quarantine_order_event', EVENT_COLUMNS, rows);
 }
 
 /** The sites where the user is on the active roster. */

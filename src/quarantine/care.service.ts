@@ -128,10 +128,11 @@ export async function recordCheck(s: Services, actor: Actor, body: CheckBody) {
       recorded_at: now,
       client_op_id: null,
     };
-    await store.insertChecksTx(trx, [check]);
+    await store.insertChecksTx(trx, s.dialect, [check]);
     const kinds = alertsOfCheck({ temperature: body.temperature, symptoms }, policy);
     await store.raiseAlertsTx(
       trx,
+      s.dialect,
       kinds.map((kind) => ({
         id: newId(now),
         order_id: order.id,
@@ -174,23 +175,24 @@ export async function syncChecks(s: Services, actor: Actor, body: SyncBody): Pro
   const policy = carePolicy().checks;
   const now = s.clock.now();
   const today = dateInZone(now, s.config.timeZone);
+  const orderIds = [...new Set(body.ops.map((o) => o.orderId))];
   return s.db.transaction().execute(async (trx) => {
-    const known = await store.knownClientOps(
-      trx,
-      body.ops.map((o) => o.clientOpId),
-    );
-    const orderIds = [...new Set(body.ops.map((o) => o.orderId))];
-    const orders = new Map((await allocationStore.ordersByIds(trx, orderIds)).map((o) => [o.id, o]));
-    const rooms = await store.currentRooms(trx, orderIds);
-    const siteIds = [...new Set([...rooms.values()].map((r) => r.site_id))];
-    const sites = new Map((await allocationStore.sitesByIds(trx, siteIds)).map((x) => [x.id, x]));
+    const [known, targets, taken] = await Promise.all([
+      store.knownClientOps(
+        trx,
+        s.dialect,
+        body.ops.map((o) => o.clientOpId),
+      ),
+      store.checkTargets(trx, s.dialect, orderIds),
+      store.takenSlots(
+        trx,
+        s.dialect,
+        orderIds,
+        body.ops.map((o) => o.date),
+      ),
+    ]);
     const mine =
       actor.role === 'quarantine_site' ? new Set(await allocationStore.rosterSites(trx, actor.userId)) : null;
-    const taken = await store.takenSlots(
-      trx,
-      orderIds,
-      body.ops.map((o) => o.date),
-    );
     const results: SyncResult['results'] = [];
     const checks: store.NewCheck[] = [];
     const alerts: store.NewAlert[] = [];
@@ -212,16 +214,15 @@ export async function syncChecks(s: Services, actor: Actor, body: SyncBody): Pro
         refuse('CHECK_DATE_INVALID', 'date');
         continue;
       }
-      const order = orders.get(op.orderId);
+      const order = targets.get(op.orderId);
       if (!order) {
         refuse('CARE_ORDER_NOT_FOUND', 'orderId');
         continue;
       }
-      const room = rooms.get(order.id);
-      const site = room ? sites.get(room.site_id) : undefined;
-      const allowed = site
-        ? site.area_path.startsWith(actor.areaPath) && (!mine || mine.has(site.id))
-        : !mine && order.area_path.startsWith(actor.areaPath);
+      const allowed =
+        order.site_id !== null
+          ? (order.site_path ?? '').startsWith(actor.areaPath) && (!mine || mine.has(order.site_id))
+          : !mine && order.area_path.startsWith(actor.areaPath);
       if (!allowed) {
         refuse('OUT_OF_SCOPE', 'orderId');
         continue;
@@ -254,7 +255,7 @@ export async function syncChecks(s: Services, actor: Actor, body: SyncBody): Pro
         alerts.push({
           id: newId(now),
           order_id: order.id,
-          site_id: room?.site_id ?? null,
+          site_id: order.site_id,
           kind,
           date: op.date,
           slot: op.slot,
@@ -263,8 +264,8 @@ export async function syncChecks(s: Services, actor: Actor, body: SyncBody): Pro
         });
       results.push({ clientOpId: op.clientOpId, outcome: 'applied', code: null, field: null, alerts: kinds });
     }
-    await store.insertChecksTx(trx, checks);
-    await store.raiseAlertsTx(trx, alerts);
+    await store.insertChecksTx(trx, s.dialect, checks);
+    await store.raiseAlertsTx(trx, s.dialect, alerts);
     const count = (o: string) => results.filter((r) => r.outcome === o).length;
     if (checks.length)
       await s.audit(trx, auditActor(actor), {
@@ -291,6 +292,7 @@ export async function sweepMissedChecks(s: Services): Promise<number> {
   const dates = [addDays(dateInZone(now, tz), -1), dateInZone(now, tz)];
   const taken = await store.takenSlots(
     s.db,
+    s.dialect,
     stays.map((x) => x.order_id),
     dates,
   );
@@ -312,7 +314,7 @@ export async function sweepMissedChecks(s: Services): Promise<number> {
   }
   if (!alerts.length) return 0;
   return s.db.transaction().execute(async (trx) => {
-    const raised = await store.raiseAlertsTx(trx, alerts);
+    const raised = await store.raiseAlertsTx(trx, s.dialect, alerts);
     if (raised.length)
       await s.audit(trx, SYSTEM_ACTOR, {
         action: 'quarantine.alert.missed_check',

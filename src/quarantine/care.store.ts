@@ -1,7 +1,7 @@
 // SQL of daily life at a site: health checks, the alerts they raise, requests from rooms, and what the
 // rounds page and an occupant's detail read.
-import type { Executor, Tx } from '../db/database.ts';
-import { chunks } from '../db/sql.ts';
+import type { Dialect, Executor, Tx } from '../db/database.ts';
+import { chunks, insertJsonRows, jsonIdList, type JsonCast } from '../db/sql.ts';
 
 export interface NewCheck {
   id: string;
@@ -16,12 +16,22 @@ export interface NewCheck {
   client_op_id: string | null;
 }
 
-export async function insertChecksTx(trx: Tx, rows: readonly NewCheck[]): Promise<void> {
-  for (const part of chunks(rows, 60))
-    await trx
-      .insertInto('quarantine_check')
-      .values([...part])
-      .execute();
+const CHECK_COLUMNS: ReadonlyArray<readonly [keyof NewCheck, JsonCast]> = [
+  ['id', 'text'],
+  ['order_id', 'text'],
+  ['date', 'text'],
+  ['slot', 'text'],
+  ['temperature', 'double precision'],
+  ['symptoms', 'text'],
+  ['by', 'text'],
+  ['recorded_by', 'text'],
+  ['recorded_at', 'bigint'],
+  ['client_op_id', 'text'],
+];
+
+/** Inserts checks: a phone's whole batch is one statement. */
+export async function insertChecksTx(trx: Tx, dialect: Dialect, rows: readonly NewCheck[]): Promise<void> {
+  if (rows.length) await insertJsonRows(trx, dialect, 'quarantine_check', CHECK_COLUMNS, rows);
 }
 
 export type CheckRow = NewCheck;
@@ -36,36 +46,64 @@ export async function checkOfSlot(ex: Executor, orderId: string, date: string, s
     .executeTakeFirst();
 }
 
-/** The (order, date, slot) keys among these that already have a check. */
+/** The (order, date, slot) keys among these that already have a check: one statement (the lists as JSON). */
 export async function takenSlots(
   ex: Executor,
+  dialect: Dialect,
   orderIds: readonly string[],
   dates: readonly string[],
 ): Promise<Set<string>> {
   const out = new Set<string>();
-  if (!dates.length) return out;
-  for (const part of chunks([...new Set(orderIds)])) {
-    const rows = await ex
-      .selectFrom('quarantine_check')
-      .select(['order_id', 'date', 'slot'])
-      .where('order_id', 'in', part)
-      .where('date', 'in', [...new Set(dates)])
-      .execute();
-    for (const r of rows) out.add(`${r.order_id}|${r.date}|${r.slot}`);
-  }
+  if (!dates.length || !orderIds.length) return out;
+  const rows = await ex
+    .selectFrom('quarantine_check')
+    .select(['order_id', 'date', 'slot'])
+    .where('order_id', 'in', jsonIdList(dialect, [...new Set(orderIds)]))
+    .where('date', 'in', jsonIdList(dialect, [...new Set(dates)]))
+    .execute();
+  for (const r of rows) out.add(`${r.order_id}|${r.date}|${r.slot}`);
   return out;
 }
 
-export async function knownClientOps(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+/** The phone operation ids among these already applied: one statement. */
+export async function knownClientOps(ex: Executor, dialect: Dialect, ids: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
-  for (const part of chunks(ids)) {
-    const rows = await ex
-      .selectFrom('quarantine_check')
-      .select('client_op_id')
-      .where('client_op_id', 'in', part)
-      .execute();
-    for (const r of rows) if (r.client_op_id) out.add(r.client_op_id);
-  }
+  if (!ids.length) return out;
+  const rows = await ex
+    .selectFrom('quarantine_check')
+    .select('client_op_id')
+    .where('client_op_id', 'in', jsonIdList(dialect, ids))
+    .execute();
+  for (const r of rows) if (r.client_op_id) out.add(r.client_op_id);
+  return out;
+}
+
+/** What a check needs to know of each order: its status and area, and its current stay's site and the site's area. */
+export interface CheckTarget {
+  id: string;
+  status: string;
+  area_path: string;
+  site_id: string | null;
+  room_id: string | null;
+  site_path: string | null;
+}
+
+/** The orders among these with their current stay and site: one statement for a phone's whole batch. */
+export async function checkTargets(
+  ex: Executor,
+  dialect: Dialect,
+  orderIds: readonly string[],
+): Promise<Map<string, CheckTarget>> {
+  const out = new Map<string, CheckTarget>();
+  if (!orderIds.length) return out;
+  const rows = await ex
+    .selectFrom('quarantine_order as o')
+    .leftJoin('quarantine_stay as st', (j) => j.onRef('st.order_id', '=', 'o.id').on('st.status', '=', 'current'))
+    .leftJoin('quarantine_site as s', 's.id', 'st.site_id')
+    .select(['o.id', 'o.status', 'o.area_path', 'st.site_id', 'st.room_id', 's.area_path as site_path'])
+    .where('o.id', 'in', jsonIdList(dialect, [...new Set(orderIds)]))
+    .execute();
+  for (const r of rows) out.set(r.id, r);
   return out;
 }
 
@@ -105,19 +143,32 @@ export interface NewAlert {
   raised_at: number;
 }
 
-/** Raises alerts once: an (order, kind, date, slot) already raised — by this process or another — is left alone. */
-export async function raiseAlertsTx(trx: Executor, rows: readonly NewAlert[]): Promise<string[]> {
-  const raised: string[] = [];
-  for (const part of chunks(rows, 50)) {
-    const done = await trx
-      .insertInto('quarantine_alert')
-      .values(part.map((r) => ({ ...r, status: 'open', follow_up: null, handled_by: null, handled_at: null })))
-      .onConflict((oc) => oc.columns(['order_id', 'kind', 'date', 'slot']).doNothing())
-      .returning('id')
-      .execute();
-    raised.push(...done.map((d) => d.id));
-  }
-  return raised;
+const ALERT_COLUMNS: ReadonlyArray<readonly [keyof NewAlert | 'status', JsonCast]> = [
+  ['id', 'text'],
+  ['order_id', 'text'],
+  ['site_id', 'text'],
+  ['kind', 'text'],
+  ['date', 'text'],
+  ['slot', 'text'],
+  ['detail', 'text'],
+  ['status', 'text'],
+  ['raised_at', 'bigint'],
+];
+
+/**
+ * Raises alerts once: an (order, kind, date, slot) already raised — by this process or another — is left
+ * alone. One statement for the batch; the ids of the alerts raised.
+ */
+export async function raiseAlertsTx(trx: Executor, dialect: Dialect, rows: readonly NewAlert[]): Promise<string[]> {
+  if (!rows.length) return [];
+  return insertJsonRows(
+    trx,
+    dialect,
+    'quarantine_alert',
+    ALERT_COLUMNS,
+    rows.map((r) => ({ ...r, status: 'open' })),
+    { onConflict: ['order_id', 'kind', 'date', 'slot'], returning: 'id' },
+  );
 }
 
 export interface AlertRow {
