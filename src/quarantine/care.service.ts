@@ -373,7 +373,7 @@ export async function sweepMissedTests(s: Services): Promise<number> {
   }
   if (!alerts.length) return 0;
   return s.db.transaction().execute(async (trx) => {
-    const raised = await store.raiseAlertsTx(trx, alerts);
+    const raised = await store.raiseAlertsTx(trx, s.dialect, alerts);
     if (raised.length)
       await s.audit(trx, SYSTEM_ACTOR, {
         action: 'quarantine.alert.missed_test',

@@ -7,7 +7,7 @@
 import type { Actor } from '../access/access.rules.ts';
 import { assertCan, auditActor } from '../access/auth.ts';
 import { assertInScope } from '../access/access.scope.ts';
-import type { Executor } from '../db/database.ts';
+import type { Dialect, Executor } from '../db/database.ts';
 import { newId } from '../platform/crypto.ts';
 import { AppError } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
@@ -31,7 +31,12 @@ interface Subject {
 }
 
 /** The order or the case named (exactly one), when the actor may see it and it is still open. */
-async function subjectOf(ex: Executor, actor: Actor, by: { orderId?: string; caseId?: string }): Promise<Subject> {
+async function subjectOf(
+  ex: Executor,
+  dialect: Dialect,
+  actor: Actor,
+  by: { orderId?: string; caseId?: string },
+): Promise<Subject> {
   if (!by.orderId === !by.caseId)
     throw new AppError('TRANSFER_SUBJECT_REQUIRED', undefined, {
       faults: [{ field: by.orderId ? 'caseId' : 'orderId', code: 'TRANSFER_SUBJECT_REQUIRED' }],
@@ -65,7 +70,7 @@ async function subjectOf(ex: Executor, actor: Actor, by: { orderId?: string; cas
       { status: c.status },
       { faults: [{ field: 'caseId', code: 'TRANSFER_CASE_CLOSED', params: { status: c.status } }] },
     );
-  const open = await allocationStore.activeOrdersOfPersons(ex, [c.person_id]);
+  const open = await allocationStore.activeOrdersOfPersons(ex, dialect, [c.person_id]);
   return {
     personId: c.person_id,
     personName: c.person_name,
@@ -83,7 +88,7 @@ async function colourOf(ex: Executor, personId: string, now: number): Promise<Co
 /** The hospitals that accept the person's colour now and serve the need, most free beds first. */
 export async function transferOptions(s: Services, actor: Actor, q: TransferOptionsQuery) {
   assertCan(actor, 'quarantine.allocate');
-  const subject = await subjectOf(s.db, actor, q);
+  const subject = await subjectOf(s.db, s.dialect, actor, q);
   const colour = await colourOf(s.db, subject.personId, s.clock.now());
   const routed = await routeQuery(s, actor, { colour, need: q.need });
   return { colour, need: q.need, items: routed.items.filter((h) => h.bedsFree > 0) };
@@ -98,7 +103,7 @@ export async function transferToHospital(
   assertCan(actor, 'quarantine.allocate');
   const now = s.clock.now();
   return s.db.transaction().execute(async (trx) => {
-    const subject = await subjectOf(trx, actor, body);
+    const subject = await subjectOf(trx, s.dialect, actor, body);
     const at = body.at ?? now;
     if (at > now || (subject.startAt !== null && at < subject.startAt))
       throw new AppError(
@@ -118,7 +123,7 @@ export async function transferToHospital(
     const stay = subject.orderId ? await allocationStore.currentStayOfOrder(trx, subject.orderId) : undefined;
     const { roomEmptied } = stay ? await allocationStore.endStayTx(trx, stay, at) : { roomEmptied: false };
     const transferId = newId(now);
-    await allocationStore.insertTransfersTx(trx, [
+    await allocationStore.insertTransfersTx(trx, s.dialect, [
       {
         id: transferId,
         order_id: subject.orderId,
@@ -150,7 +155,7 @@ export async function transferToHospital(
       ...(body.note ? { reason: body.note } : {}),
     };
     if (subject.orderId)
-      await allocationStore.insertOrderEventsTx(trx, [
+      await allocationStore.insertOrderEventsTx(trx, s.dialect, [
         {
           id: newId(now),
           order_id: subject.orderId,
