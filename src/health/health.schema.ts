@@ -158,6 +158,10 @@ export const OverrideSchema = Type.Object({
   decidedBy: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
   decidedAt: Nullable(Time),
   decisionReason: Nullable(Type.String()),
+  /** The command centre's decision when the circuit breaker held the override for its approval. */
+  commandDecision: Nullable(
+    Type.Object({ approved: Type.Boolean(), name: Type.String(), at: Nullable(Time), reason: Nullable(Type.String()) }),
+  ),
   appealId: Nullable(Type.String()),
   approvalId: Nullable(Type.String()),
   ruleSet: RuleSetRef,

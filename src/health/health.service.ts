@@ -271,7 +271,28 @@ async function peopleInScope(
   return rows;
 }
 
+/** Rows decided before the command centre's reason was kept apart carry both reasons in one text. */
+const LEGACY_COMMAND_REASON = /^(.*) \/ command centre: (.*)$/s;
+
+/** The command centre's decision on an override held by the circuit breaker: its approval's. */
+async function commandDecisionOf(
+  ex: Executor,
+  o: HealthOverrideTable,
+  legacyReason: string | undefined,
+): Promise<OverrideView['commandDecision']> {
+  if (!o.approval_id) return null;
+  const a = await store.approvalById(ex, o.approval_id);
+  if (!a || a.status === 'pending') return null;
+  return {
+    approved: a.status === 'approved',
+    name: a.decided_by_name ?? '',
+    at: a.decided_at === null ? null : Number(a.decided_at),
+    reason: legacyReason ?? a.decision_reason,
+  };
+}
+
 async function overrideView(ex: Executor, o: HealthOverrideTable): Promise<OverrideView> {
+  const legacy = o.decision_reason ? LEGACY_COMMAND_REASON.exec(o.decision_reason) : null;
   const ids = parseJson<string[]>(o.person_ids, []);
   const shown = ids.slice(0, 20);
   const names = await personNames(ex, shown);
@@ -289,7 +310,8 @@ async function overrideView(ex: Executor, o: HealthOverrideTable): Promise<Overr
     requestedAt: Number(o.requested_at),
     decidedBy: o.decided_by ? { id: o.decided_by, name: o.decided_by_name ?? '' } : null,
     decidedAt: o.decided_at === null ? null : Number(o.decided_at),
-    decisionReason: o.decision_reason,
+    decisionReason: legacy ? legacy[1]! : o.decision_reason,
+    commandDecision: await commandDecisionOf(ex, o, legacy?.[2]),
     appealId: o.appeal_id,
     approvalId: o.approval_id,
     ruleSet: { id: o.ruleset_id, version: o.ruleset_version },
@@ -630,10 +652,8 @@ export async function decideApproval(s: Services, actor: Actor, id: string, body
     } else if (a.kind === 'override') {
       const o = await store.overrideById(trx, String(payload.overrideId));
       if (o) {
-        await store.updateOverride(trx, o.id, {
-          status: 'rejected',
-          decision_reason: `${o.decision_reason ?? ''} / command centre: ${reason}`,
-        });
+        // The command centre's own reason stays on its approval (commandDecision of the override's view).
+        await store.updateOverride(trx, o.id, { status: 'rejected' });
         if (o.appeal_id) await store.updateAppeal(trx, o.appeal_id, { status: 'correction_rejected', updated_at: now });
       }
     }

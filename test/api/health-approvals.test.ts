@@ -205,6 +205,20 @@ for (const { dialect, skip } of await dialects()) {
         assert.deepEqual(await list(dongjiCommand, '?status=rejected'), []);
         assert.deepEqual(await list(wenyuanCommand, '?status=approved'), [A]);
         assert.deepEqual(await list(streetCommand, '?status=pending'), [E]);
+
+        // The held override rejected by the command centre: each decision keeps its own reason.
+        const refused = await call('POST', `/health/approvals/${E}/decision`, cityCommand, {
+          approve: false,
+          reason: '人数有误',
+        });
+        assert.equal(refused.json().status, 'rejected', refused.body);
+        const overrides = await call('GET', '/health/overrides?status=rejected', cityCommand);
+        assert.equal(overrides.statusCode, 200, overrides.body);
+        const o = (overrides.json().items as Array<Record<string, any>>).find((x) => x.id === asked.json().id)!;
+        assert.equal(o.status, 'rejected');
+        assert.equal(o.decisionReason, 'seen', "the first approver's reason as written");
+        assert.equal(o.commandDecision.approved, false);
+        assert.equal(o.commandDecision.reason, '人数有误');
       } finally {
         await app.close();
         await s.close();

@@ -159,7 +159,16 @@ function OverrideItem({ o, canDecide, onDone }: { o: Override; canDecide: boolea
       {o.decidedBy && (
         <div className="small">
           {t('health.changes.decided', { name: o.decidedBy.name, at: formatDateTime(o.decidedAt) })}
-          {o.decisionReason ? `: ${o.decisionReason}` : ''}
+          {o.decisionReason ? `${t('common.colon')}${o.decisionReason}` : ''}
+        </div>
+      )}
+      {o.commandDecision && (
+        <div className="small" data-testid="override-command-decision">
+          {t(o.commandDecision.approved ? 'health.changes.commandApproved' : 'health.changes.commandRejected', {
+            name: o.commandDecision.name,
+            at: formatDateTime(o.commandDecision.at),
+          })}
+          {o.commandDecision.reason ? `${t('common.colon')}${o.commandDecision.reason}` : ''}
         </div>
       )}
       {o.status === 'held' && <div className="small">{t('health.changes.held')}</div>}
@@ -360,7 +369,7 @@ function ApprovalItem({ a, onDone }: { a: Approval; onDone: () => void }) {
       {a.decidedBy && (
         <div className="small">
           {t('health.changes.decided', { name: a.decidedBy.name, at: formatDateTime(a.decidedAt) })}
-          {a.decisionReason ? `: ${a.decisionReason}` : ''}
+          {a.decisionReason ? `${t('common.colon')}${a.decisionReason}` : ''}
         </div>
       )}
       {a.status === 'pending' && (

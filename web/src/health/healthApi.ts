@@ -105,6 +105,8 @@ export interface Override {
   decidedBy: { id: string; name: string } | null;
   decidedAt: number | null;
   decisionReason: string | null;
+  /** The command centre's decision when the circuit breaker held the override. */
+  commandDecision: { approved: boolean; name: string; at: number | null; reason: string | null } | null;
   appealId: string | null;
   approvalId: string | null;
   ruleSet: { id: string; version: string };
