@@ -12,7 +12,8 @@ for (const { dialect, skip } of await dialects()) {
       try {
         const res = await app.inject({ method: 'GET', url: '/api/v1/health' });
         assert.equal(res.statusCode, 200);
-        assert.deepEqual(Object.keys(res.json()).sort(), ['checks', 'db', 'status', 'version']);
+        assert.deepEqual(Object.keys(res.json()).sort(), ['checks', 'db', 'jobs', 'status', 'version']);
+        assert.ok(Array.isArray(res.json().jobs), 'the scheduled jobs with their state');
         assert.equal(res.json().db, dialect);
       } finally {
         await app.close();
