@@ -43,6 +43,14 @@ export async function countRegistry(ex: Executor): Promise<RegistryCounts> {
  * has none of the old people, so none of their cases, colours, test records, call lists or accounts.
  */
 const PERSON_DEPENDENT_TABLES = [
+  'quarantine_order_event',
+  'quarantine_stay',
+  'quarantine_transfer',
+  'quarantine_check',
+  'quarantine_alert',
+  'quarantine_request',
+  'quarantine_breach',
+  'quarantine_order',
   'call_attempt',
   'call_task',
   'risk_area_exposure',
@@ -79,6 +87,8 @@ const PERSON_DEPENDENT_TABLES = [
 
 export async function wipeRegistry(ex: Executor): Promise<RegistryCounts> {
   for (const table of PERSON_DEPENDENT_TABLES) await ex.deleteFrom(table).execute();
+  // A resident driver's link to the registry goes with the person; the driver stays as a non-resident.
+  await ex.updateTable('driver').set({ person_id: null }).where('person_id', 'is not', null).execute();
   // Residents' own accounts belong to persons: they go too, with their sessions and tokens.
   const residents = ex.selectFrom('app_user').select('id').where('person_id', 'is not', null);
   await ex.deleteFrom('session').where('user_id', 'in', residents).execute();
