@@ -162,13 +162,14 @@ test('after the checkpoint thread completes a checkpoint, the writer copies back
 
 test('a writer whose checkpoint thread completes none for several intervals checkpoints by itself', async () => {
   await withWritingConnection(async (sqlite, dir, file) => {
-    const restarts = new WalRestarts(sqlite, new SharedArrayBuffer(4), 10);
+    // An interval long enough that a busy machine's pause between two lines does not pass it.
+    const restarts = new WalRestarts(sqlite, new SharedArrayBuffer(4), 250);
     const insert = sqlite.prepare('insert into t (v) values (?)');
     for (let i = 0; i < 30; i++) insert.run('x'.repeat(300));
     restarts.afterCommit();
     assert.ok(walFrames(sqlite) > 0, 'nothing copied back yet');
     assert.equal(rowsInMainFile(dir, file, 't'), 0);
-    await new Promise((r) => setTimeout(r, 80));
+    await new Promise((r) => setTimeout(r, 1_500));
     restarts.afterCommit();
     assert.equal(rowsInMainFile(dir, file, 't'), 30);
   });

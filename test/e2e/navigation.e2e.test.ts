@@ -28,7 +28,17 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     health: ['healthChanges', 'appeals', 'recolourApprovals'],
     riskAreas: ['riskAreas'],
     testing: ['testingRounds', 'doorKnock', 'poolAdvisor'],
-    quarantine: ['quarantineOrders', 'quarantineSites', 'homeQuarantine', 'quarantineCapacity', 'hospitals'],
+    quarantine: [
+      'quarantineOrders',
+      'quarantineSites',
+      'quarantineAllocation',
+      'quarantineRounds',
+      'quarantineSiteOps',
+      'homeQuarantine',
+      'quarantineCapacity',
+      'hospitals',
+    ],
+    logistics: ['logisticsPortal', 'logisticsReview'],
   },
   investigator: {
     population: ['registry', 'search'],
@@ -52,8 +62,17 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   operator: { venues: ['venues', 'guard'] },
   quarantine: {
     population: ['registry', 'search'],
-    quarantine: ['quarantineOrders', 'quarantineSites', 'quarantineCapacity', 'hospitals'],
+    quarantine: [
+      'quarantineOrders',
+      'quarantineSites',
+      'quarantineRounds',
+      'quarantineSiteOps',
+      'quarantineCapacity',
+      'hospitals',
+    ],
   },
+  logistics: { logistics: ['logisticsReview'] },
+  enterprise: { logistics: ['logisticsPortal'] },
   resident: { mine: ['myCode', 'scanHint', 'myQuarantine'] },
 };
 
