@@ -177,7 +177,6 @@ const ALLOWED: Record<string, string> = {
     "to be reviewed: the home's address for the community's list, read with the person",
   'src/quarantine/home.store.ts person':
     "to be reviewed: the home's address for the community's list, read with the person",
-  'src/quarantine/hospitals.store.ts area': "to be reviewed: the hospital's area name, read in the query",
   'src/quarantine/orders.demo.ts area':
     "the demo's orders are made for the demo city's cases and people, found in one query at first start",
   'src/quarantine/orders.demo.ts case_record':
@@ -190,7 +189,6 @@ const ALLOWED: Record<string, string> = {
     "to be reviewed: the order list's and page's person name and area name, read in the query",
   'src/quarantine/sites.demo.ts area':
     "the demo's sites are placed in the demo city's districts, found by name at first start",
-  'src/quarantine/sites.store.ts area': "to be reviewed: the site's area name, read in the query",
   'src/testing/testing.coverage.store.ts area':
     "the round's people and pool members grouped by their area in the database",
   'src/testing/testing.coverage.store.ts household':
@@ -201,7 +199,6 @@ const ALLOWED: Record<string, string> = {
     "the same scope condition: the members' area paths under the actor's area, in the query",
   'src/testing/testing.pools.store.ts person':
     "where a pool's members live is the pool lists' scope condition, inside the query (and the lab upload's positive pools' member homes, one statement per slice)",
-  'src/logistics/enterprises.store.ts area': "to be reviewed: the enterprise's area name, read in the query",
   'src/logistics/logistics.demo.ts area':
     "the demo's enterprises are placed in the demo city's district and communities, found by name at first start",
 };
