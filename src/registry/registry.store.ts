@@ -620,6 +620,7 @@ export interface PersonHome {
   area_path: string;
   building_id: string | null;
   building_name: string | null;
+  building_address: string | null;
   unit: string | null;
   door: string | null;
   address: string | null;
@@ -644,6 +645,7 @@ export async function personHomes(ex: Executor, ids: readonly string[]): Promise
           'area.path as area_path',
           'household.building_id',
           'building.name as building_name',
+          'building.address as building_address',
           'household.unit',
           'household.door',
           'household.address',

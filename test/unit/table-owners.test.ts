@@ -163,20 +163,6 @@ const ALLOWED: Record<string, string> = {
     "the check-in writer reads the person's name with a prepared statement inside its SQLite write transaction, for every scan at the door",
   'src/venues/venue.store.ts area':
     "venue lists, the crowded venues, the check-in export and the demo operator's venue filter by the area's path (and sort by it) in the query",
-  'src/quarantine/allocation.store.ts building':
-    "to be reviewed: people's names and home addresses for the pick-up lists",
-  'src/quarantine/allocation.store.ts household':
-    "to be reviewed: people's names and home addresses for the pick-up lists",
-  'src/quarantine/allocation.store.ts person':
-    "to be reviewed: people's names and home addresses for the pick-up lists",
-  'src/quarantine/care.store.ts person':
-    "to be reviewed: the occupant's, alert's and request's person name, read in the query",
-  'src/quarantine/home.store.ts building':
-    "to be reviewed: the home's address for the community's list, read with the person",
-  'src/quarantine/home.store.ts household':
-    "to be reviewed: the home's address for the community's list, read with the person",
-  'src/quarantine/home.store.ts person':
-    "to be reviewed: the home's address for the community's list, read with the person",
   'src/quarantine/orders.demo.ts area':
     "the demo's orders are made for the demo city's cases and people, found in one query at first start",
   'src/quarantine/orders.demo.ts case_record':
