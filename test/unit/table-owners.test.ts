@@ -169,10 +169,6 @@ const ALLOWED: Record<string, string> = {
     "the demo's orders are made for the demo city's cases and people, found in one query at first start",
   'src/quarantine/orders.demo.ts person':
     "the demo's orders are made for the demo city's cases and people, found in one query at first start",
-  'src/quarantine/orders.store.ts area':
-    "to be reviewed: the order list's and page's person name and area name, read in the query",
-  'src/quarantine/orders.store.ts person':
-    "to be reviewed: the order list's and page's person name and area name, read in the query",
   'src/quarantine/sites.demo.ts area':
     "the demo's sites are placed in the demo city's districts, found by name at first start",
   'src/testing/testing.coverage.store.ts area':
