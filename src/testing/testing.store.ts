@@ -17,6 +17,7 @@ import type {
   TestingTubeTable,
   Tx,
 } from '../db/database.ts';
+import type { ObjectLabel } from '../registry/registry.store.ts';
 
 /** Rows per multi-row insert / ids per IN list: well under both dialects' parameter limits. */
 export const CHUNK = 2000;
@@ -62,6 +63,15 @@ export async function householdsOf(ex: Executor, dialect: Dialect, ids: string[]
 }
 
 // ---- rounds -------------------------------------------------------------------------------------
+
+/** Mass-testing rounds by name (the audit log's labels). */
+export async function labelsForTestingRounds(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex.selectFrom('testing_round').select(['id', 'name']).where('id', 'in', part).execute())
+      out.push({ id: r.id, label: r.name });
+  return out;
+}
 
 export async function roundById(ex: Executor, id: string): Promise<TestingRoundTable | undefined> {
   return ex.selectFrom('testing_round').selectAll().where('id', '=', id).executeTakeFirst();

@@ -105,8 +105,6 @@ const EXEMPT: Record<string, string> = {
 const ALLOWED: Record<string, string> = {
   'src/access/access.store.ts area':
     "the account list is filtered to the actor's subtree by the area's path in the query, before the page",
-  'src/audit/audit.store.ts testing_round':
-    "to be reviewed: the round's name for the log's labels, until testing's store exports its labels",
   'src/health/health.store.ts area':
     "the colour counts of a subtree filter people by their area's path in one grouped query",
   'src/health/health.store.ts person':
