@@ -55,7 +55,14 @@ export async function withAreaNames<T extends { area_id: string }>(
   ex: Executor,
   rows: readonly T[],
 ): Promise<Array<T & { area_name: string }>> {
-  const names = new Map((await areasByIds(ex, rows.map((r) => r.area_id))).map((a) => [a.id, a.name]));
+  const names = new Map(
+    (
+      await areasByIds(
+        ex,
+        rows.map((r) => r.area_id),
+      )
+    ).map((a) => [a.id, a.name]),
+  );
   return rows.map((r) => ({ ...r, area_name: names.get(r.area_id) ?? '' }));
 }
 

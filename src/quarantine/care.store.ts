@@ -9,7 +9,14 @@ async function withPersonNames<T extends { person_id: string }>(
   ex: Executor,
   rows: readonly T[],
 ): Promise<Array<Omit<T, 'person_id'> & { person_name: string }>> {
-  const names = new Map((await personNames(ex, rows.map((r) => r.person_id))).map((p) => [p.id, p.name]));
+  const names = new Map(
+    (
+      await personNames(
+        ex,
+        rows.map((r) => r.person_id),
+      )
+    ).map((p) => [p.id, p.name]),
+  );
   return rows.map(({ person_id, ...rest }) => ({ ...rest, person_name: names.get(person_id) ?? '' }));
 }
 

@@ -33,7 +33,14 @@ function orderQuery(ex: Executor) {
 
 /** The orders normalised, with their person's name and area's name asked of the registry and the area tree. */
 async function orderRows(ex: Executor, rows: readonly QuarantineOrderTable[]): Promise<OrderRow[]> {
-  const names = new Map((await personNames(ex, rows.map((r) => r.person_id))).map((p) => [p.id, p.name]));
+  const names = new Map(
+    (
+      await personNames(
+        ex,
+        rows.map((r) => r.person_id),
+      )
+    ).map((p) => [p.id, p.name]),
+  );
   return (await withAreaNames(ex, rows)).map((r) => ({ ...normalise(r), person_name: names.get(r.person_id) ?? '' }));
 }
 
@@ -108,9 +115,7 @@ export async function listOrders(
   f: OrderFilter,
   paging: { limit: number; offset: number },
 ): Promise<{ rows: OrderRow[]; total: number }> {
-  let q = ex
-    .selectFrom('quarantine_order')
-    .where('quarantine_order.area_path', 'like', `${f.path}%`);
+  let q = ex.selectFrom('quarantine_order').where('quarantine_order.area_path', 'like', `${f.path}%`);
   if (f.status) q = q.where('quarantine_order.status', '=', f.status);
   if (f.kind) q = q.where('quarantine_order.kind', '=', f.kind);
   if (f.place) q = q.where('quarantine_order.place', '=', f.place);

@@ -138,7 +138,6 @@ const ALLOWED: Record<string, string> = {
     'a designation records every resident of its unit as an arrival in one insert … select, and the latest case among them in one query: thousands of people, set-based',
   'src/riskareas/riskareas.store.ts venue':
     'the venues inside the unit are joined in the same insert … select over the check-ins',
-  'src/testing/testing.store.ts person': 'to be reviewed',
   'src/tracing/trace.index.ts checkin':
     'the in-memory visit index loads every check-in in pages of 100,000 rows (better-sqlite3 or a cursor): a store call would copy them twice',
   'src/tracing/tracing.chains.store.ts area': "the same chains are cut to the subtree by the area's path in the query",
