@@ -6,10 +6,11 @@ import { labelsForUsers } from '../access/access.store.ts';
 import { maskName } from '../platform/mask.ts';
 import { labelsForBuildings, labelsForHouseholds, personNames, type ObjectLabel } from '../registry/registry.store.ts';
 import { labelsForRiskAreas } from '../riskareas/riskareas.store.ts';
+import { labelsForTestingRounds } from '../testing/testing.store.ts';
 import type { Services } from '../services.ts';
 import { personsOfCases, personsOfContacts } from '../tracing/tracing.store.ts';
 import { labelsForVenues } from '../venues/venue.store.ts';
-import { auditPage, auditRows, labelsForTestingRounds, type AuditFilter, type AuditRow } from './audit.store.ts';
+import { auditPage, auditRows, type AuditFilter, type AuditRow } from './audit.store.ts';
 
 export { parseAuditTime, type AuditFilter, type AuditRow } from './audit.store.ts';
 

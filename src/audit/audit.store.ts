@@ -1,11 +1,10 @@
 // Reading the audit log as an auditor does: filters that each follow an index of migration 0024
 // (action, actor or object with seq; the time range on at), paging by seq (newest first, "before this
-// seq"), and the objects named by what they are — a household's address, a person's masked name, a
-// user's username — asked of each owning domain's store, one query per object type for a page of
-// events (audit.service.ts); only columns that are not sealed.
+// seq"); only columns that are not sealed. The objects are named by what they are — a household's
+// address, a person's masked name, a user's username — in audit.service.ts, asked of each owning
+// domain's store, one query per object type for a page of events.
 import { sql } from 'kysely';
 import type { AuditEventTable, Executor } from '../db/database.ts';
-import type { ObjectLabel } from '../registry/registry.store.ts';
 import { parseInstant } from '../platform/calendar.ts';
 import { AppError } from '../platform/errors.ts';
 
@@ -102,18 +101,4 @@ export function parseAuditTime(value: string | undefined, timeZone: string, boun
   const at = parseInstant(value, timeZone, bound);
   if (at === null) throw new AppError('AUDIT_TIME_INVALID', { field: bound, value: value!.trim().slice(0, 40) });
   return at;
-}
-
-// ---- objects by what they are ----------------------------------------------------------------
-
-/** Mass-testing rounds by name, for the log's labels. */
-export async function labelsForTestingRounds(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
-  if (!ids.length) return [];
-  return (
-    await ex
-      .selectFrom('testing_round')
-      .select(['id', 'name'])
-      .where('id', 'in', [...ids])
-      .execute()
-  ).map((r) => ({ id: r.id, label: r.name }));
 }

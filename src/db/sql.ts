@@ -50,6 +50,22 @@ export async function areasByIds(ex: Executor, ids: readonly string[]): Promise<
   return out;
 }
 
+/** The rows with their area's name (from `area_id`), read after the rows themselves in one lookup per chunk. */
+export async function withAreaNames<T extends { area_id: string }>(
+  ex: Executor,
+  rows: readonly T[],
+): Promise<Array<T & { area_name: string }>> {
+  const names = new Map(
+    (
+      await areasByIds(
+        ex,
+        rows.map((r) => r.area_id),
+      )
+    ).map((a) => [a.id, a.name]),
+  );
+  return rows.map((r) => ({ ...r, area_name: names.get(r.area_id) ?? '' }));
+}
+
 /** Areas whose code is in the list (an area path's ancestors, for names). */
 export async function areasByCodes(ex: Executor, codes: readonly string[]): Promise<AreaRef[]> {
   const out: AreaRef[] = [];

@@ -1,6 +1,7 @@
 // The only SQL on enterprises, the accounts acting for them, their vehicles and drivers.
 import { sql } from 'kysely';
 import type { DriverTable, EnterpriseTable, Executor, LogisticsAccountTable, VehicleTable } from '../db/database.ts';
+import { withAreaNames } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -21,10 +22,8 @@ export type EnterpriseRow = EnterpriseTable & { area_name: string; vehicles: num
 function enterpriseQuery(ex: Executor) {
   return ex
     .selectFrom('enterprise')
-    .innerJoin('area', 'area.id', 'enterprise.area_id')
     .selectAll('enterprise')
     .select((eb) => [
-      'area.name as area_name',
       eb
         .selectFrom('vehicle')
         .select(eb.fn.countAll().as('n'))
@@ -40,13 +39,16 @@ function enterpriseQuery(ex: Executor) {
     ]);
 }
 
-function enterpriseRow(r: object & { vehicles: unknown; drivers: unknown }): EnterpriseRow {
-  return { ...(r as unknown as EnterpriseRow), vehicles: count(r.vehicles), drivers: count(r.drivers) };
+async function enterpriseRows(
+  ex: Executor,
+  rows: ReadonlyArray<EnterpriseTable & { vehicles: unknown; drivers: unknown }>,
+): Promise<EnterpriseRow[]> {
+  return (await withAreaNames(ex, rows)).map((r) => ({ ...r, vehicles: count(r.vehicles), drivers: count(r.drivers) }));
 }
 
 export async function enterpriseById(ex: Executor, id: string): Promise<EnterpriseRow | undefined> {
   const r = await enterpriseQuery(ex).where('enterprise.id', '=', id).executeTakeFirst();
-  return r ? enterpriseRow(r) : undefined;
+  return r ? (await enterpriseRows(ex, [r]))[0] : undefined;
 }
 
 export async function enterpriseByCreditCode(ex: Executor, code: string): Promise<EnterpriseTable | undefined> {
@@ -93,7 +95,7 @@ export async function listEnterprises(
       .execute(),
     base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows: rows.map(enterpriseRow), total: count(total.n) };
+  return { rows: await enterpriseRows(ex, rows), total: count(total.n) };
 }
 
 // ---- accounts ----------------------------------------------------------------------------------

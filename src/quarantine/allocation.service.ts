@@ -226,7 +226,6 @@ export async function planAllocation(s: Services, actor: Actor, body: PlanBody):
       roomsFor(trx, s.dialect, siteIds),
       store.personsByIds(
         trx,
-        s.dialect,
         orders.map((o) => o.person_id),
       ),
     ]);
@@ -393,7 +392,6 @@ async function planView(
   const [persons, sites, rooms, hospitalNames] = await Promise.all([
     store.personsByIds(
       ex,
-      dialect,
       [...orders.values()].map((o) => o.person_id),
     ),
     store.sitesByIds(ex, siteIds),
@@ -538,7 +536,6 @@ export async function confirmPlan(s: Services, actor: Actor, planId: string, bod
       roomsOfPlan(trx, s.dialect, planId, stays, [...guardians.values()]),
       store.personsByIds(
         trx,
-        s.dialect,
         orders.map((o) => o.person_id),
       ),
       store.sitesByIds(trx, siteIds),
@@ -684,7 +681,6 @@ export async function pickupList(s: Services, actor: Actor, planId: string): Pro
   const [persons, siteRows, roomRows] = await Promise.all([
     store.personsByIds(
       s.db,
-      s.dialect,
       [...orders.values()].map((o) => o.person_id),
     ),
     store.sitesByIds(s.db, siteIds),

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Dialect, Executor, Tx } from '../db/database.ts';
 import { insertJsonRows, jsonIdList, type JsonCast } from '../db/sql.ts';
+import { personHomes } from '../registry/registry.store.ts';
 
 export interface SiteRow {
   id: string;
@@ -261,24 +262,11 @@ export interface PersonRef {
   area_id: string;
 }
 
-/** People's names and home addresses (the household's, else the building's): one statement. */
-export async function personsByIds(
-  ex: Executor,
-  dialect: Dialect,
-  ids: readonly string[],
-): Promise<Map<string, PersonRef>> {
+/** People's names and home addresses (the household's, else the building's), asked of the registry. */
+export async function personsByIds(ex: Executor, ids: readonly string[]): Promise<Map<string, PersonRef>> {
   const map = new Map<string, PersonRef>();
-  if (!ids.length) return map;
-  // reads person, household, building (owner: registry): names and addresses of a whole plan (10,000 people) in one statement
-  const rows = await ex
-    .selectFrom('person as p')
-    .leftJoin('household as h', 'h.id', 'p.household_id')
-    .leftJoin('building as b', 'b.id', 'h.building_id')
-    .select(['p.id', 'p.name', 'p.area_id', 'h.address as hAddress', 'b.address as bAddress', 'h.unit', 'h.door'])
-    .where('p.id', 'in', jsonIdList(dialect, [...new Set(ids)]))
-    .execute();
-  for (const r of rows) {
-    const home = r.hAddress || [r.bAddress, r.unit, r.door].filter(Boolean).join(' ');
+  for (const r of await personHomes(ex, ids)) {
+    const home = r.address || [r.building_address, r.unit, r.door].filter(Boolean).join(' ');
     map.set(r.id, { id: r.id, name: r.name, address: home ?? '', area_id: r.area_id });
   }
   return map;

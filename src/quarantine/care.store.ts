@@ -2,6 +2,23 @@
 // rounds page and an occupant's detail read.
 import type { Dialect, Executor, Tx } from '../db/database.ts';
 import { chunks, insertJsonRows, jsonIdList, type JsonCast } from '../db/sql.ts';
+import { personNames } from '../registry/registry.store.ts';
+
+/** The rows with their person's name (from the order's `person_id`), asked of the registry after the query. */
+async function withPersonNames<T extends { person_id: string }>(
+  ex: Executor,
+  rows: readonly T[],
+): Promise<Array<Omit<T, 'person_id'> & { person_name: string }>> {
+  const names = new Map(
+    (
+      await personNames(
+        ex,
+        rows.map((r) => r.person_id),
+      )
+    ).map((p) => [p.id, p.name]),
+  );
+  return rows.map(({ person_id, ...rest }) => ({ ...rest, person_name: names.get(person_id) ?? '' }));
+}
 
 export interface NewCheck {
   id: string;
@@ -192,7 +209,6 @@ function alertQuery(ex: Executor) {
   return ex
     .selectFrom('quarantine_alert as a')
     .innerJoin('quarantine_order as o', 'o.id', 'a.order_id')
-    .innerJoin('person as p', 'p.id', 'o.person_id')
     .select([
       'a.id',
       'a.order_id',
@@ -206,13 +222,14 @@ function alertQuery(ex: Executor) {
       'a.handled_by',
       'a.handled_at',
       'a.raised_at',
-      'p.name as person_name',
+      'o.person_id',
       'o.area_path',
     ]);
 }
 
 export async function alertById(ex: Executor, id: string): Promise<AlertRow | undefined> {
-  return alertQuery(ex).where('a.id', '=', id).executeTakeFirst();
+  const row = await alertQuery(ex).where('a.id', '=', id).executeTakeFirst();
+  return row ? (await withPersonNames(ex, [row]))[0] : undefined;
 }
 
 export async function listAlerts(
@@ -229,7 +246,7 @@ export async function listAlerts(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const items = await q.orderBy('a.raised_at', 'desc').orderBy('a.id').limit(page.limit).offset(page.offset).execute();
-  return { items, total: Number(total.n) };
+  return { items: await withPersonNames(ex, items), total: Number(total.n) };
 }
 
 export async function followUpAlertTx(
@@ -260,7 +277,6 @@ function requestQuery(ex: Executor) {
   return ex
     .selectFrom('quarantine_request as r')
     .innerJoin('quarantine_order as o', 'o.id', 'r.order_id')
-    .innerJoin('person as p', 'p.id', 'o.person_id')
     .select([
       'r.id',
       'r.order_id',
@@ -273,7 +289,7 @@ function requestQuery(ex: Executor) {
       'r.handled_by',
       'r.created_at',
       'r.updated_at',
-      'p.name as person_name',
+      'o.person_id',
       'o.area_path',
     ]);
 }
@@ -289,7 +305,8 @@ export async function insertRequestTx(
 }
 
 export async function requestById(ex: Executor, id: string): Promise<RequestRow | undefined> {
-  return requestQuery(ex).where('r.id', '=', id).executeTakeFirst();
+  const row = await requestQuery(ex).where('r.id', '=', id).executeTakeFirst();
+  return row ? (await withPersonNames(ex, [row]))[0] : undefined;
 }
 
 export async function listRequests(
@@ -306,7 +323,7 @@ export async function listRequests(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const items = await q.orderBy('r.created_at', 'desc').orderBy('r.id').limit(page.limit).offset(page.offset).execute();
-  return { items, total: Number(total.n) };
+  return { items: await withPersonNames(ex, items), total: Number(total.n) };
 }
 
 export async function updateRequestTx(
@@ -319,10 +336,9 @@ export async function updateRequestTx(
 
 /** The current stays of a site with their orders and people (the rounds page, the site board). */
 export async function currentOccupants(ex: Executor, siteId: string) {
-  return ex
+  const rows = await ex
     .selectFrom('quarantine_stay as st')
     .innerJoin('quarantine_order as o', 'o.id', 'st.order_id')
-    .innerJoin('person as p', 'p.id', 'o.person_id')
     .select([
       'st.room_id',
       'st.from_at',
@@ -331,12 +347,13 @@ export async function currentOccupants(ex: Executor, siteId: string) {
       'o.start_at',
       'o.care_needs',
       'o.area_path',
-      'p.name as person_name',
+      'o.person_id',
     ])
     .where('st.site_id', '=', siteId)
     .where('st.status', '=', 'current')
     .where('o.status', '=', 'active')
     .execute();
+  return withPersonNames(ex, rows);
 }
 
 /** Active orders in a current stay, for the missed-check sweep: their site and since when they are there. */
@@ -351,9 +368,8 @@ export async function staysForSweep(ex: Executor) {
 }
 
 export async function orderFull(ex: Executor, id: string) {
-  return ex
+  const row = await ex
     .selectFrom('quarantine_order as o')
-    .innerJoin('person as p', 'p.id', 'o.person_id')
     .select([
       'o.id',
       'o.kind',
@@ -365,10 +381,11 @@ export async function orderFull(ex: Executor, id: string) {
       'o.ends_at',
       'o.care_needs',
       'o.test_days',
-      'p.name as person_name',
+      'o.person_id',
     ])
     .where('o.id', '=', id)
     .executeTakeFirst();
+  return row ? (await withPersonNames(ex, [row]))[0] : undefined;
 }
 
 /** Each order's current room (site and number). */

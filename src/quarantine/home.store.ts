@@ -3,22 +3,14 @@
 // made by the person or by the community worker's phone call or visit) and the breaches.
 import type { Executor, QuarantineBreachTable, QuarantineCheckTable } from '../db/database.ts';
 import { chunks } from '../db/sql.ts';
+import { personHomes } from '../registry/registry.store.ts';
 
 /** The address of each person's household: building name, unit and door (no personal data beyond it). */
 export async function addressesOf(ex: Executor, personIds: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const part of chunks([...new Set(personIds)])) {
-    const rows = await ex
-      .selectFrom('person')
-      .leftJoin('household', 'household.id', 'person.household_id')
-      .leftJoin('building', 'building.id', 'household.building_id')
-      .select(['person.id', 'building.name as building', 'household.unit', 'household.door', 'household.address'])
-      .where('person.id', 'in', part)
-      .execute();
-    for (const r of rows) {
-      const place = [r.building, r.unit, r.door].filter((x): x is string => !!x && x.length > 0).join(' ');
-      out.set(r.id, place || r.address || '');
-    }
+  for (const r of await personHomes(ex, personIds)) {
+    const place = [r.building_name, r.unit, r.door].filter((x): x is string => !!x && x.length > 0).join(' ');
+    out.set(r.id, place || r.address || '');
   }
   return out;
 }

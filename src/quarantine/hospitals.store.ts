@@ -1,14 +1,11 @@
 // The only SQL of designated hospitals.
 import type { Executor, HospitalTable } from '../db/database.ts';
+import { withAreaNames } from '../db/sql.ts';
 
 export type HospitalRow = HospitalTable & { area_name: string };
 
 function hospitalQuery(ex: Executor) {
-  return ex
-    .selectFrom('hospital')
-    .innerJoin('area', 'area.id', 'hospital.area_id')
-    .selectAll('hospital')
-    .select('area.name as area_name');
+  return ex.selectFrom('hospital').selectAll('hospital');
 }
 
 export async function insertHospital(ex: Executor, row: HospitalTable): Promise<void> {
@@ -16,7 +13,8 @@ export async function insertHospital(ex: Executor, row: HospitalTable): Promise<
 }
 
 export async function hospitalById(ex: Executor, id: string): Promise<HospitalRow | undefined> {
-  return hospitalQuery(ex).where('hospital.id', '=', id).executeTakeFirst();
+  const row = await hospitalQuery(ex).where('hospital.id', '=', id).executeTakeFirst();
+  return row ? (await withAreaNames(ex, [row]))[0] : undefined;
 }
 
 export async function updateHospital(
@@ -31,5 +29,8 @@ export async function updateHospital(
 export async function hospitalsUnder(ex: Executor, path: string, activeOnly = false): Promise<HospitalRow[]> {
   let q = hospitalQuery(ex).where('hospital.area_path', 'like', `${path}%`);
   if (activeOnly) q = q.where('hospital.active', '=', 1);
-  return q.orderBy('hospital.area_path').orderBy('hospital.name').orderBy('hospital.id').execute();
+  return withAreaNames(
+    ex,
+    await q.orderBy('hospital.area_path').orderBy('hospital.name').orderBy('hospital.id').execute(),
+  );
 }

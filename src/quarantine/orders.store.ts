@@ -1,7 +1,8 @@
 // Every SQL statement on quarantine orders and their events (quarantine_order, quarantine_order_event),
 // and the reads of stays that decide what a site's staff may see of them.
 import type { Executor, QuarantineOrderEventTable, QuarantineOrderTable } from '../db/database.ts';
-import { chunks } from '../db/sql.ts';
+import { chunks, withAreaNames } from '../db/sql.ts';
+import { personNames } from '../registry/registry.store.ts';
 
 export interface OrderRow extends QuarantineOrderTable {
   person_name: string;
@@ -27,12 +28,20 @@ export function normalise<T extends Partial<QuarantineOrderTable>>(r: T): T {
 }
 
 function orderQuery(ex: Executor) {
-  return ex
-    .selectFrom('quarantine_order')
-    .innerJoin('person', 'person.id', 'quarantine_order.person_id')
-    .innerJoin('area', 'area.id', 'quarantine_order.area_id')
-    .selectAll('quarantine_order')
-    .select(['person.name as person_name', 'area.name as area_name']);
+  return ex.selectFrom('quarantine_order').selectAll('quarantine_order');
+}
+
+/** The orders normalised, with their person's name and area's name asked of the registry and the area tree. */
+async function orderRows(ex: Executor, rows: readonly QuarantineOrderTable[]): Promise<OrderRow[]> {
+  const names = new Map(
+    (
+      await personNames(
+        ex,
+        rows.map((r) => r.person_id),
+      )
+    ).map((p) => [p.id, p.name]),
+  );
+  return (await withAreaNames(ex, rows)).map((r) => ({ ...normalise(r), person_name: names.get(r.person_id) ?? '' }));
 }
 
 export async function insertOrders(ex: Executor, rows: readonly QuarantineOrderTable[]): Promise<void> {
@@ -41,14 +50,14 @@ export async function insertOrders(ex: Executor, rows: readonly QuarantineOrderT
 
 export async function orderById(ex: Executor, id: string): Promise<OrderRow | undefined> {
   const row = await orderQuery(ex).where('quarantine_order.id', '=', id).executeTakeFirst();
-  return row && normalise(row);
+  return row && (await orderRows(ex, [row]))[0];
 }
 
 export async function ordersByIds(ex: Executor, ids: readonly string[]): Promise<OrderRow[]> {
-  const out: OrderRow[] = [];
+  const out: QuarantineOrderTable[] = [];
   for (const part of chunks([...new Set(ids)]))
-    out.push(...(await orderQuery(ex).where('quarantine_order.id', 'in', part).execute()).map(normalise));
-  return out;
+    out.push(...(await orderQuery(ex).where('quarantine_order.id', 'in', part).execute()));
+  return orderRows(ex, out);
 }
 
 /** The active orders of these people (at most one each). */
@@ -70,13 +79,14 @@ export async function activeOrdersOf(ex: Executor, personIds: readonly string[])
 
 /** Every order of one person, newest first (their own page). */
 export async function ordersOfPerson(ex: Executor, personId: string): Promise<OrderRow[]> {
-  return (
+  return orderRows(
+    ex,
     await orderQuery(ex)
       .where('quarantine_order.person_id', '=', personId)
       .orderBy('quarantine_order.created_at', 'desc')
       .limit(20)
-      .execute()
-  ).map(normalise);
+      .execute(),
+  );
 }
 
 export async function updateOrder(
@@ -105,11 +115,7 @@ export async function listOrders(
   f: OrderFilter,
   paging: { limit: number; offset: number },
 ): Promise<{ rows: OrderRow[]; total: number }> {
-  let q = ex
-    .selectFrom('quarantine_order')
-    .innerJoin('person', 'person.id', 'quarantine_order.person_id')
-    .innerJoin('area', 'area.id', 'quarantine_order.area_id')
-    .where('quarantine_order.area_path', 'like', `${f.path}%`);
+  let q = ex.selectFrom('quarantine_order').where('quarantine_order.area_path', 'like', `${f.path}%`);
   if (f.status) q = q.where('quarantine_order.status', '=', f.status);
   if (f.kind) q = q.where('quarantine_order.kind', '=', f.kind);
   if (f.place) q = q.where('quarantine_order.place', '=', f.place);
@@ -134,7 +140,6 @@ export async function listOrders(
   const [rows, total] = await Promise.all([
     q
       .selectAll('quarantine_order')
-      .select(['person.name as person_name', 'area.name as area_name'])
       .orderBy('quarantine_order.created_at', 'desc')
       .orderBy('quarantine_order.id')
       .limit(paging.limit)
@@ -142,7 +147,7 @@ export async function listOrders(
       .execute(),
     q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows: rows.map(normalise), total: Number(total.n) };
+  return { rows: await orderRows(ex, rows), total: Number(total.n) };
 }
 
 /** Whether the account is on the roster of a site where the order has a planned or current stay. */

@@ -1,7 +1,7 @@
 // The only SQL of quarantine sites, rooms and staff rosters, and the reads of stays the board needs
 // (how many stay in each room now, how many are planned). Sites are scoped by their area path.
 import type { Executor, QuarantineRoomTable, QuarantineSiteTable, QuarantineStaffTable } from '../db/database.ts';
-import { chunks } from '../db/sql.ts';
+import { chunks, withAreaNames } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -16,11 +16,7 @@ export function under(path: string): string {
 export type SiteRow = QuarantineSiteTable & { area_name: string };
 
 function siteQuery(ex: Executor) {
-  return ex
-    .selectFrom('quarantine_site')
-    .innerJoin('area', 'area.id', 'quarantine_site.area_id')
-    .selectAll('quarantine_site')
-    .select('area.name as area_name');
+  return ex.selectFrom('quarantine_site').selectAll('quarantine_site');
 }
 
 export async function insertSite(ex: Executor, row: QuarantineSiteTable): Promise<void> {
@@ -28,7 +24,8 @@ export async function insertSite(ex: Executor, row: QuarantineSiteTable): Promis
 }
 
 export async function siteById(ex: Executor, id: string): Promise<SiteRow | undefined> {
-  return siteQuery(ex).where('quarantine_site.id', '=', id).executeTakeFirst();
+  const row = await siteQuery(ex).where('quarantine_site.id', '=', id).executeTakeFirst();
+  return row ? (await withAreaNames(ex, [row]))[0] : undefined;
 }
 
 export async function updateSite(
@@ -61,7 +58,7 @@ export async function listSites(
     .executeTakeFirstOrThrow();
   let rows = q.orderBy('quarantine_site.area_path').orderBy('quarantine_site.name').orderBy('quarantine_site.id');
   if (paging) rows = rows.limit(paging.limit).offset(paging.offset);
-  return { rows: await rows.execute(), total: Number(total.n) };
+  return { rows: await withAreaNames(ex, await rows.execute()), total: Number(total.n) };
 }
 
 /** Sites whose roster names this account (active staff): what a site worker may see. */

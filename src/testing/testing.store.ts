@@ -17,6 +17,7 @@ import type {
   TestingTubeTable,
   Tx,
 } from '../db/database.ts';
+import type { ObjectLabel } from '../registry/registry.store.ts';
 
 /** Rows per multi-row insert / ids per IN list: well under both dialects' parameter limits. */
 export const CHUNK = 2000;
@@ -42,26 +43,16 @@ export async function insertMany<T extends keyof import('../db/database.ts').Dat
 
 // ---- areas and people ---------------------------------------------------------------------------
 
-/** Existence and household of many people (the bulk sampling path: no joins). */
-/** The household of each registered person among `ids` (absent: not registered); the ids as one JSON parameter per slice. */
-export async function householdsOf(ex: Executor, dialect: Dialect, ids: string[]): Promise<Map<string, string | null>> {
-  const out = new Map<string, string | null>();
-  for (const part of chunksOf([...new Set(ids)], RESULT_JSON_SLICE)) {
-    const list =
-      dialect === 'postgres'
-        ? sql`json_array_elements_text(${JSON.stringify(part)}::json) as j(value)`
-        : sql`json_each(${JSON.stringify(part)}) as j`;
-    // reads person (owner: registry): the households of a whole sampling batch (10,000 tubes), one statement per slice
-    const rows = await sql<{
-      id: string;
-      household_id: string | null;
-    }>`select p.id, p.household_id from ${list} join person p on p.id = j.value`.execute(ex);
-    for (const r of rows.rows) out.set(r.id, r.household_id);
-  }
+// ---- rounds -------------------------------------------------------------------------------------
+
+/** Mass-testing rounds by name (the audit log's labels). */
+export async function labelsForTestingRounds(ex: Executor, ids: readonly string[]): Promise<ObjectLabel[]> {
+  const out: ObjectLabel[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    for (const r of await ex.selectFrom('testing_round').select(['id', 'name']).where('id', 'in', part).execute())
+      out.push({ id: r.id, label: r.name });
   return out;
 }
-
-// ---- rounds -------------------------------------------------------------------------------------
 
 export async function roundById(ex: Executor, id: string): Promise<TestingRoundTable | undefined> {
   return ex.selectFrom('testing_round').selectAll().where('id', '=', id).executeTakeFirst();

@@ -33,7 +33,7 @@ import type { MemberView, TubeView } from './testing.schema.ts';
 import './testing.schema.ts';
 import * as store from './testing.store.ts';
 import { tableWithSite } from './testing.sites.store.ts';
-import { personHomes, personNames, type PersonHome } from '../registry/registry.store.ts';
+import { householdsOfPersons, personHomes, personNames, type PersonHome } from '../registry/registry.store.ts';
 import { factKindsAt } from './testing.health.ts';
 import { roundChanged, roundOrThrow } from './testing.service.ts';
 
@@ -536,7 +536,7 @@ export async function sampleTubes(
     const faults: Fault[] = [];
     const plans = new Map<string, Awaited<ReturnType<typeof tubePlan>>>();
     const personIds = tubes.flatMap((t) => t.personIds);
-    const households = await store.householdsOf(trx, s.dialect, personIds);
+    const households = await householdsOfPersons(trx, s.dialect, personIds, store.RESULT_JSON_SLICE);
     const inOpen = await store.openTubeMembersOfRound(trx, roundId);
     const taken = await store.barcodeTaken(
       trx,

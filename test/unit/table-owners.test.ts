@@ -105,8 +105,6 @@ const EXEMPT: Record<string, string> = {
 const ALLOWED: Record<string, string> = {
   'src/access/access.store.ts area':
     "the account list is filtered to the actor's subtree by the area's path in the query, before the page",
-  'src/audit/audit.store.ts testing_round':
-    "to be reviewed: the round's name for the log's labels, until testing's store exports its labels",
   'src/health/health.store.ts area':
     "the colour counts of a subtree filter people by their area's path in one grouped query",
   'src/health/health.store.ts person':
@@ -140,7 +138,6 @@ const ALLOWED: Record<string, string> = {
     'a designation records every resident of its unit as an arrival in one insert … select, and the latest case among them in one query: thousands of people, set-based',
   'src/riskareas/riskareas.store.ts venue':
     'the venues inside the unit are joined in the same insert … select over the check-ins',
-  'src/testing/testing.store.ts person': 'to be reviewed',
   'src/tracing/trace.index.ts checkin':
     'the in-memory visit index loads every check-in in pages of 100,000 rows (better-sqlite3 or a cursor): a store call would copy them twice',
   'src/tracing/tracing.chains.store.ts area': "the same chains are cut to the subtree by the area's path in the query",
@@ -163,34 +160,14 @@ const ALLOWED: Record<string, string> = {
     "the check-in writer reads the person's name with a prepared statement inside its SQLite write transaction, for every scan at the door",
   'src/venues/venue.store.ts area':
     "venue lists, the crowded venues, the check-in export and the demo operator's venue filter by the area's path (and sort by it) in the query",
-  'src/quarantine/allocation.store.ts building':
-    "to be reviewed: people's names and home addresses for the pick-up lists",
-  'src/quarantine/allocation.store.ts household':
-    "to be reviewed: people's names and home addresses for the pick-up lists",
-  'src/quarantine/allocation.store.ts person':
-    "to be reviewed: people's names and home addresses for the pick-up lists",
-  'src/quarantine/care.store.ts person':
-    "to be reviewed: the occupant's, alert's and request's person name, read in the query",
-  'src/quarantine/home.store.ts building':
-    "to be reviewed: the home's address for the community's list, read with the person",
-  'src/quarantine/home.store.ts household':
-    "to be reviewed: the home's address for the community's list, read with the person",
-  'src/quarantine/home.store.ts person':
-    "to be reviewed: the home's address for the community's list, read with the person",
-  'src/quarantine/hospitals.store.ts area': "to be reviewed: the hospital's area name, read in the query",
   'src/quarantine/orders.demo.ts area':
     "the demo's orders are made for the demo city's cases and people, found in one query at first start",
   'src/quarantine/orders.demo.ts case_record':
     "the demo's orders are made for the demo city's cases and people, found in one query at first start",
   'src/quarantine/orders.demo.ts person':
     "the demo's orders are made for the demo city's cases and people, found in one query at first start",
-  'src/quarantine/orders.store.ts area':
-    "to be reviewed: the order list's and page's person name and area name, read in the query",
-  'src/quarantine/orders.store.ts person':
-    "to be reviewed: the order list's and page's person name and area name, read in the query",
   'src/quarantine/sites.demo.ts area':
     "the demo's sites are placed in the demo city's districts, found by name at first start",
-  'src/quarantine/sites.store.ts area': "to be reviewed: the site's area name, read in the query",
   'src/testing/testing.coverage.store.ts area':
     "the round's people and pool members grouped by their area in the database",
   'src/testing/testing.coverage.store.ts household':
@@ -201,7 +178,6 @@ const ALLOWED: Record<string, string> = {
     "the same scope condition: the members' area paths under the actor's area, in the query",
   'src/testing/testing.pools.store.ts person':
     "where a pool's members live is the pool lists' scope condition, inside the query (and the lab upload's positive pools' member homes, one statement per slice)",
-  'src/logistics/enterprises.store.ts area': "to be reviewed: the enterprise's area name, read in the query",
   'src/logistics/logistics.demo.ts area':
     "the demo's enterprises are placed in the demo city's district and communities, found by name at first start",
 };
