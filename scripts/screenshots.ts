@@ -1,4 +1,5 @@
 // Regenerates the README's screenshots from a fresh demo city: node --import tsx scripts/screenshots.ts
+// (one part only: node --import tsx scripts/screenshots.ts quarantine)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -6,6 +7,7 @@ import { launchBrowser, startDemoServer } from '../test/support/browser.ts';
 import { testingScreenshots } from './screenshots.testing.ts';
 import { tracingScreenshots } from './screenshots.tracing.ts';
 import { riskAreaScreenshots } from './screenshots.riskareas.ts';
+import { quarantineScreenshots } from './screenshots.quarantine.ts';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const server = await startDemoServer(3000);
@@ -19,7 +21,18 @@ async function signIn(page: Page, username: string) {
   await page.getByTestId('user-name').waitFor({ state: 'attached' });
 }
 
+const only = process.argv[2];
+
 try {
+  if (only === 'quarantine') await quarantineScreenshots(server, browser, signIn, OUT);
+  else await all();
+  console.log(`screenshots written to ${OUT}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+async function all() {
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const page = await desktop.newPage();
   await signIn(page, 'wenyuan');
@@ -68,8 +81,5 @@ try {
   await tracingScreenshots(server, browser, signIn, OUT);
   await testingScreenshots(server, browser, OUT);
   await riskAreaScreenshots(server, browser, signIn, OUT);
-  console.log(`screenshots written to ${OUT}`);
-} finally {
-  await browser.close();
-  await server.close();
+  await quarantineScreenshots(server, browser, signIn, OUT);
 }

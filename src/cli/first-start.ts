@@ -14,6 +14,7 @@ import { progressLine } from './context.ts';
 import { seedDemoRound } from '../testing/testing.demo.ts';
 import { seedDemoQuarantine } from '../quarantine/sites.demo.ts';
 import { seedDemoOrders } from '../quarantine/orders.demo.ts';
+import { seedDemoSiteDay } from '../quarantine/care.demo.ts';
 import { assignDemoOperator } from '../venues/venue.service.ts';
 import { createDemoResident } from '../residents/residents.service.ts';
 import { seedDemoLogistics } from '../logistics/logistics.demo.ts';
@@ -157,6 +158,10 @@ export async function seedDemoDeployment(
     quietCommunities: [...new Set(DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])))],
   });
   log(`demo quarantine orders: ${orders.orders} people at every stage, ${orders.released} released`);
+  const day = await seedDemoSiteDay(s);
+  log(
+    `demo quarantine site day: ${day.checks} morning checks (${day.fevers} fever), ${day.requests} open request, ${day.disinfections} disinfections, ${day.waste} waste entry`,
+  );
   return created;
 }
 

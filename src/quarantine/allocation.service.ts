@@ -51,7 +51,12 @@ export async function siteFor(ex: Executor, actor: Actor, siteId: string): Promi
 export function needsOf(careNeeds: string): Record<string, boolean | string> {
   try {
     const v = JSON.parse(careNeeds) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, boolean | string>) : {};
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    // An order writes its needs as a list ({ needs: ['elderly', …] }): each named need holds.
+    const { needs, ...rest } = v as Record<string, unknown>;
+    const out = rest as Record<string, boolean | string>;
+    if (Array.isArray(needs)) for (const n of needs) if (typeof n === 'string') out[n] = true;
+    return out;
   } catch {
     return {};
   }

@@ -1,6 +1,8 @@
 // The demo city's quarantine orders, one person at each stage: just ordered (day 0), day 3 with its
 // first tests negative, on the last centralised day with every test negative (due for release), and
-// released with the home phase that follows (door sealed, today's temperature taken by phone). Drawn
+// released with the home phase that follows (door sealed, today's temperature taken by phone). The
+// centralised ones are placed in the demo login's hotel first, so the released one leaves a room
+// awaiting its terminal disinfection. Drawn
 // from a community without a demo account, so the demo accounts' tours start clean. Everything goes
 // through the orders' own services, so it is audited like any other order.
 import type { Actor } from '../access/access.rules.ts';
@@ -12,6 +14,7 @@ import { rootArea } from '../db/sql.ts';
 import type { Services } from '../services.ts';
 import { homeReport, setDoor } from './home.service.ts';
 import { createOrder, releaseOrder } from './orders.service.ts';
+import { placeDemoOrders } from './care.demo.ts';
 
 const HOUR = 3_600_000;
 
@@ -66,6 +69,7 @@ export async function seedDemoOrders(
   const at10 = (daysAgo: number) => Math.min(now - HOUR, startOfDate(addDays(today, -daysAgo), tz) + 10 * HOUR);
   const stages = [0, 3, c, c];
   let released = 0;
+  const orderIds: string[] = [];
   for (const [i, p] of people.entries()) {
     const order = await createOrder(s, actor, {
       personId: p.id,
@@ -73,6 +77,7 @@ export async function seedDemoOrders(
       startAt: at10(stages[i]!),
       reason: '演示数据',
     });
+    orderIds.push(order.id);
     const done = order.testDays.filter((d) => d.phase === 'centralised' && d.date <= today);
     if (done.length)
       await s.db.transaction().execute(async (trx) =>
@@ -93,14 +98,14 @@ export async function seedDemoOrders(
           { actor: SYSTEM_ACTOR, reason: 'demo lab results' },
         ),
       );
-    if (i === 3) {
-      const out = await releaseOrder(s, actor, order.id, { note: '演示数据' });
-      released++;
-      if (out.followOn && out.followOn.place !== 'centralised') {
-        await setDoor(s, actor, out.followOn.id, { measure: 'seal' });
-        await homeReport(s, actor, out.followOn.id, { temperature: 36.5, by: 'phone' });
-      }
-    }
+  }
+  await placeDemoOrders(s, orderIds);
+  const leaving = orderIds[3]!;
+  const out = await releaseOrder(s, actor, leaving, { note: '演示数据' });
+  released++;
+  if (out.followOn && out.followOn.place !== 'centralised') {
+    await setDoor(s, actor, out.followOn.id, { measure: 'seal' });
+    await homeReport(s, actor, out.followOn.id, { temperature: 36.5, by: 'phone' });
   }
   return { orders: people.length, released };
 }

@@ -8,6 +8,9 @@ import { seedDemoDeployment } from '../../src/cli/first-start.ts';
 import { seedDemoQuarantine } from '../../src/quarantine/sites.demo.ts';
 import { listSites, listRooms } from '../../src/quarantine/sites.service.ts';
 import { capacityView } from '../../src/quarantine/capacity.service.ts';
+import { rounds, listAlerts } from '../../src/quarantine/care.service.ts';
+import { siteOps } from '../../src/quarantine/siteops.service.ts';
+import { seedDemoSiteDay } from '../../src/quarantine/care.demo.ts';
 import type { Actor } from '../../src/access/access.rules.ts';
 
 for (const { dialect, skip } of await dialects()) {
@@ -43,7 +46,9 @@ for (const { dialect, skip } of await dialects()) {
         const hotel = all.items.find((x) => x.kind === 'hotel')!;
         assert.equal(hotel.rooms.total, 106);
         assert.equal(hotel.rooms.out_of_service, 1);
-        assert.equal(hotel.rooms.cleaning, 1);
+        // The demo's orders placed in the hotel; the released one left its room awaiting disinfection.
+        assert.equal(hotel.rooms.cleaning, 2);
+        assert.equal(hotel.rooms.occupied, 3);
         assert.equal(hotel.staff, 9);
         assert.ok(hotel.testingSiteId);
         const dorm = all.items.find((x) => x.kind === 'dormitory')!;
@@ -65,6 +70,28 @@ for (const { dialect, skip } of await dialects()) {
         );
         assert.equal((await listRooms(s, worker, hotel.id, { floor: 1 })).items.length, 6);
         await assert.rejects(listRooms(s, worker, dorm.id, {}), { code: 'OUT_OF_SCOPE' });
+
+        // The hotel's day: people in rooms, today's morning round with one fever, an open request, site logs.
+        const round = await rounds(s, worker, hotel.id);
+        const occupied = round.rooms.filter((r) => r.occupants.length);
+        assert.equal(occupied.length, 3);
+        const checked = occupied.flatMap((r) => r.occupants).filter((o) => o.checks.morning !== null);
+        assert.equal(checked.length, 2);
+        assert.equal(round.openRequests, 1);
+        assert.deepEqual(
+          round.alerts.map((a) => a.kind),
+          ['fever'],
+        );
+        const alerts = await listAlerts(s, worker, { siteId: hotel.id, status: 'open' }, { limit: 10, offset: 0 });
+        assert.equal(alerts.total, 1);
+        const ops = await siteOps(s, worker, hotel.id);
+        assert.equal(ops.terminal.length, 1);
+        assert.equal(ops.waste.length, 1);
+        assert.equal(
+          ops.schedule.reduce((n, x) => n + x.done, 0),
+          2,
+        );
+        assert.deepEqual(await seedDemoSiteDay(s), { checks: 0, fevers: 0, requests: 0, disinfections: 0, waste: 0 });
 
         const hospitals = await s.db.selectFrom('hospital').select('name').execute();
         assert.equal(hospitals.length, 5);
