@@ -18,6 +18,7 @@ import { registerPassCommands } from '../logistics/passes.cli.ts';
 import { registerHealthCommands } from '../health/health.cli.ts';
 import { registerQuarantineSiteCommands } from '../quarantine/sites.cli.ts';
 import { registerQuarantineOrderCommands } from '../quarantine/orders.cli.ts';
+import { registerQuarantineAllocationCommands } from '../quarantine/allocation.cli.ts';
 
 installErrorCatalogue();
 
@@ -42,6 +43,7 @@ registerPassCommands(program);
 registerHealthCommands(program);
 registerQuarantineSiteCommands(program);
 registerQuarantineOrderCommands(program);
+registerQuarantineAllocationCommands(program);
 
 try {
   await program.parseAsync(process.argv);

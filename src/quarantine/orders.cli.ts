@@ -4,10 +4,9 @@
 // module made it already.
 import type { Command } from 'commander';
 import type { Actor } from '../access/access.rules.ts';
-import { cliActor, withServices, type GlobalOptions } from '../cli/context.ts';
+import { withServices, type GlobalOptions } from '../cli/context.ts';
 import { isoInZone } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';
-import { rootArea } from '../db/sql.ts';
 import type { Services } from '../services.ts';
 import {
   ORDER_KINDS,
@@ -29,27 +28,7 @@ import {
 } from './orders.service.ts';
 import { CARE_NEEDS, type CareNeed } from './hospitals.rules.ts';
 import { transferOptions, transferToHospital } from './transfer.service.ts';
-
-async function operator(s: Services): Promise<Actor> {
-  const a = cliActor();
-  const root = await rootArea(s.db);
-  return {
-    userId: a.id ?? 'cli',
-    username: a.name,
-    displayName: a.name,
-    role: 'command',
-    areaId: root?.id ?? '',
-    areaPath: '',
-    via: 'token',
-  };
-}
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value))
-    throw new AppError('VALIDATION', { detail: `${flag} must be one of ${allowed.join(', ')}` });
-  return value as T;
-}
+import { oneOf, quarantineCommand, quarantineOperator } from './quarantine.cli.ts';
 
 function instant(value: string, flag: string): number {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
@@ -64,14 +43,12 @@ function line(o: OrderView, zone: string): string {
 }
 
 export function registerQuarantineOrderCommands(program: Command): void {
-  const parent =
-    program.commands.find((c) => c.name() === 'quarantine') ??
-    program.command('quarantine').description('quarantine and isolation (隔离管控)');
+  const parent = quarantineCommand(program);
   const cmd = parent
     .command('orders')
     .description('quarantine orders (隔离医学观察): list, show, issue, extend, release, cancel, hospital transfer');
   const run = (fn: (s: Services, actor: Actor) => Promise<void>) =>
-    withServices(program.opts<GlobalOptions>(), async (s) => fn(s, await operator(s)));
+    withServices(program.opts<GlobalOptions>(), async (s) => fn(s, await quarantineOperator(s)));
 
   cmd
     .command('list')

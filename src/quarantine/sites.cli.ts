@@ -2,49 +2,17 @@
 // imported whole or refused naming row and column), designated hospitals with the routing query, and the
 // capacity view, at a terminal. The operator acts with the command centre's rights over the whole
 // deployment and is recorded in the audit chain as cli:<user>. Other parts of the module add their
-// sub-commands to the same `quarantine` command (quarantineCommand).
+// sub-commands to the same `quarantine` command (quarantine.cli.ts).
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { Actor } from '../access/access.rules.ts';
-import { cliActor, withServices, type GlobalOptions } from '../cli/context.ts';
-import { rootArea } from '../db/sql.ts';
+import { withServices, type GlobalOptions } from '../cli/context.ts';
 import { AppError, messageFor } from '../platform/errors.ts';
 import { formatOf } from '../registry/roster.read.ts';
-import type { Services } from '../services.ts';
 import { capacityView } from './capacity.service.ts';
 import { CARE_NEEDS, COLOURS, type CareNeed, type CodeColour } from './hospitals.rules.ts';
 import { listHospitals, routeQuery } from './hospitals.service.ts';
 import { importRooms, listRooms, listSites, roomsFromFile } from './sites.service.ts';
-
-/** The terminal operator as an actor of the command role over the root of the area tree. */
-export async function quarantineOperator(s: Services): Promise<Actor> {
-  const a = cliActor();
-  const root = await rootArea(s.db);
-  return {
-    userId: a.id ?? 'cli',
-    username: a.name,
-    displayName: a.name,
-    role: 'command',
-    areaId: root?.id ?? '',
-    areaPath: '',
-    via: 'token',
-  };
-}
-
-/** The `quarantine` command, made once: each part of the module adds its sub-commands to it. */
-export function quarantineCommand(program: Command): Command {
-  return (
-    program.commands.find((c) => c.name() === 'quarantine') ??
-    program.command('quarantine').description('quarantine and isolation (隔离管控)')
-  );
-}
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value))
-    throw new AppError('VALIDATION', { detail: `${flag} must be one of ${allowed.join(', ')}` });
-  return value as T;
-}
+import { oneOf, quarantineCommand, quarantineOperator } from './quarantine.cli.ts';
 
 export function registerQuarantineSiteCommands(program: Command): void {
   const cmd = quarantineCommand(program);
