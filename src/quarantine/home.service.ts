@@ -18,9 +18,10 @@ import type { BreachBody, DoorBody, HomeReportBody } from './orders.schema.ts';
 import { listOrders, orderForActor, orderView, scheduleOf, testDaysOf } from './orders.service.ts';
 import * as orders from './orders.store.ts';
 import * as store from './home.store.ts';
+import * as careStore from './care.store.ts';
+import { carePolicy } from './care.policy.ts';
+import { alertsOfCheck } from './care.rules.ts';
 
-/** Fever at or above this, as RULES.md §5 gives it. */
-export const FEVER_CELSIUS = 37.3;
 const HOME_PLACES = ['home_quarantine', 'home_health_monitoring'];
 type TaskStatus = 'open' | 'sampled' | 'negative' | 'positive' | 'cancelled';
 
@@ -151,8 +152,10 @@ export async function setDoor(s: Services, actor: Actor, id: string, body: DoorB
   });
 }
 
+/** The temperature range a report may carry: the care rules' (rules/quarantine-ops.json). */
 function checkTemperature(t: number): void {
-  if (!Number.isFinite(t) || t < 34 || t > 43)
+  const { minTemperatureC, maxTemperatureC } = carePolicy().checks;
+  if (!Number.isFinite(t) || t < minTemperatureC || t > maxTemperatureC)
     throw new AppError('QUARANTINE_HOME_TEMPERATURE_RANGE', { field: 'temperature' });
 }
 
@@ -183,8 +186,27 @@ async function report(
     recorded_at: now,
     client_op_id: null,
   });
-  const fever = body.temperature >= FEVER_CELSIUS || (body.symptoms ?? []).length > 0;
-  const detail = { date, slot, temperature: body.temperature, symptoms: body.symptoms ?? [], by: body.by, fever };
+  // A fever or a symptom raises the same alert as a check on the site's rounds (care rules), to the
+  // site's medical staff when the person is in a room, else on the order for the community's worker.
+  const symptoms = body.symptoms ?? [];
+  const kinds = alertsOfCheck({ temperature: body.temperature, symptoms }, carePolicy().checks);
+  const fever = kinds.length > 0;
+  const siteId = (await careStore.checkTargets(trx, s.dialect, [o.id])).get(o.id)?.site_id ?? null;
+  await careStore.raiseAlertsTx(
+    trx,
+    s.dialect,
+    kinds.map((kind) => ({
+      id: newId(now),
+      order_id: o.id,
+      site_id: siteId,
+      kind,
+      date,
+      slot,
+      detail: JSON.stringify({ temperature: body.temperature, symptoms, by }),
+      raised_at: now,
+    })),
+  );
+  const detail = { date, slot, temperature: body.temperature, symptoms, by: body.by, fever, alerts: kinds };
   await orders.insertEvents(trx, [
     { id: newId(now), order_id: o.id, kind: 'report', detail: JSON.stringify(detail), actor_id: actor.userId, at: now },
   ]);

@@ -326,6 +326,14 @@ for (const { dialect, skip } of await dialects()) {
         });
         assert.equal(rep.statusCode, 200, rep.body);
         assert.equal(rep.json().fever, true);
+        // The fever is an alert like one found on a site's rounds, once however often it is reported.
+        await call('POST', `/quarantine/home/${homeOrder.id}/reports`, worker, { temperature: 37.8, by: 'phone' });
+        const alerts = await s.db
+          .selectFrom('quarantine_alert')
+          .select(['kind', 'status', 'site_id'])
+          .where('order_id', '=', homeOrder.id)
+          .execute();
+        assert.deepEqual(alerts, [{ kind: 'fever', status: 'open', site_id: null }]);
         const breach = await call('POST', `/quarantine/home/${homeOrder.id}/breaches`, worker, {
           kind: 'left_home',
           note: '下楼取快递',
