@@ -21,6 +21,7 @@ import {
 } from './allocation.rules.ts';
 import type { AdjustBody, ConfirmBody, MoveBody, PickupList, PlanBody, PlanView } from './allocation.schema.ts';
 import * as store from './allocation.store.ts';
+import { siteIdsOfUser } from './sites.store.ts';
 import { carePolicy } from './care.policy.ts';
 
 // ---- site access ----------------------------------------------------------------------------------------
@@ -28,7 +29,7 @@ import { carePolicy } from './care.policy.ts';
 /** A site the actor may work on: staff of the quarantine_site role on its roster, others by the site's area. */
 export async function assertSiteAccess(ex: Executor, actor: Actor, site: store.SiteRow): Promise<void> {
   if (actor.role === 'quarantine_site') {
-    const mine = await store.rosterSites(ex, actor.userId);
+    const mine = await siteIdsOfUser(ex, actor.userId);
     if (!mine.includes(site.id)) throw new AppError('OUT_OF_SCOPE');
   }
   assertInScope(actor, site.area_path);

@@ -488,14 +488,3 @@ const EVENT_COLUMNS: ReadonlyArray<readonly [keyof OrderEvent, JsonCast]> = [
 export async function insertOrderEventsTx(trx: Tx, dialect: Dialect, rows: readonly OrderEvent[]): Promise<void> {
   if (rows.length) await insertJsonRows(trx, dialect, 'quarantine_order_event', EVENT_COLUMNS, rows);
 }
-
-/** The sites where the user is on the active roster. */
-export async function rosterSites(ex: Executor, userId: string): Promise<string[]> {
-  const rows = await ex
-    .selectFrom('quarantine_staff')
-    .select('site_id')
-    .where('user_id', '=', userId)
-    .where('active', '=', 1)
-    .execute();
-  return [...new Set(rows.map((r) => r.site_id))];
-}

@@ -6,6 +6,8 @@
 // second run on the same database adds nothing.
 import type { Actor } from '../access/access.rules.ts';
 import { rootArea } from '../db/sql.ts';
+import { userByUsername } from '../access/access.store.ts';
+import { siteIdsOfUser } from './sites.store.ts';
 import type { Services } from '../services.ts';
 import { confirmPlan, planAllocation } from './allocation.service.ts';
 import { createRequest, recordCheck, rounds } from './care.service.ts';
@@ -22,33 +24,19 @@ export interface DemoSiteDaySummary {
 
 /** The hotel whose roster names the demo login, and that login as the actor working there. */
 async function demoSite(s: Services): Promise<{ siteId: string; worker: Actor } | null> {
-  const row = await s.db
-    .selectFrom('quarantine_staff')
-    .innerJoin('app_user', 'app_user.id', 'quarantine_staff.user_id')
-    .innerJoin('area', 'area.id', 'app_user.area_id')
-    .select([
-      'quarantine_staff.site_id',
-      'app_user.id',
-      'app_user.username',
-      'app_user.display_name',
-      'app_user.role',
-      'app_user.area_id',
-      'area.path',
-    ])
-    .where('app_user.username', '=', DEMO_QUARANTINE_LOGIN)
-    .where('quarantine_staff.active', '=', 1)
-    .orderBy('quarantine_staff.site_id')
-    .executeTakeFirst();
-  if (!row) return null;
+  const user = await userByUsername(s.db, DEMO_QUARANTINE_LOGIN);
+  if (!user) return null;
+  const siteId = (await siteIdsOfUser(s.db, user.id))[0];
+  if (!siteId) return null;
   return {
-    siteId: row.site_id,
+    siteId,
     worker: {
-      userId: row.id,
-      username: row.username,
-      displayName: row.display_name,
-      role: row.role as Actor['role'],
-      areaId: row.area_id,
-      areaPath: row.path,
+      userId: user.id,
+      username: user.username,
+      displayName: user.display_name,
+      role: user.role as Actor['role'],
+      areaId: user.area_id,
+      areaPath: user.area_path,
       via: 'session',
     },
   };

@@ -15,6 +15,7 @@ import { maskName } from '../platform/mask.ts';
 import type { Page } from '../platform/pagination.ts';
 import { assertSiteAccess, needList, siteFor } from './allocation.service.ts';
 import * as allocationStore from './allocation.store.ts';
+import { siteIdsOfUser } from './sites.store.ts';
 import { samplingsOf as healthSamplings } from '../health/health.store.ts';
 import { samplingsOf as testingSamplings } from '../testing/testing.store.ts';
 import {
@@ -191,8 +192,7 @@ export async function syncChecks(s: Services, actor: Actor, body: SyncBody): Pro
         body.ops.map((o) => o.date),
       ),
     ]);
-    const mine =
-      actor.role === 'quarantine_site' ? new Set(await allocationStore.rosterSites(trx, actor.userId)) : null;
+    const mine = actor.role === 'quarantine_site' ? new Set(await siteIdsOfUser(trx, actor.userId)) : null;
     const results: SyncResult['results'] = [];
     const checks: store.NewCheck[] = [];
     const alerts: store.NewAlert[] = [];
@@ -423,7 +423,7 @@ async function alertViews(ex: Executor, rows: readonly store.AlertRow[]): Promis
 /** The sites a listing covers: the one named (if the actor may see it), or for site staff their roster's sites. */
 async function siteFilter(ex: Executor, actor: Actor, siteId: string | undefined): Promise<string[] | undefined> {
   if (siteId) return [(await siteFor(ex, actor, siteId)).id];
-  if (actor.role === 'quarantine_site') return allocationStore.rosterSites(ex, actor.userId);
+  if (actor.role === 'quarantine_site') return siteIdsOfUser(ex, actor.userId);
   return undefined;
 }
 

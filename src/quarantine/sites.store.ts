@@ -69,6 +69,7 @@ export async function siteIdsOfUser(ex: Executor, userId: string): Promise<strin
     .distinct()
     .where('user_id', '=', userId)
     .where('active', '=', 1)
+    .orderBy('site_id')
     .execute();
   return rows.map((r) => r.site_id);
 }
