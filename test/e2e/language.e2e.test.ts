@@ -296,7 +296,13 @@ describe('rendered pages in zh carry no English', () => {
             await page.getByTestId(tab).click();
             await settled(page, inFlight);
           }
-          if (shows) assert.ok((await page.locator(shows).count()) > 0, `${where} shows ${shows}`);
+          // Waited for, not counted at once: on a busy machine the page may fetch after the quiet spell.
+          if (shows)
+            await page
+              .locator(shows)
+              .first()
+              .waitFor({ timeout: 15_000 })
+              .catch(() => assert.fail(`${where} shows ${shows}`));
           walked.add(`${as ?? href}${tab ? `#${tab}` : ''}`);
           const text = await visibleText(page);
           assert.match(text, /[\u4e00-\u9fff]{4}/, `${where} shows its text`);
