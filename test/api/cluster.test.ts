@@ -8,6 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { dialects, freshDatabase, PG_URL } from '../support/dialects.ts';
 import { AREAS, seedTestAreas, signIn } from '../support/services.ts';
@@ -80,7 +81,9 @@ async function cluster(access: BuildOptions['access'] = {}) {
   const config = loadConfig({}, { dataDir: '/nonexistent-cordon-test-dir', redisUrl: REDIS_URL });
   config.lockout = { maxFailures: 4, lockMs: 15 * 60_000 };
   const first = await freshDatabase('postgres');
-  config.databaseUrl = PG_URL; // the Redis prefix names this database and schema: each test has its own
+  config.databaseUrl = PG_URL;
+  // One Redis prefix for both processes and none other's: a test schema may be one an earlier test used.
+  config.redisPrefix = `cordon-test:${randomBytes(6).toString('hex')}:`;
   const second = connect({ databaseUrl: PG_URL, pgSchema: first.pgSchema, poolSize: 4 });
   const nodes: Node[] = [];
   for (const handle of [first, second]) {

@@ -56,7 +56,7 @@ export async function freshDatabase(dialect: Dialect): Promise<DbHandle> {
     await migrateToLatest(handle);
     return handle;
   }
-  const schema = (await renamedSpare()) ?? (await migratedSchema());
+  const schema = spare.pop() ?? (await migratedSchema());
   const handle = connect({ databaseUrl: PG_URL, pgSchema: schema, poolSize: 4 });
   const close = handle.close;
   let closed = false;
@@ -105,18 +105,6 @@ function dropSchema(schema: string): Promise<void> {
   return admin(async (c) => {
     await c.query(`drop schema if exists ${schema} cascade`);
   });
-}
-
-/**
- * A kept schema under a new name: what is named after the schema outside the database (the Redis
- * prefix of rate limits, events and caches) must not carry over from the test that used it before.
- */
-async function renamedSpare(): Promise<string | undefined> {
-  const old = spare.pop();
-  if (!old) return undefined;
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`alter schema ${old} rename to ${schema}`));
-  return schema;
 }
 
 async function migratedSchema(): Promise<string> {
