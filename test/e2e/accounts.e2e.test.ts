@@ -98,6 +98,11 @@ describe('accounts and audit in the browser', () => {
       await page.waitForURL(/action=user/);
       const rows = page.getByTestId('audit-row');
       await rows.first().waitFor();
+      // The unfiltered page may still be shown for a moment: wait for the filtered one.
+      await page.waitForFunction(() => {
+        const shown = [...document.querySelectorAll('[data-testid="audit-row"]')];
+        return shown.length > 0 && shown.every((r) => r.getAttribute('data-action')?.startsWith('user.'));
+      });
       const actions = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
       assert.ok(actions.length > 0 && actions.every((a) => a!.startsWith('user.')), actions.join(','));
       const objects = await page.getByTestId('audit-object').allInnerTexts();
