@@ -67,8 +67,17 @@ export default tseslint.config(
     files: ['src/platform/**/*.ts', 'src/db/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': restrict([
-        { regex: '^\\.\\./(?!platform/|db/)[^/]+/', message: 'platform/ and db/ import no domain (docs/ARCHITECTURE.md).' },
+        { regex: '^\\.\\./(?!platform/|db/|\\.\\./common/)[^/]+/', message: 'platform/ and db/ import no domain (docs/ARCHITECTURE.md).' },
         { regex: '^\\.\\./(services|app|errors\\.catalogue)\\.ts$', message: 'platform/ and db/ do not import the composition root.', ...typesOnly },
+      ]),
+    },
+  },
+  // common/ is what the server and the web app both run: pure TypeScript that imports nothing but common/.
+  {
+    files: ['common/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict([
+        { regex: '^(?!\\./)', message: 'common/ imports only common/: it runs in the server and in the browser.' },
       ]),
     },
   },

@@ -22,6 +22,9 @@ import { AppError, langFrom, type Lang } from '../platform/errors.ts';
 import { can } from '../access/access.rules.ts';
 import type { FastifyRequest } from 'fastify';
 import { CONTENT_TYPES, tabularStream } from '../platform/tabular.ts';
+import { uiTexts } from '../platform/ui-texts.ts';
+import { ruleSets } from '../rules/ruleset.load.ts';
+import { auditActionLabel, objectTypeLabel, reasonSentence } from '../../common/labels.ts';
 import {
   auditEventBatches,
   auditEventsPage,
@@ -60,6 +63,7 @@ const EXPORT_COLUMNS: Array<{ zh: string; en: string }> = [
   { zh: '操作人', en: 'Actor' },
   { zh: '角色', en: 'Role' },
   { zh: '操作', en: 'Action' },
+  { zh: '操作代码', en: 'Action code' },
   { zh: '对象类型', en: 'Object type' },
   { zh: '对象编号', en: 'Object id' },
   { zh: '对象', en: 'Object' },
@@ -68,21 +72,31 @@ const EXPORT_COLUMNS: Array<{ zh: string; en: string }> = [
   { zh: '哈希', en: 'Hash' },
 ];
 
+/**
+ * The log as rows of the export, in the reader's language as the audit page shows it: roles, actions,
+ * object types and the reasons the services wrote (common/labels.ts over the web app's texts); the
+ * action's code stays in a column of its own for filtering, a user's own words stay as written.
+ */
 async function* exportRecords(s: Services, filter: AuditFilter, lang: Lang): AsyncGenerator<string[]> {
+  const t = uiTexts(lang);
+  const sets = new Map(ruleSets().map((r) => [r.id, r.name]));
+  const ruleSetName = (id: string) => sets.get(id)?.[lang] ?? id;
   yield EXPORT_COLUMNS.map((c) => c[lang]);
   for await (const { rows, labels } of auditEventBatches(s, filter)) {
     for (const r of rows) {
       const e = eventView(r, labels, s.config.timeZone);
+      const actor = e.actorRole === 'system' && e.actorName === 'system' ? t('role.system') : e.actorName;
       yield [
         String(e.seq),
         e.at,
-        e.actorName,
-        e.actorRole,
+        actor,
+        t(`role.${e.actorRole}`, { defaultValue: e.actorRole }),
+        auditActionLabel(t, e.action),
         e.action,
-        e.objectType,
+        objectTypeLabel(t, e.objectType),
         e.objectId ?? '',
         e.objectLabel ?? '',
-        e.reason,
+        reasonSentence(t, e, ruleSetName),
         JSON.stringify(e.detail),
         e.hash,
       ];
@@ -167,7 +181,7 @@ export async function auditRoutes(app: App, s: Services): Promise<void> {
       const actor = actorOf(request);
       const format = request.query.format ?? 'csv';
       const filter = filterOf(request.query);
-      const lang = langFrom(request.headers['accept-language']);
+      const lang = request.query.lang ?? langFrom(request.headers['accept-language']);
       await s.db.transaction().execute((trx) =>
         s.audit(trx, auditActor(actor), {
           action: 'audit.export',

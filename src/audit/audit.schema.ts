@@ -44,6 +44,8 @@ export const AuditExportQuery = Type.Composite([
   AuditFilterQuery,
   Type.Object({
     format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
+    /** The language of the file (headers, actions, roles, reasons); else the request's Accept-Language. */
+    lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
   }),
 ]);
 

@@ -9,7 +9,9 @@ import { AREAS, seedTestAreas, signIn, testServices, type TestServices } from '.
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { SYSTEM_ACTOR, verifyAuditChain } from '../../src/platform/audit.ts';
-import { reasonOf } from '../../src/audit/audit.rules.ts';
+import { basisReason, reasonOf } from '../../src/audit/audit.rules.ts';
+import { ruleSets } from '../../src/rules/ruleset.load.ts';
+import { parse as parseCsv } from 'csv-parse/sync';
 
 async function harness(dialect: 'sqlite' | 'postgres'): Promise<{ s: TestServices; app: App; close(): Promise<void> }> {
   const s = await testServices(dialect);
@@ -272,7 +274,7 @@ for (const { dialect, skip } of await dialects()) {
         const sheet = book.worksheets[0]!;
         assert.equal(sheet.getRow(1).getCell(1).value, 'Seq');
         assert.equal(sheet.actualRowCount, 2);
-        assert.equal(sheet.getRow(2).getCell(8).value, '瑞景家园 3号楼1单元101');
+        assert.equal(sheet.getRow(2).getCell(9).value, '瑞景家园 3号楼1单元101');
 
         const exports = await h.s.db
           .selectFrom('audit_event')
@@ -284,6 +286,72 @@ for (const { dialect, skip } of await dialects()) {
         assert.equal(exports[0]!.actor_id, auditor.userId);
         assert.deepEqual(JSON.parse(exports[0]!.detail), { format: 'csv', action: 'person.*' });
         assert.deepEqual(JSON.parse(exports[1]!.detail), { format: 'xlsx', objectId: 'hh1' });
+      } finally {
+        await h.close();
+      }
+    });
+
+    test('the export says actions, roles and reasons as the page does, in the language asked for', async () => {
+      const h = await harness(dialect);
+      try {
+        const set = ruleSets()[0]!;
+        const worker = { id: 'u-worker', name: 'wang.fang', role: 'community_worker' };
+        await h.s.db.transaction().execute(async (trx) => {
+          await h.s.audit(trx, SYSTEM_ACTOR, {
+            action: 'checkin.purge',
+            objectType: 'checkin',
+            ...reasonOf('retention', { days: 28 }),
+          });
+          await h.s.audit(trx, SYSTEM_ACTOR, {
+            action: 'health.recompute',
+            objectType: 'person',
+            objectId: 'p9',
+            ...basisReason({
+              reason: `recomputed under rule set ${set.id} ${set.version}`,
+              kind: 'recomputed',
+              params: { ruleSet: set.id, version: set.version },
+            }),
+          });
+          // Written before kinds were stored: the sentence alone, read back by its kind.
+          await h.s.audit(trx, SYSTEM_ACTOR, { action: 'health.read', objectType: 'person', reason: 'own colour' });
+          await h.s.audit(trx, worker, {
+            action: 'person.read',
+            objectType: 'person',
+            reason: 'checking identity 核实',
+          });
+        });
+        const auditor = await signIn(h.s, 'auditor', AREAS.city);
+        const rows = async (lang: string) => {
+          const res = await h.app.inject({
+            method: 'GET',
+            url: `/api/v1/audit/export?format=csv&lang=${lang}`,
+            headers: { ...auditor.headers, 'accept-language': lang === 'en' ? 'zh-CN' : 'en' },
+          });
+          assert.equal(res.statusCode, 200, res.body);
+          const [header, ...body] = parseCsv(res.body.replace(/^\uFEFF/, ''), {
+            relaxColumnCount: false,
+          }) as string[][];
+          const col = (name: string) => header!.indexOf(name);
+          return { header: header!, body, col };
+        };
+
+        const zh = await rows('zh');
+        const zhBy = (code: string) => zh.body.find((r) => r[zh.col('操作代码')] === code)!;
+        assert.deepEqual(zh.header.slice(0, 6), ['序号', '时间', '操作人', '角色', '操作', '操作代码']);
+        assert.equal(zhBy('checkin.purge')[zh.col('原因')], '超过 28 天保存期限');
+        assert.equal(zhBy('checkin.purge')[zh.col('操作人')], '系统');
+        assert.equal(zhBy('checkin.purge')[zh.col('操作')], '清理过期扫码记录');
+        assert.equal(zhBy('health.recompute')[zh.col('原因')], `按防控方案“${set.name.zh}”重新赋码`);
+        assert.equal(zhBy('health.read')[zh.col('原因')], '本人查看健康码');
+        assert.equal(zhBy('person.read')[zh.col('原因')], 'checking identity 核实', "a user's own words as written");
+        assert.equal(zhBy('person.read')[zh.col('角色')], '社区工作者');
+
+        const en = await rows('en');
+        const enBy = (code: string) => en.body.find((r) => r[en.col('Action code')] === code)!;
+        assert.equal(enBy('checkin.purge')[en.col('Reason')], 'Older than the 28-day retention period');
+        assert.equal(enBy('checkin.purge')[en.col('Action')], 'Purge old check-ins');
+        assert.equal(enBy('health.recompute')[en.col('Reason')], `recomputed under the rule set “${set.name.en}”`);
+        assert.equal(enBy('health.read')[en.col('Reason')], 'Own colour');
       } finally {
         await h.close();
       }

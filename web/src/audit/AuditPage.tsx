@@ -11,6 +11,7 @@ import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { BasisText } from '../shared/Labels.tsx';
+import { auditActionLabel, objectTypeLabel, reasonSentence } from '../../../common/labels.ts';
 import '../access/accounts.css';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
 import type { AuditEvent, AuditFilter, AuditVerify } from './types.ts';
@@ -136,7 +137,7 @@ export function AuditPage() {
                   </td>
                   <td data-label={t('audit.action')}>
                     <div className="audit-cell">
-                      <div>{t(`auditAction.${e.action.replace(/\./g, '_')}`, { defaultValue: e.action })}</div>
+                      <div>{auditActionLabel(t, e.action)}</div>
                       <code className="action muted small">{e.action}</code>
                     </div>
                   </td>
@@ -184,7 +185,7 @@ export function AuditPage() {
 
 function ObjectCell({ event: e, onPick }: { event: AuditEvent; onPick: () => void }) {
   const { t } = useTranslation();
-  const type = t(`auditLog.objectTypes.${e.objectType}`, { defaultValue: e.objectType });
+  const type = objectTypeLabel(t, e.objectType);
   if (!e.objectId) return <span className="muted small">{type}</span>;
   return (
     <div className="audit-cell">
@@ -212,7 +213,7 @@ function ReasonText({ event: e }: { event: AuditEvent }) {
   if (e.reasonKind)
     return (
       <span data-reason-kind={e.reasonKind} title={e.reason}>
-        {t(`auditReason.${e.reasonKind}`, { ...params, defaultValue: e.reason })}
+        {reasonSentence(t, e, (id) => id)}
       </span>
     );
   return e.reason ? <span>{e.reason}</span> : <span className="muted">—</span>;

@@ -3,28 +3,11 @@
 // name in the reader's language, not its id), and a colour change's basis (its kind and params).
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
+import { actorLabel, basisSentence, ruleLabel } from '../../../common/labels.ts';
 import { json } from './api.ts';
 import { currentLanguage } from './i18n.ts';
 
-type T = TFunction;
-
-/** "流调员" for a person whose name is their role, "张三（流调员）" otherwise; the system by its label. */
-export function actorLabel(t: T, actor: { name: string; role: string }): string {
-  const role = t(`role.${actor.role}`, { defaultValue: actor.role });
-  if (actor.role === 'system') return role;
-  if (!actor.name || actor.name === role || actor.name === actor.role) return role;
-  return t('labels.actor', { name: actor.name, role });
-}
-
-/** A rule of the rule set, by its key (closeContact.sameHousehold, close-contact, riskAreas.downgrades[0], override:…). */
-export function ruleLabel(t: T, key: string): string {
-  if (key.startsWith('override:')) return t('ruleKey.override');
-  const step = /^riskAreas\.downgrades\[(\d+)\]$/.exec(key);
-  if (step) return t('ruleKey.riskAreas.downgrade', { n: Number(step[1]) + 1 });
-  if (!key.includes('.')) return t(`ruleKey.colour.${key}`, { defaultValue: key });
-  return t(`ruleKey.${key}`, { defaultValue: key });
-}
+export { actorLabel, ruleLabel };
 
 export function RuleLabel({ rule }: { rule: string }) {
   const { t } = useTranslation();
@@ -85,40 +68,6 @@ export function RuleSetName({ id, version }: { id: string; version?: string }) {
   );
 }
 
-/** The basis params a reader sees: codes (statuses, levels, reasons, rule sets, rules) as labels. */
-function basisParams(
-  t: T,
-  kind: string,
-  p: Record<string, string | number>,
-  ruleSetName: (id: string) => string,
-): Record<string, string | number> {
-  const out: Record<string, string | number> = { ...p };
-  const tracingStatus = (s: unknown) => t(`tracing.status.${String(s)}`, { defaultValue: String(s) });
-  const review = (s: unknown) => t(`tracing.review.${String(s)}`, { defaultValue: String(s) });
-  const level = (s: unknown) =>
-    s ? t(`riskAreas.level.${String(s)}`, { defaultValue: String(s) }) : t('health.basisKind.noLevel');
-  if (kind === 'case_registered') out.status = tracingStatus(p.status);
-  if (kind === 'case_status') {
-    out.from = tracingStatus(p.from);
-    out.to = tracingStatus(p.to);
-  }
-  if (kind === 'contact_reviewed' || kind === 'contacts_reviewed') out.status = review(p.status);
-  if (kind === 'contact_entered')
-    out.reasonCode = t(`tracing.reason.${String(p.reasonCode)}`, { defaultValue: String(p.reasonCode) });
-  if (kind.startsWith('risk_area_')) {
-    out.from = level(p.from);
-    out.to = level(p.to);
-    out.level = level(p.level);
-  }
-  if (kind === 'quarantine_ordered') {
-    out.kind = t(`qorders.kind.${String(p.kind)}`, { defaultValue: String(p.kind) });
-    out.place = t(`qorders.place.${String(p.place)}`, { defaultValue: String(p.place) });
-  }
-  if (p.ruleSet !== undefined) out.ruleSet = ruleSetName(String(p.ruleSet));
-  if (p.rule !== undefined) out.rule = ruleLabel(t, String(p.rule));
-  return out;
-}
-
 /** A colour change's basis in the reader's language, from its kind and params. */
 export function BasisText({
   kind,
@@ -144,20 +93,9 @@ export function BasisText({
     const r = names?.get(id);
     return r ? (currentLanguage() === 'en' ? r.name.en : r.name.zh) : id;
   };
-  const say = (k: string, p: Record<string, string | number>): string => {
-    if (k === 'other') return String(p.text ?? text);
-    if (k === 'approved') {
-      const inner =
-        typeof p.requestedKind === 'string' && p.requestedKind !== 'approved'
-          ? say(p.requestedKind, p)
-          : String(p.requested ?? '');
-      return t('health.basisKind.approved', { requested: inner, decision: p.decision ?? '' });
-    }
-    return t(`health.basisKind.${k}`, { ...basisParams(t, k, p, name), defaultValue: text });
-  };
   return (
     <span data-testid="health-basis" data-basis-kind={kind} title={text}>
-      {say(kind, params)}
+      {basisSentence(t, kind, params, text, name)}
     </span>
   );
 }

@@ -3,29 +3,12 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import zhCN from '../locales/zh-CN.json';
 import en from '../locales/en.json';
+import { withDomainTexts, type Texts } from '../../../common/texts.ts';
 
-// Each domain may keep its own texts in locales/<domain>.<lang>.json (e.g. health.zh-CN.json);
-// they are merged into the one translation namespace. Groups shared by every module (auditAction,
-// nav, navGroup, …) may be extended from a domain's file; a text defined twice is an error.
-type Texts = Record<string, unknown>;
+// Each domain may keep its own texts in locales/<domain>.<lang>.json (e.g. health.zh-CN.json), merged
+// into the one translation namespace (common/texts.ts).
 const domainFiles = import.meta.glob<Texts>('../locales/*.*.json', { eager: true, import: 'default' });
-const isGroup = (v: unknown): v is Texts => typeof v === 'object' && v !== null && !Array.isArray(v);
-function mergeInto(into: Texts, texts: Texts, file: string, at: string): Texts {
-  for (const [key, value] of Object.entries(texts)) {
-    const here = into[key];
-    if (here === undefined) into[key] = isGroup(value) ? mergeInto({}, value, file, `${at}${key}.`) : value;
-    else if (isGroup(here) && isGroup(value)) mergeInto(here, value, file, `${at}${key}.`);
-    else throw new Error(`${file}: key "${at}${key}" is already defined`);
-  }
-  return into;
-}
-function withDomains(base: Texts, lang: string): Texts {
-  const merged: Texts = structuredClone(base);
-  for (const [file, texts] of Object.entries(domainFiles)) {
-    if (file.endsWith(`.${lang}.json`)) mergeInto(merged, texts, file, '');
-  }
-  return merged;
-}
+const withDomains = (base: Texts, lang: string): Texts => withDomainTexts(base, domainFiles, lang);
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
