@@ -1,4 +1,4 @@
-// npm run bench -- checkin [--people N] [--seconds S] [--connections C] [--slices K] [--floors]
+// npm run bench -- checkin [--people N] [--seconds S] [--connections C] [--slices K] [--floors] [--pg]
 //
 // Verified check-ins over loopback HTTP against the Cordon server on SQLite, and in the same run a bare
 // Node HTTP server answering 204 doing nothing, driven by the same client (keep-alive agents, C
@@ -13,6 +13,11 @@
 // route and schemas (bench/floors/server.ts: the route alone; + the cheapest durable append; + the
 // appended rows indexed behind in large batches; + Cordon's own durable write), each on a copy of the
 // city, so the run shows what each part costs.
+// --pg: the same on PostgreSQL (a database of its own on CORDON_BENCH_PG_URL's server, default
+// postgres://postgres@127.0.0.1:5432/postgres, dropped at the end), with 1, 2 and 4 Cordon processes
+// over that one database taking their turns with the bare server (the guards spread over the processes
+// of a turn), and the CPU time per request of the Cordon processes and of PostgreSQL (the database's
+// backends, the WAL writer, the checkpointer and the background writer, from /proc).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -21,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { createServices } from '../src/services.ts';
 import { createSession } from '../src/access/session.ts';
@@ -42,6 +48,42 @@ const SLICES = flag('slices', 5);
 /** --floors: servers doing only part of a check-in take turns too (bench/floors/server.ts). */
 const WITH_FLOORS = process.argv.includes('--floors');
 const WARMUP_SECONDS = 2;
+/** --pg: PostgreSQL instead of SQLite, with 1, 2 and 4 Cordon processes. */
+const PG = process.argv.includes('--pg');
+const PG_ADMIN_URL = process.env.CORDON_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_DB = `cordon_bench_${process.pid}`;
+const PG_URL = (() => {
+  const u = new URL(PG_ADMIN_URL);
+  u.pathname = `/${PG_DB}`;
+  return u.toString();
+})();
+const PROCESS_COUNTS = [1, 2, 4];
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** PostgreSQL's processes working for the bench database: its backends and the shared writers. */
+async function postgresPids(): Promise<number[]> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      `select pid from pg_stat_activity where (datname = $1 and pid <> pg_backend_pid())
+        or backend_type in ('walwriter', 'checkpointer', 'background writer')`,
+      [PG_DB],
+    );
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -57,6 +99,7 @@ function env(): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
   delete e.DATABASE_URL;
   delete e.REDIS_URL;
+  if (PG) e.DATABASE_URL = PG_URL;
   return e;
 }
 
@@ -103,7 +146,7 @@ interface RunResult {
 
 /** C concurrent loops over keep-alive connections for `seconds`; `next` gives each request. */
 async function drive(
-  port: number,
+  ports: number[],
   seconds: number,
   next: () => Shot,
   onAnswer: (shot: Shot, status: number, body: string) => void,
@@ -114,7 +157,7 @@ async function drive(
   const byKind = new Map<string, number>();
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
-  const one = (shot: Shot) =>
+  const one = (port: number, shot: Shot) =>
     new Promise<void>((resolve, reject) => {
       const t0 = performance.now();
       const req = http.request(
@@ -135,8 +178,9 @@ async function drive(
       req.end(shot.body);
     });
   await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (performance.now() < until) await one(next());
+    Array.from({ length: CONNECTIONS }, async (_, i) => {
+      const port = ports[i % ports.length]!;
+      while (performance.now() < until) await one(port, next());
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
@@ -147,6 +191,16 @@ async function drive(
 let authHeaders: Record<string, string> = {};
 function headersFor(shot: Shot): Record<string, string> {
   return shot.body ? { ...authHeaders, 'content-type': 'application/json' } : authHeaders;
+}
+
+/** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
+function cpuMsOfPid(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
 }
 
 /** CPU time (user + system) of a child process so far, in ms, from /proc (Linux): its main thread and the others. */
@@ -167,19 +221,27 @@ const CLOCK_TICKS = 100;
 
 /** A run with the server's CPU (main thread, other threads) and the load generator's (this process). */
 async function measured(
-  server: ChildProcess,
+  servers: ChildProcess[],
   run: () => Promise<RunResult>,
-): Promise<{ run: RunResult; main: number; others: number; client: number }> {
-  const server0 = cpuMsOf(server);
+  dbPids: number[] = [],
+): Promise<{ run: RunResult; main: number; others: number; client: number; database: number }> {
+  const sum = () =>
+    servers
+      .map(cpuMsOf)
+      .reduce((a, b) => ({ main: a.main + b.main, others: a.others + b.others }), { main: 0, others: 0 });
+  const dbCpu = () => dbPids.reduce((n, pid) => n + cpuMsOfPid(pid), 0);
+  const server0 = sum();
+  const db0 = dbCpu();
   const client0 = process.cpuUsage();
   const result = await run();
   const client = process.cpuUsage(client0);
-  const server1 = cpuMsOf(server);
+  const server1 = sum();
   return {
     run: result,
     main: server1.main - server0.main,
     others: server1.others - server0.others,
     client: (client.user + client.system) / 1000,
+    database: dbCpu() - db0,
   };
 }
 
@@ -187,13 +249,15 @@ interface Cpu {
   main: number;
   others: number;
   client: number;
+  /** PostgreSQL's processes (--pg). */
+  database: number;
 }
 
 /** A server of the run, with what it answered and the CPU it took. */
 interface Contender {
   name: string;
-  child: ChildProcess;
-  port: number;
+  children: ChildProcess[];
+  ports: number[];
   next: () => Shot;
   onAnswer: (shot: Shot, status: number, body: string) => void;
   run: RunResult;
@@ -202,12 +266,20 @@ interface Contender {
 
 function contender(
   name: string,
-  child: ChildProcess,
-  port: number,
+  children: ChildProcess[],
+  ports: number[],
   next: Contender['next'],
   onAnswer: Contender['onAnswer'],
 ): Contender {
-  return { name, child, port, next, onAnswer, run: emptyRun(), cpu: { main: 0, others: 0, client: 0 } };
+  return {
+    name,
+    children,
+    ports,
+    next,
+    onAnswer,
+    run: emptyRun(),
+    cpu: { main: 0, others: 0, client: 0, database: 0 },
+  };
 }
 
 function emptyRun(): RunResult {
@@ -223,6 +295,7 @@ function add(total: RunResult, cpu: Cpu, slice: Awaited<ReturnType<typeof measur
   cpu.main += slice.main;
   cpu.others += slice.others;
   cpu.client += slice.client;
+  cpu.database += slice.database;
 }
 
 /** "201:n 200:m …" */
@@ -242,6 +315,7 @@ function summary(r: RunResult) {
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-'));
   const children: ChildProcess[] = [];
+  if (PG) await adminQuery(`create database ${PG_DB}`);
   try {
     // ---- the city: persons, approved demo venues, a guard with a session ----------------------------
     const s = await createServices(loadConfig(env(), { dataDir }));
@@ -372,11 +446,17 @@ async function main(): Promise<void> {
     ];
     // Each floor works on its own copy of the city (made while no server has it open).
     for (const floor of WITH_FLOORS ? FLOORS : []) fs.cpSync(dataDir, `${dataDir}-${floor}`, { recursive: true });
-    const cordon = await spawnUntil(
-      [...profile, 'bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(port), '--host', '127.0.0.1'],
-      'Cordon listening',
-    );
-    children.push(cordon);
+    const cordons: Array<{ child: ChildProcess; port: number }> = [];
+    for (let i = 0; i < (PG ? Math.max(...PROCESS_COUNTS) : 1); i++) {
+      const p = i === 0 ? port : await freePort();
+      const child = await spawnUntil(
+        [...profile, 'bin/cordon.js', '--data-dir', dataDir, 'serve', '--port', String(p), '--host', '127.0.0.1'],
+        'Cordon listening',
+      );
+      children.push(child);
+      cordons.push({ child, port: p });
+    }
+    const cordon = cordons[0]!.child;
     const barePort = await freePort();
     const bare = await spawnUntil(
       [
@@ -396,12 +476,25 @@ async function main(): Promise<void> {
         'floor listening',
       );
       children.push(child);
-      floors.push(contender(`floor: ${floor}`, child, floorPort, bareShot, () => {}));
+      floors.push(contender(`floor: ${floor}`, [child], [floorPort], bareShot, () => {}));
     }
-    const cordonSide = contender('cordon', cordon, port, nextCheckin, onCheckin);
-    const bareSide = contender('bare', bare, barePort, bareShot, () => {});
-    const contenders = [cordonSide, ...floors, bareSide];
-    for (const c of contenders) await drive(c.port, WARMUP_SECONDS, c.next, c.onAnswer);
+    const cordonSide = contender('cordon', [cordon], [port], nextCheckin, onCheckin);
+    // --pg: 2 and 4 processes over the one database, the guards spread over them.
+    const clusters = PG
+      ? PROCESS_COUNTS.filter((n) => n > 1).map((n) =>
+          contender(
+            `cordon ×${n}`,
+            cordons.slice(0, n).map((c) => c.child),
+            cordons.slice(0, n).map((c) => c.port),
+            nextCheckin,
+            onCheckin,
+          ),
+        )
+      : [];
+    const bareSide = contender('bare', [bare], [barePort], bareShot, () => {});
+    const contenders = [cordonSide, ...clusters, ...floors, bareSide];
+    for (const c of contenders) await drive(c.ports, WARMUP_SECONDS, c.next, c.onAnswer);
+    const dbPids = PG ? await postgresPids() : [];
     counting = true;
     // The servers take turns in short slices, so that a change in the machine's speed during the run
     // (other tenants of a shared host) weighs on all alike.
@@ -409,18 +502,36 @@ async function main(): Promise<void> {
     const walFile = path.join(dataDir, 'cordon.db-wal');
     for (let slice = 0; slice < SLICES; slice++) {
       for (const c of contenders) {
-        add(c.run, c.cpu, await measured(c.child, () => drive(c.port, SECONDS / SLICES, c.next, c.onAnswer)));
-        if (c === cordonSide) walBytes = Math.max(walBytes, fs.statSync(walFile, { throwIfNoEntry: false })?.size ?? 0);
+        add(
+          c.run,
+          c.cpu,
+          await measured(c.children, () => drive(c.ports, SECONDS / SLICES, c.next, c.onAnswer), dbPids),
+        );
+        if (c === cordonSide && !PG)
+          walBytes = Math.max(walBytes, fs.statSync(walFile, { throwIfNoEntry: false })?.size ?? 0);
       }
     }
     for (const child of children) await stop(child);
 
     // ---- durability: every acknowledged check-in is stored -----------------------------------------
-    const db = new SQLite(path.join(dataDir, 'cordon.db'), { readonly: true });
-    const stored = new Set(
-      db.prepare("select client_id from checkin where client_id like 'bench-%'").pluck().all() as string[],
-    );
-    db.close();
+    const stored = new Set<string>();
+    if (PG) {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      const { rows } = await client.query<{ client_id: string }>(
+        "select client_id from checkin where client_id like 'bench-%'",
+      );
+      for (const r of rows) stored.add(r.client_id);
+      await client.end();
+    } else {
+      const db = new SQLite(path.join(dataDir, 'cordon.db'), { readonly: true });
+      for (const c of db
+        .prepare("select client_id from checkin where client_id like 'bench-%'")
+        .pluck()
+        .all() as string[])
+        stored.add(c);
+      db.close();
+    }
     const lost = [...acknowledged].filter((c) => !stored.has(c));
 
     const cordonRun = cordonSide.run;
@@ -430,13 +541,21 @@ async function main(): Promise<void> {
     const f = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
     const perRequest = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(0)} µs`;
     const cpu = (t: Cpu, r: RunResult) =>
-      `${perRequest(t.main + t.others, r.requests)} (main thread ${perRequest(t.main, r.requests)}, other threads ${perRequest(t.others, r.requests)}); the load generator ${perRequest(t.client, r.requests)}`;
+      `${perRequest(t.main + t.others, r.requests)} (main thread ${perRequest(t.main, r.requests)}, other threads ${perRequest(t.others, r.requests)})${PG ? `; PostgreSQL ${perRequest(t.database, r.requests)}` : ''}; the load generator ${perRequest(t.client, r.requests)}`;
     console.log(
-      `\ncheck-in benchmark: ${SECONDS} s per server in ${SLICES} alternating slices, ${CONNECTIONS} connections, ${os.cpus().length} CPUs, Node ${process.version}, SQLite (WAL, synchronous=FULL)`,
+      `\ncheck-in benchmark: ${SECONDS} s per server in ${SLICES} alternating slices, ${CONNECTIONS} connections, ${os.cpus().length} CPUs, Node ${process.version}, ${PG ? `PostgreSQL on ${new URL(PG_ADMIN_URL).host}` : 'SQLite (WAL, synchronous=FULL)'}`,
     );
     console.log(
       `  cordon  ${f(c.rate)} req/s (${f(checkinRate)} check-ins/s)  p50 ${c.p50.toFixed(2)} ms  p99 ${c.p99.toFixed(2)} ms`,
     );
+    for (const cl of clusters) {
+      const r = summary(cl.run);
+      const rate = (cl.run.requests - (cl.run.byKind.get('exit') ?? 0)) / cl.run.seconds;
+      console.log(
+        `  ${cl.name.padEnd(8)}${f(r.rate)} req/s (${f(rate)} check-ins/s) = ${((100 * r.rate) / b.rate).toFixed(1)} % of bare  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`,
+      );
+      console.log(`          CPU per request ${cpu(cl.cpu, cl.run)}`);
+    }
     console.log(`  bare    ${f(b.rate)} req/s  p50 ${b.p50.toFixed(2)} ms  p99 ${b.p99.toFixed(2)} ms`);
     console.log(`  CPU per request: cordon ${cpu(cordonSide.cpu, cordonRun)}`);
     console.log(`                   bare   ${cpu(bareSide.cpu, bareSide.run)}`);
@@ -454,9 +573,10 @@ async function main(): Promise<void> {
       `  mix     ${[...decisions.entries()].map(([k, n]) => `${k} ${n}`).join(', ')}, exits ${cordonRun.byKind.get('exit') ?? 0}; statuses ${statusesOf(cordonRun)}`,
     );
     if (failures.length) console.log(`  unexpected answers (first ${failures.length}): ${failures.join(' | ')}`);
-    console.log(
-      `  WAL     ${(walBytes / 1024 / 1024).toFixed(1)} MB at most after a slice (it restarts from its beginning once checkpointed)`,
-    );
+    if (!PG)
+      console.log(
+        `  WAL     ${(walBytes / 1024 / 1024).toFixed(1)} MB at most after a slice (it restarts from its beginning once checkpointed)`,
+      );
     console.log(
       `  durable ${acknowledged.size - lost.length} of ${acknowledged.size} acknowledged check-ins found in the database${lost.length ? ` — ${lost.length} LOST` : ''}`,
     );
@@ -465,6 +585,7 @@ async function main(): Promise<void> {
     for (const child of children) await stop(child);
     for (const dir of [dataDir, ...FLOORS.map((floor) => `${dataDir}-${floor}`)])
       fs.rmSync(dir, { recursive: true, force: true });
+    if (PG) await adminQuery(`drop database if exists ${PG_DB} with (force)`);
   }
 }
 

@@ -219,7 +219,8 @@ export async function withIndexesDropped<T>(
         ).rows;
   for (const i of indexes) await sql`drop index ${sql.id(i.name)}`.execute(ex);
   const result = await load();
-  for (const i of indexes) await sql.raw(i.def).execute(ex);
+  // A partitioned table's index is defined `ON ONLY` the parent: created again, it reaches every partition.
+  for (const i of indexes) await sql.raw(i.def.replace(' ON ONLY ', ' ON ')).execute(ex);
   return result;
 }
 

@@ -12,10 +12,14 @@
 // SQLite in memory (tests): the same batches in this thread, holding Kysely's single connection so a
 // batch never interleaves with a Kysely transaction; never await a job from inside a Kysely
 // transaction (that would wait on itself).
-// PostgreSQL: the same steps in one Kysely transaction per request (the server does its own group
-// commit). Entries of one request (a resident and their dependants) are written together: a group job
-// on SQLite, one transaction on PostgreSQL.
+// PostgreSQL: the same group commit in this process (checkin.pgwriter.ts): while one batch is written
+// (one transaction, a fixed number of round trips, one COMMIT) the next gathers; the batch's venues are
+// locked with advisory locks, so several processes keep each venue's capacity exact. A batch that fails
+// before its COMMIT is rolled back whole and its jobs are written again one transaction each, so one bad
+// job fails alone. Entries of one request (a resident and their dependants) are written together: a
+// group job, all or none.
 import { once } from 'node:events';
+import { sql } from 'kysely';
 import type { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import type { CheckinTable, Db, Dialect, Executor } from '../db/database.ts';
@@ -40,6 +44,7 @@ import {
   type WriteOutcome,
 } from './checkin.writer.ts';
 import { factsFor } from './door.facts.ts';
+import { BatchNotWritten, venueLockKey, writeBatchPg } from './checkin.pgwriter.ts';
 import type { WorkerInit } from './checkin.worker.ts';
 
 export type { ExitJob, WriteJob } from './checkin.writer.ts';
@@ -83,7 +88,6 @@ export interface WriterHealth {
 }
 
 export function writerHealth(s: IngestServices): WriterHealth {
-  if (!(s.dialect === 'sqlite' && s.handle.sqlite)) return { status: 'off', queued: 0 };
   return writers.get(s.handle)?.health() ?? { status: 'idle', queued: 0 };
 }
 
@@ -91,8 +95,15 @@ const writers = new WeakMap<DbHandle, Writer>();
 
 /** Stores one check-in durably; resolves after its transaction committed. */
 export function ingestCheckin(s: IngestServices, job: WriteJob): Promise<IngestResult> {
-  if (s.dialect === 'sqlite' && s.handle.sqlite) return writerFor(s).enqueue(job);
-  return s.db.transaction().execute((trx) => entryWithKysely(trx, job));
+  return writerFor(s).enqueue(job);
+}
+
+/** The per-request path on PostgreSQL: one entry in its own transaction (a batch's fallback). */
+function entryAlone(db: Db, job: WriteJob): Promise<IngestResult> {
+  return db.transaction().execute(async (trx) => {
+    await lockVenue(trx, job.venueId);
+    return entryWithKysely(trx, job);
+  });
 }
 
 /**
@@ -100,8 +111,16 @@ export function ingestCheckin(s: IngestServices, job: WriteJob): Promise<IngestR
  * order; resolves after the commit.
  */
 export function ingestCheckins(s: IngestServices, entries: WriteJob[]): Promise<IngestResult[]> {
-  if (s.dialect === 'sqlite' && s.handle.sqlite) return writerFor(s).enqueue({ kind: 'group', entries });
-  return s.db.transaction().execute(async (trx) => {
+  return writerFor(s).enqueue({ kind: 'group', entries });
+}
+
+/** A group in its own transaction (a batch's fallback on PostgreSQL). */
+function groupAlone(db: Db, entries: WriteJob[]): Promise<IngestResult[]> {
+  return db.transaction().execute(async (trx) => {
+    for (const venueId of [...new Set(entries.map((e) => e.venueId))].sort((a, b) =>
+      venueLockKey(a) < venueLockKey(b) ? -1 : 1,
+    ))
+      await lockVenue(trx, venueId);
     const out: IngestResult[] = [];
     for (const entry of entries) out.push(await entryWithKysely(trx, entry));
     return out;
@@ -113,8 +132,12 @@ export function ingestCheckins(s: IngestServices, entries: WriteJob[]): Promise<
  * first; a closed visit stays as it was (stored: false). Resolves with the row after the commit.
  */
 export async function closeVisit(s: IngestServices, job: ExitJob): Promise<IngestResult> {
-  if (s.dialect === 'sqlite' && s.handle.sqlite) return writerFor(s).enqueue(job);
-  return s.db.transaction().execute(async (trx) => {
+  return writerFor(s).enqueue(job);
+}
+
+/** A scan-out in its own transaction (a batch's fallback on PostgreSQL). */
+function exitAlone(db: Db, job: ExitJob): Promise<IngestResult> {
+  return db.transaction().execute(async (trx) => {
     const row = await store.checkinById(trx, job.checkinId);
     if (!row) throw new AppError('CHECKIN_NOT_FOUND');
     if (row.decision !== 'admitted') throw new AppError('CHECKIN_NOT_ADMITTED');
@@ -126,9 +149,21 @@ export async function closeVisit(s: IngestServices, job: ExitJob): Promise<Inges
   });
 }
 
-/** The handle's writer (SQLite), created on first use: a writer thread for a file, in-process for memory. */
+/**
+ * The handle's writer, created on first use: on SQLite a writer thread for a file, in-process for
+ * memory; on PostgreSQL batches in this process (checkin.pgwriter.ts).
+ */
 export function writerFor(s: IngestServices, options?: IngestOptions): Writer {
   let writer = writers.get(s.handle);
+  if (!writer && !s.handle.sqlite) {
+    const w = new PgWriter(s.db, options);
+    writer = w;
+    writers.set(s.handle, w);
+    s.handle.onClose(async () => {
+      writers.delete(s.handle);
+      await w.close();
+    });
+  }
   if (!writer) {
     const sqlite = s.handle.sqlite!;
     const w = sqlite.memory
@@ -156,8 +191,9 @@ function isJobError(code: string | null): code is (typeof JOB_ERRORS)[number] {
   return (JOB_ERRORS as readonly (string | null)[]).includes(code);
 }
 
-function settle(p: Pending, outcome: WriteOutcome): void {
-  if (outcome.ok && 'group' in outcome) p.resolve(outcome.group);
+function settle(p: Pending, outcome: WriteOutcome | Error): void {
+  if (outcome instanceof Error) p.reject(outcome);
+  else if (outcome.ok && 'group' in outcome) p.resolve(outcome.group);
   else if (outcome.ok)
     p.resolve({ row: outcome.row, stored: outcome.stored, personName: outcome.personName, exited: outcome.exited });
   else if (isJobError(outcome.code)) p.reject(new AppError(outcome.code));
@@ -214,7 +250,7 @@ abstract class BatchingWriter implements Writer {
   }
 
   /** Called by the subclass once a batch has its outcomes (or failed as a whole). */
-  protected finished(batch: Pending[], outcomes: WriteOutcome[] | Error): void {
+  protected finished(batch: Pending[], outcomes: Array<WriteOutcome | Error> | Error): void {
     this.inFlight -= 1;
     if (outcomes instanceof Error) {
       for (const p of batch) p.reject(outcomes);
@@ -333,6 +369,64 @@ class InProcessWriter extends BatchingWriter {
   async close(): Promise<void> {
     await this.drain();
   }
+}
+
+/**
+ * PostgreSQL: batches written in this process, `maxInFlight` at a time on connections of the pool (two:
+ * one batch commits while the next one reads; batches of the same venue take turns on its lock).
+ */
+class PgWriter extends BatchingWriter {
+  constructor(
+    private readonly db: Db,
+    options?: IngestOptions,
+  ) {
+    super(options, 2);
+  }
+
+  protected write(batch: Pending[]): void {
+    // Let the requests of this moment arrive first.
+    setImmediate(() => {
+      writeBatchPg(
+        this.db,
+        batch.map((p) => p.job),
+      ).then(
+        (outcomes) => this.finished(batch, outcomes),
+        (err: Error) => {
+          if (!(err instanceof BatchNotWritten)) return this.finished(batch, err);
+          // Rolled back whole: each job again on its own, so that only a bad one fails.
+          void Promise.allSettled(batch.map((p) => this.alone(p.job))).then((results) =>
+            this.finished(
+              batch,
+              results.map((r) =>
+                r.status === 'fulfilled'
+                  ? Array.isArray(r.value)
+                    ? { ok: true, group: r.value }
+                    : { ok: true, ...r.value }
+                  : r.reason instanceof Error
+                    ? r.reason
+                    : new Error(String(r.reason)),
+              ),
+            ),
+          );
+        },
+      );
+    });
+  }
+
+  private alone(job: AnyJob): Promise<IngestResult | IngestResult[]> {
+    if (!('kind' in job)) return entryAlone(this.db, job);
+    if (job.kind === 'exit') return exitAlone(this.db, job);
+    return groupAlone(this.db, job.entries);
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+  }
+}
+
+/** The venue's check-in lock (the one the batches take), for the rest of the transaction. */
+async function lockVenue(trx: Executor, venueId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${String(venueLockKey(venueId))}::bigint)`.execute(trx);
 }
 
 /** PostgreSQL: the same steps as the writer's (checkin.writer.ts), in the caller's Kysely transaction. */

@@ -66,6 +66,7 @@ import type {
   VerificationView,
 } from './venue.schema.ts';
 import * as store from './venue.store.ts';
+import * as partitions from './checkin.partitions.ts';
 import type { Paging, VenueRow } from './venue.store.ts';
 import { publishOccupancy } from './venue.events.ts';
 import { listingScope } from '../access/access.scope.ts';
@@ -843,6 +844,10 @@ export const PURGE_BATCH_SIZE = 5_000;
  * is raised). The first batch's transaction records the purge and its cutoff (checkin_purge), and each
  * batch adds its count there: whatever retention a process runs with, tracing learns from these
  * records how far back check-ins are gone (`latestPurgeCutoff`). A dry run only counts.
+ *
+ * On PostgreSQL the day partitions wholly before the cutoff go first, each dropped in a transaction of
+ * its own that records its count (checkin.partitions.ts); the batched deletes then take what is left
+ * (the default partition's rows, the cutoff's own day). The audit event names the partitions dropped.
  */
 export async function purgeCheckins(
   s: Services,
@@ -855,25 +860,44 @@ export async function purgeCheckins(
   let checkins = 0;
   let batches = 0;
   let failure: unknown = null;
+  const dropped: string[] = [];
   try {
     const purgeId = newId(s.clock.now());
+    let recorded = false;
+    const record = async (trx: Executor) => {
+      if (recorded) return;
+      await store.insertPurge(trx, {
+        id: purgeId,
+        before,
+        retention_days: s.config.retentionDays,
+        checkins: 0,
+        actor_id: options.actor?.id ?? null,
+        at: s.clock.now(),
+      });
+    };
+    if (s.dialect === 'postgres') {
+      for (const p of await partitions.listPartitions(s.db)) {
+        if (p.to > before) break;
+        const n = await s.db.transaction().execute(async (trx) => {
+          await record(trx);
+          const n = await partitions.dropPartition(trx, p);
+          if (n) await store.addPurged(trx, purgeId, n);
+          return n;
+        });
+        recorded = true;
+        checkins += n;
+        dropped.push(p.name);
+      }
+    }
     for (;;) {
-      const first = batches === 0;
+      const first = !recorded;
       const deleted = await s.db.transaction().execute(async (trx) => {
-        if (first) {
-          await store.insertPurge(trx, {
-            id: purgeId,
-            before,
-            retention_days: s.config.retentionDays,
-            checkins: 0,
-            actor_id: options.actor?.id ?? null,
-            at: s.clock.now(),
-          });
-        }
+        if (first) await record(trx);
         const n = await store.deleteCheckinBatch(trx, before, batchSize);
         if (n) await store.addPurged(trx, purgeId, n);
         return n;
       });
+      recorded = true;
       if (deleted === 0) break;
       checkins += deleted;
       batches += 1;
@@ -890,9 +914,14 @@ export async function purgeCheckins(
       objectType: 'checkin',
       objectId: null,
       ...reasonOf('retention', { days: s.config.retentionDays }),
-      detail: failure
-        ? { before, checkins, batches, batchSize, failed: true }
-        : { before, checkins, batches, batchSize },
+      detail: {
+        before,
+        checkins,
+        batches,
+        batchSize,
+        ...(dropped.length ? { partitions: dropped } : {}),
+        ...(failure ? { failed: true } : {}),
+      },
     }),
   );
   if (failure) throw failure;

@@ -155,7 +155,7 @@ export async function insertCheckin(ex: Executor, row: CheckinTable): Promise<bo
   const result = await ex
     .insertInto('checkin')
     .values(row)
-    .onConflict((oc) => oc.columns(['venue_id', 'client_id']).doNothing())
+    .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }

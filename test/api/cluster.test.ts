@@ -179,7 +179,13 @@ for (const { dialect, skip } of await dialects()) {
         ).json() as { jobs: Array<{ name: string; state: string; holder: string }> };
         assert.deepEqual(
           report.jobs.map((j) => j.name),
-          ['health.end-conditions', 'riskareas.rules', 'venues.checkin-purge', 'venues.close-expired-visits'],
+          [
+            'health.end-conditions',
+            'riskareas.rules',
+            'venues.checkin-partitions',
+            'venues.checkin-purge',
+            'venues.close-expired-visits',
+          ],
         );
         for (const j of report.jobs) {
           assert.equal(j.state, 'ok', j.name);

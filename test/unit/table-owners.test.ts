@@ -158,6 +158,10 @@ const ALLOWED: Record<string, string> = {
     "the door's facts (colour, test, vaccination) are read in the same write transaction as the entry they decide (door.facts.ts)",
   'src/venues/checkin.writer.ts person':
     "the check-in writer reads the person's name with a prepared statement inside its SQLite write transaction, for every scan at the door",
+  'src/venues/checkin.pgwriter.ts health_status':
+    "on PostgreSQL the door's facts are read for a whole batch of scans in one statement, in the transaction of the entries they decide",
+  'src/venues/checkin.pgwriter.ts person':
+    "on PostgreSQL the person's name and status row are read for a whole batch of scans in one statement inside its write transaction",
   'src/venues/venue.store.ts area':
     "venue lists, the crowded venues, the check-in export and the demo operator's venue filter by the area's path (and sort by it) in the query",
   'src/quarantine/orders.demo.ts area':
