@@ -500,8 +500,10 @@ async function main() {
     const phoneOps = Array.from({ length: PHONES }, (_, p) => ops.filter((_o, k) => Math.floor(k / 2) % PHONES === p));
     await Promise.all(
       phoneOps.map(async (mine) => {
-        for (let j = 0; j < mine.length; j += BATCH)
-          applied += (await syncChecks(s, actor, { ops: mine.slice(j, j + BATCH) })).applied;
+        for (let j = 0; j < mine.length; j += BATCH) {
+          const answer = await syncChecks(s, actor, { ops: mine.slice(j, j + BATCH) });
+          applied += answer.applied;
+        }
       }),
     );
     const checksMs = performance.now() - c0;
