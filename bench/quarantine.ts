@@ -1,4 +1,4 @@
-// npm run bench -- quarantine [--people N] [--sites N] [--rooms N] [--checks N] [--batch N] [--pg URL]
+// npm run bench -- quarantine [--people N] [--sites N] [--rooms N] [--checks N] [--batch N] [--phones N] [--pg URL]
 //
 // Quarantine allocation and health checks on SQLite (a fresh database file under the temp dir), or on
 // PostgreSQL with --pg (a fresh schema of that database, dropped at the end):
@@ -9,7 +9,9 @@
 //      independent checker then reads the stays back from the database and verifies every hard
 //      constraint (checkAllocation over what was written, and one current stay per order).
 //   2. checks: C people's morning and evening checks (default 20,000, so 40,000 checks) synced in
-//      batches from staff phones through syncChecks.
+//      batches from P staff phones at once (default 40; each phone sends its own batches one after
+//      another, as a phone's offline queue does) through syncChecks, which writes the requests that
+//      arrive together as one group (one transaction, one commit). --phones 1: one batch at a time.
 // The limit for each: the same rows inserted again through one raw prepared statement per table
 // (better-sqlite3, or pg's named statement) in one transaction into scratch tables of the same columns
 // and no index; the ratio is limit / service time (target ≥ 0.3 for allocation, ≥ 0.5 for checks).
@@ -44,6 +46,7 @@ const SITES = Number(flag('sites', '50'));
 const ROOMS = Number(flag('rooms', '250'));
 const CHECK_PEOPLE = Number(flag('checks', '20000'));
 const BATCH = Number(flag('batch', '500'));
+const PHONES = Number(flag('phones', '40'));
 const PG_URL = flag('pg', '');
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-quarantine-'));
 const DAY = 86_400_000;
@@ -494,12 +497,19 @@ async function main() {
     const cpuC = process.cpuUsage();
     const c0 = performance.now();
     let applied = 0;
-    for (let j = 0; j < ops.length; j += BATCH)
-      applied += (await syncChecks(s, actor, { ops: ops.slice(j, j + BATCH) })).applied;
+    const phoneOps = Array.from({ length: PHONES }, (_, p) => ops.filter((_o, k) => Math.floor(k / 2) % PHONES === p));
+    await Promise.all(
+      phoneOps.map(async (mine) => {
+        for (let j = 0; j < mine.length; j += BATCH) {
+          const answer = await syncChecks(s, actor, { ops: mine.slice(j, j + BATCH) });
+          applied += answer.applied;
+        }
+      }),
+    );
     const checksMs = performance.now() - c0;
     const checksCpu = cpuSince(cpuC);
     console.log(
-      `  checks: ${applied.toLocaleString()} of ${ops.length.toLocaleString()} synced in batches of ${BATCH}: ${sec(checksMs)} (CPU ${sec(checksCpu)})`,
+      `  checks: ${applied.toLocaleString()} of ${ops.length.toLocaleString()} synced in batches of ${BATCH} from ${PHONES} phones at once: ${sec(checksMs)} (CPU ${sec(checksCpu)})`,
     );
     const checkRows = await s.db.selectFrom('quarantine_check').selectAll().execute();
     const alertRows = await s.db.selectFrom('quarantine_alert').selectAll().execute();

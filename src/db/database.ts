@@ -973,6 +973,20 @@ export interface QuarantineBreachTable {
   at: number;
 }
 
+export interface QuarantineHomeServiceTable {
+  id: string;
+  order_id: string;
+  /** delivery | garbage */
+  kind: string;
+  items: string;
+  bags: number | null;
+  handled_by: string;
+  note: string;
+  at: number;
+  recorded_by: string | null;
+  recorded_at: number;
+}
+
 export interface QuarantineDisinfectionTable {
   id: string;
   site_id: string;
@@ -1170,6 +1184,7 @@ export interface Database {
   quarantine_alert: QuarantineAlertTable;
   quarantine_request: QuarantineRequestTable;
   quarantine_breach: QuarantineBreachTable;
+  quarantine_home_service: QuarantineHomeServiceTable;
   quarantine_disinfection: QuarantineDisinfectionTable;
   quarantine_waste: QuarantineWasteTable;
   quarantine_staff_check: QuarantineStaffCheckTable;

@@ -465,6 +465,38 @@ async function roomOrRefuse(ex: Executor, actor: Actor, roomId: string): Promise
   return room;
 }
 
+/**
+ * Places a person whose order continues (back from a designated hospital) in a room, under every
+ * constraint a move meets: the room in the actor's scope, disinfected, not shared across orders. The
+ * caller's transaction records the transfer and the event.
+ */
+export async function placeInRoomTx(
+  trx: Tx,
+  dialect: Dialect,
+  actor: Actor,
+  order: store.OrderRow,
+  roomId: string,
+  at: number,
+  stayId: string,
+): Promise<store.RoomRow> {
+  const room = await roomOrRefuse(trx, actor, roomId);
+  await store.lockSitesTx(trx, dialect, [room.site_id]);
+  await assertPlacement(trx, dialect, order, room, new Set(), []);
+  await store.insertStaysTx(trx, dialect, [
+    {
+      id: stayId,
+      order_id: order.id,
+      site_id: room.site_id,
+      room_id: room.id,
+      status: 'current',
+      plan_id: null,
+      from_at: at,
+      created_at: at,
+    },
+  ]);
+  return room;
+}
+
 /** Moves one planned placement of the plan to another room (of any site in scope), under every constraint. */
 export async function adjustPlan(s: Services, actor: Actor, planId: string, body: AdjustBody): Promise<PlanView> {
   return s.db.transaction().execute(async (trx) => {

@@ -374,7 +374,7 @@ export interface NewTransfer {
   /** None for a case's transfer. */
   order_id: string | null;
   person_id: string;
-  kind: 'pickup' | 'move' | 'hospital';
+  kind: 'pickup' | 'move' | 'hospital' | 'return';
   from_site_id: string | null;
   to_site_id: string | null;
   hospital_id: string | null;
@@ -428,6 +428,23 @@ export async function transfersOfPlan(ex: Executor, planId: string, kind?: strin
     .where('plan_id', '=', planId);
   if (kind) q = q.where('kind', '=', kind);
   return q.orderBy('vehicle').orderBy('id').execute();
+}
+
+/** The order's latest leg to or from a designated hospital: a `hospital` leg means the person is there now. */
+export async function lastHospitalLeg(
+  ex: Executor,
+  orderId: string,
+): Promise<{ id: string; kind: string; hospital_id: string | null; at: number } | undefined> {
+  const r = await ex
+    .selectFrom('quarantine_transfer')
+    .select(['id', 'kind', 'hospital_id', 'at'])
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'done')
+    .where('kind', 'in', ['hospital', 'return'])
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return r ? { ...r, at: Number(r.at) } : undefined;
 }
 
 export async function deletePlannedPickupsTx(trx: Tx, planId: string): Promise<void> {

@@ -6,7 +6,8 @@ import type { Services } from '../services.ts';
 import type { Actor } from '../access/access.rules.ts';
 import { assertInScope, listingScope } from '../access/access.scope.ts';
 import { auditActor } from '../access/auth.ts';
-import type { Executor } from '../db/database.ts';
+import type { Executor, Tx } from '../db/database.ts';
+import { TransactionGroup, type Settled } from '../db/group-commit.ts';
 import { SYSTEM_ACTOR } from '../platform/audit.ts';
 import { addDays, dateInZone, isCalendarDate, startOfDate } from '../platform/calendar.ts';
 import { newId } from '../platform/crypto.ts';
@@ -167,36 +168,87 @@ export async function recordCheck(s: Services, actor: Actor, body: CheckBody) {
   });
 }
 
+/** One phone's sync request, as it waits for its group's commit. */
+interface SyncRequest {
+  actor: Actor;
+  body: SyncBody;
+}
+
+const syncGroups = new WeakMap<Services['handle'], TransactionGroup<SyncRequest, SyncResult>>();
+
+/** The services' group of check syncs, made on first use and drained when the database closes. */
+function syncGroupOf(s: Services): TransactionGroup<SyncRequest, SyncResult> {
+  let group = syncGroups.get(s.handle);
+  if (!group) {
+    const g = new TransactionGroup<SyncRequest, SyncResult>(s.db, (trx, requests) => syncChecksTx(s, trx, requests), {
+      maxBatch: 64,
+    });
+    group = g;
+    syncGroups.set(s.handle, g);
+    s.handle.onClose(async () => {
+      syncGroups.delete(s.handle);
+      await g.drain();
+    });
+  }
+  return group;
+}
+
 /**
- * Checks synced from staff phones in one transaction: an operation already applied (its client_op_id
- * known) is `replayed`, one that breaks a rule is `refused` with its code and field and changes nothing,
- * the others are `applied` with their alerts.
+ * Checks synced from staff phones: an operation already applied (its client_op_id known) is
+ * `replayed`, one that breaks a rule is `refused` with its code and field and changes nothing, the
+ * others are `applied` with their alerts. The phones' requests that arrive together are written as one
+ * group — one transaction, one durable commit (src/db/group-commit.ts) — and each is answered with its
+ * own results once the group committed.
  */
 export async function syncChecks(s: Services, actor: Actor, body: SyncBody): Promise<SyncResult> {
+  return syncGroupOf(s).enqueue({ actor, body });
+}
+
+/**
+ * A group of phones' sync requests in one transaction: three reads for all of them (operation ids
+ * already applied; the orders with their current stay and site; the slots already checked), each
+ * request's operations decided in order (a slot or an operation id taken by an earlier request of the
+ * group counts as taken), two writes (the checks; the alerts) and one audit event per request that
+ * applied a check.
+ */
+async function syncChecksTx(
+  s: Services,
+  trx: Tx,
+  requests: readonly SyncRequest[],
+): Promise<Array<Settled<SyncResult>>> {
   const policy = carePolicy().checks;
   const now = s.clock.now();
   const today = dateInZone(now, s.config.timeZone);
-  const orderIds = [...new Set(body.ops.map((o) => o.orderId))];
-  return s.db.transaction().execute(async (trx) => {
-    const [known, targets, taken] = await Promise.all([
-      store.knownClientOps(
-        trx,
-        s.dialect,
-        body.ops.map((o) => o.clientOpId),
-      ),
-      store.checkTargets(trx, s.dialect, orderIds),
-      store.takenSlots(
-        trx,
-        s.dialect,
-        orderIds,
-        body.ops.map((o) => o.date),
-      ),
-    ]);
-    const mine = actor.role === 'quarantine_site' ? new Set(await siteIdsOfUser(trx, actor.userId)) : null;
+  const allOps = requests.flatMap((r) => r.body.ops);
+  const orderIds = [...new Set(allOps.map((o) => o.orderId))];
+  const [known, targets, taken] = await Promise.all([
+    store.knownClientOps(
+      trx,
+      s.dialect,
+      allOps.map((o) => o.clientOpId),
+    ),
+    store.checkTargets(trx, s.dialect, orderIds),
+    store.takenSlots(
+      trx,
+      s.dialect,
+      orderIds,
+      allOps.map((o) => o.date),
+    ),
+  ]);
+  const sitesOfUser = new Map<string, Set<string>>();
+  const checks: store.NewCheck[] = [];
+  const alerts: store.NewAlert[] = [];
+  const inBatch = new Set<string>();
+  const out: Array<{ actor: Actor; results: SyncResult['results']; checks: store.NewCheck[]; alerts: number }> = [];
+  for (const { actor, body } of requests) {
+    let mine: Set<string> | null = null;
+    if (actor.role === 'quarantine_site') {
+      mine = sitesOfUser.get(actor.userId) ?? new Set(await siteIdsOfUser(trx, actor.userId));
+      sitesOfUser.set(actor.userId, mine);
+    }
     const results: SyncResult['results'] = [];
-    const checks: store.NewCheck[] = [];
-    const alerts: store.NewAlert[] = [];
-    const inBatch = new Set<string>();
+    const mineChecks: store.NewCheck[] = [];
+    let mineAlerts = 0;
     for (const op of body.ops) {
       const refuse = (code: string, field: string) =>
         results.push({ clientOpId: op.clientOpId, outcome: 'refused', code, field, alerts: [] });
@@ -238,7 +290,7 @@ export async function syncChecks(s: Services, actor: Actor, body: SyncBody): Pro
       }
       taken.add(key);
       inBatch.add(op.clientOpId);
-      checks.push({
+      const check: store.NewCheck = {
         id: newId(now),
         order_id: order.id,
         date: op.date,
@@ -249,7 +301,9 @@ export async function syncChecks(s: Services, actor: Actor, body: SyncBody): Pro
         recorded_by: actor.userId,
         recorded_at: Math.min(op.at, now),
         client_op_id: op.clientOpId,
-      });
+      };
+      checks.push(check);
+      mineChecks.push(check);
       const kinds = alertsOfCheck({ temperature: op.temperature, symptoms }, policy);
       for (const kind of kinds)
         alerts.push({
@@ -262,18 +316,30 @@ export async function syncChecks(s: Services, actor: Actor, body: SyncBody): Pro
           detail: JSON.stringify({ temperature: op.temperature, symptoms }),
           raised_at: now,
         });
+      mineAlerts += kinds.length;
       results.push({ clientOpId: op.clientOpId, outcome: 'applied', code: null, field: null, alerts: kinds });
     }
-    await store.insertChecksTx(trx, s.dialect, checks);
-    await store.raiseAlertsTx(trx, s.dialect, alerts);
-    const count = (o: string) => results.filter((r) => r.outcome === o).length;
-    if (checks.length)
-      await s.audit(trx, auditActor(actor), {
+    out.push({ actor, results, checks: mineChecks, alerts: mineAlerts });
+  }
+  await store.insertChecksTx(trx, s.dialect, checks);
+  await store.raiseAlertsTx(trx, s.dialect, alerts);
+  for (const r of out)
+    if (r.checks.length)
+      await s.audit(trx, auditActor(r.actor), {
         action: 'quarantine.check.sync',
         objectType: 'quarantine_check',
-        detail: { applied: checks.length, alerts: alerts.length, orders: new Set(checks.map((c) => c.order_id)).size },
+        detail: {
+          applied: r.checks.length,
+          alerts: r.alerts,
+          orders: new Set(r.checks.map((c) => c.order_id)).size,
+        },
       });
-    return { results, applied: count('applied'), replayed: count('replayed'), refused: count('refused') };
+  return out.map(({ results }) => {
+    const count = (o: string) => results.filter((x) => x.outcome === o).length;
+    return {
+      ok: true as const,
+      value: { results, applied: count('applied'), replayed: count('replayed'), refused: count('refused') },
+    };
   });
 }
 

@@ -1,5 +1,5 @@
 // Home quarantine over HTTP: the community worker's list of homes under orders, door seal or sensor,
-// the day's report by phone or visit, breaches; and the person's own report from their phone.
+// the day's report by phone or visit, deliveries and garbage collections for sealed homes, breaches; and the person's own report from their phone.
 import type { Services } from '../services.ts';
 import type { App } from '../platform/http.ts';
 import { ProblemSchema } from '../platform/http.ts';
@@ -15,6 +15,7 @@ import {
   OrderSchema,
 } from './orders.schema.ts';
 import * as home from './home.service.ts';
+import { HomeServiceBody, HomeServiceListSchema, HomeServiceSchema } from './home.schema.ts';
 
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 const tags = ['quarantine at home'];
@@ -54,6 +55,25 @@ export async function quarantineHomeRoutes(app: App, s: Services): Promise<void>
       schema: { tags, params: IdParams, body: BreachBody, response: { 200: OrderSchema, ...problems } },
     },
     async (request) => home.recordBreach(s, actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/quarantine/home/:id/services',
+    {
+      preHandler: guard('quarantine.home'),
+      schema: { tags, params: IdParams, body: HomeServiceBody, response: { 201: HomeServiceSchema, ...problems } },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await home.recordService(s, actorOf(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/quarantine/home/:id/services',
+    {
+      preHandler: guard('quarantine.home'),
+      schema: { tags, params: IdParams, response: { 200: HomeServiceListSchema, ...problems } },
+    },
+    async (request) => home.listServices(s, actorOf(request), request.params.id),
   );
 
   app.post(

@@ -15,6 +15,8 @@ import { AppError } from '../platform/errors.ts';
 import type { Services } from '../services.ts';
 import { dayOf, nextTest } from './orders.rules.ts';
 import type { BreachBody, DoorBody, HomeReportBody } from './orders.schema.ts';
+import type { HomeServiceBody, HomeServiceKind, HomeServiceView } from './home.schema.ts';
+import type { QuarantineHomeServiceTable } from '../db/database.ts';
 import { listOrders, orderForActor, orderView, scheduleOf, testDaysOf } from './orders.service.ts';
 import * as orders from './orders.store.ts';
 import * as store from './home.store.ts';
@@ -29,13 +31,14 @@ export async function homeList(s: Services, actor: Actor, areaId: string | undef
   assertCan(actor, 'quarantine.home');
   const page = await listOrders(s, actor, { status: 'active', areaId }, { limit: 500, offset: 0 }, { home: true });
   const ids = page.items.map((o) => o.id);
-  const [addresses, checks, breaches] = await Promise.all([
+  const [addresses, checks, breaches, services] = await Promise.all([
     store.addressesOf(
       s.db,
       page.items.map((o) => o.personId),
     ),
     store.latestChecks(s.db, ids),
     store.breachCounts(s.db, ids),
+    store.latestServices(s.db, ids),
   ]);
   const now = s.clock.now();
   const today = dateInZone(now, s.config.timeZone);
@@ -69,6 +72,8 @@ export async function homeList(s: Services, actor: Actor, areaId: string | undef
         testToday: next?.date === today,
         samplingTask: task ? { id: task.id, status: task.status as TaskStatus } : null,
         breaches: breaches.get(o.id) ?? 0,
+        lastDelivery: serviceOrNull(services.get(o.id)?.delivery),
+        lastGarbage: serviceOrNull(services.get(o.id)?.garbage),
       };
     }),
   };
@@ -265,4 +270,100 @@ export async function recordBreach(s: Services, actor: Actor, id: string, body: 
     });
     return orderView(s, o);
   });
+}
+
+function serviceView(r: QuarantineHomeServiceTable): HomeServiceView {
+  return {
+    id: r.id,
+    orderId: r.order_id,
+    kind: r.kind as HomeServiceKind,
+    items: r.items,
+    bags: r.bags,
+    handledBy: r.handled_by,
+    note: r.note,
+    at: r.at,
+    recordedAt: r.recorded_at,
+  };
+}
+
+function serviceOrNull(r: QuarantineHomeServiceTable | undefined): HomeServiceView | null {
+  return r ? serviceView(r) : null;
+}
+
+/**
+ * A delivery to the home (what, when, by whom) or a collection of its garbage (bags, when, by whom),
+ * recorded by the community worker: a row of its own, an event of the order and an audit event, in one
+ * transaction. A delivery names its items, a collection its bags; the time is neither in the future
+ * nor before the order starts.
+ */
+export async function recordService(
+  s: Services,
+  actor: Actor,
+  id: string,
+  body: HomeServiceBody,
+): Promise<HomeServiceView> {
+  assertCan(actor, 'quarantine.home');
+  const items = (body.items ?? '').trim();
+  if (body.kind === 'delivery' && !items)
+    throw new AppError(
+      'QUARANTINE_HOME_SERVICE_ITEMS_REQUIRED',
+      { field: 'items' },
+      { faults: [{ field: 'items', code: 'QUARANTINE_HOME_SERVICE_ITEMS_REQUIRED', params: { field: 'items' } }] },
+    );
+  const bags = body.bags ?? null;
+  if (body.kind === 'garbage' && (bags === null || bags < 1 || bags > 50))
+    throw new AppError(
+      'QUARANTINE_HOME_SERVICE_BAGS_REQUIRED',
+      { field: 'bags' },
+      { faults: [{ field: 'bags', code: 'QUARANTINE_HOME_SERVICE_BAGS_REQUIRED', params: { field: 'bags' } }] },
+    );
+  const now = s.clock.now();
+  return s.db.transaction().execute(async (trx) => {
+    const o = await homeOrder(s, trx, actor, id);
+    const at = body.at ?? now;
+    if (at > now || at < Number(o.start_at))
+      throw new AppError(
+        'QUARANTINE_HOME_SERVICE_TIME_INVALID',
+        { field: 'at' },
+        { faults: [{ field: 'at', code: 'QUARANTINE_HOME_SERVICE_TIME_INVALID', params: { field: 'at' } }] },
+      );
+    const row: QuarantineHomeServiceTable = {
+      id: newId(now),
+      order_id: id,
+      kind: body.kind,
+      items: body.kind === 'delivery' ? items : '',
+      bags: body.kind === 'garbage' ? bags : null,
+      handled_by: body.handledBy.trim(),
+      note: body.note?.trim() ?? '',
+      at,
+      recorded_by: actor.userId,
+      recorded_at: now,
+    };
+    await store.insertService(trx, row);
+    const detail = {
+      serviceId: row.id,
+      ...(row.kind === 'delivery' ? { items: row.items } : { bags: row.bags }),
+      handledBy: row.handled_by,
+      doneAt: at,
+      ...(row.note ? { note: row.note } : {}),
+    };
+    await orders.insertEvents(trx, [
+      { id: newId(now), order_id: id, kind: row.kind, detail: JSON.stringify(detail), actor_id: actor.userId, at },
+    ]);
+    await s.audit(trx, auditActor(actor), {
+      action: `quarantine.home.${row.kind}`,
+      objectType: 'quarantine_order',
+      objectId: id,
+      detail,
+    });
+    return serviceView(row);
+  });
+}
+
+/** The deliveries and garbage collections of one home order, latest first. */
+export async function listServices(s: Services, actor: Actor, id: string): Promise<{ items: HomeServiceView[] }> {
+  assertCan(actor, 'quarantine.home');
+  const o = await orderForActor(s.db, actor, id);
+  if (!HOME_PLACES.includes(o.place)) throw new AppError('QUARANTINE_HOME_NOT_HOME_ORDER');
+  return { items: (await store.servicesOf(s.db, id)).map(serviceView) };
 }

@@ -1,7 +1,12 @@
 // Every SQL statement of home quarantine and home health monitoring (居家隔离 / 居家健康监测): the
 // homes of the orders served at home with their addresses, the daily reports (quarantine_check rows
 // made by the person or by the community worker's phone call or visit) and the breaches.
-import type { Executor, QuarantineBreachTable, QuarantineCheckTable } from '../db/database.ts';
+import type {
+  Executor,
+  QuarantineBreachTable,
+  QuarantineCheckTable,
+  QuarantineHomeServiceTable,
+} from '../db/database.ts';
 import { chunks } from '../db/sql.ts';
 import { personHomes } from '../registry/registry.store.ts';
 
@@ -76,4 +81,54 @@ export async function activeHomeOrders(ex: Executor) {
     .where('place', 'in', ['home_quarantine', 'home_health_monitoring'])
     .where('test_days', '!=', '[]')
     .execute();
+}
+
+/** A delivery to a sealed home or a collection of its garbage. */
+export async function insertService(ex: Executor, row: QuarantineHomeServiceTable): Promise<void> {
+  await ex.insertInto('quarantine_home_service').values(row).execute();
+}
+
+export async function servicesOf(ex: Executor, orderId: string): Promise<QuarantineHomeServiceTable[]> {
+  const rows = await ex
+    .selectFrom('quarantine_home_service')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(200)
+    .execute();
+  return rows.map(normaliseService);
+}
+
+/** The latest delivery and the latest garbage collection of each order. */
+export async function latestServices(
+  ex: Executor,
+  orderIds: readonly string[],
+): Promise<Map<string, { delivery?: QuarantineHomeServiceTable; garbage?: QuarantineHomeServiceTable }>> {
+  const out = new Map<string, { delivery?: QuarantineHomeServiceTable; garbage?: QuarantineHomeServiceTable }>();
+  for (const part of chunks([...new Set(orderIds)])) {
+    const rows = await ex
+      .selectFrom('quarantine_home_service')
+      .selectAll()
+      .where('order_id', 'in', part)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    for (const r of rows) {
+      const seen = out.get(r.order_id) ?? {};
+      const kind = r.kind as 'delivery' | 'garbage';
+      if (!seen[kind]) seen[kind] = normaliseService(r);
+      out.set(r.order_id, seen);
+    }
+  }
+  return out;
+}
+
+function normaliseService(r: QuarantineHomeServiceTable): QuarantineHomeServiceTable {
+  return {
+    ...r,
+    bags: r.bags === null ? null : Number(r.bags),
+    at: Number(r.at),
+    recorded_at: Number(r.recorded_at),
+  };
 }

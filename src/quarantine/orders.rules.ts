@@ -50,6 +50,9 @@ export const EVENT_KINDS = [
   'breach',
   'report',
   'sampling_task',
+  'delivery',
+  'garbage',
+  'returned',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -13,6 +13,7 @@ import {
   ORDER_SOURCES,
   ORDER_STATUSES,
 } from './orders.rules.ts';
+import { HomeServiceSchema } from './home.schema.ts';
 
 export const QuarantineOrderErrors = defineErrors({
   QUARANTINE_ORDER_NOT_FOUND: { status: 404, zh: '找不到该隔离医学观察令', en: 'Quarantine order not found' },
@@ -367,6 +368,9 @@ export const HomeListSchema = Type.Object({
         }),
       ),
       breaches: Type.Integer(),
+      /** The latest delivery to the home and the latest collection of its garbage. */
+      lastDelivery: Nullable(HomeServiceSchema),
+      lastGarbage: Nullable(HomeServiceSchema),
     }),
   ),
 });

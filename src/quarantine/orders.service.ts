@@ -737,83 +737,7 @@ export async function releaseOrder(s: Services, actor: Actor, id: string, body: 
   const followId = await s.db.transaction().execute(async (trx) => {
     const o = await orderForActor(trx, actor, id);
     assertActive(o);
-    const now = s.clock.now();
-    const r = ruleSetOfOrder(o);
-    const tests = await personTests(trx, o.person_id);
-    const check = releaseCheck(r, scheduleOf(o), tests, now, s.config.timeZone);
-    if (!check.releasable) throw refusal(check);
-    const audit = auditActor(actor);
-    let follow: QuarantineOrderTable | null = null;
-    if (check.followOn) {
-      const { person_name: _name, area_name: _area, ...row } = o;
-      follow = {
-        ...row,
-        id: newId(now),
-        place: check.followOn.place,
-        status: 'active',
-        source_type: 'order',
-        source_id: o.id,
-        test_days: JSON.stringify(check.followOn.testDays),
-        door_measure: 'none',
-        door_measure_at: null,
-        released_at: null,
-        release_basis: null,
-        follow_order_id: null,
-        created_by: actor.userId,
-        created_at: now,
-        updated_at: now,
-      };
-    }
-    const basisRecord = {
-      ruleSet: r.id,
-      ruleSetVersion: r.version,
-      phase: check.phase,
-      lastDay: check.lastDay,
-      tests: check.ticks.map((t) => ({
-        phase: t.phase,
-        day: t.day,
-        date: t.date,
-        state: t.state,
-        sampledAt: t.sampledAt,
-      })),
-      note: body.note ?? null,
-    };
-    await store.updateOrder(trx, id, {
-      status: 'released',
-      released_at: now,
-      release_basis: JSON.stringify(basisRecord),
-      follow_order_id: follow?.id ?? null,
-      updated_at: now,
-    });
-    const rooms = await store.endCurrentStays(trx, id, now);
-    await store.markRoomsDisinfectionDue(trx, rooms, now);
-    await endOrderFacts(s, trx, o, now, audit, basisOf('quarantine_released', { orderId: id }));
-    if (follow) {
-      await store.insertOrders(trx, [follow]);
-      await addOrderFacts(
-        s,
-        trx,
-        [follow],
-        audit,
-        basisOf('quarantine_ordered', { orderId: follow.id, kind: follow.kind, place: follow.place }),
-      );
-      await event(
-        trx,
-        follow.id,
-        'created',
-        { source: 'order', sourceId: id, ruleSet: r.id, endsAt: follow.ends_at },
-        actor.userId,
-        now,
-      );
-    }
-    await event(trx, id, 'released', { ...basisRecord, followOrderId: follow?.id ?? null, rooms }, actor.userId, now);
-    await s.audit(trx, audit, {
-      action: 'quarantine.order.release',
-      objectType: 'quarantine_order',
-      objectId: id,
-      detail: { ...basisRecord, followOrderId: follow?.id ?? null, rooms },
-    });
-    return follow?.id ?? null;
+    return releaseOrderTx(s, trx, actor, o, body);
   });
   const o = await store.orderById(s.db, id);
   const f = followId ? await store.orderById(s.db, followId) : null;
@@ -822,6 +746,98 @@ export async function releaseOrder(s: Services, actor: Actor, id: string, body: 
     followOn: f ? orderView(s, f) : null,
     certificateUrl: `/api/v1/quarantine/orders/${id}/certificate.pdf`,
   };
+}
+
+/**
+ * The release inside the caller's transaction, for an active order the actor may see: refused naming
+ * each missing day or test, else the order released with its basis, its stays ended, its facts ended and
+ * the follow-on order made. Answers the follow-on order's id.
+ */
+export async function releaseOrderTx(
+  s: Services,
+  trx: Tx,
+  actor: Actor,
+  o: OrderRow,
+  body: ReleaseBody,
+): Promise<string | null> {
+  const id = o.id;
+  const now = s.clock.now();
+  const r = ruleSetOfOrder(o);
+  const tests = await personTests(trx, o.person_id);
+  const check = releaseCheck(r, scheduleOf(o), tests, now, s.config.timeZone);
+  if (!check.releasable) throw refusal(check);
+  const audit = auditActor(actor);
+  let follow: QuarantineOrderTable | null = null;
+  if (check.followOn) {
+    const { person_name: _name, area_name: _area, ...row } = o;
+    follow = {
+      ...row,
+      id: newId(now),
+      place: check.followOn.place,
+      status: 'active',
+      source_type: 'order',
+      source_id: o.id,
+      test_days: JSON.stringify(check.followOn.testDays),
+      door_measure: 'none',
+      door_measure_at: null,
+      released_at: null,
+      release_basis: null,
+      follow_order_id: null,
+      created_by: actor.userId,
+      created_at: now,
+      updated_at: now,
+    };
+  }
+  const basisRecord = {
+    ruleSet: r.id,
+    ruleSetVersion: r.version,
+    phase: check.phase,
+    lastDay: check.lastDay,
+    tests: check.ticks.map((t) => ({
+      phase: t.phase,
+      day: t.day,
+      date: t.date,
+      state: t.state,
+      sampledAt: t.sampledAt,
+    })),
+    note: body.note ?? null,
+  };
+  await store.updateOrder(trx, id, {
+    status: 'released',
+    released_at: now,
+    release_basis: JSON.stringify(basisRecord),
+    follow_order_id: follow?.id ?? null,
+    updated_at: now,
+  });
+  const rooms = await store.endCurrentStays(trx, id, now);
+  await store.markRoomsDisinfectionDue(trx, rooms, now);
+  await endOrderFacts(s, trx, o, now, audit, basisOf('quarantine_released', { orderId: id }));
+  if (follow) {
+    await store.insertOrders(trx, [follow]);
+    await addOrderFacts(
+      s,
+      trx,
+      [follow],
+      audit,
+      basisOf('quarantine_ordered', { orderId: follow.id, kind: follow.kind, place: follow.place }),
+    );
+    await event(
+      trx,
+      follow.id,
+      'created',
+      { source: 'order', sourceId: id, ruleSet: r.id, endsAt: follow.ends_at },
+      actor.userId,
+      now,
+    );
+  }
+  await event(trx, id, 'released', { ...basisRecord, followOrderId: follow?.id ?? null, rooms }, actor.userId, now);
+  await s.audit(trx, audit, {
+    action: 'quarantine.order.release',
+    objectType: 'quarantine_order',
+    objectId: id,
+    detail: { ...basisRecord, followOrderId: follow?.id ?? null, rooms },
+  });
+  return follow?.id ?? null;
 }
 
 /**

@@ -23,6 +23,16 @@ export const TransferErrors = defineErrors({
     zh: '{name} 已无空余床位',
     en: '{name} has no free bed',
   },
+  TRANSFER_NOT_IN_HOSPITAL: {
+    status: 409,
+    zh: '该人员当前不在定点医院（字段 {field}）',
+    en: 'The person is not at a designated hospital now (field {field})',
+  },
+  TRANSFER_RETURN_FIELD_REQUIRED: {
+    status: 400,
+    zh: '返回隔离点须填写房间、转运车辆和随车人员（字段 {field}）',
+    en: 'A return to a site names the room, the vehicle and the escort (field {field})',
+  },
   TRANSFER_TIME_INVALID: {
     status: 400,
     zh: '转运时间不能晚于现在，也不能早于隔离起算（字段 {field}）',
@@ -81,3 +91,38 @@ export const HospitalTransferSchema = Type.Object({
   roomAwaitsDisinfection: Type.Boolean(),
 });
 export type HospitalTransferView = Static<typeof HospitalTransferSchema>;
+
+/** What ends the stay at the designated hospital: back to a site room, or released there. */
+export const RETURN_OUTCOMES = ['room', 'released'] as const;
+
+export const HospitalReturnBody = Type.Object(
+  {
+    orderId: Id,
+    outcome: Literals(RETURN_OUTCOMES),
+    /** Back to a site: the room (it must be disinfected and free of other orders). */
+    roomId: Type.Optional(Id),
+    vehicle: Type.Optional(NameText({ maxLength: 60 })),
+    escort: Type.Optional(NameText({ maxLength: 60 })),
+    /** When the person left the hospital (now by default). */
+    at: Type.Optional(Time),
+    note: Type.Optional(NoteText({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type HospitalReturnBody = Static<typeof HospitalReturnBody>;
+
+export const HospitalReturnSchema = Type.Object({
+  transferId: Type.String(),
+  orderId: Type.String(),
+  outcome: Literals(RETURN_OUTCOMES),
+  personName: Type.String({ description: 'masked' }),
+  hospitalId: Type.String(),
+  hospitalName: Type.String(),
+  siteId: Nullable(Type.String()),
+  roomId: Nullable(Type.String()),
+  at: Type.Integer(),
+  orderStatus: Type.String(),
+  /** A release at the hospital hands the home phase that follows to an order of its own. */
+  followOrderId: Nullable(Type.String()),
+});
+export type HospitalReturnView = Static<typeof HospitalReturnSchema>;

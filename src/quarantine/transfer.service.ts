@@ -19,7 +19,16 @@ import * as hospitalStore from './hospitals.store.ts';
 import { assertHospitalTakes, routeQuery } from './hospitals.service.ts';
 import type { CareNeed, CodeColour } from './hospitals.rules.ts';
 import { orderForActor } from './orders.service.ts';
-import type { HospitalTransferBody, HospitalTransferView, TransferOptionsQuery } from './transfer.schema.ts';
+import type {
+  HospitalReturnBody,
+  HospitalReturnView,
+  HospitalTransferBody,
+  HospitalTransferView,
+  TransferOptionsQuery,
+} from './transfer.schema.ts';
+import { placeInRoomTx } from './allocation.service.ts';
+import { releaseOrderTx } from './orders.service.ts';
+import * as ordersStore from './orders.store.ts';
 
 interface Subject {
   personId: string;
@@ -186,6 +195,129 @@ export async function transferToHospital(
       at,
       fromSiteId: stay?.site_id ?? null,
       roomAwaitsDisinfection: roomEmptied,
+    };
+  });
+}
+
+function required(field: string): AppError {
+  return new AppError(
+    'TRANSFER_RETURN_FIELD_REQUIRED',
+    { field },
+    { faults: [{ field, code: 'TRANSFER_RETURN_FIELD_REQUIRED', params: { field } }] },
+  );
+}
+
+/**
+ * The way back from a designated hospital for a person whose order continued there: back to a site room
+ * (under every constraint a move meets, with the vehicle and escort of the closed loop) or released at
+ * the hospital when the rule set's conditions hold (the release's own refusals name the missing day or
+ * test). Either way the hospital's bed is free again, the leg is a `return` transfer and the order says
+ * `returned`, all in one transaction. A person who is not at a hospital is refused naming `orderId`.
+ */
+export async function returnFromHospital(
+  s: Services,
+  actor: Actor,
+  body: HospitalReturnBody,
+): Promise<HospitalReturnView> {
+  assertCan(actor, 'quarantine.allocate');
+  if (body.outcome === 'released') assertCan(actor, 'quarantine.order');
+  if (body.outcome === 'room') {
+    if (!body.roomId) throw required('roomId');
+    if (!body.vehicle?.trim()) throw required('vehicle');
+    if (!body.escort?.trim()) throw required('escort');
+  }
+  const now = s.clock.now();
+  return s.db.transaction().execute(async (trx) => {
+    const subject = await subjectOf(trx, s.dialect, actor, { orderId: body.orderId });
+    const o = (await orderForActor(trx, actor, body.orderId))!;
+    const leg = await allocationStore.lastHospitalLeg(trx, o.id);
+    const stay = await allocationStore.currentStayOfOrder(trx, o.id);
+    if (!leg || leg.kind !== 'hospital' || !leg.hospital_id || stay)
+      throw new AppError(
+        'TRANSFER_NOT_IN_HOSPITAL',
+        { field: 'orderId' },
+        { faults: [{ field: 'orderId', code: 'TRANSFER_NOT_IN_HOSPITAL', params: { field: 'orderId' } }] },
+      );
+    const at = body.at ?? now;
+    if (at > now || at < leg.at)
+      throw new AppError(
+        'TRANSFER_TIME_INVALID',
+        { field: 'at' },
+        { faults: [{ field: 'at', code: 'TRANSFER_TIME_INVALID', params: { field: 'at' } }] },
+      );
+    const hospital = await hospitalStore.hospitalById(trx, leg.hospital_id);
+    if (hospital)
+      await hospitalStore.updateHospital(trx, hospital.id, {
+        beds_free: Math.min(Number(hospital.beds), Number(hospital.beds_free) + 1),
+        updated_at: now,
+      });
+    const hospitalName = hospital?.name ?? '';
+    const transferId = newId(now);
+    let room: { id: string; site_id: string } | null = null;
+    if (body.outcome === 'room')
+      room = await placeInRoomTx(
+        trx,
+        s.dialect,
+        actor,
+        (await allocationStore.orderById(trx, o.id))!,
+        body.roomId!,
+        at,
+        newId(now),
+      );
+    await allocationStore.insertTransfersTx(trx, s.dialect, [
+      {
+        id: transferId,
+        order_id: o.id,
+        person_id: o.person_id,
+        kind: 'return',
+        from_site_id: null,
+        to_site_id: room?.site_id ?? null,
+        hospital_id: leg.hospital_id,
+        need: null,
+        vehicle: body.vehicle?.trim() ?? '',
+        escort: body.escort?.trim() ?? '',
+        status: 'done',
+        at,
+        actor_id: actor.userId,
+        plan_id: null,
+      },
+    ]);
+    const detail = {
+      transferId,
+      outcome: body.outcome,
+      hospitalId: leg.hospital_id,
+      fromHospitalName: hospitalName,
+      siteId: room?.site_id ?? null,
+      roomId: room?.id ?? null,
+      vehicle: body.vehicle?.trim() ?? '',
+      escort: body.escort?.trim() ?? '',
+      ...(body.note ? { reason: body.note } : {}),
+    };
+    await allocationStore.insertOrderEventsTx(trx, s.dialect, [
+      { id: newId(now), order_id: o.id, kind: 'returned', detail: JSON.stringify(detail), actor_id: actor.userId, at },
+    ]);
+    await s.audit(trx, auditActor(actor), {
+      action: 'quarantine.transfer.return',
+      objectType: 'quarantine_order',
+      objectId: o.id,
+      ...(body.note ? { reason: body.note } : {}),
+      detail: { ...detail, personId: subject.personId },
+    });
+    const followOrderId =
+      body.outcome === 'released' ? await releaseOrderTx(s, trx, actor, o, { note: body.note }) : null;
+    const after = (await ordersStore.orderById(trx, o.id))!;
+    return {
+      transferId,
+      orderId: o.id,
+      outcome: body.outcome,
+      personName: maskName(subject.personName),
+      hospitalId: leg.hospital_id,
+      hospitalName,
+      siteId: room?.site_id ?? null,
+      roomId: room?.id ?? null,
+      at,
+      orderStatus: after.status,
+      followOrderId,
     };
   });
 }

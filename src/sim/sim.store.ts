@@ -50,6 +50,7 @@ const PERSON_DEPENDENT_TABLES = [
   'quarantine_alert',
   'quarantine_request',
   'quarantine_breach',
+  'quarantine_home_service',
   'quarantine_order',
   'call_attempt',
   'call_task',

@@ -25,6 +25,7 @@ import type SQLite from 'better-sqlite3';
 import type { CheckinTable, Db, Dialect, Executor } from '../db/database.ts';
 import type { DbHandle } from '../db/connect.ts';
 import { AppError } from '../platform/errors.ts';
+import { GroupCommit, type Waiting } from '../db/group-commit.ts';
 import { startWorker } from '../platform/workers.ts';
 import { checkpointCounter, startCheckpointer } from '../db/checkpointer.ts';
 import { autoExitAt, isVisitExpired } from './venue.rules.ts';
@@ -181,11 +182,7 @@ export function writerFor(s: IngestServices, options?: IngestOptions): Writer {
   return writer;
 }
 
-interface Pending {
-  job: AnyJob;
-  resolve(result: IngestResult | IngestResult[]): void;
-  reject(err: unknown): void;
-}
+type Pending = Waiting<AnyJob>;
 
 function isJobError(code: string | null): code is (typeof JOB_ERRORS)[number] {
   return (JOB_ERRORS as readonly (string | null)[]).includes(code);
@@ -202,26 +199,15 @@ function settle(p: Pending, outcome: WriteOutcome | Error): void {
 }
 
 /**
- * Pipelined group commit: while the writer works on a batch the next one gathers. `maxInFlight` is 1:
- * a second batch waiting at the writer thread saves the thread's wait for the next message but makes
- * batches smaller and COMMITs (each an fsync) more frequent — measured slower when the disk is busy.
+ * Pipelined group commit (src/db/group-commit.ts): while the writer works on a batch the next one
+ * gathers. On SQLite `maxInFlight` is 1: a second batch waiting at the writer thread saves the thread's
+ * wait for the next message but makes batches smaller and COMMITs (each an fsync) more frequent —
+ * measured slower when the disk is busy. A job's outcome may be an error of its own (PostgreSQL's
+ * one-by-one fallback).
  */
-abstract class BatchingWriter implements Writer {
-  protected queue: Pending[] = [];
-  protected inFlight = 0;
-  private idleWaiters: Array<() => void> = [];
-  protected readonly maxBatch: number;
-  readonly stats = { batches: 0, jobs: 0 };
-
-  constructor(
-    options: IngestOptions = {},
-    private readonly maxInFlight = 1,
-  ) {
-    this.maxBatch = options.maxBatch ?? 512;
-  }
-
-  protected get busy(): boolean {
-    return this.inFlight > 0;
+abstract class BatchingWriter extends GroupCommit<AnyJob, WriteOutcome | Error> implements Writer {
+  constructor(options: IngestOptions = {}, maxInFlight = 1) {
+    super(options, maxInFlight);
   }
 
   /** Jobs in the batch being written are not counted apart: the queue is what waits. */
@@ -230,44 +216,13 @@ abstract class BatchingWriter implements Writer {
   }
 
   enqueue<J extends AnyJob>(job: J): Promise<ResultOf<J>> {
-    return new Promise<ResultOf<J>>((resolve, reject) => {
-      this.queue.push({ job, resolve: resolve as Pending['resolve'], reject });
-      this.pump();
-    });
+    return this.submit<ResultOf<J>>(job);
   }
 
-  drain(): Promise<void> {
-    if (!this.busy && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  protected settle(p: Pending, outcome: WriteOutcome | Error): void {
+    settle(p, outcome);
   }
 
-  protected pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0 && this.canWrite()) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      this.inFlight += 1;
-      this.write(batch);
-    }
-  }
-
-  /** Called by the subclass once a batch has its outcomes (or failed as a whole). */
-  protected finished(batch: Pending[], outcomes: Array<WriteOutcome | Error> | Error): void {
-    this.inFlight -= 1;
-    if (outcomes instanceof Error) {
-      for (const p of batch) p.reject(outcomes);
-    } else {
-      this.stats.batches += 1;
-      this.stats.jobs += batch.length;
-      batch.forEach((p, i) => settle(p, outcomes[i]!));
-    }
-    this.pump();
-    if (!this.busy && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
-  }
-
-  protected canWrite(): boolean {
-    return true;
-  }
-
-  protected abstract write(batch: Pending[]): void;
   abstract close(): Promise<void>;
 }
 
@@ -281,7 +236,7 @@ class ThreadWriter extends BatchingWriter {
   private nextId = 1;
 
   constructor(init: WorkerInit, options?: IngestOptions) {
-    super(options, 1);
+    super(options);
     this.worker = startWorker(new URL('./checkin.worker.ts', import.meta.url), init);
     this.worker.unref();
     this.worker.on('message', (message: 'ready' | { id: number; outcomes: string }) => {

@@ -608,6 +608,11 @@ export const ROUTES: Record<string, Probe> = {
     () => '/quarantine/transfers/hospital',
     (f) => ({ orderId: f.qOrder, hospitalId: f.hospital, need: 'fever', vehicle: '吉D·12345', escort: '王护士' }),
   ),
+  'POST /api/v1/quarantine/transfers/return': refused(
+    'command',
+    () => '/quarantine/transfers/return',
+    (f) => ({ orderId: f.qOrder, outcome: 'room', roomId: f.qRoom, vehicle: '吉D·12345', escort: '王护士' }),
+  ),
   'POST /api/v1/quarantine/care/checks': refused(
     'quarantine_site',
     () => '/quarantine/care/checks',
@@ -725,6 +730,15 @@ export const ROUTES: Record<string, Probe> = {
     'community_worker',
     (f) => `/quarantine/home/${f.order}/breaches`,
     () => ({ kind: 'left_home' }),
+  ),
+  'POST /api/v1/quarantine/home/{id}/services': refused(
+    'community_worker',
+    (f) => `/quarantine/home/${f.order}/services`,
+    () => ({ kind: 'garbage', bags: 2, handledBy: '志愿者小王' }),
+  ),
+  'GET /api/v1/quarantine/home/{id}/services': refused(
+    'community_worker',
+    (f) => `/quarantine/home/${f.order}/services`,
   ),
   'GET /api/v1/logistics/rules': exempt(
     "the logistics rule file's departments, cargo categories and validity, and the actor's own link",

@@ -78,6 +78,7 @@ const OWNERS: Record<keyof Database, readonly string[]> = {
   quarantine_alert: ['quarantine'],
   quarantine_request: ['quarantine'],
   quarantine_breach: ['quarantine'],
+  quarantine_home_service: ['quarantine'],
   quarantine_disinfection: ['quarantine'],
   quarantine_waste: ['quarantine'],
   quarantine_staff_check: ['quarantine'],

@@ -33,6 +33,7 @@ import type * as qcapacity from '../../src/quarantine/capacity.schema.ts';
 import type * as sitesApi from '../src/quarantine/sitesApi.ts';
 import type * as qorders from '../../src/quarantine/orders.schema.ts';
 import type * as ordersApi from '../src/quarantine/ordersApi.ts';
+import type * as qhome from '../../src/quarantine/home.schema.ts';
 import type * as enterprises from '../../src/logistics/enterprises.schema.ts';
 import type * as passes from '../../src/logistics/passes.schema.ts';
 import type * as logisticsApi from '../src/logistics/logisticsApi.ts';
@@ -71,6 +72,7 @@ export type Checked = [
   Reads<ordersApi.MyQuarantine, typeof qorders.MyQuarantineSchema>,
   Reads<ordersApi.HomeList, typeof qorders.HomeListSchema>,
   Reads<ordersApi.HomeReportResult, typeof qorders.HomeReportResultSchema>,
+  Reads<ordersApi.HomeService, typeof qhome.HomeServiceSchema>,
   Reads<logisticsApi.LogisticsRules, typeof enterprises.LogisticsRulesSchema>,
   Reads<logisticsApi.Enterprise, typeof enterprises.EnterpriseSchema>,
   Reads<logisticsApi.Vehicle, typeof enterprises.VehicleSchema>,
@@ -78,6 +80,7 @@ export type Checked = [
   Reads<logisticsApi.Pass, typeof passes.PassSchema>,
   Reads<transferApi.TransferOptions, typeof qtransfer.TransferOptionsSchema>,
   Reads<transferApi.HospitalTransfer, typeof qtransfer.HospitalTransferSchema>,
+  Reads<transferApi.HospitalReturn, typeof qtransfer.HospitalReturnSchema>,
   Reads<web.MeResponse, typeof access.MeResult>,
   Reads<auditTypes.AuditVerify, typeof audit.AuditVerifyResult>,
   Reads<accessTypes.LoginResponse, typeof access.LoginResult>,

@@ -1,6 +1,6 @@
 // 居家隔离 The community worker's homes under orders, on a phone: each home with its address and day,
 // the door seal or sensor (and since when), the day's temperature report (by phone call or visit), the
-// test days, and breaches recorded.
+// test days, the deliveries to a sealed home and the collections of its garbage, and breaches recorded.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../shared/api.ts';
@@ -9,7 +9,16 @@ import { Label } from '../shared/Label.tsx';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
-import { BREACH_KINDS, DOOR_MEASURES, ordersApi, type BreachKind, type HomeItem } from './ordersApi.ts';
+import {
+  BREACH_KINDS,
+  DOOR_MEASURES,
+  HOME_SERVICE_KINDS,
+  ordersApi,
+  type BreachKind,
+  type HomeItem,
+  type HomeService,
+  type HomeServiceKind,
+} from './ordersApi.ts';
 
 export function HomeQuarantinePage() {
   const { t } = useTranslation();
@@ -33,6 +42,10 @@ function HomeCard({ item, reload }: { item: HomeItem; reload: () => void }) {
   const [temp, setTemp] = useState('');
   const [breach, setBreach] = useState<BreachKind>('left_home');
   const [note, setNote] = useState('');
+  const [service, setService] = useState<HomeServiceKind>('delivery');
+  const [items, setItems] = useState('');
+  const [bags, setBags] = useState('1');
+  const [handledBy, setHandledBy] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const act = (run: () => Promise<unknown>) => {
@@ -111,6 +124,74 @@ function HomeCard({ item, reload }: { item: HomeItem; reload: () => void }) {
         )}
         {item.breaches > 0 && <span className="warn"> · {t('qorders.home.breaches', { count: item.breaches })}</span>}
       </p>
+      <div className="home-services" data-testid="home-services">
+        <ServiceLine service={item.lastDelivery} kind="delivery" />
+        <ServiceLine service={item.lastGarbage} kind="garbage" />
+      </div>
+      <form
+        className="form-row"
+        data-testid="home-service-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          act(() =>
+            ordersApi
+              .homeService(
+                o.id,
+                service === 'delivery'
+                  ? { kind: 'delivery', items, handledBy }
+                  : { kind: 'garbage', bags: Number(bags), handledBy },
+              )
+              .then(() => setItems('')),
+          );
+        }}
+      >
+        <select
+          value={service}
+          aria-label={t('qfin.home.serviceKind')}
+          data-testid="home-service-kind"
+          onChange={(e) => setService(e.target.value as HomeServiceKind)}
+        >
+          {HOME_SERVICE_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`qfin.home.kind.${k}`)}
+            </option>
+          ))}
+        </select>
+        {service === 'delivery' ? (
+          <input
+            required
+            maxLength={200}
+            value={items}
+            data-testid="home-service-items"
+            placeholder={t('qfin.home.items')}
+            aria-label={t('qfin.home.items')}
+            onChange={(e) => setItems(e.target.value)}
+          />
+        ) : (
+          <input
+            required
+            type="number"
+            min={1}
+            max={50}
+            value={bags}
+            data-testid="home-service-bags"
+            aria-label={t('qfin.home.bags')}
+            onChange={(e) => setBags(e.target.value)}
+          />
+        )}
+        <input
+          required
+          maxLength={60}
+          value={handledBy}
+          data-testid="home-service-by"
+          placeholder={t('qfin.home.handledBy')}
+          aria-label={t('qfin.home.handledBy')}
+          onChange={(e) => setHandledBy(e.target.value)}
+        />
+        <button type="submit" className="btn" disabled={busy} data-testid="home-service-save">
+          {t('qfin.home.save')}
+        </button>
+      </form>
       <form
         className="form-row"
         onSubmit={(e) => {
@@ -136,5 +217,20 @@ function HomeCard({ item, reload }: { item: HomeItem; reload: () => void }) {
       </form>
       <ErrorBox error={error} />
     </div>
+  );
+}
+
+/** The latest delivery or garbage collection of a home, or that there was none yet. */
+function ServiceLine({ service, kind }: { service: HomeService | null; kind: HomeServiceKind }) {
+  const { t } = useTranslation();
+  return (
+    <p className="muted small" data-testid={`home-last-${kind}`}>
+      <Label text={t(`qfin.home.last.${kind}`)} />
+      {service
+        ? kind === 'delivery'
+          ? t('qfin.home.delivered', { items: service.items, by: service.handledBy, at: formatDateTime(service.at) })
+          : t('qfin.home.collected', { bags: service.bags, by: service.handledBy, at: formatDateTime(service.at) })
+        : t('qfin.home.never')}
+    </p>
   );
 }

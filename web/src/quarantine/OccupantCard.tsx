@@ -1,12 +1,15 @@
 // An occupied room's people on the site board: each occupant (masked) with their day number, room,
 // test days, today's and earlier checks, alerts and requests, from GET /quarantine/care/occupants/{id}
-// (the read is audited). The room's occupants come from the site's rounds list.
+// (the read is audited), and for the command centre the closed-loop transfer to a designated hospital.
+// The room's occupants come from the site's rounds list.
 import { useTranslation } from 'react-i18next';
 import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { formatDateTime } from '../shared/format.ts';
 import { Loading } from '../shared/Loading.tsx';
 import { useLoad } from '../shared/useLoad.ts';
+import { useAuth } from '../shared/auth.tsx';
 import { careApi } from './careApi.ts';
+import { HospitalTransfer } from './HospitalTransfer.tsx';
 import { NeedChips } from './careParts.tsx';
 import './qcare.css';
 
@@ -28,6 +31,7 @@ export function RoomOccupants({ siteId, roomId }: { siteId: string; roomId: stri
 
 export function OccupantCard({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
+  const { can } = useAuth();
   const detail = useLoad(() => careApi.occupant(orderId), [orderId]);
   const o = detail.data;
   return (
@@ -94,6 +98,7 @@ export function OccupantCard({ orderId }: { orderId: string }) {
               </ul>
             </>
           )}
+          {can('quarantine.allocate') && <HospitalTransfer orderId={orderId} onDone={detail.reload} />}
         </>
       )}
     </div>

@@ -1,7 +1,7 @@
 // One quarantine order: the person (masked), today's day number as the rules count it, the schedule of
 // tests with their results and the test days flagged as missed, the events with their basis, and the
 // actions: release (refused naming the missing day or test), extension on a new exposure, cancellation,
-// the closed-loop transfer to a designated hospital; the certificate once released.
+// the closed-loop transfer to a designated hospital and the way back; the certificate once released.
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { ordersApi, type OrderDetail, type ReleaseFault, type Tick } from './ordersApi.ts';
 import { HospitalTransfer, MissedTests } from './HospitalTransfer.tsx';
+import { HospitalReturn, hospitalNow } from './HospitalReturn.tsx';
 
 export function TickList({ ticks }: { ticks: Tick[] }) {
   const { t } = useTranslation();
@@ -86,6 +87,7 @@ function OrderView({ detail, reload }: { detail: OrderDetail; reload: () => void
     }
   };
   const active = o.status === 'active';
+  const atHospital = hospitalNow(detail.events);
   return (
     <>
       <div className="card-title-row">
@@ -145,7 +147,10 @@ function OrderView({ detail, reload }: { detail: OrderDetail; reload: () => void
         <TickList ticks={detail.ticks} />
         <MissedTests items={detail.missedTests} />
       </div>
-      {active && can('quarantine.allocate') && <HospitalTransfer orderId={o.id} onDone={reload} />}
+      {active && can('quarantine.allocate') && !atHospital && <HospitalTransfer orderId={o.id} onDone={reload} />}
+      {active && can('quarantine.allocate') && atHospital && (
+        <HospitalReturn orderId={o.id} hospital={atHospital} onDone={reload} />
+      )}
       <div className="card">
         <h2 className="card-title">{t('qorders.order.release')}</h2>
         {active && !detail.release.releasable && (
@@ -237,6 +242,12 @@ function OrderView({ detail, reload }: { detail: OrderDetail; reload: () => void
                     vehicle: String(e.detail.vehicle ?? ''),
                     escort: String(e.detail.escort ?? ''),
                   })}
+                </span>
+              ) : null}
+              {e.kind === 'returned' && typeof e.detail.fromHospitalName === 'string' ? (
+                <span data-testid="event-returned">
+                  {' '}
+                  {t('qfin.return.event', { hospital: e.detail.fromHospitalName })}
                 </span>
               ) : null}
               {typeof e.detail.reason === 'string' && e.detail.reason ? (

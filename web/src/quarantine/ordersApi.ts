@@ -87,7 +87,10 @@ export interface OrderEvent {
     | 'door'
     | 'breach'
     | 'report'
-    | 'sampling_task';
+    | 'sampling_task'
+    | 'delivery'
+    | 'garbage'
+    | 'returned';
   detail: Record<string, unknown>;
   actorId: string | null;
   at: number;
@@ -140,6 +143,33 @@ export interface HomeItem {
   testToday: boolean;
   samplingTask: { id: string; status: 'open' | 'sampled' | 'negative' | 'positive' | 'cancelled' } | null;
   breaches: number;
+  lastDelivery: HomeService | null;
+  lastGarbage: HomeService | null;
+}
+
+export const HOME_SERVICE_KINDS = ['delivery', 'garbage'] as const;
+export type HomeServiceKind = (typeof HOME_SERVICE_KINDS)[number];
+
+/** A delivery to a sealed home (what, when, by whom) or a collection of its garbage (bags). */
+export interface HomeService {
+  id: string;
+  orderId: string;
+  kind: HomeServiceKind;
+  items: string;
+  bags: number | null;
+  handledBy: string;
+  note: string;
+  at: number;
+  recordedAt: number;
+}
+
+export interface HomeServiceBody {
+  kind: HomeServiceKind;
+  items?: string;
+  bags?: number;
+  handledBy: string;
+  at?: number;
+  note?: string;
 }
 
 export interface HomeList {
@@ -192,4 +222,8 @@ export const ordersApi = {
     json<HomeReportResult>('POST', `/quarantine/home/${encodeURIComponent(id)}/reports`, { json: body }),
   breach: (id: string, body: { kind: BreachKind; note?: string }) =>
     json<Order>('POST', `/quarantine/home/${encodeURIComponent(id)}/breaches`, { json: body }),
+  homeService: (id: string, body: HomeServiceBody) =>
+    json<HomeService>('POST', `/quarantine/home/${encodeURIComponent(id)}/services`, { json: body }),
+  homeServices: (id: string) =>
+    json<{ items: HomeService[] }>('GET', `/quarantine/home/${encodeURIComponent(id)}/services`),
 };

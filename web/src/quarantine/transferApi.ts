@@ -1,5 +1,5 @@
 // The client for the closed-loop transfer to a designated hospital: the hospitals that take the person
-// of an order (or a case) with a need, and the transfer with its vehicle and escort.
+// of an order (or a case) with a need, the transfer with its vehicle and escort, and the way back.
 import { json } from '../shared/api.ts';
 import type { CareNeed, Colour, Hospital } from './sitesApi.ts';
 
@@ -36,8 +36,35 @@ export interface TransferBody {
   note?: string;
 }
 
+export type ReturnOutcome = 'room' | 'released';
+
+export interface HospitalReturn {
+  transferId: string;
+  orderId: string;
+  outcome: ReturnOutcome;
+  personName: string;
+  hospitalId: string;
+  hospitalName: string;
+  siteId: string | null;
+  roomId: string | null;
+  at: number;
+  orderStatus: string;
+  followOrderId: string | null;
+}
+
+export interface ReturnBody {
+  orderId: string;
+  outcome: ReturnOutcome;
+  roomId?: string;
+  vehicle?: string;
+  escort?: string;
+  at?: number;
+  note?: string;
+}
+
 export const transferApi = {
   options: (subject: { orderId?: string; caseId?: string }, need: CareNeed) =>
     json<TransferOptions>('GET', '/quarantine/transfers/hospital-options', { query: { ...subject, need } }),
   transfer: (body: TransferBody) => json<HospitalTransfer>('POST', '/quarantine/transfers/hospital', { json: body }),
+  back: (body: ReturnBody) => json<HospitalReturn>('POST', '/quarantine/transfers/return', { json: body }),
 };
