@@ -184,12 +184,35 @@ interface PreparedMovement {
   item: ReserveItem;
 }
 
+/** What the rows of one import look up, read once each: warehouses, communities, their households. */
+interface Lookups {
+  warehouses: Map<string, Promise<WarehouseTable | undefined>>;
+  areas: Map<string, Promise<AreaRef | undefined>>;
+  households: Map<string, Promise<number>>;
+}
+
+const newLookups = (): Lookups => ({ warehouses: new Map(), areas: new Map(), households: new Map() });
+
+function once<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let hit = cache.get(key);
+  if (!hit) cache.set(key, (hit = load()));
+  return hit;
+}
+
+async function cachedWarehouse(ex: Executor, actor: Actor, look: Lookups, id: string, field: string) {
+  const row = await once(look.warehouses, id, () => store.warehouseById(ex, id));
+  if (!row) throw fault('WAREHOUSE_NOT_FOUND', field);
+  assertInScope(actor, row.area_path);
+  return row;
+}
+
 async function prepareMovement(
   s: Services,
   ex: Executor,
   actor: Actor,
   body: MovementBody,
   now: number,
+  look: Lookups = newLookups(),
 ): Promise<PreparedMovement> {
   const policy = reservesPolicy();
   const item = itemOf(policy, body.item);
@@ -197,13 +220,13 @@ async function prepareMovement(
   const units = unitsOf(item);
   if (!units.includes(body.unit))
     throw fault('STOCK_UNIT_NOT_USED', 'unit', { item: item.zh, unit: body.unit, units: units.join('、') });
-  const warehouse = await warehouseFor(ex, actor, body.warehouseId);
+  const warehouse = await cachedWarehouse(ex, actor, look, body.warehouseId, 'warehouseId');
   if (warehouse.status !== 'active') throw fault('WAREHOUSE_CLOSED', 'warehouseId');
   let to: WarehouseTable | null = null;
   if (body.kind === 'transfer') {
     if (!body.toWarehouseId) throw fault('STOCK_MOVEMENT_INCOMPLETE', 'toWarehouseId');
     if (body.toWarehouseId === warehouse.id) throw fault('STOCK_TRANSFER_SAME', 'toWarehouseId');
-    to = await warehouseFor(ex, actor, body.toWarehouseId, 'toWarehouseId');
+    to = await cachedWarehouse(ex, actor, look, body.toWarehouseId, 'toWarehouseId');
     if (to.status !== 'active') throw fault('WAREHOUSE_CLOSED', 'toWarehouseId');
   }
   let community: AreaRef | null = null;
@@ -211,11 +234,13 @@ async function prepareMovement(
   let unitQty = body.quantity;
   if (body.kind === 'distribution') {
     if (!body.communityId) throw fault('STOCK_MOVEMENT_INCOMPLETE', 'communityId');
-    community = (await areaById(ex, body.communityId)) ?? null;
+    const communityId = body.communityId;
+    community = (await once(look.areas, communityId, () => areaById(ex, communityId))) ?? null;
     if (!community) throw fault('AREA_NOT_FOUND', 'communityId');
     assertInScope(actor, community.path);
     if (community.level !== 'community') throw fault('STOCK_COMMUNITY_INVALID', 'communityId');
-    households = (await subtreeCounts(ex, community.path)).households;
+    const path = community.path;
+    households = await once(look.households, path, async () => (await subtreeCounts(ex, path)).households);
     if (unitQty === undefined && body.perHousehold !== undefined) {
       if (households === 0) throw fault('STOCK_COMMUNITY_EMPTY', 'communityId');
       unitQty = body.perHousehold * households;
@@ -316,9 +341,10 @@ export async function importMovements(
   const now = s.clock.now();
   const faults: Fault[] = [];
   const prepared: Array<{ row: number; p: PreparedMovement }> = [];
+  const look = newLookups();
   for (const r of rows) {
     try {
-      prepared.push({ row: r.row, p: await prepareMovement(s, s.db, actor, r.body, now) });
+      prepared.push({ row: r.row, p: await prepareMovement(s, s.db, actor, r.body, now, look) });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const fs = err.faults.length ? err.faults : [{ code: err.code, params: err.params }];
@@ -328,16 +354,57 @@ export async function importMovements(
   if (faults.length) throw new AppError('STOCK_IMPORT_INVALID', {}, { faults });
   prepared.sort((a, b) => a.p.row.occurred_at - b.p.row.occurred_at || a.row - b.row);
   await s.db.transaction().execute(async (trx) => {
-    for (const { row, p } of prepared) {
-      try {
-        await applyMovementTx(trx, p, now);
-      } catch (err) {
-        if (err instanceof AppError)
-          throw new AppError('STOCK_IMPORT_INVALID', {}, { faults: err.faults.map((f) => ({ ...f, row })) });
-        throw err;
-      }
-      if (options.audit !== 'summary') await s.audit(trx, auditActor(actor), movementAudit(p.row));
+    // Set-based: the touched stock lines read (and locked) once, every row's change checked in order
+    // against the running balance, then one update per line and the rows in one statement per slice.
+    const key = (w: string, item: string) => `${w}|${item}`;
+    const keys = new Map<string, readonly [string, string]>();
+    for (const { p } of prepared) {
+      keys.set(key(p.row.warehouse_id, p.row.item), [p.row.warehouse_id, p.row.item]);
+      if (p.row.to_warehouse_id) keys.set(key(p.row.to_warehouse_id, p.row.item), [p.row.to_warehouse_id, p.row.item]);
     }
+    const levels = await store.lockStockTx(trx, s.dialect, [...keys.values()], now);
+    const changed = new Set<string>();
+    for (const { row, p } of prepared) {
+      const delta = stockDeltas(p.row.kind as MovementKind, p.row.qty_milli);
+      const from = key(p.row.warehouse_id, p.row.item);
+      const have = levels.get(from) ?? 0;
+      if (have + delta.from < 0)
+        throw new AppError(
+          'STOCK_IMPORT_INVALID',
+          {},
+          {
+            faults: [
+              {
+                row,
+                field: 'quantity',
+                code: 'STOCK_INSUFFICIENT',
+                params: {
+                  item: p.item.zh,
+                  unit: p.item.unit,
+                  available: fromMilli(have),
+                  requested: fromMilli(p.row.qty_milli),
+                },
+              },
+            ],
+          },
+        );
+      levels.set(from, have + delta.from);
+      changed.add(from);
+      if (delta.to > 0 && p.row.to_warehouse_id) {
+        const to = key(p.row.to_warehouse_id, p.row.item);
+        levels.set(to, (levels.get(to) ?? 0) + delta.to);
+        changed.add(to);
+      }
+    }
+    for (const k of changed) {
+      const [w, item] = keys.get(k)!;
+      await store.setStockTx(trx, w, item, levels.get(k)!, now);
+    }
+    await store.insertMovementsTx(
+      trx,
+      s.dialect,
+      prepared.map(({ p }) => p.row),
+    );
     if (options.audit === 'summary')
       await s.audit(trx, auditActor(actor), {
         action: 'logistics.stock.import',
@@ -345,6 +412,7 @@ export async function importMovements(
         objectId: prepared[0]?.p.row.warehouse_id ?? '',
         detail: { movements: prepared.length },
       });
+    else for (const { p } of prepared) await s.audit(trx, auditActor(actor), movementAudit(p.row));
   });
   return { imported: prepared.length };
 }

@@ -1,10 +1,12 @@
-// The only SQL on warehouses, their stock levels, stock movements and the reserves' alerts. Stock is
-// changed only by addStockTx (an upsert that adds) and takeStockTx (a conditional UPDATE that takes
-// only while enough is on hand): both are single statements, so two movements at once cannot take
-// the same stock twice on either dialect (SQLite writes one at a time; PostgreSQL re-checks the
-// condition on the row it locked).
+// The only SQL on warehouses, their stock levels, stock movements and the reserves' alerts. One movement
+// changes stock by addStockTx (an upsert that adds) and takeStockTx (a conditional UPDATE that takes
+// only while enough is on hand): single statements, so two movements at once cannot take the same stock
+// twice on either dialect (SQLite writes one at a time; PostgreSQL re-checks the condition on the row it
+// locked). An import reads its lines locked (lockStockTx), checks every row against the running balance
+// and sets each line once (setStockTx).
 import { sql } from 'kysely';
-import type { Executor, StockAlertTable, StockMovementTable, Tx, WarehouseTable } from '../db/database.ts';
+import type { Dialect, Executor, StockAlertTable, StockMovementTable, Tx, WarehouseTable } from '../db/database.ts';
+import { insertJsonRows, type JsonCast } from '../db/sql.ts';
 import type { Paging } from './enterprises.store.ts';
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -112,6 +114,86 @@ export async function stockLevel(ex: Executor, warehouseId: string, item: string
 
 export async function insertMovement(ex: Executor, row: StockMovementTable): Promise<void> {
   await ex.insertInto('stock_movement').values(row).execute();
+}
+
+const MOVEMENT_COLUMNS: ReadonlyArray<readonly [keyof StockMovementTable & string, JsonCast]> = [
+  ['id', 'text'],
+  ['kind', 'text'],
+  ['item', 'text'],
+  ['warehouse_id', 'text'],
+  ['area_path', 'text'],
+  ['to_warehouse_id', 'text'],
+  ['community_id', 'text'],
+  ['households', 'integer'],
+  ['qty_milli', 'bigint'],
+  ['unit', 'text'],
+  ['unit_qty', 'double precision'],
+  ['reference', 'text'],
+  ['note', 'text'],
+  ['occurred_at', 'bigint'],
+  ['recorded_by', 'text'],
+  ['recorded_at', 'bigint'],
+];
+
+/** Many movements in one statement per slice (an import). */
+export async function insertMovementsTx(trx: Tx, dialect: Dialect, rows: readonly StockMovementTable[]): Promise<void> {
+  await insertJsonRows(trx, dialect, 'stock_movement', MOVEMENT_COLUMNS, rows);
+}
+
+/**
+ * The stock lines an import touches, created at zero where new, then read — on PostgreSQL locked
+ * (FOR UPDATE, in key order) until the transaction ends, so that nothing else moves them meanwhile;
+ * SQLite's write transaction already holds the database. Keyed `warehouse|item`.
+ */
+export async function lockStockTx(
+  trx: Tx,
+  dialect: Dialect,
+  keys: ReadonlyArray<readonly [string, string]>,
+  now: number,
+): Promise<Map<string, number>> {
+  await insertJsonRows(
+    trx,
+    dialect,
+    'stock_level',
+    [
+      ['warehouse_id', 'text'],
+      ['item', 'text'],
+      ['qty_milli', 'bigint'],
+      ['updated_at', 'bigint'],
+    ],
+    keys.map(([warehouse_id, item]) => ({ warehouse_id, item, qty_milli: 0, updated_at: now })),
+    { onConflict: ['warehouse_id', 'item'] },
+  );
+  const wanted = new Set(keys.map(([w, i]) => `${w}|${i}`));
+  let q = trx
+    .selectFrom('stock_level')
+    .select(['warehouse_id', 'item', 'qty_milli'])
+    .where('warehouse_id', 'in', [...new Set(keys.map(([w]) => w))])
+    .orderBy('warehouse_id')
+    .orderBy('item');
+  if (dialect === 'postgres') q = q.forUpdate();
+  const out = new Map<string, number>();
+  for (const r of await q.execute()) {
+    const key = `${r.warehouse_id}|${r.item}`;
+    if (wanted.has(key)) out.set(key, num(r.qty_milli));
+  }
+  return out;
+}
+
+/** Sets a locked stock line to its new quantity. */
+export async function setStockTx(
+  trx: Tx,
+  warehouseId: string,
+  item: string,
+  milli: number,
+  now: number,
+): Promise<void> {
+  await trx
+    .updateTable('stock_level')
+    .set({ qty_milli: milli, updated_at: now })
+    .where('warehouse_id', '=', warehouseId)
+    .where('item', '=', item)
+    .execute();
 }
 
 export async function movementById(ex: Executor, id: string): Promise<StockMovementTable | undefined> {
