@@ -11,6 +11,7 @@ import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import type { Actor } from '../../src/access/access.rules.ts';
 import { importMovements, sweepReserveAlerts } from '../../src/logistics/reserves.service.ts';
+import { movementsFromCsv } from '../../src/logistics/reserves.cli.ts';
 
 const DAY = 86_400_000;
 
@@ -278,6 +279,42 @@ for (const { dialect, skip } of await dialects()) {
           },
         );
         assert.deepEqual(await stockOf(t, t.main), {});
+        // The CSV the CLI reads: warehouses by name, communities by code; bad cells named by row and column.
+        await assert.rejects(
+          movementsFromCsv(
+            t.s,
+            actor,
+            'kind,warehouse,item,unit,quantity,community,occurred_at\n' +
+              'in,龙山区应急物资储备库,rice,t,abc,,\n' +
+              'lend,龙山区应急物资储备库,rice,t,1,,\n' +
+              `distribution,龙山区应急物资储备库,rice,t,1,999999,yesterday\n`,
+          ),
+          (err: { faults: Array<{ row: number; column: string; code: string }> }) => {
+            assert.deepEqual(
+              err.faults.map((f) => [f.row, f.column, f.code]),
+              [
+                [2, 'quantity', 'STOCK_QUANTITY_INVALID'],
+                [3, 'kind', 'VALIDATION'],
+                [4, 'occurred_at', 'VALIDATION'],
+                [4, 'community', 'AREA_NOT_FOUND'],
+              ],
+            );
+            return true;
+          },
+        );
+        const parsed = await movementsFromCsv(
+          t.s,
+          actor,
+          '\uFEFFkind,warehouse,item,unit,quantity,reference\nin,龙山区应急物资储备库,flour,t,39.38,期初库存\n',
+        );
+        assert.deepEqual(parsed[0]!.body, {
+          kind: 'in',
+          warehouseId: t.main,
+          item: 'flour',
+          unit: 't',
+          quantity: 39.38,
+          reference: '期初库存',
+        });
         const ok = await importMovements(t.s, actor, [
           { row: 2, body: { kind: 'in', warehouseId: t.main, item: 'oil', unit: 'barrel', quantity: 133000 } },
           { row: 3, body: { kind: 'out', warehouseId: t.main, item: 'oil', unit: 'barrel', quantity: 1000 } },
