@@ -34,6 +34,7 @@ import { QuarantineOrderErrors } from './quarantine/orders.schema.ts';
 import { LogisticsErrors } from './logistics/enterprises.schema.ts';
 import { PassErrors } from './logistics/passes.schema.ts';
 import { HomeServiceErrors } from './quarantine/home.schema.ts';
+import { ReserveErrors } from './logistics/reserves.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -70,6 +71,7 @@ export const ERROR_CATALOGUES = {
   LogisticsErrors,
   PassErrors,
   HomeServiceErrors,
+  ReserveErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

@@ -17,6 +17,7 @@ export const ROLES = [
   'resident', // 居民 resident
   'sampler', // 采样员 sampling-table staff and the emergency sampling squad
   'enterprise', // 物资企业 a supply enterprise's own account (its portal: its vehicles, drivers, passes)
+  'warehouse', // 仓储 warehouse staff of the supply reserves (物资储备)
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -63,6 +64,8 @@ export const PERMISSIONS = [
   'logistics.enterprise', // an enterprise's portal: register its vehicles and drivers, apply for passes
   'logistics.review', // register enterprises; issue, refuse and revoke passes for the cargo's department
   'checkpoint.check', // verify vehicle passes at a checkpoint (卡口)
+  'logistics.reserves', // supply reserves: warehouses, their stock and movements, days of supply, alerts (read)
+  'logistics.stock', // register warehouses and record stock movements (in, out, transfer, distribution)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -101,6 +104,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'logistics.enterprise',
     'logistics.review',
     'checkpoint.check',
+    'logistics.reserves',
   ],
   investigator: [
     'registry.read',
@@ -137,7 +141,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   venue_operator: ['venue.manage', 'checkin.create'],
   checkpoint: ['registry.read', 'health.read', 'checkpoint.check'],
   quarantine_site: ['registry.read', 'health.read', 'quarantine.read', 'quarantine.site'],
-  logistics: ['logistics.read', 'logistics.review', 'checkpoint.check'],
+  logistics: ['logistics.read', 'logistics.review', 'checkpoint.check', 'logistics.reserves', 'logistics.stock'],
   volunteer_coordinator: ['registry.read'],
   auditor: ['audit.read', 'registry.read'],
   admin: [
@@ -161,6 +165,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   resident: [],
   sampler: ['testing.view', 'testing.sample', 'testing.custody'],
   enterprise: ['logistics.read', 'logistics.enterprise'],
+  warehouse: ['logistics.reserves', 'logistics.stock'],
 };
 
 export function isRole(value: string): value is Role {

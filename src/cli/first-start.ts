@@ -18,6 +18,7 @@ import { seedDemoSiteDay } from '../quarantine/care.demo.ts';
 import { assignDemoOperator } from '../venues/venue.service.ts';
 import { createDemoResident } from '../residents/residents.service.ts';
 import { seedDemoLogistics } from '../logistics/logistics.demo.ts';
+import { seedDemoReserves } from '../logistics/reserves.demo.ts';
 
 interface DemoAccount {
   username: string;
@@ -69,6 +70,12 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     displayName: '民生保供商贸（企业账号）',
     role: 'enterprise',
     area: { name: '文苑社区', level: 'community' },
+  },
+  {
+    username: 'warehouse',
+    displayName: '龙山区物资储备库管理员',
+    role: 'warehouse',
+    area: { name: '龙山区', level: 'district' },
   },
 ];
 
@@ -145,6 +152,22 @@ export async function seedDemoDeployment(
     );
     log(
       `demo logistics: ${logistics.enterprises} enterprises, ${logistics.vehicles} vehicles, ${logistics.drivers} drivers, ${logistics.passes} passes`,
+    );
+    const reserves = await seedDemoReserves(
+      s,
+      {
+        userId: commandRow.id,
+        username: 'command',
+        displayName: '市指挥部值班员',
+        role: 'logistics',
+        areaId: city.id,
+        areaPath: city.path,
+        via: 'token',
+      },
+      { sealedCommunity: '兴阳社区' },
+    );
+    log(
+      `demo reserves: ${reserves.warehouses} warehouses, ${reserves.movements} movements, ${reserves.alerts} open alert(s)`,
     );
   }
   log(

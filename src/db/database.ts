@@ -1124,6 +1124,61 @@ export interface VehiclePassSerialTable {
   last_serial: number;
 }
 
+export interface WarehouseTable {
+  id: string;
+  name: string;
+  area_id: string;
+  area_path: string;
+  owner_unit: string;
+  address: string;
+  status: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface StockLevelTable {
+  warehouse_id: string;
+  item: string;
+  /** Thousandths of the item's base unit. */
+  qty_milli: number;
+  updated_at: number;
+}
+
+export interface StockMovementTable {
+  id: string;
+  /** in | out | transfer | distribution */
+  kind: string;
+  item: string;
+  warehouse_id: string;
+  area_path: string;
+  to_warehouse_id: string | null;
+  community_id: string | null;
+  households: number | null;
+  qty_milli: number;
+  unit: string;
+  unit_qty: number;
+  reference: string;
+  note: string;
+  occurred_at: number;
+  recorded_by: string | null;
+  recorded_at: number;
+}
+
+export interface StockAlertTable {
+  id: string;
+  item: string;
+  area_id: string;
+  area_path: string;
+  /** warn | critical */
+  level: string;
+  days_of_supply: number | null;
+  threshold_days: number;
+  rules_version: string;
+  raised_at: number;
+  updated_at: number;
+  cleared_at: number | null;
+}
+
 export interface Database {
   area: AreaTable;
   building: BuildingTable;
@@ -1194,6 +1249,10 @@ export interface Database {
   driver: DriverTable;
   vehicle_pass: VehiclePassTable;
   vehicle_pass_serial: VehiclePassSerialTable;
+  warehouse: WarehouseTable;
+  stock_level: StockLevelTable;
+  stock_movement: StockMovementTable;
+  stock_alert: StockAlertTable;
 }
 
 export type Db = Kysely<Database>;

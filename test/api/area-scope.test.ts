@@ -61,7 +61,8 @@ type Fixture = Record<
   | 'order'
   | 'enterprise'
   | 'vehicle'
-  | 'pass',
+  | 'pass'
+  | 'warehouse',
   string
 >;
 
@@ -793,6 +794,25 @@ export const ROUTES: Record<string, Probe> = {
   'POST /api/v1/logistics/passes/{id}/withdraw': refused('command', (f) => `/logistics/passes/${f.pass}/withdraw`),
   'GET /api/v1/logistics/passes/{id}/code': refused('logistics', (f) => `/logistics/passes/${f.pass}/code`),
   'GET /api/v1/logistics/passes/{id}/pass.pdf': refused('logistics', (f) => `/logistics/passes/${f.pass}/pass.pdf`),
+  'GET /api/v1/logistics/reserves/catalogue': exempt("the reserves rule file's items, units and thresholds"),
+  'GET /api/v1/logistics/reserves': refused('warehouse', (f) => `/logistics/reserves?areaId=${f.area}`),
+  'GET /api/v1/logistics/reserves/alerts': refused('warehouse', (f) => `/logistics/reserves/alerts?areaId=${f.area}`),
+  'GET /api/v1/logistics/warehouses': scoped('warehouse', () => '/logistics/warehouses'),
+  'POST /api/v1/logistics/warehouses': refused(
+    'warehouse',
+    () => '/logistics/warehouses',
+    (f) => ({ name: '文苑新仓', areaId: f.area, ownerUnit: '文苑社区居委会' }),
+  ),
+  'GET /api/v1/logistics/warehouses/{id}': refused('warehouse', (f) => `/logistics/warehouses/${f.warehouse}`),
+  'GET /api/v1/logistics/warehouses/{id}/movements': refused(
+    'warehouse',
+    (f) => `/logistics/warehouses/${f.warehouse}/movements`,
+  ),
+  'POST /api/v1/logistics/stock/movements': refused(
+    'warehouse',
+    () => '/logistics/stock/movements',
+    (f) => ({ kind: 'out', warehouseId: f.warehouse, item: 'rice', unit: 't', quantity: 1 }),
+  ),
 };
 
 for (const { dialect, skip } of await dialects()) {
@@ -1104,6 +1124,23 @@ for (const { dialect, skip } of await dialects()) {
           }),
         ).id as string;
         ok(await call('POST', `/logistics/passes/${pass}/issue`, command, {}), 200);
+        const stockman = await signIn(s, 'warehouse', AREAS.city);
+        const warehouse = ok(
+          await call('POST', '/logistics/warehouses', stockman, {
+            name: '文苑物资周转仓',
+            areaId: areas[AREAS.wenyuan],
+            ownerUnit: '文苑社区居委会',
+          }),
+        ).id as string;
+        ok(
+          await call('POST', '/logistics/stock/movements', stockman, {
+            kind: 'in',
+            warehouseId: warehouse,
+            item: 'rice',
+            unit: 't',
+            quantity: 5,
+          }),
+        );
         const f: Fixture = {
           order,
           area: areas[AREAS.wenyuan]!,
@@ -1141,6 +1178,7 @@ for (const { dialect, skip } of await dialects()) {
           enterprise,
           vehicle,
           pass,
+          warehouse,
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),
@@ -1155,6 +1193,7 @@ for (const { dialect, skip } of await dialects()) {
           '文苑社区卫生服务中心',
           '文苑保供商贸',
           '吉D12345',
+          '文苑物资周转仓',
         ];
 
         // 兴阳's actors, one per role, ask for them.

@@ -72,6 +72,26 @@ for (const { dialect, skip } of await dialects()) {
         const passes = await s.db.selectFrom('vehicle_pass').select(['status', 'number']).execute();
         assert.deepEqual([...new Set(passes.map((p) => p.status))].sort(), ['applied', 'issued', 'refused', 'revoked']);
         assert.ok(passes.filter((p) => p.number).every((p) => /^220402\d{6}$/.test(p.number!)));
+
+        // Reserves: the seed's figures opened the warehouses; the antigen kits run low and raise an alert.
+        assert.equal(accounts.find((a) => a.username === 'warehouse')!.role, 'warehouse');
+        const opening = await s.db
+          .selectFrom('stock_movement')
+          .select(['item', 'qty_milli'])
+          .where('reference', '=', '期初库存（截至3月23日）')
+          .execute();
+        const opened = (item: string) =>
+          opening.filter((m) => m.item === item).reduce((sum, m) => sum + Number(m.qty_milli), 0) / 1000;
+        assert.equal(opened('vegetables'), 1172.54);
+        assert.equal(opened('rice'), 2543.06);
+        assert.equal(opened('flour'), 39.38);
+        assert.equal(opened('oil'), 133000);
+        const alerts = await s.db.selectFrom('stock_alert').select(['item']).where('cleared_at', 'is', null).execute();
+        assert.ok(alerts.some((a) => a.item === 'antigen_kits'));
+        assert.ok(
+          (await s.db.selectFrom('stock_movement').select('households').where('kind', '=', 'distribution').execute())
+            .length > 0,
+        );
       } finally {
         await s.close();
       }

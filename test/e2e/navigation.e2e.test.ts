@@ -38,7 +38,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'quarantineCapacity',
       'hospitals',
     ],
-    logistics: ['logisticsPortal', 'logisticsReview'],
+    logistics: ['logisticsPortal', 'logisticsReview', 'warehouses', 'reserves'],
   },
   investigator: {
     population: ['registry', 'search'],
@@ -71,7 +71,8 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'hospitals',
     ],
   },
-  logistics: { logistics: ['logisticsReview'] },
+  logistics: { logistics: ['logisticsReview', 'warehouses', 'reserves'] },
+  warehouse: { logistics: ['warehouses', 'reserves'] },
   enterprise: { logistics: ['logisticsPortal'] },
   resident: { mine: ['myCode', 'scanHint', 'myQuarantine'] },
 };

@@ -88,6 +88,10 @@ const OWNERS: Record<keyof Database, readonly string[]> = {
   driver: ['logistics'],
   vehicle_pass: ['logistics'],
   vehicle_pass_serial: ['logistics'],
+  warehouse: ['logistics'],
+  stock_level: ['logistics'],
+  stock_movement: ['logistics'],
+  stock_alert: ['logistics'],
   job_lease: ['platform'],
 };
 

@@ -50,6 +50,8 @@ import { CapacityPage } from './quarantine/CapacityPage.tsx';
 import { EnterprisePortalPage } from './logistics/EnterprisePortalPage.tsx';
 import { PassReviewPage } from './logistics/PassReviewPage.tsx';
 import { PassPage } from './logistics/PassPage.tsx';
+import { WarehousePage, WarehousesPage } from './logistics/WarehousesPage.tsx';
+import { ReservesPage } from './logistics/ReservesPage.tsx';
 import { AllocationPage } from './quarantine/AllocationPage.tsx';
 import { RoundsPage } from './quarantine/RoundsPage.tsx';
 import { SiteOpsPage } from './quarantine/SiteOpsPage.tsx';
@@ -286,6 +288,30 @@ function App() {
               element={
                 <RequirePermission anyOf={['logistics.review']}>
                   <PassReviewPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/warehouses"
+              element={
+                <RequirePermission anyOf={['logistics.reserves']}>
+                  <WarehousesPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/warehouses/:id"
+              element={
+                <RequirePermission anyOf={['logistics.reserves']}>
+                  <WarehousePage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/reserves"
+              element={
+                <RequirePermission anyOf={['logistics.reserves']}>
+                  <ReservesPage />
                 </RequirePermission>
               }
             />

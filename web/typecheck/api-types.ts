@@ -37,6 +37,8 @@ import type * as qhome from '../../src/quarantine/home.schema.ts';
 import type * as enterprises from '../../src/logistics/enterprises.schema.ts';
 import type * as passes from '../../src/logistics/passes.schema.ts';
 import type * as logisticsApi from '../src/logistics/logisticsApi.ts';
+import type * as reserves from '../../src/logistics/reserves.schema.ts';
+import type * as reservesApi from '../src/logistics/reservesApi.ts';
 import type * as qallocation from '../../src/quarantine/allocation.schema.ts';
 import type * as qcare from '../../src/quarantine/care.schema.ts';
 import type * as qsiteops from '../../src/quarantine/siteops.schema.ts';
@@ -78,6 +80,11 @@ export type Checked = [
   Reads<logisticsApi.Vehicle, typeof enterprises.VehicleSchema>,
   Reads<logisticsApi.Driver, typeof enterprises.DriverSchema>,
   Reads<logisticsApi.Pass, typeof passes.PassSchema>,
+  Reads<reservesApi.ReserveCatalogue, typeof reserves.ReserveCatalogueSchema>,
+  Reads<reservesApi.Warehouse, typeof reserves.WarehouseSchema>,
+  Reads<reservesApi.Movement, typeof reserves.MovementSchema>,
+  Reads<reservesApi.ReservesReport, typeof reserves.ReservesReportSchema>,
+  Reads<reservesApi.StockAlert, typeof reserves.StockAlertSchema>,
   Reads<transferApi.TransferOptions, typeof qtransfer.TransferOptionsSchema>,
   Reads<transferApi.HospitalTransfer, typeof qtransfer.HospitalTransferSchema>,
   Reads<transferApi.HospitalReturn, typeof qtransfer.HospitalReturnSchema>,

@@ -26,6 +26,7 @@ import * as m0031 from './0031_quarantine_care.ts';
 import * as m0032 from './0032_logistics_passes.ts';
 import * as m0033 from './0033_job_lease.ts';
 import * as m0034 from './0034_quarantine_home_service.ts';
+import * as m0036 from './0036_supply_reserves.ts';
 import * as m0037 from './0037_checkin_partitions.ts';
 
 export interface DialectMigration {
@@ -58,5 +59,6 @@ export const migrations: Record<string, DialectMigration> = {
   '0032_logistics_passes': m0032,
   '0033_job_lease': m0033,
   '0034_quarantine_home_service': m0034,
+  '0036_supply_reserves': m0036,
   '0037_checkin_partitions': m0037,
 };

@@ -91,6 +91,13 @@ export const NAV_GROUPS: NavGroup[] = [
         also: ['/logistics/passes/'],
       },
       { key: 'logisticsReview', to: '/logistics/review', anyOf: ['logistics.review'] },
+      {
+        key: 'warehouses',
+        to: '/logistics/warehouses',
+        anyOf: ['logistics.reserves'],
+        also: ['/logistics/warehouses/'],
+      },
+      { key: 'reserves', to: '/logistics/reserves', anyOf: ['logistics.reserves'] },
     ],
   },
   {

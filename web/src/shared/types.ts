@@ -44,7 +44,9 @@ export type Permission =
   | 'logistics.read'
   | 'logistics.enterprise'
   | 'logistics.review'
-  | 'checkpoint.check';
+  | 'checkpoint.check'
+  | 'logistics.reserves'
+  | 'logistics.stock';
 
 export const ROLES = [
   'command',
@@ -61,6 +63,7 @@ export const ROLES = [
   'resident',
   'sampler',
   'enterprise',
+  'warehouse',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
