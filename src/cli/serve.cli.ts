@@ -15,6 +15,7 @@ import { venueJobs } from '../venues/venue.jobs.ts';
 import { riskAreaJobs } from '../riskareas/riskareas.jobs.ts';
 import { healthJobs } from '../health/health.jobs.ts';
 import { careJobs } from '../quarantine/care.jobs.ts';
+import { decisionJobs } from '../decision/decision.jobs.ts';
 import { startVisitIndex } from '../tracing/trace.index.start.ts';
 import { auditAnchorJobs } from '../platform/audit.jobs.ts';
 import { JobRunner, type Job } from '../platform/jobs.ts';
@@ -93,7 +94,7 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   // visit index is this process's own cache, checked against the database before each use.
   const runner = new JobRunner(
     s,
-    [...venueJobs(), ...riskAreaJobs(), ...healthJobs(), ...careJobs(), ...auditAnchorJobs(s)],
+    [...venueJobs(), ...riskAreaJobs(), ...healthJobs(), ...careJobs(), ...decisionJobs(), ...auditAnchorJobs(s)],
     {
       log: (m) => app.log.warn(m),
     },

@@ -191,6 +191,9 @@ export function estimateRt(
 // ---------------------------------------------------------------------------------------------------
 // From case records to a daily series.
 
+/** The number of an instant's day (days since 1970-01-01) in the deployment's zone. */
+export type DayOf = (ms: number) => number;
+
 export interface CaseForRt {
   onsetAt: number | null;
   sampledAt: number | null;
@@ -198,11 +201,11 @@ export interface CaseForRt {
   imported: boolean;
 }
 
-/** The day a case counts on: onset, else first positive sample, else report (ms at the day's start, UTC offset applied). */
-export function caseDay(c: CaseForRt, offsetMs: number): { day: number; by: 'onset' | 'sample' | 'report' } {
+/** The day a case counts on: onset, else first positive sample, else report; `dayOf` numbers an instant's day in the deployment's zone. */
+export function caseDay(c: CaseForRt, dayOf: DayOf): { day: number; by: 'onset' | 'sample' | 'report' } {
   const at = c.onsetAt ?? c.sampledAt ?? c.reportedAt;
   const by = c.onsetAt != null ? 'onset' : c.sampledAt != null ? 'sample' : 'report';
-  return { day: Math.floor((at + offsetMs) / DAY_MS), by };
+  return { day: dayOf(at), by };
 }
 
 export interface DailySeries {
@@ -215,18 +218,13 @@ export interface DailySeries {
 }
 
 /** Daily local and imported counts from `firstDay` to `lastDay` inclusive; cases outside are dropped. */
-export function dailySeries(
-  cases: readonly CaseForRt[],
-  firstDay: number,
-  lastDay: number,
-  offsetMs: number,
-): DailySeries {
+export function dailySeries(cases: readonly CaseForRt[], firstDay: number, lastDay: number, dayOf: DayOf): DailySeries {
   const n = Math.max(0, lastDay - firstDay + 1);
   const local = new Array<number>(n).fill(0);
   const imported = new Array<number>(n).fill(0);
   let withoutOnset = 0;
   for (const c of cases) {
-    const { day, by } = caseDay(c, offsetMs);
+    const { day, by } = caseDay(c, dayOf);
     if (day < firstDay || day > lastDay) continue;
     if (by !== 'onset') withoutOnset++;
     (c.imported ? imported : local)[day - firstDay]++;
@@ -252,11 +250,9 @@ export interface SiFromPairs {
  */
 export function serialIntervalFromPairs(
   pairs: readonly { infectorOnset: number; infecteeOnset: number }[],
-  offsetMs: number,
+  dayOf: DayOf,
 ): SiFromPairs {
-  const days = pairs
-    .map((p) => Math.floor((p.infecteeOnset + offsetMs) / DAY_MS) - Math.floor((p.infectorOnset + offsetMs) / DAY_MS))
-    .filter((d) => d >= 1);
+  const days = pairs.map((p) => dayOf(p.infecteeOnset) - dayOf(p.infectorOnset)).filter((d) => d >= 1);
   if (days.length < 2) return { pairs: pairs.length, used: days.length, mean: null, sd: null };
   const mean = days.reduce((s, x) => s + x, 0) / days.length;
   const sd = Math.sqrt(days.reduce((s, x) => s + (x - mean) ** 2, 0) / (days.length - 1));

@@ -151,7 +151,7 @@ test('cases count on onset, else sample, else report day; imported apart', () =>
     ],
     10,
     12,
-    0,
+    (ms) => Math.floor(ms / day),
   );
   assert.deepEqual(s.local, [1, 1, 0]);
   assert.deepEqual(s.imported, [0, 0, 1]);
@@ -166,7 +166,7 @@ test('the serial interval from pairs counts pairs and uses intervals of a day or
       { infectorOnset: 0, infecteeOnset: 5 * day },
       { infectorOnset: 2 * day, infecteeOnset: 2 * day },
     ],
-    0,
+    (ms) => Math.floor(ms / day),
   );
   assert.deepEqual({ pairs: si.pairs, used: si.used, mean: si.mean }, { pairs: 3, used: 2, mean: 4 });
   close(si.sd!, Math.SQRT2, 1e-12);
