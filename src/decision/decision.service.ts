@@ -93,7 +93,7 @@ interface Overrides {
 }
 
 /** The case series of an area up to `lastDay` and the serial interval: the request's, the pairs', or the rule file's. */
-async function basis(s: Services, area: AreaRef, lastDay: number, o: Overrides): Promise<Basis> {
+async function basis(s: Services, area: AreaRef, lastDay: number, o: Overrides, asOf?: number): Promise<Basis> {
   const tz = s.config.timeZone;
   const policy = decisionPolicy();
   const period = periodFor(policy, dateOfDay(lastDay));
@@ -104,10 +104,12 @@ async function basis(s: Services, area: AreaRef, lastDay: number, o: Overrides):
   const dayOf = (ms: number) => dayNumber(dateInZone(ms, tz));
   // Cases are registered after their onset: read from a month before the series begins.
   const since = (firstDay - 30) * DAY_MS;
-  const [cases, pairs] = await Promise.all([
+  const [all, pairs] = await Promise.all([
     store.casesForSeries(s.db, area.path, since),
     store.infectorPairs(s.db, area.path, since),
   ]);
+  // As the data stood at `asOf` (a projection remade for a past day): cases registered before then.
+  const cases = asOf === undefined ? all : all.filter((c) => c.created_at < asOf);
   const series = dailySeries(cases.map(forRt), firstDay, lastDay, dayOf);
   const fromPairs = serialIntervalFromPairs(pairs, dayOf);
   const minPairs = period.siFromPairs.minPairs;
@@ -293,8 +295,9 @@ export async function buildProjection(
   o: Overrides & { seed?: number },
   createdBy: string | null,
   at: number,
+  asOf?: number,
 ): Promise<DecisionProjectionTable> {
-  const b = await basis(s, area, lastDay, o);
+  const b = await basis(s, area, lastDay, o, asOf);
   const windows = estimates(b);
   const latest = windows[windows.length - 1];
   if (!latest?.estimate)
