@@ -61,7 +61,8 @@ type Fixture = Record<
   | 'order'
   | 'enterprise'
   | 'vehicle'
-  | 'pass',
+  | 'pass'
+  | 'projection',
   string
 >;
 
@@ -779,6 +780,14 @@ export const ROUTES: Record<string, Probe> = {
   'POST /api/v1/logistics/passes/{id}/withdraw': refused('command', (f) => `/logistics/passes/${f.pass}/withdraw`),
   'GET /api/v1/logistics/passes/{id}/code': refused('logistics', (f) => `/logistics/passes/${f.pass}/code`),
   'GET /api/v1/logistics/passes/{id}/pass.pdf': refused('logistics', (f) => `/logistics/passes/${f.pass}/pass.pdf`),
+  'GET /api/v1/decision/rt': refused('command', (f) => `/decision/rt?areaId=${f.area}`),
+  'GET /api/v1/decision/projections': scoped('command', () => '/decision/projections'),
+  'POST /api/v1/decision/projections': refused(
+    'command',
+    () => '/decision/projections',
+    (f) => ({ areaId: f.area }),
+  ),
+  'GET /api/v1/decision/projections/{id}': refused('command', (f) => `/decision/projections/${f.projection}`),
 };
 
 for (const { dialect, skip } of await dialects()) {
@@ -1090,6 +1099,42 @@ for (const { dialect, skip } of await dialects()) {
           }),
         ).id as string;
         ok(await call('POST', `/logistics/passes/${pass}/issue`, command, {}), 200);
+        await s.db
+          .insertInto('decision_projection')
+          .values({
+            id: 'projection-w',
+            area_id: areas[AREAS.wenyuan]!,
+            area_path: `${AREAS.city}/${AREAS.district}/${AREAS.street}/${AREAS.wenyuan}/`,
+            first_day: '2022-04-02',
+            horizon: 1,
+            inputs: JSON.stringify({
+              seed: 1,
+              trajectories: 100,
+              window: 7,
+              lastObserved: '2022-04-01',
+              local: [],
+              imported: [],
+              si: { source: 'rule', mean: 3, sd: 2, distribution: [] },
+              posterior: { shape: 13, scale: 0.1, mean: 1.3, q025: 0.7, q975: 2.1 },
+              ruleVersion: 'test',
+            }),
+            bands: JSON.stringify([{ median: 2, q025: 0, q25: 1, q75: 3, q975: 6 }]),
+            demand: JSON.stringify({
+              lookBackDays: 28,
+              casesInLookBack: 1,
+              contactsPerCase: 1,
+              centralisedDays: 7,
+              bedShare: 1,
+              bedDays: 10,
+              median: { cases: 2, contacts: 2, roomDays: 14, beds: 2 },
+              high: { cases: 6, contacts: 6, roomDays: 42, beds: 6 },
+            }),
+            scored_at: null,
+            score: null,
+            created_by: null,
+            created_at: START,
+          })
+          .execute();
         const f: Fixture = {
           order,
           area: areas[AREAS.wenyuan]!,
@@ -1127,6 +1172,7 @@ for (const { dialect, skip } of await dialects()) {
           enterprise,
           vehicle,
           pass,
+          projection: 'projection-w',
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),
