@@ -20,7 +20,7 @@ export const DecisionErrors = defineErrors({
   DECISION_WINDOW: { status: 400, zh: '滑动窗口须为 1 至 28 天', en: 'The sliding window must be 1 to 28 days' },
   DECISION_TOO_FEW_CASES: {
     status: 409,
-    zh: '最近窗口内本地病例太少（{cases} 例，至少需 {min} 例），无法估计 Rt，也无法预测',
+    zh: '最近窗口内本地病例太少（{cases} 例，至少需 {min} 例），无法估计实时再生数，也无法预测',
     en: 'Too few local cases in the latest window ({cases}, at least {min} needed): no Rt estimate, no projection',
   },
   DECISION_PROJECTION_NOT_FOUND: { status: 404, zh: '找不到该预测', en: 'Projection not found' },

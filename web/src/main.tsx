@@ -50,6 +50,7 @@ import { CapacityPage } from './quarantine/CapacityPage.tsx';
 import { EnterprisePortalPage } from './logistics/EnterprisePortalPage.tsx';
 import { PassReviewPage } from './logistics/PassReviewPage.tsx';
 import { PassPage } from './logistics/PassPage.tsx';
+import { DecisionPage } from './decision/DecisionPage.tsx';
 import { AllocationPage } from './quarantine/AllocationPage.tsx';
 import { RoundsPage } from './quarantine/RoundsPage.tsx';
 import { SiteOpsPage } from './quarantine/SiteOpsPage.tsx';
@@ -294,6 +295,14 @@ function App() {
               element={
                 <RequirePermission anyOf={['logistics.read']}>
                   <PassPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="decision"
+              element={
+                <RequirePermission anyOf={['command.view']}>
+                  <DecisionPage />
                 </RequirePermission>
               }
             />

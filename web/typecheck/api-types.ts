@@ -36,6 +36,8 @@ import type * as ordersApi from '../src/quarantine/ordersApi.ts';
 import type * as enterprises from '../../src/logistics/enterprises.schema.ts';
 import type * as passes from '../../src/logistics/passes.schema.ts';
 import type * as logisticsApi from '../src/logistics/logisticsApi.ts';
+import type * as decision from '../../src/decision/decision.schema.ts';
+import type * as decisionApi from '../src/decision/decisionApi.ts';
 import type * as qallocation from '../../src/quarantine/allocation.schema.ts';
 import type * as qcare from '../../src/quarantine/care.schema.ts';
 import type * as qsiteops from '../../src/quarantine/siteops.schema.ts';
@@ -76,6 +78,8 @@ export type Checked = [
   Reads<logisticsApi.Vehicle, typeof enterprises.VehicleSchema>,
   Reads<logisticsApi.Driver, typeof enterprises.DriverSchema>,
   Reads<logisticsApi.Pass, typeof passes.PassSchema>,
+  Reads<decisionApi.RtView, typeof decision.RtViewSchema>,
+  Reads<decisionApi.Projection, typeof decision.ProjectionSchema>,
   Reads<transferApi.TransferOptions, typeof qtransfer.TransferOptionsSchema>,
   Reads<transferApi.HospitalTransfer, typeof qtransfer.HospitalTransferSchema>,
   Reads<web.MeResponse, typeof access.MeResult>,
