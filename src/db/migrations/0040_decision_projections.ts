@@ -34,5 +34,9 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .on('decision_projection')
     .columns(['area_path', 'created_at'])
     .execute();
-  await db.schema.createIndex('decision_projection_due_idx').on('decision_projection').columns(['scored_at', 'first_day']).execute();
+  await db.schema
+    .createIndex('decision_projection_due_idx')
+    .on('decision_projection')
+    .columns(['scored_at', 'first_day'])
+    .execute();
 }
