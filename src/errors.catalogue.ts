@@ -35,6 +35,7 @@ import { LogisticsErrors } from './logistics/enterprises.schema.ts';
 import { PassErrors } from './logistics/passes.schema.ts';
 import { HomeServiceErrors } from './quarantine/home.schema.ts';
 import { ReserveErrors } from './logistics/reserves.schema.ts';
+import { DecisionErrors } from './decision/decision.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -72,6 +73,7 @@ export const ERROR_CATALOGUES = {
   PassErrors,
   HomeServiceErrors,
   ReserveErrors,
+  DecisionErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

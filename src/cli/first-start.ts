@@ -19,6 +19,7 @@ import { assignDemoOperator } from '../venues/venue.service.ts';
 import { createDemoResident } from '../residents/residents.service.ts';
 import { seedDemoLogistics } from '../logistics/logistics.demo.ts';
 import { seedDemoReserves } from '../logistics/reserves.demo.ts';
+import { seedDemoOutbreak } from '../decision/decision.demo.ts';
 
 interface DemoAccount {
   username: string;
@@ -184,6 +185,10 @@ export async function seedDemoDeployment(
   const day = await seedDemoSiteDay(s);
   log(
     `demo quarantine site day: ${day.checks} morning checks (${day.fevers} fever), ${day.requests} open request, ${day.disinfections} disinfections, ${day.waste} waste entry`,
+  );
+  const outbreak = await seedDemoOutbreak(s, { seed: 1 });
+  log(
+    `demo outbreak for decision support: ${outbreak.cases} cases over 42 days, ${outbreak.contacts} infector contacts, ${outbreak.projections} projections (${outbreak.scored} scored)`,
   );
   return created;
 }

@@ -20,6 +20,7 @@ import { registerHealthCommands } from '../health/health.cli.ts';
 import { registerQuarantineSiteCommands } from '../quarantine/sites.cli.ts';
 import { registerQuarantineOrderCommands } from '../quarantine/orders.cli.ts';
 import { registerQuarantineAllocationCommands } from '../quarantine/allocation.cli.ts';
+import { registerDecisionCommands } from '../decision/decision.cli.ts';
 
 installErrorCatalogue();
 
@@ -46,6 +47,7 @@ registerHealthCommands(program);
 registerQuarantineSiteCommands(program);
 registerQuarantineOrderCommands(program);
 registerQuarantineAllocationCommands(program);
+registerDecisionCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -16,6 +16,7 @@ import { riskAreaJobs } from '../riskareas/riskareas.jobs.ts';
 import { healthJobs } from '../health/health.jobs.ts';
 import { careJobs } from '../quarantine/care.jobs.ts';
 import { reserveJobs } from '../logistics/reserves.jobs.ts';
+import { decisionJobs } from '../decision/decision.jobs.ts';
 import { startVisitIndex } from '../tracing/trace.index.start.ts';
 import { auditAnchorJobs } from '../platform/audit.jobs.ts';
 import { JobRunner, type Job } from '../platform/jobs.ts';
@@ -94,7 +95,15 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   // visit index is this process's own cache, checked against the database before each use.
   const runner = new JobRunner(
     s,
-    [...venueJobs(), ...riskAreaJobs(), ...healthJobs(), ...careJobs(), ...reserveJobs(), ...auditAnchorJobs(s)],
+    [
+      ...venueJobs(),
+      ...riskAreaJobs(),
+      ...healthJobs(),
+      ...careJobs(),
+      ...reserveJobs(),
+      ...decisionJobs(),
+      ...auditAnchorJobs(s),
+    ],
     {
       log: (m) => app.log.warn(m),
     },

@@ -1253,6 +1253,28 @@ export interface Database {
   stock_level: StockLevelTable;
   stock_movement: StockMovementTable;
   stock_alert: StockAlertTable;
+  decision_projection: DecisionProjectionTable;
+}
+
+/** A projection of cases with its inputs, bands, demand and (once its days passed) its score (migration 0040). */
+export interface DecisionProjectionTable {
+  id: string;
+  area_id: string;
+  area_path: string;
+  /** YYYY-MM-DD: the first projected day. */
+  first_day: string;
+  horizon: number;
+  /** JSON */
+  inputs: string;
+  /** JSON */
+  bands: string;
+  /** JSON */
+  demand: string;
+  scored_at: number | null;
+  /** JSON */
+  score: string | null;
+  created_by: string | null;
+  created_at: number;
 }
 
 export type Db = Kysely<Database>;

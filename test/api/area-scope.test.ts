@@ -62,7 +62,8 @@ type Fixture = Record<
   | 'enterprise'
   | 'vehicle'
   | 'pass'
-  | 'warehouse',
+  | 'warehouse'
+  | 'projection',
   string
 >;
 
@@ -813,6 +814,14 @@ export const ROUTES: Record<string, Probe> = {
     () => '/logistics/stock/movements',
     (f) => ({ kind: 'out', warehouseId: f.warehouse, item: 'rice', unit: 't', quantity: 1 }),
   ),
+  'GET /api/v1/decision/rt': refused('command', (f) => `/decision/rt?areaId=${f.area}`),
+  'GET /api/v1/decision/projections': scoped('command', () => '/decision/projections'),
+  'POST /api/v1/decision/projections': refused(
+    'command',
+    () => '/decision/projections',
+    (f) => ({ areaId: f.area }),
+  ),
+  'GET /api/v1/decision/projections/{id}': refused('command', (f) => `/decision/projections/${f.projection}`),
 };
 
 for (const { dialect, skip } of await dialects()) {
@@ -1141,6 +1150,42 @@ for (const { dialect, skip } of await dialects()) {
             quantity: 5,
           }),
         );
+        await s.db
+          .insertInto('decision_projection')
+          .values({
+            id: 'projection-w',
+            area_id: areas[AREAS.wenyuan]!,
+            area_path: `${AREAS.city}/${AREAS.district}/${AREAS.street}/${AREAS.wenyuan}/`,
+            first_day: '2022-04-02',
+            horizon: 1,
+            inputs: JSON.stringify({
+              seed: 1,
+              trajectories: 100,
+              window: 7,
+              lastObserved: '2022-04-01',
+              local: [],
+              imported: [],
+              si: { source: 'rule', mean: 3, sd: 2, distribution: [] },
+              posterior: { shape: 13, scale: 0.1, mean: 1.3, q025: 0.7, q975: 2.1 },
+              ruleVersion: 'test',
+            }),
+            bands: JSON.stringify([{ median: 2, q025: 0, q25: 1, q75: 3, q975: 6 }]),
+            demand: JSON.stringify({
+              lookBackDays: 28,
+              casesInLookBack: 1,
+              contactsPerCase: 1,
+              centralisedDays: 7,
+              bedShare: 1,
+              bedDays: 10,
+              median: { cases: 2, contacts: 2, roomDays: 14, beds: 2 },
+              high: { cases: 6, contacts: 6, roomDays: 42, beds: 6 },
+            }),
+            scored_at: null,
+            score: null,
+            created_by: null,
+            created_at: START,
+          })
+          .execute();
         const f: Fixture = {
           order,
           area: areas[AREAS.wenyuan]!,
@@ -1179,6 +1224,7 @@ for (const { dialect, skip } of await dialects()) {
           vehicle,
           pass,
           warehouse,
+          projection: 'projection-w',
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),

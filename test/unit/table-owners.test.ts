@@ -93,6 +93,7 @@ const OWNERS: Record<keyof Database, readonly string[]> = {
   stock_movement: ['logistics'],
   stock_alert: ['logistics'],
   job_lease: ['platform'],
+  decision_projection: ['decision'],
 };
 
 /** Files and folders of src/ outside the rule, each with its reason (a folder ends with '/'). */
@@ -189,6 +190,14 @@ const ALLOWED: Record<string, string> = {
     "where a pool's members live is the pool lists' scope condition, inside the query (and the lab upload's positive pools' member homes, one statement per slice)",
   'src/logistics/logistics.demo.ts area':
     "the demo's enterprises are placed in the demo city's district and communities, found by name at first start",
+  'src/decision/decision.store.ts area':
+    "Rt's case series and infector–infectee pairs of an area are the cases whose person lives under its path, in one query",
+  'src/decision/decision.store.ts person':
+    "Rt's case series and pairs filter cases by their person's home area in the same query (the whole series of a district, thousands)",
+  'src/decision/decision.store.ts case_record':
+    "Rt's daily series reads an area's cases (onset, sample, report, source) in one set-based query; the pairs join each contact to the case it became",
+  'src/decision/decision.store.ts contact':
+    'the infector–infectee pairs are close contacts joined to the cases they became, thousands at once, for the serial interval',
 };
 
 const TABLES = new Set(Object.keys(OWNERS));

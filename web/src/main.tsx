@@ -52,6 +52,7 @@ import { PassReviewPage } from './logistics/PassReviewPage.tsx';
 import { PassPage } from './logistics/PassPage.tsx';
 import { WarehousePage, WarehousesPage } from './logistics/WarehousesPage.tsx';
 import { ReservesPage } from './logistics/ReservesPage.tsx';
+import { DecisionPage } from './decision/DecisionPage.tsx';
 import { AllocationPage } from './quarantine/AllocationPage.tsx';
 import { RoundsPage } from './quarantine/RoundsPage.tsx';
 import { SiteOpsPage } from './quarantine/SiteOpsPage.tsx';
@@ -320,6 +321,14 @@ function App() {
               element={
                 <RequirePermission anyOf={['logistics.read']}>
                   <PassPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="decision"
+              element={
+                <RequirePermission anyOf={['command.view']}>
+                  <DecisionPage />
                 </RequirePermission>
               }
             />

@@ -39,6 +39,8 @@ import type * as passes from '../../src/logistics/passes.schema.ts';
 import type * as logisticsApi from '../src/logistics/logisticsApi.ts';
 import type * as reserves from '../../src/logistics/reserves.schema.ts';
 import type * as reservesApi from '../src/logistics/reservesApi.ts';
+import type * as decision from '../../src/decision/decision.schema.ts';
+import type * as decisionApi from '../src/decision/decisionApi.ts';
 import type * as qallocation from '../../src/quarantine/allocation.schema.ts';
 import type * as qcare from '../../src/quarantine/care.schema.ts';
 import type * as qsiteops from '../../src/quarantine/siteops.schema.ts';
@@ -85,6 +87,8 @@ export type Checked = [
   Reads<reservesApi.Movement, typeof reserves.MovementSchema>,
   Reads<reservesApi.ReservesReport, typeof reserves.ReservesReportSchema>,
   Reads<reservesApi.StockAlert, typeof reserves.StockAlertSchema>,
+  Reads<decisionApi.RtView, typeof decision.RtViewSchema>,
+  Reads<decisionApi.Projection, typeof decision.ProjectionSchema>,
   Reads<transferApi.TransferOptions, typeof qtransfer.TransferOptionsSchema>,
   Reads<transferApi.HospitalTransfer, typeof qtransfer.HospitalTransferSchema>,
   Reads<transferApi.HospitalReturn, typeof qtransfer.HospitalReturnSchema>,

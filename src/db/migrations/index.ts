@@ -28,6 +28,7 @@ import * as m0033 from './0033_job_lease.ts';
 import * as m0034 from './0034_quarantine_home_service.ts';
 import * as m0036 from './0036_supply_reserves.ts';
 import * as m0037 from './0037_checkin_partitions.ts';
+import * as m0040 from './0040_decision_projections.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -61,4 +62,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0034_quarantine_home_service': m0034,
   '0036_supply_reserves': m0036,
   '0037_checkin_partitions': m0037,
+  '0040_decision_projections': m0040,
 };

@@ -101,6 +101,11 @@ export const NAV_GROUPS: NavGroup[] = [
     ],
   },
   {
+    // 研判: Rt, projections and their scores
+    key: 'decision',
+    items: [{ key: 'decision', to: '/decision', anyOf: ['command.view'] }],
+  },
+  {
     key: 'mine',
     items: [
       { key: 'myCode', to: '/me/code', anyOf: [], roles: ['resident'] },
