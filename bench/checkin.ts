@@ -223,15 +223,17 @@ const CLOCK_TICKS = 100;
 async function measured(
   servers: ChildProcess[],
   run: () => Promise<RunResult>,
-  dbPids: number[] = [],
+  dbPids: () => Promise<number[]> = async () => [],
 ): Promise<{ run: RunResult; main: number; others: number; client: number; database: number }> {
   const sum = () =>
     servers
       .map(cpuMsOf)
       .reduce((a, b) => ({ main: a.main + b.main, others: a.others + b.others }), { main: 0, others: 0 });
-  const dbCpu = () => dbPids.reduce((n, pid) => n + cpuMsOfPid(pid), 0);
+  // PostgreSQL's backends come and go with the pools' connections: those alive at the end count from
+  // their CPU at the start, or from 0 when they started during the slice.
+  const dbCpu = (pids: number[]) => new Map(pids.map((pid) => [pid, cpuMsOfPid(pid)]));
   const server0 = sum();
-  const db0 = dbCpu();
+  const db0 = dbCpu(await dbPids());
   const client0 = process.cpuUsage();
   const result = await run();
   const client = process.cpuUsage(client0);
@@ -241,7 +243,7 @@ async function measured(
     main: server1.main - server0.main,
     others: server1.others - server0.others,
     client: (client.user + client.system) / 1000,
-    database: dbCpu() - db0,
+    database: [...dbCpu(await dbPids())].reduce((n, [pid, ms]) => n + ms - (db0.get(pid) ?? 0), 0),
   };
 }
 
@@ -494,7 +496,7 @@ async function main(): Promise<void> {
     const bareSide = contender('bare', [bare], [barePort], bareShot, () => {});
     const contenders = [cordonSide, ...clusters, ...floors, bareSide];
     for (const c of contenders) await drive(c.ports, WARMUP_SECONDS, c.next, c.onAnswer);
-    const dbPids = PG ? await postgresPids() : [];
+    const dbPids = PG ? postgresPids : undefined;
     counting = true;
     // The servers take turns in short slices, so that a change in the machine's speed during the run
     // (other tenants of a shared host) weighs on all alike.

@@ -171,18 +171,21 @@ class Batch {
     const col = (f: (v: { dwell: number; lo: number; hi: number }) => number) =>
       ids.map((id) => String(f(venues.get(id)!)));
     // The update closes what the batch's latest scan finds expired; the select (the statement's snapshot,
-    // before the update) returns what was open at its earliest scan, expired job by job below.
+    // before the update) returns what was open at its earliest scan, expired job by job below. The
+    // `venue_id = any(…)` beside the join lets each partition read its open-visit index (checkin_open_idx)
+    // instead of a hash join over every row.
     const { rows } = await sql<{ venue_id: string; entered_at: number }>`
       with v as (
         select * from unnest(${ids}::text[], ${col((v) => v.dwell)}::bigint[], ${col((v) => v.lo)}::bigint[],
           ${col((v) => v.hi)}::bigint[]) as v(venue_id, dwell, lo, hi)
       ), closed as (
         update checkin c set exited_at = c.entered_at + v.dwell, exit_kind = 'auto' from v
-        where c.venue_id = v.venue_id and c.entered_at <= v.hi and c.exited_at is null and c.decision = 'admitted'
+        where c.venue_id = any(${ids}::text[]) and c.venue_id = v.venue_id and c.entered_at <= v.hi
+          and c.exited_at is null and c.decision = 'admitted'
         returning c.id
       )
       select c.venue_id, c.entered_at from checkin c join v on c.venue_id = v.venue_id
-      where c.entered_at > v.lo and c.exited_at is null and c.decision = 'admitted'
+      where c.venue_id = any(${ids}::text[]) and c.entered_at > v.lo and c.exited_at is null and c.decision = 'admitted'
       order by c.venue_id, c.entered_at`.execute(this.trx);
     for (const id of ids) this.open.set(id, { dwellMs: venues.get(id)!.dwell, times: [] });
     for (const r of rows) this.open.get(r.venue_id)!.times.push(Number(r.entered_at));

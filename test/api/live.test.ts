@@ -396,7 +396,11 @@ for (const { dialect, skip } of await dialects()) {
         await purged;
         unsubscribe();
         assert.deepEqual(notices, [gate.id]);
-        assert.deepEqual(logged, ['purged 1 check-ins older than 28 days']);
+        // (On PostgreSQL the partition job logs the day partitions it made first.)
+        assert.deepEqual(
+          logged.filter((m) => !m.startsWith('made check-in partitions')),
+          ['purged 1 check-ins older than 28 days'],
+        );
         assert.equal(await purgeIfDue(s), 0);
         const purges = await s.db
           .selectFrom('audit_event')
