@@ -33,6 +33,9 @@ import { SiteOpsErrors } from './quarantine/siteops.schema.ts';
 import { QuarantineOrderErrors } from './quarantine/orders.schema.ts';
 import { LogisticsErrors } from './logistics/enterprises.schema.ts';
 import { PassErrors } from './logistics/passes.schema.ts';
+import { TripErrors } from './logistics/trips.schema.ts';
+import { CheckpointErrors } from './logistics/checkpoints.schema.ts';
+import { StationErrors } from './logistics/stations.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -68,6 +71,9 @@ export const ERROR_CATALOGUES = {
   QuarantineOrderErrors,
   LogisticsErrors,
   PassErrors,
+  TripErrors,
+  CheckpointErrors,
+  StationErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

@@ -87,6 +87,13 @@ const OWNERS: Record<keyof Database, readonly string[]> = {
   driver: ['logistics'],
   vehicle_pass: ['logistics'],
   vehicle_pass_serial: ['logistics'],
+  transfer_station: ['logistics'],
+  checkpoint: ['logistics'],
+  trip: ['logistics'],
+  checkpoint_check: ['logistics'],
+  checkpoint_person_check: ['logistics'],
+  station_visit: ['logistics'],
+  station_visit_step: ['logistics'],
   job_lease: ['platform'],
 };
 
