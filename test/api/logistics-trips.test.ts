@@ -7,17 +7,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../support/dialects.ts';
-import { AREAS, seedTestAreas, signIn, testServices, type SignedIn } from '../support/services.ts';
+import { AREAS, seedTestAreas, signIn, testServices, type SignedIn, type TestServices } from '../support/services.ts';
 import { build } from '../../src/app.ts';
 import type { App } from '../../src/platform/http.ts';
 import { linkAccount } from '../../src/logistics/enterprises.service.ts';
 import { createSession } from '../../src/access/session.ts';
-import type { Services } from '../../src/services.ts';
 
 const H = 3_600_000;
 
 /** Moves the clock on and signs each account in again (sessions do not outlive the jump). */
-async function later(s: Services, at: string, who: SignedIn[]): Promise<void> {
+async function later(s: TestServices, at: string, who: SignedIn[]): Promise<void> {
   s.clock.set(at);
   for (const w of who) {
     const session = await createSession(s, w.userId);
