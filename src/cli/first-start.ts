@@ -18,6 +18,7 @@ import { seedDemoSiteDay } from '../quarantine/care.demo.ts';
 import { assignDemoOperator } from '../venues/venue.service.ts';
 import { createDemoResident } from '../residents/residents.service.ts';
 import { seedDemoLogistics } from '../logistics/logistics.demo.ts';
+import { seedDemoTrips } from '../logistics/trips.demo.ts';
 
 interface DemoAccount {
   username: string;
@@ -145,6 +146,22 @@ export async function seedDemoDeployment(
     );
     log(
       `demo logistics: ${logistics.enterprises} enterprises, ${logistics.vehicles} vehicles, ${logistics.drivers} drivers, ${logistics.passes} passes`,
+    );
+    const trips = await seedDemoTrips(
+      s,
+      {
+        userId: commandRow.id,
+        username: 'command',
+        displayName: '市指挥部值班员',
+        role: 'command',
+        areaId: city.id,
+        areaPath: city.path,
+        via: 'token',
+      },
+      { officerUsername: 'logistics' },
+    );
+    log(
+      `demo trips: ${trips.trips} trips, ${trips.checks} checkpoint checks, ${trips.visits} vehicles inside the station`,
     );
   }
   log(
