@@ -15,6 +15,7 @@ import { AppError, type ErrorCode } from '../platform/errors.ts';
 import { maskName } from '../platform/mask.ts';
 import type { Services } from '../services.ts';
 import { checkPlate } from './enterprises.rules.ts';
+import { logisticsRoleOf } from './enterprises.service.ts';
 import * as enterprises from './enterprises.store.ts';
 import { countyOfPath } from './passes.rules.ts';
 import type { ArriveBody, BoardView, StationBody, StationView, StepBody, VisitView } from './stations.schema.ts';
@@ -88,7 +89,9 @@ export async function createStation(s: Services, actor: Actor, body: StationBody
 
 export async function listStations(s: Services, actor: Actor, areaId?: string): Promise<StationView[]> {
   assertCan(actor, 'logistics.read');
-  const scope = await listingScope(s.db, actor, areaId);
+  // An enterprise reports trips to stations anywhere: stations are public destinations, listed whole.
+  const role = await logisticsRoleOf(s.db, actor);
+  const scope = role.enterpriseId ? '' : await listingScope(s.db, actor, areaId);
   return (await store.listStations(s.db, scope)).map(stationView);
 }
 

@@ -38,7 +38,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'quarantineCapacity',
       'hospitals',
     ],
-    logistics: ['logisticsPortal', 'logisticsReview'],
+    logistics: ['logisticsPortal', 'logisticsReview', 'logisticsTrips', 'logisticsCheckpoint', 'logisticsStations'],
   },
   investigator: {
     population: ['registry', 'search'],
@@ -71,8 +71,8 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'hospitals',
     ],
   },
-  logistics: { logistics: ['logisticsReview'] },
-  enterprise: { logistics: ['logisticsPortal'] },
+  logistics: { logistics: ['logisticsReview', 'logisticsTrips', 'logisticsCheckpoint', 'logisticsStations'] },
+  enterprise: { logistics: ['logisticsPortal', 'logisticsTrips'] },
   resident: { mine: ['myCode', 'scanHint', 'myQuarantine'] },
 };
 

@@ -50,6 +50,9 @@ import { CapacityPage } from './quarantine/CapacityPage.tsx';
 import { EnterprisePortalPage } from './logistics/EnterprisePortalPage.tsx';
 import { PassReviewPage } from './logistics/PassReviewPage.tsx';
 import { PassPage } from './logistics/PassPage.tsx';
+import { TripsPage } from './logistics/TripsPage.tsx';
+import { CheckpointPage } from './logistics/CheckpointPage.tsx';
+import { StationBoardPage } from './logistics/StationBoardPage.tsx';
 import { AllocationPage } from './quarantine/AllocationPage.tsx';
 import { RoundsPage } from './quarantine/RoundsPage.tsx';
 import { SiteOpsPage } from './quarantine/SiteOpsPage.tsx';
@@ -294,6 +297,30 @@ function App() {
               element={
                 <RequirePermission anyOf={['logistics.read']}>
                   <PassPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/trips"
+              element={
+                <RequirePermission anyOf={['logistics.read']}>
+                  <TripsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/checkpoint"
+              element={
+                <RequirePermission anyOf={['checkpoint.check']}>
+                  <CheckpointPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/stations"
+              element={
+                <RequirePermission anyOf={['checkpoint.check']}>
+                  <StationBoardPage />
                 </RequirePermission>
               }
             />

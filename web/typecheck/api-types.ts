@@ -36,6 +36,10 @@ import type * as ordersApi from '../src/quarantine/ordersApi.ts';
 import type * as enterprises from '../../src/logistics/enterprises.schema.ts';
 import type * as passes from '../../src/logistics/passes.schema.ts';
 import type * as logisticsApi from '../src/logistics/logisticsApi.ts';
+import type * as tripsSchema from '../../src/logistics/trips.schema.ts';
+import type * as checkpointsSchema from '../../src/logistics/checkpoints.schema.ts';
+import type * as stationsSchema from '../../src/logistics/stations.schema.ts';
+import type * as ltripApi from '../src/logistics/ltripApi.ts';
 import type * as qallocation from '../../src/quarantine/allocation.schema.ts';
 import type * as qcare from '../../src/quarantine/care.schema.ts';
 import type * as qsiteops from '../../src/quarantine/siteops.schema.ts';
@@ -76,6 +80,14 @@ export type Checked = [
   Reads<logisticsApi.Vehicle, typeof enterprises.VehicleSchema>,
   Reads<logisticsApi.Driver, typeof enterprises.DriverSchema>,
   Reads<logisticsApi.Pass, typeof passes.PassSchema>,
+  Reads<ltripApi.Trip, typeof tripsSchema.TripSchema>,
+  Reads<ltripApi.Station, typeof stationsSchema.StationSchema>,
+  Reads<ltripApi.Visit, typeof stationsSchema.VisitSchema>,
+  Reads<ltripApi.Board, typeof stationsSchema.BoardSchema>,
+  Reads<ltripApi.Checkpoint, typeof checkpointsSchema.CheckpointSchema>,
+  Reads<ltripApi.Lookup, typeof checkpointsSchema.LookupSchema>,
+  Reads<ltripApi.Check, typeof checkpointsSchema.CheckSchema>,
+  Reads<ltripApi.Counts, typeof checkpointsSchema.CountsSchema>,
   Reads<transferApi.TransferOptions, typeof qtransfer.TransferOptionsSchema>,
   Reads<transferApi.HospitalTransfer, typeof qtransfer.HospitalTransferSchema>,
   Reads<web.MeResponse, typeof access.MeResult>,
