@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     type: 'refrigerated',
     loadKg: 8000,
   });
-  const drivers = [];
+  const drivers: Array<{ id: string }> = [];
   for (const [name, idNumber] of [
     ['李卫东', '220402198001010019'],
     ['赵强', '220402198502020020'],
