@@ -187,6 +187,8 @@ const ALLOWED: Record<string, string> = {
     "where a pool's members live is the pool lists' scope condition, inside the query (and the lab upload's positive pools' member homes, one statement per slice)",
   'src/logistics/logistics.demo.ts area':
     "the demo's enterprises are placed in the demo city's district and communities, found by name at first start",
+  'src/logistics/trips.demo.ts area':
+    "the demo's transfer station and checkpoint are placed in the demo city's first district, found at first start",
 };
 
 const TABLES = new Set(Object.keys(OWNERS));
