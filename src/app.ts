@@ -38,6 +38,7 @@ import { enterpriseRoutes } from './logistics/enterprises.routes.ts';
 import { passRoutes } from './logistics/passes.routes.ts';
 import { reserveRoutes } from './logistics/reserves.routes.ts';
 import { decisionRoutes } from './decision/decision.routes.ts';
+import { tripRoutes } from './logistics/trips.routes.ts';
 import { lazyRequestLogger } from './platform/logging.ts';
 import { rateLimitRedis } from './platform/ratelimit.ts';
 import { notifyRoutes } from './notify/notify.routes.ts';
@@ -236,6 +237,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => passRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => reserveRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => decisionRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => tripRoutes(api as App, s), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

@@ -36,6 +36,9 @@ import { PassErrors } from './logistics/passes.schema.ts';
 import { HomeServiceErrors } from './quarantine/home.schema.ts';
 import { ReserveErrors } from './logistics/reserves.schema.ts';
 import { DecisionErrors } from './decision/decision.schema.ts';
+import { TripErrors } from './logistics/trips.schema.ts';
+import { CheckpointErrors } from './logistics/checkpoints.schema.ts';
+import { StationErrors } from './logistics/stations.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -74,6 +77,9 @@ export const ERROR_CATALOGUES = {
   HomeServiceErrors,
   ReserveErrors,
   DecisionErrors,
+  TripErrors,
+  CheckpointErrors,
+  StationErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

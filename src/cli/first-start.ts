@@ -20,6 +20,7 @@ import { createDemoResident } from '../residents/residents.service.ts';
 import { seedDemoLogistics } from '../logistics/logistics.demo.ts';
 import { seedDemoReserves } from '../logistics/reserves.demo.ts';
 import { seedDemoOutbreak } from '../decision/decision.demo.ts';
+import { seedDemoTrips } from '../logistics/trips.demo.ts';
 
 interface DemoAccount {
   username: string;
@@ -169,6 +170,22 @@ export async function seedDemoDeployment(
     );
     log(
       `demo reserves: ${reserves.warehouses} warehouses, ${reserves.movements} movements, ${reserves.alerts} open alert(s)`,
+    );
+    const trips = await seedDemoTrips(
+      s,
+      {
+        userId: commandRow.id,
+        username: 'command',
+        displayName: '市指挥部值班员',
+        role: 'command',
+        areaId: city.id,
+        areaPath: city.path,
+        via: 'token',
+      },
+      { officerUsername: 'logistics' },
+    );
+    log(
+      `demo trips: ${trips.trips} trips, ${trips.checks} checkpoint checks, ${trips.visits} vehicles inside the station`,
     );
   }
   log(

@@ -1179,6 +1179,136 @@ export interface StockAlertTable {
   cleared_at: number | null;
 }
 
+/** A transfer station (migration 0035). */
+export interface TransferStationTable {
+  id: string;
+  name: string;
+  area_id: string;
+  area_path: string;
+  county: string;
+  address: string;
+  window_minutes: number;
+  created_at: number;
+}
+
+export interface CheckpointTable {
+  id: string;
+  name: string;
+  area_id: string;
+  area_path: string;
+  officer_user_id: string | null;
+  created_at: number;
+}
+
+/** A trip pre-registration (报备). */
+export interface TripTable {
+  id: string;
+  enterprise_id: string;
+  area_path: string;
+  pass_id: string | null;
+  vehicle_id: string;
+  /** JSON array of {driverId, role}. */
+  crew: string;
+  cargo_category: string;
+  cargo_name: string;
+  quantity: number;
+  unit: string;
+  origin: string;
+  origin_risk: string;
+  destination_kind: string;
+  destination_id: string | null;
+  destination_name: string;
+  destination_county: string;
+  intent: string;
+  arrive_from: number;
+  arrive_until: number;
+  department: string;
+  status: string;
+  rules_version: string;
+  reported_by: string | null;
+  reported_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_note: string | null;
+  arrived_at: number | null;
+  updated_at: number;
+}
+
+export interface CheckpointCheckTable {
+  id: string;
+  checkpoint_id: string;
+  area_path: string;
+  client_id: string;
+  plate: string;
+  vehicle_id: string | null;
+  pass_id: string | null;
+  trip_id: string | null;
+  vehicle_class: string;
+  decision: string;
+  path: string | null;
+  reasons: string;
+  note: string;
+  queue_status: string | null;
+  officer_user_id: string | null;
+  resolved_by: string | null;
+  resolved_at: number | null;
+  resolution_note: string | null;
+  handed_to_area_id: string | null;
+  rules_version: string;
+  checked_by: string | null;
+  checked_at: number;
+  sync_gap_ms: number;
+  recorded_at: number;
+}
+
+export interface CheckpointPersonCheckTable {
+  id: string;
+  check_id: string;
+  driver_id: string | null;
+  person_id: string | null;
+  name: string;
+  role: string;
+  temperature: number;
+  colour: string;
+  test_sampled_at: number | null;
+  antigen: string | null;
+  pcr_sampled: number;
+  outcome: string;
+  reasons: string;
+  control: string;
+}
+
+export interface StationVisitTable {
+  id: string;
+  station_id: string;
+  area_path: string;
+  trip_id: string | null;
+  check_id: string | null;
+  plate: string;
+  on_list: number;
+  step: string;
+  handover: string | null;
+  crew: string;
+  relay_driver: string | null;
+  route: string | null;
+  seal_number: string | null;
+  arrived_at: number;
+  due_at: number;
+  closed_at: number | null;
+  updated_at: number;
+}
+
+export interface StationVisitStepTable {
+  id: string;
+  visit_id: string;
+  step: string;
+  at: number;
+  by_user: string | null;
+  by_name: string;
+  note: string;
+}
+
+
 export interface Database {
   area: AreaTable;
   building: BuildingTable;
@@ -1249,6 +1379,13 @@ export interface Database {
   driver: DriverTable;
   vehicle_pass: VehiclePassTable;
   vehicle_pass_serial: VehiclePassSerialTable;
+  transfer_station: TransferStationTable;
+  checkpoint: CheckpointTable;
+  trip: TripTable;
+  checkpoint_check: CheckpointCheckTable;
+  checkpoint_person_check: CheckpointPersonCheckTable;
+  station_visit: StationVisitTable;
+  station_visit_step: StationVisitStepTable;
   warehouse: WarehouseTable;
   stock_level: StockLevelTable;
   stock_movement: StockMovementTable;

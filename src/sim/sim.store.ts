@@ -43,6 +43,7 @@ export async function countRegistry(ex: Executor): Promise<RegistryCounts> {
  * has none of the old people, so none of their cases, colours, test records, call lists or accounts.
  */
 const PERSON_DEPENDENT_TABLES = [
+  'checkpoint_person_check',
   'quarantine_order_event',
   'quarantine_stay',
   'quarantine_transfer',

@@ -63,7 +63,12 @@ type Fixture = Record<
   | 'vehicle'
   | 'pass'
   | 'warehouse'
-  | 'projection',
+  | 'projection'
+  | 'trip'
+  | 'station'
+  | 'checkpoint'
+  | 'check'
+  | 'visit',
   string
 >;
 
@@ -104,6 +109,14 @@ const exempt = (reason: string): Probe => ({ expect: 'exempt', reason });
 const PUBLIC = 'public: served without sign-in, holds no personal or area-scoped record';
 const OWN = "the actor's own account, person or session: nothing of another area can be named";
 const CITY = 'city-level configuration or summary with no per-area record';
+
+/** A checkpoint's check of an unreported vehicle, as a phone sends it. */
+const CHECK_BODY = {
+  clientId: 'phone-w-000001',
+  plate: '吉D77777',
+  vehicleClass: 'supply',
+  persons: [{ name: '张三', role: 'driver', temperature: 36.5, colourShown: 'green', testSampledAt: START }],
+};
 
 export const ROUTES: Record<string, Probe> = {
   'GET /api/v1/health': exempt(PUBLIC),
@@ -822,6 +835,90 @@ export const ROUTES: Record<string, Probe> = {
     (f) => ({ areaId: f.area }),
   ),
   'GET /api/v1/decision/projections/{id}': refused('command', (f) => `/decision/projections/${f.projection}`),
+  'GET /api/v1/logistics/trips': scoped('logistics', () => '/logistics/trips'),
+  'POST /api/v1/logistics/trips': refused(
+    'command',
+    () => '/logistics/trips',
+    (f) => ({
+      passId: f.pass,
+      vehicleId: f.vehicle,
+      crew: [{ driverId: f.vehicle, role: 'driver' }],
+      cargoCategory: 'food',
+      cargoName: '蔬菜',
+      quantity: 10,
+      unit: 't',
+      origin: '130102',
+      originRisk: 'none',
+      destinationKind: 'transfer_station',
+      destinationId: f.station,
+      intent: 'unload_return',
+      arriveFrom: START + 60 * HOUR,
+      arriveUntil: START + 62 * HOUR,
+    }),
+  ),
+  'GET /api/v1/logistics/trips/{id}': refused('logistics', (f) => `/logistics/trips/${f.trip}`),
+  'POST /api/v1/logistics/trips/{id}/approve': refused('logistics', (f) => `/logistics/trips/${f.trip}/approve`),
+  'POST /api/v1/logistics/trips/{id}/refuse': refused(
+    'logistics',
+    (f) => `/logistics/trips/${f.trip}/refuse`,
+    () => ({ reason: '不符' }),
+  ),
+  'POST /api/v1/logistics/trips/{id}/withdraw': refused('command', (f) => `/logistics/trips/${f.trip}/withdraw`),
+  'GET /api/v1/logistics/stations': scoped('logistics', () => '/logistics/stations'),
+  'POST /api/v1/logistics/stations': refused(
+    'logistics',
+    () => '/logistics/stations',
+    (f) => ({ name: '文苑另一中转站', areaId: f.area, windowMinutes: 120 }),
+  ),
+  'GET /api/v1/logistics/stations/{id}/board': refused('logistics', (f) => `/logistics/stations/${f.station}/board`),
+  'GET /api/v1/logistics/stations/{id}/arrivals': refused(
+    'logistics',
+    (f) => `/logistics/stations/${f.station}/arrivals?date=2022-04-04&slot=08`,
+  ),
+  'POST /api/v1/logistics/stations/{id}/visits': refused(
+    'logistics',
+    (f) => `/logistics/stations/${f.station}/visits`,
+    () => ({ plate: '吉D77777', crew: ['张三'] }),
+  ),
+  'GET /api/v1/logistics/visits/{id}': refused('logistics', (f) => `/logistics/visits/${f.visit}`),
+  'POST /api/v1/logistics/visits/{id}/steps': refused(
+    'logistics',
+    (f) => `/logistics/visits/${f.visit}/steps`,
+    () => ({ step: 'disinfected' }),
+  ),
+  'GET /api/v1/logistics/visits/{id}/slip.pdf': refused('logistics', (f) => `/logistics/visits/${f.visit}/slip.pdf`),
+  'GET /api/v1/logistics/checkpoints': scoped('logistics', () => '/logistics/checkpoints'),
+  'POST /api/v1/logistics/checkpoints': refused(
+    'logistics',
+    () => '/logistics/checkpoints',
+    (f) => ({ name: '文苑另一卡口', areaId: f.area }),
+  ),
+  'POST /api/v1/logistics/checkpoints/{id}/lookup': refused(
+    'checkpoint',
+    (f) => `/logistics/checkpoints/${f.checkpoint}/lookup`,
+    () => ({ plate: '吉D12345' }),
+  ),
+  'POST /api/v1/logistics/checkpoints/{id}/checks': refused(
+    'checkpoint',
+    (f) => `/logistics/checkpoints/${f.checkpoint}/checks`,
+    () => CHECK_BODY,
+  ),
+  'POST /api/v1/logistics/checkpoints/{id}/sync': refused(
+    'checkpoint',
+    (f) => `/logistics/checkpoints/${f.checkpoint}/sync`,
+    () => ({ checks: [CHECK_BODY] }),
+  ),
+  'GET /api/v1/logistics/checkpoints/{id}/counts': refused(
+    'checkpoint',
+    (f) => `/logistics/checkpoints/${f.checkpoint}/counts?date=2022-04-02`,
+  ),
+  'GET /api/v1/logistics/checks': scoped('checkpoint', () => '/logistics/checks'),
+  'GET /api/v1/logistics/checks/{id}': refused('checkpoint', (f) => `/logistics/checks/${f.check}`),
+  'POST /api/v1/logistics/checks/{id}/resolve': refused(
+    'logistics',
+    (f) => `/logistics/checks/${f.check}/resolve`,
+    () => ({ resolution: 'trans_ship', reason: '未报备' }),
+  ),
 };
 
 for (const { dialect, skip } of await dialects()) {
@@ -1186,6 +1283,56 @@ for (const { dialect, skip } of await dialects()) {
             created_at: START,
           })
           .execute();
+        const station = ok(
+          await call('POST', '/logistics/stations', command, {
+            name: '文苑中转站',
+            areaId: areas[AREAS.wenyuan],
+            windowMinutes: 240,
+          }),
+        ).id as string;
+        const checkpoint = ok(
+          await call('POST', '/logistics/checkpoints', command, { name: '文苑卡口', areaId: areas[AREAS.wenyuan] }),
+        ).id as string;
+        const wDriver = ok(
+          await call('POST', `/logistics/enterprises/${enterprise}/drivers`, command, {
+            name: '文苑司机',
+            idType: 'passport',
+            idNumber: 'E87654321',
+            phone: '13800000006',
+            licenceClass: 'B2',
+          }),
+        ).id as string;
+        const trip = ok(
+          await call('POST', '/logistics/trips', command, {
+            passId: pass,
+            vehicleId: vehicle,
+            crew: [{ driverId: wDriver, role: 'driver' }],
+            cargoCategory: 'food',
+            cargoName: '蔬菜',
+            quantity: 10,
+            unit: 't',
+            origin: '130102',
+            originRisk: 'none',
+            destinationKind: 'transfer_station',
+            destinationId: station,
+            intent: 'unload_return',
+            arriveFrom: START + 60 * HOUR,
+            arriveUntil: START + 62 * HOUR,
+          }),
+        ).id as string;
+        const check = ok(
+          await call('POST', `/logistics/checkpoints/${checkpoint}/checks`, command, {
+            ...CHECK_BODY,
+            clientId: 'phone-w-000000',
+            persons: [{ ...CHECK_BODY.persons[0], name: '文苑司机' }],
+          }),
+        ).id as string;
+        const visit = ok(
+          await call('POST', `/logistics/stations/${station}/visits`, command, {
+            plate: '吉D77777',
+            crew: ['文苑司机'],
+          }),
+        ).id as string;
         const f: Fixture = {
           order,
           area: areas[AREAS.wenyuan]!,
@@ -1225,6 +1372,11 @@ for (const { dialect, skip } of await dialects()) {
           pass,
           warehouse,
           projection: 'projection-w',
+          trip,
+          station,
+          checkpoint,
+          check,
+          visit,
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),
@@ -1240,6 +1392,11 @@ for (const { dialect, skip } of await dialects()) {
           '文苑保供商贸',
           '吉D12345',
           '文苑物资周转仓',
+          '吉D77777',
+          '文苑中转站',
+          '文苑卡口',
+          '文苑司机',
+          '文*司机',
         ];
 
         // 兴阳's actors, one per role, ask for them.

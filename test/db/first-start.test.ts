@@ -7,6 +7,8 @@ import { testServices } from '../support/services.ts';
 import { seedDemoDeployment } from '../../src/cli/first-start.ts';
 import { login } from '../../src/access/access.service.ts';
 import { phoneLookup } from '../../src/registry/person.codec.ts';
+import { checkpointPeriodOn, checkpointPolicy } from '../../src/logistics/checkpoint.policy.ts';
+import { dateInZone } from '../../src/platform/calendar.ts';
 
 for (const { dialect, skip } of await dialects()) {
   describe(`first start demo logins [${dialect}]`, { skip }, () => {
@@ -92,6 +94,16 @@ for (const { dialect, skip } of await dialects()) {
           (await s.db.selectFrom('stock_movement').select('households').where('kind', '=', 'distribution').execute())
             .length > 0,
         );
+        // Trips, the checkpoint and the station have life: trips approved and waiting, today's checks, vehicles inside.
+        const trips = await s.db.selectFrom('trip').select('status').execute();
+        assert.deepEqual(trips.map((t) => t.status).sort(), ['approved', 'reported']);
+        const checks = await s.db.selectFrom('checkpoint_check').select('decision').execute();
+        // The red-code driver's truck: turned back, or never turned back, by the period of the demo's day.
+        const day = dateInZone(s.clock.now(), s.config.timeZone);
+        const failed = checkpointPeriodOn(checkpointPolicy(), day).turnBack ? 'turned_back' : 'trans_ship';
+        assert.deepEqual(checks.map((c) => c.decision).sort(), ['officer', 'officer', failed].sort());
+        const inside = await s.db.selectFrom('station_visit').select('step').where('closed_at', 'is', null).execute();
+        assert.deepEqual(inside.map((v) => v.step).sort(), ['crew_tested', 'disinfected']);
       } finally {
         await s.close();
       }

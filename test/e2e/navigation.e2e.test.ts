@@ -39,7 +39,15 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'quarantineCapacity',
       'hospitals',
     ],
-    logistics: ['logisticsPortal', 'logisticsReview', 'warehouses', 'reserves'],
+    logistics: [
+      'logisticsPortal',
+      'logisticsReview',
+      'logisticsTrips',
+      'logisticsCheckpoint',
+      'logisticsStations',
+      'warehouses',
+      'reserves',
+    ],
     decision: ['decision'],
   },
   investigator: {
@@ -73,9 +81,18 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'hospitals',
     ],
   },
-  logistics: { logistics: ['logisticsReview', 'warehouses', 'reserves'] },
+  logistics: {
+    logistics: [
+      'logisticsReview',
+      'logisticsTrips',
+      'logisticsCheckpoint',
+      'logisticsStations',
+      'warehouses',
+      'reserves',
+    ],
+  },
   warehouse: { logistics: ['warehouses', 'reserves'] },
-  enterprise: { logistics: ['logisticsPortal'] },
+  enterprise: { logistics: ['logisticsPortal', 'logisticsTrips'] },
   resident: { mine: ['myCode', 'scanHint', 'myQuarantine'] },
 };
 

@@ -92,6 +92,13 @@ const OWNERS: Record<keyof Database, readonly string[]> = {
   stock_level: ['logistics'],
   stock_movement: ['logistics'],
   stock_alert: ['logistics'],
+  transfer_station: ['logistics'],
+  checkpoint: ['logistics'],
+  trip: ['logistics'],
+  checkpoint_check: ['logistics'],
+  checkpoint_person_check: ['logistics'],
+  station_visit: ['logistics'],
+  station_visit_step: ['logistics'],
   job_lease: ['platform'],
   decision_projection: ['decision'],
 };
@@ -198,6 +205,8 @@ const ALLOWED: Record<string, string> = {
     "Rt's daily series reads an area's cases (onset, sample, report, source) in one set-based query; the pairs join each contact to the case it became",
   'src/decision/decision.store.ts contact':
     'the infector–infectee pairs are close contacts joined to the cases they became, thousands at once, for the serial interval',
+  'src/logistics/trips.demo.ts area':
+    "the demo's transfer station and checkpoint are placed in the demo city's first district, found at first start",
 };
 
 const TABLES = new Set(Object.keys(OWNERS));

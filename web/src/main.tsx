@@ -53,6 +53,9 @@ import { PassPage } from './logistics/PassPage.tsx';
 import { WarehousePage, WarehousesPage } from './logistics/WarehousesPage.tsx';
 import { ReservesPage } from './logistics/ReservesPage.tsx';
 import { DecisionPage } from './decision/DecisionPage.tsx';
+import { TripsPage } from './logistics/TripsPage.tsx';
+import { CheckpointPage } from './logistics/CheckpointPage.tsx';
+import { StationBoardPage } from './logistics/StationBoardPage.tsx';
 import { AllocationPage } from './quarantine/AllocationPage.tsx';
 import { RoundsPage } from './quarantine/RoundsPage.tsx';
 import { SiteOpsPage } from './quarantine/SiteOpsPage.tsx';
@@ -329,6 +332,30 @@ function App() {
               element={
                 <RequirePermission anyOf={['command.view']}>
                   <DecisionPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/trips"
+              element={
+                <RequirePermission anyOf={['logistics.read']}>
+                  <TripsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/checkpoint"
+              element={
+                <RequirePermission anyOf={['checkpoint.check']}>
+                  <CheckpointPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="logistics/stations"
+              element={
+                <RequirePermission anyOf={['checkpoint.check']}>
+                  <StationBoardPage />
                 </RequirePermission>
               }
             />

@@ -41,6 +41,10 @@ import type * as reserves from '../../src/logistics/reserves.schema.ts';
 import type * as reservesApi from '../src/logistics/reservesApi.ts';
 import type * as decision from '../../src/decision/decision.schema.ts';
 import type * as decisionApi from '../src/decision/decisionApi.ts';
+import type * as tripsSchema from '../../src/logistics/trips.schema.ts';
+import type * as checkpointsSchema from '../../src/logistics/checkpoints.schema.ts';
+import type * as stationsSchema from '../../src/logistics/stations.schema.ts';
+import type * as ltripApi from '../src/logistics/ltripApi.ts';
 import type * as qallocation from '../../src/quarantine/allocation.schema.ts';
 import type * as qcare from '../../src/quarantine/care.schema.ts';
 import type * as qsiteops from '../../src/quarantine/siteops.schema.ts';
@@ -89,6 +93,14 @@ export type Checked = [
   Reads<reservesApi.StockAlert, typeof reserves.StockAlertSchema>,
   Reads<decisionApi.RtView, typeof decision.RtViewSchema>,
   Reads<decisionApi.Projection, typeof decision.ProjectionSchema>,
+  Reads<ltripApi.Trip, typeof tripsSchema.TripSchema>,
+  Reads<ltripApi.Station, typeof stationsSchema.StationSchema>,
+  Reads<ltripApi.Visit, typeof stationsSchema.VisitSchema>,
+  Reads<ltripApi.Board, typeof stationsSchema.BoardSchema>,
+  Reads<ltripApi.Checkpoint, typeof checkpointsSchema.CheckpointSchema>,
+  Reads<ltripApi.Lookup, typeof checkpointsSchema.LookupSchema>,
+  Reads<ltripApi.Check, typeof checkpointsSchema.CheckSchema>,
+  Reads<ltripApi.Counts, typeof checkpointsSchema.CountsSchema>,
   Reads<transferApi.TransferOptions, typeof qtransfer.TransferOptionsSchema>,
   Reads<transferApi.HospitalTransfer, typeof qtransfer.HospitalTransferSchema>,
   Reads<transferApi.HospitalReturn, typeof qtransfer.HospitalReturnSchema>,

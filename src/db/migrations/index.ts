@@ -29,6 +29,7 @@ import * as m0034 from './0034_quarantine_home_service.ts';
 import * as m0036 from './0036_supply_reserves.ts';
 import * as m0037 from './0037_checkin_partitions.ts';
 import * as m0040 from './0040_decision_projections.ts';
+import * as m0035 from './0035_logistics_trips.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -63,4 +64,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0036_supply_reserves': m0036,
   '0037_checkin_partitions': m0037,
   '0040_decision_projections': m0040,
+  '0035_logistics_trips': m0035,
 };

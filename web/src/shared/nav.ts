@@ -98,6 +98,9 @@ export const NAV_GROUPS: NavGroup[] = [
         also: ['/logistics/warehouses/'],
       },
       { key: 'reserves', to: '/logistics/reserves', anyOf: ['logistics.reserves'] },
+      { key: 'logisticsTrips', to: '/logistics/trips', anyOf: ['logistics.read'] },
+      { key: 'logisticsCheckpoint', to: '/logistics/checkpoint', anyOf: ['checkpoint.check'] },
+      { key: 'logisticsStations', to: '/logistics/stations', anyOf: ['checkpoint.check'] },
     ],
   },
   {
