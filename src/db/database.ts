@@ -1308,7 +1308,6 @@ export interface StationVisitStepTable {
   note: string;
 }
 
-
 export interface Database {
   area: AreaTable;
   building: BuildingTable;
