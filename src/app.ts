@@ -36,6 +36,7 @@ import { quarantineOrderRoutes } from './quarantine/orders.routes.ts';
 import { quarantineHomeRoutes } from './quarantine/home.routes.ts';
 import { enterpriseRoutes } from './logistics/enterprises.routes.ts';
 import { passRoutes } from './logistics/passes.routes.ts';
+import { volunteerRoutes } from './volunteers/volunteers.routes.ts';
 import { lazyRequestLogger } from './platform/logging.ts';
 import { rateLimitRedis } from './platform/ratelimit.ts';
 import { notifyRoutes } from './notify/notify.routes.ts';
@@ -232,6 +233,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => quarantineHomeRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => enterpriseRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => passRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => volunteerRoutes(api as App, s, access), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

@@ -17,6 +17,7 @@ export const ROLES = [
   'resident', // 居民 resident
   'sampler', // 采样员 sampling-table staff and the emergency sampling squad
   'enterprise', // 物资企业 a supply enterprise's own account (its portal: its vehicles, drivers, passes)
+  'volunteer', // 志愿者 an approved volunteer's own account (their tasks, accept or decline, hours)
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -63,6 +64,9 @@ export const PERMISSIONS = [
   'logistics.enterprise', // an enterprise's portal: register its vehicles and drivers, apply for passes
   'logistics.review', // register enterprises; issue, refuse and revoke passes for the cargo's department
   'checkpoint.check', // verify vehicle passes at a checkpoint (卡口)
+  'volunteer.manage', // vet volunteers' sign-ups, see the volunteers of the area, propose and confirm matches
+  'volunteer.post', // post needs of volunteers (需求) for a unit of the area, read the area's needs
+  'volunteer.self', // a volunteer's own page: their tasks, accept or decline, hours
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -101,6 +105,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'logistics.enterprise',
     'logistics.review',
     'checkpoint.check',
+    'volunteer.manage',
+    'volunteer.post',
   ],
   investigator: [
     'registry.read',
@@ -132,13 +138,14 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'health.read',
     'quarantine.read',
     'quarantine.home',
+    'volunteer.post',
   ],
   lab: ['registry.read', 'testing.plan', 'testing.view', 'testing.custody', 'testing.lab', 'testing.report'],
   venue_operator: ['venue.manage', 'checkin.create'],
   checkpoint: ['registry.read', 'health.read', 'checkpoint.check'],
-  quarantine_site: ['registry.read', 'health.read', 'quarantine.read', 'quarantine.site'],
+  quarantine_site: ['registry.read', 'health.read', 'quarantine.read', 'quarantine.site', 'volunteer.post'],
   logistics: ['logistics.read', 'logistics.review', 'checkpoint.check'],
-  volunteer_coordinator: ['registry.read'],
+  volunteer_coordinator: ['registry.read', 'health.read', 'volunteer.manage', 'volunteer.post'],
   auditor: ['audit.read', 'registry.read'],
   admin: [
     'registry.read',
@@ -161,6 +168,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   resident: [],
   sampler: ['testing.view', 'testing.sample', 'testing.custody'],
   enterprise: ['logistics.read', 'logistics.enterprise'],
+  volunteer: ['volunteer.self'],
 };
 
 export function isRole(value: string): value is Role {

@@ -87,6 +87,9 @@ const OWNERS: Record<keyof Database, readonly string[]> = {
   driver: ['logistics'],
   vehicle_pass: ['logistics'],
   vehicle_pass_serial: ['logistics'],
+  volunteer: ['volunteers'],
+  volunteer_need: ['volunteers'],
+  volunteer_booking: ['volunteers'],
   job_lease: ['platform'],
 };
 

@@ -44,7 +44,10 @@ export type Permission =
   | 'logistics.read'
   | 'logistics.enterprise'
   | 'logistics.review'
-  | 'checkpoint.check';
+  | 'checkpoint.check'
+  | 'volunteer.manage'
+  | 'volunteer.post'
+  | 'volunteer.self';
 
 export const ROLES = [
   'command',
@@ -61,6 +64,7 @@ export const ROLES = [
   'resident',
   'sampler',
   'enterprise',
+  'volunteer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
