@@ -61,7 +61,9 @@ type Fixture = Record<
   | 'order'
   | 'enterprise'
   | 'vehicle'
-  | 'pass',
+  | 'pass'
+  | 'volunteer'
+  | 'vNeed',
   string
 >;
 
@@ -779,6 +781,52 @@ export const ROUTES: Record<string, Probe> = {
   'POST /api/v1/logistics/passes/{id}/withdraw': refused('command', (f) => `/logistics/passes/${f.pass}/withdraw`),
   'GET /api/v1/logistics/passes/{id}/code': refused('logistics', (f) => `/logistics/passes/${f.pass}/code`),
   'GET /api/v1/logistics/passes/{id}/pass.pdf': refused('logistics', (f) => `/logistics/passes/${f.pass}/pass.pdf`),
+  'GET /api/v1/volunteers/signup/form': exempt(
+    "public: the sign-up form's organisation kinds, skills and the names of communities, no personal data",
+  ),
+  'POST /api/v1/volunteers/signup': exempt(
+    'public: anyone may sign up as a volunteer (rate-limited); nothing is read back',
+  ),
+  'GET /api/v1/volunteers/rules': exempt(CITY),
+  'GET /api/v1/volunteers': refused('volunteer_coordinator', (f) => `/volunteers?areaId=${f.area}`),
+  'GET /api/v1/volunteers/me': exempt(OWN),
+  'POST /api/v1/volunteers/me/tasks/{id}/accept': exempt(OWN),
+  'POST /api/v1/volunteers/me/tasks/{id}/decline': exempt(OWN),
+  'GET /api/v1/volunteers/needs': refused('volunteer_coordinator', (f) => `/volunteers/needs?areaId=${f.area}`),
+  'POST /api/v1/volunteers/needs': refused(
+    'community_worker',
+    () => '/volunteers/needs',
+    (f) => ({
+      unitKind: 'community',
+      unitName: '越界需求',
+      taskType: 'door_knocking',
+      areaId: f.grid,
+      date: '2022-04-05',
+      startTime: '08:00',
+      endTime: '11:00',
+      people: 2,
+      health: 'none',
+      contactName: '王站长',
+      contactPhone: '13904379999',
+    }),
+  ),
+  'GET /api/v1/volunteers/needs/{id}': refused('community_worker', (f) => `/volunteers/needs/${f.vNeed}`),
+  'POST /api/v1/volunteers/match/propose': refused(
+    'volunteer_coordinator',
+    () => '/volunteers/match/propose',
+    (f) => ({ date: '2022-04-05', areaId: f.area }),
+  ),
+  'POST /api/v1/volunteers/match/confirm': refused(
+    'volunteer_coordinator',
+    () => '/volunteers/match/confirm',
+    (f) => ({ assignments: [{ needId: f.vNeed, volunteerId: f.volunteer }] }),
+  ),
+  'GET /api/v1/volunteers/{id}': refused('volunteer_coordinator', (f) => `/volunteers/${f.volunteer}`),
+  'POST /api/v1/volunteers/{id}/vet': refused(
+    'volunteer_coordinator',
+    (f) => `/volunteers/${f.volunteer}/vet`,
+    () => ({ decision: 'approve' }),
+  ),
 };
 
 for (const { dialect, skip } of await dialects()) {
@@ -1090,6 +1138,33 @@ for (const { dialect, skip } of await dialects()) {
           }),
         ).id as string;
         ok(await call('POST', `/logistics/passes/${pass}/issue`, command, {}), 200);
+        const volunteer = ok(
+          await call('POST', '/volunteers/signup', undefined, {
+            name: '文苑志愿者',
+            idNumber: idNumber(901),
+            phone: '13904370901',
+            areaId: areas[AREAS.wenyuanGrid],
+            orgKind: 'youth_league',
+            skills: [{ code: 'data_entry' }],
+            availability: ['tue_am'],
+            consent: true,
+          }),
+        ).id as string;
+        const vNeed = ok(
+          await call('POST', '/volunteers/needs', command, {
+            unitKind: 'community',
+            unitName: '文苑入户排查',
+            taskType: 'door_knocking',
+            areaId: areas[AREAS.wenyuanGrid],
+            date: '2022-04-05',
+            startTime: '08:00',
+            endTime: '11:00',
+            people: 2,
+            health: 'none',
+            contactName: '王站长',
+            contactPhone: '13904379999',
+          }),
+        )[0].id as string;
         const f: Fixture = {
           order,
           area: areas[AREAS.wenyuan]!,
@@ -1127,6 +1202,8 @@ for (const { dialect, skip } of await dialects()) {
           enterprise,
           vehicle,
           pass,
+          volunteer,
+          vNeed,
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),
@@ -1141,6 +1218,8 @@ for (const { dialect, skip } of await dialects()) {
           '文苑社区卫生服务中心',
           '文苑保供商贸',
           '吉D12345',
+          '文苑志愿者',
+          '文苑入户排查',
         ];
 
         // 兴阳's actors, one per role, ask for them.
