@@ -18,6 +18,7 @@ import { seedDemoSiteDay } from '../quarantine/care.demo.ts';
 import { assignDemoOperator } from '../venues/venue.service.ts';
 import { createDemoResident } from '../residents/residents.service.ts';
 import { seedDemoLogistics } from '../logistics/logistics.demo.ts';
+import { seedDemoVolunteers } from '../volunteers/volunteers.demo.ts';
 
 interface DemoAccount {
   username: string;
@@ -68,6 +69,18 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     username: 'enterprise',
     displayName: '民生保供商贸（企业账号）',
     role: 'enterprise',
+    area: { name: '文苑社区', level: 'community' },
+  },
+  {
+    username: 'coordinator',
+    displayName: '龙山区志愿者协调员',
+    role: 'volunteer_coordinator',
+    area: { name: '龙山区', level: 'district' },
+  },
+  {
+    username: 'volunteer',
+    displayName: '文苑社区志愿者',
+    role: 'volunteer',
     area: { name: '文苑社区', level: 'community' },
   },
 ];
@@ -162,6 +175,19 @@ export async function seedDemoDeployment(
   log(
     `demo quarantine site day: ${day.checks} morning checks (${day.fevers} fever), ${day.requests} open request, ${day.disinfections} disinfections, ${day.waste} waste entry`,
   );
+  const coordinatorArea = await areaOf({ name: '龙山区', level: 'district' });
+  if (coordinatorArea) {
+    const volunteerRow = await userByUsername(s.db, 'volunteer');
+    const volunteerArea = await areaOf({ name: '文苑社区', level: 'community' });
+    const volunteers = await seedDemoVolunteers(s, {
+      districtPath: coordinatorArea.path,
+      volunteerUser: volunteerRow && volunteerArea ? { id: volunteerRow.id, areaPath: volunteerArea.path } : undefined,
+      coordinatorUserId: (await userByUsername(s.db, 'coordinator'))?.id,
+    });
+    log(
+      `demo volunteers: ${volunteers.volunteers.toLocaleString()} signed up (${volunteers.approved.toLocaleString()} approved), ${volunteers.needs} needs over a week, ${volunteers.bookings} bookings`,
+    );
+  }
   return created;
 }
 

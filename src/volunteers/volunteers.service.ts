@@ -35,6 +35,7 @@ import {
   type Explain,
   type HardFault,
   type HealthRequirement,
+  type MatchResult,
   type MatchRules,
   type NeedSlot,
 } from './matching.rules.ts';
@@ -493,6 +494,30 @@ function weeksWindow(s: Services, slots: readonly NeedSlot[]): { from: number; t
   };
 }
 
+/**
+ * Matches the needs' empty seats among the approved volunteers living under `volunteerPath` (nothing is
+ * written); pairs already offered (or declined) are never proposed again.
+ */
+export async function matchNeeds(
+  s: Services,
+  ex: Executor,
+  needs: readonly NeedRow[],
+  volunteerPath: string,
+): Promise<{ result: MatchResult; names: Map<string, string> }> {
+  const slots = needs.map((n) => slotOf(s, n, Number(n.people) - n.offered - n.accepted)).filter((n) => n.seats > 0);
+  const booked = await store.bookingsOfNeeds(
+    ex,
+    slots.map((n) => n.id),
+  );
+  const exclude = new Map<string, Set<string>>();
+  for (const b of booked) exclude.set(b.need_id, (exclude.get(b.need_id) ?? new Set()).add(b.volunteer_id));
+  const volunteers = await store.approvedUnder(ex, volunteerPath);
+  const window = weeksWindow(s, slots);
+  const candidates = await candidatesOf(s, ex, volunteers, window.from, window.to);
+  const result = matchBatch(slots, candidates, matchRules(s, slots[0]?.day), { exclude });
+  return { result, names: new Map(volunteers.map((v) => [v.id, v.name])) };
+}
+
 /** Proposes volunteers for the open needs of a day in the actor's area (nothing is written). */
 export async function propose(s: Services, actor: Actor, body: ProposeBody): Promise<ProposalView> {
   assertCan(actor, 'volunteer.manage');
@@ -505,18 +530,7 @@ export async function propose(s: Services, actor: Actor, body: ProposeBody): Pro
   );
   const now = s.clock.now();
   const open = rows.filter((n) => Number(n.end_at) > now);
-  const slots = open.map((n) => slotOf(s, n, Number(n.people) - n.offered - n.accepted)).filter((n) => n.seats > 0);
-  const booked = await store.bookingsOfNeeds(
-    s.db,
-    slots.map((n) => n.id),
-  );
-  const exclude = new Map<string, Set<string>>();
-  for (const b of booked) exclude.set(b.need_id, (exclude.get(b.need_id) ?? new Set()).add(b.volunteer_id));
-  const volunteers = await store.approvedUnder(s.db, actor.areaPath);
-  const window = weeksWindow(s, slots);
-  const candidates = await candidatesOf(s, s.db, volunteers, window.from, window.to);
-  const result = matchBatch(slots, candidates, matchRules(s, body.date), { exclude });
-  const names = new Map(volunteers.map((v) => [v.id, v.name]));
+  const { result, names } = await matchNeeds(s, s.db, open, actor.areaPath);
   return {
     date: body.date,
     needs: open.length,

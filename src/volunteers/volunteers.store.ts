@@ -1,6 +1,6 @@
 // The only SQL on volunteers, their needs and bookings.
-import type { Executor, VolunteerBookingTable, VolunteerNeedTable, VolunteerTable } from '../db/database.ts';
-import { chunks, withAreaNames } from '../db/sql.ts';
+import type { Dialect, Executor, VolunteerBookingTable, VolunteerNeedTable, VolunteerTable } from '../db/database.ts';
+import { chunks, insertJsonRows, withAreaNames, type JsonCast } from '../db/sql.ts';
 
 export interface Paging {
   limit: number;
@@ -20,6 +20,35 @@ export type VolunteerRow = VolunteerTable & { area_name: string };
 export async function insertVolunteer(ex: Executor, row: VolunteerTable): Promise<void> {
   await ex.insertInto('volunteer').values(row).execute();
 }
+
+/** The demo's volunteers in bulk (one statement per slice). */
+export async function insertVolunteers(ex: Executor, dialect: Dialect, rows: VolunteerTable[]): Promise<void> {
+  await insertJsonRows(ex, dialect, 'volunteer', VOLUNTEER_COLUMNS, rows);
+}
+
+const VOLUNTEER_COLUMNS: ReadonlyArray<readonly [keyof VolunteerTable & string, JsonCast]> = [
+  ['id', 'text'],
+  ['name', 'text'],
+  ['id_number_enc', 'text'],
+  ['id_hmac', 'text'],
+  ['phone_enc', 'text'],
+  ['phone_hmac', 'text'],
+  ['person_id', 'text'],
+  ['area_id', 'text'],
+  ['area_path', 'text'],
+  ['org_kind', 'text'],
+  ['team', 'text'],
+  ['skills', 'text'],
+  ['availability', 'text'],
+  ['consent_at', 'bigint'],
+  ['status', 'text'],
+  ['status_note', 'text'],
+  ['user_id', 'text'],
+  ['vetted_by', 'text'],
+  ['vetted_at', 'bigint'],
+  ['created_at', 'bigint'],
+  ['updated_at', 'bigint'],
+];
 
 export async function volunteerById(ex: Executor, id: string): Promise<VolunteerRow | undefined> {
   const r = await ex.selectFrom('volunteer').selectAll().where('id', '=', id).executeTakeFirst();
@@ -236,4 +265,16 @@ export async function updateBooking(
     .where('status', '=', fromStatus)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** A volunteer in an area (the demo's login is linked to one). */
+export async function firstApprovedIn(ex: Executor, path: string): Promise<VolunteerTable | undefined> {
+  return ex
+    .selectFrom('volunteer')
+    .selectAll()
+    .where('area_path', 'like', `${path}%`)
+    .where('status', '=', 'approved')
+    .where('user_id', 'is', null)
+    .orderBy('id')
+    .executeTakeFirst();
 }
