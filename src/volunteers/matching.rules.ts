@@ -244,16 +244,39 @@ export function matchBatch(
   options: { exclude?: ReadonlyMap<string, ReadonlySet<string>>; depthPerSeat?: number } = {},
 ): MatchResult {
   const perSeat = options.depthPerSeat ?? 8;
-  // Indexes of the candidates: availability mask, skills, area index (distance cached per need and area).
+  // Indexes of the candidates: availability mask, skills, their areas' ancestors (by depth) and who
+  // lives under each, hours booked per week.
   const masks = candidates.map((c) => availabilityMask(c.availability));
   const skillSets = candidates.map((c) => new Set(c.skills));
-  const areaIndex = new Map<string, number>();
-  const areaOf = candidates.map((c) => {
-    let i = areaIndex.get(c.areaPath);
-    if (i === undefined) areaIndex.set(c.areaPath, (i = areaIndex.size));
+  const prefixIds = new Map<string, number>();
+  const idOf = (p: string) => {
+    let i = prefixIds.get(p);
+    if (i === undefined) prefixIds.set(p, (i = prefixIds.size));
     return i;
-  });
-  const areaPaths = [...areaIndex.keys()];
+  };
+  /** The ids of a path's ancestors by depth: [root, first level, …, the path itself]. */
+  const ancestors = (path: string): number[] => {
+    const out = [idOf('')];
+    for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 47) out.push(idOf(path.slice(0, i + 1)));
+    return out;
+  };
+  const candAnc = candidates.map((c) => ancestors(c.areaPath));
+  const members: number[][] = [];
+  /** The shallowest home under each prefix: a ring's nearest possible member. */
+  const minDepth: number[] = [];
+  candAnc.forEach((anc, ci) =>
+    anc.forEach((p) => {
+      (members[p] ??= []).push(ci);
+      minDepth[p] = Math.min(minDepth[p] ?? Infinity, anc.length - 1);
+    }),
+  );
+  const weekCache = new Map<string, Float64Array>();
+  const hoursIn = (week: string) => {
+    let a = weekCache.get(week);
+    if (!a) weekCache.set(week, (a = Float64Array.from(candidates, (c) => weekHours(c.bookings, week))));
+    return a;
+  };
+  const w = rules.weights;
   const held: Booking[][] = candidates.map((c) => [...c.bookings]);
 
   // Pairs: need index, candidate index, score.
@@ -266,25 +289,65 @@ export function matchBatch(
   needs.forEach((n, ni) => {
     const need = availabilityMask(n.halves);
     const excluded = options.exclude?.get(n.id);
-    const dist = new Int32Array(areaPaths.length).fill(-1);
+    const nAnc = ancestors(n.areaPath);
+    const dN = nAnc.length - 1;
+    const hours = hoursIn(n.week);
+    const keepN = Math.max(perSeat * n.seats, 8);
+    const top = w.base + w.skill * n.preferredSkills.length + (n.team !== '' ? w.sameTeam : 0);
+    // The best keepN so far, in pool order (score down, then candidate index).
     const found: Array<{ ci: number; score: number }> = [];
-    for (let ci = 0; ci < candidates.length; ci++) {
-      const c = candidates[ci]!;
-      if (excluded?.has(c.id)) continue;
-      let fault: HardFault | null = healthFault(c, n);
-      if (!fault) for (const s of n.skills) if (!skillSets[ci]!.has(s)) fault = 'skill_missing';
-      if (!fault && (masks[ci]! & need) !== need) fault = 'unavailable';
-      if (!fault) fault = bookingFault(c.bookings, n, rules);
-      if (fault) {
-        reasons[ni]![fault] = (reasons[ni]![fault] ?? 0) + 1;
-        continue;
+    const admit = (ci: number, score: number) => {
+      const last = found[found.length - 1];
+      if (found.length >= keepN && last && (score < last.score || (score === last.score && ci > last.ci))) return;
+      let lo = 0;
+      let hi = found.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const m = found[mid]!;
+        if (m.score > score || (m.score === score && m.ci < ci)) lo = mid + 1;
+        else hi = mid;
       }
-      const ai = areaOf[ci]!;
-      if (dist[ai]! < 0) dist[ai] = areaDistance(areaPaths[ai]!, n.areaPath);
-      found.push({ ci, score: scoreMatch(c, n, rules, dist[ai]!).score });
+      found.splice(lo, 0, { ci, score });
+      if (found.length > keepN) found.pop();
+    };
+    /** The best score any member of the rings beyond ring c could reach (they are at least this far). */
+    const beyond = (c: number) => {
+      let best = -Infinity;
+      for (let r = c - 1; r >= 0; r--) {
+        const nearest = dN - r + Math.max(0, (minDepth[nAnc[r]!] ?? Infinity) - r);
+        best = Math.max(best, top - w.distanceStep * nearest);
+      }
+      return best;
+    };
+    // Rings outward from the need's area: those sharing c levels of the tree with it, c from its depth
+    // down to the root. Once the kept candidates all score above what a further ring could reach, the
+    // rest cannot enter the pool: it is the pool a full scan would keep.
+    for (let c = dN; c >= 0; c--) {
+      const inner = c < dN ? nAnc[c + 1]! : -1;
+      for (const ci of members[nAnc[c]!] ?? []) {
+        const anc = candAnc[ci]!;
+        if (inner >= 0 && anc[c + 1] === inner) continue; // an inner ring's
+        const cand = candidates[ci]!;
+        if (excluded?.has(cand.id)) continue;
+        let fault: HardFault | null = healthFault(cand, n);
+        if (!fault) for (const s of n.skills) if (!skillSets[ci]!.has(s)) fault = 'skill_missing';
+        if (!fault && (masks[ci]! & need) !== need) fault = 'unavailable';
+        if (!fault) fault = bookingFault(cand.bookings, n, rules);
+        if (fault) {
+          reasons[ni]![fault] = (reasons[ni]![fault] ?? 0) + 1;
+          continue;
+        }
+        const distance = anc.length - 1 + dN - 2 * c;
+        let skills = 0;
+        for (const s of n.preferredSkills) if (skillSets[ci]!.has(s)) skills++;
+        const sameTeam = n.team !== '' && cand.team === n.team;
+        const score =
+          w.base + w.skill * skills - w.distanceStep * distance - w.weekHour * hours[ci]! + (sameTeam ? w.sameTeam : 0);
+        admit(ci, Math.round(score * 100) / 100);
+      }
+      if (c > 0 && found.length >= keepN && found[keepN - 1]!.score > beyond(c)) break;
     }
-    found.sort((a, b) => b.score - a.score || a.ci - b.ci);
-    const keep = found.slice(0, Math.max(perSeat * n.seats, 8));
+    const keep = found.slice(0, keepN);
     pool[ni] = keep.map((k) => k.ci);
     for (const k of keep) {
       pairNeed.push(ni);
