@@ -39,6 +39,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'hospitals',
     ],
     logistics: ['logisticsPortal', 'logisticsReview'],
+    volunteers: ['volunteerBoard', 'volunteerVetting', 'volunteerNeeds'],
   },
   investigator: {
     population: ['registry', 'search'],
@@ -52,6 +53,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     tracing: ['cases', 'chains', 'calls'],
     testing: ['testingRounds', 'doorKnock'],
     quarantine: ['quarantineOrders', 'quarantineSites', 'homeQuarantine', 'quarantineCapacity', 'hospitals'],
+    volunteers: ['volunteerNeeds'],
   },
   lab: {
     population: ['registry', 'search'],
@@ -70,9 +72,15 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'quarantineCapacity',
       'hospitals',
     ],
+    volunteers: ['volunteerNeeds'],
   },
   logistics: { logistics: ['logisticsReview'] },
   enterprise: { logistics: ['logisticsPortal'] },
+  coordinator: {
+    population: ['registry', 'search'],
+    volunteers: ['volunteerBoard', 'volunteerVetting', 'volunteerNeeds'],
+  },
+  volunteer: { volunteers: ['myVolunteer'] },
   resident: { mine: ['myCode', 'scanHint', 'myQuarantine'] },
 };
 

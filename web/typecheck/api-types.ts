@@ -36,6 +36,8 @@ import type * as ordersApi from '../src/quarantine/ordersApi.ts';
 import type * as enterprises from '../../src/logistics/enterprises.schema.ts';
 import type * as passes from '../../src/logistics/passes.schema.ts';
 import type * as logisticsApi from '../src/logistics/logisticsApi.ts';
+import type * as vol from '../../src/volunteers/volunteers.schema.ts';
+import type * as volApi from '../src/volunteers/volunteersApi.ts';
 import type * as qallocation from '../../src/quarantine/allocation.schema.ts';
 import type * as qcare from '../../src/quarantine/care.schema.ts';
 import type * as qsiteops from '../../src/quarantine/siteops.schema.ts';
@@ -76,6 +78,14 @@ export type Checked = [
   Reads<logisticsApi.Vehicle, typeof enterprises.VehicleSchema>,
   Reads<logisticsApi.Driver, typeof enterprises.DriverSchema>,
   Reads<logisticsApi.Pass, typeof passes.PassSchema>,
+  Reads<volApi.SignupForm, typeof vol.SignupFormSchema>,
+  Reads<volApi.VolunteerRules, typeof vol.VolunteerRulesSchema>,
+  Reads<volApi.Volunteer, typeof vol.VolunteerSchema>,
+  Reads<volApi.VetResult, typeof vol.VetResult>,
+  Reads<volApi.Need, typeof vol.NeedSchema>,
+  Reads<volApi.Booking, typeof vol.BookingSchema>,
+  Reads<volApi.Proposal, typeof vol.ProposalSchema>,
+  Reads<volApi.MyPage, typeof vol.MyPageSchema>,
   Reads<transferApi.TransferOptions, typeof qtransfer.TransferOptionsSchema>,
   Reads<transferApi.HospitalTransfer, typeof qtransfer.HospitalTransferSchema>,
   Reads<web.MeResponse, typeof access.MeResult>,
