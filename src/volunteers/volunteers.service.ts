@@ -791,3 +791,35 @@ async function refill(s: Services, trx: Executor, needId: string, now: number): 
   ]);
   return id;
 }
+
+/** Hours of accepted tasks per volunteer of the actor's area, for the days from `from` to `to` (both included). */
+export async function hoursReport(
+  s: Services,
+  actor: Actor,
+  from: string,
+  to: string,
+): Promise<Array<{ volunteerId: string; name: string; team: string; tasks: number; hours: number }>> {
+  assertCan(actor, 'volunteer.manage');
+  if (!isCalendarDate(from)) throw bad('VALIDATION', 'from');
+  if (!isCalendarDate(to)) throw bad('VALIDATION', 'to');
+  const rows = await store.acceptedBetween(
+    s.db,
+    actor.areaPath,
+    startOfDate(from, s.config.timeZone),
+    startOfDate(addDays(to, 1), s.config.timeZone),
+  );
+  const out = new Map<string, { volunteerId: string; name: string; team: string; tasks: number; hours: number }>();
+  for (const r of rows) {
+    const v = out.get(r.volunteer_id) ?? {
+      volunteerId: r.volunteer_id,
+      name: r.name,
+      team: r.team,
+      tasks: 0,
+      hours: 0,
+    };
+    v.tasks++;
+    v.hours = Math.round((v.hours + hoursOf({ start: Number(r.start_at), end: Number(r.end_at) })) * 100) / 100;
+    out.set(r.volunteer_id, v);
+  }
+  return [...out.values()].sort((a, b) => b.hours - a.hours || a.name.localeCompare(b.name, 'zh'));
+}

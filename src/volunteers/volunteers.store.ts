@@ -278,3 +278,27 @@ export async function firstApprovedIn(ex: Executor, path: string): Promise<Volun
     .orderBy('id')
     .executeTakeFirst();
 }
+
+/** Accepted bookings starting in [from, to) of volunteers living under the path, with the volunteer's name and team. */
+export async function acceptedBetween(
+  ex: Executor,
+  path: string,
+  from: number,
+  to: number,
+): Promise<Array<{ volunteer_id: string; name: string; team: string; start_at: number; end_at: number }>> {
+  return ex
+    .selectFrom('volunteer_booking')
+    .innerJoin('volunteer', 'volunteer.id', 'volunteer_booking.volunteer_id')
+    .select([
+      'volunteer_booking.volunteer_id',
+      'volunteer.name',
+      'volunteer.team',
+      'volunteer_booking.start_at',
+      'volunteer_booking.end_at',
+    ])
+    .where('volunteer.area_path', 'like', `${path}%`)
+    .where('volunteer_booking.status', '=', 'accepted')
+    .where('volunteer_booking.start_at', '>=', from)
+    .where('volunteer_booking.start_at', '<', to)
+    .execute();
+}

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { build } from '../../src/app.ts';
 import { createSession } from '../../src/access/session.ts';
 import { dialects } from '../support/dialects.ts';
-import { AREAS, seedTestAreas, signIn, testServices, type SignedIn } from '../support/services.ts';
+import { actorOf, AREAS, seedTestAreas, signIn, testServices, type SignedIn } from '../support/services.ts';
+import { hoursReport } from '../../src/volunteers/volunteers.service.ts';
 import { callerOf } from '../support/testing.http.ts';
 import { rid } from '../support/ids.ts';
 
@@ -234,6 +235,16 @@ for (const { dialect, skip } of await dialects()) {
           'VOLUNTEER_BOOKING_ANSWERED',
         );
         assert.equal((await call('GET', '/volunteers/me', me)).json().hours.week, 3);
+        const report = await hoursReport(
+          s,
+          await actorOf(s, 'volunteer_coordinator', AREAS.street),
+          '2022-04-01',
+          '2022-04-07',
+        );
+        assert.deepEqual(
+          report.map((r) => [r.name, r.tasks, r.hours]),
+          [['张志愿', 1, 3]],
+        );
 
         // A decline of the first need's seat is refilled from the next best (the second volunteer).
         const declined = await call('POST', `/volunteers/me/tasks/${task}/decline`, me, { reason: '临时有事' });
