@@ -293,6 +293,8 @@ export function matchBatch(
     const dN = nAnc.length - 1;
     const hours = hoursIn(n.week);
     const keepN = Math.max(perSeat * n.seats, 8);
+    /** The slot alone against the rest limits (a volunteer with no other booking). */
+    const alone = bookingFault([], n, rules);
     const top = w.base + w.skill * n.preferredSkills.length + (n.team !== '' ? w.sameTeam : 0);
     // The best keepN so far, in pool order (score down, then candidate index).
     const found: Array<{ ci: number; score: number }> = [];
@@ -329,10 +331,10 @@ export function matchBatch(
         if (inner >= 0 && anc[c + 1] === inner) continue; // an inner ring's
         const cand = candidates[ci]!;
         if (excluded?.has(cand.id)) continue;
-        let fault: HardFault | null = healthFault(cand, n);
+        // The cheapest test first (availability is a bit mask); the reasons count each refusal's first fault in this order.
+        let fault: HardFault | null = (masks[ci]! & need) !== need ? 'unavailable' : healthFault(cand, n);
         if (!fault) for (const s of n.skills) if (!skillSets[ci]!.has(s)) fault = 'skill_missing';
-        if (!fault && (masks[ci]! & need) !== need) fault = 'unavailable';
-        if (!fault) fault = bookingFault(cand.bookings, n, rules);
+        if (!fault) fault = cand.bookings.length ? bookingFault(cand.bookings, n, rules) : alone;
         if (fault) {
           reasons[ni]![fault] = (reasons[ni]![fault] ?? 0) + 1;
           continue;
