@@ -39,6 +39,7 @@ import { passRoutes } from './logistics/passes.routes.ts';
 import { reserveRoutes } from './logistics/reserves.routes.ts';
 import { decisionRoutes } from './decision/decision.routes.ts';
 import { tripRoutes } from './logistics/trips.routes.ts';
+import { volunteerRoutes } from './volunteers/volunteers.routes.ts';
 import { lazyRequestLogger } from './platform/logging.ts';
 import { rateLimitRedis } from './platform/ratelimit.ts';
 import { notifyRoutes } from './notify/notify.routes.ts';
@@ -238,6 +239,7 @@ export async function build(s: Services, options: BuildOptions = {}): Promise<Ap
   await app.register(async (api) => reserveRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => decisionRoutes(api as App, s), { prefix: '/api/v1' });
   await app.register(async (api) => tripRoutes(api as App, s), { prefix: '/api/v1' });
+  await app.register(async (api) => volunteerRoutes(api as App, s, access), { prefix: '/api/v1' });
 
   const serveWeb = options.serveWeb ?? fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (serveWeb) {

@@ -39,6 +39,7 @@ import { DecisionErrors } from './decision/decision.schema.ts';
 import { TripErrors } from './logistics/trips.schema.ts';
 import { CheckpointErrors } from './logistics/checkpoints.schema.ts';
 import { StationErrors } from './logistics/stations.schema.ts';
+import { VolunteerErrors } from './volunteers/volunteers.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -80,6 +81,7 @@ export const ERROR_CATALOGUES = {
   TripErrors,
   CheckpointErrors,
   StationErrors,
+  VolunteerErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

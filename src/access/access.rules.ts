@@ -18,6 +18,7 @@ export const ROLES = [
   'sampler', // 采样员 sampling-table staff and the emergency sampling squad
   'enterprise', // 物资企业 a supply enterprise's own account (its portal: its vehicles, drivers, passes)
   'warehouse', // 仓储 warehouse staff of the supply reserves (物资储备)
+  'volunteer', // 志愿者 an approved volunteer's own account (their tasks, accept or decline, hours)
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -66,6 +67,9 @@ export const PERMISSIONS = [
   'checkpoint.check', // verify vehicle passes at a checkpoint (卡口)
   'logistics.reserves', // supply reserves: warehouses, their stock and movements, days of supply, alerts (read)
   'logistics.stock', // register warehouses and record stock movements (in, out, transfer, distribution)
+  'volunteer.manage', // vet volunteers' sign-ups, see the volunteers of the area, propose and confirm matches
+  'volunteer.post', // post needs of volunteers (需求) for a unit of the area, read the area's needs
+  'volunteer.self', // a volunteer's own page: their tasks, accept or decline, hours
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -105,6 +109,8 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'logistics.review',
     'checkpoint.check',
     'logistics.reserves',
+    'volunteer.manage',
+    'volunteer.post',
   ],
   investigator: [
     'registry.read',
@@ -136,13 +142,14 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'health.read',
     'quarantine.read',
     'quarantine.home',
+    'volunteer.post',
   ],
   lab: ['registry.read', 'testing.plan', 'testing.view', 'testing.custody', 'testing.lab', 'testing.report'],
   venue_operator: ['venue.manage', 'checkin.create'],
   checkpoint: ['registry.read', 'health.read', 'checkpoint.check'],
-  quarantine_site: ['registry.read', 'health.read', 'quarantine.read', 'quarantine.site'],
+  quarantine_site: ['registry.read', 'health.read', 'quarantine.read', 'quarantine.site', 'volunteer.post'],
   logistics: ['logistics.read', 'logistics.review', 'checkpoint.check', 'logistics.reserves', 'logistics.stock'],
-  volunteer_coordinator: ['registry.read'],
+  volunteer_coordinator: ['registry.read', 'health.read', 'volunteer.manage', 'volunteer.post'],
   auditor: ['audit.read', 'registry.read'],
   admin: [
     'registry.read',
@@ -166,6 +173,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   sampler: ['testing.view', 'testing.sample', 'testing.custody'],
   enterprise: ['logistics.read', 'logistics.enterprise'],
   warehouse: ['logistics.reserves', 'logistics.stock'],
+  volunteer: ['volunteer.self'],
 };
 
 export function isRole(value: string): value is Role {

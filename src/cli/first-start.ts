@@ -21,6 +21,7 @@ import { seedDemoLogistics } from '../logistics/logistics.demo.ts';
 import { seedDemoReserves } from '../logistics/reserves.demo.ts';
 import { seedDemoOutbreak } from '../decision/decision.demo.ts';
 import { seedDemoTrips } from '../logistics/trips.demo.ts';
+import { seedDemoVolunteers } from '../volunteers/volunteers.demo.ts';
 
 interface DemoAccount {
   username: string;
@@ -78,6 +79,18 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     displayName: '龙山区物资储备库管理员',
     role: 'warehouse',
     area: { name: '龙山区', level: 'district' },
+  },
+  {
+    username: 'coordinator',
+    displayName: '龙山区志愿者协调员',
+    role: 'volunteer_coordinator',
+    area: { name: '龙山区', level: 'district' },
+  },
+  {
+    username: 'volunteer',
+    displayName: '文苑社区志愿者',
+    role: 'volunteer',
+    area: { name: '文苑社区', level: 'community' },
   },
 ];
 
@@ -207,6 +220,19 @@ export async function seedDemoDeployment(
   log(
     `demo outbreak for decision support: ${outbreak.cases} cases over 42 days, ${outbreak.contacts} infector contacts, ${outbreak.projections} projections (${outbreak.scored} scored)`,
   );
+  const coordinatorArea = await areaOf({ name: '龙山区', level: 'district' });
+  if (coordinatorArea) {
+    const volunteerRow = await userByUsername(s.db, 'volunteer');
+    const volunteerArea = await areaOf({ name: '文苑社区', level: 'community' });
+    const volunteers = await seedDemoVolunteers(s, {
+      districtPath: coordinatorArea.path,
+      volunteerUser: volunteerRow && volunteerArea ? { id: volunteerRow.id, areaPath: volunteerArea.path } : undefined,
+      coordinatorUserId: (await userByUsername(s.db, 'coordinator'))?.id,
+    });
+    log(
+      `demo volunteers: ${volunteers.volunteers.toLocaleString()} signed up (${volunteers.approved.toLocaleString()} approved), ${volunteers.needs} needs over a week, ${volunteers.bookings} bookings`,
+    );
+  }
   return created;
 }
 

@@ -1308,6 +1308,79 @@ export interface StationVisitStepTable {
   note: string;
 }
 
+/** A volunteer's sign-up and its vetting (migration 0038). */
+export interface VolunteerTable {
+  id: string;
+  name: string;
+  id_number_enc: string;
+  id_hmac: string;
+  phone_enc: string;
+  phone_hmac: string;
+  person_id: string | null;
+  area_id: string;
+  area_path: string;
+  org_kind: string;
+  team: string;
+  /** JSON [{code, proof}]. */
+  skills: string;
+  /** JSON array of weekday half-days ("mon_am", …). */
+  availability: string;
+  consent_at: number;
+  /** pending | info_requested | approved | rejected */
+  status: string;
+  status_note: string;
+  user_id: string | null;
+  vetted_by: string | null;
+  vetted_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A unit's need of volunteers for one slot (migration 0038). */
+export interface VolunteerNeedTable {
+  id: string;
+  unit_kind: string;
+  unit_name: string;
+  task_type: string;
+  area_id: string;
+  area_path: string;
+  place: string;
+  date: string;
+  start_at: number;
+  end_at: number;
+  people: number;
+  /** JSON array of skill codes. */
+  skills: string;
+  /** none | green | green_test */
+  health: string;
+  test_within_hours: number | null;
+  team: string;
+  contact_name: string;
+  contact_phone_enc: string;
+  series_id: string;
+  /** open | cancelled */
+  status: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+/** A volunteer booked to a need (migration 0038). */
+export interface VolunteerBookingTable {
+  id: string;
+  need_id: string;
+  volunteer_id: string;
+  start_at: number;
+  end_at: number;
+  /** offered | accepted | declined | cancelled */
+  status: string;
+  score: number;
+  explain: string;
+  confirmed_by: string | null;
+  created_at: number;
+  answered_at: number | null;
+  decline_reason: string;
+}
+
 export interface Database {
   area: AreaTable;
   building: BuildingTable;
@@ -1378,6 +1451,9 @@ export interface Database {
   driver: DriverTable;
   vehicle_pass: VehiclePassTable;
   vehicle_pass_serial: VehiclePassSerialTable;
+  volunteer: VolunteerTable;
+  volunteer_need: VolunteerNeedTable;
+  volunteer_booking: VolunteerBookingTable;
   transfer_station: TransferStationTable;
   checkpoint: CheckpointTable;
   trip: TripTable;

@@ -91,6 +91,8 @@ export async function wipeRegistry(ex: Executor): Promise<RegistryCounts> {
   for (const table of PERSON_DEPENDENT_TABLES) await ex.deleteFrom(table).execute();
   // A resident driver's link to the registry goes with the person; the driver stays as a non-resident.
   await ex.updateTable('driver').set({ person_id: null }).where('person_id', 'is not', null).execute();
+  // So is a volunteer's: the volunteer stays, their health code no longer known.
+  await ex.updateTable('volunteer').set({ person_id: null }).where('person_id', 'is not', null).execute();
   // Residents' own accounts belong to persons: they go too, with their sessions and tokens.
   const residents = ex.selectFrom('app_user').select('id').where('person_id', 'is not', null);
   await ex.deleteFrom('session').where('user_id', 'in', residents).execute();

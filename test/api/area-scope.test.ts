@@ -68,7 +68,9 @@ type Fixture = Record<
   | 'station'
   | 'checkpoint'
   | 'check'
-  | 'visit',
+  | 'visit'
+  | 'volunteer'
+  | 'vNeed',
   string
 >;
 
@@ -919,6 +921,52 @@ export const ROUTES: Record<string, Probe> = {
     (f) => `/logistics/checks/${f.check}/resolve`,
     () => ({ resolution: 'trans_ship', reason: '未报备' }),
   ),
+  'GET /api/v1/volunteers/signup/form': exempt(
+    "public: the sign-up form's organisation kinds, skills and the names of communities, no personal data",
+  ),
+  'POST /api/v1/volunteers/signup': exempt(
+    'public: anyone may sign up as a volunteer (rate-limited); nothing is read back',
+  ),
+  'GET /api/v1/volunteers/rules': exempt(CITY),
+  'GET /api/v1/volunteers': refused('volunteer_coordinator', (f) => `/volunteers?areaId=${f.area}`),
+  'GET /api/v1/volunteers/me': exempt(OWN),
+  'POST /api/v1/volunteers/me/tasks/{id}/accept': exempt(OWN),
+  'POST /api/v1/volunteers/me/tasks/{id}/decline': exempt(OWN),
+  'GET /api/v1/volunteers/needs': refused('volunteer_coordinator', (f) => `/volunteers/needs?areaId=${f.area}`),
+  'POST /api/v1/volunteers/needs': refused(
+    'community_worker',
+    () => '/volunteers/needs',
+    (f) => ({
+      unitKind: 'community',
+      unitName: '越界需求',
+      taskType: 'door_knocking',
+      areaId: f.grid,
+      date: '2022-04-05',
+      startTime: '08:00',
+      endTime: '11:00',
+      people: 2,
+      health: 'none',
+      contactName: '王站长',
+      contactPhone: '13904379999',
+    }),
+  ),
+  'GET /api/v1/volunteers/needs/{id}': refused('community_worker', (f) => `/volunteers/needs/${f.vNeed}`),
+  'POST /api/v1/volunteers/match/propose': refused(
+    'volunteer_coordinator',
+    () => '/volunteers/match/propose',
+    (f) => ({ date: '2022-04-05', areaId: f.area }),
+  ),
+  'POST /api/v1/volunteers/match/confirm': refused(
+    'volunteer_coordinator',
+    () => '/volunteers/match/confirm',
+    (f) => ({ assignments: [{ needId: f.vNeed, volunteerId: f.volunteer }] }),
+  ),
+  'GET /api/v1/volunteers/{id}': refused('volunteer_coordinator', (f) => `/volunteers/${f.volunteer}`),
+  'POST /api/v1/volunteers/{id}/vet': refused(
+    'volunteer_coordinator',
+    (f) => `/volunteers/${f.volunteer}/vet`,
+    () => ({ decision: 'approve' }),
+  ),
 };
 
 for (const { dialect, skip } of await dialects()) {
@@ -1333,6 +1381,33 @@ for (const { dialect, skip } of await dialects()) {
             crew: ['文苑司机'],
           }),
         ).id as string;
+        const volunteer = ok(
+          await call('POST', '/volunteers/signup', undefined, {
+            name: '文苑志愿者',
+            idNumber: idNumber(901),
+            phone: '13904370901',
+            areaId: areas[AREAS.wenyuanGrid],
+            orgKind: 'youth_league',
+            skills: [{ code: 'data_entry' }],
+            availability: ['tue_am'],
+            consent: true,
+          }),
+        ).id as string;
+        const vNeed = ok(
+          await call('POST', '/volunteers/needs', command, {
+            unitKind: 'community',
+            unitName: '文苑入户排查',
+            taskType: 'door_knocking',
+            areaId: areas[AREAS.wenyuanGrid],
+            date: '2022-04-05',
+            startTime: '08:00',
+            endTime: '11:00',
+            people: 2,
+            health: 'none',
+            contactName: '王站长',
+            contactPhone: '13904379999',
+          }),
+        )[0].id as string;
         const f: Fixture = {
           order,
           area: areas[AREAS.wenyuan]!,
@@ -1377,6 +1452,8 @@ for (const { dialect, skip } of await dialects()) {
           checkpoint,
           check,
           visit,
+          volunteer,
+          vNeed,
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),
@@ -1397,6 +1474,8 @@ for (const { dialect, skip } of await dialects()) {
           '文苑卡口',
           '文苑司机',
           '文*司机',
+          '文苑志愿者',
+          '文苑入户排查',
         ];
 
         // 兴阳's actors, one per role, ask for them.

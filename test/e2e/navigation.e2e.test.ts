@@ -49,6 +49,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'reserves',
     ],
     decision: ['decision'],
+    volunteers: ['volunteerBoard', 'volunteerVetting', 'volunteerNeeds'],
   },
   investigator: {
     population: ['registry', 'search'],
@@ -62,6 +63,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     tracing: ['cases', 'chains', 'calls'],
     testing: ['testingRounds', 'doorKnock'],
     quarantine: ['quarantineOrders', 'quarantineSites', 'homeQuarantine', 'quarantineCapacity', 'hospitals'],
+    volunteers: ['volunteerNeeds'],
   },
   lab: {
     population: ['registry', 'search'],
@@ -80,6 +82,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'quarantineCapacity',
       'hospitals',
     ],
+    volunteers: ['volunteerNeeds'],
   },
   logistics: {
     logistics: [
@@ -93,6 +96,11 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
   },
   warehouse: { logistics: ['warehouses', 'reserves'] },
   enterprise: { logistics: ['logisticsPortal', 'logisticsTrips'] },
+  coordinator: {
+    population: ['registry', 'search'],
+    volunteers: ['volunteerBoard', 'volunteerVetting', 'volunteerNeeds'],
+  },
+  volunteer: { volunteers: ['myVolunteer'] },
   resident: { mine: ['myCode', 'scanHint', 'myQuarantine'] },
 };
 

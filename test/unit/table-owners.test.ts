@@ -99,6 +99,9 @@ const OWNERS: Record<keyof Database, readonly string[]> = {
   checkpoint_person_check: ['logistics'],
   station_visit: ['logistics'],
   station_visit_step: ['logistics'],
+  volunteer: ['volunteers'],
+  volunteer_need: ['volunteers'],
+  volunteer_booking: ['volunteers'],
   job_lease: ['platform'],
   decision_projection: ['decision'],
 };
@@ -183,6 +186,8 @@ const ALLOWED: Record<string, string> = {
     "the demo's orders are made for the demo city's cases and people, found in one query at first start",
   'src/quarantine/orders.demo.ts person':
     "the demo's orders are made for the demo city's cases and people, found in one query at first start",
+  'src/volunteers/volunteers.demo.ts person':
+    "the demo's 1,374 volunteers are residents of the demo city, their sealed identifiers copied in one query at first start",
   'src/quarantine/sites.demo.ts area':
     "the demo's sites are placed in the demo city's districts, found by name at first start",
   'src/testing/testing.coverage.store.ts area':

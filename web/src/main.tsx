@@ -59,6 +59,11 @@ import { StationBoardPage } from './logistics/StationBoardPage.tsx';
 import { AllocationPage } from './quarantine/AllocationPage.tsx';
 import { RoundsPage } from './quarantine/RoundsPage.tsx';
 import { SiteOpsPage } from './quarantine/SiteOpsPage.tsx';
+import { SignupPage } from './volunteers/SignupPage.tsx';
+import { BoardPage } from './volunteers/BoardPage.tsx';
+import { VettingPage } from './volunteers/VettingPage.tsx';
+import { NeedsPage } from './volunteers/NeedsPage.tsx';
+import { MyVolunteerPage } from './volunteers/MyVolunteerPage.tsx';
 
 function App() {
   return (
@@ -71,6 +76,7 @@ function App() {
           <Route path="/live" element={<LivePage />} />
           <Route path="/risk-areas/public" element={<RiskAreasPublicPage />} />
           <Route path="/hospitals" element={<HospitalsPublicPage />} />
+          <Route path="/volunteer/signup" element={<SignupPage />} />
           <Route
             element={
               <RequireAuth>
@@ -276,6 +282,38 @@ function App() {
               element={
                 <RequirePermission anyOf={['riskarea.manage']}>
                   <RiskAreasPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="volunteers/board"
+              element={
+                <RequirePermission anyOf={['volunteer.manage']}>
+                  <BoardPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="volunteers/vetting"
+              element={
+                <RequirePermission anyOf={['volunteer.manage']}>
+                  <VettingPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="volunteers/needs"
+              element={
+                <RequirePermission anyOf={['volunteer.post']}>
+                  <NeedsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="volunteers/me"
+              element={
+                <RequirePermission anyOf={['volunteer.self']}>
+                  <MyVolunteerPage />
                 </RequirePermission>
               }
             />

@@ -45,6 +45,8 @@ import type * as tripsSchema from '../../src/logistics/trips.schema.ts';
 import type * as checkpointsSchema from '../../src/logistics/checkpoints.schema.ts';
 import type * as stationsSchema from '../../src/logistics/stations.schema.ts';
 import type * as ltripApi from '../src/logistics/ltripApi.ts';
+import type * as vol from '../../src/volunteers/volunteers.schema.ts';
+import type * as volApi from '../src/volunteers/volunteersApi.ts';
 import type * as qallocation from '../../src/quarantine/allocation.schema.ts';
 import type * as qcare from '../../src/quarantine/care.schema.ts';
 import type * as qsiteops from '../../src/quarantine/siteops.schema.ts';
@@ -101,6 +103,14 @@ export type Checked = [
   Reads<ltripApi.Lookup, typeof checkpointsSchema.LookupSchema>,
   Reads<ltripApi.Check, typeof checkpointsSchema.CheckSchema>,
   Reads<ltripApi.Counts, typeof checkpointsSchema.CountsSchema>,
+  Reads<volApi.SignupForm, typeof vol.SignupFormSchema>,
+  Reads<volApi.VolunteerRules, typeof vol.VolunteerRulesSchema>,
+  Reads<volApi.Volunteer, typeof vol.VolunteerSchema>,
+  Reads<volApi.VetResult, typeof vol.VetResult>,
+  Reads<volApi.Need, typeof vol.NeedSchema>,
+  Reads<volApi.Booking, typeof vol.BookingSchema>,
+  Reads<volApi.Proposal, typeof vol.ProposalSchema>,
+  Reads<volApi.MyPage, typeof vol.MyPageSchema>,
   Reads<transferApi.TransferOptions, typeof qtransfer.TransferOptionsSchema>,
   Reads<transferApi.HospitalTransfer, typeof qtransfer.HospitalTransferSchema>,
   Reads<transferApi.HospitalReturn, typeof qtransfer.HospitalReturnSchema>,

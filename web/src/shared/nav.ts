@@ -109,6 +109,16 @@ export const NAV_GROUPS: NavGroup[] = [
     items: [{ key: 'decision', to: '/decision', anyOf: ['command.view'] }],
   },
   {
+    // 志愿服务: the coordinator's board and vetting, units' needs, the volunteer's own page
+    key: 'volunteers',
+    items: [
+      { key: 'volunteerBoard', to: '/volunteers/board', anyOf: ['volunteer.manage'] },
+      { key: 'volunteerVetting', to: '/volunteers/vetting', anyOf: ['volunteer.manage'] },
+      { key: 'volunteerNeeds', to: '/volunteers/needs', anyOf: ['volunteer.post'] },
+      { key: 'myVolunteer', to: '/volunteers/me', anyOf: ['volunteer.self'] },
+    ],
+  },
+  {
     key: 'mine',
     items: [
       { key: 'myCode', to: '/me/code', anyOf: [], roles: ['resident'] },

@@ -46,7 +46,10 @@ export type Permission =
   | 'logistics.review'
   | 'checkpoint.check'
   | 'logistics.reserves'
-  | 'logistics.stock';
+  | 'logistics.stock'
+  | 'volunteer.manage'
+  | 'volunteer.post'
+  | 'volunteer.self';
 
 export const ROLES = [
   'command',
@@ -64,6 +67,7 @@ export const ROLES = [
   'sampler',
   'enterprise',
   'warehouse',
+  'volunteer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
