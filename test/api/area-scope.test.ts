@@ -567,6 +567,10 @@ export const ROUTES: Record<string, Probe> = {
   ),
 
   'GET /api/v1/command/summary': scoped('command', () => '/command/summary'),
+  'GET /api/v1/command/wall': scoped('command', () => '/command/wall'),
+  'GET /api/v1/command/wall/stream': exempt(
+    'the figures of GET /command/wall (probed above) as server-sent events, always of the actor’s own area',
+  ),
 
   'POST /api/v1/quarantine/allocation/plans': refused(
     'command',
