@@ -11,9 +11,8 @@ import { colourCounts } from '../health/health.store.ts';
 import { activeRiskAreas } from '../riskareas/riskareas.store.ts';
 import { listRounds } from '../testing/testing.service.ts';
 import { coverage } from '../testing/testing.coverage.ts';
-import { listPools } from '../testing/testing.pools.ts';
+import { listPools, poolTargetHours } from '../testing/testing.pools.ts';
 import { openReadablePools } from '../testing/testing.pools.store.ts';
-import { testingPolicy } from '../testing/testing.policy.ts';
 import { caseWallFigures, contactWallFigures } from '../tracing/tracing.store.ts';
 import { activeOrdersUnder } from '../quarantine/capacity.store.ts';
 import { capacityView } from '../quarantine/capacity.service.ts';
@@ -95,7 +94,7 @@ export async function wallInputs(s: Services, actor: Actor): Promise<WallInputs>
     riskAreas,
     rounds,
     pools,
-    poolTargetHours: testingPolicy().retestTargetHours,
+    poolTargetHours: poolTargetHours(),
     quarantine,
   };
 }

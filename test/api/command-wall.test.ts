@@ -11,52 +11,52 @@ import type { App } from '../../src/platform/http.ts';
 import { wallChanged } from '../../src/command/command.live.ts';
 
 const HOUR = 3_600_000;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a frame is read as the JSON it is
+type Wall = Record<string, any>;
 
 /** Collects `figures` frames of the wall's stream until one matches. */
 function wallStream(url: string, headers: Record<string, string>) {
-  return new Promise<{ next(match: (f: Record<string, any>) => boolean): Promise<Record<string, any>>; close(): void }>(
-    (resolve, reject) => {
-      const frames: Array<Record<string, any>> = [];
-      let waiters: Array<() => void> = [];
-      let buffer = '';
-      const request = http.get(url, { headers }, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
-        assert.match(String(res.headers['content-type']), /text\/event-stream/);
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (!frame.includes('event: figures')) continue;
-            const data = frame.split('\n').find((l) => l.startsWith('data: '));
-            if (data) frames.push(JSON.parse(data.slice(6)));
-          }
-          for (const w of waiters) w();
-        });
-        resolve({
-          next: (match) =>
-            new Promise((ok, fail) => {
-              const timer = setTimeout(() => fail(new Error(`no matching frame; got ${JSON.stringify(frames)}`)), 5000);
-              const check = () => {
-                const i = frames.findIndex(match);
-                if (i < 0) return;
-                clearTimeout(timer);
-                waiters = waiters.filter((w) => w !== check);
-                ok(frames.splice(i, 1)[0]!);
-              };
-              waiters.push(check);
-              check();
-            }),
-          close: () => request.destroy(),
-        });
+  return new Promise<{ next(match: (f: Wall) => boolean): Promise<Wall>; close(): void }>((resolve, reject) => {
+    const frames: Array<Wall> = [];
+    let waiters: Array<() => void> = [];
+    let buffer = '';
+    const request = http.get(url, { headers }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
+      assert.match(String(res.headers['content-type']), /text\/event-stream/);
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (!frame.includes('event: figures')) continue;
+          const data = frame.split('\n').find((l) => l.startsWith('data: '));
+          if (data) frames.push(JSON.parse(data.slice(6)));
+        }
+        for (const w of waiters) w();
       });
-      request.on('error', (err) => {
-        if ((err as { code?: string }).code !== 'ECONNRESET') reject(err);
+      resolve({
+        next: (match) =>
+          new Promise((ok, fail) => {
+            const timer = setTimeout(() => fail(new Error(`no matching frame; got ${JSON.stringify(frames)}`)), 5000);
+            const check = () => {
+              const i = frames.findIndex(match);
+              if (i < 0) return;
+              clearTimeout(timer);
+              waiters = waiters.filter((w) => w !== check);
+              ok(frames.splice(i, 1)[0]!);
+            };
+            waiters.push(check);
+            check();
+          }),
+        close: () => request.destroy(),
       });
-    },
-  );
+    });
+    request.on('error', (err) => {
+      if ((err as { code?: string }).code !== 'ECONNRESET') reject(err);
+    });
+  });
 }
 
 for (const { dialect, skip } of await dialects()) {

@@ -19,6 +19,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     venues: ['venues'],
     testing: ['testingRounds', 'poolAdvisor'],
     quarantine: ['quarantineOrders', 'quarantineSites', 'quarantineCapacity', 'hospitals'],
+    command: ['commandWall'],
     system: ['audit', 'users'],
   },
   command: {
@@ -39,6 +40,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'hospitals',
     ],
     logistics: ['logisticsPortal', 'logisticsReview'],
+    command: ['commandWall'],
   },
   investigator: {
     population: ['registry', 'search'],

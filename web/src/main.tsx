@@ -53,6 +53,7 @@ import { PassPage } from './logistics/PassPage.tsx';
 import { AllocationPage } from './quarantine/AllocationPage.tsx';
 import { RoundsPage } from './quarantine/RoundsPage.tsx';
 import { SiteOpsPage } from './quarantine/SiteOpsPage.tsx';
+import { WallPage } from './command/WallPage.tsx';
 
 function App() {
   return (
@@ -65,6 +66,16 @@ function App() {
           <Route path="/live" element={<LivePage />} />
           <Route path="/risk-areas/public" element={<RiskAreasPublicPage />} />
           <Route path="/hospitals" element={<HospitalsPublicPage />} />
+          <Route
+            path="/command/wall"
+            element={
+              <RequireAuth>
+                <RequirePermission anyOf={['command.view']}>
+                  <WallPage />
+                </RequirePermission>
+              </RequireAuth>
+            }
+          />
           <Route
             element={
               <RequireAuth>

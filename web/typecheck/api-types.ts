@@ -100,6 +100,7 @@ export type Checked = [
   Reads<venueTypes.Occupancy, typeof venues.OccupancySchema>,
   Reads<residentTypes.MyScan, typeof residents.MyScanSchema>,
   Reads<commandApi.CommandSummary, typeof command.CommandSummarySchema>,
+  Reads<commandApi.WallFigures, typeof command.WallFiguresSchema>,
   Reads<venueTypes.Verification, typeof venues.VerificationSchema>,
   Reads<venueTypes.QueueKey, typeof venues.QueueKeySchema>,
   Reads<residentTypes.MyPerson, typeof residents.MyPersonSchema>,
