@@ -33,6 +33,7 @@ import { SiteOpsErrors } from './quarantine/siteops.schema.ts';
 import { QuarantineOrderErrors } from './quarantine/orders.schema.ts';
 import { LogisticsErrors } from './logistics/enterprises.schema.ts';
 import { PassErrors } from './logistics/passes.schema.ts';
+import { AlertErrors } from './command/alerts.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -68,6 +69,7 @@ export const ERROR_CATALOGUES = {
   QuarantineOrderErrors,
   LogisticsErrors,
   PassErrors,
+  AlertErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

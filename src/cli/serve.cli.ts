@@ -18,6 +18,7 @@ import { careJobs } from '../quarantine/care.jobs.ts';
 import { startVisitIndex } from '../tracing/trace.index.start.ts';
 import { auditAnchorJobs } from '../platform/audit.jobs.ts';
 import { JobRunner, type Job } from '../platform/jobs.ts';
+import { commandJobs } from '../command/alerts.jobs.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Longest a SIGTERM / SIGINT shutdown may take before the process exits anyway. */
@@ -93,7 +94,7 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
   // visit index is this process's own cache, checked against the database before each use.
   const runner = new JobRunner(
     s,
-    [...venueJobs(), ...riskAreaJobs(), ...healthJobs(), ...careJobs(), ...auditAnchorJobs(s)],
+    [...venueJobs(), ...riskAreaJobs(), ...healthJobs(), ...careJobs(), ...auditAnchorJobs(s), ...commandJobs()],
     {
       log: (m) => app.log.warn(m),
     },

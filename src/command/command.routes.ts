@@ -8,6 +8,8 @@ import { CommandSummarySchema, WallFiguresSchema } from './command.schema.ts';
 import { commandSummary } from './command.service.ts';
 import { wallFigures } from './command.wall.service.ts';
 import { WallHub, type WallHubOptions } from './command.live.ts';
+import { AlertIdParams, AlertList, AlertListQuery, AlertView, CloseAlertBody } from './alerts.schema.ts';
+import { acknowledgeAlert, closeAlertWithNote, listAlerts } from './alerts.service.ts';
 
 export async function commandRoutes(app: App, s: Services, options: WallHubOptions = {}): Promise<void> {
   const hub = new WallHub(s, options);
@@ -44,5 +46,37 @@ export async function commandRoutes(app: App, s: Services, options: WallHubOptio
       reply.hijack();
       hub.attach(reply.raw, actor);
     },
+  );
+
+  // The duty officer's alerts (预警): by severity and age; acknowledge once; close with a note.
+  const alertProblems = { 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+  app.get(
+    '/command/alerts',
+    {
+      preHandler: guard('command.view'),
+      schema: { tags: ['command'], querystring: AlertListQuery, response: { 200: AlertList } },
+    },
+    async (request) => listAlerts(s, actorOf(request), request.query),
+  );
+  app.post(
+    '/command/alerts/:id/acknowledge',
+    {
+      preHandler: guard('command.view'),
+      schema: { tags: ['command'], params: AlertIdParams, response: { 200: AlertView, ...alertProblems } },
+    },
+    async (request) => acknowledgeAlert(s, actorOf(request), request.params.id),
+  );
+  app.post(
+    '/command/alerts/:id/close',
+    {
+      preHandler: guard('command.view'),
+      schema: {
+        tags: ['command'],
+        params: AlertIdParams,
+        body: CloseAlertBody,
+        response: { 200: AlertView, ...alertProblems },
+      },
+    },
+    async (request) => closeAlertWithNote(s, actorOf(request), request.params.id, request.body),
   );
 }

@@ -88,6 +88,7 @@ const OWNERS: Record<keyof Database, readonly string[]> = {
   vehicle_pass: ['logistics'],
   vehicle_pass_serial: ['logistics'],
   job_lease: ['platform'],
+  command_alert: ['command'],
 };
 
 /** Files and folders of src/ outside the rule, each with its reason (a folder ends with '/'). */

@@ -25,6 +25,7 @@ import * as m0028 from './0028_quarantine.ts';
 import * as m0031 from './0031_quarantine_care.ts';
 import * as m0032 from './0032_logistics_passes.ts';
 import * as m0033 from './0033_job_lease.ts';
+import * as m0039 from './0039_command_alerts.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -55,4 +56,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0031_quarantine_care': m0031,
   '0032_logistics_passes': m0032,
   '0033_job_lease': m0033,
+  '0039_command_alerts': m0039,
 };
