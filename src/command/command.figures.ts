@@ -7,6 +7,7 @@
 import { addDays, dateInZone } from '../platform/calendar.ts';
 
 export const WALL_PANELS = [
+  'alerts',
   'cases',
   'contacts',
   'colours',
@@ -47,6 +48,8 @@ export interface WallInputs {
   /** Open suspected-positive pools (detected or reported, not settled), with when each was detected. */
   pools: { total: number; oldest: ReadonlyArray<{ id: string; detectedAt: number; status: string }> } | null;
   poolTargetHours: number;
+  /** Alerts not closed (open or acknowledged) of the area, by severity. */
+  alerts: { critical: number; high: number; medium: number; total: number };
   quarantine: {
     total: number;
     usable: number;
@@ -62,6 +65,7 @@ export interface WallFigures {
   at: number;
   today: string;
   panels: Record<WallPanel, PanelState>;
+  alerts: { critical: number; high: number; medium: number; total: number };
   cases: {
     total: number;
     today: number;
@@ -205,7 +209,19 @@ export function assembleWall(i: WallInputs): WallFigures {
   }
   state('quarantine', i.quarantine !== null, (quarantine?.rooms ?? 0) === 0);
 
+  state('alerts', true, i.alerts.total === 0);
   panels.logistics = 'pending';
   panels.volunteers = 'pending';
-  return { at: i.now, today, panels, cases, contacts, colours, riskAreas, testing, quarantine };
+  return {
+    at: i.now,
+    today,
+    panels,
+    alerts: { ...i.alerts },
+    cases,
+    contacts,
+    colours,
+    riskAreas,
+    testing,
+    quarantine,
+  };
 }

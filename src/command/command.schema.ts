@@ -61,6 +61,13 @@ export const WallFiguresSchema = Type.Object({
       ReturnType<typeof Literals<typeof PANEL_STATES>>
     >,
   ),
+  /** Alerts not closed (open or acknowledged) of the area, by severity. */
+  alerts: Type.Object({
+    critical: Type.Integer(),
+    high: Type.Integer(),
+    medium: Type.Integer(),
+    total: Type.Integer(),
+  }),
   cases: Nullable(
     Type.Object({
       total: Type.Integer(),

@@ -16,6 +16,7 @@ import { openReadablePools } from '../testing/testing.pools.store.ts';
 import { caseWallFigures, contactWallFigures } from '../tracing/tracing.store.ts';
 import { activeOrdersUnder } from '../quarantine/capacity.store.ts';
 import { capacityView } from '../quarantine/capacity.service.ts';
+import { activeAlertCounts } from './alerts.service.ts';
 import { assembleWall, CURVE_DAYS, type WallFigures, type WallInputs } from './command.figures.ts';
 
 /** Rounds in progress shown on the wall (the testing pages list them all). */
@@ -37,7 +38,8 @@ export async function wallInputs(s: Services, actor: Actor): Promise<WallInputs>
   const may = (p: Parameters<typeof can>[1]) => can(actor.role, p);
   const since = startOfDayPlus(now, -(CURVE_DAYS - 1), tz);
 
-  const [cases, contacts, contactOrders, colours, riskAreas, rounds, pools, quarantine] = await Promise.all([
+  const [alerts, cases, contacts, contactOrders, colours, riskAreas, rounds, pools, quarantine] = await Promise.all([
+    activeAlertCounts(s, actor),
     may('case.read')
       ? caseWallFigures(s.db, path, since).then((c) => ({
           total: c.total,
@@ -87,6 +89,7 @@ export async function wallInputs(s: Services, actor: Actor): Promise<WallInputs>
   return {
     now,
     timeZone: tz,
+    alerts,
     cases,
     contacts,
     contactOrders,

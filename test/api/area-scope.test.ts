@@ -15,6 +15,8 @@ import { insertOrder, insertRooms, insertSite, insertStaff, insertStay } from '.
 import { AREAS, seedTestAreas, signIn, testServices, type SignedIn } from '../support/services.ts';
 import { callerOf, fillTube, idNumber } from '../support/testing.http.ts';
 import { isolatedCase } from '../support/tracing.city.ts';
+import { areasByIds } from '../../src/db/sql.ts';
+import { runAlerts } from '../../src/command/alerts.service.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -61,7 +63,8 @@ type Fixture = Record<
   | 'order'
   | 'enterprise'
   | 'vehicle'
-  | 'pass',
+  | 'pass'
+  | 'cAlert',
   string
 >;
 
@@ -568,6 +571,13 @@ export const ROUTES: Record<string, Probe> = {
 
   'GET /api/v1/command/summary': scoped('command', () => '/command/summary'),
   'GET /api/v1/command/wall': scoped('command', () => '/command/wall'),
+  'GET /api/v1/command/alerts': scoped('command', () => '/command/alerts?status=active'),
+  'POST /api/v1/command/alerts/{id}/acknowledge': refused('command', (f) => `/command/alerts/${f.cAlert}/acknowledge`),
+  'POST /api/v1/command/alerts/{id}/close': refused(
+    'command',
+    (f) => `/command/alerts/${f.cAlert}/close`,
+    () => ({ note: '已处置' }),
+  ),
   'GET /api/v1/command/wall/stream': exempt(
     'the figures of GET /command/wall (probed above) as server-sent events, always of the actor’s own area',
   ),
@@ -1094,6 +1104,14 @@ for (const { dialect, skip } of await dialects()) {
           }),
         ).id as string;
         ok(await call('POST', `/logistics/passes/${pass}/issue`, command, {}), 200);
+        const [wenyuanArea] = await areasByIds(s.db, [areas[AREAS.wenyuan]!]);
+        await runAlerts(s, {
+          now: s.clock.now(),
+          venues: [
+            { id: 'venue-w', areaId: wenyuanArea!.id, areaPath: wenyuanArea!.path, name: 'x', count: 2, capacity: 1 },
+          ],
+        });
+        const cAlert = (await s.db.selectFrom('command_alert').select('id').executeTakeFirstOrThrow()).id;
         const f: Fixture = {
           order,
           area: areas[AREAS.wenyuan]!,
@@ -1131,6 +1149,7 @@ for (const { dialect, skip } of await dialects()) {
           enterprise,
           vehicle,
           pass,
+          cAlert,
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),

@@ -19,7 +19,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     venues: ['venues'],
     testing: ['testingRounds', 'poolAdvisor'],
     quarantine: ['quarantineOrders', 'quarantineSites', 'quarantineCapacity', 'hospitals'],
-    command: ['commandWall'],
+    command: ['commandWall', 'commandAlerts'],
     system: ['audit', 'users'],
   },
   command: {
@@ -40,7 +40,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
       'hospitals',
     ],
     logistics: ['logisticsPortal', 'logisticsReview'],
-    command: ['commandWall'],
+    command: ['commandWall', 'commandAlerts'],
   },
   investigator: {
     population: ['registry', 'search'],

@@ -54,6 +54,7 @@ import { AllocationPage } from './quarantine/AllocationPage.tsx';
 import { RoundsPage } from './quarantine/RoundsPage.tsx';
 import { SiteOpsPage } from './quarantine/SiteOpsPage.tsx';
 import { WallPage } from './command/WallPage.tsx';
+import { AlertsPage } from './command/AlertsPage.tsx';
 
 function App() {
   return (
@@ -84,6 +85,14 @@ function App() {
             }
           >
             <Route index element={<HomePage />} />
+            <Route
+              path="command/alerts"
+              element={
+                <RequirePermission anyOf={['command.view']}>
+                  <AlertsPage />
+                </RequirePermission>
+              }
+            />
             <Route
               path="quarantine/sites"
               element={

@@ -205,6 +205,32 @@ export function WallPage() {
         </nav>
       </header>
       <main className="wall-grid">
+        <Panel panel="alerts" state={f.panels.alerts} title={t('cmdWall.alerts')} to="/command/alerts">
+          <div className="wall-figures">
+            <Figure
+              testId="wall-alerts-total"
+              value={f.alerts.total}
+              label={t('cmdWall.alertsOpen')}
+              to="/command/alerts"
+              tone={f.alerts.total > 0 ? 'warn' : 'good'}
+            />
+            <Figure
+              testId="wall-alerts-critical"
+              value={f.alerts.critical}
+              label={t('cmdWall.sevCritical')}
+              to="/command/alerts"
+              tone={f.alerts.critical > 0 ? 'alarm' : undefined}
+            />
+            <Figure testId="wall-alerts-high" value={f.alerts.high} label={t('cmdWall.sevHigh')} to="/command/alerts" />
+            <Figure
+              testId="wall-alerts-medium"
+              value={f.alerts.medium}
+              label={t('cmdWall.sevMedium')}
+              to="/command/alerts"
+            />
+          </div>
+        </Panel>
+
         <Panel panel="cases" state={f.panels.cases} title={t('cmdWall.cases')} to="/cases" wide>
           {f.cases && (
             <div className="wall-cases">

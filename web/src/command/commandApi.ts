@@ -22,13 +22,14 @@ export interface CommandSummary {
 
 export type PanelState = 'ok' | 'empty' | 'forbidden' | 'pending';
 export type WallPanel =
-  'cases' | 'contacts' | 'colours' | 'riskAreas' | 'testing' | 'quarantine' | 'logistics' | 'volunteers';
+  'alerts' | 'cases' | 'contacts' | 'colours' | 'riskAreas' | 'testing' | 'quarantine' | 'logistics' | 'volunteers';
 export type WallRound = NonNullable<CommandSummary['rounds']>[number];
 
 export interface WallFigures {
   at: number;
   today: string;
   panels: Record<WallPanel, PanelState>;
+  alerts: { critical: number; high: number; medium: number; total: number };
   cases: {
     total: number;
     today: number;
