@@ -20,6 +20,10 @@ describe('the situation wall in the browser', () => {
     await demo.signIn(page, 'command');
     await page.getByTestId('nav-commandWall').click();
     await page.getByTestId('wall').waitFor();
+    // The command room's screen: the same wall, full screen.
+    await page.getByTestId('wall-screen-link').click();
+    await page.waitForURL((u) => u.pathname === '/command/screen');
+    await page.getByTestId('wall').waitFor();
     const today = page.getByTestId('wall-cases-today-value');
     await today.waitFor();
     const before = Number((await today.innerText()).replace(/,/g, ''));

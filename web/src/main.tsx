@@ -68,11 +68,11 @@ function App() {
           <Route path="/risk-areas/public" element={<RiskAreasPublicPage />} />
           <Route path="/hospitals" element={<HospitalsPublicPage />} />
           <Route
-            path="/command/wall"
+            path="/command/screen"
             element={
               <RequireAuth>
                 <RequirePermission anyOf={['command.view']}>
-                  <WallPage />
+                  <WallPage screen />
                 </RequirePermission>
               </RequireAuth>
             }
@@ -85,6 +85,14 @@ function App() {
             }
           >
             <Route index element={<HomePage />} />
+            <Route
+              path="command/wall"
+              element={
+                <RequirePermission anyOf={['command.view']}>
+                  <WallPage />
+                </RequirePermission>
+              }
+            />
             <Route
               path="command/alerts"
               element={

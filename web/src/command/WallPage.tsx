@@ -107,7 +107,8 @@ function hoursText(ms: number | null): string {
   return ms === null ? '—' : (ms / 3_600_000).toFixed(1);
 }
 
-export function WallPage() {
+/** `screen`: the command room's full-screen page (/command/screen); otherwise inside the app's frame. */
+export function WallPage({ screen = false }: { screen?: boolean }) {
   const { t } = useTranslation();
   const loaded = useLoad(() => commandApi.wall(), []);
   const [figures, setFigures] = useState<WallFigures | undefined>(undefined);
@@ -187,7 +188,7 @@ export function WallPage() {
   }
   const f = figures;
   return (
-    <div className="wall" data-testid="wall">
+    <div className={`wall${screen ? ' wall-screen' : ''}`} data-testid="wall">
       <header className="wall-head">
         <h1>{t('cmdWall.title')}</h1>
         <div className="wall-clock" data-testid="wall-age" data-stale={live.stale ? 'yes' : 'no'}>
@@ -201,7 +202,13 @@ export function WallPage() {
           )}
         </div>
         <nav className="wall-links">
-          <Link to="/">{t('cmdWall.back')}</Link>
+          {screen ? (
+            <Link to="/command/wall">{t('cmdWall.back')}</Link>
+          ) : (
+            <Link to="/command/screen" data-testid="wall-screen-link">
+              {t('cmdWall.screen')}
+            </Link>
+          )}
         </nav>
       </header>
       <main className="wall-grid">
