@@ -26,6 +26,7 @@ const PUBLISHED = [
   'tracing/trace\\.index\\.start', // the in-memory tracing index's state, read by operations
   'testing/testing\\.coverage', // a round's coverage, shown on the command home
   'testing/testing\\.pools', // a round's open pools, shown on the command home
+  'venues/venue\\.live', //  live head-counts: the command centre's venue-over-capacity alert
   '[a-z]+/[a-z]+\\.demo', //  each domain's demo data, written by the demo generator (sim)
   'sim/random', //           the demo generator's seeded random numbers
 ];

@@ -40,6 +40,7 @@ import { TripErrors } from './logistics/trips.schema.ts';
 import { CheckpointErrors } from './logistics/checkpoints.schema.ts';
 import { StationErrors } from './logistics/stations.schema.ts';
 import { VolunteerErrors } from './volunteers/volunteers.schema.ts';
+import { AlertErrors } from './command/alerts.schema.ts';
 
 /** Every domain's codes, by the name of its defineErrors block. */
 export const ERROR_CATALOGUES = {
@@ -82,6 +83,7 @@ export const ERROR_CATALOGUES = {
   CheckpointErrors,
   StationErrors,
   VolunteerErrors,
+  AlertErrors,
 } as const;
 
 /** The assembled catalogue, code → spec (throws on load when a code is defined twice). */

@@ -20,6 +20,7 @@ import { decisionJobs } from '../decision/decision.jobs.ts';
 import { startVisitIndex } from '../tracing/trace.index.start.ts';
 import { auditAnchorJobs } from '../platform/audit.jobs.ts';
 import { JobRunner, type Job } from '../platform/jobs.ts';
+import { commandJobs } from '../command/alerts.jobs.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Longest a SIGTERM / SIGINT shutdown may take before the process exits anyway. */
@@ -103,6 +104,7 @@ async function serve(opts: GlobalOptions & { port?: string; host?: string }, fir
       ...reserveJobs(),
       ...decisionJobs(),
       ...auditAnchorJobs(s),
+      ...commandJobs(),
     ],
     {
       log: (m) => app.log.warn(m),

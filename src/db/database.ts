@@ -1381,6 +1381,35 @@ export interface VolunteerBookingTable {
   decline_reason: string;
 }
 
+/** A command-centre alert (migration 0039): open_key is set and unique while the alert is not closed. */
+export interface CommandAlertTable {
+  id: string;
+  rule: string;
+  /** critical | high | medium */
+  severity: string;
+  subject_type: string;
+  subject_id: string;
+  open_key: string | null;
+  area_id: string;
+  area_path: string;
+  /** JSON */
+  evidence: string;
+  /** JSON array of roles */
+  notify: string;
+  rules_version: string;
+  /** open | acknowledged | closed */
+  status: string;
+  opened_at: number;
+  seen_at: number;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  /** cleared | note */
+  close_reason: string | null;
+  close_note: string | null;
+  closed_by: string | null;
+  closed_at: number | null;
+}
+
 export interface Database {
   area: AreaTable;
   building: BuildingTable;
@@ -1451,6 +1480,7 @@ export interface Database {
   driver: DriverTable;
   vehicle_pass: VehiclePassTable;
   vehicle_pass_serial: VehiclePassSerialTable;
+  command_alert: CommandAlertTable;
   volunteer: VolunteerTable;
   volunteer_need: VolunteerNeedTable;
   volunteer_booking: VolunteerBookingTable;

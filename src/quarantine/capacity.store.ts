@@ -63,3 +63,35 @@ export async function roomReleases(
   }
   return out;
 }
+
+/**
+ * Active centralised orders of the given kinds under `path` without a room (no current or planned stay),
+ * ordered before `before`: the command centre's "contact unplaced" alert.
+ */
+export async function unplacedOrdersBefore(
+  ex: Executor,
+  path: string,
+  kinds: readonly string[],
+  before: number,
+): Promise<Array<{ id: string; kind: string; area_id: string; area_path: string; created_at: number }>> {
+  const rows = await ex
+    .selectFrom('quarantine_order as o')
+    .select(['o.id', 'o.kind', 'o.area_id', 'o.area_path', 'o.created_at'])
+    .where('o.status', '=', 'active')
+    .where('o.place', '=', 'centralised')
+    .where('o.kind', 'in', [...kinds])
+    .where('o.area_path', 'like', `${path}%`)
+    .where('o.created_at', '<', before)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('quarantine_stay as st')
+            .select(sql`1`.as('one'))
+            .whereRef('st.order_id', '=', 'o.id')
+            .where('st.status', 'in', ['current', 'planned']),
+        ),
+      ),
+    )
+    .execute();
+  return rows.map((r) => ({ ...r, created_at: Number(r.created_at) }));
+}

@@ -428,3 +428,22 @@ export async function missedTestAlerts(ex: Executor, orderId: string) {
     .orderBy('date')
     .execute();
 }
+
+/** Open site alerts of a kind under `path` raised before `before` (the command centre's "unanswered" alert). */
+export async function openAlertsBefore(
+  ex: Executor,
+  path: string,
+  kind: string,
+  before: number,
+): Promise<Array<{ id: string; site_id: string | null; raised_at: number; area_id: string; area_path: string }>> {
+  const rows = await ex
+    .selectFrom('quarantine_alert as a')
+    .innerJoin('quarantine_order as o', 'o.id', 'a.order_id')
+    .select(['a.id', 'a.site_id', 'a.raised_at', 'o.area_id', 'o.area_path'])
+    .where('a.kind', '=', kind)
+    .where('a.status', '=', 'open')
+    .where('a.raised_at', '<', before)
+    .where('o.area_path', 'like', `${path}%`)
+    .execute();
+  return rows.map((r) => ({ ...r, raised_at: Number(r.raised_at) }));
+}

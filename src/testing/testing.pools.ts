@@ -42,6 +42,8 @@ import { inScope } from '../access/access.rules.ts';
 
 const HOUR = 3_600_000;
 const targetMs = () => testingPolicy().retestTargetHours * HOUR;
+/** The hours within which a suspected-positive pool is to be settled (rules/testing.json: the command wall's target). */
+export const poolTargetHours = (): number => testingPolicy().retestTargetHours;
 
 // ---- views --------------------------------------------------------------------------------------
 //

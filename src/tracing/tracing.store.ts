@@ -540,3 +540,53 @@ export async function caseFiguresUnder(
   ]);
   return { infected: Number(infected.n), recentCases: Number(recent.n), recentContacts: Number(contacts.n) };
 }
+
+/**
+ * The command centre's case figures under `path`: every case, and each case registered since `since`
+ * with its classification and source (the wall buckets them by day in the deployment's zone).
+ */
+export async function caseWallFigures(
+  ex: Executor,
+  path: string,
+  since: number,
+): Promise<{ total: number; recent: Array<{ classification: string; source: string; created_at: number }> }> {
+  const cases = () =>
+    ex
+      .selectFrom('case_record')
+      .innerJoin('person', 'person.id', 'case_record.person_id')
+      .innerJoin('area', 'area.id', 'person.area_id')
+      .where('area.path', 'like', `${path}%`);
+  const [total, recent] = await Promise.all([
+    cases()
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow(),
+    cases()
+      .where('case_record.created_at', '>=', since)
+      .select(['case_record.classification', 'case_record.source', 'case_record.created_at'])
+      .execute(),
+  ]);
+  return {
+    total: Number(total.n),
+    recent: recent.map((r) => ({
+      classification: r.classification,
+      source: r.source,
+      created_at: Number(r.created_at),
+    })),
+  };
+}
+
+/** The command centre's contact figures: contacts living under `path` by review status (one row per status). */
+export async function contactWallFigures(
+  ex: Executor,
+  path: string,
+): Promise<Array<{ review_status: string; n: number }>> {
+  const rows = await ex
+    .selectFrom('contact')
+    .innerJoin('person', 'person.id', 'contact.person_id')
+    .innerJoin('area', 'area.id', 'person.area_id')
+    .where('area.path', 'like', `${path}%`)
+    .select(['contact.review_status', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('contact.review_status')
+    .execute();
+  return rows.map((r) => ({ review_status: r.review_status, n: Number(r.n) }));
+}

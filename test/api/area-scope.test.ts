@@ -15,6 +15,8 @@ import { insertOrder, insertRooms, insertSite, insertStaff, insertStay } from '.
 import { AREAS, seedTestAreas, signIn, testServices, type SignedIn } from '../support/services.ts';
 import { callerOf, fillTube, idNumber } from '../support/testing.http.ts';
 import { isolatedCase } from '../support/tracing.city.ts';
+import { areasByIds } from '../../src/db/sql.ts';
+import { runAlerts } from '../../src/command/alerts.service.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -70,7 +72,8 @@ type Fixture = Record<
   | 'check'
   | 'visit'
   | 'volunteer'
-  | 'vNeed',
+  | 'vNeed'
+  | 'cAlert',
   string
 >;
 
@@ -584,6 +587,17 @@ export const ROUTES: Record<string, Probe> = {
   ),
 
   'GET /api/v1/command/summary': scoped('command', () => '/command/summary'),
+  'GET /api/v1/command/wall': scoped('command', () => '/command/wall'),
+  'GET /api/v1/command/alerts': scoped('command', () => '/command/alerts?status=active'),
+  'POST /api/v1/command/alerts/{id}/acknowledge': refused('command', (f) => `/command/alerts/${f.cAlert}/acknowledge`),
+  'POST /api/v1/command/alerts/{id}/close': refused(
+    'command',
+    (f) => `/command/alerts/${f.cAlert}/close`,
+    () => ({ note: '已处置' }),
+  ),
+  'GET /api/v1/command/wall/stream': exempt(
+    'the figures of GET /command/wall (probed above) as server-sent events, always of the actor’s own area',
+  ),
 
   'POST /api/v1/quarantine/allocation/plans': refused(
     'command',
@@ -1408,6 +1422,14 @@ for (const { dialect, skip } of await dialects()) {
             contactPhone: '13904379999',
           }),
         )[0].id as string;
+        const [wenyuanArea] = await areasByIds(s.db, [areas[AREAS.wenyuan]!]);
+        await runAlerts(s, {
+          now: s.clock.now(),
+          venues: [
+            { id: 'venue-w', areaId: wenyuanArea!.id, areaPath: wenyuanArea!.path, name: 'x', count: 2, capacity: 1 },
+          ],
+        });
+        const cAlert = (await s.db.selectFrom('command_alert').select('id').executeTakeFirstOrThrow()).id;
         const f: Fixture = {
           order,
           area: areas[AREAS.wenyuan]!,
@@ -1454,6 +1476,7 @@ for (const { dialect, skip } of await dialects()) {
           visit,
           volunteer,
           vNeed,
+          cAlert,
         };
         const secrets = [
           ...Object.values(f).filter((v) => v !== f.user),

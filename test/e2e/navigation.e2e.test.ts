@@ -20,6 +20,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     testing: ['testingRounds', 'poolAdvisor'],
     quarantine: ['quarantineOrders', 'quarantineSites', 'quarantineCapacity', 'hospitals'],
     decision: ['decision'],
+    command: ['commandWall', 'commandAlerts'],
     system: ['audit', 'users'],
   },
   command: {
@@ -50,6 +51,7 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
     ],
     decision: ['decision'],
     volunteers: ['volunteerBoard', 'volunteerVetting', 'volunteerNeeds'],
+    command: ['commandWall', 'commandAlerts'],
   },
   investigator: {
     population: ['registry', 'search'],

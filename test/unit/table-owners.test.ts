@@ -104,6 +104,7 @@ const OWNERS: Record<keyof Database, readonly string[]> = {
   volunteer_booking: ['volunteers'],
   job_lease: ['platform'],
   decision_projection: ['decision'],
+  command_alert: ['command'],
 };
 
 /** Files and folders of src/ outside the rule, each with its reason (a folder ends with '/'). */

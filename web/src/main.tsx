@@ -64,6 +64,8 @@ import { BoardPage } from './volunteers/BoardPage.tsx';
 import { VettingPage } from './volunteers/VettingPage.tsx';
 import { NeedsPage } from './volunteers/NeedsPage.tsx';
 import { MyVolunteerPage } from './volunteers/MyVolunteerPage.tsx';
+import { WallPage } from './command/WallPage.tsx';
+import { AlertsPage } from './command/AlertsPage.tsx';
 
 function App() {
   return (
@@ -78,6 +80,16 @@ function App() {
           <Route path="/hospitals" element={<HospitalsPublicPage />} />
           <Route path="/volunteer/signup" element={<SignupPage />} />
           <Route
+            path="/command/screen"
+            element={
+              <RequireAuth>
+                <RequirePermission anyOf={['command.view']}>
+                  <WallPage screen />
+                </RequirePermission>
+              </RequireAuth>
+            }
+          />
+          <Route
             element={
               <RequireAuth>
                 <Layout />
@@ -85,6 +97,22 @@ function App() {
             }
           >
             <Route index element={<HomePage />} />
+            <Route
+              path="command/wall"
+              element={
+                <RequirePermission anyOf={['command.view']}>
+                  <WallPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="command/alerts"
+              element={
+                <RequirePermission anyOf={['command.view']}>
+                  <AlertsPage />
+                </RequirePermission>
+              }
+            />
             <Route
               path="quarantine/sites"
               element={

@@ -27,6 +27,8 @@ import type * as venueTypes from '../src/venues/types.ts';
 import type * as audit from '../../src/audit/audit.schema.ts';
 import type * as command from '../../src/command/command.schema.ts';
 import type * as commandApi from '../src/command/commandApi.ts';
+import type * as cmdAlerts from '../../src/command/alerts.schema.ts';
+import type * as alertsApi from '../src/command/alertsApi.ts';
 import type * as qsites from '../../src/quarantine/sites.schema.ts';
 import type * as qhospitals from '../../src/quarantine/hospitals.schema.ts';
 import type * as qcapacity from '../../src/quarantine/capacity.schema.ts';
@@ -136,6 +138,9 @@ export type Checked = [
   Reads<venueTypes.Occupancy, typeof venues.OccupancySchema>,
   Reads<residentTypes.MyScan, typeof residents.MyScanSchema>,
   Reads<commandApi.CommandSummary, typeof command.CommandSummarySchema>,
+  Reads<commandApi.WallFigures, typeof command.WallFiguresSchema>,
+  Reads<alertsApi.AlertList, typeof cmdAlerts.AlertList>,
+  Reads<alertsApi.Alert, typeof cmdAlerts.AlertView>,
   Reads<venueTypes.Verification, typeof venues.VerificationSchema>,
   Reads<venueTypes.QueueKey, typeof venues.QueueKeySchema>,
   Reads<residentTypes.MyPerson, typeof residents.MyPersonSchema>,

@@ -31,6 +31,7 @@ import * as m0037 from './0037_checkin_partitions.ts';
 import * as m0040 from './0040_decision_projections.ts';
 import * as m0035 from './0035_logistics_trips.ts';
 import * as m0038 from './0038_volunteers.ts';
+import * as m0039 from './0039_command_alerts.ts';
 
 export interface DialectMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
@@ -67,4 +68,5 @@ export const migrations: Record<string, DialectMigration> = {
   '0040_decision_projections': m0040,
   '0035_logistics_trips': m0035,
   '0038_volunteers': m0038,
+  '0039_command_alerts': m0039,
 };

@@ -119,6 +119,14 @@ export const NAV_GROUPS: NavGroup[] = [
     ],
   },
   {
+    // 指挥部: the situation wall (alerts and orders join it)
+    key: 'command',
+    items: [
+      { key: 'commandWall', to: '/command/wall', anyOf: ['command.view'] },
+      { key: 'commandAlerts', to: '/command/alerts', anyOf: ['command.view'] },
+    ],
+  },
+  {
     key: 'mine',
     items: [
       { key: 'myCode', to: '/me/code', anyOf: [], roles: ['resident'] },
