@@ -11,6 +11,7 @@ import { ErrorBox } from '../shared/ErrorBox.tsx';
 import { Loading } from '../shared/Loading.tsx';
 import { Pager } from '../shared/Pager.tsx';
 import { formatDateTime, formatNumber } from '../shared/format.ts';
+import { Label } from '../shared/Label.tsx';
 import { toApiError, useLoad } from '../shared/useLoad.ts';
 import {
   nameOf,
@@ -68,7 +69,8 @@ export function WarehousesPage() {
             <Link to={`/logistics/warehouses/${w.id}`}>{w.name}</Link>
           </h2>
           <p className="muted small">
-            {w.areaName} · {t('lstock.owner')}：{w.ownerUnit}
+            {w.areaName} · <Label text={t('lstock.owner')} />
+            {w.ownerUnit}
           </p>
           <StockTable warehouse={w} catalogue={catalogue.data} />
         </div>
@@ -259,7 +261,8 @@ export function WarehousePage() {
         <>
           <h1 className="page-title">{w.name}</h1>
           <p className="muted small">
-            {w.areaName} · {t('lstock.owner')}：{w.ownerUnit}
+            {w.areaName} · <Label text={t('lstock.owner')} />
+            {w.ownerUnit}
           </p>
           <div className="card">
             <StockTable warehouse={w} catalogue={catalogue.data} />
