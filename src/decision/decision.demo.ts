@@ -128,7 +128,9 @@ export async function seedDemoOutbreak(
   const people = (await personsUnder(s.db, area.path)).filter(
     (p) => p.household_id !== null && !quiet.some((q) => p.area_path.startsWith(q)),
   );
-  if (people.length < plan.length * 2) return none;
+  if (people.length < 50) return none;
+  // A small demo city takes the plan's first cases only (a prefix keeps every infector before its infectee).
+  if (people.length < plan.length) plan = plan.slice(0, people.length);
   for (let i = people.length - 1; i > 0; i--) {
     const j = random.int(0, i);
     [people[i], people[j]] = [people[j], people[i]];
