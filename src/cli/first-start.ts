@@ -216,7 +216,10 @@ export async function seedDemoDeployment(
   log(
     `demo quarantine site day: ${day.checks} morning checks (${day.fevers} fever), ${day.requests} open request, ${day.disinfections} disinfections, ${day.waste} waste entry`,
   );
-  const outbreak = await seedDemoOutbreak(s, { seed: 1 });
+  const outbreak = await seedDemoOutbreak(s, {
+    seed: 1,
+    quietCommunities: [...new Set(DEMO_ACCOUNTS.flatMap((a) => (a.area?.level === 'community' ? [a.area.name] : [])))],
+  });
   log(
     `demo outbreak for decision support: ${outbreak.cases} cases over 42 days, ${outbreak.contacts} infector contacts, ${outbreak.projections} projections (${outbreak.scored} scored)`,
   );

@@ -10,7 +10,7 @@ import type { CaseRecordTable, ContactTable } from '../db/database.ts';
 import { areaById, rootArea, type AreaRef } from '../db/sql.ts';
 import { dateInZone, startOfDate } from '../platform/calendar.ts';
 import { newId } from '../platform/crypto.ts';
-import { personsUnder } from '../registry/registry.store.ts';
+import { areaByNameAndLevel, personsUnder } from '../registry/registry.store.ts';
 import { getActiveRuleSet } from '../rules/ruleset.service.ts';
 import type { Services } from '../services.ts';
 import { Random } from '../sim/random.ts';
@@ -99,7 +99,7 @@ export interface DemoOutbreakSummary {
  */
 export async function seedDemoOutbreak(
   s: Services,
-  options: { seed?: number; areaId?: string; days?: number; maxCases?: number } = {},
+  options: { seed?: number; areaId?: string; days?: number; maxCases?: number; quietCommunities?: string[] } = {},
 ): Promise<DemoOutbreakSummary> {
   const none = { cases: 0, contacts: 0, projections: 0, scored: 0 };
   const area: AreaRef | undefined = options.areaId ? await areaById(s.db, options.areaId) : await rootArea(s.db);
@@ -119,8 +119,18 @@ export async function seedDemoOutbreak(
   for (let tries = 0; tries < 50 && (plan.length < 300 || plan.length > 900); tries++)
     plan = planOutbreak(next, { days, w, r: demoR, seeds: 6, arrivals: 0.15 });
   plan = plan.slice(0, options.maxCases ?? 2000);
-  const people = (await personsUnder(s.db, area.path)).filter((p) => p.household_id !== null);
-  if (people.length < plan.length * 2) return none;
+  // The demo accounts' own communities stay quiet (their pages and tests start from no case).
+  const quiet: string[] = [];
+  for (const name of options.quietCommunities ?? []) {
+    const c = await areaByNameAndLevel(s.db, name, 'community');
+    if (c) quiet.push(c.path);
+  }
+  const people = (await personsUnder(s.db, area.path)).filter(
+    (p) => p.household_id !== null && !quiet.some((q) => p.area_path.startsWith(q)),
+  );
+  if (people.length < 50) return none;
+  // A small demo city takes the plan's first cases only (a prefix keeps every infector before its infectee).
+  if (people.length < plan.length) plan = plan.slice(0, people.length);
   for (let i = people.length - 1; i > 0; i--) {
     const j = random.int(0, i);
     [people[i], people[j]] = [people[j], people[i]];

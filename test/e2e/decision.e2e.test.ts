@@ -13,7 +13,8 @@ describe('decision support in the browser', () => {
     await demo.signIn(page, 'command');
     await page.getByTestId('nav-decision').click();
     await page.getByTestId('dec-rt-chart').locator('canvas').waitFor();
-    assert.match(await page.getByTestId('dec-latest').innerText(), /^\d+\.\d\d$/);
+    // The latest window's estimate, or the page saying the window holds too few cases (the outbreak is waning).
+    assert.match(await page.getByTestId('dec-latest').innerText(), /^\d+\.\d\d$|病例太少/);
     assert.match(await page.getByTestId('dec-si-source').innerText(), /传播链/);
     await page.getByTestId('dec-fan-chart').locator('canvas').waitFor();
     assert.equal(await page.getByTestId('dec-demand').locator('tbody tr').count(), 2);

@@ -192,10 +192,15 @@ describe('cases and contact tracing in the browser', () => {
       await graph.scrollIntoViewIfNeeded();
       await page.waitForTimeout(300);
       const point = await page.evaluate((personId) => {
+        type Node = { renderedPosition(): { x: number; y: number } };
         const el = document.querySelector('[data-testid="chain-graph"]') as HTMLElement & {
-          cy: { $id(id: string): { renderedPosition(): { x: number; y: number } } };
+          cy: { $id(id: string): Node; zoom(level: number): void; center(node: Node): void };
         };
-        const p = el.cy.$id(`person:${personId}`).renderedPosition();
+        // The city's graph may hold many chains (the demo's seeded outbreak): bring the case's node into view.
+        const node = el.cy.$id(`person:${personId}`);
+        el.cy.zoom(1.5);
+        el.cy.center(node);
+        const p = node.renderedPosition();
         const box = el.getBoundingClientRect();
         return { x: box.left + p.x, y: box.top + p.y };
       }, who.id);

@@ -228,3 +228,14 @@ test('the interval score and the weighted interval score by hand (Bracher et al.
   assert.deepEqual({ days: s.days, c50: s.coverage50, c95: s.coverage95 }, { days: 2, c50: 0.5, c95: 0.5 });
   close(s.wis, (10.675 + 0.675) / 5, 1e-12);
 });
+
+test('the shipped decision rules load, and a bad file names its field', async () => {
+  const { decisionPolicy, parseDecisionPolicy, periodFor } = await import('../../src/decision/decision.policy.ts');
+  const p = decisionPolicy();
+  assert.equal(periodFor(p, '2021-06-01').serialInterval.mean, 4.7);
+  assert.equal(periodFor(p, '2022-06-01').window, 7);
+  const raw = JSON.parse(JSON.stringify({ ...p, periods: [{ ...p.periods[0], serialInterval: { mean: 1, sd: 2 } }] }));
+  assert.throws(() => parseDecisionPolicy(raw), /periods\[0\]\.serialInterval\.mean/);
+  const unordered = JSON.parse(JSON.stringify({ ...p, periods: [p.periods[1], p.periods[0]] }));
+  assert.throws(() => parseDecisionPolicy(unordered), /periods\[1\]\.from/);
+});
