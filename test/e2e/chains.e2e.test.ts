@@ -31,9 +31,25 @@ describe('the chain graph at scale in the browser', () => {
   const market = Date.parse(`${dateOf(Date.now() - 3 * DAY)}T14:00:00+08:00`);
   const gym = Date.parse(`${dateOf(Date.now() - DAY)}T09:00:00+08:00`);
 
+  /** 文苑 and its parents below the city: the page is narrowed to 文苑's cases (the demo city's own outbreak lies elsewhere). */
+  let wenyuanChain: string[] = [];
+
   before(async () => {
     const { db } = demo.server.s;
     const area = await db.selectFrom('area').select('id').where('name', '=', '文苑社区').executeTakeFirstOrThrow();
+    wenyuanChain = [area.id];
+    for (;;) {
+      const { parent_id } = await db
+        .selectFrom('area')
+        .select('parent_id')
+        .where('id', '=', wenyuanChain[0]!)
+        .executeTakeFirstOrThrow();
+      const parent = parent_id
+        ? await db.selectFrom('area').select(['id', 'parent_id']).where('id', '=', parent_id).executeTakeFirstOrThrow()
+        : null;
+      if (!parent?.parent_id) break;
+      wenyuanChain.unshift(parent.id);
+    }
     const people = ['e2e-a', 'e2e-b', 'e2e-home', ...Array.from({ length: CROWD + 40 }, (_, i) => `e2e-p${i}`)];
     const rows = people.map((id, i) => ({
       ...personRow(id, area.id, null, i < 3 ? ['赵立新', '钱海燕', '赵小雨'][i]! : `居民${i}`),
@@ -228,6 +244,23 @@ describe('the chain graph at scale in the browser', () => {
     );
   }
 
+  /** Opens the chains page narrowed to 文苑, level by level in the area picker, as a user does. */
+  async function openWenyuan(page: Page): Promise<void> {
+    await page.goto(`${demo.server.url}/chains`);
+    for (const [i, id] of wenyuanChain.entries()) {
+      const select = page.getByTestId(`chains-area-${i}`);
+      await page.waitForFunction(
+        ([testId, value]) =>
+          [...((document.querySelector(`[data-testid="${testId}"]`) as HTMLSelectElement | null)?.options ?? [])].some(
+            (o) => o.value === value,
+          ),
+        [`chains-area-${i}`, id] as const,
+      );
+      await select.selectOption(id);
+    }
+    await page.waitForURL((u) => u.searchParams.get('area') === wenyuanChain[wenyuanChain.length - 1]);
+  }
+
   async function tapNode(page: Page, id: string): Promise<void> {
     await page.evaluate((nodeId) => {
       const el = document.querySelector('[data-testid="chain-graph"]') as HTMLElement & {
@@ -242,7 +275,7 @@ describe('the chain graph at scale in the browser', () => {
     const page = await context.newPage();
     try {
       await signIn(page, 'investigator');
-      await page.goto(`${demo.server.url}/chains`);
+      await openWenyuan(page);
       // Cases, the household member, the confirmed close contacts, two venues, and the crowd as counts.
       const summary = await drawn(page, 15, 40);
       const collapsed = Number(await page.getByTestId('chains-summary').getAttribute('data-collapsed'));
@@ -339,7 +372,7 @@ describe('the chain graph at scale in the browser', () => {
     const page = await context.newPage();
     try {
       await signIn(page, 'investigator');
-      await page.goto(`${demo.server.url}/chains`);
+      await openWenyuan(page);
       await drawn(page, 15, 40);
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
