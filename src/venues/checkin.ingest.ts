@@ -46,6 +46,7 @@ import {
 } from './checkin.writer.ts';
 import { factsFor } from './door.facts.ts';
 import { BatchNotWritten, venueLockKey, writeBatchPg } from './checkin.pgwriter.ts';
+import { faultOf } from '../db/faults.ts';
 import type { WorkerInit } from './checkin.worker.ts';
 
 export type { ExitJob, WriteJob } from './checkin.writer.ts';
@@ -348,6 +349,9 @@ class PgWriter extends BatchingWriter {
         (outcomes) => this.finished(batch, outcomes),
         (err: Error) => {
           if (!(err instanceof BatchNotWritten)) return this.finished(batch, err);
+          // The database failed (connection lost, timeout, disk full), not a job: every job of the batch
+          // gets that fault (503 with a retry hint) rather than a second wait on a database that is not there.
+          if (faultOf(err.reason)) return this.finished(batch, err.reason as Error);
           // Rolled back whole: each job again on its own, so that only a bad one fails.
           void Promise.allSettled(batch.map((p) => this.alone(p.job))).then((results) =>
             this.finished(
