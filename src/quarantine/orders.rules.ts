@@ -213,7 +213,13 @@ export function tickSchedule(
   const today = dateInZone(now, timeZone);
   return tests.map((t) => {
     const same = results.filter((r) => dateInZone(r.sampledAt, timeZone) === t.date);
-    const hit = same.find((r) => r.result === 'positive') ?? same.find((r) => r.result === 'negative') ?? null;
+    // A positive decides the day; else a single-tube negative before a pooled one (the release rule
+    // asks for single tubes, and a community round may have pooled the person the same day).
+    const hit =
+      same.find((r) => r.result === 'positive') ??
+      same.find((r) => r.result === 'negative' && !r.pooled) ??
+      same.find((r) => r.result === 'negative') ??
+      null;
     const state: ScheduleTick['state'] = hit ? hit.result : t.date <= today ? 'missing' : 'due';
     return { ...t, state, sampledAt: hit?.sampledAt ?? null };
   });

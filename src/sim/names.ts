@@ -572,6 +572,11 @@ const FOREIGN: ReadonlyArray<{
   },
 ];
 
+/** Every Latin name part a foreign resident of the demo city may have, as their passport spells it. */
+export function foreignNameParts(): string[] {
+  return FOREIGN.flatMap((f) => [...f.surnames, ...f.male, ...f.female]);
+}
+
 /** Female surnames in some passports differ (Russian -a); kept simple: the family shares one stem. */
 export function drawForeignFamily(rng: Random): {
   country: string;

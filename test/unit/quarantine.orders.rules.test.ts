@@ -222,6 +222,13 @@ describe('release conditions', () => {
       c.faults.map((f) => f.code),
       ['QUARANTINE_RELEASE_TEST_POOLED'],
     );
+    // A community round pooled the person early the same day, a single tube followed: the single one counts.
+    const both = [
+      ...all.slice(0, 4),
+      { sampledAt: at('2022-03-27T07:00:00+08:00'), result: 'negative' as const, pooled: true },
+      neg('2022-03-27'),
+    ];
+    assert.equal(releaseCheck(ninth, order(s), both, at('2022-03-27T18:00:00+08:00'), ZONE).releasable, true);
   });
 
   test('the last two tests at least the release section’s hours apart', () => {

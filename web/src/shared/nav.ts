@@ -91,6 +91,9 @@ export const NAV_GROUPS: NavGroup[] = [
         also: ['/logistics/passes/'],
       },
       { key: 'logisticsReview', to: '/logistics/review', anyOf: ['logistics.review'] },
+      { key: 'logisticsTrips', to: '/logistics/trips', anyOf: ['logistics.read'] },
+      { key: 'logisticsCheckpoint', to: '/logistics/checkpoint', anyOf: ['checkpoint.check'] },
+      { key: 'logisticsStations', to: '/logistics/stations', anyOf: ['checkpoint.check'] },
       {
         key: 'warehouses',
         to: '/logistics/warehouses',
@@ -98,9 +101,6 @@ export const NAV_GROUPS: NavGroup[] = [
         also: ['/logistics/warehouses/'],
       },
       { key: 'reserves', to: '/logistics/reserves', anyOf: ['logistics.reserves'] },
-      { key: 'logisticsTrips', to: '/logistics/trips', anyOf: ['logistics.read'] },
-      { key: 'logisticsCheckpoint', to: '/logistics/checkpoint', anyOf: ['checkpoint.check'] },
-      { key: 'logisticsStations', to: '/logistics/stations', anyOf: ['checkpoint.check'] },
     ],
   },
   {
